@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Command-line front doors. Each command family lives in its own file
+ * (cli_<family>.c) and exposes one entry point `int cli_<family>(int argc,
+ * char **argv)` where argv[0] is the command name. Exit codes: 0 ok,
+ * 1 runtime failure, 2 usage or bad input (CLI_EXIT_*). */
+#ifndef KEEL_CLI_CLI_H
+#define KEEL_CLI_CLI_H
+#include <stdio.h>
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+/* Print "keel: <message>" to stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "keel: <message>" to stderr; returns CLI_EXIT_FAIL. */
+int cli_fail(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
+/* Map a KEEL_E* code to an exit code (EINVAL and friends -> 2, else 1). */
+int cli_exit_for(int rc);
+/* Read a whole file (or "-" for stdin) into memory; caller frees *pz.
+ * Returns 0, or KEEL_EIO with a message already printed. */
+int cli_read_file(const char *zPath, char **pz, size_t *pn);
+/* Map a file read-only (falls back to reading for pipes). Unmap with
+ * cli_unmap_file(z, n, mapped). */
+int cli_map_file(const char *zPath, const char **pz, size_t *pn, int *pMapped);
+void cli_unmap_file(const char *z, size_t n, int mapped);
+/* True when stderr is a terminal (progress may be shown). */
+int cli_progress_enabled(void);
+
+/* Command entry points, one per family. */
+int cli_init(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_token(int argc, char **argv);
+int cli_audit(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+int cli_drift(int argc, char **argv);
+int cli_profile(int argc, char **argv);
+int cli_abtest(int argc, char **argv);
+int cli_fairness(int argc, char **argv);
+int cli_explain(int argc, char **argv);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* keel: subcommand dispatch. Each command lives in src/cli/cli_<family>.c;
+ * this file only maps names to entry points and prints the overview. */
+#include "cli/cli.h"
+#include <stdio.h>
+#include <string.h>
+
+typedef struct Command {
+    const char *zName;              /* as typed after `keel` */
+    int (*xMain)(int, char **);     /* entry point; argv[0] is zName */
+    const char *zSummary;           /* one line for `keel --help` */
+} Command;
+
+static int cli_version(int argc, char **argv) {
+    int json = argc > 1 && strcmp(argv[1], "--json") == 0;
+    if (argc > 1 && !json) {
+        printf("usage: keel version [--json]\n\nPrint keel's version.\n");
+        return strcmp(argv[1], "--help") == 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    if (json)
+        printf("{\"version\":\"%s\"}\n", KEEL_VERSION);
+    else
+        printf("keel %s\n", KEEL_VERSION);
+    return CLI_EXIT_OK;
+}
+
+static const Command aCommand[] = {
+    {"init", cli_init, "create a database and its first admin account"},
+    {"serve", cli_serve, "serve the HTTP API and the web UI"},
+    {"demo", cli_demo, "load the demo enterprise into a database"},
+    {"user", cli_user, "manage accounts: add, list, passwd, disable"},
+    {"token", cli_token, "manage API tokens: create, list, revoke"},
+    {"audit", cli_audit, "verify the audit log's hash chain, print its head"},
+    {"backup", cli_backup, "copy a database consistently, even while served"},
+    {"drift", cli_drift, "compare two datasets: PSI, KS, JS, Wasserstein, chi-square"},
+    {"profile", cli_profile, "data readiness profile of a dataset"},
+    {"abtest", cli_abtest, "analyse an A/B test: lift, power, SRM, sequential, Bayesian"},
+    {"fairness", cli_fairness, "fairness audit of predictions by protected group"},
+    {"explain", cli_explain, "exact SHAP values for XGBoost and linear models"},
+    {"version", cli_version, "print the version"},
+};
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: keel COMMAND [OPTIONS]\n\n"
+               "keel: enterprise AI strategy management.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof aCommand / sizeof aCommand[0]; i++)
+        fprintf(f, "  %-10s %s\n", aCommand[i].zName, aCommand[i].zSummary);
+    fprintf(f, "\n`keel COMMAND --help` describes a command. Exit codes: 0 ok, 1 runtime "
+               "failure, 2 usage or bad input.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) return cli_version(1, argv + 1);
+    for (size_t i = 0; i < sizeof aCommand / sizeof aCommand[0]; i++)
+        if (strcmp(argv[1], aCommand[i].zName) == 0) return aCommand[i].xMain(argc - 1, argv + 1);
+    fprintf(stderr, "keel: unknown command '%s'; `keel --help` lists them\n", argv[1]);
+    return CLI_EXIT_USAGE;
+}

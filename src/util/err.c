@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The one mapping from keel error codes to wire names and HTTP statuses. */
+#include "util/err.h"
+
+const char *err_code_name(int rc) {
+    switch (rc) {
+    case KEEL_OK: return "ok";
+    case KEEL_EINVAL: return "invalid";
+    case KEEL_ENOTFOUND: return "not_found";
+    case KEEL_ECONFLICT: return "conflict";
+    case KEEL_EAUTH: return "unauthenticated";
+    case KEEL_EFORBIDDEN: return "forbidden";
+    case KEEL_ENOMEM: return "out_of_memory";
+    case KEEL_EIO: return "io_error";
+    case KEEL_ETOOBIG: return "too_large";
+    case KEEL_ERULE: return "rule_violation";
+    case KEEL_EBUSY: return "busy";
+    case KEEL_ERATE: return "rate_limited";
+    case KEEL_EVERSION: return "version_mismatch";
+    default: return "internal";
+    }
+}
+
+int err_http_status(int rc) {
+    switch (rc) {
+    case KEEL_OK: return 200;
+    case KEEL_EINVAL: return 400;
+    case KEEL_ENOTFOUND: return 404;
+    case KEEL_ECONFLICT: return 409;
+    case KEEL_EAUTH: return 401;
+    case KEEL_EFORBIDDEN: return 403;
+    case KEEL_ETOOBIG: return 413;
+    case KEEL_ERULE: return 422;
+    case KEEL_EBUSY: return 503;
+    case KEEL_ERATE: return 429;
+    default: return 500;
+    }
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* keel's error codes. Functions return 0 on success or a negative KEEL_E*
+ * value; results come back through out-parameters. Each code has a stable
+ * wire name (err_code_name) and an HTTP status (err_http_status) so the API
+ * maps errors to the one envelope in exactly one place. */
+#ifndef KEEL_UTIL_ERR_H
+#define KEEL_UTIL_ERR_H
+
+enum {
+    KEEL_OK = 0,
+    KEEL_EINVAL = -1,     /* bad input: "invalid" (400) */
+    KEEL_ENOTFOUND = -2,  /* no such resource (404) */
+    KEEL_ECONFLICT = -3,  /* state conflict, e.g. referenced or duplicate (409) */
+    KEEL_EAUTH = -4,      /* not authenticated (401) */
+    KEEL_EFORBIDDEN = -5, /* authenticated but not allowed (403) */
+    KEEL_ENOMEM = -6,     /* out of memory (500) */
+    KEEL_EIO = -7,        /* storage or file I/O failed (500) */
+    KEEL_ETOOBIG = -8,    /* over a size cap (413) */
+    KEEL_ERULE = -9,      /* a domain rule refuses the change (422) */
+    KEEL_EBUSY = -10,     /* database busy / try later (503) */
+    KEEL_EINTERNAL = -11, /* a bug or unexpected state (500) */
+    KEEL_ERATE = -12,     /* slowed down: too many attempts (429) */
+    KEEL_EVERSION = -13,  /* database schema newer than binary */
+};
+
+/* Stable machine-readable name of an error code ("invalid", "not_found",
+ * ...). Never NULL. */
+const char *err_code_name(int rc);
+
+/* The HTTP status that the API answers for an error code. */
+int err_http_status(int rc);
+
+#endif
