@@ -6,9 +6,9 @@
 #include <string.h>
 
 typedef struct Command {
-    const char *zName;              /* as typed after `keel` */
-    int (*xMain)(int, char **);     /* entry point; argv[0] is zName */
-    const char *zSummary;           /* one line for `keel --help` */
+    const char *zName;          /* as typed after `keel` */
+    int (*xMain)(int, char **); /* entry point; argv[0] is zName */
+    const char *zSummary;       /* one line for `keel --help` */
 } Command;
 
 static int cli_version(int argc, char **argv) {

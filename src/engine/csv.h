@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 typedef enum CsvType {
-    CSV_AUTO = 0,        /* infer (only meaningful in CsvOptions) */
+    CSV_AUTO = 0, /* infer (only meaningful in CsvOptions) */
     CSV_NUMERIC = 1,
     CSV_CATEGORICAL = 2,
 } CsvType;
@@ -23,26 +23,26 @@ typedef enum CsvType {
 #define CSV_MISSING_CODE UINT32_MAX /* aCode[] value of a missing cell */
 
 typedef struct CsvColumn {
-    char *zName;        /* header name, NUL-terminated UTF-8 */
-    CsvType type;       /* CSV_NUMERIC or CSV_CATEGORICAL after parsing */
-    size_t nMissing;    /* cells that were empty, NA, NaN or null */
-    double *aNum;       /* numeric: nRow values, NAN where missing; else NULL */
-    uint32_t *aCode;    /* categorical: nRow level indexes, CSV_MISSING_CODE
-                         * where missing; else NULL */
-    char **azLevel;     /* categorical: the distinct values, in order of first
-                         * appearance; azLevel[aCode[i]] is row i's value */
-    size_t nLevel;      /* number of entries in azLevel */
+    char *zName;     /* header name, NUL-terminated UTF-8 */
+    CsvType type;    /* CSV_NUMERIC or CSV_CATEGORICAL after parsing */
+    size_t nMissing; /* cells that were empty, NA, NaN or null */
+    double *aNum;    /* numeric: nRow values, NAN where missing; else NULL */
+    uint32_t *aCode; /* categorical: nRow level indexes, CSV_MISSING_CODE
+                      * where missing; else NULL */
+    char **azLevel;  /* categorical: the distinct values, in order of first
+                      * appearance; azLevel[aCode[i]] is row i's value */
+    size_t nLevel;   /* number of entries in azLevel */
 } CsvColumn;
 
 typedef struct CsvTable {
-    size_t nRow;        /* data rows (header excluded) */
-    size_t nCol;        /* columns */
-    CsvColumn *aCol;    /* nCol columns, in header order */
+    size_t nRow;     /* data rows (header excluded) */
+    size_t nCol;     /* columns */
+    CsvColumn *aCol; /* nCol columns, in header order */
 } CsvTable;
 
 typedef struct CsvTypeOverride {
-    const char *zName;  /* column name */
-    CsvType type;       /* forced type */
+    const char *zName; /* column name */
+    CsvType type;      /* forced type */
 } CsvTypeOverride;
 
 typedef struct CsvOptions {
@@ -50,14 +50,14 @@ typedef struct CsvOptions {
     size_t nMaxField;                 /* largest field in bytes; 0 = 1 MiB */
     const CsvTypeOverride *aOverride; /* forced types, may be NULL */
     size_t nOverride;
-    const char *const *azOnly;        /* read only these columns (NULL: all) */
+    const char *const *azOnly; /* read only these columns (NULL: all) */
     size_t nOnly;
 } CsvOptions;
 
 typedef struct CsvError {
-    size_t iLine;       /* 1-based line of the input where the error is */
-    size_t iCol;        /* 1-based column (field number) where known, else 0 */
-    char zMsg[256];     /* what is wrong and how to fix it, one sentence */
+    size_t iLine;   /* 1-based line of the input where the error is */
+    size_t iCol;    /* 1-based column (field number) where known, else 0 */
+    char zMsg[256]; /* what is wrong and how to fix it, one sentence */
 } CsvError;
 
 /* Parse n bytes at z into *ppTable. opt may be NULL for defaults. On error
@@ -65,8 +65,7 @@ typedef struct CsvError {
  * UTF-8, field over the cap, no header, duplicate column name) with *pErr
  * filled, or KEEL_ENOMEM; *ppTable is then NULL. The caller owns the table
  * and frees it with csv_free(). The input need not be NUL-terminated. */
-int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
-              CsvError *pErr);
+int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr);
 
 /* Index of the column named zName, or -1. */
 int csv_column_index(const CsvTable *t, const char *zName);

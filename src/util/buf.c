@@ -27,7 +27,8 @@ static int buf_reserve(Buf *b, size_t n) {
     size_t need = b->n + n + 1;
     if (need <= b->nAlloc) return 0;
     size_t nNew = b->nAlloc ? b->nAlloc : 64;
-    while (nNew < need) nNew *= 2;
+    while (nNew < need)
+        nNew *= 2;
     char *z = realloc(b->z, nNew);
     if (!z) {
         b->err = KEEL_ENOMEM;

@@ -10,11 +10,11 @@
 #include <stddef.h>
 
 typedef struct Buf {
-    char *z;     /* content, NUL-terminated; NULL until the first append */
-    size_t n;    /* bytes used, not counting the NUL */
+    char *z;       /* content, NUL-terminated; NULL until the first append */
+    size_t n;      /* bytes used, not counting the NUL */
     size_t nAlloc; /* bytes allocated */
-    size_t nCap; /* maximum n; 0 means no cap */
-    int err;     /* 0, or the first KEEL_E* that an append hit */
+    size_t nCap;   /* maximum n; 0 means no cap */
+    int err;       /* 0, or the first KEEL_E* that an append hit */
 } Buf;
 
 /* Initialise an empty buffer that may grow to nCap bytes (0: unlimited). */

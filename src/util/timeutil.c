@@ -46,8 +46,7 @@ int time_parse_iso(const char *z, int64_t *pt) {
     } else {
         return KEEL_EINVAL;
     }
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        s > 60)
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
         return KEEL_EINVAL;
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;

@@ -15,7 +15,8 @@ static void test_buf_grow(void **state) {
     (void)state;
     Buf b;
     buf_init(&b, 0);
-    for (int i = 0; i < 1000; i++) buf_printf(&b, "%d,", i);
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%d,", i);
     assert_int_equal(buf_err(&b), 0);
     assert_true(b.n > 2000);
     assert_int_equal(b.z[b.n], 0);
@@ -79,8 +80,8 @@ static void test_buf_long_printf(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_grow), cmocka_unit_test(test_buf_cap),
-        cmocka_unit_test(test_buf_json), cmocka_unit_test(test_buf_csv),
+        cmocka_unit_test(test_buf_grow),        cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_buf_json),        cmocka_unit_test(test_buf_csv),
         cmocka_unit_test(test_buf_long_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
