@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The one mapping from keel error codes to wire names and HTTP statuses. */
 #include "util/err.h"
+#include <stdarg.h>
+#include <stdio.h>
 
 const char *err_code_name(int rc) {
     switch (rc) {
@@ -35,4 +37,15 @@ int err_http_status(int rc) {
     case KEEL_ERATE: return 429;
     default: return 500;
     }
+}
+
+int err_set(KeelError *e, int rc, const char *zField, const char *zFmt, ...) {
+    if (!e) return rc;
+    e->rc = rc;
+    snprintf(e->zField, sizeof e->zField, "%s", zField ? zField : "");
+    va_list ap;
+    va_start(ap, zFmt);
+    vsnprintf(e->zMsg, sizeof e->zMsg, zFmt, ap);
+    va_end(ap);
+    return rc;
 }

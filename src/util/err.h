@@ -30,4 +30,17 @@ const char *err_code_name(int rc);
 /* The HTTP status that the API answers for an error code. */
 int err_http_status(int rc);
 
+/* An error with its detail, as the API's envelope carries it: the code,
+ * the field it concerns (may be empty) and a message saying what is wrong
+ * and how to fix it. Filled by err_set(); rc is also returned. */
+typedef struct KeelError {
+    int rc;           /* KEEL_E* */
+    char zField[64];  /* the input field at fault, or "" */
+    char zMsg[320];   /* one or two sentences for a person */
+} KeelError;
+
+/* Fill e (may be NULL) and return rc. */
+int err_set(KeelError *e, int rc, const char *zField, const char *zFmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #endif

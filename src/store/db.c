@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Driver-independent database API; dispatches to the Db's DbDriver. */
+#include "store/db.h"
+#include "util/err.h"
+#include "util/log.h"
+#include <stdarg.h>
+#include <stdlib.h>
+
+struct DbStmt {
+    Db *db;
+    void *pStmt;
+};
+
+int db_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr) {
+    *ppDb = NULL;
+    Db *db = calloc(1, sizeof *db);
+    if (!db) return KEEL_ENOMEM;
+    db->pDriver = &db_sqlite_driver;
+    int rc = db->pDriver->xOpen(zPath, bCreate, &db->pConn, zErr, nErr);
+    if (rc) {
+        free(db);
+        return rc;
+    }
+    *ppDb = db;
+    return 0;
+}
+
+void db_close(Db *db) {
+    if (!db) return;
+    db->pDriver->xClose(db->pConn);
+    free(db);
+}
+
+static int db_vbind(DbStmt *s, const char *zFmt, va_list ap) {
+    const DbDriver *d = s->db->pDriver;
+    int i = 1, rc = 0;
+    for (const char *f = zFmt ? zFmt : ""; *f && rc == 0; f++, i++) {
+        switch (*f) {
+        case 'i': rc = d->xBindInt(s->pStmt, i, va_arg(ap, int64_t)); break;
+        case 'd': rc = d->xBindReal(s->pStmt, i, va_arg(ap, double)); break;
+        case 't': {
+            const char *z = va_arg(ap, const char *);
+            rc = z ? d->xBindText(s->pStmt, i, z) : d->xBindNull(s->pStmt, i);
+            break;
+        }
+        case 'n': rc = d->xBindNull(s->pStmt, i); break;
+        default: rc = KEEL_EINTERNAL;
+        }
+    }
+    return rc;
+}
+
+static int db_vprepare(Db *db, DbStmt **ppStmt, const char *zSql, const char *zFmt, va_list ap) {
+    *ppStmt = NULL;
+    DbStmt *s = calloc(1, sizeof *s);
+    if (!s) return KEEL_ENOMEM;
+    s->db = db;
+    int rc = db->pDriver->xPrepare(db->pConn, zSql, &s->pStmt);
+    if (rc) {
+        log_error("db: prepare failed: %s [%s]", db_errmsg(db), zSql);
+        free(s);
+        return rc;
+    }
+    rc = db_vbind(s, zFmt, ap);
+    if (rc) {
+        db_finalize(s);
+        return rc;
+    }
+    *ppStmt = s;
+    return 0;
+}
+
+int db_prepare(Db *db, DbStmt **ppStmt, const char *zSql, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vprepare(db, ppStmt, zSql, zFmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int db_bind_null(DbStmt *s, int i) { return s->db->pDriver->xBindNull(s->pStmt, i); }
+int db_bind_int(DbStmt *s, int i, int64_t v) { return s->db->pDriver->xBindInt(s->pStmt, i, v); }
+int db_bind_real(DbStmt *s, int i, double v) { return s->db->pDriver->xBindReal(s->pStmt, i, v); }
+int db_bind_text(DbStmt *s, int i, const char *z) {
+    return s->db->pDriver->xBindText(s->pStmt, i, z);
+}
+
+int db_step(DbStmt *s) { return s->db->pDriver->xStep(s->pStmt); }
+
+void db_finalize(DbStmt *s) {
+    if (!s) return;
+    s->db->pDriver->xFinalize(s->pStmt);
+    free(s);
+}
+
+int db_column_count(DbStmt *s) { return s->db->pDriver->xColumnCount(s->pStmt); }
+const char *db_column_name(DbStmt *s, int i) { return s->db->pDriver->xColumnName(s->pStmt, i); }
+int db_column_type(DbStmt *s, int i) { return s->db->pDriver->xColumnType(s->pStmt, i); }
+int64_t db_column_int(DbStmt *s, int i) { return s->db->pDriver->xColumnInt(s->pStmt, i); }
+double db_column_real(DbStmt *s, int i) { return s->db->pDriver->xColumnReal(s->pStmt, i); }
+const char *db_column_text(DbStmt *s, int i) { return s->db->pDriver->xColumnText(s->pStmt, i); }
+
+int db_run(Db *db, const char *zSql, const char *zFmt, ...) {
+    DbStmt *s;
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    va_end(ap);
+    if (rc) return rc;
+    rc = db_step(s);
+    db_finalize(s);
+    return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+}
+
+int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
+    DbStmt *s;
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    va_end(ap);
+    if (rc) return rc;
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *pv = db_column_int(s, 0);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = KEEL_ENOTFOUND;
+    }
+    db_finalize(s);
+    return rc;
+}
+
+int db_exec(Db *db, const char *zSql) { return db->pDriver->xExec(db->pConn, zSql); }
+int64_t db_last_insert_id(Db *db) { return db->pDriver->xLastInsertId(db->pConn); }
+int db_changes(Db *db) { return db->pDriver->xChanges(db->pConn); }
+const char *db_errmsg(Db *db) { return db->pDriver->xErrmsg(db->pConn); }
+
+int db_begin(Db *db) {
+    if (db->nTxn++ > 0) return 0;
+    int rc = db_exec(db, "BEGIN IMMEDIATE");
+    if (rc) db->nTxn = 0;
+    return rc;
+}
+
+int db_commit(Db *db) {
+    if (db->nTxn == 0) return KEEL_EINTERNAL;
+    if (--db->nTxn > 0) return 0;
+    int rc = db_exec(db, "COMMIT");
+    if (rc) {
+        db_exec(db, "ROLLBACK");
+    }
+    return rc;
+}
+
+void db_rollback(Db *db) {
+    if (db->nTxn == 0) return;
+    db->nTxn = 0;
+    db_exec(db, "ROLLBACK");
+}
+
+int db_get_version(Db *db, int *pVersion, int *pAppId) {
+    return db->pDriver->xGetVersion(db->pConn, pVersion, pAppId);
+}
+int db_set_version(Db *db, int version, int appId) {
+    return db->pDriver->xSetVersion(db->pConn, version, appId);
+}
+int db_backup(Db *db, const char *zPath, char *zErr, size_t nErr) {
+    return db->pDriver->xBackup(db->pConn, zPath, zErr, nErr);
+}

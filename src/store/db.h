@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The database driver interface. store_<resource>.c files talk only to this
+ * API; a driver (db_sqlite.c today, PostgreSQL later) implements DbDriver.
+ * SQL handed to it stays in the portable subset: `?` placeholders, no
+ * SQLite-only functions in queries. One Db per thread: a Db is not shared
+ * between threads. */
+#ifndef KEEL_STORE_DB_H
+#define KEEL_STORE_DB_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Db Db;
+typedef struct DbStmt DbStmt;
+
+enum { DB_ROW = 100, DB_DONE = 101 };              /* db_step results */
+enum { DB_NULL = 0, DB_INT, DB_REAL, DB_TEXT };    /* db_column_type */
+
+/* What a driver provides. Every function returns 0 / DB_ROW / DB_DONE or a
+ * negative KEEL_E*; errors leave a message for xErrmsg. */
+typedef struct DbDriver {
+    const char *zName;
+    int (*xOpen)(const char *zPath, int bCreate, void **ppConn, char *zErr, size_t nErr);
+    void (*xClose)(void *pConn);
+    int (*xPrepare)(void *pConn, const char *zSql, void **ppStmt);
+    int (*xBindNull)(void *pStmt, int i);
+    int (*xBindInt)(void *pStmt, int i, int64_t v);
+    int (*xBindReal)(void *pStmt, int i, double v);
+    int (*xBindText)(void *pStmt, int i, const char *z);
+    int (*xStep)(void *pStmt);
+    void (*xFinalize)(void *pStmt);
+    int (*xColumnCount)(void *pStmt);
+    const char *(*xColumnName)(void *pStmt, int i);
+    int (*xColumnType)(void *pStmt, int i);
+    int64_t (*xColumnInt)(void *pStmt, int i);
+    double (*xColumnReal)(void *pStmt, int i);
+    const char *(*xColumnText)(void *pStmt, int i);
+    int (*xExec)(void *pConn, const char *zSql);
+    int64_t (*xLastInsertId)(void *pConn);
+    int (*xChanges)(void *pConn);
+    const char *(*xErrmsg)(void *pConn);
+    /* Read or set the schema version / application id (driver-specific). */
+    int (*xGetVersion)(void *pConn, int *pVersion, int *pAppId);
+    int (*xSetVersion)(void *pConn, int version, int appId);
+    /* Online copy of the whole database to zPath. */
+    int (*xBackup)(void *pConn, const char *zPath, char *zErr, size_t nErr);
+} DbDriver;
+
+struct Db {
+    const DbDriver *pDriver; /* the driver that opened it */
+    void *pConn;             /* the driver's connection */
+    int nTxn;                /* nesting depth of db_begin */
+};
+
+/* Open the database at zPath with the SQLite driver (the default). With
+ * bCreate the file is created if missing. Does not migrate: call
+ * schema_migrate() (schema.h) next. On error writes a message to zErr. */
+int db_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr);
+void db_close(Db *db);
+
+/* Prepare zSql and bind arguments described by zFmt, one letter per `?`:
+ *   i  int64_t        d  double         t  const char * (NULL binds NULL)
+ *   n  NULL (no argument consumed)
+ * Returns 0 or an error (statement freed). */
+int db_prepare(Db *db, DbStmt **ppStmt, const char *zSql, const char *zFmt, ...);
+/* Bind one value to parameter i (1-based) of a prepared statement, for
+ * statements whose parameters are only known at run time. */
+int db_bind_null(DbStmt *s, int i);
+int db_bind_int(DbStmt *s, int i, int64_t v);
+int db_bind_real(DbStmt *s, int i, double v);
+int db_bind_text(DbStmt *s, int i, const char *z);
+/* Step: DB_ROW, DB_DONE or a negative error. */
+int db_step(DbStmt *s);
+void db_finalize(DbStmt *s);
+int db_column_count(DbStmt *s);
+const char *db_column_name(DbStmt *s, int i);
+int db_column_type(DbStmt *s, int i);
+int64_t db_column_int(DbStmt *s, int i);
+double db_column_real(DbStmt *s, int i);
+/* Borrowed text valid until the next step/finalize; NULL for NULL. */
+const char *db_column_text(DbStmt *s, int i);
+
+/* Run a statement that returns no rows; same binding as db_prepare. */
+int db_run(Db *db, const char *zSql, const char *zFmt, ...);
+/* Run a query returning one integer (first column of the first row) into
+ * *pv; KEEL_ENOTFOUND when no row. */
+int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...);
+/* Execute one or more statements without parameters (schema, pragmas). */
+int db_exec(Db *db, const char *zSql);
+int64_t db_last_insert_id(Db *db);
+int db_changes(Db *db);
+const char *db_errmsg(Db *db);
+
+/* Transactions: db_begin takes the write lock at once (BEGIN IMMEDIATE on
+ * SQLite) so that read-then-write sequences cannot deadlock. Nested calls
+ * only count; the outermost commit or rollback ends the transaction. */
+int db_begin(Db *db);
+int db_commit(Db *db);
+void db_rollback(Db *db);
+
+int db_get_version(Db *db, int *pVersion, int *pAppId);
+int db_set_version(Db *db, int version, int appId);
+int db_backup(Db *db, const char *zPath, char *zErr, size_t nErr);
+
+extern const DbDriver db_sqlite_driver;
+
+#endif

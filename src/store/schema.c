@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* keel's schema, as ordered migrations tracked in PRAGMA user_version.
+ * Append new migrations at the end; never edit one that has shipped. */
+#include "store/schema.h"
+#include "util/err.h"
+#include <stdio.h>
+
+static const char *const azMigration[] = {
+    /* 1: organisation, units, people, accounts, sessions, tokens, audit */
+    "CREATE TABLE org_settings("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  name TEXT NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  fiscal_year_start_month INTEGER NOT NULL,"
+    "  default_locale TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "INSERT INTO org_settings VALUES(1, 'My organisation', 'EUR', 1, 'en', "
+    "  '1970-01-01T00:00:00Z');"
+    "CREATE TABLE unit("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL,"
+    "  parent_id INTEGER REFERENCES unit(id),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE TABLE person("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  email TEXT UNIQUE,"
+    "  unit_id INTEGER REFERENCES unit(id),"
+    "  skills TEXT NOT NULL DEFAULT '',"
+    "  capacity_fte REAL NOT NULL DEFAULT 1.0,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX person_unit ON person(unit_id);"
+    "CREATE TABLE account("
+    "  id INTEGER PRIMARY KEY,"
+    "  email TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  password_hash TEXT NOT NULL,"
+    "  person_id INTEGER REFERENCES person(id),"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE TABLE session("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id),"
+    "  csrf_token TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL);"
+    "CREATE TABLE api_token("
+    "  id INTEGER PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id),"
+    "  name TEXT NOT NULL,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  scope TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  expires_at TEXT,"
+    "  revoked_at TEXT,"
+    "  last_used_at TEXT);"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  actor_id INTEGER,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  entity TEXT NOT NULL,"
+    "  entity_id INTEGER,"
+    "  before_json TEXT,"
+    "  after_json TEXT,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL);"
+    "CREATE INDEX audit_entity ON audit(entity, entity_id);",
+};
+
+#define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
+
+int schema_version(void) { return N_MIGRATION; }
+
+int schema_migrate(Db *db, char *zErr, size_t nErr) {
+    int version = 0, appId = 0;
+    int rc = db_get_version(db, &version, &appId);
+    if (rc) {
+        snprintf(zErr, nErr, "cannot read the schema version: %s", db_errmsg(db));
+        return rc;
+    }
+    if (version == 0 && appId == 0) {
+        int64_t nTable = 0;
+        db_query_int(db, &nTable, "SELECT count(*) FROM sqlite_master", NULL);
+        if (nTable > 0) {
+            snprintf(zErr, nErr, "this file is a database of another application, not keel's");
+            return KEEL_EVERSION;
+        }
+    } else if (appId != SCHEMA_APP_ID) {
+        snprintf(zErr, nErr, "this file is not a keel database (application id %d)", appId);
+        return KEEL_EVERSION;
+    }
+    if (version > N_MIGRATION) {
+        snprintf(zErr, nErr,
+                 "this database has schema version %d but this keel knows only up to %d: "
+                 "it was written by a newer keel; upgrade keel",
+                 version, N_MIGRATION);
+        return KEEL_EVERSION;
+    }
+    for (int v = version; v < N_MIGRATION; v++) {
+        rc = db_begin(db);
+        if (rc == 0) rc = db_exec(db, azMigration[v]);
+        if (rc == 0) rc = db_set_version(db, v + 1, SCHEMA_APP_ID);
+        if (rc == 0) rc = db_commit(db);
+        if (rc) {
+            snprintf(zErr, nErr, "migration %d failed: %s", v + 1, db_errmsg(db));
+            db_rollback(db);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr) {
+    Db *db = NULL;
+    int rc = db_open(zPath, bCreate, &db, zErr, nErr);
+    if (rc) return rc;
+    if (bCreate) {
+        rc = schema_migrate(db, zErr, nErr);
+    } else {
+        int version = 0, appId = 0;
+        rc = db_get_version(db, &version, &appId);
+        if (rc == 0 && appId != SCHEMA_APP_ID) {
+            snprintf(zErr, nErr, "%s is not a keel database (create one with `keel init --db %s`)",
+                     zPath, zPath);
+            rc = KEEL_EVERSION;
+        } else if (rc == 0 && version > N_MIGRATION) {
+            snprintf(zErr, nErr,
+                     "%s has schema version %d but this keel knows only up to %d: it was "
+                     "written by a newer keel; upgrade keel",
+                     zPath, version, N_MIGRATION);
+            rc = KEEL_EVERSION;
+        } else if (rc == 0 && version < N_MIGRATION) {
+            rc = schema_migrate(db, zErr, nErr);
+        }
+    }
+    if (rc) {
+        db_close(db);
+        return rc;
+    }
+    *ppDb = db;
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The schema as ordered migrations. Migration k (1-based) brings a database
+ * from user_version k-1 to k inside one transaction. The application id
+ * marks the file as keel's; a database written by a newer keel (a higher
+ * user_version than this binary knows) is refused. */
+#ifndef KEEL_STORE_SCHEMA_H
+#define KEEL_STORE_SCHEMA_H
+#include "store/db.h"
+
+#define SCHEMA_APP_ID 0x6B65656C /* "keel" */
+
+/* The schema version this binary writes. */
+int schema_version(void);
+/* Bring db up to schema_version(). A fresh (empty) database is created;
+ * another application's file or a newer keel's is refused with a message
+ * in zErr (KEEL_EVERSION). */
+int schema_migrate(Db *db, char *zErr, size_t nErr);
+/* Open zPath and check (bCreate=0) or create/migrate (bCreate=1) it; the
+ * one way commands and the server get a ready database. */
+int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* JSON parsing and small accessors over jansson; see json.h. */
+#include "util/json.h"
+#include "util/err.h"
+#include <stdio.h>
+
+int json_parse_object(const char *z, size_t n, json_t **pOut, char *zErr, size_t nErr) {
+    json_error_t e;
+    *pOut = NULL;
+    json_t *j = json_loadb(z, n, JSON_REJECT_DUPLICATES, &e);
+    if (!j) {
+        snprintf(zErr, nErr, "malformed JSON at line %d, column %d: %s", e.line, e.column,
+                 e.text);
+        return KEEL_EINVAL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        snprintf(zErr, nErr, "the body must be a JSON object");
+        return KEEL_EINVAL;
+    }
+    *pOut = j;
+    return 0;
+}
+
+char *json_dump_compact(const json_t *j) {
+    return json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+}
+
+const char *json_get_str(const json_t *obj, const char *zKey) {
+    return json_string_value(json_object_get(obj, zKey));
+}
+
+int json_get_int(const json_t *obj, const char *zKey, long long *pv) {
+    json_t *v = json_object_get(obj, zKey);
+    if (!json_is_integer(v)) return KEEL_EINVAL;
+    *pv = json_integer_value(v);
+    return 0;
+}
+
+int utf8_valid(const char *z, size_t n) {
+    const unsigned char *p = (const unsigned char *)z, *e = p + n;
+    while (p < e) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        int len;
+        unsigned min;
+        if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, c &= 0x1F;
+        else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, c &= 0x0F;
+        else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, c &= 0x07;
+        else return 0;
+        if (e - p < len) return 0;
+        for (int i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80) return 0;
+            c = (c << 6) | (p[i] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+        p += len;
+    }
+    return 1;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* JSON helpers over jansson. Parsing rejects duplicate keys, trailing
+ * garbage and invalid UTF-8 (jansson's own check). Reference rules follow
+ * jansson: functions documented as "steals" take over the caller's
+ * reference, "borrows" do not. */
+#ifndef KEEL_UTIL_JSON_H
+#define KEEL_UTIL_JSON_H
+#include <jansson.h>
+#include <stddef.h>
+
+/* Parse n bytes at z as one JSON object (the top level must be an object).
+ * On error returns KEEL_EINVAL and writes a one-line message with the
+ * line and column into zErr. The caller owns *pOut. */
+int json_parse_object(const char *z, size_t n, json_t **pOut, char *zErr, size_t nErr);
+
+/* Serialise compactly; caller frees. NULL on out-of-memory. */
+char *json_dump_compact(const json_t *j);
+
+/* A borrowed string member, or NULL if absent or not a string. */
+const char *json_get_str(const json_t *obj, const char *zKey);
+
+/* Integer member into *pv; returns 0 or KEEL_EINVAL (absent or not an
+ * integer). */
+int json_get_int(const json_t *obj, const char *zKey, long long *pv);
+
+/* True when z is valid UTF-8 (n bytes). */
+int utf8_valid(const char *z, size_t n);
+
+#endif
