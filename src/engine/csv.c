@@ -1,0 +1,1156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The fast CSV reader (see csv.h for the contract). The body after the
+ * header is cut into one region per thread; each thread parses the records
+ * that start in its region into blocks of 8-byte cells (a double, or a
+ * category code), keeping per column its own category dictionary. A region
+ * after the first starts, speculatively, just after the first line feed in
+ * it; when the previous region's last record turns out to end elsewhere (a
+ * quoted field with newlines straddles the cut) the region is parsed again
+ * from the right place, so quoting never needs a separate pass. A column a
+ * thread stored as numbers but that another thread found text in is
+ * re-read from the recorded row starts. The merge then copies the blocks
+ * into one array per column, remapping category codes to the table's
+ * dictionary (levels in order of first appearance), and frees each block as
+ * it goes so peak memory stays near the size of the result. */
+#include "engine/csv.h"
+#include "util/err.h"
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define CSV_BLOCK_ROWS 8192             /* rows per storage block */
+#define CSV_DEFAULT_MAX_FIELD (1 << 20) /* default field size cap */
+#define CSV_MIN_CHUNK (1 << 20)         /* smallest region worth a thread */
+#define CSV_MAX_THREAD 64
+
+/* One stored cell: a number or a category code, depending on the column. */
+typedef union CsvCell {
+    double d;
+    uint32_t u;
+} CsvCell;
+
+/* A block of up to CSV_BLOCK_ROWS parsed rows of one region. aCell holds
+ * nSel columns of CSV_BLOCK_ROWS cells each (column-major); aStart the byte
+ * offset of each row in the input, to re-read a column when needed. Blocks
+ * are mapped directly so that freeing one returns its memory at once. */
+typedef struct CsvBlock {
+    size_t nByte;                  /* size of the mapping */
+    size_t nRow;                   /* rows used */
+    size_t aStart[CSV_BLOCK_ROWS]; /* input offset of each row */
+    CsvCell aCell[];               /* nSel * CSV_BLOCK_ROWS cells */
+} CsvBlock;
+
+/* A chained bump allocator for strings that outlive one field. */
+typedef struct ArenaBlock {
+    struct ArenaBlock *pNext; /* older block */
+    size_t nUsed, nAlloc;     /* bytes used and available in a[] */
+    char a[];
+} ArenaBlock;
+
+typedef struct Arena {
+    ArenaBlock *pHead; /* newest block, NULL when empty */
+} Arena;
+
+/* A distinct category value of one column in one region. */
+typedef struct CsvLevel {
+    const char *z; /* bytes (into the input or an arena), not terminated */
+    uint32_t n;    /* length */
+    uint32_t h;    /* hash */
+} CsvLevel;
+
+/* A dictionary of category values: levels in order of first appearance
+ * plus an open-addressing hash table of level index + 1 (0 = empty). */
+typedef struct CsvDict {
+    CsvLevel *aLevel;
+    size_t nLevel, nLevelAlloc;
+    uint32_t *aSlot;
+    size_t nSlot; /* power of two, or 0 */
+} CsvDict;
+
+/* Per-region state of one selected column. */
+typedef struct ChunkCol {
+    int isCat;       /* cells hold category codes (else doubles) */
+    int sawText;     /* a non-missing value in this region is not a number */
+    size_t nMissing; /* missing cells in this region */
+    CsvDict dict;    /* category values seen in this region */
+} ChunkCol;
+
+/* What every region shares: the input and the header's column layout. */
+typedef struct CsvShared {
+    const char *z;     /* whole input */
+    size_t n;          /* its size */
+    size_t nField;     /* fields per record (header width) */
+    int *aSel;         /* nField: selected column index, or -1 */
+    size_t nSel;       /* selected columns */
+    size_t *aSelField; /* nSel: field index of each selected column */
+    CsvType *aForce;   /* nSel: forced type, or CSV_AUTO */
+    size_t nMaxField;  /* field size cap */
+} CsvShared;
+
+/* Scratch space for one field's unescaped bytes. */
+typedef struct Scratch {
+    char *z;
+    size_t n, nAlloc;
+} Scratch;
+
+/* One region of the body and what its thread parsed. */
+typedef struct Chunk {
+    const CsvShared *s;
+    size_t iBegin, iEnd; /* region: records starting in [iBegin, iEnd) */
+    size_t iStart;       /* where parsing started (a record boundary) */
+    size_t iStop;        /* the record boundary where it stopped */
+    size_t nRow;         /* rows parsed */
+    CsvBlock **apBlock;  /* storage blocks, in row order */
+    size_t nBlock, nBlockAlloc;
+    ChunkCol *aCol;   /* nSel columns */
+    Arena arena;      /* unescaped level strings */
+    Scratch scratch;  /* current field */
+    Scratch scratch2; /* re-reading older rows */
+    int rc;           /* 0, KEEL_EINVAL or KEEL_ENOMEM */
+    size_t iErrPos;   /* input offset the error refers to */
+    size_t nErrLine;  /* extra lines past iErrPos (inside a field) */
+    size_t iErrField; /* 1-based field number, or 0 */
+    char zErr[200];   /* message without the position */
+} Chunk;
+
+/* The table as allocated: the public part first, then what frees it. */
+typedef struct CsvTableImpl {
+    CsvTable t;
+    Arena arena; /* column names and level strings */
+} CsvTableImpl;
+
+/* Bytes that end an unquoted field or are not allowed in one. */
+static const unsigned char aSpecial[256] = {['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1};
+
+/* ---- small helpers ----------------------------------------------------- */
+
+/* Copy n bytes of z into the arena as a NUL-terminated string; NULL when
+ * out of memory. The arena owns the result. */
+static char *arena_strndup(Arena *a, const char *z, size_t n) {
+    ArenaBlock *b = a->pHead;
+    if (!b || b->nAlloc - b->nUsed < n + 1) {
+        size_t nAlloc = n + 1 > 65536 ? n + 1 : 65536;
+        b = malloc(sizeof *b + nAlloc);
+        if (!b) return NULL;
+        b->pNext = a->pHead;
+        b->nUsed = 0;
+        b->nAlloc = nAlloc;
+        a->pHead = b;
+    }
+    char *p = b->a + b->nUsed;
+    if (n) memcpy(p, z, n);
+    p[n] = 0;
+    b->nUsed += n + 1;
+    return p;
+}
+
+/* Free every block of the arena. */
+static void arena_free(Arena *a) {
+    ArenaBlock *b = a->pHead;
+    while (b) {
+        ArenaBlock *pNext = b->pNext;
+        free(b);
+        b = pNext;
+    }
+    a->pHead = NULL;
+}
+
+/* Make room for n bytes in the scratch buffer; 0 or KEEL_ENOMEM. */
+static int scratch_reserve(Scratch *s, size_t n) {
+    if (n <= s->nAlloc) return 0;
+    size_t nAlloc = s->nAlloc ? s->nAlloc : 256;
+    while (nAlloc < n)
+        nAlloc *= 2;
+    char *z = realloc(s->z, nAlloc);
+    if (!z) return KEEL_ENOMEM;
+    s->z = z;
+    s->nAlloc = nAlloc;
+    return 0;
+}
+
+/* 32-bit FNV-1a hash of n bytes. */
+static uint32_t csv_hash(const char *z, size_t n) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)z[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Offset of the first byte of z[0..n) that breaks UTF-8 (overlongs,
+ * surrogates and code points past U+10FFFF included), or n when valid. */
+static size_t csv_utf8_check(const char *zIn, size_t n) {
+    const unsigned char *z = (const unsigned char *)zIn;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = z[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned min;
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            len = 3, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            len = 4, min = 0x10000;
+        else
+            return i;
+        if (i + len > n) return i;
+        unsigned cp = c & (0x3F >> (len - 1));
+        for (size_t k = 1; k < len; k++) {
+            if ((z[i + k] & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (z[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+        i += len;
+    }
+    return n;
+}
+
+/* True when the field is one of the missing-value markers. */
+static int csv_is_missing(const char *z, size_t n) {
+    switch (n) {
+    case 0: return 1;
+    case 2: return z[0] == 'N' && z[1] == 'A';
+    case 3: return z[0] == 'N' && z[1] == 'a' && z[2] == 'N';
+    case 4: return memcmp(z, "null", 4) == 0;
+    default: return 0;
+    }
+}
+
+/* Powers of ten that are exact doubles. */
+static const double aPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Parse z[0..n) as a decimal number: optional spaces, an optional sign,
+ * digits with an optional point, an optional exponent, optional spaces.
+ * On success stores in *pOut the double strtod gives and returns 1, else
+ * returns 0. Exact: the fast path is Clinger's (a mantissa below 2^53 times
+ * an exact power of ten is correctly rounded), anything else goes through
+ * strtod. */
+static int csv_parse_number(const char *z, size_t n, double *pOut) {
+    size_t i = 0, e = n;
+    while (i < e && (z[i] == ' ' || z[i] == '\t'))
+        i++;
+    while (e > i && (z[e - 1] == ' ' || z[e - 1] == '\t'))
+        e--;
+    size_t iFirst = i;
+    int neg = 0;
+    if (i < e && (z[i] == '-' || z[i] == '+')) neg = z[i++] == '-';
+    uint64_t m = 0;
+    int nDigit = 0, nSig = 0, exp10 = 0, truncated = 0;
+    while (i < e && z[i] >= '0' && z[i] <= '9') {
+        unsigned d = (unsigned)(z[i] - '0');
+        if (nSig < 19) {
+            m = m * 10 + d;
+            if (m) nSig++;
+        } else {
+            exp10++;
+            if (d) truncated = 1;
+        }
+        nDigit++;
+        i++;
+    }
+    if (i < e && z[i] == '.') {
+        i++;
+        while (i < e && z[i] >= '0' && z[i] <= '9') {
+            unsigned d = (unsigned)(z[i] - '0');
+            if (nSig < 19) {
+                m = m * 10 + d;
+                if (m) nSig++;
+                exp10--;
+            } else if (d) {
+                truncated = 1;
+            }
+            nDigit++;
+            i++;
+        }
+    }
+    if (nDigit == 0) return 0;
+    if (i < e && (z[i] == 'e' || z[i] == 'E')) {
+        i++;
+        int eneg = 0;
+        if (i < e && (z[i] == '-' || z[i] == '+')) eneg = z[i++] == '-';
+        if (i >= e || z[i] < '0' || z[i] > '9') return 0;
+        int x = 0;
+        while (i < e && z[i] >= '0' && z[i] <= '9') {
+            if (x < 100000) x = x * 10 + (z[i] - '0');
+            i++;
+        }
+        exp10 += eneg ? -x : x;
+    }
+    if (i != e) return 0;
+    if (!truncated && m <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22) {
+        double v = (double)m;
+        v = exp10 < 0 ? v / aPow10[-exp10] : v * aPow10[exp10];
+        *pOut = neg ? -v : v;
+        return 1;
+    }
+    if (m == 0 && !truncated) {
+        *pOut = neg ? -0.0 : 0.0;
+        return 1;
+    }
+    char buf[128];
+    char *zc = buf;
+    size_t len = e - iFirst;
+    if (len >= sizeof buf) {
+        zc = malloc(len + 1);
+        if (!zc) return 0;
+    }
+    memcpy(zc, z + iFirst, len);
+    zc[len] = 0;
+    *pOut = strtod(zc, NULL);
+    if (zc != buf) free(zc);
+    return 1;
+}
+
+/* Record an error in the chunk (the first one wins). */
+static void chunk_error(Chunk *c, size_t iPos, size_t iField, const char *zFmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void chunk_error(Chunk *c, size_t iPos, size_t iField, const char *zFmt, ...) {
+    if (c->rc) return;
+    c->rc = KEEL_EINVAL;
+    c->iErrPos = iPos;
+    c->iErrField = iField;
+    va_list ap;
+    va_start(ap, zFmt);
+    vsnprintf(c->zErr, sizeof c->zErr, zFmt, ap);
+    va_end(ap);
+}
+
+/* Count the line feeds in z[0..n). */
+static size_t csv_count_lines(const char *z, size_t n) {
+    size_t nl = 0;
+    const char *p = z, *e = z + n;
+    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        nl++;
+        p++;
+    }
+    return nl;
+}
+
+/* ---- fields ------------------------------------------------------------ */
+
+/* A field as scanned: its content and where the next one starts. */
+typedef struct Field {
+    const char *z; /* content (into the input or a scratch buffer) */
+    size_t n;      /* content length */
+    int inScratch; /* z points into the scratch buffer */
+    int last;      /* the field ended its record */
+    size_t iNext;  /* offset after the delimiter or line end */
+} Field;
+
+/* Scan the field at offset i of the input (the start of a field) into *f,
+ * unescaping a quoted field into sc when it holds doubled quotes. iField is
+ * the 1-based field number for messages. Returns 0, or KEEL_EINVAL with
+ * the error recorded in c, or KEEL_ENOMEM. */
+static int field_scan(Chunk *c, Scratch *sc, size_t i, size_t iField, Field *f) {
+    const char *z = c->s->z;
+    size_t n = c->s->n;
+    size_t nMax = c->s->nMaxField;
+    f->inScratch = 0;
+    if (i < n && z[i] == '"') {
+        size_t iOpen = i, j = i + 1, nOut = 0;
+        const char *zBeg = z + j;
+        for (;;) {
+            const char *q = memchr(z + j, '"', n - j);
+            if (!q) {
+                chunk_error(c, iOpen, iField,
+                            "unterminated quoted field: the opening quote has no closing quote");
+                return KEEL_EINVAL;
+            }
+            size_t iq = (size_t)(q - z);
+            size_t nPiece = iq - j;
+            int doubled = iq + 1 < n && z[iq + 1] == '"';
+            if (nOut + nPiece + doubled > nMax) {
+                chunk_error(c, iOpen, iField,
+                            "field is over the size cap of %zu bytes; shorten it or raise the cap",
+                            nMax);
+                return KEEL_EINVAL;
+            }
+            if (!doubled && !f->inScratch) {
+                f->z = zBeg;
+                f->n = iq - (iOpen + 1);
+                j = iq + 1;
+                break;
+            }
+            if (!f->inScratch) {
+                f->inScratch = 1;
+                nOut = 0;
+            }
+            if (scratch_reserve(sc, nOut + nPiece + 1)) return KEEL_ENOMEM;
+            memcpy(sc->z + nOut, z + j, nPiece);
+            nOut += nPiece;
+            if (doubled) {
+                sc->z[nOut++] = '"';
+                j = iq + 2;
+            } else {
+                f->z = sc->z;
+                f->n = nOut;
+                j = iq + 1;
+                break;
+            }
+        }
+        if (j >= n) {
+            f->last = 1;
+            f->iNext = n;
+        } else if (z[j] == ',') {
+            f->last = 0;
+            f->iNext = j + 1;
+        } else if (z[j] == '\n') {
+            f->last = 1;
+            f->iNext = j + 1;
+        } else if (z[j] == '\r' && j + 1 < n && z[j + 1] == '\n') {
+            f->last = 1;
+            f->iNext = j + 2;
+        } else {
+            chunk_error(c, j, iField,
+                        "unexpected character after a closing quote; a quoted field must end "
+                        "at the quote");
+            return KEEL_EINVAL;
+        }
+        return 0;
+    }
+    size_t j = i;
+    while (j < n && !aSpecial[(unsigned char)z[j]])
+        j++;
+    f->z = z + i;
+    f->n = j - i;
+    if (f->n > nMax) {
+        chunk_error(c, i, iField,
+                    "field is over the size cap of %zu bytes; shorten it or raise the cap", nMax);
+        return KEEL_EINVAL;
+    }
+    if (j >= n) {
+        f->last = 1;
+        f->iNext = n;
+    } else if (z[j] == ',') {
+        f->last = 0;
+        f->iNext = j + 1;
+    } else if (z[j] == '\n') {
+        f->last = 1;
+        f->iNext = j + 1;
+    } else if (z[j] == '\r') {
+        if (j + 1 < n && z[j + 1] == '\n') {
+            f->last = 1;
+            f->iNext = j + 2;
+        } else {
+            chunk_error(c, j, iField,
+                        "carriage return not followed by a line feed outside quotes; quote "
+                        "the field or use LF or CRLF line ends");
+            return KEEL_EINVAL;
+        }
+    } else {
+        chunk_error(c, j, iField,
+                    "quote inside an unquoted field; quote the whole field and double the "
+                    "quotes inside it");
+        return KEEL_EINVAL;
+    }
+    return 0;
+}
+
+/* Check a field's bytes for UTF-8; on failure record the error (iPos is
+ * the field's input offset). Returns 0 or KEEL_EINVAL. */
+static int field_check_utf8(Chunk *c, const Field *f, size_t iPos, size_t iField) {
+    size_t bad = csv_utf8_check(f->z, f->n);
+    if (bad == f->n) return 0;
+    chunk_error(c, iPos, iField, "invalid UTF-8 at byte %zu of the field; save the file as UTF-8",
+                bad + 1);
+    c->nErrLine = csv_count_lines(f->z, bad);
+    return KEEL_EINVAL;
+}
+
+/* ---- dictionaries ------------------------------------------------------ */
+
+/* Find or add the value z[0..n) (hash h); *pCode gets its index. The value
+ * is referenced, not copied: the caller keeps it alive. Returns 0 or
+ * KEEL_ENOMEM; *pNew is set when the value was added. */
+static int dict_intern(CsvDict *d, const char *z, size_t n, uint32_t h, uint32_t *pCode,
+                       int *pNew) {
+    *pNew = 0;
+    if (d->nSlot) {
+        size_t mask = d->nSlot - 1;
+        for (size_t k = h & mask;; k = (k + 1) & mask) {
+            uint32_t s = d->aSlot[k];
+            if (!s) break;
+            const CsvLevel *l = &d->aLevel[s - 1];
+            if (l->h == h && l->n == n && memcmp(l->z, z, n) == 0) {
+                *pCode = s - 1;
+                return 0;
+            }
+        }
+    }
+    if (d->nLevel >= (size_t)UINT32_MAX - 1) return KEEL_ENOMEM;
+    if ((d->nLevel + 1) * 2 > d->nSlot) {
+        size_t nSlot = d->nSlot ? d->nSlot * 2 : 64;
+        uint32_t *aSlot = calloc(nSlot, sizeof *aSlot);
+        if (!aSlot) return KEEL_ENOMEM;
+        for (size_t i = 0; i < d->nLevel; i++) {
+            size_t k = d->aLevel[i].h & (nSlot - 1);
+            while (aSlot[k])
+                k = (k + 1) & (nSlot - 1);
+            aSlot[k] = (uint32_t)(i + 1);
+        }
+        free(d->aSlot);
+        d->aSlot = aSlot;
+        d->nSlot = nSlot;
+    }
+    if (d->nLevel == d->nLevelAlloc) {
+        size_t nAlloc = d->nLevelAlloc ? d->nLevelAlloc * 2 : 32;
+        CsvLevel *a = realloc(d->aLevel, nAlloc * sizeof *a);
+        if (!a) return KEEL_ENOMEM;
+        d->aLevel = a;
+        d->nLevelAlloc = nAlloc;
+    }
+    size_t k = h & (d->nSlot - 1);
+    while (d->aSlot[k])
+        k = (k + 1) & (d->nSlot - 1);
+    d->aSlot[k] = (uint32_t)(d->nLevel + 1);
+    d->aLevel[d->nLevel] = (CsvLevel){z, (uint32_t)n, h};
+    *pCode = (uint32_t)d->nLevel++;
+    *pNew = 1;
+    return 0;
+}
+
+/* Free a dictionary's arrays (not the strings). */
+static void dict_free(CsvDict *d) {
+    free(d->aLevel);
+    free(d->aSlot);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- regions ----------------------------------------------------------- */
+
+/* The cell of row iRow (region-relative) of selected column iSel. */
+static CsvCell *chunk_cell(Chunk *c, size_t iRow, size_t iSel) {
+    CsvBlock *b = c->apBlock[iRow / CSV_BLOCK_ROWS];
+    return &b->aCell[iSel * CSV_BLOCK_ROWS + iRow % CSV_BLOCK_ROWS];
+}
+
+/* Store a category value of a column of this region into *pCell, copying
+ * it to the arena when it lives in a scratch buffer. f is the field, iPos
+ * its input offset. Returns 0, KEEL_EINVAL (bad UTF-8) or KEEL_ENOMEM. */
+static int chunk_put_text(Chunk *c, ChunkCol *col, const Field *f, size_t iPos, size_t iField,
+                          CsvCell *pCell) {
+    uint32_t h = csv_hash(f->z, f->n);
+    uint32_t code;
+    int isNew;
+    int rc = dict_intern(&col->dict, f->z, f->n, h, &code, &isNew);
+    if (rc) return rc;
+    if (isNew) {
+        if (field_check_utf8(c, f, iPos, iField)) {
+            col->dict.nLevel--; /* leave the dictionary consistent for freeing */
+            return KEEL_EINVAL;
+        }
+        if (f->inScratch) {
+            char *zCopy = arena_strndup(&c->arena, f->z, f->n);
+            if (!zCopy) return KEEL_ENOMEM;
+            col->dict.aLevel[code].z = zCopy;
+        }
+    }
+    pCell->u = code;
+    return 0;
+}
+
+/* Find field iField (0-based) of the record starting at input offset iRec
+ * and scan it into *f using scratch2. Returns 0 or an error code. */
+static int chunk_refield(Chunk *c, size_t iRec, size_t iField, Field *f) {
+    size_t i = iRec;
+    for (size_t k = 0;; k++) {
+        int rc = field_scan(c, &c->scratch2, i, k + 1, f);
+        if (rc) return rc;
+        if (k == iField) return 0;
+        if (f->last) return KEEL_EINTERNAL;
+        i = f->iNext;
+    }
+}
+
+/* Turn selected column iSel of this region from numbers into category
+ * codes for its first nRow rows, re-reading each value from the input. */
+static int chunk_col_to_text(Chunk *c, size_t iSel, size_t nRow) {
+    ChunkCol *col = &c->aCol[iSel];
+    size_t iField = c->s->aSelField[iSel];
+    col->isCat = 1;
+    for (size_t r = 0; r < nRow; r++) {
+        CsvCell *cell = chunk_cell(c, r, iSel);
+        if (isnan(cell->d)) {
+            cell->u = CSV_MISSING_CODE;
+            continue;
+        }
+        size_t iRec = c->apBlock[r / CSV_BLOCK_ROWS]->aStart[r % CSV_BLOCK_ROWS];
+        Field f;
+        int rc = chunk_refield(c, iRec, iField, &f);
+        if (rc) return rc;
+        rc = chunk_put_text(c, col, &f, iRec, iField + 1, cell);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* Store field f (field number iField, 1-based; input offset iPos) of the
+ * current row into selected column iSel. */
+static int chunk_put(Chunk *c, size_t iSel, const Field *f, size_t iPos, size_t iField,
+                     CsvCell *pCell) {
+    ChunkCol *col = &c->aCol[iSel];
+    if (csv_is_missing(f->z, f->n)) {
+        col->nMissing++;
+        if (col->isCat)
+            pCell->u = CSV_MISSING_CODE;
+        else
+            pCell->d = NAN;
+        return 0;
+    }
+    if (!col->isCat) {
+        double v;
+        if (csv_parse_number(f->z, f->n, &v)) {
+            if (isnan(v)) v = NAN;
+            pCell->d = v;
+            return 0;
+        }
+        if (c->s->aForce[iSel] == CSV_NUMERIC) {
+            chunk_error(c, iPos, iField,
+                        "value is not a number in a column read as numeric; fix the value or "
+                        "read the column as categorical");
+            return KEEL_EINVAL;
+        }
+        col->sawText = 1;
+        int rc = chunk_col_to_text(c, iSel, c->nRow);
+        if (rc) return rc;
+    }
+    col->sawText = 1;
+    return chunk_put_text(c, col, f, iPos, iField, pCell);
+}
+
+/* Add a storage block; 0 or KEEL_ENOMEM. */
+static int chunk_add_block(Chunk *c) {
+    if (c->nBlock == c->nBlockAlloc) {
+        size_t nAlloc = c->nBlockAlloc ? c->nBlockAlloc * 2 : 16;
+        CsvBlock **a = realloc(c->apBlock, nAlloc * sizeof *a);
+        if (!a) return KEEL_ENOMEM;
+        c->apBlock = a;
+        c->nBlockAlloc = nAlloc;
+    }
+    size_t nByte = sizeof(CsvBlock) + c->s->nSel * CSV_BLOCK_ROWS * sizeof(CsvCell);
+    void *p = mmap(NULL, nByte, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return KEEL_ENOMEM;
+    CsvBlock *b = p;
+    b->nByte = nByte;
+    b->nRow = 0;
+    c->apBlock[c->nBlock++] = b;
+    return 0;
+}
+
+/* Free one storage block. */
+static void csv_block_free(CsvBlock *b) {
+    if (b) munmap(b, b->nByte);
+}
+
+/* Parse the record at offset *pi of the region (a record boundary) and
+ * advance *pi past it. Blank lines are skipped (as pandas does), so a
+ * missing value in a one-column file must be written NA or "". Returns 0
+ * or an error code. */
+static int chunk_record(Chunk *c, size_t *pi) {
+    const CsvShared *s = c->s;
+    const char *z = s->z;
+    size_t i = *pi, n = s->n;
+    if (z[i] == '\n') {
+        *pi = i + 1;
+        return 0;
+    }
+    if (z[i] == '\r' && i + 1 < n && z[i + 1] == '\n') {
+        *pi = i + 2;
+        return 0;
+    }
+    if (c->nRow % CSV_BLOCK_ROWS == 0 && c->nRow / CSV_BLOCK_ROWS == c->nBlock) {
+        int rc = chunk_add_block(c);
+        if (rc) return rc;
+    }
+    CsvBlock *b = c->apBlock[c->nRow / CSV_BLOCK_ROWS];
+    size_t iRow = c->nRow % CSV_BLOCK_ROWS;
+    b->aStart[iRow] = i;
+    size_t iRec = i;
+    for (size_t k = 0;; k++) {
+        if (k >= s->nField) {
+            chunk_error(c, iRec, k + 1,
+                        "row has more fields than the header's %zu; quote fields that hold "
+                        "commas",
+                        s->nField);
+            return KEEL_EINVAL;
+        }
+        Field f;
+        size_t iPos = i;
+        int rc = field_scan(c, &c->scratch, i, k + 1, &f);
+        if (rc) return rc;
+        int iSel = s->aSel[k];
+        if (iSel >= 0) {
+            rc = chunk_put(c, (size_t)iSel, &f, iPos, k + 1,
+                           &b->aCell[(size_t)iSel * CSV_BLOCK_ROWS + iRow]);
+            if (rc) return rc;
+        } else if (field_check_utf8(c, &f, iPos, k + 1)) {
+            return KEEL_EINVAL;
+        }
+        i = f.iNext;
+        if (f.last) {
+            if (k + 1 < s->nField) {
+                chunk_error(c, iRec, k + 2, "row has %zu fields but the header has %zu", k + 1,
+                            s->nField);
+                return KEEL_EINVAL;
+            }
+            break;
+        }
+    }
+    b->nRow++;
+    c->nRow++;
+    *pi = i;
+    return 0;
+}
+
+/* Parse the records that start in [iStart, iEnd) of the region; sets
+ * iStop to the record boundary after the last one. */
+static void chunk_run(Chunk *c) {
+    size_t i = c->iStart;
+    while (i < c->iEnd && i < c->s->n) {
+        if (chunk_record(c, &i)) {
+            if (!c->rc) c->rc = KEEL_ENOMEM;
+            break;
+        }
+    }
+    if (c->rc == KEEL_EINTERNAL) c->rc = KEEL_ENOMEM;
+    c->iStop = i;
+}
+
+/* Free everything a region holds. */
+static void chunk_clear(Chunk *c) {
+    for (size_t b = 0; b < c->nBlock; b++)
+        csv_block_free(c->apBlock[b]);
+    free(c->apBlock);
+    if (c->aCol)
+        for (size_t k = 0; k < c->s->nSel; k++)
+            dict_free(&c->aCol[k].dict);
+    free(c->aCol);
+    arena_free(&c->arena);
+    free(c->scratch.z);
+    free(c->scratch2.z);
+    c->apBlock = NULL;
+    c->nBlock = c->nBlockAlloc = 0;
+    c->aCol = NULL;
+    c->scratch = (Scratch){0};
+    c->scratch2 = (Scratch){0};
+    c->nRow = 0;
+    c->rc = 0;
+    c->nErrLine = 0;
+}
+
+/* Prepare a region for (re)parsing from iStart; 0 or KEEL_ENOMEM. */
+static int chunk_reset(Chunk *c, size_t iStart) {
+    chunk_clear(c);
+    c->iStart = iStart;
+    c->aCol = calloc(c->s->nSel ? c->s->nSel : 1, sizeof *c->aCol);
+    if (!c->aCol) return KEEL_ENOMEM;
+    for (size_t k = 0; k < c->s->nSel; k++)
+        c->aCol[k].isCat = c->s->aForce[k] == CSV_CATEGORICAL;
+    return 0;
+}
+
+/* Thread body: find the region's first record boundary (just after the
+ * first line feed at or after iBegin - 1) and parse from there. */
+static void *chunk_thread(void *p) {
+    Chunk *c = p;
+    const char *z = c->s->z;
+    size_t n = c->s->n;
+    size_t i = c->iBegin - 1;
+    const char *q = memchr(z + i, '\n', n - i);
+    size_t iStart = q ? (size_t)(q - z) + 1 : n;
+    if (chunk_reset(c, iStart)) {
+        c->rc = KEEL_ENOMEM;
+        c->iStop = iStart;
+        return NULL;
+    }
+    chunk_run(c);
+    return NULL;
+}
+
+/* ---- header ------------------------------------------------------------ */
+
+/* Fill *pErr for an error at input offset iPos (+ nLine lines). */
+static void csv_set_error(CsvError *pErr, const char *z, size_t iPos, size_t nLine, size_t iField,
+                          const char *zMsg) {
+    if (!pErr) return;
+    pErr->iLine = 1 + csv_count_lines(z, iPos) + nLine;
+    pErr->iCol = iField;
+    if (iField)
+        snprintf(pErr->zMsg, sizeof pErr->zMsg, "line %zu, field %zu: %s", pErr->iLine, iField,
+                 zMsg);
+    else
+        snprintf(pErr->zMsg, sizeof pErr->zMsg, "line %zu: %s", pErr->iLine, zMsg);
+}
+
+/* ---- merge ------------------------------------------------------------- */
+
+/* Free a table's memory without the column arrays' owner checks. */
+void csv_free(CsvTable *t) {
+    if (!t) return;
+    CsvTableImpl *p = (CsvTableImpl *)t;
+    for (size_t k = 0; k < t->nCol; k++) {
+        free(t->aCol[k].aNum);
+        free(t->aCol[k].aCode);
+        free(t->aCol[k].azLevel);
+    }
+    free(t->aCol);
+    arena_free(&p->arena);
+    free(p);
+}
+
+/* Build the table from the parsed regions a[0..nChunk) (all valid and in
+ * order). Region blocks are freed as they are copied. */
+static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *p) {
+    CsvTable *t = &p->t;
+    int rc = 0;
+    uint32_t **aaMap = NULL; /* per column, per region: local -> global code */
+    size_t nRow = 0;
+    for (size_t j = 0; j < nChunk; j++)
+        nRow += a[j].nRow;
+    t->nRow = nRow;
+    /* final types, and regions that stored text columns as numbers */
+    for (size_t k = 0; k < s->nSel; k++) {
+        CsvColumn *col = &t->aCol[k];
+        int isCat = s->aForce[k] == CSV_CATEGORICAL;
+        if (s->aForce[k] == CSV_AUTO)
+            for (size_t j = 0; j < nChunk; j++)
+                isCat |= a[j].aCol[k].sawText;
+        col->type = isCat ? CSV_CATEGORICAL : CSV_NUMERIC;
+        for (size_t j = 0; j < nChunk; j++) {
+            col->nMissing += a[j].aCol[k].nMissing;
+            if (isCat && !a[j].aCol[k].isCat) {
+                rc = chunk_col_to_text(&a[j], k, a[j].nRow);
+                if (rc) {
+                    if (a[j].rc == KEEL_EINVAL) rc = KEEL_EINVAL;
+                    goto done;
+                }
+            }
+        }
+    }
+    aaMap = calloc(s->nSel ? s->nSel : 1, sizeof *aaMap);
+    if (!aaMap) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    /* global dictionaries */
+    for (size_t k = 0; k < s->nSel; k++) {
+        CsvColumn *col = &t->aCol[k];
+        size_t nAlloc = nRow ? nRow : 1;
+        if (col->type == CSV_NUMERIC) {
+            col->aNum = malloc(nAlloc * sizeof(double));
+            if (!col->aNum) {
+                rc = KEEL_ENOMEM;
+                goto done;
+            }
+            continue;
+        }
+        col->aCode = malloc(nAlloc * sizeof(uint32_t));
+        size_t nMap = 0;
+        for (size_t j = 0; j < nChunk; j++)
+            nMap += a[j].aCol[k].dict.nLevel;
+        aaMap[k] = malloc((nMap ? nMap : 1) * sizeof(uint32_t));
+        if (!col->aCode || !aaMap[k]) {
+            rc = KEEL_ENOMEM;
+            goto done;
+        }
+        CsvDict g = {0};
+        size_t iMap = 0;
+        for (size_t j = 0; j < nChunk && !rc; j++) {
+            const CsvDict *d = &a[j].aCol[k].dict;
+            for (size_t l = 0; l < d->nLevel; l++) {
+                int isNew;
+                rc = dict_intern(&g, d->aLevel[l].z, d->aLevel[l].n, d->aLevel[l].h,
+                                 &aaMap[k][iMap++], &isNew);
+                if (rc) break;
+            }
+        }
+        if (!rc) {
+            col->azLevel = malloc((g.nLevel ? g.nLevel : 1) * sizeof(char *));
+            if (!col->azLevel) rc = KEEL_ENOMEM;
+        }
+        for (size_t l = 0; !rc && l < g.nLevel; l++) {
+            col->azLevel[l] = arena_strndup(&p->arena, g.aLevel[l].z, g.aLevel[l].n);
+            if (!col->azLevel[l]) rc = KEEL_ENOMEM;
+        }
+        col->nLevel = rc ? 0 : g.nLevel;
+        dict_free(&g);
+        if (rc) goto done;
+    }
+    /* copy the cells, freeing blocks as they are done */
+    size_t iRow = 0;
+    for (size_t j = 0; j < nChunk; j++) {
+        Chunk *c = &a[j];
+        for (size_t b = 0; b < c->nBlock; b++) {
+            CsvBlock *blk = c->apBlock[b];
+            for (size_t k = 0; k < s->nSel; k++) {
+                CsvColumn *col = &t->aCol[k];
+                const CsvCell *src = &blk->aCell[k * CSV_BLOCK_ROWS];
+                if (col->type == CSV_NUMERIC) {
+                    double *dst = col->aNum + iRow;
+                    for (size_t r = 0; r < blk->nRow; r++)
+                        dst[r] = src[r].d;
+                } else {
+                    size_t off = 0;
+                    for (size_t jj = 0; jj < j; jj++)
+                        off += a[jj].aCol[k].dict.nLevel;
+                    const uint32_t *map = aaMap[k] + off;
+                    uint32_t *dst = col->aCode + iRow;
+                    for (size_t r = 0; r < blk->nRow; r++)
+                        dst[r] = src[r].u == CSV_MISSING_CODE ? CSV_MISSING_CODE : map[src[r].u];
+                }
+            }
+            iRow += blk->nRow;
+            csv_block_free(blk);
+            c->apBlock[b] = NULL;
+        }
+    }
+done:
+    if (aaMap)
+        for (size_t k = 0; k < s->nSel; k++)
+            free(aaMap[k]);
+    free(aaMap);
+    return rc;
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+/* Number of online cores (at least 1). */
+static int csv_ncpu(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > CSV_MAX_THREAD ? CSV_MAX_THREAD : (int)n;
+}
+
+int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr) {
+    static const CsvOptions optDefault = {0};
+    CsvShared s = {0};
+    Chunk *aChunk = NULL;
+    size_t nChunk = 0;
+    CsvTableImpl *p = NULL;
+    char **azName = NULL;
+    size_t nName = 0, nNameAlloc = 0;
+    Arena nameArena = {0};
+    int rc = 0;
+    Chunk hdr = {0};
+    *ppTable = NULL;
+    if (pErr) memset(pErr, 0, sizeof *pErr);
+    if (!opt) opt = &optDefault;
+    if (!z) z = "";
+    s.z = z;
+    s.n = n;
+    s.nMaxField = opt->nMaxField ? opt->nMaxField : CSV_DEFAULT_MAX_FIELD;
+    hdr.s = &s;
+
+    /* header */
+    size_t i = 0;
+    if (n >= 3 && memcmp(z, "\xEF\xBB\xBF", 3) == 0) i = 3;
+    if (i >= n) {
+        csv_set_error(pErr, z, i, 0, 0, "no header row: the input is empty");
+        rc = KEEL_EINVAL;
+        goto done;
+    }
+    for (;;) {
+        Field f;
+        size_t iPos = i;
+        rc = field_scan(&hdr, &hdr.scratch, i, nName + 1, &f);
+        if (!rc) rc = field_check_utf8(&hdr, &f, iPos, nName + 1);
+        if (rc) goto done;
+        if (nName == nNameAlloc) {
+            nNameAlloc = nNameAlloc ? nNameAlloc * 2 : 64;
+            char **a = realloc(azName, nNameAlloc * sizeof *a);
+            if (!a) {
+                rc = KEEL_ENOMEM;
+                goto done;
+            }
+            azName = a;
+        }
+        azName[nName] = arena_strndup(&nameArena, f.z, f.n);
+        if (!azName[nName]) {
+            rc = KEEL_ENOMEM;
+            goto done;
+        }
+        nName++;
+        i = f.iNext;
+        if (f.last) break;
+    }
+    s.nField = nName;
+    /* duplicate names */
+    {
+        CsvDict d = {0};
+        for (size_t k = 0; k < nName && !rc; k++) {
+            uint32_t code;
+            int isNew;
+            size_t len = strlen(azName[k]);
+            rc = dict_intern(&d, azName[k], len, csv_hash(azName[k], len), &code, &isNew);
+            if (!rc && !isNew) {
+                hdr.rc = 0;
+                chunk_error(&hdr, 0, k + 1,
+                            "duplicate column name '%.80s' in the header; column names must be "
+                            "unique",
+                            azName[k]);
+                rc = KEEL_EINVAL;
+            }
+        }
+        dict_free(&d);
+        if (rc) goto done;
+    }
+    /* selection */
+    s.aSel = malloc(nName * sizeof *s.aSel);
+    if (!s.aSel) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    if (opt->azOnly) {
+        for (size_t k = 0; k < nName; k++)
+            s.aSel[k] = -1;
+        for (size_t o = 0; o < opt->nOnly; o++) {
+            size_t k = 0;
+            while (k < nName && strcmp(azName[k], opt->azOnly[o]) != 0)
+                k++;
+            if (k == nName) {
+                chunk_error(&hdr, 0, 0, "no column named '%.80s' in the header", opt->azOnly[o]);
+                rc = KEEL_EINVAL;
+                goto done;
+            }
+            s.aSel[k] = 0;
+        }
+        for (size_t k = 0; k < nName; k++)
+            if (s.aSel[k] == 0) s.aSel[k] = (int)s.nSel++;
+    } else {
+        for (size_t k = 0; k < nName; k++)
+            s.aSel[k] = (int)k;
+        s.nSel = nName;
+    }
+    s.aSelField = malloc((s.nSel ? s.nSel : 1) * sizeof *s.aSelField);
+    s.aForce = calloc(s.nSel ? s.nSel : 1, sizeof *s.aForce);
+    if (!s.aSelField || !s.aForce) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < nName; k++)
+        if (s.aSel[k] >= 0) s.aSelField[s.aSel[k]] = k;
+    for (size_t o = 0; opt->aOverride && o < opt->nOverride; o++)
+        for (size_t k = 0; k < s.nSel; k++)
+            if (opt->aOverride[o].zName &&
+                strcmp(azName[s.aSelField[k]], opt->aOverride[o].zName) == 0)
+                s.aForce[k] = opt->aOverride[o].type;
+
+    /* regions */
+    size_t nBody = n - i;
+    int nThread = opt->nThread > 0 ? opt->nThread : csv_ncpu();
+    if (nThread > CSV_MAX_THREAD) nThread = CSV_MAX_THREAD;
+    nChunk = nBody / CSV_MIN_CHUNK;
+    if (nChunk > (size_t)nThread) nChunk = (size_t)nThread;
+    if (nChunk < 1) nChunk = 1;
+    aChunk = calloc(nChunk, sizeof *aChunk);
+    if (!aChunk) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (size_t j = 0; j < nChunk; j++) {
+        aChunk[j].s = &s;
+        aChunk[j].iBegin = i + nBody / nChunk * j;
+        aChunk[j].iEnd = j + 1 == nChunk ? n : i + nBody / nChunk * (j + 1);
+    }
+    pthread_t aTid[CSV_MAX_THREAD];
+    int aStarted[CSV_MAX_THREAD] = {0};
+    for (size_t j = 1; j < nChunk; j++)
+        aStarted[j] = pthread_create(&aTid[j], NULL, chunk_thread, &aChunk[j]) == 0;
+    if (chunk_reset(&aChunk[0], i)) {
+        aChunk[0].rc = KEEL_ENOMEM;
+        aChunk[0].iStop = i;
+    } else {
+        chunk_run(&aChunk[0]);
+    }
+    for (size_t j = 1; j < nChunk; j++) {
+        if (aStarted[j])
+            pthread_join(aTid[j], NULL);
+        else
+            chunk_thread(&aChunk[j]);
+    }
+    /* validate the cuts in order; re-parse a region that started wrong */
+    for (size_t j = 0; j < nChunk; j++) {
+        Chunk *c = &aChunk[j];
+        if (j > 0 && c->iStart != aChunk[j - 1].iStop) {
+            if (chunk_reset(c, aChunk[j - 1].iStop)) {
+                rc = KEEL_ENOMEM;
+                goto done;
+            }
+            chunk_run(c);
+        }
+        if (c->rc) {
+            rc = c->rc;
+            if (rc == KEEL_EINVAL)
+                csv_set_error(pErr, z, c->iErrPos, c->nErrLine, c->iErrField, c->zErr);
+            goto done;
+        }
+    }
+
+    /* the table */
+    p = calloc(1, sizeof *p);
+    if (!p) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    p->t.nCol = s.nSel;
+    p->t.aCol = calloc(s.nSel ? s.nSel : 1, sizeof *p->t.aCol);
+    if (!p->t.aCol) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < s.nSel; k++) {
+        const char *zName = azName[s.aSelField[k]];
+        p->t.aCol[k].zName = arena_strndup(&p->arena, zName, strlen(zName));
+        if (!p->t.aCol[k].zName) {
+            rc = KEEL_ENOMEM;
+            goto done;
+        }
+    }
+    rc = csv_merge(&s, aChunk, nChunk, p);
+    if (rc == KEEL_EINVAL) {
+        for (size_t j = 0; j < nChunk; j++)
+            if (aChunk[j].rc == KEEL_EINVAL) {
+                csv_set_error(pErr, z, aChunk[j].iErrPos, aChunk[j].nErrLine, aChunk[j].iErrField,
+                              aChunk[j].zErr);
+                break;
+            }
+    }
+    if (rc) goto done;
+    *ppTable = &p->t;
+    p = NULL;
+
+done:
+    if (rc == KEEL_EINVAL && hdr.rc == KEEL_EINVAL)
+        csv_set_error(pErr, z, hdr.iErrPos, hdr.nErrLine, hdr.iErrField, hdr.zErr);
+    if (rc == KEEL_ENOMEM && pErr) snprintf(pErr->zMsg, sizeof pErr->zMsg, "out of memory");
+    if (p) csv_free(&p->t);
+    for (size_t j = 0; aChunk && j < nChunk; j++)
+        chunk_clear(&aChunk[j]);
+    free(aChunk);
+    chunk_clear(&hdr);
+    free(azName);
+    arena_free(&nameArena);
+    free(s.aSel);
+    free(s.aSelField);
+    free(s.aForce);
+    return rc;
+}
+
+int csv_column_index(const CsvTable *t, const char *zName) {
+    if (!t || !zName) return -1;
+    for (size_t k = 0; k < t->nCol; k++)
+        if (strcmp(t->aCol[k].zName, zName) == 0) return (int)k;
+    return -1;
+}

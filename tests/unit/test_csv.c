@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Unit tests for engine/csv.c: every RFC 4180 feature (quotes, doubled
+ * quotes, embedded commas and newlines, CRLF, BOM, header), missing values,
+ * type inference and overrides, exact number parsing against strtod, the
+ * parallel path against the serial one, and every error with its line and
+ * field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine/csv.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* Parse a NUL-terminated string with default options; fails the test when
+ * parsing does not succeed. */
+static CsvTable *parse_ok(const char *z) {
+    CsvTable *t = NULL;
+    CsvError e;
+    int rc = csv_parse(z, strlen(z), NULL, &t, &e);
+    if (rc) fprintf(stderr, "unexpected error: %s\n", e.zMsg);
+    assert_int_equal(rc, 0);
+    assert_non_null(t);
+    return t;
+}
+
+/* Parse z expecting KEEL_EINVAL at line iLine, field iCol; the message
+ * must name both. */
+static void parse_err(const char *z, size_t n, const CsvOptions *opt, size_t iLine, size_t iCol) {
+    CsvTable *t = (CsvTable *)1;
+    CsvError e;
+    int rc = csv_parse(z, n, opt, &t, &e);
+    assert_int_equal(rc, KEEL_EINVAL);
+    assert_null(t);
+    if (e.iLine != iLine || e.iCol != iCol)
+        fprintf(stderr, "got line %zu col %zu: %s\n", e.iLine, e.iCol, e.zMsg);
+    assert_int_equal(e.iLine, iLine);
+    assert_int_equal(e.iCol, iCol);
+    char zWant[64];
+    snprintf(zWant, sizeof zWant, "line %zu", iLine);
+    assert_non_null(strstr(e.zMsg, zWant));
+    if (iCol) {
+        snprintf(zWant, sizeof zWant, "field %zu", iCol);
+        assert_non_null(strstr(e.zMsg, zWant));
+    }
+}
+
+/* csv-1: header, numeric and categorical inference, levels in order of
+ * first appearance */
+static void test_csv_basic(void **state) {
+    (void)state;
+    CsvTable *t = parse_ok("x,color,n\n1.5,red,1\n-2,blue,2\n3e2,red,3\n");
+    assert_int_equal(t->nRow, 3);
+    assert_int_equal(t->nCol, 3);
+    assert_string_equal(t->aCol[0].zName, "x");
+    assert_int_equal(t->aCol[0].type, CSV_NUMERIC);
+    assert_true(t->aCol[0].aNum[0] == 1.5 && t->aCol[0].aNum[1] == -2 && t->aCol[0].aNum[2] == 300);
+    assert_null(t->aCol[0].aCode);
+    assert_int_equal(t->aCol[1].type, CSV_CATEGORICAL);
+    assert_null(t->aCol[1].aNum);
+    assert_int_equal(t->aCol[1].nLevel, 2);
+    assert_string_equal(t->aCol[1].azLevel[0], "red");
+    assert_string_equal(t->aCol[1].azLevel[1], "blue");
+    assert_int_equal(t->aCol[1].aCode[0], 0);
+    assert_int_equal(t->aCol[1].aCode[1], 1);
+    assert_int_equal(t->aCol[1].aCode[2], 0);
+    assert_int_equal(csv_column_index(t, "n"), 2);
+    assert_int_equal(csv_column_index(t, "nope"), -1);
+    csv_free(t);
+    csv_free(NULL);
+}
+
+/* csv-2: missing markers empty, NA, NaN, null in both column types; a
+ * column of only missing values is numeric */
+static void test_csv_missing(void **state) {
+    (void)state;
+    CsvTable *t = parse_ok("a,b,c\n1,x,\nNA,null,NaN\n,NaN,null\n4,\"\",NA\n");
+    assert_int_equal(t->nRow, 4);
+    assert_int_equal(t->aCol[0].type, CSV_NUMERIC);
+    assert_int_equal(t->aCol[0].nMissing, 2);
+    assert_true(isnan(t->aCol[0].aNum[1]) && isnan(t->aCol[0].aNum[2]));
+    assert_true(t->aCol[0].aNum[3] == 4);
+    assert_int_equal(t->aCol[1].type, CSV_CATEGORICAL);
+    assert_int_equal(t->aCol[1].nMissing, 3);
+    assert_int_equal(t->aCol[1].nLevel, 1);
+    assert_int_equal(t->aCol[1].aCode[1], CSV_MISSING_CODE);
+    assert_int_equal(t->aCol[1].aCode[3], CSV_MISSING_CODE);
+    assert_int_equal(t->aCol[2].type, CSV_NUMERIC);
+    assert_int_equal(t->aCol[2].nMissing, 4);
+    csv_free(t);
+    /* markers are case-sensitive: "na" is a value */
+    t = parse_ok("a\nna\n1\n");
+    assert_int_equal(t->aCol[0].type, CSV_CATEGORICAL);
+    assert_int_equal(t->aCol[0].nMissing, 0);
+    csv_free(t);
+}
+
+/* csv-3: quoted fields, doubled quotes, embedded commas and newlines,
+ * CRLF line ends, quoted header names */
+static void test_csv_quotes(void **state) {
+    (void)state;
+    CsvTable *t = parse_ok("\"na,me\",v\r\n\"a \"\"b\"\"\",\"1\"\r\n\"x,\r\ny\",2\r\n\"\",3\r\n");
+    assert_int_equal(t->nRow, 3);
+    assert_string_equal(t->aCol[0].zName, "na,me");
+    assert_int_equal(t->aCol[0].type, CSV_CATEGORICAL);
+    assert_string_equal(t->aCol[0].azLevel[t->aCol[0].aCode[0]], "a \"b\"");
+    assert_string_equal(t->aCol[0].azLevel[t->aCol[0].aCode[1]], "x,\r\ny");
+    assert_int_equal(t->aCol[0].aCode[2], CSV_MISSING_CODE);
+    assert_int_equal(t->aCol[1].type, CSV_NUMERIC);
+    assert_true(t->aCol[1].aNum[0] == 1 && t->aCol[1].aNum[2] == 3);
+    csv_free(t);
+}
+
+/* csv-4: a UTF-8 BOM is dropped, the last line may lack its line end,
+ * blank lines are skipped, a header alone gives zero rows */
+static void test_csv_bom_ends(void **state) {
+    (void)state;
+    CsvTable *t = parse_ok("\xEF\xBB\xBFid,v\n1,2\n\n3,4");
+    assert_string_equal(t->aCol[0].zName, "id");
+    assert_int_equal(t->nRow, 2);
+    assert_true(t->aCol[1].aNum[1] == 4);
+    csv_free(t);
+    t = parse_ok("a,b\n");
+    assert_int_equal(t->nRow, 0);
+    assert_int_equal(t->nCol, 2);
+    assert_int_equal(t->aCol[0].type, CSV_NUMERIC);
+    csv_free(t);
+    t = parse_ok("a,b");
+    assert_int_equal(t->nRow, 0);
+    csv_free(t);
+    t = parse_ok("\xC3\xA9t\xC3\xA9\nv\xC3\xA9lo\n");
+    assert_string_equal(t->aCol[0].zName, "\xC3\xA9t\xC3\xA9");
+    assert_string_equal(t->aCol[0].azLevel[0], "v\xC3\xA9lo");
+    csv_free(t);
+}
+
+/* csv-5: numbers parse to exactly the double strtod gives, over random
+ * decimal strings of every shape (short, 20+ digits, large exponents) */
+static void test_csv_numbers_exact(void **state) {
+    (void)state;
+    Buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "v\n");
+    const char *azFixed[] = {"0",
+                             "-0",
+                             "+1",
+                             "1.",
+                             ".5",
+                             "1e5",
+                             "1E-5",
+                             "1e+300",
+                             "4.9e-324",
+                             "2.2250738585072014e-308",
+                             "9007199254740993",
+                             "0.1",
+                             "123456789012345678901234567890",
+                             " 7 ",
+                             "1e-400",
+                             "17976931348623157e292",
+                             "0.000000000000000000000001"};
+    size_t nFixed = sizeof azFixed / sizeof azFixed[0];
+    for (size_t i = 0; i < nFixed; i++)
+        buf_printf(&b, "%s\n", azFixed[i]);
+    srand(12345);
+    char aStr[5000][48];
+    for (int i = 0; i < 5000; i++) {
+        int nd = 1 + rand() % 22, dot = rand() % (nd + 1);
+        char *p = aStr[i];
+        if (rand() % 3 == 0) *p++ = '-';
+        for (int k = 0; k < nd; k++) {
+            if (k == dot && k) *p++ = '.';
+            *p++ = (char)('0' + rand() % 10);
+        }
+        if (rand() % 4 == 0) p += sprintf(p, "e%d", rand() % 640 - 320);
+        *p = 0;
+        buf_printf(&b, "%s\n", aStr[i]);
+    }
+    assert_int_equal(buf_err(&b), 0);
+    CsvTable *t = parse_ok(b.z);
+    assert_int_equal(t->aCol[0].type, CSV_NUMERIC);
+    assert_int_equal(t->nRow, nFixed + 5000);
+    for (size_t i = 0; i < nFixed + 5000; i++) {
+        const char *z = i < nFixed ? azFixed[i] : aStr[i - nFixed];
+        double want = strtod(z, NULL), got = t->aCol[0].aNum[i];
+        if (memcmp(&want, &got, sizeof want) != 0)
+            fprintf(stderr, "%s: want %.17g got %.17g\n", z, want, got);
+        assert_memory_equal(&want, &got, sizeof want);
+    }
+    csv_free(t);
+    buf_reset(&b);
+    /* not numbers: hex, inf, a lone point, a dangling exponent */
+    const char *azText[] = {"0x10", "inf", ".", "1e", "1.2.3", "--1", "1,5"};
+    for (size_t i = 0; i < sizeof azText / sizeof azText[0]; i++) {
+        char z[64];
+        snprintf(z, sizeof z, "v\n1\n\"%s\"\n", azText[i]);
+        t = parse_ok(z);
+        assert_int_equal(t->aCol[0].type, CSV_CATEGORICAL);
+        csv_free(t);
+    }
+}
+
+/* csv-6: overrides force a type; a forced-numeric text value is an error */
+static void test_csv_override(void **state) {
+    (void)state;
+    const char *z = "a,b\n1.50,x\n1.5,2\n";
+    CsvTypeOverride aOv[] = {{"a", CSV_CATEGORICAL}, {"missing", CSV_NUMERIC}};
+    CsvOptions opt = {.aOverride = aOv, .nOverride = 2};
+    CsvTable *t = NULL;
+    CsvError e;
+    assert_int_equal(csv_parse(z, strlen(z), &opt, &t, &e), 0);
+    assert_int_equal(t->aCol[0].type, CSV_CATEGORICAL);
+    assert_int_equal(t->aCol[0].nLevel, 2);
+    assert_string_equal(t->aCol[0].azLevel[1], "1.5");
+    csv_free(t);
+    CsvTypeOverride aOv2[] = {{"b", CSV_NUMERIC}};
+    CsvOptions opt2 = {.aOverride = aOv2, .nOverride = 1};
+    parse_err(z, strlen(z), &opt2, 2, 2);
+}
+
+/* csv-7: azOnly reads a subset in header order; an unknown name fails */
+static void test_csv_only(void **state) {
+    (void)state;
+    const char *z = "a,b,c\n1,x,3\n4,\xC3\xA9,6\n";
+    const char *azOnly[] = {"c", "a"};
+    CsvOptions opt = {.azOnly = azOnly, .nOnly = 2};
+    CsvTable *t = NULL;
+    CsvError e;
+    assert_int_equal(csv_parse(z, strlen(z), &opt, &t, &e), 0);
+    assert_int_equal(t->nCol, 2);
+    assert_string_equal(t->aCol[0].zName, "a");
+    assert_string_equal(t->aCol[1].zName, "c");
+    assert_true(t->aCol[1].aNum[1] == 6);
+    csv_free(t);
+    const char *azBad[] = {"zz"};
+    CsvOptions opt2 = {.azOnly = azBad, .nOnly = 1};
+    parse_err(z, strlen(z), &opt2, 1, 0);
+    /* a skipped column is still checked for UTF-8 */
+    const char *zBad = "a,b\n1,\xFF\n";
+    const char *azA[] = {"a"};
+    CsvOptions opt3 = {.azOnly = azA, .nOnly = 1};
+    parse_err(zBad, strlen(zBad), &opt3, 2, 2);
+}
+
+/* csv-8: every error names its line and field */
+static void test_csv_errors(void **state) {
+    (void)state;
+    struct {
+        const char *z;
+        size_t iLine, iCol;
+    } a[] = {
+        {"a,b\n1,2\n3,4,5\n", 3, 3},                 /* too many fields */
+        {"a,b\n1,2\n3\n", 3, 2},                     /* too few fields */
+        {"a,b\n1,\"x\ny\n\nz\n", 2, 2},              /* unterminated quote */
+        {"a,b\n1,\"x\"y\n", 2, 2},                   /* text after closing quote */
+        {"a,b\n1,x\"y\n", 2, 2},                     /* quote in unquoted field */
+        {"a,b\n1,x\ry\n", 2, 2},                     /* bare carriage return */
+        {"a,b\n1,ok\n2,\"l1\nl2\xC3\x28\"\n", 4, 2}, /* invalid UTF-8 on 2nd line of field */
+        {"a,b\n1,\xED\xA0\x80\n", 2, 2},             /* a surrogate */
+        {"a,b\n1,\xC0\xAF\n", 2, 2},                 /* an overlong */
+        {"a,a\n1,2\n", 1, 2},                        /* duplicate column name */
+        {"a,\xFF\n", 1, 2},                          /* invalid UTF-8 in the header */
+        {"", 1, 0},                                  /* no header */
+        {"\xEF\xBB\xBF", 1, 0},                      /* BOM only */
+    };
+    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
+        parse_err(a[i].z, strlen(a[i].z), NULL, a[i].iLine, a[i].iCol);
+    /* field over the cap, quoted and unquoted */
+    CsvOptions opt = {.nMaxField = 4};
+    parse_err("a,b\n1,12345\n", 12, &opt, 2, 2);
+    parse_err("a,b\n1,\"1\"\"345\"\n", 15, &opt, 2, 2);
+    CsvTable *t = NULL;
+    CsvError e;
+    assert_int_equal(csv_parse("a,b\n1,1234\n", 11, &opt, &t, &e), 0);
+    csv_free(t);
+    /* input that is not NUL-terminated: only n bytes are read */
+    assert_int_equal(csv_parse("a,b\n1,2\nGARBAGE\"", 8, NULL, &t, &e), 0);
+    assert_int_equal(t->nRow, 1);
+    csv_free(t);
+}
+
+/* Build a multi-megabyte input whose quoted multi-line fields straddle any
+ * cut, with a column that turns from numbers to text near the end. */
+static void build_big(Buf *b, size_t nRow, int badAt) {
+    buf_puts(b, "id,x,cat,note,late\n");
+    for (size_t i = 0; i < nRow; i++) {
+        buf_printf(b, "%zu,%.6f,c%zu,", i, (double)(i % 977) / 7.0 - 50, i % 13);
+        if (i % 5 == 0)
+            buf_printf(b, "\"line one, %zu\nline \"\"two\"\"\n\",", i % 101);
+        else
+            buf_printf(b, "n%zu,", i % 37);
+        if ((int)i == badAt)
+            buf_puts(b, "1,extra\n");
+        else if (i + 10 == nRow)
+            buf_puts(b, "text\n");
+        else if (i % 11 == 0)
+            buf_puts(b, "NA\n");
+        else
+            buf_printf(b, "%zu.25\n", i % 1000);
+    }
+}
+
+/* csv-9: the parallel parse equals the serial one (types, values, level
+ * order), and an error deep in the file reports the right line */
+static void test_csv_parallel(void **state) {
+    (void)state;
+    Buf b;
+    buf_init(&b, 0);
+    build_big(&b, 120000, -1);
+    assert_true(b.n > 3 << 20);
+    CsvOptions o1 = {.nThread = 1}, o4 = {.nThread = 4};
+    CsvTable *t1 = NULL, *t4 = NULL;
+    CsvError e;
+    assert_int_equal(csv_parse(b.z, b.n, &o1, &t1, &e), 0);
+    assert_int_equal(csv_parse(b.z, b.n, &o4, &t4, &e), 0);
+    assert_int_equal(t1->nRow, 120000);
+    assert_int_equal(t4->nRow, 120000);
+    for (size_t k = 0; k < t1->nCol; k++) {
+        CsvColumn *c1 = &t1->aCol[k], *c4 = &t4->aCol[k];
+        assert_int_equal(c1->type, c4->type);
+        assert_int_equal(c1->nMissing, c4->nMissing);
+        if (c1->type == CSV_NUMERIC) {
+            assert_memory_equal(c1->aNum, c4->aNum, t1->nRow * sizeof(double));
+        } else {
+            assert_int_equal(c1->nLevel, c4->nLevel);
+            for (size_t l = 0; l < c1->nLevel; l++)
+                assert_string_equal(c1->azLevel[l], c4->azLevel[l]);
+            assert_memory_equal(c1->aCode, c4->aCode, t1->nRow * sizeof(uint32_t));
+        }
+    }
+    assert_int_equal(t1->aCol[4].type, CSV_CATEGORICAL);
+    assert_string_equal(t1->aCol[3].azLevel[0], "line one, 0\nline \"two\"\n");
+    assert_int_equal(t1->aCol[4].nMissing, 120000 / 11 + 1);
+    csv_free(t1);
+    csv_free(t4);
+    buf_reset(&b);
+    /* a ragged row at data row 100000: line = 1 + rows before it (each
+     * fifth row spans 3 lines) + 1 */
+    build_big(&b, 120000, 100000);
+    size_t iLine = 1 + 100000 + (100000 / 5) * 2 + 1;
+    parse_err(b.z, b.n, &o4, iLine, 6);
+    parse_err(b.z, b.n, &o1, iLine, 6);
+    buf_reset(&b);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_basic),         cmocka_unit_test(test_csv_missing),
+        cmocka_unit_test(test_csv_quotes),        cmocka_unit_test(test_csv_bom_ends),
+        cmocka_unit_test(test_csv_numbers_exact), cmocka_unit_test(test_csv_override),
+        cmocka_unit_test(test_csv_only),          cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_csv_parallel),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
