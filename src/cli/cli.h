@@ -25,6 +25,16 @@ void cli_unmap_file(const char *z, size_t n, int mapped);
 /* True when stderr is a terminal (progress may be shown). */
 int cli_progress_enabled(void);
 
+#include <jansson.h>
+
+/* Print j as indented JSON on stdout and release it (steals j). */
+void cli_print_json(json_t *j);
+
+struct Db;
+/* Open (bCreate: create and migrate) the database at zPath, printing a
+ * clear message on failure. Returns 0 or an exit code. */
+int cli_open_db(const char *zPath, int bCreate, struct Db **ppDb);
+
 /* Command entry points, one per family. */
 int cli_init(int argc, char **argv);
 int cli_serve(int argc, char **argv);
@@ -38,5 +48,26 @@ int cli_profile(int argc, char **argv);
 int cli_abtest(int argc, char **argv);
 int cli_fairness(int argc, char **argv);
 int cli_explain(int argc, char **argv);
+
+/* A command's options for cli_parse(). */
+typedef struct CliOpt {
+    const char *zName;  /* long name without dashes, e.g. "db" */
+    int bFlag;          /* 1: takes no value */
+    const char *zArg;   /* value placeholder for help, e.g. "FILE" */
+    const char *zHelp;  /* one line */
+    const char *zValue; /* out: the value given (or "1" for a flag), else NULL */
+} CliOpt;
+
+/* Parse --name VALUE, --name=VALUE and flags; --help prints zUsage and the
+ * options to stdout. Positional arguments are moved to the front of argv
+ * (after argv[0]) and counted in *pnPos. Returns 0 to go on, -1 when help
+ * was printed (exit 0), or CLI_EXIT_USAGE after printing the error. */
+int cli_parse(int argc, char **argv, CliOpt *aOpt, int nOpt, const char *zUsage, int *pnPos);
+/* The value of option zName (NULL if not given). */
+const char *cli_opt(const CliOpt *aOpt, int nOpt, const char *zName);
+/* Read a password: from the file named by zFile ("-" for stdin; first line)
+ * or, when zFile is NULL and stdin is a terminal, by prompting twice with
+ * echo off. Returns 0 or CLI_EXIT_USAGE (message printed). */
+int cli_read_password(const char *zFile, const char *zPrompt, char *z, size_t n);
 
 #endif

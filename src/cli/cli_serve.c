@@ -1,9 +1,79 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* keel serve: placeholder until the command lands. */
+/* keel serve: the HTTP API (and, later, the web UI) over one database. */
 #include "cli/cli.h"
+#include "http/server.h"
+#include "util/crypto.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Split "HOST:PORT" into its parts; 0 or CLI_EXIT_USAGE. */
+static int parse_listen(const char *z, char *zHost, size_t nHost, int *pPort) {
+    const char *c = strrchr(z, ':');
+    if (!c || c == z || (size_t)(c - z) >= nHost)
+        return cli_usage_error("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+    char *end;
+    long port = strtol(c + 1, &end, 10);
+    if (!c[1] || *end || port < 0 || port > 65535)
+        return cli_usage_error("--listen: '%s' is not a port (0 to 65535)", c + 1);
+    memcpy(zHost, z, (size_t)(c - z));
+    zHost[c - z] = 0;
+    *pPort = (int)port;
+    return 0;
+}
+
+static int parse_positive(const char *z, const char *zName, long lo, long hi, long *pv) {
+    char *end;
+    long v = strtol(z, &end, 10);
+    if (!*z || *end || v < lo || v > hi)
+        return cli_usage_error("--%s must be an integer from %ld to %ld", zName, lo, hi);
+    *pv = v;
+    return 0;
+}
 
 int cli_serve(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    return cli_fail("'serve' is not available in this build yet");
+    CliOpt a[] = {
+        {"db", 0, "FILE", "database file (created by keel init)", NULL},
+        {"listen", 0, "HOST:PORT", "address to serve on (default 127.0.0.1:8080; port 0: any)",
+         NULL},
+        {"threads", 0, "N", "worker threads (default: one per core)", NULL},
+        {"session-idle", 0, "MINUTES", "sign out after this idle time (default 30)", NULL},
+        {"session-max", 0, "HOURS", "sign out after this time at the latest (default 12)", NULL},
+        {"secure-cookies", 1, "", "mark cookies Secure (when served over TLS by a proxy)", NULL},
+        {"quiet", 1, "", "no access log", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel serve --db FILE [--listen 127.0.0.1:8080]\n\n"
+                       "Serve the HTTP API. Stops cleanly on SIGTERM or SIGINT: requests in\n"
+                       "flight finish, the database is closed.",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (nPos) return cli_usage_error("unexpected argument '%s'", argv[1]);
+    ServerConfig c;
+    server_config_init(&c);
+    c.zDbPath = cli_opt(a, n, "db");
+    if (!c.zDbPath) return cli_usage_error("--db FILE is required");
+    char zHost[64] = "127.0.0.1";
+    const char *z;
+    if ((z = cli_opt(a, n, "listen")) && (rc = parse_listen(z, zHost, sizeof zHost, &c.port)))
+        return rc;
+    c.zHost = zHost;
+    long v;
+    if ((z = cli_opt(a, n, "threads"))) {
+        if ((rc = parse_positive(z, "threads", 1, 64, &v))) return rc;
+        c.nThread = (int)v;
+    }
+    if ((z = cli_opt(a, n, "session-idle"))) {
+        if ((rc = parse_positive(z, "session-idle", 1, 7 * 24 * 60, &v))) return rc;
+        c.sessionIdle = v * 60;
+    }
+    if ((z = cli_opt(a, n, "session-max"))) {
+        if ((rc = parse_positive(z, "session-max", 1, 24 * 30, &v))) return rc;
+        c.sessionMax = v * 3600;
+    }
+    c.bSecureCookie = cli_opt(a, n, "secure-cookies") != NULL;
+    c.bQuiet = cli_opt(a, n, "quiet") != NULL;
+    if (crypto_init()) return cli_fail("libsodium failed to initialise");
+    rc = server_run(&c);
+    return rc == 0 ? 0 : cli_exit_for(rc);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Helpers shared by every CLI command: messages, exit codes, file input. */
 #include "cli/cli.h"
+#include "store/schema.h"
 #include "util/err.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,3 +133,111 @@ void cli_unmap_file(const char *z, size_t n, int mapped) {
 }
 
 int cli_progress_enabled(void) { return isatty(2); }
+
+static void cli_print_help(const CliOpt *aOpt, int nOpt, const char *zUsage) {
+    printf("%s\n", zUsage);
+    if (nOpt) printf("\noptions:\n");
+    for (int i = 0; i < nOpt; i++) {
+        char z[64];
+        snprintf(z, sizeof z, "--%s%s%s", aOpt[i].zName, aOpt[i].bFlag ? "" : " ",
+                 aOpt[i].bFlag ? "" : aOpt[i].zArg);
+        printf("  %-28s %s\n", z, aOpt[i].zHelp);
+    }
+    printf("  %-28s %s\n", "--help", "show this help");
+}
+
+int cli_parse(int argc, char **argv, CliOpt *aOpt, int nOpt, const char *zUsage, int *pnPos) {
+    int nPos = 0;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            cli_print_help(aOpt, nOpt, zUsage);
+            return -1;
+        }
+        if (strncmp(a, "--", 2) != 0 || a[2] == 0) {
+            argv[1 + nPos++] = a;
+            continue;
+        }
+        char *zName = a + 2, *zEq = strchr(zName, '=');
+        size_t nName = zEq ? (size_t)(zEq - zName) : strlen(zName);
+        int k;
+        for (k = 0; k < nOpt; k++)
+            if (strlen(aOpt[k].zName) == nName && strncmp(aOpt[k].zName, zName, nName) == 0) break;
+        if (k == nOpt)
+            return cli_usage_error("unknown option '%s'; see `keel %s --help`", a, argv[0]);
+        if (aOpt[k].bFlag) {
+            if (zEq) return cli_usage_error("option --%s takes no value", aOpt[k].zName);
+            aOpt[k].zValue = "1";
+        } else if (zEq) {
+            aOpt[k].zValue = zEq + 1;
+        } else {
+            if (i + 1 >= argc)
+                return cli_usage_error("option --%s needs a value (%s)", aOpt[k].zName,
+                                       aOpt[k].zArg);
+            aOpt[k].zValue = argv[++i];
+        }
+    }
+    *pnPos = nPos;
+    return 0;
+}
+
+const char *cli_opt(const CliOpt *aOpt, int nOpt, const char *zName) {
+    for (int i = 0; i < nOpt; i++)
+        if (strcmp(aOpt[i].zName, zName) == 0) return aOpt[i].zValue;
+    return NULL;
+}
+
+static int read_line(FILE *f, char *z, size_t n) {
+    if (!fgets(z, (int)n, f)) return -1;
+    size_t k = strlen(z);
+    while (k && (z[k - 1] == '\n' || z[k - 1] == '\r'))
+        z[--k] = 0;
+    return 0;
+}
+
+int cli_read_password(const char *zFile, const char *zPrompt, char *z, size_t n) {
+    if (zFile) {
+        FILE *f = strcmp(zFile, "-") == 0 ? stdin : fopen(zFile, "r");
+        if (!f) return cli_usage_error("cannot open password file %s: %s", zFile, strerror(errno));
+        int rc = read_line(f, z, n);
+        if (f != stdin) fclose(f);
+        if (rc) return cli_usage_error("password file %s is empty", zFile);
+        return 0;
+    }
+    if (!isatty(0))
+        return cli_usage_error("no terminal to ask for the password: give --password-file FILE "
+                               "(or - for stdin)");
+    struct termios old, quiet;
+    char z2[1100];
+    tcgetattr(0, &old);
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    fprintf(stderr, "%s: ", zPrompt);
+    tcsetattr(0, TCSANOW, &quiet);
+    int rc = read_line(stdin, z, n);
+    fprintf(stderr, "\nrepeat: ");
+    if (rc == 0) rc = read_line(stdin, z2, sizeof z2);
+    tcsetattr(0, TCSANOW, &old);
+    fprintf(stderr, "\n");
+    if (rc) return cli_usage_error("no password given");
+    if (strcmp(z, z2) != 0) return cli_usage_error("the two passwords differ");
+    return 0;
+}
+
+int cli_open_db(const char *zPath, int bCreate, struct Db **ppDb) {
+    char zErr[512];
+    if (!zPath) return cli_usage_error("--db FILE is required");
+    int rc = schema_open(zPath, bCreate, ppDb, zErr, sizeof zErr);
+    if (rc) {
+        fprintf(stderr, "keel: %s\n", zErr);
+        return rc == KEEL_EVERSION ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    return 0;
+}
+
+void cli_print_json(json_t *j) {
+    if (!j) return;
+    json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY);
+    fputc('\n', stdout);
+    json_decref(j);
+}

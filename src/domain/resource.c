@@ -13,11 +13,14 @@ const char *const azSkill[] = {"business_expert", "ml_engineer",  "data_engineer
 static const char *const azUnitKind[] = {"department", "region", "business_line", NULL};
 static const char *const azScope[] = {"read", "write", NULL};
 
-#define TEXT(name, flags, lo, hi, doc) {name, FT_TEXT, flags, lo, hi, NULL, NULL, doc}
-#define ID_FIELD {"id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier"}
-#define TIMES                                                                                \
-    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"},     \
-        {"updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"}
+#define TEXT(name, flags, lo, hi, doc)                                                             \
+    { name, FT_TEXT, flags, lo, hi, NULL, NULL, doc }
+#define ID_FIELD                                                                                   \
+    { "id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier" }
+#define TIMES                                                                                      \
+    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"}, {       \
+        "updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"       \
+    }
 
 static const FieldDef aUnitField[] = {
     ID_FIELD,
@@ -139,7 +142,8 @@ static int validate_field(const FieldDef *f, json_t *in, json_t *v, KeelError *e
         if (rc) return rc;
         char z[256];
         snprintf(z, sizeof z, "%s", json_string_value(v));
-        for (char *p = z; *p; p++) *p = (char)tolower((unsigned char)*p);
+        for (char *p = z; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
         if (!email_ok(z))
             return err_set(e, KEEL_EINVAL, f->zName,
                            "%s must be an e-mail address such as name@example.com", f->zName);
@@ -175,14 +179,13 @@ static int validate_field(const FieldDef *f, json_t *in, json_t *v, KeelError *e
     case FT_SET: {
         enum_list(f->azEnum, zList, sizeof zList);
         if (!json_is_array(v))
-            return err_set(e, KEEL_EINVAL, f->zName, "%s must be an array of %s", f->zName,
-                           zList);
+            return err_set(e, KEEL_EINVAL, f->zName, "%s must be an array of %s", f->zName, zList);
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x) {
             if (!json_is_string(x) || resource_enum_index(f->azEnum, json_string_value(x)) < 0)
-                return err_set(e, KEEL_EINVAL, f->zName, "%s[%zu] must be one of %s", f->zName,
-                               i, zList);
+                return err_set(e, KEEL_EINVAL, f->zName, "%s[%zu] must be one of %s", f->zName, i,
+                               zList);
             for (size_t k = 0; k < i; k++)
                 if (json_equal(json_array_get(v, k), x))
                     return err_set(e, KEEL_EINVAL, f->zName, "%s lists '%s' twice", f->zName,

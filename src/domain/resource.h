@@ -30,26 +30,26 @@ enum {
 };
 
 typedef struct FieldDef {
-    const char *zName;          /* JSON member and column name */
+    const char *zName; /* JSON member and column name */
     FieldType type;
-    unsigned flags;             /* F_* */
-    double min, max;            /* numeric range; for text the length range */
-    const char *const *azEnum;  /* FT_ENUM / FT_SET values, NULL-terminated */
-    const char *zRef;           /* FT_REF: referenced table */
-    const char *zDoc;           /* one line for the API description */
+    unsigned flags;            /* F_* */
+    double min, max;           /* numeric range; for text the length range */
+    const char *const *azEnum; /* FT_ENUM / FT_SET values, NULL-terminated */
+    const char *zRef;          /* FT_REF: referenced table */
+    const char *zDoc;          /* one line for the API description */
 } FieldDef;
 
 /* Rows of another table that point at this resource; deleting a row they
  * reference is refused (409) naming them. */
 typedef struct RefBy {
-    const char *zTable;   /* referencing table */
-    const char *zColumn;  /* its column holding our id */
-    const char *zWhat;    /* plural noun for the message, e.g. "people" */
+    const char *zTable;  /* referencing table */
+    const char *zColumn; /* its column holding our id */
+    const char *zWhat;   /* plural noun for the message, e.g. "people" */
 } RefBy;
 
 typedef struct ResourceDef {
-    const char *zName;     /* singular name, used in audit entries: "unit" */
-    const char *zTable;    /* table name */
+    const char *zName;      /* singular name, used in audit entries: "unit" */
+    const char *zTable;     /* table name */
     const FieldDef *aField; /* fields; the first is always "id" */
     int nField;
     const RefBy *aRefBy;

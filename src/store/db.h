@@ -12,8 +12,8 @@
 typedef struct Db Db;
 typedef struct DbStmt DbStmt;
 
-enum { DB_ROW = 100, DB_DONE = 101 };              /* db_step results */
-enum { DB_NULL = 0, DB_INT, DB_REAL, DB_TEXT };    /* db_column_type */
+enum { DB_ROW = 100, DB_DONE = 101 };           /* db_step results */
+enum { DB_NULL = 0, DB_INT, DB_REAL, DB_TEXT }; /* db_column_type */
 
 /* What a driver provides. Every function returns 0 / DB_ROW / DB_DONE or a
  * negative KEEL_E*; errors leave a message for xErrmsg. */

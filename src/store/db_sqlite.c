@@ -109,8 +109,7 @@ static int sq_get_version(void *p, int *pVersion, int *pAppId) {
 
 static int sq_set_version(void *p, int version, int appId) {
     char zSql[96];
-    snprintf(zSql, sizeof zSql, "PRAGMA user_version=%d; PRAGMA application_id=%d", version,
-             appId);
+    snprintf(zSql, sizeof zSql, "PRAGMA user_version=%d; PRAGMA application_id=%d", version, appId);
     return sq_exec(p, zSql);
 }
 
@@ -147,9 +146,8 @@ static int sq_backup(void *p, const char *zPath, char *zErr, size_t nErr) {
 }
 
 const DbDriver db_sqlite_driver = {
-    "sqlite",        sq_open,         sq_close,       sq_prepare,      sq_bind_null,
-    sq_bind_int,     sq_bind_real,    sq_bind_text,   sq_step,         sq_finalize,
-    sq_column_count, sq_column_name,  sq_column_type, sq_column_int,   sq_column_real,
-    sq_column_text,  sq_exec,         sq_last_id,     sq_changes,      sq_errmsg,
-    sq_get_version,  sq_set_version,  sq_backup,
+    "sqlite",       sq_open,       sq_close,       sq_prepare,     sq_bind_null,    sq_bind_int,
+    sq_bind_real,   sq_bind_text,  sq_step,        sq_finalize,    sq_column_count, sq_column_name,
+    sq_column_type, sq_column_int, sq_column_real, sq_column_text, sq_exec,         sq_last_id,
+    sq_changes,     sq_errmsg,     sq_get_version, sq_set_version, sq_backup,
 };

@@ -17,8 +17,8 @@ static int audit_hash(const char *zPrev, const char *zAt, int64_t actorId, const
                       const char *zBefore, const char *zAfter, char zOut[CRYPTO_HEX_LEN]) {
     Buf b;
     buf_init(&b, 0);
-    const char *az[] = {zPrev, zAt, zActor, zAction, zEntity, zBefore ? zBefore : "",
-                        zAfter ? zAfter : ""};
+    const char *az[] = {
+        zPrev, zAt, zActor, zAction, zEntity, zBefore ? zBefore : "", zAfter ? zAfter : ""};
     for (size_t i = 0; i < sizeof az / sizeof az[0]; i++)
         buf_printf(&b, "%zu:%s\n", strlen(az[i]), az[i]);
     buf_printf(&b, "%" PRId64 ":%" PRId64 "\n", actorId, entityId);
@@ -102,11 +102,11 @@ int store_audit_verify(Db *db, const char *zHead, AuditVerify *pOut) {
             break;
         }
         const char *zActor = db_column_text(s, 3);
-        rc = audit_hash(zPrev, db_column_text(s, 1) ? db_column_text(s, 1) : "",
-                        db_column_int(s, 2), zActor ? zActor : "",
-                        db_column_text(s, 4) ? db_column_text(s, 4) : "",
-                        db_column_text(s, 5) ? db_column_text(s, 5) : "", db_column_int(s, 6),
-                        db_column_text(s, 7), db_column_text(s, 8), zHash);
+        rc =
+            audit_hash(zPrev, db_column_text(s, 1) ? db_column_text(s, 1) : "", db_column_int(s, 2),
+                       zActor ? zActor : "", db_column_text(s, 4) ? db_column_text(s, 4) : "",
+                       db_column_text(s, 5) ? db_column_text(s, 5) : "", db_column_int(s, 6),
+                       db_column_text(s, 7), db_column_text(s, 8), zHash);
         if (rc) break;
         if (!zStored || strcmp(zHash, zStored) != 0) {
             pOut->iBad = id;
@@ -131,8 +131,8 @@ int store_audit_verify(Db *db, const char *zHead, AuditVerify *pOut) {
     return 0;
 }
 
-int store_audit_list(Db *db, const char *zEntity, int64_t entityId, int64_t limit,
-                     int64_t offset, json_t **ppItems, int64_t *pTotal) {
+int store_audit_list(Db *db, const char *zEntity, int64_t entityId, int64_t limit, int64_t offset,
+                     json_t **ppItems, int64_t *pTotal) {
     *ppItems = NULL;
     int rc = db_query_int(db, pTotal,
                           "SELECT count(*) FROM audit WHERE (? IS NULL OR entity = ?) AND "

@@ -27,10 +27,10 @@ int store_audit_append(Db *db, const Actor *actor, const char *zAction, const ch
                        int64_t entityId, const json_t *before, const json_t *after);
 
 typedef struct AuditVerify {
-    int64_t nEntry;            /* entries checked */
-    int64_t iBad;              /* id of the first bad entry, 0 if none */
+    int64_t nEntry;             /* entries checked */
+    int64_t iBad;               /* id of the first bad entry, 0 if none */
     char zHead[CRYPTO_HEX_LEN]; /* hash of the last entry (genesis if empty) */
-    char zMsg[256];            /* what is wrong, when iBad or a head mismatch */
+    char zMsg[256];             /* what is wrong, when iBad or a head mismatch */
 } AuditVerify;
 
 /* Walk the chain. Returns 0 when intact (and, with zHead non-NULL, when it
@@ -43,7 +43,7 @@ int store_audit_head(Db *db, char zOut[CRYPTO_HEX_LEN], int64_t *pnEntry);
 
 /* Entries newest first, filtered by entity and entity id when given (NULL /
  * 0 for all). *ppItems is a new array; *pTotal the count before paging. */
-int store_audit_list(Db *db, const char *zEntity, int64_t entityId, int64_t limit,
-                     int64_t offset, json_t **ppItems, int64_t *pTotal);
+int store_audit_list(Db *db, const char *zEntity, int64_t entityId, int64_t limit, int64_t offset,
+                     json_t **ppItems, int64_t *pTotal);
 
 #endif

@@ -164,9 +164,7 @@ static int crud_where(Buf *b, Binds *bind, const ListQuery *q, KeelError *e) {
                 binds_add(bind, 'p', 0, 0, z);
             }
             break;
-        default:
-            buf_printf(b, "%s = ?", f->zName);
-            binds_add(bind, 't', 0, 0, z);
+        default: buf_printf(b, "%s = ?", f->zName); binds_add(bind, 't', 0, 0, z);
         }
     }
     return 0;
@@ -215,7 +213,8 @@ int store_crud_list(Db *db, const ResourceDef *r, const ListQuery *q, json_t **p
     rc = crud_prepare(db, &s, sql.z, &bind);
     if (rc) goto done;
     json_t *a = json_array();
-    while ((rc = db_step(s)) == DB_ROW) json_array_append_new(a, crud_row_json(s, r));
+    while ((rc = db_step(s)) == DB_ROW)
+        json_array_append_new(a, crud_row_json(s, r));
     db_finalize(s);
     if (rc != DB_DONE) {
         json_decref(a);
@@ -278,11 +277,11 @@ static int crud_check_refs(Db *db, const ResourceDef *r, const json_t *in, KeelE
 static int crud_conflict(const ResourceDef *r, const json_t *in, KeelError *e) {
     for (int i = 0; i < r->nField; i++) {
         const FieldDef *f = &r->aField[i];
-        if ((f->type == FT_TEXT || f->type == FT_EMAIL) && json_is_string(json_object_get(in, f->zName)) &&
+        if ((f->type == FT_TEXT || f->type == FT_EMAIL) &&
+            json_is_string(json_object_get(in, f->zName)) &&
             (strcmp(f->zName, "name") == 0 || strcmp(f->zName, "email") == 0))
             return err_set(e, KEEL_ECONFLICT, f->zName,
-                           "a %s with this %s already exists; choose another", r->zName,
-                           f->zName);
+                           "a %s with this %s already exists; choose another", r->zName, f->zName);
     }
     return err_set(e, KEEL_ECONFLICT, "", "the change conflicts with an existing %s", r->zName);
 }
@@ -327,8 +326,10 @@ int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const js
     if (rc == 0) {
         rc = db_step(s);
         db_finalize(s);
-        if (rc == DB_DONE) rc = 0;
-        else if (rc == KEEL_ECONFLICT) rc = crud_conflict(r, in, e);
+        if (rc == DB_DONE)
+            rc = 0;
+        else if (rc == KEEL_ECONFLICT)
+            rc = crud_conflict(r, in, e);
     }
     json_t *after = NULL;
     if (rc == 0) {
@@ -337,8 +338,10 @@ int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const js
     }
     if (rc == 0) rc = store_audit_append(db, actor, "create", r->zName, *pId, NULL, after);
     json_decref(after);
-    if (rc == 0) rc = db_commit(db);
-    else db_rollback(db);
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
 done:
     buf_reset(&cols);
     buf_reset(&vals);
@@ -384,14 +387,18 @@ int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
         if (rc == 0) {
             rc = db_step(s);
             db_finalize(s);
-            if (rc == DB_DONE) rc = 0;
-            else if (rc == KEEL_ECONFLICT) rc = crud_conflict(r, in, e);
+            if (rc == DB_DONE)
+                rc = 0;
+            else if (rc == KEEL_ECONFLICT)
+                rc = crud_conflict(r, in, e);
         }
     }
     if (rc == 0) rc = store_crud_get(db, r, id, &after);
     if (rc == 0) rc = store_audit_append(db, actor, "update", r->zName, id, before, after);
-    if (rc == 0) rc = db_commit(db);
-    else db_rollback(db);
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
 done:
     json_decref(before);
     json_decref(after);
@@ -406,8 +413,7 @@ int store_crud_count_refs(Db *db, const char *zTable, const char *zColumn, int64
     return db_query_int(db, pn, zSql, "i", id);
 }
 
-int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t id,
-                      KeelError *e) {
+int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t id, KeelError *e) {
     json_t *before = NULL;
     int rc = db_begin(db);
     if (rc) return rc;
@@ -435,8 +441,10 @@ int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
             err_set(e, rc, "id", "%s %" PRId64 " is still referenced", r->zName, id);
     }
     if (rc == 0) rc = store_audit_append(db, actor, "delete", r->zName, id, before, NULL);
-    if (rc == 0) rc = db_commit(db);
-    else db_rollback(db);
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
     json_decref(before);
     return rc;
 }

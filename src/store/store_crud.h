@@ -15,12 +15,12 @@
 #define CRUD_MAX_FILTER 8
 
 typedef struct ListQuery {
-    int64_t limit;   /* rows per page (1..1000) */
-    int64_t offset;  /* rows skipped */
+    int64_t limit;     /* rows per page (1..1000) */
+    int64_t offset;    /* rows skipped */
     const char *zSort; /* field name, optional leading '-' for descending; NULL: id */
     int nFilter;
     struct {
-        const FieldDef *f; /* the filtered field (F_FILTER) */
+        const FieldDef *f;  /* the filtered field (F_FILTER) */
         const char *zValue; /* value as typed in the query string */
     } aFilter[CRUD_MAX_FILTER];
 } ListQuery;
@@ -41,10 +41,8 @@ int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const js
 int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t id,
                       const json_t *in, KeelError *e);
 /* Delete the row unless referenced (KEEL_ECONFLICT naming the referrers). */
-int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t id,
-                      KeelError *e);
+int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t id, KeelError *e);
 /* Count rows of zTable whose zColumn equals id. */
-int store_crud_count_refs(Db *db, const char *zTable, const char *zColumn, int64_t id,
-                          int64_t *pn);
+int store_crud_count_refs(Db *db, const char *zTable, const char *zColumn, int64_t id, int64_t *pn);
 
 #endif

@@ -34,9 +34,9 @@ int err_http_status(int rc);
  * the field it concerns (may be empty) and a message saying what is wrong
  * and how to fix it. Filled by err_set(); rc is also returned. */
 typedef struct KeelError {
-    int rc;           /* KEEL_E* */
-    char zField[64];  /* the input field at fault, or "" */
-    char zMsg[320];   /* one or two sentences for a person */
+    int rc;          /* KEEL_E* */
+    char zField[64]; /* the input field at fault, or "" */
+    char zMsg[320];  /* one or two sentences for a person */
 } KeelError;
 
 /* Fill e (may be NULL) and return rc. */

@@ -9,8 +9,7 @@ int json_parse_object(const char *z, size_t n, json_t **pOut, char *zErr, size_t
     *pOut = NULL;
     json_t *j = json_loadb(z, n, JSON_REJECT_DUPLICATES, &e);
     if (!j) {
-        snprintf(zErr, nErr, "malformed JSON at line %d, column %d: %s", e.line, e.column,
-                 e.text);
+        snprintf(zErr, nErr, "malformed JSON at line %d, column %d: %s", e.line, e.column, e.text);
         return KEEL_EINVAL;
     }
     if (!json_is_object(j)) {
@@ -47,10 +46,14 @@ int utf8_valid(const char *z, size_t n) {
         }
         int len;
         unsigned min;
-        if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, c &= 0x1F;
-        else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, c &= 0x0F;
-        else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, c &= 0x07;
-        else return 0;
+        if ((c & 0xE0) == 0xC0)
+            len = 2, min = 0x80, c &= 0x1F;
+        else if ((c & 0xF0) == 0xE0)
+            len = 3, min = 0x800, c &= 0x0F;
+        else if ((c & 0xF8) == 0xF0)
+            len = 4, min = 0x10000, c &= 0x07;
+        else
+            return 0;
         if (e - p < len) return 0;
         for (int i = 1; i < len; i++) {
             if ((p[i] & 0xC0) != 0x80) return 0;

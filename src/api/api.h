@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HTTP handlers, one file per resource (api_<resource>.c), and the shared
+ * helpers they use for lists, paging, CSV and the generic resources. The
+ * router has already checked method, roles, CSRF, body size and type. */
+#ifndef KEEL_API_API_H
+#define KEEL_API_API_H
+#include "http/router.h"
+#include "store/store_audit.h"
+
+#define API_LIST_DEFAULT 50
+#define API_LIST_MAX 1000
+
+/* The audit actor for the caller. */
+Actor api_actor(const Req *req);
+/* Render a page of items as {"items","total","limit","offset"} or, when
+ * the client asked for text/csv, as CSV with the resource's columns
+ * (steals items). */
+void api_list_respond(Req *req, Resp *resp, const ResourceDef *r, json_t *items, int64_t total,
+                      int64_t limit, int64_t offset);
+/* Parse ?limit=&offset= into the out-parameters; KEEL_EINVAL in req->err. */
+int api_page(Req *req, int64_t *pLimit, int64_t *pOffset);
+
+/* Generic handlers for a ResourceDef-described resource. */
+int api_crud_list(Req *req, Resp *resp, const ResourceDef *r);
+int api_crud_get(Req *req, Resp *resp, const ResourceDef *r);
+int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPath);
+int api_crud_update(Req *req, Resp *resp, const ResourceDef *r);
+int api_crud_delete(Req *req, Resp *resp, const ResourceDef *r);
+
+/* Handlers (routes.c lists them with their roles). */
+int api_healthz(Req *req, Resp *resp);
+int api_openapi(Req *req, Resp *resp);
+int api_session_create(Req *req, Resp *resp);
+int api_session_get(Req *req, Resp *resp);
+int api_session_delete(Req *req, Resp *resp);
+int api_settings_get(Req *req, Resp *resp);
+int api_settings_update(Req *req, Resp *resp);
+int api_units_list(Req *req, Resp *resp);
+int api_units_create(Req *req, Resp *resp);
+int api_units_get(Req *req, Resp *resp);
+int api_units_update(Req *req, Resp *resp);
+int api_units_delete(Req *req, Resp *resp);
+int api_people_list(Req *req, Resp *resp);
+int api_people_create(Req *req, Resp *resp);
+int api_people_get(Req *req, Resp *resp);
+int api_people_update(Req *req, Resp *resp);
+int api_people_delete(Req *req, Resp *resp);
+int api_accounts_list(Req *req, Resp *resp);
+int api_accounts_create(Req *req, Resp *resp);
+int api_accounts_get(Req *req, Resp *resp);
+int api_accounts_update(Req *req, Resp *resp);
+int api_tokens_list(Req *req, Resp *resp);
+int api_tokens_create(Req *req, Resp *resp);
+int api_tokens_revoke(Req *req, Resp *resp);
+int api_audit_list(Req *req, Resp *resp);
+int api_audit_verify(Req *req, Resp *resp);
+
+#endif

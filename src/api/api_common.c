@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared API helpers: paging, list rendering as JSON or CSV, and the
+ * generic handlers over store_crud for ResourceDef resources. */
+#include "api/api.h"
+#include "store/store_crud.h"
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+Actor api_actor(const Req *req) {
+    Actor a = {req->who.accountId, req->who.zEmail[0] ? req->who.zEmail : "anonymous"};
+    return a;
+}
+
+/* A decimal integer in [lo, hi] from z; 0 or KEEL_EINVAL. */
+static int parse_int(const char *z, int64_t lo, int64_t hi, int64_t *pv) {
+    char *end;
+    if (!z || !*z || strlen(z) > 18) return KEEL_EINVAL;
+    long long v = strtoll(z, &end, 10);
+    if (*end || v < lo || v > hi) return KEEL_EINVAL;
+    *pv = v;
+    return 0;
+}
+
+int api_page(Req *req, int64_t *pLimit, int64_t *pOffset) {
+    const char *zLimit = req_query(req, "limit"), *zOffset = req_query(req, "offset");
+    *pLimit = API_LIST_DEFAULT;
+    *pOffset = 0;
+    if (zLimit && parse_int(zLimit, 1, API_LIST_MAX, pLimit))
+        return err_set(&req->err, KEEL_EINVAL, "limit", "limit must be an integer from 1 to %d",
+                       API_LIST_MAX);
+    if (zOffset && parse_int(zOffset, 0, 1000000000000LL, pOffset))
+        return err_set(&req->err, KEEL_EINVAL, "offset", "offset must be a non-negative integer");
+    return 0;
+}
+
+/* One JSON value as a CSV cell. */
+static void csv_cell(Buf *b, json_t *v) {
+    char z[64];
+    if (json_is_string(v))
+        buf_csv_field(b, json_string_value(v));
+    else if (json_is_integer(v))
+        buf_printf(b, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v)) {
+        snprintf(z, sizeof z, "%.17g", json_real_value(v));
+        buf_puts(b, z);
+    } else if (json_is_true(v))
+        buf_puts(b, "true");
+    else if (json_is_false(v))
+        buf_puts(b, "false");
+    else if (json_is_array(v)) {
+        Buf t;
+        buf_init(&t, 0);
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            if (i) buf_putc(&t, ';');
+            if (json_is_string(x)) buf_puts(&t, json_string_value(x));
+        }
+        if (t.z) buf_csv_field(b, t.z);
+        buf_reset(&t);
+    }
+}
+
+void api_list_respond(Req *req, Resp *resp, const ResourceDef *r, json_t *items, int64_t total,
+                      int64_t limit, int64_t offset) {
+    if (req->bWantCsv && r) {
+        Buf b;
+        buf_init(&b, 0);
+        int n = 0;
+        for (int i = 0; i < r->nField; i++) {
+            if (r->aField[i].flags & F_SECRET) continue;
+            buf_printf(&b, "%s%s", n++ ? "," : "", r->aField[i].zName);
+        }
+        buf_puts(&b, "\r\n");
+        size_t k;
+        json_t *row;
+        json_array_foreach(items, k, row) {
+            n = 0;
+            for (int i = 0; i < r->nField; i++) {
+                if (r->aField[i].flags & F_SECRET) continue;
+                if (n++) buf_putc(&b, ',');
+                csv_cell(&b, json_object_get(row, r->aField[i].zName));
+            }
+            buf_puts(&b, "\r\n");
+        }
+        json_decref(items);
+        resp_buf(resp, 200, "text/csv; charset=utf-8", &b);
+        return;
+    }
+    resp_json(resp, 200,
+              json_pack("{so sI sI sI}", "items", items, "total", (json_int_t)total, "limit",
+                        (json_int_t)limit, "offset", (json_int_t)offset));
+}
+
+/* Collect ?field=value filters and ?sort= into q; unknown parameters are
+ * refused so that a typo is not silently ignored. */
+typedef struct FilterCtx {
+    Req *req;
+    const ResourceDef *r;
+    ListQuery *q;
+    int rc;
+} FilterCtx;
+
+static enum MHD_Result filter_arg(void *cls, enum MHD_ValueKind kind, const char *zKey,
+                                  const char *zValue) {
+    (void)kind;
+    FilterCtx *c = cls;
+    if (c->rc) return MHD_NO;
+    if (strcmp(zKey, "limit") == 0 || strcmp(zKey, "offset") == 0) return MHD_YES;
+    if (strcmp(zKey, "sort") == 0) {
+        c->q->zSort = zValue;
+        return MHD_YES;
+    }
+    const FieldDef *f = resource_field(c->r, zKey);
+    if (!f || !(f->flags & F_FILTER)) {
+        c->rc = err_set(&c->req->err, KEEL_EINVAL, zKey,
+                        "unknown query parameter '%.40s' for %s lists", zKey, c->r->zName);
+        return MHD_NO;
+    }
+    if (!zValue || c->q->nFilter >= CRUD_MAX_FILTER) {
+        c->rc = err_set(&c->req->err, KEEL_EINVAL, zKey, "filter %s needs one value", zKey);
+        return MHD_NO;
+    }
+    c->q->aFilter[c->q->nFilter].f = f;
+    c->q->aFilter[c->q->nFilter].zValue = zValue;
+    c->q->nFilter++;
+    return MHD_YES;
+}
+
+int api_crud_list(Req *req, Resp *resp, const ResourceDef *r) {
+    ListQuery q;
+    memset(&q, 0, sizeof q);
+    int rc = api_page(req, &q.limit, &q.offset);
+    if (rc) return rc;
+    FilterCtx c = {req, r, &q, 0};
+    MHD_get_connection_values(req->pConn, MHD_GET_ARGUMENT_KIND, filter_arg, &c);
+    if (c.rc) return c.rc;
+    json_t *items;
+    int64_t total;
+    rc = store_crud_list(req->db, r, &q, &items, &total, &req->err);
+    if (rc) return rc;
+    api_list_respond(req, resp, r, items, total, q.limit, q.offset);
+    return 0;
+}
+
+int api_crud_get(Req *req, Resp *resp, const ResourceDef *r) {
+    json_t *o;
+    int rc = store_crud_get(req->db, r, req->aParam[0], &o);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(&req->err, rc, "id", "no %s with id %lld", r->zName,
+                       (long long)req->aParam[0]);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+/* Answer 201 with the stored row and its Location. */
+static int respond_created(Req *req, Resp *resp, const ResourceDef *r, const char *zPath,
+                           int64_t id) {
+    json_t *o;
+    int rc = store_crud_get(req->db, r, id, &o);
+    if (rc) return rc;
+    snprintf(resp->zLocation, sizeof resp->zLocation, "%s/%lld", zPath, (long long)id);
+    resp_json(resp, 201, o);
+    return 0;
+}
+
+int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPath) {
+    int rc = resource_validate(r, req->pJson, 1, &req->err);
+    if (rc) return rc;
+    Actor a = api_actor(req);
+    int64_t id;
+    rc = store_crud_create(req->db, r, &a, req->pJson, &id, &req->err);
+    if (rc) return rc;
+    return respond_created(req, resp, r, zPath, id);
+}
+
+int api_crud_update(Req *req, Resp *resp, const ResourceDef *r) {
+    int rc = resource_validate(r, req->pJson, 0, &req->err);
+    if (rc) return rc;
+    Actor a = api_actor(req);
+    rc = store_crud_update(req->db, r, &a, req->aParam[0], req->pJson, &req->err);
+    if (rc) return rc;
+    return api_crud_get(req, resp, r);
+}
+
+int api_crud_delete(Req *req, Resp *resp, const ResourceDef *r) {
+    (void)resp;
+    Actor a = api_actor(req);
+    return store_crud_delete(req->db, r, &a, req->aParam[0], &req->err);
+}

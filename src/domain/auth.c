@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Sign-in, sessions, tokens and account rules; see auth.h. */
+#include "domain/auth.h"
+#include "domain/resource.h"
+#include "store/store_account.h"
+#include "store/store_crud.h"
+#include "util/crypto.h"
+#include "util/timeutil.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+int auth_role_bit(const char *zRole) {
+    int i = zRole ? resource_enum_index(azRole, zRole) : -1;
+    return i < 0 ? 0 : 1 << i;
+}
+
+const char *auth_role_name(int bit) {
+    for (int i = 0; azRole[i]; i++)
+        if (bit == 1 << i) return azRole[i];
+    return "none";
+}
+
+int auth_password_check(const char *zPassword, KeelError *e) {
+    size_t n = zPassword ? strlen(zPassword) : 0;
+    if (n < 10 || n > 1024)
+        return err_set(e, KEEL_EINVAL, "password", "the password must be 10 to 1024 characters");
+    return 0;
+}
+
+/* ---- throttling of failed sign-ins ------------------------------------
+ * A small fixed table of recent failures keyed by "a:<email>" and
+ * "i:<address>". After AUTH_FREE_FAILS failures a key must wait
+ * 2^(n - AUTH_FREE_FAILS) seconds (at most AUTH_MAX_WAIT) after its last
+ * failure before the next attempt is even checked. */
+#define AUTH_SLOTS 1024
+#define AUTH_FREE_FAILS 5
+#define AUTH_MAX_WAIT 900
+
+typedef struct Throttle {
+    char zKey[280];
+    int nFail;
+    int64_t lastFail;
+} Throttle;
+
+static Throttle aThrottle[AUTH_SLOTS];
+static pthread_mutex_t throttleMutex = PTHREAD_MUTEX_INITIALIZER;
+
+static Throttle *throttle_slot(const char *zKey, int bCreate) {
+    Throttle *pOld = &aThrottle[0];
+    for (int i = 0; i < AUTH_SLOTS; i++) {
+        if (strcmp(aThrottle[i].zKey, zKey) == 0) return &aThrottle[i];
+        if (aThrottle[i].lastFail < pOld->lastFail) pOld = &aThrottle[i];
+    }
+    if (!bCreate) return NULL;
+    memset(pOld, 0, sizeof *pOld);
+    snprintf(pOld->zKey, sizeof pOld->zKey, "%s", zKey);
+    return pOld;
+}
+
+static int64_t throttle_wait(const char *zKey, int64_t now) {
+    Throttle *t = throttle_slot(zKey, 0);
+    if (!t || t->nFail < AUTH_FREE_FAILS) return 0;
+    int shift = t->nFail - AUTH_FREE_FAILS;
+    int64_t wait = shift >= 10 ? AUTH_MAX_WAIT : (int64_t)1 << shift;
+    if (wait > AUTH_MAX_WAIT) wait = AUTH_MAX_WAIT;
+    int64_t left = t->lastFail + wait - now;
+    return left > 0 ? left : 0;
+}
+
+static void throttle_fail(const char *zKey, int64_t now) {
+    Throttle *t = throttle_slot(zKey, 1);
+    t->nFail++;
+    t->lastFail = now;
+}
+
+static void throttle_clear(const char *zKey) {
+    Throttle *t = throttle_slot(zKey, 0);
+    if (t) memset(t, 0, sizeof *t);
+}
+
+void auth_throttle_reset(void) {
+    pthread_mutex_lock(&throttleMutex);
+    memset(aThrottle, 0, sizeof aThrottle);
+    pthread_mutex_unlock(&throttleMutex);
+}
+
+static void principal_from_account(Principal *p, const AccountRow *a, int kind) {
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    p->accountId = a->id;
+    p->role = auth_role_bit(a->zRole);
+    snprintf(p->zEmail, sizeof p->zEmail, "%s", a->zEmail);
+    snprintf(p->zName, sizeof p->zName, "%s", a->zName);
+    p->personId = a->personId;
+}
+
+int auth_login(Db *db, const char *zEmail, const char *zPassword, const char *zAddr,
+               char *zSessionToken, size_t nSessionToken, Principal *p, int *pRetryAfter,
+               KeelError *e) {
+    char zKeyA[280], zKeyI[280], zEmailLc[256];
+    snprintf(zEmailLc, sizeof zEmailLc, "%s", zEmail);
+    for (char *c = zEmailLc; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+    snprintf(zKeyA, sizeof zKeyA, "a:%s", zEmailLc);
+    snprintf(zKeyI, sizeof zKeyI, "i:%s", zAddr ? zAddr : "");
+    int64_t now = time_now();
+    pthread_mutex_lock(&throttleMutex);
+    int64_t wA = throttle_wait(zKeyA, now), wI = throttle_wait(zKeyI, now);
+    pthread_mutex_unlock(&throttleMutex);
+    int64_t wait = wA > wI ? wA : wI;
+    if (wait > 0) {
+        *pRetryAfter = (int)wait;
+        return err_set(e, KEEL_ERATE, "", "too many failed sign-ins; try again in %lld seconds",
+                       (long long)wait);
+    }
+    AccountRow a;
+    int rc = store_account_by_email(db, zEmailLc, &a);
+    int ok = rc == 0 && !a.disabled && crypto_pw_verify(a.zPwHash, zPassword);
+    if (rc && rc != KEEL_ENOTFOUND) return rc;
+    if (rc == KEEL_ENOTFOUND) {
+        /* spend the same time as a real check so timing tells nothing */
+        crypto_pw_verify("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+                         "9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ",
+                         zPassword);
+    }
+    if (!ok) {
+        pthread_mutex_lock(&throttleMutex);
+        throttle_fail(zKeyA, now);
+        throttle_fail(zKeyI, now);
+        pthread_mutex_unlock(&throttleMutex);
+        return err_set(e, KEEL_EAUTH, "", "wrong e-mail or password, or the account is disabled");
+    }
+    pthread_mutex_lock(&throttleMutex);
+    throttle_clear(zKeyA);
+    pthread_mutex_unlock(&throttleMutex);
+    char zHash[CRYPTO_HEX_LEN];
+    principal_from_account(p, &a, AUTH_COOKIE);
+    crypto_random_secret("ks_", zSessionToken, nSessionToken);
+    crypto_random_secret("", p->zCsrf, sizeof p->zCsrf);
+    crypto_sha256_hex(zSessionToken, strlen(zSessionToken), zHash);
+    rc = store_session_create(db, a.id, zHash, p->zCsrf, now);
+    if (rc == 0) {
+        p->sessionId = db_last_insert_id(db);
+        /* old sessions of everyone are swept now and then */
+        if ((now & 15) == 0) store_session_expire(db, now - 7 * 86400, now - 30 * 86400);
+    }
+    return rc;
+}
+
+int auth_logout(Db *db, int64_t sessionId) { return store_session_delete(db, sessionId); }
+
+int auth_session(Db *db, const char *zToken, const AuthPolicy *pol, Principal *p) {
+    char zHash[CRYPTO_HEX_LEN];
+    SessionRow s;
+    AccountRow a;
+    crypto_sha256_hex(zToken, strlen(zToken), zHash);
+    int rc = store_session_by_hash(db, zHash, &s);
+    if (rc == KEEL_ENOTFOUND) return KEEL_EAUTH;
+    if (rc) return rc;
+    int64_t now = time_now();
+    if (now - s.lastSeen > pol->idleSeconds || now - s.createdAt > pol->maxSeconds) {
+        store_session_delete(db, s.id);
+        return KEEL_EAUTH;
+    }
+    rc = store_account_by_id(db, s.accountId, &a);
+    if (rc == KEEL_ENOTFOUND || (rc == 0 && a.disabled)) return KEEL_EAUTH;
+    if (rc) return rc;
+    principal_from_account(p, &a, AUTH_COOKIE);
+    p->sessionId = s.id;
+    snprintf(p->zCsrf, sizeof p->zCsrf, "%s", s.zCsrf);
+    /* last_seen is written at most once a minute */
+    if (now - s.lastSeen >= 60) store_session_touch(db, s.id, now);
+    return 0;
+}
+
+int auth_bearer(Db *db, const char *zToken, Principal *p) {
+    char zHash[CRYPTO_HEX_LEN];
+    TokenRow t;
+    AccountRow a;
+    crypto_sha256_hex(zToken, strlen(zToken), zHash);
+    int rc = store_token_by_hash(db, zHash, &t);
+    if (rc == KEEL_ENOTFOUND) return KEEL_EAUTH;
+    if (rc) return rc;
+    char zNow[32];
+    time_iso(time_now(), zNow, sizeof zNow);
+    if (t.revoked || (t.zExpires[0] && strcmp(t.zExpires, zNow) <= 0)) return KEEL_EAUTH;
+    rc = store_account_by_id(db, t.accountId, &a);
+    if (rc == KEEL_ENOTFOUND || (rc == 0 && a.disabled)) return KEEL_EAUTH;
+    if (rc) return rc;
+    principal_from_account(p, &a, AUTH_BEARER);
+    p->bReadOnly = strcmp(t.zScope, "read") == 0;
+    store_token_mark_used(db, t.id, zNow);
+    return 0;
+}
+
+/* Take "password" out of a body (new reference to its string, or NULL). */
+static int take_password(json_t *in, char *z, size_t n, int bRequired, KeelError *e) {
+    json_t *v = json_object_get(in, "password");
+    z[0] = 0;
+    if (!v) {
+        if (bRequired) return err_set(e, KEEL_EINVAL, "password", "password is required");
+        return 1;
+    }
+    if (!json_is_string(v) || json_string_length(v) >= n ||
+        strlen(json_string_value(v)) != json_string_length(v))
+        return err_set(e, KEEL_EINVAL, "password",
+                       "password must be a string of 10 to 1024 characters");
+    snprintf(z, n, "%s", json_string_value(v));
+    json_object_del(in, "password");
+    return auth_password_check(z, e);
+}
+
+int auth_account_create(Db *db, const Actor *actor, json_t *in, int64_t *pId, KeelError *e) {
+    char zPw[1100], zHash[CRYPTO_PWHASH_LEN];
+    int rc = take_password(in, zPw, sizeof zPw, 1, e);
+    if (rc) return rc;
+    rc = resource_validate(&resource_account, in, 1, e);
+    if (rc) return rc;
+    if (crypto_pw_hash(zPw, zHash)) return KEEL_ENOMEM;
+    json_object_set_new(in, "password_hash", json_string(zHash));
+    rc = store_crud_create(db, &resource_account, actor, in, pId, e);
+    json_object_del(in, "password_hash");
+    return rc;
+}
+
+int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, KeelError *e) {
+    char zPw[1100], zHash[CRYPTO_PWHASH_LEN];
+    int rc = take_password(in, zPw, sizeof zPw, 0, e);
+    int bPw = rc == 0;
+    if (rc < 0) return rc;
+    if (json_object_get(in, "email"))
+        return err_set(e, KEEL_EINVAL, "email",
+                       "the login e-mail of an account cannot change; "
+                       "create a new account instead");
+    if (json_object_size(in) > 0 || !bPw) {
+        rc = resource_validate(&resource_account, in, 0, e);
+        if (rc) return rc;
+    }
+    AccountRow a;
+    rc = store_account_by_id(db, id, &a);
+    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no account with id %lld", (long long)id);
+    if (rc) return rc;
+    const char *zRole = json_string_value(json_object_get(in, "role"));
+    int bDemote = zRole && strcmp(zRole, "admin") != 0;
+    int bDisable = json_is_true(json_object_get(in, "disabled"));
+    if (strcmp(a.zRole, "admin") == 0 && !a.disabled && (bDemote || bDisable)) {
+        int64_t n = 0;
+        rc = store_account_count_other_admins(db, id, &n);
+        if (rc) return rc;
+        if (n == 0)
+            return err_set(e, KEEL_ERULE, bDisable ? "disabled" : "role",
+                           "this is the last enabled admin account; make another admin first");
+    }
+    if (json_object_size(in) > 0) {
+        rc = store_crud_update(db, &resource_account, actor, id, in, e);
+        if (rc) return rc;
+    }
+    if (bPw) {
+        if (crypto_pw_hash(zPw, zHash)) return KEEL_ENOMEM;
+        rc = store_account_set_password(db, actor, id, zHash);
+        if (rc) return rc;
+    }
+    if (bDisable || bPw || bDemote) rc = store_session_delete_account(db, id);
+    return rc;
+}
+
+int auth_token_create(Db *db, const Actor *actor, int64_t accountId, json_t *in, char *zToken,
+                      size_t nToken, int64_t *pId, KeelError *e) {
+    int rc = resource_validate(&resource_api_token, in, 1, e);
+    if (rc) return rc;
+    const char *zExp = json_string_value(json_object_get(in, "expires_at"));
+    char zNow[32];
+    time_iso(time_now(), zNow, sizeof zNow);
+    if (zExp && strcmp(zExp, zNow) <= 0)
+        return err_set(e, KEEL_EINVAL, "expires_at", "expires_at must be in the future");
+    char zHash[CRYPTO_HEX_LEN];
+    crypto_random_secret("kt_", zToken, nToken);
+    crypto_sha256_hex(zToken, strlen(zToken), zHash);
+    json_object_set_new(in, "account_id", json_integer(accountId));
+    json_object_set_new(in, "token_hash", json_string(zHash));
+    rc = store_crud_create(db, &resource_api_token, actor, in, pId, e);
+    json_object_del(in, "token_hash");
+    return rc;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Accounts, roles, sessions and API tokens: the rules of who may sign in
+ * and as whom. Roles are a closed set; routes list the roles they allow as
+ * a bit mask (no implicit order between roles). */
+#ifndef KEEL_DOMAIN_AUTH_H
+#define KEEL_DOMAIN_AUTH_H
+#include "store/db.h"
+#include "store/store_audit.h"
+#include "util/err.h"
+#include <jansson.h>
+#include <stdint.h>
+
+enum {
+    ROLE_ADMIN = 1 << 0,
+    ROLE_COMMITTEE = 1 << 1,
+    ROLE_OWNER = 1 << 2,
+    ROLE_ENGINEER = 1 << 3,
+    ROLE_RISK = 1 << 4,
+    ROLE_VIEWER = 1 << 5,
+    ROLE_ALL = 0x3F,
+    ROLE_PUBLIC = 1 << 7, /* route needs no credentials at all */
+};
+
+enum { AUTH_NONE = 0, AUTH_COOKIE = 1, AUTH_BEARER = 2 };
+
+/* The caller of a request, once authenticated. */
+typedef struct Principal {
+    int kind; /* AUTH_NONE, AUTH_COOKIE or AUTH_BEARER */
+    int64_t accountId;
+    int role; /* one ROLE_* bit */
+    char zEmail[256];
+    char zName[256];
+    int64_t personId;  /* 0 when the account is not linked to a person */
+    int64_t sessionId; /* cookie sessions */
+    char zCsrf[80];    /* cookie sessions: the token writes must echo */
+    int bReadOnly;     /* bearer tokens of scope "read" */
+} Principal;
+
+/* Session lifetime (seconds): idle timeout and absolute lifetime. */
+typedef struct AuthPolicy {
+    int64_t idleSeconds;
+    int64_t maxSeconds;
+} AuthPolicy;
+
+/* The bit of a role name, or 0 when unknown. */
+int auth_role_bit(const char *zRole);
+/* The name of a role bit. */
+const char *auth_role_name(int bit);
+
+/* Minimum password rules: 10 to 1024 bytes. KEEL_EINVAL with e. */
+int auth_password_check(const char *zPassword, KeelError *e);
+
+/* Sign in with e-mail and password from address zAddr. On success fills a
+ * new session token (shown to the client once, in a cookie) and the CSRF
+ * token. Repeated failures per account and per address are slowed down:
+ * KEEL_ERATE with *pRetryAfter seconds. Wrong credentials: KEEL_EAUTH with
+ * one message for every cause (no account enumeration). */
+int auth_login(Db *db, const char *zEmail, const char *zPassword, const char *zAddr,
+               char *zSessionToken, size_t nSessionToken, Principal *p, int *pRetryAfter,
+               KeelError *e);
+/* End a session. */
+int auth_logout(Db *db, int64_t sessionId);
+/* Resolve a session cookie; KEEL_EAUTH when unknown, expired or disabled. */
+int auth_session(Db *db, const char *zToken, const AuthPolicy *pol, Principal *p);
+/* Resolve a bearer token; KEEL_EAUTH when unknown, revoked, expired or the
+ * account is disabled. */
+int auth_bearer(Db *db, const char *zToken, Principal *p);
+
+/* Create an account from a JSON body {email, name, role, password,
+ * person_id?}; the password is hashed (argon2id) and never stored or
+ * logged in clear. */
+int auth_account_create(Db *db, const Actor *actor, json_t *in, int64_t *pId, KeelError *e);
+/* Change fields of an account {name?, role?, person_id?, disabled?,
+ * password?}. The last enabled admin cannot be demoted or disabled.
+ * Disabling ends the account's sessions. */
+int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, KeelError *e);
+/* Create an API token {name, scope, expires_at?} for accountId: writes the
+ * clear token (shown once) into zToken. */
+int auth_token_create(Db *db, const Actor *actor, int64_t accountId, json_t *in, char *zToken,
+                      size_t nToken, int64_t *pId, KeelError *e);
+
+/* Forget all throttling state (tests and CLI). */
+void auth_throttle_reset(void);
+
+#endif

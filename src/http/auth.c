@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Request authentication and authorisation against the route table; see
+ * auth.h. */
+#include "http/auth.h"
+#include "util/crypto.h"
+#include <microhttpd.h>
+#include <string.h>
+
+int http_auth_check(Req *req, const Route *r, const AuthPolicy *pol, KeelError *e) {
+    const char *zAuthz = req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *zCookie =
+        MHD_lookup_connection_value(req->pConn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
+    int rc = KEEL_EAUTH;
+    memset(&req->who, 0, sizeof req->who);
+    if (zAuthz) {
+        if (strncmp(zAuthz, "Bearer ", 7) != 0 || strlen(zAuthz + 7) > 200) {
+            if (r->roles & ROLE_PUBLIC) return 0;
+            return err_set(e, KEEL_EAUTH, "", "the Authorization header must be 'Bearer <token>'");
+        }
+        rc = auth_bearer(req->db, zAuthz + 7, &req->who);
+        if (rc && rc != KEEL_EAUTH) return rc;
+        if (rc && !(r->roles & ROLE_PUBLIC))
+            return err_set(e, KEEL_EAUTH, "", "the token is unknown, revoked or expired");
+    } else if (zCookie && strlen(zCookie) < 200) {
+        rc = auth_session(req->db, zCookie, pol, &req->who);
+        if (rc && rc != KEEL_EAUTH) return rc;
+        if (rc && !(r->roles & ROLE_PUBLIC))
+            return err_set(e, KEEL_EAUTH, "", "the session has expired or ended; sign in again");
+    }
+    if (r->roles & ROLE_PUBLIC) return 0;
+    if (rc)
+        return err_set(e, KEEL_EAUTH, "", "sign in first: send a session cookie or a Bearer token");
+    if (!(r->roles & req->who.role))
+        return err_set(e, KEEL_EFORBIDDEN, "", "the %s role may not %s %s",
+                       auth_role_name(req->who.role), r->zMethod, r->zPattern);
+    int bWrite = strcmp(req->zMethod, "GET") != 0 && strcmp(req->zMethod, "HEAD") != 0;
+    if (bWrite && req->who.kind == AUTH_BEARER && req->who.bReadOnly)
+        return err_set(e, KEEL_EFORBIDDEN, "", "this token has the read scope; it may only GET");
+    if (bWrite && req->who.kind == AUTH_COOKIE) {
+        const char *zCsrf = req_header(req, "X-CSRF-Token");
+        if (!zCsrf || !crypto_str_eq(zCsrf, req->who.zCsrf))
+            return err_set(e, KEEL_EFORBIDDEN, "X-CSRF-Token",
+                           "send the session's csrf_token in the X-CSRF-Token header");
+    }
+    return 0;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Route matching and response helpers; see router.h. */
+#include "http/router.h"
+#include "util/json.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Match one pattern against a path; {id} takes 1 to 15 digits, no leading
+ * zero. Returns 1 on a match. */
+static int pattern_match(const char *zPat, const char *zPath, int64_t *aParam, int *pn) {
+    int n = 0;
+    while (*zPat && *zPath) {
+        if (strncmp(zPat, "{id}", 4) == 0) {
+            const char *p = zPath;
+            int64_t v = 0;
+            int nDigit = 0;
+            if (*p < '1' || *p > '9') return 0;
+            while (*p >= '0' && *p <= '9' && nDigit < 16)
+                v = v * 10 + (*p++ - '0'), nDigit++;
+            if (nDigit > 15 || (*p && *p != '/')) return 0;
+            if (n < ROUTE_MAX_PARAM) aParam[n++] = v;
+            zPat += 4;
+            zPath = p;
+            continue;
+        }
+        if (*zPat != *zPath) return 0;
+        zPat++;
+        zPath++;
+    }
+    if (*zPat || *zPath) return 0;
+    *pn = n;
+    return 1;
+}
+
+const Route *router_match(const char *zMethod, const char *zPath, int64_t *aParam, int *pnParam,
+                          int *pStatus, char *zAllow, size_t nAllow) {
+    int bPath = 0;
+    size_t k = 0;
+    zAllow[0] = 0;
+    *pnParam = 0;
+    for (int i = 0; i < nRoute; i++) {
+        int64_t a[ROUTE_MAX_PARAM];
+        int n = 0;
+        if (!pattern_match(aRoute[i].zPattern, zPath, a, &n)) continue;
+        bPath = 1;
+        if (strcmp(aRoute[i].zMethod, zMethod) == 0 ||
+            (strcmp(zMethod, "HEAD") == 0 && strcmp(aRoute[i].zMethod, "GET") == 0)) {
+            memcpy(aParam, a, sizeof a);
+            *pnParam = n;
+            return &aRoute[i];
+        }
+        if (k < nAllow && !strstr(zAllow, aRoute[i].zMethod))
+            k += (size_t)snprintf(zAllow + k, nAllow - k, "%s%s", k ? ", " : "", aRoute[i].zMethod);
+    }
+    *pStatus = bPath ? 405 : 404;
+    return NULL;
+}
+
+void resp_free(Resp *r) {
+    free(r->zBody);
+    r->zBody = NULL;
+    r->nBody = 0;
+}
+
+void resp_json(Resp *r, int status, json_t *j) {
+    resp_free(r);
+    char *z = j ? json_dump_compact(j) : NULL;
+    json_decref(j);
+    if (!z) {
+        r->status = 500;
+        r->zType = "application/json";
+        r->zBody = strdup("{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}");
+        r->nBody = r->zBody ? strlen(r->zBody) : 0;
+        return;
+    }
+    r->status = status;
+    r->zType = "application/json";
+    r->zBody = z;
+    r->nBody = strlen(z);
+}
+
+static const char *generic_message(int rc) {
+    switch (rc) {
+    case KEEL_EINVAL: return "the request is invalid";
+    case KEEL_ENOTFOUND: return "no such resource";
+    case KEEL_ECONFLICT: return "the change conflicts with the current state";
+    case KEEL_EAUTH: return "sign in first: send a session cookie or a Bearer token";
+    case KEEL_EFORBIDDEN: return "your role may not do this";
+    case KEEL_ETOOBIG: return "the request body is too large";
+    case KEEL_ERULE: return "a rule forbids this change";
+    case KEEL_EBUSY: return "the database is busy; try again";
+    case KEEL_ERATE: return "too many attempts; try again later";
+    default: return "internal error; the request id identifies it in the server log";
+    }
+}
+
+void resp_error(Resp *r, const char *zRequestId, int rc, const KeelError *e) {
+    if (rc == 0) rc = KEEL_EINTERNAL;
+    const char *zMsg = e && e->rc == rc && e->zMsg[0] ? e->zMsg : generic_message(rc);
+    json_t *o = json_pack("{ss ss}", "code", err_code_name(rc), "message", zMsg);
+    if (e && e->rc == rc && e->zField[0]) json_object_set_new(o, "field", json_string(e->zField));
+    json_object_set_new(o, "request_id", json_string(zRequestId ? zRequestId : ""));
+    resp_json(r, err_http_status(rc), json_pack("{so}", "error", o));
+}
+
+void resp_buf(Resp *r, int status, const char *zType, Buf *b) {
+    resp_free(r);
+    size_t n = 0;
+    char *z = buf_steal(b, &n);
+    if (!z) {
+        resp_error(r, NULL, KEEL_ENOMEM, NULL);
+        return;
+    }
+    r->status = status;
+    r->zType = zType;
+    r->zBody = z;
+    r->nBody = n;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The request and response types every handler sees, the route table's
+ * row type and the matcher. The one sorted route table lives in routes.c;
+ * the server (server.c) enforces each row's method, roles, body cap and
+ * content type before any handler runs. */
+#ifndef KEEL_HTTP_ROUTER_H
+#define KEEL_HTTP_ROUTER_H
+#include "domain/auth.h"
+#include "domain/resource.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ROUTE_MAX_PARAM 4
+
+/* Body types a route accepts. */
+enum { BODY_NONE = 0, BODY_JSON = 1, BODY_JSON_OR_CSV = 2 };
+
+typedef struct Req Req;
+typedef struct Resp Resp;
+typedef int (*Handler)(Req *req, Resp *resp);
+
+typedef struct Route {
+    const char *zMethod;  /* GET, POST, PATCH, PUT, DELETE */
+    const char *zPattern; /* "/api/v1/units/{id}"; {id} matches a positive integer */
+    Handler xHandler;
+    int roles;                    /* ROLE_* bits allowed, or ROLE_PUBLIC */
+    size_t nBodyCap;              /* largest body accepted in bytes (0: no body) */
+    int bodyType;                 /* BODY_* */
+    const char *zSummary;         /* one line for OpenAPI */
+    const ResourceDef *pResource; /* resource it serves (OpenAPI schema), or NULL */
+} Route;
+
+struct Req {
+    const char *zMethod;
+    const char *zPath;               /* without the query string */
+    const Route *pRoute;             /* matched route */
+    int64_t aParam[ROUTE_MAX_PARAM]; /* values of {id} segments, in order */
+    int nParam;
+    void *pConn;   /* the MHD connection (query args, headers) */
+    Buf body;      /* request body, capped at the route's nBodyCap */
+    json_t *pJson; /* parsed body when it is JSON, else NULL */
+    int bBodyCsv;  /* the body is CSV */
+    int bWantCsv;  /* Accept: text/csv */
+    Principal who; /* the caller */
+    Db *db;        /* this worker's connection */
+    char zRequestId[24];
+    char zAddr[64];     /* peer address */
+    KeelError err;      /* detail of a failure, rendered as the envelope */
+    int bSecureCookie;  /* cookies get the Secure attribute */
+    int64_t sessionMax; /* session lifetime for the cookie's Max-Age */
+};
+
+struct Resp {
+    int status;  /* HTTP status; 0 until set */
+    char *zBody; /* owned, malloc'd */
+    size_t nBody;
+    const char *zType;         /* content type (static string) */
+    char zSetCookie[256];      /* Set-Cookie header or "" */
+    char zAllow[64];           /* Allow header for 405 or "" */
+    char zLocation[128];       /* Location for 201 or "" */
+    int retryAfter;            /* Retry-After seconds, 0 none */
+    const char *zCacheControl; /* Cache-Control header, or NULL for no-store */
+};
+
+/* The route table (routes.c), sorted by pattern then method. */
+extern const Route aRoute[];
+extern const int nRoute;
+
+/* Match method and path. Returns the route, or NULL: then *pStatus is 404
+ * (no pattern matches) or 405 with the allowed methods in zAllow. Fills the
+ * {id} parameters. Pure; used by the server and the tests. */
+const Route *router_match(const char *zMethod, const char *zPath, int64_t *aParam, int *pnParam,
+                          int *pStatus, char *zAllow, size_t nAllow);
+
+/* Respond with JSON (steals j). */
+void resp_json(Resp *r, int status, json_t *j);
+/* Respond with the error envelope for rc using e's field and message (or a
+ * generic message for the code). */
+void resp_error(Resp *r, const char *zRequestId, int rc, const KeelError *e);
+/* Respond with a body taken over from b (type given). */
+void resp_buf(Resp *r, int status, const char *zType, Buf *b);
+/* Free the body. */
+void resp_free(Resp *r);
+
+/* A query-string argument, or NULL. */
+const char *req_query(Req *req, const char *zName);
+/* A request header, or NULL. */
+const char *req_header(Req *req, const char *zName);
+
+#endif

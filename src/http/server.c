@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* libmicrohttpd glue: request state, body reading, the checks every route
+ * gets before its handler (method, auth, role, CSRF, body size and type),
+ * the response with request id, the access log, and shutdown. */
+#include "http/server.h"
+#include "http/auth.h"
+#include "http/router.h"
+#include "store/schema.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Per-request state, kept in MHD's con_cls between calls. */
+typedef struct ReqState {
+    Req req;
+    Resp resp;
+    double t0; /* start, monotonic ms */
+    int bDone; /* a response is decided (early refusal or handled) */
+    int bBodyTooBig;
+    char zMethod[16];
+    char *zPath;
+} ReqState;
+
+static const ServerConfig *gCfg;
+static atomic_int gInFlight;
+static atomic_ulong gReqCounter;
+static char gReqPrefix[9];
+static volatile sig_atomic_t gStop;
+
+/* Database connections, one per worker thread, opened on first use. */
+static __thread Db *tlsDb;
+static pthread_mutex_t dbListMutex = PTHREAD_MUTEX_INITIALIZER;
+static Db *aDbOpen[256];
+static int nDbOpen;
+
+static Db *server_db(void) {
+    if (tlsDb) return tlsDb;
+    char zErr[256];
+    Db *db = NULL;
+    if (schema_open(gCfg->zDbPath, 0, &db, zErr, sizeof zErr)) {
+        log_error("cannot open database: %s", zErr);
+        return NULL;
+    }
+    pthread_mutex_lock(&dbListMutex);
+    if (nDbOpen < 256) aDbOpen[nDbOpen++] = db;
+    pthread_mutex_unlock(&dbListMutex);
+    tlsDb = db;
+    return db;
+}
+
+void server_config_init(ServerConfig *c) {
+    memset(c, 0, sizeof *c);
+    c->zHost = "127.0.0.1";
+    c->port = 8080;
+    c->connTimeout = 30;
+    c->connLimit = 256;
+    c->sessionIdle = 30 * 60;
+    c->sessionMax = 12 * 3600;
+}
+
+const char *req_query(Req *req, const char *zName) {
+    return MHD_lookup_connection_value(req->pConn, MHD_GET_ARGUMENT_KIND, zName);
+}
+
+const char *req_header(Req *req, const char *zName) {
+    return MHD_lookup_connection_value(req->pConn, MHD_HEADER_KIND, zName);
+}
+
+/* Content type without parameters, lower-cased into z. */
+static void media_type(const char *zCt, char *z, size_t n) {
+    size_t k = 0;
+    z[0] = 0;
+    if (!zCt) return;
+    while (*zCt == ' ')
+        zCt++;
+    for (; *zCt && *zCt != ';' && *zCt != ' ' && k + 1 < n; zCt++)
+        z[k++] = (char)((*zCt >= 'A' && *zCt <= 'Z') ? *zCt + 32 : *zCt);
+    z[k] = 0;
+}
+
+/* The checks that come before the body is read: route, authentication,
+ * role, token scope, CSRF, body size and type. Returns 0 to go on, or sets
+ * st->resp and returns 1. */
+static int server_precheck(ReqState *st) {
+    Req *req = &st->req;
+    int status = 0;
+    req->pRoute = router_match(st->zMethod, st->zPath, req->aParam, &req->nParam, &status,
+                               st->resp.zAllow, sizeof st->resp.zAllow);
+    if (!req->pRoute) {
+        KeelError e;
+        if (status == 405) {
+            err_set(&e, KEEL_EINVAL, "", "method %s is not allowed here; allowed: %s", st->zMethod,
+                    st->resp.zAllow);
+            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
+            st->resp.status = 405;
+            json_t *j = NULL;
+            (void)j;
+        } else {
+            err_set(&e, KEEL_ENOTFOUND, "", "no route %s %s; see /api/v1/openapi.json", st->zMethod,
+                    st->zPath);
+            resp_error(&st->resp, req->zRequestId, KEEL_ENOTFOUND, &e);
+        }
+        return 1;
+    }
+    const Route *r = req->pRoute;
+    req->db = server_db();
+    if (!req->db) {
+        resp_error(&st->resp, req->zRequestId, KEEL_EIO, NULL);
+        return 1;
+    }
+    AuthPolicy pol = {gCfg->sessionIdle, gCfg->sessionMax};
+    KeelError e = {0};
+    int rc = http_auth_check(req, r, &pol, &e);
+    if (rc) {
+        resp_error(&st->resp, req->zRequestId, rc, &e);
+        return 1;
+    }
+    /* body: size and type */
+    const char *zLen = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *zTe = req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    unsigned long long nLen = zLen ? strtoull(zLen, NULL, 10) : 0;
+    int bWrite = strcmp(st->zMethod, "POST") == 0 || strcmp(st->zMethod, "PUT") == 0 ||
+                 strcmp(st->zMethod, "PATCH") == 0;
+    if (r->bodyType != BODY_NONE && bWrite) {
+        if (!zLen && !zTe) {
+            err_set(&e, KEEL_EINVAL, "", "send a Content-Length header with the body");
+            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
+            st->resp.status = 411;
+            return 1;
+        }
+        if (nLen > r->nBodyCap) {
+            err_set(&e, KEEL_ETOOBIG, "", "the body is %llu bytes; this route takes at most %zu",
+                    nLen, r->nBodyCap);
+            resp_error(&st->resp, req->zRequestId, KEEL_ETOOBIG, &e);
+            return 1;
+        }
+        char zMt[64];
+        media_type(req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE), zMt, sizeof zMt);
+        int bJson = strcmp(zMt, "application/json") == 0;
+        int bCsv = strcmp(zMt, "text/csv") == 0;
+        if (!(bJson || (bCsv && r->bodyType == BODY_JSON_OR_CSV))) {
+            err_set(&e, KEEL_EINVAL, "", "send the body as %s (Content-Type)",
+                    r->bodyType == BODY_JSON_OR_CSV ? "application/json or text/csv"
+                                                    : "application/json");
+            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
+            st->resp.status = 415;
+            return 1;
+        }
+        req->bBodyCsv = bCsv;
+        buf_init(&req->body, r->nBodyCap);
+    } else if (nLen > 0 || zTe) {
+        err_set(&e, KEEL_ETOOBIG, "", "this route takes no request body");
+        resp_error(&st->resp, req->zRequestId, KEEL_ETOOBIG, &e);
+        return 1;
+    }
+    const char *zAccept = req_header(req, MHD_HTTP_HEADER_ACCEPT);
+    req->bWantCsv = zAccept && strstr(zAccept, "text/csv") != NULL;
+    return 0;
+}
+
+/* Run the handler once the whole body is in. */
+static void server_dispatch(ReqState *st) {
+    Req *req = &st->req;
+    if (st->bBodyTooBig || buf_err(&req->body)) {
+        KeelError e;
+        err_set(&e, KEEL_ETOOBIG, "", "the body is larger than the %zu bytes this route takes",
+                req->pRoute->nBodyCap);
+        resp_error(&st->resp, req->zRequestId, KEEL_ETOOBIG, &e);
+        return;
+    }
+    if (req->pRoute->bodyType != BODY_NONE && req->body.n > 0 && !req->bBodyCsv) {
+        char zErr[256];
+        if (json_parse_object(req->body.z, req->body.n, &req->pJson, zErr, sizeof zErr)) {
+            KeelError e;
+            err_set(&e, KEEL_EINVAL, "", "%s", zErr);
+            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
+            return;
+        }
+    }
+    int bWrite = strcmp(st->zMethod, "GET") != 0 && strcmp(st->zMethod, "HEAD") != 0;
+    if (bWrite && req->pRoute->bodyType == BODY_JSON && !req->pJson &&
+        strcmp(st->zMethod, "DELETE") != 0) {
+        KeelError e;
+        err_set(&e, KEEL_EINVAL, "", "a JSON object body is required");
+        resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
+        return;
+    }
+    memset(&req->err, 0, sizeof req->err);
+    int rc = req->pRoute->xHandler(req, &st->resp);
+    if (req->db && req->db->nTxn) db_rollback(req->db); /* a handler left a transaction open */
+    if (rc) {
+        if (rc == KEEL_EIO || rc == KEEL_EINTERNAL || rc == KEEL_ENOMEM)
+            log_error("%s %s %s failed: %s (%s)", req->zRequestId, st->zMethod, st->zPath,
+                      err_code_name(rc), req->db ? db_errmsg(req->db) : "");
+        resp_error(&st->resp, req->zRequestId, rc, &req->err);
+    } else if (!st->resp.status) {
+        resp_json(&st->resp, 204, NULL);
+        st->resp.status = 204;
+        resp_free(&st->resp);
+    }
+}
+
+static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
+    Resp *r = &st->resp;
+    int bHead = strcmp(st->zMethod, "HEAD") == 0;
+    struct MHD_Response *m =
+        MHD_create_response_from_buffer(bHead ? 0 : r->nBody, bHead ? (void *)"" : r->zBody,
+                                        bHead ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
+    if (!m) return MHD_NO;
+    if (r->zType) MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_TYPE, r->zType);
+    MHD_add_response_header(m, "X-Request-Id", st->req.zRequestId);
+    MHD_add_response_header(m, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            r->zCacheControl ? r->zCacheControl : "no-store");
+    MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(m, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(m, "X-Frame-Options", "DENY");
+    if (r->zSetCookie[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_SET_COOKIE, r->zSetCookie);
+    if (r->zAllow[0] && r->status == 405)
+        MHD_add_response_header(m, MHD_HTTP_HEADER_ALLOW, r->zAllow);
+    if (r->zLocation[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_LOCATION, r->zLocation);
+    if (r->retryAfter > 0) {
+        char z[16];
+        snprintf(z, sizeof z, "%d", r->retryAfter);
+        MHD_add_response_header(m, MHD_HTTP_HEADER_RETRY_AFTER, z);
+    }
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, m);
+    MHD_destroy_response(m);
+    return ret;
+}
+
+static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *zUrl,
+                                     const char *zMethod, const char *zVersion, const char *zUpload,
+                                     size_t *pnUpload, void **ppState) {
+    (void)cls;
+    (void)zVersion;
+    ReqState *st = *ppState;
+    if (!st) {
+        st = calloc(1, sizeof *st);
+        if (!st) return MHD_NO;
+        *ppState = st;
+        atomic_fetch_add(&gInFlight, 1);
+        st->t0 = time_mono_ms();
+        snprintf(st->zMethod, sizeof st->zMethod, "%s", zMethod);
+        st->zPath = strdup(zUrl ? zUrl : "/");
+        st->req.zMethod = st->zMethod;
+        st->req.zPath = st->zPath;
+        st->req.pConn = conn;
+        st->req.bSecureCookie = gCfg->bSecureCookie;
+        st->req.sessionMax = gCfg->sessionMax;
+        snprintf(st->req.zRequestId, sizeof st->req.zRequestId, "%s%08lx", gReqPrefix,
+                 (unsigned long)atomic_fetch_add(&gReqCounter, 1) & 0xffffffffUL);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, st->req.zAddr,
+                      sizeof st->req.zAddr);
+        else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, st->req.zAddr,
+                      sizeof st->req.zAddr);
+        if (!st->zPath) return MHD_NO;
+        if (server_precheck(st)) st->bDone = 1;
+        if (st->bDone &&
+            !(zMethod && (strcmp(zMethod, "GET") == 0 || strcmp(zMethod, "HEAD") == 0)))
+            return server_send(conn, st); /* refuse before reading the body */
+        return MHD_YES;
+    }
+    if (*pnUpload > 0) {
+        if (!st->bDone) {
+            if (st->req.body.nCap && *pnUpload > st->req.body.nCap - st->req.body.n)
+                st->bBodyTooBig = 1;
+            else
+                buf_append(&st->req.body, zUpload, *pnUpload);
+        }
+        *pnUpload = 0;
+        return MHD_YES;
+    }
+    if (!st->bDone) {
+        server_dispatch(st);
+        st->bDone = 1;
+    }
+    return server_send(conn, st);
+}
+
+static void server_completed(void *cls, struct MHD_Connection *conn, void **ppState,
+                             enum MHD_RequestTerminationCode toe) {
+    (void)cls;
+    (void)conn;
+    ReqState *st = *ppState;
+    if (!st) return;
+    if (!gCfg->bQuiet)
+        log_info("%s %s %s %d %zu %.1fms %s%s", st->req.zRequestId, st->zMethod,
+                 st->zPath ? st->zPath : "-", st->resp.status, st->resp.nBody,
+                 time_mono_ms() - st->t0, st->req.who.zEmail[0] ? st->req.who.zEmail : "-",
+                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    json_decref(st->req.pJson);
+    buf_reset(&st->req.body);
+    resp_free(&st->resp);
+    free(st->zPath);
+    free(st);
+    *ppState = NULL;
+    atomic_fetch_sub(&gInFlight, 1);
+}
+
+static void server_panic(void *cls, const char *zFile, unsigned line, const char *zReason) {
+    (void)cls;
+    log_error("libmicrohttpd panic at %s:%u: %s", zFile ? zFile : "?", line,
+              zReason ? zReason : "");
+    abort();
+}
+
+static void on_signal(int sig) {
+    (void)sig;
+    gStop = 1;
+}
+
+int server_run(const ServerConfig *c) {
+    gCfg = c;
+    unsigned char r[4];
+    FILE *fr = fopen("/dev/urandom", "rb");
+    if (!fr || fread(r, 1, 4, fr) != 4) memset(r, 0x5a, 4);
+    if (fr) fclose(fr);
+    snprintf(gReqPrefix, sizeof gReqPrefix, "%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
+
+    /* the database must open before we accept anything */
+    Db *probe = NULL;
+    char zErr[256];
+    if (schema_open(c->zDbPath, 0, &probe, zErr, sizeof zErr)) {
+        log_error("%s", zErr);
+        return KEEL_EIO;
+    }
+    db_close(probe);
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)c->port);
+    if (inet_pton(AF_INET, c->zHost, &addr.sin_addr) != 1) {
+        log_error("cannot listen on '%s': give an IPv4 address such as 127.0.0.1", c->zHost);
+        return KEEL_EINVAL;
+    }
+    int nThread = c->nThread > 0 ? c->nThread : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (nThread < 1) nThread = 1;
+    if (nThread > 64) nThread = 64;
+
+    MHD_set_panic_func(server_panic, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        server_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nThread, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)c->connTimeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->connLimit,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+        server_completed, NULL, MHD_OPTION_END);
+    if (!d) {
+        log_error("cannot listen on %s:%d: %s", c->zHost, c->port, strerror(errno));
+        return KEEL_EIO;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    int port = di ? di->port : c->port;
+    printf("keel: listening on http://%s:%d\n", c->zHost, port);
+    fflush(stdout);
+    log_info("serving %s on http://%s:%d with %d workers", c->zDbPath, c->zHost, port, nThread);
+
+    while (!gStop)
+        usleep(100 * 1000);
+
+    log_info("shutting down: finishing %d request(s) in flight", atomic_load(&gInFlight));
+    MHD_quiesce_daemon(d);
+    for (int i = 0; i < 100 && atomic_load(&gInFlight) > 0; i++)
+        usleep(100 * 1000);
+    MHD_stop_daemon(d);
+    pthread_mutex_lock(&dbListMutex);
+    for (int i = 0; i < nDbOpen; i++)
+        db_close(aDbOpen[i]);
+    nDbOpen = 0;
+    pthread_mutex_unlock(&dbListMutex);
+    log_info("stopped cleanly");
+    return 0;
+}

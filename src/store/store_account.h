@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Accounts, sessions and API tokens: the lookups that authentication needs
+ * (by e-mail, by token hash) beyond the generic CRUD of store_crud.h. */
+#ifndef KEEL_STORE_ACCOUNT_H
+#define KEEL_STORE_ACCOUNT_H
+#include "store/db.h"
+#include "store/store_audit.h"
+#include "util/crypto.h"
+#include "util/err.h"
+#include <stdint.h>
+
+typedef struct AccountRow {
+    int64_t id;
+    char zEmail[256];
+    char zName[256];
+    char zRole[16];
+    char zPwHash[CRYPTO_PWHASH_LEN];
+    int64_t personId; /* 0 when not linked */
+    int disabled;
+} AccountRow;
+
+typedef struct SessionRow {
+    int64_t id;
+    int64_t accountId;
+    char zCsrf[80];
+    int64_t createdAt; /* unix seconds */
+    int64_t lastSeen;
+} SessionRow;
+
+typedef struct TokenRow {
+    int64_t id;
+    int64_t accountId;
+    char zScope[8];
+    char zExpires[32]; /* "" when none */
+    int revoked;
+} TokenRow;
+
+int store_account_by_email(Db *db, const char *zEmail, AccountRow *p);
+int store_account_by_id(Db *db, int64_t id, AccountRow *p);
+/* Enabled admins other than id (for the last-admin rule). */
+int store_account_count_other_admins(Db *db, int64_t id, int64_t *pn);
+/* Replace the password hash; audited (the hash itself is never logged). */
+int store_account_set_password(Db *db, const Actor *actor, int64_t id, const char *zHash);
+/* Drop every session of the account (logout everywhere). */
+int store_session_delete_account(Db *db, int64_t accountId);
+
+int store_session_create(Db *db, int64_t accountId, const char *zTokenHash, const char *zCsrf,
+                         int64_t now);
+int store_session_by_hash(Db *db, const char *zTokenHash, SessionRow *p);
+int store_session_touch(Db *db, int64_t id, int64_t now);
+int store_session_delete(Db *db, int64_t id);
+/* Remove sessions idle since before idleBefore or created before createdBefore. */
+int store_session_expire(Db *db, int64_t idleBefore, int64_t createdBefore);
+
+int store_token_by_hash(Db *db, const char *zTokenHash, TokenRow *p);
+int store_token_mark_used(Db *db, int64_t id, const char *zNow);
+/* Revoke; audited. KEEL_ENOTFOUND when absent, KEEL_ECONFLICT when already revoked. */
+int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e);
+
+#endif
