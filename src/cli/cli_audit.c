@@ -1,9 +1,61 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* keel audit: placeholder until the command lands. */
+/* keel audit verify|head: check the audit log's hash chain; print its head
+ * so it can be kept outside keel and later passed to verify --head. */
 #include "cli/cli.h"
+#include "store/store_audit.h"
+#include "util/err.h"
+#include <string.h>
 
 int cli_audit(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    return cli_fail("'audit' is not available in this build yet");
+    CliOpt a[] = {
+        {"db", 0, "FILE", "database file", NULL},
+        {"head", 0, "HASH", "verify: also require the log to reach this head hash", NULL},
+        {"json", 1, "", "print JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel audit verify|head --db FILE [--head HASH] [--json]\n\n"
+                       "  verify  walk the hash chain; exit 1 and name the entry when an entry\n"
+                       "          was edited or deleted, or (with --head) cut from the end\n"
+                       "  head    print the current head hash and the number of entries",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (nPos != 1 || (strcmp(argv[1], "verify") && strcmp(argv[1], "head")))
+        return cli_usage_error("say what to do: keel audit verify|head");
+    const char *zHead = cli_opt(a, n, "head");
+    if (zHead && strlen(zHead) != 64)
+        return cli_usage_error("--head must be the 64-digit hash printed by `keel audit head`");
+    Db *db;
+    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
+    int bJson = cli_opt(a, n, "json") != NULL;
+    if (strcmp(argv[1], "head") == 0) {
+        char zHash[CRYPTO_HEX_LEN];
+        int64_t nEntry = 0;
+        rc = store_audit_head(db, zHash, &nEntry);
+        db_close(db);
+        if (rc) return cli_fail("cannot read the audit log");
+        if (bJson)
+            cli_print_json(json_pack("{ss sI}", "head", zHash, "entries", (json_int_t)nEntry));
+        else
+            printf("%s %lld\n", zHash, (long long)nEntry);
+        return 0;
+    }
+    AuditVerify v;
+    rc = store_audit_verify(db, zHead, &v);
+    db_close(db);
+    if (rc && rc != KEEL_ECONFLICT) return cli_fail("cannot read the audit log");
+    if (bJson) {
+        json_t *o = json_pack("{sb sI ss}", "intact", rc == 0, "entries", (json_int_t)v.nEntry,
+                              "head", v.zHead);
+        if (rc) {
+            json_object_set_new(o, "first_bad_entry", v.iBad ? json_integer(v.iBad) : json_null());
+            json_object_set_new(o, "problem", json_string(v.zMsg));
+        }
+        cli_print_json(o);
+    } else if (rc == 0) {
+        printf("keel: audit log intact: %lld entries, head %s\n", (long long)v.nEntry, v.zHead);
+    } else {
+        fprintf(stderr, "keel: audit log TAMPERED: %s\n", v.zMsg);
+    }
+    return rc ? CLI_EXIT_FAIL : 0;
 }

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The demo enterprise: a realistic organisation loaded through the same
+ * validation, rules and audit as the API, so the demo shows every check
+ * working. Later paths add their sections to data/demo.json. */
+#ifndef KEEL_DOMAIN_DEMO_H
+#define KEEL_DOMAIN_DEMO_H
+#include "store/db.h"
+#include "store/store_audit.h"
+#include "util/err.h"
+#include <jansson.h>
+
+/* The demo document embedded in the binary (data/demo.json). */
+extern const unsigned char demo_enterprise_json[];
+extern const unsigned int demo_enterprise_json_len;
+
+/* Load doc into db in one transaction; every account gets zPassword.
+ * Refuses (KEEL_ECONFLICT) a database that already holds units or people.
+ * On error nothing is kept and e says which entry failed. */
+int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPassword, KeelError *e);
+
+#endif
