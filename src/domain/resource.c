@@ -24,7 +24,7 @@ static const char *const azScope[] = {"read", "write", NULL};
 
 static const FieldDef aUnitField[] = {
     ID_FIELD,
-    TEXT("name", F_REQUIRED | F_FILTER | F_SORT, 1, 200, "unique name of the unit"),
+    TEXT("name", F_REQUIRED | F_FILTER | F_SORT | F_UNIQUE, 1, 200, "unique name of the unit"),
     {"kind", FT_ENUM, F_REQUIRED | F_FILTER, 0, 0, azUnitKind, NULL,
      "department, region or business_line"},
     {"parent_id", FT_REF, F_NULLABLE | F_FILTER, 1, 9e15, NULL, "unit",
@@ -40,7 +40,7 @@ const ResourceDef resource_unit = {"unit", "unit", aUnitField, 6, aUnitRefBy, 2}
 static const FieldDef aPersonField[] = {
     ID_FIELD,
     TEXT("name", F_REQUIRED | F_FILTER | F_SORT, 1, 200, "full name"),
-    {"email", FT_EMAIL, F_NULLABLE | F_FILTER, 3, 254, NULL, NULL, "unique e-mail address"},
+    {"email", FT_EMAIL, F_NULLABLE | F_FILTER | F_UNIQUE, 3, 254, NULL, NULL, "unique e-mail address"},
     {"unit_id", FT_REF, F_NULLABLE | F_FILTER, 1, 9e15, NULL, "unit", "business unit"},
     {"skills", FT_SET, F_FILTER, 0, 0, azSkill, NULL,
      "skills: business_expert, ml_engineer, data_engineer, product_manager, risk_officer"},
@@ -54,7 +54,7 @@ const ResourceDef resource_person = {"person", "person", aPersonField, 8, aPerso
 
 static const FieldDef aAccountField[] = {
     ID_FIELD,
-    {"email", FT_EMAIL, F_REQUIRED | F_FILTER | F_SORT, 3, 254, NULL, NULL,
+    {"email", FT_EMAIL, F_REQUIRED | F_FILTER | F_SORT | F_UNIQUE, 3, 254, NULL, NULL,
      "login e-mail address (unique)"},
     TEXT("name", F_REQUIRED | F_SORT, 1, 200, "display name"),
     {"role", FT_ENUM, F_REQUIRED | F_FILTER, 0, 0, azRole, NULL,

@@ -27,6 +27,7 @@ enum {
     F_NULLABLE = 8, /* may be null */
     F_SECRET = 16,  /* stored but never output */
     F_SORT = 32,    /* the list may be sorted by it (?sort=name or -name) */
+    F_UNIQUE = 64,  /* no two rows share a value (a UNIQUE column) */
 };
 
 typedef struct FieldDef {

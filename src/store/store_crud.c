@@ -273,15 +273,22 @@ static int crud_check_refs(Db *db, const ResourceDef *r, const json_t *in, KeelE
     return 0;
 }
 
-/* Map a unique-constraint failure to a 409 naming the field. */
-static int crud_conflict(const ResourceDef *r, const json_t *in, KeelError *e) {
+/* Map a unique-constraint failure to a 409 naming the field whose value
+ * another row already has. */
+static int crud_conflict(Db *db, const ResourceDef *r, int64_t id, const json_t *in,
+                         KeelError *e) {
     for (int i = 0; i < r->nField; i++) {
         const FieldDef *f = &r->aField[i];
-        if ((f->type == FT_TEXT || f->type == FT_EMAIL) &&
-            json_is_string(json_object_get(in, f->zName)) &&
-            (strcmp(f->zName, "name") == 0 || strcmp(f->zName, "email") == 0))
+        const char *z = json_string_value(json_object_get(in, f->zName));
+        if (!(f->flags & F_UNIQUE) || !z) continue;
+        char zSql[160];
+        int64_t n = 0;
+        snprintf(zSql, sizeof zSql, "SELECT count(*) FROM %s WHERE %s = ? AND id <> ?", r->zTable,
+                 f->zName);
+        if (db_query_int(db, &n, zSql, "ti", z, id) == 0 && n > 0)
             return err_set(e, KEEL_ECONFLICT, f->zName,
-                           "a %s with this %s already exists; choose another", r->zName, f->zName);
+                           "another %s already has %s '%.80s'; choose another", r->zName, f->zName,
+                           z);
     }
     return err_set(e, KEEL_ECONFLICT, "", "the change conflicts with an existing %s", r->zName);
 }
@@ -329,7 +336,7 @@ int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const js
         if (rc == DB_DONE)
             rc = 0;
         else if (rc == KEEL_ECONFLICT)
-            rc = crud_conflict(r, in, e);
+            rc = crud_conflict(db, r, 0, in, e);
     }
     json_t *after = NULL;
     if (rc == 0) {
@@ -390,7 +397,7 @@ int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
             if (rc == DB_DONE)
                 rc = 0;
             else if (rc == KEEL_ECONFLICT)
-                rc = crud_conflict(r, in, e);
+                rc = crud_conflict(db, r, id, in, e);
         }
     }
     if (rc == 0) rc = store_crud_get(db, r, id, &after);

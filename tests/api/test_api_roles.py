@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The role matrix: every route of the table x every role (and no
+credentials) -> allowed or refused, as EXPECTED below says. The test fails
+when a route exists that has no row here (or a row names a route that does
+not exist), so adding a route means deciding who may call it."""
+from keeltest import Server, Cases, bearer, ROLES
+
+ALL = set(ROLES)
+ADMIN = {"admin"}
+GOVERN = {"admin", "committee"}
+PUBLIC = "public"
+
+# (method, pattern) -> roles allowed, or PUBLIC
+EXPECTED = {
+    ("GET", "/api/v1/accounts"): ADMIN,
+    ("POST", "/api/v1/accounts"): ADMIN,
+    ("GET", "/api/v1/accounts/{id}"): ADMIN,
+    ("PATCH", "/api/v1/accounts/{id}"): ADMIN,
+    ("GET", "/api/v1/audit"): GOVERN,
+    ("GET", "/api/v1/audit/verify"): GOVERN,
+    ("GET", "/api/v1/openapi.json"): PUBLIC,
+    ("GET", "/api/v1/people"): ALL,
+    ("POST", "/api/v1/people"): ADMIN,
+    ("DELETE", "/api/v1/people/{id}"): ADMIN,
+    ("GET", "/api/v1/people/{id}"): ALL,
+    ("PATCH", "/api/v1/people/{id}"): ADMIN,
+    ("DELETE", "/api/v1/session"): ALL,
+    ("GET", "/api/v1/session"): ALL,
+    ("POST", "/api/v1/session"): PUBLIC,
+    ("GET", "/api/v1/settings"): ALL,
+    ("PATCH", "/api/v1/settings"): ADMIN,
+    ("GET", "/api/v1/tokens"): ALL,
+    ("POST", "/api/v1/tokens"): ALL,
+    ("DELETE", "/api/v1/tokens/{id}"): ALL,
+    ("GET", "/api/v1/units"): ALL,
+    ("POST", "/api/v1/units"): ADMIN,
+    ("DELETE", "/api/v1/units/{id}"): ADMIN,
+    ("GET", "/api/v1/units/{id}"): ALL,
+    ("PATCH", "/api/v1/units/{id}"): ADMIN,
+    ("GET", "/healthz"): PUBLIC,
+}
+
+t = Cases()
+srv = Server()
+admin = srv.admin()
+tokens = {}
+for role in ROLES:
+    email = "%s@roles.example" % role
+    if role != "admin":
+        r = admin.post("/api/v1/accounts", {"email": email, "name": role, "role": role,
+                                            "password": "role-password-1"})
+        assert r.status == 201, r.body
+        c = srv.client()
+        c.login(email, "role-password-1")
+    else:
+        c = admin
+    r = c.post("/api/v1/tokens", {"name": "matrix", "scope": "write"})
+    assert r.status == 201, r.body
+    tokens[role] = r.json["token"]
+
+spec = srv.client().get("/api/v1/openapi.json").json
+routes = {(m.upper(), p) for p, item in spec["paths"].items() for m in item}
+missing = routes - set(EXPECTED)
+stale = set(EXPECTED) - routes
+t.check("roles-1.1", not missing, "routes without a row in the role matrix: %s" % sorted(missing))
+t.check("roles-1.2", not stale, "rows for routes that do not exist: %s" % sorted(stale))
+for (method, pattern) in sorted(routes & set(EXPECTED)):
+    declared = spec["paths"][pattern][method.lower()]["x-roles"]
+    want = EXPECTED[(method, pattern)]
+    t.check("roles-2 %s %s" % (method, pattern),
+            set(declared) == ({"public"} if want == PUBLIC else want), "x-roles %s" % declared)
+
+n = 0
+for (method, pattern), want in sorted(EXPECTED.items()):
+    path = pattern.replace("{id}", "987654")  # no such row: allowed callers get 404, not 2xx
+    body = {} if method in ("POST", "PATCH") else None
+    for who in ROLES + [None]:
+        n += 1
+        c = bearer(srv.port, tokens[who]) if who else srv.client()
+        r = c.request(method, path, body)
+        case = "roles-3.%d %s %s as %s" % (n, method, pattern, who or "nobody")
+        if want == PUBLIC or (who and who in want):
+            t.check(case, r.status not in (401, 403), "refused: %d %s" % (r.status, r.body[:200]))
+        elif who is None:
+            t.check(case, r.status == 401 and r.error().get("code") == "unauthenticated", "%d %s" % (r.status, r.body[:200]))
+        else:
+            t.check(case, r.status == 403 and r.error().get("code") == "forbidden", "%d %s" % (r.status, r.body[:200]))
+srv.stop()
+t.done()

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Unit tests for util/json.c: strict parsing and UTF-8 validation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include "util/err.h"
+#include "util/json.h"
+
+static int parse(const char *z) {
+    json_t *j = NULL;
+    char zErr[256];
+    int rc = json_parse_object(z, strlen(z), &j, zErr, sizeof zErr);
+    json_decref(j);
+    return rc;
+}
+
+/* json-1: objects parse; duplicates, trailing bytes, non-objects do not */
+static void test_parse(void **state) {
+    (void)state;
+    assert_int_equal(parse("{\"a\":1,\"b\":[true,null]}"), 0);
+    assert_int_equal(parse("{\"a\":1,\"a\":2}"), KEEL_EINVAL);
+    assert_int_equal(parse("{\"a\":1} x"), KEEL_EINVAL);
+    assert_int_equal(parse("[1]"), KEEL_EINVAL);
+    assert_int_equal(parse("\"s\""), KEEL_EINVAL);
+    assert_int_equal(parse(""), KEEL_EINVAL);
+    assert_int_equal(parse("{\"a\":\"\xff\"}"), KEEL_EINVAL);
+    assert_int_equal(parse("{\"a\":\"\\u0000\"}"), KEEL_EINVAL);
+}
+
+/* json-2: the error message names line and column */
+static void test_message(void **state) {
+    (void)state;
+    json_t *j = NULL;
+    char zErr[256];
+    const char *z = "{\n  \"a\": }";
+    assert_int_equal(json_parse_object(z, strlen(z), &j, zErr, sizeof zErr), KEEL_EINVAL);
+    assert_non_null(strstr(zErr, "line 2"));
+}
+
+/* json-3: UTF-8 validation: overlongs, surrogates, truncation */
+static void test_utf8(void **state) {
+    (void)state;
+    assert_true(utf8_valid("abc", 3));
+    assert_true(utf8_valid("\xe4\xb8\xad\xe6\x96\x87", 6));      /* 中文 */
+    assert_true(utf8_valid("\xf0\x9f\x98\x80", 4));              /* emoji */
+    assert_false(utf8_valid("\xc0\xaf", 2));                     /* overlong '/' */
+    assert_false(utf8_valid("\xed\xa0\x80", 3));                 /* surrogate */
+    assert_false(utf8_valid("\xe4\xb8", 2));                     /* truncated */
+    assert_false(utf8_valid("\xf4\x90\x80\x80", 4));             /* > U+10FFFF */
+    assert_false(utf8_valid("\x80", 1));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_message),
+        cmocka_unit_test(test_utf8),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
