@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Exact TreeSHAP by per-leaf pattern tables (see treeshap.h for the idea,
+ * docs/explain.md for the derivation). For a leaf with value v whose root
+ * path has d distinct features, feature k's zero fraction z_k (the product
+ * of cover(child)/cover(parent) over the path's edges that split on k) and
+ * the set U of features whose every condition on the path the row meets,
+ * the Shapley values of the leaf's game are
+ *
+ *   k in U:     v (1 - z_k) PZ(U) G(U \ {k})
+ *   k not in U: -v PZ(U) G(U)
+ *
+ * with PZ(U) the product of z_j over j not in U and G(M) the sum over
+ * S subset of M of w(|S|) times the product of z_j over j in M \ S, where
+ * w(s) = s! (d - 1 - s)! / d!. G(M) = sum_s w(s) c_M[s], c_M the
+ * coefficients of prod_{j in M} (z_j + t). Everything depends on the row
+ * only through U, which a walk over the tree computes: a node's bit is
+ * cleared on the branch the row does not take. Summing the leaves' values
+ * over a tree gives the row's SHAP values for it (Lundberg et al. 2020,
+ * Algorithm 2, reorganised as in Yang 2021 "Fast TreeSHAP" v2 and
+ * GPUTreeShap's path view). */
+#include "engine/treeshap.h"
+#include "util/err.h"
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TREESHAP_TABLE_MAX_D 12 /* never tabulate leaves with more features */
+#define TREESHAP_LANES                                                                             \
+    8                                  /* rows walked through a tree together (the leaf            \
+                                        * update in shap_tree_lanes is written for 8) */
+#define TREESHAP_ROW_BLOCK 512         /* rows per work item, at most */
+#define TREESHAP_BLOCK_BYTES (1 << 20) /* target size of a block's sums */
+
+typedef double ShapV2 __attribute__((vector_size(16))); /* two lanes' sums */
+
+static size_t treeshap_table_budget = (size_t)256 << 20;
+
+void treeshap_set_table_budget(size_t nByte) { treeshap_table_budget = nByte; }
+
+/* A node as the row walk needs it (16 bytes). */
+typedef struct ShapNode {
+    int32_t iFeat;    /* split feature, -1 for a leaf */
+    float fSplit;     /* split condition */
+    int32_t iNext;    /* internal: right child (left is the next node);
+                       * leaf: index of its ShapLeaf within the plan */
+    uint8_t bDefLeft; /* 1: missing goes left */
+    uint8_t iPos;     /* bit of iFeat in U on every path through here */
+} ShapNode;
+
+/* What a leaf contributes, as a table over U or for the direct formula. */
+typedef struct ShapLeaf {
+    double v;       /* leaf value */
+    int d;          /* distinct features on the root path */
+    int32_t *aFeat; /* d features, by bit position */
+    double *aZ;     /* d zero fractions, by bit position */
+    double *aTab;   /* 2^d x d contributions indexed [U][k], or NULL */
+} ShapLeaf;
+
+typedef struct ShapTree {
+    int iGroup;      /* output group */
+    int nDepth;      /* longest path (edges) */
+    ShapNode *aNode; /* preorder, like XgbTree */
+    ShapLeaf *aLeaf; /* leaves in preorder */
+    double rBias;    /* expected value: sum over leaves of v * prod z */
+} ShapTree;
+
+typedef struct ShapPlan {
+    const XgbModel *m;
+    int nTree;
+    ShapTree *aTree;
+    int32_t *aFeatPool;                                  /* storage behind every ShapLeaf.aFeat */
+    double *aZPool;                                      /* storage behind every ShapLeaf.aZ */
+    double *aTabPool;                                    /* storage behind every ShapLeaf.aTab */
+    double aW[TREESHAP_MAX_PATH + 1][TREESHAP_MAX_PATH]; /* aW[d][s] = w(s) */
+    int nMaxDepth;                                       /* deepest tree, for the walk's stack */
+    size_t nBlockRow; /* rows per work item, a multiple of TREESHAP_LANES */
+    double *aBias;    /* per group: base margin + the trees' expected values */
+} ShapPlan;
+
+/* Shared state of one treeshap_explain call's worker threads. */
+typedef struct ShapJob {
+    ShapPlan *plan;
+    const float *aX;
+    size_t nRow;
+    double *aContrib;
+    double *aMargin;
+    atomic_size_t iNext; /* next work item (tree in phase 1, block in 2) */
+    int phase;           /* 1: build tables, 2: explain rows */
+    atomic_int rc;       /* first error */
+} ShapJob;
+
+/* Shapley weights w_d(s) = s! (d-1-s)! / d! = 1 / (d * C(d-1, s)). */
+static void shap_weights_init(ShapPlan *p) {
+    for (int d = 1; d <= TREESHAP_MAX_PATH; d++) {
+        double c = 1; /* C(d-1, s) */
+        for (int s = 0; s < d; s++) {
+            p->aW[d][s] = 1.0 / (d * c);
+            c = c * (d - 1 - s) / (s + 1);
+        }
+    }
+}
+
+/* Build the plan's view of tree iTree into st: bit positions, the leaves'
+ * features and zero fractions (carved from *ppFeat and *ppZ, which advance)
+ * and the bias. Tables are assigned later by shap_plan_tables. Nodes come
+ * in preorder, so per-depth arrays hold exactly the current node's
+ * ancestors (the classic TreeSHAP path argument). */
+static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppFeat, double **ppZ,
+                             char *zErr, size_t nErr) {
+    const XgbTree *t = &p->m->aTree[iTree];
+    int rc = 0;
+    int nD = t->nDepth + 1;
+    int32_t *aDepth = malloc(sizeof(int32_t) * (size_t)t->nNode);
+    int32_t *aAnc = malloc(sizeof(int32_t) * (size_t)nD); /* ancestor at depth */
+    int *aNU = malloc(sizeof(int) * (size_t)nD);          /* distinct before depth */
+    int32_t aFeatAt[TREESHAP_MAX_PATH];                   /* feature at bit */
+    st->aNode = malloc(sizeof(ShapNode) * (size_t)t->nNode);
+    st->aLeaf = calloc((size_t)t->nLeaf, sizeof(ShapLeaf));
+    if (!aDepth || !aAnc || !aNU || !st->aNode || !st->aLeaf) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    st->iGroup = t->iGroup;
+    st->nDepth = t->nDepth;
+    st->rBias = 0;
+    aDepth[0] = 0;
+    aNU[0] = 0;
+    int nLeaf = 0;
+    for (int i = 0; i < t->nNode; i++) {
+        const XgbNode *x = &t->aNode[i];
+        ShapNode *s = &st->aNode[i];
+        int k = aDepth[i];
+        aAnc[k] = i;
+        s->iFeat = x->iFeat;
+        s->fSplit = x->fSplit;
+        s->bDefLeft = x->bDefLeft;
+        s->iPos = 0;
+        if (x->iFeat >= 0) {
+            if (!(x->fCover > 0)) {
+                rc = KEEL_EINVAL;
+                snprintf(zErr, nErr,
+                         "tree %d has a split node with zero cover (sum_hessian); SHAP values "
+                         "are undefined for it",
+                         iTree);
+                goto done;
+            }
+            int nu = aNU[k], pos = 0;
+            while (pos < nu && aFeatAt[pos] != x->iFeat)
+                pos++;
+            if (pos == nu) {
+                if (nu == TREESHAP_MAX_PATH) {
+                    rc = KEEL_EINVAL;
+                    snprintf(zErr, nErr,
+                             "tree %d has a path with more than %d distinct features; keel "
+                             "cannot explain it",
+                             iTree, TREESHAP_MAX_PATH);
+                    goto done;
+                }
+                aFeatAt[nu++] = x->iFeat;
+            }
+            s->iPos = (uint8_t)pos;
+            s->iNext = x->iRight;
+            aDepth[i + 1] = aDepth[x->iRight] = k + 1;
+            aNU[k + 1] = nu;
+            continue;
+        }
+        /* A leaf: features by position, zero fractions from the edges. */
+        ShapLeaf *l = &st->aLeaf[nLeaf];
+        s->iNext = nLeaf++;
+        l->v = x->fSplit;
+        l->d = aNU[k];
+        l->aFeat = *ppFeat;
+        l->aZ = *ppZ;
+        *ppFeat += l->d;
+        *ppZ += l->d;
+        for (int j = 0; j < l->d; j++) {
+            l->aFeat[j] = aFeatAt[j];
+            l->aZ[j] = 1.0;
+        }
+        for (int j = 0; j < k; j++) {
+            const XgbNode *a = &t->aNode[aAnc[j]];
+            int child = j + 1 < k ? aAnc[j + 1] : i;
+            l->aZ[st->aNode[aAnc[j]].iPos] *= (double)t->aNode[child].fCover / a->fCover;
+        }
+        double pz = l->v;
+        for (int j = 0; j < l->d; j++)
+            pz *= l->aZ[j];
+        st->rBias += pz;
+    }
+done:
+    free(aDepth);
+    free(aAnc);
+    free(aNU);
+    return rc;
+}
+
+/* Fill leaf l's table: aTab[U * d + k] is the contribution to the
+ * feature at bit k when the row meets the conditions of the features in U,
+ * for every U below 2^d (a row's d values share a cache line or two). aC
+ * is scratch for 2^d x (d + 3) doubles. */
+static void shap_leaf_tabulate(const ShapPlan *p, ShapLeaf *l, double *aC) {
+    int d = l->d;
+    size_t nMask = (size_t)1 << d, full = nMask - 1;
+    const double *w = p->aW[d];
+    double *aG = aC + nMask * (size_t)(d + 1); /* v G(M) */
+    double *aQ = aG + nMask;                   /* prod z over M */
+    /* c_M by adding M's lowest feature to M without it. */
+    aC[0] = 1;
+    aQ[0] = 1;
+    for (size_t m = 1; m < nMask; m++) {
+        int low = __builtin_ctzll(m);
+        size_t prev = m & (m - 1);
+        int np = __builtin_popcountll(prev);
+        const double *cp = aC + prev * (size_t)(d + 1);
+        double *c = aC + m * (size_t)(d + 1);
+        double z = l->aZ[low];
+        c[0] = z * cp[0];
+        for (int s = 1; s <= np; s++)
+            c[s] = z * cp[s] + cp[s - 1];
+        c[np + 1] = cp[np];
+        aQ[m] = aQ[prev] * z;
+    }
+    for (size_t m = 0; m < nMask; m++) {
+        int nm = __builtin_popcountll(m);
+        double g = 0;
+        if (nm < d) {
+            const double *c = aC + m * (size_t)(d + 1);
+            for (int s = 0; s <= nm; s++)
+                g += w[s] * c[s];
+        }
+        aG[m] = l->v * g;
+    }
+    /* PZ(U) = Q[full & ~U], kept in aC (no longer needed). */
+    double *aPZ = aC;
+    for (size_t u = 0; u < nMask; u++)
+        aPZ[u] = aQ[full & ~u];
+    for (size_t u = 0; u < nMask; u++) {
+        double *row = l->aTab + u * (size_t)d;
+        for (int k = 0; k < d; k++) {
+            size_t bit = (size_t)1 << k;
+            row[k] = (u & bit) ? (1 - l->aZ[k]) * aPZ[u] * aG[u ^ bit] : -aPZ[u] * aG[u];
+        }
+    }
+}
+
+/* Add leaf l's contributions for pattern u (d low bits) by the direct
+ * formula, O(d^2): feature f's sum is phi[f * stride]. */
+static void shap_leaf_direct(const ShapPlan *p, const ShapLeaf *l, uint64_t u, double *phi,
+                             size_t stride) {
+    int d = l->d;
+    double c[TREESHAP_MAX_PATH + 1], cq[TREESHAP_MAX_PATH + 1];
+    const double *w = p->aW[d];
+    int m = 0;
+    double pz = l->v;
+    c[0] = 1;
+    for (int k = 0; k < d; k++) {
+        double z = l->aZ[k];
+        if (!(u >> k & 1)) {
+            pz *= z;
+            continue;
+        }
+        c[m + 1] = c[m];
+        for (int s = m; s > 0; s--)
+            c[s] = z * c[s] + c[s - 1];
+        c[0] *= z;
+        m++;
+    }
+    if (m < d) {
+        double g = 0;
+        for (int s = 0; s <= m; s++)
+            g += w[s] * c[s];
+        double out = -pz * g;
+        for (int k = 0; k < d; k++)
+            if (!(u >> k & 1)) phi[(size_t)l->aFeat[k] * stride] += out;
+    }
+    for (int k = 0; k < d; k++) {
+        if (!(u >> k & 1)) continue;
+        /* Divide c by (z_k + t), top down (stable for z_k <= 1). */
+        double z = l->aZ[k], g = 0;
+        cq[m - 1] = c[m];
+        for (int s = m - 1; s > 0; s--)
+            cq[s - 1] = c[s] - z * cq[s];
+        for (int s = 0; s < m; s++)
+            g += w[s] * cq[s];
+        phi[(size_t)l->aFeat[k] * stride] += pz * (1 - z) * g;
+    }
+}
+
+/* The value of the leaf that row x reaches in tree st (ordinary
+ * prediction: float comparison, missing values to the default side). */
+static double shap_tree_value(const ShapTree *st, const float *x) {
+    const ShapNode *a = st->aNode;
+    int i = 0;
+    while (a[i].iFeat >= 0) {
+        float v = x[a[i].iFeat];
+        int left = isnan(v) ? a[i].bDefLeft : v < a[i].fSplit;
+        i = left ? i + 1 : a[i].iNext;
+    }
+    return st->aLeaf[a[i].iNext].v;
+}
+
+/* Explain TREESHAP_LANES rows at once against tree st. The walk visits
+ * every node whatever the rows (TreeSHAP needs all leaves), so the lanes
+ * move in lockstep and only their patterns U differ; a leaf's additions
+ * for the lanes go to adjacent sums, two at a time. aXc holds the rows
+ * transposed (nFeature x TREESHAP_LANES floats); aPhiT the lanes' sums for
+ * this tree's group, transposed ((nFeature + 1) x TREESHAP_LANES, 16-byte
+ * aligned). aStackU and aStackI hold nDepth + 1 levels. */
+static void shap_tree_lanes(const ShapPlan *p, const ShapTree *st, const float *aXc, double *aPhiT,
+                            uint64_t *aStackU, int32_t *aStackI) {
+    const ShapNode *a = st->aNode;
+    uint64_t u[TREESHAP_LANES];
+    int i = 0, sp = 0;
+    for (int r = 0; r < TREESHAP_LANES; r++)
+        u[r] = ~(uint64_t)0;
+    for (;;) {
+        const ShapNode *n = &a[i];
+        if (n->iFeat >= 0) {
+            const float *xc = aXc + (size_t)n->iFeat * TREESHAP_LANES;
+            uint64_t bit = (uint64_t)1 << n->iPos;
+            float thr = n->fSplit;
+            int def = n->bDefLeft;
+            uint64_t *push = aStackU + (size_t)sp * TREESHAP_LANES;
+            for (int r = 0; r < TREESHAP_LANES; r++) {
+                float x = xc[r];
+                uint64_t left = (uint64_t)((x < thr) | (def & (x != x)));
+                uint64_t keep = u[r], off = keep & ~bit;
+                /* left: the left branch keeps U, the right loses the bit */
+                uint64_t mask = (uint64_t)0 - left; /* all ones when left */
+                push[r] = (off & mask) | (keep & ~mask);
+                u[r] = (keep & mask) | (off & ~mask);
+            }
+            aStackI[sp++] = n->iNext;
+            i++;
+            continue;
+        }
+        const ShapLeaf *l = &st->aLeaf[n->iNext];
+        int d = l->d;
+        uint64_t full = d == 64 ? ~(uint64_t)0 : (((uint64_t)1 << d) - 1);
+        uint64_t uu[TREESHAP_LANES];
+        for (int r = 0; r < TREESHAP_LANES; r++)
+            uu[r] = u[r] & full;
+        if (l->aTab) {
+            /* Written out for 8 lanes so the row pointers stay in registers. */
+            const int32_t *f = l->aFeat;
+            const double *t = l->aTab;
+            const double *p0 = t + uu[0] * d, *p1 = t + uu[1] * d, *p2 = t + uu[2] * d,
+                         *p3 = t + uu[3] * d, *p4 = t + uu[4] * d, *p5 = t + uu[5] * d,
+                         *p6 = t + uu[6] * d, *p7 = t + uu[7] * d;
+            for (int k = 0; k < d; k++) {
+                ShapV2 *b = (ShapV2 *)(aPhiT + (size_t)f[k] * TREESHAP_LANES);
+                b[0] += (ShapV2){p0[k], p1[k]};
+                b[1] += (ShapV2){p2[k], p3[k]};
+                b[2] += (ShapV2){p4[k], p5[k]};
+                b[3] += (ShapV2){p6[k], p7[k]};
+            }
+        } else if (d) {
+            for (int r = 0; r < TREESHAP_LANES; r++)
+                shap_leaf_direct(p, l, uu[r], aPhiT + r, TREESHAP_LANES);
+        }
+        if (!sp) break;
+        sp--;
+        i = aStackI[sp];
+        memcpy(u, aStackU + (size_t)sp * TREESHAP_LANES, sizeof u);
+    }
+}
+
+/* Phase 1 work: tabulate every tabled leaf of tree t; *paC is scratch
+ * grown to the largest d seen so far (*pnMax). */
+static int shap_job_tables(ShapJob *job, double **paC, int *pnMax, int t) {
+    ShapTree *st = &job->plan->aTree[t];
+    const XgbTree *xt = &job->plan->m->aTree[t];
+    for (int j = 0; j < xt->nLeaf; j++) {
+        ShapLeaf *l = &st->aLeaf[j];
+        if (!l->aTab) continue;
+        if (l->d > *pnMax) {
+            free(*paC);
+            *paC = malloc(sizeof(double) * ((size_t)1 << l->d) * (size_t)(l->d + 3));
+            if (!*paC) {
+                *pnMax = 0;
+                return KEEL_ENOMEM;
+            }
+            *pnMax = l->d;
+        }
+        shap_leaf_tabulate(job->plan, l, *paC);
+    }
+    return 0;
+}
+
+/* Per-thread scratch of phase 2. */
+typedef struct ShapScratch {
+    uint64_t *aStackU; /* (nMaxDepth + 1) x TREESHAP_LANES */
+    int32_t *aStackI;  /* nMaxDepth + 1 */
+    float *aXc;        /* a block's lane groups, transposed:
+                        * [group of lanes][feature][lane] */
+    double *aPhiT;     /* a block's sums, transposed:
+                        * [group of lanes][output][feature + 1][lane] */
+    double *aMarg;     /* a block's margins: [row][output] */
+} ShapScratch;
+
+/* Phase 2 work: rows [r0, r1) (at most p->nBlockRow), every tree,
+ * contributions and margins. Trees are the outer loop so that a tree's
+ * tables are fetched once per block of rows, not once per row; within a
+ * tree the rows go through in groups of TREESHAP_LANES (the last group
+ * padded with copies of the last row, whose results are dropped). */
+static void shap_job_rows(ShapJob *job, size_t r0, size_t r1, ShapScratch *s) {
+    const ShapPlan *p = job->plan;
+    const XgbModel *m = p->m;
+    size_t nF = (size_t)m->nFeature, nG = (size_t)m->nGroup;
+    size_t stride = nG * (nF + 1), nRow = r1 - r0;
+    size_t nQ = (nRow + TREESHAP_LANES - 1) / TREESHAP_LANES;
+    const size_t L = TREESHAP_LANES;
+    memset(s->aPhiT, 0, sizeof(double) * nQ * stride * L);
+    for (size_t row = 0; row < nRow; row++)
+        for (size_t g = 0; g < nG; g++)
+            s->aMarg[row * nG + g] = m->aBaseMargin[g];
+    for (size_t q = 0; q < nQ; q++) {
+        for (size_t r = 0; r < L; r++) {
+            size_t row = q * L + r;
+            const float *x = job->aX + (r0 + (row < nRow ? row : nRow - 1)) * nF;
+            float *xc = s->aXc + q * nF * L + r;
+            for (size_t k = 0; k < nF; k++)
+                xc[k * L] = x[k];
+        }
+    }
+    for (int t = 0; t < p->nTree; t++) {
+        const ShapTree *st = &p->aTree[t];
+        size_t g = (size_t)st->iGroup;
+        for (size_t q = 0; q < nQ; q++)
+            shap_tree_lanes(p, st, s->aXc + q * nF * L, s->aPhiT + (q * nG + g) * (nF + 1) * L,
+                            s->aStackU, s->aStackI);
+        for (size_t row = 0; row < nRow; row++)
+            s->aMarg[row * nG + g] += shap_tree_value(st, job->aX + (r0 + row) * nF);
+    }
+    /* Back to row-major, with the bias: base margin plus the trees' expected values. */
+    for (size_t row = 0; row < nRow; row++) {
+        size_t q = row / L, r = row % L;
+        double *out = job->aContrib + (r0 + row) * stride;
+        for (size_t g = 0; g < nG; g++) {
+            const double *t = s->aPhiT + (q * nG + g) * (nF + 1) * L + r;
+            for (size_t k = 0; k < nF; k++)
+                out[g * (nF + 1) + k] = t[k * L];
+            out[g * (nF + 1) + nF] = p->aBias[g];
+            if (job->aMargin) job->aMargin[(r0 + row) * nG + g] = s->aMarg[row * nG + g];
+        }
+    }
+}
+
+/* Worker thread: take work items until none are left. */
+static void *shap_worker(void *arg) {
+    ShapJob *job = arg;
+    const ShapPlan *p = job->plan;
+    if (job->phase == 1) {
+        double *aC = NULL;
+        int nMax = 0;
+        for (;;) {
+            size_t t = atomic_fetch_add(&job->iNext, 1);
+            if (t >= (size_t)p->nTree || atomic_load(&job->rc)) break;
+            int rc = shap_job_tables(job, &aC, &nMax, (int)t);
+            if (rc) {
+                atomic_store(&job->rc, rc);
+                break;
+            }
+        }
+        free(aC);
+        return NULL;
+    }
+    size_t nF = (size_t)p->m->nFeature, nG = (size_t)p->m->nGroup;
+    size_t nQ = p->nBlockRow / TREESHAP_LANES;
+    ShapScratch s = {
+        .aStackU = malloc(sizeof(uint64_t) * (size_t)(p->nMaxDepth + 1) * TREESHAP_LANES),
+        .aStackI = malloc(sizeof(int32_t) * (size_t)(p->nMaxDepth + 1)),
+        .aXc = malloc(sizeof(float) * nQ * TREESHAP_LANES * nF),
+        .aPhiT = aligned_alloc(64, sizeof(double) * nQ * TREESHAP_LANES * nG * (nF + 1)),
+        .aMarg = malloc(sizeof(double) * nQ * TREESHAP_LANES * nG),
+    };
+    if (!s.aStackU || !s.aStackI || !s.aXc || !s.aPhiT || !s.aMarg) {
+        atomic_store(&job->rc, KEEL_ENOMEM);
+    } else {
+        size_t nBlock = (job->nRow + p->nBlockRow - 1) / p->nBlockRow;
+        for (;;) {
+            size_t b = atomic_fetch_add(&job->iNext, 1);
+            if (b >= nBlock) break;
+            size_t r0 = b * p->nBlockRow;
+            size_t r1 = r0 + p->nBlockRow < job->nRow ? r0 + p->nBlockRow : job->nRow;
+            shap_job_rows(job, r0, r1, &s);
+        }
+    }
+    free(s.aStackU);
+    free(s.aStackI);
+    free(s.aXc);
+    free(s.aPhiT);
+    free(s.aMarg);
+    return NULL;
+}
+
+/* Run phase `phase` of job on nThread threads (the caller is one). */
+static int shap_run_phase(ShapJob *job, int phase, int nThread) {
+    pthread_t aTid[64];
+    int nStarted = 0;
+    job->phase = phase;
+    atomic_store(&job->iNext, 0);
+    if (nThread > 64) nThread = 64;
+    for (int i = 1; i < nThread; i++) {
+        if (pthread_create(&aTid[nStarted], NULL, shap_worker, job) != 0) break;
+        nStarted++;
+    }
+    shap_worker(job);
+    for (int i = 0; i < nStarted; i++)
+        pthread_join(aTid[i], NULL);
+    return atomic_load(&job->rc);
+}
+
+/* Free the plan's storage (not the plan struct's model). */
+static void shap_plan_clear(ShapPlan *p) {
+    if (p->aTree)
+        for (int t = 0; t < p->nTree; t++) {
+            free(p->aTree[t].aNode);
+            free(p->aTree[t].aLeaf);
+        }
+    free(p->aTree);
+    free(p->aFeatPool);
+    free(p->aZPool);
+    free(p->aTabPool);
+    free(p->aBias);
+}
+
+/* Decide which leaves get tables (within the budget, and only where rows
+ * repay the cost), and point them into one pool. */
+static int shap_plan_tables(ShapPlan *p, size_t nRow) {
+    size_t aBytes[TREESHAP_TABLE_MAX_D + 1] = {0}; /* bytes of tables by d */
+    for (int t = 0; t < p->nTree; t++)
+        for (int j = 0; j < p->m->aTree[t].nLeaf; j++) {
+            int d = p->aTree[t].aLeaf[j].d;
+            if (d >= 1 && d <= TREESHAP_TABLE_MAX_D && ((size_t)1 << d) <= nRow * (size_t)d)
+                aBytes[d] += sizeof(double) * ((size_t)1 << d) * (size_t)d;
+        }
+    int maxD = TREESHAP_TABLE_MAX_D;
+    size_t total = 0;
+    for (int d = 1; d <= maxD; d++)
+        total += aBytes[d];
+    while (maxD > 0 && total > treeshap_table_budget)
+        total -= aBytes[maxD--];
+    if (total == 0) return 0;
+    p->aTabPool = malloc(total);
+    if (!p->aTabPool) return KEEL_ENOMEM;
+    double *q = p->aTabPool;
+    for (int t = 0; t < p->nTree; t++)
+        for (int j = 0; j < p->m->aTree[t].nLeaf; j++) {
+            ShapLeaf *l = &p->aTree[t].aLeaf[j];
+            int d = l->d;
+            if (d >= 1 && d <= maxD && ((size_t)1 << d) <= nRow * (size_t)d) {
+                l->aTab = q;
+                q += ((size_t)1 << d) * (size_t)d;
+            }
+        }
+    return 0;
+}
+
+int treeshap_explain(const XgbModel *m, const float *aX, size_t nRow, int nThread, double *aContrib,
+                     double *aMargin, char *zErr, size_t nErr) {
+    int rc = 0;
+    ShapPlan *p = calloc(1, sizeof *p);
+    if (!p) return KEEL_ENOMEM;
+    if (zErr && nErr) zErr[0] = 0;
+    if (nThread <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        nThread = n > 0 ? (int)n : 1;
+    }
+    p->m = m;
+    shap_weights_init(p);
+    size_t nPath = 0;
+    for (int t = 0; t < m->nTree; t++) {
+        nPath += (size_t)m->aTree[t].nLeaf * (size_t)(m->aTree[t].nDepth < TREESHAP_MAX_PATH
+                                                          ? m->aTree[t].nDepth
+                                                          : TREESHAP_MAX_PATH);
+        if (m->aTree[t].nDepth > p->nMaxDepth) p->nMaxDepth = m->aTree[t].nDepth;
+    }
+    p->aTree = calloc(m->nTree > 0 ? (size_t)(unsigned)m->nTree : 1, sizeof(ShapTree));
+    p->aFeatPool = malloc(sizeof(int32_t) * (nPath ? nPath : 1));
+    p->aZPool = malloc(sizeof(double) * (nPath ? nPath : 1));
+    if (!p->aTree || !p->aFeatPool || !p->aZPool) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    int32_t *pFeat = p->aFeatPool;
+    double *pZ = p->aZPool;
+    for (int t = 0; t < m->nTree; t++) {
+        p->nTree = t + 1;
+        rc = shap_tree_prepare(p, t, &p->aTree[t], &pFeat, &pZ, zErr, nErr);
+        if (rc) goto done;
+    }
+    rc = shap_plan_tables(p, nRow);
+    if (rc) goto done;
+    p->aBias = malloc(sizeof(double) * (size_t)m->nGroup);
+    if (!p->aBias) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (int g = 0; g < m->nGroup; g++)
+        p->aBias[g] = m->aBaseMargin[g];
+    for (int t = 0; t < m->nTree; t++)
+        p->aBias[p->aTree[t].iGroup] += p->aTree[t].rBias;
+    size_t nRowBytes = sizeof(double) * (size_t)m->nGroup * ((size_t)m->nFeature + 1);
+    p->nBlockRow = TREESHAP_BLOCK_BYTES / nRowBytes / TREESHAP_LANES * TREESHAP_LANES;
+    if (p->nBlockRow > TREESHAP_ROW_BLOCK) p->nBlockRow = TREESHAP_ROW_BLOCK;
+    if (p->nBlockRow < TREESHAP_LANES) p->nBlockRow = TREESHAP_LANES;
+    /* Enough blocks to keep every thread busy. */
+    while (p->nBlockRow > TREESHAP_LANES &&
+           (nRow + p->nBlockRow - 1) / p->nBlockRow < (size_t)nThread * 4)
+        p->nBlockRow -= TREESHAP_LANES;
+    ShapJob job = {.plan = p, .aX = aX, .nRow = nRow, .aContrib = aContrib, .aMargin = aMargin};
+    atomic_init(&job.iNext, 0);
+    atomic_init(&job.rc, 0);
+    if (p->aTabPool) {
+        int nT = nThread < p->nTree ? nThread : p->nTree;
+        rc = shap_run_phase(&job, 1, nT);
+        if (rc) goto done;
+    }
+    size_t nBlock = (nRow + p->nBlockRow - 1) / p->nBlockRow;
+    rc = shap_run_phase(&job, 2, (size_t)nThread < nBlock ? nThread : (int)nBlock);
+done:
+    shap_plan_clear(p);
+    free(p);
+    return rc;
+}
