@@ -32,6 +32,12 @@ int explain_model_parse(const char *z, size_t n, ExplainModel **ppModel, Explain
     char zMsg[256] = "";
     *ppModel = NULL;
     json_t *root = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root && strstr(jerr.text, "near 'NaN'"))
+        return explain_fail(pErr, "model",
+                            "the model holds NaN (line %d, column %d), which JSON does not "
+                            "allow; XGBoost writes it for categorical splits, which keel does "
+                            "not support (one-hot encode the feature instead)",
+                            jerr.line, jerr.column);
     if (!root)
         return explain_fail(pErr, "model", "the model is not valid JSON (line %d, column %d: %s)",
                             jerr.line, jerr.column, jerr.text);
@@ -123,17 +129,43 @@ static int explain_match_columns(const CsvTable *t, char *const *azName, int nF,
     return 0;
 }
 
+/* Explain why categorical column c cannot be used: name its first value
+ * that is not a finite number (infinities get their own message) and the
+ * data row holding it. Returns KEEL_EINVAL. */
+static int explain_non_numeric(const CsvTable *t, const CsvColumn *c, ExplainError *pErr) {
+    size_t iLevel = 0;
+    int bInf = 0;
+    for (size_t i = 0; i < c->nLevel; i++) {
+        char *zEnd;
+        double x = strtod(c->azLevel[i], &zEnd);
+        int bNum = zEnd != c->azLevel[i] && *zEnd == 0;
+        if (!bNum || !isfinite(x)) {
+            iLevel = i;
+            bInf = bNum;
+            break;
+        }
+    }
+    size_t r = 0;
+    while (r < t->nRow && c->aCode[r] != iLevel)
+        r++;
+    const char *zVal = c->nLevel ? c->azLevel[iLevel] : "";
+    if (bInf)
+        return explain_fail(pErr, "data",
+                            "column '%.60s' has the value '%.20s' in data row %zu; values must "
+                            "be finite",
+                            c->zName, zVal, r + 1);
+    return explain_fail(pErr, "data",
+                        "column '%.60s' is not numeric: it has '%.40s' in data row %zu", c->zName,
+                        zVal, r + 1);
+}
+
 /* Check the columns aCol[0..nF) of t: numeric, finite, within float range
  * when bFloat, missing values only when bMissingOk. */
 static int explain_check_columns(const CsvTable *t, const int *aCol, int nF, int bFloat,
                                  int bMissingOk, ExplainError *pErr) {
     for (int k = 0; k < nF; k++) {
         const CsvColumn *c = &t->aCol[aCol[k]];
-        if (c->type != CSV_NUMERIC)
-            return explain_fail(pErr, "data",
-                                "column '%.60s' is not numeric (it holds values "
-                                "such as '%.40s')",
-                                c->zName, c->nLevel ? c->azLevel[0] : "");
+        if (c->type != CSV_NUMERIC) return explain_non_numeric(t, c, pErr);
         if (c->nMissing && !bMissingOk) {
             size_t r = 0;
             while (r < t->nRow && !isnan(c->aNum[r]))
