@@ -16,3 +16,22 @@ function(keel_embed symbol file)
 endfunction()
 
 keel_embed(demo_enterprise_json ${CMAKE_SOURCE_DIR}/data/demo.json)
+
+# The web UI: every file under web/ plus ECharts from node_modules (installed
+# by scripts/bootstrap.sh from package-lock.json) in one table with a content
+# hash; see cmake/embed_web.cmake and src/http/static.c.
+file(GLOB_RECURSE KEEL_WEB_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/web/*)
+set(KEEL_WEB_VENDOR
+  "vendor/echarts.esm.min.js=${CMAKE_SOURCE_DIR}/node_modules/echarts/dist/echarts.esm.min.mjs")
+set(KEEL_WEB_OUT ${CMAKE_BINARY_DIR}/gen/embed_web.c)
+set(KEEL_WEB_DEPS ${KEEL_WEB_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_web.cmake)
+if(EXISTS ${CMAKE_SOURCE_DIR}/node_modules/echarts/dist/echarts.esm.min.mjs)
+  list(APPEND KEEL_WEB_DEPS ${CMAKE_SOURCE_DIR}/node_modules/echarts/dist/echarts.esm.min.mjs)
+endif()
+add_custom_command(
+  OUTPUT ${KEEL_WEB_OUT}
+  COMMAND ${CMAKE_COMMAND} -DWEB_DIR=${CMAKE_SOURCE_DIR}/web "-DVENDOR=${KEEL_WEB_VENDOR}"
+          -DOUT=${KEEL_WEB_OUT} -P ${CMAKE_SOURCE_DIR}/cmake/embed_web.cmake
+  DEPENDS ${KEEL_WEB_DEPS}
+  COMMENT "embedding the web UI")
+list(APPEND KEEL_EMBED_SOURCES ${KEEL_WEB_OUT})

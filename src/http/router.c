@@ -6,10 +6,15 @@
 #include <string.h>
 
 /* Match one pattern against a path; {id} takes 1 to 15 digits, no leading
- * zero. Returns 1 on a match. */
+ * zero; a trailing {*name} takes the non-empty rest of the path. Returns 1
+ * on a match. */
 static int pattern_match(const char *zPat, const char *zPath, int64_t *aParam, int *pn) {
     int n = 0;
     while (*zPat && *zPath) {
+        if (zPat[0] == '{' && zPat[1] == '*') {
+            *pn = n;
+            return 1; /* *zPath is not NUL here: the rest is non-empty */
+        }
         if (strncmp(zPat, "{id}", 4) == 0) {
             const char *p = zPath;
             int64_t v = 0;
@@ -30,6 +35,24 @@ static int pattern_match(const char *zPat, const char *zPath, int64_t *aParam, i
     if (*zPat || *zPath) return 0;
     *pn = n;
     return 1;
+}
+
+const char *router_wildcard(const char *zPattern, const char *zPath) {
+    const char *zStar = strstr(zPattern, "{*");
+    if (!zStar) return NULL;
+    /* the pattern before the wildcard may hold {id} segments: walk both */
+    const char *p = zPattern, *q = zPath;
+    while (p < zStar && *q) {
+        if (strncmp(p, "{id}", 4) == 0) {
+            while (*q >= '0' && *q <= '9')
+                q++;
+            p += 4;
+        } else {
+            p++;
+            q++;
+        }
+    }
+    return q;
 }
 
 const Route *router_match(const char *zMethod, const char *zPath, int64_t *aParam, int *pnParam,
@@ -59,6 +82,7 @@ const Route *router_match(const char *zMethod, const char *zPath, int64_t *aPara
 void resp_free(Resp *r) {
     free(r->zBody);
     r->zBody = NULL;
+    r->pStaticBody = NULL;
     r->nBody = 0;
 }
 
@@ -97,7 +121,8 @@ static const char *generic_message(int rc) {
 void resp_error(Resp *r, const char *zRequestId, int rc, const KeelError *e) {
     if (rc == 0) rc = KEEL_EINTERNAL;
     const char *zMsg = e && e->rc == rc && e->zMsg[0] ? e->zMsg : generic_message(rc);
-    json_t *o = json_pack("{ss ss}", "code", err_code_name(rc), "message", zMsg);
+    const char *zCode = e && e->rc == rc && e->zCode[0] ? e->zCode : err_code_name(rc);
+    json_t *o = json_pack("{ss ss}", "code", zCode, "message", zMsg);
     if (e && e->rc == rc && e->zField[0]) json_object_set_new(o, "field", json_string(e->zField));
     json_object_set_new(o, "request_id", json_string(zRequestId ? zRequestId : ""));
     resp_json(r, err_http_status(rc), json_pack("{so}", "error", o));

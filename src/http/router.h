@@ -25,7 +25,8 @@ typedef int (*Handler)(Req *req, Resp *resp);
 
 typedef struct Route {
     const char *zMethod;  /* GET, POST, PATCH, PUT, DELETE */
-    const char *zPattern; /* "/api/v1/units/{id}"; {id} matches a positive integer */
+    const char *zPattern; /* "/api/v1/units/{id}"; {id} matches a positive integer; a
+                             trailing {*name} matches the non-empty rest of the path */
     Handler xHandler;
     int roles;                    /* ROLE_* bits allowed, or ROLE_PUBLIC */
     size_t nBodyCap;              /* largest body accepted in bytes (0: no body) */
@@ -64,6 +65,8 @@ struct Resp {
     char zLocation[128];       /* Location for 201 or "" */
     int retryAfter;            /* Retry-After seconds, 0 none */
     const char *zCacheControl; /* Cache-Control header, or NULL for no-store */
+    const char *zCsp;          /* Content-Security-Policy header, or NULL for none */
+    const void *pStaticBody;   /* body in static memory, nBody long (not freed), or NULL */
 };
 
 /* The route table (routes.c), sorted by pattern then method. */
@@ -75,6 +78,11 @@ extern const int nRoute;
  * {id} parameters. Pure; used by the server and the tests. */
 const Route *router_match(const char *zMethod, const char *zPath, int64_t *aParam, int *pnParam,
                           int *pStatus, char *zAllow, size_t nAllow);
+
+/* The part of zPath matched by zPattern's trailing {*name} wildcard, or
+ * NULL when the pattern has none. Points into zPath. Call only for a path
+ * that matched the pattern. */
+const char *router_wildcard(const char *zPattern, const char *zPath);
 
 /* Respond with JSON (steals j). */
 void resp_json(Resp *r, int status, json_t *j);

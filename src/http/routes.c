@@ -5,6 +5,7 @@
  * enforces every column before the handler runs. */
 #include "api/api.h"
 #include "domain/org.h"
+#include "http/static.h"
 
 #define KB 1024
 #define ANY ROLE_ALL
@@ -12,6 +13,8 @@
 #define GOVERN (ROLE_ADMIN | ROLE_COMMITTEE)
 
 const Route aRoute[] = {
+    {"GET", "/", static_index, ROLE_PUBLIC, 0, BODY_NONE, "the web UI (index.html, never cached)",
+     NULL},
     {"GET", "/api/v1/accounts", api_accounts_list, ADMIN, 0, BODY_NONE, "list accounts",
      &resource_account},
     {"POST", "/api/v1/accounts", api_accounts_create, ADMIN, 16 * KB, BODY_JSON,
@@ -60,6 +63,8 @@ const Route aRoute[] = {
      &resource_unit},
     {"PATCH", "/api/v1/units/{id}", api_units_update, ADMIN, 16 * KB, BODY_JSON,
      "change a business unit", &resource_unit},
+    {"GET", "/assets/{*path}", static_asset, ROLE_PUBLIC, 0, BODY_NONE,
+     "web UI assets: /assets/<build hash>/<file>, cached as immutable", NULL},
     {"GET", "/healthz", api_healthz, ROLE_PUBLIC, 0, BODY_NONE, "liveness and database check",
      NULL},
 };

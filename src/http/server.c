@@ -213,9 +213,13 @@ static void server_dispatch(ReqState *st) {
 static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     Resp *r = &st->resp;
     int bHead = strcmp(st->zMethod, "HEAD") == 0;
-    struct MHD_Response *m =
-        MHD_create_response_from_buffer(bHead ? 0 : r->nBody, bHead ? (void *)"" : r->zBody,
-                                        bHead ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *m;
+    if (bHead || r->pStaticBody)
+        m = MHD_create_response_from_buffer(bHead ? 0 : r->nBody,
+                                            bHead ? (void *)"" : (void *)r->pStaticBody,
+                                            MHD_RESPMEM_PERSISTENT);
+    else
+        m = MHD_create_response_from_buffer(r->nBody, r->zBody, MHD_RESPMEM_MUST_COPY);
     if (!m) return MHD_NO;
     if (r->zType) MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_TYPE, r->zType);
     MHD_add_response_header(m, "X-Request-Id", st->req.zRequestId);
@@ -224,6 +228,7 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(m, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(m, "X-Frame-Options", "DENY");
+    if (r->zCsp) MHD_add_response_header(m, "Content-Security-Policy", r->zCsp);
     if (r->zSetCookie[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_SET_COOKIE, r->zSetCookie);
     if (r->zAllow[0] && r->status == 405)
         MHD_add_response_header(m, MHD_HTTP_HEADER_ALLOW, r->zAllow);

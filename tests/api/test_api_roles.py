@@ -12,6 +12,7 @@ PUBLIC = "public"
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
+    ("GET", "/"): PUBLIC,
     ("GET", "/api/v1/accounts"): ADMIN,
     ("POST", "/api/v1/accounts"): ADMIN,
     ("GET", "/api/v1/accounts/{id}"): ADMIN,
@@ -37,6 +38,7 @@ EXPECTED = {
     ("DELETE", "/api/v1/units/{id}"): ADMIN,
     ("GET", "/api/v1/units/{id}"): ALL,
     ("PATCH", "/api/v1/units/{id}"): ADMIN,
+    ("GET", "/assets/{*path}"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
 }
 

@@ -68,12 +68,44 @@ static void test_405(void **state) {
     assert_non_null(r);
 }
 
+/* router-5: a trailing {*path} wildcard takes the non-empty rest of the
+ * path, whatever it holds; router_wildcard returns that rest */
+static void test_wildcard(void **state) {
+    (void)state;
+    int64_t a[ROUTE_MAX_PARAM];
+    int n, status = 0;
+    char zAllow[64];
+    static const char *azGood[] = {"/assets/abc/app.js", "/assets/x", "/assets/a/b/c/d.css",
+                                   "/assets/../etc/passwd", "/assets//"};
+    for (size_t i = 0; i < sizeof azGood / sizeof azGood[0]; i++) {
+        const Route *r = router_match("GET", azGood[i], a, &n, &status, zAllow, sizeof zAllow);
+        if (!r || strcmp(r->zPattern, "/assets/{*path}") != 0)
+            fail_msg("%s should match", azGood[i]);
+        assert_string_equal(router_wildcard(r->zPattern, azGood[i]), azGood[i] + 8);
+    }
+    const Route *r = router_match("GET", "/assets/", a, &n, &status, zAllow, sizeof zAllow);
+    assert_null(r);
+    assert_int_equal(status, 404);
+    r = router_match("GET", "/assets", a, &n, &status, zAllow, sizeof zAllow);
+    assert_null(r);
+    r = router_match("POST", "/assets/x.js", a, &n, &status, zAllow, sizeof zAllow);
+    assert_null(r);
+    assert_int_equal(status, 405);
+    assert_string_equal(zAllow, "GET");
+    assert_null(router_wildcard("/api/v1/units/{id}", "/api/v1/units/3"));
+    assert_string_equal(router_wildcard("/x/{id}/{*rest}", "/x/42/a/b"), "a/b");
+    r = router_match("GET", "/", a, &n, &status, zAllow, sizeof zAllow);
+    assert_non_null(r);
+    assert_string_equal(r->zPattern, "/");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_sorted),
         cmocka_unit_test(test_table_complete),
         cmocka_unit_test(test_match),
         cmocka_unit_test(test_405),
+        cmocka_unit_test(test_wildcard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
