@@ -21,10 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FAIR_MAX_ATTR 8      /* protected attributes in one audit */
-#define FAIR_MAX_CELLS 65536 /* combinations of their values */
-#define FAIR_MAX_BOOT 100000 /* bootstrap replicates */
-#define FAIR_NBIN 10         /* calibration bins */
+#define FAIR_MAX_ATTR 8             /* protected attributes in one audit */
+#define FAIR_MAX_CELLS 65536        /* combinations of their values */
+#define FAIR_MAX_BOOT 100000        /* bootstrap replicates */
+#define FAIR_MAX_BOOT_WORK 20000000 /* replicates x groups */
+#define FAIR_NBIN 10                /* calibration bins */
 
 /* The audit spec, read and checked. */
 typedef struct FairSpec {
@@ -861,7 +862,20 @@ int fairness_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nT
             }
         }
     }
-    if (s.nBoot > 0 && (rc = fair_bootstrap(&d, &s, aSet, nSet, aBoot))) goto done;
+    if (s.nBoot > 0) {
+        /* Bound the bootstrap's work and memory: replicates x groups. */
+        double nGroupAll = 0;
+        for (size_t i = 0; i < nSet; i++)
+            nGroupAll += (double)aSet[i].nGroup + 2;
+        if (nGroupAll * s.nBoot > FAIR_MAX_BOOT_WORK) {
+            rc = jspec_fail(pErr, "bootstrap.replicates",
+                            "%d replicates of %.0f groups is over the limit of %.0f; use fewer "
+                            "replicates",
+                            s.nBoot, nGroupAll, (double)FAIR_MAX_BOOT_WORK);
+            goto done;
+        }
+        if ((rc = fair_bootstrap(&d, &s, aSet, nSet, aBoot))) goto done;
+    }
     aTmp = malloc((size_t)(s.nBoot > 0 ? s.nBoot : 1) * sizeof *aTmp);
     out = json_object();
     if (!aTmp || !out) {

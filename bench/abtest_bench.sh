@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# A/B benchmark: `keel abtest --csv` (frequentist tests, SRM, CUPED, power,
+# sequential and Bayesian as well) against pandas + scipy + statsmodels
+# (bench/abtest_pandas.py) on a 10,000,000-unit CSV, whole processes side
+# by side, best of RUNS runs.
+# usage: bench/abtest_bench.sh [KEEL_BIN]   (env: ROWS, RUNS, BENCH_DIR)
+set -eu
+KEEL=${1:-build/keel}
+ROWS=${ROWS:-10000000}
+RUNS=${RUNS:-3}
+DIR=${BENCH_DIR:-/tmp/keel-bench}
+HERE=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+CSV=$DIR/abtest_$ROWS.csv
+mkdir -p "$DIR"
+[ -s "$CSV" ] || { echo "generating $CSV ..."; $PY "$HERE/abtest_gen.py" "$CSV" "$ROWS"; }
+
+best() {
+    b=""
+    for i in $(seq "$RUNS"); do
+        s=$(date +%s.%N)
+        "$@" >/dev/null
+        e=$(date +%s.%N)
+        t=$(echo "$e - $s" | bc -l)
+        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+    done
+    echo "$b"
+}
+
+K=$(best "$KEEL" abtest "$HERE/abtest_spec.json" --csv "$CSV" --json)
+P=$(best $PY "$HERE/abtest_pandas.py" "$CSV")
+printf 'abtest, %s units, 3 arms, CUPED + conversions (best of %s)\n' "$ROWS" "$RUNS"
+printf '  keel abtest                     %8.3f s\n' "$K"
+printf '  pandas + scipy + statsmodels    %8.3f s\n' "$P"
+printf '  ratio                           %8.1fx\n' "$(echo "$P / $K" | bc -l)"
