@@ -242,7 +242,11 @@ static int ab_read_arms(AbInput *in, const json_t *spec, int fromCsv, EngineErro
                 if ((rc = ab_read_summary(in, v, zP3, zKey, i, in->aUnits[i], pErr))) return rc;
             }
         }
-        /* Every metric seen so far must be in this arm too. */
+    }
+    /* Every metric must be in every arm. */
+    for (size_t i = 0; i < in->nArm; i++) {
+        json_t *a = json_array_get(aArms, i), *ms = json_object_get(a, "metrics");
+        snprintf(zP, sizeof zP, "arms[%zu]", i);
         for (size_t m = 0; m < in->nMetric; m++) {
             int has = (strcmp(in->aMetric[m].zName, zMetric) == 0 &&
                        (json_object_get(a, "conversions") || json_object_get(a, "mean"))) ||

@@ -268,6 +268,10 @@ static void test_abtest_bad_input(void **state) {
         {"{\"control\":\"A\",\"arms\":[{\"name\":\"A\",\"units\":5,\"conversions\":1},"
          "{\"name\":\"A\",\"units\":5,\"conversions\":1}]}",
          0, "arms[1]"},
+        {"{\"control\":\"A\",\"arms\":[{\"name\":\"A\",\"units\":5,\"metrics\":{\"x\":"
+         "{\"conversions\":1}}},{\"name\":\"B\",\"units\":5,\"conversions\":1,\"metrics\":"
+         "{\"x\":{\"conversions\":1}}}]}",
+         0, "arms[0]"},
         {"{\"control\":\"A\",\"plan\":{\"guardrails\":[\"x\"]},\"arms\":[{\"name\":\"A\","
          "\"units\":5,\"conversions\":1}]}",
          0, "plan.guardrails[0]"},
