@@ -55,4 +55,39 @@ int api_tokens_revoke(Req *req, Resp *resp);
 int api_audit_list(Req *req, Resp *resp);
 int api_audit_verify(Req *req, Resp *resp);
 
+/* Path 1: strategic alignment (api_alignment.c). */
+int api_objectives_list(Req *req, Resp *resp);
+int api_objectives_get(Req *req, Resp *resp);
+int api_objectives_create(Req *req, Resp *resp);
+int api_objectives_update(Req *req, Resp *resp);
+int api_objectives_delete(Req *req, Resp *resp);
+int api_kpis_list(Req *req, Resp *resp);
+int api_kpis_get(Req *req, Resp *resp);
+int api_kpis_create(Req *req, Resp *resp);
+int api_kpis_update(Req *req, Resp *resp);
+int api_kpis_delete(Req *req, Resp *resp);
+int api_kpi_values_list(Req *req, Resp *resp);
+int api_kpi_values_import(Req *req, Resp *resp);
+int api_kpi_values_delete(Req *req, Resp *resp);
+int api_initiatives_list(Req *req, Resp *resp);
+int api_initiatives_get(Req *req, Resp *resp);
+int api_initiatives_create(Req *req, Resp *resp);
+int api_initiatives_update(Req *req, Resp *resp);
+int api_initiatives_transition(Req *req, Resp *resp);
+int api_initiatives_from_catalogue(Req *req, Resp *resp);
+int api_links_list(Req *req, Resp *resp);
+int api_links_create(Req *req, Resp *resp);
+int api_links_update(Req *req, Resp *resp);
+int api_links_delete(Req *req, Resp *resp);
+int api_charter_get(Req *req, Resp *resp);
+int api_signoffs_create(Req *req, Resp *resp);
+int api_scores_get(Req *req, Resp *resp);
+int api_scores_put(Req *req, Resp *resp);
+int api_criteria_list(Req *req, Resp *resp);
+int api_criteria_create(Req *req, Resp *resp);
+int api_criteria_update(Req *req, Resp *resp);
+int api_priorities(Req *req, Resp *resp);
+int api_alignment(Req *req, Resp *resp);
+int api_catalogue(Req *req, Resp *resp);
+
 #endif

@@ -44,6 +44,14 @@ static json_t *field_schema(const FieldDef *f) {
         json_object_set_new(s, "type", json_string("string"));
         json_object_set_new(s, "format", json_string("date-time"));
         break;
+    case FT_DATE:
+        json_object_set_new(s, "type", json_string("string"));
+        json_object_set_new(s, "format", json_string("date"));
+        break;
+    case FT_PERIOD:
+        json_object_set_new(s, "type", json_string("string"));
+        json_object_set_new(s, "pattern", json_string("^[0-9]{4}(Q[1-4]|-(0[1-9]|1[0-2]))$"));
+        break;
     case FT_EMAIL:
         json_object_set_new(s, "type", json_string("string"));
         json_object_set_new(s, "format", json_string("email"));

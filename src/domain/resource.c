@@ -2,6 +2,7 @@
 /* The foundation's resource definitions and the one input validator. */
 #include "domain/resource.h"
 #include "util/json.h"
+#include "util/period.h"
 #include "util/timeutil.h"
 #include <ctype.h>
 #include <math.h>
@@ -191,6 +192,23 @@ static int validate_field(const FieldDef *f, json_t *in, json_t *v, KeelError *e
                     return err_set(e, KEEL_EINVAL, f->zName, "%s lists '%s' twice", f->zName,
                                    json_string_value(x));
         }
+        return 0;
+    }
+    case FT_DATE: {
+        int64_t t;
+        if (!json_is_string(v) || json_string_length(v) != 10 ||
+            time_parse_iso(json_string_value(v), &t))
+            return err_set(e, KEEL_EINVAL, f->zName, "%s must be a date such as 2026-12-31",
+                           f->zName);
+        return 0;
+    }
+    case FT_PERIOD: {
+        Period p;
+        if (!json_is_string(v) || period_parse(json_string_value(v), 1, &p))
+            return err_set(e, KEEL_EINVAL, f->zName,
+                           "%s must be a period: a fiscal quarter such as 2026Q3 or a month "
+                           "such as 2026-09",
+                           f->zName);
         return 0;
     }
     case FT_TIME: {

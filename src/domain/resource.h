@@ -18,6 +18,8 @@ typedef enum FieldType {
     FT_REF,   /* id of a row of table zRef (checked to exist) */
     FT_EMAIL, /* text shaped like an address, stored lower-case */
     FT_TIME,  /* ISO 8601 timestamp, server-set */
+    FT_DATE,  /* calendar date YYYY-MM-DD */
+    FT_PERIOD, /* reporting period: fiscal quarter 2026Q3 or month 2026-09 */
 } FieldType;
 
 enum {

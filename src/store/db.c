@@ -167,3 +167,36 @@ int db_set_version(Db *db, int version, int appId) {
 int db_backup(Db *db, const char *zPath, char *zErr, size_t nErr) {
     return db->pDriver->xBackup(db->pConn, zPath, zErr, nErr);
 }
+
+int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...) {
+    *ppRows = NULL;
+    DbStmt *s;
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    va_end(ap);
+    if (rc) return rc;
+    json_t *a = json_array();
+    int nCol = db_column_count(s);
+    while ((rc = db_step(s)) == DB_ROW) {
+        json_t *o = json_object();
+        for (int i = 0; i < nCol; i++) {
+            json_t *v;
+            switch (db_column_type(s, i)) {
+            case DB_INT: v = json_integer(db_column_int(s, i)); break;
+            case DB_REAL: v = json_real(db_column_real(s, i)); break;
+            case DB_TEXT: v = json_string(db_column_text(s, i)); break;
+            default: v = json_null();
+            }
+            json_object_set_new(o, db_column_name(s, i), v ? v : json_null());
+        }
+        json_array_append_new(a, o);
+    }
+    db_finalize(s);
+    if (rc != DB_DONE) {
+        json_decref(a);
+        return rc;
+    }
+    *ppRows = a;
+    return 0;
+}

@@ -7,6 +7,7 @@
 #ifndef KEEL_STORE_DB_H
 #define KEEL_STORE_DB_H
 #include <stddef.h>
+#include <jansson.h>
 #include <stdint.h>
 
 typedef struct Db Db;
@@ -84,6 +85,9 @@ int db_run(Db *db, const char *zSql, const char *zFmt, ...);
 /* Run a query returning one integer (first column of the first row) into
  * *pv; KEEL_ENOTFOUND when no row. */
 int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...);
+/* Run a query and return its rows as a new JSON array of objects keyed by
+ * column name (integers, reals, text, null as stored). */
+int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...);
 /* Execute one or more statements without parameters (schema, pragmas). */
 int db_exec(Db *db, const char *zSql);
 int64_t db_last_insert_id(Db *db);

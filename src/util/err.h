@@ -37,10 +37,15 @@ typedef struct KeelError {
     int rc;          /* KEEL_E* */
     char zField[64]; /* the input field at fault, or "" */
     char zMsg[320];  /* one or two sentences for a person */
+    char zCode[32];  /* a specific wire code ("unaligned", ...), or "" for err_code_name(rc) */
 } KeelError;
 
-/* Fill e (may be NULL) and return rc. */
+/* Fill e (may be NULL) and return rc. The wire code is err_code_name(rc). */
 int err_set(KeelError *e, int rc, const char *zField, const char *zFmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with a specific wire code (a stable name clients may translate,
+ * e.g. "illegal_transition"). */
+int err_set_code(KeelError *e, int rc, const char *zCode, const char *zField, const char *zFmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 #endif

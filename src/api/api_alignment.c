@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Path 1 endpoints: /api/v1/objectives, /kpis (and their values),
+ * /initiatives (links, transitions, charter, sign-offs, scores), /criteria,
+ * /priorities, /alignment and /catalogue. Thin: parse, call domain/,
+ * render. */
+#include "api/api.h"
+#include "domain/alignment.h"
+#include "domain/catalogue.h"
+#include "store/store_alignment.h"
+#include "store/store_crud.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Answer 201 (or 200) with the stored row of r. */
+static int respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int status,
+                       const char *zBase) {
+    json_t *o;
+    int rc = store_crud_get(req->db, r, id, &o);
+    if (rc) return rc;
+    if (zBase) snprintf(resp->zLocation, sizeof resp->zLocation, "%s/%lld", zBase, (long long)id);
+    resp_json(resp, status, o);
+    return 0;
+}
+
+/* ---- objectives ---- */
+int api_objectives_list(Req *req, Resp *resp) {
+    return api_crud_list(req, resp, &resource_objective);
+}
+int api_objectives_get(Req *req, Resp *resp) {
+    return api_crud_get(req, resp, &resource_objective);
+}
+int api_objectives_delete(Req *req, Resp *resp) {
+    return api_crud_delete(req, resp, &resource_objective);
+}
+
+int api_objectives_create(Req *req, Resp *resp) {
+    int64_t id;
+    int rc = align_objective_create(req->db, &req->who, req->pJson, &id, &req->err);
+    return rc ? rc : respond_row(req, resp, &resource_objective, id, 201, "/api/v1/objectives");
+}
+
+int api_objectives_update(Req *req, Resp *resp) {
+    int rc = align_objective_update(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    return rc ? rc : respond_row(req, resp, &resource_objective, req->aParam[0], 200, NULL);
+}
+
+/* ---- KPIs ---- */
+int api_kpis_list(Req *req, Resp *resp) {
+    /* the generic list, each KPI decorated with its progress and status */
+    int rc = api_crud_list(req, resp, &resource_kpi);
+    if (rc || req->bWantCsv || resp->status != 200) return rc;
+    json_t *page = json_loadb(resp->zBody, resp->nBody, 0, NULL);
+    if (!page) return KEEL_ENOMEM;
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(page, "items"), i, k) {
+        if ((rc = align_kpi_decorate(req->db, k))) break;
+    }
+    if (rc) {
+        json_decref(page);
+        return rc;
+    }
+    resp_json(resp, 200, page);
+    return 0;
+}
+
+int api_kpis_get(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = align_kpi_get(req->db, req->aParam[0], &o);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(&req->err, rc, "id", "no kpi with id %lld", (long long)req->aParam[0]);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_kpis_create(Req *req, Resp *resp) {
+    int64_t id;
+    int rc = align_kpi_create(req->db, &req->who, req->pJson, &id, &req->err);
+    return rc ? rc : respond_row(req, resp, &resource_kpi, id, 201, "/api/v1/kpis");
+}
+
+int api_kpis_update(Req *req, Resp *resp) {
+    int rc = align_kpi_update(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    return rc ? rc : api_kpis_get(req, resp);
+}
+
+int api_kpis_delete(Req *req, Resp *resp) { return api_crud_delete(req, resp, &resource_kpi); }
+
+int api_kpi_values_list(Req *req, Resp *resp) {
+    json_t *kpi, *values;
+    int rc = store_crud_get(req->db, &resource_kpi, req->aParam[0], &kpi);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(&req->err, rc, "id", "no kpi with id %lld", (long long)req->aParam[0]);
+    if (rc) return rc;
+    json_decref(kpi);
+    if ((rc = store_kpi_values(req->db, req->aParam[0], &values))) return rc;
+    size_t n = json_array_size(values);
+    api_list_respond(req, resp, &resource_kpi_value, values, (int64_t)n, (int64_t)n, 0);
+    return 0;
+}
+
+/* Import values from {"values":[...]} or CSV "period,value,note". Bad rows
+ * are all listed; nothing is stored unless every row is good. */
+int api_kpi_values_import(Req *req, Resp *resp) {
+    json_t *rows = NULL, *rowErrors = NULL;
+    int rc = 0;
+    if (req->bBodyCsv) {
+        rc = align_values_from_csv(req->body.z ? req->body.z : "", req->body.n, &rows, &rowErrors,
+                                   &req->err);
+    } else {
+        const char *zKey;
+        json_t *v;
+        json_object_foreach(req->pJson, zKey, v) {
+            if (strcmp(zKey, "values"))
+                return err_set(&req->err, KEEL_EINVAL, zKey,
+                               "unknown field '%.40s'; send {\"values\":[...]}", zKey);
+        }
+        rows = json_incref(json_object_get(req->pJson, "values"));
+    }
+    int nImported = 0;
+    if (rc == 0)
+        rc = align_kpi_values_import(req->db, &req->who, req->aParam[0], rows, &nImported,
+                                     &rowErrors, &req->err);
+    json_decref(rows);
+    if (rc && rowErrors) {
+        json_t *o =
+            json_pack("{ss ss ss so ss}", "code", req->err.zCode[0] ? req->err.zCode : "invalid",
+                      "message", req->err.zMsg, "field", req->err.zField, "rows", rowErrors,
+                      "request_id", req->zRequestId);
+        resp_json(resp, 400, json_pack("{so}", "error", o));
+        return 0;
+    }
+    json_decref(rowErrors);
+    if (rc) return rc;
+    resp_json(resp, 200, json_pack("{si}", "imported", nImported));
+    return 0;
+}
+
+int api_kpi_values_delete(Req *req, Resp *resp) {
+    (void)resp;
+    return align_kpi_value_delete(req->db, &req->who, req->aParam[0], req->aParam[1], &req->err);
+}
+
+/* ---- initiatives ---- */
+int api_initiatives_list(Req *req, Resp *resp) {
+    int rc = api_crud_list(req, resp, &resource_initiative);
+    if (rc || req->bWantCsv || resp->status != 200) return rc;
+    json_t *page = json_loadb(resp->zBody, resp->nBody, 0, NULL);
+    if (!page) return KEEL_ENOMEM;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(page, "items"), i, x) {
+        int64_t n = 0;
+        rc = db_query_int(req->db, &n,
+                          "SELECT count(*) FROM initiative_link WHERE initiative_id = ?", "i",
+                          (int64_t)json_integer_value(json_object_get(x, "id")));
+        if (rc) break;
+        json_object_set_new(x, "links", json_integer(n));
+        json_object_set_new(x, "aligned", json_boolean(n > 0));
+    }
+    if (rc) {
+        json_decref(page);
+        return rc;
+    }
+    resp_json(resp, 200, page);
+    return 0;
+}
+
+int api_initiatives_get(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = align_initiative_get(req->db, req->aParam[0], &o);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(&req->err, rc, "id", "no initiative with id %lld",
+                       (long long)req->aParam[0]);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_initiatives_create(Req *req, Resp *resp) {
+    int64_t id;
+    int rc = align_initiative_create(req->db, &req->who, req->pJson, &id, &req->err);
+    if (rc) return rc;
+    req->aParam[0] = id;
+    snprintf(resp->zLocation, sizeof resp->zLocation, "/api/v1/initiatives/%lld", (long long)id);
+    rc = api_initiatives_get(req, resp);
+    resp->status = 201;
+    return rc;
+}
+
+int api_initiatives_update(Req *req, Resp *resp) {
+    int rc = align_initiative_update(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    return rc ? rc : api_initiatives_get(req, resp);
+}
+
+int api_initiatives_transition(Req *req, Resp *resp) {
+    int rc = align_initiative_transition(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    return rc ? rc : api_initiatives_get(req, resp);
+}
+
+int api_initiatives_from_catalogue(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = catalogue_instantiate(req->db, &req->who, req->pJson, &o, &req->err);
+    if (rc) return rc;
+    snprintf(
+        resp->zLocation, sizeof resp->zLocation, "/api/v1/initiatives/%lld",
+        (long long)json_integer_value(json_object_get(json_object_get(o, "initiative"), "id")));
+    resp_json(resp, 201, o);
+    return 0;
+}
+
+int api_links_list(Req *req, Resp *resp) {
+    json_t *init, *links;
+    int rc = store_crud_get(req->db, &resource_initiative, req->aParam[0], &init);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(&req->err, rc, "id", "no initiative with id %lld",
+                       (long long)req->aParam[0]);
+    if (rc) return rc;
+    json_decref(init);
+    if ((rc = store_links_of_initiative(req->db, req->aParam[0], &links))) return rc;
+    size_t n = json_array_size(links);
+    api_list_respond(req, resp, &resource_link, links, (int64_t)n, (int64_t)n, 0);
+    return 0;
+}
+
+int api_links_create(Req *req, Resp *resp) {
+    int64_t id;
+    int rc = align_link_create(req->db, &req->who, req->aParam[0], req->pJson, &id, &req->err);
+    if (rc) return rc;
+    char zBase[96];
+    snprintf(zBase, sizeof zBase, "/api/v1/initiatives/%lld/links", (long long)req->aParam[0]);
+    return respond_row(req, resp, &resource_link, id, 201, zBase);
+}
+
+int api_links_update(Req *req, Resp *resp) {
+    int rc = align_link_update(req->db, &req->who, req->aParam[0], req->aParam[1], req->pJson,
+                               &req->err);
+    return rc ? rc : respond_row(req, resp, &resource_link, req->aParam[1], 200, NULL);
+}
+
+int api_links_delete(Req *req, Resp *resp) {
+    (void)resp;
+    return align_link_delete(req->db, &req->who, req->aParam[0], req->aParam[1], &req->err);
+}
+
+int api_charter_get(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = align_charter_get(req->db, req->aParam[0], &o);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(&req->err, rc, "id", "no initiative with id %lld",
+                       (long long)req->aParam[0]);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_signoffs_create(Req *req, Resp *resp) {
+    int rc = align_signoff(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    if (rc) return rc;
+    rc = api_charter_get(req, resp);
+    resp->status = 201;
+    return rc;
+}
+
+int api_scores_get(Req *req, Resp *resp) {
+    json_t *init, *scores;
+    int rc = store_crud_get(req->db, &resource_initiative, req->aParam[0], &init);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(&req->err, rc, "id", "no initiative with id %lld",
+                       (long long)req->aParam[0]);
+    if (rc) return rc;
+    json_decref(init);
+    if ((rc = store_scores_of(req->db, req->aParam[0], &scores))) return rc;
+    resp_json(resp, 200, json_pack("{so}", "items", scores));
+    return 0;
+}
+
+int api_scores_put(Req *req, Resp *resp) {
+    int rc = align_scores_set(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    return rc ? rc : api_scores_get(req, resp);
+}
+
+/* ---- criteria, priorities, alignment, catalogue ---- */
+int api_criteria_list(Req *req, Resp *resp) {
+    json_t *rows;
+    int rc = store_criteria(req->db, &rows);
+    if (rc) return rc;
+    size_t n = json_array_size(rows);
+    api_list_respond(req, resp, &resource_criterion, rows, (int64_t)n, (int64_t)n, 0);
+    return 0;
+}
+
+int api_criteria_create(Req *req, Resp *resp) {
+    int64_t n = 0;
+    int rc = db_query_int(req->db, &n, "SELECT count(*) FROM criterion", NULL);
+    if (rc) return rc;
+    if (n >= 16) return err_set(&req->err, KEEL_ERULE, "key", "at most 16 scoring criteria");
+    return api_crud_create(req, resp, &resource_criterion, "/api/v1/criteria");
+}
+
+int api_criteria_update(Req *req, Resp *resp) {
+    if (json_object_get(req->pJson, "key"))
+        return err_set(&req->err, KEEL_EINVAL, "key", "a criterion's key cannot change");
+    return api_crud_update(req, resp, &resource_criterion);
+}
+
+int api_priorities(Req *req, Resp *resp) {
+    const char *zStage = req_query(req, "stage"), *zUnit = req_query(req, "unit_id");
+    if (zStage && resource_enum_index(azStage, zStage) < 0)
+        return err_set(&req->err, KEEL_EINVAL, "stage",
+                       "stage must be one of the initiative stages");
+    int64_t unit = 0;
+    if (zUnit) {
+        char *end;
+        long long v = strtoll(zUnit, &end, 10);
+        if (!*zUnit || *end || v < 1)
+            return err_set(&req->err, KEEL_EINVAL, "unit_id", "unit_id must be a positive integer");
+        unit = v;
+    }
+    json_t *o;
+    int rc = align_priorities(req->db, zStage, unit, &o);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_alignment(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = align_alignment(req->db, &o);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_catalogue(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = catalogue_find(req_query(req, "pain"), req_query(req, "industry"), &o, &req->err);
+    if (rc) return rc;
+    size_t n = json_array_size(o);
+    api_list_respond(req, resp, NULL, o, (int64_t)n, (int64_t)n, 0);
+    return 0;
+}

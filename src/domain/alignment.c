@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Strategic alignment: resource definitions and the rules; see
+ * alignment.h. */
+#include "domain/alignment.h"
+#include "engine/kpi_trend.h"
+#include "store/store_alignment.h"
+#include "store/store_crud.h"
+#include "util/period.h"
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const azStage[] = {"idea",      "assessed", "approved", "pilot", "scaling",
+                               "operating", "retired",  "rejected", NULL};
+const char *const azPainPoint[] = {"cost", "efficiency", "experience", "revenue", "risk", NULL};
+static const char *const azObjectiveStatus[] = {"draft", "active", "achieved", "closed", NULL};
+static const char *const azDirection[] = {"up", "down", NULL};
+
+#define REF(name, table, flags, doc)                                                               \
+    { name, FT_REF, flags, 1, 9e15, NULL, table, doc }
+#define ID_FIELD                                                                                   \
+    { "id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier" }
+#define TIMES                                                                                      \
+    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"}, {       \
+        "updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"       \
+    }
+#define LONGTEXT(name, doc)                                                                        \
+    { name, FT_TEXT, F_NULLABLE, 0, 8000, NULL, NULL, doc }
+#define MONEY 1e15
+
+static const FieldDef aObjectiveField[] = {
+    ID_FIELD,
+    {"title", FT_TEXT, F_REQUIRED | F_SORT, 1, 200, NULL, NULL, "what the business wants"},
+    LONGTEXT("description", "why it matters"),
+    {"pain_point", FT_ENUM, F_REQUIRED | F_FILTER, 0, 0, azPainPoint, NULL,
+     "cost, efficiency, experience, revenue or risk"},
+    REF("owner_id", "person", F_NULLABLE | F_FILTER, "the accountable person"),
+    REF("unit_id", "unit", F_NULLABLE | F_FILTER, "business unit"),
+    {"horizon_start", FT_PERIOD, F_NULLABLE, 0, 0, NULL, NULL, "first period (2026Q1)"},
+    {"horizon_end", FT_PERIOD, F_NULLABLE, 0, 0, NULL, NULL, "last period (2027Q4)"},
+    {"status", FT_ENUM, F_FILTER, 0, 0, azObjectiveStatus, NULL,
+     "draft, active, achieved or closed"},
+    TIMES,
+};
+static const RefBy aObjectiveRefBy[] = {{"kpi", "objective_id", "KPIs"}};
+const ResourceDef resource_objective = {"objective", "objective",     aObjectiveField,
+                                        11,          aObjectiveRefBy, 1};
+
+static const FieldDef aKpiField[] = {
+    ID_FIELD,
+    REF("objective_id", "objective", F_REQUIRED | F_FILTER, "the objective it measures"),
+    {"name", FT_TEXT, F_REQUIRED | F_SORT, 1, 200, NULL, NULL, "name"},
+    {"unit", FT_TEXT, F_REQUIRED, 1, 40, NULL, NULL, "unit of measure: %, EUR, hours, ..."},
+    {"direction", FT_ENUM, F_REQUIRED | F_FILTER, 0, 0, azDirection, NULL,
+     "up (higher is better) or down"},
+    {"baseline", FT_REAL, F_REQUIRED, -1e15, 1e15, NULL, NULL, "value before the programme"},
+    {"target", FT_REAL, F_REQUIRED, -1e15, 1e15, NULL, NULL, "value to reach"},
+    {"target_period", FT_PERIOD, F_REQUIRED | F_SORT, 0, 0, NULL, NULL,
+     "period by which the target is due"},
+    LONGTEXT("definition", "how it is measured"),
+    {"template", FT_TEXT, F_NULLABLE | F_FILTER, 1, 80, NULL, NULL,
+     "catalogue KPI template it instantiates"},
+    TIMES,
+};
+static const RefBy aKpiRefBy[] = {{"kpi_value", "kpi_id", "recorded values"},
+                                  {"initiative_link", "kpi_id", "initiative links"}};
+const ResourceDef resource_kpi = {"kpi", "kpi", aKpiField, 12, aKpiRefBy, 2};
+
+static const FieldDef aKpiValueField[] = {
+    ID_FIELD,
+    REF("kpi_id", "kpi", F_READONLY | F_FILTER, "the KPI"),
+    {"period", FT_PERIOD, F_REQUIRED | F_SORT, 0, 0, NULL, NULL, "2026Q3 or 2026-09"},
+    {"value", FT_REAL, F_REQUIRED, -1e15, 1e15, NULL, NULL, "actual value"},
+    {"note", FT_TEXT, F_NULLABLE, 0, 1000, NULL, NULL, "comment"},
+};
+const ResourceDef resource_kpi_value = {"kpi_value", "kpi_value", aKpiValueField, 5, NULL, 0};
+
+static const FieldDef aInitiativeField[] = {
+    ID_FIELD,
+    {"title", FT_TEXT, F_REQUIRED | F_SORT, 1, 200, NULL, NULL, "the AI use case"},
+    LONGTEXT("problem", "the business problem it solves (charter)"),
+    LONGTEXT("scope", "what is in and out (charter)"),
+    LONGTEXT("risks", "main risks (charter)"),
+    LONGTEXT("data_needed", "data it needs (charter)"),
+    REF("unit_id", "unit", F_NULLABLE | F_FILTER, "business unit"),
+    REF("sponsor_id", "person", F_NULLABLE | F_FILTER, "executive sponsor"),
+    REF("owner_id", "person", F_NULLABLE | F_FILTER, "business owner"),
+    REF("ai_lead_id", "person", F_NULLABLE | F_FILTER, "AI lead"),
+    {"stage", FT_ENUM, F_READONLY | F_FILTER | F_SORT, 0, 0, azStage, NULL,
+     "idea, assessed, approved, pilot, scaling, operating, retired or rejected (change it "
+     "with POST .../transition)"},
+    {"expected_value", FT_REAL, F_NULLABLE | F_SORT, 0, MONEY, NULL, NULL,
+     "expected value per year in the organisation's currency (charter)"},
+    {"cost_estimate", FT_REAL, F_NULLABLE | F_SORT, 0, MONEY, NULL, NULL, "estimated cost"},
+    {"start_date", FT_DATE, F_NULLABLE | F_SORT, 0, 0, NULL, NULL, "planned start"},
+    {"end_date", FT_DATE, F_NULLABLE, 0, 0, NULL, NULL, "planned end"},
+    {"catalogue_key", FT_TEXT, F_NULLABLE | F_FILTER, 1, 80, NULL, NULL,
+     "the catalogue entry it was created from"},
+    {"charter_version", FT_INT, F_READONLY, 1, 9e15, NULL, NULL,
+     "current charter version; a change to the charter makes a new one"},
+    TIMES,
+};
+const ResourceDef resource_initiative = {"initiative", "initiative", aInitiativeField, 19, NULL, 0};
+
+static const FieldDef aLinkField[] = {
+    ID_FIELD,
+    REF("initiative_id", "initiative", F_READONLY | F_FILTER, "the initiative"),
+    REF("kpi_id", "kpi", F_REQUIRED | F_FILTER, "the KPI it moves"),
+    {"expected_impact", FT_REAL, F_REQUIRED, -1e15, 1e15, NULL, NULL,
+     "absolute change of the KPI, in its unit"},
+    {"impact_period", FT_PERIOD, F_REQUIRED, 0, 0, NULL, NULL, "by when"},
+    LONGTEXT("rationale", "why this initiative moves this KPI"),
+    TIMES,
+};
+const ResourceDef resource_link = {"initiative_link", "initiative_link", aLinkField, 8, NULL, 0};
+
+static const FieldDef aCriterionField[] = {
+    ID_FIELD,
+    {"key", FT_TEXT, F_REQUIRED | F_UNIQUE, 1, 40, NULL, NULL, "stable key"},
+    {"name", FT_TEXT, F_REQUIRED, 1, 80, NULL, NULL, "label"},
+    {"weight", FT_REAL, F_REQUIRED, 0, 100, NULL, NULL, "relative weight (>= 0)"},
+    {"inverse", FT_BOOL, 0, 0, 0, NULL, NULL, "true when a high score is bad (risk)"},
+    TIMES,
+};
+const ResourceDef resource_criterion = {"criterion", "criterion", aCriterionField, 7, NULL, 0};
+
+/* ---- the stage machine -------------------------------------------------- */
+static const struct {
+    const char *zFrom, *zTo;
+} aTransition[] = {
+    {"idea", "assessed"},     {"idea", "rejected"},   {"assessed", "approved"},
+    {"assessed", "rejected"}, {"assessed", "idea"},   {"approved", "pilot"},
+    {"approved", "retired"},  {"pilot", "scaling"},   {"pilot", "retired"},
+    {"scaling", "operating"}, {"scaling", "retired"}, {"operating", "retired"},
+    {"rejected", "idea"},
+};
+#define N_TRANSITION ((int)(sizeof aTransition / sizeof aTransition[0]))
+
+int align_transition_legal(const char *zFrom, const char *zTo) {
+    for (int i = 0; i < N_TRANSITION; i++)
+        if (strcmp(aTransition[i].zFrom, zFrom) == 0 && strcmp(aTransition[i].zTo, zTo) == 0)
+            return 1;
+    return 0;
+}
+
+json_t *align_transitions_from(const char *zFrom) {
+    json_t *a = json_array();
+    for (int i = 0; i < N_TRANSITION; i++)
+        if (strcmp(aTransition[i].zFrom, zFrom) == 0)
+            json_array_append_new(a, json_string(aTransition[i].zTo));
+    return a;
+}
+
+int align_fiscal_start(Db *db) {
+    int64_t m = 1;
+    if (db_query_int(db, &m, "SELECT fiscal_year_start_month FROM org_settings WHERE id = 1",
+                     NULL) ||
+        m < 1 || m > 12)
+        m = 1;
+    return (int)m;
+}
+
+static Actor actor_of(const Principal *who) {
+    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    return a;
+}
+
+static int is_governor(const Principal *who) {
+    return who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE;
+}
+
+/* Owners may change what they own; admins and the committee anything.
+ * AUTH_NONE principals are the CLI and the demo loader. */
+static int may_edit_owned(const Principal *who, int64_t ownerId, const char *zWhat, KeelError *e) {
+    if (is_governor(who)) return 0;
+    if (who->role == ROLE_OWNER && who->personId && who->personId == ownerId) return 0;
+    return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
+                        "only the %s's owner, the committee or an admin may change it", zWhat);
+}
+
+static int64_t json_id(const json_t *o, const char *zKey) {
+    json_t *v = json_object_get(o, zKey);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+static int get_row(Db *db, const ResourceDef *r, int64_t id, json_t **pp, KeelError *e) {
+    int rc = store_crud_get(db, r, id, pp);
+    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no %s with id %" PRId64, r->zName, id);
+    return rc;
+}
+
+/* ---- objectives ------------------------------------------------------------ */
+
+int align_objective_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
+    if (who->role == ROLE_OWNER && !json_object_get(in, "owner_id") && who->personId)
+        json_object_set_new(in, "owner_id", json_integer(who->personId));
+    int rc = resource_validate(&resource_objective, in, 1, e);
+    if (rc) return rc;
+    rc = may_edit_owned(who, json_id(in, "owner_id"), "objective", e);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    return store_crud_create(db, &resource_objective, &a, in, pId, e);
+}
+
+int align_objective_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
+    int rc = resource_validate(&resource_objective, in, 0, e);
+    if (rc) return rc;
+    json_t *cur;
+    if ((rc = get_row(db, &resource_objective, id, &cur, e))) return rc;
+    rc = may_edit_owned(who, json_id(cur, "owner_id"), "objective", e);
+    if (rc == 0 && json_object_get(in, "owner_id") && !is_governor(who) &&
+        json_id(in, "owner_id") != who->personId)
+        rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
+                          "only the committee or an admin may hand an objective to someone else");
+    json_decref(cur);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    return store_crud_update(db, &resource_objective, &a, id, in, e);
+}
+
+/* ---- KPIs --------------------------------------------------------------------- */
+
+/* The objective of a KPI must be editable by who. */
+static int may_edit_objective(Db *db, const Principal *who, int64_t objectiveId, KeelError *e) {
+    json_t *o;
+    int rc = get_row(db, &resource_objective, objectiveId, &o, e);
+    if (rc == KEEL_ENOTFOUND)
+        e->rc = rc = KEEL_EINVAL, snprintf(e->zField, sizeof e->zField, "objective_id");
+    if (rc) return rc;
+    rc = may_edit_owned(who, json_id(o, "owner_id"), "objective", e);
+    json_decref(o);
+    return rc;
+}
+
+int align_kpi_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
+    int rc = resource_validate(&resource_kpi, in, 1, e);
+    if (rc) return rc;
+    rc = may_edit_objective(db, who, json_id(in, "objective_id"), e);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    return store_crud_create(db, &resource_kpi, &a, in, pId, e);
+}
+
+int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
+    int rc = resource_validate(&resource_kpi, in, 0, e);
+    if (rc) return rc;
+    json_t *cur;
+    if ((rc = get_row(db, &resource_kpi, id, &cur, e))) return rc;
+    rc = may_edit_objective(db, who, json_id(cur, "objective_id"), e);
+    if (rc == 0 && json_object_get(in, "objective_id"))
+        rc = may_edit_objective(db, who, json_id(in, "objective_id"), e);
+    json_decref(cur);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    return store_crud_update(db, &resource_kpi, &a, id, in, e);
+}
+
+int align_kpi_decorate(Db *db, json_t *kpi) {
+    json_t *values;
+    int rc = store_kpi_values(db, json_id(kpi, "id"), &values);
+    if (rc) return rc;
+    int fiscal = align_fiscal_start(db);
+    size_t n = json_array_size(values);
+    double ax[512], ay[512];
+    int k = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(values, i, v) {
+        Period p;
+        if (k >= 512 || period_parse(json_string_value(json_object_get(v, "period")), fiscal, &p))
+            continue;
+        ax[k] = p.mid;
+        ay[k] = json_number_value(json_object_get(v, "value"));
+        k++;
+    }
+    Period pt;
+    double xt = period_parse(json_string_value(json_object_get(kpi, "target_period")), fiscal, &pt)
+                    ? (k ? ax[k - 1] : 0)
+                    : pt.mid;
+    int bUp = strcmp(json_string_value(json_object_get(kpi, "direction")), "up") == 0;
+    KpiAssessment as;
+    kpi_assess(json_number_value(json_object_get(kpi, "baseline")),
+               json_number_value(json_object_get(kpi, "target")), bUp, ax, ay, k, xt, &as);
+    json_object_set_new(kpi, "latest", n ? json_real(as.latest) : json_null());
+    json_object_set_new(kpi, "progress", json_real(round(as.progress * 10) / 10));
+    json_object_set_new(kpi, "trend_per_month", json_real(as.slope));
+    json_object_set_new(kpi, "projected", json_real(as.projected));
+    json_object_set_new(kpi, "status", json_string(kpi_status_name(as.status)));
+    json_object_set_new(kpi, "values_recorded", json_integer((json_int_t)n));
+    json_decref(values);
+    return 0;
+}
+
+int align_kpi_get(Db *db, int64_t id, json_t **ppOut) {
+    json_t *k;
+    int rc = store_crud_get(db, &resource_kpi, id, &k);
+    if (rc) return rc;
+    rc = align_kpi_decorate(db, k);
+    json_t *values = NULL;
+    if (rc == 0) rc = store_kpi_values(db, id, &values);
+    if (rc) {
+        json_decref(k);
+        return rc;
+    }
+    json_object_set_new(k, "values", values);
+    *ppOut = k;
+    return 0;
+}
+
+/* Record a row error {row, field, message}. */
+static void row_error(json_t *errs, size_t iRow, const char *zField, const char *zMsg) {
+    json_array_append_new(
+        errs, json_pack("{sI ss ss}", "row", (json_int_t)iRow, "field", zField, "message", zMsg));
+}
+
+int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
+                            int *pnImported, json_t **ppRowErrors, KeelError *e) {
+    *pnImported = 0;
+    *ppRowErrors = NULL;
+    json_t *kpi;
+    int rc = get_row(db, &resource_kpi, kpiId, &kpi, e);
+    if (rc) return rc;
+    rc = may_edit_objective(db, who, json_id(kpi, "objective_id"), e);
+    json_decref(kpi);
+    if (rc) return rc;
+    if (!json_is_array(rows) || json_array_size(rows) == 0)
+        return err_set(e, KEEL_EINVAL, "values",
+                       "values must be a non-empty array of {period, value, note}");
+    if (json_array_size(rows) > 10000)
+        return err_set(e, KEEL_EINVAL, "values", "at most 10000 values per import");
+    int fiscal = align_fiscal_start(db);
+    json_t *errs = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        KeelError re = {0};
+        if (!json_is_object(r)) {
+            row_error(errs, i + 1, "", "each value must be an object {period, value, note}");
+            continue;
+        }
+        json_t *c = json_deep_copy(r);
+        if (resource_validate(&resource_kpi_value, c, 1, &re))
+            row_error(errs, i + 1, re.zField, re.zMsg);
+        json_decref(c);
+        for (size_t j = 0; j < i; j++) {
+            const char *a = json_string_value(json_object_get(json_array_get(rows, j), "period"));
+            const char *b = json_string_value(json_object_get(r, "period"));
+            if (a && b && strcmp(a, b) == 0) {
+                char zMsg[96];
+                snprintf(zMsg, sizeof zMsg, "period %s appears twice (rows %zu and %zu)", b, j + 1,
+                         i + 1);
+                row_error(errs, i + 1, "period", zMsg);
+                break;
+            }
+        }
+    }
+    if (json_array_size(errs)) {
+        *ppRowErrors = errs;
+        return err_set_code(e, KEEL_EINVAL, "invalid_rows", "values",
+                            "%zu of %zu rows are invalid; nothing was imported",
+                            json_array_size(errs), json_array_size(rows));
+    }
+    json_decref(errs);
+    rc = db_begin(db);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    json_array_foreach(rows, i, r) {
+        Period p;
+        const char *zPeriod = json_string_value(json_object_get(r, "period"));
+        period_parse(zPeriod, fiscal, &p);
+        rc = store_kpi_value_put(db, &a, kpiId, zPeriod, p.firstMonth,
+                                 json_number_value(json_object_get(r, "value")),
+                                 json_string_value(json_object_get(r, "note")));
+        if (rc) break;
+    }
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == 0) *pnImported = (int)json_array_size(rows);
+    return rc;
+}
+
+int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppRowErrors,
+                          KeelError *e) {
+    *ppRows = NULL;
+    *ppRowErrors = NULL;
+    json_t *rows = json_array(), *errs = json_array();
+    size_t iLine = 0, pos = 0;
+    int iPeriod = -1, iValue = -1, iNote = -1;
+    while (pos < n) {
+        size_t end = pos;
+        while (end < n && z[end] != '\n')
+            end++;
+        size_t len = end - pos;
+        if (len && z[pos + len - 1] == '\r') len--;
+        char line[1200];
+        iLine++;
+        if (len >= sizeof line) {
+            row_error(errs, iLine, "", "line longer than 1200 bytes");
+            pos = end + 1;
+            continue;
+        }
+        memcpy(line, z + pos, len);
+        line[len] = 0;
+        pos = end + 1;
+        if (len == 0) continue;
+        char *aField[8];
+        int nField = 0;
+        for (char *p = line, *tok; nField < 8 && (tok = strsep(&p, ","));)
+            aField[nField++] = tok;
+        if (iLine == 1) {
+            for (int k = 0; k < nField; k++) {
+                if (strcmp(aField[k], "period") == 0)
+                    iPeriod = k;
+                else if (strcmp(aField[k], "value") == 0)
+                    iValue = k;
+                else if (strcmp(aField[k], "note") == 0)
+                    iNote = k;
+            }
+            if (iPeriod < 0 || iValue < 0) {
+                json_decref(rows);
+                json_decref(errs);
+                return err_set(e, KEEL_EINVAL, "body",
+                               "the CSV needs a header row naming the columns period and value "
+                               "(and optionally note)");
+            }
+            continue;
+        }
+        if (nField <= iPeriod || nField <= iValue) {
+            row_error(errs, iLine, "", "too few columns");
+            continue;
+        }
+        char *endp;
+        double v = strtod(aField[iValue], &endp);
+        if (!*aField[iValue] || *endp || !isfinite(v)) {
+            row_error(errs, iLine, "value", "value must be a number");
+            continue;
+        }
+        json_t *o = json_pack("{ss sf}", "period", aField[iPeriod], "value", v);
+        if (iNote >= 0 && nField > iNote && *aField[iNote])
+            json_object_set_new(o, "note", json_string(aField[iNote]));
+        json_array_append_new(rows, o);
+    }
+    if (json_array_size(errs)) {
+        json_decref(rows);
+        *ppRowErrors = errs;
+        return err_set_code(e, KEEL_EINVAL, "invalid_rows", "body",
+                            "%zu lines are invalid; nothing was imported", json_array_size(errs));
+    }
+    json_decref(errs);
+    *ppRows = rows;
+    return 0;
+}
+
+int align_kpi_value_delete(Db *db, const Principal *who, int64_t kpiId, int64_t valueId,
+                           KeelError *e) {
+    json_t *v;
+    int rc = get_row(db, &resource_kpi_value, valueId, &v, e);
+    if (rc) return rc;
+    int64_t owner = json_id(v, "kpi_id");
+    json_decref(v);
+    if (owner != kpiId)
+        return err_set(e, KEEL_ENOTFOUND, "id", "no such value of KPI %" PRId64, kpiId);
+    json_t *kpi;
+    if ((rc = get_row(db, &resource_kpi, kpiId, &kpi, e))) return rc;
+    rc = may_edit_objective(db, who, json_id(kpi, "objective_id"), e);
+    json_decref(kpi);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    return store_crud_delete(db, &resource_kpi_value, &a, valueId, e);
+}

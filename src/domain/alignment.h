@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Path 1, strategic alignment: objectives, KPIs and their actual values,
+ * initiatives (AI use cases) with their stage machine, the links from
+ * initiatives to the KPIs they move, charters and sign-offs, scoring, and
+ * the coverage findings. The rules live here:
+ *  - an initiative with no KPI link is unaligned and cannot be approved;
+ *  - approval needs the sponsor's, the business owner's and the AI lead's
+ *    sign-offs of the current charter version, each given through the
+ *    account linked to that person; any change to the charter (problem,
+ *    scope, risks, data needed, expected value, links) makes a new version
+ *    and so voids the sign-offs;
+ *  - only legal stage transitions; approving and rejecting is for the
+ *    committee (and admins); every transition is recorded with who and why;
+ *  - a KPI whose objective is closed takes no new links;
+ *  - business owners change only their own objectives and initiatives. */
+#ifndef KEEL_DOMAIN_ALIGNMENT_H
+#define KEEL_DOMAIN_ALIGNMENT_H
+#include "domain/auth.h"
+#include "domain/resource.h"
+#include "store/db.h"
+#include "store/store_audit.h"
+#include <jansson.h>
+
+extern const ResourceDef resource_objective;
+extern const ResourceDef resource_kpi;
+extern const ResourceDef resource_kpi_value;
+extern const ResourceDef resource_initiative;
+extern const ResourceDef resource_link;
+extern const ResourceDef resource_criterion;
+
+extern const char *const azStage[]; /* idea, assessed, approved, pilot, scaling, operating,
+                                       retired, rejected */
+extern const char *const azPainPoint[];
+
+/* 1 when the stage machine allows zFrom -> zTo. */
+int align_transition_legal(const char *zFrom, const char *zTo);
+/* The stages reachable from zFrom as a JSON array (new reference). */
+json_t *align_transitions_from(const char *zFrom);
+
+/* Objectives and KPIs (create: *pId; update: id). */
+int align_objective_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+int align_objective_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
+int align_kpi_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
+/* A KPI with its values and assessment (progress, trend, status). */
+int align_kpi_get(Db *db, int64_t id, json_t **ppOut);
+/* Add the assessment fields to a KPI object (borrowed). */
+int align_kpi_decorate(Db *db, json_t *kpi);
+/* Import values: rows is an array of {period, value, note?}. All or
+ * nothing: when any row is bad, *ppRowErrors lists every bad row
+ * ({row, field, message}) and KEEL_EINVAL is returned. Existing periods
+ * are replaced. */
+int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
+                            int *pnImported, json_t **ppRowErrors, KeelError *e);
+/* Parse CSV text "period,value[,note]" (header required) into rows. */
+int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppRowErrors,
+                          KeelError *e);
+int align_kpi_value_delete(Db *db, const Principal *who, int64_t kpiId, int64_t valueId,
+                           KeelError *e);
+
+/* Initiatives. */
+int align_initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+/* The same, recording the catalogue entry it was derived from (trusted
+ * callers only: catalogue_key is read-only for clients). */
+int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
+                                 const char *zCatalogueKey, int64_t *pId, KeelError *e);
+int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
+/* Initiative with its links, sign-off status and allowed transitions. */
+int align_initiative_get(Db *db, int64_t id, json_t **ppOut);
+int align_initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
+                                KeelError *e);
+int align_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in, int64_t *pId,
+                      KeelError *e);
+int align_link_update(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
+                      json_t *in, KeelError *e);
+int align_link_delete(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
+                      KeelError *e);
+/* The current charter, its version and sign-off status, and past versions. */
+int align_charter_get(Db *db, int64_t initiativeId, json_t **ppOut);
+/* Sign the current charter version as sponsor, owner or ai_lead. */
+int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
+                  KeelError *e);
+/* Set the caller's scores {"scores":{criterion_key: 1..5}}. */
+int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
+                     KeelError *e);
+
+/* The ranked list with totals and quadrants; zStage / unitId filter (NULL,
+ * 0 for all). */
+int align_priorities(Db *db, const char *zStage, int64_t unitId, json_t **ppOut);
+/* The whole chain objective -> KPI -> initiative with the findings. */
+int align_alignment(Db *db, json_t **ppOut);
+
+/* The organisation's fiscal year start (1-12). */
+int align_fiscal_start(Db *db);
+
+#endif

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Initiatives: creation and change with charter versioning, KPI links,
+ * sign-offs, stage transitions. The rules are listed in alignment.h. */
+#include "domain/alignment.h"
+#include "store/store_alignment.h"
+#include "store/store_crud.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The three signatories of a charter: role name and initiative field. */
+static const struct {
+    const char *zRole, *zField, *zLabel;
+} aSignatory[] = {
+    {"sponsor", "sponsor_id", "executive sponsor"},
+    {"owner", "owner_id", "business owner"},
+    {"ai_lead", "ai_lead_id", "AI lead"},
+};
+#define N_SIGNATORY 3
+
+static const char *const azCharterText[] = {"problem",     "scope",          "risks",
+                                            "data_needed", "expected_value", NULL};
+
+static Actor actor_of(const Principal *who) {
+    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    return a;
+}
+
+static int is_governor(const Principal *who) {
+    return who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE;
+}
+
+static int64_t json_id(const json_t *o, const char *zKey) {
+    json_t *v = json_object_get(o, zKey);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+static int get_initiative(Db *db, int64_t id, json_t **pp, KeelError *e) {
+    int rc = store_crud_get(db, &resource_initiative, id, pp);
+    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no initiative with id %" PRId64, id);
+    return rc;
+}
+
+static int may_edit(const Principal *who, const json_t *init, KeelError *e) {
+    if (is_governor(who)) return 0;
+    if (who->role == ROLE_OWNER && who->personId && who->personId == json_id(init, "owner_id"))
+        return 0;
+    return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
+                        "only the initiative's business owner, the committee or an admin may "
+                        "change it");
+}
+
+/* The charter's content now: its text fields and its links. */
+static int charter_content(Db *db, const json_t *init, json_t **pp) {
+    json_t *links;
+    int rc = store_links_of_initiative(db, json_id(init, "id"), &links);
+    if (rc) return rc;
+    json_t *c = json_object(), *l = json_array();
+    for (int i = 0; azCharterText[i]; i++) {
+        json_t *v = json_object_get(init, azCharterText[i]);
+        json_object_set(c, azCharterText[i], v ? v : json_null());
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(links, i, x) {
+        json_array_append_new(l, json_pack("{sI sO sO}", "kpi_id", (json_int_t)json_id(x, "kpi_id"),
+                                           "expected_impact", json_object_get(x, "expected_impact"),
+                                           "impact_period", json_object_get(x, "impact_period")));
+    }
+    json_object_set_new(c, "links", l);
+    json_decref(links);
+    *pp = c;
+    return 0;
+}
+
+/* Make a new charter version when the content differs from the latest
+ * one. Runs inside the caller's transaction. */
+static int charter_sync(Db *db, const Actor *actor, int64_t id) {
+    json_t *init, *content, *versions;
+    int rc = store_crud_get(db, &resource_initiative, id, &init);
+    if (rc) return rc;
+    rc = charter_content(db, init, &content);
+    json_decref(init);
+    if (rc) return rc;
+    rc = store_charter_versions(db, id, &versions);
+    if (rc == 0) {
+        json_t *last = json_object_get(json_array_get(versions, 0), "content");
+        if (!last || !json_equal(last, content)) {
+            int64_t v;
+            rc = store_charter_add(db, actor, id, content, &v);
+        }
+        json_decref(versions);
+    }
+    json_decref(content);
+    return rc;
+}
+
+int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
+                                 const char *zCatalogueKey, int64_t *pId, KeelError *e) {
+    if (who->role == ROLE_OWNER && !json_object_get(in, "owner_id") && who->personId)
+        json_object_set_new(in, "owner_id", json_integer(who->personId));
+    int rc = resource_validate(&resource_initiative, in, 1, e);
+    if (rc) return rc;
+    if (!is_governor(who) && json_id(in, "owner_id") != who->personId)
+        return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
+                            "a business owner creates initiatives that they own");
+    if (zCatalogueKey) json_object_set_new(in, "catalogue_key", json_string(zCatalogueKey));
+    Actor a = actor_of(who);
+    rc = db_begin(db);
+    if (rc) return rc;
+    rc = store_crud_create(db, &resource_initiative, &a, in, pId, e);
+    if (rc == 0) rc = charter_sync(db, &a, *pId);
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+int align_initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
+    return align_initiative_create_from(db, who, in, NULL, pId, e);
+}
+
+int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
+    int rc = resource_validate(&resource_initiative, in, 0, e);
+    if (rc) return rc;
+    json_t *cur;
+    if ((rc = get_initiative(db, id, &cur, e))) return rc;
+    rc = may_edit(who, cur, e);
+    if (rc == 0 && json_object_get(in, "owner_id") && !is_governor(who) &&
+        json_id(in, "owner_id") != who->personId)
+        rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
+                          "only the committee or an admin may hand an initiative to someone else");
+    json_decref(cur);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    if ((rc = db_begin(db))) return rc;
+    rc = store_crud_update(db, &resource_initiative, &a, id, in, e);
+    if (rc == 0) rc = charter_sync(db, &a, id);
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+/* Sign-off status of the current version: {sponsor: {...}, owner, ai_lead}
+ * and the number signed. */
+static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned) {
+    json_t *all;
+    int rc = store_signoffs(db, json_id(init, "id"), &all);
+    if (rc) return rc;
+    int64_t version = json_id(init, "charter_version");
+    json_t *st = json_object();
+    int nSigned = 0;
+    for (int k = 0; k < N_SIGNATORY; k++) {
+        json_t *who = json_object_get(init, aSignatory[k].zField);
+        json_t *s = json_pack("{sO sb}", "person_id", who ? who : json_null(), "signed", 0);
+        size_t i;
+        json_t *x;
+        json_array_foreach(all, i, x) {
+            if (json_id(x, "charter_version") == version &&
+                strcmp(json_string_value(json_object_get(x, "role")), aSignatory[k].zRole) == 0) {
+                json_object_set_new(s, "signed", json_true());
+                json_object_set(s, "signed_at", json_object_get(x, "created_at"));
+                json_object_set(s, "signed_by", json_object_get(x, "person_name"));
+                nSigned++;
+            }
+        }
+        json_object_set_new(st, aSignatory[k].zRole, s);
+    }
+    json_decref(all);
+    *pp = st;
+    *pnSigned = nSigned;
+    return 0;
+}
+
+int align_initiative_get(Db *db, int64_t id, json_t **ppOut) {
+    json_t *init, *links = NULL, *signoffs = NULL, *history = NULL, *scores = NULL;
+    int rc = store_crud_get(db, &resource_initiative, id, &init);
+    if (rc) return rc;
+    int nSigned = 0;
+    rc = store_links_of_initiative(db, id, &links);
+    if (rc == 0) rc = signoff_status(db, init, &signoffs, &nSigned);
+    if (rc == 0) rc = store_stage_history(db, id, &history);
+    if (rc == 0) rc = store_scores_of(db, id, &scores);
+    if (rc) {
+        json_decref(init);
+        json_decref(links);
+        json_decref(signoffs);
+        json_decref(history);
+        return rc;
+    }
+    const char *zStage = json_string_value(json_object_get(init, "stage"));
+    json_object_set_new(init, "aligned", json_boolean(json_array_size(links) > 0));
+    json_object_set_new(init, "links", links);
+    json_object_set_new(init, "signoffs", signoffs);
+    json_object_set_new(init, "signoffs_complete", json_boolean(nSigned == N_SIGNATORY));
+    json_object_set_new(init, "transitions", align_transitions_from(zStage));
+    json_object_set_new(init, "history", history);
+    json_object_set_new(init, "scores", scores);
+    *ppOut = init;
+    return 0;
+}
+
+int align_initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
+                                KeelError *e) {
+    const char *zKey;
+    json_t *v;
+    json_object_foreach((json_t *)in, zKey, v) {
+        if (strcmp(zKey, "to") && strcmp(zKey, "reason"))
+            return err_set(e, KEEL_EINVAL, zKey, "unknown field '%.40s'; send to and reason", zKey);
+    }
+    const char *zTo = json_string_value(json_object_get(in, "to"));
+    const char *zReason = json_string_value(json_object_get(in, "reason"));
+    if (!zTo || resource_enum_index(azStage, zTo) < 0)
+        return err_set(e, KEEL_EINVAL, "to",
+                       "to must be a stage: idea, assessed, approved, pilot, scaling, operating, "
+                       "retired or rejected");
+    if (!zReason || !*zReason || strlen(zReason) > 2000)
+        return err_set(e, KEEL_EINVAL, "reason", "reason is required (1 to 2000 characters)");
+    json_t *init;
+    int rc = get_initiative(db, id, &init, e);
+    if (rc) return rc;
+    char zFrom[16];
+    snprintf(zFrom, sizeof zFrom, "%s", json_string_value(json_object_get(init, "stage")));
+    int bDecision = strcmp(zTo, "approved") == 0 || strcmp(zTo, "rejected") == 0;
+    if (!align_transition_legal(zFrom, zTo)) {
+        json_t *allowed = align_transitions_from(zFrom);
+        char zList[128] = "";
+        size_t i, k = 0;
+        json_t *x;
+        json_array_foreach(allowed, i, x) k += (size_t)snprintf(
+            zList + k, sizeof zList - k, "%s%s", i ? ", " : "", json_string_value(x));
+        json_decref(allowed);
+        rc = err_set_code(e, KEEL_ECONFLICT, "illegal_transition", "to",
+                          "an initiative in stage %s cannot move to %s; from %s it may go to: %s",
+                          zFrom, zTo, zFrom, k ? zList : "nowhere (final stage)");
+    } else if (bDecision && !is_governor(who)) {
+        rc = err_set_code(e, KEEL_EFORBIDDEN, "committee_only", "to",
+                          "only the AI committee (or an admin) may move an initiative to %s", zTo);
+    } else if (!bDecision) {
+        rc = may_edit(who, init, e);
+    }
+    if (rc == 0 && strcmp(zTo, "approved") == 0) {
+        json_t *links, *st = NULL;
+        int nSigned = 0;
+        rc = store_links_of_initiative(db, id, &links);
+        if (rc == 0 && json_array_size(links) == 0)
+            rc = err_set_code(e, KEEL_ECONFLICT, "unaligned", "to",
+                              "the initiative is unaligned: it is linked to no KPI, and an "
+                              "unaligned initiative cannot be approved; link it to the KPIs it "
+                              "moves first");
+        json_decref(links);
+        if (rc == 0) rc = signoff_status(db, init, &st, &nSigned);
+        if (rc == 0 && nSigned < N_SIGNATORY) {
+            char zMissing[128] = "";
+            size_t k = 0;
+            for (int s = 0; s < N_SIGNATORY; s++)
+                if (!json_is_true(
+                        json_object_get(json_object_get(st, aSignatory[s].zRole), "signed")))
+                    k += (size_t)snprintf(zMissing + k, sizeof zMissing - k, "%s%s", k ? ", " : "",
+                                          aSignatory[s].zLabel);
+            rc = err_set_code(e, KEEL_ECONFLICT, "signoffs_missing", "to",
+                              "approval needs the sign-offs of charter version %" PRId64
+                              " by the sponsor, the business owner and the AI lead; missing: %s",
+                              json_id(init, "charter_version"), zMissing);
+        }
+        json_decref(st);
+    }
+    json_decref(init);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    if ((rc = db_begin(db))) return rc;
+    json_t *upd = json_pack("{ss}", "stage", zTo);
+    rc = store_crud_update(db, &resource_initiative, &a, id, upd, e);
+    json_decref(upd);
+    if (rc == 0) rc = store_stage_change_add(db, &a, id, zFrom, zTo, zReason);
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+/* The link's KPI must exist and its objective must not be closed. */
+static int check_link_kpi(Db *db, const json_t *in, KeelError *e) {
+    json_t *rows;
+    int64_t kpiId = json_id(in, "kpi_id");
+    if (!kpiId) return 0;
+    int rc = db_select_json(db, &rows,
+                            "SELECT o.status, o.title FROM kpi k JOIN objective o ON o.id = "
+                            "k.objective_id WHERE k.id = ?",
+                            "i", kpiId);
+    if (rc) return rc;
+    json_t *r = json_array_get(rows, 0);
+    if (!r)
+        rc = err_set(e, KEEL_EINVAL, "kpi_id", "kpi_id %" PRId64 " does not exist", kpiId);
+    else if (strcmp(json_string_value(json_object_get(r, "status")), "closed") == 0)
+        rc = err_set_code(e, KEEL_ECONFLICT, "objective_closed", "kpi_id",
+                          "the KPI's objective '%.100s' is closed; it takes no new links",
+                          json_string_value(json_object_get(r, "title")));
+    json_decref(rows);
+    return rc;
+}
+
+/* Common frame of link changes: permission, the change, the charter. */
+static int link_change(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
+                       json_t *in, int op, int64_t *pId, KeelError *e) {
+    json_t *init;
+    int rc = get_initiative(db, initiativeId, &init, e);
+    if (rc) return rc;
+    rc = may_edit(who, init, e);
+    json_decref(init);
+    if (rc) return rc;
+    if (linkId) {
+        json_t *l;
+        rc = store_crud_get(db, &resource_link, linkId, &l);
+        if (rc == 0 && json_id(l, "initiative_id") != initiativeId) rc = KEEL_ENOTFOUND;
+        json_decref(l);
+        if (rc == KEEL_ENOTFOUND)
+            return err_set(e, rc, "id", "initiative %" PRId64 " has no link %" PRId64, initiativeId,
+                           linkId);
+        if (rc) return rc;
+    }
+    if (in && (rc = resource_validate(&resource_link, in, op == 0, e))) return rc;
+    if (in && (rc = check_link_kpi(db, in, e))) return rc;
+    Actor a = actor_of(who);
+    if ((rc = db_begin(db))) return rc;
+    if (op == 0) {
+        json_object_set_new(in, "initiative_id", json_integer(initiativeId));
+        rc = store_crud_create(db, &resource_link, &a, in, pId, e);
+        if (rc == KEEL_ECONFLICT && !e->zField[0])
+            err_set(e, rc, "kpi_id",
+                    "the initiative is already linked to this KPI; change that link instead");
+    } else if (op == 1) {
+        rc = store_crud_update(db, &resource_link, &a, linkId, in, e);
+    } else {
+        rc = store_crud_delete(db, &resource_link, &a, linkId, e);
+    }
+    if (rc == 0) rc = charter_sync(db, &a, initiativeId);
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+int align_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in, int64_t *pId,
+                      KeelError *e) {
+    return link_change(db, who, initiativeId, 0, in, 0, pId, e);
+}
+
+int align_link_update(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
+                      json_t *in, KeelError *e) {
+    return link_change(db, who, initiativeId, linkId, in, 1, NULL, e);
+}
+
+int align_link_delete(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
+                      KeelError *e) {
+    return link_change(db, who, initiativeId, linkId, NULL, 2, NULL, e);
+}
+
+int align_charter_get(Db *db, int64_t initiativeId, json_t **ppOut) {
+    json_t *init, *versions, *st;
+    int nSigned;
+    int rc = store_crud_get(db, &resource_initiative, initiativeId, &init);
+    if (rc) return rc;
+    rc = store_charter_versions(db, initiativeId, &versions);
+    if (rc == 0) rc = signoff_status(db, init, &st, &nSigned);
+    if (rc) {
+        json_decref(init);
+        json_decref(versions);
+        return rc;
+    }
+    json_t *cur = json_object_get(json_array_get(versions, 0), "content");
+    json_t *out = json_pack("{sI sO sO so sb so}", "initiative_id", (json_int_t)initiativeId,
+                            "title", json_object_get(init, "title"), "version",
+                            json_object_get(init, "charter_version"), "content",
+                            cur ? json_incref(cur) : json_null(), "signoffs_complete",
+                            nSigned == N_SIGNATORY, "signoffs", st);
+    json_object_set_new(out, "versions", versions);
+    json_decref(init);
+    *ppOut = out;
+    return 0;
+}
+
+int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
+                  KeelError *e) {
+    const char *zKey;
+    json_t *v;
+    json_object_foreach((json_t *)in, zKey, v) {
+        if (strcmp(zKey, "role") && strcmp(zKey, "comment") && strcmp(zKey, "version"))
+            return err_set(e, KEEL_EINVAL, zKey,
+                           "unknown field '%.40s'; send role, version and comment", zKey);
+    }
+    const char *zRole = json_string_value(json_object_get(in, "role"));
+    const char *zComment = json_string_value(json_object_get(in, "comment"));
+    json_t *jv = json_object_get(in, "version");
+    int k;
+    for (k = 0; k < N_SIGNATORY; k++)
+        if (zRole && strcmp(zRole, aSignatory[k].zRole) == 0) break;
+    if (k == N_SIGNATORY)
+        return err_set(e, KEEL_EINVAL, "role", "role must be sponsor, owner or ai_lead");
+    if (json_object_get(in, "comment") && (!zComment || strlen(zComment) > 2000))
+        return err_set(e, KEEL_EINVAL, "comment",
+                       "comment must be a string of at most 2000 characters");
+    if (jv && !json_is_integer(jv))
+        return err_set(e, KEEL_EINVAL, "version", "version must be the charter version you read");
+    json_t *init;
+    int rc = get_initiative(db, initiativeId, &init, e);
+    if (rc) return rc;
+    int64_t signatory = json_id(init, aSignatory[k].zField);
+    int64_t version = json_id(init, "charter_version");
+    const char *zStage = json_string_value(json_object_get(init, "stage"));
+    if (strcmp(zStage, "idea") && strcmp(zStage, "assessed"))
+        rc = err_set_code(e, KEEL_ECONFLICT, "stage", "role",
+                          "charters are signed before approval; this initiative is %s", zStage);
+    else if (!signatory)
+        rc = err_set_code(e, KEEL_ECONFLICT, "no_signatory", aSignatory[k].zField,
+                          "the initiative names no %s; set %s first", aSignatory[k].zLabel,
+                          aSignatory[k].zField);
+    else if (!who->personId || who->personId != signatory)
+        rc = err_set_code(e, KEEL_EFORBIDDEN, "not_signatory", "role",
+                          "only the %s named on the initiative (person %" PRId64
+                          "), through their own account, may sign as %s",
+                          aSignatory[k].zLabel, signatory, zRole);
+    else if (jv && json_integer_value(jv) != version)
+        rc = err_set_code(e, KEEL_ECONFLICT, "charter_changed", "version",
+                          "the charter changed: you read version %lld, the current one is %" PRId64
+                          "; read it again before signing",
+                          (long long)json_integer_value(jv), version);
+    json_decref(init);
+    if (rc) return rc;
+    Actor a = actor_of(who);
+    if ((rc = db_begin(db))) return rc;
+    rc = store_signoff_add(db, &a, initiativeId, version, zRole, signatory, zComment);
+    if (rc == KEEL_ECONFLICT)
+        err_set_code(e, rc, "already_signed", "role", "the %s has already signed version %" PRId64,
+                     aSignatory[k].zLabel, version);
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
