@@ -35,3 +35,4 @@ add_custom_command(
   DEPENDS ${KEEL_WEB_DEPS}
   COMMENT "embedding the web UI")
 list(APPEND KEEL_EMBED_SOURCES ${KEEL_WEB_OUT})
+keel_embed(catalogue_json ${CMAKE_SOURCE_DIR}/data/catalogue.json)
