@@ -132,7 +132,7 @@ static int drift_load(const char *zPath, const CsvTypeOverride *aOv, size_t nOv,
     if (rc) return rc == KEEL_EIO ? KEEL_EINVAL : rc;
     CsvOptions o = {.nThread = nThread, .aOverride = aOv, .nOverride = nOv};
     CsvError e;
-    rc = csv_parse(z, n, &o, ppT, &e);
+    rc = mapped ? csv_parse_mapped(z, n, &o, ppT, &e) : csv_parse(z, n, &o, ppT, &e);
     cli_unmap_file(z, n, mapped);
     if (rc == KEEL_EINVAL)
         cli_usage_error("%s: %s", zPath, e.zMsg);

@@ -23,27 +23,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define CSV_BLOCK_ROWS 8192             /* rows per storage block */
+#define CSV_FIRST_ROWS 4096             /* first row capacity of a region */
+#define CSV_RELEASE_STEP (8u << 20)     /* release parsed input in steps this big */
 #define CSV_DEFAULT_MAX_FIELD (1 << 20) /* default field size cap */
 #define CSV_MIN_CHUNK (1 << 20)         /* smallest region worth a thread */
 #define CSV_MAX_THREAD 64
 
-/* One stored cell: a number or a category code, depending on the column. */
-typedef union CsvCell {
-    double d;
-    uint32_t u;
-} CsvCell;
-
-/* A block of up to CSV_BLOCK_ROWS parsed rows of one region. aCell holds
- * nSel columns of CSV_BLOCK_ROWS cells each (column-major); aStart the byte
- * offset of each row in the input, to re-read a column when needed. Blocks
- * are mapped directly so that freeing one returns its memory at once. */
-typedef struct CsvBlock {
-    size_t nByte;                  /* size of the mapping */
-    size_t nRow;                   /* rows used */
-    size_t aStart[CSV_BLOCK_ROWS]; /* input offset of each row */
-    CsvCell aCell[];               /* nSel * CSV_BLOCK_ROWS cells */
-} CsvBlock;
+/* A growable array mapped straight from the kernel: it grows by mremap,
+ * which moves pages instead of copying bytes, and freeing it returns the
+ * memory at once. */
+typedef struct MapArr {
+    void *p;      /* the array, or NULL */
+    size_t nByte; /* bytes mapped */
+} MapArr;
 
 /* A chained bump allocator for strings that outlive one field. */
 typedef struct ArenaBlock {
@@ -74,7 +66,8 @@ typedef struct CsvDict {
 
 /* Per-region state of one selected column. */
 typedef struct ChunkCol {
-    int isCat;       /* cells hold category codes (else doubles) */
+    MapArr data;     /* nCap doubles, or nCap uint32_t codes when isCat */
+    int isCat;       /* data holds category codes (else doubles) */
     int sawText;     /* a non-missing value in this region is not a number */
     size_t nMissing; /* missing cells in this region */
     CsvDict dict;    /* category values seen in this region */
@@ -90,6 +83,8 @@ typedef struct CsvShared {
     size_t *aSelField; /* nSel: field index of each selected column */
     CsvType *aForce;   /* nSel: forced type, or CSV_AUTO */
     size_t nMaxField;  /* field size cap */
+    int release;       /* the input is a private file mapping: release
+                        * parsed pages (csv_parse_mapped) */
 } CsvShared;
 
 /* Scratch space for one field's unescaped bytes. */
@@ -105,17 +100,18 @@ typedef struct Chunk {
     size_t iStart;       /* where parsing started (a record boundary) */
     size_t iStop;        /* the record boundary where it stopped */
     size_t nRow;         /* rows parsed */
-    CsvBlock **apBlock;  /* storage blocks, in row order */
-    size_t nBlock, nBlockAlloc;
-    ChunkCol *aCol;   /* nSel columns */
-    Arena arena;      /* unescaped level strings */
-    Scratch scratch;  /* current field */
-    Scratch scratch2; /* re-reading older rows */
-    int rc;           /* 0, KEEL_EINVAL or KEEL_ENOMEM */
-    size_t iErrPos;   /* input offset the error refers to */
-    size_t nErrLine;  /* extra lines past iErrPos (inside a field) */
-    size_t iErrField; /* 1-based field number, or 0 */
-    char zErr[200];   /* message without the position */
+    size_t nCap;         /* rows the arrays have room for */
+    MapArr starts;       /* nCap input offsets (size_t) of each row's start,
+                          * to re-read a column when needed */
+    ChunkCol *aCol;      /* nSel columns */
+    Arena arena;         /* unescaped level strings */
+    Scratch scratch;     /* current field */
+    Scratch scratch2;    /* re-reading older rows */
+    int rc;              /* 0, KEEL_EINVAL or KEEL_ENOMEM */
+    size_t iErrPos;      /* input offset the error refers to */
+    size_t nErrLine;     /* extra lines past iErrPos (inside a field) */
+    size_t iErrField;    /* 1-based field number, or 0 */
+    char zErr[200];      /* message without the position */
 } Chunk;
 
 /* The table as allocated: the public part first, then what frees it. */
@@ -158,6 +154,43 @@ static void arena_free(Arena *a) {
         b = pNext;
     }
     a->pHead = NULL;
+}
+
+/* Allocate n bytes of zero-filled memory straight from the kernel, so
+ * that freeing it returns it at once (peak memory stays low); NULL when
+ * out of memory. Free with csv_unmap(p, n). */
+static void *csv_map(size_t n) {
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | (n >= CSV_RELEASE_STEP ? MAP_POPULATE : 0);
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, flags, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Free memory from csv_map (NULL is fine). */
+static void csv_unmap(void *p, size_t n) {
+    if (p) munmap(p, n ? n : 1);
+}
+
+/* Grow (or shrink) a to exactly nByte bytes, keeping its content; 0 or
+ * KEEL_ENOMEM (a unchanged). */
+static int maparr_resize(MapArr *a, size_t nByte) {
+    if (nByte == 0) nByte = 1;
+    if (!a->p) {
+        a->p = csv_map(nByte);
+        if (!a->p) return KEEL_ENOMEM;
+    } else if (nByte != a->nByte) {
+        void *q = mremap(a->p, a->nByte, nByte, MREMAP_MAYMOVE);
+        if (q == MAP_FAILED) return KEEL_ENOMEM;
+        a->p = q;
+    }
+    a->nByte = nByte;
+    return 0;
+}
+
+/* Free a's memory. */
+static void maparr_free(MapArr *a) {
+    csv_unmap(a->p, a->nByte);
+    a->p = NULL;
+    a->nByte = 0;
 }
 
 /* Make room for n bytes in the scratch buffer; 0 or KEEL_ENOMEM. */
@@ -232,82 +265,76 @@ static const double aPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* Parse z[0..n) as a decimal number: optional spaces, an optional sign,
- * digits with an optional point, an optional exponent, optional spaces.
- * On success stores in *pOut the double strtod gives and returns 1, else
- * returns 0. Exact: the fast path is Clinger's (a mantissa below 2^53 times
- * an exact power of ten is correctly rounded), anything else goes through
- * strtod. */
+/* Scan a decimal number at p (before e): an optional sign, digits with an
+ * optional point, an optional exponent; no spaces. Returns the end of the
+ * number and sets *pOut, or returns NULL when p does not start a number.
+ * *pSlow is set (and *pOut left alone) when the value needs strtod: the
+ * fast path is Clinger's (a mantissa of at most 2^53 times an exact power
+ * of ten is correctly rounded by one multiplication or division). */
+static const char *csv_scan_number(const char *p, const char *e, double *pOut, int *pSlow) {
+    int neg = 0;
+    *pSlow = 0;
+    if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
+    uint64_t m = 0;
+    const char *p0 = p;
+    while (p < e && (unsigned)(*p - '0') < 10)
+        m = m * 10 + (unsigned)(*p++ - '0');
+    size_t nDigit = (size_t)(p - p0), nFrac = 0;
+    if (p < e && *p == '.') {
+        const char *f0 = ++p;
+        while (p < e && (unsigned)(*p - '0') < 10)
+            m = m * 10 + (unsigned)(*p++ - '0');
+        nFrac = (size_t)(p - f0);
+        nDigit += nFrac;
+    }
+    if (nDigit == 0) return NULL;
+    long exp10 = 0;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        int eneg = 0;
+        if (p < e && (*p == '-' || *p == '+')) eneg = *p++ == '-';
+        if (p >= e || (unsigned)(*p - '0') >= 10) return NULL;
+        long x = 0;
+        while (p < e && (unsigned)(*p - '0') < 10) {
+            if (x < 100000) x = x * 10 + (*p - '0');
+            p++;
+        }
+        exp10 = eneg ? -x : x;
+    }
+    exp10 -= (long)(nFrac < 100000 ? nFrac : 100000);
+    if (nDigit <= 19 && m <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22) {
+        double v = (double)m;
+        v = exp10 < 0 ? v / aPow10[-exp10] : v * aPow10[exp10];
+        *pOut = neg ? -v : v;
+    } else if (nDigit <= 19 && m == 0) {
+        *pOut = neg ? -0.0 : 0.0;
+    } else {
+        *pSlow = 1; /* more than 19 digits (m may have wrapped) or out of range */
+    }
+    return p;
+}
+
+/* Parse z[0..n) as a number: optional spaces or tabs around a decimal
+ * number (csv_scan_number). On success stores in *pOut the double strtod
+ * gives and returns 1, else returns 0. */
 static int csv_parse_number(const char *z, size_t n, double *pOut) {
     size_t i = 0, e = n;
     while (i < e && (z[i] == ' ' || z[i] == '\t'))
         i++;
     while (e > i && (z[e - 1] == ' ' || z[e - 1] == '\t'))
         e--;
-    size_t iFirst = i;
-    int neg = 0;
-    if (i < e && (z[i] == '-' || z[i] == '+')) neg = z[i++] == '-';
-    uint64_t m = 0;
-    int nDigit = 0, nSig = 0, exp10 = 0, truncated = 0;
-    while (i < e && z[i] >= '0' && z[i] <= '9') {
-        unsigned d = (unsigned)(z[i] - '0');
-        if (nSig < 19) {
-            m = m * 10 + d;
-            if (m) nSig++;
-        } else {
-            exp10++;
-            if (d) truncated = 1;
-        }
-        nDigit++;
-        i++;
-    }
-    if (i < e && z[i] == '.') {
-        i++;
-        while (i < e && z[i] >= '0' && z[i] <= '9') {
-            unsigned d = (unsigned)(z[i] - '0');
-            if (nSig < 19) {
-                m = m * 10 + d;
-                if (m) nSig++;
-                exp10--;
-            } else if (d) {
-                truncated = 1;
-            }
-            nDigit++;
-            i++;
-        }
-    }
-    if (nDigit == 0) return 0;
-    if (i < e && (z[i] == 'e' || z[i] == 'E')) {
-        i++;
-        int eneg = 0;
-        if (i < e && (z[i] == '-' || z[i] == '+')) eneg = z[i++] == '-';
-        if (i >= e || z[i] < '0' || z[i] > '9') return 0;
-        int x = 0;
-        while (i < e && z[i] >= '0' && z[i] <= '9') {
-            if (x < 100000) x = x * 10 + (z[i] - '0');
-            i++;
-        }
-        exp10 += eneg ? -x : x;
-    }
-    if (i != e) return 0;
-    if (!truncated && m <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22) {
-        double v = (double)m;
-        v = exp10 < 0 ? v / aPow10[-exp10] : v * aPow10[exp10];
-        *pOut = neg ? -v : v;
-        return 1;
-    }
-    if (m == 0 && !truncated) {
-        *pOut = neg ? -0.0 : 0.0;
-        return 1;
-    }
+    int slow;
+    const char *pEnd = csv_scan_number(z + i, z + e, pOut, &slow);
+    if (pEnd != z + e) return 0;
+    if (!slow) return 1;
     char buf[128];
     char *zc = buf;
-    size_t len = e - iFirst;
+    size_t len = e - i;
     if (len >= sizeof buf) {
         zc = malloc(len + 1);
         if (!zc) return 0;
     }
-    memcpy(zc, z + iFirst, len);
+    memcpy(zc, z + i, len);
     zc[len] = 0;
     *pOut = strtod(zc, NULL);
     if (zc != buf) free(zc);
@@ -531,17 +558,11 @@ static void dict_free(CsvDict *d) {
 
 /* ---- regions ----------------------------------------------------------- */
 
-/* The cell of row iRow (region-relative) of selected column iSel. */
-static CsvCell *chunk_cell(Chunk *c, size_t iRow, size_t iSel) {
-    CsvBlock *b = c->apBlock[iRow / CSV_BLOCK_ROWS];
-    return &b->aCell[iSel * CSV_BLOCK_ROWS + iRow % CSV_BLOCK_ROWS];
-}
-
-/* Store a category value of a column of this region into *pCell, copying
+/* Store a category value of a column of this region as *pCode, copying
  * it to the arena when it lives in a scratch buffer. f is the field, iPos
  * its input offset. Returns 0, KEEL_EINVAL (bad UTF-8) or KEEL_ENOMEM. */
 static int chunk_put_text(Chunk *c, ChunkCol *col, const Field *f, size_t iPos, size_t iField,
-                          CsvCell *pCell) {
+                          uint32_t *pCode) {
     uint32_t h = csv_hash(f->z, f->n);
     uint32_t code;
     int isNew;
@@ -558,7 +579,7 @@ static int chunk_put_text(Chunk *c, ChunkCol *col, const Field *f, size_t iPos, 
             col->dict.aLevel[code].z = zCopy;
         }
     }
-    pCell->u = code;
+    *pCode = code;
     return 0;
 }
 
@@ -580,41 +601,47 @@ static int chunk_refield(Chunk *c, size_t iRec, size_t iField, Field *f) {
 static int chunk_col_to_text(Chunk *c, size_t iSel, size_t nRow) {
     ChunkCol *col = &c->aCol[iSel];
     size_t iField = c->s->aSelField[iSel];
-    col->isCat = 1;
+    MapArr codes = {0};
+    if (maparr_resize(&codes, (c->nCap ? c->nCap : 1) * sizeof(uint32_t))) return KEEL_ENOMEM;
+    const double *aNum = col->data.p;
+    uint32_t *aCode = codes.p;
+    const size_t *aStart = c->starts.p;
     for (size_t r = 0; r < nRow; r++) {
-        CsvCell *cell = chunk_cell(c, r, iSel);
-        if (isnan(cell->d)) {
-            cell->u = CSV_MISSING_CODE;
+        if (isnan(aNum[r])) {
+            aCode[r] = CSV_MISSING_CODE;
             continue;
         }
-        size_t iRec = c->apBlock[r / CSV_BLOCK_ROWS]->aStart[r % CSV_BLOCK_ROWS];
         Field f;
-        int rc = chunk_refield(c, iRec, iField, &f);
-        if (rc) return rc;
-        rc = chunk_put_text(c, col, &f, iRec, iField + 1, cell);
-        if (rc) return rc;
+        int rc = chunk_refield(c, aStart[r], iField, &f);
+        if (!rc) rc = chunk_put_text(c, col, &f, aStart[r], iField + 1, &aCode[r]);
+        if (rc) {
+            maparr_free(&codes);
+            return rc;
+        }
     }
+    maparr_free(&col->data);
+    col->data = codes;
+    col->isCat = 1;
     return 0;
 }
 
 /* Store field f (field number iField, 1-based; input offset iPos) of the
  * current row into selected column iSel. */
-static int chunk_put(Chunk *c, size_t iSel, const Field *f, size_t iPos, size_t iField,
-                     CsvCell *pCell) {
+static int chunk_put(Chunk *c, size_t iSel, const Field *f, size_t iPos, size_t iField) {
     ChunkCol *col = &c->aCol[iSel];
+    size_t iRow = c->nRow;
     if (csv_is_missing(f->z, f->n)) {
         col->nMissing++;
         if (col->isCat)
-            pCell->u = CSV_MISSING_CODE;
+            ((uint32_t *)col->data.p)[iRow] = CSV_MISSING_CODE;
         else
-            pCell->d = NAN;
+            ((double *)col->data.p)[iRow] = NAN;
         return 0;
     }
     if (!col->isCat) {
         double v;
         if (csv_parse_number(f->z, f->n, &v)) {
-            if (isnan(v)) v = NAN;
-            pCell->d = v;
+            ((double *)col->data.p)[iRow] = v;
             return 0;
         }
         if (c->s->aForce[iSel] == CSV_NUMERIC) {
@@ -623,36 +650,24 @@ static int chunk_put(Chunk *c, size_t iSel, const Field *f, size_t iPos, size_t 
                         "read the column as categorical");
             return KEEL_EINVAL;
         }
-        col->sawText = 1;
-        int rc = chunk_col_to_text(c, iSel, c->nRow);
+        int rc = chunk_col_to_text(c, iSel, iRow);
         if (rc) return rc;
     }
     col->sawText = 1;
-    return chunk_put_text(c, col, f, iPos, iField, pCell);
+    return chunk_put_text(c, col, f, iPos, iField, &((uint32_t *)col->data.p)[iRow]);
 }
 
-/* Add a storage block; 0 or KEEL_ENOMEM. */
-static int chunk_add_block(Chunk *c) {
-    if (c->nBlock == c->nBlockAlloc) {
-        size_t nAlloc = c->nBlockAlloc ? c->nBlockAlloc * 2 : 16;
-        CsvBlock **a = realloc(c->apBlock, nAlloc * sizeof *a);
-        if (!a) return KEEL_ENOMEM;
-        c->apBlock = a;
-        c->nBlockAlloc = nAlloc;
+/* Make room for at least one more row in every array; 0 or KEEL_ENOMEM. */
+static int chunk_grow(Chunk *c) {
+    size_t nCap = c->nCap ? c->nCap * 2 : CSV_FIRST_ROWS;
+    for (size_t k = 0; k < c->s->nSel; k++) {
+        ChunkCol *col = &c->aCol[k];
+        size_t elt = col->isCat ? sizeof(uint32_t) : sizeof(double);
+        if (maparr_resize(&col->data, nCap * elt)) return KEEL_ENOMEM;
     }
-    size_t nByte = sizeof(CsvBlock) + c->s->nSel * CSV_BLOCK_ROWS * sizeof(CsvCell);
-    void *p = mmap(NULL, nByte, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return KEEL_ENOMEM;
-    CsvBlock *b = p;
-    b->nByte = nByte;
-    b->nRow = 0;
-    c->apBlock[c->nBlock++] = b;
+    if (maparr_resize(&c->starts, nCap * sizeof(size_t))) return KEEL_ENOMEM;
+    c->nCap = nCap;
     return 0;
-}
-
-/* Free one storage block. */
-static void csv_block_free(CsvBlock *b) {
-    if (b) munmap(b, b->nByte);
 }
 
 /* Parse the record at offset *pi of the region (a record boundary) and
@@ -671,13 +686,9 @@ static int chunk_record(Chunk *c, size_t *pi) {
         *pi = i + 2;
         return 0;
     }
-    if (c->nRow % CSV_BLOCK_ROWS == 0 && c->nRow / CSV_BLOCK_ROWS == c->nBlock) {
-        int rc = chunk_add_block(c);
-        if (rc) return rc;
-    }
-    CsvBlock *b = c->apBlock[c->nRow / CSV_BLOCK_ROWS];
-    size_t iRow = c->nRow % CSV_BLOCK_ROWS;
-    b->aStart[iRow] = i;
+    if (c->nRow == c->nCap && chunk_grow(c)) return KEEL_ENOMEM;
+    size_t iRow = c->nRow;
+    ((size_t *)c->starts.p)[iRow] = i;
     size_t iRec = i;
     for (size_t k = 0;; k++) {
         if (k >= s->nField) {
@@ -687,14 +698,54 @@ static int chunk_record(Chunk *c, size_t *pi) {
                         s->nField);
             return KEEL_EINVAL;
         }
+        int iSel = s->aSel[k];
+        if (iSel >= 0 && !c->aCol[iSel].isCat) {
+            /* fast path: a plain number or an empty field, read in place */
+            const char *p = z + i, *e = z + n, *q;
+            double v;
+            int slow;
+            if (p < e && (*p == ',' || *p == '\n' || *p == '\r')) {
+                q = p;
+                v = NAN;
+                slow = 0;
+                c->aCol[iSel].nMissing++;
+            } else {
+                q = csv_scan_number(p, e, &v, &slow);
+            }
+            if (q && !slow && (size_t)(q - p) <= s->nMaxField) {
+                int last = -1;
+                if (q == e) {
+                    last = 1;
+                    i = n;
+                } else if (*q == ',') {
+                    last = 0;
+                    i = (size_t)(q - z) + 1;
+                } else if (*q == '\n') {
+                    last = 1;
+                    i = (size_t)(q - z) + 1;
+                } else if (*q == '\r' && q + 1 < e && q[1] == '\n') {
+                    last = 1;
+                    i = (size_t)(q - z) + 2;
+                }
+                if (last >= 0) {
+                    ((double *)c->aCol[iSel].data.p)[iRow] = v;
+                    if (!last) continue;
+                    if (k + 1 < s->nField) {
+                        chunk_error(c, iRec, k + 2, "row has %zu fields but the header has %zu",
+                                    k + 1, s->nField);
+                        return KEEL_EINVAL;
+                    }
+                    break;
+                }
+            }
+            if (q == p) c->aCol[iSel].nMissing--; /* the general path counts it */
+        }
         Field f;
         size_t iPos = i;
         int rc = field_scan(c, &c->scratch, i, k + 1, &f);
         if (rc) return rc;
-        int iSel = s->aSel[k];
         if (iSel >= 0) {
-            rc = chunk_put(c, (size_t)iSel, &f, iPos, k + 1,
-                           &b->aCell[(size_t)iSel * CSV_BLOCK_ROWS + iRow]);
+            rc = chunk_put(c, (size_t)iSel, &f, iPos, k + 1);
             if (rc) return rc;
         } else if (field_check_utf8(c, &f, iPos, k + 1)) {
             return KEEL_EINVAL;
@@ -709,40 +760,69 @@ static int chunk_record(Chunk *c, size_t *pi) {
             break;
         }
     }
-    b->nRow++;
     c->nRow++;
     *pi = i;
     return 0;
 }
 
+/* Drop the resident pages wholly inside z[iFrom..iTo) of a private file
+ * mapping; a later read faults them back in from the file. */
+static void csv_release(const char *z, size_t iFrom, size_t iTo) {
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)(z + iFrom) + pg - 1) & ~(pg - 1),
+              b = (uintptr_t)(z + iTo) & ~(pg - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+/* Map the pages of z[iFrom..iTo) of a file mapping ahead of reading them
+ * (one call instead of a fault per few pages; a hint, errors ignored). */
+static void csv_populate(const char *z, size_t iFrom, size_t iTo) {
+#ifdef MADV_POPULATE_READ
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = (uintptr_t)(z + iFrom) & ~(pg - 1), b = (uintptr_t)(z + iTo);
+    if (b > a) madvise((void *)a, b - a, MADV_POPULATE_READ);
+#else
+    (void)z, (void)iFrom, (void)iTo;
+#endif
+}
+
 /* Parse the records that start in [iStart, iEnd) of the region; sets
  * iStop to the record boundary after the last one. */
 static void chunk_run(Chunk *c) {
-    size_t i = c->iStart;
+    size_t i = c->iStart, iFree = c->iStart, iNext = c->iStart;
     while (i < c->iEnd && i < c->s->n) {
+        if (c->s->release && i >= iNext) {
+            /* map the next window in one call rather than fault by fault */
+            iNext = i + CSV_RELEASE_STEP;
+            csv_populate(c->s->z, i, iNext < c->s->n ? iNext : c->s->n);
+        }
         if (chunk_record(c, &i)) {
             if (!c->rc) c->rc = KEEL_ENOMEM;
             break;
         }
+        if (c->s->release && i - iFree >= CSV_RELEASE_STEP) {
+            csv_release(c->s->z, iFree, i);
+            iFree = i;
+        }
     }
+    if (c->s->release) csv_release(c->s->z, iFree, i);
     if (c->rc == KEEL_EINTERNAL) c->rc = KEEL_ENOMEM;
     c->iStop = i;
 }
 
 /* Free everything a region holds. */
 static void chunk_clear(Chunk *c) {
-    for (size_t b = 0; b < c->nBlock; b++)
-        csv_block_free(c->apBlock[b]);
-    free(c->apBlock);
     if (c->aCol)
-        for (size_t k = 0; k < c->s->nSel; k++)
+        for (size_t k = 0; k < c->s->nSel; k++) {
             dict_free(&c->aCol[k].dict);
+            maparr_free(&c->aCol[k].data);
+        }
+    maparr_free(&c->starts);
     free(c->aCol);
     arena_free(&c->arena);
     free(c->scratch.z);
     free(c->scratch2.z);
-    c->apBlock = NULL;
-    c->nBlock = c->nBlockAlloc = 0;
+    c->nCap = 0;
     c->aCol = NULL;
     c->scratch = (Scratch){0};
     c->scratch2 = (Scratch){0};
@@ -802,8 +882,8 @@ void csv_free(CsvTable *t) {
     if (!t) return;
     CsvTableImpl *p = (CsvTableImpl *)t;
     for (size_t k = 0; k < t->nCol; k++) {
-        free(t->aCol[k].aNum);
-        free(t->aCol[k].aCode);
+        csv_unmap(t->aCol[k].aNum, (t->nRow ? t->nRow : 1) * sizeof(double));
+        csv_unmap(t->aCol[k].aCode, (t->nRow ? t->nRow : 1) * sizeof(uint32_t));
         free(t->aCol[k].azLevel);
     }
     free(t->aCol);
@@ -812,7 +892,7 @@ void csv_free(CsvTable *t) {
 }
 
 /* Build the table from the parsed regions a[0..nChunk) (all valid and in
- * order). Region blocks are freed as they are copied. */
+ * order). Region arrays are freed or taken over as they are copied. */
 static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *p) {
     CsvTable *t = &p->t;
     int rc = 0;
@@ -848,21 +928,12 @@ static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *
     /* global dictionaries */
     for (size_t k = 0; k < s->nSel; k++) {
         CsvColumn *col = &t->aCol[k];
-        size_t nAlloc = nRow ? nRow : 1;
-        if (col->type == CSV_NUMERIC) {
-            col->aNum = malloc(nAlloc * sizeof(double));
-            if (!col->aNum) {
-                rc = KEEL_ENOMEM;
-                goto done;
-            }
-            continue;
-        }
-        col->aCode = malloc(nAlloc * sizeof(uint32_t));
+        if (col->type == CSV_NUMERIC) continue;
         size_t nMap = 0;
         for (size_t j = 0; j < nChunk; j++)
             nMap += a[j].aCol[k].dict.nLevel;
         aaMap[k] = malloc((nMap ? nMap : 1) * sizeof(uint32_t));
-        if (!col->aCode || !aaMap[k]) {
+        if (!aaMap[k]) {
             rc = KEEL_ENOMEM;
             goto done;
         }
@@ -889,33 +960,40 @@ static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *
         dict_free(&g);
         if (rc) goto done;
     }
-    /* copy the cells, freeing blocks as they are done */
-    size_t iRow = 0;
-    for (size_t j = 0; j < nChunk; j++) {
-        Chunk *c = &a[j];
-        for (size_t b = 0; b < c->nBlock; b++) {
-            CsvBlock *blk = c->apBlock[b];
-            for (size_t k = 0; k < s->nSel; k++) {
-                CsvColumn *col = &t->aCol[k];
-                const CsvCell *src = &blk->aCell[k * CSV_BLOCK_ROWS];
-                if (col->type == CSV_NUMERIC) {
-                    double *dst = col->aNum + iRow;
-                    for (size_t r = 0; r < blk->nRow; r++)
-                        dst[r] = src[r].d;
-                } else {
-                    size_t off = 0;
-                    for (size_t jj = 0; jj < j; jj++)
-                        off += a[jj].aCol[k].dict.nLevel;
-                    const uint32_t *map = aaMap[k] + off;
-                    uint32_t *dst = col->aCode + iRow;
-                    for (size_t r = 0; r < blk->nRow; r++)
-                        dst[r] = src[r].u == CSV_MISSING_CODE ? CSV_MISSING_CODE : map[src[r].u];
-                }
-            }
-            iRow += blk->nRow;
-            csv_block_free(blk);
-            c->apBlock[b] = NULL;
+    /* each column's array: the first region's, grown in place, then the
+     * other regions' rows appended (codes mapped to the table's), each
+     * region's array freed as soon as it is copied */
+    for (size_t k = 0; k < s->nSel; k++) {
+        CsvColumn *col = &t->aCol[k];
+        int isNum = col->type == CSV_NUMERIC;
+        size_t elt = isNum ? sizeof(double) : sizeof(uint32_t);
+        MapArr fin = a[0].aCol[k].data;
+        a[0].aCol[k].data = (MapArr){0};
+        if (maparr_resize(&fin, (nRow ? nRow : 1) * elt)) {
+            maparr_free(&fin);
+            rc = KEEL_ENOMEM;
+            goto done;
         }
+        size_t iRow = 0, off = 0;
+        for (size_t j = 0; j < nChunk; j++) {
+            Chunk *c = &a[j];
+            const void *src = j ? c->aCol[k].data.p : fin.p;
+            if (isNum) {
+                if (j) memcpy((double *)fin.p + iRow, src, c->nRow * sizeof(double));
+            } else {
+                const uint32_t *map = aaMap[k] + off, *in = src;
+                uint32_t *dst = (uint32_t *)fin.p + iRow;
+                for (size_t r = 0; r < c->nRow; r++)
+                    dst[r] = in[r] == CSV_MISSING_CODE ? CSV_MISSING_CODE : map[in[r]];
+                off += c->aCol[k].dict.nLevel;
+            }
+            iRow += c->nRow;
+            if (j) maparr_free(&c->aCol[k].data);
+        }
+        if (isNum)
+            col->aNum = fin.p;
+        else
+            col->aCode = fin.p;
     }
 done:
     if (aaMap)
@@ -933,7 +1011,10 @@ static int csv_ncpu(void) {
     return n < 1 ? 1 : n > CSV_MAX_THREAD ? CSV_MAX_THREAD : (int)n;
 }
 
-int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr) {
+/* csv_parse and csv_parse_mapped: release says the input is a private
+ * file mapping whose parsed pages may be dropped. */
+static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
+                          CsvError *pErr, int release) {
     static const CsvOptions optDefault = {0};
     CsvShared s = {0};
     Chunk *aChunk = NULL;
@@ -951,6 +1032,7 @@ int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable
     s.z = z;
     s.n = n;
     s.nMaxField = opt->nMaxField ? opt->nMaxField : CSV_DEFAULT_MAX_FIELD;
+    s.release = release && n >= CSV_RELEASE_STEP;
     hdr.s = &s;
 
     /* header */
@@ -1146,6 +1228,15 @@ done:
     free(s.aSelField);
     free(s.aForce);
     return rc;
+}
+
+int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr) {
+    return csv_parse_impl(z, n, opt, ppTable, pErr, 0);
+}
+
+int csv_parse_mapped(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
+                     CsvError *pErr) {
+    return csv_parse_impl(z, n, opt, ppTable, pErr, 1);
 }
 
 int csv_column_index(const CsvTable *t, const char *zName) {

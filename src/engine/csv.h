@@ -67,6 +67,14 @@ typedef struct CsvError {
  * and frees it with csv_free(). The input need not be NUL-terminated. */
 int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr);
 
+/* As csv_parse, for input that is a read-only private file mapping (mmap
+ * with MAP_PRIVATE of a regular file): pages already parsed are released
+ * (madvise MADV_DONTNEED) as the parse goes, so resident memory stays near
+ * the size of the table rather than table + file. The mapping stays valid;
+ * released pages read back from the file. Never pass other memory. */
+int csv_parse_mapped(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
+                     CsvError *pErr);
+
 /* Index of the column named zName, or -1. */
 int csv_column_index(const CsvTable *t, const char *zName);
 

@@ -377,11 +377,9 @@ typedef struct RowSet {
     size_t n;             /* rows */
 } RowSet;
 
-/* Gather the non-missing values of numeric column col over rows rs into a
- * new array (*pa, *pn); 0 or KEEL_ENOMEM. */
-static int drift_gather(const CsvColumn *col, RowSet rs, double **pa, size_t *pn) {
-    double *a = malloc((rs.n ? rs.n : 1) * sizeof *a);
-    if (!a) return KEEL_ENOMEM;
+/* Gather the non-missing values of numeric column col over rows rs into
+ * a (room for rs.n values); *pn gets their number. */
+static void drift_gather_into(const CsvColumn *col, RowSet rs, double *a, size_t *pn) {
     size_t n = 0;
     if (rs.aRow) {
         for (size_t i = 0; i < rs.n; i++) {
@@ -395,8 +393,15 @@ static int drift_gather(const CsvColumn *col, RowSet rs, double **pa, size_t *pn
             n += !isnan(v);
         }
     }
-    *pa = a;
     *pn = n;
+}
+
+/* Gather into a new array (*pa); 0 or KEEL_ENOMEM. */
+static int drift_gather(const CsvColumn *col, RowSet rs, double **pa, size_t *pn) {
+    double *a = malloc((rs.n ? rs.n : 1) * sizeof *a);
+    if (!a) return KEEL_ENOMEM;
+    drift_gather_into(col, rs, a, pn);
+    *pa = a;
     return 0;
 }
 
@@ -434,15 +439,22 @@ typedef struct DriftWork {
     size_t nItem;
     size_t iNext; /* next item to take (atomic) */
     int rc;       /* first error (atomic) */
-    const DriftOptions *opt;
+    size_t nMax;  /* most rows of a set on either side */
 } DriftWork;
 
-/* Compute one work item. */
-static int drift_item_run(DriftItem *it) {
+/* A worker's scratch arrays, each of nMax doubles, reused across items
+ * so that large buffers are faulted in once. */
+typedef struct DriftScratch {
+    double *aRef, *aCur, *aTmp;
+    size_t nMax;
+} DriftScratch;
+
+/* Compute one work item with scratch space sc. */
+static int drift_item_run(DriftItem *it, DriftScratch *sc) {
     DriftColumn *c = it->pOut;
     const CsvColumn *cc = it->pCurCol;
     int rc = 0;
-    double *aRef = NULL, *aCur = NULL;
+    double *aRef = sc->aRef, *aCur = sc->aCur;
     size_t *aRefCount = NULL, *aCurCount = NULL;
     RefCol r = {0};
     const RefCol *pr = it->pRef;
@@ -453,8 +465,8 @@ static int drift_item_run(DriftItem *it) {
         r.type = rc0->type;
         r.nRow = it->ref.n;
         if (rc0->type == CSV_NUMERIC) {
-            rc = drift_gather(rc0, it->ref, &aRef, &r.n);
-            if (!rc) rc = sketch_sort(aRef, r.n, NULL);
+            drift_gather_into(rc0, it->ref, aRef, &r.n);
+            rc = sketch_sort(aRef, r.n, sc->aTmp);
             if (rc) goto done;
             r.nMissing = r.nRow - r.n;
             drift_ref_numeric(&r, aRef, r.n);
@@ -470,8 +482,8 @@ static int drift_item_run(DriftItem *it) {
     c->missingRef = pr->nRow ? (double)pr->nMissing / (double)pr->nRow : NAN;
     if (cc->type == CSV_NUMERIC) {
         size_t nb;
-        rc = drift_gather(cc, it->cur, &aCur, &nb);
-        if (!rc) rc = sketch_sort(aCur, nb, NULL);
+        drift_gather_into(cc, it->cur, aCur, &nb);
+        rc = sketch_sort(aCur, nb, sc->aTmp);
         if (rc) goto done;
         nCurMissing = it->cur.n - nb;
         rc = drift_numeric(pr, aCur, nb, c);
@@ -482,8 +494,6 @@ static int drift_item_run(DriftItem *it) {
     }
     c->missingCur = it->cur.n ? (double)nCurMissing / (double)it->cur.n : NAN;
 done:
-    free(aRef);
-    free(aCur);
     free(aRefCount);
     free(aCurCount);
     return rc;
@@ -492,15 +502,25 @@ done:
 /* Worker thread: take items until none is left or an error occurred. */
 static void *drift_worker(void *p) {
     DriftWork *w = p;
+    size_t nByte = (w->nMax ? w->nMax : 1) * sizeof(double);
+    DriftScratch sc = {malloc(nByte), malloc(nByte), malloc(nByte), w->nMax};
+    if (!sc.aRef || !sc.aCur || !sc.aTmp) {
+        int zero = 0;
+        __atomic_compare_exchange_n(&w->rc, &zero, KEEL_ENOMEM, 0, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED);
+    }
     for (;;) {
         size_t i = __atomic_fetch_add(&w->iNext, 1, __ATOMIC_RELAXED);
         if (i >= w->nItem || __atomic_load_n(&w->rc, __ATOMIC_RELAXED)) break;
-        int rc = drift_item_run(&w->aItem[i]);
+        int rc = drift_item_run(&w->aItem[i], &sc);
         if (rc) {
             int zero = 0;
             __atomic_compare_exchange_n(&w->rc, &zero, rc, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
         }
     }
+    free(sc.aRef);
+    free(sc.aCur);
+    free(sc.aTmp);
     return NULL;
 }
 
@@ -512,7 +532,11 @@ static int drift_run_items(DriftItem *a, size_t n, int nThread) {
     }
     if (nThread > DRIFT_MAX_THREAD) nThread = DRIFT_MAX_THREAD;
     if ((size_t)nThread > n) nThread = n ? (int)n : 1;
-    DriftWork w = {a, n, 0, 0, NULL};
+    DriftWork w = {a, n, 0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].ref.n > w.nMax) w.nMax = a[i].ref.n;
+        if (a[i].cur.n > w.nMax) w.nMax = a[i].cur.n;
+    }
     pthread_t aTid[DRIFT_MAX_THREAD];
     int aOk[DRIFT_MAX_THREAD] = {0};
     for (int t = 1; t < nThread; t++)

@@ -1,0 +1,652 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The data-readiness profile (see profile.h; formulas in docs/profile.md).
+ * The work is a list of independent tasks that worker threads take from a
+ * shared counter: one per column (sort the values, then every statistic
+ * from the sorted array), one for duplicate rows (a 64-bit hash per row
+ * built column by column, then a hash table of row numbers with full
+ * comparison on equal hashes), and one per pair of numeric columns for
+ * Pearson's r over the rows where both have a value (two passes, centred,
+ * as pandas' DataFrame.corr computes it). */
+#include "engine/profile.h"
+#include "engine/sketch.h"
+#include "util/err.h"
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROFILE_MAX_THREAD 64
+
+static const double aQuantP[PROFILE_NQUANT] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+/* ---- tasks --------------------------------------------------------------- */
+
+/* One unit of work. */
+typedef struct ProfileTask {
+    int (*xRun)(void *); /* the work; returns 0 or KEEL_E* */
+    void *pArg;
+} ProfileTask;
+
+/* Shared state of the workers. */
+typedef struct ProfileWork {
+    ProfileTask *aTask;
+    size_t nTask;
+    size_t iNext; /* atomic */
+    int rc;       /* atomic: first error */
+} ProfileWork;
+
+/* Worker: run tasks until none is left or one failed. */
+static void *profile_worker(void *p) {
+    ProfileWork *w = p;
+    for (;;) {
+        size_t i = __atomic_fetch_add(&w->iNext, 1, __ATOMIC_RELAXED);
+        if (i >= w->nTask || __atomic_load_n(&w->rc, __ATOMIC_RELAXED)) break;
+        int rc = w->aTask[i].xRun(w->aTask[i].pArg);
+        if (rc) {
+            int zero = 0;
+            __atomic_compare_exchange_n(&w->rc, &zero, rc, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+        }
+    }
+    return NULL;
+}
+
+/* Run tasks on nThread threads (0: one per core); the first error. */
+static int profile_run(ProfileTask *a, size_t n, int nThread) {
+    if (nThread <= 0) {
+        long nc = sysconf(_SC_NPROCESSORS_ONLN);
+        nThread = nc < 1 ? 1 : (int)nc;
+    }
+    if (nThread > PROFILE_MAX_THREAD) nThread = PROFILE_MAX_THREAD;
+    if ((size_t)nThread > n) nThread = n ? (int)n : 1;
+    ProfileWork w = {a, n, 0, 0};
+    pthread_t aTid[PROFILE_MAX_THREAD];
+    int aOk[PROFILE_MAX_THREAD] = {0};
+    for (int t = 1; t < nThread; t++)
+        aOk[t] = pthread_create(&aTid[t], NULL, profile_worker, &w) == 0;
+    profile_worker(&w);
+    for (int t = 1; t < nThread; t++)
+        if (aOk[t]) pthread_join(aTid[t], NULL);
+    return w.rc;
+}
+
+/* ---- columns ------------------------------------------------------------- */
+
+/* What a column task needs. */
+typedef struct ColTask {
+    const CsvTable *t;
+    size_t iCol;
+    ProfileColumn *pOut;
+} ColTask;
+
+/* Pairwise sum (numpy's accuracy class). */
+static double profile_sum(const double *a, size_t n) {
+    if (n <= 128) {
+        double s = 0;
+        for (size_t i = 0; i < n; i++)
+            s += a[i];
+        return s;
+    }
+    size_t h = n / 2;
+    return profile_sum(a, h) + profile_sum(a + h, n - h);
+}
+
+/* Order categories: more frequent first, then by value (byte order). */
+static int profile_top_cmp(const void *pa, const void *pb) {
+    const ProfileTop *a = pa, *b = pb;
+    if (a->n != b->n) return a->n > b->n ? -1 : 1;
+    return strcmp(a->zValue, b->zValue);
+}
+
+/* Sort the nLevel categories of col by frequency into a new array (only
+ * those that occur); *pn gets their number. */
+static int profile_levels(const CsvColumn *col, size_t nRow, ProfileTop **pa, size_t *pn) {
+    size_t *aCount = calloc(col->nLevel + 1, sizeof *aCount);
+    ProfileTop *a = malloc((col->nLevel + 1) * sizeof *a);
+    if (!aCount || !a) {
+        free(aCount);
+        free(a);
+        return KEEL_ENOMEM;
+    }
+    for (size_t i = 0; i < nRow; i++)
+        if (col->aCode[i] != CSV_MISSING_CODE) aCount[col->aCode[i]]++;
+    size_t n = 0;
+    for (size_t l = 0; l < col->nLevel; l++)
+        if (aCount[l]) a[n++] = (ProfileTop){col->azLevel[l], aCount[l]};
+    qsort(a, n, sizeof *a, profile_top_cmp);
+    free(aCount);
+    *pa = a;
+    *pn = n;
+    return 0;
+}
+
+/* Task: the statistics of one column. */
+static int profile_column_task(void *p) {
+    ColTask *ct = p;
+    const CsvTable *t = ct->t;
+    const CsvColumn *col = &t->aCol[ct->iCol];
+    ProfileColumn *c = ct->pOut;
+    c->zName = col->zName;
+    c->type = col->type;
+    c->nMissing = col->nMissing;
+    c->missing = t->nRow ? (double)col->nMissing / (double)t->nRow : 0;
+    c->min = c->max = c->mean = c->std = c->outlierLow = c->outlierHigh = NAN;
+    for (int k = 0; k < PROFILE_NQUANT; k++)
+        c->aQuant[k] = NAN;
+    if (col->type == CSV_CATEGORICAL) {
+        ProfileTop *a;
+        size_t n;
+        int rc = profile_levels(col, t->nRow, &a, &n);
+        if (rc) return rc;
+        c->nDistinct = n;
+        c->nTop = n < PROFILE_NTOP ? n : PROFILE_NTOP;
+        memcpy(c->aTop, a, c->nTop * sizeof *a);
+        free(a);
+        c->constant = n <= 1;
+        return 0;
+    }
+    double *a = malloc((t->nRow ? t->nRow : 1) * sizeof *a);
+    if (!a) return KEEL_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < t->nRow; i++) {
+        a[n] = col->aNum[i];
+        n += !isnan(col->aNum[i]);
+    }
+    double mean = n ? profile_sum(a, n) / (double)n : NAN;
+    double ss = 0;
+    for (size_t i = 0; i < n; i++)
+        ss += (a[i] - mean) * (a[i] - mean);
+    int rc = sketch_sort(a, n, NULL);
+    if (rc) {
+        free(a);
+        return rc;
+    }
+    size_t nd = n ? 1 : 0;
+    for (size_t i = 1; i < n; i++)
+        nd += a[i] != a[i - 1];
+    c->nDistinct = nd;
+    c->constant = nd <= 1;
+    if (n) {
+        c->min = a[0];
+        c->max = a[n - 1];
+        c->mean = mean;
+        c->std = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
+        for (int k = 0; k < PROFILE_NQUANT; k++)
+            c->aQuant[k] = sketch_quantile(a, n, aQuantP[k]);
+        double q1 = c->aQuant[1], q3 = c->aQuant[3], iqr = q3 - q1;
+        c->outlierLow = q1 - 1.5 * iqr;
+        c->outlierHigh = q3 + 1.5 * iqr;
+        size_t lo = 0, hi = n;
+        while (lo < hi) { /* values < low fence */
+            size_t mid = lo + (hi - lo) / 2;
+            if (a[mid] < c->outlierLow)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        c->nOutlier = lo + (n - sketch_count_le(a, n, c->outlierHigh));
+    }
+    free(a);
+    return 0;
+}
+
+/* ---- duplicate rows ------------------------------------------------------ */
+
+/* What the duplicate-row task needs and produces. */
+typedef struct DupTask {
+    const CsvTable *t;
+    size_t nDup; /* out */
+} DupTask;
+
+/* Mix a 64-bit value into a hash (a multiply-xorshift finaliser). */
+static uint64_t profile_mix(uint64_t h, uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 29;
+    return h;
+}
+
+/* The canonical bits of a cell for hashing: -0 as 0, one NaN. */
+static uint64_t profile_num_bits(double d) {
+    if (isnan(d)) return 0x7FF8000000000001ull;
+    if (d == 0) d = 0;
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+/* True when rows i and j hold the same values (NaN equals NaN). */
+static int profile_rows_equal(const CsvTable *t, size_t i, size_t j) {
+    for (size_t k = 0; k < t->nCol; k++) {
+        const CsvColumn *c = &t->aCol[k];
+        if (c->type == CSV_NUMERIC) {
+            double a = c->aNum[i], b = c->aNum[j];
+            if (!(a == b || (isnan(a) && isnan(b)))) return 0;
+        } else if (c->aCode[i] != c->aCode[j]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Task: count rows equal to an earlier row. */
+static int profile_dup_task(void *p) {
+    DupTask *dt = p;
+    const CsvTable *t = dt->t;
+    size_t n = t->nRow;
+    dt->nDup = 0;
+    if (n < 2) return 0;
+    uint64_t *aHash = malloc(n * sizeof *aHash);
+    size_t nSlot = 16;
+    while (nSlot < 2 * n)
+        nSlot *= 2;
+    uint32_t *aSlot = calloc(nSlot, sizeof *aSlot);
+    if (!aHash || !aSlot) {
+        free(aHash);
+        free(aSlot);
+        return KEEL_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        aHash[i] = 0x12345678u;
+    for (size_t k = 0; k < t->nCol; k++) {
+        const CsvColumn *c = &t->aCol[k];
+        if (c->type == CSV_NUMERIC)
+            for (size_t i = 0; i < n; i++)
+                aHash[i] = profile_mix(aHash[i], profile_num_bits(c->aNum[i]));
+        else
+            for (size_t i = 0; i < n; i++)
+                aHash[i] = profile_mix(aHash[i], c->aCode[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t s = aHash[i] & (nSlot - 1);
+        int dup = 0;
+        for (; aSlot[s]; s = (s + 1) & (nSlot - 1)) {
+            size_t j = aSlot[s] - 1;
+            if (aHash[j] == aHash[i] && profile_rows_equal(t, i, j)) {
+                dup = 1;
+                break;
+            }
+        }
+        if (dup)
+            dt->nDup++;
+        else
+            aSlot[s] = (uint32_t)(i + 1);
+    }
+    free(aHash);
+    free(aSlot);
+    return 0;
+}
+
+/* ---- redundancy ---------------------------------------------------------- */
+
+/* What a correlation task needs and produces. */
+typedef struct CorrTask {
+    const CsvTable *t;
+    size_t i, j; /* columns */
+    double r;    /* out: Pearson r over rows where both have values */
+} CorrTask;
+
+/* Task: Pearson's r of two numeric columns, pairwise complete. */
+static int profile_corr_task(void *p) {
+    CorrTask *ct = p;
+    const double *x = ct->t->aCol[ct->i].aNum, *y = ct->t->aCol[ct->j].aNum;
+    size_t n = ct->t->nRow, m = 0;
+    double sx = 0, sy = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]) && !isnan(y[i])) {
+            sx += x[i];
+            sy += y[i];
+            m++;
+        }
+    ct->r = NAN;
+    if (m < 2) return 0;
+    double mx = sx / (double)m, my = sy / (double)m, sxx = 0, syy = 0, sxy = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]) && !isnan(y[i])) {
+            double dx = x[i] - mx, dy = y[i] - my;
+            sxx += dx * dx;
+            syy += dy * dy;
+            sxy += dx * dy;
+        }
+    double div = sqrt(sxx * syy);
+    if (div > 0) {
+        double r = sxy / div;
+        ct->r = r > 1 ? 1 : r < -1 ? -1 : r;
+    }
+    return 0;
+}
+
+/* True when columns a and b hold the same value in every row. */
+static int profile_cols_identical(const CsvTable *t, const CsvColumn *a, const CsvColumn *b) {
+    if (a->type != b->type || a->nMissing != b->nMissing) return 0;
+    if (a->type == CSV_CATEGORICAL) {
+        if (a->nLevel != b->nLevel) return 0;
+        for (size_t l = 0; l < a->nLevel; l++)
+            if (strcmp(a->azLevel[l], b->azLevel[l]) != 0) return 0;
+        return memcmp(a->aCode, b->aCode, t->nRow * sizeof *a->aCode) == 0;
+    }
+    for (size_t i = 0; i < t->nRow; i++) {
+        double x = a->aNum[i], y = b->aNum[i];
+        if (!(x == y || (isnan(x) && isnan(y)))) return 0;
+    }
+    return 1;
+}
+
+/* ---- the whole profile --------------------------------------------------- */
+
+void profile_result_free(ProfileResult *r) {
+    if (!r) return;
+    free(r->aCol);
+    free(r->aRed);
+    free(r->aClass);
+    free(r);
+}
+
+/* Add a deduction of `points` (when positive) with a printf message. */
+static void profile_deduct(ProfileResult *r, double points, const char *zFmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void profile_deduct(ProfileResult *r, double points, const char *zFmt, ...) {
+    if (!(points > 0) || r->nDed >= sizeof r->aDed / sizeof r->aDed[0]) return;
+    ProfileDeduction *d = &r->aDed[r->nDed++];
+    d->points = points;
+    va_list ap;
+    va_start(ap, zFmt);
+    vsnprintf(d->zWhat, sizeof d->zWhat, zFmt, ap);
+    va_end(ap);
+}
+
+int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult **ppResult,
+                    char *zErr, size_t nErr) {
+    ProfileOptions o = opt ? *opt : (ProfileOptions){0};
+    if (!(o.redundantR > 0)) o.redundantR = 0.99;
+    int rc = 0;
+    ProfileResult *r = calloc(1, sizeof *r);
+    ProfileTask *aTask = NULL;
+    ColTask *aColTask = NULL;
+    CorrTask *aCorr = NULL;
+    size_t *aNum = NULL;
+    DupTask dup = {t, 0};
+    *ppResult = NULL;
+    if (!r) return KEEL_ENOMEM;
+    r->nRow = t->nRow;
+    r->nCol = t->nCol;
+    r->iLabel = -1;
+    r->labelCoverage = r->minorityShare = NAN;
+    if (o.zLabel) {
+        r->iLabel = csv_column_index(t, o.zLabel);
+        if (r->iLabel < 0 || t->aCol[r->iLabel].type != CSV_CATEGORICAL) {
+            if (zErr)
+                snprintf(zErr, nErr, "label column '%s' is %s", o.zLabel,
+                         r->iLabel < 0 ? "not in the data" : "not read as categorical");
+            rc = KEEL_EINVAL;
+            goto done;
+        }
+    }
+    r->aCol = calloc(t->nCol + 1, sizeof *r->aCol);
+    aColTask = calloc(t->nCol + 1, sizeof *aColTask);
+    aNum = malloc((t->nCol + 1) * sizeof *aNum);
+    if (!r->aCol || !aColTask || !aNum) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    /* numeric columns that take part in correlation (label excluded) */
+    size_t nNum = 0;
+    for (size_t k = 0; k < t->nCol; k++)
+        if (t->aCol[k].type == CSV_NUMERIC && (int)k != r->iLabel) aNum[nNum++] = k;
+    size_t nPair = nNum * (nNum - (nNum > 0)) / 2;
+    aCorr = calloc(nPair + 1, sizeof *aCorr);
+    aTask = calloc(t->nCol + nPair + 1, sizeof *aTask);
+    if (!aCorr || !aTask) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    size_t nTask = 0;
+    aTask[nTask++] = (ProfileTask){profile_dup_task, &dup};
+    for (size_t k = 0; k < t->nCol; k++) {
+        aColTask[k] = (ColTask){t, k, &r->aCol[k]};
+        aTask[nTask++] = (ProfileTask){profile_column_task, &aColTask[k]};
+    }
+    size_t iPair = 0;
+    for (size_t a = 0; a < nNum; a++)
+        for (size_t b = a + 1; b < nNum; b++) {
+            aCorr[iPair] = (CorrTask){t, aNum[a], aNum[b], NAN};
+            aTask[nTask++] = (ProfileTask){profile_corr_task, &aCorr[iPair]};
+            iPair++;
+        }
+    rc = profile_run(aTask, nTask, o.nThread);
+    if (rc) goto done;
+    r->nDupRow = dup.nDup;
+    r->dupShare = t->nRow ? (double)dup.nDup / (double)t->nRow : 0;
+    /* redundant columns: identical to an earlier column, else correlated */
+    r->aRed = calloc(t->nCol + 1, sizeof *r->aRed);
+    if (!r->aRed) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (size_t j = 0; j < t->nCol; j++) {
+        if ((int)j == r->iLabel) continue;
+        int found = 0;
+        for (size_t i = 0; i < j && !found; i++) {
+            if ((int)i == r->iLabel) continue;
+            if (profile_cols_identical(t, &t->aCol[i], &t->aCol[j])) {
+                r->aRed[r->nRed++] = (ProfileRedundant){
+                    j, i, 1, t->aCol[j].type == CSV_NUMERIC && !r->aCol[j].constant ? 1 : NAN};
+                found = 1;
+            }
+        }
+        if (found || t->aCol[j].type != CSV_NUMERIC) continue;
+        for (size_t p = 0; p < nPair && !found; p++)
+            if (aCorr[p].j == j && fabs(aCorr[p].r) >= o.redundantR) {
+                r->aRed[r->nRed++] = (ProfileRedundant){j, aCorr[p].i, 0, aCorr[p].r};
+                found = 1;
+            }
+    }
+    /* missing, constant */
+    double sumMissing = 0;
+    for (size_t k = 0; k < t->nCol; k++) {
+        sumMissing += r->aCol[k].missing;
+        r->nConstant += r->aCol[k].constant != 0;
+    }
+    r->meanMissing = t->nCol ? sumMissing / (double)t->nCol : 0;
+    /* label */
+    if (r->iLabel >= 0) {
+        const CsvColumn *lab = &t->aCol[r->iLabel];
+        size_t nLab = t->nRow - lab->nMissing;
+        r->labelCoverage = t->nRow ? (double)nLab / (double)t->nRow : 0;
+        rc = profile_levels(lab, t->nRow, &r->aClass, &r->nClass);
+        if (rc) goto done;
+        if (r->nClass && nLab) r->minorityShare = (double)r->aClass[r->nClass - 1].n / (double)nLab;
+    }
+    /* the score */
+    profile_deduct(r, 40 * r->meanMissing,
+                   "missing values: %.1f%% of cells on average (40 x mean missing share); fill "
+                   "or drop sparse columns",
+                   100 * r->meanMissing);
+    profile_deduct(r, 30 * r->dupShare,
+                   "duplicate rows: %zu (%.1f%%, 30 x share); deduplicate the data", r->nDupRow,
+                   100 * r->dupShare);
+    double red = 5.0 * (double)r->nRed;
+    profile_deduct(r, red > 20 ? 20 : red,
+                   "redundant columns: %zu (5 each, at most 20); drop the copies", r->nRed);
+    double cst = 3.0 * (double)r->nConstant;
+    profile_deduct(r, cst > 12 ? 12 : cst,
+                   "constant or empty columns: %zu (3 each, at most 12); drop them", r->nConstant);
+    if (r->iLabel >= 0) {
+        profile_deduct(r, 30 * (1 - r->labelCoverage),
+                       "unlabelled rows: %.1f%% (30 x share without a label); label them",
+                       100 * (1 - r->labelCoverage));
+        if (!(r->minorityShare >= 0.05))
+            profile_deduct(r, 10,
+                           "class imbalance: the smallest class is %.2f%% of labelled rows "
+                           "(under 5%%); collect or resample",
+                           isnan(r->minorityShare) ? 0.0 : 100 * r->minorityShare);
+    }
+    double score = 100;
+    for (size_t i = 0; i < r->nDed; i++)
+        score -= r->aDed[i].points;
+    r->score = score < 0 ? 0 : score;
+    *ppResult = r;
+    r = NULL;
+done:
+    profile_result_free(r);
+    free(aTask);
+    free(aColTask);
+    free(aCorr);
+    free(aNum);
+    return rc;
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+/* Append a JSON number (round-trip precision) or null. */
+static void profile_json_num(Buf *b, double x) {
+    if (isfinite(x))
+        buf_printf(b, "%.17g", x);
+    else
+        buf_puts(b, "null");
+}
+
+/* Append a list of categories with counts and shares of total. */
+static void profile_json_tops(Buf *b, const ProfileTop *a, size_t n, size_t total) {
+    buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(b, i ? ",{\"value\":" : "{\"value\":");
+        buf_json_str(b, a[i].zValue);
+        buf_printf(b, ",\"count\":%zu,\"share\":", a[i].n);
+        profile_json_num(b, total ? (double)a[i].n / (double)total : NAN);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+}
+
+void profile_result_json(const ProfileResult *r, const CsvTable *t, Buf *b) {
+    static const char *azQ[PROFILE_NQUANT] = {"p05", "p25", "p50", "p75", "p95"};
+    buf_printf(b, "{\"rows\":%zu,\"columns\":[", r->nRow);
+    for (size_t k = 0; k < r->nCol; k++) {
+        const ProfileColumn *c = &r->aCol[k];
+        buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
+        buf_json_str(b, c->zName);
+        buf_printf(b, ",\"type\":\"%s\",\"missing\":{\"count\":%zu,\"share\":",
+                   c->type == CSV_NUMERIC ? "numeric" : "categorical", c->nMissing);
+        profile_json_num(b, c->missing);
+        buf_printf(b, "},\"distinct\":%zu,\"constant\":%s", c->nDistinct,
+                   c->constant ? "true" : "false");
+        if (c->type == CSV_NUMERIC) {
+            buf_puts(b, ",\"min\":");
+            profile_json_num(b, c->min);
+            buf_puts(b, ",\"max\":");
+            profile_json_num(b, c->max);
+            buf_puts(b, ",\"mean\":");
+            profile_json_num(b, c->mean);
+            buf_puts(b, ",\"std\":");
+            profile_json_num(b, c->std);
+            buf_puts(b, ",\"quantiles\":{");
+            for (int q = 0; q < PROFILE_NQUANT; q++) {
+                buf_printf(b, "%s\"%s\":", q ? "," : "", azQ[q]);
+                profile_json_num(b, c->aQuant[q]);
+            }
+            buf_printf(b, "},\"outliers\":{\"count\":%zu,\"share\":", c->nOutlier);
+            size_t n = r->nRow - c->nMissing;
+            profile_json_num(b, n ? (double)c->nOutlier / (double)n : NAN);
+            buf_puts(b, ",\"low\":");
+            profile_json_num(b, c->outlierLow);
+            buf_puts(b, ",\"high\":");
+            profile_json_num(b, c->outlierHigh);
+            buf_puts(b, "},\"top\":null}");
+        } else {
+            buf_puts(b, ",\"min\":null,\"max\":null,\"mean\":null,\"std\":null,\"quantiles\":null,"
+                        "\"outliers\":null,\"top\":");
+            profile_json_tops(b, c->aTop, c->nTop, r->nRow - c->nMissing);
+            buf_putc(b, '}');
+        }
+    }
+    buf_printf(b,
+               "],\"dataset\":{\"rows\":%zu,\"columns\":%zu,\"duplicate_rows\":%zu,"
+               "\"duplicate_share\":",
+               r->nRow, r->nCol, r->nDupRow);
+    profile_json_num(b, r->dupShare);
+    buf_puts(b, ",\"mean_missing_share\":");
+    profile_json_num(b, r->meanMissing);
+    buf_puts(b, ",\"redundant\":[");
+    for (size_t i = 0; i < r->nRed; i++) {
+        const ProfileRedundant *d = &r->aRed[i];
+        buf_puts(b, i ? ",{\"column\":" : "{\"column\":");
+        buf_json_str(b, t->aCol[d->iCol].zName);
+        buf_puts(b, ",\"with\":");
+        buf_json_str(b, t->aCol[d->iWith].zName);
+        buf_printf(b, ",\"kind\":\"%s\",\"r\":", d->identical ? "identical" : "correlated");
+        profile_json_num(b, d->r);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "],\"constant\":[");
+    int first = 1;
+    for (size_t k = 0; k < r->nCol; k++)
+        if (r->aCol[k].constant) {
+            if (!first) buf_putc(b, ',');
+            buf_json_str(b, r->aCol[k].zName);
+            first = 0;
+        }
+    buf_puts(b, "],\"label\":");
+    if (r->iLabel >= 0) {
+        buf_puts(b, "{\"name\":");
+        buf_json_str(b, t->aCol[r->iLabel].zName);
+        buf_puts(b, ",\"coverage\":");
+        profile_json_num(b, r->labelCoverage);
+        buf_puts(b, ",\"classes\":");
+        profile_json_tops(b, r->aClass, r->nClass, r->nRow - t->aCol[r->iLabel].nMissing);
+        buf_puts(b, ",\"minority_share\":");
+        profile_json_num(b, r->minorityShare);
+        buf_putc(b, '}');
+    } else {
+        buf_puts(b, "null");
+    }
+    buf_puts(b, "},\"readiness\":{\"score\":");
+    profile_json_num(b, r->score);
+    buf_puts(b, ",\"deductions\":[");
+    for (size_t i = 0; i < r->nDed; i++) {
+        buf_puts(b, i ? ",{\"points\":" : "{\"points\":");
+        profile_json_num(b, r->aDed[i].points);
+        buf_puts(b, ",\"reason\":");
+        buf_json_str(b, r->aDed[i].zWhat);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "]}}\n");
+}
+
+void profile_result_text(const ProfileResult *r, const CsvTable *t, Buf *b) {
+    buf_printf(b, "%zu rows, %zu columns\n\n", r->nRow, r->nCol);
+    buf_printf(b, "%-24s %-5s %7s %9s %12s %12s %12s %9s\n", "column", "type", "missing",
+               "distinct", "min/top", "mean", "max", "outliers");
+    for (size_t k = 0; k < r->nCol; k++) {
+        const ProfileColumn *c = &r->aCol[k];
+        buf_printf(b, "%-24.24s %-5s %6.1f%% %9zu ", c->zName,
+                   c->type == CSV_NUMERIC ? "num" : "cat", 100 * c->missing, c->nDistinct);
+        if (c->type == CSV_NUMERIC)
+            buf_printf(b, "%12.4g %12.4g %12.4g %9zu", c->min, c->mean, c->max, c->nOutlier);
+        else
+            buf_printf(b, "%12.12s %12s %12s %9s", c->nTop ? c->aTop[0].zValue : "-", "-", "-",
+                       "-");
+        buf_printf(b, "%s\n", c->constant ? "  constant" : "");
+    }
+    buf_printf(b, "\nduplicate rows: %zu (%.1f%%)\n", r->nDupRow, 100 * r->dupShare);
+    for (size_t i = 0; i < r->nRed; i++) {
+        const ProfileRedundant *d = &r->aRed[i];
+        buf_printf(b, "redundant: %s %s %s", t->aCol[d->iCol].zName,
+                   d->identical ? "is identical to" : "correlates with", t->aCol[d->iWith].zName);
+        if (!d->identical) buf_printf(b, " (r = %.4f)", d->r);
+        buf_putc(b, '\n');
+    }
+    if (r->iLabel >= 0) {
+        buf_printf(b, "label %s: %.1f%% of rows labelled, %zu classes", t->aCol[r->iLabel].zName,
+                   100 * r->labelCoverage, r->nClass);
+        if (isfinite(r->minorityShare)) buf_printf(b, ", smallest %.2f%%", 100 * r->minorityShare);
+        buf_putc(b, '\n');
+    }
+    buf_printf(b, "\nreadiness score: %.1f / 100\n", r->score);
+    for (size_t i = 0; i < r->nDed; i++)
+        buf_printf(b, "  -%.1f  %s\n", r->aDed[i].points, r->aDed[i].zWhat);
+}
