@@ -111,9 +111,8 @@ static void abtest_print_text(const json_t *r) {
         if (cu) {
             printf("  CUPED on '%s': theta ", json_string_value(json_object_get(cu, "pre_metric")));
             abtest_print_num(cu, "theta", "%.4g");
-            printf(", variance reduced by ");
-            abtest_print_num(cu, "variance_reduction", "%.1f");
-            printf(" (fraction)\n");
+            printf(", variance reduced by %.1f%%\n",
+                   100 * json_number_value(json_object_get(cu, "variance_reduction")));
         }
         json_array_foreach(json_object_get(m, "comparisons"), j, c) {
             json_t *ci = json_object_get(c, "ci"), *seq = json_object_get(c, "sequential");

@@ -290,7 +290,43 @@ def check_csv_binary(rng, case):
     close(f"case {case} csv p", got["p_value"], p)
 
 
+def check_cli():
+    """Exit codes and messages of the command itself."""
+    def run(*args, stdin=None):
+        return subprocess.run([KEEL, "abtest", *args], capture_output=True, text=True,
+                              input=stdin)
+    r = run("--help")
+    if r.returncode != 0 or "usage: keel abtest" not in r.stdout:
+        failures.append(f"--help: {r.returncode} {r.stdout[:80]}")
+    for args in ((), ("--bogus",), ("--alpha", "x", "-"), ("a.json", "b.json")):
+        r = run(*args, stdin="{}")
+        if r.returncode != 2:
+            failures.append(f"usage {args}: exit {r.returncode}, want 2")
+    r = run("/nonexistent/spec.json")
+    if r.returncode != 1:
+        failures.append(f"missing file: exit {r.returncode}, want 1")
+    bad = '{"control":"A","arms":[{"name":"A","units":10,"conversions":11}]}'
+    r = run("-", stdin=bad)
+    if r.returncode != 2 or "arms[0].conversions" not in r.stderr:
+        failures.append(f"conversions above units: exit {r.returncode}, {r.stderr.strip()}")
+    r = run("-", "--control", "B", stdin=bad.replace("11", "1"))
+    if r.returncode != 2 or "keel: control: no arm named 'B'" not in r.stderr:
+        failures.append(f"unknown control: exit {r.returncode}, {r.stderr.strip()}")
+    good = ('{"control":"A","arms":[{"name":"A","units":20000,"conversions":2000},'
+            '{"name":"B","units":20000,"conversions":2300}]}')
+    r = run("-", "--mde", "0.05", stdin=good)
+    if r.returncode != 0 or "verdict: ship (arm 'B')" not in r.stdout:
+        failures.append(f"text output: exit {r.returncode}: {r.stdout[-300:]}")
+    r = run("-", "--mde", "0.05", "--sequential", "--json", stdin=good)
+    res = json.loads(r.stdout, parse_constant=no_nan)
+    c = cmp_of(res, "metric", "B")
+    if res["verdict"]["decision"] != ("ship" if c["sequential"]["p_value"] < 0.05 else
+                                      "keep_running"):
+        failures.append(f"--sequential verdict {res['verdict']} vs {c['sequential']}")
+
+
 def main():
+    check_cli()
     rng = np.random.default_rng(20261128)
     case = 0
     for _ in range(40):
