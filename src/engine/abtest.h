@@ -80,13 +80,14 @@ void abtest_srm(const double *aObs, const double *aWeight, size_t n, double *pCh
  * estimate diff with variance v: the always-valid p-value min(1, 1/Lambda)
  * and the (1 - alpha) confidence sequence diff -/+ half-width. Returns the
  * half-width through *pHalf; see docs/abtest.md for the formulas and the
- * reference (Johari, Pekelis & Walsh 2017; Howard et al. 2021). A zero v
+ * references (Johari, Pekelis & Walsh, Operations Research 2022;
+ * Waudby-Smith et al., Annals of Statistics 2024). A zero v
  * gives p 1 when diff is 0, else 0, and a zero half-width. */
 void abtest_msprt(double diff, double v, double tau2, double alpha, double *pP, double *pHalf);
 
 /* The default mixing variance: tau2 = vStar * (-2 ln alpha + ln(1 - 2 ln
  * alpha)), which makes the confidence sequence tightest when the estimate's
- * variance is vStar (Waudby-Smith et al. 2023, eq. for rho*). */
+ * variance is vStar (Waudby-Smith et al. 2024, their optimal rho). */
 double abtest_tau2_default(double vStar, double alpha);
 
 /* Bayesian comparison of treatment against control. Proportions: Beta(1,1)
