@@ -9,9 +9,44 @@ ALL = set(ROLES)
 ADMIN = {"admin"}
 GOVERN = {"admin", "committee"}
 PUBLIC = "public"
+EDIT = {"admin", "committee", "owner"}
+NOVIEW = ALL - {"viewer"}
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
+    ("GET", "/api/v1/alignment"): ALL,
+    ("GET", "/api/v1/catalogue"): ALL,
+    ("GET", "/api/v1/criteria"): ALL,
+    ("POST", "/api/v1/criteria"): GOVERN,
+    ("PATCH", "/api/v1/criteria/{id}"): GOVERN,
+    ("GET", "/api/v1/initiatives"): ALL,
+    ("POST", "/api/v1/initiatives"): EDIT,
+    ("POST", "/api/v1/initiatives/from-catalogue"): EDIT,
+    ("GET", "/api/v1/initiatives/{id}"): ALL,
+    ("PATCH", "/api/v1/initiatives/{id}"): EDIT,
+    ("GET", "/api/v1/initiatives/{id}/charter"): ALL,
+    ("GET", "/api/v1/initiatives/{id}/links"): ALL,
+    ("POST", "/api/v1/initiatives/{id}/links"): EDIT,
+    ("DELETE", "/api/v1/initiatives/{id}/links/{id}"): EDIT,
+    ("PATCH", "/api/v1/initiatives/{id}/links/{id}"): EDIT,
+    ("GET", "/api/v1/initiatives/{id}/scores"): ALL,
+    ("PUT", "/api/v1/initiatives/{id}/scores"): NOVIEW,
+    ("POST", "/api/v1/initiatives/{id}/signoffs"): NOVIEW,
+    ("POST", "/api/v1/initiatives/{id}/transition"): EDIT,
+    ("GET", "/api/v1/kpis"): ALL,
+    ("POST", "/api/v1/kpis"): EDIT,
+    ("DELETE", "/api/v1/kpis/{id}"): GOVERN,
+    ("GET", "/api/v1/kpis/{id}"): ALL,
+    ("PATCH", "/api/v1/kpis/{id}"): EDIT,
+    ("GET", "/api/v1/kpis/{id}/values"): ALL,
+    ("POST", "/api/v1/kpis/{id}/values"): EDIT,
+    ("DELETE", "/api/v1/kpis/{id}/values/{id}"): EDIT,
+    ("GET", "/api/v1/objectives"): ALL,
+    ("POST", "/api/v1/objectives"): EDIT,
+    ("DELETE", "/api/v1/objectives/{id}"): GOVERN,
+    ("GET", "/api/v1/objectives/{id}"): ALL,
+    ("PATCH", "/api/v1/objectives/{id}"): EDIT,
+    ("GET", "/api/v1/priorities"): ALL,
     ("GET", "/"): PUBLIC,
     ("GET", "/api/v1/accounts"): ADMIN,
     ("POST", "/api/v1/accounts"): ADMIN,
