@@ -630,7 +630,8 @@ static int ab_compare(const AbInput *in, const AbMetric *m, size_t a, AbCmp *pC)
     /* Power and planned size at the plan's minimum effect. */
     double target = ab_target(in, m, c);
     pC->power = pC->nNeed = NAN;
-    if (isfinite(target)) {
+    int enough = m->kind == ABTEST_PROPORTION ? c->n > 0 : c->n >= 2 && t->n >= 2;
+    if (isfinite(target) && enough) {
         if (m->kind == ABTEST_PROPORTION) {
             pC->nNeed = abtest_size_proportion(c->mean, target, in->alpha, in->power);
             if (target > 0 && target < 1)
@@ -768,7 +769,7 @@ static int ab_verdict_arm(const AbInput *in, const AbCmp *aCmp, size_t a, int sr
                   "no significant effect on '%s' (%s = %.3g) after the planned %.0f units "
                   "per arm (power %.2f at the minimum effect): the effect is likely smaller "
                   "than the minimum worth shipping",
-                  m->zName, zKind, p, cp->nNeed, cp->power);
+                  m->zName, zKind, p, cp->nNeed, isfinite(cp->power) ? cp->power : in->power);
         return AB_NO_SHIP;
     }
     if (isfinite(cp->nNeed))
