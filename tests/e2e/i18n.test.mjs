@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The message catalogues: en and zh-CN have the same keys, no message is
+// empty, placeholders agree, and every literal key the UI's code uses with
+// t('...') exists. (No browser needed.)
+import fs from 'node:fs';
+import path from 'node:path';
+import { Checks } from './harness.mjs';
+
+const SRC = process.env.KEEL_SOURCE_DIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const web = path.join(SRC, 'web');
+const en = (await import(path.join(web, 'i18n/en.js'))).default;
+const zh = (await import(path.join(web, 'i18n/zh-CN.js'))).default;
+const t = new Checks('i18n');
+
+const ke = Object.keys(en), kz = Object.keys(zh);
+t.ok('i18n-1.1', ke.every((k) => k in zh), 'missing in zh-CN: ' + ke.filter((k) => !(k in zh)).join(', '));
+t.ok('i18n-1.2', kz.every((k) => k in en), 'missing in en: ' + kz.filter((k) => !(k in en)).join(', '));
+t.ok('i18n-1.3', ke.every((k) => en[k] && (zh[k] ?? 'x')), 'empty messages');
+const vars = (s) => (String(s).match(/\{\w+\}/g) || []).sort().join();
+t.ok('i18n-1.4', ke.every((k) => !(k in zh) || vars(en[k]) === vars(zh[k])),
+  'placeholders differ: ' + ke.filter((k) => k in zh && vars(en[k]) !== vars(zh[k])).join(', '));
+// zh-CN really is Chinese: most messages hold CJK characters
+const cjk = kz.filter((k) => /[\u4e00-\u9fff]/.test(zh[k])).length;
+t.ok('i18n-1.5', cjk / kz.length > 0.85, `only ${cjk} of ${kz.length} zh-CN messages are Chinese`);
+
+function walk(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? (d.name === 'i18n' || d.name === 'vendor' ? [] : walk(path.join(dir, d.name)))
+      : d.name.endsWith('.js') ? [path.join(dir, d.name)] : []);
+}
+const used = new Set();
+for (const f of walk(web)) {
+  const src = fs.readFileSync(f, 'utf8');
+  for (const m of src.matchAll(/\bt\('([\w.\-]+)'/g)) used.add(m[1]);
+  for (const m of src.matchAll(/title: '([\w.\-]+)'/g)) used.add(m[1]);
+  const code = src.split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
+  t.ok('i18n-2 ' + path.relative(web, f), !/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/.test(code),
+    'builds markup from strings');
+  t.ok('i18n-3 ' + path.relative(web, f), /^\/\/ SPDX-License-Identifier: GPL-3\.0-or-later/.test(src), 'no SPDX header');
+}
+const missing = [...used].filter((k) => !k.endsWith('.') && !(k in en));
+t.ok('i18n-4', missing.length === 0, 'keys used but not in the catalogue: ' + missing.join(', '));
+t.done();

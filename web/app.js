@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The UI's entry point: resume the session (or show sign-in), then render
+// the page the hash names inside the layout, again on every hash change and
+// language switch. Each page is a module exporting render(ctx) -> Node,
+// where ctx = {params, query, who, settings, refresh}.
+import { h, replace } from './lib/dom.js';
+import { t, detectLocale, setLocale, onLocaleChange } from './lib/i18n.js';
+import { onUnauthenticated } from './lib/api.js';
+import { session, resume, signOut } from './lib/session.js';
+import { currentPath, currentQuery, match, navigate } from './lib/router.js';
+import { layout } from './components/layout.js';
+import { errorBox, loading } from './components/ui.js';
+import { disposeCharts } from './components/chart.js';
+import * as signin from './pages/signin.js';
+import * as home from './pages/home.js';
+import * as unbuilt from './pages/unbuilt.js';
+import * as units from './pages/units.js';
+import * as people from './pages/people.js';
+import * as accounts from './pages/accounts.js';
+import * as tokens from './pages/tokens.js';
+import * as settingsPage from './pages/settings.js';
+import * as audit from './pages/audit.js';
+import * as objectives from './pages/objectives.js';
+import * as objective from './pages/objective.js';
+import * as initiatives from './pages/initiatives.js';
+import * as initiative from './pages/initiative.js';
+import * as alignmap from './pages/alignmap.js';
+import * as priorities from './pages/priorities.js';
+import * as catalogue from './pages/catalogue.js';
+import * as notfound from './pages/notfound.js';
+
+const ROUTES = [
+  { path: '/', page: home, title: 'page.home' },
+  { path: '/alignment', redirect: '/alignment/objectives' },
+  { path: '/alignment/objectives', page: objectives, title: 'page.objectives' },
+  { path: '/alignment/objectives/:id', page: objective, title: 'page.objective' },
+  { path: '/alignment/initiatives', page: initiatives, title: 'page.initiatives' },
+  { path: '/alignment/initiatives/:id', page: initiative, title: 'page.initiative' },
+  { path: '/alignment/map', page: alignmap, title: 'page.map' },
+  { path: '/alignment/priorities', page: priorities, title: 'page.priorities' },
+  { path: '/alignment/catalogue', page: catalogue, title: 'page.catalogue' },
+  { path: '/resources', page: unbuilt, title: 'nav.resources', params: { path: 'resources' } },
+  { path: '/risk', page: unbuilt, title: 'nav.risk', params: { path: 'risk' } },
+  { path: '/organisation', redirect: '/organisation/units' },
+  { path: '/organisation/units', page: units, title: 'page.units' },
+  { path: '/organisation/people', page: people, title: 'page.people' },
+  { path: '/organisation/committee', page: unbuilt, title: 'page.committee', params: { path: 'organisation' } },
+  { path: '/iteration', page: unbuilt, title: 'nav.iteration', params: { path: 'iteration' } },
+  { path: '/admin', redirect: '/admin/accounts' },
+  { path: '/admin/accounts', page: accounts, title: 'page.accounts' },
+  { path: '/admin/tokens', page: tokens, title: 'page.tokens' },
+  { path: '/admin/settings', page: settingsPage, title: 'page.settings' },
+  { path: '/admin/audit', page: audit, title: 'page.audit' },
+];
+
+const root = document.getElementById('app');
+let renderSeq = 0;
+let firstRender = true;
+
+async function render() {
+  const seq = ++renderSeq;
+  disposeCharts();
+  if (!session.who) {
+    document.title = t('signin.title') + ' · keel';
+    replace(root, signin.render({ onSignedIn: render }));
+    return;
+  }
+  const path = currentPath();
+  const m = match(ROUTES, path);
+  if (m && m.route.redirect) { navigate(m.route.redirect); return; }
+  const route = m ? m.route : { page: notfound, title: 'page.notfound' };
+  const holder = h('div', { class: 'page' }, loading());
+  const onSignOut = async () => { await signOut(); render(); };
+  replace(root, layout({ path, who: session.who, settings: session.settings, onSignOut, content: holder }));
+  document.title = t(route.title) + ' · keel';
+  const ctx = {
+    params: { ...(m ? m.params : {}), ...(route.params || {}) },
+    query: currentQuery(), who: session.who, settings: session.settings, refresh: render,
+  };
+  try {
+    const node = await route.page.render(ctx);
+    if (seq !== renderSeq) return;
+    replace(holder, node);
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    if (err && err.code) replace(holder, errorBox(err));
+    else { replace(holder, errorBox({ code: 'internal', message: String(err) })); console.error(err); }
+  }
+  // After a navigation, move focus to the new page's title (screen readers
+  // announce it); not on the first page, where the skip link comes first.
+  const title = document.getElementById('page-title');
+  if (title && !firstRender && document.activeElement === document.body) title.focus({ preventScroll: true });
+  firstRender = false;
+}
+
+onUnauthenticated(() => {
+  session.who = null;
+  signin.expired();
+  render();
+});
+window.addEventListener('hashchange', () => { window.scrollTo(0, 0); render(); });
+
+async function start() {
+  setLocale(detectLocale(), false);
+  try {
+    await resume();
+    if (session.settings) setLocale(detectLocale(session.settings.default_locale), false);
+  } catch (err) {
+    replace(root, errorBox(err));
+    return;
+  }
+  onLocaleChange(() => render());
+  document.body.classList.add('ready');
+  render();
+}
+start();

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The frame around every page once signed in: a skip link, the header with
+// the organisation's name, the navigation by the five paths (plus
+// administration for admins), the language switch, the signed-in person's
+// name and role, and sign-out; below it, the section's tabs and the page.
+import { h } from '../lib/dom.js';
+import { t, tv, getLocale, setLocale, LOCALES } from '../lib/i18n.js';
+import { can } from '../lib/perm.js';
+import { link } from '../lib/router.js';
+
+// The five paths and their pages. built: false says the path is not built
+// yet; a page is listed when the role may read what it shows.
+export function sections() {
+  return [
+    { key: 'alignment', href: '/alignment/objectives', pages: [
+      { key: 'objectives', href: '/alignment/objectives' },
+      { key: 'initiatives', href: '/alignment/initiatives' },
+      { key: 'map', href: '/alignment/map' },
+      { key: 'priorities', href: '/alignment/priorities' },
+      { key: 'catalogue', href: '/alignment/catalogue' },
+    ] },
+    { key: 'resources', href: '/resources', built: false },
+    { key: 'risk', href: '/risk', built: false },
+    { key: 'organisation', href: '/organisation/units', pages: [
+      { key: 'units', href: '/organisation/units' },
+      { key: 'people', href: '/organisation/people' },
+      { key: 'committee', href: '/organisation/committee' },
+    ] },
+    { key: 'iteration', href: '/iteration', built: false },
+    { key: 'admin', href: '/admin/accounts', admin: true, pages: [
+      { key: 'accounts', href: '/admin/accounts', need: ['GET', '/accounts'] },
+      { key: 'tokens', href: '/admin/tokens', need: ['GET', '/accounts'] },
+      { key: 'settings', href: '/admin/settings', need: ['PATCH', '/settings'] },
+      { key: 'audit', href: '/admin/audit', need: ['GET', '/audit'] },
+    ] },
+  ];
+}
+
+function visiblePages(sec) {
+  return (sec.pages || []).filter((p) => !p.need || can(p.need[0], p.need[1]));
+}
+
+export function layout({ path, who, settings, onSignOut, content }) {
+  const secs = sections().filter((s) => !s.admin || visiblePages(s).length);
+  const current = secs.find((s) => path.startsWith('/' + s.key)) || null;
+  const localeSel = h('select', { id: 'locale', 'aria-label': t('header.language'), class: 'locale' },
+    Object.keys(LOCALES).map((l) => h('option', { value: l, selected: l === getLocale() }, t('locale.' + l))));
+  localeSel.addEventListener('change', () => setLocale(localeSel.value, true));
+  const nav = h('nav', { class: 'mainnav', 'aria-label': t('nav.main') },
+    h('ul', {}, h('li', {}, h('a', { href: link('/'), class: path === '/' ? 'active' : null, 'aria-current': path === '/' ? 'page' : null }, t('nav.home'))),
+      secs.map((s) => h('li', {}, h('a', {
+        href: link(s.admin ? visiblePages(s)[0].href : s.href),
+        class: [current === s ? 'active' : '', s.built === false ? 'unbuilt' : ''],
+        'aria-current': current === s ? 'page' : null,
+        dataset: { nav: s.key },
+      }, t('nav.' + s.key))))));
+  const tabs = current && current.pages ? h('nav', { class: 'tabs', 'aria-label': t('nav.' + current.key) },
+    h('ul', {}, visiblePages(current).map((p) => h('li', {}, h('a', {
+      href: link(p.href), class: path.startsWith(p.href) ? 'active' : null,
+      'aria-current': path.startsWith(p.href) ? 'page' : null,
+    }, t('page.' + p.key)))))) : null;
+  return h('div', { class: 'shell' },
+    h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); document.getElementById('main').focus(); } }, t('nav.skip')),
+    h('header', { class: 'top' },
+      h('a', { class: 'brand', href: link('/') }, h('span', { class: 'logo', 'aria-hidden': 'true' }), h('span', {}, 'keel'),
+        h('span', { class: 'org' }, settings ? settings.name : '')),
+      nav,
+      h('div', { class: 'user' }, localeSel,
+        h('a', { class: 'tokens-link', href: link('/admin/tokens') }, t('page.tokens')),
+        h('span', { class: 'who', id: 'who' }, h('span', { class: 'who-name' }, who.name || who.email),
+          h('span', { class: 'badge badge-role' }, tv('role', who.role))),
+        h('button', { type: 'button', class: 'signout', onclick: onSignOut }, t('header.signout')))),
+    tabs,
+    h('main', { id: 'main', tabindex: '-1' }, content));
+}

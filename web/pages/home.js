@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The home dashboard: the headline numbers a business reader needs first —
+// objectives on track, initiatives not tied to any KPI, initiatives by
+// stage — then the organisation at a glance, and where each path stands.
+import { h } from '../lib/dom.js';
+import { t, tv, fmtNumber, fmtMoney } from '../lib/i18n.js';
+import { listAll, get } from '../lib/api.js';
+import { has } from '../lib/perm.js';
+import { link } from '../lib/router.js';
+import { sections } from '../components/layout.js';
+import { chart } from '../components/chart.js';
+import { pageHeader, panel, stat, notice } from '../components/ui.js';
+
+const STAGE_ORDER = ['idea', 'assessed', 'approved', 'pilot', 'scaling', 'operating', 'retired', 'rejected'];
+
+async function alignmentSummary() {
+  const [objectives, initiatives, map] = await Promise.all([
+    listAll('/objectives'), listAll('/initiatives'),
+    has('/alignment', 'GET') ? get('/alignment') : Promise.resolve(null),
+  ]);
+  return { objectives, initiatives, map };
+}
+
+// From the alignment map: objectives whose KPIs are all on track, and
+// initiatives that move no KPI.
+function headline(sum) {
+  const out = { onTrack: null, objectivesActive: sum.objectives.filter((o) => o.status !== 'closed').length, unaligned: null, value: 0 };
+  for (const i of sum.initiatives) if (i.expected_value && !['rejected', 'retired'].includes(i.stage)) out.value += i.expected_value;
+  const m = sum.map;
+  if (m) {
+    const objs = m.objectives || [];
+    out.onTrack = objs.filter((o) => o.status !== 'closed' && (o.kpis || []).length && (o.kpis || []).every((k) => (k.assessment ? k.assessment.status : k.status) === 'on_track')).length;
+    const f = m.findings || {};
+    out.unaligned = (f.unaligned_initiatives || f.initiatives_without_kpi || []).length;
+  } else {
+    out.unaligned = sum.initiatives.filter((i) => i.aligned === false).length;
+  }
+  return out;
+}
+
+export async function render(ctx) {
+  const [units, people] = await Promise.all([listAll('/units'), listAll('/people')]);
+  const parts = [pageHeader(t('home.title', { org: ctx.settings.name }), t('home.lead'))];
+  if (has('/objectives') && has('/initiatives')) {
+    const sum = await alignmentSummary();
+    const hl = headline(sum);
+    const byStage = STAGE_ORDER.map((s) => sum.initiatives.filter((i) => i.stage === s).length);
+    parts.push(h('div', { class: 'stats', 'data-testid': 'headline' },
+      stat(hl.onTrack === null ? '–' : `${fmtNumber(hl.onTrack)} / ${fmtNumber(hl.objectivesActive)}`, t('home.on_track'), hl.onTrack !== null && hl.onTrack < hl.objectivesActive ? 'warn' : 'good', link('/alignment/objectives')),
+      stat(fmtNumber(hl.unaligned ?? 0), t('home.unaligned'), hl.unaligned ? 'bad' : 'good', link('/alignment/map')),
+      stat(fmtNumber(sum.initiatives.length), t('home.initiatives'), null, link('/alignment/initiatives')),
+      stat(fmtMoney(hl.value), t('home.expected_value'), null, link('/alignment/priorities'))));
+    parts.push(h('div', { class: 'grid2' },
+      panel(t('home.by_stage'), chart({
+        grid: { left: 90, right: 24, top: 10, bottom: 24 },
+        xAxis: { type: 'value', minInterval: 1 },
+        yAxis: { type: 'category', inverse: true, data: STAGE_ORDER.map((s) => tv('stage', s)) },
+        tooltip: { trigger: 'axis' },
+        series: [{ type: 'bar', data: byStage, name: t('home.initiatives'), label: { show: true, position: 'right' } }],
+      }, { height: 260, label: t('home.by_stage') })),
+      panel(t('home.attention'), attention(sum, hl))));
+  } else {
+    parts.push(notice(t('home.no_alignment'), 'info'));
+  }
+  parts.push(panel(t('home.organisation'), h('div', { class: 'stats small' },
+    stat(fmtNumber(units.length), t('home.units'), null, link('/organisation/units')),
+    stat(fmtNumber(people.length), t('home.people'), null, link('/organisation/people')))));
+  parts.push(panel(t('home.paths'), h('ul', { class: 'paths' }, sections().filter((s) => !s.admin).map((s) =>
+    h('li', { class: s.built === false ? 'unbuilt' : 'built' }, h('a', { href: link(s.href) }, t('nav.' + s.key)),
+      h('span', { class: 'muted' }, ' — ', t(`home.path.${s.key}`)),
+      s.built === false ? h('span', { class: 'pill pill-off' }, t('home.not_built')) : null)))));
+  return h('div', { class: 'home' }, parts);
+}
+
+function attention(sum, hl) {
+  const items = [];
+  const m = sum.map;
+  const f = (m && m.findings) || {};
+  const unaligned = f.unaligned_initiatives || f.initiatives_without_kpi || [];
+  const noInit = f.objectives_without_initiative || f.uncovered_objectives || [];
+  const nameOf = (x, list) => (typeof x === 'object' ? x.title || x.name : (list.find((y) => y.id === x) || {}).title);
+  for (const x of unaligned) {
+    const id = typeof x === 'object' ? x.id : x;
+    items.push(h('li', { class: 'finding bad' }, h('a', { href: link('/alignment/initiatives/' + id) }, nameOf(x, sum.initiatives)), ' — ', t('finding.unaligned')));
+  }
+  for (const x of noInit) {
+    const id = typeof x === 'object' ? x.id : x;
+    items.push(h('li', { class: 'finding warn' }, h('a', { href: link('/alignment/objectives/' + id) }, nameOf(x, sum.objectives)), ' — ', t('finding.no_initiative')));
+  }
+  if (!items.length) return h('p', { class: 'muted' }, t('home.all_clear'));
+  void hl;
+  return h('ul', { class: 'findings' }, items);
+}
