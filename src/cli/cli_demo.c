@@ -1,34 +1,67 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* keel demo: load the demo enterprise (Meridian Industrial Group) into a
- * new database. Every demo account gets the same password, printed at the
- * end; it is for demonstrations only. */
+/* keel demo: load the demo enterprise (Meridian Group) into a new
+ * database. Every demo account gets the same password: a generated one,
+ * printed at the end, or the one in --password-file. For demonstrations
+ * only. The data is the same for the same --seed. */
 #include "cli/cli.h"
 #include "domain/demo.h"
 #include "util/crypto.h"
 #include "util/err.h"
+#include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define DEMO_PASSWORD "keel-demo-2026"
+/* One account per role, as printed. */
+static const char *const azDemoLogin[][2] = {
+    {"admin", "admin@meridian.example"},         {"committee", "helena.marsh@meridian.example"},
+    {"owner", "sofia.alvarez@meridian.example"}, {"engineer", "kenji.sato@meridian.example"},
+    {"risk", "grace.kim@meridian.example"},      {"viewer", "olivia.brown@meridian.example"},
+};
+
+/* A readable random password: demo-xxxx-xxxx-xxxx. */
+static void demo_password(char *z, size_t n) {
+    static const char az[] = "abcdefghjkmnpqrstuvwxyz23456789";
+    char r[12];
+    for (int i = 0; i < 12; i++)
+        r[i] = az[randombytes_uniform(sizeof az - 1)];
+    snprintf(z, n, "demo-%.4s-%.4s-%.4s", r, r + 4, r + 8);
+}
 
 int cli_demo(int argc, char **argv) {
     CliOpt a[] = {
         {"db", 0, "FILE", "database to create and fill (must hold no organisation yet)", NULL},
-        {"password-file", 0, "FILE", "password for every demo account (default " DEMO_PASSWORD ")",
-         NULL},
+        {"password-file", 0, "FILE",
+         "password for every demo account (default: a generated one, printed)", NULL},
+        {"seed", 0, "N", "seed of the generated actuals and scores (default 1)", NULL},
         {"json", 1, "", "print JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel demo --db FILE\n\n"
-                       "Create FILE (if needed) and load the demo enterprise: units, people,\n"
-                       "accounts for every role. For demonstrations only.",
+                       "usage: keel demo --db FILE [--password-file F] [--seed N]\n\n"
+                       "Create FILE (if needed) and load the demo enterprise, Meridian Group:\n"
+                       "business units, 30 people, accounts for every role, 8 objectives, 20 KPIs\n"
+                       "with 8 quarters of actuals, 25 initiatives in every stage, and every\n"
+                       "alignment finding firing. For demonstrations only.",
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
-    char zPw[1100] = DEMO_PASSWORD;
-    if (cli_opt(a, n, "password-file") &&
-        (rc = cli_read_password(cli_opt(a, n, "password-file"), "password", zPw, sizeof zPw)))
-        return rc;
+    if (nPos) return cli_usage_error("unexpected argument '%s'", argv[1]);
+    uint64_t seed = 1;
+    if (cli_opt(a, n, "seed")) {
+        char *end;
+        const char *z = cli_opt(a, n, "seed");
+        unsigned long long v = strtoull(z, &end, 10);
+        if (!*z || *end || z[0] == '-')
+            return cli_usage_error("--seed must be a non-negative integer");
+        seed = v;
+    }
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
+    char zPw[1100];
+    if (cli_opt(a, n, "password-file")) {
+        if ((rc = cli_read_password(cli_opt(a, n, "password-file"), "password", zPw, sizeof zPw)))
+            return rc;
+    } else {
+        demo_password(zPw, sizeof zPw);
+    }
     json_error_t je;
     json_t *doc = json_loadb((const char *)demo_enterprise_json, demo_enterprise_json_len,
                              JSON_REJECT_DUPLICATES, &je);
@@ -40,7 +73,7 @@ int cli_demo(int argc, char **argv) {
     }
     KeelError e = {0};
     Actor actor = {0, "cli:demo"};
-    rc = demo_load(db, &actor, doc, zPw, &e);
+    rc = demo_load(db, &actor, doc, zPw, seed, &e);
     json_decref(doc);
     db_close(db);
     if (rc)
@@ -48,15 +81,21 @@ int cli_demo(int argc, char **argv) {
                    ? cli_usage_error("%s", e.zMsg)
                    : cli_fail("loading the demo failed: %s",
                               e.zMsg[0] ? e.zMsg : err_code_name(rc));
-    if (cli_opt(a, n, "json"))
-        cli_print_json(json_pack("{ss ss ss}", "db", cli_opt(a, n, "db"), "admin",
-                                 "admin@meridian.example", "password", zPw));
-    else
-        printf("keel: demo enterprise loaded into %s\n"
-               "  sign in as admin@meridian.example (admin), helena.marsh@meridian.example\n"
-               "  (CEO, committee), sofia.alvarez@meridian.example (owner),\n"
-               "  kenji.sato@meridian.example (engineer), grace.kim@meridian.example (risk)\n"
-               "  password for every demo account: %s\n",
-               cli_opt(a, n, "db"), zPw);
+    if (cli_opt(a, n, "json")) {
+        json_t *acc = json_object();
+        for (size_t i = 0; i < sizeof azDemoLogin / sizeof azDemoLogin[0]; i++)
+            json_object_set_new(acc, azDemoLogin[i][0], json_string(azDemoLogin[i][1]));
+        cli_print_json(json_pack("{ss so ss sI}", "db", cli_opt(a, n, "db"), "accounts", acc,
+                                 "password", zPw, "seed", (json_int_t)seed));
+        return 0;
+    }
+    printf("keel: demo enterprise Meridian Group loaded into %s (seed %llu)\n", cli_opt(a, n, "db"),
+           (unsigned long long)seed);
+    printf("  serve it:  keel serve --db %s   then open http://127.0.0.1:8080/\n",
+           cli_opt(a, n, "db"));
+    printf("  sign in as (one account per role; demo only):\n");
+    for (size_t i = 0; i < sizeof azDemoLogin / sizeof azDemoLogin[0]; i++)
+        printf("    %-10s %s\n", azDemoLogin[i][0], azDemoLogin[i][1]);
+    printf("  password for every demo account: %s\n", zPw);
     return 0;
 }

@@ -1,11 +1,37 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Loads the demo enterprise; see demo.h. */
+/* Loads the demo enterprise; see demo.h. Everything goes through the same
+ * domain functions as the API (validation, rules, audit): sign-offs are
+ * given by the accounts of the named people, approvals by the committee
+ * chair. KPI actuals are generated from each KPI's series (trend per
+ * quarter plus Gaussian noise) with a seeded generator, so a given seed
+ * always gives the same enterprise. */
 #include "domain/demo.h"
+#include "domain/alignment.h"
 #include "domain/auth.h"
 #include "domain/org.h"
+#include "store/store_account.h"
 #include "store/store_crud.h"
+#include "util/period.h"
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* splitmix64: small, seedable, good enough for demo noise */
+static uint64_t demo_next(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static double demo_uniform(uint64_t *s) {
+    return ((double)(demo_next(s) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double demo_gauss(uint64_t *s) {
+    double u = demo_uniform(s), v = demo_uniform(s);
+    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+}
 
 /* Id of the row of table zTable whose zColumn equals z; 0 when absent. */
 static int64_t demo_lookup(Db *db, const char *zTable, const char *zColumn, const char *z) {
@@ -26,6 +52,14 @@ static int demo_resolve(Db *db, json_t *o, const char *zKey, const char *zIdKey,
     json_object_set_new(o, zIdKey, json_integer(id));
     json_object_del(o, zKey);
     return 0;
+}
+
+/* Prefix e's message with where in the demo document it happened. */
+static int demo_where(KeelError *e, int rc, const char *zSection, size_t i) {
+    char zMsg[200];
+    snprintf(zMsg, sizeof zMsg, "%.199s", e->zMsg);
+    snprintf(e->zMsg, sizeof e->zMsg, "demo %.40s[%zu]: %s", zSection, i, zMsg);
+    return rc;
 }
 
 static int demo_section(Db *db, const Actor *actor, const json_t *doc, const char *zSection,
@@ -50,17 +84,204 @@ static int demo_section(Db *db, const Actor *actor, const json_t *doc, const cha
             if (rc == 0) rc = store_crud_create(db, r, actor, o, &id, e);
         }
         json_decref(o);
-        if (rc) {
-            char zMsg[200];
-            snprintf(zMsg, sizeof zMsg, "%.199s", e->zMsg);
-            snprintf(e->zMsg, sizeof e->zMsg, "demo %.40s[%zu]: %s", zSection, i, zMsg);
-            return rc;
-        }
+        if (rc) return demo_where(e, rc, zSection, i);
     }
     return 0;
 }
 
-int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPassword, KeelError *e) {
+/* The principal of the account linked to person email zEmail. */
+static int demo_principal(Db *db, const char *zEmail, Principal *p) {
+    AccountRow a;
+    int rc = store_account_by_email(db, zEmail, &a);
+    if (rc) return rc;
+    memset(p, 0, sizeof *p);
+    p->kind = AUTH_COOKIE;
+    p->accountId = a.id;
+    p->role = auth_role_bit(a.zRole);
+    p->personId = a.personId;
+    snprintf(p->zEmail, sizeof p->zEmail, "%s", a.zEmail);
+    snprintf(p->zName, sizeof p->zName, "%s", a.zName);
+    return 0;
+}
+
+static int demo_objectives(Db *db, const Principal *sys, const json_t *doc, KeelError *e) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "objectives"), i, x) {
+        json_t *o = json_deep_copy(x);
+        int64_t id;
+        int rc = demo_resolve(db, o, "unit", "unit_id", "unit", "name", e);
+        if (rc == 0) rc = demo_resolve(db, o, "owner", "owner_id", "person", "email", e);
+        if (rc == 0) rc = align_objective_create(db, sys, o, &id, e);
+        json_decref(o);
+        if (rc) return demo_where(e, rc, "objectives", i);
+    }
+    return 0;
+}
+
+/* KPIs and their generated quarterly actuals. */
+static int demo_kpis(Db *db, const Principal *sys, const json_t *doc, uint64_t *seed,
+                     KeelError *e) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "kpis"), i, x) {
+        json_t *o = json_deep_copy(x), *series = json_incref(json_object_get(o, "series"));
+        json_object_del(o, "series");
+        int64_t id;
+        int rc = demo_resolve(db, o, "objective", "objective_id", "objective", "title", e);
+        if (rc == 0) rc = align_kpi_create(db, sys, o, &id, e);
+        if (rc == 0 && series) {
+            Period p;
+            rc = period_parse(json_string_value(json_object_get(series, "first_period")), 1, &p);
+            json_t *rows = json_array();
+            double base = json_number_value(json_object_get(o, "baseline"));
+            double step = json_number_value(json_object_get(series, "step"));
+            double noise = json_number_value(json_object_get(series, "noise"));
+            int year = p.year, q = p.part;
+            for (int k = 0; rc == 0 && k < json_integer_value(json_object_get(series, "quarters"));
+                 k++) {
+                char zPeriod[8];
+                snprintf(zPeriod, sizeof zPeriod, "%04dQ%d", year, q);
+                double v = base + step * (k + 1) + noise * demo_gauss(seed);
+                json_array_append_new(
+                    rows, json_pack("{ss sf}", "period", zPeriod, "value", round(v * 100) / 100));
+                if (++q > 4) q = 1, year++;
+            }
+            int n;
+            json_t *rowErrors = NULL;
+            if (rc == 0) rc = align_kpi_values_import(db, sys, id, rows, &n, &rowErrors, e);
+            json_decref(rowErrors);
+            json_decref(rows);
+        }
+        json_decref(series);
+        json_decref(o);
+        if (rc) return demo_where(e, rc, "kpis", i);
+    }
+    return 0;
+}
+
+/* Walk an initiative through the stages to zStage. */
+static int demo_walk(Db *db, const Principal *sys, const Principal *chair, int64_t id,
+                     const char *zStage, KeelError *e) {
+    static const char *const azPath[] = {"assessed", "approved",  "pilot",
+                                         "scaling",  "operating", NULL};
+    static const char *const azReason[] = {
+        "business case reviewed", "approved by the AI committee", "pilot started in one unit",
+        "pilot met its exit criteria", "in production in every unit"};
+    int rc = 0;
+    if (strcmp(zStage, "idea") == 0) return 0;
+    if (strcmp(zStage, "rejected") == 0) {
+        json_t *t = json_pack("{ss ss}", "to", "rejected", "reason",
+                              "the committee judged the value too uncertain for the risk");
+        rc = align_initiative_transition(db, chair, id, t, e);
+        json_decref(t);
+        return rc;
+    }
+    const char *zGoal = strcmp(zStage, "retired") == 0 ? "pilot" : zStage;
+    for (int k = 0; azPath[k] && rc == 0; k++) {
+        json_t *t = json_pack("{ss ss}", "to", azPath[k], "reason", azReason[k]);
+        rc = align_initiative_transition(db, strcmp(azPath[k], "approved") == 0 ? chair : sys, id,
+                                         t, e);
+        json_decref(t);
+        if (strcmp(azPath[k], zGoal) == 0) break;
+    }
+    if (rc == 0 && strcmp(zStage, "retired") == 0) {
+        json_t *t = json_pack("{ss ss}", "to", "retired", "reason", "replaced by the ML forecast");
+        rc = align_initiative_transition(db, sys, id, t, e);
+        json_decref(t);
+    }
+    return rc;
+}
+
+static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uint64_t *seed,
+                            KeelError *e) {
+    Principal chair;
+    const json_t *scorers = json_object_get(doc, "scorers");
+    int rc = demo_principal(db, json_string_value(json_array_get(scorers, 0)), &chair);
+    if (rc) return err_set(e, rc, "scorers", "demo: the committee chair has no account");
+    static const char *const azSign[][2] = {
+        {"sponsor", "sponsor"}, {"owner", "owner"}, {"ai_lead", "ai_lead"}};
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "initiatives"), i, x) {
+        json_t *o = json_deep_copy(x);
+        const char *zKey = json_string_value(json_object_get(x, "catalogue_key"));
+        json_object_del(o, "stage");
+        json_object_del(o, "links");
+        json_object_del(o, "signoffs");
+        json_object_del(o, "catalogue_key");
+        if (json_is_number(json_object_get(o, "expected_value")) &&
+            json_number_value(json_object_get(o, "expected_value")) == 0)
+            json_object_set_new(o, "expected_value", json_null());
+        int64_t id = 0;
+        rc = demo_resolve(db, o, "unit", "unit_id", "unit", "name", e);
+        if (rc == 0) rc = demo_resolve(db, o, "sponsor", "sponsor_id", "person", "email", e);
+        if (rc == 0) rc = demo_resolve(db, o, "owner", "owner_id", "person", "email", e);
+        if (rc == 0) rc = demo_resolve(db, o, "ai_lead", "ai_lead_id", "person", "email", e);
+        if (rc == 0) rc = align_initiative_create_from(db, sys, o, zKey, &id, e);
+        json_decref(o);
+        size_t k;
+        json_t *l;
+        json_array_foreach(json_object_get(x, "links"), k, l) {
+            if (rc) break;
+            int64_t kpi =
+                demo_lookup(db, "kpi", "name", json_string_value(json_object_get(l, "kpi")));
+            json_t *lj = json_pack("{sI sO ss sO}", "kpi_id", (json_int_t)kpi, "expected_impact",
+                                   json_object_get(l, "impact"), "impact_period", "2027Q4",
+                                   "rationale", json_object_get(l, "rationale"));
+            int64_t lid;
+            rc = align_link_create(db, sys, id, lj, &lid, e);
+            json_decref(lj);
+        }
+        json_array_foreach(json_object_get(x, "signoffs"), k, l) {
+            if (rc) break;
+            const char *zRole = json_string_value(l);
+            for (int s = 0; s < 3; s++) {
+                if (strcmp(zRole, azSign[s][0])) continue;
+                const char *zWho = json_string_value(
+                    json_object_get(x, strcmp(zRole, "ai_lead") == 0 ? "ai_lead" : zRole));
+                Principal p;
+                rc = demo_principal(db, zWho, &p);
+                if (rc) {
+                    err_set(e, rc, zRole, "demo: %s has no account", zWho);
+                    break;
+                }
+                json_t *sj = json_pack("{ss ss}", "role", zRole, "comment", "reviewed the charter");
+                rc = align_signoff(db, &p, id, sj, e);
+                json_decref(sj);
+            }
+        }
+        if (rc == 0)
+            rc = demo_walk(db, sys, &chair, id, json_string_value(json_object_get(x, "stage")), e);
+        /* the committee scores what has a business case */
+        const char *zStage = json_string_value(json_object_get(x, "stage"));
+        double value = json_number_value(json_object_get(x, "expected_value"));
+        double cost = json_number_value(json_object_get(x, "cost_estimate"));
+        json_array_foreach(scorers, k, l) {
+            if (rc || strcmp(zStage, "retired") == 0) break;
+            Principal p;
+            if ((rc = demo_principal(db, json_string_value(l), &p))) break;
+            int bv = (int)lround(1 + value / 600000.0 + demo_gauss(seed) * 0.4);
+            int fe = (int)lround(5.5 - cost / 150000.0 + demo_gauss(seed) * 0.6);
+            int dr = 2 + (int)(demo_uniform(seed) * 3.99);
+            int rk = 1 + (int)(demo_uniform(seed) * 3.99);
+            int sf = (int)lround(2 + value / 900000.0 + demo_gauss(seed) * 0.5);
+            int a[] = {bv, fe, dr, rk, sf};
+            for (int s = 0; s < 5; s++)
+                a[s] = a[s] < 1 ? 1 : a[s] > 5 ? 5 : a[s];
+            json_t *sj =
+                json_pack("{s{si si si si si}}", "scores", "business_value", a[0], "feasibility",
+                          a[1], "data_readiness", a[2], "risk", a[3], "strategic_fit", a[4]);
+            rc = align_scores_set(db, &p, id, sj, e);
+            json_decref(sj);
+        }
+        if (rc) return demo_where(e, rc, "initiatives", i);
+    }
+    return 0;
+}
+
+int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPassword, uint64_t seed,
+              KeelError *e) {
     int64_t n = 0;
     int rc = db_query_int(
         db, &n, "SELECT (SELECT count(*) FROM unit) + (SELECT count(*) FROM person)", NULL);
@@ -69,6 +290,11 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPasswo
         return err_set(e, KEEL_ECONFLICT, "",
                        "the database already holds an organisation; "
                        "load the demo into a new database");
+    uint64_t s = seed;
+    Principal sys;
+    memset(&sys, 0, sizeof sys);
+    sys.kind = AUTH_NONE;
+    snprintf(sys.zEmail, sizeof sys.zEmail, "%s", actor->zName);
     rc = db_begin(db);
     if (rc) return rc;
     json_t *settings = json_deep_copy(json_object_get(doc, "settings"));
@@ -80,6 +306,9 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPasswo
     if (rc == 0) rc = demo_section(db, actor, doc, "units", &resource_unit, zPassword, e);
     if (rc == 0) rc = demo_section(db, actor, doc, "people", &resource_person, zPassword, e);
     if (rc == 0) rc = demo_section(db, actor, doc, "accounts", &resource_account, zPassword, e);
+    if (rc == 0) rc = demo_objectives(db, &sys, doc, e);
+    if (rc == 0) rc = demo_kpis(db, &sys, doc, &s, e);
+    if (rc == 0) rc = demo_initiatives(db, &sys, doc, &s, e);
     if (rc == 0) return db_commit(db);
     db_rollback(db);
     return rc;

@@ -8,14 +8,17 @@
 #include "store/store_audit.h"
 #include "util/err.h"
 #include <jansson.h>
+#include <stdint.h>
 
 /* The demo document embedded in the binary (data/demo.json). */
 extern const unsigned char demo_enterprise_json[];
 extern const unsigned int demo_enterprise_json_len;
 
-/* Load doc into db in one transaction; every account gets zPassword.
+/* Load doc into db in one transaction; every account gets zPassword; seed
+ * makes the generated actuals and scores reproducible.
  * Refuses (KEEL_ECONFLICT) a database that already holds units or people.
  * On error nothing is kept and e says which entry failed. */
-int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPassword, KeelError *e);
+int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPassword, uint64_t seed,
+              KeelError *e);
 
 #endif
