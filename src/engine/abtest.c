@@ -144,39 +144,79 @@ double abtest_tau2_default(double vStar, double alpha) {
     return vStar * (l + log(1 + l));
 }
 
-/* Parameters of one Beta-posterior integrand. */
-typedef struct BetaPair {
-    double a1, b1; /* density: Beta(a1, b1) */
-    double a2, b2; /* distribution function: Beta(a2, b2) */
-    int upper;     /* 1: integrate f1 (1 - F2), 0: f1 F2 */
-} BetaPair;
+/* A Beta(a, b) distribution with its constants computed once. */
+typedef struct BetaDist {
+    double a, b;   /* parameters */
+    double lnB;    /* ln B(a, b) */
+    double lo, hi; /* where the mass lives: mean -/+ 40 sd, within [0, 1] */
+} BetaDist;
 
-/* The Beta(a, b) density at x, through logarithms (no overflow for large
- * parameters). */
-static double beta_pdf(double x, double a, double b) {
-    if (x <= 0 || x >= 1) return 0;
-    return exp((a - 1) * log(x) + (b - 1) * log1p(-x) - gsl_sf_lnbeta(a, b));
+/* Fill d for Beta(a, b). */
+static void beta_dist_init(BetaDist *d, double a, double b) {
+    double m = a / (a + b), sd = sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
+    d->a = a;
+    d->b = b;
+    d->lnB = gsl_sf_lnbeta(a, b);
+    d->lo = fmax(0, m - 40 * sd);
+    d->hi = fmin(1, m + 40 * sd);
 }
 
-/* Integrand f1(x) F2(x) or f1(x) (1 - F2(x)). */
+/* The Beta density at x, through logarithms (no overflow for large
+ * parameters). */
+static double beta_pdf(double x, void *pArg) {
+    const BetaDist *d = pArg;
+    if (x <= 0 || x >= 1) return 0;
+    return exp((d->a - 1) * log(x) + (d->b - 1) * log1p(-x) - d->lnB);
+}
+
+/* P(X <= x) (upper: P(X > x)) for X ~ d. GSL's continued fraction for the
+ * incomplete beta function does not converge near the mean when both
+ * parameters are large (about 10^5 and more); then the density is
+ * integrated instead, from the nearer end of the mass, with workspace w. */
+static double beta_cdf(const BetaDist *d, double x, int upper, gsl_integration_workspace *w) {
+    gsl_sf_result r;
+    if (x <= 0) return upper ? 1 : 0;
+    if (x >= 1) return upper ? 0 : 1;
+    if (gsl_sf_beta_inc_e(d->a, d->b, x, &r) == GSL_SUCCESS && isfinite(r.val))
+        return upper ? 1 - r.val : r.val;
+    gsl_function fn = {beta_pdf, (void *)d};
+    double v = NAN, err, m = d->a / (d->a + d->b);
+    int below = x < m; /* integrate the smaller tail */
+    int rc = below ? gsl_integration_qags(&fn, fmin(d->lo, x), x, 0, 1e-13, 1000, w, &v, &err)
+                   : gsl_integration_qags(&fn, x, fmax(d->hi, x), 0, 1e-13, 1000, w, &v, &err);
+    if (rc != GSL_SUCCESS && rc != GSL_EROUND) return NAN;
+    return below == !upper ? v : 1 - v;
+}
+
+/* One integrand f1(x) F2(x), or f1(x) (1 - F2(x)) when upper. */
+typedef struct BetaPair {
+    BetaDist d1, d2;                /* density d1, distribution function d2 */
+    int upper;                      /* 1: 1 - F2 */
+    gsl_integration_workspace *wIn; /* for beta_cdf's fallback */
+} BetaPair;
+
+/* Integrand of beta_pair_integral. */
 static double beta_pair_fn(double x, void *pArg) {
-    const BetaPair *p = pArg;
-    double f = beta_pdf(x, p->a1, p->b1);
+    BetaPair *p = pArg;
+    double f = beta_pdf(x, &p->d1);
     if (f == 0) return 0;
-    return f * (p->upper ? gsl_cdf_beta_Q(x, p->a2, p->b2) : gsl_cdf_beta_P(x, p->a2, p->b2));
+    return f * beta_cdf(&p->d2, x, p->upper, p->wIn);
 }
 
 /* ∫ Beta(a1,b1)(x) F_Beta(a2,b2)(x) dx (or with 1 - F) over the region where
- * the density lives: its mean -/+ 40 standard deviations, within [0, 1]. */
+ * the density lives. w and wIn are two distinct workspaces. */
 static int beta_pair_integral(double a1, double b1, double a2, double b2, int upper,
-                              gsl_integration_workspace *w, double *pOut) {
-    BetaPair p = {a1, b1, a2, b2, upper};
+                              gsl_integration_workspace *w, gsl_integration_workspace *wIn,
+                              double *pOut) {
+    BetaPair p;
+    beta_dist_init(&p.d1, a1, b1);
+    beta_dist_init(&p.d2, a2, b2);
+    p.upper = upper;
+    p.wIn = wIn;
     gsl_function fn = {beta_pair_fn, &p};
-    double m = a1 / (a1 + b1);
-    double sd = sqrt(a1 * b1 / ((a1 + b1) * (a1 + b1) * (a1 + b1 + 1)));
-    double lo = fmax(0, m - 40 * sd), hi = fmin(1, m + 40 * sd), err;
-    int rc = gsl_integration_qags(&fn, lo, hi, 1e-14, 1e-11, 1000, w, pOut, &err);
-    if (rc != GSL_SUCCESS && rc != GSL_EROUND) return KEEL_EINTERNAL;
+    double err;
+    int rc = gsl_integration_qags(&fn, p.d1.lo, p.d1.hi, 1e-14, 1e-11, 1000, w, pOut, &err);
+    if ((rc != GSL_SUCCESS && rc != GSL_EROUND) || !isfinite(*pOut)) return KEEL_EINTERNAL;
     return 0;
 }
 
@@ -190,11 +230,13 @@ int abtest_bayes(AbtestKind kind, const AbtestArmStat *c, const AbtestArmStat *t
         double ac = 1 + xc, bc = 1 + c->n - xc, at = 1 + xt, bt = 1 + t->n - xt;
         double mc = ac / (ac + bc), mt = at / (at + bt), i1, i2, i3;
         gsl_integration_workspace *w = gsl_integration_workspace_alloc(1000);
-        if (!w) return KEEL_ENOMEM;
-        int rc = beta_pair_integral(at, bt, ac, bc, 0, w, &i1);          /* P(c < t) */
-        if (!rc) rc = beta_pair_integral(ac + 1, bc, at, bt, 0, w, &i2); /* ∫ f_c+ F_t */
-        if (!rc) rc = beta_pair_integral(at + 1, bt, ac, bc, 1, w, &i3); /* ∫ f_t+ (1-F_c) */
-        gsl_integration_workspace_free(w);
+        gsl_integration_workspace *wIn = gsl_integration_workspace_alloc(1000);
+        int rc = w && wIn ? 0 : KEEL_ENOMEM;
+        if (!rc) rc = beta_pair_integral(at, bt, ac, bc, 0, w, wIn, &i1);     /* P(c < t) */
+        if (!rc) rc = beta_pair_integral(ac + 1, bc, at, bt, 0, w, wIn, &i2); /* ∫ f_c+ F_t */
+        if (!rc) rc = beta_pair_integral(at + 1, bt, ac, bc, 1, w, wIn, &i3); /* ∫ f_t+ (1-F_c) */
+        if (w) gsl_integration_workspace_free(w);
+        if (wIn) gsl_integration_workspace_free(wIn);
         if (rc) return rc;
         beatUp = i1;
         lossDown = fmax(0, mc * i2 - mt * i3);

@@ -664,8 +664,13 @@ static int ab_compare(const AbInput *in, const AbMetric *m, size_t a, AbCmp *pC)
         pC->seqP = 1;
         pC->seqHalf = NAN;
     }
-    return abtest_bayes(m->kind, c, t, m->higherBetter, in->priorSd, &pC->beat, &pC->lossShip,
-                        &pC->lossKeep);
+    int rc = abtest_bayes(m->kind, c, t, m->higherBetter, in->priorSd, &pC->beat, &pC->lossShip,
+                          &pC->lossKeep);
+    if (rc == KEEL_EINTERNAL) { /* quadrature failed: report null, keep the rest */
+        pC->beat = pC->lossShip = pC->lossKeep = NAN;
+        rc = 0;
+    }
+    return rc;
 }
 
 /* Append a formatted reason to the JSON array r. */
