@@ -58,7 +58,8 @@ def profile(path, label=None):
         cols.append(col)
     dup = int(df.duplicated().sum()) if n else 0
     # redundant: identical to an earlier column, else |r| >= 0.99 with one
-    names = [c for c in df.columns if c != label]
+    # constant columns are counted as constant, not as redundant
+    names = [c for c in df.columns if c != label and df[c].dropna().nunique() > 1]
     numeric = [c for c in names if isnum[c]]
     corr = df[numeric].corr() if numeric else None
     redundant = []
@@ -70,7 +71,7 @@ def profile(path, label=None):
             x, y = df[a], df[b]
             if ((x == y) | (x.isna() & y.isna())).all():
                 found = {"column": b, "with": a, "kind": "identical",
-                         "r": 1.0 if isnum[b] and y.nunique() > 1 else None}
+                         "r": 1.0 if isnum[b] else None}
                 break
         if not found and isnum[b]:
             for a in numeric[:numeric.index(b)]:

@@ -428,13 +428,13 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
         goto done;
     }
     for (size_t j = 0; j < t->nCol; j++) {
-        if ((int)j == r->iLabel) continue;
+        if ((int)j == r->iLabel || r->aCol[j].constant) continue; /* constant: counted there */
         int found = 0;
         for (size_t i = 0; i < j && !found; i++) {
-            if ((int)i == r->iLabel) continue;
+            if ((int)i == r->iLabel || r->aCol[i].constant) continue;
             if (profile_cols_identical(t, &t->aCol[i], &t->aCol[j])) {
-                r->aRed[r->nRed++] = (ProfileRedundant){
-                    j, i, 1, t->aCol[j].type == CSV_NUMERIC && !r->aCol[j].constant ? 1 : NAN};
+                r->aRed[r->nRed++] =
+                    (ProfileRedundant){j, i, 1, t->aCol[j].type == CSV_NUMERIC ? 1 : NAN};
                 found = 1;
             }
         }
