@@ -13,6 +13,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <string.h>
@@ -50,7 +51,10 @@ void abtest_test(AbtestKind kind, const AbtestArmStat *c, const AbtestArmStat *t
             pOut->df = v * v / (vc * vc / (nc - 1) + vt * vt / (nt - 1));
             pOut->stat = pOut->diff / sqrt(v);
             pOut->p = 2 * gsl_cdf_tdist_Q(fabs(pOut->stat), pOut->df);
+            /* GSL's inverse is good to about 1e-9; one Newton step on
+             * Q(q) = alpha/2 makes it exact to rounding. */
             q = gsl_cdf_tdist_Qinv(alpha / 2, pOut->df);
+            q += (gsl_cdf_tdist_Q(q, pOut->df) - alpha / 2) / gsl_ran_tdist_pdf(q, pOut->df);
         } else {
             pOut->df = nc + nt - 2;
             pOut->p = pOut->diff == 0 ? 1.0 : 0.0;
