@@ -103,11 +103,11 @@ int api_kpi_values_list(Req *req, Resp *resp) {
 /* Import values from {"values":[...]} or CSV "period,value,note". Bad rows
  * are all listed; nothing is stored unless every row is good. */
 int api_kpi_values_import(Req *req, Resp *resp) {
-    json_t *rows = NULL, *rowErrors = NULL;
+    json_t *rows = NULL, *lines = NULL, *rowErrors = NULL;
     int rc = 0;
     if (req->bBodyCsv) {
-        rc = align_values_from_csv(req->body.z ? req->body.z : "", req->body.n, &rows, &rowErrors,
-                                   &req->err);
+        rc = align_values_from_csv(req->body.z ? req->body.z : "", req->body.n, &rows, &lines,
+                                   &rowErrors, &req->err);
     } else {
         const char *zKey;
         json_t *v;
@@ -120,9 +120,10 @@ int api_kpi_values_import(Req *req, Resp *resp) {
     }
     int nImported = 0;
     if (rc == 0)
-        rc = align_kpi_values_import(req->db, &req->who, req->aParam[0], rows, &nImported,
+        rc = align_kpi_values_import(req->db, &req->who, req->aParam[0], rows, lines, &nImported,
                                      &rowErrors, &req->err);
     json_decref(rows);
+    json_decref(lines);
     if (rc && rowErrors) {
         json_t *o =
             json_pack("{ss ss ss so ss}", "code", req->err.zCode[0] ? req->err.zCode : "invalid",

@@ -315,7 +315,8 @@ static void row_error(json_t *errs, size_t iRow, const char *zField, const char 
 }
 
 int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
-                            int *pnImported, json_t **ppRowErrors, KeelError *e) {
+                            const json_t *lines, int *pnImported, json_t **ppRowErrors,
+                            KeelError *e) {
     *pnImported = 0;
     *ppRowErrors = NULL;
     json_t *kpi;
@@ -335,22 +336,25 @@ int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const j
     json_t *r;
     json_array_foreach(rows, i, r) {
         KeelError re = {0};
+        size_t iRow = lines ? (size_t)json_integer_value(json_array_get(lines, i)) : i + 1;
         if (!json_is_object(r)) {
-            row_error(errs, i + 1, "", "each value must be an object {period, value, note}");
+            row_error(errs, iRow, "", "each value must be an object {period, value, note}");
             continue;
         }
         json_t *c = json_deep_copy(r);
-        if (resource_validate(&resource_kpi_value, c, 1, &re))
-            row_error(errs, i + 1, re.zField, re.zMsg);
+        int bad = resource_validate(&resource_kpi_value, c, 1, &re);
         json_decref(c);
+        if (bad) {
+            row_error(errs, iRow, re.zField, re.zMsg);
+            continue;
+        }
         for (size_t j = 0; j < i; j++) {
             const char *a = json_string_value(json_object_get(json_array_get(rows, j), "period"));
             const char *b = json_string_value(json_object_get(r, "period"));
             if (a && b && strcmp(a, b) == 0) {
                 char zMsg[96];
-                snprintf(zMsg, sizeof zMsg, "period %s appears twice (rows %zu and %zu)", b, j + 1,
-                         i + 1);
-                row_error(errs, i + 1, "period", zMsg);
+                snprintf(zMsg, sizeof zMsg, "period %s appears twice", b);
+                row_error(errs, iRow, "period", zMsg);
                 break;
             }
         }
@@ -382,11 +386,12 @@ int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const j
     return rc;
 }
 
-int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppRowErrors,
-                          KeelError *e) {
+int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppLines,
+                          json_t **ppRowErrors, KeelError *e) {
     *ppRows = NULL;
+    *ppLines = NULL;
     *ppRowErrors = NULL;
-    json_t *rows = json_array(), *errs = json_array();
+    json_t *rows = json_array(), *errs = json_array(), *lines = json_array();
     size_t iLine = 0, pos = 0;
     int iPeriod = -1, iValue = -1, iNote = -1;
     while (pos < n) {
@@ -422,6 +427,7 @@ int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppR
             if (iPeriod < 0 || iValue < 0) {
                 json_decref(rows);
                 json_decref(errs);
+                json_decref(lines);
                 return err_set(e, KEEL_EINVAL, "body",
                                "the CSV needs a header row naming the columns period and value "
                                "(and optionally note)");
@@ -434,23 +440,25 @@ int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppR
         }
         char *endp;
         double v = strtod(aField[iValue], &endp);
-        if (!*aField[iValue] || *endp || !isfinite(v)) {
-            row_error(errs, iLine, "value", "value must be a number");
-            continue;
-        }
-        json_t *o = json_pack("{ss sf}", "period", aField[iPeriod], "value", v);
+        json_t *o = json_pack("{ss}", "period", aField[iPeriod]);
+        json_object_set_new(o, "value",
+                            !*aField[iValue] || *endp || !isfinite(v) ? json_string(aField[iValue])
+                                                                      : json_real(v));
         if (iNote >= 0 && nField > iNote && *aField[iNote])
             json_object_set_new(o, "note", json_string(aField[iNote]));
         json_array_append_new(rows, o);
+        json_array_append_new(lines, json_integer((json_int_t)iLine));
     }
     if (json_array_size(errs)) {
         json_decref(rows);
+        json_decref(lines);
         *ppRowErrors = errs;
         return err_set_code(e, KEEL_EINVAL, "invalid_rows", "body",
                             "%zu lines are invalid; nothing was imported", json_array_size(errs));
     }
     json_decref(errs);
     *ppRows = rows;
+    *ppLines = lines;
     return 0;
 }
 

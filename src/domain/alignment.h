@@ -48,13 +48,17 @@ int align_kpi_get(Db *db, int64_t id, json_t **ppOut);
 int align_kpi_decorate(Db *db, json_t *kpi);
 /* Import values: rows is an array of {period, value, note?}. All or
  * nothing: when any row is bad, *ppRowErrors lists every bad row
- * ({row, field, message}) and KEEL_EINVAL is returned. Existing periods
- * are replaced. */
+ * ({row, field, message}) and KEEL_EINVAL is returned. Rows are numbered
+ * from 1, or by lines[i] when given (the line numbers of a CSV file).
+ * Existing periods are replaced. */
 int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
-                            int *pnImported, json_t **ppRowErrors, KeelError *e);
-/* Parse CSV text "period,value[,note]" (header required) into rows. */
-int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppRowErrors,
-                          KeelError *e);
+                            const json_t *lines, int *pnImported, json_t **ppRowErrors,
+                            KeelError *e);
+/* Parse CSV text "period,value[,note]" (header required) into rows and
+ * their line numbers (header = line 1); values that are not numbers are
+ * kept as text for the import to report. */
+int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppLines,
+                          json_t **ppRowErrors, KeelError *e);
 int align_kpi_value_delete(Db *db, const Principal *who, int64_t kpiId, int64_t valueId,
                            KeelError *e);
 
