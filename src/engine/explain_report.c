@@ -213,11 +213,11 @@ json_t *explain_report_json(const ExplainResult *r, int bRows) {
 
 int explain_report_table(const ExplainResult *r, int nTop, Buf *b) {
     if (r->kind == EXPLAIN_XGBOOST)
-        buf_printf(b, "Explained %zu rows with an XGBoost %s model (%d trees, %d features).\n",
-                   r->nRow, r->zObjective, r->nTree, r->nFeature);
+        buf_printf(b, "Explained %zu row%s with an XGBoost %s model (%d trees, %d features).\n",
+                   r->nRow, r->nRow == 1 ? "" : "s", r->zObjective, r->nTree, r->nFeature);
     else
-        buf_printf(b, "Explained %zu rows with a %s model (%d features).\n", r->nRow, r->zModel,
-                   r->nFeature);
+        buf_printf(b, "Explained %zu row%s with a %s model (%d features).\n", r->nRow,
+                   r->nRow == 1 ? "" : "s", r->zModel, r->nFeature);
     buf_puts(b, "SHAP values are in margin units");
     buf_puts(b, r->kind == EXPLAIN_XGBOOST && strcmp(r->zObjective, "reg:squarederror") &&
                         strcmp(r->zObjective, "reg:linear")
