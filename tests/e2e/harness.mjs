@@ -33,7 +33,10 @@ export async function startServer() {
   const db = path.join(dir, 'keel.db');
   const env = { ...process.env, KEEL_FAST_PWHASH: '1' };
   execFileSync(KEEL, ['init', '--db', db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  execFileSync(KEEL, ['demo', '--db', db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // keel demo generates a password unless given one; the tests give theirs
+  const pwFile = path.join(dir, 'demo-password');
+  fs.writeFileSync(pwFile, PASSWORD + '\n');
+  execFileSync(KEEL, ['demo', '--db', db, '--password-file', pwFile], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const log = fs.openSync(path.join(dir, 'serve.log'), 'w');
   const proc = spawn(KEEL, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', log] });
   const base = await new Promise((resolve, reject) => {
@@ -99,7 +102,11 @@ export async function signIn(page, base, email, password = PASSWORD) {
   await page.fill('input[name=email]', email);
   await page.fill('input[name=password]', password);
   await page.click('form.signin-form button[type=submit]');
-  await page.waitForSelector('header.top .who-name');
+  try {
+    await page.waitForSelector('header.top .who-name', { timeout: 15000 });
+  } catch (e) {
+    throw new Error(`sign-in as ${email} failed: ${page.problems.join('; ')} | ${(await page.textContent('body')).slice(0, 400)}`);
+  }
 }
 
 export async function signOut(page) {
