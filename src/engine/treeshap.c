@@ -51,6 +51,8 @@ typedef struct ShapNode {
                        * leaf: index of its ShapLeaf within the plan */
     uint8_t bDefLeft; /* 1: missing goes left */
     uint8_t iPos;     /* bit of iFeat in U on every path through here */
+    uint8_t bPair;    /* both children are leaves (at i + 1 and i + 2): the
+                       * walk handles them here, as one pair */
 } ShapNode;
 
 /* What a leaf contributes, as a table over U or for the direct formula. */
@@ -59,7 +61,12 @@ typedef struct ShapLeaf {
     int d;          /* distinct features on the root path */
     int32_t *aFeat; /* d features, by bit position */
     double *aZ;     /* d zero fractions, by bit position */
-    double *aTab;   /* 2^d x d contributions indexed [U][k], or NULL */
+    double *aTab;   /* 2^d x d contributions indexed [U][k]; for the left
+                     * leaf of a pair, the pair's 2^(d+1) x d table indexed
+                     * [2 U + left][k] (U before the parent's split, left:
+                     * the row goes left there); or NULL */
+    int bPairLeft;  /* 1: the left leaf of a pair, the next leaf its sibling */
+    int iPairPos;   /* for a pair: the bit of the parent's split feature */
 } ShapLeaf;
 
 typedef struct ShapTree {
@@ -141,6 +148,7 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
         s->fSplit = x->fSplit;
         s->bDefLeft = x->bDefLeft;
         s->iPos = 0;
+        s->bPair = 0;
         if (x->iFeat >= 0) {
             if (!(x->fCover > 0)) {
                 rc = KEEL_EINVAL;
@@ -166,6 +174,7 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
             }
             s->iPos = (uint8_t)pos;
             s->iNext = x->iRight;
+            s->bPair = t->aNode[i + 1].iFeat < 0 && t->aNode[x->iRight].iFeat < 0;
             aDepth[i + 1] = aDepth[x->iRight] = k + 1;
             aNU[k + 1] = nu;
             continue;
@@ -175,6 +184,10 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
         s->iNext = nLeaf++;
         l->v = x->fSplit;
         l->d = aNU[k];
+        if (k > 0 && st->aNode[aAnc[k - 1]].bPair && aAnc[k - 1] + 1 == i) {
+            l->bPairLeft = 1;
+            l->iPairPos = st->aNode[aAnc[k - 1]].iPos;
+        }
         l->aFeat = *ppFeat;
         l->aZ = *ppZ;
         *ppFeat += l->d;
@@ -200,11 +213,11 @@ done:
     return rc;
 }
 
-/* Fill leaf l's table: aTab[U * d + k] is the contribution to the
+/* Fill leaf l's table aTab: aTab[U * d + k] is the contribution to the
  * feature at bit k when the row meets the conditions of the features in U,
  * for every U below 2^d (a row's d values share a cache line or two). aC
  * is scratch for 2^d x (d + 3) doubles. */
-static void shap_leaf_tabulate(const ShapPlan *p, ShapLeaf *l, double *aC) {
+static void shap_leaf_tabulate(const ShapPlan *p, const ShapLeaf *l, double *aTab, double *aC) {
     int d = l->d;
     size_t nMask = (size_t)1 << d, full = nMask - 1;
     const double *w = p->aW[d];
@@ -241,12 +254,34 @@ static void shap_leaf_tabulate(const ShapPlan *p, ShapLeaf *l, double *aC) {
     for (size_t u = 0; u < nMask; u++)
         aPZ[u] = aQ[full & ~u];
     for (size_t u = 0; u < nMask; u++) {
-        double *row = l->aTab + u * (size_t)d;
+        double *row = aTab + u * (size_t)d;
         for (int k = 0; k < d; k++) {
             size_t bit = (size_t)1 << k;
             row[k] = (u & bit) ? (1 - l->aZ[k]) * aPZ[u] * aG[u ^ bit] : -aPZ[u] * aG[u];
         }
     }
+}
+
+/* Fill the table of the pair whose left leaf is l (its sibling is l + 1)
+ * from the two leaves' tables, built in aT2 (2 x 2^d x d doubles) with aC
+ * as their scratch: entry [2 P + left] adds the left leaf's values for P
+ * with the parent's bit kept only when the row goes left, and the right
+ * leaf's for P with it kept only when the row goes right. */
+static void shap_pair_tabulate(const ShapPlan *p, ShapLeaf *l, double *aT2, double *aC) {
+    int d = l->d;
+    size_t nMask = (size_t)1 << d;
+    double *aL = aT2, *aR = aT2 + nMask * (size_t)d;
+    shap_leaf_tabulate(p, l, aL, aC);
+    shap_leaf_tabulate(p, l + 1, aR, aC);
+    size_t bit = (size_t)1 << l->iPairPos;
+    for (size_t u = 0; u < nMask; u++)
+        for (size_t left = 0; left < 2; left++) {
+            const double *rl = aL + (left ? u : u & ~bit) * (size_t)d;
+            const double *rr = aR + (left ? u & ~bit : u) * (size_t)d;
+            double *out = l->aTab + (2 * u + left) * (size_t)d;
+            for (int k = 0; k < d; k++)
+                out[k] = rl[k] + rr[k];
+        }
 }
 
 /* Add leaf l's contributions for pattern u (d low bits) by the direct
@@ -305,13 +340,39 @@ static double shap_tree_value(const ShapTree *st, const float *x) {
     return st->aLeaf[a[i].iNext].v;
 }
 
+/* Add d table rows (p0..p7, one per lane) to the lanes' transposed sums
+ * of the features f[0..d). Written out for 8 lanes so that the row pointers
+ * stay in registers; two lanes per vector add. */
+static inline void shap_lanes_add(double *aPhiT, const int32_t *f, int d, const double *p0,
+                                  const double *p1, const double *p2, const double *p3,
+                                  const double *p4, const double *p5, const double *p6,
+                                  const double *p7) {
+    for (int k = 0; k < d; k++) {
+        ShapV2 *b = (ShapV2 *)(aPhiT + (size_t)f[k] * TREESHAP_LANES);
+        b[0] += (ShapV2){p0[k], p1[k]};
+        b[1] += (ShapV2){p2[k], p3[k]};
+        b[2] += (ShapV2){p4[k], p5[k]};
+        b[3] += (ShapV2){p6[k], p7[k]};
+    }
+}
+
+/* Add table rows aIdx[r] of table t (d values each) for every lane. */
+static inline void shap_lanes_table(double *aPhiT, const int32_t *f, int d, const double *t,
+                                    const uint64_t *aIdx) {
+    size_t n = (size_t)d;
+    shap_lanes_add(aPhiT, f, d, t + aIdx[0] * n, t + aIdx[1] * n, t + aIdx[2] * n, t + aIdx[3] * n,
+                   t + aIdx[4] * n, t + aIdx[5] * n, t + aIdx[6] * n, t + aIdx[7] * n);
+}
+
 /* Explain TREESHAP_LANES rows at once against tree st. The walk visits
  * every node whatever the rows (TreeSHAP needs all leaves), so the lanes
  * move in lockstep and only their patterns U differ; a leaf's additions
- * for the lanes go to adjacent sums, two at a time. aXc holds the rows
- * transposed (nFeature x TREESHAP_LANES floats); aPhiT the lanes' sums for
- * this tree's group, transposed ((nFeature + 1) x TREESHAP_LANES, 16-byte
- * aligned). aStackU and aStackI hold nDepth + 1 levels. */
+ * for the lanes go to adjacent sums, two at a time. A node whose children
+ * are both leaves is handled as one pair with one table row per lane. aXc
+ * holds the rows transposed (nFeature x TREESHAP_LANES floats); aPhiT the
+ * lanes' sums for this tree's group, transposed ((nFeature + 1) x
+ * TREESHAP_LANES, 16-byte aligned). aStackU and aStackI hold nDepth + 1
+ * levels. */
 static void shap_tree_lanes(const ShapPlan *p, const ShapTree *st, const float *aXc, double *aPhiT,
                             uint64_t *aStackU, int32_t *aStackI) {
     const ShapNode *a = st->aNode;
@@ -321,7 +382,7 @@ static void shap_tree_lanes(const ShapPlan *p, const ShapTree *st, const float *
         u[r] = ~(uint64_t)0;
     for (;;) {
         const ShapNode *n = &a[i];
-        if (n->iFeat >= 0) {
+        if (n->iFeat >= 0 && !n->bPair) {
             const float *xc = aXc + (size_t)n->iFeat * TREESHAP_LANES;
             uint64_t bit = (uint64_t)1 << n->iPos;
             float thr = n->fSplit;
@@ -340,29 +401,43 @@ static void shap_tree_lanes(const ShapPlan *p, const ShapTree *st, const float *
             i++;
             continue;
         }
-        const ShapLeaf *l = &st->aLeaf[n->iNext];
-        int d = l->d;
-        uint64_t full = d == 64 ? ~(uint64_t)0 : (((uint64_t)1 << d) - 1);
-        uint64_t uu[TREESHAP_LANES];
-        for (int r = 0; r < TREESHAP_LANES; r++)
-            uu[r] = u[r] & full;
-        if (l->aTab) {
-            /* Written out for 8 lanes so the row pointers stay in registers. */
-            const int32_t *f = l->aFeat;
-            const double *t = l->aTab;
-            const double *p0 = t + uu[0] * d, *p1 = t + uu[1] * d, *p2 = t + uu[2] * d,
-                         *p3 = t + uu[3] * d, *p4 = t + uu[4] * d, *p5 = t + uu[5] * d,
-                         *p6 = t + uu[6] * d, *p7 = t + uu[7] * d;
-            for (int k = 0; k < d; k++) {
-                ShapV2 *b = (ShapV2 *)(aPhiT + (size_t)f[k] * TREESHAP_LANES);
-                b[0] += (ShapV2){p0[k], p1[k]};
-                b[1] += (ShapV2){p2[k], p3[k]};
-                b[2] += (ShapV2){p4[k], p5[k]};
-                b[3] += (ShapV2){p6[k], p7[k]};
+        if (n->iFeat >= 0) {
+            /* A pair: the left leaf's record (i + 1) holds the pair's table. */
+            const ShapLeaf *l = &st->aLeaf[a[i + 1].iNext];
+            int d = l->d;
+            uint64_t full = d == 64 ? ~(uint64_t)0 : (((uint64_t)1 << d) - 1);
+            const float *xc = aXc + (size_t)n->iFeat * TREESHAP_LANES;
+            float thr = n->fSplit;
+            int def = n->bDefLeft;
+            uint64_t aIdx[TREESHAP_LANES];
+            for (int r = 0; r < TREESHAP_LANES; r++) {
+                float x = xc[r];
+                uint64_t left = (uint64_t)((x < thr) | (def & (x != x)));
+                aIdx[r] = ((u[r] & full) << 1) | left;
             }
-        } else if (d) {
+            if (l->aTab) {
+                shap_lanes_table(aPhiT, l->aFeat, d, l->aTab, aIdx);
+            } else {
+                uint64_t bit = (uint64_t)1 << n->iPos;
+                for (int r = 0; r < TREESHAP_LANES; r++) {
+                    uint64_t uu = u[r] & full, left = aIdx[r] & 1;
+                    shap_leaf_direct(p, l, left ? uu : uu & ~bit, aPhiT + r, TREESHAP_LANES);
+                    shap_leaf_direct(p, l + 1, left ? uu & ~bit : uu, aPhiT + r, TREESHAP_LANES);
+                }
+            }
+        } else {
+            const ShapLeaf *l = &st->aLeaf[n->iNext];
+            int d = l->d;
+            uint64_t full = d == 64 ? ~(uint64_t)0 : (((uint64_t)1 << d) - 1);
+            uint64_t uu[TREESHAP_LANES];
             for (int r = 0; r < TREESHAP_LANES; r++)
-                shap_leaf_direct(p, l, uu[r], aPhiT + r, TREESHAP_LANES);
+                uu[r] = u[r] & full;
+            if (l->aTab) {
+                shap_lanes_table(aPhiT, l->aFeat, d, l->aTab, uu);
+            } else if (d) {
+                for (int r = 0; r < TREESHAP_LANES; r++)
+                    shap_leaf_direct(p, l, uu[r], aPhiT + r, TREESHAP_LANES);
+            }
         }
         if (!sp) break;
         sp--;
@@ -371,8 +446,8 @@ static void shap_tree_lanes(const ShapPlan *p, const ShapTree *st, const float *
     }
 }
 
-/* Phase 1 work: tabulate every tabled leaf of tree t; *paC is scratch
- * grown to the largest d seen so far (*pnMax). */
+/* Phase 1 work: tabulate every tabled leaf and pair of tree t; *paC is
+ * scratch grown to the largest d seen so far (*pnMax). */
 static int shap_job_tables(ShapJob *job, double **paC, int *pnMax, int t) {
     ShapTree *st = &job->plan->aTree[t];
     const XgbTree *xt = &job->plan->m->aTree[t];
@@ -380,15 +455,20 @@ static int shap_job_tables(ShapJob *job, double **paC, int *pnMax, int t) {
         ShapLeaf *l = &st->aLeaf[j];
         if (!l->aTab) continue;
         if (l->d > *pnMax) {
+            /* tabulate's scratch, then two leaf tables for a pair */
+            size_t nMask = (size_t)1 << l->d;
             free(*paC);
-            *paC = malloc(sizeof(double) * ((size_t)1 << l->d) * (size_t)(l->d + 3));
+            *paC = malloc(sizeof(double) * nMask * ((size_t)l->d + 3 + 2 * (size_t)l->d));
             if (!*paC) {
                 *pnMax = 0;
                 return KEEL_ENOMEM;
             }
             *pnMax = l->d;
         }
-        shap_leaf_tabulate(job->plan, l, *paC);
+        if (l->bPairLeft)
+            shap_pair_tabulate(job->plan, l, *paC + ((size_t)1 << l->d) * ((size_t)l->d + 3), *paC);
+        else
+            shap_leaf_tabulate(job->plan, l, l->aTab, *paC);
     }
     return 0;
 }
@@ -535,31 +615,35 @@ static void shap_plan_clear(ShapPlan *p) {
  * repay the cost), and point them into one pool. */
 static int shap_plan_tables(ShapPlan *p, size_t nRow) {
     size_t aBytes[TREESHAP_TABLE_MAX_D + 1] = {0}; /* bytes of tables by d */
-    for (int t = 0; t < p->nTree; t++)
-        for (int j = 0; j < p->m->aTree[t].nLeaf; j++) {
-            int d = p->aTree[t].aLeaf[j].d;
-            if (d >= 1 && d <= TREESHAP_TABLE_MAX_D && ((size_t)1 << d) <= nRow * (size_t)d)
-                aBytes[d] += sizeof(double) * ((size_t)1 << d) * (size_t)d;
+    for (int pass = 0; pass < 2; pass++) {
+        int maxD = TREESHAP_TABLE_MAX_D;
+        if (pass == 1) {
+            size_t total = 0;
+            for (int d = 1; d <= maxD; d++)
+                total += aBytes[d];
+            while (maxD > 0 && total > treeshap_table_budget)
+                total -= aBytes[maxD--];
+            if (total == 0) return 0;
+            p->aTabPool = malloc(total);
+            if (!p->aTabPool) return KEEL_ENOMEM;
         }
-    int maxD = TREESHAP_TABLE_MAX_D;
-    size_t total = 0;
-    for (int d = 1; d <= maxD; d++)
-        total += aBytes[d];
-    while (maxD > 0 && total > treeshap_table_budget)
-        total -= aBytes[maxD--];
-    if (total == 0) return 0;
-    p->aTabPool = malloc(total);
-    if (!p->aTabPool) return KEEL_ENOMEM;
-    double *q = p->aTabPool;
-    for (int t = 0; t < p->nTree; t++)
-        for (int j = 0; j < p->m->aTree[t].nLeaf; j++) {
-            ShapLeaf *l = &p->aTree[t].aLeaf[j];
-            int d = l->d;
-            if (d >= 1 && d <= maxD && ((size_t)1 << d) <= nRow * (size_t)d) {
-                l->aTab = q;
-                q += ((size_t)1 << d) * (size_t)d;
+        double *q = p->aTabPool;
+        for (int t = 0; t < p->nTree; t++)
+            for (int j = 0; j < p->m->aTree[t].nLeaf; j++) {
+                ShapLeaf *l = &p->aTree[t].aLeaf[j];
+                int d = l->d;
+                /* a pair's right leaf has no table of its own */
+                if (j > 0 && l[-1].bPairLeft) continue;
+                if (d < 1 || d > maxD || ((size_t)1 << d) > nRow * (size_t)d) continue;
+                size_t n = ((size_t)1 << d) * (size_t)d * (l->bPairLeft ? 2 : 1);
+                if (pass == 0) {
+                    aBytes[d] += sizeof(double) * n;
+                } else {
+                    l->aTab = q;
+                    q += n;
+                }
             }
-        }
+    }
     return 0;
 }
 
