@@ -6,6 +6,7 @@ import { h } from '../lib/dom.js';
 import { t, tv, fmtNumber, fmtMoney } from '../lib/i18n.js';
 import { listAll, get } from '../lib/api.js';
 import { has } from '../lib/perm.js';
+import { findingItem, titlesFromMap } from '../lib/align.js';
 import { link } from '../lib/router.js';
 import { sections } from '../components/layout.js';
 import { chart } from '../components/chart.js';
@@ -16,26 +17,19 @@ const STAGE_ORDER = ['idea', 'assessed', 'approved', 'pilot', 'scaling', 'operat
 async function alignmentSummary() {
   const [objectives, initiatives, map] = await Promise.all([
     listAll('/objectives'), listAll('/initiatives'),
-    has('/alignment', 'GET') ? get('/alignment') : Promise.resolve(null),
+    has('/alignment', 'GET') ? get('/alignment') : Promise.resolve({}),
   ]);
   return { objectives, initiatives, map };
 }
 
-// From the alignment map: objectives whose KPIs are all on track, and
-// initiatives that move no KPI.
+// Objectives on track (active ones whose KPIs all are), unaligned
+// initiatives, the expected value of live initiatives.
 function headline(sum) {
-  const out = { onTrack: null, objectivesActive: sum.objectives.filter((o) => o.status !== 'closed').length, unaligned: null, value: 0 };
-  for (const i of sum.initiatives) if (i.expected_value && !['rejected', 'retired'].includes(i.stage)) out.value += i.expected_value;
-  const m = sum.map;
-  if (m) {
-    const objs = m.objectives || [];
-    out.onTrack = objs.filter((o) => o.status !== 'closed' && (o.kpis || []).length && (o.kpis || []).every((k) => (k.assessment ? k.assessment.status : k.status) === 'on_track')).length;
-    const f = m.findings || {};
-    out.unaligned = (f.unaligned_initiatives || f.initiatives_without_kpi || []).length;
-  } else {
-    out.unaligned = sum.initiatives.filter((i) => i.aligned === false).length;
-  }
-  return out;
+  const open = (sum.map.objectives || []).filter((o) => o.status !== 'closed' && o.status !== 'draft');
+  const onTrack = open.filter((o) => (o.kpis || []).length && o.kpis.every((k) => k.status === 'on_track' || k.status === 'achieved')).length;
+  let value = 0;
+  for (const i of sum.initiatives) if (i.expected_value && !['rejected', 'retired'].includes(i.stage)) value += i.expected_value;
+  return { onTrack, objectivesActive: open.length, unaligned: (sum.map.unaligned_initiatives || []).length, value };
 }
 
 export async function render(ctx) {
@@ -46,7 +40,7 @@ export async function render(ctx) {
     const hl = headline(sum);
     const byStage = STAGE_ORDER.map((s) => sum.initiatives.filter((i) => i.stage === s).length);
     parts.push(h('div', { class: 'stats', 'data-testid': 'headline' },
-      stat(hl.onTrack === null ? '–' : `${fmtNumber(hl.onTrack)} / ${fmtNumber(hl.objectivesActive)}`, t('home.on_track'), hl.onTrack !== null && hl.onTrack < hl.objectivesActive ? 'warn' : 'good', link('/alignment/objectives')),
+      stat(`${fmtNumber(hl.onTrack)} / ${fmtNumber(hl.objectivesActive)}`, t('home.on_track'), hl.onTrack < hl.objectivesActive ? 'warn' : 'good', link('/alignment/objectives')),
       stat(fmtNumber(hl.unaligned ?? 0), t('home.unaligned'), hl.unaligned ? 'bad' : 'good', link('/alignment/map')),
       stat(fmtNumber(sum.initiatives.length), t('home.initiatives'), null, link('/alignment/initiatives')),
       stat(fmtMoney(hl.value), t('home.expected_value'), null, link('/alignment/priorities'))));
@@ -58,7 +52,7 @@ export async function render(ctx) {
         tooltip: { trigger: 'axis' },
         series: [{ type: 'bar', data: byStage, name: t('home.initiatives'), label: { show: true, position: 'right' } }],
       }, { height: 260, label: t('home.by_stage') })),
-      panel(t('home.attention'), attention(sum, hl))));
+      panel(t('home.attention'), attention(sum))));
   } else {
     parts.push(notice(t('home.no_alignment'), 'info'));
   }
@@ -72,22 +66,13 @@ export async function render(ctx) {
   return h('div', { class: 'home' }, parts);
 }
 
-function attention(sum, hl) {
-  const items = [];
-  const m = sum.map;
-  const f = (m && m.findings) || {};
-  const unaligned = f.unaligned_initiatives || f.initiatives_without_kpi || [];
-  const noInit = f.objectives_without_initiative || f.uncovered_objectives || [];
-  const nameOf = (x, list) => (typeof x === 'object' ? x.title || x.name : (list.find((y) => y.id === x) || {}).title);
-  for (const x of unaligned) {
-    const id = typeof x === 'object' ? x.id : x;
-    items.push(h('li', { class: 'finding bad' }, h('a', { href: link('/alignment/initiatives/' + id) }, nameOf(x, sum.initiatives)), ' — ', t('finding.unaligned')));
-  }
-  for (const x of noInit) {
-    const id = typeof x === 'object' ? x.id : x;
-    items.push(h('li', { class: 'finding warn' }, h('a', { href: link('/alignment/objectives/' + id) }, nameOf(x, sum.objectives)), ' — ', t('finding.no_initiative')));
-  }
-  if (!items.length) return h('p', { class: 'muted' }, t('home.all_clear'));
-  void hl;
-  return h('ul', { class: 'findings' }, items);
+function attention(sum) {
+  const titles = titlesFromMap(sum.map);
+  for (const i of sum.initiatives) titles.initiative.set(i.id, i.title);
+  const findings = (sum.map.findings || []).filter((f) => f.severity !== 'info')
+    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
+  if (!findings.length) return h('p', { class: 'muted' }, t('home.all_clear'));
+  const more = findings.length - 8;
+  return [h('ul', { class: 'findings' }, findings.slice(0, 8).map((f) => findingItem(f, titles))),
+    more > 0 ? h('p', {}, h('a', { href: link('/alignment/map') }, t('home.more_findings', { n: more }))) : null];
 }

@@ -1,9 +1,161 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Alignment page (placeholder until the alignment API is served).
+// One initiative: stage and the moves its stage allows (the server's
+// refusal shown in words when a rule blocks one, e.g. approving an
+// initiative that moves no KPI), its links to KPIs, the charter's three
+// sign-offs (the named person may sign), scores by criterion, the stage
+// history, and the charter form.
 import { h } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
-import { pageHeader, notice } from '../components/ui.js';
+import { t, tv, fmtMoney, fmtNumber, fmtDate, fmtPeriod } from '../lib/i18n.js';
+import { get, post, put, patch, del, listAll, ApiError } from '../lib/api.js';
+import { can } from '../lib/perm.js';
+import { link } from '../lib/router.js';
+import { session } from '../lib/session.js';
+import { loadNames } from '../lib/align.js';
+import { table } from '../components/table.js';
+import { form, compact } from '../components/form.js';
+import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
+import { initiativeFields } from './initiatives.js';
 
-export function render() {
-  return h('div', {}, pageHeader(t('page.initiative')), notice(t('home.no_alignment'), 'info'));
+const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead', 'ai_lead_id']];
+
+function stagePanel(ctx, it) {
+  const out = h('div', { class: 'transition-result', 'aria-live': 'polite' });
+  const reason = h('input', { type: 'text', id: 'transition-reason', maxlength: 1000, placeholder: t('initiative.reason_ph'), 'aria-label': t('field.reason') });
+  const mayMove = can('POST', '/initiatives/{id}/transition');
+  const buttons = mayMove ? (it.transitions || []).map((to) => h('button', {
+    type: 'button', class: to === 'approved' ? 'good' : to === 'rejected' ? 'danger' : null, dataset: { to },
+    onclick: async (ev) => {
+      ev.target.disabled = true;
+      try {
+        await post(`/initiatives/${it.id}/transition`, { to, reason: reason.value.trim() || t('initiative.no_reason') });
+        ctx.refresh();
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        out.replaceChildren(errorBox(err));
+        ev.target.disabled = false;
+      }
+    },
+  }, t('initiative.move_to', { stage: tv('stage', to) }))) : [];
+  return panel(t('initiative.stage'),
+    h('div', { class: 'stage-actions' }, h('span', {}, t('initiative.now')), badge('stage', it.stage)),
+    buttons.length ? h('div', { class: 'stage-actions' }, h('label', { for: 'transition-reason' }, t('field.reason')), reason, buttons) : null,
+    !it.aligned ? notice(t('initiative.unaligned_note'), 'error') : null,
+    out);
+}
+
+function linksPanel(ctx, it, kpis) {
+  const mayLink = can('POST', '/initiatives/{id}/links');
+  const out = h('div');
+  const rows = (it.links || []).map((l) => ({ ...l }));
+  const cols = [
+    { key: 'objective_title', label: t('field.objective_id'), render: (l) => h('a', { href: link('/alignment/objectives/' + l.objective_id) }, l.objective_title) },
+    { key: 'kpi_name', label: t('field.kpi_id') },
+    { key: 'expected_impact', label: t('field.expected_impact'), numeric: true, render: (l) => `${l.expected_impact > 0 ? '+' : ''}${fmtNumber(l.expected_impact)} ${l.kpi_unit || ''}` },
+    { key: 'impact_period', label: t('field.impact_period'), render: (l) => fmtPeriod(l.impact_period) },
+    { key: 'rationale', label: t('field.rationale') },
+  ];
+  if (mayLink) cols.push({ key: 'x', label: t('common.actions'), sort: false, value: () => '', render: (l) => h('button', { type: 'button', class: 'danger', onclick: async () => {
+    if (!confirmAction(t('initiative.confirm_unlink', { name: l.kpi_name }))) return;
+    try { await del(`/initiatives/${it.id}/links/${l.id}`); ctx.refresh(); } catch (err) { out.replaceChildren(errorBox(err)); }
+  } }, t('initiative.unlink')) });
+  const kpiOptions = kpis.map((k) => ({ value: k.id, label: `${k.objective_title} › ${k.name} (${k.unit})` }));
+  return panel(t('initiative.links'),
+    h('p', { class: 'muted' }, t('initiative.links_lead')),
+    out,
+    table({ columns: cols, rows, search: false, testid: 'links', empty: t('initiative.no_links') }),
+    mayLink ? h('details', { class: 'add-link', open: !rows.length }, h('summary', {}, t('initiative.add_link')), form({
+      fields: [
+        { name: 'kpi_id', type: 'select', numeric: true, label: t('field.kpi_id'), required: true, options: kpiOptions, wide: true },
+        { name: 'expected_impact', type: 'number', label: t('field.expected_impact'), required: true, step: 'any', help: t('help.impact') },
+        { name: 'impact_period', label: t('field.impact_period'), required: true, placeholder: '2027Q2', help: t('help.period') },
+        { name: 'rationale', type: 'textarea', label: t('field.rationale'), wide: true },
+      ],
+      submitLabel: t('initiative.link'),
+      onSubmit: async (v) => { await post(`/initiatives/${it.id}/links`, compact(v)); ctx.refresh(); },
+    })) : null);
+}
+
+function signoffPanel(ctx, it, names) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const me = session.who && session.who.person_id;
+  const items = SIGNATORIES.map(([role, field]) => {
+    const s = (it.signoffs && it.signoffs[role]) || {};
+    const pid = s.person_id ?? it[field];
+    const mine = me && pid === me && !s.signed && can('POST', '/initiatives/{id}/signoffs');
+    return h('li', { dataset: { role } },
+      h('strong', {}, tv('signatory', role)), ' ',
+      h('span', {}, pid ? names.person.get(pid) || '#' + pid : t('initiative.nobody_named')),
+      s.signed ? h('span', { class: 'ok' }, '✓ ', t('initiative.signed', { date: fmtDate(s.signed_at, true) })) : h('span', { class: 'missing' }, t('initiative.not_signed')),
+      mine ? h('button', { type: 'button', class: 'primary', dataset: { sign: role }, onclick: async () => {
+        try { await post(`/initiatives/${it.id}/signoffs`, { role, version: it.charter_version }); ctx.refresh(); } catch (err) { out.replaceChildren(errorBox(err)); }
+      } }, t('initiative.sign_as', { role: tv('signatory', role) })) : null);
+  });
+  return panel(t('initiative.signoffs'),
+    h('p', { class: 'muted' }, t('initiative.signoffs_lead', { version: it.charter_version })),
+    h('ul', { class: 'signoffs' }, items), out);
+}
+
+async function scoresPanel(ctx, it) {
+  const [scores, criteria] = await Promise.all([get(`/initiatives/${it.id}/scores`), listAll('/criteria')]);
+  const items = scores.items || [];
+  const critName = new Map(criteria.map((c) => [c.key, c.name]));
+  const scorers = [...new Set(items.map((s) => s.scorer))];
+  const rows = criteria.map((c) => {
+    const r = { id: c.key, name: c.name };
+    for (const s of items.filter((x) => x.criterion === c.key)) r[s.scorer] = s.value;
+    return r;
+  });
+  const mine = items.filter((s) => s.account_id === session.who.account_id);
+  const myScore = new Map(mine.map((s) => [s.criterion, s.value]));
+  return panel(t('initiative.scores'),
+    scorers.length ? table({ search: false, testid: 'scores', rows, columns: [
+      { key: 'name', label: t('initiative.criterion'), value: (r) => critName.get(r.id) || r.name },
+      ...scorers.map((s) => ({ key: s, label: s, numeric: true })),
+    ] }) : h('p', { class: 'muted' }, t('initiative.no_scores')),
+    can('PUT', '/initiatives/{id}/scores') ? h('details', {}, h('summary', {}, t('initiative.your_scores')), form({
+      fields: criteria.map((c) => ({ name: c.key, type: 'select', numeric: true, label: c.name + (c.inverse ? ' ' + t('initiative.inverse') : ''),
+        value: myScore.get(c.key), options: [1, 2, 3, 4, 5].map((n) => ({ value: n, label: String(n) })) })),
+      onSubmit: async (v) => { await put(`/initiatives/${it.id}/scores`, { scores: compact(v) }); ctx.refresh(); },
+    })) : null);
+}
+
+export async function render(ctx) {
+  const id = Number(ctx.params.id);
+  const [it, names, kpis, objectives] = await Promise.all([get('/initiatives/' + id), loadNames(), listAll('/kpis'), listAll('/objectives')]);
+  const objTitle = new Map(objectives.map((o) => [o.id, o.title]));
+  const openObjectives = new Set(objectives.filter((o) => o.status !== 'closed').map((o) => o.id));
+  const kpiList = kpis.filter((k) => openObjectives.has(k.objective_id)).map((k) => ({ ...k, objective_title: objTitle.get(k.objective_id) || '' }));
+  const edit = h('div');
+  const mayEdit = can('PATCH', '/initiatives/{id}');
+  const history = (it.history || []).slice().reverse();
+  return h('div', { dataset: { initiative: it.id, stage: it.stage } },
+    pageHeader(it.title, null, h('a', { href: link('/alignment/initiatives') }, '← ', t('page.initiatives')),
+      mayEdit ? h('button', { type: 'button', id: 'edit-charter', onclick: () => edit.replaceChildren(panel(null, form({
+        title: t('initiative.edit'), fields: initiativeFields(names, it), onCancel: () => edit.replaceChildren(),
+        onSubmit: async (v) => { await patch('/initiatives/' + id, v); ctx.refresh(); },
+      }))) }, t('initiative.edit')) : null),
+    edit,
+    h('div', { class: 'grid2' },
+      stagePanel(ctx, it),
+      panel(t('initiative.facts'), facts([
+        [t('initiatives.aligned'), badge('aligned', it.aligned ? 'yes' : 'no')],
+        [t('field.unit_id'), names.unit.get(it.unit_id) || '–'],
+        [t('field.expected_value'), fmtMoney(it.expected_value)],
+        [t('field.cost_estimate'), fmtMoney(it.cost_estimate)],
+        [t('initiative.dates'), it.start_date || it.end_date ? `${fmtDate(it.start_date)} – ${fmtDate(it.end_date)}` : '–'],
+        it.catalogue_key ? [t('initiative.from_catalogue'), it.catalogue_key] : null,
+        [t('initiative.charter_version'), fmtNumber(it.charter_version)],
+      ]))),
+    linksPanel(ctx, it, kpiList),
+    h('div', { class: 'grid2' },
+      signoffPanel(ctx, it, names),
+      panel(t('initiative.charter'), facts([
+        [t('field.problem'), it.problem || '–'],
+        [t('field.scope'), it.scope || '–'],
+        [t('field.risks'), it.risks || '–'],
+        [t('field.data_needed'), it.data_needed || '–'],
+      ]))),
+    await scoresPanel(ctx, it),
+    panel(t('initiative.history'), history.length ? h('ul', { class: 'history' }, history.map((x) => h('li', {},
+      fmtDate(x.created_at, true), ' · ', badge('stage', x.from_stage), ' → ', badge('stage', x.to_stage), ' · ', x.actor, x.reason ? ` — ${x.reason}` : ''))) : h('p', { class: 'muted' }, t('initiative.no_history'))));
 }

@@ -18,7 +18,7 @@ export async function render(ctx) {
   const state = (k) => (k.revoked_at ? 'revoked' : k.expires_at && new Date(k.expires_at) < new Date() ? 'expired' : 'active');
   const cols = [
     { key: 'name', label: t('field.name') },
-    { key: 'scope', label: t('field.scope'), value: (k) => tv('scope', k.scope) },
+    { key: 'scope', label: t('tokens.scope'), value: (k) => tv('scope', k.scope) },
     { key: 'account_id', label: t('tokens.owner'), numeric: true },
     { key: 'created_at', label: t('field.created_at'), render: (k) => fmtDate(k.created_at, true) },
     { key: 'expires_at', label: t('field.expires_at'), render: (k) => (k.expires_at ? fmtDate(k.expires_at) : t('tokens.never')) },
@@ -35,7 +35,7 @@ export async function render(ctx) {
     panel(t('tokens.new'), form({
       fields: [
         { name: 'name', label: t('field.name'), required: true, maxlength: 100 },
-        { name: 'scope', type: 'select', label: t('field.scope'), required: true, value: 'read',
+        { name: 'scope', type: 'select', label: t('tokens.scope'), required: true, value: 'read',
           options: ['read', 'write'].map((s) => ({ value: s, label: tv('scope', s) })) },
         { name: 'expires_at', type: 'date', label: t('field.expires_at') },
       ],
