@@ -31,7 +31,9 @@ static const char zFairnessUsage[] =
     "  --threshold T         decision threshold for --score (default 0.5)\n"
     "  --protected COLS      protected attribute column(s), comma-separated; the\n"
     "                        intersection of several is audited too\n"
-    "  --reference [ATTR=]G  reference group (default: highest selection rate)\n"
+    "  --reference [ATTR=]G  reference group (default: most favorable predictions)\n"
+    "  --favorable 0|1       the prediction that is good for the person (default 1;\n"
+    "                        0 for a risk model whose 1 means flagged)\n"
     "  --bootstrap N         N bootstrap replicates for confidence intervals\n"
     "  --seed S              bootstrap seed (default 1)\n"
     "  --threads N           CSV parser threads (default: one per core)\n"
@@ -101,6 +103,7 @@ int cli_fairness(int argc, char **argv) {
                                          {"bootstrap", required_argument, 0, 'b'},
                                          {"seed", required_argument, 0, 'e'},
                                          {"threads", required_argument, 0, 'T'},
+                                         {"favorable", required_argument, 0, 'f'},
                                          {"json", no_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -146,6 +149,7 @@ int cli_fairness(int argc, char **argv) {
             }
             break;
         }
+        case 'f':
         case 't':
         case 'b':
         case 'e':
@@ -161,6 +165,7 @@ int cli_fairness(int argc, char **argv) {
                 goto done;
             }
             if (ch == 't') json_object_set_new(over, "threshold", json_real(x));
+            if (ch == 'f') json_object_set_new(over, "favorable", json_real(x));
             if (ch == 'T') nThread = x < 0 ? 0 : x > 256 ? 256 : (int)x;
             if (ch == 'b' || ch == 'e') {
                 if (!boot) boot = json_object();

@@ -163,6 +163,10 @@ def check_risk_model(rng):
         failures.append(f"risk model: disparate impact of B not named: {v['failures']}")
     if not any("B" in r and "false positive rate" in r for r in v["reasons"]):
         failures.append(f"risk model: reasons do not name B's FPR: {v['reasons']}")
+    res2 = run(df, "--label", "defaulted", "--prediction", "high_risk", "--protected", "segment",
+               "--favorable", "0", "--json")
+    if res2 != res:
+        failures.append("risk model: the CLI options and the spec file disagree")
     text = run(df, "--spec", path).stdout
     if "verdict: fail" not in text or "'B' has false positive rate" not in text:
         failures.append("risk model: text output does not name B's false positive rate")
