@@ -3,7 +3,6 @@
  * generic handlers over store_crud for ResourceDef resources. */
 #include "api/api.h"
 #include "store/store_crud.h"
-#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,30 +102,28 @@ typedef struct FilterCtx {
     int rc;
 } FilterCtx;
 
-static enum MHD_Result filter_arg(void *cls, enum MHD_ValueKind kind, const char *zKey,
-                                  const char *zValue) {
-    (void)kind;
+static int filter_arg(void *cls, const char *zKey, const char *zValue) {
     FilterCtx *c = cls;
-    if (c->rc) return MHD_NO;
-    if (strcmp(zKey, "limit") == 0 || strcmp(zKey, "offset") == 0) return MHD_YES;
+    if (c->rc) return 0;
+    if (strcmp(zKey, "limit") == 0 || strcmp(zKey, "offset") == 0) return 1;
     if (strcmp(zKey, "sort") == 0) {
         c->q->zSort = zValue;
-        return MHD_YES;
+        return 1;
     }
     const FieldDef *f = resource_field(c->r, zKey);
     if (!f || !(f->flags & F_FILTER)) {
         c->rc = err_set(&c->req->err, KEEL_EINVAL, zKey,
                         "unknown query parameter '%.40s' for %s lists", zKey, c->r->zName);
-        return MHD_NO;
+        return 0;
     }
     if (!zValue || c->q->nFilter >= CRUD_MAX_FILTER) {
         c->rc = err_set(&c->req->err, KEEL_EINVAL, zKey, "filter %s needs one value", zKey);
-        return MHD_NO;
+        return 0;
     }
     c->q->aFilter[c->q->nFilter].f = f;
     c->q->aFilter[c->q->nFilter].zValue = zValue;
     c->q->nFilter++;
-    return MHD_YES;
+    return 1;
 }
 
 int api_crud_list(Req *req, Resp *resp, const ResourceDef *r) {
@@ -135,7 +132,7 @@ int api_crud_list(Req *req, Resp *resp, const ResourceDef *r) {
     int rc = api_page(req, &q.limit, &q.offset);
     if (rc) return rc;
     FilterCtx c = {req, r, &q, 0};
-    MHD_get_connection_values(req->pConn, MHD_GET_ARGUMENT_KIND, filter_arg, &c);
+    req_query_foreach(req, filter_arg, &c);
     if (c.rc) return c.rc;
     json_t *items;
     int64_t total;

@@ -48,6 +48,10 @@ int cli_profile(int argc, char **argv);
 int cli_abtest(int argc, char **argv);
 int cli_fairness(int argc, char **argv);
 int cli_explain(int argc, char **argv);
+int cli_api(int argc, char **argv);
+int cli_alignment(int argc, char **argv);
+int cli_priorities(int argc, char **argv);
+int cli_catalogue(int argc, char **argv);
 
 /* A command's options for cli_parse(). */
 typedef struct CliOpt {

@@ -49,10 +49,12 @@ struct Req {
     Principal who; /* the caller */
     Db *db;        /* this worker's connection */
     char zRequestId[24];
-    char zAddr[64];     /* peer address */
-    KeelError err;      /* detail of a failure, rendered as the envelope */
-    int bSecureCookie;  /* cookies get the Secure attribute */
-    int64_t sessionMax; /* session lifetime for the cookie's Max-Age */
+    char zAddr[64];           /* peer address */
+    KeelError err;            /* detail of a failure, rendered as the envelope */
+    int bSecureCookie;        /* cookies get the Secure attribute */
+    int64_t sessionMax;       /* session lifetime for the cookie's Max-Age */
+    int nQuery;               /* without a connection (keel api): the query */
+    char azQuery[16][2][256]; /* its decoded name/value pairs */
 };
 
 struct Resp {
@@ -98,5 +100,11 @@ void resp_free(Resp *r);
 const char *req_query(Req *req, const char *zName);
 /* A request header, or NULL. */
 const char *req_header(Req *req, const char *zName);
+/* Call x(ctx, name, value) for each query argument until it returns 0. */
+void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), void *ctx);
+
+/* Run the matched route's handler on a request whose body is complete
+ * (server.c): body size, JSON parsing, the handler, the error envelope. */
+void http_handle(Req *req, Resp *resp, int bBodyTooBig);
 
 #endif

@@ -69,11 +69,38 @@ void server_config_init(ServerConfig *c) {
 }
 
 const char *req_query(Req *req, const char *zName) {
+    if (!req->pConn) {
+        for (int i = 0; i < req->nQuery; i++)
+            if (strcmp(req->azQuery[i][0], zName) == 0) return req->azQuery[i][1];
+        return NULL;
+    }
     return MHD_lookup_connection_value(req->pConn, MHD_GET_ARGUMENT_KIND, zName);
 }
 
 const char *req_header(Req *req, const char *zName) {
-    return MHD_lookup_connection_value(req->pConn, MHD_HEADER_KIND, zName);
+    return req->pConn ? MHD_lookup_connection_value(req->pConn, MHD_HEADER_KIND, zName) : NULL;
+}
+
+typedef struct QueryCb {
+    int (*x)(void *, const char *, const char *);
+    void *ctx;
+} QueryCb;
+
+static enum MHD_Result query_each(void *cls, enum MHD_ValueKind kind, const char *zKey,
+                                  const char *zValue) {
+    (void)kind;
+    QueryCb *q = cls;
+    return q->x(q->ctx, zKey, zValue) ? MHD_YES : MHD_NO;
+}
+
+void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), void *ctx) {
+    if (!req->pConn) {
+        for (int i = 0; i < req->nQuery; i++)
+            if (!x(ctx, req->azQuery[i][0], req->azQuery[i][1])) return;
+        return;
+    }
+    QueryCb q = {x, ctx};
+    MHD_get_connection_values(req->pConn, MHD_GET_ARGUMENT_KIND, query_each, &q);
 }
 
 /* Content type without parameters, lower-cased into z. */
@@ -169,13 +196,14 @@ static int server_precheck(ReqState *st) {
 }
 
 /* Run the handler once the whole body is in. */
-static void server_dispatch(ReqState *st) {
-    Req *req = &st->req;
-    if (st->bBodyTooBig || buf_err(&req->body)) {
+static void server_dispatch(ReqState *st) { http_handle(&st->req, &st->resp, st->bBodyTooBig); }
+
+void http_handle(Req *req, Resp *resp, int bBodyTooBig) {
+    if (bBodyTooBig || buf_err(&req->body)) {
         KeelError e;
         err_set(&e, KEEL_ETOOBIG, "", "the body is larger than the %zu bytes this route takes",
                 req->pRoute->nBodyCap);
-        resp_error(&st->resp, req->zRequestId, KEEL_ETOOBIG, &e);
+        resp_error(resp, req->zRequestId, KEEL_ETOOBIG, &e);
         return;
     }
     if (req->pRoute->bodyType != BODY_NONE && req->body.n > 0 && !req->bBodyCsv) {
@@ -183,30 +211,29 @@ static void server_dispatch(ReqState *st) {
         if (json_parse_object(req->body.z, req->body.n, &req->pJson, zErr, sizeof zErr)) {
             KeelError e;
             err_set(&e, KEEL_EINVAL, "", "%s", zErr);
-            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
+            resp_error(resp, req->zRequestId, KEEL_EINVAL, &e);
             return;
         }
     }
-    int bWrite = strcmp(st->zMethod, "GET") != 0 && strcmp(st->zMethod, "HEAD") != 0;
+    int bWrite = strcmp(req->zMethod, "GET") != 0 && strcmp(req->zMethod, "HEAD") != 0;
     if (bWrite && req->pRoute->bodyType == BODY_JSON && !req->pJson &&
-        strcmp(st->zMethod, "DELETE") != 0) {
+        strcmp(req->zMethod, "DELETE") != 0) {
         KeelError e;
         err_set(&e, KEEL_EINVAL, "", "a JSON object body is required");
-        resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
+        resp_error(resp, req->zRequestId, KEEL_EINVAL, &e);
         return;
     }
     memset(&req->err, 0, sizeof req->err);
-    int rc = req->pRoute->xHandler(req, &st->resp);
+    int rc = req->pRoute->xHandler(req, resp);
     if (req->db && req->db->nTxn) db_rollback(req->db); /* a handler left a transaction open */
     if (rc) {
         if (rc == KEEL_EIO || rc == KEEL_EINTERNAL || rc == KEEL_ENOMEM)
-            log_error("%s %s %s failed: %s (%s)", req->zRequestId, st->zMethod, st->zPath,
+            log_error("%s %s %s failed: %s (%s)", req->zRequestId, req->zMethod, req->zPath,
                       err_code_name(rc), req->db ? db_errmsg(req->db) : "");
-        resp_error(&st->resp, req->zRequestId, rc, &req->err);
-    } else if (!st->resp.status) {
-        resp_json(&st->resp, 204, NULL);
-        st->resp.status = 204;
-        resp_free(&st->resp);
+        resp_error(resp, req->zRequestId, rc, &req->err);
+    } else if (!resp->status) {
+        resp_free(resp);
+        resp->status = 204;
     }
 }
 
