@@ -57,6 +57,11 @@ static int explain_write(const char *zPath, const char *z, size_t n) {
     return 0;
 }
 
+/* ExplainWriteFn writing to the FILE at pArg; KEEL_EIO on failure. */
+static int explain_fwrite(void *pArg, const char *z, size_t n) {
+    return fwrite(z, 1, n, (FILE *)pArg) == n ? 0 : KEEL_EIO;
+}
+
 /* Parse a non-negative integer option; -1 (usage error printed) if bad. */
 static int explain_int_opt(const char *zOpt, const char *zVal, int *pn) {
     char *zEnd;
@@ -155,14 +160,22 @@ int cli_explain(int argc, char **argv) {
     csv_free(pTable);
     pTable = NULL;
     if (zOut || (!bSummary && !bJson)) {
-        if (explain_report_csv(pRes, nThread, &b)) {
-            exitCode = cli_fail("out of memory writing the contributions");
+        const char *zPath = zOut ? zOut : "-";
+        int toStdout = strcmp(zPath, "-") == 0;
+        FILE *f = toStdout ? stdout : fopen(zPath, "wb");
+        if (!f) {
+            exitCode = cli_fail("cannot create %s: %s", zPath, strerror(errno));
             goto done;
         }
-        exitCode = explain_write(zOut ? zOut : "-", b.z, b.n);
-        if (exitCode) goto done;
-        buf_reset(&b);
-        if (zOut && strcmp(zOut, "-") && cli_progress_enabled())
+        rc = explain_report_csv_stream(pRes, nThread, explain_fwrite, f);
+        if (fflush(f) != 0 && !rc) rc = KEEL_EIO;
+        if (!toStdout && fclose(f) != 0 && !rc) rc = KEEL_EIO;
+        if (rc) {
+            exitCode = rc == KEEL_EIO ? cli_fail("cannot write %s: %s", zPath, strerror(errno))
+                                      : cli_fail("out of memory writing the contributions");
+            goto done;
+        }
+        if (zOut && !toStdout && cli_progress_enabled())
             fprintf(stderr, "keel: wrote contributions of %zu rows to %s\n", pRes->nRow, zOut);
     }
     if (bJson) {

@@ -15,12 +15,13 @@
 
 #define REPORT_CSV_BLOCK 512 /* rows per formatting work item */
 
-/* Shared state of the CSV formatting threads. */
+/* Shared state of the CSV formatting threads, for one round of blocks. */
 typedef struct CsvJob {
     const ExplainResult *r;
-    Buf *aBuf;           /* one buffer per block */
-    size_t nBlock;       /* blocks of REPORT_CSV_BLOCK rows */
-    atomic_size_t iNext; /* next block to format */
+    Buf *aBuf;           /* one buffer per block of the round */
+    size_t iFirst;       /* first block of the round */
+    size_t nBlock;       /* blocks in the round */
+    atomic_size_t iNext; /* next block of the round to format */
 } CsvJob;
 
 /* Append "%.10g" of x (always finite here) followed by c. */
@@ -43,13 +44,13 @@ static void report_csv_rows(const ExplainResult *r, size_t r0, size_t r1, Buf *b
     }
 }
 
-/* Worker: format blocks until none are left. */
+/* Worker: format the round's blocks until none are left. */
 static void *report_csv_worker(void *arg) {
     CsvJob *job = arg;
     for (;;) {
         size_t k = atomic_fetch_add(&job->iNext, 1);
         if (k >= job->nBlock) break;
-        size_t r0 = k * REPORT_CSV_BLOCK;
+        size_t r0 = (job->iFirst + k) * REPORT_CSV_BLOCK;
         size_t r1 = r0 + REPORT_CSV_BLOCK < job->r->nRow ? r0 + REPORT_CSV_BLOCK : job->r->nRow;
         report_csv_rows(job->r, r0, r1, &job->aBuf[k]);
     }
@@ -86,37 +87,55 @@ static void report_csv_header(const ExplainResult *r, Buf *b) {
     }
 }
 
-int explain_report_csv(const ExplainResult *r, int nThread, Buf *b) {
-    report_csv_header(r, b);
+int explain_report_csv_stream(const ExplainResult *r, int nThread, ExplainWriteFn xWrite,
+                              void *pArg) {
+    Buf hdr;
+    buf_init(&hdr, 0);
+    report_csv_header(r, &hdr);
+    int rc = buf_err(&hdr);
+    if (!rc) rc = xWrite(pArg, hdr.z, hdr.n);
+    buf_reset(&hdr);
+    if (rc) return rc;
     if (nThread <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         nThread = n > 0 ? (int)n : 1;
     }
-    CsvJob job = {.r = r, .nBlock = (r->nRow + REPORT_CSV_BLOCK - 1) / REPORT_CSV_BLOCK};
-    atomic_init(&job.iNext, 0);
-    if (job.nBlock <= 1 || nThread == 1) {
-        report_csv_rows(r, 0, r->nRow, b);
-        return buf_err(b);
-    }
-    job.aBuf = calloc(job.nBlock, sizeof(Buf));
-    if (!job.aBuf) return KEEL_ENOMEM;
-    pthread_t aTid[64];
-    int nStarted = 0;
     if (nThread > 64) nThread = 64;
-    for (int i = 1; i < nThread && (size_t)i < job.nBlock; i++) {
-        if (pthread_create(&aTid[nStarted], NULL, report_csv_worker, &job) != 0) break;
-        nStarted++;
-    }
-    report_csv_worker(&job);
-    for (int i = 0; i < nStarted; i++)
-        pthread_join(aTid[i], NULL);
-    for (size_t k = 0; k < job.nBlock; k++) {
-        if (buf_err(&job.aBuf[k]) && !b->err) b->err = buf_err(&job.aBuf[k]);
-        if (job.aBuf[k].z) buf_append(b, job.aBuf[k].z, job.aBuf[k].n);
-        buf_reset(&job.aBuf[k]);
+    size_t nAll = (r->nRow + REPORT_CSV_BLOCK - 1) / REPORT_CSV_BLOCK;
+    size_t nPer = (size_t)nThread * 4;
+    CsvJob job = {.r = r, .aBuf = calloc(nPer, sizeof(Buf))};
+    if (!job.aBuf) return KEEL_ENOMEM;
+    for (size_t first = 0; first < nAll && !rc; first += nPer) {
+        job.iFirst = first;
+        job.nBlock = nAll - first < nPer ? nAll - first : nPer;
+        atomic_init(&job.iNext, 0);
+        pthread_t aTid[64];
+        int nStarted = 0;
+        for (int i = 1; i < nThread && (size_t)i < job.nBlock; i++) {
+            if (pthread_create(&aTid[nStarted], NULL, report_csv_worker, &job) != 0) break;
+            nStarted++;
+        }
+        report_csv_worker(&job);
+        for (int i = 0; i < nStarted; i++)
+            pthread_join(aTid[i], NULL);
+        for (size_t k = 0; k < job.nBlock; k++) {
+            if (!rc) rc = buf_err(&job.aBuf[k]);
+            if (!rc && job.aBuf[k].n) rc = xWrite(pArg, job.aBuf[k].z, job.aBuf[k].n);
+            buf_reset(&job.aBuf[k]);
+        }
     }
     free(job.aBuf);
-    return buf_err(b);
+    return rc;
+}
+
+/* Writer for explain_report_csv: append to the Buf at pArg. */
+static int report_buf_write(void *pArg, const char *z, size_t n) {
+    buf_append(pArg, z, n);
+    return buf_err(pArg);
+}
+
+int explain_report_csv(const ExplainResult *r, int nThread, Buf *b) {
+    return explain_report_csv_stream(r, nThread, report_buf_write, b);
 }
 
 /* A JSON number, or null for NaN (jansson refuses non-finite reals). */

@@ -19,6 +19,13 @@
  * buffer's error (KEEL_ENOMEM, KEEL_ETOOBIG). */
 int explain_report_csv(const ExplainResult *r, int nThread, Buf *b);
 
+/* The same CSV handed to xWrite(pArg, z, n) piece by piece, in order,
+ * with memory bounded by a few blocks of rows: for large outputs. A
+ * non-zero return from xWrite stops the report and is returned. */
+typedef int (*ExplainWriteFn)(void *pArg, const char *z, size_t n);
+int explain_report_csv_stream(const ExplainResult *r, int nThread, ExplainWriteFn xWrite,
+                              void *pArg);
+
 /* The report as a new JSON object (caller owns the reference): model,
  * rows, and per output the base value, mean prediction and the ranked
  * feature summary; with bRows also "columns", "contributions" (per row,

@@ -163,12 +163,38 @@ static void test_multiclass_header(void **state) {
     explain_result_free(r);
 }
 
+/* A large report comes out the same whatever the threads and rounds. */
+static void test_csv_blocks(void **state) {
+    (void)state;
+    Buf in, b1, b3;
+    buf_init(&in, 0);
+    buf_init(&b1, 0);
+    buf_init(&b3, 0);
+    buf_puts(&in, "p,q\n");
+    for (int i = 0; i < 5000; i++)
+        buf_printf(&in, "%d,%g\n", i, (i % 7) / 7.0);
+    ExplainResult *r;
+    ExplainError e;
+    assert_int_equal(run(zTree, in.z, 0, &r, &e), 0);
+    assert_int_equal(explain_report_csv(r, 1, &b1), 0);
+    assert_int_equal(explain_report_csv(r, 3, &b3), 0);
+    assert_int_equal(b1.n, b3.n);
+    assert_memory_equal(b1.z, b3.z, b1.n);
+    size_t nLine = 0;
+    for (size_t i = 0; i < b1.n; i++)
+        nLine += b1.z[i] == '\n';
+    assert_int_equal(nLine, 5001);
+    explain_result_free(r);
+    buf_reset(&in);
+    buf_reset(&b1);
+    buf_reset(&b3);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tree_by_hand),
-        cmocka_unit_test(test_linear_and_data_checks),
-        cmocka_unit_test(test_model_checks),
-        cmocka_unit_test(test_multiclass_header),
+        cmocka_unit_test(test_tree_by_hand), cmocka_unit_test(test_linear_and_data_checks),
+        cmocka_unit_test(test_model_checks), cmocka_unit_test(test_multiclass_header),
+        cmocka_unit_test(test_csv_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
