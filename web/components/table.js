@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A sortable, filterable table. Columns: {key, label, value(row) (for
 // sorting and filtering; default row[key]), render(row) (a node or text;
-// default the value), numeric (right-aligned, numeric sort), sort (default
-// true)}. Sorting is by clicking (or Enter on) a header; a text box filters
+// default the value), numeric (right-aligned, numeric sort), wide (a wider column for
+// titles), sort (default true)}. Sorting is by clicking (or Enter on) a header; a text box filters
 // on every column's value; selects filter on chosen columns:
 // filters: [{key, label, options: [{value, label}]}].
 import { h, replace } from '../lib/dom.js';
@@ -17,7 +17,7 @@ export function table({ columns, rows, filters = [], empty, caption, initialSort
   const count = h('span', { class: 'count', role: 'status' });
   const q = search ? h('input', { type: 'search', class: 'filter', placeholder: t('table.filter'), 'aria-label': t('table.filter') }) : null;
   const heads = columns.map((c) => {
-    const th = h('th', { scope: 'col', class: c.numeric ? 'num' : null });
+    const th = h('th', { scope: 'col', class: [c.numeric ? 'num' : '', c.wide ? 'wide' : ''] });
     if (c.sort === false) { th.append(c.label); return th; }
     const b = h('button', { type: 'button', class: 'sort' }, c.label, h('span', { class: 'arrow', 'aria-hidden': 'true' }));
     b.addEventListener('click', () => {
@@ -66,7 +66,7 @@ export function table({ columns, rows, filters = [], empty, caption, initialSort
     replace(tbody, list.length ? list.map((r) => h('tr', { dataset: { id: r.id ?? '' } },
       columns.map((c) => {
         const v = c.render ? c.render(r) : val(c, r);
-        return h('td', { class: c.numeric ? 'num' : null, dataset: { label: c.label } }, v ?? '–');
+        return h('td', { class: [c.numeric ? 'num' : '', c.wide ? 'wide' : ''], dataset: { label: c.label } }, v ?? '–');
       }))) : h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, empty || t('table.empty'))));
     replace(count, t('table.count', { shown: list.length, total: rows.length }));
   }

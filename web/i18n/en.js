@@ -409,4 +409,9 @@ export default {
   'catalogue.industry': 'Industry',
   'catalogue.kpis': 'KPIs it moves:',
   'catalogue.create': 'Create initiative from this',
+  'criterion.business_value': 'Business value',
+  'criterion.feasibility': 'Feasibility',
+  'criterion.data_readiness': 'Data readiness',
+  'criterion.risk': 'Risk',
+  'criterion.strategic_fit': 'Strategic fit',
 };

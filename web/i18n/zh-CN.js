@@ -407,4 +407,9 @@ export default {
   'catalogue.industry': '行业',
   'catalogue.kpis': '推动的 KPI：',
   'catalogue.create': '据此创建项目',
+  'criterion.business_value': '业务价值',
+  'criterion.feasibility': '可行性',
+  'criterion.data_readiness': '数据就绪度',
+  'criterion.risk': '风险',
+  'criterion.strategic_fit': '战略契合度',
 };

@@ -55,3 +55,10 @@ export function titlesFromMap(map) {
   for (const i of map.unaligned_initiatives || []) initiative.set(i.id, i.title);
   return { objective, kpi, initiative, kpiObjective };
 }
+
+// A scoring criterion's name: the catalogue's translation for the
+// standard ones, else the name the organisation gave it.
+export function criterionName(c) {
+  const k = 'criterion.' + c.key;
+  return t(k) === k ? c.name : t(k);
+}

@@ -100,10 +100,13 @@ export function fmtPeriod(p) {
 // its code, with the field's label, and the server's words as detail.
 export function errorText(err, fieldLabel) {
   const code = err && err.code ? err.code : 'internal';
-  const label = fieldLabel || (err && err.field ? tv('field', err.field) : '');
+  const fk = err && err.field ? 'field.' + err.field : '';
+  const label = fieldLabel || (fk && t(fk) !== fk ? t(fk) : '');
   if (code === 'rate_limited' && err.retryAfter) return { text: t('error.rate_limited_wait', { seconds: err.retryAfter }), detail: '' };
   if (locale === 'en' && err && err.message && code !== 'network') return { text: err.message, detail: '' };
   const base = t('error.' + code) === 'error.' + code ? t('error.internal') : t('error.' + code);
-  const text = label ? t('error.with_field', { field: label, error: base }) : base;
+  // generic codes say which field; specific ones (unaligned, ...) say it all
+  const generic = ['invalid', 'conflict', 'not_found', 'forbidden', 'too_large', 'rule_violation'].includes(code);
+  const text = label && generic ? t('error.with_field', { field: label, error: base }) : base;
   return { text, detail: err && err.message && err.message !== base ? err.message : '' };
 }

@@ -36,7 +36,7 @@ export async function render() {
       stat(fmtNumber(counts.objective_without_initiative || 0), t('map.uncovered_count'), counts.objective_without_initiative ? 'warn' : 'good'),
       stat(fmtNumber((counts.kpi_off_track || 0) + (counts.kpi_at_risk || 0)), t('map.kpis_behind'), counts.kpi_off_track ? 'bad' : counts.kpi_at_risk ? 'warn' : 'good')),
     panel(t('map.findings'), findings.length ? h('ul', { class: 'findings', dataset: { testid: 'findings' } }, findings.map((f) => findingItem(f, titles))) : h('p', { class: 'muted' }, t('home.all_clear'))),
-    panel(t('map.chain'), h('div', { class: 'map-head' }, h('span', {}, t('field.objective_id')), h('span', {}, t('field.kpi_id')), h('span', {}, t('page.initiatives'))),
+    panel(t('map.chain'), h('div', { class: 'map-head' }, h('span', {}, t('field.objective_id')), h('div', { class: 'map-kpi' }, h('span', {}, t('field.kpi_id')), h('span', {}, t('page.initiatives')))),
       rows.length ? rows : h('p', { class: 'muted' }, t('objectives.none'))),
     panel(t('map.unaligned'), unaligned.length ? h('div', { class: 'chips', dataset: { testid: 'unaligned' } }, unaligned.map((i) => h('a', { class: 'node node-bad', href: link('/alignment/initiatives/' + i.id) },
       i.title, h('small', {}, badge('stage', i.stage))))) : h('p', { class: 'muted' }, t('map.none_unaligned'))));

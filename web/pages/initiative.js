@@ -10,7 +10,7 @@ import { get, post, put, patch, del, listAll, ApiError } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { session } from '../lib/session.js';
-import { loadNames } from '../lib/align.js';
+import { loadNames, criterionName } from '../lib/align.js';
 import { table } from '../components/table.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
@@ -98,10 +98,10 @@ function signoffPanel(ctx, it, names) {
 async function scoresPanel(ctx, it) {
   const [scores, criteria] = await Promise.all([get(`/initiatives/${it.id}/scores`), listAll('/criteria')]);
   const items = scores.items || [];
-  const critName = new Map(criteria.map((c) => [c.key, c.name]));
+  const critName = new Map(criteria.map((c) => [c.key, criterionName(c)]));
   const scorers = [...new Set(items.map((s) => s.scorer))];
   const rows = criteria.map((c) => {
-    const r = { id: c.key, name: c.name };
+    const r = { id: c.key, name: criterionName(c) };
     for (const s of items.filter((x) => x.criterion === c.key)) r[s.scorer] = s.value;
     return r;
   });
@@ -113,7 +113,7 @@ async function scoresPanel(ctx, it) {
       ...scorers.map((s) => ({ key: s, label: s, numeric: true })),
     ] }) : h('p', { class: 'muted' }, t('initiative.no_scores')),
     can('PUT', '/initiatives/{id}/scores') ? h('details', {}, h('summary', {}, t('initiative.your_scores')), form({
-      fields: criteria.map((c) => ({ name: c.key, type: 'select', numeric: true, label: c.name + (c.inverse ? ' ' + t('initiative.inverse') : ''),
+      fields: criteria.map((c) => ({ name: c.key, type: 'select', numeric: true, label: criterionName(c) + (c.inverse ? ' ' + t('initiative.inverse') : ''),
         value: myScore.get(c.key), options: [1, 2, 3, 4, 5].map((n) => ({ value: n, label: String(n) })) })),
       onSubmit: async (v) => { await put(`/initiatives/${it.id}/scores`, { scores: compact(v) }); ctx.refresh(); },
     })) : null);

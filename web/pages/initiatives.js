@@ -34,7 +34,7 @@ export async function render(ctx) {
   const [rows, names] = await Promise.all([listAll('/initiatives?sort=title'), loadNames()]);
   const stages = enumOf('initiative', 'stage');
   const cols = [
-    { key: 'title', label: t('field.title'), render: (i) => h('a', { href: link('/alignment/initiatives/' + i.id) }, i.title) },
+    { key: 'title', label: t('field.title'), wide: true, render: (i) => h('a', { href: link('/alignment/initiatives/' + i.id) }, i.title) },
     { key: 'stage', label: t('field.stage'), value: (i) => stages.indexOf(i.stage), render: (i) => badge('stage', i.stage) },
     { key: 'aligned', label: t('initiatives.aligned'), value: (i) => (i.aligned ? 1 : 0),
       render: (i) => badge('aligned', i.aligned ? 'yes' : 'no') },

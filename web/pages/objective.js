@@ -16,6 +16,8 @@ import { objectiveFields } from './objectives.js';
 
 function kpiChart(k) {
   const values = (k.values || []).slice().sort((a, b) => (a.period < b.period ? -1 : 1));
+  const all = [k.baseline, k.target, ...values.map((v) => v.value)];
+  const lo = Math.min(...all), hi = Math.max(...all), pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.1 || 1;
   const periods = values.map((v) => fmtPeriod(v.period));
   const last = fmtPeriod(k.target_period);
   if (!periods.includes(last)) periods.push(last);
@@ -24,7 +26,7 @@ function kpiChart(k) {
     legend: { top: 0, data: [t('kpi.actual'), t('kpi.target'), t('kpi.baseline')] },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: periods, boundaryGap: false },
-    yAxis: { type: 'value', name: k.unit, scale: true },
+    yAxis: { type: 'value', name: k.unit, min: +(lo - pad).toPrecision(3), max: +(hi + pad).toPrecision(3) },
     series: [
       { name: t('kpi.actual'), type: 'line', data: values.map((v) => v.value), symbolSize: 7, lineStyle: { width: 3 } },
       { name: t('kpi.target'), type: 'line', data: periods.map(() => k.target), symbol: 'none', lineStyle: { type: 'dashed', width: 2 } },
