@@ -334,8 +334,8 @@ static double shap_tree_value(const ShapTree *st, const float *x) {
     int i = 0;
     while (a[i].iFeat >= 0) {
         float v = x[a[i].iFeat];
-        int left = isnan(v) ? a[i].bDefLeft : v < a[i].fSplit;
-        i = left ? i + 1 : a[i].iNext;
+        int left = (v < a[i].fSplit) | (a[i].bDefLeft & (v != v));
+        i = a[i].iNext + left * (i + 1 - a[i].iNext); /* no branch to mispredict */
     }
     return st->aLeaf[a[i].iNext].v;
 }
