@@ -17,7 +17,12 @@
  * cleared on the branch the row does not take. Summing the leaves' values
  * over a tree gives the row's SHAP values for it (Lundberg et al. 2020,
  * Algorithm 2, reorganised as in Yang 2021 "Fast TreeSHAP" v2 and
- * GPUTreeShap's path view). */
+ * GPUTreeShap's path view). Two sibling leaves share one table indexed by
+ * the pattern above them and the branch taken, so the walk stops one level
+ * early; eight rows walk a tree together (their updates are independent);
+ * work items are blocks of rows with trees as the outer loop, so a tree's
+ * tables stay in cache. Phase 1 builds the tables in parallel over trees,
+ * phase 2 explains blocks of rows in parallel. */
 #include "engine/treeshap.h"
 #include "util/err.h"
 #include <math.h>
@@ -31,11 +36,12 @@
 #include <unistd.h>
 
 #define TREESHAP_TABLE_MAX_D 12 /* never tabulate leaves with more features */
-#define TREESHAP_LANES                                                                             \
-    8                                  /* rows walked through a tree together (the leaf            \
-                                        * update in shap_tree_lanes is written for 8) */
-#define TREESHAP_ROW_BLOCK 512         /* rows per work item, at most */
-#define TREESHAP_BLOCK_BYTES (1 << 20) /* target size of a block's sums */
+/* Rows walked through a tree together (shap_lanes_add is written for 8). */
+#define TREESHAP_LANES 8
+/* Rows per work item, at most. */
+#define TREESHAP_ROW_BLOCK 512
+/* Target size in bytes of a work item's transposed sums. */
+#define TREESHAP_BLOCK_BYTES (1 << 20)
 
 typedef double ShapV2 __attribute__((vector_size(16))); /* two lanes' sums */
 
@@ -77,26 +83,34 @@ typedef struct ShapTree {
     double rBias;    /* expected value: sum over leaves of v * prod z */
 } ShapTree;
 
+/* Everything precomputed for one model and one call. */
 typedef struct ShapPlan {
+    /* the model explained (borrowed) */
     const XgbModel *m;
+    /* trees prepared so far, and their prepared form */
     int nTree;
     ShapTree *aTree;
-    int32_t *aFeatPool;                                  /* storage behind every ShapLeaf.aFeat */
-    double *aZPool;                                      /* storage behind every ShapLeaf.aZ */
-    double *aTabPool;                                    /* storage behind every ShapLeaf.aTab */
-    double aW[TREESHAP_MAX_PATH + 1][TREESHAP_MAX_PATH]; /* aW[d][s] = w(s) */
-    int nMaxDepth;                                       /* deepest tree, for the walk's stack */
-    size_t nBlockRow; /* rows per work item, a multiple of TREESHAP_LANES */
-    double *aBias;    /* per group: base margin + the trees' expected values */
+    /* storage behind every ShapLeaf.aFeat, .aZ and .aTab */
+    int32_t *aFeatPool;
+    double *aZPool;
+    double *aTabPool;
+    /* Shapley weights: aW[d][s] = s! (d-1-s)! / d! */
+    double aW[TREESHAP_MAX_PATH + 1][TREESHAP_MAX_PATH];
+    /* deepest tree, for the walk's stack */
+    int nMaxDepth;
+    /* rows per work item, a multiple of TREESHAP_LANES */
+    size_t nBlockRow;
+    /* per group: base margin + the trees' expected values (the bias) */
+    double *aBias;
 } ShapPlan;
 
 /* Shared state of one treeshap_explain call's worker threads. */
 typedef struct ShapJob {
-    ShapPlan *plan;
-    const float *aX;
-    size_t nRow;
-    double *aContrib;
-    double *aMargin;
+    ShapPlan *plan;      /* the plan (phase 1 fills its tables) */
+    const float *aX;     /* nRow x nFeature inputs, row-major */
+    size_t nRow;         /* rows to explain */
+    double *aContrib;    /* output: nRow x nGroup x (nFeature + 1) */
+    double *aMargin;     /* output: nRow x nGroup margins, or NULL */
     atomic_size_t iNext; /* next work item (tree in phase 1, block in 2) */
     int phase;           /* 1: build tables, 2: explain rows */
     atomic_int rc;       /* first error */

@@ -5,12 +5,12 @@
  * its root path depends on the row only through U, the set of the path's
  * distinct features whose conditions the row satisfies; so for leaves with
  * few distinct features keel tabulates the contributions for all 2^d
- * patterns once per model (in parallel over trees), and explaining a row is
+ * patterns once per call (in parallel over trees), and explaining a row is
  * one walk over each tree that carries U down to the leaves plus d table
- * additions per leaf. Leaves with many distinct features, or inputs with
- * few rows, use the direct O(d^2) formula instead. Rows are explained in
- * parallel with pthreads. docs/explain.md gives the derivation and the
- * references. */
+ * additions per leaf (per pair of sibling leaves, in fact). Leaves with
+ * many distinct features, or inputs with few rows, use the direct O(d^2)
+ * formula instead. Rows are explained in parallel with pthreads.
+ * docs/explain.md gives the derivation and the references. */
 #ifndef KEEL_ENGINE_TREESHAP_H
 #define KEEL_ENGINE_TREESHAP_H
 #include "engine/xgb_model.h"
