@@ -194,6 +194,23 @@ static const char *const azMigration[] = {
     "  created_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL,"
     "  UNIQUE(initiative_id, criterion_id, account_id));",
+
+    /* 3: analyses (A/B tests, fairness audits, explanations) kept as
+     * evidence that the launch and training gates can attach */
+    "CREATE TABLE analysis("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  title TEXT,"
+    "  initiative_id INTEGER REFERENCES initiative(id),"
+    "  input_hash TEXT NOT NULL,"
+    "  engine_version TEXT NOT NULL,"
+    "  verdict TEXT,"
+    "  spec TEXT NOT NULL,"
+    "  result TEXT NOT NULL,"
+    "  account_id INTEGER REFERENCES account(id),"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX analysis_initiative ON analysis(initiative_id);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
