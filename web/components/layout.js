@@ -29,7 +29,7 @@ export function sections() {
     { key: 'iteration', href: '/iteration', built: false },
     { key: 'admin', href: '/admin/accounts', admin: true, pages: [
       { key: 'accounts', href: '/admin/accounts', need: ['GET', '/accounts'] },
-      { key: 'tokens', href: '/admin/tokens', need: ['GET', '/accounts'] },
+      { key: 'tokens', href: '/admin/tokens' },
       { key: 'settings', href: '/admin/settings', need: ['PATCH', '/settings'] },
       { key: 'audit', href: '/admin/audit', need: ['GET', '/audit'] },
     ] },
@@ -40,8 +40,15 @@ function visiblePages(sec) {
   return (sec.pages || []).filter((p) => !p.need || can(p.need[0], p.need[1]));
 }
 
+// The administration section is shown to roles that may use one of its
+// guarded pages (tokens alone do not open it: everyone has their own).
+function adminVisible(sec) {
+  return (sec.pages || []).some((p) => p.need && can(p.need[0], p.need[1]));
+}
+
 export function layout({ path, who, settings, onSignOut, content }) {
-  const secs = sections().filter((s) => !s.admin || visiblePages(s).length);
+  const secs = sections().filter((s) => !s.admin || adminVisible(s));
+  const hasAdmin = secs.some((s) => s.admin);
   const current = secs.find((s) => path.startsWith('/' + s.key)) || null;
   const localeSel = h('select', { id: 'locale', 'aria-label': t('header.language'), class: 'locale' },
     Object.keys(LOCALES).map((l) => h('option', { value: l, selected: l === getLocale() }, t('locale.' + l))));
@@ -49,7 +56,7 @@ export function layout({ path, who, settings, onSignOut, content }) {
   const nav = h('nav', { class: 'mainnav', 'aria-label': t('nav.main') },
     h('ul', {}, h('li', {}, h('a', { href: link('/'), class: path === '/' ? 'active' : null, 'aria-current': path === '/' ? 'page' : null }, t('nav.home'))),
       secs.map((s) => h('li', {}, h('a', {
-        href: link(s.admin ? visiblePages(s)[0].href : s.href),
+        href: link(s.admin ? visiblePages(s).find((p) => p.need).href : s.href),
         class: [current === s ? 'active' : '', s.built === false ? 'unbuilt' : ''],
         'aria-current': current === s ? 'page' : null,
         dataset: { nav: s.key },
@@ -66,7 +73,7 @@ export function layout({ path, who, settings, onSignOut, content }) {
         h('span', { class: 'org' }, settings ? settings.name : '')),
       nav,
       h('div', { class: 'user' }, localeSel,
-        h('a', { class: 'tokens-link', href: link('/admin/tokens') }, t('page.tokens')),
+        hasAdmin ? null : h('a', { class: 'tokens-link', href: link('/admin/tokens') }, t('page.tokens')),
         h('span', { class: 'who', id: 'who' }, h('span', { class: 'who-name' }, who.name || who.email),
           h('span', { class: 'badge badge-role' }, tv('role', who.role))),
         h('button', { type: 'button', class: 'signout', onclick: onSignOut }, t('header.signout')))),
