@@ -216,97 +216,108 @@ static int drift_cmd_baseline(DriftArgs *a) {
     return cli_exit_for(rc);
 }
 
-/* keel drift BASELINE.json CUR.csv */
-static int drift_cmd_from_baseline(DriftArgs *a) {
-    char *zBase = NULL, *zNames = NULL;
-    size_t nBase = 0, nBaseOv = 0;
-    CsvTypeOverride *aBaseOv = NULL, *aOv = NULL;
-    CsvTable *cur = NULL;
-    DriftResult *r = NULL;
-    char zErr[256];
-    int rc = cli_read_file(a->azPos[0], &zBase, &nBase);
-    if (rc) return CLI_EXIT_USAGE;
-    rc = drift_baseline_types(zBase, nBase, &aBaseOv, &nBaseOv, &zNames);
-    if (rc == KEEL_EINVAL) {
-        cli_usage_error("%s: not a keel drift baseline", a->azPos[0]);
-        goto done;
-    }
-    if (rc) goto done;
-    aOv = malloc((nBaseOv + a->nOv + 1) * sizeof *aOv);
-    if (!aOv) {
-        rc = KEEL_ENOMEM;
-        goto done;
-    }
-    memcpy(aOv, aBaseOv, nBaseOv * sizeof *aOv);
-    memcpy(aOv + nBaseOv, a->aOv, a->nOv * sizeof *aOv);
-    rc = drift_load(a->azPos[1], aOv, nBaseOv + a->nOv, a->opt.nThread, &cur);
-    if (rc) goto done;
-    rc = drift_compare_baseline(zBase, nBase, cur, &a->opt, &r, zErr, sizeof zErr);
-    if (rc == KEEL_EINVAL) cli_usage_error("%s", zErr);
-    if (!rc) {
-        int ex = drift_print(r, a->json);
-        rc = ex ? KEEL_ENOMEM : 0;
-    }
-done:
-    if (rc == KEEL_ENOMEM) cli_fail("out of memory");
-    drift_result_free(r);
-    csv_free(cur);
-    free(aOv);
-    free(aBaseOv);
-    free(zNames);
-    free(zBase);
-    return cli_exit_for(rc);
+/* Overrides: base[0..nBase) (the reference's types), then the segment
+ * column as categorical, then the user's (which win, applying last).
+ * Caller frees. */
+static CsvTypeOverride *drift_merge_overrides(const DriftArgs *a, const CsvTypeOverride *base,
+                                              size_t nBase, size_t *pn) {
+    CsvTypeOverride *p = malloc((nBase + a->nOv + 1) * sizeof *p);
+    if (!p) return NULL;
+    if (nBase) memcpy(p, base, nBase * sizeof *p);
+    size_t k = nBase;
+    if (a->opt.zSegment) p[k++] = (CsvTypeOverride){a->opt.zSegment, CSV_CATEGORICAL};
+    if (a->nOv) memcpy(p + k, a->aOv, a->nOv * sizeof *p);
+    *pn = k + a->nOv;
+    return p;
 }
 
-/* keel drift REF.csv CUR.csv */
-static int drift_cmd_compare(DriftArgs *a) {
-    CsvTable *ref = NULL, *cur = NULL;
-    CsvTypeOverride *aOv = NULL;
-    DriftResult *r = NULL;
-    size_t nOv = 0;
+/* Compare the current file (a->azPos[1]) with reference summary r and
+ * print the result; returns a KEEL_E* code (messages printed). */
+static int drift_run(DriftArgs *a, DriftRef **ppRef, const char *zRefCsv) {
+    CsvTypeOverride *aBase = NULL, *aOv = NULL;
+    size_t nBase = 0, nOv = 0;
+    CsvTable *cur = NULL, *ref = NULL;
+    DriftResult *res = NULL;
     char zErr[256];
-    int rc;
-    aOv = drift_overrides(a, NULL, &nOv);
-    if (!aOv) return cli_fail("out of memory");
-    rc = drift_load(a->azPos[0], aOv, nOv, a->opt.nThread, &ref);
-    free(aOv);
-    aOv = NULL;
-    if (rc) goto done;
-    aOv = drift_overrides(a, ref, &nOv);
-    if (!aOv) {
-        rc = KEEL_ENOMEM;
-        goto done;
+    int rc = drift_ref_types(*ppRef, &aBase, &nBase);
+    if (!rc) {
+        aOv = drift_merge_overrides(a, aBase, nBase, &nOv);
+        if (!aOv) rc = KEEL_ENOMEM;
     }
-    rc = drift_load(a->azPos[1], aOv, nOv, a->opt.nThread, &cur);
+    if (!rc) rc = drift_load(a->azPos[1], aOv, nOv, a->opt.nThread, &cur);
     if (rc) goto done;
-    /* a column numeric in the reference but text in the current data:
-     * read the reference again with it categorical */
+    /* a column numeric in the reference file but text in the current one:
+     * read the reference again with the current file's types */
     int again = 0;
-    for (size_t k = 0; k < ref->nCol; k++) {
-        int j = csv_column_index(cur, ref->aCol[k].zName);
-        if (j >= 0 && ref->aCol[k].type != cur->aCol[j].type) again = 1;
+    for (size_t i = 0; zRefCsv && i < nBase; i++) {
+        int j = csv_column_index(cur, aBase[i].zName);
+        if (j >= 0 && aBase[i].type == CSV_AUTO && cur->aCol[j].type == CSV_CATEGORICAL) again = 1;
     }
     if (again) {
         free(aOv);
         aOv = drift_overrides(a, cur, &nOv);
-        csv_free(ref);
-        ref = NULL;
         if (!aOv) {
             rc = KEEL_ENOMEM;
             goto done;
         }
-        rc = drift_load(a->azPos[0], aOv, nOv, a->opt.nThread, &ref);
+        free(aBase);
+        aBase = NULL;
+        drift_ref_free(*ppRef);
+        *ppRef = NULL;
+        rc = drift_load(zRefCsv, aOv, nOv, a->opt.nThread, &ref);
+        if (!rc) rc = drift_ref_from_table(ref, &a->opt, ppRef, zErr, sizeof zErr);
+        if (rc == KEEL_EINVAL && ref) cli_usage_error("%s", zErr);
         if (rc) goto done;
     }
-    rc = drift_compare(ref, cur, &a->opt, &r, zErr, sizeof zErr);
+    rc = drift_ref_compare_consume(*ppRef, cur, &a->opt, &res, zErr, sizeof zErr);
     if (rc == KEEL_EINVAL) cli_usage_error("%s", zErr);
-    if (!rc) rc = drift_print(r, a->json) ? KEEL_ENOMEM : 0;
+    if (!rc) rc = drift_print(res, a->json) ? KEEL_ENOMEM : 0;
 done:
     if (rc == KEEL_ENOMEM) cli_fail("out of memory");
-    drift_result_free(r);
-    csv_free(ref);
+    drift_result_free(res);
     csv_free(cur);
+    csv_free(ref);
     free(aOv);
+    free(aBase);
+    return rc;
+}
+
+/* keel drift BASELINE.json CUR.csv */
+static int drift_cmd_from_baseline(DriftArgs *a) {
+    char *zBase = NULL;
+    size_t nBase = 0;
+    DriftRef *r = NULL;
+    char zErr[256];
+    int rc = cli_read_file(a->azPos[0], &zBase, &nBase);
+    if (rc) return CLI_EXIT_USAGE;
+    rc = drift_ref_from_baseline(zBase, nBase, &r, zErr, sizeof zErr);
+    free(zBase);
+    if (rc == KEEL_EINVAL) cli_usage_error("%s: %s", a->azPos[0], zErr);
+    if (rc == KEEL_ENOMEM) cli_fail("out of memory");
+    if (!rc) rc = drift_run(a, &r, NULL);
+    drift_ref_free(r);
+    return cli_exit_for(rc);
+}
+
+/* keel drift REF.csv CUR.csv: summarise the reference and free its table
+ * before reading the current file, so one table is in memory at a time. */
+static int drift_cmd_compare(DriftArgs *a) {
+    CsvTable *ref = NULL;
+    DriftRef *r = NULL;
+    size_t nOv = 0;
+    char zErr[256];
+    CsvTypeOverride *aOv = drift_merge_overrides(a, NULL, 0, &nOv);
+    if (!aOv) return cli_fail("out of memory");
+    int rc = drift_load(a->azPos[0], aOv, nOv, a->opt.nThread, &ref);
+    free(aOv);
+    if (!rc) {
+        rc = drift_ref_from_table(ref, &a->opt, &r, zErr, sizeof zErr);
+        if (rc == KEEL_EINVAL) cli_usage_error("%s", zErr);
+        if (rc == KEEL_ENOMEM) cli_fail("out of memory");
+    }
+    csv_free(ref);
+    if (!rc) rc = drift_run(a, &r, a->azPos[0]);
+    drift_ref_free(r);
     return cli_exit_for(rc);
 }
 

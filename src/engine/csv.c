@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #define CSV_FIRST_ROWS 4096             /* first row capacity of a region */
-#define CSV_RELEASE_STEP (8u << 20)     /* release parsed input in steps this big */
+#define CSV_RELEASE_STEP (4u << 20)     /* release parsed input in steps this big */
 #define CSV_DEFAULT_MAX_FIELD (1 << 20) /* default field size cap */
 #define CSV_MIN_CHUNK (1 << 20)         /* smallest region worth a thread */
 #define CSV_MAX_THREAD 64

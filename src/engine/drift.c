@@ -25,7 +25,8 @@
 #define DRIFT_MAX_THREAD 64
 
 /* The reference side of one column in one set (whole data or segment),
- * built from a table (exact: aSorted) or read from a baseline (sketch). */
+ * built from a table (exact: aSorted) or read from a baseline (sketch).
+ * Every array is owned by the RefCol (freed by drift_refcol_free). */
 typedef struct RefCol {
     const char *zName; /* column name (borrowed) */
     CsvType type;      /* column type */
@@ -41,8 +42,10 @@ typedef struct RefCol {
     Sketch sketch;           /* quantile sketch (baseline), when !aSorted */
     /* categorical */
     size_t nLevel;              /* categories */
-    const char *const *azLevel; /* their names (borrowed) */
+    const char *const *azLevel; /* their names */
     const size_t *aCount;       /* their counts */
+    int own;                    /* aSorted, azLevel's strings owned (from a
+                                 * table) rather than borrowed (baseline) */
 } RefCol;
 
 /* ---- small numerics ---------------------------------------------------- */
@@ -389,8 +392,7 @@ static void drift_gather_into(const CsvColumn *col, RowSet rs, double *a, size_t
     } else {
         for (size_t i = 0; i < rs.n; i++) {
             double v = col->aNum[i];
-            a[n] = v;
-            n += !isnan(v);
+            if (!isnan(v)) a[n++] = v;
         }
     }
     *pn = n;
@@ -424,13 +426,59 @@ static int drift_count_levels(const CsvColumn *col, RowSet rs, size_t **paCount,
     return 0;
 }
 
-/* One unit of work: a column of a set. */
+/* Row lists of a table grouped by the codes of categorical column seg:
+ * *paOff gets nLevel + 1 offsets into *paRow. */
+static int drift_group_rows(const CsvTable *t, const CsvColumn *seg, uint32_t **paRow,
+                            size_t **paOff) {
+    size_t *off = calloc(seg->nLevel + 2, sizeof *off);
+    uint32_t *rows = malloc((t->nRow ? t->nRow : 1) * sizeof *rows);
+    size_t *fill = malloc((seg->nLevel + 1) * sizeof *fill);
+    if (!off || !rows || !fill) {
+        free(off);
+        free(rows);
+        free(fill);
+        return KEEL_ENOMEM;
+    }
+    for (size_t i = 0; i < t->nRow; i++)
+        if (seg->aCode[i] != CSV_MISSING_CODE) off[seg->aCode[i] + 1]++;
+    for (size_t l = 0; l < seg->nLevel; l++)
+        off[l + 1] += off[l];
+    memcpy(fill, off, (seg->nLevel + 1) * sizeof *fill);
+    for (size_t i = 0; i < t->nRow; i++)
+        if (seg->aCode[i] != CSV_MISSING_CODE) rows[fill[seg->aCode[i]]++] = (uint32_t)i;
+    free(fill);
+    *paRow = rows;
+    *paOff = off;
+    return 0;
+}
+
+/* One set of a reference: the whole data or one segment value. */
+typedef struct BaseSet {
+    const char *zValue; /* segment value (NULL for the whole data) */
+    size_t nRow;        /* rows */
+    RefCol *aCol;       /* columns */
+    size_t nCol;
+} BaseSet;
+
+/* A reference summary: everything a comparison needs from the reference,
+ * built from a table (exact) or read from a baseline (sketch). */
+struct DriftRef {
+    int fromBaseline; /* read from a baseline */
+    char *zSegment;   /* segment column (owned) or NULL */
+    BaseSet *aSet;    /* nSet sets, the whole data first */
+    size_t nSet;
+    json_t *root; /* baseline document (owns its strings) or NULL */
+};
+
+/* One unit of work: build a reference column (pBuild) from a table
+ * column, or compare a reference column (pRef) with a current column. */
 typedef struct DriftItem {
-    DriftColumn *pOut;        /* where the result goes */
-    const CsvColumn *pRefCol; /* reference column (table mode), or NULL */
-    const RefCol *pRef;       /* reference summary (baseline mode), or NULL */
-    const CsvColumn *pCurCol; /* current column */
-    RowSet ref, cur;          /* rows of the set on each side */
+    DriftColumn *pOut;     /* compare: where the result goes */
+    const RefCol *pRef;    /* compare: the reference column */
+    RefCol *pBuild;        /* build: the reference column to fill */
+    const CsvColumn *pCol; /* the table column (current, or to build from) */
+    RowSet rows;           /* rows of the set in that table */
+    int inPlace;           /* compare: sort pCol's own numbers (consumed) */
 } DriftItem;
 
 /* Shared state of the workers. */
@@ -439,76 +487,128 @@ typedef struct DriftWork {
     size_t nItem;
     size_t iNext; /* next item to take (atomic) */
     int rc;       /* first error (atomic) */
-    size_t nMax;  /* most rows of a set on either side */
+    size_t nMax;  /* most rows of a set */
 } DriftWork;
 
-/* A worker's scratch arrays, each of nMax doubles, reused across items
- * so that large buffers are faulted in once. */
+/* A worker's scratch arrays, each of nMax doubles, allocated when first
+ * needed and reused across items so that large buffers fault in once. */
 typedef struct DriftScratch {
-    double *aRef, *aCur, *aTmp;
+    double *aVal, *aTmp;
     size_t nMax;
 } DriftScratch;
 
-/* Compute one work item with scratch space sc. */
-static int drift_item_run(DriftItem *it, DriftScratch *sc) {
-    DriftColumn *c = it->pOut;
-    const CsvColumn *cc = it->pCurCol;
-    int rc = 0;
-    double *aRef = sc->aRef, *aCur = sc->aCur;
-    size_t *aRefCount = NULL, *aCurCount = NULL;
-    RefCol r = {0};
-    const RefCol *pr = it->pRef;
-    size_t nCurMissing = 0;
-    if (!pr) {
-        const CsvColumn *rc0 = it->pRefCol;
-        r.zName = rc0->zName;
-        r.type = rc0->type;
-        r.nRow = it->ref.n;
-        if (rc0->type == CSV_NUMERIC) {
-            drift_gather_into(rc0, it->ref, aRef, &r.n);
-            rc = sketch_sort(aRef, r.n, sc->aTmp);
-            if (rc) goto done;
-            r.nMissing = r.nRow - r.n;
-            drift_ref_numeric(&r, aRef, r.n);
+/* Make sure *pa (a scratch array) exists; 0 or KEEL_ENOMEM. */
+static int drift_scratch(double **pa, size_t nMax) {
+    if (!*pa) *pa = malloc((nMax ? nMax : 1) * sizeof **pa);
+    return *pa ? 0 : KEEL_ENOMEM;
+}
+
+/* Build reference column r from column col over rows rs: sorted values,
+ * deciles, bins and spread, or category counts (names copied). */
+static int drift_item_build(RefCol *r, const CsvColumn *col, RowSet rs, DriftScratch *sc) {
+    r->type = col->type; /* zName is set (owned) by the caller */
+    r->nRow = rs.n;
+    r->own = 1;
+    if (col->type == CSV_NUMERIC) {
+        /* count, then gather straight into an array of the right size */
+        size_t n = 0;
+        if (rs.aRow) {
+            for (size_t i = 0; i < rs.n; i++)
+                n += !isnan(col->aNum[rs.aRow[i]]);
         } else {
-            rc = drift_count_levels(rc0, it->ref, &aRefCount, &r.nMissing);
-            if (rc) goto done;
-            r.nLevel = rc0->nLevel;
-            r.azLevel = (const char *const *)rc0->azLevel;
-            r.aCount = aRefCount;
+            n = rs.n - col->nMissing;
         }
-        pr = &r;
+        double *a = malloc((n ? n : 1) * sizeof *a);
+        if (!a || drift_scratch(&sc->aTmp, sc->nMax)) {
+            free(a);
+            return KEEL_ENOMEM;
+        }
+        size_t nGot;
+        drift_gather_into(col, rs, a, &nGot);
+        int rc = nGot == n ? sketch_sort(a, n, sc->aTmp) : KEEL_EINTERNAL;
+        if (rc) {
+            free(a);
+            return rc;
+        }
+        r->nMissing = rs.n - n;
+        drift_ref_numeric(r, a, n);
+        return 0;
     }
+    size_t *aCount, nMiss;
+    int rc = drift_count_levels(col, rs, &aCount, &nMiss);
+    if (rc) return rc;
+    size_t nLevel = 0;
+    for (size_t l = 0; l < col->nLevel; l++)
+        nLevel += aCount[l] != 0;
+    char **az = calloc(nLevel + 1, sizeof *az);
+    size_t *ac = malloc((nLevel + 1) * sizeof *ac);
+    r->azLevel = (const char *const *)az;
+    r->aCount = ac;
+    r->nMissing = nMiss;
+    r->n = rs.n - nMiss;
+    if (!az || !ac) {
+        free(aCount);
+        return KEEL_ENOMEM;
+    }
+    for (size_t l = 0; l < col->nLevel; l++)
+        if (aCount[l]) {
+            az[r->nLevel] = strdup(col->azLevel[l]);
+            ac[r->nLevel] = aCount[l];
+            if (!az[r->nLevel]) {
+                free(aCount);
+                return KEEL_ENOMEM;
+            }
+            r->nLevel++;
+        }
+    free(aCount);
+    return 0;
+}
+
+/* Compare reference column pr with current column cc over rows rs. */
+static int drift_item_compare(DriftColumn *c, const RefCol *pr, const CsvColumn *cc, RowSet rs,
+                              int inPlace, DriftScratch *sc) {
+    size_t nCurMissing = 0, *aCurCount = NULL;
+    int rc = 0;
     c->missingRef = pr->nRow ? (double)pr->nMissing / (double)pr->nRow : NAN;
     if (cc->type == CSV_NUMERIC) {
-        size_t nb;
-        drift_gather_into(cc, it->cur, aCur, &nb);
-        rc = sketch_sort(aCur, nb, sc->aTmp);
-        if (rc) goto done;
-        nCurMissing = it->cur.n - nb;
-        rc = drift_numeric(pr, aCur, nb, c);
+        size_t nb = 0;
+        double *a;
+        if (drift_scratch(&sc->aTmp, sc->nMax)) return KEEL_ENOMEM;
+        if (inPlace) { /* the caller gave the column up: compact and sort it */
+            a = cc->aNum;
+            for (size_t i = 0; i < rs.n; i++) {
+                a[nb] = a[i];
+                nb += !isnan(a[i]);
+            }
+        } else {
+            if (drift_scratch(&sc->aVal, sc->nMax)) return KEEL_ENOMEM;
+            a = sc->aVal;
+            drift_gather_into(cc, rs, a, &nb);
+        }
+        rc = sketch_sort(a, nb, sc->aTmp);
+        if (rc) return rc;
+        nCurMissing = rs.n - nb;
+        rc = drift_numeric(pr, a, nb, c);
     } else {
-        rc = drift_count_levels(cc, it->cur, &aCurCount, &nCurMissing);
-        if (rc) goto done;
+        rc = drift_count_levels(cc, rs, &aCurCount, &nCurMissing);
+        if (rc) return rc;
         rc = drift_categorical(pr, (const char *const *)cc->azLevel, aCurCount, cc->nLevel, c);
+        free(aCurCount);
     }
-    c->missingCur = it->cur.n ? (double)nCurMissing / (double)it->cur.n : NAN;
-done:
-    free(aRefCount);
-    free(aCurCount);
+    c->missingCur = rs.n ? (double)nCurMissing / (double)rs.n : NAN;
     return rc;
+}
+
+/* Run one item. */
+static int drift_item_run(DriftItem *it, DriftScratch *sc) {
+    if (it->pBuild) return drift_item_build(it->pBuild, it->pCol, it->rows, sc);
+    return drift_item_compare(it->pOut, it->pRef, it->pCol, it->rows, it->inPlace, sc);
 }
 
 /* Worker thread: take items until none is left or an error occurred. */
 static void *drift_worker(void *p) {
     DriftWork *w = p;
-    size_t nByte = (w->nMax ? w->nMax : 1) * sizeof(double);
-    DriftScratch sc = {malloc(nByte), malloc(nByte), malloc(nByte), w->nMax};
-    if (!sc.aRef || !sc.aCur || !sc.aTmp) {
-        int zero = 0;
-        __atomic_compare_exchange_n(&w->rc, &zero, KEEL_ENOMEM, 0, __ATOMIC_RELAXED,
-                                    __ATOMIC_RELAXED);
-    }
+    DriftScratch sc = {NULL, NULL, w->nMax};
     for (;;) {
         size_t i = __atomic_fetch_add(&w->iNext, 1, __ATOMIC_RELAXED);
         if (i >= w->nItem || __atomic_load_n(&w->rc, __ATOMIC_RELAXED)) break;
@@ -518,8 +618,7 @@ static void *drift_worker(void *p) {
             __atomic_compare_exchange_n(&w->rc, &zero, rc, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
         }
     }
-    free(sc.aRef);
-    free(sc.aCur);
+    free(sc.aVal);
     free(sc.aTmp);
     return NULL;
 }
@@ -533,10 +632,8 @@ static int drift_run_items(DriftItem *a, size_t n, int nThread) {
     if (nThread > DRIFT_MAX_THREAD) nThread = DRIFT_MAX_THREAD;
     if ((size_t)nThread > n) nThread = n ? (int)n : 1;
     DriftWork w = {a, n, 0, 0, 0};
-    for (size_t i = 0; i < n; i++) {
-        if (a[i].ref.n > w.nMax) w.nMax = a[i].ref.n;
-        if (a[i].cur.n > w.nMax) w.nMax = a[i].cur.n;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i].rows.n > w.nMax) w.nMax = a[i].rows.n;
     pthread_t aTid[DRIFT_MAX_THREAD];
     int aOk[DRIFT_MAX_THREAD] = {0};
     for (int t = 1; t < nThread; t++)
@@ -621,225 +718,6 @@ static int drift_list_add(char ***paz, size_t *pn, const char *z) {
     if (!a[*pn]) return KEEL_ENOMEM;
     (*pn)++;
     return 0;
-}
-
-/* Row lists of a table grouped by the codes of categorical column seg:
- * *paOff gets nLevel + 1 offsets into *paRow. */
-static int drift_group_rows(const CsvTable *t, const CsvColumn *seg, uint32_t **paRow,
-                            size_t **paOff) {
-    size_t *off = calloc(seg->nLevel + 2, sizeof *off);
-    uint32_t *rows = malloc((t->nRow ? t->nRow : 1) * sizeof *rows);
-    if (!off || !rows) {
-        free(off);
-        free(rows);
-        return KEEL_ENOMEM;
-    }
-    for (size_t i = 0; i < t->nRow; i++)
-        if (seg->aCode[i] != CSV_MISSING_CODE) off[seg->aCode[i] + 1]++;
-    for (size_t l = 0; l < seg->nLevel; l++)
-        off[l + 1] += off[l];
-    size_t *fill = malloc((seg->nLevel + 1) * sizeof *fill);
-    if (!fill) {
-        free(off);
-        free(rows);
-        return KEEL_ENOMEM;
-    }
-    memcpy(fill, off, (seg->nLevel + 1) * sizeof *fill);
-    for (size_t i = 0; i < t->nRow; i++)
-        if (seg->aCode[i] != CSV_MISSING_CODE) rows[fill[seg->aCode[i]]++] = (uint32_t)i;
-    free(fill);
-    *paRow = rows;
-    *paOff = off;
-    return 0;
-}
-
-/* ---- table against table ------------------------------------------------ */
-
-int drift_compare(const CsvTable *ref, const CsvTable *cur, const DriftOptions *optIn,
-                  DriftResult **ppResult, char *zErr, size_t nErr) {
-    DriftOptions opt;
-    if (optIn)
-        opt = *optIn;
-    else
-        drift_options_default(&opt);
-    drift_gsl_init();
-    int rc = 0;
-    DriftResult *r = calloc(1, sizeof *r);
-    DriftItem *aItem = NULL;
-    size_t nItem = 0;
-    int *aPair = NULL; /* reference column -> current column, or -1 */
-    uint32_t *aRowRef = NULL, *aRowCur = NULL;
-    size_t *aOffRef = NULL, *aOffCur = NULL;
-    long *aSegCur = NULL; /* segment: union index -> current level, or -1 */
-    NameIndex segIdx = {0};
-    int iSegRef = -1, iSegCur = -1;
-    *ppResult = NULL;
-    if (zErr && nErr) zErr[0] = 0;
-    if (!r) return KEEL_ENOMEM;
-    r->opt = opt;
-    r->opt.zSegment = NULL;
-    aPair = malloc((ref->nCol ? ref->nCol : 1) * sizeof *aPair);
-    if (!aPair) {
-        rc = KEEL_ENOMEM;
-        goto done;
-    }
-    if (opt.zSegment) {
-        iSegRef = csv_column_index(ref, opt.zSegment);
-        iSegCur = csv_column_index(cur, opt.zSegment);
-        if (iSegRef < 0 || iSegCur < 0) {
-            if (zErr)
-                snprintf(zErr, nErr, "segment column '%s' is not in the %s data", opt.zSegment,
-                         iSegRef < 0 ? "reference" : "current");
-            rc = KEEL_EINVAL;
-            goto done;
-        }
-        if (ref->aCol[iSegRef].type != CSV_CATEGORICAL ||
-            cur->aCol[iSegCur].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "segment column '%s' must be read as categorical",
-                         opt.zSegment);
-            rc = KEEL_EINVAL;
-            goto done;
-        }
-        r->zSegment = strdup(opt.zSegment);
-        if (!r->zSegment) {
-            rc = KEEL_ENOMEM;
-            goto done;
-        }
-    }
-    /* pair the columns */
-    size_t nPair = 0;
-    for (size_t k = 0; k < ref->nCol; k++) {
-        aPair[k] = -1;
-        if ((int)k == iSegRef) continue;
-        int j = csv_column_index(cur, ref->aCol[k].zName);
-        if (j < 0) {
-            rc = drift_list_add(&r->azOnlyRef, &r->nOnlyRef, ref->aCol[k].zName);
-            if (rc) goto done;
-            continue;
-        }
-        aPair[k] = j;
-        nPair++;
-    }
-    for (size_t j = 0; j < cur->nCol; j++)
-        if ((int)j != iSegCur && csv_column_index(ref, cur->aCol[j].zName) < 0) {
-            rc = drift_list_add(&r->azOnlyCur, &r->nOnlyCur, cur->aCol[j].zName);
-            if (rc) goto done;
-        }
-    /* sets: the whole data, then one per segment value (reference order,
-     * then values only in the current data) */
-    size_t nSet = 1;
-    const CsvColumn *segRef = NULL, *segCur = NULL;
-    if (opt.zSegment) {
-        segRef = &ref->aCol[iSegRef];
-        segCur = &cur->aCol[iSegCur];
-        rc = drift_group_rows(ref, segRef, &aRowRef, &aOffRef);
-        if (!rc) rc = drift_group_rows(cur, segCur, &aRowCur, &aOffCur);
-        if (!rc)
-            rc = name_index_build(&segIdx, (const char *const *)segRef->azLevel, segRef->nLevel);
-        if (rc) goto done;
-        aSegCur = malloc((segRef->nLevel + segCur->nLevel + 1) * sizeof *aSegCur);
-        r->aSeg = calloc(segRef->nLevel + segCur->nLevel + 1, sizeof *r->aSeg);
-        if (!aSegCur || !r->aSeg) {
-            rc = KEEL_ENOMEM;
-            goto done;
-        }
-        for (size_t l = 0; l < segRef->nLevel; l++)
-            aSegCur[l] = -1;
-        size_t nU = segRef->nLevel;
-        for (size_t l = 0; l < segCur->nLevel; l++) {
-            long i = name_index_find(&segIdx, segCur->azLevel[l]);
-            if (i < 0) i = (long)nU++;
-            aSegCur[i] = (long)l;
-        }
-        r->nSeg = nU;
-        nSet += nU;
-    }
-    aItem = calloc(nSet * (nPair ? nPair : 1), sizeof *aItem);
-    if (!aItem) {
-        rc = KEEL_ENOMEM;
-        goto done;
-    }
-    for (size_t s = 0; s < nSet; s++) {
-        DriftSet *set = s == 0 ? &r->all : &r->aSeg[s - 1];
-        RowSet rsRef = {NULL, ref->nRow}, rsCur = {NULL, cur->nRow};
-        if (s > 0) {
-            size_t l = s - 1;
-            const char *zValue;
-            if (l < segRef->nLevel) {
-                rsRef = (RowSet){aRowRef + aOffRef[l], aOffRef[l + 1] - aOffRef[l]};
-                zValue = segRef->azLevel[l];
-            } else {
-                rsRef = (RowSet){aRowRef, 0};
-                zValue = segCur->azLevel[aSegCur[l]];
-            }
-            if (aSegCur[l] >= 0) {
-                size_t lc = (size_t)aSegCur[l];
-                rsCur = (RowSet){aRowCur + aOffCur[lc], aOffCur[lc + 1] - aOffCur[lc]};
-            } else {
-                rsCur = (RowSet){aRowCur, 0};
-            }
-            set->zValue = strdup(zValue);
-            if (!set->zValue) {
-                rc = KEEL_ENOMEM;
-                goto done;
-            }
-        }
-        set->nRowRef = rsRef.n;
-        set->nRowCur = rsCur.n;
-        if (s > 0 && (rsRef.n == 0 || rsCur.n == 0)) continue;
-        set->aCol = calloc(nPair ? nPair : 1, sizeof *set->aCol);
-        if (!set->aCol) {
-            rc = KEEL_ENOMEM;
-            goto done;
-        }
-        for (size_t k = 0; k < ref->nCol; k++) {
-            if (aPair[k] < 0) continue;
-            const CsvColumn *rc0 = &ref->aCol[k], *cc = &cur->aCol[aPair[k]];
-            DriftColumn *c = &set->aCol[set->nCol++];
-            drift_column_init(c, NULL, rc0->type);
-            c->zName = strdup(rc0->zName);
-            if (!c->zName) {
-                rc = KEEL_ENOMEM;
-                goto done;
-            }
-            if (rc0->type != cc->type) {
-                if (zErr)
-                    snprintf(zErr, nErr,
-                             "column '%s' is %s in the reference but %s in the current data",
-                             rc0->zName, rc0->type == CSV_NUMERIC ? "numeric" : "categorical",
-                             cc->type == CSV_NUMERIC ? "numeric" : "categorical");
-                rc = KEEL_EINVAL;
-                goto done;
-            }
-            aItem[nItem++] = (DriftItem){c, rc0, NULL, cc, rsRef, rsCur};
-        }
-    }
-    rc = drift_run_items(aItem, nItem, opt.nThread);
-    if (rc) goto done;
-    drift_set_finish(&r->all, &opt);
-    for (size_t s = 0; s < r->nSeg; s++) {
-        DriftSet *set = &r->aSeg[s];
-        if (set->nRowRef == 0)
-            set->verdict = DRIFT_NEW;
-        else if (set->nRowCur == 0)
-            set->verdict = DRIFT_GONE;
-        else
-            drift_set_finish(set, &opt);
-    }
-    *ppResult = r;
-    r = NULL;
-done:
-    drift_result_free(r);
-    free(aItem);
-    free(aPair);
-    free(aRowRef);
-    free(aRowCur);
-    free(aOffRef);
-    free(aOffCur);
-    free(aSegCur);
-    free(segIdx.aSlot);
-    return rc;
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -1144,14 +1022,6 @@ done:
     return rc;
 }
 
-/* One set of a parsed baseline. */
-typedef struct BaseSet {
-    const char *zValue; /* segment value, NULL for the whole data */
-    size_t nRow;        /* rows */
-    RefCol *aCol;       /* columns */
-    size_t nCol;
-} BaseSet;
-
 /* Read a non-negative whole number from JSON; 0 or KEEL_EINVAL. */
 static int drift_json_size(json_t *j, size_t *p) {
     if (!json_is_integer(j) || json_integer_value(j) < 0) return KEEL_EINVAL;
@@ -1243,64 +1113,185 @@ static int drift_json_refcol(json_t *j, size_t nRow, RefCol *r) {
     return tot == r->n ? 0 : KEEL_EINVAL;
 }
 
-/* Free what drift_json_refcol allocated. */
+/* Free what a RefCol owns. */
 static void drift_refcol_free(RefCol *r) {
     sketch_free(&r->sketch);
+    if (r->own) {
+        free((void *)r->aSorted);
+        for (size_t l = 0; r->azLevel && l < r->nLevel; l++)
+            free((void *)r->azLevel[l]);
+        if (r->zName) free((void *)r->zName);
+    }
     free((void *)r->azLevel);
     free((void *)r->aCount);
 }
 
-int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t *pnOv,
-                         char **pzNames) {
-    json_t *root = json_loadb(z, n, JSON_REJECT_DUPLICATES, NULL);
-    json_t *types = json_object_get(root, "types");
+/* ---- references ---------------------------------------------------------- */
+
+void drift_ref_free(DriftRef *r) {
+    if (!r) return;
+    for (size_t s = 0; r->aSet && s < r->nSet; s++) {
+        for (size_t k = 0; k < r->aSet[s].nCol; k++)
+            drift_refcol_free(&r->aSet[s].aCol[k]);
+        free(r->aSet[s].aCol);
+        if (!r->fromBaseline) free((void *)r->aSet[s].zValue);
+    }
+    free(r->aSet);
+    free(r->zSegment);
+    json_decref(r->root);
+    free(r);
+}
+
+int drift_ref_from_table(const CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
+                         size_t nErr) {
+    int rc = 0, iSeg = -1;
+    uint32_t *aRow = NULL;
+    size_t *aOff = NULL;
+    DriftItem *aItem = NULL;
+    size_t nItem = 0;
+    DriftRef *r = calloc(1, sizeof *r);
+    *ppRef = NULL;
+    if (!r) return KEEL_ENOMEM;
+    if (opt && opt->zSegment) {
+        iSeg = csv_column_index(t, opt->zSegment);
+        if (iSeg < 0 || t->aCol[iSeg].type != CSV_CATEGORICAL) {
+            if (zErr)
+                snprintf(zErr, nErr, "segment column '%s' is %s", opt->zSegment,
+                         iSeg < 0 ? "not in the reference data" : "not read as categorical");
+            rc = KEEL_EINVAL;
+            goto done;
+        }
+        r->zSegment = strdup(opt->zSegment);
+        if (!r->zSegment) {
+            rc = KEEL_ENOMEM;
+            goto done;
+        }
+    }
+    const CsvColumn *seg = iSeg >= 0 ? &t->aCol[iSeg] : NULL;
+    r->nSet = 1 + (seg ? seg->nLevel : 0);
+    r->aSet = calloc(r->nSet, sizeof *r->aSet);
+    aItem = calloc(r->nSet * (t->nCol + 1), sizeof *aItem);
+    if (!r->aSet || !aItem || (seg && drift_group_rows(t, seg, &aRow, &aOff))) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (size_t s = 0; s < r->nSet; s++) {
+        BaseSet *bs = &r->aSet[s];
+        RowSet rs = {NULL, t->nRow};
+        if (s > 0) {
+            rs = (RowSet){aRow + aOff[s - 1], aOff[s] - aOff[s - 1]};
+            bs->zValue = strdup(seg->azLevel[s - 1]);
+            if (!bs->zValue) {
+                rc = KEEL_ENOMEM;
+                goto done;
+            }
+        }
+        bs->nRow = rs.n;
+        bs->aCol = calloc(t->nCol + 1, sizeof *bs->aCol);
+        if (!bs->aCol) {
+            rc = KEEL_ENOMEM;
+            goto done;
+        }
+        for (size_t k = 0; k < t->nCol; k++) {
+            if ((int)k == iSeg) continue;
+            RefCol *rc0 = &bs->aCol[bs->nCol++];
+            rc0->own = 1;
+            rc0->zName = strdup(t->aCol[k].zName);
+            if (!rc0->zName) {
+                rc = KEEL_ENOMEM;
+                goto done;
+            }
+            aItem[nItem++] = (DriftItem){NULL, NULL, rc0, &t->aCol[k], rs, 0};
+        }
+    }
+    rc = drift_run_items(aItem, nItem, opt ? opt->nThread : 0);
+    if (rc) goto done;
+    *ppRef = r;
+    r = NULL;
+done:
+    drift_ref_free(r);
+    free(aItem);
+    free(aRow);
+    free(aOff);
+    return rc;
+}
+
+int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zErr, size_t nErr) {
     int rc = 0;
-    *paOv = NULL;
-    *pzNames = NULL;
-    *pnOv = 0;
-    if (!json_is_integer(json_object_get(root, "keel_drift_baseline")) || !json_is_array(types)) {
-        json_decref(root);
-        return KEEL_EINVAL;
+    DriftRef *r = calloc(1, sizeof *r);
+    *ppRef = NULL;
+    if (!r) return KEEL_ENOMEM;
+    r->fromBaseline = 1;
+    r->root = json_loadb(z, n, JSON_REJECT_DUPLICATES, NULL);
+    json_t *sets = json_object_get(r->root, "sets");
+    json_t *segment = json_object_get(r->root, "segment");
+    if (!json_is_integer(json_object_get(r->root, "keel_drift_baseline")) || !json_is_array(sets) ||
+        json_array_size(sets) < 1 || !(json_is_null(segment) || json_is_string(segment))) {
+        rc = KEEL_EINVAL;
+        goto done;
     }
-    size_t nt = json_array_size(types), nByte = 1;
-    for (size_t i = 0; i < nt; i++) {
-        const char *zName = json_string_value(json_object_get(json_array_get(types, i), "name"));
-        if (!zName) rc = KEEL_EINVAL;
-        nByte += zName ? strlen(zName) + 1 : 0;
+    if (json_is_string(segment)) {
+        r->zSegment = strdup(json_string_value(segment));
+        if (!r->zSegment) {
+            rc = KEEL_ENOMEM;
+            goto done;
+        }
     }
-    CsvTypeOverride *a = malloc((nt ? nt : 1) * sizeof *a);
-    char *zAll = malloc(nByte), *p = zAll;
-    if (!rc && (!a || !zAll)) rc = KEEL_ENOMEM;
-    for (size_t i = 0; !rc && i < nt; i++) {
-        json_t *t = json_array_get(types, i);
-        const char *zName = json_string_value(json_object_get(t, "name"));
-        const char *zType = json_string_value(json_object_get(t, "type"));
-        if (!zType) {
+    r->nSet = json_array_size(sets);
+    r->aSet = calloc(r->nSet, sizeof *r->aSet);
+    if (!r->aSet) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (size_t s = 0; s < r->nSet && !rc; s++) {
+        BaseSet *bs = &r->aSet[s];
+        json_t *js = json_array_get(sets, s), *cols = json_object_get(js, "columns");
+        bs->zValue = json_string_value(json_object_get(js, "value"));
+        if ((s > 0) != (bs->zValue != NULL) || !json_is_array(cols) ||
+            drift_json_size(json_object_get(js, "rows"), &bs->nRow)) {
             rc = KEEL_EINVAL;
             break;
         }
-        size_t len = strlen(zName);
-        memcpy(p, zName, len + 1);
-        a[i].zName = p;
-        p += len + 1;
-        /* categorical stays categorical; numeric is inferred so that a
-         * column that turned to text is reported, not refused */
-        a[i].type = strcmp(zType, "categorical") == 0 ? CSV_CATEGORICAL : CSV_AUTO;
+        bs->aCol = calloc(json_array_size(cols) + 1, sizeof *bs->aCol);
+        if (!bs->aCol) {
+            rc = KEEL_ENOMEM;
+            break;
+        }
+        for (size_t k = 0; k < json_array_size(cols) && !rc; k++) {
+            bs->nCol++;
+            rc = drift_json_refcol(json_array_get(cols, k), bs->nRow, &bs->aCol[k]);
+        }
     }
-    json_decref(root);
-    if (rc) {
-        free(a);
-        free(zAll);
-        return rc;
-    }
+done:
+    if (rc == KEEL_EINVAL && zErr) snprintf(zErr, nErr, "not a keel drift baseline, or damaged");
+    if (rc)
+        drift_ref_free(r);
+    else
+        *ppRef = r;
+    return rc;
+}
+
+int drift_ref_types(const DriftRef *r, CsvTypeOverride **paOv, size_t *pnOv) {
+    const BaseSet *all = &r->aSet[0];
+    CsvTypeOverride *a = malloc((all->nCol + 1) * sizeof *a);
+    if (!a) return KEEL_ENOMEM;
+    size_t n = 0;
+    /* categorical stays categorical; numeric is inferred so that a column
+     * that turned to text is reported, not refused */
+    for (size_t k = 0; k < all->nCol; k++)
+        a[n++] = (CsvTypeOverride){
+            all->aCol[k].zName, all->aCol[k].type == CSV_CATEGORICAL ? CSV_CATEGORICAL : CSV_AUTO};
+    if (r->zSegment) a[n++] = (CsvTypeOverride){r->zSegment, CSV_CATEGORICAL};
     *paOv = a;
-    *pnOv = nt;
-    *pzNames = zAll;
+    *pnOv = n;
     return 0;
 }
 
-int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const DriftOptions *optIn,
-                           DriftResult **ppResult, char *zErr, size_t nErr) {
+/* drift_ref_compare; consume: cur's numeric columns may be sorted in
+ * place for the whole-data comparison (after every segment's). */
+static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
+                                  const DriftOptions *optIn, DriftResult **ppResult, char *zErr,
+                                  size_t nErr, int consume) {
     DriftOptions opt;
     if (optIn)
         opt = *optIn;
@@ -1308,67 +1299,27 @@ int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const D
         drift_options_default(&opt);
     drift_gsl_init();
     int rc = 0;
-    json_error_t jerr;
-    json_t *root = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
-    BaseSet *aSet = NULL;
-    size_t nSet = 0;
     DriftResult *r = calloc(1, sizeof *r);
     DriftItem *aItem = NULL;
     size_t nItem = 0;
     uint32_t *aRowCur = NULL;
     size_t *aOffCur = NULL;
     NameIndex segIdx = {0};
-    const char **azSegValue = NULL;
     char *used = NULL;
     *ppResult = NULL;
-    if (!r) {
-        json_decref(root);
-        return KEEL_ENOMEM;
-    }
+    if (zErr && nErr) zErr[0] = 0;
+    if (!r) return KEEL_ENOMEM;
     r->opt = opt;
     r->opt.zSegment = NULL;
-    r->fromBaseline = 1;
-    json_t *sets = json_object_get(root, "sets");
-    json_t *segment = json_object_get(root, "segment");
-    if (!json_is_integer(json_object_get(root, "keel_drift_baseline")) || !json_is_array(sets) ||
-        json_array_size(sets) < 1 || !(json_is_null(segment) || json_is_string(segment))) {
-        if (zErr) snprintf(zErr, nErr, "not a keel drift baseline");
-        rc = KEEL_EINVAL;
-        goto done;
-    }
-    nSet = json_array_size(sets);
-    aSet = calloc(nSet, sizeof *aSet);
-    if (!aSet) {
-        rc = KEEL_ENOMEM;
-        goto done;
-    }
-    for (size_t s = 0; s < nSet && !rc; s++) {
-        json_t *js = json_array_get(sets, s), *cols = json_object_get(js, "columns");
-        aSet[s].zValue = json_string_value(json_object_get(js, "value"));
-        if ((s > 0) != (aSet[s].zValue != NULL) || !json_is_array(cols) ||
-            drift_json_size(json_object_get(js, "rows"), &aSet[s].nRow)) {
-            rc = KEEL_EINVAL;
-            break;
-        }
-        aSet[s].aCol = calloc(json_array_size(cols) + 1, sizeof *aSet[s].aCol);
-        if (!aSet[s].aCol) {
-            rc = KEEL_ENOMEM;
-            break;
-        }
-        for (size_t k = 0; k < json_array_size(cols) && !rc; k++) {
-            aSet[s].nCol++;
-            rc = drift_json_refcol(json_array_get(cols, k), aSet[s].nRow, &aSet[s].aCol[k]);
-        }
-    }
-    if (rc == KEEL_EINVAL && zErr) snprintf(zErr, nErr, "the baseline is damaged or not keel's");
-    if (rc) goto done;
-    /* columns of the current data not in the baseline, and vice versa */
-    const char *zSeg = json_string_value(segment);
+    r->fromBaseline = ref->fromBaseline;
+    const char *zSeg = ref->zSegment;
     int iSegCur = -1;
     if (zSeg) {
         iSegCur = csv_column_index(cur, zSeg);
         if (iSegCur < 0 || cur->aCol[iSegCur].type != CSV_CATEGORICAL) {
-            if (zErr) snprintf(zErr, nErr, "segment column '%s' is not in the current data", zSeg);
+            if (zErr)
+                snprintf(zErr, nErr, "segment column '%s' is %s in the current data", zSeg,
+                         iSegCur < 0 ? "missing" : "not categorical");
             rc = KEEL_EINVAL;
             goto done;
         }
@@ -1378,7 +1329,8 @@ int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const D
             goto done;
         }
     }
-    BaseSet *all = &aSet[0];
+    /* columns only on one side */
+    const BaseSet *all = &ref->aSet[0];
     for (size_t k = 0; k < all->nCol; k++)
         if (csv_column_index(cur, all->aCol[k].zName) < 0) {
             rc = drift_list_add(&r->azOnlyRef, &r->nOnlyRef, all->aCol[k].zName);
@@ -1393,31 +1345,25 @@ int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const D
             if (rc) goto done;
         }
     }
-    /* segments: baseline order, then values only in the current data */
+    /* segments: the reference's order, then values only in the current data */
     size_t nCurLevel = zSeg ? cur->aCol[iSegCur].nLevel : 0;
     if (zSeg) {
         const CsvColumn *seg = &cur->aCol[iSegCur];
-        rc = drift_group_rows(cur, seg, &aRowCur, &aOffCur);
-        if (rc) goto done;
-        azSegValue = malloc(nSet * sizeof *azSegValue);
         used = calloc(nCurLevel + 1, 1);
-        r->aSeg = calloc(nSet + nCurLevel, sizeof *r->aSeg);
-        if (!azSegValue || !used || !r->aSeg) {
+        r->aSeg = calloc(ref->nSet + nCurLevel, sizeof *r->aSeg);
+        if (!used || !r->aSeg || drift_group_rows(cur, seg, &aRowCur, &aOffCur) ||
+            name_index_build(&segIdx, (const char *const *)seg->azLevel, seg->nLevel)) {
             rc = KEEL_ENOMEM;
             goto done;
         }
-        for (size_t s = 1; s < nSet; s++)
-            azSegValue[s - 1] = aSet[s].zValue;
-        rc = name_index_build(&segIdx, (const char *const *)seg->azLevel, seg->nLevel);
-        if (rc) goto done;
     }
-    aItem = calloc((nSet + 1) * (all->nCol + 1), sizeof *aItem);
+    aItem = calloc(ref->nSet * (all->nCol + 1), sizeof *aItem);
     if (!aItem) {
         rc = KEEL_ENOMEM;
         goto done;
     }
-    for (size_t s = 0; s < nSet; s++) {
-        BaseSet *bs = &aSet[s];
+    for (size_t s = 0; s < ref->nSet; s++) {
+        const BaseSet *bs = &ref->aSet[s];
         DriftSet *set = s == 0 ? &r->all : &r->aSeg[r->nSeg++];
         RowSet rsCur = {NULL, cur->nRow};
         if (s > 0) {
@@ -1453,13 +1399,22 @@ int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const D
                 goto done;
             }
             if (cur->aCol[j].type != pr->type) {
-                /* the column turned to text: report it as drifted */
+                /* the column turned to text: reported as drifted below */
+                const CsvColumn *cc = &cur->aCol[j];
+                size_t nMiss = 0;
+                for (size_t i = 0; i < rsCur.n; i++) {
+                    size_t row = rsCur.aRow ? rsCur.aRow[i] : i;
+                    nMiss += cc->type == CSV_NUMERIC ? isnan(cc->aNum[row]) != 0
+                                                     : cc->aCode[row] == CSV_MISSING_CODE;
+                }
                 c->missingRef = pr->nRow ? (double)pr->nMissing / (double)pr->nRow : NAN;
+                c->missingCur = rsCur.n ? (double)nMiss / (double)rsCur.n : NAN;
                 c->nRef = pr->n;
-                c->nCur = rsCur.n - cur->aCol[j].nMissing;
+                c->nCur = rsCur.n - nMiss;
                 continue;
             }
-            aItem[nItem++] = (DriftItem){c, NULL, pr, &cur->aCol[j], {NULL, 0}, rsCur};
+            aItem[nItem++] = (DriftItem){
+                c, pr, NULL, &cur->aCol[j], rsCur, consume && s == 0 && pr->type == CSV_NUMERIC};
         }
     }
     for (size_t l = 0; l < nCurLevel; l++)
@@ -1471,9 +1426,16 @@ int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const D
                 goto done;
             }
             set->nRowCur = aOffCur[l + 1] - aOffCur[l];
-            set->verdict = DRIFT_NEW;
+        } /* items that read the columns first, then those that sort them */
+    size_t nFirst = 0;
+    for (size_t i = 0; i < nItem; i++)
+        if (!aItem[i].inPlace) {
+            DriftItem t = aItem[nFirst];
+            aItem[nFirst++] = aItem[i];
+            aItem[i] = t;
         }
-    rc = drift_run_items(aItem, nItem, opt.nThread);
+    rc = drift_run_items(aItem, nFirst, opt.nThread);
+    if (!rc) rc = drift_run_items(aItem + nFirst, nItem - nFirst, opt.nThread);
     if (rc) goto done;
     for (size_t s = 0; s <= r->nSeg; s++) {
         DriftSet *set = s == 0 ? &r->all : &r->aSeg[s - 1];
@@ -1486,17 +1448,14 @@ int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const D
             continue;
         }
         drift_set_finish(set, &opt);
-    }
-    /* type changes: drift regardless of the metrics */
-    for (size_t s = 0; s <= r->nSeg; s++) {
-        DriftSet *set = s == 0 ? &r->all : &r->aSeg[s - 1];
+        /* a column whose type changed has drifted, whatever the metrics */
         int changed = 0;
         for (size_t k = 0; k < set->nCol; k++) {
             DriftColumn *c = &set->aCol[k];
             int j = csv_column_index(cur, c->zName);
-            if (j >= 0 && cur->aCol[j].type != c->type && c->verdict != DRIFT_DRIFT) {
+            if (j >= 0 && cur->aCol[j].type != c->type) {
+                if (c->verdict != DRIFT_DRIFT) set->nDrifted++;
                 c->verdict = DRIFT_DRIFT;
-                set->nDrifted++;
                 changed = 1;
             }
         }
@@ -1509,18 +1468,73 @@ int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const D
     r = NULL;
 done:
     drift_result_free(r);
-    for (size_t s = 0; aSet && s < nSet; s++) {
-        for (size_t k = 0; k < aSet[s].nCol; k++)
-            drift_refcol_free(&aSet[s].aCol[k]);
-        free(aSet[s].aCol);
-    }
-    free(aSet);
     free(aItem);
     free(aRowCur);
     free(aOffCur);
     free(segIdx.aSlot);
-    free(azSegValue);
     free(used);
-    json_decref(root);
     return rc;
+}
+
+int drift_ref_compare(const DriftRef *ref, const CsvTable *cur, const DriftOptions *opt,
+                      DriftResult **ppResult, char *zErr, size_t nErr) {
+    return drift_ref_compare_impl(ref, cur, opt, ppResult, zErr, nErr, 0);
+}
+
+int drift_ref_compare_consume(const DriftRef *ref, CsvTable *cur, const DriftOptions *opt,
+                              DriftResult **ppResult, char *zErr, size_t nErr) {
+    return drift_ref_compare_impl(ref, cur, opt, ppResult, zErr, nErr, 1);
+}
+
+/* ---- one-call forms ------------------------------------------------------ */
+
+int drift_compare(const CsvTable *ref, const CsvTable *cur, const DriftOptions *opt,
+                  DriftResult **ppResult, char *zErr, size_t nErr) {
+    DriftRef *r = NULL;
+    *ppResult = NULL;
+    int rc = drift_ref_from_table(ref, opt, &r, zErr, nErr);
+    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, zErr, nErr);
+    drift_ref_free(r);
+    return rc;
+}
+
+int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const DriftOptions *opt,
+                           DriftResult **ppResult, char *zErr, size_t nErr) {
+    DriftRef *r = NULL;
+    *ppResult = NULL;
+    int rc = drift_ref_from_baseline(z, n, &r, zErr, nErr);
+    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, zErr, nErr);
+    drift_ref_free(r);
+    return rc;
+}
+
+int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t *pnOv,
+                         char **pzNames) {
+    DriftRef *r = NULL;
+    CsvTypeOverride *a = NULL;
+    *paOv = NULL;
+    *pnOv = 0;
+    *pzNames = NULL;
+    int rc = drift_ref_from_baseline(z, n, &r, NULL, 0);
+    if (!rc) rc = drift_ref_types(r, &a, pnOv);
+    size_t nByte = 1;
+    for (size_t i = 0; !rc && i < *pnOv; i++)
+        nByte += strlen(a[i].zName) + 1;
+    char *zAll = rc ? NULL : malloc(nByte), *p = zAll;
+    if (!rc && !zAll) rc = KEEL_ENOMEM;
+    for (size_t i = 0; !rc && i < *pnOv; i++) {
+        size_t len = strlen(a[i].zName);
+        memcpy(p, a[i].zName, len + 1);
+        a[i].zName = p;
+        p += len + 1;
+    }
+    drift_ref_free(r);
+    if (rc) {
+        free(a);
+        *pnOv = 0;
+        return rc;
+    }
+    *paOv = a;
+    *pzNames = zAll;
+    return 0;
 }

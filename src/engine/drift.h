@@ -98,6 +98,13 @@ typedef struct DriftResult {
     DriftOptions opt; /* thresholds used (zSegment not kept) */
 } DriftResult;
 
+/* A reference summary: what a comparison needs from the reference data,
+ * built from a parsed table (exact: the sorted values of each numeric
+ * column, the counts of each categorical one, per segment too) or read
+ * from a baseline document. Once built, the reference table can be freed,
+ * so only one table need be in memory beside it. */
+typedef struct DriftRef DriftRef;
+
 /* Fill *o with the default thresholds. */
 void drift_options_default(DriftOptions *o);
 
@@ -105,9 +112,9 @@ void drift_options_default(DriftOptions *o);
  * opt may be NULL for the defaults. On success *ppResult is a new result
  * (free with drift_result_free). Returns 0, KEEL_EINVAL (e.g. the segment
  * column is missing; zErr, nErr bytes, gets the reason) or KEEL_ENOMEM.
- * A column whose type differs between the two tables is compared as
- * categorical only if both are categorical; callers should parse with the
- * same types (the CLI re-parses with overrides). */
+ * drift_ref_from_table + drift_ref_compare. A column whose type differs
+ * between the tables is reported with verdict drift and no metrics;
+ * callers should parse with the same types (the CLI does). */
 int drift_compare(const CsvTable *ref, const CsvTable *cur, const DriftOptions *opt,
                   DriftResult **ppResult, char *zErr, size_t nErr);
 
@@ -129,6 +136,37 @@ int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const D
  * point into *pzNames storage; free both with free(). 0 or an error. */
 int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t *pnOv,
                          char **pzNames);
+
+/* Summarise table ref (segmented by opt->zSegment when set; opt may be
+ * NULL) into *ppRef; it copies what it keeps, so ref may be freed next.
+ * Returns 0, KEEL_EINVAL (segment column missing or not categorical:
+ * zErr) or KEEL_ENOMEM. Free with drift_ref_free. */
+int drift_ref_from_table(const CsvTable *ref, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
+                         size_t nErr);
+
+/* Read a baseline document z[0..n) into *ppRef; 0, KEEL_EINVAL (not a
+ * baseline, or damaged: zErr) or KEEL_ENOMEM. */
+int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zErr, size_t nErr);
+
+/* The column types of a reference as parse overrides for the current
+ * file: categorical columns and the segment column as CSV_CATEGORICAL,
+ * numeric ones as CSV_AUTO (so a column that turned to text is reported,
+ * not refused). *paOv (caller frees) borrows names from r. */
+int drift_ref_types(const DriftRef *r, CsvTypeOverride **paOv, size_t *pnOv);
+
+/* Compare cur with the reference (its segment column, if any, is used;
+ * opt->zSegment is ignored). Returns 0, KEEL_EINVAL (zErr) or KEEL_ENOMEM. */
+int drift_ref_compare(const DriftRef *r, const CsvTable *cur, const DriftOptions *opt,
+                      DriftResult **ppResult, char *zErr, size_t nErr);
+
+/* As drift_ref_compare, but cur is given up: its numeric columns are
+ * sorted in place (missing values dropped) instead of copied, which saves
+ * memory; afterwards cur may only be freed. */
+int drift_ref_compare_consume(const DriftRef *r, CsvTable *cur, const DriftOptions *opt,
+                              DriftResult **ppResult, char *zErr, size_t nErr);
+
+/* Free a reference (NULL is fine). */
+void drift_ref_free(DriftRef *r);
 
 /* Append r as the JSON document described in docs/drift.md. */
 void drift_result_json(const DriftResult *r, Buf *out);
