@@ -226,6 +226,23 @@ await run('e2e alignment', async (t, cleanup) => {
     await p.context().close();
   }
 
+  // align-10: an owner may not change someone else's initiative: the
+  // server's refusal appears in the form, in words
+  const own = await b.page();
+  await signIn(own, srv.base, USERS.owner);
+  await own.goto(loneUrl);
+  await settle(own);
+  await own.click('#edit-charter');
+  const ef = own.locator('form:has(h3:text-is("Edit the charter"))');
+  await ef.locator('textarea[name=problem]').fill('Owners cannot change this');
+  await ef.locator('button[type=submit]').click();
+  await own.waitForSelector('form .form-error:not([hidden]), form [aria-invalid=true]');
+  const oerr = await ef.textContent();
+  t.ok('align-10.1 not the owner, in words', /owner/.test(oerr) && /committee|admin/.test(oerr), oerr.slice(-300));
+  await shot(own, '29-owner-refused');
+  t.clean('align-10.2 clean', own);
+  await own.context().close();
+
   // align-9: Chinese
   await chair.selectOption('header select.locale', 'zh-CN');
   await chair.waitForSelector('nav.mainnav a:text("战略对齐")');

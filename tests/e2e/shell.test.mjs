@@ -182,4 +182,17 @@ await run('e2e shell', async (t, cleanup) => {
   const focused = await tp.evaluate(() => document.activeElement && document.activeElement.textContent);
   t.ok('shell-10.1 skip link first', focused && focused.includes('Skip'), focused);
   t.clean('shell-10.2 clean', tp);
+
+  // shell-11: a session that ends (cookie gone) returns to sign-in, saying so
+  await tp.context().clearCookies();
+  await tp.click('nav.mainnav a[data-nav=organisation]');
+  await tp.waitForSelector('form.signin-form');
+  t.ok('shell-11.1 session ended said', (await tp.textContent('.signin-card')).includes('Your session has ended'));
+  await tp.fill('input[name=email]', USERS.committee);
+  await tp.fill('input[name=password]', 'keel-demo-2026');
+  await tp.click('form.signin-form button[type=submit]');
+  await tp.waitForSelector('header.top .who-name');
+  await settle(tp);
+  t.eq('shell-11.2 back where the user was', await tp.textContent('h1'), 'Business units');
+  t.clean('shell-11.3 clean', tp);
 });
