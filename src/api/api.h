@@ -90,4 +90,11 @@ int api_priorities(Req *req, Resp *resp);
 int api_alignment(Req *req, Resp *resp);
 int api_catalogue(Req *req, Resp *resp);
 
+/* Analyses kept as evidence (api_analyses.c). */
+int api_analyses_list(Req *req, Resp *resp);
+int api_analyses_get(Req *req, Resp *resp);
+int api_analyses_abtest(Req *req, Resp *resp);
+int api_analyses_fairness(Req *req, Resp *resp);
+int api_analyses_explain(Req *req, Resp *resp);
+
 #endif

@@ -5,6 +5,7 @@
  * enforces every column before the handler runs. */
 #include "api/api.h"
 #include "domain/alignment.h"
+#include "domain/analysis.h"
 #include "domain/org.h"
 #include "http/static.h"
 
@@ -15,6 +16,7 @@
 #define EDIT (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER) /* owners: their own only */
 #define SIGN (ROLE_ALL & ~ROLE_VIEWER)                  /* the named signatory only */
 #define SCORE (ROLE_ALL & ~ROLE_VIEWER)
+#define ANALYST (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER | ROLE_RISK)
 
 const Route aRoute[] = {
     {"GET", "/", static_index, ROLE_PUBLIC, 0, BODY_NONE, "the web UI (index.html, never cached)",
@@ -29,6 +31,18 @@ const Route aRoute[] = {
      "change an account (name, role, person_id, disabled, password)", &resource_account},
     {"GET", "/api/v1/alignment", api_alignment, ANY, 0, BODY_NONE,
      "the chain objective -> KPI -> initiative with the coverage findings", NULL},
+    {"GET", "/api/v1/analyses", api_analyses_list, ANALYST, 0, BODY_NONE,
+     "analyses kept as evidence (?kind=&initiative_id=&verdict=)", &resource_analysis},
+    {"POST", "/api/v1/analyses/abtest", api_analyses_abtest, ANALYST, 64 * 1024 * KB,
+     BODY_JSON_OR_CSV,
+     "run and keep an A/B analysis {spec, data?, initiative_id?, title?} or CSV with ?spec=", NULL},
+    {"POST", "/api/v1/analyses/explain", api_analyses_explain, ANALYST, 64 * 1024 * KB, BODY_JSON,
+     "run and keep an explanation {model, data, rows?, initiative_id?, title?}", NULL},
+    {"POST", "/api/v1/analyses/fairness", api_analyses_fairness, ANALYST, 64 * 1024 * KB,
+     BODY_JSON_OR_CSV,
+     "run and keep a fairness audit {spec, data, initiative_id?, title?} or CSV with ?spec=", NULL},
+    {"GET", "/api/v1/analyses/{id}", api_analyses_get, ANALYST, 0, BODY_NONE,
+     "one analysis with its spec and full result", &resource_analysis},
     {"GET", "/api/v1/audit", api_audit_list, GOVERN, 0, BODY_NONE,
      "the audit log, newest first (?entity=&entity_id=)", NULL},
     {"GET", "/api/v1/audit/verify", api_audit_verify, GOVERN, 0, BODY_NONE,

@@ -22,7 +22,7 @@ int json_parse_object(const char *z, size_t n, json_t **pOut, char *zErr, size_t
 }
 
 char *json_dump_compact(const json_t *j) {
-    return json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    return json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
 }
 
 const char *json_get_str(const json_t *obj, const char *zKey) {

@@ -11,9 +11,15 @@ GOVERN = {"admin", "committee"}
 PUBLIC = "public"
 EDIT = {"admin", "committee", "owner"}
 NOVIEW = ALL - {"viewer"}
+ANALYST = {"admin", "committee", "engineer", "risk"}
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
+    ("GET", "/api/v1/analyses"): ANALYST,
+    ("POST", "/api/v1/analyses/abtest"): ANALYST,
+    ("POST", "/api/v1/analyses/explain"): ANALYST,
+    ("POST", "/api/v1/analyses/fairness"): ANALYST,
+    ("GET", "/api/v1/analyses/{id}"): ANALYST,
     ("GET", "/api/v1/alignment"): ALL,
     ("GET", "/api/v1/catalogue"): ALL,
     ("GET", "/api/v1/criteria"): ALL,

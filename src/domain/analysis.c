@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Stored analyses; see analysis.h. */
+#include "domain/analysis.h"
+#include "engine/abtest.h"
+#include "engine/explain.h"
+#include "engine/explain_report.h"
+#include "engine/fairness.h"
+#include "store/store_crud.h"
+#include "util/crypto.h"
+#include "util/json.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const azAnalysisKind[] = {"abtest", "fairness", "explain", NULL};
+
+static const FieldDef aAnalysisField[] = {
+    {"id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier"},
+    {"kind", FT_ENUM, F_READONLY | F_FILTER, 0, 0, azAnalysisKind, NULL,
+     "abtest, fairness or explain"},
+    {"title", FT_TEXT, F_NULLABLE, 0, 200, NULL, NULL, "what was analysed"},
+    {"initiative_id", FT_REF, F_NULLABLE | F_FILTER, 1, 9e15, NULL, "initiative",
+     "the initiative it is evidence for"},
+    {"input_hash", FT_TEXT, F_READONLY | F_FILTER, 0, 0, NULL, NULL,
+     "SHA-256 over the spec and the data (and model)"},
+    {"engine_version", FT_TEXT, F_READONLY, 0, 0, NULL, NULL, "engine and keel version"},
+    {"verdict", FT_TEXT, F_READONLY | F_FILTER, 0, 0, NULL, NULL,
+     "ship / do_not_ship / keep_running, pass / fail, or null"},
+    {"spec", FT_TEXT, F_READONLY | F_SECRET, 0, 0, NULL, NULL, "the analysis spec"},
+    {"result", FT_TEXT, F_READONLY | F_SECRET, 0, 0, NULL, NULL, "the full result"},
+    {"account_id", FT_REF, F_READONLY, 1, 9e15, NULL, "account", "who ran it"},
+    {"created_by", FT_TEXT, F_READONLY | F_FILTER, 0, 0, NULL, NULL, "who ran it"},
+    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when"},
+};
+const ResourceDef resource_analysis = {"analysis", "analysis", aAnalysisField, 12, NULL, 0};
+
+/* SHA-256 over the canonical spec, then each input, length-prefixed. */
+static void analysis_hash(const AnalysisInput *in, char zOut[CRYPTO_HEX_LEN]) {
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    char *zSpec = in->spec ? json_dumps(in->spec, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    const char *az[] = {in->zKind, zSpec ? zSpec : "", in->zData ? in->zData : "",
+                        in->zModel ? in->zModel : ""};
+    size_t an[] = {strlen(in->zKind), zSpec ? strlen(zSpec) : 0, in->zData ? in->nData : 0,
+                   in->zModel ? in->nModel : 0};
+    for (int i = 0; i < 4; i++) {
+        char zLen[32];
+        int n = snprintf(zLen, sizeof zLen, "%zu:", an[i]);
+        crypto_hash_sha256_update(&st, (const unsigned char *)zLen, (unsigned long long)n);
+        crypto_hash_sha256_update(&st, (const unsigned char *)az[i], an[i]);
+    }
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(zOut, CRYPTO_HEX_LEN, h, sizeof h);
+    free(zSpec);
+}
+
+/* Run the engine; *ppResult and *pzVerdict (static or NULL) on success. */
+static int analysis_engine(const AnalysisInput *in, json_t **ppResult, const char **pzVerdict,
+                           KeelError *e) {
+    *pzVerdict = NULL;
+    if (strcmp(in->zKind, "explain") == 0) {
+        if (!in->zModel)
+            return err_set(e, KEEL_EINVAL, "model",
+                           "model (an XGBoost JSON model or a linear model) is required");
+        if (!in->zData)
+            return err_set(e, KEEL_EINVAL, "data",
+                           "data (CSV text of the rows to explain) is required");
+        ExplainOptions opt = {1, 50000000};
+        ExplainResult *r = NULL;
+        ExplainError xe;
+        memset(&xe, 0, sizeof xe);
+        int rc = explain_run(in->zModel, in->nModel, in->zData, in->nData, &opt, &r, &xe);
+        if (rc == KEEL_EINVAL || rc == KEEL_ETOOBIG)
+            return err_set(e, rc, xe.zField, "%s", xe.zMsg[0] ? xe.zMsg : "the input is too large");
+        if (rc) return rc;
+        *ppResult = explain_report_json(r, in->bRows);
+        explain_result_free(r);
+        return *ppResult ? 0 : KEEL_ENOMEM;
+    }
+    EngineError ee;
+    memset(&ee, 0, sizeof ee);
+    if (!in->spec)
+        return err_set(e, KEEL_EINVAL, "spec", "spec (the analysis specification) is required");
+    int rc = strcmp(in->zKind, "abtest") == 0
+                 ? abtest_run_json(in->spec, in->zData, in->nData, 1, ppResult, &ee)
+                 : fairness_run_json(in->spec, in->zData, in->nData, 1, ppResult, &ee);
+    if (rc == KEEL_EINVAL) {
+        char zField[128];
+        snprintf(zField, sizeof zField, "%s%.100s", ee.zField[0] ? "spec." : "", ee.zField);
+        if (strncmp(ee.zField, "data", 4) == 0 || strstr(ee.zMsg, "CSV") ||
+            strstr(ee.zMsg, "line "))
+            snprintf(zField, sizeof zField, "data");
+        return err_set(e, rc, zField, "%s", ee.zMsg);
+    }
+    if (rc) return rc;
+    json_t *v = json_object_get(*ppResult, "verdict");
+    const char *zDecision = json_is_string(v) ? json_string_value(v)
+                                              : json_string_value(json_object_get(v, "decision"));
+    static const char *const azKnown[] = {"ship", "do_not_ship", "keep_running",
+                                          "pass", "fail",        NULL};
+    for (int i = 0; zDecision && azKnown[i]; i++)
+        if (strcmp(zDecision, azKnown[i]) == 0) *pzVerdict = azKnown[i];
+    return 0;
+}
+
+int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t *pId,
+                 KeelError *e) {
+    if (resource_enum_index(azAnalysisKind, in->zKind) < 0)
+        return err_set(e, KEEL_EINVAL, "kind", "kind must be abtest, fairness or explain");
+    if (in->zTitle && (strlen(in->zTitle) > 200 || !utf8_valid(in->zTitle, strlen(in->zTitle))))
+        return err_set(e, KEEL_EINVAL, "title", "title must be valid UTF-8 of at most 200 bytes");
+    if (in->initiativeId) {
+        int64_t n = 0;
+        int rc = db_query_int(db, &n, "SELECT count(*) FROM initiative WHERE id = ?", "i",
+                              in->initiativeId);
+        if (rc) return rc;
+        if (!n)
+            return err_set(e, KEEL_EINVAL, "initiative_id", "initiative %lld does not exist",
+                           (long long)in->initiativeId);
+    }
+    json_t *result = NULL;
+    const char *zVerdict = NULL;
+    int rc = analysis_engine(in, &result, &zVerdict, e);
+    if (rc) return rc;
+    char zHash[CRYPTO_HEX_LEN], zEngine[64];
+    analysis_hash(in, zHash);
+    snprintf(zEngine, sizeof zEngine, "keel-%s/%s", in->zKind, KEEL_VERSION);
+    char *zResult = json_dumps(result, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    char *zSpec = in->spec ? json_dumps(in->spec, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
+    json_decref(result);
+    if (!zResult || !zSpec) {
+        free(zResult);
+        free(zSpec);
+        return KEEL_ENOMEM;
+    }
+    json_t *row = json_pack("{ss ss ss ss ss sI ss}", "kind", in->zKind, "input_hash", zHash,
+                            "engine_version", zEngine, "spec", zSpec, "result", zResult,
+                            "account_id", (json_int_t)who->accountId, "created_by",
+                            who->zEmail[0] ? who->zEmail : "system");
+    free(zResult);
+    free(zSpec);
+    if (!who->accountId) json_object_set_new(row, "account_id", json_null());
+    if (zVerdict) json_object_set_new(row, "verdict", json_string(zVerdict));
+    if (in->zTitle) json_object_set_new(row, "title", json_string(in->zTitle));
+    if (in->initiativeId) json_object_set_new(row, "initiative_id", json_integer(in->initiativeId));
+    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    rc = store_crud_create(db, &resource_analysis, &a, row, pId, e);
+    json_decref(row);
+    return rc;
+}
+
+int analysis_get(Db *db, int64_t id, json_t **ppOut) {
+    json_t *o, *rows;
+    int rc = store_crud_get(db, &resource_analysis, id, &o);
+    if (rc) return rc;
+    rc = db_select_json(db, &rows, "SELECT spec, result FROM analysis WHERE id = ?", "i", id);
+    if (rc) {
+        json_decref(o);
+        return rc;
+    }
+    json_t *r = json_array_get(rows, 0);
+    json_t *spec = json_loads(json_string_value(json_object_get(r, "spec")), 0, NULL);
+    json_t *res = json_loads(json_string_value(json_object_get(r, "result")), 0, NULL);
+    json_object_set_new(o, "spec", spec ? spec : json_null());
+    json_object_set_new(o, "result", res ? res : json_null());
+    json_decref(rows);
+    *ppOut = o;
+    return 0;
+}
