@@ -549,6 +549,23 @@ static int dict_intern(CsvDict *d, const char *z, size_t n, uint32_t h, uint32_t
     return 0;
 }
 
+/* Index of the value z[0..n) (hash h) in the dictionary, or -1. */
+static long dict_find(const CsvDict *d, const char *z, size_t n, uint32_t h) {
+    if (!d->nSlot) return -1;
+    size_t mask = d->nSlot - 1;
+    for (size_t k = h & mask;; k = (k + 1) & mask) {
+        uint32_t s = d->aSlot[k];
+        if (!s) return -1;
+        const CsvLevel *l = &d->aLevel[s - 1];
+        if (l->h == h && l->n == n) {
+            size_t i = 0;
+            while (i < n && l->z[i] == z[i])
+                i++;
+            if (i == n) return (long)s - 1;
+        }
+    }
+}
+
 /* Free a dictionary's arrays (not the strings). */
 static void dict_free(CsvDict *d) {
     free(d->aLevel);
@@ -739,6 +756,43 @@ static int chunk_record(Chunk *c, size_t *pi) {
                 }
             }
             if (q == p) c->aCol[iSel].nMissing--; /* the general path counts it */
+        } else if (iSel >= 0 && z[i] != '"') {
+            /* fast path: an unquoted category seen before in this region */
+            const char *p = z + i, *e = z + n, *q = p;
+            uint32_t h = 2166136261u;
+            while (q < e && !aSpecial[(unsigned char)*q]) {
+                h = (h ^ (unsigned char)*q) * 16777619u;
+                q++;
+            }
+            size_t len = (size_t)(q - p);
+            long code = len <= s->nMaxField && !csv_is_missing(p, len)
+                            ? dict_find(&c->aCol[iSel].dict, p, len, h)
+                            : -1;
+            int last = -1;
+            if (code < 0) {
+            } else if (q == e) {
+                last = 1;
+                i = n;
+            } else if (*q == ',') {
+                last = 0;
+                i = (size_t)(q - z) + 1;
+            } else if (*q == '\n') {
+                last = 1;
+                i = (size_t)(q - z) + 1;
+            } else if (*q == '\r' && q + 1 < e && q[1] == '\n') {
+                last = 1;
+                i = (size_t)(q - z) + 2;
+            }
+            if (last >= 0) {
+                ((uint32_t *)c->aCol[iSel].data.p)[iRow] = (uint32_t)code;
+                if (!last) continue;
+                if (k + 1 < s->nField) {
+                    chunk_error(c, iRec, k + 2, "row has %zu fields but the header has %zu", k + 1,
+                                s->nField);
+                    return KEEL_EINVAL;
+                }
+                break;
+            }
         }
         Field f;
         size_t iPos = i;

@@ -44,13 +44,16 @@ static void sketch_pass(const uint64_t *k, uint64_t *t, size_t n, size_t *c, int
 
 /* LSD radix sort of keys k[0..n) on the 11-bit digits at aShift[0..nShift)
  * (least significant first), skipping digits all keys share; t is scratch.
+ * aCount holds the digits' histograms when counted, else is filled here.
  * Returns the array that holds the result (k or t). */
 static uint64_t *sketch_radix(uint64_t *k, uint64_t *t, size_t n, const int *aShift, int nShift,
-                              size_t (*aCount)[2048]) {
-    memset(aCount, 0, (size_t)nShift * sizeof *aCount);
-    for (size_t i = 0; i < n; i++)
-        for (int d = 0; d < nShift; d++)
-            aCount[d][(k[i] >> aShift[d]) & 0x7FF]++;
+                              size_t (*aCount)[2048], int counted) {
+    if (!counted) {
+        memset(aCount, 0, (size_t)nShift * sizeof *aCount);
+        for (size_t i = 0; i < n; i++)
+            for (int d = 0; d < nShift; d++)
+                aCount[d][(k[i] >> aShift[d]) & 0x7FF]++;
+    }
     for (int d = 0; d < nShift; d++) {
         int trivial = 0;
         for (int b = 0; b < 2048 && !trivial; b++)
@@ -89,13 +92,19 @@ int sketch_sort(double *a, size_t n, double *tmp) {
         return KEEL_ENOMEM;
     }
     uint64_t *k = (uint64_t *)a, *t = (uint64_t *)tmp;
-    for (size_t i = 0; i < n; i++)
-        k[i] = sketch_key(a[i]);
+    memset(aCount, 0, 3 * sizeof *aCount);
+    for (size_t i = 0; i < n; i++) { /* keys and the top digits' histograms */
+        uint64_t u = sketch_key(a[i]);
+        k[i] = u;
+        aCount[0][(u >> 31) & 0x7FF]++;
+        aCount[1][(u >> 42) & 0x7FF]++;
+        aCount[2][u >> 53]++;
+    }
     /* sort on the top 33 bits, then finish with insertion sort: keys that
      * share their top 33 bits are within 2^-21 relative of each other, so
      * few are out of place; if many are, sort the low bits too */
     static const int aHigh[3] = {31, 42, 53}, aLow[3] = {0, 11, 22};
-    uint64_t *r = sketch_radix(k, t, n, aHigh, 3, aCount);
+    uint64_t *r = sketch_radix(k, t, n, aHigh, 3, aCount, 1);
     size_t moves = 0, budget = 4 * n;
     int full = 0;
     for (size_t i = 1; i < n && !full; i++) {
@@ -114,13 +123,12 @@ int sketch_sort(double *a, size_t n, double *tmp) {
     if (full) {
         /* stable LSD passes: low digits first, then the high ones again */
         uint64_t *o = r == k ? t : k;
-        r = sketch_radix(r, o, n, aLow, 3, aCount);
+        r = sketch_radix(r, o, n, aLow, 3, aCount, 0);
         o = r == k ? t : k;
-        r = sketch_radix(r, o, n, aHigh, 3, aCount);
+        r = sketch_radix(r, o, n, aHigh, 3, aCount, 0);
     }
-    if (r != k) memcpy(a, r, n * sizeof *a);
-    for (size_t i = 0; i < n; i++)
-        a[i] = sketch_unkey(((uint64_t *)a)[i]);
+    for (size_t i = 0; i < n; i++) /* back to doubles, into a */
+        a[i] = sketch_unkey(r[i]);
     free(aCount);
     free(own);
     return 0;
