@@ -260,6 +260,18 @@ r = srv.client().login("victim@example.com", "bad-password-x")
 t.status("org-9.1", r, 429, "rate_limited")
 t.check("org-9.2", r.header("Retry-After") is not None and int(r.header("Retry-After")) >= 1)
 
+# ---- org-9.3: sessions expire after the idle time and the absolute lifetime ----
+import sqlite3
+for case, column, age in [("org-9.3", "last_seen", 31 * 60), ("org-9.4", "created_at", 13 * 3600)]:
+    s9 = srv.client()
+    s9.login(ADMIN_EMAIL, ADMIN_PW)
+    t.status(case + "a", s9.get("/api/v1/session"), 200)
+    con = sqlite3.connect(srv.db, timeout=10)
+    con.execute("UPDATE session SET %s = %s - ? WHERE id = (SELECT max(id) FROM session)" % (column, column), (age,))
+    con.commit()
+    con.close()
+    t.status(case + "b", s9.get("/api/v1/session"), 401, "unauthenticated")
+
 rc = srv.stop()
 t.check("org-10.1", rc == 0, "server exit code %s" % rc)
 srv.log.seek(0)
