@@ -253,13 +253,6 @@ r1, r2 = srv.client().get("/healthz"), srv.client().get("/healthz")
 t.check("org-8.2", r1.header("X-Request-Id") and r1.header("X-Request-Id") != r2.header("X-Request-Id"))
 t.status("org-8.3", srv.client().get("/api/v1/units"), 401, "unauthenticated")
 
-# ---- org-9: throttled sign-in ---------------------------------------------------------
-for i in range(5):
-    srv.client().login("victim@example.com", "bad-password-%d" % i)
-r = srv.client().login("victim@example.com", "bad-password-x")
-t.status("org-9.1", r, 429, "rate_limited")
-t.check("org-9.2", r.header("Retry-After") is not None and int(r.header("Retry-After")) >= 1)
-
 # ---- org-9.3: sessions expire after the idle time and the absolute lifetime ----
 import sqlite3
 for case, column, age in [("org-9.3", "last_seen", 31 * 60), ("org-9.4", "created_at", 13 * 3600)]:
@@ -271,6 +264,13 @@ for case, column, age in [("org-9.3", "last_seen", 31 * 60), ("org-9.4", "create
     con.commit()
     con.close()
     t.status(case + "b", s9.get("/api/v1/session"), 401, "unauthenticated")
+
+# ---- org-9: throttled sign-in ---------------------------------------------------------
+for i in range(5):
+    srv.client().login("victim@example.com", "bad-password-%d" % i)
+r = srv.client().login("victim@example.com", "bad-password-x")
+t.status("org-9.1", r, 429, "rate_limited")
+t.check("org-9.2", r.header("Retry-After") is not None and int(r.header("Retry-After")) >= 1)
 
 rc = srv.stop()
 t.check("org-10.1", rc == 0, "server exit code %s" % rc)
