@@ -24,7 +24,7 @@ function control(f, id) {
     if (f.required && (f.value === undefined || f.value === null)) sel.selectedIndex = -1;
     return sel;
   }
-  if (f.type === 'textarea') return h('textarea', { ...common, rows: f.rows || 3, maxlength: f.maxlength }, f.value ?? '');
+  if (f.type === 'textarea') return h('textarea', { ...common, rows: f.rows || 3, maxlength: f.maxlength, placeholder: f.placeholder }, f.value ?? '');
   if (f.type === 'checkbox') return h('input', { ...common, type: 'checkbox', checked: !!f.value });
   if (f.type === 'checks') {
     const set = new Set(f.value || []);

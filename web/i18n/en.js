@@ -414,4 +414,9 @@ export default {
   'criterion.data_readiness': 'Data readiness',
   'criterion.risk': 'Risk',
   'criterion.strategic_fit': 'Strategic fit',
+  'kpi.import': 'Import values (CSV)',
+  'kpi.import_label': 'CSV with a header row: period,value,note',
+  'kpi.import_submit': 'Import',
+  'kpi.imported': '{n} values imported.',
+  'kpi.row_error': 'Line {row}, {field}',
 };

@@ -412,4 +412,9 @@ export default {
   'criterion.data_readiness': '数据就绪度',
   'criterion.risk': '风险',
   'criterion.strategic_fit': '战略契合度',
+  'kpi.import': '导入数值（CSV）',
+  'kpi.import_label': '带表头的 CSV：period,value,note',
+  'kpi.import_submit': '导入',
+  'kpi.imported': '已导入 {n} 个数值。',
+  'kpi.row_error': '第 {row} 行，{field}',
 };

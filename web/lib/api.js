@@ -16,6 +16,7 @@ export class ApiError extends Error {
     this.field = e.field || '';
     this.requestId = e.request_id || '';
     this.retryAfter = retryAfter || 0;
+    this.rows = Array.isArray(e.rows) ? e.rows : []; /* bad rows of an import: {row, field, message} */
   }
 }
 
@@ -25,12 +26,12 @@ export function setCsrf(token) { csrfToken = token || null; }
 export function onUnauthenticated(fn) { onSignedOut = fn; }
 
 // api('GET', '/units?limit=1000') -> parsed JSON (null for 204).
-export async function api(method, path, body, { quiet401 = false } = {}) {
+export async function api(method, path, body, { quiet401 = false, csv = false } = {}) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    headers['Content-Type'] = csv ? 'text/csv' : 'application/json';
+    init.body = csv ? String(body) : JSON.stringify(body);
   }
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let r;
@@ -55,6 +56,8 @@ export const post = (path, body) => api('POST', path, body === undefined ? {} : 
 export const patch = (path, body) => api('PATCH', path, body);
 export const put = (path, body) => api('PUT', path, body);
 export const del = (path) => api('DELETE', path);
+// POST a CSV text (for the imports that take text/csv).
+export const postCsv = (path, text) => api('POST', path, text, { csv: true });
 
 // Every row of a list endpoint (pages of 1000).
 export async function listAll(path) {
