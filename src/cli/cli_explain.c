@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char zExplainUsage[] =
     "usage: keel explain --model MODEL.json --data ROWS.csv [--out CONTRIBS.csv]\n"
@@ -60,6 +61,31 @@ static int explain_write(const char *zPath, const char *z, size_t n) {
 /* ExplainWriteFn writing to the FILE at pArg; KEEL_EIO on failure. */
 static int explain_fwrite(void *pArg, const char *z, size_t n) {
     return fwrite(z, 1, n, (FILE *)pArg) == n ? 0 : KEEL_EIO;
+}
+
+/* State of the progress line on a terminal. */
+typedef struct ExplainProgress {
+    double rStart; /* when the computation began (monotonic seconds) */
+    double rLast;  /* when the line was last drawn, 0 = never */
+} ExplainProgress;
+
+/* Monotonic clock in seconds. */
+static double explain_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Progress callback: after the first second, redraw "explained N of M
+ * rows" on stderr at most five times a second. */
+static void explain_progress(void *pArg, size_t nDone, size_t nTotal) {
+    ExplainProgress *p = pArg;
+    double now = explain_now();
+    if (now - p->rStart < 1.0 || now - p->rLast < 0.2) return;
+    p->rLast = now;
+    fprintf(stderr, "\rkeel: explained %zu of %zu rows (%.0f%%)", nDone, nTotal,
+            100.0 * (double)nDone / (double)nTotal);
+    fflush(stderr);
 }
 
 /* Parse a non-negative integer option; -1 (usage error printed) if bad. */
@@ -149,8 +175,11 @@ int cli_explain(int argc, char **argv) {
                        : cli_fail("data %s: out of memory", zData);
         goto done;
     }
+    ExplainProgress prog = {explain_now(), 0};
     ExplainOptions opt = {.nThread = nThread};
-    rc = explain_compute(pModel, pTable, &opt, &pRes, &err);
+    rc = explain_compute_progress(
+        pModel, pTable, &opt, cli_progress_enabled() ? explain_progress : NULL, &prog, &pRes, &err);
+    if (prog.rLast > 0) fputs("\r\033[K", stderr); /* clear the progress line */
     if (rc) {
         const char *zWhat = strcmp(err.zField, "model") == 0 ? zModel : zData;
         exitCode = rc == KEEL_ENOMEM ? cli_fail("out of memory explaining %s", zData)

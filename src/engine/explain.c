@@ -266,7 +266,8 @@ static int explain_summarise(ExplainResult *r, const float *aXf, const double *a
 
 /* The XGBoost half of explain_compute. */
 static int explain_xgb(const XgbModel *m, const CsvTable *t, const ExplainOptions *opt,
-                       ExplainResult *r, ExplainError *pErr) {
+                       void (*xProgress)(void *, size_t, size_t), void *pArg, ExplainResult *r,
+                       ExplainError *pErr) {
     size_t nF = (size_t)m->nFeature, nG = (size_t)m->nGroup, n = t->nRow;
     int rc = 0;
     char zMsg[256];
@@ -292,8 +293,8 @@ static int explain_xgb(const XgbModel *m, const CsvTable *t, const ExplainOption
         rc = KEEL_ENOMEM;
         goto done;
     }
-    rc = treeshap_explain(m, aX, n, opt ? opt->nThread : 0, r->aContrib, r->aMargin, zMsg,
-                          sizeof zMsg);
+    rc = treeshap_explain_progress(m, aX, n, opt ? opt->nThread : 0, r->aContrib, r->aMargin,
+                                   xProgress, pArg, zMsg, sizeof zMsg);
     if (rc == KEEL_EINVAL) explain_fail(pErr, "model", "%s", zMsg);
     if (rc) goto done;
     memcpy(r->aPred, r->aMargin, sizeof(double) * n * nG);
@@ -346,6 +347,12 @@ done:
 
 int explain_compute(const ExplainModel *m, const CsvTable *t, const ExplainOptions *opt,
                     ExplainResult **ppResult, ExplainError *pErr) {
+    return explain_compute_progress(m, t, opt, NULL, NULL, ppResult, pErr);
+}
+
+int explain_compute_progress(const ExplainModel *m, const CsvTable *t, const ExplainOptions *opt,
+                             void (*xProgress)(void *pArg, size_t nDone, size_t nTotal), void *pArg,
+                             ExplainResult **ppResult, ExplainError *pErr) {
     int rc = 0;
     *ppResult = NULL;
     if (t->nRow == 0)
@@ -379,7 +386,7 @@ int explain_compute(const ExplainModel *m, const CsvTable *t, const ExplainOptio
         goto done;
     }
     if (m->kind == EXPLAIN_XGBOOST)
-        rc = explain_xgb(m->pXgb, t, opt, r, pErr);
+        rc = explain_xgb(m->pXgb, t, opt, xProgress, pArg, r, pErr);
     else
         rc = explain_lin(m->pLin, t, r, pErr);
 done:

@@ -89,6 +89,13 @@ void explain_model_free(ExplainModel *p);
 int explain_compute(const ExplainModel *m, const CsvTable *t, const ExplainOptions *opt,
                     ExplainResult **ppResult, ExplainError *pErr);
 
+/* explain_compute, telling xProgress(pArg, nDone, nTotal) how many rows
+ * are explained so far (from the calling thread, after each block of rows;
+ * xProgress may be NULL). The CLI draws its progress line with it. */
+int explain_compute_progress(const ExplainModel *m, const CsvTable *t, const ExplainOptions *opt,
+                             void (*xProgress)(void *pArg, size_t nDone, size_t nTotal), void *pArg,
+                             ExplainResult **ppResult, ExplainError *pErr);
+
 /* The whole pipeline from memory, for the API: parse the model (nModel
  * bytes at zModel), parse the CSV (nCsv bytes at zCsv) and explain. Same
  * returns as explain_compute. */

@@ -106,14 +106,18 @@ typedef struct ShapPlan {
 
 /* Shared state of one treeshap_explain call's worker threads. */
 typedef struct ShapJob {
-    ShapPlan *plan;      /* the plan (phase 1 fills its tables) */
-    const float *aX;     /* nRow x nFeature inputs, row-major */
-    size_t nRow;         /* rows to explain */
-    double *aContrib;    /* output: nRow x nGroup x (nFeature + 1) */
-    double *aMargin;     /* output: nRow x nGroup margins, or NULL */
-    atomic_size_t iNext; /* next work item (tree in phase 1, block in 2) */
-    int phase;           /* 1: build tables, 2: explain rows */
-    atomic_int rc;       /* first error */
+    ShapPlan *plan;               /* the plan (phase 1 fills its tables) */
+    const float *aX;              /* nRow x nFeature inputs, row-major */
+    size_t nRow;                  /* rows to explain */
+    double *aContrib;             /* output: nRow x nGroup x (nFeature + 1) */
+    double *aMargin;              /* output: nRow x nGroup margins, or NULL */
+    atomic_size_t iNext;          /* next work item (tree in phase 1, block in 2) */
+    int phase;                    /* 1: build tables, 2: explain rows */
+    atomic_int rc;                /* first error */
+    atomic_size_t nDone;          /* rows explained so far (phase 2) */
+    pthread_t caller;             /* the calling thread: the one that reports progress */
+    TreeShapProgressFn xProgress; /* progress callback, or NULL */
+    void *pProgressArg;           /* its argument */
 } ShapJob;
 
 /* Shapley weights w_d(s) = s! (d-1-s)! / d! = 1 / (d * C(d-1, s)). */
@@ -584,6 +588,9 @@ static void *shap_worker(void *arg) {
             size_t r0 = b * p->nBlockRow;
             size_t r1 = r0 + p->nBlockRow < job->nRow ? r0 + p->nBlockRow : job->nRow;
             shap_job_rows(job, r0, r1, &s);
+            size_t nDone = atomic_fetch_add(&job->nDone, r1 - r0) + (r1 - r0);
+            if (job->xProgress && pthread_equal(pthread_self(), job->caller))
+                job->xProgress(job->pProgressArg, nDone, job->nRow);
         }
     }
     free(s.aStackU);
@@ -663,6 +670,13 @@ static int shap_plan_tables(ShapPlan *p, size_t nRow) {
 
 int treeshap_explain(const XgbModel *m, const float *aX, size_t nRow, int nThread, double *aContrib,
                      double *aMargin, char *zErr, size_t nErr) {
+    return treeshap_explain_progress(m, aX, nRow, nThread, aContrib, aMargin, NULL, NULL, zErr,
+                                     nErr);
+}
+
+int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, int nThread,
+                              double *aContrib, double *aMargin, TreeShapProgressFn xProgress,
+                              void *pProgressArg, char *zErr, size_t nErr) {
     int rc = 0;
     ShapPlan *p = calloc(1, sizeof *p);
     if (!p) return KEEL_ENOMEM;
@@ -716,6 +730,10 @@ int treeshap_explain(const XgbModel *m, const float *aX, size_t nRow, int nThrea
     ShapJob job = {.plan = p, .aX = aX, .nRow = nRow, .aContrib = aContrib, .aMargin = aMargin};
     atomic_init(&job.iNext, 0);
     atomic_init(&job.rc, 0);
+    atomic_init(&job.nDone, 0);
+    job.caller = pthread_self();
+    job.xProgress = xProgress;
+    job.pProgressArg = pProgressArg;
     if (p->aTabPool) {
         int nT = nThread < p->nTree ? nThread : p->nTree;
         rc = shap_run_phase(&job, 1, nT);

@@ -33,6 +33,16 @@
 int treeshap_explain(const XgbModel *m, const float *aX, size_t nRow, int nThread, double *aContrib,
                      double *aMargin, char *zErr, size_t nErr);
 
+/* Progress callback: nDone of nTotal rows are explained. Called from the
+ * calling thread only, after each block of rows it finishes. */
+typedef void (*TreeShapProgressFn)(void *pArg, size_t nDone, size_t nTotal);
+
+/* treeshap_explain, reporting progress to xProgress(pArg, ...) (may be
+ * NULL). */
+int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, int nThread,
+                              double *aContrib, double *aMargin, TreeShapProgressFn xProgress,
+                              void *pArg, char *zErr, size_t nErr);
+
 /* Memory cap in bytes for the per-leaf tables (default 256 MiB); leaves
  * that would exceed it use the direct formula. For tests and benchmarks:
  * 0 disables the tables altogether. Not thread-safe; set before use. */
