@@ -265,7 +265,7 @@ static int drift_run(DriftArgs *a, DriftRef **ppRef, const char *zRefCsv) {
         drift_ref_free(*ppRef);
         *ppRef = NULL;
         rc = drift_load(zRefCsv, aOv, nOv, a->opt.nThread, &ref);
-        if (!rc) rc = drift_ref_from_table(ref, &a->opt, ppRef, zErr, sizeof zErr);
+        if (!rc) rc = drift_ref_from_table_consume(ref, &a->opt, ppRef, zErr, sizeof zErr);
         if (rc == KEEL_EINVAL && ref) cli_usage_error("%s", zErr);
         if (rc) goto done;
     }
@@ -311,7 +311,7 @@ static int drift_cmd_compare(DriftArgs *a) {
     int rc = drift_load(a->azPos[0], aOv, nOv, a->opt.nThread, &ref);
     free(aOv);
     if (!rc) {
-        rc = drift_ref_from_table(ref, &a->opt, &r, zErr, sizeof zErr);
+        rc = drift_ref_from_table_consume(ref, &a->opt, &r, zErr, sizeof zErr);
         if (rc == KEEL_EINVAL) cli_usage_error("%s", zErr);
         if (rc == KEEL_ENOMEM) cli_fail("out of memory");
     }

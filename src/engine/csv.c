@@ -945,6 +945,15 @@ void csv_free(CsvTable *t) {
     free(p);
 }
 
+double *csv_column_take_numbers(CsvTable *t, size_t k) {
+    if (!t || k >= t->nCol || t->aCol[k].type != CSV_NUMERIC) return NULL;
+    double *a = t->aCol[k].aNum;
+    t->aCol[k].aNum = NULL;
+    return a;
+}
+
+void csv_numbers_free(double *a, size_t nRow) { csv_unmap(a, (nRow ? nRow : 1) * sizeof(double)); }
+
 /* Build the table from the parsed regions a[0..nChunk) (all valid and in
  * order). Region arrays are freed or taken over as they are copied. */
 static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *p) {

@@ -78,6 +78,13 @@ int csv_parse_mapped(const char *z, size_t n, const CsvOptions *opt, CsvTable **
 /* Index of the column named zName, or -1. */
 int csv_column_index(const CsvTable *t, const char *zName);
 
+/* Take numeric column k's array out of table t (NULL if k is not a numeric
+ * column): the column's aNum becomes NULL and the caller owns the t->nRow
+ * doubles, which it may reorder, and frees with csv_numbers_free(a, nRow)
+ * (nRow as t->nRow was). For engines that consume a table. */
+double *csv_column_take_numbers(CsvTable *t, size_t k);
+void csv_numbers_free(double *a, size_t nRow);
+
 /* Free a table from csv_parse (NULL is fine). */
 void csv_free(CsvTable *t);
 

@@ -46,6 +46,8 @@ typedef struct RefCol {
     const size_t *aCount;       /* their counts */
     int own;                    /* aSorted, azLevel's strings owned (from a
                                  * table) rather than borrowed (baseline) */
+    size_t nMapRow;             /* aSorted was taken from a table of this
+                                 * many rows (csv_numbers_free); 0: malloc */
 } RefCol;
 
 /* ---- small numerics ---------------------------------------------------- */
@@ -478,7 +480,9 @@ typedef struct DriftItem {
     RefCol *pBuild;        /* build: the reference column to fill */
     const CsvColumn *pCol; /* the table column (current, or to build from) */
     RowSet rows;           /* rows of the set in that table */
-    int inPlace;           /* compare: sort pCol's own numbers (consumed) */
+    int inPlace;           /* sort pCol's own numbers (the table is consumed) */
+    CsvTable *pTable;      /* build in place: the table, to take column iCol */
+    size_t iCol;
 } DriftItem;
 
 /* Shared state of the workers. */
@@ -505,10 +509,27 @@ static int drift_scratch(double **pa, size_t nMax) {
 
 /* Build reference column r from column col over rows rs: sorted values,
  * deciles, bins and spread, or category counts (names copied). */
-static int drift_item_build(RefCol *r, const CsvColumn *col, RowSet rs, DriftScratch *sc) {
+static int drift_item_build(RefCol *r, const CsvColumn *col, RowSet rs, DriftItem *it,
+                            DriftScratch *sc) {
     r->type = col->type; /* zName is set (owned) by the caller */
     r->nRow = rs.n;
     r->own = 1;
+    if (col->type == CSV_NUMERIC && it->inPlace) {
+        /* the table is given up: compact, sort and keep its own array */
+        double *a = col->aNum;
+        size_t n = 0;
+        if (drift_scratch(&sc->aTmp, sc->nMax)) return KEEL_ENOMEM;
+        for (size_t i = 0; i < rs.n; i++) {
+            a[n] = a[i];
+            n += !isnan(a[i]);
+        }
+        int rc = sketch_sort(a, n, sc->aTmp);
+        if (rc) return rc;
+        r->nMapRow = it->pTable->nRow;
+        r->nMissing = rs.n - n;
+        drift_ref_numeric(r, csv_column_take_numbers(it->pTable, it->iCol), n);
+        return 0;
+    }
     if (col->type == CSV_NUMERIC) {
         /* count, then gather straight into an array of the right size */
         size_t n = 0;
@@ -601,7 +622,7 @@ static int drift_item_compare(DriftColumn *c, const RefCol *pr, const CsvColumn 
 
 /* Run one item. */
 static int drift_item_run(DriftItem *it, DriftScratch *sc) {
-    if (it->pBuild) return drift_item_build(it->pBuild, it->pCol, it->rows, sc);
+    if (it->pBuild) return drift_item_build(it->pBuild, it->pCol, it->rows, it, sc);
     return drift_item_compare(it->pOut, it->pRef, it->pCol, it->rows, it->inPlace, sc);
 }
 
@@ -1116,8 +1137,11 @@ static int drift_json_refcol(json_t *j, size_t nRow, RefCol *r) {
 /* Free what a RefCol owns. */
 static void drift_refcol_free(RefCol *r) {
     sketch_free(&r->sketch);
-    if (r->own) {
+    if (r->own && r->nMapRow)
+        csv_numbers_free((double *)r->aSorted, r->nMapRow);
+    else if (r->own)
         free((void *)r->aSorted);
+    if (r->own) {
         for (size_t l = 0; r->azLevel && l < r->nLevel; l++)
             free((void *)r->azLevel[l]);
         if (r->zName) free((void *)r->zName);
@@ -1142,8 +1166,10 @@ void drift_ref_free(DriftRef *r) {
     free(r);
 }
 
-int drift_ref_from_table(const CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
-                         size_t nErr) {
+/* drift_ref_from_table; with consume, t's numeric columns are sorted in
+ * place and taken for the whole-data summary (after every segment's). */
+static int drift_ref_build(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
+                           size_t nErr, int consume) {
     int rc = 0, iSeg = -1;
     uint32_t *aRow = NULL;
     size_t *aOff = NULL;
@@ -1201,10 +1227,21 @@ int drift_ref_from_table(const CsvTable *t, const DriftOptions *opt, DriftRef **
                 rc = KEEL_ENOMEM;
                 goto done;
             }
-            aItem[nItem++] = (DriftItem){NULL, NULL, rc0, &t->aCol[k], rs, 0};
+            int inPlace = consume && s == 0 && t->aCol[k].type == CSV_NUMERIC;
+            aItem[nItem++] = (DriftItem){NULL, NULL, rc0, &t->aCol[k], rs, inPlace, t, k};
         }
     }
-    rc = drift_run_items(aItem, nItem, opt ? opt->nThread : 0);
+    /* items that read the columns first, then those that take them */
+    size_t nFirst = 0;
+    for (size_t i = 0; i < nItem; i++)
+        if (!aItem[i].inPlace) {
+            DriftItem x = aItem[nFirst];
+            aItem[nFirst++] = aItem[i];
+            aItem[i] = x;
+        }
+    int nThread = opt ? opt->nThread : 0;
+    rc = drift_run_items(aItem, nFirst, nThread);
+    if (!rc) rc = drift_run_items(aItem + nFirst, nItem - nFirst, nThread);
     if (rc) goto done;
     *ppRef = r;
     r = NULL;
@@ -1214,6 +1251,16 @@ done:
     free(aRow);
     free(aOff);
     return rc;
+}
+
+int drift_ref_from_table(const CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
+                         size_t nErr) {
+    return drift_ref_build((CsvTable *)t, opt, ppRef, zErr, nErr, 0); /* not written to */
+}
+
+int drift_ref_from_table_consume(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
+                                 size_t nErr) {
+    return drift_ref_build(t, opt, ppRef, zErr, nErr, 1);
 }
 
 int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zErr, size_t nErr) {
@@ -1414,7 +1461,8 @@ static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
                 continue;
             }
             aItem[nItem++] = (DriftItem){
-                c, pr, NULL, &cur->aCol[j], rsCur, consume && s == 0 && pr->type == CSV_NUMERIC};
+                c,    pr, NULL, &cur->aCol[j], rsCur, consume && s == 0 && pr->type == CSV_NUMERIC,
+                NULL, 0};
         }
     }
     for (size_t l = 0; l < nCurLevel; l++)

@@ -144,6 +144,12 @@ int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t
 int drift_ref_from_table(const CsvTable *ref, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
                          size_t nErr);
 
+/* As drift_ref_from_table, but ref is given up: its numeric columns are
+ * sorted in place and kept by the summary instead of copied (less memory
+ * and time); afterwards ref may only be freed with csv_free. */
+int drift_ref_from_table_consume(CsvTable *ref, const DriftOptions *opt, DriftRef **ppRef,
+                                 char *zErr, size_t nErr);
+
 /* Read a baseline document z[0..n) into *ppRef; 0, KEEL_EINVAL (not a
  * baseline, or damaged: zErr) or KEEL_ENOMEM. */
 int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zErr, size_t nErr);

@@ -283,41 +283,99 @@ static int profile_dup_task(void *p) {
 
 /* ---- redundancy ---------------------------------------------------------- */
 
-/* What a correlation task needs and produces. */
-typedef struct CorrTask {
-    const CsvTable *t;
-    size_t i, j; /* columns */
-    double r;    /* out: Pearson r over rows where both have values */
-} CorrTask;
+#define PROFILE_BLOCK 1024 /* rows per block of the correlation pass */
+#define PROFILE_NSUM 6     /* sums per pair: m, sx, sy, sxx, syy, sxy */
 
-/* Task: Pearson's r of two numeric columns, pairwise complete. */
-static int profile_corr_task(void *p) {
-    CorrTask *ct = p;
-    const double *x = ct->t->aCol[ct->i].aNum, *y = ct->t->aCol[ct->j].aNum;
-    size_t n = ct->t->nRow, m = 0;
-    double sx = 0, sy = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]) && !isnan(y[i])) {
-            sx += x[i];
-            sy += y[i];
-            m++;
-        }
-    ct->r = NAN;
-    if (m < 2) return 0;
-    double mx = sx / (double)m, my = sy / (double)m, sxx = 0, syy = 0, sxy = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]) && !isnan(y[i])) {
-            double dx = x[i] - mx, dy = y[i] - my;
-            sxx += dx * dx;
-            syy += dy * dy;
-            sxy += dx * dy;
-        }
-    double div = sqrt(sxx * syy);
-    if (div > 0) {
-        double r = sxy / div;
-        ct->r = r > 1 ? 1 : r < -1 ? -1 : r;
+/* The correlation sums of every pair of K numeric columns over the rows
+ * [iFrom, iTo), values shifted by their column's mean: per pair over the
+ * rows where both have a value, or just the cross sum when neither has
+ * missing values (the rest then comes from the per-column sums). */
+typedef struct CorrPart {
+    const CsvTable *t;
+    const size_t *aCol;   /* K column indexes */
+    const double *aShift; /* K shifts (the columns' means) */
+    const int *aHasMiss;  /* K: the column has missing values */
+    size_t K;
+    size_t iFrom, iTo; /* rows */
+    double *aSum;      /* out: K(K-1)/2 pairs x PROFILE_NSUM */
+    double *aColSum;   /* out: K x 2 (sum of d, of d^2 over values) */
+} CorrPart;
+
+/* Task: accumulate one part's sums, a block of rows at a time so that the
+ * shifted block of every column stays in cache for all pairs. */
+static int profile_corr_part(void *p) {
+    CorrPart *cp = p;
+    size_t K = cp->K, B = PROFILE_BLOCK;
+    double *D = malloc((K ? K : 1) * B * sizeof *D), *V = malloc((K ? K : 1) * B * sizeof *V);
+    if (!D || !V) {
+        free(D);
+        free(V);
+        return KEEL_ENOMEM;
     }
+    for (size_t i0 = cp->iFrom; i0 < cp->iTo; i0 += B) {
+        size_t nb = cp->iTo - i0 < B ? cp->iTo - i0 : B;
+        for (size_t k = 0; k < K; k++) {
+            const double *x = cp->t->aCol[cp->aCol[k]].aNum + i0;
+            double *d = D + k * B, *v = V + k * B, sd = 0, sdd = 0;
+            for (size_t i = 0; i < nb; i++) {
+                int ok = !isnan(x[i]);
+                d[i] = ok ? x[i] - cp->aShift[k] : 0;
+                v[i] = ok;
+                sd += d[i];
+                sdd += d[i] * d[i];
+            }
+            cp->aColSum[2 * k] += sd;
+            cp->aColSum[2 * k + 1] += sdd;
+        }
+        double *acc = cp->aSum;
+        for (size_t a = 0; a < K; a++)
+            for (size_t b = a + 1; b < K; b++, acc += PROFILE_NSUM) {
+                const double *da = D + a * B, *db = D + b * B;
+                double sxy = 0;
+                if (!cp->aHasMiss[a] && !cp->aHasMiss[b]) {
+                    for (size_t i = 0; i < nb; i++)
+                        sxy += da[i] * db[i];
+                    acc[5] += sxy;
+                    continue;
+                }
+                const double *va = V + a * B, *vb = V + b * B;
+                double m = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
+                for (size_t i = 0; i < nb; i++) {
+                    double w = va[i] * vb[i];
+                    m += w;
+                    sx += da[i] * vb[i];
+                    sy += db[i] * va[i];
+                    sxx += da[i] * da[i] * vb[i];
+                    syy += db[i] * db[i] * va[i];
+                    sxy += da[i] * db[i];
+                }
+                acc[0] += m;
+                acc[1] += sx;
+                acc[2] += sy;
+                acc[3] += sxx;
+                acc[4] += syy;
+                acc[5] += sxy;
+            }
+    }
+    free(D);
+    free(V);
     return 0;
+}
+
+/* A pair of columns and their correlation. */
+typedef struct CorrPair {
+    size_t i, j; /* columns, i < j */
+    double r;    /* Pearson r over rows where both have values, or NAN */
+} CorrPair;
+
+/* Pearson's r from shifted sums over m common rows (NAN when undefined). */
+static double profile_corr_r(double m, double sx, double sy, double sxx, double syy, double sxy) {
+    if (m < 2) return NAN;
+    double cxx = sxx - sx * sx / m, cyy = syy - sy * sy / m, cxy = sxy - sx * sy / m;
+    double div = sqrt(cxx * cyy);
+    if (!(div > 0)) return NAN;
+    double r = cxy / div;
+    return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
 /* True when columns a and b hold the same value in every row. */
@@ -367,7 +425,10 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
     ProfileResult *r = calloc(1, sizeof *r);
     ProfileTask *aTask = NULL;
     ColTask *aColTask = NULL;
-    CorrTask *aCorr = NULL;
+    CorrPair *aCorr = NULL;
+    CorrPart *aPart = NULL;
+    double *aShift = NULL, *aSums = NULL;
+    int *aHasMiss = NULL;
     size_t *aNum = NULL;
     DupTask dup = {t, 0};
     *ppResult = NULL;
@@ -393,14 +454,8 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
         rc = KEEL_ENOMEM;
         goto done;
     }
-    /* numeric columns that take part in correlation (label excluded) */
-    size_t nNum = 0;
-    for (size_t k = 0; k < t->nCol; k++)
-        if (t->aCol[k].type == CSV_NUMERIC && (int)k != r->iLabel) aNum[nNum++] = k;
-    size_t nPair = nNum * (nNum - (nNum > 0)) / 2;
-    aCorr = calloc(nPair + 1, sizeof *aCorr);
-    aTask = calloc(t->nCol + nPair + 1, sizeof *aTask);
-    if (!aCorr || !aTask) {
+    aTask = calloc(t->nCol + PROFILE_MAX_THREAD + 1, sizeof *aTask);
+    if (!aTask) {
         rc = KEEL_ENOMEM;
         goto done;
     }
@@ -410,15 +465,68 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
         aColTask[k] = (ColTask){t, k, &r->aCol[k]};
         aTask[nTask++] = (ProfileTask){profile_column_task, &aColTask[k]};
     }
-    size_t iPair = 0;
-    for (size_t a = 0; a < nNum; a++)
-        for (size_t b = a + 1; b < nNum; b++) {
-            aCorr[iPair] = (CorrTask){t, aNum[a], aNum[b], NAN};
-            aTask[nTask++] = (ProfileTask){profile_corr_task, &aCorr[iPair]};
-            iPair++;
-        }
     rc = profile_run(aTask, nTask, o.nThread);
     if (rc) goto done;
+    /* correlations of the numeric columns that vary (label excluded), the
+     * rows split between the threads */
+    size_t nNum = 0;
+    for (size_t k = 0; k < t->nCol; k++)
+        if (t->aCol[k].type == CSV_NUMERIC && (int)k != r->iLabel && !r->aCol[k].constant)
+            aNum[nNum++] = k;
+    size_t nPair = nNum * (nNum - (nNum > 0)) / 2;
+    int nPart = o.nThread > 0 ? o.nThread : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (nPart < 1) nPart = 1;
+    if (nPart > PROFILE_MAX_THREAD) nPart = PROFILE_MAX_THREAD;
+    aShift = malloc((nNum + 1) * sizeof *aShift);
+    aHasMiss = malloc((nNum + 1) * sizeof *aHasMiss);
+    aPart = calloc((size_t)nPart, sizeof *aPart);
+    aSums = calloc((size_t)nPart * (nPair * PROFILE_NSUM + 2 * nNum) + 1, sizeof *aSums);
+    aCorr = malloc((nPair + 1) * sizeof *aCorr);
+    if (!aShift || !aHasMiss || !aPart || !aSums || !aCorr) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (size_t a = 0; a < nNum; a++) {
+        aShift[a] = r->aCol[aNum[a]].mean;
+        aHasMiss[a] = t->aCol[aNum[a]].nMissing != 0;
+    }
+    nTask = 0;
+    for (int q = 0; q < nPart; q++) {
+        double *base = aSums + (size_t)q * (nPair * PROFILE_NSUM + 2 * nNum);
+        aPart[q] = (CorrPart){t,
+                              aNum,
+                              aShift,
+                              aHasMiss,
+                              nNum,
+                              t->nRow * (size_t)q / (size_t)nPart,
+                              t->nRow * (size_t)(q + 1) / (size_t)nPart,
+                              base,
+                              base + nPair * PROFILE_NSUM};
+        if (nPair) aTask[nTask++] = (ProfileTask){profile_corr_part, &aPart[q]};
+    }
+    rc = profile_run(aTask, nTask, o.nThread);
+    if (rc) goto done;
+    for (size_t a = 0, p = 0; a < nNum; a++)
+        for (size_t b = a + 1; b < nNum; b++, p++) {
+            double S[PROFILE_NSUM] = {0}, ca[2] = {0}, cb[2] = {0};
+            for (int q = 0; q < nPart; q++) {
+                for (int x = 0; x < PROFILE_NSUM; x++)
+                    S[x] += aPart[q].aSum[p * PROFILE_NSUM + x];
+                ca[0] += aPart[q].aColSum[2 * a];
+                ca[1] += aPart[q].aColSum[2 * a + 1];
+                cb[0] += aPart[q].aColSum[2 * b];
+                cb[1] += aPart[q].aColSum[2 * b + 1];
+            }
+            if (!aHasMiss[a] && !aHasMiss[b]) {
+                S[0] = (double)t->nRow;
+                S[1] = ca[0];
+                S[2] = cb[0];
+                S[3] = ca[1];
+                S[4] = cb[1];
+            }
+            aCorr[p] =
+                (CorrPair){aNum[a], aNum[b], profile_corr_r(S[0], S[1], S[2], S[3], S[4], S[5])};
+        }
     r->nDupRow = dup.nDup;
     r->dupShare = t->nRow ? (double)dup.nDup / (double)t->nRow : 0;
     /* redundant columns: identical to an earlier column, else correlated */
@@ -496,6 +604,10 @@ done:
     free(aTask);
     free(aColTask);
     free(aCorr);
+    free(aPart);
+    free(aShift);
+    free(aSums);
+    free(aHasMiss);
     free(aNum);
     return rc;
 }

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "engine/csv.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -335,6 +337,23 @@ static void test_csv_parallel(void **state) {
     assert_int_equal(t1->aCol[4].type, CSV_CATEGORICAL);
     assert_string_equal(t1->aCol[3].azLevel[0], "line one, 0\nline \"two\"\n");
     assert_int_equal(t1->aCol[4].nMissing, 120000 / 11 + 1);
+    /* the same from a file mapping whose parsed pages are released */
+    char zPath[] = "/tmp/keel_test_csv_XXXXXX";
+    int fd = mkstemp(zPath);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, b.z, b.n), (ssize_t)b.n);
+    void *pMap = mmap(NULL, b.n, PROT_READ, MAP_PRIVATE, fd, 0);
+    assert_true(pMap != MAP_FAILED);
+    CsvTable *tm = NULL;
+    assert_int_equal(csv_parse_mapped(pMap, b.n, &o4, &tm, &e), 0);
+    assert_int_equal(tm->nRow, t1->nRow);
+    assert_memory_equal(tm->aCol[1].aNum, t1->aCol[1].aNum, t1->nRow * sizeof(double));
+    assert_memory_equal(tm->aCol[3].aCode, t1->aCol[3].aCode, t1->nRow * sizeof(uint32_t));
+    assert_memory_equal(pMap, b.z, b.n); /* released pages read back intact */
+    csv_free(tm);
+    munmap(pMap, b.n);
+    close(fd);
+    unlink(zPath);
     csv_free(t1);
     csv_free(t4);
     buf_reset(&b);
