@@ -160,7 +160,7 @@ await run('e2e shell', async (t, cleanup) => {
   await uf.locator('button[type=submit]').click();
   await page.waitForSelector('section.panel form [aria-invalid=true]');
   const zerr = await uf.locator('.field-error').first().textContent();
-  t.ok('shell-8.4 server error translated by code', zerr.includes('名称') && zerr.includes('冲突'), zerr);
+  t.ok('shell-8.4 server error translated by code', zerr.includes('冲突') && zerr.includes("already has name 'Marketing'"), zerr);
   await shot(page, '07-units-zh');
   await go(page, srv.base, '/iteration');
   t.ok('shell-8.5 unbuilt in Chinese', (await page.textContent('#main')).includes('此路径尚未建成'));

@@ -123,7 +123,7 @@ export function form(opts) {
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const f = opts.fields.find((x) => x.name === err.field);
-      const { text, detail } = errorText(err, f ? f.label : undefined);
+      const { text, detail } = errorText(err, f ? f.label : undefined, !!f);
       if (f) fieldError(f.name, text);
       else { general.hidden = false; replace(general, text); }
       if (detail) (f ? errs[f.name] : general).append(h('div', { class: 'detail' }, detail));

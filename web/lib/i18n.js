@@ -97,8 +97,9 @@ export function fmtPeriod(p) {
 
 // A server error for people: in English the server's own message (it says
 // what is wrong and how to fix it); in other locales the translation of
-// its code, with the field's label, and the server's words as detail.
-export function errorText(err, fieldLabel) {
+// its code, with the field's label (unless shown at the field itself),
+// and the server's words as detail.
+export function errorText(err, fieldLabel, atField) {
   const code = err && err.code ? err.code : 'internal';
   const fk = err && err.field ? 'field.' + err.field : '';
   const label = fieldLabel || (fk && t(fk) !== fk ? t(fk) : '');
@@ -107,6 +108,6 @@ export function errorText(err, fieldLabel) {
   const base = t('error.' + code) === 'error.' + code ? t('error.internal') : t('error.' + code);
   // generic codes say which field; specific ones (unaligned, ...) say it all
   const generic = ['invalid', 'conflict', 'not_found', 'forbidden', 'too_large', 'rule_violation'].includes(code);
-  const text = label && generic ? t('error.with_field', { field: label, error: base }) : base;
+  const text = label && generic && !atField ? t('error.with_field', { field: label, error: base }) : base;
   return { text, detail: err && err.message && err.message !== base ? err.message : '' };
 }
