@@ -80,6 +80,12 @@ await run('e2e alignment', async (t, cleanup) => {
   t.ok('align-2.1 latest value shown', kpiFacts.includes('6.1'), kpiFacts);
   t.ok('align-2.2 progress bar', (await chair.getAttribute('.progress', 'aria-valuenow')) === '48', await chair.getAttribute('.progress', 'aria-valuenow'));
   t.ok('align-2.3 line chart drawn', (await chair.locator('.chart canvas').count()) >= 1);
+  // deleting a KPI that has values is refused, in words
+  chair.once('dialog', (d) => d.accept());
+  await chair.click(`section.panel:has(h2:text-is("${KPI}")) button.danger`);
+  await chair.waitForSelector('#main .notice-error');
+  const delErr = await chair.textContent('#main .notice-error');
+  t.ok('align-2.5 referenced KPI not deleted', /value|referenced|still/i.test(delErr), delErr);
   await shot(chair, '20-objective');
   t.clean('align-2.4 clean', chair);
 

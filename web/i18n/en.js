@@ -419,4 +419,6 @@ export default {
   'kpi.import_submit': 'Import',
   'kpi.imported': '{n} values imported.',
   'kpi.row_error': 'Line {row}, {field}',
+  'kpi.confirm_delete': 'Delete the KPI {name}? A KPI with recorded values or links cannot be deleted.',
+  'objectives.confirm_delete': 'Delete the objective {name}? An objective with KPIs cannot be deleted.',
 };

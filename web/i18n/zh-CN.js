@@ -417,4 +417,6 @@ export default {
   'kpi.import_submit': '导入',
   'kpi.imported': '已导入 {n} 个数值。',
   'kpi.row_error': '第 {row} 行，{field}',
+  'kpi.confirm_delete': '删除 KPI {name}？已有数值或关联的 KPI 不能删除。',
+  'objectives.confirm_delete': '删除目标 {name}？已有 KPI 的目标不能删除。',
 };

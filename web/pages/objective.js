@@ -5,13 +5,13 @@
 // KPI, record actual values and change the objective.
 import { h } from '../lib/dom.js';
 import { t, tv, fmtNumber, fmtPeriod, fmtPercent } from '../lib/i18n.js';
-import { get, post, patch, postCsv, ApiError } from '../lib/api.js';
+import { get, post, patch, del, postCsv, ApiError } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { loadNames, kpiNumbers, kpiFraction } from '../lib/align.js';
 import { form, compact } from '../components/form.js';
 import { chart } from '../components/chart.js';
-import { pageHeader, panel, badge, progress, facts } from '../components/ui.js';
+import { pageHeader, panel, badge, progress, facts, errorBox, confirmAction } from '../components/ui.js';
 import { objectiveFields } from './objectives.js';
 
 function kpiChart(k) {
@@ -72,7 +72,13 @@ export async function render(ctx) {
   const edit = h('div');
   const kpiPanels = kpis.map((k) => {
     const inits = initiativesOf.get(k.id) || [];
-    return panel(null, h('div', { class: 'obj-head' }, h('h2', {}, k.name), badge('kpistatus', k.status || 'no_data')),
+    const removeKpi = async () => {
+      if (!confirmAction(t('kpi.confirm_delete', { name: k.name }))) return;
+      try { await del('/kpis/' + k.id); ctx.refresh(); } catch (err) { edit.replaceChildren(errorBox(err)); edit.scrollIntoView({ block: 'nearest' }); }
+    };
+    return panel(null, h('div', { class: 'obj-head' }, h('h2', {}, k.name),
+      h('div', { class: 'obj-meta' }, badge('kpistatus', k.status || 'no_data'),
+        can('DELETE', '/kpis/{id}') ? h('button', { type: 'button', class: 'danger', onclick: removeKpi }, t('common.delete')) : null)),
       h('div', { class: 'grid2' },
         h('div', {},
           progress(kpiFraction(k), fmtPercent(kpiFraction(k)), k.status),
@@ -102,7 +108,11 @@ export async function render(ctx) {
       mayEdit ? h('button', { type: 'button', onclick: () => edit.replaceChildren(panel(null, form({
         title: t('objectives.edit'), fields: objectiveFields(names, o), onCancel: () => edit.replaceChildren(),
         onSubmit: async (v) => { await patch('/objectives/' + id, v); ctx.refresh(); },
-      }))) }, t('common.edit')) : null),
+      }))) }, t('common.edit')) : null,
+      can('DELETE', '/objectives/{id}') ? h('button', { type: 'button', class: 'danger', onclick: async () => {
+        if (!confirmAction(t('objectives.confirm_delete', { name: o.title }))) return;
+        try { await del('/objectives/' + id); location.hash = '#/alignment/objectives'; } catch (err) { edit.replaceChildren(errorBox(err)); }
+      } }, t('common.delete')) : null),
     edit,
     panel(null, facts([
       [t('field.pain_point'), badge('pain', o.pain_point)],
