@@ -8,6 +8,7 @@
 #include "domain/catalogue.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
+#include "util/json.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,17 +45,18 @@ int api_objectives_update(Req *req, Resp *resp) {
     return rc ? rc : respond_row(req, resp, &resource_objective, req->aParam[0], 200, NULL);
 }
 
-/* ---- KPIs ---- */
-int api_kpis_list(Req *req, Resp *resp) {
-    /* the generic list, each KPI decorated with its progress and status */
-    int rc = api_crud_list(req, resp, &resource_kpi);
+/* Run the generic list of r, then let xDecorate add computed fields to
+ * each item of the JSON page (CSV lists stay as stored). */
+static int list_decorated(Req *req, Resp *resp, const ResourceDef *r,
+                          int (*xDecorate)(Db *, json_t *)) {
+    int rc = api_crud_list(req, resp, r);
     if (rc || req->bWantCsv || resp->status != 200) return rc;
     json_t *page = json_loadb(resp->zBody, resp->nBody, 0, NULL);
     if (!page) return KEEL_ENOMEM;
     size_t i;
-    json_t *k;
-    json_array_foreach(json_object_get(page, "items"), i, k) {
-        if ((rc = align_kpi_decorate(req->db, k))) break;
+    json_t *x;
+    json_array_foreach(json_object_get(page, "items"), i, x) {
+        if ((rc = xDecorate(req->db, x))) break;
     }
     if (rc) {
         json_decref(page);
@@ -62,6 +64,22 @@ int api_kpis_list(Req *req, Resp *resp) {
     }
     resp_json(resp, 200, page);
     return 0;
+}
+
+/* An initiative's link count and whether it is aligned. */
+static int decorate_initiative(Db *db, json_t *x) {
+    int64_t n = 0;
+    int rc = db_query_int(db, &n, "SELECT count(*) FROM initiative_link WHERE initiative_id = ?",
+                          "i", json_get_id(x, "id"));
+    if (rc) return rc;
+    json_object_set_new(x, "links", json_integer(n));
+    json_object_set_new(x, "aligned", json_boolean(n > 0));
+    return 0;
+}
+
+/* ---- KPIs ---- */
+int api_kpis_list(Req *req, Resp *resp) {
+    return list_decorated(req, resp, &resource_kpi, align_kpi_decorate);
 }
 
 int api_kpis_get(Req *req, Resp *resp) {
@@ -145,27 +163,7 @@ int api_kpi_values_delete(Req *req, Resp *resp) {
 
 /* ---- initiatives ---- */
 int api_initiatives_list(Req *req, Resp *resp) {
-    int rc = api_crud_list(req, resp, &resource_initiative);
-    if (rc || req->bWantCsv || resp->status != 200) return rc;
-    json_t *page = json_loadb(resp->zBody, resp->nBody, 0, NULL);
-    if (!page) return KEEL_ENOMEM;
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(page, "items"), i, x) {
-        int64_t n = 0;
-        rc = db_query_int(req->db, &n,
-                          "SELECT count(*) FROM initiative_link WHERE initiative_id = ?", "i",
-                          (int64_t)json_integer_value(json_object_get(x, "id")));
-        if (rc) break;
-        json_object_set_new(x, "links", json_integer(n));
-        json_object_set_new(x, "aligned", json_boolean(n > 0));
-    }
-    if (rc) {
-        json_decref(page);
-        return rc;
-    }
-    resp_json(resp, 200, page);
-    return 0;
+    return list_decorated(req, resp, &resource_initiative, decorate_initiative);
 }
 
 int api_initiatives_get(Req *req, Resp *resp) {

@@ -33,13 +33,7 @@ static int cli_principal(Db *db, const char *zEmail, Principal *p) {
     }
     if (rc) return cli_fail("cannot read accounts: %s", db_errmsg(db));
     if (a.disabled) return cli_usage_error("account %s is disabled", a.zEmail);
-    memset(p, 0, sizeof *p);
-    p->kind = AUTH_COOKIE;
-    p->accountId = a.id;
-    p->role = auth_role_bit(a.zRole);
-    p->personId = a.personId;
-    snprintf(p->zEmail, sizeof p->zEmail, "%s", a.zEmail);
-    snprintf(p->zName, sizeof p->zName, "%s", a.zName);
+    auth_principal_from_account(&a, AUTH_COOKIE, p);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
 #include "util/period.h"
+#include "util/json.h"
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -161,27 +162,13 @@ int align_fiscal_start(Db *db) {
     return (int)m;
 }
 
-static Actor actor_of(const Principal *who) {
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
-    return a;
-}
-
-static int is_governor(const Principal *who) {
-    return who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE;
-}
-
 /* Owners may change what they own; admins and the committee anything.
  * AUTH_NONE principals are the CLI and the demo loader. */
 static int may_edit_owned(const Principal *who, int64_t ownerId, const char *zWhat, KeelError *e) {
-    if (is_governor(who)) return 0;
+    if (auth_is_governor(who)) return 0;
     if (who->role == ROLE_OWNER && who->personId && who->personId == ownerId) return 0;
     return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                         "only the %s's owner, the committee or an admin may change it", zWhat);
-}
-
-static int64_t json_id(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
 }
 
 static int get_row(Db *db, const ResourceDef *r, int64_t id, json_t **pp, KeelError *e) {
@@ -197,9 +184,9 @@ int align_objective_create(Db *db, const Principal *who, json_t *in, int64_t *pI
         json_object_set_new(in, "owner_id", json_integer(who->personId));
     int rc = resource_validate(&resource_objective, in, 1, e);
     if (rc) return rc;
-    rc = may_edit_owned(who, json_id(in, "owner_id"), "objective", e);
+    rc = may_edit_owned(who, json_get_id(in, "owner_id"), "objective", e);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_create(db, &resource_objective, &a, in, pId, e);
 }
 
@@ -208,14 +195,14 @@ int align_objective_update(Db *db, const Principal *who, int64_t id, json_t *in,
     if (rc) return rc;
     json_t *cur;
     if ((rc = get_row(db, &resource_objective, id, &cur, e))) return rc;
-    rc = may_edit_owned(who, json_id(cur, "owner_id"), "objective", e);
-    if (rc == 0 && json_object_get(in, "owner_id") && !is_governor(who) &&
-        json_id(in, "owner_id") != who->personId)
+    rc = may_edit_owned(who, json_get_id(cur, "owner_id"), "objective", e);
+    if (rc == 0 && json_object_get(in, "owner_id") && !auth_is_governor(who) &&
+        json_get_id(in, "owner_id") != who->personId)
         rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                           "only the committee or an admin may hand an objective to someone else");
     json_decref(cur);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_update(db, &resource_objective, &a, id, in, e);
 }
 
@@ -228,7 +215,7 @@ static int may_edit_objective(Db *db, const Principal *who, int64_t objectiveId,
     if (rc == KEEL_ENOTFOUND)
         e->rc = rc = KEEL_EINVAL, snprintf(e->zField, sizeof e->zField, "objective_id");
     if (rc) return rc;
-    rc = may_edit_owned(who, json_id(o, "owner_id"), "objective", e);
+    rc = may_edit_owned(who, json_get_id(o, "owner_id"), "objective", e);
     json_decref(o);
     return rc;
 }
@@ -236,9 +223,9 @@ static int may_edit_objective(Db *db, const Principal *who, int64_t objectiveId,
 int align_kpi_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     int rc = resource_validate(&resource_kpi, in, 1, e);
     if (rc) return rc;
-    rc = may_edit_objective(db, who, json_id(in, "objective_id"), e);
+    rc = may_edit_objective(db, who, json_get_id(in, "objective_id"), e);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_create(db, &resource_kpi, &a, in, pId, e);
 }
 
@@ -247,18 +234,18 @@ int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelE
     if (rc) return rc;
     json_t *cur;
     if ((rc = get_row(db, &resource_kpi, id, &cur, e))) return rc;
-    rc = may_edit_objective(db, who, json_id(cur, "objective_id"), e);
+    rc = may_edit_objective(db, who, json_get_id(cur, "objective_id"), e);
     if (rc == 0 && json_object_get(in, "objective_id"))
-        rc = may_edit_objective(db, who, json_id(in, "objective_id"), e);
+        rc = may_edit_objective(db, who, json_get_id(in, "objective_id"), e);
     json_decref(cur);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_update(db, &resource_kpi, &a, id, in, e);
 }
 
 int align_kpi_decorate(Db *db, json_t *kpi) {
     json_t *values;
-    int rc = store_kpi_values(db, json_id(kpi, "id"), &values);
+    int rc = store_kpi_values(db, json_get_id(kpi, "id"), &values);
     if (rc) return rc;
     int fiscal = align_fiscal_start(db);
     size_t n = json_array_size(values);
@@ -322,7 +309,7 @@ int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const j
     json_t *kpi;
     int rc = get_row(db, &resource_kpi, kpiId, &kpi, e);
     if (rc) return rc;
-    rc = may_edit_objective(db, who, json_id(kpi, "objective_id"), e);
+    rc = may_edit_objective(db, who, json_get_id(kpi, "objective_id"), e);
     json_decref(kpi);
     if (rc) return rc;
     if (!json_is_array(rows) || json_array_size(rows) == 0)
@@ -368,7 +355,7 @@ int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const j
     json_decref(errs);
     rc = db_begin(db);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     json_array_foreach(rows, i, r) {
         Period p;
         const char *zPeriod = json_string_value(json_object_get(r, "period"));
@@ -467,15 +454,15 @@ int align_kpi_value_delete(Db *db, const Principal *who, int64_t kpiId, int64_t 
     json_t *v;
     int rc = get_row(db, &resource_kpi_value, valueId, &v, e);
     if (rc) return rc;
-    int64_t owner = json_id(v, "kpi_id");
+    int64_t owner = json_get_id(v, "kpi_id");
     json_decref(v);
     if (owner != kpiId)
         return err_set(e, KEEL_ENOTFOUND, "id", "no such value of KPI %" PRId64, kpiId);
     json_t *kpi;
     if ((rc = get_row(db, &resource_kpi, kpiId, &kpi, e))) return rc;
-    rc = may_edit_objective(db, who, json_id(kpi, "objective_id"), e);
+    rc = may_edit_objective(db, who, json_get_id(kpi, "objective_id"), e);
     json_decref(kpi);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_delete(db, &resource_kpi_value, &a, valueId, e);
 }

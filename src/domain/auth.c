@@ -92,7 +92,7 @@ static void dummy_hash_init(void) {
     if (crypto_pw_hash("keel-no-such-account", zDummyHash)) zDummyHash[0] = 0;
 }
 
-static void principal_from_account(Principal *p, const AccountRow *a, int kind) {
+void auth_principal_from_account(const AccountRow *a, int kind, Principal *p) {
     memset(p, 0, sizeof *p);
     p->kind = kind;
     p->accountId = a->id;
@@ -142,7 +142,7 @@ int auth_login(Db *db, const char *zEmail, const char *zPassword, const char *zA
     throttle_clear(zKeyA);
     pthread_mutex_unlock(&throttleMutex);
     char zHash[CRYPTO_HEX_LEN];
-    principal_from_account(p, &a, AUTH_COOKIE);
+    auth_principal_from_account(&a, AUTH_COOKIE, p);
     crypto_random_secret("ks_", zSessionToken, nSessionToken);
     crypto_random_secret("", p->zCsrf, sizeof p->zCsrf);
     crypto_sha256_hex(zSessionToken, strlen(zSessionToken), zHash);
@@ -153,6 +153,15 @@ int auth_login(Db *db, const char *zEmail, const char *zPassword, const char *zA
         if ((now & 15) == 0) store_session_expire(db, now - 7 * 86400, now - 30 * 86400);
     }
     return rc;
+}
+
+Actor auth_actor(const Principal *who) {
+    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    return a;
+}
+
+int auth_is_governor(const Principal *who) {
+    return who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE;
 }
 
 int auth_logout(Db *db, int64_t sessionId) { return store_session_delete(db, sessionId); }
@@ -173,7 +182,7 @@ int auth_session(Db *db, const char *zToken, const AuthPolicy *pol, Principal *p
     rc = store_account_by_id(db, s.accountId, &a);
     if (rc == KEEL_ENOTFOUND || (rc == 0 && a.disabled)) return KEEL_EAUTH;
     if (rc) return rc;
-    principal_from_account(p, &a, AUTH_COOKIE);
+    auth_principal_from_account(&a, AUTH_COOKIE, p);
     p->sessionId = s.id;
     snprintf(p->zCsrf, sizeof p->zCsrf, "%s", s.zCsrf);
     /* last_seen is written at most once a minute */
@@ -195,7 +204,7 @@ int auth_bearer(Db *db, const char *zToken, Principal *p) {
     rc = store_account_by_id(db, t.accountId, &a);
     if (rc == KEEL_ENOTFOUND || (rc == 0 && a.disabled)) return KEEL_EAUTH;
     if (rc) return rc;
-    principal_from_account(p, &a, AUTH_BEARER);
+    auth_principal_from_account(&a, AUTH_BEARER, p);
     p->bReadOnly = strcmp(t.zScope, "read") == 0;
     store_token_mark_used(db, t.id, zNow);
     return 0;

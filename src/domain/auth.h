@@ -79,6 +79,15 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
 int auth_token_create(Db *db, const Actor *actor, int64_t accountId, json_t *in, char *zToken,
                       size_t nToken, int64_t *pId, KeelError *e);
 
+/* The audit actor of a principal (the system when it has no account). */
+Actor auth_actor(const Principal *who);
+/* Admins and the committee govern; so does the system itself (AUTH_NONE:
+ * the CLI's loaders). */
+int auth_is_governor(const Principal *who);
+struct AccountRow;
+/* The principal of an account row, authenticated as kind. */
+void auth_principal_from_account(const struct AccountRow *a, int kind, Principal *p);
+
 /* Forget all throttling state (tests and CLI). */
 void auth_throttle_reset(void);
 

@@ -94,13 +94,7 @@ static int demo_principal(Db *db, const char *zEmail, Principal *p) {
     AccountRow a;
     int rc = store_account_by_email(db, zEmail, &a);
     if (rc) return rc;
-    memset(p, 0, sizeof *p);
-    p->kind = AUTH_COOKIE;
-    p->accountId = a.id;
-    p->role = auth_role_bit(a.zRole);
-    p->personId = a.personId;
-    snprintf(p->zEmail, sizeof p->zEmail, "%s", a.zEmail);
-    snprintf(p->zName, sizeof p->zName, "%s", a.zName);
+    auth_principal_from_account(&a, AUTH_COOKIE, p);
     return 0;
 }
 

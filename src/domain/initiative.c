@@ -4,6 +4,7 @@
 #include "domain/alignment.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
+#include "util/json.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +23,6 @@ static const struct {
 static const char *const azCharterText[] = {"problem",     "scope",          "risks",
                                             "data_needed", "expected_value", NULL};
 
-static Actor actor_of(const Principal *who) {
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
-    return a;
-}
-
-static int is_governor(const Principal *who) {
-    return who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE;
-}
-
-static int64_t json_id(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
-
 static int get_initiative(Db *db, int64_t id, json_t **pp, KeelError *e) {
     int rc = store_crud_get(db, &resource_initiative, id, pp);
     if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no initiative with id %" PRId64, id);
@@ -43,8 +30,8 @@ static int get_initiative(Db *db, int64_t id, json_t **pp, KeelError *e) {
 }
 
 static int may_edit(const Principal *who, const json_t *init, KeelError *e) {
-    if (is_governor(who)) return 0;
-    if (who->role == ROLE_OWNER && who->personId && who->personId == json_id(init, "owner_id"))
+    if (auth_is_governor(who)) return 0;
+    if (who->role == ROLE_OWNER && who->personId && who->personId == json_get_id(init, "owner_id"))
         return 0;
     return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                         "only the initiative's business owner, the committee or an admin may "
@@ -54,7 +41,7 @@ static int may_edit(const Principal *who, const json_t *init, KeelError *e) {
 /* The charter's content now: its text fields and its links. */
 static int charter_content(Db *db, const json_t *init, json_t **pp) {
     json_t *links;
-    int rc = store_links_of_initiative(db, json_id(init, "id"), &links);
+    int rc = store_links_of_initiative(db, json_get_id(init, "id"), &links);
     if (rc) return rc;
     json_t *c = json_object(), *l = json_array();
     for (int i = 0; azCharterText[i]; i++) {
@@ -64,9 +51,10 @@ static int charter_content(Db *db, const json_t *init, json_t **pp) {
     size_t i;
     json_t *x;
     json_array_foreach(links, i, x) {
-        json_array_append_new(l, json_pack("{sI sO sO}", "kpi_id", (json_int_t)json_id(x, "kpi_id"),
-                                           "expected_impact", json_object_get(x, "expected_impact"),
-                                           "impact_period", json_object_get(x, "impact_period")));
+        json_array_append_new(l, json_pack("{sI sO sO}", "kpi_id",
+                                           (json_int_t)json_get_id(x, "kpi_id"), "expected_impact",
+                                           json_object_get(x, "expected_impact"), "impact_period",
+                                           json_object_get(x, "impact_period")));
     }
     json_object_set_new(c, "links", l);
     json_decref(links);
@@ -102,11 +90,11 @@ int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
         json_object_set_new(in, "owner_id", json_integer(who->personId));
     int rc = resource_validate(&resource_initiative, in, 1, e);
     if (rc) return rc;
-    if (!is_governor(who) && json_id(in, "owner_id") != who->personId)
+    if (!auth_is_governor(who) && json_get_id(in, "owner_id") != who->personId)
         return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                             "a business owner creates initiatives that they own");
     if (zCatalogueKey) json_object_set_new(in, "catalogue_key", json_string(zCatalogueKey));
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     rc = db_begin(db);
     if (rc) return rc;
     rc = store_crud_create(db, &resource_initiative, &a, in, pId, e);
@@ -126,13 +114,13 @@ int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in
     json_t *cur;
     if ((rc = get_initiative(db, id, &cur, e))) return rc;
     rc = may_edit(who, cur, e);
-    if (rc == 0 && json_object_get(in, "owner_id") && !is_governor(who) &&
-        json_id(in, "owner_id") != who->personId)
+    if (rc == 0 && json_object_get(in, "owner_id") && !auth_is_governor(who) &&
+        json_get_id(in, "owner_id") != who->personId)
         rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                           "only the committee or an admin may hand an initiative to someone else");
     json_decref(cur);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
     rc = store_crud_update(db, &resource_initiative, &a, id, in, e);
     if (rc == 0) rc = charter_sync(db, &a, id);
@@ -145,9 +133,9 @@ int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in
  * and the number signed. */
 static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned) {
     json_t *all;
-    int rc = store_signoffs(db, json_id(init, "id"), &all);
+    int rc = store_signoffs(db, json_get_id(init, "id"), &all);
     if (rc) return rc;
-    int64_t version = json_id(init, "charter_version");
+    int64_t version = json_get_id(init, "charter_version");
     json_t *st = json_object();
     int nSigned = 0;
     for (int k = 0; k < N_SIGNATORY; k++) {
@@ -156,7 +144,7 @@ static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned
         size_t i;
         json_t *x;
         json_array_foreach(all, i, x) {
-            if (json_id(x, "charter_version") == version &&
+            if (json_get_id(x, "charter_version") == version &&
                 strcmp(json_string_value(json_object_get(x, "role")), aSignatory[k].zRole) == 0) {
                 json_object_set_new(s, "signed", json_true());
                 json_object_set(s, "signed_at", json_object_get(x, "created_at"));
@@ -233,7 +221,7 @@ int align_initiative_transition(Db *db, const Principal *who, int64_t id, const 
         rc = err_set_code(e, KEEL_ECONFLICT, "illegal_transition", "to",
                           "an initiative in stage %s cannot move to %s; from %s it may go to: %s",
                           zFrom, zTo, zFrom, k ? zList : "nowhere (final stage)");
-    } else if (bDecision && !is_governor(who)) {
+    } else if (bDecision && !auth_is_governor(who)) {
         rc = err_set_code(e, KEEL_EFORBIDDEN, "committee_only", "to",
                           "only the AI committee (or an admin) may move an initiative to %s", zTo);
     } else if (!bDecision) {
@@ -261,13 +249,13 @@ int align_initiative_transition(Db *db, const Principal *who, int64_t id, const 
             rc = err_set_code(e, KEEL_ECONFLICT, "signoffs_missing", "to",
                               "approval needs the sign-offs of charter version %" PRId64
                               " by the sponsor, the business owner and the AI lead; missing: %s",
-                              json_id(init, "charter_version"), zMissing);
+                              json_get_id(init, "charter_version"), zMissing);
         }
         json_decref(st);
     }
     json_decref(init);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
     json_t *upd = json_pack("{ss}", "stage", zTo);
     rc = store_crud_update(db, &resource_initiative, &a, id, upd, e);
@@ -281,7 +269,7 @@ int align_initiative_transition(Db *db, const Principal *who, int64_t id, const 
 /* The link's KPI must exist and its objective must not be closed. */
 static int check_link_kpi(Db *db, const json_t *in, KeelError *e) {
     json_t *rows;
-    int64_t kpiId = json_id(in, "kpi_id");
+    int64_t kpiId = json_get_id(in, "kpi_id");
     if (!kpiId) return 0;
     int rc = db_select_json(db, &rows,
                             "SELECT o.status, o.title FROM kpi k JOIN objective o ON o.id = "
@@ -311,7 +299,7 @@ static int link_change(Db *db, const Principal *who, int64_t initiativeId, int64
     if (linkId) {
         json_t *l;
         rc = store_crud_get(db, &resource_link, linkId, &l);
-        if (rc == 0 && json_id(l, "initiative_id") != initiativeId) rc = KEEL_ENOTFOUND;
+        if (rc == 0 && json_get_id(l, "initiative_id") != initiativeId) rc = KEEL_ENOTFOUND;
         json_decref(l);
         if (rc == KEEL_ENOTFOUND)
             return err_set(e, rc, "id", "initiative %" PRId64 " has no link %" PRId64, initiativeId,
@@ -320,7 +308,7 @@ static int link_change(Db *db, const Principal *who, int64_t initiativeId, int64
     }
     if (in && (rc = resource_validate(&resource_link, in, op == 0, e))) return rc;
     if (in && (rc = check_link_kpi(db, in, e))) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
     if (op == 0) {
         json_object_set_new(in, "initiative_id", json_integer(initiativeId));
@@ -403,8 +391,8 @@ int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json
     json_t *init;
     int rc = get_initiative(db, initiativeId, &init, e);
     if (rc) return rc;
-    int64_t signatory = json_id(init, aSignatory[k].zField);
-    int64_t version = json_id(init, "charter_version");
+    int64_t signatory = json_get_id(init, aSignatory[k].zField);
+    int64_t version = json_get_id(init, "charter_version");
     const char *zStage = json_string_value(json_object_get(init, "stage"));
     if (strcmp(zStage, "idea") && strcmp(zStage, "assessed"))
         rc = err_set_code(e, KEEL_ECONFLICT, "stage", "role",
@@ -425,7 +413,7 @@ int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json
                           (long long)json_integer_value(jv), version);
     json_decref(init);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
     rc = store_signoff_add(db, &a, initiativeId, version, zRole, signatory, zComment);
     if (rc == KEEL_ECONFLICT)

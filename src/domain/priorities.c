@@ -6,17 +6,13 @@
 #include "engine/prioritise.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
+#include "util/json.h"
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int64_t json_id(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
 
 int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
                      KeelError *e) {
@@ -42,7 +38,7 @@ int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const j
         json_t *c;
         int64_t cid = 0;
         json_array_foreach(crit, i, c) if (strcmp(json_string_value(json_object_get(c, "key")),
-                                                  zKey) == 0) cid = json_id(c, "id");
+                                                  zKey) == 0) cid = json_get_id(c, "id");
         char zField[64];
         snprintf(zField, sizeof zField, "scores.%.50s", zKey);
         if (!cid)
@@ -55,14 +51,14 @@ int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const j
         json_decref(crit);
         return rc;
     }
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    Actor a = auth_actor(who);
     if ((rc = db_begin(db)) == 0) {
         json_object_foreach(scores, zKey, v) {
             size_t i;
             json_t *c;
             json_array_foreach(crit, i, c) {
                 if (strcmp(json_string_value(json_object_get(c, "key")), zKey) == 0)
-                    rc = store_score_put(db, &a, initiativeId, json_id(c, "id"),
+                    rc = store_score_put(db, &a, initiativeId, json_get_id(c, "id"),
                                          json_integer_value(v));
             }
             if (rc) break;
@@ -105,18 +101,18 @@ int align_priorities(Db *db, const char *zStage, int64_t unitId, json_t **ppOut)
         goto done;
     }
     for (int i = 0; i < nItem; i++) {
-        aItem[i].id = json_id(json_array_get(inits, (size_t)i), "id");
+        aItem[i].id = json_get_id(json_array_get(inits, (size_t)i), "id");
         for (int c = 0; c < PRIO_MAX_CRITERIA; c++)
             aItem[i].aScore[c] = NAN;
     }
     size_t k;
     json_t *m;
     json_array_foreach(means, k, m) {
-        int64_t iid = json_id(m, "initiative_id"), cid = json_id(m, "criterion_id");
+        int64_t iid = json_get_id(m, "initiative_id"), cid = json_get_id(m, "criterion_id");
         for (int i = 0; i < nItem; i++) {
             if (aItem[i].id != iid) continue;
             for (int c = 0; c < nCrit; c++)
-                if (json_id(json_array_get(crit, (size_t)c), "id") == cid)
+                if (json_get_id(json_array_get(crit, (size_t)c), "id") == cid)
                     aItem[i].aScore[c] = json_number_value(json_object_get(m, "mean"));
         }
     }
@@ -130,7 +126,7 @@ int align_priorities(Db *db, const char *zStage, int64_t unitId, json_t **ppOut)
         json_t *src = NULL;
         size_t j;
         json_t *x;
-        json_array_foreach(inits, j, x) if (json_id(x, "id") == aItem[i].id) src = x;
+        json_array_foreach(inits, j, x) if (json_get_id(x, "id") == aItem[i].id) src = x;
         json_t *o = json_deep_copy(src);
         json_t *sc = json_object();
         for (int c = 0; c < nCrit; c++)
@@ -206,10 +202,10 @@ int align_alignment(Db *db, json_t **ppOut) {
         json_t *ki = json_array();
         double sumImpact = 0;
         json_array_foreach(links, j, l) {
-            if (json_id(l, "kpi_id") != json_id(kp, "id")) continue;
+            if (json_get_id(l, "kpi_id") != json_get_id(kp, "id")) continue;
             json_array_append_new(
                 ki, json_pack("{sI sO sO sO sO}", "initiative_id",
-                              (json_int_t)json_id(l, "initiative_id"), "title",
+                              (json_int_t)json_get_id(l, "initiative_id"), "title",
                               json_object_get(l, "title"), "stage", json_object_get(l, "stage"),
                               "expected_impact", json_object_get(l, "expected_impact"),
                               "impact_period", json_object_get(l, "impact_period")));
@@ -230,18 +226,18 @@ int align_alignment(Db *db, json_t **ppOut) {
         json_object_set_new(kp, "impact_gap", json_real(bGap ? fabs(target - reach) : 0));
         if (json_array_size(ki) > 0 && bGap)
             finding(
-                findings, "impact_gap", "warning", "kpi", json_id(kp, "id"),
+                findings, "impact_gap", "warning", "kpi", json_get_id(kp, "id"),
                 "the initiatives linked to KPI '%s' are expected to bring it to %.6g %s, short of "
                 "the target %.6g",
                 zName, reach, json_string_value(json_object_get(kp, "unit")), target);
         if (strcmp(zStatus, "off_track") == 0)
-            finding(findings, "kpi_off_track", "critical", "kpi", json_id(kp, "id"),
+            finding(findings, "kpi_off_track", "critical", "kpi", json_get_id(kp, "id"),
                     "KPI '%s' is off track: at the current trend it reaches %.6g by %s against a "
                     "target of %.6g",
                     zName, json_number_value(json_object_get(kp, "projected")),
                     json_string_value(json_object_get(kp, "target_period")), target);
         else if (strcmp(zStatus, "at_risk") == 0)
-            finding(findings, "kpi_at_risk", "warning", "kpi", json_id(kp, "id"),
+            finding(findings, "kpi_at_risk", "warning", "kpi", json_get_id(kp, "id"),
                     "KPI '%s' is at risk: the trend reaches only part of the target by %s", zName,
                     json_string_value(json_object_get(kp, "target_period")));
     }
@@ -249,7 +245,7 @@ int align_alignment(Db *db, json_t **ppOut) {
         json_t *ok = json_array();
         int nLive = 0;
         json_array_foreach(kpis, k, kp) {
-            if (json_id(kp, "objective_id") != json_id(o, "id")) continue;
+            if (json_get_id(kp, "objective_id") != json_get_id(o, "id")) continue;
             json_array_append(ok, kp);
             json_array_foreach(json_object_get(kp, "initiatives"), j,
                                in) if (stage_live(json_string_value(json_object_get(in, "stage"))))
@@ -259,10 +255,11 @@ int align_alignment(Db *db, json_t **ppOut) {
         const char *zStatus = json_string_value(json_object_get(o, "status"));
         if (nLive == 0 && strcmp(zStatus, "closed") && strcmp(zStatus, "achieved"))
             finding(findings, "objective_without_initiative", "warning", "objective",
-                    json_id(o, "id"), "objective '%s' has no live initiative working on its KPIs",
+                    json_get_id(o, "id"),
+                    "objective '%s' has no live initiative working on its KPIs",
                     json_string_value(json_object_get(o, "title")));
         if (json_array_size(ok) == 0)
-            finding(findings, "objective_without_kpi", "warning", "objective", json_id(o, "id"),
+            finding(findings, "objective_without_kpi", "warning", "objective", json_get_id(o, "id"),
                     "objective '%s' has no KPI, so no progress can be measured",
                     json_string_value(json_object_get(o, "title")));
     }
@@ -271,19 +268,20 @@ int align_alignment(Db *db, json_t **ppOut) {
         const char *zStage = json_string_value(json_object_get(in, "stage"));
         if (!stage_live(zStage)) continue;
         const char *zTitle = json_string_value(json_object_get(in, "title"));
-        if (json_id(in, "n_links") == 0) {
+        if (json_get_id(in, "n_links") == 0) {
             json_array_append(unaligned, in);
-            finding(findings, "unaligned_initiative", "critical", "initiative", json_id(in, "id"),
+            finding(findings, "unaligned_initiative", "critical", "initiative",
+                    json_get_id(in, "id"),
                     "initiative '%s' (%s) moves no KPI: it is unaligned and cannot be approved",
                     zTitle, zStage);
         }
         if ((strcmp(zStage, "idea") == 0 || strcmp(zStage, "assessed") == 0) &&
-            json_id(in, "n_signoffs") < 3 && json_id(in, "n_links") > 0)
+            json_get_id(in, "n_signoffs") < 3 && json_get_id(in, "n_links") > 0)
             finding(findings, "signoffs_missing",
                     strcmp(zStage, "assessed") == 0 ? "warning" : "info", "initiative",
-                    json_id(in, "id"),
+                    json_get_id(in, "id"),
                     "initiative '%s' has %" PRId64 " of 3 sign-offs on charter version %" PRId64,
-                    zTitle, json_id(in, "n_signoffs"), json_id(in, "charter_version"));
+                    zTitle, json_get_id(in, "n_signoffs"), json_get_id(in, "charter_version"));
     }
     json_t *counts = json_object();
     json_array_foreach(findings, i, o) {

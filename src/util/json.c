@@ -36,6 +36,11 @@ int json_get_int(const json_t *obj, const char *zKey, long long *pv) {
     return 0;
 }
 
+int64_t json_get_id(const json_t *o, const char *zKey) {
+    json_t *v = json_object_get(o, zKey);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
 int utf8_valid(const char *z, size_t n) {
     const unsigned char *p = (const unsigned char *)z, *e = p + n;
     while (p < e) {

@@ -7,6 +7,7 @@
 #define KEEL_UTIL_JSON_H
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Parse n bytes at z as one JSON object (the top level must be an object).
  * On error returns KEEL_EINVAL and writes a one-line message with the
@@ -22,6 +23,10 @@ const char *json_get_str(const json_t *obj, const char *zKey);
 /* Integer member into *pv; returns 0 or KEEL_EINVAL (absent or not an
  * integer). */
 int json_get_int(const json_t *obj, const char *zKey, long long *pv);
+
+/* The integer member zKey of o as an id, or 0 when absent or not an
+ * integer. */
+int64_t json_get_id(const json_t *o, const char *zKey);
 
 /* True when z is valid UTF-8 (n bytes). */
 int utf8_valid(const char *z, size_t n);
