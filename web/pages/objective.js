@@ -14,6 +14,13 @@ import { chart } from '../components/chart.js';
 import { pageHeader, panel, badge, progress, facts, errorBox, confirmAction } from '../components/ui.js';
 import { objectiveFields } from './objectives.js';
 
+// A round axis bound beyond x (dir -1: below, 1: above), rounded to the
+// order of magnitude of the range shown.
+function nice(x, dir, range) {
+  const mag = 10 ** Math.floor(Math.log10(range || Math.abs(x) || 1));
+  return +((dir < 0 ? Math.floor(x / mag) : Math.ceil(x / mag)) * mag).toPrecision(12);
+}
+
 function kpiChart(k) {
   const values = (k.values || []).slice().sort((a, b) => (a.period < b.period ? -1 : 1));
   const all = [k.baseline, k.target, ...values.map((v) => v.value)];
@@ -26,7 +33,7 @@ function kpiChart(k) {
     legend: { top: 0, data: [t('kpi.actual'), t('kpi.target'), t('kpi.baseline')] },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: periods, boundaryGap: false },
-    yAxis: { type: 'value', name: k.unit, min: +(lo - pad).toPrecision(3), max: +(hi + pad).toPrecision(3) },
+    yAxis: { type: 'value', name: k.unit, min: nice(lo - pad, -1, hi - lo + 2 * pad), max: nice(hi + pad, 1, hi - lo + 2 * pad) },
     series: [
       { name: t('kpi.actual'), type: 'line', data: values.map((v) => v.value), symbolSize: 7, lineStyle: { width: 3 } },
       { name: t('kpi.target'), type: 'line', data: periods.map(() => k.target), symbol: 'none', lineStyle: { type: 'dashed', width: 2 } },
