@@ -17,9 +17,11 @@
  * cleared on the branch the row does not take. Summing the leaves' values
  * over a tree gives the row's SHAP values for it (Lundberg et al. 2020,
  * Algorithm 2, reorganised as in Yang 2021 "Fast TreeSHAP" v2 and
- * GPUTreeShap's path view). Two sibling leaves share one table indexed by
- * the pattern above them and the branch taken, so the walk stops one level
- * early; eight rows walk a tree together (their updates are independent);
+ * GPUTreeShap's path view). The bottom of the tree is cut into blocks
+ * (subtrees of height 1 or 2, see ShapBlock) whose leaves share one table
+ * indexed by the pattern above the block and the branches taken inside it,
+ * so the walk stops two levels early and adds one table row per block;
+ * eight rows walk a tree together (their updates are independent);
  * work items are blocks of rows with trees as the outer loop, so a tree's
  * tables stay in cache. Phase 1 builds the tables in parallel over trees,
  * phase 2 explains blocks of rows in parallel. */
@@ -57,8 +59,9 @@ typedef struct ShapNode {
                        * leaf: index of its ShapLeaf within the plan */
     uint8_t bDefLeft; /* 1: missing goes left */
     uint8_t iPos;     /* bit of iFeat in U on every path through here */
-    uint8_t bPair;    /* both children are leaves (at i + 1 and i + 2): the
-                       * walk handles them here, as one pair */
+    uint8_t bBlock;   /* root of a block (a subtree of height 1 or 2 under
+                       * a taller parent): the walk handles it here, whole,
+                       * and does not descend */
 } ShapNode;
 
 /* What a leaf contributes, as a table over U or for the direct formula. */
@@ -67,20 +70,45 @@ typedef struct ShapLeaf {
     int d;          /* distinct features on the root path */
     int32_t *aFeat; /* d features, by bit position */
     double *aZ;     /* d zero fractions, by bit position */
-    double *aTab;   /* 2^d x d contributions indexed [U][k]; for the left
-                     * leaf of a pair, the pair's 2^(d+1) x d table indexed
-                     * [2 U + left][k] (U before the parent's split, left:
-                     * the row goes left there); or NULL */
-    int bPairLeft;  /* 1: the left leaf of a pair, the next leaf its sibling */
-    int iPairPos;   /* for a pair: the bit of the parent's split feature */
+    double *aTab;   /* 2^d x d contributions indexed [U][k], or NULL (always
+                     * NULL for a leaf inside a block) */
+    int bInBlock;   /* 1: the leaf belongs to a block */
 } ShapLeaf;
 
+/* A block: the subtree of height 1 or 2 below a node whose parent is
+ * taller (or the root). Its m internal nodes and m + 1 leaves are explained
+ * together: the values of all its leaves depend only on P, the pattern of
+ * the dn features above the block, and on which way the row goes at each
+ * of the block's nodes. Its table holds, for every such combination, the
+ * leaves' contributions summed into nSlot slots: the dn features above,
+ * then each feature first met inside the block. */
+typedef struct ShapBlock {
+    int m;                /* internal nodes, 1 to 3, in preorder */
+    int32_t aNode[3];     /* their indexes in the tree's node array */
+    int iLeaf;            /* the first of its m + 1 leaves (consecutive) */
+    int dn;               /* distinct features above the block */
+    int nSlot;            /* dn + the features first met inside */
+    int32_t *aSlotFeat;   /* nSlot features, one per slot (pool) */
+    uint8_t aOnPath[4];   /* per leaf: bit b set when node b is on its path */
+    uint8_t aLeft[4];     /* per leaf: bit b set when its path goes left at b */
+    int8_t aSlotOf[4][3]; /* per leaf: the slot of its position dn + q */
+    double aValue[8];     /* per dirs: the value of the leaf those directions
+                           * reach (for the margin) */
+    double *aTab;         /* 2^(dn + m) x nSlot: row (P << m) | dirs, dirs'
+                           * bit b set when the row goes left at node b;
+                           * or NULL (then the leaves are done one by one) */
+} ShapBlock;
+
 typedef struct ShapTree {
-    int iGroup;      /* output group */
-    int nDepth;      /* longest path (edges) */
-    ShapNode *aNode; /* preorder, like XgbTree */
-    ShapLeaf *aLeaf; /* leaves in preorder */
-    double rBias;    /* expected value: sum over leaves of v * prod z */
+    int iGroup;         /* output group */
+    int nDepth;         /* longest path (edges) */
+    ShapNode *aNode;    /* preorder, like XgbTree */
+    ShapLeaf *aLeaf;    /* leaves in preorder */
+    int nBlock;         /* blocks */
+    ShapBlock *aBlock;  /* blocks, in preorder of their roots */
+    int32_t *aBlockOf;  /* per node: its block when it is a block's root */
+    int32_t *aSlotPool; /* storage behind the blocks' aSlotFeat */
+    double rBias;       /* expected value: sum over leaves of v * prod z */
 } ShapTree;
 
 /* Everything precomputed for one model and one call. */
@@ -90,7 +118,8 @@ typedef struct ShapPlan {
     /* trees prepared so far, and their prepared form */
     int nTree;
     ShapTree *aTree;
-    /* storage behind every ShapLeaf.aFeat, .aZ and .aTab */
+    /* storage behind every ShapLeaf.aFeat, .aZ and .aTab and every
+     * ShapBlock.aSlotFeat */
     int32_t *aFeatPool;
     double *aZPool;
     double *aTabPool;
@@ -131,6 +160,97 @@ static void shap_weights_init(ShapPlan *p) {
     }
 }
 
+/* Find the blocks of tree t (see ShapBlock) and describe them in st.
+ * aNuAt[i] is the number of distinct features above node i. Needs the
+ * nodes' and leaves' prepared form. */
+static int shap_tree_blocks(ShapTree *st, const XgbTree *t, const int32_t *aNuAt) {
+    int n = t->nNode, rc = 0;
+    int32_t *aH = malloc(sizeof(int32_t) * (size_t)n);      /* height */
+    int32_t *aSize = malloc(sizeof(int32_t) * (size_t)n);   /* subtree size */
+    int32_t *aLeafAt = malloc(sizeof(int32_t) * (size_t)n); /* leaves before node */
+    int32_t *aParent = malloc(sizeof(int32_t) * (size_t)n);
+    st->aBlockOf = malloc(sizeof(int32_t) * (size_t)n);
+    st->aBlock = calloc((size_t)t->nLeaf, sizeof(ShapBlock));
+    st->aSlotPool = malloc(sizeof(int32_t) * (size_t)t->nLeaf * (TREESHAP_MAX_PATH + 3));
+    if (!aH || !aSize || !aLeafAt || !aParent || !st->aBlockOf || !st->aBlock || !st->aSlotPool) {
+        rc = KEEL_ENOMEM;
+        goto done;
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        const XgbNode *x = &t->aNode[i];
+        st->aBlockOf[i] = -1;
+        if (x->iFeat < 0) {
+            aH[i] = 0;
+            aSize[i] = 1;
+        } else {
+            aH[i] = 1 + (aH[i + 1] > aH[x->iRight] ? aH[i + 1] : aH[x->iRight]);
+            aSize[i] = 1 + aSize[i + 1] + aSize[x->iRight];
+        }
+    }
+    aParent[0] = -1;
+    for (int i = 0, nL = 0; i < n; i++) {
+        aLeafAt[i] = nL;
+        nL += t->aNode[i].iFeat < 0;
+        if (t->aNode[i].iFeat >= 0) aParent[i + 1] = aParent[t->aNode[i].iRight] = i;
+    }
+    int32_t *pSlot = st->aSlotPool;
+    st->nBlock = 0;
+    for (int i = 0; i < n; i++) {
+        const XgbNode *x = &t->aNode[i];
+        if (x->iFeat < 0 || aH[i] > 2 || (aParent[i] >= 0 && aH[aParent[i]] <= 2)) continue;
+        ShapBlock *b = &st->aBlock[st->nBlock];
+        st->aBlockOf[i] = st->nBlock++;
+        st->aNode[i].bBlock = 1;
+        b->dn = aNuAt[i];
+        b->iLeaf = aLeafAt[i];
+        b->m = 0;
+        b->aSlotFeat = pSlot;
+        const ShapLeaf *l0 = &st->aLeaf[b->iLeaf];
+        for (int q = 0; q < b->dn; q++)
+            b->aSlotFeat[q] = l0->aFeat[q];
+        b->nSlot = b->dn;
+        int8_t aSlotOfNode[3];
+        for (int j = i; j < i + aSize[i]; j++) {
+            if (t->aNode[j].iFeat < 0) continue;
+            int bi = b->m++;
+            b->aNode[bi] = j;
+            aSlotOfNode[bi] = -1;
+            if (st->aNode[j].iPos == aNuAt[j] && aNuAt[j] >= b->dn) { /* first met here */
+                aSlotOfNode[bi] = (int8_t)b->nSlot;
+                b->aSlotFeat[b->nSlot++] = t->aNode[j].iFeat;
+            }
+        }
+        pSlot += b->nSlot;
+        for (int li = 0; li <= b->m; li++) {
+            st->aLeaf[b->iLeaf + li].bInBlock = 1;
+            int leafNode = -1;
+            for (int j = i, c = 0; j < i + aSize[i]; j++)
+                if (t->aNode[j].iFeat < 0 && c++ == li) leafNode = j;
+            b->aOnPath[li] = b->aLeft[li] = 0;
+            for (int bi = 0; bi < b->m; bi++) {
+                int j = b->aNode[bi];
+                if (leafNode <= j || leafNode >= j + aSize[j]) continue;
+                b->aOnPath[li] |= (uint8_t)(1 << bi);
+                if (leafNode < j + 1 + aSize[j + 1]) b->aLeft[li] |= (uint8_t)(1 << bi);
+            }
+            for (int q = 0; q < 3; q++)
+                b->aSlotOf[li][q] = -1;
+            for (unsigned dirs = 0; dirs < 8; dirs++)
+                if (((dirs ^ b->aLeft[li]) & b->aOnPath[li]) == 0)
+                    b->aValue[dirs] = st->aLeaf[b->iLeaf + li].v;
+            for (int bi = 0; bi < b->m; bi++)
+                if ((b->aOnPath[li] >> bi & 1) && aSlotOfNode[bi] >= 0)
+                    b->aSlotOf[li][st->aNode[b->aNode[bi]].iPos - b->dn] = aSlotOfNode[bi];
+        }
+    }
+done:
+    free(aH);
+    free(aSize);
+    free(aLeafAt);
+    free(aParent);
+    return rc;
+}
+
 /* Build the plan's view of tree iTree into st: bit positions, the leaves'
  * features and zero fractions (carved from *ppFeat and *ppZ, which advance)
  * and the bias. Tables are assigned later by shap_plan_tables. Nodes come
@@ -142,12 +262,13 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
     int rc = 0;
     int nD = t->nDepth + 1;
     int32_t *aDepth = malloc(sizeof(int32_t) * (size_t)t->nNode);
-    int32_t *aAnc = malloc(sizeof(int32_t) * (size_t)nD); /* ancestor at depth */
-    int *aNU = malloc(sizeof(int) * (size_t)nD);          /* distinct before depth */
-    int32_t aFeatAt[TREESHAP_MAX_PATH];                   /* feature at bit */
+    int32_t *aNuAt = malloc(sizeof(int32_t) * (size_t)t->nNode); /* distinct above node */
+    int32_t *aAnc = malloc(sizeof(int32_t) * (size_t)nD);        /* ancestor at depth */
+    int *aNU = malloc(sizeof(int) * (size_t)nD);                 /* distinct before depth */
+    int32_t aFeatAt[TREESHAP_MAX_PATH];                          /* feature at bit */
     st->aNode = malloc(sizeof(ShapNode) * (size_t)t->nNode);
     st->aLeaf = calloc((size_t)t->nLeaf, sizeof(ShapLeaf));
-    if (!aDepth || !aAnc || !aNU || !st->aNode || !st->aLeaf) {
+    if (!aDepth || !aNuAt || !aAnc || !aNU || !st->aNode || !st->aLeaf) {
         rc = KEEL_ENOMEM;
         goto done;
     }
@@ -162,11 +283,12 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
         ShapNode *s = &st->aNode[i];
         int k = aDepth[i];
         aAnc[k] = i;
+        aNuAt[i] = aNU[k];
         s->iFeat = x->iFeat;
         s->fSplit = x->fSplit;
         s->bDefLeft = x->bDefLeft;
         s->iPos = 0;
-        s->bPair = 0;
+        s->bBlock = 0;
         if (x->iFeat >= 0) {
             if (!(x->fCover > 0)) {
                 rc = KEEL_EINVAL;
@@ -192,7 +314,6 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
             }
             s->iPos = (uint8_t)pos;
             s->iNext = x->iRight;
-            s->bPair = t->aNode[i + 1].iFeat < 0 && t->aNode[x->iRight].iFeat < 0;
             aDepth[i + 1] = aDepth[x->iRight] = k + 1;
             aNU[k + 1] = nu;
             continue;
@@ -202,10 +323,6 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
         s->iNext = nLeaf++;
         l->v = x->fSplit;
         l->d = aNU[k];
-        if (k > 0 && st->aNode[aAnc[k - 1]].bPair && aAnc[k - 1] + 1 == i) {
-            l->bPairLeft = 1;
-            l->iPairPos = st->aNode[aAnc[k - 1]].iPos;
-        }
         l->aFeat = *ppFeat;
         l->aZ = *ppZ;
         *ppFeat += l->d;
@@ -224,7 +341,9 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
             pz *= l->aZ[j];
         st->rBias += pz;
     }
+    rc = shap_tree_blocks(st, t, aNuAt);
 done:
+    free(aNuAt);
     free(aDepth);
     free(aAnc);
     free(aNU);
@@ -280,25 +399,46 @@ static void shap_leaf_tabulate(const ShapPlan *p, const ShapLeaf *l, double *aTa
     }
 }
 
-/* Fill the table of the pair whose left leaf is l (its sibling is l + 1)
- * from the two leaves' tables, built in aT2 (2 x 2^d x d doubles) with aC
- * as their scratch: entry [2 P + left] adds the left leaf's values for P
- * with the parent's bit kept only when the row goes left, and the right
- * leaf's for P with it kept only when the row goes right. */
-static void shap_pair_tabulate(const ShapPlan *p, ShapLeaf *l, double *aT2, double *aC) {
-    int d = l->d;
-    size_t nMask = (size_t)1 << d;
-    double *aL = aT2, *aR = aT2 + nMask * (size_t)d;
-    shap_leaf_tabulate(p, l, aL, aC);
-    shap_leaf_tabulate(p, l + 1, aR, aC);
-    size_t bit = (size_t)1 << l->iPairPos;
-    for (size_t u = 0; u < nMask; u++)
-        for (size_t left = 0; left < 2; left++) {
-            const double *rl = aL + (left ? u : u & ~bit) * (size_t)d;
-            const double *rr = aR + (left ? u & ~bit : u) * (size_t)d;
-            double *out = l->aTab + (2 * u + left) * (size_t)d;
-            for (int k = 0; k < d; k++)
-                out[k] = rl[k] + rr[k];
+/* The low d bits set (all 64 for d = 64). */
+static inline uint64_t shap_mask(int d) {
+    return d >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << d) - 1);
+}
+
+/* The pattern U of leaf li of block b for the pattern P above the block
+ * (low dn bits) and the directions dirs taken at the block's nodes: the
+ * leaf's own positions beyond dn start satisfied, and a node on its path
+ * that the row leaves the other way clears its feature's bit. */
+static inline uint64_t shap_block_leaf_u(const ShapTree *st, const ShapBlock *b, int li, uint64_t P,
+                                         unsigned dirs) {
+    int d = st->aLeaf[b->iLeaf + li].d;
+    uint64_t u = P | (shap_mask(d) & ~shap_mask(b->dn));
+    unsigned miss = (dirs ^ b->aLeft[li]) & b->aOnPath[li];
+    for (int bi = 0; bi < b->m; bi++)
+        if (miss >> bi & 1) u &= ~((uint64_t)1 << st->aNode[b->aNode[bi]].iPos);
+    return u;
+}
+
+/* Fill block b's table from its leaves' tables, built in aLT (m + 1 tables
+ * of nLT doubles each) with aC as their scratch: row (P << m) | dirs sums,
+ * slot by slot, every leaf's values for the pattern it then has. */
+static void shap_block_tabulate(const ShapPlan *p, const ShapTree *st, ShapBlock *b, double *aLT,
+                                size_t nLT, double *aC) {
+    int m = b->m, ns = b->nSlot;
+    for (int li = 0; li <= m; li++)
+        shap_leaf_tabulate(p, &st->aLeaf[b->iLeaf + li], aLT + (size_t)li * nLT, aC);
+    size_t nP = (size_t)1 << b->dn;
+    for (size_t P = 0; P < nP; P++)
+        for (unsigned dirs = 0; dirs < (1u << m); dirs++) {
+            double *out = b->aTab + ((P << m) | dirs) * (size_t)ns;
+            for (int k = 0; k < ns; k++)
+                out[k] = 0;
+            for (int li = 0; li <= m; li++) {
+                int d = st->aLeaf[b->iLeaf + li].d;
+                uint64_t u = shap_block_leaf_u(st, b, li, P, dirs);
+                const double *row = aLT + (size_t)li * nLT + u * (size_t)d;
+                for (int k = 0; k < d; k++)
+                    out[k < b->dn ? k : b->aSlotOf[li][k - b->dn]] += row[k];
+            }
         }
 }
 
@@ -345,19 +485,6 @@ static void shap_leaf_direct(const ShapPlan *p, const ShapLeaf *l, uint64_t u, d
     }
 }
 
-/* The value of the leaf that row x reaches in tree st (ordinary
- * prediction: float comparison, missing values to the default side). */
-static double shap_tree_value(const ShapTree *st, const float *x) {
-    const ShapNode *a = st->aNode;
-    int i = 0;
-    while (a[i].iFeat >= 0) {
-        float v = x[a[i].iFeat];
-        int left = (v < a[i].fSplit) | (a[i].bDefLeft & (v != v));
-        i = a[i].iNext + left * (i + 1 - a[i].iNext); /* no branch to mispredict */
-    }
-    return st->aLeaf[a[i].iNext].v;
-}
-
 /* Add d table rows (p0..p7, one per lane) to the lanes' transposed sums
  * of the features f[0..d). Written out for 8 lanes so that the row pointers
  * stay in registers; two lanes per vector add. */
@@ -392,15 +519,16 @@ static inline void shap_lanes_table(double *aPhiT, const int32_t *f, int d, cons
  * TREESHAP_LANES, 16-byte aligned). aStackU and aStackI hold nDepth + 1
  * levels. */
 static void shap_tree_lanes(const ShapPlan *p, const ShapTree *st, const float *aXc, double *aPhiT,
-                            uint64_t *aStackU, int32_t *aStackI) {
+                            double *aMarg, uint64_t *aStackU, int32_t *aStackI) {
     const ShapNode *a = st->aNode;
     uint64_t u[TREESHAP_LANES];
+    double mg[TREESHAP_LANES] = {0}; /* the lanes' leaf values */
     int i = 0, sp = 0;
     for (int r = 0; r < TREESHAP_LANES; r++)
         u[r] = ~(uint64_t)0;
     for (;;) {
         const ShapNode *n = &a[i];
-        if (n->iFeat >= 0 && !n->bPair) {
+        if (n->iFeat >= 0 && !n->bBlock) {
             const float *xc = aXc + (size_t)n->iFeat * TREESHAP_LANES;
             uint64_t bit = (uint64_t)1 << n->iPos;
             float thr = n->fSplit;
@@ -420,36 +548,43 @@ static void shap_tree_lanes(const ShapPlan *p, const ShapTree *st, const float *
             continue;
         }
         if (n->iFeat >= 0) {
-            /* A pair: the left leaf's record (i + 1) holds the pair's table. */
-            const ShapLeaf *l = &st->aLeaf[a[i + 1].iNext];
-            int d = l->d;
-            uint64_t full = d == 64 ? ~(uint64_t)0 : (((uint64_t)1 << d) - 1);
-            const float *xc = aXc + (size_t)n->iFeat * TREESHAP_LANES;
-            float thr = n->fSplit;
-            int def = n->bDefLeft;
-            uint64_t aIdx[TREESHAP_LANES];
-            for (int r = 0; r < TREESHAP_LANES; r++) {
-                float x = xc[r];
-                uint64_t left = (uint64_t)((x < thr) | (def & (x != x)));
-                aIdx[r] = ((u[r] & full) << 1) | left;
-            }
-            if (l->aTab) {
-                shap_lanes_table(aPhiT, l->aFeat, d, l->aTab, aIdx);
-            } else {
-                uint64_t bit = (uint64_t)1 << n->iPos;
+            /* A block: the directions at its nodes, then one table row. */
+            const ShapBlock *b = &st->aBlock[st->aBlockOf[i]];
+            uint64_t mdn = shap_mask(b->dn), aIdx[TREESHAP_LANES];
+            unsigned aDir[TREESHAP_LANES] = {0};
+            for (int bi = 0; bi < b->m; bi++) {
+                const ShapNode *bn = &a[b->aNode[bi]];
+                const float *xc = aXc + (size_t)bn->iFeat * TREESHAP_LANES;
+                float thr = bn->fSplit;
+                int def = bn->bDefLeft;
                 for (int r = 0; r < TREESHAP_LANES; r++) {
-                    uint64_t uu = u[r] & full, left = aIdx[r] & 1;
-                    shap_leaf_direct(p, l, left ? uu : uu & ~bit, aPhiT + r, TREESHAP_LANES);
-                    shap_leaf_direct(p, l + 1, left ? uu & ~bit : uu, aPhiT + r, TREESHAP_LANES);
+                    float x = xc[r];
+                    aDir[r] |= (unsigned)((x < thr) | (def & (x != x))) << bi;
                 }
+            }
+            for (int r = 0; r < TREESHAP_LANES; r++) /* the row ends in this block */
+                mg[r] += (u[r] & mdn) == mdn ? b->aValue[aDir[r]] : 0.0;
+            if (b->aTab) {
+                for (int r = 0; r < TREESHAP_LANES; r++)
+                    aIdx[r] = ((u[r] & mdn) << b->m) | aDir[r];
+                shap_lanes_table(aPhiT, b->aSlotFeat, b->nSlot, b->aTab, aIdx);
+            } else {
+                for (int r = 0; r < TREESHAP_LANES; r++)
+                    for (int li = 0; li <= b->m; li++) {
+                        const ShapLeaf *l = &st->aLeaf[b->iLeaf + li];
+                        uint64_t uu = shap_block_leaf_u(st, b, li, u[r] & mdn, aDir[r]);
+                        shap_leaf_direct(p, l, uu, aPhiT + r, TREESHAP_LANES);
+                    }
             }
         } else {
             const ShapLeaf *l = &st->aLeaf[n->iNext];
             int d = l->d;
             uint64_t full = d == 64 ? ~(uint64_t)0 : (((uint64_t)1 << d) - 1);
             uint64_t uu[TREESHAP_LANES];
-            for (int r = 0; r < TREESHAP_LANES; r++)
+            for (int r = 0; r < TREESHAP_LANES; r++) {
                 uu[r] = u[r] & full;
+                mg[r] += uu[r] == full ? l->v : 0.0;
+            }
             if (l->aTab) {
                 shap_lanes_table(aPhiT, l->aFeat, d, l->aTab, uu);
             } else if (d) {
@@ -462,31 +597,48 @@ static void shap_tree_lanes(const ShapPlan *p, const ShapTree *st, const float *
         i = aStackI[sp];
         memcpy(u, aStackU + (size_t)sp * TREESHAP_LANES, sizeof u);
     }
+    for (int r = 0; r < TREESHAP_LANES; r++)
+        aMarg[r] += mg[r];
 }
 
-/* Phase 1 work: tabulate every tabled leaf and pair of tree t; *paC is
+/* Scratch doubles that tabulating a block (or a leaf) with leaves of at
+ * most d distinct features needs: shap_leaf_tabulate's, then four leaf
+ * tables. */
+static size_t shap_scratch_size(int d) {
+    return ((size_t)1 << d) * ((size_t)d + 3 + 4 * (size_t)d);
+}
+
+/* Phase 1 work: tabulate every tabled leaf and block of tree t; *paC is
  * scratch grown to the largest d seen so far (*pnMax). */
 static int shap_job_tables(ShapJob *job, double **paC, int *pnMax, int t) {
     ShapTree *st = &job->plan->aTree[t];
     const XgbTree *xt = &job->plan->m->aTree[t];
-    for (int j = 0; j < xt->nLeaf; j++) {
-        ShapLeaf *l = &st->aLeaf[j];
-        if (!l->aTab) continue;
-        if (l->d > *pnMax) {
-            /* tabulate's scratch, then two leaf tables for a pair */
-            size_t nMask = (size_t)1 << l->d;
+    for (int j = 0; j < xt->nLeaf + st->nBlock; j++) {
+        ShapLeaf *l = j < xt->nLeaf ? &st->aLeaf[j] : NULL;
+        ShapBlock *b = l ? NULL : &st->aBlock[j - xt->nLeaf];
+        if (l ? !l->aTab : !b->aTab) continue;
+        int d = 0;
+        if (l)
+            d = l->d;
+        else
+            for (int li = 0; li <= b->m; li++)
+                if (st->aLeaf[b->iLeaf + li].d > d) d = st->aLeaf[b->iLeaf + li].d;
+        if (d > *pnMax) {
             free(*paC);
-            *paC = malloc(sizeof(double) * nMask * ((size_t)l->d + 3 + 2 * (size_t)l->d));
+            *paC = malloc(sizeof(double) * shap_scratch_size(d));
             if (!*paC) {
                 *pnMax = 0;
                 return KEEL_ENOMEM;
             }
-            *pnMax = l->d;
+            *pnMax = d;
         }
-        if (l->bPairLeft)
-            shap_pair_tabulate(job->plan, l, *paC + ((size_t)1 << l->d) * ((size_t)l->d + 3), *paC);
-        else
+        if (l) {
             shap_leaf_tabulate(job->plan, l, l->aTab, *paC);
+        } else {
+            size_t nLT = ((size_t)1 << d) * (size_t)d;
+            shap_block_tabulate(job->plan, st, b, *paC + ((size_t)1 << d) * ((size_t)d + 3), nLT,
+                                *paC);
+        }
     }
     return 0;
 }
@@ -530,11 +682,13 @@ static void shap_job_rows(ShapJob *job, size_t r0, size_t r1, ShapScratch *s) {
     for (int t = 0; t < p->nTree; t++) {
         const ShapTree *st = &p->aTree[t];
         size_t g = (size_t)st->iGroup;
-        for (size_t q = 0; q < nQ; q++)
-            shap_tree_lanes(p, st, s->aXc + q * nF * L, s->aPhiT + (q * nG + g) * (nF + 1) * L,
+        for (size_t q = 0; q < nQ; q++) {
+            double aM[TREESHAP_LANES] = {0};
+            shap_tree_lanes(p, st, s->aXc + q * nF * L, s->aPhiT + (q * nG + g) * (nF + 1) * L, aM,
                             s->aStackU, s->aStackI);
-        for (size_t row = 0; row < nRow; row++)
-            s->aMarg[row * nG + g] += shap_tree_value(st, job->aX + (r0 + row) * nF);
+            for (size_t r = 0; r < L && q * L + r < nRow; r++)
+                s->aMarg[(q * L + r) * nG + g] += aM[r];
+        }
     }
     /* Back to row-major, with the bias: base margin plus the trees' expected values. */
     for (size_t row = 0; row < nRow; row++) {
@@ -624,6 +778,9 @@ static void shap_plan_clear(ShapPlan *p) {
         for (int t = 0; t < p->nTree; t++) {
             free(p->aTree[t].aNode);
             free(p->aTree[t].aLeaf);
+            free(p->aTree[t].aBlock);
+            free(p->aTree[t].aBlockOf);
+            free(p->aTree[t].aSlotPool);
         }
     free(p->aTree);
     free(p->aFeatPool);
@@ -635,7 +792,7 @@ static void shap_plan_clear(ShapPlan *p) {
 /* Decide which leaves get tables (within the budget, and only where rows
  * repay the cost), and point them into one pool. */
 static int shap_plan_tables(ShapPlan *p, size_t nRow) {
-    size_t aBytes[TREESHAP_TABLE_MAX_D + 1] = {0}; /* bytes of tables by d */
+    size_t aBytes[TREESHAP_TABLE_MAX_D + 1] = {0}; /* bytes of tables by index bits */
     for (int pass = 0; pass < 2; pass++) {
         int maxD = TREESHAP_TABLE_MAX_D;
         if (pass == 1) {
@@ -649,21 +806,29 @@ static int shap_plan_tables(ShapPlan *p, size_t nRow) {
             if (!p->aTabPool) return KEEL_ENOMEM;
         }
         double *q = p->aTabPool;
-        for (int t = 0; t < p->nTree; t++)
-            for (int j = 0; j < p->m->aTree[t].nLeaf; j++) {
-                ShapLeaf *l = &p->aTree[t].aLeaf[j];
-                int d = l->d;
-                /* a pair's right leaf has no table of its own */
-                if (j > 0 && l[-1].bPairLeft) continue;
-                if (d < 1 || d > maxD || ((size_t)1 << d) > nRow * (size_t)d) continue;
-                size_t n = ((size_t)1 << d) * (size_t)d * (l->bPairLeft ? 2 : 1);
+        for (int t = 0; t < p->nTree; t++) {
+            ShapTree *st = &p->aTree[t];
+            int nLeaf = p->m->aTree[t].nLeaf;
+            for (int j = 0; j < nLeaf + st->nBlock; j++) {
+                ShapLeaf *l = j < nLeaf ? &st->aLeaf[j] : NULL;
+                ShapBlock *b = l ? NULL : &st->aBlock[j - nLeaf];
+                if (l && l->bInBlock) continue;
+                /* index bits and values per row of the table */
+                int bits = l ? l->d : b->dn + b->m, nv = l ? l->d : b->nSlot;
+                if (bits < 1 || nv < 1 || bits > maxD || ((size_t)1 << bits) > nRow * (size_t)nv)
+                    continue;
+                size_t n = ((size_t)1 << bits) * (size_t)nv;
                 if (pass == 0) {
-                    aBytes[d] += sizeof(double) * n;
+                    aBytes[bits] += sizeof(double) * n;
                 } else {
-                    l->aTab = q;
+                    if (l)
+                        l->aTab = q;
+                    else
+                        b->aTab = q;
                     q += n;
                 }
             }
+        }
     }
     return 0;
 }

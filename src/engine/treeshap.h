@@ -7,7 +7,7 @@
  * few distinct features keel tabulates the contributions for all 2^d
  * patterns once per call (in parallel over trees), and explaining a row is
  * one walk over each tree that carries U down to the leaves plus d table
- * additions per leaf (per pair of sibling leaves, in fact). Leaves with
+ * additions per leaf (per block of up to four leaves, in fact). Leaves with
  * many distinct features, or inputs with few rows, use the direct O(d^2)
  * formula instead. Rows are explained in parallel with pthreads.
  * docs/explain.md gives the derivation and the references. */
