@@ -402,7 +402,7 @@ int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppL
         int nField = 0;
         for (char *p = line, *tok; nField < 8 && (tok = strsep(&p, ","));)
             aField[nField++] = tok;
-        if (iLine == 1) {
+        if (iPeriod < 0 || iValue < 0) { /* the first non-empty line is the header */
             for (int k = 0; k < nField; k++) {
                 if (strcmp(aField[k], "period") == 0)
                     iPeriod = k;
@@ -435,6 +435,13 @@ int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppL
             json_object_set_new(o, "note", json_string(aField[iNote]));
         json_array_append_new(rows, o);
         json_array_append_new(lines, json_integer((json_int_t)iLine));
+    }
+    if (iPeriod < 0 || iValue < 0) {
+        json_decref(rows);
+        json_decref(errs);
+        json_decref(lines);
+        return err_set(e, KEEL_EINVAL, "body",
+                       "the CSV is empty: send a header row period,value[,note] and the values");
     }
     if (json_array_size(errs)) {
         json_decref(rows);
