@@ -104,7 +104,7 @@ export function errorText(err, fieldLabel, atField) {
   const fk = err && err.field ? 'field.' + err.field : '';
   const label = fieldLabel || (fk && t(fk) !== fk ? t(fk) : '');
   if (code === 'rate_limited' && err.retryAfter) return { text: t('error.rate_limited_wait', { seconds: err.retryAfter }), detail: '' };
-  if (locale === 'en' && err && err.message && code !== 'network') return { text: err.message, detail: '' };
+  if (locale === 'en' && err && err.message && code !== 'network') return { text: err.message.charAt(0).toUpperCase() + err.message.slice(1), detail: '' };
   const base = t('error.' + code) === 'error.' + code ? t('error.internal') : t('error.' + code);
   // generic codes say which field; specific ones (unaligned, ...) say it all
   const generic = ['invalid', 'conflict', 'not_found', 'forbidden', 'too_large', 'rule_violation'].includes(code);
