@@ -97,4 +97,40 @@ int api_analyses_abtest(Req *req, Resp *resp);
 int api_analyses_fairness(Req *req, Resp *resp);
 int api_analyses_explain(Req *req, Resp *resp);
 
+/* Path 2: resource allocation (api_allocation.c, api_allocation_plan.c). */
+int api_pools_list(Req *req, Resp *resp);
+int api_pools_create(Req *req, Resp *resp);
+int api_pools_get(Req *req, Resp *resp);
+int api_pools_update(Req *req, Resp *resp);
+int api_pools_delete(Req *req, Resp *resp);
+int api_pool_capacity_list(Req *req, Resp *resp);
+int api_pool_capacity_import(Req *req, Resp *resp);
+int api_pool_usage_list(Req *req, Resp *resp);
+int api_pool_usage_import(Req *req, Resp *resp);
+int api_pools_report(Req *req, Resp *resp);
+int api_initiative_plan_get(Req *req, Resp *resp);
+int api_initiative_plan_put(Req *req, Resp *resp);
+int api_team_list(Req *req, Resp *resp);
+int api_team_add(Req *req, Resp *resp);
+int api_team_update(Req *req, Resp *resp);
+int api_team_delete(Req *req, Resp *resp);
+int api_teams(Req *req, Resp *resp);
+int api_assets_list(Req *req, Resp *resp);
+int api_assets_get(Req *req, Resp *resp);
+int api_assets_create(Req *req, Resp *resp);
+int api_assets_update(Req *req, Resp *resp);
+int api_assets_delete(Req *req, Resp *resp);
+int api_assets_profile(Req *req, Resp *resp);
+int api_scenarios_list(Req *req, Resp *resp);
+int api_scenarios_get(Req *req, Resp *resp);
+int api_scenarios_create(Req *req, Resp *resp);
+int api_scenarios_update(Req *req, Resp *resp);
+int api_scenarios_delete(Req *req, Resp *resp);
+int api_plan_input(Req *req, Resp *resp);
+int api_plan_solve(Req *req, Resp *resp);
+int api_plan_compare(Req *req, Resp *resp);
+int api_plan_frontier(Req *req, Resp *resp);
+int api_plans_list(Req *req, Resp *resp);
+int api_plans_get(Req *req, Resp *resp);
+
 #endif

@@ -5,6 +5,7 @@
  * enforces every column before the handler runs. */
 #include "api/api.h"
 #include "domain/alignment.h"
+#include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/org.h"
 #include "http/static.h"
@@ -16,6 +17,8 @@
 #define EDIT (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER) /* owners: their own only */
 #define SIGN (ROLE_ALL & ~ROLE_VIEWER)                  /* the named signatory only */
 #define SCORE (ROLE_ALL & ~ROLE_VIEWER)
+#define DATA (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_ENGINEER) /* own assets */
+#define USAGE (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER)
 #define ANALYST (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER | ROLE_RISK)
 
 const Route aRoute[] = {
@@ -55,6 +58,25 @@ const Route aRoute[] = {
      "add a scoring criterion", &resource_criterion},
     {"PATCH", "/api/v1/criteria/{id}", api_criteria_update, GOVERN, 8 * KB, BODY_JSON,
      "change a criterion's weight or name (re-ranks at once)", &resource_criterion},
+    {"GET", "/api/v1/data-assets", api_assets_list, ANY, 0, BODY_NONE,
+     "data assets with their initiatives and readiness "
+     "(?owner_id=&personal_data=&labelling_status=)",
+     &resource_data_asset},
+    {"POST", "/api/v1/data-assets", api_assets_create, DATA, 16 * KB, BODY_JSON,
+     "add a data asset {name, owner_id, source_system, personal_data, consent_basis, "
+     "labelling_status, initiative_ids}",
+     &resource_data_asset},
+    {"DELETE", "/api/v1/data-assets/{id}", api_assets_delete, GOVERN, 0, BODY_NONE,
+     "delete a data asset (refused while linked or profiled)", &resource_data_asset},
+    {"GET", "/api/v1/data-assets/{id}", api_assets_get, ANY, 0, BODY_NONE,
+     "a data asset with its initiatives and latest readiness profile", &resource_data_asset},
+    {"PATCH", "/api/v1/data-assets/{id}", api_assets_update, DATA, 16 * KB, BODY_JSON,
+     "change a data asset (initiative_ids replaces its links)", &resource_data_asset},
+    {"POST", "/api/v1/data-assets/{id}/profile", api_assets_profile, DATA, 16 * 1024 * KB,
+     BODY_JSON_OR_CSV,
+     "profile a CSV sample (?label=&retain_days=): score and reasons kept, the sample only when "
+     "retain_days is given",
+     NULL},
     {"GET", "/api/v1/initiatives", api_initiatives_list, ANY, 0, BODY_NONE,
      "list initiatives (?stage=&unit_id=&owner_id=...)", &resource_initiative},
     {"POST", "/api/v1/initiatives", api_initiatives_create, EDIT, 64 * KB, BODY_JSON,
@@ -77,12 +99,27 @@ const Route aRoute[] = {
      "remove a link", &resource_link},
     {"PATCH", "/api/v1/initiatives/{id}/links/{id}", api_links_update, EDIT, 16 * KB, BODY_JSON,
      "change a link", &resource_link},
+    {"GET", "/api/v1/initiatives/{id}/plan", api_initiative_plan_get, ANY, 0, BODY_NONE,
+     "planning attributes: duration, mandatory, demands, dependencies, exclusive alternatives",
+     &resource_initiative_plan},
+    {"PUT", "/api/v1/initiatives/{id}/plan", api_initiative_plan_put, EDIT, 64 * KB, BODY_JSON,
+     "change planning attributes {duration, mandatory, started_period, demands, depends_on, "
+     "exclusive_with}",
+     &resource_initiative_plan},
     {"GET", "/api/v1/initiatives/{id}/scores", api_scores_get, ANY, 0, BODY_NONE,
      "scores with who scored", NULL},
     {"PUT", "/api/v1/initiatives/{id}/scores", api_scores_put, SCORE, 8 * KB, BODY_JSON,
      "set your scores {scores: {criterion: 1..5}}", NULL},
     {"POST", "/api/v1/initiatives/{id}/signoffs", api_signoffs_create, SIGN, 8 * KB, BODY_JSON,
      "sign the current charter {role: sponsor|owner|ai_lead, version, comment}", NULL},
+    {"GET", "/api/v1/initiatives/{id}/team", api_team_list, ANY, 0, BODY_NONE,
+     "the team: person, skill, FTE", &resource_team_member},
+    {"POST", "/api/v1/initiatives/{id}/team", api_team_add, EDIT, 8 * KB, BODY_JSON,
+     "add a team member {person_id, skill, fte, note}", &resource_team_member},
+    {"DELETE", "/api/v1/initiatives/{id}/team/{id}", api_team_delete, EDIT, 0, BODY_NONE,
+     "remove a team member", &resource_team_member},
+    {"PATCH", "/api/v1/initiatives/{id}/team/{id}", api_team_update, EDIT, 8 * KB, BODY_JSON,
+     "change a team member", &resource_team_member},
     {"POST", "/api/v1/initiatives/{id}/transition", api_initiatives_transition, EDIT, 8 * KB,
      BODY_JSON, "move to another stage {to, reason}", NULL},
     {"GET", "/api/v1/kpis", api_kpis_list, ANY, 0, BODY_NONE,
@@ -123,8 +160,62 @@ const Route aRoute[] = {
      &resource_person},
     {"PATCH", "/api/v1/people/{id}", api_people_update, ADMIN, 16 * KB, BODY_JSON,
      "change a person", &resource_person},
+    {"POST", "/api/v1/plan/compare", api_plan_compare, GOVERN, 16 * KB, BODY_JSON,
+     "solve the base plan and scenarios side by side {scenario_ids, time_limit, from, periods}",
+     NULL},
+    {"POST", "/api/v1/plan/frontier", api_plan_frontier, GOVERN, 16 * KB, BODY_JSON,
+     "the value/budget frontier, 50% to 150% of budget {steps, time_limit, from, periods, "
+     "scenario_id}",
+     NULL},
+    {"GET", "/api/v1/plan/input", api_plan_input, ANY, 0, BODY_NONE,
+     "the planning input built from the store (?from=&periods=&scenario_id=), as keel plan solve "
+     "--input reads it",
+     NULL},
+    {"POST", "/api/v1/plan/solve", api_plan_solve, GOVERN, 16 * KB, BODY_JSON,
+     "solve and store a plan {time_limit, from, periods, scenario_id, replan, change_penalty}",
+     NULL},
+    {"GET", "/api/v1/plans", api_plans_list, ANY, 0, BODY_NONE, "stored plans, newest first", NULL},
+    {"GET", "/api/v1/plans/{id}", api_plans_get, ANY, 0, BODY_NONE,
+     "a stored plan with its input and result", NULL},
+    {"GET", "/api/v1/pools", api_pools_list, ANY, 0, BODY_NONE,
+     "resource pools (?kind=&skill=&deployment=)", &resource_pool},
+    {"POST", "/api/v1/pools", api_pools_create, GOVERN, 16 * KB, BODY_JSON,
+     "create a pool {key, name, kind, skill | deployment, capacity, ...}", &resource_pool},
+    {"GET", "/api/v1/pools/report", api_pools_report, ANY, 0, BODY_NONE,
+     "plan vs actual per pool and period, idle and over-committed pools, break-even "
+     "(?from=&periods=&threshold=)",
+     NULL},
+    {"DELETE", "/api/v1/pools/{id}", api_pools_delete, GOVERN, 0, BODY_NONE,
+     "delete a pool (refused while it has capacity, usage or demands)", &resource_pool},
+    {"GET", "/api/v1/pools/{id}", api_pools_get, ANY, 0, BODY_NONE,
+     "a pool with capacity and usage by period", &resource_pool},
+    {"PATCH", "/api/v1/pools/{id}", api_pools_update, GOVERN, 16 * KB, BODY_JSON, "change a pool",
+     &resource_pool},
+    {"GET", "/api/v1/pools/{id}/capacity", api_pool_capacity_list, ANY, 0, BODY_NONE,
+     "capacity by period", &resource_pool_capacity},
+    {"POST", "/api/v1/pools/{id}/capacity", api_pool_capacity_import, GOVERN, 1024 * KB,
+     BODY_JSON_OR_CSV,
+     "set capacity {capacity: [{period, capacity, note}]} or CSV period,capacity,note; all rows or "
+     "none",
+     &resource_pool_capacity},
+    {"GET", "/api/v1/pools/{id}/usage", api_pool_usage_list, ANY, 0, BODY_NONE,
+     "actual usage by period", &resource_pool_usage},
+    {"POST", "/api/v1/pools/{id}/usage", api_pool_usage_import, USAGE, 1024 * KB, BODY_JSON_OR_CSV,
+     "record usage {usage: [{period, amount, note}]} or CSV period,amount,note; all rows or none",
+     &resource_pool_usage},
     {"GET", "/api/v1/priorities", api_priorities, ANY, 0, BODY_NONE,
      "ranked initiatives with weighted scores and quadrants (?stage=&unit_id=)", NULL},
+    {"GET", "/api/v1/scenarios", api_scenarios_list, ANY, 0, BODY_NONE, "what-if scenarios",
+     &resource_scenario},
+    {"POST", "/api/v1/scenarios", api_scenarios_create, GOVERN, 16 * KB, BODY_JSON,
+     "create a scenario {name, description, changes: {capacity, force_in, force_out}}",
+     &resource_scenario},
+    {"DELETE", "/api/v1/scenarios/{id}", api_scenarios_delete, GOVERN, 0, BODY_NONE,
+     "delete a scenario (refused while plans use it)", &resource_scenario},
+    {"GET", "/api/v1/scenarios/{id}", api_scenarios_get, ANY, 0, BODY_NONE, "one scenario",
+     &resource_scenario},
+    {"PATCH", "/api/v1/scenarios/{id}", api_scenarios_update, GOVERN, 16 * KB, BODY_JSON,
+     "change a scenario", &resource_scenario},
     {"DELETE", "/api/v1/session", api_session_delete, ANY, 0, BODY_NONE, "sign out", NULL},
     {"GET", "/api/v1/session", api_session_get, ANY, 0, BODY_NONE, "who am I (and the CSRF token)",
      NULL},
@@ -134,6 +225,8 @@ const Route aRoute[] = {
      &resource_settings},
     {"PATCH", "/api/v1/settings", api_settings_update, ADMIN, 8 * KB, BODY_JSON,
      "change organisation settings", &resource_settings},
+    {"GET", "/api/v1/teams", api_teams, ANY, 0, BODY_NONE,
+     "teams of live initiatives, missing roles, people committed beyond capacity", NULL},
     {"GET", "/api/v1/tokens", api_tokens_list, ANY, 0, BODY_NONE,
      "API tokens (your own; admins all)", &resource_api_token},
     {"POST", "/api/v1/tokens", api_tokens_create, ANY, 4 * KB, BODY_JSON,

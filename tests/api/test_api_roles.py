@@ -11,6 +11,8 @@ GOVERN = {"admin", "committee"}
 PUBLIC = "public"
 EDIT = {"admin", "committee", "owner"}
 NOVIEW = ALL - {"viewer"}
+DATA = {"admin", "committee", "owner", "engineer"}
+USAGE = {"admin", "committee", "engineer"}
 ANALYST = {"admin", "committee", "engineer", "risk"}
 
 # (method, pattern) -> roles allowed, or PUBLIC
@@ -53,6 +55,40 @@ EXPECTED = {
     ("GET", "/api/v1/objectives/{id}"): ALL,
     ("PATCH", "/api/v1/objectives/{id}"): EDIT,
     ("GET", "/api/v1/priorities"): ALL,
+    ("GET", "/api/v1/data-assets"): ALL,
+    ("POST", "/api/v1/data-assets"): DATA,
+    ("DELETE", "/api/v1/data-assets/{id}"): GOVERN,
+    ("GET", "/api/v1/data-assets/{id}"): ALL,
+    ("PATCH", "/api/v1/data-assets/{id}"): DATA,
+    ("POST", "/api/v1/data-assets/{id}/profile"): DATA,
+    ("GET", "/api/v1/initiatives/{id}/plan"): ALL,
+    ("PUT", "/api/v1/initiatives/{id}/plan"): EDIT,
+    ("GET", "/api/v1/initiatives/{id}/team"): ALL,
+    ("POST", "/api/v1/initiatives/{id}/team"): EDIT,
+    ("DELETE", "/api/v1/initiatives/{id}/team/{id}"): EDIT,
+    ("PATCH", "/api/v1/initiatives/{id}/team/{id}"): EDIT,
+    ("POST", "/api/v1/plan/compare"): GOVERN,
+    ("POST", "/api/v1/plan/frontier"): GOVERN,
+    ("GET", "/api/v1/plan/input"): ALL,
+    ("POST", "/api/v1/plan/solve"): GOVERN,
+    ("GET", "/api/v1/plans"): ALL,
+    ("GET", "/api/v1/plans/{id}"): ALL,
+    ("GET", "/api/v1/pools"): ALL,
+    ("POST", "/api/v1/pools"): GOVERN,
+    ("GET", "/api/v1/pools/report"): ALL,
+    ("DELETE", "/api/v1/pools/{id}"): GOVERN,
+    ("GET", "/api/v1/pools/{id}"): ALL,
+    ("PATCH", "/api/v1/pools/{id}"): GOVERN,
+    ("GET", "/api/v1/pools/{id}/capacity"): ALL,
+    ("POST", "/api/v1/pools/{id}/capacity"): GOVERN,
+    ("GET", "/api/v1/pools/{id}/usage"): ALL,
+    ("POST", "/api/v1/pools/{id}/usage"): USAGE,
+    ("GET", "/api/v1/scenarios"): ALL,
+    ("POST", "/api/v1/scenarios"): GOVERN,
+    ("DELETE", "/api/v1/scenarios/{id}"): GOVERN,
+    ("GET", "/api/v1/scenarios/{id}"): ALL,
+    ("PATCH", "/api/v1/scenarios/{id}"): GOVERN,
+    ("GET", "/api/v1/teams"): ALL,
     ("GET", "/"): PUBLIC,
     ("GET", "/api/v1/accounts"): ADMIN,
     ("POST", "/api/v1/accounts"): ADMIN,

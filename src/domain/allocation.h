@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Path 2, resource allocation: resource pools (budget, compute, people by
+ * skill) with capacity and actual usage per period; the planning attributes
+ * of initiatives (duration, mandatory, demands per pool over their life,
+ * dependencies, mutually exclusive alternatives); the planning input the
+ * optimiser (engine/portfolio.c) solves, built from the store; scenarios
+ * and stored plans; teams; data assets with measured readiness. The rules
+ * live here:
+ *  - capacities, usage and demands are never negative; a demand names an
+ *    existing pool; dependencies may not form a cycle (refused naming it);
+ *  - candidates for planning are initiatives in stage assessed or approved
+ *    that are aligned (move a KPI); pilot, scaling and operating are under
+ *    way and kept as they are; the rest are not planned;
+ *  - committee and admins change pools, capacities, plans and scenarios and
+ *    the mandatory flag; owners change the demands and teams of their own
+ *    initiatives;
+ *  - an initiative past the idea stage needs a business expert, an ML
+ *    engineer and a product manager in its team; people committed beyond
+ *    their capacity_fte are flagged;
+ *  - personal data needs a consent basis; a profiled asset's readiness
+ *    score feeds the data_readiness criterion of the initiatives it serves
+ *    (as the scores of a system scorer, see docs/paths/resources.md). */
+#ifndef KEEL_DOMAIN_ALLOCATION_H
+#define KEEL_DOMAIN_ALLOCATION_H
+#include "domain/auth.h"
+#include "domain/resource.h"
+#include "store/db.h"
+#include <jansson.h>
+
+extern const ResourceDef resource_pool;
+extern const ResourceDef resource_pool_capacity;
+extern const ResourceDef resource_pool_usage;
+extern const ResourceDef resource_initiative_plan;
+extern const ResourceDef resource_team_member;
+extern const ResourceDef resource_data_asset;
+extern const ResourceDef resource_scenario;
+
+#define ALLOC_MAX_PERIODS 40    /* periods one plan may span */
+#define ALLOC_IDLE_DEFAULT 0.40 /* utilisation under which a pool is idle */
+#define ALLOC_TIME_DEFAULT 3.0  /* seconds a solve may take by default */
+#define ALLOC_TIME_MAX 30.0     /* and at most */
+
+/* A planning horizon: consecutive quarters from a first one. */
+typedef struct AllocHorizon {
+    int n;                          /* periods */
+    char az[ALLOC_MAX_PERIODS][12]; /* "2026Q4", ... */
+    int aIndex[ALLOC_MAX_PERIODS];  /* month index of each period's first month */
+} AllocHorizon;
+
+/* The horizon of n quarters from zFrom (NULL: the current fiscal quarter;
+ * n 0: 8). KEEL_EINVAL naming "from" or "periods". */
+int alloc_horizon(Db *db, const char *zFrom, int n, AllocHorizon *h, KeelError *e);
+/* The current fiscal quarter ("2026Q4") into z. */
+void alloc_current_quarter(Db *db, char z[12]);
+
+/* ---- pools (allocation_pools.c) ---- */
+int alloc_pool_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+int alloc_pool_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
+/* A pool with its capacity and usage rows and, for compute, break-even. */
+int alloc_pool_get(Db *db, int64_t id, json_t **ppOut);
+/* Import capacity (zTable "pool_capacity", rows {period, capacity, note?})
+ * or usage ("pool_usage", {period, amount, note?}) of a pool: all or
+ * nothing, every bad row in *ppRowErrors; a period given again replaces
+ * the stored one. */
+int alloc_period_import(Db *db, const Principal *who, int64_t poolId, const char *zTable,
+                        const json_t *rows, const json_t *lines, int *pnImported,
+                        json_t **ppRowErrors, KeelError *e);
+/* Capacity of every pool over h: {key: [c0, c1, ...]} (new reference) and
+ * the pools themselves in *ppPools (may be NULL). */
+int alloc_capacities(Db *db, const AllocHorizon *h, json_t **ppCap, json_t **ppPools);
+/* Pools over h with capacity, planned load (the latest plan), actual usage
+ * and utilisation per period, the break-even of compute pools, and the
+ * findings: idle (utilisation below threshold two periods running),
+ * over_committed (planned or actual above capacity). */
+int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t **ppOut);
+
+/* ---- planning (allocation_plan.c) ---- */
+/* The planning attributes of an initiative: {initiative_id, duration,
+ * mandatory, started_period, demands, depends_on, exclusive_with}. */
+int alloc_attrs_get(Db *db, int64_t initiativeId, json_t **ppOut);
+/* Change them: any of duration, mandatory (committee and admins),
+ * started_period, demands [{pool_id | pool, amounts}], depends_on [ids],
+ * exclusive_with [ids]; the sections given replace the stored ones. */
+int alloc_attrs_set(Db *db, const Principal *who, int64_t initiativeId, json_t *in, KeelError *e);
+/* The planning input (the format of engine/portfolio.h) over h, with a
+ * scenario's changes applied when scenario is non-NULL (borrowed), and
+ * the initiatives left out with the reason in *ppExcluded (may be NULL). */
+int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json_t **ppInput,
+                     json_t **ppExcluded, KeelError *e);
+/* Solve, compare or sweep: in is the request body (see docs/api.md); the
+ * answer in *ppOut. Solves run in the calling thread, bounded by the time
+ * limit; every result is stored as a plan. */
+int alloc_plan_solve(Db *db, const Principal *who, const json_t *in, json_t **ppOut, KeelError *e);
+int alloc_plan_compare(Db *db, const Principal *who, const json_t *in, json_t **ppOut,
+                       KeelError *e);
+int alloc_plan_frontier(Db *db, const Principal *who, const json_t *in, json_t **ppOut,
+                        KeelError *e);
+/* One stored plan with its input and result parsed (id 0: the latest). */
+int alloc_plan_get(Db *db, int64_t id, json_t **ppOut);
+/* Scenarios: {name, description?, changes: {capacity: {pool: factor |
+ * [per period]}, force_in: [ids], force_out: [ids]}}. */
+int alloc_scenario_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+int alloc_scenario_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
+int alloc_scenario_get(Db *db, int64_t id, json_t **ppOut);
+/* Parse the changes text of scenario rows in items (borrowed) in place. */
+void alloc_scenario_decorate(json_t *item);
+
+/* ---- teams (allocation_teams.c) ---- */
+int alloc_team_add(Db *db, const Principal *who, int64_t initiativeId, json_t *in, int64_t *pId,
+                   KeelError *e);
+int alloc_team_update(Db *db, const Principal *who, int64_t initiativeId, int64_t memberId,
+                      json_t *in, KeelError *e);
+int alloc_team_delete(Db *db, const Principal *who, int64_t initiativeId, int64_t memberId,
+                      KeelError *e);
+/* Teams of live initiatives with what each lacks, and people committed
+ * beyond their capacity: {initiatives, people, findings, finding_counts}. */
+int alloc_teams_report(Db *db, json_t **ppOut);
+
+/* ---- data assets (allocation_assets.c) ---- */
+/* Create / change an asset; initiative_ids (optional) replaces its links. */
+int alloc_asset_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
+/* An asset with its initiatives and latest profile. */
+int alloc_asset_get(Db *db, int64_t id, json_t **ppOut);
+/* Add initiatives and the latest score to listed assets (borrowed). */
+int alloc_asset_decorate(Db *db, json_t *asset);
+/* Profile a CSV sample (n bytes at z) with the readiness engine, keep the
+ * score and reasons; keep the sample itself only when retainDays > 0, for
+ * that many days. zLabel names the label column (may be NULL). */
+int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const char *z, size_t n,
+                        const char *zLabel, int retainDays, json_t **ppOut, KeelError *e);
+/* Delete samples past their retention; returns how many in *pn. */
+int alloc_samples_purge(Db *db, int64_t *pn);
+/* Set (or clear) the measured data-readiness score of an initiative from
+ * the lowest score of its profiled assets. */
+int alloc_readiness_refresh(Db *db, const Principal *who, int64_t initiativeId);
+
+#endif

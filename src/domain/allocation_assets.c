@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Data assets: the catalogue (owner, source system, personal data and its
+ * consent basis, labelling status, the initiatives it serves), readiness
+ * profiles of uploaded CSV samples by the readiness engine
+ * (engine/profile.c), samples kept only when asked and only until their
+ * retention ends, and the measured data readiness fed to prioritisation:
+ * each initiative's data_readiness criterion gets a score from a system
+ * scorer, 1 + floor(lowest asset score / 20) capped at 5, next to the
+ * scores people give. */
+#include "domain/alignment.h"
+#include "domain/allocation.h"
+#include "engine/csv.h"
+#include "engine/profile.h"
+#include "store/store_alignment.h"
+#include "store/store_allocation.h"
+#include "store/store_crud.h"
+#include "util/timeutil.h"
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const azConsent[] = {"consent",
+                                        "contract",
+                                        "legal_obligation",
+                                        "vital_interests",
+                                        "public_task",
+                                        "legitimate_interests",
+                                        NULL};
+static const char *const azLabelling[] = {"none", "partial", "complete", "not_needed", NULL};
+
+static const FieldDef aAssetField[] = {
+    {"id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier"},
+    {"name", FT_TEXT, F_REQUIRED | F_UNIQUE | F_SORT, 1, 200, NULL, NULL, "name"},
+    {"description", FT_TEXT, F_NULLABLE, 0, 8000, NULL, NULL, "what it holds"},
+    {"owner_id", FT_REF, F_NULLABLE | F_FILTER, 1, 9e15, NULL, "person", "accountable owner"},
+    {"source_system", FT_TEXT, F_NULLABLE | F_FILTER, 1, 200, NULL, NULL,
+     "system it comes from (ERP, CRM, sensors, ...)"},
+    {"personal_data", FT_BOOL, F_FILTER, 0, 0, NULL, NULL, "holds personal data"},
+    {"consent_basis", FT_ENUM, F_NULLABLE | F_FILTER, 0, 0, azConsent, NULL,
+     "legal basis for personal data (GDPR art. 6 / PIPL art. 13): consent, contract, "
+     "legal_obligation, vital_interests, public_task, legitimate_interests"},
+    {"labelling_status", FT_ENUM, F_FILTER, 0, 0, azLabelling, NULL,
+     "none, partial, complete or not_needed"},
+    {"readiness_score", FT_REAL, F_READONLY | F_SORT, 0, 100, NULL, NULL,
+     "readiness 0-100 of the latest profiled sample"},
+    {"profiled_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was last profiled"},
+    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"},
+    {"updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"},
+};
+static const RefBy aAssetRefBy[] = {{"data_asset_link", "asset_id", "initiative links"},
+                                    {"data_asset_profile", "asset_id", "readiness profiles"}};
+const ResourceDef resource_data_asset = {"data_asset", "data_asset", aAssetField,
+                                         12,           aAssetRefBy,  2};
+
+static int64_t json_id(const json_t *o, const char *zKey) {
+    json_t *v = json_object_get(o, zKey);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+static Actor actor_of(const Principal *who) {
+    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    return a;
+}
+
+static int is_governor(const Principal *who) {
+    return who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE;
+}
+
+/* Owners and engineers change the assets they own; governors any. */
+static int may_edit_asset(const Principal *who, int64_t ownerId, KeelError *e) {
+    if (is_governor(who)) return 0;
+    if (who->personId && who->personId == ownerId) return 0;
+    return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
+                        "only the asset's owner, the committee or an admin may change it");
+}
+
+/* Personal data needs a consent basis (the merged row). */
+static int check_consent(const json_t *row, KeelError *e) {
+    if (json_is_true(json_object_get(row, "personal_data")) &&
+        !json_is_string(json_object_get(row, "consent_basis")))
+        return err_set_code(e, KEEL_ERULE, "consent_missing", "consent_basis",
+                            "an asset holding personal data needs its consent basis (legal basis "
+                            "under GDPR / PIPL)");
+    return 0;
+}
+
+/* Validate initiative_ids (taken out of in) and return it (new ref) or NULL. */
+static int take_links(Db *db, json_t *in, json_t **ppIds, KeelError *e) {
+    json_t *ids = json_incref(json_object_get(in, "initiative_ids"));
+    json_object_del(in, "initiative_ids");
+    *ppIds = NULL;
+    if (!ids) return 0;
+    if (!json_is_array(ids) || json_array_size(ids) > 500) {
+        json_decref(ids);
+        return err_set(e, KEEL_EINVAL, "initiative_ids", "initiative_ids is a list of ids");
+    }
+    size_t i, j;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        int64_t n = 0;
+        int rc = json_is_integer(v)
+                     ? db_query_int(db, &n, "SELECT count(*) FROM initiative WHERE id = ?", "i",
+                                    (int64_t)json_integer_value(v))
+                     : 0;
+        for (j = 0; rc == 0 && n && j < i; j++)
+            if (json_equal(json_array_get(ids, j), v)) n = 0;
+        if (rc || !n) {
+            json_decref(ids);
+            return rc ? rc
+                      : err_set(e, KEEL_EINVAL, "initiative_ids",
+                                "initiative_ids[%zu]: no such initiative (or listed twice)", i);
+        }
+    }
+    *ppIds = ids;
+    return 0;
+}
+
+/* Refresh the readiness scores of the initiatives in ids (both arrays
+ * borrowed; either may be NULL). */
+static int refresh_many(Db *db, const Principal *who, const json_t *a, const json_t *b) {
+    const json_t *lists[2] = {a, b};
+    int rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(lists[k], i, v) {
+            int64_t id =
+                json_is_integer(v) ? (int64_t)json_integer_value(v) : json_id(v, "initiative_id");
+            if ((rc = alloc_readiness_refresh(db, who, id))) break;
+        }
+    }
+    return rc;
+}
+
+int alloc_asset_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
+    json_t *ids = NULL;
+    if (!is_governor(who) && !json_object_get(in, "owner_id") && who->personId)
+        json_object_set_new(in, "owner_id", json_integer(who->personId));
+    int rc = take_links(db, in, &ids, e);
+    if (rc == 0) rc = resource_validate(&resource_data_asset, in, 1, e);
+    if (rc == 0) rc = check_consent(in, e);
+    if (rc == 0) rc = may_edit_asset(who, json_id(in, "owner_id"), e);
+    if (rc == 0) rc = db_begin(db);
+    if (rc) {
+        json_decref(ids);
+        return rc;
+    }
+    Actor a = actor_of(who);
+    rc = store_crud_create(db, &resource_data_asset, &a, in, pId, e);
+    if (rc == 0 && ids) rc = store_alloc_asset_links_replace(db, &a, *pId, ids);
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    json_decref(ids);
+    return rc;
+}
+
+int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
+    json_t *ids = NULL, *cur = NULL, *old = NULL;
+    int rc = take_links(db, in, &ids, e);
+    if (rc == 0) rc = resource_validate(&resource_data_asset, in, 0, e);
+    if (rc == 0) {
+        rc = store_crud_get(db, &resource_data_asset, id, &cur);
+        if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no data asset with id %" PRId64, id);
+    }
+    if (rc == 0) rc = may_edit_asset(who, json_id(cur, "owner_id"), e);
+    if (rc == 0 && json_object_get(in, "owner_id") && !is_governor(who) &&
+        json_id(in, "owner_id") != who->personId)
+        rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
+                          "only the committee or an admin may hand an asset to someone else");
+    if (rc == 0) {
+        json_t *merged = json_deep_copy(cur);
+        json_object_update(merged, in);
+        rc = check_consent(merged, e);
+        json_decref(merged);
+    }
+    if (rc == 0) rc = store_alloc_asset_links(db, id, &old);
+    if (rc == 0) rc = db_begin(db);
+    if (rc == 0) {
+        Actor a = actor_of(who);
+        if (json_object_size(in)) rc = store_crud_update(db, &resource_data_asset, &a, id, in, e);
+        if (rc == 0 && ids) rc = store_alloc_asset_links_replace(db, &a, id, ids);
+        if (rc == 0 && ids) rc = refresh_many(db, who, old, ids);
+        if (rc == 0)
+            rc = db_commit(db);
+        else
+            db_rollback(db);
+    }
+    json_decref(ids);
+    json_decref(cur);
+    json_decref(old);
+    return rc;
+}
+
+int alloc_asset_decorate(Db *db, json_t *asset) {
+    json_t *links;
+    int rc = store_alloc_asset_links(db, json_id(asset, "id"), &links);
+    if (rc) return rc;
+    size_t i;
+    json_t *x;
+    json_array_foreach(links, i, x) { json_object_del(x, "asset_id"); }
+    json_object_set_new(asset, "initiatives", links);
+    return 0;
+}
+
+int alloc_asset_get(Db *db, int64_t id, json_t **ppOut) {
+    json_t *a, *prof = NULL;
+    int64_t n;
+    int rc = alloc_samples_purge(db, &n);
+    if (rc == 0) rc = store_crud_get(db, &resource_data_asset, id, &a);
+    if (rc) return rc;
+    rc = alloc_asset_decorate(db, a);
+    if (rc == 0) rc = store_alloc_profile_latest(db, id, &prof);
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
+    if (prof) {
+        json_t *r = json_loads(json_string_value(json_object_get(prof, "reasons")), 0, NULL);
+        json_t *s = json_loads(json_string_value(json_object_get(prof, "summary")), 0, NULL);
+        json_object_set_new(prof, "reasons", r ? r : json_array());
+        json_object_set_new(prof, "summary", s ? s : json_null());
+    }
+    json_object_set_new(a, "profile", prof ? prof : json_null());
+    *ppOut = a;
+    return 0;
+}
+
+int alloc_samples_purge(Db *db, int64_t *pn) {
+    char zNow[32];
+    time_iso(time_now(), zNow, sizeof zNow);
+    return store_alloc_samples_purge(db, zNow, pn);
+}
+
+int alloc_readiness_refresh(Db *db, const Principal *who, int64_t initiativeId) {
+    int64_t crit = 0, sys = 0;
+    double score;
+    int bFound;
+    Actor a = actor_of(who);
+    int rc = store_alloc_criterion_id(db, "data_readiness", &crit);
+    if (rc || !crit) return rc;
+    rc = store_alloc_asset_min_score(db, initiativeId, &score, &bFound);
+    if (rc == 0) rc = store_alloc_system_account(db, &a, &sys);
+    if (rc) return rc;
+    if (!bFound) return store_alloc_score_clear(db, &a, initiativeId, crit, sys);
+    int v = 1 + (int)floor(score / 20);
+    if (v > 5) v = 5;
+    Actor s = {sys, "keel: measured data readiness"};
+    return store_score_put(db, &s, initiativeId, crit, v);
+}
+
+/* Deductions as JSON text [{points, reason}]. */
+static char *reasons_json(const ProfileResult *r) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->nDed; i++)
+        json_array_append_new(
+            a, json_pack("{sf ss}", "points", r->aDed[i].points, "reason", r->aDed[i].zWhat));
+    char *z = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return z;
+}
+
+int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const char *z, size_t n,
+                        const char *zLabel, int retainDays, json_t **ppOut, KeelError *e) {
+    json_t *asset;
+    int rc = store_crud_get(db, &resource_data_asset, assetId, &asset);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(e, rc, "id", "no data asset with id %" PRId64, assetId);
+    if (rc) return rc;
+    rc = may_edit_asset(who, json_id(asset, "owner_id"), e);
+    json_decref(asset);
+    if (rc) return rc;
+    if (retainDays < 0 || retainDays > 365)
+        return err_set(e, KEEL_EINVAL, "retain_days", "retain_days is from 0 to 365");
+    CsvTable *t = NULL;
+    CsvError ce = {0};
+    CsvOptions copt = {0};
+    copt.nThread = 1;
+    rc = csv_parse(z, n, &copt, &t, &ce);
+    if (rc == KEEL_EINVAL)
+        return err_set(e, rc, "body", "the sample is not valid CSV (line %zu): %s", ce.iLine,
+                       ce.zMsg);
+    if (rc) return rc;
+    if (t->nRow == 0) {
+        csv_free(t);
+        return err_set(e, KEEL_EINVAL, "body", "the sample has a header but no rows");
+    }
+    ProfileOptions popt = {0};
+    popt.zLabel = zLabel;
+    popt.nThread = 1;
+    ProfileResult *pr = NULL;
+    char zErr[256] = "";
+    rc = profile_compute(t, &popt, &pr, zErr, sizeof zErr);
+    if (rc == KEEL_EINVAL) {
+        csv_free(t);
+        return err_set(e, rc, "label", "%s", zErr);
+    }
+    Buf b;
+    buf_init(&b, 0);
+    char *zReasons = NULL;
+    if (rc == 0) {
+        profile_result_json(pr, t, &b);
+        zReasons = reasons_json(pr);
+        rc = buf_err(&b) ? buf_err(&b) : zReasons ? 0 : KEEL_ENOMEM;
+    }
+    int64_t profileId = 0;
+    Actor a = actor_of(who);
+    if (rc == 0) rc = db_begin(db);
+    if (rc == 0) {
+        rc = store_alloc_profile_add(db, &a, assetId, pr->score, (int64_t)pr->nRow,
+                                     (int64_t)pr->nCol, zReasons, b.z, &profileId);
+        char zUntil[32] = "";
+        if (rc == 0 && retainDays > 0) {
+            time_iso(time_now() + (int64_t)retainDays * 86400, zUntil, sizeof zUntil);
+            rc = store_alloc_sample_add(db, &a, assetId, profileId, z, n, zUntil);
+        }
+        json_t *links = NULL;
+        if (rc == 0) rc = store_alloc_asset_links(db, assetId, &links);
+        if (rc == 0) rc = refresh_many(db, who, links, NULL);
+        json_decref(links);
+        if (rc == 0)
+            rc = db_commit(db);
+        else
+            db_rollback(db);
+    }
+    free(zReasons);
+    buf_reset(&b);
+    profile_result_free(pr);
+    csv_free(t);
+    if (rc) return rc;
+    return alloc_asset_get(db, assetId, ppOut);
+}

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SQL for resource allocation; see store_allocation.h. */
+#include "store/store_allocation.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void now_iso(char *z, size_t n) { time_iso(time_now(), z, n); }
+
+/* The value column of a per-period table, or NULL for any other table. */
+static const char *period_column(const char *zTable) {
+    if (strcmp(zTable, "pool_capacity") == 0) return "capacity";
+    if (strcmp(zTable, "pool_usage") == 0) return "amount";
+    return NULL;
+}
+
+int store_alloc_period_rows(Db *db, const char *zTable, int64_t poolId, json_t **ppRows) {
+    const char *zCol = period_column(zTable);
+    if (!zCol) return KEEL_EINTERNAL;
+    char zSql[256];
+    snprintf(zSql, sizeof zSql,
+             "SELECT id, pool_id, period, period_index, %s, note FROM %s WHERE (? = 0 OR pool_id "
+             "= ?) ORDER BY pool_id, period_index, period",
+             zCol, zTable);
+    return db_select_json(db, ppRows, zSql, "ii", poolId, poolId);
+}
+
+int store_alloc_period_put(Db *db, const Actor *actor, const char *zTable, int64_t poolId,
+                           const char *zPeriod, int64_t periodIndex, double value,
+                           const char *zNote) {
+    const char *zCol = period_column(zTable);
+    if (!zCol) return KEEL_EINTERNAL;
+    char zNow[32], zSql[256];
+    now_iso(zNow, sizeof zNow);
+    json_t *before = NULL;
+    snprintf(zSql, sizeof zSql,
+             "SELECT id, pool_id, period, %s, note FROM %s WHERE pool_id = ? AND period = ?", zCol,
+             zTable);
+    int rc = db_select_json(db, &before, zSql, "it", poolId, zPeriod);
+    if (rc) return rc;
+    json_t *old = json_array_size(before) ? json_array_get(before, 0) : NULL;
+    int64_t id = 0;
+    if (old) {
+        id = json_integer_value(json_object_get(old, "id"));
+        snprintf(zSql, sizeof zSql,
+                 "UPDATE %s SET %s = ?, note = ?, period_index = ?, updated_at = ? WHERE id = ?",
+                 zTable, zCol);
+        rc = db_run(db, zSql, "dtiti", value, zNote, periodIndex, zNow, id);
+    } else {
+        snprintf(zSql, sizeof zSql,
+                 "INSERT INTO %s(pool_id, period, period_index, %s, note, created_at, updated_at) "
+                 "VALUES(?,?,?,?,?,?,?)",
+                 zTable, zCol);
+        rc = db_run(db, zSql, "itidttt", poolId, zPeriod, periodIndex, value, zNote, zNow, zNow);
+        id = db_last_insert_id(db);
+    }
+    if (rc == 0) {
+        json_t *after = json_pack("{sI sI ss sf so}", "id", (json_int_t)id, "pool_id",
+                                  (json_int_t)poolId, "period", zPeriod, zCol, value, "note",
+                                  zNote ? json_string(zNote) : json_null());
+        rc = store_audit_append(db, actor, old ? "update" : "create", zTable, id, old, after);
+        json_decref(after);
+    }
+    json_decref(before);
+    return rc;
+}
+
+int store_alloc_initiatives(Db *db, json_t **ppRows) {
+    return db_select_json(
+        db, ppRows,
+        "SELECT i.id, i.title, i.stage, i.expected_value, i.owner_id, (SELECT count(*) FROM "
+        "initiative_link l WHERE l.initiative_id = i.id) AS n_links, p.duration, p.mandatory, "
+        "p.started_period FROM initiative i LEFT JOIN initiative_plan p ON p.initiative_id = i.id "
+        "ORDER BY i.id",
+        NULL);
+}
+
+int store_alloc_attrs(Db *db, int64_t initiativeId, json_t **ppRow) {
+    json_t *rows;
+    *ppRow = NULL;
+    int rc = db_select_json(db, &rows,
+                            "SELECT initiative_id, duration, mandatory, started_period, "
+                            "updated_at FROM initiative_plan WHERE initiative_id = ?",
+                            "i", initiativeId);
+    if (rc) return rc;
+    if (json_array_size(rows)) *ppRow = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return 0;
+}
+
+int store_alloc_attrs_put(Db *db, const Actor *actor, int64_t initiativeId, int64_t duration,
+                          int bMandatory, const char *zStarted) {
+    char zNow[32];
+    now_iso(zNow, sizeof zNow);
+    json_t *before;
+    int rc = store_alloc_attrs(db, initiativeId, &before);
+    if (rc) return rc;
+    if (before)
+        rc = db_run(db,
+                    "UPDATE initiative_plan SET duration = ?, mandatory = ?, started_period = ?, "
+                    "updated_at = ? WHERE initiative_id = ?",
+                    "iitti", duration, (int64_t)bMandatory, zStarted, zNow, initiativeId);
+    else
+        rc = db_run(db,
+                    "INSERT INTO initiative_plan(initiative_id, duration, mandatory, "
+                    "started_period, created_at, updated_at) VALUES(?,?,?,?,?,?)",
+                    "iiittt", initiativeId, duration, (int64_t)bMandatory, zStarted, zNow, zNow);
+    if (rc == 0) {
+        json_t *after = json_pack("{sI sI sb so}", "initiative_id", (json_int_t)initiativeId,
+                                  "duration", (json_int_t)duration, "mandatory", bMandatory,
+                                  "started_period", zStarted ? json_string(zStarted) : json_null());
+        rc = store_audit_append(db, actor, before ? "update" : "create", "initiative_plan",
+                                initiativeId, before, after);
+        json_decref(after);
+    }
+    json_decref(before);
+    return rc;
+}
+
+int store_alloc_demands(Db *db, int64_t initiativeId, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT d.initiative_id, d.pool_id, p.key AS pool, d.amounts FROM "
+                          "initiative_demand d JOIN resource_pool p ON p.id = d.pool_id WHERE (? = "
+                          "0 OR d.initiative_id = ?) ORDER BY d.initiative_id, p.key",
+                          "ii", initiativeId, initiativeId);
+}
+
+int store_alloc_demands_replace(Db *db, const Actor *actor, int64_t initiativeId,
+                                const json_t *demands) {
+    char zNow[32];
+    now_iso(zNow, sizeof zNow);
+    json_t *before;
+    int rc = store_alloc_demands(db, initiativeId, &before);
+    if (rc) return rc;
+    rc = db_run(db, "DELETE FROM initiative_demand WHERE initiative_id = ?", "i", initiativeId);
+    size_t i;
+    json_t *d;
+    json_array_foreach(demands, i, d) {
+        if (rc) break;
+        char *zAmounts = json_dumps(json_object_get(d, "amounts"), JSON_COMPACT | JSON_ENCODE_ANY);
+        if (!zAmounts) {
+            rc = KEEL_ENOMEM;
+            break;
+        }
+        rc = db_run(db,
+                    "INSERT INTO initiative_demand(initiative_id, pool_id, amounts, created_at, "
+                    "updated_at) VALUES(?,?,?,?,?)",
+                    "iittt", initiativeId,
+                    (int64_t)json_integer_value(json_object_get(d, "pool_id")), zAmounts, zNow,
+                    zNow);
+        free(zAmounts);
+    }
+    if (rc == 0)
+        rc = store_audit_append(db, actor, "update", "initiative_demand", initiativeId, before,
+                                demands);
+    json_decref(before);
+    return rc;
+}
+
+/* The second column of an edge table, or NULL for any other table. */
+static const char *edge_column(const char *zTable) {
+    if (strcmp(zTable, "initiative_dependency") == 0) return "depends_on_id";
+    if (strcmp(zTable, "initiative_exclusion") == 0) return "other_id";
+    return NULL;
+}
+
+int store_alloc_edges(Db *db, const char *zTable, json_t **ppRows) {
+    const char *zCol = edge_column(zTable);
+    if (!zCol) return KEEL_EINTERNAL;
+    char zSql[160];
+    snprintf(zSql, sizeof zSql, "SELECT initiative_id, %s AS other_id FROM %s ORDER BY 1, 2", zCol,
+             zTable);
+    return db_select_json(db, ppRows, zSql, NULL);
+}
+
+int store_alloc_edges_replace(Db *db, const Actor *actor, const char *zTable, int64_t initiativeId,
+                              const json_t *ids) {
+    const char *zCol = edge_column(zTable);
+    if (!zCol) return KEEL_EINTERNAL;
+    int bPair = strcmp(zTable, "initiative_exclusion") == 0;
+    char zNow[32], zSql[200];
+    now_iso(zNow, sizeof zNow);
+    json_t *before;
+    snprintf(zSql, sizeof zSql,
+             "SELECT initiative_id, %s AS other_id FROM %s WHERE initiative_id = ? %s ORDER BY 1, "
+             "2",
+             zCol, zTable, bPair ? "OR other_id = ?" : "AND ? = ?");
+    int rc = db_select_json(db, &before, zSql, "ii", initiativeId, initiativeId);
+    if (rc) return rc;
+    snprintf(zSql, sizeof zSql, "DELETE FROM %s WHERE initiative_id = ? %s", zTable,
+             bPair ? "OR other_id = ?" : "AND ? = ?");
+    rc = db_run(db, zSql, "ii", initiativeId, initiativeId);
+    snprintf(zSql, sizeof zSql, "INSERT INTO %s(initiative_id, %s, created_at) VALUES(?,?,?)",
+             zTable, zCol);
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        if (rc) break;
+        int64_t a = initiativeId, b = (int64_t)json_integer_value(v);
+        if (bPair && b < a) a = b, b = initiativeId;
+        rc = db_run(db, zSql, "iit", a, b, zNow);
+    }
+    if (rc == 0) rc = store_audit_append(db, actor, "update", zTable, initiativeId, before, ids);
+    json_decref(before);
+    return rc;
+}
+
+int store_alloc_people(Db *db, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT id, name, skills, capacity_fte FROM person ORDER BY id", NULL);
+}
+
+int store_alloc_team(Db *db, int64_t initiativeId, json_t **ppRows) {
+    return db_select_json(
+        db, ppRows,
+        "SELECT t.id, t.initiative_id, i.title, i.stage, t.person_id, p.name AS person, t.skill, "
+        "t.fte, t.note, t.created_at, t.updated_at FROM team_member t JOIN person p ON p.id = "
+        "t.person_id JOIN initiative i ON i.id = t.initiative_id WHERE (? = 0 OR "
+        "t.initiative_id = ?) ORDER BY t.initiative_id, t.id",
+        "ii", initiativeId, initiativeId);
+}
+
+int store_alloc_asset_links(Db *db, int64_t assetId, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT l.asset_id, l.initiative_id, i.title, i.stage FROM "
+                          "data_asset_link l JOIN initiative i ON i.id = l.initiative_id WHERE (? "
+                          "= 0 OR l.asset_id = ?) ORDER BY l.asset_id, l.initiative_id",
+                          "ii", assetId, assetId);
+}
+
+int store_alloc_asset_links_replace(Db *db, const Actor *actor, int64_t assetId,
+                                    const json_t *ids) {
+    char zNow[32];
+    now_iso(zNow, sizeof zNow);
+    json_t *before;
+    int rc = store_alloc_asset_links(db, assetId, &before);
+    if (rc) return rc;
+    rc = db_run(db, "DELETE FROM data_asset_link WHERE asset_id = ?", "i", assetId);
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        if (rc) break;
+        rc = db_run(db,
+                    "INSERT INTO data_asset_link(asset_id, initiative_id, created_at) "
+                    "VALUES(?,?,?)",
+                    "iit", assetId, (int64_t)json_integer_value(v), zNow);
+    }
+    if (rc == 0)
+        rc = store_audit_append(db, actor, "update", "data_asset_link", assetId, before, ids);
+    json_decref(before);
+    return rc;
+}
+
+int store_alloc_profile_add(Db *db, const Actor *actor, int64_t assetId, double score,
+                            int64_t nRows, int64_t nCols, const char *zReasons,
+                            const char *zSummary, int64_t *pId) {
+    char zNow[32];
+    now_iso(zNow, sizeof zNow);
+    int rc = db_run(db,
+                    "INSERT INTO data_asset_profile(asset_id, score, n_rows, n_columns, reasons, "
+                    "summary, account_id, actor, created_at) VALUES(?,?,?,?,?,?,?,?,?)",
+                    "idiittitt", assetId, score, nRows, nCols, zReasons, zSummary, actor->id,
+                    actor->zName, zNow);
+    if (rc) return rc;
+    *pId = db_last_insert_id(db);
+    rc = db_run(db, "UPDATE data_asset SET readiness_score = ?, profiled_at = ? WHERE id = ?",
+                "dti", score, zNow, assetId);
+    if (rc) return rc;
+    json_t *after = json_pack("{sI sf sI sI}", "profile_id", (json_int_t)*pId, "score", score,
+                              "rows", (json_int_t)nRows, "columns", (json_int_t)nCols);
+    rc = store_audit_append(db, actor, "profile", "data_asset", assetId, NULL, after);
+    json_decref(after);
+    return rc;
+}
+
+int store_alloc_profile_latest(Db *db, int64_t assetId, json_t **ppRow) {
+    json_t *rows;
+    *ppRow = NULL;
+    int rc = db_select_json(
+        db, &rows,
+        "SELECT f.id, f.score, f.n_rows, f.n_columns, f.reasons, f.summary, f.actor, "
+        "f.created_at, (SELECT max(s.retain_until) FROM data_asset_sample s WHERE s.profile_id = "
+        "f.id) AS sample_retained_until FROM data_asset_profile f WHERE f.asset_id = ? ORDER BY "
+        "f.id DESC LIMIT 1",
+        "i", assetId);
+    if (rc) return rc;
+    if (json_array_size(rows)) *ppRow = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return 0;
+}
+
+int store_alloc_sample_add(Db *db, const Actor *actor, int64_t assetId, int64_t profileId,
+                           const char *z, size_t n, const char *zUntil) {
+    char zNow[32];
+    now_iso(zNow, sizeof zNow);
+    char *zCopy = malloc(n + 1);
+    if (!zCopy) return KEEL_ENOMEM;
+    memcpy(zCopy, z, n);
+    zCopy[n] = 0;
+    int rc = db_run(db,
+                    "INSERT INTO data_asset_sample(asset_id, profile_id, content, retain_until, "
+                    "created_at) VALUES(?,?,?,?,?)",
+                    "iittt", assetId, profileId, zCopy, zUntil, zNow);
+    free(zCopy);
+    if (rc) return rc;
+    json_t *after = json_pack("{sI sI ss}", "profile_id", (json_int_t)profileId, "bytes",
+                              (json_int_t)n, "retain_until", zUntil);
+    rc = store_audit_append(db, actor, "retain_sample", "data_asset", assetId, NULL, after);
+    json_decref(after);
+    return rc;
+}
+
+int store_alloc_samples_purge(Db *db, const char *zNow, int64_t *pn) {
+    int rc = db_run(db, "DELETE FROM data_asset_sample WHERE retain_until < ?", "t", zNow);
+    *pn = rc == 0 ? db_changes(db) : 0;
+    return rc;
+}
+
+int store_alloc_asset_min_score(Db *db, int64_t initiativeId, double *pScore, int *pbFound) {
+    json_t *rows;
+    int rc = db_select_json(db, &rows,
+                            "SELECT min(a.readiness_score) AS s FROM data_asset a JOIN "
+                            "data_asset_link l ON l.asset_id = a.id WHERE l.initiative_id = ? AND "
+                            "a.readiness_score IS NOT NULL",
+                            "i", initiativeId);
+    if (rc) return rc;
+    json_t *s = json_object_get(json_array_get(rows, 0), "s");
+    *pbFound = json_is_number(s);
+    *pScore = *pbFound ? json_number_value(s) : NAN;
+    json_decref(rows);
+    return 0;
+}
+
+#define SYSTEM_SCORER_EMAIL "data-readiness@system.keel.invalid"
+
+int store_alloc_system_account(Db *db, const Actor *actor, int64_t *pId) {
+    *pId = 0;
+    int rc =
+        db_query_int(db, pId, "SELECT id FROM account WHERE email = ?", "t", SYSTEM_SCORER_EMAIL);
+    if (rc == 0) return 0;
+    if (rc != KEEL_ENOTFOUND) return rc;
+    char zNow[32];
+    now_iso(zNow, sizeof zNow);
+    /* "!" is no argon2id hash: no password ever matches; and it is disabled */
+    rc = db_run(db,
+                "INSERT INTO account(email, name, role, password_hash, disabled, created_at, "
+                "updated_at) VALUES(?, 'keel: measured data readiness', 'viewer', '!', 1, ?, ?)",
+                "ttt", SYSTEM_SCORER_EMAIL, zNow, zNow);
+    if (rc) return rc;
+    *pId = db_last_insert_id(db);
+    json_t *after = json_pack("{sI ss ss sb}", "id", (json_int_t)*pId, "email", SYSTEM_SCORER_EMAIL,
+                              "role", "viewer", "disabled", 1);
+    rc = store_audit_append(db, actor, "create", "account", *pId, NULL, after);
+    json_decref(after);
+    return rc;
+}
+
+int store_alloc_score_clear(Db *db, const Actor *actor, int64_t initiativeId, int64_t criterionId,
+                            int64_t accountId) {
+    int rc = db_run(db,
+                    "DELETE FROM score WHERE initiative_id = ? AND criterion_id = ? AND "
+                    "account_id = ?",
+                    "iii", initiativeId, criterionId, accountId);
+    if (rc || db_changes(db) == 0) return rc;
+    json_t *before = json_pack("{sI sI}", "criterion_id", (json_int_t)criterionId, "account_id",
+                               (json_int_t)accountId);
+    rc = store_audit_append(db, actor, "unscore", "initiative", initiativeId, before, NULL);
+    json_decref(before);
+    return rc;
+}
+
+int store_alloc_criterion_id(Db *db, const char *zKey, int64_t *pId) {
+    *pId = 0;
+    int rc = db_query_int(db, pId, "SELECT id FROM criterion WHERE key = ?", "t", zKey);
+    return rc == KEEL_ENOTFOUND ? 0 : rc;
+}
+
+int store_alloc_plan_add(Db *db, const Actor *actor, const PlanRow *p, int64_t *pId) {
+    char zNow[32];
+    now_iso(zNow, sizeof zNow);
+    DbStmt *s;
+    int rc = db_prepare(db, &s,
+                        "INSERT INTO plan(kind, scenario_id, account_id, actor, created_at, "
+                        "input_hash, first_period, n_periods, time_limit, status, value, bound, "
+                        "gap, input_json, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        "t", p->zKind);
+    if (rc) return rc;
+    rc = p->scenarioId ? db_bind_int(s, 2, p->scenarioId) : db_bind_null(s, 2);
+    if (rc == 0) rc = actor->id ? db_bind_int(s, 3, actor->id) : db_bind_null(s, 3);
+    if (rc == 0) rc = db_bind_text(s, 4, actor->zName);
+    if (rc == 0) rc = db_bind_text(s, 5, zNow);
+    if (rc == 0) rc = db_bind_text(s, 6, p->zHash);
+    if (rc == 0) rc = db_bind_text(s, 7, p->zFirst);
+    if (rc == 0) rc = db_bind_int(s, 8, p->nPeriods);
+    if (rc == 0) rc = db_bind_real(s, 9, p->timeLimit);
+    if (rc == 0) rc = db_bind_text(s, 10, p->zStatus);
+    const double aNum[3] = {p->value, p->bound, p->gap};
+    for (int k = 0; k < 3 && rc == 0; k++)
+        rc = isfinite(aNum[k]) ? db_bind_real(s, 11 + k, aNum[k]) : db_bind_null(s, 11 + k);
+    if (rc == 0) rc = db_bind_text(s, 14, p->zInput);
+    if (rc == 0) rc = db_bind_text(s, 15, p->zResult);
+    if (rc == 0) {
+        int st = db_step(s);
+        rc = st == DB_DONE ? 0 : st < 0 ? st : KEEL_EINTERNAL;
+    }
+    db_finalize(s);
+    if (rc) return rc;
+    *pId = db_last_insert_id(db);
+    json_t *after = json_pack("{sI ss ss ss so}", "id", (json_int_t)*pId, "kind", p->zKind,
+                              "status", p->zStatus, "input_hash", p->zHash, "value",
+                              isnan(p->value) ? json_null() : json_real(p->value));
+    rc = store_audit_append(db, actor, "create", "plan", *pId, NULL, after);
+    json_decref(after);
+    return rc;
+}
+
+int store_alloc_plans(Db *db, int64_t limit, int64_t offset, json_t **ppRows, int64_t *pTotal) {
+    int rc = db_query_int(db, pTotal, "SELECT count(*) FROM plan", NULL);
+    if (rc) return rc;
+    return db_select_json(db, ppRows,
+                          "SELECT id, kind, scenario_id, actor, created_at, input_hash, "
+                          "first_period, n_periods, time_limit, status, value, bound, gap FROM "
+                          "plan ORDER BY id DESC LIMIT ? OFFSET ?",
+                          "ii", limit, offset);
+}
+
+int store_alloc_plan(Db *db, int64_t id, json_t **ppRow) {
+    json_t *rows;
+    *ppRow = NULL;
+    int rc = db_select_json(
+        db, &rows,
+        "SELECT id, kind, scenario_id, actor, created_at, input_hash, first_period, n_periods, "
+        "time_limit, status, value, bound, gap, input_json, result_json FROM plan WHERE (? > 0 "
+        "AND id = ?) OR (? = 0 AND id = (SELECT max(id) FROM plan WHERE kind IN ('solve', "
+        "'replan')))",
+        "iii", id, id, id);
+    if (rc) return rc;
+    if (json_array_size(rows) == 0)
+        rc = KEEL_ENOTFOUND;
+    else
+        *ppRow = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return rc;
+}
