@@ -23,6 +23,7 @@ export const USERS = {
   owner: 'sofia.alvarez@meridian.example',
   engineer: 'kenji.sato@meridian.example',
   risk: 'grace.kim@meridian.example',
+  viewer: 'olivia.brown@meridian.example',
 };
 
 export const SHOTS = process.env.KEEL_SHOTS || path.join(path.dirname(KEEL), 'e2e-shots');

@@ -55,8 +55,8 @@ await run('e2e shell', async (t, cleanup) => {
   t.ok('shell-2.3 wrong password in words', (await page.textContent('.form-error')).includes('Wrong e-mail address or password'), await page.textContent('.form-error'));
   t.clean('shell-2.4 clean', page);
 
-  const names = { admin: 'Meridian Admin', committee: 'Helena Marsh', owner: 'Sofia Alvarez', engineer: 'Kenji Sato', risk: 'Grace Kim' };
-  const roleLabel = { admin: 'Administrator', committee: 'AI committee', owner: 'Business owner', engineer: 'ML engineer', risk: 'Risk & compliance' };
+  const names = { admin: 'Meridian Admin', committee: 'Helena Marsh', owner: 'Sofia Alvarez', engineer: 'Kenji Sato', risk: 'Grace Kim', viewer: 'Olivia Brown' };
+  const roleLabel = { admin: 'Administrator', committee: 'AI committee', owner: 'Business owner', engineer: 'ML engineer', risk: 'Risk & compliance', viewer: 'Viewer' };
   for (const [role, email] of Object.entries(USERS)) {
     const p = await b.page();
     await signIn(p, srv.base, email);
