@@ -310,8 +310,10 @@ static int parse_item(const json_t *o, size_t i, PortfolioProblem *p, const IdMa
     if ((rc = parse_nonneg(json_object_get(o, "value"), zF, &it->value, pErr))) return rc;
     snprintf(zF, sizeof zF, "initiatives[%zu]", i);
     if ((rc = jspec_count(o, "duration", zF, 1, &x, pErr))) return rc;
+    snprintf(zF, sizeof zF, "initiatives[%zu].duration", i);
     if (x < 1 || x > 10000)
         return jspec_fail(pErr, zF, "initiative '%s': duration must be 1 .. 10000 periods", zId);
+    snprintf(zF, sizeof zF, "initiatives[%zu]", i);
     it->nDur = (int)x;
     if ((rc = jspec_bool(o, "mandatory", zF, 0, &it->bMandatory, pErr))) return rc;
     if ((rc = jspec_bool(o, "excluded", zF, 0, &it->bExcluded, pErr))) return rc;
@@ -326,6 +328,7 @@ static int parse_item(const json_t *o, size_t i, PortfolioProblem *p, const IdMa
         return jspec_fail(pErr, zF, "initiative '%s' cannot be both mandatory and excluded", zId);
     if (it->iFixed != PORTFOLIO_UNFUNDED && it->bExcluded)
         return jspec_fail(pErr, zF, "initiative '%s' has a start and is excluded", zId);
+    snprintf(zF, sizeof zF, "initiatives[%zu].duration", i);
     if (it->iFixed == PORTFOLIO_UNFUNDED && it->nDur > p->nPeriod && !it->bExcluded)
         return jspec_fail(pErr, zF,
                           "initiative '%s': duration %d is beyond the horizon of %d periods", zId,

@@ -1075,6 +1075,7 @@ static int solver_glpk_work(Solver *S, PortfolioRun *r, int *aOrder, double *aKe
             r->status = PORTFOLIO_OPTIMAL;
             break;
         }
+        if (bAll && !bClosed && S->nodeLimit < 100000) S->nodeLimit *= 2;
         if (bClosed)
             K = K + K / 4 + 1;
         else if (!imp && K > 10)
