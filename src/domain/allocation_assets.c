@@ -161,7 +161,8 @@ int alloc_asset_create(Db *db, const Principal *who, json_t *in, int64_t *pId, K
 int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
     json_t *ids = NULL, *cur = NULL, *old = NULL;
     int rc = take_links(db, in, &ids, e);
-    if (rc == 0) rc = resource_validate(&resource_data_asset, in, 0, e);
+    if (rc == 0 && (!ids || json_object_size(in)))
+        rc = resource_validate(&resource_data_asset, in, 0, e);
     if (rc == 0) {
         rc = store_crud_get(db, &resource_data_asset, id, &cur);
         if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no data asset with id %" PRId64, id);

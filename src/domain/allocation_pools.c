@@ -477,7 +477,13 @@ int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t *
         json_object_set_new(o, "periods", periods);
         double util = sumCap > 0 ? sumUse / sumCap : NAN;
         if (strcmp(json_string_value(json_object_get(p, "kind")), "compute") == 0)
-            json_object_set_new(o, "breakeven", pool_breakeven(p, capSum / h->n, util));
+            json_object_set_new(
+                o, "breakeven",
+                pool_breakeven(p,
+                               json_is_number(json_object_get(p, "capacity"))
+                                   ? json_number_value(json_object_get(p, "capacity"))
+                                   : capSum / h->n,
+                               util));
         if (bIdle) {
             snprintf(zMsg, sizeof zMsg,
                      "pool '%s' is idle: utilisation below %.0f%% for two periods running (to "
