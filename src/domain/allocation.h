@@ -50,6 +50,9 @@ typedef struct AllocHorizon {
 /* The horizon of n quarters from zFrom (NULL: the current fiscal quarter;
  * n 0: 8). KEEL_EINVAL naming "from" or "periods". */
 int alloc_horizon(Db *db, const char *zFrom, int n, AllocHorizon *h, KeelError *e);
+/* The ordinal year * 4 + quarter - 1 of "2026Q3" (consecutive quarters
+ * differ by one), or -1 when z is not a quarter. */
+int alloc_quarter_ord(const char *z);
 /* The current fiscal quarter ("2026Q4") into z. */
 void alloc_current_quarter(Db *db, char z[12]);
 

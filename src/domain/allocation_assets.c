@@ -15,6 +15,7 @@
 #include "store/store_allocation.h"
 #include "store/store_crud.h"
 #include "util/timeutil.h"
+#include "util/json.h"
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,23 +55,9 @@ static const RefBy aAssetRefBy[] = {{"data_asset_link", "asset_id", "initiative 
 const ResourceDef resource_data_asset = {"data_asset", "data_asset", aAssetField,
                                          12,           aAssetRefBy,  2};
 
-static int64_t json_id(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
-
-static Actor actor_of(const Principal *who) {
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
-    return a;
-}
-
-static int is_governor(const Principal *who) {
-    return who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE;
-}
-
 /* Owners and engineers change the assets they own; governors any. */
 static int may_edit_asset(const Principal *who, int64_t ownerId, KeelError *e) {
-    if (is_governor(who)) return 0;
+    if (auth_is_governor(who)) return 0;
     if (who->personId && who->personId == ownerId) return 0;
     return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                         "only the asset's owner, the committee or an admin may change it");
@@ -126,8 +113,8 @@ static int refresh_many(Db *db, const Principal *who, const json_t *a, const jso
         size_t i;
         json_t *v;
         json_array_foreach(lists[k], i, v) {
-            int64_t id =
-                json_is_integer(v) ? (int64_t)json_integer_value(v) : json_id(v, "initiative_id");
+            int64_t id = json_is_integer(v) ? (int64_t)json_integer_value(v)
+                                            : json_get_id(v, "initiative_id");
             if ((rc = alloc_readiness_refresh(db, who, id))) break;
         }
     }
@@ -136,18 +123,18 @@ static int refresh_many(Db *db, const Principal *who, const json_t *a, const jso
 
 int alloc_asset_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     json_t *ids = NULL;
-    if (!is_governor(who) && !json_object_get(in, "owner_id") && who->personId)
+    if (!auth_is_governor(who) && !json_object_get(in, "owner_id") && who->personId)
         json_object_set_new(in, "owner_id", json_integer(who->personId));
     int rc = take_links(db, in, &ids, e);
     if (rc == 0) rc = resource_validate(&resource_data_asset, in, 1, e);
     if (rc == 0) rc = check_consent(in, e);
-    if (rc == 0) rc = may_edit_asset(who, json_id(in, "owner_id"), e);
+    if (rc == 0) rc = may_edit_asset(who, json_get_id(in, "owner_id"), e);
     if (rc == 0) rc = db_begin(db);
     if (rc) {
         json_decref(ids);
         return rc;
     }
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     rc = store_crud_create(db, &resource_data_asset, &a, in, pId, e);
     if (rc == 0 && ids) rc = store_alloc_asset_links_replace(db, &a, *pId, ids);
     if (rc == 0)
@@ -167,9 +154,9 @@ int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, Kee
         rc = store_crud_get(db, &resource_data_asset, id, &cur);
         if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no data asset with id %" PRId64, id);
     }
-    if (rc == 0) rc = may_edit_asset(who, json_id(cur, "owner_id"), e);
-    if (rc == 0 && json_object_get(in, "owner_id") && !is_governor(who) &&
-        json_id(in, "owner_id") != who->personId)
+    if (rc == 0) rc = may_edit_asset(who, json_get_id(cur, "owner_id"), e);
+    if (rc == 0 && json_object_get(in, "owner_id") && !auth_is_governor(who) &&
+        json_get_id(in, "owner_id") != who->personId)
         rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                           "only the committee or an admin may hand an asset to someone else");
     if (rc == 0) {
@@ -181,7 +168,7 @@ int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, Kee
     if (rc == 0) rc = store_alloc_asset_links(db, id, &old);
     if (rc == 0) rc = db_begin(db);
     if (rc == 0) {
-        Actor a = actor_of(who);
+        Actor a = auth_actor(who);
         if (json_object_size(in)) rc = store_crud_update(db, &resource_data_asset, &a, id, in, e);
         if (rc == 0 && ids) rc = store_alloc_asset_links_replace(db, &a, id, ids);
         if (rc == 0 && ids) rc = refresh_many(db, who, old, ids);
@@ -198,7 +185,7 @@ int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, Kee
 
 int alloc_asset_decorate(Db *db, json_t *asset) {
     json_t *links;
-    int rc = store_alloc_asset_links(db, json_id(asset, "id"), &links);
+    int rc = store_alloc_asset_links(db, json_get_id(asset, "id"), &links);
     if (rc) return rc;
     size_t i;
     json_t *x;
@@ -240,7 +227,7 @@ int alloc_readiness_refresh(Db *db, const Principal *who, int64_t initiativeId) 
     int64_t crit = 0, sys = 0;
     double score;
     int bFound;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     int rc = store_alloc_criterion_id(db, "data_readiness", &crit);
     if (rc || !crit) return rc;
     rc = store_alloc_asset_min_score(db, initiativeId, &score, &bFound);
@@ -271,7 +258,7 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
     if (rc == KEEL_ENOTFOUND)
         return err_set(e, rc, "id", "no data asset with id %" PRId64, assetId);
     if (rc) return rc;
-    rc = may_edit_asset(who, json_id(asset, "owner_id"), e);
+    rc = may_edit_asset(who, json_get_id(asset, "owner_id"), e);
     json_decref(asset);
     if (rc) return rc;
     if (retainDays < 0 || retainDays > 365)
@@ -308,7 +295,7 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
         rc = buf_err(&b) ? buf_err(&b) : zReasons ? 0 : KEEL_ENOMEM;
     }
     int64_t profileId = 0;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     if (rc == 0) rc = db_begin(db);
     if (rc == 0) {
         rc = store_alloc_profile_add(db, &a, assetId, pr->score, (int64_t)pr->nRow,

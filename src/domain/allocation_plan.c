@@ -12,6 +12,7 @@
 #include "domain/alignment.h"
 #include "util/crypto.h"
 #include "util/period.h"
+#include "util/json.h"
 #include <inttypes.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -50,28 +51,6 @@ static const RefBy aScenarioRefBy[] = {{"plan", "scenario_id", "stored plans"}};
 const ResourceDef resource_scenario = {"scenario", "scenario",     aScenarioField,
                                        6,          aScenarioRefBy, 1};
 
-static Actor actor_of(const Principal *who) {
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
-    return a;
-}
-
-static int is_governor(const Principal *who) {
-    return who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE;
-}
-
-static int64_t json_id(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
-
-/* Quarter ordinal (year * 4 + quarter - 1) of "2026Q3"; -1 if not a quarter. */
-static int quarter_ord(const char *z) {
-    int y, q;
-    char c;
-    if (!z || sscanf(z, "%4dQ%1d%c", &y, &q, &c) != 2 || q < 1 || q > 4) return -1;
-    return y * 4 + q - 1;
-}
-
 /* ---- planning attributes ---------------------------------------------------- */
 
 int alloc_attrs_get(Db *db, int64_t initiativeId, json_t **ppOut) {
@@ -86,8 +65,8 @@ int alloc_attrs_get(Db *db, int64_t initiativeId, json_t **ppOut) {
     if (rc) goto done;
     json_t *o =
         json_pack("{sI sI sb so}", "initiative_id", (json_int_t)initiativeId, "duration",
-                  (json_int_t)(attrs ? json_id(attrs, "duration") : 1), "mandatory",
-                  attrs && json_id(attrs, "mandatory"), "started_period",
+                  (json_int_t)(attrs ? json_get_id(attrs, "duration") : 1), "mandatory",
+                  attrs && json_get_id(attrs, "mandatory"), "started_period",
                   attrs ? json_incref(json_object_get(attrs, "started_period")) : json_null());
     json_t *ad = json_array(), *adep = json_array(), *aex = json_array();
     size_t i;
@@ -96,18 +75,18 @@ int alloc_attrs_get(Db *db, int64_t initiativeId, json_t **ppOut) {
         json_t *amounts =
             json_loads(json_string_value(json_object_get(x, "amounts")), JSON_DECODE_ANY, NULL);
         json_array_append_new(
-            ad, json_pack("{sI sO so}", "pool_id", (json_int_t)json_id(x, "pool_id"), "pool",
+            ad, json_pack("{sI sO so}", "pool_id", (json_int_t)json_get_id(x, "pool_id"), "pool",
                           json_object_get(x, "pool"), "amounts", amounts ? amounts : json_null()));
     }
     json_array_foreach(deps, i, x) {
-        if (json_id(x, "initiative_id") == initiativeId)
-            json_array_append_new(adep, json_integer(json_id(x, "other_id")));
+        if (json_get_id(x, "initiative_id") == initiativeId)
+            json_array_append_new(adep, json_integer(json_get_id(x, "other_id")));
     }
     json_array_foreach(excl, i, x) {
-        if (json_id(x, "initiative_id") == initiativeId)
-            json_array_append_new(aex, json_integer(json_id(x, "other_id")));
-        else if (json_id(x, "other_id") == initiativeId)
-            json_array_append_new(aex, json_integer(json_id(x, "initiative_id")));
+        if (json_get_id(x, "initiative_id") == initiativeId)
+            json_array_append_new(aex, json_integer(json_get_id(x, "other_id")));
+        else if (json_get_id(x, "other_id") == initiativeId)
+            json_array_append_new(aex, json_integer(json_get_id(x, "initiative_id")));
     }
     json_object_set_new(o, "demands", ad);
     json_object_set_new(o, "depends_on", adep);
@@ -161,8 +140,8 @@ static int dep_path(const json_t *edges, int64_t from, int64_t to, json_t *seen,
     size_t i;
     json_t *x;
     json_array_foreach(edges, i, x) {
-        if (json_id(x, "initiative_id") == from &&
-            dep_path(edges, json_id(x, "other_id"), to, seen, path))
+        if (json_get_id(x, "initiative_id") == from &&
+            dep_path(edges, json_get_id(x, "other_id"), to, seen, path))
             return 1;
     }
     json_array_remove(path, json_array_size(path) - 1);
@@ -175,7 +154,7 @@ static int check_cycle(Db *db, int64_t initiativeId, const json_t *deps, KeelErr
     int rc = store_alloc_edges(db, "initiative_dependency", &edges);
     if (rc) return rc;
     for (size_t i = json_array_size(edges); i-- > 0;)
-        if (json_id(json_array_get(edges, i), "initiative_id") == initiativeId)
+        if (json_get_id(json_array_get(edges, i), "initiative_id") == initiativeId)
             json_array_remove(edges, i);
     size_t i;
     json_t *v;
@@ -234,7 +213,7 @@ static int check_demands(Db *db, json_t *dem, int64_t duration, KeelError *e) {
             if (strcmp(zKey, "pool_id") && strcmp(zKey, "pool") && strcmp(zKey, "amounts"))
                 return err_set(e, KEEL_EINVAL, zF, "unknown field '%.40s' in a demand", zKey);
         }
-        int64_t poolId = json_id(d, "pool_id");
+        int64_t poolId = json_get_id(d, "pool_id");
         const char *zPool = json_string_value(json_object_get(d, "pool"));
         int rc;
         if (zPool && !poolId) {
@@ -261,7 +240,7 @@ static int check_demands(Db *db, json_t *dem, int64_t duration, KeelError *e) {
         json_object_del(d, "pool");
         json_object_set_new(d, "pool_id", json_integer(poolId));
         for (j = 0; j < i; j++)
-            if (json_id(json_array_get(dem, j), "pool_id") == poolId) {
+            if (json_get_id(json_array_get(dem, j), "pool_id") == poolId) {
                 snprintf(zF, sizeof zF, "demands[%zu].pool_id", i);
                 return err_set(e, KEEL_EINVAL, zF, "pool %" PRId64 " appears twice", poolId);
             }
@@ -292,9 +271,10 @@ int alloc_attrs_set(Db *db, const Principal *who, int64_t initiativeId, json_t *
     if (rc == KEEL_ENOTFOUND)
         return err_set(e, rc, "id", "no initiative with id %" PRId64, initiativeId);
     if (rc) return rc;
-    int64_t owner = json_id(init, "owner_id");
+    int64_t owner = json_get_id(init, "owner_id");
     json_decref(init);
-    if (!is_governor(who) && !(who->role == ROLE_OWNER && who->personId && who->personId == owner))
+    if (!auth_is_governor(who) &&
+        !(who->role == ROLE_OWNER && who->personId && who->personId == owner))
         return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                             "only the initiative's owner, the committee or an admin may change "
                             "its demands");
@@ -312,20 +292,20 @@ int alloc_attrs_set(Db *db, const Principal *who, int64_t initiativeId, json_t *
     if (rc == 0) rc = store_alloc_attrs(db, initiativeId, &cur);
     if (rc) goto done;
     int64_t duration = json_is_integer(json_object_get(attrs, "duration"))
-                           ? json_id(attrs, "duration")
-                           : (cur ? json_id(cur, "duration") : 1);
+                           ? json_get_id(attrs, "duration")
+                           : (cur ? json_get_id(cur, "duration") : 1);
     int bMandatory = json_is_boolean(json_object_get(attrs, "mandatory"))
                          ? json_is_true(json_object_get(attrs, "mandatory"))
-                         : (cur && json_id(cur, "mandatory"));
-    int bWasMandatory = cur && json_id(cur, "mandatory");
-    if (bMandatory != bWasMandatory && !is_governor(who)) {
+                         : (cur && json_get_id(cur, "mandatory"));
+    int bWasMandatory = cur && json_get_id(cur, "mandatory");
+    if (bMandatory != bWasMandatory && !auth_is_governor(who)) {
         rc = err_set_code(e, KEEL_EFORBIDDEN, "committee_only", "mandatory",
                           "only the committee or an admin may make an initiative mandatory");
         goto done;
     }
     json_t *started = json_object_get(attrs, "started_period");
     if (!started && cur) started = json_object_get(cur, "started_period");
-    if (json_is_string(started) && quarter_ord(json_string_value(started)) < 0) {
+    if (json_is_string(started) && alloc_quarter_ord(json_string_value(started)) < 0) {
         rc = err_set(e, KEEL_EINVAL, "started_period", "started_period must be a quarter (2026Q1)");
         goto done;
     }
@@ -356,7 +336,7 @@ int alloc_attrs_set(Db *db, const Principal *who, int64_t initiativeId, json_t *
         json_decref(old);
     }
     if (rc) goto done;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     if ((rc = db_begin(db))) goto done;
     rc = store_alloc_attrs_put(db, &a, initiativeId, duration, bMandatory,
                                json_string_value(started));
@@ -385,9 +365,10 @@ static int stage_in(const char *z, const char *const *az) {
 }
 
 static void exclude(json_t *excluded, const json_t *x, const char *zReason) {
-    json_array_append_new(excluded, json_pack("{sI sO sO ss}", "id", (json_int_t)json_id(x, "id"),
-                                              "title", json_object_get(x, "title"), "stage",
-                                              json_object_get(x, "stage"), "reason", zReason));
+    json_array_append_new(excluded,
+                          json_pack("{sI sO sO ss}", "id", (json_int_t)json_get_id(x, "id"),
+                                    "title", json_object_get(x, "title"), "stage",
+                                    json_object_get(x, "stage"), "reason", zReason));
 }
 
 /* Apply a scenario's capacity changes to cap (pool key -> array). */
@@ -427,18 +408,19 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
     if (rc == 0) rc = alloc_capacities(db, h, &cap, &pools);
     if (rc == 0 && changes) rc = apply_capacity(cap, changes, h, e);
     if (rc) goto done;
-    int first = quarter_ord(h->az[0]);
+    int first = alloc_quarter_ord(h->az[0]);
     size_t i, j;
     json_t *x, *d;
     char zMsg[300], zId[24];
     /* which initiatives enter, and how */
     json_array_foreach(inits, i, x) {
         const char *zStage = json_string_value(json_object_get(x, "stage"));
-        int64_t dur = json_is_integer(json_object_get(x, "duration")) ? json_id(x, "duration") : 1;
-        snprintf(zId, sizeof zId, "%" PRId64, json_id(x, "id"));
+        int64_t dur =
+            json_is_integer(json_object_get(x, "duration")) ? json_get_id(x, "duration") : 1;
+        snprintf(zId, sizeof zId, "%" PRId64, json_get_id(x, "id"));
         if (stage_in(zStage, azUnderWay)) {
             const char *zStarted = json_string_value(json_object_get(x, "started_period"));
-            int off = zStarted ? quarter_ord(zStarted) - first : 0;
+            int off = zStarted ? alloc_quarter_ord(zStarted) - first : 0;
             if (off >= h->n) off = h->n - 1;
             if (off + dur <= 0) {
                 snprintf(zMsg, sizeof zMsg,
@@ -449,7 +431,7 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
             }
             json_object_set_new(chosen, zId, json_integer(off));
         } else if (stage_in(zStage, azCandidate)) {
-            if (json_id(x, "n_links") == 0)
+            if (json_get_id(x, "n_links") == 0)
                 exclude(excluded, x, "unaligned: it moves no KPI");
             else if (dur > h->n) {
                 snprintf(zMsg, sizeof zMsg,
@@ -471,14 +453,14 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
         bMore = 0;
         json_array_foreach(deps, i, d) {
             char zA[24], zB[24];
-            snprintf(zA, sizeof zA, "%" PRId64, json_id(d, "initiative_id"));
-            snprintf(zB, sizeof zB, "%" PRId64, json_id(d, "other_id"));
+            snprintf(zA, sizeof zA, "%" PRId64, json_get_id(d, "initiative_id"));
+            snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "other_id"));
             json_t *ca = json_object_get(chosen, zA);
             if (!ca || !json_is_null(ca) || json_object_get(chosen, zB)) continue;
             json_t *other = NULL, *self = NULL;
             json_array_foreach(inits, j, x) {
-                if (json_id(x, "id") == json_id(d, "other_id")) other = x;
-                if (json_id(x, "id") == json_id(d, "initiative_id")) self = x;
+                if (json_get_id(x, "id") == json_get_id(d, "other_id")) other = x;
+                if (json_get_id(x, "id") == json_get_id(d, "initiative_id")) self = x;
             }
             const char *zOther = json_string_value(json_object_get(other, "stage"));
             if (zOther && strcmp(zOther, "retired") == 0) continue; /* finished */
@@ -501,14 +483,14 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
             json_pack("{ss sO sO sO}", "id", zKey, "name", json_object_get(x, "name"), "kind",
                       json_object_get(x, "kind"), "capacity", json_object_get(cap, zKey));
         json_t *price = json_object_get(x, "price_per_hour");
-        if (json_id(x, "cloud_burst") && zBudget && strcmp(zKey, zBudget) &&
+        if (json_get_id(x, "cloud_burst") && zBudget && strcmp(zKey, zBudget) &&
             json_is_number(price) && json_number_value(price) > 0)
             json_object_set_new(o, "cloud",
                                 json_pack("{sO ss}", "price", price, "paid_from", zBudget));
         json_array_append_new(aPool, o);
     }
     json_array_foreach(inits, i, x) {
-        snprintf(zId, sizeof zId, "%" PRId64, json_id(x, "id"));
+        snprintf(zId, sizeof zId, "%" PRId64, json_get_id(x, "id"));
         json_t *c = json_object_get(chosen, zId);
         if (!c) continue;
         json_t *ev = json_object_get(x, "expected_value");
@@ -516,11 +498,11 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
                               "stage", json_object_get(x, "stage"), "value",
                               json_is_number(ev) ? json_number_value(ev) : 0.0, "duration",
                               (json_int_t)(json_is_integer(json_object_get(x, "duration"))
-                                               ? json_id(x, "duration")
+                                               ? json_get_id(x, "duration")
                                                : 1));
         json_t *dm = json_object();
         json_array_foreach(dem, j, d) {
-            if (json_id(d, "initiative_id") != json_id(x, "id")) continue;
+            if (json_get_id(d, "initiative_id") != json_get_id(x, "id")) continue;
             json_t *a =
                 json_loads(json_string_value(json_object_get(d, "amounts")), JSON_DECODE_ANY, NULL);
             if (a) json_object_set_new(dm, json_string_value(json_object_get(d, "pool")), a);
@@ -532,23 +514,24 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
             json_t *adep = json_array(), *aex = json_array();
             json_array_foreach(deps, j, d) {
                 char zB[24];
-                snprintf(zB, sizeof zB, "%" PRId64, json_id(d, "other_id"));
-                if (json_id(d, "initiative_id") == json_id(x, "id") && json_object_get(chosen, zB))
+                snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "other_id"));
+                if (json_get_id(d, "initiative_id") == json_get_id(x, "id") &&
+                    json_object_get(chosen, zB))
                     json_array_append_new(adep, json_string(zB));
             }
             json_array_foreach(excl, j, d) {
                 char zB[24];
-                snprintf(zB, sizeof zB, "%" PRId64, json_id(d, "other_id"));
-                if (json_id(d, "initiative_id") == json_id(x, "id") &&
+                snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "other_id"));
+                if (json_get_id(d, "initiative_id") == json_get_id(x, "id") &&
                     json_is_null(json_object_get(chosen, zB)))
                     json_array_append_new(aex, json_string(zB));
             }
-            int bMand = json_id(x, "mandatory") != 0, bOut = 0;
+            int bMand = json_get_id(x, "mandatory") != 0, bOut = 0;
             json_array_foreach(json_object_get(changes, "force_in"), j, d) {
-                if (json_integer_value(d) == (json_int_t)json_id(x, "id")) bMand = 1;
+                if (json_integer_value(d) == (json_int_t)json_get_id(x, "id")) bMand = 1;
             }
             json_array_foreach(json_object_get(changes, "force_out"), j, d) {
-                if (json_integer_value(d) == (json_int_t)json_id(x, "id")) bOut = 1, bMand = 0;
+                if (json_integer_value(d) == (json_int_t)json_get_id(x, "id")) bOut = 1, bMand = 0;
             }
             json_object_set_new(o, "mandatory", json_boolean(bMand));
             if (bOut) json_object_set_new(o, "excluded", json_true());

@@ -10,6 +10,7 @@
 #include "store/store_crud.h"
 #include "util/period.h"
 #include "util/timeutil.h"
+#include "util/json.h"
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -102,6 +103,13 @@ void alloc_current_quarter(Db *db, char z[12]) {
     snprintf(z, 12, "%04dQ%d", fy % 10000, (k / 3) % 4 + 1);
 }
 
+int alloc_quarter_ord(const char *z) {
+    int y, q;
+    char c;
+    if (!z || sscanf(z, "%4dQ%1d%c", &y, &q, &c) != 2 || q < 1 || q > 4) return -1;
+    return y * 4 + q - 1;
+}
+
 int alloc_horizon(Db *db, const char *zFrom, int n, AllocHorizon *h, KeelError *e) {
     char zCur[12];
     if (!zFrom) {
@@ -135,16 +143,6 @@ static int horizon_find(const AllocHorizon *h, const char *z) {
     return -1;
 }
 
-static Actor actor_of(const Principal *who) {
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
-    return a;
-}
-
-static int64_t json_id(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
-
 /* ---- pools ------------------------------------------------------------------ */
 
 /* The kind rules over the merged row: people pools name a skill, compute
@@ -171,7 +169,7 @@ int alloc_pool_create(Db *db, const Principal *who, json_t *in, int64_t *pId, Ke
     int rc = resource_validate(&resource_pool, in, 1, e);
     if (rc == 0) rc = pool_check_kind(in, e);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_create(db, &resource_pool, &a, in, pId, e);
 }
 
@@ -186,7 +184,7 @@ int alloc_pool_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
     rc = pool_check_kind(cur, e);
     json_decref(cur);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_update(db, &resource_pool, &a, id, in, e);
 }
 
@@ -207,7 +205,7 @@ int alloc_period_import(Db *db, const Principal *who, int64_t poolId, const char
     if (rc) return rc;
     int fs = fiscal_start(db);
     if ((rc = db_begin(db))) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {
@@ -274,7 +272,7 @@ int alloc_capacities(Db *db, const AllocHorizon *h, json_t **ppCap, json_t **ppP
         for (int t = 0; t < h->n; t++) {
             double v = dflt;
             json_array_foreach(rows, j, r) {
-                if (json_id(r, "pool_id") == json_id(p, "id") &&
+                if (json_get_id(r, "pool_id") == json_get_id(p, "id") &&
                     strcmp(json_string_value(json_object_get(r, "period")), h->az[t]) == 0)
                     v = json_number_value(json_object_get(r, "capacity"));
             }
@@ -381,7 +379,7 @@ static int planned_load(Db *db, const AllocHorizon *h, json_t **ppLoad, int64_t 
         json_decref(load);
         return rc;
     }
-    *pPlanId = json_id(plan, "id");
+    *pPlanId = json_get_id(plan, "id");
     json_t *in = json_loads(json_string_value(json_object_get(plan, "input_json")), 0, NULL);
     json_t *res = json_loads(json_string_value(json_object_get(plan, "result_json")), 0, NULL);
     json_t *starts = json_object_get(res, "starts");
@@ -436,7 +434,7 @@ int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t *
     size_t i, j;
     json_t *p, *u;
     json_array_foreach(pools, i, p) {
-        int64_t id = json_id(p, "id");
+        int64_t id = json_get_id(p, "id");
         const char *zKey = json_string_value(json_object_get(p, "key"));
         const char *zName = json_string_value(json_object_get(p, "name"));
         json_t *c = json_object_get(cap, zKey), *pl = json_object_get(load, zKey);
@@ -449,7 +447,7 @@ int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t *
             double planned = pl ? json_number_value(json_array_get(pl, (size_t)t)) : 0;
             json_t *actual = json_null();
             json_array_foreach(use, j, u) {
-                if (json_id(u, "pool_id") == id &&
+                if (json_get_id(u, "pool_id") == id &&
                     strcmp(json_string_value(json_object_get(u, "period")), h->az[t]) == 0)
                     actual = json_real(json_number_value(json_object_get(u, "amount")));
             }

@@ -11,6 +11,7 @@
 #include "store/store_allocation.h"
 #include "store/store_crud.h"
 #include "util/crypto.h"
+#include "util/json.h"
 #include <inttypes.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -21,23 +22,6 @@
 #define ALLOC_MAX_SOLVES 2
 
 static atomic_int nSolving;
-
-static Actor actor_of(const Principal *who) {
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
-    return a;
-}
-
-static int64_t json_id(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
-
-static int quarter_ord(const char *z) {
-    int y, q;
-    char c;
-    if (!z || sscanf(z, "%4dQ%1d%c", &y, &q, &c) != 2 || q < 1 || q > 4) return -1;
-    return y * 4 + q - 1;
-}
 
 /* A solve request: horizon, time limit, scenario. */
 typedef struct SolveReq {
@@ -119,8 +103,9 @@ static int previous_plan(Db *db, const AllocHorizon *h, json_t *input) {
     if (rc) return rc;
     json_t *res = json_loads(json_string_value(json_object_get(plan, "result_json")), 0, NULL);
     json_t *pin = json_loads(json_string_value(json_object_get(plan, "input_json")), 0, NULL);
-    int first = quarter_ord(h->az[0]);
-    int pfirst = quarter_ord(json_string_value(json_array_get(json_object_get(pin, "periods"), 0)));
+    int first = alloc_quarter_ord(h->az[0]);
+    int pfirst =
+        alloc_quarter_ord(json_string_value(json_array_get(json_object_get(pin, "periods"), 0)));
     json_t *prev = json_object();
     size_t i;
     json_t *x;
@@ -130,7 +115,7 @@ static int previous_plan(Db *db, const AllocHorizon *h, json_t *input) {
         json_t *u = json_object_get(json_object_get(res, "under_way"), zId);
         int off;
         if (json_is_string(s))
-            off = quarter_ord(json_string_value(s)) - first;
+            off = alloc_quarter_ord(json_string_value(s)) - first;
         else if (json_is_integer(u) && pfirst >= 0)
             off = pfirst + (int)json_integer_value(u) - first;
         else
@@ -188,7 +173,7 @@ static int store_plan(Db *db, const Principal *who, const char *zKind, const Sol
         crypto_sha256_hex(zIn, strlen(zIn), zHash);
         const char *zStatus = json_string_value(json_object_get(res, "status"));
         PlanRow p = {zKind,
-                     r->scenario ? json_id(r->scenario, "id") : 0,
+                     r->scenario ? json_get_id(r->scenario, "id") : 0,
                      zHash,
                      r->h.az[0],
                      r->h.n,
@@ -199,7 +184,7 @@ static int store_plan(Db *db, const Principal *who, const char *zKind, const Sol
                      num_or_nan(res, "gap"),
                      zIn,
                      zRes};
-        Actor a = actor_of(who);
+        Actor a = auth_actor(who);
         rc = db_begin(db);
         if (rc == 0) rc = store_alloc_plan_add(db, &a, &p, pId);
         if (rc == 0)
@@ -469,14 +454,14 @@ static int scenario_prepare(Db *db, json_t *in, int bCreate, KeelError *e) {
 int alloc_scenario_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     int rc = scenario_prepare(db, in, 1, e);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_create(db, &resource_scenario, &a, in, pId, e);
 }
 
 int alloc_scenario_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
     int rc = scenario_prepare(db, in, 0, e);
     if (rc) return rc;
-    Actor a = actor_of(who);
+    Actor a = auth_actor(who);
     return store_crud_update(db, &resource_scenario, &a, id, in, e);
 }
 

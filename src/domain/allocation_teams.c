@@ -8,6 +8,7 @@
 #include "domain/allocation.h"
 #include "store/store_allocation.h"
 #include "store/store_crud.h"
+#include "util/json.h"
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -30,20 +31,15 @@ const ResourceDef resource_team_member = {"team_member", "team_member", aTeamFie
 /* The roles every team past the idea stage needs. */
 static const char *const azNeeded[] = {"business_expert", "ml_engineer", "product_manager", NULL};
 
-static int64_t json_id(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
-
 /* The caller may change the team of initiative id. */
 static int may_edit_team(Db *db, const Principal *who, int64_t id, KeelError *e) {
     json_t *init;
     int rc = store_crud_get(db, &resource_initiative, id, &init);
     if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no initiative with id %" PRId64, id);
     if (rc) return rc;
-    int64_t owner = json_id(init, "owner_id");
+    int64_t owner = json_get_id(init, "owner_id");
     json_decref(init);
-    if (who->role == ROLE_ADMIN || who->role == ROLE_COMMITTEE || who->kind == AUTH_NONE) return 0;
+    if (auth_is_governor(who)) return 0;
     if (who->role == ROLE_OWNER && who->personId && who->personId == owner) return 0;
     return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                         "only the initiative's owner, the committee or an admin may change its "
@@ -76,11 +72,11 @@ int alloc_team_add(Db *db, const Principal *who, int64_t initiativeId, json_t *i
     int rc = resource_validate(&resource_team_member, in, 1, e);
     if (rc == 0) rc = may_edit_team(db, who, initiativeId, e);
     if (rc == 0)
-        rc = check_skill(db, json_id(in, "person_id"),
+        rc = check_skill(db, json_get_id(in, "person_id"),
                          json_string_value(json_object_get(in, "skill")), e);
     if (rc) return rc;
     json_object_set_new(in, "initiative_id", json_integer(initiativeId));
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    Actor a = auth_actor(who);
     rc = store_crud_create(db, &resource_team_member, &a, in, pId, e);
     if (rc == KEEL_ECONFLICT)
         err_set(e, rc, "person_id", "this person already plays that role in the team");
@@ -90,7 +86,7 @@ int alloc_team_add(Db *db, const Principal *who, int64_t initiativeId, json_t *i
 /* The member row, checked to belong to the initiative. */
 static int member_get(Db *db, int64_t initiativeId, int64_t memberId, json_t **pp, KeelError *e) {
     int rc = store_crud_get(db, &resource_team_member, memberId, pp);
-    if (rc == 0 && json_id(*pp, "initiative_id") != initiativeId) {
+    if (rc == 0 && json_get_id(*pp, "initiative_id") != initiativeId) {
         json_decref(*pp);
         rc = KEEL_ENOTFOUND;
     }
@@ -109,12 +105,12 @@ int alloc_team_update(Db *db, const Principal *who, int64_t initiativeId, int64_
     if (rc) return rc;
     json_t *merged = json_deep_copy(cur);
     json_object_update(merged, in);
-    rc = check_skill(db, json_id(merged, "person_id"),
+    rc = check_skill(db, json_get_id(merged, "person_id"),
                      json_string_value(json_object_get(merged, "skill")), e);
     json_decref(merged);
     json_decref(cur);
     if (rc) return rc;
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    Actor a = auth_actor(who);
     rc = store_crud_update(db, &resource_team_member, &a, memberId, in, e);
     if (rc == KEEL_ECONFLICT)
         err_set(e, rc, "person_id", "this person already plays that role in the team");
@@ -128,7 +124,7 @@ int alloc_team_delete(Db *db, const Principal *who, int64_t initiativeId, int64_
     if (rc == 0) rc = member_get(db, initiativeId, memberId, &cur, e);
     if (rc) return rc;
     json_decref(cur);
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    Actor a = auth_actor(who);
     return store_crud_delete(db, &resource_team_member, &a, memberId, e);
 }
 
@@ -158,7 +154,7 @@ int alloc_teams_report(Db *db, json_t **ppOut) {
         json_t *members = json_array(), *missing = json_array();
         double fte = 0;
         json_array_foreach(team, j, m) {
-            if (json_id(m, "initiative_id") != json_id(x, "id")) continue;
+            if (json_get_id(m, "initiative_id") != json_get_id(x, "id")) continue;
             json_array_append_new(
                 members,
                 json_pack("{sO sO sO sO sO}", "id", json_object_get(m, "id"), "person_id",
@@ -185,7 +181,7 @@ int alloc_teams_report(Db *db, json_t **ppOut) {
             }
             snprintf(zMsg, sizeof zMsg, "the team of '%.120s' (%s) has no %s",
                      json_string_value(json_object_get(x, "title")), zStage, zList);
-            finding(findings, "team_incomplete", "initiative", json_id(x, "id"), zMsg);
+            finding(findings, "team_incomplete", "initiative", json_get_id(x, "id"), zMsg);
         }
         json_array_append_new(
             items, json_pack("{sO sO sO so so sf sb sb}", "id", json_object_get(x, "id"), "title",
@@ -197,7 +193,7 @@ int alloc_teams_report(Db *db, json_t **ppOut) {
         double committed = 0;
         int n = 0;
         json_array_foreach(team, j, m) {
-            if (json_id(m, "person_id") != json_id(x, "id") ||
+            if (json_get_id(m, "person_id") != json_get_id(x, "id") ||
                 !stage_live(json_string_value(json_object_get(m, "stage"))))
                 continue;
             committed += json_number_value(json_object_get(m, "fte"));
@@ -212,7 +208,7 @@ int alloc_teams_report(Db *db, json_t **ppOut) {
             snprintf(zMsg, sizeof zMsg,
                      "%.120s is committed to %.2f FTE across %d live initiatives but has %.2f",
                      json_string_value(json_object_get(x, "name")), committed, n, cap);
-            finding(findings, "person_overcommitted", "person", json_id(x, "id"), zMsg);
+            finding(findings, "person_overcommitted", "person", json_get_id(x, "id"), zMsg);
         }
     }
     json_t *counts = json_object();
