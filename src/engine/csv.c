@@ -756,7 +756,7 @@ static int chunk_record(Chunk *c, size_t *pi) {
                 }
             }
             if (q == p) c->aCol[iSel].nMissing--; /* the general path counts it */
-        } else if (iSel >= 0 && z[i] != '"') {
+        } else if (iSel >= 0 && i < n && z[i] != '"') {
             /* fast path: an unquoted category seen before in this region */
             const char *p = z + i, *e = z + n, *q = p;
             uint32_t h = 2166136261u;
@@ -1042,7 +1042,7 @@ static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *
             Chunk *c = &a[j];
             const void *src = j ? c->aCol[k].data.p : fin.p;
             if (isNum) {
-                if (j) memcpy((double *)fin.p + iRow, src, c->nRow * sizeof(double));
+                if (j && c->nRow) memcpy((double *)fin.p + iRow, src, c->nRow * sizeof(double));
             } else {
                 const uint32_t *map = aaMap[k] + off, *in = src;
                 uint32_t *dst = (uint32_t *)fin.p + iRow;

@@ -3,7 +3,8 @@
  * table whose invariants hold (codes index levels, missing counts match,
  * levels are NUL-terminated) or fail with KEEL_EINVAL and a message that
  * names a line. The first input byte picks options (threads, field cap,
- * a forced type) so those paths are fuzzed too. */
+ * a forced type, a body repeated past 2 MiB to run the parallel parse) so
+ * those paths are fuzzed too. */
 #include "engine/csv.h"
 #include "util/err.h"
 #include <math.h>
@@ -54,10 +55,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         data++;
         size--;
     }
-    /* copy so that reads past the end are caught */
-    char *z = malloc(size ? size : 1);
+    /* copy so that reads past the end are caught; with bit 4 of the first
+     * byte, repeat the body after the first line past 2 MiB so that the
+     * parallel parse (and its cuts inside quotes) runs too */
+    size_t nAlloc = size ? size : 1;
+    const uint8_t *nl = size ? memchr(data, '\n', size) : NULL;
+    int big = size > 0 && size < 4096 && (data[-1] & 16) && nl && nl + 1 < data + size;
+    if (big) nAlloc = size + (2u << 20) + size;
+    char *z = malloc(nAlloc);
     if (!z) return 0;
     if (size) memcpy(z, data, size);
+    if (big) {
+        size_t nHead = (size_t)(nl + 1 - data), nBody = size - nHead;
+        while (size + nBody <= nAlloc && size < (2u << 20) + nHead) {
+            memcpy(z + size, data + nHead, nBody);
+            size += nBody;
+        }
+        opt.nThread = 2;
+    }
     CsvTable *t = NULL;
     CsvError e;
     int rc = csv_parse(z, size, &opt, &t, &e);
