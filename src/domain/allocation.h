@@ -138,4 +138,8 @@ int alloc_samples_purge(Db *db, int64_t *pn);
  * the lowest score of its profiled assets. */
 int alloc_readiness_refresh(Db *db, const Principal *who, int64_t initiativeId);
 
+/* ---- the demo (allocation_demo.c) ---- */
+/* Load the "allocation" section of the demo document (absent: nothing). */
+int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t seed, KeelError *e);
+
 #endif

@@ -7,6 +7,7 @@
  * always gives the same enterprise. */
 #include "domain/demo.h"
 #include "domain/alignment.h"
+#include "domain/allocation.h"
 #include "domain/auth.h"
 #include "domain/org.h"
 #include "store/store_account.h"
@@ -303,6 +304,7 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPasswo
     if (rc == 0) rc = demo_objectives(db, &sys, doc, e);
     if (rc == 0) rc = demo_kpis(db, &sys, doc, &s, e);
     if (rc == 0) rc = demo_initiatives(db, &sys, doc, &s, e);
+    if (rc == 0) rc = alloc_demo_load(db, &sys, doc, seed, e);
     if (rc == 0) return db_commit(db);
     db_rollback(db);
     return rc;
