@@ -7,7 +7,10 @@ scenarios compared, the frontier, the pools report (idle and
 over-committed), teams (incomplete, over-committed people), data assets
 (consent, profile, retention, readiness fed to prioritisation). Every
 refusal leaves the database unchanged."""
-from keeltest import Server, Cases
+import json
+import os
+import subprocess
+from keeltest import Server, Cases, KEEL
 
 t = Cases()
 srv = Server()
@@ -267,6 +270,30 @@ t.status("alloc-8.20", cora.delete("/api/v1/data-assets/%d" % asset), 409, "conf
 t.check("alloc-8.21", pia.get("/api/v1/data-assets?personal_data=true").json["total"] == 1)
 r = a.get("/api/v1/audit/verify")
 t.check("alloc-8.22", r.status == 200, r.body)
+
+# ---- alloc-9: offline agreement, keel usage import ----
+inp_file = os.path.join(srv.dir, "input.json")
+with open(inp_file, "w") as f:
+    json.dump(inp, f)
+p = subprocess.run([KEEL, "plan", "solve", "--input", inp_file, "--time-limit", "2", "--json"], capture_output=True, text=True)
+off = json.loads(p.stdout) if p.returncode == 0 else {}
+t.check("alloc-9.1", off.get("value") == sol["value"] and off.get("starts") == sol["starts"], p.stdout[:300] + p.stderr)
+csv_file = os.path.join(srv.dir, "usage.csv")
+with open(csv_file, "w") as f:
+    f.write("period,amount\n2027Q2,5\n2027Q13,4\nx,1\n")
+before = srv.snapshot()
+p = subprocess.run([KEEL, "usage", "import", "--db", srv.db, "--pool", str(budget), csv_file], capture_output=True, text=True,
+                   env=srv.env)
+t.check("alloc-9.2", p.returncode == 2 and "line 3" in p.stderr and "line 4" in p.stderr, p.stderr)
+t.check("alloc-9.3", srv.snapshot() == before)
+with open(csv_file, "w") as f:
+    f.write("period,amount,note\n2027Q2,500,from the ledger\n")
+p = subprocess.run([KEEL, "usage", "import", "--db", srv.db, "--pool", str(budget), "--as", "emil@x.example", csv_file],
+                   capture_output=True, text=True, env=srv.env)
+t.check("alloc-9.4", p.returncode == 0 and "imported 1" in p.stdout, p.stdout + p.stderr)
+p = subprocess.run([KEEL, "usage", "import", "--db", srv.db, "--pool", str(budget), "--as", "owen@x.example", csv_file],
+                   capture_output=True, text=True, env=srv.env)
+t.check("alloc-9.5", p.returncode == 2 and "may not" in p.stderr, p.stderr)
 
 srv.stop()
 t.done()

@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Path 2 on the demo enterprise (allocdemo-N.M): the idle private GPU
+cluster flagged with the break-even saying rent, the cloud pool over its
+reservation, the team without a product manager, over-committed people,
+the shipment log with duplicates and no labels scored low and its
+initiatives' measured data readiness, and the first plan stored at demo
+time agreeing with the planning input the server builds now."""
+from keeltest import Server, Cases
+
+t = Cases()
+srv = Server(demo=True)
+a = srv.admin()
+
+pools = {p["key"]: p for p in a.get("/api/v1/pools").json["items"]}
+t.check("allocdemo-1.1", set(pools) == {"budget", "gpu_onprem", "gpu_cloud", "ml_engineer", "data_engineer", "product_manager"}, pools)
+r = a.get("/api/v1/pools/report?from=2025Q4&periods=8").json
+kinds = {(f["kind"], f["id"]) for f in r["findings"]}
+t.check("allocdemo-1.2", ("idle_pool", pools["gpu_onprem"]["id"]) in kinds
+        and ("over_committed_pool", pools["gpu_cloud"]["id"]) in kinds, r["findings"])
+onprem = [p for p in r["pools"] if p["key"] == "gpu_onprem"][0]
+# F = 600000 / 12 + 20000 = 70000; u* = 70000 / ((2.6 - 0.4) * 40000) = 0.7955
+t.check("allocdemo-1.3", onprem["breakeven"]["advice"] == "cloud"
+        and abs(onprem["breakeven"]["breakeven_utilisation"] - 70000 / 88000) < 1e-9, onprem["breakeven"])
+ml = [p for p in r["pools"] if p["key"] == "ml_engineer"][0]
+t.check("allocdemo-1.4", ml["periods"][0]["capacity"] == 4.3, ml["periods"][0])
+
+teams = a.get("/api/v1/teams").json
+msgs = [f["message"] for f in teams["findings"] if f["kind"] == "team_incomplete"]
+t.check("allocdemo-2.1", any("Production scheduling" in m and "product_manager" in m for m in msgs), msgs)
+t.check("allocdemo-2.2", {p["name"] for p in teams["overcommitted"]} >= {"Tom Eriksen"}, teams["overcommitted"])
+
+assets = {x["name"]: x for x in a.get("/api/v1/data-assets").json["items"]}
+ship = assets["Shipment event log"]
+t.check("allocdemo-3.1", ship["readiness_score"] < 40 and ship["labelling_status"] == "none", ship)
+full = a.get("/api/v1/data-assets/%d" % ship["id"]).json
+reasons = " ".join(x["reason"] for x in full["profile"]["reasons"])
+t.check("allocdemo-3.2", "duplicate rows" in reasons and "unlabelled rows" in reasons, reasons)
+ws = [x for x in ship["initiatives"] if x["title"] == "Warehouse slotting"][0]["initiative_id"]
+sc = [x for x in a.get("/api/v1/initiatives/%d/scores" % ws).json["items"] if x["criterion"] == "data_readiness"]
+t.check("allocdemo-3.3", [x["value"] for x in sc if x["scorer"].startswith("keel")] == [2], sc)
+t.check("allocdemo-3.4", srv.sql("SELECT count(*) FROM data_asset_sample")[0][0] == 0)
+
+plans = a.get("/api/v1/plans").json
+t.check("allocdemo-4.1", plans["total"] == 1 and plans["items"][0]["status"] in ("optimal", "feasible"), plans)
+plan = a.get("/api/v1/plans/%d" % plans["items"][0]["id"]).json
+now = a.get("/api/v1/plan/input?from=%s&periods=%d" % (plan["first_period"], plan["n_periods"])).json
+t.check("allocdemo-4.2", now == plan["input"], "the stored input differs from the input built now")
+res = plan["result"]
+t.check("allocdemo-4.3", any(u["reason"].startswith("mutually exclusive") for u in res["unfunded"])
+        and any(b["constraint"] == "dependency" for b in res["binding"]), res.get("unfunded"))
+t.check("allocdemo-4.4", a.get("/api/v1/audit/verify").status == 200)
+srv.stop()
+t.done()
