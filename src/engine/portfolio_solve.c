@@ -29,6 +29,9 @@
 #define UNF PORTFOLIO_UNFUNDED
 /* Branch-and-bound nodes per neighbourhood (a deterministic budget). */
 #define PORTFOLIO_NODE_LIMIT 300
+/* Up to this many free items the search is GLPK's branch and bound on the
+ * whole problem (with cuts), its node budget doubling until it closes. */
+#define PORTFOLIO_SMALL 40
 
 /* Solver state. */
 typedef struct Solver {
@@ -396,7 +399,7 @@ static int solver_init(Solver *S) {
         for (int q = 0; q < nPool; q++)
             for (int k = 0; k < it->nDur; k++)
                 use += it->aDemand[q * it->nDur + k] / aScale[q];
-        double g = S->aLo[i] <= S->aHi[i] ? S->aCoef[(size_t)i * T + S->aLo[i]] : 0;
+        double g = S->aFree[i] && S->aLo[i] <= S->aHi[i] ? S->aCoef[(size_t)i * T + S->aLo[i]] : 0;
         S->aDens[i] = g / use;
     }
     S->obj = S->base;
@@ -1057,7 +1060,7 @@ static int solver_glpk_work(Solver *S, PortfolioRun *r, int *aOrder, double *aKe
             r->zStop = S->opt->pCancel && atomic_load(S->opt->pCancel) ? "cancelled" : "time_limit";
             break;
         }
-        if (stale >= maxStale) break;
+        if (stale >= maxStale && nFree > PORTFOLIO_SMALL) break;
         int bClosed;
         solver_neighbourhood(S, r->nIter, K >= nFree ? nFree : K, aSel, aCand);
         int bAll = K >= nFree;
@@ -1075,8 +1078,13 @@ static int solver_glpk_work(Solver *S, PortfolioRun *r, int *aOrder, double *aKe
             r->status = PORTFOLIO_OPTIMAL;
             break;
         }
-        if (bAll && !bClosed && S->nodeLimit < 100000) S->nodeLimit *= 2;
-        if (bClosed)
+        if (bAll && nFree <= PORTFOLIO_SMALL) {
+            /* Small: the whole problem again with twice the nodes. */
+            if (S->nodeLimit >= 200000) break;
+            S->nodeLimit *= 2;
+        } else if (bAll)
+            K = nFree * 3 / 4; /* the whole problem did not close: smaller steps */
+        else if (bClosed)
             K = K + K / 4 + 1;
         else if (!imp && K > 10)
             K = K * 4 / 5;
