@@ -98,6 +98,8 @@ int api_analyses_fairness(Req *req, Resp *resp);
 int api_analyses_explain(Req *req, Resp *resp);
 
 /* Path 2: resource allocation (api_allocation.c, api_allocation_plan.c). */
+/* Refuse query parameters not named in azKnown (NULL-terminated). */
+int api_query_only(Req *req, const char *const *azKnown);
 int api_pools_list(Req *req, Resp *resp);
 int api_pools_create(Req *req, Resp *resp);
 int api_pools_get(Req *req, Resp *resp);

@@ -69,7 +69,7 @@ static int known_arg(void *cls, const char *zKey, const char *zValue) {
     return 0;
 }
 
-static int only_query(Req *req, const char *const *az) {
+int api_query_only(Req *req, const char *const *az) {
     KnownCtx c = {req, az, 0};
     req_query_foreach(req, known_arg, &c);
     return c.rc;
@@ -170,7 +170,7 @@ int api_pool_usage_import(Req *req, Resp *resp) {
 int api_pools_report(Req *req, Resp *resp) {
     static const char *const az[] = {"from", "periods", "threshold", NULL};
     AllocHorizon h;
-    int rc = only_query(req, az);
+    int rc = api_query_only(req, az);
     if (rc == 0) rc = query_horizon(req, &h);
     if (rc) return rc;
     double threshold = ALLOC_IDLE_DEFAULT;
@@ -296,7 +296,7 @@ int api_assets_delete(Req *req, Resp *resp) {
 int api_assets_profile(Req *req, Resp *resp) {
     static const char *const az[] = {"label", "retain_days", NULL};
     long days;
-    int rc = only_query(req, az);
+    int rc = api_query_only(req, az);
     if (rc == 0) rc = query_int(req, "retain_days", 0, 365, 0, &days);
     if (rc) return rc;
     if (!req->bBodyCsv)

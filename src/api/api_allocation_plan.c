@@ -10,6 +10,9 @@
 #include <string.h>
 
 int api_plan_input(Req *req, Resp *resp) {
+    static const char *const azKnown[] = {"from", "periods", "scenario_id", NULL};
+    int rc0 = api_query_only(req, azKnown);
+    if (rc0) return rc0;
     const char *zPeriods = req_query(req, "periods"), *zScenario = req_query(req, "scenario_id");
     int n = 0;
     json_t *scenario = NULL;

@@ -156,6 +156,8 @@ t.check("alloc-4.12", r.status == 200 and r.json["input"] == inp and r.json["res
         and r.json["actor"] == "cora@x.example", r.body[:300])
 t.check("alloc-4.13", pia.get("/api/v1/plans").json["total"] == 1)
 
+t.status("alloc-4.14", pia.get("/api/v1/plan/input?form=2027Q1"), 400, "invalid", "form")
+
 # ---- alloc-5: scenarios, compare, frontier, re-plan ----
 before = srv.snapshot()
 t.status("alloc-5.1", cora.post("/api/v1/scenarios", {"name": "s", "changes": {"capacity": {"gpu": -1}}}), 400, "invalid", "changes.capacity.gpu")
@@ -182,6 +184,14 @@ t.check("alloc-5.11", [p["scale"] for p in pts] == [0.5, 0.75, 1.0, 1.25, 1.5]
 r = cora.post("/api/v1/plan/solve", {"from": "2027Q1", "periods": 4, "time_limit": 2, "replan": True})
 t.check("alloc-5.12", r.status == 201 and r.json["changes"] == 0, r.body[:300])
 t.status("alloc-5.13", cora.delete("/api/v1/scenarios/%d" % s1), 409, "conflict")
+
+# an infeasible request: mandatory work beyond the budget is explained, not planned
+r = cora.post("/api/v1/scenarios", {"name": "Half budget, chatbot forced", "changes": {"capacity": {"budget": 0.3}, "force_in": [ic]}})
+t.status("alloc-5.14", r, 201)
+r = cora.post("/api/v1/plan/solve", {"from": "2027Q1", "periods": 4, "time_limit": 2, "scenario_id": r.json["id"]})
+t.check("alloc-5.15", r.status == 201 and r.json["status"] == "infeasible" and r.json["conflicts"]
+        and r.json["scenario"]["name"] == "Half budget, chatbot forced", r.body[:600])
+t.check("alloc-5.16", pia.get("/api/v1/plans/%d" % r.json["plan_id"]).json["status"] == "infeasible")
 
 # ---- alloc-6: pools report: plan vs actual, idle, over-committed, break-even ----
 r = pia.get("/api/v1/pools/report?from=2026Q3&periods=4")
