@@ -71,6 +71,9 @@ r = emil.request("POST", "/api/v1/pools/%d/usage" % gpu, raw=b"period,amount\n20
 t.check("alloc-2.3", r.status == 400 and [x["row"] for x in r.error()["rows"]] == [3, 4], r.body)
 r = emil.request("POST", "/api/v1/pools/%d/usage" % gpu, raw=b"period,hours\n2026Q1,100\n", ctype="text/csv")
 t.status("alloc-2.4", r, 400, "invalid", "body")
+r = emil.request("POST", "/api/v1/pools/%d/usage" % gpu, raw=b'period,amount,note\n2026Q1,1,"two\nlines"\n2026Q13,2,\n',
+                 ctype="text/csv")
+t.check("alloc-2.4b", r.status == 400 and [x["row"] for x in r.error()["rows"]] == [4], r.body)
 t.status("alloc-2.5", owen.post("/api/v1/pools/%d/usage" % gpu, {"usage": [{"period": "2026Q1", "amount": 1}]}), 403, "forbidden")
 t.status("alloc-2.6", cora.post("/api/v1/pools/999/usage", {"usage": [{"period": "2026Q1", "amount": 1}]}), 404)
 t.check("alloc-2.7", srv.snapshot() == before, "a refused import changed the database")
