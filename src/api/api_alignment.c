@@ -72,7 +72,7 @@ static int decorate_initiative(Db *db, json_t *x) {
     int rc = db_query_int(db, &n, "SELECT count(*) FROM initiative_link WHERE initiative_id = ?",
                           "i", json_get_id(x, "id"));
     if (rc) return rc;
-    json_object_set_new(x, "links", json_integer(n));
+    json_object_set_new(x, "link_count", json_integer(n));
     json_object_set_new(x, "aligned", json_boolean(n > 0));
     return 0;
 }
@@ -168,7 +168,7 @@ int api_initiatives_list(Req *req, Resp *resp) {
 
 int api_initiatives_get(Req *req, Resp *resp) {
     json_t *o;
-    int rc = align_initiative_get(req->db, req->aParam[0], &o);
+    int rc = align_initiative_get(req->db, &req->who, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND)
         return err_set(&req->err, rc, "id", "no initiative with id %lld",
                        (long long)req->aParam[0]);

@@ -69,8 +69,10 @@ int align_initiative_create(Db *db, const Principal *who, json_t *in, int64_t *p
 int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
                                  const char *zCatalogueKey, int64_t *pId, KeelError *e);
 int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
-/* Initiative with its links, sign-off status and allowed transitions. */
-int align_initiative_get(Db *db, int64_t id, json_t **ppOut);
+/* Initiative with its links, sign-off status, allowed transitions and,
+ * when who is given, what that caller may do ("you": may_edit,
+ * transitions, may_sign). */
+int align_initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut);
 int align_initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
                                 KeelError *e);
 int align_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in, int64_t *pId,

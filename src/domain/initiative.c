@@ -160,7 +160,30 @@ static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned
     return 0;
 }
 
-int align_initiative_get(Db *db, int64_t id, json_t **ppOut) {
+/* What the caller may do with this initiative now, so that clients offer
+ * exactly that: {may_edit, transitions, may_sign}. The server still checks
+ * every call; the stage and sign-off rules are reported on refusal. */
+static json_t *caller_rights(const Principal *who, const json_t *init, const char *zStage) {
+    KeelError e;
+    int bEdit = who->role != ROLE_VIEWER && may_edit(who, init, &e) == 0;
+    json_t *moves = json_array(), *all = align_transitions_from(zStage), *sign = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(all, i, x) {
+        const char *z = json_string_value(x);
+        int bDecision = strcmp(z, "approved") == 0 || strcmp(z, "rejected") == 0;
+        if (bDecision ? auth_is_governor(who) && who->kind != AUTH_NONE : bEdit)
+            json_array_append(moves, x);
+    }
+    json_decref(all);
+    int bOpen = strcmp(zStage, "idea") == 0 || strcmp(zStage, "assessed") == 0;
+    for (int k = 0; k < N_SIGNATORY && bOpen && who->role != ROLE_VIEWER; k++)
+        if (who->personId && who->personId == json_get_id(init, aSignatory[k].zField))
+            json_array_append_new(sign, json_string(aSignatory[k].zRole));
+    return json_pack("{sb so so}", "may_edit", bEdit, "transitions", moves, "may_sign", sign);
+}
+
+int align_initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
     json_t *init, *links = NULL, *signoffs = NULL, *history = NULL, *scores = NULL;
     int rc = store_crud_get(db, &resource_initiative, id, &init);
     if (rc) return rc;
@@ -182,6 +205,7 @@ int align_initiative_get(Db *db, int64_t id, json_t **ppOut) {
     json_object_set_new(init, "signoffs", signoffs);
     json_object_set_new(init, "signoffs_complete", json_boolean(nSigned == N_SIGNATORY));
     json_object_set_new(init, "transitions", align_transitions_from(zStage));
+    if (who) json_object_set_new(init, "you", caller_rights(who, init, zStage));
     json_object_set_new(init, "history", history);
     json_object_set_new(init, "scores", scores);
     *ppOut = init;

@@ -157,17 +157,19 @@ static int stage_live(const char *z) {
 }
 
 static void finding(json_t *a, const char *zKind, const char *zSeverity, const char *zEntity,
-                    int64_t id, const char *zFmt, ...) __attribute__((format(printf, 6, 7)));
+                    int64_t id, const char *zName, const char *zFmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
 static void finding(json_t *a, const char *zKind, const char *zSeverity, const char *zEntity,
-                    int64_t id, const char *zFmt, ...) {
+                    int64_t id, const char *zName, const char *zFmt, ...) {
     char zMsg[400];
     va_list ap;
     va_start(ap, zFmt);
     vsnprintf(zMsg, sizeof zMsg, zFmt, ap);
     va_end(ap);
-    json_array_append_new(a, json_pack("{ss ss ss sI ss}", "kind", zKind, "severity", zSeverity,
-                                       "entity", zEntity, "id", (json_int_t)id, "message", zMsg));
+    json_array_append_new(a, json_pack("{ss ss ss sI ss ss}", "kind", zKind, "severity", zSeverity,
+                                       "entity", zEntity, "id", (json_int_t)id, "name",
+                                       zName ? zName : "", "message", zMsg));
 }
 
 int align_alignment(Db *db, json_t **ppOut) {
@@ -226,18 +228,18 @@ int align_alignment(Db *db, json_t **ppOut) {
         json_object_set_new(kp, "impact_gap", json_real(bGap ? fabs(target - reach) : 0));
         if (json_array_size(ki) > 0 && bGap)
             finding(
-                findings, "impact_gap", "warning", "kpi", json_get_id(kp, "id"),
+                findings, "impact_gap", "warning", "kpi", json_get_id(kp, "id"), zName,
                 "the initiatives linked to KPI '%s' are expected to bring it to %.6g %s, short of "
                 "the target %.6g",
                 zName, reach, json_string_value(json_object_get(kp, "unit")), target);
         if (strcmp(zStatus, "off_track") == 0)
-            finding(findings, "kpi_off_track", "critical", "kpi", json_get_id(kp, "id"),
+            finding(findings, "kpi_off_track", "critical", "kpi", json_get_id(kp, "id"), zName,
                     "KPI '%s' is off track: at the current trend it reaches %.6g by %s against a "
                     "target of %.6g",
                     zName, json_number_value(json_object_get(kp, "projected")),
                     json_string_value(json_object_get(kp, "target_period")), target);
         else if (strcmp(zStatus, "at_risk") == 0)
-            finding(findings, "kpi_at_risk", "warning", "kpi", json_get_id(kp, "id"),
+            finding(findings, "kpi_at_risk", "warning", "kpi", json_get_id(kp, "id"), zName,
                     "KPI '%s' is at risk: the trend reaches only part of the target by %s", zName,
                     json_string_value(json_object_get(kp, "target_period")));
     }
@@ -255,11 +257,12 @@ int align_alignment(Db *db, json_t **ppOut) {
         const char *zStatus = json_string_value(json_object_get(o, "status"));
         if (nLive == 0 && strcmp(zStatus, "closed") && strcmp(zStatus, "achieved"))
             finding(findings, "objective_without_initiative", "warning", "objective",
-                    json_get_id(o, "id"),
+                    json_get_id(o, "id"), json_string_value(json_object_get(o, "title")),
                     "objective '%s' has no live initiative working on its KPIs",
                     json_string_value(json_object_get(o, "title")));
         if (json_array_size(ok) == 0)
             finding(findings, "objective_without_kpi", "warning", "objective", json_get_id(o, "id"),
+                    json_string_value(json_object_get(o, "title")),
                     "objective '%s' has no KPI, so no progress can be measured",
                     json_string_value(json_object_get(o, "title")));
     }
@@ -271,7 +274,7 @@ int align_alignment(Db *db, json_t **ppOut) {
         if (json_get_id(in, "n_links") == 0) {
             json_array_append(unaligned, in);
             finding(findings, "unaligned_initiative", "critical", "initiative",
-                    json_get_id(in, "id"),
+                    json_get_id(in, "id"), zTitle,
                     "initiative '%s' (%s) moves no KPI: it is unaligned and cannot be approved",
                     zTitle, zStage);
         }
@@ -279,7 +282,7 @@ int align_alignment(Db *db, json_t **ppOut) {
             json_get_id(in, "n_signoffs") < 3 && json_get_id(in, "n_links") > 0)
             finding(findings, "signoffs_missing",
                     strcmp(zStage, "assessed") == 0 ? "warning" : "info", "initiative",
-                    json_get_id(in, "id"),
+                    json_get_id(in, "id"), zTitle,
                     "initiative '%s' has %" PRId64 " of 3 sign-offs on charter version %" PRId64,
                     zTitle, json_get_id(in, "n_signoffs"), json_get_id(in, "charter_version"));
     }

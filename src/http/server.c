@@ -239,11 +239,11 @@ void http_handle(Req *req, Resp *resp, int bBodyTooBig) {
 
 static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     Resp *r = &st->resp;
-    int bHead = strcmp(st->zMethod, "HEAD") == 0;
     struct MHD_Response *m;
-    if (bHead || r->pStaticBody)
-        m = MHD_create_response_from_buffer(bHead ? 0 : r->nBody,
-                                            bHead ? (void *)"" : (void *)r->pStaticBody,
+    /* for HEAD, libmicrohttpd sends the headers (Content-Length included)
+     * and leaves the body out */
+    if (r->pStaticBody)
+        m = MHD_create_response_from_buffer(r->nBody, (void *)r->pStaticBody,
                                             MHD_RESPMEM_PERSISTENT);
     else
         m = MHD_create_response_from_buffer(r->nBody, r->zBody, MHD_RESPMEM_MUST_COPY);

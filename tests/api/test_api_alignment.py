@@ -92,6 +92,12 @@ t.status("align-3.1", r, 201)
 ini = r.json["id"]
 t.check("align-3.2", r.json["stage"] == "idea" and r.json["owner_id"] == P("olga@x.example") and r.json["aligned"] is False
         and r.json["charter_version"] == 1 and r.json["transitions"] == ["assessed", "rejected"], r.body)
+you = olga.get("/api/v1/initiatives/%d" % ini).json["you"]
+t.check("align-3.2a", you == {"may_edit": True, "transitions": ["assessed"], "may_sign": ["owner"]}, you)
+you = otto.get("/api/v1/initiatives/%d" % ini).json["you"]
+t.check("align-3.2b", you == {"may_edit": False, "transitions": [], "may_sign": []}, you)
+you = ceo.get("/api/v1/initiatives/%d" % ini).json["you"]
+t.check("align-3.2c", you == {"may_edit": True, "transitions": ["assessed", "rejected"], "may_sign": ["sponsor"]}, you)
 t.status("align-3.3", otto.patch("/api/v1/initiatives/%d" % ini, {"title": "mine"}), 403, "not_owner")
 t.status("align-3.4", olga.post("/api/v1/initiatives", {"title": "x", "owner_id": P("otto@x.example")}), 403, "not_owner")
 t.status("align-3.5", olga.patch("/api/v1/initiatives/%d" % ini, {"stage": "approved"}), 400, "invalid", "stage")
@@ -158,7 +164,8 @@ t.status("align-3.39", olga.post("/api/v1/initiatives/%d/links" % r2.json["id"],
                                                                                    "impact_period": "2027Q4"}), 409, "objective_closed")
 ceo.patch("/api/v1/objectives/%d" % obj, {"status": "active"})
 r = olga.get("/api/v1/initiatives?stage=approved")
-t.check("align-3.40", r.json["total"] == 1 and r.json["items"][0]["aligned"] is True, r.body)
+t.check("align-3.40", r.json["total"] == 1 and r.json["items"][0]["aligned"] is True
+        and r.json["items"][0]["link_count"] == 1, r.body)
 t.check("align-3.41", olga.get("/api/v1/initiatives?owner_id=%d" % P("olga@x.example")).json["total"] == 2)
 t.status("align-3.42", olga.get("/api/v1/initiatives?stage=done"), 400, "invalid", "stage")
 
@@ -214,6 +221,8 @@ t.check("align-6.5", ("objective_without_initiative", obj) not in kinds)
 # the approved initiative's -3.5 from 6.6 reaches 3.1 > target 2: impact gap
 t.check("align-6.6", ("impact_gap", kpi) in kinds, kinds)
 t.check("align-6.7", any(u["id"] == c360 for u in r.json["unaligned_initiatives"]))
+t.check("align-6.7a", all(f["name"] for f in r.json["findings"]) and any(
+    f["name"] == "Customer 360 platform" for f in r.json["findings"]), r.json["findings"][:2])
 o = [x for x in r.json["objectives"] if x["id"] == obj][0]
 t.check("align-6.8", o["kpis"][0]["initiatives"][0]["initiative_id"] == ini and abs(o["kpis"][0]["impact_gap"] - 1.1) < 1e-9, o)
 t.status("align-6.9", srv.client().get("/api/v1/alignment"), 401)

@@ -21,8 +21,11 @@ const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead
 function stagePanel(ctx, it) {
   const out = h('div', { class: 'transition-result', 'aria-live': 'polite' });
   const reason = h('input', { type: 'text', id: 'transition-reason', maxlength: 1000, placeholder: t('initiative.reason_ph'), 'aria-label': t('field.reason') });
+  // the server says which moves this caller may make (it.you); the rules
+  // that depend on the data (alignment, sign-offs) are still shown as refusals
   const mayMove = can('POST', '/initiatives/{id}/transition');
-  const buttons = mayMove ? (it.transitions || []).map((to) => h('button', {
+  const moves = it.you ? it.you.transitions : (it.transitions || []);
+  const buttons = mayMove ? moves.map((to) => h('button', {
     type: 'button', class: to === 'approved' ? 'good' : to === 'rejected' ? 'danger' : null, dataset: { to },
     onclick: async (ev) => {
       ev.target.disabled = true;
@@ -44,7 +47,7 @@ function stagePanel(ctx, it) {
 }
 
 function linksPanel(ctx, it, kpis) {
-  const mayLink = can('POST', '/initiatives/{id}/links');
+  const mayLink = can('POST', '/initiatives/{id}/links') && (!it.you || it.you.may_edit);
   const out = h('div');
   const rows = (it.links || []).map((l) => ({ ...l }));
   const cols = [
@@ -81,7 +84,8 @@ function signoffPanel(ctx, it, names) {
   const items = SIGNATORIES.map(([role, field]) => {
     const s = (it.signoffs && it.signoffs[role]) || {};
     const pid = s.person_id ?? it[field];
-    const mine = me && pid === me && !s.signed && can('POST', '/initiatives/{id}/signoffs');
+    const mine = me && pid === me && !s.signed && can('POST', '/initiatives/{id}/signoffs') &&
+      (!it.you || it.you.may_sign.includes(role));
     return h('li', { dataset: { role } },
       h('strong', {}, tv('signatory', role)), ' ',
       h('span', {}, pid ? names.person.get(pid) || '#' + pid : t('initiative.nobody_named')),
@@ -126,7 +130,7 @@ export async function render(ctx) {
   const openObjectives = new Set(objectives.filter((o) => o.status !== 'closed').map((o) => o.id));
   const kpiList = kpis.filter((k) => openObjectives.has(k.objective_id)).map((k) => ({ ...k, objective_title: objTitle.get(k.objective_id) || '' }));
   const edit = h('div');
-  const mayEdit = can('PATCH', '/initiatives/{id}');
+  const mayEdit = can('PATCH', '/initiatives/{id}') && (!it.you || it.you.may_edit);
   const history = (it.history || []).slice().reverse();
   return h('div', { dataset: { initiative: it.id, stage: it.stage } },
     pageHeader(it.title, null, h('a', { href: link('/alignment/initiatives') }, '← ', t('page.initiatives')),

@@ -38,7 +38,7 @@ export async function render(ctx) {
     { key: 'stage', label: t('field.stage'), value: (i) => stages.indexOf(i.stage), render: (i) => badge('stage', i.stage) },
     { key: 'aligned', label: t('initiatives.aligned'), value: (i) => (i.aligned ? 1 : 0),
       render: (i) => badge('aligned', i.aligned ? 'yes' : 'no') },
-    { key: 'links', label: t('initiatives.kpis'), numeric: true, render: (i) => fmtNumber(i.links) },
+    { key: 'link_count', label: t('initiatives.kpis'), numeric: true, render: (i) => fmtNumber(i.link_count) },
     { key: 'unit', label: t('field.unit_id'), value: (i) => names.unit.get(i.unit_id) || '' },
     { key: 'owner', label: t('field.owner_id'), value: (i) => names.person.get(i.owner_id) || '' },
     { key: 'expected_value', label: t('field.expected_value'), numeric: true, render: (i) => fmtMoney(i.expected_value) },
