@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #define PROFILE_MAX_THREAD 64
+#define PROFILE_BLOCK 1024 /* rows per block of the row passes (stays in cache) */
 
 static const double aQuantP[PROFILE_NQUANT] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
@@ -252,14 +253,17 @@ static int profile_dup_task(void *p) {
     }
     for (size_t i = 0; i < n; i++)
         aHash[i] = 0x12345678u;
-    for (size_t k = 0; k < t->nCol; k++) {
-        const CsvColumn *c = &t->aCol[k];
-        if (c->type == CSV_NUMERIC)
-            for (size_t i = 0; i < n; i++)
-                aHash[i] = profile_mix(aHash[i], profile_num_bits(c->aNum[i]));
-        else
-            for (size_t i = 0; i < n; i++)
-                aHash[i] = profile_mix(aHash[i], c->aCode[i]);
+    for (size_t i0 = 0; i0 < n; i0 += PROFILE_BLOCK) { /* a block stays in cache */
+        size_t i1 = n - i0 < PROFILE_BLOCK ? n : i0 + PROFILE_BLOCK;
+        for (size_t k = 0; k < t->nCol; k++) {
+            const CsvColumn *c = &t->aCol[k];
+            if (c->type == CSV_NUMERIC)
+                for (size_t i = i0; i < i1; i++)
+                    aHash[i] = profile_mix(aHash[i], profile_num_bits(c->aNum[i]));
+            else
+                for (size_t i = i0; i < i1; i++)
+                    aHash[i] = profile_mix(aHash[i], c->aCode[i]);
+        }
     }
     for (size_t i = 0; i < n; i++) {
         size_t s = aHash[i] & (nSlot - 1);
@@ -283,8 +287,7 @@ static int profile_dup_task(void *p) {
 
 /* ---- redundancy ---------------------------------------------------------- */
 
-#define PROFILE_BLOCK 1024 /* rows per block of the correlation pass */
-#define PROFILE_NSUM 6     /* sums per pair: m, sx, sy, sxx, syy, sxy */
+#define PROFILE_NSUM 6 /* sums per pair: m, sx, sy, sxx, syy, sxy */
 
 /* The correlation sums of every pair of K numeric columns over the rows
  * [iFrom, iTo), values shifted by their column's mean: per pair over the
@@ -331,30 +334,45 @@ static int profile_corr_part(void *p) {
         for (size_t a = 0; a < K; a++)
             for (size_t b = a + 1; b < K; b++, acc += PROFILE_NSUM) {
                 const double *da = D + a * B, *db = D + b * B;
-                double sxy = 0;
                 if (!cp->aHasMiss[a] && !cp->aHasMiss[b]) {
-                    for (size_t i = 0; i < nb; i++)
-                        sxy += da[i] * db[i];
-                    acc[5] += sxy;
+                    /* four partial sums: independent additions pipeline */
+                    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                    size_t i = 0;
+                    for (; i + 4 <= nb; i += 4) {
+                        s0 += da[i] * db[i];
+                        s1 += da[i + 1] * db[i + 1];
+                        s2 += da[i + 2] * db[i + 2];
+                        s3 += da[i + 3] * db[i + 3];
+                    }
+                    for (; i < nb; i++)
+                        s0 += da[i] * db[i];
+                    acc[5] += (s0 + s1) + (s2 + s3);
                     continue;
                 }
                 const double *va = V + a * B, *vb = V + b * B;
-                double m = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
-                for (size_t i = 0; i < nb; i++) {
-                    double w = va[i] * vb[i];
-                    m += w;
-                    sx += da[i] * vb[i];
-                    sy += db[i] * va[i];
-                    sxx += da[i] * da[i] * vb[i];
-                    syy += db[i] * db[i] * va[i];
-                    sxy += da[i] * db[i];
+                double S[2][PROFILE_NSUM] = {{0}};
+                size_t i = 0;
+                for (; i + 2 <= nb; i += 2)
+                    for (int u = 0; u < 2; u++) {
+                        double xa = da[i + u], xb = db[i + u], wa = va[i + u], wb = vb[i + u];
+                        S[u][0] += wa * wb;
+                        S[u][1] += xa * wb;
+                        S[u][2] += xb * wa;
+                        S[u][3] += xa * xa * wb;
+                        S[u][4] += xb * xb * wa;
+                        S[u][5] += xa * xb;
+                    }
+                for (; i < nb; i++) {
+                    double xa = da[i], xb = db[i], wa = va[i], wb = vb[i];
+                    S[0][0] += wa * wb;
+                    S[0][1] += xa * wb;
+                    S[0][2] += xb * wa;
+                    S[0][3] += xa * xa * wb;
+                    S[0][4] += xb * xb * wa;
+                    S[0][5] += xa * xb;
                 }
-                acc[0] += m;
-                acc[1] += sx;
-                acc[2] += sy;
-                acc[3] += sxx;
-                acc[4] += syy;
-                acc[5] += sxy;
+                for (int x = 0; x < PROFILE_NSUM; x++)
+                    acc[x] += S[0][x] + S[1][x];
             }
     }
     free(D);
