@@ -394,12 +394,29 @@ static int apply_capacity(json_t *cap, const json_t *changes, const AllocHorizon
     return 0;
 }
 
+/* Rows grouped by the integer member zKey: {"<value>": [rows]} (new
+ * reference; the rows are shared with the input). */
+static json_t *group_by(const json_t *rows, const char *zKey) {
+    json_t *g = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x) {
+        char z[24];
+        snprintf(z, sizeof z, "%" PRId64, json_get_id(x, zKey));
+        json_t *a = json_object_get(g, z);
+        if (!a) json_object_set_new(g, z, a = json_array());
+        json_array_append(a, x);
+    }
+    return g;
+}
+
 int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json_t **ppInput,
                      json_t **ppExcluded, KeelError *e) {
     static const char *const azCandidate[] = {"assessed", "approved", NULL};
     static const char *const azUnderWay[] = {"pilot", "scaling", "operating", NULL};
     json_t *inits = NULL, *dem = NULL, *deps = NULL, *excl = NULL, *cap = NULL, *pools = NULL;
     json_t *excluded = json_array(), *chosen = json_object();
+    json_t *byId = NULL, *demBy = NULL, *depBy = NULL, *exclBy = NULL;
     const json_t *changes = json_object_get(scenario, "changes");
     int rc = store_alloc_initiatives(db, &inits);
     if (rc == 0) rc = store_alloc_demands(db, 0, &dem);
@@ -408,6 +425,10 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
     if (rc == 0) rc = alloc_capacities(db, h, &cap, &pools);
     if (rc == 0 && changes) rc = apply_capacity(cap, changes, h, e);
     if (rc) goto done;
+    byId = group_by(inits, "id");
+    demBy = group_by(dem, "initiative_id");
+    depBy = group_by(deps, "initiative_id");
+    exclBy = group_by(excl, "initiative_id");
     int first = alloc_quarter_ord(h->az[0]);
     size_t i, j;
     json_t *x, *d;
@@ -457,11 +478,8 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
             snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "other_id"));
             json_t *ca = json_object_get(chosen, zA);
             if (!ca || !json_is_null(ca) || json_object_get(chosen, zB)) continue;
-            json_t *other = NULL, *self = NULL;
-            json_array_foreach(inits, j, x) {
-                if (json_get_id(x, "id") == json_get_id(d, "other_id")) other = x;
-                if (json_get_id(x, "id") == json_get_id(d, "initiative_id")) self = x;
-            }
+            json_t *other = json_array_get(json_object_get(byId, zB), 0);
+            json_t *self = json_array_get(json_object_get(byId, zA), 0);
             const char *zOther = json_string_value(json_object_get(other, "stage"));
             if (zOther && strcmp(zOther, "retired") == 0) continue; /* finished */
             snprintf(zMsg, sizeof zMsg, "depends on '%.60s' (stage %s), which is not planned",
@@ -501,8 +519,7 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
                                                ? json_get_id(x, "duration")
                                                : 1));
         json_t *dm = json_object();
-        json_array_foreach(dem, j, d) {
-            if (json_get_id(d, "initiative_id") != json_get_id(x, "id")) continue;
+        json_array_foreach(json_object_get(demBy, zId), j, d) {
             json_t *a =
                 json_loads(json_string_value(json_object_get(d, "amounts")), JSON_DECODE_ANY, NULL);
             if (a) json_object_set_new(dm, json_string_value(json_object_get(d, "pool")), a);
@@ -512,18 +529,15 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
             json_object_set_new(o, "start", json_incref(c));
         } else {
             json_t *adep = json_array(), *aex = json_array();
-            json_array_foreach(deps, j, d) {
+            json_array_foreach(json_object_get(depBy, zId), j, d) {
                 char zB[24];
                 snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "other_id"));
-                if (json_get_id(d, "initiative_id") == json_get_id(x, "id") &&
-                    json_object_get(chosen, zB))
-                    json_array_append_new(adep, json_string(zB));
+                if (json_object_get(chosen, zB)) json_array_append_new(adep, json_string(zB));
             }
-            json_array_foreach(excl, j, d) {
+            json_array_foreach(json_object_get(exclBy, zId), j, d) {
                 char zB[24];
                 snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "other_id"));
-                if (json_get_id(d, "initiative_id") == json_get_id(x, "id") &&
-                    json_is_null(json_object_get(chosen, zB)))
+                if (json_is_null(json_object_get(chosen, zB)))
                     json_array_append_new(aex, json_string(zB));
             }
             int bMand = json_get_id(x, "mandatory") != 0, bOut = 0;
@@ -559,5 +573,9 @@ done:
     json_decref(pools);
     json_decref(excluded);
     json_decref(chosen);
+    json_decref(byId);
+    json_decref(demBy);
+    json_decref(depBy);
+    json_decref(exclBy);
     return rc;
 }
