@@ -219,8 +219,20 @@ int alloc_asset_get(Db *db, int64_t id, json_t **ppOut) {
 
 int alloc_samples_purge(Db *db, int64_t *pn) {
     char zNow[32];
+    int64_t nDue = 0;
+    *pn = 0;
     time_iso(time_now(), zNow, sizeof zNow);
-    return store_alloc_samples_purge(db, zNow, pn);
+    int rc = db_query_int(
+        db, &nDue, "SELECT count(*) FROM data_asset_sample WHERE retain_until < ?", "t", zNow);
+    if (rc || nDue == 0) return rc;
+    Actor a = {0, "system: sample retention"};
+    if ((rc = db_begin(db))) return rc;
+    rc = store_alloc_samples_purge(db, &a, zNow, pn);
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    return rc;
 }
 
 int alloc_readiness_refresh(Db *db, const Principal *who, int64_t initiativeId) {
@@ -261,6 +273,8 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
     rc = may_edit_asset(who, json_get_id(asset, "owner_id"), e);
     json_decref(asset);
     if (rc) return rc;
+    int64_t nPurged;
+    if ((rc = alloc_samples_purge(db, &nPurged))) return rc;
     if (retainDays < 0 || retainDays > 365)
         return err_set(e, KEEL_EINVAL, "retain_days", "retain_days is from 0 to 365");
     CsvTable *t = NULL;

@@ -313,9 +313,26 @@ int store_alloc_sample_add(Db *db, const Actor *actor, int64_t assetId, int64_t 
     return rc;
 }
 
-int store_alloc_samples_purge(Db *db, const char *zNow, int64_t *pn) {
-    int rc = db_run(db, "DELETE FROM data_asset_sample WHERE retain_until < ?", "t", zNow);
-    *pn = rc == 0 ? db_changes(db) : 0;
+int store_alloc_samples_purge(Db *db, const Actor *actor, const char *zNow, int64_t *pn) {
+    json_t *rows;
+    *pn = 0;
+    int rc = db_select_json(db, &rows,
+                            "SELECT id, asset_id, profile_id, retain_until FROM data_asset_sample "
+                            "WHERE retain_until < ? ORDER BY id",
+                            "t", zNow);
+    if (rc) return rc;
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x) {
+        rc = db_run(db, "DELETE FROM data_asset_sample WHERE id = ?", "i",
+                    (int64_t)json_integer_value(json_object_get(x, "id")));
+        if (rc == 0)
+            rc = store_audit_append(db, actor, "purge_sample", "data_asset",
+                                    json_integer_value(json_object_get(x, "asset_id")), x, NULL);
+        if (rc) break;
+        (*pn)++;
+    }
+    json_decref(rows);
     return rc;
 }
 

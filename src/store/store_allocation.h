@@ -72,8 +72,9 @@ int store_alloc_profile_latest(Db *db, int64_t assetId, json_t **ppRow);
 /* Keep a sample until zUntil (ISO 8601); audited without its content. */
 int store_alloc_sample_add(Db *db, const Actor *actor, int64_t assetId, int64_t profileId,
                            const char *z, size_t n, const char *zUntil);
-/* Delete samples whose retention ended before zNow; *pn gets how many. */
-int store_alloc_samples_purge(Db *db, const char *zNow, int64_t *pn);
+/* Delete samples whose retention ended before zNow, each audited as
+ * purge_sample; *pn gets how many. Run it in a transaction. */
+int store_alloc_samples_purge(Db *db, const Actor *actor, const char *zNow, int64_t *pn);
 /* The lowest readiness score among the profiled assets linked to an
  * initiative: *pbFound 0 when none is profiled. */
 int store_alloc_asset_min_score(Db *db, int64_t initiativeId, double *pScore, int *pbFound);
