@@ -5,8 +5,9 @@
 # against the pandas one (bench/profile_ref.py), on a reference and a
 # current file of ROWS rows x 20 columns (15 numeric, 5 categorical; about
 # 120 MB each at 1,000,000 rows). Whole processes side by side under
-# /usr/bin/time -v, RUNS times each, interleaved: best wall time, and the
-# highest maximum resident set size seen (mapped file pages count).
+# /usr/bin/time -v, RUNS times each, interleaved: best wall time (with the
+# CPU time, user + system, of that run, which shows what load did), and
+# the highest maximum resident set size seen (mapped file pages count).
 # usage: bench/drift_bench.sh [KEEL_BIN]   (env: ROWS, RUNS, BENCH_DIR)
 set -eu
 KEEL=${1:-build/keel}
@@ -23,7 +24,8 @@ if [ ! -s "$REF" ] || [ ! -s "$CUR" ]; then
     $PY "$HERE/gen_drift_data.py" "$ROWS" 42 "$REF" "$CUR"
 fi
 
-# measure NAME CMD...: append "NAME wall_seconds max_rss_kb" to $DIR/drift_bench.raw
+# measure NAME CMD...: append "NAME wall_seconds max_rss_kb cpu_seconds" to
+# $DIR/drift_bench.raw
 measure() {
     name=$1
     shift
@@ -32,7 +34,8 @@ measure() {
         /Elapsed \(wall clock\)/ { t = $NF; k = split(t, p, ":"); s = 0
                                    for (i = 1; i <= k; i++) s = s * 60 + p[i] }
         /Maximum resident set size/ { m = $NF }
-        END { print n, s, m }' "$DIR/time_$name.txt" >>"$DIR/drift_bench.raw"
+        /User time|System time/ { c += $NF }
+        END { print n, s, m, c }' "$DIR/time_$name.txt" >>"$DIR/drift_bench.raw"
 }
 
 : >"$DIR/drift_bench.raw"
@@ -44,14 +47,14 @@ for i in $(seq "$RUNS"); do
 done
 
 awk -v rows="$ROWS" -v runs="$RUNS" '
-    { if (!($1 in t) || $2 < t[$1]) t[$1] = $2; if ($3 > m[$1]) m[$1] = $3 }
+    { if (!($1 in t) || $2 < t[$1]) { t[$1] = $2; c[$1] = $4 }; if ($3 > m[$1]) m[$1] = $3 }
     END {
-        printf "%s rows x 20 columns, best wall time of %s runs, highest peak RSS\n", rows, runs
-        printf "%-34s %9s %10s\n", "", "wall s", "peak MB"
-        printf "%-34s %9.2f %10.0f\n", "keel drift --json", t["keel_drift"], m["keel_drift"] / 1024
-        printf "%-34s %9.2f %10.0f\n", "pandas + scipy (drift_ref.py)", t["py_drift"], m["py_drift"] / 1024
-        printf "%-34s %9.1fx %9.2fx\n", "drift: speed-up, memory ratio", t["py_drift"] / t["keel_drift"], m["keel_drift"] / m["py_drift"]
-        printf "%-34s %9.2f %10.0f\n", "keel profile --json", t["keel_profile"], m["keel_profile"] / 1024
-        printf "%-34s %9.2f %10.0f\n", "pandas (profile_ref.py)", t["py_profile"], m["py_profile"] / 1024
-        printf "%-34s %9.1fx %9.2fx\n", "profile: speed-up, memory ratio", t["py_profile"] / t["keel_profile"], m["keel_profile"] / m["py_profile"]
+        printf "%s rows x 20 columns, best wall time of %s runs (CPU time of that run), highest peak RSS\n", rows, runs
+        printf "%-34s %9s %9s %10s\n", "", "wall s", "cpu s", "peak MB"
+        printf "%-34s %9.2f %9.2f %10.0f\n", "keel drift --json", t["keel_drift"], c["keel_drift"], m["keel_drift"] / 1024
+        printf "%-34s %9.2f %9.2f %10.0f\n", "pandas + scipy (drift_ref.py)", t["py_drift"], c["py_drift"], m["py_drift"] / 1024
+        printf "%-34s %9.1fx %8.1fx %9.2fx\n", "drift: speed-up, memory ratio", t["py_drift"] / t["keel_drift"], c["py_drift"] / c["keel_drift"], m["keel_drift"] / m["py_drift"]
+        printf "%-34s %9.2f %9.2f %10.0f\n", "keel profile --json", t["keel_profile"], c["keel_profile"], m["keel_profile"] / 1024
+        printf "%-34s %9.2f %9.2f %10.0f\n", "pandas (profile_ref.py)", t["py_profile"], c["py_profile"], m["py_profile"] / 1024
+        printf "%-34s %9.1fx %8.1fx %9.2fx\n", "profile: speed-up, memory ratio", t["py_profile"] / t["keel_profile"], c["py_profile"] / c["keel_profile"], m["keel_profile"] / m["py_profile"]
     }' "$DIR/drift_bench.raw"
