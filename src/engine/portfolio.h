@@ -145,4 +145,9 @@ int portfolio_plan_check(const PortfolioProblem *pProb, const int *aStart, char 
 int portfolio_solve_starts(const PortfolioProblem *pProb, const PortfolioOptions *opt, int *aStart,
                            int *pStatus, double *pObj, double *pBound, EngineError *pErr);
 
+/* For tests: provoke an internal GLPK error under the error hook. Returns
+ * KEEL_EINTERNAL when it was caught (the process goes on, and later solves
+ * work), 0 if GLPK did not fail. */
+int portfolio_glpk_selftest(void);
+
 #endif

@@ -65,9 +65,10 @@ typedef struct Solver {
     double *aHeur; /* incumbent handed to the branch and bound (borrowed) */
     int bHeurGiven;
     int nodeLimit;
-    int *aCapRow;    /* row of capacity (t, q), 0 none [T * nPool] */
-    double *aCapRhs; /* its right-hand side */
-    int bTerminated; /* the sub-MIP was cut short */
+    int *aCapRow;       /* row of capacity (t, q), 0 none [T * nPool] */
+    double *aCapRhs;    /* its right-hand side */
+    int bTerminated;    /* the sub-MIP was cut short */
+    char zGlpkMsg[160]; /* GLPK's last message line (its error text) */
 } Solver;
 
 /* xorshift64* random numbers, for neighbourhoods. */
@@ -408,6 +409,16 @@ static int solver_init(Solver *S) {
 
 /* ---- GLPK ------------------------------------------------------------ */
 
+/* GLPK's terminal hook: keep its last message (an error's text) in the
+ * solver instead of printing it; returns 1 to suppress the output. */
+static int solver_term_hook(void *info, const char *z) {
+    Solver *S = info;
+    size_t n = strlen(S->zGlpkMsg);
+    if (n > 0 && S->zGlpkMsg[n - 1] == '\n') n = 0;
+    snprintf(S->zGlpkMsg + n, sizeof S->zGlpkMsg - n, "%s", z);
+    return 1;
+}
+
 /* GLPK's error hook: leave the failing call for solver_glpk's setjmp. */
 static void solver_glpk_hook(void *info) { longjmp(((Solver *)info)->jb, 1); }
 
@@ -664,6 +675,7 @@ static void solver_neighbourhood(Solver *S, int it, int K, char *aSel, int *aCan
         }
         if (ok) aCand[nCand++] = i;
     }
+
     /* Random K of the candidates (partial Fisher-Yates); top up at random. */
     for (int k = 0; k < nCand && k < K; k++) {
         int j = k + (int)(solver_rand(S) % (uint64_t)(nCand - k));
@@ -1102,15 +1114,18 @@ static int solver_glpk(Solver *S, PortfolioRun *r, int *aOrder, double *aKey) {
     /* volatile: read after a longjmp. */
     volatile int rc = 0;
     glp_error_hook(solver_glpk_hook, S);
+    glp_term_hook(solver_term_hook, S);
     if (setjmp(S->jb) == 0) {
         rc = solver_glpk_work(S, r, aOrder, aKey);
         if (!rc && S->bHaveBest && !S->opt->bNoReasons) solver_shadow(S, r);
         if (S->lp) glp_delete_prob(S->lp);
         S->lp = NULL;
         glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
     } else {
         S->lp = S->el = NULL;
         glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
         glp_free_env();
         rc = KEEL_EINTERNAL;
     }
@@ -1121,13 +1136,16 @@ static int solver_glpk(Solver *S, PortfolioRun *r, int *aOrder, double *aKey) {
 static int solver_elastic_guarded(Solver *S, PortfolioRun *r, int *pRes) {
     volatile int rc = 0;
     glp_error_hook(solver_glpk_hook, S);
+    glp_term_hook(solver_term_hook, S);
     if (setjmp(S->jb) == 0) {
         glp_term_out(GLP_OFF);
         *pRes = solver_elastic(S, r);
         glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
     } else {
         S->lp = S->el = NULL;
         glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
         glp_free_env();
         rc = KEEL_EINTERNAL;
     }
@@ -1187,8 +1205,10 @@ int portfolio_run(const PortfolioProblem *p, const PortfolioOptions *opt, Portfo
         free(aPlan);
         if (S->opt->method == PORTFOLIO_GREEDY)
             res = -1;
-        else if ((rc = solver_elastic_guarded(S, r, &res)))
+        else if ((rc = solver_elastic_guarded(S, r, &res))) {
+            jspec_fail(pErr, "", "GLPK failed: %s", S->zGlpkMsg);
             goto done;
+        }
         if (res != 0) {
             r->status = res == 1 ? PORTFOLIO_INFEASIBLE : PORTFOLIO_UNKNOWN;
             goto done;
@@ -1245,4 +1265,29 @@ void portfolio_run_free(PortfolioRun *r) {
     free(r->aShadow);
     json_decref(r->conflicts);
     memset(r, 0, sizeof *r);
+}
+
+/* Provoke a GLPK error under the error hook (for tests): returns
+ * KEEL_EINTERNAL when the hook caught it and the environment was freed. */
+int portfolio_glpk_selftest(void) {
+    Solver *S = calloc(1, sizeof *S);
+    volatile int rc = 0;
+    if (!S) return KEEL_ENOMEM;
+    glp_error_hook(solver_glpk_hook, S);
+    glp_term_hook(solver_term_hook, S);
+    if (setjmp(S->jb) == 0) {
+        glp_term_out(GLP_OFF);
+        glp_prob *lp = glp_create_prob();
+        glp_set_col_bnds(lp, 5, GLP_FX, 0, 0); /* there is no column 5 */
+        glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
+        glp_delete_prob(lp);
+    } else {
+        glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
+        glp_free_env();
+        rc = KEEL_EINTERNAL;
+    }
+    free(S);
+    return rc;
 }

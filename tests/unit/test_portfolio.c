@@ -424,6 +424,23 @@ static void test_portfolio_frontier(void **state) {
     json_decref(in);
 }
 
+/* A GLPK error is caught by the hook; the next solve works. */
+static void test_portfolio_glpk_error(void **state) {
+    (void)state;
+    json_t *r = NULL;
+    EngineError e;
+    assert_int_equal(portfolio_glpk_selftest(), KEEL_EINTERNAL);
+    assert_int_equal(
+        solve_text("{\"periods\":[\"Q1\",\"Q2\"],\"pools\":[{\"id\":\"b\",\"capacity\":3}],"
+                   "\"initiatives\":[{\"id\":\"a\",\"value\":2,\"demand\":{\"b\":2}},"
+                   "{\"id\":\"c\",\"value\":3,\"demand\":{\"b\":2}}]}",
+                   &r, &e),
+        0);
+    assert_string_equal(json_string_value(json_object_get(r, "status")), "optimal");
+    assert_int_equal(json_integer_value(json_object_get(r, "funded")), 2);
+    json_decref(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_portfolio_enumeration),
@@ -432,6 +449,7 @@ int main(void) {
         cmocka_unit_test(test_portfolio_bad_input),
         cmocka_unit_test(test_portfolio_determinism_cancel),
         cmocka_unit_test(test_portfolio_frontier),
+        cmocka_unit_test(test_portfolio_glpk_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
