@@ -46,8 +46,9 @@ typedef struct RefCol {
     const size_t *aCount;       /* their counts */
     int own;                    /* aSorted, azLevel's strings owned (from a
                                  * table) rather than borrowed (baseline) */
-    size_t nMapRow;             /* aSorted was taken from a table of this
-                                 * many rows (csv_numbers_free); 0: malloc */
+    int taken;                  /* aSorted was taken from a table of nMapRow
+                                 * rows (csv_numbers_free), else malloc'd */
+    size_t nMapRow;
 } RefCol;
 
 /* ---- small numerics ---------------------------------------------------- */
@@ -525,6 +526,7 @@ static int drift_item_build(RefCol *r, const CsvColumn *col, RowSet rs, DriftIte
         }
         int rc = sketch_sort(a, n, sc->aTmp);
         if (rc) return rc;
+        r->taken = 1;
         r->nMapRow = it->pTable->nRow;
         r->nMissing = rs.n - n;
         drift_ref_numeric(r, csv_column_take_numbers(it->pTable, it->iCol), n);
@@ -1137,7 +1139,7 @@ static int drift_json_refcol(json_t *j, size_t nRow, RefCol *r) {
 /* Free what a RefCol owns. */
 static void drift_refcol_free(RefCol *r) {
     sketch_free(&r->sketch);
-    if (r->own && r->nMapRow)
+    if (r->own && r->taken)
         csv_numbers_free((double *)r->aSorted, r->nMapRow);
     else if (r->own)
         free((void *)r->aSorted);
@@ -1501,7 +1503,7 @@ static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
         for (size_t k = 0; k < set->nCol; k++) {
             DriftColumn *c = &set->aCol[k];
             int j = csv_column_index(cur, c->zName);
-            if (j >= 0 && cur->aCol[j].type != c->type) {
+            if (j >= 0 && cur->aCol[j].type != c->type && c->nRef > 0) {
                 if (c->verdict != DRIFT_DRIFT) set->nDrifted++;
                 c->verdict = DRIFT_DRIFT;
                 changed = 1;

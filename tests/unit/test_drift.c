@@ -328,13 +328,43 @@ static void test_drift_baseline(void **state) {
     buf_reset(&base);
 }
 
+/* drift-10: consuming tables (the CLI's path): a header-only reference
+ * (regression: its taken, empty column was freed with free()), and a
+ * reference with values compared by consuming the current table */
+static void test_drift_consume(void **state) {
+    (void)state;
+    CsvTable *r = parse("a,b\n"), *c = parse("a,b\n1,x\n");
+    DriftRef *ref = NULL;
+    DriftResult *res = NULL;
+    char zErr[256];
+    assert_int_equal(drift_ref_from_table_consume(r, NULL, &ref, zErr, sizeof zErr), 0);
+    csv_free(r);
+    assert_int_equal(drift_ref_compare_consume(ref, c, NULL, &res, zErr, sizeof zErr), 0);
+    assert_int_equal(res->all.aCol[0].verdict, DRIFT_NA);
+    drift_result_free(res);
+    drift_ref_free(ref);
+    csv_free(c);
+    const char *z = "x,y\n3,a\nNA,b\n1,a\n2,\n";
+    r = parse(z);
+    c = parse(z);
+    assert_int_equal(drift_ref_from_table_consume(r, NULL, &ref, zErr, sizeof zErr), 0);
+    csv_free(r);
+    assert_int_equal(drift_ref_compare_consume(ref, c, NULL, &res, zErr, sizeof zErr), 0);
+    assert_true(res->all.aCol[0].ksStat == 0 && res->all.aCol[0].psi == 0);
+    assert_true(res->all.aCol[0].missingRef == 0.25 && res->all.aCol[0].nRef == 3);
+    assert_true(res->all.aCol[1].psi == 0);
+    drift_result_free(res);
+    drift_ref_free(ref);
+    csv_free(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drift_identical),      cmocka_unit_test(test_drift_constant),
         cmocka_unit_test(test_drift_missing_single), cmocka_unit_test(test_drift_categorical),
         cmocka_unit_test(test_drift_ks_pvalue),      cmocka_unit_test(test_sketch_sort),
         cmocka_unit_test(test_sketch_quantile),      cmocka_unit_test(test_drift_segments),
-        cmocka_unit_test(test_drift_baseline),
+        cmocka_unit_test(test_drift_baseline),       cmocka_unit_test(test_drift_consume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
