@@ -136,13 +136,6 @@ int alloc_horizon(Db *db, const char *zFrom, int n, AllocHorizon *h, KeelError *
     return 0;
 }
 
-/* Index of period z in h, or -1. */
-static int horizon_find(const AllocHorizon *h, const char *z) {
-    for (int i = 0; z && i < h->n; i++)
-        if (strcmp(h->az[i], z) == 0) return i;
-    return -1;
-}
-
 /* ---- pools ------------------------------------------------------------------ */
 
 /* The kind rules over the merged row: people pools name a skill, compute
@@ -382,15 +375,24 @@ static int planned_load(Db *db, const AllocHorizon *h, json_t **ppLoad, int64_t 
     *pPlanId = json_get_id(plan, "id");
     json_t *in = json_loads(json_string_value(json_object_get(plan, "input_json")), 0, NULL);
     json_t *res = json_loads(json_string_value(json_object_get(plan, "result_json")), 0, NULL);
-    json_t *starts = json_object_get(res, "starts");
+    json_t *starts = json_object_get(res, "starts"), *under = json_object_get(res, "under_way");
+    int first = alloc_quarter_ord(h->az[0]);
+    int planFirst =
+        alloc_quarter_ord(json_string_value(json_array_get(json_object_get(in, "periods"), 0)));
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(in, "initiatives"), i, x) {
-        const char *zStart =
-            json_string_value(json_object_get(starts, json_string_value(json_object_get(x, "id"))));
-        int s = horizon_find(h, zStart);
-        if (s < 0) continue;
+        /* the start as a quarter ordinal: a period of the plan, or an
+         * offset before its first period (work under way) */
+        const char *zId = json_string_value(json_object_get(x, "id"));
+        json_t *off = json_object_get(under, zId);
+        int start = json_is_integer(off) && planFirst >= 0
+                        ? planFirst + (int)json_integer_value(off)
+                        : alloc_quarter_ord(json_string_value(json_object_get(starts, zId)));
+        if (start < 0) continue;
+        int s = start - first;
         int dur = (int)json_integer_value(json_object_get(x, "duration"));
+        if (s >= h->n || s + dur <= 0) continue;
         const char *zKey;
         json_t *d;
         json_object_foreach(json_object_get(x, "demand"), zKey, d) {
@@ -401,7 +403,7 @@ static int planned_load(Db *db, const AllocHorizon *h, json_t **ppLoad, int64_t 
                     json_array_append_new(a, json_real(0));
                 json_object_set_new(load, zKey, a);
             }
-            for (int k = 0; k < dur && s + k < h->n; k++) {
+            for (int k = s < 0 ? -s : 0; k < dur && s + k < h->n; k++) {
                 double v = json_is_array(d) ? json_number_value(json_array_get(d, (size_t)k))
                                             : json_number_value(d);
                 json_t *cell = json_array_get(a, (size_t)(s + k));

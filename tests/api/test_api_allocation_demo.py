@@ -21,6 +21,11 @@ onprem = [p for p in r["pools"] if p["key"] == "gpu_onprem"][0]
 # F = 600000 / 12 + 20000 = 70000; u* = 70000 / ((2.6 - 0.4) * 40000) = 0.7955
 t.check("allocdemo-1.3", onprem["breakeven"]["advice"] == "cloud"
         and abs(onprem["breakeven"]["breakeven_utilisation"] - 70000 / 88000) < 1e-9, onprem["breakeven"])
+# the first plan's load: work under way since before the plan's first quarter counts too
+plan1 = a.get("/api/v1/plans").json["items"][0]
+r2 = a.get("/api/v1/pools/report?from=%s&periods=1" % plan1["first_period"]).json
+ml2 = [p for p in r2["pools"] if p["key"] == "ml_engineer"][0]["periods"][0]
+t.check("allocdemo-1.5", ml2["planned"] >= 3.5 - 1e-9 and ml2["planned"] <= ml2["capacity"] + 1e-9, ml2)
 ml = [p for p in r["pools"] if p["key"] == "ml_engineer"][0]
 t.check("allocdemo-1.4", ml["periods"][0]["capacity"] == 4.3, ml["periods"][0])
 
