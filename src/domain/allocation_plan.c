@@ -416,7 +416,7 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
     static const char *const azUnderWay[] = {"pilot", "scaling", "operating", NULL};
     json_t *inits = NULL, *dem = NULL, *deps = NULL, *excl = NULL, *cap = NULL, *pools = NULL;
     json_t *excluded = json_array(), *chosen = json_object();
-    json_t *byId = NULL, *demBy = NULL, *depBy = NULL, *exclBy = NULL;
+    json_t *byId = NULL, *demBy = NULL, *depBy = NULL, *exclBy = NULL, *exclBy2 = NULL;
     const json_t *changes = json_object_get(scenario, "changes");
     int rc = store_alloc_initiatives(db, &inits);
     if (rc == 0) rc = store_alloc_demands(db, 0, &dem);
@@ -429,6 +429,7 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
     demBy = group_by(dem, "initiative_id");
     depBy = group_by(deps, "initiative_id");
     exclBy = group_by(excl, "initiative_id");
+    exclBy2 = group_by(excl, "other_id");
     int first = alloc_quarter_ord(h->az[0]);
     size_t i, j;
     json_t *x, *d;
@@ -534,10 +535,17 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
                 snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "other_id"));
                 if (json_object_get(chosen, zB)) json_array_append_new(adep, json_string(zB));
             }
+            /* a pair is listed once: by its lower id when both are
+             * candidates, by the candidate when the other is under way */
             json_array_foreach(json_object_get(exclBy, zId), j, d) {
                 char zB[24];
                 snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "other_id"));
-                if (json_is_null(json_object_get(chosen, zB)))
+                if (json_object_get(chosen, zB)) json_array_append_new(aex, json_string(zB));
+            }
+            json_array_foreach(json_object_get(exclBy2, zId), j, d) {
+                char zB[24];
+                snprintf(zB, sizeof zB, "%" PRId64, json_get_id(d, "initiative_id"));
+                if (json_is_integer(json_object_get(chosen, zB)))
                     json_array_append_new(aex, json_string(zB));
             }
             int bMand = json_get_id(x, "mandatory") != 0, bOut = 0;
@@ -577,5 +585,6 @@ done:
     json_decref(demBy);
     json_decref(depBy);
     json_decref(exclBy);
+    json_decref(exclBy2);
     return rc;
 }

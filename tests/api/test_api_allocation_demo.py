@@ -53,6 +53,17 @@ t.check("allocdemo-4.2", now == plan["input"], "the stored input differs from th
 res = plan["result"]
 t.check("allocdemo-4.3", any(u["reason"].startswith("mutually exclusive") for u in res["unfunded"])
         and any(b["constraint"] == "dependency" for b in res["binding"]), res.get("unfunded"))
+# an alternative already under way keeps its exclusive candidate out of the plan
+ids = {x["title"]: x["id"] for x in a.get("/api/v1/initiatives?limit=100").json["items"]}
+ws, eta = ids["Warehouse slotting"], ids["ETA prediction for customers"]
+r = a.request("PUT", "/api/v1/initiatives/%d/plan" % ws, {"exclusive_with": [eta]})
+t.status("allocdemo-5.1", r, 200)
+inp = a.get("/api/v1/plan/input").json
+item = [x for x in inp["initiatives"] if x["id"] == str(ws)][0]
+t.check("allocdemo-5.2", item["exclusive_with"] == [str(eta)], item)
+r = a.post("/api/v1/plan/solve", {"time_limit": 2})
+t.check("allocdemo-5.3", r.status == 201 and str(ws) not in r.json["starts"]
+        and any(u["id"] == str(ws) for u in r.json["unfunded"]), r.body[:400])
 t.check("allocdemo-4.4", a.get("/api/v1/audit/verify").status == 200)
 srv.stop()
 t.done()
