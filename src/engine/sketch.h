@@ -8,7 +8,7 @@
 #define KEEL_ENGINE_SKETCH_H
 #include <stddef.h>
 
-#define SKETCH_POINTS 1001 /* order statistics kept by a sketch */
+#define SKETCH_POINTS 10001 /* order statistics kept by a sketch */
 
 /* Sort n doubles (none NaN) ascending in place, stable for equal keys.
  * tmp is scratch space of n doubles, or NULL to allocate it. Returns 0 or
