@@ -86,7 +86,7 @@ typedef struct PortfolioOptions {
     int method;                /* PORTFOLIO_FULL (default), _GREEDY, _GLPK */
     unsigned seed;             /* neighbourhood choice; 0 means 1 */
     int maxStale;              /* stop after this many neighbourhoods in a row
-                                * without improvement; <= 0: 60 */
+                                * without improvement; <= 0: 100 */
     int bNoReasons;            /* skip reasons and shadow prices (frontier) */
 } PortfolioOptions;
 
