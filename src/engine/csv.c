@@ -271,7 +271,8 @@ static const double aPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
  * *pSlow is set (and *pOut left alone) when the value needs strtod: the
  * fast path is Clinger's (a mantissa of at most 2^53 times an exact power
  * of ten is correctly rounded by one multiplication or division). */
-static const char *csv_scan_number(const char *p, const char *e, double *pOut, int *pSlow) {
+static inline __attribute__((always_inline)) const char *
+csv_scan_number(const char *p, const char *e, double *pOut, int *pSlow) {
     int neg = 0;
     *pSlow = 0;
     if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
@@ -656,7 +657,7 @@ static int chunk_put(Chunk *c, size_t iSel, const Field *f, size_t iPos, size_t 
         return 0;
     }
     if (!col->isCat) {
-        double v;
+        double v = 0;
         if (csv_parse_number(f->z, f->n, &v)) {
             ((double *)col->data.p)[iRow] = v;
             return 0;
@@ -719,7 +720,7 @@ static int chunk_record(Chunk *c, size_t *pi) {
         if (iSel >= 0 && !c->aCol[iSel].isCat) {
             /* fast path: a plain number or an empty field, read in place */
             const char *p = z + i, *e = z + n, *q;
-            double v;
+            double v = 0;
             int slow;
             if (p < e && (*p == ',' || *p == '\n' || *p == '\r')) {
                 q = p;
