@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <time.h>
 #include "engine/portfolio.h"
 #include "util/err.h"
 
@@ -424,6 +426,57 @@ static void test_portfolio_frontier(void **state) {
     json_decref(in);
 }
 
+/* One solve on its own thread (for the concurrency test). */
+typedef struct SolveJob {
+    json_t *in;         /* borrowed */
+    PortfolioOptions o; /* with the shared cancel flag */
+    json_t *out;        /* the report */
+    int rc;
+} SolveJob;
+
+static void *solve_thread(void *arg) {
+    SolveJob *j = arg;
+    EngineError e;
+    j->rc = portfolio_solve_json(j->in, &j->o, &j->out, &e);
+    return NULL;
+}
+
+/* Two solves at once on two threads, cancelled from a third: both stop
+ * promptly with a feasible plan. */
+static void test_portfolio_threads_cancel(void **state) {
+    (void)state;
+    g_seed = 21;
+    json_t *in = random_instance(150, 8, 0);
+    atomic_int cancel = 0;
+    SolveJob a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.in = b.in = in;
+    a.o.timeLimit = b.o.timeLimit = 60;
+    a.o.pCancel = b.o.pCancel = &cancel;
+    b.o.seed = 2;
+    pthread_t ta, tb;
+    struct timespec t0, t1, ms300 = {0, 300000000};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(pthread_create(&ta, NULL, solve_thread, &a), 0);
+    assert_int_equal(pthread_create(&tb, NULL, solve_thread, &b), 0);
+    nanosleep(&ms300, NULL);
+    atomic_store(&cancel, 1);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(dt < 10);
+    SolveJob *aj[2] = {&a, &b};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(aj[k]->rc, 0);
+        const char *zSt = json_string_value(json_object_get(aj[k]->out, "status"));
+        assert_true(strcmp(zSt, "feasible") == 0 || strcmp(zSt, "optimal") == 0);
+        json_decref(aj[k]->out);
+    }
+    json_decref(in);
+}
+
 /* A GLPK error is caught by the hook; the next solve works. */
 static void test_portfolio_glpk_error(void **state) {
     (void)state;
@@ -450,6 +503,7 @@ int main(void) {
         cmocka_unit_test(test_portfolio_determinism_cancel),
         cmocka_unit_test(test_portfolio_frontier),
         cmocka_unit_test(test_portfolio_glpk_error),
+        cmocka_unit_test(test_portfolio_threads_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
