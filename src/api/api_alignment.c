@@ -66,17 +66,6 @@ static int list_decorated(Req *req, Resp *resp, const ResourceDef *r,
     return 0;
 }
 
-/* An initiative's link count and whether it is aligned. */
-static int decorate_initiative(Db *db, json_t *x) {
-    int64_t n = 0;
-    int rc = db_query_int(db, &n, "SELECT count(*) FROM initiative_link WHERE initiative_id = ?",
-                          "i", json_get_id(x, "id"));
-    if (rc) return rc;
-    json_object_set_new(x, "link_count", json_integer(n));
-    json_object_set_new(x, "aligned", json_boolean(n > 0));
-    return 0;
-}
-
 /* ---- KPIs ---- */
 int api_kpis_list(Req *req, Resp *resp) {
     return list_decorated(req, resp, &resource_kpi, align_kpi_decorate);
@@ -163,7 +152,7 @@ int api_kpi_values_delete(Req *req, Resp *resp) {
 
 /* ---- initiatives ---- */
 int api_initiatives_list(Req *req, Resp *resp) {
-    return list_decorated(req, resp, &resource_initiative, decorate_initiative);
+    return list_decorated(req, resp, &resource_initiative, align_initiative_decorate);
 }
 
 int api_initiatives_get(Req *req, Resp *resp) {
@@ -291,11 +280,9 @@ int api_criteria_list(Req *req, Resp *resp) {
 }
 
 int api_criteria_create(Req *req, Resp *resp) {
-    int64_t n = 0;
-    int rc = db_query_int(req->db, &n, "SELECT count(*) FROM criterion", NULL);
-    if (rc) return rc;
-    if (n >= 16) return err_set(&req->err, KEEL_ERULE, "key", "at most 16 scoring criteria");
-    return api_crud_create(req, resp, &resource_criterion, "/api/v1/criteria");
+    int64_t id;
+    int rc = align_criterion_create(req->db, &req->who, req->pJson, &id, &req->err);
+    return rc ? rc : respond_row(req, resp, &resource_criterion, id, 201, "/api/v1/criteria");
 }
 
 int api_criteria_update(Req *req, Resp *resp) {

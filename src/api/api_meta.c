@@ -8,8 +8,7 @@
 #include <string.h>
 
 int api_healthz(Req *req, Resp *resp) {
-    int64_t one = 0;
-    int rc = db_query_int(req->db, &one, "SELECT 1", NULL);
+    int rc = schema_check(req->db);
     if (rc) return rc;
     resp_json(resp, 200,
               json_pack("{ss ss si}", "status", "ok", "version", KEEL_VERSION, "schema",

@@ -35,6 +35,11 @@ struct Db;
  * clear message on failure. Returns 0 or an exit code. */
 int cli_open_db(const char *zPath, int bCreate, struct Db **ppDb);
 
+struct Principal;
+/* The principal for --as EMAIL, or the first enabled admin when zEmail is
+ * NULL; prints the reason and returns an exit code when there is none. */
+int cli_principal(struct Db *db, const char *zEmail, struct Principal *p);
+
 /* Command entry points, one per family. */
 int cli_init(int argc, char **argv);
 int cli_serve(int argc, char **argv);

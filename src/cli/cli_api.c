@@ -10,33 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The principal for --as EMAIL, or the first enabled admin. */
-static int cli_principal(Db *db, const char *zEmail, Principal *p) {
-    AccountRow a;
-    int rc;
-    if (zEmail) {
-        char z[256];
-        snprintf(z, sizeof z, "%s", zEmail);
-        for (char *c = z; *c; c++)
-            if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
-        rc = store_account_by_email(db, z, &a);
-        if (rc == KEEL_ENOTFOUND)
-            return cli_usage_error("no account %s (see keel user list)", zEmail);
-    } else {
-        int64_t id = 0;
-        rc = db_query_int(
-            db, &id, "SELECT min(id) FROM account WHERE role = 'admin' AND disabled = 0", NULL);
-        if (rc == 0 && id == 0) rc = KEEL_ENOTFOUND;
-        if (rc == 0) rc = store_account_by_id(db, id, &a);
-        if (rc == KEEL_ENOTFOUND)
-            return cli_usage_error("the database has no enabled admin; give --as EMAIL");
-    }
-    if (rc) return cli_fail("cannot read accounts: %s", db_errmsg(db));
-    if (a.disabled) return cli_usage_error("account %s is disabled", a.zEmail);
-    auth_principal_from_account(&a, AUTH_COOKIE, p);
-    return 0;
-}
-
 /* Call a route and parse its JSON answer into *ppOut; prints the error
  * envelope and returns an exit code on failure. */
 static int cli_call(Db *db, const Principal *who, const char *zMethod, const char *zUrl,

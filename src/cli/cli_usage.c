@@ -9,32 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The principal of account zEmail, or of the first enabled admin. */
-static int usage_principal(Db *db, const char *zEmail, Principal *p) {
-    AccountRow a;
-    int64_t id = 0;
-    int rc;
-    if (zEmail) {
-        char z[256];
-        snprintf(z, sizeof z, "%s", zEmail);
-        for (char *c = z; *c; c++)
-            if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
-        rc = store_account_by_email(db, z, &a);
-    } else {
-        rc = db_query_int(
-            db, &id, "SELECT min(id) FROM account WHERE role = 'admin' AND disabled = 0", NULL);
-        if (rc == 0 && id == 0) rc = KEEL_ENOTFOUND;
-        if (rc == 0) rc = store_account_by_id(db, id, &a);
-    }
-    if (rc == KEEL_ENOTFOUND)
-        return cli_usage_error(zEmail ? "no account %s" : "no enabled admin; give --as EMAIL%s",
-                               zEmail ? zEmail : "");
-    if (rc) return cli_fail("cannot read accounts: %s", db_errmsg(db));
-    if (a.disabled) return cli_usage_error("account %s is disabled", a.zEmail);
-    auth_principal_from_account(&a, AUTH_COOKIE, p);
-    return 0;
-}
-
 int cli_usage(int argc, char **argv) {
     CliOpt a[] = {
         {"db", 0, "FILE", "database file", NULL},
@@ -71,7 +45,7 @@ int cli_usage(int argc, char **argv) {
         return rc;
     }
     Principal who;
-    if ((rc = usage_principal(db, cli_opt(a, n, "as"), &who)) == 0) {
+    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0) {
         char zUrl[64];
         snprintf(zUrl, sizeof zUrl, "/api/v1/pools/%lld/usage", pool);
         Resp r;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Helpers shared by every CLI command: messages, exit codes, file input. */
 #include "cli/cli.h"
+#include "domain/auth.h"
 #include "store/schema.h"
+#include "store/store_account.h"
 #include "util/err.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -240,4 +242,26 @@ void cli_print_json(json_t *j) {
     json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY);
     fputc('\n', stdout);
     json_decref(j);
+}
+
+int cli_principal(Db *db, const char *zEmail, Principal *p) {
+    AccountRow a;
+    int rc;
+    if (zEmail) {
+        char z[256];
+        snprintf(z, sizeof z, "%s", zEmail);
+        for (char *c = z; *c; c++)
+            if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+        rc = store_account_by_email(db, z, &a);
+        if (rc == KEEL_ENOTFOUND)
+            return cli_usage_error("no account %s (see keel user list)", zEmail);
+    } else {
+        rc = store_account_first_admin(db, &a);
+        if (rc == KEEL_ENOTFOUND)
+            return cli_usage_error("the database has no enabled admin; give --as EMAIL");
+    }
+    if (rc) return cli_fail("cannot read accounts: %s", db_errmsg(db));
+    if (a.disabled) return cli_usage_error("account %s is disabled", a.zEmail);
+    auth_principal_from_account(&a, AUTH_COOKIE, p);
+    return 0;
 }

@@ -64,6 +64,8 @@ int align_kpi_value_delete(Db *db, const Principal *who, int64_t kpiId, int64_t 
 
 /* Initiatives. */
 int align_initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+/* Add link_count and aligned to an initiative object (borrowed). */
+int align_initiative_decorate(Db *db, json_t *init);
 /* The same, recording the catalogue entry it was derived from (trusted
  * callers only: catalogue_key is read-only for clients). */
 int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
@@ -89,6 +91,9 @@ int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json
 /* Set the caller's scores {"scores":{criterion_key: 1..5}}. */
 int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
                      KeelError *e);
+
+/* Add a scoring criterion (at most PRIO_MAX_CRITERIA). */
+int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
 
 /* The ranked list with totals and quadrants; zStage / unitId filter (NULL,
  * 0 for all). */

@@ -108,6 +108,15 @@ int align_initiative_create(Db *db, const Principal *who, json_t *in, int64_t *p
     return align_initiative_create_from(db, who, in, NULL, pId, e);
 }
 
+int align_initiative_decorate(Db *db, json_t *init) {
+    int64_t n = 0;
+    int rc = store_link_count(db, json_get_id(init, "id"), &n);
+    if (rc) return rc;
+    json_object_set_new(init, "link_count", json_integer(n));
+    json_object_set_new(init, "aligned", json_boolean(n > 0));
+    return 0;
+}
+
 int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
     int rc = resource_validate(&resource_initiative, in, 0, e);
     if (rc) return rc;

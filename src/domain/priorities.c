@@ -72,6 +72,19 @@ int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const j
     return rc;
 }
 
+int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
+    int rc = resource_validate(&resource_criterion, in, 1, e);
+    if (rc) return rc;
+    json_t *crit;
+    if ((rc = store_criteria(db, &crit))) return rc;
+    size_t n = json_array_size(crit);
+    json_decref(crit);
+    if (n >= PRIO_MAX_CRITERIA)
+        return err_set(e, KEEL_ERULE, "key", "at most %d scoring criteria", PRIO_MAX_CRITERIA);
+    Actor a = auth_actor(who);
+    return store_crud_create(db, &resource_criterion, &a, in, pId, e);
+}
+
 int align_priorities(Db *db, const char *zStage, int64_t unitId, json_t **ppOut) {
     json_t *crit = NULL, *means = NULL, *inits = NULL;
     int rc = store_criteria(db, &crit);

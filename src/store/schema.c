@@ -179,9 +179,11 @@ static const char *const azMigration[] = {
     "  created_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL);"
     "INSERT INTO criterion(key, name, weight, inverse, created_at, updated_at) VALUES"
-    "  ('business_value', 'Business value', 0.30, 0, '1970-01-01T00:00:00Z', '1970-01-01T00:00:00Z'),"
+    "  ('business_value', 'Business value', 0.30, 0, '1970-01-01T00:00:00Z', "
+    "'1970-01-01T00:00:00Z'),"
     "  ('feasibility', 'Feasibility', 0.20, 0, '1970-01-01T00:00:00Z', '1970-01-01T00:00:00Z'),"
-    "  ('data_readiness', 'Data readiness', 0.20, 0, '1970-01-01T00:00:00Z', '1970-01-01T00:00:00Z'),"
+    "  ('data_readiness', 'Data readiness', 0.20, 0, '1970-01-01T00:00:00Z', "
+    "'1970-01-01T00:00:00Z'),"
     "  ('risk', 'Risk', 0.10, 1, '1970-01-01T00:00:00Z', '1970-01-01T00:00:00Z'),"
     "  ('strategic_fit', 'Strategic fit', 0.20, 0, '1970-01-01T00:00:00Z', '1970-01-01T00:00:00Z');"
     "CREATE TABLE score("
@@ -430,4 +432,11 @@ int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nE
     }
     *ppDb = db;
     return 0;
+}
+
+int schema_check(Db *db) {
+    int version = 0, appId = 0;
+    int rc = db_get_version(db, &version, &appId);
+    if (rc == 0 && (appId != SCHEMA_APP_ID || version != N_MIGRATION)) rc = KEEL_EVERSION;
+    return rc;
 }

@@ -19,4 +19,7 @@ int schema_migrate(Db *db, char *zErr, size_t nErr);
  * one way commands and the server get a ready database. */
 int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr);
 
+/* A cheap query proving the connection works (health checks). */
+int schema_check(Db *db);
+
 #endif

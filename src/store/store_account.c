@@ -49,6 +49,15 @@ int store_account_by_id(Db *db, int64_t id, AccountRow *p) {
     return account_fetch(db, p, "id = ?", "i", &id);
 }
 
+int store_account_first_admin(Db *db, AccountRow *p) {
+    int64_t id = 0;
+    int rc = db_query_int(
+        db, &id, "SELECT coalesce(min(id), 0) FROM account WHERE role = 'admin' AND disabled = 0",
+        NULL);
+    if (rc == 0 && id == 0) rc = KEEL_ENOTFOUND;
+    return rc ? rc : store_account_by_id(db, id, p);
+}
+
 int store_account_count_other_admins(Db *db, int64_t id, int64_t *pn) {
     return db_query_int(db, pn,
                         "SELECT count(*) FROM account WHERE role = 'admin' AND disabled = 0 AND "

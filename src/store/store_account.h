@@ -37,6 +37,8 @@ typedef struct TokenRow {
 
 int store_account_by_email(Db *db, const char *zEmail, AccountRow *p);
 int store_account_by_id(Db *db, int64_t id, AccountRow *p);
+/* The enabled admin with the lowest id into *p; KEEL_ENOTFOUND when none. */
+int store_account_first_admin(Db *db, AccountRow *p);
 /* Enabled admins other than id (for the last-admin rule). */
 int store_account_count_other_admins(Db *db, int64_t id, int64_t *pn);
 /* Replace the password hash; audited (the hash itself is never logged). */

@@ -61,6 +61,11 @@ int store_links_of_initiative(Db *db, int64_t initiativeId, json_t **ppRows) {
         "i", initiativeId);
 }
 
+int store_link_count(Db *db, int64_t initiativeId, int64_t *pn) {
+    return db_query_int(db, pn, "SELECT count(*) FROM initiative_link WHERE initiative_id = ?", "i",
+                        initiativeId);
+}
+
 int store_links_all(Db *db, json_t **ppRows) {
     return db_select_json(db, ppRows,
                           "SELECT l.id, l.initiative_id, l.kpi_id, l.expected_impact, "

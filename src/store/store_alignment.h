@@ -15,6 +15,8 @@ int store_kpi_value_put(Db *db, const Actor *actor, int64_t kpiId, const char *z
                         int64_t periodIndex, double value, const char *zNote);
 /* Links of an initiative with their KPI's name, unit and objective. */
 int store_links_of_initiative(Db *db, int64_t initiativeId, json_t **ppRows);
+/* Number of KPI links of an initiative. */
+int store_link_count(Db *db, int64_t initiativeId, int64_t *pn);
 /* Every link with its initiative's title and stage (for the chain). */
 int store_links_all(Db *db, json_t **ppRows);
 /* Record a new charter version (content borrowed) and set the
