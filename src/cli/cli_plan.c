@@ -83,11 +83,18 @@ static void plan_print_text(const json_t *r) {
     printf("\ngap      ");
     plan_print_num(r, "gap", "%.4g");
     printf("\nfunded   %lld\n", (long long)json_integer_value(json_object_get(r, "funded")));
-    if (json_object_get(r, "changes"))
-        printf("changes  %lld\n", (long long)json_integer_value(json_object_get(r, "changes")));
+    if (json_object_get(r, "changes")) {
+        printf("objective ");
+        plan_print_num(r, "objective", "%.6g");
+        printf(" (value minus change penalties; the bound is on it)\nchanges  %lld\n",
+               (long long)json_integer_value(json_object_get(r, "changes")));
+    }
     if (json_object_size(json_object_get(r, "starts"))) printf("\nstarts\n");
     json_object_foreach(json_object_get(r, "starts"), zKey, v)
         printf("  %-24s %s\n", zKey, json_string_value(v));
+    if (json_object_size(json_object_get(r, "under_way"))) printf("\nunder way (started before)\n");
+    json_object_foreach(json_object_get(r, "under_way"), zKey, v)
+        printf("  %-24s %lld\n", zKey, (long long)json_integer_value(v));
     if (json_array_size(json_object_get(r, "unfunded"))) printf("\nunfunded\n");
     json_array_foreach(json_object_get(r, "unfunded"), i, v)
         printf("  %-24s %s\n", json_string_value(json_object_get(v, "id")),
