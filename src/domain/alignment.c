@@ -5,6 +5,7 @@
 #include "engine/kpi_trend.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
+#include "store/store_org.h"
 #include "util/period.h"
 #include "util/json.h"
 #include <inttypes.h>
@@ -153,14 +154,7 @@ json_t *align_transitions_from(const char *zFrom) {
     return a;
 }
 
-int align_fiscal_start(Db *db) {
-    int64_t m = 1;
-    if (db_query_int(db, &m, "SELECT fiscal_year_start_month FROM org_settings WHERE id = 1",
-                     NULL) ||
-        m < 1 || m > 12)
-        m = 1;
-    return (int)m;
-}
+int align_fiscal_start(Db *db) { return store_org_fiscal_start(db); }
 
 /* Owners may change what they own; admins and the committee anything.
  * AUTH_NONE principals are the CLI and the demo loader. */

@@ -5,6 +5,8 @@
 #include "engine/explain.h"
 #include "engine/explain_report.h"
 #include "engine/fairness.h"
+#include "domain/alignment.h"
+#include "store/store_analysis.h"
 #include "store/store_crud.h"
 #include "util/crypto.h"
 #include "util/json.h"
@@ -112,11 +114,11 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
     if (in->zTitle && (strlen(in->zTitle) > 200 || !utf8_valid(in->zTitle, strlen(in->zTitle))))
         return err_set(e, KEEL_EINVAL, "title", "title must be valid UTF-8 of at most 200 bytes");
     if (in->initiativeId) {
-        int64_t n = 0;
-        int rc = db_query_int(db, &n, "SELECT count(*) FROM initiative WHERE id = ?", "i",
-                              in->initiativeId);
-        if (rc) return rc;
-        if (!n)
+        json_t *ini = NULL;
+        int rc = store_crud_get(db, &resource_initiative, in->initiativeId, &ini);
+        json_decref(ini);
+        if (rc && rc != KEEL_ENOTFOUND) return rc;
+        if (rc == KEEL_ENOTFOUND)
             return err_set(e, KEEL_EINVAL, "initiative_id", "initiative %lld does not exist",
                            (long long)in->initiativeId);
     }
@@ -152,20 +154,16 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
 }
 
 int analysis_get(Db *db, int64_t id, json_t **ppOut) {
-    json_t *o, *rows;
+    json_t *o, *spec = NULL, *res = NULL;
     int rc = store_crud_get(db, &resource_analysis, id, &o);
     if (rc) return rc;
-    rc = db_select_json(db, &rows, "SELECT spec, result FROM analysis WHERE id = ?", "i", id);
+    rc = store_analysis_payload(db, id, &spec, &res);
     if (rc) {
         json_decref(o);
         return rc;
     }
-    json_t *r = json_array_get(rows, 0);
-    json_t *spec = json_loads(json_string_value(json_object_get(r, "spec")), 0, NULL);
-    json_t *res = json_loads(json_string_value(json_object_get(r, "result")), 0, NULL);
     json_object_set_new(o, "spec", spec ? spec : json_null());
     json_object_set_new(o, "result", res ? res : json_null());
-    json_decref(rows);
     *ppOut = o;
     return 0;
 }

@@ -2,6 +2,7 @@
 /* The use-case catalogue; see catalogue.h. */
 #include "domain/catalogue.h"
 #include "domain/alignment.h"
+#include "store/store_alignment.h"
 #include "store/store_crud.h"
 #include <pthread.h>
 #include <string.h>
@@ -95,12 +96,7 @@ int catalogue_instantiate(Db *db, const Principal *who, json_t *in, json_t **ppO
     const json_t *defs = json_object_get(catalogue(), "kpi_templates");
     json_array_foreach(json_object_get(entry, "kpi_templates"), i, x) {
         json_t *kpis = NULL;
-        if (rc == 0)
-            rc = db_select_json(db, &kpis,
-                                "SELECT k.id AS kpi_id, k.name AS kpi_name, k.unit, o.title AS "
-                                "objective_title FROM kpi k JOIN objective o ON o.id = "
-                                "k.objective_id WHERE k.template = ? ORDER BY k.id",
-                                "t", json_string_value(x));
+        if (rc == 0) rc = store_kpis_by_template(db, json_string_value(x), &kpis);
         if (rc) break;
         if (json_array_size(kpis) == 0) {
             json_t *d = json_deep_copy(json_object_get(defs, json_string_value(x)));

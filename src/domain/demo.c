@@ -12,6 +12,7 @@
 #include "domain/org.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"
+#include "store/store_org.h"
 #include "util/period.h"
 #include <math.h>
 #include <stdio.h>
@@ -34,22 +35,13 @@ static double demo_gauss(uint64_t *s) {
     return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
 }
 
-/* Id of the row of table zTable whose zColumn equals z; 0 when absent. */
-static int64_t demo_lookup(Db *db, const char *zTable, const char *zColumn, const char *z) {
-    char zSql[128];
-    int64_t id = 0;
-    snprintf(zSql, sizeof zSql, "SELECT id FROM %s WHERE %s = ?", zTable, zColumn);
-    if (z && db_query_int(db, &id, zSql, "t", z)) id = 0;
-    return id;
-}
-
 /* Replace the by-name reference zKey ("parent") with zIdKey ("parent_id"). */
-static int demo_resolve(Db *db, json_t *o, const char *zKey, const char *zIdKey, const char *zTable,
-                        const char *zColumn, KeelError *e) {
+static int demo_resolve(Db *db, json_t *o, const char *zKey, const char *zIdKey,
+                        const ResourceDef *r, const char *zColumn, KeelError *e) {
     const char *z = json_string_value(json_object_get(o, zKey));
     if (!z) return 0;
-    int64_t id = demo_lookup(db, zTable, zColumn, z);
-    if (!id) return err_set(e, KEEL_EINVAL, zKey, "demo: no %s '%s'", zTable, z);
+    int64_t id = store_crud_id_by(db, r, zColumn, z);
+    if (!id) return err_set(e, KEEL_EINVAL, zKey, "demo: no %s '%s'", r->zName, z);
     json_object_set_new(o, zIdKey, json_integer(id));
     json_object_del(o, zKey);
     return 0;
@@ -72,11 +64,11 @@ static int demo_section(Db *db, const Actor *actor, const json_t *doc, const cha
         int rc = 0;
         int64_t id;
         if (r == &resource_unit)
-            rc = demo_resolve(db, o, "parent", "parent_id", "unit", "name", e);
+            rc = demo_resolve(db, o, "parent", "parent_id", &resource_unit, "name", e);
         else if (r == &resource_person)
-            rc = demo_resolve(db, o, "unit", "unit_id", "unit", "name", e);
+            rc = demo_resolve(db, o, "unit", "unit_id", &resource_unit, "name", e);
         else
-            rc = demo_resolve(db, o, "person", "person_id", "person", "email", e);
+            rc = demo_resolve(db, o, "person", "person_id", &resource_person, "email", e);
         if (rc == 0 && r == &resource_account) {
             json_object_set_new(o, "password", json_string(zPassword));
             rc = auth_account_create(db, actor, o, &id, e);
@@ -105,8 +97,8 @@ static int demo_objectives(Db *db, const Principal *sys, const json_t *doc, Keel
     json_array_foreach(json_object_get(doc, "objectives"), i, x) {
         json_t *o = json_deep_copy(x);
         int64_t id;
-        int rc = demo_resolve(db, o, "unit", "unit_id", "unit", "name", e);
-        if (rc == 0) rc = demo_resolve(db, o, "owner", "owner_id", "person", "email", e);
+        int rc = demo_resolve(db, o, "unit", "unit_id", &resource_unit, "name", e);
+        if (rc == 0) rc = demo_resolve(db, o, "owner", "owner_id", &resource_person, "email", e);
         if (rc == 0) rc = align_objective_create(db, sys, o, &id, e);
         json_decref(o);
         if (rc) return demo_where(e, rc, "objectives", i);
@@ -123,7 +115,7 @@ static int demo_kpis(Db *db, const Principal *sys, const json_t *doc, uint64_t *
         json_t *o = json_deep_copy(x), *series = json_incref(json_object_get(o, "series"));
         json_object_del(o, "series");
         int64_t id;
-        int rc = demo_resolve(db, o, "objective", "objective_id", "objective", "title", e);
+        int rc = demo_resolve(db, o, "objective", "objective_id", &resource_objective, "title", e);
         if (rc == 0) rc = align_kpi_create(db, sys, o, &id, e);
         if (rc == 0 && series) {
             Period p;
@@ -209,18 +201,20 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
             json_number_value(json_object_get(o, "expected_value")) == 0)
             json_object_set_new(o, "expected_value", json_null());
         int64_t id = 0;
-        rc = demo_resolve(db, o, "unit", "unit_id", "unit", "name", e);
-        if (rc == 0) rc = demo_resolve(db, o, "sponsor", "sponsor_id", "person", "email", e);
-        if (rc == 0) rc = demo_resolve(db, o, "owner", "owner_id", "person", "email", e);
-        if (rc == 0) rc = demo_resolve(db, o, "ai_lead", "ai_lead_id", "person", "email", e);
+        rc = demo_resolve(db, o, "unit", "unit_id", &resource_unit, "name", e);
+        if (rc == 0)
+            rc = demo_resolve(db, o, "sponsor", "sponsor_id", &resource_person, "email", e);
+        if (rc == 0) rc = demo_resolve(db, o, "owner", "owner_id", &resource_person, "email", e);
+        if (rc == 0)
+            rc = demo_resolve(db, o, "ai_lead", "ai_lead_id", &resource_person, "email", e);
         if (rc == 0) rc = align_initiative_create_from(db, sys, o, zKey, &id, e);
         json_decref(o);
         size_t k;
         json_t *l;
         json_array_foreach(json_object_get(x, "links"), k, l) {
             if (rc) break;
-            int64_t kpi =
-                demo_lookup(db, "kpi", "name", json_string_value(json_object_get(l, "kpi")));
+            int64_t kpi = store_crud_id_by(db, &resource_kpi, "name",
+                                           json_string_value(json_object_get(l, "kpi")));
             json_t *lj = json_pack("{sI sO ss sO}", "kpi_id", (json_int_t)kpi, "expected_impact",
                                    json_object_get(l, "impact"), "impact_period", "2027Q4",
                                    "rationale", json_object_get(l, "rationale"));
@@ -278,8 +272,7 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
 int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPassword, uint64_t seed,
               KeelError *e) {
     int64_t n = 0;
-    int rc = db_query_int(
-        db, &n, "SELECT (SELECT count(*) FROM unit) + (SELECT count(*) FROM person)", NULL);
+    int rc = store_org_size(db, &n);
     if (rc) return rc;
     if (n > 0)
         return err_set(e, KEEL_ECONFLICT, "",

@@ -304,10 +304,7 @@ static int check_link_kpi(Db *db, const json_t *in, KeelError *e) {
     json_t *rows;
     int64_t kpiId = json_get_id(in, "kpi_id");
     if (!kpiId) return 0;
-    int rc = db_select_json(db, &rows,
-                            "SELECT o.status, o.title FROM kpi k JOIN objective o ON o.id = "
-                            "k.objective_id WHERE k.id = ?",
-                            "i", kpiId);
+    int rc = store_kpi_objective(db, kpiId, &rows);
     if (rc) return rc;
     json_t *r = json_array_get(rows, 0);
     if (!r)

@@ -89,12 +89,7 @@ int align_priorities(Db *db, const char *zStage, int64_t unitId, json_t **ppOut)
     json_t *crit = NULL, *means = NULL, *inits = NULL;
     int rc = store_criteria(db, &crit);
     if (rc == 0) rc = store_score_means(db, &means);
-    if (rc == 0)
-        rc = db_select_json(db, &inits,
-                            "SELECT id, title, stage, unit_id, expected_value, cost_estimate FROM "
-                            "initiative WHERE (? IS NULL OR stage = ?) AND (? = 0 OR unit_id = ?) "
-                            "ORDER BY id",
-                            "ttii", zStage, zStage, unitId, unitId);
+    if (rc == 0) rc = store_initiatives_for_ranking(db, zStage, unitId, &inits);
     if (rc) goto done;
     int nCrit = (int)json_array_size(crit), nItem = (int)json_array_size(inits);
     if (nCrit > PRIO_MAX_CRITERIA) nCrit = PRIO_MAX_CRITERIA;
@@ -195,15 +190,7 @@ int align_alignment(Db *db, json_t **ppOut) {
     int rc = store_crud_list(db, &resource_objective, &q, &objectives, &total, &e);
     if (rc == 0) rc = store_crud_list(db, &resource_kpi, &q, &kpis, &total, &e);
     if (rc == 0) rc = store_links_all(db, &links);
-    if (rc == 0)
-        rc = db_select_json(db, &inits,
-                            "SELECT i.id, i.title, i.stage, i.unit_id, i.owner_id, "
-                            "i.expected_value, i.charter_version, (SELECT count(*) FROM "
-                            "initiative_link l WHERE l.initiative_id = i.id) AS n_links, (SELECT "
-                            "count(DISTINCT s.role) FROM signoff s WHERE s.initiative_id = i.id "
-                            "AND s.charter_version = i.charter_version) AS n_signoffs FROM "
-                            "initiative i ORDER BY i.id",
-                            NULL);
+    if (rc == 0) rc = store_initiatives_coverage(db, &inits);
     if (rc) goto done;
     json_t *findings = json_array();
     size_t i, j, k;

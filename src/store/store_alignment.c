@@ -61,6 +61,40 @@ int store_links_of_initiative(Db *db, int64_t initiativeId, json_t **ppRows) {
         "i", initiativeId);
 }
 
+int store_initiatives_for_ranking(Db *db, const char *zStage, int64_t unitId, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT id, title, stage, unit_id, expected_value, cost_estimate FROM "
+                          "initiative WHERE (? IS NULL OR stage = ?) AND (? = 0 OR unit_id = ?) "
+                          "ORDER BY id",
+                          "ttii", zStage, zStage, unitId, unitId);
+}
+
+int store_initiatives_coverage(Db *db, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT i.id, i.title, i.stage, i.unit_id, i.owner_id, "
+                          "i.expected_value, i.charter_version, (SELECT count(*) FROM "
+                          "initiative_link l WHERE l.initiative_id = i.id) AS n_links, (SELECT "
+                          "count(DISTINCT s.role) FROM signoff s WHERE s.initiative_id = i.id "
+                          "AND s.charter_version = i.charter_version) AS n_signoffs FROM "
+                          "initiative i ORDER BY i.id",
+                          NULL);
+}
+
+int store_kpi_objective(Db *db, int64_t kpiId, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT o.status, o.title FROM kpi k JOIN objective o ON o.id = "
+                          "k.objective_id WHERE k.id = ?",
+                          "i", kpiId);
+}
+
+int store_kpis_by_template(Db *db, const char *zTemplate, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT k.id AS kpi_id, k.name AS kpi_name, k.unit, o.title AS "
+                          "objective_title FROM kpi k JOIN objective o ON o.id = "
+                          "k.objective_id WHERE k.template = ? ORDER BY k.id",
+                          "t", zTemplate);
+}
+
 int store_link_count(Db *db, int64_t initiativeId, int64_t *pn) {
     return db_query_int(db, pn, "SELECT count(*) FROM initiative_link WHERE initiative_id = ?", "i",
                         initiativeId);

@@ -15,6 +15,16 @@ int store_kpi_value_put(Db *db, const Actor *actor, int64_t kpiId, const char *z
                         int64_t periodIndex, double value, const char *zNote);
 /* Links of an initiative with their KPI's name, unit and objective. */
 int store_links_of_initiative(Db *db, int64_t initiativeId, json_t **ppRows);
+/* Initiatives for ranking: [{id, title, stage, unit_id, expected_value,
+ * cost_estimate}], filtered by stage / unit when given (NULL / 0: all). */
+int store_initiatives_for_ranking(Db *db, const char *zStage, int64_t unitId, json_t **ppRows);
+/* Every initiative with its link count (n_links) and the number of roles
+ * that signed its current charter version (n_signoffs). */
+int store_initiatives_coverage(Db *db, json_t **ppRows);
+/* The objective of a KPI: [{status, title}] (empty when no such KPI). */
+int store_kpi_objective(Db *db, int64_t kpiId, json_t **ppRows);
+/* KPIs instantiating a catalogue template, with their objective's title. */
+int store_kpis_by_template(Db *db, const char *zTemplate, json_t **ppRows);
 /* Number of KPI links of an initiative. */
 int store_link_count(Db *db, int64_t initiativeId, int64_t *pn);
 /* Every link with its initiative's title and stage (for the chain). */

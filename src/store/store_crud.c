@@ -275,8 +275,7 @@ static int crud_check_refs(Db *db, const ResourceDef *r, const json_t *in, KeelE
 
 /* Map a unique-constraint failure to a 409 naming the field whose value
  * another row already has. */
-static int crud_conflict(Db *db, const ResourceDef *r, int64_t id, const json_t *in,
-                         KeelError *e) {
+static int crud_conflict(Db *db, const ResourceDef *r, int64_t id, const json_t *in, KeelError *e) {
     for (int i = 0; i < r->nField; i++) {
         const FieldDef *f = &r->aField[i];
         const char *z = json_string_value(json_object_get(in, f->zName));
@@ -454,4 +453,14 @@ int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
         db_rollback(db);
     json_decref(before);
     return rc;
+}
+
+int64_t store_crud_id_by(Db *db, const ResourceDef *r, const char *zField, const char *z) {
+    if (!z || !resource_field(r, zField)) return 0;
+    char zSql[160];
+    int64_t id = 0;
+    snprintf(zSql, sizeof zSql, "SELECT id FROM %s WHERE %s = ? ORDER BY id LIMIT 1", r->zTable,
+             zField);
+    if (db_query_int(db, &id, zSql, "t", z)) id = 0;
+    return id;
 }

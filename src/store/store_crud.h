@@ -42,6 +42,9 @@ int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
                       const json_t *in, KeelError *e);
 /* Delete the row unless referenced (KEEL_ECONFLICT naming the referrers). */
 int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t id, KeelError *e);
+/* The id of the row of r whose text field zField equals z (0 when none;
+ * zField must be a field of r). */
+int64_t store_crud_id_by(Db *db, const ResourceDef *r, const char *zField, const char *z);
 /* Count rows of zTable whose zColumn equals id. */
 int store_crud_count_refs(Db *db, const char *zTable, const char *zColumn, int64_t id, int64_t *pn);
 

@@ -17,3 +17,17 @@ int store_unit_parent(Db *db, int64_t id, int64_t *pParent) {
     db_finalize(s);
     return rc;
 }
+
+int store_org_fiscal_start(Db *db) {
+    int64_t m = 1;
+    if (db_query_int(db, &m, "SELECT fiscal_year_start_month FROM org_settings WHERE id = 1",
+                     NULL) ||
+        m < 1 || m > 12)
+        m = 1;
+    return (int)m;
+}
+
+int store_org_size(Db *db, int64_t *pn) {
+    return db_query_int(db, pn,
+                        "SELECT (SELECT count(*) FROM unit) + (SELECT count(*) FROM person)", NULL);
+}
