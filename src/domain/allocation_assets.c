@@ -87,10 +87,11 @@ static int take_links(Db *db, json_t *in, json_t **ppIds, KeelError *e) {
     json_t *v;
     json_array_foreach(ids, i, v) {
         int64_t n = 0;
-        int rc = json_is_integer(v)
-                     ? db_query_int(db, &n, "SELECT count(*) FROM initiative WHERE id = ?", "i",
-                                    (int64_t)json_integer_value(v))
-                     : 0;
+        int rc = 0;
+        if (json_is_integer(v)) {
+            rc = store_crud_exists(db, &resource_initiative, (int64_t)json_integer_value(v));
+            if (rc > 0) n = 1, rc = 0;
+        }
         for (j = 0; rc == 0 && n && j < i; j++)
             if (json_equal(json_array_get(ids, j), v)) n = 0;
         if (rc || !n) {
@@ -222,8 +223,7 @@ int alloc_samples_purge(Db *db, int64_t *pn) {
     int64_t nDue = 0;
     *pn = 0;
     time_iso(time_now(), zNow, sizeof zNow);
-    int rc = db_query_int(
-        db, &nDue, "SELECT count(*) FROM data_asset_sample WHERE retain_until < ?", "t", zNow);
+    int rc = store_alloc_samples_due(db, zNow, &nDue);
     if (rc || nDue == 0) return rc;
     Actor a = {0, "system: sample retention"};
     if ((rc = db_begin(db))) return rc;

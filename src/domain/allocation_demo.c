@@ -9,6 +9,7 @@
  * "sales" is clean. */
 #include "domain/alignment.h"
 #include "domain/allocation.h"
+#include "store/store_crud.h"
 #include "util/buf.h"
 #include "util/json.h"
 #include <stdio.h>
@@ -59,10 +60,7 @@ static void demo_sample(const char *zKind, uint64_t *s, Buf *b) {
 
 /* Initiative id by title (0 when absent). */
 static int64_t initiative_id(Db *db, const char *zTitle) {
-    int64_t id = 0;
-    if (!zTitle || db_query_int(db, &id, "SELECT id FROM initiative WHERE title = ?", "t", zTitle))
-        return 0;
-    return id;
+    return store_crud_id_by(db, &resource_initiative, "title", zTitle);
 }
 
 static int where(KeelError *e, int rc, const char *zWhat, const char *zName) {
@@ -86,9 +84,9 @@ static json_t *title_ids(Db *db, const json_t *titles) {
 
 static int demo_people_ref(Db *db, json_t *o, const char *zKey, const char *zIdKey) {
     const char *z = json_string_value(json_object_get(o, zKey));
-    int64_t id = 0;
     if (!z) return 0;
-    if (db_query_int(db, &id, "SELECT id FROM person WHERE email = ?", "t", z)) return KEEL_EINVAL;
+    int64_t id = store_crud_id_by(db, &resource_person, "email", z);
+    if (!id) return KEEL_EINVAL;
     json_object_del(o, zKey);
     json_object_set_new(o, zIdKey, json_integer(id));
     return 0;
@@ -116,7 +114,8 @@ int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t se
         }
         int n;
         json_t *rowErrors = NULL;
-        rc = db_query_int(db, &id, "SELECT id FROM resource_pool WHERE key = ?", "t", zKey);
+        id = store_crud_id_by(db, &resource_pool, "key", zKey);
+        rc = id ? 0 : KEEL_EINVAL;
         if (rc == 0)
             rc = alloc_period_import(db, sys, id, "pool_usage", rows, NULL, &n, &rowErrors, e);
         json_decref(rows);

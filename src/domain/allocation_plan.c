@@ -117,8 +117,9 @@ static int check_ids(Db *db, const json_t *a, const char *zField, int64_t self, 
                        ? err_set_code(e, KEEL_ERULE, "dependency_cycle", zField,
                                       "dependency cycle: an initiative cannot depend on itself")
                        : err_set(e, KEEL_EINVAL, zField, "an initiative cannot exclude itself");
-        int rc = db_query_int(db, &n, "SELECT count(*) FROM initiative WHERE id = ?", "i", id);
-        if (rc) return rc;
+        int rc = store_crud_exists(db, &resource_initiative, id);
+        if (rc < 0) return rc;
+        n = rc;
         if (!n) return err_set(e, KEEL_EINVAL, zField, "no initiative with id %" PRId64, id);
         for (j = 0; j < i; j++)
             if (json_integer_value(json_array_get(a, j)) == (json_int_t)id)
@@ -176,10 +177,9 @@ static int check_cycle(Db *db, int64_t initiativeId, const json_t *deps, KeelErr
         json_array_insert_new(path, 0, json_integer(initiativeId));
         json_array_foreach(path, i, v) {
             const char *zTitle = NULL;
-            rc = db_select_json(db, &titles, "SELECT title FROM initiative WHERE id = ?", "i",
-                                (int64_t)json_integer_value(v));
+            rc = store_crud_get(db, &resource_initiative, (int64_t)json_integer_value(v), &titles);
             if (rc) break;
-            zTitle = json_string_value(json_object_get(json_array_get(titles, 0), "title"));
+            zTitle = json_string_value(json_object_get(titles, "title"));
             if (k < sizeof zCycle)
                 k += (size_t)snprintf(zCycle + k, sizeof zCycle - k, "%s'%.40s' (%" PRId64 ")",
                                       i ? " -> " : "", zTitle ? zTitle : "?",
@@ -217,19 +217,17 @@ static int check_demands(Db *db, json_t *dem, int64_t duration, KeelError *e) {
         const char *zPool = json_string_value(json_object_get(d, "pool"));
         int rc;
         if (zPool && !poolId) {
-            rc =
-                db_query_int(db, &poolId, "SELECT id FROM resource_pool WHERE key = ?", "t", zPool);
+            poolId = store_crud_id_by(db, &resource_pool, "key", zPool);
+            rc = poolId ? 0 : KEEL_ENOTFOUND;
             if (rc == KEEL_ENOTFOUND) {
                 snprintf(zF, sizeof zF, "demands[%zu].pool", i);
                 return err_set(e, KEEL_EINVAL, zF, "no pool with key '%.40s'", zPool);
             }
             if (rc) return rc;
         } else if (poolId) {
-            int64_t n = 0;
-            if ((rc = db_query_int(db, &n, "SELECT count(*) FROM resource_pool WHERE id = ?", "i",
-                                   poolId)))
-                return rc;
-            if (!n) {
+            rc = store_crud_exists(db, &resource_pool, poolId);
+            if (rc < 0) return rc;
+            if (!rc) {
                 snprintf(zF, sizeof zF, "demands[%zu].pool_id", i);
                 return err_set(e, KEEL_EINVAL, zF, "no pool with id %" PRId64, poolId);
             }

@@ -7,6 +7,7 @@
 #include "domain/rows.h"
 #include "engine/breakeven.h"
 #include "store/store_allocation.h"
+#include "store/store_org.h"
 #include "store/store_crud.h"
 #include "util/period.h"
 #include "util/timeutil.h"
@@ -84,14 +85,7 @@ const ResourceDef resource_pool_usage = {"pool_usage", "pool_usage", aUsageField
 
 /* ---- periods ---------------------------------------------------------------- */
 
-static int fiscal_start(Db *db) {
-    int64_t m = 1;
-    if (db_query_int(db, &m, "SELECT fiscal_year_start_month FROM org_settings WHERE id = 1",
-                     NULL) ||
-        m < 1 || m > 12)
-        m = 1;
-    return (int)m;
-}
+static int fiscal_start(Db *db) { return store_org_fiscal_start(db); }
 
 void alloc_current_quarter(Db *db, char z[12]) {
     time_t t = (time_t)time_now();
@@ -240,12 +234,7 @@ static double register_fte(const json_t *people, const char *zSkill) {
 
 int alloc_capacities(Db *db, const AllocHorizon *h, json_t **ppCap, json_t **ppPools) {
     json_t *pools = NULL, *rows = NULL, *people = NULL;
-    int rc = db_select_json(db, &pools,
-                            "SELECT id, key, name, kind, skill, deployment, capacity, "
-                            "price_per_hour, capital_cost, lifetime_periods, "
-                            "running_cost_per_period, variable_cost_per_hour, cloud_burst FROM "
-                            "resource_pool ORDER BY key",
-                            NULL);
+    int rc = store_alloc_pools(db, &pools);
     if (rc == 0) rc = store_alloc_period_rows(db, "pool_capacity", 0, &rows);
     if (rc == 0) rc = store_alloc_people(db, &people);
     if (rc) goto done;

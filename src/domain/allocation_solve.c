@@ -6,6 +6,7 @@
  * most ALLOC_TIME_MAX) and no database transaction open, so a long solve
  * holds no lock; the engine returns its own failures as errors, and at most
  * ALLOC_MAX_SOLVES solves run at once (503 busy beyond). */
+#include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "engine/portfolio.h"
 #include "store/store_allocation.h"
@@ -387,12 +388,9 @@ static int check_changes(Db *db, const json_t *c, KeelError *e) {
                        "capacity maps pool keys to a factor or to values per period");
     json_object_foreach(cap, zKey, v) {
         char zF[80];
-        int64_t n = 0;
         snprintf(zF, sizeof zF, "changes.capacity.%.40s", zKey);
-        int rc =
-            db_query_int(db, &n, "SELECT count(*) FROM resource_pool WHERE key = ?", "t", zKey);
-        if (rc) return rc;
-        if (!n) return err_set(e, KEEL_EINVAL, zF, "no pool with key '%.40s'", zKey);
+        if (!store_crud_id_by(db, &resource_pool, "key", zKey))
+            return err_set(e, KEEL_EINVAL, zF, "no pool with key '%.40s'", zKey);
         size_t m = json_is_array(v) ? json_array_size(v) : 1;
         if (!json_is_array(v) && !json_is_number(v))
             return err_set(e, KEEL_EINVAL, zF, "a factor (1.2) or capacities per period");
@@ -411,14 +409,11 @@ static int check_changes(Db *db, const json_t *c, KeelError *e) {
         if (!json_is_array(a)) return err_set(e, KEEL_EINVAL, zF, "a list of initiative ids");
         size_t i;
         json_array_foreach(a, i, v) {
-            int64_t n = 0;
-            int rc = json_is_integer(v) ? db_query_int(db, &n,
-                                                       "SELECT count(*) FROM initiative WHERE id "
-                                                       "= ?",
-                                                       "i", (int64_t)json_integer_value(v))
+            int rc = json_is_integer(v) ? store_crud_exists(db, &resource_initiative,
+                                                            (int64_t)json_integer_value(v))
                                         : 0;
-            if (rc) return rc;
-            if (!n) return err_set(e, KEEL_EINVAL, zF, "no initiative with that id");
+            if (rc < 0) return rc;
+            if (!rc) return err_set(e, KEEL_EINVAL, zF, "no initiative with that id");
         }
     }
     size_t i, j;

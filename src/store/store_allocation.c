@@ -462,3 +462,17 @@ int store_alloc_plan(Db *db, int64_t id, json_t **ppRow) {
     json_decref(rows);
     return rc;
 }
+
+int store_alloc_pools(Db *db, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT id, key, name, kind, skill, deployment, capacity, "
+                          "price_per_hour, capital_cost, lifetime_periods, "
+                          "running_cost_per_period, variable_cost_per_hour, cloud_burst FROM "
+                          "resource_pool ORDER BY key",
+                          NULL);
+}
+
+int store_alloc_samples_due(Db *db, const char *zNow, int64_t *pn) {
+    return db_query_int(db, pn, "SELECT count(*) FROM data_asset_sample WHERE retain_until < ?",
+                        "t", zNow);
+}

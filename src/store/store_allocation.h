@@ -110,4 +110,9 @@ int store_alloc_plans(Db *db, int64_t limit, int64_t offset, json_t **ppRows, in
  * id 0: the latest plan of kind solve or replan. */
 int store_alloc_plan(Db *db, int64_t id, json_t **ppRow);
 
+/* Every pool with its planning fields, ordered by key. */
+int store_alloc_pools(Db *db, json_t **ppRows);
+/* Number of retained samples due for deletion at zNow. */
+int store_alloc_samples_due(Db *db, const char *zNow, int64_t *pn);
+
 #endif

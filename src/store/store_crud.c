@@ -464,3 +464,11 @@ int64_t store_crud_id_by(Db *db, const ResourceDef *r, const char *zField, const
     if (db_query_int(db, &id, zSql, "t", z)) id = 0;
     return id;
 }
+
+int store_crud_exists(Db *db, const ResourceDef *r, int64_t id) {
+    char zSql[128];
+    int64_t n = 0;
+    snprintf(zSql, sizeof zSql, "SELECT count(*) FROM %s WHERE id = ?", r->zTable);
+    int rc = db_query_int(db, &n, zSql, "i", id);
+    return rc ? rc : n > 0;
+}

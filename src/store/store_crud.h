@@ -45,6 +45,8 @@ int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
 /* The id of the row of r whose text field zField equals z (0 when none;
  * zField must be a field of r). */
 int64_t store_crud_id_by(Db *db, const ResourceDef *r, const char *zField, const char *z);
+/* 1 when row id of r exists, 0 when not, or a negative error. */
+int store_crud_exists(Db *db, const ResourceDef *r, int64_t id);
 /* Count rows of zTable whose zColumn equals id. */
 int store_crud_count_refs(Db *db, const char *zTable, const char *zColumn, int64_t id, int64_t *pn);
 
