@@ -13,7 +13,9 @@
  * call has its own GLPK problems; GLPK's environment is thread-local): an
  * internal GLPK error is caught by an error hook and returned as
  * KEEL_EINTERNAL, never an abort; a solve stops at its time limit or when
- * the caller sets *pCancel from another thread. */
+ * the caller sets *pCancel from another thread. Each solve frees its
+ * thread's GLPK environment when it ends, so no GLPK memory outlives a
+ * call (callers must not keep GLPK objects of their own on that thread). */
 #ifndef KEEL_ENGINE_PORTFOLIO_H
 #define KEEL_ENGINE_PORTFOLIO_H
 #include "engine/jspec.h"

@@ -1298,6 +1298,9 @@ done:
         r->zStop = r->status == PORTFOLIO_INFEASIBLE ? "infeasible" : "no_plan";
     }
     r->totalMs = portfolio_now_ms() - S->t0;
+    /* No GLPK memory outlives the call (its environment is per thread, and
+     * a worker thread's would otherwise stay until the process ends). */
+    glp_free_env();
     free(aOrder);
     free(aKey);
     solver_free(S);
