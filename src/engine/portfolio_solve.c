@@ -363,6 +363,16 @@ static int solver_init(Solver *S) {
             if (S->aLo[j] + p->aItem[j].nDur > S->aLo[i]) S->aLo[i] = S->aLo[j] + p->aItem[j].nDur;
         }
     }
+    /* An alternative to work under way cannot start (nor its dependents). */
+    for (int k = 0; k < n; k++) {
+        int i = S->aTopo[k];
+        const PortfolioItem *it = &p->aItem[i];
+        if (!S->aFree[i]) continue;
+        for (int e = 0; e < it->nExcl; e++)
+            if (p->aItem[it->aExcl[e]].iFixed != UNF) S->aHi[i] = -1;
+        for (int d = 0; d < it->nDep; d++)
+            if (S->aLo[it->aDep[d]] > S->aHi[it->aDep[d]]) S->aHi[i] = -1;
+    }
     /* Mandatory closure, dependents before predecessors (reverse order). */
     for (int k = n - 1; k >= 0; k--) {
         int i = S->aTopo[k];
@@ -976,7 +986,10 @@ static int solver_logic_conflicts(Solver *S, PortfolioRun *r) {
         const PortfolioItem *it = &p->aItem[i];
         if (!it->bMandatory || it->iFixed != UNF) continue;
         json_t *o = NULL;
-        if (S->aLo[i] > S->aHi[i]) {
+        int bExclFixed = 0;
+        for (int e = 0; e < it->nExcl; e++)
+            bExclFixed |= p->aItem[it->aExcl[e]].iFixed != UNF;
+        if (S->aLo[i] > S->aHi[i] && !bExclFixed) {
             int j = -1;
             for (int d = 0; d < it->nDep; d++)
                 if (p->aItem[it->aDep[d]].bExcluded) j = it->aDep[d];
@@ -1083,9 +1096,12 @@ static int solver_glpk_work(Solver *S, PortfolioRun *r, int *aOrder, double *aKe
                 if (!aPlan) return KEEL_ENOMEM;
                 memcpy(aPlan, S->aStart, sizeof(int) * (size_t)S->n);
                 solver_cols_to_plan(S, S->lp, S->aCol, S->aLo, S->aHi, aPlan, 1);
-                solver_set_plan(S, aPlan);
+                char zWhy[8];
                 S->bHaveBest = 0;
-                solver_keep(S);
+                if (!portfolio_plan_check(S->p, aPlan, zWhy, sizeof zWhy)) {
+                    solver_set_plan(S, aPlan);
+                    solver_keep(S);
+                }
                 free(aPlan);
                 r->zStop = ist == GLP_OPT ? "optimal" : "time_limit";
             } else {

@@ -248,6 +248,29 @@ static void test_portfolio_infeasible(void **state) {
     assert_true(array_mentions(json_object_get(r, "conflicts"), "message",
                                "'a' and 'b' are mutually exclusive"));
     json_decref(r);
+    /* A mandatory alternative to work under way. */
+    assert_int_equal(solve_text("{\"periods\":[\"Q1\",\"Q2\"],\"pools\":[],"
+                                "\"initiatives\":[{\"id\":\"a\",\"value\":1,\"mandatory\":true,"
+                                "\"exclusive_with\":[\"b\"]},"
+                                "{\"id\":\"b\",\"value\":1,\"start\":0}]}",
+                                &r, &e),
+                     0);
+    assert_string_equal(json_string_value(json_object_get(r, "status")), "infeasible");
+    assert_int_equal(json_array_size(json_object_get(r, "conflicts")), 1);
+    assert_true(array_mentions(json_object_get(r, "conflicts"), "message",
+                               "'a' and 'b' are mutually exclusive"));
+    json_decref(r);
+    /* An alternative to work under way is left out, with the reason. */
+    assert_int_equal(
+        solve_text("{\"periods\":[\"Q1\",\"Q2\"],\"pools\":[],"
+                   "\"initiatives\":[{\"id\":\"a\",\"value\":9,\"exclusive_with\":[\"b\"]},"
+                   "{\"id\":\"b\",\"value\":1,\"start\":-1,\"duration\":2}]}",
+                   &r, &e),
+        0);
+    assert_string_equal(json_string_value(json_object_get(r, "status")), "optimal");
+    assert_true(
+        array_mentions(json_object_get(r, "unfunded"), "reason", "mutually exclusive with 'b'"));
+    json_decref(r);
     /* A mandatory item whose predecessor leaves no room in the horizon. */
     assert_int_equal(
         solve_text(
