@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Order statistics (see sketch.h). The sort maps each double to an
- * unsigned key that orders the same way (flip every bit of a negative,
- * the sign bit of a positive), sorts on the top 33 bits by three LSD radix
- * passes of 11 bits and finishes with an insertion sort (falling back to
- * the low passes when many keys share their top bits); a million doubles
- * sort in a few milliseconds, which is what makes exact KS and
- * Wasserstein cheap. Quantiles follow numpy's 'linear' method step by step so that the
+ * unsigned key that orders the same way (the raw bits when no value is
+ * negative; else flip every bit of a negative, the sign bit of a
+ * positive), sorts on the 22 bits below the highest bit that varies by two
+ * LSD radix passes of 11 bits and finishes with an insertion sort (falling
+ * back to passes over every bit when many keys share those bits); a
+ * million doubles sort in a few milliseconds, which is what makes exact KS
+ * and Wasserstein cheap. Quantiles follow numpy's 'linear' method step by step so that the
  * drift bins match the reference implementation bit for bit. */
 #include "engine/sketch.h"
 #include "util/err.h"
@@ -92,43 +93,65 @@ int sketch_sort(double *a, size_t n, double *tmp) {
         return KEEL_ENOMEM;
     }
     uint64_t *k = (uint64_t *)a, *t = (uint64_t *)tmp;
-    memset(aCount, 0, 3 * sizeof *aCount);
-    for (size_t i = 0; i < n; i++) { /* keys and the top digits' histograms */
-        uint64_t u = sketch_key(a[i]);
-        k[i] = u;
-        aCount[0][(u >> 31) & 0x7FF]++;
-        aCount[1][(u >> 42) & 0x7FF]++;
-        aCount[2][u >> 53]++;
+    /* keys: the raw bits when no value is negative (they then order as the
+     * values do), else the order-preserving transform */
+    uint64_t bor = 0, band = ~UINT64_C(0);
+    for (size_t i = 0; i < n; i++) {
+        bor |= k[i];
+        band &= k[i];
     }
-    /* sort on the top 33 bits, then finish with insertion sort: keys that
-     * share their top 33 bits are within 2^-21 relative of each other, so
-     * few are out of place; if many are, sort the low bits too */
-    static const int aHigh[3] = {31, 42, 53}, aLow[3] = {0, 11, 22};
-    uint64_t *r = sketch_radix(k, t, n, aHigh, 3, aCount, 1);
-    size_t moves = 0, budget = 4 * n;
-    int full = 0;
-    for (size_t i = 1; i < n && !full; i++) {
-        uint64_t v = r[i];
-        size_t j = i;
-        while (j > 0 && r[j - 1] > v) {
-            r[j] = r[j - 1];
-            j--;
-            if (++moves > budget) {
-                full = 1;
-                break;
-            }
+    int neg = (bor >> 63) != 0;
+    if (neg) {
+        bor = 0;
+        band = ~UINT64_C(0);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t u = sketch_key(a[i]);
+            k[i] = u;
+            bor |= u;
+            band &= u;
         }
-        r[j] = v;
     }
-    if (full) {
-        /* stable LSD passes: low digits first, then the high ones again */
-        uint64_t *o = r == k ? t : k;
-        r = sketch_radix(r, o, n, aLow, 3, aCount, 0);
-        o = r == k ? t : k;
-        r = sketch_radix(r, o, n, aHigh, 3, aCount, 0);
+    uint64_t *r = k;
+    uint64_t diff = bor ^ band; /* the bits that vary */
+    if (diff) {
+        /* sort on the 22 bits below the highest varying one, then finish
+         * with insertion sort: keys that share them are within 2^-22 of
+         * the range of each other, so few are out of place; if many are,
+         * sort on every bit */
+        int hb = 63 - __builtin_clzll(diff);
+        int lo = hb + 1 - 22 < 0 ? 0 : hb + 1 - 22;
+        int aTop[2] = {lo, lo + 11};
+        static const int aAll[6] = {0, 11, 22, 33, 44, 53};
+        memset(aCount, 0, 2 * sizeof *aCount);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t u = k[i];
+            aCount[0][(u >> lo) & 0x7FF]++;
+            aCount[1][(u >> (lo + 11)) & 0x7FF]++;
+        }
+        r = sketch_radix(k, t, n, aTop, 2, aCount, 1);
+        size_t moves = 0, budget = 4 * n;
+        int full = 0;
+        for (size_t i = 1; i < n && !full; i++) {
+            uint64_t v = r[i];
+            size_t j = i;
+            while (j > 0 && r[j - 1] > v) {
+                r[j] = r[j - 1];
+                j--;
+                if (++moves > budget) {
+                    full = 1;
+                    break;
+                }
+            }
+            r[j] = v;
+        }
+        if (full) r = sketch_radix(r, r == k ? t : k, n, aAll, 6, aCount, 0);
     }
-    for (size_t i = 0; i < n; i++) /* back to doubles, into a */
-        a[i] = sketch_unkey(r[i]);
+    if (neg) {
+        for (size_t i = 0; i < n; i++) /* back to doubles, into a */
+            a[i] = sketch_unkey(r[i]);
+    } else if (r != k) {
+        memcpy(a, r, n * sizeof *a);
+    }
     free(aCount);
     free(own);
     return 0;

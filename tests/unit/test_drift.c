@@ -180,7 +180,8 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 /* drift-6: the radix sort agrees with qsort on mixed signs, ties, zeros
- * of both signs, and values packed so tightly that the fallback runs */
+ * of both signs, values packed tightly, values packed tightly beside a far
+ * outlier (the fallback to every bit runs), and many decades */
 static void test_sketch_sort(void **state) {
     (void)state;
     size_t n = 200000;
@@ -188,13 +189,16 @@ static void test_sketch_sort(void **state) {
     assert_non_null(a);
     assert_non_null(b);
     srand(7);
-    for (int mode = 0; mode < 4; mode++) {
+    for (int mode = 0; mode < 6; mode++) {
         for (size_t i = 0; i < n; i++) {
             double u = (double)rand() / RAND_MAX;
             if (mode == 0) a[i] = (u - 0.5) * 1e6;
             if (mode == 1) a[i] = (double)(rand() % 7) - 3; /* ties, -0 never */
             if (mode == 2) a[i] = 1.0 + u * 1e-9;           /* shared top bits */
             if (mode == 3) a[i] = (i % 3 == 0) ? -0.0 : (i % 3 == 1 ? 0.0 : -u * 1e-300);
+            if (mode == 4) /* one far outlier: the top bits say little, fallback */
+                a[i] = i % 100 == 0 ? 1e300 * u : 1.0 + u * 1e-9;
+            if (mode == 5) a[i] = exp(40 * u - 20); /* many decades, all positive */
         }
         memcpy(b, a, n * sizeof *a);
         assert_int_equal(sketch_sort(a, n, NULL), 0);
