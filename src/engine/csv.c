@@ -160,7 +160,7 @@ static void arena_free(Arena *a) {
  * that freeing it returns it at once (peak memory stays low); NULL when
  * out of memory. Free with csv_unmap(p, n). */
 static void *csv_map(size_t n) {
-    int flags = MAP_PRIVATE | MAP_ANONYMOUS | (n >= CSV_RELEASE_STEP ? MAP_POPULATE : 0);
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
     void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, flags, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
@@ -894,6 +894,14 @@ static int chunk_reset(Chunk *c, size_t iStart) {
     if (!c->aCol) return KEEL_ENOMEM;
     for (size_t k = 0; k < c->s->nSel; k++)
         c->aCol[k].isCat = c->s->aForce[k] == CSV_CATEGORICAL;
+    /* reserve (address space only: pages come as they are written) room
+     * for as many rows as the region can hold, at least one byte per field
+     * each, so that the arrays need not grow while threads run */
+    size_t nMax = (c->iEnd - c->iBegin) / (c->s->nField ? c->s->nField : 1) + 2;
+    if (nMax > CSV_FIRST_ROWS) {
+        c->nCap = nMax / 2; /* chunk_grow doubles it */
+        if (chunk_grow(c)) return KEEL_ENOMEM;
+    }
     return 0;
 }
 
