@@ -899,8 +899,13 @@ static int chunk_reset(Chunk *c, size_t iStart) {
      * each, so that the arrays need not grow while threads run */
     size_t nMax = (c->iEnd - c->iBegin) / (c->s->nField ? c->s->nField : 1) + 2;
     if (nMax > CSV_FIRST_ROWS) {
-        c->nCap = nMax / 2; /* chunk_grow doubles it */
-        if (chunk_grow(c)) return KEEL_ENOMEM;
+        c->nCap = nMax / 2;  /* chunk_grow doubles it */
+        if (chunk_grow(c)) { /* no such address space: grow as needed */
+            for (size_t k = 0; k < c->s->nSel; k++)
+                maparr_free(&c->aCol[k].data);
+            maparr_free(&c->starts);
+            c->nCap = 0;
+        }
     }
     return 0;
 }
