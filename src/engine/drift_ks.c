@@ -120,12 +120,18 @@ static double ks_smirnov(long n, double e) {
             c *= (double)(n - v) / (double)(v + 1);
         }
     } else {
-        double lg = lgamma((double)n + 1);
+        /* log C(n, v) step by step (one log per term instead of two
+         * lgamma calls), recomputed exactly every 4096 terms so that
+         * rounding cannot accumulate */
+        double lg = lgamma((double)n + 1), lc = 0;
         for (long v = 0; v <= nn; v++) {
+            if (v % 4096 == 0)
+                lc = lg - lgamma((double)v + 1) - lgamma((double)(n - v) + 1);
+            else
+                lc += log((double)(n - v + 1) / (double)v);
             double evn = e + (double)v / (double)n, omevn = 1.0 - evn;
             if (fabs(omevn) > 0.0) {
-                double t = lg - lgamma((double)v + 1) - lgamma((double)(n - v) + 1) +
-                           (double)(v - 1) * log(evn) + (double)(n - v) * log(omevn);
+                double t = lc + (double)(v - 1) * log(evn) + (double)(n - v) * log(omevn);
                 if (t > -708) p += exp(t);
             }
         }

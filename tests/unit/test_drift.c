@@ -159,15 +159,21 @@ static void test_drift_ks_pvalue(void **state) {
         {15000, 140, 0.05, 0.8604396798592472},
         {1000000, 1000000, 0.001, 0.6989801443663661},     /* Pelz-Good */
         {1000000, 1000000, 0.0025, 0.0038544560212235442}, /* Smirnov sum */
-        {20000, 20000, 0.01, 0.2682191277029192},          /* Durbin matrix */
+        {1000000, 1000000, 0.0022, 0.01579088281358738},
+        /* n = 1.2e6: scipy's Smirnov sum and the exact one differ by 1.5e-8
+         * here (both stay far inside the 1e-6 the issue asks); checked
+         * to 1e-7 below */
+        {3000000, 2000000, 0.0015, 0.009024132820631966},
+        {20000, 20000, 0.01, 0.2682191277029192}, /* Durbin matrix */
         {12000, 200, 0.5, 4.57050904248055e-46},
     };
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
         double d, p = drift_ks_pvalue(a[i].n1, a[i].n2, a[i].d, &d);
-        if (!(fabs(p - a[i].p) <= 1e-9))
+        double tol = a[i].n1 == 3000000 ? 1e-7 : 1e-9;
+        if (!(fabs(p - a[i].p) <= tol))
             fprintf(stderr, "ks %zu %zu %g: %.17g want %.17g\n", a[i].n1, a[i].n2, a[i].d, p,
                     a[i].p);
-        assert_true(fabs(p - a[i].p) <= 1e-9);
+        assert_true(fabs(p - a[i].p) <= tol);
     }
     assert_true(drift_ks_pvalue(100, 100, 0, NULL) == 1);
     assert_true(drift_ks_pvalue(20000, 20000, 1, NULL) == 0);
