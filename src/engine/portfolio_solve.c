@@ -816,6 +816,124 @@ done:
     return improved;
 }
 
+/* Release item i's columns in a dive: [0, 1] except the banned ones. */
+static void solver_dive_release(Solver *S, int i, const char *aBan) {
+    for (int u = S->aLo[i]; u <= S->aHi[i]; u++) {
+        int c = S->aCol[i] + u - S->aLo[i];
+        glp_set_col_bnds(S->lp, c, aBan[c] ? GLP_FX : GLP_DB, 0, aBan[c] ? 0 : 1);
+    }
+}
+
+/* LP diving on the full model (solved): fix the most decided fractional
+ * fifth of the initiatives at their largest start and re-solve (dual
+ * simplex, warm); when that is infeasible, fix only the most decided one,
+ * or failing that ban its start. It stops when the LP is integral, at a
+ * dead end or at msBudget. The last LP solution is then rounded: in
+ * dependency order each initiative the LP starts at more than one half is
+ * placed there if it fits, the rest are filled by density, and the local
+ * search runs. Column bounds are left changed; later users reset them. */
+static void solver_dive(Solver *S, int *aOrder, double *aKey, double msBudget) {
+    int n = S->n, nc = glp_get_num_cols(S->lp), *aPick = malloc(sizeof(int) * ((size_t)n + 1));
+    int *aPlan = calloc((size_t)n + 1, sizeof(int));
+    char *aFix = calloc((size_t)n + 1, 1), *aBan = calloc((size_t)nc + 2, 1);
+    double *aX = malloc(sizeof(double) * ((size_t)nc + 2)), end = portfolio_now_ms() + msBudget;
+    glp_smcp sm;
+    if (!aFix || !aPick || !aBan || !aX || !aPlan) goto done;
+    for (int c = 1; c <= nc; c++)
+        aX[c] = glp_get_col_prim(S->lp, c);
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.meth = GLP_DUALP;
+    for (int round = 0; round < 4 * n + 10 && !solver_stop(S) && portfolio_now_ms() < end;
+         round++) {
+        int rc, nFrac = 0;
+        for (int i = 0; i < n; i++) {
+            aKey[i] = 0;
+            aPick[i] = UNF;
+            if (!S->aCol[i] || aFix[i]) continue;
+            double sum = 0, best = 0;
+            for (int u = S->aLo[i]; u <= S->aHi[i]; u++) {
+                double x = aX[S->aCol[i] + u - S->aLo[i]];
+                sum += x;
+                if (x > best) {
+                    best = x;
+                    aPick[i] = u;
+                }
+            }
+            if (best < 1 - 1e-9 && sum > 1e-9) {
+                aKey[i] = best;
+                aOrder[nFrac++] = i;
+            }
+        }
+        if (nFrac == 0) break;
+        t_aKey = aKey;
+        qsort(aOrder, (size_t)nFrac, sizeof(int), solver_cmp_key);
+        int k = nFrac / 5 + 1, i0 = aOrder[0];
+        double left = S->deadline - portfolio_now_ms();
+        sm.tm_lim = left < 1 ? 1 : (int)left;
+        for (int m = 0; m < k; m++)
+            solver_fix_item(S, aOrder[m], aPick[aOrder[m]], 0);
+        rc = glp_simplex(S->lp, &sm);
+        if (rc == 0 && glp_get_status(S->lp) == GLP_OPT) {
+            for (int m = 0; m < k; m++)
+                aFix[aOrder[m]] = 1;
+        } else {
+            for (int m = 1; m < k; m++)
+                solver_dive_release(S, aOrder[m], aBan);
+            rc = k > 1 ? glp_simplex(S->lp, &sm) : -1;
+            if (rc == 0 && glp_get_status(S->lp) == GLP_OPT) {
+                aFix[i0] = 1;
+            } else {
+                int c0 = S->aCol[i0] + aPick[i0] - S->aLo[i0];
+                aBan[c0] = 1;
+                solver_dive_release(S, i0, aBan);
+                rc = glp_simplex(S->lp, &sm);
+                if (rc != 0 || glp_get_status(S->lp) != GLP_OPT) break; /* dead end */
+            }
+        }
+        for (int c = 1; c <= nc; c++)
+            aX[c] = glp_get_col_prim(S->lp, c);
+    }
+    /* Round the last LP solution: its starts above one half, when they
+     * pass the checks; else placed in dependency order where they fit. */
+    for (int i = 0; i < n; i++) {
+        aPlan[i] = S->aFree[i] ? UNF : S->aStart[i];
+        if (!S->aCol[i]) continue;
+        for (int u = S->aLo[i]; u <= S->aHi[i]; u++)
+            if (aX[S->aCol[i] + u - S->aLo[i]] > 0.5) aPlan[i] = u;
+    }
+    char zWhy[8];
+    if (portfolio_plan_check(S->p, aPlan, zWhy, sizeof zWhy) == 0) {
+        solver_set_plan(S, aPlan);
+    } else {
+        for (int i = 0; i < n; i++)
+            aPlan[i] = S->aFree[i] ? UNF : S->aStart[i];
+        solver_set_plan(S, aPlan);
+        for (int k = 0; k < n; k++) {
+            int i = S->aTopo[k];
+            if (!S->aCol[i] || S->aStart[i] != UNF) continue;
+            for (int u = S->aLo[i]; u <= S->aHi[i]; u++)
+                if (aX[S->aCol[i] + u - S->aLo[i]] > 0.5 && solver_can_place(S, i, u)) {
+                    solver_place(S, i, u);
+                    break;
+                }
+        }
+        if (!solver_place_mandatory(S)) goto done;
+    }
+    int m = solver_sorted(S, S->aDens, aOrder);
+    solver_fill(S, aOrder, m);
+    solver_keep(S);
+    solver_local(S, aOrder, m);
+    solver_keep(S);
+done:
+    if (S->bHaveBest) solver_set_plan(S, S->aBest);
+    free(aFix);
+    free(aPlan);
+    free(aPick);
+    free(aBan);
+    free(aX);
+}
+
 /* Mark the marginal items from the LP's capacity duals: the most decided
  * by the smallest |reduced cost| / value of their best start (a fifth of
  * the free items, at least 100). */
@@ -1112,6 +1230,8 @@ static int solver_glpk_work(Solver *S, PortfolioRun *r, int *aOrder, double *aKe
         return 0;
     }
     if (st == GLP_OPT && !solver_stop(S)) solver_lp_greedy(S, aOrder, aKey);
+    if (st == GLP_OPT && !solver_stop(S))
+        solver_dive(S, aOrder, aKey, 0.5 * (S->deadline - portfolio_now_ms()));
 
     /* Large-neighbourhood search. */
     char *aSel = calloc((size_t)S->n + 1, 1);
