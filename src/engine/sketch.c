@@ -2,8 +2,8 @@
 /* Order statistics (see sketch.h). The sort maps each double to an
  * unsigned key that orders the same way (the raw bits when no value is
  * negative; else flip every bit of a negative, the sign bit of a
- * positive), sorts on the 22 bits below the highest bit that varies by two
- * LSD radix passes of 11 bits and finishes with an insertion sort (falling
+ * positive), sorts on the 33 bits below the highest bit that varies by
+ * three LSD radix passes of 11 bits and finishes with an insertion sort (falling
  * back to passes over every bit when many keys share those bits); a
  * million doubles sort in a few milliseconds, which is what makes exact KS
  * and Wasserstein cheap. Quantiles follow numpy's 'linear' method step by step so that the
@@ -114,21 +114,23 @@ int sketch_sort(double *a, size_t n, double *tmp) {
     uint64_t *r = k;
     uint64_t diff = bor ^ band; /* the bits that vary */
     if (diff) {
-        /* sort on the 22 bits below the highest varying one, then finish
-         * with insertion sort: keys that share them are within 2^-22 of
-         * the range of each other, so few are out of place; if many are,
-         * sort on every bit */
+        /* sort on the 33 bits (22 for small inputs) below the highest
+         * varying one, then finish with insertion sort: keys that share
+         * them are within 2^-33 of the range of each other, so few are out
+         * of place; if many are, sort on every bit */
         int hb = 63 - __builtin_clzll(diff);
-        int lo = hb + 1 - 22 < 0 ? 0 : hb + 1 - 22;
-        int aTop[2] = {lo, lo + 11};
+        int nPass = n > 4096 ? 3 : 2; /* enough bits that few keys share them */
+        int lo = hb + 1 - 11 * nPass < 0 ? 0 : hb + 1 - 11 * nPass;
+        int aTop[3] = {lo, lo + 11, lo + 22};
         static const int aAll[6] = {0, 11, 22, 33, 44, 53};
-        memset(aCount, 0, 2 * sizeof *aCount);
+        memset(aCount, 0, 3 * sizeof *aCount);
         for (size_t i = 0; i < n; i++) {
             uint64_t u = k[i];
             aCount[0][(u >> lo) & 0x7FF]++;
             aCount[1][(u >> (lo + 11)) & 0x7FF]++;
+            aCount[2][(u >> (lo + 22)) & 0x7FF]++;
         }
-        r = sketch_radix(k, t, n, aTop, 2, aCount, 1);
+        r = sketch_radix(k, t, n, aTop, nPass, aCount, 1);
         size_t moves = 0, budget = 4 * n;
         int full = 0;
         for (size_t i = 1; i < n && !full; i++) {
