@@ -6,10 +6,13 @@
  * search (add, move earlier, swap one out for others). (2) The LP
  * relaxation of the time-indexed model (GLPK simplex; dependencies in their
  * cumulative, tighter form) gives the bound, and an LP-guided greedy
- * (items by LP weight, starts where the LP puts them) a second plan. (3) A
+ * (items by LP weight, starts where the LP puts them) a second plan, and an
+ * LP dive (fix the most decided fractional items, re-solve with the dual
+ * simplex, ban a start on infeasibility; round the end point) a third. (3) A
  * large-neighbourhood search: each step frees a few dozen initiatives (a
- * window of periods, a binding pool, LP disagreements, or a random mix),
- * fixes the rest at the incumbent, and lets GLPK's branch and bound solve
+ * window of periods, a pool, LP disagreements, items marginal by the LP's
+ * reduced costs),
+ * holds the rest at the incumbent, and lets GLPK's branch and bound solve
  * that sub-problem from the incumbent with a node limit; the neighbourhood
  * grows when sub-problems close and shrinks when they do not. It stops at
  * the bound, after PortfolioOptions.maxStale steps without improvement, at
