@@ -127,7 +127,9 @@ int portfolio_solve_json(const json_t *input, const PortfolioOptions *opt, json_
 
 /* The value/budget frontier: solve with the budget pool's capacity scaled
  * by nStep factors evenly from 0.5 to 1.5 (nStep >= 2; each step gets
- * timeLimit / nStep seconds). *pResult is {"budget_pool", "points":[{"scale",
+ * timeLimit / nStep seconds; each starts from the plan of the step before,
+ * so the objective never falls as the budget grows). *pResult is
+ * {"budget_pool", "points":[{"scale",
  * "budget","value","bound","gap","funded","status"}...]}. The input must
  * have a budget pool. Returns as portfolio_solve_json. */
 int portfolio_frontier_json(const json_t *input, const PortfolioOptions *opt, int nStep,

@@ -42,9 +42,11 @@ typedef struct PortfolioRun {
     json_t *conflicts; /* infeasible: array of explanations (owned) */
 } PortfolioRun;
 
-/* Run the method; fills *r (free with portfolio_run_free). */
-int portfolio_run(const PortfolioProblem *p, const PortfolioOptions *opt, PortfolioRun *r,
-                  EngineError *pErr);
+/* Run the method; fills *r (free with portfolio_run_free). aInit (may be
+ * NULL) is a plan to start from when it is feasible (the frontier hands
+ * each step the plan of the smaller budget before it). */
+int portfolio_run(const PortfolioProblem *p, const PortfolioOptions *opt, const int *aInit,
+                  PortfolioRun *r, EngineError *pErr);
 void portfolio_run_free(PortfolioRun *r);
 
 /* Render a run as the report document (new reference, NULL on ENOMEM). */

@@ -256,7 +256,7 @@ int portfolio_solve(const PortfolioProblem *p, const PortfolioOptions *opt, json
                     EngineError *pErr) {
     PortfolioRun r;
     *pResult = NULL;
-    int rc = portfolio_run(p, opt, &r, pErr);
+    int rc = portfolio_run(p, opt, NULL, &r, pErr);
     if (!rc && !(*pResult = portfolio_report(p, opt, &r))) rc = KEEL_ENOMEM;
     if (rc == KEEL_ENOMEM) jspec_fail(pErr, "", "out of memory");
     portfolio_run_free(&r);
@@ -278,7 +278,7 @@ int portfolio_solve_json(const json_t *input, const PortfolioOptions *opt, json_
 int portfolio_solve_starts(const PortfolioProblem *p, const PortfolioOptions *opt, int *aStart,
                            int *pStatus, double *pObj, double *pBound, EngineError *pErr) {
     PortfolioRun r;
-    int rc = portfolio_run(p, opt, &r, pErr);
+    int rc = portfolio_run(p, opt, NULL, &r, pErr);
     if (!rc) {
         memcpy(aStart, r.aStart, sizeof(int) * (size_t)p->nItem);
         *pStatus = r.status;
@@ -295,6 +295,7 @@ int portfolio_frontier_json(const json_t *input, const PortfolioOptions *opt, in
     PortfolioProblem *p = NULL;
     PortfolioOptions o = opt ? *opt : (PortfolioOptions){0};
     double *aCap0 = NULL;
+    int *aPrev = NULL, bPrev = 0;
     json_t *pts = NULL;
     *pResult = NULL;
     int rc = portfolio_problem_parse(input, &p, pErr);
@@ -310,8 +311,9 @@ int portfolio_frontier_json(const json_t *input, const PortfolioOptions *opt, in
     }
     PortfolioPool *b = &p->aPool[p->iBudget];
     aCap0 = malloc(sizeof(double) * (size_t)p->nPeriod);
+    aPrev = malloc(sizeof(int) * ((size_t)p->nItem + 1));
     pts = json_array();
-    if (!aCap0 || !pts) {
+    if (!aCap0 || !aPrev || !pts) {
         rc = KEEL_ENOMEM;
         goto done;
     }
@@ -323,8 +325,10 @@ int portfolio_frontier_json(const json_t *input, const PortfolioOptions *opt, in
         PortfolioRun r;
         for (int t = 0; t < p->nPeriod; t++)
             tot += (b->aCap[t] = aCap0[t] * scale);
-        rc = portfolio_run(p, &o, &r, pErr);
+        rc = portfolio_run(p, &o, bPrev ? aPrev : NULL, &r, pErr);
         if (rc) break;
+        bPrev = r.status <= PORTFOLIO_FEASIBLE;
+        if (bPrev) memcpy(aPrev, r.aStart, sizeof(int) * (size_t)p->nItem);
         double gap = r.bound != HUGE_VAL && r.status <= PORTFOLIO_FEASIBLE
                          ? (r.bound - r.objective) / (fabs(r.bound) > 1e-9 ? fabs(r.bound) : 1)
                          : NAN;
@@ -350,6 +354,7 @@ done:
     if (rc == KEEL_ENOMEM) jspec_fail(pErr, "", "out of memory");
     json_decref(pts);
     free(aCap0);
+    free(aPrev);
     portfolio_problem_free(p);
     return rc;
 }

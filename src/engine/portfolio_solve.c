@@ -1337,8 +1337,8 @@ static int solver_elastic_guarded(Solver *S, PortfolioRun *r, int *pRes) {
 }
 
 /* Run the method; see portfolio_int.h. */
-int portfolio_run(const PortfolioProblem *p, const PortfolioOptions *opt, PortfolioRun *r,
-                  EngineError *pErr) {
+int portfolio_run(const PortfolioProblem *p, const PortfolioOptions *opt, const int *aInit,
+                  PortfolioRun *r, EngineError *pErr) {
     static const PortfolioOptions dflt = {0};
     Solver *S = calloc(1, sizeof *S);
     int rc = 0, *aOrder = NULL, m;
@@ -1404,6 +1404,13 @@ int portfolio_run(const PortfolioProblem *p, const PortfolioOptions *opt, Portfo
     r->greedyObj = S->obj;
     r->greedyMs = portfolio_now_ms() - S->t0;
     if (S->opt->method != PORTFOLIO_GLPK) solver_local(S, aOrder, m);
+    char zWhy[8];
+    if (aInit && S->opt->method == PORTFOLIO_FULL &&
+        !portfolio_plan_check(p, aInit, zWhy, sizeof zWhy)) {
+        solver_set_plan(S, aInit);
+        solver_keep(S);
+        solver_set_plan(S, S->aBest);
+    }
     if (S->opt->method != PORTFOLIO_GREEDY) {
         if ((rc = solver_glpk(S, r, aOrder, aKey))) {
             jspec_fail(pErr, "",
