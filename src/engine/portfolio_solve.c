@@ -235,6 +235,9 @@ static int solver_place_mandatory(Solver *S) {
  * refilled by density, until no move improves (or the time is up). */
 static void solver_local(Solver *S, const int *aOrder, int m) {
     int *aAdded = malloc(sizeof(int) * (size_t)(m + 1));
+    /* Swaps cost O(m^2): at most a fifth of the time left (only very large
+     * portfolios reach this). */
+    double end = portfolio_now_ms() + 0.2 * (S->deadline - portfolio_now_ms());
     if (!aAdded) return;
     for (int round = 0; round < 4 && !solver_stop(S); round++) {
         int bImproved = 0;
@@ -250,7 +253,7 @@ static void solver_local(Solver *S, const int *aOrder, int m) {
             solver_place(S, i, b);
         }
         /* Swap: take one out (lowest density first), refill. */
-        for (int k = m - 1; k >= 0 && !solver_stop(S); k--) {
+        for (int k = m - 1; k >= 0 && !solver_stop(S) && portfolio_now_ms() < end; k--) {
             int i = aOrder[k], s = S->aStart[i], nAdded = 0;
             if (!solver_can_remove(S, i)) continue;
             double before = S->obj;
