@@ -331,6 +331,23 @@ static void test_portfolio_report(void **state) {
     assert_true(array_mentions(json_object_get(r, "binding"), "constraint", "exclusive"));
     assert_non_null(json_object_get(r, "shadow_prices"));
     json_decref(r);
+    /* Shadow price: capacity 10 funds a and b (5 each); one more unit would
+     * fund a fifth of c (value 6 per 5 units): 1.2. */
+    assert_int_equal(
+        solve_text(
+            "{\"periods\":[\"Q1\"],\"discount\":0,\"pools\":[{\"id\":\"ml\",\"capacity\":10}],"
+            "\"initiatives\":[{\"id\":\"a\",\"value\":10,\"demand\":{\"ml\":5}},"
+            "{\"id\":\"b\",\"value\":8,\"demand\":{\"ml\":5}},"
+            "{\"id\":\"c\",\"value\":6,\"demand\":{\"ml\":5}}]}",
+            &r, &e),
+        0);
+    assert_true(fabs(json_number_value(json_object_get(r, "value")) - 18) < 1e-9);
+    json_t *sp = json_object_get(json_object_get(r, "shadow_prices"), "ml");
+    assert_true(fabs(json_number_value(json_array_get(sp, 0)) - 1.2) < 1e-9);
+    json_t *b0 = json_array_get(json_object_get(r, "binding"), 0);
+    assert_string_equal(json_string_value(json_object_get(b0, "pool")), "ml");
+    assert_true(fabs(json_number_value(json_object_get(b0, "shadow_price")) - 1.2) < 1e-9);
+    json_decref(r);
 }
 
 /* Bad input is refused naming the field and the problem. */
