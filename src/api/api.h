@@ -20,6 +20,16 @@ void api_list_respond(Req *req, Resp *resp, const ResourceDef *r, json_t *items,
 /* Parse ?limit=&offset= into the out-parameters; KEEL_EINVAL in req->err. */
 int api_page(Req *req, int64_t *pLimit, int64_t *pOffset);
 
+/* Answer with the stored row id of r: status 201 with a Location under
+ * zBase ("/api/v1/units"), or 200 when zBase is NULL. */
+int api_respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int status,
+                    const char *zBase);
+/* Set req->err to "no <zWhat> with id <id>" (404) and return its code. */
+int api_not_found(Req *req, const char *zWhat, int64_t id);
+/* Answer 400 with the envelope of req->err plus "rows": every bad row of an
+ * all-or-none import (steals rowErrors). */
+int api_respond_rows(Req *req, Resp *resp, json_t *rowErrors);
+
 /* Generic handlers for a ResourceDef-described resource. */
 int api_crud_list(Req *req, Resp *resp, const ResourceDef *r);
 int api_crud_get(Req *req, Resp *resp, const ResourceDef *r);

@@ -12,17 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Answer 201 (or 200) with the stored row of r. */
-static int respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int status,
-                       const char *zBase) {
-    json_t *o;
-    int rc = store_crud_get(req->db, r, id, &o);
-    if (rc) return rc;
-    if (zBase) snprintf(resp->zLocation, sizeof resp->zLocation, "%s/%lld", zBase, (long long)id);
-    resp_json(resp, status, o);
-    return 0;
-}
-
 /* ---- objectives ---- */
 int api_objectives_list(Req *req, Resp *resp) {
     return api_crud_list(req, resp, &resource_objective);
@@ -37,12 +26,12 @@ int api_objectives_delete(Req *req, Resp *resp) {
 int api_objectives_create(Req *req, Resp *resp) {
     int64_t id;
     int rc = align_objective_create(req->db, &req->who, req->pJson, &id, &req->err);
-    return rc ? rc : respond_row(req, resp, &resource_objective, id, 201, "/api/v1/objectives");
+    return rc ? rc : api_respond_row(req, resp, &resource_objective, id, 201, "/api/v1/objectives");
 }
 
 int api_objectives_update(Req *req, Resp *resp) {
     int rc = align_objective_update(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
-    return rc ? rc : respond_row(req, resp, &resource_objective, req->aParam[0], 200, NULL);
+    return rc ? rc : api_respond_row(req, resp, &resource_objective, req->aParam[0], 200, NULL);
 }
 
 /* Run the generic list of r, then let xDecorate add computed fields to
@@ -84,7 +73,7 @@ int api_kpis_get(Req *req, Resp *resp) {
 int api_kpis_create(Req *req, Resp *resp) {
     int64_t id;
     int rc = align_kpi_create(req->db, &req->who, req->pJson, &id, &req->err);
-    return rc ? rc : respond_row(req, resp, &resource_kpi, id, 201, "/api/v1/kpis");
+    return rc ? rc : api_respond_row(req, resp, &resource_kpi, id, 201, "/api/v1/kpis");
 }
 
 int api_kpis_update(Req *req, Resp *resp) {
@@ -131,14 +120,7 @@ int api_kpi_values_import(Req *req, Resp *resp) {
                                      &rowErrors, &req->err);
     json_decref(rows);
     json_decref(lines);
-    if (rc && rowErrors) {
-        json_t *o =
-            json_pack("{ss ss ss so ss}", "code", req->err.zCode[0] ? req->err.zCode : "invalid",
-                      "message", req->err.zMsg, "field", req->err.zField, "rows", rowErrors,
-                      "request_id", req->zRequestId);
-        resp_json(resp, 400, json_pack("{so}", "error", o));
-        return 0;
-    }
+    if (rc && rowErrors) return api_respond_rows(req, resp, rowErrors);
     json_decref(rowErrors);
     if (rc) return rc;
     resp_json(resp, 200, json_pack("{si}", "imported", nImported));
@@ -218,13 +200,13 @@ int api_links_create(Req *req, Resp *resp) {
     if (rc) return rc;
     char zBase[96];
     snprintf(zBase, sizeof zBase, "/api/v1/initiatives/%lld/links", (long long)req->aParam[0]);
-    return respond_row(req, resp, &resource_link, id, 201, zBase);
+    return api_respond_row(req, resp, &resource_link, id, 201, zBase);
 }
 
 int api_links_update(Req *req, Resp *resp) {
     int rc = align_link_update(req->db, &req->who, req->aParam[0], req->aParam[1], req->pJson,
                                &req->err);
-    return rc ? rc : respond_row(req, resp, &resource_link, req->aParam[1], 200, NULL);
+    return rc ? rc : api_respond_row(req, resp, &resource_link, req->aParam[1], 200, NULL);
 }
 
 int api_links_delete(Req *req, Resp *resp) {
@@ -282,7 +264,7 @@ int api_criteria_list(Req *req, Resp *resp) {
 int api_criteria_create(Req *req, Resp *resp) {
     int64_t id;
     int rc = align_criterion_create(req->db, &req->who, req->pJson, &id, &req->err);
-    return rc ? rc : respond_row(req, resp, &resource_criterion, id, 201, "/api/v1/criteria");
+    return rc ? rc : api_respond_row(req, resp, &resource_criterion, id, 201, "/api/v1/criteria");
 }
 
 int api_criteria_update(Req *req, Resp *resp) {

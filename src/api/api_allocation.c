@@ -15,30 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Answer with the stored row of r (201 with Location under zBase, or 200). */
-static int respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int status,
-                       const char *zBase) {
-    json_t *o;
-    int rc = store_crud_get(req->db, r, id, &o);
-    if (rc) return rc;
-    if (zBase) snprintf(resp->zLocation, sizeof resp->zLocation, "%s/%lld", zBase, (long long)id);
-    resp_json(resp, status, o);
-    return 0;
-}
-
-static int not_found(Req *req, const char *zWhat, int64_t id) {
-    return err_set(&req->err, KEEL_ENOTFOUND, "id", "no %s with id %lld", zWhat, (long long)id);
-}
-
-/* The error envelope with every bad row listed (steals rows). */
-static int respond_rows(Req *req, Resp *resp, json_t *rowErrors) {
-    json_t *o = json_pack(
-        "{ss ss ss so ss}", "code", req->err.zCode[0] ? req->err.zCode : "invalid", "message",
-        req->err.zMsg, "field", req->err.zField, "rows", rowErrors, "request_id", req->zRequestId);
-    resp_json(resp, 400, json_pack("{so}", "error", o));
-    return 0;
-}
-
 /* Query ?name= as an integer in [lo, hi] (dflt when absent). */
 static int query_int(Req *req, const char *zName, long lo, long hi, long dflt, long *pv) {
     const char *z = req_query(req, zName);
@@ -88,13 +64,13 @@ int api_pools_list(Req *req, Resp *resp) { return api_crud_list(req, resp, &reso
 int api_pools_create(Req *req, Resp *resp) {
     int64_t id;
     int rc = alloc_pool_create(req->db, &req->who, req->pJson, &id, &req->err);
-    return rc ? rc : respond_row(req, resp, &resource_pool, id, 201, "/api/v1/pools");
+    return rc ? rc : api_respond_row(req, resp, &resource_pool, id, 201, "/api/v1/pools");
 }
 
 int api_pools_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_pool_get(req->db, req->aParam[0], &o);
-    if (rc == KEEL_ENOTFOUND) return not_found(req, "pool", req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return api_not_found(req, "pool", req->aParam[0]);
     if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;
@@ -111,7 +87,7 @@ int api_pools_delete(Req *req, Resp *resp) { return api_crud_delete(req, resp, &
 static int period_list(Req *req, Resp *resp, const char *zTable, const ResourceDef *r) {
     json_t *p, *rows;
     int rc = store_crud_get(req->db, &resource_pool, req->aParam[0], &p);
-    if (rc == KEEL_ENOTFOUND) return not_found(req, "pool", req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return api_not_found(req, "pool", req->aParam[0]);
     if (rc) return rc;
     json_decref(p);
     if ((rc = store_alloc_period_rows(req->db, zTable, req->aParam[0], &rows))) return rc;
@@ -147,7 +123,7 @@ static int period_import(Req *req, Resp *resp, const char *zTable, const Resourc
                                  &rowErrors, &req->err);
     json_decref(rows);
     json_decref(lines);
-    if (rc && rowErrors) return respond_rows(req, resp, rowErrors);
+    if (rc && rowErrors) return api_respond_rows(req, resp, rowErrors);
     json_decref(rowErrors);
     if (rc) return rc;
     resp_json(resp, 200, json_pack("{si}", "imported", n));
@@ -192,7 +168,7 @@ int api_pools_report(Req *req, Resp *resp) {
 int api_initiative_plan_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_attrs_get(req->db, req->aParam[0], &o);
-    if (rc == KEEL_ENOTFOUND) return not_found(req, "initiative", req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return api_not_found(req, "initiative", req->aParam[0]);
     if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;
@@ -206,7 +182,7 @@ int api_initiative_plan_put(Req *req, Resp *resp) {
 int api_team_list(Req *req, Resp *resp) {
     json_t *init, *rows;
     int rc = store_crud_get(req->db, &resource_initiative, req->aParam[0], &init);
-    if (rc == KEEL_ENOTFOUND) return not_found(req, "initiative", req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return api_not_found(req, "initiative", req->aParam[0]);
     if (rc) return rc;
     json_decref(init);
     if ((rc = store_alloc_team(req->db, req->aParam[0], &rows))) return rc;
@@ -221,13 +197,13 @@ int api_team_add(Req *req, Resp *resp) {
     if (rc) return rc;
     char zBase[96];
     snprintf(zBase, sizeof zBase, "/api/v1/initiatives/%lld/team", (long long)req->aParam[0]);
-    return respond_row(req, resp, &resource_team_member, id, 201, zBase);
+    return api_respond_row(req, resp, &resource_team_member, id, 201, zBase);
 }
 
 int api_team_update(Req *req, Resp *resp) {
     int rc = alloc_team_update(req->db, &req->who, req->aParam[0], req->aParam[1], req->pJson,
                                &req->err);
-    return rc ? rc : respond_row(req, resp, &resource_team_member, req->aParam[1], 200, NULL);
+    return rc ? rc : api_respond_row(req, resp, &resource_team_member, req->aParam[1], 200, NULL);
 }
 
 int api_team_delete(Req *req, Resp *resp) {
@@ -267,7 +243,7 @@ int api_assets_list(Req *req, Resp *resp) {
 int api_assets_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_asset_get(req->db, req->aParam[0], &o);
-    if (rc == KEEL_ENOTFOUND) return not_found(req, "data asset", req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return api_not_found(req, "data asset", req->aParam[0]);
     if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;
@@ -326,7 +302,7 @@ int api_scenarios_list(Req *req, Resp *resp) {
 int api_scenarios_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_scenario_get(req->db, req->aParam[0], &o);
-    if (rc == KEEL_ENOTFOUND) return not_found(req, "scenario", req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return api_not_found(req, "scenario", req->aParam[0]);
     if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;

@@ -153,14 +153,25 @@ int api_crud_get(Req *req, Resp *resp, const ResourceDef *r) {
     return 0;
 }
 
-/* Answer 201 with the stored row and its Location. */
-static int respond_created(Req *req, Resp *resp, const ResourceDef *r, const char *zPath,
-                           int64_t id) {
+int api_respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int status,
+                    const char *zBase) {
     json_t *o;
     int rc = store_crud_get(req->db, r, id, &o);
     if (rc) return rc;
-    snprintf(resp->zLocation, sizeof resp->zLocation, "%s/%lld", zPath, (long long)id);
-    resp_json(resp, 201, o);
+    if (zBase) snprintf(resp->zLocation, sizeof resp->zLocation, "%s/%lld", zBase, (long long)id);
+    resp_json(resp, status, o);
+    return 0;
+}
+
+int api_not_found(Req *req, const char *zWhat, int64_t id) {
+    return err_set(&req->err, KEEL_ENOTFOUND, "id", "no %s with id %lld", zWhat, (long long)id);
+}
+
+int api_respond_rows(Req *req, Resp *resp, json_t *rowErrors) {
+    json_t *o = json_pack(
+        "{ss ss ss so ss}", "code", req->err.zCode[0] ? req->err.zCode : "invalid", "message",
+        req->err.zMsg, "field", req->err.zField, "rows", rowErrors, "request_id", req->zRequestId);
+    resp_json(resp, 400, json_pack("{so}", "error", o));
     return 0;
 }
 
@@ -171,7 +182,7 @@ int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPat
     int64_t id;
     rc = store_crud_create(req->db, r, &a, req->pJson, &id, &req->err);
     if (rc) return rc;
-    return respond_created(req, resp, r, zPath, id);
+    return api_respond_row(req, resp, r, id, 201, zPath);
 }
 
 int api_crud_update(Req *req, Resp *resp, const ResourceDef *r) {
