@@ -22,6 +22,14 @@
 
 #define ALLOC_MAX_SOLVES 2
 
+/* Solves allowed at once; the server lowers it so that one worker always
+ * stays free for other requests. */
+static atomic_int nSolveSlots = ALLOC_MAX_SOLVES;
+
+void alloc_solve_set_slots(int n) {
+    atomic_store(&nSolveSlots, n < 1 ? 1 : n > ALLOC_MAX_SOLVES ? ALLOC_MAX_SOLVES : n);
+}
+
 static atomic_int nSolving;
 
 /* A solve request: horizon, time limit, scenario. */
@@ -137,10 +145,11 @@ static int previous_plan(Db *db, const AllocHorizon *h, json_t *input) {
 /* Run the engine on input; map its failures to errors people can act on. */
 static int run_engine(const json_t *input, double timeLimit, int nStep, json_t **ppRes,
                       KeelError *e) {
-    if (atomic_fetch_add(&nSolving, 1) >= ALLOC_MAX_SOLVES) {
+    int nSlots = atomic_load(&nSolveSlots);
+    if (atomic_fetch_add(&nSolving, 1) >= nSlots) {
         atomic_fetch_sub(&nSolving, 1);
-        return err_set(e, KEEL_EBUSY, "", "%d plans are being solved; retry in a few seconds",
-                       ALLOC_MAX_SOLVES);
+        return err_set(e, KEEL_EBUSY, "", "%d plan(s) are being solved; retry in a few seconds",
+                       nSlots);
     }
     PortfolioOptions o;
     memset(&o, 0, sizeof o);

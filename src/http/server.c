@@ -3,6 +3,7 @@
  * gets before its handler (method, auth, role, CSRF, body size and type),
  * the response with request id, the access log, and shutdown. */
 #include "http/server.h"
+#include "domain/allocation.h"
 #include "http/auth.h"
 #include "http/router.h"
 #include "store/schema.h"
@@ -384,6 +385,8 @@ int server_run(const ServerConfig *c) {
     if (nThread < 1) nThread = 1;
     if (nThread > 64) nThread = 64;
 
+    /* a plan solve holds its worker up to its time limit: keep one free */
+    alloc_solve_set_slots(nThread - 1);
     MHD_set_panic_func(server_panic, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
