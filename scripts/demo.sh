@@ -6,6 +6,6 @@ set -eu
 keel=$1 db=$2 listen=$3
 rm -f "$db" "$db-wal" "$db-shm"
 "$keel" init --db "$db" >/dev/null
-"$keel" demo --db "$db"
+"$keel" demo --db "$db" --listen "$listen"
 echo "keel: open http://$listen/ (Ctrl-C stops the server)"
 exec "$keel" serve --db "$db" --listen "$listen"

@@ -33,6 +33,8 @@ int cli_demo(int argc, char **argv) {
         {"password-file", 0, "FILE",
          "password for every demo account (default: a generated one, printed)", NULL},
         {"seed", 0, "N", "seed of the generated actuals and scores (default 1)", NULL},
+        {"listen", 0, "HOST:PORT",
+         "where it will be served, for the printed URL (default 127.0.0.1:8080)", NULL},
         {"json", 1, "", "print JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
@@ -91,8 +93,9 @@ int cli_demo(int argc, char **argv) {
     }
     printf("keel: demo enterprise Meridian Group loaded into %s (seed %llu)\n", cli_opt(a, n, "db"),
            (unsigned long long)seed);
-    printf("  serve it:  keel serve --db %s   then open http://127.0.0.1:8080/\n",
-           cli_opt(a, n, "db"));
+    const char *zListen = cli_opt(a, n, "listen") ? cli_opt(a, n, "listen") : "127.0.0.1:8080";
+    printf("  serve it:  keel serve --db %s --listen %s   then open http://%s/\n",
+           cli_opt(a, n, "db"), zListen, zListen);
     printf("  sign in as (one account per role; demo only):\n");
     for (size_t i = 0; i < sizeof azDemoLogin / sizeof azDemoLogin[0]; i++)
         printf("    %-10s %s\n", azDemoLogin[i][0], azDemoLogin[i][1]);
