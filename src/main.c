@@ -50,7 +50,7 @@ static void usage(FILE *f) {
     fprintf(f, "usage: keel COMMAND [OPTIONS]\n\n"
                "keel: enterprise AI strategy management.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof aCommand / sizeof aCommand[0]; i++)
-        fprintf(f, "  %-10s %s\n", aCommand[i].zName, aCommand[i].zSummary);
+        fprintf(f, "  %-11s %s\n", aCommand[i].zName, aCommand[i].zSummary);
     fprintf(f, "\n`keel COMMAND --help` describes a command. Exit codes: 0 ok, 1 runtime "
                "failure, 2 usage or bad input.\n");
 }
