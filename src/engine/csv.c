@@ -75,16 +75,20 @@ typedef struct ChunkCol {
 
 /* What every region shares: the input and the header's column layout. */
 typedef struct CsvShared {
-    const char *z;     /* whole input */
-    size_t n;          /* its size */
-    size_t nField;     /* fields per record (header width) */
-    int *aSel;         /* nField: selected column index, or -1 */
-    size_t nSel;       /* selected columns */
-    size_t *aSelField; /* nSel: field index of each selected column */
-    CsvType *aForce;   /* nSel: forced type, or CSV_AUTO */
-    size_t nMaxField;  /* field size cap */
-    int release;       /* the input is a private file mapping: release
-                        * parsed pages (csv_parse_mapped) */
+    const char *z;      /* whole input */
+    size_t n;           /* its size */
+    size_t nField;      /* fields per record (header width) */
+    int *aSel;          /* nField: selected column index, or -1 */
+    size_t nSel;        /* selected columns */
+    size_t *aSelField;  /* nSel: field index of each selected column */
+    CsvType *aForce;    /* nSel: forced type, or CSV_AUTO */
+    size_t nMaxField;   /* field size cap */
+    int release;        /* the input is a private file mapping: release
+                         * parsed pages (csv_parse_mapped) */
+    CsvScanFn xBlock;   /* csv_scan: called with each block of rows (else
+                         * NULL: the rows are kept for the table) */
+    void *pCtx;         /* csv_scan: xBlock's first argument */
+    const char **azSel; /* csv_scan: nSel selected columns' names */
 } CsvShared;
 
 /* Scratch space for one field's unescaped bytes. */
@@ -96,28 +100,37 @@ typedef struct Scratch {
 /* One region of the body and what its thread parsed. */
 typedef struct Chunk {
     const CsvShared *s;
-    size_t iBegin, iEnd; /* region: records starting in [iBegin, iEnd) */
-    size_t iStart;       /* where parsing started (a record boundary) */
-    size_t iStop;        /* the record boundary where it stopped */
-    size_t nRow;         /* rows parsed */
-    size_t nCap;         /* rows the arrays have room for */
-    MapArr starts;       /* nCap input offsets (size_t) of each row's start,
-                          * to re-read a column when needed */
-    ChunkCol *aCol;      /* nSel columns */
-    Arena arena;         /* unescaped level strings */
-    Scratch scratch;     /* current field */
-    Scratch scratch2;    /* re-reading older rows */
-    int rc;              /* 0, KEEL_EINVAL or KEEL_ENOMEM */
-    size_t iErrPos;      /* input offset the error refers to */
-    size_t nErrLine;     /* extra lines past iErrPos (inside a field) */
-    size_t iErrField;    /* 1-based field number, or 0 */
-    char zErr[200];      /* message without the position */
+    size_t iBegin, iEnd;     /* region: records starting in [iBegin, iEnd) */
+    size_t iStart;           /* where parsing started (a record boundary) */
+    size_t iStop;            /* the record boundary where it stopped */
+    size_t iRegion;          /* index of the region, in input order */
+    size_t nRow;             /* rows parsed and still held */
+    size_t nRowDone;         /* csv_scan: rows already handed to xBlock */
+    const double **aaNum;    /* csv_scan: nSel block pointers for xBlock */
+    const uint32_t **aaCode; /* csv_scan: nSel block pointers for xBlock */
+    int cbRc;                /* csv_scan: what xBlock returned when not 0 */
+    size_t nCap;             /* rows the arrays have room for */
+    MapArr starts;           /* nCap input offsets (size_t) of each row's start,
+                              * to re-read a column when needed */
+    ChunkCol *aCol;          /* nSel columns */
+    Arena arena;             /* unescaped level strings */
+    Scratch scratch;         /* current field */
+    Scratch scratch2;        /* re-reading older rows */
+    int rc;                  /* 0, KEEL_EINVAL or KEEL_ENOMEM */
+    size_t iErrPos;          /* input offset the error refers to */
+    size_t nErrLine;         /* extra lines past iErrPos (inside a field) */
+    size_t iErrField;        /* 1-based field number, or 0 */
+    char zErr[200];          /* message without the position */
 } Chunk;
 
 /* The table as allocated: the public part first, then what frees it. */
 typedef struct CsvTableImpl {
     CsvTable t;
-    Arena arena; /* column names and level strings */
+    Arena arena;      /* column names and level strings */
+    size_t nRegion;   /* csv_scan: regions the input was cut into */
+    uint32_t **aaMap; /* csv_scan: per column, NULL or every region's
+                       * local -> table codes, one region after another */
+    size_t *aMapOff;  /* csv_scan: nCol * nRegion offsets into aaMap[k] */
 } CsvTableImpl;
 
 /* Bytes that end an unquoted field or are not allowed in one. */
@@ -688,6 +701,28 @@ static int chunk_grow(Chunk *c) {
     return 0;
 }
 
+/* csv_scan: hand the rows held to xBlock (a call with no rows when the
+ * region's pass starts) and start a new block; 0, or KEEL_EINVAL with
+ * cbRc set to what xBlock returned. */
+static int chunk_flush(Chunk *c) {
+    const CsvShared *s = c->s;
+    for (size_t k = 0; k < s->nSel; k++) {
+        int isCat = c->aCol[k].isCat;
+        c->aaNum[k] = isCat ? NULL : c->aCol[k].data.p;
+        c->aaCode[k] = isCat ? c->aCol[k].data.p : NULL;
+    }
+    CsvScanBlock b = {c->iRegion, c->nRow, c->nRowDone, s->nSel, s->azSel, c->aaNum, c->aaCode};
+    int rc = s->xBlock(s->pCtx, &b);
+    c->nRowDone += c->nRow;
+    c->nRow = 0;
+    if (rc) {
+        c->cbRc = rc;
+        c->rc = KEEL_EINVAL;
+        return KEEL_EINVAL;
+    }
+    return 0;
+}
+
 /* Parse the record at offset *pi of the region (a record boundary) and
  * advance *pi past it. Blank lines are skipped (as pandas does), so a
  * missing value in a one-column file must be written NA or "". Returns 0
@@ -704,7 +739,10 @@ static int chunk_record(Chunk *c, size_t *pi) {
         *pi = i + 2;
         return 0;
     }
-    if (c->nRow == c->nCap && chunk_grow(c)) return KEEL_ENOMEM;
+    if (c->nRow == c->nCap) {
+        int rc = c->s->xBlock ? chunk_flush(c) : chunk_grow(c);
+        if (rc) return rc;
+    }
     size_t iRow = c->nRow;
     ((size_t *)c->starts.p)[iRow] = i;
     size_t iRec = i;
@@ -845,6 +883,10 @@ static void csv_populate(const char *z, size_t iFrom, size_t iTo) {
  * iStop to the record boundary after the last one. */
 static void chunk_run(Chunk *c) {
     size_t i = c->iStart, iFree = c->iStart, iNext = c->iStart;
+    if (c->s->xBlock && chunk_flush(c)) { /* the pass starts */
+        c->iStop = i;
+        return;
+    }
     while (i < c->iEnd && i < c->s->n) {
         if (c->s->release && i >= iNext) {
             /* map the next window in one call rather than fault by fault */
@@ -861,6 +903,7 @@ static void chunk_run(Chunk *c) {
         }
     }
     if (c->s->release) csv_release(c->s->z, iFree, i);
+    if (!c->rc && c->s->xBlock && c->nRow) chunk_flush(c);
     if (c->rc == KEEL_EINTERNAL) c->rc = KEEL_ENOMEM;
     c->iStop = i;
 }
@@ -874,6 +917,10 @@ static void chunk_clear(Chunk *c) {
         }
     maparr_free(&c->starts);
     free(c->aCol);
+    free(c->aaNum);
+    free(c->aaCode);
+    c->aaNum = NULL;
+    c->aaCode = NULL;
     arena_free(&c->arena);
     free(c->scratch.z);
     free(c->scratch2.z);
@@ -882,7 +929,9 @@ static void chunk_clear(Chunk *c) {
     c->scratch = (Scratch){0};
     c->scratch2 = (Scratch){0};
     c->nRow = 0;
+    c->nRowDone = 0;
     c->rc = 0;
+    c->cbRc = 0;
     c->nErrLine = 0;
 }
 
@@ -894,6 +943,12 @@ static int chunk_reset(Chunk *c, size_t iStart) {
     if (!c->aCol) return KEEL_ENOMEM;
     for (size_t k = 0; k < c->s->nSel; k++)
         c->aCol[k].isCat = c->s->aForce[k] == CSV_CATEGORICAL;
+    if (c->s->xBlock) { /* csv_scan: one block of rows, used again and again */
+        c->aaNum = calloc(c->s->nSel ? c->s->nSel : 1, sizeof *c->aaNum);
+        c->aaCode = calloc(c->s->nSel ? c->s->nSel : 1, sizeof *c->aaCode);
+        if (!c->aaNum || !c->aaCode) return KEEL_ENOMEM;
+        return chunk_grow(c);
+    }
     /* reserve (address space only: pages come as they are written) room
      * for as many rows as the region can hold, at least one byte per field
      * each, so that the arrays need not grow while threads run */
@@ -954,6 +1009,11 @@ void csv_free(CsvTable *t) {
         csv_unmap(t->aCol[k].aCode, (t->nRow ? t->nRow : 1) * sizeof(uint32_t));
         free(t->aCol[k].azLevel);
     }
+    if (p->aaMap)
+        for (size_t k = 0; k < t->nCol; k++)
+            free(p->aaMap[k]);
+    free(p->aaMap);
+    free(p->aMapOff);
     free(t->aCol);
     arena_free(&p->arena);
     free(p);
@@ -976,7 +1036,7 @@ static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *
     uint32_t **aaMap = NULL; /* per column, per region: local -> global code */
     size_t nRow = 0;
     for (size_t j = 0; j < nChunk; j++)
-        nRow += a[j].nRow;
+        nRow += a[j].nRowDone + a[j].nRow;
     t->nRow = nRow;
     /* final types, and regions that stored text columns as numbers */
     for (size_t k = 0; k < s->nSel; k++) {
@@ -1037,6 +1097,24 @@ static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *
         dict_free(&g);
         if (rc) goto done;
     }
+    if (s->xBlock) { /* csv_scan: the maps are the result, not arrays */
+        p->aMapOff = malloc((s->nSel ? s->nSel : 1) * nChunk * sizeof *p->aMapOff);
+        if (!p->aMapOff) {
+            rc = KEEL_ENOMEM;
+            goto done;
+        }
+        for (size_t k = 0; k < s->nSel; k++) {
+            size_t off = 0;
+            for (size_t j = 0; j < nChunk; j++) {
+                p->aMapOff[k * nChunk + j] = off;
+                off += a[j].aCol[k].dict.nLevel;
+            }
+        }
+        p->nRegion = nChunk;
+        p->aaMap = aaMap;
+        aaMap = NULL;
+        goto done;
+    }
     /* each column's array: the first region's, grown in place, then the
      * other regions' rows appended (codes mapped to the table's), each
      * region's array freed as soon as it is copied */
@@ -1091,7 +1169,7 @@ static int csv_ncpu(void) {
 /* csv_parse and csv_parse_mapped: release says the input is a private
  * file mapping whose parsed pages may be dropped. */
 static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
-                          CsvError *pErr, int release) {
+                          CsvError *pErr, int release, CsvScanFn xBlock, void *pCtx) {
     static const CsvOptions optDefault = {0};
     CsvShared s = {0};
     Chunk *aChunk = NULL;
@@ -1110,6 +1188,8 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
     s.n = n;
     s.nMaxField = opt->nMaxField ? opt->nMaxField : CSV_DEFAULT_MAX_FIELD;
     s.release = release && n >= CSV_RELEASE_STEP;
+    s.xBlock = xBlock;
+    s.pCtx = pCtx;
     hdr.s = &s;
 
     /* header */
@@ -1194,17 +1274,24 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
     }
     s.aSelField = malloc((s.nSel ? s.nSel : 1) * sizeof *s.aSelField);
     s.aForce = calloc(s.nSel ? s.nSel : 1, sizeof *s.aForce);
-    if (!s.aSelField || !s.aForce) {
+    s.azSel = calloc(s.nSel ? s.nSel : 1, sizeof *s.azSel);
+    if (!s.aSelField || !s.aForce || !s.azSel) {
         rc = KEEL_ENOMEM;
         goto done;
     }
     for (size_t k = 0; k < nName; k++)
-        if (s.aSel[k] >= 0) s.aSelField[s.aSel[k]] = k;
+        if (s.aSel[k] >= 0) {
+            s.aSelField[s.aSel[k]] = k;
+            s.azSel[s.aSel[k]] = azName[k];
+        }
     for (size_t o = 0; opt->aOverride && o < opt->nOverride; o++)
         for (size_t k = 0; k < s.nSel; k++)
             if (opt->aOverride[o].zName &&
                 strcmp(azName[s.aSelField[k]], opt->aOverride[o].zName) == 0)
                 s.aForce[k] = opt->aOverride[o].type;
+    if (xBlock) /* csv_scan: no type inference, numbers unless told */
+        for (size_t k = 0; k < s.nSel; k++)
+            if (s.aForce[k] == CSV_AUTO) s.aForce[k] = CSV_NUMERIC;
 
     /* regions */
     size_t nBody = n - i;
@@ -1220,6 +1307,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
     }
     for (size_t j = 0; j < nChunk; j++) {
         aChunk[j].s = &s;
+        aChunk[j].iRegion = j;
         aChunk[j].iBegin = i + nBody / nChunk * j;
         aChunk[j].iEnd = j + 1 == nChunk ? n : i + nBody / nChunk * (j + 1);
     }
@@ -1248,6 +1336,11 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
                 goto done;
             }
             chunk_run(c);
+        }
+        if (c->cbRc) {
+            rc = c->cbRc;
+            if (pErr) snprintf(pErr->zMsg, sizeof pErr->zMsg, "the scan was stopped by its caller");
+            goto done;
         }
         if (c->rc) {
             rc = c->rc;
@@ -1304,16 +1397,29 @@ done:
     free(s.aSel);
     free(s.aSelField);
     free(s.aForce);
+    free(s.azSel);
     return rc;
 }
 
 int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr) {
-    return csv_parse_impl(z, n, opt, ppTable, pErr, 0);
+    return csv_parse_impl(z, n, opt, ppTable, pErr, 0, NULL, NULL);
 }
 
 int csv_parse_mapped(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
                      CsvError *pErr) {
-    return csv_parse_impl(z, n, opt, ppTable, pErr, 1);
+    return csv_parse_impl(z, n, opt, ppTable, pErr, 1, NULL, NULL);
+}
+
+int csv_scan(const char *z, size_t n, const CsvOptions *opt, CsvScanFn xBlock, void *pCtx,
+             CsvTable **ppTable, CsvError *pErr) {
+    if (!xBlock) return KEEL_EINTERNAL;
+    return csv_parse_impl(z, n, opt, ppTable, pErr, 0, xBlock, pCtx);
+}
+
+const uint32_t *csv_scan_map(const CsvTable *t, size_t iRegion, size_t iCol) {
+    const CsvTableImpl *p = (const CsvTableImpl *)t;
+    if (!t || !p->aaMap || iRegion >= p->nRegion || iCol >= t->nCol || !p->aaMap[iCol]) return NULL;
+    return p->aaMap[iCol] + p->aMapOff[iCol * p->nRegion + iRegion];
 }
 
 int csv_column_index(const CsvTable *t, const char *zName) {

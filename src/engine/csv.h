@@ -75,6 +75,53 @@ int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable
 int csv_parse_mapped(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
                      CsvError *pErr);
 
+/* A block of consecutive rows of one region, handed to a csv_scan
+ * callback. The arrays are the reader's and valid only during the call. */
+typedef struct CsvScanBlock {
+    size_t iRegion;                /* region (0-based, in input order) */
+    size_t nRow;                   /* rows in the block; 0 on the call that
+                                    * starts a pass over the region */
+    size_t iRow0;                  /* the block's first row, counted from
+                                    * the region's first row */
+    size_t nCol;                   /* selected columns, in header order */
+    const char *const *azCol;      /* their names */
+    const double *const *aaNum;    /* per selected column: nRow numbers
+                                    * (NAN where missing), NULL when the
+                                    * column is categorical */
+    const uint32_t *const *aaCode; /* per selected column: nRow codes local
+                                    * to the region (CSV_MISSING_CODE where
+                                    * missing; csv_scan_map turns them into
+                                    * the table's), NULL when numeric */
+} CsvScanBlock;
+
+/* Called by csv_scan for each block; returns 0 to go on, or a nonzero
+ * value that stops the scan and that csv_scan then returns. Called from
+ * several threads at once, but never at once for the same region. */
+typedef int (*CsvScanFn)(void *pCtx, const CsvScanBlock *pBlock);
+
+#define CSV_SCAN_MAX_REGION 64 /* regions csv_scan may cut the input into */
+
+/* Parse as csv_parse, but hand the rows to xBlock block by block instead
+ * of keeping them, so that an engine that only aggregates never holds the
+ * whole table. The input is cut into at most CSV_SCAN_MAX_REGION regions,
+ * parsed in parallel; a region may be parsed twice (when a quoted field
+ * straddles its start), and every pass begins with a call where nRow is
+ * 0: drop what was gathered for that region before. There is no type
+ * inference: a column is numeric unless CsvOptions forces it categorical,
+ * and text in a numeric column is an error (line and field, as in
+ * csv_parse). On success *ppTable holds the columns' names, types, missing
+ * counts, levels (in order of first appearance, as csv_parse gives) and
+ * nRow, with aNum and aCode NULL; free it with csv_free(). Returns 0, the
+ * value xBlock stopped with, KEEL_EINVAL with *pErr filled, or
+ * KEEL_ENOMEM. */
+int csv_scan(const char *z, size_t n, const CsvOptions *opt, CsvScanFn xBlock, void *pCtx,
+             CsvTable **ppTable, CsvError *pErr);
+
+/* For a table from csv_scan: the map from region iRegion's local codes of
+ * categorical column iCol to the table's level indexes (NULL when iCol is
+ * numeric, out of range, or t is not from csv_scan). Owned by t. */
+const uint32_t *csv_scan_map(const CsvTable *t, size_t iRegion, size_t iCol);
+
 /* Index of the column named zName, or -1. */
 int csv_column_index(const CsvTable *t, const char *zName);
 

@@ -260,23 +260,10 @@ static size_t fair_bad_binary(const CsvColumn *col, size_t nRow, const char **pz
     return 0;
 }
 
-/* Count the table's rows into cells. Errors name the column and data row. */
-static int fair_count(const FairSpec *s, const CsvTable *t, FairData *d, EngineError *pErr) {
-    int iLabel = csv_column_index(t, s->zLabel);
-    int iPred = s->zPred ? csv_column_index(t, s->zPred) : -1;
+/* Set up d's cells for the protected columns of table t (levels known):
+ * cardinalities, strides and zeroed counts. */
+static int fair_cells_init(const FairSpec *s, const CsvTable *t, FairData *d, EngineError *pErr) {
     int iScore = s->zScore ? csv_column_index(t, s->zScore) : -1;
-    const char *zBad;
-    size_t r;
-    if (t->aCol[iLabel].type != CSV_NUMERIC) {
-        r = fair_bad_binary(&t->aCol[iLabel], t->nRow, &zBad);
-        return jspec_fail(pErr, s->zLabel, "value '%s' on data row %zu is not 0 or 1", zBad, r);
-    }
-    if (iPred >= 0 && t->aCol[iPred].type != CSV_NUMERIC) {
-        r = fair_bad_binary(&t->aCol[iPred], t->nRow, &zBad);
-        return jspec_fail(pErr, s->zPred, "value '%s' on data row %zu is not 0 or 1", zBad, r);
-    }
-    if (iScore >= 0 && t->aCol[iScore].type != CSV_NUMERIC)
-        return jspec_fail(pErr, s->zScore, "column '%s' is not numeric", s->zScore);
     d->nAttr = s->nAttr;
     d->nCell = 1;
     for (size_t i = 0; i < s->nAttr; i++) {
@@ -294,6 +281,28 @@ static int fair_count(const FairSpec *s, const CsvTable *t, FairData *d, EngineE
     if (!d->aCell) return KEEL_ENOMEM;
     d->hasScore = iScore >= 0;
     d->nRow = (double)t->nRow;
+    return 0;
+}
+
+/* Count the table's rows into cells. Errors name the column and data row. */
+static int fair_count(const FairSpec *s, const CsvTable *t, FairData *d, EngineError *pErr) {
+    int iLabel = csv_column_index(t, s->zLabel);
+    int iPred = s->zPred ? csv_column_index(t, s->zPred) : -1;
+    int iScore = s->zScore ? csv_column_index(t, s->zScore) : -1;
+    const char *zBad;
+    size_t r;
+    if (t->aCol[iLabel].type != CSV_NUMERIC) {
+        r = fair_bad_binary(&t->aCol[iLabel], t->nRow, &zBad);
+        return jspec_fail(pErr, s->zLabel, "value '%s' on data row %zu is not 0 or 1", zBad, r);
+    }
+    if (iPred >= 0 && t->aCol[iPred].type != CSV_NUMERIC) {
+        r = fair_bad_binary(&t->aCol[iPred], t->nRow, &zBad);
+        return jspec_fail(pErr, s->zPred, "value '%s' on data row %zu is not 0 or 1", zBad, r);
+    }
+    if (iScore >= 0 && t->aCol[iScore].type != CSV_NUMERIC)
+        return jspec_fail(pErr, s->zScore, "column '%s' is not numeric", s->zScore);
+    int rc = fair_cells_init(s, t, d, pErr);
+    if (rc) return rc;
     const double *aY = t->aCol[iLabel].aNum;
     const double *aP = iPred >= 0 ? t->aCol[iPred].aNum : NULL;
     const double *aS = iScore >= 0 ? t->aCol[iScore].aNum : NULL;
@@ -368,6 +377,225 @@ static void fair_add(FairnessCounts *a, const FairnessCounts *b) {
 
 /* Total units of a count. */
 static double fair_n(const FairnessCounts *c) { return c->tp + c->fp + c->tn + c->fn; }
+
+/* ---- counting while the CSV is read (csv_scan) ----------------------- */
+
+/* fair_scan_block's answer to a value only the table path reports well (a
+ * label that is not 0 or 1, a missing arm of a cell, too many cells): the
+ * audit then reads the whole table, whose checks name the data row. */
+#define FAIR_SCAN_STOP 1
+
+/* One region's cells, keyed by the region's own codes of the attributes. */
+typedef struct FairRegion {
+    size_t nKey, nAlloc;       /* cells used and allocated */
+    uint32_t *aKey;            /* nAlloc * nAttr codes, local to the region */
+    FairnessCounts *aCnt;      /* nAlloc counts */
+    uint32_t *aSlot;           /* nSlot hash slots: cell index + 1, 0 empty */
+    size_t nSlot;              /* a power of two, over twice nKey */
+    int iLabel, iPred, iScore; /* block column indexes (-1: none) */
+    int aiAttr[FAIR_MAX_ATTR]; /* block column indexes of attributes */
+} FairRegion;
+
+/* What fair_scan_block works with. */
+typedef struct FairScan {
+    const FairSpec *s;
+    FairRegion aReg[CSV_SCAN_MAX_REGION]; /* one per region */
+} FairScan;
+
+/* Free a region's cells. */
+static void fair_region_free(FairRegion *g) {
+    free(g->aKey);
+    free(g->aCnt);
+    free(g->aSlot);
+    memset(g, 0, sizeof *g);
+}
+
+/* Hash of nAttr codes. */
+static uint32_t fair_key_hash(const uint32_t *a, size_t nAttr) {
+    uint32_t h = 0x9E3779B9u;
+    for (size_t i = 0; i < nAttr; i++) {
+        h = (h ^ a[i]) * 0x85EBCA6Bu;
+        h ^= h >> 15;
+    }
+    return h;
+}
+
+/* Room for one more cell in g; 0 or KEEL_ENOMEM. */
+static int fair_region_grow(FairRegion *g, size_t nAttr) {
+    if (g->nKey == g->nAlloc) {
+        size_t nAlloc = g->nAlloc ? g->nAlloc * 2 : 64;
+        uint32_t *aKey = realloc(g->aKey, nAlloc * nAttr * sizeof *aKey);
+        if (!aKey) return KEEL_ENOMEM;
+        g->aKey = aKey;
+        FairnessCounts *aCnt = realloc(g->aCnt, nAlloc * sizeof *aCnt);
+        if (!aCnt) return KEEL_ENOMEM;
+        memset(aCnt + g->nAlloc, 0, (nAlloc - g->nAlloc) * sizeof *aCnt);
+        g->aCnt = aCnt;
+        g->nAlloc = nAlloc;
+    }
+    if ((g->nKey + 1) * 2 > g->nSlot) {
+        size_t nSlot = g->nSlot ? g->nSlot * 2 : 256;
+        uint32_t *aSlot = calloc(nSlot, sizeof *aSlot);
+        if (!aSlot) return KEEL_ENOMEM;
+        for (size_t i = 0; i < g->nKey; i++) {
+            size_t k = fair_key_hash(g->aKey + i * nAttr, nAttr) & (nSlot - 1);
+            while (aSlot[k])
+                k = (k + 1) & (nSlot - 1);
+            aSlot[k] = (uint32_t)(i + 1);
+        }
+        free(g->aSlot);
+        g->aSlot = aSlot;
+        g->nSlot = nSlot;
+    }
+    return 0;
+}
+
+/* The cell of g for the codes a[0..nAttr), added when new: its index, or
+ * KEEL_ENOMEM, or -1 past the cell limit. */
+static long fair_region_cell(FairRegion *g, const uint32_t *a, size_t nAttr) {
+    uint32_t h = fair_key_hash(a, nAttr);
+    size_t mask = g->nSlot - 1, k;
+    for (k = h & mask; g->aSlot[k]; k = (k + 1) & mask) {
+        const uint32_t *b = g->aKey + (size_t)(g->aSlot[k] - 1) * nAttr;
+        size_t i = 0;
+        while (i < nAttr && a[i] == b[i])
+            i++;
+        if (i == nAttr) return (long)g->aSlot[k] - 1;
+    }
+    if (g->nKey >= FAIR_MAX_CELLS) return -1;
+    if ((g->nKey + 1) * 2 > g->nSlot) {
+        if (fair_region_grow(g, nAttr)) return KEEL_ENOMEM;
+        return fair_region_cell(g, a, nAttr); /* the slots moved */
+    }
+    if (fair_region_grow(g, nAttr)) return KEEL_ENOMEM;
+    memcpy(g->aKey + g->nKey * nAttr, a, nAttr * sizeof *a);
+    g->aSlot[k] = (uint32_t)(g->nKey + 1);
+    return (long)g->nKey++;
+}
+
+/* Index of the column named z among a block's columns, or -1. */
+static int fair_block_col(const CsvScanBlock *b, const char *z) {
+    for (size_t k = 0; z && k < b->nCol; k++)
+        if (strcmp(b->azCol[k], z) == 0) return (int)k;
+    return -1;
+}
+
+/* csv_scan callback: count a block of rows into its region's cells, as
+ * fair_count does for a table. */
+static int fair_scan_block(void *pCtx, const CsvScanBlock *b) {
+    FairScan *fs = pCtx;
+    const FairSpec *s = fs->s;
+    FairRegion *g = &fs->aReg[b->iRegion];
+    size_t nAttr = s->nAttr;
+    if (b->nRow == 0) { /* a pass over the region starts */
+        fair_region_free(g);
+        g->iLabel = fair_block_col(b, s->zLabel);
+        g->iPred = fair_block_col(b, s->zPred);
+        g->iScore = fair_block_col(b, s->zScore);
+        for (size_t i = 0; i < nAttr; i++) {
+            g->aiAttr[i] = fair_block_col(b, s->azAttr[i]);
+            if (g->aiAttr[i] < 0 || !b->aaCode[g->aiAttr[i]]) return FAIR_SCAN_STOP;
+        }
+        if (g->iLabel < 0 || !b->aaNum[g->iLabel]) return FAIR_SCAN_STOP;
+        if ((s->zPred && g->iPred < 0) || (s->zScore && g->iScore < 0)) return FAIR_SCAN_STOP;
+        return fair_region_grow(g, nAttr);
+    }
+    const double *aY = b->aaNum[g->iLabel];
+    const double *aP = g->iPred >= 0 ? b->aaNum[g->iPred] : NULL;
+    const double *aS = g->iScore >= 0 ? b->aaNum[g->iScore] : NULL;
+    const uint32_t *aaCode[FAIR_MAX_ATTR];
+    for (size_t i = 0; i < nAttr; i++)
+        aaCode[i] = b->aaCode[g->aiAttr[i]];
+    double thr = s->threshold;
+    uint32_t aKey[FAIR_MAX_ATTR];
+    long cell = -1;
+    for (size_t r = 0; r < b->nRow; r++) {
+        double y = aY[r], p, sc = 0;
+        if (y != 0 && y != 1) return FAIR_SCAN_STOP;
+        if (aS) {
+            sc = aS[r];
+            if (!(sc >= 0 && sc <= 1)) return FAIR_SCAN_STOP;
+        }
+        if (aP) {
+            p = aP[r];
+            if (p != 0 && p != 1) return FAIR_SCAN_STOP;
+        } else {
+            p = sc >= thr;
+        }
+        int same = cell >= 0;
+        for (size_t i = 0; i < nAttr; i++) {
+            uint32_t k = aaCode[i][r];
+            same &= k == aKey[i];
+            aKey[i] = k;
+        }
+        if (!same) {
+            cell = fair_region_cell(g, aKey, nAttr);
+            if (cell < 0) return cell == KEEL_ENOMEM ? KEEL_ENOMEM : FAIR_SCAN_STOP;
+        }
+        FairnessCounts *c = &g->aCnt[cell];
+        if (y == 1) {
+            if (p == 1)
+                c->tp += 1;
+            else
+                c->fn += 1;
+        } else {
+            if (p == 1)
+                c->fp += 1;
+            else
+                c->tn += 1;
+        }
+        if (aS) {
+            int bin = (int)(sc * FAIR_NBIN);
+            if (bin >= FAIR_NBIN) bin = FAIR_NBIN - 1;
+            c->aBinN[bin] += 1;
+            c->aBinY[bin] += y;
+            c->aBinS[bin] += sc;
+        }
+    }
+    return 0;
+}
+
+/* Count the CSV into d's cells while reading it (csv_scan), without
+ * keeping its rows; *ppTable gets the table of levels. Returns 0, or
+ * nonzero when the audit should read the whole table instead (bad values,
+ * whose messages the table path gives) or is out of memory. */
+static int fair_scan(const FairSpec *s, const char *zCsv, size_t nCsv, const CsvOptions *opt,
+                     FairData *d, CsvTable **ppTable, EngineError *pErr) {
+    FairScan *fs = calloc(1, sizeof *fs);
+    CsvError ce;
+    int rc;
+    if (!fs) return KEEL_ENOMEM;
+    fs->s = s;
+    rc = csv_scan(zCsv, nCsv, opt, fair_scan_block, fs, ppTable, &ce);
+    if (rc) goto done;
+    const CsvTable *t = *ppTable;
+    if ((rc = fair_cells_init(s, t, d, pErr))) goto done;
+    size_t aiCol[FAIR_MAX_ATTR];
+    for (size_t i = 0; i < s->nAttr; i++)
+        aiCol[i] = (size_t)csv_column_index(t, s->azAttr[i]);
+    for (size_t j = 0; j < CSV_SCAN_MAX_REGION; j++) {
+        FairRegion *g = &fs->aReg[j];
+        const uint32_t *aaMap[FAIR_MAX_ATTR];
+        for (size_t i = 0; i < s->nAttr && g->nKey; i++)
+            if (!(aaMap[i] = csv_scan_map(t, j, aiCol[i]))) {
+                rc = KEEL_EINTERNAL;
+                goto done;
+            }
+        for (size_t l = 0; l < g->nKey; l++) {
+            const uint32_t *aKey = g->aKey + l * s->nAttr;
+            size_t cell = 0;
+            for (size_t i = 0; i < s->nAttr; i++)
+                cell += (aKey[i] == CSV_MISSING_CODE ? d->aCard[i] - 1 : aaMap[i][aKey[i]]) *
+                        d->aStride[i];
+            fair_add(&d->aCell[cell], &g->aCnt[l]);
+        }
+    }
+done:
+    for (size_t j = 0; j < CSV_SCAN_MAX_REGION; j++)
+        fair_region_free(&fs->aReg[j]);
+    free(fs);
+    return rc;
+}
 
 /* Free a set's arrays. */
 static void fair_set_free(FairSet *st) {
@@ -809,6 +1037,16 @@ int fairness_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nT
     opt.aOverride = aOv;
     opt.nOverride = s.nAttr;
     memset(&ce, 0, sizeof ce);
+    /* count while reading; on any trouble read the whole table, whose
+     * checks name the row and the field */
+    rc = fair_scan(&s, zCsv, nCsv, &opt, &d, &t, pErr);
+    if (rc == 0 && t->nRow > 0) goto counted;
+    if (rc == KEEL_ENOMEM) goto done;
+    csv_free(t);
+    t = NULL;
+    free(d.aCell);
+    memset(&d, 0, sizeof d);
+    if (pErr) memset(pErr, 0, sizeof *pErr);
     rc = csv_parse(zCsv, nCsv, &opt, &t, &ce);
     if (rc == KEEL_EINVAL) {
         /* A missing column: name the spec field that asked for it. */
@@ -833,6 +1071,7 @@ int fairness_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nT
         goto done;
     }
     if ((rc = fair_count(&s, t, &d, pErr))) goto done;
+counted:
     for (size_t i = 0; i < s.nAttr; i++)
         if ((rc = fair_set_build(&d, &s, (int)i, &aSet[nSet++]))) goto done;
     if (s.intersection && (rc = fair_set_build(&d, &s, -1, &aSet[nSet++]))) goto done;
