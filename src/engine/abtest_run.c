@@ -267,27 +267,20 @@ typedef struct AbSums {
     double syMiss, syyMiss;  /* rows with the metric but no pre-metric */
 } AbSums;
 
-/* Build one metric's summaries from CSV column iCol (and CUPED from column
- * iPre >= 0). aArmOf maps the arm column's level codes to arm indexes.
- * zType is "auto", "proportion" or "mean". */
-static int ab_csv_metric(AbInput *in, const CsvTable *t, const uint32_t *aCode, const int *aArmOf,
-                         int iCol, int iPre, const char *zType, EngineError *pErr) {
-    const CsvColumn *col = &t->aCol[iCol];
-    const double *y = col->aNum, *x = iPre >= 0 ? t->aCol[iPre].aNum : NULL;
-    size_t nRow = t->nRow, im;
-    int rc;
-    if (col->type != CSV_NUMERIC)
-        return jspec_fail(pErr, col->zName, "column '%s' is not numeric", col->zName);
-    AbSums aS[AB_MAX_ARMS];
-    memset(aS, 0, sizeof aS);
-    double ky = NAN, kx = NAN;
-    int allBinary = 1;
+/* Add nRow rows of a metric (y) and its pre-metric (x, or NULL) into the
+ * per-arm sums aS: row r's arm is aArmOf[aCode[r]] (aCode[r] when aArmOf
+ * is NULL). The shifts *pky and *pkx are the first values seen (NAN until
+ * then); *pAllBinary is cleared by a value other than 0 or 1. */
+static void ab_sums_rows(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
+                         const double *x, size_t nRow, double *pky, double *pkx, int *pAllBinary) {
+    double ky = *pky, kx = *pkx;
+    int allBinary = *pAllBinary;
     for (size_t r = 0; r < nRow; r++) {
         double v = y[r];
         if (isnan(v)) continue;
         if (isnan(ky)) ky = v;
         allBinary &= (v == 0 || v == 1);
-        AbSums *s = &aS[aArmOf[aCode[r]]];
+        AbSums *s = &aS[aArmOf ? (uint32_t)aArmOf[aCode[r]] : aCode[r]];
         double dy = v - ky;
         s->n += 1;
         s->sy += dy;
@@ -307,17 +300,30 @@ static int ab_csv_metric(AbInput *in, const CsvTable *t, const uint32_t *aCode, 
             s->sxy += dx * dy;
         }
     }
+    *pky = ky;
+    *pkx = kx;
+    *pAllBinary = allBinary;
+}
+
+/* Build metric zName's summaries from its per-arm sums aS (shifted by ky
+ * and kx, as ab_sums_rows leaves them), with CUPED on pre-metric zPre when
+ * not NULL. zType is "auto", "proportion" or "mean". */
+static int ab_metric_finish(AbInput *in, const char *zName, const char *zPre, AbSums *aS, double ky,
+                            double kx, int allBinary, const char *zType, EngineError *pErr) {
+    int x = zPre != NULL;
+    size_t im;
+    int rc;
     if (isnan(ky)) ky = 0;
     if (isnan(kx)) kx = 0;
     AbtestKind kind = ABTEST_MEAN;
     if (strcmp(zType, "proportion") == 0) {
         if (!allBinary)
-            return jspec_fail(pErr, col->zName, "type is proportion but a value is not 0 or 1");
+            return jspec_fail(pErr, zName, "type is proportion but a value is not 0 or 1");
         kind = ABTEST_PROPORTION;
     } else if (strcmp(zType, "auto") == 0 && allBinary) {
         kind = ABTEST_PROPORTION;
     }
-    if ((rc = ab_metric_add(in, col->zName, kind, &im, pErr))) return rc;
+    if ((rc = ab_metric_add(in, zName, kind, &im, pErr))) return rc;
     AbMetric *m = &in->aMetric[im];
     for (size_t a = 0; a < in->nArm; a++) {
         AbSums *s = &aS[a];
@@ -354,7 +360,7 @@ static int ab_csv_metric(AbInput *in, const CsvTable *t, const uint32_t *aCode, 
         Sxy += s->sxy;
     }
     m->cuped = 1;
-    m->zPre = strdup(t->aCol[iPre].zName);
+    m->zPre = strdup(zPre);
     m->aRaw = malloc(in->nArm * sizeof *m->aRaw);
     if (!m->zPre || !m->aRaw) return KEEL_ENOMEM;
     memcpy(m->aRaw, m->aArm, in->nArm * sizeof *m->aRaw);
@@ -378,6 +384,24 @@ static int ab_csv_metric(AbInput *in, const CsvTable *t, const uint32_t *aCode, 
     }
     m->kind = ABTEST_MEAN;
     return 0;
+}
+
+/* Build one metric's summaries from CSV column iCol (and CUPED from column
+ * iPre >= 0). aArmOf maps the arm column's level codes to arm indexes.
+ * zType is "auto", "proportion" or "mean". */
+static int ab_csv_metric(AbInput *in, const CsvTable *t, const uint32_t *aCode, const int *aArmOf,
+                         int iCol, int iPre, const char *zType, EngineError *pErr) {
+    const CsvColumn *col = &t->aCol[iCol];
+    const double *y = col->aNum, *x = iPre >= 0 ? t->aCol[iPre].aNum : NULL;
+    if (col->type != CSV_NUMERIC)
+        return jspec_fail(pErr, col->zName, "column '%s' is not numeric", col->zName);
+    AbSums aS[AB_MAX_ARMS];
+    memset(aS, 0, sizeof aS);
+    double ky = NAN, kx = NAN;
+    int allBinary = 1;
+    ab_sums_rows(aS, aCode, aArmOf, y, x, t->nRow, &ky, &kx, &allBinary);
+    return ab_metric_finish(in, col->zName, x ? t->aCol[iPre].zName : NULL, aS, ky, kx, allBinary,
+                            zType, pErr);
 }
 
 /* Check the CSV's header before the full parse: every column in azNeed must
@@ -409,6 +433,186 @@ static int ab_csv_header_check(const char *zCsv, size_t nCsv, const char *const 
     if (!rc && zPre && csv_column_index(t, zPre) < 0)
         rc = jspec_fail(pErr, "csv.pre_metric", "the CSV has no column '%s'", zPre);
     *pHasPre = csv_column_index(t, "pre_metric") >= 0;
+    csv_free(t);
+    return rc;
+}
+
+/* ---- summing while the CSV is read (csv_scan) ------------------------ */
+
+/* ab_scan's answer when the table path should run instead: it gives the
+ * errors that name a data row (a missing or unknown arm, text in a metric). */
+#define AB_SCAN_STOP 1
+
+/* One region's per-arm sums, arms by the region's own codes. */
+typedef struct AbRegion {
+    int started;                    /* a pass over the region began */
+    int iArm, iPre;                 /* block column indexes (iPre -1: none) */
+    int aiCol[AB_MAX_METRICS];      /* block column of each metric */
+    double aUnits[AB_MAX_ARMS];     /* rows per local arm code */
+    AbSums *aS;                     /* nMet * AB_MAX_ARMS sums */
+    double aky[AB_MAX_METRICS], kx; /* shifts (first values), NAN until seen */
+    int aAllBinary[AB_MAX_METRICS];
+} AbRegion;
+
+/* What ab_scan_block works with. */
+typedef struct AbScan {
+    const char *zArm, *zPre; /* arm and pre-metric columns */
+    size_t nMet;             /* metric columns, primary first */
+    const char *azMet[AB_MAX_METRICS];
+    AbRegion aReg[CSV_SCAN_MAX_REGION];
+} AbScan;
+
+/* Index of the column named z among a block's columns, or -1. */
+static int ab_block_col(const CsvScanBlock *b, const char *z) {
+    for (size_t k = 0; z && k < b->nCol; k++)
+        if (strcmp(b->azCol[k], z) == 0) return (int)k;
+    return -1;
+}
+
+/* csv_scan callback: add a block of units into its region's sums. */
+static int ab_scan_block(void *pCtx, const CsvScanBlock *b) {
+    AbScan *sc = pCtx;
+    AbRegion *g = &sc->aReg[b->iRegion];
+    if (b->nRow == 0) { /* a pass over the region starts */
+        AbSums *aS = g->aS;
+        memset(g, 0, sizeof *g);
+        g->aS = aS ? aS : malloc(sc->nMet * AB_MAX_ARMS * sizeof *aS);
+        if (!g->aS) return KEEL_ENOMEM;
+        memset(g->aS, 0, sc->nMet * AB_MAX_ARMS * sizeof *g->aS);
+        g->started = 1;
+        g->iArm = ab_block_col(b, sc->zArm);
+        g->iPre = ab_block_col(b, sc->zPre);
+        if (g->iArm < 0 || !b->aaCode[g->iArm]) return AB_SCAN_STOP;
+        if (sc->zPre && (g->iPre < 0 || !b->aaNum[g->iPre])) return AB_SCAN_STOP;
+        for (size_t m = 0; m < sc->nMet; m++) {
+            g->aiCol[m] = ab_block_col(b, sc->azMet[m]);
+            if (g->aiCol[m] < 0 || !b->aaNum[g->aiCol[m]]) return AB_SCAN_STOP;
+            g->aky[m] = NAN;
+            g->aAllBinary[m] = 1;
+        }
+        g->kx = NAN;
+        return 0;
+    }
+    const uint32_t *aCode = b->aaCode[g->iArm];
+    for (size_t r = 0; r < b->nRow; r++) {
+        if (aCode[r] >= AB_MAX_ARMS) return AB_SCAN_STOP; /* missing, or too many */
+        g->aUnits[aCode[r]] += 1;
+    }
+    for (size_t m = 0; m < sc->nMet; m++) {
+        double kxNone = NAN;
+        const double *x = m == 0 && g->iPre >= 0 ? b->aaNum[g->iPre] : NULL;
+        ab_sums_rows(g->aS + m * AB_MAX_ARMS, aCode, NULL, b->aaNum[g->aiCol[m]], x, b->nRow,
+                     &g->aky[m], x ? &g->kx : &kxNone, &g->aAllBinary[m]);
+    }
+    return 0;
+}
+
+/* Add sums s, shifted by ky and kx, into *pTo, shifted by KY and KX. */
+static void ab_sums_add_shifted(AbSums *pTo, const AbSums *s, double ky, double kx, double KY,
+                                double KX) {
+    double b = isnan(ky) ? 0 : ky - KY, a = isnan(kx) ? 0 : kx - KX;
+    double nMiss = s->n - s->nx, syX = s->sy - s->syMiss;
+    pTo->n += s->n;
+    pTo->sy += s->sy + s->n * b;
+    pTo->syy += s->syy + 2 * b * s->sy + s->n * b * b;
+    pTo->syMiss += s->syMiss + nMiss * b;
+    pTo->syyMiss += s->syyMiss + 2 * b * s->syMiss + nMiss * b * b;
+    pTo->nx += s->nx;
+    pTo->sx += s->sx + s->nx * a;
+    pTo->sxx += s->sxx + 2 * a * s->sx + s->nx * a * a;
+    pTo->sxy += s->sxy + b * s->sx + a * syX + s->nx * a * b;
+}
+
+/* Read the CSV of units with csv_scan, summing per region as it goes:
+ * the same arms and summaries as the table path, without the table.
+ * extra is spec.csv.metrics (or NULL). Returns 0, an error, or
+ * AB_SCAN_STOP when the table path must run (nothing in *in changed). */
+static int ab_scan(AbInput *in, const char *zCsv, size_t nCsv, const CsvOptions *opt,
+                   const char *zArm, const char *zMetric, const char *zPre, const json_t *extra,
+                   const char *zType, EngineError *pErr) {
+    AbScan *sc = calloc(1, sizeof *sc);
+    CsvTable *t = NULL;
+    CsvError ce;
+    AbSums aS[AB_MAX_ARMS];
+    int aMap[AB_MAX_ARMS];
+    int rc;
+    if (!sc) return KEEL_ENOMEM;
+    sc->zArm = zArm;
+    sc->zPre = zPre;
+    sc->azMet[sc->nMet++] = zMetric;
+    for (size_t i = 0; extra && i < json_array_size(extra); i++)
+        sc->azMet[sc->nMet++] = json_string_value(json_array_get(extra, i));
+    rc = csv_scan(zCsv, nCsv, opt, ab_scan_block, sc, &t, &ce);
+    if (rc) {
+        if (rc != KEEL_ENOMEM) rc = AB_SCAN_STOP;
+        goto done;
+    }
+    int iArm = csv_column_index(t, zArm);
+    rc = AB_SCAN_STOP;
+    if (iArm < 0) goto done;
+    const CsvColumn *ac = &t->aCol[iArm];
+    if (ac->nMissing > 0 || ac->nLevel > AB_MAX_ARMS) goto done;
+    /* the arms, as the table path finds them */
+    int armsGiven = in->nArm > 0;
+    size_t nNew = 0;
+    for (size_t l = 0; l < ac->nLevel; l++) {
+        int k = ab_arm_find(in, ac->azLevel[l]);
+        if (k < 0 && armsGiven) goto done;
+        nNew += k < 0;
+    }
+    if (in->nArm + nNew > AB_MAX_ARMS) goto done;
+    for (size_t l = 0; l < ac->nLevel; l++) {
+        int k = ab_arm_find(in, ac->azLevel[l]);
+        if (k < 0) {
+            if (!(in->azArm[in->nArm] = strdup(ac->azLevel[l]))) {
+                rc = KEEL_ENOMEM;
+                goto done;
+            }
+            in->aWeight[in->nArm] = 1;
+            k = (int)in->nArm++;
+        }
+        aMap[l] = k;
+    }
+    /* units, then each metric's sums, region by region in input order */
+    const uint32_t *aaMap[CSV_SCAN_MAX_REGION];
+    for (size_t j = 0; j < CSV_SCAN_MAX_REGION; j++) {
+        AbRegion *g = &sc->aReg[j];
+        aaMap[j] = g->started ? csv_scan_map(t, j, (size_t)iArm) : NULL;
+        if (g->started && !aaMap[j]) {
+            rc = KEEL_EINTERNAL;
+            goto done;
+        }
+        for (size_t c = 0; g->started && c < AB_MAX_ARMS; c++)
+            if (g->aUnits[c] > 0) in->aUnits[aMap[aaMap[j][c]]] += g->aUnits[c];
+    }
+    rc = 0;
+    for (size_t m = 0; m < sc->nMet && !rc; m++) {
+        if (m > 0 && ab_metric_find(in, sc->azMet[m]) >= 0) continue;
+        double ky = NAN, kx = NAN;
+        int allBinary = 1;
+        for (size_t j = 0; j < CSV_SCAN_MAX_REGION; j++) {
+            AbRegion *g = &sc->aReg[j];
+            if (!g->started) continue;
+            if (isnan(ky)) ky = g->aky[m];
+            if (m == 0 && isnan(kx)) kx = g->kx;
+            allBinary &= g->aAllBinary[m];
+        }
+        memset(aS, 0, sizeof aS);
+        for (size_t j = 0; j < CSV_SCAN_MAX_REGION; j++) {
+            AbRegion *g = &sc->aReg[j];
+            if (!g->started) continue;
+            for (size_t c = 0; c < AB_MAX_ARMS; c++)
+                if (g->aUnits[c] > 0)
+                    ab_sums_add_shifted(&aS[aMap[aaMap[j][c]]], &g->aS[m * AB_MAX_ARMS + c],
+                                        g->aky[m], m == 0 ? g->kx : NAN, ky, kx);
+        }
+        rc = ab_metric_finish(in, sc->azMet[m], m == 0 ? zPre : NULL, aS, ky, kx, allBinary, zType,
+                              pErr);
+    }
+done:
+    for (size_t j = 0; j < CSV_SCAN_MAX_REGION; j++)
+        free(sc->aReg[j].aS);
+    free(sc);
     csv_free(t);
     return rc;
 }
@@ -458,6 +662,9 @@ static int ab_read_csv(AbInput *in, const json_t *spec, const char *zCsv, size_t
     if (zPre || hasDefaultPre) azOnly[nOnly++] = zPreCol;
     opt.azOnly = azOnly;
     opt.nOnly = nOnly;
+    rc = ab_scan(in, zCsv, nCsv, &opt, zArm, zMetric, zPre || hasDefaultPre ? zPreCol : NULL, extra,
+                 zType, pErr);
+    if (rc != AB_SCAN_STOP) return rc;
     rc = csv_parse(zCsv, nCsv, &opt, &t, &ce);
     if (rc == KEEL_EINVAL) return jspec_fail(pErr, "csv", "line %zu: %s", ce.iLine, ce.zMsg);
     if (rc) return rc;

@@ -28,6 +28,7 @@
 #define CSV_DEFAULT_MAX_FIELD (1 << 20) /* default field size cap */
 #define CSV_MIN_CHUNK (1 << 20)         /* smallest region worth a thread */
 #define CSV_MAX_THREAD 64
+#define CSV_SMALL_SLOTS 256 /* slots of a column's cache of short values */
 
 /* A growable array mapped straight from the kernel: it grows by mremap,
  * which moves pages instead of copying bytes, and freeing it returns the
@@ -71,6 +72,12 @@ typedef struct ChunkCol {
     int sawText;     /* a non-missing value in this region is not a number */
     size_t nMissing; /* missing cells in this region */
     CsvDict dict;    /* category values seen in this region */
+    /* a cache of this region's short category values (1 to 8 bytes), by
+     * their bytes as a number: the value of aSmallLen (length + 1, 0 when
+     * empty) and aSmallKey has code aSmallCode; see csv_small_key */
+    uint64_t aSmallKey[CSV_SMALL_SLOTS];
+    uint32_t aSmallCode[CSV_SMALL_SLOTS];
+    uint8_t aSmallLen[CSV_SMALL_SLOTS];
 } ChunkCol;
 
 /* What every region shares: the input and the header's column layout. */
@@ -260,6 +267,26 @@ static size_t csv_utf8_check(const char *zIn, size_t n) {
         i += len;
     }
     return n;
+}
+
+/* For a field of len bytes at p (the input ends at e): when it is 1 to 8
+ * bytes long and 8 bytes can be read at p, its bytes as a number (*pKey,
+ * the bytes past len zero) and its slot in a cache of short values
+ * (*piSlot); returns 1 then, else 0. */
+static inline int csv_small_key(const char *p, const char *e, size_t len, uint64_t *pKey,
+                                unsigned *piSlot) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len == 0 || len > 8 || e - p < 8) return 0;
+    uint64_t key;
+    memcpy(&key, p, 8);
+    if (len < 8) key &= (UINT64_C(1) << (8 * len)) - 1;
+    *pKey = key;
+    *piSlot = (unsigned)(((key ^ len) * UINT64_C(0x9E3779B97F4A7C15)) >> 56);
+    return 1;
+#else
+    (void)p, (void)e, (void)len, (void)pKey, (void)piSlot;
+    return 0;
+#endif
 }
 
 /* True when the field is one of the missing-value markers. */
@@ -796,17 +823,28 @@ static int chunk_record(Chunk *c, size_t *pi) {
             }
             if (q == p) c->aCol[iSel].nMissing--; /* the general path counts it */
         } else if (iSel >= 0 && i < n && z[i] != '"') {
-            /* fast path: an unquoted category seen before in this region */
+            /* fast path: an unquoted category seen before in this region,
+             * found by its bytes in the column's cache of short values, else
+             * in the column's dictionary */
             const char *p = z + i, *e = z + n, *q = p;
-            uint32_t h = 2166136261u;
-            while (q < e && !aSpecial[(unsigned char)*q]) {
-                h = (h ^ (unsigned char)*q) * 16777619u;
+            ChunkCol *col = &c->aCol[iSel];
+            while (q < e && !aSpecial[(unsigned char)*q])
                 q++;
-            }
             size_t len = (size_t)(q - p);
-            long code = len <= s->nMaxField && !csv_is_missing(p, len)
-                            ? dict_find(&c->aCol[iSel].dict, p, len, h)
-                            : -1;
+            long code = -1;
+            uint64_t key = 0;
+            unsigned iSmall = 0;
+            int small = csv_small_key(p, e, len, &key, &iSmall);
+            if (small && col->aSmallLen[iSmall] == len + 1 && col->aSmallKey[iSmall] == key) {
+                code = col->aSmallCode[iSmall];
+            } else if (len <= s->nMaxField && !csv_is_missing(p, len)) {
+                code = dict_find(&col->dict, p, len, csv_hash(p, len));
+                if (code >= 0 && small) {
+                    col->aSmallKey[iSmall] = key;
+                    col->aSmallLen[iSmall] = (uint8_t)(len + 1);
+                    col->aSmallCode[iSmall] = (uint32_t)code;
+                }
+            }
             int last = -1;
             if (code < 0) {
             } else if (q == e) {
