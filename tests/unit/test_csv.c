@@ -366,13 +366,146 @@ static void test_csv_parallel(void **state) {
     buf_reset(&b);
 }
 
+/* What scan_collect gathers: per region, every column's values in row
+ * order (numbers, or the region's codes). */
+#define SCAN_ROWS 160000
+typedef struct ScanGot {
+    size_t nRegionRow[CSV_SCAN_MAX_REGION]; /* rows of each region */
+    double *aaNum[4][5];                    /* [region][column] */
+    uint32_t *aaCode[4][5];
+    int nStart;   /* calls that started a pass */
+    int stopWith; /* return this on a block past row 0 (0: never) */
+} ScanGot;
+
+/* csv_scan callback for the tests: copy the block into g. */
+static int scan_collect(void *pCtx, const CsvScanBlock *b) {
+    ScanGot *g = pCtx;
+    assert_true(b->iRegion < 4);
+    assert_int_equal(b->nCol, 5);
+    if (b->nRow == 0) {
+        g->nRegionRow[b->iRegion] = 0;
+        g->nStart++;
+        return 0;
+    }
+    if (g->stopWith && b->iRow0 > 0) return g->stopWith;
+    assert_int_equal(b->iRow0, g->nRegionRow[b->iRegion]);
+    for (size_t k = 0; k < 5; k++) {
+        if (b->aaNum[k])
+            memcpy(g->aaNum[b->iRegion][k] + b->iRow0, b->aaNum[k], b->nRow * sizeof(double));
+        else
+            memcpy(g->aaCode[b->iRegion][k] + b->iRow0, b->aaCode[k], b->nRow * sizeof(uint32_t));
+    }
+    g->nRegionRow[b->iRegion] += b->nRow;
+    return 0;
+}
+
+/* csv-10: csv_scan hands every row once, block by block, with the types,
+ * levels and (mapped) codes csv_parse gives, also when a region is parsed
+ * again because its cut fell inside a quoted field; text in a column not
+ * forced categorical is an error naming the line and field; a callback's
+ * nonzero answer stops the scan and is returned */
+static void test_csv_scan(void **state) {
+    (void)state;
+    Buf b;
+    buf_init(&b, 0);
+    build_big(&b, SCAN_ROWS, -1);
+    static const CsvTypeOverride aOv[] = {
+        {"cat", CSV_CATEGORICAL}, {"note", CSV_CATEGORICAL}, {"late", CSV_CATEGORICAL}};
+    CsvOptions o1 = {.nThread = 1, .aOverride = aOv, .nOverride = 3};
+    CsvOptions o4 = {.nThread = 4, .aOverride = aOv, .nOverride = 3};
+    CsvTable *t1 = NULL, *ts = NULL;
+    CsvError e;
+    assert_int_equal(csv_parse(b.z, b.n, &o1, &t1, &e), 0);
+    ScanGot *g = calloc(1, sizeof *g);
+    assert_non_null(g);
+    for (size_t j = 0; j < 4; j++)
+        for (size_t k = 0; k < 5; k++) {
+            g->aaNum[j][k] = calloc(SCAN_ROWS, sizeof(double));
+            g->aaCode[j][k] = calloc(SCAN_ROWS, sizeof(uint32_t));
+            assert_true(g->aaNum[j][k] && g->aaCode[j][k]);
+        }
+    /* leading blank lines move the cuts: regions start in and out of quotes */
+    int nReparse = 0;
+    for (size_t cut = 0; cut < 3; cut++) {
+        memset(g->nRegionRow, 0, sizeof g->nRegionRow);
+        g->nStart = 0;
+        Buf bb;
+        buf_init(&bb, 0);
+        size_t iHead = (size_t)(strchr(b.z, '\n') - b.z) + 1;
+        buf_append(&bb, b.z, iHead);
+        for (size_t i = 0; i < cut * 5; i++)
+            buf_puts(&bb, "\n");
+        buf_append(&bb, b.z + iHead, b.n - iHead);
+        assert_int_equal(csv_scan(bb.z, bb.n, &o4, scan_collect, g, &ts, &e), 0);
+        buf_reset(&bb);
+        assert_int_equal(ts->nRow, t1->nRow);
+        assert_true(g->nStart >= 4);
+        nReparse += g->nStart - 4;
+        for (size_t k = 0; k < 5; k++) {
+            const CsvColumn *c1 = &t1->aCol[k], *cs = &ts->aCol[k];
+            assert_string_equal(c1->zName, cs->zName);
+            assert_int_equal(c1->type, cs->type);
+            assert_int_equal(c1->nMissing, cs->nMissing);
+            assert_null(cs->aNum);
+            assert_null(cs->aCode);
+            if (c1->type == CSV_CATEGORICAL) {
+                assert_int_equal(c1->nLevel, cs->nLevel);
+                for (size_t l = 0; l < c1->nLevel; l++)
+                    assert_string_equal(c1->azLevel[l], cs->azLevel[l]);
+            } else {
+                assert_null(csv_scan_map(ts, 0, k));
+            }
+            size_t r = 0;
+            for (size_t j = 0; j < 4; j++) {
+                const uint32_t *map = csv_scan_map(ts, j, k);
+                for (size_t i = 0; i < g->nRegionRow[j]; i++, r++) {
+                    if (c1->type == CSV_NUMERIC) {
+                        assert_memory_equal(&c1->aNum[r], &g->aaNum[j][k][i], sizeof(double));
+                    } else {
+                        uint32_t code = g->aaCode[j][k][i];
+                        assert_int_equal(c1->aCode[r],
+                                         code == CSV_MISSING_CODE ? CSV_MISSING_CODE : map[code]);
+                    }
+                }
+            }
+            assert_int_equal(r, SCAN_ROWS);
+        }
+        csv_free(ts);
+        ts = NULL;
+    }
+    assert_true(nReparse > 0); /* some region was parsed again */
+    /* the callback stops the scan */
+    g->stopWith = 42;
+    ts = (CsvTable *)1;
+    assert_int_equal(csv_scan(b.z, b.n, &o4, scan_collect, g, &ts, &e), 42);
+    assert_null(ts);
+    g->stopWith = 0;
+    /* "late" not forced categorical: its text is an error */
+    CsvOptions oNum = {.nThread = 4, .aOverride = aOv, .nOverride = 2};
+    ts = (CsvTable *)1;
+    assert_int_equal(csv_scan(b.z, b.n, &oNum, scan_collect, g, &ts, &e), KEEL_EINVAL);
+    assert_null(ts);
+    size_t iBad = SCAN_ROWS - 10;
+    /* the row's own note (iBad % 5 == 0) spans two more lines */
+    assert_int_equal(e.iLine, 1 + iBad + (iBad / 5) * 2 + 1 + 2);
+    assert_int_equal(e.iCol, 5);
+    for (size_t j = 0; j < 4; j++)
+        for (size_t k = 0; k < 5; k++) {
+            free(g->aaNum[j][k]);
+            free(g->aaCode[j][k]);
+        }
+    free(g);
+    csv_free(t1);
+    buf_reset(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_basic),         cmocka_unit_test(test_csv_missing),
         cmocka_unit_test(test_csv_quotes),        cmocka_unit_test(test_csv_bom_ends),
         cmocka_unit_test(test_csv_numbers_exact), cmocka_unit_test(test_csv_override),
         cmocka_unit_test(test_csv_only),          cmocka_unit_test(test_csv_errors),
-        cmocka_unit_test(test_csv_parallel),
+        cmocka_unit_test(test_csv_parallel),      cmocka_unit_test(test_csv_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
