@@ -27,6 +27,12 @@ import * as initiative from './pages/initiative.js';
 import * as alignmap from './pages/alignmap.js';
 import * as priorities from './pages/priorities.js';
 import * as catalogue from './pages/catalogue.js';
+import * as pools from './pages/pools.js';
+import * as plan from './pages/plan.js';
+import * as teams from './pages/teams.js';
+import * as dataassets from './pages/dataassets.js';
+import * as analyses from './pages/analyses.js';
+import * as analysis from './pages/analysis.js';
 import * as notfound from './pages/notfound.js';
 
 const ROUTES = [
@@ -39,8 +45,14 @@ const ROUTES = [
   { path: '/alignment/map', page: alignmap, title: 'page.map' },
   { path: '/alignment/priorities', page: priorities, title: 'page.priorities' },
   { path: '/alignment/catalogue', page: catalogue, title: 'page.catalogue' },
-  { path: '/resources', page: unbuilt, title: 'nav.resources', params: { path: 'resources' } },
-  { path: '/risk', page: unbuilt, title: 'nav.risk', params: { path: 'risk' } },
+  { path: '/resources', redirect: '/resources/pools' },
+  { path: '/resources/pools', page: pools, title: 'page.pools' },
+  { path: '/resources/plan', page: plan, title: 'page.plan' },
+  { path: '/resources/teams', page: teams, title: 'page.teams' },
+  { path: '/resources/data', page: dataassets, title: 'page.assets' },
+  { path: '/risk', redirect: '/risk/analyses' },
+  { path: '/risk/analyses', page: analyses, title: 'page.analyses' },
+  { path: '/risk/analyses/:id', page: analysis, title: 'page.analysis' },
   { path: '/organisation', redirect: '/organisation/units' },
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },

@@ -9,7 +9,8 @@ import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 
 // The five paths and their pages. built: false says the path is not built
-// yet; a page is listed when the role may read what it shows.
+// yet, partial: true that only part of it is; a page is listed when the
+// role may read what it shows.
 export function sections() {
   return [
     { key: 'alignment', href: '/alignment/objectives', pages: [
@@ -19,8 +20,15 @@ export function sections() {
       { key: 'priorities', href: '/alignment/priorities' },
       { key: 'catalogue', href: '/alignment/catalogue' },
     ] },
-    { key: 'resources', href: '/resources', built: false },
-    { key: 'risk', href: '/risk', built: false },
+    { key: 'resources', href: '/resources/pools', pages: [
+      { key: 'pools', href: '/resources/pools' },
+      { key: 'plan', href: '/resources/plan' },
+      { key: 'teams', href: '/resources/teams' },
+      { key: 'assets', href: '/resources/data' },
+    ] },
+    { key: 'risk', href: '/risk/analyses', partial: true, pages: [
+      { key: 'analyses', href: '/risk/analyses' },
+    ] },
     { key: 'organisation', href: '/organisation/units', pages: [
       { key: 'units', href: '/organisation/units' },
       { key: 'people', href: '/organisation/people' },

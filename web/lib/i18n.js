@@ -71,9 +71,9 @@ export function fmtPercent(x, digits = 0) {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(Number(x));
 }
 
-export function fmtMoney(n, cur) {
+export function fmtMoney(n, cur, digits = 0) {
   if (n === null || n === undefined || Number.isNaN(Number(n))) return '–';
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: cur || currency, maximumFractionDigits: 0 }).format(Number(n));
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: cur || currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Number(n));
 }
 
 // Dates: "2026-11-28" or an ISO timestamp; withTime adds hours and minutes.

@@ -11,6 +11,20 @@ import { link } from '../lib/router.js';
 import { sections } from '../components/layout.js';
 import { chart } from '../components/chart.js';
 import { pageHeader, panel, stat, notice } from '../components/ui.js';
+import { poolsReport } from '../lib/resources.js';
+
+// Path 2 at a glance: idle and over-committed pools, incomplete teams.
+async function resourcesPanel() {
+  const [rep, teams] = await Promise.all([poolsReport(), get('/teams')]);
+  const pools = rep.pools || [];
+  const idle = pools.filter((p) => p.idle).length;
+  const over = pools.filter((p) => p.over_committed).length;
+  const incomplete = (teams.initiatives || []).filter((i) => i.needs_complete_team && !i.complete).length;
+  return panel(t('home.resources'), h('div', { class: 'stats small', 'data-testid': 'resources-headline' },
+    stat(fmtNumber(idle), t('home.idle_pools'), idle ? 'warn' : 'good', link('/resources/pools')),
+    stat(fmtNumber(over), t('home.over_pools'), over ? 'bad' : 'good', link('/resources/pools')),
+    stat(fmtNumber(incomplete), t('home.incomplete_teams'), incomplete ? 'warn' : 'good', link('/resources/teams'))));
+}
 
 const STAGE_ORDER = ['idea', 'assessed', 'approved', 'pilot', 'scaling', 'operating', 'retired', 'rejected'];
 
@@ -56,13 +70,15 @@ export async function render(ctx) {
   } else {
     parts.push(notice(t('home.no_alignment'), 'info'));
   }
+  if (has('/pools/report', 'GET') && has('/teams', 'GET')) parts.push(await resourcesPanel());
   parts.push(panel(t('home.organisation'), h('div', { class: 'stats small' },
     stat(fmtNumber(units.length), t('home.units'), null, link('/organisation/units')),
     stat(fmtNumber(people.length), t('home.people'), null, link('/organisation/people')))));
   parts.push(panel(t('home.paths'), h('ul', { class: 'paths' }, sections().filter((s) => !s.admin).map((s) =>
     h('li', { class: s.built === false ? 'unbuilt' : 'built' }, h('a', { href: link(s.href) }, t('nav.' + s.key)),
       h('span', { class: 'muted' }, ' — ', t(`home.path.${s.key}`)),
-      s.built === false ? h('span', { class: 'pill pill-off' }, t('home.not_built')) : null)))));
+      s.built === false ? h('span', { class: 'pill pill-off' }, t('home.not_built')) : null,
+      s.partial ? h('span', { class: 'pill pill-off' }, t('home.partly_built')) : null)))));
   return h('div', { class: 'home' }, parts);
 }
 

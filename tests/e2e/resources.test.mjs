@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Path 2 (resources) and the analyses of path 3 in the browser: the
+// committee sees the demo's idle private GPU cluster and over-committed
+// pools flagged in words with the break-even advice, the latest plan and
+// solves again, the team without a product manager and the data readiness
+// reasons; the dashboard's resource numbers; a risk officer reads an A/B
+// analysis created through the API; a viewer reads the pools but may not
+// solve nor read analyses; and the same pages in Chinese.
+import { startServer, launch, signIn, go, settle, shot, run, USERS, PASSWORD } from './harness.mjs';
+
+const CLUSTER = 'Private GPU cluster, Suzhou data centre';
+
+// Sign in through the API (for setting up data the UI does not create).
+async function apiSession(base, email) {
+  const r = await fetch(base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }) });
+  const j = await r.json();
+  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
+  return { cookie, csrf: j.csrf_token };
+}
+
+await run('e2e resources', async (t, cleanup) => {
+  const srv = await startServer();
+  cleanup.push(() => srv.stop());
+  const b = await launch();
+  cleanup.push(() => b.close());
+
+  // res-1: pools, flags in words, break-even
+  const chair = await b.page();
+  await signIn(chair, srv.base, USERS.committee);
+  t.ok('res-1.0 resources in the navigation, built', !(await chair.getAttribute('nav.mainnav a[data-nav=resources]', 'class') || '').includes('unbuilt'));
+  await go(chair, srv.base, '/resources');
+  const flags = await chair.textContent('[data-testid=pool-flags]');
+  t.ok('res-1.1 idle cluster flagged in words', flags.includes(`${CLUSTER} is idle`) && flags.includes('40%'), flags);
+  t.ok('res-1.2 over-committed pool flagged', flags.includes('is over-committed'), flags);
+  const be = await chair.textContent(`.breakeven[data-pool=gpu_onprem]`);
+  t.ok('res-1.3 break-even advice', be.includes('Renting is cheaper') && be.includes('break-even 80%') && /€\s?5\d,\d{3}/.test(be), be);
+  t.eq('res-1.4 one chart per pool', await chair.locator('.pool-card .chart').count(), await chair.locator('.pool-card').count());
+  await shot(chair, '40-pools');
+  t.clean('res-1.5 clean', chair);
+
+  // res-2: the plan; solve again
+  await go(chair, srv.base, '/resources/plan');
+  const sum = await chair.textContent('[data-testid=plan-summary]');
+  t.ok('res-2.1 value, bound, gap', sum.includes('expected value of the plan') && sum.includes('gap'), sum);
+  t.ok('res-2.2 unfunded with reason', (await chair.textContent('[data-testid=unfunded]')).includes('mutually exclusive'));
+  t.ok('res-2.3 binding in words', (await chair.textContent('[data-testid=binding]')).includes('instead of its alternative'));
+  const before = await chair.textContent('.plan-page .facts');
+  await chair.click('[data-testid=solve]');
+  await chair.waitForFunction((b4) => { const f = document.querySelector('.plan-page .facts'); return f && f.textContent !== b4; }, before, { timeout: 20000 });
+  await settle(chair);
+  t.ok('res-2.4 solved again by the committee', (await chair.textContent('.plan-page .facts')).includes('helena.marsh'));
+  await shot(chair, '41-plan');
+  t.clean('res-2.5 clean', chair);
+
+  // res-3: teams and data
+  await go(chair, srv.base, '/resources/teams');
+  const tf = await chair.textContent('[data-testid=team-findings]');
+  t.ok('res-3.1 team without a product manager', /Production scheduling\s*\(Approved\) has no Product manager/.test(tf), tf);
+  t.ok('res-3.2 over-committed person', tf.includes('Tom Eriksen is committed to 1.2 FTE'), tf);
+  await shot(chair, '42-teams');
+  await go(chair, srv.base, '/resources/data');
+  const da = await chair.textContent('[data-testid=assets]');
+  t.ok('res-3.3 readiness and reasons', da.includes('Readiness 38 of 100') && da.includes('duplicate rows'), da.slice(0, 400));
+  await shot(chair, '43-data');
+  await go(chair, srv.base, '/');
+  t.ok('res-3.4 dashboard: idle pools', /1\s*idle resource pools/.test(await chair.textContent('[data-testid=resources-headline]')));
+  t.clean('res-3.5 clean', chair);
+
+  // res-4: a risk officer and an A/B analysis created through the API
+  const s = await apiSession(srv.base, USERS.risk);
+  const r = await fetch(srv.base + '/api/v1/analyses/abtest', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
+    body: JSON.stringify({ title: 'Checkout button', initiative_id: 3,
+      spec: { control: 'A', metric: 'signup', arms: [{ name: 'A', units: 10000, conversions: 1000 }, { name: 'B', units: 10050, conversions: 1190 }] } }) });
+  t.eq('res-4.0 analysis created', r.status, 201);
+  const risk = await b.page();
+  await signIn(risk, srv.base, USERS.risk);
+  await go(risk, srv.base, '/risk');
+  const row = risk.locator('[data-testid=analyses] tbody tr', { hasText: 'Checkout button' });
+  t.ok('res-4.1 listed with verdict', (await row.textContent()).includes('Ship') && (await row.textContent()).includes('A/B test'));
+  t.ok('res-4.2 rest of path 3 not built, said plainly', (await risk.textContent('#main')).includes('The rest of the risk path is not built yet'));
+  await shot(risk, '44-analyses');
+  await row.locator('a').first().click();
+  await risk.waitForSelector('.analysis-page');
+  await settle(risk);
+  const ad = await risk.textContent('#main');
+  t.ok('res-4.3 verdict, lift, CI, p-value', ad.includes('Arm B may ship') && ad.includes('Relative lift') && ad.includes('18.') && ad.includes('p-value'), ad.slice(0, 500));
+  await shot(risk, '45-analysis');
+  t.clean('res-4.4 clean', risk);
+
+  // res-5: a viewer reads the pools, may not solve nor read analyses
+  const viewer = await b.page();
+  await signIn(viewer, srv.base, USERS.viewer);
+  await go(viewer, srv.base, '/resources/pools');
+  t.ok('res-5.1 viewer sees the flags', (await viewer.textContent('[data-testid=pool-flags]')).includes(`${CLUSTER} is idle`));
+  await go(viewer, srv.base, '/resources/plan');
+  t.eq('res-5.2 no solve button', await viewer.locator('[data-testid=solve]').count(), 0);
+  await go(viewer, srv.base, '/risk/analyses');
+  t.ok('res-5.3 analyses explained as not allowed', (await viewer.textContent('#main')).includes('Your role may not read analyses'));
+  await shot(viewer, '46-analyses-viewer');
+  t.clean('res-5.4 clean', viewer);
+
+  // res-6: Chinese
+  await chair.selectOption('header select.locale', 'zh-CN');
+  await chair.waitForSelector('nav.mainnav a:text("资源")');
+  await go(chair, srv.base, '/resources/pools');
+  const zp = await chair.textContent('#main');
+  t.ok('res-6.1 pools in Chinese', zp.includes('资源池') && zp.includes(`${CLUSTER} 处于闲置`) && zp.includes('租用更便宜'), zp.slice(0, 300));
+  await shot(chair, '47-pools-zh');
+  await go(chair, srv.base, '/resources/teams');
+  t.ok('res-6.2 teams in Chinese', (await chair.textContent('[data-testid=team-findings]')).includes('缺少产品经理'));
+  await shot(chair, '48-teams-zh');
+  await go(chair, srv.base, '/resources/plan');
+  t.ok('res-6.3 plan in Chinese', (await chair.textContent('#main')).includes('重新求解'));
+  await shot(chair, '49-plan-zh');
+  await go(chair, srv.base, '/risk/analyses/1');
+  t.ok('res-6.4 analysis in Chinese', (await chair.textContent('#main')).includes('相对提升'));
+  t.clean('res-6.5 clean', chair);
+});

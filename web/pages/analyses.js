@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Analyses (path 3, partly built): the A/B analyses, fairness audits and
+// explanations run through the API, with their verdicts, for the roles
+// that may read them; the rest of the path is not built yet and says so.
+import { h } from '../lib/dom.js';
+import { t, tv, fmtDate } from '../lib/i18n.js';
+import { listAll } from '../lib/api.js';
+import { can } from '../lib/perm.js';
+import { link } from '../lib/router.js';
+import { shortHash } from '../lib/resources.js';
+import { table } from '../components/table.js';
+import { pageHeader, panel, notice, badge } from '../components/ui.js';
+
+export function restNotBuilt() {
+  return panel(t('analyses.rest'), notice(t('analyses.rest_notice'), 'info'),
+    h('ul', { class: 'plain-list' }, t('analyses.rest_items').split('|').map((x) => h('li', {}, x))));
+}
+
+export async function render() {
+  const head = pageHeader(t('page.analyses'), t('analyses.lead'));
+  if (!can('GET', '/analyses')) {
+    return h('div', { class: 'analyses-page' }, head, notice(t('analyses.not_allowed'), 'info'), restNotBuilt());
+  }
+  const [items, inits] = await Promise.all([listAll('/analyses'), listAll('/initiatives')]);
+  const titles = new Map(inits.map((i) => [i.id, i.title]));
+  return h('div', { class: 'analyses-page' }, head,
+    table({ testid: 'analyses', rows: items, initialSort: '-created_at', empty: t('analyses.none'),
+      filters: [
+        { key: 'kind', label: t('analyses.kind'), options: ['abtest', 'fairness', 'explain'].map((k) => ({ value: k, label: tv('akind', k) })) },
+        { key: 'verdict', label: t('analyses.verdict'), options: ['ship', 'do_not_ship', 'keep_running', 'pass', 'fail'].map((k) => ({ value: k, label: tv('verdict', k) })) },
+      ],
+      columns: [
+        { key: 'kind', label: t('analyses.kind'), value: (a) => tv('akind', a.kind) },
+        { key: 'title', label: t('field.title'), wide: true, value: (a) => a.title || t('analyses.untitled', { id: a.id }),
+          render: (a) => h('a', { href: link('/risk/analyses/' + a.id) }, a.title || t('analyses.untitled', { id: a.id })) },
+        { key: 'initiative', label: t('analyses.initiative'), value: (a) => (a.initiative_id ? titles.get(a.initiative_id) || '#' + a.initiative_id : ''),
+          render: (a) => (a.initiative_id ? h('a', { href: link('/alignment/initiatives/' + a.initiative_id) }, titles.get(a.initiative_id) || '#' + a.initiative_id) : '–') },
+        { key: 'verdict', label: t('analyses.verdict'), value: (a) => tv('verdict', a.verdict), render: (a) => (a.verdict ? badge('verdict', a.verdict) : h('span', { class: 'muted' }, t('analyses.no_verdict'))) },
+        { key: 'created_by', label: t('analyses.who') },
+        { key: 'created_at', label: t('analyses.when'), render: (a) => fmtDate(a.created_at, true) },
+        { key: 'input_hash', label: t('analyses.hash'), render: (a) => h('code', { title: a.input_hash }, shortHash(a.input_hash)) },
+      ] }),
+    restNotBuilt());
+}

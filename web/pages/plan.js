@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The latest plan (path 2): its value against the bound and the gap, what
+// is funded and when it starts, what is not and why, the constraints that
+// bind and the shadow prices; admins and the committee may solve again
+// (a busy server or a refusal is shown in words).
+import { h, replace } from '../lib/dom.js';
+import { t, tv, fmtNumber, fmtMoney, fmtPercent, fmtPeriod, fmtDate } from '../lib/i18n.js';
+import { get, post, listAll } from '../lib/api.js';
+import { can } from '../lib/perm.js';
+import { link } from '../lib/router.js';
+import { shortHash } from '../lib/resources.js';
+import { table } from '../components/table.js';
+import { pageHeader, panel, notice, facts, errorBox, stat } from '../components/ui.js';
+
+function solveButton(ctx) {
+  if (!can('POST', '/plan/solve')) return null;
+  const out = h('div', { class: 'solve-result', role: 'status', 'aria-live': 'polite' });
+  const btn = h('button', { type: 'button', class: 'primary', 'data-testid': 'solve' }, t('plan.solve'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    replace(out, t('plan.solving'));
+    try {
+      await post('/plan/solve', {});
+      ctx.refresh();
+    } catch (err) {
+      replace(out, err.status === 503 ? errorBox({ code: 'busy', message: t('plan.busy') }) : errorBox(err));
+      btn.disabled = false;
+    }
+  });
+  return h('div', { class: 'solve' }, btn, out);
+}
+
+function bindingText(b, title, poolName) {
+  if (b.constraint === 'capacity') {
+    return t('plan.bind.capacity', { pool: poolName(b.pool), period: fmtPeriod(b.period),
+      used: fmtNumber(b.used), capacity: fmtNumber(b.capacity), price: fmtNumber(b.shadow_price ?? 0) });
+  }
+  if (b.constraint === 'dependency') return t('plan.bind.dependency', { a: title(b.initiative), b: title(b.depends_on) });
+  if (b.constraint === 'exclusive') return t('plan.bind.exclusive', { a: title(b.funded), b: title(b.instead_of) });
+  return JSON.stringify(b);
+}
+
+export async function render(ctx) {
+  const list = await get('/plans?limit=1');
+  const head = pageHeader(t('page.plan'), t('plan.lead'), solveButton(ctx));
+  if (!list.items || !list.items.length) return h('div', {}, head, notice(t('plan.none'), 'info'));
+  const [plan, inits, pools] = await Promise.all([get('/plans/' + list.items[0].id), listAll('/initiatives'), listAll('/pools')]);
+  const res = plan.result || {};
+  const names = new Map(inits.map((i) => [String(i.id), i]));
+  const title = (id) => (names.get(String(id)) ? names.get(String(id)).title : '#' + id);
+  const initLink = (id) => h('a', { href: link('/alignment/initiatives/' + id) }, title(id));
+  const poolNames = new Map(pools.map((p) => [p.key, p.name]));
+  const poolName = (k) => poolNames.get(k) || k;
+  const periods = res.periods || [];
+  const funded = [
+    ...Object.entries(res.starts || {}).map(([id, p]) => ({ id, start: p, under_way: false })),
+    ...Object.entries(res.under_way || {}).map(([id, off]) => ({ id, start: off, under_way: true })),
+  ];
+  const gap = plan.gap ?? res.gap;
+  const summary = h('div', { class: 'stats', 'data-testid': 'plan-summary' },
+    stat(fmtMoney(plan.value ?? res.value), t('plan.value')),
+    stat(fmtMoney(plan.bound ?? res.bound), t('plan.bound')),
+    stat(fmtPercent(gap, 2), t('plan.gap'), gap !== null && gap !== undefined && gap < 0.01 ? 'good' : 'warn'),
+    stat(`${fmtNumber(funded.length)} / ${fmtNumber(funded.length + (res.unfunded || []).length)}`, t('plan.funded_count'), (res.unfunded || []).length ? 'warn' : 'good'));
+  const about = facts([
+    [t('plan.status'), tv('planstatus', plan.status || res.status)],
+    [t('plan.horizon'), periods.length ? t('pools.range', { from: fmtPeriod(periods[0]), to: fmtPeriod(periods[periods.length - 1]) }) : '–'],
+    [t('plan.solved'), t('plan.by', { when: fmtDate(plan.created_at, true), who: plan.actor || '–' })],
+    [t('plan.input_hash'), h('code', { title: plan.input_hash }, shortHash(plan.input_hash))],
+  ]);
+  const fundedTable = table({ testid: 'funded', search: false, rows: funded, initialSort: 'start', columns: [
+    { key: 'title', label: t('field.title'), wide: true, value: (r) => title(r.id), render: (r) => initLink(r.id) },
+    { key: 'stage', label: t('field.stage'), value: (r) => tv('stage', names.get(r.id) ? names.get(r.id).stage : '') },
+    { key: 'start', label: t('plan.start'), value: (r) => (r.under_way ? '0000' : r.start),
+      render: (r) => (r.under_way ? t('plan.under_way') : fmtPeriod(r.start)) },
+    { key: 'ev', label: t('field.expected_value'), numeric: true, value: (r) => (names.get(r.id) ? names.get(r.id).expected_value : null),
+      render: (r) => fmtMoney(names.get(r.id) ? names.get(r.id).expected_value : null) },
+  ] });
+  const unfunded = (res.unfunded || []).length
+    ? h('ul', { class: 'findings', 'data-testid': 'unfunded' }, res.unfunded.map((u) => h('li', { class: 'finding warn' }, initLink(u.id), ' — ', u.reason)))
+    : h('p', { class: 'muted' }, t('plan.all_funded'));
+  const binding = (res.binding || []).length
+    ? h('ul', { class: 'plain-list', 'data-testid': 'binding' }, res.binding.map((b) => h('li', {}, bindingText(b, title, poolName))))
+    : h('p', { class: 'muted' }, t('plan.no_binding'));
+  const sp = Object.entries(res.shadow_prices || {}).filter(([, xs]) => (xs || []).some((x) => Math.abs(x) > 1e-9));
+  const shadow = sp.length
+    ? table({ testid: 'shadow', search: false, rows: sp.map(([k, xs]) => ({ id: k, xs })), columns: [
+      { key: 'id', label: t('plan.pool'), value: (r) => poolName(r.id) },
+      ...periods.map((p, i) => ({ key: 'p' + i, label: fmtPeriod(p), numeric: true, value: (r) => r.xs[i], render: (r) => fmtNumber(r.xs[i]) })),
+    ] })
+    : h('p', { class: 'muted', 'data-testid': 'shadow' }, t('plan.no_shadow'));
+  return h('div', { class: 'plan-page' }, head,
+    summary,
+    panel(t('plan.about'), h('p', { class: 'muted' }, t('plan.value_lead')), about),
+    h('div', { class: 'grid2' },
+      panel(t('plan.unfunded'), unfunded),
+      panel(t('plan.binding'), binding)),
+    panel(t('plan.funded'), fundedTable),
+    panel(t('plan.shadow'), h('p', { class: 'muted' }, t('plan.shadow_lead')), shadow));
+}
