@@ -87,6 +87,22 @@ await run('e2e resources', async (t, cleanup) => {
   const ad = await risk.textContent('#main');
   t.ok('res-4.3 verdict, lift, CI, p-value', ad.includes('Arm B may ship') && ad.includes('Relative lift') && ad.includes('18.') && ad.includes('p-value'), ad.slice(0, 500));
   await shot(risk, '45-analysis');
+  // a failed fairness audit and an explanation
+  const post = (kind, body) => fetch(`${srv.base}/api/v1/analyses/${kind}`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf }, body: JSON.stringify(body) }).then((x) => x.json());
+  const rows = ['gender,label,prediction'];
+  for (let i = 0; i < 200; i++) rows.push(`${i % 2 ? 'F' : 'M'},${i % 3 === 0 ? 1 : 0},${i % 2 ? (i % 5 === 0 ? 1 : 0) : (i % 5 < 3 ? 1 : 0)}`);
+  const fa = await post('fairness', { title: 'Credit model fairness', spec: { protected: 'gender' }, data: rows.join('\n') + '\n' });
+  await go(risk, srv.base, '/risk/analyses/' + fa.id);
+  const ft = await risk.textContent('#main');
+  t.ok('res-4.5 fairness: failed metric and group rates', ft.includes('Fail') && ft.includes('Disparate impact') && ft.includes('Selection rate') && (await risk.locator('[data-testid=groups] tbody tr').count()) === 2, ft.slice(0, 500));
+  await shot(risk, '45b-fairness');
+  const ex = await post('explain', { title: 'Credit model drivers', data: 'age,income\n30,1.0\n50,2.0\n45,0.5\n',
+    model: { model: 'logistic', intercept: -0.7, features: [{ name: 'age', coef: 0.03, mean: 41 }, { name: 'income', coef: -0.8, mean: 1.2 }] } });
+  await go(risk, srv.base, '/risk/analyses/' + ex.id);
+  const first = await risk.textContent('[data-testid=features] tbody tr:first-child');
+  t.ok('res-4.6 explanation: ranked features', first.includes('income') && first.includes('higher values lower the output'), first);
+  await shot(risk, '45c-explain');
   t.clean('res-4.4 clean', risk);
 
   // res-5: a viewer reads the pools, may not solve nor read analyses

@@ -3,7 +3,7 @@
 // pools report over recorded history and the plan ahead, and amounts in
 // each pool's own unit (money, GPU hours, FTE).
 import { get } from './api.js';
-import { t, fmtNumber, fmtMoney } from './i18n.js';
+import { t, fmtNumber, fmtMoney, getCurrency } from './i18n.js';
 
 // "2026Q4" shifted by n quarters ("2026Q1" for -3).
 export function shiftQuarter(p, n) {
@@ -37,6 +37,7 @@ export function amount(pool, x) {
 
 // The unit's name for chart axes.
 export function unitName(pool) {
+  if (pool.kind === 'budget') return getCurrency();
   return t('unit.name.' + pool.kind) === 'unit.name.' + pool.kind ? '' : t('unit.name.' + pool.kind);
 }
 

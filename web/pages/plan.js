@@ -33,7 +33,7 @@ function solveButton(ctx) {
 function bindingText(b, title, poolName) {
   if (b.constraint === 'capacity') {
     return t('plan.bind.capacity', { pool: poolName(b.pool), period: fmtPeriod(b.period),
-      used: fmtNumber(b.used), capacity: fmtNumber(b.capacity), price: fmtNumber(b.shadow_price ?? 0) });
+      used: fmtNumber(b.used), capacity: fmtNumber(b.capacity), price: fmtMoney(b.shadow_price ?? 0) });
   }
   if (b.constraint === 'dependency') return t('plan.bind.dependency', { a: title(b.initiative), b: title(b.depends_on) });
   if (b.constraint === 'exclusive') return t('plan.bind.exclusive', { a: title(b.funded), b: title(b.instead_of) });
@@ -77,7 +77,7 @@ export async function render(ctx) {
       render: (r) => fmtMoney(names.get(r.id) ? names.get(r.id).expected_value : null) },
   ] });
   const unfunded = (res.unfunded || []).length
-    ? h('ul', { class: 'findings', 'data-testid': 'unfunded' }, res.unfunded.map((u) => h('li', { class: 'finding warn' }, initLink(u.id), ' — ', u.reason)))
+    ? h('ul', { class: 'findings', 'data-testid': 'unfunded' }, res.unfunded.map((u) => h('li', { class: 'finding warn' }, initLink(u.id), ' — ', String(u.reason || '').replace(/'(\d+)'/g, (m, id) => `'${title(id)}'`))))
     : h('p', { class: 'muted' }, t('plan.all_funded'));
   const binding = (res.binding || []).length
     ? h('ul', { class: 'plain-list', 'data-testid': 'binding' }, res.binding.map((b) => h('li', {}, bindingText(b, title, poolName))))
@@ -86,7 +86,7 @@ export async function render(ctx) {
   const shadow = sp.length
     ? table({ testid: 'shadow', search: false, rows: sp.map(([k, xs]) => ({ id: k, xs })), columns: [
       { key: 'id', label: t('plan.pool'), value: (r) => poolName(r.id) },
-      ...periods.map((p, i) => ({ key: 'p' + i, label: fmtPeriod(p), numeric: true, value: (r) => r.xs[i], render: (r) => fmtNumber(r.xs[i]) })),
+      ...periods.map((p, i) => ({ key: 'p' + i, label: fmtPeriod(p), numeric: true, value: (r) => r.xs[i], render: (r) => fmtMoney(r.xs[i]) })),
     ] })
     : h('p', { class: 'muted', 'data-testid': 'shadow' }, t('plan.no_shadow'));
   return h('div', { class: 'plan-page' }, head,

@@ -34,7 +34,7 @@ function poolChart(pool, periods) {
     legend: { top: 0, data: [t('pools.capacity'), t('pools.planned'), t('pools.actual')] },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: periods.map((p) => p.replace(/^(\d{4})Q/, '$1 Q')) },
-    yAxis: { type: 'value', name: unitName(pool), nameTextStyle: { align: 'left' } },
+    yAxis: { type: 'value', axisLabel: { formatter: (x) => fmtNumber(x, { notation: 'compact' }) } },
     series: [
       { type: 'bar', name: t('pools.planned'), data: val('planned'), itemStyle: { color: '#7aa2d6' } },
       { type: 'bar', name: t('pools.actual'), data: val('actual'), itemStyle: { color: '#2a9d8f' } },
@@ -60,6 +60,7 @@ function poolCard(pool, periods, threshold) {
     last ? h('p', {}, t('pools.last_use', { period: fmtPeriod(last.period) }), ' ',
       progress(last.utilisation, fmtPercent(last.utilisation), last.utilisation > 1 ? 'off_track' : last.utilisation < threshold ? 'at_risk' : 'on_track'))
       : h('p', { class: 'muted' }, t('pools.no_usage')),
+    h('p', { class: 'muted small chart-unit' }, t('pools.unit_caption', { unit: unitName(pool) })),
     poolChart(pool, periods));
 }
 
@@ -76,7 +77,8 @@ export function breakevenText(pool) {
 }
 
 function breakevenPanel(pools) {
-  const compute = pools.filter((p) => p.kind === 'compute' && p.breakeven);
+  // a public cloud pool has nothing to own: no advice unless it has one
+  const compute = pools.filter((p) => p.kind === 'compute' && p.breakeven && !(p.deployment === 'public_cloud' && p.breakeven.advice === 'incomplete'));
   if (!compute.length) return null;
   return panel(t('pools.breakeven'), h('p', { class: 'muted' }, t('pools.breakeven_lead')),
     compute.map((p) => {
