@@ -51,6 +51,20 @@ await run('e2e resources', async (t, cleanup) => {
   await settle(chair);
   t.ok('res-2.4 solved again by the committee', (await chair.textContent('.plan-page .facts')).includes('helena.marsh'));
   await shot(chair, '41-plan');
+  // a busy server (503) and a refusal (422) are shown in words
+  const fake = (status, code, message) => chair.route('**/api/v1/plan/solve', (r) => r.fulfill({ status, contentType: 'application/json',
+    body: JSON.stringify({ error: { code, message } }) }));
+  await fake(503, 'busy', 'every solve slot is in use');
+  await chair.click('[data-testid=solve]');
+  await chair.waitForSelector('.solve-result .notice-error');
+  t.ok('res-2.6 busy in words', (await chair.textContent('.solve-result')).includes('Another plan is being solved'));
+  await chair.unroute('**/api/v1/plan/solve');
+  await fake(422, 'plan_input', 'no initiative can be planned: none is assessed or approved and aligned');
+  await chair.click('[data-testid=solve]');
+  await chair.waitForFunction(() => (document.querySelector('.solve-result') || {}).textContent.includes('No initiative can be planned'));
+  t.ok('res-2.7 refusal in words', true);
+  await chair.unroute('**/api/v1/plan/solve');
+  chair.problems = chair.problems.filter((p) => !/status of 503/.test(p));
   t.clean('res-2.5 clean', chair);
 
   // res-3: teams and data
