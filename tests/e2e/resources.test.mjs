@@ -127,7 +127,7 @@ await run('e2e resources', async (t, cleanup) => {
   await go(viewer, srv.base, '/resources/plan');
   t.eq('res-5.2 no solve button', await viewer.locator('[data-testid=solve]').count(), 0);
   await go(viewer, srv.base, '/risk/analyses');
-  t.ok('res-5.3 analyses explained as not allowed', (await viewer.textContent('#main')).includes('Your role may not read analyses'));
+  t.ok('res-5.3 analyses explained as not allowed', (await viewer.textContent('#main')).includes('Your role may not read analyses; only these roles may: Administrator, AI committee, ML engineer, Risk & compliance'));
   await shot(viewer, '46-analyses-viewer');
   t.clean('res-5.4 clean', viewer);
 

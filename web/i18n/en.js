@@ -545,7 +545,7 @@ export default {
   'labelling.complete': 'fully labelled',
   'labelling.not_needed': 'not needed',
   'analyses.lead': 'A/B analyses, fairness audits and explanations computed by keel: the evidence the launch and training gates will ask for.',
-  'analyses.not_allowed': 'Your role may not read analyses: only administrators, the AI committee, ML engineers and risk & compliance may.',
+  'analyses.not_allowed': 'Your role may not read analyses; only these roles may: {roles}.',
   'analyses.none': 'No analyses yet. They are created through the API (POST /api/v1/analyses/abtest, /fairness, /explain).',
   'analyses.kind': 'Kind',
   'analyses.initiative': 'Initiative',

@@ -27,6 +27,13 @@ export function can(method, pattern) {
   return roles.includes('public') || roles.includes(role);
 }
 
+// The roles that may call a route (from its x-roles).
+export function rolesFor(method, pattern) {
+  const item = spec && spec.paths['/api/v1' + pattern];
+  const op = item && item[method.toLowerCase()];
+  return op ? (op['x-roles'] || []) : [];
+}
+
 // has('/objectives') -> the route exists (any method).
 export function has(pattern, method) {
   if (!spec) return false;

@@ -5,7 +5,7 @@
 import { h } from '../lib/dom.js';
 import { t, tv, fmtDate } from '../lib/i18n.js';
 import { listAll } from '../lib/api.js';
-import { can } from '../lib/perm.js';
+import { can, rolesFor } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
@@ -19,7 +19,7 @@ export function restNotBuilt() {
 export async function render() {
   const head = pageHeader(t('page.analyses'), t('analyses.lead'));
   if (!can('GET', '/analyses')) {
-    return h('div', { class: 'analyses-page' }, head, notice(t('analyses.not_allowed'), 'info'), restNotBuilt());
+    return h('div', { class: 'analyses-page' }, head, notice(t('analyses.not_allowed', { roles: rolesFor('GET', '/analyses').map((r) => tv('role', r)).join(t('list.sep')) }), 'info'), restNotBuilt());
   }
   const [items, inits] = await Promise.all([listAll('/analyses'), listAll('/initiatives')]);
   const titles = new Map(inits.map((i) => [i.id, i.title]));

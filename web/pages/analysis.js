@@ -6,7 +6,7 @@
 import { h } from '../lib/dom.js';
 import { t, tv, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
-import { can } from '../lib/perm.js';
+import { can, rolesFor } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
@@ -67,7 +67,7 @@ function explain(r) {
 }
 
 export async function render(ctx) {
-  if (!can('GET', '/analyses/{id}')) return h('div', {}, pageHeader(t('page.analysis')), notice(t('analyses.not_allowed'), 'info'));
+  if (!can('GET', '/analyses/{id}')) return h('div', {}, pageHeader(t('page.analysis')), notice(t('analyses.not_allowed', { roles: rolesFor('GET', '/analyses').map((r) => tv('role', r)).join(t('list.sep')) }), 'info'));
   const a = await get('/analyses/' + encodeURIComponent(ctx.params.id));
   const init = a.initiative_id ? await get('/initiatives/' + a.initiative_id).catch(() => null) : null;
   const r = a.result || {};
