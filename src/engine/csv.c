@@ -771,7 +771,7 @@ static int chunk_record(Chunk *c, size_t *pi) {
         if (rc) return rc;
     }
     size_t iRow = c->nRow;
-    ((size_t *)c->starts.p)[iRow] = i;
+    if (!s->xBlock) ((size_t *)c->starts.p)[iRow] = i; /* csv_scan never re-reads */
     size_t iRec = i;
     for (size_t k = 0;; k++) {
         if (k >= s->nField) {

@@ -384,16 +384,23 @@ static double fair_n(const FairnessCounts *c) { return c->tp + c->fp + c->tn + c
  * label that is not 0 or 1, a missing arm of a cell, too many cells): the
  * audit then reads the whole table, whose checks name the data row. */
 #define FAIR_SCAN_STOP 1
+#define FAIR_DENSE 4096 /* direct cell slots: 3 attributes of 16 codes */
 
 /* One region's cells, keyed by the region's own codes of the attributes. */
 typedef struct FairRegion {
-    size_t nKey, nAlloc;       /* cells used and allocated */
-    uint32_t *aKey;            /* nAlloc * nAttr codes, local to the region */
-    FairnessCounts *aCnt;      /* nAlloc counts */
-    uint32_t *aSlot;           /* nSlot hash slots: cell index + 1, 0 empty */
-    size_t nSlot;              /* a power of two, over twice nKey */
-    int iLabel, iPred, iScore; /* block column indexes (-1: none) */
-    int aiAttr[FAIR_MAX_ATTR]; /* block column indexes of attributes */
+    size_t nKey, nAlloc;        /* cells used and allocated */
+    uint32_t *aKey;             /* nAlloc * nAttr codes, local to the region */
+    FairnessCounts *aCnt;       /* nAlloc calibration sums (the confusion counts
+                                 * are in aConf) */
+    uint64_t (*aConf)[4];       /* nAlloc confusion counts, by label * 2 +
+                                 * prediction: tn, fp, fn, tp */
+    int32_t aDense[FAIR_DENSE]; /* cell index + 1 (0: not yet) by the codes
+                                 * + 1 of up to 3 attributes, 4 bits each,
+                                 * when all are below 15 */
+    uint32_t *aSlot;            /* nSlot hash slots: cell index + 1, 0 empty */
+    size_t nSlot;               /* a power of two, over twice nKey */
+    int iLabel, iPred, iScore;  /* block column indexes (-1: none) */
+    int aiAttr[FAIR_MAX_ATTR];  /* block column indexes of attributes */
 } FairRegion;
 
 /* What fair_scan_block works with. */
@@ -406,6 +413,7 @@ typedef struct FairScan {
 static void fair_region_free(FairRegion *g) {
     free(g->aKey);
     free(g->aCnt);
+    free(g->aConf);
     free(g->aSlot);
     memset(g, 0, sizeof *g);
 }
@@ -431,6 +439,10 @@ static int fair_region_grow(FairRegion *g, size_t nAttr) {
         if (!aCnt) return KEEL_ENOMEM;
         memset(aCnt + g->nAlloc, 0, (nAlloc - g->nAlloc) * sizeof *aCnt);
         g->aCnt = aCnt;
+        uint64_t(*aConf)[4] = realloc(g->aConf, nAlloc * sizeof *aConf);
+        if (!aConf) return KEEL_ENOMEM;
+        memset(aConf + g->nAlloc, 0, (nAlloc - g->nAlloc) * sizeof *aConf);
+        g->aConf = aConf;
         g->nAlloc = nAlloc;
     }
     if ((g->nKey + 1) * 2 > g->nSlot) {
@@ -508,7 +520,7 @@ static int fair_scan_block(void *pCtx, const CsvScanBlock *b) {
         aaCode[i] = b->aaCode[g->aiAttr[i]];
     double thr = s->threshold;
     uint32_t aKey[FAIR_MAX_ATTR];
-    long cell = -1;
+    int canDense = nAttr <= 3;
     for (size_t r = 0; r < b->nRow; r++) {
         double y = aY[r], p, sc = 0;
         if (y != 0 && y != 1) return FAIR_SCAN_STOP;
@@ -522,28 +534,24 @@ static int fair_scan_block(void *pCtx, const CsvScanBlock *b) {
         } else {
             p = sc >= thr;
         }
-        int same = cell >= 0;
+        /* the cell: by its codes directly when they are small, else hashed */
+        int dense = canDense;
+        size_t iDense = 0;
         for (size_t i = 0; i < nAttr; i++) {
             uint32_t k = aaCode[i][r];
-            same &= k == aKey[i];
             aKey[i] = k;
+            uint32_t k1 = k + 1; /* a missing value (UINT32_MAX) is 0 */
+            dense &= k1 < 16;
+            iDense |= (size_t)(k1 & 15) << (4 * i);
         }
-        if (!same) {
+        long cell = dense ? (long)g->aDense[iDense] - 1 : -1;
+        if (cell < 0) {
             cell = fair_region_cell(g, aKey, nAttr);
             if (cell < 0) return cell == KEEL_ENOMEM ? KEEL_ENOMEM : FAIR_SCAN_STOP;
+            if (dense) g->aDense[iDense] = (int32_t)cell + 1;
         }
+        g->aConf[cell][(int)y * 2 + (int)p] += 1;
         FairnessCounts *c = &g->aCnt[cell];
-        if (y == 1) {
-            if (p == 1)
-                c->tp += 1;
-            else
-                c->fn += 1;
-        } else {
-            if (p == 1)
-                c->fp += 1;
-            else
-                c->tn += 1;
-        }
         if (aS) {
             int bin = (int)(sc * FAIR_NBIN);
             if (bin >= FAIR_NBIN) bin = FAIR_NBIN - 1;
@@ -587,7 +595,12 @@ static int fair_scan(const FairSpec *s, const char *zCsv, size_t nCsv, const Csv
             for (size_t i = 0; i < s->nAttr; i++)
                 cell += (aKey[i] == CSV_MISSING_CODE ? d->aCard[i] - 1 : aaMap[i][aKey[i]]) *
                         d->aStride[i];
-            fair_add(&d->aCell[cell], &g->aCnt[l]);
+            FairnessCounts *pCnt = &g->aCnt[l];
+            pCnt->tn = (double)g->aConf[l][0];
+            pCnt->fp = (double)g->aConf[l][1];
+            pCnt->fn = (double)g->aConf[l][2];
+            pCnt->tp = (double)g->aConf[l][3];
+            fair_add(&d->aCell[cell], pCnt);
         }
     }
 done:
