@@ -39,7 +39,11 @@ await run('e2e resources', async (t, cleanup) => {
   await shot(chair, '40-pools');
   t.clean('res-1.5 clean', chair);
 
-  // res-2: the plan; solve again
+  // res-2: the plan (the latest solve, not a frontier run stored after it); solve again
+  const cs = await apiSession(srv.base, USERS.committee);
+  const fr = await fetch(srv.base + '/api/v1/plan/frontier', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: cs.cookie, 'X-CSRF-Token': cs.csrf }, body: JSON.stringify({ steps: 2, time_limit: 2 }) });
+  t.eq('res-2.0 a frontier run is stored', fr.status, 201);
   await go(chair, srv.base, '/resources/plan');
   const sum = await chair.textContent('[data-testid=plan-summary]');
   t.ok('res-2.1 value, bound, gap', sum.includes('expected value of the plan') && sum.includes('gap'), sum);

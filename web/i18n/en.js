@@ -504,6 +504,7 @@ export default {
   'plan.shadow': 'Shadow prices',
   'plan.shadow_lead': 'What one more unit of a pool in a quarter would add to the plan’s value.',
   'plan.no_shadow': 'No capacity limits the plan: one more unit of any pool would add no value.',
+  'plan.scenario': 'Scenario',
   'plan.pool': 'Pool',
   'planstatus.optimal': 'Optimal',
   'planstatus.feasible': 'Feasible (time limit reached)',

@@ -502,6 +502,7 @@ export default {
   'plan.shadow': '影子价格',
   'plan.shadow_lead': '某季度某资源池多一个单位可为计划增加的价值。',
   'plan.no_shadow': '没有容量限制该计划：任何资源池多一个单位都不会增加价值。',
+  'plan.scenario': '情景',
   'plan.pool': '资源池',
   'planstatus.optimal': '最优',
   'planstatus.feasible': '可行（已达时间上限）',

@@ -41,10 +41,13 @@ function bindingText(b, title, poolName) {
 }
 
 export async function render(ctx) {
-  const list = await get('/plans?limit=1');
+  // the latest solve or re-plan (what the pools report measures against);
+  // compare and frontier runs are stored too but are not "the plan"
+  const list = await get('/plans?limit=50');
+  const latest = (list.items || []).find((p) => p.kind === 'solve' || p.kind === 'replan');
   const head = pageHeader(t('page.plan'), t('plan.lead'), solveButton(ctx));
-  if (!list.items || !list.items.length) return h('div', {}, head, notice(t('plan.none'), 'info'));
-  const [plan, inits, pools] = await Promise.all([get('/plans/' + list.items[0].id), listAll('/initiatives'), listAll('/pools')]);
+  if (!latest) return h('div', {}, head, notice(t('plan.none'), 'info'));
+  const [plan, inits, pools] = await Promise.all([get('/plans/' + latest.id), listAll('/initiatives'), listAll('/pools')]);
   const res = plan.result || {};
   const names = new Map(inits.map((i) => [String(i.id), i]));
   const title = (id) => (names.get(String(id)) ? names.get(String(id)).title : '#' + id);
@@ -67,6 +70,7 @@ export async function render(ctx) {
     [t('plan.horizon'), periods.length ? t('pools.range', { from: fmtPeriod(periods[0]), to: fmtPeriod(periods[periods.length - 1]) }) : '–'],
     [t('plan.solved'), t('plan.by', { when: fmtDate(plan.created_at, true), who: plan.actor || '–' })],
     [t('plan.input_hash'), h('code', { title: plan.input_hash }, shortHash(plan.input_hash))],
+    plan.scenario_id ? [t('plan.scenario'), '#' + plan.scenario_id] : null,
   ]);
   const fundedTable = table({ testid: 'funded', search: false, rows: funded, initialSort: 'start', columns: [
     { key: 'title', label: t('field.title'), wide: true, value: (r) => title(r.id), render: (r) => initLink(r.id) },
