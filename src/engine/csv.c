@@ -289,6 +289,29 @@ static inline int csv_small_key(const char *p, const char *e, size_t len, uint64
 #endif
 }
 
+/* Where the first byte that ends an unquoted field or is not allowed in
+ * one (aSpecial: comma, LF, CR, quote) is among the eight bytes at p (the
+ * input ends at e), looking at them at once: its index, or 8 when there is
+ * none, or 0 when fewer than eight bytes are left (the caller's byte loop
+ * then looks). A byte equal to c is a zero byte of w ^ c; the borrow of
+ * the subtraction can only mark bytes after a true zero, so the first mark
+ * is exact. */
+static inline size_t csv_swar_stop(const char *p, const char *e) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (e - p < 8) return 0;
+    const uint64_t one = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t a = w ^ (one * ','), b = w ^ (one * '\n'), c = w ^ (one * '\r'), d = w ^ (one * '"');
+    uint64_t t = ((a - one) & ~a) | ((b - one) & ~b) | ((c - one) & ~c) | ((d - one) & ~d);
+    t &= high;
+    return t ? (size_t)__builtin_ctzll(t) >> 3 : 8;
+#else
+    (void)p, (void)e;
+    return 0;
+#endif
+}
+
 /* True when the field is one of the missing-value markers. */
 static int csv_is_missing(const char *z, size_t n) {
     switch (n) {
@@ -792,6 +815,11 @@ static int chunk_record(Chunk *c, size_t *pi) {
                 v = NAN;
                 slow = 0;
                 c->aCol[iSel].nMissing++;
+            } else if (e - p >= 2 && (unsigned)(*p - '0') < 10 && (p[1] == ',' || p[1] == '\n')) {
+                /* a single digit (labels, flags): its value is exact */
+                q = p + 1;
+                v = (double)(*p - '0');
+                slow = 0;
             } else {
                 q = csv_scan_number(p, e, &v, &slow);
             }
@@ -828,8 +856,11 @@ static int chunk_record(Chunk *c, size_t *pi) {
              * in the column's dictionary */
             const char *p = z + i, *e = z + n, *q = p;
             ChunkCol *col = &c->aCol[iSel];
-            while (q < e && !aSpecial[(unsigned char)*q])
-                q++;
+            size_t nSkip = csv_swar_stop(p, e);
+            q = p + nSkip;
+            if (nSkip == 0 || nSkip == 8)
+                while (q < e && !aSpecial[(unsigned char)*q])
+                    q++;
             size_t len = (size_t)(q - p);
             long code = -1;
             uint64_t key = 0;
