@@ -957,8 +957,9 @@ static void chunk_run(Chunk *c) {
         return;
     }
     while (i < c->iEnd && i < c->s->n) {
-        if (c->s->release && i >= iNext) {
-            /* map the next window in one call rather than fault by fault */
+        if ((c->s->release || c->s->xBlock) && i >= iNext) {
+            /* map the next window in one call rather than fault by fault
+             * (a hint; csv_scan's callers hand it mapped files) */
             iNext = i + CSV_RELEASE_STEP;
             csv_populate(c->s->z, i, iNext < c->s->n ? iNext : c->s->n);
         }
