@@ -113,7 +113,9 @@ int cli_map_file(const char *zPath, const char **pz, size_t *pn, int *pMapped) {
                 cli_fail("cannot map %s: %s", zPath, strerror(errno));
                 return KEEL_EIO;
             }
-            madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
+            /* advice values are not flags: give each on its own */
+            madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+            madvise(p, (size_t)st.st_size, MADV_WILLNEED);
             *pz = p;
             *pn = (size_t)st.st_size;
             *pMapped = 1;
