@@ -41,7 +41,8 @@ const ResourceDef resource_unit = {"unit", "unit", aUnitField, 6, aUnitRefBy, 2}
 static const FieldDef aPersonField[] = {
     ID_FIELD,
     TEXT("name", F_REQUIRED | F_FILTER | F_SORT, 1, 200, "full name"),
-    {"email", FT_EMAIL, F_NULLABLE | F_FILTER | F_UNIQUE, 3, 254, NULL, NULL, "unique e-mail address"},
+    {"email", FT_EMAIL, F_NULLABLE | F_FILTER | F_UNIQUE, 3, 254, NULL, NULL,
+     "unique e-mail address"},
     {"unit_id", FT_REF, F_NULLABLE | F_FILTER, 1, 9e15, NULL, "unit", "business unit"},
     {"skills", FT_SET, F_FILTER, 0, 0, azSkill, NULL,
      "skills: business_expert, ml_engineer, data_engineer, product_manager, risk_officer"},

@@ -9,16 +9,16 @@
 #include <jansson.h>
 
 typedef enum FieldType {
-    FT_TEXT,  /* string, length within [min, max] bytes, valid UTF-8, no NUL */
-    FT_INT,   /* integer within [min, max] */
-    FT_REAL,  /* number within [min, max] */
-    FT_BOOL,  /* true / false */
-    FT_ENUM,  /* one of azEnum */
-    FT_SET,   /* array of distinct values of azEnum; stored ",a,b," */
-    FT_REF,   /* id of a row of table zRef (checked to exist) */
-    FT_EMAIL, /* text shaped like an address, stored lower-case */
-    FT_TIME,  /* ISO 8601 timestamp, server-set */
-    FT_DATE,  /* calendar date YYYY-MM-DD */
+    FT_TEXT,   /* string, length within [min, max] bytes, valid UTF-8, no NUL */
+    FT_INT,    /* integer within [min, max] */
+    FT_REAL,   /* number within [min, max] */
+    FT_BOOL,   /* true / false */
+    FT_ENUM,   /* one of azEnum */
+    FT_SET,    /* array of distinct values of azEnum; stored ",a,b," */
+    FT_REF,    /* id of a row of table zRef (checked to exist) */
+    FT_EMAIL,  /* text shaped like an address, stored lower-case */
+    FT_TIME,   /* ISO 8601 timestamp, server-set */
+    FT_DATE,   /* calendar date YYYY-MM-DD */
     FT_PERIOD, /* reporting period: fiscal quarter 2026Q3 or month 2026-09 */
 } FieldType;
 

@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         json_array_foreach(rows, i, r) {
             const char *z = json_string_value(json_object_get(r, "period"));
             Period p;
-            for (int m = 1; z && m <= 12; m++) period_parse(z, m, &p);
+            for (int m = 1; z && m <= 12; m++)
+                period_parse(z, m, &p);
         }
     }
     json_decref(rows);

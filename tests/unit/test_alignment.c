@@ -32,8 +32,8 @@ static void test_period(void **state) {
     assert_int_equal(period_parse("2026-09", 4, &p), 0);
     assert_int_equal(p.kind, PERIOD_MONTH);
     assert_int_equal(p.firstMonth, 2026 * 12 + 8);
-    const char *azBad[] = {"2026Q5", "2026Q0", "2026-13", "2026-00", "26Q1", "2026q1", "2026-9",
-                           "1899Q1", "2201-01", "", "2026Q1 ", "Q1-2026"};
+    const char *azBad[] = {"2026Q5", "2026Q0", "2026-13", "2026-00", "26Q1",    "2026q1",
+                           "2026-9", "1899Q1", "2201-01", "",        "2026Q1 ", "Q1-2026"};
     for (size_t i = 0; i < sizeof azBad / sizeof azBad[0]; i++)
         if (period_parse(azBad[i], 1, &p) == 0) fail_msg("'%s' should be refused", azBad[i]);
 }
@@ -41,13 +41,15 @@ static void test_period(void **state) {
 /* align-2: the stage machine, legal and illegal moves */
 static void test_stages(void **state) {
     (void)state;
-    const char *azLegal[][2] = {{"idea", "assessed"},   {"assessed", "approved"}, {"approved", "pilot"},
-                                {"pilot", "scaling"},   {"scaling", "operating"}, {"operating", "retired"},
-                                {"idea", "rejected"},   {"assessed", "rejected"}, {"rejected", "idea"},
-                                {"pilot", "retired"}};
-    const char *azIllegal[][2] = {{"idea", "approved"},   {"idea", "pilot"},      {"approved", "idea"},
-                                  {"operating", "pilot"}, {"retired", "idea"},    {"rejected", "approved"},
-                                  {"pilot", "approved"},  {"scaling", "rejected"}, {"idea", "idea"}};
+    const char *azLegal[][2] = {{"idea", "assessed"},     {"assessed", "approved"},
+                                {"approved", "pilot"},    {"pilot", "scaling"},
+                                {"scaling", "operating"}, {"operating", "retired"},
+                                {"idea", "rejected"},     {"assessed", "rejected"},
+                                {"rejected", "idea"},     {"pilot", "retired"}};
+    const char *azIllegal[][2] = {
+        {"idea", "approved"},   {"idea", "pilot"},       {"approved", "idea"},
+        {"operating", "pilot"}, {"retired", "idea"},     {"rejected", "approved"},
+        {"pilot", "approved"},  {"scaling", "rejected"}, {"idea", "idea"}};
     for (size_t i = 0; i < sizeof azLegal / sizeof azLegal[0]; i++)
         if (!align_transition_legal(azLegal[i][0], azLegal[i][1]))
             fail_msg("%s -> %s should be legal", azLegal[i][0], azLegal[i][1]);
@@ -138,7 +140,8 @@ static void test_ranking(void **state) {
     int64_t ids[5] = {30, 20, 10, 40, 5};
     for (int i = 0; i < 5; i++) {
         it[i].id = ids[i];
-        for (int k = 0; k < PRIO_MAX_CRITERIA; k++) it[i].aScore[k] = k < 3 ? s[i][k] : NAN;
+        for (int k = 0; k < PRIO_MAX_CRITERIA; k++)
+            it[i].aScore[k] = k < 3 ? s[i][k] : NAN;
     }
     assert_int_equal(prioritise_rank(c, 3, 0, 1, it, 5), 0);
     int64_t order[] = {30, 10, 20, 40, 5}; /* the tie B/C listed by id */

@@ -44,12 +44,12 @@ static void test_message(void **state) {
 static void test_utf8(void **state) {
     (void)state;
     assert_true(utf8_valid("abc", 3));
-    assert_true(utf8_valid("\xe4\xb8\xad\xe6\x96\x87", 6));      /* 中文 */
-    assert_true(utf8_valid("\xf0\x9f\x98\x80", 4));              /* emoji */
-    assert_false(utf8_valid("\xc0\xaf", 2));                     /* overlong '/' */
-    assert_false(utf8_valid("\xed\xa0\x80", 3));                 /* surrogate */
-    assert_false(utf8_valid("\xe4\xb8", 2));                     /* truncated */
-    assert_false(utf8_valid("\xf4\x90\x80\x80", 4));             /* > U+10FFFF */
+    assert_true(utf8_valid("\xe4\xb8\xad\xe6\x96\x87", 6)); /* 中文 */
+    assert_true(utf8_valid("\xf0\x9f\x98\x80", 4));         /* emoji */
+    assert_false(utf8_valid("\xc0\xaf", 2));                /* overlong '/' */
+    assert_false(utf8_valid("\xed\xa0\x80", 3));            /* surrogate */
+    assert_false(utf8_valid("\xe4\xb8", 2));                /* truncated */
+    assert_false(utf8_valid("\xf4\x90\x80\x80", 4));        /* > U+10FFFF */
     assert_false(utf8_valid("\x80", 1));
 }
 

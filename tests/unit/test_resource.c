@@ -40,18 +40,24 @@ static void test_cases(void **state) {
         {&resource_unit, "{\"parent_id\":1.5}", 0, KEEL_EINVAL, "parent_id"},
         {&resource_unit, "{}", 0, KEEL_EINVAL, ""},
         {&resource_person, "{\"name\":\"P\",\"capacity_fte\":1.5}", 1, 0, NULL},
-        {&resource_person, "{\"name\":\"P\",\"capacity_fte\":-0.1}", 1, KEEL_EINVAL, "capacity_fte"},
+        {&resource_person, "{\"name\":\"P\",\"capacity_fte\":-0.1}", 1, KEEL_EINVAL,
+         "capacity_fte"},
         {&resource_person, "{\"name\":\"P\",\"skills\":\"ml_engineer\"}", 1, KEEL_EINVAL, "skills"},
         {&resource_person, "{\"name\":\"P\",\"email\":\"a@b\"}", 1, KEEL_EINVAL, "email"},
         {&resource_person, "{\"name\":\"P\",\"email\":\"a@@b.c\"}", 1, KEEL_EINVAL, "email"},
         {&resource_person, "{\"name\":\"P\",\"email\":\"A@B.co\"}", 1, 0, NULL},
-        {&resource_account, "{\"email\":\"a@b.co\",\"name\":\"A\",\"role\":\"admin\",\"password_hash\":\"x\"}", 1, KEEL_EINVAL, "password_hash"},
-        {&resource_api_token, "{\"name\":\"t\",\"scope\":\"read\",\"expires_at\":\"2027-02-30\"}", 1, KEEL_EINVAL, "expires_at"},
-        {&resource_api_token, "{\"name\":\"t\",\"scope\":\"read\",\"expires_at\":\"2027-02-28\"}", 1, 0, NULL},
+        {&resource_account,
+         "{\"email\":\"a@b.co\",\"name\":\"A\",\"role\":\"admin\",\"password_hash\":\"x\"}", 1,
+         KEEL_EINVAL, "password_hash"},
+        {&resource_api_token, "{\"name\":\"t\",\"scope\":\"read\",\"expires_at\":\"2027-02-30\"}",
+         1, KEEL_EINVAL, "expires_at"},
+        {&resource_api_token, "{\"name\":\"t\",\"scope\":\"read\",\"expires_at\":\"2027-02-28\"}",
+         1, 0, NULL},
     };
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
         int rc = check(a[i].r, a[i].zJson, a[i].bCreate, a[i].zField);
-        if (rc != a[i].rc) fail_msg("case %zu (%s): rc %d, expected %d", i, a[i].zJson, rc, a[i].rc);
+        if (rc != a[i].rc)
+            fail_msg("case %zu (%s): rc %d, expected %d", i, a[i].zJson, rc, a[i].rc);
     }
 }
 
@@ -65,7 +71,8 @@ static void test_normalise(void **state) {
     json_decref(j);
     j = json_pack("{ss ss ss}", "name", "t", "scope", "read", "expires_at", "2027-01-02");
     assert_int_equal(resource_validate(&resource_api_token, j, 1, &e), 0);
-    assert_string_equal(json_string_value(json_object_get(j, "expires_at")), "2027-01-02T00:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(j, "expires_at")),
+                        "2027-01-02T00:00:00Z");
     json_decref(j);
 }
 

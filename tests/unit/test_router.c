@@ -14,7 +14,8 @@ static void test_table_sorted(void **state) {
     for (int i = 1; i < nRoute; i++) {
         int c = strcmp(aRoute[i - 1].zPattern, aRoute[i].zPattern);
         if (c == 0) c = strcmp(aRoute[i - 1].zMethod, aRoute[i].zMethod);
-        if (c >= 0) fail_msg("route %d (%s %s) is out of order", i, aRoute[i].zMethod, aRoute[i].zPattern);
+        if (c >= 0)
+            fail_msg("route %d (%s %s) is out of order", i, aRoute[i].zMethod, aRoute[i].zPattern);
     }
 }
 
@@ -41,9 +42,14 @@ static void test_match(void **state) {
     assert_string_equal(r->zPattern, "/api/v1/units/{id}");
     assert_int_equal(n, 1);
     assert_int_equal(a[0], 42);
-    static const char *azBad[] = {"/api/v1/units/0", "/api/v1/units/007", "/api/v1/units/-1",
-                                  "/api/v1/units/1a", "/api/v1/units/..", "/api/v1/units/1/",
-                                  "/api/v1/units/1234567890123456", "/api/v1/units/%31",
+    static const char *azBad[] = {"/api/v1/units/0",
+                                  "/api/v1/units/007",
+                                  "/api/v1/units/-1",
+                                  "/api/v1/units/1a",
+                                  "/api/v1/units/..",
+                                  "/api/v1/units/1/",
+                                  "/api/v1/units/1234567890123456",
+                                  "/api/v1/units/%31",
                                   "/api/v1/units/"};
     for (size_t i = 0; i < sizeof azBad / sizeof azBad[0]; i++) {
         r = router_match("GET", azBad[i], a, &n, &status, zAllow, sizeof zAllow);
@@ -101,10 +107,8 @@ static void test_wildcard(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table_sorted),
-        cmocka_unit_test(test_table_complete),
-        cmocka_unit_test(test_match),
-        cmocka_unit_test(test_405),
+        cmocka_unit_test(test_table_sorted), cmocka_unit_test(test_table_complete),
+        cmocka_unit_test(test_match),        cmocka_unit_test(test_405),
         cmocka_unit_test(test_wildcard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -195,7 +195,7 @@ int main(void) {
     snprintf(zDir, sizeof zDir, "/tmp/keel-store-XXXXXX");
     if (!mkdtemp(zDir)) return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_migrate),     cmocka_unit_test(test_newer_refused),
+        cmocka_unit_test(test_migrate),         cmocka_unit_test(test_newer_refused),
         cmocka_unit_test(test_foreign_refused), cmocka_unit_test(test_crud),
         cmocka_unit_test(test_audit_chain),
     };
