@@ -30,6 +30,15 @@ int api_not_found(Req *req, const char *zWhat, int64_t id);
  * all-or-none import (steals rowErrors). */
 int api_respond_rows(Req *req, Resp *resp, json_t *rowErrors);
 
+/* The children of row req->aParam[0] of parent (e.g. an initiative's
+ * links): 404 when the parent does not exist, else the list xFetch gives,
+ * rendered as JSON or CSV with child's columns. */
+int api_child_list(Req *req, Resp *resp, const ResourceDef *parent,
+                   int (*xFetch)(Db *, int64_t, json_t **), const ResourceDef *child);
+/* Answer 201 with child row id, its Location under the request's path
+ * (".../initiatives/3/links" + "/id"). */
+int api_child_created(Req *req, Resp *resp, const ResourceDef *child, int64_t id);
+
 /* Generic handlers for a ResourceDef-described resource. */
 int api_crud_list(Req *req, Resp *resp, const ResourceDef *r);
 int api_crud_get(Req *req, Resp *resp, const ResourceDef *r);

@@ -84,16 +84,7 @@ int api_kpis_update(Req *req, Resp *resp) {
 int api_kpis_delete(Req *req, Resp *resp) { return api_crud_delete(req, resp, &resource_kpi); }
 
 int api_kpi_values_list(Req *req, Resp *resp) {
-    json_t *kpi, *values;
-    int rc = store_crud_get(req->db, &resource_kpi, req->aParam[0], &kpi);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(&req->err, rc, "id", "no kpi with id %lld", (long long)req->aParam[0]);
-    if (rc) return rc;
-    json_decref(kpi);
-    if ((rc = store_kpi_values(req->db, req->aParam[0], &values))) return rc;
-    size_t n = json_array_size(values);
-    api_list_respond(req, resp, &resource_kpi_value, values, (int64_t)n, (int64_t)n, 0);
-    return 0;
+    return api_child_list(req, resp, &resource_kpi, store_kpi_values, &resource_kpi_value);
 }
 
 /* Import values from {"values":[...]} or CSV "period,value,note". Bad rows
@@ -181,26 +172,14 @@ int api_initiatives_from_catalogue(Req *req, Resp *resp) {
 }
 
 int api_links_list(Req *req, Resp *resp) {
-    json_t *init, *links;
-    int rc = store_crud_get(req->db, &resource_initiative, req->aParam[0], &init);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(&req->err, rc, "id", "no initiative with id %lld",
-                       (long long)req->aParam[0]);
-    if (rc) return rc;
-    json_decref(init);
-    if ((rc = store_links_of_initiative(req->db, req->aParam[0], &links))) return rc;
-    size_t n = json_array_size(links);
-    api_list_respond(req, resp, &resource_link, links, (int64_t)n, (int64_t)n, 0);
-    return 0;
+    return api_child_list(req, resp, &resource_initiative, store_links_of_initiative,
+                          &resource_link);
 }
 
 int api_links_create(Req *req, Resp *resp) {
     int64_t id;
     int rc = align_link_create(req->db, &req->who, req->aParam[0], req->pJson, &id, &req->err);
-    if (rc) return rc;
-    char zBase[96];
-    snprintf(zBase, sizeof zBase, "/api/v1/initiatives/%lld/links", (long long)req->aParam[0]);
-    return api_respond_row(req, resp, &resource_link, id, 201, zBase);
+    return rc ? rc : api_child_created(req, resp, &resource_link, id);
 }
 
 int api_links_update(Req *req, Resp *resp) {

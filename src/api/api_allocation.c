@@ -180,24 +180,13 @@ int api_initiative_plan_put(Req *req, Resp *resp) {
 }
 
 int api_team_list(Req *req, Resp *resp) {
-    json_t *init, *rows;
-    int rc = store_crud_get(req->db, &resource_initiative, req->aParam[0], &init);
-    if (rc == KEEL_ENOTFOUND) return api_not_found(req, "initiative", req->aParam[0]);
-    if (rc) return rc;
-    json_decref(init);
-    if ((rc = store_alloc_team(req->db, req->aParam[0], &rows))) return rc;
-    size_t n = json_array_size(rows);
-    api_list_respond(req, resp, &resource_team_member, rows, (int64_t)n, (int64_t)n, 0);
-    return 0;
+    return api_child_list(req, resp, &resource_initiative, store_alloc_team, &resource_team_member);
 }
 
 int api_team_add(Req *req, Resp *resp) {
     int64_t id;
     int rc = alloc_team_add(req->db, &req->who, req->aParam[0], req->pJson, &id, &req->err);
-    if (rc) return rc;
-    char zBase[96];
-    snprintf(zBase, sizeof zBase, "/api/v1/initiatives/%lld/team", (long long)req->aParam[0]);
-    return api_respond_row(req, resp, &resource_team_member, id, 201, zBase);
+    return rc ? rc : api_child_created(req, resp, &resource_team_member, id);
 }
 
 int api_team_update(Req *req, Resp *resp) {

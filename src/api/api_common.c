@@ -175,6 +175,22 @@ int api_respond_rows(Req *req, Resp *resp, json_t *rowErrors) {
     return 0;
 }
 
+int api_child_list(Req *req, Resp *resp, const ResourceDef *parent,
+                   int (*xFetch)(Db *, int64_t, json_t **), const ResourceDef *child) {
+    int rc = store_crud_exists(req->db, parent, req->aParam[0]);
+    if (rc < 0) return rc;
+    if (rc == 0) return api_not_found(req, parent->zName, req->aParam[0]);
+    json_t *rows;
+    if ((rc = xFetch(req->db, req->aParam[0], &rows))) return rc;
+    size_t n = json_array_size(rows);
+    api_list_respond(req, resp, child, rows, (int64_t)n, (int64_t)n, 0);
+    return 0;
+}
+
+int api_child_created(Req *req, Resp *resp, const ResourceDef *child, int64_t id) {
+    return api_respond_row(req, resp, child, id, 201, req->zPath);
+}
+
 int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPath) {
     int rc = resource_validate(r, req->pJson, 1, &req->err);
     if (rc) return rc;
