@@ -16,20 +16,7 @@ CSV=$DIR/fairness_$ROWS.csv
 mkdir -p "$DIR"
 [ -s "$CSV" ] || { echo "generating $CSV ..."; $PY "$HERE/fairness_gen.py" "$CSV" "$ROWS"; }
 
-# best wall-clock and CPU (user + system) seconds of $RUNS runs of a
-# command, as "WALL CPU": CPU time is the steadier figure on a shared machine
-best() {
-    bw=""
-    bc=""
-    for i in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e %U %S" -o "$DIR/.time" "$@" >/dev/null
-        w=$(cut -d' ' -f1 "$DIR/.time")
-        c=$(awk '{c = $2 + $3; print (c < 0.005 ? 0.005 : c)}' "$DIR/.time")
-        if [ -z "$bw" ] || [ "$(echo "$w < $bw" | bc -l)" = 1 ]; then bw=$w; fi
-        if [ -z "$bc" ] || [ "$(echo "$c < $bc" | bc -l)" = 1 ]; then bc=$c; fi
-    done
-    echo "$bw $bc"
-}
+. "$HERE/best.sh"
 
 K=$(best "$KEEL" fairness "$CSV" --protected gender,region --score score --prediction prediction --json)
 P=$(best $PY "$HERE/fairness_pandas.py" "$CSV")
