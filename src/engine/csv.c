@@ -22,6 +22,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define CSV_FIRST_ROWS 4096             /* first row capacity of a region */
 #define CSV_RELEASE_STEP (4u << 20)     /* release parsed input in steps this big */
@@ -72,6 +75,8 @@ typedef struct ChunkCol {
     int sawText;     /* a non-missing value in this region is not a number */
     size_t nMissing; /* missing cells in this region */
     CsvDict dict;    /* category values seen in this region */
+    size_t nLevelBefore;  /* chunk_fast: dict.nLevel before the current batch */
+    size_t nMissingBatch; /* chunk_fast: missing cells in the current batch */
     /* a cache of this region's short category values (1 to 8 bytes), by
      * their bytes as a number: the value of aSmallLen (length + 1, 0 when
      * empty) and aSmallKey has code aSmallCode; see csv_small_key */
@@ -96,6 +101,7 @@ typedef struct CsvShared {
                          * NULL: the rows are kept for the table) */
     void *pCtx;         /* csv_scan: xBlock's first argument */
     const char **azSel; /* csv_scan: nSel selected columns' names */
+    int noFast;         /* CsvOptions.noFast */
 } CsvShared;
 
 /* Scratch space for one field's unescaped bytes. */
@@ -127,6 +133,10 @@ typedef struct Chunk {
     size_t iErrPos;          /* input offset the error refers to */
     size_t nErrLine;         /* extra lines past iErrPos (inside a field) */
     size_t iErrField;        /* 1-based field number, or 0 */
+    uint32_t *aSep;          /* chunk_fast: field ends in the fast block */
+    size_t nSepAlloc;        /* entries aSep has room for */
+    size_t iFastStop;        /* no fast block starts before this offset */
+    int fastCr;              /* the fast block has CRs (before LFs) */
     char zErr[200];          /* message without the position */
 } Chunk;
 
@@ -630,6 +640,19 @@ static long dict_find(const CsvDict *d, const char *z, size_t n, uint32_t h) {
     }
 }
 
+/* Keep only the first nLevel levels of the dictionary. */
+static void dict_truncate(CsvDict *d, size_t nLevel) {
+    if (nLevel >= d->nLevel) return;
+    d->nLevel = nLevel;
+    memset(d->aSlot, 0, d->nSlot * sizeof *d->aSlot);
+    for (size_t i = 0; i < nLevel; i++) {
+        size_t k = d->aLevel[i].h & (d->nSlot - 1);
+        while (d->aSlot[k])
+            k = (k + 1) & (d->nSlot - 1);
+        d->aSlot[k] = (uint32_t)(i + 1);
+    }
+}
+
 /* Free a dictionary's arrays (not the strings). */
 static void dict_free(CsvDict *d) {
     free(d->aLevel);
@@ -927,6 +950,358 @@ static int chunk_record(Chunk *c, size_t *pi) {
     return 0;
 }
 
+/* ---- the fast record loop ---------------------------------------------- */
+/* Most input is plain: no quotes, ASCII or valid UTF-8, every value a short
+ * number or a category seen before. For such a stretch ("a fast block") the
+ * field boundaries are found first, 64 bytes at a time, into an array of
+ * offsets; the records are then read from that array. With the boundaries
+ * known, no step waits on the previous field's parse, and the numbers are
+ * read eight bytes at a time without a loop per digit. A record the fast
+ * loop cannot take (anything unusual) is handed to chunk_record, which
+ * gives the same answer or the same error as ever. */
+
+#define CSV_FAST_WINDOW (64u << 10) /* most bytes in one fast block */
+#define CSV_FAST_MARGIN 64          /* bytes past a fast block that may be read */
+
+/* Bytes at p that are a comma or a line feed, as bits (bit j: p[j]), and
+ * in *pLf those that are a line feed; reads 64 bytes. */
+static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf) {
+#ifdef __SSE2__
+    const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+    uint64_t m = 0, l = 0;
+    for (int j = 0; j < 4; j++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
+        __m128i e = _mm_cmpeq_epi8(v, lf);
+        l |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
+        e = _mm_or_si128(e, _mm_cmpeq_epi8(v, comma));
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
+    }
+#else
+    uint64_t m = 0, l = 0;
+    for (int j = 0; j < 64; j++) {
+        l |= (uint64_t)(p[j] == '\n') << j;
+        m |= (uint64_t)(p[j] == ',' || p[j] == '\n') << j;
+    }
+#endif
+    *pLf = l;
+    return m;
+}
+
+/* Index of the lowest set bit of a nonzero b (63 when b is 0, never read). */
+static inline unsigned csv_low_bit(uint64_t b) {
+    return (unsigned)__builtin_ctzll(b | (UINT64_C(1) << 63));
+}
+
+/* Bits set in b (without needing the popcnt instruction). */
+static inline unsigned csv_popcount(uint64_t b) {
+    b = b - ((b >> 1) & UINT64_C(0x5555555555555555));
+    b = (b & UINT64_C(0x3333333333333333)) + ((b >> 2) & UINT64_C(0x3333333333333333));
+    b = (b + (b >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
+    return (unsigned)((b * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+/* Write the offsets (from p) of the commas and line feeds in p[0..n) to
+ * aOut, which has room for n + 16 entries; returns how many, and in *pnLf
+ * how many are line feeds. Reads up to 63 bytes past n. */
+static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, size_t *pnLf) {
+    size_t nOut = 0, nLf = 0;
+    for (size_t off = 0; off < n; off += 64) {
+        uint64_t lf, b = csv_sep_bits(p + off, &lf);
+        if (n - off < 64) {
+            b &= (UINT64_C(1) << (n - off)) - 1;
+            lf &= (UINT64_C(1) << (n - off)) - 1;
+        }
+        unsigned cnt = csv_popcount(b);
+        nLf += csv_popcount(lf);
+        uint32_t *o = aOut + nOut;
+        /* eight at once whatever the count (entries past cnt are scratch),
+         * so the loop does not branch on each offset */
+        for (int j = 0; j < 8; j++) {
+            o[j] = (uint32_t)(off + csv_low_bit(b));
+            b &= b - 1;
+        }
+        if (cnt > 8) {
+            for (int j = 8; j < 16; j++) {
+                o[j] = (uint32_t)(off + csv_low_bit(b));
+                b &= b - 1;
+            }
+            for (int j = 16; b; j++) {
+                o[j] = (uint32_t)(off + csv_low_bit(b));
+                b &= b - 1;
+            }
+        }
+        nOut += cnt;
+    }
+    *pnLf = nLf;
+    return nOut;
+}
+
+/* Read the n bytes at p (1 <= n <= 8; 8 bytes may be read) as an unsigned
+ * decimal with at most one point: *pM gets its digits as an integer and
+ * *pFrac the number of digits after the point. Returns 0 when the bytes
+ * are not such a number. Eight bytes at once: the number is moved to the
+ * top of a word (the first digit lowest, as in memory), the point taken
+ * out, every byte checked to be a digit or the zero fill, and the digits
+ * combined in three multiplications. */
+static inline int csv_short_decimal(const char *p, size_t n, uint64_t *pM, unsigned *pFrac) {
+    const uint64_t one = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
+    uint64_t w;
+    memcpy(&w, p, 8);
+    unsigned sh = 64 - 8 * (unsigned)n;
+    w <<= sh; /* the number in the top n bytes, zeros below */
+    uint64_t x = w ^ (one * '.');
+    uint64_t dot = (x - one) & ~x & high; /* exact for the lowest point */
+    unsigned nFrac = 0;
+    if (dot) {
+        dot &= -dot;
+        uint64_t upTo = dot | (dot - 1); /* the point and the bytes below it */
+        w = (w & ~upTo) | ((w << 8) & upTo);
+        nFrac = 7 - (unsigned)(__builtin_ctzll(dot) >> 3);
+        sh += 8;
+    }
+    /* every byte: zero fill below bit sh, a digit from there on */
+    uint64_t fill = sh >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << sh) - 1;
+    uint64_t want = (one * '0') & ~fill;
+    if ((w & (one * 0xF0)) != want || ((w & (one * 0x0F)) + one * 6) & (one * 0xF0) || sh >= 64)
+        return 0;
+    w = ((w & UINT64_C(0x0F0F0F0F0F0F0F0F)) * 2561) >> 8;
+    w = ((w & UINT64_C(0x00FF00FF00FF00FF)) * 6553601) >> 16;
+    *pM = ((w & UINT64_C(0x0000FFFF0000FFFF)) * UINT64_C(42949672960001)) >> 32;
+    *pFrac = nFrac;
+    return 1;
+}
+
+/* True when z[0..n) is all ASCII. */
+static int csv_is_ascii(const char *z, size_t n) {
+    size_t i = 0;
+    uint64_t acc = 0;
+#ifdef __SSE2__
+    __m128i v = _mm_setzero_si128();
+    for (; i + 64 <= n; i += 64)
+        for (int j = 0; j < 4; j++)
+            v = _mm_or_si128(v, _mm_loadu_si128((const __m128i *)(const void *)(z + i + 16 * j)));
+    acc = (uint64_t)_mm_movemask_epi8(v);
+#endif
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, z + i, 8);
+        acc |= w & UINT64_C(0x8080808080808080);
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)z[i] & 0x80;
+    return acc == 0;
+}
+
+/* The end of the fast block starting at record boundary i: the largest
+ * run of whole records from i with no quote, no carriage return other than
+ * before a line feed, and valid UTF-8, within CSV_FAST_WINDOW bytes and
+ * CSV_FAST_MARGIN bytes short of the input's end; i when there is none.
+ * c->iFastStop remembers where a quote cut the last window, so that input
+ * full of quotes is not searched again and again. */
+static size_t chunk_fast_end(Chunk *c, size_t i) {
+    const char *z = c->s->z;
+    size_t n = c->s->n;
+    if (i < c->iFastStop || n < CSV_FAST_MARGIN || c->s->noFast ||
+        c->s->nMaxField < CSV_FAST_WINDOW)
+        return i; /* (a small field cap: the general loop checks every field) */
+    size_t w = n - CSV_FAST_MARGIN;
+    if (w <= i) return i;
+    if (w - i > CSV_FAST_WINDOW) w = i + CSV_FAST_WINDOW;
+    const char *q = memchr(z + i, '"', w - i);
+    if (q) {
+        w = (size_t)(q - z);
+        c->iFastStop = w + 1;
+    }
+    c->fastCr = 0;
+    for (size_t j = i; j < w;) { /* a CR is only allowed before a LF */
+        const char *r = memchr(z + j, '\r', w - j);
+        if (!r) break;
+        c->fastCr = 1;
+        if (r[1] != '\n') {
+            w = (size_t)(r - z);
+            c->iFastStop = w + 1;
+            break;
+        }
+        j = (size_t)(r - z) + 2;
+    }
+    if (!csv_is_ascii(z + i, w - i)) w = i + csv_utf8_check(z + i, w - i);
+    const char *nl = w > i ? memrchr(z + i, '\n', w - i) : NULL;
+    return nl ? (size_t)(nl - z) + 1 : i;
+}
+
+/* Read rows [0, nRow) of the fast block (field ends aEnd, row r's field k
+ * ending at aEnd[r * nField + k], the entry before the first being -1)
+ * into selected column iSel (field k) at row c->nRow + r. Returns the
+ * number of rows read: nRow, or the first row whose value this loop cannot
+ * take (chunk_record must). */
+static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aEnd, size_t nRow,
+                             size_t k, int iSel) {
+    const CsvShared *s = c->s;
+    ChunkCol *col = &c->aCol[iSel];
+    size_t nField = s->nField, nMax = s->nMaxField, nMiss = 0;
+    int stripCr = c->fastCr && k + 1 == nField;
+    const uint32_t *pEnd = aEnd + k;
+    size_t r = 0;
+    if (!col->isCat) {
+        double *aOut = (double *)col->data.p + c->nRow;
+        for (; r < nRow; r++, pEnd += nField) {
+            size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
+            const char *p = b + st;
+            if (stripCr && len && p[len - 1] == '\r') len--;
+            if (len > nMax) break;
+            uint64_t m;
+            unsigned nFrac;
+            double v;
+            if (len - 1 < 8 && csv_short_decimal(p, len, &m, &nFrac)) {
+                v = (double)m / aPow10[nFrac];
+            } else if (len - 2 < 8 && *p == '-' && csv_short_decimal(p + 1, len - 1, &m, &nFrac)) {
+                v = -((double)m / aPow10[nFrac]);
+            } else if (csv_is_missing(p, len)) {
+                v = NAN;
+                nMiss++;
+            } else if (!csv_parse_number(p, len, &v)) {
+                break;
+            }
+            aOut[r] = v;
+        }
+        col->nMissingBatch = nMiss;
+        return r;
+    }
+    uint32_t *aOut = (uint32_t *)col->data.p + c->nRow;
+    const char *e = s->z + s->n;
+    for (; r < nRow; r++, pEnd += nField) {
+        size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
+        const char *p = b + st;
+        if (stripCr && len && p[len - 1] == '\r') len--;
+        if (len > nMax) break;
+        uint64_t key = 0;
+        unsigned iSmall = 0;
+        int small = csv_small_key(p, e, len, &key, &iSmall);
+        if (small && col->aSmallLen[iSmall] == len + 1 && col->aSmallKey[iSmall] == key) {
+            aOut[r] = col->aSmallCode[iSmall];
+            continue;
+        }
+        if (csv_is_missing(p, len)) {
+            aOut[r] = CSV_MISSING_CODE;
+            nMiss++;
+            continue;
+        }
+        /* the block is valid UTF-8 and the value lives in the input, so a
+         * new value needs no more than chunk_put_text would do */
+        uint32_t code;
+        int isNew;
+        if (dict_intern(&col->dict, p, len, csv_hash(p, len), &code, &isNew)) break;
+        if (small) {
+            col->aSmallKey[iSmall] = key;
+            col->aSmallLen[iSmall] = (uint8_t)(len + 1);
+            col->aSmallCode[iSmall] = code;
+        }
+        aOut[r] = code;
+    }
+    col->nMissingBatch = nMiss;
+    return r;
+}
+
+/* Selected column iSel was read for more rows of the block than the first
+ * nRow that will be kept: drop the category values it added from the rows
+ * after those, so that the levels stay in order of first appearance. */
+static void chunk_fast_forget(Chunk *c, int iSel, size_t nRow) {
+    ChunkCol *col = &c->aCol[iSel];
+    size_t nMiss = 0;
+    if (!col->isCat) {
+        const double *a = (const double *)col->data.p + c->nRow;
+        for (size_t r = 0; r < nRow; r++)
+            nMiss += isnan(a[r]);
+        col->nMissingBatch = nMiss;
+        return;
+    }
+    const uint32_t *a = (const uint32_t *)col->data.p + c->nRow;
+    for (size_t r = 0; r < nRow; r++)
+        nMiss += a[r] == CSV_MISSING_CODE;
+    col->nMissingBatch = nMiss;
+    if (col->dict.nLevel == col->nLevelBefore) return;
+    size_t nKeep = col->nLevelBefore;
+    for (size_t r = 0; r < nRow; r++)
+        if (a[r] != CSV_MISSING_CODE && a[r] >= nKeep) nKeep = (size_t)a[r] + 1;
+    dict_truncate(&col->dict, nKeep);
+    for (size_t j = 0; j < CSV_SMALL_SLOTS; j++)
+        if (col->aSmallLen[j] && col->aSmallCode[j] >= nKeep) col->aSmallLen[j] = 0;
+}
+
+/* Parse the records of the fast block [*pi, iBlockEnd) (see
+ * chunk_fast_end) that start before the region's end, and advance *pi.
+ * The field ends are found first; when every record has the header's
+ * number of fields (the usual case) the block is then read column by
+ * column, each in a loop of its own. A record this cannot take goes to
+ * chunk_record, and the rest of the block too. Returns 0 or an error code
+ * (as chunk_record). */
+static int chunk_fast(Chunk *c, size_t *pi, size_t iBlockEnd) {
+    const CsvShared *s = c->s;
+    const char *z = s->z;
+    size_t i0 = *pi, nByte = iBlockEnd - i0, nField = s->nField;
+    if (c->nSepAlloc < nByte + 17) {
+        uint32_t *a = realloc(c->aSep, (nByte + 17) * sizeof *a);
+        if (!a) return KEEL_ENOMEM;
+        c->aSep = a;
+        c->nSepAlloc = nByte + 17;
+    }
+    uint32_t *aEnd = c->aSep + 1; /* aEnd[-1] + 1 == 0: the first field's start */
+    c->aSep[0] = UINT32_MAX;
+    size_t nLf, nSep = csv_sep_index(z + i0, nByte, aEnd, &nLf);
+    const char *b = z + i0;
+    size_t nRowBlock = 0;
+    if (nField >= 2 && nSep == nLf * nField) { /* else a blank line, or a ragged one */
+        while (nRowBlock < nLf && b[aEnd[nRowBlock * nField + nField - 1]] == '\n')
+            nRowBlock++;
+        if (nRowBlock < nLf) nRowBlock = 0;
+    }
+    /* the rows that start in the region */
+    size_t nStop = (c->iEnd < iBlockEnd ? c->iEnd : iBlockEnd) - i0;
+    const uint32_t *aPrev = c->aSep; /* aPrev[r * nField] + 1: where row r starts */
+    while (nRowBlock > 0 && (uint32_t)(aPrev[(nRowBlock - 1) * nField] + 1) >= nStop)
+        nRowBlock--;
+    size_t r0 = 0; /* rows of the block done */
+    int rc = 0;
+    while (r0 < nRowBlock) {
+        if (c->nRow == c->nCap && (rc = s->xBlock ? chunk_flush(c) : chunk_grow(c))) return rc;
+        size_t nBatch = nRowBlock - r0;
+        if (nBatch > c->nCap - c->nRow) nBatch = c->nCap - c->nRow;
+        const uint32_t *a = aEnd + r0 * nField;
+        size_t nRow = nBatch;
+        for (size_t k = 0; k < s->nSel; k++)
+            c->aCol[k].nMissingBatch = 0;
+        for (size_t k = 0; k < nField && nRow; k++) {
+            if (s->aSel[k] < 0) continue;
+            ChunkCol *col = &c->aCol[s->aSel[k]];
+            col->nLevelBefore = col->dict.nLevel;
+            size_t nDone = chunk_fast_col(c, b, a, nRow, k, s->aSel[k]);
+            if (nDone < nRow) { /* the columns before this one went too far */
+                for (size_t j = 0; j < k; j++)
+                    if (s->aSel[j] >= 0) chunk_fast_forget(c, s->aSel[j], nDone);
+                nRow = nDone;
+            }
+        }
+        if (!s->xBlock)
+            for (size_t r = 0; r < nRow; r++)
+                ((size_t *)c->starts.p)[c->nRow + r] = i0 + (uint32_t)(aPrev[(r0 + r) * nField] + 1);
+        for (size_t k = 0; k < s->nSel; k++)
+            c->aCol[k].nMissing += c->aCol[k].nMissingBatch;
+        c->nRow += nRow;
+        r0 += nRow;
+        if (nRow < nBatch) break; /* a value this loop cannot take */
+    }
+    size_t pos = (uint32_t)(aPrev[r0 * nField] + 1);
+    if (r0 < nRowBlock || nRowBlock == 0) {
+        /* the record at pos needs chunk_record; so does the rest of the block */
+        c->iFastStop = iBlockEnd;
+        size_t i = i0 + pos;
+        if (i < c->iEnd && (rc = chunk_record(c, &i))) return rc;
+        pos = i - i0;
+    }
+    *pi = i0 + pos;
+    return 0;
+}
+
 /* Drop the resident pages wholly inside z[iFrom..iTo) of a private file
  * mapping; a later read faults them back in from the file. */
 static void csv_release(const char *z, size_t iFrom, size_t iTo) {
@@ -963,7 +1338,8 @@ static void chunk_run(Chunk *c) {
             iNext = i + CSV_RELEASE_STEP;
             csv_populate(c->s->z, i, iNext < c->s->n ? iNext : c->s->n);
         }
-        if (chunk_record(c, &i)) {
+        size_t iFast = chunk_fast_end(c, i);
+        if (iFast > i ? chunk_fast(c, &i, iFast) : chunk_record(c, &i)) {
             if (!c->rc) c->rc = KEEL_ENOMEM;
             break;
         }
@@ -994,6 +1370,10 @@ static void chunk_clear(Chunk *c) {
     arena_free(&c->arena);
     free(c->scratch.z);
     free(c->scratch2.z);
+    free(c->aSep);
+    c->aSep = NULL;
+    c->nSepAlloc = 0;
+    c->iFastStop = 0;
     c->nCap = 0;
     c->aCol = NULL;
     c->scratch = (Scratch){0};
@@ -1257,6 +1637,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
     s.z = z;
     s.n = n;
     s.nMaxField = opt->nMaxField ? opt->nMaxField : CSV_DEFAULT_MAX_FIELD;
+    s.noFast = opt->noFast;
     s.release = release && n >= CSV_RELEASE_STEP;
     s.xBlock = xBlock;
     s.pCtx = pCtx;

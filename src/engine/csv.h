@@ -52,6 +52,8 @@ typedef struct CsvOptions {
     size_t nOverride;
     const char *const *azOnly; /* read only these columns (NULL: all) */
     size_t nOnly;
+    int noFast; /* read every record with the general loop, never the
+                 * fast one (same result; for tests that compare them) */
 } CsvOptions;
 
 typedef struct CsvError {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "../common/csv_same.h"
 #include "engine/csv.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -499,6 +500,95 @@ static void test_csv_scan(void **state) {
     buf_reset(&b);
 }
 
+/* One random cell for test_csv_fast_same: mostly short numbers and a few
+ * category values, sometimes anything the fast loop must hand over to the
+ * general one (missing markers, long or signed or exponent numbers, new
+ * or long categories, quotes, spaces, a bad UTF-8 byte). */
+static void fast_cell(Buf *b, unsigned *pSeed, int col, int odd, int bad) {
+    static const char *const azCat[] = {"control", "treat_a", "treat_b", "F", "M",
+                                        "north",   "é-sud",   "a-value-longer-than-8"};
+    unsigned r = (unsigned)rand_r(pSeed);
+    if (odd && r % 97 == 0) {
+        static const char *const azOdd[] = {"",     "NA",    "NaN",   "null", "\"q,1\"",
+                                            "1e5",  " 7 ",   "+3",    "-0",   "12345678901",
+                                            "0.1.", "\"a\"\"b\"", ".", "-", "x\xff"};
+        size_t nOdd = sizeof azOdd / sizeof azOdd[0] - !bad; /* the last one: bad UTF-8 */
+        buf_puts(b, azOdd[r / 97 % nOdd]);
+        return;
+    }
+    if (col == 0) {
+        buf_puts(b, azCat[r % (odd ? 8 : 3)]);
+        if (odd && r % 501 == 0) buf_printf(b, "%u", r % 1000); /* a late new level */
+    } else if (col == 1) {
+        buf_printf(b, "%u", r % 2);
+    } else {
+        int nd = 1 + (int)(r % 7), dot = (int)(r / 7 % (unsigned)(nd + 1));
+        if (r / 100 % 11 == 0) buf_putc(b, '-');
+        for (int k = 0; k < nd; k++) {
+            if (k == dot && k) buf_putc(b, '.');
+            buf_putc(b, (char)('0' + rand_r(pSeed) % 10));
+        }
+    }
+}
+
+/* The reader's fast record loop gives exactly what the general loop gives
+ * (tables cell for cell, levels in order, or the same error at the same
+ * place), on random documents with and without odd cells, CRLF line ends,
+ * blank and ragged lines, in one thread and two, typed and forced. */
+static void test_csv_fast_same(void **state) {
+    (void)state;
+    unsigned seed = 20261128;
+    int nSame = 0;
+    for (int iDoc = 0; iDoc < 60; iDoc++) {
+        Buf b;
+        buf_init(&b, 0);
+        int odd = iDoc % 3 != 0, bad = iDoc % 6 == 5, crlf = iDoc % 5 == 1;
+        int nRow = 2000 + rand_r(&seed) % 30000;
+        buf_puts(&b, "arm,flag,x,y\n");
+        for (int r = 0; r < nRow; r++) {
+            int nCol = 4;
+            unsigned u = (unsigned)rand_r(&seed);
+            if (bad && u % 20011 == 0) nCol = 3; /* ragged */
+            if (odd && u % 5003 == 0) nCol = 0;  /* blank */
+            for (int c = 0; c < nCol; c++) {
+                if (c) buf_putc(&b, ',');
+                fast_cell(&b, &seed, c, odd, bad);
+            }
+            buf_puts(&b, crlf ? "\r\n" : "\n");
+        }
+        assert_int_equal(buf_err(&b), 0);
+        CsvTypeOverride ov = {"x", CSV_NUMERIC};
+        for (int iOpt = 0; iOpt < 4; iOpt++) {
+            CsvOptions opt = {0}, optSlow;
+            opt.nThread = 1 + iOpt % 2;
+            if (iOpt >= 2) {
+                opt.aOverride = &ov;
+                opt.nOverride = 1;
+            }
+            optSlow = opt;
+            optSlow.noFast = 1;
+            CsvTable *t = NULL, *tSlow = NULL;
+            CsvError e, eSlow;
+            int rc = csv_parse(b.z, b.n, &opt, &t, &e);
+            int rcSlow = csv_parse(b.z, b.n, &optSlow, &tSlow, &eSlow);
+            if (rc != rcSlow || (rc && strcmp(e.zMsg, eSlow.zMsg)))
+                fprintf(stderr, "doc %d opt %d: fast %d %s / general %d %s\n", iDoc, iOpt, rc,
+                        rc ? e.zMsg : "", rcSlow, rcSlow ? eSlow.zMsg : "");
+            assert_int_equal(rc, rcSlow);
+            if (rc) {
+                assert_string_equal(e.zMsg, eSlow.zMsg);
+            } else {
+                assert_true(csv_tables_same(t, tSlow));
+                nSame++;
+            }
+            csv_free(t);
+            csv_free(tSlow);
+        }
+        buf_reset(&b);
+    }
+    assert_true(nSame >= 120); /* most documents parse: the tables are compared */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_basic),         cmocka_unit_test(test_csv_missing),
@@ -506,6 +596,7 @@ int main(void) {
         cmocka_unit_test(test_csv_numbers_exact), cmocka_unit_test(test_csv_override),
         cmocka_unit_test(test_csv_only),          cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_csv_parallel),      cmocka_unit_test(test_csv_scan),
+        cmocka_unit_test(test_csv_fast_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
