@@ -271,15 +271,18 @@ typedef struct AbSums {
  * per-arm sums aS: row r's arm is aArmOf[aCode[r]] (aCode[r] when aArmOf
  * is NULL). The shifts *pky and *pkx are the first values seen (NAN until
  * then); *pAllBinary is cleared by a value other than 0 or 1. */
-static void ab_sums_rows(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
-                         const double *x, size_t nRow, double *pky, double *pkx, int *pAllBinary) {
-    double ky = *pky, kx = *pkx;
-    int allBinary = *pAllBinary;
-    for (size_t r = 0; r < nRow; r++) {
+/* The loop of ab_sums_rows once the shifts are known; always inlined, so
+ * that each call with constant aArmOf, x (NULL or not) and checkBinary
+ * gets a loop of its own without per-row tests of them. Returns the
+ * number of metric values other than 0 and 1 when checkBinary. */
+static inline __attribute__((always_inline)) size_t
+ab_sums_loop(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
+             const double *x, size_t r, size_t nRow, double ky, double kx, int checkBinary) {
+    size_t nOther = 0;
+    for (; r < nRow; r++) {
         double v = y[r];
         if (isnan(v)) continue;
-        if (isnan(ky)) ky = v;
-        allBinary &= (v == 0 || v == 1);
+        if (checkBinary) nOther += (v != 0) & (v != 1);
         AbSums *s = &aS[aArmOf ? (uint32_t)aArmOf[aCode[r]] : aCode[r]];
         double dy = v - ky;
         s->n += 1;
@@ -292,7 +295,6 @@ static void ab_sums_rows(AbSums *aS, const uint32_t *aCode, const int *aArmOf, c
                 s->syyMiss += dy * dy;
                 continue;
             }
-            if (isnan(kx)) kx = u;
             double dx = u - kx;
             s->nx += 1;
             s->sx += dx;
@@ -300,9 +302,45 @@ static void ab_sums_rows(AbSums *aS, const uint32_t *aCode, const int *aArmOf, c
             s->sxy += dx * dy;
         }
     }
+    return nOther;
+}
+
+/* ab_sums_loop for the eight combinations of aArmOf and x being NULL or
+ * not and checkBinary. */
+static size_t ab_sums_loops(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
+                            const double *x, size_t r, size_t nRow, double ky, double kx,
+                            int checkBinary) {
+#define AB_LOOP(A, X, C) ab_sums_loop(aS, aCode, A, y, X, r, nRow, ky, kx, C)
+    if (checkBinary) {
+        if (aArmOf) return x ? AB_LOOP(aArmOf, x, 1) : AB_LOOP(aArmOf, NULL, 1);
+        return x ? AB_LOOP(NULL, x, 1) : AB_LOOP(NULL, NULL, 1);
+    }
+    if (aArmOf) return x ? AB_LOOP(aArmOf, x, 0) : AB_LOOP(aArmOf, NULL, 0);
+    return x ? AB_LOOP(NULL, x, 0) : AB_LOOP(NULL, NULL, 0);
+#undef AB_LOOP
+}
+
+static void ab_sums_rows(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
+                         const double *x, size_t nRow, double *pky, double *pkx, int *pAllBinary) {
+    double ky = *pky, kx = *pkx;
+    size_t r = 0, nOther = 0;
+    /* the shifts are the first values seen: rows up to the first metric
+     * value (with a pre-metric value beside it, when there is a pre-metric)
+     * go one by one */
+    if (isnan(ky) || (x && isnan(kx))) {
+        for (; r < nRow; r++) {
+            double v = y[r];
+            if (isnan(v)) continue;
+            if (isnan(ky)) ky = v;
+            if (x && isnan(kx) && !isnan(x[r])) kx = x[r];
+            if (!x || !isnan(kx)) break;
+            nOther += ab_sums_loops(aS, aCode, aArmOf, y, x, r, r + 1, ky, kx, 1);
+        }
+    }
+    nOther += ab_sums_loops(aS, aCode, aArmOf, y, x, r, nRow, ky, kx, *pAllBinary);
+    if (nOther) *pAllBinary = 0;
     *pky = ky;
     *pkx = kx;
-    *pAllBinary = allBinary;
 }
 
 /* Build metric zName's summaries from its per-arm sums aS (shifted by ky
@@ -494,10 +532,16 @@ static int ab_scan_block(void *pCtx, const CsvScanBlock *b) {
         return 0;
     }
     const uint32_t *aCode = b->aaCode[g->iArm];
+    size_t aUnits[AB_MAX_ARMS] = {0};
+    uint32_t worst = 0;
     for (size_t r = 0; r < b->nRow; r++) {
-        if (aCode[r] >= AB_MAX_ARMS) return AB_SCAN_STOP; /* missing, or too many */
-        g->aUnits[aCode[r]] += 1;
+        uint32_t a = aCode[r];
+        worst = a > worst ? a : worst;
+        aUnits[a < AB_MAX_ARMS ? a : 0]++;
     }
+    if (worst >= AB_MAX_ARMS) return AB_SCAN_STOP; /* a missing arm, or too many */
+    for (size_t a = 0; a < AB_MAX_ARMS; a++)
+        g->aUnits[a] += (double)aUnits[a];
     for (size_t m = 0; m < sc->nMet; m++) {
         double kxNone = NAN;
         const double *x = m == 0 && g->iPre >= 0 ? b->aaNum[g->iPre] : NULL;

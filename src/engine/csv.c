@@ -961,6 +961,15 @@ static int chunk_record(Chunk *c, size_t *pi) {
  * gives the same answer or the same error as ever. */
 
 #define CSV_FAST_WINDOW (64u << 10) /* most bytes in one fast block */
+
+/* The hot loops are compiled twice on x86-64, for the baseline and for
+ * x86-64-v3 (AVX2, BMI, POPCNT: every x86 server since 2015), and the
+ * loader picks the one the machine runs (GCC's target_clones, an ifunc). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define CSV_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define CSV_HOT
+#endif
 #define CSV_FAST_MARGIN 64          /* bytes past a fast block that may be read */
 
 /* Bytes at p that are a comma or a line feed, as bits (bit j: p[j]), and
@@ -1003,7 +1012,7 @@ static inline unsigned csv_popcount(uint64_t b) {
 /* Write the offsets (from p) of the commas and line feeds in p[0..n) to
  * aOut, which has room for n + 16 entries; returns how many, and in *pnLf
  * how many are line feeds. Reads up to 63 bytes past n. */
-static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, size_t *pnLf) {
+CSV_HOT static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, size_t *pnLf) {
     size_t nOut = 0, nLf = 0;
     for (size_t off = 0; off < n; off += 64) {
         uint64_t lf, b = csv_sep_bits(p + off, &lf);
@@ -1058,38 +1067,47 @@ static inline int csv_short_decimal(const char *p, size_t n, uint64_t *pM, unsig
         w = (w & ~upTo) | ((w << 8) & upTo);
         nFrac = 7 - (unsigned)(__builtin_ctzll(dot) >> 3);
         sh += 8;
+        if (sh >= 64) return 0; /* a point alone */
     }
-    /* every byte: zero fill below bit sh, a digit from there on */
-    uint64_t fill = sh >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << sh) - 1;
-    uint64_t want = (one * '0') & ~fill;
-    if ((w & (one * 0xF0)) != want || ((w & (one * 0x0F)) + one * 6) & (one * 0xF0) || sh >= 64)
-        return 0;
-    w = ((w & UINT64_C(0x0F0F0F0F0F0F0F0F)) * 2561) >> 8;
-    w = ((w & UINT64_C(0x00FF00FF00FF00FF)) * 6553601) >> 16;
-    *pM = ((w & UINT64_C(0x0000FFFF0000FFFF)) * UINT64_C(42949672960001)) >> 32;
+    /* the digits' values: a byte below '0' borrows (its top bit is set),
+     * one above '9' reaches the top bit when 0x76 is added; the zero fill
+     * stays zero */
+    uint64_t d = w - ((one * '0') << sh);
+    if (((d + one * 0x76) | d) & high) return 0;
+    d = (d * 2561) >> 8;
+    d = ((d & UINT64_C(0x00FF00FF00FF00FF)) * 6553601) >> 16;
+    *pM = ((d & UINT64_C(0x0000FFFF0000FFFF)) * UINT64_C(42949672960001)) >> 32;
     *pFrac = nFrac;
     return 1;
 }
 
-/* True when z[0..n) is all ASCII. */
-static int csv_is_ascii(const char *z, size_t n) {
+#define CSV_HAS_HIGH 1u  /* a byte of 0x80 or more (not ASCII) */
+#define CSV_HAS_QUOTE 2u /* a double quote */
+#define CSV_HAS_CR 4u    /* a carriage return */
+
+/* Which of CSV_HAS_HIGH, CSV_HAS_QUOTE and CSV_HAS_CR z[0..n) has, in one
+ * pass. */
+CSV_HOT static unsigned csv_window_flags(const char *z, size_t n) {
     size_t i = 0;
-    uint64_t acc = 0;
+    unsigned f = 0;
 #ifdef __SSE2__
-    __m128i v = _mm_setzero_si128();
+    const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+    __m128i high = _mm_setzero_si128(), special = _mm_setzero_si128();
     for (; i + 64 <= n; i += 64)
-        for (int j = 0; j < 4; j++)
-            v = _mm_or_si128(v, _mm_loadu_si128((const __m128i *)(const void *)(z + i + 16 * j)));
-    acc = (uint64_t)_mm_movemask_epi8(v);
+        for (int j = 0; j < 4; j++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(z + i + 16 * j));
+            high = _mm_or_si128(high, v);
+            special = _mm_or_si128(special, _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                         _mm_cmpeq_epi8(v, cr)));
+        }
+    f |= _mm_movemask_epi8(high) ? CSV_HAS_HIGH : 0;
+    f |= _mm_movemask_epi8(special) ? CSV_HAS_QUOTE | CSV_HAS_CR : 0; /* either: look again */
 #endif
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, z + i, 8);
-        acc |= w & UINT64_C(0x8080808080808080);
+    for (; i < n; i++) {
+        unsigned char ch = (unsigned char)z[i];
+        f |= ch >= 0x80 ? CSV_HAS_HIGH : ch == '"' ? CSV_HAS_QUOTE : ch == '\r' ? CSV_HAS_CR : 0;
     }
-    for (; i < n; i++)
-        acc |= (unsigned char)z[i] & 0x80;
-    return acc == 0;
+    return f;
 }
 
 /* The end of the fast block starting at record boundary i: the largest
@@ -1107,13 +1125,14 @@ static size_t chunk_fast_end(Chunk *c, size_t i) {
     size_t w = n - CSV_FAST_MARGIN;
     if (w <= i) return i;
     if (w - i > CSV_FAST_WINDOW) w = i + CSV_FAST_WINDOW;
-    const char *q = memchr(z + i, '"', w - i);
+    unsigned f = csv_window_flags(z + i, w - i);
+    c->fastCr = 0;
+    const char *q = f & CSV_HAS_QUOTE ? memchr(z + i, '"', w - i) : NULL;
     if (q) {
         w = (size_t)(q - z);
         c->iFastStop = w + 1;
     }
-    c->fastCr = 0;
-    for (size_t j = i; j < w;) { /* a CR is only allowed before a LF */
+    for (size_t j = i; j < w && (f & CSV_HAS_CR);) { /* a CR is only allowed before a LF */
         const char *r = memchr(z + j, '\r', w - j);
         if (!r) break;
         c->fastCr = 1;
@@ -1124,7 +1143,7 @@ static size_t chunk_fast_end(Chunk *c, size_t i) {
         }
         j = (size_t)(r - z) + 2;
     }
-    if (!csv_is_ascii(z + i, w - i)) w = i + csv_utf8_check(z + i, w - i);
+    if (f & CSV_HAS_HIGH) w = i + csv_utf8_check(z + i, w - i);
     const char *nl = w > i ? memrchr(z + i, '\n', w - i) : NULL;
     return nl ? (size_t)(nl - z) + 1 : i;
 }
@@ -1134,8 +1153,8 @@ static size_t chunk_fast_end(Chunk *c, size_t i) {
  * into selected column iSel (field k) at row c->nRow + r. Returns the
  * number of rows read: nRow, or the first row whose value this loop cannot
  * take (chunk_record must). */
-static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aEnd, size_t nRow,
-                             size_t k, int iSel) {
+CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aEnd,
+                                     size_t nRow, size_t k, int iSel) {
     const CsvShared *s = c->s;
     ChunkCol *col = &c->aCol[iSel];
     size_t nField = s->nField, nMax = s->nMaxField, nMiss = 0;
