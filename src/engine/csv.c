@@ -25,6 +25,11 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__)
+#include <immintrin.h>
+#define CSV_AVX2 1 /* the four-lane decimal reader (csv_decimal_run) exists */
+#define CSV_V3 __attribute__((target("avx2,bmi,bmi2,popcnt,fma")))
+#endif
 
 #define CSV_FIRST_ROWS 4096             /* first row capacity of a region */
 #define CSV_RELEASE_STEP (4u << 20)     /* release parsed input in steps this big */
@@ -102,6 +107,7 @@ typedef struct CsvShared {
     void *pCtx;         /* csv_scan: xBlock's first argument */
     const char **azSel; /* csv_scan: nSel selected columns' names */
     int noFast;         /* CsvOptions.noFast */
+    int noSimd;         /* CsvOptions.noSimd */
 } CsvShared;
 
 /* Scratch space for one field's unescaped bytes. */
@@ -1148,6 +1154,113 @@ static size_t chunk_fast_end(Chunk *c, size_t i) {
     return nl ? (size_t)(nl - z) + 1 : i;
 }
 
+#ifdef CSV_AVX2
+/* RN(10^-k) for k = 0..7 (computed, so correctly rounded). */
+static const double aPow10Inv[] = {1 / 1e0, 1 / 1e1, 1 / 1e2, 1 / 1e3,
+                                   1 / 1e4, 1 / 1e5, 1 / 1e6, 1 / 1e7};
+
+/* Whether this machine runs csv_decimal_run (AVX2, BMI2, POPCNT, FMA). */
+static int csv_has_avx2(void) {
+    static int cached = -1;
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+            __builtin_cpu_supports("popcnt");
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return v;
+}
+
+/* Four 64-bit values into the lanes of a vector, lane by lane (a vector
+ * store of the four then a load would stall on store forwarding). */
+CSV_V3 static inline __m256i csv_lanes4(const long long a[4]) {
+    __m128i lo = _mm_insert_epi64(_mm_cvtsi64_si128(a[0]), a[1], 1);
+    __m128i hi = _mm_insert_epi64(_mm_cvtsi64_si128(a[2]), a[3], 1);
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+}
+
+/* The numbers of a column of a fast block, four rows at once while all
+ * four are short decimals: pEnd[r * nField] is where row r's field ends,
+ * pEnd[r * nField - 1] + 1 where it starts (b is the block); stripCr
+ * drops a CR before the line end. Writes aOut[r] and returns the number
+ * of rows read, a multiple of four: it stops at the first group of four
+ * that holds anything else (the caller reads that group one by one). The
+ * lanes do what csv_short_decimal does, with a leading minus: the bytes
+ * moved to the top of a 64-bit lane, the lowest point taken out, every
+ * byte checked, then pairs of digits, fours and eights combined by
+ * multiply-add, and the integer divided by the exact power of ten. */
+CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t nField,
+                                     size_t nRow, int stripCr, double *aOut) {
+    const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi64x(1);
+    const __m256i dots = _mm256_set1_epi8('.'), zeros = _mm256_set1_epi8('0');
+    const __m256i nine = _mm256_set1_epi8(9), ones = _mm256_set1_epi8(1);
+    const __m256i w10 = _mm256_set1_epi16(0x010A), w100 = _mm256_set1_epi32(0x00010064);
+    const __m256i k10000 = _mm256_set1_epi64x(10000), k64 = _mm256_set1_epi64x(64);
+    const __m256i k8 = _mm256_set1_epi64x(8), even = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    const __m256d signBit = _mm256_set1_pd(-0.0);
+    size_t r = 0;
+    for (; r + 4 <= nRow; r += 4) {
+        const uint32_t *q = pEnd + r * nField;
+        long long aw[4], an[4], aNeg[4];
+        for (int j = 0; j < 4; j++) {
+            ptrdiff_t o = (ptrdiff_t)(j * nField);
+            size_t st = (uint32_t)(q[o - 1] + 1), len = q[o] - st;
+            const char *p = b + st;
+            if (stripCr && len && p[len - 1] == '\r') len--;
+            int neg = *p == '-';
+            p += neg;
+            len -= (size_t)neg;
+            uint64_t w;
+            memcpy(&w, p, 8);
+            aw[j] = (long long)w;
+            an[j] = (long long)len;
+            aNeg[j] = neg ? -1 : 0;
+        }
+        __m256i n = csv_lanes4(an), w = csv_lanes4(aw);
+        /* 1 to 8 bytes; the number in the top len bytes of its lane */
+        __m256i ok = _mm256_and_si256(_mm256_cmpgt_epi64(n, zero),
+                                      _mm256_cmpgt_epi64(_mm256_set1_epi64x(9), n));
+        __m256i sh = _mm256_sub_epi64(k64, _mm256_slli_epi64(n, 3));
+        w = _mm256_sllv_epi64(w, sh);
+        /* the lowest point: bit 8d of a lane whose byte d is the point */
+        __m256i dot = _mm256_cmpeq_epi8(w, dots);
+        dot = _mm256_and_si256(dot, _mm256_sub_epi64(zero, dot));
+        __m256i hasDot = _mm256_xor_si256(_mm256_cmpeq_epi64(dot, zero), _mm256_set1_epi64x(-1));
+        __m256i upTo = _mm256_and_si256(_mm256_sub_epi64(_mm256_slli_epi64(dot, 8), one), hasDot);
+        w = _mm256_or_si256(_mm256_andnot_si256(upTo, w),
+                            _mm256_and_si256(_mm256_slli_epi64(w, 8), upTo));
+        sh = _mm256_add_epi64(sh, _mm256_and_si256(hasDot, k8));
+        ok = _mm256_and_si256(ok, _mm256_cmpgt_epi64(k64, sh)); /* a digit at least */
+        /* digits 0 to 9 where the number is, zeros below it */
+        __m256i d = _mm256_sub_epi8(w, _mm256_sllv_epi64(zeros, sh));
+        __m256i good = _mm256_cmpeq_epi8(_mm256_max_epu8(d, nine), nine);
+        ok = _mm256_and_si256(ok, _mm256_cmpeq_epi64(good, _mm256_set1_epi64x(-1)));
+        unsigned mask = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(ok));
+        if (mask != 0xF) break;
+        __m256i v = _mm256_madd_epi16(_mm256_maddubs_epi16(d, w10), w100);
+        v = _mm256_add_epi64(_mm256_mul_epu32(v, k10000), _mm256_srli_epi64(v, 32));
+        __m256d m = _mm256_cvtepi32_pd(
+            _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(v, even)));
+        /* digits after the point: the bytes above it */
+        __m256i nFrac = _mm256_sad_epu8(_mm256_andnot_si256(upTo, ones), zero);
+        nFrac = _mm256_and_si256(nFrac, hasDot);
+        /* m / 10^k correctly rounded without a division (slow on some
+         * machines): q = m * RN(10^-k), then one exact-remainder step,
+         * q + (m - q * 10^k) * RN(10^-k), by fused multiply-adds
+         * (Markstein's correction; checked against the division for every
+         * m < 10^8 and k <= 7, see docs/benchmarks.md) */
+        __m256d den = _mm256_i64gather_pd(aPow10, nFrac, 8);
+        __m256d inv = _mm256_i64gather_pd(aPow10Inv, nFrac, 8);
+        __m256d quo = _mm256_mul_pd(m, inv);
+        __m256d val = _mm256_fmadd_pd(_mm256_fnmadd_pd(quo, den, m), inv, quo);
+        __m256d neg = _mm256_castsi256_pd(csv_lanes4(aNeg));
+        _mm256_storeu_pd(aOut + r, _mm256_xor_pd(val, _mm256_and_pd(neg, signBit)));
+    }
+    return r;
+}
+#endif
+
 /* Read rows [0, nRow) of the fast block (field ends aEnd, row r's field k
  * ending at aEnd[r * nField + k], the entry before the first being -1)
  * into selected column iSel (field k) at row c->nRow + r. Returns the
@@ -1157,17 +1270,30 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
                                      size_t nRow, size_t k, int iSel) {
     const CsvShared *s = c->s;
     ChunkCol *col = &c->aCol[iSel];
-    size_t nField = s->nField, nMax = s->nMaxField, nMiss = 0;
+    size_t nField = s->nField, nMiss = 0; /* no field is over the cap: see chunk_fast_end */
     int stripCr = c->fastCr && k + 1 == nField;
     const uint32_t *pEnd = aEnd + k;
     size_t r = 0;
     if (!col->isCat) {
         double *aOut = (double *)col->data.p + c->nRow;
+        size_t rFast = 0; /* rows from here on may go four at a time */
+        int simd = 0;
+#ifdef CSV_AVX2
+        simd = !c->s->noSimd && csv_has_avx2();
+#endif
         for (; r < nRow; r++, pEnd += nField) {
+#ifdef CSV_AVX2
+            if (simd && r >= rFast) {
+                size_t nDone = csv_decimal_run(b, pEnd, nField, nRow - r, stripCr, aOut + r);
+                r += nDone;
+                pEnd += nDone * nField;
+                rFast = r + 4; /* this group of four goes one by one */
+                if (r >= nRow) break;
+            }
+#endif
             size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
             const char *p = b + st;
             if (stripCr && len && p[len - 1] == '\r') len--;
-            if (len > nMax) break;
             uint64_t m;
             unsigned nFrac;
             double v;
@@ -1192,7 +1318,6 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
         size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
         const char *p = b + st;
         if (stripCr && len && p[len - 1] == '\r') len--;
-        if (len > nMax) break;
         uint64_t key = 0;
         unsigned iSmall = 0;
         int small = csv_small_key(p, e, len, &key, &iSmall);
@@ -1657,6 +1782,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
     s.n = n;
     s.nMaxField = opt->nMaxField ? opt->nMaxField : CSV_DEFAULT_MAX_FIELD;
     s.noFast = opt->noFast;
+    s.noSimd = opt->noSimd;
     s.release = release && n >= CSV_RELEASE_STEP;
     s.xBlock = xBlock;
     s.pCtx = pCtx;

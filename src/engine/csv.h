@@ -54,6 +54,8 @@ typedef struct CsvOptions {
     size_t nOnly;
     int noFast; /* read every record with the general loop, never the
                  * fast one (same result; for tests that compare them) */
+    int noSimd; /* in the fast loop, read numbers one at a time even where
+                 * the machine could read four at once (same result) */
 } CsvOptions;
 
 typedef struct CsvError {
