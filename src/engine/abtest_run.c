@@ -10,6 +10,8 @@
 #include "engine/csv.h"
 #include "engine/stats.h"
 #include "util/err.h"
+#include "util/hot.h"
+#include <stddef.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -265,7 +267,10 @@ typedef struct AbSums {
     double n, sy, syy;       /* rows with the metric present */
     double nx, sx, sxx, sxy; /* of those, rows with the pre-metric too */
     double syMiss, syyMiss;  /* rows with the metric but no pre-metric */
-} AbSums;
+} AbSums; /* (ab_sums_loop adds n..nx and sx..syMiss as two vectors) */
+_Static_assert(offsetof(AbSums, nx) == offsetof(AbSums, n) + 3 * sizeof(double) &&
+                   offsetof(AbSums, syMiss) == offsetof(AbSums, sx) + 3 * sizeof(double),
+               "AbSums: n..nx and sx..syMiss must each be four doubles in a row");
 
 /* Add nRow rows of a metric (y) and its pre-metric (x, or NULL) into the
  * per-arm sums aS: row r's arm is aArmOf[aCode[r]] (aCode[r] when aArmOf
@@ -279,35 +284,44 @@ static inline __attribute__((always_inline)) size_t
 ab_sums_loop(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
              const double *x, size_t r, size_t nRow, double ky, double kx, int checkBinary) {
     size_t nOther = 0;
+    /* the first eight sums are added four at a time: (n, sy, syy, nx) and
+     * (sx, sxx, sxy, syMiss), each still in row order (the same sums as
+     * one at a time, bit for bit) */
+    typedef double V4 __attribute__((vector_size(32)));
     for (; r < nRow; r++) {
         double v = y[r];
         if (isnan(v)) continue;
         if (checkBinary) nOther += (v != 0) & (v != 1);
         AbSums *s = &aS[aArmOf ? (uint32_t)aArmOf[aCode[r]] : aCode[r]];
         double dy = v - ky;
-        s->n += 1;
-        s->sy += dy;
-        s->syy += dy * dy;
-        if (x) {
-            double u = x[r];
-            if (isnan(u)) {
-                s->syMiss += dy;
-                s->syyMiss += dy * dy;
-                continue;
-            }
-            double dx = u - kx;
-            s->nx += 1;
-            s->sx += dx;
-            s->sxx += dx * dx;
-            s->sxy += dx * dy;
+        char *pA = (char *)s + offsetof(AbSums, n), *pB = (char *)s + offsetof(AbSums, sx);
+        V4 a, b;
+        memcpy(&a, pA, sizeof a);
+        if (!x) {
+            a += (V4){1, dy, dy * dy, 0};
+            memcpy(pA, &a, sizeof a);
+            continue;
         }
+        double u = x[r];
+        memcpy(&b, pB, sizeof b);
+        if (isnan(u)) {
+            a += (V4){1, dy, dy * dy, 0};
+            b += (V4){0, 0, 0, dy};
+            s->syyMiss += dy * dy;
+        } else {
+            double dx = u - kx;
+            a += (V4){1, dy, dy * dy, 1};
+            b += (V4){dx, dx * dx, dx * dy, 0};
+        }
+        memcpy(pA, &a, sizeof a);
+        memcpy(pB, &b, sizeof b);
     }
     return nOther;
 }
 
 /* ab_sums_loop for the eight combinations of aArmOf and x being NULL or
  * not and checkBinary. */
-static size_t ab_sums_loops(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
+KEEL_HOT static size_t ab_sums_loops(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
                             const double *x, size_t r, size_t nRow, double ky, double kx,
                             int checkBinary) {
 #define AB_LOOP(A, X, C) ab_sums_loop(aS, aCode, A, y, X, r, nRow, ky, kx, C)

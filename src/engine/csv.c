@@ -14,6 +14,7 @@
  * it goes so peak memory stays near the size of the result. */
 #include "engine/csv.h"
 #include "util/err.h"
+#include "util/hot.h"
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -968,39 +969,61 @@ static int chunk_record(Chunk *c, size_t *pi) {
 
 #define CSV_FAST_WINDOW (64u << 10) /* most bytes in one fast block */
 
-/* The hot loops are compiled twice on x86-64, for the baseline and for
- * x86-64-v3 (AVX2, BMI, POPCNT: every x86 server since 2015), and the
- * loader picks the one the machine runs (GCC's target_clones, an ifunc). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
-#define CSV_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CSV_HOT
-#endif
+#define CSV_HOT KEEL_HOT /* util/hot.h */
 #define CSV_FAST_MARGIN 64          /* bytes past a fast block that may be read */
 
 /* Bytes at p that are a comma or a line feed, as bits (bit j: p[j]), and
- * in *pLf those that are a line feed; reads 64 bytes. */
-static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf) {
+ * in *pLf those that are a line feed; reads 64 bytes. *pOdd gets bits set
+ * (not one per byte) when one of them is a quote, a CR or not ASCII. */
+static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf, uint64_t *pOdd) {
 #ifdef __SSE2__
     const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+    const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
     uint64_t m = 0, l = 0;
+    __m128i odd = _mm_setzero_si128();
     for (int j = 0; j < 4; j++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
         __m128i e = _mm_cmpeq_epi8(v, lf);
         l |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
         e = _mm_or_si128(e, _mm_cmpeq_epi8(v, comma));
         m |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
+        odd = _mm_or_si128(odd, _mm_or_si128(v, _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                             _mm_cmpeq_epi8(v, cr))));
     }
+    *pOdd = (uint64_t)_mm_movemask_epi8(odd);
 #else
-    uint64_t m = 0, l = 0;
+    uint64_t m = 0, l = 0, o = 0;
     for (int j = 0; j < 64; j++) {
-        l |= (uint64_t)(p[j] == '\n') << j;
-        m |= (uint64_t)(p[j] == ',' || p[j] == '\n') << j;
+        unsigned char ch = (unsigned char)p[j];
+        l |= (uint64_t)(ch == '\n') << j;
+        m |= (uint64_t)(ch == ',' || ch == '\n') << j;
+        o |= (uint64_t)(ch == '"' || ch == '\r' || ch >= 0x80) << j;
     }
+    *pOdd = o;
 #endif
     *pLf = l;
     return m;
 }
+
+#ifdef CSV_AVX2
+/* csv_sep_bits with AVX2. */
+CSV_V3 static inline uint64_t csv_sep_bits_avx2(const char *p, uint64_t *pLf, uint64_t *pOdd) {
+    const __m256i comma = _mm256_set1_epi8(','), lf = _mm256_set1_epi8('\n');
+    const __m256i quote = _mm256_set1_epi8('"'), cr = _mm256_set1_epi8('\r');
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+    __m256i l0 = _mm256_cmpeq_epi8(v0, lf), l1 = _mm256_cmpeq_epi8(v1, lf);
+    __m256i s0 = _mm256_or_si256(l0, _mm256_cmpeq_epi8(v0, comma));
+    __m256i s1 = _mm256_or_si256(l1, _mm256_cmpeq_epi8(v1, comma));
+    __m256i o = _mm256_or_si256(
+        _mm256_or_si256(v0, v1),
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v0, quote), _mm256_cmpeq_epi8(v1, quote)),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v0, cr), _mm256_cmpeq_epi8(v1, cr))));
+    *pOdd = (uint32_t)_mm256_movemask_epi8(o);
+    *pLf = (uint32_t)_mm256_movemask_epi8(l0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(l1) << 32;
+    return (uint32_t)_mm256_movemask_epi8(s0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(s1) << 32;
+}
+#endif
 
 /* Index of the lowest set bit of a nonzero b (63 when b is 0, never read). */
 static inline unsigned csv_low_bit(uint64_t b) {
@@ -1015,41 +1038,62 @@ static inline unsigned csv_popcount(uint64_t b) {
     return (unsigned)((b * UINT64_C(0x0101010101010101)) >> 56);
 }
 
+/* The body of csv_sep_index, with BITS the 64-byte classifier (written
+ * once, compiled for the baseline and for AVX2). */
+#define CSV_SEP_INDEX_BODY(BITS, POPCOUNT)                                                        \
+    size_t nOut = 0, nLf = 0;                                                                     \
+    uint64_t odd = 0;                                                                             \
+    for (size_t off = 0; off < n; off += 64) {                                                    \
+        uint64_t lf, o, b = BITS(p + off, &lf, &o);                                               \
+        if (n - off < 64) {                                                                       \
+            uint64_t keep = (UINT64_C(1) << (n - off)) - 1;                                       \
+            b &= keep;                                                                            \
+            lf &= keep;                                                                           \
+            o = 0;                                                                                \
+            for (size_t j = off; j < n; j++) /* the bytes past n may be anything */               \
+                o |= p[j] == '"' || p[j] == '\r' || (unsigned char)p[j] >= 0x80;                  \
+        }                                                                                         \
+        odd |= o;                                                                                 \
+        unsigned cnt = POPCOUNT(b);                                                               \
+        nLf += POPCOUNT(lf);                                                                      \
+        uint32_t *q = aOut + nOut;                                                                \
+        /* eight at once whatever the count (entries past cnt are scratch),                       \
+         * so the loop does not branch on each offset */                                          \
+        for (int j = 0; j < 8; j++) {                                                             \
+            q[j] = (uint32_t)(off + csv_low_bit(b));                                              \
+            b &= b - 1;                                                                           \
+        }                                                                                         \
+        if (cnt > 8) {                                                                            \
+            for (int j = 8; j < 16; j++) {                                                        \
+                q[j] = (uint32_t)(off + csv_low_bit(b));                                          \
+                b &= b - 1;                                                                       \
+            }                                                                                     \
+            for (int j = 16; b; j++) {                                                            \
+                q[j] = (uint32_t)(off + csv_low_bit(b));                                          \
+                b &= b - 1;                                                                       \
+            }                                                                                     \
+        }                                                                                         \
+        nOut += cnt;                                                                              \
+    }                                                                                             \
+    *pnLf = nLf;                                                                                  \
+    *pOdd = odd != 0;                                                                             \
+    return nOut
+
 /* Write the offsets (from p) of the commas and line feeds in p[0..n) to
- * aOut, which has room for n + 16 entries; returns how many, and in *pnLf
- * how many are line feeds. Reads up to 63 bytes past n. */
-CSV_HOT static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, size_t *pnLf) {
-    size_t nOut = 0, nLf = 0;
-    for (size_t off = 0; off < n; off += 64) {
-        uint64_t lf, b = csv_sep_bits(p + off, &lf);
-        if (n - off < 64) {
-            b &= (UINT64_C(1) << (n - off)) - 1;
-            lf &= (UINT64_C(1) << (n - off)) - 1;
-        }
-        unsigned cnt = csv_popcount(b);
-        nLf += csv_popcount(lf);
-        uint32_t *o = aOut + nOut;
-        /* eight at once whatever the count (entries past cnt are scratch),
-         * so the loop does not branch on each offset */
-        for (int j = 0; j < 8; j++) {
-            o[j] = (uint32_t)(off + csv_low_bit(b));
-            b &= b - 1;
-        }
-        if (cnt > 8) {
-            for (int j = 8; j < 16; j++) {
-                o[j] = (uint32_t)(off + csv_low_bit(b));
-                b &= b - 1;
-            }
-            for (int j = 16; b; j++) {
-                o[j] = (uint32_t)(off + csv_low_bit(b));
-                b &= b - 1;
-            }
-        }
-        nOut += cnt;
-    }
-    *pnLf = nLf;
-    return nOut;
+ * aOut, which has room for n + 16 entries; returns how many, in *pnLf how
+ * many are line feeds, and in *pOdd whether p[0..n) has a quote, a CR or
+ * a byte that is not ASCII. Reads up to 63 bytes past n. */
+static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, size_t *pnLf, int *pOdd) {
+    CSV_SEP_INDEX_BODY(csv_sep_bits, csv_popcount);
 }
+
+#ifdef CSV_AVX2
+/* csv_sep_index with AVX2 and the popcnt instruction. */
+CSV_V3 static size_t csv_sep_index_avx2(const char *p, size_t n, uint32_t *aOut, size_t *pnLf,
+                                        int *pOdd) {
+    CSV_SEP_INDEX_BODY(csv_sep_bits_avx2, __builtin_popcountll);
+}
+#endif
 
 /* Read the n bytes at p (1 <= n <= 8; 8 bytes may be read) as an unsigned
  * decimal with at most one point: *pM gets its digits as an integer and
@@ -1116,13 +1160,11 @@ CSV_HOT static unsigned csv_window_flags(const char *z, size_t n) {
     return f;
 }
 
-/* The end of the fast block starting at record boundary i: the largest
- * run of whole records from i with no quote, no carriage return other than
- * before a line feed, and valid UTF-8, within CSV_FAST_WINDOW bytes and
- * CSV_FAST_MARGIN bytes short of the input's end; i when there is none.
- * c->iFastStop remembers where a quote cut the last window, so that input
- * full of quotes is not searched again and again. */
-static size_t chunk_fast_end(Chunk *c, size_t i) {
+/* Where the window for a fast block starting at record boundary i ends:
+ * just after its last line feed, at most CSV_FAST_WINDOW bytes on and
+ * CSV_FAST_MARGIN bytes short of the input's end; i when there is no fast
+ * block here. */
+static size_t chunk_fast_window(Chunk *c, size_t i) {
     const char *z = c->s->z;
     size_t n = c->s->n;
     if (i < c->iFastStop || n < CSV_FAST_MARGIN || c->s->noFast ||
@@ -1131,8 +1173,19 @@ static size_t chunk_fast_end(Chunk *c, size_t i) {
     size_t w = n - CSV_FAST_MARGIN;
     if (w <= i) return i;
     if (w - i > CSV_FAST_WINDOW) w = i + CSV_FAST_WINDOW;
+    const char *nl = memrchr(z + i, '\n', w - i);
+    return nl ? (size_t)(nl - z) + 1 : i;
+}
+
+/* For a window [i, w) with a quote, a CR or a byte that is not ASCII:
+ * where the fast block ends, the largest run of whole records from i with
+ * no quote, no CR other than before a LF, and valid UTF-8 (i when there is
+ * none). Sets c->fastCr; c->iFastStop remembers where a quote or a lone
+ * CR cut the window, so that input full of quotes is not searched again
+ * and again. */
+static size_t chunk_fast_end(Chunk *c, size_t i, size_t w) {
+    const char *z = c->s->z;
     unsigned f = csv_window_flags(z + i, w - i);
-    c->fastCr = 0;
     const char *q = f & CSV_HAS_QUOTE ? memchr(z + i, '"', w - i) : NULL;
     if (q) {
         w = (size_t)(q - z);
@@ -1270,7 +1323,7 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
                                      size_t nRow, size_t k, int iSel) {
     const CsvShared *s = c->s;
     ChunkCol *col = &c->aCol[iSel];
-    size_t nField = s->nField, nMiss = 0; /* no field is over the cap: see chunk_fast_end */
+    size_t nField = s->nField, nMiss = 0; /* no field is over the cap: see chunk_fast_window */
     int stripCr = c->fastCr && k + 1 == nField;
     const uint32_t *pEnd = aEnd + k;
     size_t r = 0;
@@ -1372,17 +1425,20 @@ static void chunk_fast_forget(Chunk *c, int iSel, size_t nRow) {
         if (col->aSmallLen[j] && col->aSmallCode[j] >= nKeep) col->aSmallLen[j] = 0;
 }
 
-/* Parse the records of the fast block [*pi, iBlockEnd) (see
- * chunk_fast_end) that start before the region's end, and advance *pi.
+/* Parse the records of the fast block at *pi (see chunk_fast_window and
+ * chunk_fast_end) that start before the region's end, and advance *pi;
+ * when there is no fast block there, parse one record with chunk_record.
  * The field ends are found first; when every record has the header's
  * number of fields (the usual case) the block is then read column by
  * column, each in a loop of its own. A record this cannot take goes to
  * chunk_record, and the rest of the block too. Returns 0 or an error code
  * (as chunk_record). */
-static int chunk_fast(Chunk *c, size_t *pi, size_t iBlockEnd) {
+static int chunk_fast(Chunk *c, size_t *pi) {
     const CsvShared *s = c->s;
     const char *z = s->z;
-    size_t i0 = *pi, nByte = iBlockEnd - i0, nField = s->nField;
+    size_t i0 = *pi, iBlockEnd = chunk_fast_window(c, i0), nByte = iBlockEnd - i0;
+    size_t nField = s->nField;
+    if (iBlockEnd == i0) return chunk_record(c, pi);
     if (c->nSepAlloc < nByte + 17) {
         uint32_t *a = realloc(c->aSep, (nByte + 17) * sizeof *a);
         if (!a) return KEEL_ENOMEM;
@@ -1391,7 +1447,24 @@ static int chunk_fast(Chunk *c, size_t *pi, size_t iBlockEnd) {
     }
     uint32_t *aEnd = c->aSep + 1; /* aEnd[-1] + 1 == 0: the first field's start */
     c->aSep[0] = UINT32_MAX;
-    size_t nLf, nSep = csv_sep_index(z + i0, nByte, aEnd, &nLf);
+    size_t nLf, nSep;
+    int odd;
+    c->fastCr = 0;
+    for (int pass = 0;; pass++) {
+#ifdef CSV_AVX2
+        if (!s->noSimd && csv_has_avx2())
+            nSep = csv_sep_index_avx2(z + i0, nByte, aEnd, &nLf, &odd);
+        else
+#endif
+            nSep = csv_sep_index(z + i0, nByte, aEnd, &nLf, &odd);
+        if (!odd || pass) break;
+        /* a quote, a CR or a byte that is not ASCII: look closer */
+        size_t iEnd = chunk_fast_end(c, i0, iBlockEnd);
+        if (iEnd == i0) return chunk_record(c, pi);
+        if (iEnd == iBlockEnd) break; /* only CRs before LFs, and valid UTF-8 */
+        iBlockEnd = iEnd;
+        nByte = iBlockEnd - i0;
+    }
     const char *b = z + i0;
     size_t nRowBlock = 0;
     if (nField >= 2 && nSep == nLf * nField) { /* else a blank line, or a ragged one */
@@ -1482,8 +1555,7 @@ static void chunk_run(Chunk *c) {
             iNext = i + CSV_RELEASE_STEP;
             csv_populate(c->s->z, i, iNext < c->s->n ? iNext : c->s->n);
         }
-        size_t iFast = chunk_fast_end(c, i);
-        if (iFast > i ? chunk_fast(c, &i, iFast) : chunk_record(c, &i)) {
+        if (chunk_fast(c, &i)) {
             if (!c->rc) c->rc = KEEL_ENOMEM;
             break;
         }
