@@ -11,6 +11,7 @@
 #include "engine/csv.h"
 #include "engine/stats.h"
 #include "util/err.h"
+#include "util/hot.h"
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -492,29 +493,14 @@ static int fair_block_col(const CsvScanBlock *b, const char *z) {
     return -1;
 }
 
-/* csv_scan callback: count a block of rows into its region's cells, as
- * fair_count does for a table. */
-static int fair_scan_block(void *pCtx, const CsvScanBlock *b) {
-    FairScan *fs = pCtx;
-    const FairSpec *s = fs->s;
-    FairRegion *g = &fs->aReg[b->iRegion];
+/* The rows of a block into region g's cells (see fair_scan_block), with
+ * a loop of its own for each of the four cases of a prediction column
+ * (aP) and a score column (aS) given or not. */
+static inline __attribute__((always_inline)) int
+fair_scan_rows_loop(FairRegion *g, const FairSpec *s, const CsvScanBlock *b, const double *aP,
+                    const double *aS) {
     size_t nAttr = s->nAttr;
-    if (b->nRow == 0) { /* a pass over the region starts */
-        fair_region_free(g);
-        g->iLabel = fair_block_col(b, s->zLabel);
-        g->iPred = fair_block_col(b, s->zPred);
-        g->iScore = fair_block_col(b, s->zScore);
-        for (size_t i = 0; i < nAttr; i++) {
-            g->aiAttr[i] = fair_block_col(b, s->azAttr[i]);
-            if (g->aiAttr[i] < 0 || !b->aaCode[g->aiAttr[i]]) return FAIR_SCAN_STOP;
-        }
-        if (g->iLabel < 0 || !b->aaNum[g->iLabel]) return FAIR_SCAN_STOP;
-        if ((s->zPred && g->iPred < 0) || (s->zScore && g->iScore < 0)) return FAIR_SCAN_STOP;
-        return fair_region_grow(g, nAttr);
-    }
     const double *aY = b->aaNum[g->iLabel];
-    const double *aP = g->iPred >= 0 ? b->aaNum[g->iPred] : NULL;
-    const double *aS = g->iScore >= 0 ? b->aaNum[g->iScore] : NULL;
     const uint32_t *aaCode[FAIR_MAX_ATTR];
     for (size_t i = 0; i < nAttr; i++)
         aaCode[i] = b->aaCode[g->aiAttr[i]];
@@ -551,8 +537,8 @@ static int fair_scan_block(void *pCtx, const CsvScanBlock *b) {
             if (dense) g->aDense[iDense] = (int32_t)cell + 1;
         }
         g->aConf[cell][(int)y * 2 + (int)p] += 1;
-        FairnessCounts *c = &g->aCnt[cell];
         if (aS) {
+            FairnessCounts *c = &g->aCnt[cell];
             int bin = (int)(sc * FAIR_NBIN);
             if (bin >= FAIR_NBIN) bin = FAIR_NBIN - 1;
             c->aBinN[bin] += 1;
@@ -561,6 +547,37 @@ static int fair_scan_block(void *pCtx, const CsvScanBlock *b) {
         }
     }
     return 0;
+}
+
+KEEL_HOT static int fair_scan_rows(FairRegion *g, const FairSpec *s, const CsvScanBlock *b,
+                                   const double *aP, const double *aS) {
+    if (aP) return aS ? fair_scan_rows_loop(g, s, b, aP, aS) : fair_scan_rows_loop(g, s, b, aP, NULL);
+    return aS ? fair_scan_rows_loop(g, s, b, NULL, aS) : fair_scan_rows_loop(g, s, b, NULL, NULL);
+}
+
+/* csv_scan callback: count a block of rows into its region's cells, as
+ * fair_count does for a table. */
+static int fair_scan_block(void *pCtx, const CsvScanBlock *b) {
+    FairScan *fs = pCtx;
+    const FairSpec *s = fs->s;
+    FairRegion *g = &fs->aReg[b->iRegion];
+    size_t nAttr = s->nAttr;
+    if (b->nRow == 0) { /* a pass over the region starts */
+        fair_region_free(g);
+        g->iLabel = fair_block_col(b, s->zLabel);
+        g->iPred = fair_block_col(b, s->zPred);
+        g->iScore = fair_block_col(b, s->zScore);
+        for (size_t i = 0; i < nAttr; i++) {
+            g->aiAttr[i] = fair_block_col(b, s->azAttr[i]);
+            if (g->aiAttr[i] < 0 || !b->aaCode[g->aiAttr[i]]) return FAIR_SCAN_STOP;
+        }
+        if (g->iLabel < 0 || !b->aaNum[g->iLabel]) return FAIR_SCAN_STOP;
+        if ((s->zPred && g->iPred < 0) || (s->zScore && g->iScore < 0)) return FAIR_SCAN_STOP;
+        return fair_region_grow(g, nAttr);
+    }
+    const double *aP = g->iPred >= 0 ? b->aaNum[g->iPred] : NULL;
+    const double *aS = g->iScore >= 0 ? b->aaNum[g->iScore] : NULL;
+    return fair_scan_rows(g, s, b, aP, aS);
 }
 
 /* Count the CSV into d's cells while reading it (csv_scan), without
