@@ -269,7 +269,7 @@ int cli_abtest(int argc, char **argv) {
         return CLI_EXIT_FAIL;
     }
     EngineError e;
-    int erc = abtest_run_json(spec, zCsvPath ? zCsv : NULL, nCsv, nThread, &out, &e);
+    int erc = abtest_run_json(spec, zCsvPath ? zCsv : NULL, nCsv, nThread, mapped, &out, &e);
     if (erc == KEEL_EINVAL) {
         rc = cli_usage_error("%s%s%s", e.zField, e.zField[0] ? ": " : "", e.zMsg);
     } else if (erc) {

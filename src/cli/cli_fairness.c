@@ -218,7 +218,7 @@ int cli_fairness(int argc, char **argv) {
         goto done;
     }
     EngineError e;
-    int erc = fairness_run_json(spec, zCsv, nCsv, nThread, &out, &e);
+    int erc = fairness_run_json(spec, zCsv, nCsv, nThread, mapped, &out, &e);
     cli_unmap_file(zCsv, nCsv, mapped);
     if (erc == KEEL_EINVAL) {
         rc = cli_usage_error("%s%s%s", e.zField, e.zField[0] ? ": " : "", e.zMsg);

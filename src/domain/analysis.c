@@ -86,8 +86,8 @@ static int analysis_engine(const AnalysisInput *in, json_t **ppResult, const cha
     if (!in->spec)
         return err_set(e, KEEL_EINVAL, "spec", "spec (the analysis specification) is required");
     int rc = strcmp(in->zKind, "abtest") == 0
-                 ? abtest_run_json(in->spec, in->zData, in->nData, 1, ppResult, &ee)
-                 : fairness_run_json(in->spec, in->zData, in->nData, 1, ppResult, &ee);
+                 ? abtest_run_json(in->spec, in->zData, in->nData, 1, 0, ppResult, &ee)
+                 : fairness_run_json(in->spec, in->zData, in->nData, 1, 0, ppResult, &ee);
     if (rc == KEEL_EINVAL) {
         char zField[128];
         snprintf(zField, sizeof zField, "%s%.100s", ee.zField[0] ? "spec." : "", ee.zField);

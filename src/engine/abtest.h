@@ -104,10 +104,11 @@ int abtest_bayes(AbtestKind kind, const AbtestArmStat *c, const AbtestArmStat *t
  * docs/abtest.md). zCsv/nCsv, when zCsv is not NULL, is a CSV of units
  * (columns named by spec.csv; need not be NUL-terminated); the arms'
  * summaries then come from it. nThread is passed to the CSV reader (0: one
- * per core). On success *ppOut is a new JSON object the caller owns.
- * Returns 0; KEEL_EINVAL with *pErr naming the field for bad input; or
- * KEEL_ENOMEM / KEEL_EINTERNAL. */
-int abtest_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nThread, json_t **ppOut,
-                    EngineError *pErr);
+ * per core); csvMapped says zCsv is a read-only private file mapping (the
+ * reader then releases the pages it has read). On success *ppOut is a new JSON object the caller
+ * owns. Returns 0; KEEL_EINVAL with *pErr naming the field for bad input; or KEEL_ENOMEM /
+ * KEEL_EINTERNAL. */
+int abtest_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nThread, int csvMapped,
+                    json_t **ppOut, EngineError *pErr);
 
 #endif

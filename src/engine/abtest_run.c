@@ -267,7 +267,7 @@ typedef struct AbSums {
     double n, sy, syy;       /* rows with the metric present */
     double nx, sx, sxx, sxy; /* of those, rows with the pre-metric too */
     double syMiss, syyMiss;  /* rows with the metric but no pre-metric */
-} AbSums; /* (ab_sums_loop adds n..nx and sx..syMiss as two vectors) */
+} AbSums;                    /* (ab_sums_loop adds n..nx and sx..syMiss as two vectors) */
 _Static_assert(offsetof(AbSums, nx) == offsetof(AbSums, n) + 3 * sizeof(double) &&
                    offsetof(AbSums, syMiss) == offsetof(AbSums, sx) + 3 * sizeof(double),
                "AbSums: n..nx and sx..syMiss must each be four doubles in a row");
@@ -281,8 +281,8 @@ _Static_assert(offsetof(AbSums, nx) == offsetof(AbSums, n) + 3 * sizeof(double) 
  * gets a loop of its own without per-row tests of them. Returns the
  * number of metric values other than 0 and 1 when checkBinary. */
 static inline __attribute__((always_inline)) size_t
-ab_sums_loop(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
-             const double *x, size_t r, size_t nRow, double ky, double kx, int checkBinary) {
+ab_sums_loop(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y, const double *x,
+             size_t r, size_t nRow, double ky, double kx, int checkBinary) {
     size_t nOther = 0;
     /* the first eight sums are added four at a time: (n, sy, syy, nx) and
      * (sx, sxx, sxy, syMiss), each still in row order (the same sums as
@@ -321,9 +321,9 @@ ab_sums_loop(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double 
 
 /* ab_sums_loop for the eight combinations of aArmOf and x being NULL or
  * not and checkBinary. */
-KEEL_HOT static size_t ab_sums_loops(AbSums *aS, const uint32_t *aCode, const int *aArmOf, const double *y,
-                            const double *x, size_t r, size_t nRow, double ky, double kx,
-                            int checkBinary) {
+KEEL_HOT static size_t ab_sums_loops(AbSums *aS, const uint32_t *aCode, const int *aArmOf,
+                                     const double *y, const double *x, size_t r, size_t nRow,
+                                     double ky, double kx, int checkBinary) {
 #define AB_LOOP(A, X, C) ab_sums_loop(aS, aCode, A, y, X, r, nRow, ky, kx, C)
     if (checkBinary) {
         if (aArmOf) return x ? AB_LOOP(aArmOf, x, 1) : AB_LOOP(aArmOf, NULL, 1);
@@ -678,7 +678,7 @@ done:
 /* Read the CSV of units into arms and metric summaries (spec.csv names the
  * columns). */
 static int ab_read_csv(AbInput *in, const json_t *spec, const char *zCsv, size_t nCsv, int nThread,
-                       EngineError *pErr) {
+                       int mapped, EngineError *pErr) {
     static const char *const azKey[] = {"arm", "metric", "pre_metric", "metrics", "type", NULL};
     json_t *c = json_object_get(spec, "csv");
     const char *zArm, *zMetric, *zPre, *zType;
@@ -706,6 +706,7 @@ static int ab_read_csv(AbInput *in, const json_t *spec, const char *zCsv, size_t
     CsvTypeOverride aOv[1] = {{zArm, CSV_CATEGORICAL}};
     CsvOptions opt = {0};
     opt.nThread = nThread;
+    opt.mapped = mapped;
     opt.aOverride = aOv;
     opt.nOverride = 1;
     CsvTable *t = NULL;
@@ -1257,8 +1258,8 @@ done:
 }
 
 /* The whole analysis from a spec and an optional CSV; see abtest.h. */
-int abtest_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nThread, json_t **ppOut,
-                    EngineError *pErr) {
+int abtest_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nThread, int csvMapped,
+                    json_t **ppOut, EngineError *pErr) {
     static const char *const azTop[] = {
         "control", "alpha",      "power", "arms", "metric", "lower_is_better",
         "plan",    "sequential", "bayes", "csv",  NULL};
@@ -1274,7 +1275,7 @@ int abtest_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nThr
         goto done;
     }
     if ((rc = ab_read_arms(in, pSpec, zCsv != NULL, pErr))) goto done;
-    if (zCsv && (rc = ab_read_csv(in, pSpec, zCsv, nCsv, nThread, pErr))) goto done;
+    if (zCsv && (rc = ab_read_csv(in, pSpec, zCsv, nCsv, nThread, csvMapped, pErr))) goto done;
     if (in->nArm == 0) {
         rc = jspec_fail(pErr, "arms", "no arms: the data has no units");
         goto done;

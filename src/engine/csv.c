@@ -76,11 +76,11 @@ typedef struct CsvDict {
 
 /* Per-region state of one selected column. */
 typedef struct ChunkCol {
-    MapArr data;     /* nCap doubles, or nCap uint32_t codes when isCat */
-    int isCat;       /* data holds category codes (else doubles) */
-    int sawText;     /* a non-missing value in this region is not a number */
-    size_t nMissing; /* missing cells in this region */
-    CsvDict dict;    /* category values seen in this region */
+    MapArr data;          /* nCap doubles, or nCap uint32_t codes when isCat */
+    int isCat;            /* data holds category codes (else doubles) */
+    int sawText;          /* a non-missing value in this region is not a number */
+    size_t nMissing;      /* missing cells in this region */
+    CsvDict dict;         /* category values seen in this region */
     size_t nLevelBefore;  /* chunk_fast: dict.nLevel before the current batch */
     size_t nMissingBatch; /* chunk_fast: missing cells in the current batch */
     /* a cache of this region's short category values (1 to 8 bytes), by
@@ -969,8 +969,8 @@ static int chunk_record(Chunk *c, size_t *pi) {
 
 #define CSV_FAST_WINDOW (64u << 10) /* most bytes in one fast block */
 
-#define CSV_HOT KEEL_HOT /* util/hot.h */
-#define CSV_FAST_MARGIN 64          /* bytes past a fast block that may be read */
+#define CSV_HOT KEEL_HOT   /* util/hot.h */
+#define CSV_FAST_MARGIN 64 /* bytes past a fast block that may be read */
 
 /* Bytes at p that are a comma or a line feed, as bits (bit j: p[j]), and
  * in *pLf those that are a line feed; reads 64 bytes. *pOdd gets bits set
@@ -987,8 +987,8 @@ static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf, uint64_t *pOdd
         l |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
         e = _mm_or_si128(e, _mm_cmpeq_epi8(v, comma));
         m |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
-        odd = _mm_or_si128(odd, _mm_or_si128(v, _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                             _mm_cmpeq_epi8(v, cr))));
+        odd = _mm_or_si128(
+            odd, _mm_or_si128(v, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr))));
     }
     *pOdd = (uint64_t)_mm_movemask_epi8(odd);
 #else
@@ -1040,43 +1040,43 @@ static inline unsigned csv_popcount(uint64_t b) {
 
 /* The body of csv_sep_index, with BITS the 64-byte classifier (written
  * once, compiled for the baseline and for AVX2). */
-#define CSV_SEP_INDEX_BODY(BITS, POPCOUNT)                                                        \
-    size_t nOut = 0, nLf = 0;                                                                     \
-    uint64_t odd = 0;                                                                             \
-    for (size_t off = 0; off < n; off += 64) {                                                    \
-        uint64_t lf, o, b = BITS(p + off, &lf, &o);                                               \
-        if (n - off < 64) {                                                                       \
-            uint64_t keep = (UINT64_C(1) << (n - off)) - 1;                                       \
-            b &= keep;                                                                            \
-            lf &= keep;                                                                           \
-            o = 0;                                                                                \
-            for (size_t j = off; j < n; j++) /* the bytes past n may be anything */               \
-                o |= p[j] == '"' || p[j] == '\r' || (unsigned char)p[j] >= 0x80;                  \
-        }                                                                                         \
-        odd |= o;                                                                                 \
-        unsigned cnt = POPCOUNT(b);                                                               \
-        nLf += POPCOUNT(lf);                                                                      \
-        uint32_t *q = aOut + nOut;                                                                \
-        /* eight at once whatever the count (entries past cnt are scratch),                       \
-         * so the loop does not branch on each offset */                                          \
-        for (int j = 0; j < 8; j++) {                                                             \
-            q[j] = (uint32_t)(off + csv_low_bit(b));                                              \
-            b &= b - 1;                                                                           \
-        }                                                                                         \
-        if (cnt > 8) {                                                                            \
-            for (int j = 8; j < 16; j++) {                                                        \
-                q[j] = (uint32_t)(off + csv_low_bit(b));                                          \
-                b &= b - 1;                                                                       \
-            }                                                                                     \
-            for (int j = 16; b; j++) {                                                            \
-                q[j] = (uint32_t)(off + csv_low_bit(b));                                          \
-                b &= b - 1;                                                                       \
-            }                                                                                     \
-        }                                                                                         \
-        nOut += cnt;                                                                              \
-    }                                                                                             \
-    *pnLf = nLf;                                                                                  \
-    *pOdd = odd != 0;                                                                             \
+#define CSV_SEP_INDEX_BODY(BITS, POPCOUNT)                                                         \
+    size_t nOut = 0, nLf = 0;                                                                      \
+    uint64_t odd = 0;                                                                              \
+    for (size_t off = 0; off < n; off += 64) {                                                     \
+        uint64_t lf, o, b = BITS(p + off, &lf, &o);                                                \
+        if (n - off < 64) {                                                                        \
+            uint64_t keep = (UINT64_C(1) << (n - off)) - 1;                                        \
+            b &= keep;                                                                             \
+            lf &= keep;                                                                            \
+            o = 0;                                                                                 \
+            for (size_t j = off; j < n; j++) /* the bytes past n may be anything */                \
+                o |= p[j] == '"' || p[j] == '\r' || (unsigned char)p[j] >= 0x80;                   \
+        }                                                                                          \
+        odd |= o;                                                                                  \
+        unsigned cnt = POPCOUNT(b);                                                                \
+        nLf += POPCOUNT(lf);                                                                       \
+        uint32_t *q = aOut + nOut;                                                                 \
+        /* eight at once whatever the count (entries past cnt are scratch),                        \
+         * so the loop does not branch on each offset */                                           \
+        for (int j = 0; j < 8; j++) {                                                              \
+            q[j] = (uint32_t)(off + csv_low_bit(b));                                               \
+            b &= b - 1;                                                                            \
+        }                                                                                          \
+        if (cnt > 8) {                                                                             \
+            for (int j = 8; j < 16; j++) {                                                         \
+                q[j] = (uint32_t)(off + csv_low_bit(b));                                           \
+                b &= b - 1;                                                                        \
+            }                                                                                      \
+            for (int j = 16; b; j++) {                                                             \
+                q[j] = (uint32_t)(off + csv_low_bit(b));                                           \
+                b &= b - 1;                                                                        \
+            }                                                                                      \
+        }                                                                                          \
+        nOut += cnt;                                                                               \
+    }                                                                                              \
+    *pnLf = nLf;                                                                                   \
+    *pOdd = odd != 0;                                                                              \
     return nOut
 
 /* Write the offsets (from p) of the commas and line feeds in p[0..n) to
@@ -1147,8 +1147,8 @@ CSV_HOT static unsigned csv_window_flags(const char *z, size_t n) {
         for (int j = 0; j < 4; j++) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(z + i + 16 * j));
             high = _mm_or_si128(high, v);
-            special = _mm_or_si128(special, _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                         _mm_cmpeq_epi8(v, cr)));
+            special = _mm_or_si128(special,
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)));
         }
     f |= _mm_movemask_epi8(high) ? CSV_HAS_HIGH : 0;
     f |= _mm_movemask_epi8(special) ? CSV_HAS_QUOTE | CSV_HAS_CR : 0; /* either: look again */
@@ -1293,8 +1293,8 @@ CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t
         if (mask != 0xF) break;
         __m256i v = _mm256_madd_epi16(_mm256_maddubs_epi16(d, w10), w100);
         v = _mm256_add_epi64(_mm256_mul_epu32(v, k10000), _mm256_srli_epi64(v, 32));
-        __m256d m = _mm256_cvtepi32_pd(
-            _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(v, even)));
+        __m256d m =
+            _mm256_cvtepi32_pd(_mm256_castsi256_si128(_mm256_permutevar8x32_epi32(v, even)));
         /* digits after the point: the bytes above it */
         __m256i nFrac = _mm256_sad_epu8(_mm256_andnot_si256(upTo, ones), zero);
         nFrac = _mm256_and_si256(nFrac, hasDot);
@@ -1319,8 +1319,8 @@ CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t
  * into selected column iSel (field k) at row c->nRow + r. Returns the
  * number of rows read: nRow, or the first row whose value this loop cannot
  * take (chunk_record must). */
-CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aEnd,
-                                     size_t nRow, size_t k, int iSel) {
+CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aEnd, size_t nRow,
+                                     size_t k, int iSel) {
     const CsvShared *s = c->s;
     ChunkCol *col = &c->aCol[iSel];
     size_t nField = s->nField, nMiss = 0; /* no field is over the cap: see chunk_fast_window */
@@ -1500,7 +1500,8 @@ static int chunk_fast(Chunk *c, size_t *pi) {
         }
         if (!s->xBlock)
             for (size_t r = 0; r < nRow; r++)
-                ((size_t *)c->starts.p)[c->nRow + r] = i0 + (uint32_t)(aPrev[(r0 + r) * nField] + 1);
+                ((size_t *)c->starts.p)[c->nRow + r] =
+                    i0 + (uint32_t)(aPrev[(r0 + r) * nField] + 1);
         for (size_t k = 0; k < s->nSel; k++)
             c->aCol[k].nMissing += c->aCol[k].nMissingBatch;
         c->nRow += nRow;
@@ -1855,7 +1856,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
     s.nMaxField = opt->nMaxField ? opt->nMaxField : CSV_DEFAULT_MAX_FIELD;
     s.noFast = opt->noFast;
     s.noSimd = opt->noSimd;
-    s.release = release && n >= CSV_RELEASE_STEP;
+    s.release = (release || opt->mapped) && n >= CSV_RELEASE_STEP;
     s.xBlock = xBlock;
     s.pCtx = pCtx;
     hdr.s = &s;

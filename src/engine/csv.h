@@ -56,6 +56,9 @@ typedef struct CsvOptions {
                  * fast one (same result; for tests that compare them) */
     int noSimd; /* in the fast loop, read numbers one at a time even where
                  * the machine could read four at once (same result) */
+    int mapped; /* the input is a read-only private file mapping (mmap
+                 * MAP_PRIVATE of a regular file): pages already read are
+                 * released as the parse goes (see csv_parse_mapped) */
 } CsvOptions;
 
 typedef struct CsvError {

@@ -551,7 +551,8 @@ fair_scan_rows_loop(FairRegion *g, const FairSpec *s, const CsvScanBlock *b, con
 
 KEEL_HOT static int fair_scan_rows(FairRegion *g, const FairSpec *s, const CsvScanBlock *b,
                                    const double *aP, const double *aS) {
-    if (aP) return aS ? fair_scan_rows_loop(g, s, b, aP, aS) : fair_scan_rows_loop(g, s, b, aP, NULL);
+    if (aP)
+        return aS ? fair_scan_rows_loop(g, s, b, aP, aS) : fair_scan_rows_loop(g, s, b, aP, NULL);
     return aS ? fair_scan_rows_loop(g, s, b, NULL, aS) : fair_scan_rows_loop(g, s, b, NULL, NULL);
 }
 
@@ -1028,7 +1029,7 @@ static json_t *fair_set_json(const FairData *d, const FairSpec *s, const FairSet
 
 /* The whole audit; see fairness.h. */
 int fairness_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nThread,
-                      json_t **ppOut, EngineError *pErr) {
+                      int csvMapped, json_t **ppOut, EngineError *pErr) {
     FairSpec s;
     FairData d;
     FairSet aSet[FAIR_MAX_ATTR + 1];
@@ -1062,6 +1063,7 @@ int fairness_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nT
     CsvOptions opt = {0};
     CsvError ce;
     opt.nThread = nThread;
+    opt.mapped = csvMapped;
     opt.azOnly = azOnly;
     opt.nOnly = nOnly;
     opt.aOverride = aOv;

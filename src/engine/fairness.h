@@ -41,10 +41,11 @@ void fairness_rates(const FairnessCounts *c, int hasScore, FairnessRates *pOut);
 
 /* Run an audit. pSpec (borrowed) is the audit spec; zCsv/nCsv the CSV of
  * predictions (need not be NUL-terminated). nThread is passed to the CSV
- * reader (0: one per core). On success *ppOut is a new JSON object the
- * caller owns. Returns 0; KEEL_EINVAL with *pErr naming the field (a spec
- * key, or the CSV column at fault) for bad input; KEEL_ENOMEM. */
+ * reader (0: one per core); csvMapped says zCsv is a read-only private
+ * file mapping (the reader then releases the pages it has read). On success *ppOut is a new JSON
+ * object the caller owns. Returns 0; KEEL_EINVAL with *pErr naming the field (a spec key, or the
+ * CSV column at fault) for bad input; KEEL_ENOMEM. */
 int fairness_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nThread,
-                      json_t **ppOut, EngineError *pErr);
+                      int csvMapped, json_t **ppOut, EngineError *pErr);
 
 #endif

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     json_t *out = NULL;
     EngineError e;
     int rc =
-        abtest_run_json(spec, zNul ? zNul + 1 : NULL, zNul ? size - nSpec - 1 : 0, 1, &out, &e);
+        abtest_run_json(spec, zNul ? zNul + 1 : NULL, zNul ? size - nSpec - 1 : 0, 1, 0, &out, &e);
     if (rc == 0) {
         if (!json_is_object(json_object_get(out, "verdict"))) abort();
         char *zOut = json_dumps(out, 0);

@@ -84,8 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int rc = csv_parse(z, size, &opt, &t, &e);
     int rcSlow = csv_parse(z, size, &optSlow, &tSlow, &eSlow);
     if (rc != rcSlow) abort();
-    if (rc == KEEL_EINVAL && (e.iLine != eSlow.iLine || e.iCol != eSlow.iCol ||
-                              strcmp(e.zMsg, eSlow.zMsg)))
+    if (rc == KEEL_EINVAL &&
+        (e.iLine != eSlow.iLine || e.iCol != eSlow.iCol || strcmp(e.zMsg, eSlow.zMsg)))
         abort();
     if (rc == 0 && !csv_tables_same(t, tSlow)) abort();
     csv_free(tSlow);

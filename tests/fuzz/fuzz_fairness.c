@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!spec) return 0;
     json_t *out = NULL;
     EngineError e;
-    int rc = fairness_run_json(spec, zNul + 1, size - nSpec - 1, 1, &out, &e);
+    int rc = fairness_run_json(spec, zNul + 1, size - nSpec - 1, 1, 0, &out, &e);
     if (rc == 0) {
         if (!json_is_object(json_object_get(out, "verdict"))) abort();
         char *zOut = json_dumps(out, 0);

@@ -27,7 +27,7 @@ static int run_spec(const char *zSpec, const char *zCsv, json_t **ppOut, EngineE
     json_error_t je;
     json_t *spec = json_loads(zSpec, 0, &je);
     if (!spec) fail_msg("bad test spec: %s: %s", je.text, zSpec);
-    int rc = abtest_run_json(spec, zCsv, zCsv ? strlen(zCsv) : 0, 1, ppOut, pErr);
+    int rc = abtest_run_json(spec, zCsv, zCsv ? strlen(zCsv) : 0, 1, 0, ppOut, pErr);
     json_decref(spec);
     return rc;
 }

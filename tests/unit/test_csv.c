@@ -510,7 +510,7 @@ static void test_csv_short_decimals(void **state) {
     buf_init(&b, 0);
     buf_puts(&b, "a,b\n");
     enum { N = 400000 };
-    char (*az)[16] = malloc((size_t)N * 16);
+    char(*az)[16] = malloc((size_t)N * 16);
     assert_non_null(az);
     uint64_t x = 88172645463325252u;
     for (int i = 0; i < N; i++) {
@@ -554,13 +554,13 @@ static void test_csv_short_decimals(void **state) {
  * general one (missing markers, long or signed or exponent numbers, new
  * or long categories, quotes, spaces, a bad UTF-8 byte). */
 static void fast_cell(Buf *b, unsigned *pSeed, int col, int odd, int bad) {
-    static const char *const azCat[] = {"control", "treat_a", "treat_b", "F", "M",
-                                        "north",   "é-sud",   "a-value-longer-than-8"};
+    static const char *const azCat[] = {"control", "treat_a", "treat_b", "F",
+                                        "M",       "north",   "é-sud",   "a-value-longer-than-8"};
     unsigned r = (unsigned)rand_r(pSeed);
     if (odd && r % 97 == 0) {
-        static const char *const azOdd[] = {"",     "NA",    "NaN",   "null", "\"q,1\"",
-                                            "1e5",  " 7 ",   "+3",    "-0",   "12345678901",
-                                            "0.1.", "\"a\"\"b\"", ".", "-", "x\xff"};
+        static const char *const azOdd[] = {"",     "NA",         "NaN", "null", "\"q,1\"",
+                                            "1e5",  " 7 ",        "+3",  "-0",   "12345678901",
+                                            "0.1.", "\"a\"\"b\"", ".",   "-",    "x\xff"};
         size_t nOdd = sizeof azOdd / sizeof azOdd[0] - !bad; /* the last one: bad UTF-8 */
         buf_puts(b, azOdd[r / 97 % nOdd]);
         return;

@@ -23,7 +23,7 @@ static int run_audit(const char *zSpec, const char *zCsv, json_t **ppOut, Engine
     json_error_t je;
     json_t *spec = json_loads(zSpec, 0, &je);
     if (!spec) fail_msg("bad test spec: %s", je.text);
-    int rc = fairness_run_json(spec, zCsv, strlen(zCsv), 1, ppOut, pErr);
+    int rc = fairness_run_json(spec, zCsv, strlen(zCsv), 1, 0, ppOut, pErr);
     json_decref(spec);
     return rc;
 }
