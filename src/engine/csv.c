@@ -144,6 +144,7 @@ typedef struct Chunk {
     size_t nSepAlloc;        /* entries aSep has room for */
     size_t iFastStop;        /* no fast block starts before this offset */
     int fastCr;              /* the fast block has CRs (before LFs) */
+    unsigned nFastMiss;      /* fast blocks refused in a row for a quote */
     char zErr[200];          /* message without the position */
 } Chunk;
 
@@ -1161,9 +1162,9 @@ CSV_HOT static unsigned csv_window_flags(const char *z, size_t n) {
 }
 
 /* Where the window for a fast block starting at record boundary i ends:
- * just after its last line feed, at most CSV_FAST_WINDOW bytes on and
- * CSV_FAST_MARGIN bytes short of the input's end; i when there is no fast
- * block here. */
+ * just after its last line feed, at most CSV_FAST_WINDOW bytes on,
+ * CSV_FAST_MARGIN bytes short of the input's end and before any quote; i
+ * when there is no fast block here. */
 static size_t chunk_fast_window(Chunk *c, size_t i) {
     const char *z = c->s->z;
     size_t n = c->s->n;
@@ -1173,24 +1174,36 @@ static size_t chunk_fast_window(Chunk *c, size_t i) {
     size_t w = n - CSV_FAST_MARGIN;
     if (w <= i) return i;
     if (w - i > CSV_FAST_WINDOW) w = i + CSV_FAST_WINDOW;
-    const char *nl = memrchr(z + i, '\n', w - i);
-    return nl ? (size_t)(nl - z) + 1 : i;
-}
-
-/* For a window [i, w) with a quote, a CR or a byte that is not ASCII:
- * where the fast block ends, the largest run of whole records from i with
- * no quote, no CR other than before a LF, and valid UTF-8 (i when there is
- * none). Sets c->fastCr; c->iFastStop remembers where a quote or a lone
- * CR cut the window, so that input full of quotes is not searched again
- * and again. */
-static size_t chunk_fast_end(Chunk *c, size_t i, size_t w) {
-    const char *z = c->s->z;
-    unsigned f = csv_window_flags(z + i, w - i);
-    const char *q = f & CSV_HAS_QUOTE ? memchr(z + i, '"', w - i) : NULL;
+    /* the window stops short of the first quote; the records up to it go
+     * to the general loop (looking no further than that quote, so that
+     * input full of quotes costs a short search per record) */
+    const char *q = memchr(z + i, '"', w - i);
     if (q) {
         w = (size_t)(q - z);
         c->iFastStop = w + 1;
     }
+    const char *nl = w > i ? memrchr(z + i, '\n', w - i) : NULL;
+    if (nl) {
+        c->nFastMiss = 0;
+        return (size_t)(nl - z) + 1;
+    }
+    if (q) { /* a quote in this very record: when that keeps happening, look
+              * less often (256 bytes on, doubling to 64 KiB) */
+        size_t nBack = (size_t)256 << (c->nFastMiss < 8 ? c->nFastMiss : 8);
+        if (c->iFastStop < i + nBack) c->iFastStop = i + nBack;
+        c->nFastMiss++;
+    }
+    return i;
+}
+
+/* For a window [i, w) of whole records with no quote but a CR or a byte
+ * that is not ASCII: where the fast block ends, the largest run of whole
+ * records from i with no CR other than before a LF and valid UTF-8 (i
+ * when there is none). Sets c->fastCr; c->iFastStop remembers where a
+ * lone CR cut the window. */
+static size_t chunk_fast_end(Chunk *c, size_t i, size_t w) {
+    const char *z = c->s->z;
+    unsigned f = csv_window_flags(z + i, w - i);
     for (size_t j = i; j < w && (f & CSV_HAS_CR);) { /* a CR is only allowed before a LF */
         const char *r = memchr(z + j, '\r', w - j);
         if (!r) break;
@@ -1458,7 +1471,7 @@ static int chunk_fast(Chunk *c, size_t *pi) {
 #endif
             nSep = csv_sep_index(z + i0, nByte, aEnd, &nLf, &odd);
         if (!odd || pass) break;
-        /* a quote, a CR or a byte that is not ASCII: look closer */
+        /* a CR or a byte that is not ASCII: look closer */
         size_t iEnd = chunk_fast_end(c, i0, iBlockEnd);
         if (iEnd == i0) return chunk_record(c, pi);
         if (iEnd == iBlockEnd) break; /* only CRs before LFs, and valid UTF-8 */
@@ -1591,6 +1604,7 @@ static void chunk_clear(Chunk *c) {
     c->aSep = NULL;
     c->nSepAlloc = 0;
     c->iFastStop = 0;
+    c->nFastMiss = 0;
     c->nCap = 0;
     c->aCol = NULL;
     c->scratch = (Scratch){0};

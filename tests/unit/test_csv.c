@@ -502,14 +502,14 @@ static void test_csv_scan(void **state) {
 
 /* Short decimals (up to eight bytes with the point, signed or not; the
  * fast loop reads them four at a time where the machine can) are the
- * doubles strtod gives, bit for bit: 400,000 random ones with the point
+ * doubles strtod gives, bit for bit: 150,000 random ones with the point
  * everywhere, and the edges (zeros, nines, powers of ten). */
 static void test_csv_short_decimals(void **state) {
     (void)state;
     Buf b;
     buf_init(&b, 0);
     buf_puts(&b, "a,b\n");
-    enum { N = 400000 };
+    enum { N = 150000 };
     char(*az)[16] = malloc((size_t)N * 16);
     assert_non_null(az);
     uint64_t x = 88172645463325252u;
@@ -588,11 +588,11 @@ static void test_csv_fast_same(void **state) {
     (void)state;
     unsigned seed = 20261128;
     int nSame = 0;
-    for (int iDoc = 0; iDoc < 60; iDoc++) {
+    for (int iDoc = 0; iDoc < 36; iDoc++) {
         Buf b;
         buf_init(&b, 0);
         int odd = iDoc % 3 != 0, bad = iDoc % 6 == 5, crlf = iDoc % 5 == 1;
-        int nRow = 2000 + rand_r(&seed) % 30000;
+        int nRow = 2000 + rand_r(&seed) % 12000;
         buf_puts(&b, "arm,flag,x,y\n");
         for (int r = 0; r < nRow; r++) {
             int nCol = 4;
@@ -636,7 +636,7 @@ static void test_csv_fast_same(void **state) {
         }
         buf_reset(&b);
     }
-    assert_true(nSame >= 120); /* most documents parse: the tables are compared */
+    assert_true(nSame >= 70); /* most documents parse: the tables are compared */
 }
 
 int main(void) {
