@@ -4,7 +4,8 @@
 # sequential and Bayesian as well) against pandas + scipy + statsmodels
 # (bench/abtest_pandas.py) on a 10,000,000-unit CSV, whole processes side
 # by side, best of RUNS runs.
-# usage: bench/abtest_bench.sh [KEEL_BIN]   (env: ROWS, RUNS, BENCH_DIR)
+# usage: bench/abtest_bench.sh [KEEL_BIN]   (env: ROWS, RUNS, BENCH_DIR, FLOOR)
+# Exits 1 when the wall-clock ratio is below FLOOR (default 20, issue 6).
 set -eu
 KEEL=${1:-build/keel}
 ROWS=${ROWS:-10000000}
@@ -26,3 +27,10 @@ printf '                                  wall        CPU\n'
 printf '  keel abtest                     %8.3f s %8.3f s\n' "$1" "$2"
 printf '  pandas + scipy + statsmodels    %8.3f s %8.3f s\n' "$3" "$4"
 printf '  ratio                           %8.1fx  %8.1fx\n' "$(echo "$3 / $1" | bc -l)" "$(echo "$4 / $2" | bc -l)"
+FLOOR=${FLOOR:-20}
+if [ "$(echo "$3 / $1 >= $FLOOR" | bc -l)" = 1 ]; then
+    printf '  floor %sx (wall): met\n' "$FLOOR"
+else
+    printf '  floor %sx (wall): NOT met\n' "$FLOOR"
+    exit 1
+fi

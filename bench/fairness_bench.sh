@@ -4,7 +4,8 @@
 # group-by code (bench/fairness_pandas.py) on a 10,000,000-row CSV with two
 # protected attributes, whole processes side by side, best of RUNS runs;
 # then keel with a 1,000-replicate bootstrap, timed separately.
-# usage: bench/fairness_bench.sh [KEEL_BIN]   (env: ROWS, RUNS, BENCH_DIR)
+# usage: bench/fairness_bench.sh [KEEL_BIN]   (env: ROWS, RUNS, BENCH_DIR, FLOOR)
+# Exits 1 when the wall-clock ratio is below FLOOR (default 20, issue 6).
 set -eu
 KEEL=${1:-build/keel}
 ROWS=${ROWS:-10000000}
@@ -28,3 +29,10 @@ printf '  keel fairness            %8.3f s %8.3f s\n' "$1" "$2"
 printf '  pandas group-by          %8.3f s %8.3f s\n' "$3" "$4"
 printf '  ratio                    %8.1fx  %8.1fx\n' "$(echo "$3 / $1" | bc -l)" "$(echo "$4 / $2" | bc -l)"
 printf '  keel with bootstrap 1000 %8.3f s %8.3f s\n' "$5" "$6"
+FLOOR=${FLOOR:-20}
+if [ "$(echo "$3 / $1 >= $FLOOR" | bc -l)" = 1 ]; then
+    printf '  floor %sx (wall): met\n' "$FLOOR"
+else
+    printf '  floor %sx (wall): NOT met\n' "$FLOOR"
+    exit 1
+fi
