@@ -389,19 +389,20 @@ static double fair_n(const FairnessCounts *c) { return c->tp + c->fp + c->tn + c
 
 /* One region's cells, keyed by the region's own codes of the attributes. */
 typedef struct FairRegion {
-    size_t nKey, nAlloc;        /* cells used and allocated */
-    uint32_t *aKey;             /* nAlloc * nAttr codes, local to the region */
-    FairnessCounts *aCnt;       /* nAlloc calibration sums (the confusion counts
-                                 * are in aConf) */
-    uint64_t (*aConf)[4];       /* nAlloc confusion counts, by label * 2 +
-                                 * prediction: tn, fp, fn, tp */
-    int32_t aDense[FAIR_DENSE]; /* cell index + 1 (0: not yet) by the codes
-                                 * + 1 of up to 3 attributes, 4 bits each,
-                                 * when all are below 15 */
-    uint32_t *aSlot;            /* nSlot hash slots: cell index + 1, 0 empty */
-    size_t nSlot;               /* a power of two, over twice nKey */
-    int iLabel, iPred, iScore;  /* block column indexes (-1: none) */
-    int aiAttr[FAIR_MAX_ATTR];  /* block column indexes of attributes */
+    size_t nKey, nAlloc;          /* cells used and allocated */
+    uint32_t *aKey;               /* nAlloc * nAttr codes, local to the region */
+    double (*aBin)[FAIR_NBIN][4]; /* nAlloc cells' calibration sums, per
+                                   * score bin: units, sum of labels, sum
+                                   * of scores, 0 (added as one vector) */
+    uint64_t (*aConf)[4];         /* nAlloc confusion counts, by label * 2 +
+                                   * prediction: tn, fp, fn, tp */
+    int32_t aDense[FAIR_DENSE];   /* cell index + 1 (0: not yet) by the codes
+                                   * + 1 of up to 3 attributes, 4 bits each,
+                                   * when all are below 15 */
+    uint32_t *aSlot;              /* nSlot hash slots: cell index + 1, 0 empty */
+    size_t nSlot;                 /* a power of two, over twice nKey */
+    int iLabel, iPred, iScore;    /* block column indexes (-1: none) */
+    int aiAttr[FAIR_MAX_ATTR];    /* block column indexes of attributes */
 } FairRegion;
 
 /* What fair_scan_block works with. */
@@ -413,7 +414,7 @@ typedef struct FairScan {
 /* Free a region's cells. */
 static void fair_region_free(FairRegion *g) {
     free(g->aKey);
-    free(g->aCnt);
+    free(g->aBin);
     free(g->aConf);
     free(g->aSlot);
     memset(g, 0, sizeof *g);
@@ -436,10 +437,10 @@ static int fair_region_grow(FairRegion *g, size_t nAttr) {
         uint32_t *aKey = realloc(g->aKey, nAlloc * nAttr * sizeof *aKey);
         if (!aKey) return KEEL_ENOMEM;
         g->aKey = aKey;
-        FairnessCounts *aCnt = realloc(g->aCnt, nAlloc * sizeof *aCnt);
-        if (!aCnt) return KEEL_ENOMEM;
-        memset(aCnt + g->nAlloc, 0, (nAlloc - g->nAlloc) * sizeof *aCnt);
-        g->aCnt = aCnt;
+        double(*aBin)[FAIR_NBIN][4] = realloc(g->aBin, nAlloc * sizeof *aBin);
+        if (!aBin) return KEEL_ENOMEM;
+        memset(aBin + g->nAlloc, 0, (nAlloc - g->nAlloc) * sizeof *aBin);
+        g->aBin = aBin;
         uint64_t(*aConf)[4] = realloc(g->aConf, nAlloc * sizeof *aConf);
         if (!aConf) return KEEL_ENOMEM;
         memset(aConf + g->nAlloc, 0, (nAlloc - g->nAlloc) * sizeof *aConf);
@@ -538,12 +539,13 @@ fair_scan_rows_loop(FairRegion *g, const FairSpec *s, const CsvScanBlock *b, con
         }
         g->aConf[cell][(int)y * 2 + (int)p] += 1;
         if (aS) {
-            FairnessCounts *c = &g->aCnt[cell];
+            typedef double V4 __attribute__((vector_size(32)));
             int bin = (int)(sc * FAIR_NBIN);
             if (bin >= FAIR_NBIN) bin = FAIR_NBIN - 1;
-            c->aBinN[bin] += 1;
-            c->aBinY[bin] += y;
-            c->aBinS[bin] += sc;
+            V4 v;
+            memcpy(&v, g->aBin[cell][bin], sizeof v);
+            v += (V4){1, y, sc, 0};
+            memcpy(g->aBin[cell][bin], &v, sizeof v);
         }
     }
     return 0;
@@ -613,12 +615,17 @@ static int fair_scan(const FairSpec *s, const char *zCsv, size_t nCsv, const Csv
             for (size_t i = 0; i < s->nAttr; i++)
                 cell += (aKey[i] == CSV_MISSING_CODE ? d->aCard[i] - 1 : aaMap[i][aKey[i]]) *
                         d->aStride[i];
-            FairnessCounts *pCnt = &g->aCnt[l];
-            pCnt->tn = (double)g->aConf[l][0];
-            pCnt->fp = (double)g->aConf[l][1];
-            pCnt->fn = (double)g->aConf[l][2];
-            pCnt->tp = (double)g->aConf[l][3];
-            fair_add(&d->aCell[cell], pCnt);
+            FairnessCounts cnt;
+            cnt.tn = (double)g->aConf[l][0];
+            cnt.fp = (double)g->aConf[l][1];
+            cnt.fn = (double)g->aConf[l][2];
+            cnt.tp = (double)g->aConf[l][3];
+            for (int k = 0; k < FAIR_NBIN; k++) {
+                cnt.aBinN[k] = g->aBin[l][k][0];
+                cnt.aBinY[k] = g->aBin[l][k][1];
+                cnt.aBinS[k] = g->aBin[l][k][2];
+            }
+            fair_add(&d->aCell[cell], &cnt);
         }
     }
 done:
