@@ -973,14 +973,15 @@ static int chunk_record(Chunk *c, size_t *pi) {
 #define CSV_HOT KEEL_HOT   /* util/hot.h */
 #define CSV_FAST_MARGIN 64 /* bytes past a fast block that may be read */
 
-/* Bytes at p that are a comma or a line feed, as bits (bit j: p[j]), and
- * in *pLf those that are a line feed; reads 64 bytes. *pOdd gets bits set
- * (not one per byte) when one of them is a quote, a CR or not ASCII. */
-static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf, uint64_t *pOdd) {
+/* Bytes at p that are a comma or a line feed, as bits (bit j: p[j]), in
+ * *pLf those that are a line feed and in *pCr those that are a CR; reads
+ * 64 bytes. *pOdd gets bits set (not one per byte) when one of them is a
+ * quote or not ASCII. */
+static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf, uint64_t *pCr, uint64_t *pOdd) {
 #ifdef __SSE2__
     const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
     const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
-    uint64_t m = 0, l = 0;
+    uint64_t m = 0, l = 0, c = 0;
     __m128i odd = _mm_setzero_si128();
     for (int j = 0; j < 4; j++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
@@ -988,27 +989,30 @@ static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf, uint64_t *pOdd
         l |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
         e = _mm_or_si128(e, _mm_cmpeq_epi8(v, comma));
         m |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
-        odd = _mm_or_si128(
-            odd, _mm_or_si128(v, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr))));
+        c |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)) << (16 * j);
+        odd = _mm_or_si128(odd, _mm_or_si128(v, _mm_cmpeq_epi8(v, quote)));
     }
     *pOdd = (uint64_t)_mm_movemask_epi8(odd);
 #else
-    uint64_t m = 0, l = 0, o = 0;
+    uint64_t m = 0, l = 0, c = 0, o = 0;
     for (int j = 0; j < 64; j++) {
         unsigned char ch = (unsigned char)p[j];
         l |= (uint64_t)(ch == '\n') << j;
         m |= (uint64_t)(ch == ',' || ch == '\n') << j;
-        o |= (uint64_t)(ch == '"' || ch == '\r' || ch >= 0x80) << j;
+        c |= (uint64_t)(ch == '\r') << j;
+        o |= (uint64_t)(ch == '"' || ch >= 0x80) << j;
     }
     *pOdd = o;
 #endif
     *pLf = l;
+    *pCr = c;
     return m;
 }
 
 #ifdef CSV_AVX2
 /* csv_sep_bits with AVX2. */
-CSV_V3 static inline uint64_t csv_sep_bits_avx2(const char *p, uint64_t *pLf, uint64_t *pOdd) {
+CSV_V3 static inline uint64_t csv_sep_bits_avx2(const char *p, uint64_t *pLf, uint64_t *pCr,
+                                                uint64_t *pOdd) {
     const __m256i comma = _mm256_set1_epi8(','), lf = _mm256_set1_epi8('\n');
     const __m256i quote = _mm256_set1_epi8('"'), cr = _mm256_set1_epi8('\r');
     __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
@@ -1016,11 +1020,12 @@ CSV_V3 static inline uint64_t csv_sep_bits_avx2(const char *p, uint64_t *pLf, ui
     __m256i l0 = _mm256_cmpeq_epi8(v0, lf), l1 = _mm256_cmpeq_epi8(v1, lf);
     __m256i s0 = _mm256_or_si256(l0, _mm256_cmpeq_epi8(v0, comma));
     __m256i s1 = _mm256_or_si256(l1, _mm256_cmpeq_epi8(v1, comma));
-    __m256i o = _mm256_or_si256(
-        _mm256_or_si256(v0, v1),
-        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v0, quote), _mm256_cmpeq_epi8(v1, quote)),
-                        _mm256_or_si256(_mm256_cmpeq_epi8(v0, cr), _mm256_cmpeq_epi8(v1, cr))));
+    __m256i o =
+        _mm256_or_si256(_mm256_or_si256(v0, v1), _mm256_or_si256(_mm256_cmpeq_epi8(v0, quote),
+                                                                 _mm256_cmpeq_epi8(v1, quote)));
     *pOdd = (uint32_t)_mm256_movemask_epi8(o);
+    *pCr = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, cr)) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, cr)) << 32;
     *pLf = (uint32_t)_mm256_movemask_epi8(l0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(l1) << 32;
     return (uint32_t)_mm256_movemask_epi8(s0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(s1) << 32;
 }
@@ -1043,18 +1048,23 @@ static inline unsigned csv_popcount(uint64_t b) {
  * once, compiled for the baseline and for AVX2). */
 #define CSV_SEP_INDEX_BODY(BITS, POPCOUNT)                                                         \
     size_t nOut = 0, nLf = 0;                                                                      \
-    uint64_t odd = 0;                                                                              \
+    uint64_t odd = 0, anyCr = 0, crLast = 0;                                                       \
     for (size_t off = 0; off < n; off += 64) {                                                     \
-        uint64_t lf, o, b = BITS(p + off, &lf, &o);                                                \
+        uint64_t lf, cr, o, b = BITS(p + off, &lf, &cr, &o);                                       \
         if (n - off < 64) {                                                                        \
             uint64_t keep = (UINT64_C(1) << (n - off)) - 1;                                        \
             b &= keep;                                                                             \
             lf &= keep;                                                                            \
+            cr &= keep;                                                                            \
             o = 0;                                                                                 \
             for (size_t j = off; j < n; j++) /* the bytes past n may be anything */                \
-                o |= p[j] == '"' || p[j] == '\r' || (unsigned char)p[j] >= 0x80;                   \
+                o |= p[j] == '"' || (unsigned char)p[j] >= 0x80;                                   \
         }                                                                                          \
-        odd |= o;                                                                                  \
+        /* a CR must have a LF next: the next bit, or the next 64 bytes'                           \
+         * first (p[n - 1] is a LF, so the last CR's LF is within n) */                            \
+        odd |= o | (cr & ~(lf >> 1) & ~(UINT64_C(1) << 63)) | (crLast & ~lf & 1);                  \
+        crLast = cr >> 63;                                                                         \
+        anyCr |= cr;                                                                               \
         unsigned cnt = POPCOUNT(b);                                                                \
         nLf += POPCOUNT(lf);                                                                       \
         uint32_t *q = aOut + nOut;                                                                 \
@@ -1078,20 +1088,23 @@ static inline unsigned csv_popcount(uint64_t b) {
     }                                                                                              \
     *pnLf = nLf;                                                                                   \
     *pOdd = odd != 0;                                                                              \
+    *pCr = anyCr != 0;                                                                             \
     return nOut
 
 /* Write the offsets (from p) of the commas and line feeds in p[0..n) to
  * aOut, which has room for n + 16 entries; returns how many, in *pnLf how
- * many are line feeds, and in *pOdd whether p[0..n) has a quote, a CR or
- * a byte that is not ASCII. Reads up to 63 bytes past n. */
-static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, size_t *pnLf, int *pOdd) {
+ * many are line feeds, in *pOdd whether p[0..n) has a quote, a byte that
+ * is not ASCII or a CR without a LF next, and in *pCr whether it has CRs
+ * at all. p[n - 1] must be a line feed. Reads up to 63 bytes past n. */
+static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, size_t *pnLf, int *pOdd,
+                            int *pCr) {
     CSV_SEP_INDEX_BODY(csv_sep_bits, csv_popcount);
 }
 
 #ifdef CSV_AVX2
 /* csv_sep_index with AVX2 and the popcnt instruction. */
 CSV_V3 static size_t csv_sep_index_avx2(const char *p, size_t n, uint32_t *aOut, size_t *pnLf,
-                                        int *pOdd) {
+                                        int *pOdd, int *pCr) {
     CSV_SEP_INDEX_BODY(csv_sep_bits_avx2, __builtin_popcountll);
 }
 #endif
@@ -1461,17 +1474,17 @@ static int chunk_fast(Chunk *c, size_t *pi) {
     uint32_t *aEnd = c->aSep + 1; /* aEnd[-1] + 1 == 0: the first field's start */
     c->aSep[0] = UINT32_MAX;
     size_t nLf, nSep;
-    int odd;
-    c->fastCr = 0;
+    int odd, anyCr;
     for (int pass = 0;; pass++) {
 #ifdef CSV_AVX2
         if (!s->noSimd && csv_has_avx2())
-            nSep = csv_sep_index_avx2(z + i0, nByte, aEnd, &nLf, &odd);
+            nSep = csv_sep_index_avx2(z + i0, nByte, aEnd, &nLf, &odd, &anyCr);
         else
 #endif
-            nSep = csv_sep_index(z + i0, nByte, aEnd, &nLf, &odd);
+            nSep = csv_sep_index(z + i0, nByte, aEnd, &nLf, &odd, &anyCr);
+        c->fastCr = anyCr;
         if (!odd || pass) break;
-        /* a CR or a byte that is not ASCII: look closer */
+        /* a lone CR or a byte that is not ASCII: look closer */
         size_t iEnd = chunk_fast_end(c, i0, iBlockEnd);
         if (iEnd == i0) return chunk_record(c, pi);
         if (iEnd == iBlockEnd) break; /* only CRs before LFs, and valid UTF-8 */
