@@ -552,16 +552,17 @@ static void test_csv_short_decimals(void **state) {
 /* One random cell for test_csv_fast_same: mostly short numbers and a few
  * category values, sometimes anything the fast loop must hand over to the
  * general one (missing markers, long or signed or exponent numbers, new
- * or long categories, quotes, spaces, a bad UTF-8 byte). */
+ * or long categories, quotes, spaces, a lone CR, a bad UTF-8 byte). */
 static void fast_cell(Buf *b, unsigned *pSeed, int col, int odd, int bad) {
     static const char *const azCat[] = {"control", "treat_a", "treat_b", "F",
                                         "M",       "north",   "é-sud",   "a-value-longer-than-8"};
     unsigned r = (unsigned)rand_r(pSeed);
     if (odd && r % 97 == 0) {
-        static const char *const azOdd[] = {"",     "NA",         "NaN", "null", "\"q,1\"",
-                                            "1e5",  " 7 ",        "+3",  "-0",   "12345678901",
-                                            "0.1.", "\"a\"\"b\"", ".",   "-",    "x\xff"};
-        size_t nOdd = sizeof azOdd / sizeof azOdd[0] - !bad; /* the last one: bad UTF-8 */
+        static const char *const azOdd[] = {
+            "",   "NA",          "NaN",  "null",       "\"q,1\"", "1e5", " 7 ",  "+3",
+            "-0", "12345678901", "0.1.", "\"a\"\"b\"", ".",       "-",   "x\ry", "x\xff"};
+        /* the last two are errors: a CR without a LF, bad UTF-8 */
+        size_t nOdd = sizeof azOdd / sizeof azOdd[0] - (bad ? 0 : 2);
         buf_puts(b, azOdd[r / 97 % nOdd]);
         return;
     }
