@@ -60,21 +60,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     /* copy so that reads past the end are caught; with bit 4 of the first
      * byte, repeat the body after the first line past 2 MiB so that the
-     * parallel parse (and its cuts inside quotes) runs too */
+     * parallel parse (and its cuts inside quotes) runs too; with bit 6
+     * instead, past 8 KiB, enough for the fast record loop's windows and
+     * quick enough to fuzz them often */
     size_t nAlloc = size ? size : 1;
     const uint8_t *nl = size ? memchr(data, '\n', size) : NULL;
-    int big = size > 0 && size < 4096 && (data[-1] & 16) && nl && nl + 1 < data + size;
-    if (big) nAlloc = size + (2u << 20) + size;
+    int canRepeat = size > 0 && size < 4096 && nl && nl + 1 < data + size;
+    size_t nRepeat = !canRepeat ? 0 : (data[-1] & 16) ? 2u << 20 : (data[-1] & 64) ? 8u << 10 : 0;
+    if (nRepeat) nAlloc = size + nRepeat + size;
     char *z = malloc(nAlloc);
     if (!z) return 0;
     if (size) memcpy(z, data, size);
-    if (big) {
+    if (nRepeat) {
         size_t nHead = (size_t)(nl + 1 - data), nBody = size - nHead;
-        while (size + nBody <= nAlloc && size < (2u << 20) + nHead) {
+        while (size + nBody <= nAlloc && size < nRepeat + nHead) {
             memcpy(z + size, data + nHead, nBody);
             size += nBody;
         }
-        opt.nThread = 2;
+        if (nRepeat > (8u << 10)) opt.nThread = 2;
     }
     CsvTable *t = NULL, *tSlow = NULL;
     CsvError e, eSlow;
