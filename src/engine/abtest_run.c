@@ -939,15 +939,36 @@ static int ab_compare(const AbInput *in, const AbMetric *m, size_t a, AbCmp *pC)
     return rc;
 }
 
-/* Append a formatted reason to the JSON array r. */
-static void ab_reason(json_t *r, const char *zFmt, ...) __attribute__((format(printf, 2, 3)));
-static void ab_reason(json_t *r, const char *zFmt, ...) {
+/* Where a verdict's reasons go: the sentences (reasons) and, entry for
+ * entry, the same reasons as a code with their numbers (reason_codes), so
+ * that a client can word them in its own language. */
+typedef struct AbReasons {
+    json_t *aText; /* array of strings */
+    json_t *aCode; /* array of objects: {"code": ..., parameters} */
+} AbReasons;
+
+/* Append a reason: jCode (stolen; {"code": ..., parameters}) and the
+ * formatted sentence. */
+static void ab_reason(AbReasons *r, json_t *jCode, const char *zFmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void ab_reason(AbReasons *r, json_t *jCode, const char *zFmt, ...) {
     char z[400];
     va_list ap;
     va_start(ap, zFmt);
     vsnprintf(z, sizeof z, zFmt, ap);
     va_end(ap);
-    json_array_append_new(r, json_string(z));
+    json_array_append_new(r->aText, json_string(z));
+    json_array_append_new(r->aCode, jCode ? jCode : json_object());
+}
+
+/* A reason code with the primary or a guardrail metric's effect: metric,
+ * diff, relative (null when undefined), p_kind ("p" or "always_valid_p")
+ * and p. */
+static json_t *ab_code_effect(const char *zCode, const char *zMetric, const AbtestTest *t,
+                              int sequential, double p) {
+    return json_pack("{s:s, s:s, s:o, s:o, s:s, s:o}", "code", zCode, "metric", zMetric, "diff",
+                     stats_json_real(t->diff), "relative", stats_json_real(t->rel), "p_kind",
+                     sequential ? "always_valid_p" : "p", "p", stats_json_real(p));
 }
 
 /* Format an effect for a reason: "+1.23% (relative)" or "+0.0123". */
@@ -970,13 +991,15 @@ static const char *const azDecision[] = {"ship", "do_not_ship", "keep_running"};
  * ship; a significant gain ships; no significant effect keeps running until
  * the planned size is reached and then does not ship. */
 static int ab_verdict_arm(const AbInput *in, const AbCmp *aCmp, size_t a, int srmFlagged,
-                          double pSrm, json_t *r) {
+                          double pSrm, AbReasons *r) {
     const AbMetric *m = &in->aMetric[in->iPrimary];
     const AbCmp *cp = &aCmp[in->iPrimary * in->nArm + a];
     const AbtestArmStat *c = &m->aArm[in->iControl], *t = &m->aArm[a];
     char zE[96];
     if (srmFlagged) {
         ab_reason(r,
+                  json_pack("{s:s, s:o, s:f}", "code", "sample_ratio_mismatch", "p",
+                            stats_json_real(pSrm), "alpha", AB_SRM_ALPHA),
                   "sample ratio mismatch (p = %.3g < %g): the split of units is not the "
                   "planned one, so the comparison is not trustworthy; fix the assignment",
                   pSrm, AB_SRM_ALPHA);
@@ -986,14 +1009,19 @@ static int ab_verdict_arm(const AbInput *in, const AbCmp *aCmp, size_t a, int sr
     for (size_t i = 0; i < in->nArm; i++)
         units += in->aUnits[i];
     if (in->minUnits > 0 && units < in->minUnits) {
-        ab_reason(r, "%.0f of the planned minimum of %.0f units so far", units, in->minUnits);
+        ab_reason(r,
+                  json_pack("{s:s, s:f, s:f}", "code", "too_few_units", "units", units, "min_units",
+                            in->minUnits),
+                  "%.0f of the planned minimum of %.0f units so far", units, in->minUnits);
         return AB_KEEP;
     }
     double p = in->planSequential ? cp->seqPHolm : cp->pHolm;
     const char *zKind = in->planSequential ? "always-valid p" : "p";
+    int seq = in->planSequential;
     int good = m->higherBetter ? cp->t.diff > 0 : cp->t.diff < 0;
     if (p < in->alpha && !good) {
-        ab_reason(r, "primary metric '%s' is significantly worse: %s, %s = %.3g", m->zName,
+        ab_reason(r, ab_code_effect("primary_worse", m->zName, &cp->t, seq, p),
+                  "primary metric '%s' is significantly worse: %s, %s = %.3g", m->zName,
                   ab_effect_str(zE, sizeof zE, &cp->t), zKind, p);
         return AB_NO_SHIP;
     }
@@ -1005,7 +1033,8 @@ static int ab_verdict_arm(const AbInput *in, const AbCmp *aCmp, size_t a, int sr
             double pg = in->planSequential ? cg->seqPHolm : cg->pHolm;
             int worse = gm->higherBetter ? cg->t.diff < 0 : cg->t.diff > 0;
             if (pg < in->alpha && worse) {
-                ab_reason(r, "guardrail '%s' is significantly worse: %s, %s = %.3g", gm->zName,
+                ab_reason(r, ab_code_effect("guardrail_worse", gm->zName, &cg->t, seq, pg),
+                          "guardrail '%s' is significantly worse: %s, %s = %.3g", gm->zName,
                           ab_effect_str(zE, sizeof zE, &cg->t), zKind, pg);
                 bad = 1;
             }
@@ -1015,7 +1044,10 @@ static int ab_verdict_arm(const AbInput *in, const AbCmp *aCmp, size_t a, int sr
             double eff = in->mdeRelative ? cp->t.rel : cp->t.diff;
             if (!m->higherBetter) eff = -eff;
             if (!(eff >= in->mde)) {
-                ab_reason(r,
+                json_t *jc = ab_code_effect("below_minimum_effect", m->zName, &cp->t, seq, p);
+                json_object_set_new(jc, "mde", json_real(in->mde));
+                json_object_set_new(jc, "mde_relative", json_boolean(in->mdeRelative));
+                ab_reason(r, jc,
                           "primary metric '%s' improved significantly (%s, %s = %.3g) but by "
                           "less than the plan's minimum effect of %g%s",
                           m->zName, ab_effect_str(zE, sizeof zE, &cp->t), zKind, p,
@@ -1023,12 +1055,15 @@ static int ab_verdict_arm(const AbInput *in, const AbCmp *aCmp, size_t a, int sr
                 return AB_NO_SHIP;
             }
         }
-        ab_reason(r, "primary metric '%s' improved significantly: %s, %s = %.3g", m->zName,
+        ab_reason(r, ab_code_effect("primary_better", m->zName, &cp->t, seq, p),
+                  "primary metric '%s' improved significantly: %s, %s = %.3g", m->zName,
                   ab_effect_str(zE, sizeof zE, &cp->t), zKind, p);
         return AB_SHIP;
     }
+    json_t *jNone = ab_code_effect("no_effect", m->zName, &cp->t, seq, p);
     if (!in->hasMde) {
-        ab_reason(r,
+        json_object_set_new(jNone, "next", json_string("set_mde"));
+        ab_reason(r, jNone,
                   "no significant effect on '%s' yet (%s = %.3g); set plan.mde to know when "
                   "the test has enough units",
                   m->zName, zKind, p);
@@ -1036,23 +1071,32 @@ static int ab_verdict_arm(const AbInput *in, const AbCmp *aCmp, size_t a, int sr
     }
     double nMin = fmin(c->n, t->n);
     if (isfinite(cp->nNeed) && nMin >= cp->nNeed) {
-        ab_reason(r,
+        json_object_set_new(jNone, "next", json_string("planned_size_reached"));
+        json_object_set_new(jNone, "units_per_arm", json_real(cp->nNeed));
+        json_object_set_new(jNone, "power",
+                            stats_json_real(isfinite(cp->power) ? cp->power : in->power));
+        ab_reason(r, jNone,
                   "no significant effect on '%s' (%s = %.3g) after the planned %.0f units "
                   "per arm (power %.2f at the minimum effect): the effect is likely smaller "
                   "than the minimum worth shipping",
                   m->zName, zKind, p, cp->nNeed, isfinite(cp->power) ? cp->power : in->power);
         return AB_NO_SHIP;
     }
-    if (isfinite(cp->nNeed))
-        ab_reason(r,
+    if (isfinite(cp->nNeed)) {
+        json_object_set_new(jNone, "next", json_string("more_units"));
+        json_object_set_new(jNone, "more_units_per_arm", json_real(cp->nNeed - nMin));
+        json_object_set_new(jNone, "power", json_real(in->power));
+        ab_reason(r, jNone,
                   "no significant effect on '%s' yet (%s = %.3g); %.0f more units per arm "
                   "needed for power %.2f at the minimum effect",
                   m->zName, zKind, p, cp->nNeed - nMin, in->power);
-    else
-        ab_reason(r,
+    } else {
+        json_object_set_new(jNone, "next", json_string("size_unknown"));
+        ab_reason(r, jNone,
                   "no significant effect on '%s' yet (%s = %.3g); the planned size cannot "
                   "be computed from the control's data",
                   m->zName, zKind, p);
+    }
     return AB_KEEP;
 }
 
@@ -1211,15 +1255,18 @@ static int ab_analyse(AbInput *in, int fromCsv, json_t **ppOut) {
     }
     json_object_set_new(out, "metrics", metrics);
     /* Verdict: each treatment arm, then the overall decision. */
-    json_t *v = json_object(), *varms = json_array(), *reasons = json_array();
+    json_t *v = json_object(), *varms = json_array();
+    AbReasons reasons = {json_array(), json_array()};
     int best = -1, anyKeep = 0;
     for (size_t a = 0; a < nA; a++) {
         if (a == in->iControl) continue;
-        json_t *o = json_object(), *r = json_array();
-        int d = ab_verdict_arm(in, aCmp, a, srmFlagged, pSrm, r);
+        json_t *o = json_object();
+        AbReasons r = {json_array(), json_array()};
+        int d = ab_verdict_arm(in, aCmp, a, srmFlagged, pSrm, &r);
         json_object_set_new(o, "arm", json_string(in->azArm[a]));
         json_object_set_new(o, "decision", json_string(azDecision[d]));
-        json_object_set_new(o, "reasons", r);
+        json_object_set_new(o, "reasons", r.aText);
+        json_object_set_new(o, "reason_codes", r.aCode);
         json_array_append_new(varms, o);
         const AbMetric *pm = &in->aMetric[in->iPrimary];
         double gain = aCmp[in->iPrimary * nA + a].t.diff * (pm->higherBetter ? 1 : -1);
@@ -1231,20 +1278,26 @@ static int ab_analyse(AbInput *in, int fromCsv, json_t **ppOut) {
     int decision = best >= 0 ? AB_SHIP : anyKeep ? AB_KEEP : AB_NO_SHIP;
     if (nA < 2) {
         decision = AB_KEEP;
-        ab_reason(reasons, "only the control arm has data: there is nothing to compare");
+        ab_reason(&reasons, json_pack("{s:s}", "code", "only_control"),
+                  "only the control arm has data: there is nothing to compare");
     } else if (best >= 0) {
-        ab_reason(reasons, "ship arm '%s'", in->azArm[best]);
+        ab_reason(&reasons, json_pack("{s:s, s:s}", "code", "ship_arm", "arm", in->azArm[best]),
+                  "ship arm '%s'", in->azArm[best]);
     } else if (srmFlagged) {
-        ab_reason(reasons,
-                  "sample ratio mismatch (p = %.3g): do not ship until the assignment "
-                  "is fixed",
-                  pSrm);
+        ab_reason(
+            &reasons,
+            json_pack("{s:s, s:o}", "code", "sample_ratio_mismatch", "p", stats_json_real(pSrm)),
+            "sample ratio mismatch (p = %.3g): do not ship until the assignment "
+            "is fixed",
+            pSrm);
     } else {
-        ab_reason(reasons, "%s", anyKeep ? "no arm can ship yet" : "no arm should ship");
+        ab_reason(&reasons, json_pack("{s:s}", "code", anyKeep ? "no_arm_yet" : "no_arm"), "%s",
+                  anyKeep ? "no arm can ship yet" : "no arm should ship");
     }
     json_object_set_new(v, "decision", json_string(azDecision[decision]));
     json_object_set_new(v, "arm", best >= 0 ? json_string(in->azArm[best]) : json_null());
-    json_object_set_new(v, "reasons", reasons);
+    json_object_set_new(v, "reasons", reasons.aText);
+    json_object_set_new(v, "reason_codes", reasons.aCode);
     json_object_set_new(v, "arms", varms);
     json_object_set_new(out, "verdict", v);
 done:

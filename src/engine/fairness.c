@@ -1179,15 +1179,26 @@ counted:
     json_object_set_new(thr, "min_group_size", stats_json_count(s.minCount));
     json_object_set_new(out, "thresholds", thr);
     json_object_set_new(out, "attributes", attrs);
-    json_t *v = json_object(), *reasons = json_array();
+    /* the reasons as sentences and, entry for entry, as codes with their
+     * numbers (for clients that word them in another language) */
+    json_t *v = json_object(), *reasons = json_array(), *codes = json_array();
     size_t i;
     json_t *f;
-    json_array_foreach(aFail, i, f) json_array_append(reasons, json_object_get(f, "message"));
-    if (json_array_size(aFail) == 0)
+    json_array_foreach(aFail, i, f) {
+        json_array_append(reasons, json_object_get(f, "message"));
+        json_t *c = json_deep_copy(f);
+        json_object_del(c, "message");
+        json_object_set_new(c, "code", json_string("metric_over_threshold"));
+        json_array_append_new(codes, c);
+    }
+    if (json_array_size(aFail) == 0) {
         json_array_append_new(reasons, json_string("every fairness metric is within its threshold "
                                                    "for every protected attribute"));
+        json_array_append_new(codes, json_pack("{s:s}", "code", "all_within_thresholds"));
+    }
     json_object_set_new(v, "decision", json_string(json_array_size(aFail) ? "fail" : "pass"));
     json_object_set_new(v, "reasons", reasons);
+    json_object_set_new(v, "reason_codes", codes);
     json_object_set_new(v, "failures", aFail);
     json_object_set_new(out, "verdict", v);
 done:

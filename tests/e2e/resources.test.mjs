@@ -104,6 +104,8 @@ await run('e2e resources', async (t, cleanup) => {
   await settle(risk);
   const ad = await risk.textContent('#main');
   t.ok('res-4.3 verdict, lift, CI, p-value', ad.includes('Arm B may ship') && ad.includes('Relative lift') && ad.includes('18.') && ad.includes('p-value'), ad.slice(0, 500));
+  const armReasons = await risk.textContent('[data-testid=arm-verdicts]');
+  t.ok('res-4.3b each arm with its decision and reasons', armReasons.includes('B') && armReasons.includes('Ship') && armReasons.includes("primary metric 'signup' improved significantly"), armReasons);
   await shot(risk, '45-analysis');
   // a failed fairness audit and an explanation
   const post = (kind, body) => fetch(`${srv.base}/api/v1/analyses/${kind}`, { method: 'POST',
@@ -150,5 +152,11 @@ await run('e2e resources', async (t, cleanup) => {
   await shot(chair, '49-plan-zh');
   await go(chair, srv.base, '/risk/analyses/1');
   t.ok('res-6.4 analysis in Chinese', (await chair.textContent('#main')).includes('相对提升'));
+  const zr = (await chair.textContent('[data-testid=reasons]')) + (await chair.textContent('[data-testid=arm-verdicts]'));
+  t.ok('res-6.4b reasons worded in Chinese from their codes', zr.includes('上线方案“B”') && zr.includes('主要指标“signup”显著改善') && !zr.includes('improved'), zr);
+  await shot(chair, '49b-analysis-zh');
+  await go(chair, srv.base, '/risk/analyses/' + fa.id);
+  const zf = await chair.textContent('[data-testid=reasons]');
+  t.ok('res-6.4c fairness reasons in Chinese', zf.includes('gender') && zf.includes('未通过') && !zf.includes('threshold'), zf);
   t.clean('res-6.5 clean', chair);
 });

@@ -304,7 +304,19 @@ static const char *decision_of(const char *zSpec, char *zReasons, size_t nReason
     if (run_spec(zSpec, NULL, &r, &e)) fail_msg("spec failed: %s: %s", e.zField, e.zMsg);
     json_t *v = json_object_get(r, "verdict");
     snprintf(zDec, sizeof zDec, "%s", json_string_value(json_object_get(v, "decision")));
-    char *z = json_dumps(json_object_get(v, "arms"), 0);
+    /* every reason comes as a sentence and, entry for entry, as a code */
+    assert_int_equal(json_array_size(json_object_get(v, "reasons")),
+                     json_array_size(json_object_get(v, "reason_codes")));
+    assert_true(json_array_size(json_object_get(v, "reasons")) > 0);
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(v, "arms"), i, a) {
+        assert_int_equal(json_array_size(json_object_get(a, "reasons")),
+                         json_array_size(json_object_get(a, "reason_codes")));
+        json_t *c = json_array_get(json_object_get(a, "reason_codes"), 0);
+        assert_true(json_is_string(json_object_get(c, "code")));
+    }
+    char *z = json_dumps(v, 0);
     snprintf(zReasons, nReasons, "%s", z);
     free(z);
     json_decref(r);
@@ -314,11 +326,13 @@ static const char *decision_of(const char *zSpec, char *zReasons, size_t nReason
 /* abtest-7: verdict rules: ship, guardrail, SRM, keep running, too small */
 static void test_abtest_verdict(void **state) {
     (void)state;
-    char zR[2000];
+    char zR[8000];
     const char *zShip = "{\"control\":\"A\",\"plan\":{\"mde\":0.05},\"arms\":["
                         "{\"name\":\"A\",\"units\":100000,\"conversions\":10000},"
                         "{\"name\":\"B\",\"units\":100000,\"conversions\":11000}]}";
     assert_string_equal(decision_of(zShip, zR, sizeof zR), "ship");
+    assert_non_null(strstr(zR, "\"code\": \"primary_better\""));
+    assert_non_null(strstr(zR, "\"code\": \"ship_arm\", \"arm\": \"B\""));
     const char *zGuard =
         "{\"control\":\"A\",\"plan\":{\"mde\":0.05,\"guardrails\":[\"latency\"]},"
         "\"lower_is_better\":[\"latency\"],\"arms\":["
@@ -328,16 +342,20 @@ static void test_abtest_verdict(void **state) {
         "{\"mean\":210,\"sd\":50}}}]}";
     assert_string_equal(decision_of(zGuard, zR, sizeof zR), "do_not_ship");
     assert_non_null(strstr(zR, "guardrail 'latency'"));
+    assert_non_null(strstr(zR, "\"code\": \"guardrail_worse\", \"metric\": \"latency\""));
     const char *zSrm = "{\"control\":\"A\",\"plan\":{\"mde\":0.05},\"arms\":["
                        "{\"name\":\"A\",\"units\":100000,\"conversions\":10000},"
                        "{\"name\":\"B\",\"units\":103000,\"conversions\":11330}]}";
     assert_string_equal(decision_of(zSrm, zR, sizeof zR), "do_not_ship");
     assert_non_null(strstr(zR, "sample ratio mismatch"));
+    assert_non_null(strstr(zR, "\"code\": \"sample_ratio_mismatch\""));
     const char *zKeep = "{\"control\":\"A\",\"plan\":{\"mde\":0.05},\"arms\":["
                         "{\"name\":\"A\",\"units\":1000,\"conversions\":100},"
                         "{\"name\":\"B\",\"units\":1000,\"conversions\":104}]}";
     assert_string_equal(decision_of(zKeep, zR, sizeof zR), "keep_running");
     assert_non_null(strstr(zR, "more units per arm"));
+    assert_non_null(strstr(zR, "\"next\": \"more_units\""));
+    assert_non_null(strstr(zR, "\"code\": \"no_arm_yet\""));
     const char *zFlat = "{\"control\":\"A\",\"plan\":{\"mde\":0.05},\"arms\":["
                         "{\"name\":\"A\",\"units\":200000,\"conversions\":20000},"
                         "{\"name\":\"B\",\"units\":200000,\"conversions\":20010}]}";
@@ -347,11 +365,14 @@ static void test_abtest_verdict(void **state) {
                          "{\"name\":\"B\",\"units\":100000,\"conversions\":10000}]}";
     assert_string_equal(decision_of(zWorse, zR, sizeof zR), "do_not_ship");
     assert_non_null(strstr(zR, "significantly worse"));
+    assert_non_null(strstr(zR, "\"code\": \"primary_worse\""));
     const char *zSmall = "{\"control\":\"A\",\"plan\":{\"mde\":0.2},\"arms\":["
                          "{\"name\":\"A\",\"units\":400000,\"conversions\":40000},"
                          "{\"name\":\"B\",\"units\":400000,\"conversions\":41000}]}";
     assert_string_equal(decision_of(zSmall, zR, sizeof zR), "do_not_ship");
     assert_non_null(strstr(zR, "minimum effect"));
+    assert_non_null(strstr(zR, "\"code\": \"below_minimum_effect\""));
+    assert_non_null(strstr(zR, "\"mde\": 0.2"));
 }
 
 int main(void) {

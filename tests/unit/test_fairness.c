@@ -97,6 +97,18 @@ static void test_fairness_risk_model(void **state) {
         }
     }
     assert_true(sawFpr && sawDi);
+    /* the reasons again as codes, entry for entry, with the failures' numbers */
+    json_t *aCode = json_object_get(v, "reason_codes");
+    assert_int_equal(json_array_size(aCode), json_array_size(json_object_get(v, "reasons")));
+    assert_int_equal(json_array_size(aCode), json_array_size(json_object_get(v, "failures")));
+    json_array_foreach(aCode, i, f) {
+        json_t *fail = json_array_get(json_object_get(v, "failures"), i);
+        assert_string_equal(json_string_value(json_object_get(f, "code")), "metric_over_threshold");
+        assert_string_equal(json_string_value(json_object_get(f, "metric")),
+                            json_string_value(json_object_get(fail, "metric")));
+        assert_true(json_equal(json_object_get(f, "groups"), json_object_get(fail, "groups")));
+        assert_null(json_object_get(f, "message"));
+    }
     json_decref(r);
     buf_reset(&b);
 }
@@ -125,6 +137,11 @@ static void test_fairness_degenerate(void **state) {
         0);
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(r, "verdict"), "decision")), "pass");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(json_object_get(r, "verdict"), "reason_codes"), 0),
+            "code")),
+        "all_within_thresholds");
     /* ECE: bins 9 (0.9, label 1) and 9 (1.0 goes to the last bin, label 0):
      * |1 - 1.9| / 2 = 0.45 */
     assert_true(fabs(json_real_value(json_object_get(group_of(r, "a"), "ece")) - 0.45) < 1e-15);

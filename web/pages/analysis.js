@@ -4,7 +4,7 @@
 // for a fairness audit the rates per group and the metrics that failed;
 // for an explanation the features ranked by their average effect.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
+import { t, tv, fmtNumber, fmtPercent, fmtDate, getLocale } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { can, rolesFor } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -16,6 +16,48 @@ const num = (x, d = 3) => fmtNumber(x, { maximumFractionDigits: d });
 const pct = (x) => fmtPercent(x, 1);
 const ci = (c, f) => (Array.isArray(c) && c.length === 2 && c[0] !== null && c[1] !== null ? `${f(c[0])} … ${f(c[1])}` : '–');
 const pval = (p) => (p === null || p === undefined ? '–' : p < 0.0001 ? '< 0.0001' : num(p, 4));
+const signed = (x, f) => (x === null || x === undefined ? '–' : (x > 0 ? '+' : '') + f(x));
+
+// The numbers of a reason code (see docs/abtest.md and docs/fairness.md,
+// reason_codes) as the words of the catalogue's reason.* messages.
+function reasonVars(c) {
+  return {
+    metric: c.metric, arm: c.arm, attr: c.attribute,
+    effect: c.relative === null || c.relative === undefined ? signed(c.diff, (x) => num(x, 4))
+      : `${signed(c.diff, (x) => num(x, 4))} (${signed(c.relative, (x) => fmtPercent(x, 2))})`,
+    pkind: t('reason.pkind.' + (c.p_kind || 'p')),
+    p: c.p === null || c.p === undefined ? '= –' : c.p < 0.0001 ? '< 0.0001' : '= ' + num(c.p, 4),
+    units: fmtNumber(c.units), min_units: fmtNumber(c.min_units),
+    mde: c.mde_relative ? fmtPercent(c.mde, 2) : num(c.mde, 4),
+    n: fmtNumber(c.units_per_arm, { maximumFractionDigits: 0 }),
+    more: fmtNumber(c.more_units_per_arm, { maximumFractionDigits: 0 }), power: pct(c.power),
+    fmetric: tv('fmetric', c.metric), value: num(c.value), threshold: num(c.threshold),
+    groups: (c.groups || []).join(t('list.sep')),
+  };
+}
+
+// A reason in the reader's language: in English the server's sentence;
+// otherwise worded from its code and numbers when the catalogue has the
+// code (reason.<code>[.<next>]), else the server's sentence.
+function reasonText(text, code) {
+  if (!code || !code.code || getLocale() === 'en') return text;
+  const key = 'reason.' + code.code + (code.next ? '.' + code.next : '');
+  const s = t(key, reasonVars(code));
+  return s === key ? text : s;
+}
+
+function reasonList(reasons, codes, testid) {
+  return reasons.length ? h('ul', { class: 'plain-list', 'data-testid': testid },
+    reasons.map((x, i) => h('li', {}, reasonText(x, (codes || [])[i])))) : null;
+}
+
+// Each treatment arm's own decision and reasons.
+function arms(v) {
+  const list = v.arms || [];
+  return list.length ? panel(t('analysis.arms'), h('ul', { class: 'plain-list', 'data-testid': 'arm-verdicts' },
+    list.map((a) => h('li', {}, h('strong', {}, a.arm), ' ', badge('verdict', a.decision),
+      reasonList(a.reasons || [], a.reason_codes, 'arm-reasons'))))) : null;
+}
 
 function abtest(r) {
   return (r.metrics || []).map((m) => panel(t('analysis.metric', { name: m.name, role: tv('mrole', m.role) }),
@@ -79,7 +121,7 @@ export async function render(ctx) {
     panel(t('analysis.verdict'),
       h('p', { class: 'verdict-line' }, a.verdict ? badge('verdict', a.verdict, 'big') : h('span', { class: 'muted' }, t('analyses.no_verdict')),
         ' ', a.verdict ? t('verdict_lead.' + a.verdict, { arm: v.arm ?? '' }) : t('analysis.explain_no_verdict')),
-      reasons.length ? h('ul', { class: 'plain-list', 'data-testid': 'reasons' }, reasons.map((x) => h('li', {}, x))) : null,
+      reasonList(reasons, v.reason_codes, 'reasons'),
       facts([
         [t('analyses.initiative'), a.initiative_id ? h('a', { href: link('/alignment/initiatives/' + a.initiative_id) }, init ? init.title : '#' + a.initiative_id) : '–'],
         [t('analyses.who'), a.created_by],
@@ -87,5 +129,5 @@ export async function render(ctx) {
         [t('analysis.engine'), a.engine_version],
         [t('analyses.hash'), h('code', { title: a.input_hash }, shortHash(a.input_hash))],
       ])),
-    a.kind === 'abtest' ? abtest(r) : a.kind === 'fairness' ? fairness(r) : a.kind === 'explain' ? explain(r) : null);
+    a.kind === 'abtest' ? [arms(v), ...abtest(r)] : a.kind === 'fairness' ? fairness(r) : a.kind === 'explain' ? explain(r) : null);
 }
