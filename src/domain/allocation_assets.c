@@ -252,12 +252,17 @@ int alloc_readiness_refresh(Db *db, const Principal *who, int64_t initiativeId) 
     return store_score_put(db, &s, initiativeId, crit, v);
 }
 
-/* Deductions as JSON text [{points, reason}]. */
+/* Deductions as JSON text [{points, reason, code, n?, share?}]. */
 static char *reasons_json(const ProfileResult *r) {
     json_t *a = json_array();
-    for (size_t i = 0; i < r->nDed; i++)
-        json_array_append_new(
-            a, json_pack("{sf ss}", "points", r->aDed[i].points, "reason", r->aDed[i].zWhat));
+    for (size_t i = 0; i < r->nDed; i++) {
+        const ProfileDeduction *d = &r->aDed[i];
+        json_t *o =
+            json_pack("{sf ss ss}", "points", d->points, "reason", d->zWhat, "code", d->zCode);
+        if (!isnan(d->n)) json_object_set_new(o, "n", json_real(d->n));
+        if (!isnan(d->share)) json_object_set_new(o, "share", json_real(d->share));
+        json_array_append_new(a, o);
+    }
     char *z = json_dumps(a, JSON_COMPACT);
     json_decref(a);
     return z;

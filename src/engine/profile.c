@@ -422,13 +422,19 @@ void profile_result_free(ProfileResult *r) {
     free(r);
 }
 
-/* Add a deduction of `points` (when positive) with a printf message. */
-static void profile_deduct(ProfileResult *r, double points, const char *zFmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void profile_deduct(ProfileResult *r, double points, const char *zFmt, ...) {
+/* Add a deduction of `points` (when positive): its code with a count n
+ * and a share (NAN when not part of it) and a printf message. */
+static void profile_deduct(ProfileResult *r, double points, const char *zCode, double n,
+                           double share, const char *zFmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void profile_deduct(ProfileResult *r, double points, const char *zCode, double n,
+                           double share, const char *zFmt, ...) {
     if (!(points > 0) || r->nDed >= sizeof r->aDed / sizeof r->aDed[0]) return;
     ProfileDeduction *d = &r->aDed[r->nDed++];
     d->points = points;
+    d->zCode = zCode;
+    d->n = n;
+    d->share = share;
     va_list ap;
     va_start(ap, zFmt);
     vsnprintf(d->zWhat, sizeof d->zWhat, zFmt, ap);
@@ -588,25 +594,26 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
         if (r->nClass && nLab) r->minorityShare = (double)r->aClass[r->nClass - 1].n / (double)nLab;
     }
     /* the score */
-    profile_deduct(r, 40 * r->meanMissing,
+    profile_deduct(r, 40 * r->meanMissing, "missing_values", NAN, r->meanMissing,
                    "missing values: %.1f%% of cells on average (40 x mean missing share); fill "
                    "or drop sparse columns",
                    100 * r->meanMissing);
-    profile_deduct(r, 30 * r->dupShare,
+    profile_deduct(r, 30 * r->dupShare, "duplicate_rows", (double)r->nDupRow, r->dupShare,
                    "duplicate rows: %zu (%.1f%%, 30 x share); deduplicate the data", r->nDupRow,
                    100 * r->dupShare);
     double red = 5.0 * (double)r->nRed;
-    profile_deduct(r, red > 20 ? 20 : red,
+    profile_deduct(r, red > 20 ? 20 : red, "redundant_columns", (double)r->nRed, NAN,
                    "redundant columns: %zu (5 each, at most 20); drop the copies", r->nRed);
     double cst = 3.0 * (double)r->nConstant;
-    profile_deduct(r, cst > 12 ? 12 : cst,
+    profile_deduct(r, cst > 12 ? 12 : cst, "constant_columns", (double)r->nConstant, NAN,
                    "constant or empty columns: %zu (3 each, at most 12); drop them", r->nConstant);
     if (r->iLabel >= 0) {
-        profile_deduct(r, 30 * (1 - r->labelCoverage),
+        profile_deduct(r, 30 * (1 - r->labelCoverage), "unlabelled_rows", NAN, 1 - r->labelCoverage,
                        "unlabelled rows: %.1f%% (30 x share without a label); label them",
                        100 * (1 - r->labelCoverage));
         if (!(r->minorityShare >= 0.05))
-            profile_deduct(r, 10,
+            profile_deduct(r, 10, "class_imbalance", NAN,
+                           isnan(r->minorityShare) ? 0.0 : r->minorityShare,
                            "class imbalance: the smallest class is %.2f%% of labelled rows "
                            "(under 5%%); collect or resample",
                            isnan(r->minorityShare) ? 0.0 : 100 * r->minorityShare);
@@ -742,6 +749,16 @@ void profile_result_json(const ProfileResult *r, const CsvTable *t, Buf *b) {
         profile_json_num(b, r->aDed[i].points);
         buf_puts(b, ",\"reason\":");
         buf_json_str(b, r->aDed[i].zWhat);
+        buf_puts(b, ",\"code\":");
+        buf_json_str(b, r->aDed[i].zCode);
+        if (!isnan(r->aDed[i].n)) {
+            buf_puts(b, ",\"n\":");
+            profile_json_num(b, r->aDed[i].n);
+        }
+        if (!isnan(r->aDed[i].share)) {
+            buf_puts(b, ",\"share\":");
+            profile_json_num(b, r->aDed[i].share);
+        }
         buf_putc(b, '}');
     }
     buf_puts(b, "]}}\n");

@@ -54,8 +54,13 @@ typedef struct ProfileRedundant {
 
 /* One deduction from the readiness score. */
 typedef struct ProfileDeduction {
-    double points;   /* points taken */
-    char zWhat[160]; /* what costs the points and how to fix it */
+    double points;     /* points taken */
+    char zWhat[160];   /* what costs the points and how to fix it */
+    const char *zCode; /* the same as a code (missing_values, duplicate_rows,
+                        * redundant_columns, constant_columns, unlabelled_rows,
+                        * class_imbalance), with its numbers: */
+    double n;          /* a count (rows, columns), or NAN */
+    double share;      /* a share 0..1, or NAN */
 } ProfileDeduction;
 
 /* The whole profile. */

@@ -146,6 +146,10 @@ await run('e2e resources', async (t, cleanup) => {
   await shot(chair, '47-pools-zh');
   await go(chair, srv.base, '/resources/teams');
   t.ok('res-6.2 teams in Chinese', (await chair.textContent('[data-testid=team-findings]')).includes('缺少产品经理'));
+  await go(chair, srv.base, '/resources/data');
+  const zd = await chair.textContent('[data-testid=assets]');
+  t.ok('res-6.2b readiness reasons worded in Chinese from their codes', zd.includes('重复行') && !zd.includes('duplicate rows'), zd.slice(0, 400));
+  await shot(chair, '48b-data-zh');
   await shot(chair, '48-teams-zh');
   await go(chair, srv.base, '/resources/plan');
   t.ok('res-6.3 plan in Chinese', (await chair.textContent('#main')).includes('重新求解'));

@@ -644,4 +644,10 @@ export default {
   'reason.no_arm': 'no arm should ship',
   'reason.metric_over_threshold': '{attr}: {fmetric} is {value} against the threshold {threshold} (groups {groups})',
   'reason.all_within_thresholds': 'every fairness metric is within its threshold for every protected attribute',
+  'readiness.missing_values': 'missing values: {share} of cells on average; fill or drop sparse columns',
+  'readiness.duplicate_rows': 'duplicate rows: {n} ({share}); deduplicate the data',
+  'readiness.redundant_columns': 'redundant columns: {n} (5 points each, at most 20); drop the copies',
+  'readiness.constant_columns': 'constant or empty columns: {n} (3 points each, at most 12); drop them',
+  'readiness.unlabelled_rows': 'unlabelled rows: {share}; label them',
+  'readiness.class_imbalance': 'class imbalance: the smallest class is {share} of labelled rows (under 5%); collect or resample',
 };

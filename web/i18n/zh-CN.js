@@ -642,4 +642,10 @@ export default {
   'reason.no_arm': '没有应当上线的方案',
   'reason.metric_over_threshold': '{attr}：{fmetric} 为 {value}，阈值为 {threshold}，未通过（涉及群组：{groups}）',
   'reason.all_within_thresholds': '每个受保护属性的所有公平性指标都在阈值之内',
+  'readiness.missing_values': '缺失值：平均 {share} 的单元格缺失；请填补或删除稀疏的列',
+  'readiness.duplicate_rows': '重复行：{n} 行（{share}）；请去重',
+  'readiness.redundant_columns': '冗余列：{n} 列（每列扣 5 分，最多 20 分）；请删除重复的列',
+  'readiness.constant_columns': '常量列或空列：{n} 列（每列扣 3 分，最多 12 分）；请删除',
+  'readiness.unlabelled_rows': '未标注的行：{share}；请补充标注',
+  'readiness.class_imbalance': '类别不平衡：最小的类别只占已标注行的 {share}（低于 5%）；请补充数据或重新采样',
 };

@@ -3,10 +3,20 @@
 // reasons it lost points and how to fix them, personal data and its
 // consent basis, labelling, and the initiatives it serves.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtDate } from '../lib/i18n.js';
+import { t, tv, fmtNumber, fmtPercent, fmtDate, getLocale } from '../lib/i18n.js';
 import { get, listAll } from '../lib/api.js';
 import { link } from '../lib/router.js';
 import { pageHeader, panel, progress, facts, notice } from '../components/ui.js';
+
+// A readiness deduction in the reader's language: in English the server's
+// sentence; otherwise worded from its code and numbers when the catalogue
+// has the code (readiness.<code>), else the server's sentence.
+function deduction(r) {
+  if (!r.code || getLocale() === 'en') return r.reason;
+  const key = 'readiness.' + r.code;
+  const s = t(key, { n: fmtNumber(r.n, { maximumFractionDigits: 0 }), share: fmtPercent(r.share, 1) });
+  return s === key ? r.reason : s;
+}
 
 const tone = (s) => (s === null || s === undefined ? null : s >= 80 ? 'on_track' : s >= 50 ? 'at_risk' : 'off_track');
 
@@ -21,7 +31,7 @@ function assetCard(a, profile) {
           progress(a.readiness_score / 100, fmtNumber(a.readiness_score, { maximumFractionDigits: 0 }) + ' / 100', tone(a.readiness_score))]),
     profile && (profile.reasons || []).length ? [h('h3', {}, t('assets.reasons')),
       h('ul', { class: 'plain-list reasons' }, profile.reasons.map((r) => h('li', {},
-        h('strong', {}, t('assets.points', { n: fmtNumber(r.points, { maximumFractionDigits: 1 }) })), ' ', r.reason)))]
+        h('strong', {}, t('assets.points', { n: fmtNumber(r.points, { maximumFractionDigits: 1 }) })), ' ', deduction(r))))]
       : profile ? h('p', { class: 'muted' }, t('assets.no_reasons')) : null,
     facts([
       [t('assets.source'), a.source_system || '–'],
