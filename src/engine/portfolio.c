@@ -567,7 +567,7 @@ void portfolio_load_add(const PortfolioProblem *p, int i, int s, double sign, do
 /* Whether loads fit period t's capacities with cloud purchases; see
  * portfolio_int.h. */
 int portfolio_period_fits(const PortfolioProblem *p, int t, const double *aLoad, double *aCloud,
-                          char *zWhy, size_t nWhy) {
+                          PortfolioShort *pShort) {
     double aExtra[PORTFOLIO_MAX_POOLS];
     int nPool = p->nPool;
     for (int q = 0; q < nPool; q++)
@@ -578,16 +578,14 @@ int portfolio_period_fits(const PortfolioProblem *p, int t, const double *aLoad,
         if (aCloud) aCloud[q] = 0;
         if (over <= PORTFOLIO_TOL * (1 + cap)) continue;
         if (pp->cloudPrice <= 0) {
-            if (zWhy)
-                snprintf(zWhy, nWhy, "pool '%s' in %s: %.6g needed, capacity %.6g", pp->zId,
-                         p->azPeriod[t], aLoad[q], cap);
+            if (pShort)
+                *pShort = (PortfolioShort){PORTFOLIO_SHORT_CAPACITY, q, t, aLoad[q], cap, 0};
             return 0;
         }
         if (pp->aCloudMax && over > pp->aCloudMax[t] + PORTFOLIO_TOL * (1 + cap)) {
-            if (zWhy)
-                snprintf(zWhy, nWhy,
-                         "pool '%s' in %s: %.6g needed, capacity %.6g plus at most %.6g bought",
-                         pp->zId, p->azPeriod[t], aLoad[q], cap, pp->aCloudMax[t]);
+            if (pShort)
+                *pShort = (PortfolioShort){PORTFOLIO_SHORT_CLOUD_MAX, q, t, aLoad[q], cap,
+                                           pp->aCloudMax[t]};
             return 0;
         }
         if (aCloud) aCloud[q] = over;
@@ -597,14 +595,31 @@ int portfolio_period_fits(const PortfolioProblem *p, int t, const double *aLoad,
         if (aExtra[q] <= 0) continue;
         double cap = p->aPool[q].aCap[t];
         if (aLoad[q] + aExtra[q] > cap + PORTFOLIO_TOL * (1 + cap)) {
-            if (zWhy)
-                snprintf(zWhy, nWhy,
-                         "pool '%s' in %s: %.6g needed plus %.6g for cloud units, capacity %.6g",
-                         p->aPool[q].zId, p->azPeriod[t], aLoad[q], aExtra[q], cap);
+            if (pShort)
+                *pShort =
+                    (PortfolioShort){PORTFOLIO_SHORT_CLOUD_COST, q, t, aLoad[q], cap, aExtra[q]};
             return 0;
         }
     }
     return 1;
+}
+
+void portfolio_short_text(const PortfolioProblem *p, const PortfolioShort *sh, char *z, size_t n) {
+    const char *zPool = p->aPool[sh->iPool].zId, *zPeriod = p->azPeriod[sh->iPeriod];
+    switch (sh->kind) {
+    case PORTFOLIO_SHORT_CAPACITY:
+        snprintf(z, n, "pool '%s' in %s: %.6g needed, capacity %.6g", zPool, zPeriod, sh->need,
+                 sh->cap);
+        break;
+    case PORTFOLIO_SHORT_CLOUD_MAX:
+        snprintf(z, n, "pool '%s' in %s: %.6g needed, capacity %.6g plus at most %.6g bought",
+                 zPool, zPeriod, sh->need, sh->cap, sh->extra);
+        break;
+    case PORTFOLIO_SHORT_CLOUD_COST:
+        snprintf(z, n, "pool '%s' in %s: %.6g needed plus %.6g for cloud units, capacity %.6g",
+                 zPool, zPeriod, sh->need, sh->extra, sh->cap);
+        break;
+    }
 }
 
 /* Plan value: sum of value * (1 - discount)^max(start, 0). */
@@ -652,8 +667,11 @@ int portfolio_plan_check(const PortfolioProblem *p, const int *aStart, char *zWh
     if (!aLoad) return snprintf(zWhy, nWhy, "out of memory") > 0;
     for (int i = 0; i < p->nItem; i++)
         if (aStart[i] != PORTFOLIO_UNFUNDED) portfolio_load_add(p, i, aStart[i], 1, aLoad);
-    for (int t = 0; t < T && !bad; t++)
-        bad = !portfolio_period_fits(p, t, aLoad + (size_t)t * p->nPool, NULL, zWhy, nWhy);
+    for (int t = 0; t < T && !bad; t++) {
+        PortfolioShort sh;
+        bad = !portfolio_period_fits(p, t, aLoad + (size_t)t * p->nPool, NULL, &sh);
+        if (bad) portfolio_short_text(p, &sh, zWhy, nWhy);
+    }
     free(aLoad);
     return bad;
 }

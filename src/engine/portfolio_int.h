@@ -9,12 +9,29 @@
 /* Relative tolerance of capacity checks. */
 #define PORTFOLIO_TOL 1e-7
 
+/* Why loads do not fit a period: the pool at fault and by how much. */
+typedef enum PortfolioShortKind {
+    PORTFOLIO_SHORT_CAPACITY = 0,   /* over capacity, no cloud units to buy */
+    PORTFOLIO_SHORT_CLOUD_MAX = 1,  /* over capacity plus the cloud units allowed */
+    PORTFOLIO_SHORT_CLOUD_COST = 2, /* the payer's capacity cannot pay for the cloud units */
+} PortfolioShortKind;
+
+typedef struct PortfolioShort {
+    PortfolioShortKind kind;
+    int iPool, iPeriod; /* the pool and the period */
+    double need, cap;   /* load and capacity */
+    double extra;       /* CLOUD_MAX: units that may be bought; CLOUD_COST: their cost */
+} PortfolioShort;
+
 /* Whether loads aLoad[nPool] fit period t's capacities, buying cloud units
  * where allowed. When aCloud is not NULL it receives the units bought per
- * pool. When zWhy is not NULL and the period does not fit, it receives the
- * pool at fault and by how much. Returns 1 when it fits. */
+ * pool. When pShort is not NULL and the period does not fit, it receives
+ * the pool at fault and by how much. Returns 1 when it fits. */
 int portfolio_period_fits(const PortfolioProblem *p, int t, const double *aLoad, double *aCloud,
-                          char *zWhy, size_t nWhy);
+                          PortfolioShort *pShort);
+
+/* sh in words ("pool 'gpu' in 2026Q3: 12 needed, capacity 10") into z. */
+void portfolio_short_text(const PortfolioProblem *p, const PortfolioShort *sh, char *z, size_t n);
 
 /* Add (sign +1) or remove (-1) item i started in s to loads aLoad laid out
  * period-major: aLoad[t * nPool + q]. Periods outside the horizon are

@@ -22,29 +22,44 @@ static json_t *report_num(double x) {
     return json_real(round(x * m) / m);
 }
 
-/* The reason in words why unfunded item i is not in plan aStart (loads
- * aLoad period-major) into z. */
-static void report_reason(const PortfolioProblem *p, const int *aStart, const double *aLoad, int i,
-                          char *z, size_t n) {
+/* The pool shortage sh as fields of a reason code. */
+static void report_short_json(const PortfolioProblem *p, const PortfolioShort *sh, json_t *o) {
+    static const char *const azKind[] = {"capacity", "cloud_limit", "cloud_cost"};
+    json_object_set_new(o, "pool", json_string(p->aPool[sh->iPool].zId));
+    json_object_set_new(o, "pool_period", json_string(p->azPeriod[sh->iPeriod]));
+    json_object_set_new(o, "short", json_string(azKind[sh->kind]));
+    json_object_set_new(o, "need", report_num(sh->need));
+    json_object_set_new(o, "capacity", report_num(sh->cap));
+    if (sh->kind == PORTFOLIO_SHORT_CLOUD_MAX)
+        json_object_set_new(o, "cloud_limit", report_num(sh->extra));
+    if (sh->kind == PORTFOLIO_SHORT_CLOUD_COST)
+        json_object_set_new(o, "cloud_cost", report_num(sh->extra));
+}
+
+/* Why unfunded item i is not in plan aStart (loads aLoad period-major): in
+ * words into z, and as a reason code with its fields (returned, new). */
+static json_t *report_reason(const PortfolioProblem *p, const int *aStart, const double *aLoad,
+                             int i, char *z, size_t n) {
     const PortfolioItem *it = &p->aItem[i];
     double aTmp[PORTFOLIO_MAX_POOLS];
     char zWhy[240] = "";
-    int T = p->nPeriod, lo = 0, jLate = -1;
+    PortfolioShort sh;
+    int T = p->nPeriod, lo = 0, jLate = -1, haveShort = 0;
     if (it->bExcluded) {
         snprintf(z, n, "excluded (forced out in this scenario)");
-        return;
+        return json_pack("{s:s}", "code", "excluded");
     }
     for (int e = 0; e < it->nExcl; e++)
         if (aStart[it->aExcl[e]] != UNF) {
-            snprintf(z, n, "mutually exclusive with '%s', which is funded",
-                     p->aItem[it->aExcl[e]].zId);
-            return;
+            const char *zOther = p->aItem[it->aExcl[e]].zId;
+            snprintf(z, n, "mutually exclusive with '%s', which is funded", zOther);
+            return json_pack("{s:s, s:s}", "code", "exclusive_funded", "other", zOther);
         }
     for (int d = 0; d < it->nDep; d++) {
         int j = it->aDep[d];
         if (aStart[j] == UNF) {
             snprintf(z, n, "depends on '%s', which is not funded", p->aItem[j].zId);
-            return;
+            return json_pack("{s:s, s:s}", "code", "depends_unfunded", "other", p->aItem[j].zId);
         }
         if (aStart[j] + p->aItem[j].nDur > lo) {
             lo = aStart[j] + p->aItem[j].nDur;
@@ -52,39 +67,51 @@ static void report_reason(const PortfolioProblem *p, const int *aStart, const do
         }
     }
     if (lo > T - it->nDur) {
+        const char *zEnd = p->azPeriod[lo - 1 < T ? lo - 1 : T - 1];
         snprintf(z, n,
                  "depends on '%s', which finishes at the end of %s: too late for %d more periods "
                  "within the horizon",
-                 p->aItem[jLate].zId, p->azPeriod[lo - 1 < T ? lo - 1 : T - 1], it->nDur);
-        return;
+                 p->aItem[jLate].zId, zEnd, it->nDur);
+        return json_pack("{s:s, s:s, s:s, s:i}", "code", "depends_too_late", "other",
+                         p->aItem[jLate].zId, "period", zEnd, "periods", it->nDur);
     }
     for (int s = lo; s <= T - it->nDur; s++) {
         int ok = 1;
         for (int k = 0; k < it->nDur && ok; k++) {
             for (int q = 0; q < p->nPool; q++)
                 aTmp[q] = aLoad[(size_t)(s + k) * p->nPool + q] + it->aDemand[q * it->nDur + k];
-            ok = portfolio_period_fits(p, s + k, aTmp, NULL, s == lo ? zWhy : NULL, sizeof zWhy);
+            ok = portfolio_period_fits(p, s + k, aTmp, NULL, s == lo ? &sh : NULL);
+            if (!ok && s == lo) haveShort = 1;
         }
         if (ok) {
             double v = it->value * portfolio_discount(p, s);
-            if (p->bPrev)
+            json_t *o = json_pack("{s:s, s:s, s:o}", "code", "no_gain", "period", p->azPeriod[s],
+                                  "value", report_num(v));
+            if (p->bPrev) {
                 snprintf(z, n,
                          "it would fit starting %s, but its discounted value %.6g does not "
                          "outweigh the change penalty %.6g",
                          p->azPeriod[s], v, p->changePenalty);
-            else
+                json_object_set_new(o, "change_penalty", report_num(p->changePenalty));
+            } else {
                 snprintf(z, n,
                          "it would fit starting %s, but its discounted value %.6g adds nothing",
                          p->azPeriod[s], v);
-            return;
+            }
+            return o;
         }
     }
+    if (haveShort) portfolio_short_text(p, &sh, zWhy, sizeof zWhy);
+    json_t *o = json_pack("{s:s, s:s}", "code", "no_room", "period", p->azPeriod[lo]);
+    if (jLate >= 0) json_object_set_new(o, "after", json_string(p->aItem[jLate].zId));
+    if (haveShort) report_short_json(p, &sh, o);
     if (jLate >= 0)
         snprintf(z, n, "no start leaves room for it: starting %s (after '%s' finishes), %s",
                  p->azPeriod[lo], p->aItem[jLate].zId, zWhy);
     else
         snprintf(z, n, "no start leaves room for it: starting %s (its earliest), %s",
                  p->azPeriod[lo], zWhy);
+    return o;
 }
 
 static const char *const azStatus[] = {"optimal", "feasible", "infeasible", "unknown"};
@@ -144,8 +171,9 @@ json_t *portfolio_report(const PortfolioProblem *p, const PortfolioOptions *opt,
     if (bPlan && !(opt && opt->bNoReasons)) {
         for (int i = 0; i < p->nItem; i++) {
             if (r->aStart[i] != UNF) continue;
-            report_reason(p, r->aStart, aLoad, i, z, sizeof z);
-            json_array_append_new(unf, json_pack("{s:s,s:s}", "id", p->aItem[i].zId, "reason", z));
+            json_t *jCode = report_reason(p, r->aStart, aLoad, i, z, sizeof z);
+            json_array_append_new(unf, json_pack("{s:s, s:s, s:o}", "id", p->aItem[i].zId, "reason",
+                                                 z, "reason_code", jCode));
         }
     } else if (bPlan) {
         for (int i = 0; i < p->nItem; i++)
@@ -156,7 +184,7 @@ json_t *portfolio_report(const PortfolioProblem *p, const PortfolioOptions *opt,
     unf = NULL;
     /* Utilisation (cloud bought, and its cost charged to the payer). */
     for (int t = 0; t < T && bPlan; t++) {
-        portfolio_period_fits(p, t, aLoad + (size_t)t * nPool, aCloud + (size_t)t * nPool, NULL, 0);
+        portfolio_period_fits(p, t, aLoad + (size_t)t * nPool, aCloud + (size_t)t * nPool, NULL);
         for (int q = 0; q < nPool; q++)
             if (aCloud[t * nPool + q] > 0)
                 aLoad[t * nPool + p->aPool[q].iCloudPayer] +=

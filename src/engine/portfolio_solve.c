@@ -110,7 +110,7 @@ static int solver_can_place(Solver *S, int i, int s) {
         const double *aL = S->aLoad + (size_t)t * S->nPool;
         for (int q = 0; q < S->nPool; q++)
             aTmp[q] = aL[q] + it->aDemand[q * it->nDur + k];
-        if (!portfolio_period_fits(p, t, aTmp, NULL, NULL, 0)) return 0;
+        if (!portfolio_period_fits(p, t, aTmp, NULL, NULL)) return 0;
     }
     return 1;
 }
@@ -635,7 +635,7 @@ static void solver_plan_to_cols(Solver *S, glp_prob *lp, const int *aCol, const 
     for (int i = 0; i < S->n; i++)
         if (aPlan[i] != UNF) portfolio_load_add(p, i, aPlan[i], 1, aLoad);
     for (int t = 0; t < S->T; t++) {
-        portfolio_period_fits(p, t, aLoad + (size_t)t * S->nPool, aCloud, NULL, 0);
+        portfolio_period_fits(p, t, aLoad + (size_t)t * S->nPool, aCloud, NULL);
         for (int q = 0; q < S->nPool; q++)
             if (p->aPool[q].cloudPrice > 0 && c < nc) aX[++c] = aCloud[q];
     }
@@ -1374,7 +1374,7 @@ int portfolio_run(const PortfolioProblem *p, const PortfolioOptions *opt, const 
     /* Work under way must fit by itself, and mandatory work with it. */
     int bFits = 1;
     for (int t = 0; t < S->T && bFits; t++)
-        bFits = portfolio_period_fits(p, t, S->aLoad + (size_t)t * S->nPool, NULL, NULL, 0);
+        bFits = portfolio_period_fits(p, t, S->aLoad + (size_t)t * S->nPool, NULL, NULL);
     if (solver_logic_conflicts(S, r) > 0) {
         r->status = PORTFOLIO_INFEASIBLE;
         goto done;

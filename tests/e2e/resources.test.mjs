@@ -153,6 +153,8 @@ await run('e2e resources', async (t, cleanup) => {
   await shot(chair, '48-teams-zh');
   await go(chair, srv.base, '/resources/plan');
   t.ok('res-6.3 plan in Chinese', (await chair.textContent('#main')).includes('重新求解'));
+  const zu = await chair.textContent('[data-testid=unfunded]');
+  t.ok('res-6.3b unfunded reason worded in Chinese from its code', zu.includes('互斥') && !zu.includes('mutually exclusive'), zu);
   await shot(chair, '49-plan-zh');
   await go(chair, srv.base, '/risk/analyses/1');
   t.ok('res-6.4 analysis in Chinese', (await chair.textContent('#main')).includes('相对提升'));

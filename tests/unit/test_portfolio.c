@@ -328,6 +328,35 @@ static void test_portfolio_report(void **state) {
     assert_true(array_mentions(unf, "reason", "depends on 'alt', which is not funded"));
     assert_true(array_mentions(unf, "reason", "no start leaves room"));
     assert_true(array_mentions(unf, "reason", "excluded"));
+    /* each reason again as a code with its fields */
+    size_t i;
+    json_t *x;
+    int nCode = 0;
+    json_array_foreach(unf, i, x) {
+        const char *zId = json_string_value(json_object_get(x, "id"));
+        json_t *c = json_object_get(x, "reason_code");
+        const char *zCode = json_string_value(json_object_get(c, "code"));
+        assert_non_null(zCode);
+        if (strcmp(zId, "alt") == 0) {
+            assert_string_equal(zCode, "exclusive_funded");
+            assert_string_equal(json_string_value(json_object_get(c, "other")), "big");
+        } else if (strcmp(zId, "next") == 0) {
+            assert_string_equal(zCode, "depends_unfunded");
+        } else if (strcmp(zId, "huge") == 0) {
+            /* in Q1 big's 6 of budget plus huge's 30 (the 2 paid for cloud
+             * units are checked after the demands) against a capacity of 10 */
+            assert_string_equal(zCode, "no_room");
+            assert_string_equal(json_string_value(json_object_get(c, "period")), "Q1");
+            assert_string_equal(json_string_value(json_object_get(c, "pool")), "budget");
+            assert_string_equal(json_string_value(json_object_get(c, "short")), "capacity");
+            assert_true(fabs(json_number_value(json_object_get(c, "need")) - 36) < 1e-9);
+            assert_true(fabs(json_number_value(json_object_get(c, "capacity")) - 10) < 1e-9);
+        } else if (strcmp(zId, "out") == 0) {
+            assert_string_equal(zCode, "excluded");
+        }
+        nCode++;
+    }
+    assert_int_equal(nCode, 4);
     assert_true(array_mentions(json_object_get(r, "binding"), "constraint", "exclusive"));
     assert_non_null(json_object_get(r, "shadow_prices"));
     json_decref(r);

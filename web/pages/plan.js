@@ -4,7 +4,7 @@
 // bind and the shadow prices; admins and the committee may solve again
 // (a busy server or a refusal is shown in words).
 import { h, replace } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtMoney, fmtPercent, fmtPeriod, fmtDate } from '../lib/i18n.js';
+import { t, tv, fmtNumber, fmtMoney, fmtPercent, fmtPeriod, fmtDate, getLocale } from '../lib/i18n.js';
 import { get, post, listAll } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -28,6 +28,23 @@ function solveButton(ctx) {
     }
   });
   return h('div', { class: 'solve' }, btn, out);
+}
+
+// Why an initiative is not funded, in the reader's language: in English
+// the server's sentence; otherwise worded from its reason_code (see
+// docs/plan.md) when the catalogue has it, else the server's sentence with
+// initiative ids replaced by titles.
+function unfundedText(u, title, poolName) {
+  const c = u.reason_code;
+  const fallback = String(u.reason || '').replace(/'(\d+)'/g, (m, id) => `'${title(id)}'`);
+  if (!c || !c.code || getLocale() === 'en') return fallback;
+  const key = 'unfunded.' + c.code + (c.code === 'no_gain' && c.change_penalty !== undefined ? '_penalty' : '');
+  const short = c.short ? t('unfunded.short.' + c.short, { pool: poolName(c.pool), period: fmtPeriod(c.pool_period),
+    need: fmtNumber(c.need), capacity: fmtNumber(c.capacity), limit: fmtNumber(c.cloud_limit), cost: fmtMoney(c.cloud_cost) }) : '';
+  const s = t(key, { other: c.other ? title(c.other) : '', period: fmtPeriod(c.period), periods: fmtNumber(c.periods),
+    value: fmtMoney(c.value), penalty: fmtMoney(c.change_penalty),
+    when: c.after ? t('unfunded.after', { other: title(c.after) }) : t('unfunded.earliest'), short });
+  return s === key ? fallback : s;
 }
 
 function bindingText(b, title, poolName) {
@@ -81,7 +98,7 @@ export async function render(ctx) {
       render: (r) => fmtMoney(names.get(r.id) ? names.get(r.id).expected_value : null) },
   ] });
   const unfunded = (res.unfunded || []).length
-    ? h('ul', { class: 'findings', 'data-testid': 'unfunded' }, res.unfunded.map((u) => h('li', { class: 'finding warn' }, initLink(u.id), ' — ', String(u.reason || '').replace(/'(\d+)'/g, (m, id) => `'${title(id)}'`))))
+    ? h('ul', { class: 'findings', 'data-testid': 'unfunded' }, res.unfunded.map((u) => h('li', { class: 'finding warn' }, initLink(u.id), ' — ', unfundedText(u, title, poolName))))
     : h('p', { class: 'muted' }, t('plan.all_funded'));
   const binding = (res.binding || []).length
     ? h('ul', { class: 'plain-list', 'data-testid': 'binding' }, res.binding.map((b) => h('li', {}, bindingText(b, title, poolName))))
