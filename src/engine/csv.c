@@ -262,7 +262,12 @@ static size_t csv_utf8_check(const char *zIn, size_t n) {
     while (i < n) {
         unsigned c = z[i];
         if (c < 0x80) {
-            i++;
+            /* ASCII: eight bytes at a time while they all are */
+            uint64_t w;
+            while (i + 8 <= n && (memcpy(&w, z + i, 8), (w & UINT64_C(0x8080808080808080)) == 0))
+                i += 8;
+            while (i < n && z[i] < 0x80)
+                i++;
             continue;
         }
         size_t len;

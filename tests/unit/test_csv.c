@@ -267,8 +267,11 @@ static void test_csv_errors(void **state) {
         {"a,b\n1,\xC0\xAF\n", 2, 2},                 /* an overlong */
         {"a,a\n1,2\n", 1, 2},                        /* duplicate column name */
         {"a,\xFF\n", 1, 2},                          /* invalid UTF-8 in the header */
-        {"", 1, 0},                                  /* no header */
-        {"\xEF\xBB\xBF", 1, 0},                      /* BOM only */
+        {"a,b\n1,abcdefghijklmnop\xC3\n", 2, 2},     /* after 8-byte ASCII runs */
+        {"a,b\n1,abcdefgh\xFFxyz\n", 2, 2},          /* right after one */
+        {"a,b\n1,abcdefgh\xE4\xB8\x80ijklmnopq\xF0\x9F\x98\n", 2, 2}, /* a cut 4-byte char */
+        {"", 1, 0},                                                   /* no header */
+        {"\xEF\xBB\xBF", 1, 0},                                       /* BOM only */
     };
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
         parse_err(a[i].z, strlen(a[i].z), NULL, a[i].iLine, a[i].iCol);
