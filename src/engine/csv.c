@@ -144,6 +144,7 @@ typedef struct Chunk {
     size_t nSepAlloc;        /* entries aSep has room for */
     size_t iFastStop;        /* no fast block starts before this offset */
     int fastCr;              /* the fast block has CRs (before LFs) */
+    int fastQuote;           /* the fast block has quotes (around fields) */
     unsigned nFastMiss;      /* fast blocks refused in a row for a quote */
     char zErr[200];          /* message without the position */
 } Chunk;
@@ -979,15 +980,16 @@ static int chunk_record(Chunk *c, size_t *pi) {
 #define CSV_FAST_MARGIN 64 /* bytes past a fast block that may be read */
 
 /* Bytes at p that are a comma or a line feed, as bits (bit j: p[j]), in
- * *pLf those that are a line feed and in *pCr those that are a CR; reads
- * 64 bytes. *pOdd gets bits set (not one per byte) when one of them is a
- * quote or not ASCII. */
-static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf, uint64_t *pCr, uint64_t *pOdd) {
+ * *pLf those that are a line feed, in *pCr the CRs and in *pQ the double
+ * quotes; reads 64 bytes. *pHigh gets bits set (not one per byte) when one
+ * of them is not ASCII. */
+static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf, uint64_t *pCr, uint64_t *pQ,
+                                    uint64_t *pHigh) {
 #ifdef __SSE2__
     const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
     const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
-    uint64_t m = 0, l = 0, c = 0;
-    __m128i odd = _mm_setzero_si128();
+    uint64_t m = 0, l = 0, c = 0, q = 0;
+    __m128i high = _mm_setzero_si128();
     for (int j = 0; j < 4; j++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
         __m128i e = _mm_cmpeq_epi8(v, lf);
@@ -995,29 +997,32 @@ static inline uint64_t csv_sep_bits(const char *p, uint64_t *pLf, uint64_t *pCr,
         e = _mm_or_si128(e, _mm_cmpeq_epi8(v, comma));
         m |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * j);
         c |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)) << (16 * j);
-        odd = _mm_or_si128(odd, _mm_or_si128(v, _mm_cmpeq_epi8(v, quote)));
+        q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * j);
+        high = _mm_or_si128(high, v);
     }
-    *pOdd = (uint64_t)_mm_movemask_epi8(odd);
+    *pHigh = (uint64_t)_mm_movemask_epi8(high);
 #else
-    uint64_t m = 0, l = 0, c = 0, o = 0;
+    uint64_t m = 0, l = 0, c = 0, q = 0, o = 0;
     for (int j = 0; j < 64; j++) {
         unsigned char ch = (unsigned char)p[j];
         l |= (uint64_t)(ch == '\n') << j;
         m |= (uint64_t)(ch == ',' || ch == '\n') << j;
         c |= (uint64_t)(ch == '\r') << j;
-        o |= (uint64_t)(ch == '"' || ch >= 0x80) << j;
+        q |= (uint64_t)(ch == '"') << j;
+        o |= (uint64_t)(ch >= 0x80) << j;
     }
-    *pOdd = o;
+    *pHigh = o;
 #endif
     *pLf = l;
     *pCr = c;
+    *pQ = q;
     return m;
 }
 
 #ifdef CSV_AVX2
 /* csv_sep_bits with AVX2. */
 CSV_V3 static inline uint64_t csv_sep_bits_avx2(const char *p, uint64_t *pLf, uint64_t *pCr,
-                                                uint64_t *pOdd) {
+                                                uint64_t *pQ, uint64_t *pHigh) {
     const __m256i comma = _mm256_set1_epi8(','), lf = _mm256_set1_epi8('\n');
     const __m256i quote = _mm256_set1_epi8('"'), cr = _mm256_set1_epi8('\r');
     __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
@@ -1025,10 +1030,9 @@ CSV_V3 static inline uint64_t csv_sep_bits_avx2(const char *p, uint64_t *pLf, ui
     __m256i l0 = _mm256_cmpeq_epi8(v0, lf), l1 = _mm256_cmpeq_epi8(v1, lf);
     __m256i s0 = _mm256_or_si256(l0, _mm256_cmpeq_epi8(v0, comma));
     __m256i s1 = _mm256_or_si256(l1, _mm256_cmpeq_epi8(v1, comma));
-    __m256i o =
-        _mm256_or_si256(_mm256_or_si256(v0, v1), _mm256_or_si256(_mm256_cmpeq_epi8(v0, quote),
-                                                                 _mm256_cmpeq_epi8(v1, quote)));
-    *pOdd = (uint32_t)_mm256_movemask_epi8(o);
+    *pHigh = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(v0, v1));
+    *pQ = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, quote)) |
+          (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, quote)) << 32;
     *pCr = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, cr)) |
            (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, cr)) << 32;
     *pLf = (uint32_t)_mm256_movemask_epi8(l0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(l1) << 32;
@@ -1052,64 +1056,84 @@ static inline unsigned csv_popcount(uint64_t b) {
 /* The body of csv_sep_index, with BITS the 64-byte classifier (written
  * once, compiled for the baseline and for AVX2). */
 #define CSV_SEP_INDEX_BODY(BITS, POPCOUNT)                                                         \
-    size_t nOut = 0, nLf = 0;                                                                      \
-    uint64_t odd = 0, anyCr = 0, crLast = 0;                                                       \
+    size_t nOut = 0, nLf = 0, iBad = n;                                                            \
+    uint64_t high = 0, anyCr = 0, anyQ = 0, crLast = 0, qLast = 0, sepLast = 1;                    \
+    const uint64_t top = UINT64_C(1) << 63;                                                        \
     for (size_t off = 0; off < n; off += 64) {                                                     \
-        uint64_t lf, cr, o, b = BITS(p + off, &lf, &cr, &o);                                       \
+        uint64_t lf, cr, q, o, b = BITS(p + off, &lf, &cr, &q, &o);                                \
         if (n - off < 64) {                                                                        \
             uint64_t keep = (UINT64_C(1) << (n - off)) - 1;                                        \
             b &= keep;                                                                             \
             lf &= keep;                                                                            \
             cr &= keep;                                                                            \
+            q &= keep;                                                                             \
             o = 0;                                                                                 \
             for (size_t j = off; j < n; j++) /* the bytes past n may be anything */                \
-                o |= p[j] == '"' || (unsigned char)p[j] >= 0x80;                                   \
+                o |= (unsigned char)p[j] >= 0x80;                                                  \
         }                                                                                          \
-        /* a CR must have a LF next: the next bit, or the next 64 bytes'                           \
-         * first (p[n - 1] is a LF, so the last CR's LF is within n) */                            \
-        odd |= o | (cr & ~(lf >> 1) & ~(UINT64_C(1) << 63)) | (crLast & ~lf & 1);                  \
+        /* a CR must have a LF next, and a quote must open or close a field:                       \
+         * a separator (or the block's start) before it, or a separator or a                       \
+         * CR after it; the bit after bit 63 is the next 64 bytes' first                           \
+         * (p[n - 1] is a LF, so nothing waits past n) */                                          \
+        uint64_t edge = (b << 1) | sepLast | ((b | cr) >> 1);                                      \
+        uint64_t bad = (cr & ~(lf >> 1) & ~top) | (q & ~edge & ~top);                              \
+        int badLast = (crLast & ~lf & 1) || (qLast & ~(b | cr) & 1);                               \
+        if (iBad == n && (badLast || bad)) iBad = badLast ? off - 1 : off + csv_low_bit(bad);      \
         crLast = cr >> 63;                                                                         \
+        qLast = (q & ~((b << 1) | sepLast)) >> 63;                                                 \
+        sepLast = b >> 63;                                                                         \
+        high |= o;                                                                                 \
         anyCr |= cr;                                                                               \
+        anyQ |= q;                                                                                 \
         unsigned cnt = POPCOUNT(b);                                                                \
         nLf += POPCOUNT(lf);                                                                       \
-        uint32_t *q = aOut + nOut;                                                                 \
+        uint32_t *w = aOut + nOut;                                                                 \
         /* eight at once whatever the count (entries past cnt are scratch),                        \
          * so the loop does not branch on each offset */                                           \
         for (int j = 0; j < 8; j++) {                                                              \
-            q[j] = (uint32_t)(off + csv_low_bit(b));                                               \
+            w[j] = (uint32_t)(off + csv_low_bit(b));                                               \
             b &= b - 1;                                                                            \
         }                                                                                          \
         if (cnt > 8) {                                                                             \
             for (int j = 8; j < 16; j++) {                                                         \
-                q[j] = (uint32_t)(off + csv_low_bit(b));                                           \
+                w[j] = (uint32_t)(off + csv_low_bit(b));                                           \
                 b &= b - 1;                                                                        \
             }                                                                                      \
             for (int j = 16; b; j++) {                                                             \
-                q[j] = (uint32_t)(off + csv_low_bit(b));                                           \
+                w[j] = (uint32_t)(off + csv_low_bit(b));                                           \
                 b &= b - 1;                                                                        \
             }                                                                                      \
         }                                                                                          \
         nOut += cnt;                                                                               \
     }                                                                                              \
-    *pnLf = nLf;                                                                                   \
-    *pOdd = odd != 0;                                                                              \
-    *pCr = anyCr != 0;                                                                             \
+    pOut->nLf = nLf;                                                                               \
+    pOut->iBad = iBad;                                                                             \
+    pOut->high = high != 0;                                                                        \
+    pOut->cr = anyCr != 0;                                                                         \
+    pOut->quote = anyQ != 0;                                                                       \
     return nOut
 
+/* What csv_sep_index found besides the field ends. */
+typedef struct CsvSepInfo {
+    size_t nLf;  /* how many of them are line feeds */
+    size_t iBad; /* offset of the first CR without a LF next or quote that
+                  * neither opens nor closes a field (n when none) */
+    int high;    /* there are bytes that are not ASCII */
+    int cr;      /* there are CRs */
+    int quote;   /* there are quotes */
+} CsvSepInfo;
+
 /* Write the offsets (from p) of the commas and line feeds in p[0..n) to
- * aOut, which has room for n + 16 entries; returns how many, in *pnLf how
- * many are line feeds, in *pOdd whether p[0..n) has a quote, a byte that
- * is not ASCII or a CR without a LF next, and in *pCr whether it has CRs
- * at all. p[n - 1] must be a line feed. Reads up to 63 bytes past n. */
-static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, size_t *pnLf, int *pOdd,
-                            int *pCr) {
+ * aOut, which has room for n + 16 entries; returns how many, with the rest
+ * of what it saw in *pOut. p[n - 1] must be a line feed, and p[0] start a
+ * record. Reads up to 63 bytes past n. */
+static size_t csv_sep_index(const char *p, size_t n, uint32_t *aOut, CsvSepInfo *pOut) {
     CSV_SEP_INDEX_BODY(csv_sep_bits, csv_popcount);
 }
 
 #ifdef CSV_AVX2
 /* csv_sep_index with AVX2 and the popcnt instruction. */
-CSV_V3 static size_t csv_sep_index_avx2(const char *p, size_t n, uint32_t *aOut, size_t *pnLf,
-                                        int *pOdd, int *pCr) {
+CSV_V3 static size_t csv_sep_index_avx2(const char *p, size_t n, uint32_t *aOut, CsvSepInfo *pOut) {
     CSV_SEP_INDEX_BODY(csv_sep_bits_avx2, __builtin_popcountll);
 }
 #endif
@@ -1150,39 +1174,10 @@ static inline int csv_short_decimal(const char *p, size_t n, uint64_t *pM, unsig
     return 1;
 }
 
-#define CSV_HAS_HIGH 1u  /* a byte of 0x80 or more (not ASCII) */
-#define CSV_HAS_QUOTE 2u /* a double quote */
-#define CSV_HAS_CR 4u    /* a carriage return */
-
-/* Which of CSV_HAS_HIGH, CSV_HAS_QUOTE and CSV_HAS_CR z[0..n) has, in one
- * pass. */
-CSV_HOT static unsigned csv_window_flags(const char *z, size_t n) {
-    size_t i = 0;
-    unsigned f = 0;
-#ifdef __SSE2__
-    const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
-    __m128i high = _mm_setzero_si128(), special = _mm_setzero_si128();
-    for (; i + 64 <= n; i += 64)
-        for (int j = 0; j < 4; j++) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(z + i + 16 * j));
-            high = _mm_or_si128(high, v);
-            special = _mm_or_si128(special,
-                                   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)));
-        }
-    f |= _mm_movemask_epi8(high) ? CSV_HAS_HIGH : 0;
-    f |= _mm_movemask_epi8(special) ? CSV_HAS_QUOTE | CSV_HAS_CR : 0; /* either: look again */
-#endif
-    for (; i < n; i++) {
-        unsigned char ch = (unsigned char)z[i];
-        f |= ch >= 0x80 ? CSV_HAS_HIGH : ch == '"' ? CSV_HAS_QUOTE : ch == '\r' ? CSV_HAS_CR : 0;
-    }
-    return f;
-}
-
 /* Where the window for a fast block starting at record boundary i ends:
- * just after its last line feed, at most CSV_FAST_WINDOW bytes on,
- * CSV_FAST_MARGIN bytes short of the input's end and before any quote; i
- * when there is no fast block here. */
+ * just after its last line feed, at most CSV_FAST_WINDOW bytes on and
+ * CSV_FAST_MARGIN bytes short of the input's end; i when there is no fast
+ * block here. */
 static size_t chunk_fast_window(Chunk *c, size_t i) {
     const char *z = c->s->z;
     size_t n = c->s->n;
@@ -1192,49 +1187,7 @@ static size_t chunk_fast_window(Chunk *c, size_t i) {
     size_t w = n - CSV_FAST_MARGIN;
     if (w <= i) return i;
     if (w - i > CSV_FAST_WINDOW) w = i + CSV_FAST_WINDOW;
-    /* the window stops short of the first quote; the records up to it go
-     * to the general loop (looking no further than that quote, so that
-     * input full of quotes costs a short search per record) */
-    const char *q = memchr(z + i, '"', w - i);
-    if (q) {
-        w = (size_t)(q - z);
-        c->iFastStop = w + 1;
-    }
-    const char *nl = w > i ? memrchr(z + i, '\n', w - i) : NULL;
-    if (nl) {
-        c->nFastMiss = 0;
-        return (size_t)(nl - z) + 1;
-    }
-    if (q) { /* a quote in this very record: when that keeps happening, look
-              * less often (256 bytes on, doubling to 64 KiB) */
-        size_t nBack = (size_t)256 << (c->nFastMiss < 8 ? c->nFastMiss : 8);
-        if (c->iFastStop < i + nBack) c->iFastStop = i + nBack;
-        c->nFastMiss++;
-    }
-    return i;
-}
-
-/* For a window [i, w) of whole records with no quote but a CR or a byte
- * that is not ASCII: where the fast block ends, the largest run of whole
- * records from i with no CR other than before a LF and valid UTF-8 (i
- * when there is none). Sets c->fastCr; c->iFastStop remembers where a
- * lone CR cut the window. */
-static size_t chunk_fast_end(Chunk *c, size_t i, size_t w) {
-    const char *z = c->s->z;
-    unsigned f = csv_window_flags(z + i, w - i);
-    for (size_t j = i; j < w && (f & CSV_HAS_CR);) { /* a CR is only allowed before a LF */
-        const char *r = memchr(z + j, '\r', w - j);
-        if (!r) break;
-        c->fastCr = 1;
-        if (r[1] != '\n') {
-            w = (size_t)(r - z);
-            c->iFastStop = w + 1;
-            break;
-        }
-        j = (size_t)(r - z) + 2;
-    }
-    if (f & CSV_HAS_HIGH) w = i + csv_utf8_check(z + i, w - i);
-    const char *nl = w > i ? memrchr(z + i, '\n', w - i) : NULL;
+    const char *nl = memrchr(z + i, '\n', w - i);
     return nl ? (size_t)(nl - z) + 1 : i;
 }
 
@@ -1275,7 +1228,7 @@ CSV_V3 static inline __m256i csv_lanes4(const long long a[4]) {
  * byte checked, then pairs of digits, fours and eights combined by
  * multiply-add, and the integer divided by the exact power of ten. */
 CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t nField,
-                                     size_t nRow, int stripCr, double *aOut) {
+                                     size_t nRow, int stripCr, int quoted, double *aOut) {
     const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi64x(1);
     const __m256i dots = _mm256_set1_epi8('.'), zeros = _mm256_set1_epi8('0');
     const __m256i nine = _mm256_set1_epi8(9), ones = _mm256_set1_epi8(1);
@@ -1292,6 +1245,11 @@ CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t
             size_t st = (uint32_t)(q[o - 1] + 1), len = q[o] - st;
             const char *p = b + st;
             if (stripCr && len && p[len - 1] == '\r') len--;
+            if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
+                int ok = len >= 2 && *p == '"' && p[len - 1] == '"';
+                p += ok;
+                len = ok ? len - 2 : 0; /* half quoted: a lane that fails */
+            }
             int neg = *p == '-';
             p += neg;
             len -= (size_t)neg;
@@ -1355,7 +1313,7 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
     const CsvShared *s = c->s;
     ChunkCol *col = &c->aCol[iSel];
     size_t nField = s->nField, nMiss = 0; /* no field is over the cap: see chunk_fast_window */
-    int stripCr = c->fastCr && k + 1 == nField;
+    int stripCr = c->fastCr && k + 1 == nField, quoted = c->fastQuote;
     const uint32_t *pEnd = aEnd + k;
     size_t r = 0;
     if (!col->isCat) {
@@ -1368,7 +1326,8 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
         for (; r < nRow; r++, pEnd += nField) {
 #ifdef CSV_AVX2
             if (simd && r >= rFast) {
-                size_t nDone = csv_decimal_run(b, pEnd, nField, nRow - r, stripCr, aOut + r);
+                size_t nDone =
+                    csv_decimal_run(b, pEnd, nField, nRow - r, stripCr, quoted, aOut + r);
                 r += nDone;
                 pEnd += nDone * nField;
                 rFast = r + 4; /* this group of four goes one by one */
@@ -1378,6 +1337,11 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
             size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
             const char *p = b + st;
             if (stripCr && len && p[len - 1] == '\r') len--;
+            if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
+                if (len < 2 || *p != '"' || p[len - 1] != '"') break; /* half quoted */
+                p++;
+                len -= 2;
+            }
             uint64_t m;
             unsigned nFrac;
             double v;
@@ -1402,6 +1366,11 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
         size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
         const char *p = b + st;
         if (stripCr && len && p[len - 1] == '\r') len--;
+        if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
+            if (len < 2 || *p != '"' || p[len - 1] != '"') break; /* half quoted */
+            p++;
+            len -= 2;
+        }
         uint64_t key = 0;
         unsigned iSmall = 0;
         int small = csv_small_key(p, e, len, &key, &iSmall);
@@ -1479,21 +1448,38 @@ static int chunk_fast(Chunk *c, size_t *pi) {
     uint32_t *aEnd = c->aSep + 1; /* aEnd[-1] + 1 == 0: the first field's start */
     c->aSep[0] = UINT32_MAX;
     size_t nLf, nSep;
-    int odd, anyCr;
     for (int pass = 0;; pass++) {
+        CsvSepInfo si;
 #ifdef CSV_AVX2
         if (!s->noSimd && csv_has_avx2())
-            nSep = csv_sep_index_avx2(z + i0, nByte, aEnd, &nLf, &odd, &anyCr);
+            nSep = csv_sep_index_avx2(z + i0, nByte, aEnd, &si);
         else
 #endif
-            nSep = csv_sep_index(z + i0, nByte, aEnd, &nLf, &odd, &anyCr);
-        c->fastCr = anyCr;
-        if (!odd || pass) break;
-        /* a lone CR or a byte that is not ASCII: look closer */
-        size_t iEnd = chunk_fast_end(c, i0, iBlockEnd);
-        if (iEnd == i0) return chunk_record(c, pi);
-        if (iEnd == iBlockEnd) break; /* only CRs before LFs, and valid UTF-8 */
-        iBlockEnd = iEnd;
+            nSep = csv_sep_index(z + i0, nByte, aEnd, &si);
+        nLf = si.nLf;
+        c->fastCr = si.cr;
+        c->fastQuote = si.quote;
+        if (pass || (si.iBad == nByte && !si.high)) break;
+        /* a lone CR or a quote inside a field (the general loop takes the
+         * record holding it), or bytes that are not ASCII (valid UTF-8?):
+         * the block ends at the last line feed before them */
+        size_t w = si.iBad;
+        if (si.high) w = csv_utf8_check(z + i0, w);
+        if (si.iBad < nByte) c->iFastStop = i0 + si.iBad + 1;
+        const char *nl = w ? memrchr(z + i0, '\n', w) : NULL;
+        if (!nl) {
+            if (si.iBad < nByte) { /* in this very record: when that keeps
+                                    * happening, look less often (256 bytes
+                                    * on, doubling to 64 KiB) */
+                size_t nBack = (size_t)256 << (c->nFastMiss < 8 ? c->nFastMiss : 8);
+                if (c->iFastStop < i0 + nBack) c->iFastStop = i0 + nBack;
+                c->nFastMiss++;
+            }
+            return chunk_record(c, pi);
+        }
+        c->nFastMiss = 0;
+        if ((size_t)(nl - z) + 1 == iBlockEnd) break; /* valid UTF-8 throughout */
+        iBlockEnd = (size_t)(nl - z) + 1;
         nByte = iBlockEnd - i0;
     }
     const char *b = z + i0;
@@ -1537,11 +1523,21 @@ static int chunk_fast(Chunk *c, size_t *pi) {
             c->aCol[k].nMissing += c->aCol[k].nMissingBatch;
         c->nRow += nRow;
         r0 += nRow;
-        if (nRow < nBatch) break; /* a value this loop cannot take */
+        if (nRow == nBatch) continue;
+        /* a value this loop cannot take (text in a column read as numbers
+         * so far, a new error...): chunk_record takes that record, and when
+         * it ends where the block says, the block goes on after it */
+        size_t i = i0 + (uint32_t)(aPrev[r0 * nField] + 1);
+        if ((rc = chunk_record(c, &i))) return rc;
+        if (i != i0 + (uint32_t)(aPrev[(r0 + 1) * nField] + 1)) { /* quotes: not as indexed */
+            c->iFastStop = iBlockEnd;
+            *pi = i;
+            return 0;
+        }
+        r0++;
     }
     size_t pos = (uint32_t)(aPrev[r0 * nField] + 1);
-    if (r0 < nRowBlock || nRowBlock == 0) {
-        /* the record at pos needs chunk_record; so does the rest of the block */
+    if (nRowBlock == 0) { /* a blank or ragged line: the general loop takes the block */
         c->iFastStop = iBlockEnd;
         size_t i = i0 + pos;
         if (i < c->iEnd && (rc = chunk_record(c, &i))) return rc;

@@ -556,19 +556,25 @@ static void test_csv_short_decimals(void **state) {
  * category values, sometimes anything the fast loop must hand over to the
  * general one (missing markers, long or signed or exponent numbers, new
  * or long categories, quotes, spaces, a lone CR, a bad UTF-8 byte). */
-static void fast_cell(Buf *b, unsigned *pSeed, int col, int odd, int bad) {
+static void fast_cell(Buf *b, unsigned *pSeed, int col, int odd, int bad, int quote) {
     static const char *const azCat[] = {"control", "treat_a", "treat_b", "F",
                                         "M",       "north",   "é-sud",   "a-value-longer-than-8"};
     unsigned r = (unsigned)rand_r(pSeed);
     if (odd && r % 97 == 0) {
         static const char *const azOdd[] = {
-            "",   "NA",          "NaN",  "null",       "\"q,1\"", "1e5", " 7 ",  "+3",
-            "-0", "12345678901", "0.1.", "\"a\"\"b\"", ".",       "-",   "x\ry", "x\xff"};
-        /* the last two are errors: a CR without a LF, bad UTF-8 */
-        size_t nOdd = sizeof azOdd / sizeof azOdd[0] - (bad ? 0 : 2);
+            "",     "NA",  "NaN",         "null",     "\"q,1\"",    "1e5",  " 7 ",
+            "+3",   "-0",  "12345678901", "0.1.",     "\"a\"\"b\"", ".",    "-",
+            "\"\"", "\"x", "y\"",         "\"z\"w\"", " \"q\"",     "x\ry", "x\xff"};
+        /* the last six are errors: half quoted (an open quote runs on to
+         * the next one), text around quotes, a CR without a LF, bad UTF-8 */
+        size_t nOdd = sizeof azOdd / sizeof azOdd[0] - (bad ? 0 : 6);
         buf_puts(b, azOdd[r / 97 % nOdd]);
         return;
     }
+    /* with quote, half the plain cells are quoted as a whole (as R's
+     * write.csv and many exports do) */
+    int q = quote && (r >> 20) % 2;
+    if (q) buf_putc(b, '"');
     if (col == 0) {
         buf_puts(b, azCat[r % (odd ? 8 : 3)]);
         if (odd && r % 501 == 0) buf_printf(b, "%u", r % 1000); /* a late new level */
@@ -582,12 +588,14 @@ static void fast_cell(Buf *b, unsigned *pSeed, int col, int odd, int bad) {
             buf_putc(b, (char)('0' + rand_r(pSeed) % 10));
         }
     }
+    if (q) buf_putc(b, '"');
 }
 
 /* The reader's fast record loop gives exactly what the general loop gives
  * (tables cell for cell, levels in order, or the same error at the same
  * place), on random documents with and without odd cells, CRLF line ends,
- * blank and ragged lines, in one thread and two, typed and forced. */
+ * quoted cells, blank and ragged lines, in one thread and two, typed and
+ * forced. */
 static void test_csv_fast_same(void **state) {
     (void)state;
     unsigned seed = 20261128;
@@ -595,7 +603,7 @@ static void test_csv_fast_same(void **state) {
     for (int iDoc = 0; iDoc < 36; iDoc++) {
         Buf b;
         buf_init(&b, 0);
-        int odd = iDoc % 3 != 0, bad = iDoc % 6 == 5, crlf = iDoc % 5 == 1;
+        int odd = iDoc % 3 != 0, bad = iDoc % 6 == 5, crlf = iDoc % 5 == 1, quote = iDoc % 4 >= 2;
         int nRow = 2000 + rand_r(&seed) % 12000;
         buf_puts(&b, "arm,flag,x,y\n");
         for (int r = 0; r < nRow; r++) {
@@ -605,7 +613,7 @@ static void test_csv_fast_same(void **state) {
             if (odd && u % 5003 == 0) nCol = 0;  /* blank */
             for (int c = 0; c < nCol; c++) {
                 if (c) buf_putc(&b, ',');
-                fast_cell(&b, &seed, c, odd, bad);
+                fast_cell(&b, &seed, c, odd, bad, quote);
             }
             buf_puts(&b, crlf ? "\r\n" : "\n");
         }
@@ -641,6 +649,43 @@ static void test_csv_fast_same(void **state) {
         buf_reset(&b);
     }
     assert_true(nSame >= 70); /* most documents parse: the tables are compared */
+    /* each tricky cell alone, in each column, in the middle of plain rows */
+    static const char *const azOne[] = {"\"x",     "y\"",   "\"z\"w\"",   " \"q\"", "\"\"",
+                                        "\"1,5\"", "\"7\"", "\"a\"\"b\"", "x\ry",   "\"\"\"\""};
+    for (size_t iCell = 0; iCell < sizeof azOne / sizeof azOne[0]; iCell++)
+        for (int col = 0; col < 4; col++) {
+            Buf b;
+            buf_init(&b, 0);
+            buf_puts(&b, "arm,flag,x,y\n");
+            for (int r = 0; r < 3000; r++) {
+                for (int c = 0; c < 4; c++) {
+                    if (c) buf_putc(&b, ',');
+                    if (r == 1500 && c == col)
+                        buf_puts(&b, azOne[iCell]);
+                    else
+                        fast_cell(&b, &seed, c, 0, 0, r % 3 == 0);
+                }
+                buf_putc(&b, '\n');
+            }
+            CsvOptions opt = {0}, optSlow = {0};
+            optSlow.noFast = 1;
+            CsvTable *t = NULL, *tSlow = NULL;
+            CsvError e, eSlow;
+            int rc = csv_parse(b.z, b.n, &opt, &t, &e);
+            int rcSlow = csv_parse(b.z, b.n, &optSlow, &tSlow, &eSlow);
+            if (rc != rcSlow || (rc && strcmp(e.zMsg, eSlow.zMsg)) ||
+                (!rc && !csv_tables_same(t, tSlow)))
+                fprintf(stderr, "cell %s in column %d: fast %d %s / general %d %s\n", azOne[iCell],
+                        col, rc, rc ? e.zMsg : "", rcSlow, rcSlow ? eSlow.zMsg : "");
+            assert_int_equal(rc, rcSlow);
+            if (rc)
+                assert_string_equal(e.zMsg, eSlow.zMsg);
+            else
+                assert_true(csv_tables_same(t, tSlow));
+            csv_free(t);
+            csv_free(tSlow);
+            buf_reset(&b);
+        }
 }
 
 int main(void) {
