@@ -1484,10 +1484,25 @@ static int chunk_fast(Chunk *c, size_t *pi) {
     }
     const char *b = z + i0;
     size_t nRowBlock = 0;
-    if (nField >= 2 && nSep == nLf * nField) { /* else a blank line, or a ragged one */
+    int broken = 0; /* a record without the header's number of fields */
+    if (nField >= 2 && nSep == nLf * nField) {
         while (nRowBlock < nLf && b[aEnd[nRowBlock * nField + nField - 1]] == '\n')
             nRowBlock++;
-        if (nRowBlock < nLf) nRowBlock = 0;
+        broken = nRowBlock < nLf;
+    } else {
+        broken = 1;
+    }
+    if (broken) { /* a blank or ragged line, or a comma or LF inside quotes:
+                   * the records before it, field by field */
+        nRowBlock = 0;
+        while (nField >= 2 && (nRowBlock + 1) * nField <= nSep) {
+            const uint32_t *a = aEnd + nRowBlock * nField;
+            size_t k = 0;
+            while (k + 1 < nField && b[a[k]] == ',')
+                k++;
+            if (k + 1 < nField || b[a[k]] != '\n') break;
+            nRowBlock++;
+        }
     }
     /* the rows that start in the region */
     size_t nStop = (c->iEnd < iBlockEnd ? c->iEnd : iBlockEnd) - i0;
@@ -1536,14 +1551,23 @@ static int chunk_fast(Chunk *c, size_t *pi) {
         }
         r0++;
     }
-    size_t pos = (uint32_t)(aPrev[r0 * nField] + 1);
-    if (nRowBlock == 0) { /* a blank or ragged line: the general loop takes the block */
-        c->iFastStop = iBlockEnd;
-        size_t i = i0 + pos;
-        if (i < c->iEnd && (rc = chunk_record(c, &i))) return rc;
-        pos = i - i0;
+    size_t i = i0 + (uint32_t)(aPrev[r0 * nField] + 1);
+    if (broken && i < c->iEnd) {
+        /* the record that broke the block goes to the general loop; the
+         * next block starts after it, or, when that keeps happening at a
+         * block's first record, a little later each time (256 bytes on,
+         * doubling to 64 KiB) */
+        size_t iRec = i;
+        if ((rc = chunk_record(c, &i))) return rc;
+        if (r0 == 0) {
+            size_t nBack = (size_t)256 << (c->nFastMiss < 8 ? c->nFastMiss : 8);
+            c->iFastStop = iRec + nBack;
+            c->nFastMiss++;
+        } else {
+            c->nFastMiss = 0;
+        }
     }
-    *pi = i0 + pos;
+    *pi = i;
     return 0;
 }
 
