@@ -887,6 +887,7 @@ static void chunk_clear(Chunk *c) {
     c->nSepAlloc = 0;
     c->iFastStop = 0;
     c->nFastMiss = 0;
+    c->nFastWindow = 0;
     c->nCap = 0;
     c->aCol = NULL;
     c->scratch = (Scratch){0};

@@ -229,9 +229,9 @@ static size_t chunk_fast_window(Chunk *c, size_t i) {
     if (i < c->iFastStop || n < CSV_FAST_MARGIN || c->s->noFast ||
         c->s->nMaxField < CSV_FAST_WINDOW)
         return i; /* (a small field cap: the general loop checks every field) */
-    size_t w = n - CSV_FAST_MARGIN;
+    size_t w = n - CSV_FAST_MARGIN, nMost = c->nFastWindow ? c->nFastWindow : CSV_FAST_WINDOW;
     if (w <= i) return i;
-    if (w - i > CSV_FAST_WINDOW) w = i + CSV_FAST_WINDOW;
+    if (w - i > nMost) w = i + nMost;
     const char *nl = memrchr(z + i, '\n', w - i);
     return nl ? (size_t)(nl - z) + 1 : i;
 }
@@ -478,12 +478,35 @@ static void chunk_fast_forget(Chunk *c, int iSel, size_t nRow) {
  * column, each in a loop of its own. A record this cannot take goes to
  * csv_chunk_record, and the rest of the block too. Returns 0 or an error code
  * (as csv_chunk_record). */
+static int chunk_fast_block(Chunk *c, size_t *pi, size_t *pnWindow);
+
 int csv_chunk_fast(Chunk *c, size_t *pi) {
+    /* the work of finding field ends must stay in proportion to the
+     * records it serves: when a block ends early (a broken record, a bad
+     * byte), the next window spans twice what this one served, at least
+     * 256 bytes; when a block serves its whole window, the next may span
+     * twice as much, up to CSV_FAST_WINDOW */
+    size_t i0 = *pi, nWindow = 0;
+    int rc = chunk_fast_block(c, pi, &nWindow);
+    if (rc || nWindow == 0) return rc;
+    size_t nServed = *pi - i0, nNext;
+    if (2 * nServed < nWindow)
+        nNext = 2 * nServed < 256 ? 256 : 2 * nServed;
+    else
+        nNext = 2 * nWindow;
+    c->nFastWindow = nNext >= CSV_FAST_WINDOW ? 0 : nNext;
+    return 0;
+}
+
+/* One fast block at *pi (see csv_chunk_fast); *pnWindow gets the bytes its
+ * window spanned (0 when there was none). */
+static int chunk_fast_block(Chunk *c, size_t *pi, size_t *pnWindow) {
     const CsvShared *s = c->s;
     const char *z = s->z;
     size_t i0 = *pi, iBlockEnd = chunk_fast_window(c, i0), nByte = iBlockEnd - i0;
     size_t nField = s->nField;
     if (iBlockEnd == i0) return csv_chunk_record(c, pi);
+    *pnWindow = nByte;
     if (c->nSepAlloc < nByte + 17) {
         uint32_t *a = realloc(c->aSep, (nByte + 17) * sizeof *a);
         if (!a) return KEEL_ENOMEM;

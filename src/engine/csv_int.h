@@ -126,6 +126,8 @@ typedef struct Chunk {
     int fastCr;              /* the fast block has CRs (before LFs) */
     int fastQuote;           /* the fast block has quotes (around fields) */
     unsigned nFastMiss;      /* fast blocks refused in a row for a quote */
+    size_t nFastWindow;      /* bytes the next fast window may span (0: the
+                              * most); shrinks when blocks end early */
     char zErr[200];          /* message without the position */
 } Chunk;
 
