@@ -10,8 +10,9 @@
 #include <string.h>
 
 /* ---- the fast record loop ---------------------------------------------- */
-/* Most input is plain: no quotes, ASCII or valid UTF-8, every value a short
- * number or a category seen before. For such a stretch ("a fast block") the
+/* Most input is plain: no quotes (or quotes only around whole fields),
+ * ASCII or valid UTF-8, every value a short number or a category seen
+ * before. For such a stretch ("a fast block") the
  * field boundaries are found first, 64 bytes at a time, into an array of
  * offsets; the records are then read from that array. With the boundaries
  * known, no step waits on the previous field's parse, and the numbers are
