@@ -661,6 +661,26 @@ int csv_chunk_flush(Chunk *c) {
     return 0;
 }
 
+/* How an unquoted field that ends at q (the input z ends at e) is ended:
+ * 0 by a comma, 1 by a line end (LF, CRLF or the input's end), -1 by
+ * anything else; when 0 or 1, *pi gets the offset where the next field or
+ * record starts. */
+static inline int csv_field_end(const char *z, const char *q, const char *e, size_t *pi) {
+    if (q == e) {
+        *pi = (size_t)(e - z);
+        return 1;
+    }
+    if (*q == ',' || *q == '\n') {
+        *pi = (size_t)(q - z) + 1;
+        return *q == '\n';
+    }
+    if (*q == '\r' && q + 1 < e && q[1] == '\n') {
+        *pi = (size_t)(q - z) + 2;
+        return 1;
+    }
+    return -1;
+}
+
 /* Parse the record at offset *pi of the region (a record boundary) and
  * advance *pi past it. Blank lines are skipped (as pandas does), so a
  * missing value in a one-column file must be written NA or "". Returns 0
@@ -712,20 +732,7 @@ int csv_chunk_record(Chunk *c, size_t *pi) {
                 q = csv_scan_number(p, e, &v, &slow);
             }
             if (q && !slow && (size_t)(q - p) <= s->nMaxField) {
-                int last = -1;
-                if (q == e) {
-                    last = 1;
-                    i = n;
-                } else if (*q == ',') {
-                    last = 0;
-                    i = (size_t)(q - z) + 1;
-                } else if (*q == '\n') {
-                    last = 1;
-                    i = (size_t)(q - z) + 1;
-                } else if (*q == '\r' && q + 1 < e && q[1] == '\n') {
-                    last = 1;
-                    i = (size_t)(q - z) + 2;
-                }
+                int last = csv_field_end(z, q, e, &i);
                 if (last >= 0) {
                     ((double *)c->aCol[iSel].data.p)[iRow] = v;
                     if (!last) continue;
@@ -764,21 +771,7 @@ int csv_chunk_record(Chunk *c, size_t *pi) {
                     col->aSmallCode[iSmall] = (uint32_t)code;
                 }
             }
-            int last = -1;
-            if (code < 0) {
-            } else if (q == e) {
-                last = 1;
-                i = n;
-            } else if (*q == ',') {
-                last = 0;
-                i = (size_t)(q - z) + 1;
-            } else if (*q == '\n') {
-                last = 1;
-                i = (size_t)(q - z) + 1;
-            } else if (*q == '\r' && q + 1 < e && q[1] == '\n') {
-                last = 1;
-                i = (size_t)(q - z) + 2;
-            }
+            int last = code < 0 ? -1 : csv_field_end(z, q, e, &i);
             if (last >= 0) {
                 ((uint32_t *)c->aCol[iSel].data.p)[iRow] = (uint32_t)code;
                 if (!last) continue;
