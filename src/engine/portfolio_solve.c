@@ -1295,23 +1295,22 @@ static int solver_glpk_work(Solver *S, PortfolioRun *r, int *aOrder, double *aKe
     return rc;
 }
 
-/* Run the GLPK part under the error hook. Returns 0, KEEL_ENOMEM or
- * KEEL_EINTERNAL (GLPK failed; its environment was freed). */
-static int solver_glpk(Solver *S, PortfolioRun *r, int *aOrder, double *aKey) {
+/* Run xWork(S, pArg) with GLPK's error and terminal hooks on: a GLPK
+ * error longjmps back here, the hooks go off, its environment is freed and
+ * the answer is KEEL_EINTERNAL; otherwise the hooks go off and the answer
+ * is xWork's. */
+static int solver_guarded(Solver *S, int (*xWork)(Solver *, void *), void *pArg) {
     /* volatile: read after a longjmp. */
     volatile int rc = 0;
     glp_error_hook(solver_glpk_hook, S);
     glp_term_hook(solver_term_hook, S);
     if (setjmp(S->jb) == 0) {
-        rc = solver_glpk_work(S, r, aOrder, aKey);
-        if (!rc && S->bHaveBest && !S->opt->bNoReasons) solver_shadow(S, r);
-        if (S->lp) glp_delete_prob(S->lp);
-        S->lp = NULL;
+        rc = xWork(S, pArg);
         glp_error_hook(NULL, NULL);
         glp_term_hook(NULL, NULL);
     } else {
         S->lp = S->el = NULL;
-        glp_error_hook(NULL, NULL);
+        glp_error_hook(NULL, NULL); /* (before the environment goes) */
         glp_term_hook(NULL, NULL);
         glp_free_env();
         rc = KEEL_EINTERNAL;
@@ -1319,24 +1318,45 @@ static int solver_glpk(Solver *S, PortfolioRun *r, int *aOrder, double *aKey) {
     return rc;
 }
 
+/* What solver_glpk hands to solver_guarded. */
+typedef struct SolverGlpkArg {
+    PortfolioRun *r;
+    int *aOrder;
+    double *aKey;
+} SolverGlpkArg;
+
+static int solver_glpk_guarded_work(Solver *S, void *p) {
+    SolverGlpkArg *a = p;
+    int rc = solver_glpk_work(S, a->r, a->aOrder, a->aKey);
+    if (!rc && S->bHaveBest && !S->opt->bNoReasons) solver_shadow(S, a->r);
+    if (S->lp) glp_delete_prob(S->lp);
+    S->lp = NULL;
+    return rc;
+}
+
+/* The GLPK stages (LP bound, dive, neighbourhoods) under the error hook. */
+static int solver_glpk(Solver *S, PortfolioRun *r, int *aOrder, double *aKey) {
+    SolverGlpkArg a = {r, aOrder, aKey};
+    return solver_guarded(S, solver_glpk_guarded_work, &a);
+}
+
+/* What solver_elastic_guarded hands to solver_guarded. */
+typedef struct SolverElasticArg {
+    PortfolioRun *r;
+    int *pRes;
+} SolverElasticArg;
+
+static int solver_elastic_work(Solver *S, void *p) {
+    SolverElasticArg *a = p;
+    glp_term_out(GLP_OFF);
+    *a->pRes = solver_elastic(S, a->r);
+    return 0;
+}
+
 /* The elastic model under the error hook; see solver_elastic. */
 static int solver_elastic_guarded(Solver *S, PortfolioRun *r, int *pRes) {
-    volatile int rc = 0;
-    glp_error_hook(solver_glpk_hook, S);
-    glp_term_hook(solver_term_hook, S);
-    if (setjmp(S->jb) == 0) {
-        glp_term_out(GLP_OFF);
-        *pRes = solver_elastic(S, r);
-        glp_error_hook(NULL, NULL);
-        glp_term_hook(NULL, NULL);
-    } else {
-        S->lp = S->el = NULL;
-        glp_error_hook(NULL, NULL);
-        glp_term_hook(NULL, NULL);
-        glp_free_env();
-        rc = KEEL_EINTERNAL;
-    }
-    return rc;
+    SolverElasticArg a = {r, pRes};
+    return solver_guarded(S, solver_elastic_work, &a);
 }
 
 /* Run the method; see portfolio_int.h. */
@@ -1466,25 +1486,21 @@ void portfolio_run_free(PortfolioRun *r) {
 
 /* Provoke a GLPK error under the error hook (for tests): returns
  * KEEL_EINTERNAL when the hook caught it and the environment was freed. */
+/* The self-test's work: a GLPK call that GLPK rejects (no column 5). */
+static int solver_selftest_work(Solver *S, void *p) {
+    (void)p;
+    glp_term_out(GLP_OFF);
+    S->lp = glp_create_prob();
+    glp_set_col_bnds(S->lp, 5, GLP_FX, 0, 0);
+    glp_delete_prob(S->lp);
+    S->lp = NULL;
+    return 0;
+}
+
 int portfolio_glpk_selftest(void) {
     Solver *S = calloc(1, sizeof *S);
-    volatile int rc = 0;
     if (!S) return KEEL_ENOMEM;
-    glp_error_hook(solver_glpk_hook, S);
-    glp_term_hook(solver_term_hook, S);
-    if (setjmp(S->jb) == 0) {
-        glp_term_out(GLP_OFF);
-        glp_prob *lp = glp_create_prob();
-        glp_set_col_bnds(lp, 5, GLP_FX, 0, 0); /* there is no column 5 */
-        glp_error_hook(NULL, NULL);
-        glp_term_hook(NULL, NULL);
-        glp_delete_prob(lp);
-    } else {
-        glp_error_hook(NULL, NULL);
-        glp_term_hook(NULL, NULL);
-        glp_free_env();
-        rc = KEEL_EINTERNAL;
-    }
+    int rc = solver_guarded(S, solver_selftest_work, NULL);
     free(S);
     return rc;
 }
