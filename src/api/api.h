@@ -38,6 +38,9 @@ int api_child_list(Req *req, Resp *resp, const ResourceDef *parent,
 /* Answer 201 with child row id, its Location under the request's path
  * (".../initiatives/3/links" + "/id"). */
 int api_child_created(Req *req, Resp *resp, const ResourceDef *child, int64_t id);
+/* Answer 201 for the new row id: Location zBase + "/id", the body what
+ * the resource's GET handler xGet answers for it. */
+int api_created(Req *req, Resp *resp, int64_t id, const char *zBase, Handler xGet);
 
 /* Generic handlers for a ResourceDef-described resource. */
 int api_crud_list(Req *req, Resp *resp, const ResourceDef *r);

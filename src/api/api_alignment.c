@@ -142,12 +142,7 @@ int api_initiatives_get(Req *req, Resp *resp) {
 int api_initiatives_create(Req *req, Resp *resp) {
     int64_t id;
     int rc = align_initiative_create(req->db, &req->who, req->pJson, &id, &req->err);
-    if (rc) return rc;
-    req->aParam[0] = id;
-    snprintf(resp->zLocation, sizeof resp->zLocation, "/api/v1/initiatives/%lld", (long long)id);
-    rc = api_initiatives_get(req, resp);
-    resp->status = 201;
-    return rc;
+    return rc ? rc : api_created(req, resp, id, "/api/v1/initiatives", api_initiatives_get);
 }
 
 int api_initiatives_update(Req *req, Resp *resp) {

@@ -241,12 +241,7 @@ int api_assets_get(Req *req, Resp *resp) {
 int api_assets_create(Req *req, Resp *resp) {
     int64_t id;
     int rc = alloc_asset_create(req->db, &req->who, req->pJson, &id, &req->err);
-    if (rc) return rc;
-    req->aParam[0] = id;
-    snprintf(resp->zLocation, sizeof resp->zLocation, "/api/v1/data-assets/%lld", (long long)id);
-    rc = api_assets_get(req, resp);
-    resp->status = 201;
-    return rc;
+    return rc ? rc : api_created(req, resp, id, "/api/v1/data-assets", api_assets_get);
 }
 
 int api_assets_update(Req *req, Resp *resp) {
@@ -300,12 +295,7 @@ int api_scenarios_get(Req *req, Resp *resp) {
 int api_scenarios_create(Req *req, Resp *resp) {
     int64_t id;
     int rc = alloc_scenario_create(req->db, &req->who, req->pJson, &id, &req->err);
-    if (rc) return rc;
-    req->aParam[0] = id;
-    snprintf(resp->zLocation, sizeof resp->zLocation, "/api/v1/scenarios/%lld", (long long)id);
-    rc = api_scenarios_get(req, resp);
-    resp->status = 201;
-    return rc;
+    return rc ? rc : api_created(req, resp, id, "/api/v1/scenarios", api_scenarios_get);
 }
 
 int api_scenarios_update(Req *req, Resp *resp) {

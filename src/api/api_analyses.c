@@ -106,12 +106,7 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
     if (rc == 0) rc = analysis_run(req->db, &req->who, &in, &id, &req->err);
     json_decref(spec);
     free(zModel);
-    if (rc) return rc;
-    req->aParam[0] = id;
-    snprintf(resp->zLocation, sizeof resp->zLocation, "/api/v1/analyses/%lld", (long long)id);
-    rc = api_analyses_get(req, resp);
-    resp->status = 201;
-    return rc;
+    return rc ? rc : api_created(req, resp, id, "/api/v1/analyses", api_analyses_get);
 }
 
 int api_analyses_abtest(Req *req, Resp *resp) { return run_analysis(req, resp, "abtest"); }

@@ -191,6 +191,14 @@ int api_child_created(Req *req, Resp *resp, const ResourceDef *child, int64_t id
     return api_respond_row(req, resp, child, id, 201, req->zPath);
 }
 
+int api_created(Req *req, Resp *resp, int64_t id, const char *zBase, Handler xGet) {
+    req->aParam[0] = id;
+    snprintf(resp->zLocation, sizeof resp->zLocation, "%s/%lld", zBase, (long long)id);
+    int rc = xGet(req, resp);
+    resp->status = 201;
+    return rc;
+}
+
 int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPath) {
     int rc = resource_validate(r, req->pJson, 1, &req->err);
     if (rc) return rc;
