@@ -282,6 +282,9 @@ CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t
     const __m256i k10000 = _mm256_set1_epi64x(10000), k64 = _mm256_set1_epi64x(64);
     const __m256i k8 = _mm256_set1_epi64x(8), even = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     const __m256d signBit = _mm256_set1_pd(-0.0);
+    const __m256i pow10i = _mm256_setr_epi32(1, 10, 100, 1000, 10000, 100000, 1000000, 10000000);
+    const __m256i three = _mm256_set1_epi64x(3);
+    const __m256d inv03 = _mm256_loadu_pd(aPow10Inv), inv47 = _mm256_loadu_pd(aPow10Inv + 4);
     size_t r = 0;
     for (; r + 4 <= nRow; r += 4) {
         const uint32_t *q = pEnd + r * nField;
@@ -338,8 +341,18 @@ CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t
          * q + (m - q * 10^k) * RN(10^-k), by fused multiply-adds
          * (Markstein's correction; checked against the division for every
          * m < 10^8 and k <= 7, see docs/benchmarks.md) */
-        __m256d den = _mm256_i64gather_pd(csv_aPow10, nFrac, 8);
-        __m256d inv = _mm256_i64gather_pd(aPow10Inv, nFrac, 8);
+        /* 10^k and RN(10^-k) picked from tables in registers (permutes,
+         * not gathers): 10^k as an int32, RN(10^-k) as the two halves of
+         * a double, from the low or the high four entries */
+        __m256i k32 = _mm256_permutevar8x32_epi32(nFrac, even); /* k, one per 32 bits */
+        __m256d den =
+            _mm256_cvtepi32_pd(_mm256_castsi256_si128(_mm256_permutevar8x32_epi32(pow10i, k32)));
+        __m256i t = _mm256_slli_epi64(_mm256_and_si256(nFrac, three), 1);
+        __m256i pair = _mm256_or_si256(t, _mm256_slli_epi64(_mm256_add_epi64(t, one), 32));
+        __m256d invLo = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(inv03), pair));
+        __m256d invHi = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(inv47), pair));
+        __m256d inv =
+            _mm256_blendv_pd(invLo, invHi, _mm256_castsi256_pd(_mm256_cmpgt_epi64(nFrac, three)));
         __m256d quo = _mm256_mul_pd(m, inv);
         __m256d val = _mm256_fmadd_pd(_mm256_fnmadd_pd(quo, den, m), inv, quo);
         __m256d neg = _mm256_castsi256_pd(csv_lanes4(aNeg));
