@@ -52,6 +52,16 @@ export function t(key, vars) {
   return s;
 }
 
+// A sentence the server wrote, in the reader's language: in English the
+// server's own words (text); otherwise the catalogue's message `key` with
+// the variables vars() gives (called only then) when the catalogue has
+// that key, else the server's words. For reasons the server sends both as
+// a sentence and as a code with its numbers (reason_codes).
+export function tServer(text, key, vars) {
+  if (!key || locale === 'en' || (LOCALES[locale][key] === undefined && en[key] === undefined)) return text;
+  return t(key, vars());
+}
+
 // A translated label for a value of a fixed vocabulary (role, stage, ...),
 // or the value itself when the catalogue has none.
 export function tv(group, value) {

@@ -4,7 +4,7 @@
 // for a fairness audit the rates per group and the metrics that failed;
 // for an explanation the features ranked by their average effect.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtPercent, fmtDate, getLocale } from '../lib/i18n.js';
+import { t, tv, tServer, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { can, rolesFor } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -40,10 +40,8 @@ function reasonVars(c) {
 // otherwise worded from its code and numbers when the catalogue has the
 // code (reason.<code>[.<next>]), else the server's sentence.
 function reasonText(text, code) {
-  if (!code || !code.code || getLocale() === 'en') return text;
-  const key = 'reason.' + code.code + (code.next ? '.' + code.next : '');
-  const s = t(key, reasonVars(code));
-  return s === key ? text : s;
+  const key = code && code.code ? 'reason.' + code.code + (code.next ? '.' + code.next : '') : null;
+  return tServer(text, key, () => reasonVars(code));
 }
 
 function reasonList(reasons, codes, testid) {

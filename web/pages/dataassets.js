@@ -3,7 +3,7 @@
 // reasons it lost points and how to fix them, personal data and its
 // consent basis, labelling, and the initiatives it serves.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtPercent, fmtDate, getLocale } from '../lib/i18n.js';
+import { t, tv, tServer, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
 import { get, listAll } from '../lib/api.js';
 import { link } from '../lib/router.js';
 import { pageHeader, panel, progress, facts, notice } from '../components/ui.js';
@@ -12,10 +12,8 @@ import { pageHeader, panel, progress, facts, notice } from '../components/ui.js'
 // sentence; otherwise worded from its code and numbers when the catalogue
 // has the code (readiness.<code>), else the server's sentence.
 function deduction(r) {
-  if (!r.code || getLocale() === 'en') return r.reason;
-  const key = 'readiness.' + r.code;
-  const s = t(key, { n: fmtNumber(r.n, { maximumFractionDigits: 0 }), share: fmtPercent(r.share, 1) });
-  return s === key ? r.reason : s;
+  return tServer(r.reason, r.code ? 'readiness.' + r.code : null,
+    () => ({ n: fmtNumber(r.n, { maximumFractionDigits: 0 }), share: fmtPercent(r.share, 1) }));
 }
 
 const tone = (s) => (s === null || s === undefined ? null : s >= 80 ? 'on_track' : s >= 50 ? 'at_risk' : 'off_track');

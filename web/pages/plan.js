@@ -4,7 +4,7 @@
 // bind and the shadow prices; admins and the committee may solve again
 // (a busy server or a refusal is shown in words).
 import { h, replace } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtMoney, fmtPercent, fmtPeriod, fmtDate, getLocale } from '../lib/i18n.js';
+import { t, tv, tServer, fmtNumber, fmtMoney, fmtPercent, fmtPeriod, fmtDate } from '../lib/i18n.js';
 import { get, post, listAll } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -37,14 +37,14 @@ function solveButton(ctx) {
 function unfundedText(u, title, poolName) {
   const c = u.reason_code;
   const fallback = String(u.reason || '').replace(/'(\d+)'/g, (m, id) => `'${title(id)}'`);
-  if (!c || !c.code || getLocale() === 'en') return fallback;
-  const key = 'unfunded.' + c.code + (c.code === 'no_gain' && c.change_penalty !== undefined ? '_penalty' : '');
-  const short = c.short ? t('unfunded.short.' + c.short, { pool: poolName(c.pool), period: fmtPeriod(c.pool_period),
-    need: fmtNumber(c.need), capacity: fmtNumber(c.capacity), limit: fmtNumber(c.cloud_limit), cost: fmtMoney(c.cloud_cost) }) : '';
-  const s = t(key, { other: c.other ? title(c.other) : '', period: fmtPeriod(c.period), periods: fmtNumber(c.periods),
+  const key = c && c.code ? 'unfunded.' + c.code + (c.code === 'no_gain' && c.change_penalty !== undefined ? '_penalty' : '') : null;
+  return tServer(fallback, key, () => ({
+    other: c.other ? title(c.other) : '', period: fmtPeriod(c.period), periods: fmtNumber(c.periods),
     value: fmtMoney(c.value), penalty: fmtMoney(c.change_penalty),
-    when: c.after ? t('unfunded.after', { other: title(c.after) }) : t('unfunded.earliest'), short });
-  return s === key ? fallback : s;
+    when: c.after ? t('unfunded.after', { other: title(c.after) }) : t('unfunded.earliest'),
+    short: c.short ? t('unfunded.short.' + c.short, { pool: poolName(c.pool), period: fmtPeriod(c.pool_period),
+      need: fmtNumber(c.need), capacity: fmtNumber(c.capacity), limit: fmtNumber(c.cloud_limit), cost: fmtMoney(c.cloud_cost) }) : '',
+  }));
 }
 
 function bindingText(b, title, poolName) {
