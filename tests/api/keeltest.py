@@ -21,10 +21,10 @@ ROLES = ["admin", "committee", "owner", "engineer", "risk", "viewer"]
 class Server:
     """keel serve on 127.0.0.1:0 over a new database with one admin."""
 
-    def __init__(self, extra_args=(), demo=False):
+    def __init__(self, extra_args=(), demo=False, env=None):
         self.dir = tempfile.mkdtemp(prefix="keeltest-")
         self.db = os.path.join(self.dir, "keel.db")
-        self.env = dict(os.environ, KEEL_FAST_PWHASH="1")
+        self.env = dict(os.environ, KEEL_FAST_PWHASH="1", **(env or {}))
         pw = os.path.join(self.dir, "pw")
         with open(pw, "w") as f:
             f.write(ADMIN_PW + "\n")
