@@ -8,6 +8,7 @@
 #include "domain/demo.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
+#include "domain/analysis.h"
 #include "domain/auth.h"
 #include "domain/org.h"
 #include "store/store_account.h"
@@ -388,6 +389,67 @@ static json_t *demo_dated(const json_t *doc, KeelError *e) {
     return d;
 }
 
+/* ---- analyses computed from the files under data/demo/ -------------------- */
+
+#define DEMO_FILE(sym)                                                                             \
+    extern const unsigned char sym[];                                                              \
+    extern const unsigned int sym##_len;
+DEMO_FILE(demo_credit_scoring_csv)
+DEMO_FILE(demo_recommendations_ab_csv)
+DEMO_FILE(demo_maintenance_model_json)
+DEMO_FILE(demo_maintenance_presses_csv)
+
+/* The embedded file data/demo/zName, or NULL. */
+static const char *demo_file(const char *zName, size_t *pn) {
+    static const struct {
+        const char *zName;
+        const unsigned char *p;
+        const unsigned int *pn;
+    } a[] = {
+        {"credit_scoring.csv", demo_credit_scoring_csv, &demo_credit_scoring_csv_len},
+        {"recommendations_ab.csv", demo_recommendations_ab_csv, &demo_recommendations_ab_csv_len},
+        {"maintenance_model.json", demo_maintenance_model_json, &demo_maintenance_model_json_len},
+        {"maintenance_presses.csv", demo_maintenance_presses_csv,
+         &demo_maintenance_presses_csv_len},
+    };
+    for (size_t i = 0; zName && i < sizeof a / sizeof a[0]; i++)
+        if (strcmp(a[i].zName, zName) == 0) {
+            *pn = *a[i].pn;
+            return (const char *)a[i].p;
+        }
+    return NULL;
+}
+
+/* Each entry of "analyses": run by the named account's engine, days_ago
+ * days ago, as evidence for the initiative. */
+static int demo_analyses(Db *db, const json_t *doc, KeelError *e) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "analyses"), i, x) {
+        AnalysisInput in;
+        memset(&in, 0, sizeof in);
+        Principal p;
+        int rc = demo_principal(db, json_string_value(json_object_get(x, "by")), &p);
+        if (rc) err_set(e, rc, "by", "demo: the analyst has no account");
+        in.zKind = json_string_value(json_object_get(x, "kind"));
+        in.spec = json_object_get(x, "spec");
+        in.zTitle = json_string_value(json_object_get(x, "title"));
+        in.zData = demo_file(json_string_value(json_object_get(x, "data")), &in.nData);
+        if (json_object_get(x, "model"))
+            in.zModel = demo_file(json_string_value(json_object_get(x, "model")), &in.nModel);
+        in.initiativeId = store_crud_id_by(db, &resource_initiative, "title",
+                                           json_string_value(json_object_get(x, "initiative")));
+        if (rc == 0 && (!in.zKind || !in.zData || (json_object_get(x, "model") && !in.zModel)))
+            rc = err_set(e, KEEL_EINVAL, "data", "demo: no such data file");
+        int64_t id;
+        time_shift(-json_integer_value(json_object_get(x, "days_ago")) * 86400);
+        if (rc == 0) rc = analysis_run(db, &p, &in, &id, e);
+        time_shift(0);
+        if (rc) return demo_where(e, rc, "analyses", i);
+    }
+    return 0;
+}
+
 int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassword,
               uint64_t seed, KeelError *e) {
     int64_t n = 0;
@@ -422,6 +484,7 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassw
     if (rc == 0) rc = demo_kpis(db, &sys, doc, &s, e);
     if (rc == 0) rc = demo_initiatives(db, &sys, doc, &s, e);
     if (rc == 0) rc = alloc_demo_load(db, &sys, doc, seed, e);
+    if (rc == 0) rc = demo_analyses(db, doc, e);
     time_shift(0);
     json_decref(doc);
     if (rc == 0) return db_commit(db);
