@@ -192,6 +192,7 @@ static void test_text(void **state) {
     assert_int_equal(buf_err(&b), 0);
     assert_int_equal(evagg_read(&r, b.z, b.n), 0);
     assert_agg_equal(&r, &a);
+    evagg_free(&r);
     static const char *azBad[] = {"x 1", "n 1", "score 1 0.5 200:1", "cal 12:1:1:0.5",
                                   "f 1 a=0.05;n=0;z=0;s=0;lo=0;hi=0;p=;m="};
     for (size_t i = 0; i < sizeof azBad / sizeof *azBad; i++)
