@@ -253,31 +253,37 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
         rc = resource_validate(&resource_account, in, 0, e);
         if (rc) return rc;
     }
-    AccountRow a;
-    rc = store_account_by_id(db, id, &a);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no account with id %lld", (long long)id);
-    if (rc) return rc;
+    /* the slow hash first, outside the write lock */
+    if (bPw && crypto_pw_hash(zPw, zHash)) return KEEL_ENOMEM;
     const char *zRole = json_string_value(json_object_get(in, "role"));
     int bDemote = zRole && strcmp(zRole, "admin") != 0;
     int bDisable = json_is_true(json_object_get(in, "disabled"));
-    if (strcmp(a.zRole, "admin") == 0 && !a.disabled && (bDemote || bDisable)) {
+    /* The last-admin check and the write are one transaction that takes
+     * the write lock first (BEGIN IMMEDIATE): two admins disabling each
+     * other at once are serialised and the second sees the first's write. */
+    rc = db_begin(db);
+    if (rc) return rc;
+    AccountRow a;
+    rc = store_account_by_id(db, id, &a);
+    if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no account with id %lld", (long long)id);
+    if (rc == 0 && strcmp(a.zRole, "admin") == 0 && !a.disabled && (bDemote || bDisable)) {
         int64_t n = 0;
         rc = store_account_count_other_admins(db, id, &n);
-        if (rc) return rc;
-        if (n == 0)
-            return err_set(e, KEEL_ERULE, bDisable ? "disabled" : "role",
-                           "this is the last enabled admin account; make another admin first");
+        if (rc == 0 && n == 0)
+            rc = err_set(e, KEEL_ERULE, bDisable ? "disabled" : "role",
+                         "this is the last enabled admin account; make another admin first");
     }
-    if (json_object_size(in) > 0) {
+    if (rc == 0 && json_object_size(in) > 0)
         rc = store_crud_update(db, &resource_account, actor, id, in, e);
-        if (rc) return rc;
-    }
-    if (bPw) {
-        if (crypto_pw_hash(zPw, zHash)) return KEEL_ENOMEM;
-        rc = store_account_set_password(db, actor, id, zHash);
-        if (rc) return rc;
-    }
-    if (bDisable || bPw || bDemote) rc = store_session_delete_account(db, id);
+    if (rc == 0 && bPw) rc = store_account_set_password(db, actor, id, zHash);
+    /* a new password ends every credential the old one could have made:
+     * sessions and API tokens (docs/security.md) */
+    if (rc == 0 && bPw) rc = store_token_revoke_account(db, actor, id);
+    if (rc == 0 && (bDisable || bPw || bDemote)) rc = store_session_delete_account(db, id);
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
     return rc;
 }
 

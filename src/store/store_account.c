@@ -180,3 +180,23 @@ int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e) {
     json_decref(after);
     return rc;
 }
+
+int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId) {
+    int rc = db_begin(db);
+    if (rc) return rc;
+    char zNow[32];
+    time_iso(time_now(), zNow, sizeof zNow);
+    rc = db_run(db, "UPDATE api_token SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+                "ti", zNow, accountId);
+    int n = rc == 0 ? db_changes(db) : 0;
+    if (rc == 0 && n > 0) {
+        json_t *note = json_pack("{si ss}", "tokens_revoked", n, "reason", "password_changed");
+        rc = store_audit_append(db, actor, "revoke_tokens", "account", accountId, NULL, note);
+        json_decref(note);
+    }
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    return rc;
+}

@@ -58,5 +58,8 @@ int store_token_by_hash(Db *db, const char *zTokenHash, TokenRow *p);
 int store_token_mark_used(Db *db, int64_t id, const char *zNow);
 /* Revoke; audited. KEEL_ENOTFOUND when absent, KEEL_ECONFLICT when already revoked. */
 int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e);
+/* Revoke every live token of an account (its password changed), with one
+ * audit entry naming how many; inside the caller's transaction if any. */
+int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId);
 
 #endif
