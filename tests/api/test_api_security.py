@@ -86,12 +86,66 @@ def tokens_on_password_change(t, srv):
     t.check("tok-audited", n == 1, "revoke_tokens entries: %d" % n)
 
 
+def signatories(t, srv):
+    """Item 3: sponsor, business owner and AI lead are three different
+    people on create and on every change (409 naming the rule, state
+    unchanged); a new sponsor or AI lead voids the sign-offs given."""
+    root = srv.admin()
+    ids, c = {}, {}
+    for name, role in [("spo", "committee"), ("own", "owner"), ("lead", "engineer"),
+                       ("new", "engineer")]:
+        p = root.post("/api/v1/people", {"name": name.title(), "email": name + "@p.example"})
+        ids[name] = p.json["id"]
+        make_account(root, name + "@p.example", role, person_id=p.json["id"])
+        c[name] = srv.client()
+        c[name].login(name + "@p.example", PW)
+    own = c["own"]
+    r = own.post("/api/v1/initiatives", {"title": "Self-approved", "sponsor_id": ids["own"],
+                                          "ai_lead_id": ids["lead"]})
+    t.status("sig-create-same", r, 409, "signatories_distinct")
+    r = own.post("/api/v1/initiatives", {"title": "Fine", "sponsor_id": ids["spo"],
+                                          "ai_lead_id": ids["lead"], "problem": "p"})
+    t.status("sig-create", r, 201)
+    iid = r.json["id"]
+    before = srv.snapshot()
+    r = own.patch("/api/v1/initiatives/%d" % iid, {"sponsor_id": ids["own"],
+                                                   "ai_lead_id": ids["own"]})
+    t.status("sig-patch-all-me", r, 409, "signatories_distinct")
+    t.check("sig-patch-msg", "three people" in r.error().get("message", ""), r.body)
+    r = own.patch("/api/v1/initiatives/%d" % iid, {"ai_lead_id": ids["spo"]})
+    t.status("sig-patch-lead-is-sponsor", r, 409, "signatories_distinct", "ai_lead_id")
+    r = root.patch("/api/v1/initiatives/%d" % iid, {"owner_id": ids["lead"]})
+    t.status("sig-patch-owner-is-lead", r, 409, "signatories_distinct", "owner_id")
+    t.check("sig-unchanged", srv.snapshot() == before, "a refused change changed the database")
+    # sign-offs given, then the AI lead changes: they are void
+    for who, role in [("spo", "sponsor"), ("own", "owner"), ("lead", "ai_lead")]:
+        r = c[who].post("/api/v1/initiatives/%d/signoffs" % iid, {"role": role})
+        t.check("sig-sign-" + role, r.status in (200, 201, 204), r.body)
+    r = own.get("/api/v1/initiatives/%d" % iid)
+    t.check("sig-complete", r.json["signoffs_complete"] is True, r.body)
+    r = own.patch("/api/v1/initiatives/%d" % iid, {"ai_lead_id": ids["new"]})
+    t.status("sig-new-lead", r, 200)
+    r = own.get("/api/v1/initiatives/%d" % iid)
+    n = sum(1 for k in ("sponsor", "owner", "ai_lead") if r.json["signoffs"][k]["signed"])
+    t.check("sig-voided", r.json["signoffs_complete"] is False and n == 0, r.body)
+    n = srv.sql("SELECT count(*) FROM audit WHERE action='void_signoffs' AND entity_id=?",
+                (iid,))[0][0]
+    t.check("sig-void-audited", n == 1, "void_signoffs entries: %d" % n)
+    # a change that keeps the signatories keeps the sign-offs
+    r = c["new"].post("/api/v1/initiatives/%d/signoffs" % iid, {"role": "ai_lead"})
+    t.check("sig-resign", r.status in (200, 201, 204), r.body)
+    own.patch("/api/v1/initiatives/%d" % iid, {"title": "Fine, renamed"})
+    r = own.get("/api/v1/initiatives/%d" % iid)
+    t.check("sig-kept", r.json["signoffs"]["ai_lead"]["signed"] is True, r.body)
+
+
 def main():
     t = Cases()
     srv = Server()
     try:
         last_admin_race(t, srv)
         tokens_on_password_change(t, srv)
+        signatories(t, srv)
     finally:
         srv.stop()
     t.done()
