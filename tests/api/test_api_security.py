@@ -139,6 +139,29 @@ def signatories(t, srv):
     t.check("sig-kept", r.json["signoffs"]["ai_lead"]["signed"] is True, r.body)
 
 
+def csv_formulas(t, srv):
+    """Item 4: CSV exports neutralise text cells a spreadsheet would run
+    (prefix '), numbers stay numbers."""
+    import csv
+    import io
+    root = srv.admin()
+    r = root.post("/api/v1/objectives", {"title": "@SUM(1+1)", "pain_point": "cost"})
+    t.status("csv-obj", r, 201)
+    r = root.post("/api/v1/kpis", {"objective_id": r.json["id"], "name": "=HYPERLINK(\"http://evil\")",
+                                   "unit": "-", "direction": "up", "baseline": -15, "target": 2,
+                                   "target_period": "2027Q4"})
+    t.status("csv-kpi", r, 201)
+    r = root.get("/api/v1/kpis", headers={"Accept": "text/csv"})
+    t.check("csv-type", r.status == 200 and r.header("Content-Type").startswith("text/csv"), r.body)
+    rows = list(csv.DictReader(io.StringIO(r.body)))
+    t.check("csv-formula", rows and rows[0]["name"] == "'=HYPERLINK(\"http://evil\")", rows)
+    t.check("csv-minus-text", rows and rows[0]["unit"] == "'-", rows)
+    t.check("csv-number", rows and rows[0]["baseline"] in ("-15", "-15.0"), rows)
+    r = root.get("/api/v1/objectives", headers={"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(r.body)))
+    t.check("csv-at", rows and rows[0]["title"] == "'@SUM(1+1)", rows)
+
+
 def main():
     t = Cases()
     srv = Server()
@@ -146,6 +169,7 @@ def main():
         last_admin_race(t, srv)
         tokens_on_password_change(t, srv)
         signatories(t, srv)
+        csv_formulas(t, srv)
     finally:
         srv.stop()
     t.done()
