@@ -200,3 +200,39 @@ int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId) {
         db_rollback(db);
     return rc;
 }
+
+int store_throttle_get(Db *db, const char *zAccount, const char *zAddress, int64_t *pnFail,
+                       int64_t *pLastFail) {
+    DbStmt *s;
+    *pnFail = *pLastFail = 0;
+    int rc = db_prepare(db, &s,
+                        "SELECT n_fail, last_fail FROM login_throttle WHERE account = ? AND "
+                        "address = ?",
+                        "tt", zAccount, zAddress);
+    if (rc) return rc;
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *pnFail = db_column_int(s, 0);
+        *pLastFail = db_column_int(s, 1);
+    }
+    db_finalize(s);
+    return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
+}
+
+int store_throttle_fail(Db *db, const char *zAccount, const char *zAddress, int64_t now) {
+    /* INSERT … ON CONFLICT … DO UPDATE: SQLite 3.24+ and PostgreSQL 9.5+ */
+    return db_run(db,
+                  "INSERT INTO login_throttle(account, address, n_fail, last_fail) "
+                  "VALUES(?, ?, 1, ?) ON CONFLICT(account, address) DO UPDATE SET "
+                  "n_fail = login_throttle.n_fail + 1, last_fail = excluded.last_fail",
+                  "tti", zAccount, zAddress, now);
+}
+
+int store_throttle_clear(Db *db, const char *zAccount, const char *zAddress) {
+    return db_run(db, "DELETE FROM login_throttle WHERE account = ? AND address = ?", "tt",
+                  zAccount, zAddress);
+}
+
+int store_throttle_expire(Db *db, int64_t before) {
+    return db_run(db, "DELETE FROM login_throttle WHERE last_fail < ?", "i", before);
+}

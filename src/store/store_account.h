@@ -62,4 +62,15 @@ int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e);
  * audit entry naming how many; inside the caller's transaction if any. */
 int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId);
 
+/* Failed sign-ins of (account, address): *pnFail and *pLastFail (0, 0 when
+ * none). */
+int store_throttle_get(Db *db, const char *zAccount, const char *zAddress, int64_t *pnFail,
+                       int64_t *pLastFail);
+/* Count one more failure at `now`. */
+int store_throttle_fail(Db *db, const char *zAccount, const char *zAddress, int64_t now);
+/* Forget the failures of (account, address). */
+int store_throttle_clear(Db *db, const char *zAccount, const char *zAddress);
+/* Forget failures older than `before`. */
+int store_throttle_expire(Db *db, int64_t before);
+
 #endif
