@@ -121,6 +121,7 @@ int api_analyses_get(Req *req, Resp *resp);
 int api_analyses_abtest(Req *req, Resp *resp);
 int api_analyses_fairness(Req *req, Resp *resp);
 int api_analyses_explain(Req *req, Resp *resp);
+int api_analyses_drift(Req *req, Resp *resp);
 
 /* Path 2: resource allocation (api_allocation.c, api_allocation_plan.c). */
 /* Refuse query parameters not named in azKnown (NULL-terminated). */

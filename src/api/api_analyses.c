@@ -3,7 +3,8 @@
  * explanation and keep it as evidence; list and read them. Bodies:
  *   JSON {"spec": {...}, "data": "<CSV text>", "initiative_id": n, "title": "..."}
  *   text/csv (A/B and fairness) with ?spec=<URL-encoded JSON>&initiative_id=&title=
- *   explain: JSON {"model": {...} or "<JSON text>", "data": "<CSV>", "rows": false, ...} */
+ *   explain: JSON {"model": {...} or "<JSON text>", "data": "<CSV>", "rows": false, ...}
+ *   drift: JSON {"reference": "<CSV>", "current": "<CSV>", "spec": {options}?, ...} */
 #include "api/api.h"
 #include "domain/analysis.h"
 #include "store/store_crud.h"
@@ -64,8 +65,10 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
         const char *zKey;
         json_t *v;
         json_object_foreach(req->pJson, zKey, v) {
-            int bOk = strcmp(zKey, "data") == 0 || strcmp(zKey, "initiative_id") == 0 ||
-                      strcmp(zKey, "title") == 0 ||
+            int bDrift = strcmp(zKind, "drift") == 0;
+            int bOk = (bDrift ? strcmp(zKey, "reference") == 0 || strcmp(zKey, "current") == 0
+                              : strcmp(zKey, "data") == 0) ||
+                      strcmp(zKey, "initiative_id") == 0 || strcmp(zKey, "title") == 0 ||
                       (strcmp(zKind, "explain")
                            ? strcmp(zKey, "spec") == 0
                            : (strcmp(zKey, "model") == 0 || strcmp(zKey, "rows") == 0));
@@ -73,12 +76,20 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
                 return err_set(&req->err, KEEL_EINVAL, zKey,
                                "unknown field '%.40s' for a %s analysis", zKey, zKind);
         }
-        json_t *data = json_object_get(req->pJson, "data"),
-               *ini = json_object_get(req->pJson, "initiative_id");
+        int bDrift = strcmp(zKind, "drift") == 0;
+        json_t *data = json_object_get(req->pJson, bDrift ? "current" : "data"),
+               *ini = json_object_get(req->pJson, "initiative_id"),
+               *ref = json_object_get(req->pJson, "reference");
         json_t *title = json_object_get(req->pJson, "title"),
                *model = json_object_get(req->pJson, "model");
         if (data && !json_is_string(data))
-            return err_set(&req->err, KEEL_EINVAL, "data", "data must be the CSV text as a string");
+            return err_set(&req->err, KEEL_EINVAL, bDrift ? "current" : "data",
+                           "%s must be the CSV text as a string", bDrift ? "current" : "data");
+        if (ref && !json_is_string(ref))
+            return err_set(&req->err, KEEL_EINVAL, "reference",
+                           "reference must be the CSV text as a string");
+        in.zRef = json_string_value(ref);
+        in.nRef = ref ? json_string_length(ref) : 0;
         if (ini && !json_is_null(ini) && (!json_is_integer(ini) || json_integer_value(ini) < 1))
             return err_set(&req->err, KEEL_EINVAL, "initiative_id",
                            "initiative_id must be a positive integer");
@@ -115,3 +126,4 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
 int api_analyses_abtest(Req *req, Resp *resp) { return run_analysis(req, resp, "abtest"); }
 int api_analyses_fairness(Req *req, Resp *resp) { return run_analysis(req, resp, "fairness"); }
 int api_analyses_explain(Req *req, Resp *resp) { return run_analysis(req, resp, "explain"); }
+int api_analyses_drift(Req *req, Resp *resp) { return run_analysis(req, resp, "drift"); }

@@ -55,6 +55,11 @@ int alloc_horizon(Db *db, const char *zFrom, int n, AllocHorizon *h, KeelError *
 int alloc_quarter_ord(const char *z);
 /* The current fiscal quarter ("2026Q4") into z. */
 void alloc_current_quarter(Db *db, char z[12]);
+/* Where the pools report starts by default: ALLOC_REPORT_BACK quarters
+ * before the current one, so that the last quarters' actual use shows
+ * beside the plan ahead (the pages use the same default). */
+enum { ALLOC_REPORT_BACK = 2 };
+void alloc_report_default_from(Db *db, char z[12]);
 
 /* ---- pools (allocation_pools.c) ---- */
 int alloc_pool_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Analyses run through the API (A/B tests, fairness audits, explanations)
+/* Analyses run through the API (A/B tests, fairness audits, explanations,
+ * drift checks)
  * kept as resources: the spec, a SHA-256 of the inputs, the engine and its
  * version, who ran it, an optional initiative link, the verdict and the
  * full result — the evidence that launch and training gates attach. The
@@ -16,10 +17,12 @@ extern const ResourceDef resource_analysis;
 
 /* The inputs of one run. */
 typedef struct AnalysisInput {
-    const char *zKind;  /* "abtest", "fairness" or "explain" */
-    const json_t *spec; /* abtest / fairness spec (borrowed); NULL for explain */
-    const char *zData;  /* CSV data (may be NULL for summary-only A/B) */
+    const char *zKind;  /* "abtest", "fairness", "explain" or "drift" */
+    const json_t *spec; /* abtest / fairness / drift spec (borrowed); NULL for explain */
+    const char *zData;  /* CSV data (may be NULL for summary-only A/B); drift: the current data */
     size_t nData;
+    const char *zRef; /* drift: the reference data (CSV) */
+    size_t nRef;
     const char *zModel; /* explain: the model JSON text */
     size_t nModel;
     int bRows;            /* explain: keep per-row contributions in the result */

@@ -46,6 +46,8 @@ const Route aRoute[] = {
     {"POST", "/api/v1/analyses/abtest", api_analyses_abtest, ANALYST, 64 * 1024 * KB,
      BODY_JSON_OR_CSV,
      "run and keep an A/B analysis {spec, data?, initiative_id?, title?} or CSV with ?spec=", NULL},
+    {"POST", "/api/v1/analyses/drift", api_analyses_drift, ANALYST, 64 * 1024 * KB, BODY_JSON,
+     "run and keep a drift check {reference, current, spec?, initiative_id?, title?}", NULL},
     {"POST", "/api/v1/analyses/explain", api_analyses_explain, ANALYST, 64 * 1024 * KB, BODY_JSON,
      "run and keep an explanation {model, data, rows?, initiative_id?, title?}", NULL},
     {"POST", "/api/v1/analyses/fairness", api_analyses_fairness, ANALYST, 64 * 1024 * KB,

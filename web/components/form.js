@@ -5,8 +5,9 @@
 // envelope is shown at the field it names (or above the buttons when it
 // names none), translated by code. Fields:
 //   {name, label, type: text|email|password|number|date|select|textarea|
-//    checkbox|checks, required, options: [{value, label}], numeric (select
-//    values are numbers), min, max, step, maxlength, minlength, value, help}
+//    checkbox|checks|file, required, options: [{value, label}], numeric (select
+//    values are numbers), min, max, step, maxlength, minlength, value, help,
+//    accept and maxBytes for a file}
 // Empty optional fields give null; checkbox gives a boolean; checks (a set
 // of checkboxes) gives an array.
 import { h, replace } from '../lib/dom.js';
@@ -26,6 +27,7 @@ function control(f, id) {
   }
   if (f.type === 'textarea') return h('textarea', { ...common, rows: f.rows || 3, maxlength: f.maxlength, placeholder: f.placeholder }, f.value ?? '');
   if (f.type === 'checkbox') return h('input', { ...common, type: 'checkbox', checked: !!f.value });
+  if (f.type === 'file') return h('input', { ...common, type: 'file', accept: f.accept });
   if (f.type === 'checks') {
     const set = new Set(f.value || []);
     return h('div', { class: 'checks', id, role: 'group', 'aria-labelledby': id + '-label' },
@@ -42,6 +44,7 @@ function readValue(f, root) {
   if (f.type === 'checks') return [...root.querySelectorAll(`input[name="${f.name}"]:checked`)].map((x) => x.value);
   const el = root.querySelector(`[name="${f.name}"]`);
   if (f.type === 'checkbox') return el.checked;
+  if (f.type === 'file') return el.files && el.files[0] ? el.files[0] : null;
   const v = el.value.trim();
   if (v === '') return null;
   if (f.type === 'number' || f.numeric) return Number(v);
@@ -51,6 +54,7 @@ function readValue(f, root) {
 function check(f, v) {
   if (f.required && (v === null || (Array.isArray(v) && !v.length))) return t('form.required');
   if (v === null) return '';
+  if (f.type === 'file') return f.maxBytes && v.size > f.maxBytes ? t('form.file_too_big', { mb: Math.round(f.maxBytes / 1048576) }) : '';
   if (f.type === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return t('form.email');
   if (f.type === 'number') {
     if (Number.isNaN(v)) return t('form.number');
