@@ -170,9 +170,14 @@ static int board_portfolio(Db *db, json_t **ppOut) {
 
 /* ---- resource use ------------------------------------------------------------ */
 
+/* The pools over the four quarters that end with zPeriod (idle and
+ * over-committed judged on them), the team findings. */
 static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     AllocHorizon h;
-    int rc = alloc_horizon(db, zPeriod, 4, &h, e);
+    int ord = alloc_quarter_ord(zPeriod) - 3;
+    char zFrom[16];
+    snprintf(zFrom, sizeof zFrom, "%04dQ%d", (ord / 4) % 10000, ord % 4 + 1);
+    int rc = alloc_horizon(db, zFrom, 4, &h, e);
     json_t *pools = NULL, *teams = NULL;
     if (rc == 0) rc = alloc_pools_report(db, &h, ALLOC_IDLE_DEFAULT, &pools);
     if (rc == 0) rc = alloc_teams_report(db, &teams);

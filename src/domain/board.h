@@ -6,7 +6,8 @@
  *    quarters have nothing to report and are refused;
  *  - KPIs are assessed as of the period's end (values of later periods are
  *    left out), so an old quarter's pack shows what was known then;
- *  - resource use covers the period and the three quarters after it;
+ *  - resource use covers the period and the three quarters before it
+ *    (actual use is known for past quarters);
  *  - a path that keel does not have yet is present as {"built": false}.
  * See docs/report.md for every field. */
 #ifndef KEEL_DOMAIN_BOARD_H

@@ -275,10 +275,18 @@ static const json_t *pool_period(const json_t *pool, const char *zPeriod) {
     return NULL;
 }
 
+/* The pool's latest row with an actual use recorded, or NULL. */
+static const json_t *pool_latest_actual(const json_t *pool) {
+    const json_t *a = json_object_get(pool, "periods");
+    for (size_t i = json_array_size(a); i-- > 0;)
+        if (json_is_number(json_object_get(json_array_get(a, i), "actual"))) return json_array_get(a, i);
+    return NULL;
+}
+
 static void sec_resources(DocCtx *c, const json_t *r, const char *zPeriod) {
     section(c, "resources", 1);
     para(c, 1, W(c, "res.intro"), zPeriod, ALLOC_IDLE_DEFAULT * 100);
-    static const double aW[] = {0.34, 0.15, 0.15, 0.15, 0.21};
+    static const double aW[] = {0.34, 0.14, 0.14, 0.22, 0.16};
     static const int aR[] = {0, 1, 1, 1, 0};
     const char *azH[] = {W(c, "col.pool"), W(c, "col.capacity"), W(c, "col.planned"),
                          W(c, "col.actual"), W(c, "col.status")};
@@ -287,19 +295,26 @@ static void sec_resources(DocCtx *c, const json_t *r, const char *zPeriod) {
     size_t i;
     json_t *pool;
     json_array_foreach(json_object_get(r, "pools"), i, pool) {
-        const json_t *pp = pool_period(pool, zPeriod);
-        char zC[40], zP[40], zA[40];
+        const json_t *pp = pool_period(pool, zPeriod), *pa = pool_latest_actual(pool);
+        char zC[40], zP[40], zA[40], zAct[64] = "-";
         fmt_num(num(pp, "capacity"), zC, sizeof zC);
         fmt_num(num(pp, "planned"), zP, sizeof zP);
-        fmt_num(num(pp, "actual"), zA, sizeof zA);
+        if (pa) {
+            fmt_num(num(pa, "actual"), zA, sizeof zA);
+            snprintf(zAct, sizeof zAct, "%s (%s)", zA, json_get_str(pa, "period"));
+        }
         int bIdle = json_is_true(json_object_get(pool, "idle"));
         int bOver = json_is_true(json_object_get(pool, "over_committed"));
-        row_add(t, json_pack("[s* s s s s]", json_get_str(pool, "name"), zC, zP, zA,
+        row_add(t, json_pack("[s* s s s s]", json_get_str(pool, "name"), zC, zP, zAct,
                              W(c, bIdle ? "res.idle" : bOver ? "res.over" : "res.ok")));
-        json_array_append_new(items, json_pack("{ss* sO* sO* sO*}", "label", json_get_str(pool, "name"),
-                                               "planned", json_object_get(pp, "planned"), "actual",
-                                               json_object_get(pp, "actual"), "capacity",
-                                               json_object_get(pp, "capacity")));
+        /* actual use against the capacity of its own quarter */
+        double cap = num(pp, "capacity"), capA = num(pa, "capacity");
+        double actual = pa && capA > 0 && cap > 0 ? num(pa, "actual") * cap / capA : NAN;
+        json_t *it = json_pack("{ss* sO* sO*}", "label", json_get_str(pool, "name"), "planned",
+                               json_object_get(pp, "planned"), "capacity",
+                               json_object_get(pp, "capacity"));
+        if (!isnan(actual)) json_object_set_new(it, "actual", json_real(actual));
+        json_array_append_new(items, it);
     }
     char zTitle[128];
     snprintf(zTitle, sizeof zTitle, W(c, "res.chart"), zPeriod);
