@@ -245,7 +245,9 @@ int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues) {
     if (rc) return rc;
     int fiscal = align_fiscal_start(db);
     Period pu;
-    int until = zUntil && period_parse(zUntil, fiscal, &pu) == 0 ? pu.firstMonth + (pu.kind == PERIOD_QUARTER ? 2 : 0) : -1;
+    int until = -1; /* the last month that counts, -1: all */
+    if (zUntil && period_parse(zUntil, fiscal, &pu) == 0)
+        until = pu.firstMonth + (pu.kind == PERIOD_QUARTER ? 2 : 0);
     double ax[512], ay[512];
     int k = 0;
     size_t i;

@@ -57,7 +57,8 @@ static int board_scorecard(Db *db, const char *zPeriod, json_t **ppOut) {
                 goto done;
             }
             json_t *v = json_object_get(x, "values");
-            while (json_array_size(v) > BOARD_KPI_POINTS) json_array_remove(v, 0);
+            while (json_array_size(v) > BOARD_KPI_POINTS)
+                json_array_remove(v, 0);
             json_array_append_new(kpis, x);
         }
         json_array_append_new(
@@ -77,15 +78,9 @@ done:
 
 /* ---- portfolio and plan ------------------------------------------------------ */
 
-/* The name of initiative zId in a plan input, or NULL. */
+/* Initiative zId of a plan input, or NULL. */
 static const json_t *plan_initiative(const json_t *input, const char *zId) {
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(input, "initiatives"), i, x) {
-        const char *z = json_get_str(x, "id");
-        if (z && strcmp(z, zId) == 0) return x;
-    }
-    return NULL;
+    return json_find_str(json_object_get(input, "initiatives"), "id", zId);
 }
 
 /* The latest plan as {id, status, periods, value, funded: [{id, name,
@@ -110,24 +105,24 @@ static int board_plan(Db *db, json_t **ppOut) {
     for (int pass = 0; pass < 2; pass++) {
         json_object_foreach(json_object_get(res, pass ? "starts" : "under_way"), zId, v) {
             const json_t *x = plan_initiative(in, zId);
-            int start = pass ? alloc_quarter_ord(json_string_value(v)) - first
-                             : (int)json_integer_value(v);
-            json_array_append_new(
-                funded, json_pack("{ss ss* ss* si sI sf}", "id", zId, "name",
-                                  json_get_str(x, "name"), "stage", json_get_str(x, "stage"),
-                                  "start", start, "duration",
-                                  (json_int_t)json_get_id(x, "duration"), "value",
-                                  json_number_value(json_object_get(x, "value"))));
+            int start =
+                pass ? alloc_quarter_ord(json_string_value(v)) - first : (int)json_integer_value(v);
+            json_array_append_new(funded,
+                                  json_pack("{ss ss* ss* si sI sf}", "id", zId, "name",
+                                            json_get_str(x, "name"), "stage",
+                                            json_get_str(x, "stage"), "start", start, "duration",
+                                            (json_int_t)json_get_id(x, "duration"), "value",
+                                            json_number_value(json_object_get(x, "value"))));
         }
     }
     size_t i;
     json_t *u;
     json_array_foreach(json_object_get(res, "unfunded"), i, u) {
         const json_t *x = plan_initiative(in, json_get_str(u, "id"));
-        json_array_append_new(
-            unfunded, json_pack("{ss* ss* ss* ss*}", "id", json_get_str(u, "id"), "name",
-                                json_get_str(x, "name"), "stage", json_get_str(x, "stage"),
-                                "reason", json_get_str(u, "reason")));
+        json_array_append_new(unfunded,
+                              json_pack("{ss* ss* ss* ss*}", "id", json_get_str(u, "id"), "name",
+                                        json_get_str(x, "name"), "stage", json_get_str(x, "stage"),
+                                        "reason", json_get_str(u, "reason")));
     }
     /* what the planner left out before solving, over the plan's horizon */
     AllocHorizon h;
@@ -139,16 +134,16 @@ static int board_plan(Db *db, json_t **ppOut) {
         json_array_foreach(excluded, i, u) {
             char z[24];
             snprintf(z, sizeof z, "%lld", (long long)json_get_id(u, "id"));
-            json_array_append_new(
-                unfunded, json_pack("{ss sO* sO* sO*}", "id", z, "name", json_object_get(u, "title"),
-                                    "stage", json_object_get(u, "stage"), "reason",
-                                    json_object_get(u, "reason")));
+            json_array_append_new(unfunded, json_pack("{ss sO* sO* sO*}", "id", z, "name",
+                                                      json_object_get(u, "title"), "stage",
+                                                      json_object_get(u, "stage"), "reason",
+                                                      json_object_get(u, "reason")));
         }
     }
     json_decref(input);
     json_decref(excluded);
-    *ppOut = json_pack("{sI sO* sO* sO* so so}", "id", (json_int_t)json_get_id(plan, "id"), "status",
-                       json_object_get(plan, "status"), "periods", periods, "value",
+    *ppOut = json_pack("{sI sO* sO* sO* so so}", "id", (json_int_t)json_get_id(plan, "id"),
+                       "status", json_object_get(plan, "status"), "periods", periods, "value",
                        json_object_get(plan, "value"), "funded", funded, "unfunded", unfunded);
     json_decref(plan);
     return *ppOut ? 0 : KEEL_ENOMEM;
@@ -182,8 +177,8 @@ static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelErro
     if (rc == 0) rc = alloc_pools_report(db, &h, ALLOC_IDLE_DEFAULT, &pools);
     if (rc == 0) rc = alloc_teams_report(db, &teams);
     if (rc == 0)
-        *ppOut = json_pack("{sO* sO* sO* sO*}", "periods", json_object_get(pools, "periods"), "pools",
-                           json_object_get(pools, "pools"), "findings",
+        *ppOut = json_pack("{sO* sO* sO* sO*}", "periods", json_object_get(pools, "periods"),
+                           "pools", json_object_get(pools, "pools"), "findings",
                            json_object_get(pools, "findings"), "team_findings",
                            json_object_get(teams, "findings"));
     json_decref(pools);
@@ -208,13 +203,13 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     char zCur[12], zNow[32];
     alloc_current_quarter(db, zCur);
     time_iso_now(zNow, sizeof zNow);
-    *ppOut = json_pack("{ss ss sO* sO* ss so so so so so so so so}", "period", zPeriod,
-                       "current_period", zCur, "organisation", json_object_get(settings, "name"),
-                       "currency", json_object_get(settings, "currency"), "generated_at", zNow,
-                       "scorecard", score, "portfolio", port, "resources", res, "value",
-                       not_built("value"), "risk", not_built("risk"), "production",
-                       not_built("production"), "decisions", not_built("decisions"), "actions",
-                       not_built("actions"));
+    *ppOut =
+        json_pack("{ss ss sO* sO* ss so so so so so so so so}", "period", zPeriod, "current_period",
+                  zCur, "organisation", json_object_get(settings, "name"), "currency",
+                  json_object_get(settings, "currency"), "generated_at", zNow, "scorecard", score,
+                  "portfolio", port, "resources", res, "value", not_built("value"), "risk",
+                  not_built("risk"), "production", not_built("production"), "decisions",
+                  not_built("decisions"), "actions", not_built("actions"));
     score = port = res = NULL;
     if (!*ppOut) rc = KEEL_ENOMEM;
 done:

@@ -40,7 +40,8 @@ static const char *W(DocCtx *c, const char *zKey) { return words_get(c->zLang, z
 
 static void add(DocCtx *c, json_t *block) { json_array_append_new(c->blocks, block); }
 
-static void para(DocCtx *c, int bMuted, const char *zFmt, ...) __attribute__((format(printf, 3, 4)));
+static void para(DocCtx *c, int bMuted, const char *zFmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void para(DocCtx *c, int bMuted, const char *zFmt, ...) {
     char z[2048];
     va_list ap;
@@ -57,7 +58,9 @@ static void section(DocCtx *c, const char *zId, int bNewPage) {
                      bNewPage));
 }
 
-static void h2(DocCtx *c, const char *zText) { add(c, json_pack("{ss ss}", "k", "h2", "text", zText)); }
+static void h2(DocCtx *c, const char *zText) {
+    add(c, json_pack("{ss ss}", "k", "h2", "text", zText));
+}
 
 /* A number for people: up to two decimals, trailing zeros dropped;
  * thousands grouped from 10,000. */
@@ -82,7 +85,8 @@ static void fmt_num(double v, char *z, size_t n) {
     char *p = strchr(z, '.');
     if (p) {
         char *e = z + strlen(z) - 1;
-        while (e > p && *e == '0') *e-- = 0;
+        while (e > p && *e == '0')
+            *e-- = 0;
         if (e == p) *e = 0;
     }
 }
@@ -90,10 +94,14 @@ static void fmt_num(double v, char *z, size_t n) {
 /* Money in the organisation's currency, shortened: 18.2M, 740k. */
 static void fmt_money(DocCtx *c, double v, char *z, size_t n) {
     const char *zCur = c->zCurrency ? c->zCurrency : "";
-    if (isnan(v)) snprintf(z, n, "-");
-    else if (fabs(v) >= 1e6) snprintf(z, n, "%s %.1fM", zCur, v / 1e6);
-    else if (fabs(v) >= 1e3) snprintf(z, n, "%s %.0fk", zCur, v / 1e3);
-    else snprintf(z, n, "%s %.0f", zCur, v);
+    if (isnan(v))
+        snprintf(z, n, "-");
+    else if (fabs(v) >= 1e6)
+        snprintf(z, n, "%s %.1fM", zCur, v / 1e6);
+    else if (fabs(v) >= 1e3)
+        snprintf(z, n, "%s %.0fk", zCur, v / 1e3);
+    else
+        snprintf(z, n, "%s %.0f", zCur, v);
 }
 
 static double num(const json_t *o, const char *zKey) {
@@ -108,7 +116,8 @@ static json_t *chart(const char *zKind, const char *zId, double w, double h, jso
 /* A table block with columns (width fractions; right-aligned when the
  * flag is set) and a header. Rows are appended to the returned block's
  * "rows" (borrowed). */
-static json_t *table(DocCtx *c, int nCol, const double *aW, const int *aRight, const char **azHead) {
+static json_t *table(DocCtx *c, int nCol, const double *aW, const int *aRight,
+                     const char **azHead) {
     json_t *cols = json_array(), *head = json_array();
     for (int i = 0; i < nCol; i++) {
         json_array_append_new(cols, json_pack("{sf sb}", "w", aW[i], "right", aRight[i]));
@@ -119,7 +128,9 @@ static json_t *table(DocCtx *c, int nCol, const double *aW, const int *aRight, c
     return t;
 }
 
-static void row_add(json_t *t, json_t *row) { json_array_append_new(json_object_get(t, "rows"), row); }
+static void row_add(json_t *t, json_t *row) {
+    json_array_append_new(json_object_get(t, "rows"), row);
+}
 
 /* Findings [{severity, message}] as a two-column table, or "None." */
 static void findings_table(DocCtx *c, const json_t *findings) {
@@ -146,18 +157,21 @@ static void sec_scorecard(DocCtx *c, const json_t *s) {
     int nK = 0, aN[4] = {0};
     size_t i, k;
     json_t *o, *kp;
-    json_array_foreach(json_object_get(s, "objectives"), i, o) json_array_foreach(
-        json_object_get(o, "kpis"), k, kp) {
+    json_array_foreach(json_object_get(s, "objectives"), i, o)
+        json_array_foreach(json_object_get(o, "kpis"), k, kp) {
         const char *z = json_get_str(kp, "status");
         nK++;
-        aN[!z ? 3 : strcmp(z, "on_track") == 0 ? 0 : strcmp(z, "at_risk") == 0 ? 1
-                                             : strcmp(z, "off_track") == 0 ? 2 : 3]++;
+        aN[!z                            ? 3
+           : strcmp(z, "on_track") == 0  ? 0
+           : strcmp(z, "at_risk") == 0   ? 1
+           : strcmp(z, "off_track") == 0 ? 2
+                                         : 3]++;
     }
     para(c, 0, W(c, "score.summary"), nK, aN[0], aN[1], aN[2], aN[3]);
     static const double aW[] = {0.30, 0.11, 0.11, 0.11, 0.09, 0.10, 0.18};
     static const int aR[] = {0, 1, 1, 1, 1, 0, 0};
-    const char *azH[] = {W(c, "col.kpi"),      W(c, "col.baseline"), W(c, "col.latest"),
-                         W(c, "col.target"),   W(c, "col.progress"), W(c, "col.status"),
+    const char *azH[] = {W(c, "col.kpi"),    W(c, "col.baseline"), W(c, "col.latest"),
+                         W(c, "col.target"), W(c, "col.progress"), W(c, "col.status"),
                          W(c, "col.trend")};
     json_t *t = table(c, 7, aW, aR, azH);
     json_array_foreach(json_object_get(s, "objectives"), i, o) {
@@ -168,9 +182,11 @@ static void sec_scorecard(DocCtx *c, const json_t *s) {
             fmt_num(num(kp, "latest"), zL, sizeof zL);
             char zTv[40];
             fmt_num(num(kp, "target"), zTv, sizeof zTv);
-            snprintf(zT, sizeof zT, "%s (%s)", zTv, json_get_str(kp, "target_period") ? json_get_str(kp, "target_period") : "-");
+            snprintf(zT, sizeof zT, "%s (%s)", zTv,
+                     json_get_str(kp, "target_period") ? json_get_str(kp, "target_period") : "-");
             snprintf(zP, sizeof zP, "%.0f%%", num(kp, "progress"));
-            snprintf(zName, sizeof zName, "%s (%s)", json_get_str(kp, "name"), json_get_str(kp, "unit") ? json_get_str(kp, "unit") : "");
+            snprintf(zName, sizeof zName, "%s (%s)", json_get_str(kp, "name"),
+                     json_get_str(kp, "unit") ? json_get_str(kp, "unit") : "");
             snprintf(zId, sizeof zId, "kpi-%lld", (long long)json_get_id(kp, "id"));
             json_t *vals = json_array();
             size_t j;
@@ -211,19 +227,20 @@ static void sec_portfolio(DocCtx *c, const json_t *p) {
                              words_of(c->zLang, "stage", json_get_str(x, "stage")), zTot,
                              words_of(c->zLang, "quadrant", json_get_str(x, "quadrant")), zVal));
         const json_t *sc = json_object_get(x, "scores");
-        if (json_is_integer(json_object_get(x, "rank")) && json_is_number(json_object_get(sc, "feasibility")) &&
+        if (json_is_integer(json_object_get(x, "rank")) &&
+            json_is_number(json_object_get(sc, "feasibility")) &&
             json_is_number(json_object_get(sc, "business_value")))
-            json_array_append_new(points,
-                                  json_pack("{sO sO ss sO*}", "x", json_object_get(sc, "feasibility"), "y",
-                                            json_object_get(sc, "business_value"), "label", zRank,
-                                            "quadrant", json_object_get(x, "quadrant")));
+            json_array_append_new(
+                points, json_pack("{sO sO ss sO*}", "x", json_object_get(sc, "feasibility"), "y",
+                                  json_object_get(sc, "business_value"), "label", zRank, "quadrant",
+                                  json_object_get(x, "quadrant")));
     }
     h2(c, W(c, "port.matrix"));
-    add(c, json_pack("{ss so}", "k", "chart", "chart",
-                     chart("scatter", "matrix", 300, 220,
-                           json_pack("{so ss ss sO*}", "points", points, "x_label", W(c, "port.x"),
-                                     "y_label", W(c, "port.y"), "mid",
-                                     json_object_get(p, "midpoint")))));
+    add(c, json_pack(
+               "{ss so}", "k", "chart", "chart",
+               chart("scatter", "matrix", 300, 220,
+                     json_pack("{so ss ss sO*}", "points", points, "x_label", W(c, "port.x"),
+                               "y_label", W(c, "port.y"), "mid", json_object_get(p, "midpoint")))));
     h2(c, W(c, "port.plan"));
     const json_t *plan = json_object_get(p, "plan");
     if (!json_is_object(plan)) {
@@ -232,22 +249,22 @@ static void sec_portfolio(DocCtx *c, const json_t *p) {
     }
     char zVal[40];
     fmt_money(c, num(plan, "value"), zVal, sizeof zVal);
-    const json_t *funded = json_object_get(plan, "funded"), *unfunded = json_object_get(plan, "unfunded");
+    const json_t *funded = json_object_get(plan, "funded"),
+                 *unfunded = json_object_get(plan, "unfunded");
     para(c, 0, W(c, "port.plan_summary"), (long long)json_get_id(plan, "id"),
-         words_of(c->zLang, "planstatus", json_get_str(plan, "status")), (int)json_array_size(funded),
-         (int)json_array_size(unfunded), zVal);
+         words_of(c->zLang, "planstatus", json_get_str(plan, "status")),
+         (int)json_array_size(funded), (int)json_array_size(unfunded), zVal);
     h2(c, W(c, "port.roadmap"));
     json_t *items = json_array();
-    json_array_foreach(funded, i, x)
-        json_array_append_new(items, json_pack("{ss* sO* sO* sb}", "label", json_get_str(x, "name"), "start",
-                                               json_object_get(x, "start"), "duration",
-                                               json_object_get(x, "duration"), "under_way",
-                                               num(x, "start") < 0));
+    json_array_foreach(funded, i, x) json_array_append_new(
+        items, json_pack("{ss* sO* sO* sb}", "label", json_get_str(x, "name"), "start",
+                         json_object_get(x, "start"), "duration", json_object_get(x, "duration"),
+                         "under_way", num(x, "start") < 0));
     double h = 24 + 14.0 * json_array_size(items);
     add(c, json_pack("{ss so}", "k", "chart", "chart",
                      chart("roadmap", "roadmap", CONTENT_W, h,
-                           json_pack("{sO* so}", "periods", json_object_get(plan, "periods"), "items",
-                                     items))));
+                           json_pack("{sO* so}", "periods", json_object_get(plan, "periods"),
+                                     "items", items))));
     para(c, 1, "%s", W(c, "port.roadmap_note"));
     h2(c, W(c, "port.unfunded"));
     if (json_array_size(unfunded) == 0) {
@@ -266,20 +283,15 @@ static void sec_portfolio(DocCtx *c, const json_t *p) {
 
 /* The pool's row of period zPeriod in a pools report, or NULL. */
 static const json_t *pool_period(const json_t *pool, const char *zPeriod) {
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(pool, "periods"), i, x) {
-        const char *z = json_get_str(x, "period");
-        if (z && strcmp(z, zPeriod) == 0) return x;
-    }
-    return NULL;
+    return json_find_str(json_object_get(pool, "periods"), "period", zPeriod);
 }
 
 /* The pool's latest row with an actual use recorded, or NULL. */
 static const json_t *pool_latest_actual(const json_t *pool) {
     const json_t *a = json_object_get(pool, "periods");
     for (size_t i = json_array_size(a); i-- > 0;)
-        if (json_is_number(json_object_get(json_array_get(a, i), "actual"))) return json_array_get(a, i);
+        if (json_is_number(json_object_get(json_array_get(a, i), "actual")))
+            return json_array_get(a, i);
     return NULL;
 }
 
@@ -306,13 +318,15 @@ static void sec_resources(DocCtx *c, const json_t *r, const char *zPeriod) {
         int bIdle = json_is_true(json_object_get(pool, "idle"));
         int bOver = json_is_true(json_object_get(pool, "over_committed"));
         row_add(t, json_pack("[s* s s s s]", json_get_str(pool, "name"), zC, zP, zAct,
-                             W(c, bIdle ? "res.idle" : bOver ? "res.over" : "res.ok")));
+                             W(c, bIdle   ? "res.idle"
+                                  : bOver ? "res.over"
+                                          : "res.ok")));
         /* actual use against the capacity of its own quarter */
         double cap = num(pp, "capacity"), capA = num(pa, "capacity");
         double actual = pa && capA > 0 && cap > 0 ? num(pa, "actual") * cap / capA : NAN;
-        json_t *it = json_pack("{ss* sO* sO*}", "label", json_get_str(pool, "name"), "planned",
-                               json_object_get(pp, "planned"), "capacity",
-                               json_object_get(pp, "capacity"));
+        json_t *it =
+            json_pack("{ss* sO* sO*}", "label", json_get_str(pool, "name"), "planned",
+                      json_object_get(pp, "planned"), "capacity", json_object_get(pp, "capacity"));
         if (!isnan(actual)) json_object_set_new(it, "actual", json_real(actual));
         json_array_append_new(items, it);
     }
@@ -322,9 +336,9 @@ static void sec_resources(DocCtx *c, const json_t *r, const char *zPeriod) {
     double h = 34 + 18.0 * json_array_size(items);
     add(c, json_pack("{ss so}", "k", "chart", "chart",
                      chart("bars", "utilisation", CONTENT_W, h,
-                           json_pack("{so sf ss ss}", "items", items, "threshold", ALLOC_IDLE_DEFAULT,
-                                     "planned_label", W(c, "res.planned"), "actual_label",
-                                     W(c, "res.actual")))));
+                           json_pack("{so sf ss ss}", "items", items, "threshold",
+                                     ALLOC_IDLE_DEFAULT, "planned_label", W(c, "res.planned"),
+                                     "actual_label", W(c, "res.actual")))));
     h2(c, W(c, "res.breakeven"));
     int nBe = 0;
     json_array_foreach(json_object_get(r, "pools"), i, pool) {
@@ -337,8 +351,10 @@ static void sec_resources(DocCtx *c, const json_t *r, const char *zPeriod) {
     }
     if (!nBe) para(c, 1, "%s", W(c, "none"));
     h2(c, W(c, "findings"));
-    if (json_array_size(json_object_get(r, "findings")) == 0) para(c, 1, "%s", W(c, "res.no_findings"));
-    else findings_table(c, json_object_get(r, "findings"));
+    if (json_array_size(json_object_get(r, "findings")) == 0)
+        para(c, 1, "%s", W(c, "res.no_findings"));
+    else
+        findings_table(c, json_object_get(r, "findings"));
     h2(c, W(c, "res.teams"));
     findings_table(c, json_object_get(r, "team_findings"));
 }
@@ -355,7 +371,8 @@ json_t *report_board_document(const json_t *pack, const char *zLang) {
     char z[256];
     snprintf(z, sizeof z, "%s", W(&c, "title"));
     json_object_set_new(doc, "title", json_string(z));
-    snprintf(z, sizeof z, "%s · %s %s", json_get_str(pack, "organisation") ? json_get_str(pack, "organisation") : "keel",
+    snprintf(z, sizeof z, "%s · %s %s",
+             json_get_str(pack, "organisation") ? json_get_str(pack, "organisation") : "keel",
              W(&c, "period"), json_get_str(pack, "period"));
     json_object_set_new(doc, "subtitle", json_string(z));
     snprintf(z, sizeof z, "%s %s", W(&c, "generated"), json_get_str(pack, "generated_at"));

@@ -26,7 +26,8 @@ void chart_fit_label(Draw *d, const char *z, double size, double maxW, char *zOu
     if (d->xTextWidth(d, zOut, size) <= maxW) return;
     size_t len = strlen(zOut);
     while (len > 0) {
-        do len--;
+        do
+            len--;
         while (len > 0 && ((unsigned char)zOut[len] & 0xC0) == 0x80);
         if (len + 4 > n) continue;
         memcpy(zOut + len, "\xE2\x80\xA6", 4); /* … */
@@ -50,7 +51,7 @@ static void chart_spark(Draw *d, const json_t *data, double w, double h) {
     if (isnan(lo)) return;
     if (hi - lo < 1e-12) hi = lo + 1, lo -= 1;
     double pad = 3, ih = h - 2 * pad, iw = w - 2 * pad;
-#define SY(v) (pad + ih - ((v) - lo) / (hi - lo) * ih)
+#define SY(v) (pad + ih - ((v)-lo) / (hi - lo) * ih)
     double t = num(data, "target");
     if (!isnan(t)) d->xLine(d, pad, SY(t), w - pad, SY(t), C_GREEN, 0.6, 1);
     double xy[2 * 64];
@@ -80,8 +81,8 @@ static uint32_t quadrant_colour(const char *z) {
 static void chart_scatter(Draw *d, const json_t *data, double w, double h) {
     double l = 34, r = 10, t = 20, b = 30, pw = w - l - r, ph = h - t - b;
     double mid = num(data, "mid");
-#define SX(v) (l + ((v) - 1) / 4 * pw)
-#define SY(v) (t + ph - ((v) - 1) / 4 * ph)
+#define SX(v) (l + ((v)-1) / 4 * pw)
+#define SY(v) (t + ph - ((v)-1) / 4 * ph)
     d->xRect(d, l, t, pw, ph, DRAW_NONE, C_GRID, 0);
     for (int i = 1; i <= 5; i++) {
         char z[8];
@@ -110,7 +111,8 @@ static void chart_scatter(Draw *d, const json_t *data, double w, double h) {
 /* ---- roadmap: funded initiatives over the plan's periods --------------------------- */
 
 static void chart_roadmap(Draw *d, const json_t *data, double w, double h) {
-    const json_t *periods = json_object_get(data, "periods"), *items = json_object_get(data, "items");
+    const json_t *periods = json_object_get(data, "periods"),
+                 *items = json_object_get(data, "items");
     int np = (int)json_array_size(periods), ni = (int)json_array_size(items);
     if (np == 0) return;
     double l = 170, t = 16, row = ni ? (h - t - 4) / ni : 0, pw = w - l - 4, cw = pw / np;
@@ -165,8 +167,10 @@ static void chart_bars(Draw *d, const json_t *data, double w, double h) {
         d->xText(d, 2, y + row * 0.6, z, 7.5, C_TEXT, DRAW_START, 0);
         if (isnan(cap) || cap <= 0) continue;
         double pl = num(it, "planned"), ac = num(it, "actual");
-        if (!isnan(pl)) d->xRect(d, l, y + row * 0.15, SX(pl / cap) - l, row * 0.35, C_BLUE, DRAW_NONE, 1);
-        if (!isnan(ac)) d->xRect(d, l, y + row * 0.52, SX(ac / cap) - l, row * 0.33, C_DARK, DRAW_NONE, 1);
+        if (!isnan(pl))
+            d->xRect(d, l, y + row * 0.15, SX(pl / cap) - l, row * 0.35, C_BLUE, DRAW_NONE, 1);
+        if (!isnan(ac))
+            d->xRect(d, l, y + row * 0.52, SX(ac / cap) - l, row * 0.33, C_DARK, DRAW_NONE, 1);
         if (!isnan(pl)) {
             snprintf(z, sizeof z, "%.0f%%", pl / cap * 100);
             d->xText(d, SX(pl / cap) + 3, y + row * 0.45, z, 6.5, C_MUTED, DRAW_START, 0);
@@ -183,7 +187,10 @@ static void chart_heatmap(Draw *d, const json_t *data, double w, double h) {
     for (int r = 0; r < 5; r++) {
         for (int c = 0; c < 5; c++) {
             int sev = (5 - r) * (c + 1); /* impact x likelihood */
-            uint32_t col = sev >= 15 ? C_RED : sev >= 8 ? C_AMBER : sev >= 4 ? 0xf2d16bu : 0xa8d5a2u;
+            uint32_t col = sev >= 15  ? C_RED
+                           : sev >= 8 ? C_AMBER
+                           : sev >= 4 ? 0xf2d16bu
+                                      : 0xa8d5a2u;
             double x = l + c * cs, y = t + r * cs;
             d->xRect(d, x, y, cs, cs, col, 0xffffffu, 1);
             json_int_t k = json_integer_value(json_array_get(json_array_get(rows, r), c));
@@ -209,9 +216,14 @@ void chart_draw(Draw *d, const json_t *chart) {
     const json_t *data = json_object_get(chart, "data");
     double w = num(chart, "w"), h = num(chart, "h");
     if (!zKind || isnan(w) || isnan(h)) return;
-    if (strcmp(zKind, "spark") == 0) chart_spark(d, data, w, h);
-    else if (strcmp(zKind, "scatter") == 0) chart_scatter(d, data, w, h);
-    else if (strcmp(zKind, "roadmap") == 0) chart_roadmap(d, data, w, h);
-    else if (strcmp(zKind, "bars") == 0) chart_bars(d, data, w, h);
-    else if (strcmp(zKind, "heatmap") == 0) chart_heatmap(d, data, w, h);
+    if (strcmp(zKind, "spark") == 0)
+        chart_spark(d, data, w, h);
+    else if (strcmp(zKind, "scatter") == 0)
+        chart_scatter(d, data, w, h);
+    else if (strcmp(zKind, "roadmap") == 0)
+        chart_roadmap(d, data, w, h);
+    else if (strcmp(zKind, "bars") == 0)
+        chart_bars(d, data, w, h);
+    else if (strcmp(zKind, "heatmap") == 0)
+        chart_heatmap(d, data, w, h);
 }

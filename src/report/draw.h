@@ -24,8 +24,8 @@ struct Draw {
     void (*xRect)(Draw *, double x, double y, double w, double h, uint32_t fill, uint32_t stroke,
                   int bMark);
     /* A straight line of the given width; bDash draws it dashed. */
-    void (*xLine)(Draw *, double x1, double y1, double x2, double y2, uint32_t stroke,
-                  double width, int bDash);
+    void (*xLine)(Draw *, double x1, double y1, double x2, double y2, uint32_t stroke, double width,
+                  int bDash);
     /* A polyline through n points (xy: x0, y0, x1, y1, ...), not closed. */
     void (*xPolyline)(Draw *, const double *xy, int n, uint32_t stroke, double width);
     /* A filled circle. */
@@ -36,8 +36,8 @@ struct Draw {
     /* Width in points of z at size (for fitting labels); backends without
      * a font measure approximately. */
     double (*xTextWidth)(Draw *, const char *z, double size);
-    void *pCtx;     /* the backend's state */
-    int nMark;      /* marks drawn so far (the backend counts) */
+    void *pCtx;        /* the backend's state */
+    int nMark;         /* marks drawn so far (the backend counts) */
     const char *zFont; /* font family list for text */
 };
 

@@ -14,8 +14,8 @@ static void set_rgb(cairo_t *cr, uint32_t c) {
                          (c & 0xFF) / 255.0);
 }
 
-static void cr_rect(Draw *d, double x, double y, double w, double h, uint32_t fill,
-                    uint32_t stroke, int bMark) {
+static void cr_rect(Draw *d, double x, double y, double w, double h, uint32_t fill, uint32_t stroke,
+                    int bMark) {
     cairo_t *cr = cr_of(d);
     cairo_rectangle(cr, x, y, w < 0 ? 0 : w, h < 0 ? 0 : h);
     if (fill != DRAW_NONE) {
@@ -51,7 +51,8 @@ static void cr_polyline(Draw *d, const double *xy, int n, uint32_t stroke, doubl
     cairo_t *cr = cr_of(d);
     if (n < 2) return;
     cairo_move_to(cr, xy[0], xy[1]);
-    for (int i = 1; i < n; i++) cairo_line_to(cr, xy[2 * i], xy[2 * i + 1]);
+    for (int i = 1; i < n; i++)
+        cairo_line_to(cr, xy[2 * i], xy[2 * i + 1]);
     set_rgb(cr, stroke);
     cairo_set_line_width(cr, width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);

@@ -41,7 +41,8 @@ static void svg_line(Draw *d, double x1, double y1, double x2, double y2, uint32
 static void svg_polyline(Draw *d, const double *xy, int n, uint32_t stroke, double width) {
     Buf *b = svg_buf(d);
     buf_puts(b, "<polyline fill=\"none\" points=\"");
-    for (int i = 0; i < n; i++) buf_printf(b, "%s%.2f,%.2f", i ? " " : "", xy[2 * i], xy[2 * i + 1]);
+    for (int i = 0; i < n; i++)
+        buf_printf(b, "%s%.2f,%.2f", i ? " " : "", xy[2 * i], xy[2 * i + 1]);
     buf_puts(b, "\"");
     svg_colour(b, "stroke", stroke);
     buf_printf(b, " stroke-width=\"%.2f\"/>", width);
@@ -61,8 +62,8 @@ static void svg_text(Draw *d, double x, double y, const char *z, double size, ui
     static const char *const azAnchor[] = {"start", "middle", "end"};
     if (!z || !*z) return;
     Buf *b = svg_buf(d);
-    buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.1f\" text-anchor=\"%s\"%s", x, y,
-               size, azAnchor[anchor], bBold ? " font-weight=\"bold\"" : "");
+    buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.1f\" text-anchor=\"%s\"%s", x, y, size,
+               azAnchor[anchor], bBold ? " font-weight=\"bold\"" : "");
     svg_colour(b, "fill", color);
     buf_puts(b, ">");
     html_escape(b, z);

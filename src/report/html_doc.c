@@ -24,7 +24,8 @@ static const char zStyle[] =
     "table{border-collapse:collapse;width:100%;font-size:8.5pt;margin:.4em 0 1em}"
     "th{background:#eef2f7;text-align:left}th,td{padding:3px 4px;border-bottom:1px solid #d0d0d0;"
     "vertical-align:middle}td.r,th.r{text-align:right}tr.group td{background:#f6f6f6;"
-    "font-weight:bold}svg.chart{display:block;max-width:100%;height:auto}td svg.chart{display:inline}"
+    "font-weight:bold}svg.chart{display:block;max-width:100%;height:auto}td "
+    "svg.chart{display:inline}"
     "@page{size:A4;margin:16mm 14mm}"
     "@media print{body{max-width:none;padding:0;font-size:9.5pt}section.newpage{break-before:page}"
     "tr,svg.chart,h3{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}}";
@@ -44,8 +45,8 @@ static void html_table(Buf *b, const json_t *t, json_t *marks, const char *zFont
     size_t nCol = json_array_size(cols), i, j;
     json_t *x, *cell;
     buf_puts(b, "<table><colgroup>");
-    json_array_foreach(cols, i, x)
-        buf_printf(b, "<col style=\"width:%.1f%%\">", json_number_value(json_object_get(x, "w")) * 100);
+    json_array_foreach(cols, i, x) buf_printf(b, "<col style=\"width:%.1f%%\">",
+                                              json_number_value(json_object_get(x, "w")) * 100);
     buf_puts(b, "</colgroup><thead><tr>");
     json_array_foreach(json_object_get(t, "head"), i, x) {
         int bRight = json_is_true(json_object_get(json_array_get(cols, i), "right"));
@@ -80,7 +81,8 @@ static void html_table(Buf *b, const json_t *t, json_t *marks, const char *zFont
 int report_html(const json_t *doc, Buf *b, json_t *marks) {
     const char *zFont = json_get_str(doc, "font");
     char zFamily[160];
-    snprintf(zFamily, sizeof zFamily, "'%s','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif", zFont);
+    snprintf(zFamily, sizeof zFamily,
+             "'%s','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif", zFont);
     buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
     html_escape(b, json_get_str(doc, "lang"));
     buf_puts(b, "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "

@@ -73,8 +73,8 @@ static PangoLayout *pdf_layout(Pdf *p, const char *z, double size, int bBold, do
 }
 
 /* Height of z laid out in w; draws it at (x, y) in the second pass. */
-static double pdf_text(Pdf *p, double x, double y, double w, const char *z, double size,
-                       int bBold, uint32_t color, PangoAlignment align) {
+static double pdf_text(Pdf *p, double x, double y, double w, const char *z, double size, int bBold,
+                       uint32_t color, PangoAlignment align) {
     PangoLayout *l = pdf_layout(p, z, size, bBold, w, align);
     PangoRectangle r;
     pango_layout_get_extents(l, NULL, &r);
@@ -131,13 +131,17 @@ static void pdf_ensure(Pdf *p, double h) {
 static void pdf_cover(Pdf *p) {
     p->y = 96;
     p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(p->doc, "title"), 24, 1, COL_HEAD,
-                     PANGO_ALIGN_LEFT) + 8;
-    p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(p->doc, "subtitle"), 13, 0,
-                     COL_TEXT, PANGO_ALIGN_LEFT) + 4;
-    p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(p->doc, "generated"), 9, 0,
-                     COL_MUTED, PANGO_ALIGN_LEFT) + 36;
-    p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(p->doc, "contents"), 15, 1,
-                     COL_HEAD, PANGO_ALIGN_LEFT) + 10;
+                     PANGO_ALIGN_LEFT) +
+            8;
+    p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(p->doc, "subtitle"), 13, 0, COL_TEXT,
+                     PANGO_ALIGN_LEFT) +
+            4;
+    p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(p->doc, "generated"), 9, 0, COL_MUTED,
+                     PANGO_ALIGN_LEFT) +
+            36;
+    p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(p->doc, "contents"), 15, 1, COL_HEAD,
+                     PANGO_ALIGN_LEFT) +
+            10;
     size_t i;
     json_t *b;
     int n = 0;
@@ -145,12 +149,13 @@ static void pdf_cover(Pdf *p) {
         if (strcmp(json_get_str(b, "k"), "section")) continue;
         char zEntry[256], zPage[16], zLink[96];
         snprintf(zEntry, sizeof zEntry, "%d.  %s", ++n, json_get_str(b, "text"));
-        snprintf(zPage, sizeof zPage, "%lld",
-                 (long long)json_integer_value(json_object_get(p->secPages, json_get_str(b, "id"))));
+        snprintf(
+            zPage, sizeof zPage, "%lld",
+            (long long)json_integer_value(json_object_get(p->secPages, json_get_str(b, "id"))));
         snprintf(zLink, sizeof zLink, "dest='sec-%s'", json_get_str(b, "id"));
         if (p->bDraw) cairo_tag_begin(p->cr, CAIRO_TAG_LINK, zLink);
-        double h = pdf_text(p, MARGIN_X, p->y, BODY_W - 40, zEntry, 11, 0, COL_TEXT,
-                            PANGO_ALIGN_LEFT);
+        double h =
+            pdf_text(p, MARGIN_X, p->y, BODY_W - 40, zEntry, 11, 0, COL_TEXT, PANGO_ALIGN_LEFT);
         pdf_text(p, MARGIN_X, p->y, BODY_W, zPage, 11, 0, COL_TEXT, PANGO_ALIGN_RIGHT);
         if (p->bDraw) cairo_tag_end(p->cr, CAIRO_TAG_LINK);
         p->y += h + 2;
@@ -191,18 +196,20 @@ static void pdf_h2(Pdf *p, const json_t *b) {
     pdf_ensure(p, 60); /* keep a heading with what follows */
     p->y += 4;
     p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(b, "text"), 11.5, 1, COL_HEAD,
-                     PANGO_ALIGN_LEFT) + 5;
+                     PANGO_ALIGN_LEFT) +
+            5;
 }
 
 static void pdf_para(Pdf *p, const json_t *b) {
     int bMuted = json_is_true(json_object_get(b, "muted"));
     Pdf m = *p;
     m.bDraw = 0;
-    double h = pdf_text(&m, MARGIN_X, p->y, BODY_W, json_get_str(b, "text"), 9.5, 0, 0,
-                        PANGO_ALIGN_LEFT);
+    double h =
+        pdf_text(&m, MARGIN_X, p->y, BODY_W, json_get_str(b, "text"), 9.5, 0, 0, PANGO_ALIGN_LEFT);
     pdf_ensure(p, h);
     p->y += pdf_text(p, MARGIN_X, p->y, BODY_W, json_get_str(b, "text"), 9.5, 0,
-                     bMuted ? COL_MUTED : COL_TEXT, PANGO_ALIGN_LEFT) + 6;
+                     bMuted ? COL_MUTED : COL_TEXT, PANGO_ALIGN_LEFT) +
+            6;
 }
 
 /* Draw chart (a chart.h object) with its top left at (x, y). */
@@ -235,8 +242,8 @@ static double pdf_row_height(Pdf *p, const json_t *cols, const json_t *row, doub
         double w = json_number_value(json_object_get(json_array_get(cols, i), "w")) * BODY_W;
         double ch = json_is_object(cell)
                         ? json_number_value(json_object_get(json_object_get(cell, "chart"), "h"))
-                        : pdf_text(&m, 0, 0, w - 2 * CELL_PAD, json_string_value(cell), size,
-                                   bBold, 0, PANGO_ALIGN_LEFT);
+                        : pdf_text(&m, 0, 0, w - 2 * CELL_PAD, json_string_value(cell), size, bBold,
+                                   0, PANGO_ALIGN_LEFT);
         if (ch > h) h = ch;
     }
     return h + 2 * CELL_PAD;
@@ -258,7 +265,7 @@ static void pdf_row(Pdf *p, const json_t *cols, const json_t *row, double h, dou
             pdf_text(p, x + CELL_PAD, p->y + CELL_PAD, w - 2 * CELL_PAD, json_string_value(cell),
                      size, bBold, COL_TEXT,
                      json_is_true(json_object_get(col, "right")) ? PANGO_ALIGN_RIGHT
-                                                                  : PANGO_ALIGN_LEFT);
+                                                                 : PANGO_ALIGN_LEFT);
         }
         x += w;
     }
@@ -285,7 +292,8 @@ static void pdf_table(Pdf *p, const json_t *b) {
         int bGroup = json_is_object(row);
         json_t *one = bGroup ? json_pack("[O]", json_object_get(row, "group")) : NULL;
         json_t *full = bGroup ? json_pack("[{sf}]", "w", 1.0) : NULL;
-        double h = bGroup ? pdf_row_height(p, full, one, 8.5, 1) : pdf_row_height(p, cols, row, 8, 0);
+        double h =
+            bGroup ? pdf_row_height(p, full, one, 8.5, 1) : pdf_row_height(p, cols, row, 8, 0);
         double hNeed = bGroup ? h + 28 : h; /* a group keeps its first row */
         if (p->y + hNeed > PAGE_H - MARGIN_BOTTOM) {
             pdf_new_page(p);
@@ -312,11 +320,16 @@ static void pdf_pass(Pdf *p) {
     json_t *b;
     json_array_foreach(json_object_get(p->doc, "blocks"), i, b) {
         const char *zK = json_get_str(b, "k");
-        if (strcmp(zK, "section") == 0) pdf_section(p, b);
-        else if (strcmp(zK, "h2") == 0) pdf_h2(p, b);
-        else if (strcmp(zK, "p") == 0) pdf_para(p, b);
-        else if (strcmp(zK, "table") == 0) pdf_table(p, b);
-        else if (strcmp(zK, "chart") == 0) pdf_chart(p, b);
+        if (strcmp(zK, "section") == 0)
+            pdf_section(p, b);
+        else if (strcmp(zK, "h2") == 0)
+            pdf_h2(p, b);
+        else if (strcmp(zK, "p") == 0)
+            pdf_para(p, b);
+        else if (strcmp(zK, "table") == 0)
+            pdf_table(p, b);
+        else if (strcmp(zK, "chart") == 0)
+            pdf_chart(p, b);
     }
     pdf_footer(p);
     if (p->bDraw) cairo_show_page(p->cr);

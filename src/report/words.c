@@ -30,7 +30,9 @@ static const Word aWord[] = {
     {"sec.decisions", "Decisions needed and taken", "待决事项与已决事项"},
     {"sec.actions", "Actions", "行动项"},
     /* scorecard */
-    {"score.intro", "Objectives and their KPIs as of the end of the period: progress from baseline to target, status from the trend projected to the target period, and the last values.",
+    {"score.intro",
+     "Objectives and their KPIs as of the end of the period: progress from baseline to target, "
+     "status from the trend projected to the target period, and the last values.",
      "截至报告期末的目标及其 KPI：从基线到目标的进度、按趋势推算至目标期的状态，以及最近的数值。"},
     {"score.summary", "%d KPIs: %d on track, %d at risk, %d off track, %d without data.",
      "共 %d 个 KPI：%d 个正常，%d 个有风险，%d 个偏离，%d 个暂无数据。"},
@@ -60,16 +62,23 @@ static const Word aWord[] = {
     {"port.x", "Feasibility", "可行性"},
     {"port.y", "Business value", "业务价值"},
     {"port.plan", "The plan", "资源计划"},
-    {"port.plan_summary", "Plan %lld (%s): %d initiatives funded, %d not funded; expected value %s.",
+    {"port.plan_summary",
+     "Plan %lld (%s): %d initiatives funded, %d not funded; expected value %s.",
      "计划 %lld（%s）：%d 项举措获资助，%d 项未获资助；预期价值 %s。"},
     {"port.no_plan", "No plan has been solved yet: the optimiser has not been run.",
      "尚未求解任何计划：优化器尚未运行。"},
     {"port.roadmap", "Roadmap of funded initiatives", "获资助举措路线图"},
-    {"port.roadmap_note", "Green: under way; blue: starts in the plan.", "绿色：进行中；蓝色：计划内启动。"},
+    {"port.roadmap_note", "Green: under way; blue: starts in the plan.",
+     "绿色：进行中；蓝色：计划内启动。"},
     {"port.unfunded", "Not funded, and why", "未获资助及原因"},
     /* resources */
-    {"res.intro", "Capacity and planned load (latest plan) of each pool in %s, and its latest recorded actual use; a pool is idle below %.0f%% utilisation two quarters running, over-committed above its capacity, judged over the last four quarters.",
-     "%s 各资源池的容量与计划负载（最新计划），以及最近记录的实际使用；按最近四个季度判断：连续两个季度利用率低于 %.0f%% 为闲置，超过容量为超额承诺。"},
+    {"res.intro",
+     "Capacity and planned load (latest plan) of each pool in %s, and its latest recorded actual "
+     "use; a pool is idle below %.0f%% utilisation two quarters running, over-committed above its "
+     "capacity, judged over the last four quarters.",
+     "%s "
+     "各资源池的容量与计划负载（最新计划），以及最近记录的实际使用；按最近四个季度判断：连续两个季"
+     "度利用率低于 %.0f%% 为闲置，超过容量为超额承诺。"},
     {"res.chart", "Utilisation in %s", "%s 利用率"},
     {"res.planned", "planned", "计划"},
     {"res.actual", "actual (latest quarter recorded)", "实际（最近有记录的季度）"},
@@ -111,7 +120,8 @@ static const Word aWord[] = {
     {"advice.cloud_always", "owning never pays", "自建永不划算"},
     {"advice.no_data", "no usage recorded", "无使用记录"},
     {"advice.incomplete", "prices missing", "价格信息不全"},
-    {"res.breakeven_line", "%s: break-even at %.0f%% utilisation; %s.", "%s：盈亏平衡点为 %.0f%% 利用率；%s。"},
+    {"res.breakeven_line", "%s: break-even at %.0f%% utilisation; %s.",
+     "%s：盈亏平衡点为 %.0f%% 利用率；%s。"},
 };
 
 int words_lang_known(const char *zLang) {
