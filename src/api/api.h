@@ -44,6 +44,9 @@ int api_created(Req *req, Resp *resp, int64_t id, const char *zBase, Handler xGe
 
 /* Generic handlers for a ResourceDef-described resource. */
 int api_crud_list(Req *req, Resp *resp, const ResourceDef *r);
+/* The same, limited to the initiatives a person owns (ListQuery's
+ * initiativeOwner; 0 = no limit). */
+int api_crud_list_owned(Req *req, Resp *resp, const ResourceDef *r, int64_t initiativeOwner);
 int api_crud_get(Req *req, Resp *resp, const ResourceDef *r);
 int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPath);
 int api_crud_update(Req *req, Resp *resp, const ResourceDef *r);
