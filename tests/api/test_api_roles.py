@@ -76,6 +76,7 @@ EXPECTED = {
     ("GET", "/api/v1/pools"): ALL,
     ("POST", "/api/v1/pools"): GOVERN,
     ("GET", "/api/v1/pools/report"): ALL,
+    ("GET", "/api/v1/reports/board"): GOVERN,
     ("DELETE", "/api/v1/pools/{id}"): GOVERN,
     ("GET", "/api/v1/pools/{id}"): ALL,
     ("PATCH", "/api/v1/pools/{id}"): GOVERN,

@@ -759,4 +759,12 @@ export default {
   'unfunded.short.capacity': "pool '{pool}' in {period}: {need} needed, capacity {capacity}",
   'unfunded.short.cloud_limit': "pool '{pool}' in {period}: {need} needed, capacity {capacity} plus at most {limit} bought",
   'unfunded.short.cloud_cost': "pool '{pool}' in {period}: {need} needed plus {cost} for cloud units, capacity {capacity}",
+  'board.title': 'Board pack',
+  'board.lead': 'The committee\'s quarterly report — scorecard, portfolio and plan, resources, risk — as a PDF for paper or one HTML file that opens offline.',
+  'board.period': 'Quarter',
+  'board.lang': 'Language',
+  'board.lang.en': 'English',
+  'board.lang.zh-CN': 'Chinese (简体中文)',
+  'board.pdf': 'Download PDF',
+  'board.html': 'Download HTML',
 };

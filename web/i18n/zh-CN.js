@@ -757,4 +757,12 @@ export default {
   'unfunded.short.capacity': '资源池“{pool}”在 {period}：需要 {need}，容量 {capacity}',
   'unfunded.short.cloud_limit': '资源池“{pool}”在 {period}：需要 {need}，容量 {capacity}，另外最多可购买 {limit}',
   'unfunded.short.cloud_cost': '资源池“{pool}”在 {period}：需要 {need}，另需 {cost} 用于购买云资源，容量 {capacity}',
+  'board.title': '董事会报告包',
+  'board.lead': 'AI 委员会的季度报告——计分卡、项目组合与计划、资源、风险——可下载为适合打印的 PDF，或可离线打开的单个 HTML 文件。',
+  'board.period': '季度',
+  'board.lang': '语言',
+  'board.lang.en': '英文（English）',
+  'board.lang.zh-CN': '简体中文',
+  'board.pdf': '下载 PDF',
+  'board.html': '下载 HTML',
 };
