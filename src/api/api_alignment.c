@@ -5,6 +5,7 @@
  * render. */
 #include "api/api.h"
 #include "domain/alignment.h"
+#include "domain/allocation.h"
 #include "domain/catalogue.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
@@ -87,28 +88,32 @@ int api_kpi_values_list(Req *req, Resp *resp) {
     return api_child_list(req, resp, &resource_kpi, store_kpi_values, &resource_kpi_value);
 }
 
-/* Import values from {"values":[...]} or CSV "period,value,note". Bad rows
- * are all listed; nothing is stored unless every row is good. */
+/* Import values from {"values":[...], "confirm"?} or CSV "period,value,note"
+ * (?confirm=true). Bad rows are all listed; nothing is stored unless every
+ * row is good; values far outside the KPI's usual range need confirm. */
 int api_kpi_values_import(Req *req, Resp *resp) {
     json_t *rows = NULL, *lines = NULL, *rowErrors = NULL;
-    int rc = 0;
+    int rc = 0, bConfirm = 0;
     if (req->bBodyCsv) {
+        const char *z = req_query(req, "confirm");
+        bConfirm = z && strcmp(z, "true") == 0;
         rc = align_values_from_csv(req->body.z ? req->body.z : "", req->body.n, &rows, &lines,
                                    &rowErrors, &req->err);
     } else {
         const char *zKey;
         json_t *v;
         json_object_foreach(req->pJson, zKey, v) {
-            if (strcmp(zKey, "values"))
+            if (strcmp(zKey, "values") && strcmp(zKey, "confirm"))
                 return err_set(&req->err, KEEL_EINVAL, zKey,
                                "unknown field '%.40s'; send {\"values\":[...]}", zKey);
         }
+        bConfirm = json_is_true(json_object_get(req->pJson, "confirm"));
         rows = json_incref(json_object_get(req->pJson, "values"));
     }
     int nImported = 0;
     if (rc == 0)
-        rc = align_kpi_values_import(req->db, &req->who, req->aParam[0], rows, lines, &nImported,
-                                     &rowErrors, &req->err);
+        rc = align_kpi_values_import(req->db, &req->who, req->aParam[0], rows, lines, bConfirm,
+                                     &nImported, &rowErrors, &req->err);
     json_decref(rows);
     json_decref(lines);
     if (rc && rowErrors) return api_respond_rows(req, resp, rowErrors);
@@ -150,9 +155,23 @@ int api_initiatives_update(Req *req, Resp *resp) {
     return rc ? rc : api_initiatives_get(req, resp);
 }
 
+/* The move, and a warning in the answer when it leaves the work that must
+ * run short of capacity (the next solve would find no plan). */
 int api_initiatives_transition(Req *req, Resp *resp) {
+    json_t *before = NULL, *after = NULL, *o = NULL;
+    KeelError ignore = {0};
+    alloc_must_run_short(req->db, &before, &ignore);
     int rc = align_initiative_transition(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
-    return rc ? rc : api_initiatives_get(req, resp);
+    if (rc == 0) rc = align_initiative_get(req->db, &req->who, req->aParam[0], &o);
+    if (rc == 0 && before && alloc_must_run_short(req->db, &after, &ignore) == 0) {
+        json_t *w = alloc_short_warning(before, after);
+        if (w) json_object_set_new(o, "warning", w);
+    }
+    json_decref(before);
+    json_decref(after);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
 }
 
 int api_initiatives_from_catalogue(Req *req, Resp *resp) {
@@ -244,7 +263,8 @@ int api_criteria_create(Req *req, Resp *resp) {
 int api_criteria_update(Req *req, Resp *resp) {
     if (json_object_get(req->pJson, "key"))
         return err_set(&req->err, KEEL_EINVAL, "key", "a criterion's key cannot change");
-    return api_crud_update(req, resp, &resource_criterion);
+    int rc = align_criterion_update(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    return rc ? rc : api_respond_row(req, resp, &resource_criterion, req->aParam[0], 200, NULL);
 }
 
 int api_priorities(Req *req, Resp *resp) {

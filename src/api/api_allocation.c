@@ -163,6 +163,9 @@ int api_pools_report(Req *req, Resp *resp) {
     }
     json_t *o;
     if ((rc = alloc_pools_report(req->db, &h, threshold, &o))) return rc;
+    char zCur[12];
+    alloc_current_quarter(req->db, zCur);
+    json_object_set_new(o, "current_period", json_string(zCur));
     resp_json(resp, 200, o);
     return 0;
 }

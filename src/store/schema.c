@@ -366,6 +366,10 @@ static const char *const azMigration[] = {
     "  n_fail INTEGER NOT NULL,"
     "  last_fail BIGINT NOT NULL,"
     "  PRIMARY KEY(account, address));",
+    /* a KPI's declared bounds: values outside them are impossible (a rate
+     * below 0 %), refused with the field named */
+    "ALTER TABLE kpi ADD COLUMN min_value REAL;"
+    "ALTER TABLE kpi ADD COLUMN max_value REAL;",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

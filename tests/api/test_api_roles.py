@@ -22,6 +22,7 @@ EXPECTED = {
     ("POST", "/api/v1/analyses/explain"): ANALYST,
     ("POST", "/api/v1/analyses/fairness"): ANALYST,
     ("GET", "/api/v1/analyses/{id}"): ANALYST | {"owner"},
+    ("POST", "/api/v1/analyses/drift"): ANALYST,
     ("GET", "/api/v1/alignment"): ALL,
     ("GET", "/api/v1/catalogue"): ALL,
     ("GET", "/api/v1/criteria"): ALL,

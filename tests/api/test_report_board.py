@@ -8,7 +8,7 @@ external reference; bad input refused with exit 2 and no file written;
 and the same pack over HTTP for the committee, refused to a viewer.
 
 The period is the demo's current quarter as keel reports it (the first
-period of the pools report), not a date written into the test."""
+period of the planning input), not a date written into the test."""
 import json
 import os
 import re
@@ -22,7 +22,7 @@ a = srv.admin()
 env = srv.env
 out = srv.dir
 
-period = a.get("/api/v1/pools/report?periods=1").json["periods"][0]
+period = a.get("/api/v1/plan/input").json["periods"][0]  # the current quarter
 t.check("board-0.1", re.fullmatch(r"\d{4}Q[1-4]", period) is not None, period)
 
 

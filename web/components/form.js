@@ -7,7 +7,8 @@
 //   {name, label, type: text|email|password|number|date|select|textarea|
 //    checkbox|checks|file, required, options: [{value, label}], numeric (select
 //    values are numbers), min, max, step, maxlength, minlength, value, help,
-//    accept and maxBytes for a file}
+//    accept and maxBytes for a file, unlimited for a textarea that may
+//    exceed the 8000-byte default}
 // Empty optional fields give null; checkbox gives a boolean; checks (a set
 // of checkboxes) gives an array.
 import { h, replace } from '../lib/dom.js';
@@ -60,9 +61,24 @@ function check(f, v) {
     if (Number.isNaN(v)) return t('form.number');
     if (f.min !== undefined && v < f.min) return t('form.min', { min: f.min });
     if (f.max !== undefined && v > f.max) return t('form.max', { max: f.max });
+    // the server keeps numbers up to 10^15 (money, KPI values)
+    if (Math.abs(v) > 1e15) return t('form.too_big');
   }
   if (f.minlength && String(v).length < f.minlength) return t('form.minlength', { n: f.minlength });
-  if (f.maxlength && String(v).length > f.maxlength) return t('form.maxlength', { n: f.maxlength });
+  // the server counts UTF-8 bytes: a Chinese character takes three
+  const bytes = typeof v === 'string' ? new TextEncoder().encode(v).length : 0;
+  const cap = f.maxlength || (f.type === 'textarea' && !f.unlimited ? 8000 : 0);
+  if (cap && bytes > cap) return t('form.too_long', { n: cap, over: bytes - cap });
+  return '';
+}
+
+// A refusal the server made at a field, in the reader's words when the
+// field's kind says what was expected (a number, a date, a period).
+function fieldWords(f, err) {
+  if (err.code !== 'invalid') return '';
+  if (f.type === 'number') return t('form.number_range');
+  if (f.type === 'date') return t('form.date');
+  if (f.period || /^\d{4}Q[1-4]$/.test(f.placeholder || '')) return t('form.period');
   return '';
 }
 
@@ -127,7 +143,8 @@ export function form(opts) {
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const f = opts.fields.find((x) => x.name === err.field);
-      const { text, detail } = errorText(err, f ? f.label : undefined, !!f);
+      const words = f ? fieldWords(f, err) : '';
+      const { text, detail } = words ? { text: words, detail: '' } : errorText(err, f ? f.label : undefined, !!f);
       if (f) fieldError(f.name, text);
       else { general.hidden = false; replace(general, text); }
       if (detail) (f ? errs[f.name] : general).append(h('div', { class: 'detail' }, detail));
