@@ -119,10 +119,13 @@ static int board_plan(Db *db, json_t **ppOut) {
     json_t *u;
     json_array_foreach(json_object_get(res, "unfunded"), i, u) {
         const json_t *x = plan_initiative(in, json_get_str(u, "id"));
-        json_array_append_new(unfunded,
-                              json_pack("{ss* ss* ss* ss*}", "id", json_get_str(u, "id"), "name",
-                                        json_get_str(x, "name"), "stage", json_get_str(x, "stage"),
-                                        "reason", json_get_str(u, "reason")));
+        const json_t *code = json_object_get(u, "reason_code");
+        const json_t *other = plan_initiative(in, json_get_str(code, "other"));
+        json_array_append_new(
+            unfunded, json_pack("{ss* ss* ss* ss* ss* ss*}", "id", json_get_str(u, "id"), "name",
+                                json_get_str(x, "name"), "stage", json_get_str(x, "stage"),
+                                "reason", json_get_str(u, "reason"), "reason_code",
+                                json_get_str(code, "code"), "other", json_get_str(other, "name")));
     }
     /* what the planner left out before solving, over the plan's horizon */
     AllocHorizon h;
@@ -165,6 +168,25 @@ static int board_portfolio(Db *db, json_t **ppOut) {
 
 /* ---- resource use ------------------------------------------------------------ */
 
+/* Give each finding about a zEntity without a "name" the zNameKey of the
+ * row of rows with its id (so that the pack can word it in another
+ * language). */
+static void name_findings(json_t *findings, const json_t *rows, const char *zEntity,
+                          const char *zNameKey) {
+    size_t i, j;
+    json_t *f, *r;
+    json_array_foreach(findings, i, f) {
+        const char *z = json_get_str(f, "entity");
+        if (json_object_get(f, "name") || !z || strcmp(z, zEntity)) continue;
+        json_array_foreach(rows, j, r) {
+            if (json_get_id(r, "id") == json_get_id(f, "id") && json_get_str(r, zNameKey)) {
+                json_object_set(f, "name", json_object_get(r, zNameKey));
+                break;
+            }
+        }
+    }
+}
+
 /* The pools over the four quarters that end with zPeriod (idle and
  * over-committed judged on them), the team findings. */
 static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
@@ -176,6 +198,14 @@ static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelErro
     json_t *pools = NULL, *teams = NULL;
     if (rc == 0) rc = alloc_pools_report(db, &h, ALLOC_IDLE_DEFAULT, &pools);
     if (rc == 0) rc = alloc_teams_report(db, &teams);
+    if (rc == 0) {
+        name_findings(json_object_get(pools, "findings"), json_object_get(pools, "pools"),
+                      "resource_pool", "name");
+        name_findings(json_object_get(teams, "findings"), json_object_get(teams, "initiatives"),
+                      "initiative", "title");
+        name_findings(json_object_get(teams, "findings"), json_object_get(teams, "overcommitted"),
+                      "person", "name");
+    }
     if (rc == 0)
         *ppOut = json_pack("{sO* sO* sO* sO*}", "periods", json_object_get(pools, "periods"),
                            "pools", json_object_get(pools, "pools"), "findings",

@@ -132,7 +132,22 @@ static void row_add(json_t *t, json_t *row) {
     json_array_append_new(json_object_get(t, "rows"), row);
 }
 
-/* Findings [{severity, message}] as a two-column table, or "None." */
+/* A sentence keel wrote (zMessage, English), in the reader's language:
+ * the word "<zPrefix>.<zKind>" is a template with one %s for zName. When
+ * there is no such word (or no name) the message stays as it is. */
+static const char *worded(DocCtx *c, const char *zPrefix, const char *zKind, const char *zName,
+                          const char *zMessage, char *z, size_t n) {
+    if (!zKind || !zName) return zMessage;
+    char zKey[96];
+    snprintf(zKey, sizeof zKey, "%s.%s", zPrefix, zKind);
+    const char *zT = words_get(c->zLang, zKey);
+    if (zT == zKey || !*zT) return zMessage;
+    snprintf(z, n, zT, zName);
+    return z;
+}
+
+/* Findings [{severity, kind, name, message}] as a two-column table, or
+ * "None." */
 static void findings_table(DocCtx *c, const json_t *findings) {
     if (json_array_size(findings) == 0) {
         para(c, 1, "%s", W(c, "none"));
@@ -144,9 +159,12 @@ static void findings_table(DocCtx *c, const json_t *findings) {
     json_t *t = table(c, 2, aW, aR, azH);
     size_t i;
     json_t *f;
-    json_array_foreach(findings, i, f)
+    json_array_foreach(findings, i, f) {
+        char z[512];
         row_add(t, json_pack("[s s*]", words_of(c->zLang, "severity", json_get_str(f, "severity")),
-                             json_get_str(f, "message")));
+                             worded(c, "finding", json_get_str(f, "kind"), json_get_str(f, "name"),
+                                    json_get_str(f, "message"), z, sizeof z)));
+    }
 }
 
 /* ---- the sections ----------------------------------------------------------------- */
@@ -275,10 +293,14 @@ static void sec_portfolio(DocCtx *c, const json_t *p) {
     static const int aR2[] = {0, 0, 0};
     const char *azH2[] = {W(c, "col.initiative"), W(c, "col.stage"), W(c, "col.reason")};
     t = table(c, 3, aW2, aR2, azH2);
-    json_array_foreach(unfunded, i, x)
-        row_add(t, json_pack("[s* s s*]", json_get_str(x, "name"),
-                             words_of(c->zLang, "stage", json_get_str(x, "stage")),
-                             json_get_str(x, "reason")));
+    json_array_foreach(unfunded, i, x) {
+        char z[512];
+        row_add(
+            t, json_pack("[s* s s*]", json_get_str(x, "name"),
+                         words_of(c->zLang, "stage", json_get_str(x, "stage")),
+                         worded(c, "unfunded", json_get_str(x, "reason_code"),
+                                json_get_str(x, "other"), json_get_str(x, "reason"), z, sizeof z)));
+    }
 }
 
 /* The pool's row of period zPeriod in a pools report, or NULL. */

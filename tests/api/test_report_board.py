@@ -115,6 +115,15 @@ for lang in ("en", "zh-CN"):
     m = re.search(re.escape(TITLES[lang][1]) + r"\s*\.*\s*(\d+)", first_page)
     t.check("board-1.7-%s" % lang, m is not None and TITLES[lang][1] in per_page[int(m.group(1)) - 1],
             first_page[:500])
+    if lang == "zh-CN":
+        # keel's own sentences worded in Chinese from their kind and name
+        over = a.get("/api/v1/teams").json["overcommitted"]
+        flat = re.sub(r"\s+", " ", text)
+        t.check("board-1.9", over and all(p["name"] + " 的投入超过其可用时间" in flat for p in over), over)
+        excl = [u for u in res["unfunded"] if u.get("reason_code", {}).get("code") == "exclusive_funded"]
+        names = {x["id"]: x["name"] for x in inp["initiatives"]}
+        t.check("board-1.10", excl and all("与已获资助的“%s”互斥" % names[u["reason_code"]["other"]] in flat
+                                           for u in excl), excl)
     got_pdf = json.load(open(marks))
     t.check("board-1.8-%s" % lang, got_pdf == expected,
             {k: (got_pdf.get(k), v) for k, v in expected.items() if got_pdf.get(k) != v})
