@@ -88,6 +88,33 @@ static const Word aWord[] = {
     {"res.over", "over-committed", "超额承诺"},
     {"res.ok", "ok", "正常"},
     {"res.no_findings", "No idle or over-committed pool.", "没有闲置或超额承诺的资源池。"},
+    /* risk */
+    {"risk.intro",
+     "%d open risks in the register, placed by likelihood and impact (1-5) before and after "
+     "mitigation; the gates every AI system must pass, for its latest version; mitigations and "
+     "ethics reviews past due.",
+     "风险登记册中共有 %d 项未关闭风险，按可能性与影响（1-5）分别列出缓解前后的分布；每个 AI "
+     "系统最新版本须通过的关口；逾期的缓解措施与伦理审查。"},
+    {"risk.inherent", "Heatmap before mitigation", "缓解前热力图"},
+    {"risk.residual", "Heatmap after mitigation", "缓解后热力图"},
+    {"risk.likelihood", "Likelihood", "可能性"},
+    {"risk.impact", "Impact", "影响"},
+    {"risk.gates", "Gate board", "关口看板"},
+    {"risk.overdue", "Overdue mitigations and reviews", "逾期的缓解措施与审查"},
+    {"col.system", "AI system", "AI 系统"},
+    {"col.version", "Version", "版本"},
+    {"sysstage.data_collection", "data collection", "数据采集"},
+    {"sysstage.training", "training", "训练"},
+    {"sysstage.pre_launch", "pre-launch", "上线前"},
+    {"sysstage.launch", "launch", "上线"},
+    {"sysstage.operating", "operating", "运行"},
+    {"sysstage.retired", "retired", "退役"},
+    {"verdict.pass", "pass", "通过"},
+    {"verdict.refuse", "refused", "未通过"},
+    {"verdict.overridden", "overridden", "已豁免"},
+    {"finding.mitigation_overdue", "", "风险“%s”的缓解措施已逾期"},
+    {"finding.review_overdue", "", "%s 的伦理审查已逾期"},
+    {"finding.suspended", "", "%s 已被伦理审查暂停：所有关口均被阻断"},
     /* stages, statuses, quadrants (the web UI's keys) */
     {"stage.idea", "idea", "构想"},
     {"stage.assessed", "assessed", "已评估"},
