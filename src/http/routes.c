@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The one route table, sorted by path pattern then method (a unit test
  * keeps it sorted). Each row: method, pattern, handler, roles allowed, body
- * cap, body type, summary, resource (for the OpenAPI schema). The server
- * enforces every column before the handler runs. */
+ * cap, body type, summary, resource (for the OpenAPI schema), and
+ * optionally the narrow token scopes that reach it (SCOPE_*; read and write
+ * need not be listed). route_admit enforces every column before the
+ * handler runs, over HTTP and in-process alike. */
 #include "api/api.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/org.h"
 #include "http/static.h"
+
+/* the scopes column is optional: rows without it are reached by read (GET)
+ * and write tokens only */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #define KB 1024
 #define ANY ROLE_ALL
@@ -34,8 +40,9 @@ const Route aRoute[] = {
      "change an account (name, role, person_id, disabled, password)", &resource_account},
     {"GET", "/api/v1/alignment", api_alignment, ANY, 0, BODY_NONE,
      "the chain objective -> KPI -> initiative with the coverage findings", NULL},
-    {"GET", "/api/v1/analyses", api_analyses_list, ANALYST, 0, BODY_NONE,
-     "analyses kept as evidence (?kind=&initiative_id=&verdict=)", &resource_analysis},
+    {"GET", "/api/v1/analyses", api_analyses_list, ANALYST | ROLE_OWNER, 0, BODY_NONE,
+     "analyses kept as evidence (?kind=&initiative_id=&verdict=); owners: their initiatives'",
+     &resource_analysis},
     {"POST", "/api/v1/analyses/abtest", api_analyses_abtest, ANALYST, 64 * 1024 * KB,
      BODY_JSON_OR_CSV,
      "run and keep an A/B analysis {spec, data?, initiative_id?, title?} or CSV with ?spec=", NULL},
@@ -44,8 +51,9 @@ const Route aRoute[] = {
     {"POST", "/api/v1/analyses/fairness", api_analyses_fairness, ANALYST, 64 * 1024 * KB,
      BODY_JSON_OR_CSV,
      "run and keep a fairness audit {spec, data, initiative_id?, title?} or CSV with ?spec=", NULL},
-    {"GET", "/api/v1/analyses/{id}", api_analyses_get, ANALYST, 0, BODY_NONE,
-     "one analysis with its spec and full result", &resource_analysis},
+    {"GET", "/api/v1/analyses/{id}", api_analyses_get, ANALYST | ROLE_OWNER, 0, BODY_NONE,
+     "one analysis with its spec and full result (owners: of their initiatives)",
+     &resource_analysis},
     {"GET", "/api/v1/audit", api_audit_list, GOVERN, 0, BODY_NONE,
      "the audit log, newest first (?entity=&entity_id=)", NULL},
     {"GET", "/api/v1/audit/verify", api_audit_verify, GOVERN, 0, BODY_NONE,
@@ -136,7 +144,7 @@ const Route aRoute[] = {
      "actual values per period", &resource_kpi_value},
     {"POST", "/api/v1/kpis/{id}/values", api_kpi_values_import, EDIT, 1024 * KB, BODY_JSON_OR_CSV,
      "import values {values: [{period, value, note}]} or CSV period,value,note; all rows or none",
-     &resource_kpi_value},
+     &resource_kpi_value, SCOPE_INGEST},
     {"DELETE", "/api/v1/kpis/{id}/values/{id}", api_kpi_values_delete, EDIT, 0, BODY_NONE,
      "delete one value", &resource_kpi_value},
     {"GET", "/api/v1/objectives", api_objectives_list, ANY, 0, BODY_NONE,
@@ -202,9 +210,12 @@ const Route aRoute[] = {
      "actual usage by period", &resource_pool_usage},
     {"POST", "/api/v1/pools/{id}/usage", api_pool_usage_import, USAGE, 1024 * KB, BODY_JSON_OR_CSV,
      "record usage {usage: [{period, amount, note}]} or CSV period,amount,note; all rows or none",
-     &resource_pool_usage},
+     &resource_pool_usage, SCOPE_INGEST},
     {"GET", "/api/v1/priorities", api_priorities, ANY, 0, BODY_NONE,
      "ranked initiatives with weighted scores and quadrants (?stage=&unit_id=)", NULL},
+    {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
+     "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
+     NULL},
     {"GET", "/api/v1/scenarios", api_scenarios_list, ANY, 0, BODY_NONE, "what-if scenarios",
      &resource_scenario},
     {"POST", "/api/v1/scenarios", api_scenarios_create, GOVERN, 16 * KB, BODY_JSON,

@@ -5,6 +5,7 @@
 #include "http/server.h"
 #include "domain/allocation.h"
 #include "http/auth.h"
+#include "http/proxy.h"
 #include "http/router.h"
 #include "store/schema.h"
 #include "util/json.h"
@@ -33,6 +34,7 @@ typedef struct ReqState {
 } ReqState;
 
 static const ServerConfig *gCfg;
+static ProxyList gProxies; /* trusted reverse proxies */
 static atomic_int gInFlight;
 static atomic_ulong gReqCounter;
 static char gReqPrefix[9];
@@ -104,40 +106,16 @@ void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), v
     MHD_get_connection_values(req->pConn, MHD_GET_ARGUMENT_KIND, query_each, &q);
 }
 
-/* Content type without parameters, lower-cased into z. */
-static void media_type(const char *zCt, char *z, size_t n) {
-    size_t k = 0;
-    z[0] = 0;
-    if (!zCt) return;
-    while (*zCt == ' ')
-        zCt++;
-    for (; *zCt && *zCt != ';' && *zCt != ' ' && k + 1 < n; zCt++)
-        z[k++] = (char)((*zCt >= 'A' && *zCt <= 'Z') ? *zCt + 32 : *zCt);
-    z[k] = 0;
-}
-
-/* The checks that come before the body is read: route, authentication,
- * role, token scope, CSRF, body size and type. Returns 0 to go on, or sets
+/* The checks that come before the body is read: route, credentials and
+ * CSRF (http_auth_check), then route_admit. Returns 0 to go on, or sets
  * st->resp and returns 1. */
 static int server_precheck(ReqState *st) {
     Req *req = &st->req;
-    int status = 0;
-    req->pRoute = router_match(st->zMethod, st->zPath, req->aParam, &req->nParam, &status,
-                               st->resp.zAllow, sizeof st->resp.zAllow);
+    KeelError e = {0};
+    req->pRoute = route_find(st->zMethod, st->zPath, req->aParam, &req->nParam, st->resp.zAllow,
+                             sizeof st->resp.zAllow, &e);
     if (!req->pRoute) {
-        KeelError e;
-        if (status == 405) {
-            err_set(&e, KEEL_EINVAL, "", "method %s is not allowed here; allowed: %s", st->zMethod,
-                    st->resp.zAllow);
-            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
-            st->resp.status = 405;
-            json_t *j = NULL;
-            (void)j;
-        } else {
-            err_set(&e, KEEL_ENOTFOUND, "", "no route %s %s; see /api/v1/openapi.json", st->zMethod,
-                    st->zPath);
-            resp_error(&st->resp, req->zRequestId, KEEL_ENOTFOUND, &e);
-        }
+        resp_error(&st->resp, req->zRequestId, e.rc, &e);
         return 1;
     }
     const Route *r = req->pRoute;
@@ -147,50 +125,22 @@ static int server_precheck(ReqState *st) {
         return 1;
     }
     AuthPolicy pol = {gCfg->sessionIdle, gCfg->sessionMax};
-    KeelError e = {0};
     int rc = http_auth_check(req, r, &pol, &e);
+    if (rc == 0) {
+        const char *zLen = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *zTe = req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        long long nBody = zTe    ? ROUTE_BODY_CHUNKED
+                          : zLen ? (long long)(strtoull(zLen, NULL, 10) & 0x7fffffffffffffffULL)
+                                 : ROUTE_BODY_NO_LENGTH;
+        const char *zCt = req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+        rc = route_admit(r, &req->who, st->zMethod, zCt, nBody, &e);
+        req->bBodyCsv = route_body_csv(zCt);
+    }
     if (rc) {
         resp_error(&st->resp, req->zRequestId, rc, &e);
         return 1;
     }
-    /* body: size and type */
-    const char *zLen = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    const char *zTe = req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-    unsigned long long nLen = zLen ? strtoull(zLen, NULL, 10) : 0;
-    int bWrite = strcmp(st->zMethod, "POST") == 0 || strcmp(st->zMethod, "PUT") == 0 ||
-                 strcmp(st->zMethod, "PATCH") == 0;
-    if (r->bodyType != BODY_NONE && bWrite) {
-        if (!zLen && !zTe) {
-            err_set(&e, KEEL_EINVAL, "", "send a Content-Length header with the body");
-            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
-            st->resp.status = 411;
-            return 1;
-        }
-        if (nLen > r->nBodyCap) {
-            err_set(&e, KEEL_ETOOBIG, "", "the body is %llu bytes; this route takes at most %zu",
-                    nLen, r->nBodyCap);
-            resp_error(&st->resp, req->zRequestId, KEEL_ETOOBIG, &e);
-            return 1;
-        }
-        char zMt[64];
-        media_type(req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE), zMt, sizeof zMt);
-        int bJson = strcmp(zMt, "application/json") == 0;
-        int bCsv = strcmp(zMt, "text/csv") == 0;
-        if (!(bJson || (bCsv && r->bodyType == BODY_JSON_OR_CSV))) {
-            err_set(&e, KEEL_EINVAL, "", "send the body as %s (Content-Type)",
-                    r->bodyType == BODY_JSON_OR_CSV ? "application/json or text/csv"
-                                                    : "application/json");
-            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
-            st->resp.status = 415;
-            return 1;
-        }
-        req->bBodyCsv = bCsv;
-        buf_init(&req->body, r->nBodyCap);
-    } else if (nLen > 0 || zTe) {
-        err_set(&e, KEEL_ETOOBIG, "", "this route takes no request body");
-        resp_error(&st->resp, req->zRequestId, KEEL_ETOOBIG, &e);
-        return 1;
-    }
+    if (r->bodyType != BODY_NONE) buf_init(&req->body, r->nBodyCap);
     const char *zAccept = req_header(req, MHD_HTTP_HEADER_ACCEPT);
     req->bWantCsv = zAccept && strstr(zAccept, "text/csv") != NULL;
     return 0;
@@ -261,6 +211,8 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     if (r->zAllow[0] && r->status == 405)
         MHD_add_response_header(m, MHD_HTTP_HEADER_ALLOW, r->zAllow);
     if (r->zLocation[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_LOCATION, r->zLocation);
+    if (r->zDisposition[0])
+        MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->zDisposition);
     if (r->retryAfter > 0) {
         char z[16];
         snprintf(z, sizeof z, "%d", r->retryAfter);
@@ -269,6 +221,26 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, m);
     MHD_destroy_response(m);
     return ret;
+}
+
+/* The socket's peer address as text. */
+static void sockaddr_text(const struct sockaddr *sa, char *z, size_t n) {
+    z[0] = 0;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, z, (socklen_t)n);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, z, (socklen_t)n);
+}
+
+/* The client's address: the peer's, or behind a trusted proxy the one it
+ * forwarded (X-Forwarded-For, http/proxy.h). */
+static void server_client_addr(struct MHD_Connection *conn, char *z, size_t n) {
+    char zPeer[INET6_ADDRSTRLEN];
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    sockaddr_text(ci ? ci->client_addr : NULL, zPeer, sizeof zPeer);
+    proxy_client_addr(&gProxies, zPeer,
+                      MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For"), z, n);
 }
 
 static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *zUrl,
@@ -292,14 +264,7 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
         st->req.sessionMax = gCfg->sessionMax;
         snprintf(st->req.zRequestId, sizeof st->req.zRequestId, "%s%08lx", gReqPrefix,
                  (unsigned long)atomic_fetch_add(&gReqCounter, 1) & 0xffffffffUL);
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, st->req.zAddr,
-                      sizeof st->req.zAddr);
-        else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, st->req.zAddr,
-                      sizeof st->req.zAddr);
+        server_client_addr(conn, st->req.zAddr, sizeof st->req.zAddr);
         if (!st->zPath) return MHD_NO;
         if (server_precheck(st)) st->bDone = 1;
         if (st->bDone &&
@@ -373,6 +338,10 @@ int server_run(const ServerConfig *c) {
     }
     db_close(probe);
 
+    if (proxy_list_parse(c->zTrustedProxies, &gProxies, zErr, sizeof zErr)) {
+        log_error("--trusted-proxy: %s", zErr);
+        return KEEL_EINVAL;
+    }
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
