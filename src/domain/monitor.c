@@ -210,8 +210,7 @@ static void mon_batch_clear(MonBatch *b) {
 /* Apply one event: dedup (undoable), the batch window, a staged recent
  * entry. Returns 1 taken, 0 duplicate, KEEL_ENOMEM. */
 static int mon_apply_event(Monitor *m, MonBatch *b, int64_t system, const EvEvent *ev,
-                           int64_t nowS, uint32_t *pHint, MonWin **ppLast) {
-    uint64_t h = dedup_hash(&m->dedup, system, ev->id.z, ev->id.n);
+                           uint64_t h, int64_t nowS, uint32_t *pHint, MonWin **ppLast) {
     if (b->nUndo == b->nUndoAlloc) {
         size_t nNew = b->nUndoAlloc ? b->nUndoAlloc * 2 : 1024;
         size_t *ps = realloc(b->aSlot, nNew * sizeof *ps);
@@ -249,8 +248,7 @@ static int mon_apply_event(Monitor *m, MonBatch *b, int64_t system, const EvEven
 
 /* Apply one label to its event's batch window: 1 applied, 0 duplicate
  * label, 2 no such event held, KEEL_ENOMEM. */
-static int mon_apply_label(Monitor *m, MonBatch *b, int64_t system, const EvEvent *ev) {
-    uint64_t h = dedup_hash(&m->dedup, system, ev->id.z, ev->id.n);
+static int mon_apply_label(Monitor *m, MonBatch *b, uint64_t h, const EvEvent *ev) {
     MonRecent *r = &m->aRecent[h & (MON_RECENT_SLOTS - 1)];
     if (r->h != (h ? h : 1)) return 2;
     if (r->labelled) return 0;
@@ -264,6 +262,52 @@ static int mon_apply_label(Monitor *m, MonBatch *b, int64_t system, const EvEven
     return 1;
 }
 
+/* What mon_take needs of the batch being run. */
+typedef struct MonTake {
+    Monitor *m;
+    MonBatch *b;
+    int64_t system;
+    EvKind kind;
+    int64_t nowS;
+    uint32_t hint;        /* last key index */
+    MonWin *pLast;        /* last window */
+    int bFrame;           /* copy taken lines into the frame */
+    MonIngestResult *res;
+    int err;              /* first KEEL_ENOMEM */
+} MonTake;
+
+/* Whether the event's strings live in the scanner's scratch (escapes):
+ * then the next line overwrites them. */
+static int mon_in_scratch(const EvScan *sc, const EvEvent *ev) {
+    const char *lo = sc->aScratch, *hi = sc->aScratch + sizeof sc->aScratch;
+#define MON_IN(p) ((p) >= lo && (p) < hi)
+    if (MON_IN(ev->id.z) || MON_IN(ev->version.z) || MON_IN(ev->segment.z)) return 1;
+    for (uint32_t i = 0; i < ev->nFeat; i++)
+        if (MON_IN(ev->aFeat[i].name.z)) return 1;
+    return 0;
+#undef MON_IN
+}
+
+/* Take one good record with its hash: count it, stage it, frame it. */
+static void mon_take(MonTake *t, const EvEvent *ev, uint64_t h) {
+    if (t->err) return;
+    int r = t->kind == EVSCAN_LABELS
+                ? mon_apply_label(t->m, t->b, h, ev)
+                : mon_apply_event(t->m, t->b, t->system, ev, h, t->nowS, &t->hint, &t->pLast);
+    if (r < 0) {
+        t->err = r;
+        return;
+    }
+    if (r == 0) t->res->nDuplicates++;
+    else if (r == 2) t->res->nUnmatched++;
+    if (r == 0 || r == 2) return;
+    t->res->nAccepted++;
+    if (t->bFrame) {
+        buf_append(&t->m->frame, ev->zLine, ev->nLine);
+        buf_putc(&t->m->frame, '\n');
+    }
+}
+
 /* Scan a batch and apply it under the lock, in one pass. Refused lines go
  * to res; with !partial the first one stops applying (the rest is only
  * checked). Returns 0 (apply with mon_batch_commit), KEEL_EINVAL (refused:
@@ -272,7 +316,6 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
                          EvFormat fmt, EvKind kind, int partial, int64_t nowMs, int bFrame,
                          MonIngestResult *res) {
     static __thread EvScan sc;
-    static __thread EvEvent ev;
     EvError er;
     if (evscan_init(&sc, z, n, fmt, kind, &er)) {
         res->aRejected[0] = er;
@@ -291,32 +334,42 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
             buf_putc(&m->frame, '\n');
         }
     }
-    uint32_t hint = 0;
-    MonWin *pLast = NULL;
-    int rc, bRefused = 0, err = 0;
-    while ((rc = evscan_next(&sc, &ev, &er)) != 0) {
+    MonTake t = {m, b, system, kind, nowS, 0, NULL, bFrame, res, 0};
+    /* one event behind: the next event's dedup slot is fetched from memory
+     * while this one is counted */
+    static __thread EvEvent aEv[2];
+    EvEvent *pCur = &aEv[0], *pPrev = NULL;
+    uint64_t hPrev = 0;
+    int rc, bRefused = 0;
+    for (;;) {
+        rc = evscan_next(&sc, pCur, &er);
         if (rc < 0) {
             if (res->nRejected < MONITOR_MAX_REJECTED) res->aRejected[res->nRejected] = er;
             res->nRejected++;
             bRefused = !partial;
             continue;
         }
-        if (bRefused || err) continue;
-        int r = kind == EVSCAN_LABELS ? mon_apply_label(m, b, system, &ev)
-                                      : mon_apply_event(m, b, system, &ev, nowS, &hint, &pLast);
-        if (r < 0) {
-            err = r;
-            continue;
+        int bUse = rc == 1 && !bRefused && !t.err;
+        uint64_t h = 0;
+        if (bUse) {
+            h = dedup_hash(&m->dedup, system, pCur->id.z, pCur->id.n);
+            if (kind == EVSCAN_EVENTS) dedup_prefetch(&m->dedup, h);
         }
-        if (r == 0) res->nDuplicates++;
-        else if (r == 2) res->nUnmatched++;
-        if (r == 0 || r == 2) continue;
-        res->nAccepted++;
-        if (bFrame) {
-            buf_append(&m->frame, ev.zLine, ev.nLine);
-            buf_putc(&m->frame, '\n');
+        if (pPrev) {
+            if (!bRefused) mon_take(&t, pPrev, hPrev);
+            pPrev = NULL;
+        }
+        if (rc == 0) break;
+        if (!bUse) continue;
+        if (mon_in_scratch(&sc, pCur)) { /* its strings go with the next line */
+            mon_take(&t, pCur, h);
+        } else {
+            pPrev = pCur;
+            hPrev = h;
+            pCur = pCur == &aEv[0] ? &aEv[1] : &aEv[0];
         }
     }
+    int err = t.err;
     if (!err && bFrame) err = buf_err(&m->frame);
     if (bRefused || err) { /* undo: the batch leaves no trace */
         for (size_t i = b->nUndo; i-- > 0;)

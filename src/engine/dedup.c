@@ -192,6 +192,10 @@ int dedup_insert(DedupIndex *d, uint64_t h, int64_t nowS, size_t *pSlot, uint64_
     return 1;
 }
 
+void dedup_prefetch(const DedupIndex *d, uint64_t h) {
+    __builtin_prefetch(&d->aSlot[dedup_home(dedup_fp(h), d->nSlot)], 1);
+}
+
 void dedup_undo(DedupIndex *d, size_t iSlot, uint64_t old) {
     if (!old) d->nUsed--;
     d->aSlot[iSlot] = old;

@@ -55,6 +55,10 @@ int dedup_reserve(DedupIndex *d, size_t n, int64_t nowS);
  * NULL) gets the slot written and *pOld what it held, for dedup_undo. */
 int dedup_insert(DedupIndex *d, uint64_t h, int64_t nowS, size_t *pSlot, uint64_t *pOld);
 
+/* Start fetching the slot where h would go into the cache (a hint; the
+ * insert that follows finds it there). */
+void dedup_prefetch(const DedupIndex *d, uint64_t h);
+
 /* Undo an insert (the latest first), given what dedup_insert reported. */
 void dedup_undo(DedupIndex *d, size_t iSlot, uint64_t old);
 
