@@ -354,7 +354,13 @@ int server_run(const ServerConfig *c) {
     Monitor *mon = NULL;
     Scheduler *sched = NULL;
     KeelError me = {0};
-    if (monitor_open(&mon, &mc, probe, &me) || scheduler_init_jobs(probe, &me)) {
+    int mrc = monitor_open(&mon, &mc, probe, &me);
+    if (mrc == KEEL_EBUSY) { /* another server on this database holds it */
+        log_error("monitoring intake is off on this server: %s (give each server its own "
+                  "--events-dir)", me.zMsg);
+        mrc = 0;
+    }
+    if (mrc || scheduler_init_jobs(probe, &me)) {
         log_error("monitoring cannot start: %s", me.zMsg);
         monitor_close(mon);
         db_close(probe);
