@@ -8,6 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The number of elements of an array; a pointer does not compile (the
+ * bit-field width turns negative), so a count can never silently become
+ * sizeof(pointer) / sizeof(element). */
+#define ARRAY_SIZE(a)                                                                              \
+    (sizeof(a) / sizeof((a)[0]) +                                                                  \
+     0 * sizeof(struct {                                                                           \
+         int bNotArray                                                                             \
+             : (__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])) ? -1 : 1);        \
+     }))
+
 /* *pOut = a * b * c; 1 when the product does not fit in size_t. */
 static inline int mem_size(size_t a, size_t b, size_t c, size_t *pOut) {
     size_t ab;
