@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "../common/rng.h"
 #include <math.h>
 #include <stdio.h>
 #include "engine/changepoint.h"
@@ -94,15 +95,8 @@ static void test_cp_reference(void **state) {
     assert_false(r.flagged); /* significant, but smaller than 5% */
 }
 
-/* A small seeded generator: xorshift64* and Box-Muller. */
-static uint64_t rng_state = 88172645463325252ull;
-static double unif(void) {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return ((rng_state * 2685821657736338717ull) >> 11) * (1.0 / 9007199254740992.0) + 1e-17;
-}
-static double gauss(void) { return sqrt(-2 * log(unif())) * cos(6.283185307179586 * unif()); }
+static TestRng rng = {88172645463325252ull}; /* seeded: the same rates every run */
+static double gauss(void) { return rng_gauss(&rng); }
 
 /* The share of nSim series flagged: 8 quarters around level + slope * i
  * with noise sd, the last quarter moved by jump. */

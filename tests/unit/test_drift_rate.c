@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "../common/rng.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,14 +24,9 @@
 #define NNUM 10 /* numeric columns */
 #define NCAT 10 /* categorical columns */
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static double unif(void) {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return ((rng_state * 2685821657736338717ull) >> 11) * (1.0 / 9007199254740992.0) + 1e-17;
-}
-static double gauss(void) { return sqrt(-2 * log(unif())) * cos(6.283185307179586 * unif()); }
+static TestRng rng = {0x9E3779B97F4A7C15ull};
+static double unif(void) { return rng_unif(&rng); }
+static double gauss(void) { return rng_gauss(&rng); }
 
 /* A table of n rows: NNUM normal(50, 10) columns shifted by shift SD, and
  * NCAT categorical columns drawn from the shares p. */
