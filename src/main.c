@@ -43,6 +43,7 @@ static const Command aCommand[] = {
     {"explain", cli_explain, "exact SHAP values for XGBoost and linear models"},
     {"usage", cli_usage, "record actual usage of a resource pool from CSV"},
     {"plan", cli_plan, "portfolio optimiser: solve, frontier, compare scenarios"},
+    {"gate", cli_gate, "would an AI system pass a lifecycle gate? (exit 0 pass, 3 refuse)"},
     {"version", cli_version, "print the version"},
 };
 
