@@ -47,14 +47,11 @@ static const char *const azBuiltIn[][2] = {
      "{\"id\":\"consent\",\"evidence_kind\":\"consent\",\"when\":[\"personal_data\"],"
      "\"label\":\"a consent basis for each data asset with personal data\"}]"},
     {"pre_launch",
-     "[{\"id\":\"explanation\",\"evidence_kind\":\"explain\",\"when\":[\"automated_decisions\"],"
-     "\"max_age_days\":180,\"label\":\"an explanation report on this version\"},"
-     "{\"id\":\"fairness\",\"evidence_kind\":\"fairness\",\"verdict\":\"pass\","
-     "\"max_age_days\":90,\"when\":[\"automated_decisions\"],"
-     "\"label\":\"a passing fairness audit on this version, at most 90 days old\"},"
-     "{\"id\":\"impact_assessment\",\"evidence_kind\":\"impact_assessment\","
+     "[{\"id\":\"impact_assessment\",\"evidence_kind\":\"impact_assessment\","
      "\"when\":[\"sensitive_data\",\"tier_high\"],\"label\":\"an impact assessment attested by "
-     "a risk officer\"}]"},
+     "a risk officer\"},"
+     "{\"id\":\"red_team\",\"evidence_kind\":\"red_team\",\"when\":[\"generative\"],"
+     "\"label\":\"a red-team report\"}]"},
     {"launch",
      "[{\"id\":\"fairness\",\"evidence_kind\":\"fairness\",\"verdict\":\"pass\","
      "\"max_age_days\":90,\"when\":[\"automated_decisions\"],"
@@ -841,11 +838,9 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
                             "only the AI committee (or an admin) overrides a gate");
     int64_t sid = 0;
     if (zName) {
-        json_t *sys;
-        int rc = system_get_row(db, zName, &sys, e);
-        if (rc) return rc;
-        sid = json_get_id(sys, "id");
-        json_decref(sys);
+        sid = system_id_by_name(db, zName);
+        if (sid < 0) return (int)sid;
+        if (sid == 0) return err_set(e, KEEL_ENOTFOUND, "system", "no AI system named '%.64s'", zName);
     } else {
         int rc = store_crud_exists(db, &resource_initiative, initiativeId);
         if (rc < 0) return rc;

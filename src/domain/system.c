@@ -160,6 +160,17 @@ int system_may_edit(Db *db, const Principal *who, int64_t initiativeId, KeelErro
                         "a business owner registers systems only under the initiatives they own");
 }
 
+int system_for_edit(Db *db, const Principal *who, const char *zName, int64_t *pId,
+                    KeelError *e) {
+    json_t *sys;
+    int rc = system_get_row(db, zName, &sys, e);
+    if (rc) return rc;
+    *pId = json_get_id(sys, "id");
+    rc = system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
+    json_decref(sys);
+    return rc;
+}
+
 /* What the caller may do with a system: {may_edit, may_override}. */
 static json_t *system_rights(Db *db, const Principal *who, const json_t *sys) {
     KeelError e;
@@ -232,12 +243,8 @@ int system_update(Db *db, const Principal *who, const char *zName, json_t *in, K
         return err_set(e, KEEL_EINVAL, json_object_get(in, "name") ? "name" : "initiative_id",
                        "a system's name and initiative never change; register a new system "
                        "instead");
-    json_t *sys;
-    if ((rc = system_get_row(db, zName, &sys, e))) return rc;
-    int64_t id = json_get_id(sys, "id");
-    rc = system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
-    json_decref(sys);
-    if (rc) return rc;
+    int64_t id;
+    if ((rc = system_for_edit(db, who, zName, &id, e))) return rc;
     Actor a = auth_actor(who);
     return store_crud_update(db, &resource_system, &a, id, in, e);
 }
@@ -253,12 +260,8 @@ int system_version_create(Db *db, const Principal *who, const char *zName, json_
     if (zSha && !hex64_ok(zSha))
         return err_set(e, KEEL_EINVAL, "evaluation_sha256",
                        "evaluation_sha256 must be 64 lower-case hex digits (sha256sum FILE)");
-    json_t *sys;
-    if ((rc = system_get_row(db, zName, &sys, e))) return rc;
-    int64_t id = json_get_id(sys, "id");
-    rc = system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
-    json_decref(sys);
-    if (rc) return rc;
+    int64_t id;
+    if ((rc = system_for_edit(db, who, zName, &id, e))) return rc;
     json_object_set_new(in, "system_id", json_integer(id));
     json_object_set_new(in, "stage", json_string("data_collection"));
     Actor a = auth_actor(who);
@@ -378,11 +381,9 @@ int system_evidence_add(Db *db, const Principal *who, const char *zName, json_t 
     int rc = resource_validate(&resource_evidence, body, 1, e);
     json_decref(body);
     if (rc) return rc;
-    json_t *sys, *ver = NULL;
-    if ((rc = system_get_row(db, zName, &sys, e))) return rc;
-    int64_t sid = json_get_id(sys, "id");
-    rc = system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
-    json_decref(sys);
+    json_t *ver = NULL;
+    int64_t sid;
+    rc = system_for_edit(db, who, zName, &sid, e);
     if (rc == 0) rc = system_version_find(db, sid, zName, json_string_value(jv), &ver, e);
     if (rc == KEEL_ENOTFOUND && jv) rc = e->rc = KEEL_EINVAL;
     if (rc) return rc;

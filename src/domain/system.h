@@ -76,4 +76,8 @@ int system_evidence_attest(Db *db, const Principal *who, int64_t id, KeelError *
  * of the role and, for owners, ownership). */
 int system_may_edit(Db *db, const Principal *who, int64_t initiativeId, KeelError *e);
 
+/* The id of system zName into *pId when the caller may change it:
+ * KEEL_ENOTFOUND or KEEL_EFORBIDDEN with e otherwise. */
+int system_for_edit(Db *db, const Principal *who, const char *zName, int64_t *pId, KeelError *e);
+
 #endif

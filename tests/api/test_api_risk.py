@@ -168,7 +168,12 @@ t.check("risk-3.11", vic.get(V).json["versions"][0]["stage"] == "data_collection
 lea.post(V + "/transition", {"to": "training", "reason": "again"})
 r = lea.post(V + "/transition", {"to": "pre_launch", "reason": "trained"})
 t.status("risk-3.12", r, 409, "gate_refused")
-t.check("risk-3.13", state(r.error().get("gate", {}), "fairness") == "missing", r.body[:500])
+t.check("risk-3.13", state(r.error().get("gate", {}), "impact_assessment") == "missing", r.body[:500])
+IA = {"version": "2.0", "kind": "impact_assessment", "title": "DPIA of credit scoring", "reference": "DPIA-2",
+      "reviewer_id": ids["rita@r.example#account"]}
+rita.post("/api/v1/evidence/%d/attest" % lea.post(V + "/evidence", IA).json["id"])
+r = lea.post(V + "/transition", {"to": "pre_launch", "reason": "assessed"})
+t.check("risk-3.14", r.status == 200 and r.json["versions"][0]["stage"] == "pre_launch", r.body[:300])
 
 # ---- risk-4: evidence and the requirement states of the launch gate's fairness ----
 g = gate("launch")
@@ -332,7 +337,7 @@ r = olga.post("/api/v1/initiatives/%d/transition" % ini, {"to": "pilot", "reason
 t.status("risk-10.2", r, 409, "gate_refused")
 rq = {(x.get("system"), x["id"]): x for x in r.error().get("requirements", [])}
 t.check("risk-10.3", rq.get((None, "team"), {}).get("state") == "missing" and "product_manager" in rq[(None, "team")]["detail"]
-        and rq.get(("credit-scoring-v2", "fairness"), {}).get("state") == "stale", r.body[:800])
+        and rq.get(("credit-scoring-v2", "impact_assessment"), {}).get("state") == "foreign", r.body[:800])
 t.check("risk-10.4", srv.snapshot() == before, "a refused initiative move changed the database")
 for email, skill in [("olga@r.example", "business_expert"), ("lea@r.example", "ml_engineer"), ("pat@r.example", "product_manager")]:
     a.post("/api/v1/initiatives/%d/team" % ini, {"person_id": P(email), "skill": skill, "fte": 0.2})
