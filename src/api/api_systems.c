@@ -37,8 +37,10 @@ int api_respond_gate(Req *req, Resp *resp, json_t *gate) {
 /* ---- the register ---- */
 
 int api_systems_list(Req *req, Resp *resp) {
-    static const char *const az[] = {"initiative_id", "risk_tier", NULL};
+    static const char *const az[] = {"initiative_id", "risk_tier", "limit", "offset", NULL};
+    int64_t limit, offset;
     int rc = api_query_only(req, az);
+    if (rc == 0) rc = api_page(req, &limit, &offset);
     if (rc) return rc;
     const char *zIni = req_query(req, "initiative_id"), *zTier = req_query(req, "risk_tier");
     long long ini = zIni ? atoll(zIni) : 0;
@@ -55,12 +57,14 @@ int api_systems_list(Req *req, Resp *resp) {
     }
     size_t i;
     json_t *x;
+    int64_t n = 0;
     json_array_foreach(rows, i, x) {
-        if (!zTier || strcmp(json_get_str(x, "risk_tier"), zTier) == 0) json_array_append(items, x);
+        if (zTier && strcmp(json_get_str(x, "risk_tier"), zTier) != 0) continue;
+        if (n >= offset && n < offset + limit) json_array_append(items, x);
+        n++;
     }
     json_decref(rows);
-    size_t n = json_array_size(items);
-    api_list_respond(req, resp, &resource_system, items, (int64_t)n, (int64_t)n, 0);
+    api_list_respond(req, resp, &resource_system, items, n, limit, offset);
     return 0;
 }
 

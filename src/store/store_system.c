@@ -76,7 +76,7 @@ int store_version_stage(Db *db, const Actor *actor, int64_t systemId, int64_t ve
                                : "INSERT INTO system_stage_change(system_id, version_id, "
                                  "from_stage, to_stage, reason, verdict, account_id, actor, "
                                  "created_at) VALUES(?,?,?,?,?,?,?,?,?)",
-                    overrideId ? "iittttittti" : "iittttitt", systemId, versionId, zFrom, zTo,
+                    overrideId ? "iittttitti" : "iittttitt", systemId, versionId, zFrom, zTo,
                     zReason, zVerdict, actor->id, actor->zName, zNow, overrideId);
     if (rc) return rc;
     json_t *before = json_pack("{ss}", "stage", zFrom);

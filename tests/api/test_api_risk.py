@@ -262,6 +262,8 @@ g = gate("launch", "2.1")
 t.check("risk-6.8", g["verdict"] == "overridden" and g["override"]["reason"].startswith("pilot") and not g["override"]["expired"], json.dumps(g)[:300])
 audit = a.get("/api/v1/audit?entity=gate_override").json
 t.check("risk-6.9", any(x.get("entity") == "gate_override" for x in audit.get("items", [])), json.dumps(audit)[:300])
+r = lea.post(V + "/transition", {"to": "launch", "reason": "under the override", "version": "2.0"})
+t.check("risk-6.11", r.status == 200 and r.json["history"][0]["verdict"] == "overridden" and r.json["history"][0]["override_id"] == g["override"]["id"], r.body[:400])
 write_sql("UPDATE gate_override SET expires_at = '2020-01-01T00:00:00Z'")
 g = gate("launch", "2.1")
 t.check("risk-6.10", g["verdict"] == "refuse" and g["override"]["expired"] is True, json.dumps(g)[:300])

@@ -15,6 +15,7 @@ import { table } from '../components/table.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
 import { initiativeFields } from './initiatives.js';
+import { systemsPanel } from '../lib/risk.js';
 
 const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead', 'ai_lead_id']];
 
@@ -159,6 +160,7 @@ export async function render(ctx) {
         [t('field.risks'), it.risks || '–'],
         [t('field.data_needed'), it.data_needed || '–'],
       ]))),
+    await systemsPanel(ctx, it),
     await scoresPanel(ctx, it),
     panel(t('initiative.history'), history.length ? h('ul', { class: 'history' }, history.map((x) => h('li', {},
       fmtDate(x.created_at, true), ' · ', badge('stage', x.from_stage), ' → ', badge('stage', x.to_stage), ' · ', x.actor, x.reason ? ` — ${x.reason}` : ''))) : h('p', { class: 'muted' }, t('initiative.no_history'))));
