@@ -40,6 +40,8 @@ int cli_serve(int argc, char **argv) {
         {"session-max", 0, "HOURS", "sign out after this time at the latest (default 12)", NULL},
         {"secure-cookies", 1, "", "mark cookies Secure (when served over TLS by a proxy)", NULL},
         {"quiet", 1, "", "no access log", NULL},
+        {"trusted-proxy", 0, "ADDR[/BITS],...",
+         "reverse proxies whose X-Forwarded-For names the client (default: none)", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -73,6 +75,7 @@ int cli_serve(int argc, char **argv) {
     }
     c.bSecureCookie = cli_opt(a, n, "secure-cookies") != NULL;
     c.bQuiet = cli_opt(a, n, "quiet") != NULL;
+    c.zTrustedProxies = cli_opt(a, n, "trusted-proxy");
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     rc = server_run(&c);
     return rc == 0 ? 0 : cli_exit_for(rc);

@@ -240,27 +240,6 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
     return rc;
 }
 
-int analysis_may_read(Db *db, const Principal *who, int64_t id, KeelError *e) {
-    if (who->role != ROLE_OWNER) return 0;
-    json_t *an;
-    int rc = store_crud_get(db, &resource_analysis, id, &an);
-    if (rc) return rc;
-    int64_t ini = json_get_id(an, "initiative_id"), sid = 0;
-    json_decref(an);
-    if (!ini && (rc = store_analysis_system(db, id, &sid)) == 0 && sid) {
-        json_t *s;
-        if ((rc = store_crud_get(db, &resource_system, sid, &s)) == 0) {
-            ini = json_get_id(s, "initiative_id");
-            json_decref(s);
-        }
-    }
-    if (rc) return rc;
-    KeelError e2;
-    if (ini && system_may_edit(db, who, ini, &e2) == 0) return 0;
-    return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "id",
-                        "business owners read the analyses of their own initiatives only");
-}
-
 int analysis_get(Db *db, int64_t id, json_t **ppOut) {
     json_t *o, *spec = NULL, *res = NULL;
     int rc = store_crud_get(db, &resource_analysis, id, &o);
@@ -274,4 +253,31 @@ int analysis_get(Db *db, int64_t id, json_t **ppOut) {
     json_object_set_new(o, "result", res ? res : json_null());
     *ppOut = o;
     return 0;
+}
+
+int64_t analysis_reader_scope(const Principal *who) {
+    if (who->role != ROLE_OWNER) return 0;
+    return who->personId ? who->personId : -1;
+}
+
+int analysis_may_read(Db *db, const Principal *who, const json_t *o, KeelError *e) {
+    int64_t scope = analysis_reader_scope(who);
+    if (scope == 0) return 0;
+    int64_t ini = json_integer_value(json_object_get(o, "initiative_id")), sid = 0;
+    json_t *row = NULL;
+    /* an analysis kept as evidence of an AI system concerns its initiative */
+    if (!ini && store_analysis_system(db, json_integer_value(json_object_get(o, "id")), &sid) == 0 &&
+        sid && store_crud_get(db, &resource_system, sid, &row) == 0) {
+        ini = json_integer_value(json_object_get(row, "initiative_id"));
+        json_decref(row);
+        row = NULL;
+    }
+    int rc = ini ? store_crud_get(db, &resource_initiative, ini, &row) : KEEL_ENOTFOUND;
+    int bOwn = rc == 0 && json_integer_value(json_object_get(row, "owner_id")) == scope;
+    json_decref(row);
+    if (rc && rc != KEEL_ENOTFOUND) return rc;
+    if (bOwn) return 0;
+    return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "id",
+                        "business owners read the analyses of the initiatives they own; this "
+                        "one is not about an initiative of yours");
 }

@@ -38,12 +38,16 @@ typedef struct AnalysisInput {
  * "data", "model", "initiative_id", "system"). */
 int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t *pId, KeelError *e);
 
-/* Owners read only the analyses of their own initiatives (linked by
- * initiative_id or as evidence of one of its systems); other roles that
- * reach the route read all. KEEL_EFORBIDDEN with e. */
-int analysis_may_read(Db *db, const Principal *who, int64_t id, KeelError *e);
-
 /* One analysis with its spec and result (new reference). */
 int analysis_get(Db *db, int64_t id, json_t **ppOut);
+
+/* Who reads which analyses: admins, the committee, engineers and risk
+ * officers every one; a business owner those of the initiatives they own
+ * (0 = every analysis, else the person whose initiatives limit the list,
+ * -1 for an owner linked to no person). */
+int64_t analysis_reader_scope(const Principal *who);
+/* 0 when who may read analysis o (a row with initiative_id), else
+ * KEEL_EFORBIDDEN with the reason in e. */
+int analysis_may_read(Db *db, const Principal *who, const json_t *o, KeelError *e);
 
 #endif

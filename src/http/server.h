@@ -18,6 +18,7 @@ typedef struct ServerConfig {
     int64_t sessionMax;  /* session absolute lifetime, seconds */
     int bSecureCookie;   /* mark cookies Secure (behind a TLS proxy) */
     int bQuiet;          /* no access log */
+    const char *zTrustedProxies; /* "ADDR[/BITS],…": X-Forwarded-For is read from these only */
 } ServerConfig;
 
 /* Fill defaults. */

@@ -358,8 +358,16 @@ static const char *const azMigration[] = {
     "  gap REAL,"
     "  input_json TEXT NOT NULL,"
     "  result_json TEXT NOT NULL);",
+    /* failed sign-ins per (account, address), shared by every server on
+     * the database; portable SQL (SQLite and PostgreSQL) */
+    "CREATE TABLE login_throttle("
+    "  account TEXT NOT NULL,"
+    "  address TEXT NOT NULL,"
+    "  n_fail INTEGER NOT NULL,"
+    "  last_fail BIGINT NOT NULL,"
+    "  PRIMARY KEY(account, address));",
 
-    /* 5: path 3, risk control: the AI system register (systems, versions,
+    /* 6: path 3, risk control: the AI system register (systems, versions,
      * scope flags, risk tier), evidence (stored analyses or attested
      * documents per version), gate definitions as data (versioned),
      * committee overrides, the systems' stage history, the risk register,

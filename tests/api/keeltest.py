@@ -21,15 +21,18 @@ ROLES = ["admin", "committee", "owner", "engineer", "risk", "viewer"]
 class Server:
     """keel serve on 127.0.0.1:0 over a new database with one admin."""
 
-    def __init__(self, extra_args=(), demo=False):
+    def __init__(self, extra_args=(), demo=False, fast_pwhash=True, db=None, env=None):
         self.dir = tempfile.mkdtemp(prefix="keeltest-")
-        self.db = os.path.join(self.dir, "keel.db")
-        self.env = dict(os.environ, KEEL_FAST_PWHASH="1")
+        self.db = db or os.path.join(self.dir, "keel.db")
+        self.env = dict(os.environ, **(env or {}))
+        if fast_pwhash:
+            self.env["KEEL_FAST_PWHASH"] = "1"
         pw = os.path.join(self.dir, "pw")
         with open(pw, "w") as f:
             f.write(ADMIN_PW + "\n")
-        run([KEEL, "init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
-             "--admin-password-file", pw], env=self.env)
+        if not db:  # a second server on an existing database skips init
+            run([KEEL, "init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
+                 "--admin-password-file", pw], env=self.env)
         if demo:
             run([KEEL, "demo", "--db", self.db], env=self.env)
         self.log = open(os.path.join(self.dir, "serve.log"), "w+")
