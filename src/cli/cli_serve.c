@@ -60,7 +60,7 @@ int cli_serve(int argc, char **argv) {
     if ((z = cli_opt(a, n, "listen")) && (rc = parse_listen(z, zHost, sizeof zHost, &c.port)))
         return rc;
     c.zHost = zHost;
-    long v;
+    long v = 0;
     if ((z = cli_opt(a, n, "threads"))) {
         if ((rc = parse_positive(z, "threads", 1, 64, &v))) return rc;
         c.nThread = (int)v;

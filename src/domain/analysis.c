@@ -40,7 +40,7 @@ static const FieldDef aAnalysisField[] = {
     {"data_sha256", FT_TEXT, F_READONLY | F_FILTER | F_NULLABLE, 0, 0, NULL, NULL,
      "SHA-256 of the data file (the current data for drift), as sha256sum prints it"},
 };
-const ResourceDef resource_analysis = {"analysis", "analysis", aAnalysisField, 13, NULL, 0};
+const ResourceDef resource_analysis = RESOURCE("analysis", "analysis", aAnalysisField);
 
 /* SHA-256 over the canonical spec, then each input, length-prefixed. */
 static void analysis_hash(const AnalysisInput *in, char zOut[CRYPTO_HEX_LEN]) {

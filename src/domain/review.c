@@ -28,8 +28,7 @@ static const FieldDef aReviewField[] = {
     {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was recorded"},
     {"updated_at", FT_TIME, F_READONLY, 0, 0, NULL, NULL, "when it last changed"},
 };
-const ResourceDef resource_ethics_review = {"ethics_review", "ethics_review", aReviewField, 12,
-                                            NULL, 0};
+const ResourceDef resource_ethics_review = RESOURCE("ethics_review", "ethics_review", aReviewField);
 
 void review_add_months(const char *zDate, int months, char *zOut, size_t nOut) {
     int y = 1970, m = 1, d = 1;

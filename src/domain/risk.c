@@ -39,7 +39,7 @@ static const FieldDef aRiskField[] = {
     {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"},
     {"updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"},
 };
-const ResourceDef resource_risk = {"risk", "risk", aRiskField, 16, NULL, 0};
+const ResourceDef resource_risk = RESOURCE("risk", "risk", aRiskField);
 
 /* The initiative a risk concerns (its own, or its system's). */
 static int risk_initiative(Db *db, const json_t *r, int64_t *pId) {

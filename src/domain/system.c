@@ -28,10 +28,6 @@ const char *const azEvidenceKind[] = {
 static const char *const azModelSource[] = {"own", "fine_tuned", "third_party", NULL};
 static const char *const azEthicsDomain[] = {"credit", "hiring", "health", "minors", NULL};
 
-#define ID_FIELD {"id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier"}
-#define TIMES                                                                                      \
-    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"},         \
-        {"updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"}
 #define FLAG(name, doc) {name, FT_BOOL, F_FILTER, 0, 0, NULL, NULL, doc}
 
 static const FieldDef aSystemField[] = {
@@ -62,7 +58,7 @@ static const RefBy aSystemRefBy[] = {
     {"risk", "system_id", "risks"},
     {"ethics_review", "system_id", "ethics reviews"},
 };
-const ResourceDef resource_system = {"system", "ai_system", aSystemField, 16, aSystemRefBy, 3};
+const ResourceDef resource_system = RESOURCE_REFBY("system", "ai_system", aSystemField, aSystemRefBy);
 
 static const FieldDef aVersionField[] = {
     ID_FIELD,
@@ -84,8 +80,8 @@ static const FieldDef aVersionField[] = {
     {"callers", FT_TEXT, F_NULLABLE, 0, 500, NULL, NULL, "who calls it"},
     TIMES,
 };
-const ResourceDef resource_system_version = {"system_version", "system_version", aVersionField,
-                                             14, NULL, 0};
+const ResourceDef resource_system_version =
+    RESOURCE("system_version", "system_version", aVersionField);
 
 static const FieldDef aEvidenceField[] = {
     ID_FIELD,
@@ -103,7 +99,7 @@ static const FieldDef aEvidenceField[] = {
     {"created_by", FT_TEXT, F_READONLY, 0, 0, NULL, NULL, "who added it"},
     TIMES,
 };
-const ResourceDef resource_evidence = {"evidence", "evidence", aEvidenceField, 13, NULL, 0};
+const ResourceDef resource_evidence = RESOURCE("evidence", "evidence", aEvidenceField);
 
 int system_name_ok(const char *z) {
     size_t n = 0;
