@@ -193,5 +193,11 @@ int api_reviews_schedule(Req *req, Resp *resp);
 int api_reviews_intervals(Req *req, Resp *resp);
 int api_system_reviews_list(Req *req, Resp *resp);
 int api_system_reviews_create(Req *req, Resp *resp);
+/* api_monitor.c: monitoring intake, windows, jobs, /metrics */
+struct Monitor;
+void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve, keel ingest) */
+int api_jobs_list(Req *req, Resp *resp);
+int api_jobs_run(Req *req, Resp *resp);
+int api_metrics(Req *req, Resp *resp);
 
 #endif

@@ -19,7 +19,7 @@
 #define ROUTE_KEY_MAX 64 /* longest key segment ({system}, {stage}) */
 
 /* Body types a route accepts. */
-enum { BODY_NONE = 0, BODY_JSON = 1, BODY_JSON_OR_CSV = 2 };
+enum { BODY_NONE = 0, BODY_JSON = 1, BODY_JSON_OR_CSV = 2, BODY_EVENTS = 3 }; /* EVENTS: x-ndjson or csv, raw */
 
 typedef struct Req Req;
 typedef struct Resp Resp;
