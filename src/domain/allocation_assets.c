@@ -52,8 +52,8 @@ static const FieldDef aAssetField[] = {
 };
 static const RefBy aAssetRefBy[] = {{"data_asset_link", "asset_id", "initiative links"},
                                     {"data_asset_profile", "asset_id", "readiness profiles"}};
-const ResourceDef resource_data_asset = {"data_asset", "data_asset", aAssetField,
-                                         12,           aAssetRefBy,  2};
+const ResourceDef resource_data_asset =
+    RESOURCE_REFBY("data_asset", "data_asset", aAssetField, aAssetRefBy);
 
 /* Owners and engineers change the assets they own; governors any. */
 static int may_edit_asset(const Principal *who, int64_t ownerId, KeelError *e) {
