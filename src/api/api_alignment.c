@@ -7,6 +7,7 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/catalogue.h"
+#include "domain/gate.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
 #include "util/json.h"
@@ -162,6 +163,18 @@ int api_initiatives_transition(Req *req, Resp *resp) {
     KeelError ignore = {0};
     alloc_must_run_short(req->db, &before, &ignore);
     int rc = align_initiative_transition(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    if (rc == KEEL_ECONFLICT && strcmp(req->err.zCode, "gate_refused") == 0) {
+        json_t *init = NULL, *gate = NULL;
+        if (store_crud_get(req->db, &resource_initiative, req->aParam[0], &init) == 0 &&
+            gate_initiative(req->db, req->aParam[0], json_get_str(init, "stage"),
+                            json_get_str(req->pJson, "to"), &gate) == 0 &&
+            gate) {
+            json_decref(init);
+            json_decref(before);
+            return api_respond_gate(req, resp, gate);
+        }
+        json_decref(init);
+    }
     if (rc == 0) rc = align_initiative_get(req->db, &req->who, req->aParam[0], &o);
     if (rc == 0 && before && alloc_must_run_short(req->db, &after, &ignore) == 0) {
         json_t *w = alloc_short_warning(before, after);

@@ -4,7 +4,9 @@
  *   JSON {"spec": {...}, "data": "<CSV text>", "initiative_id": n, "title": "..."}
  *   text/csv (A/B and fairness) with ?spec=<URL-encoded JSON>&initiative_id=&title=
  *   explain: JSON {"model": {...} or "<JSON text>", "data": "<CSV>", "rows": false, ...}
- *   drift: JSON {"reference": "<CSV>", "current": "<CSV>", "spec": {options}?, ...} */
+ *   drift: JSON {"reference": "<CSV>", "data": "<CSV>", "spec": {"segment"}?, ...}
+ * Any of them with "system" (and "version") is kept as evidence of that
+ * AI system's version in the same transaction. */
 #include "api/api.h"
 #include "domain/analysis.h"
 #include "store/store_crud.h"
@@ -60,15 +62,17 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
         in.zData = req->body.z ? req->body.z : "";
         in.nData = req->body.n;
         in.zTitle = req_query(req, "title");
+        in.zSystem = req_query(req, "system");
+        in.zVersion = req_query(req, "version");
         rc = parse_id(req, req_query(req, "initiative_id"), &in.initiativeId);
     } else {
         const char *zKey;
         json_t *v;
         json_object_foreach(req->pJson, zKey, v) {
-            int bDrift = strcmp(zKind, "drift") == 0;
-            int bOk = (bDrift ? strcmp(zKey, "reference") == 0 || strcmp(zKey, "current") == 0
-                              : strcmp(zKey, "data") == 0) ||
-                      strcmp(zKey, "initiative_id") == 0 || strcmp(zKey, "title") == 0 ||
+            int bOk = strcmp(zKey, "data") == 0 || strcmp(zKey, "initiative_id") == 0 ||
+                      strcmp(zKey, "title") == 0 || strcmp(zKey, "system") == 0 ||
+                      strcmp(zKey, "version") == 0 ||
+                      (strcmp(zKind, "drift") == 0 && strcmp(zKey, "reference") == 0) ||
                       (strcmp(zKind, "explain")
                            ? strcmp(zKey, "spec") == 0
                            : (strcmp(zKey, "model") == 0 || strcmp(zKey, "rows") == 0));
@@ -76,25 +80,30 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
                 return err_set(&req->err, KEEL_EINVAL, zKey,
                                "unknown field '%.40s' for a %s analysis", zKey, zKind);
         }
-        int bDrift = strcmp(zKind, "drift") == 0;
-        json_t *data = json_object_get(req->pJson, bDrift ? "current" : "data"),
-               *ini = json_object_get(req->pJson, "initiative_id"),
-               *ref = json_object_get(req->pJson, "reference");
+        json_t *data = json_object_get(req->pJson, "data"),
+               *ini = json_object_get(req->pJson, "initiative_id");
         json_t *title = json_object_get(req->pJson, "title"),
                *model = json_object_get(req->pJson, "model");
         if (data && !json_is_string(data))
-            return err_set(&req->err, KEEL_EINVAL, bDrift ? "current" : "data",
-                           "%s must be the CSV text as a string", bDrift ? "current" : "data");
-        if (ref && !json_is_string(ref))
-            return err_set(&req->err, KEEL_EINVAL, "reference",
-                           "reference must be the CSV text as a string");
-        in.zRef = json_string_value(ref);
-        in.nRef = ref ? json_string_length(ref) : 0;
+            return err_set(&req->err, KEEL_EINVAL, "data", "data must be the CSV text as a string");
         if (ini && !json_is_null(ini) && (!json_is_integer(ini) || json_integer_value(ini) < 1))
             return err_set(&req->err, KEEL_EINVAL, "initiative_id",
                            "initiative_id must be a positive integer");
         if (title && !json_is_null(title) && !json_is_string(title))
             return err_set(&req->err, KEEL_EINVAL, "title", "title must be a string");
+        json_t *sys = json_object_get(req->pJson, "system"),
+               *ver = json_object_get(req->pJson, "version"),
+               *ref = json_object_get(req->pJson, "reference");
+        if ((sys && !json_is_string(sys)) || (ver && !json_is_string(ver)))
+            return err_set(&req->err, KEEL_EINVAL, sys && !json_is_string(sys) ? "system" : "version",
+                           "system is a system's name and version its version label");
+        if (ref && !json_is_string(ref))
+            return err_set(&req->err, KEEL_EINVAL, "reference",
+                           "reference must be the reference CSV text as a string");
+        in.zSystem = json_string_value(sys);
+        in.zVersion = json_string_value(ver);
+        in.zRef = json_string_value(ref);
+        in.nRef = ref ? json_string_length(ref) : 0;
         in.spec = json_object_get(req->pJson, "spec");
         if (in.spec && !json_is_object(in.spec))
             return err_set(&req->err, KEEL_EINVAL, "spec", "spec must be an object");

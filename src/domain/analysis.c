@@ -2,18 +2,18 @@
 /* Stored analyses; see analysis.h. */
 #include "domain/analysis.h"
 #include "engine/abtest.h"
-#include "engine/csv.h"
-#include "engine/drift.h"
 #include "engine/explain.h"
 #include "engine/explain_report.h"
 #include "engine/fairness.h"
 #include "domain/alignment.h"
+#include "domain/system.h"
+#include "engine/drift.h"
 #include "store/store_analysis.h"
+#include "store/store_system.h"
 #include "store/store_crud.h"
 #include "util/crypto.h"
 #include "util/json.h"
 #include <sodium.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +31,14 @@ static const FieldDef aAnalysisField[] = {
      "SHA-256 over the spec and the data (and model)"},
     {"engine_version", FT_TEXT, F_READONLY, 0, 0, NULL, NULL, "engine and keel version"},
     {"verdict", FT_TEXT, F_READONLY | F_FILTER, 0, 0, NULL, NULL,
-     "ship / do_not_ship / keep_running, pass / fail, drift / warn / ok, or null"},
+     "ship / do_not_ship / keep_running, pass / fail, stable / warn / drift, or null"},
     {"spec", FT_TEXT, F_READONLY | F_SECRET, 0, 0, NULL, NULL, "the analysis spec"},
     {"result", FT_TEXT, F_READONLY | F_SECRET, 0, 0, NULL, NULL, "the full result"},
     {"account_id", FT_REF, F_READONLY, 1, 9e15, NULL, "account", "who ran it"},
     {"created_by", FT_TEXT, F_READONLY | F_FILTER, 0, 0, NULL, NULL, "who ran it"},
     {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when"},
+    {"data_sha256", FT_TEXT, F_READONLY | F_FILTER | F_NULLABLE, 0, 0, NULL, NULL,
+     "SHA-256 of the data file (the current data for drift), as sha256sum prints it"},
 };
 const ResourceDef resource_analysis = RESOURCE("analysis", "analysis", aAnalysisField);
 
@@ -61,151 +63,68 @@ static void analysis_hash(const AnalysisInput *in, char zOut[CRYPTO_HEX_LEN]) {
     free(zSpec);
 }
 
-/* ---- drift: the CLI's comparison (keel drift REF.csv CUR.csv) ------------- */
-
-/* Options and type overrides from a drift spec: segment, categorical,
- * numeric, psi, psi_warn, wasserstein, js, alpha, test_max_rows, share. */
-static int drift_spec(const json_t *spec, DriftOptions *o, CsvTypeOverride *aOv, size_t *pnOv,
-                      KeelError *e) {
-    static const struct {
-        const char *zKey;
-        size_t off;
-    } aNum[] = {{"psi", offsetof(DriftOptions, psiDrift)},
-                {"psi_warn", offsetof(DriftOptions, psiWarn)},
-                {"wasserstein", offsetof(DriftOptions, wassDrift)},
-                {"js", offsetof(DriftOptions, jsDrift)},
-                {"alpha", offsetof(DriftOptions, alpha)},
-                {"share", offsetof(DriftOptions, shareDrift)}};
+/* The drift engine on two CSV texts: the current data is parsed with the
+ * reference's column types, as keel drift does. */
+static int analysis_drift(const AnalysisInput *in, json_t **ppResult, const char **pzVerdict,
+                          KeelError *e) {
+    if (!in->zRef || !in->zData)
+        return err_set(e, KEEL_EINVAL, in->zRef ? "data" : "reference",
+                       "drift needs reference (the CSV the model was built on) and data (the "
+                       "current CSV)");
+    const char *zSegment = in->spec ? json_string_value(json_object_get(in->spec, "segment")) : NULL;
     const char *zKey;
     json_t *v;
-    size_t n = 0;
-    drift_options_default(o);
-    o->nThread = 1;
-    if (spec && !json_is_object(spec))
-        return err_set(e, KEEL_EINVAL, "spec", "spec must be an object of drift options");
-    json_object_foreach((json_t *)spec, zKey, v) {
-        int bDone = 0;
-        for (size_t i = 0; i < sizeof aNum / sizeof aNum[0]; i++) {
-            if (strcmp(zKey, aNum[i].zKey)) continue;
-            if (!json_is_number(v) || json_number_value(v) < 0)
-                return err_set(e, KEEL_EINVAL, zKey, "%s must be a number >= 0", zKey);
-            *(double *)((char *)o + aNum[i].off) = json_number_value(v);
-            bDone = 1;
-        }
-        if (bDone) continue;
-        if (strcmp(zKey, "test_max_rows") == 0 && json_is_integer(v) && json_integer_value(v) >= 0) {
-            o->nTestMaxRows = (size_t)json_integer_value(v);
-        } else if (strcmp(zKey, "segment") == 0 && json_is_string(v)) {
-            o->zSegment = json_string_value(v);
-        } else if (strcmp(zKey, "categorical") == 0 || strcmp(zKey, "numeric") == 0) {
-            size_t i;
-            json_t *c;
-            if (!json_is_array(v) || json_array_size(v) > 64)
-                return err_set(e, KEEL_EINVAL, zKey, "%s must be a list of up to 64 column names",
-                               zKey);
-            json_array_foreach(v, i, c) {
-                if (!json_is_string(c))
-                    return err_set(e, KEEL_EINVAL, zKey, "%s must list column names", zKey);
-                aOv[n++] = (CsvTypeOverride){json_string_value(c),
-                                             zKey[0] == 'c' ? CSV_CATEGORICAL : CSV_NUMERIC};
-            }
-        } else {
-            return err_set(e, KEEL_EINVAL, zKey,
-                           "unknown or malformed drift option '%.40s' (segment, categorical, "
-                           "numeric, psi, psi_warn, wasserstein, js, alpha, test_max_rows, share)",
-                           zKey);
-        }
+    json_object_foreach((json_t *)in->spec, zKey, v) {
+        if (strcmp(zKey, "segment") || !json_is_string(v))
+            return err_set(e, KEEL_EINVAL, "spec",
+                           "a drift spec has one optional member: segment (a column name)");
     }
-    *pnOv = n;
-    return 0;
-}
-
-/* Parse CSV text zWhat with the overrides (the user's last, so they win). */
-static int drift_parse(const char *z, size_t n, const CsvTypeOverride *aOv, size_t nOv,
-                       const char *zWhat, CsvTable **ppT, KeelError *e) {
-    CsvOptions o = {.nThread = 1, .aOverride = aOv, .nOverride = nOv};
-    CsvError ce;
-    int rc = csv_parse(z, n, &o, ppT, &ce);
-    if (rc == KEEL_EINVAL) return err_set(e, rc, zWhat, "%s: %s", zWhat, ce.zMsg);
-    return rc;
-}
-
-/* Compare the current data with the reference as `keel drift` does: the
- * current file is read with the reference's types, the segment column and
- * the user's overrides; a column that turned to text is reported. */
-static int analysis_drift(const AnalysisInput *in, json_t **ppResult, KeelError *e) {
-    if (!in->zRef)
-        return err_set(e, KEEL_EINVAL, "reference", "reference (the CSV the model knew) is required");
-    if (!in->zData)
-        return err_set(e, KEEL_EINVAL, "current", "current (the CSV of the data now) is required");
-    DriftOptions opt;
-    CsvTypeOverride aUser[130], *aAll = NULL;
-    size_t nUser = 0, nBase = 0;
-    int rc = drift_spec(in->spec, &opt, aUser + 1, &nUser, e);
-    if (rc) return rc;
-    size_t nLead = opt.zSegment ? 1 : 0;
-    if (opt.zSegment) aUser[0] = (CsvTypeOverride){opt.zSegment, CSV_CATEGORICAL};
+    CsvOptions opt = {0};
+    opt.nThread = 1;
+    CsvError ce = {0};
     CsvTable *ref = NULL, *cur = NULL;
+    int rc = csv_parse(in->zRef, in->nRef, &opt, &ref, &ce);
+    if (rc == KEEL_EINVAL) return err_set(e, rc, "reference", "line %zu: %s", ce.iLine, ce.zMsg);
+    if (rc) return rc;
+    CsvTypeOverride *aOv = calloc(ref->nCol ? ref->nCol : 1, sizeof *aOv);
+    if (!aOv) {
+        csv_free(ref);
+        return KEEL_ENOMEM;
+    }
+    for (size_t i = 0; i < ref->nCol; i++)
+        aOv[i].zName = ref->aCol[i].zName, aOv[i].type = ref->aCol[i].type;
+    opt.aOverride = aOv;
+    opt.nOverride = ref->nCol;
+    rc = csv_parse(in->zData, in->nData, &opt, &cur, &ce);
+    if (rc == KEEL_EINVAL) err_set(e, rc, "data", "line %zu: %s", ce.iLine, ce.zMsg);
+    DriftOptions dopt;
+    drift_options_default(&dopt);
+    dopt.nThread = 1;
+    dopt.zSegment = zSegment;
     DriftResult *res = NULL;
-    CsvTypeOverride *aBase = NULL;
-    char zErr[256];
-    rc = drift_parse(in->zRef, in->nRef, aUser + 1 - nLead, nUser + nLead, "reference", &ref, e);
+    char zErr[256] = "";
     if (rc == 0) {
-        /* the reference's categorical columns stay categorical in the current file */
-        aAll = malloc((ref->nCol + nUser + 1) * sizeof *aAll);
-        if (!aAll) rc = KEEL_ENOMEM;
-    }
-    if (rc == 0) {
-        for (size_t i = 0; i < ref->nCol; i++)
-            if (ref->aCol[i].type == CSV_CATEGORICAL)
-                aAll[nBase++] = (CsvTypeOverride){ref->aCol[i].zName, CSV_CATEGORICAL};
-        memcpy(aAll + nBase, aUser + 1 - nLead, (nUser + nLead) * sizeof *aAll);
-        rc = drift_parse(in->zData, in->nData, aAll, nBase + nUser + nLead, "current", &cur, e);
-    }
-    /* a column numeric in the reference but text now: read the reference again as text */
-    int again = 0;
-    for (size_t i = 0; rc == 0 && i < ref->nCol; i++) {
-        int j = csv_column_index(cur, ref->aCol[i].zName);
-        if (j >= 0 && ref->aCol[i].type != CSV_CATEGORICAL && cur->aCol[j].type == CSV_CATEGORICAL)
-            again = 1;
-    }
-    if (rc == 0 && again) {
-        size_t k = 0;
-        for (size_t i = 0; i < cur->nCol; i++)
-            if (cur->aCol[i].type == CSV_CATEGORICAL)
-                aAll[k++] = (CsvTypeOverride){cur->aCol[i].zName, CSV_CATEGORICAL};
-        free(aBase);
-        aBase = malloc((k + nUser + nLead + 1) * sizeof *aBase);
-        if (!aBase) rc = KEEL_ENOMEM;
-        if (rc == 0) {
-            memcpy(aBase, aAll, k * sizeof *aBase);
-            memcpy(aBase + k, aUser + 1 - nLead, (nUser + nLead) * sizeof *aBase);
-            csv_free(ref);
-            ref = NULL;
-            rc = drift_parse(in->zRef, in->nRef, aBase, k + nUser + nLead, "reference", &ref, e);
-        }
-    }
-    if (rc == 0) {
-        rc = drift_compare(ref, cur, &opt, &res, zErr, sizeof zErr);
-        if (rc == KEEL_EINVAL) err_set(e, rc, opt.zSegment ? "segment" : "current", "%s", zErr);
+        rc = drift_compare(ref, cur, &dopt, &res, zErr, sizeof zErr);
+        if (rc == KEEL_EINVAL) err_set(e, rc, "spec.segment", "%s", zErr);
     }
     if (rc == 0) {
         Buf b;
-        buf_init(&b, 0);
+        buf_init(&b, 256u << 20);
         drift_result_json(res, &b);
-        rc = buf_err(&b);
-        if (rc == 0) {
-            json_error_t je;
-            *ppResult = json_loadb(b.z, b.n, 0, &je);
-            if (!*ppResult) rc = KEEL_ENOMEM;
-        }
+        size_t n = 0;
+        char *z = buf_err(&b) ? NULL : buf_steal(&b, &n);
         buf_reset(&b);
+        *ppResult = z ? json_loadb(z, n, 0, NULL) : NULL;
+        free(z);
+        if (!*ppResult) rc = KEEL_ENOMEM;
+        *pzVerdict = res->all.verdict == DRIFT_DRIFT  ? "drift"
+                     : res->all.verdict == DRIFT_WARN ? "warn"
+                                                      : "stable";
+        drift_result_free(res);
     }
-    drift_result_free(res);
+    free(aOv);
     csv_free(ref);
     csv_free(cur);
-    free(aAll);
-    free(aBase);
     return rc;
 }
 
@@ -213,6 +132,7 @@ static int analysis_drift(const AnalysisInput *in, json_t **ppResult, KeelError 
 static int analysis_engine(const AnalysisInput *in, json_t **ppResult, const char **pzVerdict,
                            KeelError *e) {
     *pzVerdict = NULL;
+    if (strcmp(in->zKind, "drift") == 0) return analysis_drift(in, ppResult, pzVerdict, e);
     if (strcmp(in->zKind, "explain") == 0) {
         if (!in->zModel)
             return err_set(e, KEEL_EINVAL, "model",
@@ -231,15 +151,6 @@ static int analysis_engine(const AnalysisInput *in, json_t **ppResult, const cha
         *ppResult = explain_report_json(r, in->bRows);
         explain_result_free(r);
         return *ppResult ? 0 : KEEL_ENOMEM;
-    }
-    if (strcmp(in->zKind, "drift") == 0) {
-        int rc = analysis_drift(in, ppResult, e);
-        const char *zV = json_string_value(
-            json_object_get(json_object_get(*ppResult, "dataset"), "verdict"));
-        static const char *const azDrift[] = {"drift", "warn", "ok", NULL};
-        for (int i = 0; rc == 0 && zV && azDrift[i]; i++)
-            if (strcmp(zV, azDrift[i]) == 0) *pzVerdict = azDrift[i];
-        return rc;
     }
     EngineError ee;
     memset(&ee, 0, sizeof ee);
@@ -312,8 +223,24 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
     if (zVerdict) json_object_set_new(row, "verdict", json_string(zVerdict));
     if (in->zTitle) json_object_set_new(row, "title", json_string(in->zTitle));
     if (in->initiativeId) json_object_set_new(row, "initiative_id", json_integer(in->initiativeId));
+    if (in->zData) {
+        char zData[CRYPTO_HEX_LEN];
+        crypto_sha256_hex(in->zData, in->nData, zData);
+        json_object_set_new(row, "data_sha256", json_string(zData));
+    }
     Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
-    rc = store_crud_create(db, &resource_analysis, &a, row, pId, e);
+    rc = db_begin(db);
+    if (rc == 0) rc = store_crud_create(db, &resource_analysis, &a, row, pId, e);
+    if (rc == 0 && in->zSystem) {
+        json_t *ev = json_pack("{sI}", "analysis_id", (json_int_t)*pId);
+        if (in->zVersion) json_object_set_new(ev, "version", json_string(in->zVersion));
+        int64_t evId;
+        rc = system_evidence_add(db, who, in->zSystem, ev, &evId, e);
+        if (rc == KEEL_ENOTFOUND) rc = e->rc = KEEL_EINVAL;
+        json_decref(ev);
+    }
+    if (rc == 0) rc = db_commit(db);
+    else db_rollback(db);
     json_decref(row);
     return rc;
 }
@@ -341,8 +268,15 @@ int64_t analysis_reader_scope(const Principal *who) {
 int analysis_may_read(Db *db, const Principal *who, const json_t *o, KeelError *e) {
     int64_t scope = analysis_reader_scope(who);
     if (scope == 0) return 0;
-    int64_t ini = json_integer_value(json_object_get(o, "initiative_id"));
+    int64_t ini = json_integer_value(json_object_get(o, "initiative_id")), sid = 0;
     json_t *row = NULL;
+    /* an analysis kept as evidence of an AI system concerns its initiative */
+    if (!ini && store_analysis_system(db, json_integer_value(json_object_get(o, "id")), &sid) == 0 &&
+        sid && store_crud_get(db, &resource_system, sid, &row) == 0) {
+        ini = json_integer_value(json_object_get(row, "initiative_id"));
+        json_decref(row);
+        row = NULL;
+    }
     int rc = ini ? store_crud_get(db, &resource_initiative, ini, &row) : KEEL_ENOTFOUND;
     int bOwn = rc == 0 && json_integer_value(json_object_get(row, "owner_id")) == scope;
     json_decref(row);

@@ -67,25 +67,19 @@ const KINDS = {
       csvFile('data'), check('rows')],
   },
   drift: {
-    fields: () => [csvFile('reference', 'reference_file'), csvFile('current'), text('segment'), text('categorical'), text('numeric'),
-      num('psi', { min: 0 }), num('psi_warn', { min: 0 }), num('wasserstein', { min: 0 }), num('js', { min: 0, max: 1 }),
-      num('alpha', { min: 0, max: 1 }), num('share', { min: 0, max: 1 })],
+    fields: () => [csvFile('reference', 'reference_file'), csvFile('current'), text('segment')],
     spec(v) {
-      const s = {};
-      if (v.segment) s.segment = v.segment;
-      for (const k of ['categorical', 'numeric']) if (v[k]) s[k] = v[k].split(',').map((x) => x.trim()).filter(Boolean);
-      for (const k of ['psi', 'psi_warn', 'wasserstein', 'js', 'alpha', 'share']) if (v[k] !== null) s[k] = v[k];
-      return s;
+      return v.segment ? { segment: v.segment } : {};
     },
   },
 };
 
 // The form field a server error names: "spec.csv.metric" -> metric_col.
-const FIELD_OF = { 'csv.arm': 'arm_col', 'csv.metric': 'metric_col', 'csv.pre_metric': 'pre_col', 'plan.mde': 'mde', 'plan.min_units': 'min_units', 'bootstrap.replicates': 'bootstrap' };
+const FIELD_OF = { data: 'current', 'csv.arm': 'arm_col', 'csv.metric': 'metric_col', 'csv.pre_metric': 'pre_col', 'plan.mde': 'mde', 'plan.min_units': 'min_units', 'bootstrap.replicates': 'bootstrap' };
 function fieldOf(field, names) {
   if (!field) return field;
   const f = field.replace(/^spec\./, '').replace(/\[\d+\]/g, '');
-  if (FIELD_OF[f]) return FIELD_OF[f];
+  if (FIELD_OF[f] && names.includes(FIELD_OF[f])) return FIELD_OF[f];
   if (names.includes(f)) return f;
   const last = f.split('.').pop();
   return names.includes(last) ? last : field;
@@ -106,7 +100,7 @@ function kindForm(kind, inits) {
         if (v.rows) body.rows = true;
       } else if (kind === 'drift') {
         body.reference = await v.reference.text();
-        body.current = await v.current.text();
+        body.data = await v.current.text();
         body.spec = k.spec(v);
       } else {
         body.data = await v.data.text();
