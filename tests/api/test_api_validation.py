@@ -65,6 +65,9 @@ idea = [x for x in ids.values() if x["stage"] == "idea"][0]
 r = a.post("/api/v1/initiatives/%d/transition" % idea["id"], {"to": "assessed", "reason": "x"})
 t.check("valid-7.1", r.status == 200 and "warning" not in r.json, r.body[:300])
 a.patch("/api/v1/pools/%d" % budget["id"], {"capacity": 150000})
+# the pilot gate wants a complete team: Production scheduling lacks its product manager
+priya = [p for p in a.get("/api/v1/people?limit=100").json["items"] if p["name"] == "Priya Nair"][0]
+a.post("/api/v1/initiatives/%d/team" % ids["Production scheduling"]["id"], {"person_id": priya["id"], "skill": "product_manager", "fte": 0.1})
 r = a.post("/api/v1/initiatives/%d/transition" % ids["Production scheduling"]["id"], {"to": "pilot", "reason": "x"})
 w = (r.json or {}).get("warning") or {}
 t.check("valid-7.2", r.status == 200 and w.get("code") == "must_run_short" and w["conflicts"][0]["pool"] == "budget"

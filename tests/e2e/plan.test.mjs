@@ -28,6 +28,9 @@ await run('e2e plan', async (t, cleanup) => {
   // a stage move that leaves the work that must run short carries a warning
   const inits0 = (await api('GET', '/initiatives?limit=100')).items;
   const ps = inits0.find((i) => i.title === 'Production scheduling');
+  // the pilot gate wants a complete team: add its product manager
+  const priya = (await api('GET', '/people?limit=100')).items.find((p) => p.name === 'Priya Nair');
+  await api('POST', `/initiatives/${ps.id}/team`, { person_id: priya.id, skill: 'product_manager', fte: 0.1 });
   await go(chair, srv.base, '/alignment/initiatives/' + ps.id);
   await chair.click('button[data-to=pilot]');
   await chair.waitForSelector('[data-testid=move-warning]', { timeout: 20000 });
