@@ -2,7 +2,9 @@
 /* keel: subcommand dispatch. Each command lives in src/cli/cli_<family>.c;
  * this file only maps names to entry points and prints the overview. */
 #include "cli/cli.h"
+#include "store/db.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct Command {
@@ -55,7 +57,22 @@ static void usage(FILE *f) {
                "failure, 2 usage or bad input.\n");
 }
 
+/* A PostgreSQL URL given on the command line may carry a password: keep a
+ * private copy for the command and blank it in the process's own argument
+ * area, which process lists (ps, /proc/PID/cmdline) show. */
+static void scrub_argv(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        char *u = strstr(argv[i], "postgres");
+        if (!u || !db_is_pg_url(u)) continue;
+        char *zCopy = strdup(argv[i]);
+        if (!zCopy) continue;
+        db_scrub_password(u);
+        argv[i] = zCopy;
+    }
+}
+
 int main(int argc, char **argv) {
+    scrub_argv(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;
