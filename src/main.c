@@ -34,6 +34,8 @@ static const Command aCommand[] = {
     {"token", cli_token, "manage API tokens: create, list, revoke"},
     {"audit", cli_audit, "verify the audit log's hash chain, print its head"},
     {"backup", cli_backup, "copy a database consistently, even while served"},
+    {"migrate", cli_migrate, "upgrade a database's schema (under a lock)"},
+    {"copy", cli_copy, "copy a whole database between SQLite and PostgreSQL"},
     {"api", cli_api, "call any API route in-process, as an account"},
     {"alignment", cli_alignment, "the alignment chain and its findings"},
     {"priorities", cli_priorities, "initiatives ranked by weighted score, with quadrants"},

@@ -32,7 +32,7 @@ static int parse_positive(const char *z, const char *zName, long lo, long hi, lo
 
 int cli_serve(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file (created by keel init)", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL (created by keel init)", NULL},
         {"listen", 0, "HOST:PORT", "address to serve on (default 127.0.0.1:8080; port 0: any)",
          NULL},
         {"threads", 0, "N", "worker threads (default: one per core)", NULL},
@@ -40,10 +40,13 @@ int cli_serve(int argc, char **argv) {
         {"session-max", 0, "HOURS", "sign out after this time at the latest (default 12)", NULL},
         {"secure-cookies", 1, "", "mark cookies Secure (when served over TLS by a proxy)", NULL},
         {"quiet", 1, "", "no access log", NULL},
+        {"migrate", 1, "",
+         "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)",
+         NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel serve --db FILE [--listen 127.0.0.1:8080]\n\n"
+                       "usage: keel serve --db DB [--listen 127.0.0.1:8080]\n\n"
                        "Serve the HTTP API. Stops cleanly on SIGTERM or SIGINT: requests in\n"
                        "flight finish, the database is closed.",
                        &nPos);
@@ -52,7 +55,7 @@ int cli_serve(int argc, char **argv) {
     ServerConfig c;
     server_config_init(&c);
     c.zDbPath = cli_opt(a, n, "db");
-    if (!c.zDbPath) return cli_usage_error("--db FILE is required");
+    if (!c.zDbPath) return cli_usage_error("--db DB is required");
     char zHost[64] = "127.0.0.1";
     const char *z;
     if ((z = cli_opt(a, n, "listen")) && (rc = parse_listen(z, zHost, sizeof zHost, &c.port)))
@@ -73,6 +76,7 @@ int cli_serve(int argc, char **argv) {
     }
     c.bSecureCookie = cli_opt(a, n, "secure-cookies") != NULL;
     c.bQuiet = cli_opt(a, n, "quiet") != NULL;
+    c.bMigrate = cli_opt(a, n, "migrate") != NULL;
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     rc = server_run(&c);
     return rc == 0 ? 0 : cli_exit_for(rc);

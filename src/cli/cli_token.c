@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *zTokenUsage =
-    "usage: keel token create|list|revoke --db FILE [options]\n\n"
+    "usage: keel token create|list|revoke --db DB [options]\n\n"
     "  create  --email E --name N [--scope read|write] [--expires 2027-01-01]\n"
     "          prints the token once; keel keeps only its hash\n"
     "  list    [--email E] [--json]\n"
@@ -17,7 +17,7 @@ static const char *zTokenUsage =
 
 int cli_token(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"email", 0, "EMAIL", "the account that owns the token", NULL},
         {"name", 0, "NAME", "what the token is for", NULL},
         {"scope", 0, "SCOPE", "read (GET only) or write (default)", NULL},

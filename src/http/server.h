@@ -18,6 +18,7 @@ typedef struct ServerConfig {
     int64_t sessionMax;  /* session absolute lifetime, seconds */
     int bSecureCookie;   /* mark cookies Secure (behind a TLS proxy) */
     int bQuiet;          /* no access log */
+    int bMigrate;        /* migrate an older schema at start (PostgreSQL; SQLite always does) */
 } ServerConfig;
 
 /* Fill defaults. */

@@ -258,7 +258,13 @@ static PGresult *pg_exec_params(PgStmt *s, int bTyped) {
                         NULL, NULL, 0);
 }
 
+static int pg_alive(PgConn *p);
+
 static int pg_simple(PgConn *p, const char *zSql) {
+    if (PQtransactionStatus(p->c) == PQTRANS_IDLE || PQstatus(p->c) != CONNECTION_OK) {
+        int rc = pg_alive(p);
+        if (rc) return rc;
+    }
     PGresult *r = PQexec(p->c, zSql);
     ExecStatusType st = PQresultStatus(r);
     int rc = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? 0 : pg_fail(p, r);
@@ -266,8 +272,28 @@ static int pg_simple(PgConn *p, const char *zSql) {
     return rc;
 }
 
+/* A connection lost (server restart, failover, network) is re-established
+ * at the next statement outside a transaction: servers keep no state of
+ * their own, so a new connection is as good as the old one. */
+static int pg_alive(PgConn *p) {
+    if (PQstatus(p->c) == CONNECTION_OK) return 0;
+    PQreset(p->c);
+    if (PQstatus(p->c) != CONNECTION_OK) {
+        snprintf(p->zErr, sizeof p->zErr, "PostgreSQL is unreachable: %s", PQerrorMessage(p->c));
+        pg_set_err(p, p->zErr);
+        return KEEL_EBUSY;
+    }
+    PQsetNoticeProcessor(p->c, pg_notice, NULL);
+    PGresult *r = PQexec(p->c, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
+                               "SET client_min_messages = warning");
+    PQclear(r);
+    return 0;
+}
+
 static int pg_run(PgStmt *s) {
     PgConn *p = s->conn;
+    int rcAlive = pg_alive(p);
+    if (rcAlive) return rcAlive;
     int bSave = s->bWrite && PQtransactionStatus(p->c) == PQTRANS_INTRANS;
     if (bSave) {
         int rc = pg_simple(p, "SAVEPOINT keel_stmt");
@@ -387,10 +413,11 @@ static int pg_exec(void *pv, const char *zSql) { return pg_simple(pv, zSql); }
 
 /* The common schema dialect in PostgreSQL's words: word by word outside
  * quotes, INTEGER PRIMARY KEY → BIGSERIAL PRIMARY KEY, INTEGER → BIGINT,
- * REAL → DOUBLE PRECISION, AUTOINCREMENT dropped. */
+ * REAL → DOUBLE PRECISION, AUTOINCREMENT dropped, foreign keys
+ * DEFERRABLE (checked per statement unless a transaction defers them). */
 static char *pg_ddl(const char *zSql) {
     size_t n = strlen(zSql);
-    char *zOut = malloc(n * 4 + 1), *o = zOut;
+    char *zOut = malloc(n * 8 + 1), *o = zOut;
     if (!zOut) return NULL;
     for (const char *c = zSql; *c;) {
         if (*c == '\'' || *c == '"') {
@@ -415,6 +442,13 @@ static char *pg_ddl(const char *zSql) {
                 o += sprintf(o, "DOUBLE PRECISION");
             } else if (w == 13 && strncasecmp(c, "AUTOINCREMENT", 13) == 0) {
                 /* nothing: BIGSERIAL never reuses */
+            } else if (w == 10 && strncasecmp(c, "REFERENCES", 10) == 0 && strchr(e, ')')) {
+                /* deferrable, so that keel copy can load rows in any order */
+                const char *close = strchr(e, ')') + 1;
+                memcpy(o, c, (size_t)(close - c));
+                o += close - c;
+                o += sprintf(o, " DEFERRABLE INITIALLY IMMEDIATE");
+                e = close;
             } else {
                 memcpy(o, c, w);
                 o += w;
@@ -448,6 +482,8 @@ static const char *pg_errmsg(void *pv) {
 static int pg_get_version(void *pv, int *pVersion, int *pAppId) {
     PgConn *p = pv;
     *pVersion = *pAppId = 0;
+    int rcAlive = pg_alive(p);
+    if (rcAlive) return rcAlive;
     PGresult *r = PQexec(p->c, "SELECT to_regclass('keel_schema') IS NOT NULL");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         int rc = pg_fail(p, r);
