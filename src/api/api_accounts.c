@@ -134,16 +134,5 @@ int api_tokens_create(Req *req, Resp *resp) {
 
 int api_tokens_revoke(Req *req, Resp *resp) {
     (void)resp;
-    json_t *o;
-    int rc = store_crud_get(req->db, &resource_api_token, req->aParam[0], &o);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(&req->err, rc, "id", "no token with id %lld", (long long)req->aParam[0]);
-    if (rc) return rc;
-    int64_t owner = json_integer_value(json_object_get(o, "account_id"));
-    json_decref(o);
-    if (owner != req->who.accountId && req->who.role != ROLE_ADMIN)
-        return err_set(&req->err, KEEL_ENOTFOUND, "id", "no token with id %lld",
-                       (long long)req->aParam[0]);
-    Actor a = api_actor(req);
-    return store_token_revoke(req->db, &a, req->aParam[0], &req->err);
+    return auth_token_revoke(req->db, &req->who, req->aParam[0], &req->err);
 }

@@ -104,7 +104,12 @@ int api_openapi(Req *req, Resp *resp) {
         for (int b = 0; b < 6; b++)
             if (r->roles & (1 << b))
                 json_array_append_new(roles, json_string(auth_role_name(1 << b)));
-        json_t *op = json_pack("{ss so}", "summary", r->zSummary, "x-roles", roles);
+        json_t *scopes = json_array();
+        for (int b = 0; auth_scope_name[b]; b++)
+            if (route_scopes(r) & (1 << b))
+                json_array_append_new(scopes, json_string(auth_scope_name[b]));
+        json_t *op = json_pack("{ss so so}", "summary", r->zSummary, "x-roles", roles,
+                               "x-scopes", scopes);
         if (r->roles & ROLE_PUBLIC) json_object_set_new(op, "security", json_array());
         if (strstr(r->zPattern, "{id}"))
             json_object_set_new(op, "parameters",

@@ -38,6 +38,7 @@ int cli_api(int argc, char **argv) {
         {"data-file", 0, "FILE", "request body from a file (- for stdin)", NULL},
         {"csv", 1, "", "the body is CSV (routes that take it, e.g. KPI values)", NULL},
         {"accept-csv", 1, "", "ask lists for CSV", NULL},
+        {"status", 1, "", "print the HTTP status (\"HTTP 201\") on stderr first", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(
@@ -75,6 +76,7 @@ int cli_api(int argc, char **argv) {
         Resp r;
         http_local(db, &who, zMethod, zPath, zBody, nBody, cli_opt(a, n, "csv") != NULL,
                    cli_opt(a, n, "accept-csv") != NULL, &r);
+        if (cli_opt(a, n, "status")) fprintf(stderr, "HTTP %d\n", r.status);
         if (r.status >= 400) {
             fwrite(r.zBody, 1, r.nBody, stderr);
             fputc('\n', stderr);

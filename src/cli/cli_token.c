@@ -10,8 +10,11 @@
 
 static const char *zTokenUsage =
     "usage: keel token create|list|revoke --db DB [options]\n\n"
-    "  create  --email E --name N [--scope read|write] [--expires 2027-01-01]\n"
-    "          prints the token once; keel keeps only its hash\n"
+    "  create  --email E --name N [--scope S] [--expires 2027-01-01]\n"
+    "          prints the token alone on stdout, once (details on stderr);\n"
+    "          keel keeps only its hash. Scopes: read (GET only), write (default),\n"
+    "          or a narrow one that reaches only the routes listing it:\n"
+    "          switch:read, ingest, metrics:read, calendar:read\n"
     "  list    [--email E] [--json]\n"
     "  revoke  --id N";
 
@@ -20,7 +23,8 @@ int cli_token(int argc, char **argv) {
         {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"email", 0, "EMAIL", "the account that owns the token", NULL},
         {"name", 0, "NAME", "what the token is for", NULL},
-        {"scope", 0, "SCOPE", "read (GET only) or write (default)", NULL},
+        {"scope", 0, "SCOPE", "read, write (default), switch:read, ingest, metrics:read, calendar:read",
+         NULL},
         {"expires", 0, "DATE", "expiry, e.g. 2027-01-01 or 2027-01-01T00:00:00Z", NULL},
         {"id", 0, "N", "token id (revoke)", NULL},
         {"json", 1, "", "print JSON", NULL},
@@ -68,6 +72,12 @@ int cli_token(int argc, char **argv) {
                 cli_print_json(json_pack("{sI ss}", "id", (json_int_t)id, "token", zToken));
             else
                 printf("%s\n", zToken);
+            const char *zExp = cli_opt(a, n, "expires");
+            fprintf(stderr,
+                    "keel: token %lld for %s, scope %s, %s%s; shown once, keel keeps only its "
+                    "hash\n",
+                    (long long)id, acc.zEmail, zScope ? zScope : "write",
+                    zExp ? "expires " : "no expiry", zExp ? zExp : "");
         }
     } else if (strcmp(zVerb, "list") == 0) {
         ListQuery q;
@@ -109,7 +119,8 @@ int cli_token(int argc, char **argv) {
             db_close(db);
             return cli_usage_error("--id N (a token id from `keel token list`) is required");
         }
-        rc = store_token_revoke(db, &actor, id, &e);
+        Principal sys = {0}; /* the operator, who holds the database file */
+        rc = auth_token_revoke(db, &sys, id, &e);
         if (rc == 0) printf("keel: token %lld revoked\n", id);
     }
     if (rc) {

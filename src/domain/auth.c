@@ -21,6 +21,15 @@ const char *auth_role_name(int bit) {
     return "none";
 }
 
+const char *const auth_scope_name[] = {"read",         "write",        "switch:read",
+                                       "ingest",       "metrics:read", "calendar:read",
+                                       NULL};
+
+int auth_scope_bit(const char *zScope) {
+    int i = zScope ? resource_enum_index(auth_scope_name, zScope) : -1;
+    return i < 0 ? 0 : 1 << i;
+}
+
 int auth_password_check(const char *zPassword, KeelError *e) {
     size_t n = zPassword ? strlen(zPassword) : 0;
     if (n < 10 || n > 1024)
@@ -190,23 +199,88 @@ int auth_session(Db *db, const char *zToken, const AuthPolicy *pol, Principal *p
     return 0;
 }
 
+/* ---- verified bearer tokens --------------------------------------------
+ * A direct-mapped table keyed by the token's SHA-256. An entry is trusted
+ * for TOKEN_TRUST_MS after it was read from the store, then read again: so
+ * a revocation, an expiry or a disabled owner takes effect within that time
+ * on every server sharing the database, and at once in the process that
+ * made the change (auth_token_cache_clear). last_used_at is written when
+ * the last write from this process is a minute old. */
+#define TOKEN_SLOTS 256
+#define TOKEN_TRUST_MS 1000.0
+#define TOKEN_USED_EVERY 60
+
+typedef struct TokenCache {
+    char zHash[CRYPTO_HEX_LEN]; /* "" when free */
+    Principal who;
+    char zExpires[32];
+    double verifiedMs; /* time_mono_ms() of the last read from the store */
+    int64_t usedWritten; /* time_now() of the last last_used_at write */
+} TokenCache;
+
+static TokenCache aTokenCache[TOKEN_SLOTS];
+static pthread_mutex_t tokenMutex = PTHREAD_MUTEX_INITIALIZER;
+
+void auth_token_cache_clear(void) {
+    pthread_mutex_lock(&tokenMutex);
+    for (int i = 0; i < TOKEN_SLOTS; i++)
+        aTokenCache[i].zHash[0] = 0;
+    pthread_mutex_unlock(&tokenMutex);
+}
+
+static TokenCache *token_slot(const char *zHash) {
+    unsigned h = 0;
+    for (int i = 0; i < 8; i++)
+        h = h * 16 + (unsigned)(zHash[i] <= '9' ? zHash[i] - '0' : zHash[i] - 'a' + 10);
+    return &aTokenCache[h % TOKEN_SLOTS];
+}
+
 int auth_bearer(Db *db, const char *zToken, Principal *p) {
     char zHash[CRYPTO_HEX_LEN];
+    char zNow[32];
+    crypto_sha256_hex(zToken, strlen(zToken), zHash);
+    int64_t now = time_now();
+    time_iso(now, zNow, sizeof zNow);
+    double ms = time_mono_ms();
+    int64_t usedWritten = 0;
+    pthread_mutex_lock(&tokenMutex);
+    TokenCache *c = token_slot(zHash);
+    if (strcmp(c->zHash, zHash) == 0) {
+        usedWritten = c->usedWritten;
+        if (ms - c->verifiedMs < TOKEN_TRUST_MS &&
+            !(c->zExpires[0] && strcmp(c->zExpires, zNow) <= 0)) {
+            *p = c->who;
+            int bTouch = now - c->usedWritten >= TOKEN_USED_EVERY;
+            if (bTouch) c->usedWritten = now;
+            int64_t id = c->who.tokenId;
+            pthread_mutex_unlock(&tokenMutex);
+            if (bTouch) store_token_mark_used(db, id, zNow);
+            return 0;
+        }
+    }
+    pthread_mutex_unlock(&tokenMutex);
     TokenRow t;
     AccountRow a;
-    crypto_sha256_hex(zToken, strlen(zToken), zHash);
     int rc = store_token_by_hash(db, zHash, &t);
     if (rc == KEEL_ENOTFOUND) return KEEL_EAUTH;
     if (rc) return rc;
-    char zNow[32];
-    time_iso(time_now(), zNow, sizeof zNow);
     if (t.revoked || (t.zExpires[0] && strcmp(t.zExpires, zNow) <= 0)) return KEEL_EAUTH;
     rc = store_account_by_id(db, t.accountId, &a);
     if (rc == KEEL_ENOTFOUND || (rc == 0 && a.disabled)) return KEEL_EAUTH;
     if (rc) return rc;
     auth_principal_from_account(&a, AUTH_BEARER, p);
-    p->bReadOnly = strcmp(t.zScope, "read") == 0;
-    store_token_mark_used(db, t.id, zNow);
+    p->scope = auth_scope_bit(t.zScope);
+    p->tokenId = t.id;
+    int bTouch = now - usedWritten >= TOKEN_USED_EVERY;
+    pthread_mutex_lock(&tokenMutex);
+    c = token_slot(zHash);
+    memcpy(c->zHash, zHash, sizeof zHash);
+    c->who = *p;
+    snprintf(c->zExpires, sizeof c->zExpires, "%s", t.zExpires);
+    c->verifiedMs = ms;
+    c->usedWritten = bTouch ? now : usedWritten;
+    pthread_mutex_unlock(&tokenMutex);
+    if (bTouch) store_token_mark_used(db, t.id, zNow);
     return 0;
 }
 
@@ -278,6 +352,7 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
         if (rc) return rc;
     }
     if (bDisable || bPw || bDemote) rc = store_session_delete_account(db, id);
+    auth_token_cache_clear(); /* a changed role or a disabled owner counts at once */
     return rc;
 }
 
@@ -297,5 +372,20 @@ int auth_token_create(Db *db, const Actor *actor, int64_t accountId, json_t *in,
     json_object_set_new(in, "token_hash", json_string(zHash));
     rc = store_crud_create(db, &resource_api_token, actor, in, pId, e);
     json_object_del(in, "token_hash");
+    return rc;
+}
+
+int auth_token_revoke(Db *db, const Principal *who, int64_t id, KeelError *e) {
+    json_t *o;
+    int rc = store_crud_get(db, &resource_api_token, id, &o);
+    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no token with id %lld", (long long)id);
+    if (rc) return rc;
+    int64_t owner = json_integer_value(json_object_get(o, "account_id"));
+    json_decref(o);
+    if (who->kind != AUTH_NONE && owner != who->accountId && who->role != ROLE_ADMIN)
+        return err_set(e, KEEL_ENOTFOUND, "id", "no token with id %lld", (long long)id);
+    Actor a = auth_actor(who);
+    rc = store_token_revoke(db, &a, id, e);
+    if (rc == 0) auth_token_cache_clear();
     return rc;
 }

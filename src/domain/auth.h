@@ -23,6 +23,22 @@ enum {
 
 enum { AUTH_NONE = 0, AUTH_COOKIE = 1, AUTH_BEARER = 2 };
 
+/* Token scopes, one bit each, in the order of auth_scope_name[]. read
+ * reaches every GET route, write every route the owner's role allows; a
+ * narrow scope reaches only the routes whose row lists it (Route.scopes). */
+enum {
+    SCOPE_READ = 1 << 0,
+    SCOPE_WRITE = 1 << 1,
+    SCOPE_SWITCH_READ = 1 << 2,
+    SCOPE_INGEST = 1 << 3,
+    SCOPE_METRICS_READ = 1 << 4,
+    SCOPE_CALENDAR_READ = 1 << 5,
+};
+/* The scope names, NULL-terminated: bit 1 << i is auth_scope_name[i]. */
+extern const char *const auth_scope_name[];
+/* The bit of a scope name, or 0 when unknown. */
+int auth_scope_bit(const char *zScope);
+
 /* The caller of a request, once authenticated. */
 typedef struct Principal {
     int kind; /* AUTH_NONE, AUTH_COOKIE or AUTH_BEARER */
@@ -32,8 +48,9 @@ typedef struct Principal {
     char zName[256];
     int64_t personId;  /* 0 when the account is not linked to a person */
     int64_t sessionId; /* cookie sessions */
+    int64_t tokenId;   /* bearer tokens */
     char zCsrf[80];    /* cookie sessions: the token writes must echo */
-    int bReadOnly;     /* bearer tokens of scope "read" */
+    int scope;         /* bearer tokens: the token's SCOPE_* bit; 0 for other callers */
 } Principal;
 
 /* Session lifetime (seconds): idle timeout and absolute lifetime. */
@@ -63,8 +80,13 @@ int auth_logout(Db *db, int64_t sessionId);
 /* Resolve a session cookie; KEEL_EAUTH when unknown, expired or disabled. */
 int auth_session(Db *db, const char *zToken, const AuthPolicy *pol, Principal *p);
 /* Resolve a bearer token; KEEL_EAUTH when unknown, revoked, expired or the
- * account is disabled. */
+ * account is disabled. Verified tokens are kept in memory for at most a
+ * second (so a revocation or a disabled account takes effect within 1 s on
+ * every server) and last_used_at is written at most once a minute. */
 int auth_bearer(Db *db, const char *zToken, Principal *p);
+/* Forget every verified token (this process): called after a revocation
+ * or an account change so they take effect here at once. */
+void auth_token_cache_clear(void);
 
 /* Create an account from a JSON body {email, name, role, password,
  * person_id?}; the password is hashed (argon2id) and never stored or
@@ -78,6 +100,11 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
  * clear token (shown once) into zToken. */
 int auth_token_create(Db *db, const Actor *actor, int64_t accountId, json_t *in, char *zToken,
                       size_t nToken, int64_t *pId, KeelError *e);
+/* Revoke token id as who: its owner, an admin, or the system (the CLI
+ * operator) may; for anyone else it does not exist (KEEL_ENOTFOUND).
+ * KEEL_ECONFLICT when already revoked. Takes effect at once here and
+ * within a second on other servers. */
+int auth_token_revoke(Db *db, const Principal *who, int64_t id, KeelError *e);
 
 /* The audit actor of a principal (the system when it has no account). */
 Actor auth_actor(const Principal *who);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The foundation's resource definitions and the one input validator. */
 #include "domain/resource.h"
+#include "domain/auth.h"
 #include "util/json.h"
 #include "util/period.h"
 #include "util/timeutil.h"
@@ -12,7 +13,6 @@ const char *const azRole[] = {"admin", "committee", "owner", "engineer", "risk",
 const char *const azSkill[] = {"business_expert", "ml_engineer",  "data_engineer",
                                "product_manager", "risk_officer", NULL};
 static const char *const azUnitKind[] = {"department", "region", "business_line", NULL};
-static const char *const azScope[] = {"read", "write", NULL};
 
 #define TEXT(name, flags, lo, hi, doc)                                                             \
     { name, FT_TEXT, flags, lo, hi, NULL, NULL, doc }
@@ -74,8 +74,9 @@ static const FieldDef aTokenField[] = {
     {"account_id", FT_REF, F_READONLY | F_FILTER, 1, 9e15, NULL, "account", "owner"},
     TEXT("name", F_REQUIRED, 1, 100, "what the token is for"),
     {"token_hash", FT_TEXT, F_READONLY | F_SECRET, 0, 0, NULL, NULL, "SHA-256 of the token"},
-    {"scope", FT_ENUM, F_REQUIRED, 0, 0, azScope, NULL,
-     "read (GET only) or write (everything the owner's role allows)"},
+    {"scope", FT_ENUM, F_REQUIRED, 0, 0, auth_scope_name, NULL,
+     "read (GET only), write (everything the owner's role allows), or a narrow scope that "
+     "reaches only the routes listing it: switch:read, ingest, metrics:read, calendar:read"},
     {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"},
     {"expires_at", FT_TIME, F_NULLABLE, 0, 0, NULL, NULL, "expiry (ISO 8601), or null"},
     {"revoked_at", FT_TIME, F_READONLY | F_NULLABLE, 0, 0, NULL, NULL, "when revoked"},

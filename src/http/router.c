@@ -79,6 +79,82 @@ const Route *router_match(const char *zMethod, const char *zPath, int64_t *aPara
     return NULL;
 }
 
+const Route *route_find(const char *zMethod, const char *zPath, int64_t *aParam, int *pnParam,
+                        char *zAllow, size_t nAllow, KeelError *e) {
+    int status = 0;
+    const Route *r = router_match(zMethod, zPath, aParam, pnParam, &status, zAllow, nAllow);
+    if (r) return r;
+    if (status == 405)
+        err_set(e, KEEL_EMETHOD, "", "method %s is not allowed here; allowed: %s", zMethod, zAllow);
+    else
+        err_set(e, KEEL_ENOTFOUND, "", "no route %s %s; see /api/v1/openapi.json", zMethod, zPath);
+    return NULL;
+}
+
+int route_scopes(const Route *r) {
+    return SCOPE_WRITE | r->scopes | (strcmp(r->zMethod, "GET") == 0 ? SCOPE_READ : 0);
+}
+
+/* Content type without parameters, lower-cased into z. */
+static void media_type(const char *zCt, char *z, size_t n) {
+    size_t k = 0;
+    z[0] = 0;
+    if (!zCt) return;
+    while (*zCt == ' ')
+        zCt++;
+    for (; *zCt && *zCt != ';' && *zCt != ' ' && k + 1 < n; zCt++)
+        z[k++] = (char)((*zCt >= 'A' && *zCt <= 'Z') ? *zCt + 32 : *zCt);
+    z[k] = 0;
+}
+
+int route_body_csv(const char *zContentType) {
+    char zMt[64];
+    media_type(zContentType, zMt, sizeof zMt);
+    return strcmp(zMt, "text/csv") == 0;
+}
+
+int route_admit(const Route *r, const Principal *who, const char *zMethod,
+                const char *zContentType, long long nBody, KeelError *e) {
+    if (!(r->roles & ROLE_PUBLIC)) {
+        if (who->kind == AUTH_NONE)
+            return err_set(e, KEEL_EAUTH, "",
+                           "sign in first: send a session cookie or a Bearer token");
+        if (!(r->roles & who->role))
+            return err_set(e, KEEL_EFORBIDDEN, "", "the %s role may not %s %s",
+                           auth_role_name(who->role), r->zMethod, r->zPattern);
+        if (who->kind == AUTH_BEARER && !(who->scope & route_scopes(r))) {
+            int i = 0;
+            while (auth_scope_name[i] && who->scope != 1 << i)
+                i++;
+            return err_set(e, KEEL_EFORBIDDEN, "", "a token with the %s scope may not %s %s",
+                           auth_scope_name[i] ? auth_scope_name[i] : "unknown", r->zMethod,
+                           r->zPattern);
+        }
+    }
+    int bWrite = strcmp(zMethod, "POST") == 0 || strcmp(zMethod, "PUT") == 0 ||
+                 strcmp(zMethod, "PATCH") == 0;
+    if (r->bodyType == BODY_NONE || !bWrite) {
+        if (nBody > 0 || nBody == ROUTE_BODY_CHUNKED)
+            return err_set(e, KEEL_ETOOBIG, "", "%s %s takes no request body", r->zMethod,
+                           r->zPattern);
+        return 0;
+    }
+    if (nBody == ROUTE_BODY_NO_LENGTH)
+        return err_set(e, KEEL_ELENGTH, "", "send a Content-Length header with the body");
+    if (nBody > 0 && (unsigned long long)nBody > r->nBodyCap)
+        return err_set(e, KEEL_ETOOBIG, "", "the body is %lld bytes; this route takes at most %zu",
+                       nBody, r->nBodyCap);
+    char zMt[64];
+    media_type(zContentType, zMt, sizeof zMt);
+    int bJson = strcmp(zMt, "application/json") == 0;
+    int bCsv = strcmp(zMt, "text/csv") == 0;
+    if (!(bJson || (bCsv && r->bodyType == BODY_JSON_OR_CSV)))
+        return err_set(e, KEEL_EMEDIA, "Content-Type", "send the body as %s (Content-Type)",
+                       r->bodyType == BODY_JSON_OR_CSV ? "application/json or text/csv"
+                                                       : "application/json");
+    return 0;
+}
+
 void resp_free(Resp *r) {
     free(r->zBody);
     r->zBody = NULL;
@@ -114,6 +190,9 @@ static const char *generic_message(int rc) {
     case KEEL_ERULE: return "a rule forbids this change";
     case KEEL_EBUSY: return "the database is busy; try again";
     case KEEL_ERATE: return "too many attempts; try again later";
+    case KEEL_EMETHOD: return "this path does not take that method; see the Allow header";
+    case KEEL_ELENGTH: return "send a Content-Length header with the body";
+    case KEEL_EMEDIA: return "the body's Content-Type is not one this route takes";
     default: return "internal error; the request id identifies it in the server log";
     }
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The request and response types every handler sees, the route table's
- * row type and the matcher. The one sorted route table lives in routes.c;
- * the server (server.c) enforces each row's method, roles, body cap and
- * content type before any handler runs. */
+ * row type, the matcher and the admission check. The one sorted route
+ * table lives in routes.c; route_admit() is the only place that decides
+ * whether a caller may call a row (roles, token scope, body size and type),
+ * for the server (server.c) and the in-process path (local.c) alike. */
 #ifndef KEEL_HTTP_ROUTER_H
 #define KEEL_HTTP_ROUTER_H
 #include "domain/auth.h"
@@ -33,6 +34,8 @@ typedef struct Route {
     int bodyType;                 /* BODY_* */
     const char *zSummary;         /* one line for OpenAPI */
     const ResourceDef *pResource; /* resource it serves (OpenAPI schema), or NULL */
+    int scopes; /* narrow token scopes (SCOPE_* bits) that reach this route; read (GET
+                   routes) and write (every route) always do */
 } Route;
 
 struct Req {
@@ -80,6 +83,31 @@ extern const int nRoute;
  * {id} parameters. Pure; used by the server and the tests. */
 const Route *router_match(const char *zMethod, const char *zPath, int64_t *aParam, int *pnParam,
                           int *pStatus, char *zAllow, size_t nAllow);
+
+/* Match like router_match; when nothing matches, fills e: KEEL_ENOTFOUND
+ * (no such path) or KEEL_EMETHOD (other methods; zAllow lists them). */
+const Route *route_find(const char *zMethod, const char *zPath, int64_t *aParam, int *pnParam,
+                        char *zAllow, size_t nAllow, KeelError *e);
+
+/* Body length for route_admit when a body comes without a length
+ * (HTTP chunked encoding) and when no length was given at all. */
+#define ROUTE_BODY_CHUNKED (-1)
+#define ROUTE_BODY_NO_LENGTH (-2)
+
+/* The token scopes (SCOPE_* bits) that reach route r. */
+int route_scopes(const Route *r);
+
+/* The one admission check, before any body is read: may who call r with
+ * zMethod, a body of nBody bytes (or ROUTE_BODY_*) of type zContentType
+ * (may carry parameters; NULL when absent)? who->kind is AUTH_NONE for a
+ * caller without valid credentials. 0, or a KEEL_E* with e: EAUTH (401),
+ * EFORBIDDEN (role or token scope, 403), ELENGTH (411), ETOOBIG (over the
+ * cap, or any body to a route that takes none, 413), EMEDIA (415). */
+int route_admit(const Route *r, const Principal *who, const char *zMethod,
+                const char *zContentType, long long nBody, KeelError *e);
+
+/* 1 when a Content-Type value names text/csv (parameters ignored). */
+int route_body_csv(const char *zContentType);
 
 /* The part of zPath matched by zPattern's trailing {*name} wildcard, or
  * NULL when the pattern has none. Points into zPath. Call only for a path

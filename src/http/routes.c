@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The one route table, sorted by path pattern then method (a unit test
  * keeps it sorted). Each row: method, pattern, handler, roles allowed, body
- * cap, body type, summary, resource (for the OpenAPI schema). The server
- * enforces every column before the handler runs. */
+ * cap, body type, summary, resource (for the OpenAPI schema), and
+ * optionally the narrow token scopes that reach it (SCOPE_*; read and write
+ * need not be listed). route_admit enforces every column before the
+ * handler runs, over HTTP and in-process alike. */
 #include "api/api.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/org.h"
 #include "http/static.h"
+
+/* the scopes column is optional: rows without it are reached by read (GET)
+ * and write tokens only */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #define KB 1024
 #define ANY ROLE_ALL
@@ -136,7 +142,7 @@ const Route aRoute[] = {
      "actual values per period", &resource_kpi_value},
     {"POST", "/api/v1/kpis/{id}/values", api_kpi_values_import, EDIT, 1024 * KB, BODY_JSON_OR_CSV,
      "import values {values: [{period, value, note}]} or CSV period,value,note; all rows or none",
-     &resource_kpi_value},
+     &resource_kpi_value, SCOPE_INGEST},
     {"DELETE", "/api/v1/kpis/{id}/values/{id}", api_kpi_values_delete, EDIT, 0, BODY_NONE,
      "delete one value", &resource_kpi_value},
     {"GET", "/api/v1/objectives", api_objectives_list, ANY, 0, BODY_NONE,
@@ -202,7 +208,7 @@ const Route aRoute[] = {
      "actual usage by period", &resource_pool_usage},
     {"POST", "/api/v1/pools/{id}/usage", api_pool_usage_import, USAGE, 1024 * KB, BODY_JSON_OR_CSV,
      "record usage {usage: [{period, amount, note}]} or CSV period,amount,note; all rows or none",
-     &resource_pool_usage},
+     &resource_pool_usage, SCOPE_INGEST},
     {"GET", "/api/v1/priorities", api_priorities, ANY, 0, BODY_NONE,
      "ranked initiatives with weighted scores and quadrants (?stage=&unit_id=)", NULL},
     {"GET", "/api/v1/scenarios", api_scenarios_list, ANY, 0, BODY_NONE, "what-if scenarios",

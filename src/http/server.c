@@ -103,40 +103,16 @@ void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), v
     MHD_get_connection_values(req->pConn, MHD_GET_ARGUMENT_KIND, query_each, &q);
 }
 
-/* Content type without parameters, lower-cased into z. */
-static void media_type(const char *zCt, char *z, size_t n) {
-    size_t k = 0;
-    z[0] = 0;
-    if (!zCt) return;
-    while (*zCt == ' ')
-        zCt++;
-    for (; *zCt && *zCt != ';' && *zCt != ' ' && k + 1 < n; zCt++)
-        z[k++] = (char)((*zCt >= 'A' && *zCt <= 'Z') ? *zCt + 32 : *zCt);
-    z[k] = 0;
-}
-
-/* The checks that come before the body is read: route, authentication,
- * role, token scope, CSRF, body size and type. Returns 0 to go on, or sets
+/* The checks that come before the body is read: route, credentials and
+ * CSRF (http_auth_check), then route_admit. Returns 0 to go on, or sets
  * st->resp and returns 1. */
 static int server_precheck(ReqState *st) {
     Req *req = &st->req;
-    int status = 0;
-    req->pRoute = router_match(st->zMethod, st->zPath, req->aParam, &req->nParam, &status,
-                               st->resp.zAllow, sizeof st->resp.zAllow);
+    KeelError e = {0};
+    req->pRoute = route_find(st->zMethod, st->zPath, req->aParam, &req->nParam, st->resp.zAllow,
+                             sizeof st->resp.zAllow, &e);
     if (!req->pRoute) {
-        KeelError e;
-        if (status == 405) {
-            err_set(&e, KEEL_EINVAL, "", "method %s is not allowed here; allowed: %s", st->zMethod,
-                    st->resp.zAllow);
-            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
-            st->resp.status = 405;
-            json_t *j = NULL;
-            (void)j;
-        } else {
-            err_set(&e, KEEL_ENOTFOUND, "", "no route %s %s; see /api/v1/openapi.json", st->zMethod,
-                    st->zPath);
-            resp_error(&st->resp, req->zRequestId, KEEL_ENOTFOUND, &e);
-        }
+        resp_error(&st->resp, req->zRequestId, e.rc, &e);
         return 1;
     }
     const Route *r = req->pRoute;
@@ -149,50 +125,22 @@ static int server_precheck(ReqState *st) {
         return 1;
     }
     AuthPolicy pol = {gCfg->sessionIdle, gCfg->sessionMax};
-    KeelError e = {0};
     int rc = http_auth_check(req, r, &pol, &e);
+    if (rc == 0) {
+        const char *zLen = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *zTe = req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        long long nBody = zTe    ? ROUTE_BODY_CHUNKED
+                          : zLen ? (long long)(strtoull(zLen, NULL, 10) & 0x7fffffffffffffffULL)
+                                 : ROUTE_BODY_NO_LENGTH;
+        const char *zCt = req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+        rc = route_admit(r, &req->who, st->zMethod, zCt, nBody, &e);
+        req->bBodyCsv = route_body_csv(zCt);
+    }
     if (rc) {
         resp_error(&st->resp, req->zRequestId, rc, &e);
         return 1;
     }
-    /* body: size and type */
-    const char *zLen = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    const char *zTe = req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-    unsigned long long nLen = zLen ? strtoull(zLen, NULL, 10) : 0;
-    int bWrite = strcmp(st->zMethod, "POST") == 0 || strcmp(st->zMethod, "PUT") == 0 ||
-                 strcmp(st->zMethod, "PATCH") == 0;
-    if (r->bodyType != BODY_NONE && bWrite) {
-        if (!zLen && !zTe) {
-            err_set(&e, KEEL_EINVAL, "", "send a Content-Length header with the body");
-            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
-            st->resp.status = 411;
-            return 1;
-        }
-        if (nLen > r->nBodyCap) {
-            err_set(&e, KEEL_ETOOBIG, "", "the body is %llu bytes; this route takes at most %zu",
-                    nLen, r->nBodyCap);
-            resp_error(&st->resp, req->zRequestId, KEEL_ETOOBIG, &e);
-            return 1;
-        }
-        char zMt[64];
-        media_type(req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE), zMt, sizeof zMt);
-        int bJson = strcmp(zMt, "application/json") == 0;
-        int bCsv = strcmp(zMt, "text/csv") == 0;
-        if (!(bJson || (bCsv && r->bodyType == BODY_JSON_OR_CSV))) {
-            err_set(&e, KEEL_EINVAL, "", "send the body as %s (Content-Type)",
-                    r->bodyType == BODY_JSON_OR_CSV ? "application/json or text/csv"
-                                                    : "application/json");
-            resp_error(&st->resp, req->zRequestId, KEEL_EINVAL, &e);
-            st->resp.status = 415;
-            return 1;
-        }
-        req->bBodyCsv = bCsv;
-        buf_init(&req->body, r->nBodyCap);
-    } else if (nLen > 0 || zTe) {
-        err_set(&e, KEEL_ETOOBIG, "", "this route takes no request body");
-        resp_error(&st->resp, req->zRequestId, KEEL_ETOOBIG, &e);
-        return 1;
-    }
+    if (r->bodyType != BODY_NONE) buf_init(&req->body, r->nBodyCap);
     const char *zAccept = req_header(req, MHD_HTTP_HEADER_ACCEPT);
     req->bWantCsv = zAccept && strstr(zAccept, "text/csv") != NULL;
     return 0;

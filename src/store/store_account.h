@@ -30,7 +30,7 @@ typedef struct SessionRow {
 typedef struct TokenRow {
     int64_t id;
     int64_t accountId;
-    char zScope[8];
+    char zScope[16];
     char zExpires[32]; /* "" when none */
     int revoked;
 } TokenRow;

@@ -19,6 +19,9 @@ const char *err_code_name(int rc) {
     case KEEL_EBUSY: return "busy";
     case KEEL_ERATE: return "rate_limited";
     case KEEL_EVERSION: return "version_mismatch";
+    case KEEL_EMETHOD: return "method_not_allowed";
+    case KEEL_ELENGTH: return "length_required";
+    case KEEL_EMEDIA: return "unsupported_media_type";
     default: return "internal";
     }
 }
@@ -35,6 +38,9 @@ int err_http_status(int rc) {
     case KEEL_ERULE: return 422;
     case KEEL_EBUSY: return 503;
     case KEEL_ERATE: return 429;
+    case KEEL_EMETHOD: return 405;
+    case KEEL_ELENGTH: return 411;
+    case KEEL_EMEDIA: return 415;
     default: return 500;
     }
 }

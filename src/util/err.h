@@ -21,6 +21,9 @@ enum {
     KEEL_EINTERNAL = -11, /* a bug or unexpected state (500) */
     KEEL_ERATE = -12,     /* slowed down: too many attempts (429) */
     KEEL_EVERSION = -13,  /* database schema newer than binary */
+    KEEL_EMETHOD = -14,   /* the path exists with other methods (405) */
+    KEEL_ELENGTH = -15,   /* a body without a length (411) */
+    KEEL_EMEDIA = -16,    /* a body of a type the route does not take (415) */
 };
 
 /* Stable machine-readable name of an error code ("invalid", "not_found",

@@ -112,7 +112,7 @@ bad = [
     ("org-4.33", "GET", "/api/v1/units?sort=password", None, 400, "invalid", "sort"),
     ("org-4.34", "GET", "/api/v1/units?kind=x'%20OR%20'1'='1", None, 400, "invalid", "kind"),
     ("org-4.35", "GET", "/api/v1/units?parent_id=1;DROP%20TABLE%20unit", None, 400, "invalid", "parent_id"),
-    ("org-4.36", "PUT", "/api/v1/units", b'{}', 405, "invalid", None),
+    ("org-4.36", "PUT", "/api/v1/units", b'{}', 405, "method_not_allowed", None),
     ("org-4.37", "GET", "/api/v1/nothing", None, 404, "not_found", None),
     ("org-4.38", "POST", "/api/v1/units", b'{"name": "A", "name": "B", "kind": "region"}', 400, "invalid", None),
     ("org-4.39", "POST", "/api/v1/units", b'{"name": "A", "kind": "region"} trailing', 400, "invalid", None),
@@ -125,7 +125,7 @@ r = a.request("PUT", "/api/v1/units", raw=b"{}")
 t.check("org-4.41", r.header("Allow") == "GET, POST", r.header("Allow"))
 # content type, body size, length
 r = a.request("POST", "/api/v1/units", raw=b'{"name":"Q","kind":"region"}', ctype="text/plain")
-t.status("org-4.44", r, 415, "invalid")
+t.status("org-4.44", r, 415, "unsupported_media_type")
 r = a.request("POST", "/api/v1/units", raw=b'{"name":"' + b"x" * 20000 + b'","kind":"region"}')
 t.status("org-4.45", r, 413, "too_large")
 # 411: a body without Content-Length

@@ -105,11 +105,90 @@ static void test_wildcard(void **state) {
     assert_string_equal(r->zPattern, "/");
 }
 
+/* router-6: route_admit decides with its own codes, in one order */
+static const Route *find(const char *zMethod, const char *zPath) {
+    int64_t a[ROUTE_MAX_PARAM];
+    int n;
+    char zAllow[64];
+    KeelError e;
+    return route_find(zMethod, zPath, a, &n, zAllow, sizeof zAllow, &e);
+}
+
+static void test_admit(void **state) {
+    (void)state;
+    Principal none = {0}, admin = {0}, viewer = {0}, tok = {0};
+    admin.kind = AUTH_COOKIE, admin.role = ROLE_ADMIN;
+    viewer.kind = AUTH_COOKIE, viewer.role = ROLE_VIEWER;
+    tok.kind = AUTH_BEARER, tok.role = ROLE_ADMIN;
+    const Route *units = find("POST", "/api/v1/units");
+    const Route *list = find("GET", "/api/v1/units");
+    const Route *values = find("POST", "/api/v1/kpis/3/values");
+    const Route *health = find("GET", "/healthz");
+    assert_non_null(units);
+    assert_non_null(values);
+    KeelError e;
+    const char *J = "application/json";
+    struct {
+        const Route *r;
+        const Principal *who;
+        int scope;
+        const char *zMethod, *zCt;
+        long long n;
+        int rc;
+    } aCase[] = {
+        {units, &none, 0, "POST", J, 10, KEEL_EAUTH},
+        {units, &viewer, 0, "POST", J, 10, KEEL_EFORBIDDEN},
+        {units, &admin, 0, "POST", J, 10, 0},
+        {units, &admin, 0, "POST", "Application/JSON; charset=utf-8", 10, 0},
+        {units, &admin, 0, "POST", "text/csv", 10, KEEL_EMEDIA},
+        {units, &admin, 0, "POST", NULL, 10, KEEL_EMEDIA},
+        {units, &admin, 0, "POST", J, ROUTE_BODY_NO_LENGTH, KEEL_ELENGTH},
+        {units, &admin, 0, "POST", J, 16 * 1024 + 1, KEEL_ETOOBIG},
+        {units, &admin, 0, "POST", J, ROUTE_BODY_CHUNKED, 0},
+        {list, &admin, 0, "GET", J, 1, KEEL_ETOOBIG},
+        {list, &admin, 0, "GET", NULL, ROUTE_BODY_CHUNKED, KEEL_ETOOBIG},
+        {list, &admin, 0, "GET", NULL, ROUTE_BODY_NO_LENGTH, 0},
+        {values, &admin, 0, "POST", "text/csv", 10, 0},
+        {health, &none, 0, "GET", NULL, 0, 0},
+        {list, &tok, SCOPE_READ, "GET", NULL, 0, 0},
+        {list, &tok, SCOPE_READ, "HEAD", NULL, 0, 0},
+        {units, &tok, SCOPE_READ, "POST", J, 10, KEEL_EFORBIDDEN},
+        {units, &tok, SCOPE_WRITE, "POST", J, 10, 0},
+        {list, &tok, SCOPE_INGEST, "GET", NULL, 0, KEEL_EFORBIDDEN},
+        {values, &tok, SCOPE_INGEST, "POST", J, 10, 0},
+        {values, &tok, SCOPE_METRICS_READ, "POST", J, 10, KEEL_EFORBIDDEN},
+        {list, &tok, SCOPE_SWITCH_READ, "GET", NULL, 0, KEEL_EFORBIDDEN},
+    };
+    for (size_t i = 0; i < sizeof aCase / sizeof aCase[0]; i++) {
+        Principal p = *aCase[i].who;
+        if (p.kind == AUTH_BEARER) p.scope = aCase[i].scope;
+        int rc = route_admit(aCase[i].r, &p, aCase[i].zMethod, aCase[i].zCt, aCase[i].n, &e);
+        if (rc != aCase[i].rc) fail_msg("case %zu: rc %d, expected %d", i, rc, aCase[i].rc);
+        if (rc && e.rc != rc) fail_msg("case %zu: the error detail has rc %d", i, e.rc);
+    }
+    /* each code has its own status, so err_http_status stays the one mapping */
+    assert_int_equal(err_http_status(KEEL_EMETHOD), 405);
+    assert_int_equal(err_http_status(KEEL_ELENGTH), 411);
+    assert_int_equal(err_http_status(KEEL_EMEDIA), 415);
+    assert_string_equal(err_code_name(KEEL_EMEDIA), "unsupported_media_type");
+    /* every scope name maps to its bit and back */
+    for (int i = 0; auth_scope_name[i]; i++)
+        assert_int_equal(auth_scope_bit(auth_scope_name[i]), 1 << i);
+    assert_int_equal(auth_scope_bit("root"), 0);
+    int64_t a[ROUTE_MAX_PARAM];
+    int n;
+    char zAllow[64];
+    assert_null(route_find("PUT", "/api/v1/units", a, &n, zAllow, sizeof zAllow, &e));
+    assert_int_equal(e.rc, KEEL_EMETHOD);
+    assert_null(route_find("GET", "/api/v1/nothing", a, &n, zAllow, sizeof zAllow, &e));
+    assert_int_equal(e.rc, KEEL_ENOTFOUND);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_sorted), cmocka_unit_test(test_table_complete),
         cmocka_unit_test(test_match),        cmocka_unit_test(test_405),
-        cmocka_unit_test(test_wildcard),
+        cmocka_unit_test(test_wildcard),     cmocka_unit_test(test_admit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
