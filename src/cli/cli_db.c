@@ -35,17 +35,19 @@ int cli_migrate(int argc, char **argv) {
     int before = 0, app = 0;
     db_get_version(db, &before, &app);
     rc = schema_migrate(db, zErr, sizeof zErr);
+    int after = before;
+    if (rc == 0) db_get_version(db, &after, &app);
     db_close(db);
     if (rc) {
         fprintf(stderr, "keel: %s: %s\n", zShown, zErr);
         return rc == KEEL_EVERSION ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
     if (cli_opt(a, n, "json"))
-        cli_print_json(json_pack("{ss si si}", "db", zShown, "from", before, "to", schema_version()));
-    else if (before == schema_version())
+        cli_print_json(json_pack("{ss si si}", "db", zShown, "from", before, "to", after));
+    else if (before == after)
         printf("keel: %s is at schema %d already\n", zShown, before);
     else
-        printf("keel: %s migrated from schema %d to %d\n", zShown, before, schema_version());
+        printf("keel: %s migrated from schema %d to %d\n", zShown, before, after);
     return 0;
 }
 

@@ -314,21 +314,14 @@ int auth_account_create(Db *db, const Actor *actor, json_t *in, int64_t *pId, Ke
     return rc;
 }
 
-int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, KeelError *e) {
-    char zPw[1100], zHash[CRYPTO_PWHASH_LEN];
-    int rc = take_password(in, zPw, sizeof zPw, 0, e);
-    int bPw = rc == 0;
-    if (rc < 0) return rc;
-    if (json_object_get(in, "email"))
-        return err_set(e, KEEL_EINVAL, "email",
-                       "the login e-mail of an account cannot change; "
-                       "create a new account instead");
-    if (json_object_size(in) > 0 || !bPw) {
-        rc = resource_validate(&resource_account, in, 0, e);
-        if (rc) return rc;
-    }
+/* The rule and the change in one write transaction: the count of other
+ * enabled admins is read under the write lock (BEGIN IMMEDIATE on SQLite,
+ * the write advisory lock on PostgreSQL), so two admins disabling each
+ * other at once, on one server or two, cannot leave none. */
+static int account_update_txn(Db *db, const Actor *actor, int64_t id, json_t *in,
+                              const char *zHash, KeelError *e) {
     AccountRow a;
-    rc = store_account_by_id(db, id, &a);
+    int rc = store_account_by_id(db, id, &a);
     if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no account with id %lld", (long long)id);
     if (rc) return rc;
     const char *zRole = json_string_value(json_object_get(in, "role"));
@@ -346,12 +339,34 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
         rc = store_crud_update(db, &resource_account, actor, id, in, e);
         if (rc) return rc;
     }
-    if (bPw) {
-        if (crypto_pw_hash(zPw, zHash)) return KEEL_ENOMEM;
+    if (zHash) {
         rc = store_account_set_password(db, actor, id, zHash);
         if (rc) return rc;
     }
-    if (bDisable || bPw || bDemote) rc = store_session_delete_account(db, id);
+    if (bDisable || zHash || bDemote) rc = store_session_delete_account(db, id);
+    return rc;
+}
+
+int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, KeelError *e) {
+    char zPw[1100], zHash[CRYPTO_PWHASH_LEN];
+    int rc = take_password(in, zPw, sizeof zPw, 0, e);
+    int bPw = rc == 0;
+    if (rc < 0) return rc;
+    if (json_object_get(in, "email"))
+        return err_set(e, KEEL_EINVAL, "email",
+                       "the login e-mail of an account cannot change; "
+                       "create a new account instead");
+    if (json_object_size(in) > 0 || !bPw) {
+        rc = resource_validate(&resource_account, in, 0, e);
+        if (rc) return rc;
+    }
+    if (bPw && crypto_pw_hash(zPw, zHash)) return KEEL_ENOMEM; /* slow: before the lock */
+    if ((rc = db_begin(db))) return rc;
+    rc = account_update_txn(db, actor, id, in, bPw ? zHash : NULL, e);
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
     auth_token_cache_clear(); /* a changed role or a disabled owner counts at once */
     return rc;
 }

@@ -260,12 +260,30 @@ static PGresult *pg_exec_params(PgStmt *s, int bTyped) {
 
 static int pg_alive(PgConn *p);
 
+/* A statement failed because the connection turned out to be gone (libpq
+ * learns it only when it uses the socket): outside a transaction it is
+ * safe to reconnect and run it again, once. */
+static int pg_lost(PgConn *p, int bWasIdle, PGresult *r) {
+    return r && PQresultStatus(r) == PGRES_FATAL_ERROR && bWasIdle &&
+           PQstatus(p->c) != CONNECTION_OK && pg_alive(p) == 0;
+}
+
+static PGresult *pg_exec_retry(PgConn *p, const char *zSql) {
+    int bIdle = PQtransactionStatus(p->c) == PQTRANS_IDLE;
+    PGresult *r = PQexec(p->c, zSql);
+    if (pg_lost(p, bIdle, r)) {
+        PQclear(r);
+        r = PQexec(p->c, zSql);
+    }
+    return r;
+}
+
 static int pg_simple(PgConn *p, const char *zSql) {
     if (PQtransactionStatus(p->c) == PQTRANS_IDLE || PQstatus(p->c) != CONNECTION_OK) {
         int rc = pg_alive(p);
         if (rc) return rc;
     }
-    PGresult *r = PQexec(p->c, zSql);
+    PGresult *r = pg_exec_retry(p, zSql);
     ExecStatusType st = PQresultStatus(r);
     int rc = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? 0 : pg_fail(p, r);
     PQclear(r);
@@ -299,7 +317,12 @@ static int pg_run(PgStmt *s) {
         int rc = pg_simple(p, "SAVEPOINT keel_stmt");
         if (rc) return rc;
     }
+    int bIdle = PQtransactionStatus(p->c) == PQTRANS_IDLE;
     PGresult *r = pg_exec_params(s, 0);
+    if (pg_lost(p, bIdle, r)) {
+        PQclear(r);
+        r = pg_exec_params(s, 0);
+    }
     if (PQresultStatus(r) == PGRES_FATAL_ERROR) {
         const char *zState = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         if (zState && (strcmp(zState, "42P18") == 0 || strcmp(zState, "42P08") == 0 ||
@@ -484,7 +507,7 @@ static int pg_get_version(void *pv, int *pVersion, int *pAppId) {
     *pVersion = *pAppId = 0;
     int rcAlive = pg_alive(p);
     if (rcAlive) return rcAlive;
-    PGresult *r = PQexec(p->c, "SELECT to_regclass('keel_schema') IS NOT NULL");
+    PGresult *r = pg_exec_retry(p, "SELECT to_regclass('keel_schema') IS NOT NULL");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         int rc = pg_fail(p, r);
         PQclear(r);

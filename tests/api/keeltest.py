@@ -113,15 +113,18 @@ def db_tables(db):
 class Server:
     """keel serve on 127.0.0.1:0 over a new database with one admin."""
 
-    def __init__(self, extra_args=(), demo=False):
+    def __init__(self, extra_args=(), demo=False, db=None):
+        """With db, serve that existing database (a second server on it)."""
         self.dir = tempfile.mkdtemp(prefix="keeltest-")
-        self.db = new_db(self.dir)
         self.env = dict(os.environ, KEEL_FAST_PWHASH="1")
-        pw = os.path.join(self.dir, "pw")
-        with open(pw, "w") as f:
-            f.write(ADMIN_PW + "\n")
-        run([KEEL, "init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
-             "--admin-password-file", pw], env=self.env)
+        self.db = db
+        if db is None:
+            self.db = new_db(self.dir)
+            pw = os.path.join(self.dir, "pw")
+            with open(pw, "w") as f:
+                f.write(ADMIN_PW + "\n")
+            run([KEEL, "init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
+                 "--admin-password-file", pw], env=self.env)
         if demo:
             run([KEEL, "demo", "--db", self.db], env=self.env)
         self.log = open(os.path.join(self.dir, "serve.log"), "w+")
