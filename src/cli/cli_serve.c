@@ -43,6 +43,8 @@ int cli_serve(int argc, char **argv) {
         {"migrate", 1, "",
          "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)",
          NULL},
+        {"trusted-proxy", 0, "ADDR[/BITS],...",
+         "reverse proxies whose X-Forwarded-For names the client (default: none)", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -77,6 +79,7 @@ int cli_serve(int argc, char **argv) {
     c.bSecureCookie = cli_opt(a, n, "secure-cookies") != NULL;
     c.bQuiet = cli_opt(a, n, "quiet") != NULL;
     c.bMigrate = cli_opt(a, n, "migrate") != NULL;
+    c.zTrustedProxies = cli_opt(a, n, "trusted-proxy");
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     rc = server_run(&c);
     return rc == 0 ? 0 : cli_exit_for(rc);

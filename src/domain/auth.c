@@ -38,60 +38,23 @@ int auth_password_check(const char *zPassword, KeelError *e) {
 }
 
 /* ---- throttling of failed sign-ins ------------------------------------
- * A small fixed table of recent failures keyed by "a:<email>" and
- * "i:<address>". After AUTH_FREE_FAILS failures a key must wait
- * 2^(n - AUTH_FREE_FAILS) seconds (at most AUTH_MAX_WAIT) after its last
- * failure before the next attempt is even checked. */
-#define AUTH_SLOTS 1024
+ * Failures are counted per (account, address) in the database, so every
+ * server on it sees them and a restart forgets nothing. After
+ * AUTH_FREE_FAILS failures that pair must wait 2^(n - AUTH_FREE_FAILS)
+ * seconds (at most AUTH_MAX_WAIT) after its last failure before the next
+ * attempt is even checked. Failures on other accounts, or from other
+ * addresses, do not count: guessing from one address cannot lock the real
+ * user out from theirs. */
 #define AUTH_FREE_FAILS 5
 #define AUTH_MAX_WAIT 900
 
-typedef struct Throttle {
-    char zKey[280];
-    int nFail;
-    int64_t lastFail;
-} Throttle;
-
-static Throttle aThrottle[AUTH_SLOTS];
-static pthread_mutex_t throttleMutex = PTHREAD_MUTEX_INITIALIZER;
-
-static Throttle *throttle_slot(const char *zKey, int bCreate) {
-    Throttle *pOld = &aThrottle[0];
-    for (int i = 0; i < AUTH_SLOTS; i++) {
-        if (strcmp(aThrottle[i].zKey, zKey) == 0) return &aThrottle[i];
-        if (aThrottle[i].lastFail < pOld->lastFail) pOld = &aThrottle[i];
-    }
-    if (!bCreate) return NULL;
-    memset(pOld, 0, sizeof *pOld);
-    snprintf(pOld->zKey, sizeof pOld->zKey, "%s", zKey);
-    return pOld;
-}
-
-static int64_t throttle_wait(const char *zKey, int64_t now) {
-    Throttle *t = throttle_slot(zKey, 0);
-    if (!t || t->nFail < AUTH_FREE_FAILS) return 0;
-    int shift = t->nFail - AUTH_FREE_FAILS;
+static int64_t throttle_wait(int64_t nFail, int64_t lastFail, int64_t now) {
+    if (nFail < AUTH_FREE_FAILS) return 0;
+    int64_t shift = nFail - AUTH_FREE_FAILS;
     int64_t wait = shift >= 10 ? AUTH_MAX_WAIT : (int64_t)1 << shift;
     if (wait > AUTH_MAX_WAIT) wait = AUTH_MAX_WAIT;
-    int64_t left = t->lastFail + wait - now;
+    int64_t left = lastFail + wait - now;
     return left > 0 ? left : 0;
-}
-
-static void throttle_fail(const char *zKey, int64_t now) {
-    Throttle *t = throttle_slot(zKey, 1);
-    t->nFail++;
-    t->lastFail = now;
-}
-
-static void throttle_clear(const char *zKey) {
-    Throttle *t = throttle_slot(zKey, 0);
-    if (t) memset(t, 0, sizeof *t);
-}
-
-void auth_throttle_reset(void) {
-    pthread_mutex_lock(&throttleMutex);
-    memset(aThrottle, 0, sizeof aThrottle);
-    pthread_mutex_unlock(&throttleMutex);
 }
 
 static char zDummyHash[CRYPTO_PWHASH_LEN];
@@ -114,52 +77,52 @@ void auth_principal_from_account(const AccountRow *a, int kind, Principal *p) {
 int auth_login(Db *db, const char *zEmail, const char *zPassword, const char *zAddr,
                char *zSessionToken, size_t nSessionToken, Principal *p, int *pRetryAfter,
                KeelError *e) {
-    char zKeyA[280], zKeyI[280], zEmailLc[256];
+    char zEmailLc[256];
     snprintf(zEmailLc, sizeof zEmailLc, "%s", zEmail);
     for (char *c = zEmailLc; *c; c++)
         if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
-    snprintf(zKeyA, sizeof zKeyA, "a:%s", zEmailLc);
-    snprintf(zKeyI, sizeof zKeyI, "i:%s", zAddr ? zAddr : "");
-    int64_t now = time_now();
-    pthread_mutex_lock(&throttleMutex);
-    int64_t wA = throttle_wait(zKeyA, now), wI = throttle_wait(zKeyI, now);
-    pthread_mutex_unlock(&throttleMutex);
-    int64_t wait = wA > wI ? wA : wI;
+    const char *zAt = zAddr ? zAddr : "";
+    int64_t now = time_now(), nFail, lastFail;
+    int rc = store_throttle_get(db, zEmailLc, zAt, &nFail, &lastFail);
+    if (rc) return rc;
+    int64_t wait = throttle_wait(nFail, lastFail, now);
     if (wait > 0) {
         *pRetryAfter = (int)wait;
         return err_set(e, KEEL_ERATE, "", "too many failed sign-ins; try again in %lld seconds",
                        (long long)wait);
     }
     AccountRow a;
-    int rc = store_account_by_email(db, zEmailLc, &a);
-    int ok = rc == 0 && !a.disabled && crypto_pw_verify(a.zPwHash, zPassword);
+    rc = store_account_by_email(db, zEmailLc, &a);
     if (rc && rc != KEEL_ENOTFOUND) return rc;
+    /* Every case spends one password check, so that timing tells nothing:
+     * an unknown account is checked against a hash made once with the same
+     * parameters as real ones, a disabled one against its own hash. */
+    const char *zHash = a.zPwHash;
     if (rc == KEEL_ENOTFOUND) {
-        /* spend the same time as a real check so timing tells nothing: a
-         * hash made once with the same parameters as real ones */
         pthread_once(&dummyOnce, dummy_hash_init);
-        crypto_pw_verify(zDummyHash, zPassword);
+        zHash = zDummyHash;
     }
+    int bPwOk = crypto_pw_verify(zHash, zPassword);
+    int ok = rc == 0 && bPwOk && !a.disabled;
     if (!ok) {
-        pthread_mutex_lock(&throttleMutex);
-        throttle_fail(zKeyA, now);
-        throttle_fail(zKeyI, now);
-        pthread_mutex_unlock(&throttleMutex);
+        rc = store_throttle_fail(db, zEmailLc, zAt, now);
+        if (rc) return rc;
         return err_set(e, KEEL_EAUTH, "", "wrong e-mail or password, or the account is disabled");
     }
-    pthread_mutex_lock(&throttleMutex);
-    throttle_clear(zKeyA);
-    pthread_mutex_unlock(&throttleMutex);
-    char zHash[CRYPTO_HEX_LEN];
+    if (nFail > 0 && (rc = store_throttle_clear(db, zEmailLc, zAt))) return rc;
+    char zTokHash[CRYPTO_HEX_LEN];
     auth_principal_from_account(&a, AUTH_COOKIE, p);
     crypto_random_secret("ks_", zSessionToken, nSessionToken);
     crypto_random_secret("", p->zCsrf, sizeof p->zCsrf);
-    crypto_sha256_hex(zSessionToken, strlen(zSessionToken), zHash);
-    rc = store_session_create(db, a.id, zHash, p->zCsrf, now);
+    crypto_sha256_hex(zSessionToken, strlen(zSessionToken), zTokHash);
+    rc = store_session_create(db, a.id, zTokHash, p->zCsrf, now);
     if (rc == 0) {
         p->sessionId = db_last_insert_id(db);
-        /* old sessions of everyone are swept now and then */
-        if ((now & 15) == 0) store_session_expire(db, now - 7 * 86400, now - 30 * 86400);
+        /* old sessions and old failures of everyone are swept now and then */
+        if ((now & 15) == 0) {
+            store_session_expire(db, now - 7 * 86400, now - 30 * 86400);
+            store_throttle_expire(db, now - 86400);
+        }
     }
     return rc;
 }
@@ -314,39 +277,6 @@ int auth_account_create(Db *db, const Actor *actor, json_t *in, int64_t *pId, Ke
     return rc;
 }
 
-/* The rule and the change in one write transaction: the count of other
- * enabled admins is read under the write lock (BEGIN IMMEDIATE on SQLite,
- * the write advisory lock on PostgreSQL), so two admins disabling each
- * other at once, on one server or two, cannot leave none. */
-static int account_update_txn(Db *db, const Actor *actor, int64_t id, json_t *in,
-                              const char *zHash, KeelError *e) {
-    AccountRow a;
-    int rc = store_account_by_id(db, id, &a);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no account with id %lld", (long long)id);
-    if (rc) return rc;
-    const char *zRole = json_string_value(json_object_get(in, "role"));
-    int bDemote = zRole && strcmp(zRole, "admin") != 0;
-    int bDisable = json_is_true(json_object_get(in, "disabled"));
-    if (strcmp(a.zRole, "admin") == 0 && !a.disabled && (bDemote || bDisable)) {
-        int64_t n = 0;
-        rc = store_account_count_other_admins(db, id, &n);
-        if (rc) return rc;
-        if (n == 0)
-            return err_set(e, KEEL_ERULE, bDisable ? "disabled" : "role",
-                           "this is the last enabled admin account; make another admin first");
-    }
-    if (json_object_size(in) > 0) {
-        rc = store_crud_update(db, &resource_account, actor, id, in, e);
-        if (rc) return rc;
-    }
-    if (zHash) {
-        rc = store_account_set_password(db, actor, id, zHash);
-        if (rc) return rc;
-    }
-    if (bDisable || zHash || bDemote) rc = store_session_delete_account(db, id);
-    return rc;
-}
-
 int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, KeelError *e) {
     char zPw[1100], zHash[CRYPTO_PWHASH_LEN];
     int rc = take_password(in, zPw, sizeof zPw, 0, e);
@@ -360,9 +290,33 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
         rc = resource_validate(&resource_account, in, 0, e);
         if (rc) return rc;
     }
-    if (bPw && crypto_pw_hash(zPw, zHash)) return KEEL_ENOMEM; /* slow: before the lock */
-    if ((rc = db_begin(db))) return rc;
-    rc = account_update_txn(db, actor, id, in, bPw ? zHash : NULL, e);
+    /* the slow hash first, outside the write lock */
+    if (bPw && crypto_pw_hash(zPw, zHash)) return KEEL_ENOMEM;
+    const char *zRole = json_string_value(json_object_get(in, "role"));
+    int bDemote = zRole && strcmp(zRole, "admin") != 0;
+    int bDisable = json_is_true(json_object_get(in, "disabled"));
+    /* The last-admin check and the write are one transaction that takes
+     * the write lock first (BEGIN IMMEDIATE): two admins disabling each
+     * other at once are serialised and the second sees the first's write. */
+    rc = db_begin(db);
+    if (rc) return rc;
+    AccountRow a;
+    rc = store_account_by_id(db, id, &a);
+    if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no account with id %lld", (long long)id);
+    if (rc == 0 && strcmp(a.zRole, "admin") == 0 && !a.disabled && (bDemote || bDisable)) {
+        int64_t n = 0;
+        rc = store_account_count_other_admins(db, id, &n);
+        if (rc == 0 && n == 0)
+            rc = err_set(e, KEEL_ERULE, bDisable ? "disabled" : "role",
+                         "this is the last enabled admin account; make another admin first");
+    }
+    if (rc == 0 && json_object_size(in) > 0)
+        rc = store_crud_update(db, &resource_account, actor, id, in, e);
+    if (rc == 0 && bPw) rc = store_account_set_password(db, actor, id, zHash);
+    /* a new password ends every credential the old one could have made:
+     * sessions and API tokens (docs/security.md) */
+    if (rc == 0 && bPw) rc = store_token_revoke_account(db, actor, id);
+    if (rc == 0 && (bDisable || bPw || bDemote)) rc = store_session_delete_account(db, id);
     if (rc == 0)
         rc = db_commit(db);
     else

@@ -115,7 +115,5 @@ struct AccountRow;
 /* The principal of an account row, authenticated as kind. */
 void auth_principal_from_account(const struct AccountRow *a, int kind, Principal *p);
 
-/* Forget all throttling state (tests and CLI). */
-void auth_throttle_reset(void);
 
 #endif

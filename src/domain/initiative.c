@@ -84,6 +84,32 @@ static int charter_sync(Db *db, const Actor *actor, int64_t id) {
     return rc;
 }
 
+/* Sponsor, business owner and AI lead are three different people: the
+ * signatories of `row` (the initiative as it would be) must not repeat.
+ * The field named is the one `in` sets, so the caller sees what to fix. */
+static int check_signatories(const json_t *row, const json_t *in, KeelError *e) {
+    for (int i = 0; i < N_SIGNATORY; i++)
+        for (int j = i + 1; j < N_SIGNATORY; j++) {
+            int64_t a = json_get_id(row, aSignatory[i].zField);
+            if (!a || a != json_get_id(row, aSignatory[j].zField)) continue;
+            const char *zField = json_object_get(in, aSignatory[j].zField) ? aSignatory[j].zField
+                                                                            : aSignatory[i].zField;
+            return err_set_code(e, KEEL_ECONFLICT, "signatories_distinct", zField,
+                                "the %s and the %s must be different people (person %" PRId64
+                                " is named as both): sponsor, business owner and AI lead are "
+                                "always three people, so that no one signs a charter twice",
+                                aSignatory[i].zLabel, aSignatory[j].zLabel, a);
+        }
+    return 0;
+}
+
+/* Did a signatory change between two versions of the row? */
+static int signatories_changed(const json_t *a, const json_t *b) {
+    for (int k = 0; k < N_SIGNATORY; k++)
+        if (json_get_id(a, aSignatory[k].zField) != json_get_id(b, aSignatory[k].zField)) return 1;
+    return 0;
+}
+
 int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
                                  const char *zCatalogueKey, int64_t *pId, KeelError *e) {
     if (who->role == ROLE_OWNER && !json_object_get(in, "owner_id") && who->personId)
@@ -93,6 +119,7 @@ int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
     if (!auth_is_governor(who) && json_get_id(in, "owner_id") != who->personId)
         return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                             "a business owner creates initiatives that they own");
+    if ((rc = check_signatories(in, in, e))) return rc;
     if (zCatalogueKey) json_object_set_new(in, "catalogue_key", json_string(zCatalogueKey));
     Actor a = auth_actor(who);
     rc = db_begin(db);
@@ -131,7 +158,20 @@ int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in
     if (rc) return rc;
     Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
-    rc = store_crud_update(db, &resource_initiative, &a, id, in, e);
+    /* the rule is checked on the row as written, inside the transaction,
+     * so that two concurrent changes cannot together break it */
+    json_t *before = NULL, *after = NULL;
+    rc = store_crud_get(db, &resource_initiative, id, &before);
+    if (rc == 0) rc = store_crud_update(db, &resource_initiative, &a, id, in, e);
+    if (rc == 0) rc = store_crud_get(db, &resource_initiative, id, &after);
+    if (rc == 0) rc = check_signatories(after, in, e);
+    /* new signatories void the sign-offs given so far on this version */
+    if (rc == 0 && signatories_changed(before, after)) {
+        int n;
+        rc = store_signoffs_void(db, &a, id, json_get_id(after, "charter_version"), &n);
+    }
+    json_decref(before);
+    json_decref(after);
     if (rc == 0) rc = charter_sync(db, &a, id);
     if (rc == 0) return db_commit(db);
     db_rollback(db);

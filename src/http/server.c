@@ -5,6 +5,7 @@
 #include "http/server.h"
 #include "domain/allocation.h"
 #include "http/auth.h"
+#include "http/proxy.h"
 #include "http/router.h"
 #include "store/schema.h"
 #include "util/json.h"
@@ -33,6 +34,7 @@ typedef struct ReqState {
 } ReqState;
 
 static const ServerConfig *gCfg;
+static ProxyList gProxies; /* trusted reverse proxies */
 static atomic_int gInFlight;
 static atomic_ulong gReqCounter;
 static char gReqPrefix[9];
@@ -221,6 +223,26 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     return ret;
 }
 
+/* The socket's peer address as text. */
+static void sockaddr_text(const struct sockaddr *sa, char *z, size_t n) {
+    z[0] = 0;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, z, (socklen_t)n);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, z, (socklen_t)n);
+}
+
+/* The client's address: the peer's, or behind a trusted proxy the one it
+ * forwarded (X-Forwarded-For, http/proxy.h). */
+static void server_client_addr(struct MHD_Connection *conn, char *z, size_t n) {
+    char zPeer[INET6_ADDRSTRLEN];
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    sockaddr_text(ci ? ci->client_addr : NULL, zPeer, sizeof zPeer);
+    proxy_client_addr(&gProxies, zPeer,
+                      MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For"), z, n);
+}
+
 static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *zUrl,
                                      const char *zMethod, const char *zVersion, const char *zUpload,
                                      size_t *pnUpload, void **ppState) {
@@ -242,14 +264,7 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
         st->req.sessionMax = gCfg->sessionMax;
         snprintf(st->req.zRequestId, sizeof st->req.zRequestId, "%s%08lx", gReqPrefix,
                  (unsigned long)atomic_fetch_add(&gReqCounter, 1) & 0xffffffffUL);
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, st->req.zAddr,
-                      sizeof st->req.zAddr);
-        else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, st->req.zAddr,
-                      sizeof st->req.zAddr);
+        server_client_addr(conn, st->req.zAddr, sizeof st->req.zAddr);
         if (!st->zPath) return MHD_NO;
         if (server_precheck(st)) st->bDone = 1;
         if (st->bDone &&
@@ -324,6 +339,10 @@ int server_run(const ServerConfig *c) {
     }
     db_close(probe);
 
+    if (proxy_list_parse(c->zTrustedProxies, &gProxies, zErr, sizeof zErr)) {
+        log_error("--trusted-proxy: %s", zErr);
+        return KEEL_EINVAL;
+    }
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;

@@ -19,6 +19,7 @@ typedef struct ServerConfig {
     int bSecureCookie;   /* mark cookies Secure (behind a TLS proxy) */
     int bQuiet;          /* no access log */
     int bMigrate;        /* migrate an older schema at start (PostgreSQL; SQLite always does) */
+    const char *zTrustedProxies; /* "ADDR[/BITS],…": X-Forwarded-For is read from these only */
 } ServerConfig;
 
 /* Fill defaults. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The PostgreSQL driver (libpq). The store's portable SQL is adapted here:
  *  - `?` placeholders become $1, $2, … (outside quotes);
- *  - an INSERT without RETURNING gets " RETURNING id" so that
- *    db_last_insert_id works (every keel table has an id column);
+ *  - db_last_insert_id asks lastval(): the id the last INSERT drew from
+ *    its table's BIGSERIAL (tables without one, e.g. keyed by two
+ *    columns, need no id);
  *  - inside a transaction each data-changing statement runs behind a
  *    savepoint, so a failed statement (a unique violation the caller turns
  *    into a clear 409) leaves the transaction usable, as on SQLite;
@@ -47,7 +48,7 @@ typedef struct PgStmt {
     char *aKind;     /* 'i', 'd', 't', 'n' per parameter */
     PGresult *res;   /* after the first step */
     int iRow;        /* current row, -1 before the first */
-    int bInsertId;   /* RETURNING id was appended */
+    int bInsertId;   /* an INSERT: db_last_insert_id may follow */
     int bWrite;      /* INSERT/UPDATE/DELETE */
 } PgStmt;
 
@@ -191,10 +192,7 @@ static int pg_prepare(void *pv, const char *zSql, void **pp) {
     while (o > s->zSql && (isspace((unsigned char)o[-1]) || o[-1] == ';')) *--o = 0;
     s->bWrite = starts_word(zSql, "INSERT") || starts_word(zSql, "UPDATE") ||
                 starts_word(zSql, "DELETE");
-    if (starts_word(zSql, "INSERT") && !has_word(zSql, "RETURNING")) {
-        strcpy(o, " RETURNING id");
-        s->bInsertId = 1;
-    }
+    s->bInsertId = starts_word(zSql, "INSERT") && !has_word(zSql, "RETURNING");
     if (s->nParam) {
         s->azVal = calloc((size_t)s->nParam, sizeof *s->azVal);
         s->aKind = calloc((size_t)s->nParam, 1);
@@ -349,8 +347,7 @@ static int pg_run(PgStmt *s) {
     s->res = r;
     const char *zN = PQcmdTuples(r);
     p->nChanges = zN && *zN ? atoi(zN) : 0;
-    if (s->bInsertId && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
-        p->lastId = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    if (s->bInsertId) p->lastId = -1; /* read lazily by pg_last_id */
     return 0;
 }
 
@@ -492,7 +489,16 @@ static int pg_exec_ddl(void *pv, const char *zSql) {
     free(z);
     return rc;
 }
-static int64_t pg_last_id(void *pv) { return ((PgConn *)pv)->lastId; }
+static int64_t pg_last_id(void *pv) {
+    PgConn *p = pv;
+    if (p->lastId != -1) return p->lastId;
+    PGresult *r = PQexec(p->c, "SELECT lastval()");
+    p->lastId = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+                    ? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
+                    : 0;
+    PQclear(r);
+    return p->lastId;
+}
 static int pg_changes(void *pv) { return ((PgConn *)pv)->nChanges; }
 static const char *pg_errmsg(void *pv) {
     PgConn *p = pv;

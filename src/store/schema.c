@@ -363,6 +363,14 @@ static const char *const azMigration[] = {
     "  gap REAL,"
     "  input_json TEXT NOT NULL,"
     "  result_json TEXT NOT NULL);",
+    /* failed sign-ins per (account, address), shared by every server on
+     * the database; portable SQL (SQLite and PostgreSQL) */
+    "CREATE TABLE login_throttle("
+    "  account TEXT NOT NULL,"
+    "  address TEXT NOT NULL,"
+    "  n_fail INTEGER NOT NULL,"
+    "  last_fail BIGINT NOT NULL,"
+    "  PRIMARY KEY(account, address));",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

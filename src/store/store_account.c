@@ -180,3 +180,59 @@ int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e) {
     json_decref(after);
     return rc;
 }
+
+int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId) {
+    int rc = db_begin(db);
+    if (rc) return rc;
+    char zNow[32];
+    time_iso(time_now(), zNow, sizeof zNow);
+    rc = db_run(db, "UPDATE api_token SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+                "ti", zNow, accountId);
+    int n = rc == 0 ? db_changes(db) : 0;
+    if (rc == 0 && n > 0) {
+        json_t *note = json_pack("{si ss}", "tokens_revoked", n, "reason", "password_changed");
+        rc = store_audit_append(db, actor, "revoke_tokens", "account", accountId, NULL, note);
+        json_decref(note);
+    }
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    return rc;
+}
+
+int store_throttle_get(Db *db, const char *zAccount, const char *zAddress, int64_t *pnFail,
+                       int64_t *pLastFail) {
+    DbStmt *s;
+    *pnFail = *pLastFail = 0;
+    int rc = db_prepare(db, &s,
+                        "SELECT n_fail, last_fail FROM login_throttle WHERE account = ? AND "
+                        "address = ?",
+                        "tt", zAccount, zAddress);
+    if (rc) return rc;
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *pnFail = db_column_int(s, 0);
+        *pLastFail = db_column_int(s, 1);
+    }
+    db_finalize(s);
+    return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
+}
+
+int store_throttle_fail(Db *db, const char *zAccount, const char *zAddress, int64_t now) {
+    /* INSERT … ON CONFLICT … DO UPDATE: SQLite 3.24+ and PostgreSQL 9.5+ */
+    return db_run(db,
+                  "INSERT INTO login_throttle(account, address, n_fail, last_fail) "
+                  "VALUES(?, ?, 1, ?) ON CONFLICT(account, address) DO UPDATE SET "
+                  "n_fail = login_throttle.n_fail + 1, last_fail = excluded.last_fail",
+                  "tti", zAccount, zAddress, now);
+}
+
+int store_throttle_clear(Db *db, const char *zAccount, const char *zAddress) {
+    return db_run(db, "DELETE FROM login_throttle WHERE account = ? AND address = ?", "tt",
+                  zAccount, zAddress);
+}
+
+int store_throttle_expire(Db *db, int64_t before) {
+    return db_run(db, "DELETE FROM login_throttle WHERE last_fail < ?", "i", before);
+}

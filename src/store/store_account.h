@@ -58,5 +58,19 @@ int store_token_by_hash(Db *db, const char *zTokenHash, TokenRow *p);
 int store_token_mark_used(Db *db, int64_t id, const char *zNow);
 /* Revoke; audited. KEEL_ENOTFOUND when absent, KEEL_ECONFLICT when already revoked. */
 int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e);
+/* Revoke every live token of an account (its password changed), with one
+ * audit entry naming how many; inside the caller's transaction if any. */
+int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId);
+
+/* Failed sign-ins of (account, address): *pnFail and *pLastFail (0, 0 when
+ * none). */
+int store_throttle_get(Db *db, const char *zAccount, const char *zAddress, int64_t *pnFail,
+                       int64_t *pLastFail);
+/* Count one more failure at `now`. */
+int store_throttle_fail(Db *db, const char *zAccount, const char *zAddress, int64_t now);
+/* Forget the failures of (account, address). */
+int store_throttle_clear(Db *db, const char *zAccount, const char *zAddress);
+/* Forget failures older than `before`. */
+int store_throttle_expire(Db *db, int64_t before);
 
 #endif

@@ -177,6 +177,31 @@ int store_signoff_add(Db *db, const Actor *actor, int64_t initiativeId, int64_t 
     return rc;
 }
 
+int store_signoffs_void(Db *db, const Actor *actor, int64_t initiativeId, int64_t version,
+                        int *pn) {
+    json_t *before;
+    *pn = 0;
+    int rc = db_select_json(db, &before,
+                            "SELECT role, person_id, account_id, created_at FROM signoff WHERE "
+                            "initiative_id = ? AND charter_version = ? ORDER BY id",
+                            "ii", initiativeId, version);
+    if (rc) return rc;
+    if (json_array_size(before) > 0) {
+        rc = db_run(db, "DELETE FROM signoff WHERE initiative_id = ? AND charter_version = ?",
+                    "ii", initiativeId, version);
+        if (rc == 0) {
+            *pn = (int)json_array_size(before);
+            json_t *b = json_pack("{sI sO}", "charter_version", (json_int_t)version, "signoffs",
+                                  before);
+            rc = store_audit_append(db, actor, "void_signoffs", "initiative", initiativeId, b,
+                                    NULL);
+            json_decref(b);
+        }
+    }
+    json_decref(before);
+    return rc;
+}
+
 int store_stage_change_add(Db *db, const Actor *actor, int64_t initiativeId, const char *zFrom,
                            const char *zTo, const char *zReason) {
     char zNow[32];

@@ -13,7 +13,7 @@
 static int copy_table(Db *src, Db *dst, const char *zTable, int64_t *pnDone, int64_t nTotal,
                       CopyProgress xProgress, void *pArg, char *zErr, size_t nErr) {
     char zSql[160];
-    snprintf(zSql, sizeof zSql, "SELECT * FROM %s ORDER BY id", zTable);
+    snprintf(zSql, sizeof zSql, "SELECT * FROM %s ORDER BY 1", zTable);
     DbStmt *s = NULL, *ins = NULL;
     int rc = db_prepare(src, &s, zSql, NULL);
     if (rc) {
@@ -22,14 +22,16 @@ static int copy_table(Db *src, Db *dst, const char *zTable, int64_t *pnDone, int
     }
     Buf b;
     buf_init(&b, 0);
-    int nCol = 0, bHeader = 0;
+    int nCol = 0, bHeader = 0, bId = 0;
     while ((rc = db_step(s)) == DB_ROW) {
         if (!bHeader) {
             bHeader = 1;
             nCol = db_column_count(s);
             buf_printf(&b, "INSERT INTO %s(", zTable);
-            for (int i = 0; i < nCol; i++)
+            for (int i = 0; i < nCol; i++) {
                 buf_printf(&b, "%s%s", i ? ", " : "", db_column_name(s, i));
+                bId |= strcmp(db_column_name(s, i), "id") == 0;
+            }
             buf_puts(&b, ") VALUES(");
             for (int i = 0; i < nCol; i++)
                 buf_puts(&b, i ? ", ?" : "?");
@@ -62,7 +64,7 @@ static int copy_table(Db *src, Db *dst, const char *zTable, int64_t *pnDone, int
     else if (rc && !zErr[0]) snprintf(zErr, nErr, "cannot read %s: %s", zTable, db_errmsg(src));
     db_finalize(s);
     buf_reset(&b);
-    if (rc == 0 && db_is_pg(dst)) {
+    if (rc == 0 && bId && db_is_pg(dst)) {
         /* the next id after the copied ones */
         snprintf(zSql, sizeof zSql,
                  "SELECT setval(pg_get_serial_sequence('%s', 'id'), coalesce(max(id), 0) + 1, "

@@ -102,11 +102,17 @@ void buf_json_str(Buf *b, const char *z) {
 
 void buf_csv_field(Buf *b, const char *z) {
     if (!z) return;
+    /* A text cell that a spreadsheet would read as a formula (= + - @, or a
+     * tab or CR before one) gets a leading apostrophe: OWASP's rule against
+     * CSV injection. Numbers are written by the callers, never through here. */
+    int bFormula = strchr("=+-@\t\r", z[0]) != NULL && z[0] != 0;
     if (!strpbrk(z, ",\"\r\n")) {
+        if (bFormula) buf_putc(b, '\'');
         buf_puts(b, z);
         return;
     }
     buf_putc(b, '"');
+    if (bFormula) buf_putc(b, '\'');
     for (const char *p = z; *p; p++) {
         if (*p == '"') buf_putc(b, '"');
         buf_putc(b, *p);

@@ -32,7 +32,9 @@ void buf_printf(Buf *b, const char *zFmt, ...) __attribute__((format(printf, 2, 
 void buf_vprintf(Buf *b, const char *zFmt, va_list ap);
 /* Append z as a JSON string literal, quotes included. */
 void buf_json_str(Buf *b, const char *z);
-/* Append z as one CSV field (RFC 4180: quoted when it holds , " CR or LF). */
+/* Append z as one CSV text field (RFC 4180: quoted when it holds , " CR or
+ * LF); a text beginning with = + - @ tab or CR gets a leading apostrophe so
+ * that spreadsheets show it instead of running it (CSV injection). */
 void buf_csv_field(Buf *b, const char *z);
 /* The first error an append hit (0 if none). */
 int buf_err(const Buf *b);

@@ -113,16 +113,17 @@ def db_tables(db):
 class Server:
     """keel serve on 127.0.0.1:0 over a new database with one admin."""
 
-    def __init__(self, extra_args=(), demo=False, db=None):
+    def __init__(self, extra_args=(), demo=False, fast_pwhash=True, db=None):
         """With db, serve that existing database (a second server on it)."""
         self.dir = tempfile.mkdtemp(prefix="keeltest-")
-        self.env = dict(os.environ, KEEL_FAST_PWHASH="1")
-        self.db = db
-        if db is None:
-            self.db = new_db(self.dir)
-            pw = os.path.join(self.dir, "pw")
-            with open(pw, "w") as f:
-                f.write(ADMIN_PW + "\n")
+        self.db = db or new_db(self.dir)
+        self.env = dict(os.environ)
+        if fast_pwhash:
+            self.env["KEEL_FAST_PWHASH"] = "1"
+        pw = os.path.join(self.dir, "pw")
+        with open(pw, "w") as f:
+            f.write(ADMIN_PW + "\n")
+        if not db:  # a second server on an existing database skips init
             run([KEEL, "init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
                  "--admin-password-file", pw], env=self.env)
         if demo:

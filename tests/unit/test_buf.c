@@ -64,6 +64,33 @@ static void test_buf_csv(void **state) {
     free(z);
 }
 
+/* buf-4b: text cells a spreadsheet would run as formulas get a leading
+ * apostrophe (OWASP CSV injection), inside the quotes when quoted; other
+ * text, and a leading character elsewhere, is untouched */
+static void test_buf_csv_formula(void **state) {
+    (void)state;
+    static const char *const aCase[][2] = {
+        {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+        {"+1", "'+1"},
+        {"-15", "'-15"},
+        {"@SUM(A1)", "'@SUM(A1)"},
+        {"\tcmd", "'\tcmd"},
+        {"\r=1", "\"'\r=1\""},
+        {"=1,2", "\"'=1,2\""},
+        {"a=1", "a=1"},
+        {"", ""},
+        {"15", "15"},
+    };
+    for (size_t i = 0; i < sizeof aCase / sizeof aCase[0]; i++) {
+        Buf b;
+        buf_init(&b, 0);
+        buf_csv_field(&b, aCase[i][0]);
+        buf_putc(&b, 0);
+        assert_string_equal(b.z, aCase[i][1]);
+        buf_reset(&b);
+    }
+}
+
 /* buf-5: a long printf goes through the slow path intact */
 static void test_buf_long_printf(void **state) {
     (void)state;
@@ -81,7 +108,7 @@ static void test_buf_long_printf(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_grow),        cmocka_unit_test(test_buf_cap),
-        cmocka_unit_test(test_buf_json),        cmocka_unit_test(test_buf_csv),
+        cmocka_unit_test(test_buf_json),        cmocka_unit_test(test_buf_csv), cmocka_unit_test(test_buf_csv_formula),
         cmocka_unit_test(test_buf_long_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

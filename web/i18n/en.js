@@ -316,6 +316,7 @@ export default {
   'error.not_owner': 'Business owners may change only their own objectives and initiatives.',
   'error.not_signatory': 'Only the person named for this role may sign, through their own account.',
   'error.no_signatory': 'Name a person for this role first.',
+  'error.signatories_distinct': 'The sponsor, the business owner and the AI lead must be three different people.',
   'error.objective_closed': 'The objective of this KPI is closed: it takes no new links.',
   'error.invalid_rows': 'Some rows are not valid; nothing was imported.',
   'error.stage': 'The initiative’s stage does not allow this.',

@@ -314,6 +314,7 @@ export default {
   'error.not_owner': '业务负责人只能修改自己负责的目标和项目。',
   'error.not_signatory': '只有该角色指定的人员本人可以通过自己的账户签署。',
   'error.no_signatory': '请先为该角色指定人员。',
+  'error.signatories_distinct': '高管发起人、业务负责人和 AI 负责人必须是三个不同的人。',
   'error.objective_closed': '该 KPI 所属目标已关闭，不能再新增关联。',
   'error.invalid_rows': '部分行无效，未导入任何数据。',
   'error.stage': '项目当前阶段不允许此操作。',
