@@ -174,6 +174,10 @@ int db_backup(Db *db, const char *zPath, char *zErr, size_t nErr) {
 }
 
 int db_exec_ddl(Db *db, const char *zSql) { return db->pDriver->xExecDdl(db->pConn, zSql); }
+int db_notify(Db *db, const char *zChannel) { return db->pDriver->xNotify(db->pConn, zChannel); }
+int db_wait(Db *db, const char *zChannel, int timeoutMs) {
+    return db->pDriver->xWait(db->pConn, zChannel, timeoutMs);
+}
 const char *db_driver_name(Db *db) { return db->pDriver->zName; }
 int db_is_pg(Db *db) { return db->pDriver == &db_pg_driver; }
 

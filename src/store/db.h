@@ -50,6 +50,10 @@ typedef struct DbDriver {
     int (*xBegin)(void *pConn);
     /* Run schema statements written in the common dialect (db_exec_ddl). */
     int (*xExecDdl)(void *pConn, const char *zSql);
+    /* Wake waiters on zChannel when the transaction commits (NOTIFY);
+     * wait up to timeoutMs for a wake-up or until it is time to poll. */
+    int (*xNotify)(void *pConn, const char *zChannel);
+    int (*xWait)(void *pConn, const char *zChannel, int timeoutMs);
     /* A query listing the user tables, one column `name`, sorted. */
     const char *zTablesSql;
 } DbDriver;
@@ -122,6 +126,12 @@ int db_exec_ddl(Db *db, const char *zSql);
 /* The user tables (keel's, without driver bookkeeping) as a JSON array of
  * names, sorted. */
 int db_tables(Db *db, json_t **ppNames);
+/* Notification hooks behind store_cluster.h: db_notify wakes waiters on a
+ * channel at commit (PostgreSQL NOTIFY; nothing on SQLite), db_wait
+ * returns after a notification, after timeoutMs, or (SQLite) after a short
+ * poll interval. */
+int db_notify(Db *db, const char *zChannel);
+int db_wait(Db *db, const char *zChannel, int timeoutMs);
 /* "sqlite" or "postgresql". */
 const char *db_driver_name(Db *db);
 int db_is_pg(Db *db);

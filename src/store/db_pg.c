@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 
 /* Type OIDs (pg_type.h is server-side; these are stable). */
 #define OID_BOOL 16
@@ -567,6 +568,45 @@ static int pg_begin(void *pv) {
                          "SELECT pg_advisory_xact_lock(1801807212, hashtext(current_schema()))");
 }
 
+/* NOTIFY at commit; LISTEN (idempotent) then wait on the socket. Channel
+ * names are checked by the caller (store_channel_valid). */
+static int pg_notify_ch(void *pv, const char *zChannel) {
+    PgConn *p = pv;
+    const char *aVal[1] = {zChannel};
+    PGresult *r = PQexecParams(p->c, "SELECT pg_notify($1, '')", 1, NULL, aVal, NULL, NULL, 0);
+    int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : pg_fail(p, r);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_wait(void *pv, const char *zChannel, int timeoutMs) {
+    PgConn *p = pv;
+    char zSql[80];
+    snprintf(zSql, sizeof zSql, "LISTEN \"%s\"", zChannel);
+    int rc = pg_simple(p, zSql);
+    if (rc) return rc;
+    PGnotify *n;
+    int bGot = 0;
+    PQconsumeInput(p->c);
+    while ((n = PQnotifies(p->c))) {
+        bGot = 1;
+        PQfreemem(n);
+    }
+    if (bGot) return 0;
+    int fd = PQsocket(p->c);
+    if (fd < 0) return KEEL_EBUSY;
+    fd_set set;
+    FD_ZERO(&set);
+    FD_SET(fd, &set);
+    struct timeval tv = {timeoutMs / 1000, (timeoutMs % 1000) * 1000};
+    if (select(fd + 1, &set, NULL, NULL, &tv) > 0) {
+        PQconsumeInput(p->c);
+        while ((n = PQnotifies(p->c)))
+            PQfreemem(n);
+    }
+    return 0;
+}
+
 const DbDriver db_pg_driver = {
     .zName = "postgresql",
     .xOpen = pg_open,
@@ -593,6 +633,8 @@ const DbDriver db_pg_driver = {
     .xBackup = pg_backup,
     .xBegin = pg_begin,
     .xExecDdl = pg_exec_ddl,
+    .xNotify = pg_notify_ch,
+    .xWait = pg_wait,
     .zTablesSql = "SELECT table_name AS name FROM information_schema.tables WHERE "
                   "table_schema = current_schema() AND table_type = 'BASE TABLE' AND "
                   "table_name <> 'keel_schema' ORDER BY 1",

@@ -148,6 +148,20 @@ static int sq_backup(void *p, const char *zPath, char *zErr, size_t nErr) {
 /* BEGIN IMMEDIATE takes the write lock at once: writers run one at a time. */
 static int sq_begin(void *p) { return sq_exec(p, "BEGIN IMMEDIATE"); }
 
+/* No notifications on SQLite: waiters poll the change counter. */
+#define SQLITE_POLL_MS 50
+static int sq_notify(void *p, const char *zChannel) {
+    (void)p;
+    (void)zChannel;
+    return 0;
+}
+static int sq_wait(void *p, const char *zChannel, int timeoutMs) {
+    (void)p;
+    (void)zChannel;
+    sqlite3_sleep(timeoutMs < SQLITE_POLL_MS ? timeoutMs : SQLITE_POLL_MS);
+    return 0;
+}
+
 const DbDriver db_sqlite_driver = {
     .zName = "sqlite",
     .xOpen = sq_open,
@@ -174,6 +188,8 @@ const DbDriver db_sqlite_driver = {
     .xBackup = sq_backup,
     .xBegin = sq_begin,
     .xExecDdl = sq_exec,
+    .xNotify = sq_notify,
+    .xWait = sq_wait,
     .zTablesSql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
                   "'sqlite\\_%' ESCAPE '\\' ORDER BY name",
 };

@@ -371,6 +371,20 @@ static const char *const azMigration[] = {
     "  n_fail INTEGER NOT NULL,"
     "  last_fail BIGINT NOT NULL,"
     "  PRIMARY KEY(account, address));",
+
+    /* 6: for several servers on one database: job leases (one holder per
+     * job until it expires) and change counters per channel */
+    "CREATE TABLE job_lease("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  holder TEXT NOT NULL,"
+    "  acquired_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+    "CREATE TABLE change_counter("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL UNIQUE,"
+    "  n INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

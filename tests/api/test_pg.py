@@ -40,7 +40,7 @@ def keel(*args, extra_env=None):
 
 
 def all_rows(db):
-    return {tb: db_sql(db, "SELECT * FROM %s ORDER BY id" % tb) for tb in db_tables(db)}
+    return {tb: db_sql(db, "SELECT * FROM %s ORDER BY 1, 2" % tb) for tb in db_tables(db)}
 
 
 # ---- pg-1: copy both ways ---------------------------------------------------------

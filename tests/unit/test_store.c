@@ -18,6 +18,7 @@
 #include "store/schema.h"
 #include "store/store_audit.h"
 #include "store/store_crud.h"
+#include "store/store_cluster.h"
 
 static char zDir[64];
 static char zPg[400]; /* the PostgreSQL base URL, or "" for SQLite */
@@ -229,6 +230,63 @@ static void test_audit_chain(void **state) {
     db_close(db);
 }
 
+/* store-6: a lease has one holder until it expires or is given back */
+static void test_lease(void **state) {
+    (void)state;
+    char zPath[512], zErr[256];
+    Db *a = fresh("lease.db", zPath, sizeof zPath), *b;
+    assert_int_equal(schema_open(zPath, 0, &b, zErr, sizeof zErr), 0);
+    int got = -1;
+    assert_int_equal(store_lease_acquire(a, "nightly", "server-a", 60, &got), 0);
+    assert_int_equal(got, 1);
+    assert_int_equal(store_lease_acquire(b, "nightly", "server-b", 60, &got), 0);
+    assert_int_equal(got, 0); /* held by a */
+    assert_int_equal(store_lease_acquire(a, "nightly", "server-a", 60, &got), 0);
+    assert_int_equal(got, 1); /* renewed */
+    assert_int_equal(store_lease_acquire(b, "other", "server-b", 60, &got), 0);
+    assert_int_equal(got, 1); /* another job is free */
+    assert_int_equal(store_lease_release(b, "nightly", "server-b"), 0); /* not b's: no effect */
+    assert_int_equal(store_lease_acquire(b, "nightly", "server-b", 60, &got), 0);
+    assert_int_equal(got, 0);
+    assert_int_equal(store_lease_release(a, "nightly", "server-a"), 0);
+    assert_int_equal(store_lease_acquire(b, "nightly", "server-b", 60, &got), 0);
+    assert_int_equal(got, 1);
+    /* an expired lease goes to the next asker */
+    assert_int_equal(db_run(a, "UPDATE job_lease SET expires_at = 0 WHERE name = 'nightly'", NULL),
+                     0);
+    assert_int_equal(store_lease_acquire(a, "nightly", "server-a", 60, &got), 0);
+    assert_int_equal(got, 1);
+    db_close(a);
+    db_close(b);
+}
+
+/* store-7: a change on one connection wakes a waiter on another (NOTIFY on
+ * PostgreSQL, the polled counter on SQLite); a timeout says 0 */
+static void test_notify(void **state) {
+    (void)state;
+    char zPath[512], zErr[256];
+    Db *a = fresh("notify.db", zPath, sizeof zPath), *b;
+    assert_int_equal(schema_open(zPath, 0, &b, zErr, sizeof zErr), 0);
+    int64_t seen = 0, n = -1;
+    assert_int_equal(store_change_count(b, "switches", &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_wait_change(b, "switches", &seen, 20), 0); /* nothing yet */
+    assert_int_equal(store_notify(a, "switches"), 0);
+    assert_int_equal(store_wait_change(b, "switches", &seen, 5000), 1);
+    assert_int_equal(seen, 1);
+    /* inside a transaction the change shows (and wakes) at commit only */
+    assert_int_equal(db_begin(a), 0);
+    assert_int_equal(store_notify(a, "switches"), 0);
+    assert_int_equal(store_notify(a, "switches"), 0);
+    assert_int_equal(store_wait_change(b, "switches", &seen, 20), 0);
+    assert_int_equal(db_commit(a), 0);
+    assert_int_equal(store_wait_change(b, "switches", &seen, 5000), 1);
+    assert_int_equal(seen, 3);
+    assert_int_equal(store_notify(a, "Bad-Name"), KEEL_EINVAL);
+    db_close(a);
+    db_close(b);
+}
+
 int main(void) {
     pg_base();
     snprintf(zDir, sizeof zDir, "/tmp/keel-store-XXXXXX");
@@ -236,7 +294,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrate),         cmocka_unit_test(test_newer_refused),
         cmocka_unit_test(test_foreign_refused), cmocka_unit_test(test_crud),
-        cmocka_unit_test(test_audit_chain),
+        cmocka_unit_test(test_audit_chain),     cmocka_unit_test(test_lease),
+        cmocka_unit_test(test_notify),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char zCmd[128];
