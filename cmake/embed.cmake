@@ -36,3 +36,8 @@ add_custom_command(
   COMMENT "embedding the web UI")
 list(APPEND KEEL_EMBED_SOURCES ${KEEL_WEB_OUT})
 keel_embed(catalogue_json ${CMAKE_SOURCE_DIR}/data/catalogue.json)
+# The files the demo's analyses are computed from (data/demo/, scripts/demo_data.py).
+keel_embed(demo_credit_scoring_csv ${CMAKE_SOURCE_DIR}/data/demo/credit_scoring.csv)
+keel_embed(demo_recommendations_ab_csv ${CMAKE_SOURCE_DIR}/data/demo/recommendations_ab.csv)
+keel_embed(demo_maintenance_model_json ${CMAKE_SOURCE_DIR}/data/demo/maintenance_model.json)
+keel_embed(demo_maintenance_presses_csv ${CMAKE_SOURCE_DIR}/data/demo/maintenance_presses.csv)

@@ -3,6 +3,7 @@
  * this file only maps names to entry points and prints the overview. */
 #include "cli/cli.h"
 #include "store/db.h"
+#include "util/timeutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ static const Command aCommand[] = {
     {"explain", cli_explain, "exact SHAP values for XGBoost and linear models"},
     {"usage", cli_usage, "record actual usage of a resource pool from CSV"},
     {"plan", cli_plan, "portfolio optimiser: solve, frontier, compare scenarios"},
+    {"report", cli_report, "the board pack: PDF or HTML, English or Chinese"},
     {"version", cli_version, "print the version"},
 };
 
@@ -83,6 +85,11 @@ int main(int argc, char **argv) {
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return CLI_EXIT_OK;
+    }
+    if (time_init()) {
+        fprintf(stderr, "keel: KEEL_NOW must be a date such as 2027-12-07 or "
+                        "2027-12-07T09:00:00Z (UTC)\n");
+        return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--version") == 0) return cli_version(1, argv + 1);
     for (size_t i = 0; i < sizeof aCommand / sizeof aCommand[0]; i++)

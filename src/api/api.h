@@ -44,6 +44,9 @@ int api_created(Req *req, Resp *resp, int64_t id, const char *zBase, Handler xGe
 
 /* Generic handlers for a ResourceDef-described resource. */
 int api_crud_list(Req *req, Resp *resp, const ResourceDef *r);
+/* The same, limited to the initiatives a person owns (ListQuery's
+ * initiativeOwner; 0 = no limit). */
+int api_crud_list_owned(Req *req, Resp *resp, const ResourceDef *r, int64_t initiativeOwner);
 int api_crud_get(Req *req, Resp *resp, const ResourceDef *r);
 int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPath);
 int api_crud_update(Req *req, Resp *resp, const ResourceDef *r);
@@ -132,6 +135,9 @@ int api_pool_capacity_import(Req *req, Resp *resp);
 int api_pool_usage_list(Req *req, Resp *resp);
 int api_pool_usage_import(Req *req, Resp *resp);
 int api_pools_report(Req *req, Resp *resp);
+
+/* The board pack (api_reports.c). */
+int api_reports_board(Req *req, Resp *resp);
 int api_initiative_plan_get(Req *req, Resp *resp);
 int api_initiative_plan_put(Req *req, Resp *resp);
 int api_team_list(Req *req, Resp *resp);

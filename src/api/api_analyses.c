@@ -11,13 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-int api_analyses_list(Req *req, Resp *resp) { return api_crud_list(req, resp, &resource_analysis); }
+int api_analyses_list(Req *req, Resp *resp) {
+    return api_crud_list_owned(req, resp, &resource_analysis, analysis_reader_scope(&req->who));
+}
 
 int api_analyses_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = analysis_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND)
         return err_set(&req->err, rc, "id", "no analysis with id %lld", (long long)req->aParam[0]);
+    if (rc == 0 && (rc = analysis_may_read(req->db, &req->who, o, &req->err))) json_decref(o);
     if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;

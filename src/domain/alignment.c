@@ -237,12 +237,17 @@ int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelE
     return store_crud_update(db, &resource_kpi, &a, id, in, e);
 }
 
-int align_kpi_decorate(Db *db, json_t *kpi) {
+int align_kpi_decorate(Db *db, json_t *kpi) { return align_kpi_as_of(db, kpi, NULL, 0); }
+
+int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues) {
     json_t *values;
     int rc = store_kpi_values(db, json_get_id(kpi, "id"), &values);
     if (rc) return rc;
     int fiscal = align_fiscal_start(db);
-    size_t n = json_array_size(values);
+    Period pu;
+    int until = -1; /* the last month that counts, -1: all */
+    if (zUntil && period_parse(zUntil, fiscal, &pu) == 0)
+        until = pu.firstMonth + (pu.kind == PERIOD_QUARTER ? 2 : 0);
     double ax[512], ay[512];
     int k = 0;
     size_t i;
@@ -251,6 +256,10 @@ int align_kpi_decorate(Db *db, json_t *kpi) {
         Period p;
         if (k >= 512 || period_parse(json_string_value(json_object_get(v, "period")), fiscal, &p))
             continue;
+        if (until >= 0 && p.firstMonth > until) {
+            json_array_remove(values, i--);
+            continue;
+        }
         ax[k] = p.mid;
         ay[k] = json_number_value(json_object_get(v, "value"));
         k++;
@@ -260,6 +269,7 @@ int align_kpi_decorate(Db *db, json_t *kpi) {
                     ? (k ? ax[k - 1] : 0)
                     : pt.mid;
     int bUp = strcmp(json_string_value(json_object_get(kpi, "direction")), "up") == 0;
+    size_t n = json_array_size(values);
     KpiAssessment as;
     kpi_assess(json_number_value(json_object_get(kpi, "baseline")),
                json_number_value(json_object_get(kpi, "target")), bUp, ax, ay, k, xt, &as);
@@ -269,7 +279,10 @@ int align_kpi_decorate(Db *db, json_t *kpi) {
     json_object_set_new(kpi, "projected", json_real(as.projected));
     json_object_set_new(kpi, "status", json_string(kpi_status_name(as.status)));
     json_object_set_new(kpi, "values_recorded", json_integer((json_int_t)n));
-    json_decref(values);
+    if (bValues)
+        json_object_set_new(kpi, "values", values);
+    else
+        json_decref(values);
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "store/store_crud.h"
 #include "util/buf.h"
 #include "util/json.h"
+#include "util/timeutil.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -50,11 +51,14 @@ static void demo_sample(const char *zKind, uint64_t *s, Buf *b) {
             buf_printf(b, "%s\n", aRow[i]);
         }
     } else {
+        /* four weeks of sales ending a week ago */
         buf_puts(b, "store,item,day,units,stock,price\n");
-        for (int i = 0; i < 300; i++)
-            buf_printf(b, "%d,%d,2026-09-%02d,%d,%d,%d.%02d\n", 1 + i % 12, 1000 + i / 12,
-                       1 + i % 28, uniform(s, 40), 20 + uniform(s, 200), 1 + uniform(s, 30),
-                       uniform(s, 100));
+        for (int i = 0; i < 300; i++) {
+            char zDay[16];
+            time_date(time_now() - (int64_t)(35 - i % 28) * 86400, zDay, sizeof zDay);
+            buf_printf(b, "%d,%d,%s,%d,%d,%d.%02d\n", 1 + i % 12, 1000 + i / 12, zDay,
+                       uniform(s, 40), 20 + uniform(s, 200), 1 + uniform(s, 30), uniform(s, 100));
+        }
     }
 }
 

@@ -88,13 +88,7 @@ const ResourceDef resource_pool_usage = {"pool_usage", "pool_usage", aUsageField
 static int fiscal_start(Db *db) { return store_org_fiscal_start(db); }
 
 void alloc_current_quarter(Db *db, char z[12]) {
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    int s = fiscal_start(db), m = tm.tm_mon + 1, y = tm.tm_year + 1900;
-    int k = (m - s + 12) % 12;
-    int fy = s == 1 ? y : (m >= s ? y + 1 : y);
-    snprintf(z, 12, "%04dQ%d", fy % 10000, (k / 3) % 4 + 1);
+    period_quarter_at(time_now(), fiscal_start(db), 0, z);
 }
 
 int alloc_quarter_ord(const char *z) {

@@ -167,3 +167,23 @@ int analysis_get(Db *db, int64_t id, json_t **ppOut) {
     *ppOut = o;
     return 0;
 }
+
+int64_t analysis_reader_scope(const Principal *who) {
+    if (who->role != ROLE_OWNER) return 0;
+    return who->personId ? who->personId : -1;
+}
+
+int analysis_may_read(Db *db, const Principal *who, const json_t *o, KeelError *e) {
+    int64_t scope = analysis_reader_scope(who);
+    if (scope == 0) return 0;
+    int64_t ini = json_integer_value(json_object_get(o, "initiative_id"));
+    json_t *row = NULL;
+    int rc = ini ? store_crud_get(db, &resource_initiative, ini, &row) : KEEL_ENOTFOUND;
+    int bOwn = rc == 0 && json_integer_value(json_object_get(row, "owner_id")) == scope;
+    json_decref(row);
+    if (rc && rc != KEEL_ENOTFOUND) return rc;
+    if (bOwn) return 0;
+    return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "id",
+                        "business owners read the analyses of the initiatives they own; this "
+                        "one is not about an initiative of yours");
+}

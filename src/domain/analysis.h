@@ -35,4 +35,13 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
 /* One analysis with its spec and result (new reference). */
 int analysis_get(Db *db, int64_t id, json_t **ppOut);
 
+/* Who reads which analyses: admins, the committee, engineers and risk
+ * officers every one; a business owner those of the initiatives they own
+ * (0 = every analysis, else the person whose initiatives limit the list,
+ * -1 for an owner linked to no person). */
+int64_t analysis_reader_scope(const Principal *who);
+/* 0 when who may read analysis o (a row with initiative_id), else
+ * KEEL_EFORBIDDEN with the reason in e. */
+int analysis_may_read(Db *db, const Principal *who, const json_t *o, KeelError *e);
+
 #endif

@@ -68,6 +68,7 @@ struct Resp {
     char zSetCookie[256];      /* Set-Cookie header or "" */
     char zAllow[64];           /* Allow header for 405 or "" */
     char zLocation[128];       /* Location for 201 or "" */
+    char zDisposition[128];    /* Content-Disposition (a download) or "" */
     int retryAfter;            /* Retry-After seconds, 0 none */
     const char *zCacheControl; /* Cache-Control header, or NULL for no-store */
     const char *zCsp;          /* Content-Security-Policy header, or NULL for none */

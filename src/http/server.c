@@ -213,6 +213,8 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     if (r->zAllow[0] && r->status == 405)
         MHD_add_response_header(m, MHD_HTTP_HEADER_ALLOW, r->zAllow);
     if (r->zLocation[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_LOCATION, r->zLocation);
+    if (r->zDisposition[0])
+        MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->zDisposition);
     if (r->retryAfter > 0) {
         char z[16];
         snprintf(z, sizeof z, "%d", r->retryAfter);

@@ -167,6 +167,11 @@ static int crud_where(Buf *b, Binds *bind, const ListQuery *q, KeelError *e) {
         default: buf_printf(b, "%s = ?", f->zName); binds_add(bind, 't', 0, 0, z);
         }
     }
+    if (q->initiativeOwner) {
+        buf_puts(b, q->nFilter ? " AND " : " WHERE ");
+        buf_puts(b, "initiative_id IN (SELECT id FROM initiative WHERE owner_id = ?)");
+        binds_add(bind, 'i', q->initiativeOwner, 0, NULL);
+    }
     return 0;
 }
 

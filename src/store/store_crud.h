@@ -23,6 +23,9 @@ typedef struct ListQuery {
         const FieldDef *f;  /* the filtered field (F_FILTER) */
         const char *zValue; /* value as typed in the query string */
     } aFilter[CRUD_MAX_FILTER];
+    /* > 0: only rows of resources with an initiative_id whose initiative
+     * this person owns (a business owner's view); < 0: no rows */
+    int64_t initiativeOwner;
 } ListQuery;
 
 /* Row id as JSON object (new reference) into *ppOut; KEEL_ENOTFOUND. */

@@ -17,11 +17,11 @@ ANALYST = {"admin", "committee", "engineer", "risk"}
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
-    ("GET", "/api/v1/analyses"): ANALYST,
+    ("GET", "/api/v1/analyses"): ANALYST | {"owner"},  # owners: their initiatives' only
     ("POST", "/api/v1/analyses/abtest"): ANALYST,
     ("POST", "/api/v1/analyses/explain"): ANALYST,
     ("POST", "/api/v1/analyses/fairness"): ANALYST,
-    ("GET", "/api/v1/analyses/{id}"): ANALYST,
+    ("GET", "/api/v1/analyses/{id}"): ANALYST | {"owner"},
     ("GET", "/api/v1/alignment"): ALL,
     ("GET", "/api/v1/catalogue"): ALL,
     ("GET", "/api/v1/criteria"): ALL,
@@ -76,6 +76,7 @@ EXPECTED = {
     ("GET", "/api/v1/pools"): ALL,
     ("POST", "/api/v1/pools"): GOVERN,
     ("GET", "/api/v1/pools/report"): ALL,
+    ("GET", "/api/v1/reports/board"): GOVERN,
     ("DELETE", "/api/v1/pools/{id}"): GOVERN,
     ("GET", "/api/v1/pools/{id}"): ALL,
     ("PATCH", "/api/v1/pools/{id}"): GOVERN,

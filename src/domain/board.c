@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The board pack's content (see board.h): the strategy scorecard from the
+ * alignment chain with each KPI assessed as of the period, the portfolio
+ * (ranking, the latest plan: funded with its roadmap, unfunded with the
+ * reason), resource use (pools over four quarters, idle and over-committed
+ * pools, break-even, team gaps), and a {"built": false} placeholder for
+ * each path keel does not have yet. Everything is read through the domain
+ * functions of those paths. */
+#include "domain/board.h"
+#include "domain/alignment.h"
+#include "domain/allocation.h"
+#include "domain/org.h"
+#include "store/store_crud.h"
+#include "util/json.h"
+#include "util/timeutil.h"
+#include <stdio.h>
+#include <string.h>
+
+int board_check_period(Db *db, const char *zPeriod, KeelError *e) {
+    char zCur[12];
+    alloc_current_quarter(db, zCur);
+    int ord = alloc_quarter_ord(zPeriod);
+    if (!zPeriod || !*zPeriod)
+        return err_set(e, KEEL_EINVAL, "period", "give the period, a quarter such as %s", zCur);
+    if (ord < 0 || strlen(zPeriod) != 6)
+        return err_set(e, KEEL_EINVAL, "period",
+                       "unknown period '%.40s': give a fiscal quarter such as %s", zPeriod, zCur);
+    if (ord > alloc_quarter_ord(zCur))
+        return err_set(e, KEEL_EINVAL, "period",
+                       "period %s has not begun (the current quarter is %s): a board pack "
+                       "reports on a quarter that has started",
+                       zPeriod, zCur);
+    return 0;
+}
+
+/* ---- the strategy scorecard ------------------------------------------------ */
+
+/* Objectives (closed ones left out) with their KPIs assessed as of zPeriod,
+ * each with its last BOARD_KPI_POINTS values; the coverage findings. */
+static int board_scorecard(Db *db, const char *zPeriod, json_t **ppOut) {
+    json_t *chain;
+    int rc = align_alignment(db, &chain);
+    if (rc) return rc;
+    json_t *objs = json_array();
+    size_t i, k;
+    json_t *o, *kp;
+    json_array_foreach(json_object_get(chain, "objectives"), i, o) {
+        if (strcmp(json_get_str(o, "status") ? json_get_str(o, "status") : "", "closed") == 0)
+            continue;
+        json_t *kpis = json_array();
+        json_array_foreach(json_object_get(o, "kpis"), k, kp) {
+            json_t *x = json_deep_copy(kp);
+            json_object_del(x, "initiatives");
+            if ((rc = align_kpi_as_of(db, x, zPeriod, 1))) {
+                json_decref(x);
+                json_decref(kpis);
+                goto done;
+            }
+            json_t *v = json_object_get(x, "values");
+            while (json_array_size(v) > BOARD_KPI_POINTS)
+                json_array_remove(v, 0);
+            json_array_append_new(kpis, x);
+        }
+        json_array_append_new(
+            objs, json_pack("{sI ss* ss* ss* ss* so}", "id", (json_int_t)json_get_id(o, "id"),
+                            "title", json_get_str(o, "title"), "pain_point",
+                            json_get_str(o, "pain_point"), "status", json_get_str(o, "status"),
+                            "horizon_end", json_get_str(o, "horizon_end"), "kpis", kpis));
+    }
+    *ppOut = json_pack("{sO* sO* sO*}", "objectives", objs, "findings",
+                       json_object_get(chain, "findings"), "finding_counts",
+                       json_object_get(chain, "finding_counts"));
+done:
+    json_decref(objs);
+    json_decref(chain);
+    return rc;
+}
+
+/* ---- portfolio and plan ------------------------------------------------------ */
+
+/* Initiative zId of a plan input, or NULL. */
+static const json_t *plan_initiative(const json_t *input, const char *zId) {
+    return json_find_str(json_object_get(input, "initiatives"), "id", zId);
+}
+
+/* The latest plan as {id, status, periods, value, funded: [{id, name,
+ * stage, start, duration, value}], unfunded: [{id, name, stage, reason}]}
+ * where start is the period index (negative: under way before the plan);
+ * the initiatives the plan left out before solving are unfunded too. NULL
+ * (json null) when there is no plan. */
+static int board_plan(Db *db, json_t **ppOut) {
+    json_t *plan;
+    int rc = alloc_plan_get(db, 0, &plan);
+    if (rc == KEEL_ENOTFOUND) {
+        *ppOut = json_null();
+        return 0;
+    }
+    if (rc) return rc;
+    const json_t *in = json_object_get(plan, "input"), *res = json_object_get(plan, "result");
+    json_t *periods = json_object_get(res, "periods");
+    json_t *funded = json_array(), *unfunded = json_array();
+    int first = alloc_quarter_ord(json_string_value(json_array_get(periods, 0)));
+    const char *zId;
+    json_t *v;
+    for (int pass = 0; pass < 2; pass++) {
+        json_object_foreach(json_object_get(res, pass ? "starts" : "under_way"), zId, v) {
+            const json_t *x = plan_initiative(in, zId);
+            int start =
+                pass ? alloc_quarter_ord(json_string_value(v)) - first : (int)json_integer_value(v);
+            json_array_append_new(funded,
+                                  json_pack("{ss ss* ss* si sI sf}", "id", zId, "name",
+                                            json_get_str(x, "name"), "stage",
+                                            json_get_str(x, "stage"), "start", start, "duration",
+                                            (json_int_t)json_get_id(x, "duration"), "value",
+                                            json_number_value(json_object_get(x, "value"))));
+        }
+    }
+    size_t i;
+    json_t *u;
+    json_array_foreach(json_object_get(res, "unfunded"), i, u) {
+        const json_t *x = plan_initiative(in, json_get_str(u, "id"));
+        json_array_append_new(unfunded,
+                              json_pack("{ss* ss* ss* ss*}", "id", json_get_str(u, "id"), "name",
+                                        json_get_str(x, "name"), "stage", json_get_str(x, "stage"),
+                                        "reason", json_get_str(u, "reason")));
+    }
+    /* what the planner left out before solving, over the plan's horizon */
+    AllocHorizon h;
+    KeelError e = {0};
+    json_t *input = NULL, *excluded = NULL;
+    if (alloc_horizon(db, json_string_value(json_array_get(periods, 0)),
+                      (int)json_array_size(periods), &h, &e) == 0 &&
+        alloc_plan_input(db, &h, NULL, &input, &excluded, &e) == 0) {
+        json_array_foreach(excluded, i, u) {
+            char z[24];
+            snprintf(z, sizeof z, "%lld", (long long)json_get_id(u, "id"));
+            json_array_append_new(unfunded, json_pack("{ss sO* sO* sO*}", "id", z, "name",
+                                                      json_object_get(u, "title"), "stage",
+                                                      json_object_get(u, "stage"), "reason",
+                                                      json_object_get(u, "reason")));
+        }
+    }
+    json_decref(input);
+    json_decref(excluded);
+    *ppOut = json_pack("{sI sO* sO* sO* so so}", "id", (json_int_t)json_get_id(plan, "id"),
+                       "status", json_object_get(plan, "status"), "periods", periods, "value",
+                       json_object_get(plan, "value"), "funded", funded, "unfunded", unfunded);
+    json_decref(plan);
+    return *ppOut ? 0 : KEEL_ENOMEM;
+}
+
+static int board_portfolio(Db *db, json_t **ppOut) {
+    json_t *prio, *plan = NULL;
+    int rc = align_priorities(db, NULL, 0, &prio);
+    if (rc) return rc;
+    if ((rc = board_plan(db, &plan))) {
+        json_decref(prio);
+        return rc;
+    }
+    *ppOut = json_pack("{sO* sO* so}", "ranking", json_object_get(prio, "items"), "midpoint",
+                       json_object_get(prio, "midpoint"), "plan", plan);
+    json_decref(prio);
+    return 0;
+}
+
+/* ---- resource use ------------------------------------------------------------ */
+
+/* The pools over the four quarters that end with zPeriod (idle and
+ * over-committed judged on them), the team findings. */
+static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
+    AllocHorizon h;
+    int ord = alloc_quarter_ord(zPeriod) - 3;
+    char zFrom[16];
+    snprintf(zFrom, sizeof zFrom, "%04dQ%d", (ord / 4) % 10000, ord % 4 + 1);
+    int rc = alloc_horizon(db, zFrom, 4, &h, e);
+    json_t *pools = NULL, *teams = NULL;
+    if (rc == 0) rc = alloc_pools_report(db, &h, ALLOC_IDLE_DEFAULT, &pools);
+    if (rc == 0) rc = alloc_teams_report(db, &teams);
+    if (rc == 0)
+        *ppOut = json_pack("{sO* sO* sO* sO*}", "periods", json_object_get(pools, "periods"),
+                           "pools", json_object_get(pools, "pools"), "findings",
+                           json_object_get(pools, "findings"), "team_findings",
+                           json_object_get(teams, "findings"));
+    json_decref(pools);
+    json_decref(teams);
+    return rc;
+}
+
+/* ---- the pack ------------------------------------------------------------------ */
+
+static json_t *not_built(const char *zPath) {
+    return json_pack("{sb ss}", "built", 0, "path", zPath);
+}
+
+int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
+    int rc = board_check_period(db, zPeriod, e);
+    if (rc) return rc;
+    json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL;
+    if ((rc = store_crud_get(db, &resource_settings, 1, &settings))) goto done;
+    if ((rc = board_scorecard(db, zPeriod, &score))) goto done;
+    if ((rc = board_portfolio(db, &port))) goto done;
+    if ((rc = board_resources(db, zPeriod, &res, e))) goto done;
+    char zCur[12], zNow[32];
+    alloc_current_quarter(db, zCur);
+    time_iso_now(zNow, sizeof zNow);
+    *ppOut =
+        json_pack("{ss ss sO* sO* ss so so so so so so so so}", "period", zPeriod, "current_period",
+                  zCur, "organisation", json_object_get(settings, "name"), "currency",
+                  json_object_get(settings, "currency"), "generated_at", zNow, "scorecard", score,
+                  "portfolio", port, "resources", res, "value", not_built("value"), "risk",
+                  not_built("risk"), "production", not_built("production"), "decisions",
+                  not_built("decisions"), "actions", not_built("actions"));
+    score = port = res = NULL;
+    if (!*ppOut) rc = KEEL_ENOMEM;
+done:
+    json_decref(settings);
+    json_decref(score);
+    json_decref(port);
+    json_decref(res);
+    return rc;
+}
