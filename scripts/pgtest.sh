@@ -46,8 +46,12 @@ start)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
     as_pg "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --locale=C -E UTF8 >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; exit 1; }
+    # tests need no crash safety from it; benchmarks ask for PostgreSQL's
+    # defaults (KEEL_PGTEST_DURABLE=1)
+    fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ -n "${KEEL_PGTEST_DURABLE:-}" ]; then fast=""; fi
     as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=64MB $fast" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     printf 'url=postgresql://postgres@127.0.0.1:%s/postgres\ndir=%s\n' "$port" "$dir" >"$state"
     ;;
