@@ -64,15 +64,24 @@ static void usage(FILE *f) {
 /* A PostgreSQL URL given on the command line may carry a password: keep a
  * private copy for the command and blank it in the process's own argument
  * area, which process lists (ps, /proc/PID/cmdline) show. */
+static char *azArgCopy[8];
+
+static void free_arg_copies(void) {
+    for (size_t i = 0; i < sizeof azArgCopy / sizeof azArgCopy[0]; i++)
+        free(azArgCopy[i]);
+}
+
 static void scrub_argv(int argc, char **argv) {
-    for (int i = 1; i < argc; i++) {
+    size_t n = 0;
+    for (int i = 1; i < argc && n < sizeof azArgCopy / sizeof azArgCopy[0]; i++) {
         char *u = strstr(argv[i], "postgres");
         if (!u || !db_is_pg_url(u)) continue;
         char *zCopy = strdup(argv[i]);
         if (!zCopy) continue;
         db_scrub_password(u);
-        argv[i] = zCopy;
+        argv[i] = azArgCopy[n++] = zCopy;
     }
+    if (n) atexit(free_arg_copies);
 }
 
 int main(int argc, char **argv) {
