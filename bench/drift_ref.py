@@ -21,7 +21,8 @@ import pandas as pd
 from scipy import stats
 from scipy.spatial import distance
 
-NA = ["", "NA", "NaN", "null"]
+from profile_ref import NA  # noqa: E402  (keel's missing-value spellings)
+
 DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 T = dict(psi=0.2, psi_warn=0.1, wass=0.1, js=0.1, alpha=0.05, test_max_rows=1000, share=0.5)
 

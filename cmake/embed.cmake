@@ -27,6 +27,11 @@ set(KEEL_WEB_OUT ${CMAKE_BINARY_DIR}/gen/embed_web.c)
 set(KEEL_WEB_DEPS ${KEEL_WEB_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_web.cmake)
 if(EXISTS ${CMAKE_SOURCE_DIR}/node_modules/echarts/dist/echarts.esm.min.mjs)
   list(APPEND KEEL_WEB_DEPS ${CMAKE_SOURCE_DIR}/node_modules/echarts/dist/echarts.esm.min.mjs)
+else()
+  # a UI without its chart component is not a build anyone wants by accident
+  message(FATAL_ERROR "keel: node_modules/echarts is missing, so the web UI would have no charts.\n"
+    "Run:  cd ${CMAKE_SOURCE_DIR} && npm ci   (or: make bootstrap)\n"
+    "then configure again.")
 endif()
 add_custom_command(
   OUTPUT ${KEEL_WEB_OUT}

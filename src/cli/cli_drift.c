@@ -67,7 +67,7 @@ static int drift_args(int argc, char **argv, int isBaseline, DriftArgs *a) {
     drift_options_default(&a->opt);
     for (int i = 1; i < argc; i++) {
         const char *z = argv[i], *zVal = i + 1 < argc ? argv[i + 1] : NULL;
-        double v;
+        double v = 0;
         int rc = 0;
         if (strcmp(z, "--help") == 0 || strcmp(z, "-h") == 0) {
             fputs(zDriftUsage, stdout);

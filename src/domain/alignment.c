@@ -21,12 +21,6 @@ static const char *const azDirection[] = {"up", "down", NULL};
 
 #define REF(name, table, flags, doc)                                                               \
     { name, FT_REF, flags, 1, 9e15, NULL, table, doc }
-#define ID_FIELD                                                                                   \
-    { "id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier" }
-#define TIMES                                                                                      \
-    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"}, {       \
-        "updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"       \
-    }
 #define LONGTEXT(name, doc)                                                                        \
     { name, FT_TEXT, F_NULLABLE, 0, 8000, NULL, NULL, doc }
 #define MONEY 1e15
@@ -46,8 +40,8 @@ static const FieldDef aObjectiveField[] = {
     TIMES,
 };
 static const RefBy aObjectiveRefBy[] = {{"kpi", "objective_id", "KPIs"}};
-const ResourceDef resource_objective = {"objective", "objective",     aObjectiveField,
-                                        11,          aObjectiveRefBy, 1};
+const ResourceDef resource_objective =
+    RESOURCE_REFBY("objective", "objective", aObjectiveField, aObjectiveRefBy);
 
 static const FieldDef aKpiField[] = {
     ID_FIELD,
@@ -67,7 +61,7 @@ static const FieldDef aKpiField[] = {
 };
 static const RefBy aKpiRefBy[] = {{"kpi_value", "kpi_id", "recorded values"},
                                   {"initiative_link", "kpi_id", "initiative links"}};
-const ResourceDef resource_kpi = {"kpi", "kpi", aKpiField, 12, aKpiRefBy, 2};
+const ResourceDef resource_kpi = RESOURCE_REFBY("kpi", "kpi", aKpiField, aKpiRefBy);
 
 static const FieldDef aKpiValueField[] = {
     ID_FIELD,
@@ -76,7 +70,7 @@ static const FieldDef aKpiValueField[] = {
     {"value", FT_REAL, F_REQUIRED, -1e15, 1e15, NULL, NULL, "actual value"},
     {"note", FT_TEXT, F_NULLABLE, 0, 1000, NULL, NULL, "comment"},
 };
-const ResourceDef resource_kpi_value = {"kpi_value", "kpi_value", aKpiValueField, 5, NULL, 0};
+const ResourceDef resource_kpi_value = RESOURCE("kpi_value", "kpi_value", aKpiValueField);
 
 static const FieldDef aInitiativeField[] = {
     ID_FIELD,
@@ -103,7 +97,7 @@ static const FieldDef aInitiativeField[] = {
      "current charter version; a change to the charter makes a new one"},
     TIMES,
 };
-const ResourceDef resource_initiative = {"initiative", "initiative", aInitiativeField, 19, NULL, 0};
+const ResourceDef resource_initiative = RESOURCE("initiative", "initiative", aInitiativeField);
 
 static const FieldDef aLinkField[] = {
     ID_FIELD,
@@ -115,7 +109,7 @@ static const FieldDef aLinkField[] = {
     LONGTEXT("rationale", "why this initiative moves this KPI"),
     TIMES,
 };
-const ResourceDef resource_link = {"initiative_link", "initiative_link", aLinkField, 8, NULL, 0};
+const ResourceDef resource_link = RESOURCE("initiative_link", "initiative_link", aLinkField);
 
 static const FieldDef aCriterionField[] = {
     ID_FIELD,
@@ -125,7 +119,7 @@ static const FieldDef aCriterionField[] = {
     {"inverse", FT_BOOL, 0, 0, 0, NULL, NULL, "true when a high score is bad (risk)"},
     TIMES,
 };
-const ResourceDef resource_criterion = {"criterion", "criterion", aCriterionField, 7, NULL, 0};
+const ResourceDef resource_criterion = RESOURCE("criterion", "criterion", aCriterionField);
 
 /* ---- the stage machine -------------------------------------------------- */
 static const struct {

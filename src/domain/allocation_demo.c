@@ -121,7 +121,7 @@ int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t se
         id = store_crud_id_by(db, &resource_pool, "key", zKey);
         rc = id ? 0 : KEEL_EINVAL;
         if (rc == 0)
-            rc = alloc_period_import(db, sys, id, "pool_usage", rows, NULL, &n, &rowErrors, e);
+            rc = alloc_period_import(db, sys, id, POOL_USAGE, rows, NULL, &n, &rowErrors, e);
         json_decref(rows);
         json_decref(rowErrors);
         if (rc) return where(e, rc, "usage of", zKey);

@@ -35,7 +35,7 @@ static const FieldDef aAnalysisField[] = {
     {"created_by", FT_TEXT, F_READONLY | F_FILTER, 0, 0, NULL, NULL, "who ran it"},
     {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when"},
 };
-const ResourceDef resource_analysis = {"analysis", "analysis", aAnalysisField, 12, NULL, 0};
+const ResourceDef resource_analysis = RESOURCE("analysis", "analysis", aAnalysisField);
 
 /* SHA-256 over the canonical spec, then each input, length-prefixed. */
 static void analysis_hash(const AnalysisInput *in, char zOut[CRYPTO_HEX_LEN]) {

@@ -119,10 +119,13 @@ static int board_plan(Db *db, json_t **ppOut) {
     json_t *u;
     json_array_foreach(json_object_get(res, "unfunded"), i, u) {
         const json_t *x = plan_initiative(in, json_get_str(u, "id"));
-        json_array_append_new(unfunded,
-                              json_pack("{ss* ss* ss* ss*}", "id", json_get_str(u, "id"), "name",
-                                        json_get_str(x, "name"), "stage", json_get_str(x, "stage"),
-                                        "reason", json_get_str(u, "reason")));
+        const json_t *code = json_object_get(u, "reason_code");
+        const json_t *other = plan_initiative(in, json_get_str(code, "other"));
+        json_array_append_new(
+            unfunded, json_pack("{ss* ss* ss* ss* ss* ss*}", "id", json_get_str(u, "id"), "name",
+                                json_get_str(x, "name"), "stage", json_get_str(x, "stage"),
+                                "reason", json_get_str(u, "reason"), "reason_code",
+                                json_get_str(code, "code"), "other", json_get_str(other, "name")));
     }
     /* what the planner left out before solving, over the plan's horizon */
     AllocHorizon h;
@@ -165,6 +168,25 @@ static int board_portfolio(Db *db, json_t **ppOut) {
 
 /* ---- resource use ------------------------------------------------------------ */
 
+/* Give each finding about a zEntity without a "name" the zNameKey of the
+ * row of rows with its id (so that the pack can word it in another
+ * language). */
+static void name_findings(json_t *findings, const json_t *rows, const char *zEntity,
+                          const char *zNameKey) {
+    size_t i, j;
+    json_t *f, *r;
+    json_array_foreach(findings, i, f) {
+        const char *z = json_get_str(f, "entity");
+        if (json_object_get(f, "name") || !z || strcmp(z, zEntity)) continue;
+        json_array_foreach(rows, j, r) {
+            if (json_get_id(r, "id") == json_get_id(f, "id") && json_get_str(r, zNameKey)) {
+                json_object_set(f, "name", json_object_get(r, zNameKey));
+                break;
+            }
+        }
+    }
+}
+
 /* The pools over the four quarters that end with zPeriod (idle and
  * over-committed judged on them), the team findings. */
 static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
@@ -176,6 +198,14 @@ static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelErro
     json_t *pools = NULL, *teams = NULL;
     if (rc == 0) rc = alloc_pools_report(db, &h, ALLOC_IDLE_DEFAULT, &pools);
     if (rc == 0) rc = alloc_teams_report(db, &teams);
+    if (rc == 0) {
+        name_findings(json_object_get(pools, "findings"), json_object_get(pools, "pools"),
+                      "resource_pool", "name");
+        name_findings(json_object_get(teams, "findings"), json_object_get(teams, "initiatives"),
+                      "initiative", "title");
+        name_findings(json_object_get(teams, "findings"), json_object_get(teams, "overcommitted"),
+                      "person", "name");
+    }
     if (rc == 0)
         *ppOut = json_pack("{sO* sO* sO* sO*}", "periods", json_object_get(pools, "periods"),
                            "pools", json_object_get(pools, "pools"), "findings",
@@ -186,6 +216,91 @@ static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelErro
     return rc;
 }
 
+/* ---- risk ------------------------------------------------------------------------ */
+
+#if __has_include("domain/risk.h")
+#include "domain/gate.h"
+#include "domain/review.h"
+#include "domain/risk.h"
+#define BOARD_HAS_RISK 1
+
+/* A 5 x 5 grid [likelihood-1][impact-1] {count} as counts by impact 5..1
+ * (rows) and likelihood 1..5 (columns), the heatmap chart's order. */
+static json_t *heat_counts(const json_t *grid) {
+    json_t *rows = json_array();
+    for (int imp = 5; imp >= 1; imp--) {
+        json_t *row = json_array();
+        for (int l = 1; l <= 5; l++)
+            json_array_append_new(
+                row, json_integer(json_get_id(
+                         json_array_get(json_array_get(grid, (size_t)(l - 1)), (size_t)(imp - 1)),
+                         "count")));
+        json_array_append_new(rows, row);
+    }
+    return rows;
+}
+
+/* The risk register's heatmaps (inherent, residual) and overdue
+ * mitigations, each AI system's gate board (the verdict of every stage for
+ * its latest version) and the ethics reviews overdue or suspending. */
+static int board_risk(Db *db, json_t **ppOut) {
+    json_t *hm = NULL, *sched = NULL, *boards = json_array(), *findings = json_array();
+    int rc = risk_heatmap(db, &hm);
+    if (rc == 0) rc = review_schedule(db, &sched);
+    size_t i;
+    json_t *x;
+    if (rc == 0) {
+        json_array_foreach(json_object_get(sched, "items"), i, x) {
+            json_t *gb;
+            KeelError e = {0};
+            if (gate_board(db, json_get_str(x, "system"), NULL, &gb, &e)) continue; /* no version */
+            json_t *verdicts = json_object();
+            size_t j;
+            json_t *g;
+            json_array_foreach(json_object_get(gb, "gates"), j, g)
+                json_object_set(verdicts, json_get_str(g, "stage"), json_object_get(g, "verdict"));
+            json_array_append_new(boards,
+                                  json_pack("{sO* sO* sO* sO* sO* so}", "system",
+                                            json_object_get(gb, "system"), "title",
+                                            json_object_get(gb, "title"), "version",
+                                            json_object_get(gb, "version"), "current_stage",
+                                            json_object_get(gb, "current_stage"), "risk_tier",
+                                            json_object_get(x, "risk_tier"), "verdicts", verdicts));
+            json_decref(gb);
+        }
+        /* findings in the pack's shape: kind and the name they are about */
+        json_array_foreach(json_object_get(hm, "findings"), i, x) {
+            const json_t *r = NULL;
+            size_t k;
+            json_t *y;
+            json_array_foreach(json_object_get(hm, "risks"), k,
+                               y) if (json_get_id(y, "id") == json_get_id(x, "risk_id")) r = y;
+            json_array_append_new(findings,
+                                  json_pack("{sO* sO* ss* sO*}", "kind", json_object_get(x, "code"),
+                                            "severity", json_object_get(x, "severity"), "name",
+                                            json_get_str(r, "title"), "message",
+                                            json_object_get(x, "message")));
+        }
+        json_array_foreach(json_object_get(sched, "findings"), i, x) json_array_append_new(
+            findings,
+            json_pack("{sO* sO* sO* sO*}", "kind", json_object_get(x, "code"), "severity",
+                      json_object_get(x, "severity"), "name", json_object_get(x, "system"),
+                      "message", json_object_get(x, "message")));
+        *ppOut =
+            json_pack("{sb sO* so so so so}", "built", 1, "total", json_object_get(hm, "total"),
+                      "inherent", heat_counts(json_object_get(hm, "inherent")), "residual",
+                      heat_counts(json_object_get(hm, "residual")), "gate_boards", boards,
+                      "findings", findings);
+        boards = findings = NULL;
+    }
+    json_decref(boards);
+    json_decref(findings);
+    json_decref(hm);
+    json_decref(sched);
+    return rc;
+}
+#endif
+
 /* ---- the pack ------------------------------------------------------------------ */
 
 static json_t *not_built(const char *zPath) {
@@ -195,27 +310,32 @@ static json_t *not_built(const char *zPath) {
 int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     int rc = board_check_period(db, zPeriod, e);
     if (rc) return rc;
-    json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL;
+    json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL, *risk = NULL;
     if ((rc = store_crud_get(db, &resource_settings, 1, &settings))) goto done;
     if ((rc = board_scorecard(db, zPeriod, &score))) goto done;
     if ((rc = board_portfolio(db, &port))) goto done;
     if ((rc = board_resources(db, zPeriod, &res, e))) goto done;
+#ifdef BOARD_HAS_RISK
+    if ((rc = board_risk(db, &risk))) goto done;
+#else
+    risk = not_built("risk");
+#endif
     char zCur[12], zNow[32];
     alloc_current_quarter(db, zCur);
     time_iso_now(zNow, sizeof zNow);
-    *ppOut =
-        json_pack("{ss ss sO* sO* ss so so so so so so so so}", "period", zPeriod, "current_period",
-                  zCur, "organisation", json_object_get(settings, "name"), "currency",
-                  json_object_get(settings, "currency"), "generated_at", zNow, "scorecard", score,
-                  "portfolio", port, "resources", res, "value", not_built("value"), "risk",
-                  not_built("risk"), "production", not_built("production"), "decisions",
-                  not_built("decisions"), "actions", not_built("actions"));
-    score = port = res = NULL;
+    *ppOut = json_pack("{ss ss sO* sO* ss so so so so so so so so}", "period", zPeriod,
+                       "current_period", zCur, "organisation", json_object_get(settings, "name"),
+                       "currency", json_object_get(settings, "currency"), "generated_at", zNow,
+                       "scorecard", score, "portfolio", port, "resources", res, "value",
+                       not_built("value"), "risk", risk, "production", not_built("production"),
+                       "decisions", not_built("decisions"), "actions", not_built("actions"));
+    score = port = res = risk = NULL;
     if (!*ppOut) rc = KEEL_ENOMEM;
 done:
     json_decref(settings);
     json_decref(score);
     json_decref(port);
     json_decref(res);
+    json_decref(risk);
     return rc;
 }

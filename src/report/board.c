@@ -6,7 +6,8 @@
  *   {"k":"h2", "text"}                          a sub-heading
  *   {"k":"p", "text", "muted"?}                 a paragraph
  *   {"k":"table", "cols":[{"w", "right"?}], "head":[text], "rows":[row]}
- *       a row is [cell] (a cell is text or {"chart": chart}) or {"group": text}
+ *       a row is [cell] (a cell is text, {"text", "tone": good|warn|bad} or
+ *       {"chart": chart}) or {"group": text}
  *   {"k":"chart", "chart": chart}               a chart (chart.h) */
 #include "report/board.h"
 #include "domain/allocation.h"
@@ -132,7 +133,40 @@ static void row_add(json_t *t, json_t *row) {
     json_array_append_new(json_object_get(t, "rows"), row);
 }
 
-/* Findings [{severity, message}] as a two-column table, or "None." */
+/* A text cell with a tone (good, warn, bad) that both formats colour. */
+static json_t *toned(const char *zText, const char *zTone) {
+    return zTone ? json_pack("{ss ss}", "text", zText, "tone", zTone) : json_string(zText);
+}
+
+/* The tone of a KPI status, a pool state or a severity. */
+static const char *tone_of(const char *z) {
+    if (!z) return NULL;
+    if (!strcmp(z, "on_track") || !strcmp(z, "achieved") || !strcmp(z, "pass")) return "good";
+    if (!strcmp(z, "at_risk") || !strcmp(z, "warning") || !strcmp(z, "idle") ||
+        !strcmp(z, "overridden"))
+        return "warn";
+    if (!strcmp(z, "off_track") || !strcmp(z, "critical") || !strcmp(z, "error") ||
+        !strcmp(z, "over_committed") || !strcmp(z, "refuse"))
+        return "bad";
+    return NULL;
+}
+
+/* A sentence keel wrote (zMessage, English), in the reader's language:
+ * the word "<zPrefix>.<zKind>" is a template with one %s for zName. When
+ * there is no such word (or no name) the message stays as it is. */
+static const char *worded(DocCtx *c, const char *zPrefix, const char *zKind, const char *zName,
+                          const char *zMessage, char *z, size_t n) {
+    if (!zKind || !zName) return zMessage;
+    char zKey[96];
+    snprintf(zKey, sizeof zKey, "%s.%s", zPrefix, zKind);
+    const char *zT = words_get(c->zLang, zKey);
+    if (zT == zKey || !*zT) return zMessage;
+    snprintf(z, n, zT, zName);
+    return z;
+}
+
+/* Findings [{severity, kind, name, message}] as a two-column table, or
+ * "None." */
 static void findings_table(DocCtx *c, const json_t *findings) {
     if (json_array_size(findings) == 0) {
         para(c, 1, "%s", W(c, "none"));
@@ -144,9 +178,13 @@ static void findings_table(DocCtx *c, const json_t *findings) {
     json_t *t = table(c, 2, aW, aR, azH);
     size_t i;
     json_t *f;
-    json_array_foreach(findings, i, f)
-        row_add(t, json_pack("[s s*]", words_of(c->zLang, "severity", json_get_str(f, "severity")),
-                             json_get_str(f, "message")));
+    json_array_foreach(findings, i, f) {
+        char z[512];
+        const char *zSev = json_get_str(f, "severity");
+        row_add(t, json_pack("[o s*]", toned(words_of(c->zLang, "severity", zSev), tone_of(zSev)),
+                             worded(c, "finding", json_get_str(f, "kind"), json_get_str(f, "name"),
+                                    json_get_str(f, "message"), z, sizeof z)));
+    }
 }
 
 /* ---- the sections ----------------------------------------------------------------- */
@@ -197,9 +235,10 @@ static void sec_scorecard(DocCtx *c, const json_t *s) {
                                   json_pack("{so sO* sO*}", "values", vals, "baseline",
                                             json_object_get(kp, "baseline"), "target",
                                             json_object_get(kp, "target")));
-            row_add(t, json_pack("[s s s s s s {so}]", zName, zB, zL, zT, zP,
-                                 words_of(c->zLang, "kpistatus", json_get_str(kp, "status")),
-                                 "chart", spark));
+            const char *zSt = json_get_str(kp, "status");
+            row_add(t, json_pack("[s s s s s o {so}]", zName, zB, zL, zT, zP,
+                                 toned(words_of(c->zLang, "kpistatus", zSt), tone_of(zSt)), "chart",
+                                 spark));
         }
     }
     h2(c, W(c, "findings"));
@@ -275,10 +314,14 @@ static void sec_portfolio(DocCtx *c, const json_t *p) {
     static const int aR2[] = {0, 0, 0};
     const char *azH2[] = {W(c, "col.initiative"), W(c, "col.stage"), W(c, "col.reason")};
     t = table(c, 3, aW2, aR2, azH2);
-    json_array_foreach(unfunded, i, x)
-        row_add(t, json_pack("[s* s s*]", json_get_str(x, "name"),
-                             words_of(c->zLang, "stage", json_get_str(x, "stage")),
-                             json_get_str(x, "reason")));
+    json_array_foreach(unfunded, i, x) {
+        char z[512];
+        row_add(
+            t, json_pack("[s* s s*]", json_get_str(x, "name"),
+                         words_of(c->zLang, "stage", json_get_str(x, "stage")),
+                         worded(c, "unfunded", json_get_str(x, "reason_code"),
+                                json_get_str(x, "other"), json_get_str(x, "reason"), z, sizeof z)));
+    }
 }
 
 /* The pool's row of period zPeriod in a pools report, or NULL. */
@@ -317,10 +360,13 @@ static void sec_resources(DocCtx *c, const json_t *r, const char *zPeriod) {
         }
         int bIdle = json_is_true(json_object_get(pool, "idle"));
         int bOver = json_is_true(json_object_get(pool, "over_committed"));
-        row_add(t, json_pack("[s* s s s s]", json_get_str(pool, "name"), zC, zP, zAct,
-                             W(c, bIdle   ? "res.idle"
-                                  : bOver ? "res.over"
-                                          : "res.ok")));
+        row_add(t, json_pack("[s* s s s o]", json_get_str(pool, "name"), zC, zP, zAct,
+                             toned(W(c, bIdle   ? "res.idle"
+                                        : bOver ? "res.over"
+                                                : "res.ok"),
+                                   tone_of(bIdle   ? "idle"
+                                           : bOver ? "over_committed"
+                                                   : NULL))));
         /* actual use against the capacity of its own quarter */
         double cap = num(pp, "capacity"), capA = num(pa, "capacity");
         double actual = pa && capA > 0 && cap > 0 ? num(pa, "actual") * cap / capA : NAN;
@@ -359,6 +405,57 @@ static void sec_resources(DocCtx *c, const json_t *r, const char *zPeriod) {
     findings_table(c, json_object_get(r, "team_findings"));
 }
 
+/* The risk section: heatmaps of the register (inherent and residual), the
+ * gate board of every AI system, the overdue mitigations and reviews. */
+static void sec_risk(DocCtx *c, const json_t *r) {
+    section(c, "risk", 1);
+    para(c, 1, W(c, "risk.intro"), (int)json_integer_value(json_object_get(r, "total")));
+    static const char *const azHeat[] = {"inherent", "residual"};
+    for (int k = 0; k < 2; k++) {
+        char zKey[32], zId[32];
+        snprintf(zKey, sizeof zKey, "risk.%s", azHeat[k]);
+        snprintf(zId, sizeof zId, "heatmap-%s", azHeat[k]);
+        h2(c, W(c, zKey));
+        add(c, json_pack(
+                   "{ss so}", "k", "chart", "chart",
+                   chart("heatmap", zId, 230, 200,
+                         json_pack("{sO ss ss}", "counts", json_object_get(r, azHeat[k]), "x_label",
+                                   W(c, "risk.likelihood"), "y_label", W(c, "risk.impact")))));
+    }
+    h2(c, W(c, "risk.gates"));
+    const json_t *boards = json_object_get(r, "gate_boards");
+    if (json_array_size(boards) == 0) {
+        para(c, 1, "%s", W(c, "none"));
+    } else {
+        static const char *const azStage[] = {"training", "pre_launch", "launch", "operating"};
+        static const double aW[] = {0.28, 0.1, 0.14, 0.12, 0.12, 0.12, 0.12};
+        static const int aR[] = {0, 0, 0, 0, 0, 0, 0};
+        const char *azH[7] = {W(c, "col.system"), W(c, "col.version"), W(c, "col.stage")};
+        for (int k = 0; k < 4; k++)
+            azH[3 + k] = words_of(c->zLang, "sysstage", azStage[k]);
+        json_t *t = table(c, 7, aW, aR, azH);
+        size_t i;
+        json_t *b;
+        json_array_foreach(boards, i, b) {
+            const json_t *v = json_object_get(b, "verdicts");
+            char zName[300];
+            snprintf(zName, sizeof zName, "%s (%s)",
+                     json_get_str(b, "title") ? json_get_str(b, "title") : "",
+                     json_get_str(b, "system") ? json_get_str(b, "system") : "");
+            json_t *row =
+                json_pack("[s s* s]", zName, json_get_str(b, "version"),
+                          words_of(c->zLang, "sysstage", json_get_str(b, "current_stage")));
+            for (int k = 0; k < 4; k++)
+                json_array_append_new(
+                    row, toned(words_of(c->zLang, "verdict", json_get_str(v, azStage[k])),
+                               tone_of(json_get_str(v, azStage[k]))));
+            row_add(t, row);
+        }
+    }
+    h2(c, W(c, "risk.overdue"));
+    findings_table(c, json_object_get(r, "findings"));
+}
+
 /* A section whose path keel does not have yet: its title and one line. */
 static void sec_not_built(DocCtx *c, const char *zId) {
     section(c, zId, 0);
@@ -384,7 +481,11 @@ json_t *report_board_document(const json_t *pack, const char *zLang) {
     sec_portfolio(&c, json_object_get(pack, "portfolio"));
     sec_not_built(&c, "value");
     sec_resources(&c, json_object_get(pack, "resources"), zPeriod);
-    sec_not_built(&c, "risk");
+    const json_t *risk = json_object_get(pack, "risk");
+    if (json_is_true(json_object_get(risk, "built")))
+        sec_risk(&c, risk);
+    else
+        sec_not_built(&c, "risk");
     sec_not_built(&c, "production");
     sec_not_built(&c, "decisions");
     sec_not_built(&c, "actions");

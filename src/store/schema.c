@@ -371,8 +371,43 @@ static const char *const azMigration[] = {
     "  n_fail INTEGER NOT NULL,"
     "  last_fail BIGINT NOT NULL,"
     "  PRIMARY KEY(account, address));",
+    /* monitoring windows (minute, hour, day) with their aggregate text,
+     * the monitoring state, and the scheduler's jobs and runs */
+    "CREATE TABLE monitor_window("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id BIGINT NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  segment TEXT NOT NULL,"
+    "  grain TEXT NOT NULL,"
+    "  window_start BIGINT NOT NULL,"
+    "  n BIGINT NOT NULL,"
+    "  n_error BIGINT NOT NULL,"
+    "  n_labeled BIGINT NOT NULL,"
+    "  error_rate REAL, p50 REAL, p90 REAL, p99 REAL, mean_score REAL,"
+    "  accuracy REAL, precision_ REAL, recall REAL, auc REAL, ece REAL,"
+    "  agg TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE(system_id, version, segment, grain, window_start));"
+    "CREATE TABLE monitor_state("
+    "  name TEXT PRIMARY KEY,"
+    "  value BIGINT NOT NULL);"
+    "CREATE TABLE job("
+    "  name TEXT PRIMARY KEY,"
+    "  period_s BIGINT NOT NULL,"
+    "  next_run BIGINT NOT NULL,"
+    "  lease_owner TEXT,"
+    "  lease_until BIGINT);"
+    "CREATE TABLE job_run("
+    "  id INTEGER PRIMARY KEY,"
+    "  job TEXT NOT NULL,"
+    "  server TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT,"
+    "  outcome TEXT NOT NULL,"
+    "  error TEXT);"
+    "CREATE INDEX job_run_job ON job_run(job, id);",
 
-    /* 6: for several servers on one database: job leases (one holder per
+    /* 7: for several servers on one database: job leases (one holder per
      * job until it expires) and change counters per channel */
     "CREATE TABLE job_lease("
     "  id INTEGER PRIMARY KEY,"
