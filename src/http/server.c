@@ -349,7 +349,7 @@ int server_run(const ServerConfig *c) {
     /* monitoring: the event log (replayed into the windows) and the
      * scheduler with its own connection */
     char zEvDir[1024], zOwner[128], zHostName[64] = "keel";
-    snprintf(zEvDir, sizeof zEvDir, "%s.events", c->zDbPath);
+    db_sidecar_path(c->zDbPath, ".events", zEvDir, sizeof zEvDir);
     MonitorConfig mc;
     monitor_config_init(&mc);
     mc.zDir = c->zEventDir ? c->zEventDir : zEvDir;

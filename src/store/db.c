@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Driver-independent database API; dispatches to the Db's DbDriver. */
 #include "store/db.h"
+#include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
 #include <stdarg.h>
@@ -234,6 +235,17 @@ void db_display_name(const char *zPath, char *zOut, size_t nOut) {
         from = off + 3;
         zOut[nOut - 1] = 0;
     }
+}
+
+void db_sidecar_path(const char *zPath, const char *zSuffix, char *zOut, size_t nOut) {
+    if (!db_is_pg_url(zPath)) {
+        snprintf(zOut, nOut, "%s%s", zPath, zSuffix);
+        return;
+    }
+    char zShown[1024], zHash[CRYPTO_HEX_LEN];
+    db_display_name(zPath, zShown, sizeof zShown);
+    crypto_sha256_hex(zShown, strlen(zShown), zHash);
+    snprintf(zOut, nOut, "keel-%.16s%s", zHash, zSuffix);
 }
 
 void db_scrub_password(char *zUrl) {

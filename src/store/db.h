@@ -140,6 +140,11 @@ int db_is_pg_url(const char *z);
 /* zPath as it may be shown in messages and logs: a URL without its
  * password. */
 void db_display_name(const char *zPath, char *zOut, size_t nOut);
+/* A file or directory that belongs with the database (e.g. the monitoring
+ * event log, zSuffix ".events"): next to a SQLite file (FILE.events); for
+ * PostgreSQL in the working directory, named after the URL without its
+ * password (keel-<16 hex digits>.events), one per database and schema. */
+void db_sidecar_path(const char *zPath, const char *zSuffix, char *zOut, size_t nOut);
 /* Overwrite the password of a URL in place (for argv, so that process
  * lists do not show it); the string keeps its length. */
 void db_scrub_password(char *zUrl);
