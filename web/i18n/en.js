@@ -306,6 +306,7 @@ export default {
   'finding.objective_without_kpi': 'The objective {name} has no KPI to measure it',
   'finding.kpi_off_track': 'The KPI {name} is off track',
   'finding.kpi_at_risk': 'The KPI {name} is at risk',
+  'finding.kpi_recent_drop': 'The KPI {name} moved suddenly the wrong way in its latest period',
   'finding.impact_gap': 'Even if every linked initiative delivers, the KPI {name} falls short of its target',
   'finding.signoffs_missing': 'The charter of {name} is not fully signed off',
 
@@ -331,6 +332,8 @@ export default {
   'objectives.no_kpis': 'No KPI measures this objective yet.',
   'kpi.numbers': 'latest {latest}; target {target} by {period}',
   'kpi.no_values': 'no values yet',
+  'kpi.recent_drop': 'Sudden drop',
+  'kpi.recent_drop_detail': '{latest} in the latest period against {expected} expected from the earlier periods ({change}%)',
   'kpi.actual': 'Actual',
   'kpi.target': 'Target',
   'kpi.baseline': 'Baseline',

@@ -304,6 +304,7 @@ export default {
   'finding.objective_without_kpi': '目标 {name} 没有用于衡量的 KPI',
   'finding.kpi_off_track': 'KPI {name} 已偏离计划',
   'finding.kpi_at_risk': 'KPI {name} 存在风险',
+  'finding.kpi_recent_drop': 'KPI {name} 最近一期突然向不利方向变化',
   'finding.impact_gap': '即使所有关联项目都达成预期，KPI {name} 仍达不到目标',
   'finding.signoffs_missing': '{name} 的章程尚未完成全部签署',
 
@@ -329,6 +330,8 @@ export default {
   'objectives.no_kpis': '尚无衡量该目标的 KPI。',
   'kpi.numbers': '最新 {latest}；目标 {target}（{period} 前）',
   'kpi.no_values': '暂无数值',
+  'kpi.recent_drop': '骤变',
+  'kpi.recent_drop_detail': '最近一期为 {latest}，按此前各期预期为 {expected}（{change}%）',
   'kpi.actual': '实际值',
   'kpi.target': '目标值',
   'kpi.baseline': '基线',
