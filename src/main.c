@@ -42,7 +42,7 @@ static const Command aCommand[] = {
     {"abtest", cli_abtest, "analyse an A/B test: lift, power, SRM, sequential, Bayesian"},
     {"fairness", cli_fairness, "fairness audit of predictions by protected group"},
     {"explain", cli_explain, "exact SHAP values for XGBoost and linear models"},
-    {"usage", cli_usage, "record actual usage of a resource pool from CSV"},
+    {"usage", cli_pool_usage, "record actual usage of a resource pool from CSV"},
     {"plan", cli_plan, "portfolio optimiser: solve, frontier, compare scenarios"},
     {"report", cli_report, "the board pack: PDF or HTML, English or Chinese"},
     {"version", cli_version, "print the version"},

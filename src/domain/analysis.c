@@ -137,17 +137,17 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
         free(zSpec);
         return KEEL_ENOMEM;
     }
-    json_t *row = json_pack("{ss ss ss ss ss sI ss}", "kind", in->zKind, "input_hash", zHash,
-                            "engine_version", zEngine, "spec", zSpec, "result", zResult,
-                            "account_id", (json_int_t)who->accountId, "created_by",
-                            who->zEmail[0] ? who->zEmail : "system");
+    json_t *row =
+        json_pack("{ss ss ss ss ss sI ss}", "kind", in->zKind, "input_hash", zHash,
+                  "engine_version", zEngine, "spec", zSpec, "result", zResult, "account_id",
+                  (json_int_t)who->accountId, "created_by", auth_actor(who).zName);
     free(zResult);
     free(zSpec);
     if (!who->accountId) json_object_set_new(row, "account_id", json_null());
     if (zVerdict) json_object_set_new(row, "verdict", json_string(zVerdict));
     if (in->zTitle) json_object_set_new(row, "title", json_string(in->zTitle));
     if (in->initiativeId) json_object_set_new(row, "initiative_id", json_integer(in->initiativeId));
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    Actor a = auth_actor(who);
     rc = store_crud_create(db, &resource_analysis, &a, row, pId, e);
     json_decref(row);
     return rc;
