@@ -45,6 +45,9 @@ static const Command aCommand[] = {
     {"usage", cli_pool_usage, "record actual usage of a resource pool from CSV"},
     {"plan", cli_plan, "portfolio optimiser: solve, frontier, compare scenarios"},
     {"report", cli_report, "the board pack: PDF or HTML, English or Chinese"},
+    {"ingest", cli_ingest, "prediction events or labels from a file into a system's monitoring"},
+    {"monitor", cli_monitor, "a system's monitoring windows: events, errors, latency, accuracy"},
+    {"jobs", cli_jobs, "the scheduler's jobs: list, run one now"},
     {"version", cli_version, "print the version"},
 };
 

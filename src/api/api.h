@@ -161,6 +161,13 @@ int api_plan_frontier(Req *req, Resp *resp);
 int api_plans_list(Req *req, Resp *resp);
 int api_plans_get(Req *req, Resp *resp);
 
+/* api_monitor.c: monitoring intake, windows, jobs, /metrics */
+struct Monitor;
+void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve, keel ingest) */
+int api_jobs_list(Req *req, Resp *resp);
+int api_jobs_run(Req *req, Resp *resp);
+int api_metrics(Req *req, Resp *resp);
+
 /* The end of an all-or-nothing import: frees rows and lines; on failure
  * answers the bad rows (rowErrors, taken) or returns rc, else answers
  * {"imported": n}. */

@@ -121,8 +121,12 @@ int api_openapi(Req *req, Resp *resp) {
                 json_object_set_new(schema, "$ref", json_string(zRef));
             }
             json_object_set_new(content, "application/json", json_pack("{so}", "schema", schema));
-            if (r->bodyType == BODY_JSON_OR_CSV)
+            if (r->bodyType == BODY_JSON_OR_CSV || r->bodyType == BODY_EVENTS)
                 json_object_set_new(content, "text/csv", json_object());
+            if (r->bodyType == BODY_EVENTS) { /* NDJSON, not one JSON object */
+                json_object_del(content, "application/json");
+                json_object_set_new(content, "application/x-ndjson", json_object());
+            }
             json_object_set_new(op, "requestBody",
                                 json_pack("{sb so sI}", "required", 1, "content", content,
                                           "x-max-bytes", (json_int_t)r->nBodyCap));

@@ -68,6 +68,9 @@ int cli_catalogue(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_pool_usage(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_ingest(int argc, char **argv);
+int cli_monitor(int argc, char **argv);
+int cli_jobs(int argc, char **argv);
 
 /* A command's options for cli_parse(). */
 typedef struct CliOpt {

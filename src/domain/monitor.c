@@ -50,6 +50,8 @@ typedef struct MonRecent {
     uint32_t labelled; /* a label was applied */
 } MonRecent;
 
+typedef struct MonBatch MonBatch;
+
 struct Monitor {
     MonitorConfig cfg;
     SegLog *log;
@@ -61,6 +63,7 @@ struct Monitor {
     size_t nWinSlot, nWin;
     MonRecent *aRecent;   /* MON_RECENT_SLOTS */
     Buf frame;            /* the batch being framed */
+    MonBatch *pBatch;     /* the batch being applied */
     uint64_t lastSeq;     /* last frame applied to the pending windows */
     uint64_t appliedSeq;  /* last frame in the store */
     MonStats st;
@@ -156,24 +159,84 @@ static MonWin *mon_win(Monitor *m, uint32_t iKey, int64_t minute) {
 
 /* ---- applying a batch ------------------------------------------------ */
 
-/* Apply one event under the lock: dedup, window, recent map, frame line.
- * Returns 1 taken, 0 duplicate, KEEL_ENOMEM. */
-static int mon_apply_event(Monitor *m, int64_t system, const EvEvent *ev, int64_t day,
-                           uint32_t *pHint, MonWin **ppLast) {
-    uint64_t h = dedup_hash(&m->dedup, system, ev->id.z, ev->id.n);
-    int rc = dedup_insert(&m->dedup, h, day);
+/* A batch being applied (under the lock): what to undo when it is
+ * refused, what to publish when it is taken. Reused between batches. */
+struct MonBatch {
+    size_t *aSlot;        /* dedup slots written, with what they held */
+    uint64_t *aOld;
+    size_t nUndo, nUndoAlloc;
+    MonRecent *aStage;    /* recent-map entries to write when taken */
+    size_t nStage, nStageAlloc;
+    MonRecent **apMark;   /* recent entries marked labelled (pending) */
+    size_t nMark, nMarkAlloc;
+    MonWin **apWin;       /* this batch's windows */
+    size_t nWin, nWinAlloc;
+};
+
+/* Grow an array to hold one more element; 0 or KEEL_ENOMEM. */
+static int mon_grow(void **pa, size_t *pnAlloc, size_t n, size_t elt) {
+    if (n < *pnAlloc) return 0;
+    size_t nNew = *pnAlloc ? *pnAlloc * 2 : 1024;
+    void *p = realloc(*pa, nNew * elt);
+    if (!p) return KEEL_ENOMEM;
+    *pa = p;
+    *pnAlloc = nNew;
+    return 0;
+}
+
+/* The batch window of (iKey, minute), created when new. */
+static MonWin *mon_batch_win(MonBatch *b, uint32_t iKey, int64_t minute) {
+    for (size_t i = b->nWin; i-- > 0;)
+        if (b->apWin[i]->iKey == iKey && b->apWin[i]->minute == minute) return b->apWin[i];
+    if (mon_grow((void **)&b->apWin, &b->nWinAlloc, b->nWin, sizeof *b->apWin)) return NULL;
+    MonWin *w = malloc(sizeof *w);
+    if (!w) return NULL;
+    w->iKey = iKey;
+    w->minute = minute;
+    evagg_init(&w->agg);
+    b->apWin[b->nWin++] = w;
+    return w;
+}
+
+/* Drop the batch's windows. */
+static void mon_batch_clear(MonBatch *b) {
+    for (size_t i = 0; i < b->nWin; i++) {
+        evagg_free(&b->apWin[i]->agg);
+        free(b->apWin[i]);
+    }
+    b->nWin = b->nUndo = b->nStage = b->nMark = 0;
+}
+
+/* Apply one event: dedup (undoable), the batch window, a staged recent
+ * entry. Returns 1 taken, 0 duplicate, KEEL_ENOMEM. */
+static int mon_apply_event(Monitor *m, MonBatch *b, int64_t system, const EvEvent *ev,
+                           uint64_t h, int64_t nowS, uint32_t *pHint, MonWin **ppLast) {
+    if (b->nUndo == b->nUndoAlloc) {
+        size_t nNew = b->nUndoAlloc ? b->nUndoAlloc * 2 : 1024;
+        size_t *ps = realloc(b->aSlot, nNew * sizeof *ps);
+        if (!ps) return KEEL_ENOMEM;
+        b->aSlot = ps;
+        uint64_t *po = realloc(b->aOld, nNew * sizeof *po);
+        if (!po) return KEEL_ENOMEM;
+        b->aOld = po;
+        b->nUndoAlloc = nNew;
+    }
+    if (mon_grow((void **)&b->aStage, &b->nStageAlloc, b->nStage, sizeof *b->aStage))
+        return KEEL_ENOMEM;
+    int rc = dedup_insert(&m->dedup, h, nowS, &b->aSlot[b->nUndo], &b->aOld[b->nUndo]);
     if (rc <= 0) return rc;
+    b->nUndo++;
     long k = mon_key(m, system, ev->version, ev->segment, pHint);
     if (k < 0) return KEEL_ENOMEM;
     int64_t minute = mon_floor_div(ev->tsMs, MON_MINUTE_MS);
     MonWin *w = *ppLast;
     if (!w || w->iKey != (uint32_t)k || w->minute != minute) {
-        w = mon_win(m, (uint32_t)k, minute);
+        w = mon_batch_win(b, (uint32_t)k, minute);
         if (!w) return KEEL_ENOMEM;
         *ppLast = w;
     }
     if (evagg_add_event(&w->agg, ev)) return KEEL_ENOMEM;
-    MonRecent *r = &m->aRecent[h & (MON_RECENT_SLOTS - 1)];
+    MonRecent *r = &b->aStage[b->nStage++];
     r->h = h ? h : 1;
     r->iKey = (uint32_t)k;
     r->minute = (int32_t)minute;
@@ -183,28 +246,87 @@ static int mon_apply_event(Monitor *m, int64_t system, const EvEvent *ev, int64_
     return 1;
 }
 
-/* Apply one label under the lock: 1 applied, 0 duplicate label, 2 no such
- * event held, KEEL_ENOMEM. */
-static int mon_apply_label(Monitor *m, int64_t system, const EvEvent *ev) {
-    uint64_t h = dedup_hash(&m->dedup, system, ev->id.z, ev->id.n);
+/* Apply one label to its event's batch window: 1 applied, 0 duplicate
+ * label, 2 no such event held, KEEL_ENOMEM. */
+static int mon_apply_label(Monitor *m, MonBatch *b, uint64_t h, const EvEvent *ev) {
     MonRecent *r = &m->aRecent[h & (MON_RECENT_SLOTS - 1)];
     if (r->h != (h ? h : 1)) return 2;
     if (r->labelled) return 0;
-    MonWin *w = mon_win(m, r->iKey, r->minute);
+    if (mon_grow((void **)&b->apMark, &b->nMarkAlloc, b->nMark, sizeof *b->apMark))
+        return KEEL_ENOMEM;
+    MonWin *w = mon_batch_win(b, r->iKey, r->minute);
     if (!w) return KEEL_ENOMEM;
     evagg_add_label(&w->agg, r->score, r->prediction, ev->label);
-    r->labelled = 1;
+    r->labelled = 2; /* pending until the batch is taken */
+    b->apMark[b->nMark++] = r;
     return 1;
 }
 
-/* Scan z and apply every good record under the lock (the frame buffer is
- * filled with the taken lines when bFrame). Rejections go to res. */
-static int mon_apply(Monitor *m, int64_t system, const char *z, size_t n, EvFormat fmt,
-                     EvKind kind, int64_t arrivalMs, int bFrame, MonIngestResult *res) {
+/* What mon_take needs of the batch being run. */
+typedef struct MonTake {
+    Monitor *m;
+    MonBatch *b;
+    int64_t system;
+    EvKind kind;
+    int64_t nowS;
+    uint32_t hint;        /* last key index */
+    MonWin *pLast;        /* last window */
+    int bFrame;           /* copy taken lines into the frame */
+    MonIngestResult *res;
+    int err;              /* first KEEL_ENOMEM */
+} MonTake;
+
+/* Whether the event's strings live in the scanner's scratch (escapes):
+ * then the next line overwrites them. */
+static int mon_in_scratch(const EvScan *sc, const EvEvent *ev) {
+    const char *lo = sc->aScratch, *hi = sc->aScratch + sizeof sc->aScratch;
+#define MON_IN(p) ((p) >= lo && (p) < hi)
+    if (MON_IN(ev->id.z) || MON_IN(ev->version.z) || MON_IN(ev->segment.z)) return 1;
+    for (uint32_t i = 0; i < ev->nFeat; i++)
+        if (MON_IN(ev->aFeat[i].name.z)) return 1;
+    return 0;
+#undef MON_IN
+}
+
+/* Take one good record with its hash: count it, stage it, frame it. */
+static void mon_take(MonTake *t, const EvEvent *ev, uint64_t h) {
+    if (t->err) return;
+    int r = t->kind == EVSCAN_LABELS
+                ? mon_apply_label(t->m, t->b, h, ev)
+                : mon_apply_event(t->m, t->b, t->system, ev, h, t->nowS, &t->hint, &t->pLast);
+    if (r < 0) {
+        t->err = r;
+        return;
+    }
+    if (r == 0) t->res->nDuplicates++;
+    else if (r == 2) t->res->nUnmatched++;
+    if (r == 0 || r == 2) return;
+    t->res->nAccepted++;
+    if (t->bFrame) {
+        buf_append(&t->m->frame, ev->zLine, ev->nLine);
+        buf_putc(&t->m->frame, '\n');
+    }
+}
+
+/* Scan a batch and apply it under the lock, in one pass. Refused lines go
+ * to res; with !partial the first one stops applying (the rest is only
+ * checked). Returns 0 (apply with mon_batch_commit), KEEL_EINVAL (refused:
+ * undone already) or KEEL_ENOMEM (undone). */
+static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z, size_t n,
+                         EvFormat fmt, EvKind kind, int partial, int64_t nowMs, int bFrame,
+                         MonIngestResult *res) {
     static __thread EvScan sc;
-    static __thread EvEvent ev;
     EvError er;
-    if (evscan_init(&sc, z, n, fmt, kind, &er)) return KEEL_EINVAL; /* checked before */
+    if (evscan_init(&sc, z, n, fmt, kind, &er)) {
+        res->aRejected[0] = er;
+        res->nRejected = 1;
+        return KEEL_EINVAL;
+    }
+    size_t nLines = 1;
+    for (const char *p = z, *e = z + n; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+        nLines++;
+    int64_t nowS = mon_floor_div(nowMs, 1000);
+    if (kind == EVSCAN_EVENTS && dedup_reserve(&m->dedup, nLines, nowS)) return KEEL_ENOMEM;
     if (bFrame) {
         m->frame.n = 0;
         if (fmt == EVSCAN_CSV) {
@@ -212,74 +334,104 @@ static int mon_apply(Monitor *m, int64_t system, const char *z, size_t n, EvForm
             buf_putc(&m->frame, '\n');
         }
     }
-    int64_t day = mon_floor_div(arrivalMs, 86400000);
-    uint32_t hint = 0;
-    MonWin *pLast = NULL;
-    int rc;
-    while ((rc = evscan_next(&sc, &ev, &er)) != 0) {
+    MonTake t = {m, b, system, kind, nowS, 0, NULL, bFrame, res, 0};
+    /* one event behind: the next event's dedup slot is fetched from memory
+     * while this one is counted */
+    static __thread EvEvent aEv[2];
+    EvEvent *pCur = &aEv[0], *pPrev = NULL;
+    uint64_t hPrev = 0;
+    int rc, bRefused = 0;
+    for (;;) {
+        rc = evscan_next(&sc, pCur, &er);
         if (rc < 0) {
             if (res->nRejected < MONITOR_MAX_REJECTED) res->aRejected[res->nRejected] = er;
             res->nRejected++;
+            bRefused = !partial;
             continue;
         }
-        int r = kind == EVSCAN_LABELS ? mon_apply_label(m, system, &ev)
-                                      : mon_apply_event(m, system, &ev, day, &hint, &pLast);
-        if (r < 0) return r;
-        if (r == 0) res->nDuplicates++;
-        else if (r == 2) res->nUnmatched++;
-        if (r == 0 || r == 2) continue;
-        res->nAccepted++;
-        if (bFrame) {
-            buf_append(&m->frame, ev.zLine, ev.nLine);
-            buf_putc(&m->frame, '\n');
+        int bUse = rc == 1 && !bRefused && !t.err;
+        uint64_t h = 0;
+        if (bUse) {
+            h = dedup_hash(&m->dedup, system, pCur->id.z, pCur->id.n);
+            if (kind == EVSCAN_EVENTS) dedup_prefetch(&m->dedup, h);
+        }
+        if (pPrev) {
+            if (!bRefused) mon_take(&t, pPrev, hPrev);
+            pPrev = NULL;
+        }
+        if (rc == 0) break;
+        if (!bUse) continue;
+        if (mon_in_scratch(&sc, pCur)) { /* its strings go with the next line */
+            mon_take(&t, pCur, h);
+        } else {
+            pPrev = pCur;
+            hPrev = h;
+            pCur = pCur == &aEv[0] ? &aEv[1] : &aEv[0];
         }
     }
-    return buf_err(&m->frame);
+    int err = t.err;
+    if (!err && bFrame) err = buf_err(&m->frame);
+    if (bRefused || err) { /* undo: the batch leaves no trace */
+        for (size_t i = b->nUndo; i-- > 0;)
+            dedup_undo(&m->dedup, b->aSlot[i], b->aOld[i]);
+        for (size_t i = 0; i < b->nMark; i++)
+            b->apMark[i]->labelled = 0;
+        mon_batch_clear(b);
+        res->nAccepted = res->nDuplicates = res->nUnmatched = 0;
+        return err ? err : KEEL_EINVAL;
+    }
+    return 0;
+}
+
+/* Publish an applied batch: its windows into the pending ones (or nowhere
+ * when !bWindows: replay of frames already in the store), its events into
+ * the recent map, its labels marked. 0 or KEEL_ENOMEM. */
+static int mon_batch_commit(Monitor *m, MonBatch *b, int bWindows) {
+    int rc = 0;
+    for (size_t i = 0; i < b->nWin && bWindows && !rc; i++) {
+        MonWin *w = mon_win(m, b->apWin[i]->iKey, b->apWin[i]->minute);
+        rc = w ? evagg_merge(&w->agg, &b->apWin[i]->agg) : KEEL_ENOMEM;
+    }
+    for (size_t i = 0; i < b->nStage; i++)
+        m->aRecent[b->aStage[i].h & (MON_RECENT_SLOTS - 1)] = b->aStage[i];
+    for (size_t i = 0; i < b->nMark; i++)
+        b->apMark[i]->labelled = 1;
+    mon_batch_clear(b);
+    return rc;
 }
 
 int monitor_ingest(Monitor *m, int64_t system, const char *z, size_t n, EvFormat fmt, EvKind kind,
                    int partial, MonIngestResult *res, KeelError *e) {
     memset(res, 0, offsetof(MonIngestResult, aRejected));
-    EvError er;
-    static __thread EvScan sc;
-    static __thread EvEvent ev;
-    if (evscan_init(&sc, z, n, fmt, kind, &er)) {
-        res->aRejected[0] = er;
-        res->nRejected = 1;
-        return err_set(e, KEEL_EINVAL, er.zField, "line %u: %s", er.iLine, er.zMsg);
-    }
-    if (!partial) { /* a bad line refuses the batch: check them all first */
-        int rc;
-        while ((rc = evscan_next(&sc, &ev, &er)) != 0) {
-            if (rc > 0) continue;
-            if (res->nRejected < MONITOR_MAX_REJECTED) res->aRejected[res->nRejected] = er;
-            res->nRejected++;
-        }
-        if (res->nRejected)
-            return err_set(e, KEEL_EINVAL, res->aRejected[0].zField,
-                           "%u line(s) refused, the first on line %u: %s; nothing was stored "
-                           "(fix them, or send ?partial=1 to store the good lines)",
-                           res->nRejected, res->aRejected[0].iLine, res->aRejected[0].zMsg);
-    }
     int64_t arrival = mon_now_ms();
     SegFrameInfo fi = {.system = system, .arrivalMs = arrival, .kind = (uint8_t)kind,
                        .format = (uint8_t)fmt};
     pthread_mutex_lock(&m->mu);
-    int rc = mon_apply(m, system, z, n, fmt, kind, arrival, 1, res);
+    int rc = mon_batch_run(m, m->pBatch, system, z, n, fmt, kind, partial, arrival, 1, res);
     if (!rc && res->nAccepted) {
         fi.nEvents = (uint32_t)res->nAccepted;
         rc = seglog_write(m->log, &fi, m->frame.z, m->frame.n, e);
         if (!rc) m->lastSeq = fi.seq;
-    } else if (rc) {
-        err_set(e, rc, "", "out of memory while taking the batch");
     }
-    if (kind == EVSCAN_LABELS) m->st.nLabels += res->nAccepted;
-    else m->st.nEvents += res->nAccepted;
-    m->st.nDuplicates += res->nDuplicates;
+    if (!rc) rc = mon_batch_commit(m, m->pBatch, 1);
+    else mon_batch_clear(m->pBatch); /* a failed write fails the log: restart replays it */
+    if (rc == 0) {
+        if (kind == EVSCAN_LABELS) m->st.nLabels += res->nAccepted;
+        else m->st.nEvents += res->nAccepted;
+        m->st.nDuplicates += res->nDuplicates;
+    }
     m->st.nRejected += res->nRejected;
     m->st.nBytes += n;
     m->st.nBatches++;
     pthread_mutex_unlock(&m->mu);
+    if (rc == KEEL_EINVAL) {
+        const EvError *r0 = &res->aRejected[0];
+        return err_set(e, KEEL_EINVAL, r0->zField,
+                       "%u line(s) refused, the first on line %u: %s; nothing was stored (fix "
+                       "them, or send ?partial=1 to store the good lines)",
+                       res->nRejected, r0->iLine, r0->zMsg);
+    }
+    if (rc == KEEL_ENOMEM) return err_set(e, rc, "", "out of memory while taking the batch");
     if (!rc && res->nAccepted) rc = seglog_sync(m->log, fi.seq, e);
     if (rc == KEEL_EIO) /* the log is failed: say so as 503 */
         return err_set(e, KEEL_EBUSY, "", "%s", e ? e->zMsg : "the event log failed");
@@ -409,30 +561,16 @@ void monitor_config_init(MonitorConfig *c) {
     c->dedupEntries = (size_t)1 << 25;
 }
 
-/* Replay one frame: rebuild the dedup index and recent map always, the
- * pending windows only for frames the store has not applied. */
+/* Replay one frame: rebuild the dedup index and the recent map always,
+ * the pending windows only for frames the store has not applied. */
 static int mon_replay_frame(void *ctx, const SegFrameInfo *fi, const char *z, size_t n) {
     Monitor *m = ctx;
     MonIngestResult *res = calloc(1, sizeof *res);
     if (!res) return KEEL_ENOMEM;
-    int rc = 0;
-    if (fi->seq > m->appliedSeq) {
-        rc = mon_apply(m, fi->system, z, n, (EvFormat)fi->format, (EvKind)fi->kind,
-                       fi->arrivalMs, 0, res);
-        m->lastSeq = fi->seq;
-    } else { /* only the index and the recent map: windows are in the store */
-        rc = mon_apply(m, fi->system, z, n, (EvFormat)fi->format, (EvKind)fi->kind,
-                       fi->arrivalMs, 0, res);
-        /* drop what that added to pending windows */
-        for (size_t i = 0; i < m->nWinSlot; i++)
-            if (m->apWin[i]) {
-                evagg_free(&m->apWin[i]->agg);
-                free(m->apWin[i]);
-                m->apWin[i] = NULL;
-            }
-        m->nWin = 0;
-        m->lastSeq = fi->seq;
-    }
+    int rc = mon_batch_run(m, m->pBatch, fi->system, z, n, (EvFormat)fi->format,
+                           (EvKind)fi->kind, 1, fi->arrivalMs, 0, res);
+    if (!rc) rc = mon_batch_commit(m, m->pBatch, fi->seq > m->appliedSeq);
+    m->lastSeq = fi->seq;
     free(res);
     return rc == KEEL_EINVAL ? 0 : rc;
 }
@@ -448,7 +586,8 @@ int monitor_open(Monitor **ppMon, const MonitorConfig *c, Db *db, KeelError *e) 
     randombytes_buf(key, sizeof key);
     int rc = dedup_init(&m->dedup, c->dedupDays, c->dedupEntries, key);
     m->aRecent = calloc(MON_RECENT_SLOTS, sizeof *m->aRecent);
-    if (rc || !m->aRecent) rc = err_set(e, KEEL_ENOMEM, "", "out of memory");
+    m->pBatch = calloc(1, sizeof *m->pBatch);
+    if (rc || !m->aRecent || !m->pBatch) rc = err_set(e, KEEL_ENOMEM, "", "out of memory");
     if (!rc) rc = seglog_open(&m->log, c->zDir, c->level, e);
     int64_t applied = 0;
     if (!rc && (rc = store_monitor_state_get(db, "applied_seq", &applied)))
@@ -482,6 +621,15 @@ void monitor_close(Monitor *m) {
     free(m->apWin);
     free(m->aKey);
     free(m->aRecent);
+    if (m->pBatch) {
+        mon_batch_clear(m->pBatch);
+        free(m->pBatch->aSlot);
+        free(m->pBatch->aOld);
+        free(m->pBatch->aStage);
+        free(m->pBatch->apMark);
+        free(m->pBatch->apWin);
+        free(m->pBatch);
+    }
     dedup_free(&m->dedup);
     buf_reset(&m->frame);
     seglog_close(m->log);
@@ -501,7 +649,7 @@ void monitor_stats(Monitor *m, MonStats *st) {
     st->nPendingWindows = m->nWin;
     st->lastSeq = ls.lastSeq;
     st->appliedSeq = m->appliedSeq;
-    st->dedupHorizonDays = dedup_horizon_days(&m->dedup);
+    st->dedupHorizonDays = (int)(dedup_horizon_s(&m->dedup, mon_now_ms() / 1000) / 86400);
     st->nDedupSlots = m->dedup.nSlot;
     pthread_mutex_unlock(&m->mu);
     st->nSegments = ls.nSegments;

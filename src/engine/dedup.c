@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The event_id dedup index (dedup.h). Linear probing over 64-bit entries
- * [day:16 | fingerprint:48]; the fingerprint is 48 bits of the hash (never
- * 0) and the first slot a mix of the fingerprint, so a table can be
- * rebuilt from its entries alone. A search runs until a never
- * used slot; dead entries (older than the horizon) are passed and the
- * first one passed is where a new entry goes. When used slots pass 70% the
- * table is rebuilt without dead entries (doubling when the live ones need
- * it, up to the cap; at the cap the oldest day is dropped first). The hash
- * is SipHash-like in spirit but simpler: a keyed multiply-mix over 8-byte
- * words (wyhash's mum step), enough against accidental collisions, keyed
- * per process against chosen ones. */
+ * [generation:16 | fingerprint:48]; the fingerprint is 48 bits of the hash
+ * (never 0) and the first slot a mix of the fingerprint, so a table can be
+ * rebuilt from its entries alone. A search runs until a never-used slot;
+ * dead entries are passed and the first one passed is where a new entry
+ * goes. When used slots pass 70% the table is rebuilt without dead
+ * entries (doubling while live ones would fill 40%; at the cap the oldest
+ * generation is dropped first). The hash is a keyed multiply-mix over
+ * 8-byte words (wyhash's mum step): enough against accidental collisions,
+ * keyed per process against chosen ones. */
 #include "engine/dedup.h"
 #include "util/err.h"
 #include <stdlib.h>
@@ -17,6 +16,8 @@
 
 #define DEDUP_FP_BITS 48
 #define DEDUP_FP_MASK ((UINT64_C(1) << DEDUP_FP_BITS) - 1)
+#define DEDUP_GEN_MASK (DEDUP_GENERATIONS - 1)
+#define DEDUP_TOMB DEDUP_FP_MASK /* a dead entry: fingerprint all ones is never used */
 
 /* 64x64 -> 128 multiply folded to 64 bits. */
 static inline uint64_t dedup_mum(uint64_t a, uint64_t b) {
@@ -41,127 +42,168 @@ uint64_t dedup_hash(const DedupIndex *d, int64_t system, const char *z, size_t n
 
 int dedup_init(DedupIndex *d, int nHorizonDays, size_t nMaxEntries, const uint8_t key16[16]) {
     memset(d, 0, sizeof *d);
-    d->nHorizonDays = nHorizonDays < 1 ? 1 : nHorizonDays;
+    d->horizonS = (int64_t)(nHorizonDays < 1 ? 1 : nHorizonDays) * 86400;
     d->nMaxEntries = nMaxEntries < 1024 ? 1024 : nMaxEntries;
     memcpy(d->aKey, key16, 16);
-    d->nSlot = 4096;
+    d->nSlot = 1 << 16;
     d->aSlot = calloc(d->nSlot, sizeof *d->aSlot);
-    d->dayOldest = INT64_MIN;
-    return d->aSlot ? 0 : KEEL_ENOMEM;
+    d->aGenStart = malloc(DEDUP_GENERATIONS * sizeof *d->aGenStart);
+    if (!d->aSlot || !d->aGenStart) {
+        dedup_free(d);
+        return KEEL_ENOMEM;
+    }
+    d->aGenStart[0] = INT64_MIN;
+    return 0;
 }
 
 void dedup_free(DedupIndex *d) {
     free(d->aSlot);
+    free(d->aGenStart);
     d->aSlot = NULL;
-    d->nSlot = d->nUsed = d->nLive = 0;
+    d->aGenStart = NULL;
+    d->nSlot = d->nUsed = 0;
 }
 
-/* The day of an entry, unwrapped near the latest day. */
-static inline int64_t dedup_entry_day(const DedupIndex *d, uint64_t e) {
-    uint16_t lo = (uint16_t)(e >> DEDUP_FP_BITS);
-    int64_t day = (d->dayLatest & ~INT64_C(0xffff)) | lo;
-    if (day > d->dayLatest) day -= 0x10000;
-    return day;
+/* How many generations back from the current one g is. */
+static inline uint32_t dedup_age(const DedupIndex *d, uint32_t g) {
+    return (d->gen - g) & DEDUP_GEN_MASK;
 }
 
-/* Whether entry e is inside the horizon as of day. */
-static inline int dedup_live(const DedupIndex *d, uint64_t e, int64_t day) {
-    int64_t ed = dedup_entry_day(d, e);
-    return ed > day - d->nHorizonDays && ed >= d->dayOldest;
+/* Whether entry e is live: its generation is held and inside the horizon. */
+static inline int dedup_live(const DedupIndex *d, uint64_t e, int64_t nowS) {
+    if ((e & DEDUP_FP_MASK) == DEDUP_FP_MASK) return 0;
+    uint32_t g = (uint32_t)(e >> DEDUP_FP_BITS);
+    return dedup_age(d, g) <= dedup_age(d, d->genOldest) && d->aGenStart[g] > nowS - d->horizonS;
 }
 
-/* Rebuild into nSlot slots keeping live entries; 0 or KEEL_ENOMEM. */
-static int dedup_rebuild(DedupIndex *d, size_t nSlot, int64_t day) {
-    uint64_t *a = calloc(nSlot, sizeof *a);
-    if (!a) return KEEL_ENOMEM;
-    size_t nLive = 0;
+/* The fingerprint of hash h: 48 bits, never 0 (empty) or all ones (dead). */
+static inline uint64_t dedup_fp(uint64_t h) {
+    uint64_t fp = (h >> 16) & DEDUP_FP_MASK;
+    return fp == 0 ? 1 : fp == DEDUP_FP_MASK ? fp - 1 : fp;
+}
+
+/* The first slot to probe for fingerprint fp in a table of nSlot. */
+static inline size_t dedup_home(uint64_t fp, size_t nSlot) {
+    return (size_t)dedup_mum(fp, UINT64_C(0x9e3779b97f4a7c15)) & (nSlot - 1);
+}
+
+/* Live entries per generation age (aCount[age]), and their total. */
+static size_t dedup_count(const DedupIndex *d, int64_t nowS, size_t *aCount) {
+    size_t n = 0;
     for (size_t i = 0; i < d->nSlot; i++) {
         uint64_t e = d->aSlot[i];
-        if (!e || !dedup_live(d, e, day)) continue;
-        size_t j = (size_t)dedup_mum(e & DEDUP_FP_MASK, UINT64_C(0x9e3779b97f4a7c15)) & (nSlot - 1);
+        if (!e || !dedup_live(d, e, nowS)) continue;
+        aCount[dedup_age(d, (uint32_t)(e >> DEDUP_FP_BITS))]++;
+        n++;
+    }
+    return n;
+}
+
+/* Rebuild into a table that takes nMore more entries below 70% without
+ * another rebuild, dropping dead entries and, at the cap, the oldest
+ * generations. 0 or KEEL_ENOMEM. */
+static int dedup_rebuild(DedupIndex *d, size_t nMore, int64_t nowS) {
+    size_t *aCount = calloc(DEDUP_GENERATIONS, sizeof *aCount);
+    if (!aCount) return KEEL_ENOMEM;
+    size_t nLive = dedup_count(d, nowS, aCount);
+    while (nLive + nMore > d->nMaxEntries && d->genOldest != d->gen) { /* drop the oldest */
+        nLive -= aCount[dedup_age(d, d->genOldest)];
+        d->genOldest = (d->genOldest + 1) & DEDUP_GEN_MASK;
+        d->bCapped = 1;
+    }
+    free(aCount);
+    size_t nSlot = 1 << 16;
+    while ((nLive + nMore) * 10 >= nSlot * 4)
+        nSlot *= 2;
+    uint64_t *a = calloc(nSlot, sizeof *a);
+    if (!a) return KEEL_ENOMEM;
+    size_t nUsed = 0;
+    for (size_t i = 0; i < d->nSlot; i++) {
+        uint64_t e = d->aSlot[i];
+        if (!e || !dedup_live(d, e, nowS)) continue;
+        size_t j = dedup_home(e & DEDUP_FP_MASK, nSlot);
         while (a[j])
             j = (j + 1) & (nSlot - 1);
         a[j] = e;
-        nLive++;
+        nUsed++;
     }
     free(d->aSlot);
     d->aSlot = a;
     d->nSlot = nSlot;
-    d->nUsed = d->nLive = nLive;
+    d->nUsed = nUsed;
     return 0;
 }
 
-/* The first slot to probe for fingerprint fp. */
-static inline size_t dedup_home(const DedupIndex *d, uint64_t fp) {
-    return (size_t)dedup_mum(fp, UINT64_C(0x9e3779b97f4a7c15)) & (d->nSlot - 1);
-}
-
-/* The live entries held, counted. */
-static size_t dedup_count_live(const DedupIndex *d, int64_t day) {
-    size_t n = 0;
+/* Start a new generation when the hour is over or the current one is
+ * full. */
+static void dedup_advance(DedupIndex *d, int64_t nowS) {
+    if (d->aGenStart[d->gen] == INT64_MIN) d->aGenStart[d->gen] = nowS;
+    if (nowS - d->aGenStart[d->gen] < DEDUP_GEN_SECONDS && d->nGen < d->nMaxEntries / 16) return;
+    uint32_t g = (d->gen + 1) & DEDUP_GEN_MASK;
+    if (g == d->genOldest) d->genOldest = (d->genOldest + 1) & DEDUP_GEN_MASK; /* wrapped */
+    /* entries left from the id's previous use must not come back to life:
+     * they become tombstones (still passed by searches) */
     for (size_t i = 0; i < d->nSlot; i++)
-        n += d->aSlot[i] && dedup_live(d, d->aSlot[i], day);
-    return n;
+        if (d->aSlot[i] && (uint32_t)(d->aSlot[i] >> DEDUP_FP_BITS) == g)
+            d->aSlot[i] = DEDUP_TOMB;
+    d->gen = g;
+    d->aGenStart[g] = nowS;
+    d->nGen = 0;
 }
 
-/* Make room before an insert: rebuild, grow, or drop the oldest day. */
-static int dedup_make_room(DedupIndex *d, int64_t day) {
-    size_t nLive = dedup_count_live(d, day);
-    while (nLive >= d->nMaxEntries) { /* at the cap: drop the oldest held day */
-        int64_t oldest = d->dayOldest > day - d->nHorizonDays ? d->dayOldest
-                                                                : day - d->nHorizonDays + 1;
-        if (oldest >= day) break; /* today alone fills the cap: keep it, grow past */
-        d->dayOldest = oldest + 1;
-        nLive = dedup_count_live(d, day);
-    }
-    size_t nSlot = d->nSlot;
-    while (nLive * 10 >= nSlot * 4) /* keep live entries under 40% after the rebuild */
-        nSlot *= 2;
-    return dedup_rebuild(d, nSlot, day);
+int dedup_reserve(DedupIndex *d, size_t n, int64_t nowS) {
+    dedup_advance(d, nowS);
+    if ((d->nUsed + n) * 10 < d->nSlot * 7) return 0;
+    return dedup_rebuild(d, n, nowS);
 }
 
-int dedup_contains(const DedupIndex *d, uint64_t h, int64_t day) {
-    uint64_t fp = (h >> 16) & DEDUP_FP_MASK;
-    if (!fp) fp = 1;
-    for (size_t j = dedup_home(d, fp);; j = (j + 1) & (d->nSlot - 1)) {
+int dedup_contains(const DedupIndex *d, uint64_t h, int64_t nowS) {
+    uint64_t fp = dedup_fp(h);
+    for (size_t j = dedup_home(fp, d->nSlot);; j = (j + 1) & (d->nSlot - 1)) {
         uint64_t e = d->aSlot[j];
         if (!e) return 0;
-        if ((e & DEDUP_FP_MASK) == fp && dedup_live(d, e, day)) return 1;
+        if ((e & DEDUP_FP_MASK) == fp && dedup_live(d, e, nowS)) return 1;
     }
 }
 
-int dedup_insert(DedupIndex *d, uint64_t h, int64_t day) {
-    if (day > d->dayLatest) d->dayLatest = day;
-    if ((d->nUsed + 1) * 10 >= d->nSlot * 7) {
-        int rc = dedup_make_room(d, day);
+int dedup_insert(DedupIndex *d, uint64_t h, int64_t nowS, size_t *pSlot, uint64_t *pOld) {
+    if ((d->nUsed + 1) * 10 >= d->nSlot * 7 || d->nGen >= d->nMaxEntries / 16 ||
+        d->aGenStart[d->gen] == INT64_MIN || nowS - d->aGenStart[d->gen] >= DEDUP_GEN_SECONDS) {
+        int rc = dedup_reserve(d, 1, nowS);
         if (rc) return rc;
     }
-    uint64_t fp = (h >> 16) & DEDUP_FP_MASK;
-    if (!fp) fp = 1;
-    size_t jFree = SIZE_MAX;
-    size_t j = dedup_home(d, fp);
+    uint64_t fp = dedup_fp(h);
+    size_t jFree = SIZE_MAX, j = dedup_home(fp, d->nSlot);
     for (;; j = (j + 1) & (d->nSlot - 1)) {
         uint64_t e = d->aSlot[j];
         if (!e) break;
-        if (dedup_live(d, e, day)) {
+        if (dedup_live(d, e, nowS)) {
             if ((e & DEDUP_FP_MASK) == fp) return 0;
         } else if (jFree == SIZE_MAX) {
             jFree = j;
         }
     }
-    uint64_t entry = ((uint64_t)(uint16_t)day << DEDUP_FP_BITS) | fp;
-    if (jFree != SIZE_MAX) {
-        d->aSlot[jFree] = entry;
-    } else {
-        d->aSlot[j] = entry;
-        d->nUsed++;
-    }
-    d->nLive++;
+    if (jFree != SIZE_MAX) j = jFree;
+    else d->nUsed++;
+    if (pSlot) *pSlot = j;
+    if (pOld) *pOld = d->aSlot[j];
+    d->aSlot[j] = ((uint64_t)d->gen << DEDUP_FP_BITS) | fp;
+    d->nGen++;
     return 1;
 }
 
-int dedup_horizon_days(const DedupIndex *d) {
-    int64_t oldest = d->dayLatest - d->nHorizonDays + 1;
-    if (d->dayOldest > oldest) oldest = d->dayOldest;
-    return (int)(d->dayLatest - oldest + 1);
+void dedup_prefetch(const DedupIndex *d, uint64_t h) {
+    __builtin_prefetch(&d->aSlot[dedup_home(dedup_fp(h), d->nSlot)], 1);
+}
+
+void dedup_undo(DedupIndex *d, size_t iSlot, uint64_t old) {
+    if (!old) d->nUsed--;
+    d->aSlot[iSlot] = old;
+    if (d->nGen) d->nGen--;
+}
+
+int64_t dedup_horizon_s(const DedupIndex *d, int64_t nowS) {
+    int64_t t = d->aGenStart[d->genOldest];
+    if (!d->bCapped || t == INT64_MIN || nowS - t > d->horizonS) return d->horizonS;
+    return nowS - t;
 }

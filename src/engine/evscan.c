@@ -175,10 +175,45 @@ int evscan_parse_ts(const char *z, size_t n, int64_t *pMs) {
 
 /* A value as read from either format. */
 typedef struct EvVal {
-    int kind;     /* EVV_* */
+    int kind;      /* EVV_* */
     const char *z; /* its text (a string's decoded bytes, a number's token) */
     size_t n;
+    int bPlain;    /* known to be printable ASCII (no check needed) */
 } EvVal;
+
+/* Exact powers of ten for the fast decimal path. */
+static const double aEvPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* A plain decimal (-?digits[.digits], at most 15 digits) read exactly:
+ * a mantissa below 2^53 divided by an exact power of ten is correctly
+ * rounded (Clinger), so the result is strtod's. 1 when z[0..n) is one,
+ * else 0 (the caller takes the general path). */
+static inline int evscan_decimal(const char *z, size_t n, double *pOut) {
+    size_t i = 0;
+    int neg = n > 0 && z[0] == '-';
+    i = (size_t)neg;
+    if (i >= n || n - i > 16) return 0;
+    uint64_t m = 0;
+    size_t nDigit = 0, nFrac = 0, iDot = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(z[i] - '0');
+        if (d <= 9) {
+            m = m * 10 + d;
+            nDigit++;
+            nFrac += iDot != 0;
+        } else if (z[i] == '.' && !iDot && nDigit) {
+            iDot = i;
+        } else {
+            return 0;
+        }
+    }
+    if (!nDigit || nDigit > 15 || (iDot && !nFrac)) return 0;
+    double v = (double)m / aEvPow10[nFrac];
+    *pOut = neg ? -v : v;
+    return 1;
+}
 
 /* Read v as a number into *pOut; 1 when it is one, 0 when absent (null or
  * an empty CSV field), KEEL_EINVAL otherwise. allowBool: true/false are 1/0. */
@@ -201,6 +236,7 @@ static int evscan_number(const EvVal *v, int allowBool, double *pOut) {
             return 1;
         }
     }
+    if (evscan_decimal(v->z, v->n, pOut)) return 1;
     if (!csv_parse_number(v->z, v->n, pOut) || !isfinite(*pOut)) return KEEL_EINVAL;
     return 1;
 }
@@ -222,7 +258,7 @@ static int evscan_set(EvEvent *ev, int f, const char *zKey, size_t nKey, const E
         if ((v->n == 0 && f != EVF_SEGMENT) || v->n > nMax)
             return evscan_fail(e, iLine, zKey, nKey, "must be 1 to %zu bytes long (got %zu)",
                                nMax, v->n);
-        if (!evscan_text_ok(v->z, v->n))
+        if (!v->bPlain && !evscan_text_ok(v->z, v->n))
             return evscan_fail(e, iLine, zKey, nKey,
                                "holds a control character or invalid UTF-8; send plain UTF-8 text");
         EvStr *p = f == EVF_ID ? &ev->id : f == EVF_VERSION ? &ev->version : &ev->segment;
@@ -282,8 +318,9 @@ static int evscan_set(EvEvent *ev, int f, const char *zKey, size_t nKey, const E
 }
 
 /* Check a feature name (the key without "f."); 0 or KEEL_EINVAL. */
-static int evscan_feature_name(const char *zKey, size_t nKey, uint32_t iLine, EvError *e) {
-    if (nKey - 2 > EVSCAN_MAX_LABEL || !evscan_text_ok(zKey, nKey))
+static int evscan_feature_name(const char *zKey, size_t nKey, int bPlain, uint32_t iLine,
+                               EvError *e) {
+    if (nKey - 2 > EVSCAN_MAX_LABEL || (!bPlain && !evscan_text_ok(zKey, nKey)))
         return evscan_fail(e, iLine, zKey, nKey,
                            "feature names are 1 to %d bytes of plain UTF-8 after \"f.\"",
                            EVSCAN_MAX_LABEL);
@@ -364,17 +401,22 @@ static long evscan_hex4(const char *p) {
  * when it has escapes) and *pp past the closing quote. 0, or -1 for a
  * string that does not end or has a bad escape, -2 for a full scratch. */
 static int evscan_json_str(EvScan *s, const char **pp, const char *e, const char **pz,
-                           size_t *pn) {
+                           size_t *pn, int *pPlain) {
     const char *p = *pp, *p0 = p;
-    while (p < e && *p != '"' && *p != '\\')
+    unsigned odd = 0; /* bytes below 0x20 or above 0x7e seen */
+    while (p < e && *p != '"' && *p != '\\') {
+        odd |= (unsigned)((unsigned char)*p - 0x20) > 0x5e;
         p++;
+    }
     if (p >= e) return -1;
+    *pPlain = !odd;
     if (*p == '"') {
         *pz = p0;
         *pn = (size_t)(p - p0);
         *pp = p + 1;
         return 0;
     }
+    *pPlain = 0;
     /* escapes: decode into the scratch */
     char *d = s->aScratch + s->nScratch, *dEnd = s->aScratch + sizeof s->aScratch;
     char *d0 = d;
@@ -460,7 +502,8 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
         p++;
         const char *zKey;
         size_t nKey;
-        int rc = evscan_json_str(s, &p, e, &zKey, &nKey);
+        int bPlain;
+        int rc = evscan_json_str(s, &p, e, &zKey, &nKey, &bPlain);
         if (rc)
             return evscan_fail(err, iLine, "", 0,
                                rc == -2 ? "has too many escaped characters"
@@ -468,7 +511,7 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
         int f = evscan_field(zKey, nKey);
         if (!evscan_allowed(s, f)) return evscan_unknown(s, zKey, nKey, iLine, err);
         if (f == EVF_FEATURE) {
-            if (evscan_feature_name(zKey, nKey, iLine, err)) return KEEL_EINVAL;
+            if (evscan_feature_name(zKey, nKey, bPlain, iLine, err)) return KEEL_EINVAL;
             for (uint32_t i = 0; i < ev->nFeat; i++)
                 if (ev->aFeat[i].name.n == nKey - 2 &&
                     memcmp(ev->aFeat[i].name.z, zKey + 2, nKey - 2) == 0)
@@ -481,11 +524,11 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
         if (p >= e || *p != ':')
             return evscan_fail(err, iLine, zKey, nKey, "expected ':' after the field name");
         p = evscan_ws(p + 1, e);
-        EvVal v = {EVV_NULL, p, 0};
+        EvVal v = {EVV_NULL, p, 0, 0};
         if (p >= e) return evscan_fail(err, iLine, zKey, nKey, "has no value");
         if (*p == '"') {
             p++;
-            rc = evscan_json_str(s, &p, e, &v.z, &v.n);
+            rc = evscan_json_str(s, &p, e, &v.z, &v.n, &v.bPlain);
             if (rc)
                 return evscan_fail(err, iLine, zKey, nKey,
                                    rc == -2 ? "has too many escaped characters"
@@ -538,6 +581,7 @@ end:
 static int evscan_csv_field(EvScan *s, const char *p, const char *e, EvVal *v,
                             const char **pEnd, uint32_t *pLines) {
     v->kind = EVV_RAW;
+    v->bPlain = 0;
     if (p < e && *p == '"') {
         const char *q = ++p;
         int esc = 0;
@@ -609,7 +653,7 @@ static int evscan_csv_header(EvScan *s, EvError *err) {
         int f = evscan_field(v.z, v.n);
         if (!evscan_allowed(s, f)) return evscan_unknown(s, v.z, v.n, 1, err);
         if (f == EVF_FEATURE) {
-            if (evscan_feature_name(v.z, v.n, 1, err)) return KEEL_EINVAL;
+            if (evscan_feature_name(v.z, v.n, 0, 1, err)) return KEEL_EINVAL;
             if (s->nFeatCol >= EVSCAN_MAX_FEATURES)
                 return evscan_fail(err, 1, v.z, v.n, "is one feature too many; at most %d",
                                    EVSCAN_MAX_FEATURES);

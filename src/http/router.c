@@ -149,6 +149,11 @@ int route_admit(const Route *r, const Principal *who, const char *zMethod, const
     media_type(zContentType, zMt, sizeof zMt);
     int bJson = strcmp(zMt, "application/json") == 0;
     int bCsv = strcmp(zMt, "text/csv") == 0;
+    if (r->bodyType == BODY_EVENTS) {
+        if (bCsv || strcmp(zMt, "application/x-ndjson") == 0) return 0;
+        return err_set(e, KEEL_EMEDIA, "Content-Type",
+                       "send events as application/x-ndjson or text/csv (Content-Type)");
+    }
     if (!(bJson || (bCsv && r->bodyType == BODY_JSON_OR_CSV)))
         return err_set(e, KEEL_EMEDIA, "Content-Type", "send the body as %s (Content-Type)",
                        r->bodyType == BODY_JSON_OR_CSV ? "application/json or text/csv"

@@ -18,7 +18,7 @@
 #define ROUTE_MAX_PARAM 4
 
 /* Body types a route accepts. */
-enum { BODY_NONE = 0, BODY_JSON = 1, BODY_JSON_OR_CSV = 2 };
+enum { BODY_NONE = 0, BODY_JSON = 1, BODY_JSON_OR_CSV = 2, BODY_EVENTS = 3 }; /* EVENTS: x-ndjson or csv, raw */
 
 typedef struct Req Req;
 typedef struct Resp Resp;

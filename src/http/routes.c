@@ -130,6 +130,10 @@ const Route aRoute[] = {
      "change a team member", &resource_team_member},
     {"POST", "/api/v1/initiatives/{id}/transition", api_initiatives_transition, EDIT, 8 * KB,
      BODY_JSON, "move to another stage {to, reason}", NULL},
+    {"GET", "/api/v1/jobs", api_jobs_list, ADMIN, 0, BODY_NONE,
+     "the scheduler's jobs with their last run and lease", NULL},
+    {"POST", "/api/v1/jobs/{*name}", api_jobs_run, ADMIN, 0, BODY_NONE,
+     "run a job now (under its lease, recorded)", NULL},
     {"GET", "/api/v1/kpis", api_kpis_list, ANY, 0, BODY_NONE,
      "list KPIs with progress and status (?objective_id=)", &resource_kpi},
     {"POST", "/api/v1/kpis", api_kpis_create, EDIT, 16 * KB, BODY_JSON,
@@ -258,6 +262,9 @@ const Route aRoute[] = {
      "web UI assets: /assets/<build hash>/<file>, cached as immutable", NULL},
     {"GET", "/healthz", api_healthz, ROLE_PUBLIC, 0, BODY_NONE, "liveness and database check",
      NULL},
+    {"GET", "/metrics", api_metrics, ROLE_ALL, 0, BODY_NONE,
+     "Prometheus metrics (admins, or a token with the metrics:read scope)", NULL,
+     SCOPE_METRICS_READ},
 };
 
 const int nRoute = (int)(sizeof aRoute / sizeof aRoute[0]);

@@ -118,6 +118,9 @@ EXPECTED = {
     ("PATCH", "/api/v1/units/{id}"): ADMIN,
     ("GET", "/assets/{*path}"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/api/v1/jobs"): ADMIN,
+    ("POST", "/api/v1/jobs/{*name}"): ADMIN,
+    ("GET", "/metrics"): ALL,  # sessions: admins only (the handler); tokens: metrics:read, read, write
 }
 
 t = Cases()

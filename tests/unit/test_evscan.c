@@ -273,12 +273,44 @@ static void test_labels(void **state) {
     assert_int_equal(er[0].iLine, 2);
 }
 
+/* evscan-8: numbers read exactly as strtod reads them (the fast decimal
+ * path and the general one), 200,000 random decimals of 1 to 17 digits */
+static void test_numbers(void **state) {
+    (void)state;
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int nInt = (int)(x % 9), nFrac = (int)((x >> 8) % 10);
+        char zNum[64];
+        int k = 0;
+        if ((x >> 20) & 1) zNum[k++] = '-';
+        for (int j = 0; j < nInt + 1; j++)
+            zNum[k++] = (char)('0' + ((x >> (24 + j * 3)) % 10));
+        if (nFrac) {
+            zNum[k++] = '.';
+            for (int j = 0; j < nFrac; j++)
+                zNum[k++] = (char)('0' + ((x >> (j * 5 + 1)) % 10));
+        }
+        zNum[k] = 0;
+        char z[160];
+        snprintf(z, sizeof z, "{\"event_id\":\"a\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"score\":%s}",
+                 zNum);
+        EvEvent ev[1];
+        EvError er[1];
+        int nErr;
+        assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 1, er, 1, &nErr), 1);
+        double want = strtod(zNum, NULL);
+        if (memcmp(&ev[0].score, &want, sizeof want) != 0)
+            fail_msg("%s: got %.17g, strtod %.17g", zNum, ev[0].score, want);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ndjson_fields), cmocka_unit_test(test_csv_same_as_ndjson),
         cmocka_unit_test(test_escapes),       cmocka_unit_test(test_ts),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_csv_errors),
-        cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_labels),        cmocka_unit_test(test_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
