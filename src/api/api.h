@@ -119,6 +119,7 @@ int api_analyses_get(Req *req, Resp *resp);
 int api_analyses_abtest(Req *req, Resp *resp);
 int api_analyses_fairness(Req *req, Resp *resp);
 int api_analyses_explain(Req *req, Resp *resp);
+int api_analyses_drift(Req *req, Resp *resp);
 
 /* Path 2: resource allocation (api_allocation.c, api_allocation_plan.c). */
 /* Refuse query parameters not named in azKnown (NULL-terminated). */
@@ -161,9 +162,41 @@ int api_plan_frontier(Req *req, Resp *resp);
 int api_plans_list(Req *req, Resp *resp);
 int api_plans_get(Req *req, Resp *resp);
 
+/* Path 3: risk control (api_systems.c). */
+/* Answer 409 gate_refused with req->err's message and the gate's
+ * requirements (steals gate). */
+int api_respond_gate(Req *req, Resp *resp, json_t *gate);
+int api_systems_list(Req *req, Resp *resp);
+int api_systems_create(Req *req, Resp *resp);
+int api_systems_get(Req *req, Resp *resp);
+int api_systems_update(Req *req, Resp *resp);
+int api_system_versions_create(Req *req, Resp *resp);
+int api_system_evidence_create(Req *req, Resp *resp);
+int api_evidence_attest(Req *req, Resp *resp);
+int api_system_gates(Req *req, Resp *resp);
+int api_system_gate(Req *req, Resp *resp);
+int api_system_transition(Req *req, Resp *resp);
+int api_system_overrides_create(Req *req, Resp *resp);
+int api_initiative_overrides_create(Req *req, Resp *resp);
+int api_initiative_systems(Req *req, Resp *resp);
+int api_gates_list(Req *req, Resp *resp);
+int api_gates_get(Req *req, Resp *resp);
+int api_gates_put(Req *req, Resp *resp);
+int api_risks_list(Req *req, Resp *resp);
+int api_risks_create(Req *req, Resp *resp);
+int api_risks_get(Req *req, Resp *resp);
+int api_risks_update(Req *req, Resp *resp);
+int api_risks_heatmap(Req *req, Resp *resp);
+int api_reviews_schedule(Req *req, Resp *resp);
+int api_reviews_intervals(Req *req, Resp *resp);
+int api_system_reviews_list(Req *req, Resp *resp);
+int api_system_reviews_create(Req *req, Resp *resp);
 /* api_monitor.c: monitoring intake, windows, jobs, /metrics */
 struct Monitor;
 void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve, keel ingest) */
+int api_system_events(Req *req, Resp *resp);
+int api_system_labels(Req *req, Resp *resp);
+int api_system_monitor(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
 int api_metrics(Req *req, Resp *resp);

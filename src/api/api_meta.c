@@ -5,11 +5,19 @@
 #include "api/api.h"
 #include "store/schema.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
+/* 200 when the database answers with the schema this binary knows; 503
+ * with the reason otherwise, so that a load balancer takes the server out. */
 int api_healthz(Req *req, Resp *resp) {
     int rc = schema_check(req->db);
-    if (rc) return rc;
+    if (rc == KEEL_EVERSION)
+        return err_set(&req->err, KEEL_EBUSY, "", "the database schema is not the one this keel "
+                       "serves (schema %d): run `keel migrate`", schema_version());
+    if (rc)
+        return err_set(&req->err, KEEL_EBUSY, "", "the database is unreachable: %s",
+                       db_errmsg(req->db));
     resp_json(resp, 200,
               json_pack("{ss ss si}", "status", "ok", "version", KEEL_VERSION, "schema",
                         schema_version()));
@@ -104,11 +112,23 @@ int api_openapi(Req *req, Resp *resp) {
         json_t *op =
             json_pack("{ss so so}", "summary", r->zSummary, "x-roles", roles, "x-scopes", scopes);
         if (r->roles & ROLE_PUBLIC) json_object_set_new(op, "security", json_array());
-        if (strstr(r->zPattern, "{id}"))
-            json_object_set_new(op, "parameters",
-                                json_pack("[{ss ss sb s{ss si}}]", "name", "id", "in", "path",
-                                          "required", 1, "schema", "type", "integer", "minimum",
-                                          1));
+        json_t *params = json_array();
+        int bId = 0;
+        for (const char *p = strchr(r->zPattern, '{'); p; p = strchr(p + 1, '{')) {
+            const char *q = strchr(p, '}');
+            if (!q || p[1] == '*' || (strncmp(p, "{id}", 4) == 0 && bId++)) continue;
+            char zName[32];
+            snprintf(zName, sizeof zName, "%.*s", (int)(q - p - 1), p + 1);
+            json_array_append_new(
+                params,
+                strcmp(zName, "id") == 0
+                    ? json_pack("{ss ss sb s{ss si}}", "name", "id", "in", "path", "required", 1,
+                                "schema", "type", "integer", "minimum", 1)
+                    : json_pack("{ss ss sb s{ss ss}}", "name", zName, "in", "path", "required", 1,
+                                "schema", "type", "string", "pattern", "^[a-z0-9_-]{1,64}$"));
+        }
+        if (json_array_size(params)) json_object_set_new(op, "parameters", params);
+        else json_decref(params);
         if (r->pResource && !json_object_get(schemas, r->pResource->zName))
             json_object_set_new(schemas, r->pResource->zName, resource_schema(r->pResource));
         if (r->bodyType != BODY_NONE) {

@@ -8,13 +8,13 @@
 
 int cli_alignment(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
         {"json", 1, "", "print the whole chain as JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel alignment --db FILE [--json]\n\n"
+                       "usage: keel alignment --db DB [--json]\n\n"
                        "The alignment chain objective -> KPI -> initiative, with each KPI's\n"
                        "progress and status, and the findings: unaligned initiatives, objectives\n"
                        "with no initiative, KPIs off track or out of reach, missing sign-offs.",

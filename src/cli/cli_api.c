@@ -11,7 +11,7 @@
 
 int cli_api(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"as", 0, "EMAIL", "act as this account (default: the first admin)", NULL},
         {"data", 0, "JSON", "request body", NULL},
         {"data-file", 0, "FILE", "request body from a file (- for stdin)", NULL},
@@ -22,7 +22,7 @@ int cli_api(int argc, char **argv) {
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(
         argc, argv, a, n,
-        "usage: keel api --db FILE [--as EMAIL] METHOD PATH [--data JSON]\n\n"
+        "usage: keel api --db DB [--as EMAIL] METHOD PATH [--data JSON]\n\n"
         "Call any API route in-process, as an account, with the same roles,\n"
         "rules and audit as over HTTP. Prints the answer; a 4xx exits 2, a 5xx 1.\n"
         "  keel api --db k.db GET '/api/v1/initiatives?stage=pilot'\n"

@@ -8,14 +8,14 @@
 
 int cli_priorities(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"stage", 0, "STAGE", "only initiatives in this stage", NULL},
         {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
         {"json", 1, "", "print JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel priorities --db FILE [--stage STAGE] [--json]\n\n"
+                       "usage: keel priorities --db DB [--stage STAGE] [--json]\n\n"
                        "Initiatives ranked by their weighted scores, with the value/feasibility\n"
                        "quadrant (quick win, big bet, fill-in, money pit).",
                        &nPos);

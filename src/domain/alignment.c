@@ -2,6 +2,7 @@
 /* Strategic alignment: resource definitions and the rules; see
  * alignment.h. */
 #include "domain/alignment.h"
+#include "engine/changepoint.h"
 #include "engine/kpi_trend.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
@@ -231,6 +232,25 @@ int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelE
     return store_crud_update(db, &resource_kpi, &a, id, in, e);
 }
 
+/* The change-point test of a KPI's latest period (engine/changepoint.c,
+ * the defaults: against the line through the earlier periods, one-sided
+ * for a move in the bad direction, false-alarm rate 0.5%, at least 5% of
+ * the expected level): {flagged, latest, expected, change_pct, p_value,
+ * earlier_points}, or null when there are too few periods to test (four
+ * at least) or their positions do not increase. */
+static json_t *kpi_recent_drop(const double *ax, const double *ay, int n, int bUp) {
+    CpOptions o;
+    changepoint_options_default(&o);
+    o.side = bUp ? CP_FALL : CP_RISE;
+    CpSeries s = {ay, ax, NULL, n};
+    CpResult r;
+    if (changepoint_test(&s, &o, &r) || !r.tested) return json_null();
+    return json_pack("{sb sf sf so sf si}", "flagged", r.flagged, "latest", r.recent, "expected",
+                     r.expected, "change_pct",
+                     isfinite(r.relChange) ? json_real(round(r.relChange * 1000) / 10) : json_null(),
+                     "p_value", r.pValue, "earlier_points", r.m);
+}
+
 int align_kpi_decorate(Db *db, json_t *kpi) { return align_kpi_as_of(db, kpi, NULL, 0); }
 
 int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues) {
@@ -273,6 +293,7 @@ int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues) {
     json_object_set_new(kpi, "projected", json_real(as.projected));
     json_object_set_new(kpi, "status", json_string(kpi_status_name(as.status)));
     json_object_set_new(kpi, "values_recorded", json_integer((json_int_t)n));
+    json_object_set_new(kpi, "recent_drop", kpi_recent_drop(ax, ay, k, bUp));
     if (bValues)
         json_object_set_new(kpi, "values", values);
     else

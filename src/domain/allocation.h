@@ -141,6 +141,9 @@ int alloc_readiness_refresh(Db *db, const Principal *who, int64_t initiativeId);
 /* ---- the demo (allocation_demo.c) ---- */
 /* Load the "allocation" section of the demo document (absent: nothing). */
 int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t seed, KeelError *e);
+/* Solve and store the demo's first plan ("solve" of the allocation
+ * section), once every initiative has reached its stage. */
+int alloc_demo_solve(Db *db, const Principal *sys, const json_t *doc, KeelError *e);
 
 /* At most n solves at once (1 to 2); the server passes its workers - 1. */
 void alloc_solve_set_slots(int n);

@@ -194,12 +194,14 @@ int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t se
         }
         if (rc) return where(e, rc, "data asset", json_get_str(x, "name"));
     }
-    const json_t *solve = json_object_get(al, "solve");
-    if (solve) {
-        json_t *out = NULL;
-        rc = alloc_plan_solve(db, sys, solve, &out, e);
-        json_decref(out);
-        if (rc) return where(e, rc, "plan", "first");
-    }
     return 0;
+}
+
+int alloc_demo_solve(Db *db, const Principal *sys, const json_t *doc, KeelError *e) {
+    const json_t *solve = json_object_get(json_object_get(doc, "allocation"), "solve");
+    if (!solve) return 0;
+    json_t *out = NULL;
+    int rc = alloc_plan_solve(db, sys, solve, &out, e);
+    json_decref(out);
+    return rc ? where(e, rc, "plan", "first") : 0;
 }

@@ -11,10 +11,12 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/auth.h"
+#include "domain/gate.h"
 #include "domain/org.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"
 #include "store/store_org.h"
+#include "util/json.h"
 #include "util/period.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
@@ -240,20 +242,22 @@ static void demo_clock(int n, int jitter) {
     time_shift(-((int64_t)n * DEMO_STEP_DAYS + jitter) * 86400);
 }
 
-/* Walk an initiative through the stages to zStage, one step of the clock
- * per move so that the last move is DEMO_STEP_DAYS ago. */
+/* Walk an initiative through the stages towards zStage: phase 1 up to
+ * approval (or rejection), phase 2 from there on, once teams are staffed
+ * (the move to pilot needs a complete team: the initiative gate). */
 static int demo_walk(Db *db, const Principal *sys, const Principal *chair, int64_t id,
-                     const char *zStage, KeelError *e) {
+                     const char *zStage, int phase, KeelError *e) {
     static const char *const azPath[] = {"assessed", "approved",  "pilot",
                                          "scaling",  "operating", NULL};
     static const char *const azReason[] = {
         "business case reviewed", "approved by the AI committee", "pilot started in one unit",
         "pilot met its exit criteria", "in production in every unit"};
     int rc = 0;
-    int n = demo_moves(zStage), step = 0;
+    int n = demo_moves(zStage);
     if (strcmp(zStage, "idea") == 0) return 0;
     demo_clock(n, 0);
     if (strcmp(zStage, "rejected") == 0) {
+        if (phase == 2) return 0;
         json_t *t = json_pack("{ss ss}", "to", "rejected", "reason",
                               "the committee judged the value too uncertain for the risk");
         rc = initiative_transition(db, chair, id, t, e);
@@ -261,20 +265,52 @@ static int demo_walk(Db *db, const Principal *sys, const Principal *chair, int64
         return rc;
     }
     const char *zGoal = strcmp(zStage, "retired") == 0 ? "pilot" : zStage;
-    for (int k = 0; azPath[k] && rc == 0; k++) {
-        demo_clock(n - step++, 0);
+    int bDone = 0;
+    for (int k = 0; azPath[k] && rc == 0 && !bDone; k++) {
+        bDone = strcmp(azPath[k], zGoal) == 0;
+        if ((phase == 1) != (k < 2)) continue;
+        demo_clock(n - k, 0);
         json_t *t = json_pack("{ss ss}", "to", azPath[k], "reason", azReason[k]);
         rc = initiative_transition(db, strcmp(azPath[k], "approved") == 0 ? chair : sys, id, t, e);
         json_decref(t);
-        if (strcmp(azPath[k], zGoal) == 0) break;
     }
-    if (rc == 0 && strcmp(zStage, "retired") == 0) {
+    if (rc == 0 && phase == 2 && strcmp(zStage, "retired") == 0) {
         demo_clock(1, 0);
         json_t *t = json_pack("{ss ss}", "to", "retired", "reason", "replaced by the ML forecast");
         rc = initiative_transition(db, sys, id, t, e);
         json_decref(t);
     }
     return rc;
+}
+
+/* Phase 2 of every initiative's walk, after the teams are staffed; the
+ * committee first records the waivers the demo data names
+ * ("gate_waivers": {"pilot": "reason"}), valid 90 days. */
+static int demo_walk_on(Db *db, const Principal *sys, const json_t *doc, KeelError *e) {
+    Principal chair;
+    const json_t *scorers = json_object_get(doc, "scorers");
+    int rc = demo_principal(db, json_string_value(json_array_get(scorers, 0)), &chair);
+    if (rc) return err_set(e, rc, "scorers", "demo: the committee chair has no account");
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "initiatives"), i, x) {
+        int64_t id = store_crud_id_by(db, &resource_initiative, "title", json_get_str(x, "title"));
+        const char *zMove;
+        json_t *why;
+        json_object_foreach(json_object_get(x, "gate_waivers"), zMove, why) {
+            char zExp[32];
+            demo_clock(demo_moves(json_get_str(x, "stage")) - 2, 0); /* when it moved to pilot */
+            time_iso(time_now() + 90 * 86400, zExp, sizeof zExp);
+            json_t *o = json_pack("{ss sO ss}", "stage", zMove, "reason", why, "expires_at", zExp);
+            int64_t oid;
+            if (rc == 0) rc = gate_override_add(db, &chair, NULL, id, o, &oid, e);
+            json_decref(o);
+        }
+        if (rc == 0) rc = demo_walk(db, sys, &chair, id, json_get_str(x, "stage"), 2, e);
+        time_shift(0);
+        if (rc) return demo_where(e, rc, "initiatives", i);
+    }
+    return 0;
 }
 
 static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uint64_t *seed,
@@ -294,6 +330,7 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
         json_object_del(o, "links");
         json_object_del(o, "signoffs");
         json_object_del(o, "catalogue_key");
+        json_object_del(o, "gate_waivers");
         if (json_is_number(json_object_get(o, "expected_value")) &&
             json_number_value(json_object_get(o, "expected_value")) == 0)
             json_object_set_new(o, "expected_value", json_null());
@@ -342,7 +379,7 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
             }
         }
         if (rc == 0)
-            rc = demo_walk(db, sys, &chair, id, json_string_value(json_object_get(x, "stage")), e);
+            rc = demo_walk(db, sys, &chair, id, json_string_value(json_object_get(x, "stage")), 1, e);
         time_shift(0);
         /* the committee scores what has a business case */
         const char *zStage = json_string_value(json_object_get(x, "stage"));
@@ -485,6 +522,9 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassw
     if (rc == 0) rc = demo_kpis(db, &sys, doc, &s, e);
     if (rc == 0) rc = demo_initiatives(db, &sys, doc, &s, e);
     if (rc == 0) rc = alloc_demo_load(db, &sys, doc, seed, e);
+    if (rc == 0) rc = demo_walk_on(db, &sys, doc, e);
+    time_shift(0);
+    if (rc == 0) rc = alloc_demo_solve(db, &sys, doc, e);
     if (rc == 0) rc = demo_analyses(db, doc, e);
     time_shift(0);
     json_decref(doc);

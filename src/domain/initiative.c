@@ -2,6 +2,7 @@
 /* Initiatives: creation and change with charter versioning, KPI links,
  * sign-offs, stage transitions; see initiative.h. */
 #include "domain/initiative.h"
+#include "domain/gate.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
 #include "util/json.h"
@@ -261,8 +262,8 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
     return 0;
 }
 
-int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
-                          KeelError *e) {
+static int transition_locked(Db *db, const Principal *who, int64_t id, const json_t *in,
+                             KeelError *e) {
     const char *zKey;
     json_t *v;
     json_object_foreach((json_t *)in, zKey, v) {
@@ -327,6 +328,17 @@ int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t
         json_decref(st);
     }
     json_decref(init);
+    if (rc == 0) {
+        /* moves past approval pass the gates of the initiative's systems */
+        json_t *g = NULL;
+        rc = gate_initiative(db, id, zFrom, zTo, &g);
+        if (rc == 0 && g && strcmp(json_string_value(json_object_get(g, "verdict")), "refuse") == 0)
+            rc = err_set_code(e, KEEL_ECONFLICT, "gate_refused", "to",
+                              "the gate of the move %s -> %s refuses: its team or its AI systems "
+                              "lack evidence; see requirements",
+                              zFrom, zTo);
+        json_decref(g);
+    }
     if (rc) return rc;
     Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
@@ -436,8 +448,8 @@ int initiative_charter_get(Db *db, int64_t initiativeId, json_t **ppOut) {
     return 0;
 }
 
-int initiative_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
-                       KeelError *e) {
+static int signoff_locked(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
+                          KeelError *e) {
     const char *zKey;
     json_t *v;
     json_object_foreach((json_t *)in, zKey, v) {
@@ -492,4 +504,25 @@ int initiative_signoff(Db *db, const Principal *who, int64_t initiativeId, const
     if (rc == 0) return db_commit(db);
     db_rollback(db);
     return rc;
+}
+
+/* The checks (stage, sign-offs, charter version) and the change run in one
+ * write transaction, so that they hold when the change commits, even with
+ * several servers on one PostgreSQL (the inner db_begin calls nest). */
+static int in_write_txn(Db *db, int rc) {
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
+                                KeelError *e) {
+    int rc = db_begin(db);
+    return rc ? rc : in_write_txn(db, transition_locked(db, who, id, in, e));
+}
+
+int initiative_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
+                  KeelError *e) {
+    int rc = db_begin(db);
+    return rc ? rc : in_write_txn(db, signoff_locked(db, who, initiativeId, in, e));
 }

@@ -6,6 +6,9 @@
 #include "domain/analysis.h"
 #include "domain/auth.h"
 #include "domain/org.h"
+#include "domain/review.h"
+#include "domain/risk.h"
+#include "domain/system.h"
 #include "store/store_crud.h"
 #include "util/json.h"
 #include "util/period.h"
@@ -103,6 +106,11 @@ const ResourceDef *const resource_all[] = {
     &resource_data_asset,
     &resource_scenario,
     &resource_analysis,
+    &resource_system,
+    &resource_system_version,
+    &resource_evidence,
+    &resource_risk,
+    &resource_ethics_review,
     NULL,
 };
 

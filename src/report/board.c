@@ -6,7 +6,8 @@
  *   {"k":"h2", "text"}                          a sub-heading
  *   {"k":"p", "text", "muted"?}                 a paragraph
  *   {"k":"table", "cols":[{"w", "right"?}], "head":[text], "rows":[row]}
- *       a row is [cell] (a cell is text or {"chart": chart}) or {"group": text}
+ *       a row is [cell] (a cell is text, {"text", "tone": good|warn|bad} or
+ *       {"chart": chart}) or {"group": text}
  *   {"k":"chart", "chart": chart}               a chart (chart.h) */
 #include "report/board.h"
 #include "domain/allocation.h"
@@ -132,6 +133,24 @@ static void row_add(json_t *t, json_t *row) {
     json_array_append_new(json_object_get(t, "rows"), row);
 }
 
+/* A text cell with a tone (good, warn, bad) that both formats colour. */
+static json_t *toned(const char *zText, const char *zTone) {
+    return zTone ? json_pack("{ss ss}", "text", zText, "tone", zTone) : json_string(zText);
+}
+
+/* The tone of a KPI status, a pool state or a severity. */
+static const char *tone_of(const char *z) {
+    if (!z) return NULL;
+    if (!strcmp(z, "on_track") || !strcmp(z, "achieved") || !strcmp(z, "pass")) return "good";
+    if (!strcmp(z, "at_risk") || !strcmp(z, "warning") || !strcmp(z, "idle") ||
+        !strcmp(z, "overridden"))
+        return "warn";
+    if (!strcmp(z, "off_track") || !strcmp(z, "critical") || !strcmp(z, "error") ||
+        !strcmp(z, "over_committed") || !strcmp(z, "refuse"))
+        return "bad";
+    return NULL;
+}
+
 /* A sentence keel wrote (zMessage, English), in the reader's language:
  * the word "<zPrefix>.<zKind>" is a template with one %s for zName. When
  * there is no such word (or no name) the message stays as it is. */
@@ -161,7 +180,8 @@ static void findings_table(DocCtx *c, const json_t *findings) {
     json_t *f;
     json_array_foreach(findings, i, f) {
         char z[512];
-        row_add(t, json_pack("[s s*]", words_of(c->zLang, "severity", json_get_str(f, "severity")),
+        const char *zSev = json_get_str(f, "severity");
+        row_add(t, json_pack("[o s*]", toned(words_of(c->zLang, "severity", zSev), tone_of(zSev)),
                              worded(c, "finding", json_get_str(f, "kind"), json_get_str(f, "name"),
                                     json_get_str(f, "message"), z, sizeof z)));
     }
@@ -215,9 +235,10 @@ static void sec_scorecard(DocCtx *c, const json_t *s) {
                                   json_pack("{so sO* sO*}", "values", vals, "baseline",
                                             json_object_get(kp, "baseline"), "target",
                                             json_object_get(kp, "target")));
-            row_add(t, json_pack("[s s s s s s {so}]", zName, zB, zL, zT, zP,
-                                 words_of(c->zLang, "kpistatus", json_get_str(kp, "status")),
-                                 "chart", spark));
+            const char *zSt = json_get_str(kp, "status");
+            row_add(t, json_pack("[s s s s s o {so}]", zName, zB, zL, zT, zP,
+                                 toned(words_of(c->zLang, "kpistatus", zSt), tone_of(zSt)), "chart",
+                                 spark));
         }
     }
     h2(c, W(c, "findings"));
@@ -339,10 +360,13 @@ static void sec_resources(DocCtx *c, const json_t *r, const char *zPeriod) {
         }
         int bIdle = json_is_true(json_object_get(pool, "idle"));
         int bOver = json_is_true(json_object_get(pool, "over_committed"));
-        row_add(t, json_pack("[s* s s s s]", json_get_str(pool, "name"), zC, zP, zAct,
-                             W(c, bIdle   ? "res.idle"
-                                  : bOver ? "res.over"
-                                          : "res.ok")));
+        row_add(t, json_pack("[s* s s s o]", json_get_str(pool, "name"), zC, zP, zAct,
+                             toned(W(c, bIdle   ? "res.idle"
+                                        : bOver ? "res.over"
+                                                : "res.ok"),
+                                   tone_of(bIdle   ? "idle"
+                                           : bOver ? "over_committed"
+                                                   : NULL))));
         /* actual use against the capacity of its own quarter */
         double cap = num(pp, "capacity"), capA = num(pa, "capacity");
         double actual = pa && capA > 0 && cap > 0 ? num(pa, "actual") * cap / capA : NAN;
@@ -423,7 +447,8 @@ static void sec_risk(DocCtx *c, const json_t *r) {
                           words_of(c->zLang, "sysstage", json_get_str(b, "current_stage")));
             for (int k = 0; k < 4; k++)
                 json_array_append_new(
-                    row, json_string(words_of(c->zLang, "verdict", json_get_str(v, azStage[k]))));
+                    row, toned(words_of(c->zLang, "verdict", json_get_str(v, azStage[k])),
+                               tone_of(json_get_str(v, azStage[k]))));
             row_add(t, row);
         }
     }

@@ -24,6 +24,7 @@ static const char zStyle[] =
     "table{border-collapse:collapse;width:100%;font-size:8.5pt;margin:.4em 0 1em}"
     "th{background:#eef2f7;text-align:left}th,td{padding:3px 4px;border-bottom:1px solid #d0d0d0;"
     "vertical-align:middle}td.r,th.r{text-align:right}tr.group td{background:#f6f6f6;"
+    "font-weight:bold}.tone-good{color:#2e7d4f}.tone-warn{color:#b06a00}.tone-bad{color:#b3261e;"
     "font-weight:bold}svg.chart{display:block;max-width:100%;height:auto}td "
     "svg.chart{display:inline}"
     "@page{size:A4;margin:16mm 14mm}"
@@ -65,12 +66,21 @@ static void html_table(Buf *b, const json_t *t, json_t *marks, const char *zFont
         buf_puts(b, "<tr>");
         json_array_foreach(x, j, cell) {
             int bRight = json_is_true(json_object_get(json_array_get(cols, j), "right"));
-            buf_puts(b, bRight ? "<td class=\"r\">" : "<td>");
-            if (json_is_object(cell)) {
-                html_chart(b, json_object_get(cell, "chart"), marks, zFont);
-            } else {
-                html_escape(b, json_string_value(cell));
+            const char *zTone = json_string_value(json_object_get(cell, "tone"));
+            buf_puts(b, "<td");
+            if (bRight || zTone) {
+                buf_puts(b, " class=\"");
+                if (bRight) buf_puts(b, zTone ? "r " : "r");
+                if (zTone) buf_printf(b, "tone-%s", zTone);
+                buf_puts(b, "\"");
             }
+            buf_puts(b, ">");
+            if (json_object_get(cell, "chart"))
+                html_chart(b, json_object_get(cell, "chart"), marks, zFont);
+            else
+                html_escape(b, json_is_object(cell)
+                                   ? json_string_value(json_object_get(cell, "text"))
+                                   : json_string_value(cell));
             buf_puts(b, "</td>");
         }
         buf_puts(b, "</tr>");

@@ -230,6 +230,21 @@ static void pdf_chart(Pdf *p, const json_t *b) {
     p->y += h + 8;
 }
 
+/* The text of a table cell: a string, or {text, tone}. */
+static const char *cell_text(const json_t *cell) {
+    return json_is_object(cell) ? json_string_value(json_object_get(cell, "text"))
+                                : json_string_value(cell);
+}
+
+/* The colour of a cell's tone (good, warn, bad; NULL: plain text). */
+static uint32_t tone_colour(const char *zTone) {
+    if (!zTone) return COL_TEXT;
+    if (strcmp(zTone, "good") == 0) return 0x2e7d4fu;
+    if (strcmp(zTone, "warn") == 0) return 0xb06a00u;
+    if (strcmp(zTone, "bad") == 0) return 0xb3261eu;
+    return COL_TEXT;
+}
+
 /* Height of a table row (cells laid out in their columns). */
 static double pdf_row_height(Pdf *p, const json_t *cols, const json_t *row, double size,
                              int bBold) {
@@ -240,10 +255,10 @@ static double pdf_row_height(Pdf *p, const json_t *cols, const json_t *row, doub
     json_t *cell;
     json_array_foreach(row, i, cell) {
         double w = json_number_value(json_object_get(json_array_get(cols, i), "w")) * BODY_W;
-        double ch = json_is_object(cell)
-                        ? json_number_value(json_object_get(json_object_get(cell, "chart"), "h"))
-                        : pdf_text(&m, 0, 0, w - 2 * CELL_PAD, json_string_value(cell), size, bBold,
-                                   0, PANGO_ALIGN_LEFT);
+        const json_t *chart = json_object_get(cell, "chart");
+        double ch = chart ? json_number_value(json_object_get(chart, "h"))
+                          : pdf_text(&m, 0, 0, w - 2 * CELL_PAD, cell_text(cell), size, bBold, 0,
+                                     PANGO_ALIGN_LEFT);
         if (ch > h) h = ch;
     }
     return h + 2 * CELL_PAD;
@@ -257,13 +272,13 @@ static void pdf_row(Pdf *p, const json_t *cols, const json_t *row, double h, dou
     json_array_foreach(row, i, cell) {
         const json_t *col = json_array_get(cols, i);
         double w = json_number_value(json_object_get(col, "w")) * BODY_W;
-        if (json_is_object(cell)) {
-            const json_t *c = json_object_get(cell, "chart");
+        const json_t *c = json_object_get(cell, "chart");
+        if (c) {
             double ch = json_number_value(json_object_get(c, "h"));
             pdf_chart_at(p, c, x + CELL_PAD, p->y + (h - ch) / 2);
         } else {
-            pdf_text(p, x + CELL_PAD, p->y + CELL_PAD, w - 2 * CELL_PAD, json_string_value(cell),
-                     size, bBold, COL_TEXT,
+            pdf_text(p, x + CELL_PAD, p->y + CELL_PAD, w - 2 * CELL_PAD, cell_text(cell), size,
+                     bBold, tone_colour(json_string_value(json_object_get(cell, "tone"))),
                      json_is_true(json_object_get(col, "right")) ? PANGO_ALIGN_RIGHT
                                                                  : PANGO_ALIGN_LEFT);
         }

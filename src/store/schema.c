@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* keel's schema, as ordered migrations tracked in PRAGMA user_version.
- * Append new migrations at the end; never edit one that has shipped. */
+/* keel's schema, as ordered migrations tracked in PRAGMA user_version on
+ * SQLite and the keel_schema table on PostgreSQL. Append new migrations at
+ * the end; never edit one that has shipped. Each is written once in the
+ * common dialect (see db_exec_ddl) and must run on both back ends; where it
+ * cannot, aDriverMigration holds that driver's own SQL. */
 #include "store/schema.h"
 #include "util/err.h"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const azMigration[] = {
     /* 1: organisation, units, people, accounts, sessions, tokens, audit */
@@ -401,13 +406,176 @@ static const char *const azMigration[] = {
     "  outcome TEXT NOT NULL,"
     "  error TEXT);"
     "CREATE INDEX job_run_job ON job_run(job, id);",
+
+    /* 7: path 3, risk control: the AI system register (systems, versions,
+     * scope flags, risk tier), evidence (stored analyses or attested
+     * documents per version), gate definitions as data (versioned),
+     * committee overrides, the systems' stage history, the risk register,
+     * ethics reviews and their interval per tier; analyses record the
+     * SHA-256 of their data file (a version's evaluation data) */
+    "ALTER TABLE analysis ADD COLUMN data_sha256 TEXT;"
+    "CREATE TABLE ai_system("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  title TEXT NOT NULL,"
+    "  initiative_id INTEGER NOT NULL REFERENCES initiative(id),"
+    "  description TEXT,"
+    "  risk_tier TEXT NOT NULL,"
+    "  tier_reason TEXT NOT NULL,"
+    "  personal_data INTEGER NOT NULL DEFAULT 0,"
+    "  sensitive_data INTEGER NOT NULL DEFAULT 0,"
+    "  automated_decisions INTEGER NOT NULL DEFAULT 0,"
+    "  public_facing INTEGER NOT NULL DEFAULT 0,"
+    "  generative INTEGER NOT NULL DEFAULT 0,"
+    "  model_source TEXT NOT NULL DEFAULT 'own',"
+    "  ethics_domain TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX ai_system_initiative ON ai_system(initiative_id);"
+    "CREATE TABLE system_version("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  version TEXT NOT NULL,"
+    "  stage TEXT NOT NULL,"
+    "  training_asset_id INTEGER REFERENCES data_asset(id),"
+    "  evaluation_asset_id INTEGER REFERENCES data_asset(id),"
+    "  evaluation_sha256 TEXT,"
+    "  algorithm TEXT,"
+    "  owner_id INTEGER REFERENCES person(id),"
+    "  purpose TEXT,"
+    "  deployment TEXT,"
+    "  callers TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE(system_id, version));"
+    "CREATE TABLE evidence("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  version_id INTEGER NOT NULL REFERENCES system_version(id),"
+    "  kind TEXT NOT NULL,"
+    "  analysis_id INTEGER REFERENCES analysis(id),"
+    "  title TEXT,"
+    "  reference TEXT,"
+    "  reviewer_id INTEGER REFERENCES account(id),"
+    "  attested_at TEXT,"
+    "  account_id INTEGER,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX evidence_version ON evidence(version_id);"
+    "CREATE TABLE gate_def("
+    "  id INTEGER PRIMARY KEY,"
+    "  stage TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  requirements TEXT NOT NULL,"
+    "  note TEXT,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE(stage, version));"
+    "CREATE TABLE gate_override("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER REFERENCES ai_system(id),"
+    "  initiative_id INTEGER REFERENCES initiative(id),"
+    "  stage TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  expires_at TEXT NOT NULL,"
+    "  account_id INTEGER,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE system_stage_change("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  version_id INTEGER NOT NULL REFERENCES system_version(id),"
+    "  from_stage TEXT NOT NULL,"
+    "  to_stage TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  verdict TEXT NOT NULL,"
+    "  override_id INTEGER REFERENCES gate_override(id),"
+    "  account_id INTEGER,"
+    "  actor TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE risk("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL,"
+    "  initiative_id INTEGER REFERENCES initiative(id),"
+    "  system_id INTEGER REFERENCES ai_system(id),"
+    "  category TEXT NOT NULL,"
+    "  likelihood INTEGER NOT NULL,"
+    "  impact INTEGER NOT NULL,"
+    "  residual_likelihood INTEGER,"
+    "  residual_impact INTEGER,"
+    "  owner_id INTEGER REFERENCES person(id),"
+    "  mitigation TEXT,"
+    "  due_date TEXT,"
+    "  status TEXT NOT NULL,"
+    "  evidence_id INTEGER REFERENCES evidence(id),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE TABLE ethics_review("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  board TEXT NOT NULL,"
+    "  held_on TEXT NOT NULL,"
+    "  findings TEXT,"
+    "  decision TEXT NOT NULL,"
+    "  conditions TEXT,"
+    "  follow_ups TEXT,"
+    "  account_id INTEGER,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX ethics_review_system ON ethics_review(system_id);"
+    "CREATE TABLE review_interval("
+    "  id INTEGER PRIMARY KEY,"
+    "  tier TEXT NOT NULL UNIQUE,"
+    "  months INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "INSERT INTO review_interval(tier, months, updated_at) VALUES"
+    "  ('prohibited', 6, '1970-01-01T00:00:00Z'), ('high', 6, '1970-01-01T00:00:00Z'),"
+    "  ('limited', 12, '1970-01-01T00:00:00Z'), ('minimal', 12, '1970-01-01T00:00:00Z');",
+
+    /* 8: for several servers on one database: job leases (one holder per
+     * job until it expires) and change counters per channel */
+    "CREATE TABLE job_lease("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  holder TEXT NOT NULL,"
+    "  acquired_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+    "CREATE TABLE change_counter("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL UNIQUE,"
+    "  n INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
 
+/* Where a migration needs SQL of its own on one back end, its number and
+ * the statements for that driver, used instead of azMigration[number-1].
+ * Everything else is written once: azMigration runs through db_exec_ddl,
+ * which adapts the column types for PostgreSQL. */
+static const struct {
+    int version;
+    const char *zDriver;
+    const char *zSql;
+} aDriverMigration[] = {
+    {0, "", ""},
+};
+
+static const char *migration_sql(Db *db, int version) {
+    for (size_t i = 0; i < sizeof aDriverMigration / sizeof aDriverMigration[0]; i++)
+        if (aDriverMigration[i].version == version &&
+            strcmp(aDriverMigration[i].zDriver, db_driver_name(db)) == 0)
+            return aDriverMigration[i].zSql;
+    return azMigration[version - 1];
+}
+
 int schema_version(void) { return N_MIGRATION; }
 
-int schema_migrate(Db *db, char *zErr, size_t nErr) {
+/* Check what a database is before touching it: 0 and its version, or
+ * KEEL_EVERSION with the reason in zErr. */
+static int schema_identify(Db *db, int *pVersion, char *zErr, size_t nErr) {
     int version = 0, appId = 0;
     int rc = db_get_version(db, &version, &appId);
     if (rc) {
@@ -415,14 +583,20 @@ int schema_migrate(Db *db, char *zErr, size_t nErr) {
         return rc;
     }
     if (version == 0 && appId == 0) {
-        int64_t nTable = 0;
-        db_query_int(db, &nTable, "SELECT count(*) FROM sqlite_master", NULL);
+        json_t *aTable = NULL;
+        rc = db_tables(db, &aTable);
+        size_t nTable = aTable ? json_array_size(aTable) : 0;
+        json_decref(aTable);
+        if (rc) {
+            snprintf(zErr, nErr, "cannot list the tables: %s", db_errmsg(db));
+            return rc;
+        }
         if (nTable > 0) {
-            snprintf(zErr, nErr, "this file is a database of another application, not keel's");
+            snprintf(zErr, nErr, "this database belongs to another application, not keel");
             return KEEL_EVERSION;
         }
     } else if (appId != SCHEMA_APP_ID) {
-        snprintf(zErr, nErr, "this file is not a keel database (application id %d)", appId);
+        snprintf(zErr, nErr, "this database is not a keel database (application id %d)", appId);
         return KEEL_EVERSION;
     }
     if (version > N_MIGRATION) {
@@ -432,41 +606,80 @@ int schema_migrate(Db *db, char *zErr, size_t nErr) {
                  version, N_MIGRATION);
         return KEEL_EVERSION;
     }
-    for (int v = version; v < N_MIGRATION; v++) {
-        rc = db_begin(db);
-        if (rc == 0) rc = db_exec(db, azMigration[v]);
-        if (rc == 0) rc = db_set_version(db, v + 1, SCHEMA_APP_ID);
-        if (rc == 0) rc = db_commit(db);
-        if (rc) {
-            snprintf(zErr, nErr, "migration %d failed: %s", v + 1, db_errmsg(db));
-            db_rollback(db);
-            return rc;
-        }
-    }
+    *pVersion = version;
     return 0;
 }
 
-int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr) {
-    Db *db = NULL;
-    int rc = db_open(zPath, bCreate, &db, zErr, nErr);
+/* Each step runs in a write transaction (BEGIN IMMEDIATE on SQLite, the
+ * write advisory lock on PostgreSQL) and re-reads the version inside it, so
+ * two processes migrating at once apply each migration exactly once. */
+int schema_migrate(Db *db, char *zErr, size_t nErr) {
+    int version = 0;
+    int rc = schema_identify(db, &version, zErr, nErr);
     if (rc) return rc;
-    if (bCreate) {
+    /* tests of upgrades make an older database by stopping early */
+    const char *zStop = getenv("KEEL_TEST_SCHEMA_STOP");
+    int target = zStop && atoi(zStop) > 0 && atoi(zStop) < N_MIGRATION ? atoi(zStop) : N_MIGRATION;
+    while (version < target) {
+        rc = db_begin(db);
+        if (rc == 0) rc = schema_identify(db, &version, zErr, nErr);
+        if (rc == KEEL_EVERSION) {
+            db_rollback(db);
+            return rc;
+        }
+        if (rc == 0 && version >= target) {
+            rc = db_commit(db);
+            break;
+        }
+        if (rc == 0) rc = db_exec_ddl(db, migration_sql(db, version + 1));
+        if (rc == 0) rc = db_set_version(db, version + 1, SCHEMA_APP_ID);
+        if (rc == 0) rc = db_commit(db);
+        if (rc) {
+            snprintf(zErr, nErr, "migration %d failed: %s", version + 1, db_errmsg(db));
+            db_rollback(db);
+            return rc;
+        }
+        version++;
+    }
+    return rc;
+}
+
+int schema_open_mode(const char *zPath, int mode, Db **ppDb, char *zErr, size_t nErr) {
+    Db *db = NULL;
+    *ppDb = NULL;
+    int rc = db_open(zPath, mode == SCHEMA_CREATE, &db, zErr, nErr);
+    if (rc) return rc;
+    char zName[256];
+    db_display_name(zPath, zName, sizeof zName);
+    if (mode == SCHEMA_CREATE || mode == SCHEMA_MIGRATE) {
         rc = schema_migrate(db, zErr, nErr);
     } else {
         int version = 0, appId = 0;
         rc = db_get_version(db, &version, &appId);
-        if (rc == 0 && appId != SCHEMA_APP_ID) {
+        if (rc) {
+            snprintf(zErr, nErr, "cannot read the schema version of %s: %s", zName,
+                     db_errmsg(db));
+        } else if (appId != SCHEMA_APP_ID) {
             snprintf(zErr, nErr, "%s is not a keel database (create one with `keel init --db %s`)",
-                     zPath, zPath);
+                     zName, zName);
             rc = KEEL_EVERSION;
-        } else if (rc == 0 && version > N_MIGRATION) {
+        } else if (version > N_MIGRATION) {
             snprintf(zErr, nErr,
                      "%s has schema version %d but this keel knows only up to %d: it was "
                      "written by a newer keel; upgrade keel",
-                     zPath, version, N_MIGRATION);
+                     zName, version, N_MIGRATION);
             rc = KEEL_EVERSION;
-        } else if (rc == 0 && version < N_MIGRATION) {
-            rc = schema_migrate(db, zErr, nErr);
+        } else if (version < N_MIGRATION) {
+            int bAuto = mode == SCHEMA_AUTO ? !db_is_pg(db) : mode == SCHEMA_UPGRADE;
+            if (bAuto) {
+                rc = schema_migrate(db, zErr, nErr);
+            } else {
+                snprintf(zErr, nErr,
+                         "%s has schema version %d and this keel needs %d: run `keel migrate "
+                         "--db %s` first (one server or operator, once)",
+                         zName, version, N_MIGRATION, zName);
+                rc = KEEL_EVERSION;
+            }
         }
     }
     if (rc) {
@@ -475,6 +688,10 @@ int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nE
     }
     *ppDb = db;
     return 0;
+}
+
+int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr) {
+    return schema_open_mode(zPath, bCreate ? SCHEMA_CREATE : SCHEMA_AUTO, ppDb, zErr, nErr);
 }
 
 int schema_check(Db *db) {

@@ -14,6 +14,9 @@ NOVIEW = ALL - {"viewer"}
 DATA = {"admin", "committee", "owner", "engineer"}
 USAGE = {"admin", "committee", "engineer"}
 ANALYST = {"admin", "committee", "engineer", "risk"}
+REGISTER = ALL - {"viewer"}
+RISKREG = {"admin", "committee", "owner", "risk"}
+REVIEW = {"admin", "committee", "risk"}
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
@@ -22,6 +25,32 @@ EXPECTED = {
     ("POST", "/api/v1/analyses/explain"): ANALYST,
     ("POST", "/api/v1/analyses/fairness"): ANALYST,
     ("GET", "/api/v1/analyses/{id}"): ANALYST | {"owner"},
+    ("POST", "/api/v1/analyses/drift"): ANALYST,
+    ("GET", "/api/v1/ethics-reviews"): ALL,
+    ("PUT", "/api/v1/ethics-reviews/intervals"): ADMIN,
+    ("POST", "/api/v1/evidence/{id}/attest"): {"risk"},
+    ("GET", "/api/v1/gates"): ALL,
+    ("GET", "/api/v1/gates/{stage}"): ALL,
+    ("PUT", "/api/v1/gates/{stage}"): ADMIN,
+    ("POST", "/api/v1/initiatives/{id}/overrides"): GOVERN,
+    ("GET", "/api/v1/initiatives/{id}/systems"): ALL,
+    ("GET", "/api/v1/risks"): ALL,
+    ("POST", "/api/v1/risks"): RISKREG,
+    ("GET", "/api/v1/risks/heatmap"): ALL,
+    ("GET", "/api/v1/risks/{id}"): ALL,
+    ("PATCH", "/api/v1/risks/{id}"): RISKREG,
+    ("GET", "/api/v1/systems"): ALL,
+    ("POST", "/api/v1/systems"): REGISTER,
+    ("GET", "/api/v1/systems/{system}"): ALL,
+    ("PATCH", "/api/v1/systems/{system}"): REGISTER,
+    ("GET", "/api/v1/systems/{system}/ethics-reviews"): ALL,
+    ("POST", "/api/v1/systems/{system}/ethics-reviews"): REVIEW,
+    ("POST", "/api/v1/systems/{system}/evidence"): REGISTER,
+    ("GET", "/api/v1/systems/{system}/gates"): ALL,
+    ("GET", "/api/v1/systems/{system}/gates/{stage}"): ALL,
+    ("POST", "/api/v1/systems/{system}/overrides"): GOVERN,
+    ("POST", "/api/v1/systems/{system}/transition"): REGISTER,
+    ("POST", "/api/v1/systems/{system}/versions"): REGISTER,
     ("GET", "/api/v1/alignment"): ALL,
     ("GET", "/api/v1/catalogue"): ALL,
     ("GET", "/api/v1/criteria"): ALL,
@@ -120,7 +149,10 @@ EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/api/v1/jobs"): ADMIN,
     ("POST", "/api/v1/jobs/{*name}"): ADMIN,
-    ("GET", "/metrics"): ALL,  # sessions: admins only (the handler); tokens: metrics:read, read, write
+    ("GET", "/metrics"): ALL,
+    ("POST", "/api/v1/systems/{system}/events"): {"admin", "engineer", "owner"},
+    ("POST", "/api/v1/systems/{system}/labels"): {"admin", "engineer", "owner"},
+    ("GET", "/api/v1/systems/{system}/monitor"): ALL,  # sessions: admins only (the handler); tokens: metrics:read, read, write
 }
 
 t = Cases()
@@ -155,8 +187,10 @@ for (method, pattern) in sorted(routes & set(EXPECTED)):
 
 n = 0
 for (method, pattern), want in sorted(EXPECTED.items()):
-    path = pattern.replace("{id}", "987654")  # no such row: allowed callers get 404, not 2xx
-    body = {} if method in ("POST", "PATCH") else None
+    # no such row: allowed callers get 404, not 2xx
+    path = pattern.replace("{id}", "987654").replace("{system}", "no-such-system") \
+                  .replace("{stage}", "launch")
+    body = {} if method in ("POST", "PATCH", "PUT") else None
     for who in ROLES + [None]:
         n += 1
         c = bearer(srv.port, tokens[who]) if who else srv.client()

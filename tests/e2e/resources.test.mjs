@@ -95,10 +95,10 @@ await run('e2e resources', async (t, cleanup) => {
   const abId = (await r.json()).id;
   const risk = await b.page();
   await signIn(risk, srv.base, USERS.risk);
-  await go(risk, srv.base, '/risk');
+  await go(risk, srv.base, '/risk/analyses');
   const row = risk.locator('[data-testid=analyses] tbody tr', { hasText: 'Checkout button' });
   t.ok('res-4.1 listed with verdict', (await row.textContent()).includes('Ship') && (await row.textContent()).includes('A/B test'));
-  t.ok('res-4.2 rest of path 3 not built, said plainly', (await risk.textContent('#main')).includes('The rest of the risk path is not built yet'));
+  t.ok('res-4.2 rest of path 3 not built, said plainly', (await risk.textContent('#main')).includes('still to come'));
   await shot(risk, '44-analyses');
   await row.locator('a').first().click();
   await risk.waitForSelector('.analysis-page');

@@ -15,6 +15,7 @@ import { table } from '../components/table.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
 import { initiativeFields } from './initiatives.js';
+import { systemsPanel } from '../lib/risk.js';
 
 const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead', 'ai_lead_id']];
 
@@ -172,6 +173,7 @@ export async function render(ctx) {
         [t('field.risks'), it.risks || '–'],
         [t('field.data_needed'), it.data_needed || '–'],
       ]))),
+    await systemsPanel(ctx, it),
     await scoresPanel(ctx, it),
     await analysesPanel(it),
     panel(t('initiative.history'), history.length ? h('ul', { class: 'history' }, history.map((x) => h('li', {},
