@@ -438,7 +438,7 @@ DEMO_FILE(demo_maintenance_model_json)
 DEMO_FILE(demo_maintenance_presses_csv)
 
 /* The embedded file data/demo/zName, or NULL. */
-static const char *demo_file(const char *zName, size_t *pn) {
+const char *demo_file(const char *zName, size_t *pn) {
     static const struct {
         const char *zName;
         const unsigned char *p;
@@ -526,6 +526,8 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassw
     time_shift(0);
     if (rc == 0) rc = alloc_demo_solve(db, &sys, doc, e);
     if (rc == 0) rc = demo_analyses(db, doc, e);
+    time_shift(0);
+    if (rc == 0) rc = risk_demo_load(db, doc, e);
     time_shift(0);
     json_decref(doc);
     if (rc == 0) return db_commit(db);

@@ -170,7 +170,7 @@ int words_lang_known(const char *zLang) {
     return zLang && (strcmp(zLang, "en") == 0 || strcmp(zLang, "zh-CN") == 0);
 }
 
-/* The words of zKey in zLang, or NULL when the table has none. */
+/* The words of zKey, or NULL when the table has none. */
 static const char *words_find(const char *zLang, const char *zKey) {
     int bZh = zLang && strcmp(zLang, "zh-CN") == 0;
     for (size_t i = 0; i < sizeof aWord / sizeof aWord[0]; i++)
@@ -188,5 +188,5 @@ const char *words_of(const char *zLang, const char *zPrefix, const char *zName) 
     char z[96];
     snprintf(z, sizeof z, "%s.%s", zPrefix, zName);
     const char *zW = words_find(zLang, z);
-    return zW ? zW : zName; /* never z: it dies with this call */
+    return zW ? zW : zName;
 }
