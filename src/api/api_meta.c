@@ -8,9 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 200 when the database answers with the schema this binary knows; 503
+ * with the reason otherwise, so that a load balancer takes the server out. */
 int api_healthz(Req *req, Resp *resp) {
     int rc = schema_check(req->db);
-    if (rc) return rc;
+    if (rc == KEEL_EVERSION)
+        return err_set(&req->err, KEEL_EBUSY, "", "the database schema is not the one this keel "
+                       "serves (schema %d): run `keel migrate`", schema_version());
+    if (rc)
+        return err_set(&req->err, KEEL_EBUSY, "", "the database is unreachable: %s",
+                       db_errmsg(req->db));
     resp_json(resp, 200,
               json_pack("{ss ss si}", "status", "ok", "version", KEEL_VERSION, "schema",
                         schema_version()));
@@ -102,8 +109,8 @@ int api_openapi(Req *req, Resp *resp) {
         for (int b = 0; auth_scope_name[b]; b++)
             if (route_scopes(r) & (1 << b))
                 json_array_append_new(scopes, json_string(auth_scope_name[b]));
-        json_t *op = json_pack("{ss so so}", "summary", r->zSummary, "x-roles", roles,
-                               "x-scopes", scopes);
+        json_t *op =
+            json_pack("{ss so so}", "summary", r->zSummary, "x-roles", roles, "x-scopes", scopes);
         if (r->roles & ROLE_PUBLIC) json_object_set_new(op, "security", json_array());
         json_t *params = json_array();
         int bId = 0;

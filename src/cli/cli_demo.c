@@ -4,6 +4,7 @@
  * printed at the end, or the one in --password-file. For demonstrations
  * only. The data is the same for the same --seed. */
 #include "cli/cli.h"
+#include "domain/auth.h"
 #include "domain/demo.h"
 #include "util/crypto.h"
 #include "util/err.h"
@@ -39,7 +40,7 @@ int cli_demo(int argc, char **argv) {
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel demo --db FILE [--password-file F] [--seed N]\n\n"
+                       "usage: keel demo --db DB [--password-file F] [--seed N]\n\n"
                        "Create FILE (if needed) and load the demo enterprise, Meridian Group:\n"
                        "business units, 30 people, accounts for every role, 8 objectives, 20 KPIs\n"
                        "with 8 quarters of actuals, 25 initiatives in every stage, and every\n"
@@ -74,7 +75,9 @@ int cli_demo(int argc, char **argv) {
         return rc;
     }
     KeelError e = {0};
-    Actor actor = {0, "cli:demo"};
+    Principal op;
+    cli_operator(&op);
+    Actor actor = auth_actor(&op);
     rc = demo_load(db, &actor, doc, zPw, seed, &e);
     json_decref(doc);
     db_close(db);

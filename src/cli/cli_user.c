@@ -12,20 +12,12 @@
 #include <unistd.h>
 
 static const char *zUserUsage =
-    "usage: keel user add|list|passwd|disable --db FILE [options]\n\n"
+    "usage: keel user add|list|passwd|disable --db DB [options]\n\n"
     "  add      --email E --name N --role R [--person ID] [--password-file F]\n"
     "  list     [--json]\n"
     "  passwd   --email E [--password-file F]\n"
     "  disable  --email E\n\n"
     "Roles: admin, committee, owner, engineer, risk, viewer.";
-
-/* The CLI acts as "cli:<login name>" in the audit log. */
-static Actor cli_actor(char *zBuf, size_t n) {
-    const char *zUser = getenv("USER");
-    snprintf(zBuf, n, "cli:%s", zUser ? zUser : "unknown");
-    Actor a = {0, zBuf};
-    return a;
-}
 
 static int report(int rc, const KeelError *e, Db *db) {
     if (rc == 0) return 0;
@@ -67,7 +59,7 @@ static int user_list(Db *db, int bJson) {
 
 int cli_user(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"email", 0, "EMAIL", "login e-mail of the account", NULL},
         {"name", 0, "NAME", "display name", NULL},
         {"role", 0, "ROLE", "admin, committee, owner, engineer, risk or viewer", NULL},
@@ -93,8 +85,9 @@ int cli_user(int argc, char **argv) {
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     Db *db;
     if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
-    char zActor[80];
-    Actor actor = cli_actor(zActor, sizeof zActor);
+    Principal op;
+    cli_operator(&op);
+    Actor actor = auth_actor(&op);
     KeelError e = {0};
     if (bList) {
         rc = user_list(db, cli_opt(a, n, "json") != NULL);

@@ -170,7 +170,7 @@ int words_lang_known(const char *zLang) {
     return zLang && (strcmp(zLang, "en") == 0 || strcmp(zLang, "zh-CN") == 0);
 }
 
-/* The words for zKey, or NULL when the table has none. */
+/* The words of zKey, or NULL when the table has none. */
 static const char *words_find(const char *zLang, const char *zKey) {
     int bZh = zLang && strcmp(zLang, "zh-CN") == 0;
     for (size_t i = 0; i < sizeof aWord / sizeof aWord[0]; i++)
