@@ -528,6 +528,31 @@ static const char *const azMigration[] = {
     "INSERT INTO review_interval(tier, months, updated_at) VALUES"
     "  ('prohibited', 6, '1970-01-01T00:00:00Z'), ('high', 6, '1970-01-01T00:00:00Z'),"
     "  ('limited', 12, '1970-01-01T00:00:00Z'), ('minimal', 12, '1970-01-01T00:00:00Z');",
+    /* the human-override switch (issue 18): every flip, the latest per
+     * system is its state (none: off); switch tests */
+    "CREATE TABLE switch_flip("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  version INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('on','off','shadow','percent')),"
+    "  percent INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),"
+    "  fallback TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  cause TEXT,"
+    "  account_id INTEGER,"
+    "  actor TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE (system_id, version));"
+    "CREATE TABLE switch_test("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  result TEXT NOT NULL CHECK (result IN ('pass','fail')),"
+    "  environment TEXT,"
+    "  note TEXT,"
+    "  account_id INTEGER,"
+    "  actor TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX switch_test_system ON switch_test(system_id);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
