@@ -6,6 +6,7 @@
 #include "domain/review.h"
 #include "domain/system.h"
 #include "store/schema.h"
+#include "store/store_cluster.h"
 #include "store/store_switch.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -140,20 +141,26 @@ static void *poll_main(void *p) {
     (void)p;
     Db *db = NULL;
     int bWarned = 0;
+    int64_t seen = -1;
     while (!atomic_load(&gStopPoll)) {
         char zErr[256];
         if (!db && schema_open(gzPollPath, 0, &db, zErr, sizeof zErr)) db = NULL;
-        int rc = db ? switch_cache_refresh(db) : KEEL_EIO;
+        /* wakes early on a notification (PostgreSQL), else polls the
+         * counter; the refresh also picks up systems registered since */
+        int rc = db ? store_wait_change(db, SWITCH_CHANNEL, &seen, SWITCH_POLL_MS) : KEEL_EIO;
+        if (rc >= 0) rc = switch_cache_refresh(db);
         if (rc == 0) {
             atomic_store(&gLastGood, time_mono_ms());
             bWarned = 0;
-        } else if (!bWarned) {
+            continue;
+        }
+        if (!bWarned)
             log_error("switch: cannot refresh from the database (answering from the last known "
                       "state): %s", db ? db_errmsg(db) : "cannot open it");
-            bWarned = 1;
-            db_close(db);
-            db = NULL;
-        }
+        bWarned = 1;
+        db_close(db);
+        db = NULL;
+        seen = -1;
         usleep(SWITCH_POLL_MS * 1000);
     }
     db_close(db);

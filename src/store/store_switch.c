@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SQL of the human-override switch; see store_switch.h. */
 #include "store/store_switch.h"
+#include "store/store_cluster.h"
 #include "util/err.h"
 #include "util/timeutil.h"
 
 int store_switch_counter(Db *db, int64_t *pFlips, int64_t *pSystems) {
-    int rc = db_query_int(db, pFlips, "SELECT coalesce(max(id), 0) FROM switch_flip", "");
+    int rc = store_change_count(db, SWITCH_CHANNEL, pFlips);
     if (rc == 0) rc = db_query_int(db, pSystems, "SELECT coalesce(max(id), 0) FROM ai_system", "");
     return rc;
 }
@@ -43,6 +44,7 @@ int store_switch_flip(Db *db, const Actor *actor, int64_t systemId, int64_t vers
                     actor->id, actor->zName, zNow);
     if (rc) return rc;
     *pId = db_last_insert_id(db);
+    if ((rc = store_notify(db, SWITCH_CHANNEL))) return rc;
     json_t *after = json_pack("{sI sI ss sI ss ss s?}", "system_id", (json_int_t)systemId,
                               "version", (json_int_t)version, "state", zState, "percent",
                               (json_int_t)percent, "fallback", zFallback, "reason", zReason,

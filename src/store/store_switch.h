@@ -9,8 +9,11 @@
 #include "store/store_audit.h"
 #include <jansson.h>
 
-/* The change counter: the highest flip id and the highest system id
- * (a registration adds a switch too), one cheap indexed query. */
+#define SWITCH_CHANNEL "switch" /* the change counter a flip bumps (store_cluster.h) */
+
+/* The change counters: the switch channel's (every flip bumps it) and the
+ * highest system id (a registration adds a switch too), two indexed
+ * lookups. */
 int store_switch_counter(Db *db, int64_t *pFlips, int64_t *pSystems);
 /* Every system (id, name) with its latest flip's state, percent,
  * fallback, version (NULL columns when never flipped), by name. */
