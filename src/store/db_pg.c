@@ -54,8 +54,10 @@ typedef struct PgStmt {
 } PgStmt;
 
 static void pg_set_err(PgConn *p, const char *z) {
-    snprintf(p->zErr, sizeof p->zErr, "%s", z ? z : "");
-    size_t n = strlen(p->zErr);
+    size_t n = z ? strlen(z) : 0;
+    if (n >= sizeof p->zErr) n = sizeof p->zErr - 1;
+    if (z && z != p->zErr) memmove(p->zErr, z, n); /* may be called with p->zErr itself */
+    p->zErr[n] = 0;
     while (n && (p->zErr[n - 1] == '\n' || p->zErr[n - 1] == ' ')) p->zErr[--n] = 0;
 }
 

@@ -135,6 +135,40 @@ t.check("ing-6.1", len(evs) >= 2, str(evs)[:300])
 got = [s.value for s in fams["keel_ingest_events"].samples if s.name == "keel_ingest_events_total"]
 t.check("ing-6.2", got and got[0] >= 180, str(got))
 
+# ---- ing-8: keel ingest (--url) and keel monitor ---------------------------------------
+import os
+import subprocess
+from keeltest import KEEL
+evf = os.path.join(srv.dir, "events.ndjson")
+with open(evf, "wb") as f:
+    f.write(ndjson([ev(5000 + i) for i in range(12000)]))
+tokf = os.path.join(srv.dir, "tok")
+with open(tokf, "w") as f:
+    f.write(toks["ingest"] + "\n")
+p = subprocess.run([KEEL, "ingest", "--url", "http://127.0.0.1:%d" % srv.port, "--token-file", tokf,
+                    "--system", "churn-scorer", "--json", evf], capture_output=True, text=True, env=srv.env)
+out = json.loads(p.stdout or "{}")
+t.check("ing-8.1", p.returncode == 0 and out.get("accepted") == 12000, p.stdout + p.stderr)
+p = subprocess.run([KEEL, "ingest", "--url", "http://127.0.0.1:%d" % srv.port, "--token-file", tokf,
+                    "--system", "churn-scorer", evf], capture_output=True, text=True, env=srv.env)
+t.check("ing-8.2", p.returncode == 0 and "0 accepted, 12000 duplicates" in p.stdout, p.stdout + p.stderr)
+p = subprocess.run([KEEL, "ingest", "--db", srv.db, "--system", "churn-scorer", evf],
+                   capture_output=True, text=True, env=srv.env)
+t.check("ing-8.3", p.returncode != 0 and "in use by another keel" in p.stderr, p.stdout + p.stderr)
+with open(evf, "ab") as f:
+    f.write(b'{"event_id":"bad","ts":0,"version":"v0"}\n')
+p = subprocess.run([KEEL, "ingest", "--url", "http://127.0.0.1:%d" % srv.port, "--token-file", tokf,
+                    "--system", "churn-scorer", evf], capture_output=True, text=True, env=srv.env)
+t.check("ing-8.4", p.returncode == 2 and "line 12001: latency_ms" in p.stderr, p.stdout + p.stderr)
+time.sleep(1.5)
+p = subprocess.run([KEEL, "monitor", "--db", srv.db, "--system", "churn-scorer", "--grain", "day", "--json"],
+                   capture_output=True, text=True, env=srv.env)
+wins = json.loads(p.stdout or "{}").get("windows", [])
+t.check("ing-8.5", p.returncode == 0 and sum(w["n"] for w in wins) == stored()[0], p.stdout[:300] + p.stderr)
+p = subprocess.run([KEEL, "monitor", "--db", srv.db, "--system", "churn-scorer"], capture_output=True,
+                   text=True, env=srv.env)
+t.check("ing-8.6", p.returncode == 0 and "p99 ms" in p.stdout and "v1" in p.stdout, p.stdout[:300] + p.stderr)
+
 # ---- ing-7: kill -9 while ingesting, several rounds --------------------------------------
 tok = toks["ingest"]
 acked, lock = set(), threading.Lock()

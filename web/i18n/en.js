@@ -864,4 +864,9 @@ export default {
   'board.lang.zh-CN': 'Chinese (简体中文)',
   'board.pdf': 'Download PDF',
   'board.html': 'Download HTML',
+  'home.risk': 'Risk control',
+  'home.open_risks': 'open risks',
+  'home.overdue_mitigations': 'overdue mitigations',
+  'home.overdue_reviews': 'overdue ethics reviews',
+  'home.suspended': 'suspended systems',
 };

@@ -862,4 +862,9 @@ export default {
   'board.lang.zh-CN': '简体中文',
   'board.pdf': '下载 PDF',
   'board.html': '下载 HTML',
+  'home.risk': '风险控制',
+  'home.open_risks': '未关闭风险',
+  'home.overdue_mitigations': '逾期缓解措施',
+  'home.overdue_reviews': '逾期伦理审查',
+  'home.suspended': '暂停的系统',
 };
