@@ -76,6 +76,8 @@ struct Resp {
     const char *zCsp;          /* Content-Security-Policy header, or NULL for none */
     const void *pStaticBody;   /* body in static memory, nBody long (not freed), or NULL */
     char zEtag[48];            /* ETag header (quoted) or "" */
+    const char *zEncoding;     /* Content-Encoding of the body ("gzip"), or NULL */
+    int bVary;                 /* the body depends on Accept-Encoding (Vary header) */
 };
 
 /* The route table (routes.c), sorted by pattern then method. */

@@ -547,8 +547,12 @@ static const char *const azMigration[] = {
     "  channel TEXT NOT NULL UNIQUE,"
     "  n INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL);",
+    /* a KPI's declared bounds: values outside them are impossible (a rate
+     * below 0 %), refused with the field named */
+    "ALTER TABLE kpi ADD COLUMN min_value REAL;"
+    "ALTER TABLE kpi ADD COLUMN max_value REAL;",
 
-    /* 9: the human-override switch (issue 18): every flip, the latest per
+    /* 10: the human-override switch (issue 18): every flip, the latest per
      * system is its state (none: off); switch tests */
     "CREATE TABLE switch_flip("
     "  id INTEGER PRIMARY KEY,"
