@@ -65,7 +65,7 @@ const Route aRoute[] = {
      "one analysis with its spec and full result (owners: of their initiatives)",
      &resource_analysis},
     {"GET", "/api/v1/audit", api_audit_list, GOVERN, 0, BODY_NONE,
-     "the audit log, newest first (?entity=&entity_id=)", NULL},
+     "the audit log, newest first (?entity=&entity_id=&actor=&action=&from=&to=)", NULL},
     {"GET", "/api/v1/audit/verify", api_audit_verify, GOVERN, 0, BODY_NONE,
      "verify the audit hash chain (?head=)", NULL},
     {"GET", "/api/v1/catalogue", api_catalogue, ANY, 0, BODY_NONE,

@@ -179,6 +179,8 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     MHD_add_response_header(m, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(m, "X-Frame-Options", "DENY");
     if (r->zCsp) MHD_add_response_header(m, "Content-Security-Policy", r->zCsp);
+    if (r->zEncoding) MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_ENCODING, r->zEncoding);
+    if (r->bVary) MHD_add_response_header(m, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
     if (r->zSetCookie[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_SET_COOKIE, r->zSetCookie);
     if (r->zAllow[0] && r->status == 405)
         MHD_add_response_header(m, MHD_HTTP_HEADER_ALLOW, r->zAllow);

@@ -547,6 +547,10 @@ static const char *const azMigration[] = {
     "  channel TEXT NOT NULL UNIQUE,"
     "  n INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL);",
+    /* a KPI's declared bounds: values outside them are impossible (a rate
+     * below 0 %), refused with the field named */
+    "ALTER TABLE kpi ADD COLUMN min_value REAL;"
+    "ALTER TABLE kpi ADD COLUMN max_value REAL;",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
