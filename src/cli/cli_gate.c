@@ -12,6 +12,7 @@
 #include "util/crypto.h"
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { GATE_EXIT_REFUSE = 3 };
 
@@ -67,8 +68,14 @@ static int gate_fetch(const CliOpt *a, int n, const char *zPath, int *pStatus, c
         return rc ? cli_fail("%s", zErr) : 0;
     }
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
+    const char *zDb = cli_opt(a, n, "db");
+    /* a database file that is not there is bad input (2), like a bad flag */
+    if (zDb && strncmp(zDb, "postgres://", 11) != 0 && strncmp(zDb, "postgresql://", 13) != 0 &&
+        access(zDb, F_OK) != 0)
+        return cli_usage_error("no database file %s (give the keel database, e.g. --db keel.db)",
+                               zDb);
     Db *db;
-    int rc = cli_open_db(cli_opt(a, n, "db"), 0, &db);
+    int rc = cli_open_db(zDb, 0, &db);
     if (rc) return rc;
     Principal who;
     if ((rc = cli_principal(db, NULL, &who)) == 0) {

@@ -82,5 +82,9 @@ with open(bad, "w") as f:
 p = subprocess.run([KEEL, "gate", "check", "--url", url, "--token-file", bad, "--system", "eta-model", "--stage", "launch"],
                    capture_output=True, text=True)
 t.check("gate-4.3", p.returncode == 2 and "keel:" in p.stderr, (p.returncode, p.stderr))
+# a database file that is not there is bad input, not a failure
+p = subprocess.run([KEEL, "gate", "check", "--db", os.path.join(srv.dir, "no-such.db"), "--system", "eta-model",
+                    "--stage", "launch"], capture_output=True, text=True)
+t.check("gate-4.4", p.returncode == 2 and "no database file" in p.stderr, (p.returncode, p.stderr))
 srv.stop()
 t.done()
