@@ -240,6 +240,23 @@ def signin_timing(t):
         srv.stop()
 
 
+def session_idle(t, srv):
+    """Item 6: last_seen is written once a minute, so the idle time counts
+    from the latest moment the last request can have been: a session whose
+    last_seen is 30.5 minutes old may have been used 30 s after that write
+    and lives; one 31 minutes old is over (idle 30 minutes)."""
+    import sqlite3
+    for case, age, status in [("idle-favour", 30 * 60 + 30, 200), ("idle-over", 31 * 60, 401)]:
+        c = srv.admin()
+        t.status(case + "-a", c.get("/api/v1/session"), 200)
+        con = sqlite3.connect(srv.db, timeout=10)
+        con.execute("UPDATE session SET last_seen = last_seen - ? WHERE id = (SELECT max(id) FROM session)",
+                    (age,))
+        con.commit()
+        con.close()
+        t.status(case, c.get("/api/v1/session"), status)
+
+
 def main():
     t = Cases()
     srv = Server()
@@ -248,6 +265,7 @@ def main():
         tokens_on_password_change(t, srv)
         signatories(t, srv)
         csv_formulas(t, srv)
+        session_idle(t, srv)
     finally:
         srv.stop()
     throttling(t)

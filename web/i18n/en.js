@@ -85,6 +85,7 @@ export default {
   'error.rate_limited': 'Too many attempts; try again later.',
   'error.rate_limited_wait': 'Too many attempts; try again in {seconds} seconds.',
   'error.busy': 'The server is busy; try again.',
+  'error.disk_full': 'The server’s disk is full: nothing was saved. Ask an administrator to free space.',
   'error.internal': 'Something went wrong on the server.',
   'error.out_of_memory': 'Something went wrong on the server.',
   'error.network': 'The server cannot be reached.',

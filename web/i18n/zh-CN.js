@@ -83,6 +83,7 @@ export default {
   'error.rate_limited': '尝试次数过多，请稍后再试。',
   'error.rate_limited_wait': '尝试次数过多，请在 {seconds} 秒后重试。',
   'error.busy': '服务器繁忙，请重试。',
+  'error.disk_full': '服务器磁盘已满：未保存任何内容。请联系管理员释放空间。',
   'error.internal': '服务器出现错误。',
   'error.out_of_memory': '服务器出现错误。',
   'error.network': '无法连接到服务器。',
