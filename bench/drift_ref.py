@@ -21,9 +21,10 @@ import pandas as pd
 from scipy import stats
 from scipy.spatial import distance
 
-NA = ["", "NA", "NaN", "null"]
+from profile_ref import NA  # noqa: E402  (keel's missing-value spellings)
+
 DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
-T = dict(psi=0.2, psi_warn=0.1, wass=0.1, js=0.1, alpha=0.05, test_max_rows=1000, share=0.5)
+T = dict(psi=0.2, psi_warn=0.1, wass=0.1, js=0.1, alpha=0.005, share=0.5)
 
 
 def read(path):
@@ -70,17 +71,20 @@ def categorical(r, c):
 
 
 def verdict(col, rows_ref):
+    """docs/drift.md: drift when the shift is real (p < alpha) and an
+    effect-size test fires; warn when real and PSI >= psi_warn."""
     if col["count"]["ref"] == 0 or col["count"]["cur"] == 0:
         return "n/a"
-    tests = rows_ref <= T["test_max_rows"]
-    fired = col["psi"] >= T["psi"]
+    effect = col["psi"] >= T["psi"]
     if col["type"] == "numeric":
-        fired |= col["wasserstein"] >= T["wass"]
-        fired |= tests and col["ks"]["p_value"] < T["alpha"]
+        effect |= col["wasserstein"] >= T["wass"]
+        real = col["ks"]["p_value"] < T["alpha"]
     else:
-        fired |= col["js"] >= T["js"]
-        fired |= tests and col["chi2"]["p_value"] < T["alpha"]
-    return "drift" if fired else "warn" if col["psi"] >= T["psi_warn"] else "ok"
+        effect |= col["js"] >= T["js"]
+        real = col["chi2"]["p_value"] < T["alpha"]
+    if not real:
+        return "ok"
+    return "drift" if effect else "warn" if col["psi"] >= T["psi_warn"] else "ok"
 
 
 def compare(ref, cur, skip=()):

@@ -13,7 +13,10 @@ import sys
 import numpy as np
 import pandas as pd
 
-NA = ["", "NA", "NaN", "null"]
+# keel's missing-value spellings (docs/csv.md): pandas 2's read_csv
+# defaults, named here so that pandas 1.5 (which lacks "None") agrees
+NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+      "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
 QUANT = {"p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 
 

@@ -27,6 +27,11 @@ set(KEEL_WEB_OUT ${CMAKE_BINARY_DIR}/gen/embed_web.c)
 set(KEEL_WEB_DEPS ${KEEL_WEB_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_web.cmake)
 if(EXISTS ${CMAKE_SOURCE_DIR}/node_modules/echarts/dist/echarts.esm.min.mjs)
   list(APPEND KEEL_WEB_DEPS ${CMAKE_SOURCE_DIR}/node_modules/echarts/dist/echarts.esm.min.mjs)
+else()
+  # a UI without its chart component is not a build anyone wants by accident
+  message(FATAL_ERROR "keel: node_modules/echarts is missing, so the web UI would have no charts.\n"
+    "Run:  cd ${CMAKE_SOURCE_DIR} && npm ci   (or: make bootstrap)\n"
+    "then configure again.")
 endif()
 add_custom_command(
   OUTPUT ${KEEL_WEB_OUT}
@@ -36,3 +41,8 @@ add_custom_command(
   COMMENT "embedding the web UI")
 list(APPEND KEEL_EMBED_SOURCES ${KEEL_WEB_OUT})
 keel_embed(catalogue_json ${CMAKE_SOURCE_DIR}/data/catalogue.json)
+# The files the demo's analyses are computed from (data/demo/, scripts/demo_data.py).
+keel_embed(demo_credit_scoring_csv ${CMAKE_SOURCE_DIR}/data/demo/credit_scoring.csv)
+keel_embed(demo_recommendations_ab_csv ${CMAKE_SOURCE_DIR}/data/demo/recommendations_ab.csv)
+keel_embed(demo_maintenance_model_json ${CMAKE_SOURCE_DIR}/data/demo/maintenance_model.json)
+keel_embed(demo_maintenance_presses_csv ${CMAKE_SOURCE_DIR}/data/demo/maintenance_presses.csv)

@@ -13,7 +13,7 @@ for src in "$root"/tests/fuzz/fuzz_*.c; do
   corpus="$root/tests/fuzz/corpus/${name#fuzz_}"
   mkdir -p "$corpus"
   clang -fsanitize=fuzzer,address,undefined -g -O1 -D_GNU_SOURCE -I"$root/src" "$src" \
-    "$root/build-fuzz/libkeelcore.a" $(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium gsl) \
+    "$root/build-fuzz/libkeelcore.a" $(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium gsl libzstd) \
     -lglpk -lm -lpthread -o "$root/build-fuzz/$name"
   "$root/build-fuzz/$name" -max_total_time="$secs" "$corpus"
 done

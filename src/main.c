@@ -2,6 +2,7 @@
 /* keel: subcommand dispatch. Each command lives in src/cli/cli_<family>.c;
  * this file only maps names to entry points and prints the overview. */
 #include "cli/cli.h"
+#include "util/timeutil.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,11 @@ static const Command aCommand[] = {
     {"explain", cli_explain, "exact SHAP values for XGBoost and linear models"},
     {"usage", cli_usage, "record actual usage of a resource pool from CSV"},
     {"plan", cli_plan, "portfolio optimiser: solve, frontier, compare scenarios"},
+    {"gate", cli_gate, "would an AI system pass a lifecycle gate? (exit 0 pass, 3 refuse)"},
+    {"report", cli_report, "the board pack: PDF or HTML, English or Chinese"},
+    {"ingest", cli_ingest, "prediction events or labels from a file into a system's monitoring"},
+    {"monitor", cli_monitor, "a system's monitoring windows: events, errors, latency, accuracy"},
+    {"jobs", cli_jobs, "the scheduler's jobs: list, run one now"},
     {"version", cli_version, "print the version"},
 };
 
@@ -64,6 +70,11 @@ int main(int argc, char **argv) {
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return CLI_EXIT_OK;
+    }
+    if (time_init()) {
+        fprintf(stderr, "keel: KEEL_NOW must be a date such as 2027-12-07 or "
+                        "2027-12-07T09:00:00Z (UTC)\n");
+        return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--version") == 0) return cli_version(1, argv + 1);
     for (size_t i = 0; i < sizeof aCommand / sizeof aCommand[0]; i++)

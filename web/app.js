@@ -33,6 +33,10 @@ import * as teams from './pages/teams.js';
 import * as dataassets from './pages/dataassets.js';
 import * as analyses from './pages/analyses.js';
 import * as analysis from './pages/analysis.js';
+import * as systems from './pages/systems.js';
+import * as systemPage from './pages/system.js';
+import * as riskmap from './pages/riskmap.js';
+import * as reviews from './pages/reviews.js';
 import * as notfound from './pages/notfound.js';
 
 const ROUTES = [
@@ -50,7 +54,11 @@ const ROUTES = [
   { path: '/resources/plan', page: plan, title: 'page.plan' },
   { path: '/resources/teams', page: teams, title: 'page.teams' },
   { path: '/resources/data', page: dataassets, title: 'page.assets' },
-  { path: '/risk', redirect: '/risk/analyses' },
+  { path: '/risk', redirect: '/risk/systems' },
+  { path: '/risk/systems', page: systems, title: 'page.systems' },
+  { path: '/risk/systems/:name', page: systemPage, title: 'page.system' },
+  { path: '/risk/register', page: riskmap, title: 'page.riskmap' },
+  { path: '/risk/reviews', page: reviews, title: 'page.reviews' },
   { path: '/risk/analyses', page: analyses, title: 'page.analyses' },
   { path: '/risk/analyses/:id', page: analysis, title: 'page.analysis' },
   { path: '/organisation', redirect: '/organisation/units' },

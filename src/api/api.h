@@ -44,6 +44,9 @@ int api_created(Req *req, Resp *resp, int64_t id, const char *zBase, Handler xGe
 
 /* Generic handlers for a ResourceDef-described resource. */
 int api_crud_list(Req *req, Resp *resp, const ResourceDef *r);
+/* The same, limited to the initiatives a person owns (ListQuery's
+ * initiativeOwner; 0 = no limit). */
+int api_crud_list_owned(Req *req, Resp *resp, const ResourceDef *r, int64_t initiativeOwner);
 int api_crud_get(Req *req, Resp *resp, const ResourceDef *r);
 int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPath);
 int api_crud_update(Req *req, Resp *resp, const ResourceDef *r);
@@ -118,6 +121,7 @@ int api_analyses_get(Req *req, Resp *resp);
 int api_analyses_abtest(Req *req, Resp *resp);
 int api_analyses_fairness(Req *req, Resp *resp);
 int api_analyses_explain(Req *req, Resp *resp);
+int api_analyses_drift(Req *req, Resp *resp);
 
 /* Path 2: resource allocation (api_allocation.c, api_allocation_plan.c). */
 /* Refuse query parameters not named in azKnown (NULL-terminated). */
@@ -132,6 +136,9 @@ int api_pool_capacity_import(Req *req, Resp *resp);
 int api_pool_usage_list(Req *req, Resp *resp);
 int api_pool_usage_import(Req *req, Resp *resp);
 int api_pools_report(Req *req, Resp *resp);
+
+/* The board pack (api_reports.c). */
+int api_reports_board(Req *req, Resp *resp);
 int api_initiative_plan_get(Req *req, Resp *resp);
 int api_initiative_plan_put(Req *req, Resp *resp);
 int api_team_list(Req *req, Resp *resp);
@@ -156,5 +163,41 @@ int api_plan_compare(Req *req, Resp *resp);
 int api_plan_frontier(Req *req, Resp *resp);
 int api_plans_list(Req *req, Resp *resp);
 int api_plans_get(Req *req, Resp *resp);
+
+/* Path 3: risk control (api_systems.c). */
+/* Answer 409 gate_refused with req->err's message and the gate's
+ * requirements (steals gate). */
+int api_respond_gate(Req *req, Resp *resp, json_t *gate);
+int api_systems_list(Req *req, Resp *resp);
+int api_systems_create(Req *req, Resp *resp);
+int api_systems_get(Req *req, Resp *resp);
+int api_systems_update(Req *req, Resp *resp);
+int api_system_versions_create(Req *req, Resp *resp);
+int api_system_evidence_create(Req *req, Resp *resp);
+int api_evidence_attest(Req *req, Resp *resp);
+int api_system_gates(Req *req, Resp *resp);
+int api_system_gate(Req *req, Resp *resp);
+int api_system_transition(Req *req, Resp *resp);
+int api_system_overrides_create(Req *req, Resp *resp);
+int api_initiative_overrides_create(Req *req, Resp *resp);
+int api_initiative_systems(Req *req, Resp *resp);
+int api_gates_list(Req *req, Resp *resp);
+int api_gates_get(Req *req, Resp *resp);
+int api_gates_put(Req *req, Resp *resp);
+int api_risks_list(Req *req, Resp *resp);
+int api_risks_create(Req *req, Resp *resp);
+int api_risks_get(Req *req, Resp *resp);
+int api_risks_update(Req *req, Resp *resp);
+int api_risks_heatmap(Req *req, Resp *resp);
+int api_reviews_schedule(Req *req, Resp *resp);
+int api_reviews_intervals(Req *req, Resp *resp);
+int api_system_reviews_list(Req *req, Resp *resp);
+int api_system_reviews_create(Req *req, Resp *resp);
+/* api_monitor.c: monitoring intake, windows, jobs, /metrics */
+struct Monitor;
+void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve, keel ingest) */
+int api_jobs_list(Req *req, Resp *resp);
+int api_jobs_run(Req *req, Resp *resp);
+int api_metrics(Req *req, Resp *resp);
 
 #endif

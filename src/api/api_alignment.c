@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "domain/alignment.h"
 #include "domain/catalogue.h"
+#include "domain/gate.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
 #include "util/json.h"
@@ -152,6 +153,17 @@ int api_initiatives_update(Req *req, Resp *resp) {
 
 int api_initiatives_transition(Req *req, Resp *resp) {
     int rc = align_initiative_transition(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    if (rc == KEEL_ECONFLICT && strcmp(req->err.zCode, "gate_refused") == 0) {
+        json_t *init = NULL, *gate = NULL;
+        if (store_crud_get(req->db, &resource_initiative, req->aParam[0], &init) == 0 &&
+            gate_initiative(req->db, req->aParam[0], json_get_str(init, "stage"),
+                            json_get_str(req->pJson, "to"), &gate) == 0 &&
+            gate) {
+            json_decref(init);
+            return api_respond_gate(req, resp, gate);
+        }
+        json_decref(init);
+    }
     return rc ? rc : api_initiatives_get(req, resp);
 }
 

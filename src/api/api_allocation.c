@@ -84,13 +84,13 @@ int api_pools_update(Req *req, Resp *resp) {
 int api_pools_delete(Req *req, Resp *resp) { return api_crud_delete(req, resp, &resource_pool); }
 
 /* GET capacity or usage rows of a pool. */
-static int period_list(Req *req, Resp *resp, const char *zTable, const ResourceDef *r) {
+static int period_list(Req *req, Resp *resp, PoolSeries series, const ResourceDef *r) {
     json_t *p, *rows;
     int rc = store_crud_get(req->db, &resource_pool, req->aParam[0], &p);
     if (rc == KEEL_ENOTFOUND) return api_not_found(req, "pool", req->aParam[0]);
     if (rc) return rc;
     json_decref(p);
-    if ((rc = store_alloc_period_rows(req->db, zTable, req->aParam[0], &rows))) return rc;
+    if ((rc = store_alloc_period_rows(req->db, series, req->aParam[0], &rows))) return rc;
     size_t i;
     json_t *x;
     json_array_foreach(rows, i, x) { json_object_del(x, "period_index"); }
@@ -100,7 +100,7 @@ static int period_list(Req *req, Resp *resp, const char *zTable, const ResourceD
 }
 
 /* POST {"<zKey>":[rows]} or CSV: all rows or none, every bad row listed. */
-static int period_import(Req *req, Resp *resp, const char *zTable, const ResourceDef *r,
+static int period_import(Req *req, Resp *resp, PoolSeries series, const ResourceDef *r,
                          const char *zKey) {
     json_t *rows = NULL, *lines = NULL, *rowErrors = NULL;
     int rc = 0;
@@ -119,7 +119,7 @@ static int period_import(Req *req, Resp *resp, const char *zTable, const Resourc
     }
     int n = 0;
     if (rc == 0)
-        rc = alloc_period_import(req->db, &req->who, req->aParam[0], zTable, rows, lines, &n,
+        rc = alloc_period_import(req->db, &req->who, req->aParam[0], series, rows, lines, &n,
                                  &rowErrors, &req->err);
     json_decref(rows);
     json_decref(lines);
@@ -131,16 +131,16 @@ static int period_import(Req *req, Resp *resp, const char *zTable, const Resourc
 }
 
 int api_pool_capacity_list(Req *req, Resp *resp) {
-    return period_list(req, resp, "pool_capacity", &resource_pool_capacity);
+    return period_list(req, resp, POOL_CAPACITY, &resource_pool_capacity);
 }
 int api_pool_capacity_import(Req *req, Resp *resp) {
-    return period_import(req, resp, "pool_capacity", &resource_pool_capacity, "capacity");
+    return period_import(req, resp, POOL_CAPACITY, &resource_pool_capacity, "capacity");
 }
 int api_pool_usage_list(Req *req, Resp *resp) {
-    return period_list(req, resp, "pool_usage", &resource_pool_usage);
+    return period_list(req, resp, POOL_USAGE, &resource_pool_usage);
 }
 int api_pool_usage_import(Req *req, Resp *resp) {
-    return period_import(req, resp, "pool_usage", &resource_pool_usage, "usage");
+    return period_import(req, resp, POOL_USAGE, &resource_pool_usage, "usage");
 }
 
 int api_pools_report(Req *req, Resp *resp) {

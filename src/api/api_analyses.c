@@ -3,7 +3,10 @@
  * explanation and keep it as evidence; list and read them. Bodies:
  *   JSON {"spec": {...}, "data": "<CSV text>", "initiative_id": n, "title": "..."}
  *   text/csv (A/B and fairness) with ?spec=<URL-encoded JSON>&initiative_id=&title=
- *   explain: JSON {"model": {...} or "<JSON text>", "data": "<CSV>", "rows": false, ...} */
+ *   explain: JSON {"model": {...} or "<JSON text>", "data": "<CSV>", "rows": false, ...}
+ *   drift: JSON {"reference": "<CSV>", "data": "<CSV>", "spec": {"segment"}?, ...}
+ * Any of them with "system" (and "version") is kept as evidence of that
+ * AI system's version in the same transaction. */
 #include "api/api.h"
 #include "domain/analysis.h"
 #include "store/store_crud.h"
@@ -11,13 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-int api_analyses_list(Req *req, Resp *resp) { return api_crud_list(req, resp, &resource_analysis); }
+int api_analyses_list(Req *req, Resp *resp) {
+    return api_crud_list_owned(req, resp, &resource_analysis, analysis_reader_scope(&req->who));
+}
 
 int api_analyses_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = analysis_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND)
         return err_set(&req->err, rc, "id", "no analysis with id %lld", (long long)req->aParam[0]);
+    if (rc == 0 && (rc = analysis_may_read(req->db, &req->who, o, &req->err))) json_decref(o);
     if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;
@@ -56,13 +62,17 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
         in.zData = req->body.z ? req->body.z : "";
         in.nData = req->body.n;
         in.zTitle = req_query(req, "title");
+        in.zSystem = req_query(req, "system");
+        in.zVersion = req_query(req, "version");
         rc = parse_id(req, req_query(req, "initiative_id"), &in.initiativeId);
     } else {
         const char *zKey;
         json_t *v;
         json_object_foreach(req->pJson, zKey, v) {
             int bOk = strcmp(zKey, "data") == 0 || strcmp(zKey, "initiative_id") == 0 ||
-                      strcmp(zKey, "title") == 0 ||
+                      strcmp(zKey, "title") == 0 || strcmp(zKey, "system") == 0 ||
+                      strcmp(zKey, "version") == 0 ||
+                      (strcmp(zKind, "drift") == 0 && strcmp(zKey, "reference") == 0) ||
                       (strcmp(zKind, "explain")
                            ? strcmp(zKey, "spec") == 0
                            : (strcmp(zKey, "model") == 0 || strcmp(zKey, "rows") == 0));
@@ -81,6 +91,19 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
                            "initiative_id must be a positive integer");
         if (title && !json_is_null(title) && !json_is_string(title))
             return err_set(&req->err, KEEL_EINVAL, "title", "title must be a string");
+        json_t *sys = json_object_get(req->pJson, "system"),
+               *ver = json_object_get(req->pJson, "version"),
+               *ref = json_object_get(req->pJson, "reference");
+        if ((sys && !json_is_string(sys)) || (ver && !json_is_string(ver)))
+            return err_set(&req->err, KEEL_EINVAL, sys && !json_is_string(sys) ? "system" : "version",
+                           "system is a system's name and version its version label");
+        if (ref && !json_is_string(ref))
+            return err_set(&req->err, KEEL_EINVAL, "reference",
+                           "reference must be the reference CSV text as a string");
+        in.zSystem = json_string_value(sys);
+        in.zVersion = json_string_value(ver);
+        in.zRef = json_string_value(ref);
+        in.nRef = ref ? json_string_length(ref) : 0;
         in.spec = json_object_get(req->pJson, "spec");
         if (in.spec && !json_is_object(in.spec))
             return err_set(&req->err, KEEL_EINVAL, "spec", "spec must be an object");
@@ -112,3 +135,4 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
 int api_analyses_abtest(Req *req, Resp *resp) { return run_analysis(req, resp, "abtest"); }
 int api_analyses_fairness(Req *req, Resp *resp) { return run_analysis(req, resp, "fairness"); }
 int api_analyses_explain(Req *req, Resp *resp) { return run_analysis(req, resp, "explain"); }
+int api_analyses_drift(Req *req, Resp *resp) { return run_analysis(req, resp, "drift"); }

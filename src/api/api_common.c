@@ -127,8 +127,13 @@ static int filter_arg(void *cls, const char *zKey, const char *zValue) {
 }
 
 int api_crud_list(Req *req, Resp *resp, const ResourceDef *r) {
+    return api_crud_list_owned(req, resp, r, 0);
+}
+
+int api_crud_list_owned(Req *req, Resp *resp, const ResourceDef *r, int64_t initiativeOwner) {
     ListQuery q;
     memset(&q, 0, sizeof q);
+    q.initiativeOwner = initiativeOwner;
     int rc = api_page(req, &q.limit, &q.offset);
     if (rc) return rc;
     FilterCtx c = {req, r, &q, 0};

@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "store/schema.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 int api_healthz(Req *req, Resp *resp) {
@@ -104,11 +105,23 @@ int api_openapi(Req *req, Resp *resp) {
         json_t *op = json_pack("{ss so so}", "summary", r->zSummary, "x-roles", roles,
                                "x-scopes", scopes);
         if (r->roles & ROLE_PUBLIC) json_object_set_new(op, "security", json_array());
-        if (strstr(r->zPattern, "{id}"))
-            json_object_set_new(op, "parameters",
-                                json_pack("[{ss ss sb s{ss si}}]", "name", "id", "in", "path",
-                                          "required", 1, "schema", "type", "integer", "minimum",
-                                          1));
+        json_t *params = json_array();
+        int bId = 0;
+        for (const char *p = strchr(r->zPattern, '{'); p; p = strchr(p + 1, '{')) {
+            const char *q = strchr(p, '}');
+            if (!q || p[1] == '*' || (strncmp(p, "{id}", 4) == 0 && bId++)) continue;
+            char zName[32];
+            snprintf(zName, sizeof zName, "%.*s", (int)(q - p - 1), p + 1);
+            json_array_append_new(
+                params,
+                strcmp(zName, "id") == 0
+                    ? json_pack("{ss ss sb s{ss si}}", "name", "id", "in", "path", "required", 1,
+                                "schema", "type", "integer", "minimum", 1)
+                    : json_pack("{ss ss sb s{ss ss}}", "name", zName, "in", "path", "required", 1,
+                                "schema", "type", "string", "pattern", "^[a-z0-9_-]{1,64}$"));
+        }
+        if (json_array_size(params)) json_object_set_new(op, "parameters", params);
+        else json_decref(params);
         if (r->pResource && !json_object_get(schemas, r->pResource->zName))
             json_object_set_new(schemas, r->pResource->zName, resource_schema(r->pResource));
         if (r->bodyType != BODY_NONE) {
@@ -121,8 +134,12 @@ int api_openapi(Req *req, Resp *resp) {
                 json_object_set_new(schema, "$ref", json_string(zRef));
             }
             json_object_set_new(content, "application/json", json_pack("{so}", "schema", schema));
-            if (r->bodyType == BODY_JSON_OR_CSV)
+            if (r->bodyType == BODY_JSON_OR_CSV || r->bodyType == BODY_EVENTS)
                 json_object_set_new(content, "text/csv", json_object());
+            if (r->bodyType == BODY_EVENTS) { /* NDJSON, not one JSON object */
+                json_object_del(content, "application/json");
+                json_object_set_new(content, "application/x-ndjson", json_object());
+            }
             json_object_set_new(op, "requestBody",
                                 json_pack("{sb so sI}", "required", 1, "content", content,
                                           "x-max-bytes", (json_int_t)r->nBodyCap));

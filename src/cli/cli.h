@@ -59,6 +59,11 @@ int cli_priorities(int argc, char **argv);
 int cli_catalogue(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_usage(int argc, char **argv);
+int cli_gate(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_ingest(int argc, char **argv);
+int cli_monitor(int argc, char **argv);
+int cli_jobs(int argc, char **argv);
 
 /* A command's options for cli_parse(). */
 typedef struct CliOpt {

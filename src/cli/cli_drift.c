@@ -33,8 +33,7 @@ static const char zDriftUsage[] =
     "  --psi-warn X           PSI warning threshold (0.1)\n"
     "  --wasserstein X        normalised Wasserstein threshold (0.1)\n"
     "  --js X                 Jensen-Shannon threshold, categorical (0.1)\n"
-    "  --alpha X              KS / chi-square significance level (0.05)\n"
-    "  --test-max-rows N      p-value tests vote only up to N reference rows (1000)\n"
+    "  --alpha X              KS / chi-square level: a column's false-alarm rate (0.005)\n"
     "  --share X              dataset drifts at this share of drifted columns (0.5)\n"
     "  --threads N            worker threads (0: one per core)\n"
     "  -o FILE                (baseline) where to write the baseline\n"
@@ -67,7 +66,7 @@ static int drift_args(int argc, char **argv, int isBaseline, DriftArgs *a) {
     drift_options_default(&a->opt);
     for (int i = 1; i < argc; i++) {
         const char *z = argv[i], *zVal = i + 1 < argc ? argv[i + 1] : NULL;
-        double v;
+        double v = 0;
         int rc = 0;
         if (strcmp(z, "--help") == 0 || strcmp(z, "-h") == 0) {
             fputs(zDriftUsage, stdout);
@@ -94,9 +93,6 @@ static int drift_args(int argc, char **argv, int isBaseline, DriftArgs *a) {
             rc = drift_arg_num(z, zVal, 0, &a->opt.alpha);
         } else if (strcmp(z, "--share") == 0) {
             rc = drift_arg_num(z, zVal, 0, &a->opt.shareDrift);
-        } else if (strcmp(z, "--test-max-rows") == 0) {
-            rc = drift_arg_num(z, zVal, 0, &v);
-            a->opt.nTestMaxRows = (size_t)v;
         } else if (strcmp(z, "--threads") == 0) {
             rc = drift_arg_num(z, zVal, 0, &v);
             a->opt.nThread = v > 64 ? 64 : (int)v;

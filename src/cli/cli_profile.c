@@ -88,26 +88,22 @@ int cli_profile(int argc, char **argv) {
         rc = cli_usage_error("profile needs a DATA.csv file; see `keel profile --help`");
         goto done;
     }
-    if (po.zLabel) aOv[nOv++] = (CsvTypeOverride){po.zLabel, CSV_CATEGORICAL};
     if (cli_map_file(zPath, &z, &n, &mapped)) {
         rc = CLI_EXIT_USAGE;
         goto done;
     }
     haveFile = 1;
-    CsvOptions co = {.nThread = po.nThread, .aOverride = aOv, .nOverride = nOv};
-    CsvError e;
-    int erc = mapped ? csv_parse_mapped(z, n, &co, &t, &e) : csv_parse(z, n, &co, &t, &e);
+    ProfileError pe;
+    int erc = profile_csv(z, n, &po, aOv, nOv, mapped, &t, &r, &pe);
     cli_unmap_file(z, n, mapped);
     haveFile = 0;
     if (erc) {
-        rc = erc == KEEL_EINVAL ? cli_usage_error("%s: %s", zPath, e.zMsg)
-                                : cli_fail("%s: %s", zPath, e.zMsg);
-        goto done;
-    }
-    char zErr[256];
-    erc = profile_compute(t, &po, &r, zErr, sizeof zErr);
-    if (erc) {
-        rc = erc == KEEL_EINVAL ? cli_usage_error("%s", zErr) : cli_fail("out of memory");
+        if (erc != KEEL_EINVAL)
+            rc = cli_fail("%s: out of memory", zPath);
+        else if (strcmp(pe.zField, "data") == 0)
+            rc = cli_usage_error("%s: %s", zPath, pe.zMsg);
+        else
+            rc = cli_usage_error("%s", pe.zMsg);
         goto done;
     }
     if (json)

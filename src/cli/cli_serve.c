@@ -40,6 +40,8 @@ int cli_serve(int argc, char **argv) {
         {"session-max", 0, "HOURS", "sign out after this time at the latest (default 12)", NULL},
         {"secure-cookies", 1, "", "mark cookies Secure (when served over TLS by a proxy)", NULL},
         {"quiet", 1, "", "no access log", NULL},
+        {"events-dir", 0, "DIR", "monitoring event log (default FILE.events)", NULL},
+        {"retention-days", 0, "N", "days event segments are kept (default 90)", NULL},
         {"trusted-proxy", 0, "ADDR[/BITS],...",
          "reverse proxies whose X-Forwarded-For names the client (default: none)", NULL},
     };
@@ -60,7 +62,7 @@ int cli_serve(int argc, char **argv) {
     if ((z = cli_opt(a, n, "listen")) && (rc = parse_listen(z, zHost, sizeof zHost, &c.port)))
         return rc;
     c.zHost = zHost;
-    long v;
+    long v = 0;
     if ((z = cli_opt(a, n, "threads"))) {
         if ((rc = parse_positive(z, "threads", 1, 64, &v))) return rc;
         c.nThread = (int)v;
@@ -75,6 +77,11 @@ int cli_serve(int argc, char **argv) {
     }
     c.bSecureCookie = cli_opt(a, n, "secure-cookies") != NULL;
     c.bQuiet = cli_opt(a, n, "quiet") != NULL;
+    c.zEventDir = cli_opt(a, n, "events-dir");
+    if ((z = cli_opt(a, n, "retention-days"))) {
+        if ((rc = parse_positive(z, "retention-days", 1, 36500, &v))) return rc;
+        c.retentionDays = (int)v;
+    }
     c.zTrustedProxies = cli_opt(a, n, "trusted-proxy");
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     rc = server_run(&c);

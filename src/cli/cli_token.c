@@ -2,6 +2,7 @@
 /* keel token create|list|revoke: API tokens for machines. */
 #include "cli/cli.h"
 #include "domain/auth.h"
+#include "domain/resource.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"
 #include "util/crypto.h"

@@ -2,6 +2,7 @@
 /* keel user add|list|passwd|disable: accounts from the command line, with
  * the same rules as the API (domain/auth.c). */
 #include "cli/cli.h"
+#include "domain/resource.h"
 #include "domain/auth.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"

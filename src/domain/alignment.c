@@ -2,6 +2,7 @@
 /* Strategic alignment: resource definitions and the rules; see
  * alignment.h. */
 #include "domain/alignment.h"
+#include "engine/changepoint.h"
 #include "engine/kpi_trend.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
@@ -21,12 +22,6 @@ static const char *const azDirection[] = {"up", "down", NULL};
 
 #define REF(name, table, flags, doc)                                                               \
     { name, FT_REF, flags, 1, 9e15, NULL, table, doc }
-#define ID_FIELD                                                                                   \
-    { "id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier" }
-#define TIMES                                                                                      \
-    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"}, {       \
-        "updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"       \
-    }
 #define LONGTEXT(name, doc)                                                                        \
     { name, FT_TEXT, F_NULLABLE, 0, 8000, NULL, NULL, doc }
 #define MONEY 1e15
@@ -46,8 +41,8 @@ static const FieldDef aObjectiveField[] = {
     TIMES,
 };
 static const RefBy aObjectiveRefBy[] = {{"kpi", "objective_id", "KPIs"}};
-const ResourceDef resource_objective = {"objective", "objective",     aObjectiveField,
-                                        11,          aObjectiveRefBy, 1};
+const ResourceDef resource_objective =
+    RESOURCE_REFBY("objective", "objective", aObjectiveField, aObjectiveRefBy);
 
 static const FieldDef aKpiField[] = {
     ID_FIELD,
@@ -67,7 +62,7 @@ static const FieldDef aKpiField[] = {
 };
 static const RefBy aKpiRefBy[] = {{"kpi_value", "kpi_id", "recorded values"},
                                   {"initiative_link", "kpi_id", "initiative links"}};
-const ResourceDef resource_kpi = {"kpi", "kpi", aKpiField, 12, aKpiRefBy, 2};
+const ResourceDef resource_kpi = RESOURCE_REFBY("kpi", "kpi", aKpiField, aKpiRefBy);
 
 static const FieldDef aKpiValueField[] = {
     ID_FIELD,
@@ -76,7 +71,7 @@ static const FieldDef aKpiValueField[] = {
     {"value", FT_REAL, F_REQUIRED, -1e15, 1e15, NULL, NULL, "actual value"},
     {"note", FT_TEXT, F_NULLABLE, 0, 1000, NULL, NULL, "comment"},
 };
-const ResourceDef resource_kpi_value = {"kpi_value", "kpi_value", aKpiValueField, 5, NULL, 0};
+const ResourceDef resource_kpi_value = RESOURCE("kpi_value", "kpi_value", aKpiValueField);
 
 static const FieldDef aInitiativeField[] = {
     ID_FIELD,
@@ -103,7 +98,7 @@ static const FieldDef aInitiativeField[] = {
      "current charter version; a change to the charter makes a new one"},
     TIMES,
 };
-const ResourceDef resource_initiative = {"initiative", "initiative", aInitiativeField, 19, NULL, 0};
+const ResourceDef resource_initiative = RESOURCE("initiative", "initiative", aInitiativeField);
 
 static const FieldDef aLinkField[] = {
     ID_FIELD,
@@ -115,7 +110,7 @@ static const FieldDef aLinkField[] = {
     LONGTEXT("rationale", "why this initiative moves this KPI"),
     TIMES,
 };
-const ResourceDef resource_link = {"initiative_link", "initiative_link", aLinkField, 8, NULL, 0};
+const ResourceDef resource_link = RESOURCE("initiative_link", "initiative_link", aLinkField);
 
 static const FieldDef aCriterionField[] = {
     ID_FIELD,
@@ -125,7 +120,7 @@ static const FieldDef aCriterionField[] = {
     {"inverse", FT_BOOL, 0, 0, 0, NULL, NULL, "true when a high score is bad (risk)"},
     TIMES,
 };
-const ResourceDef resource_criterion = {"criterion", "criterion", aCriterionField, 7, NULL, 0};
+const ResourceDef resource_criterion = RESOURCE("criterion", "criterion", aCriterionField);
 
 /* ---- the stage machine -------------------------------------------------- */
 static const struct {
@@ -237,12 +232,36 @@ int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelE
     return store_crud_update(db, &resource_kpi, &a, id, in, e);
 }
 
-int align_kpi_decorate(Db *db, json_t *kpi) {
+/* The change-point test of a KPI's latest period (engine/changepoint.c,
+ * the defaults: against the line through the earlier periods, one-sided
+ * for a move in the bad direction, false-alarm rate 0.5%, at least 5% of
+ * the expected level): {flagged, latest, expected, change_pct, p_value,
+ * earlier_points}, or null when there are too few periods to test (four
+ * at least) or their positions do not increase. */
+static json_t *kpi_recent_drop(const double *ax, const double *ay, int n, int bUp) {
+    CpOptions o;
+    changepoint_options_default(&o);
+    o.side = bUp ? CP_FALL : CP_RISE;
+    CpSeries s = {ay, ax, NULL, n};
+    CpResult r;
+    if (changepoint_test(&s, &o, &r) || !r.tested) return json_null();
+    return json_pack("{sb sf sf so sf si}", "flagged", r.flagged, "latest", r.recent, "expected",
+                     r.expected, "change_pct",
+                     isfinite(r.relChange) ? json_real(round(r.relChange * 1000) / 10) : json_null(),
+                     "p_value", r.pValue, "earlier_points", r.m);
+}
+
+int align_kpi_decorate(Db *db, json_t *kpi) { return align_kpi_as_of(db, kpi, NULL, 0); }
+
+int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues) {
     json_t *values;
     int rc = store_kpi_values(db, json_get_id(kpi, "id"), &values);
     if (rc) return rc;
     int fiscal = align_fiscal_start(db);
-    size_t n = json_array_size(values);
+    Period pu;
+    int until = -1; /* the last month that counts, -1: all */
+    if (zUntil && period_parse(zUntil, fiscal, &pu) == 0)
+        until = pu.firstMonth + (pu.kind == PERIOD_QUARTER ? 2 : 0);
     double ax[512], ay[512];
     int k = 0;
     size_t i;
@@ -251,6 +270,10 @@ int align_kpi_decorate(Db *db, json_t *kpi) {
         Period p;
         if (k >= 512 || period_parse(json_string_value(json_object_get(v, "period")), fiscal, &p))
             continue;
+        if (until >= 0 && p.firstMonth > until) {
+            json_array_remove(values, i--);
+            continue;
+        }
         ax[k] = p.mid;
         ay[k] = json_number_value(json_object_get(v, "value"));
         k++;
@@ -260,6 +283,7 @@ int align_kpi_decorate(Db *db, json_t *kpi) {
                     ? (k ? ax[k - 1] : 0)
                     : pt.mid;
     int bUp = strcmp(json_string_value(json_object_get(kpi, "direction")), "up") == 0;
+    size_t n = json_array_size(values);
     KpiAssessment as;
     kpi_assess(json_number_value(json_object_get(kpi, "baseline")),
                json_number_value(json_object_get(kpi, "target")), bUp, ax, ay, k, xt, &as);
@@ -269,7 +293,11 @@ int align_kpi_decorate(Db *db, json_t *kpi) {
     json_object_set_new(kpi, "projected", json_real(as.projected));
     json_object_set_new(kpi, "status", json_string(kpi_status_name(as.status)));
     json_object_set_new(kpi, "values_recorded", json_integer((json_int_t)n));
-    json_decref(values);
+    json_object_set_new(kpi, "recent_drop", kpi_recent_drop(ax, ay, k, bUp));
+    if (bValues)
+        json_object_set_new(kpi, "values", values);
+    else
+        json_decref(values);
     return 0;
 }
 

@@ -46,6 +46,11 @@ int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelE
 int align_kpi_get(Db *db, int64_t id, json_t **ppOut);
 /* Add the assessment fields to a KPI object (borrowed). */
 int align_kpi_decorate(Db *db, json_t *kpi);
+/* The same as of period zUntil (a quarter or month; NULL: all values):
+ * only values of periods that start by zUntil's last month count. With
+ * bValues, the values used are added as "values" [{id, period, value,
+ * note}]. */
+int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues);
 /* Import values: rows is an array of {period, value, note?}. All or
  * nothing: when any row is bad, *ppRowErrors lists every bad row
  * ({row, field, message}) and KEEL_EINVAL is returned. Rows are numbered

@@ -25,6 +25,7 @@
 #include "domain/auth.h"
 #include "domain/resource.h"
 #include "store/db.h"
+#include "store/store_allocation.h"
 #include <jansson.h>
 
 extern const ResourceDef resource_pool;
@@ -61,11 +62,10 @@ int alloc_pool_create(Db *db, const Principal *who, json_t *in, int64_t *pId, Ke
 int alloc_pool_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 /* A pool with its capacity and usage rows and, for compute, break-even. */
 int alloc_pool_get(Db *db, int64_t id, json_t **ppOut);
-/* Import capacity (zTable "pool_capacity", rows {period, capacity, note?})
- * or usage ("pool_usage", {period, amount, note?}) of a pool: all or
- * nothing, every bad row in *ppRowErrors; a period given again replaces
- * the stored one. */
-int alloc_period_import(Db *db, const Principal *who, int64_t poolId, const char *zTable,
+/* Import capacity (POOL_CAPACITY, rows {period, capacity, note?}) or usage
+ * (POOL_USAGE, {period, amount, note?}) of a pool: all or nothing, every
+ * bad row in *ppRowErrors; a period given again replaces the stored one. */
+int alloc_period_import(Db *db, const Principal *who, int64_t poolId, PoolSeries series,
                         const json_t *rows, const json_t *lines, int *pnImported,
                         json_t **ppRowErrors, KeelError *e);
 /* Capacity of every pool over h: {key: [c0, c1, ...]} (new reference) and
@@ -141,6 +141,9 @@ int alloc_readiness_refresh(Db *db, const Principal *who, int64_t initiativeId);
 /* ---- the demo (allocation_demo.c) ---- */
 /* Load the "allocation" section of the demo document (absent: nothing). */
 int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t seed, KeelError *e);
+/* Solve and store the demo's first plan ("solve" of the allocation
+ * section), once every initiative has reached its stage. */
+int alloc_demo_solve(Db *db, const Principal *sys, const json_t *doc, KeelError *e);
 
 /* At most n solves at once (1 to 2); the server passes its workers - 1. */
 void alloc_solve_set_slots(int n);

@@ -52,8 +52,8 @@ static const FieldDef aAssetField[] = {
 };
 static const RefBy aAssetRefBy[] = {{"data_asset_link", "asset_id", "initiative links"},
                                     {"data_asset_profile", "asset_id", "readiness profiles"}};
-const ResourceDef resource_data_asset = {"data_asset", "data_asset", aAssetField,
-                                         12,           aAssetRefBy,  2};
+const ResourceDef resource_data_asset =
+    RESOURCE_REFBY("data_asset", "data_asset", aAssetField, aAssetRefBy);
 
 /* Owners and engineers change the assets they own; governors any. */
 static int may_edit_asset(const Principal *who, int64_t ownerId, KeelError *e) {
@@ -282,28 +282,21 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
     if ((rc = alloc_samples_purge(db, &nPurged))) return rc;
     if (retainDays < 0 || retainDays > 365)
         return err_set(e, KEEL_EINVAL, "retain_days", "retain_days is from 0 to 365");
+    /* the same function and options as `keel profile --label` */
     CsvTable *t = NULL;
-    CsvError ce = {0};
-    CsvOptions copt = {0};
-    copt.nThread = 1;
-    rc = csv_parse(z, n, &copt, &t, &ce);
-    if (rc == KEEL_EINVAL)
-        return err_set(e, rc, "body", "the sample is not valid CSV (line %zu): %s", ce.iLine,
-                       ce.zMsg);
+    ProfileOptions popt = {.zLabel = zLabel, .nThread = 1};
+    ProfileResult *pr = NULL;
+    ProfileError pe;
+    rc = profile_csv(z, n, &popt, NULL, 0, 0, &t, &pr, &pe);
+    if (rc == KEEL_EINVAL && strcmp(pe.zField, "data") == 0)
+        return err_set(e, rc, "body", "the sample is not valid CSV (line %zu): %s", pe.iLine,
+                       pe.zMsg);
+    if (rc == KEEL_EINVAL) return err_set(e, rc, "label", "%s", pe.zMsg);
     if (rc) return rc;
     if (t->nRow == 0) {
+        profile_result_free(pr);
         csv_free(t);
         return err_set(e, KEEL_EINVAL, "body", "the sample has a header but no rows");
-    }
-    ProfileOptions popt = {0};
-    popt.zLabel = zLabel;
-    popt.nThread = 1;
-    ProfileResult *pr = NULL;
-    char zErr[256] = "";
-    rc = profile_compute(t, &popt, &pr, zErr, sizeof zErr);
-    if (rc == KEEL_EINVAL) {
-        csv_free(t);
-        return err_set(e, rc, "label", "%s", zErr);
     }
     Buf b;
     buf_init(&b, 0);

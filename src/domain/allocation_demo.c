@@ -12,6 +12,7 @@
 #include "store/store_crud.h"
 #include "util/buf.h"
 #include "util/json.h"
+#include "util/timeutil.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -50,11 +51,14 @@ static void demo_sample(const char *zKind, uint64_t *s, Buf *b) {
             buf_printf(b, "%s\n", aRow[i]);
         }
     } else {
+        /* four weeks of sales ending a week ago */
         buf_puts(b, "store,item,day,units,stock,price\n");
-        for (int i = 0; i < 300; i++)
-            buf_printf(b, "%d,%d,2026-09-%02d,%d,%d,%d.%02d\n", 1 + i % 12, 1000 + i / 12,
-                       1 + i % 28, uniform(s, 40), 20 + uniform(s, 200), 1 + uniform(s, 30),
-                       uniform(s, 100));
+        for (int i = 0; i < 300; i++) {
+            char zDay[16];
+            time_date(time_now() - (int64_t)(35 - i % 28) * 86400, zDay, sizeof zDay);
+            buf_printf(b, "%d,%d,%s,%d,%d,%d.%02d\n", 1 + i % 12, 1000 + i / 12, zDay,
+                       uniform(s, 40), 20 + uniform(s, 200), 1 + uniform(s, 30), uniform(s, 100));
+        }
     }
 }
 
@@ -117,7 +121,7 @@ int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t se
         id = store_crud_id_by(db, &resource_pool, "key", zKey);
         rc = id ? 0 : KEEL_EINVAL;
         if (rc == 0)
-            rc = alloc_period_import(db, sys, id, "pool_usage", rows, NULL, &n, &rowErrors, e);
+            rc = alloc_period_import(db, sys, id, POOL_USAGE, rows, NULL, &n, &rowErrors, e);
         json_decref(rows);
         json_decref(rowErrors);
         if (rc) return where(e, rc, "usage of", zKey);
@@ -190,12 +194,14 @@ int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t se
         }
         if (rc) return where(e, rc, "data asset", json_get_str(x, "name"));
     }
-    const json_t *solve = json_object_get(al, "solve");
-    if (solve) {
-        json_t *out = NULL;
-        rc = alloc_plan_solve(db, sys, solve, &out, e);
-        json_decref(out);
-        if (rc) return where(e, rc, "plan", "first");
-    }
     return 0;
+}
+
+int alloc_demo_solve(Db *db, const Principal *sys, const json_t *doc, KeelError *e) {
+    const json_t *solve = json_object_get(json_object_get(doc, "allocation"), "solve");
+    if (!solve) return 0;
+    json_t *out = NULL;
+    int rc = alloc_plan_solve(db, sys, solve, &out, e);
+    json_decref(out);
+    return rc ? where(e, rc, "plan", "first") : 0;
 }

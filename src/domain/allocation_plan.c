@@ -20,13 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ID_FIELD                                                                                   \
-    { "id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier" }
-#define TIMES                                                                                      \
-    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"}, {       \
-        "updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"       \
-    }
-
 static const FieldDef aAttrField[] = {
     ID_FIELD,
     {"initiative_id", FT_REF, F_READONLY, 1, 9e15, NULL, "initiative", "the initiative"},
@@ -36,8 +29,8 @@ static const FieldDef aAttrField[] = {
      "under way: the quarter it started in"},
     TIMES,
 };
-const ResourceDef resource_initiative_plan = {
-    "initiative_plan", "initiative_plan", aAttrField, 7, NULL, 0};
+const ResourceDef resource_initiative_plan =
+    RESOURCE("initiative_plan", "initiative_plan", aAttrField);
 
 static const FieldDef aScenarioField[] = {
     ID_FIELD,
@@ -48,8 +41,8 @@ static const FieldDef aScenarioField[] = {
     TIMES,
 };
 static const RefBy aScenarioRefBy[] = {{"plan", "scenario_id", "stored plans"}};
-const ResourceDef resource_scenario = {"scenario", "scenario",     aScenarioField,
-                                       6,          aScenarioRefBy, 1};
+const ResourceDef resource_scenario =
+    RESOURCE_REFBY("scenario", "scenario", aScenarioField, aScenarioRefBy);
 
 /* ---- planning attributes ---------------------------------------------------- */
 
@@ -60,8 +53,8 @@ int alloc_attrs_get(Db *db, int64_t initiativeId, json_t **ppOut) {
     json_decref(init);
     rc = store_alloc_attrs(db, initiativeId, &attrs);
     if (rc == 0) rc = store_alloc_demands(db, initiativeId, &dem);
-    if (rc == 0) rc = store_alloc_edges(db, "initiative_dependency", &deps);
-    if (rc == 0) rc = store_alloc_edges(db, "initiative_exclusion", &excl);
+    if (rc == 0) rc = store_alloc_edges(db, EDGE_DEPENDENCY, &deps);
+    if (rc == 0) rc = store_alloc_edges(db, EDGE_EXCLUSION, &excl);
     if (rc) goto done;
     json_t *o =
         json_pack("{sI sI sb so}", "initiative_id", (json_int_t)initiativeId, "duration",
@@ -152,7 +145,7 @@ static int dep_path(const json_t *edges, int64_t from, int64_t to, json_t *seen,
 /* Refuse new dependencies of initiativeId that close a cycle, naming it. */
 static int check_cycle(Db *db, int64_t initiativeId, const json_t *deps, KeelError *e) {
     json_t *edges;
-    int rc = store_alloc_edges(db, "initiative_dependency", &edges);
+    int rc = store_alloc_edges(db, EDGE_DEPENDENCY, &edges);
     if (rc) return rc;
     for (size_t i = json_array_size(edges); i-- > 0;)
         if (json_get_id(json_array_get(edges, i), "initiative_id") == initiativeId)
@@ -340,9 +333,8 @@ int alloc_attrs_set(Db *db, const Principal *who, int64_t initiativeId, json_t *
                                json_string_value(started));
     if (rc == 0 && dem) rc = store_alloc_demands_replace(db, &a, initiativeId, dem);
     if (rc == 0 && deps)
-        rc = store_alloc_edges_replace(db, &a, "initiative_dependency", initiativeId, deps);
-    if (rc == 0 && excl)
-        rc = store_alloc_edges_replace(db, &a, "initiative_exclusion", initiativeId, excl);
+        rc = store_alloc_edges_replace(db, &a, EDGE_DEPENDENCY, initiativeId, deps);
+    if (rc == 0 && excl) rc = store_alloc_edges_replace(db, &a, EDGE_EXCLUSION, initiativeId, excl);
     if (rc == 0)
         rc = db_commit(db);
     else
@@ -418,8 +410,8 @@ int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json
     const json_t *changes = json_object_get(scenario, "changes");
     int rc = store_alloc_initiatives(db, &inits);
     if (rc == 0) rc = store_alloc_demands(db, 0, &dem);
-    if (rc == 0) rc = store_alloc_edges(db, "initiative_dependency", &deps);
-    if (rc == 0) rc = store_alloc_edges(db, "initiative_exclusion", &excl);
+    if (rc == 0) rc = store_alloc_edges(db, EDGE_DEPENDENCY, &deps);
+    if (rc == 0) rc = store_alloc_edges(db, EDGE_EXCLUSION, &excl);
     if (rc == 0) rc = alloc_capacities(db, h, &cap, &pools);
     if (rc == 0 && changes) rc = apply_capacity(cap, changes, h, e);
     if (rc) goto done;

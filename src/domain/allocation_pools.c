@@ -22,12 +22,6 @@ static const char *const azPoolKind[] = {"budget", "compute", "people", NULL};
 static const char *const azDeployment[] = {"public_cloud", "private_cloud", "on_premises", "hybrid",
                                            NULL};
 
-#define ID_FIELD                                                                                   \
-    { "id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier" }
-#define TIMES                                                                                      \
-    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"}, {       \
-        "updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"       \
-    }
 #define MONEY 1e15
 
 static const FieldDef aPoolField[] = {
@@ -62,7 +56,8 @@ static const FieldDef aPoolField[] = {
 static const RefBy aPoolRefBy[] = {{"pool_capacity", "pool_id", "capacity rows"},
                                    {"pool_usage", "pool_id", "usage rows"},
                                    {"initiative_demand", "pool_id", "initiative demands"}};
-const ResourceDef resource_pool = {"resource_pool", "resource_pool", aPoolField, 17, aPoolRefBy, 3};
+const ResourceDef resource_pool =
+    RESOURCE_REFBY("resource_pool", "resource_pool", aPoolField, aPoolRefBy);
 
 static const FieldDef aCapacityField[] = {
     ID_FIELD,
@@ -71,8 +66,8 @@ static const FieldDef aCapacityField[] = {
     {"capacity", FT_REAL, F_REQUIRED, 0, MONEY, NULL, NULL, "capacity in that period (>= 0)"},
     {"note", FT_TEXT, F_NULLABLE, 0, 1000, NULL, NULL, "comment"},
 };
-const ResourceDef resource_pool_capacity = {
-    "pool_capacity", "pool_capacity", aCapacityField, 5, NULL, 0};
+const ResourceDef resource_pool_capacity =
+    RESOURCE("pool_capacity", "pool_capacity", aCapacityField);
 
 static const FieldDef aUsageField[] = {
     ID_FIELD,
@@ -81,20 +76,14 @@ static const FieldDef aUsageField[] = {
     {"amount", FT_REAL, F_REQUIRED, 0, MONEY, NULL, NULL, "actual usage in that period (>= 0)"},
     {"note", FT_TEXT, F_NULLABLE, 0, 1000, NULL, NULL, "comment"},
 };
-const ResourceDef resource_pool_usage = {"pool_usage", "pool_usage", aUsageField, 5, NULL, 0};
+const ResourceDef resource_pool_usage = RESOURCE("pool_usage", "pool_usage", aUsageField);
 
 /* ---- periods ---------------------------------------------------------------- */
 
 static int fiscal_start(Db *db) { return store_org_fiscal_start(db); }
 
 void alloc_current_quarter(Db *db, char z[12]) {
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    int s = fiscal_start(db), m = tm.tm_mon + 1, y = tm.tm_year + 1900;
-    int k = (m - s + 12) % 12;
-    int fy = s == 1 ? y : (m >= s ? y + 1 : y);
-    snprintf(z, 12, "%04dQ%d", fy % 10000, (k / 3) % 4 + 1);
+    period_quarter_at(time_now(), fiscal_start(db), 0, z);
 }
 
 int alloc_quarter_ord(const char *z) {
@@ -175,12 +164,12 @@ int alloc_pool_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
     return store_crud_update(db, &resource_pool, &a, id, in, e);
 }
 
-int alloc_period_import(Db *db, const Principal *who, int64_t poolId, const char *zTable,
+int alloc_period_import(Db *db, const Principal *who, int64_t poolId, PoolSeries series,
                         const json_t *rows, const json_t *lines, int *pnImported,
                         json_t **ppRowErrors, KeelError *e) {
     *pnImported = 0;
     *ppRowErrors = NULL;
-    int bCap = strcmp(zTable, "pool_capacity") == 0;
+    int bCap = series == POOL_CAPACITY;
     const ResourceDef *r = bCap ? &resource_pool_capacity : &resource_pool_usage;
     const char *zCol = bCap ? "capacity" : "amount";
     json_t *pool;
@@ -199,7 +188,7 @@ int alloc_period_import(Db *db, const Principal *who, int64_t poolId, const char
         Period p;
         const char *zPeriod = json_string_value(json_object_get(row, "period"));
         period_parse(zPeriod, fs, &p);
-        rc = store_alloc_period_put(db, &a, zTable, poolId, zPeriod, p.firstMonth,
+        rc = store_alloc_period_put(db, &a, series, poolId, zPeriod, p.firstMonth,
                                     json_number_value(json_object_get(row, zCol)),
                                     json_string_value(json_object_get(row, "note")));
         if (rc) break;
@@ -235,7 +224,7 @@ static double register_fte(const json_t *people, const char *zSkill) {
 int alloc_capacities(Db *db, const AllocHorizon *h, json_t **ppCap, json_t **ppPools) {
     json_t *pools = NULL, *rows = NULL, *people = NULL;
     int rc = store_alloc_pools(db, &pools);
-    if (rc == 0) rc = store_alloc_period_rows(db, "pool_capacity", 0, &rows);
+    if (rc == 0) rc = store_alloc_period_rows(db, POOL_CAPACITY, 0, &rows);
     if (rc == 0) rc = store_alloc_people(db, &people);
     if (rc) goto done;
     json_t *cap = json_object();
@@ -334,8 +323,8 @@ int alloc_pool_get(Db *db, int64_t id, json_t **ppOut) {
     json_t *p, *cap = NULL, *use = NULL;
     int rc = store_crud_get(db, &resource_pool, id, &p);
     if (rc) return rc;
-    if ((rc = store_alloc_period_rows(db, "pool_capacity", id, &cap)) == 0)
-        rc = store_alloc_period_rows(db, "pool_usage", id, &use);
+    if ((rc = store_alloc_period_rows(db, POOL_CAPACITY, id, &cap)) == 0)
+        rc = store_alloc_period_rows(db, POOL_USAGE, id, &use);
     if (rc) {
         json_decref(p);
         json_decref(cap);
@@ -418,7 +407,7 @@ int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t *
     json_t *cap = NULL, *pools = NULL, *use = NULL, *load = NULL;
     int64_t planId = 0;
     int rc = alloc_capacities(db, h, &cap, &pools);
-    if (rc == 0) rc = store_alloc_period_rows(db, "pool_usage", 0, &use);
+    if (rc == 0) rc = store_alloc_period_rows(db, POOL_USAGE, 0, &use);
     if (rc == 0) rc = planned_load(db, h, &load, &planId);
     if (rc) goto done;
     json_t *items = json_array(), *findings = json_array();

@@ -26,7 +26,7 @@ static const FieldDef aTeamField[] = {
     {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"},
     {"updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"},
 };
-const ResourceDef resource_team_member = {"team_member", "team_member", aTeamField, 8, NULL, 0};
+const ResourceDef resource_team_member = RESOURCE("team_member", "team_member", aTeamField);
 
 /* The roles every team past the idea stage needs. */
 static const char *const azNeeded[] = {"business_expert", "ml_engineer", "product_manager", NULL};

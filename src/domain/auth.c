@@ -21,9 +21,8 @@ const char *auth_role_name(int bit) {
     return "none";
 }
 
-const char *const auth_scope_name[] = {"read",         "write",        "switch:read",
-                                       "ingest",       "metrics:read", "calendar:read",
-                                       NULL};
+const char *const auth_scope_name[] = {"read",         "write",         "switch:read", "ingest",
+                                       "metrics:read", "calendar:read", NULL};
 
 int auth_scope_bit(const char *zScope) {
     int i = zScope ? resource_enum_index(auth_scope_name, zScope) : -1;
@@ -181,7 +180,7 @@ typedef struct TokenCache {
     char zHash[CRYPTO_HEX_LEN]; /* "" when free */
     Principal who;
     char zExpires[32];
-    double verifiedMs; /* time_mono_ms() of the last read from the store */
+    double verifiedMs;   /* time_mono_ms() of the last read from the store */
     int64_t usedWritten; /* time_now() of the last last_used_at write */
 } TokenCache;
 
@@ -358,7 +357,7 @@ int auth_token_revoke(Db *db, const Principal *who, int64_t id, KeelError *e) {
     if (who->kind != AUTH_NONE && owner != who->accountId && who->role != ROLE_ADMIN)
         return err_set(e, KEEL_ENOTFOUND, "id", "no token with id %lld", (long long)id);
     Actor a = auth_actor(who);
-    rc = store_token_revoke(db, &a, id, e);
+    rc = store_token_revoke(db, &resource_api_token, &a, id, e);
     if (rc == 0) auth_token_cache_clear();
     return rc;
 }

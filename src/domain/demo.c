@@ -8,13 +8,19 @@
 #include "domain/demo.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
+#include "domain/analysis.h"
 #include "domain/auth.h"
+#include "domain/gate.h"
 #include "domain/org.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"
 #include "store/store_org.h"
+#include "util/json.h"
 #include "util/period.h"
+#include "util/buf.h"
+#include "util/timeutil.h"
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +39,73 @@ static double demo_uniform(uint64_t *s) {
 static double demo_gauss(uint64_t *s) {
     double u = demo_uniform(s), v = demo_uniform(s);
     return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+}
+
+/* ---- dates relative to the day the demo is loaded (docs/demo.md) ------------ */
+
+/* Rewrite the markers in z into b: {Q+n} / {Q-n} the fiscal quarter n
+ * quarters from the current one ({Q-1} = the last full quarter), {Y-n}
+ * the calendar year, {D-n} the date n days from today. */
+static int demo_date_string(const char *z, int64_t now, int fs, Buf *b, KeelError *e) {
+    while (*z) {
+        const char *o = strchr(z, '{');
+        if (!o) {
+            buf_puts(b, z);
+            break;
+        }
+        buf_append(b, z, (size_t)(o - z));
+        char kind = 0, sign = 0, close = 0;
+        int n = 0, len = 0;
+        if (sscanf(o, "{%c%c%4d%c%n", &kind, &sign, &n, &close, &len) != 4 || close != '}' ||
+            (sign != '+' && sign != '-') || !strchr("QYD", kind)) {
+            buf_putc(b, '{');
+            z = o + 1;
+            continue;
+        }
+        if (sign == '-') n = -n;
+        char zOut[16];
+        if (kind == 'Q') {
+            period_quarter_at(now, fs, n, zOut);
+        } else if (kind == 'D') {
+            time_date(now + (int64_t)n * 86400, zOut, sizeof zOut);
+        } else {
+            time_date(now, zOut, sizeof zOut);
+            snprintf(zOut, sizeof zOut, "%04d", atoi(zOut) + n);
+        }
+        buf_puts(b, zOut);
+        z = o + len;
+    }
+    return buf_err(b) ? err_set(e, KEEL_ENOMEM, "", "out of memory") : 0;
+}
+
+/* Apply demo_date_string to every string under v, in place; a string
+ * that changes comes back in *pNew for the caller to store. */
+static int demo_dates(json_t *v, int64_t now, int fs, json_t **pNew, KeelError *e) {
+    int rc = 0;
+    *pNew = NULL;
+    if (json_is_string(v) && strchr(json_string_value(v), '{')) {
+        Buf b;
+        buf_init(&b, 0);
+        rc = demo_date_string(json_string_value(v), now, fs, &b, e);
+        if (rc == 0) *pNew = json_stringn(b.z ? b.z : "", b.n);
+        buf_reset(&b);
+        return rc;
+    }
+    const char *zKey;
+    size_t i;
+    json_t *x, *nw;
+    if (json_is_object(v)) {
+        json_object_foreach(v, zKey, x) {
+            if ((rc = demo_dates(x, now, fs, &nw, e))) return rc;
+            if (nw) json_object_set_new(v, zKey, nw);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x) {
+            if ((rc = demo_dates(x, now, fs, &nw, e))) return rc;
+            if (nw) json_array_set_new(v, i, nw);
+        }
+    }
+    return rc;
 }
 
 /* Replace the by-name reference zKey ("parent") with zIdKey ("parent_id"). */
@@ -147,17 +220,43 @@ static int demo_kpis(Db *db, const Principal *sys, const json_t *doc, uint64_t *
     return 0;
 }
 
-/* Walk an initiative through the stages to zStage. */
+/* Days between two stage moves of a demo initiative: its stages and
+ * sign-offs fall in the recent past, the last move DEMO_STEP_DAYS ago. */
+enum { DEMO_STEP_DAYS = 40 };
+
+/* The number of stage moves that take an initiative to zStage. */
+static int demo_moves(const char *zStage) {
+    static const char *const az[] = {"idea",    "assessed",  "approved", "pilot",
+                                     "scaling", "operating", NULL};
+    if (!zStage) return 0;
+    if (strcmp(zStage, "rejected") == 0) return 1;
+    if (strcmp(zStage, "retired") == 0) return 4;
+    for (int k = 0; az[k]; k++)
+        if (strcmp(az[k], zStage) == 0) return k;
+    return 0;
+}
+
+/* Set keel's clock for the demo: n steps before today, less jitter days. */
+static void demo_clock(int n, int jitter) {
+    time_shift(-((int64_t)n * DEMO_STEP_DAYS + jitter) * 86400);
+}
+
+/* Walk an initiative through the stages towards zStage: phase 1 up to
+ * approval (or rejection), phase 2 from there on, once teams are staffed
+ * (the move to pilot needs a complete team: the initiative gate). */
 static int demo_walk(Db *db, const Principal *sys, const Principal *chair, int64_t id,
-                     const char *zStage, KeelError *e) {
+                     const char *zStage, int phase, KeelError *e) {
     static const char *const azPath[] = {"assessed", "approved",  "pilot",
                                          "scaling",  "operating", NULL};
     static const char *const azReason[] = {
         "business case reviewed", "approved by the AI committee", "pilot started in one unit",
         "pilot met its exit criteria", "in production in every unit"};
     int rc = 0;
+    int n = demo_moves(zStage);
     if (strcmp(zStage, "idea") == 0) return 0;
+    demo_clock(n, 0);
     if (strcmp(zStage, "rejected") == 0) {
+        if (phase == 2) return 0;
         json_t *t = json_pack("{ss ss}", "to", "rejected", "reason",
                               "the committee judged the value too uncertain for the risk");
         rc = align_initiative_transition(db, chair, id, t, e);
@@ -165,19 +264,53 @@ static int demo_walk(Db *db, const Principal *sys, const Principal *chair, int64
         return rc;
     }
     const char *zGoal = strcmp(zStage, "retired") == 0 ? "pilot" : zStage;
-    for (int k = 0; azPath[k] && rc == 0; k++) {
+    int bDone = 0;
+    for (int k = 0; azPath[k] && rc == 0 && !bDone; k++) {
+        bDone = strcmp(azPath[k], zGoal) == 0;
+        if ((phase == 1) != (k < 2)) continue;
+        demo_clock(n - k, 0);
         json_t *t = json_pack("{ss ss}", "to", azPath[k], "reason", azReason[k]);
         rc = align_initiative_transition(db, strcmp(azPath[k], "approved") == 0 ? chair : sys, id,
                                          t, e);
         json_decref(t);
-        if (strcmp(azPath[k], zGoal) == 0) break;
     }
-    if (rc == 0 && strcmp(zStage, "retired") == 0) {
+    if (rc == 0 && phase == 2 && strcmp(zStage, "retired") == 0) {
+        demo_clock(1, 0);
         json_t *t = json_pack("{ss ss}", "to", "retired", "reason", "replaced by the ML forecast");
         rc = align_initiative_transition(db, sys, id, t, e);
         json_decref(t);
     }
     return rc;
+}
+
+/* Phase 2 of every initiative's walk, after the teams are staffed; the
+ * committee first records the waivers the demo data names
+ * ("gate_waivers": {"pilot": "reason"}), valid 90 days. */
+static int demo_walk_on(Db *db, const Principal *sys, const json_t *doc, KeelError *e) {
+    Principal chair;
+    const json_t *scorers = json_object_get(doc, "scorers");
+    int rc = demo_principal(db, json_string_value(json_array_get(scorers, 0)), &chair);
+    if (rc) return err_set(e, rc, "scorers", "demo: the committee chair has no account");
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "initiatives"), i, x) {
+        int64_t id = store_crud_id_by(db, &resource_initiative, "title", json_get_str(x, "title"));
+        const char *zMove;
+        json_t *why;
+        json_object_foreach(json_object_get(x, "gate_waivers"), zMove, why) {
+            char zExp[32];
+            demo_clock(demo_moves(json_get_str(x, "stage")) - 2, 0); /* when it moved to pilot */
+            time_iso(time_now() + 90 * 86400, zExp, sizeof zExp);
+            json_t *o = json_pack("{ss sO ss}", "stage", zMove, "reason", why, "expires_at", zExp);
+            int64_t oid;
+            if (rc == 0) rc = gate_override_add(db, &chair, NULL, id, o, &oid, e);
+            json_decref(o);
+        }
+        if (rc == 0) rc = demo_walk(db, sys, &chair, id, json_get_str(x, "stage"), 2, e);
+        time_shift(0);
+        if (rc) return demo_where(e, rc, "initiatives", i);
+    }
+    return 0;
 }
 
 static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uint64_t *seed,
@@ -197,10 +330,13 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
         json_object_del(o, "links");
         json_object_del(o, "signoffs");
         json_object_del(o, "catalogue_key");
+        json_object_del(o, "gate_waivers");
         if (json_is_number(json_object_get(o, "expected_value")) &&
             json_number_value(json_object_get(o, "expected_value")) == 0)
             json_object_set_new(o, "expected_value", json_null());
         int64_t id = 0;
+        /* created and signed before its first move */
+        demo_clock(demo_moves(json_string_value(json_object_get(x, "stage"))) + 1, (int)(i * 7 % 11));
         rc = demo_resolve(db, o, "unit", "unit_id", &resource_unit, "name", e);
         if (rc == 0)
             rc = demo_resolve(db, o, "sponsor", "sponsor_id", &resource_person, "email", e);
@@ -216,7 +352,8 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
             int64_t kpi = store_crud_id_by(db, &resource_kpi, "name",
                                            json_string_value(json_object_get(l, "kpi")));
             json_t *lj = json_pack("{sI sO ss sO}", "kpi_id", (json_int_t)kpi, "expected_impact",
-                                   json_object_get(l, "impact"), "impact_period", "2027Q4",
+                                   json_object_get(l, "impact"), "impact_period",
+                                   json_string_value(json_object_get(l, "impact_period")),
                                    "rationale", json_object_get(l, "rationale"));
             int64_t lid;
             rc = align_link_create(db, sys, id, lj, &lid, e);
@@ -241,7 +378,8 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
             }
         }
         if (rc == 0)
-            rc = demo_walk(db, sys, &chair, id, json_string_value(json_object_get(x, "stage")), e);
+            rc = demo_walk(db, sys, &chair, id, json_string_value(json_object_get(x, "stage")), 1, e);
+        time_shift(0);
         /* the committee scores what has a business case */
         const char *zStage = json_string_value(json_object_get(x, "stage"));
         double value = json_number_value(json_object_get(x, "expected_value"));
@@ -269,8 +407,88 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
     return 0;
 }
 
-int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPassword, uint64_t seed,
-              KeelError *e) {
+/* A copy of doc with every date marker replaced by a date relative to
+ * today; links without an impact period expect their impact in a year. */
+static json_t *demo_dated(const json_t *doc, KeelError *e) {
+    json_t *d = json_deep_copy(doc), *nw = NULL, *x, *l;
+    size_t i, k;
+    json_array_foreach(json_object_get(d, "initiatives"), i, x) {
+        json_array_foreach(json_object_get(x, "links"), k, l) {
+            if (!json_object_get(l, "impact_period"))
+                json_object_set_new(l, "impact_period", json_string("{Q+4}"));
+        }
+    }
+    json_t *fs = json_object_get(json_object_get(d, "settings"), "fiscal_year_start_month");
+    if (demo_dates(d, time_now(), fs ? (int)json_integer_value(fs) : 1, &nw, e)) {
+        json_decref(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* ---- analyses computed from the files under data/demo/ -------------------- */
+
+#define DEMO_FILE(sym)                                                                             \
+    extern const unsigned char sym[];                                                              \
+    extern const unsigned int sym##_len;
+DEMO_FILE(demo_credit_scoring_csv)
+DEMO_FILE(demo_recommendations_ab_csv)
+DEMO_FILE(demo_maintenance_model_json)
+DEMO_FILE(demo_maintenance_presses_csv)
+
+/* The embedded file data/demo/zName, or NULL. */
+static const char *demo_file(const char *zName, size_t *pn) {
+    static const struct {
+        const char *zName;
+        const unsigned char *p;
+        const unsigned int *pn;
+    } a[] = {
+        {"credit_scoring.csv", demo_credit_scoring_csv, &demo_credit_scoring_csv_len},
+        {"recommendations_ab.csv", demo_recommendations_ab_csv, &demo_recommendations_ab_csv_len},
+        {"maintenance_model.json", demo_maintenance_model_json, &demo_maintenance_model_json_len},
+        {"maintenance_presses.csv", demo_maintenance_presses_csv,
+         &demo_maintenance_presses_csv_len},
+    };
+    for (size_t i = 0; zName && i < sizeof a / sizeof a[0]; i++)
+        if (strcmp(a[i].zName, zName) == 0) {
+            *pn = *a[i].pn;
+            return (const char *)a[i].p;
+        }
+    return NULL;
+}
+
+/* Each entry of "analyses": run by the named account's engine, days_ago
+ * days ago, as evidence for the initiative. */
+static int demo_analyses(Db *db, const json_t *doc, KeelError *e) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "analyses"), i, x) {
+        AnalysisInput in;
+        memset(&in, 0, sizeof in);
+        Principal p;
+        int rc = demo_principal(db, json_string_value(json_object_get(x, "by")), &p);
+        if (rc) err_set(e, rc, "by", "demo: the analyst has no account");
+        in.zKind = json_string_value(json_object_get(x, "kind"));
+        in.spec = json_object_get(x, "spec");
+        in.zTitle = json_string_value(json_object_get(x, "title"));
+        in.zData = demo_file(json_string_value(json_object_get(x, "data")), &in.nData);
+        if (json_object_get(x, "model"))
+            in.zModel = demo_file(json_string_value(json_object_get(x, "model")), &in.nModel);
+        in.initiativeId = store_crud_id_by(db, &resource_initiative, "title",
+                                           json_string_value(json_object_get(x, "initiative")));
+        if (rc == 0 && (!in.zKind || !in.zData || (json_object_get(x, "model") && !in.zModel)))
+            rc = err_set(e, KEEL_EINVAL, "data", "demo: no such data file");
+        int64_t id;
+        time_shift(-json_integer_value(json_object_get(x, "days_ago")) * 86400);
+        if (rc == 0) rc = analysis_run(db, &p, &in, &id, e);
+        time_shift(0);
+        if (rc) return demo_where(e, rc, "analyses", i);
+    }
+    return 0;
+}
+
+int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassword,
+              uint64_t seed, KeelError *e) {
     int64_t n = 0;
     int rc = store_org_size(db, &n);
     if (rc) return rc;
@@ -283,8 +501,13 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPasswo
     memset(&sys, 0, sizeof sys);
     sys.kind = AUTH_NONE;
     snprintf(sys.zEmail, sizeof sys.zEmail, "%s", actor->zName);
+    json_t *doc = demo_dated(doc0, e);
+    if (!doc) return KEEL_ENOMEM;
     rc = db_begin(db);
-    if (rc) return rc;
+    if (rc) {
+        json_decref(doc);
+        return rc;
+    }
     json_t *settings = json_deep_copy(json_object_get(doc, "settings"));
     if (settings) {
         rc = resource_validate(&resource_settings, settings, 0, e);
@@ -298,6 +521,12 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPasswo
     if (rc == 0) rc = demo_kpis(db, &sys, doc, &s, e);
     if (rc == 0) rc = demo_initiatives(db, &sys, doc, &s, e);
     if (rc == 0) rc = alloc_demo_load(db, &sys, doc, seed, e);
+    if (rc == 0) rc = demo_walk_on(db, &sys, doc, e);
+    time_shift(0);
+    if (rc == 0) rc = alloc_demo_solve(db, &sys, doc, e);
+    if (rc == 0) rc = demo_analyses(db, doc, e);
+    time_shift(0);
+    json_decref(doc);
     if (rc == 0) return db_commit(db);
     db_rollback(db);
     return rc;

@@ -2,6 +2,7 @@
 /* Initiatives: creation and change with charter versioning, KPI links,
  * sign-offs, stage transitions. The rules are listed in alignment.h. */
 #include "domain/alignment.h"
+#include "domain/gate.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
 #include "util/json.h"
@@ -327,6 +328,17 @@ int align_initiative_transition(Db *db, const Principal *who, int64_t id, const 
         json_decref(st);
     }
     json_decref(init);
+    if (rc == 0) {
+        /* moves past approval pass the gates of the initiative's systems */
+        json_t *g = NULL;
+        rc = gate_initiative(db, id, zFrom, zTo, &g);
+        if (rc == 0 && g && strcmp(json_string_value(json_object_get(g, "verdict")), "refuse") == 0)
+            rc = err_set_code(e, KEEL_ECONFLICT, "gate_refused", "to",
+                              "the gate of the move %s -> %s refuses: its team or its AI systems "
+                              "lack evidence; see requirements",
+                              zFrom, zTo);
+        json_decref(g);
+    }
     if (rc) return rc;
     Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;

@@ -19,7 +19,7 @@ static const FieldDef aSettingsField[] = {
     {"default_locale", FT_ENUM, 0, 0, 0, azLocale, NULL, "en or zh-CN"},
     {"updated_at", FT_TIME, F_READONLY, 0, 0, NULL, NULL, "when it last changed"},
 };
-const ResourceDef resource_settings = {"settings", "org_settings", aSettingsField, 6, NULL, 0};
+const ResourceDef resource_settings = RESOURCE("settings", "org_settings", aSettingsField);
 
 int org_unit_check_parent(Db *db, int64_t id, int64_t parentId, KeelError *e) {
     int64_t cur = parentId;

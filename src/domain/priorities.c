@@ -242,6 +242,14 @@ int align_alignment(Db *db, json_t **ppOut) {
             finding(findings, "kpi_at_risk", "warning", "kpi", json_get_id(kp, "id"), zName,
                     "KPI '%s' is at risk: the trend reaches only part of the target by %s", zName,
                     json_string_value(json_object_get(kp, "target_period")));
+        json_t *drop = json_object_get(kp, "recent_drop");
+        if (json_is_true(json_object_get(drop, "flagged")))
+            finding(findings, "kpi_recent_drop", "critical", "kpi", json_get_id(kp, "id"), zName,
+                    "KPI '%s' moved suddenly the wrong way: %.6g in the latest period against "
+                    "%.6g expected from the earlier periods (%+.1f%%); the long trend can hide it",
+                    zName, json_number_value(json_object_get(drop, "latest")),
+                    json_number_value(json_object_get(drop, "expected")),
+                    json_number_value(json_object_get(drop, "change_pct")));
     }
     json_array_foreach(objectives, i, o) {
         json_t *ok = json_array();

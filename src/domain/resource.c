@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The foundation's resource definitions and the one input validator. */
 #include "domain/resource.h"
+#include "domain/alignment.h"
+#include "domain/allocation.h"
+#include "domain/analysis.h"
 #include "domain/auth.h"
+#include "domain/org.h"
+#include "domain/review.h"
+#include "domain/risk.h"
+#include "domain/system.h"
 #include "util/json.h"
 #include "util/period.h"
 #include "util/timeutil.h"
@@ -16,12 +23,6 @@ static const char *const azUnitKind[] = {"department", "region", "business_line"
 
 #define TEXT(name, flags, lo, hi, doc)                                                             \
     { name, FT_TEXT, flags, lo, hi, NULL, NULL, doc }
-#define ID_FIELD                                                                                   \
-    { "id", FT_INT, F_READONLY | F_SORT, 1, 9e15, NULL, NULL, "identifier" }
-#define TIMES                                                                                      \
-    {"created_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was created"}, {       \
-        "updated_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it last changed"       \
-    }
 
 static const FieldDef aUnitField[] = {
     ID_FIELD,
@@ -36,7 +37,7 @@ static const RefBy aUnitRefBy[] = {
     {"unit", "parent_id", "sub-units"},
     {"person", "unit_id", "people"},
 };
-const ResourceDef resource_unit = {"unit", "unit", aUnitField, 6, aUnitRefBy, 2};
+const ResourceDef resource_unit = RESOURCE_REFBY("unit", "unit", aUnitField, aUnitRefBy);
 
 static const FieldDef aPersonField[] = {
     ID_FIELD,
@@ -52,7 +53,7 @@ static const FieldDef aPersonField[] = {
 static const RefBy aPersonRefBy[] = {
     {"account", "person_id", "accounts"},
 };
-const ResourceDef resource_person = {"person", "person", aPersonField, 8, aPersonRefBy, 1};
+const ResourceDef resource_person = RESOURCE_REFBY("person", "person", aPersonField, aPersonRefBy);
 
 static const FieldDef aAccountField[] = {
     ID_FIELD,
@@ -67,7 +68,7 @@ static const FieldDef aAccountField[] = {
     {"disabled", FT_BOOL, F_FILTER, 0, 0, NULL, NULL, "a disabled account cannot sign in"},
     TIMES,
 };
-const ResourceDef resource_account = {"account", "account", aAccountField, 9, NULL, 0};
+const ResourceDef resource_account = RESOURCE("account", "account", aAccountField);
 
 static const FieldDef aTokenField[] = {
     ID_FIELD,
@@ -82,19 +83,35 @@ static const FieldDef aTokenField[] = {
     {"revoked_at", FT_TIME, F_READONLY | F_NULLABLE, 0, 0, NULL, NULL, "when revoked"},
     {"last_used_at", FT_TIME, F_READONLY | F_NULLABLE, 0, 0, NULL, NULL, "last use"},
 };
-const ResourceDef resource_api_token = {"api_token", "api_token", aTokenField, 9, NULL, 0};
+const ResourceDef resource_api_token = RESOURCE("api_token", "api_token", aTokenField);
 
-const FieldDef *resource_field(const ResourceDef *r, const char *zName) {
-    for (int i = 0; i < r->nField; i++)
-        if (strcmp(r->aField[i].zName, zName) == 0) return &r->aField[i];
-    return NULL;
-}
-
-int resource_enum_index(const char *const *az, const char *z) {
-    for (int i = 0; az && az[i]; i++)
-        if (strcmp(az[i], z) == 0) return i;
-    return -1;
-}
+const ResourceDef *const resource_all[] = {
+    &resource_unit,
+    &resource_person,
+    &resource_account,
+    &resource_api_token,
+    &resource_settings,
+    &resource_objective,
+    &resource_kpi,
+    &resource_kpi_value,
+    &resource_initiative,
+    &resource_link,
+    &resource_criterion,
+    &resource_pool,
+    &resource_pool_capacity,
+    &resource_pool_usage,
+    &resource_initiative_plan,
+    &resource_team_member,
+    &resource_data_asset,
+    &resource_scenario,
+    &resource_analysis,
+    &resource_system,
+    &resource_system_version,
+    &resource_evidence,
+    &resource_risk,
+    &resource_ethics_review,
+    NULL,
+};
 
 /* A list of allowed values for messages: "a, b or c". */
 static void enum_list(const char *const *az, char *z, size_t n) {

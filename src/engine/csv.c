@@ -42,6 +42,10 @@ typedef struct CsvTableImpl {
     size_t *aMapOff;  /* csv_scan: nCol * nRegion offsets into aaMap[k] */
 } CsvTableImpl;
 
+const char *const csv_azMissing[CSV_N_MISSING] = {
+    "",     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A",  "NA",       "NULL", "NaN",    "None",     "n/a",  "nan",  "null"};
+
 /* Bytes that end an unquoted field or are not allowed in one. */
 static const unsigned char aSpecial[256] = {['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1};
 

@@ -5,9 +5,13 @@
  *
  * Input: a header row, then data rows. Quoted fields, doubled quotes,
  * embedded commas and newlines, CRLF or LF line ends, an optional UTF-8 BOM.
- * Missing values: empty, NA, NaN, null. A column is numeric when every
- * non-missing value parses as a number (the same double strtod gives), else
- * categorical; CsvOptions may force a column's type. Parsing may use several
+ * Missing values: the spellings pandas' read_csv treats as missing by
+ * default (csv_azMissing: '', #N/A, #N/A N/A, #NA, -1.#IND, -1.#QNAN, -NaN,
+ * -nan, 1.#IND, 1.#QNAN, <NA>, N/A, NA, NULL, NaN, None, n/a, nan, null),
+ * exactly, quoted or not; in every column, so a numeric column with any of
+ * them stays numeric. inf, -inf and Infinity are not numbers here (text).
+ * A column is numeric when every non-missing value parses as a number (the
+ * same double strtod gives), else categorical; CsvOptions may force a column's type. Parsing may use several
  * threads (CsvOptions.nThread). */
 #ifndef KEEL_ENGINE_CSV_H
 #define KEEL_ENGINE_CSV_H
@@ -22,10 +26,16 @@ typedef enum CsvType {
 
 #define CSV_MISSING_CODE UINT32_MAX /* aCode[] value of a missing cell */
 
+#define CSV_N_MISSING 19 /* entries of csv_azMissing */
+
+/* The missing-value spellings, in pandas' order (for messages, docs and
+ * tests; the reader matches them with csv_int.h's csv_is_missing). */
+extern const char *const csv_azMissing[CSV_N_MISSING];
+
 typedef struct CsvColumn {
     char *zName;     /* header name, NUL-terminated UTF-8 */
     CsvType type;    /* CSV_NUMERIC or CSV_CATEGORICAL after parsing */
-    size_t nMissing; /* cells that were empty, NA, NaN or null */
+    size_t nMissing; /* cells holding a missing-value spelling */
     double *aNum;    /* numeric: nRow values, NAN where missing; else NULL */
     uint32_t *aCode; /* categorical: nRow level indexes, CSV_MISSING_CODE
                       * where missing; else NULL */

@@ -263,18 +263,38 @@ CSV_V3 static inline __m256i csv_lanes4(const long long a[4]) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
 }
 
+/* Whether the field ending at pEnd[0] of block b (starting after
+ * pEnd[-1]) is a missing-value spelling, once a CR before the line end
+ * (stripCr) and the quotes around it are taken off; a half-quoted field
+ * is not. */
+static inline int csv_lane_missing(const char *b, const uint32_t *pEnd, int stripCr,
+                                   int quoted) {
+    size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
+    const char *p = b + st;
+    if (stripCr && len && p[len - 1] == '\r') len--;
+    if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
+        if (len < 2 || *p != '"' || p[len - 1] != '"') return 0;
+        p++;
+        len -= 2;
+    }
+    return csv_is_missing(p, len);
+}
+
 /* The numbers of a column of a fast block, four rows at once while all
  * four are short decimals: pEnd[r * nField] is where row r's field ends,
  * pEnd[r * nField - 1] + 1 where it starts (b is the block); stripCr
  * drops a CR before the line end. Writes aOut[r] and returns the number
- * of rows read, a multiple of four: it stops at the first group of four
- * that holds anything else (the caller reads that group one by one). The
+ * of rows read, a multiple of four, and adds the missing values read to
+ * *pnMiss: it stops at the first group of four that holds anything but
+ * short decimals and missing-value spellings (the caller reads that group
+ * one by one). The
  * lanes do what csv_short_decimal does, with a leading minus: the bytes
  * moved to the top of a 64-bit lane, the lowest point taken out, every
  * byte checked, then pairs of digits, fours and eights combined by
  * multiply-add, and the integer divided by the exact power of ten. */
 CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t nField,
-                                     size_t nRow, int stripCr, int quoted, double *aOut) {
+                                     size_t nRow, int stripCr, int quoted, double *aOut,
+                                     size_t *pnMiss) {
     const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi64x(1);
     const __m256i dots = _mm256_set1_epi8('.'), zeros = _mm256_set1_epi8('0');
     const __m256i nine = _mm256_set1_epi8(9), ones = _mm256_set1_epi8(1);
@@ -328,7 +348,21 @@ CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t
         __m256i good = _mm256_cmpeq_epi8(_mm256_max_epu8(d, nine), nine);
         ok = _mm256_and_si256(ok, _mm256_cmpeq_epi64(good, _mm256_set1_epi64x(-1)));
         unsigned mask = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(ok));
-        if (mask != 0xF) break;
+        __m256d miss = _mm256_setzero_pd();
+        if (mask != 0xF) {
+            /* lanes that are not short decimals: missing values (NaN in
+             * the lane) keep the run going, anything else ends it */
+            long long aMiss[4] = {0, 0, 0, 0};
+            size_t nMissGroup = 0;
+            for (int j = 0; j < 4; j++)
+                if (!(mask >> j & 1)) {
+                    if (!csv_lane_missing(b, q + j * nField, stripCr, quoted)) return r;
+                    aMiss[j] = -1;
+                    nMissGroup++;
+                }
+            *pnMiss += nMissGroup;
+            miss = _mm256_castsi256_pd(csv_lanes4(aMiss));
+        }
         __m256i v = _mm256_madd_epi16(_mm256_maddubs_epi16(d, w10), w100);
         v = _mm256_add_epi64(_mm256_mul_epu32(v, k10000), _mm256_srli_epi64(v, 32));
         __m256d m =
@@ -356,7 +390,9 @@ CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t
         __m256d quo = _mm256_mul_pd(m, inv);
         __m256d val = _mm256_fmadd_pd(_mm256_fnmadd_pd(quo, den, m), inv, quo);
         __m256d neg = _mm256_castsi256_pd(csv_lanes4(aNeg));
-        _mm256_storeu_pd(aOut + r, _mm256_xor_pd(val, _mm256_and_pd(neg, signBit)));
+        val = _mm256_xor_pd(val, _mm256_and_pd(neg, signBit));
+        if (mask != 0xF) val = _mm256_blendv_pd(val, _mm256_set1_pd(NAN), miss);
+        _mm256_storeu_pd(aOut + r, val);
     }
     return r;
 }
@@ -385,8 +421,8 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
         for (; r < nRow; r++, pEnd += nField) {
 #ifdef CSV_AVX2
             if (simd && r >= rFast) {
-                size_t nDone =
-                    csv_decimal_run(b, pEnd, nField, nRow - r, stripCr, quoted, aOut + r);
+                size_t nDone = csv_decimal_run(b, pEnd, nField, nRow - r, stripCr, quoted,
+                                               aOut + r, &nMiss);
                 r += nDone;
                 pEnd += nDone * nField;
                 rFast = r + 4; /* this group of four goes one by one */

@@ -154,13 +154,25 @@ static inline int csv_small_key(const char *p, const char *e, size_t len, uint64
 #endif
 }
 
-/* True when the field is one of the missing-value markers. */
+/* True when the field is one of the missing-value spellings: those pandas'
+ * read_csv treats as missing by default (csv.h lists them), compared byte
+ * for byte after the quotes are taken off. A switch on the length, then a
+ * few fixed-size compares the compiler turns into loads and compares. */
 static inline int csv_is_missing(const char *z, size_t n) {
     switch (n) {
     case 0: return 1;
     case 2: return z[0] == 'N' && z[1] == 'A';
-    case 3: return z[0] == 'N' && z[1] == 'a' && z[2] == 'N';
-    case 4: return memcmp(z, "null", 4) == 0;
+    case 3:
+        return memcmp(z, "nan", 3) == 0 || memcmp(z, "NaN", 3) == 0 || memcmp(z, "N/A", 3) == 0 ||
+               memcmp(z, "n/a", 3) == 0 || memcmp(z, "#NA", 3) == 0;
+    case 4:
+        return memcmp(z, "null", 4) == 0 || memcmp(z, "NULL", 4) == 0 ||
+               memcmp(z, "None", 4) == 0 || memcmp(z, "<NA>", 4) == 0 ||
+               memcmp(z, "#N/A", 4) == 0 || memcmp(z, "-nan", 4) == 0 ||
+               memcmp(z, "-NaN", 4) == 0;
+    case 6: return memcmp(z, "1.#IND", 6) == 0;
+    case 7: return memcmp(z, "-1.#IND", 7) == 0 || memcmp(z, "1.#QNAN", 7) == 0;
+    case 8: return memcmp(z, "-1.#QNAN", 8) == 0 || memcmp(z, "#N/A N/A", 8) == 0;
     default: return 0;
     }
 }

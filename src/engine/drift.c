@@ -215,25 +215,34 @@ static void drift_ref_numeric(RefCol *r, const double *a, size_t n) {
     drift_bin_counts(a, n, r->aEdge, r->nEdge, r->aBin);
 }
 
-/* Set the verdict of a computed column. nRowRef is the reference's row
- * count in this set (p-value tests vote only for small references). */
-static void drift_verdict(DriftColumn *c, const DriftOptions *o, size_t nRowRef) {
+/* Set the verdict of a computed column: drift when the shift is real
+ * (the KS or chi-square p-value below alpha) and an effect-size test fired
+ * (PSI, Wasserstein or Jensen-Shannon at or above its threshold); warn when
+ * it is real and PSI >= psiWarn; else ok. fired lists every test that
+ * crossed its threshold, whatever the verdict. */
+static void drift_verdict(DriftColumn *c, const DriftOptions *o) {
     if (c->nRef == 0 || c->nCur == 0) {
         c->verdict = DRIFT_NA;
         return;
     }
-    int tests = nRowRef <= o->nTestMaxRows;
-    unsigned f = 0;
+    unsigned f = 0, effect;
+    int real;
     if (c->psi >= o->psiDrift) f |= DRIFT_FIRED_PSI;
     if (c->type == CSV_NUMERIC) {
         if (c->wasserstein >= o->wassDrift) f |= DRIFT_FIRED_WASSERSTEIN;
-        if (tests && c->ksP < o->alpha) f |= DRIFT_FIRED_KS;
+        if (c->ksP < o->alpha) f |= DRIFT_FIRED_KS;
+        real = (f & DRIFT_FIRED_KS) != 0;
     } else {
         if (c->js >= o->jsDrift) f |= DRIFT_FIRED_JS;
-        if (tests && c->chi2P < o->alpha) f |= DRIFT_FIRED_CHI2;
+        if (c->chi2P < o->alpha) f |= DRIFT_FIRED_CHI2;
+        real = (f & DRIFT_FIRED_CHI2) != 0;
     }
+    effect = f & (DRIFT_FIRED_PSI | DRIFT_FIRED_WASSERSTEIN | DRIFT_FIRED_JS);
     c->fired = f;
-    c->verdict = f ? DRIFT_DRIFT : c->psi >= o->psiWarn ? DRIFT_WARN : DRIFT_OK;
+    c->verdict = !real                   ? DRIFT_OK
+                 : effect                ? DRIFT_DRIFT
+                 : c->psi >= o->psiWarn ? DRIFT_WARN
+                                         : DRIFT_OK;
 }
 
 /* A column with every metric unset. */
@@ -673,7 +682,7 @@ static void drift_set_finish(DriftSet *s, const DriftOptions *o) {
     s->nDrifted = 0;
     for (size_t k = 0; k < s->nCol; k++) {
         DriftColumn *c = &s->aCol[k];
-        drift_verdict(c, o, s->nRowRef);
+        drift_verdict(c, o);
         if (c->verdict == DRIFT_NA) continue;
         nComp++;
         if (c->verdict == DRIFT_DRIFT) s->nDrifted++;
@@ -721,8 +730,7 @@ void drift_options_default(DriftOptions *o) {
     o->psiWarn = 0.1;
     o->wassDrift = 0.1;
     o->jsDrift = 0.1;
-    o->alpha = 0.05;
-    o->nTestMaxRows = 1000;
+    o->alpha = 0.005;
     o->shareDrift = 0.5;
 }
 
@@ -860,10 +868,10 @@ void drift_result_json(const DriftResult *r, Buf *b) {
     const DriftOptions *o = &r->opt;
     buf_printf(b,
                "],\"reference\":\"%s\",\"thresholds\":{\"psi_drift\":%.17g,\"psi_warn\":%.17g,"
-               "\"wasserstein\":%.17g,\"js\":%.17g,\"alpha\":%.17g,\"test_max_rows\":%zu,"
+               "\"wasserstein\":%.17g,\"js\":%.17g,\"alpha\":%.17g,"
                "\"dataset_share\":%.17g}}\n",
                r->fromBaseline ? "baseline" : "file", o->psiDrift, o->psiWarn, o->wassDrift,
-               o->jsDrift, o->alpha, o->nTestMaxRows, o->shareDrift);
+               o->jsDrift, o->alpha, o->shareDrift);
 }
 
 /* Append a number for the text table, "-" when not applicable. */

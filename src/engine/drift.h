@@ -6,7 +6,12 @@
  * method='auto') and the Wasserstein-1 distance divided by the reference's
  * population standard deviation. Categorical columns: PSI and
  * Jensen-Shannon over the union of categories and the chi-square test of
- * homogeneity. A verdict per column and for the dataset, optionally per
+ * homogeneity. A column drifts when its shift is both real (the KS or
+ * chi-square p-value below alpha, so that under no change it is called
+ * drift in at most alpha of comparisons, whatever the sample size) and
+ * large enough to matter (PSI, Wasserstein or Jensen-Shannon at or above
+ * its threshold, so that a tiny shift that a large sample makes
+ * significant is not). A verdict per column and for the dataset, optionally per
  * value of a segment column. The reference may be a parsed table (exact)
  * or a saved baseline (bins exact, KS and Wasserstein from a quantile
  * sketch with a stated error bound). Pure: tables and text in, results
@@ -19,9 +24,9 @@
 
 /* A column's (or a dataset's) verdict. */
 typedef enum DriftVerdict {
-    DRIFT_OK = 0,    /* no test fired */
-    DRIFT_WARN = 1,  /* only PSI >= psiWarn */
-    DRIFT_DRIFT = 2, /* an enabled test fired */
+    DRIFT_OK = 0,    /* no real shift, or a small one */
+    DRIFT_WARN = 1,  /* a real shift with psiWarn <= PSI, no other effect */
+    DRIFT_DRIFT = 2, /* a real shift with an effect-size test fired */
     DRIFT_NA = 3,    /* not computable (no values on one side) */
     DRIFT_NEW = 4,   /* segment: present only in the current data */
     DRIFT_GONE = 5,  /* segment: present only in the reference */
@@ -41,9 +46,9 @@ typedef struct DriftOptions {
     double wassDrift;     /* normalised Wasserstein at or above: drift (0.1) */
     double jsDrift;       /* Jensen-Shannon distance at or above: drift (0.1),
                            * categorical columns */
-    double alpha;         /* KS / chi-square p below: drift (0.05) */
-    size_t nTestMaxRows;  /* p-value tests vote only when the reference has at
-                           * most this many rows (1000) */
+    double alpha;         /* KS / chi-square p below: the shift is real
+                           * (0.005), the column's false-alarm rate under
+                           * no change: no verdict but ok without it */
     double shareDrift;    /* dataset drifts when this share of columns does
                            * (0.5) */
     const char *zSegment; /* segment column name, or NULL */

@@ -5,6 +5,8 @@
 #include "engine/explain.h"
 #include "engine/treeshap.h"
 #include "util/err.h"
+#include "util/mem.h"
+#include <assert.h>
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
@@ -213,7 +215,9 @@ static int explain_cmp_feature(const void *a, const void *b) {
 static int explain_summarise(ExplainResult *r, const float *aXf, const double *aXd) {
     size_t nF = (size_t)r->nFeature, nG = (size_t)r->nGroup, n = r->nRow;
     size_t stride = nG * (nF + 1);
-    r->aSummary = calloc(nG * nF, sizeof(ExplainFeature));
+    assert((aXf == NULL) != (aXd == NULL)); /* exactly one view of the inputs */
+    assert(nF > 0 && nG > 0);
+    r->aSummary = mem_zalloc(nG, nF, sizeof(ExplainFeature));
     r->aBase = calloc(nG, sizeof(double));
     r->aMeanPred = calloc(nG, sizeof(double));
     if (!r->aSummary || !r->aBase || !r->aMeanPred) return KEEL_ENOMEM;
@@ -272,7 +276,7 @@ static int explain_xgb(const XgbModel *m, const CsvTable *t, const ExplainOption
     int rc = 0;
     char zMsg[256];
     int *aCol = malloc(sizeof(int) * nF);
-    float *aX = malloc(sizeof(float) * nF * n);
+    float *aX = mem_alloc(nF, n, sizeof(float));
     if (!aCol || !aX) {
         rc = KEEL_ENOMEM;
         goto done;
@@ -286,9 +290,9 @@ static int explain_xgb(const XgbModel *m, const CsvTable *t, const ExplainOption
         for (size_t i = 0; i < n; i++)
             aX[i * nF + k] = (float)col[i];
     }
-    r->aContrib = malloc(sizeof(double) * n * nG * (nF + 1));
-    r->aMargin = malloc(sizeof(double) * n * nG);
-    r->aPred = malloc(sizeof(double) * n * nG);
+    r->aContrib = mem_alloc(n, nG * (nF + 1), sizeof(double));
+    r->aMargin = mem_alloc(n, nG, sizeof(double));
+    r->aPred = mem_alloc(n, nG, sizeof(double));
     if (!r->aContrib || !r->aMargin || !r->aPred) {
         rc = KEEL_ENOMEM;
         goto done;
@@ -312,7 +316,7 @@ static int explain_lin(const LinModel *m, const CsvTable *t, ExplainResult *r, E
     size_t nF = (size_t)m->nFeature, n = t->nRow;
     int rc = 0;
     int *aCol = malloc(sizeof(int) * nF);
-    double *aX = malloc(sizeof(double) * nF * n);
+    double *aX = mem_alloc(nF, n, sizeof(double));
     if (!aCol || !aX) {
         rc = KEEL_ENOMEM;
         goto done;
@@ -324,7 +328,7 @@ static int explain_lin(const LinModel *m, const CsvTable *t, ExplainResult *r, E
     for (size_t k = 0; k < nF; k++)
         for (size_t i = 0; i < n; i++)
             aX[i * nF + k] = t->aCol[aCol[k]].aNum[i];
-    r->aContrib = malloc(sizeof(double) * n * (nF + 1));
+    r->aContrib = mem_alloc(n, nF + 1, sizeof(double));
     r->aMargin = malloc(sizeof(double) * n);
     r->aPred = malloc(sizeof(double) * n);
     if (!r->aContrib || !r->aMargin || !r->aPred) {

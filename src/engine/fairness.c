@@ -12,6 +12,8 @@
 #include "engine/stats.h"
 #include "util/err.h"
 #include "util/hot.h"
+#include "util/mem.h"
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -432,16 +434,17 @@ static uint32_t fair_key_hash(const uint32_t *a, size_t nAttr) {
 
 /* Room for one more cell in g; 0 or KEEL_ENOMEM. */
 static int fair_region_grow(FairRegion *g, size_t nAttr) {
+    assert(nAttr > 0 && g->nKey <= g->nAlloc);
     if (g->nKey == g->nAlloc) {
         size_t nAlloc = g->nAlloc ? g->nAlloc * 2 : 64;
-        uint32_t *aKey = realloc(g->aKey, nAlloc * nAttr * sizeof *aKey);
+        uint32_t *aKey = mem_realloc(g->aKey, nAlloc, nAttr, sizeof *aKey);
         if (!aKey) return KEEL_ENOMEM;
         g->aKey = aKey;
-        double(*aBin)[FAIR_NBIN][4] = realloc(g->aBin, nAlloc * sizeof *aBin);
+        double(*aBin)[FAIR_NBIN][4] = mem_realloc(g->aBin, nAlloc, 1, sizeof *aBin);
         if (!aBin) return KEEL_ENOMEM;
         memset(aBin + g->nAlloc, 0, (nAlloc - g->nAlloc) * sizeof *aBin);
         g->aBin = aBin;
-        uint64_t(*aConf)[4] = realloc(g->aConf, nAlloc * sizeof *aConf);
+        uint64_t(*aConf)[4] = mem_realloc(g->aConf, nAlloc, 1, sizeof *aConf);
         if (!aConf) return KEEL_ENOMEM;
         memset(aConf + g->nAlloc, 0, (nAlloc - g->nAlloc) * sizeof *aConf);
         g->aConf = aConf;
@@ -674,9 +677,9 @@ static int fair_set_build(const FairData *d, const FairSpec *s, int iAttr, FairS
                                   s->azAttr[i]);
     }
     size_t nKey = iAttr >= 0 ? d->aCard[iAttr] : d->nCell;
-    size_t *aKeyGroup = malloc(nKey * sizeof *aKeyGroup);
-    st->aCellGroup = malloc(d->nCell * sizeof *st->aCellGroup);
-    st->aGroupCell = malloc(nKey * sizeof *st->aGroupCell);
+    size_t *aKeyGroup = mem_alloc(nKey, 1, sizeof *aKeyGroup);
+    st->aCellGroup = mem_alloc(d->nCell, 1, sizeof *st->aCellGroup);
+    st->aGroupCell = mem_alloc(nKey, 1, sizeof *st->aGroupCell);
     st->aCnt = calloc(nKey, sizeof *st->aCnt);
     if (!aKeyGroup || !st->aCellGroup || !st->aGroupCell || !st->aCnt) {
         free(aKeyGroup);
@@ -766,8 +769,8 @@ static int fair_bootstrap(const FairData *d, const FairSpec *s, FairSet *aSet, s
     int rc = 0;
     for (size_t c = 0; c < d->nCell; c++)
         nK += fair_n(&d->aCell[c]) > 0;
-    double *aProb = malloc(4 * nK * sizeof *aProb);
-    unsigned int *aDraw = malloc(4 * nK * sizeof *aDraw);
+    double *aProb = mem_alloc(4, nK, sizeof *aProb);
+    unsigned int *aDraw = mem_alloc(4, nK, sizeof *aDraw);
     size_t *aCellOf = malloc(nK * sizeof *aCellOf);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     FairnessCounts *aTmp = NULL;
@@ -776,8 +779,8 @@ static int fair_bootstrap(const FairData *d, const FairSpec *s, FairSet *aSet, s
         if (aSet[i].nGroup > nMaxGroup) nMaxGroup = aSet[i].nGroup;
     aTmp = malloc((nMaxGroup ? nMaxGroup : 1) * sizeof *aTmp);
     for (size_t i = 0; i < nSet && aProb; i++) {
-        aBoot[i].aSet = malloc(B * 5 * sizeof(double));
-        aBoot[i].aGroup = malloc(B * aSet[i].nGroup * 4 * sizeof(double) + 1);
+        aBoot[i].aSet = mem_alloc(B, 5, sizeof(double));
+        aBoot[i].aGroup = mem_zalloc(B, aSet[i].nGroup * 4, sizeof(double));
         if (!aBoot[i].aSet || !aBoot[i].aGroup) rc = KEEL_ENOMEM;
     }
     if (!aProb || !aDraw || !aCellOf || !r || !aTmp || rc) {

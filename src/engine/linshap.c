@@ -3,6 +3,7 @@
  * with every value checked finite and names distinct, and the closed-form
  * contributions. */
 #include "engine/linshap.h"
+#include <assert.h>
 #include "util/err.h"
 #include <math.h>
 #include <stdarg.h>
@@ -118,6 +119,7 @@ void linshap_model_free(LinModel *p) {
 
 void linshap_explain(const LinModel *p, const double *aX, size_t nRow, double *aContrib,
                      double *aPred) {
+    assert(p && aContrib && aPred && (aX || nRow == 0) && p->nFeature >= 0);
     size_t nF = (size_t)p->nFeature;
     double bias = p->rIntercept;
     for (size_t k = 0; k < nF; k++)

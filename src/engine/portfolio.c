@@ -123,7 +123,7 @@ static int parse_series(const json_t *v, int n, const char *zField, const char *
         }
         return 0;
     }
-    double x;
+    double x = 0;
     int rc = parse_nonneg(v, zField, &x, pErr);
     if (rc) return rc;
     for (int k = 0; k < n; k++)

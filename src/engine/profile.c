@@ -797,3 +797,39 @@ void profile_result_text(const ProfileResult *r, const CsvTable *t, Buf *b) {
     for (size_t i = 0; i < r->nDed; i++)
         buf_printf(b, "  -%.1f  %s\n", r->aDed[i].points, r->aDed[i].zWhat);
 }
+
+int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
+                const CsvTypeOverride *aOverride, size_t nOverride, int mapped,
+                CsvTable **ppTable, ProfileResult **ppResult, ProfileError *pErr) {
+    ProfileOptions o = opt ? *opt : (ProfileOptions){0};
+    *ppTable = NULL;
+    *ppResult = NULL;
+    memset(pErr, 0, sizeof *pErr);
+    CsvTypeOverride *aOv = malloc((nOverride + 1) * sizeof *aOv);
+    if (!aOv) return KEEL_ENOMEM;
+    size_t nOv = 0;
+    for (size_t i = 0; i < nOverride; i++)
+        if (!o.zLabel || !aOverride[i].zName || strcmp(aOverride[i].zName, o.zLabel) != 0)
+            aOv[nOv++] = aOverride[i];
+    if (o.zLabel) aOv[nOv++] = (CsvTypeOverride){o.zLabel, CSV_CATEGORICAL};
+    CsvOptions co = {.nThread = o.nThread, .aOverride = aOv, .nOverride = nOv};
+    CsvError e;
+    CsvTable *t = NULL;
+    int rc = mapped ? csv_parse_mapped(z, n, &co, &t, &e) : csv_parse(z, n, &co, &t, &e);
+    free(aOv);
+    if (rc) {
+        pErr->zField = "data";
+        pErr->iLine = e.iLine;
+        pErr->iCol = e.iCol;
+        snprintf(pErr->zMsg, sizeof pErr->zMsg, "%s", e.zMsg);
+        return rc;
+    }
+    rc = profile_compute(t, &o, ppResult, pErr->zMsg, sizeof pErr->zMsg);
+    if (rc) {
+        pErr->zField = "label";
+        csv_free(t);
+        return rc;
+    }
+    *ppTable = t;
+    return 0;
+}

@@ -88,6 +88,26 @@ typedef struct ProfileResult {
 int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult **ppResult,
                     char *zErr, size_t nErr);
 
+/* What profile_csv refused: zField is "data" (the CSV itself: iLine and
+ * iCol name the place) or "label" (the label column: not in the data). */
+typedef struct ProfileError {
+    const char *zField;
+    size_t iLine, iCol; /* CSV errors: 1-based line and field (0 if none) */
+    char zMsg[256];     /* what is wrong and how to fix it */
+} ProfileError;
+
+/* The one way a CSV is profiled (`keel profile` and POST
+ * /api/v1/data-assets/{id}/profile): parse n bytes at z with the label
+ * column (opt->zLabel) read as categorical whatever it holds (a 0/1 label
+ * is classes, not numbers) and aOverride[0..nOverride) forcing other
+ * columns' types, then profile_compute. mapped says z is a private file
+ * mapping (csv_parse_mapped). On success *ppTable and *ppResult hold the
+ * table and its profile (free the result, then the table). Returns 0,
+ * KEEL_EINVAL with *pErr filled, or KEEL_ENOMEM. */
+int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
+                const CsvTypeOverride *aOverride, size_t nOverride, int mapped,
+                CsvTable **ppTable, ProfileResult **ppResult, ProfileError *pErr);
+
 /* Append the result as JSON (docs/profile.md) or as readable text. */
 void profile_result_json(const ProfileResult *r, const CsvTable *t, Buf *out);
 void profile_result_text(const ProfileResult *r, const CsvTable *t, Buf *out);

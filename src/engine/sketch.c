@@ -128,7 +128,7 @@ int sketch_sort(double *a, size_t n, double *tmp) {
             uint64_t u = k[i];
             aCount[0][(u >> lo) & 0x7FF]++;
             aCount[1][(u >> (lo + 11)) & 0x7FF]++;
-            aCount[2][(u >> (lo + 22)) & 0x7FF]++;
+            if (nPass > 2) aCount[2][(u >> (lo + 22)) & 0x7FF]++; /* lo + 22 may be 64 */
         }
         r = sketch_radix(k, t, n, aTop, nPass, aCount, 1);
         size_t moves = 0, budget = 4 * n;

@@ -2,6 +2,7 @@
 /* Statistical helpers shared by the analysis engines: GSL set-up, Holm's
  * adjustment, normal quantiles and NaN-free JSON numbers. See stats.h. */
 #include "engine/stats.h"
+#include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -20,6 +21,7 @@ void stats_init(void) { pthread_once(&statsOnce, stats_init_once); }
  * indexes: the number of comparisons in one analysis is small. */
 void stats_holm(const double *aP, size_t n, double *aAdj) {
     if (n == 0) return;
+    assert(aP && aAdj);
     size_t aIdxStack[32];
     size_t *aIdx = n <= 32 ? aIdxStack : malloc(n * sizeof *aIdx);
     double aOutStack[32];
@@ -53,7 +55,10 @@ void stats_holm(const double *aP, size_t n, double *aAdj) {
 }
 
 /* Φ⁻¹(p) through GSL. */
-double stats_z(double p) { return gsl_cdf_ugaussian_Pinv(p); }
+double stats_z(double p) {
+    assert(p > 0 && p < 1);
+    return gsl_cdf_ugaussian_Pinv(p);
+}
 
 /* 2 Φ(-|z|), accurate in the far tail. */
 double stats_norm_p2(double z) { return 2.0 * gsl_cdf_ugaussian_Q(fabs(z)); }

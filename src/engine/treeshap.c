@@ -26,6 +26,7 @@
  * tables stay in cache. Phase 1 builds the tables in parallel over trees,
  * phase 2 explains blocks of rows in parallel. */
 #include "engine/treeshap.h"
+#include <assert.h>
 #include "util/err.h"
 #include <math.h>
 #include <pthread.h>
@@ -842,6 +843,7 @@ int treeshap_explain(const XgbModel *m, const float *aX, size_t nRow, int nThrea
 int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, int nThread,
                               double *aContrib, double *aMargin, TreeShapProgressFn xProgress,
                               void *pProgressArg, char *zErr, size_t nErr) {
+    assert(m && aContrib && (aX || nRow == 0)); /* aMargin may be NULL */
     int rc = 0;
     ShapPlan *p = calloc(1, sizeof *p);
     if (!p) return KEEL_ENOMEM;

@@ -67,8 +67,10 @@ void http_local(Db *db, const Principal *who, const char *zMethod, const char *z
     KeelError e = {0};
     req->pRoute = route_find(zMethod, zPath, req->aParam, &req->nParam, resp->zAllow,
                              sizeof resp->zAllow, &e);
-    int rc = req->pRoute ? route_admit(req->pRoute, who, zMethod,
-                                       bCsv ? "text/csv" : "application/json", (long long)nBody, &e)
+    const char *zType = bCsv ? "text/csv"
+                        : req->pRoute && req->pRoute->bodyType == BODY_EVENTS ? "application/x-ndjson"
+                                                                              : "application/json";
+    int rc = req->pRoute ? route_admit(req->pRoute, who, zMethod, zType, (long long)nBody, &e)
                          : e.rc;
     if (rc) {
         resp_error(resp, req->zRequestId, rc, &e);

@@ -5,15 +5,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Length of the key segment at zPath: 1 to ROUTE_KEY_MAX of a-z, 0-9, '_'
+ * and '-' up to the next '/' or the end; 0 when it is not one. */
+static size_t key_len(const char *zPath) {
+    size_t n = 0;
+    while ((zPath[n] >= 'a' && zPath[n] <= 'z') || (zPath[n] >= '0' && zPath[n] <= '9') ||
+           zPath[n] == '-' || zPath[n] == '_')
+        n++;
+    return n >= 1 && n <= ROUTE_KEY_MAX && (zPath[n] == 0 || zPath[n] == '/') ? n : 0;
+}
+
+/* The end of the {...} segment of a pattern starting at zPat. */
+static const char *segment_end(const char *zPat) {
+    const char *p = strchr(zPat, '}');
+    return p ? p + 1 : zPat + strlen(zPat);
+}
+
 /* Match one pattern against a path; {id} takes 1 to 15 digits, no leading
- * zero; a trailing {*name} takes the non-empty rest of the path. Returns 1
- * on a match. */
+ * zero; any other {name} a key (see key_len); a trailing {*name} takes the
+ * non-empty rest of the path. Returns 1 on a match. */
 static int pattern_match(const char *zPat, const char *zPath, int64_t *aParam, int *pn) {
     int n = 0;
     while (*zPat && *zPath) {
         if (zPat[0] == '{' && zPat[1] == '*') {
             *pn = n;
             return 1; /* *zPath is not NUL here: the rest is non-empty */
+        }
+        if (zPat[0] == '{' && strncmp(zPat, "{id}", 4) != 0) {
+            size_t k = key_len(zPath);
+            if (!k) return 0;
+            zPath += k;
+            zPat = segment_end(zPat);
+            continue;
         }
         if (strncmp(zPat, "{id}", 4) == 0) {
             const char *p = zPath;
@@ -43,16 +66,41 @@ const char *router_wildcard(const char *zPattern, const char *zPath) {
     /* the pattern before the wildcard may hold {id} segments: walk both */
     const char *p = zPattern, *q = zPath;
     while (p < zStar && *q) {
-        if (strncmp(p, "{id}", 4) == 0) {
-            while (*q >= '0' && *q <= '9')
+        if (*p == '{') {
+            while (*q && *q != '/')
                 q++;
-            p += 4;
+            p = segment_end(p);
         } else {
             p++;
             q++;
         }
     }
     return q;
+}
+
+int router_key(const char *zPattern, const char *zPath, int iKey, char *zOut, size_t nOut) {
+    const char *p = zPattern, *q = zPath;
+    int k = 0;
+    zOut[0] = 0;
+    while (*p && *q) {
+        if (*p != '{') {
+            p++, q++;
+            continue;
+        }
+        const char *zEnd = q;
+        while (*zEnd && *zEnd != '/')
+            zEnd++;
+        if (strncmp(p, "{id}", 4) != 0 && p[1] != '*' && k++ == iKey) {
+            size_t n = (size_t)(zEnd - q);
+            if (n + 1 > nOut) return -1;
+            memcpy(zOut, q, n);
+            zOut[n] = 0;
+            return 0;
+        }
+        q = zEnd;
+        p = segment_end(p);
+    }
+    return -1;
 }
 
 const Route *router_match(const char *zMethod, const char *zPath, int64_t *aParam, int *pnParam,
@@ -148,6 +196,11 @@ int route_admit(const Route *r, const Principal *who, const char *zMethod,
     media_type(zContentType, zMt, sizeof zMt);
     int bJson = strcmp(zMt, "application/json") == 0;
     int bCsv = strcmp(zMt, "text/csv") == 0;
+    if (r->bodyType == BODY_EVENTS) {
+        if (bCsv || strcmp(zMt, "application/x-ndjson") == 0) return 0;
+        return err_set(e, KEEL_EMEDIA, "Content-Type",
+                       "send events as application/x-ndjson or text/csv (Content-Type)");
+    }
     if (!(bJson || (bCsv && r->bodyType == BODY_JSON_OR_CSV)))
         return err_set(e, KEEL_EMEDIA, "Content-Type", "send the body as %s (Content-Type)",
                        r->bodyType == BODY_JSON_OR_CSV ? "application/json or text/csv"

@@ -16,9 +16,10 @@
 #include <stdint.h>
 
 #define ROUTE_MAX_PARAM 4
+#define ROUTE_KEY_MAX 64 /* longest key segment ({system}, {stage}) */
 
 /* Body types a route accepts. */
-enum { BODY_NONE = 0, BODY_JSON = 1, BODY_JSON_OR_CSV = 2 };
+enum { BODY_NONE = 0, BODY_JSON = 1, BODY_JSON_OR_CSV = 2, BODY_EVENTS = 3 }; /* EVENTS: x-ndjson or csv, raw */
 
 typedef struct Req Req;
 typedef struct Resp Resp;
@@ -26,7 +27,8 @@ typedef int (*Handler)(Req *req, Resp *resp);
 
 typedef struct Route {
     const char *zMethod;  /* GET, POST, PATCH, PUT, DELETE */
-    const char *zPattern; /* "/api/v1/units/{id}"; {id} matches a positive integer; a
+    const char *zPattern; /* "/api/v1/units/{id}"; {id} matches a positive integer; any
+                             other {name} a key: 1 to 64 of a-z, 0-9, '_', '-'; a
                              trailing {*name} matches the non-empty rest of the path */
     Handler xHandler;
     int roles;                    /* ROLE_* bits allowed, or ROLE_PUBLIC */
@@ -68,6 +70,7 @@ struct Resp {
     char zSetCookie[256];      /* Set-Cookie header or "" */
     char zAllow[64];           /* Allow header for 405 or "" */
     char zLocation[128];       /* Location for 201 or "" */
+    char zDisposition[128];    /* Content-Disposition (a download) or "" */
     int retryAfter;            /* Retry-After seconds, 0 none */
     const char *zCacheControl; /* Cache-Control header, or NULL for no-store */
     const char *zCsp;          /* Content-Security-Policy header, or NULL for none */
@@ -113,6 +116,11 @@ int route_body_csv(const char *zContentType);
  * NULL when the pattern has none. Points into zPath. Call only for a path
  * that matched the pattern. */
 const char *router_wildcard(const char *zPattern, const char *zPath);
+
+/* Copy the iKey-th key segment (0-based; {id} and {*rest} do not count)
+ * of zPath matched by zPattern into zOut. 0, or -1 when there is none or
+ * it does not fit. Call only for a path that matched the pattern. */
+int router_key(const char *zPattern, const char *zPath, int iKey, char *zOut, size_t nOut);
 
 /* Respond with JSON (steals j). */
 void resp_json(Resp *r, int status, json_t *j);

@@ -9,6 +9,9 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
+#include "domain/review.h"
+#include "domain/risk.h"
+#include "domain/system.h"
 #include "domain/org.h"
 #include "http/static.h"
 
@@ -26,6 +29,9 @@
 #define DATA (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_ENGINEER) /* own assets */
 #define USAGE (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER)
 #define ANALYST (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER | ROLE_RISK)
+#define REGISTER (ROLE_ALL & ~ROLE_VIEWER) /* owners: under their own initiatives */
+#define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
+#define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
 
 const Route aRoute[] = {
     {"GET", "/", static_index, ROLE_PUBLIC, 0, BODY_NONE, "the web UI (index.html, never cached)",
@@ -40,18 +46,23 @@ const Route aRoute[] = {
      "change an account (name, role, person_id, disabled, password)", &resource_account},
     {"GET", "/api/v1/alignment", api_alignment, ANY, 0, BODY_NONE,
      "the chain objective -> KPI -> initiative with the coverage findings", NULL},
-    {"GET", "/api/v1/analyses", api_analyses_list, ANALYST, 0, BODY_NONE,
-     "analyses kept as evidence (?kind=&initiative_id=&verdict=)", &resource_analysis},
+    {"GET", "/api/v1/analyses", api_analyses_list, ANALYST | ROLE_OWNER, 0, BODY_NONE,
+     "analyses kept as evidence (?kind=&initiative_id=&verdict=); owners: their initiatives'",
+     &resource_analysis},
     {"POST", "/api/v1/analyses/abtest", api_analyses_abtest, ANALYST, 64 * 1024 * KB,
      BODY_JSON_OR_CSV,
      "run and keep an A/B analysis {spec, data?, initiative_id?, title?} or CSV with ?spec=", NULL},
+    {"POST", "/api/v1/analyses/drift", api_analyses_drift, ANALYST, 64 * 1024 * KB, BODY_JSON,
+     "run and keep a drift report {reference, data, spec?: {segment}, system?, version?, title?}",
+     NULL},
     {"POST", "/api/v1/analyses/explain", api_analyses_explain, ANALYST, 64 * 1024 * KB, BODY_JSON,
      "run and keep an explanation {model, data, rows?, initiative_id?, title?}", NULL},
     {"POST", "/api/v1/analyses/fairness", api_analyses_fairness, ANALYST, 64 * 1024 * KB,
      BODY_JSON_OR_CSV,
      "run and keep a fairness audit {spec, data, initiative_id?, title?} or CSV with ?spec=", NULL},
-    {"GET", "/api/v1/analyses/{id}", api_analyses_get, ANALYST, 0, BODY_NONE,
-     "one analysis with its spec and full result", &resource_analysis},
+    {"GET", "/api/v1/analyses/{id}", api_analyses_get, ANALYST | ROLE_OWNER, 0, BODY_NONE,
+     "one analysis with its spec and full result (owners: of their initiatives)",
+     &resource_analysis},
     {"GET", "/api/v1/audit", api_audit_list, GOVERN, 0, BODY_NONE,
      "the audit log, newest first (?entity=&entity_id=)", NULL},
     {"GET", "/api/v1/audit/verify", api_audit_verify, GOVERN, 0, BODY_NONE,
@@ -83,6 +94,18 @@ const Route aRoute[] = {
      "profile a CSV sample (?label=&retain_days=): score and reasons kept, the sample only when "
      "retain_days is given",
      NULL},
+    {"GET", "/api/v1/ethics-reviews", api_reviews_schedule, ANY, 0, BODY_NONE,
+     "every system's ethics review schedule, overdue reviews and suspensions as findings", NULL},
+    {"PUT", "/api/v1/ethics-reviews/intervals", api_reviews_intervals, ADMIN, 4 * KB, BODY_JSON,
+     "months between ethics reviews per risk tier {high: 6, ...}", NULL},
+    {"POST", "/api/v1/evidence/{id}/attest", api_evidence_attest, ROLE_RISK, 0, BODY_NONE,
+     "the named reviewer attests a document (through their own account)", &resource_evidence},
+    {"GET", "/api/v1/gates", api_gates_list, ANY, 0, BODY_NONE,
+     "the gate definitions in force, per stage (requirements as data)", NULL},
+    {"GET", "/api/v1/gates/{stage}", api_gates_get, ANY, 0, BODY_NONE,
+     "one stage's gate definition with its past versions", NULL},
+    {"PUT", "/api/v1/gates/{stage}", api_gates_put, ADMIN, 64 * KB, BODY_JSON,
+     "store a new version of a stage's requirements {requirements, note}", NULL},
     {"GET", "/api/v1/initiatives", api_initiatives_list, ANY, 0, BODY_NONE,
      "list initiatives (?stage=&unit_id=&owner_id=...)", &resource_initiative},
     {"POST", "/api/v1/initiatives", api_initiatives_create, EDIT, 64 * KB, BODY_JSON,
@@ -105,6 +128,9 @@ const Route aRoute[] = {
      "remove a link", &resource_link},
     {"PATCH", "/api/v1/initiatives/{id}/links/{id}", api_links_update, EDIT, 16 * KB, BODY_JSON,
      "change a link", &resource_link},
+    {"POST", "/api/v1/initiatives/{id}/overrides", api_initiative_overrides_create, GOVERN, 8 * KB,
+     BODY_JSON, "the committee waives a move's gate {stage: pilot|scaling|operating, reason, "
+     "expires_at}", NULL},
     {"GET", "/api/v1/initiatives/{id}/plan", api_initiative_plan_get, ANY, 0, BODY_NONE,
      "planning attributes: duration, mandatory, demands, dependencies, exclusive alternatives",
      &resource_initiative_plan},
@@ -118,6 +144,8 @@ const Route aRoute[] = {
      "set your scores {scores: {criterion: 1..5}}", NULL},
     {"POST", "/api/v1/initiatives/{id}/signoffs", api_signoffs_create, SIGN, 8 * KB, BODY_JSON,
      "sign the current charter {role: sponsor|owner|ai_lead, version, comment}", NULL},
+    {"GET", "/api/v1/initiatives/{id}/systems", api_initiative_systems, ANY, 0, BODY_NONE,
+     "the initiative's AI systems with their gates and evidence, and its next move's gate", NULL},
     {"GET", "/api/v1/initiatives/{id}/team", api_team_list, ANY, 0, BODY_NONE,
      "the team: person, skill, FTE", &resource_team_member},
     {"POST", "/api/v1/initiatives/{id}/team", api_team_add, EDIT, 8 * KB, BODY_JSON,
@@ -128,6 +156,10 @@ const Route aRoute[] = {
      "change a team member", &resource_team_member},
     {"POST", "/api/v1/initiatives/{id}/transition", api_initiatives_transition, EDIT, 8 * KB,
      BODY_JSON, "move to another stage {to, reason}", NULL},
+    {"GET", "/api/v1/jobs", api_jobs_list, ADMIN, 0, BODY_NONE,
+     "the scheduler's jobs with their last run and lease", NULL},
+    {"POST", "/api/v1/jobs/{*name}", api_jobs_run, ADMIN, 0, BODY_NONE,
+     "run a job now (under its lease, recorded)", NULL},
     {"GET", "/api/v1/kpis", api_kpis_list, ANY, 0, BODY_NONE,
      "list KPIs with progress and status (?objective_id=)", &resource_kpi},
     {"POST", "/api/v1/kpis", api_kpis_create, EDIT, 16 * KB, BODY_JSON,
@@ -211,6 +243,19 @@ const Route aRoute[] = {
      &resource_pool_usage, SCOPE_INGEST},
     {"GET", "/api/v1/priorities", api_priorities, ANY, 0, BODY_NONE,
      "ranked initiatives with weighted scores and quadrants (?stage=&unit_id=)", NULL},
+    {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
+     "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
+     NULL},
+    {"GET", "/api/v1/risks", api_risks_list, ANY, 0, BODY_NONE,
+     "the risk register (?category=&status=&initiative_id=&system_id=)", &resource_risk},
+    {"POST", "/api/v1/risks", api_risks_create, RISKREG, 16 * KB, BODY_JSON,
+     "add a risk {title, initiative_id | system_id, category, likelihood, impact, ...}",
+     &resource_risk},
+    {"GET", "/api/v1/risks/heatmap", api_risks_heatmap, ANY, 0, BODY_NONE,
+     "the 5x5 heatmap (inherent and residual) with overdue mitigations as findings", NULL},
+    {"GET", "/api/v1/risks/{id}", api_risks_get, ANY, 0, BODY_NONE, "one risk", &resource_risk},
+    {"PATCH", "/api/v1/risks/{id}", api_risks_update, RISKREG, 16 * KB, BODY_JSON,
+     "change a risk (mitigation, status, residual, ...)", &resource_risk},
     {"GET", "/api/v1/scenarios", api_scenarios_list, ANY, 0, BODY_NONE, "what-if scenarios",
      &resource_scenario},
     {"POST", "/api/v1/scenarios", api_scenarios_create, GOVERN, 16 * KB, BODY_JSON,
@@ -231,6 +276,36 @@ const Route aRoute[] = {
      &resource_settings},
     {"PATCH", "/api/v1/settings", api_settings_update, ADMIN, 8 * KB, BODY_JSON,
      "change organisation settings", &resource_settings},
+    {"GET", "/api/v1/systems", api_systems_list, ANY, 0, BODY_NONE,
+     "the AI system register (?initiative_id=&risk_tier=)", &resource_system},
+    {"POST", "/api/v1/systems", api_systems_create, REGISTER, 16 * KB, BODY_JSON,
+     "register an AI system {name, title, initiative_id, risk_tier, tier_reason, scope flags}",
+     &resource_system},
+    {"GET", "/api/v1/systems/{system}", api_systems_get, ANY, 0, BODY_NONE,
+     "a system by name with its versions, evidence and stage history", &resource_system},
+    {"PATCH", "/api/v1/systems/{system}", api_systems_update, REGISTER, 16 * KB, BODY_JSON,
+     "change a system's title, tier or scope flags", &resource_system},
+    {"GET", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_list, ANY, 0, BODY_NONE,
+     "a system's ethics reviews and its schedule", &resource_ethics_review},
+    {"POST", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_create, REVIEW, 16 * KB,
+     BODY_JSON, "record an ethics review {board, held_on, findings, decision, conditions, "
+     "follow_ups}", &resource_ethics_review},
+    {"POST", "/api/v1/systems/{system}/evidence", api_system_evidence_create, REGISTER, 8 * KB,
+     BODY_JSON, "attach evidence {version, analysis_id, input_hash?} or a document {version, "
+     "kind, title, reference, reviewer_id}", &resource_evidence},
+    {"GET", "/api/v1/systems/{system}/gates", api_system_gates, ANY, 0, BODY_NONE,
+     "the gate board: every stage's gate for a version (?version=)", NULL},
+    {"GET", "/api/v1/systems/{system}/gates/{stage}", api_system_gate, ANY, 0, BODY_NONE,
+     "one gate's verdict and requirements (?version=), as keel gate check prints it", NULL},
+    {"POST", "/api/v1/systems/{system}/overrides", api_system_overrides_create, GOVERN, 8 * KB,
+     BODY_JSON, "the committee overrides a gate {stage, reason, expires_at}", NULL},
+    {"POST", "/api/v1/systems/{system}/transition", api_system_transition, REGISTER, 8 * KB,
+     BODY_JSON, "move a version to another stage {to, reason, version?}: 409 gate_refused with "
+     "requirements", NULL},
+    {"POST", "/api/v1/systems/{system}/versions", api_system_versions_create, REGISTER, 16 * KB,
+     BODY_JSON, "register a version {version, training_asset_id, evaluation_asset_id, "
+     "evaluation_sha256, algorithm, owner_id, purpose, deployment, callers}",
+     &resource_system_version},
     {"GET", "/api/v1/teams", api_teams, ANY, 0, BODY_NONE,
      "teams of live initiatives, missing roles, people committed beyond capacity", NULL},
     {"GET", "/api/v1/tokens", api_tokens_list, ANY, 0, BODY_NONE,
@@ -253,6 +328,9 @@ const Route aRoute[] = {
      "web UI assets: /assets/<build hash>/<file>, cached as immutable", NULL},
     {"GET", "/healthz", api_healthz, ROLE_PUBLIC, 0, BODY_NONE, "liveness and database check",
      NULL},
+    {"GET", "/metrics", api_metrics, ROLE_ALL, 0, BODY_NONE,
+     "Prometheus metrics (admins, or a token with the metrics:read scope)", NULL,
+     SCOPE_METRICS_READ},
 };
 
 const int nRoute = (int)(sizeof aRoute / sizeof aRoute[0]);

@@ -3,7 +3,11 @@
  * gets before its handler (method, auth, role, CSRF, body size and type),
  * the response with request id, the access log, and shutdown. */
 #include "http/server.h"
+#include "api/api.h"
 #include "domain/allocation.h"
+#include "domain/monitor.h"
+#include "domain/scheduler.h"
+#include "http/metrics.h"
 #include "http/auth.h"
 #include "http/proxy.h"
 #include "http/router.h"
@@ -157,7 +161,8 @@ void http_handle(Req *req, Resp *resp, int bBodyTooBig) {
         resp_error(resp, req->zRequestId, KEEL_ETOOBIG, &e);
         return;
     }
-    if (req->pRoute->bodyType != BODY_NONE && req->body.n > 0 && !req->bBodyCsv) {
+    if (req->pRoute->bodyType != BODY_NONE && req->pRoute->bodyType != BODY_EVENTS &&
+        req->body.n > 0 && !req->bBodyCsv) {
         char zErr[256];
         if (json_parse_object(req->body.z, req->body.n, &req->pJson, zErr, sizeof zErr)) {
             KeelError e;
@@ -212,6 +217,8 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     if (r->zAllow[0] && r->status == 405)
         MHD_add_response_header(m, MHD_HTTP_HEADER_ALLOW, r->zAllow);
     if (r->zLocation[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_LOCATION, r->zLocation);
+    if (r->zDisposition[0])
+        MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->zDisposition);
     if (r->retryAfter > 0) {
         char z[16];
         snprintf(z, sizeof z, "%d", r->retryAfter);
@@ -294,6 +301,8 @@ static void server_completed(void *cls, struct MHD_Connection *conn, void **ppSt
     (void)conn;
     ReqState *st = *ppState;
     if (!st) return;
+    http_metrics_observe(st->req.pRoute ? (int)(st->req.pRoute - aRoute) : -1, st->resp.status,
+                         time_mono_ms() - st->t0);
     if (!gCfg->bQuiet)
         log_info("%s %s %s %d %zu %.1fms %s%s", st->req.zRequestId, st->zMethod,
                  st->zPath ? st->zPath : "-", st->resp.status, st->resp.nBody,
@@ -335,7 +344,39 @@ int server_run(const ServerConfig *c) {
         log_error("%s", zErr);
         return KEEL_EIO;
     }
+    /* monitoring: the event log (replayed into the windows) and the
+     * scheduler with its own connection */
+    char zEvDir[1024], zOwner[128], zHostName[64] = "keel";
+    snprintf(zEvDir, sizeof zEvDir, "%s.events", c->zDbPath);
+    MonitorConfig mc;
+    monitor_config_init(&mc);
+    mc.zDir = c->zEventDir ? c->zEventDir : zEvDir;
+    if (c->retentionDays > 0) mc.retentionDays = c->retentionDays;
+    Monitor *mon = NULL;
+    Scheduler *sched = NULL;
+    KeelError me = {0};
+    int mrc = monitor_open(&mon, &mc, probe, &me);
+    if (mrc == KEEL_EBUSY) { /* another server on this database holds it */
+        log_error("monitoring intake is off on this server: %s (give each server its own "
+                  "--events-dir)", me.zMsg);
+        mrc = 0;
+    }
+    if (mrc || scheduler_init_jobs(probe, &me)) {
+        log_error("monitoring cannot start: %s", me.zMsg);
+        monitor_close(mon);
+        db_close(probe);
+        return KEEL_EIO;
+    }
     db_close(probe);
+    api_monitor_set(mon);
+    gethostname(zHostName, sizeof zHostName - 1);
+    snprintf(zOwner, sizeof zOwner, "%s:%ld", zHostName, (long)getpid());
+    if (scheduler_start(&sched, c->zDbPath, mon, zOwner, &me)) {
+        log_error("%s", me.zMsg);
+        api_monitor_set(NULL);
+        monitor_close(mon);
+        return KEEL_EIO;
+    }
 
     if (proxy_list_parse(c->zTrustedProxies, &gProxies, zErr, sizeof zErr)) {
         log_error("--trusted-proxy: %s", zErr);
@@ -372,6 +413,9 @@ int server_run(const ServerConfig *c) {
         server_completed, NULL, MHD_OPTION_END);
     if (!d) {
         log_error("cannot listen on %s:%d: %s", c->zHost, c->port, strerror(errno));
+        scheduler_stop(sched);
+        api_monitor_set(NULL);
+        monitor_close(mon);
         return KEEL_EIO;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -388,6 +432,9 @@ int server_run(const ServerConfig *c) {
     for (int i = 0; i < 100 && atomic_load(&gInFlight) > 0; i++)
         usleep(100 * 1000);
     MHD_stop_daemon(d);
+    scheduler_stop(sched); /* writes the pending windows */
+    api_monitor_set(NULL);
+    monitor_close(mon);
     pthread_mutex_lock(&dbListMutex);
     for (int i = 0; i < nDbOpen; i++)
         db_close(aDbOpen[i]);

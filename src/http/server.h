@@ -18,6 +18,8 @@ typedef struct ServerConfig {
     int64_t sessionMax;  /* session absolute lifetime, seconds */
     int bSecureCookie;   /* mark cookies Secure (behind a TLS proxy) */
     int bQuiet;          /* no access log */
+    const char *zEventDir; /* monitoring event log (NULL: <db>.events) */
+    int retentionDays;     /* event segments kept (0: the default, 90) */
     const char *zTrustedProxies; /* "ADDR[/BITS],…": X-Forwarded-For is read from these only */
 } ServerConfig;
 

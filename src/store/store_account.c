@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SQL for accounts, sessions and tokens; see store_account.h. */
 #include "store/store_account.h"
-#include "domain/resource.h"
 #include "store/store_crud.h"
 #include "util/timeutil.h"
 #include <inttypes.h>
@@ -158,11 +157,11 @@ int store_token_mark_used(Db *db, int64_t id, const char *zNow) {
     return db_run(db, "UPDATE api_token SET last_used_at = ? WHERE id = ?", "ti", zNow, id);
 }
 
-int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e) {
+int store_token_revoke(Db *db, const ResourceDef *r, const Actor *actor, int64_t id, KeelError *e) {
     json_t *before = NULL, *after = NULL;
     int rc = db_begin(db);
     if (rc) return rc;
-    rc = store_crud_get(db, &resource_api_token, id, &before);
+    rc = store_crud_get(db, r, id, &before);
     if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no token with id %" PRId64, id);
     if (rc == 0 && !json_is_null(json_object_get(before, "revoked_at")))
         rc = err_set(e, KEEL_ECONFLICT, "id", "token %" PRId64 " is already revoked", id);
@@ -170,7 +169,7 @@ int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e) {
     time_iso(time_now(), zNow, sizeof zNow);
     if (rc == 0)
         rc = db_run(db, "UPDATE api_token SET revoked_at = ? WHERE id = ?", "ti", zNow, id);
-    if (rc == 0) rc = store_crud_get(db, &resource_api_token, id, &after);
+    if (rc == 0) rc = store_crud_get(db, r, id, &after);
     if (rc == 0) rc = store_audit_append(db, actor, "revoke", "api_token", id, before, after);
     if (rc == 0)
         rc = db_commit(db);

@@ -4,6 +4,7 @@
 #ifndef KEEL_STORE_ACCOUNT_H
 #define KEEL_STORE_ACCOUNT_H
 #include "store/db.h"
+#include "store/resdef.h"
 #include "store/store_audit.h"
 #include "util/crypto.h"
 #include "util/err.h"
@@ -56,8 +57,9 @@ int store_session_expire(Db *db, int64_t idleBefore, int64_t createdBefore);
 
 int store_token_by_hash(Db *db, const char *zTokenHash, TokenRow *p);
 int store_token_mark_used(Db *db, int64_t id, const char *zNow);
-/* Revoke; audited. KEEL_ENOTFOUND when absent, KEEL_ECONFLICT when already revoked. */
-int store_token_revoke(Db *db, const Actor *actor, int64_t id, KeelError *e);
+/* Revoke the token of definition r; audited. KEEL_ENOTFOUND when absent,
+ * KEEL_ECONFLICT when already revoked. */
+int store_token_revoke(Db *db, const ResourceDef *r, const Actor *actor, int64_t id, KeelError *e);
 /* Revoke every live token of an account (its password changed), with one
  * audit entry naming how many; inside the caller's transaction if any. */
 int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId);

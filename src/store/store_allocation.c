@@ -10,16 +10,13 @@
 
 static void now_iso(char *z, size_t n) { time_iso(time_now(), z, n); }
 
-/* The value column of a per-period table, or NULL for any other table. */
-static const char *period_column(const char *zTable) {
-    if (strcmp(zTable, "pool_capacity") == 0) return "capacity";
-    if (strcmp(zTable, "pool_usage") == 0) return "amount";
-    return NULL;
-}
+/* The table and value column of each PoolSeries. */
+static const struct {
+    const char *zTable, *zCol;
+} aSeries[] = {{"pool_capacity", "capacity"}, {"pool_usage", "amount"}};
 
-int store_alloc_period_rows(Db *db, const char *zTable, int64_t poolId, json_t **ppRows) {
-    const char *zCol = period_column(zTable);
-    if (!zCol) return KEEL_EINTERNAL;
+int store_alloc_period_rows(Db *db, PoolSeries series, int64_t poolId, json_t **ppRows) {
+    const char *zTable = aSeries[series].zTable, *zCol = aSeries[series].zCol;
     char zSql[256];
     snprintf(zSql, sizeof zSql,
              "SELECT id, pool_id, period, period_index, %s, note FROM %s WHERE (? = 0 OR pool_id "
@@ -28,11 +25,10 @@ int store_alloc_period_rows(Db *db, const char *zTable, int64_t poolId, json_t *
     return db_select_json(db, ppRows, zSql, "ii", poolId, poolId);
 }
 
-int store_alloc_period_put(Db *db, const Actor *actor, const char *zTable, int64_t poolId,
+int store_alloc_period_put(Db *db, const Actor *actor, PoolSeries series, int64_t poolId,
                            const char *zPeriod, int64_t periodIndex, double value,
                            const char *zNote) {
-    const char *zCol = period_column(zTable);
-    if (!zCol) return KEEL_EINTERNAL;
+    const char *zTable = aSeries[series].zTable, *zCol = aSeries[series].zCol;
     char zNow[32], zSql[256];
     now_iso(zNow, sizeof zNow);
     json_t *before = NULL;
@@ -160,27 +156,23 @@ int store_alloc_demands_replace(Db *db, const Actor *actor, int64_t initiativeId
     return rc;
 }
 
-/* The second column of an edge table, or NULL for any other table. */
-static const char *edge_column(const char *zTable) {
-    if (strcmp(zTable, "initiative_dependency") == 0) return "depends_on_id";
-    if (strcmp(zTable, "initiative_exclusion") == 0) return "other_id";
-    return NULL;
-}
+/* The table and second column of each EdgeKind. */
+static const struct {
+    const char *zTable, *zCol;
+} aEdge[] = {{"initiative_dependency", "depends_on_id"}, {"initiative_exclusion", "other_id"}};
 
-int store_alloc_edges(Db *db, const char *zTable, json_t **ppRows) {
-    const char *zCol = edge_column(zTable);
-    if (!zCol) return KEEL_EINTERNAL;
+int store_alloc_edges(Db *db, EdgeKind kind, json_t **ppRows) {
+    const char *zTable = aEdge[kind].zTable, *zCol = aEdge[kind].zCol;
     char zSql[160];
     snprintf(zSql, sizeof zSql, "SELECT initiative_id, %s AS other_id FROM %s ORDER BY 1, 2", zCol,
              zTable);
     return db_select_json(db, ppRows, zSql, NULL);
 }
 
-int store_alloc_edges_replace(Db *db, const Actor *actor, const char *zTable, int64_t initiativeId,
+int store_alloc_edges_replace(Db *db, const Actor *actor, EdgeKind kind, int64_t initiativeId,
                               const json_t *ids) {
-    const char *zCol = edge_column(zTable);
-    if (!zCol) return KEEL_EINTERNAL;
-    int bPair = strcmp(zTable, "initiative_exclusion") == 0;
+    const char *zTable = aEdge[kind].zTable, *zCol = aEdge[kind].zCol;
+    int bPair = kind == EDGE_EXCLUSION;
     char zNow[32], zSql[200];
     now_iso(zNow, sizeof zNow);
     json_t *before;

@@ -11,12 +11,15 @@
 #include "store/store_audit.h"
 #include <jansson.h>
 
-/* Per-period rows of a pool: zTable is "pool_capacity" (value column
- * capacity) or "pool_usage" (amount). Rows {id, pool_id, period,
- * period_index, <value>, note} ordered by period; poolId 0 for all pools. */
-int store_alloc_period_rows(Db *db, const char *zTable, int64_t poolId, json_t **ppRows);
+/* The per-period series of a pool: capacity (table pool_capacity, value
+ * column capacity) or usage (pool_usage, amount). */
+typedef enum PoolSeries { POOL_CAPACITY, POOL_USAGE } PoolSeries;
+
+/* Per-period rows of a pool's series: {id, pool_id, period, period_index,
+ * <value>, note} ordered by period; poolId 0 for all pools. */
+int store_alloc_period_rows(Db *db, PoolSeries series, int64_t poolId, json_t **ppRows);
 /* Insert or replace the row of one period; audited. */
-int store_alloc_period_put(Db *db, const Actor *actor, const char *zTable, int64_t poolId,
+int store_alloc_period_put(Db *db, const Actor *actor, PoolSeries series, int64_t poolId,
                            const char *zPeriod, int64_t periodIndex, double value,
                            const char *zNote);
 
@@ -39,14 +42,16 @@ int store_alloc_demands(Db *db, int64_t initiativeId, json_t **ppRows);
 int store_alloc_demands_replace(Db *db, const Actor *actor, int64_t initiativeId,
                                 const json_t *demands);
 
-/* Edges of zTable "initiative_dependency" ({initiative_id, other_id}: the
- * initiative depends on other) or "initiative_exclusion" (an unordered
- * pair stored with initiative_id < other_id). */
-int store_alloc_edges(Db *db, const char *zTable, json_t **ppRows);
+/* Edges between initiatives: dependencies (table initiative_dependency;
+ * {initiative_id, other_id}: the initiative depends on other) or exclusive
+ * pairs (initiative_exclusion: unordered, stored with initiative_id <
+ * other_id). */
+typedef enum EdgeKind { EDGE_DEPENDENCY, EDGE_EXCLUSION } EdgeKind;
+int store_alloc_edges(Db *db, EdgeKind kind, json_t **ppRows);
 /* Replace the edges of an initiative by ids (array of integers, borrowed):
  * for dependencies those it depends on, for exclusions every pair that
  * names it; audited. */
-int store_alloc_edges_replace(Db *db, const Actor *actor, const char *zTable, int64_t initiativeId,
+int store_alloc_edges_replace(Db *db, const Actor *actor, EdgeKind kind, int64_t initiativeId,
                               const json_t *ids);
 
 /* People {id, name, skills, capacity_fte}. */

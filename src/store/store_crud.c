@@ -167,6 +167,11 @@ static int crud_where(Buf *b, Binds *bind, const ListQuery *q, KeelError *e) {
         default: buf_printf(b, "%s = ?", f->zName); binds_add(bind, 't', 0, 0, z);
         }
     }
+    if (q->initiativeOwner) {
+        buf_puts(b, q->nFilter ? " AND " : " WHERE ");
+        buf_puts(b, "initiative_id IN (SELECT id FROM initiative WHERE owner_id = ?)");
+        binds_add(bind, 'i', q->initiativeOwner, 0, NULL);
+    }
     return 0;
 }
 
@@ -471,4 +476,31 @@ int store_crud_exists(Db *db, const ResourceDef *r, int64_t id) {
     snprintf(zSql, sizeof zSql, "SELECT count(*) FROM %s WHERE id = ?", r->zTable);
     int rc = db_query_int(db, &n, zSql, "i", id);
     return rc ? rc : n > 0;
+}
+
+/* 0 when SELECT zCol FROM zTable compiles on db. */
+static int column_exists(Db *db, const char *zTable, const char *zCol) {
+    char zSql[200];
+    snprintf(zSql, sizeof zSql, "SELECT %s FROM %s LIMIT 0", zCol, zTable);
+    DbStmt *s;
+    int rc = db_prepare(db, &s, zSql, NULL);
+    if (rc == 0) db_finalize(s);
+    return rc;
+}
+
+int store_crud_check_def(Db *db, const ResourceDef *r, KeelError *e) {
+    for (int i = 0; i < r->nField; i++) {
+        const FieldDef *f = &r->aField[i];
+        if (column_exists(db, r->zTable, f->zName))
+            return err_set(e, KEEL_EINTERNAL, f->zName, "resource %s: table %s has no column %s",
+                           r->zName, r->zTable, f->zName);
+        if (f->type == FT_REF && column_exists(db, f->zRef, "id"))
+            return err_set(e, KEEL_EINTERNAL, f->zName, "resource %s: %s refers to no table %s",
+                           r->zName, f->zName, f->zRef);
+    }
+    for (int i = 0; i < r->nRefBy; i++)
+        if (column_exists(db, r->aRefBy[i].zTable, r->aRefBy[i].zColumn))
+            return err_set(e, KEEL_EINTERNAL, "", "resource %s: no column %s.%s refers to it",
+                           r->zName, r->aRefBy[i].zTable, r->aRefBy[i].zColumn);
+    return 0;
 }

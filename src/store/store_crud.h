@@ -7,9 +7,10 @@
  * definitions; values are always bound. */
 #ifndef KEEL_STORE_CRUD_H
 #define KEEL_STORE_CRUD_H
-#include "domain/resource.h"
 #include "store/db.h"
+#include "store/resdef.h"
 #include "store/store_audit.h"
+#include "util/err.h"
 #include <jansson.h>
 
 #define CRUD_MAX_FILTER 8
@@ -23,6 +24,9 @@ typedef struct ListQuery {
         const FieldDef *f;  /* the filtered field (F_FILTER) */
         const char *zValue; /* value as typed in the query string */
     } aFilter[CRUD_MAX_FILTER];
+    /* > 0: only rows of resources with an initiative_id whose initiative
+     * this person owns (a business owner's view); < 0: no rows */
+    int64_t initiativeOwner;
 } ListQuery;
 
 /* Row id as JSON object (new reference) into *ppOut; KEEL_ENOTFOUND. */
@@ -47,6 +51,10 @@ int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
 int64_t store_crud_id_by(Db *db, const ResourceDef *r, const char *zField, const char *z);
 /* 1 when row id of r exists, 0 when not, or a negative error. */
 int store_crud_exists(Db *db, const ResourceDef *r, int64_t id);
+/* Every column r names exists in the open database: its fields, the table
+ * of each FT_REF field and each referencing table and column. 0, or
+ * KEEL_EINTERNAL with e naming the first one missing. */
+int store_crud_check_def(Db *db, const ResourceDef *r, KeelError *e);
 /* Count rows of zTable whose zColumn equals id. */
 int store_crud_count_refs(Db *db, const char *zTable, const char *zColumn, int64_t id, int64_t *pn);
 

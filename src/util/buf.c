@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/fault.h"
 #include "util/err.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +26,15 @@ static int buf_reserve(Buf *b, size_t n) {
         b->err = KEEL_ETOOBIG;
         return b->err;
     }
+    if (n > SIZE_MAX - 1 - b->n) { /* an uncapped buffer cannot grow past SIZE_MAX */
+        b->err = KEEL_ENOMEM;
+        return b->err;
+    }
     size_t need = b->n + n + 1;
     if (need <= b->nAlloc) return 0;
     size_t nNew = b->nAlloc ? b->nAlloc : 64;
     while (nNew < need)
-        nNew *= 2;
+        nNew = nNew > SIZE_MAX / 2 ? need : nNew * 2;
     char *z = fault_alloc() ? NULL : realloc(b->z, nNew);
     if (!z) {
         b->err = KEEL_ENOMEM;

@@ -18,8 +18,9 @@ void crypto_sha256_hex(const void *p, size_t n, char *zOut);
  * the given short prefix ("ks_" for sessions, "kt_" for API tokens): zOut
  * needs strlen(zPrefix) + 65 bytes. */
 void crypto_random_secret(const char *zPrefix, char *zOut, size_t nOut);
-/* argon2id hash of a password (libsodium's interactive limits, or the
- * minimum limits when KEEL_FAST_PWHASH=1 is set in tests). 0 or ENOMEM. */
+/* argon2id hash of a password with libsodium's interactive limits (the
+ * minimum limits when KEEL_FAST_PWHASH=1 is set, only in a binary built
+ * with -DKEEL_TEST_HOOKS=ON). 0 or ENOMEM. */
 int crypto_pw_hash(const char *zPassword, char zOut[CRYPTO_PWHASH_LEN]);
 /* 1 when zPassword matches zHash. */
 int crypto_pw_verify(const char *zHash, const char *zPassword);

@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include <stdio.h>
+#include <string.h>
 
 int json_parse_object(const char *z, size_t n, json_t **pOut, char *zErr, size_t nErr) {
     json_error_t e;
@@ -58,6 +59,17 @@ int json_get_int(const json_t *obj, const char *zKey, long long *pv) {
 int64_t json_get_id(const json_t *o, const char *zKey) {
     json_t *v = json_object_get(o, zKey);
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+const json_t *json_find_str(const json_t *a, const char *zKey, const char *zValue) {
+    size_t i;
+    json_t *x;
+    if (!zValue) return NULL;
+    json_array_foreach(a, i, x) {
+        const char *z = json_string_value(json_object_get(x, zKey));
+        if (z && strcmp(z, zValue) == 0) return x;
+    }
+    return NULL;
 }
 
 int utf8_valid(const char *z, size_t n) {

@@ -28,6 +28,10 @@ int json_get_int(const json_t *obj, const char *zKey, long long *pv);
  * integer. */
 int64_t json_get_id(const json_t *o, const char *zKey);
 
+/* The first object of array a whose string member zKey equals zValue
+ * (borrowed), or NULL. */
+const json_t *json_find_str(const json_t *a, const char *zKey, const char *zValue);
+
 /* True when z is valid UTF-8 (n bytes). */
 int utf8_valid(const char *z, size_t n);
 

@@ -2,7 +2,9 @@
 /* Period parsing; see period.h. */
 #include "util/period.h"
 #include "util/err.h"
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int digits(const char *z, int n) {
     int v = 0;
@@ -39,4 +41,15 @@ int period_parse(const char *z, int fiscalStart, Period *p) {
         return 0;
     }
     return KEEL_EINVAL;
+}
+
+void period_quarter_at(int64_t t, int fiscalStart, int offset, char z[12]) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    int s = fiscalStart < 1 || fiscalStart > 12 ? 1 : fiscalStart;
+    int m = tm.tm_mon + 1, y = tm.tm_year + 1900;
+    int fy = s == 1 ? y : (m >= s ? y + 1 : y);
+    int ord = fy * 4 + ((m - s + 12) % 12) / 3 + offset;
+    snprintf(z, 12, "%04dQ%d", (ord / 4) % 10000, ord % 4 + 1);
 }

@@ -7,6 +7,7 @@
  * for ordering and trend lines. */
 #ifndef KEEL_UTIL_PERIOD_H
 #define KEEL_UTIL_PERIOD_H
+#include <stdint.h>
 
 enum { PERIOD_QUARTER = 1, PERIOD_MONTH = 2 };
 
@@ -21,5 +22,9 @@ typedef struct Period {
 /* Parse z with the fiscal year starting in month fiscalStart (1-12).
  * Returns 0 or KEEL_EINVAL (years 1900-2200). */
 int period_parse(const char *z, int fiscalStart, Period *p);
+
+/* The fiscal quarter holding instant t (Unix seconds, UTC), moved by
+ * offset quarters (-1 = the last full quarter), as "2026Q3" into z. */
+void period_quarter_at(int64_t t, int fiscalStart, int offset, char z[12]);
 
 #endif

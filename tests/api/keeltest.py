@@ -21,10 +21,10 @@ ROLES = ["admin", "committee", "owner", "engineer", "risk", "viewer"]
 class Server:
     """keel serve on 127.0.0.1:0 over a new database with one admin."""
 
-    def __init__(self, extra_args=(), demo=False, fast_pwhash=True, db=None):
+    def __init__(self, extra_args=(), demo=False, fast_pwhash=True, db=None, env=None):
         self.dir = tempfile.mkdtemp(prefix="keeltest-")
         self.db = db or os.path.join(self.dir, "keel.db")
-        self.env = dict(os.environ)
+        self.env = dict(os.environ, **(env or {}))
         if fast_pwhash:
             self.env["KEEL_FAST_PWHASH"] = "1"
         pw = os.path.join(self.dir, "pw")

@@ -4,7 +4,10 @@ route, the rules (stage machine, alignment before approval, sign-offs by
 the named people on the current charter version, closed objectives, owners
 editing only their own), bad input with state unchanged after each
 refusal, and the coverage findings."""
-from keeltest import Server, Cases
+import json
+import subprocess
+
+from keeltest import Server, Cases, KEEL
 
 t = Cases()
 srv = Server()
@@ -221,6 +224,28 @@ t.check("align-6.5", ("objective_without_initiative", obj) not in kinds)
 # the approved initiative's -3.5 from 6.6 reaches 3.1 > target 2: impact gap
 t.check("align-6.6", ("impact_gap", kpi) in kinds, kinds)
 t.check("align-6.7", any(u["id"] == c360 for u in r.json["unaligned_initiatives"]))
+# a sudden 20% fall (27 -> 21.6 in the last quarter) that the least-squares
+# trend hides: on track, yet the change-point test raises kpi_recent_drop,
+# in GET /alignment and in `keel alignment --json`
+r = olga.post("/api/v1/kpis", {"objective_id": obj, "name": "Weekly active buyers", "unit": "k", "direction": "up",
+                               "baseline": 18, "target": 26, "target_period": "2027Q4"})
+wab = r.json["id"]
+ys = [21.8, 23.4, 23.6, 25.0, 25.3, 26.4, 27.0, 21.6]
+olga.post("/api/v1/kpis/%d/values" % wab, {"values": [{"period": "%dQ%d" % (2025 + i // 4, i % 4 + 1), "value": y}
+                                                      for i, y in enumerate(ys)]})
+r = vic.get("/api/v1/alignment")
+kinds = {(f["kind"], f["id"]) for f in r.json["findings"]}
+kk = [k for o in r.json["objectives"] for k in o["kpis"] if k["id"] == wab]
+t.check("align-6.8", ("kpi_recent_drop", wab) in kinds and kk and kk[0]["status"] == "on_track"
+        and kk[0]["recent_drop"]["flagged"] and kk[0]["recent_drop"]["change_pct"] < -18
+        and kk[0]["recent_drop"]["earlier_points"] == 7, (kinds, kk))
+t.check("align-6.9", ("kpi_recent_drop", kpi) not in kinds, kinds)
+p = subprocess.run([KEEL, "alignment", "--db", srv.db, "--json"], capture_output=True, text=True)
+t.check("align-6.10", p.returncode == 0 and any(f["kind"] == "kpi_recent_drop" and f["id"] == wab
+                                                for f in json.loads(p.stdout)["findings"]), p.stderr)
+olga.post("/api/v1/kpis/%d/values" % wab, {"values": [{"period": "2026Q4", "value": 27.6}]})
+r = vic.get("/api/v1/alignment")
+t.check("align-6.11", ("kpi_recent_drop", wab) not in {(f["kind"], f["id"]) for f in r.json["findings"]})
 t.check("align-6.7a", all(f["name"] for f in r.json["findings"]) and any(
     f["name"] == "Customer 360 platform" for f in r.json["findings"]), r.json["findings"][:2])
 o = [x for x in r.json["objectives"] if x["id"] == obj][0]

@@ -285,6 +285,24 @@ t.check("alloc-8.16c", srv.sql("SELECT count(*) FROM audit WHERE action = 'purge
 t.status("alloc-8.17", emil.request("POST", "/api/v1/data-assets/%d/profile?retain_days=400" % asset, raw=b"a\n1\n", ctype="text/csv"),
          400, "invalid", "retain_days")
 t.status("alloc-8.18", emil.request("POST", "/api/v1/data-assets/%d/profile" % asset, raw=b"a,b\n1\n", ctype="text/csv"), 400, "invalid", "body")
+# one profile path: a 0/1 label (read as numbers by default) profiled by
+# the API and by `keel profile --label` gives the same JSON, byte for byte
+churn = "tenure,spend,plan,churned\n" + "".join(
+    "%d,%s,%s,%s\n" % (i, "nan" if i % 9 == 4 else "%.2f" % (i * 1.7 % 13), "abc"[i % 3], "01"[i % 4 == 1])
+    for i in range(90))
+churn_file = os.path.join(srv.dir, "churn.csv")
+with open(churn_file, "w") as f:
+    f.write(churn)
+r = emil.request("POST", "/api/v1/data-assets/%d/profile?label=churned" % asset, raw=churn.encode(), ctype="text/csv")
+t.status("alloc-8.18b", r, 201)
+p = subprocess.run([KEEL, "profile", "--json", "--label", "churned", churn_file], capture_output=True, text=True)
+summ = r.json["profile"]["summary"] if r.status == 201 else None
+api_prof = json.loads(summ) if isinstance(summ, str) else summ
+t.check("alloc-8.18c", p.returncode == 0 and api_prof == json.loads(p.stdout)
+        and api_prof["dataset"]["label"]["classes"][0]["value"] == "0"
+        and api_prof["columns"][1]["type"] == "numeric", (p.stderr, str(api_prof)[:300]))
+t.status("alloc-8.18d", emil.request("POST", "/api/v1/data-assets/%d/profile?label=nope" % asset, raw=churn.encode(), ctype="text/csv"),
+         400, "invalid", "label")
 r = emil.patch("/api/v1/data-assets/%d" % asset, {"initiative_ids": [ib]})
 t.check("alloc-8.19", r.status == 200 and not [x for x in a.get("/api/v1/initiatives/%d/scores" % ia).json["items"]
                                                if x["criterion"] == "data_readiness"], r.body[:300])

@@ -14,14 +14,43 @@ NOVIEW = ALL - {"viewer"}
 DATA = {"admin", "committee", "owner", "engineer"}
 USAGE = {"admin", "committee", "engineer"}
 ANALYST = {"admin", "committee", "engineer", "risk"}
+REGISTER = ALL - {"viewer"}
+RISKREG = {"admin", "committee", "owner", "risk"}
+REVIEW = {"admin", "committee", "risk"}
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
-    ("GET", "/api/v1/analyses"): ANALYST,
+    ("GET", "/api/v1/analyses"): ANALYST | {"owner"},  # owners: their initiatives' only
     ("POST", "/api/v1/analyses/abtest"): ANALYST,
     ("POST", "/api/v1/analyses/explain"): ANALYST,
     ("POST", "/api/v1/analyses/fairness"): ANALYST,
-    ("GET", "/api/v1/analyses/{id}"): ANALYST,
+    ("GET", "/api/v1/analyses/{id}"): ANALYST | {"owner"},
+    ("POST", "/api/v1/analyses/drift"): ANALYST,
+    ("GET", "/api/v1/ethics-reviews"): ALL,
+    ("PUT", "/api/v1/ethics-reviews/intervals"): ADMIN,
+    ("POST", "/api/v1/evidence/{id}/attest"): {"risk"},
+    ("GET", "/api/v1/gates"): ALL,
+    ("GET", "/api/v1/gates/{stage}"): ALL,
+    ("PUT", "/api/v1/gates/{stage}"): ADMIN,
+    ("POST", "/api/v1/initiatives/{id}/overrides"): GOVERN,
+    ("GET", "/api/v1/initiatives/{id}/systems"): ALL,
+    ("GET", "/api/v1/risks"): ALL,
+    ("POST", "/api/v1/risks"): RISKREG,
+    ("GET", "/api/v1/risks/heatmap"): ALL,
+    ("GET", "/api/v1/risks/{id}"): ALL,
+    ("PATCH", "/api/v1/risks/{id}"): RISKREG,
+    ("GET", "/api/v1/systems"): ALL,
+    ("POST", "/api/v1/systems"): REGISTER,
+    ("GET", "/api/v1/systems/{system}"): ALL,
+    ("PATCH", "/api/v1/systems/{system}"): REGISTER,
+    ("GET", "/api/v1/systems/{system}/ethics-reviews"): ALL,
+    ("POST", "/api/v1/systems/{system}/ethics-reviews"): REVIEW,
+    ("POST", "/api/v1/systems/{system}/evidence"): REGISTER,
+    ("GET", "/api/v1/systems/{system}/gates"): ALL,
+    ("GET", "/api/v1/systems/{system}/gates/{stage}"): ALL,
+    ("POST", "/api/v1/systems/{system}/overrides"): GOVERN,
+    ("POST", "/api/v1/systems/{system}/transition"): REGISTER,
+    ("POST", "/api/v1/systems/{system}/versions"): REGISTER,
     ("GET", "/api/v1/alignment"): ALL,
     ("GET", "/api/v1/catalogue"): ALL,
     ("GET", "/api/v1/criteria"): ALL,
@@ -76,6 +105,7 @@ EXPECTED = {
     ("GET", "/api/v1/pools"): ALL,
     ("POST", "/api/v1/pools"): GOVERN,
     ("GET", "/api/v1/pools/report"): ALL,
+    ("GET", "/api/v1/reports/board"): GOVERN,
     ("DELETE", "/api/v1/pools/{id}"): GOVERN,
     ("GET", "/api/v1/pools/{id}"): ALL,
     ("PATCH", "/api/v1/pools/{id}"): GOVERN,
@@ -117,6 +147,9 @@ EXPECTED = {
     ("PATCH", "/api/v1/units/{id}"): ADMIN,
     ("GET", "/assets/{*path}"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/api/v1/jobs"): ADMIN,
+    ("POST", "/api/v1/jobs/{*name}"): ADMIN,
+    ("GET", "/metrics"): ALL,  # sessions: admins only (the handler); tokens: metrics:read, read, write
 }
 
 t = Cases()
@@ -151,8 +184,10 @@ for (method, pattern) in sorted(routes & set(EXPECTED)):
 
 n = 0
 for (method, pattern), want in sorted(EXPECTED.items()):
-    path = pattern.replace("{id}", "987654")  # no such row: allowed callers get 404, not 2xx
-    body = {} if method in ("POST", "PATCH") else None
+    # no such row: allowed callers get 404, not 2xx
+    path = pattern.replace("{id}", "987654").replace("{system}", "no-such-system") \
+                  .replace("{stage}", "launch")
+    body = {} if method in ("POST", "PATCH", "PUT") else None
     for who in ROLES + [None]:
         n += 1
         c = bearer(srv.port, tokens[who]) if who else srv.client()

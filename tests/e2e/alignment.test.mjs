@@ -193,8 +193,22 @@ await run('e2e alignment', async (t, cleanup) => {
     .map((x) => Number(x.replace(/[^\d.]/g, '')) || 0);
   t.ok('align-7.2 sort by value, descending', money.length > 2 && money.every((v, i) => i === 0 || money[i - 1] >= v), money);
   await shot(chair, '24-initiatives');
+  // a KPI that fell 20% in its last quarter while its long trend still
+  // reads on track (issue 14): the map shows a sudden-drop badge and the
+  // kpi_recent_drop finding in the reader's words
+  await chair.evaluate(async (obj) => {
+    const base = document.querySelector('script[type=module]').src.replace(/app\.js$/, '');
+    const { get, post } = await import(base + 'lib/api.js');
+    const o = (await get('/objectives?limit=200')).items.find((x) => x.title === obj);
+    const k = await post('/kpis', { objective_id: o.id, name: 'Weekly active buyers', unit: 'k', direction: 'up', baseline: 18, target: 26, target_period: '2027Q4' });
+    const ys = [21.8, 23.4, 23.6, 25.0, 25.3, 26.4, 27.0, 21.6];
+    await post(`/kpis/${k.id}/values`, { values: ys.map((value, i) => ({ period: `${2025 + Math.floor(i / 4)}Q${(i % 4) + 1}`, value })) });
+  }, OBJ);
   await go(chair, srv.base, '/alignment/map');
   const findings = await chair.textContent('[data-testid=findings]');
+  t.ok('align-7.3b sudden drop found', findings.includes('The KPI Weekly active buyers moved suddenly the wrong way'), findings);
+  const node = await chair.textContent('.map-kpi .node:has-text("Weekly active buyers")');
+  t.ok('align-7.3c sudden-drop badge beside the status', node.includes('Sudden drop') && node.includes('On track'), node);
   t.ok('align-7.3 map finds the unaligned initiative', findings.includes(`${LONE} moves no KPI`), findings);
   t.ok('align-7.4 map lists it', (await chair.textContent('[data-testid=unaligned]')).includes(LONE));
   await shot(chair, '25-map');

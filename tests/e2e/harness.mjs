@@ -28,11 +28,12 @@ export const USERS = {
 
 export const SHOTS = process.env.KEEL_SHOTS || path.join(path.dirname(KEEL), 'e2e-shots');
 
-// Start keel over a fresh demo database. Returns {base, stop()}.
-export async function startServer() {
+// Start keel over a fresh demo database (extra environment in opts.env,
+// e.g. KEEL_NOW to set keel's clock). Returns {base, stop()}.
+export async function startServer(opts = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-e2e-'));
   const db = path.join(dir, 'keel.db');
-  const env = { ...process.env, KEEL_FAST_PWHASH: '1' };
+  const env = { ...process.env, KEEL_FAST_PWHASH: '1', ...(opts.env || {}) };
   execFileSync(KEEL, ['init', '--db', db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   // keel demo generates a password unless given one; the tests give theirs
   const pwFile = path.join(dir, 'demo-password');

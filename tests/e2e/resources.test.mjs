@@ -92,12 +92,13 @@ await run('e2e resources', async (t, cleanup) => {
     body: JSON.stringify({ title: 'Checkout button', initiative_id: 3,
       spec: { control: 'A', metric: 'signup', arms: [{ name: 'A', units: 10000, conversions: 1000 }, { name: 'B', units: 10050, conversions: 1190 }] } }) });
   t.eq('res-4.0 analysis created', r.status, 201);
+  const abId = (await r.json()).id;
   const risk = await b.page();
   await signIn(risk, srv.base, USERS.risk);
-  await go(risk, srv.base, '/risk');
+  await go(risk, srv.base, '/risk/analyses');
   const row = risk.locator('[data-testid=analyses] tbody tr', { hasText: 'Checkout button' });
   t.ok('res-4.1 listed with verdict', (await row.textContent()).includes('Ship') && (await row.textContent()).includes('A/B test'));
-  t.ok('res-4.2 rest of path 3 not built, said plainly', (await risk.textContent('#main')).includes('The rest of the risk path is not built yet'));
+  t.ok('res-4.2 rest of path 3 not built, said plainly', (await risk.textContent('#main')).includes('still to come'));
   await shot(risk, '44-analyses');
   await row.locator('a').first().click();
   await risk.waitForSelector('.analysis-page');
@@ -133,7 +134,7 @@ await run('e2e resources', async (t, cleanup) => {
   await go(viewer, srv.base, '/resources/plan');
   t.eq('res-5.2 no solve button', await viewer.locator('[data-testid=solve]').count(), 0);
   await go(viewer, srv.base, '/risk/analyses');
-  t.ok('res-5.3 analyses explained as not allowed', (await viewer.textContent('#main')).includes('Your role may not read analyses; only these roles may: Administrator, AI committee, ML engineer, Risk & compliance'));
+  t.ok('res-5.3 analyses explained as not allowed', (await viewer.textContent('#main')).includes('Your role (Viewer) does not read them: Administrator, AI committee, ML engineer, Risk & compliance read every analysis, business owners those of their own initiatives'), await viewer.textContent('#main'));
   await shot(viewer, '46-analyses-viewer');
   t.clean('res-5.4 clean', viewer);
 
@@ -156,7 +157,7 @@ await run('e2e resources', async (t, cleanup) => {
   const zu = await chair.textContent('[data-testid=unfunded]');
   t.ok('res-6.3b unfunded reason worded in Chinese from its code', zu.includes('互斥') && !zu.includes('mutually exclusive'), zu);
   await shot(chair, '49-plan-zh');
-  await go(chair, srv.base, '/risk/analyses/1');
+  await go(chair, srv.base, '/risk/analyses/' + abId);
   t.ok('res-6.4 analysis in Chinese', (await chair.textContent('#main')).includes('相对提升'));
   const zr = (await chair.textContent('[data-testid=reasons]')) + (await chair.textContent('[data-testid=arm-verdicts]'));
   t.ok('res-6.4b reasons worded in Chinese from their codes', zr.includes('上线方案“B”') && zr.includes('主要指标“signup”显著改善') && !zr.includes('improved'), zr);

@@ -93,8 +93,8 @@ await run('e2e shell', async (t, cleanup) => {
     await go(page, srv.base, '/' + p);
     t.ok(`shell-4.1 ${p} not built`, (await page.textContent('#main')).includes('This path is not built yet'), p);
   }
-  await go(page, srv.base, '/risk');
-  t.ok('shell-4.1 risk partly built', (await page.textContent('#main')).includes('The rest of the risk path is not built yet'));
+  await go(page, srv.base, '/risk/analyses');
+  t.ok('shell-4.1 risk partly built', (await page.textContent('#main')).includes('still to come'));
   await shot(page, '03-unbuilt-risk');
   await go(page, srv.base, '/organisation/units');
   t.ok('shell-4.2 units', (await page.locator('[data-testid=units] tbody tr').count()) >= 10);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness for what keel parses of a request before storage: the path
  * (router_match), the JSON body (json_parse_object with duplicate keys
- * refused) and its validation against every resource definition. Input:
+ * refused) and its validation against every resource definition
+ * (resource_all). Input:
  * "METHOD PATH\n" then the body. */
-#include "domain/org.h"
 #include "domain/resource.h"
 #include "http/router.h"
 #include "util/json.h"
@@ -34,13 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     json_t *j = NULL;
     char zErr[256];
     if (json_parse_object(nl + 1, size - nLine - 1, &j, zErr, sizeof zErr) == 0) {
-        const ResourceDef *aRes[] = {&resource_unit, &resource_person, &resource_account,
-                                     &resource_api_token, &resource_settings};
-        for (size_t i = 0; i < sizeof aRes / sizeof aRes[0]; i++) {
+        for (const ResourceDef *const *p = resource_all; *p; p++) {
             for (int bCreate = 0; bCreate < 2; bCreate++) {
                 json_t *c = json_deep_copy(j);
                 KeelError e;
-                resource_validate(aRes[i], c, bCreate, &e);
+                resource_validate(*p, c, bCreate, &e);
                 json_decref(c);
             }
         }

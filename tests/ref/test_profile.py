@@ -114,6 +114,26 @@ def main():
         check(got["readiness"]["score"] < 50, f"messy score {got['readiness']['score']}")
         want, got = profile_ref.profile(messy), keel(messy)
         compare("messy-nolabel", want, got)
+        # every missing-value spelling (pandas' defaults) in numeric and
+        # categorical columns: keel reads them as pandas does, and the
+        # numeric columns stay numeric
+        from pandas._libs.parsers import STR_NA_VALUES
+        check(set(STR_NA_VALUES) <= set(profile_ref.NA) and
+              set(profile_ref.NA) - set(STR_NA_VALUES) <= {"None"},
+              f"spellings: pandas has {sorted(STR_NA_VALUES)}")
+        sp = os.path.join(tmp, "spellings.csv")
+        with open(sp, "w") as f:
+            f.write("x,y,g,label\n")
+            for i in range(400):
+                na = profile_ref.NA[i % len(profile_ref.NA)]
+                f.write(f"{na if i % 3 == 0 else i / 8},"
+                        f"{na if i % 5 == 1 else -i},"
+                        f"{na if i % 4 == 2 else 'abc'[i % 3]},{i % 2}\n")
+        want, got = profile_ref.profile(sp, "label"), keel("--label", "label", sp)
+        compare("spellings", want, got)
+        check([c["type"] for c in got["columns"][:2]] == ["numeric", "numeric"],
+              f"spellings: types {[c['type'] for c in got['columns']]}")
+        check(got["columns"][0]["missing"]["count"] == 134, "spellings: x missing")
         # edge cases: one row; a header only
         one = os.path.join(tmp, "one.csv")
         with open(one, "w") as f:

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/mem.h"
 
 /* buf-1: appends grow the buffer and keep it NUL-terminated */
 static void test_buf_grow(void **state) {
@@ -105,11 +106,37 @@ static void test_buf_long_printf(void **state) {
     buf_reset(&b);
 }
 
+/* buf-6: sizes that multiply or add past SIZE_MAX fail instead of wrapping */
+static void test_overflow(void **state) {
+    (void)state;
+    Buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "abc");
+    buf_append(&b, "x", SIZE_MAX - 2); /* 3 + (SIZE_MAX - 2) + 1 wraps to 1 */
+    assert_int_equal(buf_err(&b), KEEL_ENOMEM);
+    assert_int_equal(b.n, 3);
+    assert_string_equal(b.z, "abc");
+    buf_reset(&b);
+    size_t n = 0;
+    assert_int_equal(mem_size(SIZE_MAX / 2 + 1, 2, 1, &n), 1);
+    assert_int_equal(mem_size(1, SIZE_MAX / 8 + 1, 8, &n), 1);
+    assert_int_equal(mem_size(3, 5, 7, &n), 0);
+    assert_int_equal(n, 105);
+    assert_null(mem_alloc((size_t)1 << 40, (size_t)1 << 30, 8));
+    assert_null(mem_zalloc(SIZE_MAX / 3, 4, 1));
+    void *p = mem_alloc(4, 4, 4);
+    assert_non_null(p);
+    void *q = mem_realloc(p, SIZE_MAX, 2, 1);
+    assert_null(q); /* p untouched and still ours */
+    free(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_grow),        cmocka_unit_test(test_buf_cap),
-        cmocka_unit_test(test_buf_json),        cmocka_unit_test(test_buf_csv), cmocka_unit_test(test_buf_csv_formula),
-        cmocka_unit_test(test_buf_long_printf),
+        cmocka_unit_test(test_buf_json),        cmocka_unit_test(test_buf_csv),
+        cmocka_unit_test(test_buf_csv_formula), cmocka_unit_test(test_buf_long_printf),
+        cmocka_unit_test(test_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

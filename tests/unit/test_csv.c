@@ -103,6 +103,75 @@ static void test_csv_missing(void **state) {
     csv_free(t);
 }
 
+/* Every missing-value spelling (csv_azMissing, pandas' defaults), alone
+ * or quoted, in a numeric column among thousands of short decimals (the
+ * fast loop, four at a time and one at a time) and in a categorical one:
+ * the numeric column stays numeric with NaN there, the categorical one has
+ * no level for it, and the fast loop, its one-at-a-time form and the
+ * general loop give the same table. Near misses (case, spaces, inf) are
+ * values. */
+static void test_csv_missing_spellings(void **state) {
+    (void)state;
+    assert_int_equal(sizeof csv_azMissing / sizeof csv_azMissing[0], CSV_N_MISSING);
+    for (size_t iSp = 0; iSp < CSV_N_MISSING; iSp++)
+        for (int quoted = 0; quoted < 2; quoted++) {
+            Buf b;
+            buf_init(&b, 0);
+            buf_puts(&b, "x,y,g\n");
+            size_t nMiss = 0;
+            for (int r = 0; r < 3000; r++) {
+                int miss = r % 7 == 3 || r == 2999 || (r >= 100 && r < 108);
+                const char *zQ = quoted ? "\"" : "";
+                if (miss) {
+                    nMiss++;
+                    buf_printf(&b, "%s%s%s,%d.%d,%s%s%s\n", zQ, csv_azMissing[iSp], zQ, r % 50,
+                               r % 10, zQ, csv_azMissing[iSp], zQ);
+                } else {
+                    buf_printf(&b, "%d.%02d,-%d.%d,%s\n", r % 97, r % 100, r % 50, r % 10,
+                               r % 2 ? "north" : "south");
+                }
+            }
+            assert_int_equal(buf_err(&b), 0);
+            CsvTable *at[3] = {NULL, NULL, NULL};
+            for (int iOpt = 0; iOpt < 3; iOpt++) {
+                CsvOptions opt = {.nThread = 1, .noSimd = iOpt == 1, .noFast = iOpt == 2};
+                CsvError e;
+                int rc = csv_parse(b.z, b.n, &opt, &at[iOpt], &e);
+                if (rc) fprintf(stderr, "'%s': %s\n", csv_azMissing[iSp], e.zMsg);
+                assert_int_equal(rc, 0);
+                const CsvTable *t = at[iOpt];
+                assert_int_equal(t->nRow, 3000);
+                assert_int_equal(t->aCol[0].type, CSV_NUMERIC);
+                assert_int_equal(t->aCol[0].nMissing, nMiss);
+                assert_true(isnan(t->aCol[0].aNum[3]) && isnan(t->aCol[0].aNum[2999]));
+                assert_true(t->aCol[0].aNum[4] == 4.04);
+                assert_int_equal(t->aCol[1].type, CSV_NUMERIC);
+                assert_int_equal(t->aCol[1].nMissing, 0);
+                assert_int_equal(t->aCol[2].type, CSV_CATEGORICAL);
+                assert_int_equal(t->aCol[2].nLevel, 2);
+                assert_int_equal(t->aCol[2].nMissing, nMiss);
+                assert_int_equal(t->aCol[2].aCode[3], CSV_MISSING_CODE);
+            }
+            assert_true(csv_tables_same(at[0], at[1]));
+            assert_true(csv_tables_same(at[0], at[2]));
+            for (int i = 0; i < 3; i++)
+                csv_free(at[i]);
+            buf_reset(&b);
+        }
+    /* near misses are values: a numeric column holding one turns
+     * categorical, as any text does */
+    static const char *const azNot[] = {"na",  "Na",   "NAN", "Nan",  " nan", "nan ", "NULL ",
+                                        "inf", "-inf", "Inf", "none", "#N/A N/A ", "-NA"};
+    for (size_t i = 0; i < sizeof azNot / sizeof azNot[0]; i++) {
+        char z[64];
+        snprintf(z, sizeof z, "a\n1\n%s\n", azNot[i]);
+        CsvTable *t = parse_ok(z);
+        assert_int_equal(t->aCol[0].type, CSV_CATEGORICAL);
+        assert_int_equal(t->aCol[0].nMissing, 0);
+        csv_free(t);
+    }
+}
+
 /* csv-3: quoted fields, doubled quotes, embedded commas and newlines,
  * CRLF line ends, quoted header names */
 static void test_csv_quotes(void **state) {
@@ -564,6 +633,7 @@ static void fast_cell(Buf *b, unsigned *pSeed, int col, int odd, int bad, int qu
         static const char *const azOdd[] = {
             "",     "NA",  "NaN",         "null",     "\"q,1\"",    "1e5",  " 7 ",
             "+3",   "-0",  "12345678901", "0.1.",     "\"a\"\"b\"", ".",    "-",
+            "nan",  "-nan", "#N/A",        "None",     "1.#IND",     "<NA>", "NULL",
             "\"\"", "\"x", "y\"",         "\"z\"w\"", " \"q\"",     "x\ry", "x\xff"};
         /* the last six are errors: half quoted (an open quote runs on to
          * the next one), text around quotes, a CR without a LF, bad UTF-8 */
@@ -691,6 +761,7 @@ static void test_csv_fast_same(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_basic),         cmocka_unit_test(test_csv_missing),
+        cmocka_unit_test(test_csv_missing_spellings),
         cmocka_unit_test(test_csv_quotes),        cmocka_unit_test(test_csv_bom_ends),
         cmocka_unit_test(test_csv_numbers_exact), cmocka_unit_test(test_csv_override),
         cmocka_unit_test(test_csv_only),          cmocka_unit_test(test_csv_errors),

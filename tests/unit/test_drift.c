@@ -78,6 +78,17 @@ static void test_drift_constant(void **state) {
     assert_true(x->psi == 0);
     assert_true(x->fired & DRIFT_FIRED_WASSERSTEIN);
     assert_true(near(x->ksP, 2.0 / 35, 1e-12)); /* 2 of the C(7,3) orderings */
+    /* but 4 and 3 rows cannot show a real shift at alpha 0.005 (the
+     * smallest p-value they allow is 2/35): ok, not drift */
+    assert_false(x->fired & DRIFT_FIRED_KS);
+    assert_int_equal(x->verdict, DRIFT_OK);
+    drift_result_free(r);
+    /* 12 rows a side can: p = 2 / C(24,12) */
+    r = compare("x\n5\n5\n5\n5\n5\n5\n5\n5\n5\n5\n5\n5\n",
+                "x\n5.5\n5.5\n5.5\n5.5\n5.5\n5.5\n5.5\n5.5\n5.5\n5.5\n5.5\n5.5\n");
+    x = &r->all.aCol[0];
+    assert_true(near(x->ksP, 2.0 / 2704156, 1e-9));
+    assert_true(x->fired & DRIFT_FIRED_KS && x->fired & DRIFT_FIRED_WASSERSTEIN);
     assert_int_equal(x->verdict, DRIFT_DRIFT);
     assert_int_equal(r->all.verdict, DRIFT_DRIFT);
     drift_result_free(r);
@@ -262,6 +273,7 @@ static void test_drift_segments(void **state) {
     DriftOptions opt;
     drift_options_default(&opt);
     opt.zSegment = "seg";
+    opt.alpha = 0.4; /* two rows a side: KS p = 1/3 at best */
     DriftResult *res = NULL;
     char zErr[256];
     assert_int_equal(drift_compare(r, c, &opt, &res, zErr, sizeof zErr), 0);

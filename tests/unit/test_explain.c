@@ -65,6 +65,19 @@ static void test_tree_by_hand(void **state) {
     assert_true(fabs(r->aContrib[2] - 1.3) < 1e-12 && fabs(r->aPred[0] - 2.5) < 1e-12);
     assert_true(fabs(r->aContrib[3 + 1] + 1.8) < 1e-12); /* missing: default left */
     assert_true(fabs(r->aBase[0] - 1.3) < 1e-12);
+    /* numpy.savetxt's nan and pandas' other spellings are missing too
+     * (docs/csv.md), not "values must be finite" */
+    static const char *const azNa[] = {"nan", "None", "#N/A", "-nan", "<NA>"};
+    for (size_t i = 0; i < sizeof azNa / sizeof azNa[0]; i++) {
+        char zCsv[64];
+        snprintf(zCsv, sizeof zCsv, "p,q\n7,0.9\n7,%s\n7,0.1\n", azNa[i]);
+        ExplainResult *r2;
+        assert_int_equal(run(zTree, zCsv, 0, &r2, &e), 0);
+        assert_true(fabs(r2->aContrib[3 + 1] + 1.8) < 1e-12);
+        explain_result_free(r2);
+    }
+    expect_fail(zTree, "p,q\n7,0.9\n7,inf\n", KEEL_EINVAL, "data",
+                "column 'q' has the value 'inf' in data row 2; values must be finite");
     /* Summary: q ranks first, p has no effect at all. */
     assert_int_equal(r->aSummary[0].iFeature, 1);
     assert_string_equal(r->aSummary[1].zDirection, "none");

@@ -105,6 +105,22 @@ static void test_wildcard(void **state) {
     assert_string_equal(r->zPattern, "/");
 }
 
+/* router-7: every route's resource is in the registry the schema test and
+ * the request fuzzer walk */
+static void test_resources_registered(void **state) {
+    (void)state;
+    for (int i = 0; i < nRoute; i++) {
+        const ResourceDef *r = aRoute[i].pResource;
+        if (!r) continue;
+        int bFound = 0;
+        for (const ResourceDef *const *p = resource_all; *p && !bFound; p++)
+            bFound = *p == r;
+        if (!bFound)
+            fail_msg("%s %s serves %s, which resource_all does not list", aRoute[i].zMethod,
+                     aRoute[i].zPattern, r->zName);
+    }
+}
+
 /* router-6: route_admit decides with its own codes, in one order */
 static const Route *find(const char *zMethod, const char *zPath) {
     int64_t a[ROUTE_MAX_PARAM];
@@ -186,9 +202,13 @@ static void test_admit(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table_sorted), cmocka_unit_test(test_table_complete),
-        cmocka_unit_test(test_match),        cmocka_unit_test(test_405),
-        cmocka_unit_test(test_wildcard),     cmocka_unit_test(test_admit),
+        cmocka_unit_test(test_table_sorted),
+        cmocka_unit_test(test_table_complete),
+        cmocka_unit_test(test_match),
+        cmocka_unit_test(test_405),
+        cmocka_unit_test(test_wildcard),
+        cmocka_unit_test(test_admit),
+        cmocka_unit_test(test_resources_registered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -191,13 +191,41 @@ static void test_audit_chain(void **state) {
     db_close(db);
 }
 
+/* store-6: every column a resource definition names exists in the
+ * migrated schema, and a definition naming a missing one is caught */
+static void test_defs_match_schema(void **state) {
+    (void)state;
+    char zPath[128], zErr[256];
+    db_path(zPath, sizeof zPath, "defs.db");
+    Db *db;
+    assert_int_equal(schema_open(zPath, 1, &db, zErr, sizeof zErr), 0);
+    int n = 0;
+    for (const ResourceDef *const *p = resource_all; *p; p++, n++) {
+        KeelError e;
+        if (store_crud_check_def(db, *p, &e)) fail_msg("%s", e.zMsg);
+        assert_string_equal((*p)->aField[0].zName, "id");
+    }
+    assert_true(n >= 19);
+    static const FieldDef aBad[] = {ID_FIELD, {"colour", FT_TEXT, 0, 0, 10, NULL, NULL, "x"}};
+    static const RefBy aBadRef[] = {{"person", "team_id", "people"}};
+    const ResourceDef bad = RESOURCE("unit", "unit", aBad);
+    const ResourceDef badRef = RESOURCE_REFBY("unit", "unit", aBad, aBadRef);
+    KeelError e;
+    assert_int_equal(bad.nField, 2);
+    assert_int_equal(store_crud_check_def(db, &bad, &e), KEEL_EINTERNAL);
+    assert_string_equal(e.zField, "colour");
+    assert_int_equal(badRef.nRefBy, 1);
+    assert_int_equal(store_crud_check_def(db, &badRef, &e), KEEL_EINTERNAL);
+    db_close(db);
+}
+
 int main(void) {
     snprintf(zDir, sizeof zDir, "/tmp/keel-store-XXXXXX");
     if (!mkdtemp(zDir)) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrate),         cmocka_unit_test(test_newer_refused),
         cmocka_unit_test(test_foreign_refused), cmocka_unit_test(test_crud),
-        cmocka_unit_test(test_audit_chain),
+        cmocka_unit_test(test_audit_chain),     cmocka_unit_test(test_defs_match_schema),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char zCmd[128];

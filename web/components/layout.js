@@ -26,7 +26,10 @@ export function sections() {
       { key: 'teams', href: '/resources/teams' },
       { key: 'assets', href: '/resources/data' },
     ] },
-    { key: 'risk', href: '/risk/analyses', partial: true, pages: [
+    { key: 'risk', href: '/risk/systems', partial: true, pages: [
+      { key: 'systems', href: '/risk/systems' },
+      { key: 'riskmap', href: '/risk/register' },
+      { key: 'reviews', href: '/risk/reviews' },
       { key: 'analyses', href: '/risk/analyses' },
     ] },
     { key: 'organisation', href: '/organisation/units', pages: [

@@ -46,8 +46,12 @@ export function notice(text, kind) {
 // as detail where the locale is not English).
 export function errorBox(err) {
   const { text, detail } = errorText(err);
+  const reqs = (err.requirements || []).filter((r) => r.state !== 'met');
   return h('div', { class: 'notice notice-error', role: 'alert' }, h('strong', {}, text),
-    detail ? h('div', { class: 'detail' }, detail) : null);
+    detail ? h('div', { class: 'detail' }, detail) : null,
+    // a refused gate: each requirement not met, with its state and why
+    reqs.length ? h('ul', { class: 'plain-list refused' }, reqs.map((r) => h('li', { dataset: { req: r.id } },
+      badge('reqstate', r.state), ' ', r.system ? r.system + ': ' : '', tv('gate.req', r.id), ' — ', r.detail))) : null);
 }
 
 export function loading() {

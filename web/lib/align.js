@@ -26,6 +26,15 @@ export function kpiNumbers(k) {
   return t('kpi.numbers', { latest, target: `${fmtNumber(k.target)} ${k.unit}`, period: fmtPeriod(k.target_period) });
 }
 
+// A KPI's sudden move the wrong way in its latest period (the server's
+// change-point test, recent_drop): a badge with the numbers, or null.
+export function kpiDropBadge(k) {
+  const d = k.recent_drop;
+  if (!d || !d.flagged) return null;
+  const detail = t('kpi.recent_drop_detail', { latest: fmtNumber(d.latest), expected: fmtNumber(d.expected), change: fmtNumber(d.change_pct) });
+  return h('span', { class: 'badge badge-sev-critical', title: detail, dataset: { recentDrop: String(k.id) } }, t('kpi.recent_drop'));
+}
+
 // The progress fraction 0..1 from the server's percent.
 export const kpiFraction = (k) => (k.progress === null || k.progress === undefined ? 0 : k.progress / 100);
 

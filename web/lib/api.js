@@ -17,6 +17,8 @@ export class ApiError extends Error {
     this.requestId = e.request_id || '';
     this.retryAfter = retryAfter || 0;
     this.rows = Array.isArray(e.rows) ? e.rows : []; /* bad rows of an import: {row, field, message} */
+    /* a refused gate: [{id, evidence_kind, state, detail}] */
+    this.requirements = Array.isArray(e.requirements) ? e.requirements : [];
   }
 }
 

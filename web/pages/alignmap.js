@@ -7,7 +7,7 @@ import { h } from '../lib/dom.js';
 import { t, fmtNumber } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { link } from '../lib/router.js';
-import { findingItem, titlesFromMap } from '../lib/align.js';
+import { findingItem, titlesFromMap, kpiDropBadge } from '../lib/align.js';
 import { pageHeader, panel, badge, stat } from '../components/ui.js';
 
 export async function render() {
@@ -22,7 +22,7 @@ export async function render() {
       h('div', { class: 'map-cell' }, h('a', { class: ['node', flagged.has('objective:' + o.id) ? 'node-warn' : ''], href: link('/alignment/objectives/' + o.id) },
         o.title, h('small', {}, badge('pain', o.pain_point), ' ', badge('objstatus', o.status)))),
       h('div', { class: 'map-cell map-kpis' }, kpis.length ? kpis.map((k) => h('div', { class: 'map-kpi' },
-        h('div', { class: ['node', flagged.has('kpi:' + k.id) ? 'node-warn' : ''] }, k.name, h('small', {}, badge('kpistatus', k.status || 'no_data'))),
+        h('div', { class: ['node', flagged.has('kpi:' + k.id) ? 'node-warn' : ''] }, k.name, h('small', {}, badge('kpistatus', k.status || 'no_data'), kpiDropBadge(k))),
         h('div', { class: 'map-inits' }, (k.initiatives || []).length ? k.initiatives.map((i) => h('a', {
           class: ['node', flagged.has('initiative:' + i.initiative_id) ? 'node-warn' : ''], href: link('/alignment/initiatives/' + i.initiative_id),
         }, i.title, h('small', {}, badge('stage', i.stage), ' ', t('map.impact', { impact: `${i.expected_impact > 0 ? '+' : ''}${fmtNumber(i.expected_impact)} ${k.unit}` })))) : h('div', { class: 'node node-warn' }, t('map.no_initiative')))))

@@ -5,7 +5,7 @@
 import { h } from '../lib/dom.js';
 import { t, tv, fmtDate } from '../lib/i18n.js';
 import { listAll } from '../lib/api.js';
-import { can, rolesFor } from '../lib/perm.js';
+import { can, rolesFor, getRole } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
@@ -16,15 +16,22 @@ export function restNotBuilt() {
     h('ul', { class: 'plain-list' }, t('analyses.rest_items').split('|').map((x) => h('li', {}, x))));
 }
 
+// Why this role reads no analyses, and who does (from the route's roles).
+export function notAllowed() {
+  const roles = rolesFor('GET', '/analyses').filter((r) => r !== 'owner').map((r) => tv('role', r)).join(t('list.sep'));
+  return notice(t('analyses.not_allowed', { role: tv('role', getRole()), roles }), 'info');
+}
+
 export async function render() {
   const head = pageHeader(t('page.analyses'), t('analyses.lead'));
-  if (!can('GET', '/analyses')) {
-    return h('div', { class: 'analyses-page' }, head, notice(t('analyses.not_allowed', { roles: rolesFor('GET', '/analyses').map((r) => tv('role', r)).join(t('list.sep')) }), 'info'), restNotBuilt());
-  }
+  if (!can('GET', '/analyses')) return h('div', { class: 'analyses-page' }, head, notAllowed(), restNotBuilt());
+  const owner = getRole() === 'owner';
   const [items, inits] = await Promise.all([listAll('/analyses'), listAll('/initiatives')]);
   const titles = new Map(inits.map((i) => [i.id, i.title]));
   return h('div', { class: 'analyses-page' }, head,
-    table({ testid: 'analyses', rows: items, initialSort: '-created_at', empty: t('analyses.none'),
+    owner ? notice(t('analyses.owner_note'), 'info') : null,
+    table({ testid: 'analyses', rows: items, initialSort: '-created_at',
+      empty: t(owner ? 'analyses.none_owner' : can('POST', '/analyses/fairness') ? 'analyses.none' : 'analyses.none_read'),
       filters: [
         { key: 'kind', label: t('analyses.kind'), options: ['abtest', 'fairness', 'explain'].map((k) => ({ value: k, label: tv('akind', k) })) },
         { key: 'verdict', label: t('analyses.verdict'), options: ['ship', 'do_not_ship', 'keep_running', 'pass', 'fail'].map((k) => ({ value: k, label: tv('verdict', k) })) },

@@ -6,7 +6,8 @@
 import { h } from '../lib/dom.js';
 import { t, tv, tServer, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
-import { can, rolesFor } from '../lib/perm.js';
+import { can } from '../lib/perm.js';
+import { notAllowed } from './analyses.js';
 import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
@@ -20,8 +21,13 @@ const signed = (x, f) => (x === null || x === undefined ? '–' : (x > 0 ? '+' :
 
 // The numbers of a reason code (see docs/abtest.md and docs/fairness.md,
 // reason_codes) as the words of the catalogue's reason.* messages.
-function reasonVars(c) {
+function reasonVars(c, res) {
+  // a fairness gap names its two groups' rates (tpr or fpr)
+  const attr = ((res && res.attributes) || []).find((a) => a.attribute === c.attribute);
+  const rate = (g) => { const x = attr && (attr.groups || []).find((y) => y.group === g); return x && c.gap ? pct(x[c.gap]) : '–'; };
+  const [g0, g1] = c.groups || [];
   return {
+    g0, g1, r0: rate(g0), r1: rate(g1),
     metric: c.metric, arm: c.arm, attr: c.attribute,
     effect: c.relative === null || c.relative === undefined ? signed(c.diff, (x) => num(x, 4))
       : `${signed(c.diff, (x) => num(x, 4))} (${signed(c.relative, (x) => fmtPercent(x, 2))})`,
@@ -39,14 +45,14 @@ function reasonVars(c) {
 // A reason in the reader's language: in English the server's sentence;
 // otherwise worded from its code and numbers when the catalogue has the
 // code (reason.<code>[.<next>]), else the server's sentence.
-function reasonText(text, code) {
-  const key = code && code.code ? 'reason.' + code.code + (code.next ? '.' + code.next : '') : null;
-  return tServer(text, key, () => reasonVars(code));
+function reasonText(text, code, res) {
+  const key = code && code.code ? 'reason.' + code.code + (code.next ? '.' + code.next : code.gap ? '.' + code.gap : '') : null;
+  return tServer(text, key, () => reasonVars(code, res));
 }
 
-function reasonList(reasons, codes, testid) {
+function reasonList(reasons, codes, testid, res) {
   return reasons.length ? h('ul', { class: 'plain-list', 'data-testid': testid },
-    reasons.map((x, i) => h('li', {}, reasonText(x, (codes || [])[i])))) : null;
+    reasons.map((x, i) => h('li', {}, reasonText(x, (codes || [])[i], res)))) : null;
 }
 
 // Each treatment arm's own decision and reasons.
@@ -75,7 +81,7 @@ function fairness(r) {
   const failures = (r.verdict && r.verdict.failures) || [];
   return [
     panel(t('analysis.failed'), failures.length ? h('ul', { class: 'findings', 'data-testid': 'failures' }, failures.map((f) => h('li', { class: 'finding bad' },
-      h('strong', {}, tv('fmetric', f.metric)), ' — ', t('analysis.failure', { attr: f.attribute, value: num(f.value), threshold: num(f.threshold), groups: (f.groups || []).join(', ') }))))
+      h('strong', {}, tv('fmetric', f.metric)), ' — ', t('analysis.failure', { attr: f.attribute, value: num(f.value), threshold: num(f.threshold), groups: (f.groups || []).join(t('list.sep')) }))))
       : h('p', { class: 'muted' }, t('analysis.no_failures'))),
     ...(r.attributes || []).map((a) => panel(t('analysis.attribute', { name: a.attribute }),
       h('p', {}, a.passed ? h('span', { class: 'pill pill-on' }, t('analysis.attr_pass')) : h('span', { class: 'badge badge-verdict-fail' }, t('analysis.attr_fail')),
@@ -107,7 +113,7 @@ function explain(r) {
 }
 
 export async function render(ctx) {
-  if (!can('GET', '/analyses/{id}')) return h('div', {}, pageHeader(t('page.analysis')), notice(t('analyses.not_allowed', { roles: rolesFor('GET', '/analyses').map((r) => tv('role', r)).join(t('list.sep')) }), 'info'));
+  if (!can('GET', '/analyses/{id}')) return h('div', {}, pageHeader(t('page.analysis')), notAllowed());
   const a = await get('/analyses/' + encodeURIComponent(ctx.params.id));
   const init = a.initiative_id ? await get('/initiatives/' + a.initiative_id).catch(() => null) : null;
   const r = a.result || {};
@@ -119,7 +125,7 @@ export async function render(ctx) {
     panel(t('analysis.verdict'),
       h('p', { class: 'verdict-line' }, a.verdict ? badge('verdict', a.verdict, 'big') : h('span', { class: 'muted' }, t('analyses.no_verdict')),
         ' ', a.verdict ? t('verdict_lead.' + a.verdict, { arm: v.arm ?? '' }) : t('analysis.explain_no_verdict')),
-      reasonList(reasons, v.reason_codes, 'reasons'),
+      reasonList(reasons, v.reason_codes, 'reasons', r),
       facts([
         [t('analyses.initiative'), a.initiative_id ? h('a', { href: link('/alignment/initiatives/' + a.initiative_id) }, init ? init.title : '#' + a.initiative_id) : '–'],
         [t('analyses.who'), a.created_by],

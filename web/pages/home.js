@@ -3,15 +3,15 @@
 // objectives on track, initiatives not tied to any KPI, initiatives by
 // stage — then the organisation at a glance, and where each path stands.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtMoney } from '../lib/i18n.js';
+import { t, tv, fmtNumber, fmtMoney, getLocale } from '../lib/i18n.js';
 import { listAll, get } from '../lib/api.js';
-import { has } from '../lib/perm.js';
+import { has, can } from '../lib/perm.js';
 import { findingItem, titlesFromMap } from '../lib/align.js';
 import { link } from '../lib/router.js';
 import { sections } from '../components/layout.js';
 import { chart } from '../components/chart.js';
 import { pageHeader, panel, stat, notice } from '../components/ui.js';
-import { poolsReport } from '../lib/resources.js';
+import { poolsReport, shiftQuarter } from '../lib/resources.js';
 
 // Path 2 at a glance: idle and over-committed pools, incomplete teams.
 async function resourcesPanel() {
@@ -24,6 +24,28 @@ async function resourcesPanel() {
     stat(fmtNumber(idle), t('home.idle_pools'), idle ? 'warn' : 'good', link('/resources/pools')),
     stat(fmtNumber(over), t('home.over_pools'), over ? 'bad' : 'good', link('/resources/pools')),
     stat(fmtNumber(incomplete), t('home.incomplete_teams'), incomplete ? 'warn' : 'good', link('/resources/teams'))));
+}
+
+// The committee's board pack: a quarter (the current one or the three
+// before), a language, and a PDF or HTML download from the server.
+async function boardPanel() {
+  const now = await get('/pools/report?periods=1');
+  const cur = (now.periods || [])[0];
+  const period = h('select', { 'aria-label': t('board.period'), 'data-testid': 'board-period' },
+    [0, -1, -2, -3].map((n) => h('option', { value: shiftQuarter(cur, n) }, shiftQuarter(cur, n))));
+  const lang = h('select', { 'aria-label': t('board.lang'), 'data-testid': 'board-lang' },
+    ['en', 'zh-CN'].map((l) => h('option', { value: l, selected: l === getLocale() }, t('board.lang.' + l))));
+  const href = (format) => `/api/v1/reports/board?period=${encodeURIComponent(period.value)}` +
+    `&lang=${encodeURIComponent(lang.value)}&format=${format}`;
+  const pdf = h('a', { class: 'button', download: '', 'data-testid': 'board-pdf' }, t('board.pdf'));
+  const html = h('a', { class: 'button secondary', download: '', 'data-testid': 'board-html' }, t('board.html'));
+  const update = () => { pdf.href = href('pdf'); html.href = href('html'); };
+  period.addEventListener('change', update);
+  lang.addEventListener('change', update);
+  update();
+  return panel(t('board.title'), h('p', { class: 'muted' }, t('board.lead')),
+    h('div', { class: 'board-pack', 'data-testid': 'board-pack' }, h('label', {}, t('board.period'), ' ', period),
+      h('label', {}, t('board.lang'), ' ', lang), pdf, html));
 }
 
 const STAGE_ORDER = ['idea', 'assessed', 'approved', 'pilot', 'scaling', 'operating', 'retired', 'rejected'];
@@ -71,6 +93,7 @@ export async function render(ctx) {
     parts.push(notice(t('home.no_alignment'), 'info'));
   }
   if (has('/pools/report', 'GET') && has('/teams', 'GET')) parts.push(await resourcesPanel());
+  if (can('GET', '/reports/board')) parts.push(await boardPanel());
   parts.push(panel(t('home.organisation'), h('div', { class: 'stats small' },
     stat(fmtNumber(units.length), t('home.units'), null, link('/organisation/units')),
     stat(fmtNumber(people.length), t('home.people'), null, link('/organisation/people')))));

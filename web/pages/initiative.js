@@ -7,7 +7,7 @@
 import { h } from '../lib/dom.js';
 import { t, tv, fmtMoney, fmtNumber, fmtDate, fmtPeriod } from '../lib/i18n.js';
 import { get, post, put, patch, del, listAll, ApiError } from '../lib/api.js';
-import { can } from '../lib/perm.js';
+import { can, getRole } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { session } from '../lib/session.js';
 import { loadNames, criterionName } from '../lib/align.js';
@@ -15,6 +15,7 @@ import { table } from '../components/table.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
 import { initiativeFields } from './initiatives.js';
+import { systemsPanel } from '../lib/risk.js';
 
 const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead', 'ai_lead_id']];
 
@@ -123,6 +124,19 @@ async function scoresPanel(ctx, it) {
     })) : null);
 }
 
+// The analyses kept as evidence for this initiative, as far as the role
+// reads them (business owners: of their own initiatives), else why not.
+async function analysesPanel(it) {
+  const title = t('initiative.analyses');
+  if (!can('GET', '/analyses')) return panel(title, h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.analyses_role', { role: tv('role', getRole()) })));
+  if (getRole() === 'owner' && !(it.you && it.you.may_edit)) return panel(title, h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.analyses_not_yours')));
+  const list = await listAll('/analyses?initiative_id=' + it.id);
+  return panel(title, list.length ? h('ul', { class: 'plain-list', 'data-testid': 'initiative-analyses' }, list.map((a) => h('li', {},
+    h('a', { href: link('/risk/analyses/' + a.id) }, a.title || t('analyses.untitled', { id: a.id })), ' · ', tv('akind', a.kind), ' · ',
+    a.verdict ? badge('verdict', a.verdict) : h('span', { class: 'muted' }, t('analyses.no_verdict')), ' · ', fmtDate(a.created_at), ' · ', a.created_by)))
+    : h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.no_analyses')));
+}
+
 export async function render(ctx) {
   const id = Number(ctx.params.id);
   const [it, names, kpis, objectives] = await Promise.all([get('/initiatives/' + id), loadNames(), listAll('/kpis'), listAll('/objectives')]);
@@ -159,7 +173,9 @@ export async function render(ctx) {
         [t('field.risks'), it.risks || '–'],
         [t('field.data_needed'), it.data_needed || '–'],
       ]))),
+    await systemsPanel(ctx, it),
     await scoresPanel(ctx, it),
+    await analysesPanel(it),
     panel(t('initiative.history'), history.length ? h('ul', { class: 'history' }, history.map((x) => h('li', {},
       fmtDate(x.created_at, true), ' · ', badge('stage', x.from_stage), ' → ', badge('stage', x.to_stage), ' · ', x.actor, x.reason ? ` — ${x.reason}` : ''))) : h('p', { class: 'muted' }, t('initiative.no_history'))));
 }

@@ -8,7 +8,7 @@ import { t, tv, fmtNumber, fmtPeriod, fmtPercent } from '../lib/i18n.js';
 import { get, post, patch, del, postCsv, ApiError } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
-import { loadNames, kpiNumbers, kpiFraction } from '../lib/align.js';
+import { loadNames, kpiNumbers, kpiFraction, kpiDropBadge } from '../lib/align.js';
 import { form, compact } from '../components/form.js';
 import { chart } from '../components/chart.js';
 import { pageHeader, panel, badge, progress, facts, errorBox, confirmAction } from '../components/ui.js';
@@ -84,7 +84,7 @@ export async function render(ctx) {
       try { await del('/kpis/' + k.id); ctx.refresh(); } catch (err) { edit.replaceChildren(errorBox(err)); edit.scrollIntoView({ block: 'nearest' }); }
     };
     return panel(null, h('div', { class: 'obj-head' }, h('h2', {}, k.name),
-      h('div', { class: 'obj-meta' }, badge('kpistatus', k.status || 'no_data'),
+      h('div', { class: 'obj-meta' }, badge('kpistatus', k.status || 'no_data'), kpiDropBadge(k),
         can('DELETE', '/kpis/{id}') ? h('button', { type: 'button', class: 'danger', onclick: removeKpi }, t('common.delete')) : null)),
       h('div', { class: 'grid2' },
         h('div', {},
@@ -95,6 +95,7 @@ export async function render(ctx) {
             [t('field.target'), `${fmtNumber(k.target)} ${k.unit} · ${fmtPeriod(k.target_period)}`],
             [t('kpi.latest'), kpiNumbers(k)],
             k.projected !== null && k.projected !== undefined ? [t('kpi.projected'), `${fmtNumber(k.projected)} ${k.unit}`] : null,
+            k.recent_drop && k.recent_drop.flagged ? [t('kpi.recent_drop'), t('kpi.recent_drop_detail', { latest: fmtNumber(k.recent_drop.latest), expected: fmtNumber(k.recent_drop.expected), change: fmtNumber(k.recent_drop.change_pct) })] : null,
             k.definition ? [t('field.definition'), k.definition] : null,
             [t('kpi.moved_by'), inits.length ? h('span', { class: 'chips' }, inits.map((i) => h('a', { class: 'chip', href: link('/alignment/initiatives/' + i.initiative_id) }, i.title))) : h('span', { class: 'missing' }, t('kpi.no_initiative'))],
           ])),

@@ -8,7 +8,7 @@ import { t, tv, fmtPercent, fmtPeriod } from '../lib/i18n.js';
 import { post, listAll } from '../lib/api.js';
 import { can, enumOf } from '../lib/perm.js';
 import { link } from '../lib/router.js';
-import { loadNames, kpiNumbers, kpiFraction, personOptions, unitOptions } from '../lib/align.js';
+import { loadNames, kpiNumbers, kpiFraction, kpiDropBadge, personOptions, unitOptions } from '../lib/align.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, progress, notice } from '../components/ui.js';
 
@@ -31,7 +31,7 @@ export function kpiRow(k) {
   return h('div', { class: 'kpi-row', dataset: { kpi: k.id } },
     h('div', { class: 'kpi-name' }, k.name, h('small', {}, tv('direction', k.direction), ' · ', kpiNumbers(k))),
     progress(kpiFraction(k), fmtPercent(kpiFraction(k)), k.status),
-    badge('kpistatus', k.status || 'no_data'));
+    badge('kpistatus', k.status || 'no_data'), kpiDropBadge(k));
 }
 
 export async function render(ctx) {

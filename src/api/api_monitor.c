@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Monitoring over HTTP: the jobs (GET /api/v1/jobs, POST
+ * /api/v1/jobs/{*name}) and GET /metrics for Prometheus. The process's
+ * Monitor is set by keel serve (or keel ingest --db). */
+#include "api/api.h"
+#include "domain/monitor.h"
+#include "domain/scheduler.h"
+#include "http/metrics.h"
+#include "store/store_monitor.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static Monitor *gMon; /* set once before serving; read-only afterwards */
+
+void api_monitor_set(Monitor *mon) { gMon = mon; }
+
+int api_jobs_list(Req *req, Resp *resp) {
+    json_t *rows;
+    int rc = scheduler_list(req->db, &rows, &req->err);
+    if (rc) return rc;
+    resp_json(resp, 200, json_pack("{s:o}", "jobs", rows));
+    return 0;
+}
+
+int api_jobs_run(Req *req, Resp *resp) {
+    const char *zName = router_wildcard(req->pRoute->zPattern, req->zPath);
+    char zOwner[96];
+    snprintf(zOwner, sizeof zOwner, "api:%ld", (long)getpid());
+    int rc = scheduler_run_now(req->db, zName ? zName : "", zOwner, &req->err);
+    if (rc) return rc;
+    return api_jobs_list(req, resp);
+}
+
+/* ---- /metrics ----------------------------------------------------------- */
+
+/* Append one gauge or counter line "name{labels} value" (NaN skipped). */
+static void prom_line(Buf *b, const char *zName, const char *zLabels, double v) {
+    if (isnan(v)) return;
+    buf_printf(b, "%s%s%s%s %.17g\n", zName, zLabels ? "{" : "", zLabels ? zLabels : "",
+               zLabels ? "}" : "", v);
+}
+
+/* Append a label value escaped for the exposition format. */
+static void prom_escape(Buf *b, const char *z) {
+    for (; z && *z; z++) {
+        if (*z == '\\' || *z == '"') buf_putc(b, '\\');
+        if (*z == '\n') {
+            buf_puts(b, "\\n");
+            continue;
+        }
+        buf_putc(b, *z);
+    }
+}
+
+/* The monitor's own counters. */
+static void metrics_monitor(Buf *b) {
+    MonStats st;
+    monitor_stats(gMon, &st);
+    static const struct {
+        const char *zName, *zType, *zHelp;
+        size_t off;
+    } a[] = {
+        {"keel_ingest_events_total", "counter", "Prediction events stored.",
+         offsetof(MonStats, nEvents)},
+        {"keel_ingest_duplicates_total", "counter", "Events refused as already taken.",
+         offsetof(MonStats, nDuplicates)},
+        {"keel_ingest_rejected_total", "counter", "Lines refused as invalid.",
+         offsetof(MonStats, nRejected)},
+        {"keel_ingest_labels_total", "counter", "Labels joined to their events.",
+         offsetof(MonStats, nLabels)},
+        {"keel_ingest_bytes_total", "counter", "Request body bytes taken.",
+         offsetof(MonStats, nBytes)},
+        {"keel_ingest_batches_total", "counter", "Batches taken.", offsetof(MonStats, nBatches)},
+        {"keel_monitor_pending_windows", "gauge", "Windows waiting to be written to the store.",
+         offsetof(MonStats, nPendingWindows)},
+        {"keel_monitor_flushes_total", "counter", "Window flushes.", offsetof(MonStats, nFlushes)},
+        {"keel_monitor_flush_failures_total", "counter", "Window flushes that failed.",
+         offsetof(MonStats, nFlushFailures)},
+        {"keel_segment_files", "gauge", "Event segment files on disk.",
+         offsetof(MonStats, nSegments)},
+        {"keel_segment_bytes", "gauge", "Bytes of event segments on disk.",
+         offsetof(MonStats, nSegmentBytes)},
+        {"keel_segment_syncs_total", "counter", "fdatasync calls of the event log.",
+         offsetof(MonStats, nSyncs)},
+    };
+    for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
+        uint64_t v;
+        memcpy(&v, (const char *)&st + a[i].off, sizeof v);
+        buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", a[i].zName, a[i].zHelp, a[i].zName,
+                   a[i].zType, a[i].zName, (unsigned long long)v);
+    }
+    buf_printf(b,
+               "# HELP keel_monitor_lag_frames Event frames not yet in the stored windows.\n"
+               "# TYPE keel_monitor_lag_frames gauge\nkeel_monitor_lag_frames %llu\n"
+               "# HELP keel_dedup_horizon_days Days back the event_id index reaches.\n"
+               "# TYPE keel_dedup_horizon_days gauge\nkeel_dedup_horizon_days %d\n",
+               (unsigned long long)(st.lastSeq - st.appliedSeq), st.dedupHorizonDays);
+}
+
+/* Job runs and failures. */
+static int metrics_jobs(Req *req, Buf *b) {
+    json_t *rows;
+    int rc = store_job_counts(req->db, &rows);
+    if (rc) return rc;
+    buf_puts(b, "# HELP keel_job_runs_total Scheduled job runs recorded.\n"
+                "# TYPE keel_job_runs_total counter\n");
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        buf_puts(b, "keel_job_runs_total{job=\"");
+        prom_escape(b, json_string_value(json_object_get(r, "job")));
+        buf_printf(b, "\"} %lld\n", (long long)json_integer_value(json_object_get(r, "runs")));
+    }
+    buf_puts(b, "# HELP keel_job_failures_total Scheduled job runs that failed.\n"
+                "# TYPE keel_job_failures_total counter\n");
+    json_array_foreach(rows, i, r) {
+        buf_puts(b, "keel_job_failures_total{job=\"");
+        prom_escape(b, json_string_value(json_object_get(r, "job")));
+        buf_printf(b, "\"} %lld\n", (long long)json_integer_value(json_object_get(r, "failures")));
+    }
+    json_decref(rows);
+    return 0;
+}
+
+/* Each system's latest minute window as labelled gauges. */
+static int metrics_windows(Req *req, Buf *b) {
+    json_t *rows;
+    int rc = store_monitor_window_latest(req->db, &rows);
+    if (rc) return rc;
+    static const struct {
+        const char *zCol, *zName, *zHelp;
+    } a[] = {
+        {"n", "keel_window_events", "Events in the latest minute window."},
+        {"error_rate", "keel_window_error_rate", "Share of events with error: true."},
+        {"p50", "keel_window_latency_p50_ms", "Median latency (DDSketch, 1% relative)."},
+        {"p90", "keel_window_latency_p90_ms", "90th percentile latency."},
+        {"p99", "keel_window_latency_p99_ms", "99th percentile latency."},
+        {"mean_score", "keel_window_mean_score", "Mean score."},
+        {"accuracy", "keel_window_accuracy", "Accuracy of labelled events."},
+        {"auc", "keel_window_auc", "ROC AUC of labelled events."},
+        {"window_start", "keel_window_start_seconds", "Start of the latest window."},
+    };
+    for (size_t k = 0; k < sizeof a / sizeof *a; k++) {
+        buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", a[k].zName, a[k].zHelp, a[k].zName);
+        size_t i;
+        json_t *r;
+        json_array_foreach(rows, i, r) {
+            json_t *v = json_object_get(r, a[k].zCol);
+            if (!json_is_number(v)) continue;
+            double x = json_number_value(v);
+            if (k == sizeof a / sizeof *a - 1) x /= 1000;
+            Buf lab;
+            buf_init(&lab, 0);
+            buf_printf(&lab, "system_id=\"%lld\",version=\"",
+                       (long long)json_integer_value(json_object_get(r, "system")));
+            prom_escape(&lab, json_string_value(json_object_get(r, "version")));
+            buf_puts(&lab, "\",segment=\"");
+            prom_escape(&lab, json_string_value(json_object_get(r, "segment")));
+            buf_putc(&lab, '"');
+            prom_line(b, a[k].zName, lab.z, x);
+            buf_reset(&lab);
+        }
+    }
+    json_decref(rows);
+    return 0;
+}
+
+int api_metrics(Req *req, Resp *resp) {
+    if (req->who.kind != AUTH_BEARER && req->who.role != ROLE_ADMIN)
+        return err_set(&req->err, KEEL_EFORBIDDEN, "",
+                       "/metrics is for admins, or a token with the metrics:read scope");
+    Buf b;
+    buf_init(&b, 0);
+    http_metrics_render(&b);
+    if (gMon) metrics_monitor(&b);
+    int rc = metrics_jobs(req, &b);
+    if (!rc) rc = metrics_windows(req, &b);
+    if (!rc) rc = buf_err(&b);
+    if (rc) {
+        buf_reset(&b);
+        return err_set(&req->err, rc, "", "cannot read the metrics");
+    }
+    resp_buf(resp, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
+    return 0;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The prediction-event scanner: reads a body of NDJSON (one JSON object a
+ * line) or CSV (a header line, then one event a record) into events of one
+ * fixed schema, one event per call, without allocating and without
+ * building a JSON tree: strings point into the body (or into the scanner's
+ * scratch when they hold escapes), numbers go through the CSV reader's
+ * number parser. Every refusal names the line (1-based, as an editor
+ * counts them) and the field. Pure; no I/O. Details in docs/monitoring.md.
+ *
+ * Event fields: event_id (string, 1-128 bytes), ts (RFC 3339 string or
+ * epoch milliseconds), version (string, 1-64 bytes), segment (optional
+ * string, 0-64 bytes), latency_ms (number >= 0), score, prediction, label
+ * (optional numbers; prediction and label also true/false), error
+ * (optional true/false or 0/1) and f.<name> (optional numeric features,
+ * null for missing). A label stream (EVSCAN_LABELS) has event_id and label
+ * only. */
+#ifndef KEEL_ENGINE_EVSCAN_H
+#define KEEL_ENGINE_EVSCAN_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define EVSCAN_MAX_ID 128      /* bytes of an event_id */
+#define EVSCAN_MAX_LABEL 64    /* bytes of a version, segment or feature name */
+#define EVSCAN_MAX_FEATURES 64 /* features per event */
+#define EVSCAN_MAX_COLUMNS 80  /* columns of a CSV header */
+
+typedef enum EvFormat { EVSCAN_NDJSON = 1, EVSCAN_CSV = 2 } EvFormat;
+typedef enum EvKind { EVSCAN_EVENTS = 0, EVSCAN_LABELS = 1 } EvKind;
+
+/* A string that is not NUL-terminated: z points into the body or into the
+ * scanner's scratch, valid until the next evscan_next call. */
+typedef struct EvStr {
+    const char *z;
+    uint32_t n;
+} EvStr;
+
+/* One numeric feature of an event; v is NaN when missing. */
+typedef struct EvFeature {
+    EvStr name; /* without the "f." prefix */
+    double v;
+} EvFeature;
+
+/* One event. Optional numbers are NaN when absent. */
+typedef struct EvEvent {
+    EvStr id;          /* event_id */
+    int64_t tsMs;      /* ts as milliseconds since 1970-01-01T00:00:00Z */
+    EvStr version;     /* version label */
+    EvStr segment;     /* segment, n == 0 when absent */
+    double latencyMs;  /* latency_ms (>= 0) */
+    double score;      /* score or NaN */
+    double prediction; /* prediction or NaN */
+    double label;      /* label or NaN */
+    int isError;       /* error: 1 when the serving system failed */
+    uint32_t nFeat;    /* features present */
+    EvFeature aFeat[EVSCAN_MAX_FEATURES];
+    const char *zLine; /* the record's bytes in the body (no line end) */
+    uint32_t nLine;    /* their length */
+    uint32_t iLine;    /* the line the record starts on (1-based) */
+} EvEvent;
+
+/* Why a line was refused. */
+typedef struct EvError {
+    uint32_t iLine;  /* 1-based line */
+    char zField[80]; /* the field at fault, or "" */
+    char zMsg[200];  /* what is wrong and how to fix it */
+} EvError;
+
+/* A scanner over one body; set up by evscan_init, no resources to free. */
+typedef struct EvScan {
+    const char *z;   /* the body (not owned) */
+    size_t n;        /* its size */
+    size_t iPos;     /* next byte to read */
+    uint32_t iLine;  /* line number of the byte at iPos */
+    EvFormat format; /* NDJSON or CSV */
+    EvKind kind;     /* events or labels */
+    /* CSV only: what each header column is (EVF_* in evscan.c) and, for a
+     * feature column, its index in the event's feature array */
+    uint32_t nCol;
+    uint8_t aColField[EVSCAN_MAX_COLUMNS];
+    uint8_t aColFeat[EVSCAN_MAX_COLUMNS];
+    EvStr aFeatName[EVSCAN_MAX_FEATURES]; /* CSV: feature names from the header */
+    uint32_t nFeatCol;                    /* CSV: feature columns */
+    const char *zHeader;                  /* CSV: the header line's bytes */
+    uint32_t nHeader;                     /* and their length */
+    size_t nScratch;                      /* bytes of aScratch in use */
+    char aScratch[8192];                  /* unescaped strings of the current record */
+} EvScan;
+
+/* Start scanning z[0..n) (the caller keeps it alive). For CSV reads the
+ * header line. Returns 0, or KEEL_EINVAL with *pErr filled (a bad header:
+ * then nothing can be read). */
+int evscan_init(EvScan *s, const char *z, size_t n, EvFormat format, EvKind kind, EvError *pErr);
+
+/* Read the next record into *pEv: returns 1 for an event, 0 at the end of
+ * the body, KEEL_EINVAL for a refused record (*pErr says why; the scanner
+ * has moved past it, so the caller may go on). Blank lines are skipped. */
+int evscan_next(EvScan *s, EvEvent *pEv, EvError *pErr);
+
+/* Parse an RFC 3339 timestamp (2026-12-07T17:37:06.123Z, offsets
+ * allowed) or a string of epoch milliseconds into *pMs; 0 or KEEL_EINVAL. */
+int evscan_parse_ts(const char *z, size_t n, int64_t *pMs);
+
+#endif

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SQL for monitoring windows, state and jobs; see store_monitor.h. */
+#include "store/store_monitor.h"
+#include "util/err.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- windows ---------------------------------------------------------- */
+
+int store_monitor_window_agg(Db *db, int64_t system, const char *zVersion, const char *zSegment,
+                             const char *zGrain, int64_t startMs, char **pzAgg) {
+    DbStmt *s;
+    int rc = db_prepare(db, &s,
+                        "SELECT agg FROM monitor_window WHERE system_id = ? AND version = ? AND "
+                        "segment = ? AND grain = ? AND window_start = ?",
+                        "ittti", system, zVersion, zSegment, zGrain, startMs);
+    if (rc) return rc;
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        const char *z = db_column_text(s, 0);
+        *pzAgg = strdup(z ? z : "");
+        rc = *pzAgg ? 0 : KEEL_ENOMEM;
+    } else if (rc == DB_DONE) {
+        rc = KEEL_ENOTFOUND;
+    }
+    db_finalize(s);
+    return rc;
+}
+
+/* Bind x at i, NULL when NaN. */
+static int bind_real(DbStmt *s, int i, double x) {
+    return isnan(x) ? db_bind_null(s, i) : db_bind_real(s, i, x);
+}
+
+int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
+    DbStmt *s;
+    int rc = db_prepare(
+        db, &s,
+        "INSERT INTO monitor_window(system_id, version, segment, grain, window_start, n, n_error, "
+        "n_labeled, error_rate, p50, p90, p99, mean_score, accuracy, precision_, recall, auc, "
+        "ece, agg, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(system_id, version, segment, grain, window_start) DO UPDATE SET "
+        "n = excluded.n, n_error = excluded.n_error, n_labeled = excluded.n_labeled, "
+        "error_rate = excluded.error_rate, p50 = excluded.p50, p90 = excluded.p90, "
+        "p99 = excluded.p99, mean_score = excluded.mean_score, accuracy = excluded.accuracy, "
+        "precision_ = excluded.precision_, recall = excluded.recall, auc = excluded.auc, "
+        "ece = excluded.ece, agg = excluded.agg, updated_at = excluded.updated_at",
+        "itttiiii", r->system, r->zVersion, r->zSegment, r->zGrain, r->startMs, r->n, r->nError,
+        r->nLabeled);
+    if (rc) return rc;
+    const double aReal[] = {r->errorRate, r->p50,       r->p90,    r->p99, r->meanScore,
+                            r->accuracy,  r->precision, r->recall, r->auc, r->ece};
+    for (int i = 0; i < 10 && !rc; i++)
+        rc = bind_real(s, 9 + i, aReal[i]);
+    if (!rc) rc = db_bind_text(s, 19, r->zAgg);
+    if (!rc) rc = db_bind_text(s, 20, zNow);
+    if (!rc) rc = db_step(s);
+    db_finalize(s);
+    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+}
+
+/* The columns a window list answers (no aggregate text). */
+#define MON_COLUMNS                                                                            \
+    "system_id AS system, version, segment, grain, window_start, n, n_error, n_labeled, "      \
+    "error_rate, p50, p90, p99, mean_score, accuracy, precision_ AS precision, recall, auc, "  \
+    "ece, updated_at"
+
+int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_t sinceMs,
+                              int nLimit, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT " MON_COLUMNS " FROM monitor_window WHERE system_id = ? AND "
+                          "grain = ? AND window_start >= ? ORDER BY window_start DESC, version, "
+                          "segment LIMIT ?",
+                          "itii", system, zGrain, sinceMs, (int64_t)nLimit);
+}
+
+int store_monitor_window_latest(Db *db, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT " MON_COLUMNS " FROM monitor_window w WHERE grain = 'minute' AND "
+                          "window_start = (SELECT MAX(window_start) FROM monitor_window x WHERE "
+                          "x.system_id = w.system_id AND x.version = w.version AND x.segment = "
+                          "w.segment AND x.grain = 'minute') ORDER BY system_id, version, segment",
+                          "");
+}
+
+int store_monitor_state_get(Db *db, const char *zName, int64_t *pv) {
+    int rc = db_query_int(db, pv, "SELECT value FROM monitor_state WHERE name = ?", "t", zName);
+    if (rc == KEEL_ENOTFOUND) {
+        *pv = 0;
+        rc = 0;
+    }
+    return rc;
+}
+
+int store_monitor_state_set(Db *db, const char *zName, int64_t v) {
+    return db_run(db,
+                  "INSERT INTO monitor_state(name, value) VALUES (?, ?) ON CONFLICT(name) DO "
+                  "UPDATE SET value = excluded.value",
+                  "ti", zName, v);
+}
+
+int store_monitor_compact(Db *db, int64_t minuteCutMs, int64_t hourCutMs) {
+    int rc = db_run(db, "DELETE FROM monitor_window WHERE grain = 'minute' AND window_start < ?",
+                    "i", minuteCutMs);
+    if (!rc)
+        rc = db_run(db, "DELETE FROM monitor_window WHERE grain = 'hour' AND window_start < ?",
+                    "i", hourCutMs);
+    return rc;
+}
+
+/* ---- jobs -------------------------------------------------------------- */
+
+int store_job_ensure(Db *db, const char *zName, int64_t periodS, int64_t nextRunMs) {
+    return db_run(db,
+                  "INSERT INTO job(name, period_s, next_run) VALUES (?, ?, ?) ON CONFLICT(name) "
+                  "DO NOTHING",
+                  "tii", zName, periodS, nextRunMs);
+}
+
+int store_job_lease(Db *db, const char *zName, const char *zOwner, int64_t nowMs, int64_t untilMs,
+                    int bDueOnly, int *pGot) {
+    int rc = db_run(db,
+                    "UPDATE job SET lease_owner = ?, lease_until = ? WHERE name = ? AND "
+                    "(lease_owner IS NULL OR lease_until < ? OR lease_owner = ?) AND "
+                    "(? = 0 OR next_run <= ?)",
+                    "tititii", zOwner, untilMs, zName, nowMs, zOwner, (int64_t)bDueOnly, nowMs);
+    if (rc == 0) *pGot = db_changes(db) == 1;
+    return rc;
+}
+
+int store_job_release(Db *db, const char *zName, const char *zOwner, int64_t nextRunMs) {
+    return db_run(db,
+                  "UPDATE job SET lease_owner = NULL, lease_until = NULL, next_run = ? WHERE "
+                  "name = ? AND lease_owner = ?",
+                  "itt", nextRunMs, zName, zOwner);
+}
+
+int store_job_run_start(Db *db, const char *zName, const char *zServer, const char *zStarted,
+                        int64_t *pId) {
+    int rc = db_run(db,
+                    "INSERT INTO job_run(job, server, started_at, outcome) VALUES (?, ?, ?, "
+                    "'running')",
+                    "ttt", zName, zServer, zStarted);
+    if (rc == 0) *pId = db_last_insert_id(db);
+    return rc;
+}
+
+int store_job_run_finish(Db *db, int64_t id, const char *zFinished, const char *zOutcome,
+                         const char *zError) {
+    return db_run(db, "UPDATE job_run SET finished_at = ?, outcome = ?, error = ? WHERE id = ?",
+                  "ttti", zFinished, zOutcome, zError, id);
+}
+
+int store_job_list(Db *db, json_t **ppRows) {
+    return db_select_json(
+        db, ppRows,
+        "SELECT j.name, j.period_s, j.next_run, j.lease_owner, j.lease_until, r.started_at AS "
+        "last_started, r.finished_at AS last_finished, r.outcome AS last_outcome, r.error AS "
+        "last_error, r.server AS last_server FROM job j LEFT JOIN job_run r ON r.id = (SELECT "
+        "MAX(id) FROM job_run x WHERE x.job = j.name) ORDER BY j.name",
+        "");
+}
+
+int store_job_counts(Db *db, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT job, COUNT(*) AS runs, SUM(CASE WHEN outcome = 'failed' THEN 1 "
+                          "ELSE 0 END) AS failures FROM job_run GROUP BY job ORDER BY job",
+                          "");
+}

@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The board pack on the demo enterprise (board-N.M): both formats in both
+languages through `keel report board`; pages, A4 and text checked with
+poppler (pdfinfo, pdftotext); the marks each chart drew (counted by the
+drawing backends, and in the HTML by its class="mark" SVG elements)
+against counts derived here from the API's own data; the HTML without any
+external reference; bad input refused with exit 2 and no file written;
+and the same pack over HTTP for the committee, refused to a viewer.
+
+The period is the demo's current quarter as keel reports it (the first
+period of the pools report), not a date written into the test."""
+import json
+import os
+import re
+import subprocess
+
+from keeltest import KEEL, Cases, Server, run
+
+t = Cases()
+srv = Server(demo=True)
+a = srv.admin()
+env = srv.env
+out = srv.dir
+
+period = a.get("/api/v1/pools/report?periods=1").json["periods"][0]
+t.check("board-0.1", re.fullmatch(r"\d{4}Q[1-4]", period) is not None, period)
+
+
+def qord(p):
+    return int(p[:4]) * 4 + int(p[5]) - 1
+
+
+def qname(o):
+    return "%04dQ%d" % (o // 4, o % 4 + 1)
+
+
+# ---- what each chart must draw, from the API's data ----------------------------
+expected = {}
+align = a.get("/api/v1/alignment").json
+for o in align["objectives"]:
+    if o["status"] == "closed":
+        continue
+    for k in o["kpis"]:
+        vals = a.get("/api/v1/kpis/%d" % k["id"]).json["values"]
+        # a value counts when its period starts by the period's last month
+        n = 0
+        for v in vals:
+            p = v["period"]
+            if "Q" in p:
+                ok = qord(p) <= qord(period)
+            else:  # a month YYYY-MM (fiscal year starts in January in the demo)
+                ok = (int(p[:4]) * 12 + int(p[5:7]) - 1) <= int(period[:4]) * 12 + (int(period[5]) * 3) - 1
+            n += ok
+        expected["kpi-%d" % k["id"]] = min(n, 8)
+prio = a.get("/api/v1/priorities").json["items"]
+expected["matrix"] = sum(1 for x in prio if x.get("rank") is not None
+                         and isinstance(x.get("scores", {}).get("feasibility"), (int, float))
+                         and isinstance(x.get("scores", {}).get("business_value"), (int, float)))
+plans = a.get("/api/v1/plans").json["items"]
+plan = a.get("/api/v1/plans/%d" % max(p["id"] for p in plans)).json
+res, inp = plan["result"], plan["input"]
+dur = {x["id"]: x["duration"] for x in inp["initiatives"]}
+first, nper = qord(res["periods"][0]), len(res["periods"])
+starts = {k: qord(v) - first for k, v in res["starts"].items()}
+starts.update(res["under_way"])
+expected["roadmap"] = sum(1 for k, s in starts.items() if s + dur[k] > 0 and s < nper)
+pools = a.get("/api/v1/pools/report?from=%s&periods=4" % qname(qord(period) - 3)).json["pools"]
+n = 0
+for p in pools:
+    row = [x for x in p["periods"] if x["period"] == period][0]
+    if row["capacity"] and row["capacity"] > 0:
+        n += row["planned"] is not None
+        n += any(x["actual"] is not None for x in p["periods"])
+expected["utilisation"] = n
+# path 3: the risk register's two heatmaps, 25 cells each, once keel has it
+risk_built = a.get("/api/v1/risks/heatmap").status == 200
+if risk_built:
+    expected["heatmap-inherent"] = expected["heatmap-residual"] = 25
+t.check("board-0.2", len(expected) >= 20 and expected["roadmap"] > 0 and expected["matrix"] > 0
+        and expected["utilisation"] > 0, expected)
+
+TITLES = {
+    "en": ["Contents", "Strategy scorecard", "Portfolio and plan", "Realised vs promised value",
+           "Resource use", "Risk", "Production health", "Decisions needed and taken", "Actions"],
+    "zh-CN": ["目录", "战略计分卡", "项目组合与计划", "已实现价值与承诺价值", "资源使用", "风险",
+              "生产运行健康度", "待决事项与已决事项", "行动项"],
+}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def report(lang, ext, *extra):
+    path = os.path.join(out, "board-%s.%s" % (lang, ext))
+    marks = path + ".marks.json"
+    p = run([KEEL, "report", "board", "--db", srv.db, "--period", period, "--lang", lang,
+             "--out", path, "--marks", marks, *extra], env=env, check=False)
+    return p, path, marks
+
+
+for lang in ("en", "zh-CN"):
+    # ---- PDF -------------------------------------------------------------------
+    p, pdf, marks = report(lang, "pdf")
+    t.check("board-1.1-%s" % lang, p.returncode == 0 and os.path.getsize(pdf) > 1000, p.stderr)
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    t.check("board-1.2-%s" % lang, pages >= 4, info)
+    t.check("board-1.3-%s" % lang, "595.276 x 841.89" in info or "(A4)" in info, info)
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+    missing = [x for x in TITLES[lang] if x not in text]
+    # a section of a path keel has says more than that it is not built yet
+    not_built = {"en": "Not in keel yet", "zh-CN": "keel 尚未提供"}[lang]
+    t.check("board-1.11-%s" % lang, text.count(not_built) == (4 if risk_built else 5), text.count(not_built))
+    t.check("board-1.4-%s" % lang, not missing, missing)
+    # every page has its number in the footer
+    footer = ("Page %d of %d" if lang == "en" else "第 %d 页，共 %d 页")
+    t.check("board-1.5-%s" % lang, all(footer % (i, pages) in text for i in range(1, pages + 1)),
+            text[-400:])
+    cjk = len(CJK.findall(text))
+    t.check("board-1.6-%s" % lang, cjk > 100 if lang == "zh-CN" else cjk == 0, cjk)
+    # the contents page gives each section's page: the title is on that page
+    per_page = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout.split("\f")
+    first_page = per_page[0]
+    m = re.search(re.escape(TITLES[lang][1]) + r"\s*\.*\s*(\d+)", first_page)
+    t.check("board-1.7-%s" % lang, m is not None and TITLES[lang][1] in per_page[int(m.group(1)) - 1],
+            first_page[:500])
+    if lang == "zh-CN":
+        # keel's own sentences worded in Chinese from their kind and name
+        over = a.get("/api/v1/teams").json["overcommitted"]
+        flat = re.sub(r"\s+", " ", text)
+        t.check("board-1.9", over and all(p["name"] + " 的投入超过其可用时间" in flat for p in over), over)
+        excl = [u for u in res["unfunded"] if u.get("reason_code", {}).get("code") == "exclusive_funded"]
+        names = {x["id"]: x["name"] for x in inp["initiatives"]}
+        t.check("board-1.10", excl and all("与已获资助的“%s”互斥" % names[u["reason_code"]["other"]] in flat
+                                           for u in excl), excl)
+    got_pdf = json.load(open(marks))
+    t.check("board-1.8-%s" % lang, got_pdf == expected,
+            {k: (got_pdf.get(k), v) for k, v in expected.items() if got_pdf.get(k) != v})
+
+    # ---- HTML ------------------------------------------------------------------
+    p, html_path, marks = report(lang, "html")
+    t.check("board-2.1-%s" % lang, p.returncode == 0, p.stderr)
+    html = open(html_path, encoding="utf-8").read()
+    refs = re.findall(r"""(?:src|href|xlink:href)\s*=\s*["']?([^"'\s>]*)""", html, re.I)
+    t.check("board-2.2-%s" % lang, all(r.startswith("#") for r in refs) and len(refs) == 8, refs)
+    t.check("board-2.3-%s" % lang, not re.search(r"<(script|link|img|iframe|object)\b|@import|url\(|https?:",
+                                                 html, re.I), "an external reference")
+    t.check("board-2.4-%s" % lang, all(x in html for x in TITLES[lang]), lang)
+    svgs = re.findall(r'<svg class="chart" data-chart="([^"]+)"(.*?)</svg>', html, re.S)
+    got_svg = {cid: len(re.findall(r'class="mark"', body)) for cid, body in svgs}
+    t.check("board-2.5-%s" % lang, got_svg == expected,
+            {k: (got_svg.get(k), v) for k, v in expected.items() if got_svg.get(k) != v})
+    t.check("board-2.6-%s" % lang, json.load(open(marks)) == got_svg, "hook and SVG disagree")
+    t.check("board-2.7-%s" % lang, ('lang="%s"' % lang) in html and "@page{size:A4" in html)
+
+# ---- bad input: exit 2, a clear message, no file ----------------------------------
+bad = [
+    ("board-3.1", ["--period", "2026Q5", "--out", "x.pdf"], "unknown period"),
+    ("board-3.2", ["--period", "Q4", "--out", "x.pdf"], "unknown period"),
+    ("board-3.3", ["--period", qname(qord(period) + 1), "--out", "x.pdf"], "has not begun"),
+    ("board-3.4", ["--period", period, "--out", "x.docx"], "use .pdf or .html"),
+    ("board-3.5", ["--period", period, "--out", "x"], "use .pdf or .html"),
+    ("board-3.6", ["--period", period, "--lang", "fr", "--out", "x.pdf"], "en or zh-CN"),
+    ("board-3.7", ["--out", "x.pdf"], "--period"),
+]
+for case, args, msg in bad:
+    args = [os.path.join(out, x) if x.startswith("x") else x for x in args]
+    before = set(os.listdir(out))
+    p = run([KEEL, "report", "board", "--db", srv.db, *args], env=env, check=False)
+    t.check(case, p.returncode == 2 and msg in p.stderr and set(os.listdir(out)) == before,
+            (p.returncode, p.stderr))
+
+# ---- over HTTP ----------------------------------------------------------------------
+r = a.get("/api/v1/reports/board?period=%s&format=pdf" % period)
+t.status("board-4.1", r, 200)
+t.check("board-4.2", r.header("Content-Type") == "application/pdf"
+        and r.header("Content-Disposition") == 'attachment; filename="board-%s-en.pdf"' % period,
+        r.headers)
+r = a.get("/api/v1/reports/board?period=%s&lang=zh-CN&format=html" % period)
+t.check("board-4.3", r.status == 200 and r.header("Content-Type").startswith("text/html")
+        and "战略计分卡" in r.body and "default-src 'none'" in (r.header("Content-Security-Policy") or ""),
+        r.status)
+r = a.get("/api/v1/reports/board?format=html")  # period defaults to the current quarter
+t.check("board-4.4", r.status == 200 and period in r.header("Content-Disposition"), r.status)
+t.status("board-4.5", a.get("/api/v1/reports/board?period=2026Q9"), 400, "invalid", "period")
+t.status("board-4.6", a.get("/api/v1/reports/board?format=docx"), 400, "invalid", "format")
+t.status("board-4.7", a.get("/api/v1/reports/board?lang=de"), 400, "invalid", "lang")
+t.status("board-4.8", a.get("/api/v1/reports/board?colour=red"), 400, "invalid")
+# roles: the committee reads it, a viewer does not
+for email, status in (("helena.marsh@meridian.example", 200), ("olivia.brown@meridian.example", 403)):
+    p = run([KEEL, "api", "--db", srv.db, "--as", email, "GET",
+             "/api/v1/reports/board?format=html&period=%s" % period], env=env, check=False)
+    t.check("board-4.9-%s" % email.split("@")[0], (p.returncode == 0) == (status == 200)
+            and (status == 200 or "forbidden" in p.stderr), (p.returncode, p.stderr[:200]))
+srv.stop()
+t.done()

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* libFuzzer harness for engine/evscan.c (the prediction-event scanner):
+ * any bytes either scan into events whose invariants hold (strings inside
+ * the body or the scanner's scratch and within their length limits, the
+ * record's bytes inside the body, line numbers never going back, features
+ * within the cap) or are refused with a message and a line inside the
+ * body; the scanner always comes to the end. The first input byte picks
+ * the format (NDJSON or CSV) and the kind (events or labels). Every event
+ * also goes through the aggregates (evagg_add_event), as the intake does. */
+#include "engine/evagg.h"
+#include "engine/evscan.h"
+#include "util/err.h"
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Abort unless s lies in the body or the scratch and has at most nMax bytes. */
+static void fuzz_check_str(const EvScan *sc, EvStr s, size_t nMax) {
+    if (s.n > nMax) abort();
+    if (s.n == 0) return;
+    int inBody = s.z >= sc->z && s.z + s.n <= sc->z + sc->n;
+    int inScratch = s.z >= sc->aScratch && s.z + s.n <= sc->aScratch + sizeof sc->aScratch;
+    if (!inBody && !inScratch) abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size == 0) return 0;
+    EvFormat fmt = (data[0] & 1) ? EVSCAN_CSV : EVSCAN_NDJSON;
+    EvKind kind = (data[0] & 2) ? EVSCAN_LABELS : EVSCAN_EVENTS;
+    const char *z = (const char *)data + 1;
+    size_t n = size - 1;
+    static EvScan s;
+    static EvEvent ev;
+    EvError e;
+    if (evscan_init(&s, z, n, fmt, kind, &e)) {
+        if (e.iLine != 1 || !e.zMsg[0]) abort();
+        return 0;
+    }
+    EvAgg agg;
+    evagg_init(&agg);
+    uint32_t iLast = 0;
+    size_t nRound = 0;
+    int rc;
+    while ((rc = evscan_next(&s, &ev, &e)) != 0) {
+        if (++nRound > n + 2) abort(); /* each call must consume input */
+        if (rc == 1) {
+            fuzz_check_str(&s, ev.id, EVSCAN_MAX_ID);
+            if (ev.id.n == 0) abort();
+            fuzz_check_str(&s, ev.version, EVSCAN_MAX_LABEL);
+            fuzz_check_str(&s, ev.segment, EVSCAN_MAX_LABEL);
+            if (ev.zLine < z || ev.zLine + ev.nLine > z + n) abort();
+            if (ev.iLine < iLast) abort();
+            iLast = ev.iLine;
+            if (ev.nFeat > EVSCAN_MAX_FEATURES) abort();
+            for (uint32_t i = 0; i < ev.nFeat; i++)
+                fuzz_check_str(&s, ev.aFeat[i].name, EVSCAN_MAX_LABEL);
+            if (kind == EVSCAN_LABELS) {
+                if (isnan(ev.label)) abort();
+            } else {
+                if (!(ev.latencyMs >= 0) || ev.version.n == 0) abort();
+                if (evagg_add_event(&agg, &ev)) abort();
+            }
+        } else {
+            if (rc != KEEL_EINVAL || !e.zMsg[0] || e.iLine < iLast) abort();
+            iLast = e.iLine;
+        }
+    }
+    EvMetrics m;
+    evagg_metrics(&agg, &m);
+    if (m.n != agg.n) abort();
+    evagg_free(&agg);
+    return 0;
+}

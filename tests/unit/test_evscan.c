@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Unit tests for engine/evscan.c: every field of an event in NDJSON and
+ * CSV (the same events either way), escapes, timestamps against values
+ * Python's datetime gives, label streams, and each refusal with its line
+ * and field, the scanner going on after a refused line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine/evscan.h"
+#include "util/err.h"
+
+/* Scan all of z; returns the number of events, fills aEv (up to nMax) and
+ * the errors (up to nMaxErr) with their count in *pnErr. */
+static int scan_all(const char *z, EvFormat fmt, EvKind kind, EvEvent *aEv, int nMax,
+                    EvError *aErr, int nMaxErr, int *pnErr) {
+    static EvScan s;
+    EvError e;
+    int nEv = 0, nErr = 0;
+    if (evscan_init(&s, z, strlen(z), fmt, kind, &e)) {
+        if (nMaxErr > 0) aErr[0] = e;
+        *pnErr = -1;
+        return 0;
+    }
+    EvEvent ev;
+    int rc;
+    while ((rc = evscan_next(&s, &ev, &e)) != 0) {
+        if (rc == 1) {
+            if (nEv < nMax) aEv[nEv] = ev;
+            nEv++;
+        } else {
+            assert_int_equal(rc, KEEL_EINVAL);
+            if (nErr < nMaxErr) aErr[nErr] = e;
+            nErr++;
+        }
+    }
+    *pnErr = nErr;
+    return nEv;
+}
+
+/* True when s holds exactly the NUL-terminated z. */
+static int str_is(EvStr s, const char *z) {
+    return s.n == strlen(z) && memcmp(s.z, z, s.n) == 0;
+}
+
+/* evscan-1: one NDJSON event with every field */
+static void test_ndjson_fields(void **state) {
+    (void)state;
+    const char *z = "{\"event_id\":\"e-1\",\"ts\":\"2026-12-07T17:37:06.123Z\",\"version\":\"v3\","
+                    "\"segment\":\"eu\",\"latency_ms\":12.5,\"score\":0.91,\"prediction\":true,"
+                    "\"label\":0,\"error\":false,\"f.age\":42,\"f.income\":null}\n";
+    EvEvent ev[2];
+    EvError er[2];
+    int nErr;
+    assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 2, er, 2, &nErr), 1);
+    assert_int_equal(nErr, 0);
+    assert_true(str_is(ev[0].id, "e-1"));
+    assert_true(ev[0].tsMs == INT64_C(1796665026123));
+    assert_true(str_is(ev[0].version, "v3"));
+    assert_true(str_is(ev[0].segment, "eu"));
+    assert_true(ev[0].latencyMs == 12.5 && ev[0].score == 0.91);
+    assert_true(ev[0].prediction == 1 && ev[0].label == 0 && ev[0].isError == 0);
+    assert_int_equal(ev[0].nFeat, 2);
+    assert_true(str_is(ev[0].aFeat[0].name, "age") && ev[0].aFeat[0].v == 42);
+    assert_true(str_is(ev[0].aFeat[1].name, "income") && isnan(ev[0].aFeat[1].v));
+    assert_int_equal(ev[0].iLine, 1);
+    assert_int_equal(ev[0].nLine, strlen(z) - 1);
+}
+
+/* evscan-2: the same events from NDJSON and from CSV (quotes, CRLF,
+ * missing values, epoch milliseconds) */
+static void test_csv_same_as_ndjson(void **state) {
+    (void)state;
+    const char *zJson =
+        "{\"event_id\":\"a,1\",\"ts\":1796665026123,\"version\":\"v1\",\"latency_ms\":3,"
+        "\"f.x\":1.5,\"f.y\":null}\r\n"
+        "\n"
+        "{ \"event_id\" : \"b\\\"2\" , \"ts\" : \"2026-12-07T18:37:06.5+01:00\", \"version\":\"v2\","
+        "\"segment\":\"\",\"latency_ms\":0,\"score\":-1e-3,\"label\":1,\"f.x\":2,\"f.y\":-4}\n";
+    const char *zCsv = "event_id,ts,version,segment,latency_ms,score,label,f.x,f.y\r\n"
+                       "\"a,1\",1796665026123,v1,,3,,,1.5,NA\r\n"
+                       "\r\n"
+                       "\"b\"\"2\",2026-12-07T18:37:06.5+01:00,v2,,0,-1e-3,1,2,-4\r\n";
+    EvEvent a[3], b[3];
+    EvError er[2];
+    int nErr;
+    assert_int_equal(scan_all(zJson, EVSCAN_NDJSON, EVSCAN_EVENTS, a, 3, er, 2, &nErr), 2);
+    assert_int_equal(nErr, 0);
+    assert_int_equal(scan_all(zCsv, EVSCAN_CSV, EVSCAN_EVENTS, b, 3, er, 2, &nErr), 2);
+    assert_int_equal(nErr, 0);
+    for (int i = 0; i < 2; i++) {
+        assert_true(a[i].id.n == b[i].id.n && memcmp(a[i].id.z, b[i].id.z, a[i].id.n) == 0);
+        assert_true(a[i].tsMs == b[i].tsMs);
+        assert_true(a[i].latencyMs == b[i].latencyMs);
+        assert_true(a[i].segment.n == 0 && b[i].segment.n == 0);
+        assert_true((isnan(a[i].score) && isnan(b[i].score)) || a[i].score == b[i].score);
+        assert_true((isnan(a[i].label) && isnan(b[i].label)) || a[i].label == b[i].label);
+        assert_int_equal(a[i].nFeat, 2);
+        assert_int_equal(b[i].nFeat, 2);
+        for (int k = 0; k < 2; k++) {
+            double x = a[i].aFeat[k].v, y = b[i].aFeat[k].v;
+            assert_true((isnan(x) && isnan(y)) || x == y);
+        }
+    }
+    assert_int_equal(a[1].iLine, 3);
+    assert_int_equal(b[1].iLine, 4);
+    assert_true(a[1].tsMs == INT64_C(1796665026500));
+    assert_true(str_is(b[0].id, "a,1") && str_is(b[1].id, "b\"2"));
+    assert_true(a[1].score == -1e-3);
+}
+
+/* evscan-3: escapes, \u with surrogate pairs, UTF-8 text */
+static void test_escapes(void **state) {
+    (void)state;
+    const char *z = "{\"event_id\":\"\\u00e9\\ud83d\\ude00\\n\",\"ts\":0,\"version\":\"模型\","
+                    "\"latency_ms\":1}\n";
+    EvEvent ev[1];
+    EvError er[1];
+    int nErr;
+    /* a newline inside an id is a control character: refused */
+    assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 1, er, 1, &nErr), 0);
+    assert_int_equal(nErr, 1);
+    assert_string_equal(er[0].zField, "event_id");
+    const char *z2 = "{\"event_id\":\"\\u00e9\\ud83d\\ude00\",\"ts\":0,\"version\":\"模型\","
+                     "\"latency_ms\":1}";
+    assert_int_equal(scan_all(z2, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 1, er, 1, &nErr), 1);
+    assert_true(str_is(ev[0].id, "\xc3\xa9\xf0\x9f\x98\x80"));
+    assert_true(str_is(ev[0].version, "模型"));
+}
+
+/* evscan-4: timestamps against Python's datetime */
+static void test_ts(void **state) {
+    (void)state;
+    static const struct {
+        const char *z;
+        int ok;
+        int64_t ms;
+    } a[] = {
+        {"2026-12-07T17:37:06.123Z", 1, INT64_C(1796665026123)},
+        {"2000-02-29T23:59:59.999+00:00", 1, INT64_C(951868799999)},
+        {"1969-12-31T23:00:00.000000001Z", 1, INT64_C(-3600000)},
+        {"2026-12-07t18:37:06.5+01:00", 1, INT64_C(1796665026500)},
+        {"1796665026123", 1, INT64_C(1796665026123)},
+        {"-5", 1, -5},
+        {"2026-02-29T00:00:00Z", 0, 0},
+        {"2026-12-07T24:00:00Z", 0, 0},
+        {"2026-12-07T17:37:06", 0, 0},
+        {"2026-12-07T17:37:06.Z", 0, 0},
+        {"2026-12-07T17:37:06Zx", 0, 0},
+        {"12a", 0, 0},
+        {"", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
+        int64_t ms = 0;
+        int rc = evscan_parse_ts(a[i].z, strlen(a[i].z), &ms);
+        if (a[i].ok) {
+            assert_int_equal(rc, 0);
+            assert_true(ms == a[i].ms);
+        } else {
+            assert_int_equal(rc, KEEL_EINVAL);
+        }
+    }
+}
+
+/* evscan-5: refusals name line and field, and the scanner goes on */
+static void test_errors(void **state) {
+    (void)state;
+    static const struct {
+        const char *zLine;
+        const char *zField;
+        const char *zWords;
+    } a[] = {
+        {"{\"ts\":0,\"version\":\"v\",\"latency_ms\":1}", "event_id", "missing"},
+        {"{\"event_id\":\"x\",\"ts\":\"yesterday\",\"version\":\"v\",\"latency_ms\":1}", "ts",
+         "RFC 3339"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":-1}", "latency_ms", "0 or more"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"f.a\":[1]}", "f.a",
+         "nested"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"colour\":1}", "colour",
+         "not an event field"},
+        {"{\"event_id\":\"x\",\"event_id\":\"y\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1}",
+         "event_id", "twice"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1} x", "", "after the object"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"score\":\"high\"}",
+         "score", "finite number"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"score\":1e999}", "score",
+         "finite number"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"\",\"latency_ms\":1}", "version", "1 to 64"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"error\":2}", "error",
+         "true, false"},
+        {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"label\":abc}", "label",
+         "not JSON"},
+        {"[1,2]", "", "not a JSON object"},
+        {"{\"event_id\":\"x", "event_id", "does not end"},
+    };
+    for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
+        char z[512];
+        const char *zGood = "{\"event_id\":\"g\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1}";
+        snprintf(z, sizeof z, "%s\n\n%s\n%s\n", zGood, a[i].zLine, zGood);
+        EvEvent ev[3];
+        EvError er[2];
+        int nErr;
+        assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 3, er, 2, &nErr), 2);
+        if (nErr != 1 || er[0].iLine != 3 || strcmp(er[0].zField, a[i].zField) != 0 ||
+            !strstr(er[0].zMsg, a[i].zWords))
+            fail_msg("case evscan-5.%zu: %d errors, line %u field '%s': %s", i + 1, nErr,
+                     er[0].iLine, er[0].zField, er[0].zMsg);
+        assert_int_equal(ev[1].iLine, 4);
+    }
+}
+
+/* evscan-6: CSV headers and records that are refused */
+static void test_csv_errors(void **state) {
+    (void)state;
+    EvEvent ev[4];
+    EvError er[4];
+    int nErr;
+    /* a header without latency_ms */
+    scan_all("event_id,ts,version\nx,0,v\n", EVSCAN_CSV, EVSCAN_EVENTS, ev, 4, er, 4, &nErr);
+    assert_int_equal(nErr, -1);
+    assert_string_equal(er[0].zField, "latency_ms");
+    assert_int_equal(er[0].iLine, 1);
+    /* an unknown column */
+    scan_all("event_id,ts,version,latency_ms,colour\n", EVSCAN_CSV, EVSCAN_EVENTS, ev, 4, er, 4,
+             &nErr);
+    assert_int_equal(nErr, -1);
+    assert_string_equal(er[0].zField, "colour");
+    /* ragged, bad number, bad quote; a quoted line break moves the count */
+    const char *z = "event_id,ts,version,latency_ms,f.a\n"
+                    "a,0,v,1,2\n"
+                    "b,0,v,1\n"
+                    "c,0,v,1,zz\n"
+                    "\"d\nd\",0,v,1,3\n"
+                    "e\"x,0,v,1,3\n"
+                    "f,0,v,1,4\n";
+    int n = scan_all(z, EVSCAN_CSV, EVSCAN_EVENTS, ev, 4, er, 4, &nErr);
+    assert_int_equal(nErr, 4);
+    assert_int_equal(n, 2);
+    assert_int_equal(er[0].iLine, 3);
+    assert_true(strstr(er[0].zMsg, "has 4 fields; the header has 5") != NULL);
+    assert_int_equal(er[1].iLine, 4);
+    assert_string_equal(er[1].zField, "f.a");
+    assert_int_equal(er[2].iLine, 5);
+    assert_string_equal(er[2].zField, "event_id"); /* a line feed inside an id */
+    assert_int_equal(er[3].iLine, 7);
+    assert_true(strstr(er[3].zMsg, "malformed quoted") != NULL);
+    assert_true(str_is(ev[1].id, "f"));
+    assert_int_equal(ev[1].iLine, 8);
+}
+
+/* evscan-7: label streams */
+static void test_labels(void **state) {
+    (void)state;
+    EvEvent ev[3];
+    EvError er[3];
+    int nErr;
+    int n = scan_all("event_id,label\na,1\nb,false\nc,\n", EVSCAN_CSV, EVSCAN_LABELS, ev, 3, er, 3,
+                     &nErr);
+    assert_int_equal(n, 2);
+    assert_true(ev[0].label == 1 && ev[1].label == 0);
+    assert_int_equal(nErr, 1);
+    assert_string_equal(er[0].zField, "label");
+    n = scan_all("{\"event_id\":\"a\",\"label\":1}\n{\"event_id\":\"b\",\"score\":1,\"label\":0}\n",
+                 EVSCAN_NDJSON, EVSCAN_LABELS, ev, 3, er, 3, &nErr);
+    assert_int_equal(n, 1);
+    assert_int_equal(nErr, 1);
+    assert_string_equal(er[0].zField, "score");
+    assert_int_equal(er[0].iLine, 2);
+}
+
+/* evscan-8: numbers read exactly as strtod reads them (the fast decimal
+ * path and the general one), 200,000 random decimals of 1 to 17 digits */
+static void test_numbers(void **state) {
+    (void)state;
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int nInt = (int)(x % 9), nFrac = (int)((x >> 8) % 10);
+        char zNum[64];
+        int k = 0;
+        if ((x >> 20) & 1) zNum[k++] = '-';
+        for (int j = 0; j < nInt + 1; j++)
+            zNum[k++] = (char)('0' + ((x >> (24 + j * 3)) % 10));
+        if (nFrac) {
+            zNum[k++] = '.';
+            for (int j = 0; j < nFrac; j++)
+                zNum[k++] = (char)('0' + ((x >> (j * 5 + 1)) % 10));
+        }
+        zNum[k] = 0;
+        char z[160];
+        snprintf(z, sizeof z, "{\"event_id\":\"a\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"score\":%s}",
+                 zNum);
+        EvEvent ev[1];
+        EvError er[1];
+        int nErr;
+        assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 1, er, 1, &nErr), 1);
+        double want = strtod(zNum, NULL);
+        if (memcmp(&ev[0].score, &want, sizeof want) != 0)
+            fail_msg("%s: got %.17g, strtod %.17g", zNum, ev[0].score, want);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ndjson_fields), cmocka_unit_test(test_csv_same_as_ndjson),
+        cmocka_unit_test(test_escapes),       cmocka_unit_test(test_ts),
+        cmocka_unit_test(test_errors),        cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_labels),        cmocka_unit_test(test_numbers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
