@@ -143,9 +143,10 @@ class Keel:
             if p.returncode:
                 raise RuntimeError(p.stderr)
             return json.loads(p.stdout) if p.stdout.strip() else {}
-        init = api("POST", "/api/v1/initiatives", {"title": "Churn", "kind": "ml"})
+        init = api("POST", "/api/v1/initiatives", {"title": "Churn"})
         api("POST", "/api/v1/systems", {"name": "churn-scorer", "title": "Churn scorer",
-                                         "initiative_id": init.get("id")})
+                                         "initiative_id": init.get("id"), "risk_tier": "limited",
+                                         "tier_reason": "marketing offers only"})
         p = subprocess.run([KEEL, "token", "create", "--db", self.db, "--email", "admin@bench.example",
                             "--name", "bench", "--scope", "ingest"], capture_output=True, text=True, env=env)
         return p.stdout.strip()

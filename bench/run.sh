@@ -6,7 +6,7 @@
 set -u
 KEEL=${1:-build/keel}
 HERE=$(cd "$(dirname "$0")" && pwd)
-ONLY=${BENCH_ONLY:-"drift explain abtest fairness portfolio"}
+ONLY=${BENCH_ONLY:-"drift explain abtest fairness portfolio monitor"}
 fail=0
 for b in $ONLY; do
     echo "== $b"
@@ -16,6 +16,7 @@ for b in $ONLY; do
     abtest) "$HERE/abtest_bench.sh" "$KEEL" || fail=1 ;;
     fairness) "$HERE/fairness_bench.sh" "$KEEL" || fail=1 ;;
     portfolio) /usr/bin/python3 "$HERE/portfolio/run.py" "$KEEL" || fail=1 ;;
+    monitor) /usr/bin/python3 "$HERE/monitor_bench.py" "$KEEL" || fail=1 ;;
     *) echo "unknown benchmark $b"; fail=1 ;;
     esac
 done

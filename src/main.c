@@ -2,8 +2,10 @@
 /* keel: subcommand dispatch. Each command lives in src/cli/cli_<family>.c;
  * this file only maps names to entry points and prints the overview. */
 #include "cli/cli.h"
+#include "store/db.h"
 #include "util/timeutil.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct Command {
@@ -33,6 +35,8 @@ static const Command aCommand[] = {
     {"token", cli_token, "manage API tokens: create, list, revoke"},
     {"audit", cli_audit, "verify the audit log's hash chain, print its head"},
     {"backup", cli_backup, "copy a database consistently, even while served"},
+    {"migrate", cli_migrate, "upgrade a database's schema (under a lock)"},
+    {"copy", cli_copy, "copy a whole database between SQLite and PostgreSQL"},
     {"api", cli_api, "call any API route in-process, as an account"},
     {"alignment", cli_alignment, "the alignment chain and its findings"},
     {"priorities", cli_priorities, "initiatives ranked by weighted score, with quadrants"},
@@ -61,7 +65,31 @@ static void usage(FILE *f) {
                "failure, 2 usage or bad input.\n");
 }
 
+/* A PostgreSQL URL given on the command line may carry a password: keep a
+ * private copy for the command and blank it in the process's own argument
+ * area, which process lists (ps, /proc/PID/cmdline) show. */
+static char *azArgCopy[8];
+
+static void free_arg_copies(void) {
+    for (size_t i = 0; i < sizeof azArgCopy / sizeof azArgCopy[0]; i++)
+        free(azArgCopy[i]);
+}
+
+static void scrub_argv(int argc, char **argv) {
+    size_t n = 0;
+    for (int i = 1; i < argc && n < sizeof azArgCopy / sizeof azArgCopy[0]; i++) {
+        char *u = strstr(argv[i], "postgres");
+        if (!u || !db_is_pg_url(u)) continue;
+        char *zCopy = strdup(argv[i]);
+        if (!zCopy) continue;
+        db_scrub_password(u);
+        argv[i] = azArgCopy[n++] = zCopy;
+    }
+    if (n) atexit(free_arg_copies);
+}
+
 int main(int argc, char **argv) {
+    scrub_argv(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

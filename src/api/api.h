@@ -196,6 +196,9 @@ int api_system_reviews_create(Req *req, Resp *resp);
 /* api_monitor.c: monitoring intake, windows, jobs, /metrics */
 struct Monitor;
 void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve, keel ingest) */
+int api_system_events(Req *req, Resp *resp);
+int api_system_labels(Req *req, Resp *resp);
+int api_system_monitor(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
 int api_metrics(Req *req, Resp *resp);

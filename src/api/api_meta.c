@@ -8,9 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 200 when the database answers with the schema this binary knows; 503
+ * with the reason otherwise, so that a load balancer takes the server out. */
 int api_healthz(Req *req, Resp *resp) {
     int rc = schema_check(req->db);
-    if (rc) return rc;
+    if (rc == KEEL_EVERSION)
+        return err_set(&req->err, KEEL_EBUSY, "", "the database schema is not the one this keel "
+                       "serves (schema %d): run `keel migrate`", schema_version());
+    if (rc)
+        return err_set(&req->err, KEEL_EBUSY, "", "the database is unreachable: %s",
+                       db_errmsg(req->db));
     resp_json(resp, 200,
               json_pack("{ss ss si}", "status", "ok", "version", KEEL_VERSION, "schema",
                         schema_version()));

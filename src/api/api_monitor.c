@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Monitoring over HTTP: the jobs (GET /api/v1/jobs, POST
- * /api/v1/jobs/{*name}) and GET /metrics for Prometheus. The process's
- * Monitor is set by keel serve (or keel ingest --db). */
+/* Monitoring over HTTP: prediction events and labels in
+ * (POST /api/v1/systems/{system}/events and /labels), a system's windows
+ * (GET /api/v1/systems/{system}/monitor), the jobs (GET /api/v1/jobs,
+ * POST /api/v1/jobs/{*name}), and GET /metrics for Prometheus. The
+ * process's Monitor is set by keel serve (or keel ingest --db); without
+ * one, intake answers 503. */
 #include "api/api.h"
 #include "domain/monitor.h"
 #include "domain/scheduler.h"
+#include "domain/system.h"
 #include "http/metrics.h"
 #include "store/store_monitor.h"
 #include <math.h>
@@ -15,6 +19,95 @@
 static Monitor *gMon; /* set once before serving; read-only afterwards */
 
 void api_monitor_set(Monitor *mon) { gMon = mon; }
+
+/* The system named in the path into *pId when the caller may send it
+ * events: admins and engineers for any system, owners for their own. */
+static int monitor_system(Req *req, int64_t *pId) {
+    char zName[ROUTE_KEY_MAX + 1];
+    if (router_key(req->pRoute->zPattern, req->zPath, 0, zName, sizeof zName))
+        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
+    if (req->who.role == ROLE_ADMIN || req->who.role == ROLE_ENGINEER) {
+        int64_t id = system_id_by_name(req->db, zName);
+        if (id < 0) return err_set(&req->err, (int)id, "", "cannot look the system up");
+        if (id == 0)
+            return err_set(&req->err, KEEL_ENOTFOUND, "system",
+                           "no AI system is called '%s'; register it first", zName);
+        *pId = id;
+        return 0;
+    }
+    return system_for_edit(req->db, &req->who, zName, pId, &req->err);
+}
+
+/* The answer of an ingest: counts and the refused lines (new reference). */
+static json_t *monitor_answer(const MonIngestResult *res, EvKind kind) {
+    json_t *a = json_array();
+    for (uint32_t i = 0; i < res->nRejected && i < MONITOR_MAX_REJECTED; i++) {
+        const EvError *e = &res->aRejected[i];
+        json_array_append_new(a, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->iLine, "field",
+                                           e->zField, "message", e->zMsg));
+    }
+    json_t *j = json_pack("{s:I,s:I,s:I,s:o}", "accepted", (json_int_t)res->nAccepted,
+                          "duplicates", (json_int_t)res->nDuplicates, "rejected_count",
+                          (json_int_t)res->nRejected, "rejected", a);
+    if (kind == EVSCAN_LABELS)
+        json_object_set_new(j, "unmatched", json_integer((json_int_t)res->nUnmatched));
+    return j;
+}
+
+/* POST events or labels. */
+static int monitor_take(Req *req, Resp *resp, EvKind kind) {
+    int64_t id = 0;
+    int rc = monitor_system(req, &id);
+    if (rc) return rc;
+    if (!gMon)
+        return err_set(&req->err, KEEL_EBUSY, "",
+                       "events are taken by a running keel serve (or keel ingest --db)");
+    const char *zPartial = req_query(req, "partial");
+    int partial = zPartial && (strcmp(zPartial, "1") == 0 || strcmp(zPartial, "true") == 0);
+    MonIngestResult *res = malloc(sizeof *res);
+    if (!res) return err_set(&req->err, KEEL_ENOMEM, "", "out of memory");
+    rc = monitor_ingest(gMon, id, req->body.z ? req->body.z : "", req->body.n,
+                        req->bBodyCsv ? EVSCAN_CSV : EVSCAN_NDJSON, kind, partial, res, &req->err);
+    if (rc == 0 || rc == KEEL_EINVAL) {
+        json_t *j = monitor_answer(res, kind);
+        if (rc) {
+            json_object_set_new(j, "error",
+                                json_pack("{s:s,s:s,s:s}", "code", "invalid_lines", "message",
+                                          req->err.zMsg, "field", req->err.zField));
+        }
+        resp_json(resp, rc ? 422 : 200, j);
+        rc = 0;
+    }
+    free(res);
+    return rc;
+}
+
+int api_system_events(Req *req, Resp *resp) { return monitor_take(req, resp, EVSCAN_EVENTS); }
+int api_system_labels(Req *req, Resp *resp) { return monitor_take(req, resp, EVSCAN_LABELS); }
+
+int api_system_monitor(Req *req, Resp *resp) {
+    char zName[ROUTE_KEY_MAX + 1];
+    if (router_key(req->pRoute->zPattern, req->zPath, 0, zName, sizeof zName))
+        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
+    int64_t id = system_id_by_name(req->db, zName);
+    if (id <= 0)
+        return err_set(&req->err, id < 0 ? (int)id : KEEL_ENOTFOUND, "system",
+                       "no AI system is called '%s'", zName);
+    const char *zGrain = req_query(req, "grain");
+    if (!zGrain) zGrain = "minute";
+    if (strcmp(zGrain, "minute") && strcmp(zGrain, "hour") && strcmp(zGrain, "day"))
+        return err_set(&req->err, KEEL_EINVAL, "grain", "grain is minute, hour or day");
+    const char *zLimit = req_query(req, "limit");
+    long nLimit = zLimit ? strtol(zLimit, NULL, 10) : 60;
+    if (nLimit < 1 || nLimit > 10000)
+        return err_set(&req->err, KEEL_EINVAL, "limit", "limit is 1 to 10000");
+    json_t *rows;
+    int rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
+    if (rc) return err_set(&req->err, rc, "", "cannot read the windows");
+    resp_json(resp, 200, json_pack("{s:s,s:s,s:o}", "system", zName, "grain", zGrain, "windows",
+                                   rows));
+    return 0;
+}
 
 int api_jobs_list(Req *req, Resp *resp) {
     json_t *rows;
@@ -153,8 +246,9 @@ static int metrics_windows(Req *req, Buf *b) {
             if (k == sizeof a / sizeof *a - 1) x /= 1000;
             Buf lab;
             buf_init(&lab, 0);
-            buf_printf(&lab, "system_id=\"%lld\",version=\"",
-                       (long long)json_integer_value(json_object_get(r, "system")));
+            buf_printf(&lab, "system=\"");
+            prom_escape(&lab, json_string_value(json_object_get(r, "system_name")));
+            buf_puts(&lab, "\",version=\"");
             prom_escape(&lab, json_string_value(json_object_get(r, "version")));
             buf_puts(&lab, "\",segment=\"");
             prom_escape(&lab, json_string_value(json_object_get(r, "segment")));

@@ -47,6 +47,8 @@ int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_copy(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_drift(int argc, char **argv);
 int cli_profile(int argc, char **argv);

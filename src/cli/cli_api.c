@@ -32,7 +32,7 @@ static int cli_call(Db *db, const Principal *who, const char *zMethod, const cha
 
 int cli_api(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"as", 0, "EMAIL", "act as this account (default: the first admin)", NULL},
         {"data", 0, "JSON", "request body", NULL},
         {"data-file", 0, "FILE", "request body from a file (- for stdin)", NULL},
@@ -43,7 +43,7 @@ int cli_api(int argc, char **argv) {
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(
         argc, argv, a, n,
-        "usage: keel api --db FILE [--as EMAIL] METHOD PATH [--data JSON]\n\n"
+        "usage: keel api --db DB [--as EMAIL] METHOD PATH [--data JSON]\n\n"
         "Call any API route in-process, as an account, with the same roles,\n"
         "rules and audit as over HTTP. Prints the answer; a 4xx exits 2, a 5xx 1.\n"
         "  keel api --db k.db GET '/api/v1/initiatives?stage=pilot'\n"
@@ -95,13 +95,13 @@ int cli_api(int argc, char **argv) {
 
 int cli_alignment(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
         {"json", 1, "", "print the whole chain as JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel alignment --db FILE [--json]\n\n"
+                       "usage: keel alignment --db DB [--json]\n\n"
                        "The alignment chain objective -> KPI -> initiative, with each KPI's\n"
                        "progress and status, and the findings: unaligned initiatives, objectives\n"
                        "with no initiative, KPIs off track or out of reach, missing sign-offs.",
@@ -150,14 +150,14 @@ int cli_alignment(int argc, char **argv) {
 
 int cli_priorities(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"stage", 0, "STAGE", "only initiatives in this stage", NULL},
         {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
         {"json", 1, "", "print JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel priorities --db FILE [--stage STAGE] [--json]\n\n"
+                       "usage: keel priorities --db DB [--stage STAGE] [--json]\n\n"
                        "Initiatives ranked by their weighted scores, with the value/feasibility\n"
                        "quadrant (quick win, big bet, fill-in, money pit).",
                        &nPos);

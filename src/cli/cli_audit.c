@@ -8,13 +8,13 @@
 
 int cli_audit(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"head", 0, "HASH", "verify: also require the log to reach this head hash", NULL},
         {"json", 1, "", "print JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel audit verify|head --db FILE [--head HASH] [--json]\n\n"
+                       "usage: keel audit verify|head --db DB [--head HASH] [--json]\n\n"
                        "  verify  walk the hash chain; exit 1 and name the entry when an entry\n"
                        "          was edited or deleted, or (with --head) cut from the end\n"
                        "  head    print the current head hash and the number of entries",

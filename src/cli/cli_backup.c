@@ -13,7 +13,7 @@ int cli_backup(int argc, char **argv) {
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel backup --db FILE --to FILE\n\n"
+                       "usage: keel backup --db DB --to FILE\n\n"
                        "Copy the database consistently, even while `keel serve` writes to it.",
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;

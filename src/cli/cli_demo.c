@@ -39,7 +39,7 @@ int cli_demo(int argc, char **argv) {
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel demo --db FILE [--password-file F] [--seed N]\n\n"
+                       "usage: keel demo --db DB [--password-file F] [--seed N]\n\n"
                        "Create FILE (if needed) and load the demo enterprise, Meridian Group:\n"
                        "business units, 30 people, accounts for every role, 8 objectives, 20 KPIs\n"
                        "with 8 quarters of actuals, 25 initiatives in every stage, and every\n"

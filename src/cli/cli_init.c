@@ -10,7 +10,7 @@
 
 int cli_init(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file to create", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL to create", NULL},
         {"admin-email", 0, "EMAIL", "e-mail of the first admin account", NULL},
         {"admin-name", 0, "NAME", "display name of the admin (default: Administrator)", NULL},
         {"admin-password-file", 0, "FILE",
@@ -21,14 +21,14 @@ int cli_init(int argc, char **argv) {
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel init --db FILE [--admin-email EMAIL]\n\n"
+                       "usage: keel init --db DB [--admin-email EMAIL]\n\n"
                        "Create a keel database (or migrate an existing one) and, with\n"
                        "--admin-email, its first admin account.",
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     if (nPos) return cli_usage_error("unexpected argument '%s'", argv[1]);
     const char *zDb = cli_opt(a, n, "db"), *zEmail = cli_opt(a, n, "admin-email");
-    if (!zDb) return cli_usage_error("--db FILE is required");
+    if (!zDb) return cli_usage_error("--db DB is required");
     char zPw[1100] = "";
     if (zEmail) {
         rc = cli_read_password(cli_opt(a, n, "admin-password-file"), "admin password", zPw,

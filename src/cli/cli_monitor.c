@@ -161,7 +161,7 @@ int cli_ingest(int argc, char **argv) {
     Monitor *mon = NULL;
     if ((rc = cli_open_db(zDb, 0, &db))) goto done;
     char zDir[1024];
-    snprintf(zDir, sizeof zDir, "%s.events", zDb);
+    db_sidecar_path(zDb, ".events", zDir, sizeof zDir);
     MonitorConfig mc;
     monitor_config_init(&mc);
     mc.zDir = cli_opt(a, n, "events-dir") ? cli_opt(a, n, "events-dir") : zDir;

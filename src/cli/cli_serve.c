@@ -32,7 +32,7 @@ static int parse_positive(const char *z, const char *zName, long lo, long hi, lo
 
 int cli_serve(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file (created by keel init)", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL (created by keel init)", NULL},
         {"listen", 0, "HOST:PORT", "address to serve on (default 127.0.0.1:8080; port 0: any)",
          NULL},
         {"threads", 0, "N", "worker threads (default: one per core)", NULL},
@@ -42,12 +42,15 @@ int cli_serve(int argc, char **argv) {
         {"quiet", 1, "", "no access log", NULL},
         {"events-dir", 0, "DIR", "monitoring event log (default FILE.events)", NULL},
         {"retention-days", 0, "N", "days event segments are kept (default 90)", NULL},
+        {"migrate", 1, "",
+         "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)",
+         NULL},
         {"trusted-proxy", 0, "ADDR[/BITS],...",
          "reverse proxies whose X-Forwarded-For names the client (default: none)", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel serve --db FILE [--listen 127.0.0.1:8080]\n\n"
+                       "usage: keel serve --db DB [--listen 127.0.0.1:8080]\n\n"
                        "Serve the HTTP API. Stops cleanly on SIGTERM or SIGINT: requests in\n"
                        "flight finish, the database is closed.",
                        &nPos);
@@ -56,7 +59,7 @@ int cli_serve(int argc, char **argv) {
     ServerConfig c;
     server_config_init(&c);
     c.zDbPath = cli_opt(a, n, "db");
-    if (!c.zDbPath) return cli_usage_error("--db FILE is required");
+    if (!c.zDbPath) return cli_usage_error("--db DB is required");
     char zHost[64] = "127.0.0.1";
     const char *z;
     if ((z = cli_opt(a, n, "listen")) && (rc = parse_listen(z, zHost, sizeof zHost, &c.port)))
@@ -82,6 +85,7 @@ int cli_serve(int argc, char **argv) {
         if ((rc = parse_positive(z, "retention-days", 1, 36500, &v))) return rc;
         c.retentionDays = (int)v;
     }
+    c.bMigrate = cli_opt(a, n, "migrate") != NULL;
     c.zTrustedProxies = cli_opt(a, n, "trusted-proxy");
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     rc = server_run(&c);

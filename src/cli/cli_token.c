@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char *zTokenUsage =
-    "usage: keel token create|list|revoke --db FILE [options]\n\n"
+    "usage: keel token create|list|revoke --db DB [options]\n\n"
     "  create  --email E --name N [--scope S] [--expires 2027-01-01]\n"
     "          prints the token alone on stdout, once (details on stderr);\n"
     "          keel keeps only its hash. Scopes: read (GET only), write (default),\n"
@@ -21,7 +21,7 @@ static const char *zTokenUsage =
 
 int cli_token(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"email", 0, "EMAIL", "the account that owns the token", NULL},
         {"name", 0, "NAME", "what the token is for", NULL},
         {"scope", 0, "SCOPE", "read, write (default), switch:read, ingest, metrics:read, calendar:read",

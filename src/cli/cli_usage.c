@@ -11,14 +11,14 @@
 
 int cli_usage(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"pool", 0, "ID", "the pool's id", NULL},
         {"as", 0, "EMAIL", "act as this account (default: the first admin)", NULL},
         {"json", 1, "", "print the answer as JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel usage import --db FILE --pool ID FILE.csv\n\n"
+                       "usage: keel usage import --db DB --pool ID FILE.csv\n\n"
                        "Record actual usage of a resource pool per period from CSV with the\n"
                        "header period,amount[,note]. All rows or none: every bad line is\n"
                        "listed and nothing is stored. A period given again replaces the\n"
@@ -26,7 +26,7 @@ int cli_usage(int argc, char **argv) {
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     if (nPos != 2 || strcmp(argv[1], "import") != 0)
-        return cli_usage_error("give: keel usage import --db FILE --pool ID FILE.csv");
+        return cli_usage_error("give: keel usage import --db DB --pool ID FILE.csv");
     const char *zPool = cli_opt(a, n, "pool");
     char *end;
     long long pool = zPool ? strtoll(zPool, &end, 10) : 0;

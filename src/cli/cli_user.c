@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 static const char *zUserUsage =
-    "usage: keel user add|list|passwd|disable --db FILE [options]\n\n"
+    "usage: keel user add|list|passwd|disable --db DB [options]\n\n"
     "  add      --email E --name N --role R [--person ID] [--password-file F]\n"
     "  list     [--json]\n"
     "  passwd   --email E [--password-file F]\n"
@@ -67,7 +67,7 @@ static int user_list(Db *db, int bJson) {
 
 int cli_user(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"email", 0, "EMAIL", "login e-mail of the account", NULL},
         {"name", 0, "NAME", "display name", NULL},
         {"role", 0, "ROLE", "admin, committee, owner, engineer, risk or viewer", NULL},

@@ -230,7 +230,7 @@ int cli_read_password(const char *zFile, const char *zPrompt, char *z, size_t n)
 
 int cli_open_db(const char *zPath, int bCreate, struct Db **ppDb) {
     char zErr[512];
-    if (!zPath) return cli_usage_error("--db FILE is required");
+    if (!zPath) return cli_usage_error("--db DB is required");
     int rc = schema_open(zPath, bCreate, ppDb, zErr, sizeof zErr);
     if (rc) {
         fprintf(stderr, "keel: %s\n", zErr);

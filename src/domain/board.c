@@ -3,13 +3,17 @@
  * alignment chain with each KPI assessed as of the period, the portfolio
  * (ranking, the latest plan: funded with its roadmap, unfunded with the
  * reason), resource use (pools over four quarters, idle and over-committed
- * pools, break-even, team gaps), and a {"built": false} placeholder for
- * each path keel does not have yet. Everything is read through the domain
- * functions of those paths. */
+ * pools, break-even, team gaps), risk (the register's heatmaps, each AI
+ * system's gate board, overdue mitigations and ethics reviews), and a
+ * {"built": false} placeholder for each path keel does not have yet. Everything is read through the
+ * domain functions of those paths. */
 #include "domain/board.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
+#include "domain/gate.h"
 #include "domain/org.h"
+#include "domain/review.h"
+#include "domain/risk.h"
 #include "store/store_crud.h"
 #include "util/json.h"
 #include "util/timeutil.h"
@@ -218,12 +222,6 @@ static int board_resources(Db *db, const char *zPeriod, json_t **ppOut, KeelErro
 
 /* ---- risk ------------------------------------------------------------------------ */
 
-#if __has_include("domain/risk.h")
-#include "domain/gate.h"
-#include "domain/review.h"
-#include "domain/risk.h"
-#define BOARD_HAS_RISK 1
-
 /* A 5 x 5 grid [likelihood-1][impact-1] {count} as counts by impact 5..1
  * (rows) and likelihood 1..5 (columns), the heatmap chart's order. */
 static json_t *heat_counts(const json_t *grid) {
@@ -299,8 +297,6 @@ static int board_risk(Db *db, json_t **ppOut) {
     json_decref(sched);
     return rc;
 }
-#endif
-
 /* ---- the pack ------------------------------------------------------------------ */
 
 static json_t *not_built(const char *zPath) {
@@ -315,11 +311,7 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     if ((rc = board_scorecard(db, zPeriod, &score))) goto done;
     if ((rc = board_portfolio(db, &port))) goto done;
     if ((rc = board_resources(db, zPeriod, &res, e))) goto done;
-#ifdef BOARD_HAS_RISK
     if ((rc = board_risk(db, &risk))) goto done;
-#else
-    risk = not_built("risk");
-#endif
     char zCur[12], zNow[32];
     alloc_current_quarter(db, zCur);
     time_iso_now(zNow, sizeof zNow);

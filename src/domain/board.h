@@ -8,6 +8,8 @@
  *    left out), so an old quarter's pack shows what was known then;
  *  - resource use covers the period and the three quarters before it
  *    (actual use is known for past quarters);
+ *  - risk is the register and the gates as they stand now (they have no
+ *    history by quarter yet);
  *  - a path that keel does not have yet is present as {"built": false}.
  * See docs/report.md for every field. */
 #ifndef KEEL_DOMAIN_BOARD_H

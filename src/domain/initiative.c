@@ -262,8 +262,8 @@ int align_initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOu
     return 0;
 }
 
-int align_initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
-                                KeelError *e) {
+static int transition_locked(Db *db, const Principal *who, int64_t id, const json_t *in,
+                             KeelError *e) {
     const char *zKey;
     json_t *v;
     json_object_foreach((json_t *)in, zKey, v) {
@@ -448,8 +448,8 @@ int align_charter_get(Db *db, int64_t initiativeId, json_t **ppOut) {
     return 0;
 }
 
-int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
-                  KeelError *e) {
+static int signoff_locked(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
+                          KeelError *e) {
     const char *zKey;
     json_t *v;
     json_object_foreach((json_t *)in, zKey, v) {
@@ -504,4 +504,25 @@ int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json
     if (rc == 0) return db_commit(db);
     db_rollback(db);
     return rc;
+}
+
+/* The checks (stage, sign-offs, charter version) and the change run in one
+ * write transaction, so that they hold when the change commits, even with
+ * several servers on one PostgreSQL (the inner db_begin calls nest). */
+static int in_write_txn(Db *db, int rc) {
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+int align_initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
+                                KeelError *e) {
+    int rc = db_begin(db);
+    return rc ? rc : in_write_txn(db, transition_locked(db, who, id, in, e));
+}
+
+int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
+                  KeelError *e) {
+    int rc = db_begin(db);
+    return rc ? rc : in_write_txn(db, signoff_locked(db, who, initiativeId, in, e));
 }

@@ -29,6 +29,7 @@
 #define DATA (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_ENGINEER) /* own assets */
 #define USAGE (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER)
 #define ANALYST (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER | ROLE_RISK)
+#define INGEST (ROLE_ADMIN | ROLE_ENGINEER | ROLE_OWNER) /* owners: their own systems */
 #define REGISTER (ROLE_ALL & ~ROLE_VIEWER) /* owners: under their own initiatives */
 #define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
 #define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
@@ -290,6 +291,9 @@ const Route aRoute[] = {
     {"POST", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_create, REVIEW, 16 * KB,
      BODY_JSON, "record an ethics review {board, held_on, findings, decision, conditions, "
      "follow_ups}", &resource_ethics_review},
+    {"POST", "/api/v1/systems/{system}/events", api_system_events, INGEST, 16 * 1024 * KB,
+     BODY_EVENTS, "prediction events (NDJSON or CSV, ?partial=1), stored durably", NULL,
+     SCOPE_INGEST},
     {"POST", "/api/v1/systems/{system}/evidence", api_system_evidence_create, REGISTER, 8 * KB,
      BODY_JSON, "attach evidence {version, analysis_id, input_hash?} or a document {version, "
      "kind, title, reference, reviewer_id}", &resource_evidence},
@@ -297,6 +301,10 @@ const Route aRoute[] = {
      "the gate board: every stage's gate for a version (?version=)", NULL},
     {"GET", "/api/v1/systems/{system}/gates/{stage}", api_system_gate, ANY, 0, BODY_NONE,
      "one gate's verdict and requirements (?version=), as keel gate check prints it", NULL},
+    {"POST", "/api/v1/systems/{system}/labels", api_system_labels, INGEST, 16 * 1024 * KB,
+     BODY_EVENTS, "labels (event_id,label) joined to their events", NULL, SCOPE_INGEST},
+    {"GET", "/api/v1/systems/{system}/monitor", api_system_monitor, ANY, 0, BODY_NONE,
+     "the system's monitoring windows (?grain=minute|hour|day&limit=)", NULL},
     {"POST", "/api/v1/systems/{system}/overrides", api_system_overrides_create, GOVERN, 8 * KB,
      BODY_JSON, "the committee overrides a gate {stage, reason, expires_at}", NULL},
     {"POST", "/api/v1/systems/{system}/transition", api_system_transition, REGISTER, 8 * KB,

@@ -50,11 +50,10 @@ static pthread_mutex_t dbListMutex = PTHREAD_MUTEX_INITIALIZER;
 static Db *aDbOpen[256];
 static int nDbOpen;
 
-static Db *server_db(void) {
+static Db *server_db(char *zErr, size_t nErr) {
     if (tlsDb) return tlsDb;
-    char zErr[256];
     Db *db = NULL;
-    if (schema_open(gCfg->zDbPath, 0, &db, zErr, sizeof zErr)) {
+    if (schema_open_mode(gCfg->zDbPath, SCHEMA_CHECK, &db, zErr, nErr)) {
         log_error("cannot open database: %s", zErr);
         return NULL;
     }
@@ -123,9 +122,12 @@ static int server_precheck(ReqState *st) {
         return 1;
     }
     const Route *r = req->pRoute;
-    req->db = server_db();
+    char zDbErr[320];
+    req->db = server_db(zDbErr, sizeof zDbErr);
     if (!req->db) {
-        resp_error(&st->resp, req->zRequestId, KEEL_EIO, NULL);
+        KeelError e = {0};
+        err_set(&e, KEEL_EBUSY, "", "the database is unreachable: %.280s", zDbErr);
+        resp_error(&st->resp, req->zRequestId, KEEL_EBUSY, &e);
         return 1;
     }
     AuthPolicy pol = {gCfg->sessionIdle, gCfg->sessionMax};
@@ -340,14 +342,15 @@ int server_run(const ServerConfig *c) {
     /* the database must open before we accept anything */
     Db *probe = NULL;
     char zErr[256];
-    if (schema_open(c->zDbPath, 0, &probe, zErr, sizeof zErr)) {
+    if (schema_open_mode(c->zDbPath, c->bMigrate ? SCHEMA_UPGRADE : SCHEMA_AUTO, &probe, zErr,
+                         sizeof zErr)) {
         log_error("%s", zErr);
         return KEEL_EIO;
     }
     /* monitoring: the event log (replayed into the windows) and the
      * scheduler with its own connection */
     char zEvDir[1024], zOwner[128], zHostName[64] = "keel";
-    snprintf(zEvDir, sizeof zEvDir, "%s.events", c->zDbPath);
+    db_sidecar_path(c->zDbPath, ".events", zEvDir, sizeof zEvDir);
     MonitorConfig mc;
     monitor_config_init(&mc);
     mc.zDir = c->zEventDir ? c->zEventDir : zEvDir;
@@ -422,7 +425,9 @@ int server_run(const ServerConfig *c) {
     int port = di ? di->port : c->port;
     printf("keel: listening on http://%s:%d\n", c->zHost, port);
     fflush(stdout);
-    log_info("serving %s on http://%s:%d with %d workers", c->zDbPath, c->zHost, port, nThread);
+    char zShown[256];
+    db_display_name(c->zDbPath, zShown, sizeof zShown);
+    log_info("serving %s on http://%s:%d with %d workers", zShown, c->zHost, port, nThread);
 
     while (!gStop)
         usleep(100 * 1000);

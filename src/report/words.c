@@ -170,17 +170,24 @@ int words_lang_known(const char *zLang) {
     return zLang && (strcmp(zLang, "en") == 0 || strcmp(zLang, "zh-CN") == 0);
 }
 
-const char *words_get(const char *zLang, const char *zKey) {
+/* The word for zKey, or NULL when there is none. */
+static const char *words_find(const char *zLang, const char *zKey) {
     int bZh = zLang && strcmp(zLang, "zh-CN") == 0;
     for (size_t i = 0; i < sizeof aWord / sizeof aWord[0]; i++)
         if (strcmp(aWord[i].zKey, zKey) == 0) return bZh ? aWord[i].zZh : aWord[i].zEn;
-    return zKey;
+    return NULL;
+}
+
+const char *words_get(const char *zLang, const char *zKey) {
+    const char *zW = words_find(zLang, zKey);
+    return zW ? zW : zKey;
 }
 
 const char *words_of(const char *zLang, const char *zPrefix, const char *zName) {
     if (!zName) return "-";
     char z[96];
     snprintf(z, sizeof z, "%s.%s", zPrefix, zName);
-    const char *zW = words_get(zLang, z);
-    return zW == z ? zName : zW;
+    /* never the local buffer: -O3 -Werror (build-release) refused that */
+    const char *zW = words_find(zLang, z);
+    return zW ? zW : zName;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Driver-independent database API; dispatches to the Db's DbDriver. */
 #include "store/db.h"
+#include "util/crypto.h"
 #include "util/err.h"
 #include "util/fault.h"
 #include "util/log.h"
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 struct DbStmt {
@@ -17,7 +19,7 @@ int db_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr) 
     *ppDb = NULL;
     Db *db = calloc(1, sizeof *db);
     if (!db) return KEEL_ENOMEM;
-    db->pDriver = &db_sqlite_driver;
+    db->pDriver = db_is_pg_url(zPath) ? &db_pg_driver : &db_sqlite_driver;
     int rc = db->pDriver->xOpen(zPath, bCreate, &db->pConn, zErr, nErr);
     if (rc) {
         free(db);
@@ -151,8 +153,11 @@ const char *db_errmsg(Db *db) { return db->pDriver->xErrmsg(db->pConn); }
 
 int db_begin(Db *db) {
     if (db->nTxn++ > 0) return 0;
-    int rc = db_exec(db, "BEGIN IMMEDIATE");
-    if (rc) db->nTxn = 0;
+    int rc = db->pDriver->xBegin(db->pConn);
+    if (rc) {
+        db->nTxn = 0;
+        db_exec(db, "ROLLBACK");
+    }
     return rc;
 }
 
@@ -180,6 +185,89 @@ int db_set_version(Db *db, int version, int appId) {
 }
 int db_backup(Db *db, const char *zPath, char *zErr, size_t nErr) {
     return db->pDriver->xBackup(db->pConn, zPath, zErr, nErr);
+}
+
+int db_exec_ddl(Db *db, const char *zSql) { return db->pDriver->xExecDdl(db->pConn, zSql); }
+int db_notify(Db *db, const char *zChannel) { return db->pDriver->xNotify(db->pConn, zChannel); }
+int db_wait(Db *db, const char *zChannel, int timeoutMs) {
+    return db->pDriver->xWait(db->pConn, zChannel, timeoutMs);
+}
+const char *db_driver_name(Db *db) { return db->pDriver->zName; }
+int db_is_pg(Db *db) { return db->pDriver == &db_pg_driver; }
+
+int db_tables(Db *db, json_t **ppNames) {
+    *ppNames = NULL;
+    json_t *rows;
+    int rc = db_select_json(db, &rows, db->pDriver->zTablesSql, NULL);
+    if (rc) return rc;
+    json_t *a = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_array_append(a, json_object_get(r, "name"));
+    json_decref(rows);
+    *ppNames = a;
+    return 0;
+}
+
+/* The password span of a URL "scheme://user:password@host…" or of a
+ * "password=" query parameter: *pOff and *pLen; 0 when there is none. */
+static int url_password(const char *z, size_t from, size_t *pOff, size_t *pLen) {
+    const char *s = strstr(z, "://");
+    if (!s) return 0;
+    s += 3;
+    if (from <= (size_t)(s - z)) {
+        size_t nAuth = strcspn(s, "/?#");
+        const char *at = memchr(s, '@', nAuth);
+        const char *colon = at ? memchr(s, ':', (size_t)(at - s)) : NULL;
+        if (colon && at > colon + 1) {
+            *pOff = (size_t)(colon + 1 - z);
+            *pLen = (size_t)(at - colon - 1);
+            return 1;
+        }
+    }
+    const char *q = strchr(s, '?');
+    for (const char *p = q; p && *p; p = strchr(p + 1, '&')) {
+        if (strncmp(p + 1, "password=", 9) == 0 && (size_t)(p + 10 - z) >= from) {
+            *pOff = (size_t)(p + 10 - z);
+            *pLen = strcspn(p + 10, "&#");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void db_display_name(const char *zPath, char *zOut, size_t nOut) {
+    if (!nOut) return;
+    snprintf(zOut, nOut, "%s", zPath ? zPath : "");
+    if (!db_is_pg_url(zOut)) return;
+    size_t off, len, from = 0;
+    while (url_password(zOut, from, &off, &len)) {
+        if (len < 3 && off + 3 >= nOut) break;
+        memmove(zOut + off + 3, zOut + off + len, strlen(zOut + off + len) + 1);
+        memcpy(zOut + off, "***", 3);
+        from = off + 3;
+        zOut[nOut - 1] = 0;
+    }
+}
+
+void db_sidecar_path(const char *zPath, const char *zSuffix, char *zOut, size_t nOut) {
+    if (!db_is_pg_url(zPath)) {
+        snprintf(zOut, nOut, "%s%s", zPath, zSuffix);
+        return;
+    }
+    char zShown[1024], zHash[CRYPTO_HEX_LEN];
+    db_display_name(zPath, zShown, sizeof zShown);
+    crypto_sha256_hex(zShown, strlen(zShown), zHash);
+    snprintf(zOut, nOut, "keel-%.16s%s", zHash, zSuffix);
+}
+
+void db_scrub_password(char *zUrl) {
+    if (!db_is_pg_url(zUrl)) return;
+    size_t off, len, from = 0;
+    while (url_password(zUrl, from, &off, &len)) {
+        memset(zUrl + off, '*', len);
+        from = off + len;
+    }
 }
 
 int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...) {

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The database driver interface. store_<resource>.c files talk only to this
- * API; a driver (db_sqlite.c today, PostgreSQL later) implements DbDriver.
- * SQL handed to it stays in the portable subset: `?` placeholders, no
- * SQLite-only functions in queries. One Db per thread: a Db is not shared
- * between threads. */
+ * API; a driver (db_sqlite.c, db_pg.c) implements DbDriver. db_open picks
+ * the driver from the name: postgres://… or postgresql://… is PostgreSQL,
+ * anything else a SQLite file. SQL handed to it stays in the portable
+ * subset that both run: `?` placeholders, no SQLite-only or
+ * PostgreSQL-only functions in queries, every table with an `id` column.
+ * One Db per thread: a Db is not shared between threads. */
 #ifndef KEEL_STORE_DB_H
 #define KEEL_STORE_DB_H
 #include <stddef.h>
@@ -44,6 +46,16 @@ typedef struct DbDriver {
     int (*xSetVersion)(void *pConn, int version, int appId);
     /* Online copy of the whole database to zPath. */
     int (*xBackup)(void *pConn, const char *zPath, char *zErr, size_t nErr);
+    /* Start a write transaction (see db_begin). */
+    int (*xBegin)(void *pConn);
+    /* Run schema statements written in the common dialect (db_exec_ddl). */
+    int (*xExecDdl)(void *pConn, const char *zSql);
+    /* Wake waiters on zChannel when the transaction commits (NOTIFY);
+     * wait up to timeoutMs for a wake-up or until it is time to poll. */
+    int (*xNotify)(void *pConn, const char *zChannel);
+    int (*xWait)(void *pConn, const char *zChannel, int timeoutMs);
+    /* A query listing the user tables, one column `name`, sorted. */
+    const char *zTablesSql;
 } DbDriver;
 
 struct Db {
@@ -52,9 +64,11 @@ struct Db {
     int nTxn;                /* nesting depth of db_begin */
 };
 
-/* Open the database at zPath with the SQLite driver (the default). With
- * bCreate the file is created if missing. Does not migrate: call
- * schema_migrate() (schema.h) next. On error writes a message to zErr. */
+/* Open the database zPath: a PostgreSQL URL (postgres://…, postgresql://…,
+ * with the usual libpq parameters, PGPASSFILE and PG* variables) or a
+ * SQLite file. With bCreate a SQLite file is created if missing. Does not
+ * migrate: call schema_migrate() (schema.h) next. On error writes a message
+ * to zErr (never a password). */
 int db_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr);
 void db_close(Db *db);
 
@@ -105,6 +119,37 @@ int db_get_version(Db *db, int *pVersion, int *pAppId);
 int db_set_version(Db *db, int version, int appId);
 int db_backup(Db *db, const char *zPath, char *zErr, size_t nErr);
 
+/* Run schema statements (CREATE TABLE, ALTER TABLE …) written once in the
+ * common dialect: on PostgreSQL INTEGER becomes BIGINT, REAL DOUBLE
+ * PRECISION and INTEGER PRIMARY KEY an auto-numbered BIGSERIAL. */
+int db_exec_ddl(Db *db, const char *zSql);
+/* The user tables (keel's, without driver bookkeeping) as a JSON array of
+ * names, sorted. */
+int db_tables(Db *db, json_t **ppNames);
+/* Notification hooks behind store_cluster.h: db_notify wakes waiters on a
+ * channel at commit (PostgreSQL NOTIFY; nothing on SQLite), db_wait
+ * returns after a notification, after timeoutMs, or (SQLite) after a short
+ * poll interval. */
+int db_notify(Db *db, const char *zChannel);
+int db_wait(Db *db, const char *zChannel, int timeoutMs);
+/* "sqlite" or "postgresql". */
+const char *db_driver_name(Db *db);
+int db_is_pg(Db *db);
+/* 1 when z names a PostgreSQL database (postgres:// or postgresql://). */
+int db_is_pg_url(const char *z);
+/* zPath as it may be shown in messages and logs: a URL without its
+ * password. */
+void db_display_name(const char *zPath, char *zOut, size_t nOut);
+/* A file or directory that belongs with the database (e.g. the monitoring
+ * event log, zSuffix ".events"): next to a SQLite file (FILE.events); for
+ * PostgreSQL in the working directory, named after the URL without its
+ * password (keel-<16 hex digits>.events), one per database and schema. */
+void db_sidecar_path(const char *zPath, const char *zSuffix, char *zOut, size_t nOut);
+/* Overwrite the password of a URL in place (for argv, so that process
+ * lists do not show it); the string keeps its length. */
+void db_scrub_password(char *zUrl);
+
 extern const DbDriver db_sqlite_driver;
+extern const DbDriver db_pg_driver;
 
 #endif

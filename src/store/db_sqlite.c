@@ -150,9 +150,51 @@ static int sq_backup(void *p, const char *zPath, char *zErr, size_t nErr) {
     return rc == SQLITE_OK ? 0 : KEEL_EIO;
 }
 
+/* BEGIN IMMEDIATE takes the write lock at once: writers run one at a time. */
+static int sq_begin(void *p) { return sq_exec(p, "BEGIN IMMEDIATE"); }
+
+/* No notifications on SQLite: waiters poll the change counter. */
+#define SQLITE_POLL_MS 50
+static int sq_notify(void *p, const char *zChannel) {
+    (void)p;
+    (void)zChannel;
+    return 0;
+}
+static int sq_wait(void *p, const char *zChannel, int timeoutMs) {
+    (void)p;
+    (void)zChannel;
+    sqlite3_sleep(timeoutMs < SQLITE_POLL_MS ? timeoutMs : SQLITE_POLL_MS);
+    return 0;
+}
+
 const DbDriver db_sqlite_driver = {
-    "sqlite",       sq_open,       sq_close,       sq_prepare,     sq_bind_null,    sq_bind_int,
-    sq_bind_real,   sq_bind_text,  sq_step,        sq_finalize,    sq_column_count, sq_column_name,
-    sq_column_type, sq_column_int, sq_column_real, sq_column_text, sq_exec,         sq_last_id,
-    sq_changes,     sq_errmsg,     sq_get_version, sq_set_version, sq_backup,
+    .zName = "sqlite",
+    .xOpen = sq_open,
+    .xClose = sq_close,
+    .xPrepare = sq_prepare,
+    .xBindNull = sq_bind_null,
+    .xBindInt = sq_bind_int,
+    .xBindReal = sq_bind_real,
+    .xBindText = sq_bind_text,
+    .xStep = sq_step,
+    .xFinalize = sq_finalize,
+    .xColumnCount = sq_column_count,
+    .xColumnName = sq_column_name,
+    .xColumnType = sq_column_type,
+    .xColumnInt = sq_column_int,
+    .xColumnReal = sq_column_real,
+    .xColumnText = sq_column_text,
+    .xExec = sq_exec,
+    .xLastInsertId = sq_last_id,
+    .xChanges = sq_changes,
+    .xErrmsg = sq_errmsg,
+    .xGetVersion = sq_get_version,
+    .xSetVersion = sq_set_version,
+    .xBackup = sq_backup,
+    .xBegin = sq_begin,
+    .xExecDdl = sq_exec,
+    .xNotify = sq_notify,
+    .xWait = sq_wait,
+    .zTablesSql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                  "'sqlite\\_%' ESCAPE '\\' ORDER BY name",
 };

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* keel's schema, as ordered migrations tracked in PRAGMA user_version.
- * Append new migrations at the end; never edit one that has shipped. */
+/* keel's schema, as ordered migrations tracked in PRAGMA user_version on
+ * SQLite and the keel_schema table on PostgreSQL. Append new migrations at
+ * the end; never edit one that has shipped. Each is written once in the
+ * common dialect (see db_exec_ddl) and must run on both back ends; where it
+ * cannot, aDriverMigration holds that driver's own SQL. */
 #include "store/schema.h"
 #include "util/err.h"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const azMigration[] = {
     /* 1: organisation, units, people, accounts, sessions, tokens, audit */
@@ -528,13 +533,49 @@ static const char *const azMigration[] = {
     "INSERT INTO review_interval(tier, months, updated_at) VALUES"
     "  ('prohibited', 6, '1970-01-01T00:00:00Z'), ('high', 6, '1970-01-01T00:00:00Z'),"
     "  ('limited', 12, '1970-01-01T00:00:00Z'), ('minimal', 12, '1970-01-01T00:00:00Z');",
+
+    /* 8: for several servers on one database: job leases (one holder per
+     * job until it expires) and change counters per channel */
+    "CREATE TABLE job_lease("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  holder TEXT NOT NULL,"
+    "  acquired_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+    "CREATE TABLE change_counter("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL UNIQUE,"
+    "  n INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
 
+/* Where a migration needs SQL of its own on one back end, its number and
+ * the statements for that driver, used instead of azMigration[number-1].
+ * Everything else is written once: azMigration runs through db_exec_ddl,
+ * which adapts the column types for PostgreSQL. */
+static const struct {
+    int version;
+    const char *zDriver;
+    const char *zSql;
+} aDriverMigration[] = {
+    {0, "", ""},
+};
+
+static const char *migration_sql(Db *db, int version) {
+    for (size_t i = 0; i < sizeof aDriverMigration / sizeof aDriverMigration[0]; i++)
+        if (aDriverMigration[i].version == version &&
+            strcmp(aDriverMigration[i].zDriver, db_driver_name(db)) == 0)
+            return aDriverMigration[i].zSql;
+    return azMigration[version - 1];
+}
+
 int schema_version(void) { return N_MIGRATION; }
 
-int schema_migrate(Db *db, char *zErr, size_t nErr) {
+/* Check what a database is before touching it: 0 and its version, or
+ * KEEL_EVERSION with the reason in zErr. */
+static int schema_identify(Db *db, int *pVersion, char *zErr, size_t nErr) {
     int version = 0, appId = 0;
     int rc = db_get_version(db, &version, &appId);
     if (rc) {
@@ -542,14 +583,20 @@ int schema_migrate(Db *db, char *zErr, size_t nErr) {
         return rc;
     }
     if (version == 0 && appId == 0) {
-        int64_t nTable = 0;
-        db_query_int(db, &nTable, "SELECT count(*) FROM sqlite_master", NULL);
+        json_t *aTable = NULL;
+        rc = db_tables(db, &aTable);
+        size_t nTable = aTable ? json_array_size(aTable) : 0;
+        json_decref(aTable);
+        if (rc) {
+            snprintf(zErr, nErr, "cannot list the tables: %s", db_errmsg(db));
+            return rc;
+        }
         if (nTable > 0) {
-            snprintf(zErr, nErr, "this file is a database of another application, not keel's");
+            snprintf(zErr, nErr, "this database belongs to another application, not keel");
             return KEEL_EVERSION;
         }
     } else if (appId != SCHEMA_APP_ID) {
-        snprintf(zErr, nErr, "this file is not a keel database (application id %d)", appId);
+        snprintf(zErr, nErr, "this database is not a keel database (application id %d)", appId);
         return KEEL_EVERSION;
     }
     if (version > N_MIGRATION) {
@@ -559,41 +606,80 @@ int schema_migrate(Db *db, char *zErr, size_t nErr) {
                  version, N_MIGRATION);
         return KEEL_EVERSION;
     }
-    for (int v = version; v < N_MIGRATION; v++) {
-        rc = db_begin(db);
-        if (rc == 0) rc = db_exec(db, azMigration[v]);
-        if (rc == 0) rc = db_set_version(db, v + 1, SCHEMA_APP_ID);
-        if (rc == 0) rc = db_commit(db);
-        if (rc) {
-            snprintf(zErr, nErr, "migration %d failed: %s", v + 1, db_errmsg(db));
-            db_rollback(db);
-            return rc;
-        }
-    }
+    *pVersion = version;
     return 0;
 }
 
-int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr) {
-    Db *db = NULL;
-    int rc = db_open(zPath, bCreate, &db, zErr, nErr);
+/* Each step runs in a write transaction (BEGIN IMMEDIATE on SQLite, the
+ * write advisory lock on PostgreSQL) and re-reads the version inside it, so
+ * two processes migrating at once apply each migration exactly once. */
+int schema_migrate(Db *db, char *zErr, size_t nErr) {
+    int version = 0;
+    int rc = schema_identify(db, &version, zErr, nErr);
     if (rc) return rc;
-    if (bCreate) {
+    /* tests of upgrades make an older database by stopping early */
+    const char *zStop = getenv("KEEL_TEST_SCHEMA_STOP");
+    int target = zStop && atoi(zStop) > 0 && atoi(zStop) < N_MIGRATION ? atoi(zStop) : N_MIGRATION;
+    while (version < target) {
+        rc = db_begin(db);
+        if (rc == 0) rc = schema_identify(db, &version, zErr, nErr);
+        if (rc == KEEL_EVERSION) {
+            db_rollback(db);
+            return rc;
+        }
+        if (rc == 0 && version >= target) {
+            rc = db_commit(db);
+            break;
+        }
+        if (rc == 0) rc = db_exec_ddl(db, migration_sql(db, version + 1));
+        if (rc == 0) rc = db_set_version(db, version + 1, SCHEMA_APP_ID);
+        if (rc == 0) rc = db_commit(db);
+        if (rc) {
+            snprintf(zErr, nErr, "migration %d failed: %s", version + 1, db_errmsg(db));
+            db_rollback(db);
+            return rc;
+        }
+        version++;
+    }
+    return rc;
+}
+
+int schema_open_mode(const char *zPath, int mode, Db **ppDb, char *zErr, size_t nErr) {
+    Db *db = NULL;
+    *ppDb = NULL;
+    int rc = db_open(zPath, mode == SCHEMA_CREATE, &db, zErr, nErr);
+    if (rc) return rc;
+    char zName[256];
+    db_display_name(zPath, zName, sizeof zName);
+    if (mode == SCHEMA_CREATE || mode == SCHEMA_MIGRATE) {
         rc = schema_migrate(db, zErr, nErr);
     } else {
         int version = 0, appId = 0;
         rc = db_get_version(db, &version, &appId);
-        if (rc == 0 && appId != SCHEMA_APP_ID) {
+        if (rc) {
+            snprintf(zErr, nErr, "cannot read the schema version of %s: %s", zName,
+                     db_errmsg(db));
+        } else if (appId != SCHEMA_APP_ID) {
             snprintf(zErr, nErr, "%s is not a keel database (create one with `keel init --db %s`)",
-                     zPath, zPath);
+                     zName, zName);
             rc = KEEL_EVERSION;
-        } else if (rc == 0 && version > N_MIGRATION) {
+        } else if (version > N_MIGRATION) {
             snprintf(zErr, nErr,
                      "%s has schema version %d but this keel knows only up to %d: it was "
                      "written by a newer keel; upgrade keel",
-                     zPath, version, N_MIGRATION);
+                     zName, version, N_MIGRATION);
             rc = KEEL_EVERSION;
-        } else if (rc == 0 && version < N_MIGRATION) {
-            rc = schema_migrate(db, zErr, nErr);
+        } else if (version < N_MIGRATION) {
+            int bAuto = mode == SCHEMA_AUTO ? !db_is_pg(db) : mode == SCHEMA_UPGRADE;
+            if (bAuto) {
+                rc = schema_migrate(db, zErr, nErr);
+            } else {
+                snprintf(zErr, nErr,
+                         "%s has schema version %d and this keel needs %d: run `keel migrate "
+                         "--db %s` first (one server or operator, once)",
+                         zName, version, N_MIGRATION, zName);
+                rc = KEEL_EVERSION;
+            }
         }
     }
     if (rc) {
@@ -602,6 +688,10 @@ int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nE
     }
     *ppDb = db;
     return 0;
+}
+
+int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr) {
+    return schema_open_mode(zPath, bCreate ? SCHEMA_CREATE : SCHEMA_AUTO, ppDb, zErr, nErr);
 }
 
 int schema_check(Db *db) {

@@ -19,6 +19,15 @@ int schema_migrate(Db *db, char *zErr, size_t nErr);
  * one way commands and the server get a ready database. */
 int schema_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr);
 
+/* How schema_open_mode treats the schema version of an existing database:
+ * a newer one is always refused; an older one is migrated by
+ * SCHEMA_UPGRADE, refused with the `keel migrate` command by SCHEMA_CHECK,
+ * and by SCHEMA_AUTO migrated on SQLite but refused on PostgreSQL (where
+ * several servers share it and an operator upgrades explicitly).
+ * SCHEMA_CREATE and SCHEMA_MIGRATE create or migrate. */
+enum { SCHEMA_AUTO = 0, SCHEMA_CREATE, SCHEMA_MIGRATE, SCHEMA_UPGRADE, SCHEMA_CHECK };
+int schema_open_mode(const char *zPath, int mode, Db **ppDb, char *zErr, size_t nErr);
+
 /* A cheap query proving the connection works (health checks). */
 int schema_check(Db *db);
 

@@ -484,7 +484,11 @@ static int column_exists(Db *db, const char *zTable, const char *zCol) {
     snprintf(zSql, sizeof zSql, "SELECT %s FROM %s LIMIT 0", zCol, zTable);
     DbStmt *s;
     int rc = db_prepare(db, &s, zSql, NULL);
-    if (rc == 0) db_finalize(s);
+    if (rc == 0) { /* PostgreSQL's driver checks a statement when it runs */
+        rc = db_step(s);
+        rc = rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+        db_finalize(s);
+    }
     return rc;
 }
 

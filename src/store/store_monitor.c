@@ -64,12 +64,12 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
 #define MON_COLUMNS                                                                            \
     "system_id AS system, version, segment, grain, window_start, n, n_error, n_labeled, "      \
     "error_rate, p50, p90, p99, mean_score, accuracy, precision_ AS precision, recall, auc, "  \
-    "ece, updated_at"
+    "ece, w.updated_at"
 
 int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_t sinceMs,
                               int nLimit, json_t **ppRows) {
     return db_select_json(db, ppRows,
-                          "SELECT " MON_COLUMNS " FROM monitor_window WHERE system_id = ? AND "
+                          "SELECT " MON_COLUMNS " FROM monitor_window w WHERE system_id = ? AND "
                           "grain = ? AND window_start >= ? ORDER BY window_start DESC, version, "
                           "segment LIMIT ?",
                           "itii", system, zGrain, sinceMs, (int64_t)nLimit);
@@ -77,7 +77,8 @@ int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_
 
 int store_monitor_window_latest(Db *db, json_t **ppRows) {
     return db_select_json(db, ppRows,
-                          "SELECT " MON_COLUMNS " FROM monitor_window w WHERE grain = 'minute' AND "
+                          "SELECT " MON_COLUMNS ", s.name AS system_name FROM monitor_window w "
+                          "LEFT JOIN ai_system s ON s.id = w.system_id WHERE grain = 'minute' AND "
                           "window_start = (SELECT MAX(window_start) FROM monitor_window x WHERE "
                           "x.system_id = w.system_id AND x.version = w.version AND x.segment = "
                           "w.segment AND x.grain = 'minute') ORDER BY system_id, version, segment",

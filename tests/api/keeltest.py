@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Harness for keel's API tests: a real `keel serve` on a free loopback
-port over a fresh SQLite file, and a small client (cookies, CSRF, Bearer).
-Standard library only."""
+port over a fresh database, and a small client (cookies, CSRF, Bearer).
+Standard library only.
+
+The back end: a SQLite file, or, when KEEL_TEST_PG_FILE names the state
+file of scripts/pgtest.sh, a new schema of its own in that throwaway
+PostgreSQL (read through psql). new_db() and db_sql() hide the difference."""
 import http.client
 import json
 import os
@@ -11,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 KEEL = os.environ.get("KEEL_BIN", "build/keel")
 ADMIN_EMAIL = "admin@example.com"
@@ -18,12 +23,100 @@ ADMIN_PW = "admin-password-1"
 ROLES = ["admin", "committee", "owner", "engineer", "risk", "viewer"]
 
 
+def pg_base_url():
+    """The throwaway PostgreSQL's URL, or None when testing on SQLite."""
+    f = os.environ.get("KEEL_TEST_PG_FILE")
+    if not f:
+        return None
+    with open(f) as fh:
+        for line in fh:
+            if line.startswith("url="):
+                return line.strip()[4:]
+    raise RuntimeError("%s has no url= line (is the PostgreSQL fixture running?)" % f)
+
+
+PG = pg_base_url()
+BACKEND = "postgresql" if PG else "sqlite"
+
+
+def new_db(directory, name="keel.db"):
+    """A new, empty database: a file in directory, or a fresh schema."""
+    if not PG:
+        return os.path.join(directory, name)
+    schema = "t_" + uuid.uuid4().hex[:16]
+    run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", PG, "-c", "CREATE SCHEMA " + schema])
+    return PG + "?options=-csearch_path%3D" + schema
+
+
+def _literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _bind(query, args):
+    out, i, k, q = [], 0, 0, None
+    while i < len(query):
+        c = query[i]
+        if q:
+            if c == q:
+                q = None
+        elif c in "'\"":
+            q = c
+        elif c == "?":
+            out.append(_literal(args[k]))
+            k += 1
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def db_sql(db, query, args=(), write=False):
+    """Run one statement on a test database directly (a second connection);
+    rows as lists of tuples, as sqlite3 returns them."""
+    if not db.startswith("postgres"):
+        if write:
+            con = sqlite3.connect(db, timeout=10)
+        else:
+            con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+        try:
+            rows = con.execute(query, args).fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+    text = _bind(query, args)
+    if not write and text.lstrip().upper().startswith("SELECT"):
+        text = "SELECT coalesce(json_agg(row_to_json(q)), '[]') FROM (%s) q" % text
+        p = run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", db, "-c", text])
+        rows = json.loads(p.stdout or "[]", object_pairs_hook=lambda kv: tuple(v for _, v in kv))
+        return [tuple(r) for r in rows]
+    run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", db, "-c", text])
+    return []
+
+
+def db_tables(db):
+    if db.startswith("postgres"):
+        q = ("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+             "AND table_type = 'BASE TABLE' AND table_name <> 'keel_schema' ORDER BY 1")
+    else:
+        q = "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+    return [r[0] for r in db_sql(db, q)]
+
+
 class Server:
     """keel serve on 127.0.0.1:0 over a new database with one admin."""
 
     def __init__(self, extra_args=(), demo=False, fast_pwhash=True, db=None, env=None):
+        """With db, serve that existing database (a second server on it)."""
         self.dir = tempfile.mkdtemp(prefix="keeltest-")
-        self.db = db or os.path.join(self.dir, "keel.db")
+        self.db = db or new_db(self.dir)
         self.env = dict(os.environ, **(env or {}))
         if fast_pwhash:
             self.env["KEEL_FAST_PWHASH"] = "1"
@@ -65,17 +158,28 @@ class Server:
 
     def sql(self, query, args=()):
         """Read the database directly (a second connection, read-only)."""
-        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
-        try:
-            return con.execute(query, args).fetchall()
-        finally:
-            con.close()
+        return db_sql(self.db, query, args)
+
+    def write_sql(self, query, args=()):
+        """Change the database behind the server's back (tests of tampering)."""
+        return db_sql(self.db, query, args, write=True)
 
     def snapshot(self):
         """Every user table's rows, to prove that bad input changed nothing."""
-        tables = [r[0] for r in self.sql(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('session') ORDER BY name")]
-        return {t: self.sql("SELECT * FROM %s ORDER BY 1" % t) for t in tables}
+        tables = [t for t in db_tables(self.db) if t != "session"]
+        if not PG:
+            return {t: self.sql("SELECT * FROM %s ORDER BY 1" % t) for t in tables}
+        # one psql call per 40 tables (a call per table is slow;
+        # json_build_object takes at most 100 arguments)
+        out = {}
+        for k in range(0, len(tables), 40):
+            parts = ", ".join("'%s', (SELECT coalesce(json_agg(row_to_json(x)), '[]') FROM "
+                              "(SELECT * FROM %s ORDER BY 1) x)" % (t, t) for t in tables[k:k + 40])
+            p = run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", self.db, "-c",
+                     "SELECT json_build_object(%s)" % parts])
+            data = json.loads(p.stdout, object_pairs_hook=lambda kv: kv)
+            out.update({t: [tuple(v for _, v in row) for row in rows] for t, rows in data})
+        return out
 
 
 def run(args, env=None, check=True, input=None):

@@ -274,11 +274,7 @@ r = emil.request("POST", "/api/v1/data-assets/%d/profile?retain_days=7" % asset,
 t.check("alloc-8.16", r.status == 201 and r.json["profile"]["sample_retained_until"] is not None
         and srv.sql("SELECT count(*) FROM data_asset_sample")[0][0] == 1, r.body[:300])
 # a sample past its retention is deleted at the next read of the catalogue
-import sqlite3
-con = sqlite3.connect(srv.db, timeout=10)
-con.execute("UPDATE data_asset_sample SET retain_until = '2000-01-01T00:00:00Z'")
-con.commit()
-con.close()
+srv.write_sql("UPDATE data_asset_sample SET retain_until = '2000-01-01T00:00:00Z'")
 r = pia.get("/api/v1/data-assets")
 t.check("alloc-8.16b", r.status == 200 and srv.sql("SELECT count(*) FROM data_asset_sample")[0][0] == 0, r.body[:200])
 t.check("alloc-8.16c", srv.sql("SELECT count(*) FROM audit WHERE action = 'purge_sample' AND entity_id = ?", (asset,))[0][0] == 1)

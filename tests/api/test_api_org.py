@@ -254,15 +254,11 @@ t.check("org-8.2", r1.header("X-Request-Id") and r1.header("X-Request-Id") != r2
 t.status("org-8.3", srv.client().get("/api/v1/units"), 401, "unauthenticated")
 
 # ---- org-9.3: sessions expire after the idle time and the absolute lifetime ----
-import sqlite3
 for case, column, age in [("org-9.3", "last_seen", 31 * 60), ("org-9.4", "created_at", 13 * 3600)]:
     s9 = srv.client()
     s9.login(ADMIN_EMAIL, ADMIN_PW)
     t.status(case + "a", s9.get("/api/v1/session"), 200)
-    con = sqlite3.connect(srv.db, timeout=10)
-    con.execute("UPDATE session SET %s = %s - ? WHERE id = (SELECT max(id) FROM session)" % (column, column), (age,))
-    con.commit()
-    con.close()
+    srv.write_sql("UPDATE session SET %s = %s - ? WHERE id = (SELECT max(id) FROM session)" % (column, column), (age,))
     t.status(case + "b", s9.get("/api/v1/session"), 401, "unauthenticated")
 
 # ---- org-9: throttled sign-in ---------------------------------------------------------

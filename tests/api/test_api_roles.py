@@ -149,7 +149,10 @@ EXPECTED = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/api/v1/jobs"): ADMIN,
     ("POST", "/api/v1/jobs/{*name}"): ADMIN,
-    ("GET", "/metrics"): ALL,  # sessions: admins only (the handler); tokens: metrics:read, read, write
+    ("GET", "/metrics"): ALL,
+    ("POST", "/api/v1/systems/{system}/events"): {"admin", "engineer", "owner"},
+    ("POST", "/api/v1/systems/{system}/labels"): {"admin", "engineer", "owner"},
+    ("GET", "/api/v1/systems/{system}/monitor"): ALL,  # sessions: admins only (the handler); tokens: metrics:read, read, write
 }
 
 t = Cases()

@@ -173,12 +173,8 @@ def login_from(srv, addr, email, pw):
 
 def bump(srv, account, address):
     """Five more failures of (account, address), the last one now."""
-    import sqlite3
-    con = sqlite3.connect(srv.db, timeout=10)
-    con.execute("UPDATE login_throttle SET n_fail = n_fail + 5, last_fail = CAST(strftime('%s','now') AS INTEGER) "
-                "WHERE account = ? AND address = ?", (account, address))
-    con.commit()
-    con.close()
+    srv.write_sql("UPDATE login_throttle SET n_fail = n_fail + 5, last_fail = ? "
+                  "WHERE account = ? AND address = ?", (int(time.time()), account, address))
 
 
 def throttling(t):

@@ -4,10 +4,9 @@ seed, every finding firing), keel alignment, keel priorities, keel
 catalogue and keel api (roles and rules as over HTTP)."""
 import json
 import os
-import sqlite3
 import subprocess
 import tempfile
-from keeltest import Cases, KEEL
+from keeltest import Cases, KEEL, new_db, db_sql
 
 t = Cases()
 env = dict(os.environ, KEEL_FAST_PWHASH="1")
@@ -20,7 +19,7 @@ def keel(*args, input=None):
 
 dbs = []
 for name in ["a.db", "b.db", "c.db"]:
-    dbs.append(os.path.join(d, name))
+    dbs.append(new_db(d, name))
 p = keel("demo", "--db", dbs[0], "--seed", "7", "--json")
 t.check("demo-1.1", p.returncode == 0, p.stderr)
 out = json.loads(p.stdout)
@@ -32,10 +31,9 @@ with open(pw, "w") as f:
 keel("demo", "--db", dbs[1], "--seed", "7", "--password-file", pw)
 keel("demo", "--db", dbs[2], "--seed", "8", "--password-file", pw)
 q = "SELECT k.name, v.period, v.value FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id ORDER BY 1, 2"
-va, vb, vc = (sqlite3.connect(x).execute(q).fetchall() for x in dbs)
+va, vb, vc = (db_sql(x, q) for x in dbs)
 t.check("demo-1.3", va == vb and va != vc, "the same seed must give the same actuals")
-con = sqlite3.connect(dbs[0])
-count = lambda sql: con.execute(sql).fetchone()[0]
+count = lambda sql: db_sql(dbs[0], sql)[0][0]
 t.check("demo-1.4", count("SELECT count(*) FROM unit") >= 6 and count("SELECT count(*) FROM person") >= 30
         and count("SELECT count(*) FROM objective") == 8 and count("SELECT count(*) FROM kpi") == 20
         and count("SELECT count(DISTINCT period) FROM kpi_value") == 8 and count("SELECT count(*) FROM initiative") == 25)
@@ -74,13 +72,13 @@ t.check("demo-3.3", len(json.loads(p.stdout)) >= 30)
 p = keel("api", "--db", dbs[1], "--as", "olivia.brown@meridian.example", "POST", "/api/v1/objectives",
          "--data", '{"title":"x","pain_point":"cost"}')
 t.check("demo-4.1", p.returncode == 2 and '"forbidden"' in p.stderr, p.stderr)
-c360 = sqlite3.connect(dbs[1]).execute("SELECT id FROM initiative WHERE title LIKE 'Customer 360%'").fetchone()[0]
+c360 = db_sql(dbs[1], "SELECT id FROM initiative WHERE title LIKE 'Customer 360%'")[0][0]
 p = keel("api", "--db", dbs[1], "--as", "helena.marsh@meridian.example", "POST",
          "/api/v1/initiatives/%d/transition" % c360, "--data", '{"to":"approved","reason":"strategic"}')
 t.check("demo-4.2", p.returncode == 2 and '"unaligned"' in p.stderr, p.stderr)
 p = keel("api", "--db", dbs[1], "GET", "/api/v1/initiatives?stage=operating")
 t.check("demo-4.3", p.returncode == 0 and json.loads(p.stdout)["total"] == 4, p.stdout[:200])
-kpi = sqlite3.connect(dbs[1]).execute("SELECT id FROM kpi WHERE name = 'Scrap rate'").fetchone()[0]
+kpi = db_sql(dbs[1], "SELECT id FROM kpi WHERE name = 'Scrap rate'")[0][0]
 csv = os.path.join(d, "q.csv")
 with open(csv, "w") as f:
     f.write("period,value,note\n2026Q4,2.9,from MES\n")

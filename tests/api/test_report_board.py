@@ -76,6 +76,22 @@ expected["utilisation"] = n
 risk_built = a.get("/api/v1/risks/heatmap").status == 200
 if risk_built:
     expected["heatmap-inherent"] = expected["heatmap-residual"] = 25
+    # an AI system with a version, and two risks: one with its mitigation overdue
+    ini = a.get("/api/v1/initiatives?limit=100").json["items"][0]["id"]
+    r1 = a.post("/api/v1/systems", {"name": "board-test-model", "title": "Board test model",
+                                     "initiative_id": ini, "risk_tier": "limited",
+                                     "tier_reason": "internal decision support"})
+    r2 = a.post("/api/v1/systems/board-test-model/versions", {"version": "1.0"})
+    sys_id = (r1.json or {}).get("id")
+    r3 = a.post("/api/v1/risks", {"title": "Stale features", "system_id": sys_id,
+                                   "category": "technical_failure", "likelihood": 4, "impact": 5,
+                                   "residual_likelihood": 2, "residual_impact": 3,
+                                   "mitigation": "retrain monthly", "due_date": "2020-01-31",
+                                   "status": "mitigating"})
+    r4 = a.post("/api/v1/risks", {"title": "Consent gaps", "initiative_id": ini, "category": "privacy",
+                                   "likelihood": 4, "impact": 5, "status": "open"})
+    t.check("board-0.3", [r.status for r in (r1, r2, r3, r4)] == [201] * 4,
+            [(r.status, r.body[:200]) for r in (r1, r2, r3, r4)])
 t.check("board-0.2", len(expected) >= 20 and expected["roadmap"] > 0 and expected["matrix"] > 0
         and expected["utilisation"] > 0, expected)
 
@@ -131,6 +147,12 @@ for lang in ("en", "zh-CN"):
         names = {x["id"]: x["name"] for x in inp["initiatives"]}
         t.check("board-1.10", excl and all("与已获资助的“%s”互斥" % names[u["reason_code"]["other"]] in flat
                                            for u in excl), excl)
+    if risk_built:
+        flat = re.sub(r"\s+", " ", text)
+        want = ["Board test model (board-test-",
+                {"en": "refused", "zh-CN": "未通过"}[lang],
+                {"en": "Stale features", "zh-CN": "风险“Stale features”的缓解措施已逾期"}[lang]]
+        t.check("board-1.12-%s" % lang, all(w in flat for w in want), [w for w in want if w not in flat])
     got_pdf = json.load(open(marks))
     t.check("board-1.8-%s" % lang, got_pdf == expected,
             {k: (got_pdf.get(k), v) for k, v in expected.items() if got_pdf.get(k) != v})
@@ -150,6 +172,13 @@ for lang in ("en", "zh-CN"):
             {k: (got_svg.get(k), v) for k, v in expected.items() if got_svg.get(k) != v})
     t.check("board-2.6-%s" % lang, json.load(open(marks)) == got_svg, "hook and SVG disagree")
     t.check("board-2.7-%s" % lang, ('lang="%s"' % lang) in html and "@page{size:A4" in html)
+    if risk_built:
+        # the two risks in the inherent heatmap's cell likelihood 4, impact 5; apart after mitigation
+        heat = dict(svgs)
+        cells = lambda cid: re.findall(r'font-weight="bold"[^>]*>(\d+)</text>', heat.get(cid, ""))
+        t.check("board-2.8-%s" % lang, cells("heatmap-inherent") == ["2"]
+                and sorted(cells("heatmap-residual")) == ["1", "1"],
+                (cells("heatmap-inherent"), cells("heatmap-residual")))
 
 # ---- bad input: exit 2, a clear message, no file ----------------------------------
 bad = [

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for store/: migrations and version checks, the generic CRUD,
  * and the audit hash chain (edited, deleted and truncated entries). Uses
- * real SQLite files in a temporary directory. */
+ * real SQLite files in a temporary directory, or, when KEEL_TEST_PG_FILE
+ * names the state file of scripts/pgtest.sh, a fresh schema per database in
+ * that throwaway PostgreSQL. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,16 +18,51 @@
 #include "store/schema.h"
 #include "store/store_audit.h"
 #include "store/store_crud.h"
+#include "store/store_cluster.h"
 
 static char zDir[64];
+static char zPg[400]; /* the PostgreSQL base URL, or "" for SQLite */
 
-static void db_path(char *z, size_t n, const char *zName) {
-    snprintf(z, n, "%s/%s", zDir, zName);
-    unlink(z);
+static void pg_base(void) {
+    const char *zFile = getenv("KEEL_TEST_PG_FILE");
+    if (!zFile || !*zFile) return;
+    FILE *f = fopen(zFile, "r");
+    char zLine[300];
+    while (f && fgets(zLine, sizeof zLine, f))
+        if (strncmp(zLine, "url=", 4) == 0) {
+            zLine[strcspn(zLine, "\n")] = 0;
+            snprintf(zPg, sizeof zPg, "%s", zLine + 4);
+        }
+    if (f) fclose(f);
+    if (!zPg[0]) fail_msg("%s has no url= line", zFile);
 }
 
-/* Run SQL on a file with a separate raw SQLite handle (the "attacker"). */
+/* Run SQL with a separate handle (the "attacker"). */
+static void raw_sql(const char *zPath, const char *zSql);
+
+static void db_path(char *z, size_t n, const char *zName) {
+    if (!zPg[0]) {
+        snprintf(z, n, "%s/%s", zDir, zName);
+        unlink(z);
+        return;
+    }
+    char zSchema[64], zSql[200];
+    snprintf(zSchema, sizeof zSchema, "u%d_%.*s", (int)getpid(), (int)strcspn(zName, "."), zName);
+    snprintf(zSql, sizeof zSql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", zSchema,
+             zSchema);
+    raw_sql(zPg, zSql);
+    snprintf(z, n, "%s?options=-csearch_path%%3D%s", zPg, zSchema);
+}
+
 static void raw_sql(const char *zPath, const char *zSql) {
+    if (zPg[0]) {
+        Db *db = NULL;
+        char zErr[256];
+        if (db_open(zPath, 0, &db, zErr, sizeof zErr)) fail_msg("%s", zErr);
+        if (db_exec(db, zSql)) fail_msg("%s: %s", zSql, db_errmsg(db));
+        db_close(db);
+        return;
+    }
     sqlite3 *h;
     assert_int_equal(sqlite3_open(zPath, &h), SQLITE_OK);
     char *zErr = NULL;
@@ -36,7 +73,7 @@ static void raw_sql(const char *zPath, const char *zSql) {
 /* store-1: a new file is created at the current version, WAL mode */
 static void test_migrate(void **state) {
     (void)state;
-    char zPath[128], zErr[256];
+    char zPath[512], zErr[256];
     db_path(zPath, sizeof zPath, "m.db");
     Db *db;
     assert_int_equal(schema_open(zPath, 1, &db, zErr, sizeof zErr), 0);
@@ -56,12 +93,14 @@ static void test_migrate(void **state) {
 /* store-2: a database from a newer keel is refused with a clear message */
 static void test_newer_refused(void **state) {
     (void)state;
-    char zPath[128], zErr[256], zSql[64];
+    char zPath[512], zErr[256], zSql[64];
     db_path(zPath, sizeof zPath, "new.db");
     Db *db;
     assert_int_equal(schema_open(zPath, 1, &db, zErr, sizeof zErr), 0);
     db_close(db);
-    snprintf(zSql, sizeof zSql, "PRAGMA user_version=%d", schema_version() + 1);
+    snprintf(zSql, sizeof zSql,
+             zPg[0] ? "UPDATE keel_schema SET version = %d" : "PRAGMA user_version=%d",
+             schema_version() + 1);
     raw_sql(zPath, zSql);
     assert_int_equal(schema_open(zPath, 0, &db, zErr, sizeof zErr), KEEL_EVERSION);
     assert_non_null(strstr(zErr, "newer keel"));
@@ -71,9 +110,9 @@ static void test_newer_refused(void **state) {
 /* store-3: another application's database is refused, not migrated */
 static void test_foreign_refused(void **state) {
     (void)state;
-    char zPath[128], zErr[256];
+    char zPath[512], zErr[256];
     db_path(zPath, sizeof zPath, "other.db");
-    raw_sql(zPath, "CREATE TABLE t(x)");
+    raw_sql(zPath, "CREATE TABLE t(x TEXT)");
     Db *db;
     assert_int_equal(schema_open(zPath, 1, &db, zErr, sizeof zErr), KEEL_EVERSION);
     assert_int_equal(schema_open(zPath, 0, &db, zErr, sizeof zErr), KEEL_EVERSION);
@@ -103,7 +142,7 @@ static int64_t add_unit(Db *db, const char *zName, int64_t parent) {
 /* store-4: create, list with filters, refuse deleting referenced rows */
 static void test_crud(void **state) {
     (void)state;
-    char zPath[128];
+    char zPath[512];
     Db *db = fresh("crud.db", zPath, sizeof zPath);
     int64_t root = add_unit(db, "Root", 0);
     int64_t child = add_unit(db, "Child", root);
@@ -141,7 +180,7 @@ static void test_crud(void **state) {
 /* store-5: the audit chain: intact, then an edit, a deletion, a cut end */
 static void test_audit_chain(void **state) {
     (void)state;
-    char zPath[128];
+    char zPath[512];
     Db *db = fresh("audit.db", zPath, sizeof zPath);
     for (int i = 0; i < 5; i++) {
         char z[16];
@@ -191,11 +230,68 @@ static void test_audit_chain(void **state) {
     db_close(db);
 }
 
-/* store-6: every column a resource definition names exists in the
+/* store-6: a lease has one holder until it expires or is given back */
+static void test_lease(void **state) {
+    (void)state;
+    char zPath[512], zErr[256];
+    Db *a = fresh("lease.db", zPath, sizeof zPath), *b;
+    assert_int_equal(schema_open(zPath, 0, &b, zErr, sizeof zErr), 0);
+    int got = -1;
+    assert_int_equal(store_lease_acquire(a, "nightly", "server-a", 60, &got), 0);
+    assert_int_equal(got, 1);
+    assert_int_equal(store_lease_acquire(b, "nightly", "server-b", 60, &got), 0);
+    assert_int_equal(got, 0); /* held by a */
+    assert_int_equal(store_lease_acquire(a, "nightly", "server-a", 60, &got), 0);
+    assert_int_equal(got, 1); /* renewed */
+    assert_int_equal(store_lease_acquire(b, "other", "server-b", 60, &got), 0);
+    assert_int_equal(got, 1); /* another job is free */
+    assert_int_equal(store_lease_release(b, "nightly", "server-b"), 0); /* not b's: no effect */
+    assert_int_equal(store_lease_acquire(b, "nightly", "server-b", 60, &got), 0);
+    assert_int_equal(got, 0);
+    assert_int_equal(store_lease_release(a, "nightly", "server-a"), 0);
+    assert_int_equal(store_lease_acquire(b, "nightly", "server-b", 60, &got), 0);
+    assert_int_equal(got, 1);
+    /* an expired lease goes to the next asker */
+    assert_int_equal(db_run(a, "UPDATE job_lease SET expires_at = 0 WHERE name = 'nightly'", NULL),
+                     0);
+    assert_int_equal(store_lease_acquire(a, "nightly", "server-a", 60, &got), 0);
+    assert_int_equal(got, 1);
+    db_close(a);
+    db_close(b);
+}
+
+/* store-7: a change on one connection wakes a waiter on another (NOTIFY on
+ * PostgreSQL, the polled counter on SQLite); a timeout says 0 */
+static void test_notify(void **state) {
+    (void)state;
+    char zPath[512], zErr[256];
+    Db *a = fresh("notify.db", zPath, sizeof zPath), *b;
+    assert_int_equal(schema_open(zPath, 0, &b, zErr, sizeof zErr), 0);
+    int64_t seen = 0, n = -1;
+    assert_int_equal(store_change_count(b, "switches", &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_wait_change(b, "switches", &seen, 20), 0); /* nothing yet */
+    assert_int_equal(store_notify(a, "switches"), 0);
+    assert_int_equal(store_wait_change(b, "switches", &seen, 5000), 1);
+    assert_int_equal(seen, 1);
+    /* inside a transaction the change shows (and wakes) at commit only */
+    assert_int_equal(db_begin(a), 0);
+    assert_int_equal(store_notify(a, "switches"), 0);
+    assert_int_equal(store_notify(a, "switches"), 0);
+    assert_int_equal(store_wait_change(b, "switches", &seen, 20), 0);
+    assert_int_equal(db_commit(a), 0);
+    assert_int_equal(store_wait_change(b, "switches", &seen, 5000), 1);
+    assert_int_equal(seen, 3);
+    assert_int_equal(store_notify(a, "Bad-Name"), KEEL_EINVAL);
+    db_close(a);
+    db_close(b);
+}
+
+/* store-8: every column a resource definition names exists in the
  * migrated schema, and a definition naming a missing one is caught */
 static void test_defs_match_schema(void **state) {
     (void)state;
-    char zPath[128], zErr[256];
+    char zPath[512], zErr[256];
     db_path(zPath, sizeof zPath, "defs.db");
     Db *db;
     assert_int_equal(schema_open(zPath, 1, &db, zErr, sizeof zErr), 0);
@@ -220,12 +316,14 @@ static void test_defs_match_schema(void **state) {
 }
 
 int main(void) {
+    pg_base();
     snprintf(zDir, sizeof zDir, "/tmp/keel-store-XXXXXX");
     if (!mkdtemp(zDir)) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrate),         cmocka_unit_test(test_newer_refused),
         cmocka_unit_test(test_foreign_refused), cmocka_unit_test(test_crud),
-        cmocka_unit_test(test_audit_chain),     cmocka_unit_test(test_defs_match_schema),
+        cmocka_unit_test(test_audit_chain),     cmocka_unit_test(test_lease),
+        cmocka_unit_test(test_notify),          cmocka_unit_test(test_defs_match_schema),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char zCmd[128];
