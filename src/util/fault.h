@@ -3,8 +3,8 @@
  * of fault for the Nth event of that kind (an allocation, a store call) and
  * checks that keel answers a clear error, keeps the database intact and
  * does not crash; then N+1, until the operation runs without reaching N.
- * Nothing arms it outside tests (there is no option or variable to do so);
- * disarmed, a hook costs one load and a predictable branch. Single
+ * Only a test build (-DKEEL_TEST_HOOKS=ON: build-test, build-asan) has the
+ * hooks; elsewhere they are constant 0 and nothing can arm them. Single
  * threaded: tests drive keel in-process (http/local.h). */
 #ifndef KEEL_UTIL_FAULT_H
 #define KEEL_UTIL_FAULT_H
@@ -27,6 +27,8 @@ int fault_fired(void);
 
 extern int fault_kind_armed; /* read by the hooks below */
 
+#ifdef KEEL_TEST_HOOKS
+
 /* Hooks: 1 when this allocation must fail. */
 int fault_alloc_slow(void);
 static inline int fault_alloc(void) {
@@ -37,5 +39,9 @@ int fault_db_slow(void);
 static inline int fault_db(void) {
     return fault_kind_armed > FAULT_ALLOC ? fault_db_slow() : 0;
 }
+#else
+static inline int fault_alloc(void) { return 0; }
+static inline int fault_db(void) { return 0; }
+#endif
 
 #endif
