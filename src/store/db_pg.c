@@ -54,7 +54,14 @@ typedef struct PgStmt {
 } PgStmt;
 
 static void pg_set_err(PgConn *p, const char *z) {
-    snprintf(p->zErr, sizeof p->zErr, "%s", z ? z : "");
+    /* z may be p->zErr itself: memmove, not snprintf (build-release's
+     * -Werror=restrict refused the overlap) */
+    if (!z) z = "";
+    if (z != p->zErr) {
+        size_t k = strnlen(z, sizeof p->zErr - 1);
+        memmove(p->zErr, z, k);
+        p->zErr[k] = 0;
+    }
     size_t n = strlen(p->zErr);
     while (n && (p->zErr[n - 1] == '\n' || p->zErr[n - 1] == ' ')) p->zErr[--n] = 0;
 }
