@@ -255,15 +255,11 @@ def session_idle(t, srv):
     from the latest moment the last request can have been: a session whose
     last_seen is 30.5 minutes old may have been used 30 s after that write
     and lives; one 31 minutes old is over (idle 30 minutes)."""
-    import sqlite3
     for case, age, status in [("idle-favour", 30 * 60 + 30, 200), ("idle-over", 31 * 60, 401)]:
         c = srv.admin()
         t.status(case + "-a", c.get("/api/v1/session"), 200)
-        con = sqlite3.connect(srv.db, timeout=10)
-        con.execute("UPDATE session SET last_seen = last_seen - ? WHERE id = (SELECT max(id) FROM session)",
-                    (age,))
-        con.commit()
-        con.close()
+        srv.write_sql("UPDATE session SET last_seen = last_seen - ? WHERE id = (SELECT max(id) FROM session)",
+                      (age,))
         t.status(case, c.get("/api/v1/session"), status)
 
 
