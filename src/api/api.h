@@ -10,8 +10,6 @@
 #define API_LIST_DEFAULT 50
 #define API_LIST_MAX 1000
 
-/* The audit actor for the caller. */
-Actor api_actor(const Req *req);
 /* Render a page of items as {"items","total","limit","offset"} or, when
  * the client asked for text/csv, as CSV with the resource's columns
  * (steals items). */
@@ -193,6 +191,13 @@ int api_reviews_schedule(Req *req, Resp *resp);
 int api_reviews_intervals(Req *req, Resp *resp);
 int api_system_reviews_list(Req *req, Resp *resp);
 int api_system_reviews_create(Req *req, Resp *resp);
+/* the human-override switch (api_switch.c) */
+int api_switch_board(Req *req, Resp *resp);
+int api_switch_get(Req *req, Resp *resp);
+int api_switch_put(Req *req, Resp *resp);
+int api_switch_history(Req *req, Resp *resp);
+int api_switch_tests_list(Req *req, Resp *resp);
+int api_switch_tests_create(Req *req, Resp *resp);
 /* api_monitor.c: monitoring intake, windows, jobs, /metrics */
 struct Monitor;
 void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve, keel ingest) */
@@ -202,5 +207,16 @@ int api_system_monitor(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
 int api_metrics(Req *req, Resp *resp);
+
+/* The end of an all-or-nothing import: frees rows and lines; on failure
+ * answers the bad rows (rowErrors, taken) or returns rc, else answers
+ * {"imported": n}. */
+int api_import_done(Req *req, Resp *resp, int rc, json_t *rows, json_t *lines, json_t *rowErrors,
+                    int nImported);
+/* Run the generic list of r, then let xDecorate (a domain function) add
+ * computed fields to each item of the JSON page (CSV lists stay as
+ * stored). */
+int api_list_decorated(Req *req, Resp *resp, const ResourceDef *r,
+                       int (*xDecorate)(Db *, json_t *));
 
 #endif

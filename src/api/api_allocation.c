@@ -51,11 +51,12 @@ int api_query_only(Req *req, const char *const *az) {
     return c.rc;
 }
 
-/* The horizon from ?from=&periods=. */
-static int query_horizon(Req *req, AllocHorizon *h) {
+/* The horizon from ?from=&periods= (zFrom when there is no from). */
+static int query_horizon(Req *req, const char *zFrom, AllocHorizon *h) {
     long n;
     int rc = query_int(req, "periods", 1, ALLOC_MAX_PERIODS, 8, &n);
-    return rc ? rc : alloc_horizon(req->db, req_query(req, "from"), (int)n, h, &req->err);
+    const char *z = req_query(req, "from");
+    return rc ? rc : alloc_horizon(req->db, z ? z : zFrom, (int)n, h, &req->err);
 }
 
 /* ---- pools ---- */
@@ -121,13 +122,7 @@ static int period_import(Req *req, Resp *resp, PoolSeries series, const Resource
     if (rc == 0)
         rc = alloc_period_import(req->db, &req->who, req->aParam[0], series, rows, lines, &n,
                                  &rowErrors, &req->err);
-    json_decref(rows);
-    json_decref(lines);
-    if (rc && rowErrors) return api_respond_rows(req, resp, rowErrors);
-    json_decref(rowErrors);
-    if (rc) return rc;
-    resp_json(resp, 200, json_pack("{si}", "imported", n));
-    return 0;
+    return api_import_done(req, resp, rc, rows, lines, rowErrors, n);
 }
 
 int api_pool_capacity_list(Req *req, Resp *resp) {
@@ -146,8 +141,10 @@ int api_pool_usage_import(Req *req, Resp *resp) {
 int api_pools_report(Req *req, Resp *resp) {
     static const char *const az[] = {"from", "periods", "threshold", NULL};
     AllocHorizon h;
+    char zFrom[12];
+    alloc_report_default_from(req->db, zFrom);
     int rc = api_query_only(req, az);
-    if (rc == 0) rc = query_horizon(req, &h);
+    if (rc == 0) rc = query_horizon(req, zFrom, &h);
     if (rc) return rc;
     double threshold = ALLOC_IDLE_DEFAULT;
     const char *z = req_query(req, "threshold");
@@ -160,6 +157,9 @@ int api_pools_report(Req *req, Resp *resp) {
     }
     json_t *o;
     if ((rc = alloc_pools_report(req->db, &h, threshold, &o))) return rc;
+    char zCur[12];
+    alloc_current_quarter(req->db, zCur);
+    json_object_set_new(o, "current_period", json_string(zCur));
     resp_json(resp, 200, o);
     return 0;
 }
@@ -212,21 +212,7 @@ int api_teams(Req *req, Resp *resp) {
 int api_assets_list(Req *req, Resp *resp) {
     int64_t n;
     int rc = alloc_samples_purge(req->db, &n);
-    if (rc == 0) rc = api_crud_list(req, resp, &resource_data_asset);
-    if (rc || req->bWantCsv || resp->status != 200) return rc;
-    json_t *page = json_loadb(resp->zBody, resp->nBody, 0, NULL);
-    if (!page) return KEEL_ENOMEM;
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(page, "items"), i, x) {
-        if ((rc = alloc_asset_decorate(req->db, x))) break;
-    }
-    if (rc) {
-        json_decref(page);
-        return rc;
-    }
-    resp_json(resp, 200, page);
-    return 0;
+    return rc ? rc : api_list_decorated(req, resp, &resource_data_asset, alloc_asset_decorate);
 }
 
 int api_assets_get(Req *req, Resp *resp) {

@@ -120,6 +120,13 @@ int cli_http_parse(const char *z, size_t n, int *pStatus, char **pzBody, size_t 
 
 int cli_http_get(const char *zUrl, const char *zPath, const char *zToken, int *pStatus,
                  char **pzBody, size_t *pnBody, char *zErr, size_t nErr) {
+    return cli_http_request(zUrl, "GET", zPath, zToken, NULL, NULL, 0, pStatus, pzBody, pnBody,
+                            zErr, nErr);
+}
+
+int cli_http_request(const char *zUrl, const char *zMethod, const char *zPath, const char *zToken,
+                     const char *zType, const char *zBody, size_t nBody, int *pStatus,
+                     char **pzBody, size_t *pnBody, char *zErr, size_t nErr) {
     char zHost[256], zPort[16] = "80", zPrefix[256] = "";
     if (strncmp(zUrl, "http://", 7) != 0) {
         snprintf(zErr, nErr, "--url must start with http:// (e.g. http://127.0.0.1:8080)");
@@ -171,11 +178,26 @@ int cli_http_get(const char *zUrl, const char *zPath, const char *zToken, int *p
         return -1;
     }
     char *zReq = NULL;
+    char zBodyHead[160] = "";
+    if (zType)
+        snprintf(zBodyHead, sizeof zBodyHead, "Content-Type: %s\r\nContent-Length: %zu\r\n", zType,
+                 nBody);
     int nReq = asprintf(&zReq,
-                        "GET %s%s HTTP/1.1\r\nHost: %s:%s\r\nAccept: application/json\r\n"
-                        "%s%s%sConnection: close\r\n\r\n",
-                        zPrefix, zPath, zHost, zPort, zToken ? "Authorization: Bearer " : "",
-                        zToken ? zToken : "", zToken ? "\r\n" : "");
+                        "%s %s%s HTTP/1.1\r\nHost: %s:%s\r\nAccept: application/json\r\n"
+                        "%s%s%s%sConnection: close\r\n\r\n",
+                        zMethod, zPrefix, zPath, zHost, zPort, zToken ? "Authorization: Bearer " : "",
+                        zToken ? zToken : "", zToken ? "\r\n" : "", zBodyHead);
+    if (nReq >= 0 && zType && nBody) { /* headers and body in one buffer */
+        char *z2 = realloc(zReq, (size_t)nReq + nBody);
+        if (!z2) {
+            free(zReq);
+            nReq = -1;
+        } else {
+            memcpy(z2 + nReq, zBody, nBody);
+            zReq = z2;
+            nReq += (int)nBody;
+        }
+    }
     if (nReq < 0) {
         close(fd);
         snprintf(zErr, nErr, "out of memory");

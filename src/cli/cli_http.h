@@ -23,4 +23,10 @@ int cli_http_parse(const char *z, size_t n, int *pStatus, char **pzBody, size_t 
 int cli_http_get(const char *zUrl, const char *zPath, const char *zToken, int *pStatus,
                  char **pzBody, size_t *pnBody, char *zErr, size_t nErr);
 
+/* The same for any method, with a body of nBody bytes of type zType
+ * (zType NULL: no body). */
+int cli_http_request(const char *zUrl, const char *zMethod, const char *zPath, const char *zToken,
+                     const char *zType, const char *zBody, size_t nBody, int *pStatus,
+                     char **pzBody, size_t *pnBody, char *zErr, size_t nErr);
+
 #endif

@@ -5,6 +5,7 @@
  * current windows per version and segment, and the scheduler's jobs. */
 #include "api/api.h"
 #include "cli/cli.h"
+#include "cli/cli_http.h"
 #include "domain/monitor.h"
 #include "domain/scheduler.h"
 #include "http/local.h"
@@ -41,11 +42,33 @@ static void ingest_progress(const IngestTally *t) {
             (double)t->nDone / 1e6, (double)t->nTotal / 1e6, eta);
 }
 
+/* Where batches go: in-process (db, who) or a server (zServer, zToken). */
+typedef struct IngestTo {
+    Db *db;
+    const Principal *who;
+    const char *zServer; /* --url, or NULL */
+    const char *zToken;  /* its bearer token */
+    const char *zPath;   /* /api/v1/systems/NAME/events[?partial=1] */
+    int bCsv;
+} IngestTo;
+
 /* Post one batch through the route; adds to the tally. 0 or an exit code. */
-static int ingest_batch(Db *db, const Principal *who, const char *zUrl, const char *z, size_t n,
-                        int bCsv, size_t iFirstLine, IngestTally *t) {
+static int ingest_batch(const IngestTo *to, const char *z, size_t n, size_t iFirstLine,
+                        IngestTally *t) {
     Resp r;
-    http_local(db, who, "POST", zUrl, z, n, bCsv, 0, &r);
+    memset(&r, 0, sizeof r);
+    if (to->zServer) {
+        char zErr[256];
+        if (cli_http_request(to->zServer, "POST", to->zPath, to->zToken,
+                             to->bCsv ? "text/csv" : "application/x-ndjson", z, n, &r.status,
+                             &r.zBody, &r.nBody, zErr, sizeof zErr)) {
+            if (t->bProgress) fputc('\n', stderr);
+            fprintf(stderr, "keel ingest: %s\n", zErr);
+            return CLI_EXIT_FAIL;
+        }
+    } else {
+        http_local(to->db, to->who, "POST", to->zPath, z, n, to->bCsv, 0, &r);
+    }
     json_t *j = json_loadb(r.zBody ? r.zBody : "", r.nBody, 0, NULL);
     int rc = 0;
     if (r.status == 200 || r.status == 422) {
@@ -76,8 +99,9 @@ static int ingest_batch(Db *db, const Principal *who, const char *zUrl, const ch
 
 /* Split the file into batches of nBatch records (CSV: the header repeated)
  * and post each. */
-static int ingest_file(Db *db, const Principal *who, const char *zUrl, const char *z, size_t n,
-                       int bCsv, long nBatch, IngestTally *t) {
+static int ingest_file(const IngestTo *to, const char *z, size_t n, long nBatch,
+                       IngestTally *t) {
+    int bCsv = to->bCsv;
     size_t iPos = 0, iLine = 1, nHead = 0;
     if (bCsv) {
         const char *nl = memchr(z, '\n', n);
@@ -106,7 +130,7 @@ static int ingest_file(Db *db, const Principal *who, const char *zUrl, const cha
             nBody = b.n;
         }
         /* the route counts lines from 1 (CSV: the header is line 1) */
-        rc = ingest_batch(db, who, zUrl, zBody, nBody, bCsv, bCsv ? iLine - 1 : iLine, t);
+        rc = ingest_batch(to, zBody, nBody, bCsv ? iLine - 1 : iLine, t);
         iLine += nLines;
         iPos = iEnd;
         t->nDone = iPos;
@@ -118,7 +142,10 @@ static int ingest_file(Db *db, const Principal *who, const char *zUrl, const cha
 
 int cli_ingest(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        {"db", 0, "FILE", "database file (in-process; or --url)", NULL},
+        {"url", 0, "URL", "a running keel, e.g. http://127.0.0.1:8080 (with --token-file)", NULL},
+        {"token-file", 0, "FILE", "a file holding a token with the ingest scope (- for stdin)",
+         NULL},
         {"system", 0, "NAME", "the AI system the events belong to", NULL},
         {"events-dir", 0, "DIR", "the event log (default FILE.events, as keel serve uses)", NULL},
         {"as", 0, "EMAIL", "send as this account (default: the first admin)", NULL},
@@ -131,7 +158,8 @@ int cli_ingest(int argc, char **argv) {
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel ingest --db FILE --system NAME [--labels] EVENTS-FILE\n\n"
+                       "usage: keel ingest --db FILE --system NAME [--labels] EVENTS-FILE\n"
+                       "       keel ingest --url URL --token-file F --system NAME EVENTS-FILE\n\n"
                        "Take prediction events (or labels) from an NDJSON or CSV file into a\n"
                        "system's monitoring, in batches, exactly as POST\n"
                        "/api/v1/systems/NAME/events does; a running keel serve holds the event\n"
@@ -139,7 +167,10 @@ int cli_ingest(int argc, char **argv) {
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     const char *zDb = cli_opt(a, n, "db"), *zSys = cli_opt(a, n, "system");
-    if (!zDb) return cli_usage_error("--db FILE is required");
+    const char *zServer = cli_opt(a, n, "url");
+    if (!zDb == !zServer) return cli_usage_error("give --db FILE or --url URL (with --token-file)");
+    if (zServer && !cli_opt(a, n, "token-file"))
+        return cli_usage_error("--url needs --token-file (a token with the ingest scope)");
     if (!zSys) return cli_usage_error("--system NAME is required");
     if (nPos != 1) return cli_usage_error("give one events file");
     const char *zFile = argv[1], *zFmt = cli_opt(a, n, "format");
@@ -159,30 +190,44 @@ int cli_ingest(int argc, char **argv) {
     if (cli_map_file(zFile, &z, &nz, &mapped)) return CLI_EXIT_USAGE;
     Db *db = NULL;
     Monitor *mon = NULL;
-    if ((rc = cli_open_db(zDb, 0, &db))) goto done;
-    char zDir[1024];
-    db_sidecar_path(zDb, ".events", zDir, sizeof zDir);
-    MonitorConfig mc;
-    monitor_config_init(&mc);
-    mc.zDir = cli_opt(a, n, "events-dir") ? cli_opt(a, n, "events-dir") : zDir;
-    KeelError e = {0};
-    if (monitor_open(&mon, &mc, db, &e)) {
-        rc = cli_fail("%s", e.zMsg);
-        goto done;
-    }
-    api_monitor_set(mon);
+    char *zTok = NULL;
+    size_t nTok = 0;
     Principal who;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who))) goto done;
     char zUrl[256];
     snprintf(zUrl, sizeof zUrl, "/api/v1/systems/%s/%s%s", zSys,
              cli_opt(a, n, "labels") ? "labels" : "events", cli_opt(a, n, "partial") ? "?partial=1" : "");
+    IngestTo to = {NULL, &who, zServer, NULL, zUrl, bCsv};
+    KeelError e = {0};
+    if (zServer) {
+        if (cli_read_file(cli_opt(a, n, "token-file"), &zTok, &nTok)) {
+            rc = CLI_EXIT_USAGE;
+            goto done;
+        }
+        while (nTok && (zTok[nTok - 1] == '\n' || zTok[nTok - 1] == '\r' || zTok[nTok - 1] == ' '))
+            zTok[--nTok] = 0;
+        to.zToken = zTok;
+    } else {
+        if ((rc = cli_open_db(zDb, 0, &db))) goto done;
+        char zDir[1024];
+        db_sidecar_path(zDb, ".events", zDir, sizeof zDir);
+        MonitorConfig mc;
+        monitor_config_init(&mc);
+        mc.zDir = cli_opt(a, n, "events-dir") ? cli_opt(a, n, "events-dir") : zDir;
+        if (monitor_open(&mon, &mc, db, &e)) {
+            rc = cli_fail("%s", e.zMsg);
+            goto done;
+        }
+        api_monitor_set(mon);
+        if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who))) goto done;
+        to.db = db;
+    }
     IngestTally t = {0};
     t.nTotal = nz;
     t.t0 = time_mono_ms();
     t.bProgress = cli_progress_enabled() && !cli_opt(a, n, "json");
-    rc = ingest_file(db, &who, zUrl, z, nz, bCsv, nBatch, &t);
+    rc = ingest_file(&to, z, nz, nBatch, &t);
     if (t.bProgress) fputc('\n', stderr);
-    if (monitor_flush(mon, db, &e)) rc = cli_fail("the windows were not written: %s", e.zMsg);
+    if (mon && monitor_flush(mon, db, &e)) rc = cli_fail("the windows were not written: %s", e.zMsg);
     double s = (time_mono_ms() - t.t0) / 1000;
     if (cli_opt(a, n, "json")) {
         cli_print_json(json_pack("{s:I,s:I,s:I,s:I,s:f}", "accepted", (json_int_t)t.nAccepted,
@@ -196,6 +241,7 @@ int cli_ingest(int argc, char **argv) {
         printf(" in %.2f s\n", s);
     }
 done:
+    free(zTok);
     api_monitor_set(NULL);
     monitor_close(mon);
     if (db) db_close(db);

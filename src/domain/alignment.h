@@ -56,8 +56,22 @@ int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues);
  * ({row, field, message}) and KEEL_EINVAL is returned. Rows are numbered
  * from 1, or by lines[i] when given (the line numbers of a CSV file).
  * Existing periods are replaced. */
+/* KEEL_ERULE "out_of_order" at zLast when the row (in over cur, which may
+ * be NULL) has zFirst after zLast: periods ("2026Q1", "2026-03") by the
+ * months they cover, dates ("2026-03-01") as text. */
+int align_check_order(Db *db, const json_t *cur, const json_t *in, const char *zFirst,
+                      const char *zLast, KeelError *e);
+/* A KPI's usual range from its recorded values a[0..n): median ± K times
+ * the robust spread 1.4826·MAD (at least 5% of |median|); 0 with fewer
+ * than KPI_USUAL_MIN_VALUES values (no range), else 1 (docs/paths/alignment.md). */
+enum { KPI_USUAL_MIN_VALUES = 4 };
+#define KPI_USUAL_K 6.0
+int align_kpi_usual_range(const double *a, size_t n, double *pLo, double *pHi);
+/* Import rows {period, value, note}; bConfirm records values far outside
+ * the usual range (else KEEL_ERULE "needs_confirm"); values outside the
+ * declared bounds are refused (KEEL_ERULE "out_of_bounds"). */
 int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
-                            const json_t *lines, int *pnImported, json_t **ppRowErrors,
+                            const json_t *lines, int bConfirm, int *pnImported, json_t **ppRowErrors,
                             KeelError *e);
 /* Parse CSV text "period,value[,note]" (header required) into rows and
  * their line numbers (header = line 1); values that are not numbers are
@@ -67,38 +81,15 @@ int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppL
 int align_kpi_value_delete(Db *db, const Principal *who, int64_t kpiId, int64_t valueId,
                            KeelError *e);
 
-/* Initiatives. */
-int align_initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
-/* Add link_count and aligned to an initiative object (borrowed). */
-int align_initiative_decorate(Db *db, json_t *init);
-/* The same, recording the catalogue entry it was derived from (trusted
- * callers only: catalogue_key is read-only for clients). */
-int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
-                                 const char *zCatalogueKey, int64_t *pId, KeelError *e);
-int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
-/* Initiative with its links, sign-off status, allowed transitions and,
- * when who is given, what that caller may do ("you": may_edit,
- * transitions, may_sign). */
-int align_initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut);
-int align_initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
-                                KeelError *e);
-int align_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in, int64_t *pId,
-                      KeelError *e);
-int align_link_update(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
-                      json_t *in, KeelError *e);
-int align_link_delete(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
-                      KeelError *e);
-/* The current charter, its version and sign-off status, and past versions. */
-int align_charter_get(Db *db, int64_t initiativeId, json_t **ppOut);
-/* Sign the current charter version as sponsor, owner or ai_lead. */
-int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
-                  KeelError *e);
 /* Set the caller's scores {"scores":{criterion_key: 1..5}}. */
 int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
                      KeelError *e);
 
 /* Add a scoring criterion (at most PRIO_MAX_CRITERIA). */
 int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+/* Change a criterion's weight or name; its key never changes; refuses
+ * (KEEL_ERULE "weights_all_zero") a change that leaves every weight 0. */
+int align_criterion_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 
 /* The ranked list with totals and quadrants; zStage / unitId filter (NULL,
  * 0 for all). */

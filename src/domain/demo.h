@@ -21,4 +21,9 @@ extern const unsigned int demo_enterprise_json_len;
 int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPassword, uint64_t seed,
               KeelError *e);
 
+/* A file the demo ships (data/demo/<zName>, embedded), or NULL. */
+const char *demo_file(const char *zName, size_t *pn);
+/* The demo's path 3 section ("risk"): see risk_demo.c. */
+int risk_demo_load(Db *db, const json_t *doc, KeelError *e);
+
 #endif

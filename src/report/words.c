@@ -170,7 +170,7 @@ int words_lang_known(const char *zLang) {
     return zLang && (strcmp(zLang, "en") == 0 || strcmp(zLang, "zh-CN") == 0);
 }
 
-/* The word for zKey, or NULL when there is none. */
+/* The words of zKey, or NULL when the table has none. */
 static const char *words_find(const char *zLang, const char *zKey) {
     int bZh = zLang && strcmp(zLang, "zh-CN") == 0;
     for (size_t i = 0; i < sizeof aWord / sizeof aWord[0]; i++)
@@ -187,7 +187,6 @@ const char *words_of(const char *zLang, const char *zPrefix, const char *zName) 
     if (!zName) return "-";
     char z[96];
     snprintf(z, sizeof z, "%s.%s", zPrefix, zName);
-    /* never the local buffer: -O3 -Werror (build-release) refused that */
     const char *zW = words_find(zLang, z);
     return zW ? zW : zName;
 }

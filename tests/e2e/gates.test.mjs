@@ -136,6 +136,12 @@ await run('e2e gates', async (t, cleanup) => {
   t.ok('risk-5.4 the initiative page shows its systems and gates', isys.includes('e2e-credit') && isys.includes('Overridden'), isys.slice(0, 300));
   t.clean('risk-5.5 clean', officer);
 
+  // risk-5b: the dashboard counts overdue reviews and mitigations
+  await go(officer, srv.base, '/');
+  const head = await officer.textContent('[data-testid=risk-headline]');
+  t.ok('risk-5.6 the dashboard shows the risk findings', head.includes('overdue mitigations') && head.includes('overdue ethics reviews'), head);
+  t.ok('risk-5.7 the demo\'s overdue review is listed', (await officer.textContent('[data-testid=risk-attention]')).includes('card-fraud-scoring'));
+
   // risk-6: in Chinese
   const zh = await b.page({ locale: 'zh-CN' });
   await signIn(zh, srv.base, USERS.committee);

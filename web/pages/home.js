@@ -3,7 +3,7 @@
 // objectives on track, initiatives not tied to any KPI, initiatives by
 // stage — then the organisation at a glance, and where each path stands.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtMoney, getLocale } from '../lib/i18n.js';
+import { t, tv, fmtNumber, fmtMoney, fmtDate, getLocale } from '../lib/i18n.js';
 import { listAll, get } from '../lib/api.js';
 import { has, can } from '../lib/perm.js';
 import { findingItem, titlesFromMap } from '../lib/align.js';
@@ -21,16 +21,32 @@ async function resourcesPanel() {
   const over = pools.filter((p) => p.over_committed).length;
   const incomplete = (teams.initiatives || []).filter((i) => i.needs_complete_team && !i.complete).length;
   return panel(t('home.resources'), h('div', { class: 'stats small', 'data-testid': 'resources-headline' },
-    stat(fmtNumber(idle), t('home.idle_pools'), idle ? 'warn' : 'good', link('/resources/pools')),
-    stat(fmtNumber(over), t('home.over_pools'), over ? 'bad' : 'good', link('/resources/pools')),
-    stat(fmtNumber(incomplete), t('home.incomplete_teams'), incomplete ? 'warn' : 'good', link('/resources/teams'))));
+    stat(fmtNumber(idle), t('home.idle_pools', { count: idle }), idle ? 'warn' : 'good', link('/resources/pools')),
+    stat(fmtNumber(over), t('home.over_pools', { count: over }), over ? 'bad' : 'good', link('/resources/pools')),
+    stat(fmtNumber(incomplete), t('home.incomplete_teams', { count: incomplete }), incomplete ? 'warn' : 'good', link('/resources/teams'))));
+}
+
+// Path 3 at a glance: open risks, overdue mitigations and ethics reviews,
+// suspended systems (the findings of the risk register and the schedule).
+async function riskPanel() {
+  const [map, rev] = await Promise.all([get('/risks/heatmap'), get('/ethics-reviews')]);
+  const overdue = rev.findings.filter((f) => f.code === 'review_overdue');
+  const suspended = rev.findings.filter((f) => f.code === 'suspended');
+  return panel(t('home.risk'), h('div', { class: 'stats small', 'data-testid': 'risk-headline' },
+    stat(fmtNumber(map.total), t('home.open_risks'), null, link('/risk/register')),
+    stat(fmtNumber(map.findings.length), t('home.overdue_mitigations'), map.findings.length ? 'bad' : 'good', link('/risk/register')),
+    stat(fmtNumber(overdue.length), t('home.overdue_reviews'), overdue.length ? 'warn' : 'good', link('/risk/reviews')),
+    stat(fmtNumber(suspended.length), t('home.suspended'), suspended.length ? 'bad' : 'good', link('/risk/reviews'))),
+  overdue.length || map.findings.length ? h('ul', { class: 'plain-list findings', 'data-testid': 'risk-attention' },
+    overdue.map((f) => h('li', {}, t('reviews.finding_overdue', { system: f.system, due: fmtDate(f.due_on) }))),
+    map.findings.map((f) => h('li', {}, t('risks.overdue', { id: f.risk_id, due: fmtDate(f.due_date) })))) : null);
 }
 
 // The committee's board pack: a quarter (the current one or the three
 // before), a language, and a PDF or HTML download from the server.
 async function boardPanel() {
   const now = await get('/pools/report?periods=1');
-  const cur = (now.periods || [])[0];
+  const cur = now.current_period || (now.periods || [])[0];
   const period = h('select', { 'aria-label': t('board.period'), 'data-testid': 'board-period' },
     [0, -1, -2, -3].map((n) => h('option', { value: shiftQuarter(cur, n) }, shiftQuarter(cur, n))));
   const lang = h('select', { 'aria-label': t('board.lang'), 'data-testid': 'board-lang' },
@@ -77,8 +93,8 @@ export async function render(ctx) {
     const byStage = STAGE_ORDER.map((s) => sum.initiatives.filter((i) => i.stage === s).length);
     parts.push(h('div', { class: 'stats', 'data-testid': 'headline' },
       stat(`${fmtNumber(hl.onTrack)} / ${fmtNumber(hl.objectivesActive)}`, t('home.on_track'), hl.onTrack < hl.objectivesActive ? 'warn' : 'good', link('/alignment/objectives')),
-      stat(fmtNumber(hl.unaligned ?? 0), t('home.unaligned'), hl.unaligned ? 'bad' : 'good', link('/alignment/map')),
-      stat(fmtNumber(sum.initiatives.length), t('home.initiatives'), null, link('/alignment/initiatives')),
+      stat(fmtNumber(hl.unaligned ?? 0), t('home.unaligned', { count: hl.unaligned ?? 0 }), hl.unaligned ? 'bad' : 'good', link('/alignment/map')),
+      stat(fmtNumber(sum.initiatives.length), t('home.initiatives', { count: sum.initiatives.length }), null, link('/alignment/initiatives')),
       stat(fmtMoney(hl.value), t('home.expected_value'), null, link('/alignment/priorities'))));
     parts.push(h('div', { class: 'grid2' },
       panel(t('home.by_stage'), chart({
@@ -93,6 +109,7 @@ export async function render(ctx) {
     parts.push(notice(t('home.no_alignment'), 'info'));
   }
   if (has('/pools/report', 'GET') && has('/teams', 'GET')) parts.push(await resourcesPanel());
+  if (has('/risks/heatmap', 'GET') && has('/ethics-reviews', 'GET')) parts.push(await riskPanel());
   if (can('GET', '/reports/board')) parts.push(await boardPanel());
   parts.push(panel(t('home.organisation'), h('div', { class: 'stats small' },
     stat(fmtNumber(units.length), t('home.units'), null, link('/organisation/units')),
