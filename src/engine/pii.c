@@ -35,21 +35,25 @@ static int pii_num(const char *z, int nd) {
     return v;
 }
 
-int pii_cn_resident_id(const char *z, size_t n) {
+char pii_cn_id_check(const char *z) {
     static const int aWeight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     static const char zCheck[] = "10X98765432";
-    /* the first digits of the province codes of GB/T 2260 */
-    static const int aProv[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41,
-                                42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71,
-                                81, 82, 83, 91};
-    if (n != 18) return 0;
     int sum = 0;
     for (int i = 0; i < 17; i++) {
         if (!pii_digit(z[i])) return 0;
         sum += (z[i] - '0') * aWeight[i];
     }
-    char c = z[17] == 'x' ? 'X' : z[17];
-    if (c != zCheck[sum % 11]) return 0;
+    return zCheck[sum % 11];
+}
+
+int pii_cn_resident_id(const char *z, size_t n) {
+    /* the first digits of the province codes of GB/T 2260 */
+    static const int aProv[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41,
+                                42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71,
+                                81, 82, 83, 91};
+    if (n != 18) return 0;
+    char c = z[17] == 'x' ? 'X' : z[17], check = pii_cn_id_check(z);
+    if (!check || c != check) return 0;
     int prov = pii_num(z, 2), ok = 0;
     for (size_t i = 0; i < sizeof aProv / sizeof aProv[0]; i++)
         ok |= aProv[i] == prov;

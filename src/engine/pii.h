@@ -42,6 +42,10 @@ const char *pii_kind_name(PiiKind k);
  * spaces ignored), PII_NONE if none. Never PII_PERSON_NAME. */
 PiiKind pii_classify(const char *z, size_t n);
 
+/* The GB 11643 check digit ('0'-'9' or 'X') of the 17 digits at z, or 0
+ * when one of them is not a digit. */
+char pii_cn_id_check(const char *z);
+
 /* 1 if the n bytes at z are a valid Chinese resident ID number. */
 int pii_cn_resident_id(const char *z, size_t n);
 
