@@ -5,7 +5,10 @@
 # for a read-heavy mix (95% GET) and a write-heavy mix (50% POST), with wrk
 # and bench/pg/mix.lua. Prints requests per second and requests
 # per CPU-second of the keel server(s) (and of PostgreSQL's processes).
-#   bench/pg_bench.sh [build/keel]      DURATION=10 CONNS=16 THREADS=2
+#   bench/pg_bench.sh [build/keel]  DURATION=10 CONNS=16 THREADS=2 PG_THREADS=8
+# THREADS: workers of a server on SQLite (one per core, the default);
+# PG_THREADS: of a server on PostgreSQL, where a worker waits for each round
+# trip to the database and more workers keep the cores busy.
 # The data is the demo enterprise (keel demo), copied to PostgreSQL with
 # keel copy so that both back ends serve the same rows. PostgreSQL is a
 # throwaway server (scripts/pgtest.sh) with PostgreSQL's default
@@ -15,6 +18,7 @@ KEEL=${1:-build/keel}
 DURATION=${DURATION:-10}
 CONNS=${CONNS:-16}
 THREADS=${THREADS:-2}
+PG_THREADS=${PG_THREADS:-8}
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v wrk >/dev/null || { echo "pg_bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/keel-pgbench.XXXXXX)
@@ -56,7 +60,9 @@ nserver=0
 start_server() { # db -> prints "pid port"
     nserver=$((nserver + 1))
     f=$tmp/port.$nserver
-    "$KEEL" serve --db "$1" --listen 127.0.0.1:0 --quiet --threads "$THREADS" >"$f" 2>>"$tmp/serve.log" &
+    th=$THREADS
+    case $1 in postgres*) th=$PG_THREADS ;; esac
+    "$KEEL" serve --db "$1" --listen 127.0.0.1:0 --quiet --threads "$th" >"$f" 2>>"$tmp/serve.log" &
     pid=$!
     for _ in $(seq 100); do
         if grep -q listening "$f" 2>/dev/null; then break; fi
@@ -108,7 +114,7 @@ run_case() { # name db token nservers mix
     echo "$name $mix $rps" >>"$tmp/results"
 }
 
-echo "keel pg_bench: ${DURATION}s per case, $CONNS connections in all, $THREADS worker threads per server, $(nproc) CPUs"
+echo "keel pg_bench: ${DURATION}s per case, $CONNS connections in all, worker threads per server: $THREADS (SQLite), $PG_THREADS (PostgreSQL); $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 echo
 echo '| setup                  | mix   |    req/s | req/keel CPU-s | p50 lat | keel CPU s | PG CPU s | non-2xx |'
 echo '|---|---|---|---|---|---|---|---|'

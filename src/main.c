@@ -46,7 +46,7 @@ static const Command aCommand[] = {
     {"abtest", cli_abtest, "analyse an A/B test: lift, power, SRM, sequential, Bayesian"},
     {"fairness", cli_fairness, "fairness audit of predictions by protected group"},
     {"explain", cli_explain, "exact SHAP values for XGBoost and linear models"},
-    {"usage", cli_usage, "record actual usage of a resource pool from CSV"},
+    {"usage", cli_pool_usage, "record actual usage of a resource pool from CSV"},
     {"plan", cli_plan, "portfolio optimiser: solve, frontier, compare scenarios"},
     {"gate", cli_gate, "would an AI system pass a lifecycle gate? (exit 0 pass, 3 refuse)"},
     {"report", cli_report, "the board pack: PDF or HTML, English or Chinese"},

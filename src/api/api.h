@@ -10,8 +10,6 @@
 #define API_LIST_DEFAULT 50
 #define API_LIST_MAX 1000
 
-/* The audit actor for the caller. */
-Actor api_actor(const Req *req);
 /* Render a page of items as {"items","total","limit","offset"} or, when
  * the client asked for text/csv, as CSV with the resource's columns
  * (steals items). */
@@ -202,5 +200,16 @@ int api_system_monitor(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
 int api_metrics(Req *req, Resp *resp);
+
+/* The end of an all-or-nothing import: frees rows and lines; on failure
+ * answers the bad rows (rowErrors, taken) or returns rc, else answers
+ * {"imported": n}. */
+int api_import_done(Req *req, Resp *resp, int rc, json_t *rows, json_t *lines, json_t *rowErrors,
+                    int nImported);
+/* Run the generic list of r, then let xDecorate (a domain function) add
+ * computed fields to each item of the JSON page (CSV lists stay as
+ * stored). */
+int api_list_decorated(Req *req, Resp *resp, const ResourceDef *r,
+                       int (*xDecorate)(Db *, json_t *));
 
 #endif

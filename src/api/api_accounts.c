@@ -72,7 +72,7 @@ int api_accounts_list(Req *req, Resp *resp) { return api_crud_list(req, resp, &r
 int api_accounts_get(Req *req, Resp *resp) { return api_crud_get(req, resp, &resource_account); }
 
 int api_accounts_create(Req *req, Resp *resp) {
-    Actor a = api_actor(req);
+    Actor a = auth_actor(&req->who);
     int64_t id;
     int rc = auth_account_create(req->db, &a, req->pJson, &id, &req->err);
     if (rc) return rc;
@@ -84,40 +84,29 @@ int api_accounts_create(Req *req, Resp *resp) {
 }
 
 int api_accounts_update(Req *req, Resp *resp) {
-    Actor a = api_actor(req);
+    Actor a = auth_actor(&req->who);
     int rc = auth_account_update(req->db, &a, req->aParam[0], req->pJson, &req->err);
     if (rc) return rc;
     return api_crud_get(req, resp, &resource_account);
 }
 
 int api_tokens_list(Req *req, Resp *resp) {
-    /* everyone sees their own tokens; admins see all, or one account's */
-    char zOwn[32];
-    snprintf(zOwn, sizeof zOwn, "%lld", (long long)req->who.accountId);
     ListQuery q;
     memset(&q, 0, sizeof q);
     int rc = api_page(req, &q.limit, &q.offset);
     if (rc) return rc;
-    const char *zAcc = req_query(req, "account_id");
-    if (req->who.role != ROLE_ADMIN && zAcc && strcmp(zAcc, zOwn) != 0)
-        return err_set(&req->err, KEEL_EFORBIDDEN, "account_id",
-                       "only admins may list the tokens of other accounts");
-    if (req->who.role != ROLE_ADMIN || zAcc) {
-        q.aFilter[0].f = resource_field(&resource_api_token, "account_id");
-        q.aFilter[0].zValue = zAcc ? zAcc : zOwn;
-        q.nFilter = 1;
-    }
     q.zSort = "-created_at";
     json_t *items;
     int64_t total;
-    rc = store_crud_list(req->db, &resource_api_token, &q, &items, &total, &req->err);
+    rc = auth_token_list(req->db, &req->who, req_query(req, "account_id"), &q, &items, &total,
+                         &req->err);
     if (rc) return rc;
     api_list_respond(req, resp, &resource_api_token, items, total, q.limit, q.offset);
     return 0;
 }
 
 int api_tokens_create(Req *req, Resp *resp) {
-    Actor a = api_actor(req);
+    Actor a = auth_actor(&req->who);
     char zToken[80];
     int64_t id;
     int rc = auth_token_create(req->db, &a, req->who.accountId, req->pJson, zToken, sizeof zToken,

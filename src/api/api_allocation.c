@@ -121,13 +121,7 @@ static int period_import(Req *req, Resp *resp, PoolSeries series, const Resource
     if (rc == 0)
         rc = alloc_period_import(req->db, &req->who, req->aParam[0], series, rows, lines, &n,
                                  &rowErrors, &req->err);
-    json_decref(rows);
-    json_decref(lines);
-    if (rc && rowErrors) return api_respond_rows(req, resp, rowErrors);
-    json_decref(rowErrors);
-    if (rc) return rc;
-    resp_json(resp, 200, json_pack("{si}", "imported", n));
-    return 0;
+    return api_import_done(req, resp, rc, rows, lines, rowErrors, n);
 }
 
 int api_pool_capacity_list(Req *req, Resp *resp) {
@@ -212,21 +206,7 @@ int api_teams(Req *req, Resp *resp) {
 int api_assets_list(Req *req, Resp *resp) {
     int64_t n;
     int rc = alloc_samples_purge(req->db, &n);
-    if (rc == 0) rc = api_crud_list(req, resp, &resource_data_asset);
-    if (rc || req->bWantCsv || resp->status != 200) return rc;
-    json_t *page = json_loadb(resp->zBody, resp->nBody, 0, NULL);
-    if (!page) return KEEL_ENOMEM;
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(page, "items"), i, x) {
-        if ((rc = alloc_asset_decorate(req->db, x))) break;
-    }
-    if (rc) {
-        json_decref(page);
-        return rc;
-    }
-    resp_json(resp, 200, page);
-    return 0;
+    return rc ? rc : api_list_decorated(req, resp, &resource_data_asset, alloc_asset_decorate);
 }
 
 int api_assets_get(Req *req, Resp *resp) {

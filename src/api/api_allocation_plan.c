@@ -80,8 +80,7 @@ int api_plans_list(Req *req, Resp *resp) {
 int api_plans_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_plan_get(req->db, req->aParam[0], &o);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(&req->err, rc, "id", "no plan with id %lld", (long long)req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "plan", req->aParam[0]);
     if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;

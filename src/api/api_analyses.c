@@ -21,8 +21,7 @@ int api_analyses_list(Req *req, Resp *resp) {
 int api_analyses_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = analysis_get(req->db, req->aParam[0], &o);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(&req->err, rc, "id", "no analysis with id %lld", (long long)req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "analysis", req->aParam[0]);
     if (rc == 0 && (rc = analysis_may_read(req->db, &req->who, o, &req->err))) json_decref(o);
     if (rc) return rc;
     resp_json(resp, 200, o);

@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-Actor api_actor(const Req *req) {
-    Actor a = {req->who.accountId, req->who.zEmail[0] ? req->who.zEmail : "anonymous"};
-    return a;
-}
-
 /* A decimal integer in [lo, hi] from z; 0 or KEEL_EINVAL. */
 static int parse_int(const char *z, int64_t lo, int64_t hi, int64_t *pv) {
     char *end;
@@ -150,9 +145,7 @@ int api_crud_list_owned(Req *req, Resp *resp, const ResourceDef *r, int64_t init
 int api_crud_get(Req *req, Resp *resp, const ResourceDef *r) {
     json_t *o;
     int rc = store_crud_get(req->db, r, req->aParam[0], &o);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(&req->err, rc, "id", "no %s with id %lld", r->zName,
-                       (long long)req->aParam[0]);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", r->zName, req->aParam[0]);
     if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;
@@ -169,7 +162,7 @@ int api_respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int 
 }
 
 int api_not_found(Req *req, const char *zWhat, int64_t id) {
-    return err_set(&req->err, KEEL_ENOTFOUND, "id", "no %s with id %lld", zWhat, (long long)id);
+    return err_no_id(&req->err, KEEL_ENOTFOUND, "id", zWhat, id);
 }
 
 int api_respond_rows(Req *req, Resp *resp, json_t *rowErrors) {
@@ -205,26 +198,51 @@ int api_created(Req *req, Resp *resp, int64_t id, const char *zBase, Handler xGe
 }
 
 int api_crud_create(Req *req, Resp *resp, const ResourceDef *r, const char *zPath) {
-    int rc = resource_validate(r, req->pJson, 1, &req->err);
-    if (rc) return rc;
-    Actor a = api_actor(req);
     int64_t id;
-    rc = store_crud_create(req->db, r, &a, req->pJson, &id, &req->err);
+    int rc = resource_create(req->db, &req->who, r, req->pJson, &id, &req->err);
     if (rc) return rc;
     return api_respond_row(req, resp, r, id, 201, zPath);
 }
 
 int api_crud_update(Req *req, Resp *resp, const ResourceDef *r) {
-    int rc = resource_validate(r, req->pJson, 0, &req->err);
-    if (rc) return rc;
-    Actor a = api_actor(req);
-    rc = store_crud_update(req->db, r, &a, req->aParam[0], req->pJson, &req->err);
+    int rc = resource_update(req->db, &req->who, r, req->aParam[0], req->pJson, &req->err);
     if (rc) return rc;
     return api_crud_get(req, resp, r);
 }
 
 int api_crud_delete(Req *req, Resp *resp, const ResourceDef *r) {
     (void)resp;
-    Actor a = api_actor(req);
-    return store_crud_delete(req->db, r, &a, req->aParam[0], &req->err);
+    return resource_delete(req->db, &req->who, r, req->aParam[0], &req->err);
+}
+
+/* Run the generic list of r, then let xDecorate add computed fields to
+ * each item of the JSON page (CSV lists stay as stored). */
+int api_list_decorated(Req *req, Resp *resp, const ResourceDef *r,
+                       int (*xDecorate)(Db *, json_t *)) {
+    int rc = api_crud_list(req, resp, r);
+    if (rc || req->bWantCsv || resp->status != 200) return rc;
+    json_t *page = json_loadb(resp->zBody, resp->nBody, 0, NULL);
+    if (!page) return KEEL_ENOMEM;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(page, "items"), i, x) {
+        if ((rc = xDecorate(req->db, x))) break;
+    }
+    if (rc) {
+        json_decref(page);
+        return rc;
+    }
+    resp_json(resp, 200, page);
+    return 0;
+}
+
+int api_import_done(Req *req, Resp *resp, int rc, json_t *rows, json_t *lines, json_t *rowErrors,
+                    int nImported) {
+    json_decref(rows);
+    json_decref(lines);
+    if (rc && rowErrors) return api_respond_rows(req, resp, rowErrors);
+    json_decref(rowErrors);
+    if (rc) return rc;
+    resp_json(resp, 200, json_pack("{si}", "imported", nImported));
+    return 0;
 }

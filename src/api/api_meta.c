@@ -109,8 +109,8 @@ int api_openapi(Req *req, Resp *resp) {
         for (int b = 0; auth_scope_name[b]; b++)
             if (route_scopes(r) & (1 << b))
                 json_array_append_new(scopes, json_string(auth_scope_name[b]));
-        json_t *op = json_pack("{ss so so}", "summary", r->zSummary, "x-roles", roles,
-                               "x-scopes", scopes);
+        json_t *op =
+            json_pack("{ss so so}", "summary", r->zSummary, "x-roles", roles, "x-scopes", scopes);
         if (r->roles & ROLE_PUBLIC) json_object_set_new(op, "security", json_array());
         json_t *params = json_array();
         int bId = 0;

@@ -22,7 +22,7 @@ int api_units_create(Req *req, Resp *resp) {
 int api_units_delete(Req *req, Resp *resp) { return api_crud_delete(req, resp, &resource_unit); }
 
 int api_units_update(Req *req, Resp *resp) {
-    Actor a = api_actor(req);
+    Actor a = auth_actor(&req->who);
     int rc = org_unit_update(req->db, &a, req->aParam[0], req->pJson, &req->err);
     if (rc) return rc;
     return api_crud_get(req, resp, &resource_unit);

@@ -39,6 +39,14 @@ struct Principal;
 /* The principal for --as EMAIL, or the first enabled admin when zEmail is
  * NULL; prints the reason and returns an exit code when there is none. */
 int cli_principal(struct Db *db, const char *zEmail, struct Principal *p);
+/* The operator of the CLI (the login name running it): the principal of
+ * commands that need no account (init, demo, user, token). */
+void cli_operator(struct Principal *p);
+/* Call a route in-process as who and parse its JSON answer into *ppOut;
+ * prints the error envelope's message and returns an exit code on
+ * failure (the CLI reports are built on it). */
+int cli_call(struct Db *db, const struct Principal *who, const char *zMethod, const char *zUrl,
+             json_t **ppOut);
 
 /* Command entry points, one per family. */
 int cli_init(int argc, char **argv);
@@ -60,7 +68,7 @@ int cli_alignment(int argc, char **argv);
 int cli_priorities(int argc, char **argv);
 int cli_catalogue(int argc, char **argv);
 int cli_plan(int argc, char **argv);
-int cli_usage(int argc, char **argv);
+int cli_pool_usage(int argc, char **argv);
 int cli_gate(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_ingest(int argc, char **argv);

@@ -4,6 +4,7 @@
  * printed at the end, or the one in --password-file. For demonstrations
  * only. The data is the same for the same --seed. */
 #include "cli/cli.h"
+#include "domain/auth.h"
 #include "domain/demo.h"
 #include "util/crypto.h"
 #include "util/err.h"
@@ -74,7 +75,9 @@ int cli_demo(int argc, char **argv) {
         return rc;
     }
     KeelError e = {0};
-    Actor actor = {0, "cli:demo"};
+    Principal op;
+    cli_operator(&op);
+    Actor actor = auth_actor(&op);
     rc = demo_load(db, &actor, doc, zPw, seed, &e);
     json_decref(doc);
     db_close(db);

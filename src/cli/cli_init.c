@@ -44,7 +44,9 @@ int cli_init(int argc, char **argv) {
         json_t *in = json_pack("{ss ss ss ss}", "email", zEmail, "name",
                                zName ? zName : "Administrator", "role", "admin", "password", zPw);
         KeelError e = {0};
-        Actor actor = {0, "cli:init"};
+        Principal op;
+        cli_operator(&op);
+        Actor actor = auth_actor(&op);
         rc = auth_account_create(db, &actor, in, &id, &e);
         json_decref(in);
         if (rc) {

@@ -24,8 +24,8 @@ int cli_token(int argc, char **argv) {
         {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"email", 0, "EMAIL", "the account that owns the token", NULL},
         {"name", 0, "NAME", "what the token is for", NULL},
-        {"scope", 0, "SCOPE", "read, write (default), switch:read, ingest, metrics:read, calendar:read",
-         NULL},
+        {"scope", 0, "SCOPE",
+         "read, write (default), switch:read, ingest, metrics:read, calendar:read", NULL},
         {"expires", 0, "DATE", "expiry, e.g. 2027-01-01 or 2027-01-01T00:00:00Z", NULL},
         {"id", 0, "N", "token id (revoke)", NULL},
         {"json", 1, "", "print JSON", NULL},
@@ -40,7 +40,9 @@ int cli_token(int argc, char **argv) {
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     Db *db;
     if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
-    Actor actor = {0, "cli"};
+    Principal op;
+    cli_operator(&op);
+    Actor actor = auth_actor(&op);
     KeelError e = {0};
     const char *zEmail = cli_opt(a, n, "email");
     AccountRow acc = {0};
@@ -85,15 +87,10 @@ int cli_token(int argc, char **argv) {
         memset(&q, 0, sizeof q);
         q.limit = 1000000;
         char zId[32];
-        if (zEmail) {
-            snprintf(zId, sizeof zId, "%lld", (long long)acc.id);
-            q.aFilter[0].f = resource_field(&resource_api_token, "account_id");
-            q.aFilter[0].zValue = zId;
-            q.nFilter = 1;
-        }
+        snprintf(zId, sizeof zId, "%lld", (long long)acc.id);
         json_t *items;
         int64_t total;
-        rc = store_crud_list(db, &resource_api_token, &q, &items, &total, &e);
+        rc = auth_token_list(db, &op, zEmail ? zId : NULL, &q, &items, &total, &e);
         if (rc == 0 && cli_opt(a, n, "json")) {
             cli_print_json(items);
         } else if (rc == 0) {
@@ -120,8 +117,7 @@ int cli_token(int argc, char **argv) {
             db_close(db);
             return cli_usage_error("--id N (a token id from `keel token list`) is required");
         }
-        Principal sys = {0}; /* the operator, who holds the database file */
-        rc = auth_token_revoke(db, &sys, id, &e);
+        rc = auth_token_revoke(db, &op, id, &e);
         if (rc == 0) printf("keel: token %lld revoked\n", id);
     }
     if (rc) {

@@ -19,14 +19,6 @@ static const char *zUserUsage =
     "  disable  --email E\n\n"
     "Roles: admin, committee, owner, engineer, risk, viewer.";
 
-/* The CLI acts as "cli:<login name>" in the audit log. */
-static Actor cli_actor(char *zBuf, size_t n) {
-    const char *zUser = getenv("USER");
-    snprintf(zBuf, n, "cli:%s", zUser ? zUser : "unknown");
-    Actor a = {0, zBuf};
-    return a;
-}
-
 static int report(int rc, const KeelError *e, Db *db) {
     if (rc == 0) return 0;
     if (e->zMsg[0])
@@ -93,8 +85,9 @@ int cli_user(int argc, char **argv) {
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     Db *db;
     if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
-    char zActor[80];
-    Actor actor = cli_actor(zActor, sizeof zActor);
+    Principal op;
+    cli_operator(&op);
+    Actor actor = auth_actor(&op);
     KeelError e = {0};
     if (bList) {
         rc = user_list(db, cli_opt(a, n, "json") != NULL);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Helpers shared by every CLI command: messages, exit codes, file input. */
 #include "cli/cli.h"
+#include "http/local.h"
 #include "domain/auth.h"
 #include "store/schema.h"
 #include "store/store_account.h"
@@ -265,5 +266,30 @@ int cli_principal(Db *db, const char *zEmail, Principal *p) {
     if (rc) return cli_fail("cannot read accounts: %s", db_errmsg(db));
     if (a.disabled) return cli_usage_error("account %s is disabled", a.zEmail);
     auth_principal_from_account(&a, AUTH_COOKIE, p);
+    auth_principal_via_cli(p);
+    return 0;
+}
+
+void cli_operator(Principal *p) {
+    const char *zUser = getenv("USER");
+    auth_principal_operator(p, zUser ? zUser : getlogin());
+}
+
+/* Call a route and parse its JSON answer into *ppOut; prints the error
+ * envelope and returns an exit code on failure. */
+int cli_call(Db *db, const Principal *who, const char *zMethod, const char *zUrl, json_t **ppOut) {
+    Resp r;
+    http_local(db, who, zMethod, zUrl, NULL, 0, 0, 0, &r);
+    json_t *j = r.nBody ? json_loadb(r.zBody, r.nBody, 0, NULL) : NULL;
+    int status = r.status;
+    resp_free(&r);
+    if (status >= 400) {
+        const char *zMsg =
+            json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+        fprintf(stderr, "keel: %s\n", zMsg ? zMsg : "request failed");
+        json_decref(j);
+        return status >= 500 ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    *ppOut = j;
     return 0;
 }

@@ -162,7 +162,7 @@ static int may_edit_owned(const Principal *who, int64_t ownerId, const char *zWh
 
 static int get_row(Db *db, const ResourceDef *r, int64_t id, json_t **pp, KeelError *e) {
     int rc = store_crud_get(db, r, id, pp);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no %s with id %" PRId64, r->zName, id);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", r->zName, id);
     return rc;
 }
 
@@ -387,10 +387,7 @@ int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const j
                                  json_string_value(json_object_get(r, "note")));
         if (rc) break;
     }
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     if (rc == 0) *pnImported = (int)json_array_size(rows);
     return rc;
 }

@@ -67,38 +67,14 @@ int align_values_from_csv(const char *z, size_t n, json_t **ppRows, json_t **ppL
 int align_kpi_value_delete(Db *db, const Principal *who, int64_t kpiId, int64_t valueId,
                            KeelError *e);
 
-/* Initiatives. */
-int align_initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
-/* Add link_count and aligned to an initiative object (borrowed). */
-int align_initiative_decorate(Db *db, json_t *init);
-/* The same, recording the catalogue entry it was derived from (trusted
- * callers only: catalogue_key is read-only for clients). */
-int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
-                                 const char *zCatalogueKey, int64_t *pId, KeelError *e);
-int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
-/* Initiative with its links, sign-off status, allowed transitions and,
- * when who is given, what that caller may do ("you": may_edit,
- * transitions, may_sign). */
-int align_initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut);
-int align_initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
-                                KeelError *e);
-int align_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in, int64_t *pId,
-                      KeelError *e);
-int align_link_update(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
-                      json_t *in, KeelError *e);
-int align_link_delete(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
-                      KeelError *e);
-/* The current charter, its version and sign-off status, and past versions. */
-int align_charter_get(Db *db, int64_t initiativeId, json_t **ppOut);
-/* Sign the current charter version as sponsor, owner or ai_lead. */
-int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
-                  KeelError *e);
 /* Set the caller's scores {"scores":{criterion_key: 1..5}}. */
 int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
                      KeelError *e);
 
 /* Add a scoring criterion (at most PRIO_MAX_CRITERIA). */
 int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
+/* Change a criterion's weight or name; its key never changes. */
+int align_criterion_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 
 /* The ranked list with totals and quadrants; zStage / unitId filter (NULL,
  * 0 for all). */

@@ -138,10 +138,7 @@ int alloc_asset_create(Db *db, const Principal *who, json_t *in, int64_t *pId, K
     Actor a = auth_actor(who);
     rc = store_crud_create(db, &resource_data_asset, &a, in, pId, e);
     if (rc == 0 && ids) rc = store_alloc_asset_links_replace(db, &a, *pId, ids);
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     json_decref(ids);
     return rc;
 }
@@ -153,7 +150,7 @@ int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, Kee
         rc = resource_validate(&resource_data_asset, in, 0, e);
     if (rc == 0) {
         rc = store_crud_get(db, &resource_data_asset, id, &cur);
-        if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no data asset with id %" PRId64, id);
+        if (rc == KEEL_ENOTFOUND) err_no_id(e, rc, "id", "data asset", id);
     }
     if (rc == 0) rc = may_edit_asset(who, json_get_id(cur, "owner_id"), e);
     if (rc == 0 && json_object_get(in, "owner_id") && !auth_is_governor(who) &&
@@ -173,10 +170,7 @@ int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, Kee
         if (json_object_size(in)) rc = store_crud_update(db, &resource_data_asset, &a, id, in, e);
         if (rc == 0 && ids) rc = store_alloc_asset_links_replace(db, &a, id, ids);
         if (rc == 0 && ids) rc = refresh_many(db, who, old, ids);
-        if (rc == 0)
-            rc = db_commit(db);
-        else
-            db_rollback(db);
+        rc = db_end(db, rc);
     }
     json_decref(ids);
     json_decref(cur);
@@ -258,10 +252,7 @@ int alloc_samples_purge(Db *db, int64_t *pn) {
     Actor a = {0, "system: sample retention"};
     if ((rc = db_begin(db))) return rc;
     rc = store_alloc_samples_purge(db, &a, zNow, pn);
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     return rc;
 }
 
@@ -302,8 +293,7 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
                         const char *zLabel, int retainDays, json_t **ppOut, KeelError *e) {
     json_t *asset;
     int rc = store_crud_get(db, &resource_data_asset, assetId, &asset);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, rc, "id", "no data asset with id %" PRId64, assetId);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "data asset", assetId);
     if (rc) return rc;
     rc = may_edit_asset(who, json_get_id(asset, "owner_id"), e);
     json_decref(asset);
@@ -351,10 +341,7 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
         if (rc == 0) rc = store_alloc_asset_links(db, assetId, &links);
         if (rc == 0) rc = refresh_many(db, who, links, NULL);
         json_decref(links);
-        if (rc == 0)
-            rc = db_commit(db);
-        else
-            db_rollback(db);
+        rc = db_end(db, rc);
     }
     free(zReasons);
     buf_reset(&b);

@@ -113,7 +113,7 @@ static int check_ids(Db *db, const json_t *a, const char *zField, int64_t self, 
         int rc = store_crud_exists(db, &resource_initiative, id);
         if (rc < 0) return rc;
         n = rc;
-        if (!n) return err_set(e, KEEL_EINVAL, zField, "no initiative with id %" PRId64, id);
+        if (!n) return err_no_id(e, KEEL_EINVAL, zField, "initiative", id);
         for (j = 0; j < i; j++)
             if (json_integer_value(json_array_get(a, j)) == (json_int_t)id)
                 return err_set(e, KEEL_EINVAL, zField, "initiative %" PRId64 " appears twice", id);
@@ -222,7 +222,7 @@ static int check_demands(Db *db, json_t *dem, int64_t duration, KeelError *e) {
             if (rc < 0) return rc;
             if (!rc) {
                 snprintf(zF, sizeof zF, "demands[%zu].pool_id", i);
-                return err_set(e, KEEL_EINVAL, zF, "no pool with id %" PRId64, poolId);
+                return err_no_id(e, KEEL_EINVAL, zF, "pool", poolId);
             }
         } else {
             snprintf(zF, sizeof zF, "demands[%zu].pool_id", i);
@@ -259,8 +259,7 @@ static int check_demands(Db *db, json_t *dem, int64_t duration, KeelError *e) {
 int alloc_attrs_set(Db *db, const Principal *who, int64_t initiativeId, json_t *in, KeelError *e) {
     json_t *init, *cur = NULL, *dem = NULL;
     int rc = store_crud_get(db, &resource_initiative, initiativeId, &init);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, rc, "id", "no initiative with id %" PRId64, initiativeId);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "initiative", initiativeId);
     if (rc) return rc;
     int64_t owner = json_get_id(init, "owner_id");
     json_decref(init);
@@ -335,10 +334,7 @@ int alloc_attrs_set(Db *db, const Principal *who, int64_t initiativeId, json_t *
     if (rc == 0 && deps)
         rc = store_alloc_edges_replace(db, &a, EDGE_DEPENDENCY, initiativeId, deps);
     if (rc == 0 && excl) rc = store_alloc_edges_replace(db, &a, EDGE_EXCLUSION, initiativeId, excl);
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
 done:
     json_decref(attrs);
     json_decref(cur);

@@ -154,7 +154,7 @@ int alloc_pool_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
     if (rc) return rc;
     json_t *cur;
     rc = store_crud_get(db, &resource_pool, id, &cur);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no pool with id %" PRId64, id);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "pool", id);
     if (rc) return rc;
     json_object_update(cur, in);
     rc = pool_check_kind(cur, e);
@@ -174,7 +174,7 @@ int alloc_period_import(Db *db, const Principal *who, int64_t poolId, PoolSeries
     const char *zCol = bCap ? "capacity" : "amount";
     json_t *pool;
     int rc = store_crud_get(db, &resource_pool, poolId, &pool);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no pool with id %" PRId64, poolId);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "pool", poolId);
     if (rc) return rc;
     json_decref(pool);
     rc = rows_check(r, rows, lines, "period", bCap ? "capacity" : "usage", ppRowErrors, e);
@@ -193,10 +193,7 @@ int alloc_period_import(Db *db, const Principal *who, int64_t poolId, PoolSeries
                                     json_string_value(json_object_get(row, "note")));
         if (rc) break;
     }
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     if (rc == 0) *pnImported = (int)json_array_size(rows);
     return rc;
 }

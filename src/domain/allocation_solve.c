@@ -96,8 +96,8 @@ static int parse_req(Db *db, const json_t *in, const char *const *azKey, SolveRe
             return err_set(e, KEEL_EINVAL, "scenario_id", "scenario_id is an integer");
         rc = alloc_scenario_get(db, json_integer_value(v), &r->scenario);
         if (rc == KEEL_ENOTFOUND)
-            return err_set(e, KEEL_EINVAL, "scenario_id", "no scenario with id %" PRId64,
-                           (int64_t)json_integer_value(v));
+            return err_no_id(e, KEEL_EINVAL, "scenario_id", "scenario",
+                             (int64_t)json_integer_value(v));
         if (rc) return rc;
     }
     return 0;
@@ -197,10 +197,7 @@ static int store_plan(Db *db, const Principal *who, const char *zKind, const Sol
         Actor a = auth_actor(who);
         rc = db_begin(db);
         if (rc == 0) rc = store_alloc_plan_add(db, &a, &p, pId);
-        if (rc == 0)
-            rc = db_commit(db);
-        else
-            db_rollback(db);
+        rc = db_end(db, rc);
     }
     free(zIn);
     free(zRes);
@@ -276,8 +273,8 @@ int alloc_plan_compare(Db *db, const Principal *who, const json_t *in, json_t **
             return err_set(e, KEEL_EINVAL, "scenario_ids", "scenario_ids holds integers");
         rc = alloc_scenario_get(db, json_integer_value(v), &s);
         if (rc == KEEL_ENOTFOUND)
-            return err_set(e, KEEL_EINVAL, "scenario_ids", "no scenario with id %" PRId64,
-                           (int64_t)json_integer_value(v));
+            return err_no_id(e, KEEL_EINVAL, "scenario_ids", "scenario",
+                             (int64_t)json_integer_value(v));
         if (rc) return rc;
         json_decref(s);
     }

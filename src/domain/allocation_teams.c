@@ -35,7 +35,7 @@ static const char *const azNeeded[] = {"business_expert", "ml_engineer", "produc
 static int may_edit_team(Db *db, const Principal *who, int64_t id, KeelError *e) {
     json_t *init;
     int rc = store_crud_get(db, &resource_initiative, id, &init);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no initiative with id %" PRId64, id);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "initiative", id);
     if (rc) return rc;
     int64_t owner = json_get_id(init, "owner_id");
     json_decref(init);
@@ -50,8 +50,7 @@ static int may_edit_team(Db *db, const Principal *who, int64_t id, KeelError *e)
 static int check_skill(Db *db, int64_t personId, const char *zSkill, KeelError *e) {
     json_t *p;
     int rc = store_crud_get(db, &resource_person, personId, &p);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, KEEL_EINVAL, "person_id", "no person with id %" PRId64, personId);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, KEEL_EINVAL, "person_id", "person", personId);
     if (rc) return rc;
     int bHas = 0;
     size_t i;

@@ -208,10 +208,10 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
         free(zSpec);
         return KEEL_ENOMEM;
     }
-    json_t *row = json_pack("{ss ss ss ss ss sI ss}", "kind", in->zKind, "input_hash", zHash,
-                            "engine_version", zEngine, "spec", zSpec, "result", zResult,
-                            "account_id", (json_int_t)who->accountId, "created_by",
-                            who->zEmail[0] ? who->zEmail : "system");
+    json_t *row =
+        json_pack("{ss ss ss ss ss sI ss}", "kind", in->zKind, "input_hash", zHash,
+                  "engine_version", zEngine, "spec", zSpec, "result", zResult, "account_id",
+                  (json_int_t)who->accountId, "created_by", auth_actor(who).zName);
     free(zResult);
     free(zSpec);
     if (!who->accountId) json_object_set_new(row, "account_id", json_null());
@@ -223,7 +223,7 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
         crypto_sha256_hex(in->zData, in->nData, zData);
         json_object_set_new(row, "data_sha256", json_string(zData));
     }
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    Actor a = auth_actor(who);
     rc = db_begin(db);
     if (rc == 0) rc = store_crud_create(db, &resource_analysis, &a, row, pId, e);
     if (rc == 0 && in->zSystem) {
@@ -234,8 +234,7 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
         if (rc == KEEL_ENOTFOUND) rc = e->rc = KEEL_EINVAL;
         json_decref(ev);
     }
-    if (rc == 0) rc = db_commit(db);
-    else db_rollback(db);
+    rc = db_end(db, rc);
     json_decref(row);
     return rc;
 }

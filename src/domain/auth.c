@@ -70,7 +70,17 @@ void auth_principal_from_account(const AccountRow *a, int kind, Principal *p) {
     p->role = auth_role_bit(a->zRole);
     snprintf(p->zEmail, sizeof p->zEmail, "%s", a->zEmail);
     snprintf(p->zName, sizeof p->zName, "%s", a->zName);
+    snprintf(p->zActor, sizeof p->zActor, "%s", a->zEmail);
     p->personId = a->personId;
+}
+
+void auth_principal_operator(Principal *p, const char *zLogin) {
+    memset(p, 0, sizeof *p);
+    snprintf(p->zActor, sizeof p->zActor, "cli:%s", zLogin && *zLogin ? zLogin : "unknown");
+}
+
+void auth_principal_via_cli(Principal *p) {
+    snprintf(p->zActor, sizeof p->zActor, "cli:%s", p->zEmail);
 }
 
 int auth_login(Db *db, const char *zEmail, const char *zPassword, const char *zAddr,
@@ -127,7 +137,7 @@ int auth_login(Db *db, const char *zEmail, const char *zPassword, const char *zA
 }
 
 Actor auth_actor(const Principal *who) {
-    Actor a = {who->accountId, who->zEmail[0] ? who->zEmail : "system"};
+    Actor a = {who->accountId, who->zActor[0] ? who->zActor : "system"};
     return a;
 }
 
@@ -301,7 +311,7 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
     if (rc) return rc;
     AccountRow a;
     rc = store_account_by_id(db, id, &a);
-    if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no account with id %lld", (long long)id);
+    if (rc == KEEL_ENOTFOUND) err_no_id(e, rc, "id", "account", id);
     if (rc == 0 && strcmp(a.zRole, "admin") == 0 && !a.disabled && (bDemote || bDisable)) {
         int64_t n = 0;
         rc = store_account_count_other_admins(db, id, &n);
@@ -316,10 +326,7 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
      * sessions and API tokens (docs/security.md) */
     if (rc == 0 && bPw) rc = store_token_revoke_account(db, actor, id);
     if (rc == 0 && (bDisable || bPw || bDemote)) rc = store_session_delete_account(db, id);
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     auth_token_cache_clear(); /* a changed role or a disabled owner counts at once */
     return rc;
 }
@@ -343,15 +350,32 @@ int auth_token_create(Db *db, const Actor *actor, int64_t accountId, json_t *in,
     return rc;
 }
 
+int auth_token_list(Db *db, const Principal *who, const char *zAccountId, ListQuery *q,
+                    json_t **ppItems, int64_t *pTotal, KeelError *e) {
+    char zOwn[32];
+    snprintf(zOwn, sizeof zOwn, "%lld", (long long)who->accountId);
+    int bAll = who->kind == AUTH_NONE || who->role == ROLE_ADMIN;
+    if (!bAll && zAccountId && strcmp(zAccountId, zOwn) != 0)
+        return err_set(e, KEEL_EFORBIDDEN, "account_id",
+                       "only admins may list the tokens of other accounts");
+    q->nFilter = 0;
+    if (!bAll || zAccountId) {
+        q->aFilter[0].f = resource_field(&resource_api_token, "account_id");
+        q->aFilter[0].zValue = zAccountId ? zAccountId : zOwn;
+        q->nFilter = 1;
+    }
+    return store_crud_list(db, &resource_api_token, q, ppItems, pTotal, e);
+}
+
 int auth_token_revoke(Db *db, const Principal *who, int64_t id, KeelError *e) {
     json_t *o;
     int rc = store_crud_get(db, &resource_api_token, id, &o);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no token with id %lld", (long long)id);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "token", id);
     if (rc) return rc;
     int64_t owner = json_integer_value(json_object_get(o, "account_id"));
     json_decref(o);
     if (who->kind != AUTH_NONE && owner != who->accountId && who->role != ROLE_ADMIN)
-        return err_set(e, KEEL_ENOTFOUND, "id", "no token with id %lld", (long long)id);
+        return err_no_id(e, KEEL_ENOTFOUND, "id", "token", id);
     Actor a = auth_actor(who);
     rc = store_token_revoke(db, &resource_api_token, &a, id, e);
     if (rc == 0) auth_token_cache_clear();

@@ -51,6 +51,7 @@ typedef struct Principal {
     int64_t tokenId;   /* bearer tokens */
     char zCsrf[80];    /* cookie sessions: the token writes must echo */
     int scope;         /* bearer tokens: the token's SCOPE_* bit; 0 for other callers */
+    char zActor[272];  /* the audit actor's name (auth_actor), "" for the system */
 } Principal;
 
 /* Session lifetime (seconds): idle timeout and absolute lifetime. */
@@ -100,20 +101,38 @@ int auth_account_update(Db *db, const Actor *actor, int64_t id, json_t *in, Keel
  * clear token (shown once) into zToken. */
 int auth_token_create(Db *db, const Actor *actor, int64_t accountId, json_t *in, char *zToken,
                       size_t nToken, int64_t *pId, KeelError *e);
+/* The tokens who may see (never the token itself): an account sees its
+ * own; an admin or the operator all, or one account's (zAccountId, may be
+ * NULL); anyone else asking for another account's gets KEEL_EFORBIDDEN.
+ * q carries paging and sort; its filters are set here. */
+struct ListQuery;
+int auth_token_list(Db *db, const Principal *who, const char *zAccountId, struct ListQuery *q,
+                    json_t **ppItems, int64_t *pTotal, KeelError *e);
 /* Revoke token id as who: its owner, an admin, or the system (the CLI
  * operator) may; for anyone else it does not exist (KEEL_ENOTFOUND).
  * KEEL_ECONFLICT when already revoked. Takes effect at once here and
  * within a second on other servers. */
 int auth_token_revoke(Db *db, const Principal *who, int64_t id, KeelError *e);
 
-/* The audit actor of a principal (the system when it has no account). */
+/* The audit actor of a principal: the one place its name is spelt.
+ *   <email>             an account over HTTP (cookie or token)
+ *   cli:<email>         an account acting through the CLI (keel api --as,
+ *                       the CLI reports; auth_principal_via_cli)
+ *   cli:<login name>    the CLI's operator, who holds the database file
+ *                       (init, demo, user, token; auth_principal_operator)
+ *   system              keel itself, or a caller without an account
+ * (and "system: <job>" for keel's own scheduled work). */
 Actor auth_actor(const Principal *who);
+/* The CLI's operator: no account, may do what the holder of the database
+ * file may (kind AUTH_NONE, a governor), audited as cli:<zLogin>. */
+void auth_principal_operator(Principal *p, const char *zLogin);
+/* An account's principal acting through the CLI: audited as cli:<email>. */
+void auth_principal_via_cli(Principal *p);
 /* Admins and the committee govern; so does the system itself (AUTH_NONE:
  * the CLI's loaders). */
 int auth_is_governor(const Principal *who);
 struct AccountRow;
 /* The principal of an account row, authenticated as kind. */
 void auth_principal_from_account(const struct AccountRow *a, int kind, Principal *p);
-
 
 #endif

@@ -2,6 +2,7 @@
 /* The use-case catalogue; see catalogue.h. */
 #include "domain/catalogue.h"
 #include "domain/alignment.h"
+#include "domain/initiative.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
 #include <pthread.h>
@@ -88,7 +89,7 @@ int catalogue_instantiate(Db *db, const Principal *who, json_t *in, json_t **ppO
         json_object_set_new(body, "data_needed", json_string(z));
     }
     int64_t id = 0;
-    int rc = align_initiative_create_from(db, who, body, zKey, &id, e);
+    int rc = initiative_create_from(db, who, body, zKey, &id, e);
     json_decref(body);
     if (rc) return rc;
     json_t *init = NULL, *proposals = json_array(), *drafts = json_array();

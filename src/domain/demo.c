@@ -7,6 +7,7 @@
  * always gives the same enterprise. */
 #include "domain/demo.h"
 #include "domain/alignment.h"
+#include "domain/initiative.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/auth.h"
@@ -259,7 +260,7 @@ static int demo_walk(Db *db, const Principal *sys, const Principal *chair, int64
         if (phase == 2) return 0;
         json_t *t = json_pack("{ss ss}", "to", "rejected", "reason",
                               "the committee judged the value too uncertain for the risk");
-        rc = align_initiative_transition(db, chair, id, t, e);
+        rc = initiative_transition(db, chair, id, t, e);
         json_decref(t);
         return rc;
     }
@@ -270,14 +271,13 @@ static int demo_walk(Db *db, const Principal *sys, const Principal *chair, int64
         if ((phase == 1) != (k < 2)) continue;
         demo_clock(n - k, 0);
         json_t *t = json_pack("{ss ss}", "to", azPath[k], "reason", azReason[k]);
-        rc = align_initiative_transition(db, strcmp(azPath[k], "approved") == 0 ? chair : sys, id,
-                                         t, e);
+        rc = initiative_transition(db, strcmp(azPath[k], "approved") == 0 ? chair : sys, id, t, e);
         json_decref(t);
     }
     if (rc == 0 && phase == 2 && strcmp(zStage, "retired") == 0) {
         demo_clock(1, 0);
         json_t *t = json_pack("{ss ss}", "to", "retired", "reason", "replaced by the ML forecast");
-        rc = align_initiative_transition(db, sys, id, t, e);
+        rc = initiative_transition(db, sys, id, t, e);
         json_decref(t);
     }
     return rc;
@@ -336,14 +336,15 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
             json_object_set_new(o, "expected_value", json_null());
         int64_t id = 0;
         /* created and signed before its first move */
-        demo_clock(demo_moves(json_string_value(json_object_get(x, "stage"))) + 1, (int)(i * 7 % 11));
+        demo_clock(demo_moves(json_string_value(json_object_get(x, "stage"))) + 1,
+                   (int)(i * 7 % 11));
         rc = demo_resolve(db, o, "unit", "unit_id", &resource_unit, "name", e);
         if (rc == 0)
             rc = demo_resolve(db, o, "sponsor", "sponsor_id", &resource_person, "email", e);
         if (rc == 0) rc = demo_resolve(db, o, "owner", "owner_id", &resource_person, "email", e);
         if (rc == 0)
             rc = demo_resolve(db, o, "ai_lead", "ai_lead_id", &resource_person, "email", e);
-        if (rc == 0) rc = align_initiative_create_from(db, sys, o, zKey, &id, e);
+        if (rc == 0) rc = initiative_create_from(db, sys, o, zKey, &id, e);
         json_decref(o);
         size_t k;
         json_t *l;
@@ -356,7 +357,7 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
                                    json_string_value(json_object_get(l, "impact_period")),
                                    "rationale", json_object_get(l, "rationale"));
             int64_t lid;
-            rc = align_link_create(db, sys, id, lj, &lid, e);
+            rc = initiative_link_create(db, sys, id, lj, &lid, e);
             json_decref(lj);
         }
         json_array_foreach(json_object_get(x, "signoffs"), k, l) {
@@ -373,7 +374,7 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
                     break;
                 }
                 json_t *sj = json_pack("{ss ss}", "role", zRole, "comment", "reviewed the charter");
-                rc = align_signoff(db, &p, id, sj, e);
+                rc = initiative_signoff(db, &p, id, sj, e);
                 json_decref(sj);
             }
         }
@@ -487,8 +488,8 @@ static int demo_analyses(Db *db, const json_t *doc, KeelError *e) {
     return 0;
 }
 
-int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassword,
-              uint64_t seed, KeelError *e) {
+int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassword, uint64_t seed,
+              KeelError *e) {
     int64_t n = 0;
     int rc = store_org_size(db, &n);
     if (rc) return rc;

@@ -845,7 +845,7 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
         int rc = store_crud_exists(db, &resource_initiative, initiativeId);
         if (rc < 0) return rc;
         if (rc == 0)
-            return err_set(e, KEEL_ENOTFOUND, "id", "no initiative with id %" PRId64, initiativeId);
+            return err_no_id(e, KEEL_ENOTFOUND, "id", "initiative", initiativeId);
     }
     char zIso[32], zStageKey[40];
     time_iso(t, zIso, sizeof zIso);

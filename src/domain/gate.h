@@ -60,7 +60,7 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
 
 /* The gate of an initiative's move zFrom -> zTo: NULL *ppGate when the
  * move has no gate, else {stage, verdict, requirements, systems: [...],
- * override}. Used by align_initiative_transition (refuses with code
+ * override}. Used by initiative_transition (refuses with code
  * gate_refused) and the initiative page. */
 int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char *zTo,
                     json_t **ppGate);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Initiatives: creation and change with charter versioning, KPI links,
- * sign-offs, stage transitions. The rules are listed in alignment.h. */
-#include "domain/alignment.h"
+ * sign-offs, stage transitions; see initiative.h. */
+#include "domain/initiative.h"
 #include "domain/gate.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
@@ -26,7 +26,7 @@ static const char *const azCharterText[] = {"problem",     "scope",          "ri
 
 static int get_initiative(Db *db, int64_t id, json_t **pp, KeelError *e) {
     int rc = store_crud_get(db, &resource_initiative, id, pp);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no initiative with id %" PRId64, id);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "initiative", id);
     return rc;
 }
 
@@ -94,7 +94,7 @@ static int check_signatories(const json_t *row, const json_t *in, KeelError *e) 
             int64_t a = json_get_id(row, aSignatory[i].zField);
             if (!a || a != json_get_id(row, aSignatory[j].zField)) continue;
             const char *zField = json_object_get(in, aSignatory[j].zField) ? aSignatory[j].zField
-                                                                            : aSignatory[i].zField;
+                                                                           : aSignatory[i].zField;
             return err_set_code(e, KEEL_ECONFLICT, "signatories_distinct", zField,
                                 "the %s and the %s must be different people (person %" PRId64
                                 " is named as both): sponsor, business owner and AI lead are "
@@ -111,8 +111,8 @@ static int signatories_changed(const json_t *a, const json_t *b) {
     return 0;
 }
 
-int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
-                                 const char *zCatalogueKey, int64_t *pId, KeelError *e) {
+int initiative_create_from(Db *db, const Principal *who, json_t *in, const char *zCatalogueKey,
+                           int64_t *pId, KeelError *e) {
     if (who->role == ROLE_OWNER && !json_object_get(in, "owner_id") && who->personId)
         json_object_set_new(in, "owner_id", json_integer(who->personId));
     int rc = resource_validate(&resource_initiative, in, 1, e);
@@ -132,11 +132,11 @@ int align_initiative_create_from(Db *db, const Principal *who, json_t *in,
     return rc;
 }
 
-int align_initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
-    return align_initiative_create_from(db, who, in, NULL, pId, e);
+int initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
+    return initiative_create_from(db, who, in, NULL, pId, e);
 }
 
-int align_initiative_decorate(Db *db, json_t *init) {
+int initiative_decorate(Db *db, json_t *init) {
     int64_t n = 0;
     int rc = store_link_count(db, json_get_id(init, "id"), &n);
     if (rc) return rc;
@@ -145,7 +145,7 @@ int align_initiative_decorate(Db *db, json_t *init) {
     return 0;
 }
 
-int align_initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
+int initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
     int rc = resource_validate(&resource_initiative, in, 0, e);
     if (rc) return rc;
     json_t *cur;
@@ -233,7 +233,7 @@ static json_t *caller_rights(const Principal *who, const json_t *init, const cha
     return json_pack("{sb so so}", "may_edit", bEdit, "transitions", moves, "may_sign", sign);
 }
 
-int align_initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
+int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
     json_t *init, *links = NULL, *signoffs = NULL, *history = NULL, *scores = NULL;
     int rc = store_crud_get(db, &resource_initiative, id, &init);
     if (rc) return rc;
@@ -409,22 +409,22 @@ static int link_change(Db *db, const Principal *who, int64_t initiativeId, int64
     return rc;
 }
 
-int align_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in, int64_t *pId,
-                      KeelError *e) {
+int initiative_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in,
+                           int64_t *pId, KeelError *e) {
     return link_change(db, who, initiativeId, 0, in, 0, pId, e);
 }
 
-int align_link_update(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
-                      json_t *in, KeelError *e) {
+int initiative_link_update(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
+                           json_t *in, KeelError *e) {
     return link_change(db, who, initiativeId, linkId, in, 1, NULL, e);
 }
 
-int align_link_delete(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
-                      KeelError *e) {
+int initiative_link_delete(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,
+                           KeelError *e) {
     return link_change(db, who, initiativeId, linkId, NULL, 2, NULL, e);
 }
 
-int align_charter_get(Db *db, int64_t initiativeId, json_t **ppOut) {
+int initiative_charter_get(Db *db, int64_t initiativeId, json_t **ppOut) {
     json_t *init, *versions, *st;
     int nSigned;
     int rc = store_crud_get(db, &resource_initiative, initiativeId, &init);
@@ -515,13 +515,13 @@ static int in_write_txn(Db *db, int rc) {
     return rc;
 }
 
-int align_initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
+int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
                                 KeelError *e) {
     int rc = db_begin(db);
     return rc ? rc : in_write_txn(db, transition_locked(db, who, id, in, e));
 }
 
-int align_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
+int initiative_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
                   KeelError *e) {
     int rc = db_begin(db);
     return rc ? rc : in_write_txn(db, signoff_locked(db, who, initiativeId, in, e));

@@ -558,7 +558,7 @@ void monitor_config_init(MonitorConfig *c) {
     c->level = 1;
     c->retentionDays = 90;
     c->dedupDays = 32;
-    c->dedupEntries = (size_t)1 << 25;
+    c->dedupEntries = (size_t)1 << 24;
 }
 
 /* Replay one frame: rebuild the dedup index and the recent map always,

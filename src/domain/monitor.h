@@ -27,7 +27,7 @@ typedef struct MonitorConfig {
     int level;            /* zstd level (default 1) */
     int retentionDays;    /* segments kept (default 90) */
     int dedupDays;        /* dedup horizon (default 32) */
-    size_t dedupEntries;  /* dedup memory cap in entries (default 2^25: 256 MiB at most 2.5x) */
+    size_t dedupEntries;  /* dedup cap in live entries (default 2^24; the table at most 512 MiB) */
 } MonitorConfig;
 
 /* What an ingest did. */

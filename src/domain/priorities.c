@@ -28,8 +28,7 @@ int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const j
         return err_set(e, KEEL_EINVAL, "scores", "scores must be an object {criterion_key: 1..5}");
     json_t *init, *crit;
     int rc = store_crud_get(db, &resource_initiative, initiativeId, &init);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, rc, "id", "no initiative with id %" PRId64, initiativeId);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "initiative", initiativeId);
     if (rc) return rc;
     json_decref(init);
     if ((rc = store_criteria(db, &crit))) return rc;
@@ -63,10 +62,7 @@ int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const j
             }
             if (rc) break;
         }
-        if (rc == 0)
-            rc = db_commit(db);
-        else
-            db_rollback(db);
+        rc = db_end(db, rc);
     }
     json_decref(crit);
     return rc;
@@ -83,6 +79,12 @@ int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pI
         return err_set(e, KEEL_ERULE, "key", "at most %d scoring criteria", PRIO_MAX_CRITERIA);
     Actor a = auth_actor(who);
     return store_crud_create(db, &resource_criterion, &a, in, pId, e);
+}
+
+int align_criterion_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
+    if (json_object_get(in, "key"))
+        return err_set(e, KEEL_EINVAL, "key", "a criterion's key cannot change");
+    return resource_update(db, who, &resource_criterion, id, in, e);
 }
 
 int align_priorities(Db *db, const char *zStage, int64_t unitId, json_t **ppOut) {

@@ -9,6 +9,7 @@
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
+#include "store/store_crud.h"
 #include "util/json.h"
 #include "util/period.h"
 #include "util/timeutil.h"
@@ -270,4 +271,25 @@ int resource_validate(const ResourceDef *r, json_t *in, int bCreate, KeelError *
         }
     }
     return 0;
+}
+
+int resource_create(Db *db, const Principal *who, const ResourceDef *r, json_t *in, int64_t *pId,
+                    KeelError *e) {
+    int rc = resource_validate(r, in, 1, e);
+    if (rc) return rc;
+    Actor a = auth_actor(who);
+    return store_crud_create(db, r, &a, in, pId, e);
+}
+
+int resource_update(Db *db, const Principal *who, const ResourceDef *r, int64_t id, json_t *in,
+                    KeelError *e) {
+    int rc = resource_validate(r, in, 0, e);
+    if (rc) return rc;
+    Actor a = auth_actor(who);
+    return store_crud_update(db, r, &a, id, in, e);
+}
+
+int resource_delete(Db *db, const Principal *who, const ResourceDef *r, int64_t id, KeelError *e) {
+    Actor a = auth_actor(who);
+    return store_crud_delete(db, r, &a, id, e);
 }

@@ -5,9 +5,11 @@
  * filters and the OpenAPI schema, so a field's rules live in one place. */
 #ifndef KEEL_DOMAIN_RESOURCE_H
 #define KEEL_DOMAIN_RESOURCE_H
+#include "store/db.h"
 #include "store/resdef.h"
 #include "util/err.h"
 #include <jansson.h>
+#include <stdint.h>
 
 /* Every resource definition of keel, NULL-terminated: the tests check each
  * against the migrated schema and the request fuzzer validates against
@@ -24,6 +26,17 @@ extern const ResourceDef resource_api_token;
 /* Role and skill vocabularies. */
 extern const char *const azRole[];  /* admin, committee, owner, engineer, risk, viewer */
 extern const char *const azSkill[]; /* business_expert, ml_engineer, ... */
+
+struct Principal;
+/* The generic changes of a resource as who: validated, stored and audited
+ * (auth_actor) in one transaction; used by the API's generic handlers and
+ * by anything else that changes a plain resource. */
+int resource_create(Db *db, const struct Principal *who, const ResourceDef *r, json_t *in,
+                    int64_t *pId, KeelError *e);
+int resource_update(Db *db, const struct Principal *who, const ResourceDef *r, int64_t id,
+                    json_t *in, KeelError *e);
+int resource_delete(Db *db, const struct Principal *who, const ResourceDef *r, int64_t id,
+                    KeelError *e);
 
 /* Check a create (bCreate=1) or update (0) body against r: unknown fields,
  * read-only fields, types, ranges, lengths, enums, required fields (create

@@ -87,7 +87,7 @@ int risk_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError 
     if (rc) return rc;
     json_t *cur;
     rc = store_crud_get(db, &resource_risk, id, &cur);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no risk with id %" PRId64, id);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "risk", id);
     if (rc) return rc;
     json_t *merged = json_deep_copy(cur);
     json_object_update(merged, in);

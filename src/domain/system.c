@@ -411,7 +411,7 @@ int system_evidence_add(Db *db, const Principal *who, const char *zName, json_t 
 int system_evidence_attest(Db *db, const Principal *who, int64_t id, KeelError *e) {
     json_t *ev;
     int rc = store_crud_get(db, &resource_evidence, id, &ev);
-    if (rc == KEEL_ENOTFOUND) return err_set(e, rc, "id", "no evidence with id %" PRId64, id);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "evidence", id);
     if (rc) return rc;
     int64_t reviewer = json_get_id(ev, "reviewer_id");
     int bAttested = json_is_string(json_object_get(ev, "attested_at"));

@@ -2,6 +2,7 @@
 /* Route matching and response helpers; see router.h. */
 #include "http/router.h"
 #include "util/json.h"
+#include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,8 +162,8 @@ int route_body_csv(const char *zContentType) {
     return strcmp(zMt, "text/csv") == 0;
 }
 
-int route_admit(const Route *r, const Principal *who, const char *zMethod,
-                const char *zContentType, long long nBody, KeelError *e) {
+int route_admit(const Route *r, const Principal *who, const char *zMethod, const char *zContentType,
+                long long nBody, KeelError *e) {
     if (!(r->roles & ROLE_PUBLIC)) {
         if (who->kind == AUTH_NONE)
             return err_set(e, KEEL_EAUTH, "",
@@ -272,4 +273,42 @@ void resp_buf(Resp *r, int status, const char *zType, Buf *b) {
     r->zType = zType;
     r->zBody = z;
     r->nBody = n;
+}
+
+/* ---- the request's query and headers (a connection, or keel api's
+ * decoded query) ---- */
+
+const char *req_query(Req *req, const char *zName) {
+    if (!req->pConn) {
+        for (int i = 0; i < req->nQuery; i++)
+            if (strcmp(req->azQuery[i][0], zName) == 0) return req->azQuery[i][1];
+        return NULL;
+    }
+    return MHD_lookup_connection_value(req->pConn, MHD_GET_ARGUMENT_KIND, zName);
+}
+
+const char *req_header(Req *req, const char *zName) {
+    return req->pConn ? MHD_lookup_connection_value(req->pConn, MHD_HEADER_KIND, zName) : NULL;
+}
+
+typedef struct QueryCb {
+    int (*x)(void *, const char *, const char *);
+    void *ctx;
+} QueryCb;
+
+static enum MHD_Result query_each(void *cls, enum MHD_ValueKind kind, const char *zKey,
+                                  const char *zValue) {
+    (void)kind;
+    QueryCb *q = cls;
+    return q->x(q->ctx, zKey, zValue) ? MHD_YES : MHD_NO;
+}
+
+void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), void *ctx) {
+    if (!req->pConn) {
+        for (int i = 0; i < req->nQuery; i++)
+            if (!x(ctx, req->azQuery[i][0], req->azQuery[i][1])) return;
+        return;
+    }
+    QueryCb q = {x, ctx};
+    MHD_get_connection_values(req->pConn, MHD_GET_ARGUMENT_KIND, query_each, &q);
 }

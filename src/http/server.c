@@ -74,41 +74,6 @@ void server_config_init(ServerConfig *c) {
     c->sessionMax = 12 * 3600;
 }
 
-const char *req_query(Req *req, const char *zName) {
-    if (!req->pConn) {
-        for (int i = 0; i < req->nQuery; i++)
-            if (strcmp(req->azQuery[i][0], zName) == 0) return req->azQuery[i][1];
-        return NULL;
-    }
-    return MHD_lookup_connection_value(req->pConn, MHD_GET_ARGUMENT_KIND, zName);
-}
-
-const char *req_header(Req *req, const char *zName) {
-    return req->pConn ? MHD_lookup_connection_value(req->pConn, MHD_HEADER_KIND, zName) : NULL;
-}
-
-typedef struct QueryCb {
-    int (*x)(void *, const char *, const char *);
-    void *ctx;
-} QueryCb;
-
-static enum MHD_Result query_each(void *cls, enum MHD_ValueKind kind, const char *zKey,
-                                  const char *zValue) {
-    (void)kind;
-    QueryCb *q = cls;
-    return q->x(q->ctx, zKey, zValue) ? MHD_YES : MHD_NO;
-}
-
-void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), void *ctx) {
-    if (!req->pConn) {
-        for (int i = 0; i < req->nQuery; i++)
-            if (!x(ctx, req->azQuery[i][0], req->azQuery[i][1])) return;
-        return;
-    }
-    QueryCb q = {x, ctx};
-    MHD_get_connection_values(req->pConn, MHD_GET_ARGUMENT_KIND, query_each, &q);
-}
-
 /* The checks that come before the body is read: route, credentials and
  * CSRF (http_auth_check), then route_admit. Returns 0 to go on, or sets
  * st->resp and returns 1. */

@@ -164,6 +164,12 @@ void db_rollback(Db *db) {
     db_exec(db, "ROLLBACK");
 }
 
+int db_end(Db *db, int rc) {
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
 int db_get_version(Db *db, int *pVersion, int *pAppId) {
     return db->pDriver->xGetVersion(db->pConn, pVersion, pAppId);
 }

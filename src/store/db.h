@@ -114,6 +114,9 @@ const char *db_errmsg(Db *db);
 int db_begin(Db *db);
 int db_commit(Db *db);
 void db_rollback(Db *db);
+/* End the transaction a db_begin opened: commit when rc is 0, else roll
+ * back. Returns rc, or the commit's error. */
+int db_end(Db *db, int rc);
 
 int db_get_version(Db *db, int *pVersion, int *pAppId);
 int db_set_version(Db *db, int version, int appId);

@@ -34,12 +34,30 @@
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
 
+/* Statements prepared on the connection, by SQL text: parsed and planned
+ * once, then only executed (the same few hundred statements run again and
+ * again). Evicted round-robin; dropped when the connection is reset. */
+#define PG_CACHE 128
+typedef struct PgCached {
+    char *zSql;
+    int nParam;
+} PgCached;
+
 typedef struct PgConn {
     PGconn *c;
     int64_t lastId;
     int nChanges;
     char zErr[512];
+    PgCached aCache[PG_CACHE];
+    int iEvict;
 } PgConn;
+
+static void pg_cache_clear(PgConn *p) {
+    for (int i = 0; i < PG_CACHE; i++) {
+        free(p->aCache[i].zSql);
+        p->aCache[i].zSql = NULL;
+    }
+}
 
 typedef struct PgStmt {
     PgConn *conn;
@@ -120,6 +138,7 @@ static int pg_open(const char *zUrl, int bCreate, void **ppConn, char *zErr, siz
 static void pg_close(void *pv) {
     PgConn *p = pv;
     if (!p) return;
+    pg_cache_clear(p);
     PQfinish(p->c);
     free(p);
 }
@@ -243,7 +262,50 @@ static int pg_bind_text(void *pv, int i, const char *zText) {
     return pg_bind(pv, i, 't', z);
 }
 
+/* Run s through a prepared statement "k<slot>": the result, the error of
+ * preparing it, or NULL when out of memory (run it unprepared then). */
+static PGresult *pg_exec_cached(PgStmt *s) {
+    PgConn *p = s->conn;
+    int k = -1;
+    for (int i = 0; i < PG_CACHE; i++)
+        if (p->aCache[i].zSql && p->aCache[i].nParam == s->nParam &&
+            strcmp(p->aCache[i].zSql, s->zSql) == 0) {
+            k = i;
+            break;
+        }
+    char zName[16];
+    if (k < 0) {
+        k = p->iEvict;
+        p->iEvict = (p->iEvict + 1) % PG_CACHE;
+        snprintf(zName, sizeof zName, "k%d", k);
+        if (p->aCache[k].zSql) {
+            char zSql[40];
+            snprintf(zSql, sizeof zSql, "DEALLOCATE %s", zName);
+            PQclear(PQexec(p->c, zSql));
+            free(p->aCache[k].zSql);
+            p->aCache[k].zSql = NULL;
+        }
+        PGresult *r = PQprepare(p->c, zName, s->zSql, s->nParam, NULL);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) return r; /* the statement's error */
+        PQclear(r);
+        p->aCache[k].zSql = strdup(s->zSql);
+        p->aCache[k].nParam = s->nParam;
+        if (!p->aCache[k].zSql) { /* out of memory: forget the prepared one */
+            char zSql[40];
+            snprintf(zSql, sizeof zSql, "DEALLOCATE %s", zName);
+            PQclear(PQexec(p->c, zSql));
+            return NULL;
+        }
+    }
+    snprintf(zName, sizeof zName, "k%d", k);
+    return PQexecPrepared(p->c, zName, s->nParam, (const char *const *)s->azVal, NULL, NULL, 0);
+}
+
 static PGresult *pg_exec_params(PgStmt *s, int bTyped) {
+    if (!bTyped && PQtransactionStatus(s->conn->c) != PQTRANS_INERROR) {
+        PGresult *r = pg_exec_cached(s);
+        if (r) return r;
+    }
     Oid aType[s->nParam > 0 ? s->nParam : 1];
     for (int i = 0; i < s->nParam; i++) {
         aType[i] = 0;
@@ -297,6 +359,7 @@ static int pg_simple(PgConn *p, const char *zSql) {
 static int pg_alive(PgConn *p) {
     if (PQstatus(p->c) == CONNECTION_OK) return 0;
     PQreset(p->c);
+    pg_cache_clear(p); /* a new session has no prepared statements */
     if (PQstatus(p->c) != CONNECTION_OK) {
         snprintf(p->zErr, sizeof p->zErr, "PostgreSQL is unreachable: %s", PQerrorMessage(p->c));
         pg_set_err(p, p->zErr);

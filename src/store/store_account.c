@@ -77,10 +77,7 @@ int store_account_set_password(Db *db, const Actor *actor, int64_t id, const cha
         rc = store_audit_append(db, actor, "set_password", "account", id, NULL, note);
         json_decref(note);
     }
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     return rc;
 }
 
@@ -162,7 +159,7 @@ int store_token_revoke(Db *db, const ResourceDef *r, const Actor *actor, int64_t
     int rc = db_begin(db);
     if (rc) return rc;
     rc = store_crud_get(db, r, id, &before);
-    if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no token with id %" PRId64, id);
+    if (rc == KEEL_ENOTFOUND) err_no_id(e, rc, "id", "token", id);
     if (rc == 0 && !json_is_null(json_object_get(before, "revoked_at")))
         rc = err_set(e, KEEL_ECONFLICT, "id", "token %" PRId64 " is already revoked", id);
     char zNow[32];
@@ -171,10 +168,7 @@ int store_token_revoke(Db *db, const ResourceDef *r, const Actor *actor, int64_t
         rc = db_run(db, "UPDATE api_token SET revoked_at = ? WHERE id = ?", "ti", zNow, id);
     if (rc == 0) rc = store_crud_get(db, r, id, &after);
     if (rc == 0) rc = store_audit_append(db, actor, "revoke", "api_token", id, before, after);
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     json_decref(before);
     json_decref(after);
     return rc;
@@ -185,7 +179,8 @@ int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId) {
     if (rc) return rc;
     char zNow[32];
     time_iso(time_now(), zNow, sizeof zNow);
-    rc = db_run(db, "UPDATE api_token SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+    rc = db_run(db,
+                "UPDATE api_token SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
                 "ti", zNow, accountId);
     int n = rc == 0 ? db_changes(db) : 0;
     if (rc == 0 && n > 0) {
@@ -193,10 +188,7 @@ int store_token_revoke_account(Db *db, const Actor *actor, int64_t accountId) {
         rc = store_audit_append(db, actor, "revoke_tokens", "account", accountId, NULL, note);
         json_decref(note);
     }
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     return rc;
 }
 

@@ -349,10 +349,7 @@ int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const js
     }
     if (rc == 0) rc = store_audit_append(db, actor, "create", r->zName, *pId, NULL, after);
     json_decref(after);
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
 done:
     buf_reset(&cols);
     buf_reset(&vals);
@@ -390,7 +387,7 @@ int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
     rc = db_begin(db);
     if (rc) goto done;
     rc = store_crud_get(db, r, id, &before);
-    if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no %s with id %" PRId64, r->zName, id);
+    if (rc == KEEL_ENOTFOUND) err_no_id(e, rc, "id", r->zName, id);
     if (rc == 0) rc = crud_check_refs(db, r, in, e);
     if (rc == 0) {
         DbStmt *s;
@@ -406,10 +403,7 @@ int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
     }
     if (rc == 0) rc = store_crud_get(db, r, id, &after);
     if (rc == 0) rc = store_audit_append(db, actor, "update", r->zName, id, before, after);
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
 done:
     json_decref(before);
     json_decref(after);
@@ -429,7 +423,7 @@ int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
     int rc = db_begin(db);
     if (rc) return rc;
     rc = store_crud_get(db, r, id, &before);
-    if (rc == KEEL_ENOTFOUND) err_set(e, rc, "id", "no %s with id %" PRId64, r->zName, id);
+    if (rc == KEEL_ENOTFOUND) err_no_id(e, rc, "id", r->zName, id);
     Buf why;
     buf_init(&why, 0);
     for (int k = 0; rc == 0 && k < r->nRefBy; k++) {
@@ -452,10 +446,7 @@ int store_crud_delete(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
             err_set(e, rc, "id", "%s %" PRId64 " is still referenced", r->zName, id);
     }
     if (rc == 0) rc = store_audit_append(db, actor, "delete", r->zName, id, before, NULL);
-    if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+    rc = db_end(db, rc);
     json_decref(before);
     return rc;
 }

@@ -69,3 +69,7 @@ int err_set_code(KeelError *e, int rc, const char *zCode, const char *zField, co
     va_end(ap);
     return rc;
 }
+
+int err_no_id(KeelError *e, int rc, const char *zField, const char *zWhat, long long id) {
+    return err_set(e, rc, zField, "no %s with id %lld", zWhat, id);
+}

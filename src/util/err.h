@@ -46,6 +46,9 @@ typedef struct KeelError {
 /* Fill e (may be NULL) and return rc. The wire code is err_code_name(rc). */
 int err_set(KeelError *e, int rc, const char *zField, const char *zFmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* "no <zWhat> with id <id>" in e for zField; returns rc (KEEL_ENOTFOUND for
+ * the row asked for, KEEL_EINVAL for an id given in the input). */
+int err_no_id(KeelError *e, int rc, const char *zField, const char *zWhat, long long id);
 /* The same with a specific wire code (a stable name clients may translate,
  * e.g. "illegal_transition"). */
 int err_set_code(KeelError *e, int rc, const char *zCode, const char *zField, const char *zFmt, ...)

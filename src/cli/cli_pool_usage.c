@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_usage(int argc, char **argv) {
+int cli_pool_usage(int argc, char **argv) {
     CliOpt a[] = {
         {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"pool", 0, "ID", "the pool's id", NULL},

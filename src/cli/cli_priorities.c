@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* keel priorities: the ranked initiatives, read through the API
+ * in-process (GET /api/v1/priorities). */
+#include "cli/cli.h"
+#include "domain/auth.h"
+#include <stdlib.h>
+#include <string.h>
+
+int cli_priorities(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"stage", 0, "STAGE", "only initiatives in this stage", NULL},
+        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        {"json", 1, "", "print JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel priorities --db DB [--stage STAGE] [--json]\n\n"
+                       "Initiatives ranked by their weighted scores, with the value/feasibility\n"
+                       "quadrant (quick win, big bet, fill-in, money pit).",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    char zUrl[128] = "/api/v1/priorities";
+    if (cli_opt(a, n, "stage")) {
+        const char *z = cli_opt(a, n, "stage");
+        for (const char *c = z; *c; c++)
+            if ((*c < 'a' || *c > 'z') && *c != '_')
+                return cli_usage_error("--stage: not a stage: %s", z);
+        snprintf(zUrl, sizeof zUrl, "/api/v1/priorities?stage=%.40s", z);
+    }
+    Db *db;
+    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
+    Principal who;
+    json_t *j = NULL;
+    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0)
+        rc = cli_call(db, &who, "GET", zUrl, &j);
+    db_close(db);
+    if (rc) return rc;
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(j);
+        return 0;
+    }
+    printf("%-4s %-5s %-10s %-9s %s\n", "RANK", "SCORE", "QUADRANT", "STAGE", "INITIATIVE");
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(j, "items"), i, x) {
+        json_t *rank = json_object_get(x, "rank"), *tot = json_object_get(x, "total");
+        char zRank[8] = "-", zTot[16] = "-";
+        if (json_is_integer(rank))
+            snprintf(zRank, sizeof zRank, "%lld", (long long)json_integer_value(rank));
+        if (json_is_number(tot)) snprintf(zTot, sizeof zTot, "%.2f", json_number_value(tot));
+        printf("%-4s %-5s %-10s %-9s %s\n", zRank, zTot,
+               json_string_value(json_object_get(x, "quadrant")),
+               json_string_value(json_object_get(x, "stage")),
+               json_string_value(json_object_get(x, "title")));
+    }
+    json_decref(j);
+    return 0;
+}
