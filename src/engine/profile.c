@@ -812,12 +812,13 @@ void profile_result_text(const ProfileResult *r, const CsvTable *t, Buf *b) {
 }
 
 /* Numeric column col may hold phone, ID or card numbers: most of its
- * values are integers of ten digits or more. */
+ * values are integers of eleven digits or more (a mobile number has
+ * eleven; Unix times in seconds, ten digits, are not read again). */
 static int profile_pii_candidate(const CsvColumn *col, size_t nRow) {
     size_t nBig = 0;
     for (size_t i = 0; i < nRow; i++) {
         double v = fabs(col->aNum[i]);
-        nBig += v >= 1e9 && v < 1e20 && v == floor(v);
+        nBig += v >= 1e10 && v < 1e20 && v == floor(v);
     }
     return nBig && 2 * nBig >= nRow - col->nMissing;
 }

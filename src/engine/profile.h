@@ -108,7 +108,7 @@ typedef struct ProfileError {
  * is classes, not numbers) and aOverride[0..nOverride) forcing other
  * columns' types, then profile_compute. mapped says z is a private file
  * mapping (csv_parse_mapped). Numeric columns whose values are mostly
- * integers of ten or more digits (phone, ID or card numbers) are read once
+ * integers of eleven or more digits (phone, ID or card numbers) are read once
  * more as text, those columns only, for the personal-data detectors: a
  * 19-digit number does not survive as a double. On success *ppTable and *ppResult hold the
  * table and its profile (free the result, then the table). Returns 0,
