@@ -57,7 +57,7 @@ static void demo_sample(const char *zKind, uint64_t *s, Buf *b) {
         static const char *const azCity[] = {"310104", "440305", "320505", "110105", "510107"};
         buf_puts(b, "member_no,id_number,city_code,points,tier\n");
         for (int i = 0; i < 200; i++) {
-            char zId[24];
+            char zId[64];
             const char *zCity = azCity[uniform(s, 5)];
             snprintf(zId, sizeof zId, "%s%04d%02d%02d%03d", zCity, 1960 + uniform(s, 45),
                      1 + uniform(s, 12), 1 + uniform(s, 28), uniform(s, 1000));
