@@ -49,6 +49,7 @@ static const Command aCommand[] = {
     {"usage", cli_pool_usage, "record actual usage of a resource pool from CSV"},
     {"plan", cli_plan, "portfolio optimiser: solve, frontier, compare scenarios"},
     {"gate", cli_gate, "would an AI system pass a lifecycle gate? (exit 0 pass, 3 refuse)"},
+    {"switch", cli_switch, "an AI system's human-override switch: get, set (with a reason), history"},
     {"report", cli_report, "the board pack: PDF or HTML, English or Chinese"},
     {"ingest", cli_ingest, "prediction events or labels from a file into a system's monitoring"},
     {"monitor", cli_monitor, "a system's monitoring windows: events, errors, latency, accuracy"},

@@ -191,6 +191,13 @@ int api_reviews_schedule(Req *req, Resp *resp);
 int api_reviews_intervals(Req *req, Resp *resp);
 int api_system_reviews_list(Req *req, Resp *resp);
 int api_system_reviews_create(Req *req, Resp *resp);
+/* the human-override switch (api_switch.c) */
+int api_switch_board(Req *req, Resp *resp);
+int api_switch_get(Req *req, Resp *resp);
+int api_switch_put(Req *req, Resp *resp);
+int api_switch_history(Req *req, Resp *resp);
+int api_switch_tests_list(Req *req, Resp *resp);
+int api_switch_tests_create(Req *req, Resp *resp);
 /* api_monitor.c: monitoring intake, windows, jobs, /metrics */
 struct Monitor;
 void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve, keel ingest) */

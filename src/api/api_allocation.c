@@ -51,11 +51,12 @@ int api_query_only(Req *req, const char *const *az) {
     return c.rc;
 }
 
-/* The horizon from ?from=&periods=. */
-static int query_horizon(Req *req, AllocHorizon *h) {
+/* The horizon from ?from=&periods= (zFrom when there is no from). */
+static int query_horizon(Req *req, const char *zFrom, AllocHorizon *h) {
     long n;
     int rc = query_int(req, "periods", 1, ALLOC_MAX_PERIODS, 8, &n);
-    return rc ? rc : alloc_horizon(req->db, req_query(req, "from"), (int)n, h, &req->err);
+    const char *z = req_query(req, "from");
+    return rc ? rc : alloc_horizon(req->db, z ? z : zFrom, (int)n, h, &req->err);
 }
 
 /* ---- pools ---- */
@@ -140,8 +141,10 @@ int api_pool_usage_import(Req *req, Resp *resp) {
 int api_pools_report(Req *req, Resp *resp) {
     static const char *const az[] = {"from", "periods", "threshold", NULL};
     AllocHorizon h;
+    char zFrom[12];
+    alloc_report_default_from(req->db, zFrom);
     int rc = api_query_only(req, az);
-    if (rc == 0) rc = query_horizon(req, &h);
+    if (rc == 0) rc = query_horizon(req, zFrom, &h);
     if (rc) return rc;
     double threshold = ALLOC_IDLE_DEFAULT;
     const char *z = req_query(req, "threshold");
@@ -154,6 +157,9 @@ int api_pools_report(Req *req, Resp *resp) {
     }
     json_t *o;
     if ((rc = alloc_pools_report(req->db, &h, threshold, &o))) return rc;
+    char zCur[12];
+    alloc_current_quarter(req->db, zCur);
+    json_object_set_new(o, "current_period", json_string(zCur));
     resp_json(resp, 200, o);
     return 0;
 }

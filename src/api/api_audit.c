@@ -2,6 +2,7 @@
 /* /api/v1/audit: the audit log, newest first, and its verification. */
 #include "api/api.h"
 #include "store/store_audit.h"
+#include "util/timeutil.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,31 @@ int api_audit_list(Req *req, Resp *resp) {
     int64_t limit, offset, entityId = 0;
     int rc = api_page(req, &limit, &offset);
     if (rc) return rc;
-    const char *zEntity = req_query(req, "entity");
+    AuditQuery q = {req_query(req, "entity"), 0, req_query(req, "actor"),
+                    req_query(req, "action"), NULL, NULL};
+    const char *zEntity = q.zEntity;
     const char *zId = req_query(req, "entity_id");
+    /* from and to are days (YYYY-MM-DD, UTC), both included */
+    char zFrom[24], zBefore[24];
+    static const char *const azDay[] = {"from", "to"};
+    for (int i = 0; i < 2; i++) {
+        const char *z = req_query(req, azDay[i]);
+        int64_t t;
+        if (!z) continue;
+        if (strlen(z) != 10 || time_parse_iso(z, &t))
+            return err_set(&req->err, KEEL_EINVAL, azDay[i], "%s must be a day such as 2026-03-31",
+                           azDay[i]);
+        if (i == 0) {
+            time_iso(t, zFrom, sizeof zFrom);
+            q.zFrom = zFrom;
+        } else {
+            time_iso(t + 86400, zBefore, sizeof zBefore);
+            q.zBefore = zBefore;
+        }
+    }
+    if ((q.zActor && strlen(q.zActor) > 320) || (q.zAction && strlen(q.zAction) > 40))
+        return err_set(&req->err, KEEL_EINVAL, q.zActor && strlen(q.zActor) > 320 ? "actor" : "action",
+                       "actor or action is too long");
     if (zEntity && (strlen(zEntity) > 40 || !*zEntity))
         return err_set(&req->err, KEEL_EINVAL, "entity",
                        "entity must be a resource name such as unit");
@@ -22,9 +46,10 @@ int api_audit_list(Req *req, Resp *resp) {
                            "entity_id must be a positive integer");
         entityId = v;
     }
+    q.entityId = entityId;
     json_t *items;
     int64_t total;
-    rc = store_audit_list(req->db, zEntity, entityId, limit, offset, &items, &total);
+    rc = store_audit_list(req->db, &q, limit, offset, &items, &total);
     if (rc) return rc;
     api_list_respond(req, resp, NULL, items, total, limit, offset);
     return 0;

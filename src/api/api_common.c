@@ -169,7 +169,8 @@ int api_respond_rows(Req *req, Resp *resp, json_t *rowErrors) {
     json_t *o = json_pack(
         "{ss ss ss so ss}", "code", req->err.zCode[0] ? req->err.zCode : "invalid", "message",
         req->err.zMsg, "field", req->err.zField, "rows", rowErrors, "request_id", req->zRequestId);
-    resp_json(resp, 400, json_pack("{so}", "error", o));
+    resp_json(resp, err_http_status(req->err.rc ? req->err.rc : KEEL_EINVAL),
+              json_pack("{so}", "error", o));
     return 0;
 }
 

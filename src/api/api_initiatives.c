@@ -2,6 +2,7 @@
 /* /api/v1/initiatives: links, transitions, charter, sign-offs, scores.
  * Thin: parse, call domain/, render. */
 #include "api/api.h"
+#include "domain/allocation.h"
 #include "domain/catalogue.h"
 #include "domain/gate.h"
 #include "domain/initiative.h"
@@ -35,7 +36,12 @@ int api_initiatives_update(Req *req, Resp *resp) {
     return rc ? rc : api_initiatives_get(req, resp);
 }
 
+/* The move, and a warning in the answer when it leaves the work that must
+ * run short of capacity (the next solve would find no plan). */
 int api_initiatives_transition(Req *req, Resp *resp) {
+    json_t *before = NULL, *after = NULL, *o = NULL;
+    KeelError ignore = {0};
+    alloc_must_run_short(req->db, &before, &ignore);
     int rc = initiative_transition(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
     if (rc == KEEL_ECONFLICT && strcmp(req->err.zCode, "gate_refused") == 0) {
         json_t *init = NULL, *gate = NULL;
@@ -44,11 +50,21 @@ int api_initiatives_transition(Req *req, Resp *resp) {
                             json_get_str(req->pJson, "to"), &gate) == 0 &&
             gate) {
             json_decref(init);
+            json_decref(before);
             return api_respond_gate(req, resp, gate);
         }
         json_decref(init);
     }
-    return rc ? rc : api_initiatives_get(req, resp);
+    if (rc == 0) rc = initiative_get(req->db, &req->who, req->aParam[0], &o);
+    if (rc == 0 && before && alloc_must_run_short(req->db, &after, &ignore) == 0) {
+        json_t *w = alloc_short_warning(before, after);
+        if (w) json_object_set_new(o, "warning", w);
+    }
+    json_decref(before);
+    json_decref(after);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
 }
 
 int api_initiatives_from_catalogue(Req *req, Resp *resp) {

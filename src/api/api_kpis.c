@@ -37,28 +37,32 @@ int api_kpi_values_list(Req *req, Resp *resp) {
     return api_child_list(req, resp, &resource_kpi, store_kpi_values, &resource_kpi_value);
 }
 
-/* Import values from {"values":[...]} or CSV "period,value,note". Bad rows
- * are all listed; nothing is stored unless every row is good. */
+/* Import values from {"values":[...], "confirm"?} or CSV "period,value,note"
+ * (?confirm=true). Bad rows are all listed; nothing is stored unless every
+ * row is good; values far outside the KPI's usual range need confirm. */
 int api_kpi_values_import(Req *req, Resp *resp) {
     json_t *rows = NULL, *lines = NULL, *rowErrors = NULL;
-    int rc = 0;
+    int rc = 0, bConfirm = 0;
     if (req->bBodyCsv) {
+        const char *z = req_query(req, "confirm");
+        bConfirm = z && strcmp(z, "true") == 0;
         rc = align_values_from_csv(req->body.z ? req->body.z : "", req->body.n, &rows, &lines,
                                    &rowErrors, &req->err);
     } else {
         const char *zKey;
         json_t *v;
         json_object_foreach(req->pJson, zKey, v) {
-            if (strcmp(zKey, "values"))
+            if (strcmp(zKey, "values") && strcmp(zKey, "confirm"))
                 return err_set(&req->err, KEEL_EINVAL, zKey,
                                "unknown field '%.40s'; send {\"values\":[...]}", zKey);
         }
+        bConfirm = json_is_true(json_object_get(req->pJson, "confirm"));
         rows = json_incref(json_object_get(req->pJson, "values"));
     }
     int nImported = 0;
     if (rc == 0)
-        rc = align_kpi_values_import(req->db, &req->who, req->aParam[0], rows, lines, &nImported,
-                                     &rowErrors, &req->err);
+        rc = align_kpi_values_import(req->db, &req->who, req->aParam[0], rows, lines, bConfirm,
+                                     &nImported, &rowErrors, &req->err);
     return api_import_done(req, resp, rc, rows, lines, rowErrors, nImported);
 }
 

@@ -3,6 +3,7 @@
  * from the route table and the resource definitions, so it cannot drift
  * from what the server does. */
 #include "api/api.h"
+#include "domain/switch.h"
 #include "store/schema.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -18,9 +19,13 @@ int api_healthz(Req *req, Resp *resp) {
     if (rc)
         return err_set(&req->err, KEEL_EBUSY, "", "the database is unreachable: %s",
                        db_errmsg(req->db));
-    resp_json(resp, 200,
-              json_pack("{ss ss si}", "status", "ok", "version", KEEL_VERSION, "schema",
-                        schema_version()));
+    json_t *o = json_pack("{ss ss si}", "status", "ok", "version", KEEL_VERSION, "schema",
+                          schema_version());
+    double age;
+    if (switch_poll_status(&age)) /* the switch cache: how fresh (ms since its last refresh) */
+        json_object_set_new(o, "switch", json_pack("{sI sb}", "age_ms", (json_int_t)age, "stale",
+                                                   age > 1000));
+    resp_json(resp, 200, o);
     return 0;
 }
 

@@ -70,6 +70,7 @@ int cli_catalogue(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_pool_usage(int argc, char **argv);
 int cli_gate(int argc, char **argv);
+int cli_switch(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_ingest(int argc, char **argv);
 int cli_monitor(int argc, char **argv);

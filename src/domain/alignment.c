@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const azStage[] = {"idea",      "assessed", "approved", "pilot", "scaling",
@@ -58,6 +59,10 @@ static const FieldDef aKpiField[] = {
     LONGTEXT("definition", "how it is measured"),
     {"template", FT_TEXT, F_NULLABLE | F_FILTER, 1, 80, NULL, NULL,
      "catalogue KPI template it instantiates"},
+    {"min_value", FT_REAL, F_NULLABLE, -1e15, 1e15, NULL, NULL,
+     "lowest possible value (e.g. 0 for a rate); values below are refused"},
+    {"max_value", FT_REAL, F_NULLABLE, -1e15, 1e15, NULL, NULL,
+     "highest possible value (e.g. 100 for a percentage); values above are refused"},
     TIMES,
 };
 static const RefBy aKpiRefBy[] = {{"kpi_value", "kpi_id", "recorded values"},
@@ -168,10 +173,63 @@ static int get_row(Db *db, const ResourceDef *r, int64_t id, json_t **pp, KeelEr
 
 /* ---- objectives ------------------------------------------------------------ */
 
+int align_check_order(Db *db, const json_t *cur, const json_t *in, const char *zFirst,
+                      const char *zLast, KeelError *e) {
+    const json_t *a = json_object_get(in, zFirst), *b = json_object_get(in, zLast);
+    if (!a && cur) a = json_object_get(cur, zFirst);
+    if (!b && cur) b = json_object_get(cur, zLast);
+    if (!json_is_string(a) || !json_is_string(b)) return 0;
+    const char *za = json_string_value(a), *zb = json_string_value(b);
+    Period pa, pb;
+    int fs = align_fiscal_start(db), bad;
+    if (period_parse(za, fs, &pa) == 0 && period_parse(zb, fs, &pb) == 0)
+        bad = pa.firstMonth > pb.firstMonth + (pb.kind == PERIOD_QUARTER ? 2 : 0);
+    else
+        bad = strcmp(za, zb) > 0; /* ISO dates */
+    if (!bad) return 0;
+    return err_set_code(e, KEEL_ERULE, "out_of_order", zLast,
+                        "the end, %s, comes before the start, %s: choose an end on or after "
+                        "the start",
+                        zb, za);
+}
+
+/* KEEL_ERULE "out_of_bounds" at zField when v lies outside the KPI's
+ * declared bounds (kpi: a row with min_value / max_value). */
+static int kpi_in_bounds(const json_t *kpi, const char *zField, double v, KeelError *e) {
+    const json_t *lo = json_object_get(kpi, "min_value"), *hi = json_object_get(kpi, "max_value");
+    if ((json_is_number(lo) && v < json_number_value(lo)) ||
+        (json_is_number(hi) && v > json_number_value(hi))) {
+        char zLo[32] = "-inf", zHi[32] = "+inf";
+        if (json_is_number(lo)) snprintf(zLo, sizeof zLo, "%g", json_number_value(lo));
+        if (json_is_number(hi)) snprintf(zHi, sizeof zHi, "%g", json_number_value(hi));
+        return err_set_code(e, KEEL_ERULE, "out_of_bounds", zField,
+                            "%s %g is impossible for this KPI: its possible values are %s to %s %s",
+                            zField, v, zLo, zHi, json_string_value(json_object_get(kpi, "unit")));
+    }
+    return 0;
+}
+
+/* A KPI's bounds in order, its baseline and target within them. */
+static int kpi_check(const json_t *cur, const json_t *in, KeelError *e) {
+    json_t *m = cur ? json_deep_copy(cur) : json_object();
+    json_object_update(m, (json_t *)in);
+    const json_t *lo = json_object_get(m, "min_value"), *hi = json_object_get(m, "max_value");
+    int rc = 0;
+    if (json_is_number(lo) && json_is_number(hi) && json_number_value(lo) > json_number_value(hi))
+        rc = err_set_code(e, KEEL_ERULE, "out_of_order", "max_value",
+                          "max_value %g is below min_value %g", json_number_value(hi),
+                          json_number_value(lo));
+    if (rc == 0) rc = kpi_in_bounds(m, "baseline", json_number_value(json_object_get(m, "baseline")), e);
+    if (rc == 0) rc = kpi_in_bounds(m, "target", json_number_value(json_object_get(m, "target")), e);
+    json_decref(m);
+    return rc;
+}
+
 int align_objective_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     if (who->role == ROLE_OWNER && !json_object_get(in, "owner_id") && who->personId)
         json_object_set_new(in, "owner_id", json_integer(who->personId));
     int rc = resource_validate(&resource_objective, in, 1, e);
+    if (rc == 0) rc = align_check_order(db, NULL, in, "horizon_start", "horizon_end", e);
     if (rc) return rc;
     rc = may_edit_owned(who, json_get_id(in, "owner_id"), "objective", e);
     if (rc) return rc;
@@ -185,6 +243,7 @@ int align_objective_update(Db *db, const Principal *who, int64_t id, json_t *in,
     json_t *cur;
     if ((rc = get_row(db, &resource_objective, id, &cur, e))) return rc;
     rc = may_edit_owned(who, json_get_id(cur, "owner_id"), "objective", e);
+    if (rc == 0) rc = align_check_order(db, cur, in, "horizon_start", "horizon_end", e);
     if (rc == 0 && json_object_get(in, "owner_id") && !auth_is_governor(who) &&
         json_get_id(in, "owner_id") != who->personId)
         rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
@@ -211,6 +270,7 @@ static int may_edit_objective(Db *db, const Principal *who, int64_t objectiveId,
 
 int align_kpi_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     int rc = resource_validate(&resource_kpi, in, 1, e);
+    if (rc == 0) rc = kpi_check(NULL, in, e);
     if (rc) return rc;
     rc = may_edit_objective(db, who, json_get_id(in, "objective_id"), e);
     if (rc) return rc;
@@ -226,6 +286,7 @@ int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelE
     rc = may_edit_objective(db, who, json_get_id(cur, "objective_id"), e);
     if (rc == 0 && json_object_get(in, "objective_id"))
         rc = may_edit_objective(db, who, json_get_id(in, "objective_id"), e);
+    if (rc == 0) rc = kpi_check(cur, in, e);
     json_decref(cur);
     if (rc) return rc;
     Actor a = auth_actor(who);
@@ -323,17 +384,84 @@ static void row_error(json_t *errs, size_t iRow, const char *zField, const char 
         errs, json_pack("{sI ss ss}", "row", (json_int_t)iRow, "field", zField, "message", zMsg));
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int align_kpi_usual_range(const double *a, size_t n, double *pLo, double *pHi) {
+    if (n < KPI_USUAL_MIN_VALUES) return 0;
+    double *s = malloc(n * sizeof *s), *d = malloc(n * sizeof *d);
+    if (!s || !d) {
+        free(s);
+        free(d);
+        return 0;
+    }
+    memcpy(s, a, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_double);
+    double med = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    for (size_t i = 0; i < n; i++)
+        d[i] = fabs(s[i] - med);
+    qsort(d, n, sizeof *d, cmp_double);
+    double mad = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+    double spread = 1.4826 * mad;
+    double floor = 0.05 * fabs(med) > 1e-9 ? 0.05 * fabs(med) : 1e-9;
+    if (spread < floor) spread = floor;
+    *pLo = med - KPI_USUAL_K * spread;
+    *pHi = med + KPI_USUAL_K * spread;
+    free(s);
+    free(d);
+    return 1;
+}
+
+/* Row errors for values outside the KPI's declared bounds (*pnBounds) and,
+ * unless bConfirm, far outside its usual range (*pnUnusual). */
+static int kpi_value_checks(Db *db, const json_t *kpi, int64_t kpiId, const json_t *rows,
+                            const json_t *lines, int bConfirm, json_t *errs, size_t *pnBounds,
+                            size_t *pnUnusual) {
+    json_t *old;
+    int rc = store_kpi_values(db, kpiId, &old);
+    if (rc) return rc;
+    size_t n = json_array_size(old), k = 0, i;
+    double *a = malloc((n + 1) * sizeof *a), lo = 0, hi = 0;
+    json_t *r;
+    json_array_foreach(old, i, r) { a[k++] = json_number_value(json_object_get(r, "value")); }
+    int bUsual = a && align_kpi_usual_range(a, k, &lo, &hi);
+    free(a);
+    json_decref(old);
+    json_array_foreach(rows, i, r) {
+        size_t iRow = lines ? (size_t)json_integer_value(json_array_get(lines, i)) : i + 1;
+        double v = json_number_value(json_object_get(r, "value"));
+        KeelError re = {0};
+        if (kpi_in_bounds(kpi, "value", v, &re)) {
+            row_error(errs, iRow, "value", re.zMsg);
+            ++*pnBounds;
+        } else if (bUsual && !bConfirm && (v < lo || v > hi)) {
+            char zMsg[200];
+            snprintf(zMsg, sizeof zMsg,
+                     "value %g is far outside this KPI's usual range, %.4g to %.4g; check it, "
+                     "or confirm to record it",
+                     v, lo, hi);
+            row_error(errs, iRow, "value", zMsg);
+            ++*pnUnusual;
+        }
+    }
+    return 0;
+}
+
 int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
-                            const json_t *lines, int *pnImported, json_t **ppRowErrors,
-                            KeelError *e) {
+                            const json_t *lines, int bConfirm, int *pnImported,
+                            json_t **ppRowErrors, KeelError *e) {
     *pnImported = 0;
     *ppRowErrors = NULL;
     json_t *kpi;
     int rc = get_row(db, &resource_kpi, kpiId, &kpi, e);
     if (rc) return rc;
     rc = may_edit_objective(db, who, json_get_id(kpi, "objective_id"), e);
-    json_decref(kpi);
-    if (rc) return rc;
+    if (rc) {
+        json_decref(kpi);
+        return rc;
+    }
     if (!json_is_array(rows) || json_array_size(rows) == 0)
         return err_set(e, KEEL_EINVAL, "values",
                        "values must be a non-empty array of {period, value, note}");
@@ -369,12 +497,27 @@ int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const j
         }
     }
     if (json_array_size(errs)) {
+        json_decref(kpi);
         *ppRowErrors = errs;
         return err_set_code(e, KEEL_EINVAL, "invalid_rows", "values",
                             "%zu of %zu rows are invalid; nothing was imported",
                             json_array_size(errs), json_array_size(rows));
     }
+    size_t nBounds = 0, nUnusual = 0;
+    rc = kpi_value_checks(db, kpi, kpiId, rows, lines, bConfirm, errs, &nBounds, &nUnusual);
+    json_decref(kpi);
+    if (rc == 0 && json_array_size(errs)) {
+        *ppRowErrors = errs;
+        if (nBounds)
+            return err_set_code(e, KEEL_ERULE, "out_of_bounds", "value", "%s%s",
+                                json_string_value(json_object_get(json_array_get(errs, 0), "message")),
+                                json_array_size(errs) > 1 ? " (and more rows)" : "");
+        return err_set_code(e, KEEL_ERULE, "needs_confirm", "value", "%s%s",
+                            json_string_value(json_object_get(json_array_get(errs, 0), "message")),
+                            json_array_size(errs) > 1 ? " (and more rows)" : "");
+    }
     json_decref(errs);
+    if (rc) return rc;
     rc = db_begin(db);
     if (rc) return rc;
     Actor a = auth_actor(who);

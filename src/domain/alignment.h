@@ -56,8 +56,22 @@ int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues);
  * ({row, field, message}) and KEEL_EINVAL is returned. Rows are numbered
  * from 1, or by lines[i] when given (the line numbers of a CSV file).
  * Existing periods are replaced. */
+/* KEEL_ERULE "out_of_order" at zLast when the row (in over cur, which may
+ * be NULL) has zFirst after zLast: periods ("2026Q1", "2026-03") by the
+ * months they cover, dates ("2026-03-01") as text. */
+int align_check_order(Db *db, const json_t *cur, const json_t *in, const char *zFirst,
+                      const char *zLast, KeelError *e);
+/* A KPI's usual range from its recorded values a[0..n): median ± K times
+ * the robust spread 1.4826·MAD (at least 5% of |median|); 0 with fewer
+ * than KPI_USUAL_MIN_VALUES values (no range), else 1 (docs/paths/alignment.md). */
+enum { KPI_USUAL_MIN_VALUES = 4 };
+#define KPI_USUAL_K 6.0
+int align_kpi_usual_range(const double *a, size_t n, double *pLo, double *pHi);
+/* Import rows {period, value, note}; bConfirm records values far outside
+ * the usual range (else KEEL_ERULE "needs_confirm"); values outside the
+ * declared bounds are refused (KEEL_ERULE "out_of_bounds"). */
 int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
-                            const json_t *lines, int *pnImported, json_t **ppRowErrors,
+                            const json_t *lines, int bConfirm, int *pnImported, json_t **ppRowErrors,
                             KeelError *e);
 /* Parse CSV text "period,value[,note]" (header required) into rows and
  * their line numbers (header = line 1); values that are not numbers are
@@ -73,7 +87,8 @@ int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const j
 
 /* Add a scoring criterion (at most PRIO_MAX_CRITERIA). */
 int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
-/* Change a criterion's weight or name; its key never changes. */
+/* Change a criterion's weight or name; its key never changes; refuses
+ * (KEEL_ERULE "weights_all_zero") a change that leaves every weight 0. */
 int align_criterion_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 
 /* The ranked list with totals and quadrants; zStage / unitId filter (NULL,

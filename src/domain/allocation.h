@@ -56,6 +56,11 @@ int alloc_horizon(Db *db, const char *zFrom, int n, AllocHorizon *h, KeelError *
 int alloc_quarter_ord(const char *z);
 /* The current fiscal quarter ("2026Q4") into z. */
 void alloc_current_quarter(Db *db, char z[12]);
+/* Where the pools report starts by default: ALLOC_REPORT_BACK quarters
+ * before the current one, so that the last quarters' actual use shows
+ * beside the plan ahead (the pages use the same default). */
+enum { ALLOC_REPORT_BACK = 2 };
+void alloc_report_default_from(Db *db, char z[12]);
 
 /* ---- pools (allocation_pools.c) ---- */
 int alloc_pool_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
@@ -90,6 +95,16 @@ int alloc_attrs_set(Db *db, const Principal *who, int64_t initiativeId, json_t *
  * the initiatives left out with the reason in *ppExcluded (may be NULL). */
 int alloc_plan_input(Db *db, const AllocHorizon *h, const json_t *scenario, json_t **ppInput,
                      json_t **ppExcluded, KeelError *e);
+/* Where the work that must run — under way (its start fixed) and
+ * mandatory (placed at its earliest start) — needs more than a pool's
+ * capacity over the current horizon: *ppShort a new array of {pool, name,
+ * period, capacity, need, short} (pools that may burst into the cloud are
+ * left out: their overflow is bought). */
+int alloc_must_run_short(Db *db, json_t **ppShort, KeelError *e);
+/* The shortfalls of after that before did not have, or that grew: the
+ * warning a stage move carries ({code, message, conflicts}), or NULL. */
+json_t *alloc_short_warning(const json_t *before, const json_t *after);
+
 /* Solve, compare or sweep: in is the request body (see docs/api.md); the
  * answer in *ppOut. Solves run in the calling thread, bounded by the time
  * limit; every result is stored as a plan. */

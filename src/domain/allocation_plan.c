@@ -574,3 +574,82 @@ done:
     json_decref(exclBy2);
     return rc;
 }
+
+/* ---- what must run, against capacity ---------------------------------------- */
+
+/* The demand of item x in pool zPool at offset k of its life, or 0. */
+static double item_demand(const json_t *x, const char *zPool, int k) {
+    const json_t *d = json_object_get(json_object_get(x, "demand"), zPool);
+    if (json_is_array(d)) return json_number_value(json_array_get(d, (size_t)k));
+    return json_is_number(d) ? json_number_value(d) : 0;
+}
+
+int alloc_must_run_short(Db *db, json_t **ppShort, KeelError *e) {
+    *ppShort = NULL;
+    AllocHorizon h;
+    json_t *in = NULL;
+    int rc = alloc_horizon(db, NULL, 8, &h, e);
+    if (rc == 0) rc = alloc_plan_input(db, &h, NULL, &in, NULL, e);
+    if (rc) return rc;
+    json_t *out = json_array(), *pool, *x;
+    size_t i, j;
+    json_array_foreach(json_object_get(in, "pools"), i, pool) {
+        if (json_is_true(json_object_get(pool, "cloud_burst"))) continue;
+        const char *zPool = json_string_value(json_object_get(pool, "id"));
+        for (int p = 0; p < h.n && zPool; p++) {
+            const json_t *cap = json_object_get(pool, "capacity");
+            cap = json_is_array(cap) ? json_array_get(cap, (size_t)p) : cap;
+            if (!json_is_number(cap)) continue;
+            double need = 0;
+            json_array_foreach(json_object_get(in, "initiatives"), j, x) {
+                const json_t *st = json_object_get(x, "start");
+                if (!json_is_integer(st) && !json_is_true(json_object_get(x, "mandatory"))) continue;
+                int k = p - (json_is_integer(st) ? (int)json_integer_value(st) : 0);
+                if (k >= 0 && k < json_integer_value(json_object_get(x, "duration")))
+                    need += item_demand(x, zPool, k);
+            }
+            double c = json_number_value(cap);
+            if (need > c + 1e-9)
+                json_array_append_new(out, json_pack("{ss ss ss sf sf sf}", "pool", zPool, "name",
+                                                     json_string_value(json_object_get(pool, "name")),
+                                                     "period", h.az[p], "capacity", c, "need", need,
+                                                     "short", need - c));
+        }
+    }
+    json_decref(in);
+    *ppShort = out;
+    return 0;
+}
+
+json_t *alloc_short_warning(const json_t *before, const json_t *after) {
+    json_t *grown = json_array(), *a, *b;
+    size_t i, j;
+    json_array_foreach(after, i, a) {
+        double was = 0;
+        json_array_foreach(before, j, b) {
+            if (strcmp(json_string_value(json_object_get(a, "pool")),
+                       json_string_value(json_object_get(b, "pool"))) == 0 &&
+                strcmp(json_string_value(json_object_get(a, "period")),
+                       json_string_value(json_object_get(b, "period"))) == 0)
+                was = json_number_value(json_object_get(b, "short"));
+        }
+        if (json_number_value(json_object_get(a, "short")) > was + 1e-9)
+            json_array_append(grown, a);
+    }
+    if (!json_array_size(grown)) {
+        json_decref(grown);
+        return NULL;
+    }
+    const json_t *f = json_array_get(grown, 0);
+    char zMsg[300];
+    snprintf(zMsg, sizeof zMsg,
+             "after this move the work that must run no longer fits: %s in %s needs %g more "
+             "than its capacity %g%s; the next solve will find no plan until capacity is added "
+             "or work is stopped",
+             json_string_value(json_object_get(f, "name")),
+             json_string_value(json_object_get(f, "period")),
+             json_number_value(json_object_get(f, "short")),
+             json_number_value(json_object_get(f, "capacity")),
+             json_array_size(grown) > 1 ? " (and in other quarters)" : "");
+    return json_pack("{ss ss so}", "code", "must_run_short", "message", zMsg, "conflicts", grown);
+}

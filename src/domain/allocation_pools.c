@@ -86,6 +86,10 @@ void alloc_current_quarter(Db *db, char z[12]) {
     period_quarter_at(time_now(), fiscal_start(db), 0, z);
 }
 
+void alloc_report_default_from(Db *db, char z[12]) {
+    period_quarter_at(time_now(), fiscal_start(db), -ALLOC_REPORT_BACK, z);
+}
+
 int alloc_quarter_ord(const char *z) {
     int y, q;
     char c;

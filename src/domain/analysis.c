@@ -162,8 +162,13 @@ static int analysis_engine(const AnalysisInput *in, json_t **ppResult, const cha
     if (rc == KEEL_EINVAL) {
         char zField[128];
         snprintf(zField, sizeof zField, "%s%.100s", ee.zField[0] ? "spec." : "", ee.zField);
-        if (strncmp(ee.zField, "data", 4) == 0 || strstr(ee.zMsg, "CSV") ||
-            strstr(ee.zMsg, "line "))
+        /* a spec field named by the engine stays that field (a column the
+         * spec names but the header lacks); otherwise errors in the CSV are
+         * the data's */
+        int bSpecField = ee.zField[0] && strncmp(ee.zField, "data", 4) && strcmp(ee.zField, "csv") &&
+                         strstr(ee.zMsg, "no column named");
+        if (!bSpecField && (strncmp(ee.zField, "data", 4) == 0 || strstr(ee.zMsg, "CSV") ||
+                            strstr(ee.zMsg, "line ")))
             snprintf(zField, sizeof zField, "data");
         return err_set(e, rc, zField, "%s", ee.zMsg);
     }

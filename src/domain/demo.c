@@ -210,7 +210,7 @@ static int demo_kpis(Db *db, const Principal *sys, const json_t *doc, uint64_t *
             }
             int n;
             json_t *rowErrors = NULL;
-            if (rc == 0) rc = align_kpi_values_import(db, sys, id, rows, NULL, &n, &rowErrors, e);
+            if (rc == 0) rc = align_kpi_values_import(db, sys, id, rows, NULL, 1, &n, &rowErrors, e);
             json_decref(rowErrors);
             json_decref(rows);
         }

@@ -5,9 +5,11 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/review.h"
+#include "domain/switch.h"
 #include "domain/system.h"
 #include "store/store_analysis.h"
 #include "store/store_crud.h"
+#include "store/store_switch.h"
 #include "store/store_system.h"
 #include "util/json.h"
 #include "util/timeutil.h"
@@ -311,6 +313,35 @@ static json_t *req_result(const json_t *r, const char *zState, const char *zDeta
                           zDetail ? zDetail : "");
     json_t *label = json_object_get(r, "label");
     if (label) json_object_set(o, "label", label);
+    return o;
+}
+
+/* A switch test: attested document evidence, or the switch tests recorded
+ * through POST /api/v1/systems/{system}/switch-tests, whose newest passing
+ * one within max_age_days (default SWITCH_TEST_DAYS) is met. */
+static json_t *eval_with_exemption(GateCtx *c, const json_t *r);
+static json_t *eval_switch_test(GateCtx *c, const json_t *r) {
+    json_t *o = eval_with_exemption(c, r);
+    if (strcmp(json_get_str(o, "state"), "met") == 0) return o;
+    json_t *rows;
+    if (store_switch_tests(c->db, json_get_id(c->sys, "id"), &rows)) return o;
+    json_t *age = json_object_get(r, "max_age_days");
+    int64_t maxDays = age ? (int64_t)json_integer_value(age) : SWITCH_TEST_DAYS;
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x) { /* newest first */
+        if (strcmp(json_get_str(x, "result"), "pass") != 0) continue;
+        double days = age_days(json_get_str(x, "created_at"), c->now);
+        char zDetail[300];
+        snprintf(zDetail, sizeof zDetail, "switch test %" PRId64 " passed on %.10s (by %s)%s",
+                 json_get_id(x, "id"), json_get_str(x, "created_at"), json_get_str(x, "actor"),
+                 days > (double)maxDays ? ", too long ago" : "");
+        json_decref(o);
+        o = req_result(r, days > (double)maxDays ? "stale" : "met", zDetail);
+        json_object_set(o, "switch_test_id", json_object_get(x, "id"));
+        break;
+    }
+    json_decref(rows);
     return o;
 }
 
@@ -648,6 +679,7 @@ static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const 
         else if (strcmp(zKind, "team") == 0)
             rc = eval_team(db, json_get_id(sys, "initiative_id"), r, &o);
         else if (strcmp(zKind, "ethics_review") == 0) o = eval_review(&c, r);
+        else if (strcmp(zKind, "switch_test") == 0) o = eval_switch_test(&c, r);
         else o = eval_with_exemption(&c, r);
         if (o) json_array_append_new(reqs, o);
     }

@@ -121,6 +121,7 @@ int initiative_create_from(Db *db, const Principal *who, json_t *in, const char 
         return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                             "a business owner creates initiatives that they own");
     if ((rc = check_signatories(in, in, e))) return rc;
+    if ((rc = align_check_order(db, NULL, in, "start_date", "end_date", e))) return rc;
     if (zCatalogueKey) json_object_set_new(in, "catalogue_key", json_string(zCatalogueKey));
     Actor a = auth_actor(who);
     rc = db_begin(db);
@@ -155,6 +156,7 @@ int initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
         json_get_id(in, "owner_id") != who->personId)
         rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                           "only the committee or an admin may hand an initiative to someone else");
+    if (rc == 0) rc = align_check_order(db, cur, in, "start_date", "end_date", e);
     json_decref(cur);
     if (rc) return rc;
     Actor a = auth_actor(who);

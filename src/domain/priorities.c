@@ -68,11 +68,32 @@ int align_scores_set(Db *db, const Principal *who, int64_t initiativeId, const j
     return rc;
 }
 
+/* KEEL_ERULE "weights_all_zero" when, with criterion id (0: a new one)
+ * weighing w, every weight would be 0: nothing could be scored. */
+static int weights_not_all_zero(const json_t *crit, int64_t id, double w, KeelError *e) {
+    double total = w;
+    size_t i;
+    json_t *c;
+    json_array_foreach(crit, i, c) {
+        if (json_integer_value(json_object_get(c, "id")) != id)
+            total += json_number_value(json_object_get(c, "weight"));
+    }
+    if (total > 0) return 0;
+    return err_set_code(e, KEEL_ERULE, "weights_all_zero", "weight",
+                        "every scoring weight would be 0, so no initiative could be ranked; "
+                        "keep at least one weight above 0");
+}
+
+
 int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     int rc = resource_validate(&resource_criterion, in, 1, e);
     if (rc) return rc;
     json_t *crit;
     if ((rc = store_criteria(db, &crit))) return rc;
+    if ((rc = weights_not_all_zero(crit, 0, json_number_value(json_object_get(in, "weight")), e))) {
+        json_decref(crit);
+        return rc;
+    }
     size_t n = json_array_size(crit);
     json_decref(crit);
     if (n >= PRIO_MAX_CRITERIA)
@@ -84,6 +105,14 @@ int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pI
 int align_criterion_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e) {
     if (json_object_get(in, "key"))
         return err_set(e, KEEL_EINVAL, "key", "a criterion's key cannot change");
+    int rc = resource_validate(&resource_criterion, in, 0, e);
+    if (rc) return rc;
+    json_t *crit;
+    if ((rc = store_criteria(db, &crit))) return rc;
+    if (json_object_get(in, "weight"))
+        rc = weights_not_all_zero(crit, id, json_number_value(json_object_get(in, "weight")), e);
+    json_decref(crit);
+    if (rc) return rc;
     return resource_update(db, who, &resource_criterion, id, in, e);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Ethics reviews and their schedule; see review.h. */
 #include "domain/review.h"
+#include "domain/switch.h"
 #include "domain/system.h"
 #include "store/store_crud.h"
 #include "store/store_system.h"
@@ -103,7 +104,15 @@ int review_create(Db *db, const Principal *who, const char *zName, json_t *in, i
     json_object_set_new(in, "account_id", json_integer(who->accountId));
     json_object_set_new(in, "created_by", json_string(who->zEmail[0] ? who->zEmail : "system"));
     Actor a = auth_actor(who);
-    return store_crud_create(db, &resource_ethics_review, &a, in, pId, e);
+    int64_t systemId = json_get_id(in, "system_id");
+    if ((rc = store_crud_create(db, &resource_ethics_review, &a, in, pId, e))) return rc;
+    if (strcmp(json_get_str(in, "decision"), "suspend") != 0) return 0;
+    /* a suspension takes the system out of the loop now: its switch off */
+    char zReason[400], zCause[64];
+    snprintf(zReason, sizeof zReason, "suspended by the ethics review of %s held on %s",
+             json_get_str(in, "board"), json_get_str(in, "held_on"));
+    snprintf(zCause, sizeof zCause, "ethics_review:%lld", (long long)*pId);
+    return switch_force_off(db, who, systemId, zReason, zCause);
 }
 
 int review_schedule(Db *db, json_t **ppOut) {

@@ -473,7 +473,10 @@ static int ab_csv_header_check(const char *zCsv, size_t nCsv, const char *const 
     *pHasPre = 0;
     int rc = csv_parse(zCsv, n, &opt, &t, &ce);
     if (rc == KEEL_EINVAL) {
-        if (n == nCsv) return jspec_fail(pErr, "csv", "line %zu: %s", ce.iLine, ce.zMsg);
+        if (n == nCsv)
+            return strncmp(ce.zMsg, "line ", 5) == 0
+                       ? jspec_fail(pErr, "csv", "%s", ce.zMsg)
+                       : jspec_fail(pErr, "csv", "line %zu: %s", ce.iLine, ce.zMsg);
         return 0;
     }
     if (rc) return rc;
@@ -725,7 +728,10 @@ static int ab_read_csv(AbInput *in, const json_t *spec, const char *zCsv, size_t
                  zType, pErr);
     if (rc != AB_SCAN_STOP) return rc;
     rc = csv_parse(zCsv, nCsv, &opt, &t, &ce);
-    if (rc == KEEL_EINVAL) return jspec_fail(pErr, "csv", "line %zu: %s", ce.iLine, ce.zMsg);
+    if (rc == KEEL_EINVAL)
+        return strncmp(ce.zMsg, "line ", 5) == 0
+                   ? jspec_fail(pErr, "csv", "%s", ce.zMsg)
+                   : jspec_fail(pErr, "csv", "line %zu: %s", ce.iLine, ce.zMsg);
     if (rc) return rc;
     int iArm = csv_column_index(t, zArm), iMetric = csv_column_index(t, zMetric);
     int iPre = csv_column_index(t, zPreCol);

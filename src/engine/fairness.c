@@ -1104,7 +1104,9 @@ int fairness_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nT
                 break;
             }
         }
-        rc = jspec_fail(pErr, zField, "line %zu: %s", ce.iLine, ce.zMsg);
+        /* the reader's message may already say where */
+        rc = strncmp(ce.zMsg, "line ", 5) == 0 ? jspec_fail(pErr, zField, "%s", ce.zMsg)
+                                                : jspec_fail(pErr, zField, "line %zu: %s", ce.iLine, ce.zMsg);
         goto done;
     }
     if (rc) goto done;

@@ -75,6 +75,9 @@ struct Resp {
     const char *zCacheControl; /* Cache-Control header, or NULL for no-store */
     const char *zCsp;          /* Content-Security-Policy header, or NULL for none */
     const void *pStaticBody;   /* body in static memory, nBody long (not freed), or NULL */
+    char zEtag[48];            /* ETag header (quoted) or "" */
+    const char *zEncoding;     /* Content-Encoding of the body ("gzip"), or NULL */
+    int bVary;                 /* the body depends on Accept-Encoding (Vary header) */
 };
 
 /* The route table (routes.c), sorted by pattern then method. */

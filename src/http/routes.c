@@ -33,6 +33,7 @@
 #define REGISTER (ROLE_ALL & ~ROLE_VIEWER) /* owners: under their own initiatives */
 #define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
 #define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
+#define SWITCHER (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK | ROLE_OWNER) /* owners: their own */
 
 const Route aRoute[] = {
     {"GET", "/", static_index, ROLE_PUBLIC, 0, BODY_NONE, "the web UI (index.html, never cached)",
@@ -65,7 +66,7 @@ const Route aRoute[] = {
      "one analysis with its spec and full result (owners: of their initiatives)",
      &resource_analysis},
     {"GET", "/api/v1/audit", api_audit_list, GOVERN, 0, BODY_NONE,
-     "the audit log, newest first (?entity=&entity_id=)", NULL},
+     "the audit log, newest first (?entity=&entity_id=&actor=&action=&from=&to=)", NULL},
     {"GET", "/api/v1/audit/verify", api_audit_verify, GOVERN, 0, BODY_NONE,
      "verify the audit hash chain (?head=)", NULL},
     {"GET", "/api/v1/catalogue", api_catalogue, ANY, 0, BODY_NONE,
@@ -277,6 +278,15 @@ const Route aRoute[] = {
      &resource_settings},
     {"PATCH", "/api/v1/settings", api_settings_update, ADMIN, 8 * KB, BODY_JSON,
      "change organisation settings", &resource_settings},
+    {"GET", "/api/v1/switch", api_switch_board, ANY, 0, BODY_NONE,
+     "the production board: every system's switch with its latest flip (who, when, why)", NULL},
+    {"GET", "/api/v1/switch/{system}", api_switch_get, ANY, 0, BODY_NONE,
+     "a system's switch {system, state, percent, fallback, version, etag} from memory; "
+     "If-None-Match -> 304; tokens switch:read reach it", NULL, SCOPE_SWITCH_READ},
+    {"PUT", "/api/v1/switch/{system}", api_switch_put, SWITCHER, 4 * KB, BODY_JSON,
+     "flip a switch {state: on|off|shadow|percent, percent?, fallback?, reason}", NULL},
+    {"GET", "/api/v1/switch/{system}/history", api_switch_history, ANY, 0, BODY_NONE,
+     "a switch's flips, newest first, with who, when and why (?limit=)", NULL},
     {"GET", "/api/v1/systems", api_systems_list, ANY, 0, BODY_NONE,
      "the AI system register (?initiative_id=&risk_tier=)", &resource_system},
     {"POST", "/api/v1/systems", api_systems_create, REGISTER, 16 * KB, BODY_JSON,
@@ -307,6 +317,10 @@ const Route aRoute[] = {
      "the system's monitoring windows (?grain=minute|hour|day&limit=)", NULL},
     {"POST", "/api/v1/systems/{system}/overrides", api_system_overrides_create, GOVERN, 8 * KB,
      BODY_JSON, "the committee overrides a gate {stage, reason, expires_at}", NULL},
+    {"GET", "/api/v1/systems/{system}/switch-tests", api_switch_tests_list, ANY, 0, BODY_NONE,
+     "a system's switch tests and the last passing one within 30 days (launch evidence)", NULL},
+    {"POST", "/api/v1/systems/{system}/switch-tests", api_switch_tests_create, SWITCHER, 4 * KB,
+     BODY_JSON, "record a switch test {result: pass|fail, environment?, note?}", NULL},
     {"POST", "/api/v1/systems/{system}/transition", api_system_transition, REGISTER, 8 * KB,
      BODY_JSON, "move a version to another stage {to, reason, version?}: 409 gate_refused with "
      "requirements", NULL},

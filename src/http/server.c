@@ -7,6 +7,7 @@
 #include "domain/allocation.h"
 #include "domain/monitor.h"
 #include "domain/scheduler.h"
+#include "domain/switch.h"
 #include "http/metrics.h"
 #include "http/auth.h"
 #include "http/proxy.h"
@@ -179,10 +180,13 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     MHD_add_response_header(m, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(m, "X-Frame-Options", "DENY");
     if (r->zCsp) MHD_add_response_header(m, "Content-Security-Policy", r->zCsp);
+    if (r->zEncoding) MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_ENCODING, r->zEncoding);
+    if (r->bVary) MHD_add_response_header(m, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
     if (r->zSetCookie[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_SET_COOKIE, r->zSetCookie);
     if (r->zAllow[0] && r->status == 405)
         MHD_add_response_header(m, MHD_HTTP_HEADER_ALLOW, r->zAllow);
     if (r->zLocation[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_LOCATION, r->zLocation);
+    if (r->zEtag[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_ETAG, r->zEtag);
     if (r->zDisposition[0])
         MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->zDisposition);
     if (r->retryAfter > 0) {
@@ -269,7 +273,11 @@ static void server_completed(void *cls, struct MHD_Connection *conn, void **ppSt
     if (!st) return;
     http_metrics_observe(st->req.pRoute ? (int)(st->req.pRoute - aRoute) : -1, st->resp.status,
                          time_mono_ms() - st->t0);
-    if (!gCfg->bQuiet)
+    /* switch reads are polled on every serving request: counted in the
+     * metrics above, not logged one by one (errors still are) */
+    int bSwitchRead = st->req.pRoute && st->req.pRoute->xHandler == api_switch_get &&
+                      st->resp.status < 400;
+    if (!gCfg->bQuiet && !bSwitchRead)
         log_info("%s %s %s %d %zu %.1fms %s%s", st->req.zRequestId, st->zMethod,
                  st->zPath ? st->zPath : "-", st->resp.status, st->resp.nBody,
                  time_mono_ms() - st->t0, st->req.who.zEmail[0] ? st->req.who.zEmail : "-",
@@ -336,17 +344,25 @@ int server_run(const ServerConfig *c) {
     }
     db_close(probe);
     api_monitor_set(mon);
+    if (switch_poll_start(c->zDbPath)) {
+        log_error("the switch poller cannot start");
+        api_monitor_set(NULL);
+        monitor_close(mon);
+        return KEEL_EIO;
+    }
     gethostname(zHostName, sizeof zHostName - 1);
     snprintf(zOwner, sizeof zOwner, "%s:%ld", zHostName, (long)getpid());
     if (scheduler_start(&sched, c->zDbPath, mon, zOwner, &me)) {
         log_error("%s", me.zMsg);
         api_monitor_set(NULL);
         monitor_close(mon);
+        switch_poll_stop();
         return KEEL_EIO;
     }
 
     if (proxy_list_parse(c->zTrustedProxies, &gProxies, zErr, sizeof zErr)) {
         log_error("--trusted-proxy: %s", zErr);
+        switch_poll_stop();
         return KEEL_EINVAL;
     }
     struct sockaddr_in addr;
@@ -355,6 +371,7 @@ int server_run(const ServerConfig *c) {
     addr.sin_port = htons((uint16_t)c->port);
     if (inet_pton(AF_INET, c->zHost, &addr.sin_addr) != 1) {
         log_error("cannot listen on '%s': give an IPv4 address such as 127.0.0.1", c->zHost);
+        switch_poll_stop();
         return KEEL_EINVAL;
     }
     int nThread = c->nThread > 0 ? c->nThread : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -383,6 +400,7 @@ int server_run(const ServerConfig *c) {
         scheduler_stop(sched);
         api_monitor_set(NULL);
         monitor_close(mon);
+        switch_poll_stop();
         return KEEL_EIO;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -401,6 +419,7 @@ int server_run(const ServerConfig *c) {
     for (int i = 0; i < 100 && atomic_load(&gInFlight) > 0; i++)
         usleep(100 * 1000);
     MHD_stop_daemon(d);
+    switch_poll_stop();
     scheduler_stop(sched); /* writes the pending windows */
     api_monitor_set(NULL);
     monitor_close(mon);

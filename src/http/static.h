@@ -3,7 +3,9 @@
  * cmake/embed_web.cmake, and the handlers that serve them: index.html at
  * "/" (never cached, strict Content-Security-Policy) and every asset at
  * /assets/<hash>/<path> with a year of immutable caching, where <hash> is
- * the build's content hash of all assets. */
+ * the build's content hash of all assets. Text assets over 1 KiB are also
+ * embedded gzip-compressed and sent so (Content-Encoding: gzip, Vary:
+ * Accept-Encoding) to clients that accept it. */
 #ifndef KEEL_HTTP_STATIC_H
 #define KEEL_HTTP_STATIC_H
 #include "http/router.h"
@@ -14,6 +16,9 @@ typedef struct StaticAsset {
     const unsigned char *aData; /* the bytes (NUL-terminated, not counted) */
     unsigned int nData;         /* length in bytes */
     const char *zType;          /* Content-Type */
+    const unsigned char *aGz;   /* the same gzip-compressed at build time (text
+                                 * assets over 1 KiB), or NULL */
+    unsigned int nGz;           /* its length */
 } StaticAsset;
 
 /* The generated table (build dir gen/embed_web.c), sorted by zPath. */
@@ -29,6 +34,9 @@ extern const char zStaticHash[];
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "                  \
     "form-action 'self'; frame-ancestors 'none'"
+
+/* 1 when an Accept-Encoding header value takes gzip (not with q=0). */
+int static_accepts_gzip(const char *zAccept);
 
 /* The asset at zPath (relative to web/), or NULL. Binary search. */
 const StaticAsset *static_find(const char *zPath);

@@ -547,6 +547,36 @@ static const char *const azMigration[] = {
     "  channel TEXT NOT NULL UNIQUE,"
     "  n INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL);",
+    /* a KPI's declared bounds: values outside them are impossible (a rate
+     * below 0 %), refused with the field named */
+    "ALTER TABLE kpi ADD COLUMN min_value REAL;"
+    "ALTER TABLE kpi ADD COLUMN max_value REAL;",
+
+    /* 10: the human-override switch (issue 18): every flip, the latest per
+     * system is its state (none: off); switch tests */
+    "CREATE TABLE switch_flip("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  version INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('on','off','shadow','percent')),"
+    "  percent INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),"
+    "  fallback TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  cause TEXT,"
+    "  account_id INTEGER,"
+    "  actor TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE (system_id, version));"
+    "CREATE TABLE switch_test("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  result TEXT NOT NULL CHECK (result IN ('pass','fail')),"
+    "  environment TEXT,"
+    "  note TEXT,"
+    "  account_id INTEGER,"
+    "  actor TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX switch_test_system ON switch_test(system_id);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

@@ -131,20 +131,24 @@ int store_audit_verify(Db *db, const char *zHead, AuditVerify *pOut) {
     return 0;
 }
 
-int store_audit_list(Db *db, const char *zEntity, int64_t entityId, int64_t limit, int64_t offset,
+#define AUDIT_WHERE                                                                                \
+    " WHERE (? IS NULL OR entity = ?) AND (? = 0 OR entity_id = ?) AND (? IS NULL OR actor = ?)"   \
+    " AND (? IS NULL OR action = ?) AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)"
+#define AUDIT_ARGS(q)                                                                              \
+    (q)->zEntity, (q)->zEntity, (q)->entityId, (q)->entityId, (q)->zActor, (q)->zActor,            \
+        (q)->zAction, (q)->zAction, (q)->zFrom, (q)->zFrom, (q)->zBefore, (q)->zBefore
+
+int store_audit_list(Db *db, const AuditQuery *q, int64_t limit, int64_t offset,
                      json_t **ppItems, int64_t *pTotal) {
     *ppItems = NULL;
-    int rc = db_query_int(db, pTotal,
-                          "SELECT count(*) FROM audit WHERE (? IS NULL OR entity = ?) AND "
-                          "(? = 0 OR entity_id = ?)",
-                          "ttii", zEntity, zEntity, entityId, entityId);
+    int rc = db_query_int(db, pTotal, "SELECT count(*) FROM audit" AUDIT_WHERE, "ttiittttttt" "t",
+                          AUDIT_ARGS(q));
     if (rc) return rc;
     DbStmt *s;
     rc = db_prepare(db, &s,
                     "SELECT id, at, actor_id, actor, action, entity, entity_id, before_json, "
-                    "after_json, hash FROM audit WHERE (? IS NULL OR entity = ?) AND "
-                    "(? = 0 OR entity_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?",
-                    "ttiiii", zEntity, zEntity, entityId, entityId, limit, offset);
+                    "after_json, hash FROM audit" AUDIT_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
+                    "ttiitttttttt" "ii", AUDIT_ARGS(q), limit, offset);
     if (rc) return rc;
     json_t *a = json_array();
     while ((rc = db_step(s)) == DB_ROW) {

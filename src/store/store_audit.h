@@ -41,9 +41,19 @@ int store_audit_verify(Db *db, const char *zHead, AuditVerify *pOut);
 /* The current head hash into zOut. */
 int store_audit_head(Db *db, char zOut[CRYPTO_HEX_LEN], int64_t *pnEntry);
 
-/* Entries newest first, filtered by entity and entity id when given (NULL /
- * 0 for all). *ppItems is a new array; *pTotal the count before paging. */
-int store_audit_list(Db *db, const char *zEntity, int64_t entityId, int64_t limit, int64_t offset,
+/* Filters of the audit list (NULL / 0: any). */
+typedef struct AuditQuery {
+    const char *zEntity; /* kind of record, e.g. "initiative" */
+    int64_t entityId;
+    const char *zActor;  /* who, exactly as logged (an e-mail, cli:<user>) */
+    const char *zAction; /* create, update, transition, ... */
+    const char *zFrom;   /* entries at or after this time (ISO 8601, UTC) */
+    const char *zBefore; /* entries before this time */
+} AuditQuery;
+
+/* Entries newest first, filtered by q. *ppItems is a new array; *pTotal
+ * the count before paging. */
+int store_audit_list(Db *db, const AuditQuery *q, int64_t limit, int64_t offset,
                      json_t **ppItems, int64_t *pTotal);
 
 #endif

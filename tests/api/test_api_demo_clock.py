@@ -24,6 +24,7 @@ def picture(srv, now):
     pr = a.get("/api/v1/priorities").json
     cur = quarter(now)
     pools = a.get("/api/v1/pools/report?from=%s&periods=8" % quarter(now, -4)).json
+    default = a.get("/api/v1/pools/report").json
     teams = a.get("/api/v1/teams").json
     plans = a.get("/api/v1/plans").json["items"]
     vals = srv.sql("SELECT min(period), max(period) FROM kpi_value")[0]
@@ -32,6 +33,9 @@ def picture(srv, now):
         "alignment": sorted((f["kind"], f.get("name", "")) for f in al["findings"]),
         "quadrants": sorted((x["title"], x["quadrant"]) for x in pr["items"]),
         "pools": sorted((f["kind"], f.get("name", f.get("id"))) for f in pools["findings"]),
+        # the default window: the last two quarters' actuals and the plan ahead
+        "pools_default": sorted((f["kind"], f.get("name", f.get("id"))) for f in default["findings"]),
+        "default_from": default["periods"][0] == quarter(now, -2),
         "teams": sorted(f["kind"] for f in teams["findings"]),
         "overcommitted": sorted(p["name"] for p in teams["overcommitted"]),
     }, {"cur": cur, "vals": vals, "plan": [p["first_period"] for p in plans], "moves": moves}

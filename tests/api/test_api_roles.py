@@ -17,6 +17,7 @@ ANALYST = {"admin", "committee", "engineer", "risk"}
 REGISTER = ALL - {"viewer"}
 RISKREG = {"admin", "committee", "owner", "risk"}
 REVIEW = {"admin", "committee", "risk"}
+SWITCHER = {"admin", "committee", "risk", "owner"}  # owners: their own systems
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
@@ -39,6 +40,12 @@ EXPECTED = {
     ("GET", "/api/v1/risks/heatmap"): ALL,
     ("GET", "/api/v1/risks/{id}"): ALL,
     ("PATCH", "/api/v1/risks/{id}"): RISKREG,
+    ("GET", "/api/v1/switch"): ALL,
+    ("GET", "/api/v1/switch/{system}"): ALL,  # and tokens switch:read
+    ("PUT", "/api/v1/switch/{system}"): SWITCHER,
+    ("GET", "/api/v1/switch/{system}/history"): ALL,
+    ("GET", "/api/v1/systems/{system}/switch-tests"): ALL,
+    ("POST", "/api/v1/systems/{system}/switch-tests"): SWITCHER,
     ("GET", "/api/v1/systems"): ALL,
     ("POST", "/api/v1/systems"): REGISTER,
     ("GET", "/api/v1/systems/{system}"): ALL,

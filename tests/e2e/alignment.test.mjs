@@ -36,7 +36,7 @@ await run('e2e alignment', async (t, cleanup) => {
   await f.locator('button[type=submit]').click();
   await chair.waitForSelector('[aria-invalid=true][name=horizon_start]');
   const herr = await f.locator('.field-error').allTextContents();
-  t.ok('align-1.2 server refusal at the period field', herr.join(' ').includes('period'), herr);
+  t.ok('align-1.2 server refusal at the period field, in words', herr.join(' ').includes('Enter a quarter such as 2026Q3'), herr);
   await f.locator('input[name=horizon_start]').fill('2026Q1');
   await f.locator('input[name=horizon_end]').fill('2027Q4');
   await f.locator('button[type=submit]').click();

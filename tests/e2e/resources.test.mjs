@@ -83,7 +83,7 @@ await run('e2e resources', async (t, cleanup) => {
   t.ok('res-3.3b undeclared personal data flagged', /Not marked as personal data[^.]*: id_number \(Chinese resident ID numbers, 100%\)/.test(da), da.slice(0, 1200));
   await shot(chair, '43-data');
   await go(chair, srv.base, '/');
-  t.ok('res-3.4 dashboard: idle pools', /1\s*idle resource pools/.test(await chair.textContent('[data-testid=resources-headline]')));
+  t.ok('res-3.4 dashboard: idle pools', /1\s*idle resource pool/.test(await chair.textContent('[data-testid=resources-headline]')));
   t.clean('res-3.5 clean', chair);
 
   // res-4: a risk officer and an A/B analysis created through the API

@@ -5,8 +5,10 @@
 // envelope is shown at the field it names (or above the buttons when it
 // names none), translated by code. Fields:
 //   {name, label, type: text|email|password|number|date|select|textarea|
-//    checkbox|checks, required, options: [{value, label}], numeric (select
-//    values are numbers), min, max, step, maxlength, minlength, value, help}
+//    checkbox|checks|file, required, options: [{value, label}], numeric (select
+//    values are numbers), min, max, step, maxlength, minlength, value, help,
+//    accept and maxBytes for a file, unlimited for a textarea that may
+//    exceed the 8000-byte default}
 // Empty optional fields give null; checkbox gives a boolean; checks (a set
 // of checkboxes) gives an array.
 import { h, replace } from '../lib/dom.js';
@@ -26,6 +28,7 @@ function control(f, id) {
   }
   if (f.type === 'textarea') return h('textarea', { ...common, rows: f.rows || 3, maxlength: f.maxlength, placeholder: f.placeholder }, f.value ?? '');
   if (f.type === 'checkbox') return h('input', { ...common, type: 'checkbox', checked: !!f.value });
+  if (f.type === 'file') return h('input', { ...common, type: 'file', accept: f.accept });
   if (f.type === 'checks') {
     const set = new Set(f.value || []);
     return h('div', { class: 'checks', id, role: 'group', 'aria-labelledby': id + '-label' },
@@ -42,6 +45,7 @@ function readValue(f, root) {
   if (f.type === 'checks') return [...root.querySelectorAll(`input[name="${f.name}"]:checked`)].map((x) => x.value);
   const el = root.querySelector(`[name="${f.name}"]`);
   if (f.type === 'checkbox') return el.checked;
+  if (f.type === 'file') return el.files && el.files[0] ? el.files[0] : null;
   const v = el.value.trim();
   if (v === '') return null;
   if (f.type === 'number' || f.numeric) return Number(v);
@@ -51,14 +55,30 @@ function readValue(f, root) {
 function check(f, v) {
   if (f.required && (v === null || (Array.isArray(v) && !v.length))) return t('form.required');
   if (v === null) return '';
+  if (f.type === 'file') return f.maxBytes && v.size > f.maxBytes ? t('form.file_too_big', { mb: Math.round(f.maxBytes / 1048576) }) : '';
   if (f.type === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return t('form.email');
   if (f.type === 'number') {
     if (Number.isNaN(v)) return t('form.number');
     if (f.min !== undefined && v < f.min) return t('form.min', { min: f.min });
     if (f.max !== undefined && v > f.max) return t('form.max', { max: f.max });
+    // the server keeps numbers up to 10^15 (money, KPI values)
+    if (Math.abs(v) > 1e15) return t('form.too_big');
   }
   if (f.minlength && String(v).length < f.minlength) return t('form.minlength', { n: f.minlength });
-  if (f.maxlength && String(v).length > f.maxlength) return t('form.maxlength', { n: f.maxlength });
+  // the server counts UTF-8 bytes: a Chinese character takes three
+  const bytes = typeof v === 'string' ? new TextEncoder().encode(v).length : 0;
+  const cap = f.maxlength || (f.type === 'textarea' && !f.unlimited ? 8000 : 0);
+  if (cap && bytes > cap) return t('form.too_long', { n: cap, over: bytes - cap });
+  return '';
+}
+
+// A refusal the server made at a field, in the reader's words when the
+// field's kind says what was expected (a number, a date, a period).
+function fieldWords(f, err) {
+  if (err.code !== 'invalid') return '';
+  if (f.type === 'number') return t('form.number_range');
+  if (f.type === 'date') return t('form.date');
+  if (f.period || /^\d{4}Q[1-4]$/.test(f.placeholder || '')) return t('form.period');
   return '';
 }
 
@@ -123,7 +143,8 @@ export function form(opts) {
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const f = opts.fields.find((x) => x.name === err.field);
-      const { text, detail } = errorText(err, f ? f.label : undefined, !!f);
+      const words = f ? fieldWords(f, err) : '';
+      const { text, detail } = words ? { text: words, detail: '' } : errorText(err, f ? f.label : undefined, !!f);
       if (f) fieldError(f.name, text);
       else { general.hidden = false; replace(general, text); }
       if (detail) (f ? errs[f.name] : general).append(h('div', { class: 'detail' }, detail));

@@ -44,7 +44,10 @@ export function onLocaleChange(fn) { listeners.push(fn); }
 export function setCurrency(c) { if (c) currency = c; }
 export function getCurrency() { return currency; }
 
+// vars.count === 1 picks the singular "<key>.one" when the catalogue has it
+// ("1 idle resource pool"); Chinese has one form.
 export function t(key, vars) {
+  if (vars && vars.count === 1 && (LOCALES[locale][key + '.one'] !== undefined || en[key + '.one'] !== undefined)) key += '.one';
   let s = LOCALES[locale][key];
   if (s === undefined) s = en[key];
   if (s === undefined) return key;

@@ -13,16 +13,13 @@ export function shiftQuarter(p, n) {
   return `${Math.floor(idx / 4)}Q${(idx % 4) + 1}`;
 }
 
-// The pools report from `from` (default: three quarters before the
-// current one, so recorded usage and the plan ahead show side by side).
+// The pools report from `from` (default: the server's, two quarters
+// before the current one, so recorded usage and the plan ahead show side
+// by side).
 export async function poolsReport(from, periods = 8) {
-  let start = from;
-  if (!start || !/^\d{4}Q[1-4]$/.test(start)) {
-    const now = await get('/pools/report?periods=1');
-    start = shiftQuarter((now.periods || [])[0], -3);
-  }
-  const rep = await get(`/pools/report?from=${encodeURIComponent(start)}&periods=${periods}`);
-  rep.from = start;
+  const start = from && /^\d{4}Q[1-4]$/.test(from) ? from : null;
+  const rep = await get(`/pools/report?${start ? `from=${encodeURIComponent(start)}&` : ''}periods=${periods}`);
+  rep.from = start || (rep.periods || [])[0];
   return rep;
 }
 

@@ -10,6 +10,7 @@ import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
 import { pageHeader, panel, notice, badge } from '../components/ui.js';
+import { runPanel } from './analysisrun.js';
 
 export function restNotBuilt() {
   return panel(t('analyses.rest'), notice(t('analyses.rest_notice'), 'info'),
@@ -33,8 +34,8 @@ export async function render() {
     table({ testid: 'analyses', rows: items, initialSort: '-created_at',
       empty: t(owner ? 'analyses.none_owner' : can('POST', '/analyses/fairness') ? 'analyses.none' : 'analyses.none_read'),
       filters: [
-        { key: 'kind', label: t('analyses.kind'), options: ['abtest', 'fairness', 'explain'].map((k) => ({ value: k, label: tv('akind', k) })) },
-        { key: 'verdict', label: t('analyses.verdict'), options: ['ship', 'do_not_ship', 'keep_running', 'pass', 'fail'].map((k) => ({ value: k, label: tv('verdict', k) })) },
+        { key: 'kind', label: t('analyses.kind'), options: ['abtest', 'fairness', 'explain', 'drift'].map((k) => ({ value: k, label: tv('akind', k) })) },
+        { key: 'verdict', label: t('analyses.verdict'), options: ['ship', 'do_not_ship', 'keep_running', 'pass', 'fail', 'drift', 'warn', 'ok'].map((k) => ({ value: k, label: tv('verdict', k) })) },
       ],
       columns: [
         { key: 'kind', label: t('analyses.kind'), value: (a) => tv('akind', a.kind) },
@@ -47,5 +48,6 @@ export async function render() {
         { key: 'created_at', label: t('analyses.when'), render: (a) => fmtDate(a.created_at, true) },
         { key: 'input_hash', label: t('analyses.hash'), render: (a) => h('code', { title: a.input_hash }, shortHash(a.input_hash)) },
       ] }),
+    runPanel(inits),
     restNotBuilt());
 }

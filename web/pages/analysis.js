@@ -112,6 +112,24 @@ function explain(r) {
       ] })))];
 }
 
+function drift(r) {
+  const d = r.dataset || {};
+  const metric = (x) => (x === null || x === undefined ? '–' : num(x, 4));
+  return [
+    h('p', { 'data-testid': 'drift-summary' }, t('analysis.drift_summary', { drifted: fmtNumber(d.drifted ?? 0), columns: fmtNumber(d.columns ?? 0),
+      share: pct(d.share ?? 0), ref: fmtNumber((r.rows || {}).ref ?? 0), cur: fmtNumber((r.rows || {}).cur ?? 0) })),
+    panel(t('analysis.drift_columns'), table({ testid: 'drift-columns', search: false, rows: r.columns || [], initialSort: '-psi', columns: [
+      { key: 'name', label: t('analysis.column'), wide: true },
+      { key: 'type', label: t('analysis.type'), value: (c) => tv('coltype', c.type) },
+      { key: 'psi', label: 'PSI', numeric: true, render: (c) => metric(c.psi) },
+      { key: 'js', label: 'Jensen-Shannon', numeric: true, render: (c) => metric(c.js) },
+      { key: 'ks', label: t('analysis.ks_p'), numeric: true, value: (c) => (c.ks ? c.ks.p_value : null), render: (c) => (c.ks ? pval(c.ks.p_value) : '–') },
+      { key: 'wasserstein', label: 'Wasserstein', numeric: true, render: (c) => metric(c.wasserstein) },
+      { key: 'verdict', label: t('analyses.verdict'), value: (c) => tv('verdict', c.verdict), render: (c) => badge('verdict', c.verdict) },
+    ] })),
+  ];
+}
+
 export async function render(ctx) {
   if (!can('GET', '/analyses/{id}')) return h('div', {}, pageHeader(t('page.analysis')), notAllowed());
   const a = await get('/analyses/' + encodeURIComponent(ctx.params.id));
@@ -133,5 +151,5 @@ export async function render(ctx) {
         [t('analysis.engine'), a.engine_version],
         [t('analyses.hash'), h('code', { title: a.input_hash }, shortHash(a.input_hash))],
       ])),
-    a.kind === 'abtest' ? [arms(v), ...abtest(r)] : a.kind === 'fairness' ? fairness(r) : a.kind === 'explain' ? explain(r) : null);
+    a.kind === 'abtest' ? [arms(v), ...abtest(r)] : a.kind === 'fairness' ? fairness(r) : a.kind === 'explain' ? explain(r) : a.kind === 'drift' ? drift(r) : null);
 }

@@ -21,9 +21,9 @@ async function resourcesPanel() {
   const over = pools.filter((p) => p.over_committed).length;
   const incomplete = (teams.initiatives || []).filter((i) => i.needs_complete_team && !i.complete).length;
   return panel(t('home.resources'), h('div', { class: 'stats small', 'data-testid': 'resources-headline' },
-    stat(fmtNumber(idle), t('home.idle_pools'), idle ? 'warn' : 'good', link('/resources/pools')),
-    stat(fmtNumber(over), t('home.over_pools'), over ? 'bad' : 'good', link('/resources/pools')),
-    stat(fmtNumber(incomplete), t('home.incomplete_teams'), incomplete ? 'warn' : 'good', link('/resources/teams'))));
+    stat(fmtNumber(idle), t('home.idle_pools', { count: idle }), idle ? 'warn' : 'good', link('/resources/pools')),
+    stat(fmtNumber(over), t('home.over_pools', { count: over }), over ? 'bad' : 'good', link('/resources/pools')),
+    stat(fmtNumber(incomplete), t('home.incomplete_teams', { count: incomplete }), incomplete ? 'warn' : 'good', link('/resources/teams'))));
 }
 
 // Path 3 at a glance: open risks, overdue mitigations and ethics reviews,
@@ -46,7 +46,7 @@ async function riskPanel() {
 // before), a language, and a PDF or HTML download from the server.
 async function boardPanel() {
   const now = await get('/pools/report?periods=1');
-  const cur = (now.periods || [])[0];
+  const cur = now.current_period || (now.periods || [])[0];
   const period = h('select', { 'aria-label': t('board.period'), 'data-testid': 'board-period' },
     [0, -1, -2, -3].map((n) => h('option', { value: shiftQuarter(cur, n) }, shiftQuarter(cur, n))));
   const lang = h('select', { 'aria-label': t('board.lang'), 'data-testid': 'board-lang' },
@@ -93,8 +93,8 @@ export async function render(ctx) {
     const byStage = STAGE_ORDER.map((s) => sum.initiatives.filter((i) => i.stage === s).length);
     parts.push(h('div', { class: 'stats', 'data-testid': 'headline' },
       stat(`${fmtNumber(hl.onTrack)} / ${fmtNumber(hl.objectivesActive)}`, t('home.on_track'), hl.onTrack < hl.objectivesActive ? 'warn' : 'good', link('/alignment/objectives')),
-      stat(fmtNumber(hl.unaligned ?? 0), t('home.unaligned'), hl.unaligned ? 'bad' : 'good', link('/alignment/map')),
-      stat(fmtNumber(sum.initiatives.length), t('home.initiatives'), null, link('/alignment/initiatives')),
+      stat(fmtNumber(hl.unaligned ?? 0), t('home.unaligned', { count: hl.unaligned ?? 0 }), hl.unaligned ? 'bad' : 'good', link('/alignment/map')),
+      stat(fmtNumber(sum.initiatives.length), t('home.initiatives', { count: sum.initiatives.length }), null, link('/alignment/initiatives')),
       stat(fmtMoney(hl.value), t('home.expected_value'), null, link('/alignment/priorities'))));
     parts.push(h('div', { class: 'grid2' },
       panel(t('home.by_stage'), chart({

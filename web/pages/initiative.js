@@ -31,7 +31,8 @@ function stagePanel(ctx, it) {
     onclick: async (ev) => {
       ev.target.disabled = true;
       try {
-        await post(`/initiatives/${it.id}/transition`, { to, reason: reason.value.trim() || t('initiative.no_reason') });
+        const r = await post(`/initiatives/${it.id}/transition`, { to, reason: reason.value.trim() || t('initiative.no_reason') });
+        if (r && r.warning) sessionStorage.setItem('keel.move_warning.' + it.id, JSON.stringify(r.warning));
         ctx.refresh();
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
@@ -44,7 +45,23 @@ function stagePanel(ctx, it) {
     h('div', { class: 'stage-actions' }, h('span', {}, t('initiative.now')), badge('stage', it.stage)),
     buttons.length ? h('div', { class: 'stage-actions' }, h('label', { for: 'transition-reason' }, t('field.reason')), reason, buttons) : null,
     !it.aligned ? notice(t('initiative.unaligned_note'), 'error') : null,
+    moveWarning(it),
     out);
+}
+
+// The warning the last move's answer carried: the work that must run no
+// longer fits a pool (shown once, after the page reloads).
+function moveWarning(it) {
+  const key = 'keel.move_warning.' + it.id;
+  const raw = sessionStorage.getItem(key);
+  if (!raw) return null;
+  sessionStorage.removeItem(key);
+  const w = JSON.parse(raw);
+  const c = (w.conflicts || [])[0] || {};
+  return h('div', { class: 'notice notice-warn', role: 'alert', 'data-testid': 'move-warning' },
+    t('initiative.move_warning', { pool: c.name || c.pool, period: fmtPeriod(c.period), short: fmtNumber(c.short, { maximumFractionDigits: 1 }),
+      capacity: fmtNumber(c.capacity, { maximumFractionDigits: 1 }) }), ' ',
+    h('a', { href: link('/resources/plan') }, t('initiative.move_warning_plan')));
 }
 
 function linksPanel(ctx, it, kpis) {

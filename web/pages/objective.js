@@ -47,7 +47,7 @@ function kpiChart(k) {
 function csvImport(ctx, k) {
   const rows = h('ul', { class: 'row-errors', 'aria-live': 'polite' });
   return h('details', { class: 'import-values' }, h('summary', {}, t('kpi.import')), form({
-    fields: [{ name: 'csv', type: 'textarea', label: t('kpi.import_label'), required: true, wide: true, rows: 5,
+    fields: [{ name: 'csv', type: 'textarea', label: t('kpi.import_label'), required: true, wide: true, rows: 5, unlimited: true,
       placeholder: 'period,value,note\n2026Q1,7.5,\n2026Q2,6.9,promotion weeks' }],
     submitLabel: t('kpi.import_submit'),
     onSubmit: async (v) => {
@@ -107,7 +107,16 @@ export async function render(ctx) {
           { name: 'note', label: t('field.note'), maxlength: 1000 },
         ],
         submitLabel: t('common.add'),
-        onSubmit: async (v) => { await post(`/kpis/${k.id}/values`, { values: [compact(v)] }); ctx.refresh(); },
+        onSubmit: async (v) => {
+          try {
+            await post(`/kpis/${k.id}/values`, { values: [compact(v)] });
+          } catch (err) {
+            // far outside the KPI's usual range: ask before recording it
+            if (!(err instanceof ApiError) || err.code !== 'needs_confirm' || !confirmAction(t('kpi.confirm_unusual', { value: v.value }))) throw err;
+            await post(`/kpis/${k.id}/values`, { values: [compact(v)], confirm: true });
+          }
+          ctx.refresh();
+        },
       })) : null,
       mayValues ? csvImport(ctx, k) : null);
   });

@@ -40,7 +40,7 @@ export async function render(ctx) {
   const cols = [
     { key: 'name', label: t('field.name') },
     { key: 'unit', label: t('field.unit_id'), value: (p) => unitName.get(p.unit_id) || '' },
-    { key: 'skills', label: t('field.skills'), value: (p) => (p.skills || []).map((s) => tv('skill', s)).join(', '),
+    { key: 'skills', label: t('field.skills'), value: (p) => (p.skills || []).map((s) => tv('skill', s)).join(t('list.sep')),
       render: (p) => h('span', { class: 'chips' }, (p.skills || []).map((s) => h('span', { class: 'chip' }, tv('skill', s)))) },
     { key: 'capacity_fte', label: t('field.capacity_fte'), numeric: true, render: (p) => fmtNumber(p.capacity_fte) },
     { key: 'email', label: t('field.email') },

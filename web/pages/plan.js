@@ -11,6 +11,7 @@ import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
 import { pageHeader, panel, notice, facts, errorBox, stat } from '../components/ui.js';
+import { chart } from '../components/chart.js';
 
 function solveButton(ctx) {
   if (!can('POST', '/plan/solve')) return null;
@@ -57,20 +58,73 @@ function bindingText(b, title, poolName) {
   return JSON.stringify(b);
 }
 
+// A conflict of an infeasible plan in words: which pool, which quarter,
+// how short, and the mandatory and under-way work that needs it.
+function conflictText(c, title, poolName) {
+  const names = (c.initiatives || []).map(title).join(t('list.sep'));
+  if (c.constraint === 'capacity') {
+    return t('plan.conflict.capacity', { pool: poolName(c.pool), period: fmtPeriod(c.period), short: fmtNumber(c.short, { maximumFractionDigits: 1 }),
+      capacity: fmtNumber(c.capacity, { maximumFractionDigits: 1 }), initiatives: names });
+  }
+  if (c.constraint === 'exclusive') return t('plan.conflict.exclusive', { initiatives: names });
+  if (c.constraint === 'dependency' || c.constraint === 'excluded') return t('plan.conflict.' + c.constraint, { initiatives: names });
+  return c.message || JSON.stringify(c);
+}
+
+// The conflicts of an infeasible solve, and a chart per short pool: need
+// (capacity + short) against capacity in each quarter.
+function conflictsPanel(res, title, poolName) {
+  const conflicts = res.conflicts || [];
+  const byPool = new Map();
+  for (const c of conflicts) if (c.constraint === 'capacity') (byPool.get(c.pool) || byPool.set(c.pool, []).get(c.pool)).push(c);
+  return panel(t('plan.conflicts'),
+    h('p', {}, t('plan.infeasible_lead')),
+    h('ul', { class: 'findings', 'data-testid': 'conflicts' }, conflicts.map((c) => h('li', { class: 'finding bad' }, conflictText(c, title, poolName)))),
+    [...byPool.entries()].map(([pool, cs]) => chart({
+      grid: { left: 70, right: 20, top: 30, bottom: 30 },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: cs.map((c) => fmtPeriod(c.period)) },
+      yAxis: { type: 'value' },
+      series: [
+        { name: t('plan.chart.capacity'), type: 'bar', data: cs.map((c) => c.capacity) },
+        { name: t('plan.chart.needed'), type: 'bar', data: cs.map((c) => c.capacity + c.short), itemStyle: { color: '#b42318' },
+          label: { show: true, position: 'top', formatter: (x) => t('plan.chart.short', { n: fmtNumber(cs[x.dataIndex].short, { maximumFractionDigits: 0 }) }) } },
+      ],
+    }, { height: 220, label: t('plan.chart.title', { pool: poolName(pool) }) })));
+}
+
 export async function render(ctx) {
   // the latest solve or re-plan (what the pools report measures against);
   // compare and frontier runs are stored too but are not "the plan"
   const list = await get('/plans?limit=50');
-  const latest = (list.items || []).find((p) => p.kind === 'solve' || p.kind === 'replan');
+  const solves = (list.items || []).filter((p) => p.kind === 'solve' || p.kind === 'replan');
+  const latest = solves[0];
   const head = pageHeader(t('page.plan'), t('plan.lead'), solveButton(ctx));
   if (!latest) return h('div', {}, head, notice(t('plan.none'), 'info'));
   const [plan, inits, pools] = await Promise.all([get('/plans/' + latest.id), listAll('/initiatives'), listAll('/pools')]);
-  const res = plan.result || {};
   const names = new Map(inits.map((i) => [String(i.id), i]));
   const title = (id) => (names.get(String(id)) ? names.get(String(id)).title : '#' + id);
-  const initLink = (id) => h('a', { href: link('/alignment/initiatives/' + id) }, title(id));
   const poolNames = new Map(pools.map((p) => [p.key, p.name]));
   const poolName = (k) => poolNames.get(k) || k;
+  const status = plan.status || (plan.result || {}).status;
+  if (status !== 'infeasible') return h('div', { class: 'plan-page' }, head, planView(plan, names, title, poolName));
+  // infeasible: the conflicts, then the last plan that fit, marked stale
+  const good = solves.find((p) => p.status === 'optimal' || p.status === 'feasible');
+  const last = good ? await get('/plans/' + good.id) : null;
+  return h('div', { class: 'plan-page infeasible' }, head,
+    notice(t('plan.infeasible', { when: fmtDate(plan.created_at, true), who: plan.actor || '–' }), 'error'),
+    conflictsPanel(plan.result || {}, title, poolName),
+    last ? h('div', { class: 'stale-plan', 'data-testid': 'stale-plan' },
+      notice(t('plan.stale', { when: fmtDate(last.created_at, true) }), 'warn'),
+      planView(last, names, title, poolName)) : notice(t('plan.no_good'), 'info'));
+}
+
+// One plan that fits: value against bound, what is funded and when, what
+// is not and why, what binds, the shadow prices.
+function planView(plan, names, title, poolName) {
+  const res = plan.result || {};
+  const initLink = (id) => h('a', { href: link('/alignment/initiatives/' + id) }, title(id));
   const periods = res.periods || [];
   const funded = [
     ...Object.entries(res.starts || {}).map(([id, p]) => ({ id, start: p, under_way: false })),
@@ -110,7 +164,7 @@ export async function render(ctx) {
       ...periods.map((p, i) => ({ key: 'p' + i, label: fmtPeriod(p), numeric: true, value: (r) => r.xs[i], render: (r) => fmtMoney(r.xs[i]) })),
     ] })
     : h('p', { class: 'muted', 'data-testid': 'shadow' }, t('plan.no_shadow'));
-  return h('div', { class: 'plan-page' }, head,
+  return h('div', {},
     summary,
     panel(t('plan.about'), h('p', { class: 'muted' }, t('plan.value_lead')), about),
     h('div', { class: 'grid2' },

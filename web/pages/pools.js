@@ -16,7 +16,7 @@ export function poolFlags(pool, threshold) {
   if (pool.over_committed) {
     out.push(h('li', { class: 'finding bad', dataset: { kind: 'over_committed_pool', pool: pool.key } },
       h('span', { class: 'badge badge-sev-critical' }, tv('severity', 'critical')), ' ',
-      t('pools.flag.over_committed', { name: pool.name, periods: overPeriods(pool).map(fmtPeriod).join(', ') || '–' })));
+      t('pools.flag.over_committed', { name: pool.name, periods: overPeriods(pool).map(fmtPeriod).join(t('list.sep')) || '–' })));
   }
   if (pool.idle) {
     out.push(h('li', { class: 'finding warn', dataset: { kind: 'idle_pool', pool: pool.key } },

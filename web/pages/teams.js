@@ -32,7 +32,7 @@ export async function render() {
     panel(t('teams.all'), table({ testid: 'teams', rows: items, columns: [
       { key: 'title', label: t('field.title'), wide: true, render: (i) => h('a', { href: link('/alignment/initiatives/' + i.id) }, i.title) },
       { key: 'stage', label: t('field.stage'), value: (i) => tv('stage', i.stage), render: (i) => badge('stage', i.stage) },
-      { key: 'members', label: t('teams.members'), sort: false, value: (i) => (i.members || []).map((m) => m.person).join(', '),
+      { key: 'members', label: t('teams.members'), sort: false, value: (i) => (i.members || []).map((m) => m.person).join(t('list.sep')),
         render: (i) => ((i.members || []).length ? h('ul', { class: 'plain-list compact' }, i.members.map((m) =>
           h('li', {}, m.person, h('span', { class: 'muted' }, ` — ${tv('skill', m.skill)}, ${t('unit.fte', { n: fmtNumber(m.fte) })}`)))) : t('common.none')) },
       { key: 'missing', label: t('teams.missing'), value: (i) => roles(i.missing || []),
