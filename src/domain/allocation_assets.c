@@ -189,6 +189,34 @@ int alloc_asset_decorate(Db *db, json_t *asset) {
     return 0;
 }
 
+/* The asset's warnings (a new array): undeclared_personal_data when the
+ * asset is not marked personal_data but its latest profiled sample has
+ * columns the personal-data detectors flagged (summary: the profile JSON,
+ * borrowed, may be NULL). */
+static json_t *asset_warnings(const json_t *a, const json_t *summary) {
+    json_t *w = json_array(), *cols = json_array();
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(summary, "columns"), i, c) {
+        json_t *pii = json_object_get(c, "pii");
+        if (!json_is_object(pii)) continue;
+        json_array_append_new(cols, json_pack("{sO sO sO}", "name", json_object_get(c, "name"),
+                                              "kind", json_object_get(pii, "kind"), "share",
+                                              json_object_get(pii, "share")));
+    }
+    if (json_array_size(cols) && !json_is_true(json_object_get(a, "personal_data"))) {
+        json_array_append_new(
+            w, json_pack("{ss so ss}", "code", "undeclared_personal_data", "columns", cols,
+                         "message",
+                         "the profiled sample holds personal data but the asset is not marked "
+                         "personal_data: mark it and record its consent basis, or remove those "
+                         "columns from the data"));
+    } else {
+        json_decref(cols);
+    }
+    return w;
+}
+
 int alloc_asset_get(Db *db, int64_t id, json_t **ppOut) {
     json_t *a, *prof = NULL;
     int64_t n;
@@ -207,6 +235,8 @@ int alloc_asset_get(Db *db, int64_t id, json_t **ppOut) {
         json_object_set_new(prof, "reasons", r ? r : json_array());
         json_object_set_new(prof, "summary", s ? s : json_null());
     }
+    json_object_set_new(a, "warnings",
+                        asset_warnings(a, prof ? json_object_get(prof, "summary") : NULL));
     json_object_set_new(a, "profile", prof ? prof : json_null());
     *ppOut = a;
     return 0;

@@ -9,6 +9,7 @@
  * "sales" is clean. */
 #include "domain/alignment.h"
 #include "domain/allocation.h"
+#include "engine/pii.h"
 #include "store/store_crud.h"
 #include "util/buf.h"
 #include "util/json.h"
@@ -49,6 +50,21 @@ static void demo_sample(const char *zKind, uint64_t *s, Buf *b) {
                          late && uniform(s, 8) == 0 ? azReason[uniform(s, 4)] : "");
             }
             buf_printf(b, "%s\n", aRow[i]);
+        }
+    } else if (strcmp(zKind, "loyalty") == 0) {
+        /* loyalty members with their resident ID numbers (valid check
+         * digits): the asset is wrongly marked as not personal */
+        static const char *const azCity[] = {"310104", "440305", "320505", "110105", "510107"};
+        buf_puts(b, "member_no,id_number,city_code,points,tier\n");
+        for (int i = 0; i < 200; i++) {
+            char zId[64];
+            const char *zCity = azCity[uniform(s, 5)];
+            snprintf(zId, sizeof zId, "%s%04d%02d%02d%03d", zCity, 1960 + uniform(s, 45),
+                     1 + uniform(s, 12), 1 + uniform(s, 28), uniform(s, 1000));
+            zId[17] = pii_cn_id_check(zId);
+            zId[18] = 0;
+            buf_printf(b, "M%05d,%s,%s,%d,%s\n", 20000 + i, zId, zCity, uniform(s, 5000),
+                       uniform(s, 4) ? "silver" : "gold");
         }
     } else {
         /* four weeks of sales ending a week ago */

@@ -156,7 +156,11 @@ int auth_session(Db *db, const char *zToken, const AuthPolicy *pol, Principal *p
     if (rc == KEEL_ENOTFOUND) return KEEL_EAUTH;
     if (rc) return rc;
     int64_t now = time_now();
-    if (now - s.lastSeen > pol->idleSeconds || now - s.createdAt > pol->maxSeconds) {
+    /* last_seen is written at most once a minute (below), so the last
+     * request was in [last_seen, last_seen + 60): the idle time counts from
+     * the latest it could have been, a minute's precision in the session's
+     * favour, never early */
+    if (now - s.lastSeen >= pol->idleSeconds + 60 || now - s.createdAt > pol->maxSeconds) {
         store_session_delete(db, s.id);
         return KEEL_EAUTH;
     }

@@ -145,6 +145,11 @@ static int profile_column_task(void *p) {
         c->nDistinct = n;
         c->nTop = n < PROFILE_NTOP ? n : PROFILE_NTOP;
         memcpy(c->aTop, a, c->nTop * sizeof *a);
+        PiiTally tally = {0};
+        int nameCol = pii_name_column(col->zName);
+        for (size_t l = 0; l < n; l++)
+            pii_tally_add(&tally, a[l].zValue, strlen(a[l].zValue), a[l].n, nameCol);
+        c->pii = pii_tally_kind(&tally, &c->piiShare);
         free(a);
         c->constant = n <= 1;
         return 0;
@@ -693,13 +698,18 @@ void profile_result_json(const ProfileResult *r, const CsvTable *t, Buf *b) {
             profile_json_num(b, c->outlierLow);
             buf_puts(b, ",\"high\":");
             profile_json_num(b, c->outlierHigh);
-            buf_puts(b, "},\"top\":null}");
+            buf_puts(b, "},\"top\":null");
         } else {
             buf_puts(b, ",\"min\":null,\"max\":null,\"mean\":null,\"std\":null,\"quantiles\":null,"
                         "\"outliers\":null,\"top\":");
             profile_json_tops(b, c->aTop, c->nTop, r->nRow - c->nMissing);
+        }
+        if (c->pii) {
+            buf_printf(b, ",\"pii\":{\"kind\":\"%s\",\"share\":", pii_kind_name(c->pii));
+            profile_json_num(b, c->piiShare);
             buf_putc(b, '}');
         }
+        buf_putc(b, '}');
     }
     buf_printf(b,
                "],\"dataset\":{\"rows\":%zu,\"columns\":%zu,\"duplicate_rows\":%zu,"
@@ -777,7 +787,10 @@ void profile_result_text(const ProfileResult *r, const CsvTable *t, Buf *b) {
         else
             buf_printf(b, "%12.12s %12s %12s %9s", c->nTop ? c->aTop[0].zValue : "-", "-", "-",
                        "-");
-        buf_printf(b, "%s\n", c->constant ? "  constant" : "");
+        buf_printf(b, "%s", c->constant ? "  constant" : "");
+        if (c->pii)
+            buf_printf(b, "  personal data: %s (%.0f%%)", pii_kind_name(c->pii), 100 * c->piiShare);
+        buf_putc(b, '\n');
     }
     buf_printf(b, "\nduplicate rows: %zu (%.1f%%)\n", r->nDupRow, 100 * r->dupShare);
     for (size_t i = 0; i < r->nRed; i++) {
@@ -796,6 +809,71 @@ void profile_result_text(const ProfileResult *r, const CsvTable *t, Buf *b) {
     buf_printf(b, "\nreadiness score: %.1f / 100\n", r->score);
     for (size_t i = 0; i < r->nDed; i++)
         buf_printf(b, "  -%.1f  %s\n", r->aDed[i].points, r->aDed[i].zWhat);
+}
+
+/* Numeric column col may hold phone, ID or card numbers: most of its
+ * values are integers of eleven digits or more (a mobile number has
+ * eleven; Unix times in seconds, ten digits, are not read again). */
+static int profile_pii_candidate(const CsvColumn *col, size_t nRow) {
+    size_t nBig = 0;
+    for (size_t i = 0; i < nRow; i++) {
+        double v = fabs(col->aNum[i]);
+        nBig += v >= 1e10 && v < 1e20 && v == floor(v);
+    }
+    return nBig && 2 * nBig >= nRow - col->nMissing;
+}
+
+/* Run the personal-data detectors on the original text of r's numeric
+ * candidate columns: parse z again, those columns only, as categorical.
+ * Files without such columns are not read again. */
+static int profile_pii_numeric(const char *z, size_t n, int mapped, int nThread,
+                               const CsvTable *t, ProfileResult *r) {
+    const char **azOnly = malloc((t->nCol + 1) * sizeof *azOnly);
+    CsvTypeOverride *aOv = malloc((t->nCol + 1) * sizeof *aOv);
+    int rc = 0;
+    if (!azOnly || !aOv) {
+        rc = KEEL_ENOMEM;
+        goto out;
+    }
+    size_t nOnly = 0;
+    for (size_t k = 0; k < t->nCol; k++)
+        if (t->aCol[k].type == CSV_NUMERIC && profile_pii_candidate(&t->aCol[k], t->nRow)) {
+            azOnly[nOnly] = t->aCol[k].zName;
+            aOv[nOnly++] = (CsvTypeOverride){t->aCol[k].zName, CSV_CATEGORICAL};
+        }
+    if (nOnly == 0) goto out;
+    CsvOptions co = {.nThread = nThread, .aOverride = aOv, .nOverride = nOnly,
+                     .azOnly = azOnly, .nOnly = nOnly};
+    CsvError e;
+    CsvTable *tt = NULL;
+    rc = mapped ? csv_parse_mapped(z, n, &co, &tt, &e) : csv_parse(z, n, &co, &tt, &e);
+    if (rc) {
+        rc = rc == KEEL_ENOMEM ? rc : 0; /* parsed once already: cannot be bad */
+        goto out;
+    }
+    for (size_t j = 0; j < tt->nCol; j++) {
+        const CsvColumn *col = &tt->aCol[j];
+        int k = csv_column_index(t, col->zName);
+        if (k < 0 || col->type != CSV_CATEGORICAL) continue;
+        size_t *aCount = calloc(col->nLevel + 1, sizeof *aCount);
+        if (!aCount) {
+            rc = KEEL_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < tt->nRow; i++)
+            if (col->aCode[i] != CSV_MISSING_CODE) aCount[col->aCode[i]]++;
+        PiiTally tally = {0};
+        for (size_t l = 0; l < col->nLevel; l++)
+            if (aCount[l])
+                pii_tally_add(&tally, col->azLevel[l], strlen(col->azLevel[l]), aCount[l], 0);
+        free(aCount);
+        r->aCol[k].pii = pii_tally_kind(&tally, &r->aCol[k].piiShare);
+    }
+    csv_free(tt);
+out:
+    free(azOnly);
+    free(aOv);
+    return rc;
 }
 
 int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
@@ -827,6 +905,13 @@ int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
     rc = profile_compute(t, &o, ppResult, pErr->zMsg, sizeof pErr->zMsg);
     if (rc) {
         pErr->zField = "label";
+        csv_free(t);
+        return rc;
+    }
+    rc = profile_pii_numeric(z, n, mapped, o.nThread, t, *ppResult);
+    if (rc) {
+        profile_result_free(*ppResult);
+        *ppResult = NULL;
         csv_free(t);
         return rc;
     }

@@ -8,6 +8,7 @@
 #ifndef KEEL_ENGINE_PROFILE_H
 #define KEEL_ENGINE_PROFILE_H
 #include "engine/csv.h"
+#include "engine/pii.h"
 #include "util/buf.h"
 #include <stddef.h>
 
@@ -43,6 +44,11 @@ typedef struct ProfileColumn {
     ProfileTop aTop[PROFILE_NTOP];  /* categorical: most frequent first,
                                      * ties by value */
     size_t nTop;
+    PiiKind pii;     /* personal data the column holds (engine/pii.h), or
+                      * PII_NONE: categorical columns by their values;
+                      * numeric ones only through profile_csv, which reads
+                      * their original text */
+    double piiShare; /* share of non-missing cells of that kind */
 } ProfileColumn;
 
 /* A redundant column: iCol repeats iWith (an earlier column). */
@@ -101,7 +107,10 @@ typedef struct ProfileError {
  * column (opt->zLabel) read as categorical whatever it holds (a 0/1 label
  * is classes, not numbers) and aOverride[0..nOverride) forcing other
  * columns' types, then profile_compute. mapped says z is a private file
- * mapping (csv_parse_mapped). On success *ppTable and *ppResult hold the
+ * mapping (csv_parse_mapped). Numeric columns whose values are mostly
+ * integers of eleven or more digits (phone, ID or card numbers) are read once
+ * more as text, those columns only, for the personal-data detectors: a
+ * 19-digit number does not survive as a double. On success *ppTable and *ppResult hold the
  * table and its profile (free the result, then the table). Returns 0,
  * KEEL_EINVAL with *pErr filled, or KEEL_ENOMEM. */
 int profile_csv(const char *z, size_t n, const ProfileOptions *opt,

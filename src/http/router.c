@@ -247,6 +247,8 @@ static const char *generic_message(int rc) {
     case KEEL_EMETHOD: return "this path does not take that method; see the Allow header";
     case KEEL_ELENGTH: return "send a Content-Length header with the body";
     case KEEL_EMEDIA: return "the body's Content-Type is not one this route takes";
+    case KEEL_EFULL:
+        return "the disk is full: nothing was saved; free space on the server, then try again";
     default: return "internal error; the request id identifies it in the server log";
     }
 }

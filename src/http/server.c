@@ -151,9 +151,10 @@ void http_handle(Req *req, Resp *resp, int bBodyTooBig) {
     int rc = req->pRoute->xHandler(req, resp);
     if (req->db && req->db->nTxn) db_rollback(req->db); /* a handler left a transaction open */
     if (rc) {
-        if (rc == KEEL_EIO || rc == KEEL_EINTERNAL || rc == KEEL_ENOMEM)
-            log_error("%s %s %s failed: %s (%s)", req->zRequestId, req->zMethod, req->zPath,
-                      err_code_name(rc), req->db ? db_errmsg(req->db) : "");
+        if (rc == KEEL_EIO || rc == KEEL_EINTERNAL || rc == KEEL_ENOMEM || rc == KEEL_EFULL)
+            log_error("%s %s %s failed: %s%s (%s)", req->zRequestId, req->zMethod, req->zPath,
+                      err_code_name(rc), rc == KEEL_EFULL ? ": disk full" : "",
+                      req->db ? db_errmsg(req->db) : "");
         resp_error(resp, req->zRequestId, rc, &req->err);
     } else if (!resp->status) {
         resp_free(resp);

@@ -3,6 +3,7 @@
 #include "store/db.h"
 #include "util/crypto.h"
 #include "util/err.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include <stdarg.h>
 #include <stdlib.h>
@@ -58,7 +59,12 @@ static int db_vprepare(Db *db, DbStmt **ppStmt, const char *zSql, const char *zF
     DbStmt *s = calloc(1, sizeof *s);
     if (!s) return KEEL_ENOMEM;
     s->db = db;
-    int rc = db->pDriver->xPrepare(db->pConn, zSql, &s->pStmt);
+    int rc = fault_db();
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    rc = db->pDriver->xPrepare(db->pConn, zSql, &s->pStmt);
     if (rc) {
         log_error("db: prepare failed: %s [%s]", db_errmsg(db), zSql);
         free(s);
@@ -88,7 +94,10 @@ int db_bind_text(DbStmt *s, int i, const char *z) {
     return s->db->pDriver->xBindText(s->pStmt, i, z);
 }
 
-int db_step(DbStmt *s) { return s->db->pDriver->xStep(s->pStmt); }
+int db_step(DbStmt *s) {
+    int rc = fault_db();
+    return rc ? rc : s->db->pDriver->xStep(s->pStmt);
+}
 
 void db_finalize(DbStmt *s) {
     if (!s) return;
@@ -133,7 +142,11 @@ int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
     return rc;
 }
 
-int db_exec(Db *db, const char *zSql) { return db->pDriver->xExec(db->pConn, zSql); }
+int db_exec(Db *db, const char *zSql) {
+    /* a failing ROLLBACK is not injected: SQLite's own never fails */
+    int rc = strcmp(zSql, "ROLLBACK") == 0 ? 0 : fault_db();
+    return rc ? rc : db->pDriver->xExec(db->pConn, zSql);
+}
 int64_t db_last_insert_id(Db *db) { return db->pDriver->xLastInsertId(db->pConn); }
 int db_changes(Db *db) { return db->pDriver->xChanges(db->pConn); }
 const char *db_errmsg(Db *db) { return db->pDriver->xErrmsg(db->pConn); }

@@ -19,6 +19,7 @@ static int sq_rc(int rc) {
     case SQLITE_CONSTRAINT: return KEEL_ECONFLICT;
     case SQLITE_NOMEM: return KEEL_ENOMEM;
     case SQLITE_TOOBIG: return KEEL_ETOOBIG;
+    case SQLITE_FULL: return KEEL_EFULL;
     default: return KEEL_EIO;
     }
 }
@@ -85,6 +86,10 @@ static const char *sq_column_text(void *s, int i) {
     return (const char *)sqlite3_column_text(s, i);
 }
 static int sq_exec(void *p, const char *zSql) {
+    /* SQLite ends the transaction itself on some errors (SQLITE_FULL,
+     * IOERR, NOMEM); rolling back again would replace the real error
+     * message with "cannot rollback - no transaction is active" */
+    if (strcmp(zSql, "ROLLBACK") == 0 && sqlite3_get_autocommit(p)) return 0;
     return sq_rc(sqlite3_exec(p, zSql, NULL, NULL, NULL));
 }
 static int64_t sq_last_id(void *p) { return sqlite3_last_insert_rowid(p); }

@@ -104,7 +104,11 @@ int store_crud_get(Db *db, const ResourceDef *r, int64_t id, json_t **ppOut) {
     buf_init(&b, 0);
     crud_select_list(&b, r);
     buf_puts(&b, " WHERE id = ?");
-    if (buf_err(&b)) return buf_err(&b);
+    if (buf_err(&b)) {
+        int rcBuf = buf_err(&b);
+        buf_reset(&b); /* a failed append keeps what it had (found by test_fault) */
+        return rcBuf;
+    }
     DbStmt *s;
     int rc = db_prepare(db, &s, b.z, "i", id);
     buf_reset(&b);

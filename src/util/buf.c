@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Growable byte buffer with a cap and a sticky error; see buf.h. */
 #include "util/buf.h"
+#include "util/fault.h"
 #include "util/err.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@ static int buf_reserve(Buf *b, size_t n) {
     size_t nNew = b->nAlloc ? b->nAlloc : 64;
     while (nNew < need)
         nNew = nNew > SIZE_MAX / 2 ? need : nNew * 2;
-    char *z = realloc(b->z, nNew);
+    char *z = fault_alloc() ? NULL : realloc(b->z, nNew);
     if (!z) {
         b->err = KEEL_ENOMEM;
         return b->err;

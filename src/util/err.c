@@ -22,6 +22,7 @@ const char *err_code_name(int rc) {
     case KEEL_EMETHOD: return "method_not_allowed";
     case KEEL_ELENGTH: return "length_required";
     case KEEL_EMEDIA: return "unsupported_media_type";
+    case KEEL_EFULL: return "disk_full";
     default: return "internal";
     }
 }
@@ -41,6 +42,7 @@ int err_http_status(int rc) {
     case KEEL_EMETHOD: return 405;
     case KEEL_ELENGTH: return 411;
     case KEEL_EMEDIA: return 415;
+    case KEEL_EFULL: return 507;
     default: return 500;
     }
 }

@@ -24,6 +24,7 @@ enum {
     KEEL_EMETHOD = -14,   /* the path exists with other methods (405) */
     KEEL_ELENGTH = -15,   /* a body without a length (411) */
     KEEL_EMEDIA = -16,    /* a body of a type the route does not take (415) */
+    KEEL_EFULL = -17,     /* the disk (or the database's size limit) is full (507) */
 };
 
 /* Stable machine-readable name of an error code ("invalid", "not_found",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* JSON parsing and small accessors over jansson; see json.h. */
 #include "util/json.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include <stdio.h>
 #include <string.h>
@@ -22,8 +23,26 @@ int json_parse_object(const char *z, size_t n, json_t **pOut, char *zErr, size_t
     return 0;
 }
 
+static int dump_to_buf(const char *z, size_t n, void *data) {
+    Buf *b = data;
+    buf_append(b, z, n);
+    return buf_err(b) ? -1 : 0;
+}
+
 char *json_dump_compact(const json_t *j) {
-    return json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+    /* through our own buffer: jansson 2.14's json_dumps ignores a failed
+     * append while writing an object key and returns broken JSON when an
+     * allocation fails (found by tests/unit/test_fault.c); a Buf's error
+     * is sticky, so any failed append here gives NULL */
+    Buf b;
+    buf_init(&b, 0);
+    if (json_dump_callback(j, dump_to_buf, &b,
+                           JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17)) ||
+        buf_err(&b)) {
+        buf_reset(&b);
+        return NULL;
+    }
+    return buf_steal(&b, NULL);
 }
 
 const char *json_get_str(const json_t *obj, const char *zKey) {

@@ -47,6 +47,12 @@ ws = [x for x in ship["initiatives"] if x["title"] == "Warehouse slotting"][0]["
 sc = [x for x in a.get("/api/v1/initiatives/%d/scores" % ws).json["items"] if x["criterion"] == "data_readiness"]
 t.check("allocdemo-3.3", [x["value"] for x in sc if x["scorer"].startswith("keel")] == [2], sc)
 t.check("allocdemo-3.4", srv.sql("SELECT count(*) FROM data_asset_sample")[0][0] == 0)
+# an asset marked not personal whose sample holds resident ID numbers is flagged
+loy = a.get("/api/v1/data-assets/%d" % assets["Loyalty members (China)"]["id"]).json
+w = loy.get("warnings") or []
+t.check("allocdemo-3.5", loy["personal_data"] is False and [x["code"] for x in w] == ["undeclared_personal_data"]
+        and {"name": "id_number", "kind": "cn_resident_id", "share": 1} in w[0]["columns"], w)
+t.check("allocdemo-3.6", full.get("warnings") == [], full.get("warnings"))
 
 plans = a.get("/api/v1/plans").json
 t.check("allocdemo-4.1", plans["total"] == 1 and plans["items"][0]["status"] in ("optimal", "feasible"), plans)

@@ -80,6 +80,7 @@ await run('e2e resources', async (t, cleanup) => {
   await go(chair, srv.base, '/resources/data');
   const da = await chair.textContent('[data-testid=assets]');
   t.ok('res-3.3 readiness and reasons', da.includes('Readiness 38 of 100') && da.includes('duplicate rows'), da.slice(0, 400));
+  t.ok('res-3.3b undeclared personal data flagged', /Not marked as personal data[^.]*: id_number \(Chinese resident ID numbers, 100%\)/.test(da), da.slice(0, 1200));
   await shot(chair, '43-data');
   await go(chair, srv.base, '/');
   t.ok('res-3.4 dashboard: idle pools', /1\s*idle resource pool/.test(await chair.textContent('[data-testid=resources-headline]')));
@@ -150,6 +151,7 @@ await run('e2e resources', async (t, cleanup) => {
   await go(chair, srv.base, '/resources/data');
   const zd = await chair.textContent('[data-testid=assets]');
   t.ok('res-6.2b readiness reasons worded in Chinese from their codes', zd.includes('重复行') && !zd.includes('duplicate rows'), zd.slice(0, 400));
+  t.ok('res-6.2c undeclared personal data in Chinese', zd.includes('未标记为个人数据') && zd.includes('id_number（居民身份证号码，100%）'), zd.slice(0, 1200));
   await shot(chair, '48b-data-zh');
   await shot(chair, '48-teams-zh');
   await go(chair, srv.base, '/resources/plan');

@@ -18,7 +18,13 @@ function deduction(r) {
 
 const tone = (s) => (s === null || s === undefined ? null : s >= 80 ? 'on_track' : s >= 50 ? 'at_risk' : 'off_track');
 
-function assetCard(a, profile) {
+// The undeclared-personal-data warning: the columns and what they hold.
+function piiWarning(w) {
+  const cols = (w.columns || []).map((c) => t('assets.pii_column', { name: c.name, kind: tv('pii', c.kind) || c.kind, share: fmtPercent(c.share, 0) }));
+  return notice(t('assets.pii_undeclared', { columns: cols.join(t('assets.pii_sep')) }), 'warn');
+}
+
+function assetCard(a, profile, warnings) {
   return h('section', { class: 'panel asset', 'aria-label': a.name, dataset: { asset: a.id } },
     h('h2', {}, a.name),
     a.description ? h('p', { class: 'muted' }, a.description) : null,
@@ -27,6 +33,7 @@ function assetCard(a, profile) {
         ? h('p', { class: 'muted' }, t('assets.not_profiled'))
         : [h('span', { class: 'score' }, t('assets.score', { score: fmtNumber(a.readiness_score, { maximumFractionDigits: 0 }) })),
           progress(a.readiness_score / 100, fmtNumber(a.readiness_score, { maximumFractionDigits: 0 }) + ' / 100', tone(a.readiness_score))]),
+    (warnings || []).filter((w) => w.code === 'undeclared_personal_data').map(piiWarning),
     profile && (profile.reasons || []).length ? [h('h3', {}, t('assets.reasons')),
       h('ul', { class: 'plain-list reasons' }, profile.reasons.map((r) => h('li', {},
         h('strong', {}, t('assets.points', { n: fmtNumber(r.points, { maximumFractionDigits: 1 }) })), ' ', deduction(r))))]
@@ -45,9 +52,10 @@ export async function render() {
   const profiled = assets.filter((a) => a.readiness_score !== null && a.readiness_score !== undefined);
   const details = await Promise.all(profiled.map((a) => get('/data-assets/' + a.id).catch(() => null)));
   const prof = new Map(profiled.map((a, i) => [a.id, details[i] && details[i].profile]));
+  const warn = new Map(profiled.map((a, i) => [a.id, details[i] && details[i].warnings]));
   assets.sort((a, b) => (a.readiness_score ?? 101) - (b.readiness_score ?? 101));
   return h('div', { class: 'assets-page' },
     pageHeader(t('page.assets'), t('assets.lead')),
-    assets.length ? h('div', { class: 'grid2 assets', 'data-testid': 'assets' }, assets.map((a) => assetCard(a, prof.get(a.id))))
+    assets.length ? h('div', { class: 'grid2 assets', 'data-testid': 'assets' }, assets.map((a) => assetCard(a, prof.get(a.id), warn.get(a.id))))
       : notice(t('assets.none'), 'info'));
 }
