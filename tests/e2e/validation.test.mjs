@@ -68,7 +68,12 @@ await run('e2e validation', async (t, cleanup) => {
     t.ok(`valid-${L}-6 an end before the start refused at the end field`, e3.includes(words.order), e3);
     await of.locator('input[name=horizon_end]').fill('Q4 2027');
     await of.locator('button[type=submit]').click();
-    await p.waitForFunction(() => !!document.querySelector('[name=horizon_end] ~ .field-error') && !/2020Q1/.test(document.querySelector('[name=horizon_end] ~ .field-error').textContent));
+    // wait for the new refusal itself (the old one, or an empty error
+    // cleared on submit, may still be there for a moment)
+    await p.waitForFunction((want) => {
+      const el = document.querySelector('[name=horizon_end] ~ .field-error');
+      return !!el && el.textContent.includes(want);
+    }, words.period, { timeout: 10000 }).catch(() => {});
     const e4 = await of.locator('input[name=horizon_end] ~ .field-error').textContent();
     t.ok(`valid-${L}-7 a malformed quarter explained`, e4.includes(words.period), e4);
     await of.locator('input[name=horizon_end]').fill('2027Q4');
