@@ -20,7 +20,7 @@ await run('e2e audit', async (t, cleanup) => {
   t.ok('audit-1.2 a page of 50 of every entry', pager.includes('1–50 of') && total > 100, pager);
   t.ok('audit-1.3 records linked', (await p.locator('[data-testid=audit] a[href^="#/"]').count()) > 0);
   await p.locator('[data-testid=audit-pager] button', { hasText: 'Older' }).first().click();
-  await p.waitForFunction(() => /51–100 of/.test(document.querySelector('[data-testid=audit-pager]').textContent));
+  await p.waitForFunction(() => /51–100 of/.test((document.querySelector('[data-testid=audit-pager]')?.textContent || '')));
   t.ok('audit-1.4 paging to older entries', true);
   // filters: a person and a kind of record
   await go(p, srv.base, '/admin/audit');
