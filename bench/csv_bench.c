@@ -61,8 +61,8 @@ int main(int argc, char **argv) {
             }
             csv_free(t);
         }
-        printf("%-28s %8.3f s %8.1f MB/s  rows %zu cols %zu missing %zu categorical %zu\n",
-               argv[a], best, (double)n / 1e6 / best, nRow, nCol, nMiss, nCat);
+        printf("%-28s %8.3f s %8.1f MB/s  rows %zu cols %zu missing %zu categorical %zu\n", argv[a],
+               best, (double)n / 1e6 / best, nRow, nCol, nMiss, nCat);
         munmap((void *)z, n);
         close(fd);
     }

@@ -94,7 +94,8 @@ static int run_analysis(Req *req, Resp *resp, const char *zKind) {
                *ver = json_object_get(req->pJson, "version"),
                *ref = json_object_get(req->pJson, "reference");
         if ((sys && !json_is_string(sys)) || (ver && !json_is_string(ver)))
-            return err_set(&req->err, KEEL_EINVAL, sys && !json_is_string(sys) ? "system" : "version",
+            return err_set(&req->err, KEEL_EINVAL,
+                           sys && !json_is_string(sys) ? "system" : "version",
                            "system is a system's name and version its version label");
         if (ref && !json_is_string(ref))
             return err_set(&req->err, KEEL_EINVAL, "reference",

@@ -10,7 +10,7 @@ int api_audit_list(Req *req, Resp *resp) {
     int64_t limit, offset, entityId = 0;
     int rc = api_page(req, &limit, &offset);
     if (rc) return rc;
-    AuditQuery q = {req_query(req, "entity"), 0, req_query(req, "actor"),
+    AuditQuery q = {req_query(req, "entity"), 0,    req_query(req, "actor"),
                     req_query(req, "action"), NULL, NULL};
     const char *zEntity = q.zEntity;
     const char *zId = req_query(req, "entity_id");
@@ -33,7 +33,8 @@ int api_audit_list(Req *req, Resp *resp) {
         }
     }
     if ((q.zActor && strlen(q.zActor) > 320) || (q.zAction && strlen(q.zAction) > 40))
-        return err_set(&req->err, KEEL_EINVAL, q.zActor && strlen(q.zActor) > 320 ? "actor" : "action",
+        return err_set(&req->err, KEEL_EINVAL,
+                       q.zActor && strlen(q.zActor) > 320 ? "actor" : "action",
                        "actor or action is too long");
     if (zEntity && (strlen(zEntity) > 40 || !*zEntity))
         return err_set(&req->err, KEEL_EINVAL, "entity",

@@ -14,8 +14,10 @@
 int api_healthz(Req *req, Resp *resp) {
     int rc = schema_check(req->db);
     if (rc == KEEL_EVERSION)
-        return err_set(&req->err, KEEL_EBUSY, "", "the database schema is not the one this keel "
-                       "serves (schema %d): run `keel migrate`", schema_version());
+        return err_set(&req->err, KEEL_EBUSY, "",
+                       "the database schema is not the one this keel "
+                       "serves (schema %d): run `keel migrate`",
+                       schema_version());
     if (rc)
         return err_set(&req->err, KEEL_EBUSY, "", "the database is unreachable: %s",
                        db_errmsg(req->db));
@@ -23,8 +25,8 @@ int api_healthz(Req *req, Resp *resp) {
                           schema_version());
     double age;
     if (switch_poll_status(&age)) /* the switch cache: how fresh (ms since its last refresh) */
-        json_object_set_new(o, "switch", json_pack("{sI sb}", "age_ms", (json_int_t)age, "stale",
-                                                   age > 1000));
+        json_object_set_new(o, "switch",
+                            json_pack("{sI sb}", "age_ms", (json_int_t)age, "stale", age > 1000));
     resp_json(resp, 200, o);
     return 0;
 }
@@ -132,8 +134,10 @@ int api_openapi(Req *req, Resp *resp) {
                     : json_pack("{ss ss sb s{ss ss}}", "name", zName, "in", "path", "required", 1,
                                 "schema", "type", "string", "pattern", "^[a-z0-9_-]{1,64}$"));
         }
-        if (json_array_size(params)) json_object_set_new(op, "parameters", params);
-        else json_decref(params);
+        if (json_array_size(params))
+            json_object_set_new(op, "parameters", params);
+        else
+            json_decref(params);
         if (r->pResource && !json_object_get(schemas, r->pResource->zName))
             json_object_set_new(schemas, r->pResource->zName, resource_schema(r->pResource));
         if (r->bodyType != BODY_NONE) {

@@ -46,8 +46,8 @@ static json_t *monitor_answer(const MonIngestResult *res, EvKind kind) {
         json_array_append_new(a, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->iLine, "field",
                                            e->zField, "message", e->zMsg));
     }
-    json_t *j = json_pack("{s:I,s:I,s:I,s:o}", "accepted", (json_int_t)res->nAccepted,
-                          "duplicates", (json_int_t)res->nDuplicates, "rejected_count",
+    json_t *j = json_pack("{s:I,s:I,s:I,s:o}", "accepted", (json_int_t)res->nAccepted, "duplicates",
+                          (json_int_t)res->nDuplicates, "rejected_count",
                           (json_int_t)res->nRejected, "rejected", a);
     if (kind == EVSCAN_LABELS)
         json_object_set_new(j, "unmatched", json_integer((json_int_t)res->nUnmatched));
@@ -104,8 +104,8 @@ int api_system_monitor(Req *req, Resp *resp) {
     json_t *rows;
     int rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
     if (rc) return err_set(&req->err, rc, "", "cannot read the windows");
-    resp_json(resp, 200, json_pack("{s:s,s:s,s:o}", "system", zName, "grain", zGrain, "windows",
-                                   rows));
+    resp_json(resp, 200,
+              json_pack("{s:s,s:s,s:o}", "system", zName, "grain", zGrain, "windows", rows));
     return 0;
 }
 

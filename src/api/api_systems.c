@@ -168,8 +168,8 @@ int api_system_overrides_create(Req *req, Resp *resp) {
 
 int api_initiative_overrides_create(Req *req, Resp *resp) {
     int64_t id;
-    int rc = gate_override_add(req->db, &req->who, NULL, req->aParam[0], req->pJson, &id,
-                               &req->err);
+    int rc =
+        gate_override_add(req->db, &req->who, NULL, req->aParam[0], req->pJson, &id, &req->err);
     return rc ? rc : api_initiative_systems(req, resp);
 }
 
@@ -219,7 +219,8 @@ int api_initiative_systems(Req *req, Resp *resp) {
         rc = system_get(req->db, &req->who, json_get_str(x, "name"), &s, &e);
         if (rc == 0 && json_array_size(json_object_get(s, "versions"))) {
             rc = gate_board(req->db, json_get_str(x, "name"), NULL, &board, &e);
-            if (rc == 0) json_object_set_new(s, "gates", json_incref(json_object_get(board, "gates")));
+            if (rc == 0)
+                json_object_set_new(s, "gates", json_incref(json_object_get(board, "gates")));
             json_decref(board);
         }
         if (s) json_array_append_new(systems, s);

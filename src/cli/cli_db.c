@@ -62,8 +62,7 @@ static void copy_progress(void *pArg, int64_t nDone, int64_t nTotal, const char 
 int cli_copy(int argc, char **argv) {
     CliOpt a[] = {
         {"from", 0, "DB", "the database to copy (SQLite file or postgresql:// URL)", NULL},
-        {"to", 0, "DB", "an empty database: a new SQLite file or an empty PostgreSQL schema",
-         NULL},
+        {"to", 0, "DB", "an empty database: a new SQLite file or an empty PostgreSQL schema", NULL},
         {"json", 1, "", "print JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;

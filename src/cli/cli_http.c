@@ -52,8 +52,8 @@ static int dechunk(const char *p, const char *zEnd, char *out, size_t *pn) {
     return 0;
 }
 
-int cli_http_parse(const char *z, size_t n, int *pStatus, char **pzBody, size_t *pnBody,
-                   char *zErr, size_t nErr) {
+int cli_http_parse(const char *z, size_t n, int *pStatus, char **pzBody, size_t *pnBody, char *zErr,
+                   size_t nErr) {
     const char *zEnd = z + n, *p = z;
     *pzBody = NULL;
     *pnBody = 0;
@@ -182,11 +182,12 @@ int cli_http_request(const char *zUrl, const char *zMethod, const char *zPath, c
     if (zType)
         snprintf(zBodyHead, sizeof zBodyHead, "Content-Type: %s\r\nContent-Length: %zu\r\n", zType,
                  nBody);
-    int nReq = asprintf(&zReq,
-                        "%s %s%s HTTP/1.1\r\nHost: %s:%s\r\nAccept: application/json\r\n"
-                        "%s%s%s%sConnection: close\r\n\r\n",
-                        zMethod, zPrefix, zPath, zHost, zPort, zToken ? "Authorization: Bearer " : "",
-                        zToken ? zToken : "", zToken ? "\r\n" : "", zBodyHead);
+    int nReq =
+        asprintf(&zReq,
+                 "%s %s%s HTTP/1.1\r\nHost: %s:%s\r\nAccept: application/json\r\n"
+                 "%s%s%s%sConnection: close\r\n\r\n",
+                 zMethod, zPrefix, zPath, zHost, zPort, zToken ? "Authorization: Bearer " : "",
+                 zToken ? zToken : "", zToken ? "\r\n" : "", zBodyHead);
     if (nReq >= 0 && zType && nBody) { /* headers and body in one buffer */
         char *z2 = realloc(zReq, (size_t)nReq + nBody);
         if (!z2) {

@@ -13,8 +13,8 @@
  * closed): the status code into *pStatus and the body (Content-Length,
  * chunked, or up to the end) into a new NUL-terminated *pzBody (caller
  * frees) of *pnBody bytes. 0, or -1 with zErr saying what is malformed. */
-int cli_http_parse(const char *z, size_t n, int *pStatus, char **pzBody, size_t *pnBody,
-                   char *zErr, size_t nErr);
+int cli_http_parse(const char *z, size_t n, int *pStatus, char **pzBody, size_t *pnBody, char *zErr,
+                   size_t nErr);
 
 /* GET zPath (with query) from the server at zUrl ("http://host:port",
  * optionally with a path prefix) with "Authorization: Bearer zToken"

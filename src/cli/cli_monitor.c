@@ -82,7 +82,8 @@ static int ingest_batch(const IngestTo *to, const char *z, size_t n, size_t iFir
             if (t->nShown++ >= 20) break;
             if (t->bProgress) fputc('\n', stderr);
             fprintf(stderr, "line %lld: %s: %s\n",
-                    (long long)(json_integer_value(json_object_get(e, "line")) + (json_int_t)iFirstLine - 1),
+                    (long long)(json_integer_value(json_object_get(e, "line")) +
+                                (json_int_t)iFirstLine - 1),
                     json_string_value(json_object_get(e, "field")),
                     json_string_value(json_object_get(e, "message")));
         }
@@ -99,8 +100,7 @@ static int ingest_batch(const IngestTo *to, const char *z, size_t n, size_t iFir
 
 /* Split the file into batches of nBatch records (CSV: the header repeated)
  * and post each. */
-static int ingest_file(const IngestTo *to, const char *z, size_t n, long nBatch,
-                       IngestTally *t) {
+static int ingest_file(const IngestTo *to, const char *z, size_t n, long nBatch, IngestTally *t) {
     int bCsv = to->bCsv;
     size_t iPos = 0, iLine = 1, nHead = 0;
     if (bCsv) {
@@ -114,7 +114,8 @@ static int ingest_file(const IngestTo *to, const char *z, size_t n, long nBatch,
     int rc = 0;
     while (iPos < n && !rc) {
         size_t iEnd = iPos, nLines = 0;
-        while (iEnd < n && nLines < (size_t)nBatch) { /* whole lines (quoted CSV line breaks rare) */
+        while (iEnd < n &&
+               nLines < (size_t)nBatch) { /* whole lines (quoted CSV line breaks rare) */
             const char *nl = memchr(z + iEnd, '\n', n - iEnd);
             iEnd = nl ? (size_t)(nl - z) + 1 : n;
             nLines++;
@@ -150,7 +151,8 @@ int cli_ingest(int argc, char **argv) {
         {"events-dir", 0, "DIR", "the event log (default FILE.events, as keel serve uses)", NULL},
         {"as", 0, "EMAIL", "send as this account (default: the first admin)", NULL},
         {"labels", 1, "", "the file holds labels (event_id,label), not events", NULL},
-        {"format", 0, "ndjson|csv", "the file's format (default: csv for *.csv, else ndjson)", NULL},
+        {"format", 0, "ndjson|csv", "the file's format (default: csv for *.csv, else ndjson)",
+         NULL},
         {"partial", 1, "", "store the good lines of a batch with bad ones (else refused whole)",
          NULL},
         {"batch", 0, "N", "events per batch (default 5000)", NULL},
@@ -180,7 +182,8 @@ int cli_ingest(int argc, char **argv) {
         if (nBatch < 1 || nBatch > 1000000) return cli_usage_error("--batch is 1 to 1000000");
     }
     size_t nName = strlen(zFile);
-    int bCsv = zFmt ? strcmp(zFmt, "csv") == 0 : (nName > 4 && strcmp(zFile + nName - 4, ".csv") == 0);
+    int bCsv =
+        zFmt ? strcmp(zFmt, "csv") == 0 : (nName > 4 && strcmp(zFile + nName - 4, ".csv") == 0);
     if (zFmt && !bCsv && strcmp(zFmt, "ndjson") != 0)
         return cli_usage_error("--format is ndjson or csv");
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
@@ -195,7 +198,8 @@ int cli_ingest(int argc, char **argv) {
     Principal who;
     char zUrl[256];
     snprintf(zUrl, sizeof zUrl, "/api/v1/systems/%s/%s%s", zSys,
-             cli_opt(a, n, "labels") ? "labels" : "events", cli_opt(a, n, "partial") ? "?partial=1" : "");
+             cli_opt(a, n, "labels") ? "labels" : "events",
+             cli_opt(a, n, "partial") ? "?partial=1" : "");
     IngestTo to = {NULL, &who, zServer, NULL, zUrl, bCsv};
     KeelError e = {0};
     if (zServer) {
@@ -227,7 +231,8 @@ int cli_ingest(int argc, char **argv) {
     t.bProgress = cli_progress_enabled() && !cli_opt(a, n, "json");
     rc = ingest_file(&to, z, nz, nBatch, &t);
     if (t.bProgress) fputc('\n', stderr);
-    if (mon && monitor_flush(mon, db, &e)) rc = cli_fail("the windows were not written: %s", e.zMsg);
+    if (mon && monitor_flush(mon, db, &e))
+        rc = cli_fail("the windows were not written: %s", e.zMsg);
     double s = (time_mono_ms() - t.t0) / 1000;
     if (cli_opt(a, n, "json")) {
         cli_print_json(json_pack("{s:I,s:I,s:I,s:I,s:f}", "accepted", (json_int_t)t.nAccepted,
@@ -237,7 +242,8 @@ int cli_ingest(int argc, char **argv) {
     } else {
         printf("%llu accepted, %llu duplicates, %llu rejected", (unsigned long long)t.nAccepted,
                (unsigned long long)t.nDuplicates, (unsigned long long)t.nRejected);
-        if (cli_opt(a, n, "labels")) printf(", %llu without their event", (unsigned long long)t.nUnmatched);
+        if (cli_opt(a, n, "labels"))
+            printf(", %llu without their event", (unsigned long long)t.nUnmatched);
         printf(" in %.2f s\n", s);
     }
 done:
@@ -253,8 +259,10 @@ done:
 
 /* Print a number column or "-" for null. */
 static void mon_cell(json_t *v, const char *zFmt, double scale) {
-    if (json_is_number(v)) printf(zFmt, json_number_value(v) * scale);
-    else printf("%*s", atoi(zFmt + 1), "-");
+    if (json_is_number(v))
+        printf(zFmt, json_number_value(v) * scale);
+    else
+        printf("%*s", atoi(zFmt + 1), "-");
 }
 
 int cli_monitor(int argc, char **argv) {
@@ -267,11 +275,12 @@ int cli_monitor(int argc, char **argv) {
         {"json", 1, "", "print the windows as JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
-    int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel monitor --db FILE --system NAME [--grain hour] [--json]\n\n"
-                       "A system's latest windows per version and segment: events, error rate,\n"
-                       "latency quantiles (1% relative accuracy) and, with labels, accuracy and AUC.",
-                       &nPos);
+    int rc =
+        cli_parse(argc, argv, a, n,
+                  "usage: keel monitor --db FILE --system NAME [--grain hour] [--json]\n\n"
+                  "A system's latest windows per version and segment: events, error rate,\n"
+                  "latency quantiles (1% relative accuracy) and, with labels, accuracy and AUC.",
+                  &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     if (!cli_opt(a, n, "system")) return cli_usage_error("--system NAME is required");
     if (nPos) return cli_usage_error("unexpected argument '%s'", argv[1]);
@@ -349,8 +358,10 @@ int cli_jobs(int argc, char **argv) {
         char zOwner[64];
         snprintf(zOwner, sizeof zOwner, "cli:%ld", (long)getpid());
         rc = scheduler_run_now(db, argv[2], zOwner, &e);
-        if (rc) rc = cli_fail("%s", e.zMsg);
-        else if (!cli_opt(a, n, "json")) printf("%s: ok\n", argv[2]);
+        if (rc)
+            rc = cli_fail("%s", e.zMsg);
+        else if (!cli_opt(a, n, "json"))
+            printf("%s: ok\n", argv[2]);
     }
     json_t *rows = NULL;
     if (!rc && (bList || cli_opt(a, n, "json")) && scheduler_list(db, &rows, &e))
@@ -369,8 +380,8 @@ int cli_jobs(int argc, char **argv) {
         const char *zOut = json_string_value(json_object_get(r, "last_outcome"));
         const char *zErr = json_string_value(json_object_get(r, "last_error"));
         printf("%-20s %8lld %-24s %-8s %s\n", json_string_value(json_object_get(r, "name")),
-               (long long)json_integer_value(json_object_get(r, "period_s")), zLast ? zLast : "never",
-               zOut ? zOut : "-", zErr ? zErr : "");
+               (long long)json_integer_value(json_object_get(r, "period_s")),
+               zLast ? zLast : "never", zOut ? zOut : "-", zErr ? zErr : "");
     }
     json_decref(rows);
     return 0;
