@@ -43,10 +43,11 @@ int cli_serve(int argc, char **argv) {
         {"events-dir", 0, "DIR", "monitoring event log (default FILE.events)", NULL},
         {"retention-days", 0, "N", "days event segments are kept (default 90)", NULL},
         {"migrate", 1, "",
-         "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)",
-         NULL},
+         "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)", NULL},
         {"trusted-proxy", 0, "ADDR[/BITS],...",
          "reverse proxies whose X-Forwarded-For names the client (default: none)", NULL},
+        {"body-budget", 0, "MB",
+         "request bodies in flight on all connections together; beyond: 503 (default 128)", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -87,6 +88,10 @@ int cli_serve(int argc, char **argv) {
     }
     c.bMigrate = cli_opt(a, n, "migrate") != NULL;
     c.zTrustedProxies = cli_opt(a, n, "trusted-proxy");
+    if ((z = cli_opt(a, n, "body-budget"))) {
+        if ((rc = parse_positive(z, "body-budget", 1, 65536, &v))) return rc;
+        c.bodyBudget = (int64_t)v << 20;
+    }
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     rc = server_run(&c);
     return rc == 0 ? 0 : cli_exit_for(rc);

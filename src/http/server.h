@@ -8,20 +8,21 @@
 #include <stdint.h>
 
 typedef struct ServerConfig {
-    const char *zDbPath; /* database file */
-    const char *zHost;   /* address to bind, e.g. "127.0.0.1" */
-    int port;            /* 0: any free port */
-    int nThread;         /* workers; 0 = one per core */
-    int connTimeout;     /* seconds of inactivity before a connection is closed */
-    int connLimit;       /* simultaneous connections */
-    int64_t sessionIdle; /* session idle timeout, seconds */
-    int64_t sessionMax;  /* session absolute lifetime, seconds */
-    int bSecureCookie;   /* mark cookies Secure (behind a TLS proxy) */
-    int bQuiet;          /* no access log */
+    const char *zDbPath;   /* database file */
+    const char *zHost;     /* address to bind, e.g. "127.0.0.1" */
+    int port;              /* 0: any free port */
+    int nThread;           /* workers; 0 = one per core */
+    int connTimeout;       /* seconds of inactivity before a connection is closed */
+    int connLimit;         /* simultaneous connections */
+    int64_t sessionIdle;   /* session idle timeout, seconds */
+    int64_t sessionMax;    /* session absolute lifetime, seconds */
+    int bSecureCookie;     /* mark cookies Secure (behind a TLS proxy) */
+    int bQuiet;            /* no access log */
     const char *zEventDir; /* monitoring event log (NULL: <db>.events) */
     int retentionDays;     /* event segments kept (0: the default, 90) */
-    int bMigrate;        /* migrate an older schema at start (PostgreSQL; SQLite always does) */
+    int bMigrate;          /* migrate an older schema at start (PostgreSQL; SQLite always does) */
     const char *zTrustedProxies; /* "ADDR[/BITS],…": X-Forwarded-For is read from these only */
+    int64_t bodyBudget; /* request body bytes in flight on all connections together; beyond: 503 */
 } ServerConfig;
 
 /* Fill defaults. */
