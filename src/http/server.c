@@ -10,6 +10,7 @@
 #include "domain/switch.h"
 #include "http/metrics.h"
 #include "http/auth.h"
+#include "http/conns.h"
 #include "http/proxy.h"
 #include "http/router.h"
 #include "store/schema.h"
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* Per-request state, kept in MHD's con_cls between calls. */
@@ -74,7 +76,9 @@ void server_config_init(ServerConfig *c) {
     c->zHost = "127.0.0.1";
     c->port = 8080;
     c->connTimeout = 30;
-    c->connLimit = 256;
+    c->connLimit = 4096;
+    c->headerTimeout = 10;
+    c->maxPerAddr = 512;
     c->sessionIdle = 30 * 60;
     c->sessionMax = 12 * 3600;
     c->bodyBudget = 128LL * 1024 * 1024;
@@ -398,6 +402,7 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
         snprintf(st->req.zRequestId, sizeof st->req.zRequestId, "%s%08lx", gReqPrefix,
                  (unsigned long)atomic_fetch_add(&gReqCounter, 1) & 0xffffffffUL);
         server_client_addr(conn, st->req.zAddr, sizeof st->req.zAddr);
+        conns_request_started(conn);
         if (!st->zPath) return MHD_NO;
         KeelError fe = {0};
         if (server_framing(conn, st->zPath, &fe)) {
@@ -450,9 +455,9 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 static void server_completed(void *cls, struct MHD_Connection *conn, void **ppState,
                              enum MHD_RequestTerminationCode toe) {
     (void)cls;
-    (void)conn;
     ReqState *st = *ppState;
     if (!st) return;
+    conns_request_done(conn);
     http_metrics_observe(st->req.pRoute ? (int)(st->req.pRoute - aRoute) : -1, st->resp.status,
                          time_mono_ms() - st->t0);
     /* switch reads are polled on every serving request: counted in the
@@ -572,14 +577,30 @@ int server_run(const ServerConfig *c) {
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* slow clients (docs/security.md): room for many connections (epoll,
+     * the open-file limit raised to its hard limit), little memory each, a
+     * deadline for each request head and a limit per address (http/conns.c) */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)c->connLimit + 64)
+        log_info("the open-file limit (%llu) is below --max-connections %d: connections "
+                 "beyond it wait to be accepted",
+                 (unsigned long long)rl.rlim_cur, c->connLimit);
+    conns_configure(c->headerTimeout, c->maxPerAddr, &gProxies);
+    unsigned flags =
+        MHD_USE_ITC | MHD_USE_ERROR_LOG |
+        (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL_INTERNAL_THREAD
+                                                                : MHD_USE_AUTO_INTERNAL_THREAD);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        server_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nThread, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)c->connTimeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->connLimit,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-        server_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK, server_unescape, NULL,
-        MHD_OPTION_END);
+        flags, 0, conns_accept, NULL, server_access, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nThread,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->connTimeout, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->connLimit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, server_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        conns_notify, NULL, MHD_OPTION_UNESCAPE_CALLBACK, server_unescape, NULL, MHD_OPTION_END);
     if (!d) {
         log_error("cannot listen on %s:%d: %s", c->zHost, c->port, strerror(errno));
         scheduler_stop(sched);
@@ -596,8 +617,10 @@ int server_run(const ServerConfig *c) {
     db_display_name(c->zDbPath, zShown, sizeof zShown);
     log_info("serving %s on http://%s:%d with %d workers", zShown, c->zHost, port, nThread);
 
-    while (!gStop)
+    while (!gStop) {
         usleep(100 * 1000);
+        conns_sweep();
+    }
 
     log_info("shutting down: finishing %d request(s) in flight", atomic_load(&gInFlight));
     MHD_quiesce_daemon(d);

@@ -8,12 +8,14 @@
 #include <stdint.h>
 
 typedef struct ServerConfig {
-    const char *zDbPath;   /* database file */
-    const char *zHost;     /* address to bind, e.g. "127.0.0.1" */
-    int port;              /* 0: any free port */
-    int nThread;           /* workers; 0 = one per core */
-    int connTimeout;       /* seconds of inactivity before a connection is closed */
-    int connLimit;         /* simultaneous connections */
+    const char *zDbPath; /* database file */
+    const char *zHost;   /* address to bind, e.g. "127.0.0.1" */
+    int port;            /* 0: any free port */
+    int nThread;         /* workers; 0 = one per core */
+    int connTimeout;     /* seconds of inactivity before a connection is closed */
+    int connLimit;       /* simultaneous connections */
+    int headerTimeout; /* seconds for a request head, from the connection's start or last answer */
+    int maxPerAddr;    /* connections from one client address (trusted proxies: no limit) */
     int64_t sessionIdle;   /* session idle timeout, seconds */
     int64_t sessionMax;    /* session absolute lifetime, seconds */
     int bSecureCookie;     /* mark cookies Secure (behind a TLS proxy) */
