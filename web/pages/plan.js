@@ -60,7 +60,7 @@ function bindingText(b, title, poolName) {
 
 // A conflict of an infeasible plan in words: which pool, which quarter,
 // how short, and the mandatory and under-way work that needs it.
-function conflictText(c, title, poolName) {
+export function conflictText(c, title, poolName) {
   const names = (c.initiatives || []).map(title).join(t('list.sep'));
   if (c.constraint === 'capacity') {
     return t('plan.conflict.capacity', { pool: poolName(c.pool), period: fmtPeriod(c.period), short: fmtNumber(c.short, { maximumFractionDigits: 1 }),
