@@ -495,6 +495,7 @@ export default {
 
   'catalogue.lead': 'Typical AI scenarios by industry and pain point: start from the need, then create the initiative.',
   'catalogue.industry': 'Industry',
+  'catalogue.kpi_chip': '{name} ({unit}, {direction})',
   'catalogue.kpis': 'KPIs it moves:',
   'catalogue.create': 'Create initiative from this',
   'criterion.business_value': 'Business value',

@@ -493,6 +493,7 @@ export default {
 
   'catalogue.lead': '按行业和业务痛点列出的典型 AI 场景：从需求出发，再创建项目。',
   'catalogue.industry': '行业',
+  'catalogue.kpi_chip': '{name}（{unit}，{direction}）',
   'catalogue.kpis': '推动的 KPI：',
   'catalogue.create': '据此创建项目',
   'criterion.business_value': '业务价值',

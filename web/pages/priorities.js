@@ -13,20 +13,20 @@ import { form } from '../components/form.js';
 import { chart, STAGE_COLORS, STAGES } from '../components/chart.js';
 import { pageHeader, panel, badge } from '../components/ui.js';
 
-// Points at the same place spread on a small circle around it, so that
-// none hides another (the tooltip gives the exact scores).
-export function spread(points, radius = 0.09) {
+// Points at the same place are spread on a small circle around it (as a
+// pixel offset, so the spread is the same at any chart size) so that none
+// hides another; the tooltip gives the exact scores. Sets p.offset.
+export function spread(points) {
   const groups = new Map();
   for (const p of points) {
     const k = p.x + ',' + p.y;
     (groups.get(k) || groups.set(k, []).get(k)).push(p);
   }
   for (const g of groups.values()) {
-    if (g.length < 2) continue;
+    const r = g.length < 2 ? 0 : 10 + 3 * g.length;
     g.forEach((p, i) => {
       const a = (2 * Math.PI * i) / g.length - Math.PI / 2;
-      p.x += radius * Math.cos(a);
-      p.y += radius * Math.sin(a);
+      p.offset = [Math.round(r * Math.cos(a)), Math.round(r * Math.sin(a))];
     });
   }
   return points;
@@ -39,31 +39,35 @@ function matrix(items, mid) {
   const scored = items.filter((i) => i.scores && i.scores.business_value !== null && i.scores.feasibility !== null && i.scores.business_value !== undefined);
   const maxEv = Math.max(1, ...scored.map((i) => i.expected_value || 0));
   const pts = spread(scored.map((i) => ({ i, x: i.scores.feasibility, y: i.scores.business_value })));
-  const size = (ev) => 14 + 26 * Math.sqrt(Math.max(0, ev || 0) / maxEv);
+  const size = (ev) => 12 + 22 * Math.sqrt(Math.max(0, ev || 0) / maxEv);
+  // axes from 0.5 to 5.5: bubbles at the scale's ends stay whole
+  const axis = (name, gap) => ({ type: 'value', min: 0.5, max: 5.5, interval: 0.5, name, nameLocation: 'middle', nameGap: gap,
+    splitLine: { show: false }, axisLabel: { formatter: (v) => (Number.isInteger(v) ? String(v) : '') } });
   const stages = STAGES.filter((s) => pts.some((p) => p.i.stage === s));
-  return chart({
+  const moved = pts.filter((p) => p.offset[0] || p.offset[1]).length;
+  return h('div', { 'data-testid': 'matrix', dataset: { points: String(pts.length), spread: String(moved) } }, chart({
     grid: { left: 50, right: 30, top: 40, bottom: 46 },
     legend: { top: 0, data: stages.map((s) => tv('stage', s)) },
     tooltip: { trigger: 'item', formatter: (x) => { const i = x.data.i; return `${i.rank ? '#' + i.rank + ' ' : ''}${i.title}\n${tv('stage', i.stage)}\n${t('priorities.value_axis')}: ${fmtNumber(i.scores.business_value)}\n${t('priorities.feasibility_axis')}: ${fmtNumber(i.scores.feasibility)}\n${t('field.expected_value')}: ${fmtMoney(i.expected_value)}`; } },
-    xAxis: { type: 'value', min: 0.8, max: 5.2, interval: 1, name: t('priorities.feasibility_axis'), nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: (v) => (Number.isInteger(v) ? String(v) : '') } },
-    yAxis: { type: 'value', min: 0.8, max: 5.2, interval: 1, name: t('priorities.value_axis'), nameLocation: 'middle', nameGap: 30, axisLabel: { formatter: (v) => (Number.isInteger(v) ? String(v) : '') } },
+    xAxis: axis(t('priorities.feasibility_axis'), 28),
+    yAxis: axis(t('priorities.value_axis'), 30),
     series: stages.map((s, n) => ({
       type: 'scatter', name: tv('stage', s), itemStyle: { color: STAGE_COLORS[s], opacity: 0.85, borderColor: '#fff', borderWidth: 1 },
-      data: pts.filter((p) => p.i.stage === s).map((p) => ({ value: [p.x, p.y], i: p.i, symbolSize: size(p.i.expected_value) })),
+      data: pts.filter((p) => p.i.stage === s).map((p) => ({ value: [p.x, p.y], i: p.i, symbolSize: size(p.i.expected_value), symbolOffset: p.offset })),
       label: { show: true, position: 'inside', formatter: (x) => (x.data.i.rank ? String(x.data.i.rank) : ''), fontSize: 10, color: '#fff', fontWeight: 'bold' },
       emphasis: { focus: 'self' },
       ...(n === 0 ? {
         markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#9aa5b1' }, data: [{ xAxis: mid }, { yAxis: mid }], label: { show: false } },
         markArea: { silent: true, itemStyle: { color: 'rgba(42,157,143,0.08)' }, label: { color: '#52606d', position: 'insideTopLeft', fontWeight: 'bold' },
           data: [
-            [{ name: tv('quadrant', 'quick_win'), xAxis: mid, yAxis: mid }, { xAxis: 5.2, yAxis: 5.2 }],
-            [{ name: tv('quadrant', 'big_bet'), xAxis: 0.8, yAxis: mid, itemStyle: { color: 'rgba(29,78,137,0.06)' } }, { xAxis: mid, yAxis: 5.2 }],
-            [{ name: tv('quadrant', 'fill_in'), xAxis: mid, yAxis: 0.8, itemStyle: { color: 'rgba(233,196,106,0.10)' } }, { xAxis: 5.2, yAxis: mid }],
-            [{ name: tv('quadrant', 'money_pit'), xAxis: 0.8, yAxis: 0.8, itemStyle: { color: 'rgba(231,111,81,0.08)' } }, { xAxis: mid, yAxis: mid }],
+            [{ name: tv('quadrant', 'quick_win'), xAxis: mid, yAxis: mid }, { xAxis: 5.5, yAxis: 5.5 }],
+            [{ name: tv('quadrant', 'big_bet'), xAxis: 0.5, yAxis: mid, itemStyle: { color: 'rgba(29,78,137,0.06)' } }, { xAxis: mid, yAxis: 5.5 }],
+            [{ name: tv('quadrant', 'fill_in'), xAxis: mid, yAxis: 0.5, itemStyle: { color: 'rgba(233,196,106,0.10)' } }, { xAxis: 5.5, yAxis: mid }],
+            [{ name: tv('quadrant', 'money_pit'), xAxis: 0.5, yAxis: 0.5, itemStyle: { color: 'rgba(231,111,81,0.08)' } }, { xAxis: mid, yAxis: mid }],
           ] },
       } : {}),
     })),
-  }, { height: 480, label: t('priorities.chart_label') });
+  }, { height: 520, label: t('priorities.chart_label') }));
 }
 
 export async function render(ctx) {
