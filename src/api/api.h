@@ -217,6 +217,14 @@ int api_system_labels(Req *req, Resp *resp);
 int api_system_monitor(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
+
+/* notifications (api_notifications.c) */
+int api_inbox_get(Req *req, Resp *resp);
+int api_inbox_read(Req *req, Resp *resp);
+int api_me_preferences_get(Req *req, Resp *resp);
+int api_me_preferences_update(Req *req, Resp *resp);
+int api_notifications_log(Req *req, Resp *resp);
+int api_settings_smtp_test(Req *req, Resp *resp);
 int api_metrics(Req *req, Resp *resp);
 
 /* The end of an all-or-nothing import: frees rows and lines; on failure

@@ -577,7 +577,6 @@ static const char *const azMigration[] = {
     "  actor TEXT NOT NULL,"
     "  created_at TEXT NOT NULL);"
     "CREATE INDEX switch_test_system ON switch_test(system_id);",
-
     /* 11: path 5, continuous iteration (issue 22): actions with what raised
      * them (a review, a monitoring finding, a risk, a gate refusal; one
      * open action per finding key) and the retraining chain; quarterly
@@ -675,6 +674,48 @@ static const char *const azMigration[] = {
     "  created_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL,"
     "  UNIQUE(technology_id, unit_id));",
+    /* 12: notifications (issue 23): a person's language, the SMTP settings, a
+     * person's preference per kind, what they have read, and every send
+     * (one row per account, kind, item and day: the claim that keeps a
+     * message from going out twice) */
+    "ALTER TABLE account ADD COLUMN locale TEXT;"
+    "ALTER TABLE org_settings ADD COLUMN smtp_url TEXT;"
+    "ALTER TABLE org_settings ADD COLUMN smtp_from TEXT;"
+    "ALTER TABLE org_settings ADD COLUMN smtp_user TEXT;"
+    "ALTER TABLE org_settings ADD COLUMN smtp_password_file TEXT;"
+    "ALTER TABLE org_settings ADD COLUMN smtp_tls TEXT NOT NULL DEFAULT 'try';"
+    "ALTER TABLE org_settings ADD COLUMN digest_hour INTEGER NOT NULL DEFAULT 7;"
+    "ALTER TABLE org_settings ADD COLUMN public_url TEXT;"
+    "CREATE TABLE notification_pref("
+    "  account_id INTEGER NOT NULL REFERENCES account(id),"
+    "  kind TEXT NOT NULL,"
+    "  mode TEXT NOT NULL CHECK (mode IN ('inbox','email','digest','off')),"
+    "  updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (account_id, kind));"
+    "CREATE TABLE notification_read("
+    "  account_id INTEGER NOT NULL REFERENCES account(id),"
+    "  kind TEXT NOT NULL,"
+    "  item_key TEXT NOT NULL,"
+    "  read_at TEXT NOT NULL,"
+    "  PRIMARY KEY (account_id, kind, item_key));"
+    "CREATE TABLE notification_send("
+    "  id INTEGER PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id),"
+    "  kind TEXT NOT NULL,"
+    "  item_key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  to_addr TEXT NOT NULL,"
+    "  locale TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','sent','failed','refused')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_try_at INTEGER NOT NULL DEFAULT 0,"
+    "  smtp_code INTEGER,"
+    "  error TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE (account_id, kind, item_key, day));"
+    "CREATE INDEX notification_send_status ON notification_send(status, next_try_at);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
