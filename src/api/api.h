@@ -118,6 +118,11 @@ int api_actions_list(Req *req, Resp *resp);
 int api_actions_get(Req *req, Resp *resp);
 int api_actions_create(Req *req, Resp *resp);
 int api_actions_update(Req *req, Resp *resp);
+int api_reviews_list(Req *req, Resp *resp);
+int api_reviews_get(Req *req, Resp *resp);
+int api_reviews_feedback(Req *req, Resp *resp);
+int api_reviews_hold(Req *req, Resp *resp);
+int api_value(Req *req, Resp *resp);
 
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);

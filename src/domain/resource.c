@@ -7,6 +7,7 @@
 #include "domain/analysis.h"
 #include "domain/auth.h"
 #include "domain/org.h"
+#include "domain/quarterly.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -116,6 +117,7 @@ const ResourceDef *const resource_all[] = {
     &resource_risk,
     &resource_ethics_review,
     &resource_action,
+    &resource_review_feedback,
     NULL,
 };
 

@@ -10,6 +10,7 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
+#include "domain/quarterly.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -271,6 +272,16 @@ const Route aRoute[] = {
     {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
      "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
      NULL},
+    {"GET", "/api/v1/reviews", api_reviews_list, ANY, 0, BODY_NONE,
+     "held quarterly reviews and the current and previous quarters' status", NULL},
+    {"GET", "/api/v1/reviews/{period}", api_reviews_get, ANY, 0, BODY_NONE,
+     "the quarterly review of a quarter (2026q4), assembled from the data or as held", NULL},
+    {"POST", "/api/v1/reviews/{period}/feedback", api_reviews_feedback, ACT, 8 * KB, BODY_JSON,
+     "a unit's feedback {unit_id, initiative_id?, satisfaction 1-5, cost_change_pct?, comment?}",
+     &resource_review_feedback},
+    {"POST", "/api/v1/reviews/{period}/hold", api_reviews_hold, GOVERN, 256 * KB, BODY_JSON,
+     "hold the review {held_on?, summary?, decisions: [{initiative_id, decision, rationale?}], "
+     "actions?: [...]}: frozen from then on", NULL},
     {"GET", "/api/v1/risks", api_risks_list, ANY, 0, BODY_NONE,
      "the risk register (?category=&status=&initiative_id=&system_id=)", &resource_risk},
     {"POST", "/api/v1/risks", api_risks_create, RISKREG, 16 * KB, BODY_JSON,
@@ -371,6 +382,8 @@ const Route aRoute[] = {
      &resource_unit},
     {"PATCH", "/api/v1/units/{id}", api_units_update, ADMIN, 16 * KB, BODY_JSON,
      "change a business unit", &resource_unit},
+    {"GET", "/api/v1/value", api_value, ANY, 0, BODY_NONE,
+     "the portfolio's promised and realised value per quarter (?quarters=8)", NULL},
     {"GET", "/assets/{*path}", static_asset, ROLE_PUBLIC, 0, BODY_NONE,
      "web UI assets: /assets/<build hash>/<file>, cached as immutable", NULL},
     {"GET", "/healthz", api_healthz, ROLE_PUBLIC, 0, BODY_NONE, "liveness and database check",

@@ -25,6 +25,11 @@ EXPECTED = {
     ("POST", "/api/v1/actions"): NOVIEW,
     ("GET", "/api/v1/actions/{id}"): ALL,
     ("PATCH", "/api/v1/actions/{id}"): NOVIEW,  # the action's owner, committee, admin
+    ("GET", "/api/v1/reviews"): ALL,
+    ("GET", "/api/v1/reviews/{period}"): ALL,
+    ("POST", "/api/v1/reviews/{period}/feedback"): NOVIEW,
+    ("POST", "/api/v1/reviews/{period}/hold"): GOVERN,
+    ("GET", "/api/v1/value"): ALL,
     ("GET", "/api/v1/analyses"): ANALYST | {"owner"},  # owners: their initiatives' only
     ("POST", "/api/v1/analyses/abtest"): ANALYST,
     ("POST", "/api/v1/analyses/explain"): ANALYST,
@@ -206,7 +211,7 @@ n = 0
 for (method, pattern), want in sorted(EXPECTED.items()):
     # no such row: allowed callers get 404, not 2xx
     path = pattern.replace("{id}", "987654").replace("{system}", "no-such-system") \
-                  .replace("{stage}", "launch")
+                  .replace("{stage}", "launch").replace("{period}", "2099q1")
     body = {} if method in ("POST", "PATCH", "PUT") else None
     for who in ROLES + [None]:
         n += 1
