@@ -90,7 +90,7 @@ static int collect_signoffs(Ctx *c) {
         const char *zRole = json_get_str(r, "role"), *zTitle = json_get_str(r, "title");
         snprintf(zKey, sizeof zKey, "initiative:%" PRId64 ":%s:v%" PRId64, id, zRole,
                  json_get_id(r, "charter_version"));
-        snprintf(zLink, sizeof zLink, "#/initiatives/%" PRId64, id);
+        snprintf(zLink, sizeof zLink, "#/alignment/initiatives/%" PRId64, id);
         snprintf(zEn, sizeof zEn, "Sign the charter of \"%s\"", zTitle);
         snprintf(zZh, sizeof zZh, "请签署「%s」的章程", zTitle);
         snprintf(zDe, sizeof zDe, "as its %s (charter version %" PRId64 ")", role_words(zRole, 0),
@@ -122,7 +122,7 @@ static int collect_reviews(Ctx *c) {
     json_array_foreach(rc ? NULL : json_object_get(sched, "findings"), i, f) {
         const char *zCode = json_get_str(f, "code"), *zSys = json_get_str(f, "system");
         char zKey[160], zLink[120], zEn[400], zZh[400];
-        snprintf(zLink, sizeof zLink, "#/systems/%s", zSys);
+        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
         json_t *rcpt = json_array();
         add_person(c, rcpt, system_owner(owners, zSys));
         add_role(c, rcpt, "risk");
@@ -166,7 +166,7 @@ static int collect_risks(Ctx *c) {
         int64_t id = json_get_id(r, "id");
         const char *zDue = json_get_str(r, "due_date");
         snprintf(zKey, sizeof zKey, "risk:%" PRId64 ":%s", id, zDue);
-        snprintf(zLink, sizeof zLink, "#/risks/%" PRId64, id);
+        snprintf(zLink, sizeof zLink, "#/risk/register?risk=%" PRId64, id);
         snprintf(zEn, sizeof zEn, "The mitigation of risk \"%s\" is overdue",
                  json_get_str(r, "title"));
         snprintf(zZh, sizeof zZh, "风险「%s」的缓解措施已逾期", json_get_str(r, "title"));

@@ -135,7 +135,7 @@ box = inbox(olga)
 item = [x for x in box["items"] if x["kind"] == "signoff_needed"][0]
 t.check("notif-1.3", item["title"]["en"] == 'Sign the charter of "Credit scoring v2"'
         and item["title"]["zh-CN"] == "请签署「Credit scoring v2」的章程"
-        and item["link"] == "#/initiatives/%d" % ini and item["read"] is False
+        and item["link"] == "#/alignment/initiatives/%d" % ini and item["read"] is False
         and "recipients" not in item, str(item))
 t.check("notif-1.4", box["unread"] == 2 and box["total"] == 2, str(box)[:200])
 t.check("notif-1.5", [x["must_reach"] for x in box["items"] if x["kind"] == "ethics_review_overdue"] == [True])
@@ -257,7 +257,7 @@ m = by_to.get("otto@n.example", [None])[0]
 body = m.get_body(preferencelist=("plain",)).get_content() if m else ""
 html = m.get_body(preferencelist=("html",)).get_content() if m else ""
 t.check("notif-7.3", "以下事项需要您处理" in body and "Drift in income data" in body
-        and "https://keel.n.example/#/risks/%d" % risk1 in body and "<a href=" in html, body[:400])
+        and "https://keel.n.example/#/risk/register?risk=%d" % risk1 in body and "<a href=" in html, body[:400])
 t.check("notif-7.4", m is not None and m["From"] == "keel@n.example" and m["Message-ID"], str(m)[:300])
 p = run_job()
 t.check("notif-7.5", p.returncode == 0 and sink.take() == [], "a second run sent again")
