@@ -123,6 +123,12 @@ int api_reviews_get(Req *req, Resp *resp);
 int api_reviews_feedback(Req *req, Resp *resp);
 int api_reviews_hold(Req *req, Resp *resp);
 int api_value(Req *req, Resp *resp);
+int api_radar(Req *req, Resp *resp);
+int api_radar_get(Req *req, Resp *resp);
+int api_radar_create(Req *req, Resp *resp);
+int api_radar_update(Req *req, Resp *resp);
+int api_radar_move(Req *req, Resp *resp);
+int api_radar_fit(Req *req, Resp *resp);
 
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);

@@ -8,6 +8,7 @@
 #include "domain/auth.h"
 #include "domain/org.h"
 #include "domain/quarterly.h"
+#include "domain/radar.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -118,6 +119,7 @@ const ResourceDef *const resource_all[] = {
     &resource_ethics_review,
     &resource_action,
     &resource_review_feedback,
+    &resource_technology,
     NULL,
 };
 

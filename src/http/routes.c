@@ -11,6 +11,7 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/quarterly.h"
+#include "domain/radar.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -36,6 +37,7 @@
 #define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
 #define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
 #define ACT (ROLE_ALL & ~ROLE_VIEWER) /* changes: the action's owner, committee, admins */
+#define RADAR (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER)
 #define SWITCHER (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK | ROLE_OWNER) /* owners: their own */
 
 const Route aRoute[] = {
@@ -269,6 +271,20 @@ const Route aRoute[] = {
      &resource_pool_usage, SCOPE_INGEST},
     {"GET", "/api/v1/priorities", api_priorities, ANY, 0, BODY_NONE,
      "ranked initiatives with weighted scores and quadrants (?stage=&unit_id=)", NULL},
+    {"GET", "/api/v1/radar", api_radar, ANY, 0, BODY_NONE,
+     "the technology radar: technologies with ring, quadrant, fit per unit and moves; this "
+     "quarter's moves (?quarter=)", &resource_technology},
+    {"POST", "/api/v1/radar", api_radar_create, RADAR, 16 * KB, BODY_JSON,
+     "put a technology on the radar {key, name, quadrant, ring, rationale, owner_id?, moved_on?, "
+     "reason?}", &resource_technology},
+    {"GET", "/api/v1/radar/{key}", api_radar_get, ANY, 0, BODY_NONE,
+     "one technology with its fit per unit and every move", &resource_technology},
+    {"PATCH", "/api/v1/radar/{key}", api_radar_update, RADAR, 16 * KB, BODY_JSON,
+     "change a technology's name, quadrant, rationale or owner", &resource_technology},
+    {"PUT", "/api/v1/radar/{key}/fit", api_radar_fit, RADAR, 4 * KB, BODY_JSON,
+     "its fit for a unit {unit_id, fit: high|medium|low|none, note?}", &resource_technology},
+    {"POST", "/api/v1/radar/{key}/moves", api_radar_move, RADAR, 4 * KB, BODY_JSON,
+     "move it to another ring {ring, reason, moved_on?}", &resource_technology},
     {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
      "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
      NULL},

@@ -30,6 +30,12 @@ EXPECTED = {
     ("POST", "/api/v1/reviews/{period}/feedback"): NOVIEW,
     ("POST", "/api/v1/reviews/{period}/hold"): GOVERN,
     ("GET", "/api/v1/value"): ALL,
+    ("GET", "/api/v1/radar"): ALL,
+    ("POST", "/api/v1/radar"): {"admin", "committee", "engineer"},
+    ("GET", "/api/v1/radar/{key}"): ALL,
+    ("PATCH", "/api/v1/radar/{key}"): {"admin", "committee", "engineer"},
+    ("PUT", "/api/v1/radar/{key}/fit"): {"admin", "committee", "engineer"},
+    ("POST", "/api/v1/radar/{key}/moves"): {"admin", "committee", "engineer"},
     ("GET", "/api/v1/analyses"): ANALYST | {"owner"},  # owners: their initiatives' only
     ("POST", "/api/v1/analyses/abtest"): ANALYST,
     ("POST", "/api/v1/analyses/explain"): ANALYST,
@@ -211,7 +217,8 @@ n = 0
 for (method, pattern), want in sorted(EXPECTED.items()):
     # no such row: allowed callers get 404, not 2xx
     path = pattern.replace("{id}", "987654").replace("{system}", "no-such-system") \
-                  .replace("{stage}", "launch").replace("{period}", "2099q1")
+                  .replace("{stage}", "launch").replace("{period}", "2099q1") \
+                  .replace("{key}", "no-such-tech")
     body = {} if method in ("POST", "PATCH", "PUT") else None
     for who in ROLES + [None]:
         n += 1
