@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Notifications; see notification.h and docs/notifications.md. */
 #include "domain/notification.h"
+#include "domain/action.h"
 #include "domain/review.h"
 #include "net/mail.h"
 #include "store/store_notification.h"
@@ -181,6 +182,35 @@ static int collect_risks(Ctx *c) {
     return 0;
 }
 
+/* An action past its due date, still open or in progress: its owner, else
+ * the committee. */
+static int collect_actions(Ctx *c) {
+    ActionFilter f = {.zStatus = "active", .bOverdue = 1};
+    json_t *out = NULL;
+    int rc = action_list(c->db, &f, &out);
+    if (rc) return rc;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(out, "items"), i, r) {
+        char zKey[96], zLink[64], zEn[400], zZh[400], zDe[120], zDz[120];
+        int64_t id = json_get_id(r, "id");
+        const char *zDue = json_get_str(r, "due_date");
+        if (!zDue) continue;
+        snprintf(zKey, sizeof zKey, "action:%" PRId64 ":%s", id, zDue);
+        snprintf(zLink, sizeof zLink, "#/iteration/actions?action=%" PRId64, id);
+        snprintf(zEn, sizeof zEn, "The action \"%s\" is overdue", json_get_str(r, "title"));
+        snprintf(zZh, sizeof zZh, "行动项「%s」已逾期", json_get_str(r, "title"));
+        snprintf(zDe, sizeof zDe, "it was due on %s", zDue);
+        snprintf(zDz, sizeof zDz, "应于 %s 完成", zDue);
+        json_t *rcpt = json_array();
+        add_person(c, rcpt, json_get_id(r, "owner_id"));
+        if (json_array_size(rcpt) == 0) add_role(c, rcpt, "committee");
+        add_item(c, "action_overdue", zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
+    }
+    json_decref(out);
+    return 0;
+}
+
 /* The kinds. To add one (a vote, an action, an alert): a collector above
  * and a row here; docs/notifications.md lists them for readers. */
 static const struct {
@@ -197,6 +227,7 @@ static const struct {
     {"system_suspended", 1, "email", "the system's owner, the risk officers and the committee",
      NULL /* collect_reviews finds both */},
     {"risk_overdue", 0, "digest", "the risk's owner, else the risk officers", collect_risks},
+    {"action_overdue", 0, "digest", "the action's owner, else the committee", collect_actions},
 };
 #define N_KIND ((int)(sizeof aKind / sizeof aKind[0]))
 

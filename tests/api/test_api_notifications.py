@@ -313,6 +313,18 @@ t.check("notif-9.1", sorted(g[0][0] for g in got) == ["ceo@n.example", "lea@n.ex
         str([g[0] for g in got]))
 t.check("notif-9.2", any(p.returncode == 0 for p in procs), "no runner succeeded")
 
+# ---- notif-10: an overdue action reaches its owner (path 5) -------------------------------------
+r = a.post("/api/v1/actions", {"title": "Retrain on the new income bands", "owner_id": P("otto@n.example"),
+                               "due_date": past, "initiative_id": ini})
+t.check("notif-10.1", r.status == 201, r.body[:300])
+act = r.json.get("id") if r.json else None
+mine = [x for x in inbox(otto)["items"] if x["kind"] == "action_overdue"]
+t.check("notif-10.2", len(mine) == 1 and mine[0]["key"] == "action:%s:%s" % (act, past)
+        and mine[0]["title"]["zh-CN"] == "行动项「Retrain on the new income bands」已逾期", str(mine)[:300])
+t.check("notif-10.3", not [x for x in inbox(olga)["items"] if x["kind"] == "action_overdue"])
+t.status("notif-10.4", a.patch("/api/v1/actions/%s" % act, {"status": "done", "close_note": "retrained"}), 200)
+t.check("notif-10.5", not [x for x in inbox(otto)["items"] if x["kind"] == "action_overdue"], "a closed action stayed")
+
 ctl.stop()
 srv.stop()
 t.done()

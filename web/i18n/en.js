@@ -1070,6 +1070,7 @@ export default {
   'notif.kind.ethics_review_overdue': 'Ethics review overdue',
   'notif.kind.system_suspended': 'System suspended',
   'notif.kind.risk_overdue': 'Risk mitigation overdue',
+  'notif.kind.action_overdue': 'Action overdue',
   'notif.mode.inbox': 'Inbox only',
   'notif.mode.email': 'E-mail at once',
   'notif.mode.digest': 'Daily digest',
