@@ -97,7 +97,7 @@ await run('e2e risk', async (t, cleanup) => {
   t.ok('risk-6.2 the uploaded audit is computed and kept', rt.includes('Loan model by gender') && rt.includes('Fail'), rt.slice(0, 300));
   await shot(risk, 'risk-6-run-result');
   await go(risk, srv.base, '/risk/analyses');
-  t.eq('risk-6.3 listed with the demo\'s', await risk.locator('[data-testid=analyses] tbody tr').count(), 4);
+  t.eq('risk-6.3 listed with the demo\'s', await risk.locator('[data-testid=analyses] tbody tr').count(), 5); // the demo's four (path 5 adds one) and the new one
   await risk.selectOption('[data-testid=run-kind]', 'abtest');
   t.ok('risk-6.4 the A/B form has the CLI\'s options', await risk.locator('form.run-form input[name=mde]').count() === 1 && await risk.locator('form.run-form input[name=sequential]').count() === 1);
   await shot(risk, 'risk-7-run-form');
