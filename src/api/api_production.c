@@ -23,7 +23,7 @@ static int prod_system(Req *req, char *z, size_t n, int64_t *pId) {
 
 int api_system_baselines_list(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
-    int64_t id;
+    int64_t id = 0;
     int rc = prod_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *rows;
@@ -35,7 +35,7 @@ int api_system_baselines_list(Req *req, Resp *resp) {
 
 int api_system_baselines_freeze(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
-    int64_t id;
+    int64_t id = 0;
     int rc = prod_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *rows;
@@ -47,7 +47,7 @@ int api_system_baselines_freeze(Req *req, Resp *resp) {
 
 int api_system_findings(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
-    int64_t id;
+    int64_t id = 0;
     int rc = prod_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *rows;
@@ -59,7 +59,7 @@ int api_system_findings(Req *req, Resp *resp) {
 
 int api_system_decay_run(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
-    int64_t id;
+    int64_t id = 0;
     int rc = prod_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     int n;
