@@ -18,7 +18,7 @@ await run('e2e risk', async (t, cleanup) => {
   await signIn(chair, srv.base, USERS.committee);
   await go(chair, srv.base, '/risk/analyses');
   const rows = chair.locator('[data-testid=analyses] tbody tr');
-  t.eq('risk-1.1 the demo ships three analyses', await rows.count(), 3);
+  t.eq('risk-1.1 the demo ships four analyses (the fourth: the retraining A/B test of path 5)', await rows.count(), 4);
   const fair = rows.filter({ hasText: 'Credit scoring v2' });
   t.ok('risk-1.2 the fairness audit failed', (await fair.textContent()).includes('Fail'), await fair.textContent());
   t.ok('risk-1.3 the A/B verdict', (await rows.filter({ hasText: 'Product recommendations' }).textContent()).includes('Ship'));
