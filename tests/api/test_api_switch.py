@@ -7,7 +7,9 @@ read and nothing else, the in-memory read with ETag / If-None-Match, a
 second server on the same database seeing a flip within 100 ms, an
 ethics review's suspend flipping it off, concurrent flips and reads (no
 torn answer: every read is a state some flip committed), history, the
-production board, switch tests as launch evidence. Refusals leave the
+production board, switch tests as launch evidence, a server that lost its
+database answering the last known state and saying so in /healthz.
+Refusals leave the
 database unchanged."""
 import http.client
 import json
@@ -260,5 +262,18 @@ t.check("sw-10.12", gate_req()["state"] == "stale", gate_req())
 g = vic.get("/api/v1/systems/late-model/gates/launch").json
 t.check("sw-10.13", [x["state"] for x in g["requirements"] if x["id"] == "switch_test"] == ["missing"], g)
 
+# ---- sw-11: the database lost (for the switch): reads answer from the last
+# known state, and /healthz says how old it is ----
+last = b.get(S).json
+srv.write_sql("DROP TABLE change_counter")
+deadline, h = time.monotonic() + 10, None
+while time.monotonic() < deadline:
+    h = srv.client().get("/healthz").json
+    if h.get("switch", {}).get("stale"):
+        break
+    time.sleep(0.1)
+t.check("sw-11.1 /healthz says the switch state is stale", h["switch"]["stale"] is True and h["switch"]["age_ms"] >= 1000, h)
+r = b.get(S)
+t.check("sw-11.2 ... and reads still answer the last known state", r.status == 200 and r.json == last, r.body)
 srv.stop()
 t.done()
