@@ -9,8 +9,7 @@ ethics review's suspend flipping it off, concurrent flips and reads (no
 torn answer: every read is a state some flip committed), history, the
 production board, switch tests as launch evidence, a server that lost its
 database answering the last known state and saying so in /healthz.
-Refusals leave the
-database unchanged."""
+Refusals leave the database unchanged."""
 import http.client
 import json
 import threading
