@@ -151,6 +151,7 @@ int api_pool_capacity_import(Req *req, Resp *resp);
 int api_pool_usage_list(Req *req, Resp *resp);
 int api_pool_usage_import(Req *req, Resp *resp);
 int api_pools_report(Req *req, Resp *resp);
+int api_pools_preview(Req *req, Resp *resp);
 
 /* The board pack (api_reports.c). */
 int api_reports_board(Req *req, Resp *resp);

@@ -250,6 +250,9 @@ const Route aRoute[] = {
      "resource pools (?kind=&skill=&deployment=)", &resource_pool},
     {"POST", "/api/v1/pools", api_pools_create, GOVERN, 16 * KB, BODY_JSON,
      "create a pool {key, name, kind, skill | deployment, capacity, ...}", &resource_pool},
+    {"POST", "/api/v1/pools/preview", api_pools_preview, GOVERN, 16 * KB, BODY_JSON,
+     "a pool before it is saved: planned utilisation, idle, break-even (?id=&threshold=)",
+     &resource_pool},
     {"GET", "/api/v1/pools/report", api_pools_report, ANY, 0, BODY_NONE,
      "plan vs actual per pool and period, idle and over-committed pools, break-even "
      "(?from=&periods=&threshold=)",

@@ -131,6 +131,7 @@ EXPECTED = {
     ("GET", "/api/v1/plans/{id}"): ALL,
     ("GET", "/api/v1/pools"): ALL,
     ("POST", "/api/v1/pools"): GOVERN,
+    ("POST", "/api/v1/pools/preview"): GOVERN,
     ("GET", "/api/v1/pools/report"): ALL,
     ("GET", "/api/v1/reports/board"): GOVERN,
     ("DELETE", "/api/v1/pools/{id}"): GOVERN,
