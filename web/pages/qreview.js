@@ -6,7 +6,7 @@
 // moves. Units record feedback; the committee holds the review with a
 // decision per initiative, after which it is frozen.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtDate, fmtMoney, fmtNumber } from '../lib/i18n.js';
+import { t, tv, fmtDate, fmtMoney, fmtNumber, fmtPeriod } from '../lib/i18n.js';
 import { get, post, listAll } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -81,7 +81,7 @@ export async function render(ctx) {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: [t('qr.promised'), t('qr.realised')] },
     grid: { left: 70, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: value.quarters.map((q) => q.period) },
+    xAxis: { type: 'category', data: value.quarters.map((q) => fmtPeriod(q.period)) },
     yAxis: { type: 'value' },
     series: [
       { name: t('qr.promised'), type: 'bar', data: value.quarters.map((q) => q.promised) },
@@ -104,9 +104,9 @@ export async function render(ctx) {
     pageHeader(t('page.qreviews'), t('qr.lead')),
     h('nav', { class: 'period-pick', 'aria-label': t('qr.quarters') }, t('qr.quarters'), ': ', periods.map((p, i) => [i ? ' · ' : '', h('a', {
       href: link('/iteration/reviews?period=' + p), class: p === period ? 'active' : null, 'aria-current': p === period ? 'page' : null,
-    }, p)])),
+    }, fmtPeriod(p))])),
     h('p', { 'data-testid': 'review-status' }, badge('qrstatus', rv.status), ' ',
-      held ? t('qr.held_by', { when: fmtDate(rv.held_on), who: rv.held_by }) : t('qr.open_help', { period })),
+      held ? t('qr.held_by', { when: fmtDate(rv.held_on), who: rv.held_by }) : t('qr.open_help', { period: fmtPeriod(period) })),
     held && rv.summary ? notice(rv.summary, 'info') : null,
     h('div', { class: 'stats' },
       stat(fmtMoney(prog.promised_value), t('qr.promised')),
