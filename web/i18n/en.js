@@ -1279,4 +1279,11 @@ export default {
   'fit.medium': 'medium',
   'fit.low': 'low',
   'fit.none': 'none',
+  'qr.strategy': 'Strategy over time',
+  'qr.plans': 'The plan’s versions',
+  'qr.no_plans': 'No plan stored yet.',
+  'qr.plan_value': 'plan value {value}',
+  'qr.plan_added': 'Funded:',
+  'qr.plan_dropped': 'Dropped:',
+  'qr.plan_moved': 'Moved:',
 };

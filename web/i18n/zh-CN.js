@@ -1277,4 +1277,11 @@ export default {
   'fit.medium': '中',
   'fit.low': '低',
   'fit.none': '无',
+  'qr.strategy': '战略随时间的变化',
+  'qr.plans': '规划的各个版本',
+  'qr.no_plans': '尚无已保存的规划。',
+  'qr.plan_value': '规划价值 {value}',
+  'qr.plan_added': '新增资助：',
+  'qr.plan_dropped': '取消：',
+  'qr.plan_moved': '调整启动：',
 };

@@ -67,11 +67,27 @@ function holdForm(rv, ctx) {
   return f;
 }
 
+// The strategy over time: each objective's KPIs quarter by quarter, and the
+// plan's versions with what changed between them.
+function strategyPanel(s) {
+  const head = h('tr', {}, h('th', { scope: 'col' }, t('qr.kpis')), s.quarters.map((q) => h('th', { scope: 'col' }, q)));
+  const rows = s.objectives.flatMap((o) => [h('tr', { class: 'group' }, h('th', { colspan: s.quarters.length + 1, scope: 'rowgroup' }, o.title)),
+    ...o.kpis.map((k) => h('tr', {}, h('td', {}, k.name, h('span', { class: 'muted' }, ` (${k.unit})`)),
+      k.by_quarter.map((x) => h('td', {}, x.value === null ? '–' : fmtNumber(x.value), ' ', badge('kpistatus', x.status)))))]);
+  const plans = s.plans.map((p) => h('li', {}, fmtDate(p.created_at), ' — ', t('qr.plan_value', { value: fmtMoney(p.value) }),
+    p.value_change !== null ? ` (${p.value_change >= 0 ? '+' : ''}${fmtMoney(p.value_change)})` : '',
+    p.added.length ? h('div', {}, t('qr.plan_added'), ' ', p.added.map((x) => x.title).join(', ')) : null,
+    p.dropped.length ? h('div', {}, t('qr.plan_dropped'), ' ', p.dropped.map((x) => x.title).join(', ')) : null,
+    p.moved.length ? h('div', {}, t('qr.plan_moved'), ' ', p.moved.map((x) => `${x.title} ${x.from} → ${x.to}`).join(', ')) : null));
+  return panel(t('qr.strategy'), h('div', { class: 'table-scroll' }, h('table', { class: 'data', 'data-testid': 'strategy' }, h('thead', {}, head), h('tbody', {}, rows))),
+    h('h3', {}, t('qr.plans')), plans.length ? h('ul', { class: 'plain-list', 'data-testid': 'plan-versions' }, plans) : h('p', { class: 'muted' }, t('qr.no_plans')));
+}
+
 export async function render(ctx) {
   const list = await get('/reviews');
   const period = (ctx.query.get('period') || list.current).toUpperCase();
   const canFeedback = can('POST', '/reviews/{period}/feedback');
-  const [rv, value, units, inits] = await Promise.all([get(`/reviews/${period.toLowerCase()}`), get('/value?quarters=8'),
+  const [rv, value, strat, units, inits] = await Promise.all([get(`/reviews/${period.toLowerCase()}`), get('/value?quarters=8'), get('/strategy?quarters=4'),
     canFeedback ? listAll('/units') : [], canFeedback ? listAll('/initiatives') : []]);
   const held = rv.status === 'held';
   const periods = [...new Set([...list.quarters.map((q) => q.period), ...list.items.map((x) => x.period)])];
@@ -134,6 +150,7 @@ export async function render(ctx) {
       f.comment ? h('div', { class: 'muted' }, f.comment) : null))) : h('p', { class: 'muted' }, t('qr.no_feedback'))),
     prog.radar_moves && prog.radar_moves.length ? panel(t('qr.radar_moves'), h('ul', { class: 'plain-list' }, prog.radar_moves.map((m) => h('li', {},
       fmtDate(m.moved_on), ' ', h('strong', {}, m.name), ' ', m.from_ring ? [badge('ring', m.from_ring), ' → '] : null, badge('ring', m.to_ring))))) : null,
+    strategyPanel(strat),
     feedback,
     !held && can('POST', '/reviews/{period}/hold') ? holdForm(rv, ctx) : null);
 }
