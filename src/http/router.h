@@ -59,15 +59,16 @@ struct Req {
     Principal who; /* the caller */
     Db *db;        /* this worker's connection */
     char zRequestId[24];
-    char zAddr[64];           /* peer address */
-    KeelError err;            /* detail of a failure, rendered as the envelope */
-    int bSecureCookie;        /* cookies get the Secure attribute */
-    int64_t sessionMax;       /* session lifetime for the cookie's Max-Age */
+    char zAddr[64];     /* peer address */
+    KeelError err;      /* detail of a failure, rendered as the envelope */
+    int bSecureCookie;  /* cookies get the Secure attribute */
+    int64_t sessionMax; /* session lifetime for the cookie's Max-Age */
+    /* (everything before azQuery is zeroed per request: server_access) */
+    int nQuerySeen; /* query names the handler consulted (req_query) */
+    char azQuerySeen[16][32];
+    int bQueryAll;            /* the handler walked every parameter (req_query_foreach) */
     int nQuery;               /* without a connection (keel api): the query */
     char azQuery[16][2][256]; /* its decoded name/value pairs */
-    int nQuerySeen;           /* query names the handler consulted (req_query) */
-    char azQuerySeen[16][32];
-    int bQueryAll; /* the handler walked every parameter (req_query_foreach) */
 };
 
 struct Resp {
