@@ -7,22 +7,21 @@
  * KS and Wasserstein by one merge. A reference from a baseline replaces
  * the sorted reference by its bins, counts and quantile sketch. */
 #include "engine/drift.h"
+#include "engine/par.h"
 #include "engine/sketch.h"
+#include "engine/stats.h"
 #include "util/err.h"
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DRIFT_NBIN 10          /* decile bins */
 #define DRIFT_SHARE_FLOOR 1e-4 /* PSI share floor */
 #define DRIFT_STD_FLOOR 0.001  /* Wasserstein normaliser floor */
-#define DRIFT_MAX_THREAD 64
 
 /* The reference side of one column in one set (whole data or segment),
  * built from a table (exact: aSorted) or read from a baseline (sketch).
@@ -53,21 +52,9 @@ typedef struct RefCol {
 
 /* ---- small numerics ---------------------------------------------------- */
 
-/* Pairwise sum of a[0..n) (numpy's accuracy class). */
-static double drift_sum(const double *a, size_t n) {
-    if (n <= 128) {
-        double s = 0;
-        for (size_t i = 0; i < n; i++)
-            s += a[i];
-        return s;
-    }
-    size_t h = n / 2;
-    return drift_sum(a, h) + drift_sum(a + h, n - h);
-}
-
 /* Population standard deviation of a[0..n), n >= 1 (two passes). */
 static double drift_std(const double *a, size_t n) {
-    double mean = drift_sum(a, n) / (double)n;
+    double mean = stats_sum(a, n) / (double)n;
     double s = 0, c = 0;
     for (size_t i = 0; i < n; i++) {
         double d = a[i] - mean;
@@ -496,20 +483,20 @@ typedef struct DriftItem {
 } DriftItem;
 
 /* Shared state of the workers. */
+typedef struct DriftScratch DriftScratch;
 typedef struct DriftWork {
     DriftItem *aItem;
     size_t nItem;
-    size_t iNext; /* next item to take (atomic) */
-    int rc;       /* first error (atomic) */
-    size_t nMax;  /* most rows of a set */
+    size_t nMax;            /* most rows of a set */
+    DriftScratch *aScratch; /* one per thread slot */
 } DriftWork;
 
 /* A worker's scratch arrays, each of nMax doubles, allocated when first
  * needed and reused across items so that large buffers fault in once. */
-typedef struct DriftScratch {
+struct DriftScratch {
     double *aVal, *aTmp;
     size_t nMax;
-} DriftScratch;
+};
 
 /* Make sure *pa (a scratch array) exists; 0 or KEEL_ENOMEM. */
 static int drift_scratch(double **pa, size_t nMax) {
@@ -637,43 +624,26 @@ static int drift_item_run(DriftItem *it, DriftScratch *sc) {
     return drift_item_compare(it->pOut, it->pRef, it->pCol, it->rows, it->inPlace, sc);
 }
 
-/* Worker thread: take items until none is left or an error occurred. */
-static void *drift_worker(void *p) {
+/* par_run job: item iJob, with the scratch of thread slot iThread. */
+static int drift_item_job(void *p, size_t iJob, int iThread) {
     DriftWork *w = p;
-    DriftScratch sc = {NULL, NULL, w->nMax};
-    for (;;) {
-        size_t i = __atomic_fetch_add(&w->iNext, 1, __ATOMIC_RELAXED);
-        if (i >= w->nItem || __atomic_load_n(&w->rc, __ATOMIC_RELAXED)) break;
-        int rc = drift_item_run(&w->aItem[i], &sc);
-        if (rc) {
-            int zero = 0;
-            __atomic_compare_exchange_n(&w->rc, &zero, rc, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
-        }
-    }
-    free(sc.aVal);
-    free(sc.aTmp);
-    return NULL;
+    DriftScratch *sc = &w->aScratch[iThread];
+    sc->nMax = w->nMax;
+    return drift_item_run(&w->aItem[iJob], sc);
 }
 
 /* Run all items on nThread threads (0: one per core). */
 static int drift_run_items(DriftItem *a, size_t n, int nThread) {
-    if (nThread <= 0) {
-        long nc = sysconf(_SC_NPROCESSORS_ONLN);
-        nThread = nc < 1 ? 1 : (int)nc;
-    }
-    if (nThread > DRIFT_MAX_THREAD) nThread = DRIFT_MAX_THREAD;
-    if ((size_t)nThread > n) nThread = n ? (int)n : 1;
-    DriftWork w = {a, n, 0, 0, 0};
+    DriftScratch aScratch[PAR_MAX_THREAD] = {{0}};
+    DriftWork w = {a, n, 0, aScratch};
     for (size_t i = 0; i < n; i++)
         if (a[i].rows.n > w.nMax) w.nMax = a[i].rows.n;
-    pthread_t aTid[DRIFT_MAX_THREAD];
-    int aOk[DRIFT_MAX_THREAD] = {0};
-    for (int t = 1; t < nThread; t++)
-        aOk[t] = pthread_create(&aTid[t], NULL, drift_worker, &w) == 0;
-    drift_worker(&w);
-    for (int t = 1; t < nThread; t++)
-        if (aOk[t]) pthread_join(aTid[t], NULL);
-    return w.rc;
+    int rc = par_run(n, nThread, drift_item_job, &w);
+    for (int t = 0; t < PAR_MAX_THREAD; t++) {
+        free(aScratch[t].aVal);
+        free(aScratch[t].aTmp);
+    }
+    return rc;
 }
 
 /* Verdicts of a set's columns and of the set. */
@@ -732,12 +702,6 @@ void drift_options_default(DriftOptions *o) {
     o->jsDrift = 0.1;
     o->alpha = 0.005;
     o->shareDrift = 0.5;
-}
-
-/* Switch GSL's abort-on-error handler off, once. */
-static void drift_gsl_init(void) {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, (void (*)(void))gsl_set_error_handler_off);
 }
 
 /* Append a copy of z to a string list; 0 or KEEL_ENOMEM. */
@@ -1354,7 +1318,7 @@ static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
         opt = *optIn;
     else
         drift_options_default(&opt);
-    drift_gsl_init();
+    stats_init();
     int rc = 0;
     DriftResult *r = calloc(1, sizeof *r);
     DriftItem *aItem = NULL;
