@@ -42,7 +42,7 @@ static int monitor_system(Req *req, int64_t *pId) {
 static json_t *monitor_answer(const MonIngestResult *res, EvKind kind) {
     json_t *a = json_array();
     for (uint32_t i = 0; i < res->nRejected && i < MONITOR_MAX_REJECTED; i++) {
-        const EvError *e = &res->aRejected[i];
+        const EngineError *e = &res->aRejected[i];
         json_array_append_new(a, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->iLine, "field",
                                            e->zField, "message", e->zMsg));
     }

@@ -169,7 +169,7 @@ int cli_plan(int argc, char **argv) {
         return cli_usage_error("--method: full, greedy or glpk");
     if (aOpt[OPT_SEED].zValue) o.seed = (unsigned)strtoul(aOpt[OPT_SEED].zValue, NULL, 10);
     int bJson = aOpt[OPT_JSON].zValue != NULL;
-    EngineError e = {{0}, {0}};
+    EngineError e = {0};
     json_t *in = NULL, *out = NULL;
     if (strcmp(zSub, "compare") == 0) {
         if (nPos < 1) return cli_usage_error("plan compare: give one or more scenario files");

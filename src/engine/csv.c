@@ -951,8 +951,8 @@ static int chunk_job(void *p, size_t j, int iThread) {
 /* ---- header ------------------------------------------------------------ */
 
 /* Fill *pErr for an error at input offset iPos (+ nLine lines). */
-static void csv_set_error(CsvError *pErr, const char *z, size_t iPos, size_t nLine, size_t iField,
-                          const char *zMsg) {
+static void csv_set_error(EngineError *pErr, const char *z, size_t iPos, size_t nLine,
+                          size_t iField, const char *zMsg) {
     if (!pErr) return;
     pErr->iLine = 1 + csv_count_lines(z, iPos) + nLine;
     pErr->iCol = iField;
@@ -1129,7 +1129,7 @@ done:
 /* csv_parse and csv_parse_mapped: release says the input is a private
  * file mapping whose parsed pages may be dropped. */
 static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
-                          CsvError *pErr, int release, CsvScanFn xBlock, void *pCtx) {
+                          EngineError *pErr, int release, CsvScanFn xBlock, void *pCtx) {
     static const CsvOptions optDefault = {0};
     CsvShared s = {0};
     Chunk *aChunk = NULL;
@@ -1347,17 +1347,18 @@ done:
     return rc;
 }
 
-int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr) {
+int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
+              EngineError *pErr) {
     return csv_parse_impl(z, n, opt, ppTable, pErr, 0, NULL, NULL);
 }
 
 int csv_parse_mapped(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
-                     CsvError *pErr) {
+                     EngineError *pErr) {
     return csv_parse_impl(z, n, opt, ppTable, pErr, 1, NULL, NULL);
 }
 
 int csv_scan(const char *z, size_t n, const CsvOptions *opt, CsvScanFn xBlock, void *pCtx,
-             CsvTable **ppTable, CsvError *pErr) {
+             CsvTable **ppTable, EngineError *pErr) {
     if (!xBlock) return KEEL_EINTERNAL;
     return csv_parse_impl(z, n, opt, ppTable, pErr, 0, xBlock, pCtx);
 }

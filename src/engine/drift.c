@@ -971,17 +971,15 @@ static int drift_baseline_set(const CsvTable *t, int iSeg, const char *zValue, R
     return 0;
 }
 
-int drift_baseline_build(const CsvTable *ref, const DriftOptions *opt, Buf *b, char *zErr,
-                         size_t nErr) {
+int drift_baseline_build(const CsvTable *ref, const DriftOptions *opt, Buf *b, EngineError *pErr) {
     int iSeg = -1, rc = 0;
     uint32_t *aRow = NULL;
     size_t *aOff = NULL;
     if (opt && opt->zSegment) {
         iSeg = csv_column_index(ref, opt->zSegment);
         if (iSeg < 0 || ref->aCol[iSeg].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "segment column '%s' is %s", opt->zSegment,
-                         iSeg < 0 ? "not in the reference data" : "not categorical");
+            engine_fail(pErr, KEEL_EINVAL, "segment", "segment column '%s' is %s", opt->zSegment,
+                        iSeg < 0 ? "not in the reference data" : "not categorical");
             return KEEL_EINVAL;
         }
     }
@@ -1142,8 +1140,8 @@ void drift_ref_free(DriftRef *r) {
 
 /* drift_ref_from_table; with consume, t's numeric columns are sorted in
  * place and taken for the whole-data summary (after every segment's). */
-static int drift_ref_build(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
-                           size_t nErr, int consume) {
+static int drift_ref_build(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef,
+                           EngineError *pErr, int consume) {
     int rc = 0, iSeg = -1;
     uint32_t *aRow = NULL;
     size_t *aOff = NULL;
@@ -1155,9 +1153,8 @@ static int drift_ref_build(CsvTable *t, const DriftOptions *opt, DriftRef **ppRe
     if (opt && opt->zSegment) {
         iSeg = csv_column_index(t, opt->zSegment);
         if (iSeg < 0 || t->aCol[iSeg].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "segment column '%s' is %s", opt->zSegment,
-                         iSeg < 0 ? "not in the reference data" : "not read as categorical");
+            engine_fail(pErr, KEEL_EINVAL, "segment", "segment column '%s' is %s", opt->zSegment,
+                        iSeg < 0 ? "not in the reference data" : "not read as categorical");
             rc = KEEL_EINVAL;
             goto done;
         }
@@ -1227,17 +1224,17 @@ done:
     return rc;
 }
 
-int drift_ref_from_table(const CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
-                         size_t nErr) {
-    return drift_ref_build((CsvTable *)t, opt, ppRef, zErr, nErr, 0); /* not written to */
+int drift_ref_from_table(const CsvTable *t, const DriftOptions *opt, DriftRef **ppRef,
+                         EngineError *pErr) {
+    return drift_ref_build((CsvTable *)t, opt, ppRef, pErr, 0); /* not written to */
 }
 
-int drift_ref_from_table_consume(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
-                                 size_t nErr) {
-    return drift_ref_build(t, opt, ppRef, zErr, nErr, 1);
+int drift_ref_from_table_consume(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef,
+                                 EngineError *pErr) {
+    return drift_ref_build(t, opt, ppRef, pErr, 1);
 }
 
-int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zErr, size_t nErr) {
+int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, EngineError *pErr) {
     int rc = 0;
     DriftRef *r = calloc(1, sizeof *r);
     *ppRef = NULL;
@@ -1284,7 +1281,8 @@ int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zEr
         }
     }
 done:
-    if (rc == KEEL_EINVAL && zErr) snprintf(zErr, nErr, "not a keel drift baseline, or damaged");
+    if (rc == KEEL_EINVAL)
+        engine_fail(pErr, rc, "baseline", "not a keel drift baseline, or damaged");
     if (rc)
         drift_ref_free(r);
     else
@@ -1311,8 +1309,8 @@ int drift_ref_types(const DriftRef *r, CsvTypeOverride **paOv, size_t *pnOv) {
 /* drift_ref_compare; consume: cur's numeric columns may be sorted in
  * place for the whole-data comparison (after every segment's). */
 static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
-                                  const DriftOptions *optIn, DriftResult **ppResult, char *zErr,
-                                  size_t nErr, int consume) {
+                                  const DriftOptions *optIn, DriftResult **ppResult,
+                                  EngineError *pErr, int consume) {
     DriftOptions opt;
     if (optIn)
         opt = *optIn;
@@ -1328,7 +1326,7 @@ static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
     NameIndex segIdx = {0};
     char *used = NULL;
     *ppResult = NULL;
-    if (zErr && nErr) zErr[0] = 0;
+    engine_err_clear(pErr);
     if (!r) return KEEL_ENOMEM;
     r->opt = opt;
     r->opt.zSegment = NULL;
@@ -1338,9 +1336,9 @@ static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
     if (zSeg) {
         iSegCur = csv_column_index(cur, zSeg);
         if (iSegCur < 0 || cur->aCol[iSegCur].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "segment column '%s' is %s in the current data", zSeg,
-                         iSegCur < 0 ? "missing" : "not categorical");
+            engine_fail(pErr, KEEL_EINVAL, "segment",
+                        "segment column '%s' is %s in the current data", zSeg,
+                        iSegCur < 0 ? "missing" : "not categorical");
             rc = KEEL_EINVAL;
             goto done;
         }
@@ -1499,33 +1497,33 @@ done:
 }
 
 int drift_ref_compare(const DriftRef *ref, const CsvTable *cur, const DriftOptions *opt,
-                      DriftResult **ppResult, char *zErr, size_t nErr) {
-    return drift_ref_compare_impl(ref, cur, opt, ppResult, zErr, nErr, 0);
+                      DriftResult **ppResult, EngineError *pErr) {
+    return drift_ref_compare_impl(ref, cur, opt, ppResult, pErr, 0);
 }
 
 int drift_ref_compare_consume(const DriftRef *ref, CsvTable *cur, const DriftOptions *opt,
-                              DriftResult **ppResult, char *zErr, size_t nErr) {
-    return drift_ref_compare_impl(ref, cur, opt, ppResult, zErr, nErr, 1);
+                              DriftResult **ppResult, EngineError *pErr) {
+    return drift_ref_compare_impl(ref, cur, opt, ppResult, pErr, 1);
 }
 
 /* ---- one-call forms ------------------------------------------------------ */
 
 int drift_compare(const CsvTable *ref, const CsvTable *cur, const DriftOptions *opt,
-                  DriftResult **ppResult, char *zErr, size_t nErr) {
+                  DriftResult **ppResult, EngineError *pErr) {
     DriftRef *r = NULL;
     *ppResult = NULL;
-    int rc = drift_ref_from_table(ref, opt, &r, zErr, nErr);
-    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, zErr, nErr);
+    int rc = drift_ref_from_table(ref, opt, &r, pErr);
+    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, pErr);
     drift_ref_free(r);
     return rc;
 }
 
 int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const DriftOptions *opt,
-                           DriftResult **ppResult, char *zErr, size_t nErr) {
+                           DriftResult **ppResult, EngineError *pErr) {
     DriftRef *r = NULL;
     *ppResult = NULL;
-    int rc = drift_ref_from_baseline(z, n, &r, zErr, nErr);
-    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, zErr, nErr);
+    int rc = drift_ref_from_baseline(z, n, &r, pErr);
+    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, pErr);
     drift_ref_free(r);
     return rc;
 }
@@ -1537,7 +1535,7 @@ int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t
     *paOv = NULL;
     *pnOv = 0;
     *pzNames = NULL;
-    int rc = drift_ref_from_baseline(z, n, &r, NULL, 0);
+    int rc = drift_ref_from_baseline(z, n, &r, NULL);
     if (!rc) rc = drift_ref_types(r, &a, pnOv);
     size_t nByte = 1;
     for (size_t i = 0; !rc && i < *pnOv; i++)

@@ -10,13 +10,10 @@
 
 /* Record the field and message; always returns KEEL_EINVAL. */
 int jspec_fail(EngineError *pErr, const char *zField, const char *zFmt, ...) {
-    if (pErr) {
-        snprintf(pErr->zField, sizeof pErr->zField, "%s", zField ? zField : "");
-        va_list ap;
-        va_start(ap, zFmt);
-        vsnprintf(pErr->zMsg, sizeof pErr->zMsg, zFmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, zFmt);
+    engine_vfail(pErr, KEEL_EINVAL, zField, zFmt, ap);
+    va_end(ap);
     return KEEL_EINVAL;
 }
 

@@ -8,15 +8,10 @@
  * CLI prints "zField: zMsg" and exits 2. Pure; no I/O. */
 #ifndef KEEL_ENGINE_JSPEC_H
 #define KEEL_ENGINE_JSPEC_H
+#include "engine/engine_err.h"
 #include <jansson.h>
 
-typedef struct EngineError {
-    char zField[96]; /* the input field at fault ("arms[0].units", "label"),
-                      * or "" when the fault is not one field's */
-    char zMsg[256];  /* what is wrong, one sentence, no trailing period */
-} EngineError;
-
-/* Fill *pErr (may be NULL) with the field and a printf-style message;
+/* engine_fail(pErr, KEEL_EINVAL, zField, ...): a spec field is wrong;
  * returns KEEL_EINVAL so callers can write `return jspec_fail(...)`. */
 int jspec_fail(EngineError *pErr, const char *zField, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));

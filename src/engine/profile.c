@@ -404,7 +404,7 @@ static void profile_deduct(ProfileResult *r, double points, const char *zCode, d
 }
 
 int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult **ppResult,
-                    char *zErr, size_t nErr) {
+                    EngineError *pErr) {
     ProfileOptions o = opt ? *opt : (ProfileOptions){0};
     if (!(o.redundantR > 0)) o.redundantR = 0.99;
     int rc = 0;
@@ -426,10 +426,8 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
     if (o.zLabel) {
         r->iLabel = csv_column_index(t, o.zLabel);
         if (r->iLabel < 0 || t->aCol[r->iLabel].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "label column '%s' is %s", o.zLabel,
-                         r->iLabel < 0 ? "not in the data" : "not read as categorical");
-            rc = KEEL_EINVAL;
+            rc = engine_fail(pErr, KEEL_EINVAL, "label", "label column '%s' is %s", o.zLabel,
+                             r->iLabel < 0 ? "not in the data" : "not read as categorical");
             goto done;
         }
     }
@@ -799,7 +797,7 @@ static int profile_pii_numeric(const char *z, size_t n, int mapped, int nThread,
     if (nOnly == 0) goto out;
     CsvOptions co = {.nThread = nThread, .aOverride = aOv, .nOverride = nOnly,
                      .azOnly = azOnly, .nOnly = nOnly};
-    CsvError e;
+    EngineError e;
     CsvTable *tt = NULL;
     rc = mapped ? csv_parse_mapped(z, n, &co, &tt, &e) : csv_parse(z, n, &co, &tt, &e);
     if (rc) {
@@ -832,12 +830,12 @@ out:
 }
 
 int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
-                const CsvTypeOverride *aOverride, size_t nOverride, int mapped,
-                CsvTable **ppTable, ProfileResult **ppResult, ProfileError *pErr) {
+                const CsvTypeOverride *aOverride, size_t nOverride, int mapped, CsvTable **ppTable,
+                ProfileResult **ppResult, EngineError *pErr) {
     ProfileOptions o = opt ? *opt : (ProfileOptions){0};
     *ppTable = NULL;
     *ppResult = NULL;
-    memset(pErr, 0, sizeof *pErr);
+    engine_err_clear(pErr);
     CsvTypeOverride *aOv = malloc((nOverride + 1) * sizeof *aOv);
     if (!aOv) return KEEL_ENOMEM;
     size_t nOv = 0;
@@ -846,20 +844,15 @@ int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
             aOv[nOv++] = aOverride[i];
     if (o.zLabel) aOv[nOv++] = (CsvTypeOverride){o.zLabel, CSV_CATEGORICAL};
     CsvOptions co = {.nThread = o.nThread, .aOverride = aOv, .nOverride = nOv};
-    CsvError e;
     CsvTable *t = NULL;
-    int rc = mapped ? csv_parse_mapped(z, n, &co, &t, &e) : csv_parse(z, n, &co, &t, &e);
+    int rc = mapped ? csv_parse_mapped(z, n, &co, &t, pErr) : csv_parse(z, n, &co, &t, pErr);
     free(aOv);
     if (rc) {
-        pErr->zField = "data";
-        pErr->iLine = e.iLine;
-        pErr->iCol = e.iCol;
-        snprintf(pErr->zMsg, sizeof pErr->zMsg, "%s", e.zMsg);
+        if (pErr) snprintf(pErr->zField, sizeof pErr->zField, "data");
         return rc;
     }
-    rc = profile_compute(t, &o, ppResult, pErr->zMsg, sizeof pErr->zMsg);
+    rc = profile_compute(t, &o, ppResult, pErr);
     if (rc) {
-        pErr->zField = "label";
         csv_free(t);
         return rc;
     }

@@ -257,7 +257,7 @@ done:
  * in preorder, so per-depth arrays hold exactly the current node's
  * ancestors (the classic TreeSHAP path argument). */
 static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppFeat, double **ppZ,
-                             char *zErr, size_t nErr) {
+                             EngineError *pErr) {
     const XgbTree *t = &p->m->aTree[iTree];
     int rc = 0;
     int nD = t->nDepth + 1;
@@ -291,11 +291,11 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
         s->bBlock = 0;
         if (x->iFeat >= 0) {
             if (!(x->fCover > 0)) {
-                rc = KEEL_EINVAL;
-                snprintf(zErr, nErr,
-                         "tree %d has a split node with zero cover (sum_hessian); SHAP values "
-                         "are undefined for it",
-                         iTree);
+                rc = engine_fail(
+                    pErr, KEEL_EINVAL, "model",
+                    "tree %d has a split node with zero cover (sum_hessian); SHAP values "
+                    "are undefined for it",
+                    iTree);
                 goto done;
             }
             int nu = aNU[k], pos = 0;
@@ -303,11 +303,10 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
                 pos++;
             if (pos == nu) {
                 if (nu == TREESHAP_MAX_PATH) {
-                    rc = KEEL_EINVAL;
-                    snprintf(zErr, nErr,
-                             "tree %d has a path with more than %d distinct features; keel "
-                             "cannot explain it",
-                             iTree, TREESHAP_MAX_PATH);
+                    rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                                     "tree %d has a path with more than %d distinct features; keel "
+                                     "cannot explain it",
+                                     iTree, TREESHAP_MAX_PATH);
                     goto done;
                 }
                 aFeatAt[nu++] = x->iFeat;
@@ -811,19 +810,18 @@ static int shap_plan_tables(ShapPlan *p, size_t nRow) {
 }
 
 int treeshap_explain(const XgbModel *m, const float *aX, size_t nRow, int nThread, double *aContrib,
-                     double *aMargin, char *zErr, size_t nErr) {
-    return treeshap_explain_progress(m, aX, nRow, nThread, aContrib, aMargin, NULL, NULL, zErr,
-                                     nErr);
+                     double *aMargin, EngineError *pErr) {
+    return treeshap_explain_progress(m, aX, nRow, nThread, aContrib, aMargin, NULL, NULL, pErr);
 }
 
 int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, int nThread,
                               double *aContrib, double *aMargin, TreeShapProgressFn xProgress,
-                              void *pProgressArg, char *zErr, size_t nErr) {
+                              void *pProgressArg, EngineError *pErr) {
     assert(m && aContrib && (aX || nRow == 0)); /* aMargin may be NULL */
     int rc = 0;
     ShapPlan *p = calloc(1, sizeof *p);
     if (!p) return KEEL_ENOMEM;
-    if (zErr && nErr) zErr[0] = 0;
+    engine_err_clear(pErr);
     nThread = par_threads(nThread, PAR_MAX_THREAD);
     ShapScratch aScratch[PAR_MAX_THREAD] = {{0}};
     p->m = m;
@@ -846,7 +844,7 @@ int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, i
     double *pZ = p->aZPool;
     for (int t = 0; t < m->nTree; t++) {
         p->nTree = t + 1;
-        rc = shap_tree_prepare(p, t, &p->aTree[t], &pFeat, &pZ, zErr, nErr);
+        rc = shap_tree_prepare(p, t, &p->aTree[t], &pFeat, &pZ, pErr);
         if (rc) goto done;
     }
     rc = shap_plan_tables(p, nRow);
