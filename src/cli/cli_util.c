@@ -5,6 +5,7 @@
 #include "domain/auth.h"
 #include "store/schema.h"
 #include "store/store_account.h"
+#include "util/crypto.h"
 #include "util/err.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -268,6 +269,40 @@ int cli_principal(Db *db, const char *zEmail, Principal *p) {
     auth_principal_from_account(&a, AUTH_COOKIE, p);
     auth_principal_via_cli(p);
     return 0;
+}
+
+/* libsodium, then the database; 0 or an exit code (reason printed). */
+static int cli_open(const char *zDb, int bCreate, Db **ppDb) {
+    *ppDb = NULL;
+    if (crypto_init()) return cli_fail("libsodium failed to initialise");
+    return cli_open_db(zDb, bCreate, ppDb);
+}
+
+int cli_open_operator(const char *zDb, int bCreate, Db **ppDb, Principal *pOp) {
+    int rc = cli_open(zDb, bCreate, ppDb);
+    if (!rc) cli_operator(pOp);
+    return rc;
+}
+
+int cli_open_as(const char *zDb, const char *zAs, Db **ppDb, Principal *pWho) {
+    int rc = cli_open(zDb, 0, ppDb);
+    if (rc) return rc;
+    if ((rc = cli_principal(*ppDb, zAs, pWho))) {
+        db_close(*ppDb);
+        *ppDb = NULL;
+    }
+    return rc;
+}
+
+int cli_call_as(const char *zDb, const char *zAs, const char *zMethod, const char *zUrl,
+                json_t **ppOut) {
+    Db *db;
+    Principal who;
+    int rc = cli_open_as(zDb, zAs, &db, &who);
+    if (rc) return rc;
+    rc = cli_call(db, &who, zMethod, zUrl, ppOut);
+    db_close(db);
+    return rc;
 }
 
 void cli_operator(Principal *p) {
