@@ -27,6 +27,9 @@ int cli_progress_enabled(void);
 
 #include <jansson.h>
 
+/* Print number zKey of object o with the printf format zFmt (one double),
+ * or zMissing when it is absent or not a number (null). */
+void cli_print_num(const json_t *o, const char *zKey, const char *zFmt, const char *zMissing);
 /* Print j as indented JSON on stdout and release it (steals j). */
 void cli_print_json(json_t *j);
 

@@ -17,24 +17,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cli_usage_error(const char *zFmt, ...) {
-    va_list ap;
-    va_start(ap, zFmt);
+/* "keel: <message>" on stderr; returns code. */
+static int cli_vsay(int code, const char *zFmt, va_list ap) {
     fputs("keel: ", stderr);
     vfprintf(stderr, zFmt, ap);
     fputc('\n', stderr);
+    return code;
+}
+
+int cli_usage_error(const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = cli_vsay(CLI_EXIT_USAGE, zFmt, ap);
     va_end(ap);
-    return CLI_EXIT_USAGE;
+    return rc;
 }
 
 int cli_fail(const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);
-    fputs("keel: ", stderr);
-    vfprintf(stderr, zFmt, ap);
-    fputc('\n', stderr);
+    int rc = cli_vsay(CLI_EXIT_FAIL, zFmt, ap);
     va_end(ap);
-    return CLI_EXIT_FAIL;
+    return rc;
 }
 
 int cli_exit_for(int rc) {
@@ -239,6 +243,14 @@ int cli_open_db(const char *zPath, int bCreate, struct Db **ppDb) {
         return rc == KEEL_EVERSION ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
     return 0;
+}
+
+void cli_print_num(const json_t *o, const char *zKey, const char *zFmt, const char *zMissing) {
+    const json_t *v = json_object_get(o, zKey);
+    if (json_is_number(v))
+        printf(zFmt, json_number_value(v));
+    else
+        fputs(zMissing, stdout);
 }
 
 void cli_print_json(json_t *j) {
