@@ -17,6 +17,16 @@ int jspec_fail(EngineError *pErr, const char *zField, const char *zFmt, ...) {
     return KEEL_EINVAL;
 }
 
+int jspec_load(const char *z, size_t n, const char *zField, const char *zWhat, json_t **pRoot,
+               EngineError *pErr) {
+    json_error_t jerr;
+    *pRoot = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (*pRoot) return 0;
+    return engine_fail(pErr, KEEL_EINVAL, zField,
+                       "the %s is not valid JSON (line %d, column %d: %s)", zWhat, jerr.line,
+                       jerr.column, jerr.text);
+}
+
 /* Join an object path and a key into z ("a.b", or "b" at the top level). */
 static const char *jspec_path(char *z, size_t n, const char *zPath, const char *zKey) {
     if (zPath && zPath[0])

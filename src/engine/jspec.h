@@ -16,6 +16,13 @@
 int jspec_fail(EngineError *pErr, const char *zField, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Parse n bytes at z (need not be NUL-terminated; duplicate keys refused)
+ * into *pRoot (caller releases). On bad JSON: KEEL_EINVAL with field zField
+ * and "the <zWhat> is not valid JSON (line L, column C: ...)"; *pRoot is
+ * NULL. */
+int jspec_load(const char *z, size_t n, const char *zField, const char *zWhat, json_t **pRoot,
+               EngineError *pErr);
+
 /* Read number `zKey` of object o into *pX: *pX = def when absent or null;
  * otherwise it must be a JSON number with lo <= x <= hi (bounds inclusive
  * unless openLo/openHi). zPath names the field in errors. */

@@ -4,6 +4,7 @@
  * contributions. */
 #include "engine/linshap.h"
 #include <assert.h>
+#include "engine/jspec.h"
 #include "util/err.h"
 #include <math.h>
 #include <stdarg.h>
@@ -22,14 +23,11 @@ static int lin_number(const json_t *o, const char *zKey, double *pr) {
 }
 
 int linshap_model_load(const char *z, size_t n, LinModel **ppModel, EngineError *pErr) {
-    json_error_t jerr;
+    json_t *root;
     *ppModel = NULL;
-    json_t *root = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return engine_fail(pErr, KEEL_EINVAL, "model",
-                           "the model is not valid JSON (line %d, column %d: %s)", jerr.line,
-                           jerr.column, jerr.text);
-    int rc = linshap_model_from_json(root, ppModel, pErr);
+    int rc = jspec_load(z, n, "model", "model", &root, pErr);
+    if (rc) return rc;
+    rc = linshap_model_from_json(root, ppModel, pErr);
     json_decref(root);
     return rc;
 }

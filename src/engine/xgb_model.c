@@ -5,6 +5,7 @@
  * below num_feature, tree groups in range. Trees are renumbered into
  * preorder so that traversals walk memory forward. */
 #include "engine/xgb_model.h"
+#include "engine/jspec.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <math.h>
@@ -306,14 +307,11 @@ static int xgb_load_features(json_t *learner, XgbModel *p, EngineError *pErr) {
 }
 
 int xgb_model_load(const char *z, size_t n, XgbModel **ppModel, EngineError *pErr) {
-    json_error_t jerr;
+    json_t *root;
     *ppModel = NULL;
-    json_t *root = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return engine_fail(pErr, KEEL_EINVAL, "model",
-                           "the model is not valid JSON (line %d, column %d: %s)", jerr.line,
-                           jerr.column, jerr.text);
-    int rc = xgb_model_from_json(root, ppModel, pErr);
+    int rc = jspec_load(z, n, "model", "model", &root, pErr);
+    if (rc) return rc;
+    rc = xgb_model_from_json(root, ppModel, pErr);
     json_decref(root);
     return rc;
 }
