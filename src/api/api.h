@@ -113,6 +113,23 @@ int api_priorities(Req *req, Resp *resp);
 int api_alignment(Req *req, Resp *resp);
 int api_catalogue(Req *req, Resp *resp);
 
+/* Path 5: actions, quarterly reviews, the radar (api_iteration.c). */
+int api_actions_list(Req *req, Resp *resp);
+int api_actions_get(Req *req, Resp *resp);
+int api_actions_create(Req *req, Resp *resp);
+int api_actions_update(Req *req, Resp *resp);
+int api_reviews_list(Req *req, Resp *resp);
+int api_reviews_get(Req *req, Resp *resp);
+int api_reviews_feedback(Req *req, Resp *resp);
+int api_reviews_hold(Req *req, Resp *resp);
+int api_value(Req *req, Resp *resp);
+int api_radar(Req *req, Resp *resp);
+int api_radar_get(Req *req, Resp *resp);
+int api_radar_create(Req *req, Resp *resp);
+int api_radar_update(Req *req, Resp *resp);
+int api_radar_move(Req *req, Resp *resp);
+int api_radar_fit(Req *req, Resp *resp);
+
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);
 int api_analyses_get(Req *req, Resp *resp);
@@ -204,8 +221,22 @@ void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve,
 int api_system_events(Req *req, Resp *resp);
 int api_system_labels(Req *req, Resp *resp);
 int api_system_monitor(Req *req, Resp *resp);
+/* api_production.c: baselines, decay findings (issue 20) */
+int api_system_baselines_list(Req *req, Resp *resp);
+int api_system_baselines_freeze(Req *req, Resp *resp);
+int api_system_findings(Req *req, Resp *resp);
+int api_system_decay_run(Req *req, Resp *resp);
+int api_findings_list(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
+
+/* notifications (api_notifications.c) */
+int api_inbox_get(Req *req, Resp *resp);
+int api_inbox_read(Req *req, Resp *resp);
+int api_me_preferences_get(Req *req, Resp *resp);
+int api_me_preferences_update(Req *req, Resp *resp);
+int api_notifications_log(Req *req, Resp *resp);
+int api_settings_smtp_test(Req *req, Resp *resp);
 int api_metrics(Req *req, Resp *resp);
 
 /* The end of an all-or-nothing import: frees rows and lines; on failure
