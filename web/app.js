@@ -37,6 +37,9 @@ import * as systems from './pages/systems.js';
 import * as systemPage from './pages/system.js';
 import * as riskmap from './pages/riskmap.js';
 import * as reviews from './pages/reviews.js';
+import * as qreview from './pages/qreview.js';
+import * as actionsPage from './pages/actions.js';
+import * as radar from './pages/radar.js';
 import * as inbox from './pages/inbox.js';
 import * as preferences from './pages/preferences.js';
 import * as notfound from './pages/notfound.js';
@@ -67,7 +70,10 @@ const ROUTES = [
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },
   { path: '/organisation/committee', page: unbuilt, title: 'page.committee', params: { path: 'organisation' } },
-  { path: '/iteration', page: unbuilt, title: 'nav.iteration', params: { path: 'iteration' } },
+  { path: '/iteration', redirect: '/iteration/reviews' },
+  { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
+  { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },
+  { path: '/iteration/radar', page: radar, title: 'page.radar' },
   { path: '/inbox', page: inbox, title: 'page.inbox' },
   { path: '/me', page: preferences, title: 'page.preferences' },
   { path: '/admin', redirect: '/admin/accounts' },

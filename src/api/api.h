@@ -151,6 +151,7 @@ int api_pool_capacity_import(Req *req, Resp *resp);
 int api_pool_usage_list(Req *req, Resp *resp);
 int api_pool_usage_import(Req *req, Resp *resp);
 int api_pools_report(Req *req, Resp *resp);
+int api_pools_preview(Req *req, Resp *resp);
 
 /* The board pack (api_reports.c). */
 int api_reports_board(Req *req, Resp *resp);
@@ -221,6 +222,12 @@ void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve,
 int api_system_events(Req *req, Resp *resp);
 int api_system_labels(Req *req, Resp *resp);
 int api_system_monitor(Req *req, Resp *resp);
+/* api_production.c: baselines, decay findings (issue 20) */
+int api_system_baselines_list(Req *req, Resp *resp);
+int api_system_baselines_freeze(Req *req, Resp *resp);
+int api_system_findings(Req *req, Resp *resp);
+int api_system_decay_run(Req *req, Resp *resp);
+int api_findings_list(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
 

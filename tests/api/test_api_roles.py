@@ -55,6 +55,11 @@ EXPECTED = {
     ("GET", "/api/v1/risks/heatmap"): ALL,
     ("GET", "/api/v1/risks/{id}"): ALL,
     ("PATCH", "/api/v1/risks/{id}"): RISKREG,
+    ("GET", "/api/v1/findings"): ALL,
+    ("GET", "/api/v1/systems/{system}/baselines"): ALL,
+    ("POST", "/api/v1/systems/{system}/baselines"): REGISTER,  # owners: their own systems
+    ("POST", "/api/v1/systems/{system}/decay"): REGISTER,
+    ("GET", "/api/v1/systems/{system}/findings"): ALL,
     ("GET", "/api/v1/switch"): ALL,
     ("GET", "/api/v1/switch/{system}"): ALL,  # and tokens switch:read
     ("PUT", "/api/v1/switch/{system}"): SWITCHER,
@@ -126,6 +131,7 @@ EXPECTED = {
     ("GET", "/api/v1/plans/{id}"): ALL,
     ("GET", "/api/v1/pools"): ALL,
     ("POST", "/api/v1/pools"): GOVERN,
+    ("POST", "/api/v1/pools/preview"): GOVERN,
     ("GET", "/api/v1/pools/report"): ALL,
     ("GET", "/api/v1/reports/board"): GOVERN,
     ("DELETE", "/api/v1/pools/{id}"): GOVERN,

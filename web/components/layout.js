@@ -38,7 +38,11 @@ export function sections() {
       { key: 'people', href: '/organisation/people' },
       { key: 'committee', href: '/organisation/committee' },
     ] },
-    { key: 'iteration', href: '/iteration', built: false },
+    { key: 'iteration', href: '/iteration/reviews', pages: [
+      { key: 'qreviews', href: '/iteration/reviews' },
+      { key: 'actions', href: '/iteration/actions' },
+      { key: 'radar', href: '/iteration/radar' },
+    ] },
     { key: 'admin', href: '/admin/accounts', admin: true, pages: [
       { key: 'accounts', href: '/admin/accounts', need: ['GET', '/accounts'] },
       { key: 'tokens', href: '/admin/tokens' },
