@@ -144,5 +144,21 @@ p = subprocess.run([KEEL, "monitor", "--db", srv.db, "--system", "recsys", "--fr
                     "--version", "v7"], env=srv.env, capture_output=True, text=True)
 t.check("dec-3.7", p.returncode == 2 and "no day windows" in p.stderr, p.stderr)
 
+# ---- dec-4: findings raise retraining actions, one per finding (path 5) --------------------
+t.check("dec-4.1", vic.get("/api/v1/actions").json["items"] == [], "no owner: no action")
+person = a.post("/api/v1/people", {"name": "Otto Owner", "email": "otto@d.example"}).json["id"]
+a.patch("/api/v1/initiatives/%d" % ini, {"owner_id": person})
+a.post("/api/v1/systems/recsys/decay")
+acts = vic.get("/api/v1/actions?system=recsys").json["items"]
+keys = sorted(x["source_key"] for x in acts)
+want = sorted("%s:recsys:%s:%s" % (f["kind"], f["segment"], f["metric"]) for f in fs
+              if f["kind"] in ("decay", "segment_failure", "drift"))
+t.check("dec-4.2", keys == want and all(x["kind"] == "retraining" and x["source"] == "finding"
+                                        and x["owner_id"] == person for x in acts), (keys, want))
+a.post("/api/v1/systems/recsys/decay")
+a.post("/api/v1/jobs/monitor.decay")
+t.check("dec-4.3", len(vic.get("/api/v1/actions?system=recsys").json["items"]) == len(acts),
+        "a finding evaluated again raised a second action")
+
 t.check("dec-9.1", srv.stop() == 0)
 t.done()
