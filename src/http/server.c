@@ -38,7 +38,11 @@ typedef struct ReqState {
     double t0; /* start, monotonic ms */
     int bDone; /* a response is decided (early refusal or handled) */
     int bBodyTooBig;
-    int bOverBudget;     /* the body would take the bytes in flight over the budget */
+    int bOverBudget;      /* the body would take the bytes in flight over the budget */
+    atomic_int bAnswered; /* a writer thread has run the handler (then resumed the connection) */
+    int bQueued;          /* handed to the writer threads, connection suspended */
+    struct MHD_Connection *pConn;
+    struct ReqState *pNextJob;
     long long nReserved; /* body bytes this request holds in gBodyBytes */
     char zMethod[16];
     char *zPath;
@@ -178,6 +182,77 @@ static void query_refuse_unread(Req *req, Resp *resp) {
 
 /* Run the handler once the whole body is in. */
 static void server_dispatch(ReqState *st) { http_handle(&st->req, &st->resp, st->bBodyTooBig); }
+
+/* ---- the writer threads (docs/security.md, readers and writers) ----
+ * A request that may write is handed to a thread of its own pool, and its
+ * connection is suspended meanwhile: its wait for the database's write
+ * lock and its fsync never hold one of libmicrohttpd's workers, so the
+ * reads on that worker go on. Each writer thread has its own database
+ * connection (server_db). */
+static pthread_mutex_t jobMutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t jobCond = PTHREAD_COND_INITIALIZER;
+static ReqState *pJobHead, *pJobTail;
+static int bJobsStop;
+static pthread_t aWriter[64];
+static int nWriter;
+
+static void *writer_main(void *arg) {
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&jobMutex);
+        while (!pJobHead && !bJobsStop)
+            pthread_cond_wait(&jobCond, &jobMutex);
+        ReqState *st = pJobHead;
+        if (st) {
+            pJobHead = st->pNextJob;
+            if (!pJobHead) pJobTail = NULL;
+        }
+        pthread_mutex_unlock(&jobMutex);
+        if (!st) return NULL; /* stopping, queue empty */
+        char zErr[320];
+        st->req.db = server_db(zErr, sizeof zErr); /* this thread's connection */
+        if (!st->req.db) {
+            KeelError e;
+            err_set(&e, KEEL_EBUSY, "", "the database is unreachable: %.280s", zErr);
+            resp_error(&st->resp, st->req.zRequestId, KEEL_EBUSY, &e);
+        } else {
+            server_dispatch(st);
+        }
+        atomic_store(&st->bAnswered, 1);
+        MHD_resume_connection(st->pConn);
+    }
+}
+
+/* Queue st for a writer thread (its connection is suspended already). */
+static void writer_submit(ReqState *st) {
+    pthread_mutex_lock(&jobMutex);
+    st->pNextJob = NULL;
+    if (pJobTail)
+        pJobTail->pNextJob = st;
+    else
+        pJobHead = st;
+    pJobTail = st;
+    pthread_cond_signal(&jobCond);
+    pthread_mutex_unlock(&jobMutex);
+}
+
+static int writers_start(int n) {
+    bJobsStop = 0;
+    for (nWriter = 0; nWriter < n && nWriter < 64; nWriter++)
+        if (pthread_create(&aWriter[nWriter], NULL, writer_main, NULL)) break;
+    return nWriter > 0 ? 0 : -1;
+}
+
+/* Let the writers finish what is queued, then join them. */
+static void writers_stop(void) {
+    pthread_mutex_lock(&jobMutex);
+    bJobsStop = 1;
+    pthread_cond_broadcast(&jobCond);
+    pthread_mutex_unlock(&jobMutex);
+    for (int i = 0; i < nWriter; i++)
+        pthread_join(aWriter[i], NULL);
+    nWriter = 0;
+}
 
 void http_handle(Req *req, Resp *resp, int bBodyTooBig) {
     if (bBodyTooBig || buf_err(&req->body)) {
@@ -447,11 +522,23 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
         *pnUpload = 0;
         return MHD_YES;
     }
+    if (!st->bDone && st->bQueued) {
+        if (!atomic_load(&st->bAnswered)) return MHD_YES; /* woken early: still writing */
+        st->bDone = 1;
+    }
     if (!st->bDone) {
-        if (st->bOverBudget)
+        if (st->bOverBudget) {
             body_refuse(st);
-        else
+        } else if (strcmp(st->zMethod, "GET") != 0 && strcmp(st->zMethod, "HEAD") != 0 &&
+                   nWriter > 0) {
+            st->bQueued = 1;
+            st->pConn = conn;
+            MHD_suspend_connection(conn); /* before the writer can resume it */
+            writer_submit(st);
+            return MHD_YES;
+        } else {
             server_dispatch(st);
+        }
         st->bDone = 1;
     }
     return server_send(conn, st);
@@ -572,8 +659,19 @@ int server_run(const ServerConfig *c) {
     if (nThread < 1) nThread = 1;
     if (nThread > 64) nThread = 64;
 
-    /* a plan solve holds its worker up to its time limit: keep one free */
-    alloc_solve_set_slots(nThread - 1);
+    /* writes run on their own threads, readers keep libmicrohttpd's
+     * workers; a plan solve holds its writer up to its time limit: keep
+     * one writer free */
+    int nWriters = nThread < 4 ? 4 : nThread;
+    alloc_solve_set_slots(nWriters - 1);
+    if (writers_start(nWriters)) {
+        log_error("cannot start the writer threads");
+        scheduler_stop(sched);
+        api_monitor_set(NULL);
+        monitor_close(mon);
+        switch_poll_stop();
+        return KEEL_EIO;
+    }
     MHD_set_panic_func(server_panic, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -601,7 +699,7 @@ int server_run(const ServerConfig *c) {
      * alive connection, so its size is paid on every request: 16 KB holds
      * any header keel takes (cookies and tokens are under 200 bytes) */
     unsigned flags =
-        MHD_USE_ITC | MHD_USE_ERROR_LOG |
+        MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
         (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL_INTERNAL_THREAD
                                                                 : MHD_USE_AUTO_INTERNAL_THREAD);
     struct MHD_Daemon *d = MHD_start_daemon(
@@ -613,6 +711,7 @@ int server_run(const ServerConfig *c) {
         conns_notify, NULL, MHD_OPTION_UNESCAPE_CALLBACK, server_unescape, NULL, MHD_OPTION_END);
     if (!d) {
         log_error("cannot listen on %s:%d: %s", c->zHost, c->port, strerror(errno));
+        writers_stop();
         scheduler_stop(sched);
         api_monitor_set(NULL);
         monitor_close(mon);
@@ -625,7 +724,8 @@ int server_run(const ServerConfig *c) {
     fflush(stdout);
     char zShown[256];
     db_display_name(c->zDbPath, zShown, sizeof zShown);
-    log_info("serving %s on http://%s:%d with %d workers", zShown, c->zHost, port, nThread);
+    log_info("serving %s on http://%s:%d with %d workers and %d writers", zShown, c->zHost, port,
+             nThread, nWriters);
 
     while (!gStop) {
         usleep(100 * 1000);
@@ -636,6 +736,7 @@ int server_run(const ServerConfig *c) {
     MHD_quiesce_daemon(d);
     for (int i = 0; i < 100 && atomic_load(&gInFlight) > 0; i++)
         usleep(100 * 1000);
+    writers_stop(); /* the queued writes finish and resume their connections */
     MHD_stop_daemon(d);
     switch_poll_stop();
     scheduler_stop(sched); /* writes the pending windows */
