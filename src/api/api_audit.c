@@ -66,6 +66,10 @@ int api_audit_verify(Req *req, Resp *resp) {
     if (rc && rc != KEEL_ECONFLICT) return rc;
     json_t *o = json_pack("{sb sI ss}", "intact", rc == 0, "entries", (json_int_t)v.nEntry, "head",
                           v.zHead);
+    if (o && v.keyedFrom) {
+        json_object_set_new(o, "keyed_from", json_integer(v.keyedFrom));
+        json_object_set_new(o, "key_checked", json_boolean(v.bKeyChecked));
+    }
     if (rc) {
         json_object_set_new(o, "first_bad_entry", v.iBad ? json_integer(v.iBad) : json_null());
         json_object_set_new(o, "problem", json_string(v.zMsg));

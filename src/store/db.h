@@ -62,6 +62,8 @@ struct Db {
     const DbDriver *pDriver; /* the driver that opened it */
     void *pConn;             /* the driver's connection */
     int nTxn;                /* nesting depth of db_begin */
+    int bAuditKey;           /* aAuditKey holds the audit MAC key (store_audit_load_key) */
+    unsigned char aAuditKey[32];
 };
 
 /* Open the database zPath: a PostgreSQL URL (postgres://…, postgresql://…,

@@ -4,6 +4,7 @@
  * the end; never edit one that has shipped. Each is written once in the
  * common dialect (see db_exec_ddl) and must run on both back ends; where it
  * cannot, aDriverMigration holds that driver's own SQL. */
+#include "store/store_audit.h"
 #include "store/schema.h"
 #include "util/err.h"
 #include <stdio.h>
@@ -847,6 +848,15 @@ static const char *const azMigration[] = {
     "  created_by TEXT NOT NULL,"
     "  created_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL);",
+    /* 15: the audit chain's keyed anchor (issue 13): from_id is the first
+     * entry hashed with the key (HMAC-SHA-256), last_id the latest entry,
+     * mac the key's MAC over both and the latest hash, so that entries cut
+     * from the end are caught without a head kept outside keel */
+    "CREATE TABLE audit_anchor("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  from_id INTEGER NOT NULL,"
+    "  last_id INTEGER NOT NULL,"
+    "  mac TEXT NOT NULL);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
@@ -957,8 +967,7 @@ int schema_open_mode(const char *zPath, int mode, Db **ppDb, char *zErr, size_t 
         int version = 0, appId = 0;
         rc = db_get_version(db, &version, &appId);
         if (rc) {
-            snprintf(zErr, nErr, "cannot read the schema version of %s: %s", zName,
-                     db_errmsg(db));
+            snprintf(zErr, nErr, "cannot read the schema version of %s: %s", zName, db_errmsg(db));
         } else if (appId != SCHEMA_APP_ID) {
             snprintf(zErr, nErr, "%s is not a keel database (create one with `keel init --db %s`)",
                      zName, zName);
@@ -982,6 +991,8 @@ int schema_open_mode(const char *zPath, int mode, Db **ppDb, char *zErr, size_t 
             }
         }
     }
+    /* the audit MAC key, when there is one (store_audit.h) */
+    if (rc == 0) rc = store_audit_load_key(db, zPath, zErr, nErr);
     if (rc) {
         db_close(db);
         return rc;

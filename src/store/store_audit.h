@@ -31,11 +31,30 @@ typedef struct AuditVerify {
     int64_t iBad;               /* id of the first bad entry, 0 if none */
     char zHead[CRYPTO_HEX_LEN]; /* hash of the last entry (genesis if empty) */
     char zMsg[256];             /* what is wrong, when iBad or a head mismatch */
+    int64_t keyedFrom;          /* first entry under the audit key's MAC, 0: none */
+    int bKeyChecked;            /* the key was there: MACs and the anchor were checked */
 } AuditVerify;
 
-/* Walk the chain. Returns 0 when intact (and, with zHead non-NULL, when it
- * ends in zHead or contains it as its last entry), KEEL_ECONFLICT when
- * tampered, with the detail in *pOut. */
+/* The audit MAC key (docs/security.md, the audit chain): 32 random bytes
+ * as 64 hex digits in a file kept outside the database, the file named by
+ * KEEL_AUDIT_KEY or else FILE.audit-key beside a SQLite file. When db has
+ * the key, each new entry's hash is an HMAC-SHA-256 under it (NULL and
+ * empty fields apart) from the first such entry on, and audit_anchor keeps
+ * the key's MAC over the latest entry, so that entries cut from the end are
+ * caught. Reads the key into db; no file: no key (an error only when
+ * KEEL_AUDIT_KEY names it). 0, or KEEL_EIO / KEEL_EINVAL with zErr. */
+int store_audit_load_key(Db *db, const char *zDbPath, char *zErr, size_t nErr);
+/* The key file's path for zDbPath (KEEL_AUDIT_KEY or the sidecar). */
+void store_audit_key_path(const char *zDbPath, char *zOut, size_t nOut);
+/* Write a new random key to zPath (created, mode 0600; refused when it
+ * exists). 0, or KEEL_ECONFLICT / KEEL_EIO with zErr. */
+int store_audit_key_create(const char *zPath, char *zErr, size_t nErr);
+
+/* Walk the chain. Entries before the keyed ones are checked by their
+ * SHA-256; keyed ones by their MAC when db has the key, else by their
+ * links only, and the anchor must name the last entry. Returns 0 when intact (and, with zHead
+ * non-NULL, when it ends in zHead or contains it as its last entry), KEEL_ECONFLICT when tampered,
+ * with the detail in *pOut. */
 int store_audit_verify(Db *db, const char *zHead, AuditVerify *pOut);
 
 /* The current head hash into zOut. */
@@ -53,7 +72,7 @@ typedef struct AuditQuery {
 
 /* Entries newest first, filtered by q. *ppItems is a new array; *pTotal
  * the count before paging. */
-int store_audit_list(Db *db, const AuditQuery *q, int64_t limit, int64_t offset,
-                     json_t **ppItems, int64_t *pTotal);
+int store_audit_list(Db *db, const AuditQuery *q, int64_t limit, int64_t offset, json_t **ppItems,
+                     int64_t *pTotal);
 
 #endif

@@ -68,3 +68,11 @@ int crypto_str_eq(const char *a, const char *b) {
     if (n != strlen(b)) return 0;
     return sodium_memcmp(a, b, n) == 0;
 }
+
+void crypto_hmac_hex(const unsigned char aKey[32], const void *p, size_t n, char *zOut) {
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256(mac, p, n, aKey);
+    sodium_bin2hex(zOut, CRYPTO_HEX_LEN, mac, sizeof mac);
+}
+
+void crypto_random_bytes(void *p, size_t n) { randombytes_buf(p, n); }

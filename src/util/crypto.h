@@ -29,5 +29,9 @@ int crypto_pw_hash(const char *zPassword, char zOut[CRYPTO_PWHASH_LEN]);
 int crypto_pw_verify(const char *zHash, const char *zPassword);
 /* Constant-time equality of two NUL-terminated strings of equal length. */
 int crypto_str_eq(const char *a, const char *b);
+/* HMAC-SHA-256 of p (n bytes) under a 32-byte key, as 64 hex digits. */
+void crypto_hmac_hex(const unsigned char aKey[32], const void *p, size_t n, char *zOut);
+/* n random bytes. */
+void crypto_random_bytes(void *p, size_t n);
 
 #endif
