@@ -2,12 +2,15 @@
 """Security and reliability findings of issue 13, one section each; every
 section fails without its fix. docs/security.md maps threats to these
 sections. Real server on loopback, real SQLite file."""
+import hashlib
 import json
+import os
 import socket
+import subprocess
 import threading
 import time
 
-from keeltest import Server, Cases, bearer, ADMIN_EMAIL, ADMIN_PW
+from keeltest import Server, Cases, bearer, ADMIN_EMAIL, ADMIN_PW, KEEL
 
 PW = "long-enough-pw-1"
 
@@ -396,6 +399,108 @@ def body_budget(t):
         srv.stop()
 
 
+def v1_hash(prev, at, actor_id, actor, action, entity, entity_id, before, after):
+    """The unkeyed entry hash (store_audit.c), as anyone can compute it."""
+    b = b""
+    for f in (prev, at, actor, action, entity, before or "", after or ""):
+        e = f.encode()
+        b += b"%d:%s\n" % (len(e), e)
+    b += b"%d:%d\n" % (actor_id, entity_id)
+    return hashlib.sha256(b).hexdigest()
+
+
+def audit_mac(t):
+    """Item 6: the audit chain under a key kept outside the database. Before
+    the key, entries keep the unkeyed form and still verify; from the first
+    keyed entry on, entries cut from the end are caught without --head, a
+    chain rewritten after an edit (hashes recomputed, as anyone can) is
+    caught, and NULL and empty before are told apart. Without the key,
+    verify still checks the links."""
+    srv = Server()
+    key = os.path.join(srv.dir, "audit.key")
+    env = dict(os.environ, KEEL_AUDIT_KEY=key)
+    try:
+        root = srv.admin()
+        make_account(root, "mac0@example.com", "viewer")
+    finally:
+        srv.stop()
+    n_plain = srv.sql("SELECT count(*) FROM audit")[0][0]
+    p = subprocess.run([KEEL, "audit", "key", "--db", srv.db], env=env, capture_output=True, text=True)
+    t.check("mac-key-created", p.returncode == 0 and os.stat(key).st_mode & 0o777 == 0o600, p.stderr)
+    p = subprocess.run([KEEL, "audit", "key", "--db", srv.db], env=env, capture_output=True, text=True)
+    t.check("mac-key-not-twice", p.returncode == 2 and "has a key already" in p.stderr, p.stderr)
+    srv = Server(db=srv.db, env={"KEEL_AUDIT_KEY": key})
+    try:
+        root = srv.admin()
+        for i in range(1, 4):
+            make_account(root, "mac%d@example.com" % i, "viewer")
+        r = root.get("/api/v1/audit/verify")
+        t.check("mac-intact", r.status == 200 and r.json["intact"] and r.json.get("key_checked")
+                and r.json.get("keyed_from") == n_plain + 1, r.body)
+        # without the key: links only, still intact
+        p = subprocess.run([KEEL, "audit", "verify", "--db", srv.db, "--json"], capture_output=True,
+                           text=True, env={k: v for k, v in os.environ.items() if k != "KEEL_AUDIT_KEY"})
+        out = json.loads(p.stdout or "{}")
+        t.check("mac-no-key-links", p.returncode == 0 and out.get("intact") and out.get("key_checked") is False,
+                p.stdout + p.stderr)
+        last = srv.sql("SELECT max(id) FROM audit")[0][0]
+        # 1. cut the last entry: caught without a head
+        row = srv.sql("SELECT * FROM audit WHERE id = ?", (last,))
+        srv.write_sql("DELETE FROM audit WHERE id = ?", (last,))
+        r = root.get("/api/v1/audit/verify")
+        t.check("mac-cut-end", r.status == 200 and r.json["intact"] is False
+                and "removed from its end" in r.json.get("problem", ""), r.body)
+        p = subprocess.run([KEEL, "audit", "verify", "--db", srv.db], capture_output=True, text=True,
+                           env={k: v for k, v in os.environ.items() if k != "KEEL_AUDIT_KEY"})
+        t.check("mac-cut-end-no-key", p.returncode == 1, p.stdout + p.stderr)
+        cols = [c for c in ("id", "at", "actor_id", "actor", "action", "entity", "entity_id",
+                            "before_json", "after_json", "prev_hash", "hash")]
+        got = dict(zip(cols, srv.sql("SELECT %s FROM audit WHERE id = ?" % ", ".join(cols), (last - 1,))[0]))
+        t.check("mac-row-kept", len(row) == 1)
+        # 2. edit an entry and rewrite the chain after it (hashes recomputed)
+        srv.write_sql("DELETE FROM audit WHERE id > ?", (last - 2,))
+        edited = dict(got)
+        edited["after_json"] = (got["after_json"] or "{}").replace("viewer", "admin")
+        edited["hash"] = v1_hash(edited["prev_hash"], edited["at"], edited["actor_id"], edited["actor"],
+                                 edited["action"], edited["entity"], edited["entity_id"],
+                                 edited["before_json"], edited["after_json"])
+        srv.write_sql("INSERT INTO audit(id, at, actor_id, actor, action, entity, entity_id, before_json, "
+                      "after_json, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                      tuple(edited[c] for c in cols))
+        r = root.get("/api/v1/audit/verify")
+        t.check("mac-rewritten", r.status == 200 and r.json["intact"] is False
+                and r.json.get("first_bad_entry") == last - 1, r.body)
+        # 3. NULL and empty before apart (the keyed form)
+        srv.write_sql("DELETE FROM audit WHERE id = ?", (last - 1,))
+        srv.write_sql("INSERT INTO audit(id, at, actor_id, actor, action, entity, entity_id, before_json, "
+                      "after_json, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                      tuple(("" if c == "before_json" and got[c] is None else got[c]) for c in cols))
+        r = root.get("/api/v1/audit/verify")
+        t.check("mac-null-empty", got["before_json"] is None and r.json["intact"] is False
+                and r.json.get("first_bad_entry") == last - 1, r.body)
+        # put the true entry back: intact again but for the cut end
+        srv.write_sql("DELETE FROM audit WHERE id = ?", (last - 1,))
+        srv.write_sql("INSERT INTO audit(id, at, actor_id, actor, action, entity, entity_id, before_json, "
+                      "after_json, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                      tuple(got[c] for c in cols))
+        srv.write_sql("INSERT INTO audit(id, at, actor_id, actor, action, entity, entity_id, before_json, "
+                      "after_json, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)", tuple(row[0]))
+        r = root.get("/api/v1/audit/verify")
+        t.check("mac-restored", r.status == 200 and r.json["intact"], r.body)
+    finally:
+        srv.stop()
+    # a process without the key writes nothing into a keyed log
+    before = srv.sql("SELECT count(*) FROM account")[0][0]
+    pw = os.path.join(srv.dir, "pw2")
+    with open(pw, "w") as f:
+        f.write("long-enough-pw-2\n")
+    p = subprocess.run([KEEL, "user", "add", "--db", srv.db, "--email", "nokey@example.com", "--name", "n",
+                        "--role", "viewer", "--password-file", pw], capture_output=True, text=True,
+                       env={k: v for k, v in os.environ.items() if k != "KEEL_AUDIT_KEY"})
+    t.check("mac-no-key-write", p.returncode != 0 and srv.sql("SELECT count(*) FROM account")[0][0] == before,
+            p.stdout + p.stderr)
+
+
 def main():
     t = Cases()
     srv = Server()
@@ -412,6 +517,7 @@ def main():
     throttling(t)
     signin_timing(t)
     body_budget(t)
+    audit_mac(t)
     t.done()
 
 
