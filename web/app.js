@@ -37,6 +37,9 @@ import * as systems from './pages/systems.js';
 import * as systemPage from './pages/system.js';
 import * as riskmap from './pages/riskmap.js';
 import * as reviews from './pages/reviews.js';
+import * as committee from './pages/committee.js';
+import * as proposal from './pages/proposal.js';
+import * as decisions from './pages/decisions.js';
 import * as notfound from './pages/notfound.js';
 
 const ROUTES = [
@@ -64,7 +67,9 @@ const ROUTES = [
   { path: '/organisation', redirect: '/organisation/units' },
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },
-  { path: '/organisation/committee', page: unbuilt, title: 'page.committee', params: { path: 'organisation' } },
+  { path: '/organisation/committee', page: committee, title: 'page.committee' },
+  { path: '/organisation/proposals/:id', page: proposal, title: 'page.proposal' },
+  { path: '/organisation/decisions', page: decisions, title: 'page.decisions' },
   { path: '/iteration', page: unbuilt, title: 'nav.iteration', params: { path: 'iteration' } },
   { path: '/admin', redirect: '/admin/accounts' },
   { path: '/admin/accounts', page: accounts, title: 'page.accounts' },

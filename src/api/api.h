@@ -191,6 +191,21 @@ int api_reviews_schedule(Req *req, Resp *resp);
 int api_reviews_intervals(Req *req, Resp *resp);
 int api_system_reviews_list(Req *req, Resp *resp);
 int api_system_reviews_create(Req *req, Resp *resp);
+/* Path 4: the AI committee (api_committee.c). */
+int api_committee_get(Req *req, Resp *resp);
+int api_committee_update(Req *req, Resp *resp);
+int api_committee_members_create(Req *req, Resp *resp);
+int api_committee_members_update(Req *req, Resp *resp);
+int api_committee_members_delete(Req *req, Resp *resp);
+int api_proposals_list(Req *req, Resp *resp);
+int api_proposals_get(Req *req, Resp *resp);
+int api_proposals_create(Req *req, Resp *resp);
+int api_proposal_votes_list(Req *req, Resp *resp);
+int api_proposal_votes_create(Req *req, Resp *resp);
+int api_proposal_conflicts_create(Req *req, Resp *resp);
+int api_proposals_close(Req *req, Resp *resp);
+int api_decisions_list(Req *req, Resp *resp);
+int api_decisions_get(Req *req, Resp *resp);
 /* the human-override switch (api_switch.c) */
 int api_switch_board(Req *req, Resp *resp);
 int api_switch_get(Req *req, Resp *resp);

@@ -2,8 +2,10 @@
 /* Initiatives: creation and change with charter versioning, KPI links,
  * sign-offs, stage transitions; see initiative.h. */
 #include "domain/initiative.h"
+#include "domain/committee.h"
 #include "domain/gate.h"
 #include "store/store_alignment.h"
+#include "store/store_committee.h"
 #include "store/store_crud.h"
 #include "util/json.h"
 #include <inttypes.h>
@@ -260,6 +262,11 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
     if (who) json_object_set_new(init, "you", caller_rights(who, init, zStage));
     json_object_set_new(init, "history", history);
     json_object_set_new(init, "scores", scores);
+    /* the committee's decisions about it (path 4): an approval shows the
+     * decision that made it */
+    json_t *decisions = NULL;
+    if (store_decisions_of_initiative(db, id, &decisions) == 0)
+        json_object_set_new(init, "decisions", decisions);
     *ppOut = init;
     return 0;
 }
@@ -341,6 +348,9 @@ static int transition_locked(Db *db, const Principal *who, int64_t id, const jso
                               zFrom, zTo);
         json_decref(g);
     }
+    /* a move by the committee is a committee decision (path 4) */
+    const char *zAction = strcmp(zTo, "approved") == 0 ? "approve_initiative" : "move_stage";
+    if (rc == 0) rc = committee_direct_check(db, who, zAction, e);
     if (rc) return rc;
     Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
@@ -348,6 +358,11 @@ static int transition_locked(Db *db, const Principal *who, int64_t id, const jso
     rc = store_crud_update(db, &resource_initiative, &a, id, upd, e);
     json_decref(upd);
     if (rc == 0) rc = store_stage_change_add(db, &a, id, zFrom, zTo, zReason);
+    if (rc == 0) {
+        json_t *act = json_pack("{sI ss}", "initiative_id", (json_int_t)id, "to", zTo);
+        rc = committee_direct_record(db, who, zAction, act, id, zReason);
+        json_decref(act);
+    }
     if (rc == 0) return db_commit(db);
     db_rollback(db);
     return rc;

@@ -17,6 +17,9 @@ static const FieldDef aSettingsField[] = {
     {"fiscal_year_start_month", FT_INT, 0, 1, 12, NULL, NULL,
      "first month of the fiscal year (1 = January)"},
     {"default_locale", FT_ENUM, 0, 0, 0, azLocale, NULL, "en or zh-CN"},
+    {"committee_direct_moves", FT_BOOL, 0, 0, 0, NULL, NULL,
+     "the committee role may still move an initiative or override a gate in one request "
+     "(logged as a decision of one); off: such a request needs a passed proposal"},
     {"updated_at", FT_TIME, F_READONLY, 0, 0, NULL, NULL, "when it last changed"},
 };
 const ResourceDef resource_settings = RESOURCE("settings", "org_settings", aSettingsField);

@@ -5,6 +5,7 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/auth.h"
+#include "domain/committee.h"
 #include "domain/org.h"
 #include "domain/review.h"
 #include "domain/risk.h"
@@ -111,6 +112,12 @@ const ResourceDef *const resource_all[] = {
     &resource_evidence,
     &resource_risk,
     &resource_ethics_review,
+    &resource_committee_rule,
+    &resource_committee_member,
+    &resource_proposal,
+    &resource_proposal_vote,
+    &resource_proposal_conflict,
+    &resource_decision,
     NULL,
 };
 

@@ -9,6 +9,7 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
+#include "domain/committee.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -71,6 +72,16 @@ const Route aRoute[] = {
      "verify the audit hash chain (?head=)", NULL},
     {"GET", "/api/v1/catalogue", api_catalogue, ANY, 0, BODY_NONE,
      "use-case catalogue (?pain=&industry=)", NULL},
+    {"GET", "/api/v1/committee", api_committee_get, ANY, 0, BODY_NONE,
+     "the AI committee: members, chair, quorum rule, direct_moves", NULL},
+    {"PATCH", "/api/v1/committee", api_committee_update, ADMIN, 4 * KB, BODY_JSON,
+     "change the quorum rule {quorum, chair_in_quorum, casting_vote}", &resource_committee_rule},
+    {"POST", "/api/v1/committee/members", api_committee_members_create, ADMIN, 4 * KB, BODY_JSON,
+     "add a member {person_id, chair?}", &resource_committee_member},
+    {"DELETE", "/api/v1/committee/members/{id}", api_committee_members_delete, ADMIN, 0,
+     BODY_NONE, "remove a member", &resource_committee_member},
+    {"PATCH", "/api/v1/committee/members/{id}", api_committee_members_update, ADMIN, 4 * KB,
+     BODY_JSON, "make a member the chair (or not) {chair}", &resource_committee_member},
     {"GET", "/api/v1/criteria", api_criteria_list, ANY, 0, BODY_NONE,
      "scoring criteria and weights", &resource_criterion},
     {"POST", "/api/v1/criteria", api_criteria_create, GOVERN, 8 * KB, BODY_JSON,
@@ -96,6 +107,11 @@ const Route aRoute[] = {
      "profile a CSV sample (?label=&retain_days=): score and reasons kept, the sample only when "
      "retain_days is given",
      NULL},
+    {"GET", "/api/v1/decisions", api_decisions_list, ANY, 0, BODY_NONE,
+     "the decision log (?initiative_id=&kind=&outcome=&action_type=&sort=-id)",
+     &resource_decision},
+    {"GET", "/api/v1/decisions/{id}", api_decisions_get, ANY, 0, BODY_NONE,
+     "one decision with its votes", &resource_decision},
     {"GET", "/api/v1/ethics-reviews", api_reviews_schedule, ANY, 0, BODY_NONE,
      "every system's ethics review schedule, overdue reviews and suspensions as findings", NULL},
     {"PUT", "/api/v1/ethics-reviews/intervals", api_reviews_intervals, ADMIN, 4 * KB, BODY_JSON,
@@ -245,6 +261,24 @@ const Route aRoute[] = {
      &resource_pool_usage, SCOPE_INGEST},
     {"GET", "/api/v1/priorities", api_priorities, ANY, 0, BODY_NONE,
      "ranked initiatives with weighted scores and quadrants (?stage=&unit_id=)", NULL},
+    {"GET", "/api/v1/proposals", api_proposals_list, ANY, 0, BODY_NONE,
+     "proposals to the committee with their counts (?status=&initiative_id=&action_type=)",
+     &resource_proposal},
+    {"POST", "/api/v1/proposals", api_proposals_create, EDIT, 32 * KB, BODY_JSON,
+     "propose {title, action_type, action, due_date, evidence?, note?} (owners: their own "
+     "initiatives)",
+     &resource_proposal},
+    {"GET", "/api/v1/proposals/{id}", api_proposals_get, ANY, 0, BODY_NONE,
+     "a proposal with its votes, conflicts, count and decision", &resource_proposal},
+    {"POST", "/api/v1/proposals/{id}/close", api_proposals_close, GOVERN, 0, BODY_NONE,
+     "close the vote now and decide from the votes cast", NULL},
+    {"POST", "/api/v1/proposals/{id}/conflicts", api_proposal_conflicts_create, SIGN, 4 * KB,
+     BODY_JSON, "declare a conflict of interest {reason} (members; admins {person_id})",
+     &resource_proposal_conflict},
+    {"GET", "/api/v1/proposals/{id}/votes", api_proposal_votes_list, ANY, 0, BODY_NONE,
+     "the votes and conflicts of a proposal with its count", &resource_proposal_vote},
+    {"POST", "/api/v1/proposals/{id}/votes", api_proposal_votes_create, SIGN, 4 * KB, BODY_JSON,
+     "vote {vote: for|against|abstain, comment?} (members)", &resource_proposal_vote},
     {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
      "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
      NULL},

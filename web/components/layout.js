@@ -36,6 +36,7 @@ export function sections() {
       { key: 'units', href: '/organisation/units' },
       { key: 'people', href: '/organisation/people' },
       { key: 'committee', href: '/organisation/committee' },
+      { key: 'decisions', href: '/organisation/decisions' },
     ] },
     { key: 'iteration', href: '/iteration', built: false },
     { key: 'admin', href: '/admin/accounts', admin: true, pages: [

@@ -3,6 +3,8 @@
 // replaced by a value. zh-CN.js has exactly the same keys (an e2e check
 // keeps them in step). Vocabularies (role.*, stage.*, ...) translate the
 // server's fixed values.
+import collab from './collab-en.js';
+
 export default {
   'locale.en': 'English',
   'locale.zh-CN': '中文（简体）',
@@ -1054,4 +1056,5 @@ export default {
   'home.overdue_mitigations': 'overdue mitigations',
   'home.overdue_reviews': 'overdue ethics reviews',
   'home.suspended': 'suspended systems',
+  ...collab, // path 4 (organisational collaboration)
 };

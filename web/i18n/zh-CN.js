@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Simplified Chinese messages: the same keys as en.js (an e2e check keeps
 // them in step).
+import collab from './collab-zh-CN.js';
+
 export default {
   'locale.en': 'English',
   'locale.zh-CN': '中文（简体）',
@@ -1052,4 +1054,5 @@ export default {
   'home.overdue_mitigations': '逾期缓解措施',
   'home.overdue_reviews': '逾期伦理审查',
   'home.suspended': '暂停的系统',
+  ...collab, // path 4 (organisational collaboration)
 };
