@@ -43,6 +43,7 @@ export default {
   'com.evidence_given': 'Given by the proposer',
   'com.evidence_rules': 'What the rules said when proposed',
   'com.aligned': 'Aligned (moves a KPI)',
+  'com.stage': 'Stage when proposed',
   'com.gate': 'Gate of the move',
   'com.open_requirements': '{n} requirements open',
   'com.tally': 'The count',

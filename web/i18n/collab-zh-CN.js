@@ -42,6 +42,7 @@ export default {
   'com.evidence_given': '提案人提供',
   'com.evidence_rules': '提案时规则的判断',
   'com.aligned': '已对齐（推动某项 KPI）',
+  'com.stage': '提案时的阶段',
   'com.gate': '该移动的关卡',
   'com.open_requirements': '{n} 项要求未满足',
   'com.tally': '计票',

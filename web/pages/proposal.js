@@ -77,7 +77,7 @@ export async function render(ctx) {
       panel(t('com.tally'), tallyPanel(p.tally)),
       panel(t('com.evidence'), facts([
         rules.initiative ? [t('com.aligned'), rules.initiative.aligned ? t('com.yes') : t('com.no')] : null,
-        rules.initiative ? [t('com.initiative'), tv('stage', rules.initiative.stage)] : null,
+        rules.initiative ? [t('com.stage'), tv('stage', rules.initiative.stage)] : null,
         rules.gate ? [t('com.gate'), [badge('gateverdict', rules.gate.verdict), ' ', t('com.open_requirements', { n: rules.gate.open_requirements })]] : null,
         ...(ev.given || []).map((g) => [tv('evkind', g.kind), [g.ref !== undefined ? String(g.ref) + ' ' : '', g.note || '']]),
       ]))),
