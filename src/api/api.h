@@ -113,6 +113,12 @@ int api_priorities(Req *req, Resp *resp);
 int api_alignment(Req *req, Resp *resp);
 int api_catalogue(Req *req, Resp *resp);
 
+/* Path 5: actions, quarterly reviews, the radar (api_iteration.c). */
+int api_actions_list(Req *req, Resp *resp);
+int api_actions_get(Req *req, Resp *resp);
+int api_actions_create(Req *req, Resp *resp);
+int api_actions_update(Req *req, Resp *resp);
+
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);
 int api_analyses_get(Req *req, Resp *resp);

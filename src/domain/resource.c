@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The foundation's resource definitions and the one input validator. */
 #include "domain/resource.h"
+#include "domain/action.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
@@ -112,6 +113,7 @@ const ResourceDef *const resource_all[] = {
     &resource_evidence,
     &resource_risk,
     &resource_ethics_review,
+    &resource_action,
     &resource_committee_rule,
     &resource_committee_member,
     &resource_proposal,

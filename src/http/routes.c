@@ -6,6 +6,7 @@
  * need not be listed). route_admit enforces every column before the
  * handler runs, over HTTP and in-process alike. */
 #include "api/api.h"
+#include "domain/action.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
@@ -34,6 +35,7 @@
 #define REGISTER (ROLE_ALL & ~ROLE_VIEWER) /* owners: under their own initiatives */
 #define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
 #define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
+#define ACT (ROLE_ALL & ~ROLE_VIEWER) /* changes: the action's owner, committee, admins */
 #define SWITCHER (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK | ROLE_OWNER) /* owners: their own */
 
 const Route aRoute[] = {
@@ -47,6 +49,17 @@ const Route aRoute[] = {
      &resource_account},
     {"PATCH", "/api/v1/accounts/{id}", api_accounts_update, ADMIN, 16 * KB, BODY_JSON,
      "change an account (name, role, person_id, disabled, password)", &resource_account},
+    {"GET", "/api/v1/actions", api_actions_list, ANY, 0, BODY_NONE,
+     "actions with overdue ones as findings (?status=&source=&kind=&review_period=&initiative_id="
+     "&system=&overdue=1)", &resource_action},
+    {"POST", "/api/v1/actions", api_actions_create, ACT, 16 * KB, BODY_JSON,
+     "raise an action {title, owner_id, due_date, source, source_key, ...}; a finding's open "
+     "action is returned (200) instead of a second one", &resource_action},
+    {"GET", "/api/v1/actions/{id}", api_actions_get, ANY, 0, BODY_NONE,
+     "one action; a retraining action with its chain", &resource_action},
+    {"PATCH", "/api/v1/actions/{id}", api_actions_update, ACT, 16 * KB, BODY_JSON,
+     "change or close an action (status, close_note, evidence_analysis_id, version_id, ...)",
+     &resource_action},
     {"GET", "/api/v1/alignment", api_alignment, ANY, 0, BODY_NONE,
      "the chain objective -> KPI -> initiative with the coverage findings", NULL},
     {"GET", "/api/v1/analyses", api_analyses_list, ANALYST | ROLE_OWNER, 0, BODY_NONE,

@@ -279,4 +279,5 @@ r = a.get("/api/v1/committee")
 rid = [m for m in r.json["members"] if m["name"] == "Rita Risk"][0]["id"]
 t.status("com-8.11", a.delete("/api/v1/committee/members/%d" % rid), 204)
 t.check("com-8.12", len(a.get("/api/v1/committee").json["members"]) == 4)
+srv.stop()
 t.done()

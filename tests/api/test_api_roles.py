@@ -21,6 +21,10 @@ SWITCHER = {"admin", "committee", "risk", "owner"}  # owners: their own systems
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
+    ("GET", "/api/v1/actions"): ALL,
+    ("POST", "/api/v1/actions"): NOVIEW,
+    ("GET", "/api/v1/actions/{id}"): ALL,
+    ("PATCH", "/api/v1/actions/{id}"): NOVIEW,  # the action's owner, committee, admin
     ("GET", "/api/v1/analyses"): ANALYST | {"owner"},  # owners: their initiatives' only
     ("POST", "/api/v1/analyses/abtest"): ANALYST,
     ("POST", "/api/v1/analyses/explain"): ANALYST,
