@@ -8,6 +8,7 @@
 #include "domain/gate.h"
 #include "domain/initiative.h"
 #include "domain/org.h"
+#include "domain/pilot.h"
 #include "domain/risk.h"
 #include "domain/system.h"
 #include "engine/tally.h"
@@ -19,9 +20,9 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const azActionType[] = {"approve_initiative", "move_stage",  "change_budget",
-                                    "pool_capacity",      "accept_risk", "override_gate",
-                                    "adopt_scenario",     NULL};
+const char *const azActionType[] = {"approve_initiative", "move_stage",       "change_budget",
+                                    "pool_capacity",      "accept_risk",      "override_gate",
+                                    "adopt_scenario",     "override_rollout", NULL};
 static const char *const azProposalStatus[] = {"open", "passed", "rejected", "lapsed", NULL};
 static const char *const azDecisionKind[] = {"vote", "direct", NULL};
 static const char *const azOutcome[] = {"passed", "rejected", "no_quorum", "direct", NULL};
@@ -54,8 +55,8 @@ static const FieldDef aProposalField[] = {
     ID_FIELD,
     {"title", FT_TEXT, F_REQUIRED | F_SORT, 1, 300, NULL, NULL, "what the committee decides"},
     {"action_type", FT_ENUM, F_REQUIRED | F_FILTER, 0, 0, azActionType, NULL,
-     "approve_initiative, move_stage, change_budget, pool_capacity, accept_risk, override_gate "
-     "or adopt_scenario"},
+     "approve_initiative, move_stage, change_budget, pool_capacity, accept_risk, override_gate, "
+     "adopt_scenario or override_rollout"},
     {"action", FT_TEXT, F_READONLY, 0, 0, NULL, NULL, "the action's parameters (an object)"},
     {"initiative_id", FT_REF, F_READONLY | F_NULLABLE | F_FILTER, 1, 9e15, NULL, "initiative",
      "the initiative it concerns"},
@@ -312,6 +313,7 @@ static int action_check(Db *db, const Principal *who, const char *zType, const j
         {"risk_id", NULL},
         {"initiative_id", "system", "stage", "expires_at"},
         {"scenario_id", NULL},
+        {"rollout_id", NULL},
     };
     int t = resource_enum_index(azActionType, zType);
     *pInitiative = 0;
@@ -398,9 +400,19 @@ static int action_check(Db *db, const Principal *who, const char *zType, const j
         if (rc == 0)
             return err_set(e, KEEL_EINVAL, "action", "action.scenario_id names no scenario");
         break;
+    case 7: {
+        json_t *r;
+        rc = store_crud_get(db, &resource_rollout, json_get_id(act, "rollout_id"), &r);
+        if (rc == KEEL_ENOTFOUND)
+            return err_set(e, KEEL_EINVAL, "action", "action.rollout_id names no rollout");
+        if (rc) return rc;
+        iid = json_get_id(r, "initiative_id");
+        json_decref(r);
+        break;
+    }
     }
     if (rc < 0) return rc;
-    if (iid > 0 && (t <= 2 || t == 5)) {
+    if (iid > 0 && (t <= 2 || t == 5 || t == 7)) {
         json_t *init;
         rc = store_crud_get(db, &resource_initiative, iid, &init);
         if (rc == KEEL_ENOTFOUND)
@@ -629,6 +641,8 @@ static int execute(Db *db, const Principal *who, int64_t id, const json_t *p, in
         int64_t oid;
         rc = gate_override_add(db, &x, json_get_str(act, "system"), iid, in, &oid, e);
         json_decref(in);
+    } else if (strcmp(zType, "override_rollout") == 0) {
+        rc = rollout_override(db, &x, json_get_id(act, "rollout_id"), id, e);
     } else {
         /* adopt_scenario: the decision is the adoption; nothing else runs */
         *pRecorded = 1;

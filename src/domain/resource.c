@@ -7,6 +7,8 @@
 #include "domain/analysis.h"
 #include "domain/auth.h"
 #include "domain/committee.h"
+#include "domain/meeting.h"
+#include "domain/pilot.h"
 #include "domain/org.h"
 #include "domain/review.h"
 #include "domain/risk.h"
@@ -120,6 +122,10 @@ const ResourceDef *const resource_all[] = {
     &resource_proposal_vote,
     &resource_proposal_conflict,
     &resource_decision,
+    &resource_meeting,
+    &resource_kpi_unit_value,
+    &resource_pilot,
+    &resource_rollout,
     NULL,
 };
 

@@ -11,6 +11,8 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/committee.h"
+#include "domain/meeting.h"
+#include "domain/pilot.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -89,6 +91,10 @@ const Route aRoute[] = {
      "the AI committee: members, chair, quorum rule, direct_moves", NULL},
     {"PATCH", "/api/v1/committee", api_committee_update, ADMIN, 4 * KB, BODY_JSON,
      "change the quorum rule {quorum, chair_in_quorum, casting_vote}", &resource_committee_rule},
+    {"GET", "/api/v1/committee/agenda", api_committee_agenda, ANY, 0, BODY_NONE,
+     "what needs the committee now: open proposals, refusing gates, overdue reviews, critical "
+     "findings",
+     NULL},
     {"POST", "/api/v1/committee/members", api_committee_members_create, ADMIN, 4 * KB, BODY_JSON,
      "add a member {person_id, chair?}", &resource_committee_member},
     {"DELETE", "/api/v1/committee/members/{id}", api_committee_members_delete, ADMIN, 0,
@@ -162,6 +168,11 @@ const Route aRoute[] = {
     {"POST", "/api/v1/initiatives/{id}/overrides", api_initiative_overrides_create, GOVERN, 8 * KB,
      BODY_JSON, "the committee waives a move's gate {stage: pilot|scaling|operating, reason, "
      "expires_at}", NULL},
+    {"GET", "/api/v1/initiatives/{id}/pilot", api_pilot_get, ANY, 0, BODY_NONE,
+     "the pilot with its exit criteria computed from the pilot unit's readings", &resource_pilot},
+    {"PUT", "/api/v1/initiatives/{id}/pilot", api_pilot_put, EDIT, 16 * KB, BODY_JSON,
+     "set the pilot {org_unit_id, starts_on, ends_on, baseline_period, measure_period, criteria}",
+     &resource_pilot},
     {"GET", "/api/v1/initiatives/{id}/plan", api_initiative_plan_get, ANY, 0, BODY_NONE,
      "planning attributes: duration, mandatory, demands, dependencies, exclusive alternatives",
      &resource_initiative_plan},
@@ -169,6 +180,13 @@ const Route aRoute[] = {
      "change planning attributes {duration, mandatory, started_period, demands, depends_on, "
      "exclusive_with}",
      &resource_initiative_plan},
+    {"GET", "/api/v1/initiatives/{id}/rollouts", api_rollouts_list, ANY, 0, BODY_NONE,
+     "rollouts unit by unit with the staggered comparison (?period=)", &resource_rollout},
+    {"POST", "/api/v1/initiatives/{id}/rollouts", api_rollouts_create, EDIT, 8 * KB, BODY_JSON,
+     "plan a rollout {org_unit_id, planned_start?, planned_live?, note?}", &resource_rollout},
+    {"PATCH", "/api/v1/initiatives/{id}/rollouts/{id}", api_rollouts_update, EDIT, 8 * KB,
+     BODY_JSON, "change a rollout (status: in_progress, live, halted; dates; note)",
+     &resource_rollout},
     {"GET", "/api/v1/initiatives/{id}/scores", api_scores_get, ANY, 0, BODY_NONE,
      "scores with who scored", NULL},
     {"PUT", "/api/v1/initiatives/{id}/scores", api_scores_put, SCORE, 8 * KB, BODY_JSON,
@@ -201,6 +219,11 @@ const Route aRoute[] = {
      "a KPI with its values, progress, trend and status", &resource_kpi},
     {"PATCH", "/api/v1/kpis/{id}", api_kpis_update, EDIT, 16 * KB, BODY_JSON, "change a KPI",
      &resource_kpi},
+    {"GET", "/api/v1/kpis/{id}/unit-values", api_kpi_unit_values_list, ANY, 0, BODY_NONE,
+     "the KPI's readings per business unit", &resource_kpi_unit_value},
+    {"POST", "/api/v1/kpis/{id}/unit-values", api_kpi_unit_values_import, EDIT, 1024 * KB,
+     BODY_JSON, "record readings per unit {rows: [{org_unit_id, period, value, note?}]}",
+     &resource_kpi_unit_value},
     {"GET", "/api/v1/kpis/{id}/values", api_kpi_values_list, ANY, 0, BODY_NONE,
      "actual values per period", &resource_kpi_value},
     {"POST", "/api/v1/kpis/{id}/values", api_kpi_values_import, EDIT, 1024 * KB, BODY_JSON_OR_CSV,
@@ -208,6 +231,17 @@ const Route aRoute[] = {
      &resource_kpi_value, SCOPE_INGEST},
     {"DELETE", "/api/v1/kpis/{id}/values/{id}", api_kpi_values_delete, EDIT, 0, BODY_NONE,
      "delete one value", &resource_kpi_value},
+    {"GET", "/api/v1/meetings", api_meetings_list, ANY, 0, BODY_NONE,
+     "the committee's meetings (?status=)", &resource_meeting},
+    {"POST", "/api/v1/meetings", api_meetings_create, GOVERN, 32 * KB, BODY_JSON,
+     "plan a meeting {title, held_on, notes?}", &resource_meeting},
+    {"GET", "/api/v1/meetings/{id}", api_meetings_get, ANY, 0, BODY_NONE,
+     "a meeting with its agenda and minutes (the decisions since the previous meeting)",
+     &resource_meeting},
+    {"PATCH", "/api/v1/meetings/{id}", api_meetings_update, GOVERN, 32 * KB, BODY_JSON,
+     "change a meeting (title, held_on, notes, status: held keeps the agenda)", &resource_meeting},
+    {"GET", "/api/v1/meetings/{id}/document", api_meetings_document, ANY, 0, BODY_NONE,
+     "the agenda and minutes as one HTML document (?lang=en|zh-CN)", NULL},
     {"GET", "/api/v1/objectives", api_objectives_list, ANY, 0, BODY_NONE,
      "list objectives (?pain_point=&unit_id=&owner_id=&status=)", &resource_objective},
     {"POST", "/api/v1/objectives", api_objectives_create, EDIT, 16 * KB, BODY_JSON,

@@ -27,4 +27,25 @@ int store_decisions_of_initiative(Db *db, int64_t initiativeId, json_t **ppRows)
 /* The decision taken on a proposal (0 when none). */
 int store_decision_of_proposal(Db *db, int64_t proposalId, int64_t *pId);
 
+/* The agenda's sources: open proposals (by due date) and initiatives in
+ * a stage whose next move has a gate. */
+int store_proposals_open(Db *db, json_t **ppRows);
+int store_initiatives_in_gated_stages(Db *db, json_t **ppRows);
+/* The date of the meeting before zHeldOn (other than id) into z, "" when
+ * none. */
+int store_meeting_previous(Db *db, int64_t id, const char *zHeldOn, char *z, size_t n);
+/* Decisions taken after day zFrom ("" or NULL: from the start) up to and
+ * including day zTo. */
+int store_decisions_between(Db *db, const char *zFrom, const char *zTo, json_t **ppRows);
+
+/* A KPI's reading in one unit and period (replaced when there; audited). */
+int store_unit_value_put(Db *db, const Actor *actor, int64_t kpiId, int64_t unitId,
+                         const char *zPeriod, double value, const char *zNote);
+/* Every unit reading of a KPI [{id, org_unit_id, unit_name, period, value, note}]. */
+int store_unit_values(Db *db, int64_t kpiId, json_t **ppRows);
+/* The pilot of an initiative (0 when none) and its rollouts with the
+ * units' names. */
+int store_pilot_of(Db *db, int64_t initiativeId, int64_t *pId);
+int store_rollouts_of(Db *db, int64_t initiativeId, json_t **ppRows);
+
 #endif
