@@ -704,55 +704,51 @@ static int must_be_open(const json_t *p, KeelError *e) {
 }
 
 /* The change xChange makes (a vote, a conflict, nothing) and, when the vote
- * is then decided (bClose, or every eligible member voted), the decision
- * with the action executed in the same transaction. When the rules refuse
- * the action, the whole transaction is rolled back and written again with
- * the refusal recorded instead. */
+ * is then decided (bClose, or every eligible member voted), the decision,
+ * with a passed action executed in the same transaction behind a
+ * savepoint: when the rules refuse the action, the savepoint is rolled
+ * back (nothing of the action stays) and the decision records the
+ * refusal with its reason. */
 typedef int (*ChangeFn)(Db *db, const Principal *who, const json_t *p, const json_t *in,
                         KeelError *e);
 
 static int change_and_decide(Db *db, const Principal *who, int64_t id, const json_t *in,
                              ChangeFn xChange, int bClose, KeelError *e) {
-    KeelError ex = {0};
-    for (int attempt = 0; attempt < 2; attempt++) {
-        json_t *p = NULL;
-        Count c = {0};
-        int rc = db_begin(db);
-        if (rc) return rc;
-        rc = get_proposal(db, id, &p, e);
-        if (rc == 0) rc = must_be_open(p, e);
-        if (rc == 0 && xChange) rc = xChange(db, who, p, in, e);
-        if (rc == 0) rc = count_votes(db, id, &c);
-        int bDecide = rc == 0 && (bClose || c.t.bFinal);
-        if (bDecide) {
-            const char *zOutcome = tally_outcome_name(c.t.outcome);
-            if (c.t.outcome != TALLY_PASSED) {
-                rc = decide(db, who, p, &c, zOutcome, "none", NULL);
-            } else if (attempt == 0) {
-                int bRecorded = 0;
-                rc = execute(db, who, id, p, &bRecorded, &ex);
-                if (rc) {
-                    /* the rules refused: nothing of this transaction stays;
-                     * write it again with the refusal */
-                    db_rollback(db);
-                    count_free(&c);
-                    json_decref(p);
-                    if (ex.rc == 0) ex.rc = rc;
-                    if (rc == KEEL_ENOMEM || rc == KEEL_EIO || rc == KEEL_EBUSY ||
-                        rc == KEEL_EINTERNAL || rc == KEEL_EFULL)
-                        return rc;
-                    continue;
-                }
-                rc = decide(db, who, p, &c, zOutcome, bRecorded ? "recorded" : "executed", NULL);
-            } else {
+    json_t *p = NULL;
+    Count c = {0};
+    int rc = db_begin(db);
+    if (rc) return rc;
+    rc = get_proposal(db, id, &p, e);
+    if (rc == 0) rc = must_be_open(p, e);
+    if (rc == 0 && xChange) rc = xChange(db, who, p, in, e);
+    if (rc == 0) rc = count_votes(db, id, &c);
+    if (rc == 0 && (bClose || c.t.bFinal)) {
+        const char *zOutcome = tally_outcome_name(c.t.outcome);
+        if (c.t.outcome != TALLY_PASSED) {
+            rc = decide(db, who, p, &c, zOutcome, "none", NULL);
+        } else if ((rc = db_savepoint(db)) == 0) {
+            KeelError ex = {0};
+            int bRecorded = 0;
+            int rx = execute(db, who, id, p, &bRecorded, &ex);
+            if (rx == KEEL_ENOMEM || rx == KEEL_EIO || rx == KEEL_EBUSY || rx == KEEL_EINTERNAL ||
+                rx == KEEL_EFULL) {
+                db_savepoint_undo(db);
+                rc = rx;
+            } else if (rx) {
+                db_savepoint_undo(db);
+                if (ex.rc == 0) ex.rc = rx;
                 rc = decide(db, who, p, &c, zOutcome, "refused", &ex);
+            } else {
+                rc = db_savepoint_keep(db);
+                if (rc == 0)
+                    rc =
+                        decide(db, who, p, &c, zOutcome, bRecorded ? "recorded" : "executed", NULL);
             }
         }
-        count_free(&c);
-        json_decref(p);
-        return db_end(db, rc);
     }
-    return KEEL_EINTERNAL;
+    count_free(&c);
+    json_decref(p);
+    return db_end(db, rc);
 }
 
 static int vote_change(Db *db, const Principal *who, const json_t *p, const json_t *in,

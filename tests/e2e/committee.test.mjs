@@ -13,15 +13,17 @@ const KEEL = process.env.KEEL_BIN || path.join(SRC, 'build/keel');
 await run('e2e committee', async (t, cleanup) => {
   const srv = await startServer();
   cleanup.push(() => srv.stop());
-  const api = (method, p, data) => {
-    const args = ['api', '--db', srv.db, '--as', USERS.admin, method, '/api/v1' + p];
+  const api = (method, p, data, as = USERS.admin) => {
+    const args = ['api', '--db', srv.db, '--as', as, method, '/api/v1' + p];
     if (data) args.push('--data', JSON.stringify(data));
     return JSON.parse(execFileSync(KEEL, args, { env: { ...process.env, KEEL_FAST_PWHASH: '1' } }).toString());
   };
-  const person = (email) => api('GET', '/people?email=' + encodeURIComponent(email)).items[0].id;
-  api('POST', '/committee/members', { person_id: person(USERS.committee), chair: true });
-  api('POST', '/committee/members', { person_id: person(USERS.engineer) });
-  api('POST', '/committee/members', { person_id: person(USERS.risk) });
+  // the demo's committee: Helena Marsh (chair), Wei Zhang, Kenji Sato, Grace Kim, Sofia Alvarez
+  const CFO = 'wei.zhang@meridian.example';
+  t.eq('com-0.1 the demo has its committee', api('GET', '/committee').members.length, 5);
+  const pending = api('GET', '/proposals?status=open').items;
+  t.ok('com-0.2 a pending proposal with two votes and one member conflicted out',
+    pending.length === 1 && pending[0].tally.present === 2 && pending[0].tally.conflicted === 1, JSON.stringify(pending).slice(0, 300));
   const ideas = api('GET', '/initiatives?stage=idea&sort=id').items;
   const [i1, i2] = ideas;
 
@@ -32,6 +34,8 @@ await run('e2e committee', async (t, cleanup) => {
   await go(chair, srv.base, '/organisation/committee');
   const members = await chair.textContent('[data-testid=members]');
   t.ok('com-1.1 the members and the chair', members.includes('Helena Marsh') && members.includes('Chair') && members.includes('Kenji Sato'), members);
+  const log0 = await chair.locator('[data-testid=proposals] tbody tr').count();
+  t.eq('com-1.1b the demo\'s proposals listed', log0, 3);
   t.ok('com-1.2 the rule in words', (await chair.textContent('[data-testid=rule]')).includes('more than half of the eligible members'));
 
   // propose on the committee page
@@ -66,6 +70,9 @@ await run('e2e committee', async (t, cleanup) => {
   t.ok('com-1.7 conflicted out', (await risk.textContent('#main')).includes('excluded from this vote'));
   t.clean('com-1.8 clean', risk);
 
+  // two more members vote through the API; the last eligible one on the page
+  api('POST', '/proposals/' + pid + '/votes', { vote: 'for' }, CFO);
+  api('POST', '/proposals/' + pid + '/votes', { vote: 'abstain' }, USERS.owner);
   // the last eligible member votes: decided and executed
   const eng = await b.page();
   await signIn(eng, srv.base, USERS.engineer);
@@ -86,7 +93,7 @@ await run('e2e committee', async (t, cleanup) => {
   const log = viewer.locator('[data-testid=decisions] tbody tr', { hasText: 'Proposal ' + pid });
   t.eq('com-1.13 the log lists it', await log.count(), 1);
   const row = (await log.textContent()) || '';
-  t.ok('com-1.14 passed, 2 · 0 · 0, executed', row.includes('Passed') && row.includes('2 · 0 · 0') && row.includes('Executed'), row);
+  t.ok('com-1.14 passed, 3 · 0 · 1, executed', row.includes('Passed') && row.includes('3 · 0 · 1') && row.includes('Executed'), row);
   t.clean('com-1.15 clean', viewer);
 
   // again in Chinese: a budget change proposed by the API, voted on the pages
@@ -100,7 +107,8 @@ await run('e2e committee', async (t, cleanup) => {
     await page.click('form[aria-label="您的投票"] button[type=submit]');
     await page.waitForSelector(name === 'chair' ? '[data-testid=votes] li[data-vote=for]' : '[data-testid=votes] li[data-vote=abstain]');
   }
-  // the risk officer is still a member and has not voted: the chair closes the vote
+  // the CFO votes too; the others have not voted: the chair closes the vote
+  api('POST', '/proposals/' + p2 + '/votes', { vote: 'for' }, CFO);
   let tally = await chair.textContent('[data-testid=tally]');
   t.ok('com-2.2 the count in Chinese', tally.includes('法定人数') && tally.includes('赞成'), tally);
   chair.once('dialog', (d) => d.accept());
