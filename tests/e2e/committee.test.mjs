@@ -36,6 +36,11 @@ await run('e2e committee', async (t, cleanup) => {
   t.ok('com-1.1 the members and the chair', members.includes('Helena Marsh') && members.includes('Chair') && members.includes('Kenji Sato'), members);
   const log0 = await chair.locator('[data-testid=proposals] tbody tr').count();
   t.eq('com-1.1b the demo\'s proposals listed', log0, 3);
+  t.ok('com-1.1c the agenda names the pending proposal', (await chair.textContent('[data-testid=agenda]')).includes('Fund a camera pilot for shelf monitoring'));
+  const mt = await chair.textContent('[data-testid=meetings]');
+  t.ok('com-1.1d the held meeting with its documents', mt.includes('AI committee, quarterly meeting') && mt.includes('Held'), mt);
+  const doc = await chair.evaluate(async () => { const r = await fetch('/api/v1/meetings/1/document?lang=zh-CN'); return (r.headers.get('content-type') || '') + ' ' + (await r.text()); });
+  t.ok('com-1.1e the minutes document in Chinese', doc.startsWith('text/html') && doc.includes('会议纪要') && doc.includes('Approve AML alert triage'), doc.slice(0, 300));
   t.ok('com-1.2 the rule in words', (await chair.textContent('[data-testid=rule]')).includes('more than half of the eligible members'));
 
   // propose on the committee page

@@ -69,8 +69,9 @@ function adminForms(ctx, com, people) {
 
 export async function render(ctx) {
   const admin = can('POST', '/committee/members');
-  const [com, proposals, inits, people] = await Promise.all([get('/committee'), listAll('/proposals'),
-    can('POST', '/proposals') ? listAll('/initiatives') : [], admin ? listAll('/people') : []]);
+  const [com, proposals, inits, people, agenda, meetings] = await Promise.all([get('/committee'), listAll('/proposals'),
+    can('POST', '/proposals') ? listAll('/initiatives') : [], admin ? listAll('/people') : [],
+    get('/committee/agenda'), listAll('/meetings?sort=-held_on')]);
   const yes = (b) => (b ? t('com.yes') : t('com.no'));
   return h('div', { class: 'committee-page' },
     pageHeader(t('page.committee'), t('com.lead'), h('a', { href: link('/organisation/decisions') }, t('page.decisions'))),
@@ -95,6 +96,16 @@ export async function render(ctx) {
         { key: 'due_date', label: t('com.due'), render: (p) => h('span', { class: p.overdue ? 'overdue' : '' }, fmtDate(p.due_date), p.overdue ? [' ', t('com.overdue')] : null) },
         { key: 'count', label: t('com.count'), value: (p) => countText(p.tally) },
       ] })),
+    h('div', { class: 'grid2' },
+      panel(t('com.agenda'), agenda.items.length ? h('ol', { class: 'plain-list', 'data-testid': 'agenda' }, agenda.items.map((x) => h('li', { dataset: { kind: x.kind } },
+        h('strong', {}, tv('agendakind', x.kind)), ': ',
+        x.kind === 'proposal' ? h('a', { href: link('/organisation/proposals/' + x.ref) }, x.title)
+          : x.initiative_id ? h('a', { href: link('/alignment/initiatives/' + x.initiative_id) }, x.title) : x.title,
+        x.due ? [' · ', h('span', { class: x.overdue ? 'overdue' : '' }, fmtDate(x.due))] : null))) : h('p', { class: 'muted' }, t('com.agenda_empty'))),
+      panel(t('com.meetings'), meetings.length ? h('ul', { class: 'plain-list', 'data-testid': 'meetings' }, meetings.map((m) => h('li', {},
+        h('strong', {}, m.title), ' · ', fmtDate(m.held_on), ' ', badge('mstatus', m.status), ' · ',
+        h('a', { href: '/api/v1/meetings/' + m.id + '/document?lang=en', download: '' }, t('locale.en')), ' · ',
+        h('a', { href: '/api/v1/meetings/' + m.id + '/document?lang=zh-CN', download: '' }, t('locale.zh-CN'))))) : h('p', { class: 'muted' }, t('com.no_meetings')))),
     can('POST', '/proposals') ? proposalForm(ctx, inits) : null,
     admin ? adminForms(ctx, com, people) : null);
 }
