@@ -87,7 +87,7 @@ export async function render(ctx) {
         [t('com.casting_vote'), yes(com.rule.casting_vote)],
         [t('com.direct_moves'), com.direct_moves ? t('com.direct_on') : t('com.direct_off')],
       ])))),
-    panel(t('com.proposals'), table({ testid: 'proposals', rows: proposals, initialSort: '-id', empty: t('com.no_proposals'),
+    panel(t('com.proposals'), table({ testid: 'proposals', rows: proposals, initialSort: '-due_date', empty: t('com.no_proposals'),
       filters: [{ key: 'status', label: t('com.status'), options: ['open', 'passed', 'rejected', 'lapsed'].map((s) => ({ value: s, label: tv('pstatus', s) })) }],
       columns: [
         { key: 'title', label: t('com.title'), wide: true, render: (p) => h('a', { href: link('/organisation/proposals/' + p.id) }, p.title) },
