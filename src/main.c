@@ -54,6 +54,8 @@ static const Command aCommand[] = {
     {"ingest", cli_ingest, "prediction events or labels from a file into a system's monitoring"},
     {"monitor", cli_monitor, "a system's monitoring windows: events, errors, latency, accuracy"},
     {"actions", cli_actions, "actions: owner, due date, status, what raised them; overdue ones"},
+    {"review", cli_review, "the quarterly review of a quarter: assembled from the data, or as held"},
+    {"radar", cli_radar, "the technology radar: rings, quadrants, fit per unit, this quarter's moves"},
     {"jobs", cli_jobs, "the scheduler's jobs: list, run one now"},
     {"version", cli_version, "print the version"},
 };

@@ -8,7 +8,7 @@ import { t, detectLocale, setLocale, onLocaleChange } from './lib/i18n.js';
 import { onUnauthenticated } from './lib/api.js';
 import { session, resume, signOut } from './lib/session.js';
 import { currentPath, currentQuery, match, navigate } from './lib/router.js';
-import { layout } from './components/layout.js';
+import { layout, refreshInboxCount } from './components/layout.js';
 import { errorBox, loading } from './components/ui.js';
 import { disposeCharts } from './components/chart.js';
 import * as signin from './pages/signin.js';
@@ -37,6 +37,11 @@ import * as systems from './pages/systems.js';
 import * as systemPage from './pages/system.js';
 import * as riskmap from './pages/riskmap.js';
 import * as reviews from './pages/reviews.js';
+import * as qreview from './pages/qreview.js';
+import * as actionsPage from './pages/actions.js';
+import * as radar from './pages/radar.js';
+import * as inbox from './pages/inbox.js';
+import * as preferences from './pages/preferences.js';
 import * as committee from './pages/committee.js';
 import * as proposal from './pages/proposal.js';
 import * as decisions from './pages/decisions.js';
@@ -67,6 +72,13 @@ const ROUTES = [
   { path: '/organisation', redirect: '/organisation/units' },
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },
+  { path: '/organisation/committee', page: unbuilt, title: 'page.committee', params: { path: 'organisation' } },
+  { path: '/iteration', redirect: '/iteration/reviews' },
+  { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
+  { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },
+  { path: '/iteration/radar', page: radar, title: 'page.radar' },
+  { path: '/inbox', page: inbox, title: 'page.inbox' },
+  { path: '/me', page: preferences, title: 'page.preferences' },
   { path: '/organisation/committee', page: committee, title: 'page.committee' },
   { path: '/organisation/proposals/:id', page: proposal, title: 'page.proposal' },
   { path: '/organisation/decisions', page: decisions, title: 'page.decisions' },
@@ -97,6 +109,7 @@ async function render() {
   const holder = h('div', { class: 'page' }, loading());
   const onSignOut = async () => { await signOut(); render(); };
   replace(root, layout({ path, who: session.who, settings: session.settings, onSignOut, content: holder }));
+  refreshInboxCount();
   document.title = t(route.title) + ' · keel';
   const ctx = {
     params: { ...(m ? m.params : {}), ...(route.params || {}) },

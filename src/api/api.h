@@ -118,6 +118,17 @@ int api_actions_list(Req *req, Resp *resp);
 int api_actions_get(Req *req, Resp *resp);
 int api_actions_create(Req *req, Resp *resp);
 int api_actions_update(Req *req, Resp *resp);
+int api_reviews_list(Req *req, Resp *resp);
+int api_reviews_get(Req *req, Resp *resp);
+int api_reviews_feedback(Req *req, Resp *resp);
+int api_reviews_hold(Req *req, Resp *resp);
+int api_value(Req *req, Resp *resp);
+int api_radar(Req *req, Resp *resp);
+int api_radar_get(Req *req, Resp *resp);
+int api_radar_create(Req *req, Resp *resp);
+int api_radar_update(Req *req, Resp *resp);
+int api_radar_move(Req *req, Resp *resp);
+int api_radar_fit(Req *req, Resp *resp);
 
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);
@@ -140,6 +151,7 @@ int api_pool_capacity_import(Req *req, Resp *resp);
 int api_pool_usage_list(Req *req, Resp *resp);
 int api_pool_usage_import(Req *req, Resp *resp);
 int api_pools_report(Req *req, Resp *resp);
+int api_pools_preview(Req *req, Resp *resp);
 
 /* The board pack (api_reports.c). */
 int api_reports_board(Req *req, Resp *resp);
@@ -238,8 +250,22 @@ void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve,
 int api_system_events(Req *req, Resp *resp);
 int api_system_labels(Req *req, Resp *resp);
 int api_system_monitor(Req *req, Resp *resp);
+/* api_production.c: baselines, decay findings (issue 20) */
+int api_system_baselines_list(Req *req, Resp *resp);
+int api_system_baselines_freeze(Req *req, Resp *resp);
+int api_system_findings(Req *req, Resp *resp);
+int api_system_decay_run(Req *req, Resp *resp);
+int api_findings_list(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
+
+/* notifications (api_notifications.c) */
+int api_inbox_get(Req *req, Resp *resp);
+int api_inbox_read(Req *req, Resp *resp);
+int api_me_preferences_get(Req *req, Resp *resp);
+int api_me_preferences_update(Req *req, Resp *resp);
+int api_notifications_log(Req *req, Resp *resp);
+int api_settings_smtp_test(Req *req, Resp *resp);
 int api_metrics(Req *req, Resp *resp);
 
 /* The end of an all-or-nothing import: frees rows and lines; on failure

@@ -6,6 +6,7 @@
  * process's Monitor is set by keel serve (or keel ingest --db); without
  * one, intake answers 503. */
 #include "api/api.h"
+#include "domain/decay.h"
 #include "domain/monitor.h"
 #include "domain/scheduler.h"
 #include "domain/system.h"
@@ -104,8 +105,14 @@ int api_system_monitor(Req *req, Resp *resp) {
     json_t *rows;
     int rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
     if (rc) return err_set(&req->err, rc, "", "cannot read the windows");
+    json_t *findings;
+    if ((rc = decay_findings(req->db, id, &findings))) {
+        json_decref(rows);
+        return err_set(&req->err, rc, "", "cannot read the findings");
+    }
     resp_json(resp, 200,
-              json_pack("{s:s,s:s,s:o}", "system", zName, "grain", zGrain, "windows", rows));
+              json_pack("{s:s,s:s,s:o,s:o}", "system", zName, "grain", zGrain, "windows", rows,
+                        "findings", findings));
     return 0;
 }
 

@@ -74,3 +74,118 @@ int cli_actions(int argc, char **argv) {
     json_decref(j);
     return 0;
 }
+
+static void print_money(const char *zLabel, const json_t *v) {
+    if (json_is_number(v))
+        printf("%s%.0f", zLabel, json_number_value(v));
+    else
+        printf("%s-", zLabel);
+}
+
+int cli_review(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        {"period", 0, "QUARTER", "the fiscal quarter, e.g. 2026Q4", NULL},
+        {"json", 1, "", "print the review as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel review --db DB --period QUARTER [--json]\n\n"
+                       "The quarterly review of a fiscal quarter that has begun, assembled from\n"
+                       "the data (KPIs against target and trend, realised against promised\n"
+                       "value, findings, actions, the committee's decision per initiative), or\n"
+                       "as it was held (a held review is frozen).",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    const char *zP = cli_opt(a, n, "period");
+    if (!zP) {
+        fprintf(stderr, "keel review: --period is required, e.g. --period 2026Q4\n");
+        return CLI_EXIT_USAGE;
+    }
+    char zPath[96], zLow[24];
+    size_t k = 0;
+    for (; zP[k] && k < sizeof zLow - 1; k++)
+        zLow[k] = (zP[k] >= 'A' && zP[k] <= 'Z') ? (char)(zP[k] + 32) : zP[k];
+    zLow[k] = 0;
+    for (size_t i = 0; zLow[i]; i++)
+        if (!((zLow[i] >= '0' && zLow[i] <= '9') || zLow[i] == 'q')) {
+            fprintf(stderr, "keel review: '%s' is not a fiscal quarter, e.g. 2026Q4\n", zP);
+            return CLI_EXIT_USAGE;
+        }
+    snprintf(zPath, sizeof zPath, "/api/v1/reviews/%s", zLow);
+    json_t *j = NULL;
+    if ((rc = cli_read(a, n, zPath, &j))) return rc;
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(j);
+        return 0;
+    }
+    printf("Quarterly review %s (%s)\n", s_(j, "period"), s_(j, "status"));
+    size_t i, m;
+    json_t *o, *x;
+    json_array_foreach(json_object_get(j, "initiatives"), i, o) {
+        json_t *d = json_object_get(o, "decision");
+        printf("\n%s  [%s]  decision: %s\n", s_(o, "title"), s_(o, "stage"),
+               json_is_object(d) ? s_(d, "decision") : "-");
+        print_money("  value: promised ", json_object_get(o, "promised_value"));
+        print_money(", realised ", json_object_get(o, "realised_value"));
+        printf("\n");
+        json_array_foreach(json_object_get(o, "kpis"), m, x)
+            printf("  KPI %-36.36s %-9s latest %g, target %g\n", s_(x, "name"), s_(x, "status"),
+                   json_number_value(json_object_get(x, "latest")),
+                   json_number_value(json_object_get(x, "target")));
+        json_array_foreach(json_object_get(o, "findings"), m, x)
+            printf("  ! %s\n", s_(x, "message"));
+        json_array_foreach(json_object_get(o, "actions"), m, x) printf(
+            "  action %s (%s, due %s)\n", s_(x, "title"), s_(x, "status"), s_(x, "due_date"));
+    }
+    json_t *p = json_object_get(j, "programme");
+    print_money("\nprogramme: promised ", json_object_get(p, "promised_value"));
+    print_money(", realised ", json_object_get(p, "realised_value"));
+    printf("\n");
+    json_decref(j);
+    return 0;
+}
+
+int cli_radar(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        {"json", 1, "", "print the radar as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel radar --db DB [--json]\n\n"
+                       "The technology radar: each technology's ring (adopt, trial, assess,\n"
+                       "hold) by quadrant, its owner and fit per unit, and this quarter's moves\n"
+                       "with their reasons.",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    json_t *j = NULL;
+    if ((rc = cli_read(a, n, "/api/v1/radar", &j))) return rc;
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(j);
+        return 0;
+    }
+    size_t i, k, m;
+    json_t *q, *r, *o, *x;
+    json_array_foreach(json_object_get(j, "quadrants"), i, q) {
+        printf("%s\n", json_string_value(q));
+        json_array_foreach(json_object_get(j, "rings"), k, r) {
+            json_array_foreach(json_object_get(j, "technologies"), m, o) {
+                if (strcmp(s_(o, "quadrant"), json_string_value(q)) ||
+                    strcmp(s_(o, "ring"), json_string_value(r)))
+                    continue;
+                printf("  %-7s %-34.34s %s%s\n", json_string_value(r), s_(o, "name"),
+                       s_(o, "owner_name"),
+                       json_is_true(json_object_get(o, "moved_this_quarter")) ? "  (moved)" : "");
+            }
+        }
+    }
+    printf("\nmoves in %s:\n", s_(j, "quarter"));
+    json_array_foreach(json_object_get(j, "moves_this_quarter"), i, x)
+        printf("  %s  %-30.30s %s -> %s: %s\n", s_(x, "moved_on"), s_(x, "name"),
+               s_(x, "from_ring"), s_(x, "to_ring"), s_(x, "reason"));
+    json_decref(j);
+    return 0;
+}

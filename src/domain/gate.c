@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Lifecycle gates as data and their evaluation; see gate.h. */
 #include "domain/gate.h"
+#include "domain/decay.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
@@ -829,6 +830,13 @@ int gate_system_transition(Db *db, const Principal *who, const char *zName, cons
                                      zTo, zReason, zVerdict, overrideId);
         if (rc == 0) rc = db_commit(db);
         else db_rollback(db);
+        /* the launch gate passed: the version's baseline is what it has
+         * shown so far (when it has windows; else the monitor.decay job
+         * freezes its first days) */
+        int nSeg;
+        if (rc == 0 && strcmp(zTo, "launch") == 0)
+            baseline_freeze(db, &a, json_get_id(sys, "id"), json_get_str(ver, "version"),
+                            INT64_MIN, INT64_MAX, "launch gate passed", &nSeg);
     }
     json_decref(ver);
     json_decref(sys);

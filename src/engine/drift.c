@@ -256,6 +256,28 @@ static void drift_column_init(DriftColumn *c, const char *zName, CsvType type) {
     c->chi2Df = 0;
 }
 
+/* PSI, Jensen-Shannon and the chi-square test of homogeneity of count
+ * vectors ur and uc over k cells (none empty on both sides) with totals
+ * nr, nc > 0, into c. */
+static void drift_cells(const double *ur, const double *uc, size_t k, double nr, double nc,
+                        DriftColumn *c) {
+    drift_psi_js(ur, uc, k, nr, nc, &c->psi, &c->js);
+    c->chi2Df = (int)k - 1;
+    if (k <= 1) {
+        c->chi2Stat = 0;
+        c->chi2P = 1;
+        return;
+    }
+    double tot = nr + nc, stat = 0;
+    for (size_t l = 0; l < k; l++) {
+        double col = ur[l] + uc[l];
+        double er = nr * col / tot, ec = nc * col / tot;
+        stat += (ur[l] - er) * (ur[l] - er) / er + (uc[l] - ec) * (uc[l] - ec) / ec;
+    }
+    c->chi2Stat = stat;
+    c->chi2P = gsl_cdf_chisq_Q(stat, (double)(k - 1));
+}
+
 /* Compare numeric reference r with sorted current values b[0..nb). */
 static int drift_numeric(const RefCol *r, const double *b, size_t nb, DriftColumn *c) {
     c->nRef = r->n;
@@ -360,21 +382,7 @@ static int drift_categorical(const RefCol *r, const char *const *azLevel, const 
             uc[k] = ac[l];
             k++;
         }
-    drift_psi_js(ur, uc, k, (double)nr, (double)nc, &c->psi, &c->js);
-    c->chi2Df = (int)k - 1;
-    if (k <= 1) {
-        c->chi2Stat = 0;
-        c->chi2P = 1;
-    } else {
-        double tot = (double)(nr + nc), stat = 0;
-        for (size_t l = 0; l < k; l++) {
-            double col = ur[l] + uc[l];
-            double er = (double)nr * col / tot, ec = (double)nc * col / tot;
-            stat += (ur[l] - er) * (ur[l] - er) / er + (uc[l] - ec) * (uc[l] - ec) / ec;
-        }
-        c->chi2Stat = stat;
-        c->chi2P = gsl_cdf_chisq_Q(stat, (double)(k - 1));
-    }
+    drift_cells(ur, uc, k, (double)nr, (double)nc, c);
 done:
     free(ar);
     free(ac);
@@ -1595,4 +1603,20 @@ int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t
     *paOv = a;
     *pzNames = zAll;
     return 0;
+}
+
+/* ---- stored histograms ---------------------------------------------------- */
+
+void drift_bins_compare(const double *aRef, const double *aCur, size_t k, const DriftOptions *o,
+                        DriftColumn *c) {
+    drift_column_init(c, NULL, CSV_CATEGORICAL);
+    double nr = 0, nc = 0;
+    for (size_t i = 0; i < k; i++) {
+        nr += aRef[i];
+        nc += aCur[i];
+    }
+    c->nRef = (size_t)nr;
+    c->nCur = (size_t)nc;
+    if (nr > 0 && nc > 0) drift_cells(aRef, aCur, k, nr, nc, c);
+    drift_verdict(c, o);
 }

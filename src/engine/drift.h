@@ -110,6 +110,14 @@ typedef struct DriftResult {
  * so only one table need be in memory beside it. */
 typedef struct DriftRef DriftRef;
 
+/* Compare two histograms over the same k cells (counts; no cell empty on
+ * both sides) as a categorical column: PSI, Jensen-Shannon, chi-square
+ * homogeneity and the verdict under o. c->zName is NULL (the caller names
+ * it; nothing in c is owned). Used on stored feature histograms
+ * (engine/decay.h). */
+void drift_bins_compare(const double *aRef, const double *aCur, size_t k, const DriftOptions *o,
+                        DriftColumn *c);
+
 /* Fill *o with the default thresholds. */
 void drift_options_default(DriftOptions *o);
 

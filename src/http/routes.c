@@ -10,6 +10,8 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
+#include "domain/quarterly.h"
+#include "domain/radar.h"
 #include "domain/committee.h"
 #include "domain/meeting.h"
 #include "domain/pilot.h"
@@ -38,6 +40,7 @@
 #define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
 #define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
 #define ACT (ROLE_ALL & ~ROLE_VIEWER) /* changes: the action's owner, committee, admins */
+#define RADAR (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER)
 #define SWITCHER (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK | ROLE_OWNER) /* owners: their own */
 
 const Route aRoute[] = {
@@ -137,12 +140,19 @@ const Route aRoute[] = {
      "months between ethics reviews per risk tier {high: 6, ...}", NULL},
     {"POST", "/api/v1/evidence/{id}/attest", api_evidence_attest, ROLE_RISK, 0, BODY_NONE,
      "the named reviewer attests a document (through their own account)", &resource_evidence},
+    {"GET", "/api/v1/findings", api_findings_list, ANY, 0, BODY_NONE,
+     "every system's decay, segment, drift and no-data findings (the production overview)",
+     NULL},
     {"GET", "/api/v1/gates", api_gates_list, ANY, 0, BODY_NONE,
      "the gate definitions in force, per stage (requirements as data)", NULL},
     {"GET", "/api/v1/gates/{stage}", api_gates_get, ANY, 0, BODY_NONE,
      "one stage's gate definition with its past versions", NULL},
     {"PUT", "/api/v1/gates/{stage}", api_gates_put, ADMIN, 64 * KB, BODY_JSON,
      "store a new version of a stage's requirements {requirements, note}", NULL},
+    {"GET", "/api/v1/inbox", api_inbox_get, ANY, 0, BODY_NONE,
+     "what needs me now: {items, unread, total} (titles in en and zh-CN)", NULL},
+    {"POST", "/api/v1/inbox/read", api_inbox_read, ANY, 4 * KB, BODY_JSON,
+     "mark read {kind, key} or {all: true}", NULL},
     {"GET", "/api/v1/initiatives", api_initiatives_list, ANY, 0, BODY_NONE,
      "list initiatives (?stage=&unit_id=&owner_id=...)", &resource_initiative},
     {"POST", "/api/v1/initiatives", api_initiatives_create, EDIT, 64 * KB, BODY_JSON,
@@ -231,6 +241,10 @@ const Route aRoute[] = {
      &resource_kpi_value, SCOPE_INGEST},
     {"DELETE", "/api/v1/kpis/{id}/values/{id}", api_kpi_values_delete, EDIT, 0, BODY_NONE,
      "delete one value", &resource_kpi_value},
+    {"GET", "/api/v1/me/preferences", api_me_preferences_get, ANY, 0, BODY_NONE,
+     "my language and how I am told of each kind of item", NULL},
+    {"PATCH", "/api/v1/me/preferences", api_me_preferences_update, ANY, 8 * KB, BODY_JSON,
+     "change my language {locale} and modes {notifications: {kind: mode}}", NULL},
     {"GET", "/api/v1/meetings", api_meetings_list, ANY, 0, BODY_NONE,
      "the committee's meetings (?status=)", &resource_meeting},
     {"POST", "/api/v1/meetings", api_meetings_create, GOVERN, 32 * KB, BODY_JSON,
@@ -242,6 +256,8 @@ const Route aRoute[] = {
      "change a meeting (title, held_on, notes, status: held keeps the agenda)", &resource_meeting},
     {"GET", "/api/v1/meetings/{id}/document", api_meetings_document, ANY, 0, BODY_NONE,
      "the agenda and minutes as one HTML document (?lang=en|zh-CN)", NULL},
+    {"GET", "/api/v1/notifications/log", api_notifications_log, ADMIN, 0, BODY_NONE,
+     "every e-mail sent or tried (to, kind, item, status, error)", NULL},
     {"GET", "/api/v1/objectives", api_objectives_list, ANY, 0, BODY_NONE,
      "list objectives (?pain_point=&unit_id=&owner_id=&status=)", &resource_objective},
     {"POST", "/api/v1/objectives", api_objectives_create, EDIT, 16 * KB, BODY_JSON,
@@ -284,6 +300,9 @@ const Route aRoute[] = {
      "resource pools (?kind=&skill=&deployment=)", &resource_pool},
     {"POST", "/api/v1/pools", api_pools_create, GOVERN, 16 * KB, BODY_JSON,
      "create a pool {key, name, kind, skill | deployment, capacity, ...}", &resource_pool},
+    {"POST", "/api/v1/pools/preview", api_pools_preview, GOVERN, 16 * KB, BODY_JSON,
+     "a pool before it is saved: planned utilisation, idle, break-even (?id=&threshold=)",
+     &resource_pool},
     {"GET", "/api/v1/pools/report", api_pools_report, ANY, 0, BODY_NONE,
      "plan vs actual per pool and period, idle and over-committed pools, break-even "
      "(?from=&periods=&threshold=)",
@@ -326,9 +345,33 @@ const Route aRoute[] = {
      "the votes and conflicts of a proposal with its count", &resource_proposal_vote},
     {"POST", "/api/v1/proposals/{id}/votes", api_proposal_votes_create, SIGN, 4 * KB, BODY_JSON,
      "vote {vote: for|against|abstain, comment?} (members)", &resource_proposal_vote},
+    {"GET", "/api/v1/radar", api_radar, ANY, 0, BODY_NONE,
+     "the technology radar: technologies with ring, quadrant, fit per unit and moves; this "
+     "quarter's moves (?quarter=)", &resource_technology},
+    {"POST", "/api/v1/radar", api_radar_create, RADAR, 16 * KB, BODY_JSON,
+     "put a technology on the radar {key, name, quadrant, ring, rationale, owner_id?, moved_on?, "
+     "reason?}", &resource_technology},
+    {"GET", "/api/v1/radar/{key}", api_radar_get, ANY, 0, BODY_NONE,
+     "one technology with its fit per unit and every move", &resource_technology},
+    {"PATCH", "/api/v1/radar/{key}", api_radar_update, RADAR, 16 * KB, BODY_JSON,
+     "change a technology's name, quadrant, rationale or owner", &resource_technology},
+    {"PUT", "/api/v1/radar/{key}/fit", api_radar_fit, RADAR, 4 * KB, BODY_JSON,
+     "its fit for a unit {unit_id, fit: high|medium|low|none, note?}", &resource_technology},
+    {"POST", "/api/v1/radar/{key}/moves", api_radar_move, RADAR, 4 * KB, BODY_JSON,
+     "move it to another ring {ring, reason, moved_on?}", &resource_technology},
     {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
      "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
      NULL},
+    {"GET", "/api/v1/reviews", api_reviews_list, ANY, 0, BODY_NONE,
+     "held quarterly reviews and the current and previous quarters' status", NULL},
+    {"GET", "/api/v1/reviews/{period}", api_reviews_get, ANY, 0, BODY_NONE,
+     "the quarterly review of a quarter (2026q4), assembled from the data or as held", NULL},
+    {"POST", "/api/v1/reviews/{period}/feedback", api_reviews_feedback, ACT, 8 * KB, BODY_JSON,
+     "a unit's feedback {unit_id, initiative_id?, satisfaction 1-5, cost_change_pct?, comment?}",
+     &resource_review_feedback},
+    {"POST", "/api/v1/reviews/{period}/hold", api_reviews_hold, GOVERN, 256 * KB, BODY_JSON,
+     "hold the review {held_on?, summary?, decisions: [{initiative_id, decision, rationale?}], "
+     "actions?: [...]}: frozen from then on", NULL},
     {"GET", "/api/v1/risks", api_risks_list, ANY, 0, BODY_NONE,
      "the risk register (?category=&status=&initiative_id=&system_id=)", &resource_risk},
     {"POST", "/api/v1/risks", api_risks_create, RISKREG, 16 * KB, BODY_JSON,
@@ -359,6 +402,8 @@ const Route aRoute[] = {
      &resource_settings},
     {"PATCH", "/api/v1/settings", api_settings_update, ADMIN, 8 * KB, BODY_JSON,
      "change organisation settings", &resource_settings},
+    {"POST", "/api/v1/settings/smtp-test", api_settings_smtp_test, ADMIN, 4 * KB, BODY_JSON,
+     "send a test e-mail {to?} and see the SMTP conversation", NULL},
     {"GET", "/api/v1/switch", api_switch_board, ANY, 0, BODY_NONE,
      "the production board: every system's switch with its latest flip (who, when, why)", NULL},
     {"GET", "/api/v1/switch/{system}", api_switch_get, ANY, 0, BODY_NONE,
@@ -377,6 +422,12 @@ const Route aRoute[] = {
      "a system by name with its versions, evidence and stage history", &resource_system},
     {"PATCH", "/api/v1/systems/{system}", api_systems_update, REGISTER, 16 * KB, BODY_JSON,
      "change a system's title, tier or scope flags", &resource_system},
+    {"GET", "/api/v1/systems/{system}/baselines", api_system_baselines_list, ANY, 0, BODY_NONE,
+     "a system's frozen baselines per version and segment", NULL},
+    {"POST", "/api/v1/systems/{system}/baselines", api_system_baselines_freeze, REGISTER, 4 * KB,
+     BODY_JSON, "freeze a version's baseline {version?, from?, to?, reason?}", NULL},
+    {"POST", "/api/v1/systems/{system}/decay", api_system_decay_run, REGISTER, 0, BODY_NONE,
+     "run decay detection now; answers the findings", NULL},
     {"GET", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_list, ANY, 0, BODY_NONE,
      "a system's ethics reviews and its schedule", &resource_ethics_review},
     {"POST", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_create, REVIEW, 16 * KB,
@@ -388,6 +439,8 @@ const Route aRoute[] = {
     {"POST", "/api/v1/systems/{system}/evidence", api_system_evidence_create, REGISTER, 8 * KB,
      BODY_JSON, "attach evidence {version, analysis_id, input_hash?} or a document {version, "
      "kind, title, reference, reviewer_id}", &resource_evidence},
+    {"GET", "/api/v1/systems/{system}/findings", api_system_findings, ANY, 0, BODY_NONE,
+     "a system's findings: decay, segment_failure, drift, no_data", NULL},
     {"GET", "/api/v1/systems/{system}/gates", api_system_gates, ANY, 0, BODY_NONE,
      "the gate board: every stage's gate for a version (?version=)", NULL},
     {"GET", "/api/v1/systems/{system}/gates/{stage}", api_system_gate, ANY, 0, BODY_NONE,
@@ -427,6 +480,8 @@ const Route aRoute[] = {
      &resource_unit},
     {"PATCH", "/api/v1/units/{id}", api_units_update, ADMIN, 16 * KB, BODY_JSON,
      "change a business unit", &resource_unit},
+    {"GET", "/api/v1/value", api_value, ANY, 0, BODY_NONE,
+     "the portfolio's promised and realised value per quarter (?quarters=8)", NULL},
     {"GET", "/assets/{*path}", static_asset, ROLE_PUBLIC, 0, BODY_NONE,
      "web UI assets: /assets/<build hash>/<file>, cached as immutable", NULL},
     {"GET", "/healthz", api_healthz, ROLE_PUBLIC, 0, BODY_NONE, "liveness and database check",

@@ -25,6 +25,17 @@ EXPECTED = {
     ("POST", "/api/v1/actions"): NOVIEW,
     ("GET", "/api/v1/actions/{id}"): ALL,
     ("PATCH", "/api/v1/actions/{id}"): NOVIEW,  # the action's owner, committee, admin
+    ("GET", "/api/v1/reviews"): ALL,
+    ("GET", "/api/v1/reviews/{period}"): ALL,
+    ("POST", "/api/v1/reviews/{period}/feedback"): NOVIEW,
+    ("POST", "/api/v1/reviews/{period}/hold"): GOVERN,
+    ("GET", "/api/v1/value"): ALL,
+    ("GET", "/api/v1/radar"): ALL,
+    ("POST", "/api/v1/radar"): {"admin", "committee", "engineer"},
+    ("GET", "/api/v1/radar/{key}"): ALL,
+    ("PATCH", "/api/v1/radar/{key}"): {"admin", "committee", "engineer"},
+    ("PUT", "/api/v1/radar/{key}/fit"): {"admin", "committee", "engineer"},
+    ("POST", "/api/v1/radar/{key}/moves"): {"admin", "committee", "engineer"},
     ("GET", "/api/v1/analyses"): ANALYST | {"owner"},  # owners: their initiatives' only
     ("POST", "/api/v1/analyses/abtest"): ANALYST,
     ("POST", "/api/v1/analyses/explain"): ANALYST,
@@ -44,6 +55,11 @@ EXPECTED = {
     ("GET", "/api/v1/risks/heatmap"): ALL,
     ("GET", "/api/v1/risks/{id}"): ALL,
     ("PATCH", "/api/v1/risks/{id}"): RISKREG,
+    ("GET", "/api/v1/findings"): ALL,
+    ("GET", "/api/v1/systems/{system}/baselines"): ALL,
+    ("POST", "/api/v1/systems/{system}/baselines"): REGISTER,  # owners: their own systems
+    ("POST", "/api/v1/systems/{system}/decay"): REGISTER,
+    ("GET", "/api/v1/systems/{system}/findings"): ALL,
     ("GET", "/api/v1/switch"): ALL,
     ("GET", "/api/v1/switch/{system}"): ALL,  # and tokens switch:read
     ("PUT", "/api/v1/switch/{system}"): SWITCHER,
@@ -143,6 +159,7 @@ EXPECTED = {
     ("GET", "/api/v1/plans/{id}"): ALL,
     ("GET", "/api/v1/pools"): ALL,
     ("POST", "/api/v1/pools"): GOVERN,
+    ("POST", "/api/v1/pools/preview"): GOVERN,
     ("GET", "/api/v1/pools/report"): ALL,
     ("GET", "/api/v1/reports/board"): GOVERN,
     ("DELETE", "/api/v1/pools/{id}"): GOVERN,
@@ -176,6 +193,12 @@ EXPECTED = {
     ("POST", "/api/v1/session"): PUBLIC,
     ("GET", "/api/v1/settings"): ALL,
     ("PATCH", "/api/v1/settings"): ADMIN,
+    ("POST", "/api/v1/settings/smtp-test"): ADMIN,
+    ("GET", "/api/v1/inbox"): ALL,
+    ("POST", "/api/v1/inbox/read"): ALL,
+    ("GET", "/api/v1/me/preferences"): ALL,
+    ("PATCH", "/api/v1/me/preferences"): ALL,
+    ("GET", "/api/v1/notifications/log"): ADMIN,
     ("GET", "/api/v1/tokens"): ALL,
     ("POST", "/api/v1/tokens"): ALL,
     ("DELETE", "/api/v1/tokens/{id}"): ALL,
@@ -228,7 +251,8 @@ n = 0
 for (method, pattern), want in sorted(EXPECTED.items()):
     # no such row: allowed callers get 404, not 2xx
     path = pattern.replace("{id}", "987654").replace("{system}", "no-such-system") \
-                  .replace("{stage}", "launch")
+                  .replace("{stage}", "launch").replace("{period}", "2099q1") \
+                  .replace("{key}", "no-such-tech")
     body = {} if method in ("POST", "PATCH", "PUT") else None
     for who in ROLES + [None]:
         n += 1

@@ -120,11 +120,10 @@ await run('e2e alignment', async (t, cleanup) => {
   await settle(chair);
   t.ok('align-3.4 assessed', true);
 
-  // align-4: approval refused without sign-offs, in words
-  await chair.click('button[data-to=approved]');
-  await chair.waitForSelector('.transition-result .notice-error');
-  const refusal = await chair.textContent('.transition-result');
-  t.ok('align-4.1 refusal in words', /sign-off|signed|sign/i.test(refusal), refusal);
+  // align-4: approval without sign-offs is shown disabled, the reason in words
+  t.ok('align-4.0 approval disabled', await chair.isDisabled('button[data-to=approved]'));
+  const refusal = await chair.textContent('[data-testid=blocked-moves] li[data-to=approved]');
+  t.ok('align-4.1 reason in words', /sign-off/i.test(refusal) && refusal.includes('business owner'), refusal);
   await shot(chair, '21-initiative-refused');
   await chair.click('button[data-sign=sponsor]');
   await chair.waitForSelector('li[data-role=sponsor] .ok');
@@ -175,10 +174,9 @@ await run('e2e alignment', async (t, cleanup) => {
   await chair.click('button[data-to=assessed]');
   await chair.waitForSelector('[data-stage=assessed]');
   await settle(chair);
-  await chair.click('button[data-to=approved]');
-  await chair.waitForSelector('.transition-result .notice-error');
-  const unaligned = await chair.textContent('.transition-result');
-  t.ok('align-6.1 unaligned refusal in words', unaligned.includes('unaligned') && unaligned.includes('KPI'), unaligned);
+  t.ok('align-6.0 approval disabled', await chair.isDisabled('button[data-to=approved]'));
+  const unaligned = await chair.textContent('[data-testid=blocked-moves] li[data-to=approved]');
+  t.ok('align-6.1 unaligned reason in words', unaligned.includes('unaligned') && unaligned.includes('KPI'), unaligned);
   await shot(chair, '23-unaligned-refused');
 
   // align-7: table sorting and filtering; the map; priorities; catalogue
@@ -277,10 +275,9 @@ await run('e2e alignment', async (t, cleanup) => {
   await settle(chair);
   const zhText = await chair.textContent('#main');
   t.ok('align-9.1 Chinese labels', zhText.includes('阶段') && zhText.includes('已评估') && zhText.includes('签署'), zhText.slice(0, 300));
-  await chair.click('button[data-to=approved]');
-  await chair.waitForSelector('.transition-result .notice-error');
-  const zr = await chair.textContent('.transition-result strong');
-  t.ok('align-9.2 refusal translated', zr.includes('未对齐'), zr);
+  t.ok('align-9.2a approval disabled', await chair.isDisabled('button[data-to=approved]'));
+  const zr = await chair.textContent('[data-testid=blocked-moves] li[data-to=approved]');
+  t.ok('align-9.2 reason translated', zr.includes('未对齐') && zr.includes('暂不能转入'), zr);
   await shot(chair, '30-initiative-zh');
   await go(chair, srv.base, '/');
   t.ok('align-9.3 dashboard in Chinese', (await chair.textContent('[data-testid=headline]')).includes('个目标进展正常'));

@@ -17,8 +17,11 @@ await run('e2e board', async (t, cleanup) => {
   await go(chair, srv.base, '/');
   const panel = chair.locator('[data-testid=board-pack]');
   t.eq('board-ui-1.1 the panel is there', await panel.count(), 1);
-  const periods = await chair.locator('[data-testid=board-period] option').allTextContents();
+  const periods = await chair.locator('[data-testid=board-period] option').evaluateAll((os) => os.map((o) => o.value));
+  const labels = await chair.locator('[data-testid=board-period] option').allTextContents();
   t.ok('board-ui-1.2 four quarters, newest first', periods.length === 4 && /^\d{4}Q[1-4]$/.test(periods[0]) && periods[0] > periods[3], periods);
+  // one period format across pages: "Q3 FY2026", as the charts and tables say
+  t.ok('board-ui-1.2b quarters worded as on every page', labels.every((l) => /^Q[1-4] FY\d{4}$/.test(l)), labels);
   const [download] = await Promise.all([chair.waitForEvent('download'), chair.click('[data-testid=board-pdf]')]);
   const file = await download.path();
   const head = fs.readFileSync(file).subarray(0, 5).toString();

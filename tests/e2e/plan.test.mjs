@@ -58,6 +58,14 @@ await run('e2e plan', async (t, cleanup) => {
   t.ok('plan-2.2 the stale plan in Chinese', (await zh.textContent('[data-testid=stale-plan]')).includes('已过时'));
   await shot(zh, 'plan-2-infeasible-zh');
   t.clean('plan-2.3 clean', zh);
+  // the conflicts on the pools' charts too: the short pool says so in words
+  for (const [page, words] of [[chair, 'No plan fits'], [zh, '没有可行计划']]) {
+    await go(page, srv.base, '/resources/pools');
+    const card = await page.textContent('.pool-card[data-pool=budget]');
+    t.ok('plan-2.4 the pools page marks the short pool ' + words, card.includes(words) && (await page.locator('.pool-card[data-pool=budget] [data-kind=plan_conflict]').count()) >= 1, card.slice(0, 300));
+  }
+  await shot(chair, 'plan-2-pools-conflicts');
+  t.clean('plan-2.5 clean', chair);
 
   // phones: the dashboard, the plan and an initiative fit the screen
   const inits = (await api('GET', '/initiatives?limit=100')).items;
@@ -65,7 +73,7 @@ await run('e2e plan', async (t, cleanup) => {
   for (const locale of ['en-GB', 'zh-CN']) {
     const phone = await b.page({ locale, width: 390, height: 844 });
     await signIn(phone, srv.base, USERS.committee);
-    for (const [name, hash] of [['home', '/'], ['plan', '/resources/plan'], ['initiative', '/alignment/initiatives/' + credit.id]]) {
+    for (const [name, hash] of [['home', '/'], ['plan', '/resources/plan'], ['initiative', '/alignment/initiatives/' + credit.id], ['priorities', '/alignment/priorities'], ['pools', '/resources/pools']]) {
       await go(phone, srv.base, hash);
       const w = await phone.evaluate(() => document.documentElement.scrollWidth);
       t.ok(`plan-3 ${locale} ${name} fits a phone (scroll width ${w})`, w <= 391, w);

@@ -18,7 +18,7 @@ await run('e2e risk', async (t, cleanup) => {
   await signIn(chair, srv.base, USERS.committee);
   await go(chair, srv.base, '/risk/analyses');
   const rows = chair.locator('[data-testid=analyses] tbody tr');
-  t.eq('risk-1.1 the demo ships three analyses', await rows.count(), 3);
+  t.eq('risk-1.1 the demo ships four analyses (the fourth: the retraining A/B test of path 5)', await rows.count(), 4);
   const fair = rows.filter({ hasText: 'Credit scoring v2' });
   t.ok('risk-1.2 the fairness audit failed', (await fair.textContent()).includes('Fail'), await fair.textContent());
   t.ok('risk-1.3 the A/B verdict', (await rows.filter({ hasText: 'Product recommendations' }).textContent()).includes('Ship'));
@@ -97,7 +97,7 @@ await run('e2e risk', async (t, cleanup) => {
   t.ok('risk-6.2 the uploaded audit is computed and kept', rt.includes('Loan model by gender') && rt.includes('Fail'), rt.slice(0, 300));
   await shot(risk, 'risk-6-run-result');
   await go(risk, srv.base, '/risk/analyses');
-  t.eq('risk-6.3 listed with the demo\'s', await risk.locator('[data-testid=analyses] tbody tr').count(), 4);
+  t.eq('risk-6.3 listed with the demo\'s', await risk.locator('[data-testid=analyses] tbody tr').count(), 5); // the demo's four (path 5 adds one) and the new one
   await risk.selectOption('[data-testid=run-kind]', 'abtest');
   t.ok('risk-6.4 the A/B form has the CLI\'s options', await risk.locator('form.run-form input[name=mde]').count() === 1 && await risk.locator('form.run-form input[name=sequential]').count() === 1);
   await shot(risk, 'risk-7-run-form');

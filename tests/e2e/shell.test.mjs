@@ -89,7 +89,7 @@ await run('e2e shell', async (t, cleanup) => {
 
   // shell-4: paths not built say so
   await signIn(page, srv.base, USERS.admin);
-  for (const p of ['iteration']) {
+  for (const p of ['organisation/committee']) {
     await go(page, srv.base, '/' + p);
     t.ok(`shell-4.1 ${p} not built`, (await page.textContent('#main')).includes('This path is not built yet'), p);
   }
@@ -164,7 +164,7 @@ await run('e2e shell', async (t, cleanup) => {
   const zerr = await uf.locator('.field-error').first().textContent();
   t.ok('shell-8.4 server error translated by code', zerr.includes('冲突') && zerr.includes("already has name 'Marketing'"), zerr);
   await shot(page, '07-units-zh');
-  await go(page, srv.base, '/iteration');
+  await go(page, srv.base, '/organisation/committee');
   t.ok('shell-8.5 unbuilt in Chinese', (await page.textContent('#main')).includes('此路径尚未建成'));
   t.clean('shell-8.6 clean', page);
 

@@ -5,7 +5,7 @@
 // sign-offs (the named person may sign), scores by criterion, the stage
 // history, and the charter form.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtMoney, fmtNumber, fmtDate, fmtPeriod } from '../lib/i18n.js';
+import { t, tv, fmtMoney, fmtNumber, fmtDate, fmtPeriod, errorText } from '../lib/i18n.js';
 import { get, post, put, patch, del, listAll, ApiError } from '../lib/api.js';
 import { can, getRole } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -26,8 +26,13 @@ function stagePanel(ctx, it) {
   // that depend on the data (alignment, sign-offs) are still shown as refusals
   const mayMove = can('POST', '/initiatives/{id}/transition');
   const moves = it.you ? it.you.transitions : (it.transitions || []);
+  // a move a data rule refuses now (unaligned, sign-offs missing, a gate)
+  // is shown disabled, with the refusal it would get as its reason
+  const blocked = (it.you && it.you.blocked) || {};
+  const why = (to) => (blocked[to] ? errorText(blocked[to]).text : '');
   const buttons = mayMove ? moves.map((to) => h('button', {
     type: 'button', class: to === 'approved' ? 'good' : to === 'rejected' ? 'danger' : null, dataset: { to },
+    disabled: !!blocked[to], 'aria-describedby': blocked[to] ? 'blocked-' + to : null, title: why(to) || null,
     onclick: async (ev) => {
       ev.target.disabled = true;
       try {
@@ -44,6 +49,8 @@ function stagePanel(ctx, it) {
   return panel(t('initiative.stage'),
     h('div', { class: 'stage-actions' }, h('span', {}, t('initiative.now')), badge('stage', it.stage)),
     buttons.length ? h('div', { class: 'stage-actions' }, h('label', { for: 'transition-reason' }, t('field.reason')), reason, buttons) : null,
+    Object.keys(blocked).length ? h('ul', { class: 'blocked-moves', 'data-testid': 'blocked-moves' }, moves.filter((to) => blocked[to]).map((to) =>
+      h('li', { id: 'blocked-' + to, dataset: { to } }, h('strong', {}, t('initiative.blocked', { stage: tv('stage', to) })), ' ', why(to)))) : null,
     !it.aligned ? notice(t('initiative.unaligned_note'), 'error') : null,
     moveWarning(it),
     out);
@@ -122,6 +129,8 @@ async function scoresPanel(ctx, it) {
   const items = scores.items || [];
   const critName = new Map(criteria.map((c) => [c.key, criterionName(c)]));
   const scorers = [...new Set(items.map((s) => s.scorer))];
+  // columns headed by the scorer's name (the person, else the account)
+  const scorerName = new Map(items.map((s) => [s.scorer, s.scorer_name || s.scorer]));
   const rows = criteria.map((c) => {
     const r = { id: c.key, name: criterionName(c) };
     for (const s of items.filter((x) => x.criterion === c.key)) r[s.scorer] = s.value;
@@ -132,7 +141,7 @@ async function scoresPanel(ctx, it) {
   return panel(t('initiative.scores'),
     scorers.length ? table({ search: false, testid: 'scores', rows, columns: [
       { key: 'name', label: t('initiative.criterion'), value: (r) => critName.get(r.id) || r.name },
-      ...scorers.map((s) => ({ key: s, label: s, numeric: true })),
+      ...scorers.map((s) => ({ key: s, label: scorerName.get(s), numeric: true })),
     ] }) : h('p', { class: 'muted' }, t('initiative.no_scores')),
     can('PUT', '/initiatives/{id}/scores') ? h('details', {}, h('summary', {}, t('initiative.your_scores')), form({
       fields: criteria.map((c) => ({ name: c.key, type: 'select', numeric: true, label: criterionName(c) + (c.inverse ? ' ' + t('initiative.inverse') : ''),
