@@ -129,6 +129,7 @@ int api_radar_create(Req *req, Resp *resp);
 int api_radar_update(Req *req, Resp *resp);
 int api_radar_move(Req *req, Resp *resp);
 int api_radar_fit(Req *req, Resp *resp);
+int api_strategy(Req *req, Resp *resp);
 
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);

@@ -404,6 +404,9 @@ const Route aRoute[] = {
      "change organisation settings", &resource_settings},
     {"POST", "/api/v1/settings/smtp-test", api_settings_smtp_test, ADMIN, 4 * KB, BODY_JSON,
      "send a test e-mail {to?} and see the SMTP conversation", NULL},
+    {"GET", "/api/v1/strategy", api_strategy, ANY, 0, BODY_NONE,
+     "the strategy over time: KPIs per objective quarter by quarter, the plan's versions and what "
+     "changed between them (?quarters=8)", NULL},
     {"GET", "/api/v1/switch", api_switch_board, ANY, 0, BODY_NONE,
      "the production board: every system's switch with its latest flip (who, when, why)", NULL},
     {"GET", "/api/v1/switch/{system}", api_switch_get, ANY, 0, BODY_NONE,

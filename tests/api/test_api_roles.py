@@ -30,6 +30,7 @@ EXPECTED = {
     ("POST", "/api/v1/reviews/{period}/feedback"): NOVIEW,
     ("POST", "/api/v1/reviews/{period}/hold"): GOVERN,
     ("GET", "/api/v1/value"): ALL,
+    ("GET", "/api/v1/strategy"): ALL,
     ("GET", "/api/v1/radar"): ALL,
     ("POST", "/api/v1/radar"): {"admin", "committee", "engineer"},
     ("GET", "/api/v1/radar/{key}"): ALL,

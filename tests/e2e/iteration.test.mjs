@@ -32,6 +32,8 @@ await run('e2e iteration', async (t, cleanup) => {
   t.ok('it-1.4 the value shortfall named', fnd.includes('Delivery route optimisation delivers 50% of its promised value'), fnd);
   t.ok('it-1.5 no hold form on a held review', (await chair.locator('[data-testid=hold-form]').count()) === 0);
   t.ok('it-1.6 feedback shown', (await chair.textContent('[data-testid=review-feedback]')).includes('vans still come back empty'));
+  t.ok('it-1.6b the strategy over time: KPIs per quarter', (await chair.locator('[data-testid=strategy] tbody tr').count()) > 10);
+  t.ok('it-1.6c the plan versions', (await chair.textContent('[data-testid=plan-versions]')).includes('plan value'));
   await shot(chair, 'iteration-1-held-review');
 
   // hold the current quarter

@@ -6,7 +6,7 @@
 // moves. Units record feedback; the committee holds the review with a
 // decision per initiative, after which it is frozen.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtDate, fmtMoney, fmtNumber } from '../lib/i18n.js';
+import { t, tv, fmtDate, fmtMoney, fmtNumber, fmtPeriod } from '../lib/i18n.js';
 import { get, post, listAll } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -67,11 +67,27 @@ function holdForm(rv, ctx) {
   return f;
 }
 
+// The strategy over time: each objective's KPIs quarter by quarter, and the
+// plan's versions with what changed between them.
+function strategyPanel(s) {
+  const head = h('tr', {}, h('th', { scope: 'col' }, t('qr.kpis')), s.quarters.map((q) => h('th', { scope: 'col' }, q)));
+  const rows = s.objectives.flatMap((o) => [h('tr', { class: 'group' }, h('th', { colspan: s.quarters.length + 1, scope: 'rowgroup' }, o.title)),
+    ...o.kpis.map((k) => h('tr', {}, h('td', {}, k.name, h('span', { class: 'muted' }, ` (${k.unit})`)),
+      k.by_quarter.map((x) => h('td', {}, x.value === null ? '–' : fmtNumber(x.value), ' ', badge('kpistatus', x.status)))))]);
+  const plans = s.plans.map((p) => h('li', {}, fmtDate(p.created_at), ' — ', t('qr.plan_value', { value: fmtMoney(p.value) }),
+    p.value_change !== null ? ` (${p.value_change >= 0 ? '+' : ''}${fmtMoney(p.value_change)})` : '',
+    p.added.length ? h('div', {}, t('qr.plan_added'), ' ', p.added.map((x) => x.title).join(', ')) : null,
+    p.dropped.length ? h('div', {}, t('qr.plan_dropped'), ' ', p.dropped.map((x) => x.title).join(', ')) : null,
+    p.moved.length ? h('div', {}, t('qr.plan_moved'), ' ', p.moved.map((x) => `${x.title} ${x.from} → ${x.to}`).join(', ')) : null));
+  return panel(t('qr.strategy'), h('div', { class: 'table-scroll' }, h('table', { class: 'data', 'data-testid': 'strategy' }, h('thead', {}, head), h('tbody', {}, rows))),
+    h('h3', {}, t('qr.plans')), plans.length ? h('ul', { class: 'plain-list', 'data-testid': 'plan-versions' }, plans) : h('p', { class: 'muted' }, t('qr.no_plans')));
+}
+
 export async function render(ctx) {
   const list = await get('/reviews');
   const period = (ctx.query.get('period') || list.current).toUpperCase();
   const canFeedback = can('POST', '/reviews/{period}/feedback');
-  const [rv, value, units, inits] = await Promise.all([get(`/reviews/${period.toLowerCase()}`), get('/value?quarters=8'),
+  const [rv, value, strat, units, inits] = await Promise.all([get(`/reviews/${period.toLowerCase()}`), get('/value?quarters=8'), get('/strategy?quarters=4'),
     canFeedback ? listAll('/units') : [], canFeedback ? listAll('/initiatives') : []]);
   const held = rv.status === 'held';
   const periods = [...new Set([...list.quarters.map((q) => q.period), ...list.items.map((x) => x.period)])];
@@ -81,7 +97,7 @@ export async function render(ctx) {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: [t('qr.promised'), t('qr.realised')] },
     grid: { left: 70, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: value.quarters.map((q) => q.period) },
+    xAxis: { type: 'category', data: value.quarters.map((q) => fmtPeriod(q.period)) },
     yAxis: { type: 'value' },
     series: [
       { name: t('qr.promised'), type: 'bar', data: value.quarters.map((q) => q.promised) },
@@ -104,9 +120,9 @@ export async function render(ctx) {
     pageHeader(t('page.qreviews'), t('qr.lead')),
     h('nav', { class: 'period-pick', 'aria-label': t('qr.quarters') }, t('qr.quarters'), ': ', periods.map((p, i) => [i ? ' · ' : '', h('a', {
       href: link('/iteration/reviews?period=' + p), class: p === period ? 'active' : null, 'aria-current': p === period ? 'page' : null,
-    }, p)])),
+    }, fmtPeriod(p))])),
     h('p', { 'data-testid': 'review-status' }, badge('qrstatus', rv.status), ' ',
-      held ? t('qr.held_by', { when: fmtDate(rv.held_on), who: rv.held_by }) : t('qr.open_help', { period })),
+      held ? t('qr.held_by', { when: fmtDate(rv.held_on), who: rv.held_by }) : t('qr.open_help', { period: fmtPeriod(period) })),
     held && rv.summary ? notice(rv.summary, 'info') : null,
     h('div', { class: 'stats' },
       stat(fmtMoney(prog.promised_value), t('qr.promised')),
@@ -134,6 +150,7 @@ export async function render(ctx) {
       f.comment ? h('div', { class: 'muted' }, f.comment) : null))) : h('p', { class: 'muted' }, t('qr.no_feedback'))),
     prog.radar_moves && prog.radar_moves.length ? panel(t('qr.radar_moves'), h('ul', { class: 'plain-list' }, prog.radar_moves.map((m) => h('li', {},
       fmtDate(m.moved_on), ' ', h('strong', {}, m.name), ' ', m.from_ring ? [badge('ring', m.from_ring), ' → '] : null, badge('ring', m.to_ring))))) : null,
+    strategyPanel(strat),
     feedback,
     !held && can('POST', '/reviews/{period}/hold') ? holdForm(rv, ctx) : null);
 }
