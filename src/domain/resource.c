@@ -6,6 +6,7 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/auth.h"
+#include "domain/compliance.h"
 #include "domain/committee.h"
 #include "domain/meeting.h"
 #include "domain/pilot.h"
@@ -123,6 +124,8 @@ const ResourceDef *const resource_all[] = {
     &resource_action,
     &resource_review_feedback,
     &resource_technology,
+    &resource_compliance_event,
+    &resource_soa_entry,
     &resource_committee_rule,
     &resource_committee_member,
     &resource_proposal,

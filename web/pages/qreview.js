@@ -19,7 +19,8 @@ const DECISIONS = ['continue', 'scale', 'fix', 'stop'];
 
 // A finding in words: its kind translated, then what it is about.
 export function findingText(f, title) {
-  const head = tv('finding', f.code);
+  // a review finding's short label (qfinding.*), else the alignment wording
+  const head = t('qfinding.' + f.code) !== 'qfinding.' + f.code ? t('qfinding.' + f.code) : tv('finding', f.code);
   if (f.code === 'value_shortfall' && f.share !== undefined)
     return t('qr.shortfall', { title, share: Math.round(f.share * 100) });
   return title ? `${head}: ${title}` : head;
