@@ -19,7 +19,7 @@ const DECISIONS = ['continue', 'scale', 'fix', 'stop'];
 
 // A finding in words: its kind translated, then what it is about.
 export function findingText(f, title) {
-  const head = tv('finding', f.code);
+  const head = tv('qrfinding', f.code);
   if (f.code === 'value_shortfall' && f.share !== undefined)
     return t('qr.shortfall', { title, share: Math.round(f.share * 100) });
   return title ? `${head}: ${title}` : head;
