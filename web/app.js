@@ -37,6 +37,7 @@ import * as systems from './pages/systems.js';
 import * as systemPage from './pages/system.js';
 import * as riskmap from './pages/riskmap.js';
 import * as reviews from './pages/reviews.js';
+import * as switches from './pages/switches.js';
 import * as qreview from './pages/qreview.js';
 import * as actionsPage from './pages/actions.js';
 import * as radar from './pages/radar.js';
@@ -64,6 +65,7 @@ const ROUTES = [
   { path: '/risk/systems/:name', page: systemPage, title: 'page.system' },
   { path: '/risk/register', page: riskmap, title: 'page.riskmap' },
   { path: '/risk/reviews', page: reviews, title: 'page.reviews' },
+  { path: '/risk/switches', page: switches, title: 'page.switches' },
   { path: '/risk/analyses', page: analyses, title: 'page.analyses' },
   { path: '/risk/analyses/:id', page: analysis, title: 'page.analysis' },
   { path: '/organisation', redirect: '/organisation/units' },

@@ -232,6 +232,17 @@ int api_findings_list(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
 
+/* compliance (api_compliance.c) */
+int api_compliance_packs(Req *req, Resp *resp);
+int api_compliance_overview(Req *req, Resp *resp);
+int api_compliance_calendar(Req *req, Resp *resp);
+int api_calendar_ics(Req *req, Resp *resp);
+int api_system_obligations(Req *req, Resp *resp);
+int api_system_obligations_preview(Req *req, Resp *resp);
+int api_system_compliance_events_add(Req *req, Resp *resp);
+int api_compliance_soa(Req *req, Resp *resp);
+int api_compliance_soa_put(Req *req, Resp *resp);
+
 /* notifications (api_notifications.c) */
 int api_inbox_get(Req *req, Resp *resp);
 int api_inbox_read(Req *req, Resp *resp);

@@ -50,6 +50,9 @@ int cli_call(struct Db *db, const struct Principal *who, const char *zMethod, co
 
 /* Command entry points, one per family. */
 int cli_init(int argc, char **argv);
+int cli_calendar(int argc, char **argv);
+int cli_obligations(int argc, char **argv);
+int cli_rules(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);

@@ -541,8 +541,8 @@ done:
  * register's FTE of its skill. */
 static int preview_capacity(Db *db, int64_t id, const json_t *row, const AllocHorizon *h,
                             double *aCap) {
-    json_t *rows = json_array(), *people = NULL;
-    int rc = id ? (json_decref(rows), store_alloc_period_rows(db, POOL_CAPACITY, id, &rows)) : 0;
+    json_t *rows = NULL, *people = NULL;
+    int rc = id ? store_alloc_period_rows(db, POOL_CAPACITY, id, &rows) : 0;
     if (rc == 0) rc = store_alloc_people(db, &people);
     if (rc == 0) {
         json_t *c = json_object_get(row, "capacity");

@@ -31,6 +31,7 @@ export function sections() {
       { key: 'systems', href: '/risk/systems' },
       { key: 'riskmap', href: '/risk/register' },
       { key: 'reviews', href: '/risk/reviews' },
+      { key: 'switches', href: '/risk/switches' },
       { key: 'analyses', href: '/risk/analyses' },
     ] },
     { key: 'organisation', href: '/organisation/units', pages: [

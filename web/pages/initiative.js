@@ -2,8 +2,9 @@
 // One initiative: stage and the moves its stage allows (the server's
 // refusal shown in words when a rule blocks one, e.g. approving an
 // initiative that moves no KPI), its links to KPIs, the charter's three
-// sign-offs (the named person may sign), scores by criterion, the stage
-// history, and the charter form.
+// sign-offs (the named person may sign), the team (members added and
+// removed here), scores by criterion, the stage history, and the charter
+// form.
 import { h } from '../lib/dom.js';
 import { t, tv, fmtMoney, fmtNumber, fmtDate, fmtPeriod, errorText } from '../lib/i18n.js';
 import { get, post, put, patch, del, listAll, ApiError } from '../lib/api.js';
@@ -150,6 +151,41 @@ async function scoresPanel(ctx, it) {
     })) : null);
 }
 
+// The team: who works on it, in which role and for how much of their time;
+// the roles a live initiative still lacks. The owner (own), the committee
+// and admins add and remove members (the server checks the skill is one of
+// the person's).
+async function teamPanel(ctx, it) {
+  const [team, people] = await Promise.all([get(`/initiatives/${it.id}/team`), listAll('/people')]);
+  const members = team.items || [];
+  const may = can('POST', '/initiatives/{id}/team') && (!it.you || it.you.may_edit);
+  const out = h('div', { 'aria-live': 'polite' });
+  const skills = ['business_expert', 'ml_engineer', 'data_engineer', 'product_manager', 'risk_officer'];
+  const have = new Set(members.map((m) => m.skill));
+  const missing = ['business_expert', 'ml_engineer', 'product_manager'].filter((s) => !have.has(s));
+  return h('section', { class: 'panel', id: 'team', 'data-testid': 'team' },
+    h('h2', {}, t('initiative.team')),
+    members.length ? h('ul', { class: 'plain-list' }, members.map((m) => h('li', { dataset: { member: m.id } },
+      m.person, h('span', { class: 'muted' }, ` — ${tv('skill', m.skill)}, ${t('unit.fte', { n: fmtNumber(m.fte) })}`), m.note ? ` (${m.note})` : '', ' ',
+      may && can('DELETE', '/initiatives/{id}/team/{id}') ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
+        if (!confirmAction(t('initiative.team_remove_confirm', { name: m.person }))) return;
+        try { await del(`/initiatives/${it.id}/team/${m.id}`); ctx.refresh(); } catch (err) { if (!(err instanceof ApiError)) throw err; out.replaceChildren(errorBox(err)); }
+      } }, t('initiative.team_remove')) : null)))
+      : h('p', { class: 'muted' }, t('initiative.team_none')),
+    !['idea', 'rejected', 'retired'].includes(it.stage) && missing.length ? notice(t('initiative.team_missing', { roles: missing.map((s) => tv('skill', s)).join(t('list.sep')) }), 'warn') : null,
+    out,
+    may ? h('details', { 'data-testid': 'team-add' }, h('summary', {}, t('initiative.team_add')), form({
+      fields: [
+        { name: 'person_id', type: 'select', numeric: true, required: true, label: t('initiative.team_person'), options: people.map((p) => ({ value: p.id, label: p.name })) },
+        { name: 'skill', type: 'select', required: true, label: t('initiative.team_skill'), value: missing[0], options: skills.map((s) => ({ value: s, label: tv('skill', s) })) },
+        { name: 'fte', type: 'number', required: true, label: t('initiative.team_fte'), min: 0.01, max: 1.5, step: 'any', value: 0.5, help: t('initiative.team_fte_help') },
+        { name: 'note', label: t('initiative.team_note'), maxlength: 1000 },
+      ],
+      submitLabel: t('initiative.team_add_submit'),
+      onSubmit: async (v) => { await post(`/initiatives/${it.id}/team`, compact(v)); ctx.refresh(); },
+    })) : null);
+}
+
 // The analyses kept as evidence for this initiative, as far as the role
 // reads them (business owners: of their own initiatives), else why not.
 async function analysesPanel(it) {
@@ -200,6 +236,7 @@ export async function render(ctx) {
         [t('field.data_needed'), it.data_needed || '–'],
       ]))),
     await systemsPanel(ctx, it),
+    await teamPanel(ctx, it),
     await scoresPanel(ctx, it),
     await analysesPanel(it),
     panel(t('initiative.history'), history.length ? h('ul', { class: 'history' }, history.map((x) => h('li', {},

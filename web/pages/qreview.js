@@ -6,7 +6,7 @@
 // moves. Units record feedback; the committee holds the review with a
 // decision per initiative, after which it is frozen.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtDate, fmtMoney, fmtNumber } from '../lib/i18n.js';
+import { t, tv, fmtDate, fmtMoney, fmtNumber, fmtPeriod } from '../lib/i18n.js';
 import { get, post, listAll } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -19,7 +19,8 @@ const DECISIONS = ['continue', 'scale', 'fix', 'stop'];
 
 // A finding in words: its kind translated, then what it is about.
 export function findingText(f, title) {
-  const head = tv('qrfinding', f.code);
+  // a review finding's short label (qfinding.*), else the alignment wording
+  const head = t('qfinding.' + f.code) !== 'qfinding.' + f.code ? t('qfinding.' + f.code) : tv('finding', f.code);
   if (f.code === 'value_shortfall' && f.share !== undefined)
     return t('qr.shortfall', { title, share: Math.round(f.share * 100) });
   return title ? `${head}: ${title}` : head;
@@ -97,7 +98,7 @@ export async function render(ctx) {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: [t('qr.promised'), t('qr.realised')] },
     grid: { left: 70, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: value.quarters.map((q) => q.period) },
+    xAxis: { type: 'category', data: value.quarters.map((q) => fmtPeriod(q.period)) },
     yAxis: { type: 'value' },
     series: [
       { name: t('qr.promised'), type: 'bar', data: value.quarters.map((q) => q.promised) },
@@ -120,9 +121,9 @@ export async function render(ctx) {
     pageHeader(t('page.qreviews'), t('qr.lead')),
     h('nav', { class: 'period-pick', 'aria-label': t('qr.quarters') }, t('qr.quarters'), ': ', periods.map((p, i) => [i ? ' · ' : '', h('a', {
       href: link('/iteration/reviews?period=' + p), class: p === period ? 'active' : null, 'aria-current': p === period ? 'page' : null,
-    }, p)])),
+    }, fmtPeriod(p))])),
     h('p', { 'data-testid': 'review-status' }, badge('qrstatus', rv.status), ' ',
-      held ? t('qr.held_by', { when: fmtDate(rv.held_on), who: rv.held_by }) : t('qr.open_help', { period })),
+      held ? t('qr.held_by', { when: fmtDate(rv.held_on), who: rv.held_by }) : t('qr.open_help', { period: fmtPeriod(period) })),
     held && rv.summary ? notice(rv.summary, 'info') : null,
     h('div', { class: 'stats' },
       stat(fmtMoney(prog.promised_value), t('qr.promised')),

@@ -3,7 +3,7 @@
 // at the centre, hold at the edge), each technology with its owner, fit
 // per unit and last move; this quarter's moves with their reasons.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtDate } from '../lib/i18n.js';
+import { t, tv, fmtDate, fmtPeriod } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { table } from '../components/table.js';
 import { chart } from '../components/chart.js';
@@ -45,7 +45,7 @@ export async function render() {
     pageHeader(t('page.radar'), t('radar.lead')),
     h('p', { class: 'muted' }, t('radar.rings_help')),
     panel(t('radar.chart'), c),
-    panel(t('radar.moves', { quarter: r.quarter }), r.moves_this_quarter.length ? h('ul', { class: 'plain-list', 'data-testid': 'radar-moves' }, r.moves_this_quarter.map((m) => h('li', {},
+    panel(t('radar.moves', { quarter: fmtPeriod(r.quarter) }), r.moves_this_quarter.length ? h('ul', { class: 'plain-list', 'data-testid': 'radar-moves' }, r.moves_this_quarter.map((m) => h('li', {},
       fmtDate(m.moved_on), ' ', h('strong', {}, m.name), ' ', m.from_ring ? [badge('ring', m.from_ring), ' → '] : t('radar.added'), ' ', badge('ring', m.to_ring),
       h('div', { class: 'muted' }, m.reason)))) : h('p', { class: 'muted' }, t('radar.no_moves'))),
     table({ testid: 'technologies', rows: r.technologies, initialSort: 'name', empty: t('radar.none'),
