@@ -268,9 +268,7 @@ int gate_def_put(Db *db, const Principal *who, const char *zStage, const json_t 
     int rc = db_begin(db);
     if (rc == 0) rc = store_gate_def_add(db, &a, zStage, zReq, json_string_value(note), pVersion);
     free(zReq);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 /* ---- evaluation ---- */
@@ -903,8 +901,7 @@ int gate_system_transition(Db *db, const Principal *who, const char *zName, cons
         if (rc == 0)
             rc = store_version_stage(db, &a, json_get_id(sys, "id"), json_get_id(ver, "id"), zFrom,
                                      zTo, zReason, zVerdict, overrideId);
-        if (rc == 0) rc = db_commit(db);
-        else db_rollback(db);
+        rc = db_end(db, rc);
         /* the launch gate passed: the version's baseline is what it has
          * shown so far (when it has windows; else the monitor.decay job
          * freezes its first days) */
@@ -971,9 +968,7 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
     if (rc == 0)
         rc = store_override_add(db, &a, sid, zName ? 0 : initiativeId, zStageKey, zReason, zIso,
                                 pId);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char *zTo,

@@ -128,9 +128,7 @@ int initiative_create_from(Db *db, const Principal *who, json_t *in, const char 
     if (rc) return rc;
     rc = store_crud_create(db, &resource_initiative, &a, in, pId, e);
     if (rc == 0) rc = charter_sync(db, &a, *pId);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 int initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
@@ -176,9 +174,7 @@ int initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
     json_decref(before);
     json_decref(after);
     if (rc == 0) rc = charter_sync(db, &a, id);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 /* Sign-off status of the current version: {sponsor: {...}, owner, ai_lead}
@@ -381,9 +377,7 @@ static int transition_locked(Db *db, const Principal *who, int64_t id, const jso
     rc = store_crud_update(db, &resource_initiative, &a, id, upd, e);
     json_decref(upd);
     if (rc == 0) rc = store_stage_change_add(db, &a, id, zFrom, zTo, zReason);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 /* The link's KPI must exist and its objective must not be closed. */
@@ -439,9 +433,7 @@ static int link_change(Db *db, const Principal *who, int64_t initiativeId, int64
         rc = store_crud_delete(db, &resource_link, &a, linkId, e);
     }
     if (rc == 0) rc = charter_sync(db, &a, initiativeId);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 int initiative_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in,
@@ -536,28 +528,20 @@ static int signoff_locked(Db *db, const Principal *who, int64_t initiativeId, co
     if (rc == KEEL_ECONFLICT)
         err_set_code(e, rc, "already_signed", "role", "the %s has already signed version %" PRId64,
                      aSignatory[k].zLabel, version);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 /* The checks (stage, sign-offs, charter version) and the change run in one
  * write transaction, so that they hold when the change commits, even with
  * several servers on one PostgreSQL (the inner db_begin calls nest). */
-static int in_write_txn(Db *db, int rc) {
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
-}
-
 int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
                           KeelError *e) {
     int rc = db_begin(db);
-    return rc ? rc : in_write_txn(db, transition_locked(db, who, id, in, e));
+    return rc ? rc : db_end(db, transition_locked(db, who, id, in, e));
 }
 
 int initiative_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
                        KeelError *e) {
     int rc = db_begin(db);
-    return rc ? rc : in_write_txn(db, signoff_locked(db, who, initiativeId, in, e));
+    return rc ? rc : db_end(db, signoff_locked(db, who, initiativeId, in, e));
 }

@@ -189,7 +189,5 @@ int review_intervals_set(Db *db, const Principal *who, const json_t *in, KeelErr
         if (rc) break;
         rc = store_review_interval_set(db, &a, zKey, json_integer_value(v));
     }
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }

@@ -23,6 +23,7 @@ const char *err_code_name(int rc) {
     case KEEL_ELENGTH: return "length_required";
     case KEEL_EMEDIA: return "unsupported_media_type";
     case KEEL_EFULL: return "disk_full";
+    case KEEL_EUNIMPL: return "not_implemented";
     default: return "internal";
     }
 }
@@ -43,31 +44,35 @@ int err_http_status(int rc) {
     case KEEL_ELENGTH: return 411;
     case KEEL_EMEDIA: return 415;
     case KEEL_EFULL: return 507;
+    case KEEL_EUNIMPL: return 501;
     default: return 500;
     }
 }
 
-int err_set(KeelError *e, int rc, const char *zField, const char *zFmt, ...) {
+/* Fill e (may be NULL) with every part; returns rc. */
+static int err_vset(KeelError *e, int rc, const char *zCode, const char *zField, const char *zFmt,
+                    va_list ap) {
     if (!e) return rc;
     e->rc = rc;
-    e->zCode[0] = 0;
+    snprintf(e->zCode, sizeof e->zCode, "%s", zCode ? zCode : "");
     snprintf(e->zField, sizeof e->zField, "%s", zField ? zField : "");
+    vsnprintf(e->zMsg, sizeof e->zMsg, zFmt, ap);
+    return rc;
+}
+
+int err_set(KeelError *e, int rc, const char *zField, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);
-    vsnprintf(e->zMsg, sizeof e->zMsg, zFmt, ap);
+    err_vset(e, rc, NULL, zField, zFmt, ap);
     va_end(ap);
     return rc;
 }
 
 int err_set_code(KeelError *e, int rc, const char *zCode, const char *zField, const char *zFmt,
                  ...) {
-    if (!e) return rc;
-    e->rc = rc;
-    snprintf(e->zCode, sizeof e->zCode, "%s", zCode ? zCode : "");
-    snprintf(e->zField, sizeof e->zField, "%s", zField ? zField : "");
     va_list ap;
     va_start(ap, zFmt);
-    vsnprintf(e->zMsg, sizeof e->zMsg, zFmt, ap);
+    err_vset(e, rc, zCode, zField, zFmt, ap);
     va_end(ap);
     return rc;
 }

@@ -6,7 +6,7 @@
 // their own accounts, then granted; an unaligned initiative's approval is
 // refused in words; scores, the alignment map, prioritisation and the
 // catalogue; every role walks the pages; and the same in Chinese.
-import { startServer, launch, signIn, go, settle, shot, run, USERS } from './harness.mjs';
+import { go, settle, shot, run, USERS, setUp, pageAs } from './harness.mjs';
 
 const OBJ = 'Fewer stock-outs in Retail EMEA';
 const KPI = 'Stock-out rate';
@@ -16,13 +16,9 @@ const LONE = 'Customer-profile platform';
 const panelForm = (page, heading) => page.locator(`section.panel:has(h2:text-is("${heading}")) form`);
 
 await run('e2e alignment', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
+  const { srv, b } = await setUp(cleanup);
 
-  const chair = await b.page();
-  await signIn(chair, srv.base, USERS.committee);
+  const chair = await pageAs(b, srv.base, USERS.committee);
 
   // align-1: an objective
   await go(chair, srv.base, '/alignment/objectives');
@@ -131,8 +127,7 @@ await run('e2e alignment', async (t, cleanup) => {
   t.eq('align-4.3 only one own sign-off offered', await chair.locator('button[data-sign]').count(), 0);
 
   for (const [role, sig] of [['owner', 'owner'], ['engineer', 'ai_lead']]) {
-    const p = await b.page();
-    await signIn(p, srv.base, USERS[role]);
+    const p = await pageAs(b, srv.base, USERS[role]);
     await p.goto(initUrl);
     await settle(p);
     t.eq(`align-4.4 ${role} offered to sign`, await p.locator('button[data-sign]').count(), 1);
@@ -239,8 +234,7 @@ await run('e2e alignment', async (t, cleanup) => {
 
   // align-8: every role walks the alignment pages; only allowed actions offered
   for (const role of Object.keys(USERS)) {
-    const p = await b.page();
-    await signIn(p, srv.base, USERS[role]);
+    const p = await pageAs(b, srv.base, USERS[role]);
     for (const path of ['/', '/alignment/objectives', '/alignment/initiatives', '/alignment/map', '/alignment/priorities', '/alignment/catalogue']) {
       await go(p, srv.base, path);
       t.ok(`align-8.1 ${role} ${path}`, (await p.locator('#main .notice-error').count()) === 0, await p.textContent('#main'));
@@ -258,8 +252,7 @@ await run('e2e alignment', async (t, cleanup) => {
 
   // align-10: an owner is not offered changes to someone else's initiative
   // (the server says so per caller in "you"; it would refuse with not_owner)
-  const own = await b.page();
-  await signIn(own, srv.base, USERS.owner);
+  const own = await pageAs(b, srv.base, USERS.owner);
   await own.goto(loneUrl);
   await settle(own);
   t.eq('align-10.1 no edit of another owner\'s charter', await own.locator('#edit-charter').count(), 0);
