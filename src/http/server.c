@@ -98,10 +98,11 @@ static int server_precheck(ReqState *st) {
     }
     AuthPolicy pol = {gCfg->sessionIdle, gCfg->sessionMax};
     int rc = http_auth_check(req, r, &pol, &e);
+    long long nBody = 0;
     if (rc == 0) {
         const char *zLen = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
         const char *zTe = req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-        long long nBody = zTe    ? ROUTE_BODY_CHUNKED
+        nBody = zTe    ? ROUTE_BODY_CHUNKED
                           : zLen ? (long long)(strtoull(zLen, NULL, 10) & 0x7fffffffffffffffULL)
                                  : ROUTE_BODY_NO_LENGTH;
         const char *zCt = req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -112,7 +113,11 @@ static int server_precheck(ReqState *st) {
         resp_error(&st->resp, req->zRequestId, rc, &e);
         return 1;
     }
-    if (r->bodyType != BODY_NONE) buf_init(&req->body, r->nBodyCap);
+    if (r->bodyType != BODY_NONE) {
+        buf_init(&req->body, r->nBodyCap);
+        if (nBody > 0 && (size_t)nBody <= r->nBodyCap) /* admitted: one allocation */
+            buf_prealloc(&req->body, (size_t)nBody);
+    }
     const char *zAccept = req_header(req, MHD_HTTP_HEADER_ACCEPT);
     req->bWantCsv = zAccept && strstr(zAccept, "text/csv") != NULL;
     return 0;
