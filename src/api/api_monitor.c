@@ -38,6 +38,17 @@ static int monitor_system(Req *req, int64_t *pId) {
     return system_for_edit(req->db, &req->who, zName, pId, &req->err);
 }
 
+/* The version labels of the batch that the register does not have (new
+ * reference): the events are taken all the same, and flagged here and in
+ * the windows ("registered": false). */
+static json_t *monitor_unregistered(Db *db, int64_t system, const MonIngestResult *res) {
+    json_t *a = json_array();
+    for (uint32_t i = 0; i < res->nVersions; i++)
+        if (store_monitor_version_known(db, system, res->azVersion[i]) == 0)
+            json_array_append_new(a, json_string(res->azVersion[i]));
+    return a;
+}
+
 /* The answer of an ingest: counts and the refused lines (new reference). */
 static json_t *monitor_answer(const MonIngestResult *res, EvKind kind) {
     json_t *a = json_array();
@@ -70,6 +81,8 @@ static int monitor_take(Req *req, Resp *resp, EvKind kind) {
                         req->bBodyCsv ? EVSCAN_CSV : EVSCAN_NDJSON, kind, partial, res, &req->err);
     if (rc == 0 || rc == KEEL_EINVAL) {
         json_t *j = monitor_answer(res, kind);
+        if (kind == EVSCAN_EVENTS)
+            json_object_set_new(j, "unregistered_versions", monitor_unregistered(req->db, id, res));
         if (rc) {
             json_object_set_new(j, "error",
                                 json_pack("{s:s,s:s,s:s}", "code", "invalid_lines", "message",
@@ -104,6 +117,12 @@ int api_system_monitor(Req *req, Resp *resp) {
     json_t *rows;
     int rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
     if (rc) return err_set(&req->err, rc, "", "cannot read the windows");
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *r = json_object_get(row, "registered");
+        json_object_set_new(row, "registered", json_boolean(r && json_integer_value(r) != 0));
+    }
     resp_json(resp, 200,
               json_pack("{s:s,s:s,s:o}", "system", zName, "grain", zGrain, "windows", rows));
     return 0;

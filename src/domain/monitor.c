@@ -33,6 +33,7 @@ typedef struct MonKey {
     char zVersion[EVSCAN_MAX_LABEL + 1];
     char zSegment[EVSCAN_MAX_LABEL + 1];
     uint32_t nVersion, nSegment; /* their lengths */
+    uint64_t stamp;              /* the last batch that used it */
 } MonKey;
 
 /* A pending window: what arrived for one key and minute since the last
@@ -69,6 +70,7 @@ struct Monitor {
     MonBatch *pBatch;     /* the batch being applied */
     uint64_t lastSeq;     /* last frame applied to the pending windows */
     uint64_t appliedSeq;  /* last frame in the store */
+    uint64_t batchNo;     /* batches run (stamps the keys a batch uses) */
     MonStats st;
 };
 
@@ -115,6 +117,7 @@ static long mon_key(Monitor *m, int64_t system, EvStr v, EvStr s, uint32_t *pHin
     p->zSegment[s.n] = 0;
     p->nVersion = v.n;
     p->nSegment = s.n;
+    p->stamp = 0;
     *pHint = m->nKey;
     return m->nKey++;
 }
@@ -352,6 +355,19 @@ static void mon_frame_json(MonTake *t, const EvEvent *ev) {
     }
 }
 
+/* Note the version of key k (used by the batch being run) in the answer,
+ * once per label. */
+static void mon_note_version(MonTake *t, uint32_t k) {
+    MonKey *p = &t->m->aKey[k];
+    if (p->stamp == t->m->batchNo) return;
+    p->stamp = t->m->batchNo;
+    MonIngestResult *res = t->res;
+    for (uint32_t i = 0; i < res->nVersions; i++)
+        if (strcmp(res->azVersion[i], p->zVersion) == 0) return;
+    if (res->nVersions < MONITOR_MAX_VERSIONS)
+        memcpy(res->azVersion[res->nVersions++], p->zVersion, p->nVersion + 1);
+}
+
 /* Take one good record with its hash: count it, stage it, frame it. */
 static void mon_take(MonTake *t, const EvEvent *ev, uint64_t h) {
     if (t->err) return;
@@ -366,6 +382,7 @@ static void mon_take(MonTake *t, const EvEvent *ev, uint64_t h) {
     else if (r == 2) t->res->nUnmatched++;
     if (r == 0 || r == 2) return;
     t->res->nAccepted++;
+    if (t->kind == EVSCAN_EVENTS) mon_note_version(t, t->hint);
     if (t->bFrame && t->fmt == EVSCAN_NDJSON) {
         mon_frame_json(t, ev);
     } else if (t->bFrame) {
@@ -392,6 +409,7 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
     for (const char *p = z, *e = z + n; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
         nLines++;
     int64_t nowS = mon_floor_div(nowMs, 1000);
+    m->batchNo++;
     if (kind == EVSCAN_EVENTS && dedup_reserve(&m->dedup, nLines, nowS)) return KEEL_ENOMEM;
     if (bFrame) {
         m->frame.n = 0;
@@ -446,6 +464,7 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
             b->apMark[i]->labelled = 0;
         mon_batch_clear(b);
         res->nAccepted = res->nDuplicates = res->nUnmatched = 0;
+        res->nVersions = 0;
         return err ? err : KEEL_EINVAL;
     }
     return 0;

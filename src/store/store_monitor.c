@@ -64,7 +64,16 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
 #define MON_COLUMNS                                                                            \
     "system_id AS system, version, segment, grain, window_start, n, n_error, n_labeled, "      \
     "error_rate, p50, p90, p99, mean_score, accuracy, precision_ AS precision, recall, auc, "  \
-    "ece, w.updated_at"
+    "ece, w.updated_at, CASE WHEN EXISTS (SELECT 1 FROM system_version sv WHERE sv.system_id = " \
+    "w.system_id AND sv.version = w.version) THEN 1 ELSE 0 END AS registered"
+
+int store_monitor_version_known(Db *db, int64_t system, const char *zVersion) {
+    int64_t n = 0;
+    int rc = db_query_int(db, &n,
+                          "SELECT COUNT(*) FROM system_version WHERE system_id = ? AND version = ?",
+                          "it", system, zVersion);
+    return rc ? rc : n > 0;
+}
 
 int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_t sinceMs,
                               int nLimit, json_t **ppRows) {

@@ -23,6 +23,10 @@ typedef struct MonWindowRow {
     const char *zAgg;   /* the aggregate's text form */
 } MonWindowRow;
 
+/* 1 when the register has version zVersion of system, 0 when not (events
+ * for it are taken and flagged), or KEEL_E*. */
+int store_monitor_version_known(Db *db, int64_t system, const char *zVersion);
+
 /* The aggregate text of a window into *pzAgg (caller frees);
  * KEEL_ENOTFOUND when there is no such row. */
 int store_monitor_window_agg(Db *db, int64_t system, const char *zVersion, const char *zSegment,
