@@ -53,6 +53,8 @@ static const Command aCommand[] = {
     {"report", cli_report, "the board pack: PDF or HTML, English or Chinese"},
     {"ingest", cli_ingest, "prediction events or labels from a file into a system's monitoring"},
     {"monitor", cli_monitor, "a system's monitoring windows: events, errors, latency, accuracy"},
+    {"actions", cli_actions, "actions: owner, due date, status, what raised them; overdue ones"},
+    {"review", cli_review, "the quarterly review of a quarter: assembled from the data, or as held"},
     {"jobs", cli_jobs, "the scheduler's jobs: list, run one now"},
     {"version", cli_version, "print the version"},
 };

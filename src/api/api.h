@@ -113,6 +113,17 @@ int api_priorities(Req *req, Resp *resp);
 int api_alignment(Req *req, Resp *resp);
 int api_catalogue(Req *req, Resp *resp);
 
+/* Path 5: actions, quarterly reviews, the radar (api_iteration.c). */
+int api_actions_list(Req *req, Resp *resp);
+int api_actions_get(Req *req, Resp *resp);
+int api_actions_create(Req *req, Resp *resp);
+int api_actions_update(Req *req, Resp *resp);
+int api_reviews_list(Req *req, Resp *resp);
+int api_reviews_get(Req *req, Resp *resp);
+int api_reviews_feedback(Req *req, Resp *resp);
+int api_reviews_hold(Req *req, Resp *resp);
+int api_value(Req *req, Resp *resp);
+
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);
 int api_analyses_get(Req *req, Resp *resp);
@@ -206,6 +217,14 @@ int api_system_labels(Req *req, Resp *resp);
 int api_system_monitor(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
+
+/* notifications (api_notifications.c) */
+int api_inbox_get(Req *req, Resp *resp);
+int api_inbox_read(Req *req, Resp *resp);
+int api_me_preferences_get(Req *req, Resp *resp);
+int api_me_preferences_update(Req *req, Resp *resp);
+int api_notifications_log(Req *req, Resp *resp);
+int api_settings_smtp_test(Req *req, Resp *resp);
 int api_metrics(Req *req, Resp *resp);
 
 /* The end of an all-or-nothing import: frees rows and lines; on failure

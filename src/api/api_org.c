@@ -5,13 +5,17 @@
 #include "store/store_crud.h"
 
 int api_settings_get(Req *req, Resp *resp) {
-    req->aParam[0] = 1;
-    return api_crud_get(req, resp, &resource_settings);
+    json_t *o;
+    int rc = org_settings_get(req->db, &req->who, &o, &req->err);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
 }
 
 int api_settings_update(Req *req, Resp *resp) {
-    req->aParam[0] = 1;
-    return api_crud_update(req, resp, &resource_settings);
+    int rc = org_settings_update(req->db, &req->who, req->pJson, &req->err);
+    if (rc) return rc;
+    return api_settings_get(req, resp);
 }
 
 int api_units_list(Req *req, Resp *resp) { return api_crud_list(req, resp, &resource_unit); }

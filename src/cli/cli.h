@@ -75,6 +75,8 @@ int cli_report(int argc, char **argv);
 int cli_ingest(int argc, char **argv);
 int cli_monitor(int argc, char **argv);
 int cli_jobs(int argc, char **argv);
+int cli_actions(int argc, char **argv);
+int cli_review(int argc, char **argv);
 
 /* A command's options for cli_parse(). */
 typedef struct CliOpt {

@@ -3,9 +3,12 @@
 #include "domain/org.h"
 #include "store/store_crud.h"
 #include "store/store_org.h"
+#include "domain/auth.h"
 #include <inttypes.h>
+#include <string.h>
 
 static const char *const azLocale[] = {"en", "zh-CN", NULL};
+static const char *const azSmtpTls[] = {"try", "required", "off", NULL};
 static const char *const azCurrency[] = {"EUR", "USD", "GBP", "CNY", "JPY", "CHF", "SEK",
                                          "NOK", "DKK", "PLN", "CAD", "AUD", "NZD", "SGD",
                                          "HKD", "INR", "KRW", "BRL", "MXN", "ZAR", NULL};
@@ -17,6 +20,17 @@ static const FieldDef aSettingsField[] = {
     {"fiscal_year_start_month", FT_INT, 0, 1, 12, NULL, NULL,
      "first month of the fiscal year (1 = January)"},
     {"default_locale", FT_ENUM, 0, 0, 0, azLocale, NULL, "en or zh-CN"},
+    {"public_url", FT_TEXT, F_NULLABLE, 8, 300, NULL, NULL,
+     "the address people open keel at (https://keel.example.com), for links in e-mails"},
+    {"digest_hour", FT_INT, 0, 0, 23, NULL, NULL, "hour (UTC) from which the daily digest goes"},
+    {"smtp_url", FT_TEXT, F_NULLABLE, 8, 300, NULL, NULL,
+     "mail server: smtp://host:587 (STARTTLS per smtp_tls) or smtps://host:465"},
+    {"smtp_from", FT_EMAIL, F_NULLABLE, 3, 254, NULL, NULL, "sender address of keel's e-mail"},
+    {"smtp_user", FT_TEXT, F_NULLABLE, 1, 200, NULL, NULL, "SMTP login (none: no AUTH)"},
+    {"smtp_password_file", FT_TEXT, F_NULLABLE, 2, 500, NULL, NULL,
+     "absolute path of a file holding the SMTP password (read at each send; never stored)"},
+    {"smtp_tls", FT_ENUM, 0, 0, 0, azSmtpTls, NULL,
+     "try (STARTTLS when offered), required, or off"},
     {"updated_at", FT_TIME, F_READONLY, 0, 0, NULL, NULL, "when it last changed"},
 };
 const ResourceDef resource_settings = RESOURCE("settings", "org_settings", aSettingsField);
@@ -48,4 +62,48 @@ int org_unit_update(Db *db, const Actor *actor, int64_t id, json_t *in, KeelErro
     if (rc == 0) return db_commit(db);
     db_rollback(db);
     return rc;
+}
+
+int org_settings_get(Db *db, const Principal *who, json_t **ppOut, KeelError *e) {
+    json_t *o;
+    int rc = store_crud_get(db, &resource_settings, 1, &o);
+    if (rc) return err_set(e, rc, "", "cannot read the settings: %s", db_errmsg(db));
+    if (who->role != ROLE_ADMIN) {
+        const char *zKey;
+        void *tmp;
+        json_t *v;
+        json_object_foreach_safe(o, tmp, zKey, v) if (strncmp(zKey, "smtp_", 5) == 0)
+            json_object_del(o, zKey);
+    }
+    *ppOut = o;
+    return 0;
+}
+
+static int has_prefix(const json_t *in, const char *zKey, const char *const *azPrefix) {
+    const json_t *v = json_object_get(in, zKey);
+    if (!v || json_is_null(v) || !json_is_string(v)) return 1;
+    for (int i = 0; azPrefix[i]; i++)
+        if (strncmp(json_string_value(v), azPrefix[i], strlen(azPrefix[i])) == 0) return 1;
+    return 0;
+}
+
+int org_settings_update(Db *db, const Principal *who, json_t *in, KeelError *e) {
+    static const char *const azSmtp[] = {"smtp://", "smtps://", NULL};
+    static const char *const azHttp[] = {"http://", "https://", NULL};
+    if (!has_prefix(in, "smtp_url", azSmtp))
+        return err_set(e, KEEL_EINVAL, "smtp_url",
+                       "smtp_url must start with smtp:// (port 587 or 25, STARTTLS per smtp_tls) "
+                       "or smtps:// (port 465), e.g. smtp://mail.example.com:587");
+    if (!has_prefix(in, "public_url", azHttp))
+        return err_set(e, KEEL_EINVAL, "public_url",
+                       "public_url must start with https:// or http://, e.g. "
+                       "https://keel.example.com");
+    const char *zPw = json_string_value(json_object_get(in, "smtp_password_file"));
+    if (zPw && zPw[0] != '/')
+        return err_set(e, KEEL_EINVAL, "smtp_password_file",
+                       "smtp_password_file must be an absolute path, e.g. /etc/keel/smtp-password");
+    const char *zUrl = json_string_value(json_object_get(in, "smtp_url"));
+    if (zUrl && strpbrk(zUrl, " \r\n\t"))
+        return err_set(e, KEEL_EINVAL, "smtp_url", "smtp_url must not contain spaces");
+    return resource_update(db, who, &resource_settings, 1, in, e);
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The foundation's resource definitions and the one input validator. */
 #include "domain/resource.h"
+#include "domain/action.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/auth.h"
 #include "domain/org.h"
+#include "domain/quarterly.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -56,6 +58,7 @@ static const RefBy aPersonRefBy[] = {
 };
 const ResourceDef resource_person = RESOURCE_REFBY("person", "person", aPersonField, aPersonRefBy);
 
+static const char *const azAccountLocale[] = {"en", "zh-CN", NULL};
 static const FieldDef aAccountField[] = {
     ID_FIELD,
     {"email", FT_EMAIL, F_REQUIRED | F_FILTER | F_SORT | F_UNIQUE, 3, 254, NULL, NULL,
@@ -67,6 +70,8 @@ static const FieldDef aAccountField[] = {
     {"person_id", FT_REF, F_NULLABLE | F_FILTER, 1, 9e15, NULL, "person",
      "the person of the register this account acts as"},
     {"disabled", FT_BOOL, F_FILTER, 0, 0, NULL, NULL, "a disabled account cannot sign in"},
+    {"locale", FT_ENUM, F_NULLABLE, 0, 0, azAccountLocale, NULL,
+     "the person's language for e-mail: en or zh-CN (null: the organisation's)"},
     TIMES,
 };
 const ResourceDef resource_account = RESOURCE("account", "account", aAccountField);
@@ -111,6 +116,8 @@ const ResourceDef *const resource_all[] = {
     &resource_evidence,
     &resource_risk,
     &resource_ethics_review,
+    &resource_action,
+    &resource_review_feedback,
     NULL,
 };
 

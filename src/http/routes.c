@@ -6,9 +6,11 @@
  * need not be listed). route_admit enforces every column before the
  * handler runs, over HTTP and in-process alike. */
 #include "api/api.h"
+#include "domain/action.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
+#include "domain/quarterly.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -33,6 +35,7 @@
 #define REGISTER (ROLE_ALL & ~ROLE_VIEWER) /* owners: under their own initiatives */
 #define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
 #define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
+#define ACT (ROLE_ALL & ~ROLE_VIEWER) /* changes: the action's owner, committee, admins */
 #define SWITCHER (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK | ROLE_OWNER) /* owners: their own */
 
 const Route aRoute[] = {
@@ -46,6 +49,17 @@ const Route aRoute[] = {
      &resource_account},
     {"PATCH", "/api/v1/accounts/{id}", api_accounts_update, ADMIN, 16 * KB, BODY_JSON,
      "change an account (name, role, person_id, disabled, password)", &resource_account},
+    {"GET", "/api/v1/actions", api_actions_list, ANY, 0, BODY_NONE,
+     "actions with overdue ones as findings (?status=&source=&kind=&review_period=&initiative_id="
+     "&system=&overdue=1)", &resource_action},
+    {"POST", "/api/v1/actions", api_actions_create, ACT, 16 * KB, BODY_JSON,
+     "raise an action {title, owner_id, due_date, source, source_key, ...}; a finding's open "
+     "action is returned (200) instead of a second one", &resource_action},
+    {"GET", "/api/v1/actions/{id}", api_actions_get, ANY, 0, BODY_NONE,
+     "one action; a retraining action with its chain", &resource_action},
+    {"PATCH", "/api/v1/actions/{id}", api_actions_update, ACT, 16 * KB, BODY_JSON,
+     "change or close an action (status, close_note, evidence_analysis_id, version_id, ...)",
+     &resource_action},
     {"GET", "/api/v1/alignment", api_alignment, ANY, 0, BODY_NONE,
      "the chain objective -> KPI -> initiative with the coverage findings", NULL},
     {"GET", "/api/v1/analyses", api_analyses_list, ANALYST | ROLE_OWNER, 0, BODY_NONE,
@@ -108,6 +122,10 @@ const Route aRoute[] = {
      "one stage's gate definition with its past versions", NULL},
     {"PUT", "/api/v1/gates/{stage}", api_gates_put, ADMIN, 64 * KB, BODY_JSON,
      "store a new version of a stage's requirements {requirements, note}", NULL},
+    {"GET", "/api/v1/inbox", api_inbox_get, ANY, 0, BODY_NONE,
+     "what needs me now: {items, unread, total} (titles in en and zh-CN)", NULL},
+    {"POST", "/api/v1/inbox/read", api_inbox_read, ANY, 4 * KB, BODY_JSON,
+     "mark read {kind, key} or {all: true}", NULL},
     {"GET", "/api/v1/initiatives", api_initiatives_list, ANY, 0, BODY_NONE,
      "list initiatives (?stage=&unit_id=&owner_id=...)", &resource_initiative},
     {"POST", "/api/v1/initiatives", api_initiatives_create, EDIT, 64 * KB, BODY_JSON,
@@ -179,6 +197,12 @@ const Route aRoute[] = {
      &resource_kpi_value, SCOPE_INGEST},
     {"DELETE", "/api/v1/kpis/{id}/values/{id}", api_kpi_values_delete, EDIT, 0, BODY_NONE,
      "delete one value", &resource_kpi_value},
+    {"GET", "/api/v1/me/preferences", api_me_preferences_get, ANY, 0, BODY_NONE,
+     "my language and how I am told of each kind of item", NULL},
+    {"PATCH", "/api/v1/me/preferences", api_me_preferences_update, ANY, 8 * KB, BODY_JSON,
+     "change my language {locale} and modes {notifications: {kind: mode}}", NULL},
+    {"GET", "/api/v1/notifications/log", api_notifications_log, ADMIN, 0, BODY_NONE,
+     "every e-mail sent or tried (to, kind, item, status, error)", NULL},
     {"GET", "/api/v1/objectives", api_objectives_list, ANY, 0, BODY_NONE,
      "list objectives (?pain_point=&unit_id=&owner_id=&status=)", &resource_objective},
     {"POST", "/api/v1/objectives", api_objectives_create, EDIT, 16 * KB, BODY_JSON,
@@ -248,6 +272,16 @@ const Route aRoute[] = {
     {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
      "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
      NULL},
+    {"GET", "/api/v1/reviews", api_reviews_list, ANY, 0, BODY_NONE,
+     "held quarterly reviews and the current and previous quarters' status", NULL},
+    {"GET", "/api/v1/reviews/{period}", api_reviews_get, ANY, 0, BODY_NONE,
+     "the quarterly review of a quarter (2026q4), assembled from the data or as held", NULL},
+    {"POST", "/api/v1/reviews/{period}/feedback", api_reviews_feedback, ACT, 8 * KB, BODY_JSON,
+     "a unit's feedback {unit_id, initiative_id?, satisfaction 1-5, cost_change_pct?, comment?}",
+     &resource_review_feedback},
+    {"POST", "/api/v1/reviews/{period}/hold", api_reviews_hold, GOVERN, 256 * KB, BODY_JSON,
+     "hold the review {held_on?, summary?, decisions: [{initiative_id, decision, rationale?}], "
+     "actions?: [...]}: frozen from then on", NULL},
     {"GET", "/api/v1/risks", api_risks_list, ANY, 0, BODY_NONE,
      "the risk register (?category=&status=&initiative_id=&system_id=)", &resource_risk},
     {"POST", "/api/v1/risks", api_risks_create, RISKREG, 16 * KB, BODY_JSON,
@@ -278,6 +312,8 @@ const Route aRoute[] = {
      &resource_settings},
     {"PATCH", "/api/v1/settings", api_settings_update, ADMIN, 8 * KB, BODY_JSON,
      "change organisation settings", &resource_settings},
+    {"POST", "/api/v1/settings/smtp-test", api_settings_smtp_test, ADMIN, 4 * KB, BODY_JSON,
+     "send a test e-mail {to?} and see the SMTP conversation", NULL},
     {"GET", "/api/v1/switch", api_switch_board, ANY, 0, BODY_NONE,
      "the production board: every system's switch with its latest flip (who, when, why)", NULL},
     {"GET", "/api/v1/switch/{system}", api_switch_get, ANY, 0, BODY_NONE,
@@ -346,6 +382,8 @@ const Route aRoute[] = {
      &resource_unit},
     {"PATCH", "/api/v1/units/{id}", api_units_update, ADMIN, 16 * KB, BODY_JSON,
      "change a business unit", &resource_unit},
+    {"GET", "/api/v1/value", api_value, ANY, 0, BODY_NONE,
+     "the portfolio's promised and realised value per quarter (?quarters=8)", NULL},
     {"GET", "/assets/{*path}", static_asset, ROLE_PUBLIC, 0, BODY_NONE,
      "web UI assets: /assets/<build hash>/<file>, cached as immutable", NULL},
     {"GET", "/healthz", api_healthz, ROLE_PUBLIC, 0, BODY_NONE, "liveness and database check",

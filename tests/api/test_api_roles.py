@@ -21,6 +21,15 @@ SWITCHER = {"admin", "committee", "risk", "owner"}  # owners: their own systems
 
 # (method, pattern) -> roles allowed, or PUBLIC
 EXPECTED = {
+    ("GET", "/api/v1/actions"): ALL,
+    ("POST", "/api/v1/actions"): NOVIEW,
+    ("GET", "/api/v1/actions/{id}"): ALL,
+    ("PATCH", "/api/v1/actions/{id}"): NOVIEW,  # the action's owner, committee, admin
+    ("GET", "/api/v1/reviews"): ALL,
+    ("GET", "/api/v1/reviews/{period}"): ALL,
+    ("POST", "/api/v1/reviews/{period}/feedback"): NOVIEW,
+    ("POST", "/api/v1/reviews/{period}/hold"): GOVERN,
+    ("GET", "/api/v1/value"): ALL,
     ("GET", "/api/v1/analyses"): ANALYST | {"owner"},  # owners: their initiatives' only
     ("POST", "/api/v1/analyses/abtest"): ANALYST,
     ("POST", "/api/v1/analyses/explain"): ANALYST,
@@ -144,6 +153,12 @@ EXPECTED = {
     ("POST", "/api/v1/session"): PUBLIC,
     ("GET", "/api/v1/settings"): ALL,
     ("PATCH", "/api/v1/settings"): ADMIN,
+    ("POST", "/api/v1/settings/smtp-test"): ADMIN,
+    ("GET", "/api/v1/inbox"): ALL,
+    ("POST", "/api/v1/inbox/read"): ALL,
+    ("GET", "/api/v1/me/preferences"): ALL,
+    ("PATCH", "/api/v1/me/preferences"): ALL,
+    ("GET", "/api/v1/notifications/log"): ADMIN,
     ("GET", "/api/v1/tokens"): ALL,
     ("POST", "/api/v1/tokens"): ALL,
     ("DELETE", "/api/v1/tokens/{id}"): ALL,
@@ -196,7 +211,7 @@ n = 0
 for (method, pattern), want in sorted(EXPECTED.items()):
     # no such row: allowed callers get 404, not 2xx
     path = pattern.replace("{id}", "987654").replace("{system}", "no-such-system") \
-                  .replace("{stage}", "launch")
+                  .replace("{stage}", "launch").replace("{period}", "2099q1")
     body = {} if method in ("POST", "PATCH", "PUT") else None
     for who in ROLES + [None]:
         n += 1

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Path 5 endpoints: actions (/api/v1/actions), quarterly reviews
+ * (/api/v1/reviews), realised value and the technology radar
+ * (/api/v1/radar). Thin: parse, call domain/, render. */
+#include "api/api.h"
+#include "domain/action.h"
+#include "domain/quarterly.h"
+#include "domain/system.h"
+#include "util/json.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ?name= as a positive id into *pId (0 when absent). */
+static int query_id(Req *req, const char *zName, int64_t *pId) {
+    const char *z = req_query(req, zName);
+    *pId = 0;
+    if (!z) return 0;
+    char *zEnd;
+    long long v = strtoll(z, &zEnd, 10);
+    if (*zEnd || v < 1)
+        return err_set(&req->err, KEEL_EINVAL, zName, "%s must be a positive integer", zName);
+    *pId = v;
+    return 0;
+}
+
+/* ---- actions ---- */
+
+int api_actions_list(Req *req, Resp *resp) {
+    static const char *const az[] = {"status",        "source", "kind",    "review_period",
+                                     "initiative_id", "system", "overdue", NULL};
+    int rc = api_query_only(req, az);
+    if (rc) return rc;
+    ActionFilter f = {0};
+    f.zStatus = req_query(req, "status");
+    f.zSource = req_query(req, "source");
+    f.zKind = req_query(req, "kind");
+    f.zPeriod = req_query(req, "review_period");
+    const char *zOver = req_query(req, "overdue"), *zSys = req_query(req, "system");
+    if (zOver && strcmp(zOver, "1") && strcmp(zOver, "true") && strcmp(zOver, "0") &&
+        strcmp(zOver, "false"))
+        return err_set(&req->err, KEEL_EINVAL, "overdue", "overdue is 1 or 0");
+    f.bOverdue = zOver && (zOver[0] == '1' || zOver[0] == 't');
+    if ((rc = query_id(req, "initiative_id", &f.initiativeId))) return rc;
+    if (zSys && !(f.systemId = system_id_by_name(req->db, zSys)))
+        return err_set(&req->err, KEEL_EINVAL, "system", "no AI system named '%.64s'", zSys);
+    json_t *o;
+    if ((rc = action_list(req->db, &f, &o))) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_actions_get(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = action_get(req->db, req->aParam[0], &o);
+    if (rc == KEEL_ENOTFOUND) return api_not_found(req, "action", req->aParam[0]);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_actions_create(Req *req, Resp *resp) {
+    int64_t id;
+    int bNew;
+    int rc = action_create(req->db, &req->who, req->pJson, &id, &bNew, &req->err);
+    if (rc) return rc;
+    if (bNew) return api_created(req, resp, id, "/api/v1/actions", api_actions_get);
+    /* the finding already has its open action: that one, unchanged */
+    req->aParam[0] = id;
+    return api_actions_get(req, resp);
+}
+
+int api_actions_update(Req *req, Resp *resp) {
+    int rc = action_update(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    return rc ? rc : api_actions_get(req, resp);
+}
+
+/* ---- quarterly reviews and value ---- */
+
+static const char *period_key(Req *req, char *z, size_t n) {
+    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n)) z[0] = 0;
+    return z;
+}
+
+int api_reviews_list(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = quarterly_list(req->db, &o);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_reviews_get(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    json_t *o;
+    int rc = quarterly_review(req->db, period_key(req, z, sizeof z), &o, &req->err);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_reviews_feedback(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    int64_t id;
+    int rc = quarterly_feedback_add(req->db, &req->who, period_key(req, z, sizeof z), req->pJson,
+                                    &id, &req->err);
+    return rc ? rc : api_respond_row(req, resp, &resource_review_feedback, id, 201, NULL);
+}
+
+int api_reviews_hold(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    int rc =
+        quarterly_hold(req->db, &req->who, period_key(req, z, sizeof z), req->pJson, &req->err);
+    if (rc) return rc;
+    rc = api_reviews_get(req, resp);
+    resp->status = 201;
+    return rc;
+}
+
+int api_value(Req *req, Resp *resp) {
+    static const char *const az[] = {"quarters", NULL};
+    int rc = api_query_only(req, az);
+    if (rc) return rc;
+    const char *zQ = req_query(req, "quarters");
+    int n = zQ ? atoi(zQ) : 8;
+    if (zQ && (n < 1 || n > 16))
+        return err_set(&req->err, KEEL_EINVAL, "quarters", "quarters is 1 to 16");
+    json_t *o;
+    if ((rc = quarterly_value(req->db, n, &o))) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}

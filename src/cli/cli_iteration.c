@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Path 5 reports: keel actions, keel review, keel radar, read through the
+ * API in-process (GET /api/v1/actions, /api/v1/reviews/{period},
+ * /api/v1/radar) so they show exactly what the server answers. */
+#include "cli/cli.h"
+#include "domain/auth.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *s_(const json_t *o, const char *k) {
+    const char *z = json_string_value(json_object_get(o, k));
+    return z ? z : "-";
+}
+
+/* Open --db, read zPath as --as (or the first admin) into *pj. */
+static int cli_read(const CliOpt *a, int n, const char *zPath, json_t **pj) {
+    Db *db;
+    int rc = cli_open_db(cli_opt(a, n, "db"), 0, &db);
+    if (rc) return rc;
+    Principal who;
+    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0)
+        rc = cli_call(db, &who, "GET", zPath, pj);
+    db_close(db);
+    return rc;
+}
+
+static void print_findings(const json_t *j) {
+    size_t i;
+    json_t *o;
+    if (!json_array_size(json_object_get(j, "findings"))) return;
+    printf("\nfindings:\n");
+    json_array_foreach(json_object_get(j, "findings"), i, o)
+        printf("  %-8s %s\n", s_(o, "severity"), s_(o, "message"));
+}
+
+int cli_actions(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        {"overdue", 1, "", "only overdue actions", NULL},
+        {"all", 1, "", "closed actions too (default: open and in progress)", NULL},
+        {"json", 1, "", "print the answer as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel actions --db DB [--overdue] [--all] [--json]\n\n"
+                       "Actions with their owner, due date, status and what raised them (a\n"
+                       "review, a monitoring finding, a risk, a gate refusal); overdue ones are\n"
+                       "findings. Exit 0 whatever they show.",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    char zPath[128];
+    snprintf(zPath, sizeof zPath, "/api/v1/actions%s%s",
+             cli_opt(a, n, "overdue") ? "?overdue=1"
+                                      : (cli_opt(a, n, "all") ? "" : "?status=active"),
+             "");
+    json_t *j = NULL;
+    if ((rc = cli_read(a, n, zPath, &j))) return rc;
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(j);
+        return 0;
+    }
+    size_t i;
+    json_t *o;
+    printf("%-5s %-11s %-10s %-20s %-9s %s\n", "id", "status", "due", "owner", "source", "title");
+    json_array_foreach(json_object_get(j, "items"), i, o) {
+        printf("%-5lld %-11s %-10s %-20.20s %-9s %s%s\n",
+               (long long)json_integer_value(json_object_get(o, "id")), s_(o, "status"),
+               s_(o, "due_date"), s_(o, "owner_name"), s_(o, "source"), s_(o, "title"),
+               json_is_true(json_object_get(o, "overdue")) ? "  [OVERDUE]" : "");
+    }
+    print_findings(j);
+    json_decref(j);
+    return 0;
+}
+
+static void print_money(const char *zLabel, const json_t *v) {
+    if (json_is_number(v))
+        printf("%s%.0f", zLabel, json_number_value(v));
+    else
+        printf("%s-", zLabel);
+}
+
+int cli_review(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        {"period", 0, "QUARTER", "the fiscal quarter, e.g. 2026Q4", NULL},
+        {"json", 1, "", "print the review as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel review --db DB --period QUARTER [--json]\n\n"
+                       "The quarterly review of a fiscal quarter that has begun, assembled from\n"
+                       "the data (KPIs against target and trend, realised against promised\n"
+                       "value, findings, actions, the committee's decision per initiative), or\n"
+                       "as it was held (a held review is frozen).",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    const char *zP = cli_opt(a, n, "period");
+    if (!zP) {
+        fprintf(stderr, "keel review: --period is required, e.g. --period 2026Q4\n");
+        return CLI_EXIT_USAGE;
+    }
+    char zPath[96], zLow[24];
+    size_t k = 0;
+    for (; zP[k] && k < sizeof zLow - 1; k++)
+        zLow[k] = (zP[k] >= 'A' && zP[k] <= 'Z') ? (char)(zP[k] + 32) : zP[k];
+    zLow[k] = 0;
+    for (size_t i = 0; zLow[i]; i++)
+        if (!((zLow[i] >= '0' && zLow[i] <= '9') || zLow[i] == 'q')) {
+            fprintf(stderr, "keel review: '%s' is not a fiscal quarter, e.g. 2026Q4\n", zP);
+            return CLI_EXIT_USAGE;
+        }
+    snprintf(zPath, sizeof zPath, "/api/v1/reviews/%s", zLow);
+    json_t *j = NULL;
+    if ((rc = cli_read(a, n, zPath, &j))) return rc;
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(j);
+        return 0;
+    }
+    printf("Quarterly review %s (%s)\n", s_(j, "period"), s_(j, "status"));
+    size_t i, m;
+    json_t *o, *x;
+    json_array_foreach(json_object_get(j, "initiatives"), i, o) {
+        json_t *d = json_object_get(o, "decision");
+        printf("\n%s  [%s]  decision: %s\n", s_(o, "title"), s_(o, "stage"),
+               json_is_object(d) ? s_(d, "decision") : "-");
+        print_money("  value: promised ", json_object_get(o, "promised_value"));
+        print_money(", realised ", json_object_get(o, "realised_value"));
+        printf("\n");
+        json_array_foreach(json_object_get(o, "kpis"), m, x)
+            printf("  KPI %-36.36s %-9s latest %g, target %g\n", s_(x, "name"), s_(x, "status"),
+                   json_number_value(json_object_get(x, "latest")),
+                   json_number_value(json_object_get(x, "target")));
+        json_array_foreach(json_object_get(o, "findings"), m, x)
+            printf("  ! %s\n", s_(x, "message"));
+        json_array_foreach(json_object_get(o, "actions"), m, x) printf(
+            "  action %s (%s, due %s)\n", s_(x, "title"), s_(x, "status"), s_(x, "due_date"));
+    }
+    json_t *p = json_object_get(j, "programme");
+    print_money("\nprogramme: promised ", json_object_get(p, "promised_value"));
+    print_money(", realised ", json_object_get(p, "realised_value"));
+    printf("\n");
+    json_decref(j);
+    return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Path 5: actions. An action has an owner, a due date, a status (open,
+ * in_progress, done, cancelled) and what raised it: a quarterly review, a
+ * monitoring finding (decay, drift, a segment), a risk, a gate refusal, or
+ * a person (manual). A finding raises one action, not one per evaluation:
+ * raising with a source_key that an open action already carries returns
+ * that action. Closing (done or cancelled) needs a note and, where the
+ * action requires evidence, a stored analysis; a retraining action is
+ * done only with the new version. Closed actions do not change. An open
+ * action past its due date is overdue, and overdue actions are findings.
+ * A retraining action's chain runs finding -> action -> profiled data ->
+ * new version with its evaluation and A/B verdict -> in production. */
+#ifndef KEEL_DOMAIN_ACTION_H
+#define KEEL_DOMAIN_ACTION_H
+#include "domain/auth.h"
+#include "domain/resource.h"
+#include "store/db.h"
+#include <jansson.h>
+
+extern const ResourceDef resource_action;
+
+/* Raise an action (any role but viewers). *pbNew is 0 when an open
+ * action with the same source_key was returned instead. */
+int action_create(Db *db, const Principal *who, json_t *in, int64_t *pId, int *pbNew, KeelError *e);
+/* Change an action: its owner (person), admins and the committee. */
+int action_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
+/* One action with owner_name, initiative_title, system_name, overdue,
+ * days_overdue and, for retraining actions, its chain. */
+int action_get(Db *db, int64_t id, json_t **ppOut);
+/* The actions matching the filters (NULL/0 for any): {items, findings}
+ * with the overdue ones as findings (code action_overdue). */
+typedef struct ActionFilter {
+    const char *zStatus;  /* open, in_progress, done, cancelled, or "active" */
+    const char *zSource;  /* manual, review, finding, risk, gate */
+    const char *zKind;    /* general, retraining */
+    const char *zPeriod;  /* review_period */
+    int64_t initiativeId; /* 0: any */
+    int64_t systemId;     /* 0: any */
+    int bOverdue;         /* only overdue ones */
+} ActionFilter;
+int action_list(Db *db, const ActionFilter *f, json_t **ppOut);
+/* Add overdue / days_overdue to a row (borrowed) as of zToday. */
+void action_decorate(json_t *a, const char *zToday);
+
+#endif
