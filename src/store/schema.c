@@ -716,6 +716,11 @@ static const char *const azMigration[] = {
     "  updated_at TEXT NOT NULL,"
     "  UNIQUE (account_id, kind, item_key, day));"
     "CREATE INDEX notification_send_status ON notification_send(status, next_try_at);",
+
+    /* 13: one lease for scheduled jobs (issue 19): the job_lease table of
+     * migration 8; the job table's own lease columns go */
+    "ALTER TABLE job DROP COLUMN lease_owner;"
+    "ALTER TABLE job DROP COLUMN lease_until;",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

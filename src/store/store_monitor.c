@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SQL for monitoring windows, state and jobs; see store_monitor.h. */
 #include "store/store_monitor.h"
+#include "store/store_cluster.h"
 #include "util/err.h"
 #include <math.h>
 #include <stdlib.h>
@@ -130,20 +131,12 @@ int store_job_ensure(Db *db, const char *zName, int64_t periodS, int64_t nextRun
 
 int store_job_lease(Db *db, const char *zName, const char *zOwner, int64_t nowMs, int64_t untilMs,
                     int bDueOnly, int *pGot) {
-    int rc = db_run(db,
-                    "UPDATE job SET lease_owner = ?, lease_until = ? WHERE name = ? AND "
-                    "(lease_owner IS NULL OR lease_until < ? OR lease_owner = ?) AND "
-                    "(? = 0 OR next_run <= ?)",
-                    "tititii", zOwner, untilMs, zName, nowMs, zOwner, (int64_t)bDueOnly, nowMs);
-    if (rc == 0) *pGot = db_changes(db) == 1;
-    return rc;
+    int64_t ttlS = untilMs > nowMs ? (untilMs - nowMs + 999) / 1000 : 1;
+    return store_lease_acquire_job(db, zName, zOwner, nowMs, ttlS, bDueOnly, pGot);
 }
 
 int store_job_release(Db *db, const char *zName, const char *zOwner, int64_t nextRunMs) {
-    return db_run(db,
-                  "UPDATE job SET lease_owner = NULL, lease_until = NULL, next_run = ? WHERE "
-                  "name = ? AND lease_owner = ?",
-                  "itt", nextRunMs, zName, zOwner);
+    return store_lease_release_job(db, zName, zOwner, nextRunMs);
 }
 
 int store_job_run_start(Db *db, const char *zName, const char *zServer, const char *zStarted,
@@ -165,10 +158,12 @@ int store_job_run_finish(Db *db, int64_t id, const char *zFinished, const char *
 int store_job_list(Db *db, json_t **ppRows) {
     return db_select_json(
         db, ppRows,
-        "SELECT j.name, j.period_s, j.next_run, j.lease_owner, j.lease_until, r.started_at AS "
+        "SELECT j.name, j.period_s, j.next_run, l.holder AS lease_owner, l.expires_at * 1000 AS "
+        "lease_until, r.started_at AS "
         "last_started, r.finished_at AS last_finished, r.outcome AS last_outcome, r.error AS "
         "last_error, r.server AS last_server FROM job j LEFT JOIN job_run r ON r.id = (SELECT "
-        "MAX(id) FROM job_run x WHERE x.job = j.name) ORDER BY j.name",
+        "MAX(id) FROM job_run x WHERE x.job = j.name) LEFT JOIN job_lease l ON l.name = j.name "
+        "ORDER BY j.name",
         "");
 }
 

@@ -60,7 +60,8 @@ int store_job_ensure(Db *db, const char *zName, int64_t periodS, int64_t nextRun
 
 /* Take the job's lease for owner until untilMs when it is free, expired or
  * already owner's; *pGot is 1 when taken. With bDueOnly, only when the
- * job is due (next_run <= nowMs). */
+ * job is due (next_run <= nowMs). The lease is the job_lease table's
+ * (store_cluster.h), the one lease every server shares. */
 int store_job_lease(Db *db, const char *zName, const char *zOwner, int64_t nowMs, int64_t untilMs,
                     int bDueOnly, int *pGot);
 
