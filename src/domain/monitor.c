@@ -96,8 +96,8 @@ static long mon_key(Monitor *m, int64_t system, EvStr v, EvStr s, uint32_t *pHin
         uint32_t i = k == 0 ? h : k - 1;
         if (i >= m->nKey) continue;
         const MonKey *p = &m->aKey[i];
-        if (p->system == system && p->nVersion == v.n && memcmp(p->zVersion, v.z, v.n) == 0 &&
-            p->nSegment == s.n && memcmp(p->zSegment, s.z, s.n) == 0) {
+        if (p->system == system && p->nVersion == v.n && mem_eq_short(p->zVersion, v.z, v.n) &&
+            p->nSegment == s.n && mem_eq_short(p->zSegment, s.z, s.n)) {
             *pHint = i;
             return i;
         }

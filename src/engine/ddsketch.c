@@ -69,6 +69,7 @@ void ddsketch_init(DDSketch *s, double alpha) {
     memset(s, 0, sizeof *s);
     s->alpha = alpha;
     s->lnGamma = log((1 + alpha) / (1 - alpha));
+    s->invLnGamma = 1 / s->lnGamma;
 }
 
 void ddsketch_free(DDSketch *s) {
@@ -109,7 +110,7 @@ static inline double ddsketch_ln(double v) {
 int32_t ddsketch_key(const DDSketch *s, double v) {
     if (!(v >= 2.2250738585072014e-308) || v > 1.7976931348623157e308)
         return (int32_t)ceil(log(v) / s->lnGamma); /* subnormal, inf, NaN: libm */
-    return (int32_t)ceil(ddsketch_ln(v) / s->lnGamma);
+    return (int32_t)ceil(ddsketch_ln(v) * s->invLnGamma);
 }
 
 double ddsketch_value(const DDSketch *s, int32_t k) {

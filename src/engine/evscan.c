@@ -11,6 +11,7 @@
 #include "engine/evscan.h"
 #include "engine/csv_int.h"
 #include "util/err.h"
+#include "util/mem.h"
 #include <math.h>
 #include <stdarg.h>
 #ifdef __SSE2__
@@ -856,7 +857,7 @@ int evscan_csv_same(const EvCsvShape *sh, const EvEvent *ev) {
     if (ev->bEscaped || ev->mask != sh->mask || ev->nFeat != sh->nFeat) return 0;
     for (uint32_t i = 0; i < ev->nFeat; i++) {
         EvStr a = sh->aName[i], b = ev->aFeat[i].name;
-        if (a.n != b.n || (a.z != b.z && memcmp(a.z, b.z, a.n) != 0)) return 0;
+        if (a.n != b.n || (a.z != b.z && !mem_eq_short(a.z, b.z, a.n))) return 0;
     }
     return 1;
 }

@@ -44,6 +44,15 @@ static inline void *mem_realloc(void *p, size_t a, size_t b, size_t c) {
     return mem_size(a, b, c, &n) ? NULL : realloc(p, n);
 }
 
+/* Whether a[0..n) equals b[0..n), for the short labels of a hot path (an
+ * inlined loop; memcmp with a length known only at run time is a call). */
+static inline int mem_eq_short(const void *a, const void *b, size_t n) {
+    const unsigned char *x = a, *y = b;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i]) return 0;
+    return 1;
+}
+
 /* A zero-filled table of a * b bytes that is read at random (a hash
  * table): from 4 MiB up it asks for transparent huge pages, so a look-up
  * costs one cache miss and rarely a page walk (calloc maps fresh zero
