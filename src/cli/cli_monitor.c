@@ -335,7 +335,8 @@ int cli_monitor(int argc, char **argv) {
     }
     if (bUnregistered)
         printf("* a version the register does not have: its events are taken and flagged; "
-               "register it with POST /api/v1/systems/%s/versions\n", cli_opt(a, n, "system"));
+               "register it with POST /api/v1/systems/%s/versions\n",
+               cli_opt(a, n, "system"));
     json_decref(j);
     return 0;
 }

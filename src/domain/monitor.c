@@ -178,7 +178,7 @@ struct MonBatch {
     size_t nMark, nMarkAlloc;
     MonWin **apWin;       /* this batch's windows */
     size_t nWin, nWinAlloc;
-    EvStr *aLine;         /* NDJSON: the lines taken (for a frame of lines) */
+    EvStr *aLine; /* NDJSON: the lines taken (for a frame of lines) */
     size_t nLine, nLineAlloc;
 };
 
@@ -418,8 +418,14 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
             buf_putc(&m->frame, '\n');
         }
     }
-    MonTake t = {.m = m, .b = b, .system = system, .kind = kind, .nowS = nowS, .bFrame = bFrame,
-                 .fmt = fmt, .res = res};
+    MonTake t = {.m = m,
+                 .b = b,
+                 .system = system,
+                 .kind = kind,
+                 .nowS = nowS,
+                 .bFrame = bFrame,
+                 .fmt = fmt,
+                 .res = res};
     /* one event behind: the next event's dedup slot is fetched from memory
      * while this one is counted */
     static __thread EvEvent aEv[2];

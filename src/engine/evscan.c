@@ -582,8 +582,10 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
         }
         if (evscan_set(ev, f, zKey, nKey, &v, err)) return KEEL_EINVAL;
         EvStr raw = {v.kind == EVV_NULL ? "" : v.z, v.kind == EVV_NULL ? 0 : (uint32_t)v.n};
-        if (f == EVF_FEATURE) ev->aFeat[ev->nFeat - 1].raw = raw;
-        else ev->aRaw[f] = raw;
+        if (f == EVF_FEATURE)
+            ev->aFeat[ev->nFeat - 1].raw = raw;
+        else
+            ev->aRaw[f] = raw;
         p = evscan_ws(p, e);
         if (p < e && *p == ',') {
             p = evscan_ws(p + 1, e);

@@ -39,7 +39,7 @@ typedef struct EvStr {
 typedef struct EvFeature {
     EvStr name; /* without the "f." prefix */
     double v;
-    EvStr raw;  /* NDJSON: the value as written (n == 0 for null) */
+    EvStr raw; /* NDJSON: the value as written (n == 0 for null) */
 } EvFeature;
 
 #define EVSCAN_NFIELDS 10 /* fixed fields, numbered 1..9 in evscan.c */

@@ -103,8 +103,8 @@ static int server_precheck(ReqState *st) {
         const char *zLen = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
         const char *zTe = req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
         nBody = zTe    ? ROUTE_BODY_CHUNKED
-                          : zLen ? (long long)(strtoull(zLen, NULL, 10) & 0x7fffffffffffffffULL)
-                                 : ROUTE_BODY_NO_LENGTH;
+                : zLen ? (long long)(strtoull(zLen, NULL, 10) & 0x7fffffffffffffffULL)
+                       : ROUTE_BODY_NO_LENGTH;
         const char *zCt = req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
         rc = route_admit(r, &req->who, st->zMethod, zCt, nBody, &e);
         req->bBodyCsv = route_body_csv(zCt);

@@ -61,7 +61,8 @@ int store_wait_change(Db *db, const char *zChannel, int64_t *pSeen, int timeoutM
 static int lease_take(Db *db, const char *zName, const char *zHolder, int64_t now, int64_t ttlSec,
                       int *pGot) {
     DbStmt *s;
-    int rc = db_prepare(db, &s, "SELECT holder, expires_at FROM job_lease WHERE name = ?", "t", zName);
+    int rc =
+        db_prepare(db, &s, "SELECT holder, expires_at FROM job_lease WHERE name = ?", "t", zName);
     int bRow = 0, bMine = 0, bFree = 1;
     if (rc == 0) {
         rc = db_step(s);

@@ -62,10 +62,10 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
 }
 
 /* The columns a window list answers (no aggregate text). */
-#define MON_COLUMNS                                                                            \
-    "system_id AS system, version, segment, grain, window_start, n, n_error, n_labeled, "      \
-    "error_rate, p50, p90, p99, mean_score, accuracy, precision_ AS precision, recall, auc, "  \
-    "ece, w.updated_at, CASE WHEN EXISTS (SELECT 1 FROM system_version sv WHERE sv.system_id = " \
+#define MON_COLUMNS                                                                                \
+    "system_id AS system, version, segment, grain, window_start, n, n_error, n_labeled, "          \
+    "error_rate, p50, p90, p99, mean_score, accuracy, precision_ AS precision, recall, auc, "      \
+    "ece, w.updated_at, CASE WHEN EXISTS (SELECT 1 FROM system_version sv WHERE sv.system_id = "   \
     "w.system_id AND sv.version = w.version) THEN 1 ELSE 0 END AS registered"
 
 int store_monitor_version_known(Db *db, int64_t system, const char *zVersion) {

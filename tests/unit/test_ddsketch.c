@@ -189,7 +189,8 @@ static void test_key(void **state) {
             assert_true(abs(ddsketch_key(&s, v) - want) <= 1);
             continue;
         }
-        if (ddsketch_key(&s, v) != want) fail_msg("v=%.17g key %d, libm %d", v, ddsketch_key(&s, v), want);
+        if (ddsketch_key(&s, v) != want)
+            fail_msg("v=%.17g key %d, libm %d", v, ddsketch_key(&s, v), want);
     }
     assert_true(nNear < 250000);
 }

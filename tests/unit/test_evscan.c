@@ -308,11 +308,14 @@ static void test_numbers(void **state) {
 /* The same event, field by field (strings by content). */
 static void assert_same_event(const EvEvent *a, const EvEvent *b) {
     assert_true(a->id.n == b->id.n && memcmp(a->id.z, b->id.z, a->id.n) == 0);
-    assert_true(a->version.n == b->version.n && memcmp(a->version.z, b->version.z, a->version.n) == 0);
-    assert_true(a->segment.n == b->segment.n && memcmp(a->segment.z, b->segment.z, a->segment.n) == 0);
+    assert_true(a->version.n == b->version.n &&
+                memcmp(a->version.z, b->version.z, a->version.n) == 0);
+    assert_true(a->segment.n == b->segment.n &&
+                memcmp(a->segment.z, b->segment.z, a->segment.n) == 0);
     assert_true(a->tsMs == b->tsMs);
     assert_true(a->latencyMs == b->latencyMs);
-    const double *x[] = {&a->score, &a->prediction, &a->label}, *y[] = {&b->score, &b->prediction, &b->label};
+    const double *x[] = {&a->score, &a->prediction, &a->label},
+                 *y[] = {&b->score, &b->prediction, &b->label};
     for (int k = 0; k < 3; k++)
         assert_true((isnan(*x[k]) && isnan(*y[k])) || *x[k] == *y[k]);
     assert_int_equal(a->isError, b->isError);
@@ -357,10 +360,11 @@ static void test_csv_reencode(void **state) {
     evscan_csv_put_row(&a[0], &out);
     evscan_csv_put_row(&a[1], &out);
     assert_int_equal(buf_err(&out), 0);
-    assert_string_equal(out.z, "event_id,ts,version,segment,latency_ms,score,prediction,label,error,"
-                               "f.x,f.y\n"
-                               "\"a,1\",2026-12-07T18:37:06.5+01:00,\"v,1\",,3,,true,false,1,1.5e2,\n"
-                               "b,1796665026123,v2,eu,0.25,-1e-3,0,1,false,-2,7\n");
+    assert_string_equal(out.z,
+                        "event_id,ts,version,segment,latency_ms,score,prediction,label,error,"
+                        "f.x,f.y\n"
+                        "\"a,1\",2026-12-07T18:37:06.5+01:00,\"v,1\",,3,,true,false,1,1.5e2,\n"
+                        "b,1796665026123,v2,eu,0.25,-1e-3,0,1,false,-2,7\n");
     assert_int_equal(scan_all(out.z, EVSCAN_CSV, EVSCAN_EVENTS, b, 2, er, 2, &nErr), 2);
     assert_int_equal(nErr, 0);
     assert_same_event(&a[0], &b[0]);

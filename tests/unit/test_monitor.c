@@ -220,14 +220,16 @@ static void test_jobs(void **state) {
      * before does not take it (due-only lease), and the lease is gone */
     int64_t now = (int64_t)time(NULL) * 1000;
     assert_int_equal(store_job_release(f->db, "monitor.compact", "other:2", now + 3600000), 0);
-    assert_int_equal(store_job_lease(f->db, "monitor.compact", "test:1", now, now + 60000, 1, &got), 0);
+    assert_int_equal(store_job_lease(f->db, "monitor.compact", "test:1", now, now + 60000, 1, &got),
+                     0);
     assert_int_equal(got, 0);
     assert_int_equal(store_lease_acquire(f->db, "monitor.compact", "third:3", 60, &got), 0);
     assert_int_equal(got, 1);
     assert_int_equal(store_lease_release(f->db, "monitor.compact", "third:3"), 0);
     /* due again: taken */
-    assert_int_equal(store_job_lease(f->db, "monitor.compact", "test:1", now + 3600000,
-                                     now + 3660000, 1, &got), 0);
+    assert_int_equal(
+        store_job_lease(f->db, "monitor.compact", "test:1", now + 3600000, now + 3660000, 1, &got),
+        0);
     assert_int_equal(got, 1);
     assert_int_equal(store_job_release(f->db, "monitor.compact", "test:1", now), 0);
 }
