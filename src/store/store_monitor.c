@@ -58,14 +58,22 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
     if (!rc) rc = db_bind_text(s, 20, zNow);
     if (!rc) rc = db_step(s);
     db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    rc = rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    if (!rc && strcmp(r->zGrain, "minute") == 0) /* the latest minute of each key, for /metrics */
+        rc = db_run(db,
+                    "INSERT INTO monitor_latest(system_id, version, segment, window_start) VALUES "
+                    "(?, ?, ?, ?) ON CONFLICT(system_id, version, segment) DO UPDATE SET "
+                    "window_start = excluded.window_start WHERE excluded.window_start > "
+                    "monitor_latest.window_start",
+                    "itti", r->system, r->zVersion, r->zSegment, r->startMs);
+    return rc;
 }
 
 /* The columns a window list answers (no aggregate text). */
 #define MON_COLUMNS                                                                                \
-    "system_id AS system, version, segment, grain, window_start, n, n_error, n_labeled, "          \
-    "error_rate, p50, p90, p99, mean_score, accuracy, precision_ AS precision, recall, auc, "      \
-    "ece, w.updated_at, CASE WHEN EXISTS (SELECT 1 FROM system_version sv WHERE sv.system_id = "   \
+    "w.system_id AS system, w.version, w.segment, w.grain, w.window_start, w.n, w.n_error, "       \
+    "w.n_labeled, w.error_rate, w.p50, w.p90, w.p99, w.mean_score, w.accuracy, w.precision_ AS "   \
+    "precision, w.recall, w.auc, w.ece, w.updated_at, CASE WHEN EXISTS (SELECT 1 FROM system_version sv WHERE sv.system_id = "   \
     "w.system_id AND sv.version = w.version) THEN 1 ELSE 0 END AS registered"
 
 int store_monitor_version_known(Db *db, int64_t system, const char *zVersion) {
@@ -87,11 +95,11 @@ int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_
 
 int store_monitor_window_latest(Db *db, json_t **ppRows) {
     return db_select_json(db, ppRows,
-                          "SELECT " MON_COLUMNS ", s.name AS system_name FROM monitor_window w "
-                          "LEFT JOIN ai_system s ON s.id = w.system_id WHERE grain = 'minute' AND "
-                          "window_start = (SELECT MAX(window_start) FROM monitor_window x WHERE "
-                          "x.system_id = w.system_id AND x.version = w.version AND x.segment = "
-                          "w.segment AND x.grain = 'minute') ORDER BY system_id, version, segment",
+                          "SELECT " MON_COLUMNS ", s.name AS system_name FROM monitor_latest l "
+                          "JOIN monitor_window w ON w.system_id = l.system_id AND w.version = "
+                          "l.version AND w.segment = l.segment AND w.grain = 'minute' AND "
+                          "w.window_start = l.window_start LEFT JOIN ai_system s ON s.id = "
+                          "w.system_id ORDER BY w.system_id, w.version, w.segment",
                           "");
 }
 
