@@ -150,8 +150,16 @@ int api_jobs_run(Req *req, Resp *resp) {
 /* Append one gauge or counter line "name{labels} value" (NaN skipped). */
 static void prom_line(Buf *b, const char *zName, const char *zLabels, double v) {
     if (isnan(v)) return;
-    buf_printf(b, "%s%s%s%s %.17g\n", zName, zLabels ? "{" : "", zLabels ? zLabels : "",
-               zLabels ? "}" : "", v);
+    buf_puts(b, zName);
+    if (zLabels) {
+        buf_putc(b, '{');
+        buf_puts(b, zLabels);
+        buf_putc(b, '}');
+    }
+    if (v == floor(v) && fabs(v) < 9e15) /* counts and times: an integer, exactly */
+        buf_printf(b, " %lld\n", (long long)v);
+    else
+        buf_printf(b, " %.17g\n", v);
 }
 
 /* Append a label value escaped for the exposition format. */
@@ -236,48 +244,57 @@ static int metrics_jobs(Req *req, Buf *b) {
     return 0;
 }
 
-/* Each system's latest minute window as labelled gauges. */
+/* Each system's latest minute window as labelled gauges: one pass over the
+ * rows (no JSON), each metric's lines gathered in its own buffer. */
+static const struct {
+    const char *zName, *zHelp;
+} aWinMetric[MON_LATEST_NVAL] = {
+    {"keel_window_events", "Events in the latest minute window."},
+    {"keel_window_error_rate", "Share of events with error: true."},
+    {"keel_window_latency_p50_ms", "Median latency (DDSketch, 1% relative)."},
+    {"keel_window_latency_p90_ms", "90th percentile latency."},
+    {"keel_window_latency_p99_ms", "99th percentile latency."},
+    {"keel_window_mean_score", "Mean score."},
+    {"keel_window_accuracy", "Accuracy of labelled events."},
+    {"keel_window_auc", "ROC AUC of labelled events."},
+    {"keel_window_start_seconds", "Start of the latest window."},
+};
+
+/* One row into the per-metric buffers (ctx: Buf[MON_LATEST_NVAL + 1], the
+ * last one for the labels). */
+static int metrics_window_row(void *ctx, const char *zSystem, const char *zVersion,
+                              const char *zSegment, const double *aV) {
+    Buf *ab = ctx, *lab = &ab[MON_LATEST_NVAL];
+    lab->n = 0;
+    buf_puts(lab, "system=\"");
+    prom_escape(lab, zSystem);
+    buf_puts(lab, "\",version=\"");
+    prom_escape(lab, zVersion);
+    buf_puts(lab, "\",segment=\"");
+    prom_escape(lab, zSegment);
+    buf_putc(lab, '"');
+    for (int k = 0; k < MON_LATEST_NVAL; k++)
+        prom_line(&ab[k], aWinMetric[k].zName, lab->z,
+                  k == MON_LATEST_NVAL - 1 ? aV[k] / 1000 : aV[k]);
+    return buf_err(lab);
+}
+
 static int metrics_windows(Req *req, Buf *b) {
-    json_t *rows;
-    int rc = store_monitor_window_latest(req->db, &rows);
-    if (rc) return rc;
-    static const struct {
-        const char *zCol, *zName, *zHelp;
-    } a[] = {
-        {"n", "keel_window_events", "Events in the latest minute window."},
-        {"error_rate", "keel_window_error_rate", "Share of events with error: true."},
-        {"p50", "keel_window_latency_p50_ms", "Median latency (DDSketch, 1% relative)."},
-        {"p90", "keel_window_latency_p90_ms", "90th percentile latency."},
-        {"p99", "keel_window_latency_p99_ms", "99th percentile latency."},
-        {"mean_score", "keel_window_mean_score", "Mean score."},
-        {"accuracy", "keel_window_accuracy", "Accuracy of labelled events."},
-        {"auc", "keel_window_auc", "ROC AUC of labelled events."},
-        {"window_start", "keel_window_start_seconds", "Start of the latest window."},
-    };
-    for (size_t k = 0; k < sizeof a / sizeof *a; k++) {
-        buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", a[k].zName, a[k].zHelp, a[k].zName);
-        size_t i;
-        json_t *r;
-        json_array_foreach(rows, i, r) {
-            json_t *v = json_object_get(r, a[k].zCol);
-            if (!json_is_number(v)) continue;
-            double x = json_number_value(v);
-            if (k == sizeof a / sizeof *a - 1) x /= 1000;
-            Buf lab;
-            buf_init(&lab, 0);
-            buf_printf(&lab, "system=\"");
-            prom_escape(&lab, json_string_value(json_object_get(r, "system_name")));
-            buf_puts(&lab, "\",version=\"");
-            prom_escape(&lab, json_string_value(json_object_get(r, "version")));
-            buf_puts(&lab, "\",segment=\"");
-            prom_escape(&lab, json_string_value(json_object_get(r, "segment")));
-            buf_putc(&lab, '"');
-            prom_line(b, a[k].zName, lab.z, x);
-            buf_reset(&lab);
+    Buf ab[MON_LATEST_NVAL + 1];
+    for (int k = 0; k <= MON_LATEST_NVAL; k++)
+        buf_init(&ab[k], 0);
+    int rc = store_monitor_latest_each(req->db, metrics_window_row, ab);
+    for (int k = 0; k < MON_LATEST_NVAL; k++) {
+        if (!rc) rc = buf_err(&ab[k]);
+        if (!rc) {
+            buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", aWinMetric[k].zName,
+                       aWinMetric[k].zHelp, aWinMetric[k].zName);
+            buf_append(b, ab[k].z, ab[k].n);
         }
     }
-    json_decref(rows);
-    return 0;
+    for (int k = 0; k <= MON_LATEST_NVAL; k++)
+        buf_reset(&ab[k]);
+    return rc;
 }
 
 int api_metrics(Req *req, Resp *resp) {

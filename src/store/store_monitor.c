@@ -95,12 +95,42 @@ int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_
 
 int store_monitor_window_latest(Db *db, json_t **ppRows) {
     return db_select_json(db, ppRows,
+                          /* CROSS JOIN: SQLite keeps monitor_latest outside (one
+                           * look-up a key, never a scan of every window kept) */
                           "SELECT " MON_COLUMNS ", s.name AS system_name FROM monitor_latest l "
-                          "JOIN monitor_window w ON w.system_id = l.system_id AND w.version = "
+                          "CROSS JOIN monitor_window w LEFT JOIN ai_system s ON s.id = "
+                          "w.system_id WHERE w.system_id = l.system_id AND w.version = "
                           "l.version AND w.segment = l.segment AND w.grain = 'minute' AND "
-                          "w.window_start = l.window_start LEFT JOIN ai_system s ON s.id = "
-                          "w.system_id ORDER BY w.system_id, w.version, w.segment",
+                          "w.window_start = l.window_start ORDER BY l.system_id, l.version, "
+                          "l.segment",
                           "");
+}
+
+int store_monitor_latest_each(Db *db,
+                              int (*xRow)(void *ctx, const char *zSystem, const char *zVersion,
+                                          const char *zSegment, const double *aV),
+                              void *ctx) {
+    DbStmt *s;
+    int rc = db_prepare(db, &s,
+                        "SELECT s.name, w.version, w.segment, w.n, w.error_rate, w.p50, w.p90, "
+                        "w.p99, w.mean_score, w.accuracy, w.auc, w.window_start FROM "
+                        "monitor_latest l CROSS JOIN monitor_window w LEFT JOIN ai_system s ON "
+                        "s.id = w.system_id WHERE w.system_id = l.system_id AND w.version = "
+                        "l.version AND w.segment = l.segment AND w.grain = 'minute' AND "
+                        "w.window_start = l.window_start ORDER BY l.system_id, l.version, "
+                        "l.segment",
+                        "");
+    if (rc) return rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        double aV[MON_LATEST_NVAL];
+        for (int i = 0; i < MON_LATEST_NVAL; i++)
+            aV[i] = db_column_type(s, 3 + i) == DB_NULL ? NAN : db_column_real(s, 3 + i);
+        const char *zSys = db_column_text(s, 0);
+        rc = xRow(ctx, zSys ? zSys : "", db_column_text(s, 1), db_column_text(s, 2), aV);
+        if (rc) break;
+    }
+    db_finalize(s);
+    return rc == DB_DONE ? 0 : rc;
 }
 
 int store_monitor_state_get(Db *db, const char *zName, int64_t *pv) {

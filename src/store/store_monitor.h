@@ -45,6 +45,16 @@ int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_
  * (new reference). */
 int store_monitor_window_latest(Db *db, json_t **ppRows);
 
+/* The same rows for /metrics without building JSON: xRow is called for
+ * each with the system's name, version, segment and aV[] = n, error_rate,
+ * p50, p90, p99, mean_score, accuracy, auc, window_start (epoch ms); NaN
+ * where NULL. Stops at xRow's first nonzero answer, which it returns. */
+#define MON_LATEST_NVAL 9
+int store_monitor_latest_each(Db *db,
+                              int (*xRow)(void *ctx, const char *zSystem, const char *zVersion,
+                                          const char *zSegment, const double *aV),
+                              void *ctx);
+
 /* A named integer of the monitoring state (0 when never set). */
 int store_monitor_state_get(Db *db, const char *zName, int64_t *pv);
 int store_monitor_state_set(Db *db, const char *zName, int64_t v);
