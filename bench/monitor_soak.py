@@ -13,9 +13,11 @@ acknowledged.
 
 The server's memory grows while the event_id index (8 bytes a slot, for
 the dedup horizon) fills and is flat once the index is at its cap (2^24
-events by default, the table at most 2^26 slots: docs/monitoring.md).
+events by default, the table then at most 2^26 slots: docs/monitoring.md);
+--dedup-entries N (keel serve's option) sets a smaller cap, so that a
+10-minute run shows the flat part.
 
-usage: bench/monitor_soak.py [KEEL_BIN] [--seconds 600] [--every 30]
+usage: bench/monitor_soak.py [KEEL_BIN] [--seconds 600] [--every 30] [--dedup-entries N]
 Exits non-zero when an event is missing or counted twice, or when the
 resident memory of the last third of the run grew by more than 10%."""
 import os
@@ -37,12 +39,12 @@ def opt(name, default):
     return int(ARGS[ARGS.index(name) + 1]) if name in ARGS else default
 
 
-SECONDS, EVERY = opt("--seconds", 600), opt("--every", 30)
+SECONDS, EVERY, DEDUP = opt("--seconds", 600), opt("--every", 30), opt("--dedup-entries", 0)
 
 
 def main():
     tmp = tempfile.mkdtemp(prefix="keel-soak-")
-    keel = mb.Keel(tmp)
+    keel = mb.Keel(tmp, ["--dedup-entries", str(DEDUP)] if DEDUP else [])
     # 40 batches generated once; each round rewrites the event ids' prefix
     nd, _ = mb.gen(0, 40)
     lock = threading.Lock()

@@ -333,6 +333,7 @@ int server_run(const ServerConfig *c) {
     monitor_config_init(&mc);
     mc.zDir = c->zEventDir ? c->zEventDir : zEvDir;
     if (c->retentionDays > 0) mc.retentionDays = c->retentionDays;
+    if (c->dedupEntries > 0) mc.dedupEntries = (size_t)c->dedupEntries;
     Monitor *mon = NULL;
     Scheduler *sched = NULL;
     KeelError me = {0};
