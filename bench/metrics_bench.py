@@ -19,12 +19,14 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from monitor_bench import cpu_seconds, free_port  # noqa: E402
 
 ARGS = sys.argv[1:]
 KEEL = ARGS[0] if ARGS and not ARGS[0].startswith("--") else "build/keel"
@@ -36,21 +38,6 @@ def opt(name, default):
 
 NSYS, HOURS, NREQ = opt("--systems", 100), opt("--hours", 12), opt("--requests", 200)
 T0 = 1796650000000 - 1796650000000 % 3600000
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def cpu_seconds(pid):
-    """User + system time of a process (all its threads)."""
-    with open("/proc/%d/stat" % pid) as f:
-        parts = f.read().rsplit(")", 1)[1].split()
-    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def token(env, db, scope):
