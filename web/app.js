@@ -8,7 +8,7 @@ import { t, detectLocale, setLocale, onLocaleChange } from './lib/i18n.js';
 import { onUnauthenticated } from './lib/api.js';
 import { session, resume, signOut } from './lib/session.js';
 import { currentPath, currentQuery, match, navigate } from './lib/router.js';
-import { layout } from './components/layout.js';
+import { layout, refreshInboxCount } from './components/layout.js';
 import { errorBox, loading } from './components/ui.js';
 import { disposeCharts } from './components/chart.js';
 import * as signin from './pages/signin.js';
@@ -37,6 +37,12 @@ import * as systems from './pages/systems.js';
 import * as systemPage from './pages/system.js';
 import * as riskmap from './pages/riskmap.js';
 import * as reviews from './pages/reviews.js';
+import * as switches from './pages/switches.js';
+import * as qreview from './pages/qreview.js';
+import * as actionsPage from './pages/actions.js';
+import * as radar from './pages/radar.js';
+import * as inbox from './pages/inbox.js';
+import * as preferences from './pages/preferences.js';
 import * as notfound from './pages/notfound.js';
 
 const ROUTES = [
@@ -59,13 +65,19 @@ const ROUTES = [
   { path: '/risk/systems/:name', page: systemPage, title: 'page.system' },
   { path: '/risk/register', page: riskmap, title: 'page.riskmap' },
   { path: '/risk/reviews', page: reviews, title: 'page.reviews' },
+  { path: '/risk/switches', page: switches, title: 'page.switches' },
   { path: '/risk/analyses', page: analyses, title: 'page.analyses' },
   { path: '/risk/analyses/:id', page: analysis, title: 'page.analysis' },
   { path: '/organisation', redirect: '/organisation/units' },
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },
   { path: '/organisation/committee', page: unbuilt, title: 'page.committee', params: { path: 'organisation' } },
-  { path: '/iteration', page: unbuilt, title: 'nav.iteration', params: { path: 'iteration' } },
+  { path: '/iteration', redirect: '/iteration/reviews' },
+  { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
+  { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },
+  { path: '/iteration/radar', page: radar, title: 'page.radar' },
+  { path: '/inbox', page: inbox, title: 'page.inbox' },
+  { path: '/me', page: preferences, title: 'page.preferences' },
   { path: '/admin', redirect: '/admin/accounts' },
   { path: '/admin/accounts', page: accounts, title: 'page.accounts' },
   { path: '/admin/tokens', page: tokens, title: 'page.tokens' },
@@ -92,6 +104,7 @@ async function render() {
   const holder = h('div', { class: 'page' }, loading());
   const onSignOut = async () => { await signOut(); render(); };
   replace(root, layout({ path, who: session.who, settings: session.settings, onSignOut, content: holder }));
+  refreshInboxCount();
   document.title = t(route.title) + ' · keel';
   const ctx = {
     params: { ...(m ? m.params : {}), ...(route.params || {}) },

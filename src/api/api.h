@@ -123,6 +123,13 @@ int api_reviews_get(Req *req, Resp *resp);
 int api_reviews_feedback(Req *req, Resp *resp);
 int api_reviews_hold(Req *req, Resp *resp);
 int api_value(Req *req, Resp *resp);
+int api_radar(Req *req, Resp *resp);
+int api_radar_get(Req *req, Resp *resp);
+int api_radar_create(Req *req, Resp *resp);
+int api_radar_update(Req *req, Resp *resp);
+int api_radar_move(Req *req, Resp *resp);
+int api_radar_fit(Req *req, Resp *resp);
+int api_strategy(Req *req, Resp *resp);
 
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);
@@ -145,6 +152,7 @@ int api_pool_capacity_import(Req *req, Resp *resp);
 int api_pool_usage_list(Req *req, Resp *resp);
 int api_pool_usage_import(Req *req, Resp *resp);
 int api_pools_report(Req *req, Resp *resp);
+int api_pools_preview(Req *req, Resp *resp);
 
 /* The board pack (api_reports.c). */
 int api_reports_board(Req *req, Resp *resp);
@@ -215,8 +223,25 @@ void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve,
 int api_system_events(Req *req, Resp *resp);
 int api_system_labels(Req *req, Resp *resp);
 int api_system_monitor(Req *req, Resp *resp);
+/* api_production.c: baselines, decay findings (issue 20) */
+int api_system_baselines_list(Req *req, Resp *resp);
+int api_system_baselines_freeze(Req *req, Resp *resp);
+int api_system_findings(Req *req, Resp *resp);
+int api_system_decay_run(Req *req, Resp *resp);
+int api_findings_list(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
+
+/* compliance (api_compliance.c) */
+int api_compliance_packs(Req *req, Resp *resp);
+int api_compliance_overview(Req *req, Resp *resp);
+int api_compliance_calendar(Req *req, Resp *resp);
+int api_calendar_ics(Req *req, Resp *resp);
+int api_system_obligations(Req *req, Resp *resp);
+int api_system_obligations_preview(Req *req, Resp *resp);
+int api_system_compliance_events_add(Req *req, Resp *resp);
+int api_compliance_soa(Req *req, Resp *resp);
+int api_compliance_soa_put(Req *req, Resp *resp);
 
 /* notifications (api_notifications.c) */
 int api_inbox_get(Req *req, Resp *resp);

@@ -5,6 +5,8 @@
 #include "api/api.h"
 #include "domain/action.h"
 #include "domain/quarterly.h"
+#include "domain/radar.h"
+#include "domain/strategy.h"
 #include "domain/system.h"
 #include "util/json.h"
 #include <stdio.h>
@@ -127,6 +129,98 @@ int api_value(Req *req, Resp *resp) {
         return err_set(&req->err, KEEL_EINVAL, "quarters", "quarters is 1 to 16");
     json_t *o;
     if ((rc = quarterly_value(req->db, n, &o))) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+/* ---- the technology radar ---- */
+
+static const char *tech_key(Req *req, char *z, size_t n) {
+    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n)) z[0] = 0;
+    return z;
+}
+
+int api_radar(Req *req, Resp *resp) {
+    static const char *const az[] = {"quarter", NULL};
+    int rc = api_query_only(req, az);
+    if (rc) return rc;
+    const char *zQ = req_query(req, "quarter");
+    char zUp[16] = "";
+    if (zQ) {
+        size_t i = 0;
+        for (; zQ[i] && i < sizeof zUp - 1; i++)
+            zUp[i] = (zQ[i] >= 'a' && zQ[i] <= 'z') ? (char)(zQ[i] - 32) : zQ[i];
+        zUp[i] = 0;
+        if (strlen(zQ) > 8 || !strchr(zUp, 'Q'))
+            return err_set(&req->err, KEEL_EINVAL, "quarter",
+                           "quarter is a fiscal quarter, e.g. 2026Q4");
+    }
+    json_t *o;
+    rc = radar_get(req->db, zQ ? zUp : NULL, &o);
+    if (rc == KEEL_EINVAL)
+        return err_set(&req->err, KEEL_EINVAL, "quarter",
+                       "quarter is a fiscal quarter, e.g. 2026Q4");
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_radar_get(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    json_t *o;
+    int rc = radar_get_one(req->db, tech_key(req, z, sizeof z), &o, &req->err);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_radar_create(Req *req, Resp *resp) {
+    int64_t id;
+    int rc = radar_create(req->db, &req->who, req->pJson, &id, &req->err);
+    if (rc) return rc;
+    json_t *o;
+    if ((rc = radar_get_one(req->db, json_string_value(json_object_get(req->pJson, "key")), &o,
+                            &req->err)))
+        return rc;
+    snprintf(resp->zLocation, sizeof resp->zLocation, "/api/v1/radar/%s",
+             json_string_value(json_object_get(o, "key")));
+    resp_json(resp, 201, o);
+    return 0;
+}
+
+int api_radar_update(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    int rc = radar_update(req->db, &req->who, tech_key(req, z, sizeof z), req->pJson, &req->err);
+    return rc ? rc : api_radar_get(req, resp);
+}
+
+int api_radar_move(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    int rc = radar_move(req->db, &req->who, tech_key(req, z, sizeof z), req->pJson, &req->err);
+    if (rc) return rc;
+    rc = api_radar_get(req, resp);
+    resp->status = 201;
+    return rc;
+}
+
+int api_radar_fit(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    int rc = radar_fit(req->db, &req->who, tech_key(req, z, sizeof z), req->pJson, &req->err);
+    return rc ? rc : api_radar_get(req, resp);
+}
+
+/* ---- the strategy over time ---- */
+
+int api_strategy(Req *req, Resp *resp) {
+    static const char *const az[] = {"quarters", NULL};
+    int rc = api_query_only(req, az);
+    if (rc) return rc;
+    const char *zQ = req_query(req, "quarters");
+    int n = zQ ? atoi(zQ) : 8;
+    if (zQ && (n < 1 || n > 16))
+        return err_set(&req->err, KEEL_EINVAL, "quarters", "quarters is 1 to 16");
+    json_t *o;
+    if ((rc = strategy_over_time(req->db, n, &o))) return rc;
     resp_json(resp, 200, o);
     return 0;
 }

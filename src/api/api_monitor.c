@@ -6,6 +6,7 @@
  * process's Monitor is set by keel serve (or keel ingest --db); without
  * one, intake answers 503. */
 #include "api/api.h"
+#include "domain/decay.h"
 #include "domain/monitor.h"
 #include "domain/scheduler.h"
 #include "domain/system.h"
@@ -20,21 +21,28 @@ static Monitor *gMon; /* set once before serving; read-only afterwards */
 
 void api_monitor_set(Monitor *mon) { gMon = mon; }
 
+/* The system named in the path: its name into zName (ROUTE_KEY_MAX + 1
+ * bytes) and, when bLookUp, its id into *pId (404 when there is none). */
+static int monitor_path_system(Req *req, char *zName, int bLookUp, int64_t *pId) {
+    if (router_key(req->pRoute->zPattern, req->zPath, 0, zName, ROUTE_KEY_MAX + 1))
+        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
+    if (!bLookUp) return 0;
+    int64_t id = system_id_by_name(req->db, zName);
+    if (id < 0) return err_set(&req->err, (int)id, "", "cannot look the system up");
+    if (id == 0)
+        return err_set(&req->err, KEEL_ENOTFOUND, "system",
+                       "no AI system is called '%s'; register it first", zName);
+    *pId = id;
+    return 0;
+}
+
 /* The system named in the path into *pId when the caller may send it
  * events: admins and engineers for any system, owners for their own. */
 static int monitor_system(Req *req, int64_t *pId) {
     char zName[ROUTE_KEY_MAX + 1];
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, zName, sizeof zName))
-        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
-    if (req->who.role == ROLE_ADMIN || req->who.role == ROLE_ENGINEER) {
-        int64_t id = system_id_by_name(req->db, zName);
-        if (id < 0) return err_set(&req->err, (int)id, "", "cannot look the system up");
-        if (id == 0)
-            return err_set(&req->err, KEEL_ENOTFOUND, "system",
-                           "no AI system is called '%s'; register it first", zName);
-        *pId = id;
-        return 0;
-    }
+    int bAny = req->who.role == ROLE_ADMIN || req->who.role == ROLE_ENGINEER;
+    int rc = monitor_path_system(req, zName, bAny, pId);
+    if (rc || bAny) return rc;
     return system_for_edit(req->db, &req->who, zName, pId, &req->err);
 }
 
@@ -53,7 +61,7 @@ static json_t *monitor_unregistered(Db *db, int64_t system, const MonIngestResul
 static json_t *monitor_answer(const MonIngestResult *res, EvKind kind) {
     json_t *a = json_array();
     for (uint32_t i = 0; i < res->nRejected && i < MONITOR_MAX_REJECTED; i++) {
-        const EvError *e = &res->aRejected[i];
+        const EngineError *e = &res->aRejected[i];
         json_array_append_new(a, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->iLine, "field",
                                            e->zField, "message", e->zMsg));
     }
@@ -100,12 +108,9 @@ int api_system_labels(Req *req, Resp *resp) { return monitor_take(req, resp, EVS
 
 int api_system_monitor(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, zName, sizeof zName))
-        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
-    int64_t id = system_id_by_name(req->db, zName);
-    if (id <= 0)
-        return err_set(&req->err, id < 0 ? (int)id : KEEL_ENOTFOUND, "system",
-                       "no AI system is called '%s'", zName);
+    int64_t id = 0;
+    int rc = monitor_path_system(req, zName, 1, &id);
+    if (rc) return rc;
     const char *zGrain = req_query(req, "grain");
     if (!zGrain) zGrain = "minute";
     if (strcmp(zGrain, "minute") && strcmp(zGrain, "hour") && strcmp(zGrain, "day"))
@@ -115,7 +120,7 @@ int api_system_monitor(Req *req, Resp *resp) {
     if (nLimit < 1 || nLimit > 10000)
         return err_set(&req->err, KEEL_EINVAL, "limit", "limit is 1 to 10000");
     json_t *rows;
-    int rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
+    rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
     if (rc) return err_set(&req->err, rc, "", "cannot read the windows");
     size_t i;
     json_t *row;
@@ -123,8 +128,14 @@ int api_system_monitor(Req *req, Resp *resp) {
         json_t *r = json_object_get(row, "registered");
         json_object_set_new(row, "registered", json_boolean(r && json_integer_value(r) != 0));
     }
+    json_t *findings;
+    if ((rc = decay_findings(req->db, id, &findings))) {
+        json_decref(rows);
+        return err_set(&req->err, rc, "", "cannot read the findings");
+    }
     resp_json(resp, 200,
-              json_pack("{s:s,s:s,s:o}", "system", zName, "grain", zGrain, "windows", rows));
+              json_pack("{s:s,s:s,s:o,s:o}", "system", zName, "grain", zGrain, "windows", rows,
+                        "findings", findings));
     return 0;
 }
 
@@ -219,28 +230,49 @@ static void metrics_monitor(Buf *b) {
                (unsigned long long)(st.lastSeq - st.appliedSeq), st.dedupHorizonDays);
 }
 
+/* One metric drawn from rows: zCol of each row, divided by div. */
+typedef struct PromMetric {
+    const char *zCol, *zName, *zHelp;
+    double div;
+} PromMetric;
+
+/* Each metric of a[0..n) as zType lines, one per row that has a number in
+ * its column, labelled with the row's columns azLabel[2k + 1] under the
+ * names azLabel[2k] (a NULL-terminated list of pairs). Releases rows. */
+static void prom_rows(Buf *b, json_t *rows, const PromMetric *a, size_t n, const char *zType,
+                      const char *const *azLabel) {
+    for (size_t k = 0; k < n; k++) {
+        buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", a[k].zName, a[k].zHelp, a[k].zName, zType);
+        size_t i;
+        json_t *r;
+        json_array_foreach(rows, i, r) {
+            json_t *v = json_object_get(r, a[k].zCol);
+            if (!json_is_number(v)) continue;
+            Buf lab;
+            buf_init(&lab, 0);
+            for (size_t l = 0; azLabel[l]; l += 2) {
+                buf_printf(&lab, "%s%s=\"", l ? "," : "", azLabel[l]);
+                prom_escape(&lab, json_string_value(json_object_get(r, azLabel[l + 1])));
+                buf_putc(&lab, '"');
+            }
+            prom_line(b, a[k].zName, lab.z, json_number_value(v) / a[k].div);
+            buf_reset(&lab);
+        }
+    }
+    json_decref(rows);
+}
+
 /* Job runs and failures. */
 static int metrics_jobs(Req *req, Buf *b) {
     json_t *rows;
     int rc = store_job_counts(req->db, &rows);
     if (rc) return rc;
-    buf_puts(b, "# HELP keel_job_runs_total Scheduled job runs recorded.\n"
-                "# TYPE keel_job_runs_total counter\n");
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        buf_puts(b, "keel_job_runs_total{job=\"");
-        prom_escape(b, json_string_value(json_object_get(r, "job")));
-        buf_printf(b, "\"} %lld\n", (long long)json_integer_value(json_object_get(r, "runs")));
-    }
-    buf_puts(b, "# HELP keel_job_failures_total Scheduled job runs that failed.\n"
-                "# TYPE keel_job_failures_total counter\n");
-    json_array_foreach(rows, i, r) {
-        buf_puts(b, "keel_job_failures_total{job=\"");
-        prom_escape(b, json_string_value(json_object_get(r, "job")));
-        buf_printf(b, "\"} %lld\n", (long long)json_integer_value(json_object_get(r, "failures")));
-    }
-    json_decref(rows);
+    static const PromMetric a[] = {
+        {"runs", "keel_job_runs_total", "Scheduled job runs recorded.", 1},
+        {"failures", "keel_job_failures_total", "Scheduled job runs that failed.", 1},
+    };
+    static const char *const azLabel[] = {"job", "job", NULL};
+    prom_rows(b, rows, a, sizeof a / sizeof *a, "counter", azLabel);
     return 0;
 }
 

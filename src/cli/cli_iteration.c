@@ -146,3 +146,46 @@ int cli_review(int argc, char **argv) {
     json_decref(j);
     return 0;
 }
+
+int cli_radar(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        {"json", 1, "", "print the radar as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel radar --db DB [--json]\n\n"
+                       "The technology radar: each technology's ring (adopt, trial, assess,\n"
+                       "hold) by quadrant, its owner and fit per unit, and this quarter's moves\n"
+                       "with their reasons.",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    json_t *j = NULL;
+    if ((rc = cli_read(a, n, "/api/v1/radar", &j))) return rc;
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(j);
+        return 0;
+    }
+    size_t i, k, m;
+    json_t *q, *r, *o, *x;
+    json_array_foreach(json_object_get(j, "quadrants"), i, q) {
+        printf("%s\n", json_string_value(q));
+        json_array_foreach(json_object_get(j, "rings"), k, r) {
+            json_array_foreach(json_object_get(j, "technologies"), m, o) {
+                if (strcmp(s_(o, "quadrant"), json_string_value(q)) ||
+                    strcmp(s_(o, "ring"), json_string_value(r)))
+                    continue;
+                printf("  %-7s %-34.34s %s%s\n", json_string_value(r), s_(o, "name"),
+                       s_(o, "owner_name"),
+                       json_is_true(json_object_get(o, "moved_this_quarter")) ? "  (moved)" : "");
+            }
+        }
+    }
+    printf("\nmoves in %s:\n", s_(j, "quarter"));
+    json_array_foreach(json_object_get(j, "moves_this_quarter"), i, x)
+        printf("  %s  %-30.30s %s -> %s: %s\n", s_(x, "moved_on"), s_(x, "name"),
+               s_(x, "from_ring"), s_(x, "to_ring"), s_(x, "reason"));
+    json_decref(j);
+    return 0;
+}

@@ -265,6 +265,31 @@ static void mon_cell(json_t *v, const char *zFmt, double scale) {
         printf("%*s", atoi(zFmt + 1), "-");
 }
 
+/* Before reading: freeze the baseline and/or run detection when asked.
+ * 0 or an exit status (the error printed). */
+static int monitor_first(Db *db, const Principal *who, const char *zSystem, int bFreeze,
+                         const char *zVersion, int bDetect) {
+    for (int step = 0; step < 2; step++) {
+        if (step == 0 ? !bFreeze : !bDetect) continue;
+        char zUrl[256];
+        snprintf(zUrl, sizeof zUrl, "/api/v1/systems/%s/%s", zSystem,
+                 step == 0 ? "baselines" : "decay");
+        json_t *body = json_object();
+        if (step == 0 && zVersion) json_object_set_new(body, "version", json_string(zVersion));
+        char *z = step == 0 ? json_dumps(body, JSON_COMPACT) : NULL;
+        json_decref(body);
+        Resp r;
+        http_local(db, who, "POST", zUrl, z, z ? strlen(z) : 0, 0, 0, &r);
+        free(z);
+        int st = r.status;
+        if (st != 200 && st != 201)
+            fprintf(stderr, "keel monitor: %.*s\n", (int)r.nBody, r.zBody ? r.zBody : "");
+        resp_free(&r);
+        if (st != 200 && st != 201) return st >= 500 ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cli_monitor(int argc, char **argv) {
     CliOpt a[] = {
         {"db", 0, "FILE", "database file", NULL},
@@ -272,7 +297,10 @@ int cli_monitor(int argc, char **argv) {
         {"grain", 0, "minute|hour|day", "window size (default minute)", NULL},
         {"limit", 0, "N", "windows shown (default 20)", NULL},
         {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print the windows as JSON", NULL},
+        {"json", 1, "", "print the windows and findings as JSON", NULL},
+        {"freeze-baseline", 1, "", "first freeze the version's baseline (the last 7 days)", NULL},
+        {"version", 0, "V", "with --freeze-baseline: the version (default: the newest)", NULL},
+        {"detect", 1, "", "first run decay detection (as the monitor.decay job does)", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc =
@@ -285,14 +313,16 @@ int cli_monitor(int argc, char **argv) {
     if (!cli_opt(a, n, "system")) return cli_usage_error("--system NAME is required");
     if (nPos) return cli_usage_error("unexpected argument '%s'", argv[1]);
     Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
     Principal who;
+    if ((rc = cli_open_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), &db, &who))) return rc;
     char zUrl[256];
     snprintf(zUrl, sizeof zUrl, "/api/v1/systems/%s/monitor?grain=%s&limit=%s",
              cli_opt(a, n, "system"), cli_opt(a, n, "grain") ? cli_opt(a, n, "grain") : "minute",
              cli_opt(a, n, "limit") ? cli_opt(a, n, "limit") : "20");
     json_t *j = NULL;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0) {
+    rc = monitor_first(db, &who, cli_opt(a, n, "system"), cli_opt(a, n, "freeze-baseline") != NULL,
+                       cli_opt(a, n, "version"), cli_opt(a, n, "detect") != NULL);
+    if (rc == 0) {
         Resp r;
         http_local(db, &who, "GET", zUrl, NULL, 0, 0, 0, &r);
         if (r.status != 200) {
@@ -337,6 +367,25 @@ int cli_monitor(int argc, char **argv) {
         printf("* a version the register does not have: its events are taken and flagged; "
                "register it with POST /api/v1/systems/%s/versions\n",
                cli_opt(a, n, "system"));
+    json_array_foreach(json_object_get(j, "findings"), i, w) {
+        if (i == 0) printf("\nfindings (each with its false-alarm rate under no change):\n");
+        json_t *ci = json_object_get(w, "ci");
+        printf("  %-15s %-10s segment %-10s", json_string_value(json_object_get(w, "kind")),
+               json_string_value(json_object_get(w, "metric")),
+               json_string_value(json_object_get(w, "segment")));
+        mon_cell(json_object_get(w, "baseline"), " %7.3f", 1);
+        printf(" ->");
+        mon_cell(json_object_get(w, "current"), " %7.3f", 1);
+        if (json_is_array(ci))
+            printf("  change in [%.3f, %.3f] (95%%)", json_number_value(json_array_get(ci, 0)),
+                   json_number_value(json_array_get(ci, 1)));
+        size_t k;
+        json_t *d;
+        json_array_foreach(json_object_get(w, "drifted_inputs"), k, d) printf(
+            "%s%s", k ? ", " : "  inputs moved: ", json_string_value(json_object_get(d, "input")));
+        printf("  (false alarms %.1f%%)\n",
+               100 * json_number_value(json_object_get(w, "false_alarm_rate")));
+    }
     json_decref(j);
     return 0;
 }

@@ -25,5 +25,7 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPasswo
 const char *demo_file(const char *zName, size_t *pn);
 /* The demo's path 3 section ("risk"): see risk_demo.c. */
 int risk_demo_load(Db *db, const json_t *doc, KeelError *e);
+/* Path 5 (iteration_demo.c): the radar, the retraining loop, realised value, reviews. */
+int iteration_demo_load(Db *db, const json_t *doc, KeelError *e);
 
 #endif

@@ -40,7 +40,7 @@ typedef struct MonIngestResult {
     uint32_t nVersions;   /* distinct version labels of the accepted events (to the cap) */
     char azVersion[MONITOR_MAX_VERSIONS][EVSCAN_MAX_LABEL + 1];
     uint32_t nRejected;   /* refused lines (all of them, listed up to the cap) */
-    EvError aRejected[MONITOR_MAX_REJECTED];
+    EngineError aRejected[MONITOR_MAX_REJECTED];
 } MonIngestResult;
 
 /* Counters for /metrics. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Notifications; see notification.h and docs/notifications.md. */
 #include "domain/notification.h"
+#include "domain/action.h"
 #include "domain/review.h"
 #include "net/mail.h"
 #include "store/store_notification.h"
@@ -90,7 +91,7 @@ static int collect_signoffs(Ctx *c) {
         const char *zRole = json_get_str(r, "role"), *zTitle = json_get_str(r, "title");
         snprintf(zKey, sizeof zKey, "initiative:%" PRId64 ":%s:v%" PRId64, id, zRole,
                  json_get_id(r, "charter_version"));
-        snprintf(zLink, sizeof zLink, "#/initiatives/%" PRId64, id);
+        snprintf(zLink, sizeof zLink, "#/alignment/initiatives/%" PRId64, id);
         snprintf(zEn, sizeof zEn, "Sign the charter of \"%s\"", zTitle);
         snprintf(zZh, sizeof zZh, "请签署「%s」的章程", zTitle);
         snprintf(zDe, sizeof zDe, "as its %s (charter version %" PRId64 ")", role_words(zRole, 0),
@@ -122,7 +123,7 @@ static int collect_reviews(Ctx *c) {
     json_array_foreach(rc ? NULL : json_object_get(sched, "findings"), i, f) {
         const char *zCode = json_get_str(f, "code"), *zSys = json_get_str(f, "system");
         char zKey[160], zLink[120], zEn[400], zZh[400];
-        snprintf(zLink, sizeof zLink, "#/systems/%s", zSys);
+        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
         json_t *rcpt = json_array();
         add_person(c, rcpt, system_owner(owners, zSys));
         add_role(c, rcpt, "risk");
@@ -166,7 +167,7 @@ static int collect_risks(Ctx *c) {
         int64_t id = json_get_id(r, "id");
         const char *zDue = json_get_str(r, "due_date");
         snprintf(zKey, sizeof zKey, "risk:%" PRId64 ":%s", id, zDue);
-        snprintf(zLink, sizeof zLink, "#/risks/%" PRId64, id);
+        snprintf(zLink, sizeof zLink, "#/risk/register?risk=%" PRId64, id);
         snprintf(zEn, sizeof zEn, "The mitigation of risk \"%s\" is overdue",
                  json_get_str(r, "title"));
         snprintf(zZh, sizeof zZh, "风险「%s」的缓解措施已逾期", json_get_str(r, "title"));
@@ -178,6 +179,35 @@ static int collect_risks(Ctx *c) {
         add_item(c, "risk_overdue", zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
     }
     json_decref(rows);
+    return 0;
+}
+
+/* An action past its due date, still open or in progress: its owner, else
+ * the committee. */
+static int collect_actions(Ctx *c) {
+    ActionFilter f = {.zStatus = "active", .bOverdue = 1};
+    json_t *out = NULL;
+    int rc = action_list(c->db, &f, &out);
+    if (rc) return rc;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(out, "items"), i, r) {
+        char zKey[96], zLink[64], zEn[400], zZh[400], zDe[120], zDz[120];
+        int64_t id = json_get_id(r, "id");
+        const char *zDue = json_get_str(r, "due_date");
+        if (!zDue) continue;
+        snprintf(zKey, sizeof zKey, "action:%" PRId64 ":%s", id, zDue);
+        snprintf(zLink, sizeof zLink, "#/iteration/actions?action=%" PRId64, id);
+        snprintf(zEn, sizeof zEn, "The action \"%s\" is overdue", json_get_str(r, "title"));
+        snprintf(zZh, sizeof zZh, "行动项「%s」已逾期", json_get_str(r, "title"));
+        snprintf(zDe, sizeof zDe, "it was due on %s", zDue);
+        snprintf(zDz, sizeof zDz, "应于 %s 完成", zDue);
+        json_t *rcpt = json_array();
+        add_person(c, rcpt, json_get_id(r, "owner_id"));
+        if (json_array_size(rcpt) == 0) add_role(c, rcpt, "committee");
+        add_item(c, "action_overdue", zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
+    }
+    json_decref(out);
     return 0;
 }
 
@@ -197,6 +227,7 @@ static const struct {
     {"system_suspended", 1, "email", "the system's owner, the risk officers and the committee",
      NULL /* collect_reviews finds both */},
     {"risk_overdue", 0, "digest", "the risk's owner, else the risk officers", collect_risks},
+    {"action_overdue", 0, "digest", "the action's owner, else the committee", collect_actions},
 };
 #define N_KIND ((int)(sizeof aKind / sizeof aKind[0]))
 

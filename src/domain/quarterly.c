@@ -3,6 +3,7 @@
 #include "domain/quarterly.h"
 #include "domain/action.h"
 #include "domain/alignment.h"
+#include "domain/radar.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "engine/realised.h"
@@ -227,6 +228,8 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
     if (rc == 0) rc = store_review_decisions(db, zPeriod, &decisions);
     if (rc == 0) rc = store_review_feedback(db, zPeriod, &feedback);
     if (rc == 0) rc = store_pool_use(db, pp->firstMonth, pp->firstMonth + 2, &pools);
+    json_t *radar = NULL;
+    if (rc == 0) rc = radar_moves_between(db, pp->firstMonth, pp->firstMonth + 2, &radar);
     json_t *items = json_array(), *all = json_array();
     double promised = 0, realised = 0;
     int nOpen = 0, nOverdue = 0;
@@ -314,6 +317,8 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
                     json_number_value(json_array_get(vi, 1)) * 100,
                     json_number_value(json_object_get(rv, "realised_value")),
                     json_number_value(json_object_get(rv, "promised_value")));
+            json_object_set(json_array_get(findings, json_array_size(findings) - 1), "share",
+                            json_object_get(rv, "share"));
         }
         promised += json_number_value(json_object_get(rv, "promised_value"));
         realised += json_number_value(json_object_get(rv, "realised_value"));
@@ -370,6 +375,7 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
                   "actions", "open", nOpen, "overdue", nOverdue, "pools",
                   pools ? pools : json_null(), "feedback", feedback ? feedback : json_null());
     json_object_set(prog, "ethics_overdue", json_object_get(sched, "findings"));
+    json_object_set_new(prog, "radar_moves", radar ? radar : json_array());
     json_object_set_new(prog, "risks_open",
                         json_integer(json_integer_value(json_object_get(heat, "total"))));
     json_t *dates =

@@ -6,8 +6,10 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/auth.h"
+#include "domain/compliance.h"
 #include "domain/org.h"
 #include "domain/quarterly.h"
+#include "domain/radar.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -118,6 +120,9 @@ const ResourceDef *const resource_all[] = {
     &resource_ethics_review,
     &resource_action,
     &resource_review_feedback,
+    &resource_technology,
+    &resource_compliance_event,
+    &resource_soa_entry,
     NULL,
 };
 

@@ -10,7 +10,9 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
+#include "domain/compliance.h"
 #include "domain/quarterly.h"
+#include "domain/radar.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -36,6 +38,7 @@
 #define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
 #define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
 #define ACT (ROLE_ALL & ~ROLE_VIEWER) /* changes: the action's owner, committee, admins */
+#define RADAR (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER)
 #define SWITCHER (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK | ROLE_OWNER) /* owners: their own */
 
 const Route aRoute[] = {
@@ -83,8 +86,23 @@ const Route aRoute[] = {
      "the audit log, newest first (?entity=&entity_id=&actor=&action=&from=&to=)", NULL},
     {"GET", "/api/v1/audit/verify", api_audit_verify, GOVERN, 0, BODY_NONE,
      "verify the audit hash chain (?head=)", NULL},
+    {"GET", "/api/v1/calendar.ics", api_calendar_ics, ANY, 0, BODY_NONE,
+     "the compliance calendar as iCalendar (session, Bearer, or ?token= with scope calendar:read)",
+     NULL, SCOPE_CALENDAR_READ},
     {"GET", "/api/v1/catalogue", api_catalogue, ANY, 0, BODY_NONE,
      "use-case catalogue (?pain=&industry=)", NULL},
+    {"GET", "/api/v1/compliance/calendar", api_compliance_calendar, ANY, 0, BODY_NONE,
+     "every open compliance deadline, overdue ones included (?days=N: due within N days)", NULL},
+    {"GET", "/api/v1/compliance/overview", api_compliance_overview, ANY, 0, BODY_NONE,
+     "systems x rule packs: met, open, overdue; deadlines within 7 days; the SoA's counts", NULL},
+    {"GET", "/api/v1/compliance/packs", api_compliance_packs, ANY, 0, BODY_NONE,
+     "the rule packs in force (EU AI Act, ISO/IEC 42001, NIST AI RMF, China) and the calendar",
+     NULL},
+    {"GET", "/api/v1/compliance/soa", api_compliance_soa, ANY, 0, BODY_NONE,
+     "the ISO/IEC 42001 Statement of Applicability with evidence and gaps", NULL},
+    {"PUT", "/api/v1/compliance/soa", api_compliance_soa_put, REVIEW, 16 * KB, BODY_JSON,
+     "decide a control {control, included, justification, implementation?, owner_id?}",
+     &resource_soa_entry},
     {"GET", "/api/v1/criteria", api_criteria_list, ANY, 0, BODY_NONE,
      "scoring criteria and weights", &resource_criterion},
     {"POST", "/api/v1/criteria", api_criteria_create, GOVERN, 8 * KB, BODY_JSON,
@@ -116,6 +134,9 @@ const Route aRoute[] = {
      "months between ethics reviews per risk tier {high: 6, ...}", NULL},
     {"POST", "/api/v1/evidence/{id}/attest", api_evidence_attest, ROLE_RISK, 0, BODY_NONE,
      "the named reviewer attests a document (through their own account)", &resource_evidence},
+    {"GET", "/api/v1/findings", api_findings_list, ANY, 0, BODY_NONE,
+     "every system's decay, segment, drift and no-data findings (the production overview)",
+     NULL},
     {"GET", "/api/v1/gates", api_gates_list, ANY, 0, BODY_NONE,
      "the gate definitions in force, per stage (requirements as data)", NULL},
     {"GET", "/api/v1/gates/{stage}", api_gates_get, ANY, 0, BODY_NONE,
@@ -245,6 +266,9 @@ const Route aRoute[] = {
      "resource pools (?kind=&skill=&deployment=)", &resource_pool},
     {"POST", "/api/v1/pools", api_pools_create, GOVERN, 16 * KB, BODY_JSON,
      "create a pool {key, name, kind, skill | deployment, capacity, ...}", &resource_pool},
+    {"POST", "/api/v1/pools/preview", api_pools_preview, GOVERN, 16 * KB, BODY_JSON,
+     "a pool before it is saved: planned utilisation, idle, break-even (?id=&threshold=)",
+     &resource_pool},
     {"GET", "/api/v1/pools/report", api_pools_report, ANY, 0, BODY_NONE,
      "plan vs actual per pool and period, idle and over-committed pools, break-even "
      "(?from=&periods=&threshold=)",
@@ -269,6 +293,20 @@ const Route aRoute[] = {
      &resource_pool_usage, SCOPE_INGEST},
     {"GET", "/api/v1/priorities", api_priorities, ANY, 0, BODY_NONE,
      "ranked initiatives with weighted scores and quadrants (?stage=&unit_id=)", NULL},
+    {"GET", "/api/v1/radar", api_radar, ANY, 0, BODY_NONE,
+     "the technology radar: technologies with ring, quadrant, fit per unit and moves; this "
+     "quarter's moves (?quarter=)", &resource_technology},
+    {"POST", "/api/v1/radar", api_radar_create, RADAR, 16 * KB, BODY_JSON,
+     "put a technology on the radar {key, name, quadrant, ring, rationale, owner_id?, moved_on?, "
+     "reason?}", &resource_technology},
+    {"GET", "/api/v1/radar/{key}", api_radar_get, ANY, 0, BODY_NONE,
+     "one technology with its fit per unit and every move", &resource_technology},
+    {"PATCH", "/api/v1/radar/{key}", api_radar_update, RADAR, 16 * KB, BODY_JSON,
+     "change a technology's name, quadrant, rationale or owner", &resource_technology},
+    {"PUT", "/api/v1/radar/{key}/fit", api_radar_fit, RADAR, 4 * KB, BODY_JSON,
+     "its fit for a unit {unit_id, fit: high|medium|low|none, note?}", &resource_technology},
+    {"POST", "/api/v1/radar/{key}/moves", api_radar_move, RADAR, 4 * KB, BODY_JSON,
+     "move it to another ring {ring, reason, moved_on?}", &resource_technology},
     {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
      "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
      NULL},
@@ -314,6 +352,9 @@ const Route aRoute[] = {
      "change organisation settings", &resource_settings},
     {"POST", "/api/v1/settings/smtp-test", api_settings_smtp_test, ADMIN, 4 * KB, BODY_JSON,
      "send a test e-mail {to?} and see the SMTP conversation", NULL},
+    {"GET", "/api/v1/strategy", api_strategy, ANY, 0, BODY_NONE,
+     "the strategy over time: KPIs per objective quarter by quarter, the plan's versions and what "
+     "changed between them (?quarters=8)", NULL},
     {"GET", "/api/v1/switch", api_switch_board, ANY, 0, BODY_NONE,
      "the production board: every system's switch with its latest flip (who, when, why)", NULL},
     {"GET", "/api/v1/switch/{system}", api_switch_get, ANY, 0, BODY_NONE,
@@ -332,6 +373,16 @@ const Route aRoute[] = {
      "a system by name with its versions, evidence and stage history", &resource_system},
     {"PATCH", "/api/v1/systems/{system}", api_systems_update, REGISTER, 16 * KB, BODY_JSON,
      "change a system's title, tier or scope flags", &resource_system},
+    {"GET", "/api/v1/systems/{system}/baselines", api_system_baselines_list, ANY, 0, BODY_NONE,
+     "a system's frozen baselines per version and segment", NULL},
+    {"POST", "/api/v1/systems/{system}/baselines", api_system_baselines_freeze, REGISTER, 4 * KB,
+     BODY_JSON, "freeze a version's baseline {version?, from?, to?, reason?}", NULL},
+    {"POST", "/api/v1/systems/{system}/compliance-events", api_system_compliance_events_add,
+     REGISTER, 8 * KB, BODY_JSON,
+     "record a change or an incident {kind, occurred_on, description}: starts deadlines",
+     &resource_compliance_event},
+    {"POST", "/api/v1/systems/{system}/decay", api_system_decay_run, REGISTER, 0, BODY_NONE,
+     "run decay detection now; answers the findings", NULL},
     {"GET", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_list, ANY, 0, BODY_NONE,
      "a system's ethics reviews and its schedule", &resource_ethics_review},
     {"POST", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_create, REVIEW, 16 * KB,
@@ -343,6 +394,8 @@ const Route aRoute[] = {
     {"POST", "/api/v1/systems/{system}/evidence", api_system_evidence_create, REGISTER, 8 * KB,
      BODY_JSON, "attach evidence {version, analysis_id, input_hash?} or a document {version, "
      "kind, title, reference, reviewer_id}", &resource_evidence},
+    {"GET", "/api/v1/systems/{system}/findings", api_system_findings, ANY, 0, BODY_NONE,
+     "a system's findings: decay, segment_failure, drift, no_data", NULL},
     {"GET", "/api/v1/systems/{system}/gates", api_system_gates, ANY, 0, BODY_NONE,
      "the gate board: every stage's gate for a version (?version=)", NULL},
     {"GET", "/api/v1/systems/{system}/gates/{stage}", api_system_gate, ANY, 0, BODY_NONE,
@@ -351,6 +404,11 @@ const Route aRoute[] = {
      BODY_EVENTS, "labels (event_id,label) joined to their events", NULL, SCOPE_INGEST},
     {"GET", "/api/v1/systems/{system}/monitor", api_system_monitor, ANY, 0, BODY_NONE,
      "the system's monitoring windows (?grain=minute|hour|day&limit=)", NULL},
+    {"GET", "/api/v1/systems/{system}/obligations", api_system_obligations, ANY, 0, BODY_NONE,
+     "the obligations that apply, why (flag and article), their status and due dates", NULL},
+    {"POST", "/api/v1/systems/{system}/obligations/preview", api_system_obligations_preview,
+     REGISTER, 8 * KB, BODY_JSON,
+     "what a change of the system's flags would add or remove, before it is saved", NULL},
     {"POST", "/api/v1/systems/{system}/overrides", api_system_overrides_create, GOVERN, 8 * KB,
      BODY_JSON, "the committee overrides a gate {stage, reason, expires_at}", NULL},
     {"GET", "/api/v1/systems/{system}/switch-tests", api_switch_tests_list, ANY, 0, BODY_NONE,

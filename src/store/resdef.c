@@ -10,6 +10,7 @@ const FieldDef *resource_field(const ResourceDef *r, const char *zName) {
 }
 
 int resource_enum_index(const char *const *az, const char *z) {
+    if (!z) return -1;
     for (int i = 0; az && az[i]; i++)
         if (strcmp(az[i], z) == 0) return i;
     return -1;

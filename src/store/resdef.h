@@ -63,7 +63,7 @@ typedef struct ResourceDef {
 
 /* The field called zName, or NULL. */
 const FieldDef *resource_field(const ResourceDef *r, const char *zName);
-/* Index of z in the NULL-terminated list az, or -1. */
+/* Index of z in the NULL-terminated list az, or -1 (also for z NULL). */
 int resource_enum_index(const char *const *az, const char *z);
 
 /* A definition over the array aField (its size counted, never typed), and

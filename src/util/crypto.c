@@ -15,6 +15,16 @@ void crypto_sha256_hex(const void *p, size_t n, char *zOut) {
     sodium_bin2hex(zOut, CRYPTO_HEX_LEN, h, sizeof h);
 }
 
+void crypto_hmac_sha256_hex(const char *zKey, const void *p, size_t n, char *zOut) {
+    crypto_auth_hmacsha256_state st;
+    unsigned char h[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)zKey, strlen(zKey));
+    crypto_auth_hmacsha256_update(&st, p, n);
+    crypto_auth_hmacsha256_final(&st, h);
+    sodium_bin2hex(zOut, CRYPTO_HEX_LEN, h, sizeof h);
+    sodium_memzero(&st, sizeof st);
+}
+
 void crypto_random_secret(const char *zPrefix, char *zOut, size_t nOut) {
     unsigned char r[32];
     char hex[65];

@@ -14,6 +14,9 @@
 int crypto_init(void);
 /* SHA-256 of n bytes at p as lowercase hex into zOut[CRYPTO_HEX_LEN]. */
 void crypto_sha256_hex(const void *p, size_t n, char *zOut);
+/* HMAC-SHA256 of n bytes at p under the key zKey (its bytes, any length)
+ * as lowercase hex into zOut[CRYPTO_HEX_LEN] (webhook signatures). */
+void crypto_hmac_sha256_hex(const char *zKey, const void *p, size_t n, char *zOut);
 /* A fresh random 256-bit secret, written as 64 hex digits (plus NUL) with
  * the given short prefix ("ks_" for sessions, "kt_" for API tokens): zOut
  * needs strlen(zPrefix) + 65 bytes. */

@@ -17,7 +17,9 @@ t = Cases()
 srv = Server(demo=True)
 a = srv.admin()
 items = a.get("/api/v1/analyses?sort=id").json["items"]
-by = {x["kind"]: x for x in items}
+by = {}
+for x in items:  # the first of each kind (path 5 adds the retraining chain's A/B test after them)
+    by.setdefault(x["kind"], x)
 t.check("demoan-1.1", sorted(by) == ["abtest", "explain", "fairness"], items)
 inits = {x["id"]: x["title"] for x in a.get("/api/v1/initiatives?limit=100").json["items"]}
 t.check("demoan-1.2", inits.get(by["fairness"]["initiative_id"]) == "Credit scoring v2"

@@ -135,7 +135,7 @@ box = inbox(olga)
 item = [x for x in box["items"] if x["kind"] == "signoff_needed"][0]
 t.check("notif-1.3", item["title"]["en"] == 'Sign the charter of "Credit scoring v2"'
         and item["title"]["zh-CN"] == "请签署「Credit scoring v2」的章程"
-        and item["link"] == "#/initiatives/%d" % ini and item["read"] is False
+        and item["link"] == "#/alignment/initiatives/%d" % ini and item["read"] is False
         and "recipients" not in item, str(item))
 t.check("notif-1.4", box["unread"] == 2 and box["total"] == 2, str(box)[:200])
 t.check("notif-1.5", [x["must_reach"] for x in box["items"] if x["kind"] == "ethics_review_overdue"] == [True])
@@ -257,7 +257,7 @@ m = by_to.get("otto@n.example", [None])[0]
 body = m.get_body(preferencelist=("plain",)).get_content() if m else ""
 html = m.get_body(preferencelist=("html",)).get_content() if m else ""
 t.check("notif-7.3", "以下事项需要您处理" in body and "Drift in income data" in body
-        and "https://keel.n.example/#/risks/%d" % risk1 in body and "<a href=" in html, body[:400])
+        and "https://keel.n.example/#/risk/register?risk=%d" % risk1 in body and "<a href=" in html, body[:400])
 t.check("notif-7.4", m is not None and m["From"] == "keel@n.example" and m["Message-ID"], str(m)[:300])
 p = run_job()
 t.check("notif-7.5", p.returncode == 0 and sink.take() == [], "a second run sent again")
@@ -312,6 +312,18 @@ got = sink.take()
 t.check("notif-9.1", sorted(g[0][0] for g in got) == ["ceo@n.example", "lea@n.example", "olga@n.example"],
         str([g[0] for g in got]))
 t.check("notif-9.2", any(p.returncode == 0 for p in procs), "no runner succeeded")
+
+# ---- notif-10: an overdue action reaches its owner (path 5) -------------------------------------
+r = a.post("/api/v1/actions", {"title": "Retrain on the new income bands", "owner_id": P("otto@n.example"),
+                               "due_date": past, "initiative_id": ini})
+t.check("notif-10.1", r.status == 201, r.body[:300])
+act = r.json.get("id") if r.json else None
+mine = [x for x in inbox(otto)["items"] if x["kind"] == "action_overdue"]
+t.check("notif-10.2", len(mine) == 1 and mine[0]["key"] == "action:%s:%s" % (act, past)
+        and mine[0]["title"]["zh-CN"] == "行动项「Retrain on the new income bands」已逾期", str(mine)[:300])
+t.check("notif-10.3", not [x for x in inbox(olga)["items"] if x["kind"] == "action_overdue"])
+t.status("notif-10.4", a.patch("/api/v1/actions/%s" % act, {"status": "done", "close_note": "retrained"}), 200)
+t.check("notif-10.5", not [x for x in inbox(otto)["items"] if x["kind"] == "action_overdue"], "a closed action stayed")
 
 ctl.stop()
 srv.stop()

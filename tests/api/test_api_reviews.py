@@ -162,6 +162,9 @@ t.status("rev-4.5", ceo.post("/api/v1/reviews/%s/hold" % Q.lower(), dict(hold, h
 t.status("rev-4.6", ceo.post("/api/v1/reviews/%s/hold" % Q.lower(), dict(hold, colour="red")), 400, "invalid", "colour")
 t.status("rev-4.7", ceo.post("/api/v1/reviews/%s/hold" % Q.lower(), dict(hold, decisions=hold["decisions"] + [
     {"initiative_id": 9999, "decision": "stop"}])), 400, "invalid", "decisions[2]")
+t.status("rev-4.7b", ceo.post("/api/v1/reviews/%s/hold" % Q.lower(), dict(hold, decisions=[
+    {"initiative_id": ini}, hold["decisions"][1]])), 400, "invalid", "decisions[0]")
+t.status("rev-4.7c", ceo.post("/api/v1/reviews/%s/hold" % Q.lower(), {}), 400, "invalid", "decisions")
 t.check("rev-4.8", srv.snapshot() == before, "a refused hold changed the database")
 r = ceo.post("/api/v1/reviews/%s/hold" % Q.lower(), hold)
 t.status("rev-4.9", r, 201)

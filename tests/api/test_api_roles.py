@@ -30,6 +30,13 @@ EXPECTED = {
     ("POST", "/api/v1/reviews/{period}/feedback"): NOVIEW,
     ("POST", "/api/v1/reviews/{period}/hold"): GOVERN,
     ("GET", "/api/v1/value"): ALL,
+    ("GET", "/api/v1/strategy"): ALL,
+    ("GET", "/api/v1/radar"): ALL,
+    ("POST", "/api/v1/radar"): {"admin", "committee", "engineer"},
+    ("GET", "/api/v1/radar/{key}"): ALL,
+    ("PATCH", "/api/v1/radar/{key}"): {"admin", "committee", "engineer"},
+    ("PUT", "/api/v1/radar/{key}/fit"): {"admin", "committee", "engineer"},
+    ("POST", "/api/v1/radar/{key}/moves"): {"admin", "committee", "engineer"},
     ("GET", "/api/v1/analyses"): ANALYST | {"owner"},  # owners: their initiatives' only
     ("POST", "/api/v1/analyses/abtest"): ANALYST,
     ("POST", "/api/v1/analyses/explain"): ANALYST,
@@ -49,6 +56,11 @@ EXPECTED = {
     ("GET", "/api/v1/risks/heatmap"): ALL,
     ("GET", "/api/v1/risks/{id}"): ALL,
     ("PATCH", "/api/v1/risks/{id}"): RISKREG,
+    ("GET", "/api/v1/findings"): ALL,
+    ("GET", "/api/v1/systems/{system}/baselines"): ALL,
+    ("POST", "/api/v1/systems/{system}/baselines"): REGISTER,  # owners: their own systems
+    ("POST", "/api/v1/systems/{system}/decay"): REGISTER,
+    ("GET", "/api/v1/systems/{system}/findings"): ALL,
     ("GET", "/api/v1/switch"): ALL,
     ("GET", "/api/v1/switch/{system}"): ALL,  # and tokens switch:read
     ("PUT", "/api/v1/switch/{system}"): SWITCHER,
@@ -120,6 +132,7 @@ EXPECTED = {
     ("GET", "/api/v1/plans/{id}"): ALL,
     ("GET", "/api/v1/pools"): ALL,
     ("POST", "/api/v1/pools"): GOVERN,
+    ("POST", "/api/v1/pools/preview"): GOVERN,
     ("GET", "/api/v1/pools/report"): ALL,
     ("GET", "/api/v1/reports/board"): GOVERN,
     ("DELETE", "/api/v1/pools/{id}"): GOVERN,
@@ -155,6 +168,15 @@ EXPECTED = {
     ("PATCH", "/api/v1/settings"): ADMIN,
     ("POST", "/api/v1/settings/smtp-test"): ADMIN,
     ("GET", "/api/v1/inbox"): ALL,
+    ("GET", "/api/v1/calendar.ics"): ALL,
+    ("GET", "/api/v1/compliance/calendar"): ALL,
+    ("GET", "/api/v1/compliance/overview"): ALL,
+    ("GET", "/api/v1/compliance/packs"): ALL,
+    ("GET", "/api/v1/compliance/soa"): ALL,
+    ("PUT", "/api/v1/compliance/soa"): REVIEW,
+    ("POST", "/api/v1/systems/{system}/compliance-events"): REGISTER,  # editors of the system
+    ("GET", "/api/v1/systems/{system}/obligations"): ALL,
+    ("POST", "/api/v1/systems/{system}/obligations/preview"): REGISTER,
     ("POST", "/api/v1/inbox/read"): ALL,
     ("GET", "/api/v1/me/preferences"): ALL,
     ("PATCH", "/api/v1/me/preferences"): ALL,
@@ -211,7 +233,8 @@ n = 0
 for (method, pattern), want in sorted(EXPECTED.items()):
     # no such row: allowed callers get 404, not 2xx
     path = pattern.replace("{id}", "987654").replace("{system}", "no-such-system") \
-                  .replace("{stage}", "launch").replace("{period}", "2099q1")
+                  .replace("{stage}", "launch").replace("{period}", "2099q1") \
+                  .replace("{key}", "no-such-tech")
     body = {} if method in ("POST", "PATCH", "PUT") else None
     for who in ROLES + [None]:
         n += 1

@@ -48,7 +48,7 @@ static void fuzz_reencode(const EvEvent *ev, EvKind kind) {
     buf_init(&b, 0);
     evscan_csv_put_header(&sh, &b);
     evscan_csv_put_row(ev, &b);
-    EvError e;
+    EngineError e;
     if (buf_err(&b) || evscan_init(&s2, b.z, b.n, EVSCAN_CSV, kind, &e)) abort();
     if (evscan_next(&s2, &ev2, &e) != 1) abort();
     fuzz_same_str(ev->id, ev2.id);
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t n = size - 1;
     static EvScan s;
     static EvEvent ev;
-    EvError e;
+    EngineError e;
     if (evscan_init(&s, z, n, fmt, kind, &e)) {
         if (e.iLine != 1 || !e.zMsg[0]) abort();
         return 0;

@@ -7,6 +7,7 @@ import { h } from '../lib/dom.js';
 import { t, tv, getLocale, setLocale, LOCALES } from '../lib/i18n.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
+import { get } from '../lib/api.js';
 
 // The five paths and their pages. built: false says the path is not built
 // yet, partial: true that only part of it is; a page is listed when the
@@ -30,6 +31,7 @@ export function sections() {
       { key: 'systems', href: '/risk/systems' },
       { key: 'riskmap', href: '/risk/register' },
       { key: 'reviews', href: '/risk/reviews' },
+      { key: 'switches', href: '/risk/switches' },
       { key: 'analyses', href: '/risk/analyses' },
     ] },
     { key: 'organisation', href: '/organisation/units', pages: [
@@ -37,7 +39,11 @@ export function sections() {
       { key: 'people', href: '/organisation/people' },
       { key: 'committee', href: '/organisation/committee' },
     ] },
-    { key: 'iteration', href: '/iteration', built: false },
+    { key: 'iteration', href: '/iteration/reviews', pages: [
+      { key: 'qreviews', href: '/iteration/reviews' },
+      { key: 'actions', href: '/iteration/actions' },
+      { key: 'radar', href: '/iteration/radar' },
+    ] },
     { key: 'admin', href: '/admin/accounts', admin: true, pages: [
       { key: 'accounts', href: '/admin/accounts', need: ['GET', '/accounts'] },
       { key: 'tokens', href: '/admin/tokens' },
@@ -84,10 +90,26 @@ export function layout({ path, who, settings, onSignOut, content }) {
         h('span', { class: 'org' }, settings ? settings.name : '')),
       nav,
       h('div', { class: 'user' }, localeSel,
+        h('a', { class: 'inbox-link', id: 'inbox-link', href: link('/inbox') }, t('header.inbox'),
+          h('span', { class: 'badge badge-unread', id: 'inbox-count', hidden: true })),
         hasAdmin ? null : h('a', { class: 'tokens-link', href: link('/admin/tokens') }, t('page.tokens')),
-        h('span', { class: 'who', id: 'who' }, h('span', { class: 'who-name' }, who.name || who.email),
+        h('span', { class: 'who', id: 'who' }, h('a', { class: 'who-name', href: link('/me'), title: t('page.preferences') }, who.name || who.email),
           h('span', { class: 'badge badge-role' }, tv('role', who.role))),
         h('button', { type: 'button', class: 'signout', onclick: onSignOut }, t('header.signout')))),
     tabs,
     h('main', { id: 'main', tabindex: '-1' }, content));
+}
+
+// The unread count in the header: asked for after each page is drawn (it
+// is computed from the data, so it follows what was just done).
+export async function refreshInboxCount() {
+  const el = document.getElementById('inbox-count');
+  if (!el) return;
+  try {
+    const box = await get('/inbox', { quiet401: true });
+    el.textContent = String(box.unread);
+    el.hidden = !box.unread;
+    const a = document.getElementById('inbox-link');
+    if (a) a.setAttribute('aria-label', t('header.inbox_unread', { n: box.unread }));
+  } catch { el.hidden = true; }
 }

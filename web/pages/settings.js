@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Organisation settings (admins): name, currency, fiscal year start and
-// the default language.
+// the default language; e-mail (the SMTP server keel sends through, the
+// address people open keel at, the digest hour) with a test send that
+// shows the SMTP conversation.
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { get, patch } from '../lib/api.js';
+import { get, patch, post } from '../lib/api.js';
 import { enumOf } from '../lib/perm.js';
 import { session } from '../lib/session.js';
 import { setCurrency } from '../lib/i18n.js';
 import { form } from '../components/form.js';
-import { pageHeader, panel } from '../components/ui.js';
+import { pageHeader, panel, notice } from '../components/ui.js';
+import { replace } from '../lib/dom.js';
 
 export async function render() {
   const s = await get('/settings');
@@ -32,5 +35,39 @@ export async function render() {
         document.querySelector('.brand .org').textContent = r.name;
         return t('common.saved');
       },
-    })));
+    })),
+    panel(t('settings.mail'), h('p', { class: 'sub' }, t('settings.mail_lead')), form({
+      fields: [
+        { name: 'smtp_url', label: t('field.smtp_url'), value: s.smtp_url, maxlength: 300, placeholder: 'smtp://mail.example.com:587', help: t('settings.smtp_url_help') },
+        { name: 'smtp_tls', type: 'select', required: true, label: t('field.smtp_tls'), value: s.smtp_tls,
+          options: enumOf('settings', 'smtp_tls').map((v) => ({ value: v, label: t('settings.tls.' + v) })) },
+        { name: 'smtp_from', type: 'email', label: t('field.smtp_from'), value: s.smtp_from, maxlength: 254 },
+        { name: 'smtp_user', label: t('field.smtp_user'), value: s.smtp_user, maxlength: 200 },
+        { name: 'smtp_password_file', label: t('field.smtp_password_file'), value: s.smtp_password_file, maxlength: 500,
+          placeholder: '/etc/keel/smtp-password', help: t('settings.password_help') },
+        { name: 'public_url', label: t('field.public_url'), value: s.public_url, maxlength: 300, placeholder: 'https://keel.example.com' },
+        { name: 'digest_hour', type: 'number', required: true, min: 0, max: 23, label: t('field.digest_hour'), value: s.digest_hour },
+      ],
+      onSubmit: async (v) => { await patch('/settings', v); return t('common.saved'); },
+    })),
+    panel(t('settings.test'), testSend()));
+}
+
+// Send a test message and show how the conversation went.
+function testSend() {
+  const out = h('div', { class: 'smtp-test-out', dataset: { testid: 'smtp-test-out' } });
+  const f = form({
+    submitLabel: t('settings.test_send'),
+    fields: [{ name: 'to', type: 'email', label: t('settings.test_to'), value: session.who.email, maxlength: 254 }],
+    onSubmit: async (v) => {
+      replace(out);
+      const r = await post('/settings/smtp-test', { to: v.to });
+      replace(out,
+        notice(t('settings.outcome.' + r.outcome, { to: r.to, code: r.smtp_code || '–' }) + (r.error ? ' — ' + r.error : ''),
+          r.outcome === 'sent' ? 'good' : 'error'),
+        r.transcript.length ? h('pre', { class: 'transcript' }, r.transcript.join('\n')) : null);
+      return '';
+    },
+  });
+  return h('div', {}, f, out);
 }

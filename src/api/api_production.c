@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Monitoring part 2 (issue 20), baselines and findings: freeze a
+ * version's baseline, run decay detection now, read a system's findings
+ * or every system's. Thin: parse, call domain/decay, render. */
+#include "api/api.h"
+#include "domain/decay.h"
+#include "domain/system.h"
+#include "store/store_baseline.h"
+#include "util/json.h"
+#include <stdio.h>
+#include <string.h>
+
+/* The system named in the path: its id into *pId and name into z. */
+static int prod_system(Req *req, char *z, size_t n, int64_t *pId) {
+    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n))
+        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
+    *pId = system_id_by_name(req->db, z);
+    if (*pId <= 0)
+        return err_set(&req->err, *pId < 0 ? (int)*pId : KEEL_ENOTFOUND, "system",
+                       "no AI system is called '%s'", z);
+    return 0;
+}
+
+int api_system_baselines_list(Req *req, Resp *resp) {
+    char zName[ROUTE_KEY_MAX + 1];
+    int64_t id = 0;
+    int rc = prod_system(req, zName, sizeof zName, &id);
+    if (rc) return rc;
+    json_t *rows;
+    if ((rc = store_baseline_list(req->db, id, &rows)))
+        return err_set(&req->err, rc, "", "cannot read the baselines");
+    resp_json(resp, 200, json_pack("{s:s,s:o}", "system", zName, "items", rows));
+    return 0;
+}
+
+int api_system_baselines_freeze(Req *req, Resp *resp) {
+    char zName[ROUTE_KEY_MAX + 1];
+    int64_t id = 0;
+    int rc = prod_system(req, zName, sizeof zName, &id);
+    if (rc) return rc;
+    json_t *rows;
+    if ((rc = baseline_freeze_api(req->db, &req->who, zName, req->pJson, &rows, &req->err)))
+        return rc;
+    resp_json(resp, 201, json_pack("{s:s,s:o}", "system", zName, "items", rows));
+    return 0;
+}
+
+int api_system_findings(Req *req, Resp *resp) {
+    char zName[ROUTE_KEY_MAX + 1];
+    int64_t id = 0;
+    int rc = prod_system(req, zName, sizeof zName, &id);
+    if (rc) return rc;
+    json_t *rows;
+    if ((rc = decay_findings(req->db, id, &rows)))
+        return err_set(&req->err, rc, "", "cannot read the findings");
+    resp_json(resp, 200, json_pack("{s:s,s:o}", "system", zName, "findings", rows));
+    return 0;
+}
+
+int api_system_decay_run(Req *req, Resp *resp) {
+    char zName[ROUTE_KEY_MAX + 1];
+    int64_t id = 0;
+    int rc = prod_system(req, zName, sizeof zName, &id);
+    if (rc) return rc;
+    int n;
+    if ((rc = decay_detect(req->db, id, &n, &req->err))) return rc;
+    return api_system_findings(req, resp);
+}
+
+int api_findings_list(Req *req, Resp *resp) {
+    json_t *rows;
+    int rc = decay_findings(req->db, 0, &rows);
+    if (rc) return err_set(&req->err, rc, "", "cannot read the findings");
+    resp_json(resp, 200, json_pack("{s:o}", "findings", rows));
+    return 0;
+}
