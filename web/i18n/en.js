@@ -1186,6 +1186,7 @@ export default {
   'notif.kind.system_suspended': 'System suspended',
   'notif.kind.risk_overdue': 'Risk mitigation overdue',
   'notif.kind.action_overdue': 'Action overdue',
+  'notif.kind.compliance_due': 'Compliance deadline',
   'notif.mode.inbox': 'Inbox only',
   'notif.mode.email': 'E-mail at once',
   'notif.mode.digest': 'Daily digest',
