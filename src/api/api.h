@@ -227,6 +227,17 @@ int api_system_baselines_freeze(Req *req, Resp *resp);
 int api_system_findings(Req *req, Resp *resp);
 int api_system_decay_run(Req *req, Resp *resp);
 int api_findings_list(Req *req, Resp *resp);
+int api_production(Req *req, Resp *resp);
+/* api_alerts.c: alert rules, webhooks, switch trips (issue 20) */
+int api_system_alert_rules_create(Req *req, Resp *resp);
+int api_system_alert_rules_delete(Req *req, Resp *resp);
+int api_system_alerts(Req *req, Resp *resp);
+int api_webhooks_list(Req *req, Resp *resp);
+int api_webhooks_create(Req *req, Resp *resp);
+int api_webhooks_delete(Req *req, Resp *resp);
+int api_switch_trips_list(Req *req, Resp *resp);
+int api_switch_trips_confirm(Req *req, Resp *resp);
+int api_switch_trips_revert(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
 

@@ -3,6 +3,7 @@
  * version's baseline, run decay detection now, read a system's findings
  * or every system's. Thin: parse, call domain/decay, render. */
 #include "api/api.h"
+#include "domain/alert.h"
 #include "domain/decay.h"
 #include "domain/system.h"
 #include "store/store_baseline.h"
@@ -72,5 +73,13 @@ int api_findings_list(Req *req, Resp *resp) {
     int rc = decay_findings(req->db, 0, &rows);
     if (rc) return err_set(&req->err, rc, "", "cannot read the findings");
     resp_json(resp, 200, json_pack("{s:o}", "findings", rows));
+    return 0;
+}
+
+int api_production(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = alert_production(req->db, &o);
+    if (rc) return err_set(&req->err, rc, "", "cannot read the production overview");
+    resp_json(resp, 200, o);
     return 0;
 }

@@ -80,6 +80,11 @@ int cli_demo(int argc, char **argv) {
     Actor actor = auth_actor(&op);
     rc = demo_load(db, &actor, doc, zPw, seed, &e);
     json_decref(doc);
+    if (rc == 0) {
+        char zDir[1024];
+        db_sidecar_path(cli_opt(a, n, "db"), ".events", zDir, sizeof zDir);
+        rc = production_demo_load(db, zDir, seed, &e);
+    }
     db_close(db);
     if (rc)
         return rc == KEEL_ECONFLICT || rc == KEEL_EINVAL
