@@ -221,7 +221,10 @@ void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve,
 int api_system_events(Req *req, Resp *resp);
 int api_system_labels(Req *req, Resp *resp);
 int api_system_monitor(Req *req, Resp *resp);
-/* api_production.c: baselines, decay findings (issue 20) */
+/* api_production.c: baselines, decay findings (issue 20). api_path_system:
+ * the system named in the path, its name into z and id into *pId (404
+ * with the name when there is none). */
+int api_path_system(Req *req, char *z, size_t n, int64_t *pId);
 int api_system_baselines_list(Req *req, Resp *resp);
 int api_system_baselines_freeze(Req *req, Resp *resp);
 int api_system_findings(Req *req, Resp *resp);

@@ -9,21 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static int alert_system(Req *req, char *z, size_t n, int64_t *pId) {
-    *pId = 0;
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n))
-        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
-    *pId = system_id_by_name(req->db, z);
-    if (*pId <= 0)
-        return err_set(&req->err, *pId < 0 ? (int)*pId : KEEL_ENOTFOUND, "system",
-                       "no AI system is called '%s'", z);
-    return 0;
-}
-
 int api_system_alert_rules_create(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = alert_system(req, zName, sizeof zName, &id);
+    int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *o;
     if ((rc = alert_rule_create(req->db, &req->who, zName, req->pJson, &o, &req->err))) return rc;
@@ -34,7 +23,7 @@ int api_system_alert_rules_create(Req *req, Resp *resp) {
 int api_system_alert_rules_delete(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = alert_system(req, zName, sizeof zName, &id);
+    int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     if ((rc = alert_rule_delete(req->db, &req->who, zName, req->aParam[0], &req->err))) return rc;
     resp_json(resp, 200, json_pack("{s:b}", "deleted", 1));
@@ -46,7 +35,7 @@ int api_system_alert_rules_delete(Req *req, Resp *resp) {
 int api_system_alerts(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = alert_system(req, zName, sizeof zName, &id);
+    int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *rules = NULL, *hist = NULL, *del = NULL, *trips = NULL;
     rc = alert_rules(req->db, id, &rules);
