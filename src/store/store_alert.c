@@ -192,9 +192,9 @@ int store_trip_add(Db *db, int64_t system, int64_t ruleId, int64_t eventId, cons
 
 int store_trip_list(Db *db, int64_t system, const char *zStatus, json_t **ppRows) {
     return db_select_json(db, ppRows,
-                          TRIP_SELECT "WHERE (? = 0 OR t.system_id = ?) AND (? IS NULL OR "
-                                      "t.status = ?) ORDER BY t.id DESC",
-                          "iitt", system, system, zStatus, zStatus);
+                          TRIP_SELECT "WHERE (? = 0 OR t.system_id = ?) AND t.status = "
+                                      "COALESCE(?, t.status) ORDER BY t.id DESC",
+                          "iit", system, system, zStatus);
 }
 
 int store_trip_get(Db *db, int64_t id, json_t **ppRow) {
