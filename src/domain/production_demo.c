@@ -14,6 +14,7 @@
 #include "domain/switch.h"
 #include "domain/system.h"
 #include "store/store_alert.h"
+#include "store/store_monitor.h"
 #include "util/buf.h"
 #include "util/json.h"
 #include "util/timeutil.h"
@@ -190,6 +191,10 @@ int production_demo_load(Db *db, const char *zEventsDir, uint64_t seed, KeelErro
     if (!rc) rc = demo_ingest(mon, maint, nowMs, &s, demo_maint_day, e);
     if (!rc) rc = monitor_flush(mon, db, e);
     monitor_close(mon);
+    /* the windows hold the events now; the log was the demo's own (the
+     * caller removes it), so the database starts a fresh one where it is
+     * served, copied or restored */
+    if (!rc) rc = store_monitor_state_set(db, "applied_seq", 0);
     if (rc) return rc;
     Actor a = {0, "demo"};
     int64_t from = (nowMs / DAY_MS - (DEMO_DAYS - 1)) * DAY_MS;
