@@ -359,7 +359,13 @@ static int rule_eval(Db *db, const json_t *x, int64_t nowMs, const char *zNow) {
         rc = rule_event(db, x, "firing", v, nowMs, zNow);
     if (!rc && !strcmp(zState, "firing") && !strcmp(zNew, "ok"))
         rc = rule_event(db, x, "resolved", v, nowMs, zNow);
-    if (!rc) rc = store_alert_rule_state(db, json_get_id(x, "id"), zNew, since, v, zNow);
+    /* the rule's row changes only when its state or value does */
+    json_t *jl = json_object_get(x, "last_value"), *jp0 = json_object_get(x, "pending_since");
+    double last = json_is_number(jl) ? json_number_value(jl) : NAN;
+    int64_t since0 = json_is_integer(jp0) ? json_integer_value(jp0) : -1;
+    int bSame =
+        !strcmp(zNew, zState) && since == since0 && ((isnan(v) && isnan(last)) || v == last);
+    if (!rc && !bSame) rc = store_alert_rule_state(db, json_get_id(x, "id"), zNew, since, v, zNow);
     return db_end(db, rc);
 }
 
