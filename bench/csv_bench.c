@@ -45,7 +45,7 @@ int main(int argc, char **argv) {
         CsvOptions opt = {.nThread = 1};
         for (int r = 0; r < nRun; r++) {
             CsvTable *t;
-            CsvError e;
+            EngineError e;
             double t0 = cpu_now();
             int rc = csv_parse(z, n, &opt, &t, &e);
             double dt = cpu_now() - t0;

@@ -6,7 +6,7 @@
 set -u
 KEEL=${1:-build/keel}
 HERE=$(cd "$(dirname "$0")" && pwd)
-ONLY=${BENCH_ONLY:-"drift explain abtest fairness portfolio monitor"}
+ONLY=${BENCH_ONLY:-"drift explain abtest fairness portfolio monitor switch"}
 fail=0
 for b in $ONLY; do
     echo "== $b"
@@ -17,6 +17,7 @@ for b in $ONLY; do
     fairness) "$HERE/fairness_bench.sh" "$KEEL" || fail=1 ;;
     portfolio) /usr/bin/python3 "$HERE/portfolio/run.py" "$KEEL" || fail=1 ;;
     monitor) /usr/bin/python3 "$HERE/monitor_bench.py" "$KEEL" || fail=1 ;;
+    switch) /usr/bin/python3 "$HERE/switch_bench.py" "$KEEL" || fail=1 ;;
     *) echo "unknown benchmark $b"; fail=1 ;;
     esac
 done

@@ -46,3 +46,9 @@ keel_embed(demo_credit_scoring_csv ${CMAKE_SOURCE_DIR}/data/demo/credit_scoring.
 keel_embed(demo_recommendations_ab_csv ${CMAKE_SOURCE_DIR}/data/demo/recommendations_ab.csv)
 keel_embed(demo_maintenance_model_json ${CMAKE_SOURCE_DIR}/data/demo/maintenance_model.json)
 keel_embed(demo_maintenance_presses_csv ${CMAKE_SOURCE_DIR}/data/demo/maintenance_presses.csv)
+# The compliance rule packs and the Chinese working-day table (data/rules/).
+keel_embed(rules_eu_ai_act_json ${CMAKE_SOURCE_DIR}/data/rules/eu_ai_act.json)
+keel_embed(rules_iso42001_json ${CMAKE_SOURCE_DIR}/data/rules/iso42001.json)
+keel_embed(rules_nist_ai_rmf_json ${CMAKE_SOURCE_DIR}/data/rules/nist_ai_rmf.json)
+keel_embed(rules_china_json ${CMAKE_SOURCE_DIR}/data/rules/china.json)
+keel_embed(rules_cn_workdays_json ${CMAKE_SOURCE_DIR}/data/rules/cn_workdays.json)

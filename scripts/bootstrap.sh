@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev time
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev bc libpq-dev postgresql
-libglpk-dev libgsl-dev libcmocka-dev curl libcurl4-openssl-dev libzstd-dev wrk
+libglpk-dev libgsl-dev libcmocka-dev curl libcurl4-openssl-dev libzstd-dev wrk nginx
 python3 python3-scipy python3-pandas python3-statsmodels python3-xgboost
 python3-numpy python3-prometheus-client python3-aiosmtpd coinor-cbc chromium fonts-wqy-microhei
 libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils influxdb"

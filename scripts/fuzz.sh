@@ -12,7 +12,10 @@ for src in "$root"/tests/fuzz/fuzz_*.c; do
   name=$(basename "$src" .c)
   corpus="$root/tests/fuzz/corpus/${name#fuzz_}"
   mkdir -p "$corpus"
-  clang -fsanitize=fuzzer,address,undefined -g -O1 -D_GNU_SOURCE -I"$root/src" "$src" \
+  # the switch client's harness (clients/c/) builds with the client itself
+  extra=""
+  [ "$name" = fuzz_switchclient ] && extra="-I$root/clients/c $root/clients/c/keel_switch.c -lcurl"
+  clang -fsanitize=fuzzer,address,undefined -g -O1 -D_GNU_SOURCE -I"$root/src" "$src" $extra \
     "$root/build-fuzz/libkeelcore.a" $(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium gsl libzstd) \
     -lglpk -lm -lpthread -o "$root/build-fuzz/$name"
   "$root/build-fuzz/$name" -max_total_time="$secs" "$corpus"

@@ -39,6 +39,10 @@ import * as production from './pages/production.js';
 import * as sysprod from './pages/sysprod.js';
 import * as riskmap from './pages/riskmap.js';
 import * as reviews from './pages/reviews.js';
+import * as switches from './pages/switches.js';
+import * as qreview from './pages/qreview.js';
+import * as actionsPage from './pages/actions.js';
+import * as radar from './pages/radar.js';
 import * as inbox from './pages/inbox.js';
 import * as preferences from './pages/preferences.js';
 import * as notfound from './pages/notfound.js';
@@ -65,13 +69,17 @@ const ROUTES = [
   { path: '/risk/production', page: production, title: 'page.production' },
   { path: '/risk/register', page: riskmap, title: 'page.riskmap' },
   { path: '/risk/reviews', page: reviews, title: 'page.reviews' },
+  { path: '/risk/switches', page: switches, title: 'page.switches' },
   { path: '/risk/analyses', page: analyses, title: 'page.analyses' },
   { path: '/risk/analyses/:id', page: analysis, title: 'page.analysis' },
   { path: '/organisation', redirect: '/organisation/units' },
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },
   { path: '/organisation/committee', page: unbuilt, title: 'page.committee', params: { path: 'organisation' } },
-  { path: '/iteration', page: unbuilt, title: 'nav.iteration', params: { path: 'iteration' } },
+  { path: '/iteration', redirect: '/iteration/reviews' },
+  { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
+  { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },
+  { path: '/iteration/radar', page: radar, title: 'page.radar' },
   { path: '/inbox', page: inbox, title: 'page.inbox' },
   { path: '/me', page: preferences, title: 'page.preferences' },
   { path: '/admin', redirect: '/admin/accounts' },

@@ -129,6 +129,7 @@ int api_radar_create(Req *req, Resp *resp);
 int api_radar_update(Req *req, Resp *resp);
 int api_radar_move(Req *req, Resp *resp);
 int api_radar_fit(Req *req, Resp *resp);
+int api_strategy(Req *req, Resp *resp);
 
 /* Analyses kept as evidence (api_analyses.c). */
 int api_analyses_list(Req *req, Resp *resp);
@@ -151,6 +152,7 @@ int api_pool_capacity_import(Req *req, Resp *resp);
 int api_pool_usage_list(Req *req, Resp *resp);
 int api_pool_usage_import(Req *req, Resp *resp);
 int api_pools_report(Req *req, Resp *resp);
+int api_pools_preview(Req *req, Resp *resp);
 
 /* The board pack (api_reports.c). */
 int api_reports_board(Req *req, Resp *resp);
@@ -243,6 +245,17 @@ int api_switch_trips_confirm(Req *req, Resp *resp);
 int api_switch_trips_revert(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
+
+/* compliance (api_compliance.c) */
+int api_compliance_packs(Req *req, Resp *resp);
+int api_compliance_overview(Req *req, Resp *resp);
+int api_compliance_calendar(Req *req, Resp *resp);
+int api_calendar_ics(Req *req, Resp *resp);
+int api_system_obligations(Req *req, Resp *resp);
+int api_system_obligations_preview(Req *req, Resp *resp);
+int api_system_compliance_events_add(Req *req, Resp *resp);
+int api_compliance_soa(Req *req, Resp *resp);
+int api_compliance_soa_put(Req *req, Resp *resp);
 
 /* notifications (api_notifications.c) */
 int api_inbox_get(Req *req, Resp *resp);

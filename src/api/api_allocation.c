@@ -138,23 +138,43 @@ int api_pool_usage_import(Req *req, Resp *resp) {
     return period_import(req, resp, POOL_USAGE, &resource_pool_usage, "usage");
 }
 
+/* ?threshold= as a utilisation from 0 to 1 (ALLOC_IDLE_DEFAULT when absent). */
+static int query_threshold(Req *req, double *pv) {
+    const char *z = req_query(req, "threshold");
+    *pv = ALLOC_IDLE_DEFAULT;
+    if (!z) return 0;
+    char *end;
+    *pv = strtod(z, &end);
+    if (!*z || *end || !(*pv >= 0 && *pv <= 1))
+        return err_set(&req->err, KEEL_EINVAL, "threshold",
+                       "threshold is a utilisation from 0 to 1 (default 0.4)");
+    return 0;
+}
+
+int api_pools_preview(Req *req, Resp *resp) {
+    static const char *const az[] = {"id", "threshold", NULL};
+    long id;
+    double threshold;
+    int rc = api_query_only(req, az);
+    if (rc == 0) rc = query_int(req, "id", 1, 2000000000L, 0, &id);
+    if (rc == 0) rc = query_threshold(req, &threshold);
+    json_t *o;
+    if (rc == 0) rc = alloc_pool_preview(req->db, id, req->pJson, threshold, &o, &req->err);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
 int api_pools_report(Req *req, Resp *resp) {
     static const char *const az[] = {"from", "periods", "threshold", NULL};
     AllocHorizon h;
     char zFrom[12];
+    double threshold;
     alloc_report_default_from(req->db, zFrom);
     int rc = api_query_only(req, az);
     if (rc == 0) rc = query_horizon(req, zFrom, &h);
+    if (rc == 0) rc = query_threshold(req, &threshold);
     if (rc) return rc;
-    double threshold = ALLOC_IDLE_DEFAULT;
-    const char *z = req_query(req, "threshold");
-    if (z) {
-        char *end;
-        threshold = strtod(z, &end);
-        if (!*z || *end || !(threshold >= 0 && threshold <= 1))
-            return err_set(&req->err, KEEL_EINVAL, "threshold",
-                           "threshold is a utilisation from 0 to 1 (default 0.4)");
-    }
     json_t *o;
     if ((rc = alloc_pools_report(req->db, &h, threshold, &o))) return rc;
     char zCur[12];

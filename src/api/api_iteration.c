@@ -6,6 +6,7 @@
 #include "domain/action.h"
 #include "domain/quarterly.h"
 #include "domain/radar.h"
+#include "domain/strategy.h"
 #include "domain/system.h"
 #include "util/json.h"
 #include <stdio.h>
@@ -206,4 +207,20 @@ int api_radar_fit(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     int rc = radar_fit(req->db, &req->who, tech_key(req, z, sizeof z), req->pJson, &req->err);
     return rc ? rc : api_radar_get(req, resp);
+}
+
+/* ---- the strategy over time ---- */
+
+int api_strategy(Req *req, Resp *resp) {
+    static const char *const az[] = {"quarters", NULL};
+    int rc = api_query_only(req, az);
+    if (rc) return rc;
+    const char *zQ = req_query(req, "quarters");
+    int n = zQ ? atoi(zQ) : 8;
+    if (zQ && (n < 1 || n > 16))
+        return err_set(&req->err, KEEL_EINVAL, "quarters", "quarters is 1 to 16");
+    json_t *o;
+    if ((rc = strategy_over_time(req->db, n, &o))) return rc;
+    resp_json(resp, 200, o);
+    return 0;
 }

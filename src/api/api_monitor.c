@@ -21,21 +21,28 @@ static Monitor *gMon; /* set once before serving; read-only afterwards */
 
 void api_monitor_set(Monitor *mon) { gMon = mon; }
 
+/* The system named in the path: its name into zName (ROUTE_KEY_MAX + 1
+ * bytes) and, when bLookUp, its id into *pId (404 when there is none). */
+static int monitor_path_system(Req *req, char *zName, int bLookUp, int64_t *pId) {
+    if (router_key(req->pRoute->zPattern, req->zPath, 0, zName, ROUTE_KEY_MAX + 1))
+        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
+    if (!bLookUp) return 0;
+    int64_t id = system_id_by_name(req->db, zName);
+    if (id < 0) return err_set(&req->err, (int)id, "", "cannot look the system up");
+    if (id == 0)
+        return err_set(&req->err, KEEL_ENOTFOUND, "system",
+                       "no AI system is called '%s'; register it first", zName);
+    *pId = id;
+    return 0;
+}
+
 /* The system named in the path into *pId when the caller may send it
  * events: admins and engineers for any system, owners for their own. */
 static int monitor_system(Req *req, int64_t *pId) {
     char zName[ROUTE_KEY_MAX + 1];
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, zName, sizeof zName))
-        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
-    if (req->who.role == ROLE_ADMIN || req->who.role == ROLE_ENGINEER) {
-        int64_t id = system_id_by_name(req->db, zName);
-        if (id < 0) return err_set(&req->err, (int)id, "", "cannot look the system up");
-        if (id == 0)
-            return err_set(&req->err, KEEL_ENOTFOUND, "system",
-                           "no AI system is called '%s'; register it first", zName);
-        *pId = id;
-        return 0;
-    }
+    int bAny = req->who.role == ROLE_ADMIN || req->who.role == ROLE_ENGINEER;
+    int rc = monitor_path_system(req, zName, bAny, pId);
+    if (rc || bAny) return rc;
     return system_for_edit(req->db, &req->who, zName, pId, &req->err);
 }
 
@@ -43,7 +50,7 @@ static int monitor_system(Req *req, int64_t *pId) {
 static json_t *monitor_answer(const MonIngestResult *res, EvKind kind) {
     json_t *a = json_array();
     for (uint32_t i = 0; i < res->nRejected && i < MONITOR_MAX_REJECTED; i++) {
-        const EvError *e = &res->aRejected[i];
+        const EngineError *e = &res->aRejected[i];
         json_array_append_new(a, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->iLine, "field",
                                            e->zField, "message", e->zMsg));
     }
@@ -88,12 +95,9 @@ int api_system_labels(Req *req, Resp *resp) { return monitor_take(req, resp, EVS
 
 int api_system_monitor(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, zName, sizeof zName))
-        return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
-    int64_t id = system_id_by_name(req->db, zName);
-    if (id <= 0)
-        return err_set(&req->err, id < 0 ? (int)id : KEEL_ENOTFOUND, "system",
-                       "no AI system is called '%s'", zName);
+    int64_t id = 0;
+    int rc = monitor_path_system(req, zName, 1, &id);
+    if (rc) return rc;
     const char *zGrain = req_query(req, "grain");
     if (!zGrain) zGrain = "minute";
     if (strcmp(zGrain, "minute") && strcmp(zGrain, "hour") && strcmp(zGrain, "day"))
@@ -103,7 +107,7 @@ int api_system_monitor(Req *req, Resp *resp) {
     if (nLimit < 1 || nLimit > 10000)
         return err_set(&req->err, KEEL_EINVAL, "limit", "limit is 1 to 10000");
     json_t *rows;
-    int rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
+    rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
     if (rc) return err_set(&req->err, rc, "", "cannot read the windows");
     json_t *findings;
     if ((rc = decay_findings(req->db, id, &findings))) {
@@ -199,28 +203,49 @@ static void metrics_monitor(Buf *b) {
                (unsigned long long)(st.lastSeq - st.appliedSeq), st.dedupHorizonDays);
 }
 
+/* One metric drawn from rows: zCol of each row, divided by div. */
+typedef struct PromMetric {
+    const char *zCol, *zName, *zHelp;
+    double div;
+} PromMetric;
+
+/* Each metric of a[0..n) as zType lines, one per row that has a number in
+ * its column, labelled with the row's columns azLabel[2k + 1] under the
+ * names azLabel[2k] (a NULL-terminated list of pairs). Releases rows. */
+static void prom_rows(Buf *b, json_t *rows, const PromMetric *a, size_t n, const char *zType,
+                      const char *const *azLabel) {
+    for (size_t k = 0; k < n; k++) {
+        buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", a[k].zName, a[k].zHelp, a[k].zName, zType);
+        size_t i;
+        json_t *r;
+        json_array_foreach(rows, i, r) {
+            json_t *v = json_object_get(r, a[k].zCol);
+            if (!json_is_number(v)) continue;
+            Buf lab;
+            buf_init(&lab, 0);
+            for (size_t l = 0; azLabel[l]; l += 2) {
+                buf_printf(&lab, "%s%s=\"", l ? "," : "", azLabel[l]);
+                prom_escape(&lab, json_string_value(json_object_get(r, azLabel[l + 1])));
+                buf_putc(&lab, '"');
+            }
+            prom_line(b, a[k].zName, lab.z, json_number_value(v) / a[k].div);
+            buf_reset(&lab);
+        }
+    }
+    json_decref(rows);
+}
+
 /* Job runs and failures. */
 static int metrics_jobs(Req *req, Buf *b) {
     json_t *rows;
     int rc = store_job_counts(req->db, &rows);
     if (rc) return rc;
-    buf_puts(b, "# HELP keel_job_runs_total Scheduled job runs recorded.\n"
-                "# TYPE keel_job_runs_total counter\n");
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        buf_puts(b, "keel_job_runs_total{job=\"");
-        prom_escape(b, json_string_value(json_object_get(r, "job")));
-        buf_printf(b, "\"} %lld\n", (long long)json_integer_value(json_object_get(r, "runs")));
-    }
-    buf_puts(b, "# HELP keel_job_failures_total Scheduled job runs that failed.\n"
-                "# TYPE keel_job_failures_total counter\n");
-    json_array_foreach(rows, i, r) {
-        buf_puts(b, "keel_job_failures_total{job=\"");
-        prom_escape(b, json_string_value(json_object_get(r, "job")));
-        buf_printf(b, "\"} %lld\n", (long long)json_integer_value(json_object_get(r, "failures")));
-    }
-    json_decref(rows);
+    static const PromMetric a[] = {
+        {"runs", "keel_job_runs_total", "Scheduled job runs recorded.", 1},
+        {"failures", "keel_job_failures_total", "Scheduled job runs that failed.", 1},
+    };
+    static const char *const azLabel[] = {"job", "job", NULL};
+    prom_rows(b, rows, a, sizeof a / sizeof *a, "counter", azLabel);
     return 0;
 }
 
@@ -229,42 +254,20 @@ static int metrics_windows(Req *req, Buf *b) {
     json_t *rows;
     int rc = store_monitor_window_latest(req->db, &rows);
     if (rc) return rc;
-    static const struct {
-        const char *zCol, *zName, *zHelp;
-    } a[] = {
-        {"n", "keel_window_events", "Events in the latest minute window."},
-        {"error_rate", "keel_window_error_rate", "Share of events with error: true."},
-        {"p50", "keel_window_latency_p50_ms", "Median latency (DDSketch, 1% relative)."},
-        {"p90", "keel_window_latency_p90_ms", "90th percentile latency."},
-        {"p99", "keel_window_latency_p99_ms", "99th percentile latency."},
-        {"mean_score", "keel_window_mean_score", "Mean score."},
-        {"accuracy", "keel_window_accuracy", "Accuracy of labelled events."},
-        {"auc", "keel_window_auc", "ROC AUC of labelled events."},
-        {"window_start", "keel_window_start_seconds", "Start of the latest window."},
+    static const PromMetric a[] = {
+        {"n", "keel_window_events", "Events in the latest minute window.", 1},
+        {"error_rate", "keel_window_error_rate", "Share of events with error: true.", 1},
+        {"p50", "keel_window_latency_p50_ms", "Median latency (DDSketch, 1% relative).", 1},
+        {"p90", "keel_window_latency_p90_ms", "90th percentile latency.", 1},
+        {"p99", "keel_window_latency_p99_ms", "99th percentile latency.", 1},
+        {"mean_score", "keel_window_mean_score", "Mean score.", 1},
+        {"accuracy", "keel_window_accuracy", "Accuracy of labelled events.", 1},
+        {"auc", "keel_window_auc", "ROC AUC of labelled events.", 1},
+        {"window_start", "keel_window_start_seconds", "Start of the latest window.", 1000},
     };
-    for (size_t k = 0; k < sizeof a / sizeof *a; k++) {
-        buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", a[k].zName, a[k].zHelp, a[k].zName);
-        size_t i;
-        json_t *r;
-        json_array_foreach(rows, i, r) {
-            json_t *v = json_object_get(r, a[k].zCol);
-            if (!json_is_number(v)) continue;
-            double x = json_number_value(v);
-            if (k == sizeof a / sizeof *a - 1) x /= 1000;
-            Buf lab;
-            buf_init(&lab, 0);
-            buf_printf(&lab, "system=\"");
-            prom_escape(&lab, json_string_value(json_object_get(r, "system_name")));
-            buf_puts(&lab, "\",version=\"");
-            prom_escape(&lab, json_string_value(json_object_get(r, "version")));
-            buf_puts(&lab, "\",segment=\"");
-            prom_escape(&lab, json_string_value(json_object_get(r, "segment")));
-            buf_putc(&lab, '"');
-            prom_line(b, a[k].zName, lab.z, x);
-            buf_reset(&lab);
-        }
-    }
-    json_decref(rows);
+    static const char *const azLabel[] = {"system",  "system_name", "version", "version",
+                                          "segment", "segment",     NULL};
+    prom_rows(b, rows, a, sizeof a / sizeof *a, "gauge", azLabel);
     return 0;
 }
 

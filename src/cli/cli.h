@@ -27,6 +27,9 @@ int cli_progress_enabled(void);
 
 #include <jansson.h>
 
+/* Print number zKey of object o with the printf format zFmt (one double),
+ * or zMissing when it is absent or not a number (null). */
+void cli_print_num(const json_t *o, const char *zKey, const char *zFmt, const char *zMissing);
 /* Print j as indented JSON on stdout and release it (steals j). */
 void cli_print_json(json_t *j);
 
@@ -39,6 +42,15 @@ struct Principal;
 /* The principal for --as EMAIL, or the first enabled admin when zEmail is
  * NULL; prints the reason and returns an exit code when there is none. */
 int cli_principal(struct Db *db, const char *zEmail, struct Principal *p);
+/* The preamble of a command that acts as an account: libsodium set up, the
+ * database at zDb opened, the principal for --as zAs (NULL: the first
+ * admin) in *pWho. Returns 0 (close *ppDb with db_close) or an exit code
+ * with the reason printed (nothing left open). */
+int cli_open_as(const char *zDb, const char *zAs, struct Db **ppDb, struct Principal *pWho);
+/* The preamble of a command the CLI's operator runs (init, demo, user,
+ * token): libsodium, the database (bCreate: created and migrated) and the
+ * operator's principal (cli_operator). 0 or an exit code, as above. */
+int cli_open_operator(const char *zDb, int bCreate, struct Db **ppDb, struct Principal *pOp);
 /* The operator of the CLI (the login name running it): the principal of
  * commands that need no account (init, demo, user, token). */
 void cli_operator(struct Principal *p);
@@ -47,9 +59,16 @@ void cli_operator(struct Principal *p);
  * failure (the CLI reports are built on it). */
 int cli_call(struct Db *db, const struct Principal *who, const char *zMethod, const char *zUrl,
              json_t **ppOut);
+/* cli_open_as, cli_call and db_close: one GET (or other body-less call)
+ * of a report command. */
+int cli_call_as(const char *zDb, const char *zAs, const char *zMethod, const char *zUrl,
+                json_t **ppOut);
 
 /* Command entry points, one per family. */
 int cli_init(int argc, char **argv);
+int cli_calendar(int argc, char **argv);
+int cli_obligations(int argc, char **argv);
+int cli_rules(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);

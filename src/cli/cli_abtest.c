@@ -70,15 +70,6 @@ static int abtest_number_opt(const char *zOpt, const char *zVal, double *pX) {
     return 0;
 }
 
-/* Print a number, or "-" when it is absent (null). */
-static void abtest_print_num(const json_t *o, const char *zKey, const char *zFmt) {
-    json_t *v = json_object_get(o, zKey);
-    if (json_is_number(v))
-        printf(zFmt, json_number_value(v));
-    else
-        printf("%s", "-");
-}
-
 /* Text rendering of the engine's result. */
 static void abtest_print_text(const json_t *r) {
     json_t *srm = json_object_get(r, "srm"), *v = json_object_get(r, "verdict");
@@ -105,12 +96,12 @@ static void abtest_print_text(const json_t *r) {
         json_array_foreach(json_object_get(m, "arms"), j, a) {
             printf("  %-12s n %-10.0f mean ", json_string_value(json_object_get(a, "name")),
                    json_number_value(json_object_get(a, "n")));
-            abtest_print_num(a, "mean", "%.6g");
+            cli_print_num(a, "mean", "%.6g", "-");
             printf("\n");
         }
         if (cu) {
             printf("  CUPED on '%s': theta ", json_string_value(json_object_get(cu, "pre_metric")));
-            abtest_print_num(cu, "theta", "%.4g");
+            cli_print_num(cu, "theta", "%.4g", "-");
             printf(", variance reduced by %.1f%%\n",
                    100 * json_number_value(json_object_get(cu, "variance_reduction")));
         }
@@ -118,7 +109,7 @@ static void abtest_print_text(const json_t *r) {
             json_t *ci = json_object_get(c, "ci"), *seq = json_object_get(c, "sequential");
             json_t *bay = json_object_get(c, "bayes");
             printf("  %s vs control: diff ", json_string_value(json_object_get(c, "arm")));
-            abtest_print_num(c, "diff", "%+.6g");
+            cli_print_num(c, "diff", "%+.6g", "-");
             printf(" [");
             if (json_is_number(json_array_get(ci, 0)))
                 printf("%.6g, %.6g]", json_number_value(json_array_get(ci, 0)),
@@ -126,19 +117,19 @@ static void abtest_print_text(const json_t *r) {
             else
                 printf("-]");
             printf(", relative ");
-            abtest_print_num(c, "relative_lift", "%+.4f");
+            cli_print_num(c, "relative_lift", "%+.4f", "-");
             printf(", p ");
-            abtest_print_num(c, "p_value", "%.4g");
+            cli_print_num(c, "p_value", "%.4g", "-");
             printf(" (Holm ");
-            abtest_print_num(c, "p_value_holm", "%.4g");
+            cli_print_num(c, "p_value_holm", "%.4g", "-");
             printf(")\n    always-valid p ");
-            abtest_print_num(seq, "p_value", "%.4g");
+            cli_print_num(seq, "p_value", "%.4g", "-");
             printf(", P(beat control) ");
-            abtest_print_num(bay, "chance_to_beat_control", "%.4f");
+            cli_print_num(bay, "chance_to_beat_control", "%.4f", "-");
             printf(", power ");
-            abtest_print_num(c, "power", "%.3f");
+            cli_print_num(c, "power", "%.3f", "-");
             printf(", needed per arm ");
-            abtest_print_num(c, "required_units_per_arm", "%.0f");
+            cli_print_num(c, "required_units_per_arm", "%.0f", "-");
             printf("\n");
         }
     }

@@ -20,14 +20,10 @@ int cli_alignment(int argc, char **argv) {
                        "with no initiative, KPIs off track or out of reach, missing sign-offs.",
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
-    Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
-    Principal who;
     json_t *j = NULL;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0)
-        rc = cli_call(db, &who, "GET", "/api/v1/alignment", &j);
-    db_close(db);
-    if (rc) return rc;
+    if ((rc =
+             cli_call_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), "GET", "/api/v1/alignment", &j)))
+        return rc;
     if (cli_opt(a, n, "json")) {
         cli_print_json(j);
         return 0;

@@ -4,8 +4,6 @@
  * HTTP. */
 #include "cli/cli.h"
 #include "http/local.h"
-#include "store/store_account.h"
-#include "util/crypto.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,14 +42,9 @@ int cli_api(int argc, char **argv) {
     } else if (cli_opt(a, n, "data-file")) {
         if (cli_read_file(cli_opt(a, n, "data-file"), &zBody, &nBody)) return CLI_EXIT_USAGE;
     }
-    if (crypto_init()) return cli_fail("libsodium failed to initialise");
     Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) {
-        free(zBody);
-        return rc;
-    }
     Principal who;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0) {
+    if ((rc = cli_open_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), &db, &who)) == 0) {
         Resp r;
         http_local(db, &who, zMethod, zPath, zBody, nBody, cli_opt(a, n, "csv") != NULL,
                    cli_opt(a, n, "accept-csv") != NULL, &r);

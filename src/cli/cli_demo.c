@@ -95,13 +95,12 @@ int cli_demo(int argc, char **argv) {
                              JSON_REJECT_DUPLICATES, &je);
     if (!doc) return cli_fail("the embedded demo is malformed: %s (line %d)", je.text, je.line);
     Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 1, &db))) {
+    Principal op;
+    if ((rc = cli_open_operator(cli_opt(a, n, "db"), 1, &db, &op))) {
         json_decref(doc);
         return rc;
     }
     KeelError e = {0};
-    Principal op;
-    cli_operator(&op);
     Actor actor = auth_actor(&op);
     rc = demo_load(db, &actor, doc, zPw, seed, &e);
     json_decref(doc);

@@ -127,7 +127,7 @@ static int drift_load(const char *zPath, const CsvTypeOverride *aOv, size_t nOv,
     int rc = cli_map_file(zPath, &z, &n, &mapped);
     if (rc) return rc == KEEL_EIO ? KEEL_EINVAL : rc;
     CsvOptions o = {.nThread = nThread, .aOverride = aOv, .nOverride = nOv};
-    CsvError e;
+    EngineError e;
     rc = mapped ? csv_parse_mapped(z, n, &o, ppT, &e) : csv_parse(z, n, &o, ppT, &e);
     cli_unmap_file(z, n, mapped);
     if (rc == KEEL_EINVAL)
@@ -182,11 +182,11 @@ static int drift_cmd_baseline(DriftArgs *a) {
     CsvTypeOverride *aOv = drift_overrides(a, NULL, &nOv);
     Buf b;
     buf_init(&b, 0);
-    char zErr[256];
+    EngineError ee;
     int rc = aOv ? drift_load(a->azPos[0], aOv, nOv, a->opt.nThread, &t) : KEEL_ENOMEM;
     if (!rc) {
-        rc = drift_baseline_build(t, &a->opt, &b, zErr, sizeof zErr);
-        if (rc == KEEL_EINVAL) cli_usage_error("%s", zErr);
+        rc = drift_baseline_build(t, &a->opt, &b, &ee);
+        if (rc == KEEL_EINVAL) cli_usage_error("%s", ee.zMsg);
         if (!rc) rc = buf_err(&b);
     }
     if (!rc) {
@@ -234,7 +234,7 @@ static int drift_run(DriftArgs *a, DriftRef **ppRef, const char *zRefCsv) {
     size_t nBase = 0, nOv = 0;
     CsvTable *cur = NULL, *ref = NULL;
     DriftResult *res = NULL;
-    char zErr[256];
+    EngineError ee;
     int rc = drift_ref_types(*ppRef, &aBase, &nBase);
     if (!rc) {
         aOv = drift_merge_overrides(a, aBase, nBase, &nOv);
@@ -261,12 +261,12 @@ static int drift_run(DriftArgs *a, DriftRef **ppRef, const char *zRefCsv) {
         drift_ref_free(*ppRef);
         *ppRef = NULL;
         rc = drift_load(zRefCsv, aOv, nOv, a->opt.nThread, &ref);
-        if (!rc) rc = drift_ref_from_table_consume(ref, &a->opt, ppRef, zErr, sizeof zErr);
-        if (rc == KEEL_EINVAL && ref) cli_usage_error("%s", zErr);
+        if (!rc) rc = drift_ref_from_table_consume(ref, &a->opt, ppRef, &ee);
+        if (rc == KEEL_EINVAL && ref) cli_usage_error("%s", ee.zMsg);
         if (rc) goto done;
     }
-    rc = drift_ref_compare_consume(*ppRef, cur, &a->opt, &res, zErr, sizeof zErr);
-    if (rc == KEEL_EINVAL) cli_usage_error("%s", zErr);
+    rc = drift_ref_compare_consume(*ppRef, cur, &a->opt, &res, &ee);
+    if (rc == KEEL_EINVAL) cli_usage_error("%s", ee.zMsg);
     if (!rc) rc = drift_print(res, a->json) ? KEEL_ENOMEM : 0;
 done:
     if (rc == KEEL_ENOMEM) cli_fail("out of memory");
@@ -283,12 +283,12 @@ static int drift_cmd_from_baseline(DriftArgs *a) {
     char *zBase = NULL;
     size_t nBase = 0;
     DriftRef *r = NULL;
-    char zErr[256];
+    EngineError ee;
     int rc = cli_read_file(a->azPos[0], &zBase, &nBase);
     if (rc) return CLI_EXIT_USAGE;
-    rc = drift_ref_from_baseline(zBase, nBase, &r, zErr, sizeof zErr);
+    rc = drift_ref_from_baseline(zBase, nBase, &r, &ee);
     free(zBase);
-    if (rc == KEEL_EINVAL) cli_usage_error("%s: %s", a->azPos[0], zErr);
+    if (rc == KEEL_EINVAL) cli_usage_error("%s: %s", a->azPos[0], ee.zMsg);
     if (rc == KEEL_ENOMEM) cli_fail("out of memory");
     if (!rc) rc = drift_run(a, &r, NULL);
     drift_ref_free(r);
@@ -301,14 +301,14 @@ static int drift_cmd_compare(DriftArgs *a) {
     CsvTable *ref = NULL;
     DriftRef *r = NULL;
     size_t nOv = 0;
-    char zErr[256];
+    EngineError ee;
     CsvTypeOverride *aOv = drift_merge_overrides(a, NULL, 0, &nOv);
     if (!aOv) return cli_fail("out of memory");
     int rc = drift_load(a->azPos[0], aOv, nOv, a->opt.nThread, &ref);
     free(aOv);
     if (!rc) {
-        rc = drift_ref_from_table_consume(ref, &a->opt, &r, zErr, sizeof zErr);
-        if (rc == KEEL_EINVAL) cli_usage_error("%s", zErr);
+        rc = drift_ref_from_table_consume(ref, &a->opt, &r, &ee);
+        if (rc == KEEL_EINVAL) cli_usage_error("%s", ee.zMsg);
         if (rc == KEEL_ENOMEM) cli_fail("out of memory");
     }
     csv_free(ref);

@@ -151,8 +151,8 @@ int cli_explain(int argc, char **argv) {
     ExplainModel *pModel = NULL;
     CsvTable *pTable = NULL;
     ExplainResult *pRes = NULL;
-    ExplainError err = {"", ""};
-    CsvError cerr;
+    EngineError err = {0};
+    EngineError cerr;
     Buf b;
     buf_init(&b, 0);
     rc = cli_map_file(zModel, &zM, &nM, &bModelMapped);

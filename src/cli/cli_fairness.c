@@ -42,15 +42,6 @@ static const char zFairnessUsage[] =
     "\n"
     "Exit codes: 0 audited (pass or fail), 1 runtime failure, 2 usage or bad input.\n";
 
-/* Print a rate, or "-" when undefined (null). */
-static void fairness_print_num(const json_t *o, const char *zKey) {
-    json_t *v = json_object_get(o, zKey);
-    if (json_is_number(v))
-        printf(" %9.4f", json_number_value(v));
-    else
-        printf(" %9s", "-");
-}
-
 /* Text rendering of the engine's result. */
 static void fairness_print_text(const json_t *r) {
     size_t i, j;
@@ -68,13 +59,13 @@ static void fairness_print_text(const json_t *r) {
         json_array_foreach(json_object_get(a, "groups"), j, g) {
             printf("  %-24.24s %10lld", json_string_value(json_object_get(g, "group")),
                    (long long)json_integer_value(json_object_get(g, "count")));
-            fairness_print_num(g, "base_rate");
-            fairness_print_num(g, "selection_rate");
-            fairness_print_num(g, "tpr");
-            fairness_print_num(g, "fpr");
-            fairness_print_num(g, "precision");
-            fairness_print_num(g, "ece");
-            fairness_print_num(g, "disparate_impact");
+            cli_print_num(g, "base_rate", " %9.4f", "         -");
+            cli_print_num(g, "selection_rate", " %9.4f", "         -");
+            cli_print_num(g, "tpr", " %9.4f", "         -");
+            cli_print_num(g, "fpr", " %9.4f", "         -");
+            cli_print_num(g, "precision", " %9.4f", "         -");
+            cli_print_num(g, "ece", " %9.4f", "         -");
+            cli_print_num(g, "disparate_impact", " %9.4f", "         -");
             printf("\n");
         }
         printf("  demographic parity difference %.4f, ratio %.4f\n",

@@ -9,7 +9,6 @@
 #include "cli/cli_http.h"
 #include "http/local.h"
 #include "store/store_account.h"
-#include "util/crypto.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,7 +66,6 @@ static int gate_fetch(const CliOpt *a, int n, const char *zPath, int *pStatus, c
         free(zTok);
         return rc ? cli_fail("%s", zErr) : 0;
     }
-    if (crypto_init()) return cli_fail("libsodium failed to initialise");
     const char *zDb = cli_opt(a, n, "db");
     /* a database file that is not there is bad input (2), like a bad flag */
     if (zDb && strncmp(zDb, "postgres://", 11) != 0 && strncmp(zDb, "postgresql://", 13) != 0 &&
@@ -75,10 +73,9 @@ static int gate_fetch(const CliOpt *a, int n, const char *zPath, int *pStatus, c
         return cli_usage_error("no database file %s (give the keel database, e.g. --db keel.db)",
                                zDb);
     Db *db;
-    int rc = cli_open_db(zDb, 0, &db);
-    if (rc) return rc;
     Principal who;
-    if ((rc = cli_principal(db, NULL, &who)) == 0) {
+    int rc = cli_open_as(zDb, NULL, &db, &who);
+    if (rc == 0) {
         Resp r;
         http_local(db, &who, "GET", zPath, NULL, 0, 0, 0, &r);
         *pStatus = r.status;

@@ -4,7 +4,6 @@
 #include "cli/cli.h"
 #include "domain/auth.h"
 #include "store/schema.h"
-#include "util/crypto.h"
 #include <jansson.h>
 #include <string.h>
 
@@ -35,17 +34,15 @@ int cli_init(int argc, char **argv) {
                                sizeof zPw);
         if (rc) return rc;
     }
-    if (crypto_init()) return cli_fail("libsodium failed to initialise");
     Db *db;
-    if ((rc = cli_open_db(zDb, 1, &db))) return rc;
+    Principal op;
+    if ((rc = cli_open_operator(zDb, 1, &db, &op))) return rc;
     int64_t id = 0;
     if (zEmail) {
         const char *zName = cli_opt(a, n, "admin-name");
         json_t *in = json_pack("{ss ss ss ss}", "email", zEmail, "name",
                                zName ? zName : "Administrator", "role", "admin", "password", zPw);
         KeelError e = {0};
-        Principal op;
-        cli_operator(&op);
         Actor actor = auth_actor(&op);
         rc = auth_account_create(db, &actor, in, &id, &e);
         json_decref(in);

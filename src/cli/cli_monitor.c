@@ -313,17 +313,15 @@ int cli_monitor(int argc, char **argv) {
     if (!cli_opt(a, n, "system")) return cli_usage_error("--system NAME is required");
     if (nPos) return cli_usage_error("unexpected argument '%s'", argv[1]);
     Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
     Principal who;
+    if ((rc = cli_open_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), &db, &who))) return rc;
     char zUrl[256];
     snprintf(zUrl, sizeof zUrl, "/api/v1/systems/%s/monitor?grain=%s&limit=%s",
              cli_opt(a, n, "system"), cli_opt(a, n, "grain") ? cli_opt(a, n, "grain") : "minute",
              cli_opt(a, n, "limit") ? cli_opt(a, n, "limit") : "20");
     json_t *j = NULL;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0)
-        rc = monitor_first(db, &who, cli_opt(a, n, "system"),
-                           cli_opt(a, n, "freeze-baseline") != NULL, cli_opt(a, n, "version"),
-                           cli_opt(a, n, "detect") != NULL);
+    rc = monitor_first(db, &who, cli_opt(a, n, "system"), cli_opt(a, n, "freeze-baseline") != NULL,
+                       cli_opt(a, n, "version"), cli_opt(a, n, "detect") != NULL);
     if (rc == 0) {
         Resp r;
         http_local(db, &who, "GET", zUrl, NULL, 0, 0, 0, &r);

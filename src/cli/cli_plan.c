@@ -62,30 +62,21 @@ static void plan_print_json(json_t *j) {
     json_decref(j);
 }
 
-/* Print a number from o[zKey] or "-". */
-static void plan_print_num(const json_t *o, const char *zKey, const char *zFmt) {
-    const json_t *v = json_object_get(o, zKey);
-    if (json_is_number(v))
-        printf(zFmt, json_number_value(v));
-    else
-        printf("%s", "-");
-}
-
 /* Text rendering of a solve report. */
 static void plan_print_text(const json_t *r) {
     const char *zKey;
     json_t *v;
     size_t i;
     printf("status   %s\nvalue    ", json_string_value(json_object_get(r, "status")));
-    plan_print_num(r, "value", "%.6g");
+    cli_print_num(r, "value", "%.6g", "-");
     printf("\nbound    ");
-    plan_print_num(r, "bound", "%.6g");
+    cli_print_num(r, "bound", "%.6g", "-");
     printf("\ngap      ");
-    plan_print_num(r, "gap", "%.4g");
+    cli_print_num(r, "gap", "%.4g", "-");
     printf("\nfunded   %lld\n", (long long)json_integer_value(json_object_get(r, "funded")));
     if (json_object_get(r, "changes")) {
         printf("objective ");
-        plan_print_num(r, "objective", "%.6g");
+        cli_print_num(r, "objective", "%.6g", "-");
         printf(" (value minus change penalties; the bound is on it)\nchanges  %lld\n",
                (long long)json_integer_value(json_object_get(r, "changes")));
     }
@@ -169,7 +160,7 @@ int cli_plan(int argc, char **argv) {
         return cli_usage_error("--method: full, greedy or glpk");
     if (aOpt[OPT_SEED].zValue) o.seed = (unsigned)strtoul(aOpt[OPT_SEED].zValue, NULL, 10);
     int bJson = aOpt[OPT_JSON].zValue != NULL;
-    EngineError e = {{0}, {0}};
+    EngineError e = {0};
     json_t *in = NULL, *out = NULL;
     if (strcmp(zSub, "compare") == 0) {
         if (nPos < 1) return cli_usage_error("plan compare: give one or more scenario files");
@@ -272,13 +263,13 @@ int cli_plan(int argc, char **argv) {
                "funded");
         json_array_foreach(json_object_get(out, "points"), i, pt) {
             printf("%5.0f%% ", 100 * json_number_value(json_object_get(pt, "scale")));
-            plan_print_num(pt, "budget", "%14.6g");
+            cli_print_num(pt, "budget", "%14.6g", "-");
             printf(" ");
-            plan_print_num(pt, "value", "%14.6g");
+            cli_print_num(pt, "value", "%14.6g", "-");
             printf(" ");
-            plan_print_num(pt, "bound", "%14.6g");
+            cli_print_num(pt, "bound", "%14.6g", "-");
             printf(" ");
-            plan_print_num(pt, "gap", "%8.4f");
+            cli_print_num(pt, "gap", "%8.4f", "-");
             printf(" %7lld\n", (long long)json_integer_value(json_object_get(pt, "funded")));
         }
         json_decref(out);

@@ -5,7 +5,6 @@
 #include "cli/cli.h"
 #include "http/local.h"
 #include "store/store_account.h"
-#include "util/crypto.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,17 +34,9 @@ int cli_pool_usage(int argc, char **argv) {
     char *zBody = NULL;
     size_t nBody = 0;
     if (cli_read_file(argv[2], &zBody, &nBody)) return CLI_EXIT_USAGE;
-    if (crypto_init()) {
-        free(zBody);
-        return cli_fail("libsodium failed to initialise");
-    }
     Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) {
-        free(zBody);
-        return rc;
-    }
     Principal who;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0) {
+    if ((rc = cli_open_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), &db, &who)) == 0) {
         char zUrl[64];
         snprintf(zUrl, sizeof zUrl, "/api/v1/pools/%lld/usage", pool);
         Resp r;

@@ -28,14 +28,8 @@ int cli_priorities(int argc, char **argv) {
                 return cli_usage_error("--stage: not a stage: %s", z);
         snprintf(zUrl, sizeof zUrl, "/api/v1/priorities?stage=%.40s", z);
     }
-    Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
-    Principal who;
     json_t *j = NULL;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0)
-        rc = cli_call(db, &who, "GET", zUrl, &j);
-    db_close(db);
-    if (rc) return rc;
+    if ((rc = cli_call_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), "GET", zUrl, &j))) return rc;
     if (cli_opt(a, n, "json")) {
         cli_print_json(j);
         return 0;

@@ -93,7 +93,7 @@ int cli_profile(int argc, char **argv) {
         goto done;
     }
     haveFile = 1;
-    ProfileError pe;
+    EngineError pe;
     int erc = profile_csv(z, n, &po, aOv, nOv, mapped, &t, &r, &pe);
     cli_unmap_file(z, n, mapped);
     haveFile = 0;

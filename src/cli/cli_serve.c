@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* keel serve: the HTTP API (and, later, the web UI) over one database. */
 #include "cli/cli.h"
+#include "domain/compliance.h"
 #include "http/server.h"
 #include "util/crypto.h"
 #include <stdlib.h>
@@ -42,6 +43,7 @@ int cli_serve(int argc, char **argv) {
         {"quiet", 1, "", "no access log", NULL},
         {"events-dir", 0, "DIR", "monitoring event log (default FILE.events)", NULL},
         {"retention-days", 0, "N", "days event segments are kept (default 90)", NULL},
+        {"rules-dir", 0, "DIR", "compliance rule packs replacing the built-in ones (checked at start)", NULL},
         {"migrate", 1, "",
          "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)",
          NULL},
@@ -81,6 +83,11 @@ int cli_serve(int argc, char **argv) {
     c.bSecureCookie = cli_opt(a, n, "secure-cookies") != NULL;
     c.bQuiet = cli_opt(a, n, "quiet") != NULL;
     c.zEventDir = cli_opt(a, n, "events-dir");
+    {
+        KeelError ce = {0};
+        if (compliance_init(cli_opt(a, n, "rules-dir"), &ce))
+            return cli_usage_error("the rule packs are refused: %s", ce.zMsg);
+    }
     if ((z = cli_opt(a, n, "retention-days"))) {
         if ((rc = parse_positive(z, "retention-days", 1, 36500, &v))) return rc;
         c.retentionDays = (int)v;

@@ -5,7 +5,6 @@
  * rules, roles and audit are the server's. */
 #include "cli/cli.h"
 #include "http/local.h"
-#include "util/crypto.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,17 +25,12 @@ static const char zSwitchUsage[] =
  * exit code. */
 static int switch_call(const char *zDb, const char *zAs, const char *zMethod, const char *zPath,
                        json_t *body, int bJson) {
-    if (crypto_init()) return cli_fail("libsodium failed to initialise");
     Db *db;
-    int rc = cli_open_db(zDb, 0, &db);
-    if (rc) {
-        json_decref(body);
-        return rc;
-    }
     Principal who;
     char *zBody = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
-    if ((rc = cli_principal(db, zAs, &who)) == 0) {
+    int rc = cli_open_as(zDb, zAs, &db, &who);
+    if (rc == 0) {
         Resp r;
         memset(&r, 0, sizeof r);
         http_local(db, &who, zMethod, zPath, zBody, zBody ? strlen(zBody) : 0, 0, 0, &r);

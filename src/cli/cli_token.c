@@ -5,7 +5,6 @@
 #include "domain/resource.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"
-#include "util/crypto.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,11 +36,9 @@ int cli_token(int argc, char **argv) {
     const char *zVerb = argv[1];
     if (strcmp(zVerb, "create") && strcmp(zVerb, "list") && strcmp(zVerb, "revoke"))
         return cli_usage_error("unknown token command '%s' (create, list, revoke)", zVerb);
-    if (crypto_init()) return cli_fail("libsodium failed to initialise");
     Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
     Principal op;
-    cli_operator(&op);
+    if ((rc = cli_open_operator(cli_opt(a, n, "db"), 0, &db, &op))) return rc;
     Actor actor = auth_actor(&op);
     KeelError e = {0};
     const char *zEmail = cli_opt(a, n, "email");

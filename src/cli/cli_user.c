@@ -6,7 +6,6 @@
 #include "domain/auth.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"
-#include "util/crypto.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,11 +81,9 @@ int cli_user(int argc, char **argv) {
     if ((bAdd || bPw) &&
         (rc = cli_read_password(cli_opt(a, n, "password-file"), "password", zPw, sizeof zPw)))
         return rc;
-    if (crypto_init()) return cli_fail("libsodium failed to initialise");
     Db *db;
-    if ((rc = cli_open_db(cli_opt(a, n, "db"), 0, &db))) return rc;
     Principal op;
-    cli_operator(&op);
+    if ((rc = cli_open_operator(cli_opt(a, n, "db"), 0, &db, &op))) return rc;
     Actor actor = auth_actor(&op);
     KeelError e = {0};
     if (bList) {

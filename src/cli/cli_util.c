@@ -5,6 +5,7 @@
 #include "domain/auth.h"
 #include "store/schema.h"
 #include "store/store_account.h"
+#include "util/crypto.h"
 #include "util/err.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -16,24 +17,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cli_usage_error(const char *zFmt, ...) {
-    va_list ap;
-    va_start(ap, zFmt);
+/* "keel: <message>" on stderr; returns code. */
+static int cli_vsay(int code, const char *zFmt, va_list ap) {
     fputs("keel: ", stderr);
     vfprintf(stderr, zFmt, ap);
     fputc('\n', stderr);
+    return code;
+}
+
+int cli_usage_error(const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = cli_vsay(CLI_EXIT_USAGE, zFmt, ap);
     va_end(ap);
-    return CLI_EXIT_USAGE;
+    return rc;
 }
 
 int cli_fail(const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);
-    fputs("keel: ", stderr);
-    vfprintf(stderr, zFmt, ap);
-    fputc('\n', stderr);
+    int rc = cli_vsay(CLI_EXIT_FAIL, zFmt, ap);
     va_end(ap);
-    return CLI_EXIT_FAIL;
+    return rc;
 }
 
 int cli_exit_for(int rc) {
@@ -240,6 +245,14 @@ int cli_open_db(const char *zPath, int bCreate, struct Db **ppDb) {
     return 0;
 }
 
+void cli_print_num(const json_t *o, const char *zKey, const char *zFmt, const char *zMissing) {
+    const json_t *v = json_object_get(o, zKey);
+    if (json_is_number(v))
+        printf(zFmt, json_number_value(v));
+    else
+        fputs(zMissing, stdout);
+}
+
 void cli_print_json(json_t *j) {
     if (!j) return;
     json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY);
@@ -268,6 +281,40 @@ int cli_principal(Db *db, const char *zEmail, Principal *p) {
     auth_principal_from_account(&a, AUTH_COOKIE, p);
     auth_principal_via_cli(p);
     return 0;
+}
+
+/* libsodium, then the database; 0 or an exit code (reason printed). */
+static int cli_open(const char *zDb, int bCreate, Db **ppDb) {
+    *ppDb = NULL;
+    if (crypto_init()) return cli_fail("libsodium failed to initialise");
+    return cli_open_db(zDb, bCreate, ppDb);
+}
+
+int cli_open_operator(const char *zDb, int bCreate, Db **ppDb, Principal *pOp) {
+    int rc = cli_open(zDb, bCreate, ppDb);
+    if (!rc) cli_operator(pOp);
+    return rc;
+}
+
+int cli_open_as(const char *zDb, const char *zAs, Db **ppDb, Principal *pWho) {
+    int rc = cli_open(zDb, 0, ppDb);
+    if (rc) return rc;
+    if ((rc = cli_principal(*ppDb, zAs, pWho))) {
+        db_close(*ppDb);
+        *ppDb = NULL;
+    }
+    return rc;
+}
+
+int cli_call_as(const char *zDb, const char *zAs, const char *zMethod, const char *zUrl,
+                json_t **ppOut) {
+    Db *db;
+    Principal who;
+    int rc = cli_open_as(zDb, zAs, &db, &who);
+    if (rc) return rc;
+    rc = cli_call(db, &who, zMethod, zUrl, ppOut);
+    db_close(db);
+    return rc;
 }
 
 void cli_operator(Principal *p) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Actions and the retraining chain; see action.h. */
 #include "domain/action.h"
+#include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/risk.h"
@@ -362,4 +363,60 @@ int action_list(Db *db, const ActionFilter *f, json_t **ppOut) {
     *ppOut = json_pack("{so so sI}", "items", items, "findings", findings, "total",
                        (json_int_t)json_array_size(items));
     return 0;
+}
+
+int action_raise_for_findings(Db *db, int64_t systemId, const json_t *findings, int *pnNew) {
+    *pnNew = 0;
+    json_t *sys, *vers = NULL, *ini = NULL;
+    int rc = store_crud_get(db, &resource_system, systemId, &sys);
+    if (rc) return rc == KEEL_ENOTFOUND ? 0 : rc;
+    if ((rc = store_system_versions(db, systemId, &vers)) == 0)
+        rc = store_crud_get(db, &resource_initiative, json_get_id(sys, "initiative_id"), &ini);
+    Principal who;
+    memset(&who, 0, sizeof who);
+    who.kind = AUTH_NONE;
+    snprintf(who.zEmail, sizeof who.zEmail, "monitor.decay");
+    snprintf(who.zActor, sizeof who.zActor, "monitor.decay");
+    char zDue[32];
+    time_iso(time_now() + ACTION_FINDING_DAYS * 86400, zDue, sizeof zDue);
+    zDue[10] = 0;
+    size_t i, k;
+    json_t *f, *v;
+    json_array_foreach(findings, i, f) {
+        if (rc) break;
+        const char *zKind = json_get_str(f, "kind");
+        if (!zKind ||
+            (strcmp(zKind, "decay") && strcmp(zKind, "segment_failure") && strcmp(zKind, "drift")))
+            continue;
+        int64_t owner = 0;
+        json_array_foreach(
+            vers, k, v) if (json_get_str(f, "version") &&
+                            strcmp(json_get_str(v, "version"), json_get_str(f, "version")) == 0)
+            owner = json_get_id(v, "owner_id");
+        if (!owner) owner = json_get_id(ini, "owner_id");
+        if (!owner) continue; /* nobody to give it to: the finding stays a finding */
+        char zKey[200], zTitle[300];
+        snprintf(zKey, sizeof zKey, "%s:%.64s:%.64s:%.40s", zKind, json_get_str(sys, "name"),
+                 json_get_str(f, "segment") ? json_get_str(f, "segment") : "*",
+                 json_get_str(f, "metric") ? json_get_str(f, "metric") : "-");
+        snprintf(zTitle, sizeof zTitle, "Retrain %.64s %.20s: %.20s %s on segment %.64s",
+                 json_get_str(sys, "name"),
+                 json_get_str(f, "version") ? json_get_str(f, "version") : "",
+                 json_get_str(f, "metric") ? json_get_str(f, "metric") : "", zKind,
+                 json_get_str(f, "segment") ? json_get_str(f, "segment") : "*");
+        json_t *in =
+            json_pack("{ss ss ss ss sI sI ss sb}", "title", zTitle, "kind", "retraining", "source",
+                      "finding", "source_key", zKey, "system_id", (json_int_t)systemId, "owner_id",
+                      (json_int_t)owner, "due_date", zDue, "evidence_required", 1);
+        int64_t id;
+        int bNew;
+        KeelError e;
+        rc = action_create(db, &who, in, &id, &bNew, &e);
+        json_decref(in);
+        *pnNew += bNew;
+    }
+    json_decref(sys);
+    json_decref(vers);
+    json_decref(ini);
+    return rc;
 }

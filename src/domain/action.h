@@ -22,6 +22,15 @@ extern const ResourceDef resource_action;
 /* Raise an action (any role but viewers). *pbNew is 0 when an open
  * action with the same source_key was returned instead. */
 int action_create(Db *db, const Principal *who, json_t *in, int64_t *pId, int *pbNew, KeelError *e);
+/* Monitoring's findings of systemId (decay_findings rows: kind, metric,
+ * segment, version) raise one retraining action each (kinds decay,
+ * segment_failure, drift), keyed "<kind>:<system>:<segment>:<metric>", so
+ * that a finding found again by the next evaluation raises nothing new;
+ * owned by the version's owner, else the initiative's; due in
+ * ACTION_FINDING_DAYS days. *pnNew: actions raised. Inside the caller's
+ * transaction. */
+#define ACTION_FINDING_DAYS 30
+int action_raise_for_findings(Db *db, int64_t systemId, const json_t *findings, int *pnNew);
 /* Change an action: its owner (person), admins and the committee. */
 int action_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 /* One action with owner_name, initiative_title, system_name, overdue,

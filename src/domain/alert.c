@@ -274,7 +274,7 @@ static int holds(double v, const char *zOp, double t) {
  * off (its fallback), the rule named as the reason, and record the trip.
  * *pbTripped says whether it did. */
 static int rule_trip(Db *db, const json_t *x, int64_t eventId, const char *zMsg, const char *zNow,
-                     int *pbTripped) {
+                     int *pbTripped, json_t **ppAnswer) {
     *pbTripped = 0;
     json_t *cur;
     KeelError e = {0};
@@ -291,7 +291,8 @@ static int rule_trip(Db *db, const json_t *x, int64_t eventId, const char *zMsg,
     char zReason[600], zCause[48];
     snprintf(zReason, sizeof zReason, "alert rule '%s' fired: %s", json_get_str(x, "name"), zMsg);
     snprintf(zCause, sizeof zCause, "alert_rule:%lld", (long long)json_get_id(x, "id"));
-    rc = switch_force_off(db, &p, json_get_id(x, "system_id"), zReason, zCause);
+    rc = switch_force_off(db, &p, json_get_id(x, "system_id"), json_get_str(x, "system"), zReason,
+                          zCause, ppAnswer);
     int64_t tripId;
     if (!rc)
         rc = store_trip_add(db, json_get_id(x, "system_id"), json_get_id(x, "id"), eventId, zPrior,
@@ -303,7 +304,7 @@ static int rule_trip(Db *db, const json_t *x, int64_t eventId, const char *zMsg,
 /* Record a firing or resolved event of rule x with value v, queue its
  * webhook delivery, trip the switch when the rule says so. */
 static int rule_event(Db *db, const json_t *x, const char *zState, double v, int64_t nowMs,
-                      const char *zNow) {
+                      const char *zNow, json_t **ppAnswer) {
     char zMsg[400];
     snprintf(zMsg, sizeof zMsg, "%s %s of %s (segment %s) is %.4g, %s %s %.4g%s%s",
              json_get_str(x, "kind"), json_get_str(x, "metric"), json_get_str(x, "system"),
@@ -316,7 +317,7 @@ static int rule_event(Db *db, const json_t *x, const char *zState, double v, int
                                    zMsg, zNow, &eventId);
     int bTripped = 0;
     if (!rc && !strcmp(zState, "firing") && json_integer_value(json_object_get(x, "trip_switch")))
-        rc = rule_trip(db, x, eventId, zMsg, zNow, &bTripped);
+        rc = rule_trip(db, x, eventId, zMsg, zNow, &bTripped, ppAnswer);
     if (rc || !json_get_id(x, "webhook_id")) return rc;
     json_t *pay =
         json_pack("{s:s,s:I,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:s,s:b,s:s}", "event", zState,
@@ -354,11 +355,12 @@ static int rule_eval(Db *db, const json_t *x, int64_t nowMs, const char *zNow) {
         zNew = "ok";
         since = -1;
     }
+    json_t *answer = NULL;
     rc = db_begin(db);
     if (!rc && !strcmp(zNew, "firing") && strcmp(zState, "firing"))
-        rc = rule_event(db, x, "firing", v, nowMs, zNow);
+        rc = rule_event(db, x, "firing", v, nowMs, zNow, &answer);
     if (!rc && !strcmp(zState, "firing") && !strcmp(zNew, "ok"))
-        rc = rule_event(db, x, "resolved", v, nowMs, zNow);
+        rc = rule_event(db, x, "resolved", v, nowMs, zNow, &answer);
     /* the rule's row changes only when its state or value does */
     json_t *jl = json_object_get(x, "last_value"), *jp0 = json_object_get(x, "pending_since");
     double last = json_is_number(jl) ? json_number_value(jl) : NAN;
@@ -366,7 +368,10 @@ static int rule_eval(Db *db, const json_t *x, int64_t nowMs, const char *zNow) {
     int bSame =
         !strcmp(zNew, zState) && since == since0 && ((isnan(v) && isnan(last)) || v == last);
     if (!rc && !bSame) rc = store_alert_rule_state(db, json_get_id(x, "id"), zNew, since, v, zNow);
-    return db_end(db, rc);
+    /* a trip's new switch state goes into the cache once committed */
+    if ((rc = db_end(db, rc)) == 0 && answer) rc = switch_cache_put(answer);
+    json_decref(answer);
+    return rc;
 }
 
 int alert_job(Db *db, KeelError *e) {

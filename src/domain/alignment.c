@@ -193,9 +193,7 @@ int align_check_order(Db *db, const json_t *cur, const json_t *in, const char *z
                         zb, za);
 }
 
-/* KEEL_ERULE "out_of_bounds" at zField when v lies outside the KPI's
- * declared bounds (kpi: a row with min_value / max_value). */
-static int kpi_in_bounds(const json_t *kpi, const char *zField, double v, KeelError *e) {
+int align_kpi_value_in_bounds(const json_t *kpi, const char *zField, double v, KeelError *e) {
     const json_t *lo = json_object_get(kpi, "min_value"), *hi = json_object_get(kpi, "max_value");
     if ((json_is_number(lo) && v < json_number_value(lo)) ||
         (json_is_number(hi) && v > json_number_value(hi))) {
@@ -209,8 +207,7 @@ static int kpi_in_bounds(const json_t *kpi, const char *zField, double v, KeelEr
     return 0;
 }
 
-/* A KPI's bounds in order, its baseline and target within them. */
-static int kpi_check(const json_t *cur, const json_t *in, KeelError *e) {
+int align_kpi_check(const json_t *cur, const json_t *in, KeelError *e) {
     json_t *m = cur ? json_deep_copy(cur) : json_object();
     json_object_update(m, (json_t *)in);
     const json_t *lo = json_object_get(m, "min_value"), *hi = json_object_get(m, "max_value");
@@ -219,8 +216,12 @@ static int kpi_check(const json_t *cur, const json_t *in, KeelError *e) {
         rc = err_set_code(e, KEEL_ERULE, "out_of_order", "max_value",
                           "max_value %g is below min_value %g", json_number_value(hi),
                           json_number_value(lo));
-    if (rc == 0) rc = kpi_in_bounds(m, "baseline", json_number_value(json_object_get(m, "baseline")), e);
-    if (rc == 0) rc = kpi_in_bounds(m, "target", json_number_value(json_object_get(m, "target")), e);
+    if (rc == 0)
+        rc = align_kpi_value_in_bounds(m, "baseline",
+                                       json_number_value(json_object_get(m, "baseline")), e);
+    if (rc == 0)
+        rc = align_kpi_value_in_bounds(m, "target", json_number_value(json_object_get(m, "target")),
+                                       e);
     json_decref(m);
     return rc;
 }
@@ -270,7 +271,7 @@ static int may_edit_objective(Db *db, const Principal *who, int64_t objectiveId,
 
 int align_kpi_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     int rc = resource_validate(&resource_kpi, in, 1, e);
-    if (rc == 0) rc = kpi_check(NULL, in, e);
+    if (rc == 0) rc = align_kpi_check(NULL, in, e);
     if (rc) return rc;
     rc = may_edit_objective(db, who, json_get_id(in, "objective_id"), e);
     if (rc) return rc;
@@ -286,7 +287,7 @@ int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelE
     rc = may_edit_objective(db, who, json_get_id(cur, "objective_id"), e);
     if (rc == 0 && json_object_get(in, "objective_id"))
         rc = may_edit_objective(db, who, json_get_id(in, "objective_id"), e);
-    if (rc == 0) rc = kpi_check(cur, in, e);
+    if (rc == 0) rc = align_kpi_check(cur, in, e);
     json_decref(cur);
     if (rc) return rc;
     Actor a = auth_actor(who);
@@ -433,7 +434,7 @@ static int kpi_value_checks(Db *db, const json_t *kpi, int64_t kpiId, const json
         size_t iRow = lines ? (size_t)json_integer_value(json_array_get(lines, i)) : i + 1;
         double v = json_number_value(json_object_get(r, "value"));
         KeelError re = {0};
-        if (kpi_in_bounds(kpi, "value", v, &re)) {
+        if (align_kpi_value_in_bounds(kpi, "value", v, &re)) {
             row_error(errs, iRow, "value", re.zMsg);
             ++*pnBounds;
         } else if (bUsual && !bConfirm && (v < lo || v > hi)) {

@@ -61,6 +61,14 @@ int align_kpi_as_of(Db *db, json_t *kpi, const char *zUntil, int bValues);
  * months they cover, dates ("2026-03-01") as text. */
 int align_check_order(Db *db, const json_t *cur, const json_t *in, const char *zFirst,
                       const char *zLast, KeelError *e);
+/* KEEL_ERULE "out_of_bounds" at zField when v lies outside the KPI's
+ * declared bounds (kpi: a row with min_value / max_value; either may be
+ * absent or null). Pure. */
+int align_kpi_value_in_bounds(const json_t *kpi, const char *zField, double v, KeelError *e);
+/* A KPI's bounds in order (KEEL_ERULE "out_of_order" at max_value), its
+ * baseline and target within them ("out_of_bounds"): the row in over cur
+ * (cur may be NULL). Pure. */
+int align_kpi_check(const json_t *cur, const json_t *in, KeelError *e);
 /* A KPI's usual range from its recorded values a[0..n): median ± K times
  * the robust spread 1.4826·MAD (at least 5% of |median|); 0 with fewer
  * than KPI_USUAL_MIN_VALUES values (no range), else 1 (docs/paths/alignment.md). */
@@ -71,8 +79,8 @@ int align_kpi_usual_range(const double *a, size_t n, double *pLo, double *pHi);
  * the usual range (else KEEL_ERULE "needs_confirm"); values outside the
  * declared bounds are refused (KEEL_ERULE "out_of_bounds"). */
 int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
-                            const json_t *lines, int bConfirm, int *pnImported, json_t **ppRowErrors,
-                            KeelError *e);
+                            const json_t *lines, int bConfirm, int *pnImported,
+                            json_t **ppRowErrors, KeelError *e);
 /* Parse CSV text "period,value[,note]" (header required) into rows and
  * their line numbers (header = line 1); values that are not numbers are
  * kept as text for the import to report. */

@@ -81,6 +81,22 @@ int alloc_capacities(Db *db, const AllocHorizon *h, json_t **ppCap, json_t **ppP
  * findings: idle (utilisation below threshold two periods running),
  * over_committed (planned or actual above capacity). */
 int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t **ppOut);
+/* keel's one definition of utilisation (docs/plan.md#utilisation): use ÷
+ * capacity, both summed over the same quarters (one quarter: its use ÷ its
+ * capacity); NAN when there is no capacity. With recorded use it is the
+ * utilisation, with the latest plan's load the planned utilisation. */
+double alloc_utilisation(double use, double capacity);
+/* Quarters a pool preview covers: the current one and the three after. */
+enum { ALLOC_PREVIEW_PERIODS = 4 };
+/* A pool before it is saved (id 0: a new pool, in its create body; else
+ * the changes to pool id): validated as create or update would, then per
+ * quarter of the next year its capacity, the latest plan's load and the
+ * planned utilisation, the planned utilisation over the year, idle (below
+ * threshold) and over-committed, the break-even of a compute pool at the
+ * planned utilisation, and `advice` (no_plan, idle, over_committed, fits)
+ * with a sentence. Nothing is stored. */
+int alloc_pool_preview(Db *db, int64_t id, json_t *in, double threshold, json_t **ppOut,
+                       KeelError *e);
 
 /* ---- planning (allocation_plan.c) ---- */
 /* The planning attributes of an initiative: {initiative_id, duration,

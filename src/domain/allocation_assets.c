@@ -306,7 +306,7 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
     CsvTable *t = NULL;
     ProfileOptions popt = {.zLabel = zLabel, .nThread = 1};
     ProfileResult *pr = NULL;
-    ProfileError pe;
+    EngineError pe;
     rc = profile_csv(z, n, &popt, NULL, 0, 0, &t, &pr, &pe);
     if (rc == KEEL_EINVAL && strcmp(pe.zField, "data") == 0)
         return err_set(e, rc, "body", "the sample is not valid CSV (line %zu): %s", pe.iLine,

@@ -261,6 +261,19 @@ done:
     return rc;
 }
 
+double alloc_utilisation(double use, double capacity) {
+    return capacity > 0 ? use / capacity : NAN;
+}
+
+/* A utilisation over quarters zFrom..zTo (n of them) as JSON: {value,
+ * from, to, quarters}; value null when there is none. */
+static json_t *utilisation_json(double use, double cap, const char *zFrom, const char *zTo, int n) {
+    double u = n ? alloc_utilisation(use, cap) : NAN;
+    json_t *o = json_pack("{ss ss si}", "from", zFrom, "to", zTo, "quarters", n);
+    json_object_set_new(o, "value", isnan(u) ? json_null() : json_real(round(u * 10000) / 10000));
+    return o;
+}
+
 /* The break-even of a compute pool as JSON (new reference). */
 static json_t *pool_breakeven(const json_t *p, double capacity, double util) {
     const char *zDeploy = json_string_value(json_object_get(p, "deployment"));
@@ -339,7 +352,8 @@ int alloc_pool_get(Db *db, int64_t id, json_t **ppOut) {
 
 /* Planned load per pool key and horizon period from the latest plan:
  * {key: [..]} (new reference; empty without a plan). */
-static int planned_load(Db *db, const AllocHorizon *h, json_t **ppLoad, int64_t *pPlanId) {
+static int planned_load(Db *db, const AllocHorizon *h, json_t **ppLoad, int64_t *pPlanId,
+                        json_t *pInfo) {
     json_t *load = json_object(), *plan = NULL;
     *pPlanId = 0;
     int rc = store_alloc_plan(db, 0, &plan);
@@ -355,6 +369,12 @@ static int planned_load(Db *db, const AllocHorizon *h, json_t **ppLoad, int64_t 
     json_t *in = json_loads(json_string_value(json_object_get(plan, "input_json")), 0, NULL);
     json_t *res = json_loads(json_string_value(json_object_get(plan, "result_json")), 0, NULL);
     json_t *starts = json_object_get(res, "starts"), *under = json_object_get(res, "under_way");
+    /* an infeasible solve funds nothing: its conflicts say what does not fit */
+    if (pInfo) {
+        json_object_set(pInfo, "plan_status", json_object_get(plan, "status"));
+        if (json_is_array(json_object_get(res, "conflicts")))
+            json_object_set(pInfo, "conflicts", json_object_get(res, "conflicts"));
+    }
     int first = alloc_quarter_ord(h->az[0]);
     int planFirst =
         alloc_quarter_ord(json_string_value(json_array_get(json_object_get(in, "periods"), 0)));
@@ -409,20 +429,24 @@ int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t *
     int64_t planId = 0;
     int rc = alloc_capacities(db, h, &cap, &pools);
     if (rc == 0) rc = store_alloc_period_rows(db, POOL_USAGE, 0, &use);
-    if (rc == 0) rc = planned_load(db, h, &load, &planId);
+    json_t *info = json_object();
+    if (rc == 0) rc = planned_load(db, h, &load, &planId, info);
     if (rc) goto done;
     json_t *items = json_array(), *findings = json_array();
     size_t i, j;
     json_t *p, *u;
+    char zCur[12];
+    alloc_current_quarter(db, zCur);
+    int curOrd = alloc_quarter_ord(zCur);
     json_array_foreach(pools, i, p) {
         int64_t id = json_get_id(p, "id");
         const char *zKey = json_string_value(json_object_get(p, "key"));
         const char *zName = json_string_value(json_object_get(p, "name"));
         json_t *c = json_object_get(cap, zKey), *pl = json_object_get(load, zKey);
         json_t *periods = json_array();
-        int nLow = 0, bIdle = 0, bOver = 0;
+        int nLow = 0, bIdle = 0, bOver = 0, nRec = 0, nPlan = 0, tRec = 0, tRecLast = 0, tPlan = 0;
         char zMsg[400], zWhen[16] = "";
-        double sumUse = 0, sumCap = 0, capSum = 0;
+        double sumUse = 0, sumCap = 0, capSum = 0, sumPlan = 0, sumPlanCap = 0;
         for (int t = 0; t < h->n; t++) {
             double ct = json_number_value(json_array_get(c, (size_t)t));
             double planned = pl ? json_number_value(json_array_get(pl, (size_t)t)) : 0;
@@ -434,9 +458,16 @@ int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t *
             }
             capSum += ct;
             json_t *util = json_null();
+            if (alloc_quarter_ord(h->az[t]) >= curOrd && ct > 0) {
+                if (!nPlan++) tPlan = t;
+                sumPlan += planned;
+                sumPlanCap += ct;
+            }
             if (json_is_number(actual) && ct > 0) {
-                double uu = json_number_value(actual) / ct;
+                double uu = alloc_utilisation(json_number_value(actual), ct);
                 util = json_real(round(uu * 10000) / 10000);
+                if (!nRec++) tRec = t;
+                tRecLast = t;
                 sumUse += json_number_value(actual);
                 sumCap += ct;
                 nLow = uu < threshold ? nLow + 1 : 0;
@@ -454,7 +485,15 @@ int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t *
         /* usage before the horizon counts for idleness too: two recorded periods running */
         json_t *o = json_deep_copy(p);
         json_object_set_new(o, "periods", periods);
-        double util = sumCap > 0 ? sumUse / sumCap : NAN;
+        /* one utilisation per pool: recorded use over the quarters in view
+         * that have it (the break-even judges the same figure), and the
+         * plan's load from the current quarter on */
+        double util = alloc_utilisation(sumUse, sumCap);
+        json_object_set_new(o, "utilisation",
+                            utilisation_json(sumUse, sumCap, h->az[tRec], h->az[tRecLast], nRec));
+        json_object_set_new(o, "planned_utilisation",
+                            utilisation_json(sumPlan, sumPlanCap, h->az[tPlan],
+                                             h->az[nPlan ? tPlan + nPlan - 1 : 0], nPlan));
         if (strcmp(json_string_value(json_object_get(p, "kind")), "compute") == 0)
             json_object_set_new(
                 o, "breakeven",
@@ -487,10 +526,120 @@ int alloc_pools_report(Db *db, const AllocHorizon *h, double threshold, json_t *
     *ppOut = json_pack("{so so so sf so}", "periods", horizon, "pools", items, "findings", findings,
                        "idle_threshold", threshold, "plan_id",
                        planId ? json_integer(planId) : json_null());
+    json_object_update(*ppOut, info);
 done:
+    json_decref(info);
     json_decref(cap);
     json_decref(pools);
     json_decref(use);
     json_decref(load);
     return rc;
+}
+
+/* The capacity of a pool row in each quarter of h: its own capacity rows
+ * (existing pools), else its default capacity, else for a people pool the
+ * register's FTE of its skill. */
+static int preview_capacity(Db *db, int64_t id, const json_t *row, const AllocHorizon *h,
+                            double *aCap) {
+    json_t *rows = NULL, *people = NULL;
+    int rc = id ? store_alloc_period_rows(db, POOL_CAPACITY, id, &rows) : 0;
+    if (rc == 0) rc = store_alloc_people(db, &people);
+    if (rc == 0) {
+        json_t *c = json_object_get(row, "capacity");
+        const char *zSkill = json_string_value(json_object_get(row, "skill"));
+        double dflt = json_is_number(c) ? json_number_value(c)
+                      : zSkill          ? round(register_fte(people, zSkill) * 1000) / 1000
+                                        : 0;
+        for (int t = 0; t < h->n; t++) {
+            size_t j;
+            json_t *r;
+            aCap[t] = dflt;
+            json_array_foreach(rows, j, r) {
+                if (strcmp(json_string_value(json_object_get(r, "period")), h->az[t]) == 0)
+                    aCap[t] = json_number_value(json_object_get(r, "capacity"));
+            }
+        }
+    }
+    json_decref(rows);
+    json_decref(people);
+    return rc;
+}
+
+int alloc_pool_preview(Db *db, int64_t id, json_t *in, double threshold, json_t **ppOut,
+                       KeelError *e) {
+    json_t *row = NULL, *load = NULL;
+    int rc = resource_validate(&resource_pool, in, id == 0, e);
+    if (rc) return rc;
+    if (id) {
+        rc = store_crud_get(db, &resource_pool, id, &row);
+        if (rc == KEEL_ENOTFOUND) return err_no_id(e, KEEL_EINVAL, "id", "pool", id);
+        if (rc) return rc;
+    }
+    /* the plan knows a pool by its stored key */
+    char zKey[48];
+    snprintf(zKey, sizeof zKey, "%s", json_string_value(json_object_get(row ? row : in, "key")));
+    if (row)
+        json_object_update(row, in);
+    else
+        row = json_deep_copy(in);
+    AllocHorizon h;
+    int64_t planId = 0;
+    double aCap[ALLOC_PREVIEW_PERIODS];
+    rc = pool_check_kind(row, e);
+    if (rc == 0) rc = alloc_horizon(db, NULL, ALLOC_PREVIEW_PERIODS, &h, e);
+    if (rc == 0) rc = preview_capacity(db, id, row, &h, aCap);
+    if (rc == 0) rc = planned_load(db, &h, &load, &planId, NULL);
+    if (rc) {
+        json_decref(row);
+        return rc;
+    }
+    json_t *periods = json_array(), *pl = json_object_get(load, zKey);
+    double sumPlan = 0, sumCap = 0;
+    int tOver = -1;
+    for (int t = 0; t < h.n; t++) {
+        double planned = pl ? json_number_value(json_array_get(pl, (size_t)t)) : 0;
+        double u = alloc_utilisation(planned, aCap[t]);
+        sumPlan += planned;
+        sumCap += aCap[t];
+        if (tOver < 0 && planned > aCap[t] * (1 + 1e-9) + 1e-9) tOver = t;
+        json_t *o =
+            json_pack("{ss sf sf}", "period", h.az[t], "capacity", aCap[t], "planned", planned);
+        json_object_set_new(o, "utilisation",
+                            isnan(u) ? json_null() : json_real(round(u * 10000) / 10000));
+        json_array_append_new(periods, o);
+    }
+    double u = alloc_utilisation(sumPlan, sumCap);
+    const char *zAdvice = !planId             ? "no_plan"
+                          : tOver >= 0        ? "over_committed"
+                          : !(u >= threshold) ? "idle"
+                                              : "fits";
+    char zMsg[400];
+    if (!planId)
+        snprintf(zMsg, sizeof zMsg,
+                 "there is no plan yet: solve one to see how much of this pool the portfolio "
+                 "would use");
+    else if (tOver >= 0)
+        snprintf(zMsg, sizeof zMsg,
+                 "the latest plan needs %.0f in %s, more than this capacity (%.0f)",
+                 json_number_value(json_array_get(pl, (size_t)tOver)), h.az[tOver], aCap[tOver]);
+    else if (!(u >= threshold))
+        snprintf(zMsg, sizeof zMsg,
+                 "the latest plan would use %.0f%% of this capacity from %s to %s, below the "
+                 "idle threshold of %.0f%%: plan work onto it before buying, or buy less",
+                 isnan(u) ? 0 : u * 100, h.az[0], h.az[h.n - 1], threshold * 100);
+    else
+        snprintf(zMsg, sizeof zMsg,
+                 "the latest plan would use %.0f%% of this capacity from %s to %s", u * 100,
+                 h.az[0], h.az[h.n - 1]);
+    json_t *out = json_pack("{so so sb sb sf ss ss}", "periods", periods, "planned_utilisation",
+                            utilisation_json(sumPlan, sumCap, h.az[0], h.az[h.n - 1], h.n), "idle",
+                            strcmp(zAdvice, "idle") == 0, "over_committed", tOver >= 0,
+                            "idle_threshold", threshold, "advice", zAdvice, "message", zMsg);
+    json_object_set_new(out, "plan_id", planId ? json_integer(planId) : json_null());
+    if (strcmp(json_string_value(json_object_get(row, "kind")), "compute") == 0)
+        json_object_set_new(out, "breakeven", pool_breakeven(row, sumCap / h.n, isnan(u) ? 0 : u));
+    json_decref(row);
+    json_decref(load);
+    *ppOut = out;
+    return 0;
 }

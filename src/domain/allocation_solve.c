@@ -154,7 +154,7 @@ static int run_engine(const json_t *input, double timeLimit, int nStep, json_t *
     PortfolioOptions o;
     memset(&o, 0, sizeof o);
     o.timeLimit = timeLimit;
-    EngineError ee = {{0}, {0}};
+    EngineError ee = {0};
     int rc = nStep ? portfolio_frontier_json(input, &o, nStep, ppRes, &ee)
                    : portfolio_solve_json(input, &o, ppRes, &ee);
     atomic_fetch_sub(&nSolving, 1);

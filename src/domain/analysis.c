@@ -81,7 +81,7 @@ static int analysis_drift(const AnalysisInput *in, json_t **ppResult, const char
     }
     CsvOptions opt = {0};
     opt.nThread = 1;
-    CsvError ce = {0};
+    EngineError ce = {0};
     CsvTable *ref = NULL, *cur = NULL;
     int rc = csv_parse(in->zRef, in->nRef, &opt, &ref, &ce);
     if (rc == KEEL_EINVAL) return err_set(e, rc, "reference", "line %zu: %s", ce.iLine, ce.zMsg);
@@ -102,10 +102,9 @@ static int analysis_drift(const AnalysisInput *in, json_t **ppResult, const char
     dopt.nThread = 1;
     dopt.zSegment = zSegment;
     DriftResult *res = NULL;
-    char zErr[256] = "";
     if (rc == 0) {
-        rc = drift_compare(ref, cur, &dopt, &res, zErr, sizeof zErr);
-        if (rc == KEEL_EINVAL) err_set(e, rc, "spec.segment", "%s", zErr);
+        rc = drift_compare(ref, cur, &dopt, &res, &ce);
+        if (rc == KEEL_EINVAL) err_set(e, rc, "spec.segment", "%s", ce.zMsg);
     }
     if (rc == 0) {
         Buf b;
@@ -142,8 +141,7 @@ static int analysis_engine(const AnalysisInput *in, json_t **ppResult, const cha
                            "data (CSV text of the rows to explain) is required");
         ExplainOptions opt = {1, 50000000};
         ExplainResult *r = NULL;
-        ExplainError xe;
-        memset(&xe, 0, sizeof xe);
+        EngineError xe = {0};
         int rc = explain_run(in->zModel, in->nModel, in->zData, in->nData, &opt, &r, &xe);
         if (rc == KEEL_EINVAL || rc == KEEL_ETOOBIG)
             return err_set(e, rc, xe.zField, "%s", xe.zMsg[0] ? xe.zMsg : "the input is too large");
@@ -152,8 +150,7 @@ static int analysis_engine(const AnalysisInput *in, json_t **ppResult, const cha
         explain_result_free(r);
         return *ppResult ? 0 : KEEL_ENOMEM;
     }
-    EngineError ee;
-    memset(&ee, 0, sizeof ee);
+    EngineError ee = {0};
     if (!in->spec)
         return err_set(e, KEEL_EINVAL, "spec", "spec (the analysis specification) is required");
     int rc = strcmp(in->zKind, "abtest") == 0

@@ -3,6 +3,7 @@
  * decay.h. Loading (store), deciding (engine/decay.h, engine/drift.h) and
  * shaping the findings are separate steps below. */
 #include "domain/decay.h"
+#include "domain/action.h"
 #include "domain/system.h"
 #include "engine/decay.h"
 #include "engine/drift.h"
@@ -429,6 +430,15 @@ int decay_detect(Db *db, int64_t systemId, int *pnFound, KeelError *e) {
                 json_pack("{s:s,s:I,s:[]}", "test", "no_data", "minutes",
                           (json_int_t)((nowMs - lastMinute - 60000) / 60000), "drifted_inputs");
             rc = finding_put(&c, "no_data", "events", DECAY_ALL, NAN, 0, NAN, NAN, d);
+        }
+    }
+    if (!rc && c.nFound) {
+        /* each decay, segment or drift finding raises one retraining action (path 5) */
+        json_t *found;
+        int nNew;
+        if ((rc = decay_findings(db, systemId, &found)) == 0) {
+            rc = action_raise_for_findings(db, systemId, found, &nNew);
+            json_decref(found);
         }
     }
     rc = db_end(db, rc);

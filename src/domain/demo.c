@@ -532,7 +532,5 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassw
     if (rc == 0) rc = iteration_demo_load(db, doc, e);
     time_shift(0);
     json_decref(doc);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Lifecycle gates as data and their evaluation; see gate.h. */
 #include "domain/gate.h"
+#include "domain/compliance.h"
 #include "domain/decay.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
@@ -24,16 +25,21 @@
 
 /* The stages a gate guards: the system stages, then the initiative moves
  * that pass their systems' gates. */
-static const char *const azGateStage[] = {
-    "data_collection", "training",         "pre_launch",        "launch",
-    "operating",       "retired",          "initiative_pilot",  "initiative_scaling",
-    "initiative_operating", NULL};
+static const char *const azGateStage[] = {"data_collection",
+                                          "training",
+                                          "pre_launch",
+                                          "launch",
+                                          "operating",
+                                          "retired",
+                                          "initiative_pilot",
+                                          "initiative_scaling",
+                                          "initiative_operating",
+                                          NULL};
 
 /* Conditions a requirement may apply under (any of them). */
-static const char *const azCondition[] = {"personal_data",   "sensitive_data", "automated_decisions",
-                                          "public_facing",   "generative",     "third_party",
-                                          "ethics_domain",   "tier_high",      "tier_limited",
-                                          NULL};
+static const char *const azCondition[] = {
+    "personal_data", "sensitive_data", "automated_decisions", "public_facing", "generative",
+    "third_party",   "ethics_domain",  "tier_high",           "tier_limited",  NULL};
 
 /* Verdicts an analysis requirement may ask for. */
 static const char *const azWantVerdict[] = {"pass", "ship", "stable", NULL};
@@ -157,9 +163,9 @@ int gate_def_get(Db *db, const char *zStage, json_t **ppOut, KeelError *e) {
 
 /* Check one requirement of a definition; zAt names it in messages. */
 static int check_requirement(const json_t *r, const char *zAt, KeelError *e) {
-    static const char *const azKey[] = {"id",      "evidence_kind", "label",          "when",
-                                        "verdict", "max_age_days",  "min_score",      "exemption_kind",
-                                        NULL};
+    static const char *const azKey[] = {"id",        "evidence_kind",  "label",
+                                        "when",      "verdict",        "max_age_days",
+                                        "min_score", "exemption_kind", NULL};
     if (!json_is_object(r))
         return err_set(e, KEEL_EINVAL, zAt, "%s must be an object {id, evidence_kind, ...}", zAt);
     const char *zKey;
@@ -202,16 +208,16 @@ static int check_requirement(const json_t *r, const char *zAt, KeelError *e) {
     if (when && !json_is_array(when))
         return err_set(e, KEEL_EINVAL, zAt, "%s.when must be an array of conditions", zAt);
     json_t *verdict = json_object_get(r, "verdict");
-    if (verdict && (resource_enum_index(azAnalysisEvidence, zKind) < 0 ||
-                    !json_is_string(verdict) ||
-                    resource_enum_index(azWantVerdict, json_string_value(verdict)) < 0))
+    if (verdict &&
+        (resource_enum_index(azAnalysisEvidence, zKind) < 0 || !json_is_string(verdict) ||
+         resource_enum_index(azWantVerdict, json_string_value(verdict)) < 0))
         return err_set(e, KEEL_EINVAL, zAt,
                        "%s.verdict is for analyses (fairness, explain, abtest, drift) and must "
                        "be pass, ship or stable",
                        zAt);
     json_t *age = json_object_get(r, "max_age_days");
-    if (age && (!json_is_integer(age) || json_integer_value(age) < 1 ||
-                json_integer_value(age) > 3650))
+    if (age &&
+        (!json_is_integer(age) || json_integer_value(age) < 1 || json_integer_value(age) > 3650))
         return err_set(e, KEEL_EINVAL, zAt, "%s.max_age_days must be an integer 1 to 3650", zAt);
     json_t *score = json_object_get(r, "min_score");
     if (score && (strcmp(zKind, "readiness") || !json_is_number(score) ||
@@ -219,8 +225,8 @@ static int check_requirement(const json_t *r, const char *zAt, KeelError *e) {
         return err_set(e, KEEL_EINVAL, zAt,
                        "%s.min_score is for readiness and must be a number 0 to 100", zAt);
     json_t *ex = json_object_get(r, "exemption_kind");
-    if (ex && (!json_is_string(ex) ||
-               resource_enum_index(azDocumentEvidence, json_string_value(ex)) < 0))
+    if (ex &&
+        (!json_is_string(ex) || resource_enum_index(azDocumentEvidence, json_string_value(ex)) < 0))
         return err_set(e, KEEL_EINVAL, zAt,
                        "%s.exemption_kind must be a document kind (e.g. ab_exemption)", zAt);
     return 0;
@@ -233,8 +239,8 @@ int gate_def_put(Db *db, const Principal *who, const char *zStage, const json_t 
     json_t *v;
     json_object_foreach((json_t *)in, zKey, v) {
         if (strcmp(zKey, "requirements") && strcmp(zKey, "note"))
-            return err_set(e, KEEL_EINVAL, zKey, "unknown field '%.40s'; send requirements and note",
-                           zKey);
+            return err_set(e, KEEL_EINVAL, zKey,
+                           "unknown field '%.40s'; send requirements and note", zKey);
     }
     json_t *reqs = json_object_get(in, "requirements");
     json_t *note = json_object_get(in, "note");
@@ -251,7 +257,8 @@ int gate_def_put(Db *db, const Principal *who, const char *zStage, const json_t 
         int rc = check_requirement(r, zAt, e);
         if (rc) return rc;
         for (k = 0; k < i; k++)
-            if (json_equal(json_object_get(json_array_get(reqs, k), "id"), json_object_get(r, "id")))
+            if (json_equal(json_object_get(json_array_get(reqs, k), "id"),
+                           json_object_get(r, "id")))
                 return err_set(e, KEEL_EINVAL, zAt, "%s: the id '%s' appears twice", zAt,
                                json_string_value(json_object_get(r, "id")));
     }
@@ -261,9 +268,7 @@ int gate_def_put(Db *db, const Principal *who, const char *zStage, const json_t 
     int rc = db_begin(db);
     if (rc == 0) rc = store_gate_def_add(db, &a, zStage, zReq, json_string_value(note), pVersion);
     free(zReq);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 /* ---- evaluation ---- */
@@ -271,10 +276,10 @@ int gate_def_put(Db *db, const Principal *who, const char *zStage, const json_t 
 /* The context one system version is evaluated in. */
 typedef struct GateCtx {
     Db *db;
-    const json_t *sys;  /* the system row */
-    const json_t *ver;  /* the version row */
-    json_t *evidence;   /* every evidence row of the system */
-    json_t *review;     /* review_status of the system */
+    const json_t *sys; /* the system row */
+    const json_t *ver; /* the version row */
+    json_t *evidence;  /* every evidence row of the system */
+    json_t *review;    /* review_status of the system */
     int64_t now;
 } GateCtx;
 
@@ -282,7 +287,8 @@ static int condition_holds(const json_t *sys, const char *z) {
     if (strcmp(z, "third_party") == 0)
         return json_get_str(sys, "model_source") &&
                strcmp(json_get_str(sys, "model_source"), "own") != 0;
-    if (strcmp(z, "ethics_domain") == 0) return json_is_string(json_object_get(sys, "ethics_domain"));
+    if (strcmp(z, "ethics_domain") == 0)
+        return json_is_string(json_object_get(sys, "ethics_domain"));
     if (strncmp(z, "tier_", 5) == 0)
         return json_get_str(sys, "risk_tier") && strcmp(json_get_str(sys, "risk_tier"), z + 5) == 0;
     json_t *v = json_object_get(sys, z);
@@ -395,7 +401,8 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
             continue;
         }
         /* the newest usable row decides */
-        const char *zAt = bAnalysis ? json_get_str(ev, "analysis_at") : json_get_str(ev, "attested_at");
+        const char *zAt =
+            bAnalysis ? json_get_str(ev, "analysis_at") : json_get_str(ev, "attested_at");
         double days = age_days(zAt, c->now);
         json_t *o;
         if (age && days > (double)json_integer_value(age)) {
@@ -428,7 +435,8 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
             o = req_result(r, "met", zDetail);
         }
         json_object_set_new(o, "evidence_id", json_integer(json_get_id(ev, "id")));
-        if (bAnalysis) json_object_set_new(o, "analysis_id", json_integer(json_get_id(ev, "analysis_id")));
+        if (bAnalysis)
+            json_object_set_new(o, "analysis_id", json_integer(json_get_id(ev, "analysis_id")));
         return o;
     }
     json_t *o;
@@ -503,11 +511,12 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
         if (bConsent) {
             if (json_is_true(json_object_get(a, "personal_data")) &&
                 !json_is_string(json_object_get(a, "consent_basis")))
-                zBad = "failing", snprintf(zWhy, sizeof zWhy, "holds personal data with no consent basis");
+                zBad = "failing",
+                snprintf(zWhy, sizeof zWhy, "holds personal data with no consent basis");
             else
                 snprintf(zWhy, sizeof zWhy, "%s%s",
                          json_is_true(json_object_get(a, "personal_data")) ? "consent basis "
-                                                                            : "no personal data",
+                                                                           : "no personal data",
                          json_is_true(json_object_get(a, "personal_data"))
                              ? json_get_str(a, "consent_basis")
                              : "");
@@ -518,8 +527,8 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
                 snprintf(zWhy, sizeof zWhy, "never profiled");
             } else if (json_number_value(score) < minScore) {
                 zBad = "failing";
-                snprintf(zWhy, sizeof zWhy, "readiness %.0f, below %.0f",
-                         json_number_value(score), minScore);
+                snprintf(zWhy, sizeof zWhy, "readiness %.0f, below %.0f", json_number_value(score),
+                         minScore);
             } else if (age && age_days(json_get_str(a, "profiled_at"), c->now) >
                                   (double)json_integer_value(age)) {
                 zBad = "stale";
@@ -540,8 +549,10 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
         json_decref(a);
     }
     if (nAsset == 0) {
-        if (bConsent && !condition_holds(c->sys, "personal_data")) zState = "met";
-        else zState = "missing";
+        if (bConsent && !condition_holds(c->sys, "personal_data"))
+            zState = "met";
+        else
+            zState = "missing";
         snprintf(zDetail, sizeof zDetail, "version %s names no data asset (training_asset_id)",
                  json_get_str(c->ver, "version"));
     }
@@ -571,8 +582,10 @@ static int eval_team(Db *db, int64_t initiativeId, const json_t *r, json_t **ppO
     }
     json_decref(rows);
     char zDetail[300];
-    if (k) snprintf(zDetail, sizeof zDetail, "the team lacks: %s", zMissing);
-    else snprintf(zDetail, sizeof zDetail, "business expert, ML engineer and product manager named");
+    if (k)
+        snprintf(zDetail, sizeof zDetail, "the team lacks: %s", zMissing);
+    else
+        snprintf(zDetail, sizeof zDetail, "business expert, ML engineer and product manager named");
     *ppOut = req_result(r, k ? "missing" : "met", zDetail);
     return 0;
 }
@@ -640,6 +653,47 @@ static const char *verdict_of(const json_t *reqs, const json_t *ov) {
 }
 
 /* Evaluate the gate of zStage for a system version. */
+/* One requirement's state for c's system and version (*ppOut NULL when
+ * it has nothing to say). */
+static int eval_requirement(GateCtx *c, const json_t *r, json_t **ppOut) {
+    const char *zKind = json_get_str(r, "evidence_kind");
+    *ppOut = NULL;
+    if (strcmp(zKind, "readiness") == 0) return eval_assets(c, r, 0, ppOut);
+    if (strcmp(zKind, "consent") == 0) return eval_assets(c, r, 1, ppOut);
+    if (strcmp(zKind, "team") == 0)
+        return eval_team(c->db, json_get_id(c->sys, "initiative_id"), r, ppOut);
+    if (strcmp(zKind, "ethics_review") == 0)
+        *ppOut = eval_review(c, r);
+    else if (strcmp(zKind, "switch_test") == 0)
+        *ppOut = eval_switch_test(c, r);
+    else
+        *ppOut = eval_with_exemption(c, r);
+    return 0;
+}
+
+int gate_requirements_state(Db *db, const json_t *sys, const json_t *ver, const json_t *reqs,
+                            json_t **ppOut) {
+    GateCtx c = {db, sys, ver, NULL, NULL, time_now()};
+    int rc = store_system_evidence(db, json_get_id(sys, "id"), &c.evidence);
+    if (rc == 0) rc = review_status(db, sys, c.now, &c.review);
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rc ? NULL : reqs, i, r) {
+        json_t *o = NULL;
+        if ((rc = eval_requirement(&c, r, &o))) break;
+        json_array_append_new(out, o ? o : json_null());
+    }
+    json_decref(c.evidence);
+    json_decref(c.review);
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    *ppOut = out;
+    return 0;
+}
+
 static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const char *zStage,
                             int64_t now, json_t **ppOut) {
     GateCtx c = {db, sys, ver, NULL, NULL, now};
@@ -652,8 +706,9 @@ static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const 
     if (rc == 0 && zTier && strcmp(zTier, "prohibited") == 0 &&
         strcmp(zStage, "data_collection") != 0) {
         char z[300];
-        snprintf(z, sizeof z, "the system's risk tier is prohibited (%s): it passes no gate past "
-                              "data_collection",
+        snprintf(z, sizeof z,
+                 "the system's risk tier is prohibited (%s): it passes no gate past "
+                 "data_collection",
                  json_get_str(sys, "tier_reason"));
         json_t *o = json_pack("{ss ss ss ss sb}", "id", "risk_tier", "evidence_kind", "risk_tier",
                               "state", "failing", "detail", z, "overridable", 0);
@@ -661,8 +716,9 @@ static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const 
     }
     if (rc == 0 && json_is_true(json_object_get(c.review, "suspended"))) {
         char z[300];
-        snprintf(z, sizeof z, "suspended by the ethics review of %s (%s); a later review must "
-                              "lift it",
+        snprintf(z, sizeof z,
+                 "suspended by the ethics review of %s (%s); a later review must "
+                 "lift it",
                  json_get_str(c.review, "last_held_on"), json_get_str(c.review, "board"));
         json_array_append_new(reqs, json_pack("{ss ss ss ss sb}", "id", "ethics_suspension",
                                               "evidence_kind", "ethics_review", "state", "failing",
@@ -673,23 +729,41 @@ static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const 
     json_array_foreach(json_object_get(def, "requirements"), i, r) {
         if (rc) break;
         if (!rule_applies(sys, r)) continue;
-        const char *zKind = json_get_str(r, "evidence_kind");
         json_t *o = NULL;
-        if (strcmp(zKind, "readiness") == 0) rc = eval_assets(&c, r, 0, &o);
-        else if (strcmp(zKind, "consent") == 0) rc = eval_assets(&c, r, 1, &o);
-        else if (strcmp(zKind, "team") == 0)
-            rc = eval_team(db, json_get_id(sys, "initiative_id"), r, &o);
-        else if (strcmp(zKind, "ethics_review") == 0) o = eval_review(&c, r);
-        else if (strcmp(zKind, "switch_test") == 0) o = eval_switch_test(&c, r);
-        else o = eval_with_exemption(&c, r);
+        rc = eval_requirement(&c, r, &o);
         if (o) json_array_append_new(reqs, o);
     }
+    /* what the compliance rule packs add to this stage for this system
+     * (its jurisdictions and flags): an obligation whose evidence the gate
+     * already asks for is cited on that requirement instead */
+    json_t *extra = rc ? NULL : compliance_gate_requirements(sys, zStage);
+    json_array_foreach(extra, i, r) {
+        if (rc) break;
+        json_t *same = NULL;
+        size_t j;
+        json_t *x;
+        json_array_foreach(reqs, j, x) if (strcmp(json_get_str(x, "evidence_kind"),
+                                                  json_get_str(r, "evidence_kind")) == 0) same = x;
+        if (same) {
+            json_t *cite = json_object_get(same, "obligations");
+            if (!cite) json_object_set_new(same, "obligations", cite = json_array());
+            json_array_append(cite, json_object_get(r, "id"));
+            continue;
+        }
+        json_t *o = NULL;
+        rc = eval_requirement(&c, r, &o);
+        if (o) {
+            json_object_set(o, "source", json_object_get(r, "source"));
+            json_array_append_new(reqs, o);
+        }
+    }
+    json_decref(extra);
     if (rc == 0) {
-        json_t *out = json_pack(
-            "{sO sO ss sO sO ss sO}", "system", json_object_get(sys, "name"), "version",
-            json_object_get(ver, "version"), "stage", zStage, "current_stage",
-            json_object_get(ver, "stage"), "gate_version", json_object_get(def, "version"),
-            "verdict", verdict_of(reqs, ov), "requirements", reqs);
+        json_t *out = json_pack("{sO sO ss sO sO ss sO}", "system", json_object_get(sys, "name"),
+                                "version", json_object_get(ver, "version"), "stage", zStage,
+                                "current_stage", json_object_get(ver, "stage"), "gate_version",
+                                json_object_get(def, "version"), "verdict", verdict_of(reqs, ov),
+                                "requirements", reqs);
         json_object_set_new(out, "override", ov ? json_incref(ov) : json_null());
         json_object_set(out, "review", c.review);
         *ppOut = out;
@@ -741,11 +815,11 @@ int gate_board(Db *db, const char *zName, const char *zVersion, json_t **ppOut, 
         json_t *all;
         rc = store_overrides(db, json_get_id(sys, "id"), 0, NULL, &all);
         if (rc == 0)
-            *ppOut = json_pack("{sO sO sO sO so so}", "system", json_object_get(sys, "name"),
-                               "title", json_object_get(sys, "title"), "version",
-                               json_object_get(ver, "version"), "current_stage",
-                               json_object_get(ver, "stage"), "gates", json_incref(gates),
-                               "overrides", all);
+            *ppOut =
+                json_pack("{sO sO sO sO so so}", "system", json_object_get(sys, "name"), "title",
+                          json_object_get(sys, "title"), "version", json_object_get(ver, "version"),
+                          "current_stage", json_object_get(ver, "stage"), "gates",
+                          json_incref(gates), "overrides", all);
     }
     json_decref(gates);
     json_decref(ver);
@@ -827,8 +901,7 @@ int gate_system_transition(Db *db, const Principal *who, const char *zName, cons
         if (rc == 0)
             rc = store_version_stage(db, &a, json_get_id(sys, "id"), json_get_id(ver, "id"), zFrom,
                                      zTo, zReason, zVerdict, overrideId);
-        if (rc == 0) rc = db_commit(db);
-        else db_rollback(db);
+        rc = db_end(db, rc);
         /* the launch gate passed: the version's baseline is what it has
          * shown so far (when it has windows; else the monitor.decay job
          * freezes its first days) */
@@ -880,12 +953,12 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
     if (zName) {
         sid = system_id_by_name(db, zName);
         if (sid < 0) return (int)sid;
-        if (sid == 0) return err_set(e, KEEL_ENOTFOUND, "system", "no AI system named '%.64s'", zName);
+        if (sid == 0)
+            return err_set(e, KEEL_ENOTFOUND, "system", "no AI system named '%.64s'", zName);
     } else {
         int rc = store_crud_exists(db, &resource_initiative, initiativeId);
         if (rc < 0) return rc;
-        if (rc == 0)
-            return err_no_id(e, KEEL_ENOTFOUND, "id", "initiative", initiativeId);
+        if (rc == 0) return err_no_id(e, KEEL_ENOTFOUND, "id", "initiative", initiativeId);
     }
     char zIso[32], zStageKey[40];
     time_iso(t, zIso, sizeof zIso);
@@ -895,9 +968,7 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
     if (rc == 0)
         rc = store_override_add(db, &a, sid, zName ? 0 : initiativeId, zStageKey, zReason, zIso,
                                 pId);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char *zTo,
@@ -925,8 +996,9 @@ int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char 
         if (strcmp(json_get_str(r, "evidence_kind"), "team") == 0)
             rc = eval_team(db, initiativeId, r, &o);
         else
-            o = req_result(r, "missing", "only team requirements apply to an initiative's move; "
-                                         "evidence belongs to its systems");
+            o = req_result(r, "missing",
+                           "only team requirements apply to an initiative's move; "
+                           "evidence belongs to its systems");
         if (o) json_array_append_new(reqs, o);
     }
     json_t *gates = json_array();
@@ -942,10 +1014,10 @@ int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char 
             rc = 0;
             char z[200];
             snprintf(z, sizeof z, "%s has no registered version", json_get_str(sys, "name"));
-            json_array_append_new(reqs, json_pack("{ss ss ss ss sO}", "id", "version",
-                                                  "evidence_kind", "version", "state", "missing",
-                                                  "detail", z, "system",
-                                                  json_object_get(sys, "name")));
+            json_array_append_new(reqs,
+                                  json_pack("{ss ss ss ss sO}", "id", "version", "evidence_kind",
+                                            "version", "state", "missing", "detail", z, "system",
+                                            json_object_get(sys, "name")));
         } else if (rc == 0) {
             rc = evaluate_version(db, sys, ver, azMove[k][2], now, &g);
             json_decref(ver);

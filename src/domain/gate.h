@@ -65,6 +65,12 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
 int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char *zTo,
                     json_t **ppGate);
 
+/* Evaluate requirements (gate requirement objects) for version ver of
+ * system sys, as a gate would: *ppOut an array of their results (null
+ * where a requirement has nothing to say), in order. */
+int gate_requirements_state(Db *db, const json_t *sys, const json_t *ver, const json_t *reqs,
+                            json_t **ppOut);
+
 /* Board of one system: every stage's gate for its latest version. */
 int gate_board(Db *db, const char *zName, const char *zVersion, json_t **ppOut, KeelError *e);
 

@@ -128,9 +128,7 @@ int initiative_create_from(Db *db, const Principal *who, json_t *in, const char 
     if (rc) return rc;
     rc = store_crud_create(db, &resource_initiative, &a, in, pId, e);
     if (rc == 0) rc = charter_sync(db, &a, *pId);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 int initiative_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
@@ -176,9 +174,7 @@ int initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
     json_decref(before);
     json_decref(after);
     if (rc == 0) rc = charter_sync(db, &a, id);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 /* Sign-off status of the current version: {sponsor: {...}, owner, ai_lead}
@@ -210,6 +206,54 @@ static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned
     *pp = st;
     *pnSigned = nSigned;
     return 0;
+}
+
+/* The rules of a legal move that depend on the data, not on the caller:
+ * approval needs KPI links and the three sign-offs; moves past approval
+ * pass the gates of the initiative's systems. 0, or the refusal in e
+ * (KEEL_ECONFLICT with its code). */
+static int move_data_rules(Db *db, const json_t *init, const char *zFrom, const char *zTo,
+                           KeelError *e) {
+    int rc = 0;
+    int64_t id = json_get_id(init, "id");
+    if (strcmp(zTo, "approved") == 0) {
+        json_t *links, *st = NULL;
+        int nSigned = 0;
+        rc = store_links_of_initiative(db, id, &links);
+        if (rc == 0 && json_array_size(links) == 0)
+            rc = err_set_code(e, KEEL_ECONFLICT, "unaligned", "to",
+                              "the initiative is unaligned: it is linked to no KPI, and an "
+                              "unaligned initiative cannot be approved; link it to the KPIs it "
+                              "moves first");
+        json_decref(links);
+        if (rc == 0) rc = signoff_status(db, init, &st, &nSigned);
+        if (rc == 0 && nSigned < N_SIGNATORY) {
+            char zMissing[128] = "";
+            size_t k = 0;
+            for (int s = 0; s < N_SIGNATORY; s++)
+                if (!json_is_true(
+                        json_object_get(json_object_get(st, aSignatory[s].zRole), "signed")))
+                    k += (size_t)snprintf(zMissing + k, sizeof zMissing - k, "%s%s", k ? ", " : "",
+                                          aSignatory[s].zLabel);
+            rc = err_set_code(e, KEEL_ECONFLICT, "signoffs_missing", "to",
+                              "approval needs the sign-offs of charter version %" PRId64
+                              " by the sponsor, the business owner and the AI lead; missing: %s",
+                              json_get_id(init, "charter_version"), zMissing);
+        }
+        json_decref(st);
+    }
+    if (rc == 0) {
+        /* moves past approval pass the gates of the initiative's systems */
+        json_t *g = NULL;
+        rc = gate_initiative(db, id, zFrom, zTo, &g);
+        if (rc == 0 && g && strcmp(json_string_value(json_object_get(g, "verdict")), "refuse") == 0)
+            rc = err_set_code(e, KEEL_ECONFLICT, "gate_refused", "to",
+                              "the gate of the move %s -> %s refuses: its team or its AI systems "
+                              "lack evidence; see requirements",
+                              zFrom, zTo);
+        json_decref(g);
+    }
+    return rc;
 }
 
 /* What the caller may do with this initiative now, so that clients offer
@@ -257,9 +301,30 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
     json_object_set_new(init, "signoffs", signoffs);
     json_object_set_new(init, "signoffs_complete", json_boolean(nSigned == N_SIGNATORY));
     json_object_set_new(init, "transitions", align_transitions_from(zStage));
-    if (who) json_object_set_new(init, "you", caller_rights(who, init, zStage));
     json_object_set_new(init, "history", history);
     json_object_set_new(init, "scores", scores);
+    if (who) {
+        /* the moves offered that a data rule refuses now, with the refusal,
+         * so that clients show them disabled with the reason */
+        json_t *you = caller_rights(who, init, zStage), *blocked = json_object(), *x;
+        size_t i;
+        json_array_foreach(json_object_get(you, "transitions"), i, x) {
+            KeelError be;
+            memset(&be, 0, sizeof be);
+            int r = move_data_rules(db, init, zStage, json_string_value(x), &be);
+            if (r == KEEL_ECONFLICT)
+                json_object_set_new(blocked, json_string_value(x),
+                                    json_pack("{ss ss}", "code", be.zCode, "message", be.zMsg));
+            else if (r && rc == 0)
+                rc = r;
+        }
+        json_object_set_new(you, "blocked", blocked);
+        json_object_set_new(init, "you", you);
+    }
+    if (rc) {
+        json_decref(init);
+        return rc;
+    }
     *ppOut = init;
     return 0;
 }
@@ -303,44 +368,8 @@ static int transition_locked(Db *db, const Principal *who, int64_t id, const jso
     } else if (!bDecision) {
         rc = may_edit(who, init, e);
     }
-    if (rc == 0 && strcmp(zTo, "approved") == 0) {
-        json_t *links, *st = NULL;
-        int nSigned = 0;
-        rc = store_links_of_initiative(db, id, &links);
-        if (rc == 0 && json_array_size(links) == 0)
-            rc = err_set_code(e, KEEL_ECONFLICT, "unaligned", "to",
-                              "the initiative is unaligned: it is linked to no KPI, and an "
-                              "unaligned initiative cannot be approved; link it to the KPIs it "
-                              "moves first");
-        json_decref(links);
-        if (rc == 0) rc = signoff_status(db, init, &st, &nSigned);
-        if (rc == 0 && nSigned < N_SIGNATORY) {
-            char zMissing[128] = "";
-            size_t k = 0;
-            for (int s = 0; s < N_SIGNATORY; s++)
-                if (!json_is_true(
-                        json_object_get(json_object_get(st, aSignatory[s].zRole), "signed")))
-                    k += (size_t)snprintf(zMissing + k, sizeof zMissing - k, "%s%s", k ? ", " : "",
-                                          aSignatory[s].zLabel);
-            rc = err_set_code(e, KEEL_ECONFLICT, "signoffs_missing", "to",
-                              "approval needs the sign-offs of charter version %" PRId64
-                              " by the sponsor, the business owner and the AI lead; missing: %s",
-                              json_get_id(init, "charter_version"), zMissing);
-        }
-        json_decref(st);
-    }
+    if (rc == 0) rc = move_data_rules(db, init, zFrom, zTo, e);
     json_decref(init);
-    if (rc == 0) {
-        /* moves past approval pass the gates of the initiative's systems */
-        json_t *g = NULL;
-        rc = gate_initiative(db, id, zFrom, zTo, &g);
-        if (rc == 0 && g && strcmp(json_string_value(json_object_get(g, "verdict")), "refuse") == 0)
-            rc = err_set_code(e, KEEL_ECONFLICT, "gate_refused", "to",
-                              "the gate of the move %s -> %s refuses: its team or its AI systems "
-                              "lack evidence; see requirements",
-                              zFrom, zTo);
-        json_decref(g);
-    }
     if (rc) return rc;
     Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
@@ -348,9 +377,7 @@ static int transition_locked(Db *db, const Principal *who, int64_t id, const jso
     rc = store_crud_update(db, &resource_initiative, &a, id, upd, e);
     json_decref(upd);
     if (rc == 0) rc = store_stage_change_add(db, &a, id, zFrom, zTo, zReason);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 /* The link's KPI must exist and its objective must not be closed. */
@@ -406,9 +433,7 @@ static int link_change(Db *db, const Principal *who, int64_t initiativeId, int64
         rc = store_crud_delete(db, &resource_link, &a, linkId, e);
     }
     if (rc == 0) rc = charter_sync(db, &a, initiativeId);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 int initiative_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in,
@@ -503,28 +528,20 @@ static int signoff_locked(Db *db, const Principal *who, int64_t initiativeId, co
     if (rc == KEEL_ECONFLICT)
         err_set_code(e, rc, "already_signed", "role", "the %s has already signed version %" PRId64,
                      aSignatory[k].zLabel, version);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 /* The checks (stage, sign-offs, charter version) and the change run in one
  * write transaction, so that they hold when the change commits, even with
  * several servers on one PostgreSQL (the inner db_begin calls nest). */
-static int in_write_txn(Db *db, int rc) {
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
-}
-
 int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
-                                KeelError *e) {
+                          KeelError *e) {
     int rc = db_begin(db);
-    return rc ? rc : in_write_txn(db, transition_locked(db, who, id, in, e));
+    return rc ? rc : db_end(db, transition_locked(db, who, id, in, e));
 }
 
 int initiative_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,
-                  KeelError *e) {
+                       KeelError *e) {
     int rc = db_begin(db);
-    return rc ? rc : in_write_txn(db, signoff_locked(db, who, initiativeId, in, e));
+    return rc ? rc : db_end(db, signoff_locked(db, who, initiativeId, in, e));
 }

@@ -341,7 +341,7 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
                          EvFormat fmt, EvKind kind, int partial, int64_t nowMs, int bFrame,
                          MonIngestResult *res) {
     static __thread EvScan sc;
-    EvError er;
+    EngineError er;
     if (evscan_init(&sc, z, n, fmt, kind, &er)) {
         res->aRejected[0] = er;
         res->nRejected = 1;
@@ -450,9 +450,9 @@ int monitor_ingest(Monitor *m, int64_t system, const char *z, size_t n, EvFormat
     m->st.nBatches++;
     pthread_mutex_unlock(&m->mu);
     if (rc == KEEL_EINVAL) {
-        const EvError *r0 = &res->aRejected[0];
+        const EngineError *r0 = &res->aRejected[0];
         return err_set(e, KEEL_EINVAL, r0->zField,
-                       "%u line(s) refused, the first on line %u: %s; nothing was stored (fix "
+                       "%u line(s) refused, the first on line %zu: %s; nothing was stored (fix "
                        "them, or send ?partial=1 to store the good lines)",
                        res->nRejected, r0->iLine, r0->zMsg);
     }

@@ -36,7 +36,7 @@ typedef struct MonIngestResult {
     uint64_t nDuplicates; /* event_ids already taken (not stored, not counted) */
     uint64_t nUnmatched;  /* labels: event_ids the monitor does not hold */
     uint32_t nRejected;   /* refused lines (all of them, listed up to the cap) */
-    EvError aRejected[MONITOR_MAX_REJECTED];
+    EngineError aRejected[MONITOR_MAX_REJECTED];
 } MonIngestResult;
 
 /* Counters for /metrics. */

@@ -59,9 +59,7 @@ int org_unit_update(Db *db, const Actor *actor, int64_t id, json_t *in, KeelErro
     json_t *p = json_object_get(in, "parent_id");
     if (json_is_integer(p)) rc = org_unit_check_parent(db, id, json_integer_value(p), e);
     if (rc == 0) rc = store_crud_update(db, &resource_unit, actor, id, in, e);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 int org_settings_get(Db *db, const Principal *who, json_t **ppOut, KeelError *e) {

@@ -108,7 +108,7 @@ static int demo_ingest(Monitor *mon, int64_t systemId, int64_t nowMs, uint64_t *
         if (!rc)
             rc = monitor_ingest(mon, systemId, b.z, b.n, EVSCAN_NDJSON, EVSCAN_EVENTS, 0, res, e);
         if (rc == KEEL_EINVAL && res && res->nRejected)
-            err_set(e, rc, "", "demo event line %u: %s", res->aRejected[0].iLine,
+            err_set(e, rc, "", "demo event line %zu: %s", (size_t)res->aRejected[0].iLine,
                     res->aRejected[0].zMsg);
         free(res);
         buf_reset(&b);

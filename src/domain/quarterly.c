@@ -317,6 +317,8 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
                     json_number_value(json_array_get(vi, 1)) * 100,
                     json_number_value(json_object_get(rv, "realised_value")),
                     json_number_value(json_object_get(rv, "promised_value")));
+            json_object_set(json_array_get(findings, json_array_size(findings) - 1), "share",
+                            json_object_get(rv, "share"));
         }
         promised += json_number_value(json_object_get(rv, "promised_value"));
         realised += json_number_value(json_object_get(rv, "realised_value"));

@@ -6,6 +6,7 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/auth.h"
+#include "domain/compliance.h"
 #include "domain/org.h"
 #include "domain/quarterly.h"
 #include "domain/radar.h"
@@ -120,6 +121,8 @@ const ResourceDef *const resource_all[] = {
     &resource_action,
     &resource_review_feedback,
     &resource_technology,
+    &resource_compliance_event,
+    &resource_soa_entry,
     NULL,
 };
 

@@ -100,19 +100,29 @@ int review_create(Db *db, const Principal *who, const char *zName, json_t *in, i
     json_t *sys;
     if ((rc = system_get_row(db, zName, &sys, e))) return rc;
     json_object_set_new(in, "system_id", json_integer(json_get_id(sys, "id")));
+    char zSys[SYSTEM_NAME_MAX + 1];
+    snprintf(zSys, sizeof zSys, "%s", json_get_str(sys, "name"));
     json_decref(sys);
     json_object_set_new(in, "account_id", json_integer(who->accountId));
     json_object_set_new(in, "created_by", json_string(who->zEmail[0] ? who->zEmail : "system"));
     Actor a = auth_actor(who);
     int64_t systemId = json_get_id(in, "system_id");
-    if ((rc = store_crud_create(db, &resource_ethics_review, &a, in, pId, e))) return rc;
-    if (strcmp(json_get_str(in, "decision"), "suspend") != 0) return 0;
-    /* a suspension takes the system out of the loop now: its switch off */
-    char zReason[400], zCause[64];
-    snprintf(zReason, sizeof zReason, "suspended by the ethics review of %s held on %s",
-             json_get_str(in, "board"), json_get_str(in, "held_on"));
-    snprintf(zCause, sizeof zCause, "ethics_review:%lld", (long long)*pId);
-    return switch_force_off(db, who, systemId, zReason, zCause);
+    int bSuspend = strcmp(json_get_str(in, "decision"), "suspend") == 0;
+    json_t *answer = NULL;
+    /* the review and, for a suspension, its switch flip commit together */
+    if ((rc = db_begin(db))) return rc;
+    rc = store_crud_create(db, &resource_ethics_review, &a, in, pId, e);
+    if (rc == 0 && bSuspend) {
+        /* a suspension takes the system out of the loop now: its switch off */
+        char zReason[400], zCause[64];
+        snprintf(zReason, sizeof zReason, "suspended by the ethics review of %s held on %s",
+                 json_get_str(in, "board"), json_get_str(in, "held_on"));
+        snprintf(zCause, sizeof zCause, "ethics_review:%lld", (long long)*pId);
+        rc = switch_force_off(db, who, systemId, zSys, zReason, zCause, &answer);
+    }
+    if ((rc = db_end(db, rc)) == 0 && answer) rc = switch_cache_put(answer);
+    json_decref(answer);
+    return rc;
 }
 
 int review_schedule(Db *db, json_t **ppOut) {
@@ -179,7 +189,5 @@ int review_intervals_set(Db *db, const Principal *who, const json_t *in, KeelErr
         if (rc) break;
         rc = store_review_interval_set(db, &a, zKey, json_integer_value(v));
     }
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }

@@ -4,7 +4,8 @@
  * evidence (the demo's stored analyses and documents attested by the risk
  * officer), ethics reviews, committee overrides, the stage moves through
  * the gates (a move named blocked_at must be refused, so the demo's story
- * cannot silently stop holding), and the risk register. Everything goes
+ * cannot silently stop holding), the switches' flips, and the risk
+ * register. Everything goes
  * through the same domain functions as the API; dates are days before the
  * day the demo loads. */
 #include "domain/demo.h"
@@ -14,6 +15,7 @@
 #include "domain/gate.h"
 #include "domain/review.h"
 #include "domain/risk.h"
+#include "domain/switch.h"
 #include "domain/system.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"
@@ -212,6 +214,21 @@ int risk_demo_load(Db *db, const json_t *doc, KeelError *e) {
             snprintf(zMsg, sizeof zMsg, "%s", e->zMsg);
             return err_set(e, rc, "risk", "demo: system %s: %.200s", json_get_str(x, "name"), zMsg);
         }
+    }
+    /* the switches, flipped once the versions have passed their gates */
+    json_array_foreach(json_object_get(sec, "switches"), i, x) {
+        if (rc) break;
+        Principal by;
+        if ((rc = who_is(db, json_get_str(x, "by"), &by, e))) break;
+        json_t *o = json_deep_copy(x), *out = NULL;
+        static const char *const azDrop[] = {"system", "by", "days_ago"};
+        for (int d = 0; d < 3; d++)
+            json_object_del(o, azDrop[d]);
+        days_ago(x);
+        rc = switch_set(db, &by, json_get_str(x, "system"), o, &out, e);
+        time_shift(0);
+        json_decref(out);
+        json_decref(o);
     }
     json_array_foreach(json_object_get(sec, "risks"), i, x) {
         if (rc) break;

@@ -39,7 +39,7 @@ int rows_from_csv(const char *z, size_t n, const ResourceDef *r, json_t **ppRows
                   json_t **ppRowErrors, KeelError *e) {
     *ppRows = *ppLines = *ppRowErrors = NULL;
     CsvTable *t = NULL;
-    CsvError ce = {0};
+    EngineError ce = {0};
     CsvTypeOverride aOver[32];
     CsvOptions opt = {0};
     opt.nThread = 1;

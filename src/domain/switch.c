@@ -26,6 +26,7 @@ const char *const azSwitchFallback[] = {"rules", "human_review", "previous_versi
 
 typedef struct SwitchEntry {
     char zName[SYSTEM_NAME_MAX + 1];
+    int64_t systemId, version; /* a system's versions only grow: the cache never goes back */
     char zEtag[48];
     char *zBody;
     size_t nBody;
@@ -55,6 +56,24 @@ static json_t *switch_answer(const char *zName, int64_t systemId, const json_t *
                      "etag", zEtag);
 }
 
+/* Fill *p from an answer of switch_answer: 0 or KEEL_ENOMEM. */
+static int entry_fill(SwitchEntry *p, const json_t *o) {
+    snprintf(p->zName, sizeof p->zName, "%s", json_get_str(o, "system"));
+    snprintf(p->zEtag, sizeof p->zEtag, "\"%s\"", json_get_str(o, "etag"));
+    p->version = json_get_id(o, "version");
+    p->systemId = strtoll(json_get_str(o, "etag"), NULL, 10);
+    p->zBody = json_dump_compact(o);
+    if (!p->zBody) return KEEL_ENOMEM;
+    p->nBody = strlen(p->zBody);
+    return 0;
+}
+
+static SwitchEntry *entry_find(SwitchEntry *a, int n, const char *zName) {
+    SwitchEntry key;
+    snprintf(key.zName, sizeof key.zName, "%s", zName);
+    return a ? bsearch(&key, a, (size_t)n, sizeof *a, entry_cmp) : NULL;
+}
+
 static void entries_free(SwitchEntry *a, int n) {
     for (int i = 0; i < n; i++)
         free(a[i].zBody);
@@ -80,12 +99,8 @@ int switch_cache_refresh(Db *db) {
     for (int i = 0; rc == 0 && i < n; i++) {
         json_t *x = json_array_get(rows, (size_t)i);
         json_t *o = switch_answer(json_get_str(x, "name"), json_get_id(x, "id"), x);
-        snprintf(a[i].zName, sizeof a[i].zName, "%s", json_get_str(x, "name"));
-        snprintf(a[i].zEtag, sizeof a[i].zEtag, "\"%s\"", json_get_str(o, "etag"));
-        a[i].zBody = json_dump_compact(o);
+        rc = entry_fill(&a[i], o);
         json_decref(o);
-        if (!a[i].zBody) rc = KEEL_ENOMEM;
-        else a[i].nBody = strlen(a[i].zBody);
     }
     json_decref(rows);
     if (rc) {
@@ -97,6 +112,17 @@ int switch_cache_refresh(Db *db) {
     pthread_rwlock_wrlock(&gLock);
     SwitchEntry *old = aEntry;
     int nOld = nEntry;
+    /* a flip put its answer in since these rows were read (switch_cache_put):
+     * keep the newer of the two, so a read after a flip's answer never sees
+     * the version before it */
+    for (int i = 0; i < n; i++) {
+        SwitchEntry *p = entry_find(old, nOld, a[i].zName);
+        if (p && p->systemId == a[i].systemId && p->version > a[i].version) {
+            SwitchEntry tmp = *p;
+            *p = a[i];
+            a[i] = tmp;
+        }
+    }
     aEntry = a;
     nEntry = n;
     gFlips = flips;
@@ -107,14 +133,37 @@ int switch_cache_refresh(Db *db) {
     return 0;
 }
 
+int switch_cache_put(const json_t *answer) {
+    SwitchEntry x;
+    if (entry_fill(&x, answer)) return KEEL_ENOMEM;
+    int rc = 0;
+    pthread_rwlock_wrlock(&gLock);
+    SwitchEntry *p = entry_find(aEntry, nEntry, x.zName);
+    if (p && (p->systemId != x.systemId || p->version < x.version)) {
+        SwitchEntry tmp = *p;
+        *p = x;
+        x = tmp;
+    } else if (!p) { /* a system the cache has not seen yet */
+        SwitchEntry *a = realloc(aEntry, ((size_t)nEntry + 1) * sizeof *a);
+        if (a) {
+            a[nEntry++] = x;
+            memset(&x, 0, sizeof x);
+            qsort(a, (size_t)nEntry, sizeof *a, entry_cmp);
+            aEntry = a;
+        } else {
+            rc = KEEL_ENOMEM;
+        }
+    }
+    pthread_rwlock_unlock(&gLock);
+    free(x.zBody); /* the entry replaced, or the older answer not put */
+    return rc;
+}
+
 int switch_cache_read(const char *zName, char **pzBody, size_t *pnBody, char *zEtag,
                       size_t nEtag) {
-    SwitchEntry key;
-    snprintf(key.zName, sizeof key.zName, "%s", zName);
     int rc = KEEL_ENOTFOUND;
     pthread_rwlock_rdlock(&gLock);
-    SwitchEntry *p = aEntry ? bsearch(&key, aEntry, (size_t)nEntry, sizeof *aEntry, entry_cmp)
-                            : NULL;
+    SwitchEntry *p = entry_find(aEntry, nEntry, zName);
     if (p) {
         *pzBody = malloc(p->nBody + 1);
         if (*pzBody) {
@@ -310,54 +359,71 @@ static int flip_parse(const json_t *in, const json_t *cur, const char **pzState,
     return 0;
 }
 
-/* Append a flip of systemId in a transaction of its own (or the caller's)
- * and refresh the cache once committed. */
-static int flip_commit(Db *db, const Principal *who, int64_t systemId, const char *zState,
-                       int64_t percent, const char *zFallback, const char *zReason,
-                       const char *zCause) {
+/* Append a flip of systemId (called zName) inside the caller's
+ * transaction; *ppAnswer gets the flip's answer, built from the row it
+ * wrote (not read back after commit, when another flip may have followed). */
+static int flip_append(Db *db, const Principal *who, int64_t systemId, const char *zName,
+                       const char *zState, int64_t percent, const char *zFallback,
+                       const char *zReason, const char *zCause, json_t **ppAnswer) {
     Actor a = auth_actor(who);
     json_t *cur = NULL;
-    int bOuter = db->nTxn > 0;
-    int rc = db_begin(db);
-    if (rc == 0) rc = store_switch_latest(db, systemId, &cur);
-    if (rc == 0) {
-        if (!zFallback) zFallback = json_get_str(cur, "fallback");
-        int64_t id;
-        rc = store_switch_flip(db, &a, systemId, json_get_id(cur, "version") + 1, zState, percent,
-                               zFallback ? zFallback : DEFAULT_FALLBACK, zReason, zCause, &id);
+    int rc = store_switch_latest(db, systemId, &cur);
+    if (rc) return rc;
+    if (!zFallback) zFallback = json_get_str(cur, "fallback");
+    if (!zFallback) zFallback = DEFAULT_FALLBACK;
+    int64_t id, version = json_get_id(cur, "version") + 1;
+    rc = store_switch_flip(db, &a, systemId, version, zState, percent, zFallback, zReason, zCause,
+                           &id);
+    if (rc == 0) { /* zFallback may point into cur */
+        json_t *row = json_pack("{ss sI ss sI}", "state", zState, "percent", (json_int_t)percent,
+                                "fallback", zFallback, "version", (json_int_t)version);
+        *ppAnswer = row ? switch_answer(zName, systemId, row) : NULL;
+        json_decref(row);
+        if (!*ppAnswer) rc = KEEL_ENOMEM;
     }
     json_decref(cur);
-    if (rc) {
-        db_rollback(db);
-        return rc;
-    }
-    if ((rc = db_commit(db))) return rc;
-    if (!bOuter) switch_cache_refresh(db); /* a read after our answer sees the flip */
-    return 0;
+    return rc;
 }
 
 int switch_set(Db *db, const Principal *who, const char *zName, const json_t *in,
                json_t **ppOut, KeelError *e) {
-    json_t *sys, *cur = NULL;
-    int rc = system_get_row(db, zName, &sys, e);
+    /* the checks and the flip in one write transaction: writers run one at
+     * a time (BEGIN IMMEDIATE, PostgreSQL's advisory lock), so the version
+     * read is the latest and no suspension slips in between check and flip */
+    json_t *sys = NULL, *cur = NULL, *out = NULL;
+    int rc = db_begin(db);
     if (rc) return rc;
-    int64_t id = json_get_id(sys, "id");
+    rc = system_get_row(db, zName, &sys, e);
+    int64_t id = rc ? 0 : json_get_id(sys, "id");
     const char *zState = NULL, *zFallback = NULL, *zReason = NULL;
     int64_t percent = 0;
-    rc = may_flip(db, who, sys, e);
+    if (rc == 0) rc = may_flip(db, who, sys, e);
     if (rc == 0) rc = store_switch_latest(db, id, &cur);
     if (rc == 0) rc = flip_parse(in, cur, &zState, &percent, &zFallback, &zReason, e);
     if (rc == 0 && strcmp(zState, "off") != 0) rc = may_leave_off(db, sys, zName, e);
     if (rc == 0)
-        rc = flip_commit(db, who, id, zState, percent, zFallback, zReason, NULL);
+        rc = flip_append(db, who, id, json_get_str(sys, "name"), zState, percent, zFallback,
+                         zReason, NULL, &out);
     json_decref(cur);
     json_decref(sys);
-    return rc ? rc : switch_get(db, zName, ppOut, e);
+    if ((rc = db_end(db, rc))) {
+        json_decref(out);
+        return rc;
+    }
+    /* this server's cache before the answer: a read that starts after it
+     * sees the flip (or a later one) */
+    if ((rc = switch_cache_put(out))) {
+        json_decref(out);
+        return rc;
+    }
+    *ppOut = out;
+    return 0;
 }
 
-int switch_force_off(Db *db, const Principal *who, int64_t systemId, const char *zReason,
-                     const char *zCause) {
-    return flip_commit(db, who, systemId, "off", 0, NULL, zReason, zCause);
+int switch_force_off(Db *db, const Principal *who, int64_t systemId, const char *zName,
+                     const char *zReason, const char *zCause, json_t **ppAnswer) {
+    if (db->nTxn == 0) return KEEL_EINTERNAL; /* the caller's transaction */
+    return flip_append(db, who, systemId, zName, "off", 0, NULL, zReason, zCause, ppAnswer);
 }
 
 int switch_history(Db *db, const char *zName, int64_t limit, json_t **ppOut, KeelError *e) {

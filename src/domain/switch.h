@@ -37,6 +37,10 @@ int switch_cache_refresh(Db *db);
 int switch_cache_read(const char *zName, char **pzBody, size_t *pnBody, char *zEtag,
                       size_t nEtag);
 
+/* Put a flip's answer (as switch_set answers) into the cache, unless the
+ * cache already holds a later version of that switch. */
+int switch_cache_put(const json_t *answer);
+
 /* Start (and stop) the poller thread of a server: it opens its own
  * connection to zDbPath and refreshes every SWITCH_POLL_MS. While it runs,
  * reads do not touch the database. */
@@ -55,10 +59,12 @@ int switch_get(Db *db, const char *zName, json_t **ppOut, KeelError *e);
 int switch_set(Db *db, const Principal *who, const char *zName, const json_t *in,
                json_t **ppOut, KeelError *e);
 
-/* Flip system systemId off with zReason (an ethics review's suspend;
- * zCause says which). Inside the caller's transaction or its own. */
-int switch_force_off(Db *db, const Principal *who, int64_t systemId, const char *zReason,
-                     const char *zCause);
+/* Flip system systemId (called zName) off with zReason (an ethics review's
+ * suspend; zCause says which), inside the caller's transaction, so the
+ * cause and the flip commit together. *ppAnswer gets the new state: once
+ * committed, the caller puts it into the cache (switch_cache_put). */
+int switch_force_off(Db *db, const Principal *who, int64_t systemId, const char *zName,
+                     const char *zReason, const char *zCause, json_t **ppAnswer);
 
 /* The flips of system zName, newest first (at most limit, 1-1000). */
 int switch_history(Db *db, const char *zName, int64_t limit, json_t **ppOut, KeelError *e);

@@ -15,20 +15,69 @@ const char *const azSystemStage[] = {"data_collection", "training", "pre_launch"
                                      "operating",       "retired",  NULL};
 const char *const azRiskTier[] = {"prohibited", "high", "limited", "minimal", NULL};
 const char *const azAnalysisEvidence[] = {"fairness", "explain", "abtest", "drift", NULL};
-const char *const azDocumentEvidence[] = {"consent_record", "impact_assessment", "filing",
-                                          "red_team",       "monitoring",        "switch_test",
-                                          "ab_exemption",   NULL};
+const char *const azDocumentEvidence[] = {"consent_record",
+                                          "impact_assessment",
+                                          "filing",
+                                          "red_team",
+                                          "monitoring",
+                                          "switch_test",
+                                          "ab_exemption",
+                                          "technical_documentation",
+                                          "eu_registration",
+                                          "fria",
+                                          "pia",
+                                          "label_check",
+                                          "security_assessment",
+                                          "incident_report",
+                                          NULL};
 /* Every kind a gate requirement may name: analyses, documents, and what
  * keel reads from elsewhere (data readiness and consent of the version's
  * data assets, the initiative's team, the system's ethics review). */
-const char *const azEvidenceKind[] = {
-    "fairness", "explain", "abtest",   "drift",        "consent_record", "impact_assessment",
-    "filing",   "red_team", "monitoring", "switch_test", "ab_exemption",  "readiness",
-    "consent",  "team",     "ethics_review", NULL};
+const char *const azEvidenceKind[] = {"fairness",
+                                      "explain",
+                                      "abtest",
+                                      "drift",
+                                      "consent_record",
+                                      "impact_assessment",
+                                      "filing",
+                                      "red_team",
+                                      "monitoring",
+                                      "switch_test",
+                                      "ab_exemption",
+                                      "readiness",
+                                      "consent",
+                                      "team",
+                                      "ethics_review",
+                                      "technical_documentation",
+                                      "eu_registration",
+                                      "fria",
+                                      "pia",
+                                      "label_check",
+                                      "security_assessment",
+                                      "incident_report",
+                                      NULL};
 static const char *const azModelSource[] = {"own", "fine_tuned", "third_party", NULL};
 static const char *const azEthicsDomain[] = {"credit", "hiring", "health", "minors", NULL};
 
-#define FLAG(name, doc) {name, FT_BOOL, F_FILTER, 0, 0, NULL, NULL, doc}
+const char *const azJurisdiction[] = {"eu", "cn", "us", "uk", NULL};
+static const char *const azEuRole[] = {"provider", "deployer", "both", NULL};
+static const char *const azAnnexIII[] = {"biometrics",
+                                         "critical_infrastructure",
+                                         "education",
+                                         "employment",
+                                         "essential_services",
+                                         "credit",
+                                         "insurance",
+                                         "law_enforcement",
+                                         "migration",
+                                         "justice",
+                                         NULL};
+static const char *const azAlgorithmType[] = {
+    "generative_synthesis", "personalised_push", "ranking",
+    "search_filter",        "dispatch_decision", NULL};
+
+#define FLAG(name, doc)                                                                            \
+    { name, FT_BOOL, F_FILTER, 0, 0, NULL, NULL, doc }
 
 static const FieldDef aSystemField[] = {
     ID_FIELD,
@@ -51,6 +100,18 @@ static const FieldDef aSystemField[] = {
      "own, fine_tuned (a third party's model tuned here) or third_party"},
     {"ethics_domain", FT_ENUM, F_NULLABLE | F_FILTER, 0, 0, azEthicsDomain, NULL,
      "ethics-sensitive domain: credit, hiring, health, minors, or null"},
+    {"jurisdictions", FT_SET, F_FILTER, 0, 0, azJurisdiction, NULL,
+     "where it is offered or used: eu, cn, us, uk (selects the rule packs)"},
+    {"eu_role", FT_ENUM, F_NULLABLE | F_FILTER, 0, 0, azEuRole, NULL,
+     "EU AI Act role: provider, deployer or both"},
+    {"annex_iii_area", FT_ENUM, F_NULLABLE | F_FILTER, 0, 0, azAnnexIII, NULL,
+     "EU AI Act Annex III high-risk area, or null"},
+    {"algorithm_types", FT_SET, F_FILTER, 0, 0, azAlgorithmType, NULL,
+     "China's five algorithm types: generative_synthesis, personalised_push, ranking, "
+     "search_filter, dispatch_decision"},
+    FLAG("public_opinion",
+         "has public-opinion or social-mobilisation capacity (China: 舆论属性或社会动员能力)"),
+    FLAG("transfer_abroad", "sends personal information across borders"),
     TIMES,
 };
 static const RefBy aSystemRefBy[] = {
@@ -58,7 +119,8 @@ static const RefBy aSystemRefBy[] = {
     {"risk", "system_id", "risks"},
     {"ethics_review", "system_id", "ethics reviews"},
 };
-const ResourceDef resource_system = RESOURCE_REFBY("system", "ai_system", aSystemField, aSystemRefBy);
+const ResourceDef resource_system =
+    RESOURCE_REFBY("system", "ai_system", aSystemField, aSystemRefBy);
 
 static const FieldDef aVersionField[] = {
     ID_FIELD,
@@ -156,8 +218,7 @@ int system_may_edit(Db *db, const Principal *who, int64_t initiativeId, KeelErro
                         "a business owner registers systems only under the initiatives they own");
 }
 
-int system_for_edit(Db *db, const Principal *who, const char *zName, int64_t *pId,
-                    KeelError *e) {
+int system_for_edit(Db *db, const Principal *who, const char *zName, int64_t *pId, KeelError *e) {
     json_t *sys;
     int rc = system_get_row(db, zName, &sys, e);
     if (rc) return rc;
@@ -170,9 +231,9 @@ int system_for_edit(Db *db, const Principal *who, const char *zName, int64_t *pI
 /* What the caller may do with a system: {may_edit, may_override}. */
 static json_t *system_rights(Db *db, const Principal *who, const json_t *sys) {
     KeelError e;
-    int bEdit = system_may_edit(db, who, json_get_id(sys, "id") ? json_get_id(sys, "initiative_id")
-                                                                : 0,
-                                &e) == 0;
+    int bEdit =
+        system_may_edit(db, who, json_get_id(sys, "id") ? json_get_id(sys, "initiative_id") : 0,
+                        &e) == 0;
     return json_pack("{sb sb sb}", "may_edit", bEdit, "may_override",
                      who->role == ROLE_COMMITTEE || who->role == ROLE_ADMIN, "may_attest",
                      who->role == ROLE_RISK);
@@ -186,8 +247,8 @@ int system_get(Db *db, const Principal *who, const char *zName, json_t **ppOut, 
     rc = store_system_versions(db, id, &versions);
     if (rc == 0) rc = store_system_evidence(db, id, &evidence);
     if (rc == 0) rc = store_system_history(db, id, &history);
-    if (rc == 0) rc = store_crud_get(db, &resource_initiative, json_get_id(sys, "initiative_id"),
-                                     &init);
+    if (rc == 0)
+        rc = store_crud_get(db, &resource_initiative, json_get_id(sys, "initiative_id"), &init);
     if (rc) {
         json_decref(sys);
         json_decref(versions);
@@ -245,8 +306,8 @@ int system_update(Db *db, const Principal *who, const char *zName, json_t *in, K
     return store_crud_update(db, &resource_system, &a, id, in, e);
 }
 
-int system_version_create(Db *db, const Principal *who, const char *zName, json_t *in,
-                          int64_t *pId, KeelError *e) {
+int system_version_create(Db *db, const Principal *who, const char *zName, json_t *in, int64_t *pId,
+                          KeelError *e) {
     int rc = resource_validate(&resource_system_version, in, 1, e);
     if (rc) return rc;
     if (!version_label_ok(json_string_value(json_object_get(in, "version"))))
@@ -354,8 +415,8 @@ static int evidence_document(Db *db, json_t *in, KeelError *e) {
 
 int system_evidence_add(Db *db, const Principal *who, const char *zName, json_t *in, int64_t *pId,
                         KeelError *e) {
-    static const char *const azKey[] = {"version", "analysis_id", "input_hash", "kind", "title",
-                                        "reference", "reviewer_id", NULL};
+    static const char *const azKey[] = {"version", "analysis_id", "input_hash",  "kind",
+                                        "title",   "reference",   "reviewer_id", NULL};
     const char *zKey;
     json_t *v;
     json_object_foreach(in, zKey, v) {

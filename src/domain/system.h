@@ -27,6 +27,7 @@ extern const char *const azRiskTier[];    /* prohibited, high, limited, minimal 
 extern const char *const azEvidenceKind[];  /* every kind a gate may ask for */
 extern const char *const azAnalysisEvidence[]; /* kinds computed by keel (stored analyses) */
 extern const char *const azDocumentEvidence[]; /* kinds attested by a reviewer */
+extern const char *const azJurisdiction[];     /* eu, cn, us, uk */
 
 /* 1 when z is a system name: 1 to 64 of a-z, 0-9 and '-'. */
 int system_name_ok(const char *z);

@@ -467,7 +467,7 @@ static int ab_csv_header_check(const char *zCsv, size_t nCsv, const char *const 
     const char *zEnd = memchr(zCsv, '\n', nCsv);
     size_t n = zEnd ? (size_t)(zEnd - zCsv) + 1 : nCsv;
     CsvTable *t = NULL;
-    CsvError ce;
+    EngineError ce;
     CsvOptions opt = {0};
     opt.nThread = 1;
     *pHasPre = 0;
@@ -593,7 +593,7 @@ static int ab_scan(AbInput *in, const char *zCsv, size_t nCsv, const CsvOptions 
                    const char *zType, EngineError *pErr) {
     AbScan *sc = calloc(1, sizeof *sc);
     CsvTable *t = NULL;
-    CsvError ce;
+    EngineError ce;
     AbSums aS[AB_MAX_ARMS];
     int aMap[AB_MAX_ARMS];
     int rc;
@@ -713,7 +713,7 @@ static int ab_read_csv(AbInput *in, const json_t *spec, const char *zCsv, size_t
     opt.aOverride = aOv;
     opt.nOverride = 1;
     CsvTable *t = NULL;
-    CsvError ce;
+    EngineError ce;
     memset(&ce, 0, sizeof ce);
     /* The pre-metric column is read when named, or when the header has a
      * column called "pre_metric"; every requested column must exist. */

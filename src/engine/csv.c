@@ -16,9 +16,9 @@
  * general loop (csv_chunk_record) takes whatever that loop hands it. */
 #include "engine/csv.h"
 #include "engine/csv_int.h"
+#include "engine/par.h"
 #include "util/err.h"
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +30,6 @@
 #define CSV_RELEASE_STEP (4u << 20)     /* release parsed input in steps this big */
 #define CSV_DEFAULT_MAX_FIELD (1 << 20) /* default field size cap */
 #define CSV_MIN_CHUNK (1 << 20)         /* smallest region worth a thread */
-#define CSV_MAX_THREAD 64
 
 /* The table as allocated: the public part first, then what frees it. */
 typedef struct CsvTableImpl {
@@ -926,29 +925,34 @@ static int chunk_reset(Chunk *c, size_t iStart) {
     return 0;
 }
 
-/* Thread body: find the region's first record boundary (just after the
- * first line feed at or after iBegin - 1) and parse from there. */
-static void *chunk_thread(void *p) {
-    Chunk *c = p;
+/* par_run job: parse region j of the array at p. The first region starts
+ * at its iBegin (just after the header); any other at its first record
+ * boundary (just after the first line feed at or after iBegin - 1). Errors
+ * stay in the region (c->rc), to be reported in input order. */
+static int chunk_job(void *p, size_t j, int iThread) {
+    (void)iThread;
+    Chunk *c = &((Chunk *)p)[j];
     const char *z = c->s->z;
     size_t n = c->s->n;
-    size_t i = c->iBegin - 1;
-    const char *q = memchr(z + i, '\n', n - i);
-    size_t iStart = q ? (size_t)(q - z) + 1 : n;
+    size_t iStart = c->iBegin;
+    if (j > 0) {
+        const char *q = memchr(z + c->iBegin - 1, '\n', n - (c->iBegin - 1));
+        iStart = q ? (size_t)(q - z) + 1 : n;
+    }
     if (chunk_reset(c, iStart)) {
         c->rc = KEEL_ENOMEM;
         c->iStop = iStart;
-        return NULL;
+        return 0;
     }
     chunk_run(c);
-    return NULL;
+    return 0;
 }
 
 /* ---- header ------------------------------------------------------------ */
 
 /* Fill *pErr for an error at input offset iPos (+ nLine lines). */
-static void csv_set_error(CsvError *pErr, const char *z, size_t iPos, size_t nLine, size_t iField,
-                          const char *zMsg) {
+static void csv_set_error(EngineError *pErr, const char *z, size_t iPos, size_t nLine,
+                          size_t iField, const char *zMsg) {
     if (!pErr) return;
     pErr->iLine = 1 + csv_count_lines(z, iPos) + nLine;
     pErr->iCol = iField;
@@ -1122,15 +1126,10 @@ done:
 /* ---- entry points ------------------------------------------------------ */
 
 /* Number of online cores (at least 1). */
-static int csv_ncpu(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > CSV_MAX_THREAD ? CSV_MAX_THREAD : (int)n;
-}
-
 /* csv_parse and csv_parse_mapped: release says the input is a private
  * file mapping whose parsed pages may be dropped. */
 static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
-                          CsvError *pErr, int release, CsvScanFn xBlock, void *pCtx) {
+                          EngineError *pErr, int release, CsvScanFn xBlock, void *pCtx) {
     static const CsvOptions optDefault = {0};
     CsvShared s = {0};
     Chunk *aChunk = NULL;
@@ -1258,8 +1257,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
 
     /* regions */
     size_t nBody = n - i;
-    int nThread = opt->nThread > 0 ? opt->nThread : csv_ncpu();
-    if (nThread > CSV_MAX_THREAD) nThread = CSV_MAX_THREAD;
+    int nThread = par_threads(opt->nThread, PAR_MAX_THREAD);
     nChunk = nBody / CSV_MIN_CHUNK;
     if (nChunk > (size_t)nThread) nChunk = (size_t)nThread;
     if (nChunk < 1) nChunk = 1;
@@ -1274,22 +1272,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
         aChunk[j].iBegin = i + nBody / nChunk * j;
         aChunk[j].iEnd = j + 1 == nChunk ? n : i + nBody / nChunk * (j + 1);
     }
-    pthread_t aTid[CSV_MAX_THREAD];
-    int aStarted[CSV_MAX_THREAD] = {0};
-    for (size_t j = 1; j < nChunk; j++)
-        aStarted[j] = pthread_create(&aTid[j], NULL, chunk_thread, &aChunk[j]) == 0;
-    if (chunk_reset(&aChunk[0], i)) {
-        aChunk[0].rc = KEEL_ENOMEM;
-        aChunk[0].iStop = i;
-    } else {
-        chunk_run(&aChunk[0]);
-    }
-    for (size_t j = 1; j < nChunk; j++) {
-        if (aStarted[j])
-            pthread_join(aTid[j], NULL);
-        else
-            chunk_thread(&aChunk[j]);
-    }
+    par_run(nChunk, nThread, chunk_job, aChunk);
     /* validate the cuts in order; re-parse a region that started wrong */
     for (size_t j = 0; j < nChunk; j++) {
         Chunk *c = &aChunk[j];
@@ -1364,17 +1347,18 @@ done:
     return rc;
 }
 
-int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr) {
+int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
+              EngineError *pErr) {
     return csv_parse_impl(z, n, opt, ppTable, pErr, 0, NULL, NULL);
 }
 
 int csv_parse_mapped(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
-                     CsvError *pErr) {
+                     EngineError *pErr) {
     return csv_parse_impl(z, n, opt, ppTable, pErr, 1, NULL, NULL);
 }
 
 int csv_scan(const char *z, size_t n, const CsvOptions *opt, CsvScanFn xBlock, void *pCtx,
-             CsvTable **ppTable, CsvError *pErr) {
+             CsvTable **ppTable, EngineError *pErr) {
     if (!xBlock) return KEEL_EINTERNAL;
     return csv_parse_impl(z, n, opt, ppTable, pErr, 0, xBlock, pCtx);
 }

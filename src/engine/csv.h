@@ -15,6 +15,7 @@
  * threads (CsvOptions.nThread). */
 #ifndef KEEL_ENGINE_CSV_H
 #define KEEL_ENGINE_CSV_H
+#include "engine/engine_err.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,18 +72,14 @@ typedef struct CsvOptions {
                  * released as the parse goes (see csv_parse_mapped) */
 } CsvOptions;
 
-typedef struct CsvError {
-    size_t iLine;   /* 1-based line of the input where the error is */
-    size_t iCol;    /* 1-based column (field number) where known, else 0 */
-    char zMsg[256]; /* what is wrong and how to fix it, one sentence */
-} CsvError;
-
 /* Parse n bytes at z into *ppTable. opt may be NULL for defaults. On error
  * returns KEEL_EINVAL (bad input: ragged row, unterminated quote, invalid
  * UTF-8, field over the cap, no header, duplicate column name) with *pErr
- * filled, or KEEL_ENOMEM; *ppTable is then NULL. The caller owns the table
- * and frees it with csv_free(). The input need not be NUL-terminated. */
-int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable, CsvError *pErr);
+ * filled (iLine, iCol and zMsg; zField is ""), or KEEL_ENOMEM; *ppTable is
+ * then NULL. The caller owns the table and frees it with csv_free(). The
+ * input need not be NUL-terminated. */
+int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
+              EngineError *pErr);
 
 /* As csv_parse, for input that is a read-only private file mapping (mmap
  * with MAP_PRIVATE of a regular file): pages already parsed are released
@@ -90,7 +87,7 @@ int csv_parse(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable
  * the size of the table rather than table + file. The mapping stays valid;
  * released pages read back from the file. Never pass other memory. */
 int csv_parse_mapped(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
-                     CsvError *pErr);
+                     EngineError *pErr);
 
 /* A block of consecutive rows of one region, handed to a csv_scan
  * callback. The arrays are the reader's and valid only during the call. */
@@ -132,7 +129,7 @@ typedef int (*CsvScanFn)(void *pCtx, const CsvScanBlock *pBlock);
  * value xBlock stopped with, KEEL_EINVAL with *pErr filled, or
  * KEEL_ENOMEM. */
 int csv_scan(const char *z, size_t n, const CsvOptions *opt, CsvScanFn xBlock, void *pCtx,
-             CsvTable **ppTable, CsvError *pErr);
+             CsvTable **ppTable, EngineError *pErr);
 
 /* For a table from csv_scan: the map from region iRegion's local codes of
  * categorical column iCol to the table's level indexes (NULL when iCol is

@@ -7,22 +7,21 @@
  * KS and Wasserstein by one merge. A reference from a baseline replaces
  * the sorted reference by its bins, counts and quantile sketch. */
 #include "engine/drift.h"
+#include "engine/par.h"
 #include "engine/sketch.h"
+#include "engine/stats.h"
 #include "util/err.h"
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DRIFT_NBIN 10          /* decile bins */
 #define DRIFT_SHARE_FLOOR 1e-4 /* PSI share floor */
 #define DRIFT_STD_FLOOR 0.001  /* Wasserstein normaliser floor */
-#define DRIFT_MAX_THREAD 64
 
 /* The reference side of one column in one set (whole data or segment),
  * built from a table (exact: aSorted) or read from a baseline (sketch).
@@ -53,21 +52,9 @@ typedef struct RefCol {
 
 /* ---- small numerics ---------------------------------------------------- */
 
-/* Pairwise sum of a[0..n) (numpy's accuracy class). */
-static double drift_sum(const double *a, size_t n) {
-    if (n <= 128) {
-        double s = 0;
-        for (size_t i = 0; i < n; i++)
-            s += a[i];
-        return s;
-    }
-    size_t h = n / 2;
-    return drift_sum(a, h) + drift_sum(a + h, n - h);
-}
-
 /* Population standard deviation of a[0..n), n >= 1 (two passes). */
 static double drift_std(const double *a, size_t n) {
-    double mean = drift_sum(a, n) / (double)n;
+    double mean = stats_sum(a, n) / (double)n;
     double s = 0, c = 0;
     for (size_t i = 0; i < n; i++) {
         double d = a[i] - mean;
@@ -504,20 +491,20 @@ typedef struct DriftItem {
 } DriftItem;
 
 /* Shared state of the workers. */
+typedef struct DriftScratch DriftScratch;
 typedef struct DriftWork {
     DriftItem *aItem;
     size_t nItem;
-    size_t iNext; /* next item to take (atomic) */
-    int rc;       /* first error (atomic) */
-    size_t nMax;  /* most rows of a set */
+    size_t nMax;            /* most rows of a set */
+    DriftScratch *aScratch; /* one per thread slot */
 } DriftWork;
 
 /* A worker's scratch arrays, each of nMax doubles, allocated when first
  * needed and reused across items so that large buffers fault in once. */
-typedef struct DriftScratch {
+struct DriftScratch {
     double *aVal, *aTmp;
     size_t nMax;
-} DriftScratch;
+};
 
 /* Make sure *pa (a scratch array) exists; 0 or KEEL_ENOMEM. */
 static int drift_scratch(double **pa, size_t nMax) {
@@ -645,43 +632,26 @@ static int drift_item_run(DriftItem *it, DriftScratch *sc) {
     return drift_item_compare(it->pOut, it->pRef, it->pCol, it->rows, it->inPlace, sc);
 }
 
-/* Worker thread: take items until none is left or an error occurred. */
-static void *drift_worker(void *p) {
+/* par_run job: item iJob, with the scratch of thread slot iThread. */
+static int drift_item_job(void *p, size_t iJob, int iThread) {
     DriftWork *w = p;
-    DriftScratch sc = {NULL, NULL, w->nMax};
-    for (;;) {
-        size_t i = __atomic_fetch_add(&w->iNext, 1, __ATOMIC_RELAXED);
-        if (i >= w->nItem || __atomic_load_n(&w->rc, __ATOMIC_RELAXED)) break;
-        int rc = drift_item_run(&w->aItem[i], &sc);
-        if (rc) {
-            int zero = 0;
-            __atomic_compare_exchange_n(&w->rc, &zero, rc, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
-        }
-    }
-    free(sc.aVal);
-    free(sc.aTmp);
-    return NULL;
+    DriftScratch *sc = &w->aScratch[iThread];
+    sc->nMax = w->nMax;
+    return drift_item_run(&w->aItem[iJob], sc);
 }
 
 /* Run all items on nThread threads (0: one per core). */
 static int drift_run_items(DriftItem *a, size_t n, int nThread) {
-    if (nThread <= 0) {
-        long nc = sysconf(_SC_NPROCESSORS_ONLN);
-        nThread = nc < 1 ? 1 : (int)nc;
-    }
-    if (nThread > DRIFT_MAX_THREAD) nThread = DRIFT_MAX_THREAD;
-    if ((size_t)nThread > n) nThread = n ? (int)n : 1;
-    DriftWork w = {a, n, 0, 0, 0};
+    DriftScratch aScratch[PAR_MAX_THREAD] = {{0}};
+    DriftWork w = {a, n, 0, aScratch};
     for (size_t i = 0; i < n; i++)
         if (a[i].rows.n > w.nMax) w.nMax = a[i].rows.n;
-    pthread_t aTid[DRIFT_MAX_THREAD];
-    int aOk[DRIFT_MAX_THREAD] = {0};
-    for (int t = 1; t < nThread; t++)
-        aOk[t] = pthread_create(&aTid[t], NULL, drift_worker, &w) == 0;
-    drift_worker(&w);
-    for (int t = 1; t < nThread; t++)
-        if (aOk[t]) pthread_join(aTid[t], NULL);
-    return w.rc;
+    int rc = par_run(n, nThread, drift_item_job, &w);
+    for (int t = 0; t < PAR_MAX_THREAD; t++) {
+        free(aScratch[t].aVal);
+        free(aScratch[t].aTmp);
+    }
+    return rc;
 }
 
 /* Verdicts of a set's columns and of the set. */
@@ -740,12 +710,6 @@ void drift_options_default(DriftOptions *o) {
     o->jsDrift = 0.1;
     o->alpha = 0.005;
     o->shareDrift = 0.5;
-}
-
-/* Switch GSL's abort-on-error handler off, once. */
-static void drift_gsl_init(void) {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, (void (*)(void))gsl_set_error_handler_off);
 }
 
 /* Append a copy of z to a string list; 0 or KEEL_ENOMEM. */
@@ -1015,17 +979,15 @@ static int drift_baseline_set(const CsvTable *t, int iSeg, const char *zValue, R
     return 0;
 }
 
-int drift_baseline_build(const CsvTable *ref, const DriftOptions *opt, Buf *b, char *zErr,
-                         size_t nErr) {
+int drift_baseline_build(const CsvTable *ref, const DriftOptions *opt, Buf *b, EngineError *pErr) {
     int iSeg = -1, rc = 0;
     uint32_t *aRow = NULL;
     size_t *aOff = NULL;
     if (opt && opt->zSegment) {
         iSeg = csv_column_index(ref, opt->zSegment);
         if (iSeg < 0 || ref->aCol[iSeg].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "segment column '%s' is %s", opt->zSegment,
-                         iSeg < 0 ? "not in the reference data" : "not categorical");
+            engine_fail(pErr, KEEL_EINVAL, "segment", "segment column '%s' is %s", opt->zSegment,
+                        iSeg < 0 ? "not in the reference data" : "not categorical");
             return KEEL_EINVAL;
         }
     }
@@ -1186,8 +1148,8 @@ void drift_ref_free(DriftRef *r) {
 
 /* drift_ref_from_table; with consume, t's numeric columns are sorted in
  * place and taken for the whole-data summary (after every segment's). */
-static int drift_ref_build(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
-                           size_t nErr, int consume) {
+static int drift_ref_build(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef,
+                           EngineError *pErr, int consume) {
     int rc = 0, iSeg = -1;
     uint32_t *aRow = NULL;
     size_t *aOff = NULL;
@@ -1199,9 +1161,8 @@ static int drift_ref_build(CsvTable *t, const DriftOptions *opt, DriftRef **ppRe
     if (opt && opt->zSegment) {
         iSeg = csv_column_index(t, opt->zSegment);
         if (iSeg < 0 || t->aCol[iSeg].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "segment column '%s' is %s", opt->zSegment,
-                         iSeg < 0 ? "not in the reference data" : "not read as categorical");
+            engine_fail(pErr, KEEL_EINVAL, "segment", "segment column '%s' is %s", opt->zSegment,
+                        iSeg < 0 ? "not in the reference data" : "not read as categorical");
             rc = KEEL_EINVAL;
             goto done;
         }
@@ -1271,17 +1232,17 @@ done:
     return rc;
 }
 
-int drift_ref_from_table(const CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
-                         size_t nErr) {
-    return drift_ref_build((CsvTable *)t, opt, ppRef, zErr, nErr, 0); /* not written to */
+int drift_ref_from_table(const CsvTable *t, const DriftOptions *opt, DriftRef **ppRef,
+                         EngineError *pErr) {
+    return drift_ref_build((CsvTable *)t, opt, ppRef, pErr, 0); /* not written to */
 }
 
-int drift_ref_from_table_consume(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
-                                 size_t nErr) {
-    return drift_ref_build(t, opt, ppRef, zErr, nErr, 1);
+int drift_ref_from_table_consume(CsvTable *t, const DriftOptions *opt, DriftRef **ppRef,
+                                 EngineError *pErr) {
+    return drift_ref_build(t, opt, ppRef, pErr, 1);
 }
 
-int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zErr, size_t nErr) {
+int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, EngineError *pErr) {
     int rc = 0;
     DriftRef *r = calloc(1, sizeof *r);
     *ppRef = NULL;
@@ -1328,7 +1289,8 @@ int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zEr
         }
     }
 done:
-    if (rc == KEEL_EINVAL && zErr) snprintf(zErr, nErr, "not a keel drift baseline, or damaged");
+    if (rc == KEEL_EINVAL)
+        engine_fail(pErr, rc, "baseline", "not a keel drift baseline, or damaged");
     if (rc)
         drift_ref_free(r);
     else
@@ -1355,14 +1317,14 @@ int drift_ref_types(const DriftRef *r, CsvTypeOverride **paOv, size_t *pnOv) {
 /* drift_ref_compare; consume: cur's numeric columns may be sorted in
  * place for the whole-data comparison (after every segment's). */
 static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
-                                  const DriftOptions *optIn, DriftResult **ppResult, char *zErr,
-                                  size_t nErr, int consume) {
+                                  const DriftOptions *optIn, DriftResult **ppResult,
+                                  EngineError *pErr, int consume) {
     DriftOptions opt;
     if (optIn)
         opt = *optIn;
     else
         drift_options_default(&opt);
-    drift_gsl_init();
+    stats_init();
     int rc = 0;
     DriftResult *r = calloc(1, sizeof *r);
     DriftItem *aItem = NULL;
@@ -1372,7 +1334,7 @@ static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
     NameIndex segIdx = {0};
     char *used = NULL;
     *ppResult = NULL;
-    if (zErr && nErr) zErr[0] = 0;
+    engine_err_clear(pErr);
     if (!r) return KEEL_ENOMEM;
     r->opt = opt;
     r->opt.zSegment = NULL;
@@ -1382,9 +1344,9 @@ static int drift_ref_compare_impl(const DriftRef *ref, const CsvTable *cur,
     if (zSeg) {
         iSegCur = csv_column_index(cur, zSeg);
         if (iSegCur < 0 || cur->aCol[iSegCur].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "segment column '%s' is %s in the current data", zSeg,
-                         iSegCur < 0 ? "missing" : "not categorical");
+            engine_fail(pErr, KEEL_EINVAL, "segment",
+                        "segment column '%s' is %s in the current data", zSeg,
+                        iSegCur < 0 ? "missing" : "not categorical");
             rc = KEEL_EINVAL;
             goto done;
         }
@@ -1543,33 +1505,33 @@ done:
 }
 
 int drift_ref_compare(const DriftRef *ref, const CsvTable *cur, const DriftOptions *opt,
-                      DriftResult **ppResult, char *zErr, size_t nErr) {
-    return drift_ref_compare_impl(ref, cur, opt, ppResult, zErr, nErr, 0);
+                      DriftResult **ppResult, EngineError *pErr) {
+    return drift_ref_compare_impl(ref, cur, opt, ppResult, pErr, 0);
 }
 
 int drift_ref_compare_consume(const DriftRef *ref, CsvTable *cur, const DriftOptions *opt,
-                              DriftResult **ppResult, char *zErr, size_t nErr) {
-    return drift_ref_compare_impl(ref, cur, opt, ppResult, zErr, nErr, 1);
+                              DriftResult **ppResult, EngineError *pErr) {
+    return drift_ref_compare_impl(ref, cur, opt, ppResult, pErr, 1);
 }
 
 /* ---- one-call forms ------------------------------------------------------ */
 
 int drift_compare(const CsvTable *ref, const CsvTable *cur, const DriftOptions *opt,
-                  DriftResult **ppResult, char *zErr, size_t nErr) {
+                  DriftResult **ppResult, EngineError *pErr) {
     DriftRef *r = NULL;
     *ppResult = NULL;
-    int rc = drift_ref_from_table(ref, opt, &r, zErr, nErr);
-    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, zErr, nErr);
+    int rc = drift_ref_from_table(ref, opt, &r, pErr);
+    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, pErr);
     drift_ref_free(r);
     return rc;
 }
 
 int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const DriftOptions *opt,
-                           DriftResult **ppResult, char *zErr, size_t nErr) {
+                           DriftResult **ppResult, EngineError *pErr) {
     DriftRef *r = NULL;
     *ppResult = NULL;
-    int rc = drift_ref_from_baseline(z, n, &r, zErr, nErr);
-    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, zErr, nErr);
+    int rc = drift_ref_from_baseline(z, n, &r, pErr);
+    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, pErr);
     drift_ref_free(r);
     return rc;
 }
@@ -1581,7 +1543,7 @@ int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t
     *paOv = NULL;
     *pnOv = 0;
     *pzNames = NULL;
-    int rc = drift_ref_from_baseline(z, n, &r, NULL, 0);
+    int rc = drift_ref_from_baseline(z, n, &r, NULL);
     if (!rc) rc = drift_ref_types(r, &a, pnOv);
     size_t nByte = 1;
     for (size_t i = 0; !rc && i < *pnOv; i++)

@@ -124,25 +124,24 @@ void drift_options_default(DriftOptions *o);
 /* Compare tables ref and cur (parsed with csv_parse) column by column.
  * opt may be NULL for the defaults. On success *ppResult is a new result
  * (free with drift_result_free). Returns 0, KEEL_EINVAL (e.g. the segment
- * column is missing; zErr, nErr bytes, gets the reason) or KEEL_ENOMEM.
+ * column is missing: *pErr, field "segment") or KEEL_ENOMEM.
  * drift_ref_from_table + drift_ref_compare. A column whose type differs
  * between the tables is reported with verdict drift and no metrics;
  * callers should parse with the same types (the CLI does). */
 int drift_compare(const CsvTable *ref, const CsvTable *cur, const DriftOptions *opt,
-                  DriftResult **ppResult, char *zErr, size_t nErr);
+                  DriftResult **ppResult, EngineError *pErr);
 
 /* Summarise ref into a baseline document (JSON text appended to out) that
  * drift_compare_baseline() later compares against: per column the bins,
  * counts and a quantile sketch, per segment too when opt->zSegment is set.
- * Returns 0, KEEL_EINVAL (zErr) or KEEL_ENOMEM. */
-int drift_baseline_build(const CsvTable *ref, const DriftOptions *opt, Buf *out, char *zErr,
-                         size_t nErr);
+ * Returns 0, KEEL_EINVAL (*pErr) or KEEL_ENOMEM. */
+int drift_baseline_build(const CsvTable *ref, const DriftOptions *opt, Buf *out, EngineError *pErr);
 
 /* Compare cur with a baseline document z[0..n). The segment column is the
  * baseline's (opt->zSegment is ignored). Returns 0, KEEL_EINVAL (not a
- * baseline, or a bad one: zErr) or KEEL_ENOMEM. */
+ * baseline, or a bad one: *pErr, field "baseline") or KEEL_ENOMEM. */
 int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const DriftOptions *opt,
-                           DriftResult **ppResult, char *zErr, size_t nErr);
+                           DriftResult **ppResult, EngineError *pErr);
 
 /* Column types recorded in a baseline, so that the caller can parse the
  * current file with the same types: *paOv gets nOv overrides whose names
@@ -153,19 +152,19 @@ int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t
 /* Summarise table ref (segmented by opt->zSegment when set; opt may be
  * NULL) into *ppRef; it copies what it keeps, so ref may be freed next.
  * Returns 0, KEEL_EINVAL (segment column missing or not categorical:
- * zErr) or KEEL_ENOMEM. Free with drift_ref_free. */
-int drift_ref_from_table(const CsvTable *ref, const DriftOptions *opt, DriftRef **ppRef, char *zErr,
-                         size_t nErr);
+ * *pErr, field "segment") or KEEL_ENOMEM. Free with drift_ref_free. */
+int drift_ref_from_table(const CsvTable *ref, const DriftOptions *opt, DriftRef **ppRef,
+                         EngineError *pErr);
 
 /* As drift_ref_from_table, but ref is given up: its numeric columns are
  * sorted in place and kept by the summary instead of copied (less memory
  * and time); afterwards ref may only be freed with csv_free. */
 int drift_ref_from_table_consume(CsvTable *ref, const DriftOptions *opt, DriftRef **ppRef,
-                                 char *zErr, size_t nErr);
+                                 EngineError *pErr);
 
 /* Read a baseline document z[0..n) into *ppRef; 0, KEEL_EINVAL (not a
- * baseline, or damaged: zErr) or KEEL_ENOMEM. */
-int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zErr, size_t nErr);
+ * baseline, or damaged: *pErr, field "baseline") or KEEL_ENOMEM. */
+int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, EngineError *pErr);
 
 /* The column types of a reference as parse overrides for the current
  * file: categorical columns and the segment column as CSV_CATEGORICAL,
@@ -174,15 +173,15 @@ int drift_ref_from_baseline(const char *z, size_t n, DriftRef **ppRef, char *zEr
 int drift_ref_types(const DriftRef *r, CsvTypeOverride **paOv, size_t *pnOv);
 
 /* Compare cur with the reference (its segment column, if any, is used;
- * opt->zSegment is ignored). Returns 0, KEEL_EINVAL (zErr) or KEEL_ENOMEM. */
+ * opt->zSegment is ignored). Returns 0, KEEL_EINVAL (*pErr) or KEEL_ENOMEM. */
 int drift_ref_compare(const DriftRef *r, const CsvTable *cur, const DriftOptions *opt,
-                      DriftResult **ppResult, char *zErr, size_t nErr);
+                      DriftResult **ppResult, EngineError *pErr);
 
 /* As drift_ref_compare, but cur is given up: its numeric columns are
  * sorted in place (missing values dropped) instead of copied, which saves
  * memory; afterwards cur may only be freed. */
 int drift_ref_compare_consume(const DriftRef *r, CsvTable *cur, const DriftOptions *opt,
-                              DriftResult **ppResult, char *zErr, size_t nErr);
+                              DriftResult **ppResult, EngineError *pErr);
 
 /* Free a reference (NULL is fine). */
 void drift_ref_free(DriftRef *r);

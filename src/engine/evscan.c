@@ -70,12 +70,13 @@ static int evscan_field(const char *z, size_t n) {
 }
 
 /* Fill *e and return KEEL_EINVAL. The field name is z[0..n) (may be 0). */
-static int evscan_fail(EvError *e, uint32_t iLine, const char *zField, size_t nField,
+static int evscan_fail(EngineError *e, uint32_t iLine, const char *zField, size_t nField,
                        const char *zFmt, ...) __attribute__((format(printf, 5, 6)));
-static int evscan_fail(EvError *e, uint32_t iLine, const char *zField, size_t nField,
+static int evscan_fail(EngineError *e, uint32_t iLine, const char *zField, size_t nField,
                        const char *zFmt, ...) {
     if (!e) return KEEL_EINVAL;
     e->iLine = iLine;
+    e->iCol = 0;
     if (nField >= sizeof e->zField) nField = sizeof e->zField - 1;
     size_t j = 0;
     for (size_t i = 0; i < nField; i++) /* keep messages printable */
@@ -244,7 +245,7 @@ static int evscan_number(const EvVal *v, int allowBool, double *pOut) {
 /* Store value v of field f (key z[0..nKey) for messages and features)
  * into ev; 0 or KEEL_EINVAL with *e filled. */
 static int evscan_set(EvEvent *ev, int f, const char *zKey, size_t nKey, const EvVal *v,
-                      EvError *e) {
+                      EngineError *e) {
     uint32_t iLine = ev->iLine;
     int rc;
     switch (f) {
@@ -319,7 +320,7 @@ static int evscan_set(EvEvent *ev, int f, const char *zKey, size_t nKey, const E
 
 /* Check a feature name (the key without "f."); 0 or KEEL_EINVAL. */
 static int evscan_feature_name(const char *zKey, size_t nKey, int bPlain, uint32_t iLine,
-                               EvError *e) {
+                               EngineError *e) {
     if (nKey - 2 > EVSCAN_MAX_LABEL || (!bPlain && !evscan_text_ok(zKey, nKey)))
         return evscan_fail(e, iLine, zKey, nKey,
                            "feature names are 1 to %d bytes of plain UTF-8 after \"f.\"",
@@ -339,7 +340,7 @@ static void evscan_clear(EvEvent *ev, uint32_t iLine) {
 }
 
 /* Check that the required fields (bit set of EVF_*) were all seen. */
-static int evscan_required(const EvScan *s, unsigned seen, uint32_t iLine, EvError *e) {
+static int evscan_required(const EvScan *s, unsigned seen, uint32_t iLine, EngineError *e) {
     static const int aEvents[] = {EVF_ID, EVF_TS, EVF_VERSION, EVF_LATENCY};
     static const int aLabels[] = {EVF_ID, EVF_LABEL};
     const int *a = s->kind == EVSCAN_LABELS ? aLabels : aEvents;
@@ -364,7 +365,7 @@ static int evscan_allowed(const EvScan *s, int f) {
 
 /* The refusal for a field this stream does not take. */
 static int evscan_unknown(const EvScan *s, const char *zKey, size_t nKey, uint32_t iLine,
-                          EvError *e) {
+                          EngineError *e) {
     if (s->kind == EVSCAN_LABELS)
         return evscan_fail(e, iLine, zKey, nKey,
                            "is not a label field; label lines have event_id and label only");
@@ -484,7 +485,8 @@ static int evscan_json_str(EvScan *s, const char **pp, const char *e, const char
 }
 
 /* Read one NDJSON object from line [p, e) into ev. */
-static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev, EvError *err) {
+static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev,
+                            EngineError *err) {
     uint32_t iLine = ev->iLine;
     unsigned seen = 0;
     p = evscan_ws(p, e);
@@ -637,7 +639,7 @@ static size_t evscan_skip_line(const EvScan *s, size_t i) {
 }
 
 /* Read the CSV header at the start of the body. */
-static int evscan_csv_header(EvScan *s, EvError *err) {
+static int evscan_csv_header(EvScan *s, EngineError *err) {
     const char *p = s->z, *e = s->z + s->n;
     unsigned seen = 0;
     uint32_t nLines = 0;
@@ -692,7 +694,7 @@ static int evscan_csv_header(EvScan *s, EvError *err) {
 
 /* Read one CSV record at s->iPos into ev (the scanner moves past it, also
  * when it is refused). */
-static int evscan_csv_record(EvScan *s, EvEvent *ev, EvError *err) {
+static int evscan_csv_record(EvScan *s, EvEvent *ev, EngineError *err) {
     const char *p = s->z + s->iPos, *e = s->z + s->n;
     uint32_t nLines = 0;
     int rc = 0;
@@ -747,7 +749,8 @@ static int evscan_csv_record(EvScan *s, EvEvent *ev, EvError *err) {
 
 /* ---- the scanner --------------------------------------------------------- */
 
-int evscan_init(EvScan *s, const char *z, size_t n, EvFormat format, EvKind kind, EvError *pErr) {
+int evscan_init(EvScan *s, const char *z, size_t n, EvFormat format, EvKind kind,
+                EngineError *pErr) {
     memset(s, 0, offsetof(EvScan, aScratch));
     s->z = z;
     s->n = n;
@@ -761,7 +764,7 @@ int evscan_init(EvScan *s, const char *z, size_t n, EvFormat format, EvKind kind
 }
 
 /* Read the next record (blank lines skipped): 1, 0 or KEEL_EINVAL. */
-static int evscan_record(EvScan *s, EvEvent *ev, EvError *err) {
+static int evscan_record(EvScan *s, EvEvent *ev, EngineError *err) {
     for (;;) {
         if (s->iPos >= s->n) return 0;
         const char *p = s->z + s->iPos, *e = s->z + s->n;
@@ -792,7 +795,7 @@ static int evscan_record(EvScan *s, EvEvent *ev, EvError *err) {
     }
 }
 
-int evscan_next(EvScan *s, EvEvent *ev, EvError *err) {
+int evscan_next(EvScan *s, EvEvent *ev, EngineError *err) {
     int rc = evscan_record(s, ev, err);
     if (rc == 1 && s->kind == EVSCAN_LABELS && isnan(ev->label))
         return evscan_fail(err, ev->iLine, "label", 5, "is missing; a label line needs a label");

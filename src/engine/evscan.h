@@ -16,6 +16,7 @@
  * only. */
 #ifndef KEEL_ENGINE_EVSCAN_H
 #define KEEL_ENGINE_EVSCAN_H
+#include "engine/engine_err.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,12 +59,8 @@ typedef struct EvEvent {
     uint32_t iLine;    /* the line the record starts on (1-based) */
 } EvEvent;
 
-/* Why a line was refused. */
-typedef struct EvError {
-    uint32_t iLine;  /* 1-based line */
-    char zField[80]; /* the field at fault, or "" */
-    char zMsg[200];  /* what is wrong and how to fix it */
-} EvError;
+/* Why a line was refused: an EngineError (engine_err.h) with iLine, zField
+ * (the event field at fault, or "") and zMsg; iCol is 0. */
 
 /* A scanner over one body; set up by evscan_init, no resources to free. */
 typedef struct EvScan {
@@ -89,12 +86,13 @@ typedef struct EvScan {
 /* Start scanning z[0..n) (the caller keeps it alive). For CSV reads the
  * header line. Returns 0, or KEEL_EINVAL with *pErr filled (a bad header:
  * then nothing can be read). */
-int evscan_init(EvScan *s, const char *z, size_t n, EvFormat format, EvKind kind, EvError *pErr);
+int evscan_init(EvScan *s, const char *z, size_t n, EvFormat format, EvKind kind,
+                EngineError *pErr);
 
 /* Read the next record into *pEv: returns 1 for an event, 0 at the end of
  * the body, KEEL_EINVAL for a refused record (*pErr says why; the scanner
  * has moved past it, so the caller may go on). Blank lines are skipped. */
-int evscan_next(EvScan *s, EvEvent *pEv, EvError *pErr);
+int evscan_next(EvScan *s, EvEvent *pEv, EngineError *pErr);
 
 /* Parse an RFC 3339 timestamp (2026-12-07T17:37:06.123Z, offsets
  * allowed) or a string of epoch milliseconds into *pMs; 0 or KEEL_EINVAL. */

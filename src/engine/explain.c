@@ -14,35 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Fill *pErr (field zField, printf-style message); returns KEEL_EINVAL. */
-static int explain_fail(ExplainError *pErr, const char *zField, const char *zFmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int explain_fail(ExplainError *pErr, const char *zField, const char *zFmt, ...) {
-    if (pErr) {
-        va_list ap;
-        snprintf(pErr->zField, sizeof pErr->zField, "%s", zField);
-        va_start(ap, zFmt);
-        vsnprintf(pErr->zMsg, sizeof pErr->zMsg, zFmt, ap);
-        va_end(ap);
-    }
-    return KEEL_EINVAL;
-}
-
-int explain_model_parse(const char *z, size_t n, ExplainModel **ppModel, ExplainError *pErr) {
+int explain_model_parse(const char *z, size_t n, ExplainModel **ppModel, EngineError *pErr) {
     json_error_t jerr;
     int rc = 0;
-    char zMsg[256] = "";
     *ppModel = NULL;
     json_t *root = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
     if (!root && strstr(jerr.text, "near 'NaN'"))
-        return explain_fail(pErr, "model",
-                            "the model holds NaN (line %d, column %d), which JSON does not "
-                            "allow; XGBoost writes it for categorical splits, which keel does "
-                            "not support (one-hot encode the feature instead)",
-                            jerr.line, jerr.column);
+        return engine_fail(pErr, KEEL_EINVAL, "model",
+                           "the model holds NaN (line %d, column %d), which JSON does not "
+                           "allow; XGBoost writes it for categorical splits, which keel does "
+                           "not support (one-hot encode the feature instead)",
+                           jerr.line, jerr.column);
     if (!root)
-        return explain_fail(pErr, "model", "the model is not valid JSON (line %d, column %d: %s)",
-                            jerr.line, jerr.column, jerr.text);
+        return engine_fail(pErr, KEEL_EINVAL, "model",
+                           "the model is not valid JSON (line %d, column %d: %s)", jerr.line,
+                           jerr.column, jerr.text);
     ExplainModel *p = calloc(1, sizeof *p);
     if (!p) {
         rc = KEEL_ENOMEM;
@@ -50,17 +36,16 @@ int explain_model_parse(const char *z, size_t n, ExplainModel **ppModel, Explain
     }
     if (json_object_get(root, "learner")) {
         p->kind = EXPLAIN_XGBOOST;
-        rc = xgb_model_from_json(root, &p->pXgb, zMsg, sizeof zMsg);
+        rc = xgb_model_from_json(root, &p->pXgb, pErr);
     } else if (json_object_get(root, "model")) {
         p->kind = EXPLAIN_LINEAR;
-        rc = linshap_model_from_json(root, &p->pLin, zMsg, sizeof zMsg);
+        rc = linshap_model_from_json(root, &p->pLin, pErr);
     } else {
-        rc = explain_fail(pErr, "model",
-                          "the model is neither XGBoost JSON (no \"learner\") nor the linear "
-                          "form (no \"model\"); see docs/explain.md");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "the model is neither XGBoost JSON (no \"learner\") nor the linear "
+                         "form (no \"model\"); see docs/explain.md");
         goto done;
     }
-    if (rc == KEEL_EINVAL) explain_fail(pErr, "model", "%s", zMsg);
 done:
     json_decref(root);
     if (rc) {
@@ -96,14 +81,14 @@ void explain_result_free(ExplainResult *r) {
 /* Map each of the model's nF features to a column of t (aCol[k]), by name
  * when azName is not NULL, else by position. */
 static int explain_match_columns(const CsvTable *t, char *const *azName, int nF, int *aCol,
-                                 ExplainError *pErr) {
+                                 EngineError *pErr) {
     if (!azName) {
         if (t->nCol != (size_t)nF)
-            return explain_fail(pErr, "data",
-                                "the data has %zu columns but the model expects %d features "
-                                "(the model has no feature names, so columns are matched by "
-                                "position)",
-                                t->nCol, nF);
+            return engine_fail(pErr, KEEL_EINVAL, "data",
+                               "the data has %zu columns but the model expects %d features "
+                               "(the model has no feature names, so columns are matched by "
+                               "position)",
+                               t->nCol, nF);
         for (int k = 0; k < nF; k++)
             aCol[k] = k;
         return 0;
@@ -111,10 +96,10 @@ static int explain_match_columns(const CsvTable *t, char *const *azName, int nF,
     for (int k = 0; k < nF; k++) {
         aCol[k] = csv_column_index(t, azName[k]);
         if (aCol[k] < 0)
-            return explain_fail(pErr, "data",
-                                "the data has no column '%.60s', which the model "
-                                "uses (it has %zu columns, the model %d features)",
-                                azName[k], t->nCol, nF);
+            return engine_fail(pErr, KEEL_EINVAL, "data",
+                               "the data has no column '%.60s', which the model "
+                               "uses (it has %zu columns, the model %d features)",
+                               azName[k], t->nCol, nF);
     }
     if (t->nCol != (size_t)nF) {
         for (size_t c = 0; c < t->nCol; c++) {
@@ -122,10 +107,10 @@ static int explain_match_columns(const CsvTable *t, char *const *azName, int nF,
             for (int k = 0; k < nF && !used; k++)
                 used = aCol[k] == (int)c;
             if (!used)
-                return explain_fail(pErr, "data",
-                                    "the data has a column '%.60s' that the model does not use; "
-                                    "the model expects exactly its %d features",
-                                    t->aCol[c].zName, nF);
+                return engine_fail(pErr, KEEL_EINVAL, "data",
+                                   "the data has a column '%.60s' that the model does not use; "
+                                   "the model expects exactly its %d features",
+                                   t->aCol[c].zName, nF);
         }
     }
     return 0;
@@ -134,7 +119,7 @@ static int explain_match_columns(const CsvTable *t, char *const *azName, int nF,
 /* Explain why categorical column c cannot be used: name its first value
  * that is not a finite number (infinities get their own message) and the
  * data row holding it. Returns KEEL_EINVAL. */
-static int explain_non_numeric(const CsvTable *t, const CsvColumn *c, ExplainError *pErr) {
+static int explain_non_numeric(const CsvTable *t, const CsvColumn *c, EngineError *pErr) {
     size_t iLevel = 0;
     int bInf = 0;
     for (size_t i = 0; i < c->nLevel; i++) {
@@ -152,19 +137,19 @@ static int explain_non_numeric(const CsvTable *t, const CsvColumn *c, ExplainErr
         r++;
     const char *zVal = c->nLevel ? c->azLevel[iLevel] : "";
     if (bInf)
-        return explain_fail(pErr, "data",
-                            "column '%.60s' has the value '%.20s' in data row %zu; values must "
-                            "be finite",
-                            c->zName, zVal, r + 1);
-    return explain_fail(pErr, "data",
-                        "column '%.60s' is not numeric: it has '%.40s' in data row %zu", c->zName,
-                        zVal, r + 1);
+        return engine_fail(pErr, KEEL_EINVAL, "data",
+                           "column '%.60s' has the value '%.20s' in data row %zu; values must "
+                           "be finite",
+                           c->zName, zVal, r + 1);
+    return engine_fail(pErr, KEEL_EINVAL, "data",
+                       "column '%.60s' is not numeric: it has '%.40s' in data row %zu", c->zName,
+                       zVal, r + 1);
 }
 
 /* Check the columns aCol[0..nF) of t: numeric, finite, within float range
  * when bFloat, missing values only when bMissingOk. */
 static int explain_check_columns(const CsvTable *t, const int *aCol, int nF, int bFloat,
-                                 int bMissingOk, ExplainError *pErr) {
+                                 int bMissingOk, EngineError *pErr) {
     for (int k = 0; k < nF; k++) {
         const CsvColumn *c = &t->aCol[aCol[k]];
         if (c->type != CSV_NUMERIC) return explain_non_numeric(t, c, pErr);
@@ -172,19 +157,19 @@ static int explain_check_columns(const CsvTable *t, const int *aCol, int nF, int
             size_t r = 0;
             while (r < t->nRow && !isnan(c->aNum[r]))
                 r++;
-            return explain_fail(pErr, "data",
-                                "column '%.60s' has a missing value in data row %zu; a linear "
-                                "model needs every value",
-                                c->zName, r + 1);
+            return engine_fail(pErr, KEEL_EINVAL, "data",
+                               "column '%.60s' has a missing value in data row %zu; a linear "
+                               "model needs every value",
+                               c->zName, r + 1);
         }
         for (size_t r = 0; r < t->nRow; r++) {
             double x = c->aNum[r];
             if (isinf(x) || (bFloat && !isnan(x) && fabs(x) > FLT_MAX))
-                return explain_fail(pErr, "data",
-                                    "column '%.60s' has the value %g in data row %zu; values "
-                                    "must be finite%s",
-                                    c->zName, x, r + 1,
-                                    bFloat ? " and within single precision" : "");
+                return engine_fail(pErr, KEEL_EINVAL, "data",
+                                   "column '%.60s' has the value %g in data row %zu; values "
+                                   "must be finite%s",
+                                   c->zName, x, r + 1,
+                                   bFloat ? " and within single precision" : "");
         }
     }
     return 0;
@@ -271,10 +256,9 @@ static int explain_summarise(ExplainResult *r, const float *aXf, const double *a
 /* The XGBoost half of explain_compute. */
 static int explain_xgb(const XgbModel *m, const CsvTable *t, const ExplainOptions *opt,
                        void (*xProgress)(void *, size_t, size_t), void *pArg, ExplainResult *r,
-                       ExplainError *pErr) {
+                       EngineError *pErr) {
     size_t nF = (size_t)m->nFeature, nG = (size_t)m->nGroup, n = t->nRow;
     int rc = 0;
-    char zMsg[256];
     int *aCol = malloc(sizeof(int) * nF);
     float *aX = mem_alloc(nF, n, sizeof(float));
     if (!aCol || !aX) {
@@ -298,8 +282,7 @@ static int explain_xgb(const XgbModel *m, const CsvTable *t, const ExplainOption
         goto done;
     }
     rc = treeshap_explain_progress(m, aX, n, opt ? opt->nThread : 0, r->aContrib, r->aMargin,
-                                   xProgress, pArg, zMsg, sizeof zMsg);
-    if (rc == KEEL_EINVAL) explain_fail(pErr, "model", "%s", zMsg);
+                                   xProgress, pArg, pErr);
     if (rc) goto done;
     memcpy(r->aPred, r->aMargin, sizeof(double) * n * nG);
     for (size_t i = 0; i < n; i++)
@@ -312,7 +295,7 @@ done:
 }
 
 /* The linear half of explain_compute. */
-static int explain_lin(const LinModel *m, const CsvTable *t, ExplainResult *r, ExplainError *pErr) {
+static int explain_lin(const LinModel *m, const CsvTable *t, ExplainResult *r, EngineError *pErr) {
     size_t nF = (size_t)m->nFeature, n = t->nRow;
     int rc = 0;
     int *aCol = malloc(sizeof(int) * nF);
@@ -350,19 +333,19 @@ done:
 }
 
 int explain_compute(const ExplainModel *m, const CsvTable *t, const ExplainOptions *opt,
-                    ExplainResult **ppResult, ExplainError *pErr) {
+                    ExplainResult **ppResult, EngineError *pErr) {
     return explain_compute_progress(m, t, opt, NULL, NULL, ppResult, pErr);
 }
 
 int explain_compute_progress(const ExplainModel *m, const CsvTable *t, const ExplainOptions *opt,
                              void (*xProgress)(void *pArg, size_t nDone, size_t nTotal), void *pArg,
-                             ExplainResult **ppResult, ExplainError *pErr) {
+                             ExplainResult **ppResult, EngineError *pErr) {
     int rc = 0;
     *ppResult = NULL;
     if (t->nRow == 0)
-        return explain_fail(pErr, "data",
-                            "the data has no rows; give a header row and at "
-                            "least one data row");
+        return engine_fail(pErr, KEEL_EINVAL, "data",
+                           "the data has no rows; give a header row and at "
+                           "least one data row");
     ExplainResult *r = calloc(1, sizeof *r);
     if (!r) return KEEL_ENOMEM;
     r->kind = m->kind;
@@ -382,10 +365,10 @@ int explain_compute_progress(const ExplainModel *m, const CsvTable *t, const Exp
     }
     double nCell = (double)t->nRow * r->nGroup * (r->nFeature + 1);
     if (opt && opt->nMaxCell && nCell > (double)opt->nMaxCell) {
-        explain_fail(pErr, "data",
-                     "%zu rows x %d outputs x %d columns is more than the %zu values allowed; "
-                     "explain fewer rows at a time",
-                     t->nRow, r->nGroup, r->nFeature + 1, opt->nMaxCell);
+        engine_fail(pErr, KEEL_EINVAL, "data",
+                    "%zu rows x %d outputs x %d columns is more than the %zu values allowed; "
+                    "explain fewer rows at a time",
+                    t->nRow, r->nGroup, r->nFeature + 1, opt->nMaxCell);
         rc = KEEL_ETOOBIG;
         goto done;
     }
@@ -403,21 +386,23 @@ done:
 }
 
 int explain_run(const char *zModel, size_t nModel, const char *zCsv, size_t nCsv,
-                const ExplainOptions *opt, ExplainResult **ppResult, ExplainError *pErr) {
+                const ExplainOptions *opt, ExplainResult **ppResult, EngineError *pErr) {
     ExplainModel *m = NULL;
     CsvTable *t = NULL;
-    CsvError cerr;
+    EngineError cerr;
     *ppResult = NULL;
     int rc = explain_model_parse(zModel, nModel, &m, pErr);
     if (rc) goto done;
     CsvOptions copt = {.nThread = opt ? opt->nThread : 0};
     rc = csv_parse(zCsv, nCsv, &copt, &t, &cerr);
     if (rc == KEEL_EINVAL) {
+        size_t iLine = cerr.iLine, iCol = cerr.iCol;
         if (cerr.iCol)
-            explain_fail(pErr, "data", "CSV line %zu, field %zu: %s", cerr.iLine, cerr.iCol,
-                         cerr.zMsg);
+            engine_fail(pErr, KEEL_EINVAL, "data", "CSV line %zu, field %zu: %s", cerr.iLine,
+                        cerr.iCol, cerr.zMsg);
         else
-            explain_fail(pErr, "data", "CSV line %zu: %s", cerr.iLine, cerr.zMsg);
+            engine_fail(pErr, KEEL_EINVAL, "data", "CSV line %zu: %s", cerr.iLine, cerr.zMsg);
+        if (pErr) pErr->iLine = iLine, pErr->iCol = iCol;
     }
     if (rc) goto done;
     rc = explain_compute(m, t, opt, ppResult, pErr);

@@ -24,12 +24,6 @@ typedef struct ExplainModel {
     LinModel *pLin; /* kind == EXPLAIN_LINEAR, else NULL */
 } ExplainModel;
 
-/* What went wrong, for a CLI message or the API's error envelope. */
-typedef struct ExplainError {
-    char zField[16]; /* "model" or "data": which input is at fault */
-    char zMsg[256];  /* one sentence: what is wrong and how to fix it */
-} ExplainError;
-
 typedef struct ExplainOptions {
     int nThread;     /* threads for CSV parsing and SHAP; 0 = one per core */
     size_t nMaxCell; /* refuse (KEEL_ETOOBIG) when rows x outputs x
@@ -72,7 +66,7 @@ typedef struct ExplainResult {
 /* Parse a model from n bytes at z: XGBoost JSON (has "learner") or the
  * linear form (has "model"). Returns 0, KEEL_EINVAL with *pErr filled, or
  * KEEL_ENOMEM. Free with explain_model_free. */
-int explain_model_parse(const char *z, size_t n, ExplainModel **ppModel, ExplainError *pErr);
+int explain_model_parse(const char *z, size_t n, ExplainModel **ppModel, EngineError *pErr);
 
 /* Free a model (NULL is fine). */
 void explain_model_free(ExplainModel *p);
@@ -87,20 +81,20 @@ void explain_model_free(ExplainModel *p);
  * KEEL_ENOMEM. The caller frees *ppResult with explain_result_free. opt may
  * be NULL. */
 int explain_compute(const ExplainModel *m, const CsvTable *t, const ExplainOptions *opt,
-                    ExplainResult **ppResult, ExplainError *pErr);
+                    ExplainResult **ppResult, EngineError *pErr);
 
 /* explain_compute, telling xProgress(pArg, nDone, nTotal) how many rows
  * are explained so far (from the calling thread, after each block of rows;
  * xProgress may be NULL). The CLI draws its progress line with it. */
 int explain_compute_progress(const ExplainModel *m, const CsvTable *t, const ExplainOptions *opt,
                              void (*xProgress)(void *pArg, size_t nDone, size_t nTotal), void *pArg,
-                             ExplainResult **ppResult, ExplainError *pErr);
+                             ExplainResult **ppResult, EngineError *pErr);
 
 /* The whole pipeline from memory, for the API: parse the model (nModel
  * bytes at zModel), parse the CSV (nCsv bytes at zCsv) and explain. Same
  * returns as explain_compute. */
 int explain_run(const char *zModel, size_t nModel, const char *zCsv, size_t nCsv,
-                const ExplainOptions *opt, ExplainResult **ppResult, ExplainError *pErr);
+                const ExplainOptions *opt, ExplainResult **ppResult, EngineError *pErr);
 
 /* Free a result (NULL is fine). */
 void explain_result_free(ExplainResult *r);

@@ -4,24 +4,20 @@
  * joins them in order, since formatting numbers dominates writing a large
  * contributions file. */
 #include "engine/explain_report.h"
+#include "engine/par.h"
 #include "util/err.h"
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define REPORT_CSV_BLOCK 512 /* rows per formatting work item */
 
-/* Shared state of the CSV formatting threads, for one round of blocks. */
+/* One round of blocks for the CSV formatting threads. */
 typedef struct CsvJob {
     const ExplainResult *r;
-    Buf *aBuf;           /* one buffer per block of the round */
-    size_t iFirst;       /* first block of the round */
-    size_t nBlock;       /* blocks in the round */
-    atomic_size_t iNext; /* next block of the round to format */
+    Buf *aBuf;     /* one buffer per block of the round */
+    size_t iFirst; /* first block of the round */
 } CsvJob;
 
 /* Append "%.10g" of x (always finite here) followed by c. */
@@ -44,17 +40,14 @@ static void report_csv_rows(const ExplainResult *r, size_t r0, size_t r1, Buf *b
     }
 }
 
-/* Worker: format the round's blocks until none are left. */
-static void *report_csv_worker(void *arg) {
-    CsvJob *job = arg;
-    for (;;) {
-        size_t k = atomic_fetch_add(&job->iNext, 1);
-        if (k >= job->nBlock) break;
-        size_t r0 = (job->iFirst + k) * REPORT_CSV_BLOCK;
-        size_t r1 = r0 + REPORT_CSV_BLOCK < job->r->nRow ? r0 + REPORT_CSV_BLOCK : job->r->nRow;
-        report_csv_rows(job->r, r0, r1, &job->aBuf[k]);
-    }
-    return NULL;
+/* par_run job: format block k of the round into its buffer. */
+static int report_csv_job(void *p, size_t k, int iThread) {
+    (void)iThread;
+    CsvJob *job = p;
+    size_t r0 = (job->iFirst + k) * REPORT_CSV_BLOCK;
+    size_t r1 = r0 + REPORT_CSV_BLOCK < job->r->nRow ? r0 + REPORT_CSV_BLOCK : job->r->nRow;
+    report_csv_rows(job->r, r0, r1, &job->aBuf[k]);
+    return 0;
 }
 
 /* Append the CSV header line. */
@@ -96,29 +89,16 @@ int explain_report_csv_stream(const ExplainResult *r, int nThread, ExplainWriteF
     if (!rc) rc = xWrite(pArg, hdr.z, hdr.n);
     buf_reset(&hdr);
     if (rc) return rc;
-    if (nThread <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        nThread = n > 0 ? (int)n : 1;
-    }
-    if (nThread > 64) nThread = 64;
+    nThread = par_threads(nThread, PAR_MAX_THREAD);
     size_t nAll = (r->nRow + REPORT_CSV_BLOCK - 1) / REPORT_CSV_BLOCK;
     size_t nPer = (size_t)nThread * 4;
     CsvJob job = {.r = r, .aBuf = calloc(nPer, sizeof(Buf))};
     if (!job.aBuf) return KEEL_ENOMEM;
     for (size_t first = 0; first < nAll && !rc; first += nPer) {
         job.iFirst = first;
-        job.nBlock = nAll - first < nPer ? nAll - first : nPer;
-        atomic_init(&job.iNext, 0);
-        pthread_t aTid[64];
-        int nStarted = 0;
-        for (int i = 1; i < nThread && (size_t)i < job.nBlock; i++) {
-            if (pthread_create(&aTid[nStarted], NULL, report_csv_worker, &job) != 0) break;
-            nStarted++;
-        }
-        report_csv_worker(&job);
-        for (int i = 0; i < nStarted; i++)
-            pthread_join(aTid[i], NULL);
-        for (size_t k = 0; k < job.nBlock; k++) {
+        size_t nBlock = nAll - first < nPer ? nAll - first : nPer;
+        par_run(nBlock, nThread, report_csv_job, &job);
+        for (size_t k = 0; k < nBlock; k++) {
             if (!rc) rc = buf_err(&job.aBuf[k]);
             if (!rc && job.aBuf[k].n) rc = xWrite(pArg, job.aBuf[k].z, job.aBuf[k].n);
             buf_reset(&job.aBuf[k]);

@@ -593,7 +593,7 @@ static int fair_scan_block(void *pCtx, const CsvScanBlock *b) {
 static int fair_scan(const FairSpec *s, const char *zCsv, size_t nCsv, const CsvOptions *opt,
                      FairData *d, CsvTable **ppTable, EngineError *pErr) {
     FairScan *fs = calloc(1, sizeof *fs);
-    CsvError ce;
+    EngineError ce;
     int rc;
     if (!fs) return KEEL_ENOMEM;
     fs->s = s;
@@ -1071,7 +1071,7 @@ int fairness_run_json(const json_t *pSpec, const char *zCsv, size_t nCsv, int nT
         aOv[i].type = CSV_CATEGORICAL;
     }
     CsvOptions opt = {0};
-    CsvError ce;
+    EngineError ce;
     opt.nThread = nThread;
     opt.mapped = csvMapped;
     opt.azOnly = azOnly;

@@ -10,14 +10,21 @@
 
 /* Record the field and message; always returns KEEL_EINVAL. */
 int jspec_fail(EngineError *pErr, const char *zField, const char *zFmt, ...) {
-    if (pErr) {
-        snprintf(pErr->zField, sizeof pErr->zField, "%s", zField ? zField : "");
-        va_list ap;
-        va_start(ap, zFmt);
-        vsnprintf(pErr->zMsg, sizeof pErr->zMsg, zFmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, zFmt);
+    engine_vfail(pErr, KEEL_EINVAL, zField, zFmt, ap);
+    va_end(ap);
     return KEEL_EINVAL;
+}
+
+int jspec_load(const char *z, size_t n, const char *zField, const char *zWhat, json_t **pRoot,
+               EngineError *pErr) {
+    json_error_t jerr;
+    *pRoot = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (*pRoot) return 0;
+    return engine_fail(pErr, KEEL_EINVAL, zField,
+                       "the %s is not valid JSON (line %d, column %d: %s)", zWhat, jerr.line,
+                       jerr.column, jerr.text);
 }
 
 /* Join an object path and a key into z ("a.b", or "b" at the top level). */
@@ -30,20 +37,30 @@ static const char *jspec_path(char *z, size_t n, const char *zPath, const char *
 }
 
 /* A number with a range check; see jspec.h. */
+/* Number zKey of o into *pX: 1 when present, 0 (*pX = def) when absent
+ * or null, KEEL_EINVAL when not a number. zF (128 bytes) gets the path. */
+static int jspec_num(const json_t *o, const char *zKey, const char *zPath, double def, char *zF,
+                     double *pX, EngineError *pErr) {
+    jspec_path(zF, 128, zPath, zKey);
+    json_t *v = o ? json_object_get(o, zKey) : NULL;
+    *pX = def;
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_number(v)) return jspec_fail(pErr, zF, "must be a number");
+    *pX = json_number_value(v);
+    return 1;
+}
+
 int jspec_number(const json_t *o, const char *zKey, const char *zPath, double def, double lo,
                  double hi, int openLo, int openHi, double *pX, EngineError *pErr) {
     char zF[128];
-    json_t *v = o ? json_object_get(o, zKey) : NULL;
-    if (!v || json_is_null(v)) {
-        *pX = def;
-        return 0;
+    double x;
+    int rc = jspec_num(o, zKey, zPath, def, zF, &x, pErr);
+    if (rc <= 0) {
+        if (rc == 0) *pX = def;
+        return rc;
     }
-    if (!json_is_number(v))
-        return jspec_fail(pErr, jspec_path(zF, sizeof zF, zPath, zKey), "must be a number");
-    double x = json_number_value(v);
     if (!isfinite(x) || x < lo || x > hi || (openLo && x == lo) || (openHi && x == hi))
-        return jspec_fail(pErr, jspec_path(zF, sizeof zF, zPath, zKey),
-                          "must be in %s%g, %g%s (got %g)", openLo ? "(" : "[", lo, hi,
+        return jspec_fail(pErr, zF, "must be in %s%g, %g%s (got %g)", openLo ? "(" : "[", lo, hi,
                           openHi ? ")" : "]", x);
     *pX = x;
     return 0;
@@ -53,20 +70,15 @@ int jspec_number(const json_t *o, const char *zKey, const char *zPath, double de
 int jspec_count(const json_t *o, const char *zKey, const char *zPath, double def, double *pX,
                 EngineError *pErr) {
     char zF[128];
-    json_t *v = o ? json_object_get(o, zKey) : NULL;
-    if (!v || json_is_null(v)) {
-        *pX = def;
-        return 0;
+    double x;
+    int rc = jspec_num(o, zKey, zPath, def, zF, &x, pErr);
+    if (rc <= 0) {
+        if (rc == 0) *pX = def;
+        return rc;
     }
-    if (!json_is_number(v))
-        return jspec_fail(pErr, jspec_path(zF, sizeof zF, zPath, zKey), "must be a number");
-    double x = json_number_value(v);
-    if (!isfinite(x) || x < 0)
-        return jspec_fail(pErr, jspec_path(zF, sizeof zF, zPath, zKey),
-                          "must not be negative (got %g)", x);
+    if (!isfinite(x) || x < 0) return jspec_fail(pErr, zF, "must not be negative (got %g)", x);
     if (x != floor(x) || x > 9007199254740992.0)
-        return jspec_fail(pErr, jspec_path(zF, sizeof zF, zPath, zKey),
-                          "must be a whole number (got %g)", x);
+        return jspec_fail(pErr, zF, "must be a whole number (got %g)", x);
     *pX = x;
     return 0;
 }

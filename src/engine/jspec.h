@@ -8,18 +8,20 @@
  * CLI prints "zField: zMsg" and exits 2. Pure; no I/O. */
 #ifndef KEEL_ENGINE_JSPEC_H
 #define KEEL_ENGINE_JSPEC_H
+#include "engine/engine_err.h"
 #include <jansson.h>
 
-typedef struct EngineError {
-    char zField[96]; /* the input field at fault ("arms[0].units", "label"),
-                      * or "" when the fault is not one field's */
-    char zMsg[256];  /* what is wrong, one sentence, no trailing period */
-} EngineError;
-
-/* Fill *pErr (may be NULL) with the field and a printf-style message;
+/* engine_fail(pErr, KEEL_EINVAL, zField, ...): a spec field is wrong;
  * returns KEEL_EINVAL so callers can write `return jspec_fail(...)`. */
 int jspec_fail(EngineError *pErr, const char *zField, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Parse n bytes at z (need not be NUL-terminated; duplicate keys refused)
+ * into *pRoot (caller releases). On bad JSON: KEEL_EINVAL with field zField
+ * and "the <zWhat> is not valid JSON (line L, column C: ...)"; *pRoot is
+ * NULL. */
+int jspec_load(const char *z, size_t n, const char *zField, const char *zWhat, json_t **pRoot,
+               EngineError *pErr);
 
 /* Read number `zKey` of object o into *pX: *pX = def when absent or null;
  * otherwise it must be a JSON number with lo <= x <= hi (bounds inclusive

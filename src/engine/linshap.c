@@ -4,6 +4,7 @@
  * contributions. */
 #include "engine/linshap.h"
 #include <assert.h>
+#include "engine/jspec.h"
 #include "util/err.h"
 #include <math.h>
 #include <stdarg.h>
@@ -13,19 +14,6 @@
 
 #define LIN_MAX_FEATURE 1000000
 
-/* Format a message into zErr and return KEEL_EINVAL. */
-static int lin_fail(char *zErr, size_t nErr, const char *zFmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int lin_fail(char *zErr, size_t nErr, const char *zFmt, ...) {
-    if (zErr && nErr) {
-        va_list ap;
-        va_start(ap, zFmt);
-        vsnprintf(zErr, nErr, zFmt, ap);
-        va_end(ap);
-    }
-    return KEEL_EINVAL;
-}
-
 /* Read finite number member zKey of o into *pr; -1 if absent or not. */
 static int lin_number(const json_t *o, const char *zKey, double *pr) {
     json_t *v = json_object_get(o, zKey);
@@ -34,36 +22,35 @@ static int lin_number(const json_t *o, const char *zKey, double *pr) {
     return isfinite(*pr) ? 0 : -1;
 }
 
-int linshap_model_load(const char *z, size_t n, LinModel **ppModel, char *zErr, size_t nErr) {
-    json_error_t jerr;
+int linshap_model_load(const char *z, size_t n, LinModel **ppModel, EngineError *pErr) {
+    json_t *root;
     *ppModel = NULL;
-    json_t *root = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return lin_fail(zErr, nErr, "the model is not valid JSON (line %d, column %d: %s)",
-                        jerr.line, jerr.column, jerr.text);
-    int rc = linshap_model_from_json(root, ppModel, zErr, nErr);
+    int rc = jspec_load(z, n, "model", "model", &root, pErr);
+    if (rc) return rc;
+    rc = linshap_model_from_json(root, ppModel, pErr);
     json_decref(root);
     return rc;
 }
 
-int linshap_model_from_json(const json_t *root, LinModel **ppModel, char *zErr, size_t nErr) {
+int linshap_model_from_json(const json_t *root, LinModel **ppModel, EngineError *pErr) {
     int rc = 0;
     LinModel *p = NULL;
     *ppModel = NULL;
     const char *zKind = json_string_value(json_object_get(root, "model"));
     if (!zKind || (strcmp(zKind, "linear") != 0 && strcmp(zKind, "logistic") != 0))
-        return lin_fail(zErr, nErr, "\"model\" must be \"linear\" or \"logistic\"");
+        return engine_fail(pErr, KEEL_EINVAL, "model",
+                           "\"model\" must be \"linear\" or \"logistic\"");
     json_t *aF = json_object_get(root, "features");
     size_t nF = json_array_size(aF);
     if (!json_is_array(aF) || nF == 0 || nF > LIN_MAX_FEATURE)
-        return lin_fail(zErr, nErr,
-                        "\"features\" must be a non-empty array of "
-                        "{\"name\", \"coef\", \"mean\"} objects");
+        return engine_fail(pErr, KEEL_EINVAL, "model",
+                           "\"features\" must be a non-empty array of "
+                           "{\"name\", \"coef\", \"mean\"} objects");
     p = calloc(1, sizeof *p);
     if (!p) return KEEL_ENOMEM;
     p->bLogistic = strcmp(zKind, "logistic") == 0;
     if (lin_number(root, "intercept", &p->rIntercept)) {
-        rc = lin_fail(zErr, nErr, "\"intercept\" must be a finite number");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model", "\"intercept\" must be a finite number");
         goto done;
     }
     p->azFeature = calloc(nF, sizeof(char *));
@@ -78,17 +65,18 @@ int linshap_model_from_json(const json_t *root, LinModel **ppModel, char *zErr, 
         json_t *f = json_array_get(aF, i);
         const char *zName = json_string_value(json_object_get(f, "name"));
         if (!zName || !*zName) {
-            rc = lin_fail(zErr, nErr, "features[%zu] has no \"name\"", i);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model", "features[%zu] has no \"name\"", i);
             goto done;
         }
         if (lin_number(f, "coef", &p->aCoef[i]) || lin_number(f, "mean", &p->aMean[i])) {
-            rc = lin_fail(zErr, nErr, "feature '%.60s' needs finite numbers \"coef\" and \"mean\"",
-                          zName);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                             "feature '%.60s' needs finite numbers \"coef\" and \"mean\"", zName);
             goto done;
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(p->azFeature[j], zName) == 0) {
-                rc = lin_fail(zErr, nErr, "feature '%.60s' is listed twice", zName);
+                rc = engine_fail(pErr, KEEL_EINVAL, "model", "feature '%.60s' is listed twice",
+                                 zName);
                 goto done;
             }
         p->azFeature[i] = strdup(zName);

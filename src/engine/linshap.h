@@ -13,6 +13,7 @@
  */
 #ifndef KEEL_ENGINE_LINSHAP_H
 #define KEEL_ENGINE_LINSHAP_H
+#include "engine/engine_err.h"
 #include <jansson.h>
 #include <stddef.h>
 
@@ -27,11 +28,11 @@ typedef struct LinModel {
 
 /* Parse the linear model JSON (n bytes at z, need not be NUL-terminated)
  * into *ppModel (caller frees with linshap_model_free). Returns 0,
- * KEEL_EINVAL with a one-sentence reason in zErr, or KEEL_ENOMEM. */
-int linshap_model_load(const char *z, size_t n, LinModel **ppModel, char *zErr, size_t nErr);
+ * KEEL_EINVAL with a one-sentence reason in *pErr (field "model"), or KEEL_ENOMEM. */
+int linshap_model_load(const char *z, size_t n, LinModel **ppModel, EngineError *pErr);
 
 /* The same from an already parsed document (borrowed, not kept). */
-int linshap_model_from_json(const json_t *root, LinModel **ppModel, char *zErr, size_t nErr);
+int linshap_model_from_json(const json_t *root, LinModel **ppModel, EngineError *pErr);
 
 /* Free a model (NULL is fine). */
 void linshap_model_free(LinModel *p);

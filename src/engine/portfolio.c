@@ -632,45 +632,47 @@ double portfolio_plan_value(const PortfolioProblem *p, const int *aStart) {
 }
 
 /* Check every constraint of a plan; see portfolio.h. */
-int portfolio_plan_check(const PortfolioProblem *p, const int *aStart, char *zWhy, size_t nWhy) {
+int portfolio_plan_check(const PortfolioProblem *p, const int *aStart, EngineError *pWhy) {
     int T = p->nPeriod, bad = 0;
     for (int i = 0; i < p->nItem && !bad; i++) {
         const PortfolioItem *it = &p->aItem[i];
         int s = aStart[i];
         if (it->iFixed != PORTFOLIO_UNFUNDED) {
             if (s != it->iFixed)
-                bad = snprintf(zWhy, nWhy, "'%s' must keep its start", it->zId) > 0;
+                bad = engine_fail(pWhy, KEEL_ERULE, "", "'%s' must keep its start", it->zId);
             continue;
         }
         if (s == PORTFOLIO_UNFUNDED) {
             if (it->bMandatory)
-                bad = snprintf(zWhy, nWhy, "mandatory '%s' is not funded", it->zId) > 0;
+                bad = engine_fail(pWhy, KEEL_ERULE, "", "mandatory '%s' is not funded", it->zId);
             continue;
         }
         if (it->bExcluded)
-            bad = snprintf(zWhy, nWhy, "excluded '%s' is funded", it->zId) > 0;
+            bad = engine_fail(pWhy, KEEL_ERULE, "", "excluded '%s' is funded", it->zId);
         else if (s < 0 || s + it->nDur > T)
-            bad = snprintf(zWhy, nWhy, "'%s' starts at %d, outside the horizon", it->zId, s) > 0;
+            bad = engine_fail(pWhy, KEEL_ERULE, "", "'%s' starts at %d, outside the horizon",
+                              it->zId, s);
         for (int k = 0; k < it->nDep && !bad; k++) {
             int j = it->aDep[k];
             if (aStart[j] == PORTFOLIO_UNFUNDED || aStart[j] + p->aItem[j].nDur > s)
-                bad = snprintf(zWhy, nWhy, "'%s' starts before '%s' has finished", it->zId,
-                               p->aItem[j].zId) > 0;
+                bad = engine_fail(pWhy, KEEL_ERULE, "", "'%s' starts before '%s' has finished",
+                                  it->zId, p->aItem[j].zId);
         }
         for (int k = 0; k < it->nExcl && !bad; k++)
             if (aStart[it->aExcl[k]] != PORTFOLIO_UNFUNDED)
-                bad = snprintf(zWhy, nWhy, "exclusive '%s' and '%s' are both funded", it->zId,
-                               p->aItem[it->aExcl[k]].zId) > 0;
+                bad = engine_fail(pWhy, KEEL_ERULE, "", "exclusive '%s' and '%s' are both funded",
+                                  it->zId, p->aItem[it->aExcl[k]].zId);
     }
-    if (bad) return 1;
+    if (bad) return bad;
     double *aLoad = calloc((size_t)T * p->nPool + 1, sizeof(double));
-    if (!aLoad) return snprintf(zWhy, nWhy, "out of memory") > 0;
+    if (!aLoad) return engine_fail(pWhy, KEEL_ENOMEM, "", "out of memory");
     for (int i = 0; i < p->nItem; i++)
         if (aStart[i] != PORTFOLIO_UNFUNDED) portfolio_load_add(p, i, aStart[i], 1, aLoad);
     for (int t = 0; t < T && !bad; t++) {
         PortfolioShort sh;
-        bad = !portfolio_period_fits(p, t, aLoad + (size_t)t * p->nPool, NULL, &sh);
-        if (bad) portfolio_short_text(p, &sh, zWhy, nWhy);
+        if (portfolio_period_fits(p, t, aLoad + (size_t)t * p->nPool, NULL, &sh)) continue;
+        bad = engine_fail(pWhy, KEEL_ERULE, "", "over capacity");
+        if (pWhy) portfolio_short_text(p, &sh, pWhy->zMsg, sizeof pWhy->zMsg);
     }
     free(aLoad);
     return bad;

@@ -140,8 +140,9 @@ int portfolio_frontier_json(const json_t *input, const PortfolioOptions *opt, in
 double portfolio_plan_value(const PortfolioProblem *pProb, const int *aStart);
 
 /* Check given starts against every constraint; returns 0 when feasible,
- * else 1 with a description of the first violation in zWhy. */
-int portfolio_plan_check(const PortfolioProblem *pProb, const int *aStart, char *zWhy, size_t nWhy);
+ * KEEL_ERULE with the first violation described in *pWhy (may be NULL), or
+ * KEEL_ENOMEM. */
+int portfolio_plan_check(const PortfolioProblem *pProb, const int *aStart, EngineError *pWhy);
 
 /* Solve and return the plan's starts in aStart[nItem] (for tests): the
  * status through *pStatus, the objective through *pObj and the bound

@@ -800,8 +800,7 @@ static int solver_submip(Solver *S, const char *aSel, int bAll, int *aPlan, int 
     if ((rc == 0 || rc == GLP_ESTOP || rc == GLP_ETMLIM) && (st == GLP_OPT || st == GLP_FEAS)) {
         memcpy(aPlan, S->aBest, sizeof(int) * (size_t)n);
         solver_cols_to_plan(S, lp, aCol, aLo, aHi, aPlan, 1);
-        char zWhy[8];
-        if (!portfolio_plan_check(p, aPlan, zWhy, sizeof zWhy)) {
+        if (!portfolio_plan_check(p, aPlan, NULL)) {
             solver_set_plan(S, aPlan);
             double before = S->bestObj;
             solver_keep(S);
@@ -908,8 +907,7 @@ static void solver_dive(Solver *S, int *aOrder, double *aKey, double msBudget) {
         for (int u = S->aLo[i]; u <= S->aHi[i]; u++)
             if (aX[S->aCol[i] + u - S->aLo[i]] > 0.5) aPlan[i] = u;
     }
-    char zWhy[8];
-    if (portfolio_plan_check(S->p, aPlan, zWhy, sizeof zWhy) == 0) {
+    if (portfolio_plan_check(S->p, aPlan, NULL) == 0) {
         solver_set_plan(S, aPlan);
     } else {
         for (int i = 0; i < n; i++)
@@ -1220,9 +1218,8 @@ static int solver_glpk_work(Solver *S, PortfolioRun *r, int *aOrder, double *aKe
                 if (!aPlan) return KEEL_ENOMEM;
                 memcpy(aPlan, S->aStart, sizeof(int) * (size_t)S->n);
                 solver_cols_to_plan(S, S->lp, S->aCol, S->aLo, S->aHi, aPlan, 1);
-                char zWhy[8];
                 S->bHaveBest = 0;
-                if (!portfolio_plan_check(S->p, aPlan, zWhy, sizeof zWhy)) {
+                if (!portfolio_plan_check(S->p, aPlan, NULL)) {
                     solver_set_plan(S, aPlan);
                     solver_keep(S);
                 }
@@ -1427,9 +1424,7 @@ int portfolio_run(const PortfolioProblem *p, const PortfolioOptions *opt, const 
     r->greedyObj = S->obj;
     r->greedyMs = portfolio_now_ms() - S->t0;
     if (S->opt->method != PORTFOLIO_GLPK) solver_local(S, aOrder, m);
-    char zWhy[8];
-    if (aInit && S->opt->method == PORTFOLIO_FULL &&
-        !portfolio_plan_check(p, aInit, zWhy, sizeof zWhy)) {
+    if (aInit && S->opt->method == PORTFOLIO_FULL && !portfolio_plan_check(p, aInit, NULL)) {
         solver_set_plan(S, aInit);
         solver_keep(S);
         solver_set_plan(S, S->aBest);

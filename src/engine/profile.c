@@ -8,18 +8,17 @@
  * Pearson's r over the rows where both have a value (two passes, centred,
  * as pandas' DataFrame.corr computes it). */
 #include "engine/profile.h"
+#include "engine/par.h"
 #include "engine/sketch.h"
+#include "engine/stats.h"
 #include "util/err.h"
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define PROFILE_MAX_THREAD 64
 #define PROFILE_BLOCK 1024 /* rows per block of the row passes (stays in cache) */
 
 static const double aQuantP[PROFILE_NQUANT] = {0.05, 0.25, 0.5, 0.75, 0.95};
@@ -32,46 +31,16 @@ typedef struct ProfileTask {
     void *pArg;
 } ProfileTask;
 
-/* Shared state of the workers. */
-typedef struct ProfileWork {
-    ProfileTask *aTask;
-    size_t nTask;
-    size_t iNext; /* atomic */
-    int rc;       /* atomic: first error */
-} ProfileWork;
-
-/* Worker: run tasks until none is left or one failed. */
-static void *profile_worker(void *p) {
-    ProfileWork *w = p;
-    for (;;) {
-        size_t i = __atomic_fetch_add(&w->iNext, 1, __ATOMIC_RELAXED);
-        if (i >= w->nTask || __atomic_load_n(&w->rc, __ATOMIC_RELAXED)) break;
-        int rc = w->aTask[i].xRun(w->aTask[i].pArg);
-        if (rc) {
-            int zero = 0;
-            __atomic_compare_exchange_n(&w->rc, &zero, rc, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
-        }
-    }
-    return NULL;
+/* par_run job: task iJob of the array at p. */
+static int profile_task_job(void *p, size_t iJob, int iThread) {
+    (void)iThread;
+    ProfileTask *a = p;
+    return a[iJob].xRun(a[iJob].pArg);
 }
 
 /* Run tasks on nThread threads (0: one per core); the first error. */
 static int profile_run(ProfileTask *a, size_t n, int nThread) {
-    if (nThread <= 0) {
-        long nc = sysconf(_SC_NPROCESSORS_ONLN);
-        nThread = nc < 1 ? 1 : (int)nc;
-    }
-    if (nThread > PROFILE_MAX_THREAD) nThread = PROFILE_MAX_THREAD;
-    if ((size_t)nThread > n) nThread = n ? (int)n : 1;
-    ProfileWork w = {a, n, 0, 0};
-    pthread_t aTid[PROFILE_MAX_THREAD];
-    int aOk[PROFILE_MAX_THREAD] = {0};
-    for (int t = 1; t < nThread; t++)
-        aOk[t] = pthread_create(&aTid[t], NULL, profile_worker, &w) == 0;
-    profile_worker(&w);
-    for (int t = 1; t < nThread; t++)
-        if (aOk[t]) pthread_join(aTid[t], NULL);
-    return w.rc;
+    return par_run(n, nThread, profile_task_job, a);
 }
 
 /* ---- columns ------------------------------------------------------------- */
@@ -82,18 +51,6 @@ typedef struct ColTask {
     size_t iCol;
     ProfileColumn *pOut;
 } ColTask;
-
-/* Pairwise sum (numpy's accuracy class). */
-static double profile_sum(const double *a, size_t n) {
-    if (n <= 128) {
-        double s = 0;
-        for (size_t i = 0; i < n; i++)
-            s += a[i];
-        return s;
-    }
-    size_t h = n / 2;
-    return profile_sum(a, h) + profile_sum(a + h, n - h);
-}
 
 /* Order categories: more frequent first, then by value (byte order). */
 static int profile_top_cmp(const void *pa, const void *pb) {
@@ -161,7 +118,7 @@ static int profile_column_task(void *p) {
         a[n] = col->aNum[i];
         n += !isnan(col->aNum[i]);
     }
-    double mean = n ? profile_sum(a, n) / (double)n : NAN;
+    double mean = n ? stats_sum(a, n) / (double)n : NAN;
     double ss = 0;
     for (size_t i = 0; i < n; i++)
         ss += (a[i] - mean) * (a[i] - mean);
@@ -447,7 +404,7 @@ static void profile_deduct(ProfileResult *r, double points, const char *zCode, d
 }
 
 int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult **ppResult,
-                    char *zErr, size_t nErr) {
+                    EngineError *pErr) {
     ProfileOptions o = opt ? *opt : (ProfileOptions){0};
     if (!(o.redundantR > 0)) o.redundantR = 0.99;
     int rc = 0;
@@ -469,10 +426,8 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
     if (o.zLabel) {
         r->iLabel = csv_column_index(t, o.zLabel);
         if (r->iLabel < 0 || t->aCol[r->iLabel].type != CSV_CATEGORICAL) {
-            if (zErr)
-                snprintf(zErr, nErr, "label column '%s' is %s", o.zLabel,
-                         r->iLabel < 0 ? "not in the data" : "not read as categorical");
-            rc = KEEL_EINVAL;
+            rc = engine_fail(pErr, KEEL_EINVAL, "label", "label column '%s' is %s", o.zLabel,
+                             r->iLabel < 0 ? "not in the data" : "not read as categorical");
             goto done;
         }
     }
@@ -483,7 +438,7 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
         rc = KEEL_ENOMEM;
         goto done;
     }
-    aTask = calloc(t->nCol + PROFILE_MAX_THREAD + 1, sizeof *aTask);
+    aTask = calloc(t->nCol + PAR_MAX_THREAD + 1, sizeof *aTask);
     if (!aTask) {
         rc = KEEL_ENOMEM;
         goto done;
@@ -503,9 +458,7 @@ int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult 
         if (t->aCol[k].type == CSV_NUMERIC && (int)k != r->iLabel && !r->aCol[k].constant)
             aNum[nNum++] = k;
     size_t nPair = nNum * (nNum - (nNum > 0)) / 2;
-    int nPart = o.nThread > 0 ? o.nThread : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (nPart < 1) nPart = 1;
-    if (nPart > PROFILE_MAX_THREAD) nPart = PROFILE_MAX_THREAD;
+    int nPart = par_threads(o.nThread, PAR_MAX_THREAD);
     aShift = malloc((nNum + 1) * sizeof *aShift);
     aHasMiss = malloc((nNum + 1) * sizeof *aHasMiss);
     aPart = calloc((size_t)nPart, sizeof *aPart);
@@ -844,7 +797,7 @@ static int profile_pii_numeric(const char *z, size_t n, int mapped, int nThread,
     if (nOnly == 0) goto out;
     CsvOptions co = {.nThread = nThread, .aOverride = aOv, .nOverride = nOnly,
                      .azOnly = azOnly, .nOnly = nOnly};
-    CsvError e;
+    EngineError e;
     CsvTable *tt = NULL;
     rc = mapped ? csv_parse_mapped(z, n, &co, &tt, &e) : csv_parse(z, n, &co, &tt, &e);
     if (rc) {
@@ -877,12 +830,12 @@ out:
 }
 
 int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
-                const CsvTypeOverride *aOverride, size_t nOverride, int mapped,
-                CsvTable **ppTable, ProfileResult **ppResult, ProfileError *pErr) {
+                const CsvTypeOverride *aOverride, size_t nOverride, int mapped, CsvTable **ppTable,
+                ProfileResult **ppResult, EngineError *pErr) {
     ProfileOptions o = opt ? *opt : (ProfileOptions){0};
     *ppTable = NULL;
     *ppResult = NULL;
-    memset(pErr, 0, sizeof *pErr);
+    engine_err_clear(pErr);
     CsvTypeOverride *aOv = malloc((nOverride + 1) * sizeof *aOv);
     if (!aOv) return KEEL_ENOMEM;
     size_t nOv = 0;
@@ -891,20 +844,15 @@ int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
             aOv[nOv++] = aOverride[i];
     if (o.zLabel) aOv[nOv++] = (CsvTypeOverride){o.zLabel, CSV_CATEGORICAL};
     CsvOptions co = {.nThread = o.nThread, .aOverride = aOv, .nOverride = nOv};
-    CsvError e;
     CsvTable *t = NULL;
-    int rc = mapped ? csv_parse_mapped(z, n, &co, &t, &e) : csv_parse(z, n, &co, &t, &e);
+    int rc = mapped ? csv_parse_mapped(z, n, &co, &t, pErr) : csv_parse(z, n, &co, &t, pErr);
     free(aOv);
     if (rc) {
-        pErr->zField = "data";
-        pErr->iLine = e.iLine;
-        pErr->iCol = e.iCol;
-        snprintf(pErr->zMsg, sizeof pErr->zMsg, "%s", e.zMsg);
+        if (pErr) snprintf(pErr->zField, sizeof pErr->zField, "data");
         return rc;
     }
-    rc = profile_compute(t, &o, ppResult, pErr->zMsg, sizeof pErr->zMsg);
+    rc = profile_compute(t, &o, ppResult, pErr);
     if (rc) {
-        pErr->zField = "label";
         csv_free(t);
         return rc;
     }

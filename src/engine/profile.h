@@ -89,18 +89,11 @@ typedef struct ProfileResult {
     size_t nDed;
 } ProfileResult;
 
-/* Profile table t. Returns 0, KEEL_EINVAL (label column missing: zErr) or
- * KEEL_ENOMEM. The result borrows names from t: free it before t. */
+/* Profile table t. Returns 0, KEEL_EINVAL (the label column is missing or
+ * not categorical: *pErr, field "label") or KEEL_ENOMEM. The result borrows
+ * names from t: free it before t. */
 int profile_compute(const CsvTable *t, const ProfileOptions *opt, ProfileResult **ppResult,
-                    char *zErr, size_t nErr);
-
-/* What profile_csv refused: zField is "data" (the CSV itself: iLine and
- * iCol name the place) or "label" (the label column: not in the data). */
-typedef struct ProfileError {
-    const char *zField;
-    size_t iLine, iCol; /* CSV errors: 1-based line and field (0 if none) */
-    char zMsg[256];     /* what is wrong and how to fix it */
-} ProfileError;
+                    EngineError *pErr);
 
 /* The one way a CSV is profiled (`keel profile` and POST
  * /api/v1/data-assets/{id}/profile): parse n bytes at z with the label
@@ -112,10 +105,11 @@ typedef struct ProfileError {
  * more as text, those columns only, for the personal-data detectors: a
  * 19-digit number does not survive as a double. On success *ppTable and *ppResult hold the
  * table and its profile (free the result, then the table). Returns 0,
- * KEEL_EINVAL with *pErr filled, or KEEL_ENOMEM. */
+ * KEEL_EINVAL with *pErr filled (field "data": the CSV itself, iLine and iCol
+ * naming the place; or "label": the label column), or KEEL_ENOMEM. */
 int profile_csv(const char *z, size_t n, const ProfileOptions *opt,
-                const CsvTypeOverride *aOverride, size_t nOverride, int mapped,
-                CsvTable **ppTable, ProfileResult **ppResult, ProfileError *pErr);
+                const CsvTypeOverride *aOverride, size_t nOverride, int mapped, CsvTable **ppTable,
+                ProfileResult **ppResult, EngineError *pErr);
 
 /* Append the result as JSON (docs/profile.md) or as readable text. */
 void profile_result_json(const ProfileResult *r, const CsvTable *t, Buf *out);

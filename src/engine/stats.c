@@ -19,6 +19,17 @@ void stats_init(void) { pthread_once(&statsOnce, stats_init_once); }
 
 /* Holm's step-down adjustment; see stats.h. Uses an insertion sort of
  * indexes: the number of comparisons in one analysis is small. */
+double stats_sum(const double *a, size_t n) {
+    if (n <= 128) {
+        double s = 0;
+        for (size_t i = 0; i < n; i++)
+            s += a[i];
+        return s;
+    }
+    size_t h = n / 2;
+    return stats_sum(a, h) + stats_sum(a + h, n - h);
+}
+
 void stats_holm(const double *aP, size_t n, double *aAdj) {
     if (n == 0) return;
     assert(aP && aAdj);

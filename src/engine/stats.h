@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Small statistical helpers shared by the abtest and fairness engines: the
+/* Small statistical helpers shared by the engines: pairwise summation, the
  * one-time GSL set-up (GSL's error handler switched off so that a domain
  * error returns a code instead of aborting the process), Holm's step-down
  * adjustment, and the conversion of a double to JSON that never emits NaN
@@ -17,6 +17,11 @@ void stats_init(void);
  * aAdj may alias aP). adj(i) = max over j <= i (in ascending order of p) of
  * min(1, (n - j) * p(j)), j 0-based. n may be 0. */
 void stats_holm(const double *aP, size_t n, double *aAdj);
+
+/* Sum of a[0..n) by pairwise summation (blocks of 128 added in order, then
+ * halves added recursively: numpy's accuracy class, error O(log n) ulps
+ * rather than O(n)). 0 for n = 0. */
+double stats_sum(const double *a, size_t n);
 
 /* Standard normal quantile Φ⁻¹(p) for 0 < p < 1. */
 double stats_z(double p);

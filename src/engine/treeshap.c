@@ -26,17 +26,16 @@
  * tables stay in cache. Phase 1 builds the tables in parallel over trees,
  * phase 2 explains blocks of rows in parallel. */
 #include "engine/treeshap.h"
+#include "engine/par.h"
 #include <assert.h>
 #include "util/err.h"
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define TREESHAP_TABLE_MAX_D 12 /* never tabulate leaves with more features */
 /* Rows walked through a tree together (shap_lanes_add is written for 8). */
@@ -134,6 +133,8 @@ typedef struct ShapPlan {
     double *aBias;
 } ShapPlan;
 
+typedef struct ShapScratch ShapScratch;
+
 /* Shared state of one treeshap_explain call's worker threads. */
 typedef struct ShapJob {
     ShapPlan *plan;               /* the plan (phase 1 fills its tables) */
@@ -141,12 +142,10 @@ typedef struct ShapJob {
     size_t nRow;                  /* rows to explain */
     double *aContrib;             /* output: nRow x nGroup x (nFeature + 1) */
     double *aMargin;              /* output: nRow x nGroup margins, or NULL */
-    atomic_size_t iNext;          /* next work item (tree in phase 1, block in 2) */
-    int phase;                    /* 1: build tables, 2: explain rows */
-    atomic_int rc;                /* first error */
+    ShapScratch *aScratch;        /* one per thread slot (par_run) */
     atomic_size_t nDone;          /* rows explained so far (phase 2) */
-    pthread_t caller;             /* the calling thread: the one that reports progress */
-    TreeShapProgressFn xProgress; /* progress callback, or NULL */
+    TreeShapProgressFn xProgress; /* progress callback, or NULL (called from
+                                   * the calling thread, slot 0, only) */
     void *pProgressArg;           /* its argument */
 } ShapJob;
 
@@ -258,7 +257,7 @@ done:
  * in preorder, so per-depth arrays hold exactly the current node's
  * ancestors (the classic TreeSHAP path argument). */
 static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppFeat, double **ppZ,
-                             char *zErr, size_t nErr) {
+                             EngineError *pErr) {
     const XgbTree *t = &p->m->aTree[iTree];
     int rc = 0;
     int nD = t->nDepth + 1;
@@ -292,11 +291,11 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
         s->bBlock = 0;
         if (x->iFeat >= 0) {
             if (!(x->fCover > 0)) {
-                rc = KEEL_EINVAL;
-                snprintf(zErr, nErr,
-                         "tree %d has a split node with zero cover (sum_hessian); SHAP values "
-                         "are undefined for it",
-                         iTree);
+                rc = engine_fail(
+                    pErr, KEEL_EINVAL, "model",
+                    "tree %d has a split node with zero cover (sum_hessian); SHAP values "
+                    "are undefined for it",
+                    iTree);
                 goto done;
             }
             int nu = aNU[k], pos = 0;
@@ -304,11 +303,10 @@ static int shap_tree_prepare(ShapPlan *p, int iTree, ShapTree *st, int32_t **ppF
                 pos++;
             if (pos == nu) {
                 if (nu == TREESHAP_MAX_PATH) {
-                    rc = KEEL_EINVAL;
-                    snprintf(zErr, nErr,
-                             "tree %d has a path with more than %d distinct features; keel "
-                             "cannot explain it",
-                             iTree, TREESHAP_MAX_PATH);
+                    rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                                     "tree %d has a path with more than %d distinct features; keel "
+                                     "cannot explain it",
+                                     iTree, TREESHAP_MAX_PATH);
                     goto done;
                 }
                 aFeatAt[nu++] = x->iFeat;
@@ -644,8 +642,11 @@ static int shap_job_tables(ShapJob *job, double **paC, int *pnMax, int t) {
     return 0;
 }
 
-/* Per-thread scratch of phase 2. */
-typedef struct ShapScratch {
+/* Per-thread scratch, allocated on a slot's first job: phase 1's
+ * coefficients, phase 2's stacks and blocks. */
+struct ShapScratch {
+    double *aC; /* phase 1: nMaxC coefficients */
+    int nMaxC;
     uint64_t *aStackU; /* (nMaxDepth + 1) x TREESHAP_LANES */
     int32_t *aStackI;  /* nMaxDepth + 1 */
     float *aXc;        /* a block's lane groups, transposed:
@@ -653,7 +654,7 @@ typedef struct ShapScratch {
     double *aPhiT;     /* a block's sums, transposed:
                         * [group of lanes][output][feature + 1][lane] */
     double *aMarg;     /* a block's margins: [row][output] */
-} ShapScratch;
+};
 
 /* Phase 2 work: rows [r0, r1) (at most p->nBlockRow), every tree,
  * contributions and margins. Trees are the outer loop so that a tree's
@@ -705,72 +706,46 @@ static void shap_job_rows(ShapJob *job, size_t r0, size_t r1, ShapScratch *s) {
     }
 }
 
-/* Worker thread: take work items until none are left. */
-static void *shap_worker(void *arg) {
+/* par_run job of phase 1: the tables of tree t. */
+static int shap_tables_job(void *arg, size_t t, int iThread) {
     ShapJob *job = arg;
-    const ShapPlan *p = job->plan;
-    if (job->phase == 1) {
-        double *aC = NULL;
-        int nMax = 0;
-        for (;;) {
-            size_t t = atomic_fetch_add(&job->iNext, 1);
-            if (t >= (size_t)p->nTree || atomic_load(&job->rc)) break;
-            int rc = shap_job_tables(job, &aC, &nMax, (int)t);
-            if (rc) {
-                atomic_store(&job->rc, rc);
-                break;
-            }
-        }
-        free(aC);
-        return NULL;
-    }
-    size_t nF = (size_t)p->m->nFeature, nG = (size_t)p->m->nGroup;
-    size_t nQ = p->nBlockRow / TREESHAP_LANES;
-    ShapScratch s = {
-        .aStackU = malloc(sizeof(uint64_t) * (size_t)(p->nMaxDepth + 1) * TREESHAP_LANES),
-        .aStackI = malloc(sizeof(int32_t) * (size_t)(p->nMaxDepth + 1)),
-        .aXc = malloc(sizeof(float) * nQ * TREESHAP_LANES * nF),
-        .aPhiT = aligned_alloc(64, sizeof(double) * nQ * TREESHAP_LANES * nG * (nF + 1)),
-        .aMarg = malloc(sizeof(double) * nQ * TREESHAP_LANES * nG),
-    };
-    if (!s.aStackU || !s.aStackI || !s.aXc || !s.aPhiT || !s.aMarg) {
-        atomic_store(&job->rc, KEEL_ENOMEM);
-    } else {
-        size_t nBlock = (job->nRow + p->nBlockRow - 1) / p->nBlockRow;
-        for (;;) {
-            size_t b = atomic_fetch_add(&job->iNext, 1);
-            if (b >= nBlock) break;
-            size_t r0 = b * p->nBlockRow;
-            size_t r1 = r0 + p->nBlockRow < job->nRow ? r0 + p->nBlockRow : job->nRow;
-            shap_job_rows(job, r0, r1, &s);
-            size_t nDone = atomic_fetch_add(&job->nDone, r1 - r0) + (r1 - r0);
-            if (job->xProgress && pthread_equal(pthread_self(), job->caller))
-                job->xProgress(job->pProgressArg, nDone, job->nRow);
-        }
-    }
-    free(s.aStackU);
-    free(s.aStackI);
-    free(s.aXc);
-    free(s.aPhiT);
-    free(s.aMarg);
-    return NULL;
+    ShapScratch *s = &job->aScratch[iThread];
+    return shap_job_tables(job, &s->aC, &s->nMaxC, (int)t);
 }
 
-/* Run phase `phase` of job on nThread threads (the caller is one). */
-static int shap_run_phase(ShapJob *job, int phase, int nThread) {
-    pthread_t aTid[64];
-    int nStarted = 0;
-    job->phase = phase;
-    atomic_store(&job->iNext, 0);
-    if (nThread > 64) nThread = 64;
-    for (int i = 1; i < nThread; i++) {
-        if (pthread_create(&aTid[nStarted], NULL, shap_worker, job) != 0) break;
-        nStarted++;
+/* par_run job of phase 2: row block b, with the slot's scratch. */
+static int shap_rows_job(void *arg, size_t b, int iThread) {
+    ShapJob *job = arg;
+    const ShapPlan *p = job->plan;
+    ShapScratch *s = &job->aScratch[iThread];
+    if (!s->aStackU) {
+        size_t nF = (size_t)p->m->nFeature, nG = (size_t)p->m->nGroup;
+        size_t nQ = p->nBlockRow / TREESHAP_LANES;
+        s->aStackU = malloc(sizeof(uint64_t) * (size_t)(p->nMaxDepth + 1) * TREESHAP_LANES);
+        s->aStackI = malloc(sizeof(int32_t) * (size_t)(p->nMaxDepth + 1));
+        s->aXc = malloc(sizeof(float) * nQ * TREESHAP_LANES * nF);
+        s->aPhiT = aligned_alloc(64, sizeof(double) * nQ * TREESHAP_LANES * nG * (nF + 1));
+        s->aMarg = malloc(sizeof(double) * nQ * TREESHAP_LANES * nG);
     }
-    shap_worker(job);
-    for (int i = 0; i < nStarted; i++)
-        pthread_join(aTid[i], NULL);
-    return atomic_load(&job->rc);
+    if (!s->aStackU || !s->aStackI || !s->aXc || !s->aPhiT || !s->aMarg) return KEEL_ENOMEM;
+    size_t r0 = b * p->nBlockRow;
+    size_t r1 = r0 + p->nBlockRow < job->nRow ? r0 + p->nBlockRow : job->nRow;
+    shap_job_rows(job, r0, r1, s);
+    size_t nDone = atomic_fetch_add(&job->nDone, r1 - r0) + (r1 - r0);
+    if (job->xProgress && iThread == 0) job->xProgress(job->pProgressArg, nDone, job->nRow);
+    return 0;
+}
+
+/* Free every slot's scratch. */
+static void shap_scratch_free(ShapScratch *a, int n) {
+    for (int i = 0; i < n; i++) {
+        free(a[i].aC);
+        free(a[i].aStackU);
+        free(a[i].aStackI);
+        free(a[i].aXc);
+        free(a[i].aPhiT);
+        free(a[i].aMarg);
+    }
 }
 
 /* Free the plan's storage (not the plan struct's model). */
@@ -835,23 +810,20 @@ static int shap_plan_tables(ShapPlan *p, size_t nRow) {
 }
 
 int treeshap_explain(const XgbModel *m, const float *aX, size_t nRow, int nThread, double *aContrib,
-                     double *aMargin, char *zErr, size_t nErr) {
-    return treeshap_explain_progress(m, aX, nRow, nThread, aContrib, aMargin, NULL, NULL, zErr,
-                                     nErr);
+                     double *aMargin, EngineError *pErr) {
+    return treeshap_explain_progress(m, aX, nRow, nThread, aContrib, aMargin, NULL, NULL, pErr);
 }
 
 int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, int nThread,
                               double *aContrib, double *aMargin, TreeShapProgressFn xProgress,
-                              void *pProgressArg, char *zErr, size_t nErr) {
+                              void *pProgressArg, EngineError *pErr) {
     assert(m && aContrib && (aX || nRow == 0)); /* aMargin may be NULL */
     int rc = 0;
     ShapPlan *p = calloc(1, sizeof *p);
     if (!p) return KEEL_ENOMEM;
-    if (zErr && nErr) zErr[0] = 0;
-    if (nThread <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        nThread = n > 0 ? (int)n : 1;
-    }
+    engine_err_clear(pErr);
+    nThread = par_threads(nThread, PAR_MAX_THREAD);
+    ShapScratch aScratch[PAR_MAX_THREAD] = {{0}};
     p->m = m;
     shap_weights_init(p);
     size_t nPath = 0;
@@ -872,7 +844,7 @@ int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, i
     double *pZ = p->aZPool;
     for (int t = 0; t < m->nTree; t++) {
         p->nTree = t + 1;
-        rc = shap_tree_prepare(p, t, &p->aTree[t], &pFeat, &pZ, zErr, nErr);
+        rc = shap_tree_prepare(p, t, &p->aTree[t], &pFeat, &pZ, pErr);
         if (rc) goto done;
     }
     rc = shap_plan_tables(p, nRow);
@@ -894,21 +866,23 @@ int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, i
     while (p->nBlockRow > TREESHAP_LANES &&
            (nRow + p->nBlockRow - 1) / p->nBlockRow < (size_t)nThread * 4)
         p->nBlockRow -= TREESHAP_LANES;
-    ShapJob job = {.plan = p, .aX = aX, .nRow = nRow, .aContrib = aContrib, .aMargin = aMargin};
-    atomic_init(&job.iNext, 0);
-    atomic_init(&job.rc, 0);
+    ShapJob job = {.plan = p,
+                   .aX = aX,
+                   .nRow = nRow,
+                   .aContrib = aContrib,
+                   .aMargin = aMargin,
+                   .aScratch = aScratch,
+                   .xProgress = xProgress,
+                   .pProgressArg = pProgressArg};
     atomic_init(&job.nDone, 0);
-    job.caller = pthread_self();
-    job.xProgress = xProgress;
-    job.pProgressArg = pProgressArg;
     if (p->aTabPool) {
-        int nT = nThread < p->nTree ? nThread : p->nTree;
-        rc = shap_run_phase(&job, 1, nT);
+        rc = par_run((size_t)p->nTree, nThread, shap_tables_job, &job);
         if (rc) goto done;
     }
     size_t nBlock = (nRow + p->nBlockRow - 1) / p->nBlockRow;
-    rc = shap_run_phase(&job, 2, (size_t)nThread < nBlock ? nThread : (int)nBlock);
+    rc = par_run(nBlock, nThread, shap_rows_job, &job);
 done:
+    shap_scratch_free(aScratch, PAR_MAX_THREAD);
     shap_plan_clear(p);
     free(p);
     return rc;

@@ -27,11 +27,11 @@
  * group the feature contributions then the bias (expected margin), which
  * together sum to the row's margin. aMargin, when not NULL, receives nRow x
  * nGroup margins computed by ordinary traversal. Returns 0, KEEL_EINVAL
- * with a reason in zErr when the model cannot be explained (a node with no
+ * with a reason in *pErr (field "model") when the model cannot be explained (a node with no
  * cover, a path with more than TREESHAP_MAX_PATH distinct features), or
  * KEEL_ENOMEM. */
 int treeshap_explain(const XgbModel *m, const float *aX, size_t nRow, int nThread, double *aContrib,
-                     double *aMargin, char *zErr, size_t nErr);
+                     double *aMargin, EngineError *pErr);
 
 /* Progress callback: nDone of nTotal rows are explained. Called from the
  * calling thread only, after each block of rows it finishes. */
@@ -41,7 +41,7 @@ typedef void (*TreeShapProgressFn)(void *pArg, size_t nDone, size_t nTotal);
  * NULL). */
 int treeshap_explain_progress(const XgbModel *m, const float *aX, size_t nRow, int nThread,
                               double *aContrib, double *aMargin, TreeShapProgressFn xProgress,
-                              void *pArg, char *zErr, size_t nErr);
+                              void *pArg, EngineError *pErr);
 
 /* Memory cap in bytes for the per-leaf tables (default 256 MiB); leaves
  * that would exceed it use the direct formula. For tests and benchmarks:

@@ -5,6 +5,7 @@
  * below num_feature, tree groups in range. Trees are renumbered into
  * preorder so that traversals walk memory forward. */
 #include "engine/xgb_model.h"
+#include "engine/jspec.h"
 #include "util/err.h"
 #include <jansson.h>
 #include <math.h>
@@ -14,20 +15,6 @@
 #include <string.h>
 
 #define XGB_MAX_FEATURE 10000000 /* refuse absurd num_feature values */
-
-/* Write a printf-style message into zErr (nErr bytes) and return
- * KEEL_EINVAL, so a check reads `return xgb_fail(...)`. */
-static int xgb_fail(char *zErr, size_t nErr, const char *zFmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int xgb_fail(char *zErr, size_t nErr, const char *zFmt, ...) {
-    if (zErr && nErr) {
-        va_list ap;
-        va_start(ap, zFmt);
-        vsnprintf(zErr, nErr, zFmt, ap);
-        va_end(ap);
-    }
-    return KEEL_EINVAL;
-}
 
 /* Read a number that XGBoost may write either as a JSON number or as a
  * string holding one ("5E-1"). Returns 0 and sets *pr, or -1 if v is
@@ -96,18 +83,18 @@ static int xgb_parse_base_score(const json_t *v, double *aVal, int nMax, int *pn
 }
 
 /* Fetch array member zKey of tree object o with exactly n entries; NULL
- * (message in zErr) otherwise. */
-static json_t *xgb_tree_array(json_t *o, const char *zKey, long n, int iTree, char *zErr,
-                              size_t nErr) {
+ * (message in *pErr) otherwise. */
+static json_t *xgb_tree_array(json_t *o, const char *zKey, long n, int iTree, EngineError *pErr) {
     json_t *a = json_object_get(o, zKey);
     if (!json_is_array(a)) {
-        xgb_fail(zErr, nErr, "tree %d has no '%s' array; is this an XGBoost JSON model?", iTree,
-                 zKey);
+        engine_fail(pErr, KEEL_EINVAL, "model",
+                    "tree %d has no '%s' array; is this an XGBoost JSON model?", iTree, zKey);
         return NULL;
     }
     if ((long)json_array_size(a) != n) {
-        xgb_fail(zErr, nErr, "tree %d: '%s' has %zu entries but the tree has %ld nodes", iTree,
-                 zKey, json_array_size(a), n);
+        engine_fail(pErr, KEEL_EINVAL, "model",
+                    "tree %d: '%s' has %zu entries but the tree has %ld nodes", iTree, zKey,
+                    json_array_size(a), n);
         return NULL;
     }
     return a;
@@ -115,43 +102,45 @@ static json_t *xgb_tree_array(json_t *o, const char *zKey, long n, int iTree, ch
 
 /* Convert one JSON tree into t (preorder renumbering, every check). Covers
  * and values must be finite; split features below nFeature. */
-static int xgb_tree_load(json_t *o, int iTree, int nFeature, XgbTree *t, char *zErr, size_t nErr) {
+static int xgb_tree_load(json_t *o, int iTree, int nFeature, XgbTree *t, EngineError *pErr) {
     int rc = 0;
     int32_t *aStack = NULL, *aNew = NULL;
-    if (!json_is_object(o)) return xgb_fail(zErr, nErr, "tree %d is not a JSON object", iTree);
+    if (!json_is_object(o))
+        return engine_fail(pErr, KEEL_EINVAL, "model", "tree %d is not a JSON object", iTree);
     long nNode = xgb_json_int(json_object_get(json_object_get(o, "tree_param"), "num_nodes"));
     if (nNode < 1 || nNode > 100000000)
-        return xgb_fail(zErr, nErr, "tree %d has no valid tree_param.num_nodes", iTree);
-    json_t *aL = xgb_tree_array(o, "left_children", nNode, iTree, zErr, nErr);
-    json_t *aR = aL ? xgb_tree_array(o, "right_children", nNode, iTree, zErr, nErr) : NULL;
-    json_t *aF = aR ? xgb_tree_array(o, "split_indices", nNode, iTree, zErr, nErr) : NULL;
-    json_t *aS = aF ? xgb_tree_array(o, "split_conditions", nNode, iTree, zErr, nErr) : NULL;
-    json_t *aD = aS ? xgb_tree_array(o, "default_left", nNode, iTree, zErr, nErr) : NULL;
-    json_t *aH = aD ? xgb_tree_array(o, "sum_hessian", nNode, iTree, zErr, nErr) : NULL;
+        return engine_fail(pErr, KEEL_EINVAL, "model", "tree %d has no valid tree_param.num_nodes",
+                           iTree);
+    json_t *aL = xgb_tree_array(o, "left_children", nNode, iTree, pErr);
+    json_t *aR = aL ? xgb_tree_array(o, "right_children", nNode, iTree, pErr) : NULL;
+    json_t *aF = aR ? xgb_tree_array(o, "split_indices", nNode, iTree, pErr) : NULL;
+    json_t *aS = aF ? xgb_tree_array(o, "split_conditions", nNode, iTree, pErr) : NULL;
+    json_t *aD = aS ? xgb_tree_array(o, "default_left", nNode, iTree, pErr) : NULL;
+    json_t *aH = aD ? xgb_tree_array(o, "sum_hessian", nNode, iTree, pErr) : NULL;
     if (!aH) return KEEL_EINVAL;
     long nLeafVec =
         xgb_json_int(json_object_get(json_object_get(o, "tree_param"), "size_leaf_vector"));
     if (nLeafVec > 1)
-        return xgb_fail(zErr, nErr,
-                        "tree %d has vector leaves (multi_strategy=multi_output_tree), "
-                        "which keel does not support",
-                        iTree);
+        return engine_fail(pErr, KEEL_EINVAL, "model",
+                           "tree %d has vector leaves (multi_strategy=multi_output_tree), "
+                           "which keel does not support",
+                           iTree);
     json_t *aType = json_object_get(o, "split_type");
     json_t *aCatNode = json_object_get(o, "categories_nodes");
     if (json_array_size(aCatNode) > 0)
-        return xgb_fail(zErr, nErr,
-                        "tree %d has categorical splits, which keel does not support; "
-                        "one-hot encode the feature instead",
-                        iTree);
+        return engine_fail(pErr, KEEL_EINVAL, "model",
+                           "tree %d has categorical splits, which keel does not support; "
+                           "one-hot encode the feature instead",
+                           iTree);
     if (aType) {
         size_t i;
         json_t *e;
         json_array_foreach(aType, i, e) {
             if (!json_is_integer(e) || json_integer_value(e) != 0)
-                return xgb_fail(zErr, nErr,
-                                "tree %d node %zu is a categorical split, which keel does not "
-                                "support; one-hot encode the feature instead",
-                                iTree, i);
+                return engine_fail(pErr, KEEL_EINVAL, "model",
+                                   "tree %d node %zu is a categorical split, which keel does not "
+                                   "support; one-hot encode the feature instead",
+                                   iTree, i);
         }
     }
     aStack = malloc(sizeof(int32_t) * (size_t)nNode);
@@ -172,8 +161,8 @@ static int xgb_tree_load(json_t *o, int iTree, int nFeature, XgbTree *t, char *z
     while (nStack) {
         int32_t iOld = aStack[--nStack];
         if (aNew[iOld] >= 0) {
-            rc = xgb_fail(zErr, nErr, "tree %d is not a tree: node %d is reached twice", iTree,
-                          iOld);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                             "tree %d is not a tree: node %d is reached twice", iTree, iOld);
             goto done;
         }
         int32_t iMe = nOut++;
@@ -187,12 +176,14 @@ static int xgb_tree_load(json_t *o, int iTree, int nFeature, XgbTree *t, char *z
             xgb_json_number(json_array_get(aS, (size_t)iOld), &s) ||
             xgb_json_number(json_array_get(aH, (size_t)iOld), &h) ||
             xgb_json_number(json_array_get(aF, (size_t)iOld), &f)) {
-            rc = xgb_fail(zErr, nErr, "tree %d node %d has a non-numeric field", iTree, iOld);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model", "tree %d node %d has a non-numeric field",
+                             iTree, iOld);
             goto done;
         }
         if (!isfinite((float)s) || !isfinite((float)h) || h < 0) {
-            rc = xgb_fail(zErr, nErr, "tree %d node %d has a value or cover that is not finite",
-                          iTree, iOld);
+            rc =
+                engine_fail(pErr, KEEL_EINVAL, "model",
+                            "tree %d node %d has a value or cover that is not finite", iTree, iOld);
             goto done;
         }
         json_t *dl = json_array_get(aD, (size_t)iOld);
@@ -206,14 +197,15 @@ static int xgb_tree_load(json_t *o, int iTree, int nFeature, XgbTree *t, char *z
             continue;
         }
         if (l < 0 || r < 0 || l >= nNode || r >= nNode || l == r) {
-            rc = xgb_fail(zErr, nErr, "tree %d node %d has invalid children (%lld, %lld)", iTree,
-                          iOld, (long long)l, (long long)r);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                             "tree %d node %d has invalid children (%lld, %lld)", iTree, iOld,
+                             (long long)l, (long long)r);
             goto done;
         }
         if (f != floor(f) || f < 0 || f >= nFeature) {
-            rc = xgb_fail(zErr, nErr,
-                          "tree %d node %d splits on feature %g but the model has %d features",
-                          iTree, iOld, f, nFeature);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                             "tree %d node %d splits on feature %g but the model has %d features",
+                             iTree, iOld, f, nFeature);
             goto done;
         }
         p->iFeat = (int32_t)f;
@@ -222,7 +214,8 @@ static int xgb_tree_load(json_t *o, int iTree, int nFeature, XgbTree *t, char *z
         p->iLeft = (int32_t)l;
         p->iRight = (int32_t)r;
         if (nStack + 2 > nNode) {
-            rc = xgb_fail(zErr, nErr, "tree %d is not a tree: it has a cycle", iTree);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model", "tree %d is not a tree: it has a cycle",
+                             iTree);
             goto done;
         }
         aStack[nStack++] = (int32_t)r;
@@ -285,55 +278,54 @@ static int xgb_base_margin(XgbLink link, double b, double *pMargin) {
 }
 
 /* Read learner.feature_names / feature_types into p (names optional). */
-static int xgb_load_features(json_t *learner, XgbModel *p, char *zErr, size_t nErr) {
+static int xgb_load_features(json_t *learner, XgbModel *p, EngineError *pErr) {
     json_t *aType = json_object_get(learner, "feature_types");
     size_t i;
     json_t *e;
     json_array_foreach(aType, i, e) {
         if (json_is_string(e) && strcmp(json_string_value(e), "c") == 0)
-            return xgb_fail(zErr, nErr,
-                            "feature %zu is categorical, which keel does not support; "
-                            "one-hot encode it instead",
-                            i);
+            return engine_fail(pErr, KEEL_EINVAL, "model",
+                               "feature %zu is categorical, which keel does not support; "
+                               "one-hot encode it instead",
+                               i);
     }
     json_t *aName = json_object_get(learner, "feature_names");
     size_t n = json_array_size(aName);
     if (n == 0) return 0;
     if (n != (size_t)p->nFeature)
-        return xgb_fail(zErr, nErr, "the model names %zu features but has num_feature %d", n,
-                        p->nFeature);
+        return engine_fail(pErr, KEEL_EINVAL, "model",
+                           "the model names %zu features but has num_feature %d", n, p->nFeature);
     p->azFeature = calloc(n, sizeof(char *));
     if (!p->azFeature) return KEEL_ENOMEM;
     json_array_foreach(aName, i, e) {
-        if (!json_is_string(e)) return xgb_fail(zErr, nErr, "feature name %zu is not a string", i);
+        if (!json_is_string(e))
+            return engine_fail(pErr, KEEL_EINVAL, "model", "feature name %zu is not a string", i);
         p->azFeature[i] = strdup(json_string_value(e));
         if (!p->azFeature[i]) return KEEL_ENOMEM;
     }
     return 0;
 }
 
-int xgb_model_load(const char *z, size_t n, XgbModel **ppModel, char *zErr, size_t nErr) {
-    json_error_t jerr;
+int xgb_model_load(const char *z, size_t n, XgbModel **ppModel, EngineError *pErr) {
+    json_t *root;
     *ppModel = NULL;
-    json_t *root = json_loadb(z, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return xgb_fail(zErr, nErr, "the model is not valid JSON (line %d, column %d: %s)",
-                        jerr.line, jerr.column, jerr.text);
-    int rc = xgb_model_from_json(root, ppModel, zErr, nErr);
+    int rc = jspec_load(z, n, "model", "model", &root, pErr);
+    if (rc) return rc;
+    rc = xgb_model_from_json(root, ppModel, pErr);
     json_decref(root);
     return rc;
 }
 
-int xgb_model_from_json(const json_t *root, XgbModel **ppModel, char *zErr, size_t nErr) {
+int xgb_model_from_json(const json_t *root, XgbModel **ppModel, EngineError *pErr) {
     int rc = 0;
     XgbModel *p = NULL;
     *ppModel = NULL;
-    if (zErr && nErr) zErr[0] = 0;
+    engine_err_clear(pErr);
     json_t *learner = json_object_get(root, "learner");
     if (!json_is_object(learner)) {
-        rc = xgb_fail(zErr, nErr,
-                      "the model has no 'learner' object; keel reads the JSON that "
-                      "XGBoost's save_model(\"model.json\") writes");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "the model has no 'learner' object; keel reads the JSON that "
+                         "XGBoost's save_model(\"model.json\") writes");
         goto done;
     }
     p = calloc(1, sizeof *p);
@@ -350,7 +342,8 @@ int xgb_model_from_json(const json_t *root, XgbModel **ppModel, char *zErr, size
     json_t *param = json_object_get(learner, "learner_model_param");
     long nFeature = xgb_json_int(json_object_get(param, "num_feature"));
     if (nFeature < 1 || nFeature > XGB_MAX_FEATURE) {
-        rc = xgb_fail(zErr, nErr, "learner_model_param.num_feature is missing or invalid");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "learner_model_param.num_feature is missing or invalid");
         goto done;
     }
     p->nFeature = (int)nFeature;
@@ -358,34 +351,35 @@ int xgb_model_from_json(const json_t *root, XgbModel **ppModel, char *zErr, size
     json_t *jTarget = json_object_get(param, "num_target");
     long nTarget = jTarget ? xgb_json_int(jTarget) : 1;
     if (nClass < 0 || nTarget < 1 || nClass > 100000 || nTarget > 100000) {
-        rc = xgb_fail(zErr, nErr, "learner_model_param.num_class or num_target is invalid");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "learner_model_param.num_class or num_target is invalid");
         goto done;
     }
     if (nClass > 0 && nTarget > 1) {
-        rc = xgb_fail(zErr, nErr,
-                      "models with both several classes and several targets are "
-                      "not supported");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "models with both several classes and several targets are "
+                         "not supported");
         goto done;
     }
     p->nGroup = nClass > 0 ? (int)nClass : (int)nTarget;
     const char *zObj =
         json_string_value(json_object_get(json_object_get(learner, "objective"), "name"));
     if (!zObj) {
-        rc = xgb_fail(zErr, nErr, "the model has no objective name");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model", "the model has no objective name");
         goto done;
     }
     int link = xgb_objective_link(zObj);
     if (link < 0) {
-        rc = xgb_fail(zErr, nErr,
-                      "objective '%.40s' is not supported; keel explains binary:logistic, "
-                      "reg:logistic, reg:squarederror, count:poisson and multi:softprob",
-                      zObj);
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "objective '%.40s' is not supported; keel explains binary:logistic, "
+                         "reg:logistic, reg:squarederror, count:poisson and multi:softprob",
+                         zObj);
         goto done;
     }
     p->link = (XgbLink)link;
     snprintf(p->zObjective, sizeof p->zObjective, "%s", zObj);
     if (p->link == XGB_LINK_SOFTMAX && nClass < 1) {
-        rc = xgb_fail(zErr, nErr, "objective %s needs num_class", zObj);
+        rc = engine_fail(pErr, KEEL_EINVAL, "model", "objective %s needs num_class", zObj);
         goto done;
     }
     p->aBaseMargin = calloc((size_t)p->nGroup, sizeof(double));
@@ -400,33 +394,34 @@ int xgb_model_from_json(const json_t *root, XgbModel **ppModel, char *zErr, size
     if (!jBase || xgb_parse_base_score(jBase, aBase, p->nGroup, &nBase) ||
         (nBase != 1 && nBase != p->nGroup)) {
         free(aBase);
-        rc = xgb_fail(zErr, nErr,
-                      "learner_model_param.base_score is missing or not a number "
-                      "or a list of %d numbers",
-                      p->nGroup);
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "learner_model_param.base_score is missing or not a number "
+                         "or a list of %d numbers",
+                         p->nGroup);
         goto done;
     }
     for (int g = 0; g < p->nGroup; g++) {
         if (xgb_base_margin(p->link, aBase[nBase == 1 ? 0 : g], &p->aBaseMargin[g])) {
             free(aBase);
-            rc = xgb_fail(zErr, nErr, "base_score is outside the domain of objective %s", zObj);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                             "base_score is outside the domain of objective %s", zObj);
             goto done;
         }
     }
     free(aBase);
-    rc = xgb_load_features(learner, p, zErr, nErr);
+    rc = xgb_load_features(learner, p, pErr);
     if (rc) goto done;
     json_t *booster = json_object_get(learner, "gradient_booster");
     const char *zBooster = json_string_value(json_object_get(booster, "name"));
     if (!zBooster) {
-        rc = xgb_fail(zErr, nErr, "the model has no gradient_booster name");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model", "the model has no gradient_booster name");
         goto done;
     }
     if (strcmp(zBooster, "gbtree") != 0) {
-        rc = xgb_fail(zErr, nErr,
-                      "booster '%.20s' is not supported; keel explains gbtree models only "
-                      "(dart and gblinear are refused)",
-                      zBooster);
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "booster '%.20s' is not supported; keel explains gbtree models only "
+                         "(dart and gblinear are refused)",
+                         zBooster);
         goto done;
     }
     json_t *model = json_object_get(booster, "model");
@@ -434,14 +429,14 @@ int xgb_model_from_json(const json_t *root, XgbModel **ppModel, char *zErr, size
     json_t *aInfo = json_object_get(model, "tree_info");
     if (!json_is_array(aTrees) || !json_is_array(aInfo) ||
         json_array_size(aTrees) != json_array_size(aInfo)) {
-        rc = xgb_fail(zErr, nErr,
-                      "the gbtree model needs 'trees' and 'tree_info' arrays of "
-                      "the same length");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model",
+                         "the gbtree model needs 'trees' and 'tree_info' arrays of "
+                         "the same length");
         goto done;
     }
     size_t nTree = json_array_size(aTrees);
     if (nTree > 10000000) {
-        rc = xgb_fail(zErr, nErr, "the model has too many trees");
+        rc = engine_fail(pErr, KEEL_EINVAL, "model", "the model has too many trees");
         goto done;
     }
     p->aTree = calloc(nTree ? nTree : 1, sizeof(XgbTree));
@@ -453,13 +448,13 @@ int xgb_model_from_json(const json_t *root, XgbModel **ppModel, char *zErr, size
         json_t *info = json_array_get(aInfo, i);
         if (!json_is_integer(info) || json_integer_value(info) < 0 ||
             json_integer_value(info) >= p->nGroup) {
-            rc = xgb_fail(zErr, nErr, "tree_info[%zu] is not a group below %d", i, p->nGroup);
+            rc = engine_fail(pErr, KEEL_EINVAL, "model", "tree_info[%zu] is not a group below %d",
+                             i, p->nGroup);
             goto done;
         }
         p->aTree[i].iGroup = (int)json_integer_value(info);
         p->nTree = (int)i + 1;
-        rc =
-            xgb_tree_load(json_array_get(aTrees, i), (int)i, p->nFeature, &p->aTree[i], zErr, nErr);
+        rc = xgb_tree_load(json_array_get(aTrees, i), (int)i, p->nFeature, &p->aTree[i], pErr);
         if (rc) goto done;
     }
 done:

@@ -13,6 +13,7 @@
  * comes from memory. */
 #ifndef KEEL_ENGINE_XGB_MODEL_H
 #define KEEL_ENGINE_XGB_MODEL_H
+#include "engine/engine_err.h"
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,12 +61,12 @@ typedef struct XgbModel {
 /* Parse the XGBoost JSON model held in n bytes at z (need not be
  * NUL-terminated) into *ppModel, which the caller frees with
  * xgb_model_free(). Returns 0; KEEL_EINVAL with a one-sentence reason in
- * zErr (nErr bytes) when the text is not a model keel can score exactly;
+ * *pErr (field "model") when the text is not a model keel can score exactly;
  * or KEEL_ENOMEM. *ppModel is NULL on error. */
-int xgb_model_load(const char *z, size_t n, XgbModel **ppModel, char *zErr, size_t nErr);
+int xgb_model_load(const char *z, size_t n, XgbModel **ppModel, EngineError *pErr);
 
 /* The same from an already parsed document (borrowed, not kept). */
-int xgb_model_from_json(const json_t *root, XgbModel **ppModel, char *zErr, size_t nErr);
+int xgb_model_from_json(const json_t *root, XgbModel **ppModel, EngineError *pErr);
 
 /* Free a model from xgb_model_load (NULL is fine). */
 void xgb_model_free(XgbModel *p);

@@ -27,6 +27,15 @@ int http_auth_check(Req *req, const Route *r, const AuthPolicy *pol, KeelError *
         if (rc && !(r->roles & ROLE_PUBLIC))
             return err_set(e, KEEL_EAUTH, "", "the session has expired or ended; sign in again");
     }
+    /* a calendar application cannot send headers: routes that a
+     * calendar:read token reaches take the token as ?token= (the access
+     * log never shows query strings) */
+    const char *zQueryToken = req_query(req, "token");
+    if (!zAuthz && !(zCookie && rc == 0) && zQueryToken && (r->scopes & SCOPE_CALENDAR_READ)) {
+        rc = strlen(zQueryToken) > 200 ? KEEL_EAUTH : auth_bearer(req->db, zQueryToken, &req->who);
+        if (rc && rc != KEEL_EAUTH) return rc;
+        if (rc) return err_set(e, KEEL_EAUTH, "token", "the token is unknown, revoked or expired");
+    }
     if (rc) memset(&req->who, 0, sizeof req->who); /* no valid credentials */
     int bWrite = strcmp(req->zMethod, "GET") != 0 && strcmp(req->zMethod, "HEAD") != 0;
     if (bWrite && !(r->roles & ROLE_PUBLIC) && req->who.kind == AUTH_COOKIE) {

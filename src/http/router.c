@@ -39,7 +39,7 @@ static int pattern_match(const char *zPat, const char *zPath, int64_t *aParam, i
             zPat = segment_end(zPat);
             continue;
         }
-        if (strncmp(zPat, "{id}", 4) == 0) {
+        if (zPat[0] == '{') { /* {id}: the one brace left here */
             const char *p = zPath;
             int64_t v = 0;
             int nDigit = 0;
@@ -110,6 +110,20 @@ const Route *router_match(const char *zMethod, const char *zPath, int64_t *aPara
     size_t k = 0;
     zAllow[0] = 0;
     *pnParam = 0;
+    /* the request path runs this on every request: first only the routes
+     * of the method asked (their first match is the answer: the table's
+     * order), and only when none matches the whole table for 404 or 405 */
+    int bHead = strcmp(zMethod, "HEAD") == 0;
+    const char *zWant = bHead ? "GET" : zMethod;
+    for (int i = 0; i < nRoute; i++) {
+        int64_t a[ROUTE_MAX_PARAM];
+        int n = 0;
+        if (aRoute[i].zMethod[0] != zWant[0] || strcmp(aRoute[i].zMethod, zWant) != 0) continue;
+        if (!pattern_match(aRoute[i].zPattern, zPath, a, &n)) continue;
+        memcpy(aParam, a, sizeof a);
+        *pnParam = n;
+        return &aRoute[i];
+    }
     for (int i = 0; i < nRoute; i++) {
         int64_t a[ROUTE_MAX_PARAM];
         int n = 0;

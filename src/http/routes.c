@@ -10,6 +10,7 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
+#include "domain/compliance.h"
 #include "domain/quarterly.h"
 #include "domain/radar.h"
 #include "domain/review.h"
@@ -85,8 +86,23 @@ const Route aRoute[] = {
      "the audit log, newest first (?entity=&entity_id=&actor=&action=&from=&to=)", NULL},
     {"GET", "/api/v1/audit/verify", api_audit_verify, GOVERN, 0, BODY_NONE,
      "verify the audit hash chain (?head=)", NULL},
+    {"GET", "/api/v1/calendar.ics", api_calendar_ics, ANY, 0, BODY_NONE,
+     "the compliance calendar as iCalendar (session, Bearer, or ?token= with scope calendar:read)",
+     NULL, SCOPE_CALENDAR_READ},
     {"GET", "/api/v1/catalogue", api_catalogue, ANY, 0, BODY_NONE,
      "use-case catalogue (?pain=&industry=)", NULL},
+    {"GET", "/api/v1/compliance/calendar", api_compliance_calendar, ANY, 0, BODY_NONE,
+     "every open compliance deadline, overdue ones included (?days=N: due within N days)", NULL},
+    {"GET", "/api/v1/compliance/overview", api_compliance_overview, ANY, 0, BODY_NONE,
+     "systems x rule packs: met, open, overdue; deadlines within 7 days; the SoA's counts", NULL},
+    {"GET", "/api/v1/compliance/packs", api_compliance_packs, ANY, 0, BODY_NONE,
+     "the rule packs in force (EU AI Act, ISO/IEC 42001, NIST AI RMF, China) and the calendar",
+     NULL},
+    {"GET", "/api/v1/compliance/soa", api_compliance_soa, ANY, 0, BODY_NONE,
+     "the ISO/IEC 42001 Statement of Applicability with evidence and gaps", NULL},
+    {"PUT", "/api/v1/compliance/soa", api_compliance_soa_put, REVIEW, 16 * KB, BODY_JSON,
+     "decide a control {control, included, justification, implementation?, owner_id?}",
+     &resource_soa_entry},
     {"GET", "/api/v1/criteria", api_criteria_list, ANY, 0, BODY_NONE,
      "scoring criteria and weights", &resource_criterion},
     {"POST", "/api/v1/criteria", api_criteria_create, GOVERN, 8 * KB, BODY_JSON,
@@ -250,6 +266,9 @@ const Route aRoute[] = {
      "resource pools (?kind=&skill=&deployment=)", &resource_pool},
     {"POST", "/api/v1/pools", api_pools_create, GOVERN, 16 * KB, BODY_JSON,
      "create a pool {key, name, kind, skill | deployment, capacity, ...}", &resource_pool},
+    {"POST", "/api/v1/pools/preview", api_pools_preview, GOVERN, 16 * KB, BODY_JSON,
+     "a pool before it is saved: planned utilisation, idle, break-even (?id=&threshold=)",
+     &resource_pool},
     {"GET", "/api/v1/pools/report", api_pools_report, ANY, 0, BODY_NONE,
      "plan vs actual per pool and period, idle and over-committed pools, break-even "
      "(?from=&periods=&threshold=)",
@@ -336,6 +355,9 @@ const Route aRoute[] = {
      "change organisation settings", &resource_settings},
     {"POST", "/api/v1/settings/smtp-test", api_settings_smtp_test, ADMIN, 4 * KB, BODY_JSON,
      "send a test e-mail {to?} and see the SMTP conversation", NULL},
+    {"GET", "/api/v1/strategy", api_strategy, ANY, 0, BODY_NONE,
+     "the strategy over time: KPIs per objective quarter by quarter, the plan's versions and what "
+     "changed between them (?quarters=8)", NULL},
     {"GET", "/api/v1/switch", api_switch_board, ANY, 0, BODY_NONE,
      "the production board: every system's switch with its latest flip (who, when, why)", NULL},
     {"GET", "/api/v1/switch-trips", api_switch_trips_list, ANY, 0, BODY_NONE,
@@ -373,6 +395,10 @@ const Route aRoute[] = {
      "a system's frozen baselines per version and segment", NULL},
     {"POST", "/api/v1/systems/{system}/baselines", api_system_baselines_freeze, REGISTER, 4 * KB,
      BODY_JSON, "freeze a version's baseline {version?, from?, to?, reason?}", NULL},
+    {"POST", "/api/v1/systems/{system}/compliance-events", api_system_compliance_events_add,
+     REGISTER, 8 * KB, BODY_JSON,
+     "record a change or an incident {kind, occurred_on, description}: starts deadlines",
+     &resource_compliance_event},
     {"POST", "/api/v1/systems/{system}/decay", api_system_decay_run, REGISTER, 0, BODY_NONE,
      "run decay detection now; answers the findings", NULL},
     {"GET", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_list, ANY, 0, BODY_NONE,
@@ -396,6 +422,11 @@ const Route aRoute[] = {
      BODY_EVENTS, "labels (event_id,label) joined to their events", NULL, SCOPE_INGEST},
     {"GET", "/api/v1/systems/{system}/monitor", api_system_monitor, ANY, 0, BODY_NONE,
      "the system's monitoring windows (?grain=minute|hour|day&limit=)", NULL},
+    {"GET", "/api/v1/systems/{system}/obligations", api_system_obligations, ANY, 0, BODY_NONE,
+     "the obligations that apply, why (flag and article), their status and due dates", NULL},
+    {"POST", "/api/v1/systems/{system}/obligations/preview", api_system_obligations_preview,
+     REGISTER, 8 * KB, BODY_JSON,
+     "what a change of the system's flags would add or remove, before it is saved", NULL},
     {"POST", "/api/v1/systems/{system}/overrides", api_system_overrides_create, GOVERN, 8 * KB,
      BODY_JSON, "the committee overrides a gate {stage, reason, expires_at}", NULL},
     {"GET", "/api/v1/systems/{system}/switch-tests", api_switch_tests_list, ANY, 0, BODY_NONE,

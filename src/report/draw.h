@@ -41,6 +41,15 @@ struct Draw {
     const char *zFont; /* font family list for text */
 };
 
+/* For backends: start d as a copy of the backend's calls in ops, drawing
+ * into pCtx with the font list zFont, no marks yet. */
+static inline void draw_init(Draw *d, const Draw *ops, void *pCtx, const char *zFont) {
+    *d = *ops;
+    d->pCtx = pCtx;
+    d->nMark = 0;
+    d->zFont = zFont;
+}
+
 /* ---- the SVG backend (draw_svg.c) ---- */
 /* Start an inline <svg> element of w by h points into b, tagged
  * data-chart="zId"; draw through d, then draw_svg_end(). b is borrowed. */

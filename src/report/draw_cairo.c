@@ -104,16 +104,17 @@ static double cr_text_width(Draw *d, const char *z, double size) {
     return logical.width;
 }
 
+static const Draw crOps = {
+    .xRect = cr_rect,
+    .xLine = cr_line,
+    .xPolyline = cr_polyline,
+    .xCircle = cr_circle,
+    .xText = cr_text,
+    .xTextWidth = cr_text_width,
+};
+
 void draw_cairo_begin(Draw *d, cairo_t *cr, double x, double y, const char *zFont) {
-    d->pCtx = cr;
-    d->xRect = cr_rect;
-    d->xLine = cr_line;
-    d->xPolyline = cr_polyline;
-    d->xCircle = cr_circle;
-    d->xText = cr_text;
-    d->xTextWidth = cr_text_width;
-    d->nMark = 0;
-    d->zFont = zFont;
+    draw_init(d, &crOps, cr, zFont);
     cairo_save(cr);
     cairo_translate(cr, x, y);
 }

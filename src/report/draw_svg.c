@@ -85,16 +85,17 @@ static double svg_text_width(Draw *d, const char *z, double size) {
     return w * size;
 }
 
+static const Draw svgOps = {
+    .xRect = svg_rect,
+    .xLine = svg_line,
+    .xPolyline = svg_polyline,
+    .xCircle = svg_circle,
+    .xText = svg_text,
+    .xTextWidth = svg_text_width,
+};
+
 void draw_svg_begin(Draw *d, Buf *b, const char *zId, double w, double h, const char *zFont) {
-    d->pCtx = b;
-    d->xRect = svg_rect;
-    d->xLine = svg_line;
-    d->xPolyline = svg_polyline;
-    d->xCircle = svg_circle;
-    d->xText = svg_text;
-    d->xTextWidth = svg_text_width;
-    d->nMark = 0;
-    d->zFont = zFont;
+    draw_init(d, &svgOps, b, zFont);
     buf_printf(b,
                "<svg class=\"chart\" data-chart=\"%s\" width=\"%.0f\" height=\"%.0f\" "
                "viewBox=\"0 0 %.2f %.2f\" role=\"img\" font-family=\"",

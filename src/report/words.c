@@ -78,16 +78,16 @@ static const Word aWord[] = {
      "capacity, judged over the last four quarters.",
      "%s "
      "各资源池的容量与计划负载（最新计划），以及最近记录的实际使用；按最近四个季度判断：连续两个季"
-     "度利用率低于 %.0f%% 为闲置，超过容量为超额承诺。"},
+     "度利用率低于 %.0f%% 为闲置，超过容量为超负荷。"},
     {"res.chart", "Utilisation in %s", "%s 利用率"},
     {"res.planned", "planned", "计划"},
     {"res.actual", "actual (latest quarter recorded)", "实际（最近有记录的季度）"},
     {"res.breakeven", "Cloud vs private break-even", "公有云与自建算力盈亏平衡"},
     {"res.teams", "Team gaps and over-commitment", "团队缺口与超额投入"},
     {"res.idle", "idle", "闲置"},
-    {"res.over", "over-committed", "超额承诺"},
+    {"res.over", "over-committed", "超负荷"},
     {"res.ok", "ok", "正常"},
-    {"res.no_findings", "No idle or over-committed pool.", "没有闲置或超额承诺的资源池。"},
+    {"res.no_findings", "No idle or over-committed pool.", "没有闲置或超负荷的资源池。"},
     /* risk */
     {"risk.intro",
      "%d open risks in the register, placed by likelihood and impact (1-5) before and after "
@@ -157,7 +157,7 @@ static const Word aWord[] = {
     {"finding.impact_gap", "", "即使所有关联项目都达成预期，KPI %s 仍达不到目标"},
     {"finding.signoffs_missing", "", "%s 的章程尚未完成全部签署"},
     {"finding.idle_pool", "", "资源池 %s 闲置：连续两个季度利用率低于 40%%"},
-    {"finding.over_committed_pool", "", "资源池 %s 超额承诺：计划或实际使用超过容量"},
+    {"finding.over_committed_pool", "", "资源池 %s 超负荷：计划或实际使用超过容量"},
     {"finding.team_incomplete", "", "%s 的团队不完整：缺少业务专家、算法工程师或产品经理"},
     {"finding.person_overcommitted", "", "%s 的投入超过其可用时间"},
     {"unfunded.exclusive_funded", "", "与已获资助的“%s”互斥"},

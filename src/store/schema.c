@@ -816,6 +816,37 @@ static const char *const azMigration[] = {
     "  decided_by TEXT,"
     "  decided_at TEXT,"
     "  created_at TEXT NOT NULL);",
+    /* 14: compliance (issue 25): a system's jurisdictions and the scope
+     * flags the rule packs read, events that start deadlines (a change, an
+     * incident), and the ISO/IEC 42001 Statement of Applicability */
+    "ALTER TABLE ai_system ADD COLUMN jurisdictions TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE ai_system ADD COLUMN eu_role TEXT;"
+    "ALTER TABLE ai_system ADD COLUMN annex_iii_area TEXT;"
+    "ALTER TABLE ai_system ADD COLUMN algorithm_types TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE ai_system ADD COLUMN public_opinion INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ai_system ADD COLUMN transfer_abroad INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE compliance_event("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id INTEGER NOT NULL REFERENCES ai_system(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('change','incident')),"
+    "  occurred_on TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  account_id INTEGER,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX compliance_event_system ON compliance_event(system_id);"
+    "CREATE TABLE soa_entry("
+    "  id INTEGER PRIMARY KEY,"
+    "  control TEXT NOT NULL UNIQUE,"
+    "  included INTEGER NOT NULL,"
+    "  justification TEXT NOT NULL,"
+    "  implementation TEXT,"
+    "  owner_id INTEGER REFERENCES person(id),"
+    "  account_id INTEGER,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

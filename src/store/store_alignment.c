@@ -264,9 +264,11 @@ int store_score_put(Db *db, const Actor *actor, int64_t initiativeId, int64_t cr
 int store_scores_of(Db *db, int64_t initiativeId, json_t **ppRows) {
     return db_select_json(
         db, ppRows,
-        "SELECT c.key AS criterion, s.value, s.scorer, s.account_id, s.updated_at "
-        "FROM score s JOIN criterion c ON c.id = s.criterion_id WHERE "
-        "s.initiative_id = ? ORDER BY s.account_id, c.id",
+        "SELECT c.key AS criterion, s.value, s.scorer, s.account_id, s.updated_at, "
+        "COALESCE(p.name, a.name, s.scorer) AS scorer_name "
+        "FROM score s JOIN criterion c ON c.id = s.criterion_id "
+        "LEFT JOIN account a ON a.id = s.account_id LEFT JOIN person p ON p.id = a.person_id "
+        "WHERE s.initiative_id = ? ORDER BY s.account_id, c.id",
         "i", initiativeId);
 }
 

@@ -85,12 +85,8 @@ int store_lease_acquire(Db *db, const char *zName, const char *zHolder, int64_t 
                     "UPDATE job_lease SET holder = ?, acquired_at = CASE WHEN holder = ? THEN "
                     "acquired_at ELSE ? END, expires_at = ? WHERE name = ?",
                     "ttiit", zHolder, zHolder, now, now + ttlSec, zName);
-    if (rc == 0) {
-        *pGot = !bRow || bMine || bFree;
-        return db_commit(db);
-    }
-    db_rollback(db);
-    return rc;
+    if (rc == 0) *pGot = !bRow || bMine || bFree;
+    return db_end(db, rc);
 }
 
 int store_lease_release(Db *db, const char *zName, const char *zHolder) {

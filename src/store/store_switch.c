@@ -79,9 +79,7 @@ int store_switch_test_add(Db *db, const Actor *actor, int64_t systemId, const ch
         rc = store_audit_append(db, actor, "create", "switch_test", *pId, NULL, after);
         json_decref(after);
     }
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }
 
 int store_switch_tests(Db *db, int64_t systemId, json_t **ppRows) {

@@ -47,27 +47,30 @@ int err_http_status(int rc) {
     }
 }
 
-int err_set(KeelError *e, int rc, const char *zField, const char *zFmt, ...) {
+/* Fill e (may be NULL) with every part; returns rc. */
+static int err_vset(KeelError *e, int rc, const char *zCode, const char *zField, const char *zFmt,
+                    va_list ap) {
     if (!e) return rc;
     e->rc = rc;
-    e->zCode[0] = 0;
+    snprintf(e->zCode, sizeof e->zCode, "%s", zCode ? zCode : "");
     snprintf(e->zField, sizeof e->zField, "%s", zField ? zField : "");
+    vsnprintf(e->zMsg, sizeof e->zMsg, zFmt, ap);
+    return rc;
+}
+
+int err_set(KeelError *e, int rc, const char *zField, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);
-    vsnprintf(e->zMsg, sizeof e->zMsg, zFmt, ap);
+    err_vset(e, rc, NULL, zField, zFmt, ap);
     va_end(ap);
     return rc;
 }
 
 int err_set_code(KeelError *e, int rc, const char *zCode, const char *zField, const char *zFmt,
                  ...) {
-    if (!e) return rc;
-    e->rc = rc;
-    snprintf(e->zCode, sizeof e->zCode, "%s", zCode ? zCode : "");
-    snprintf(e->zField, sizeof e->zField, "%s", zField ? zField : "");
     va_list ap;
     va_start(ap, zFmt);
-    vsnprintf(e->zMsg, sizeof e->zMsg, zFmt, ap);
+    err_vset(e, rc, zCode, zField, zFmt, ap);
     va_end(ap);
     return rc;
 }

@@ -96,11 +96,11 @@ ini = r.json["id"]
 t.check("align-3.2", r.json["stage"] == "idea" and r.json["owner_id"] == P("olga@x.example") and r.json["aligned"] is False
         and r.json["charter_version"] == 1 and r.json["transitions"] == ["assessed", "rejected"], r.body)
 you = olga.get("/api/v1/initiatives/%d" % ini).json["you"]
-t.check("align-3.2a", you == {"may_edit": True, "transitions": ["assessed"], "may_sign": ["owner"]}, you)
+t.check("align-3.2a", you == {"may_edit": True, "transitions": ["assessed"], "may_sign": ["owner"], "blocked": {}}, you)
 you = otto.get("/api/v1/initiatives/%d" % ini).json["you"]
-t.check("align-3.2b", you == {"may_edit": False, "transitions": [], "may_sign": []}, you)
+t.check("align-3.2b", you == {"may_edit": False, "transitions": [], "may_sign": [], "blocked": {}}, you)
 you = ceo.get("/api/v1/initiatives/%d" % ini).json["you"]
-t.check("align-3.2c", you == {"may_edit": True, "transitions": ["assessed", "rejected"], "may_sign": ["sponsor"]}, you)
+t.check("align-3.2c", you == {"may_edit": True, "transitions": ["assessed", "rejected"], "may_sign": ["sponsor"], "blocked": {}}, you)
 t.status("align-3.3", otto.patch("/api/v1/initiatives/%d" % ini, {"title": "mine"}), 403, "not_owner")
 t.status("align-3.4", olga.post("/api/v1/initiatives", {"title": "x", "owner_id": P("otto@x.example")}), 403, "not_owner")
 t.status("align-3.5", olga.patch("/api/v1/initiatives/%d" % ini, {"stage": "approved"}), 400, "invalid", "stage")

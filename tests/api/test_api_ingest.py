@@ -144,6 +144,10 @@ evs = [s for s in fams["keel_window_events"].samples if s.labels.get("system") =
 t.check("ing-6.1", len(evs) >= 2, str(evs)[:300])
 got = [s.value for s in fams["keel_ingest_events"].samples if s.name == "keel_ingest_events_total"]
 t.check("ing-6.2", got and got[0] >= 180, str(got))
+t.check("ing-6.3", all({"system", "version", "segment"} <= set(s.labels) for s in evs), str(evs)[:300])
+st = [s.value for s in fams["keel_window_start_seconds"].samples
+      if s.labels.get("system") == "churn-scorer"]
+t.check("ing-6.4", st and all(1e9 < v < 1e11 and v == int(v) for v in st), str(st)[:300])  # seconds
 
 # ---- ing-8: keel ingest (--url) and keel monitor ---------------------------------------
 import os

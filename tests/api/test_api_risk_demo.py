@@ -5,6 +5,8 @@ readiness; credit-scoring-v2 blocked at launch by the failed fairness
 audit keel computed from the shipped CSV (the group and its false-positive
 gap named); the maintenance model through launch; the committee's override
 with an expiry; an overdue ethics review; a 5x5 heatmap with real entries;
+the switches (the chatbot to human review, a model at 20 %, one off by a
+suspended ethics review);
 dates relative to the day the demo loads (also a year ahead, KEEL_NOW)."""
 import json
 import os
@@ -59,5 +61,19 @@ today = date.today()
 hist = a.get("/api/v1/systems/maintenance-model").json["history"]
 t.check("rdemo-8.1 dates relative to today", all(x["created_at"][:10] <= today.isoformat() for x in hist)
         and hist[0]["created_at"][:10] == (today - timedelta(days=1)).isoformat(), json.dumps(hist)[:300])
+# the switches (issue 18): the chatbot switched to human review, the
+# maintenance model at 20 %, product-recs off by its suspending review
+board = {x["system"]: x for x in a.get("/api/v1/switch").json["items"]}
+ch, mm, pr = board["service-chatbot"], board["maintenance-model"], board["product-recs"]
+t.check("rdemo-9.1 the chatbot switched to human review, with its reason",
+        (ch["state"], ch["fallback"]) == ("off", "human_review") and "refund policy" in ch["reason"]
+        and ch["changed_at"][:10] == (today - timedelta(days=2)).isoformat(), ch)
+t.check("rdemo-9.2 the maintenance model at 20 % of traffic",
+        (mm["state"], mm["percent"], mm["fallback"]) == ("percent", 20, "rules"), mm)
+t.check("rdemo-9.3 product-recs off by a suspended ethics review",
+        pr["state"] == "off" and pr["cause"].startswith("ethics_review:") and "suspended" in pr["reason"]
+        and any(f["code"] == "suspended" and f["system"] == "product-recs" for f in rev["findings"]), pr)
+r = a.get("/api/v1/switch/maintenance-model").json
+t.check("rdemo-9.4 the read path agrees with the board", r["percent"] == 20 and r["version"] == mm["version"], r)
 srv.stop()
 t.done()

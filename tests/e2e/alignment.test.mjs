@@ -6,7 +6,7 @@
 // their own accounts, then granted; an unaligned initiative's approval is
 // refused in words; scores, the alignment map, prioritisation and the
 // catalogue; every role walks the pages; and the same in Chinese.
-import { startServer, launch, signIn, go, settle, shot, run, USERS } from './harness.mjs';
+import { go, settle, shot, run, USERS, setUp, pageAs } from './harness.mjs';
 
 const OBJ = 'Fewer stock-outs in Retail EMEA';
 const KPI = 'Stock-out rate';
@@ -16,13 +16,9 @@ const LONE = 'Customer-profile platform';
 const panelForm = (page, heading) => page.locator(`section.panel:has(h2:text-is("${heading}")) form`);
 
 await run('e2e alignment', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
+  const { srv, b } = await setUp(cleanup);
 
-  const chair = await b.page();
-  await signIn(chair, srv.base, USERS.committee);
+  const chair = await pageAs(b, srv.base, USERS.committee);
 
   // align-1: an objective
   await go(chair, srv.base, '/alignment/objectives');
@@ -120,11 +116,10 @@ await run('e2e alignment', async (t, cleanup) => {
   await settle(chair);
   t.ok('align-3.4 assessed', true);
 
-  // align-4: approval refused without sign-offs, in words
-  await chair.click('button[data-to=approved]');
-  await chair.waitForSelector('.transition-result .notice-error');
-  const refusal = await chair.textContent('.transition-result');
-  t.ok('align-4.1 refusal in words', /sign-off|signed|sign/i.test(refusal), refusal);
+  // align-4: approval without sign-offs is shown disabled, the reason in words
+  t.ok('align-4.0 approval disabled', await chair.isDisabled('button[data-to=approved]'));
+  const refusal = await chair.textContent('[data-testid=blocked-moves] li[data-to=approved]');
+  t.ok('align-4.1 reason in words', /sign-off/i.test(refusal) && refusal.includes('business owner'), refusal);
   await shot(chair, '21-initiative-refused');
   await chair.click('button[data-sign=sponsor]');
   await chair.waitForSelector('li[data-role=sponsor] .ok');
@@ -132,8 +127,7 @@ await run('e2e alignment', async (t, cleanup) => {
   t.eq('align-4.3 only one own sign-off offered', await chair.locator('button[data-sign]').count(), 0);
 
   for (const [role, sig] of [['owner', 'owner'], ['engineer', 'ai_lead']]) {
-    const p = await b.page();
-    await signIn(p, srv.base, USERS[role]);
+    const p = await pageAs(b, srv.base, USERS[role]);
     await p.goto(initUrl);
     await settle(p);
     t.eq(`align-4.4 ${role} offered to sign`, await p.locator('button[data-sign]').count(), 1);
@@ -175,10 +169,9 @@ await run('e2e alignment', async (t, cleanup) => {
   await chair.click('button[data-to=assessed]');
   await chair.waitForSelector('[data-stage=assessed]');
   await settle(chair);
-  await chair.click('button[data-to=approved]');
-  await chair.waitForSelector('.transition-result .notice-error');
-  const unaligned = await chair.textContent('.transition-result');
-  t.ok('align-6.1 unaligned refusal in words', unaligned.includes('unaligned') && unaligned.includes('KPI'), unaligned);
+  t.ok('align-6.0 approval disabled', await chair.isDisabled('button[data-to=approved]'));
+  const unaligned = await chair.textContent('[data-testid=blocked-moves] li[data-to=approved]');
+  t.ok('align-6.1 unaligned reason in words', unaligned.includes('unaligned') && unaligned.includes('KPI'), unaligned);
   await shot(chair, '23-unaligned-refused');
 
   // align-7: table sorting and filtering; the map; priorities; catalogue
@@ -241,8 +234,7 @@ await run('e2e alignment', async (t, cleanup) => {
 
   // align-8: every role walks the alignment pages; only allowed actions offered
   for (const role of Object.keys(USERS)) {
-    const p = await b.page();
-    await signIn(p, srv.base, USERS[role]);
+    const p = await pageAs(b, srv.base, USERS[role]);
     for (const path of ['/', '/alignment/objectives', '/alignment/initiatives', '/alignment/map', '/alignment/priorities', '/alignment/catalogue']) {
       await go(p, srv.base, path);
       t.ok(`align-8.1 ${role} ${path}`, (await p.locator('#main .notice-error').count()) === 0, await p.textContent('#main'));
@@ -260,8 +252,7 @@ await run('e2e alignment', async (t, cleanup) => {
 
   // align-10: an owner is not offered changes to someone else's initiative
   // (the server says so per caller in "you"; it would refuse with not_owner)
-  const own = await b.page();
-  await signIn(own, srv.base, USERS.owner);
+  const own = await pageAs(b, srv.base, USERS.owner);
   await own.goto(loneUrl);
   await settle(own);
   t.eq('align-10.1 no edit of another owner\'s charter', await own.locator('#edit-charter').count(), 0);
@@ -277,10 +268,9 @@ await run('e2e alignment', async (t, cleanup) => {
   await settle(chair);
   const zhText = await chair.textContent('#main');
   t.ok('align-9.1 Chinese labels', zhText.includes('阶段') && zhText.includes('已评估') && zhText.includes('签署'), zhText.slice(0, 300));
-  await chair.click('button[data-to=approved]');
-  await chair.waitForSelector('.transition-result .notice-error');
-  const zr = await chair.textContent('.transition-result strong');
-  t.ok('align-9.2 refusal translated', zr.includes('未对齐'), zr);
+  t.ok('align-9.2a approval disabled', await chair.isDisabled('button[data-to=approved]'));
+  const zr = await chair.textContent('[data-testid=blocked-moves] li[data-to=approved]');
+  t.ok('align-9.2 reason translated', zr.includes('未对齐') && zr.includes('暂不能转入'), zr);
   await shot(chair, '30-initiative-zh');
   await go(chair, srv.base, '/');
   t.ok('align-9.3 dashboard in Chinese', (await chair.textContent('[data-testid=headline]')).includes('个目标进展正常'));

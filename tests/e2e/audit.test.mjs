@@ -3,15 +3,11 @@
 // record, linked to it; paging through every entry; filters by person,
 // kind, action and day; a change's before and after as a diff; CSV export;
 // in English and Chinese.
-import { startServer, launch, signIn, go, shot, run, USERS } from './harness.mjs';
+import { go, shot, run, USERS, setUp, pageAs } from './harness.mjs';
 
 await run('e2e audit', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
-  const p = await b.page();
-  await signIn(p, srv.base, USERS.committee);
+  const { srv, b } = await setUp(cleanup);
+  const p = await pageAs(b, srv.base, USERS.committee);
   await go(p, srv.base, '/admin/audit?entity=initiative');
   const first = await p.textContent('[data-testid=audit]');
   t.ok('audit-1.1 entries in words, no raw action names', /created the|changed the|scored|signed the charter/.test(first) && !/\bdata_asset_link \d/.test(first), first.slice(0, 300));
@@ -44,8 +40,7 @@ await run('e2e audit', async (t, cleanup) => {
   t.ok('audit-4.1 CSV of the filtered entries', lines[0].startsWith('id,at,actor,action,entity') && lines.length > 1 && lines.slice(1).every((l) => l.includes(',update,initiative,')), lines.slice(0, 3));
   t.clean('audit-4.2 clean', p);
   // Chinese, and a day filter
-  const z = await b.page({ locale: 'zh-CN' });
-  await signIn(z, srv.base, USERS.committee);
+  const z = await pageAs(b, srv.base, USERS.committee, { locale: 'zh-CN' });
   const today = new Date().toISOString().slice(0, 10);
   await go(z, srv.base, `/admin/audit?from=${today}&to=${today}`);
   const zt = await z.textContent('#main');

@@ -4,19 +4,15 @@
 // pools page show the same findings as the demo loaded today — the idle
 // private cluster, an over-committed pool, KPIs off track — and the
 // plan starts in that clock's current quarter.
-import { startServer, launch, signIn, go, shot, run, USERS } from './harness.mjs';
+import { go, shot, run, USERS, setUp, pageAs } from './harness.mjs';
 
 const now = new Date();
 const ahead = `${now.getUTCFullYear() + 1}-${String(now.getUTCMonth() + 1).padStart(2, '0')}-${String(Math.min(now.getUTCDate(), 28)).padStart(2, '0')}`;
 const quarter = `${now.getUTCFullYear() + 1}Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
 
 await run('e2e demo clock', async (t, cleanup) => {
-  const srv = await startServer({ env: { KEEL_NOW: ahead } });
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
-  const p = await b.page();
-  await signIn(p, srv.base, USERS.committee);
+  const { srv, b } = await setUp(cleanup, { env: { KEEL_NOW: ahead } });
+  const p = await pageAs(b, srv.base, USERS.committee);
   await go(p, srv.base, '/');
   const res = await p.textContent('[data-testid=resources-headline]');
   t.ok('clock-1.1 idle and over-committed pools on the dashboard a year ahead', /^1\s*idle.*2\s*over-committed/.test(res), res);

@@ -6,20 +6,11 @@
 // gate with a reason and an expiry and the board says so; the heatmap and
 // its overdue mitigation; the ethics review schedule; the initiative page
 // lists its systems and gates; the same pages in Chinese.
-import { startServer, launch, signIn, go, settle, shot, run, USERS, PASSWORD } from './harness.mjs';
+import { go, shot, run, USERS, setUp, pageAs, apiSession } from './harness.mjs';
 import crypto from 'node:crypto';
 
-async function apiSession(base, email) {
-  const r = await fetch(base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }) });
-  const j = await r.json();
-  return { base, cookie: (r.headers.get('set-cookie') || '').split(';')[0], csrf: j.csrf_token, account: j.account_id };
-}
-
 async function call(s, method, path, body, csv) {
-  const r = await fetch(s.base + '/api/v1' + path, { method, headers: {
-    'Content-Type': csv ? 'text/csv' : 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
-  body: body === undefined ? undefined : csv ? body : JSON.stringify(body) });
+  const r = await s.fetch(method, path, body, csv);
   const text = await r.text();
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : null;
@@ -40,10 +31,7 @@ function predictions(fpB) {
 }
 
 await run('e2e gates', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
+  const { srv, b } = await setUp(cleanup);
 
   // set-up through the API: a system at pre_launch with its evaluation file declared
   const admin = await apiSession(srv.base, USERS.admin);
@@ -66,8 +54,7 @@ await run('e2e gates', async (t, cleanup) => {
   await call(eng, 'POST', '/systems/e2e-credit/transition', { to: 'pre_launch', reason: 'assessed' });
 
   // risk-1: the register
-  const officer = await b.page();
-  await signIn(officer, srv.base, USERS.risk);
+  const officer = await pageAs(b, srv.base, USERS.risk);
   await go(officer, srv.base, '/risk/systems');
   const reg = await officer.textContent('[data-testid=systems]');
   t.ok('risk-1.1 the register lists the system with tier and stage', reg.includes('e2e-credit') && reg.includes('High') && reg.includes('Pre-launch'), reg.slice(0, 400));
@@ -87,8 +74,7 @@ await run('e2e gates', async (t, cleanup) => {
   t.clean('risk-2.4 clean', officer);
 
   // risk-3: the engineer's move to launch is refused with its reasons
-  const engineer = await b.page();
-  await signIn(engineer, srv.base, USERS.engineer);
+  const engineer = await pageAs(b, srv.base, USERS.engineer);
   await go(engineer, srv.base, '/risk/systems/e2e-credit');
   await engineer.fill('[data-testid=move-reason]', 'ready to launch');
   await engineer.click('[data-testid=move]');
@@ -100,8 +86,7 @@ await run('e2e gates', async (t, cleanup) => {
   await shot(engineer, '62-refused-launch');
 
   // risk-4: the committee overrides the gate with a reason and an expiry
-  const chair = await b.page();
-  await signIn(chair, srv.base, USERS.committee);
+  const chair = await pageAs(b, srv.base, USERS.committee);
   await go(chair, srv.base, '/risk/systems/e2e-credit');
   await chair.selectOption('form[aria-label="Override a gate (committee)"] select[name=stage]', 'launch');
   await chair.fill('form[aria-label="Override a gate (committee)"] textarea[name=reason]', 'pilot in one branch while the model is retrained');
@@ -143,8 +128,7 @@ await run('e2e gates', async (t, cleanup) => {
   t.ok('risk-5.7 the demo\'s overdue review is listed', (await officer.textContent('[data-testid=risk-attention]')).includes('card-fraud-scoring'));
 
   // risk-6: in Chinese
-  const zh = await b.page({ locale: 'zh-CN' });
-  await signIn(zh, srv.base, USERS.committee);
+  const zh = await pageAs(b, srv.base, USERS.committee, { locale: 'zh-CN' });
   await go(zh, srv.base, '/risk/systems/e2e-credit');
   const board = await zh.textContent('[data-testid=gate-board]');
   t.ok('risk-6.1 the board in Chinese', board.includes('关卡') && board.includes('已豁免') && board.includes('未通过'), board.slice(0, 300));

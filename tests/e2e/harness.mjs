@@ -111,6 +111,38 @@ export async function signIn(page, base, email, password = PASSWORD) {
   }
 }
 
+// The start of a browser test: keel over a fresh demo (opts as startServer)
+// and a browser, both stopped by cleanup. Returns {srv, b}.
+export async function setUp(cleanup, opts = {}) {
+  const srv = await startServer(opts);
+  cleanup.push(() => srv.stop());
+  const b = await launch();
+  cleanup.push(() => b.close());
+  return { srv, b };
+}
+
+// A new page of browser b (page options as b.page) signed in as email.
+export async function pageAs(b, base, email, pageOpts = {}) {
+  const page = await b.page(pageOpts);
+  await signIn(page, base, email);
+  return page;
+}
+
+// Sign in through the API, for setting up data the pages under test do not
+// create. Returns {base, cookie, csrf, account, fetch(method, path, body,
+// csv)}: fetch sends body (JSON, or CSV text when csv) to /api/v1 + path
+// with the session's cookie and CSRF token and returns the Response.
+export async function apiSession(base, email, password = PASSWORD) {
+  const r = await fetch(base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }) });
+  const j = await r.json();
+  const s = { base, cookie: (r.headers.get('set-cookie') || '').split(';')[0], csrf: j.csrf_token, account: j.account_id };
+  s.fetch = (method, apiPath, body, csv) => fetch(base + '/api/v1' + apiPath, { method, headers: {
+    'Content-Type': csv ? 'text/csv' : 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
+  body: body === undefined ? undefined : csv ? body : JSON.stringify(body) });
+  return s;
+}
+
 export async function signOut(page) {
   await page.click('header.top button.signout');
   await page.waitForSelector('form.signin-form');

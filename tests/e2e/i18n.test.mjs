@@ -19,6 +19,13 @@ t.ok('i18n-1.3', ke.every((k) => en[k] && (zh[k] ?? 'x')), 'empty messages');
 const vars = (s) => (String(s).match(/\{\w+\}/g) || []).sort().join();
 t.ok('i18n-1.4', ke.every((k) => !(k in zh) || vars(en[k]) === vars(zh[k])),
   'placeholders differ: ' + ke.filter((k) => k in zh && vars(en[k]) !== vars(zh[k])).join(', '));
+// a key given twice in one catalogue: the later silently wins (a review's
+// label once replaced the map's sentence for the same finding kind)
+for (const [name, file] of [['en', 'i18n/en.js'], ['zh-CN', 'i18n/zh-CN.js']]) {
+  const keys = [...fs.readFileSync(path.join(web, file), 'utf8').matchAll(/^\s*'([^']+)':/gm)].map((m) => m[1]);
+  const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+  t.ok('i18n-1.6 ' + name + ' no key twice', twice.length === 0, twice.join(', '));
+}
 // zh-CN really is Chinese: most messages hold CJK characters
 const cjk = kz.filter((k) => /[\u4e00-\u9fff]/.test(zh[k])).length;
 t.ok('i18n-1.5', cjk / kz.length > 0.85, `only ${cjk} of ${kz.length} zh-CN messages are Chinese`);

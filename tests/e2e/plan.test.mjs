@@ -7,24 +7,16 @@
 // and Chinese. A stage move that leaves the work that must run short of
 // capacity carries a warning the initiative page shows. Then the dashboard, plan and initiative pages on a phone:
 // nothing wider than the screen.
-import { startServer, launch, signIn, go, settle, shot, run, USERS, PASSWORD } from './harness.mjs';
+import { go, settle, shot, run, USERS, setUp, pageAs, apiSession } from './harness.mjs';
 
 await run('e2e plan', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
-  const s = await fetch(srv.base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: USERS.committee, password: PASSWORD }) });
-  const cookie = (s.headers.get('set-cookie') || '').split(';')[0];
-  const csrf = (await s.json()).csrf_token;
-  const api = (method, path, body) => fetch(srv.base + '/api/v1' + path, { method, headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
-    body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+  const { srv, b } = await setUp(cleanup);
+  const s = await apiSession(srv.base, USERS.committee);
+  const api = (method, path, body) => s.fetch(method, path, body).then((r) => r.json());
   const budget = (await api('GET', '/pools')).items.find((p) => p.key === 'budget');
   await api('PATCH', '/pools/' + budget.id, { capacity: 150000 });
 
-  const chair = await b.page();
-  await signIn(chair, srv.base, USERS.committee);
+  const chair = await pageAs(b, srv.base, USERS.committee);
   // a stage move that leaves the work that must run short carries a warning
   const inits0 = (await api('GET', '/initiatives?limit=100')).items;
   const ps = inits0.find((i) => i.title === 'Production scheduling');
@@ -50,22 +42,28 @@ await run('e2e plan', async (t, cleanup) => {
   t.ok('plan-1.4 no claim that every candidate is funded', !main.includes('Every candidate is funded') && main.includes('found no plan'), main.slice(0, 300));
   await shot(chair, 'plan-1-infeasible');
   t.clean('plan-1.5 clean', chair);
-  const zh = await b.page({ locale: 'zh-CN' });
-  await signIn(zh, srv.base, USERS.committee);
+  const zh = await pageAs(b, srv.base, USERS.committee, { locale: 'zh-CN' });
   await go(zh, srv.base, '/resources/plan');
   const zc = await zh.textContent('[data-testid=conflicts]');
   t.ok('plan-2.1 the conflicts in Chinese', zc.includes('缺口') && zc.includes('需要它的项目') && !zc.includes('short by'), zc.slice(0, 200));
   t.ok('plan-2.2 the stale plan in Chinese', (await zh.textContent('[data-testid=stale-plan]')).includes('已过时'));
   await shot(zh, 'plan-2-infeasible-zh');
   t.clean('plan-2.3 clean', zh);
+  // the conflicts on the pools' charts too: the short pool says so in words
+  for (const [page, words] of [[chair, 'No plan fits'], [zh, '没有可行计划']]) {
+    await go(page, srv.base, '/resources/pools');
+    const card = await page.textContent('.pool-card[data-pool=budget]');
+    t.ok('plan-2.4 the pools page marks the short pool ' + words, card.includes(words) && (await page.locator('.pool-card[data-pool=budget] [data-kind=plan_conflict]').count()) >= 1, card.slice(0, 300));
+  }
+  await shot(chair, 'plan-2-pools-conflicts');
+  t.clean('plan-2.5 clean', chair);
 
   // phones: the dashboard, the plan and an initiative fit the screen
   const inits = (await api('GET', '/initiatives?limit=100')).items;
   const credit = inits.find((i) => i.title === 'Credit scoring v2');
   for (const locale of ['en-GB', 'zh-CN']) {
-    const phone = await b.page({ locale, width: 390, height: 844 });
-    await signIn(phone, srv.base, USERS.committee);
-    for (const [name, hash] of [['home', '/'], ['plan', '/resources/plan'], ['initiative', '/alignment/initiatives/' + credit.id]]) {
+    const phone = await pageAs(b, srv.base, USERS.committee, { locale, width: 390, height: 844 });
+    for (const [name, hash] of [['home', '/'], ['plan', '/resources/plan'], ['initiative', '/alignment/initiatives/' + credit.id], ['priorities', '/alignment/priorities'], ['pools', '/resources/pools']]) {
       await go(phone, srv.base, hash);
       const w = await phone.evaluate(() => document.documentElement.scrollWidth);
       t.ok(`plan-3 ${locale} ${name} fits a phone (scroll width ${w})`, w <= 391, w);

@@ -6,28 +6,15 @@
 // reasons; the dashboard's resource numbers; a risk officer reads an A/B
 // analysis created through the API; a viewer reads the pools but may not
 // solve nor read analyses; and the same pages in Chinese.
-import { startServer, launch, signIn, go, settle, shot, run, USERS, PASSWORD } from './harness.mjs';
+import { go, settle, shot, run, USERS, setUp, pageAs, apiSession } from './harness.mjs';
 
 const CLUSTER = 'Private GPU cluster, Suzhou data centre';
 
-// Sign in through the API (for setting up data the UI does not create).
-async function apiSession(base, email) {
-  const r = await fetch(base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }) });
-  const j = await r.json();
-  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
-  return { cookie, csrf: j.csrf_token };
-}
-
 await run('e2e resources', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
+  const { srv, b } = await setUp(cleanup);
 
   // res-1: pools, flags in words, break-even
-  const chair = await b.page();
-  await signIn(chair, srv.base, USERS.committee);
+  const chair = await pageAs(b, srv.base, USERS.committee);
   t.ok('res-1.0 resources in the navigation, built', !(await chair.getAttribute('nav.mainnav a[data-nav=resources]', 'class') || '').includes('unbuilt'));
   await go(chair, srv.base, '/resources');
   const flags = await chair.textContent('[data-testid=pool-flags]');
@@ -41,8 +28,7 @@ await run('e2e resources', async (t, cleanup) => {
 
   // res-2: the plan (the latest solve, not a frontier run stored after it); solve again
   const cs = await apiSession(srv.base, USERS.committee);
-  const fr = await fetch(srv.base + '/api/v1/plan/frontier', { method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: cs.cookie, 'X-CSRF-Token': cs.csrf }, body: JSON.stringify({ steps: 2, time_limit: 2 }) });
+  const fr = await cs.fetch('POST', '/plan/frontier', { steps: 2, time_limit: 2 });
   t.eq('res-2.0 a frontier run is stored', fr.status, 201);
   await go(chair, srv.base, '/resources/plan');
   const sum = await chair.textContent('[data-testid=plan-summary]');
@@ -88,14 +74,11 @@ await run('e2e resources', async (t, cleanup) => {
 
   // res-4: a risk officer and an A/B analysis created through the API
   const s = await apiSession(srv.base, USERS.risk);
-  const r = await fetch(srv.base + '/api/v1/analyses/abtest', { method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
-    body: JSON.stringify({ title: 'Checkout button', initiative_id: 3,
-      spec: { control: 'A', metric: 'signup', arms: [{ name: 'A', units: 10000, conversions: 1000 }, { name: 'B', units: 10050, conversions: 1190 }] } }) });
+  const r = await s.fetch('POST', '/analyses/abtest', { title: 'Checkout button', initiative_id: 3,
+    spec: { control: 'A', metric: 'signup', arms: [{ name: 'A', units: 10000, conversions: 1000 }, { name: 'B', units: 10050, conversions: 1190 }] } });
   t.eq('res-4.0 analysis created', r.status, 201);
   const abId = (await r.json()).id;
-  const risk = await b.page();
-  await signIn(risk, srv.base, USERS.risk);
+  const risk = await pageAs(b, srv.base, USERS.risk);
   await go(risk, srv.base, '/risk/analyses');
   const row = risk.locator('[data-testid=analyses] tbody tr', { hasText: 'Checkout button' });
   t.ok('res-4.1 listed with verdict', (await row.textContent()).includes('Ship') && (await row.textContent()).includes('A/B test'));
@@ -110,8 +93,7 @@ await run('e2e resources', async (t, cleanup) => {
   t.ok('res-4.3b each arm with its decision and reasons', armReasons.includes('B') && armReasons.includes('Ship') && armReasons.includes("primary metric 'signup' improved significantly"), armReasons);
   await shot(risk, '45-analysis');
   // a failed fairness audit and an explanation
-  const post = (kind, body) => fetch(`${srv.base}/api/v1/analyses/${kind}`, { method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf }, body: JSON.stringify(body) }).then((x) => x.json());
+  const post = (kind, body) => s.fetch('POST', `/analyses/${kind}`, body).then((x) => x.json());
   const rows = ['gender,label,prediction'];
   for (let i = 0; i < 200; i++) rows.push(`${i % 2 ? 'F' : 'M'},${i % 3 === 0 ? 1 : 0},${i % 2 ? (i % 5 === 0 ? 1 : 0) : (i % 5 < 3 ? 1 : 0)}`);
   const fa = await post('fairness', { title: 'Credit model fairness', spec: { protected: 'gender' }, data: rows.join('\n') + '\n' });
@@ -128,8 +110,7 @@ await run('e2e resources', async (t, cleanup) => {
   t.clean('res-4.4 clean', risk);
 
   // res-5: a viewer reads the pools, may not solve nor read analyses
-  const viewer = await b.page();
-  await signIn(viewer, srv.base, USERS.viewer);
+  const viewer = await pageAs(b, srv.base, USERS.viewer);
   await go(viewer, srv.base, '/resources/pools');
   t.ok('res-5.1 viewer sees the flags', (await viewer.textContent('[data-testid=pool-flags]')).includes(`${CLUSTER} is idle`));
   await go(viewer, srv.base, '/resources/plan');

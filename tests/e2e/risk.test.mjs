@@ -6,16 +6,12 @@
 // analyses that concern it; a business owner reads those of her own
 // initiatives and is told why not the others; a viewer is told what the
 // role allows; and an analysis is run from an uploaded CSV.
-import { startServer, launch, signIn, go, shot, run, USERS } from './harness.mjs';
+import { go, shot, run, USERS, setUp, pageAs } from './harness.mjs';
 
 await run('e2e risk', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
+  const { srv, b } = await setUp(cleanup);
 
-  const chair = await b.page();
-  await signIn(chair, srv.base, USERS.committee);
+  const chair = await pageAs(b, srv.base, USERS.committee);
   await go(chair, srv.base, '/risk/analyses');
   const rows = chair.locator('[data-testid=analyses] tbody tr');
   t.eq('risk-1.1 the demo ships four analyses (the fourth: the retraining A/B test of path 5)', await rows.count(), 4);
@@ -54,8 +50,7 @@ await run('e2e risk', async (t, cleanup) => {
   t.clean('risk-3.3 clean', chair);
 
   // a business owner: her own initiatives' analyses only, and why
-  const owner = await b.page();
-  await signIn(owner, srv.base, USERS.owner);
+  const owner = await pageAs(b, srv.base, USERS.owner);
   await go(owner, srv.base, '/risk/analyses');
   const om = await owner.textContent('#main');
   t.ok('risk-4.1 an owner reads the analyses page (no 403)', om.includes('You see the analyses of the initiatives you own') && om.includes('None of your initiatives has an analysis yet'), om.slice(0, 400));
@@ -64,8 +59,7 @@ await run('e2e risk', async (t, cleanup) => {
   t.clean('risk-4.3 clean', owner);
 
   // a viewer: what the role allows, explained
-  const viewer = await b.page({ locale: 'zh-CN' });
-  await signIn(viewer, srv.base, USERS.viewer);
+  const viewer = await pageAs(b, srv.base, USERS.viewer, { locale: 'zh-CN' });
   await go(viewer, srv.base, '/risk/analyses');
   const vm = await viewer.textContent('#main');
   t.ok('risk-5.1 a viewer told in Chinese what the role allows', vm.includes('您的角色（只读用户）不能查看分析') && vm.includes('业务负责人可以查看自己项目的分析'), vm.slice(0, 400));
@@ -75,8 +69,7 @@ await run('e2e risk', async (t, cleanup) => {
   t.clean('risk-5.3 clean', viewer);
 
   // a risk officer runs a fairness audit from an uploaded CSV
-  const risk = await b.page();
-  await signIn(risk, srv.base, USERS.risk);
+  const risk = await pageAs(b, srv.base, USERS.risk);
   await go(risk, srv.base, '/risk/analyses');
   const csv = ['gender,label,prediction'];
   for (let i = 0; i < 200; i++) csv.push(`${i % 2 ? 'F' : 'M'},${i % 3 === 0 ? 1 : 0},${i % 2 ? (i % 5 === 0 ? 1 : 0) : (i % 5 < 3 ? 1 : 0)}`);
@@ -97,7 +90,7 @@ await run('e2e risk', async (t, cleanup) => {
   t.ok('risk-6.2 the uploaded audit is computed and kept', rt.includes('Loan model by gender') && rt.includes('Fail'), rt.slice(0, 300));
   await shot(risk, 'risk-6-run-result');
   await go(risk, srv.base, '/risk/analyses');
-  t.eq('risk-6.3 listed with the demo\'s', await risk.locator('[data-testid=analyses] tbody tr').count(), 4);
+  t.eq('risk-6.3 listed with the demo\'s', await risk.locator('[data-testid=analyses] tbody tr').count(), 5); // the demo's four (path 5 adds one) and the new one
   await risk.selectOption('[data-testid=run-kind]', 'abtest');
   t.ok('risk-6.4 the A/B form has the CLI\'s options', await risk.locator('form.run-form input[name=mde]').count() === 1 && await risk.locator('form.run-form input[name=sequential]').count() === 1);
   await shot(risk, 'risk-7-run-form');
@@ -114,8 +107,7 @@ await run('e2e risk', async (t, cleanup) => {
   t.ok('risk-6.8 a drift check from uploaded files, the shifted column flagged', /temp.*Drift/.test(dt) && /line.*(Stable|No drift)/.test(dt), dt);
   await shot(risk, 'risk-8-drift');
   t.clean('risk-6.5 clean', risk);
-  const zrisk = await b.page({ locale: 'zh-CN' });
-  await signIn(zrisk, srv.base, USERS.risk);
+  const zrisk = await pageAs(b, srv.base, USERS.risk, { locale: 'zh-CN' });
   await go(zrisk, srv.base, '/risk/analyses');
   const zf = await zrisk.textContent('[data-testid=run-form]');
   t.ok('risk-6.6 the form in Chinese', zf.includes('受保护属性') && zf.includes('运行并保存'), zf.slice(0, 200));

@@ -4,13 +4,10 @@
 // navigation, the paths not built yet, the organisation and admin pages
 // (forms showing the server's errors field by field), tokens, settings,
 // and switching to Chinese.
-import { startServer, launch, signIn, signOut, go, settle, shot, run, USERS } from './harness.mjs';
+import { signIn, signOut, go, settle, shot, run, USERS, setUp, pageAs } from './harness.mjs';
 
 await run('e2e shell', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
+  const { srv, b } = await setUp(cleanup);
 
   // shell-1: serving
   let r = await fetch(srv.base + '/');
@@ -58,8 +55,7 @@ await run('e2e shell', async (t, cleanup) => {
   const names = { admin: 'Meridian Admin', committee: 'Helena Marsh', owner: 'Sofia Alvarez', engineer: 'Kenji Sato', risk: 'Grace Kim', viewer: 'Olivia Brown' };
   const roleLabel = { admin: 'Administrator', committee: 'AI committee', owner: 'Business owner', engineer: 'ML engineer', risk: 'Risk & compliance', viewer: 'Viewer' };
   for (const [role, email] of Object.entries(USERS)) {
-    const p = await b.page();
-    await signIn(p, srv.base, email);
+    const p = await pageAs(b, srv.base, email);
     await settle(p);
     const who = await p.textContent('#who');
     t.ok(`shell-3.1 ${role} name and role`, who.includes(roleLabel[role]) && (role === 'admin' || who.includes(names[role])), who);
@@ -89,7 +85,7 @@ await run('e2e shell', async (t, cleanup) => {
 
   // shell-4: paths not built say so
   await signIn(page, srv.base, USERS.admin);
-  for (const p of ['iteration']) {
+  for (const p of ['organisation/committee']) {
     await go(page, srv.base, '/' + p);
     t.ok(`shell-4.1 ${p} not built`, (await page.textContent('#main')).includes('This path is not built yet'), p);
   }
@@ -164,7 +160,7 @@ await run('e2e shell', async (t, cleanup) => {
   const zerr = await uf.locator('.field-error').first().textContent();
   t.ok('shell-8.4 server error translated by code', zerr.includes('冲突') && zerr.includes("already has name 'Marketing'"), zerr);
   await shot(page, '07-units-zh');
-  await go(page, srv.base, '/iteration');
+  await go(page, srv.base, '/organisation/committee');
   t.ok('shell-8.5 unbuilt in Chinese', (await page.textContent('#main')).includes('此路径尚未建成'));
   t.clean('shell-8.6 clean', page);
 
@@ -176,8 +172,7 @@ await run('e2e shell', async (t, cleanup) => {
   await shot(zp, '08-signin-zh');
 
   // shell-10: tablet width, keyboard
-  const tp = await b.page({ width: 820, height: 1180 });
-  await signIn(tp, srv.base, USERS.committee);
+  const tp = await pageAs(b, srv.base, USERS.committee, { width: 820, height: 1180 });
   await settle(tp);
   await shot(tp, '09-home-tablet');
   await tp.keyboard.press('Tab');

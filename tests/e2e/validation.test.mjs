@@ -6,19 +6,14 @@
 // field; a huge number and a text over its length are stopped in the
 // browser before sending; a malformed quarter is explained; in English and
 // Chinese.
-import { startServer, launch, signIn, go, shot, run, USERS, PASSWORD } from './harness.mjs';
+import { signIn, go, shot, run, USERS, setUp, apiSession } from './harness.mjs';
 
 const KPI = 'Stock-out rate (top 500 items)';
 
 await run('e2e validation', async (t, cleanup) => {
-  const srv = await startServer();
-  cleanup.push(() => srv.stop());
-  const b = await launch();
-  cleanup.push(() => b.close());
+  const { srv, b } = await setUp(cleanup);
   // the objective the KPI measures
-  const s = await fetch(srv.base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: USERS.committee, password: PASSWORD }) });
-  const cookie = (s.headers.get('set-cookie') || '').split(';')[0];
+  const { cookie } = await apiSession(srv.base, USERS.committee);
   const kpis = (await (await fetch(srv.base + '/api/v1/kpis?limit=100', { headers: { Cookie: cookie } })).json()).items;
   const kpi = kpis.find((k) => k.name === KPI);
   const count = async () => (await (await fetch(`${srv.base}/api/v1/kpis/${kpi.id}/values`, { headers: { Cookie: cookie } })).json()).total;

@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (nRepeat > (8u << 10)) opt.nThread = 2;
     }
     CsvTable *t = NULL, *tSlow = NULL;
-    CsvError e, eSlow;
+    EngineError e, eSlow;
     CsvOptions optSlow = opt;
     optSlow.noFast = 1;
     opt.noSimd = size > 0 && (data[-1] & 32); /* the fast loop one number at a time */

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t n = size - 1;
     static EvScan s;
     static EvEvent ev;
-    EvError e;
+    EngineError e;
     if (evscan_init(&s, z, n, fmt, kind, &e)) {
         if (e.iLine != 1 || !e.zMsg[0]) abort();
         return 0;

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(zCopy, data, size);
     CsvTable *t = NULL;
     ProfileResult *r = NULL;
-    ProfileError e;
+    EngineError e;
     ProfileOptions o = {.nThread = 1};
     if (profile_csv(zCopy, size, &o, NULL, 0, 0, &t, &r, &e) == 0) {
         for (size_t c = 0; c < r->nCol; c++) {

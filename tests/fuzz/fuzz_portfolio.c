@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     json_t *in = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
     if (!in) return 0;
     PortfolioProblem *p = NULL;
-    EngineError e = {{0}, {0}};
+    EngineError e = {0};
     int rc = portfolio_problem_parse(in, &p, &e);
     if (rc == 0) {
         if (!p) abort();
@@ -24,11 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             o.timeLimit = 1;
             int *aStart = calloc((size_t)p->nItem + 1, sizeof(int)), st;
             double obj, bound;
-            char zWhy[160];
+            EngineError why = {0};
             if (!aStart) abort();
             if (portfolio_solve_starts(p, &o, aStart, &st, &obj, &bound, &e)) abort();
-            if (st <= PORTFOLIO_FEASIBLE && portfolio_plan_check(p, aStart, zWhy, sizeof zWhy))
-                abort();
+            if (st <= PORTFOLIO_FEASIBLE && portfolio_plan_check(p, aStart, &why)) abort();
             free(aStart);
         }
         portfolio_problem_free(p);

@@ -27,11 +27,11 @@ static void fuzz_rows(const XgbModel *m) {
     float *aX = malloc(sizeof(float) * nRow * nF);
     double *aC = malloc(sizeof(double) * nRow * stride);
     double *aM = malloc(sizeof(double) * nRow * nG);
-    char zErr[256];
+    EngineError ee = {0};
     if (!aX || !aC || !aM) abort();
     for (size_t i = 0; i < nRow * nF; i++)
         aX[i] = i % 7 == 3 ? NAN : (float)((int)(i % 11) - 5);
-    int rc = treeshap_explain(m, aX, nRow, 2, aC, aM, zErr, sizeof zErr);
+    int rc = treeshap_explain(m, aX, nRow, 2, aC, aM, &ee);
     if (rc == 0) {
         for (size_t r = 0; r < nRow; r++)
             for (size_t g = 0; g < nG; g++) {
@@ -42,7 +42,7 @@ static void fuzz_rows(const XgbModel *m) {
                 }
                 if (!(fabs(s - aM[r * nG + g]) <= 1e-9 * scale)) abort();
             }
-    } else if (rc != KEEL_EINVAL || !zErr[0]) {
+    } else if (rc != KEEL_EINVAL || !ee.zMsg[0] || strcmp(ee.zField, "model") != 0) {
         abort();
     }
     free(aX);
@@ -54,14 +54,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *z = (const char *)data;
     const char *zNul = memchr(z, 0, size);
     size_t nModel = zNul ? (size_t)(zNul - z) : size;
-    ExplainError e = {"", ""};
+    EngineError e = {0};
     if (!zNul) {
         ExplainModel *m = NULL;
         int rc = explain_model_parse(z, nModel, &m, &e);
         if (rc == 0) {
             if (!m) abort();
             if (m->kind == EXPLAIN_XGBOOST) fuzz_rows(m->pXgb);
-        } else if ((rc != KEEL_EINVAL || !e.zMsg[0]) && rc != KEEL_ENOMEM) {
+        } else if ((rc != KEEL_EINVAL || !e.zMsg[0] || strcmp(e.zField, "model") != 0) &&
+                   rc != KEEL_ENOMEM) {
             abort();
         }
         explain_model_free(m);

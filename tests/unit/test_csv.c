@@ -24,7 +24,7 @@
  * parsing does not succeed. */
 static CsvTable *parse_ok(const char *z) {
     CsvTable *t = NULL;
-    CsvError e;
+    EngineError e;
     int rc = csv_parse(z, strlen(z), NULL, &t, &e);
     if (rc) fprintf(stderr, "unexpected error: %s\n", e.zMsg);
     assert_int_equal(rc, 0);
@@ -36,7 +36,7 @@ static CsvTable *parse_ok(const char *z) {
  * must name both. */
 static void parse_err(const char *z, size_t n, const CsvOptions *opt, size_t iLine, size_t iCol) {
     CsvTable *t = (CsvTable *)1;
-    CsvError e;
+    EngineError e;
     int rc = csv_parse(z, n, opt, &t, &e);
     assert_int_equal(rc, KEEL_EINVAL);
     assert_null(t);
@@ -135,7 +135,7 @@ static void test_csv_missing_spellings(void **state) {
             CsvTable *at[3] = {NULL, NULL, NULL};
             for (int iOpt = 0; iOpt < 3; iOpt++) {
                 CsvOptions opt = {.nThread = 1, .noSimd = iOpt == 1, .noFast = iOpt == 2};
-                CsvError e;
+                EngineError e;
                 int rc = csv_parse(b.z, b.n, &opt, &at[iOpt], &e);
                 if (rc) fprintf(stderr, "'%s': %s\n", csv_azMissing[iSp], e.zMsg);
                 assert_int_equal(rc, 0);
@@ -283,7 +283,7 @@ static void test_csv_override(void **state) {
     CsvTypeOverride aOv[] = {{"a", CSV_CATEGORICAL}, {"missing", CSV_NUMERIC}};
     CsvOptions opt = {.aOverride = aOv, .nOverride = 2};
     CsvTable *t = NULL;
-    CsvError e;
+    EngineError e;
     assert_int_equal(csv_parse(z, strlen(z), &opt, &t, &e), 0);
     assert_int_equal(t->aCol[0].type, CSV_CATEGORICAL);
     assert_int_equal(t->aCol[0].nLevel, 2);
@@ -301,7 +301,7 @@ static void test_csv_only(void **state) {
     const char *azOnly[] = {"c", "a"};
     CsvOptions opt = {.azOnly = azOnly, .nOnly = 2};
     CsvTable *t = NULL;
-    CsvError e;
+    EngineError e;
     assert_int_equal(csv_parse(z, strlen(z), &opt, &t, &e), 0);
     assert_int_equal(t->nCol, 2);
     assert_string_equal(t->aCol[0].zName, "a");
@@ -349,7 +349,7 @@ static void test_csv_errors(void **state) {
     parse_err("a,b\n1,12345\n", 12, &opt, 2, 2);
     parse_err("a,b\n1,\"1\"\"345\"\n", 15, &opt, 2, 2);
     CsvTable *t = NULL;
-    CsvError e;
+    EngineError e;
     assert_int_equal(csv_parse("a,b\n1,1234\n", 11, &opt, &t, &e), 0);
     csv_free(t);
     /* input that is not NUL-terminated: only n bytes are read */
@@ -389,7 +389,7 @@ static void test_csv_parallel(void **state) {
     assert_true(b.n > 4 << 20); /* past CSV_RELEASE_STEP: pages are released */
     CsvOptions o1 = {.nThread = 1}, o4 = {.nThread = 4};
     CsvTable *t1 = NULL, *t4 = NULL;
-    CsvError e;
+    EngineError e;
     assert_int_equal(csv_parse(b.z, b.n, &o1, &t1, &e), 0);
     assert_int_equal(csv_parse(b.z, b.n, &o4, &t4, &e), 0);
     assert_int_equal(t1->nRow, 160000);
@@ -487,7 +487,7 @@ static void test_csv_scan(void **state) {
     CsvOptions o1 = {.nThread = 1, .aOverride = aOv, .nOverride = 3};
     CsvOptions o4 = {.nThread = 4, .aOverride = aOv, .nOverride = 3};
     CsvTable *t1 = NULL, *ts = NULL;
-    CsvError e;
+    EngineError e;
     assert_int_equal(csv_parse(b.z, b.n, &o1, &t1, &e), 0);
     ScanGot *g = calloc(1, sizeof *g);
     assert_non_null(g);
@@ -606,7 +606,7 @@ static void test_csv_short_decimals(void **state) {
         CsvOptions opt = {0};
         opt.noSimd = noSimd;
         CsvTable *t = NULL;
-        CsvError e;
+        EngineError e;
         assert_int_equal(csv_parse(b.z, b.n, &opt, &t, &e), 0);
         assert_int_equal(t->aCol[0].type, CSV_NUMERIC);
         for (int i = 0; i < N; i++) {
@@ -700,7 +700,7 @@ static void test_csv_fast_same(void **state) {
             optSlow = opt;
             optSlow.noFast = 1;
             CsvTable *t = NULL, *tSlow = NULL;
-            CsvError e, eSlow;
+            EngineError e, eSlow;
             int rc = csv_parse(b.z, b.n, &opt, &t, &e);
             int rcSlow = csv_parse(b.z, b.n, &optSlow, &tSlow, &eSlow);
             if (rc != rcSlow || (rc && strcmp(e.zMsg, eSlow.zMsg)))
@@ -740,7 +740,7 @@ static void test_csv_fast_same(void **state) {
             CsvOptions opt = {0}, optSlow = {0};
             optSlow.noFast = 1;
             CsvTable *t = NULL, *tSlow = NULL;
-            CsvError e, eSlow;
+            EngineError e, eSlow;
             int rc = csv_parse(b.z, b.n, &opt, &t, &e);
             int rcSlow = csv_parse(b.z, b.n, &optSlow, &tSlow, &eSlow);
             if (rc != rcSlow || (rc && strcmp(e.zMsg, eSlow.zMsg)) ||

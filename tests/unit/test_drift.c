@@ -23,7 +23,7 @@
 /* Parse a CSV string; fails the test on error. */
 static CsvTable *parse(const char *z) {
     CsvTable *t = NULL;
-    CsvError e;
+    EngineError e;
     int rc = csv_parse(z, strlen(z), NULL, &t, &e);
     if (rc) fprintf(stderr, "%s\n", e.zMsg);
     assert_int_equal(rc, 0);
@@ -34,8 +34,8 @@ static CsvTable *parse(const char *z) {
 static DriftResult *compare(const char *zRef, const char *zCur) {
     CsvTable *r = parse(zRef), *c = parse(zCur);
     DriftResult *res = NULL;
-    char zErr[256];
-    assert_int_equal(drift_compare(r, c, NULL, &res, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(drift_compare(r, c, NULL, &res, &ee), 0);
     csv_free(r);
     csv_free(c);
     return res;
@@ -267,7 +267,7 @@ static void test_drift_segments(void **state) {
     const char *zr = "seg,x\n1,1\n1,2\n2,3\n2,4\n3,9\n";
     const char *zc = "seg,x\n1,1\n1,2\n2,30\n2,40\n4,5\n";
     CsvTable *r = NULL, *c = NULL;
-    CsvError e;
+    EngineError e;
     assert_int_equal(csv_parse(zr, strlen(zr), &o, &r, &e), 0);
     assert_int_equal(csv_parse(zc, strlen(zc), &o, &c, &e), 0);
     DriftOptions opt;
@@ -275,8 +275,8 @@ static void test_drift_segments(void **state) {
     opt.zSegment = "seg";
     opt.alpha = 0.4; /* two rows a side: KS p = 1/3 at best */
     DriftResult *res = NULL;
-    char zErr[256];
-    assert_int_equal(drift_compare(r, c, &opt, &res, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(drift_compare(r, c, &opt, &res, &ee), 0);
     assert_int_equal(res->nSeg, 4);
     assert_string_equal(res->aSeg[0].zValue, "1");
     assert_int_equal(res->aSeg[0].aCol[0].verdict, DRIFT_OK);
@@ -292,9 +292,9 @@ static void test_drift_segments(void **state) {
     buf_reset(&b);
     drift_result_free(res);
     opt.zSegment = "nope";
-    assert_int_equal(drift_compare(r, c, &opt, &res, zErr, sizeof zErr), KEEL_EINVAL);
+    assert_int_equal(drift_compare(r, c, &opt, &res, &ee), KEEL_EINVAL);
     assert_null(res);
-    assert_non_null(strstr(zErr, "nope"));
+    assert_non_null(strstr(ee.zMsg, "nope"));
     csv_free(r);
     csv_free(c);
 }
@@ -312,10 +312,10 @@ static void test_drift_baseline(void **state) {
     for (int i = 0; i < 5000; i++)
         buf_printf(&csv, "%.4f,%c\n", (double)rand() / RAND_MAX * 10, "abc"[rand() % 3]);
     CsvTable *t = parse(csv.z);
-    char zErr[256];
-    assert_int_equal(drift_baseline_build(t, NULL, &base, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(drift_baseline_build(t, NULL, &base, &ee), 0);
     DriftResult *r = NULL;
-    assert_int_equal(drift_compare_baseline(base.z, base.n, t, NULL, &r, zErr, sizeof zErr), 0);
+    assert_int_equal(drift_compare_baseline(base.z, base.n, t, NULL, &r, &ee), 0);
     DriftColumn *x = &r->all.aCol[0];
     assert_true(r->fromBaseline);
     assert_true(x->psi == 0 && x->js == 0);
@@ -340,9 +340,8 @@ static void test_drift_baseline(void **state) {
                            "not json"};
     for (size_t i = 0; i < sizeof azBad / sizeof azBad[0]; i++) {
         r = (DriftResult *)1;
-        assert_int_equal(
-            drift_compare_baseline(azBad[i], strlen(azBad[i]), t, NULL, &r, zErr, sizeof zErr),
-            KEEL_EINVAL);
+        assert_int_equal(drift_compare_baseline(azBad[i], strlen(azBad[i]), t, NULL, &r, &ee),
+                         KEEL_EINVAL);
         assert_null(r);
     }
     csv_free(t);
@@ -358,10 +357,10 @@ static void test_drift_consume(void **state) {
     CsvTable *r = parse("a,b\n"), *c = parse("a,b\n1,x\n");
     DriftRef *ref = NULL;
     DriftResult *res = NULL;
-    char zErr[256];
-    assert_int_equal(drift_ref_from_table_consume(r, NULL, &ref, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(drift_ref_from_table_consume(r, NULL, &ref, &ee), 0);
     csv_free(r);
-    assert_int_equal(drift_ref_compare_consume(ref, c, NULL, &res, zErr, sizeof zErr), 0);
+    assert_int_equal(drift_ref_compare_consume(ref, c, NULL, &res, &ee), 0);
     assert_int_equal(res->all.aCol[0].verdict, DRIFT_NA);
     drift_result_free(res);
     drift_ref_free(ref);
@@ -369,9 +368,9 @@ static void test_drift_consume(void **state) {
     const char *z = "x,y\n3,a\nNA,b\n1,a\n2,\n";
     r = parse(z);
     c = parse(z);
-    assert_int_equal(drift_ref_from_table_consume(r, NULL, &ref, zErr, sizeof zErr), 0);
+    assert_int_equal(drift_ref_from_table_consume(r, NULL, &ref, &ee), 0);
     csv_free(r);
-    assert_int_equal(drift_ref_compare_consume(ref, c, NULL, &res, zErr, sizeof zErr), 0);
+    assert_int_equal(drift_ref_compare_consume(ref, c, NULL, &res, &ee), 0);
     assert_true(res->all.aCol[0].ksStat == 0 && res->all.aCol[0].psi == 0);
     assert_true(res->all.aCol[0].missingRef == 0.25 && res->all.aCol[0].nRef == 3);
     assert_true(res->all.aCol[1].psi == 0);

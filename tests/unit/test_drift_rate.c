@@ -50,7 +50,7 @@ static CsvTable *make_table(size_t n, double shift, const double *p) {
     }
     assert_int_equal(buf_err(&b), 0);
     CsvTable *t = NULL;
-    CsvError e;
+    EngineError e;
     CsvOptions o = {.nThread = 1};
     assert_int_equal(csv_parse(b.z, b.n, &o, &t, &e), 0);
     buf_reset(&b);
@@ -70,8 +70,8 @@ static void run_pairs(size_t n, int nPair, double shift, int *pnNumDrift, int *p
     for (int j = 0; j < nPair; j++) {
         CsvTable *r = make_table(n, 0, aShare), *c = make_table(n, shift, aShare);
         DriftResult *res = NULL;
-        char zErr[200];
-        assert_int_equal(drift_compare(r, c, &o, &res, zErr, sizeof zErr), 0);
+        EngineError ee = {0};
+        assert_int_equal(drift_compare(r, c, &o, &res, &ee), 0);
         for (size_t k = 0; k < res->all.nCol; k++) {
             const DriftColumn *col = &res->all.aCol[k];
             int isNum = col->type == CSV_NUMERIC;

@@ -18,9 +18,9 @@
 /* Scan all of z; returns the number of events, fills aEv (up to nMax) and
  * the errors (up to nMaxErr) with their count in *pnErr. */
 static int scan_all(const char *z, EvFormat fmt, EvKind kind, EvEvent *aEv, int nMax,
-                    EvError *aErr, int nMaxErr, int *pnErr) {
+                    EngineError *aErr, int nMaxErr, int *pnErr) {
     static EvScan s;
-    EvError e;
+    EngineError e;
     int nEv = 0, nErr = 0;
     if (evscan_init(&s, z, strlen(z), fmt, kind, &e)) {
         if (nMaxErr > 0) aErr[0] = e;
@@ -55,7 +55,7 @@ static void test_ndjson_fields(void **state) {
                     "\"segment\":\"eu\",\"latency_ms\":12.5,\"score\":0.91,\"prediction\":true,"
                     "\"label\":0,\"error\":false,\"f.age\":42,\"f.income\":null}\n";
     EvEvent ev[2];
-    EvError er[2];
+    EngineError er[2];
     int nErr;
     assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 2, er, 2, &nErr), 1);
     assert_int_equal(nErr, 0);
@@ -87,7 +87,7 @@ static void test_csv_same_as_ndjson(void **state) {
                        "\r\n"
                        "\"b\"\"2\",2026-12-07T18:37:06.5+01:00,v2,,0,-1e-3,1,2,-4\r\n";
     EvEvent a[3], b[3];
-    EvError er[2];
+    EngineError er[2];
     int nErr;
     assert_int_equal(scan_all(zJson, EVSCAN_NDJSON, EVSCAN_EVENTS, a, 3, er, 2, &nErr), 2);
     assert_int_equal(nErr, 0);
@@ -120,7 +120,7 @@ static void test_escapes(void **state) {
     const char *z = "{\"event_id\":\"\\u00e9\\ud83d\\ude00\\n\",\"ts\":0,\"version\":\"模型\","
                     "\"latency_ms\":1}\n";
     EvEvent ev[1];
-    EvError er[1];
+    EngineError er[1];
     int nErr;
     /* a newline inside an id is a control character: refused */
     assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 1, er, 1, &nErr), 0);
@@ -203,12 +203,12 @@ static void test_errors(void **state) {
         const char *zGood = "{\"event_id\":\"g\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1}";
         snprintf(z, sizeof z, "%s\n\n%s\n%s\n", zGood, a[i].zLine, zGood);
         EvEvent ev[3];
-        EvError er[2];
+        EngineError er[2];
         int nErr;
         assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 3, er, 2, &nErr), 2);
         if (nErr != 1 || er[0].iLine != 3 || strcmp(er[0].zField, a[i].zField) != 0 ||
             !strstr(er[0].zMsg, a[i].zWords))
-            fail_msg("case evscan-5.%zu: %d errors, line %u field '%s': %s", i + 1, nErr,
+            fail_msg("case evscan-5.%zu: %d errors, line %zu field '%s': %s", i + 1, nErr,
                      er[0].iLine, er[0].zField, er[0].zMsg);
         assert_int_equal(ev[1].iLine, 4);
     }
@@ -218,7 +218,7 @@ static void test_errors(void **state) {
 static void test_csv_errors(void **state) {
     (void)state;
     EvEvent ev[4];
-    EvError er[4];
+    EngineError er[4];
     int nErr;
     /* a header without latency_ms */
     scan_all("event_id,ts,version\nx,0,v\n", EVSCAN_CSV, EVSCAN_EVENTS, ev, 4, er, 4, &nErr);
@@ -257,7 +257,7 @@ static void test_csv_errors(void **state) {
 static void test_labels(void **state) {
     (void)state;
     EvEvent ev[3];
-    EvError er[3];
+    EngineError er[3];
     int nErr;
     int n = scan_all("event_id,label\na,1\nb,false\nc,\n", EVSCAN_CSV, EVSCAN_LABELS, ev, 3, er, 3,
                      &nErr);
@@ -296,7 +296,7 @@ static void test_numbers(void **state) {
         snprintf(z, sizeof z, "{\"event_id\":\"a\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"score\":%s}",
                  zNum);
         EvEvent ev[1];
-        EvError er[1];
+        EngineError er[1];
         int nErr;
         assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 1, er, 1, &nErr), 1);
         double want = strtod(zNum, NULL);

@@ -35,7 +35,7 @@ static const char zLinear[] = "{\"model\":\"linear\",\"intercept\":1,\"features\
 
 /* Run the pipeline; returns rc, result in *pp. */
 static int run(const char *zModel, const char *zCsv, size_t nMaxCell, ExplainResult **pp,
-               ExplainError *e) {
+               EngineError *e) {
     ExplainOptions opt = {.nThread = 2, .nMaxCell = nMaxCell};
     memset(e, 0, sizeof *e);
     return explain_run(zModel, strlen(zModel), zCsv, strlen(zCsv), &opt, pp, e);
@@ -45,7 +45,7 @@ static int run(const char *zModel, const char *zCsv, size_t nMaxCell, ExplainRes
 static void expect_fail(const char *zModel, const char *zCsv, int rc, const char *zField,
                         const char *zNeedle) {
     ExplainResult *r = (ExplainResult *)1;
-    ExplainError e;
+    EngineError e;
     int got = run(zModel, zCsv, 1000, &r, &e);
     if (got != rc || strcmp(e.zField, zField) != 0 || !strstr(e.zMsg, zNeedle))
         fail_msg("want %d/%s/'%s', got %d/%s/'%s'", rc, zField, zNeedle, got, e.zField, e.zMsg);
@@ -57,7 +57,7 @@ static void expect_fail(const char *zModel, const char *zCsv, int rc, const char
 static void test_tree_by_hand(void **state) {
     (void)state;
     ExplainResult *r;
-    ExplainError e;
+    EngineError e;
     assert_int_equal(run(zTree, "p,q\n7,0.9\n7,\n7,0.1\n", 0, &r, &e), 0);
     assert_int_equal(r->nRow, 3);
     assert_string_equal(r->azFeature[1], "q"); /* the CSV's names: the model has none */
@@ -111,7 +111,7 @@ static void test_tree_by_hand(void **state) {
 static void test_linear_and_data_checks(void **state) {
     (void)state;
     ExplainResult *r;
-    ExplainError e;
+    EngineError e;
     assert_int_equal(run(zLinear, "b,a\n3,2\n", 0, &r, &e), 0);
     assert_true(r->aContrib[0] == 2 && r->aContrib[1] == -3 && r->aContrib[2] == 3);
     assert_true(r->aPred[0] == 2);
@@ -125,6 +125,22 @@ static void test_linear_and_data_checks(void **state) {
     expect_fail(zTree, "p,q\n", KEEL_EINVAL, "data", "no rows");
     expect_fail(zTree, "p\n1\n", KEEL_EINVAL, "data", "expects 2 features");
     expect_fail(zTree, "p,q\n1,\"2\n", KEEL_EINVAL, "data", "CSV line");
+    { /* a CSV error keeps its place in the one error form */
+        ExplainResult *r = NULL;
+        EngineError e;
+        assert_int_equal(run(zTree, "p,q\n1,2\n3,4,5\n", 1000, &r, &e), KEEL_EINVAL);
+        assert_string_equal(e.zField, "data");
+        assert_int_equal(e.iLine, 3);
+        assert_null(r);
+    }
+    { /* a model error names the model, wherever it was found */
+        ExplainResult *r = NULL;
+        EngineError e;
+        assert_int_equal(run("{\"learner\":{}}", "p,q\n1,2\n", 1000, &r, &e), KEEL_EINVAL);
+        assert_string_equal(e.zField, "model");
+        assert_int_equal(e.iLine, 0);
+        assert_true(e.zMsg[0] != 0);
+    }
     assert_int_equal(run(zTree, "p,q\n1,2\n1,2\n", 5, &r, &e), KEEL_ETOOBIG);
     assert_non_null(strstr(e.zMsg, "values allowed"));
     assert_null(r);
@@ -165,7 +181,7 @@ static void test_multiclass_header(void **state) {
         "\"5E-1\",\"num_class\":\"2\",\"num_feature\":\"1\"},\"objective\":{\"name\":"
         "\"multi:softprob\"}}}";
     ExplainResult *r;
-    ExplainError e;
+    EngineError e;
     assert_int_equal(run(zMulti, "u\n1\n", 0, &r, &e), 0);
     Buf b;
     buf_init(&b, 0);
@@ -187,7 +203,7 @@ static void test_csv_blocks(void **state) {
     for (int i = 0; i < 5000; i++)
         buf_printf(&in, "%d,%g\n", i, (i % 7) / 7.0);
     ExplainResult *r;
-    ExplainError e;
+    EngineError e;
     assert_int_equal(run(zTree, in.z, 0, &r, &e), 0);
     assert_int_equal(explain_report_csv(r, 1, &b1), 0);
     assert_int_equal(explain_report_csv(r, 3, &b3), 0);

@@ -88,7 +88,7 @@ static void direct(long n, long v, const char *zSeg, int64_t hourMs, EvAgg *a) {
         gen_line(&b, i);
         static EvScan sc;
         EvEvent ev;
-        EvError er;
+        EngineError er;
         assert_int_equal(evscan_init(&sc, b.z, b.n, EVSCAN_NDJSON, EVSCAN_EVENTS, &er), 0);
         assert_int_equal(evscan_next(&sc, &ev, &er), 1);
         if (ev.tsMs / 3600000 * 3600000 != hourMs) continue;

@@ -157,7 +157,7 @@ static void test_pii_profile(void **state) {
                     "5500000000000004,+8615012345678,NA,Cy,28,NA\n";
     CsvTable *t = NULL;
     ProfileResult *r = NULL;
-    ProfileError e;
+    EngineError e;
     assert_int_equal(profile_csv(z, strlen(z), NULL, NULL, 0, 0, &t, &r, &e), 0);
     assert_int_equal(r->aCol[0].type, CSV_NUMERIC);
     assert_int_equal(r->aCol[0].pii, PII_BANK_CARD);

@@ -119,9 +119,9 @@ static double objective(const PortfolioProblem *p, const int *aStart) {
 /* Exhaustive search: every start of every item; the best objective of a
  * feasible plan, or -HUGE_VAL. */
 static void enumerate(const PortfolioProblem *p, int i, int *aStart, double *pBest) {
-    char zWhy[160];
+    EngineError why = {0};
     if (i == p->nItem) {
-        if (!portfolio_plan_check(p, aStart, zWhy, sizeof zWhy)) {
+        if (!portfolio_plan_check(p, aStart, &why)) {
             double v = objective(p, aStart);
             if (v > *pBest) *pBest = v;
         }
@@ -151,7 +151,7 @@ static void test_portfolio_enumeration(void **state) {
         int n = 2 + k % 7, T = 3 + (k % 2);
         json_t *in = random_instance(n, T, k % 3 != 0);
         PortfolioProblem *p = NULL;
-        EngineError e = {{0}, {0}};
+        EngineError e = {0};
         int rc = portfolio_problem_parse(in, &p, &e);
         if (rc) fail_msg("instance %d refused: %s: %s", k, e.zField, e.zMsg);
         int aStart[16], aPlan[16], st;
@@ -165,11 +165,11 @@ static void test_portfolio_enumeration(void **state) {
                 fail_msg("instance %d: infeasible but status %d", k, st);
             nInfeasible++;
         } else {
-            char zWhy[160];
+            EngineError why = {0};
             if (st == PORTFOLIO_INFEASIBLE)
                 fail_msg("instance %d: feasible (%g) but infeasible", k, best);
-            if (portfolio_plan_check(p, aPlan, zWhy, sizeof zWhy))
-                fail_msg("instance %d: plan violates: %s", k, zWhy);
+            if (portfolio_plan_check(p, aPlan, &why))
+                fail_msg("instance %d: plan violates: %s", k, why.zMsg);
             if (fabs(objective(p, aPlan) - obj) > 1e-6 * (1 + fabs(obj)))
                 fail_msg("instance %d: reported %.9g, recomputed %.9g", k, obj,
                          objective(p, aPlan));

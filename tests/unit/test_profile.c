@@ -21,7 +21,7 @@ static CsvTable *parse(const char *z, const char *zCat) {
     CsvTypeOverride ov = {zCat, CSV_CATEGORICAL};
     CsvOptions o = {.aOverride = zCat ? &ov : NULL, .nOverride = zCat ? 1 : 0};
     CsvTable *t = NULL;
-    CsvError e;
+    EngineError e;
     assert_int_equal(csv_parse(z, strlen(z), &o, &t, &e), 0);
     return t;
 }
@@ -31,7 +31,7 @@ static void test_profile_stats(void **state) {
     (void)state;
     CsvTable *t = parse("x\n1\n2\n3\n4\n100\nNA\n", NULL);
     ProfileResult *r = NULL;
-    assert_int_equal(profile_compute(t, NULL, &r, NULL, 0), 0);
+    assert_int_equal(profile_compute(t, NULL, &r, NULL), 0);
     ProfileColumn *c = &r->aCol[0];
     assert_int_equal(c->nMissing, 1);
     assert_true(fabs(c->missing - 1.0 / 6) < 1e-15);
@@ -59,8 +59,8 @@ static void test_profile_score(void **state) {
     CsvTable *t = parse(b.z, "lab");
     ProfileOptions o = {.zLabel = "lab"};
     ProfileResult *r = NULL;
-    char zErr[128];
-    assert_int_equal(profile_compute(t, &o, &r, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(profile_compute(t, &o, &r, &ee), 0);
     assert_true(r->nDupRow >= 1 && r->nDupRow <= 20);
     assert_int_equal(r->nRed, 2); /* copy = a, twice ~ a */
     assert_int_equal(r->aRed[0].iCol, 2);
@@ -88,9 +88,13 @@ static void test_profile_score(void **state) {
     profile_result_free(r);
     /* the label must exist and be categorical */
     o.zLabel = "a";
-    assert_int_equal(profile_compute(t, &o, &r, zErr, sizeof zErr), KEEL_EINVAL);
+    assert_int_equal(profile_compute(t, &o, &r, &ee), KEEL_EINVAL);
+    assert_string_equal(ee.zField, "label");
+    assert_non_null(strstr(ee.zMsg, "not read as categorical"));
     o.zLabel = "nope";
-    assert_int_equal(profile_compute(t, &o, &r, zErr, sizeof zErr), KEEL_EINVAL);
+    assert_int_equal(profile_compute(t, &o, &r, &ee), KEEL_EINVAL);
+    assert_string_equal(ee.zField, "label");
+    assert_non_null(strstr(ee.zMsg, "'nope' is not in the data"));
     assert_null(r);
     csv_free(t);
     buf_reset(&b);
@@ -101,7 +105,7 @@ static void test_profile_edges(void **state) {
     (void)state;
     CsvTable *t = parse("a,b\n", NULL);
     ProfileResult *r = NULL;
-    assert_int_equal(profile_compute(t, NULL, &r, NULL, 0), 0);
+    assert_int_equal(profile_compute(t, NULL, &r, NULL), 0);
     assert_int_equal(r->nRow, 0);
     assert_int_equal(r->nConstant, 2);
     assert_true(r->score == 94);
@@ -109,7 +113,7 @@ static void test_profile_edges(void **state) {
     csv_free(t);
     t = parse("a,b,c,d,e,l\n,,,,,\n,,,,,\n", "l");
     ProfileOptions o = {.zLabel = "l"};
-    assert_int_equal(profile_compute(t, &o, &r, NULL, 0), 0);
+    assert_int_equal(profile_compute(t, &o, &r, NULL), 0);
     assert_true(r->score == 0);
     profile_result_free(r);
     csv_free(t);

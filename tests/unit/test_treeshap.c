@@ -180,9 +180,9 @@ static void check_random(int nTree, int maxDepth, int nF, int nGroup, size_t nRo
                              nGroup > 1 ? "multi:softprob" : "binary:logistic",
                              nGroup > 1 ? "\"5E-1\"" : "\"[3E-1]\"");
     XgbModel *m;
-    char zErr[256];
-    int rc = xgb_model_load(z, strlen(z), &m, zErr, sizeof zErr);
-    if (rc) fprintf(stderr, "load: %s\n", zErr);
+    EngineError ee = {0};
+    int rc = xgb_model_load(z, strlen(z), &m, &ee);
+    if (rc) fprintf(stderr, "load: %s\n", ee.zMsg);
     assert_int_equal(rc, 0);
     float *aX = gen_rows(nRow, nF, 0.2);
     size_t stride = (size_t)nGroup * (size_t)(nF + 1);
@@ -191,7 +191,7 @@ static void check_random(int nTree, int maxDepth, int nF, int nGroup, size_t nRo
     double *aWant = malloc(sizeof(double) * stride);
     double *aMarg = malloc(sizeof(double) * (size_t)nGroup);
     treeshap_set_table_budget(budget);
-    rc = treeshap_explain(m, aX, nRow, nThread, aC, aM, zErr, sizeof zErr);
+    rc = treeshap_explain(m, aX, nRow, nThread, aC, aM, &ee);
     treeshap_set_table_budget((size_t)256 << 20);
     assert_int_equal(rc, 0);
     for (size_t r = 0; r < nRow; r++) {
@@ -245,13 +245,13 @@ static void test_threads_identical(void **state) {
     (void)state;
     char *z = gen_model_json(20, 6, 8, 1, "reg:squarederror", "\"5E-1\"");
     XgbModel *m;
-    char zErr[256];
-    assert_int_equal(xgb_model_load(z, strlen(z), &m, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(xgb_model_load(z, strlen(z), &m, &ee), 0);
     size_t nRow = 1000;
     float *aX = gen_rows(nRow, 8, 0.1);
     double *a1 = malloc(sizeof(double) * nRow * 9), *a4 = malloc(sizeof(double) * nRow * 9);
-    assert_int_equal(treeshap_explain(m, aX, nRow, 1, a1, NULL, zErr, sizeof zErr), 0);
-    assert_int_equal(treeshap_explain(m, aX, nRow, 4, a4, NULL, zErr, sizeof zErr), 0);
+    assert_int_equal(treeshap_explain(m, aX, nRow, 1, a1, NULL, &ee), 0);
+    assert_int_equal(treeshap_explain(m, aX, nRow, 4, a4, NULL, &ee), 0);
     assert_memory_equal(a1, a4, sizeof(double) * nRow * 9);
     free(a1);
     free(a4);
@@ -272,12 +272,12 @@ static void test_stump(void **state) {
         "\"num_class\":\"0\",\"num_feature\":\"2\"},\"objective\":{\"name\":"
         "\"reg:squarederror\"}}}";
     XgbModel *m;
-    char zErr[256];
-    assert_int_equal(xgb_model_load(z, strlen(z), &m, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(xgb_model_load(z, strlen(z), &m, &ee), 0);
     assert_string_equal(m->azFeature[1], "b");
     float x[2] = {1, NAN};
     double c[3], mg;
-    assert_int_equal(treeshap_explain(m, x, 1, 1, c, &mg, zErr, sizeof zErr), 0);
+    assert_int_equal(treeshap_explain(m, x, 1, 1, c, &mg, &ee), 0);
     assert_true(c[0] == 0 && c[1] == 0 && fabs(c[2] - 1.25) < 1e-12 && fabs(mg - 1.25) < 1e-12);
     xgb_model_free(m);
 }
@@ -285,10 +285,10 @@ static void test_stump(void **state) {
 /* Load zJson expecting KEEL_EINVAL with zNeedle in the message. */
 static void expect_refused(const char *zJson, const char *zNeedle) {
     XgbModel *m = (XgbModel *)1;
-    char zErr[256] = "";
-    int rc = xgb_model_load(zJson, strlen(zJson), &m, zErr, sizeof zErr);
-    if (rc != KEEL_EINVAL || !strstr(zErr, zNeedle))
-        fail_msg("want refusal with '%s', got rc %d, message '%s'", zNeedle, rc, zErr);
+    EngineError ee = {0};
+    int rc = xgb_model_load(zJson, strlen(zJson), &m, &ee);
+    if (rc != KEEL_EINVAL || !strstr(ee.zMsg, zNeedle))
+        fail_msg("want refusal with '%s', got rc %d, message '%s'", zNeedle, rc, ee.zMsg);
     assert_null(m);
 }
 
@@ -331,8 +331,8 @@ static void expect_edit_refused(const char *zOld, const char *zNew, const char *
 static void test_refusals(void **state) {
     (void)state;
     XgbModel *m;
-    char zErr[256];
-    assert_int_equal(xgb_model_load(zTemplate, strlen(zTemplate), &m, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(xgb_model_load(zTemplate, strlen(zTemplate), &m, &ee), 0);
     assert_int_equal(m->nTree, 2);
     float x[3] = {0, 0.75f, 0};
     double mg;
@@ -377,16 +377,16 @@ static void test_base_score(void **state) {
     for (int i = 0; i < 4; i++) {
         char *z = gen_model_json(1, 1, 2, 1, "binary:logistic", azForm[i]);
         XgbModel *m;
-        char zErr[256];
-        assert_int_equal(xgb_model_load(z, strlen(z), &m, zErr, sizeof zErr), 0);
+        EngineError ee = {0};
+        assert_int_equal(xgb_model_load(z, strlen(z), &m, &ee), 0);
         assert_true(fabs(m->aBaseMargin[0] - log(0.25 / 0.75)) < 1e-12);
         xgb_model_free(m);
         free(z);
     }
     char *z = gen_model_json(3, 1, 2, 3, "multi:softprob", "\"[1E-1,2E-1,3E-1]\"");
     XgbModel *m;
-    char zErr[256];
-    assert_int_equal(xgb_model_load(z, strlen(z), &m, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(xgb_model_load(z, strlen(z), &m, &ee), 0);
     assert_true(m->aBaseMargin[2] == 0.3 && m->nGroup == 3);
     double g[3] = {0, log(2.0), log(3.0)};
     xgb_model_transform(m, g);
@@ -400,12 +400,12 @@ static void test_zero_cover(void **state) {
     (void)state;
     char *z = template_edit("\"sum_hessian\":[10", "\"sum_hessian\":[0");
     XgbModel *m;
-    char zErr[256];
-    assert_int_equal(xgb_model_load(z, strlen(z), &m, zErr, sizeof zErr), 0);
+    EngineError ee = {0};
+    assert_int_equal(xgb_model_load(z, strlen(z), &m, &ee), 0);
     float x[3] = {0, 0, 0};
     double c[4];
-    assert_int_equal(treeshap_explain(m, x, 1, 1, c, NULL, zErr, sizeof zErr), KEEL_EINVAL);
-    assert_non_null(strstr(zErr, "zero cover"));
+    assert_int_equal(treeshap_explain(m, x, 1, 1, c, NULL, &ee), KEEL_EINVAL);
+    assert_non_null(strstr(ee.zMsg, "zero cover"));
     xgb_model_free(m);
     free(z);
 }

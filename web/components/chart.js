@@ -17,6 +17,11 @@ function load() {
 // The theme's colours, also used for series.
 export const COLORS = ['#1d4e89', '#2a9d8f', '#e9c46a', '#f4a261', '#e76f51', '#6d597a', '#8ab17d', '#577590'];
 
+// One colour per stage, the same in every chart (matrix, roadmap).
+export const STAGE_COLORS = { idea: '#9aa5b1', assessed: '#3b82f6', approved: '#10b981', pilot: '#7c3aed',
+  scaling: '#0891b2', operating: '#15803d', retired: '#64748b', rejected: '#dc2626' };
+export const STAGES = Object.keys(STAGE_COLORS);
+
 export function chart(option, { height = 280, label = '', cls } = {}) {
   const el = h('div', { class: ['chart', cls], role: 'img', 'aria-label': label || t('chart.label') });
   el.style.height = height + 'px';

@@ -82,7 +82,7 @@ function fieldWords(f, err) {
   return '';
 }
 
-// form({fields, submitLabel, onSubmit, onCancel, title, class}) -> element.
+// form({fields, submitLabel, onSubmit, onCancel, onChange, title, class}) -> element.
 // onSubmit may return a string to show as a success note.
 export function form(opts) {
   const id = 'f' + ++seq;
@@ -123,6 +123,19 @@ export function form(opts) {
     replace(errs[name], text);
     const c = el.querySelector(`#${id}-${name}`);
     if (c) { c.setAttribute('aria-invalid', 'true'); }
+  }
+
+  // onChange(values, el): the values as typed (unchecked), on every change,
+  // e.g. for a preview of what saving would do
+  if (opts.onChange) {
+    const changed = () => {
+      const values = {};
+      for (const f of opts.fields) values[f.name] = readValue(f, el);
+      opts.onChange(values, el);
+    };
+    el.addEventListener('input', changed);
+    el.addEventListener('change', changed);
+    queueMicrotask(changed);
   }
 
   el.addEventListener('submit', async (ev) => {

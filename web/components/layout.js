@@ -32,6 +32,7 @@ export function sections() {
       { key: 'production', href: '/risk/production' },
       { key: 'riskmap', href: '/risk/register' },
       { key: 'reviews', href: '/risk/reviews' },
+      { key: 'switches', href: '/risk/switches' },
       { key: 'analyses', href: '/risk/analyses' },
     ] },
     { key: 'organisation', href: '/organisation/units', pages: [
@@ -39,7 +40,11 @@ export function sections() {
       { key: 'people', href: '/organisation/people' },
       { key: 'committee', href: '/organisation/committee' },
     ] },
-    { key: 'iteration', href: '/iteration', built: false },
+    { key: 'iteration', href: '/iteration/reviews', pages: [
+      { key: 'qreviews', href: '/iteration/reviews' },
+      { key: 'actions', href: '/iteration/actions' },
+      { key: 'radar', href: '/iteration/radar' },
+    ] },
     { key: 'admin', href: '/admin/accounts', admin: true, pages: [
       { key: 'accounts', href: '/admin/accounts', need: ['GET', '/accounts'] },
       { key: 'tokens', href: '/admin/tokens' },

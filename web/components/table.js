@@ -4,11 +4,12 @@
 // default the value), numeric (right-aligned, numeric sort), wide (a wider column for
 // titles), sort (default true)}. Sorting is by clicking (or Enter on) a header; a text box filters
 // on every column's value; selects filter on chosen columns:
-// filters: [{key, label, options: [{value, label}]}].
+// filters: [{key, label, options: [{value, label}]}]. compact: headers wrap
+// and cells pad less (wide tables that must fit a laptop screen).
 import { h, replace } from '../lib/dom.js';
 import { t, getLocale } from '../lib/i18n.js';
 
-export function table({ columns, rows, filters = [], empty, caption, initialSort, search = true, testid }) {
+export function table({ columns, rows, filters = [], empty, caption, initialSort, search = true, testid, compact = false }) {
   let sortKey = initialSort ? initialSort.replace(/^-/, '') : null;
   let sortDir = initialSort && initialSort.startsWith('-') ? -1 : 1;
   const fvals = {};
@@ -73,6 +74,6 @@ export function table({ columns, rows, filters = [], empty, caption, initialSort
   draw();
   return h('div', { class: 'table-wrap', dataset: { testid: testid || '' } },
     (q || selects.length) ? h('div', { class: 'table-tools' }, q, selects, count) : null,
-    h('div', { class: 'scroll' }, h('table', { class: 'data' }, caption ? h('caption', {}, caption) : null,
+    h('div', { class: 'scroll' }, h('table', { class: ['data', compact ? 'compact' : ''] }, caption ? h('caption', {}, caption) : null,
       h('thead', {}, h('tr', {}, heads)), tbody)));
 }

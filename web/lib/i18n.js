@@ -84,8 +84,10 @@ export function fmtPercent(x, digits = 0) {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(Number(x));
 }
 
-export function fmtMoney(n, cur, digits = 0) {
+// compact: "€3.1M" / "€310万" for narrow columns.
+export function fmtMoney(n, cur, digits = 0, compact = false) {
   if (n === null || n === undefined || Number.isNaN(Number(n))) return '–';
+  if (compact) return new Intl.NumberFormat(locale, { style: 'currency', currency: cur || currency, notation: 'compact', maximumFractionDigits: 1 }).format(Number(n));
   return new Intl.NumberFormat(locale, { style: 'currency', currency: cur || currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Number(n));
 }
 

@@ -3,7 +3,7 @@
 // pools report over recorded history and the plan ahead, and amounts in
 // each pool's own unit (money, GPU hours, FTE).
 import { get } from './api.js';
-import { t, fmtNumber, fmtMoney, getCurrency } from './i18n.js';
+import { t, fmtNumber, fmtMoney, fmtPeriod, getCurrency } from './i18n.js';
 
 // "2026Q4" shifted by n quarters ("2026Q1" for -3).
 export function shiftQuarter(p, n) {
@@ -44,3 +44,12 @@ export function overPeriods(pool) {
 }
 
 export const shortHash = (s) => (s ? String(s).slice(0, 12) : '–');
+
+// A pool's utilisation ({value, from, to, quarters} from the server: use ÷
+// capacity summed over those quarters, keel's one definition) labelled
+// with its quarters: key 'pools.use' (recorded) or 'pools.planned_use'.
+export function utilisationText(u, key) {
+  const from = fmtPeriod(u.from);
+  const to = fmtPeriod(u.to);
+  return t(key, { quarters: u.quarters > 1 ? t('pools.quarters_range', { from, to }) : from });
+}

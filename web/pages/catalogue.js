@@ -3,10 +3,17 @@
 // each with the KPIs it usually moves and the data it needs; "create
 // initiative from this" derives an initiative backwards from the need.
 import { h } from '../lib/dom.js';
-import { t, tv } from '../lib/i18n.js';
+import { t, tv, getLocale } from '../lib/i18n.js';
 import { get, post, ApiError } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { pageHeader, badge, errorBox } from '../components/ui.js';
+
+// An entry or KPI template in the reader's language: the catalogue ships
+// its texts in English with translations under i18n (data/catalogue.json).
+export function localised(x) {
+  const tr = x && x.i18n && x.i18n[getLocale()];
+  return tr ? { ...x, ...tr } : x;
+}
 
 export async function render(ctx) {
   const cat = await get('/catalogue');
@@ -29,19 +36,22 @@ export async function render(ctx) {
     });
     return s;
   };
-  const cards = shown.map((c) => {
+  const cards = shown.map((entry) => {
+    const c = localised(entry);
     const out = h('div', { 'aria-live': 'polite' });
+    // an initiative made from a translated entry takes its translated words
+    const words = c === entry ? {} : { title: c.title, problem: c.description, data_needed: c.data_needed.join(t('list.sep')) };
     return h('section', { class: 'panel', dataset: { key: c.key } },
       h('h2', {}, c.title),
       h('div', { class: 'obj-meta' }, badge('industry', c.industry), badge('pain', c.pain_point)),
       h('p', {}, c.description),
-      h('div', {}, h('strong', {}, t('catalogue.kpis')), ' ', h('span', { class: 'chips' }, (c.kpi_templates || []).map((k) => h('span', { class: 'chip' }, `${k.name} (${k.unit}, ${tv('direction', k.direction)})`)))),
-      h('div', {}, h('strong', {}, t('field.data_needed')), ' ', (c.data_needed || []).join('; ')),
+      h('div', {}, h('strong', {}, t('catalogue.kpis')), ' ', h('span', { class: 'chips' }, (c.kpi_templates || []).map(localised).map((k) => h('span', { class: 'chip' }, t('catalogue.kpi_chip', { name: k.name, unit: k.unit, direction: tv('direction', k.direction) }))))),
+      h('div', {}, h('strong', {}, t('field.data_needed')), ' ', (c.data_needed || []).join(t('list.sep'))),
       out,
       mayCreate ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: async (ev) => {
         ev.target.disabled = true;
         try {
-          const r = await post('/initiatives/from-catalogue', { key: c.key });
+          const r = await post('/initiatives/from-catalogue', { key: c.key, ...words });
           location.hash = '#/alignment/initiatives/' + r.initiative.id;
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;

@@ -3,7 +3,7 @@
 // objectives on track, initiatives not tied to any KPI, initiatives by
 // stage — then the organisation at a glance, and where each path stands.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtNumber, fmtMoney, fmtDate, getLocale } from '../lib/i18n.js';
+import { t, tv, fmtNumber, fmtMoney, fmtDate, getLocale, fmtPeriod } from '../lib/i18n.js';
 import { listAll, get } from '../lib/api.js';
 import { has, can } from '../lib/perm.js';
 import { findingItem, titlesFromMap } from '../lib/align.js';
@@ -49,7 +49,7 @@ async function boardPanel() {
   const now = await get('/pools/report?periods=1');
   const cur = now.current_period || (now.periods || [])[0];
   const period = h('select', { 'aria-label': t('board.period'), 'data-testid': 'board-period' },
-    [0, -1, -2, -3].map((n) => h('option', { value: shiftQuarter(cur, n) }, shiftQuarter(cur, n))));
+    [0, -1, -2, -3].map((n) => h('option', { value: shiftQuarter(cur, n) }, fmtPeriod(shiftQuarter(cur, n)))));
   const lang = h('select', { 'aria-label': t('board.lang'), 'data-testid': 'board-lang' },
     ['en', 'zh-CN'].map((l) => h('option', { value: l, selected: l === getLocale() }, t('board.lang.' + l))));
   const href = (format) => `/api/v1/reports/board?period=${encodeURIComponent(period.value)}` +

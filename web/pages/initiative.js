@@ -2,10 +2,11 @@
 // One initiative: stage and the moves its stage allows (the server's
 // refusal shown in words when a rule blocks one, e.g. approving an
 // initiative that moves no KPI), its links to KPIs, the charter's three
-// sign-offs (the named person may sign), scores by criterion, the stage
-// history, and the charter form.
+// sign-offs (the named person may sign), the team (members added and
+// removed here), scores by criterion, the stage history, and the charter
+// form.
 import { h } from '../lib/dom.js';
-import { t, tv, fmtMoney, fmtNumber, fmtDate, fmtPeriod } from '../lib/i18n.js';
+import { t, tv, fmtMoney, fmtNumber, fmtDate, fmtPeriod, errorText } from '../lib/i18n.js';
 import { get, post, put, patch, del, listAll, ApiError } from '../lib/api.js';
 import { can, getRole } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -26,8 +27,13 @@ function stagePanel(ctx, it) {
   // that depend on the data (alignment, sign-offs) are still shown as refusals
   const mayMove = can('POST', '/initiatives/{id}/transition');
   const moves = it.you ? it.you.transitions : (it.transitions || []);
+  // a move a data rule refuses now (unaligned, sign-offs missing, a gate)
+  // is shown disabled, with the refusal it would get as its reason
+  const blocked = (it.you && it.you.blocked) || {};
+  const why = (to) => (blocked[to] ? errorText(blocked[to]).text : '');
   const buttons = mayMove ? moves.map((to) => h('button', {
     type: 'button', class: to === 'approved' ? 'good' : to === 'rejected' ? 'danger' : null, dataset: { to },
+    disabled: !!blocked[to], 'aria-describedby': blocked[to] ? 'blocked-' + to : null, title: why(to) || null,
     onclick: async (ev) => {
       ev.target.disabled = true;
       try {
@@ -44,6 +50,8 @@ function stagePanel(ctx, it) {
   return panel(t('initiative.stage'),
     h('div', { class: 'stage-actions' }, h('span', {}, t('initiative.now')), badge('stage', it.stage)),
     buttons.length ? h('div', { class: 'stage-actions' }, h('label', { for: 'transition-reason' }, t('field.reason')), reason, buttons) : null,
+    Object.keys(blocked).length ? h('ul', { class: 'blocked-moves', 'data-testid': 'blocked-moves' }, moves.filter((to) => blocked[to]).map((to) =>
+      h('li', { id: 'blocked-' + to, dataset: { to } }, h('strong', {}, t('initiative.blocked', { stage: tv('stage', to) })), ' ', why(to)))) : null,
     !it.aligned ? notice(t('initiative.unaligned_note'), 'error') : null,
     moveWarning(it),
     out);
@@ -122,6 +130,8 @@ async function scoresPanel(ctx, it) {
   const items = scores.items || [];
   const critName = new Map(criteria.map((c) => [c.key, criterionName(c)]));
   const scorers = [...new Set(items.map((s) => s.scorer))];
+  // columns headed by the scorer's name (the person, else the account)
+  const scorerName = new Map(items.map((s) => [s.scorer, s.scorer_name || s.scorer]));
   const rows = criteria.map((c) => {
     const r = { id: c.key, name: criterionName(c) };
     for (const s of items.filter((x) => x.criterion === c.key)) r[s.scorer] = s.value;
@@ -132,12 +142,47 @@ async function scoresPanel(ctx, it) {
   return panel(t('initiative.scores'),
     scorers.length ? table({ search: false, testid: 'scores', rows, columns: [
       { key: 'name', label: t('initiative.criterion'), value: (r) => critName.get(r.id) || r.name },
-      ...scorers.map((s) => ({ key: s, label: s, numeric: true })),
+      ...scorers.map((s) => ({ key: s, label: scorerName.get(s), numeric: true })),
     ] }) : h('p', { class: 'muted' }, t('initiative.no_scores')),
     can('PUT', '/initiatives/{id}/scores') ? h('details', {}, h('summary', {}, t('initiative.your_scores')), form({
       fields: criteria.map((c) => ({ name: c.key, type: 'select', numeric: true, label: criterionName(c) + (c.inverse ? ' ' + t('initiative.inverse') : ''),
         value: myScore.get(c.key), options: [1, 2, 3, 4, 5].map((n) => ({ value: n, label: String(n) })) })),
       onSubmit: async (v) => { await put(`/initiatives/${it.id}/scores`, { scores: compact(v) }); ctx.refresh(); },
+    })) : null);
+}
+
+// The team: who works on it, in which role and for how much of their time;
+// the roles a live initiative still lacks. The owner (own), the committee
+// and admins add and remove members (the server checks the skill is one of
+// the person's).
+async function teamPanel(ctx, it) {
+  const [team, people] = await Promise.all([get(`/initiatives/${it.id}/team`), listAll('/people')]);
+  const members = team.items || [];
+  const may = can('POST', '/initiatives/{id}/team') && (!it.you || it.you.may_edit);
+  const out = h('div', { 'aria-live': 'polite' });
+  const skills = ['business_expert', 'ml_engineer', 'data_engineer', 'product_manager', 'risk_officer'];
+  const have = new Set(members.map((m) => m.skill));
+  const missing = ['business_expert', 'ml_engineer', 'product_manager'].filter((s) => !have.has(s));
+  return h('section', { class: 'panel', id: 'team', 'data-testid': 'team' },
+    h('h2', {}, t('initiative.team')),
+    members.length ? h('ul', { class: 'plain-list' }, members.map((m) => h('li', { dataset: { member: m.id } },
+      m.person, h('span', { class: 'muted' }, ` — ${tv('skill', m.skill)}, ${t('unit.fte', { n: fmtNumber(m.fte) })}`), m.note ? ` (${m.note})` : '', ' ',
+      may && can('DELETE', '/initiatives/{id}/team/{id}') ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
+        if (!confirmAction(t('initiative.team_remove_confirm', { name: m.person }))) return;
+        try { await del(`/initiatives/${it.id}/team/${m.id}`); ctx.refresh(); } catch (err) { if (!(err instanceof ApiError)) throw err; out.replaceChildren(errorBox(err)); }
+      } }, t('initiative.team_remove')) : null)))
+      : h('p', { class: 'muted' }, t('initiative.team_none')),
+    !['idea', 'rejected', 'retired'].includes(it.stage) && missing.length ? notice(t('initiative.team_missing', { roles: missing.map((s) => tv('skill', s)).join(t('list.sep')) }), 'warn') : null,
+    out,
+    may ? h('details', { 'data-testid': 'team-add' }, h('summary', {}, t('initiative.team_add')), form({
+      fields: [
+        { name: 'person_id', type: 'select', numeric: true, required: true, label: t('initiative.team_person'), options: people.map((p) => ({ value: p.id, label: p.name })) },
+        { name: 'skill', type: 'select', required: true, label: t('initiative.team_skill'), value: missing[0], options: skills.map((s) => ({ value: s, label: tv('skill', s) })) },
+        { name: 'fte', type: 'number', required: true, label: t('initiative.team_fte'), min: 0.01, max: 1.5, step: 'any', value: 0.5, help: t('initiative.team_fte_help') },
+        { name: 'note', label: t('initiative.team_note'), maxlength: 1000 },
+      ],
+      submitLabel: t('initiative.team_add_submit'),
+      onSubmit: async (v) => { await post(`/initiatives/${it.id}/team`, compact(v)); ctx.refresh(); },
     })) : null);
 }
 
@@ -191,6 +236,7 @@ export async function render(ctx) {
         [t('field.data_needed'), it.data_needed || '–'],
       ]))),
     await systemsPanel(ctx, it),
+    await teamPanel(ctx, it),
     await scoresPanel(ctx, it),
     await analysesPanel(it),
     panel(t('initiative.history'), history.length ? h('ul', { class: 'history' }, history.map((x) => h('li', {},

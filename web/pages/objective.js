@@ -5,11 +5,12 @@
 // KPI, record actual values and change the objective.
 import { h } from '../lib/dom.js';
 import { t, tv, fmtNumber, fmtPeriod, fmtPercent } from '../lib/i18n.js';
-import { get, post, patch, del, postCsv, ApiError } from '../lib/api.js';
+import { get, post, patch, del, ApiError } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { loadNames, kpiNumbers, kpiFraction, kpiDropBadge } from '../lib/align.js';
 import { form, compact } from '../components/form.js';
+import { csvImport } from '../components/csvimport.js';
 import { chart } from '../components/chart.js';
 import { pageHeader, panel, badge, progress, facts, errorBox, confirmAction } from '../components/ui.js';
 import { objectiveFields } from './objectives.js';
@@ -42,30 +43,11 @@ function kpiChart(k) {
   }, { height: 240, label: t('kpi.chart_label', { name: k.name }) });
 }
 
-// Import many values at once: CSV "period,value,note" with a header row;
-// all rows or none, and every bad row listed with its line number.
-function csvImport(ctx, k) {
-  const rows = h('ul', { class: 'row-errors', 'aria-live': 'polite' });
-  return h('details', { class: 'import-values' }, h('summary', {}, t('kpi.import')), form({
-    fields: [{ name: 'csv', type: 'textarea', label: t('kpi.import_label'), required: true, wide: true, rows: 5, unlimited: true,
-      placeholder: 'period,value,note\n2026Q1,7.5,\n2026Q2,6.9,promotion weeks' }],
-    submitLabel: t('kpi.import_submit'),
-    onSubmit: async (v) => {
-      rows.replaceChildren();
-      try {
-        const r = await postCsv(`/kpis/${k.id}/values`, v.csv.endsWith('\n') ? v.csv : v.csv + '\n');
-        ctx.refresh();
-        return t('kpi.imported', { n: r.imported });
-      } catch (err) {
-        if (err instanceof ApiError && err.rows.length) {
-          rows.append(...err.rows.map((x) => h('li', {}, t('kpi.row_error', { row: x.row, field: t('field.' + x.field) === 'field.' + x.field ? x.field : t('field.' + x.field) }),
-            h('span', { class: 'detail' }, ' — ', x.message))));
-          err.field = '';
-        }
-        throw err;
-      }
-    },
-  }), rows);
+// Import many values at once: CSV "period,value,note" with a header row.
+function kpiImport(ctx, k) {
+  return csvImport({ summary: t('kpi.import'), label: t('kpi.import_label'), path: `/kpis/${k.id}/values`,
+    placeholder: 'period,value,note\n2026Q1,7.5,\n2026Q2,6.9,promotion weeks',
+    done: (r) => { ctx.refresh(); return t('kpi.imported', { n: r.imported }); } });
 }
 
 export async function render(ctx) {
@@ -118,7 +100,7 @@ export async function render(ctx) {
           ctx.refresh();
         },
       })) : null,
-      mayValues ? csvImport(ctx, k) : null);
+      mayValues ? kpiImport(ctx, k) : null);
   });
   return h('div', {},
     pageHeader(o.title, null, h('a', { href: link('/alignment/objectives') }, '← ', t('page.objectives')),

@@ -11,7 +11,7 @@ import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
 import { pageHeader, panel, notice, facts, errorBox, stat } from '../components/ui.js';
-import { chart } from '../components/chart.js';
+import { chart, STAGE_COLORS, STAGES } from '../components/chart.js';
 
 function solveButton(ctx) {
   if (!can('POST', '/plan/solve')) return null;
@@ -60,7 +60,7 @@ function bindingText(b, title, poolName) {
 
 // A conflict of an infeasible plan in words: which pool, which quarter,
 // how short, and the mandatory and under-way work that needs it.
-function conflictText(c, title, poolName) {
+export function conflictText(c, title, poolName) {
   const names = (c.initiatives || []).map(title).join(t('list.sep'));
   if (c.constraint === 'capacity') {
     return t('plan.conflict.capacity', { pool: poolName(c.pool), period: fmtPeriod(c.period), short: fmtNumber(c.short, { maximumFractionDigits: 1 }),
@@ -120,6 +120,38 @@ export async function render(ctx) {
       planView(last, names, title, poolName)) : notice(t('plan.no_good'), 'info'));
 }
 
+// The roadmap of a plan: quarters across, a bar per funded initiative from
+// its start for its duration (work under way from the first quarter),
+// coloured by stage (an invisible bar before it places it: a Gantt chart
+// from stacked bars).
+function roadmap(plan, funded, names, title) {
+  const periods = (plan.result || {}).periods || (plan.input || {}).periods || [];
+  if (!periods.length || !funded.length) return null;
+  const dur = new Map(((plan.input || {}).initiatives || []).map((x) => [String(x.id), x.duration || 1]));
+  const rows = funded.map((r) => {
+    const at = r.under_way ? 0 : periods.indexOf(r.start);
+    const left = r.under_way ? (dur.get(String(r.id)) || 1) + Number(r.start) : dur.get(String(r.id)) || 1;
+    const stage = names.get(String(r.id)) ? names.get(String(r.id)).stage : 'approved';
+    return { id: r.id, title: title(r.id), at: Math.max(0, at), len: Math.max(0, Math.min(left, periods.length - Math.max(0, at))), stage, under: r.under_way };
+  }).filter((r) => r.len > 0).sort((a, b) => b.at - a.at || b.title.localeCompare(a.title));
+  const stages = STAGES.filter((s) => rows.some((r) => r.stage === s));
+  const ys = rows.map((r) => r.title);
+  return panel(t('plan.roadmap'), h('p', { class: 'muted small' }, t('plan.roadmap_lead')),
+    h('div', { 'data-testid': 'roadmap', dataset: { rows: String(rows.length) } }, chart({
+      grid: { left: 8, right: 16, top: 34, bottom: 28, containLabel: true },
+      legend: { top: 0, data: stages.map((s) => tv('stage', s)) },
+      tooltip: { trigger: 'item', formatter: (x) => { const r = x.data.r; return `${r.title}\n${tv('stage', r.stage)}\n${r.under ? t('plan.under_way') : fmtPeriod(periods[r.at])} → ${fmtPeriod(periods[r.at + r.len - 1])}`; } },
+      xAxis: { type: 'value', min: 0, max: periods.length, interval: 1, position: 'top',
+        axisLabel: { formatter: (v) => (v < periods.length ? fmtPeriod(periods[v]) : ''), align: 'left', fontSize: 11 }, splitLine: { show: true } },
+      yAxis: { type: 'category', data: ys, axisLabel: { width: 220, overflow: 'truncate', fontSize: 11 } },
+      series: [
+        { type: 'bar', stack: 'g', silent: true, itemStyle: { color: 'transparent' }, data: rows.map((r) => r.at), barWidth: 16 },
+        ...stages.map((s) => ({ type: 'bar', stack: 'g', name: tv('stage', s), itemStyle: { color: STAGE_COLORS[s], borderRadius: 3 }, barWidth: 16,
+          data: rows.map((r) => (r.stage === s ? { value: r.len, r } : { value: 0, r })) })),
+      ],
+    }, { height: 70 + 26 * rows.length, label: t('plan.roadmap_label', { n: rows.length, from: fmtPeriod(periods[0]), to: fmtPeriod(periods[periods.length - 1]) }) })));
+}
+
 // One plan that fits: value against bound, what is funded and when, what
 // is not and why, what binds, the shadow prices.
 function planView(plan, names, title, poolName) {
@@ -167,6 +199,7 @@ function planView(plan, names, title, poolName) {
   return h('div', {},
     summary,
     panel(t('plan.about'), h('p', { class: 'muted' }, t('plan.value_lead')), about),
+    roadmap(plan, funded, names, title),
     h('div', { class: 'grid2' },
       panel(t('plan.unfunded'), unfunded),
       panel(t('plan.binding'), binding)),

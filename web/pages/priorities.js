@@ -10,8 +10,65 @@ import { link } from '../lib/router.js';
 import { criterionName } from '../lib/align.js';
 import { table } from '../components/table.js';
 import { form } from '../components/form.js';
-import { chart } from '../components/chart.js';
+import { chart, STAGE_COLORS, STAGES } from '../components/chart.js';
 import { pageHeader, panel, badge } from '../components/ui.js';
+
+// Points at the same place are spread on a small circle around it (as a
+// pixel offset, so the spread is the same at any chart size) so that none
+// hides another; the tooltip gives the exact scores. Sets p.offset.
+export function spread(points) {
+  const groups = new Map();
+  for (const p of points) {
+    const k = p.x + ',' + p.y;
+    (groups.get(k) || groups.set(k, []).get(k)).push(p);
+  }
+  for (const g of groups.values()) {
+    const r = g.length < 2 ? 0 : 10 + 3 * g.length;
+    g.forEach((p, i) => {
+      const a = (2 * Math.PI * i) / g.length - Math.PI / 2;
+      p.offset = [Math.round(r * Math.cos(a)), Math.round(r * Math.sin(a))];
+    });
+  }
+  return points;
+}
+
+// The value/feasibility matrix: a bubble per scored initiative, its size
+// the expected value, its colour the stage, its label the rank (the table
+// above names it; the tooltip says all); coincident points spread.
+function matrix(items, mid) {
+  const scored = items.filter((i) => i.scores && i.scores.business_value !== null && i.scores.feasibility !== null && i.scores.business_value !== undefined);
+  const maxEv = Math.max(1, ...scored.map((i) => i.expected_value || 0));
+  const pts = spread(scored.map((i) => ({ i, x: i.scores.feasibility, y: i.scores.business_value })));
+  const size = (ev) => 12 + 22 * Math.sqrt(Math.max(0, ev || 0) / maxEv);
+  // axes from 0.5 to 5.5: bubbles at the scale's ends stay whole
+  const axis = (name, gap) => ({ type: 'value', min: 0.5, max: 5.5, interval: 0.5, name, nameLocation: 'middle', nameGap: gap,
+    splitLine: { show: false }, axisLabel: { formatter: (v) => (Number.isInteger(v) ? String(v) : '') } });
+  const stages = STAGES.filter((s) => pts.some((p) => p.i.stage === s));
+  const moved = pts.filter((p) => p.offset[0] || p.offset[1]).length;
+  return h('div', { 'data-testid': 'matrix', dataset: { points: String(pts.length), spread: String(moved) } }, chart({
+    grid: { left: 50, right: 30, top: 40, bottom: 46 },
+    legend: { top: 0, data: stages.map((s) => tv('stage', s)) },
+    tooltip: { trigger: 'item', formatter: (x) => { const i = x.data.i; return `${i.rank ? '#' + i.rank + ' ' : ''}${i.title}\n${tv('stage', i.stage)}\n${t('priorities.value_axis')}: ${fmtNumber(i.scores.business_value)}\n${t('priorities.feasibility_axis')}: ${fmtNumber(i.scores.feasibility)}\n${t('field.expected_value')}: ${fmtMoney(i.expected_value)}`; } },
+    xAxis: axis(t('priorities.feasibility_axis'), 28),
+    yAxis: axis(t('priorities.value_axis'), 30),
+    series: stages.map((s, n) => ({
+      type: 'scatter', name: tv('stage', s), itemStyle: { color: STAGE_COLORS[s], opacity: 0.85, borderColor: '#fff', borderWidth: 1 },
+      data: pts.filter((p) => p.i.stage === s).map((p) => ({ value: [p.x, p.y], i: p.i, symbolSize: size(p.i.expected_value), symbolOffset: p.offset })),
+      label: { show: true, position: 'inside', formatter: (x) => (x.data.i.rank ? String(x.data.i.rank) : ''), fontSize: 10, color: '#fff', fontWeight: 'bold' },
+      emphasis: { focus: 'self' },
+      ...(n === 0 ? {
+        markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#9aa5b1' }, data: [{ xAxis: mid }, { yAxis: mid }], label: { show: false } },
+        markArea: { silent: true, itemStyle: { color: 'rgba(42,157,143,0.08)' }, label: { color: '#52606d', position: 'insideTopLeft', fontWeight: 'bold' },
+          data: [
+            [{ name: tv('quadrant', 'quick_win'), xAxis: mid, yAxis: mid }, { xAxis: 5.5, yAxis: 5.5 }],
+            [{ name: tv('quadrant', 'big_bet'), xAxis: 0.5, yAxis: mid, itemStyle: { color: 'rgba(29,78,137,0.06)' } }, { xAxis: mid, yAxis: 5.5 }],
+            [{ name: tv('quadrant', 'fill_in'), xAxis: mid, yAxis: 0.5, itemStyle: { color: 'rgba(233,196,106,0.10)' } }, { xAxis: 5.5, yAxis: mid }],
+            [{ name: tv('quadrant', 'money_pit'), xAxis: 0.5, yAxis: 0.5, itemStyle: { color: 'rgba(231,111,81,0.08)' } }, { xAxis: mid, yAxis: mid }],
+          ] },
+      } : {}),
+    })),
+  }, { height: 520, label: t('priorities.chart_label') }));
+}
 
 export async function render(ctx) {
   const p = await get('/priorities');
@@ -27,30 +84,9 @@ export async function render(ctx) {
     ...criteria.map((c) => ({ key: 'c_' + c.key, label: criterionName(c), numeric: true, value: (i) => (i.scores ? i.scores[c.key] : null),
       render: (i) => fmtNumber(i.scores ? i.scores[c.key] : null) })),
     { key: 'quadrant', label: t('priorities.quadrant'), value: (i) => tv('quadrant', i.quadrant), render: (i) => badge('quadrant', i.quadrant) },
-    { key: 'expected_value', label: t('field.expected_value'), numeric: true, render: (i) => fmtMoney(i.expected_value) },
+    { key: 'expected_value', label: t('field.expected_value'), numeric: true, render: (i) => fmtMoney(i.expected_value, undefined, 0, true) },
   ];
-  const scored = items.filter((i) => i.scores && i.scores.business_value !== null && i.scores.feasibility !== null && i.scores.business_value !== undefined);
-  const scatter = chart({
-    grid: { left: 50, right: 30, top: 30, bottom: 46 },
-    tooltip: { trigger: 'item', formatter: (x) => `${x.data[2]}\n${t('priorities.value_axis')}: ${x.data[1]}\n${t('priorities.feasibility_axis')}: ${x.data[0]}` },
-    xAxis: { type: 'value', min: 1, max: 5, name: t('priorities.feasibility_axis'), nameLocation: 'middle', nameGap: 28 },
-    yAxis: { type: 'value', min: 1, max: 5, name: t('priorities.value_axis'), nameLocation: 'middle', nameGap: 30 },
-    series: [{
-      type: 'scatter', symbolSize: 16,
-      data: scored.map((i) => [i.scores.feasibility, i.scores.business_value, i.title]),
-      label: { show: true, position: 'right', formatter: (x) => x.data[2], fontSize: 11, color: '#334e68' },
-      labelLayout: { hideOverlap: true },
-      emphasis: { label: { show: true, fontWeight: 'bold' } },
-      markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#9aa5b1' }, data: [{ xAxis: mid }, { yAxis: mid }], label: { show: false } },
-      markArea: { silent: true, itemStyle: { color: 'rgba(42,157,143,0.08)' }, label: { color: '#52606d', position: 'insideTopLeft', fontWeight: 'bold' },
-        data: [
-          [{ name: tv('quadrant', 'quick_win'), xAxis: mid, yAxis: mid }, { xAxis: 5, yAxis: 5 }],
-          [{ name: tv('quadrant', 'big_bet'), xAxis: 1, yAxis: mid, itemStyle: { color: 'rgba(29,78,137,0.06)' } }, { xAxis: mid, yAxis: 5 }],
-          [{ name: tv('quadrant', 'fill_in'), xAxis: mid, yAxis: 1, itemStyle: { color: 'rgba(233,196,106,0.10)' } }, { xAxis: 5, yAxis: mid }],
-          [{ name: tv('quadrant', 'money_pit'), xAxis: 1, yAxis: 1, itemStyle: { color: 'rgba(231,111,81,0.08)' } }, { xAxis: mid, yAxis: mid }],
-        ] },
-    }],
-  }, { height: 440, label: t('priorities.chart_label') });
+  const scatter = matrix(items, mid);
   const mayWeigh = can('PATCH', '/criteria/{id}');
   const weights = panel(t('priorities.weights'),
     h('p', { class: 'muted' }, t('priorities.weights_lead')),
@@ -68,7 +104,7 @@ export async function render(ctx) {
     })) : null);
   return h('div', {},
     pageHeader(t('page.priorities'), t('priorities.lead')),
-    table({ columns: cols, rows: items, testid: 'priorities', initialSort: 'rank' }),
-    panel(t('priorities.matrix'), scatter),
+    table({ columns: cols, rows: items, testid: 'priorities', initialSort: 'rank', compact: true }),
+    panel(t('priorities.matrix'), h('p', { class: 'muted small' }, t('priorities.matrix_lead')), scatter),
     weights);
 }

@@ -3,7 +3,9 @@
 // the gate board of a version (each stage's requirements met, missing,
 // failing, stale or foreign, with the button to run a missing analysis
 // from a CSV), the move to the next stage (a refusal shows its reasons),
-// committee overrides, ethics reviews and the stage history.
+// committee overrides, ethics reviews, the human-override switch (its
+// state, who flipped it, when and why, the flip with its reason) and the
+// stage history.
 import { h, replace } from '../lib/dom.js';
 import { t, tv, fmtDate, errorText } from '../lib/i18n.js';
 import { get, post, ApiError } from '../lib/api.js';
@@ -13,6 +15,7 @@ import { gateView, overrideForm, reqLabel } from '../lib/risk.js';
 import { form } from '../components/form.js';
 import { pageHeader, panel, facts, badge, notice } from '../components/ui.js';
 import { scopeBadges } from './systems.js';
+import { stateBadge, mayFlip, flipControls, historyList } from '../lib/switch.js';
 
 const STAGES = ['data_collection', 'training', 'pre_launch', 'launch', 'operating', 'retired'];
 
@@ -55,6 +58,25 @@ function versionsTable(sys) {
           : [e.title || '', ' ', e.attested_at ? t('system.attested', { who: e.reviewer_name, when: fmtDate(e.attested_at) }) : h('span', { class: 'muted' }, t('system.awaiting', { who: e.reviewer_name }))]))) : '–')))));
 }
 
+// The switch: state, fallback, the last flip (who, when, why), the flip
+// controls for the roles that may, and the history.
+function switchPanel(sys, sw, refresh) {
+  const cur = sw.switch;
+  const last = sw.items[0];
+  return h('section', { class: 'panel switch-panel', 'aria-label': t('switch.title'), 'data-testid': 'switch-panel' },
+    h('h2', {}, t('switch.title')),
+    facts([
+      [t('switch.state'), stateBadge(cur)],
+      [t('switch.fallback'), tv('fallback', cur.fallback)],
+      [t('switch.version'), String(cur.version)],
+      last ? [t('switch.last_flip'), t('switch.flipped_by', { who: last.actor, when: fmtDate(last.created_at, true) })] : null,
+      last ? [t('switch.reason'), h('span', { 'data-testid': 'switch-reason' }, last.reason)] : null,
+    ]),
+    mayFlip(sys) ? flipControls(sys.name, cur, refresh) : null,
+    h('h3', {}, t('switch.history')),
+    historyList(sw.items));
+}
+
 function reviewsPanel(sys, reviews, refresh) {
   const st = reviews.status;
   const add = can('POST', '/systems/{system}/ethics-reviews') ? form({
@@ -79,7 +101,8 @@ function reviewsPanel(sys, reviews, refresh) {
 export async function render(ctx) {
   const name = ctx.params.name;
   const version = ctx.query.get('version');
-  const [sys, reviews] = await Promise.all([get('/systems/' + name), get('/systems/' + name + '/ethics-reviews')]);
+  const [sys, reviews, sw] = await Promise.all([get('/systems/' + name), get('/systems/' + name + '/ethics-reviews'),
+    get('/switch/' + encodeURIComponent(name) + '/history?limit=20')]);
   const ver = version ? sys.versions.find((v) => v.version === version) : sys.versions[sys.versions.length - 1];
   const board = ver ? await get('/systems/' + name + '/gates?version=' + encodeURIComponent(ver.version)) : null;
   const refresh = ctx.refresh;
@@ -89,6 +112,7 @@ export async function render(ctx) {
       [t('systems.initiative'), h('a', { href: link('/alignment/initiatives/' + sys.initiative_id) }, sys.initiative_title)],
       [t('systems.tier'), h('span', {}, badge('tier', sys.risk_tier), ' ', sys.tier_reason)],
       [t('systems.scope'), scopeBadges(sys)],
+      [t('switch.title'), badge('swstate', sw.switch.state)],
     ])),
     panel(t('system.versions'), sys.versions.length ? versionsTable(sys) : h('p', { class: 'muted' }, t('system.no_versions'))),
     board ? h('div', { class: 'gate-board', 'data-testid': 'gate-board' },
@@ -98,6 +122,7 @@ export async function render(ctx) {
       sys.you && sys.you.may_override ? panel(null, overrideForm('/systems/' + name + '/overrides', STAGES.slice(1), refresh)) : null,
       board.overrides.length ? panel(t('gate.overrides'), h('ul', { class: 'plain-list', 'data-testid': 'overrides' }, board.overrides.map((o) => h('li', {},
         tv('sstage', o.stage), ': ', t('gate.override', { who: o.created_by, until: fmtDate(o.expires_at), reason: o.reason }))))) : null) : null,
+    switchPanel(sys, sw, refresh),
     reviewsPanel(sys, reviews, refresh),
     sys.history.length ? panel(t('system.history'), h('ul', { class: 'plain-list' }, sys.history.map((x) => h('li', {},
       fmtDate(x.created_at, true), ' · ', x.version, ': ', tv('sstage', x.from_stage), ' → ', tv('sstage', x.to_stage), ' (', tv('gateverdict', x.verdict), ') · ', x.actor, ' · ', x.reason)))) : null);

@@ -27,6 +27,7 @@ export async function render() {
   ];
   return h('div', { class: 'teams-page' },
     pageHeader(t('page.teams'), t('teams.lead')),
+    h('p', { class: 'muted small' }, t('teams.edit_hint')),
     panel(t('teams.attention'), findings.length ? h('ul', { class: 'findings', 'data-testid': 'team-findings' }, findings)
       : h('p', { class: 'muted', 'data-testid': 'team-findings' }, t('teams.all_clear'))),
     panel(t('teams.all'), table({ testid: 'teams', rows: items, columns: [

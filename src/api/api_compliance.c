@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Compliance (issue 25): the rule packs, a system's obligations and what a
+ * change of its flags would do, change and incident events, the calendar
+ * (JSON and iCalendar), the Statement of Applicability, the overview.
+ * Thin: parse, call domain/compliance, render. */
+#include "api/api.h"
+#include "domain/compliance.h"
+#include "util/json.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const char *path_system(Req *req, char *z, size_t n) {
+    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n)) z[0] = 0;
+    return z;
+}
+
+static int answer(Req *req, Resp *resp, int rc, json_t *o) {
+    (void)req;
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_compliance_packs(Req *req, Resp *resp) { return answer(req, resp, 0, compliance_packs()); }
+
+int api_compliance_overview(Req *req, Resp *resp) {
+    json_t *o = NULL;
+    int rc = compliance_overview(req->db, &o, &req->err);
+    return answer(req, resp, rc, o);
+}
+
+int api_compliance_calendar(Req *req, Resp *resp) {
+    const char *zDays = req_query(req, "days");
+    long days = -1;
+    if (zDays) {
+        char *end;
+        days = strtol(zDays, &end, 10);
+        if (*end || end == zDays || days < 0 || days > 3660)
+            return err_set(&req->err, KEEL_EINVAL, "days",
+                           "days must be a whole number from 0 to 3660 (omit it for every item)");
+    }
+    json_t *o = NULL;
+    int rc = compliance_calendar(req->db, (int)days, &o, &req->err);
+    return answer(req, resp, rc, o);
+}
+
+int api_calendar_ics(Req *req, Resp *resp) {
+    Buf b;
+    buf_init(&b, 16 * 1024 * 1024);
+    int rc = compliance_ics(req->db, &b, &req->err);
+    if (rc) {
+        buf_reset(&b);
+        return rc;
+    }
+    resp_buf(resp, 200, "text/calendar; charset=utf-8", &b);
+    resp->zCacheControl = "no-cache";
+    return 0;
+}
+
+int api_system_obligations(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    json_t *o = NULL;
+    int rc = compliance_system(req->db, path_system(req, z, sizeof z), &o, &req->err);
+    return answer(req, resp, rc, o);
+}
+
+int api_system_obligations_preview(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    json_t *o = NULL;
+    int rc = compliance_preview(req->db, path_system(req, z, sizeof z), req->pJson, &o, &req->err);
+    return answer(req, resp, rc, o);
+}
+
+int api_system_compliance_events_add(Req *req, Resp *resp) {
+    char z[ROUTE_KEY_MAX + 1];
+    int64_t id = 0;
+    int rc = compliance_event_add(req->db, &req->who, path_system(req, z, sizeof z), req->pJson,
+                                  &id, &req->err);
+    if (rc) return rc;
+    return api_respond_row(req, resp, &resource_compliance_event, id, 201, NULL);
+}
+
+int api_compliance_soa(Req *req, Resp *resp) {
+    json_t *o = NULL;
+    int rc = compliance_soa(req->db, &o, &req->err);
+    return answer(req, resp, rc, o);
+}
+
+int api_compliance_soa_put(Req *req, Resp *resp) {
+    json_t *in = req->pJson;
+    const char *zControl = json_get_str(in, "control");
+    if (!zControl)
+        return err_set(&req->err, KEEL_EINVAL, "control",
+                       "name the Annex A control, e.g. {\"control\": \"A.6.2.4\", \"included\": "
+                       "true, \"justification\": \"...\"}");
+    char zC[48];
+    snprintf(zC, sizeof zC, "%.40s", zControl);
+    json_object_del(in, "control");
+    int rc = compliance_soa_put(req->db, &req->who, zC, in, &req->err);
+    if (rc) return rc;
+    return api_compliance_soa(req, resp);
+}

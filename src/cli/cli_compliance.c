@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Compliance from the command line: keel calendar (every open deadline),
+ * keel obligations (what applies to a system and why), keel rules check
+ * (validate a directory of rule packs before pointing a server at it).
+ * The reports read through the API in-process, so they show exactly what
+ * the server answers. */
+#include "cli/cli.h"
+#include "domain/auth.h"
+#include "domain/compliance.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *s_(const json_t *o, const char *k) {
+    const char *z = json_string_value(json_object_get(o, k));
+    return z ? z : "-";
+}
+
+/* Load the packs (--rules-dir), open --db, read zPath as --as into *pj. */
+static int read_as(const CliOpt *a, int n, const char *zPath, json_t **pj) {
+    KeelError e = {0};
+    if (compliance_init(cli_opt(a, n, "rules-dir"), &e))
+        return cli_usage_error("the rule packs are refused: %s", e.zMsg);
+    Db *db;
+    int rc = cli_open_db(cli_opt(a, n, "db"), 0, &db);
+    if (rc) return rc;
+    Principal who;
+    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0)
+        rc = cli_call(db, &who, "GET", zPath, pj);
+    db_close(db);
+    return rc;
+}
+
+int cli_calendar(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"days", 0, "N", "only what is due within N days (overdue items always show)", NULL},
+        {"rules-dir", 0, "DIR", "rule packs that replace the built-in ones", NULL},
+        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        {"json", 1, "", "print {\"items\": [...]} as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel calendar --db DB [--days N] [--json]\n\n"
+                       "Every open compliance deadline of every AI system, overdue ones\n"
+                       "included, soonest first: from launches, changes, incidents and the last\n"
+                       "review, by the rule packs' rules (calendar days, Chinese working days,\n"
+                       "every N months). A deadline in a year without a working-day table has no\n"
+                       "date, with the reason. Exit 0 whatever it shows.",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    const char *zDays = cli_opt(a, n, "days");
+    char zPath[96];
+    if (zDays) {
+        char *end;
+        long d = strtol(zDays, &end, 10);
+        if (*end || end == zDays || d < 0 || d > 3660)
+            return cli_usage_error("--days must be a whole number from 0 to 3660");
+        snprintf(zPath, sizeof zPath, "/api/v1/compliance/calendar?days=%ld", d);
+    } else {
+        snprintf(zPath, sizeof zPath, "/api/v1/compliance/calendar");
+    }
+    json_t *j = NULL;
+    if ((rc = read_as(a, n, zPath, &j))) return rc;
+    if (cli_opt(a, n, "json")) {
+        json_object_del(j, "today");
+        cli_print_json(j);
+        return 0;
+    }
+    size_t i;
+    json_t *o;
+    if (json_array_size(json_object_get(j, "items")) == 0)
+        printf("nothing is due\n");
+    else
+        printf("%-10s %-22s %-18s %s\n", "due", "system", "obligation", "source / reason");
+    json_array_foreach(json_object_get(j, "items"), i, o) {
+        printf("%-10s %-22.22s %-18.18s %s%s\n    %s\n", s_(o, "due"), s_(o, "system"),
+               s_(o, "obligation"), s_(o, "source"),
+               json_is_true(json_object_get(o, "overdue")) ? "  [OVERDUE]" : "", s_(o, "reason"));
+    }
+    json_decref(j);
+    return 0;
+}
+
+int cli_obligations(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"system", 0, "NAME", "the AI system", NULL},
+        {"rules-dir", 0, "DIR", "rule packs that replace the built-in ones", NULL},
+        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        {"json", 1, "", "print the answer as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel obligations --db DB --system NAME [--json]\n\n"
+                       "The obligations of the rule packs that apply to an AI system, why each\n"
+                       "applies (the flag and the article), its evidence status and due date.\n"
+                       "Exit 0 whatever they show.",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    const char *zSys = cli_opt(a, n, "system");
+    if (!zSys) return cli_usage_error("--system NAME is required");
+    char zPath[160];
+    snprintf(zPath, sizeof zPath, "/api/v1/systems/%.64s/obligations", zSys);
+    json_t *j = NULL;
+    if ((rc = read_as(a, n, zPath, &j))) return rc;
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(j);
+        return 0;
+    }
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(j, "obligations"), i, o) {
+        json_t *why = json_object_get(o, "why");
+        printf("%-16s %-10s %s\n", s_(o, "id"), s_(o, "status"), s_(o, "source"));
+        printf("    %s\n    why: ",
+               json_string_value(json_object_get(json_object_get(o, "title"), "en")));
+        size_t k;
+        json_t *w;
+        json_array_foreach(why, k, w) printf("%s%s", k ? "; " : "", json_string_value(w));
+        printf("\n");
+        if (json_is_string(json_object_get(o, "due")))
+            printf("    due %s%s (%s)\n", s_(o, "due"),
+                   json_is_true(json_object_get(o, "overdue")) ? " OVERDUE" : "",
+                   s_(o, "due_reason"));
+    }
+    json_t *c = json_object_get(j, "counts");
+    printf("\n%lld obligations: %lld met, %lld open, %lld overdue\n",
+           (long long)json_integer_value(json_object_get(c, "total")),
+           (long long)json_integer_value(json_object_get(c, "met")),
+           (long long)json_integer_value(json_object_get(c, "open")),
+           (long long)json_integer_value(json_object_get(c, "overdue")));
+    json_decref(j);
+    return 0;
+}
+
+int cli_rules(int argc, char **argv) {
+    CliOpt a[] = {
+        {"json", 1, "", "print the summary as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n,
+                       "usage: keel rules check DIR [--json]\n\n"
+                       "Check a directory of rule packs (.json files) the way keel serve\n"
+                       "--rules-dir loads them: each replaces the built-in pack of the same name\n"
+                       "(or the working-day calendar). A bad pack is refused with the file, the\n"
+                       "JSON path and the reason (exit 2).",
+                       &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (nPos != 2 || strcmp(argv[1], "check") != 0)
+        return cli_usage_error("usage: keel rules check DIR [--json]");
+    json_t *sum = NULL;
+    KeelError e = {0};
+    if (compliance_check_dir(argv[2], &sum, &e)) {
+        fprintf(stderr, "keel rules: %s\n", e.zMsg);
+        return 2;
+    }
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(sum);
+        return 0;
+    }
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(sum, "packs"), i, p)
+        printf("%-14s %-12s %lld obligations\n", s_(p, "pack"), s_(p, "version"),
+               (long long)json_integer_value(json_object_get(p, "obligations")));
+    printf("all packs are valid\n");
+    json_decref(sum);
+    return 0;
+}
