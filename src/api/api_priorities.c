@@ -9,11 +9,23 @@
 #include <string.h>
 
 int api_criteria_list(Req *req, Resp *resp) {
-    json_t *rows;
-    int rc = store_criteria(req->db, &rows);
+    int64_t limit, offset;
+    int rc = api_page(req, &limit, &offset);
     if (rc) return rc;
-    size_t n = json_array_size(rows);
-    api_list_respond(req, resp, &resource_criterion, rows, (int64_t)n, (int64_t)n, 0);
+    json_t *rows;
+    rc = store_criteria(req->db, &rows);
+    if (rc) return rc;
+    /* few rows: the page is cut from all of them */
+    int64_t n = (int64_t)json_array_size(rows);
+    json_t *page = json_array();
+    if (!page) {
+        json_decref(rows);
+        return KEEL_ENOMEM;
+    }
+    for (int64_t i = offset; i < n && i < offset + limit; i++)
+        json_array_append(page, json_array_get(rows, (size_t)i));
+    json_decref(rows);
+    api_list_respond(req, resp, &resource_criterion, page, n, limit, offset);
     return 0;
 }
 

@@ -45,10 +45,17 @@ int cli_serve(int argc, char **argv) {
         {"retention-days", 0, "N", "days event segments are kept (default 90)", NULL},
         {"rules-dir", 0, "DIR", "compliance rule packs replacing the built-in ones (checked at start)", NULL},
         {"migrate", 1, "",
-         "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)",
-         NULL},
+         "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)", NULL},
         {"trusted-proxy", 0, "ADDR[/BITS],...",
          "reverse proxies whose X-Forwarded-For names the client (default: none)", NULL},
+        {"max-connections", 0, "N", "simultaneous connections (default 4096)", NULL},
+        {"max-per-address", 0, "N",
+         "connections from one client address; trusted proxies are exempt (default 512)", NULL},
+        {"header-timeout", 0, "SECONDS",
+         "time for a request's head, from the connection's start or its last answer (default 10)",
+         NULL},
+        {"body-budget", 0, "MB",
+         "request bodies in flight on all connections together; beyond: 503 (default 128)", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -94,6 +101,22 @@ int cli_serve(int argc, char **argv) {
     }
     c.bMigrate = cli_opt(a, n, "migrate") != NULL;
     c.zTrustedProxies = cli_opt(a, n, "trusted-proxy");
+    if ((z = cli_opt(a, n, "max-connections"))) {
+        if ((rc = parse_positive(z, "max-connections", 1, 1000000, &v))) return rc;
+        c.connLimit = (int)v;
+    }
+    if ((z = cli_opt(a, n, "max-per-address"))) {
+        if ((rc = parse_positive(z, "max-per-address", 1, 1000000, &v))) return rc;
+        c.maxPerAddr = (int)v;
+    }
+    if ((z = cli_opt(a, n, "header-timeout"))) {
+        if ((rc = parse_positive(z, "header-timeout", 1, 3600, &v))) return rc;
+        c.headerTimeout = (int)v;
+    }
+    if ((z = cli_opt(a, n, "body-budget"))) {
+        if ((rc = parse_positive(z, "body-budget", 1, 65536, &v))) return rc;
+        c.bodyBudget = (int64_t)v << 20;
+    }
     if (crypto_init()) return cli_fail("libsodium failed to initialise");
     rc = server_run(&c);
     return rc == 0 ? 0 : cli_exit_for(rc);

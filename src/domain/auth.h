@@ -73,6 +73,10 @@ int auth_password_check(const char *zPassword, KeelError *e);
  * token. Repeated failures per account and per address are slowed down:
  * KEEL_ERATE with *pRetryAfter seconds. Wrong credentials: KEEL_EAUTH with
  * one message for every cause (no account enumeration). */
+/* Seconds a (account, address) pair with nFail failures, the last at
+ * lastFail, must still wait at now: none for the first five, then 1, 2, 4
+ * ... seconds after the last failure, at most 15 minutes. */
+int64_t auth_throttle_wait(int64_t nFail, int64_t lastFail, int64_t now);
 int auth_login(Db *db, const char *zEmail, const char *zPassword, const char *zAddr,
                char *zSessionToken, size_t nSessionToken, Principal *p, int *pRetryAfter,
                KeelError *e);

@@ -310,7 +310,8 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
             json_t *vi = json_object_get(rv, "share_interval");
             finding(findings, "value_shortfall", "warning", id,
                     "%s delivers %.0f%% of its promised value (%d%% interval %.0f%%-%.0f%%): "
-                    "%.0f of %.0f",
+                    "%.0f of %.0f (an initiative that keeps its promise is flagged at most 5%% "
+                    "of the time)",
                     json_get_str(ini, "title"),
                     json_number_value(json_object_get(rv, "share")) * 100,
                     (int)llround(QR_LEVEL * 100), json_number_value(json_array_get(vi, 0)) * 100,

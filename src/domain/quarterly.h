@@ -18,7 +18,9 @@
  * the link's expected impact realised; the initiative's share is the mean
  * over its tested links, its realised value that share of its expected
  * value. An operating initiative whose share is below 80% with the
- * interval's upper end below 100% is a finding (value_shortfall). */
+ * interval's upper end below 100% is a finding (value_shortfall): one
+ * that keeps its promise is flagged at most 5% of the time (one side of
+ * the 90% interval; tests/unit/test_realised.c simulates it). */
 #ifndef KEEL_DOMAIN_QUARTERLY_H
 #define KEEL_DOMAIN_QUARTERLY_H
 #include "domain/auth.h"

@@ -294,7 +294,18 @@ void resp_buf(Resp *r, int status, const char *zType, Buf *b) {
 /* ---- the request's query and headers (a connection, or keel api's
  * decoded query) ---- */
 
+/* Remember that the handler consulted zName. */
+static void req_query_seen(Req *req, const char *zName) {
+    for (int i = 0; i < req->nQuerySeen; i++)
+        if (strcmp(req->azQuerySeen[i], zName) == 0) return;
+    if (req->nQuerySeen < 16 && strlen(zName) < sizeof req->azQuerySeen[0])
+        snprintf(req->azQuerySeen[req->nQuerySeen++], sizeof req->azQuerySeen[0], "%s", zName);
+    else
+        req->bQueryAll = 1; /* cannot keep count: refuse nothing */
+}
+
 const char *req_query(Req *req, const char *zName) {
+    req_query_seen(req, zName);
     if (!req->pConn) {
         for (int i = 0; i < req->nQuery; i++)
             if (strcmp(req->azQuery[i][0], zName) == 0) return req->azQuery[i][1];
@@ -319,7 +330,8 @@ static enum MHD_Result query_each(void *cls, enum MHD_ValueKind kind, const char
     return q->x(q->ctx, zKey, zValue) ? MHD_YES : MHD_NO;
 }
 
-void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), void *ctx) {
+/* Walk the query without marking it consulted. */
+static void query_walk(Req *req, int (*x)(void *, const char *, const char *), void *ctx) {
     if (!req->pConn) {
         for (int i = 0; i < req->nQuery; i++)
             if (!x(ctx, req->azQuery[i][0], req->azQuery[i][1])) return;
@@ -327,4 +339,30 @@ void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), v
     }
     QueryCb q = {x, ctx};
     MHD_get_connection_values(req->pConn, MHD_GET_ARGUMENT_KIND, query_each, &q);
+}
+
+void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), void *ctx) {
+    req->bQueryAll = 1;
+    query_walk(req, x, ctx);
+}
+
+typedef struct UnreadCtx {
+    Req *req;
+    const char *zFound;
+} UnreadCtx;
+
+static int unread_arg(void *cls, const char *zKey, const char *zValue) {
+    (void)zValue;
+    UnreadCtx *c = cls;
+    for (int i = 0; i < c->req->nQuerySeen; i++)
+        if (strcmp(c->req->azQuerySeen[i], zKey) == 0) return 1;
+    c->zFound = zKey;
+    return 0;
+}
+
+const char *req_query_unread(Req *req) {
+    if (req->bQueryAll) return NULL;
+    UnreadCtx c = {req, NULL};
+    query_walk(req, unread_arg, &c);
+    return c.zFound;
 }

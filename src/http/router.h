@@ -19,7 +19,12 @@
 #define ROUTE_KEY_MAX 64 /* longest key segment ({system}, {stage}) */
 
 /* Body types a route accepts. */
-enum { BODY_NONE = 0, BODY_JSON = 1, BODY_JSON_OR_CSV = 2, BODY_EVENTS = 3 }; /* EVENTS: x-ndjson or csv, raw */
+enum {
+    BODY_NONE = 0,
+    BODY_JSON = 1,
+    BODY_JSON_OR_CSV = 2,
+    BODY_EVENTS = 3
+}; /* EVENTS: x-ndjson or csv, raw */
 
 typedef struct Req Req;
 typedef struct Resp Resp;
@@ -54,10 +59,14 @@ struct Req {
     Principal who; /* the caller */
     Db *db;        /* this worker's connection */
     char zRequestId[24];
-    char zAddr[64];           /* peer address */
-    KeelError err;            /* detail of a failure, rendered as the envelope */
-    int bSecureCookie;        /* cookies get the Secure attribute */
-    int64_t sessionMax;       /* session lifetime for the cookie's Max-Age */
+    char zAddr[64];     /* peer address */
+    KeelError err;      /* detail of a failure, rendered as the envelope */
+    int bSecureCookie;  /* cookies get the Secure attribute */
+    int64_t sessionMax; /* session lifetime for the cookie's Max-Age */
+    /* (everything before azQuery is zeroed per request: server_access) */
+    int nQuerySeen; /* query names the handler consulted (req_query) */
+    char azQuerySeen[16][32];
+    int bQueryAll;            /* the handler walked every parameter (req_query_foreach) */
     int nQuery;               /* without a connection (keel api): the query */
     char azQuery[16][2][256]; /* its decoded name/value pairs */
 };
@@ -78,6 +87,7 @@ struct Resp {
     char zEtag[48];            /* ETag header (quoted) or "" */
     const char *zEncoding;     /* Content-Encoding of the body ("gzip"), or NULL */
     int bVary;                 /* the body depends on Accept-Encoding (Vary header) */
+    int bClose;                /* close the connection after this response (framing refused) */
 };
 
 /* The route table (routes.c), sorted by pattern then method. */
@@ -109,8 +119,8 @@ int route_scopes(const Route *r);
  * caller without valid credentials. 0, or a KEEL_E* with e: EAUTH (401),
  * EFORBIDDEN (role or token scope, 403), ELENGTH (411), ETOOBIG (over the
  * cap, or any body to a route that takes none, 413), EMEDIA (415). */
-int route_admit(const Route *r, const Principal *who, const char *zMethod,
-                const char *zContentType, long long nBody, KeelError *e);
+int route_admit(const Route *r, const Principal *who, const char *zMethod, const char *zContentType,
+                long long nBody, KeelError *e);
 
 /* 1 when a Content-Type value names text/csv (parameters ignored). */
 int route_body_csv(const char *zContentType);
@@ -141,6 +151,10 @@ const char *req_query(Req *req, const char *zName);
 const char *req_header(Req *req, const char *zName);
 /* Call x(ctx, name, value) for each query argument until it returns 0. */
 void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), void *ctx);
+/* The first query parameter of req its handler never consulted (through
+ * req_query or req_query_foreach), or NULL. http_handle refuses a GET
+ * with one, so that a typo is never silently ignored. */
+const char *req_query_unread(Req *req);
 
 /* Run the matched route's handler on a request whose body is complete
  * (server.c): body size, JSON parsing, the handler, the error envelope. */

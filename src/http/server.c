@@ -10,6 +10,7 @@
 #include "domain/switch.h"
 #include "http/metrics.h"
 #include "http/auth.h"
+#include "http/conns.h"
 #include "http/proxy.h"
 #include "http/router.h"
 #include "store/schema.h"
@@ -26,6 +27,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* Per-request state, kept in MHD's con_cls between calls. */
@@ -35,6 +38,8 @@ typedef struct ReqState {
     double t0; /* start, monotonic ms */
     int bDone; /* a response is decided (early refusal or handled) */
     int bBodyTooBig;
+    int bOverBudget;     /* the body would take the bytes in flight over the budget */
+    long long nReserved; /* body bytes this request holds in gBodyBytes */
     char zMethod[16];
     char *zPath;
 } ReqState;
@@ -42,6 +47,7 @@ typedef struct ReqState {
 static const ServerConfig *gCfg;
 static ProxyList gProxies; /* trusted reverse proxies */
 static atomic_int gInFlight;
+static atomic_llong gBodyBytes; /* body bytes reserved by requests in flight (bodyBudget) */
 static atomic_ulong gReqCounter;
 static char gReqPrefix[9];
 static volatile sig_atomic_t gStop;
@@ -71,9 +77,36 @@ void server_config_init(ServerConfig *c) {
     c->zHost = "127.0.0.1";
     c->port = 8080;
     c->connTimeout = 30;
-    c->connLimit = 256;
+    c->connLimit = 4096;
+    c->headerTimeout = 10;
+    c->maxPerAddr = 512;
     c->sessionIdle = 30 * 60;
     c->sessionMax = 12 * 3600;
+    c->bodyBudget = 128LL * 1024 * 1024;
+}
+
+/* Reserve n more body bytes for st against the budget: 0, or 1 when the
+ * bytes in flight would pass it (nothing is reserved then). */
+static int body_reserve(ReqState *st, long long n) {
+    if (n <= 0) return 0;
+    long long now = atomic_fetch_add(&gBodyBytes, n) + n;
+    if (now > gCfg->bodyBudget && now > n) { /* one body alone always fits its route's cap */
+        atomic_fetch_sub(&gBodyBytes, n);
+        return 1;
+    }
+    st->nReserved += n;
+    return 0;
+}
+
+/* 503 with Retry-After: the bodies in flight fill the budget. */
+static void body_refuse(ReqState *st) {
+    KeelError e;
+    err_set(&e, KEEL_EBUSY, "",
+            "the server is receiving %lld MB of request bodies already; try again in a few "
+            "seconds",
+            (long long)(gCfg->bodyBudget >> 20));
+    resp_error(&st->resp, st->req.zRequestId, KEEL_EBUSY, &e);
+    st->resp.retryAfter = 2;
 }
 
 /* The checks that come before the body is read: route, credentials and
@@ -119,6 +152,30 @@ static int server_precheck(ReqState *st) {
     return 0;
 }
 
+/* A GET answered although a query parameter was never consulted (a typo,
+ * or a parameter another route takes): 400 naming it and the ones this
+ * route reads, instead of an answer that silently ignored it. */
+static void query_refuse_unread(Req *req, Resp *resp) {
+    const char *zKey = req_query_unread(req);
+    if (!zKey) return;
+    char zKnown[200] = "";
+    size_t n = 0;
+    for (int i = 0; i < req->nQuerySeen && n < sizeof zKnown; i++)
+        n += (size_t)snprintf(zKnown + n, sizeof zKnown - n, "%s%s", i ? ", " : "",
+                              req->azQuerySeen[i]);
+    KeelError e;
+    err_set(&e, KEEL_EINVAL, zKey, "unknown query parameter '%.40s' for GET %s; %s%s", zKey,
+            req->pRoute->zPattern, req->nQuerySeen ? "it takes: " : "it takes none", zKnown);
+    resp_free(resp);
+    memset(resp->zEtag, 0, sizeof resp->zEtag);
+    resp->zCacheControl = NULL;
+    resp->zDisposition[0] = 0;
+    resp->zEncoding = NULL;
+    resp->zCsp = NULL;
+    resp->bVary = 0;
+    resp_error(resp, req->zRequestId, KEEL_EINVAL, &e);
+}
+
 /* Run the handler once the whole body is in. */
 static void server_dispatch(ReqState *st) { http_handle(&st->req, &st->resp, st->bBodyTooBig); }
 
@@ -157,7 +214,10 @@ void http_handle(Req *req, Resp *resp, int bBodyTooBig) {
                       err_code_name(rc), rc == KEEL_EFULL ? ": disk full" : "",
                       req->db ? db_errmsg(req->db) : "");
         resp_error(resp, req->zRequestId, rc, &req->err);
-    } else if (!resp->status) {
+    } else if (!bWrite && strncmp(req->zPath, "/api/", 5) == 0) {
+        query_refuse_unread(req, resp);
+    }
+    if (!rc && !resp->status) {
         resp_free(resp);
         resp->status = 204;
     }
@@ -191,6 +251,7 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, ReqState *st) {
     if (r->zEtag[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_ETAG, r->zEtag);
     if (r->zDisposition[0])
         MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->zDisposition);
+    if (r->bClose) MHD_add_response_header(m, MHD_HTTP_HEADER_CONNECTION, "close");
     if (r->retryAfter > 0) {
         char z[16];
         snprintf(z, sizeof z, "%d", r->retryAfter);
@@ -221,6 +282,105 @@ static void server_client_addr(struct MHD_Connection *conn, char *z, size_t n) {
                       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For"), z, n);
 }
 
+/* ---- framing: what must be refused before a route is even looked at ---- */
+
+/* The first byte libmicrohttpd's unescaping leaves for a URL part that
+ * decodes to a NUL byte, or to bytes that are not UTF-8 (server_unescape). */
+#define URL_HAS_NUL '\xff'
+#define URL_NOT_UTF8 '\xfe'
+
+/* Percent-decode like libmicrohttpd, then mark a value holding NUL or
+ * invalid UTF-8 with one of the bytes above (valid UTF-8 never holds them),
+ * so that server_framing can refuse it: otherwise NUL cuts the value short
+ * ("/units/1%00" would be "/units/1"). A value with NUL had at least three
+ * characters ("%00"), one not UTF-8 at least one. */
+static size_t server_unescape(void *cls, struct MHD_Connection *conn, char *z) {
+    (void)cls;
+    (void)conn;
+    size_t n = MHD_http_unescape(z);
+    if (memchr(z, 0, n)) {
+        z[0] = URL_HAS_NUL;
+        z[1] = 0;
+        return 1;
+    }
+    if (!utf8_valid(z, n)) {
+        z[0] = URL_NOT_UTF8;
+        z[1] = 0;
+        return 1;
+    }
+    return n;
+}
+
+/* Why a decoded URL part was marked, or NULL. */
+static const char *url_mark(const char *z) {
+    if (z && z[0] == URL_HAS_NUL) return "holds a NUL byte (%00)";
+    if (z && z[0] == URL_NOT_UTF8) return "is not valid UTF-8";
+    return NULL;
+}
+
+typedef struct FramingCtx {
+    int nLength, nCoding;
+    const char *zLength; /* the first Content-Length */
+    int bLengthsDiffer;
+    const char *zCoding;
+    const char *zBadArg, *zBadWhy; /* a query argument url_mark refuses */
+} FramingCtx;
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *zKey,
+                                      const char *zValue) {
+    (void)kind;
+    FramingCtx *f = cls;
+    if (strcasecmp(zKey, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (f->nLength++ && strcmp(f->zLength, zValue ? zValue : "") != 0) f->bLengthsDiffer = 1;
+        if (f->nLength == 1) f->zLength = zValue ? zValue : "";
+    } else if (strcasecmp(zKey, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->nCoding++;
+        f->zCoding = zValue ? zValue : "";
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result framing_arg(void *cls, enum MHD_ValueKind kind, const char *zKey,
+                                   const char *zValue) {
+    (void)kind;
+    FramingCtx *f = cls;
+    const char *zWhy = url_mark(zKey);
+    if (!zWhy) zWhy = url_mark(zValue);
+    if (!zWhy) return MHD_YES;
+    f->zBadArg = url_mark(zKey) ? "" : zKey;
+    f->zBadWhy = zWhy;
+    return MHD_NO;
+}
+
+/* Refuse a request whose URL or framing is ambiguous: NUL or invalid UTF-8
+ * in the path or query (400), two different Content-Lengths or a
+ * Content-Length with a Transfer-Encoding (400: the body could be read two
+ * ways, which is how a second request is smuggled), a transfer coding
+ * other than chunked (501). 0, or the error in e. */
+static int server_framing(struct MHD_Connection *conn, const char *zUrl, KeelError *e) {
+    const char *zWhy = url_mark(zUrl);
+    if (zWhy)
+        return err_set(e, KEEL_EINVAL, "", "the URL's path %s; percent-encode UTF-8 text only",
+                       zWhy);
+    FramingCtx f = {0};
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, framing_arg, &f);
+    if (f.zBadWhy)
+        return err_set(e, KEEL_EINVAL, f.zBadArg, "the query parameter%s%s%s %s",
+                       f.zBadArg[0] ? " '" : "", f.zBadArg, f.zBadArg[0] ? "'" : "", f.zBadWhy);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_header, &f);
+    if (f.bLengthsDiffer)
+        return err_set(e, KEEL_EINVAL, "", "two different Content-Length headers: send one");
+    if (f.nLength && f.nCoding)
+        return err_set(e, KEEL_EINVAL, "",
+                       "Content-Length and Transfer-Encoding together: frame the body one way");
+    if (f.nCoding > 1 || (f.nCoding && strcasecmp(f.zCoding, "chunked") != 0))
+        return err_set(e, KEEL_EUNIMPL, "",
+                       "Transfer-Encoding '%.40s' is not supported: send chunked or a "
+                       "Content-Length",
+                       f.zCoding);
+    return 0;
+}
+
 static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *zUrl,
                                      const char *zMethod, const char *zVersion, const char *zUpload,
                                      size_t *pnUpload, void **ppState) {
@@ -247,8 +407,27 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
         snprintf(st->req.zRequestId, sizeof st->req.zRequestId, "%s%08lx", gReqPrefix,
                  (unsigned long)atomic_fetch_add(&gReqCounter, 1) & 0xffffffffUL);
         server_client_addr(conn, st->req.zAddr, sizeof st->req.zAddr);
+        conns_request_started(conn);
         if (!st->zPath) return MHD_NO;
-        if (server_precheck(st)) st->bDone = 1;
+        KeelError fe = {0};
+        if (server_framing(conn, st->zPath, &fe)) {
+            resp_error(&st->resp, st->req.zRequestId, fe.rc, &fe);
+            st->resp.bClose = 1; /* the rest of the stream cannot be trusted */
+            st->bDone = 1;
+            return server_send(conn, st);
+        }
+        if (server_precheck(st))
+            st->bDone = 1;
+        else if (st->req.pRoute->bodyType != BODY_NONE) {
+            /* a declared length is reserved whole, before any of it is read */
+            const char *zLen = req_header(&st->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            long long nLen = zLen ? strtoll(zLen, NULL, 10) : 0;
+            if (body_reserve(st, nLen)) {
+                body_refuse(st);
+                st->resp.bClose = 1;
+                st->bDone = 1;
+            }
+        }
         if (st->bDone &&
             !(zMethod && (strcmp(zMethod, "GET") == 0 || strcmp(zMethod, "HEAD") == 0)))
             return server_send(conn, st); /* refuse before reading the body */
@@ -256,8 +435,12 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
     }
     if (*pnUpload > 0) {
         if (!st->bDone) {
+            size_t nHave = st->req.body.n + *pnUpload;
             if (st->req.body.nCap && *pnUpload > st->req.body.nCap - st->req.body.n)
                 st->bBodyTooBig = 1;
+            else if ((long long)nHave > st->nReserved &&
+                     body_reserve(st, (long long)nHave - st->nReserved)) /* chunked */
+                st->bOverBudget = 1;
             else
                 buf_append(&st->req.body, zUpload, *pnUpload);
         }
@@ -265,7 +448,10 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
         return MHD_YES;
     }
     if (!st->bDone) {
-        server_dispatch(st);
+        if (st->bOverBudget)
+            body_refuse(st);
+        else
+            server_dispatch(st);
         st->bDone = 1;
     }
     return server_send(conn, st);
@@ -274,15 +460,15 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 static void server_completed(void *cls, struct MHD_Connection *conn, void **ppState,
                              enum MHD_RequestTerminationCode toe) {
     (void)cls;
-    (void)conn;
     ReqState *st = *ppState;
     if (!st) return;
+    conns_request_done(conn);
     http_metrics_observe(st->req.pRoute ? (int)(st->req.pRoute - aRoute) : -1, st->resp.status,
                          time_mono_ms() - st->t0);
     /* switch reads are polled on every serving request: counted in the
      * metrics above, not logged one by one (errors still are) */
-    int bSwitchRead = st->req.pRoute && st->req.pRoute->xHandler == api_switch_get &&
-                      st->resp.status < 400;
+    int bSwitchRead =
+        st->req.pRoute && st->req.pRoute->xHandler == api_switch_get && st->resp.status < 400;
     if (!gCfg->bQuiet && !bSwitchRead)
         log_info("%s %s %s %d %zu %.1fms %s%s", st->req.zRequestId, st->zMethod,
                  st->zPath ? st->zPath : "-", st->resp.status, st->resp.nBody,
@@ -292,6 +478,7 @@ static void server_completed(void *cls, struct MHD_Connection *conn, void **ppSt
     buf_reset(&st->req.body);
     resp_free(&st->resp);
     free(st->zPath);
+    if (st->nReserved) atomic_fetch_sub(&gBodyBytes, st->nReserved);
     free(st);
     *ppState = NULL;
     atomic_fetch_sub(&gInFlight, 1);
@@ -339,7 +526,8 @@ int server_run(const ServerConfig *c) {
     int mrc = monitor_open(&mon, &mc, probe, &me);
     if (mrc == KEEL_EBUSY) { /* another server on this database holds it */
         log_error("monitoring intake is off on this server: %s (give each server its own "
-                  "--events-dir)", me.zMsg);
+                  "--events-dir)",
+                  me.zMsg);
         mrc = 0;
     }
     if (mrc || scheduler_init_jobs(probe, &me)) {
@@ -394,18 +582,35 @@ int server_run(const ServerConfig *c) {
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* slow clients (docs/security.md): room for many connections (epoll,
+     * the open-file limit raised to its hard limit), little memory each, a
+     * deadline for each request head and a limit per address (http/conns.c) */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)c->connLimit + 64)
+        log_info("the open-file limit (%llu) is below --max-connections %d: connections "
+                 "beyond it wait to be accepted",
+                 (unsigned long long)rl.rlim_cur, c->connLimit);
+    conns_configure(c->headerTimeout, c->maxPerAddr, &gProxies);
     /* each connection's memory pool holds the request line and headers
      * (bodies go to the route's own buffer) and the response's headers;
      * libmicrohttpd zeroes the whole pool between the requests of a kept-
      * alive connection, so its size is paid on every request: 16 KB holds
      * any header keel takes (cookies and tokens are under 200 bytes) */
+    unsigned flags =
+        MHD_USE_ITC | MHD_USE_ERROR_LOG |
+        (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL_INTERNAL_THREAD
+                                                                : MHD_USE_AUTO_INTERNAL_THREAD);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        server_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nThread, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)c->connTimeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->connLimit,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-        server_completed, NULL, MHD_OPTION_END);
+        flags, 0, conns_accept, NULL, server_access, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nThread,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->connTimeout, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->connLimit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, server_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        conns_notify, NULL, MHD_OPTION_UNESCAPE_CALLBACK, server_unescape, NULL, MHD_OPTION_END);
     if (!d) {
         log_error("cannot listen on %s:%d: %s", c->zHost, c->port, strerror(errno));
         scheduler_stop(sched);
@@ -422,8 +627,10 @@ int server_run(const ServerConfig *c) {
     db_display_name(c->zDbPath, zShown, sizeof zShown);
     log_info("serving %s on http://%s:%d with %d workers", zShown, c->zHost, port, nThread);
 
-    while (!gStop)
+    while (!gStop) {
         usleep(100 * 1000);
+        conns_sweep();
+    }
 
     log_info("shutting down: finishing %d request(s) in flight", atomic_load(&gInFlight));
     MHD_quiesce_daemon(d);

@@ -14,14 +14,17 @@ typedef struct ServerConfig {
     int nThread;         /* workers; 0 = one per core */
     int connTimeout;     /* seconds of inactivity before a connection is closed */
     int connLimit;       /* simultaneous connections */
-    int64_t sessionIdle; /* session idle timeout, seconds */
-    int64_t sessionMax;  /* session absolute lifetime, seconds */
-    int bSecureCookie;   /* mark cookies Secure (behind a TLS proxy) */
-    int bQuiet;          /* no access log */
+    int headerTimeout; /* seconds for a request head, from the connection's start or last answer */
+    int maxPerAddr;    /* connections from one client address (trusted proxies: no limit) */
+    int64_t sessionIdle;   /* session idle timeout, seconds */
+    int64_t sessionMax;    /* session absolute lifetime, seconds */
+    int bSecureCookie;     /* mark cookies Secure (behind a TLS proxy) */
+    int bQuiet;            /* no access log */
     const char *zEventDir; /* monitoring event log (NULL: <db>.events) */
     int retentionDays;     /* event segments kept (0: the default, 90) */
-    int bMigrate;        /* migrate an older schema at start (PostgreSQL; SQLite always does) */
+    int bMigrate;          /* migrate an older schema at start (PostgreSQL; SQLite always does) */
     const char *zTrustedProxies; /* "ADDR[/BITS],…": X-Forwarded-For is read from these only */
+    int64_t bodyBudget; /* request body bytes in flight on all connections together; beyond: 503 */
 } ServerConfig;
 
 /* Fill defaults. */

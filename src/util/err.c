@@ -23,6 +23,7 @@ const char *err_code_name(int rc) {
     case KEEL_ELENGTH: return "length_required";
     case KEEL_EMEDIA: return "unsupported_media_type";
     case KEEL_EFULL: return "disk_full";
+    case KEEL_EUNIMPL: return "not_implemented";
     default: return "internal";
     }
 }
@@ -43,6 +44,7 @@ int err_http_status(int rc) {
     case KEEL_ELENGTH: return 411;
     case KEEL_EMEDIA: return 415;
     case KEEL_EFULL: return 507;
+    case KEEL_EUNIMPL: return 501;
     default: return 500;
     }
 }

@@ -25,6 +25,8 @@ enum {
     KEEL_ELENGTH = -15,   /* a body without a length (411) */
     KEEL_EMEDIA = -16,    /* a body of a type the route does not take (415) */
     KEEL_EFULL = -17,     /* the disk (or the database's size limit) is full (507) */
+    KEEL_EUNIMPL =
+        -18, /* a request feature keel does not implement, e.g. a transfer coding (501) */
 };
 
 /* Stable machine-readable name of an error code ("invalid", "not_found",

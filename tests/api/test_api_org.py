@@ -7,7 +7,8 @@ import socket
 from keeltest import Server, Cases, bearer, ADMIN_EMAIL, ADMIN_PW
 
 t = Cases()
-srv = Server()
+# the throttle clock stands still (test builds): org-9 sees its wait however slow the machine
+srv = Server(env={"KEEL_TEST_THROTTLE_CLOCK": "frozen"})
 a = srv.admin()
 
 # ---- org-1: settings ------------------------------------------------------

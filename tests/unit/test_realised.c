@@ -52,11 +52,43 @@ static void test_too_few_and_invalid(void **state) {
     assert_int_equal(realised_change(a, 1, bad, 1, 0.9, &r), KEEL_EINVAL);
 }
 
+/* The false-alarm rate of a value shortfall: an initiative that delivers
+ * exactly its promise is flagged when the 90% interval's end on the side
+ * of the promise falls short of it, which should happen in 5% of cases
+ * (one side of a 90% interval). Simulated: 6 values before go-live, 5
+ * after, normal noise, the change equal to the promise (-10). */
+static uint64_t rng = 88172645463325252ull;
+static double unif(void) {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return ((rng >> 11) + 0.5) / 9007199254740992.0;
+}
+static double gauss(void) { return sqrt(-2 * log(unif())) * cos(6.283185307179586 * unif()); }
+
+static void test_false_alarm_rate(void **state) {
+    (void)state;
+    int nFlag = 0, nRun = 20000;
+    for (int k = 0; k < nRun; k++) {
+        double a[6], b[5];
+        for (int i = 0; i < 6; i++) a[i] = 100 + 2 * gauss();
+        for (int i = 0; i < 5; i++) b[i] = 90 + 2 * gauss();
+        RvResult r;
+        assert_int_equal(realised_change(a, 6, b, 5, 0.9, &r), 0);
+        /* share interval upper end = lo / -10 < 1  <=>  lo > -10 */
+        nFlag += r.lo / -10 < 1;
+    }
+    double rate = (double)nFlag / nRun;
+    print_message("value shortfall false-alarm rate: %.4f (nominal 0.05)\n", rate);
+    assert_true(rate > 0.04 && rate < 0.06);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_after),
         cmocka_unit_test(test_welch_df),
         cmocka_unit_test(test_too_few_and_invalid),
+        cmocka_unit_test(test_false_alarm_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

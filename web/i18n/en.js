@@ -430,6 +430,7 @@ export default {
   'initiative.now': 'Now:',
   'initiative.blocked': 'Move to {stage} is not possible yet:',
   'initiative.team': 'Team',
+  'initiative.team_member': '{role}, {fte}',
   'initiative.team_none': 'Nobody is on the team yet.',
   'initiative.team_missing': 'Still missing: {roles}.',
   'initiative.team_add': 'Add a member',

@@ -428,6 +428,7 @@ export default {
   'initiative.now': '当前：',
   'initiative.blocked': '暂不能转入{stage}：',
   'initiative.team': '团队',
+  'initiative.team_member': '{role}，{fte}',
   'initiative.team_none': '团队中还没有成员。',
   'initiative.team_missing': '仍缺少：{roles}。',
   'initiative.team_add': '添加成员',

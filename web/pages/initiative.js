@@ -166,7 +166,7 @@ async function teamPanel(ctx, it) {
   return h('section', { class: 'panel', id: 'team', 'data-testid': 'team' },
     h('h2', {}, t('initiative.team')),
     members.length ? h('ul', { class: 'plain-list' }, members.map((m) => h('li', { dataset: { member: m.id } },
-      m.person, h('span', { class: 'muted' }, ` — ${tv('skill', m.skill)}, ${t('unit.fte', { n: fmtNumber(m.fte) })}`), m.note ? ` (${m.note})` : '', ' ',
+      m.person, h('span', { class: 'muted' }, ' — ', t('initiative.team_member', { role: tv('skill', m.skill), fte: t('unit.fte', { n: fmtNumber(m.fte) }) })), m.note ? ` (${m.note})` : '', ' ',
       may && can('DELETE', '/initiatives/{id}/team/{id}') ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
         if (!confirmAction(t('initiative.team_remove_confirm', { name: m.person }))) return;
         try { await del(`/initiatives/${it.id}/team/${m.id}`); ctx.refresh(); } catch (err) { if (!(err instanceof ApiError)) throw err; out.replaceChildren(errorBox(err)); }
