@@ -45,6 +45,9 @@ import * as actionsPage from './pages/actions.js';
 import * as radar from './pages/radar.js';
 import * as inbox from './pages/inbox.js';
 import * as preferences from './pages/preferences.js';
+import * as committee from './pages/committee.js';
+import * as proposal from './pages/proposal.js';
+import * as decisions from './pages/decisions.js';
 import * as notfound from './pages/notfound.js';
 
 const ROUTES = [
@@ -75,7 +78,9 @@ const ROUTES = [
   { path: '/organisation', redirect: '/organisation/units' },
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },
-  { path: '/organisation/committee', page: unbuilt, title: 'page.committee', params: { path: 'organisation' } },
+  { path: '/organisation/committee', page: committee, title: 'page.committee' },
+  { path: '/organisation/proposals/:id', page: proposal, title: 'page.proposal' },
+  { path: '/organisation/decisions', page: decisions, title: 'page.decisions' },
   { path: '/iteration', redirect: '/iteration/reviews' },
   { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
   { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },

@@ -21,7 +21,9 @@ enum {
     ROLE_PUBLIC = 1 << 7, /* route needs no credentials at all */
 };
 
-enum { AUTH_NONE = 0, AUTH_COOKIE = 1, AUTH_BEARER = 2 };
+/* AUTH_PROPOSAL: the AI committee acting through a passed proposal
+ * (domain/committee.c runs the proposal's action under it). */
+enum { AUTH_NONE = 0, AUTH_COOKIE = 1, AUTH_BEARER = 2, AUTH_PROPOSAL = 3 };
 
 /* Token scopes, one bit each, in the order of auth_scope_name[]. read
  * reaches every GET route, write every route the owner's role allows; a

@@ -34,5 +34,7 @@ int risk_demo_load(Db *db, const json_t *doc, KeelError *e);
 int production_demo_load(Db *db, const char *zEventsDir, uint64_t seed, KeelError *e);
 /* Path 5 (iteration_demo.c): the radar, the retraining loop, realised value, reviews. */
 int iteration_demo_load(Db *db, const json_t *doc, KeelError *e);
+/* The demo's path 4 section ("collaboration"): see collab_demo.c. */
+int collab_demo_load(Db *db, const json_t *doc, KeelError *e);
 
 #endif

@@ -6,6 +6,7 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "domain/analysis.h"
+#include "domain/committee.h"
 #include "domain/review.h"
 #include "domain/switch.h"
 #include "domain/system.h"
@@ -960,14 +961,33 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
         if (rc < 0) return rc;
         if (rc == 0) return err_no_id(e, KEEL_ENOTFOUND, "id", "initiative", initiativeId);
     }
+    /* an override by the committee is a committee decision (path 4) */
+    int rc = committee_direct_check(db, who, "override_gate", e);
+    if (rc) return rc;
     char zIso[32], zStageKey[40];
     time_iso(t, zIso, sizeof zIso);
     snprintf(zStageKey, sizeof zStageKey, "%s%s", zName ? "" : "initiative_", zStage);
     Actor a = auth_actor(who);
-    int rc = db_begin(db);
+    int64_t iid = initiativeId;
+    if (zName) {
+        json_t *s;
+        if (store_crud_get(db, &resource_system, sid, &s) == 0) {
+            iid = json_get_id(s, "initiative_id");
+            json_decref(s);
+        }
+    }
+    rc = db_begin(db);
     if (rc == 0)
         rc = store_override_add(db, &a, sid, zName ? 0 : initiativeId, zStageKey, zReason, zIso,
                                 pId);
+    if (rc == 0) {
+        json_t *act = zName ? json_pack("{ss ss ss}", "system", zName, "stage", zStage,
+                                        "expires_at", zIso)
+                            : json_pack("{sI ss ss}", "initiative_id", (json_int_t)initiativeId,
+                                        "stage", zStage, "expires_at", zIso);
+        rc = committee_direct_record(db, who, "override_gate", act, iid, zReason);
+        json_decref(act);
+    }
     return db_end(db, rc);
 }
 

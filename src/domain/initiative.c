@@ -2,8 +2,10 @@
 /* Initiatives: creation and change with charter versioning, KPI links,
  * sign-offs, stage transitions; see initiative.h. */
 #include "domain/initiative.h"
+#include "domain/committee.h"
 #include "domain/gate.h"
 #include "store/store_alignment.h"
+#include "store/store_committee.h"
 #include "store/store_crud.h"
 #include "util/json.h"
 #include <inttypes.h>
@@ -325,6 +327,11 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
         json_decref(init);
         return rc;
     }
+    /* the committee's decisions about it (path 4): an approval shows the
+     * decision that made it */
+    json_t *decisions = NULL;
+    if (store_decisions_of_initiative(db, id, &decisions) == 0)
+        json_object_set_new(init, "decisions", decisions);
     *ppOut = init;
     return 0;
 }
@@ -370,6 +377,9 @@ static int transition_locked(Db *db, const Principal *who, int64_t id, const jso
     }
     if (rc == 0) rc = move_data_rules(db, init, zFrom, zTo, e);
     json_decref(init);
+    /* a move by the committee is a committee decision (path 4) */
+    const char *zAction = strcmp(zTo, "approved") == 0 ? "approve_initiative" : "move_stage";
+    if (rc == 0) rc = committee_direct_check(db, who, zAction, e);
     if (rc) return rc;
     Actor a = auth_actor(who);
     if ((rc = db_begin(db))) return rc;
@@ -377,6 +387,11 @@ static int transition_locked(Db *db, const Principal *who, int64_t id, const jso
     rc = store_crud_update(db, &resource_initiative, &a, id, upd, e);
     json_decref(upd);
     if (rc == 0) rc = store_stage_change_add(db, &a, id, zFrom, zTo, zReason);
+    if (rc == 0) {
+        json_t *act = json_pack("{sI ss}", "initiative_id", (json_int_t)id, "to", zTo);
+        rc = committee_direct_record(db, who, zAction, act, id, zReason);
+        json_decref(act);
+    }
     return db_end(db, rc);
 }
 

@@ -31,6 +31,9 @@ static const FieldDef aSettingsField[] = {
      "absolute path of a file holding the SMTP password (read at each send; never stored)"},
     {"smtp_tls", FT_ENUM, 0, 0, 0, azSmtpTls, NULL,
      "try (STARTTLS when offered), required, or off"},
+    {"committee_direct_moves", FT_BOOL, 0, 0, 0, NULL, NULL,
+     "the committee role may still move an initiative or override a gate in one request "
+     "(logged as a decision of one); off: such a request needs a passed proposal"},
     {"updated_at", FT_TIME, F_READONLY, 0, 0, NULL, NULL, "when it last changed"},
 };
 const ResourceDef resource_settings = RESOURCE("settings", "org_settings", aSettingsField);

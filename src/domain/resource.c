@@ -7,6 +7,9 @@
 #include "domain/analysis.h"
 #include "domain/auth.h"
 #include "domain/compliance.h"
+#include "domain/committee.h"
+#include "domain/meeting.h"
+#include "domain/pilot.h"
 #include "domain/org.h"
 #include "domain/quarterly.h"
 #include "domain/radar.h"
@@ -123,6 +126,16 @@ const ResourceDef *const resource_all[] = {
     &resource_technology,
     &resource_compliance_event,
     &resource_soa_entry,
+    &resource_committee_rule,
+    &resource_committee_member,
+    &resource_proposal,
+    &resource_proposal_vote,
+    &resource_proposal_conflict,
+    &resource_decision,
+    &resource_meeting,
+    &resource_kpi_unit_value,
+    &resource_pilot,
+    &resource_rollout,
     NULL,
 };
 

@@ -13,6 +13,9 @@
 #include "domain/compliance.h"
 #include "domain/quarterly.h"
 #include "domain/radar.h"
+#include "domain/committee.h"
+#include "domain/meeting.h"
+#include "domain/pilot.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -91,6 +94,20 @@ const Route aRoute[] = {
      NULL, SCOPE_CALENDAR_READ},
     {"GET", "/api/v1/catalogue", api_catalogue, ANY, 0, BODY_NONE,
      "use-case catalogue (?pain=&industry=)", NULL},
+    {"GET", "/api/v1/committee", api_committee_get, ANY, 0, BODY_NONE,
+     "the AI committee: members, chair, quorum rule, direct_moves", NULL},
+    {"PATCH", "/api/v1/committee", api_committee_update, ADMIN, 4 * KB, BODY_JSON,
+     "change the quorum rule {quorum, chair_in_quorum, casting_vote}", &resource_committee_rule},
+    {"GET", "/api/v1/committee/agenda", api_committee_agenda, ANY, 0, BODY_NONE,
+     "what needs the committee now: open proposals, refusing gates, overdue reviews, critical "
+     "findings",
+     NULL},
+    {"POST", "/api/v1/committee/members", api_committee_members_create, ADMIN, 4 * KB, BODY_JSON,
+     "add a member {person_id, chair?}", &resource_committee_member},
+    {"DELETE", "/api/v1/committee/members/{id}", api_committee_members_delete, ADMIN, 0,
+     BODY_NONE, "remove a member", &resource_committee_member},
+    {"PATCH", "/api/v1/committee/members/{id}", api_committee_members_update, ADMIN, 4 * KB,
+     BODY_JSON, "make a member the chair (or not) {chair}", &resource_committee_member},
     {"GET", "/api/v1/compliance/calendar", api_compliance_calendar, ANY, 0, BODY_NONE,
      "every open compliance deadline, overdue ones included (?days=N: due within N days)", NULL},
     {"GET", "/api/v1/compliance/overview", api_compliance_overview, ANY, 0, BODY_NONE,
@@ -128,6 +145,11 @@ const Route aRoute[] = {
      "profile a CSV sample (?label=&retain_days=): score and reasons kept, the sample only when "
      "retain_days is given",
      NULL},
+    {"GET", "/api/v1/decisions", api_decisions_list, ANY, 0, BODY_NONE,
+     "the decision log (?initiative_id=&kind=&outcome=&action_type=&sort=-id)",
+     &resource_decision},
+    {"GET", "/api/v1/decisions/{id}", api_decisions_get, ANY, 0, BODY_NONE,
+     "one decision with its votes", &resource_decision},
     {"GET", "/api/v1/ethics-reviews", api_reviews_schedule, ANY, 0, BODY_NONE,
      "every system's ethics review schedule, overdue reviews and suspensions as findings", NULL},
     {"PUT", "/api/v1/ethics-reviews/intervals", api_reviews_intervals, ADMIN, 4 * KB, BODY_JSON,
@@ -172,6 +194,11 @@ const Route aRoute[] = {
     {"POST", "/api/v1/initiatives/{id}/overrides", api_initiative_overrides_create, GOVERN, 8 * KB,
      BODY_JSON, "the committee waives a move's gate {stage: pilot|scaling|operating, reason, "
      "expires_at}", NULL},
+    {"GET", "/api/v1/initiatives/{id}/pilot", api_pilot_get, ANY, 0, BODY_NONE,
+     "the pilot with its exit criteria computed from the pilot unit's readings", &resource_pilot},
+    {"PUT", "/api/v1/initiatives/{id}/pilot", api_pilot_put, EDIT, 16 * KB, BODY_JSON,
+     "set the pilot {org_unit_id, starts_on, ends_on, baseline_period, measure_period, criteria}",
+     &resource_pilot},
     {"GET", "/api/v1/initiatives/{id}/plan", api_initiative_plan_get, ANY, 0, BODY_NONE,
      "planning attributes: duration, mandatory, demands, dependencies, exclusive alternatives",
      &resource_initiative_plan},
@@ -179,6 +206,13 @@ const Route aRoute[] = {
      "change planning attributes {duration, mandatory, started_period, demands, depends_on, "
      "exclusive_with}",
      &resource_initiative_plan},
+    {"GET", "/api/v1/initiatives/{id}/rollouts", api_rollouts_list, ANY, 0, BODY_NONE,
+     "rollouts unit by unit with the staggered comparison (?period=)", &resource_rollout},
+    {"POST", "/api/v1/initiatives/{id}/rollouts", api_rollouts_create, EDIT, 8 * KB, BODY_JSON,
+     "plan a rollout {org_unit_id, planned_start?, planned_live?, note?}", &resource_rollout},
+    {"PATCH", "/api/v1/initiatives/{id}/rollouts/{id}", api_rollouts_update, EDIT, 8 * KB,
+     BODY_JSON, "change a rollout (status: in_progress, live, halted; dates; note)",
+     &resource_rollout},
     {"GET", "/api/v1/initiatives/{id}/scores", api_scores_get, ANY, 0, BODY_NONE,
      "scores with who scored", NULL},
     {"PUT", "/api/v1/initiatives/{id}/scores", api_scores_put, SCORE, 8 * KB, BODY_JSON,
@@ -211,6 +245,11 @@ const Route aRoute[] = {
      "a KPI with its values, progress, trend and status", &resource_kpi},
     {"PATCH", "/api/v1/kpis/{id}", api_kpis_update, EDIT, 16 * KB, BODY_JSON, "change a KPI",
      &resource_kpi},
+    {"GET", "/api/v1/kpis/{id}/unit-values", api_kpi_unit_values_list, ANY, 0, BODY_NONE,
+     "the KPI's readings per business unit", &resource_kpi_unit_value},
+    {"POST", "/api/v1/kpis/{id}/unit-values", api_kpi_unit_values_import, EDIT, 1024 * KB,
+     BODY_JSON, "record readings per unit {rows: [{org_unit_id, period, value, note?}]}",
+     &resource_kpi_unit_value},
     {"GET", "/api/v1/kpis/{id}/values", api_kpi_values_list, ANY, 0, BODY_NONE,
      "actual values per period", &resource_kpi_value},
     {"POST", "/api/v1/kpis/{id}/values", api_kpi_values_import, EDIT, 1024 * KB, BODY_JSON_OR_CSV,
@@ -222,6 +261,17 @@ const Route aRoute[] = {
      "my language and how I am told of each kind of item", NULL},
     {"PATCH", "/api/v1/me/preferences", api_me_preferences_update, ANY, 8 * KB, BODY_JSON,
      "change my language {locale} and modes {notifications: {kind: mode}}", NULL},
+    {"GET", "/api/v1/meetings", api_meetings_list, ANY, 0, BODY_NONE,
+     "the committee's meetings (?status=)", &resource_meeting},
+    {"POST", "/api/v1/meetings", api_meetings_create, GOVERN, 32 * KB, BODY_JSON,
+     "plan a meeting {title, held_on, notes?}", &resource_meeting},
+    {"GET", "/api/v1/meetings/{id}", api_meetings_get, ANY, 0, BODY_NONE,
+     "a meeting with its agenda and minutes (the decisions since the previous meeting)",
+     &resource_meeting},
+    {"PATCH", "/api/v1/meetings/{id}", api_meetings_update, GOVERN, 32 * KB, BODY_JSON,
+     "change a meeting (title, held_on, notes, status: held keeps the agenda)", &resource_meeting},
+    {"GET", "/api/v1/meetings/{id}/document", api_meetings_document, ANY, 0, BODY_NONE,
+     "the agenda and minutes as one HTML document (?lang=en|zh-CN)", NULL},
     {"GET", "/api/v1/notifications/log", api_notifications_log, ADMIN, 0, BODY_NONE,
      "every e-mail sent or tried (to, kind, item, status, error)", NULL},
     {"GET", "/api/v1/objectives", api_objectives_list, ANY, 0, BODY_NONE,
@@ -296,6 +346,24 @@ const Route aRoute[] = {
     {"GET", "/api/v1/production", api_production, ANY, 0, BODY_NONE,
      "the production overview: every system healthy, degraded, decaying or switched off, and "
      "the switch trips awaiting a decision", NULL},
+    {"GET", "/api/v1/proposals", api_proposals_list, ANY, 0, BODY_NONE,
+     "proposals to the committee with their counts (?status=&initiative_id=&action_type=)",
+     &resource_proposal},
+    {"POST", "/api/v1/proposals", api_proposals_create, EDIT, 32 * KB, BODY_JSON,
+     "propose {title, action_type, action, due_date, evidence?, note?} (owners: their own "
+     "initiatives)",
+     &resource_proposal},
+    {"GET", "/api/v1/proposals/{id}", api_proposals_get, ANY, 0, BODY_NONE,
+     "a proposal with its votes, conflicts, count and decision", &resource_proposal},
+    {"POST", "/api/v1/proposals/{id}/close", api_proposals_close, GOVERN, 0, BODY_NONE,
+     "close the vote now and decide from the votes cast", NULL},
+    {"POST", "/api/v1/proposals/{id}/conflicts", api_proposal_conflicts_create, SIGN, 4 * KB,
+     BODY_JSON, "declare a conflict of interest {reason} (members; admins {person_id})",
+     &resource_proposal_conflict},
+    {"GET", "/api/v1/proposals/{id}/votes", api_proposal_votes_list, ANY, 0, BODY_NONE,
+     "the votes and conflicts of a proposal with its count", &resource_proposal_vote},
+    {"POST", "/api/v1/proposals/{id}/votes", api_proposal_votes_create, SIGN, 4 * KB, BODY_JSON,
+     "vote {vote: for|against|abstain, comment?} (members)", &resource_proposal_vote},
     {"GET", "/api/v1/radar", api_radar, ANY, 0, BODY_NONE,
      "the technology radar: technologies with ring, quadrant, fit per unit and moves; this "
      "quarter's moves (?quarter=)", &resource_technology},

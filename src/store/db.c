@@ -173,8 +173,35 @@ int db_commit(Db *db) {
 
 void db_rollback(Db *db) {
     if (db->nTxn == 0) return;
+    if (db->nSaveTxn && db->nTxn > db->nSaveTxn) {
+        db_exec(db, "ROLLBACK TO SAVEPOINT keel_work");
+        db->nTxn = db->nSaveTxn;
+        return;
+    }
+    db->nSaveTxn = 0;
     db->nTxn = 0;
     db_exec(db, "ROLLBACK");
+}
+
+int db_savepoint(Db *db) {
+    if (db->nTxn == 0 || db->nSaveTxn) return KEEL_EINTERNAL;
+    int rc = db_exec(db, "SAVEPOINT keel_work");
+    if (rc == 0) db->nSaveTxn = db->nTxn;
+    return rc;
+}
+
+void db_savepoint_undo(Db *db) {
+    if (!db->nSaveTxn) return;
+    db_exec(db, "ROLLBACK TO SAVEPOINT keel_work");
+    db_exec(db, "RELEASE SAVEPOINT keel_work");
+    db->nTxn = db->nSaveTxn;
+    db->nSaveTxn = 0;
+}
+
+int db_savepoint_keep(Db *db) {
+    if (!db->nSaveTxn) return KEEL_EINTERNAL;
+    db->nSaveTxn = 0;
+    return db_exec(db, "RELEASE SAVEPOINT keel_work");
 }
 
 int db_end(Db *db, int rc) {

@@ -62,6 +62,7 @@ struct Db {
     const DbDriver *pDriver; /* the driver that opened it */
     void *pConn;             /* the driver's connection */
     int nTxn;                /* nesting depth of db_begin */
+    int nSaveTxn;            /* the depth db_savepoint marked, 0 when none */
 };
 
 /* Open the database zPath: a PostgreSQL URL (postgres://…, postgresql://…,
@@ -117,6 +118,15 @@ void db_rollback(Db *db);
 /* End the transaction a db_begin opened: commit when rc is 0, else roll
  * back. Returns rc, or the commit's error. */
 int db_end(Db *db, int rc);
+/* A savepoint inside the current transaction (one at a time): work that
+ * may fail and must leave the rest of the transaction standing (a passed
+ * proposal's action). While it is set, a db_rollback by the code inside
+ * rolls back to it instead of ending the transaction. db_savepoint_undo
+ * rolls back to it (if not done yet) and removes it; db_savepoint_keep
+ * removes it and keeps the work. */
+int db_savepoint(Db *db);
+void db_savepoint_undo(Db *db);
+int db_savepoint_keep(Db *db);
 
 int db_get_version(Db *db, int *pVersion, int *pAppId);
 int db_set_version(Db *db, int version, int appId);

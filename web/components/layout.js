@@ -39,6 +39,7 @@ export function sections() {
       { key: 'units', href: '/organisation/units' },
       { key: 'people', href: '/organisation/people' },
       { key: 'committee', href: '/organisation/committee' },
+      { key: 'decisions', href: '/organisation/decisions' },
     ] },
     { key: 'iteration', href: '/iteration/reviews', pages: [
       { key: 'qreviews', href: '/iteration/reviews' },

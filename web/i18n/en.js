@@ -3,6 +3,8 @@
 // replaced by a value. zh-CN.js has exactly the same keys (an e2e check
 // keeps them in step). Vocabularies (role.*, stage.*, ...) translate the
 // server's fixed values.
+import collab from './collab-en.js';
+
 export default {
   'locale.en': 'English',
   'locale.zh-CN': '中文（简体）',
@@ -1321,6 +1323,7 @@ export default {
   'qr.plan_added': 'Funded:',
   'qr.plan_dropped': 'Dropped:',
   'qr.plan_moved': 'Moved:',
+  ...collab, // path 4 (organisational collaboration)
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': 'Production',
   'page.production': 'Production overview',

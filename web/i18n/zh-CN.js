@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Simplified Chinese messages: the same keys as en.js (an e2e check keeps
 // them in step).
+import collab from './collab-zh-CN.js';
+
 export default {
   'locale.en': 'English',
   'locale.zh-CN': '中文（简体）',
@@ -1319,6 +1321,7 @@ export default {
   'qr.plan_added': '新增资助：',
   'qr.plan_dropped': '取消：',
   'qr.plan_moved': '调整启动：',
+  ...collab, // path 4 (organisational collaboration)
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': '生产',
   'page.production': '生产概览',
