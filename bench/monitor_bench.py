@@ -120,7 +120,7 @@ def post_all(port, path, headers, batches, nconn=2):
 
 
 class Keel:
-    def __init__(self, tmp):
+    def __init__(self, tmp, extra=()):
         self.db = os.path.join(tmp, "keel.db")
         pwf = os.path.join(tmp, "pw")
         with open(pwf, "w") as f:
@@ -131,7 +131,7 @@ class Keel:
         self.token = self.setup_system(env)
         self.port = free_port()
         self.proc = subprocess.Popen([KEEL, "serve", "--db", self.db, "--listen",
-                                      "127.0.0.1:%d" % self.port, "--quiet", "--threads", "2"],
+                                      "127.0.0.1:%d" % self.port, "--quiet", "--threads", "2"] + list(extra),
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
         self.proc.stdout.readline()
 
@@ -149,6 +149,14 @@ class Keel:
                                          "tier_reason": "marketing offers only"})
         p = subprocess.run([KEEL, "token", "create", "--db", self.db, "--email", "admin@bench.example",
                             "--name", "bench", "--scope", "ingest"], capture_output=True, text=True, env=env)
+        return p.stdout.strip()
+
+    def metrics_token(self):
+        """A token with the metrics:read scope (for settle)."""
+        env = dict(os.environ, KEEL_FAST_PWHASH="1")
+        p = subprocess.run([KEEL, "token", "create", "--db", self.db, "--email", "admin@bench.example",
+                            "--name", "metrics", "--scope", "metrics:read"], capture_output=True, text=True,
+                           env=env)
         return p.stdout.strip()
 
     def run(self, batches):
@@ -220,10 +228,7 @@ def measure(server, pid, batches):
 def main():
     tmp = tempfile.mkdtemp(prefix="keel-monbench-")
     keel = Keel(tmp)
-    env = dict(os.environ, KEEL_FAST_PWHASH="1")
-    p = subprocess.run([KEEL, "token", "create", "--db", keel.db, "--email", "admin@bench.example",
-                        "--name", "metrics", "--scope", "metrics:read"], capture_output=True, text=True, env=env)
-    keel.mtoken = p.stdout.strip()
+    keel.mtoken = keel.metrics_token()
     influx = Influx(tmp)
     res = {"keel": [], "influxdb": []}
     try:

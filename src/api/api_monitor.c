@@ -46,6 +46,17 @@ static int monitor_system(Req *req, int64_t *pId) {
     return system_for_edit(req->db, &req->who, zName, pId, &req->err);
 }
 
+/* The version labels of the batch that the register does not have (new
+ * reference): the events are taken all the same, and flagged here and in
+ * the windows ("registered": false). */
+static json_t *monitor_unregistered(Db *db, int64_t system, const MonIngestResult *res) {
+    json_t *a = json_array();
+    for (uint32_t i = 0; i < res->nVersions; i++)
+        if (store_monitor_version_known(db, system, res->azVersion[i]) == 0)
+            json_array_append_new(a, json_string(res->azVersion[i]));
+    return a;
+}
+
 /* The answer of an ingest: counts and the refused lines (new reference). */
 static json_t *monitor_answer(const MonIngestResult *res, EvKind kind) {
     json_t *a = json_array();
@@ -78,6 +89,8 @@ static int monitor_take(Req *req, Resp *resp, EvKind kind) {
                         req->bBodyCsv ? EVSCAN_CSV : EVSCAN_NDJSON, kind, partial, res, &req->err);
     if (rc == 0 || rc == KEEL_EINVAL) {
         json_t *j = monitor_answer(res, kind);
+        if (kind == EVSCAN_EVENTS)
+            json_object_set_new(j, "unregistered_versions", monitor_unregistered(req->db, id, res));
         if (rc) {
             json_object_set_new(j, "error",
                                 json_pack("{s:s,s:s,s:s}", "code", "invalid_lines", "message",
@@ -109,6 +122,12 @@ int api_system_monitor(Req *req, Resp *resp) {
     json_t *rows;
     rc = store_monitor_window_list(req->db, id, zGrain, INT64_MIN, (int)nLimit, &rows);
     if (rc) return err_set(&req->err, rc, "", "cannot read the windows");
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *r = json_object_get(row, "registered");
+        json_object_set_new(row, "registered", json_boolean(r && json_integer_value(r) != 0));
+    }
     json_t *findings;
     if ((rc = decay_findings(req->db, id, &findings))) {
         json_decref(rows);
@@ -142,8 +161,16 @@ int api_jobs_run(Req *req, Resp *resp) {
 /* Append one gauge or counter line "name{labels} value" (NaN skipped). */
 static void prom_line(Buf *b, const char *zName, const char *zLabels, double v) {
     if (isnan(v)) return;
-    buf_printf(b, "%s%s%s%s %.17g\n", zName, zLabels ? "{" : "", zLabels ? zLabels : "",
-               zLabels ? "}" : "", v);
+    buf_puts(b, zName);
+    if (zLabels) {
+        buf_putc(b, '{');
+        buf_puts(b, zLabels);
+        buf_putc(b, '}');
+    }
+    if (v == floor(v) && fabs(v) < 9e15) /* counts and times: an integer, exactly */
+        buf_printf(b, " %lld\n", (long long)v);
+    else
+        buf_printf(b, " %.17g\n", v);
 }
 
 /* Append a label value escaped for the exposition format. */
@@ -249,26 +276,57 @@ static int metrics_jobs(Req *req, Buf *b) {
     return 0;
 }
 
-/* Each system's latest minute window as labelled gauges. */
+/* Each system's latest minute window as labelled gauges: one pass over the
+ * rows (no JSON), each metric's lines gathered in its own buffer. */
+static const struct {
+    const char *zName, *zHelp;
+} aWinMetric[MON_LATEST_NVAL] = {
+    {"keel_window_events", "Events in the latest minute window."},
+    {"keel_window_error_rate", "Share of events with error: true."},
+    {"keel_window_latency_p50_ms", "Median latency (DDSketch, 1% relative)."},
+    {"keel_window_latency_p90_ms", "90th percentile latency."},
+    {"keel_window_latency_p99_ms", "99th percentile latency."},
+    {"keel_window_mean_score", "Mean score."},
+    {"keel_window_accuracy", "Accuracy of labelled events."},
+    {"keel_window_auc", "ROC AUC of labelled events."},
+    {"keel_window_start_seconds", "Start of the latest window."},
+};
+
+/* One row into the per-metric buffers (ctx: Buf[MON_LATEST_NVAL + 1], the
+ * last one for the labels). */
+static int metrics_window_row(void *ctx, const char *zSystem, const char *zVersion,
+                              const char *zSegment, const double *aV) {
+    Buf *ab = ctx, *lab = &ab[MON_LATEST_NVAL];
+    lab->n = 0;
+    buf_puts(lab, "system=\"");
+    prom_escape(lab, zSystem);
+    buf_puts(lab, "\",version=\"");
+    prom_escape(lab, zVersion);
+    buf_puts(lab, "\",segment=\"");
+    prom_escape(lab, zSegment);
+    buf_putc(lab, '"');
+    for (int k = 0; k < MON_LATEST_NVAL; k++)
+        prom_line(&ab[k], aWinMetric[k].zName, lab->z,
+                  k == MON_LATEST_NVAL - 1 ? aV[k] / 1000 : aV[k]);
+    return buf_err(lab);
+}
+
 static int metrics_windows(Req *req, Buf *b) {
-    json_t *rows;
-    int rc = store_monitor_window_latest(req->db, &rows);
-    if (rc) return rc;
-    static const PromMetric a[] = {
-        {"n", "keel_window_events", "Events in the latest minute window.", 1},
-        {"error_rate", "keel_window_error_rate", "Share of events with error: true.", 1},
-        {"p50", "keel_window_latency_p50_ms", "Median latency (DDSketch, 1% relative).", 1},
-        {"p90", "keel_window_latency_p90_ms", "90th percentile latency.", 1},
-        {"p99", "keel_window_latency_p99_ms", "99th percentile latency.", 1},
-        {"mean_score", "keel_window_mean_score", "Mean score.", 1},
-        {"accuracy", "keel_window_accuracy", "Accuracy of labelled events.", 1},
-        {"auc", "keel_window_auc", "ROC AUC of labelled events.", 1},
-        {"window_start", "keel_window_start_seconds", "Start of the latest window.", 1000},
-    };
-    static const char *const azLabel[] = {"system",  "system_name", "version", "version",
-                                          "segment", "segment",     NULL};
-    prom_rows(b, rows, a, sizeof a / sizeof *a, "gauge", azLabel);
-    return 0;
+    Buf ab[MON_LATEST_NVAL + 1];
+    for (int k = 0; k <= MON_LATEST_NVAL; k++)
+        buf_init(&ab[k], 0);
+    int rc = store_monitor_latest_each(req->db, metrics_window_row, ab);
+    for (int k = 0; k < MON_LATEST_NVAL; k++) {
+        if (!rc) rc = buf_err(&ab[k]);
+        if (!rc) {
+            buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", aWinMetric[k].zName,
+                       aWinMetric[k].zHelp, aWinMetric[k].zName);
+            buf_append(b, ab[k].z, ab[k].n);
+        }
+    }
+    for (int k = 0; k <= MON_LATEST_NVAL; k++)
+        buf_reset(&ab[k]);
+    return rc;
 }
 
 int api_metrics(Req *req, Resp *resp) {

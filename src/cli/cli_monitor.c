@@ -343,13 +343,17 @@ int cli_monitor(int argc, char **argv) {
            "events", "err%", "p50 ms", "p90 ms", "p99 ms", "acc", "auc");
     size_t i;
     json_t *w;
+    int bUnregistered = 0;
     json_array_foreach(json_object_get(j, "windows"), i, w) {
-        char zTime[32];
+        char zTime[32], zVer[16];
+        int bReg = json_is_true(json_object_get(w, "registered"));
+        bUnregistered |= !bReg;
+        snprintf(zVer, sizeof zVer, "%.11s%s", json_string_value(json_object_get(w, "version")),
+                 bReg ? "" : "*");
         time_iso((int64_t)(json_integer_value(json_object_get(w, "window_start")) / 1000), zTime,
                  sizeof zTime);
         const char *zSeg = json_string_value(json_object_get(w, "segment"));
-        printf("%-20s %-12.12s %-10.10s %9lld ", zTime,
-               json_string_value(json_object_get(w, "version")), zSeg && *zSeg ? zSeg : "(all)",
+        printf("%-20s %-12.12s %-10.10s %9lld ", zTime, zVer, zSeg && *zSeg ? zSeg : "(all)",
                (long long)json_integer_value(json_object_get(w, "n")));
         mon_cell(json_object_get(w, "error_rate"), "%6.2f", 100);
         mon_cell(json_object_get(w, "p50"), " %9.2f", 1);
@@ -359,6 +363,10 @@ int cli_monitor(int argc, char **argv) {
         mon_cell(json_object_get(w, "auc"), " %6.3f", 1);
         printf("\n");
     }
+    if (bUnregistered)
+        printf("* a version the register does not have: its events are taken and flagged; "
+               "register it with POST /api/v1/systems/%s/versions\n",
+               cli_opt(a, n, "system"));
     json_array_foreach(json_object_get(j, "findings"), i, w) {
         if (i == 0) printf("\nfindings (each with its false-alarm rate under no change):\n");
         json_t *ci = json_object_get(w, "ci");

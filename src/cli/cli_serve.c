@@ -43,6 +43,8 @@ int cli_serve(int argc, char **argv) {
         {"quiet", 1, "", "no access log", NULL},
         {"events-dir", 0, "DIR", "monitoring event log (default FILE.events)", NULL},
         {"retention-days", 0, "N", "days event segments are kept (default 90)", NULL},
+        {"dedup-entries", 0, "N", "event_ids the dedup index holds at most (default 16777216)",
+         NULL},
         {"rules-dir", 0, "DIR", "compliance rule packs replacing the built-in ones (checked at start)", NULL},
         {"migrate", 1, "",
          "migrate an older schema before serving (on PostgreSQL; otherwise `keel migrate`)", NULL},
@@ -98,6 +100,10 @@ int cli_serve(int argc, char **argv) {
     if ((z = cli_opt(a, n, "retention-days"))) {
         if ((rc = parse_positive(z, "retention-days", 1, 36500, &v))) return rc;
         c.retentionDays = (int)v;
+    }
+    if ((z = cli_opt(a, n, "dedup-entries"))) {
+        if ((rc = parse_positive(z, "dedup-entries", 1024, 1L << 30, &v))) return rc;
+        c.dedupEntries = v;
     }
     c.bMigrate = cli_opt(a, n, "migrate") != NULL;
     c.zTrustedProxies = cli_opt(a, n, "trusted-proxy");

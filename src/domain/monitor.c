@@ -14,6 +14,7 @@
 #include "store/segment.h"
 #include "store/store_monitor.h"
 #include "util/buf.h"
+#include "util/mem.h"
 #include "util/timeutil.h"
 #include <math.h>
 #include <pthread.h>
@@ -31,6 +32,8 @@ typedef struct MonKey {
     int64_t system;
     char zVersion[EVSCAN_MAX_LABEL + 1];
     char zSegment[EVSCAN_MAX_LABEL + 1];
+    uint32_t nVersion, nSegment; /* their lengths */
+    uint64_t stamp;              /* the last batch that used it */
 } MonKey;
 
 /* A pending window: what arrived for one key and minute since the last
@@ -63,9 +66,11 @@ struct Monitor {
     size_t nWinSlot, nWin;
     MonRecent *aRecent;   /* MON_RECENT_SLOTS */
     Buf frame;            /* the batch being framed */
+    EvFormat frameFormat; /* its format */
     MonBatch *pBatch;     /* the batch being applied */
     uint64_t lastSeq;     /* last frame applied to the pending windows */
     uint64_t appliedSeq;  /* last frame in the store */
+    uint64_t batchNo;     /* batches run (stamps the keys a batch uses) */
     MonStats st;
 };
 
@@ -91,9 +96,8 @@ static long mon_key(Monitor *m, int64_t system, EvStr v, EvStr s, uint32_t *pHin
         uint32_t i = k == 0 ? h : k - 1;
         if (i >= m->nKey) continue;
         const MonKey *p = &m->aKey[i];
-        if (p->system == system && strlen(p->zVersion) == v.n &&
-            memcmp(p->zVersion, v.z, v.n) == 0 && strlen(p->zSegment) == s.n &&
-            memcmp(p->zSegment, s.z, s.n) == 0) {
+        if (p->system == system && p->nVersion == v.n && mem_eq_short(p->zVersion, v.z, v.n) &&
+            p->nSegment == s.n && mem_eq_short(p->zSegment, s.z, s.n)) {
             *pHint = i;
             return i;
         }
@@ -111,6 +115,9 @@ static long mon_key(Monitor *m, int64_t system, EvStr v, EvStr s, uint32_t *pHin
     p->zVersion[v.n] = 0;
     memcpy(p->zSegment, s.z, s.n);
     p->zSegment[s.n] = 0;
+    p->nVersion = v.n;
+    p->nSegment = s.n;
+    p->stamp = 0;
     *pHint = m->nKey;
     return m->nKey++;
 }
@@ -171,6 +178,8 @@ struct MonBatch {
     size_t nMark, nMarkAlloc;
     MonWin **apWin;       /* this batch's windows */
     size_t nWin, nWinAlloc;
+    EvStr *aLine; /* NDJSON: the lines taken (for a frame of lines) */
+    size_t nLine, nLineAlloc;
 };
 
 /* Grow an array to hold one more element; 0 or KEEL_ENOMEM. */
@@ -204,7 +213,7 @@ static void mon_batch_clear(MonBatch *b) {
         evagg_free(&b->apWin[i]->agg);
         free(b->apWin[i]);
     }
-    b->nWin = b->nUndo = b->nStage = b->nMark = 0;
+    b->nWin = b->nUndo = b->nStage = b->nMark = b->nLine = 0;
 }
 
 /* Apply one event: dedup (undoable), the batch window, a staged recent
@@ -297,6 +306,9 @@ typedef struct MonTake {
     uint32_t hint;        /* last key index */
     MonWin *pLast;        /* last window */
     int bFrame;           /* copy taken lines into the frame */
+    EvFormat fmt;         /* the body's format */
+    int csv;              /* NDJSON frame: 0 nothing yet, 1 re-encoded as CSV, 2 lines */
+    EvCsvShape shape;     /* the CSV columns when csv == 1 */
     MonIngestResult *res;
     int err;              /* first KEEL_ENOMEM */
 } MonTake;
@@ -313,6 +325,49 @@ static int mon_in_scratch(const EvScan *sc, const EvEvent *ev) {
 #undef MON_IN
 }
 
+/* Frame one taken NDJSON event: re-encoded as CSV while every event has
+ * the first one's columns (a third of the bytes for zstd), else the lines
+ * as sent (all of them again, from the batch's line list). */
+static void mon_frame_json(MonTake *t, const EvEvent *ev) {
+    Monitor *m = t->m;
+    MonBatch *b = t->b;
+    if (mon_grow((void **)&b->aLine, &b->nLineAlloc, b->nLine, sizeof *b->aLine)) {
+        t->err = KEEL_ENOMEM;
+        return;
+    }
+    b->aLine[b->nLine++] = (EvStr){ev->zLine, ev->nLine};
+    if (t->csv == 0) {
+        t->csv = evscan_csv_shape(ev, &t->shape) == 0 ? 1 : 2;
+        if (t->csv == 1) evscan_csv_put_header(&t->shape, &m->frame);
+    } else if (t->csv == 1 && !evscan_csv_same(&t->shape, ev)) {
+        t->csv = 2;
+        m->frame.n = 0;
+        for (size_t i = 0; i + 1 < b->nLine; i++) {
+            buf_append(&m->frame, b->aLine[i].z, b->aLine[i].n);
+            buf_putc(&m->frame, '\n');
+        }
+    }
+    if (t->csv == 1) {
+        evscan_csv_put_row(ev, &m->frame);
+    } else {
+        buf_append(&m->frame, ev->zLine, ev->nLine);
+        buf_putc(&m->frame, '\n');
+    }
+}
+
+/* Note the version of key k (used by the batch being run) in the answer,
+ * once per label. */
+static void mon_note_version(MonTake *t, uint32_t k) {
+    MonKey *p = &t->m->aKey[k];
+    if (p->stamp == t->m->batchNo) return;
+    p->stamp = t->m->batchNo;
+    MonIngestResult *res = t->res;
+    for (uint32_t i = 0; i < res->nVersions; i++)
+        if (strcmp(res->azVersion[i], p->zVersion) == 0) return;
+    if (res->nVersions < MONITOR_MAX_VERSIONS)
+        memcpy(res->azVersion[res->nVersions++], p->zVersion, p->nVersion + 1);
+}
+
 /* Take one good record with its hash: count it, stage it, frame it. */
 static void mon_take(MonTake *t, const EvEvent *ev, uint64_t h) {
     if (t->err) return;
@@ -327,7 +382,10 @@ static void mon_take(MonTake *t, const EvEvent *ev, uint64_t h) {
     else if (r == 2) t->res->nUnmatched++;
     if (r == 0 || r == 2) return;
     t->res->nAccepted++;
-    if (t->bFrame) {
+    if (t->kind == EVSCAN_EVENTS) mon_note_version(t, t->hint);
+    if (t->bFrame && t->fmt == EVSCAN_NDJSON) {
+        mon_frame_json(t, ev);
+    } else if (t->bFrame) {
         buf_append(&t->m->frame, ev->zLine, ev->nLine);
         buf_putc(&t->m->frame, '\n');
     }
@@ -351,6 +409,7 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
     for (const char *p = z, *e = z + n; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
         nLines++;
     int64_t nowS = mon_floor_div(nowMs, 1000);
+    m->batchNo++;
     if (kind == EVSCAN_EVENTS && dedup_reserve(&m->dedup, nLines, nowS)) return KEEL_ENOMEM;
     if (bFrame) {
         m->frame.n = 0;
@@ -359,7 +418,14 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
             buf_putc(&m->frame, '\n');
         }
     }
-    MonTake t = {m, b, system, kind, nowS, 0, NULL, bFrame, res, 0};
+    MonTake t = {.m = m,
+                 .b = b,
+                 .system = system,
+                 .kind = kind,
+                 .nowS = nowS,
+                 .bFrame = bFrame,
+                 .fmt = fmt,
+                 .res = res};
     /* one event behind: the next event's dedup slot is fetched from memory
      * while this one is counted */
     static __thread EvEvent aEv[2];
@@ -396,6 +462,7 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
     }
     int err = t.err;
     if (!err && bFrame) err = buf_err(&m->frame);
+    m->frameFormat = t.csv == 1 ? EVSCAN_CSV : fmt;
     if (bRefused || err) { /* undo: the batch leaves no trace */
         for (size_t i = b->nUndo; i-- > 0;)
             dedup_undo(&m->dedup, b->aSlot[i], b->aOld[i]);
@@ -403,6 +470,7 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
             b->apMark[i]->labelled = 0;
         mon_batch_clear(b);
         res->nAccepted = res->nDuplicates = res->nUnmatched = 0;
+        res->nVersions = 0;
         return err ? err : KEEL_EINVAL;
     }
     return 0;
@@ -429,12 +497,12 @@ int monitor_ingest(Monitor *m, int64_t system, const char *z, size_t n, EvFormat
                    int partial, MonIngestResult *res, KeelError *e) {
     memset(res, 0, offsetof(MonIngestResult, aRejected));
     int64_t arrival = mon_now_ms();
-    SegFrameInfo fi = {.system = system, .arrivalMs = arrival, .kind = (uint8_t)kind,
-                       .format = (uint8_t)fmt};
+    SegFrameInfo fi = {.system = system, .arrivalMs = arrival, .kind = (uint8_t)kind};
     pthread_mutex_lock(&m->mu);
     int rc = mon_batch_run(m, m->pBatch, system, z, n, fmt, kind, partial, arrival, 1, res);
     if (!rc && res->nAccepted) {
         fi.nEvents = (uint32_t)res->nAccepted;
+        fi.format = (uint8_t)m->frameFormat;
         rc = seglog_write(m->log, &fi, m->frame.z, m->frame.n, e);
         if (!rc) m->lastSeq = fi.seq;
     }
@@ -506,6 +574,13 @@ static int mon_flush_grain(Db *db, const MonKey *k, const char *zGrain, int64_t 
     return rc;
 }
 
+/* Windows in order of key, then minute. */
+static int mon_win_cmp(const void *a, const void *b) {
+    const MonWin *x = *(MonWin *const *)a, *y = *(MonWin *const *)b;
+    if (x->iKey != y->iKey) return x->iKey < y->iKey ? -1 : 1;
+    return x->minute < y->minute ? -1 : x->minute > y->minute;
+}
+
 /* Put stolen windows back into the pending table after a failed flush. */
 static void mon_unsteal(Monitor *m, MonWin **aw, size_t n) {
     for (size_t i = 0; i < n; i++) {
@@ -543,17 +618,34 @@ int monitor_flush(Monitor *m, Db *db, KeelError *e) {
         time_iso_now(zNow, sizeof zNow);
         rc = db_begin(db);
         if (rc) err_set(e, rc, "", "cannot begin: %s", db_errmsg(db));
+        /* sorted by key and minute, a key's minutes of one hour (and of one
+         * day) are neighbours: they are added up here and each hour and day
+         * row is read and written once */
+        qsort(aw, n, sizeof *aw, mon_win_cmp);
+        EvAgg hour, day;
+        evagg_init(&hour);
+        evagg_init(&day);
         for (size_t i = 0; i < n && !rc; i++) {
             const MonKey *k = &aKey[aw[i]->iKey];
             int64_t start = aw[i]->minute * MON_MINUTE_MS;
+            int64_t h0 = mon_floor_div(start, 3600000) * 3600000;
+            int64_t d0 = mon_floor_div(start, 86400000) * 86400000;
+            int bLast = i + 1 == n || aw[i + 1]->iKey != aw[i]->iKey;
+            int64_t next = bLast ? 0 : aw[i + 1]->minute * MON_MINUTE_MS;
             rc = mon_flush_grain(db, k, "minute", start, &aw[i]->agg, zNow, e);
-            if (!rc)
-                rc = mon_flush_grain(db, k, "hour", mon_floor_div(start, 3600000) * 3600000,
-                                     &aw[i]->agg, zNow, e);
-            if (!rc)
-                rc = mon_flush_grain(db, k, "day", mon_floor_div(start, 86400000) * 86400000,
-                                     &aw[i]->agg, zNow, e);
+            if (!rc && (evagg_merge(&hour, &aw[i]->agg) || evagg_merge(&day, &aw[i]->agg)))
+                rc = err_set(e, KEEL_ENOMEM, "", "out of memory while flushing windows");
+            if (!rc && (bLast || mon_floor_div(next, 3600000) * 3600000 != h0)) {
+                rc = mon_flush_grain(db, k, "hour", h0, &hour, zNow, e);
+                evagg_free(&hour);
+            }
+            if (!rc && (bLast || mon_floor_div(next, 86400000) * 86400000 != d0)) {
+                rc = mon_flush_grain(db, k, "day", d0, &day, zNow, e);
+                evagg_free(&day);
+            }
         }
+        evagg_free(&hour);
+        evagg_free(&day);
         if (!rc) rc = store_monitor_state_set(db, "applied_seq", (int64_t)seq);
         if (!rc) rc = db_commit(db);
         if (rc) db_rollback(db);
@@ -610,7 +702,7 @@ int monitor_open(Monitor **ppMon, const MonitorConfig *c, Db *db, KeelError *e) 
     uint8_t key[16];
     randombytes_buf(key, sizeof key);
     int rc = dedup_init(&m->dedup, c->dedupDays, c->dedupEntries, key);
-    m->aRecent = calloc(MON_RECENT_SLOTS, sizeof *m->aRecent);
+    m->aRecent = mem_zalloc_table(MON_RECENT_SLOTS, sizeof *m->aRecent);
     m->pBatch = calloc(1, sizeof *m->pBatch);
     if (rc || !m->aRecent || !m->pBatch) rc = err_set(e, KEEL_ENOMEM, "", "out of memory");
     if (!rc) rc = seglog_open(&m->log, c->zDir, c->level, e);
@@ -653,6 +745,7 @@ void monitor_close(Monitor *m) {
         free(m->pBatch->aStage);
         free(m->pBatch->apMark);
         free(m->pBatch->apWin);
+        free(m->pBatch->aLine);
         free(m->pBatch);
     }
     dedup_free(&m->dedup);

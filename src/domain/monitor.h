@@ -30,11 +30,15 @@ typedef struct MonitorConfig {
     size_t dedupEntries;  /* dedup cap in live entries (default 2^24; the table at most 512 MiB) */
 } MonitorConfig;
 
+#define MONITOR_MAX_VERSIONS 32 /* version labels an ingest answer lists */
+
 /* What an ingest did. */
 typedef struct MonIngestResult {
     uint64_t nAccepted;   /* events (or labels) stored */
     uint64_t nDuplicates; /* event_ids already taken (not stored, not counted) */
     uint64_t nUnmatched;  /* labels: event_ids the monitor does not hold */
+    uint32_t nVersions;   /* distinct version labels of the accepted events (to the cap) */
+    char azVersion[MONITOR_MAX_VERSIONS][EVSCAN_MAX_LABEL + 1];
     uint32_t nRejected;   /* refused lines (all of them, listed up to the cap) */
     EngineError aRejected[MONITOR_MAX_REJECTED];
 } MonIngestResult;

@@ -29,6 +29,7 @@ typedef struct DDStore {
 typedef struct DDSketch {
     double alpha;     /* relative accuracy, e.g. 0.01 */
     double lnGamma;   /* log((1 + alpha) / (1 - alpha)) */
+    double invLnGamma; /* 1 / lnGamma (a multiply instead of a divide per key) */
     uint64_t n;       /* values added */
     uint64_t nZero;   /* values with |v| < DDSKETCH_MIN_VALUE */
     double sum;       /* their sum */

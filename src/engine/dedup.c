@@ -11,6 +11,7 @@
  * keyed per process against chosen ones. */
 #include "engine/dedup.h"
 #include "util/err.h"
+#include "util/mem.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,7 @@ int dedup_init(DedupIndex *d, int nHorizonDays, size_t nMaxEntries, const uint8_
     d->nMaxEntries = nMaxEntries < 1024 ? 1024 : nMaxEntries;
     memcpy(d->aKey, key16, 16);
     d->nSlot = 1 << 16;
-    d->aSlot = calloc(d->nSlot, sizeof *d->aSlot);
+    d->aSlot = mem_zalloc_table(d->nSlot, sizeof *d->aSlot);
     d->aGenStart = malloc(DEDUP_GENERATIONS * sizeof *d->aGenStart);
     if (!d->aSlot || !d->aGenStart) {
         dedup_free(d);
@@ -115,7 +116,7 @@ static int dedup_rebuild(DedupIndex *d, size_t nMore, int64_t nowS) {
     size_t nSlot = 1 << 16;
     while ((nLive + nMore) * 10 >= nSlot * 4)
         nSlot *= 2;
-    uint64_t *a = calloc(nSlot, sizeof *a);
+    uint64_t *a = mem_zalloc_table(nSlot, sizeof *a);
     if (!a) return KEEL_ENOMEM;
     size_t nUsed = 0;
     for (size_t i = 0; i < d->nSlot; i++) {

@@ -12,6 +12,7 @@
  */
 #include "engine/evagg.h"
 #include "util/err.h"
+#include "util/mem.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,8 +78,7 @@ void evagg_add_label(EvAgg *a, double score, double prediction, double label) {
  * probably is); NULL when out of memory. */
 static EvFeatAgg *evagg_feature(EvAgg *a, const char *z, size_t n, uint32_t hint) {
     if (n > EVSCAN_MAX_LABEL) return NULL;
-    if (hint < a->nFeat && strlen(a->aFeat[hint].zName) == n &&
-        memcmp(a->aFeat[hint].zName, z, n) == 0)
+    if (hint < a->nFeat && a->aFeat[hint].zName[n] == 0 && mem_eq_short(a->aFeat[hint].zName, z, n))
         return &a->aFeat[hint];
     for (uint32_t i = 0; i < a->nFeat; i++)
         if (memcmp(a->aFeat[i].zName, z, n) == 0 && a->aFeat[i].zName[n] == 0)

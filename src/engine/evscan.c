@@ -11,9 +11,14 @@
 #include "engine/evscan.h"
 #include "engine/csv_int.h"
 #include "util/err.h"
+#include "util/mem.h"
 #include <math.h>
 #include <stdarg.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the schema ---------------------------------------------------------- */
@@ -337,6 +342,8 @@ static void evscan_clear(EvEvent *ev, uint32_t iLine) {
     ev->isError = 0;
     ev->nFeat = 0;
     ev->iLine = iLine;
+    ev->mask = 0;
+    ev->bEscaped = 0;
 }
 
 /* Check that the required fields (bit set of EVF_*) were all seen. */
@@ -405,6 +412,28 @@ static int evscan_json_str(EvScan *s, const char **pp, const char *e, const char
                            size_t *pn, int *pPlain) {
     const char *p = *pp, *p0 = p;
     unsigned odd = 0; /* bytes below 0x20 or above 0x7e seen */
+#ifdef __SSE2__
+    /* 16 bytes at a time while the line has them: the first quote or
+     * backslash, and whether an odd byte comes before it */
+    const __m128i vQuote = _mm_set1_epi8('"'), vSlash = _mm_set1_epi8('\\');
+    const __m128i vSpace = _mm_set1_epi8(0x20), vDel = _mm_set1_epi8(0x7f);
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned mStop = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, vQuote), _mm_cmpeq_epi8(x, vSlash)));
+        /* signed: bytes from 0x80 are negative, so below 0x20 too */
+        unsigned mOdd = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmplt_epi8(x, vSpace), _mm_cmpeq_epi8(x, vDel)));
+        if (mStop) {
+            unsigned k = (unsigned)__builtin_ctz(mStop);
+            odd |= mOdd & ((1u << k) - 1);
+            p += k;
+            break;
+        }
+        odd |= mOdd;
+        p += 16;
+    }
+#endif
     while (p < e && *p != '"' && *p != '\\') {
         odd |= (unsigned)((unsigned char)*p - 0x20) > 0x5e;
         p++;
@@ -554,6 +583,11 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
             p = q;
         }
         if (evscan_set(ev, f, zKey, nKey, &v, err)) return KEEL_EINVAL;
+        EvStr raw = {v.kind == EVV_NULL ? "" : v.z, v.kind == EVV_NULL ? 0 : (uint32_t)v.n};
+        if (f == EVF_FEATURE)
+            ev->aFeat[ev->nFeat - 1].raw = raw;
+        else
+            ev->aRaw[f] = raw;
         p = evscan_ws(p, e);
         if (p < e && *p == ',') {
             p = evscan_ws(p + 1, e);
@@ -566,6 +600,8 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
         return evscan_fail(err, iLine, zKey, nKey, "expected ',' or '}' after the value");
     }
 end:
+    ev->mask = seen & ~(1u << EVF_FEATURE);
+    ev->bEscaped = s->nScratch != 0;
     p = evscan_ws(p, e);
     if (p != e)
         return evscan_fail(err, iLine, "", 0,
@@ -800,4 +836,87 @@ int evscan_next(EvScan *s, EvEvent *ev, EngineError *err) {
     if (rc == 1 && s->kind == EVSCAN_LABELS && isnan(ev->label))
         return evscan_fail(err, ev->iLine, "label", 5, "is missing; a label line needs a label");
     return rc;
+}
+
+/* ---- NDJSON events re-encoded as CSV --------------------------------------- */
+
+/* Whether a name can stand in a CSV header unquoted. */
+static int evscan_csv_plain(EvStr x) {
+    for (uint32_t i = 0; i < x.n; i++)
+        if (x.z[i] == ',' || x.z[i] == '"' || x.z[i] == '\r' || x.z[i] == '\n') return 0;
+    return 1;
+}
+
+int evscan_csv_shape(const EvEvent *ev, EvCsvShape *sh) {
+    if (ev->bEscaped || !ev->mask) return -1;
+    sh->mask = ev->mask;
+    sh->nFeat = ev->nFeat;
+    for (uint32_t i = 0; i < ev->nFeat; i++) {
+        if (!evscan_csv_plain(ev->aFeat[i].name)) return -1;
+        sh->aName[i] = ev->aFeat[i].name;
+    }
+    return 0;
+}
+
+int evscan_csv_same(const EvCsvShape *sh, const EvEvent *ev) {
+    if (ev->bEscaped || ev->mask != sh->mask || ev->nFeat != sh->nFeat) return 0;
+    for (uint32_t i = 0; i < ev->nFeat; i++) {
+        EvStr a = sh->aName[i], b = ev->aFeat[i].name;
+        if (a.n != b.n || (a.z != b.z && !mem_eq_short(a.z, b.z, a.n))) return 0;
+    }
+    return 1;
+}
+
+void evscan_csv_put_header(const EvCsvShape *sh, Buf *b) {
+    const char *zSep = "";
+    for (int f = EVF_ID; f <= EVF_ERROR; f++)
+        if (sh->mask & (1u << f)) {
+            buf_puts(b, zSep);
+            buf_puts(b, azEvField[f]);
+            zSep = ",";
+        }
+    for (uint32_t i = 0; i < sh->nFeat; i++) {
+        buf_puts(b, zSep);
+        buf_puts(b, "f.");
+        buf_append(b, sh->aName[i].z, sh->aName[i].n);
+        zSep = ",";
+    }
+    buf_putc(b, '\n');
+}
+
+/* Put one value at d: quoted when it holds a comma (a JSON string without
+ * escapes holds no quote, CR or LF). Returns the end. */
+static char *evscan_csv_value(char *d, EvStr x, int bString) {
+    int q = bString && x.n && memchr(x.z, ',', x.n) != NULL;
+    if (q) *d++ = '"';
+    memcpy(d, x.z, x.n);
+    d += x.n;
+    if (q) *d++ = '"';
+    return d;
+}
+
+void evscan_csv_put_row(const EvEvent *ev, Buf *b) {
+    /* every value came out of the line with its key and quotes around it,
+     * so the row (plus quotes and a line end) never outgrows the line */
+    char aTmp[4096], *d0 = ev->nLine + 8 <= sizeof aTmp ? aTmp : malloc(ev->nLine + 8u);
+    if (!d0) {
+        buf_append(b, NULL, SIZE_MAX); /* sets the buffer's error */
+        return;
+    }
+    char *d = d0;
+    int bFirst = 1;
+    for (int f = EVF_ID; f <= EVF_ERROR; f++)
+        if (ev->mask & (1u << f)) {
+            if (!bFirst) *d++ = ',';
+            bFirst = 0;
+            d = evscan_csv_value(d, ev->aRaw[f], f <= EVF_SEGMENT);
+        }
+    for (uint32_t i = 0; i < ev->nFeat; i++) {
+        if (!bFirst) *d++ = ',';
+        bFirst = 0;
+        d = evscan_csv_value(d, ev->aFeat[i].raw, 0);
+    }
+    *d++ = '\n';
+    buf_append(b, d0, (size_t)(d - d0));
+    if (d0 != aTmp) free(d0);
 }

@@ -17,6 +17,7 @@
 #ifndef KEEL_ENGINE_EVSCAN_H
 #define KEEL_ENGINE_EVSCAN_H
 #include "engine/engine_err.h"
+#include "util/buf.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,7 +40,10 @@ typedef struct EvStr {
 typedef struct EvFeature {
     EvStr name; /* without the "f." prefix */
     double v;
+    EvStr raw; /* NDJSON: the value as written (n == 0 for null) */
 } EvFeature;
+
+#define EVSCAN_NFIELDS 10 /* fixed fields, numbered 1..9 in evscan.c */
 
 /* One event. Optional numbers are NaN when absent. */
 typedef struct EvEvent {
@@ -57,7 +61,23 @@ typedef struct EvEvent {
     const char *zLine; /* the record's bytes in the body (no line end) */
     uint32_t nLine;    /* their length */
     uint32_t iLine;    /* the line the record starts on (1-based) */
+    /* NDJSON only, for evscan_csv_*: the fixed fields present (a bit per
+     * field), each one's value as written (a string without its quotes,
+     * n == 0 for null) and whether a string held an escape (then its
+     * text is in the scanner's scratch, not the body) */
+    uint32_t mask;
+    EvStr aRaw[EVSCAN_NFIELDS];
+    int bEscaped;
 } EvEvent;
+
+/* The columns NDJSON events are re-encoded to as CSV (a third of the
+ * bytes for the event log to compress): the fixed fields of the first
+ * event, then its features in order. */
+typedef struct EvCsvShape {
+    uint32_t mask;
+    uint32_t nFeat;
+    EvStr aName[EVSCAN_MAX_FEATURES];
+} EvCsvShape;
 
 /* Why a line was refused: an EngineError (engine_err.h) with iLine, zField
  * (the event field at fault, or "") and zMsg; iCol is 0. */
@@ -97,5 +117,20 @@ int evscan_next(EvScan *s, EvEvent *pEv, EngineError *pErr);
 /* Parse an RFC 3339 timestamp (2026-12-07T17:37:06.123Z, offsets
  * allowed) or a string of epoch milliseconds into *pMs; 0 or KEEL_EINVAL. */
 int evscan_parse_ts(const char *z, size_t n, int64_t *pMs);
+
+/* Take ev's columns as the shape of a CSV re-encoding: 0, or -1 when ev
+ * cannot be re-encoded (an escape, a feature name needing quotes). */
+int evscan_csv_shape(const EvEvent *ev, EvCsvShape *sh);
+
+/* 1 when ev (an NDJSON event) has exactly the shape's columns and can be
+ * re-encoded, else 0. */
+int evscan_csv_same(const EvCsvShape *sh, const EvEvent *ev);
+
+/* Append the CSV header line of a shape to b. */
+void evscan_csv_put_header(const EvCsvShape *sh, Buf *b);
+
+/* Append ev (evscan_csv_same is 1) as one CSV line to b; reading it back
+ * with the header gives the same event. */
+void evscan_csv_put_row(const EvEvent *ev, Buf *b);
 
 #endif

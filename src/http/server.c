@@ -132,12 +132,13 @@ static int server_precheck(ReqState *st) {
     }
     AuthPolicy pol = {gCfg->sessionIdle, gCfg->sessionMax};
     int rc = http_auth_check(req, r, &pol, &e);
+    long long nBody = 0;
     if (rc == 0) {
         const char *zLen = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
         const char *zTe = req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-        long long nBody = zTe    ? ROUTE_BODY_CHUNKED
-                          : zLen ? (long long)(strtoull(zLen, NULL, 10) & 0x7fffffffffffffffULL)
-                                 : ROUTE_BODY_NO_LENGTH;
+        nBody = zTe    ? ROUTE_BODY_CHUNKED
+                : zLen ? (long long)(strtoull(zLen, NULL, 10) & 0x7fffffffffffffffULL)
+                       : ROUTE_BODY_NO_LENGTH;
         const char *zCt = req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
         rc = route_admit(r, &req->who, st->zMethod, zCt, nBody, &e);
         req->bBodyCsv = route_body_csv(zCt);
@@ -146,7 +147,11 @@ static int server_precheck(ReqState *st) {
         resp_error(&st->resp, req->zRequestId, rc, &e);
         return 1;
     }
-    if (r->bodyType != BODY_NONE) buf_init(&req->body, r->nBodyCap);
+    if (r->bodyType != BODY_NONE) {
+        buf_init(&req->body, r->nBodyCap);
+        if (nBody > 0 && (size_t)nBody <= r->nBodyCap) /* admitted: one allocation */
+            buf_prealloc(&req->body, (size_t)nBody);
+    }
     const char *zAccept = req_header(req, MHD_HTTP_HEADER_ACCEPT);
     req->bWantCsv = zAccept && strstr(zAccept, "text/csv") != NULL;
     return 0;
@@ -520,6 +525,7 @@ int server_run(const ServerConfig *c) {
     monitor_config_init(&mc);
     mc.zDir = c->zEventDir ? c->zEventDir : zEvDir;
     if (c->retentionDays > 0) mc.retentionDays = c->retentionDays;
+    if (c->dedupEntries > 0) mc.dedupEntries = (size_t)c->dedupEntries;
     Monitor *mon = NULL;
     Scheduler *sched = NULL;
     KeelError me = {0};

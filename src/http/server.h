@@ -22,6 +22,7 @@ typedef struct ServerConfig {
     int bQuiet;            /* no access log */
     const char *zEventDir; /* monitoring event log (NULL: <db>.events) */
     int retentionDays;     /* event segments kept (0: the default, 90) */
+    long dedupEntries;     /* event_ids the dedup index holds at most (0: the default, 2^24) */
     int bMigrate;          /* migrate an older schema at start (PostgreSQL; SQLite always does) */
     const char *zTrustedProxies; /* "ADDR[/BITS],…": X-Forwarded-For is read from these only */
     int64_t bodyBudget; /* request body bytes in flight on all connections together; beyond: 503 */

@@ -962,6 +962,23 @@ static const char *const azMigration[] = {
     "  created_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL,"
     "  UNIQUE(initiative_id, org_unit_id));",
+
+    /* 17: monitoring (issue 19): one lease for scheduled jobs, the
+     * job_lease table of migration 8 (the job table's own lease columns
+     * go); the latest minute window of each (system, version, segment), so
+     * /metrics reads one row per key, not every minute kept */
+    "ALTER TABLE job DROP COLUMN lease_owner;"
+    "ALTER TABLE job DROP COLUMN lease_until;"
+    "CREATE TABLE monitor_latest("
+    "  id INTEGER PRIMARY KEY,"
+    "  system_id BIGINT NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  segment TEXT NOT NULL,"
+    "  window_start BIGINT NOT NULL,"
+    "  UNIQUE(system_id, version, segment));"
+    "INSERT INTO monitor_latest(system_id, version, segment, window_start) SELECT system_id, "
+    "version, segment, MAX(window_start) FROM monitor_window WHERE grain = 'minute' GROUP BY "
+    "system_id, version, segment;",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

@@ -56,13 +56,13 @@ int store_wait_change(Db *db, const char *zChannel, int64_t *pSeen, int timeoutM
     }
 }
 
-int store_lease_acquire(Db *db, const char *zName, const char *zHolder, int64_t ttlSec, int *pGot) {
-    *pGot = 0;
-    int64_t now = time_now();
-    int rc = db_begin(db);
-    if (rc) return rc;
+/* Take the lease inside the caller's transaction (see store_lease_acquire);
+ * now and the expiry in epoch seconds. */
+static int lease_take(Db *db, const char *zName, const char *zHolder, int64_t now, int64_t ttlSec,
+                      int *pGot) {
     DbStmt *s;
-    rc = db_prepare(db, &s, "SELECT holder, expires_at FROM job_lease WHERE name = ?", "t", zName);
+    int rc =
+        db_prepare(db, &s, "SELECT holder, expires_at FROM job_lease WHERE name = ?", "t", zName);
     int bRow = 0, bMine = 0, bFree = 1;
     if (rc == 0) {
         rc = db_step(s);
@@ -86,9 +86,48 @@ int store_lease_acquire(Db *db, const char *zName, const char *zHolder, int64_t 
                     "acquired_at ELSE ? END, expires_at = ? WHERE name = ?",
                     "ttiit", zHolder, zHolder, now, now + ttlSec, zName);
     if (rc == 0) *pGot = !bRow || bMine || bFree;
-    return db_end(db, rc);
+    return rc;
+}
+
+int store_lease_acquire(Db *db, const char *zName, const char *zHolder, int64_t ttlSec, int *pGot) {
+    *pGot = 0;
+    int rc = db_begin(db);
+    if (rc) return rc;
+    rc = lease_take(db, zName, zHolder, time_now(), ttlSec, pGot);
+    if (rc == 0) return db_commit(db);
+    *pGot = 0;
+    db_rollback(db);
+    return rc;
+}
+
+int store_lease_acquire_job(Db *db, const char *zName, const char *zHolder, int64_t nowMs,
+                            int64_t ttlSec, int bDueOnly, int *pGot) {
+    *pGot = 0;
+    int rc = db_begin(db);
+    if (rc) return rc;
+    int64_t next = 0;
+    rc = db_query_int(db, &next, "SELECT next_run FROM job WHERE name = ?", "t", zName);
+    if (rc == 0 && (!bDueOnly || next <= nowMs))
+        rc = lease_take(db, zName, zHolder, nowMs / 1000, ttlSec, pGot);
+    if (rc == 0) return db_commit(db);
+    *pGot = 0;
+    db_rollback(db);
+    return rc;
 }
 
 int store_lease_release(Db *db, const char *zName, const char *zHolder) {
     return db_run(db, "DELETE FROM job_lease WHERE name = ? AND holder = ?", "tt", zName, zHolder);
+}
+
+int store_lease_release_job(Db *db, const char *zName, const char *zHolder, int64_t nextRunMs) {
+    int rc = db_begin(db);
+    if (rc) return rc;
+    rc = db_run(db,
+                "UPDATE job SET next_run = ? WHERE name = ? AND EXISTS (SELECT 1 FROM job_lease l "
+                "WHERE l.name = ? AND l.holder = ?)",
+                "ittt", nextRunMs, zName, zName, zHolder);
+    if (rc == 0) rc = store_lease_release(db, zName, zHolder);
+    if (rc == 0) return db_commit(db);
+    db_rollback(db);
+    return rc;
 }

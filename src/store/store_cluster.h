@@ -29,7 +29,16 @@ int store_wait_change(Db *db, const char *zChannel, int64_t *pSeen, int timeoutM
  * now zHolder's (free, expired, or already zHolder's: renewed), 0 when
  * another holder has it. */
 int store_lease_acquire(Db *db, const char *zName, const char *zHolder, int64_t ttlSec, int *pGot);
+/* The same for a scheduled job (table job): in one transaction, only when
+ * the job is due (next_run <= nowMs) unless !bDueOnly, so a server that
+ * saw the job due before another ran it and moved next_run does not run
+ * it again. The scheduler's only lease (store_job_lease). */
+int store_lease_acquire_job(Db *db, const char *zName, const char *zHolder, int64_t nowMs,
+                            int64_t ttlSec, int bDueOnly, int *pGot);
 /* Give the lease back (only its holder can). */
 int store_lease_release(Db *db, const char *zName, const char *zHolder);
+/* Give a job's lease back and set its next run, in one transaction (only
+ * the holder can; otherwise nothing changes). */
+int store_lease_release_job(Db *db, const char *zName, const char *zHolder, int64_t nextRunMs);
 
 #endif

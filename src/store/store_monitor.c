@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SQL for monitoring windows, state and jobs; see store_monitor.h. */
 #include "store/store_monitor.h"
+#include "store/store_cluster.h"
 #include "util/err.h"
 #include <math.h>
 #include <stdlib.h>
@@ -57,14 +58,31 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
     if (!rc) rc = db_bind_text(s, 20, zNow);
     if (!rc) rc = db_step(s);
     db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    rc = rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    if (!rc && strcmp(r->zGrain, "minute") == 0) /* the latest minute of each key, for /metrics */
+        rc = db_run(db,
+                    "INSERT INTO monitor_latest(system_id, version, segment, window_start) VALUES "
+                    "(?, ?, ?, ?) ON CONFLICT(system_id, version, segment) DO UPDATE SET "
+                    "window_start = excluded.window_start WHERE excluded.window_start > "
+                    "monitor_latest.window_start",
+                    "itti", r->system, r->zVersion, r->zSegment, r->startMs);
+    return rc;
 }
 
 /* The columns a window list answers (no aggregate text). */
-#define MON_COLUMNS                                                                            \
-    "system_id AS system, version, segment, grain, window_start, n, n_error, n_labeled, "      \
-    "error_rate, p50, p90, p99, mean_score, accuracy, precision_ AS precision, recall, auc, "  \
-    "ece, w.updated_at"
+#define MON_COLUMNS                                                                                \
+    "w.system_id AS system, w.version, w.segment, w.grain, w.window_start, w.n, w.n_error, "       \
+    "w.n_labeled, w.error_rate, w.p50, w.p90, w.p99, w.mean_score, w.accuracy, w.precision_ AS "   \
+    "precision, w.recall, w.auc, w.ece, w.updated_at, CASE WHEN EXISTS (SELECT 1 FROM system_version sv WHERE sv.system_id = "   \
+    "w.system_id AND sv.version = w.version) THEN 1 ELSE 0 END AS registered"
+
+int store_monitor_version_known(Db *db, int64_t system, const char *zVersion) {
+    int64_t n = 0;
+    int rc = db_query_int(db, &n,
+                          "SELECT COUNT(*) FROM system_version WHERE system_id = ? AND version = ?",
+                          "it", system, zVersion);
+    return rc ? rc : n > 0;
+}
 
 int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_t sinceMs,
                               int nLimit, json_t **ppRows) {
@@ -77,12 +95,42 @@ int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_
 
 int store_monitor_window_latest(Db *db, json_t **ppRows) {
     return db_select_json(db, ppRows,
-                          "SELECT " MON_COLUMNS ", s.name AS system_name FROM monitor_window w "
-                          "LEFT JOIN ai_system s ON s.id = w.system_id WHERE grain = 'minute' AND "
-                          "window_start = (SELECT MAX(window_start) FROM monitor_window x WHERE "
-                          "x.system_id = w.system_id AND x.version = w.version AND x.segment = "
-                          "w.segment AND x.grain = 'minute') ORDER BY system_id, version, segment",
+                          /* CROSS JOIN: SQLite keeps monitor_latest outside (one
+                           * look-up a key, never a scan of every window kept) */
+                          "SELECT " MON_COLUMNS ", s.name AS system_name FROM monitor_latest l "
+                          "CROSS JOIN monitor_window w LEFT JOIN ai_system s ON s.id = "
+                          "w.system_id WHERE w.system_id = l.system_id AND w.version = "
+                          "l.version AND w.segment = l.segment AND w.grain = 'minute' AND "
+                          "w.window_start = l.window_start ORDER BY l.system_id, l.version, "
+                          "l.segment",
                           "");
+}
+
+int store_monitor_latest_each(Db *db,
+                              int (*xRow)(void *ctx, const char *zSystem, const char *zVersion,
+                                          const char *zSegment, const double *aV),
+                              void *ctx) {
+    DbStmt *s;
+    int rc = db_prepare(db, &s,
+                        "SELECT s.name, w.version, w.segment, w.n, w.error_rate, w.p50, w.p90, "
+                        "w.p99, w.mean_score, w.accuracy, w.auc, w.window_start FROM "
+                        "monitor_latest l CROSS JOIN monitor_window w LEFT JOIN ai_system s ON "
+                        "s.id = w.system_id WHERE w.system_id = l.system_id AND w.version = "
+                        "l.version AND w.segment = l.segment AND w.grain = 'minute' AND "
+                        "w.window_start = l.window_start ORDER BY l.system_id, l.version, "
+                        "l.segment",
+                        "");
+    if (rc) return rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        double aV[MON_LATEST_NVAL];
+        for (int i = 0; i < MON_LATEST_NVAL; i++)
+            aV[i] = db_column_type(s, 3 + i) == DB_NULL ? NAN : db_column_real(s, 3 + i);
+        const char *zSys = db_column_text(s, 0);
+        rc = xRow(ctx, zSys ? zSys : "", db_column_text(s, 1), db_column_text(s, 2), aV);
+        if (rc) break;
+    }
+    db_finalize(s);
+    return rc == DB_DONE ? 0 : rc;
 }
 
 int store_monitor_state_get(Db *db, const char *zName, int64_t *pv) {
@@ -121,20 +169,12 @@ int store_job_ensure(Db *db, const char *zName, int64_t periodS, int64_t nextRun
 
 int store_job_lease(Db *db, const char *zName, const char *zOwner, int64_t nowMs, int64_t untilMs,
                     int bDueOnly, int *pGot) {
-    int rc = db_run(db,
-                    "UPDATE job SET lease_owner = ?, lease_until = ? WHERE name = ? AND "
-                    "(lease_owner IS NULL OR lease_until < ? OR lease_owner = ?) AND "
-                    "(? = 0 OR next_run <= ?)",
-                    "tititii", zOwner, untilMs, zName, nowMs, zOwner, (int64_t)bDueOnly, nowMs);
-    if (rc == 0) *pGot = db_changes(db) == 1;
-    return rc;
+    int64_t ttlS = untilMs > nowMs ? (untilMs - nowMs + 999) / 1000 : 1;
+    return store_lease_acquire_job(db, zName, zOwner, nowMs, ttlS, bDueOnly, pGot);
 }
 
 int store_job_release(Db *db, const char *zName, const char *zOwner, int64_t nextRunMs) {
-    return db_run(db,
-                  "UPDATE job SET lease_owner = NULL, lease_until = NULL, next_run = ? WHERE "
-                  "name = ? AND lease_owner = ?",
-                  "itt", nextRunMs, zName, zOwner);
+    return store_lease_release_job(db, zName, zOwner, nextRunMs);
 }
 
 int store_job_run_start(Db *db, const char *zName, const char *zServer, const char *zStarted,
@@ -156,10 +196,12 @@ int store_job_run_finish(Db *db, int64_t id, const char *zFinished, const char *
 int store_job_list(Db *db, json_t **ppRows) {
     return db_select_json(
         db, ppRows,
-        "SELECT j.name, j.period_s, j.next_run, j.lease_owner, j.lease_until, r.started_at AS "
+        "SELECT j.name, j.period_s, j.next_run, l.holder AS lease_owner, l.expires_at * 1000 AS "
+        "lease_until, r.started_at AS "
         "last_started, r.finished_at AS last_finished, r.outcome AS last_outcome, r.error AS "
         "last_error, r.server AS last_server FROM job j LEFT JOIN job_run r ON r.id = (SELECT "
-        "MAX(id) FROM job_run x WHERE x.job = j.name) ORDER BY j.name",
+        "MAX(id) FROM job_run x WHERE x.job = j.name) LEFT JOIN job_lease l ON l.name = j.name "
+        "ORDER BY j.name",
         "");
 }
 

@@ -23,6 +23,10 @@ typedef struct MonWindowRow {
     const char *zAgg;   /* the aggregate's text form */
 } MonWindowRow;
 
+/* 1 when the register has version zVersion of system, 0 when not (events
+ * for it are taken and flagged), or KEEL_E*. */
+int store_monitor_version_known(Db *db, int64_t system, const char *zVersion);
+
 /* The aggregate text of a window into *pzAgg (caller frees);
  * KEEL_ENOTFOUND when there is no such row. */
 int store_monitor_window_agg(Db *db, int64_t system, const char *zVersion, const char *zSegment,
@@ -41,6 +45,16 @@ int store_monitor_window_list(Db *db, int64_t system, const char *zGrain, int64_
  * (new reference). */
 int store_monitor_window_latest(Db *db, json_t **ppRows);
 
+/* The same rows for /metrics without building JSON: xRow is called for
+ * each with the system's name, version, segment and aV[] = n, error_rate,
+ * p50, p90, p99, mean_score, accuracy, auc, window_start (epoch ms); NaN
+ * where NULL. Stops at xRow's first nonzero answer, which it returns. */
+#define MON_LATEST_NVAL 9
+int store_monitor_latest_each(Db *db,
+                              int (*xRow)(void *ctx, const char *zSystem, const char *zVersion,
+                                          const char *zSegment, const double *aV),
+                              void *ctx);
+
 /* A named integer of the monitoring state (0 when never set). */
 int store_monitor_state_get(Db *db, const char *zName, int64_t *pv);
 int store_monitor_state_set(Db *db, const char *zName, int64_t v);
@@ -56,7 +70,8 @@ int store_job_ensure(Db *db, const char *zName, int64_t periodS, int64_t nextRun
 
 /* Take the job's lease for owner until untilMs when it is free, expired or
  * already owner's; *pGot is 1 when taken. With bDueOnly, only when the
- * job is due (next_run <= nowMs). */
+ * job is due (next_run <= nowMs). The lease is the job_lease table's
+ * (store_cluster.h), the one lease every server shares. */
 int store_job_lease(Db *db, const char *zName, const char *zOwner, int64_t nowMs, int64_t untilMs,
                     int bDueOnly, int *pGot);
 

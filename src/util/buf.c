@@ -45,6 +45,8 @@ static int buf_reserve(Buf *b, size_t n) {
     return 0;
 }
 
+void buf_prealloc(Buf *b, size_t n) { (void)buf_reserve(b, n); }
+
 void buf_append(Buf *b, const void *p, size_t n) {
     if (buf_reserve(b, n)) return;
     if (n) memcpy(b->z + b->n, p, n);

@@ -21,6 +21,9 @@ typedef struct Buf {
 void buf_init(Buf *b, size_t nCap);
 /* Free the content and return the buffer to the empty state (cap kept). */
 void buf_reset(Buf *b);
+/* Make room for n more bytes now (one allocation instead of doublings
+ * when the final size is known); a failure is the sticky error. */
+void buf_prealloc(Buf *b, size_t n);
 /* Append n bytes. */
 void buf_append(Buf *b, const void *p, size_t n);
 /* Append a NUL-terminated string. */

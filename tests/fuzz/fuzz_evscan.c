@@ -6,9 +6,12 @@
  * within the cap) or are refused with a message and a line inside the
  * body; the scanner always comes to the end. The first input byte picks
  * the format (NDJSON or CSV) and the kind (events or labels). Every event
- * also goes through the aggregates (evagg_add_event), as the intake does. */
+ * also goes through the aggregates (evagg_add_event), as the intake does,
+ * and every NDJSON event that can be re-encoded as CSV (the event log's
+ * frames) reads back from its CSV as the same event. */
 #include "engine/evagg.h"
 #include "engine/evscan.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include <math.h>
 #include <stdint.h>
@@ -22,6 +25,46 @@ static void fuzz_check_str(const EvScan *sc, EvStr s, size_t nMax) {
     int inBody = s.z >= sc->z && s.z + s.n <= sc->z + sc->n;
     int inScratch = s.z >= sc->aScratch && s.z + s.n <= sc->aScratch + sizeof sc->aScratch;
     if (!inBody && !inScratch) abort();
+}
+
+/* Abort unless the two numbers are the same (NaN equal to NaN). */
+static void fuzz_same_num(double a, double b) {
+    if (!((isnan(a) && isnan(b)) || a == b)) abort();
+}
+
+/* Abort unless the two strings hold the same bytes. */
+static void fuzz_same_str(EvStr a, EvStr b) {
+    if (a.n != b.n || (a.n && memcmp(a.z, b.z, a.n) != 0)) abort();
+}
+
+/* An NDJSON event re-encoded as CSV (the event log's frames) must read
+ * back as the same event. */
+static void fuzz_reencode(const EvEvent *ev, EvKind kind) {
+    static EvCsvShape sh;
+    static EvScan s2;
+    static EvEvent ev2;
+    if (evscan_csv_shape(ev, &sh) || !evscan_csv_same(&sh, ev)) return;
+    Buf b;
+    buf_init(&b, 0);
+    evscan_csv_put_header(&sh, &b);
+    evscan_csv_put_row(ev, &b);
+    EngineError e;
+    if (buf_err(&b) || evscan_init(&s2, b.z, b.n, EVSCAN_CSV, kind, &e)) abort();
+    if (evscan_next(&s2, &ev2, &e) != 1) abort();
+    fuzz_same_str(ev->id, ev2.id);
+    fuzz_same_str(ev->version, ev2.version);
+    fuzz_same_str(ev->segment, ev2.segment);
+    if (ev->tsMs != ev2.tsMs || ev->isError != ev2.isError || ev->nFeat != ev2.nFeat) abort();
+    fuzz_same_num(ev->latencyMs, ev2.latencyMs);
+    fuzz_same_num(ev->score, ev2.score);
+    fuzz_same_num(ev->prediction, ev2.prediction);
+    fuzz_same_num(ev->label, ev2.label);
+    for (uint32_t i = 0; i < ev->nFeat; i++) {
+        fuzz_same_str(ev->aFeat[i].name, ev2.aFeat[i].name);
+        fuzz_same_num(ev->aFeat[i].v, ev2.aFeat[i].v);
+    }
+    if (evscan_next(&s2, &ev2, &e) != 0) abort();
+    buf_reset(&b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -55,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (ev.nFeat > EVSCAN_MAX_FEATURES) abort();
             for (uint32_t i = 0; i < ev.nFeat; i++)
                 fuzz_check_str(&s, ev.aFeat[i].name, EVSCAN_MAX_LABEL);
+            if (fmt == EVSCAN_NDJSON) fuzz_reencode(&ev, kind);
             if (kind == EVSCAN_LABELS) {
                 if (isnan(ev.label)) abort();
             } else {

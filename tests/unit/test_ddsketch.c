@@ -164,11 +164,42 @@ static void test_text(void **state) {
     ddsketch_free(&r);
 }
 
+/* The bucket key (a table logarithm) is libm's
+ * ceil(log(v) / ln gamma) for a million values from 1e-9 to 1e15 and at
+ * the bucket boundaries themselves, except where log(v) / ln gamma is
+ * within 1e-9 of a whole number (where an ulp of either logarithm decides) */
+static void test_key(void **state) {
+    (void)state;
+    DDSketch s;
+    ddsketch_init(&s, 0.01);
+    uint64_t seed = 7;
+    long nNear = 0;
+    for (long i = 0; i < 1200000; i++) {
+        double v;
+        if (i < 1000000) {
+            v = exp(log(1e-9) + rnd(&seed) * (log(1e15) - log(1e-9)));
+        } else { /* at, just below and just above a boundary gamma^k */
+            double b = exp((double)((i - 1000000) / 3 - 1000) * s.lnGamma);
+            v = (i % 3 == 0) ? b : (i % 3 == 1) ? nextafter(b, 0) : nextafter(b, INFINITY);
+        }
+        double t = log(v) / s.lnGamma;
+        int32_t want = (int32_t)ceil(t);
+        if (fabs(t - nearbyint(t)) < 1e-9) {
+            nNear++;
+            assert_true(abs(ddsketch_key(&s, v) - want) <= 1);
+            continue;
+        }
+        if (ddsketch_key(&s, v) != want)
+            fail_msg("v=%.17g key %d, libm %d", v, ddsketch_key(&s, v), want);
+    }
+    assert_true(nNear < 250000);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lognormal), cmocka_unit_test(test_signs),
         cmocka_unit_test(test_merge),     cmocka_unit_test(test_cap),
-        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_text),      cmocka_unit_test(test_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

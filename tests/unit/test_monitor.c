@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "domain/monitor.h"
 #include "domain/scheduler.h"
 #include "engine/evagg.h"
 #include "store/schema.h"
+#include "store/store_cluster.h"
 #include "store/store_monitor.h"
 #include "util/buf.h"
 #include "util/crypto.h"
@@ -206,11 +208,33 @@ static void test_jobs(void **state) {
     assert_int_equal(scheduler_run_now(f->db, "monitor.compact", "test:1", &e), KEEL_ECONFLICT);
     json_t *rows;
     assert_int_equal(scheduler_list(f->db, &rows, &e), 0);
-    json_t *r = json_array_get(rows, 0);
-    assert_string_equal(json_string_value(json_object_get(r, "name")), "monitor.compact");
+    json_t *r = NULL, *x; /* the jobs are listed by name: find monitor.compact */
+    size_t i;
+    json_array_foreach(rows, i, x) if (!strcmp(json_string_value(json_object_get(x, "name")),
+                                               "monitor.compact")) r = x;
+    assert_non_null(r);
     assert_string_equal(json_string_value(json_object_get(r, "last_outcome")), "ok");
     assert_string_equal(json_string_value(json_object_get(r, "lease_owner")), "other:2");
     json_decref(rows);
+    /* one lease: the job's is the job_lease table's (store_cluster.h) */
+    assert_int_equal(store_lease_acquire(f->db, "monitor.compact", "third:3", 60, &got), 0);
+    assert_int_equal(got, 0);
+    /* the holder ran it and moved next_run: a server that saw it due
+     * before does not take it (due-only lease), and the lease is gone */
+    int64_t now = (int64_t)time(NULL) * 1000;
+    assert_int_equal(store_job_release(f->db, "monitor.compact", "other:2", now + 3600000), 0);
+    assert_int_equal(store_job_lease(f->db, "monitor.compact", "test:1", now, now + 60000, 1, &got),
+                     0);
+    assert_int_equal(got, 0);
+    assert_int_equal(store_lease_acquire(f->db, "monitor.compact", "third:3", 60, &got), 0);
+    assert_int_equal(got, 1);
+    assert_int_equal(store_lease_release(f->db, "monitor.compact", "third:3"), 0);
+    /* due again: taken */
+    assert_int_equal(
+        store_job_lease(f->db, "monitor.compact", "test:1", now + 3600000, now + 3660000, 1, &got),
+        0);
+    assert_int_equal(got, 1);
+    assert_int_equal(store_job_release(f->db, "monitor.compact", "test:1", now), 0);
 }
 
 int main(void) {
