@@ -4,7 +4,7 @@
 # usage: scripts/demo.sh KEEL_BINARY DB_FILE HOST:PORT
 set -eu
 keel=$1 db=$2 listen=$3
-rm -f "$db" "$db-wal" "$db-shm"
+rm -rf "$db" "$db-wal" "$db-shm" "$db.events"
 "$keel" init --db "$db" >/dev/null
 "$keel" demo --db "$db" --listen "$listen"
 echo "keel: open http://$listen/ (Ctrl-C stops the server)"

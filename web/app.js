@@ -35,6 +35,8 @@ import * as analyses from './pages/analyses.js';
 import * as analysis from './pages/analysis.js';
 import * as systems from './pages/systems.js';
 import * as systemPage from './pages/system.js';
+import * as production from './pages/production.js';
+import * as sysprod from './pages/sysprod.js';
 import * as riskmap from './pages/riskmap.js';
 import * as reviews from './pages/reviews.js';
 import * as switches from './pages/switches.js';
@@ -66,6 +68,8 @@ const ROUTES = [
   { path: '/risk', redirect: '/risk/systems' },
   { path: '/risk/systems', page: systems, title: 'page.systems' },
   { path: '/risk/systems/:name', page: systemPage, title: 'page.system' },
+  { path: '/risk/systems/:name/production', page: sysprod, title: 'page.sysprod' },
+  { path: '/risk/production', page: production, title: 'page.production' },
   { path: '/risk/register', page: riskmap, title: 'page.riskmap' },
   { path: '/risk/reviews', page: reviews, title: 'page.reviews' },
   { path: '/risk/switches', page: switches, title: 'page.switches' },

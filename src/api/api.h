@@ -251,12 +251,26 @@ void api_monitor_set(struct Monitor *mon); /* the process's monitor (keel serve,
 int api_system_events(Req *req, Resp *resp);
 int api_system_labels(Req *req, Resp *resp);
 int api_system_monitor(Req *req, Resp *resp);
-/* api_production.c: baselines, decay findings (issue 20) */
+/* api_production.c: baselines, decay findings (issue 20). api_path_system:
+ * the system named in the path, its name into z and id into *pId (404
+ * with the name when there is none). */
+int api_path_system(Req *req, char *z, size_t n, int64_t *pId);
 int api_system_baselines_list(Req *req, Resp *resp);
 int api_system_baselines_freeze(Req *req, Resp *resp);
 int api_system_findings(Req *req, Resp *resp);
 int api_system_decay_run(Req *req, Resp *resp);
 int api_findings_list(Req *req, Resp *resp);
+int api_production(Req *req, Resp *resp);
+/* api_alerts.c: alert rules, webhooks, switch trips (issue 20) */
+int api_system_alert_rules_create(Req *req, Resp *resp);
+int api_system_alert_rules_delete(Req *req, Resp *resp);
+int api_system_alerts(Req *req, Resp *resp);
+int api_webhooks_list(Req *req, Resp *resp);
+int api_webhooks_create(Req *req, Resp *resp);
+int api_webhooks_delete(Req *req, Resp *resp);
+int api_switch_trips_list(Req *req, Resp *resp);
+int api_switch_trips_confirm(Req *req, Resp *resp);
+int api_switch_trips_revert(Req *req, Resp *resp);
 int api_jobs_list(Req *req, Resp *resp);
 int api_jobs_run(Req *req, Resp *resp);
 

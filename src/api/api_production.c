@@ -3,6 +3,7 @@
  * version's baseline, run decay detection now, read a system's findings
  * or every system's. Thin: parse, call domain/decay, render. */
 #include "api/api.h"
+#include "domain/alert.h"
 #include "domain/decay.h"
 #include "domain/system.h"
 #include "store/store_baseline.h"
@@ -10,8 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The system named in the path: its id into *pId and name into z. */
-static int prod_system(Req *req, char *z, size_t n, int64_t *pId) {
+int api_path_system(Req *req, char *z, size_t n, int64_t *pId) {
     if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n))
         return err_set(&req->err, KEEL_ENOTFOUND, "system", "no such system");
     *pId = system_id_by_name(req->db, z);
@@ -24,7 +24,7 @@ static int prod_system(Req *req, char *z, size_t n, int64_t *pId) {
 int api_system_baselines_list(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = prod_system(req, zName, sizeof zName, &id);
+    int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *rows;
     if ((rc = store_baseline_list(req->db, id, &rows)))
@@ -36,7 +36,7 @@ int api_system_baselines_list(Req *req, Resp *resp) {
 int api_system_baselines_freeze(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = prod_system(req, zName, sizeof zName, &id);
+    int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *rows;
     if ((rc = baseline_freeze_api(req->db, &req->who, zName, req->pJson, &rows, &req->err)))
@@ -48,7 +48,7 @@ int api_system_baselines_freeze(Req *req, Resp *resp) {
 int api_system_findings(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = prod_system(req, zName, sizeof zName, &id);
+    int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *rows;
     if ((rc = decay_findings(req->db, id, &rows)))
@@ -60,7 +60,7 @@ int api_system_findings(Req *req, Resp *resp) {
 int api_system_decay_run(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = prod_system(req, zName, sizeof zName, &id);
+    int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     int n;
     if ((rc = decay_detect(req->db, id, &n, &req->err))) return rc;
@@ -72,5 +72,13 @@ int api_findings_list(Req *req, Resp *resp) {
     int rc = decay_findings(req->db, 0, &rows);
     if (rc) return err_set(&req->err, rc, "", "cannot read the findings");
     resp_json(resp, 200, json_pack("{s:o}", "findings", rows));
+    return 0;
+}
+
+int api_production(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = alert_production(req->db, &o);
+    if (rc) return err_set(&req->err, rc, "", "cannot read the production overview");
+    resp_json(resp, 200, o);
     return 0;
 }

@@ -8,9 +8,12 @@
 #include "domain/demo.h"
 #include "util/crypto.h"
 #include "util/err.h"
+#include "util/log.h"
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 /* One account per role, as printed. */
 static const char *const azDemoLogin[][2] = {
@@ -26,6 +29,28 @@ static void demo_password(char *z, size_t n) {
     for (int i = 0; i < 12; i++)
         r[i] = az[randombytes_uniform(sizeof az - 1)];
     snprintf(z, n, "demo-%.4s-%.4s-%.4s", r, r + 4, r + 8);
+}
+
+/* The demo's production events go through the intake into a scratch
+ * event log, removed after (the windows keep them). */
+static int demo_production(Db *db, uint64_t seed, KeelError *e) {
+    char zDir[] = "/tmp/keel-demo-events-XXXXXX";
+    if (!mkdtemp(zDir)) return err_set(e, KEEL_EIO, "", "cannot make a scratch directory in /tmp");
+    log_set_level(LOG_ERROR); /* the demo's webhook has no receiver: its failed
+                               * deliveries are logged in the database, not here */
+    int rc = production_demo_load(db, zDir, seed, e);
+    log_set_level(LOG_INFO);
+    DIR *d = opendir(zDir);
+    struct dirent *x;
+    while (d && (x = readdir(d))) {
+        char zPath[sizeof zDir + 300];
+        if (!strcmp(x->d_name, ".") || !strcmp(x->d_name, "..")) continue;
+        snprintf(zPath, sizeof zPath, "%s/%s", zDir, x->d_name);
+        unlink(zPath);
+    }
+    if (d) closedir(d);
+    rmdir(zDir);
+    return rc;
 }
 
 int cli_demo(int argc, char **argv) {
@@ -79,6 +104,7 @@ int cli_demo(int argc, char **argv) {
     Actor actor = auth_actor(&op);
     rc = demo_load(db, &actor, doc, zPw, seed, &e);
     json_decref(doc);
+    if (rc == 0) rc = demo_production(db, seed, &e);
     db_close(db);
     if (rc)
         return rc == KEEL_ECONFLICT || rc == KEEL_EINVAL

@@ -6,6 +6,7 @@
 #include "domain/system.h"
 #include "engine/rulepack.h"
 #include "store/store_compliance.h"
+#include "store/store_crud.h"
 #include "util/json.h"
 #include "util/timeutil.h"
 #include <dirent.h>
@@ -20,7 +21,8 @@
 static const char *const azEventKind[] = {"change", "incident", NULL};
 static const FieldDef aEventField[] = {
     ID_FIELD,
-    {"system_id", FT_REF, F_READONLY | F_FILTER, 1, 9e15, NULL, "ai_system", "the system"},
+    {"system_id", FT_REF, F_FILTER, 1, 9e15, NULL, "ai_system",
+     "the system (the one in the path; set by the server)"},
     {"kind", FT_ENUM, F_REQUIRED | F_FILTER, 0, 0, azEventKind, NULL,
      "change (a filed algorithm changed) or incident (a serious incident)"},
     {"occurred_on", FT_DATE, F_REQUIRED | F_SORT, 0, 0, NULL, NULL,
@@ -35,7 +37,7 @@ const ResourceDef resource_compliance_event =
 
 static const FieldDef aSoaField[] = {
     ID_FIELD,
-    {"control", FT_TEXT, F_READONLY | F_FILTER | F_UNIQUE, 1, 40, NULL, NULL,
+    {"control", FT_TEXT, F_FILTER | F_UNIQUE, 1, 40, NULL, NULL,
      "the Annex A control, e.g. A.6.2.4"},
     {"included", FT_BOOL, F_REQUIRED | F_FILTER, 0, 0, NULL, NULL,
      "whether the control applies to the organisation"},
@@ -799,9 +801,10 @@ int compliance_event_add(Db *db, const Principal *who, const char *zName, json_t
     rc = resource_validate(&resource_compliance_event, in, 1, e);
     if (rc) return rc;
     json_object_set_new(in, "system_id", json_integer(systemId));
-    rc = resource_create(db, who, &resource_compliance_event, in, pId, e);
-    json_object_del(in, "system_id");
-    return rc;
+    json_object_set_new(in, "account_id", json_integer(who->accountId));
+    json_object_set_new(in, "created_by", json_string(who->zEmail[0] ? who->zEmail : "system"));
+    Actor a = auth_actor(who);
+    return store_crud_create(db, &resource_compliance_event, &a, in, pId, e);
 }
 
 static const json_t *pack_named(const json_t *packs, const char *zName) {
@@ -892,6 +895,7 @@ int compliance_soa_put(Db *db, const Principal *who, const char *zControl, json_
                        zControl ? zControl : "");
     if (json_object_get(in, "control"))
         return err_set(e, KEEL_EINVAL, "control", "the control is the one in the path");
+    Actor a = auth_actor(who);
     int rc = db_begin(db);
     if (rc) return rc;
     int64_t id = 0;
@@ -900,11 +904,14 @@ int compliance_soa_put(Db *db, const Principal *who, const char *zControl, json_
         rc = resource_validate(&resource_soa_entry, in, 1, e);
         if (rc == 0) {
             json_object_set_new(in, "control", json_string(zControl));
-            rc = resource_create(db, who, &resource_soa_entry, in, &id, e);
-            json_object_del(in, "control");
+            json_object_set_new(in, "account_id", json_integer(who->accountId));
+            json_object_set_new(in, "created_by",
+                                json_string(who->zEmail[0] ? who->zEmail : "system"));
+            rc = store_crud_create(db, &resource_soa_entry, &a, in, &id, e);
         }
     } else if (rc == 0) {
-        rc = resource_update(db, who, &resource_soa_entry, id, in, e);
+        rc = resource_validate(&resource_soa_entry, in, 0, e);
+        if (rc == 0) rc = store_crud_update(db, &resource_soa_entry, &a, id, in, e);
     }
     return db_end(db, rc);
 }

@@ -25,6 +25,13 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc, const char *zPasswo
 const char *demo_file(const char *zName, size_t *pn);
 /* The demo's path 3 section ("risk"): see risk_demo.c. */
 int risk_demo_load(Db *db, const json_t *doc, KeelError *e);
+
+/* The demo's production data (domain/production_demo.c): six months of
+ * events for product-recs and maintenance-model through the intake (into
+ * the scratch event log zEventsDir, which the caller removes after: the
+ * database is left needing no log), baselines, findings, alert rules, a
+ * webhook and a switch trip. After demo_load, on the same database. */
+int production_demo_load(Db *db, const char *zEventsDir, uint64_t seed, KeelError *e);
 /* Path 5 (iteration_demo.c): the radar, the retraining loop, realised value, reviews. */
 int iteration_demo_load(Db *db, const json_t *doc, KeelError *e);
 /* The demo's path 4 section ("collaboration"): see collab_demo.c. */

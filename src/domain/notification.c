@@ -2,6 +2,7 @@
 /* Notifications; see notification.h and docs/notifications.md. */
 #include "domain/notification.h"
 #include "domain/action.h"
+#include "domain/compliance.h"
 #include "domain/review.h"
 #include "net/mail.h"
 #include "store/store_notification.h"
@@ -211,6 +212,40 @@ static int collect_actions(Ctx *c) {
     return 0;
 }
 
+/* A compliance deadline overdue or due within 7 days: the owner of the
+ * system's initiative and the risk officers. */
+static int collect_compliance(Ctx *c) {
+    json_t *cal = NULL, *owners = NULL;
+    KeelError e = {0};
+    int rc = compliance_calendar(c->db, 7, &cal, &e);
+    if (rc == 0) rc = store_notif_system_owners(c->db, &owners);
+    size_t i;
+    json_t *it;
+    json_array_foreach(rc ? NULL : json_object_get(cal, "items"), i, it) {
+        const char *zDue = json_get_str(it, "due"), *zSys = json_get_str(it, "system");
+        if (!zDue) continue;
+        char zKey[240], zLink[120], zEn[500], zZh[500], zDe[600], zDz[300];
+        snprintf(zKey, sizeof zKey, "compliance:%s:%s", json_get_str(it, "id"), zDue);
+        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
+        int bOver = json_is_true(json_object_get(it, "overdue"));
+        const json_t *t = json_object_get(it, "title");
+        snprintf(zEn, sizeof zEn, "%s: %s (%s %s)", zSys, json_get_str(t, "en"),
+                 bOver ? "overdue since" : "due", zDue);
+        snprintf(zZh, sizeof zZh, "%s：%s（%s %s）", zSys, json_get_str(t, "zh-CN"),
+                 bOver ? "已逾期，截止" : "截止", zDue);
+        snprintf(zDe, sizeof zDe, "%s; %s", json_get_str(it, "source"),
+                 json_get_str(it, "reason") ? json_get_str(it, "reason") : "");
+        snprintf(zDz, sizeof zDz, "%s", json_get_str(it, "source"));
+        json_t *rcpt = json_array();
+        add_person(c, rcpt, system_owner(owners, zSys));
+        add_role(c, rcpt, "risk");
+        add_item(c, "compliance_due", zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
+    }
+    json_decref(cal);
+    json_decref(owners);
+    return rc;
+}
+
 /* The kinds. To add one (a vote, an action, an alert): a collector above
  * and a row here; docs/notifications.md lists them for readers. */
 static const struct {
@@ -228,6 +263,8 @@ static const struct {
      NULL /* collect_reviews finds both */},
     {"risk_overdue", 0, "digest", "the risk's owner, else the risk officers", collect_risks},
     {"action_overdue", 0, "digest", "the action's owner, else the committee", collect_actions},
+    {"compliance_due", 1, "email", "the owner of the system's initiative and the risk officers",
+     collect_compliance},
 };
 #define N_KIND ((int)(sizeof aKind / sizeof aKind[0]))
 

@@ -4,6 +4,7 @@
  * runs, is recorded, and gets its next run; a lease lasts five minutes
  * (a server that dies mid-run frees its job after that). */
 #include "domain/scheduler.h"
+#include "domain/alert.h"
 #include "domain/decay.h"
 #include "domain/notification.h"
 #include "store/schema.h"
@@ -41,6 +42,8 @@ static int job_monitor_compact(Db *db, KeelError *e) {
 static const JobDef aJob[] = {
     {"monitor.compact", 3600, job_monitor_compact},
     {"monitor.decay", 3600, decay_job},
+    {"alerts.evaluate", 60, alert_job},
+    {"webhooks.deliver", 10, alert_deliver_job},
     {"notifications", 300, notif_job}, /* domain/notification.h */
 };
 #define N_JOB ((int)(sizeof aJob / sizeof aJob[0]))

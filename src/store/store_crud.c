@@ -305,7 +305,7 @@ int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const js
                       int64_t *pId, KeelError *e) {
     Buf cols, vals;
     Binds bind = {0};
-    char zSet[8][256];
+    char zSet[8][256]; /* one per set field (a table has fewer than 8) */
     char zNow[32];
     int nSet = 0;
     buf_init(&cols, 0);
@@ -322,7 +322,8 @@ int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const js
         if (bTime && !v)
             binds_add(&bind, 't', 0, 0, zNow);
         else
-            crud_bind_value(&bind, f, (json_t *)v, zSet[nSet < 7 ? nSet++ : 7], sizeof zSet[0]);
+            crud_bind_value(&bind, f, (json_t *)v, zSet[f->type == FT_SET && nSet < 7 ? nSet++ : 7],
+                            sizeof zSet[0]);
     }
     int rc = buf_err(&cols) ? buf_err(&cols) : buf_err(&vals);
     if (rc) goto done;
@@ -364,7 +365,7 @@ int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
                       const json_t *in, KeelError *e) {
     Buf sql;
     Binds bind = {0};
-    char zSet[8][256];
+    char zSet[8][256]; /* one per set field (a table has fewer than 8) */
     char zNow[32];
     int nSet = 0;
     json_t *before = NULL, *after = NULL;
@@ -382,7 +383,8 @@ int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
         if (bUpd && !v)
             binds_add(&bind, 't', 0, 0, zNow);
         else
-            crud_bind_value(&bind, f, v, zSet[nSet < 7 ? nSet++ : 7], sizeof zSet[0]);
+            crud_bind_value(&bind, f, v, zSet[f->type == FT_SET && nSet < 7 ? nSet++ : 7],
+                            sizeof zSet[0]);
     }
     buf_puts(&sql, " WHERE id = ?");
     binds_add(&bind, 'i', id, 0, NULL);

@@ -166,7 +166,9 @@ class Server:
 
     def snapshot(self):
         """Every user table's rows, to prove that bad input changed nothing."""
-        tables = [t for t in db_tables(self.db) if t != "session"]
+        # not sessions, nor the scheduler's bookkeeping (its jobs run on
+        # their own clock: webhooks.deliver every 10 s)
+        tables = [t for t in db_tables(self.db) if t not in ("session", "job", "job_run", "job_lease")]
         if not PG:
             return {t: self.sql("SELECT * FROM %s ORDER BY 1" % t) for t in tables}
         # one psql call per 40 tables (a call per table is slow;

@@ -159,6 +159,30 @@ a.post("/api/v1/systems/recsys/decay")
 a.post("/api/v1/jobs/monitor.decay")
 t.check("dec-4.3", len(vic.get("/api/v1/actions?system=recsys").json["items"]) == len(acts),
         "a finding evaluated again raised a second action")
+# ---- dec-5: the launch gate freezes the baseline ------------------------------------------
+a.post("/api/v1/systems", {"name": "launcher", "title": "Launcher", "initiative_id": ini,
+                           "risk_tier": "limited", "tier_reason": "internal"})
+a.post("/api/v1/systems/launcher/versions", {"version": "1.0"})
+evs = [{"event_id": "l-%d" % i, "ts": NOW - (i % 3) * DAY, "version": "1.0", "segment": "eu", "latency_ms": 9,
+        "prediction": 1, "label": i % 4 != 0} for i in range(300)]
+r = a.request("POST", "/api/v1/systems/launcher/events", raw=("\n".join(json.dumps(e) for e in evs) + "\n").encode(),
+              ctype="application/x-ndjson")
+t.status("dec-5.1", r, 200)
+for _ in range(60):
+    if srv.sql("SELECT COALESCE(SUM(n),0) FROM monitor_window w JOIN ai_system s ON s.id = w.system_id "
+               "WHERE s.name = 'launcher' AND grain = 'day'")[0][0] == 300:
+        break
+    time.sleep(0.5)
+future = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
+for stage in ["training", "pre_launch", "launch"]:
+    a.post("/api/v1/systems/launcher/overrides", {"stage": stage, "reason": "test of the launch hook",
+                                                  "expires_at": future})
+    r = a.post("/api/v1/systems/launcher/transition", {"to": stage, "reason": "through the override"})
+    t.status("dec-5.2 " + stage, r, 200)
+rows = srv.sql("SELECT b.segment, b.n_labeled, b.accuracy, b.reason FROM monitor_baseline b JOIN ai_system s ON "
+               "s.id = b.system_id WHERE s.name = 'launcher' ORDER BY b.segment")
+t.check("dec-5.3", [(x[0], x[1], x[3]) for x in rows] == [("*", 300, "launch gate passed"), ("eu", 300, "launch gate passed")]
+        and abs(rows[0][2] - 0.75) < 1e-12, rows)
 
 t.check("dec-9.1", srv.stop() == 0)
 t.done()

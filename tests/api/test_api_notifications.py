@@ -237,6 +237,11 @@ def run_job(env=None):
     return p
 
 
+def is_digest(msg):
+    s = str(msg["Subject"])
+    return "items need you" in s or "项事务需要您处理" in s
+
+
 p = run_job()
 t.check("notif-7.1", p.returncode == 0, p.stderr)
 got = sink.take()
@@ -278,7 +283,9 @@ ref = [x for x in log if x["to_addr"] == "refused@n.example" and x["kind"] != "t
 t.check("notif-8.2", len(ref) == 1 and ref[0]["status"] == "refused" and ref[0]["smtp_code"] == 550
         and "550" in (ref[0]["error"] or ""), str(ref))
 p = run_job(env={"KEEL_NOW": (datetime.now(timezone.utc) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")})
-t.check("notif-8.3", sink.take() == [], "a refused recipient was tried again")
+# (two hours on may cross midnight UTC: a new day's digests may go out then)
+t.check("notif-8.3", not [g for g in sink.take() if "refused@n.example" in g[0]],
+        "a refused recipient was tried again")
 # the server goes down: the send fails, is logged, and goes out once it is back
 ctl.stop()
 ini3 = a.post("/api/v1/initiatives", {"title": "Demand forecast", "owner_id": P("otto@n.example"),
@@ -292,9 +299,10 @@ t.check("notif-8.4", p.returncode == 0 and len(down) == 2 and all(x["status"] ==
 ctl = Controller(sink, hostname="127.0.0.1", port=smtp_port)
 ctl.start()
 p = run_job()  # not yet due again
-t.check("notif-8.5", sink.take() == [], "a failed send was retried before its backoff")
+t.check("notif-8.5", not [g for g in sink.take() if not is_digest(g[1])],
+        "a failed send was retried before its backoff")
 p = run_job(env={"KEEL_NOW": (datetime.now(timezone.utc) + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")})
-got = sink.take()
+got = [g for g in sink.take() if not is_digest(g[1])]  # a run past midnight adds digests
 t.check("notif-8.6", sorted(g[0][0] for g in got) == ["lea@n.example", "otto@n.example"]
         and any(str(g[1]["Subject"]) == "[keel] 请签署「Demand forecast」的章程" for g in got), str(got)[:400])
 log = a.get("/api/v1/notifications/log?limit=100").json["items"]
@@ -308,7 +316,7 @@ procs = [subprocess.Popen([KEEL, "jobs", "run", "notifications", "--db", srv.db]
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
 for p in procs:
     p.wait()
-got = sink.take()
+got = [g for g in sink.take() if not is_digest(g[1])]
 t.check("notif-9.1", sorted(g[0][0] for g in got) == ["ceo@n.example", "lea@n.example", "olga@n.example"],
         str([g[0] for g in got]))
 t.check("notif-9.2", any(p.returncode == 0 for p in procs), "no runner succeeded")

@@ -57,6 +57,16 @@ EXPECTED = {
     ("GET", "/api/v1/risks/{id}"): ALL,
     ("PATCH", "/api/v1/risks/{id}"): RISKREG,
     ("GET", "/api/v1/findings"): ALL,
+    ("GET", "/api/v1/production"): ALL,
+    ("GET", "/api/v1/switch-trips"): ALL,
+    ("POST", "/api/v1/switch-trips/{id}/confirm"): SWITCHER,
+    ("POST", "/api/v1/switch-trips/{id}/revert"): SWITCHER,
+    ("POST", "/api/v1/systems/{system}/alert-rules"): REGISTER,  # owners: their own systems
+    ("DELETE", "/api/v1/systems/{system}/alert-rules/{id}"): REGISTER,
+    ("GET", "/api/v1/systems/{system}/alerts"): ALL,
+    ("GET", "/api/v1/webhooks"): ADMIN,
+    ("POST", "/api/v1/webhooks"): ADMIN,
+    ("DELETE", "/api/v1/webhooks/{id}"): ADMIN,
     ("GET", "/api/v1/systems/{system}/baselines"): ALL,
     ("POST", "/api/v1/systems/{system}/baselines"): REGISTER,  # owners: their own systems
     ("POST", "/api/v1/systems/{system}/decay"): REGISTER,

@@ -208,8 +208,11 @@ static void test_jobs(void **state) {
     assert_int_equal(scheduler_run_now(f->db, "monitor.compact", "test:1", &e), KEEL_ECONFLICT);
     json_t *rows;
     assert_int_equal(scheduler_list(f->db, &rows, &e), 0);
-    json_t *r = json_array_get(rows, 0);
-    assert_string_equal(json_string_value(json_object_get(r, "name")), "monitor.compact");
+    json_t *r = NULL, *x; /* the jobs are listed by name: find monitor.compact */
+    size_t i;
+    json_array_foreach(rows, i, x) if (!strcmp(json_string_value(json_object_get(x, "name")),
+                                               "monitor.compact")) r = x;
+    assert_non_null(r);
     assert_string_equal(json_string_value(json_object_get(r, "last_outcome")), "ok");
     assert_string_equal(json_string_value(json_object_get(r, "lease_owner")), "other:2");
     json_decref(rows);

@@ -29,6 +29,7 @@ export function sections() {
     ] },
     { key: 'risk', href: '/risk/systems', partial: true, pages: [
       { key: 'systems', href: '/risk/systems' },
+      { key: 'production', href: '/risk/production' },
       { key: 'riskmap', href: '/risk/register' },
       { key: 'reviews', href: '/risk/reviews' },
       { key: 'switches', href: '/risk/switches' },

@@ -12,6 +12,7 @@ import { sections } from '../components/layout.js';
 import { chart } from '../components/chart.js';
 import { pageHeader, panel, stat, notice } from '../components/ui.js';
 import { poolsReport, shiftQuarter } from '../lib/resources.js';
+import { tripList } from './sysprod.js';
 
 // Path 2 at a glance: idle and over-committed pools, incomplete teams.
 async function resourcesPanel() {
@@ -87,6 +88,9 @@ function headline(sum) {
 export async function render(ctx) {
   const [units, people] = await Promise.all([listAll('/units'), listAll('/people')]);
   const parts = [pageHeader(t('home.title', { org: ctx.settings.name }), t('home.lead'))];
+  // switch trips by alert rules wait for a person: first thing on the page
+  const trips = has('/switch-trips', 'GET') ? (await get('/switch-trips?status=awaiting')).items : [];
+  if (trips.length) parts.push(panel(t('home.trips'), tripList(trips, ctx.refresh)));
   if (has('/objectives') && has('/initiatives')) {
     const sum = await alignmentSummary();
     const hl = headline(sum);
