@@ -982,3 +982,59 @@ int compliance_overview(Db *db, json_t **ppOut, KeelError *e) {
     json_decref(cal);
     return rc;
 }
+
+/* ---- the demo
+ * -------------------------------------------------------------------------------------- */
+
+int compliance_demo_load(Db *db, const json_t *doc, KeelError *e) {
+    const json_t *sec = json_object_get(doc, "compliance");
+    if (!sec) return 0;
+    Actor a = {0, "system"};
+    const char *zName;
+    json_t *flags;
+    int rc = 0;
+    json_object_foreach((json_t *)json_object_get(sec, "systems"), zName, flags) {
+        int64_t id = system_id_by_name(db, zName);
+        if (id <= 0) return err_set(e, KEEL_EINVAL, "compliance", "demo: no system %s", zName);
+        json_t *in = json_deep_copy(flags);
+        rc = resource_validate(&resource_system, in, 0, e);
+        if (rc == 0) rc = store_crud_update(db, &resource_system, &a, id, in, e);
+        json_decref(in);
+        if (rc) return rc;
+    }
+    /* the change "across the National Day week": Monday-ish 28 September
+     * of the latest such date before today */
+    char zToday[16], zNational[16];
+    time_date(time_now(), zToday, sizeof zToday);
+    int year = atoi(zToday);
+    if (strcmp(zToday + 5, "10-01") < 0) year--;
+    snprintf(zNational, sizeof zNational, "%04d-09-28", year);
+    size_t i;
+    json_t *ev;
+    json_array_foreach(json_object_get(sec, "events"), i, ev) {
+        int64_t id = system_id_by_name(db, json_get_str(ev, "system"));
+        if (id <= 0)
+            return err_set(e, KEEL_EINVAL, "compliance", "demo: an event of an unknown system");
+        const char *zOn = json_get_str(ev, "occurred_on");
+        json_t *in = json_pack("{sI sO ss sO sI ss}", "system_id", (json_int_t)id, "kind",
+                               json_object_get(ev, "kind"), "occurred_on",
+                               strcmp(zOn, "national_day") == 0 ? zNational : zOn, "description",
+                               json_object_get(ev, "description"), "account_id", (json_int_t)0,
+                               "created_by", "system");
+        int64_t newId = 0;
+        rc = store_crud_create(db, &resource_compliance_event, &a, in, &newId, e);
+        json_decref(in);
+        if (rc) return rc;
+    }
+    json_t *d;
+    json_array_foreach(json_object_get(sec, "soa"), i, d) {
+        json_t *in = json_deep_copy(d);
+        json_object_set_new(in, "account_id", json_integer(0));
+        json_object_set_new(in, "created_by", json_string("system"));
+        int64_t newId = 0;
+        rc = store_crud_create(db, &resource_soa_entry, &a, in, &newId, e);
+        json_decref(in);
+        if (rc) return rc;
+    }
+    return 0;
+}

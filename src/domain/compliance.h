@@ -69,4 +69,8 @@ int compliance_soa_put(Db *db, const Principal *who, const char *zControl, json_
  * counts, and the calendar's overdue and next-7-day items. */
 int compliance_overview(Db *db, json_t **ppOut, KeelError *e);
 
+/* The demo's compliance section: scope flags of its systems, a change
+ * across the National Day week, incidents, SoA decisions. */
+int compliance_demo_load(Db *db, const json_t *doc, KeelError *e);
+
 #endif

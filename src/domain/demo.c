@@ -6,6 +6,7 @@
  * quarter plus Gaussian noise) with a seeded generator, so a given seed
  * always gives the same enterprise. */
 #include "domain/demo.h"
+#include "domain/compliance.h"
 #include "domain/alignment.h"
 #include "domain/initiative.h"
 #include "domain/allocation.h"
@@ -533,6 +534,7 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassw
     time_shift(0);
     if (rc == 0) rc = collab_demo_load(db, doc, e);
     time_shift(0);
+    if (rc == 0) rc = compliance_demo_load(db, doc, e);
     json_decref(doc);
     return db_end(db, rc);
 }

@@ -2,6 +2,7 @@
 /* Notifications; see notification.h and docs/notifications.md. */
 #include "domain/notification.h"
 #include "domain/action.h"
+#include "domain/alert.h"
 #include "domain/compliance.h"
 #include "domain/review.h"
 #include "net/mail.h"
@@ -246,6 +247,54 @@ static int collect_compliance(Ctx *c) {
     return rc;
 }
 
+/* Monitoring (issue 20): an alert rule firing, and a switch an alert
+ * tripped that awaits a person's confirmation or revert: the owner of the
+ * system's initiative and the risk officers (a trip also the committee). */
+static int collect_alerts(Ctx *c) {
+    json_t *rules = NULL, *prod = NULL, *owners = NULL;
+    int rc = alert_rules(c->db, 0, &rules);
+    if (rc == 0) rc = alert_production(c->db, &prod);
+    if (rc == 0) rc = store_notif_system_owners(c->db, &owners);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rc ? NULL : rules, i, r) {
+        if (strcmp(json_get_str(r, "state"), "firing") != 0) continue;
+        const char *zSys = json_get_str(r, "system");
+        char zKey[200], zLink[120], zEn[600], zZh[600], zDe[120], zDz[120];
+        snprintf(zKey, sizeof zKey, "alert:%" PRId64 ":%" PRId64, json_get_id(r, "id"),
+                 json_get_id(r, "pending_since"));
+        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
+        snprintf(zEn, sizeof zEn, "Alert \"%s\" is firing on %s", json_get_str(r, "name"), zSys);
+        snprintf(zZh, sizeof zZh, "%s 的告警「%s」正在触发", zSys, json_get_str(r, "name"));
+        snprintf(zDe, sizeof zDe, "severity %s", json_get_str(r, "severity"));
+        snprintf(zDz, sizeof zDz, "严重程度 %s", json_get_str(r, "severity"));
+        json_t *rcpt = json_array();
+        add_person(c, rcpt, system_owner(owners, zSys));
+        add_role(c, rcpt, "risk");
+        add_item(c, "alert_firing", zKey, zLink, NULL, rcpt, words(zEn, zZh), words(zDe, zDz));
+    }
+    json_array_foreach(rc ? NULL : json_object_get(prod, "awaiting_trips"), i, r) {
+        const char *zSys = json_get_str(r, "system");
+        char zKey[80], zLink[120], zEn[600], zZh[600];
+        snprintf(zKey, sizeof zKey, "trip:%" PRId64, json_get_id(r, "id"));
+        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
+        snprintf(zEn, sizeof zEn, "Confirm or revert: alert \"%s\" switched %s off",
+                 json_get_str(r, "rule"), zSys);
+        snprintf(zZh, sizeof zZh, "请确认或撤销：告警「%s」已关闭 %s", json_get_str(r, "rule"),
+                 zSys);
+        json_t *rcpt = json_array();
+        add_person(c, rcpt, system_owner(owners, zSys));
+        add_role(c, rcpt, "risk");
+        add_role(c, rcpt, "committee");
+        add_item(c, "switch_trip_awaiting", zKey, zLink, NULL, rcpt, words(zEn, zZh),
+                 words(json_get_str(r, "message"), json_get_str(r, "message")));
+    }
+    json_decref(rules);
+    json_decref(prod);
+    json_decref(owners);
+    return rc;
+}
+
 /* The kinds. To add one (a vote, an action, an alert): a collector above
  * and a row here; docs/notifications.md lists them for readers. */
 static const struct {
@@ -263,6 +312,11 @@ static const struct {
      NULL /* collect_reviews finds both */},
     {"risk_overdue", 0, "digest", "the risk's owner, else the risk officers", collect_risks},
     {"action_overdue", 0, "digest", "the action's owner, else the committee", collect_actions},
+    {"alert_firing", 1, "email", "the owner of the system's initiative and the risk officers",
+     collect_alerts},
+    {"switch_trip_awaiting", 1, "email",
+     "the owner of the system's initiative, the risk officers and the committee",
+     NULL /* collect_alerts finds both */},
     {"compliance_due", 1, "email", "the owner of the system's initiative and the risk officers",
      collect_compliance},
 };

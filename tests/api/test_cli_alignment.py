@@ -36,7 +36,7 @@ t.check("demo-1.3", va == vb and va != vc, "the same seed must give the same act
 count = lambda sql: db_sql(dbs[0], sql)[0][0]
 t.check("demo-1.4", count("SELECT count(*) FROM unit") >= 6 and count("SELECT count(*) FROM person") >= 30
         and count("SELECT count(*) FROM objective") == 8 and count("SELECT count(*) FROM kpi") == 20
-        and count("SELECT count(DISTINCT period) FROM kpi_value") == 8 and count("SELECT count(*) FROM initiative") == 25)
+        and count("SELECT count(DISTINCT period) FROM kpi_value") >= 8 and count("SELECT count(*) FROM initiative") == 25)
 t.check("demo-1.5", count("SELECT count(DISTINCT stage) FROM initiative") == 8)
 t.check("demo-1.6", count("SELECT count(DISTINCT role) FROM account") == 6)
 p = keel("demo", "--db", dbs[0])
