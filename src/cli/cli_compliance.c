@@ -16,19 +16,12 @@ static const char *s_(const json_t *o, const char *k) {
     return z ? z : "-";
 }
 
-/* Load the packs (--rules-dir), open --db, read zPath as --as into *pj. */
+/* Load the packs (--rules-dir), then read zPath as --as into *pj. */
 static int read_as(const CliOpt *a, int n, const char *zPath, json_t **pj) {
     KeelError e = {0};
     if (compliance_init(cli_opt(a, n, "rules-dir"), &e))
         return cli_usage_error("the rule packs are refused: %s", e.zMsg);
-    Db *db;
-    int rc = cli_open_db(cli_opt(a, n, "db"), 0, &db);
-    if (rc) return rc;
-    Principal who;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0)
-        rc = cli_call(db, &who, "GET", zPath, pj);
-    db_close(db);
-    return rc;
+    return cli_call_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), "GET", zPath, pj);
 }
 
 int cli_calendar(int argc, char **argv) {
