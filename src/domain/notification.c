@@ -295,6 +295,32 @@ static int collect_alerts(Ctx *c) {
     return rc;
 }
 
+/* An open proposal of the AI committee: each member who has neither voted
+ * nor declared a conflict (path 4). */
+static int collect_votes(Ctx *c) {
+    json_t *rows;
+    int rc = store_notif_votes_pending(c->db, &rows);
+    if (rc) return rc;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        char zKey[80], zLink[80], zEn[500], zZh[500], zDe[120], zDz[120];
+        int64_t id = json_get_id(r, "proposal_id");
+        const char *zDue = json_get_str(r, "due_date");
+        snprintf(zKey, sizeof zKey, "proposal:%" PRId64, id);
+        snprintf(zLink, sizeof zLink, "#/organisation/proposals/%" PRId64, id);
+        snprintf(zEn, sizeof zEn, "Vote on \"%s\"", json_get_str(r, "title"));
+        snprintf(zZh, sizeof zZh, "请就「%s」投票", json_get_str(r, "title"));
+        snprintf(zDe, sizeof zDe, "the AI committee decides by %s", zDue ? zDue : "-");
+        snprintf(zDz, sizeof zDz, "人工智能委员会将于 %s 前作出决定", zDue ? zDue : "-");
+        json_t *rcpt = json_array();
+        add_person(c, rcpt, json_get_id(r, "person_id"));
+        add_item(c, "vote_pending", zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
+    }
+    json_decref(rows);
+    return 0;
+}
+
 /* The kinds. To add one (a vote, an action, an alert): a collector above
  * and a row here; docs/notifications.md lists them for readers. */
 static const struct {
@@ -304,6 +330,10 @@ static const struct {
     const char *zWho;
     int (*xCollect)(Ctx *c);
 } aKind[] = {
+    {"vote_pending", 1, "email",
+     "each member of the AI committee who has not voted or declared a "
+     "conflict",
+     collect_votes},
     {"signoff_needed", 0, "email", "the signatory whose signature the charter lacks",
      collect_signoffs},
     {"ethics_review_overdue", 1, "digest", "the system's owner and the risk officers",

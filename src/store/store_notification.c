@@ -200,3 +200,14 @@ int store_notif_system_owners(Db *db, json_t **ppRows) {
                           "JOIN initiative i ON i.id = s.initiative_id ORDER BY s.name",
                           "");
 }
+
+int store_notif_votes_pending(Db *db, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT p.id AS proposal_id, p.title, p.due_date, m.person_id FROM "
+                          "proposal p CROSS JOIN committee_member m WHERE p.status = 'open' AND "
+                          "NOT EXISTS (SELECT 1 FROM proposal_vote v WHERE v.proposal_id = p.id "
+                          "AND v.person_id = m.person_id) AND NOT EXISTS (SELECT 1 FROM "
+                          "proposal_conflict c WHERE c.proposal_id = p.id AND c.person_id = "
+                          "m.person_id) ORDER BY p.id, m.person_id",
+                          "");
+}

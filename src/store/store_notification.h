@@ -59,4 +59,8 @@ int store_notif_risks_overdue(Db *db, const char *zToday, json_t **ppRows);
  * owner_id}. */
 int store_notif_system_owners(Db *db, json_t **ppRows);
 
+/* Open proposals and the committee members who have neither voted nor
+ * declared a conflict: {proposal_id, title, due_date, person_id}. */
+int store_notif_votes_pending(Db *db, json_t **ppRows);
+
 #endif

@@ -1188,6 +1188,7 @@ export default {
   'notif.kind.system_suspended': 'System suspended',
   'notif.kind.risk_overdue': 'Risk mitigation overdue',
   'notif.kind.action_overdue': 'Action overdue',
+  'notif.kind.vote_pending': 'Committee vote',
   'notif.kind.alert_firing': 'Alert firing',
   'notif.kind.switch_trip_awaiting': 'Switch tripped: confirm or revert',
   'notif.kind.compliance_due': 'Compliance deadline',

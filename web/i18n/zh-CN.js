@@ -1186,6 +1186,7 @@ export default {
   'notif.kind.system_suspended': '系统已暂停',
   'notif.kind.risk_overdue': '风险缓解逾期',
   'notif.kind.action_overdue': '行动项逾期',
+  'notif.kind.vote_pending': '委员会投票',
   'notif.kind.alert_firing': '告警触发',
   'notif.kind.switch_trip_awaiting': '开关已被告警关闭：请确认或撤销',
   'notif.kind.compliance_due': '合规截止日期',
