@@ -28,7 +28,7 @@ t.status("dec-0.1", r, 201)
 
 DAY = 86400000
 NOW = int(time.time() * 1000)
-START = NOW - 62 * DAY
+START = NOW // DAY * DAY - 62 * DAY  # UTC midnight: each day's events keep their date at any hour
 rng = random.Random(20)
 events, truth = [], {}
 
