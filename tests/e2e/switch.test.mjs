@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The human-override switch in the browser (issue 18), numbered (sw-e2e-N.M):
 // the production board shows the demo's switches (the chatbot switched to
-// human review with its reason, the maintenance model at 20 %, product-recs
+// human review with its reason, the maintenance model put at 20 % and then
+// tripped off by monitoring's alert (issue 20), product-recs
 // off by its suspending ethics review) with who, when and why; a risk
 // officer flips one from the board through the confirmation dialog, which
 // refuses an empty reason and a cancel leaves the switch as it was; in
@@ -27,7 +28,9 @@ await run('e2e switch', async (t, cleanup) => {
   t.ok('sw-e2e-1.1 the chatbot switched to human review, with who and why', chat.includes('Off') && chat.includes('Human review')
     && chat.includes('refund policy') && chat.includes('grace.kim@meridian.example'), chat);
   const mm = await row('maintenance-model').textContent();
-  t.ok('sw-e2e-1.2 the maintenance model at 20 %', mm.includes('20 % to the model') && mm.includes('Rules'), mm);
+  const mm0 = await readSwitch(risk, 'maintenance-model');
+  t.ok('sw-e2e-1.2 the maintenance model tripped off by its alert', mm.includes('Off') && mm.includes('Rules')
+    && mm.includes('alert rule') && mm0.state === 'off', mm);
   const pr = await row('product-recs').textContent();
   t.ok('sw-e2e-1.3 product-recs off by its ethics review', pr.includes('Off') && pr.includes("ethics review's suspension"), pr);
   t.ok('sw-e2e-1.4 the board is in the Risk navigation', await risk.locator('nav a[href="#/risk/switches"]').count() >= 1);
@@ -44,15 +47,15 @@ await run('e2e switch', async (t, cleanup) => {
   await detail.locator('[data-testid=flip]').click();
   await risk.waitForSelector('dialog[open] [data-testid=flip-summary]');
   const summary = await risk.textContent('[data-testid=flip-summary]');
-  t.ok('sw-e2e-2.2 the confirmation says what changes', summary.includes('maintenance-model') && summary.includes('20 % to the model') && summary.includes('50 % to the model'), summary);
+  t.ok('sw-e2e-2.2 the confirmation says what changes', summary.includes('maintenance-model') && summary.includes('from Off') && summary.includes('50 % to the model'), summary);
   await risk.click('[data-testid=flip-confirm]');
   await risk.waitForSelector('[data-testid=flip-error] [role=alert]');
   t.ok('sw-e2e-2.3 an empty reason is refused in the dialog', (await risk.textContent('[data-testid=flip-error]')).includes('needs its reason'));
-  t.eq('sw-e2e-2.4 ... and the switch is unchanged', (await readSwitch(risk, 'maintenance-model')).percent, 20);
+  t.eq('sw-e2e-2.4 ... and the switch is unchanged', (await readSwitch(risk, 'maintenance-model')).version, mm0.version);
   await shot(risk, 'switch-2-dialog');
   await risk.click('[data-testid=flip-cancel]');
   t.eq('sw-e2e-2.5 cancel closes the dialog', await risk.locator('dialog[open]').count(), 0);
-  t.eq('sw-e2e-2.6 ... the switch unchanged', (await readSwitch(risk, 'maintenance-model')).percent, 20);
+  t.eq('sw-e2e-2.6 ... the switch unchanged', (await readSwitch(risk, 'maintenance-model')).version, mm0.version);
   await detail.locator('[data-testid=flip]').click();
   await risk.fill('[data-testid=flip-reason]', 'Downtime on the model-planned presses is 30 % lower: half the presses now');
   await risk.click('[data-testid=flip-confirm]');
@@ -60,7 +63,7 @@ await run('e2e switch', async (t, cleanup) => {
   await risk.waitForSelector('[data-testid=switches]');
   await risk.waitForFunction(() => [...document.querySelectorAll('[data-testid=switches] tbody tr')].some((r) => r.textContent.includes('maintenance-model') && r.textContent.includes('50 % to the model')));
   const sw = await readSwitch(risk, 'maintenance-model');
-  t.ok('sw-e2e-2.7 the flip took effect on the read path', sw.state === 'percent' && sw.percent === 50 && sw.version === 2, sw);
+  t.ok('sw-e2e-2.7 the flip took effect on the read path', sw.state === 'percent' && sw.percent === 50 && sw.version === mm0.version + 1, sw);
   t.ok('sw-e2e-2.8 the board shows its reason', (await row('maintenance-model').textContent()).includes('30 % lower'));
   t.clean('sw-e2e-2.9 clean', risk);
 
