@@ -88,8 +88,10 @@ int cli_switch(int argc, char **argv) {
     if (nPos) return cli_usage_error("unexpected argument '%s'", argv[2]);
     const char *zDb = cli_opt(a, n, "db"), *zSystem = cli_opt(a, n, "system");
     if (!zDb) return cli_usage_error("--db FILE is required");
-    if (!zSystem || strlen(zSystem) > 64 || strspn(zSystem, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(zSystem) || !*zSystem)
-        return cli_usage_error("--system must be a system's name (a-z, 0-9, '-'), e.g. support-chatbot");
+    if (!zSystem || strlen(zSystem) > 64 ||
+        strspn(zSystem, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(zSystem) || !*zSystem)
+        return cli_usage_error(
+            "--system must be a system's name (a-z, 0-9, '-'), e.g. support-chatbot");
     int bJson = cli_opt(a, n, "json") != NULL;
     char zPath[160];
     if (strcmp(zCmd, "get") == 0) {

@@ -309,7 +309,8 @@ static json_t *kpi_recent_drop(const double *ax, const double *ay, int n, int bU
     if (changepoint_test(&s, &o, &r) || !r.tested) return json_null();
     return json_pack("{sb sf sf so sf si}", "flagged", r.flagged, "latest", r.recent, "expected",
                      r.expected, "change_pct",
-                     isfinite(r.relChange) ? json_real(round(r.relChange * 1000) / 10) : json_null(),
+                     isfinite(r.relChange) ? json_real(round(r.relChange * 1000) / 10)
+                                           : json_null(),
                      "p_value", r.pValue, "earlier_points", r.m);
 }
 
@@ -510,9 +511,10 @@ int align_kpi_values_import(Db *db, const Principal *who, int64_t kpiId, const j
     if (rc == 0 && json_array_size(errs)) {
         *ppRowErrors = errs;
         if (nBounds)
-            return err_set_code(e, KEEL_ERULE, "out_of_bounds", "value", "%s%s",
-                                json_string_value(json_object_get(json_array_get(errs, 0), "message")),
-                                json_array_size(errs) > 1 ? " (and more rows)" : "");
+            return err_set_code(
+                e, KEEL_ERULE, "out_of_bounds", "value", "%s%s",
+                json_string_value(json_object_get(json_array_get(errs, 0), "message")),
+                json_array_size(errs) > 1 ? " (and more rows)" : "");
         return err_set_code(e, KEEL_ERULE, "needs_confirm", "value", "%s%s",
                             json_string_value(json_object_get(json_array_get(errs, 0), "message")),
                             json_array_size(errs) > 1 ? " (and more rows)" : "");

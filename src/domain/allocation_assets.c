@@ -206,11 +206,11 @@ static json_t *asset_warnings(const json_t *a, const json_t *summary) {
     }
     if (json_array_size(cols) && !json_is_true(json_object_get(a, "personal_data"))) {
         json_array_append_new(
-            w, json_pack("{ss so ss}", "code", "undeclared_personal_data", "columns", cols,
-                         "message",
-                         "the profiled sample holds personal data but the asset is not marked "
-                         "personal_data: mark it and record its consent basis, or remove those "
-                         "columns from the data"));
+            w,
+            json_pack("{ss so ss}", "code", "undeclared_personal_data", "columns", cols, "message",
+                      "the profiled sample holds personal data but the asset is not marked "
+                      "personal_data: mark it and record its consent basis, or remove those "
+                      "columns from the data"));
     } else {
         json_decref(cols);
     }

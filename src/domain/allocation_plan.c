@@ -603,17 +603,18 @@ int alloc_must_run_short(Db *db, json_t **ppShort, KeelError *e) {
             double need = 0;
             json_array_foreach(json_object_get(in, "initiatives"), j, x) {
                 const json_t *st = json_object_get(x, "start");
-                if (!json_is_integer(st) && !json_is_true(json_object_get(x, "mandatory"))) continue;
+                if (!json_is_integer(st) && !json_is_true(json_object_get(x, "mandatory")))
+                    continue;
                 int k = p - (json_is_integer(st) ? (int)json_integer_value(st) : 0);
                 if (k >= 0 && k < json_integer_value(json_object_get(x, "duration")))
                     need += item_demand(x, zPool, k);
             }
             double c = json_number_value(cap);
             if (need > c + 1e-9)
-                json_array_append_new(out, json_pack("{ss ss ss sf sf sf}", "pool", zPool, "name",
-                                                     json_string_value(json_object_get(pool, "name")),
-                                                     "period", h.az[p], "capacity", c, "need", need,
-                                                     "short", need - c));
+                json_array_append_new(
+                    out, json_pack("{ss ss ss sf sf sf}", "pool", zPool, "name",
+                                   json_string_value(json_object_get(pool, "name")), "period",
+                                   h.az[p], "capacity", c, "need", need, "short", need - c));
         }
     }
     json_decref(in);

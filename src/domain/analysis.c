@@ -71,7 +71,8 @@ static int analysis_drift(const AnalysisInput *in, json_t **ppResult, const char
         return err_set(e, KEEL_EINVAL, in->zRef ? "data" : "reference",
                        "drift needs reference (the CSV the model was built on) and data (the "
                        "current CSV)");
-    const char *zSegment = in->spec ? json_string_value(json_object_get(in->spec, "segment")) : NULL;
+    const char *zSegment =
+        in->spec ? json_string_value(json_object_get(in->spec, "segment")) : NULL;
     const char *zKey;
     json_t *v;
     json_object_foreach((json_t *)in->spec, zKey, v) {
@@ -162,8 +163,8 @@ static int analysis_engine(const AnalysisInput *in, json_t **ppResult, const cha
         /* a spec field named by the engine stays that field (a column the
          * spec names but the header lacks); otherwise errors in the CSV are
          * the data's */
-        int bSpecField = ee.zField[0] && strncmp(ee.zField, "data", 4) && strcmp(ee.zField, "csv") &&
-                         strstr(ee.zMsg, "no column named");
+        int bSpecField = ee.zField[0] && strncmp(ee.zField, "data", 4) &&
+                         strcmp(ee.zField, "csv") && strstr(ee.zMsg, "no column named");
         if (!bSpecField && (strncmp(ee.zField, "data", 4) == 0 || strstr(ee.zMsg, "CSV") ||
                             strstr(ee.zMsg, "line ")))
             snprintf(zField, sizeof zField, "data");
@@ -267,8 +268,9 @@ int analysis_may_read(Db *db, const Principal *who, const json_t *o, KeelError *
     int64_t ini = json_integer_value(json_object_get(o, "initiative_id")), sid = 0;
     json_t *row = NULL;
     /* an analysis kept as evidence of an AI system concerns its initiative */
-    if (!ini && store_analysis_system(db, json_integer_value(json_object_get(o, "id")), &sid) == 0 &&
-        sid && store_crud_get(db, &resource_system, sid, &row) == 0) {
+    if (!ini &&
+        store_analysis_system(db, json_integer_value(json_object_get(o, "id")), &sid) == 0 && sid &&
+        store_crud_get(db, &resource_system, sid, &row) == 0) {
         ini = json_integer_value(json_object_get(row, "initiative_id"));
         json_decref(row);
         row = NULL;

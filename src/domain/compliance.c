@@ -710,7 +710,7 @@ int compliance_calendar(Db *db, int days, json_t **ppOut, KeelError *e) {
     }
     for (i = 0; i < n; i++)
         a[i] = json_incref(json_array_get(items, i));
-    qsort(a, n, sizeof *a, cmp_due);
+    if (n > 1) qsort(a, n, sizeof *a, cmp_due); /* qsort(NULL, 0, ...) is undefined */
     json_array_clear(items);
     for (i = 0; i < n; i++)
         json_array_append_new(items, a[i]);

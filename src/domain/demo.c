@@ -211,7 +211,8 @@ static int demo_kpis(Db *db, const Principal *sys, const json_t *doc, uint64_t *
             }
             int n;
             json_t *rowErrors = NULL;
-            if (rc == 0) rc = align_kpi_values_import(db, sys, id, rows, NULL, 1, &n, &rowErrors, e);
+            if (rc == 0)
+                rc = align_kpi_values_import(db, sys, id, rows, NULL, 1, &n, &rowErrors, e);
             json_decref(rowErrors);
             json_decref(rows);
         }
@@ -380,7 +381,8 @@ static int demo_initiatives(Db *db, const Principal *sys, const json_t *doc, uin
             }
         }
         if (rc == 0)
-            rc = demo_walk(db, sys, &chair, id, json_string_value(json_object_get(x, "stage")), 1, e);
+            rc = demo_walk(db, sys, &chair, id, json_string_value(json_object_get(x, "stage")), 1,
+                           e);
         time_shift(0);
         /* the committee scores what has a business case */
         const char *zStage = json_string_value(json_object_get(x, "stage"));

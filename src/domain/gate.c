@@ -908,8 +908,8 @@ int gate_system_transition(Db *db, const Principal *who, const char *zName, cons
          * freezes its first days) */
         int nSeg;
         if (rc == 0 && strcmp(zTo, "launch") == 0)
-            baseline_freeze(db, &a, json_get_id(sys, "id"), json_get_str(ver, "version"),
-                            INT64_MIN, INT64_MAX, "launch gate passed", &nSeg);
+            baseline_freeze(db, &a, json_get_id(sys, "id"), json_get_str(ver, "version"), INT64_MIN,
+                            INT64_MAX, "launch gate passed", &nSeg);
     }
     json_decref(ver);
     json_decref(sys);
@@ -981,10 +981,10 @@ int gate_override_add(Db *db, const Principal *who, const char *zName, int64_t i
         rc = store_override_add(db, &a, sid, zName ? 0 : initiativeId, zStageKey, zReason, zIso,
                                 pId);
     if (rc == 0) {
-        json_t *act = zName ? json_pack("{ss ss ss}", "system", zName, "stage", zStage,
-                                        "expires_at", zIso)
-                            : json_pack("{sI ss ss}", "initiative_id", (json_int_t)initiativeId,
-                                        "stage", zStage, "expires_at", zIso);
+        json_t *act =
+            zName ? json_pack("{ss ss ss}", "system", zName, "stage", zStage, "expires_at", zIso)
+                  : json_pack("{sI ss ss}", "initiative_id", (json_int_t)initiativeId, "stage",
+                              zStage, "expires_at", zIso);
         rc = committee_direct_record(db, who, "override_gate", act, iid, zReason);
         json_decref(act);
     }

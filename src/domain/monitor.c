@@ -39,18 +39,18 @@ typedef struct MonKey {
 /* A pending window: what arrived for one key and minute since the last
  * flush. */
 typedef struct MonWin {
-    uint32_t iKey;   /* into aKey */
-    int64_t minute;  /* window start / 60000 */
+    uint32_t iKey;  /* into aKey */
+    int64_t minute; /* window start / 60000 */
     EvAgg agg;
 } MonWin;
 
 /* An event a label may still join. */
 typedef struct MonRecent {
-    uint64_t h;        /* dedup hash of (system, event_id); 0 = empty */
-    uint32_t iKey;     /* its key */
-    int32_t minute;    /* its window (minutes since 1970) */
+    uint64_t h;              /* dedup hash of (system, event_id); 0 = empty */
+    uint32_t iKey;           /* its key */
+    int32_t minute;          /* its window (minutes since 1970) */
     float score, prediction; /* NaN when absent */
-    uint32_t labelled; /* a label was applied */
+    uint32_t labelled;       /* a label was applied */
 } MonRecent;
 
 typedef struct MonBatch MonBatch;
@@ -62,7 +62,7 @@ struct Monitor {
     DedupIndex dedup;
     MonKey *aKey;
     uint32_t nKey, nKeyAlloc;
-    MonWin **apWin;       /* open addressing by (iKey, minute); NULL = empty */
+    MonWin **apWin; /* open addressing by (iKey, minute); NULL = empty */
     size_t nWinSlot, nWin;
     MonRecent *aRecent;   /* MON_RECENT_SLOTS */
     Buf frame;            /* the batch being framed */
@@ -84,9 +84,7 @@ static int64_t mon_now_ms(void) {
 }
 
 /* Floor division for window starts before 1970. */
-static int64_t mon_floor_div(int64_t a, int64_t b) {
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
+static int64_t mon_floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 /* The index of key (system, version, segment), added when new; -1 when
  * out of memory. *pHint caches the last answer. */
@@ -169,14 +167,14 @@ static MonWin *mon_win(Monitor *m, uint32_t iKey, int64_t minute) {
 /* A batch being applied (under the lock): what to undo when it is
  * refused, what to publish when it is taken. Reused between batches. */
 struct MonBatch {
-    size_t *aSlot;        /* dedup slots written, with what they held */
+    size_t *aSlot; /* dedup slots written, with what they held */
     uint64_t *aOld;
     size_t nUndo, nUndoAlloc;
-    MonRecent *aStage;    /* recent-map entries to write when taken */
+    MonRecent *aStage; /* recent-map entries to write when taken */
     size_t nStage, nStageAlloc;
-    MonRecent **apMark;   /* recent entries marked labelled (pending) */
+    MonRecent **apMark; /* recent entries marked labelled (pending) */
     size_t nMark, nMarkAlloc;
-    MonWin **apWin;       /* this batch's windows */
+    MonWin **apWin; /* this batch's windows */
     size_t nWin, nWinAlloc;
     EvStr *aLine; /* NDJSON: the lines taken (for a frame of lines) */
     size_t nLine, nLineAlloc;
@@ -218,8 +216,8 @@ static void mon_batch_clear(MonBatch *b) {
 
 /* Apply one event: dedup (undoable), the batch window, a staged recent
  * entry. Returns 1 taken, 0 duplicate, KEEL_ENOMEM. */
-static int mon_apply_event(Monitor *m, MonBatch *b, int64_t system, const EvEvent *ev,
-                           uint64_t h, int64_t nowS, uint32_t *pHint, MonWin **ppLast) {
+static int mon_apply_event(Monitor *m, MonBatch *b, int64_t system, const EvEvent *ev, uint64_t h,
+                           int64_t nowS, uint32_t *pHint, MonWin **ppLast) {
     if (b->nUndo == b->nUndoAlloc) {
         size_t nNew = b->nUndoAlloc ? b->nUndoAlloc * 2 : 1024;
         size_t *ps = realloc(b->aSlot, nNew * sizeof *ps);
@@ -303,14 +301,14 @@ typedef struct MonTake {
     int64_t system;
     EvKind kind;
     int64_t nowS;
-    uint32_t hint;        /* last key index */
-    MonWin *pLast;        /* last window */
-    int bFrame;           /* copy taken lines into the frame */
-    EvFormat fmt;         /* the body's format */
-    int csv;              /* NDJSON frame: 0 nothing yet, 1 re-encoded as CSV, 2 lines */
-    EvCsvShape shape;     /* the CSV columns when csv == 1 */
+    uint32_t hint;    /* last key index */
+    MonWin *pLast;    /* last window */
+    int bFrame;       /* copy taken lines into the frame */
+    EvFormat fmt;     /* the body's format */
+    int csv;          /* NDJSON frame: 0 nothing yet, 1 re-encoded as CSV, 2 lines */
+    EvCsvShape shape; /* the CSV columns when csv == 1 */
     MonIngestResult *res;
-    int err;              /* first KEEL_ENOMEM */
+    int err; /* first KEEL_ENOMEM */
 } MonTake;
 
 /* Whether the event's strings live in the scanner's scratch (escapes):
@@ -378,8 +376,10 @@ static void mon_take(MonTake *t, const EvEvent *ev, uint64_t h) {
         t->err = r;
         return;
     }
-    if (r == 0) t->res->nDuplicates++;
-    else if (r == 2) t->res->nUnmatched++;
+    if (r == 0)
+        t->res->nDuplicates++;
+    else if (r == 2)
+        t->res->nUnmatched++;
     if (r == 0 || r == 2) return;
     t->res->nAccepted++;
     if (t->kind == EVSCAN_EVENTS) mon_note_version(t, t->hint);
@@ -506,11 +506,15 @@ int monitor_ingest(Monitor *m, int64_t system, const char *z, size_t n, EvFormat
         rc = seglog_write(m->log, &fi, m->frame.z, m->frame.n, e);
         if (!rc) m->lastSeq = fi.seq;
     }
-    if (!rc) rc = mon_batch_commit(m, m->pBatch, 1);
-    else mon_batch_clear(m->pBatch); /* a failed write fails the log: restart replays it */
+    if (!rc)
+        rc = mon_batch_commit(m, m->pBatch, 1);
+    else
+        mon_batch_clear(m->pBatch); /* a failed write fails the log: restart replays it */
     if (rc == 0) {
-        if (kind == EVSCAN_LABELS) m->st.nLabels += res->nAccepted;
-        else m->st.nEvents += res->nAccepted;
+        if (kind == EVSCAN_LABELS)
+            m->st.nLabels += res->nAccepted;
+        else
+            m->st.nEvents += res->nAccepted;
         m->st.nDuplicates += res->nDuplicates;
     }
     m->st.nRejected += res->nRejected;
@@ -538,16 +542,17 @@ static int mon_flush_grain(Db *db, const MonKey *k, const char *zGrain, int64_t 
                            const EvAgg *delta, const char *zNow, KeelError *e) {
     char *zOld = NULL;
     EvAgg agg;
-    int rc = store_monitor_window_agg(db, k->system, k->zVersion, k->zSegment, zGrain, startMs,
-                                      &zOld);
+    int rc =
+        store_monitor_window_agg(db, k->system, k->zVersion, k->zSegment, zGrain, startMs, &zOld);
     if (rc == KEEL_ENOTFOUND) {
         evagg_init(&agg);
         rc = 0;
     } else if (rc == 0) {
         rc = evagg_read(&agg, zOld, strlen(zOld));
         free(zOld);
-        if (rc) return err_set(e, KEEL_EINTERNAL, "", "a stored %s window of system %lld is damaged",
-                               zGrain, (long long)k->system);
+        if (rc)
+            return err_set(e, KEEL_EINTERNAL, "", "a stored %s window of system %lld is damaged",
+                           zGrain, (long long)k->system);
     }
     if (rc) return err_set(e, rc, "", "cannot read a %s window: %s", zGrain, db_errmsg(db));
     rc = evagg_merge(&agg, delta);
@@ -560,10 +565,25 @@ static int mon_flush_grain(Db *db, const MonKey *k, const char *zGrain, int64_t 
     if (!rc) {
         EvMetrics mt;
         evagg_metrics(&agg, &mt);
-        MonWindowRow row = {k->system, k->zVersion, k->zSegment, zGrain, startMs,
-                            (int64_t)mt.n, (int64_t)agg.nError, (int64_t)mt.nLabeled,
-                            mt.errorRate, mt.p50, mt.p90, mt.p99, mt.meanScore, mt.accuracy,
-                            mt.precision, mt.recall, mt.auc, mt.ece, b.z};
+        MonWindowRow row = {k->system,
+                            k->zVersion,
+                            k->zSegment,
+                            zGrain,
+                            startMs,
+                            (int64_t)mt.n,
+                            (int64_t)agg.nError,
+                            (int64_t)mt.nLabeled,
+                            mt.errorRate,
+                            mt.p50,
+                            mt.p90,
+                            mt.p99,
+                            mt.meanScore,
+                            mt.accuracy,
+                            mt.precision,
+                            mt.recall,
+                            mt.auc,
+                            mt.ece,
+                            b.z};
         rc = store_monitor_window_put(db, &row, zNow);
         if (rc) err_set(e, rc, "", "cannot write a %s window: %s", zGrain, db_errmsg(db));
     } else {
@@ -684,8 +704,8 @@ static int mon_replay_frame(void *ctx, const SegFrameInfo *fi, const char *z, si
     Monitor *m = ctx;
     MonIngestResult *res = calloc(1, sizeof *res);
     if (!res) return KEEL_ENOMEM;
-    int rc = mon_batch_run(m, m->pBatch, fi->system, z, n, (EvFormat)fi->format,
-                           (EvKind)fi->kind, 1, fi->arrivalMs, 0, res);
+    int rc = mon_batch_run(m, m->pBatch, fi->system, z, n, (EvFormat)fi->format, (EvKind)fi->kind,
+                           1, fi->arrivalMs, 0, res);
     if (!rc) rc = mon_batch_commit(m, m->pBatch, fi->seq > m->appliedSeq);
     m->lastSeq = fi->seq;
     free(res);

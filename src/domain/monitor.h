@@ -23,11 +23,11 @@
 #define MONITOR_MAX_REJECTED 100 /* refused lines listed in an answer */
 
 typedef struct MonitorConfig {
-    const char *zDir;     /* event log directory */
-    int level;            /* zstd level (default 1) */
-    int retentionDays;    /* segments kept (default 90) */
-    int dedupDays;        /* dedup horizon (default 32) */
-    size_t dedupEntries;  /* dedup cap in live entries (default 2^24; the table at most 512 MiB) */
+    const char *zDir;    /* event log directory */
+    int level;           /* zstd level (default 1) */
+    int retentionDays;   /* segments kept (default 90) */
+    int dedupDays;       /* dedup horizon (default 32) */
+    size_t dedupEntries; /* dedup cap in live entries (default 2^24; the table at most 512 MiB) */
 } MonitorConfig;
 
 #define MONITOR_MAX_VERSIONS 32 /* version labels an ingest answer lists */
@@ -39,7 +39,7 @@ typedef struct MonIngestResult {
     uint64_t nUnmatched;  /* labels: event_ids the monitor does not hold */
     uint32_t nVersions;   /* distinct version labels of the accepted events (to the cap) */
     char azVersion[MONITOR_MAX_VERSIONS][EVSCAN_MAX_LABEL + 1];
-    uint32_t nRejected;   /* refused lines (all of them, listed up to the cap) */
+    uint32_t nRejected; /* refused lines (all of them, listed up to the cap) */
     EngineError aRejected[MONITOR_MAX_REJECTED];
 } MonIngestResult;
 
