@@ -169,6 +169,7 @@ int api_assets_create(Req *req, Resp *resp);
 int api_assets_update(Req *req, Resp *resp);
 int api_assets_delete(Req *req, Resp *resp);
 int api_assets_profile(Req *req, Resp *resp);
+int api_assets_kanon(Req *req, Resp *resp);
 int api_scenarios_list(Req *req, Resp *resp);
 int api_scenarios_get(Req *req, Resp *resp);
 int api_scenarios_create(Req *req, Resp *resp);

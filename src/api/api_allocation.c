@@ -276,6 +276,27 @@ int api_assets_profile(Req *req, Resp *resp) {
     return 0;
 }
 
+/* k-anonymity: GET over the sample kept, POST over a CSV sent. */
+int api_assets_kanon(Req *req, Resp *resp) {
+    static const char *const az[] = {"columns", "threshold", NULL};
+    long k;
+    int rc = api_query_only(req, az);
+    if (rc == 0) rc = query_int(req, "threshold", 2, 1000000, 5, &k);
+    if (rc) return rc;
+    int bPost = strcmp(req->zMethod, "POST") == 0;
+    if (bPost && (!req->bBodyCsv || req->body.n == 0))
+        return err_set(&req->err, KEEL_EINVAL, "body",
+                       "send the sample as text/csv (a header row, then rows), or GET to use the "
+                       "sample kept");
+    json_t *o;
+    rc = alloc_asset_kanon(req->db, &req->who, req->aParam[0], bPost ? req->body.z : NULL,
+                           bPost ? req->body.n : 0, req_query(req, "columns"), (int)k, &o,
+                           &req->err);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
 /* ---- scenarios ---- */
 int api_scenarios_list(Req *req, Resp *resp) {
     int rc = api_crud_list(req, resp, &resource_scenario);

@@ -78,6 +78,23 @@ static const FieldDef aKpiValueField[] = {
 };
 const ResourceDef resource_kpi_value = RESOURCE("kpi_value", "kpi_value", aKpiValueField);
 
+/* The purposes data may serve (purpose limitation, GDPR art. 5(1)(b),
+ * PIPL art. 6): an initiative has one, a data asset the set it may serve. */
+const char *const azPurpose[] = {"service_delivery",
+                                 "customer_support",
+                                 "credit_assessment",
+                                 "fraud_prevention",
+                                 "risk_management",
+                                 "marketing",
+                                 "personalisation",
+                                 "product_improvement",
+                                 "operations",
+                                 "hr",
+                                 "legal_compliance",
+                                 "security",
+                                 "research",
+                                 NULL};
+
 static const FieldDef aInitiativeField[] = {
     ID_FIELD,
     {"title", FT_TEXT, F_REQUIRED | F_SORT, 1, 200, NULL, NULL, "the AI use case"},
@@ -99,6 +116,10 @@ static const FieldDef aInitiativeField[] = {
     {"end_date", FT_DATE, F_NULLABLE, 0, 0, NULL, NULL, "planned end"},
     {"catalogue_key", FT_TEXT, F_NULLABLE | F_FILTER, 1, 80, NULL, NULL,
      "the catalogue entry it was created from"},
+    {"purpose", FT_ENUM, F_NULLABLE | F_FILTER, 0, 0, azPurpose, NULL,
+     "what its data is used for (purpose limitation): service_delivery, customer_support, "
+     "credit_assessment, fraud_prevention, risk_management, marketing, personalisation, "
+     "product_improvement, operations, hr, legal_compliance, security or research"},
     {"charter_version", FT_INT, F_READONLY, 1, 9e15, NULL, NULL,
      "current charter version; a change to the charter makes a new one"},
     TIMES,

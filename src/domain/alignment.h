@@ -32,6 +32,10 @@ extern const char *const azStage[]; /* idea, assessed, approved, pilot, scaling,
                                        retired, rejected */
 extern const char *const azPainPoint[];
 
+/* The purposes data may serve: an initiative's purpose, a data asset's
+ * purposes (NULL-terminated). */
+extern const char *const azPurpose[];
+
 /* 1 when the stage machine allows zFrom -> zTo. */
 int align_transition_legal(const char *zFrom, const char *zTo);
 /* The stages reachable from zFrom as a JSON array (new reference). */

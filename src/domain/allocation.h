@@ -154,8 +154,24 @@ int alloc_teams_report(Db *db, json_t **ppOut);
 /* Create / change an asset; initiative_ids (optional) replaces its links. */
 int alloc_asset_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
 int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
-/* An asset with its initiatives and latest profile. */
+/* An asset with its initiatives, latest profile and warnings:
+ * undeclared_personal_data {columns: [{name, kind, share}], message}
+ * when not marked personal_data but its profiled sample holds personal
+ * data, and its purpose_outside findings (below). */
 int alloc_asset_get(Db *db, int64_t id, json_t **ppOut);
+/* k-anonymity of the asset's quasi-identifiers (zColumns "a,b", or NULL
+ * for the asset's declared quasi_identifiers) in the CSV zCsv (n bytes),
+ * or with zCsv NULL in the latest sample kept: {asset_id, columns, source:
+ * upload|kept_sample, rows, classes, k, threshold, classes_below,
+ * rows_below, rarest: {values: {column: text}, size}}. Nothing is
+ * stored. The asset's editors only (the sample holds personal data). */
+int alloc_asset_kanon(Db *db, const Principal *who, int64_t assetId, const char *zCsv, size_t n,
+                      const char *zColumns, int threshold, json_t **ppOut, KeelError *e);
+/* Purpose-limitation findings: links of assetId (0: every asset) to an
+ * initiative whose purpose is not among the asset's declared purposes
+ * [{code: purpose_outside, asset_id, asset, initiative_id, initiative,
+ * purpose, purposes, personal_data, message}]. */
+int alloc_purpose_findings(Db *db, int64_t assetId, json_t **ppOut);
 /* Add initiatives and the latest score to listed assets (borrowed). */
 int alloc_asset_decorate(Db *db, json_t *asset);
 /* Profile a CSV sample (n bytes at z) with the readiness engine, keep the

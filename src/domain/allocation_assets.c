@@ -10,6 +10,7 @@
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "engine/csv.h"
+#include "engine/kanon.h"
 #include "engine/profile.h"
 #include "store/store_alignment.h"
 #include "store/store_allocation.h"
@@ -44,6 +45,12 @@ static const FieldDef aAssetField[] = {
      "legal_obligation, vital_interests, public_task, legitimate_interests"},
     {"labelling_status", FT_ENUM, F_FILTER, 0, 0, azLabelling, NULL,
      "none, partial, complete or not_needed"},
+    {"purposes", FT_SET, F_FILTER, 0, 0, azPurpose, NULL,
+     "the purposes its data may serve (purpose limitation): an initiative whose purpose is not "
+     "among them may not use it; empty: not declared"},
+    {"quasi_identifiers", FT_TEXT, F_NULLABLE, 1, 2000, NULL, NULL,
+     "the sample's columns that together could single a person out (age, postcode, ...), "
+     "comma-separated: what k-anonymity is computed over"},
     {"readiness_score", FT_REAL, F_READONLY | F_SORT, 0, 100, NULL, NULL,
      "readiness 0-100 of the latest profiled sample"},
     {"profiled_at", FT_TIME, F_READONLY | F_SORT, 0, 0, NULL, NULL, "when it was last profiled"},
@@ -105,6 +112,117 @@ static int take_links(Db *db, json_t *in, json_t **ppIds, KeelError *e) {
     return 0;
 }
 
+/* 1 when the asset's purposes (a JSON array, or the stored text ",a,b,")
+ * allow zPurpose: no purposes declared allows anything; declared ones
+ * allow only themselves, and an initiative without a purpose is outside. */
+static int purpose_allowed(const json_t *purposes, const char *zPurpose) {
+    if (json_is_string(purposes)) {
+        const char *z = json_string_value(purposes);
+        if (strspn(z, ",") == strlen(z)) return 1;
+        if (!zPurpose) return 0;
+        size_t n = strlen(zPurpose);
+        for (const char *p = strstr(z, zPurpose); p; p = strstr(p + 1, zPurpose))
+            if (p > z && p[-1] == ',' && p[n] == ',') return 1;
+        return 0;
+    }
+    if (json_array_size(purposes) == 0) return 1;
+    size_t i;
+    json_t *v;
+    json_array_foreach(purposes, i, v) if (zPurpose && json_is_string(v) &&
+                                           strcmp(json_string_value(v), zPurpose) == 0) return 1;
+    return 0;
+}
+
+/* The asset's declared purposes as a JSON array (new reference) from the
+ * stored text ",a,b,". */
+static json_t *purposes_array(const char *z) {
+    json_t *a = json_array();
+    while (z && *z) {
+        const char *p = strchr(z, ',');
+        size_t n = p ? (size_t)(p - z) : strlen(z);
+        if (n) json_array_append_new(a, json_stringn(z, n));
+        z = p ? p + 1 : NULL;
+    }
+    return a;
+}
+
+/* Purpose limitation when links are made: each initiative in ids that the
+ * asset was not already linked to (old: its current links, may be NULL)
+ * must have a purpose among the asset's purposes (row: the merged asset).
+ * Links kept from before are not refused here; they are findings. */
+static int check_purposes(Db *db, const json_t *row, const json_t *ids, const json_t *old,
+                          KeelError *e) {
+    const json_t *purposes = json_object_get(row, "purposes");
+    size_t i, j;
+    json_t *v, *x;
+    json_array_foreach(ids, i, v) {
+        int64_t id = (int64_t)json_integer_value(v);
+        int bKept = 0;
+        json_array_foreach(old, j, x) if (json_get_id(x, "initiative_id") == id) bKept = 1;
+        if (bKept) continue;
+        json_t *init = NULL;
+        int rc = store_crud_get(db, &resource_initiative, id, &init);
+        if (rc) return rc == KEEL_ENOTFOUND ? err_no_id(e, rc, "initiative_ids", "initiative", id) : rc;
+        const char *zPurpose = json_get_str(init, "purpose");
+        if (!purpose_allowed(purposes, zPurpose)) {
+            char *zList = json_dumps(purposes, JSON_COMPACT);
+            if (zPurpose)
+                err_set_code(e, KEEL_ERULE, "purpose_outside", "initiative_ids",
+                             "initiative_ids[%zu]: initiative %" PRId64
+                             " (%.120s) is for %s, which is not among the purposes this asset "
+                             "may serve %s (purpose limitation): add %s to the asset's purposes "
+                             "if its legal basis covers it, or do not link it",
+                             i, id, json_get_str(init, "title"), zPurpose, zList ? zList : "",
+                             zPurpose);
+            else
+                err_set_code(e, KEEL_ERULE, "purpose_outside", "initiative_ids",
+                             "initiative_ids[%zu]: initiative %" PRId64
+                             " (%.120s) has no purpose, and this asset may serve only %s "
+                             "(purpose limitation): set the initiative's purpose first",
+                             i, id, json_get_str(init, "title"), zList ? zList : "");
+            free(zList);
+            json_decref(init);
+            return KEEL_ERULE;
+        }
+        json_decref(init);
+    }
+    return 0;
+}
+
+int alloc_purpose_findings(Db *db, int64_t assetId, json_t **ppOut) {
+    json_t *rows;
+    int rc = store_alloc_link_purposes(db, assetId, &rows);
+    if (rc) return rc;
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        const char *zPurpose = json_get_str(r, "purpose");
+        if (purpose_allowed(json_object_get(r, "purposes"), zPurpose)) continue;
+        char zMsg[512];
+        snprintf(zMsg, sizeof zMsg,
+                 "%.200s serves initiative %.120s, %s%s, outside the purposes the asset may "
+                 "serve: add the purpose to the asset if its legal basis covers it, or unlink "
+                 "the initiative",
+                 json_get_str(r, "asset"), json_get_str(r, "initiative"),
+                 zPurpose ? "whose purpose is " : "which has no purpose", zPurpose ? zPurpose : "");
+        json_array_append_new(
+            out, json_pack("{ss sI sO sI sO sO so so ss}", "code", "purpose_outside", "asset_id",
+                           (json_int_t)json_get_id(r, "asset_id"), "asset",
+                           json_object_get(r, "asset"), "initiative_id",
+                           (json_int_t)json_get_id(r, "initiative_id"), "initiative",
+                           json_object_get(r, "initiative"), "purpose",
+                           json_object_get(r, "purpose"), "purposes",
+                           purposes_array(json_get_str(r, "purposes")), "personal_data",
+                           json_boolean(json_integer_value(json_object_get(r, "personal_data")) ||
+                                        json_is_true(json_object_get(r, "personal_data"))),
+                           "message", zMsg));
+    }
+    json_decref(rows);
+    *ppOut = out;
+    return 0;
+}
+
 /* Refresh the readiness scores of the initiatives in ids (both arrays
  * borrowed; either may be NULL). */
 static int refresh_many(Db *db, const Principal *who, const json_t *a, const json_t *b) {
@@ -130,6 +248,7 @@ int alloc_asset_create(Db *db, const Principal *who, json_t *in, int64_t *pId, K
     if (rc == 0) rc = resource_validate(&resource_data_asset, in, 1, e);
     if (rc == 0) rc = check_consent(in, e);
     if (rc == 0) rc = may_edit_asset(who, json_get_id(in, "owner_id"), e);
+    if (rc == 0 && ids) rc = check_purposes(db, in, ids, NULL, e);
     if (rc == 0) rc = db_begin(db);
     if (rc) {
         json_decref(ids);
@@ -157,13 +276,14 @@ int alloc_asset_update(Db *db, const Principal *who, int64_t id, json_t *in, Kee
         json_get_id(in, "owner_id") != who->personId)
         rc = err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "owner_id",
                           "only the committee or an admin may hand an asset to someone else");
+    if (rc == 0) rc = store_alloc_asset_links(db, id, &old);
     if (rc == 0) {
         json_t *merged = json_deep_copy(cur);
         json_object_update(merged, in);
         rc = check_consent(merged, e);
+        if (rc == 0 && ids) rc = check_purposes(db, merged, ids, old, e);
         json_decref(merged);
     }
-    if (rc == 0) rc = store_alloc_asset_links(db, id, &old);
     if (rc == 0) rc = db_begin(db);
     if (rc == 0) {
         Actor a = auth_actor(who);
@@ -235,8 +355,10 @@ int alloc_asset_get(Db *db, int64_t id, json_t **ppOut) {
         json_object_set_new(prof, "reasons", r ? r : json_array());
         json_object_set_new(prof, "summary", s ? s : json_null());
     }
-    json_object_set_new(a, "warnings",
-                        asset_warnings(a, prof ? json_object_get(prof, "summary") : NULL));
+    json_t *w = asset_warnings(a, prof ? json_object_get(prof, "summary") : NULL), *pf = NULL;
+    if (alloc_purpose_findings(db, id, &pf) == 0) json_array_extend(w, pf);
+    json_decref(pf);
+    json_object_set_new(a, "warnings", w);
     json_object_set_new(a, "profile", prof ? prof : json_null());
     *ppOut = a;
     return 0;
@@ -349,4 +471,104 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
     csv_free(t);
     if (rc) return rc;
     return alloc_asset_get(db, assetId, ppOut);
+}
+
+/* Split "a, b,c" into at most KANON_MAX_COLUMNS trimmed names in z (a
+ * copy the names point into). */
+static int split_columns(const char *zList, char *z, size_t nz, const char **az, size_t *pn,
+                         KeelError *e) {
+    snprintf(z, nz, "%s", zList);
+    size_t n = 0;
+    for (char *p = z; p;) {
+        char *q = strchr(p, ',');
+        if (q) *q = 0;
+        while (*p == ' ') p++;
+        size_t l = strlen(p);
+        while (l && p[l - 1] == ' ') p[--l] = 0;
+        if (l == 0)
+            return err_set(e, KEEL_EINVAL, "columns",
+                           "columns is a comma-separated list of column names, e.g. "
+                           "age,postcode,gender (name %zu is empty)",
+                           n + 1);
+        if (n == KANON_MAX_COLUMNS)
+            return err_set(e, KEEL_EINVAL, "columns", "at most %d quasi-identifier columns",
+                           KANON_MAX_COLUMNS);
+        az[n++] = p;
+        p = q ? q + 1 : NULL;
+    }
+    *pn = n;
+    return 0;
+}
+
+int alloc_asset_kanon(Db *db, const Principal *who, int64_t assetId, const char *zCsv, size_t n,
+                      const char *zColumns, int threshold, json_t **ppOut, KeelError *e) {
+    json_t *asset, *sample = NULL;
+    int rc = store_crud_get(db, &resource_data_asset, assetId, &asset);
+    if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "data asset", assetId);
+    if (rc) return rc;
+    rc = may_edit_asset(who, json_get_id(asset, "owner_id"), e);
+    const char *zList = zColumns ? zColumns : json_get_str(asset, "quasi_identifiers");
+    if (rc == 0 && !zList)
+        rc = err_set(e, KEEL_EINVAL, "columns",
+                     "name the quasi-identifier columns (?columns=age,postcode) or declare them "
+                     "on the asset (quasi_identifiers)");
+    char zBuf[2048];
+    const char *az[KANON_MAX_COLUMNS];
+    size_t nName = 0;
+    if (rc == 0) rc = split_columns(zList, zBuf, sizeof zBuf, az, &nName, e);
+    if (rc == 0 && (threshold < 2 || threshold > 1000000))
+        rc = err_set(e, KEEL_EINVAL, "threshold", "threshold is a whole number from 2 to 1000000");
+    if (rc == 0 && !zCsv) {
+        char zNow[32];
+        time_iso(time_now(), zNow, sizeof zNow);
+        rc = store_alloc_sample_latest(db, assetId, zNow, &sample);
+        if (rc == 0 && !sample)
+            rc = err_set(e, KEEL_ENOTFOUND, "sample",
+                         "no sample of this asset is kept: send one as text/csv (POST), or "
+                         "profile it with retain_days above 0");
+        if (rc == 0) {
+            zCsv = json_get_str(sample, "content");
+            n = strlen(zCsv);
+        }
+    }
+    json_decref(asset);
+    if (rc) {
+        json_decref(sample);
+        return rc;
+    }
+    CsvTypeOverride aOver[KANON_MAX_COLUMNS];
+    for (size_t i = 0; i < nName; i++) aOver[i] = (CsvTypeOverride){az[i], CSV_CATEGORICAL};
+    CsvOptions opt = {.nThread = 1, .aOverride = aOver, .nOverride = nName};
+    CsvTable *t = NULL;
+    EngineError pe;
+    KanonResult r;
+    rc = csv_parse(zCsv, n, &opt, &t, &pe);
+    if (rc == KEEL_EINVAL)
+        rc = err_set(e, rc, zColumns || !sample ? "body" : "sample",
+                     "the sample is not valid CSV (line %zu): %s", pe.iLine, pe.zMsg);
+    if (rc == 0) {
+        rc = kanon_compute(t, az, nName, (size_t)threshold, &r, &pe);
+        if (rc == KEEL_EINVAL)
+            err_set(e, rc, strcmp(pe.zField, "data") == 0 ? "body" : pe.zField, "%s", pe.zMsg);
+    }
+    if (rc == 0) {
+        json_t *cols = json_array(), *rare = json_object();
+        char zCell[512];
+        for (size_t i = 0; i < r.nCol; i++) {
+            json_array_append_new(cols, json_string(az[i]));
+            kanon_cell(t, r.aCol[i], r.iRarest, zCell, sizeof zCell);
+            json_object_set_new(rare, az[i], json_string(zCell));
+        }
+        *ppOut = json_pack(
+            "{sI so ss sI sI sI sI sI sI s{so sI}}", "asset_id", (json_int_t)assetId, "columns",
+            cols, "source", sample ? "kept_sample" : "upload", "rows", (json_int_t)r.nRow,
+            "classes", (json_int_t)r.nClass, "k", (json_int_t)r.k, "threshold",
+            (json_int_t)threshold, "classes_below", (json_int_t)r.nBelow, "rows_below",
+            (json_int_t)r.nRowBelow, "rarest", "values", rare, "size", (json_int_t)r.k);
+        if (sample)
+            json_object_set(*ppOut, "sample_created_at", json_object_get(sample, "created_at"));
+    }
+    csv_free(t);
+    json_decref(sample);
+    return rc;
 }

@@ -192,9 +192,19 @@ int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t se
         json_object_del(o, "sample");
         json_object_set_new(o, "initiative_ids", title_ids(db, json_object_get(o, "initiatives")));
         json_object_del(o, "initiatives");
+        /* purposes declared after the links were made, as happens: a
+         * link they do not cover stays, a purpose-limitation finding */
+        json_t *purposes = json_incref(json_object_get(o, "purposes"));
+        json_object_del(o, "purposes");
         rc = demo_people_ref(db, o, "owner", "owner_id");
         if (rc == 0) rc = alloc_asset_create(db, sys, o, &id, e);
         json_decref(o);
+        if (rc == 0 && purposes) {
+            json_t *in = json_pack("{sO}", "purposes", purposes);
+            rc = alloc_asset_update(db, sys, id, in, e);
+            json_decref(in);
+        }
+        json_decref(purposes);
         if (rc == 0 && zSample) {
             Buf b;
             buf_init(&b, 0);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Compliance as data; see compliance.h and docs/compliance.md. */
 #include "domain/compliance.h"
+#include "domain/allocation.h"
 #include "domain/gate.h"
 #include "domain/review.h"
 #include "domain/system.h"
@@ -916,6 +917,38 @@ int compliance_soa_put(Db *db, const Principal *who, const char *zControl, json_
     return db_end(db, rc);
 }
 
+int compliance_data_findings(Db *db, json_t **ppOut, KeelError *e) {
+    json_t *assets, *out = NULL;
+    int rc = store_compliance_assets(db, &assets);
+    if (rc == 0) rc = alloc_purpose_findings(db, 0, &out);
+    if (rc) {
+        json_decref(assets);
+        return err_set(e, rc, "", "cannot read the data assets: %s", db_errmsg(db));
+    }
+    size_t i, j;
+    json_t *a, *w;
+    json_array_foreach(assets, i, a) {
+        if (json_is_null(json_object_get(a, "readiness_score"))) continue;
+        json_t *full = NULL;
+        if ((rc = alloc_asset_get(db, json_get_id(a, "id"), &full))) break;
+        json_array_foreach(json_object_get(full, "warnings"), j, w) {
+            if (strcmp(json_get_str(w, "code"), "undeclared_personal_data")) continue;
+            json_t *f = json_deep_copy(w);
+            json_object_set_new(f, "asset_id", json_integer(json_get_id(a, "id")));
+            json_object_set(f, "asset", json_object_get(a, "name"));
+            json_array_append_new(out, f);
+        }
+        json_decref(full);
+    }
+    json_decref(assets);
+    if (rc) {
+        json_decref(out);
+        return err_set(e, rc, "", "cannot read the data assets: %s", db_errmsg(db));
+    }
+    *ppOut = out;
+    return 0;
+}
+
 int compliance_overview(Db *db, json_t **ppOut, KeelError *e) {
     json_t *systems;
     int rc = store_compliance_systems(db, &systems);
@@ -960,9 +993,10 @@ int compliance_overview(Db *db, json_t **ppOut, KeelError *e) {
         sysctx_free(&s);
     }
     json_decref(systems);
-    json_t *calItems = NULL, *soa = NULL;
+    json_t *calItems = NULL, *soa = NULL, *findings = NULL;
     if (rc == 0) rc = compliance_calendar(db, 7, &calItems, e);
     if (rc == 0) rc = compliance_soa(db, &soa, e);
+    if (rc == 0) rc = compliance_data_findings(db, &findings, e);
     if (rc == 0) {
         json_t *names = json_array();
         json_t *p;
@@ -973,11 +1007,14 @@ int compliance_overview(Db *db, json_t **ppOut, KeelError *e) {
         *ppOut =
             json_pack("{so so sO sO}", "packs", names, "systems", rows, "due_soon",
                       json_object_get(calItems, "items"), "soa", json_object_get(soa, "counts"));
+        json_object_set_new(*ppOut, "findings", findings);
+        findings = NULL;
     } else {
         json_decref(rows);
     }
     json_decref(calItems);
     json_decref(soa);
+    json_decref(findings);
     json_decref(packs);
     json_decref(cal);
     return rc;

@@ -65,8 +65,15 @@ int compliance_soa(Db *db, json_t **ppOut, KeelError *e);
 int compliance_soa_put(Db *db, const Principal *who, const char *zControl, json_t *in,
                        KeelError *e);
 
+/* The personal-data findings on data assets: purpose_outside (a link to
+ * an initiative whose purpose the asset may not serve) and
+ * undeclared_personal_data (a profiled sample holding personal data in
+ * an asset not marked personal), each with asset_id, asset, message. */
+int compliance_data_findings(Db *db, json_t **ppOut, KeelError *e);
+
 /* The committee's view: systems x packs with met, missing and overdue
- * counts, and the calendar's overdue and next-7-day items. */
+ * counts, the calendar's overdue and next-7-day items, and the
+ * personal-data findings (compliance_data_findings). */
 int compliance_overview(Db *db, json_t **ppOut, KeelError *e);
 
 /* The demo's compliance section: scope flags of its systems, a change

@@ -140,6 +140,15 @@ const Route aRoute[] = {
      "a data asset with its initiatives and latest readiness profile", &resource_data_asset},
     {"PATCH", "/api/v1/data-assets/{id}", api_assets_update, DATA, 16 * KB, BODY_JSON,
      "change a data asset (initiative_ids replaces its links)", &resource_data_asset},
+    {"GET", "/api/v1/data-assets/{id}/k-anonymity", api_assets_kanon, DATA, 0, BODY_NONE,
+     "k-anonymity of the quasi-identifiers in the sample kept (?columns=a,b: else the asset's "
+     "quasi_identifiers; ?threshold=5)",
+     &resource_data_asset},
+    {"POST", "/api/v1/data-assets/{id}/k-anonymity", api_assets_kanon, DATA, 16 * 1024 * KB,
+     BODY_JSON_OR_CSV,
+     "k-anonymity of the quasi-identifiers in a CSV sample sent (?columns=&threshold=); nothing "
+     "kept",
+     &resource_data_asset},
     {"POST", "/api/v1/data-assets/{id}/profile", api_assets_profile, DATA, 16 * 1024 * KB,
      BODY_JSON_OR_CSV,
      "profile a CSV sample (?label=&retain_days=): score and reasons kept, the sample only when "

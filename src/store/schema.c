@@ -989,6 +989,12 @@ static const char *const azMigration[] = {
     "  from_id INTEGER NOT NULL,"
     "  last_id INTEGER NOT NULL,"
     "  mac TEXT NOT NULL);",
+    /* 19: purpose limitation (issue 25): the purposes a data asset may
+     * serve (a set, stored ",a,b,"), its declared quasi-identifier
+     * columns, and the purpose of an initiative */
+    "ALTER TABLE data_asset ADD COLUMN purposes TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE data_asset ADD COLUMN quasi_identifiers TEXT;"
+    "ALTER TABLE initiative ADD COLUMN purpose TEXT;",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

@@ -217,9 +217,19 @@ int store_alloc_team(Db *db, int64_t initiativeId, json_t **ppRows) {
 
 int store_alloc_asset_links(Db *db, int64_t assetId, json_t **ppRows) {
     return db_select_json(db, ppRows,
-                          "SELECT l.asset_id, l.initiative_id, i.title, i.stage FROM "
-                          "data_asset_link l JOIN initiative i ON i.id = l.initiative_id WHERE (? "
+                          "SELECT l.asset_id, l.initiative_id, i.title, i.stage, i.purpose "
+                          "FROM data_asset_link l JOIN initiative i ON i.id = l.initiative_id WHERE (? "
                           "= 0 OR l.asset_id = ?) ORDER BY l.asset_id, l.initiative_id",
+                          "ii", assetId, assetId);
+}
+
+int store_alloc_link_purposes(Db *db, int64_t assetId, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT a.id AS asset_id, a.name AS asset, a.purposes, a.personal_data, "
+                          "i.id AS initiative_id, i.title AS initiative, i.purpose FROM "
+                          "data_asset_link l JOIN data_asset a ON a.id = l.asset_id JOIN "
+                          "initiative i ON i.id = l.initiative_id WHERE (? = 0 OR l.asset_id = ?) "
+                          "ORDER BY a.name, i.id",
                           "ii", assetId, assetId);
 }
 
@@ -467,4 +477,17 @@ int store_alloc_pools(Db *db, json_t **ppRows) {
 int store_alloc_samples_due(Db *db, const char *zNow, int64_t *pn) {
     return db_query_int(db, pn, "SELECT count(*) FROM data_asset_sample WHERE retain_until < ?",
                         "t", zNow);
+}
+
+int store_alloc_sample_latest(Db *db, int64_t assetId, const char *zNow, json_t **ppRow) {
+    json_t *rows;
+    int rc = db_select_json(db, &rows,
+                            "SELECT id, profile_id, content, retain_until, created_at FROM "
+                            "data_asset_sample WHERE asset_id = ? AND retain_until >= ? ORDER BY "
+                            "id DESC LIMIT 1",
+                            "it", assetId, zNow);
+    if (rc) return rc;
+    *ppRow = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return 0;
 }

@@ -60,9 +60,14 @@ int store_alloc_people(Db *db, json_t **ppRows);
  * initiative or all (0). */
 int store_alloc_team(Db *db, int64_t initiativeId, json_t **ppRows);
 
-/* Links of data assets {asset_id, initiative_id, title, stage}, of one
+/* Links of data assets {asset_id, initiative_id, title, stage, purpose}, of one
  * asset or all (0). */
 int store_alloc_asset_links(Db *db, int64_t assetId, json_t **ppRows);
+/* Every link of assetId (0: of every asset) with the asset's stored
+ * purposes (",a,b,"), whether it is personal, and the initiative's
+ * purpose: [{asset_id, asset, purposes, personal_data, initiative_id,
+ * initiative, purpose}]. */
+int store_alloc_link_purposes(Db *db, int64_t assetId, json_t **ppRows);
 /* Replace the initiatives an asset is linked to; audited. */
 int store_alloc_asset_links_replace(Db *db, const Actor *actor, int64_t assetId, const json_t *ids);
 /* Record a readiness profile of an asset (reasons and summary are JSON
@@ -77,6 +82,9 @@ int store_alloc_profile_latest(Db *db, int64_t assetId, json_t **ppRow);
 /* Keep a sample until zUntil (ISO 8601); audited without its content. */
 int store_alloc_sample_add(Db *db, const Actor *actor, int64_t assetId, int64_t profileId,
                            const char *z, size_t n, const char *zUntil);
+/* The latest sample of an asset still kept at zNow {id, profile_id,
+ * content, retain_until, created_at} in *ppRow, NULL when none. */
+int store_alloc_sample_latest(Db *db, int64_t assetId, const char *zNow, json_t **ppRow);
 /* Delete samples whose retention ended before zNow, each audited as
  * purge_sample; *pn gets how many. Run it in a transaction. */
 int store_alloc_samples_purge(Db *db, const Actor *actor, const char *zNow, int64_t *pn);

@@ -45,3 +45,7 @@ int store_soa_all(Db *db, json_t **ppRows) {
 int store_soa_id(Db *db, const char *zControl, int64_t *pId) {
     return db_query_int(db, pId, "SELECT id FROM soa_entry WHERE control = ?", "t", zControl);
 }
+
+int store_compliance_assets(Db *db, json_t **ppRows) {
+    return db_select_json(db, ppRows, "SELECT * FROM data_asset ORDER BY name", "");
+}

@@ -22,5 +22,7 @@ int store_compliance_systems(Db *db, json_t **ppRows);
 int store_soa_all(Db *db, json_t **ppRows);
 /* The id of the SoA row of a control (KEEL_ENOTFOUND when none). */
 int store_soa_id(Db *db, const char *zControl, int64_t *pId);
+/* Every data asset row (as stored), by name. */
+int store_compliance_assets(Db *db, json_t **ppRows);
 
 #endif

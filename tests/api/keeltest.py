@@ -146,6 +146,21 @@ class Server:
         c.login(ADMIN_EMAIL, ADMIN_PW)
         return c
 
+    def accounts(self, specs, password="password-123"):
+        """People with accounts, signed in: specs [(name, email, role)] ->
+        ({email: person id}, {email: signed-in client})."""
+        a = self.admin()
+        ids, clients = {}, {}
+        for name, email, role in specs:
+            p = a.post("/api/v1/people", {"name": name, "email": email})
+            ids[email] = p.json["id"]
+            r = a.post("/api/v1/accounts", {"email": email, "name": name, "role": role, "password": password,
+                                            "person_id": p.json["id"]})
+            assert r.status == 201, r.body
+            clients[email] = self.client()
+            clients[email].login(email, password)
+        return ids, clients
+
     def stop(self, sig=signal.SIGTERM):
         if self.proc.poll() is None:
             self.proc.send_signal(sig)

@@ -155,6 +155,8 @@ EXPECTED = {
     ("DELETE", "/api/v1/data-assets/{id}"): GOVERN,
     ("GET", "/api/v1/data-assets/{id}"): ALL,
     ("PATCH", "/api/v1/data-assets/{id}"): DATA,
+    ("GET", "/api/v1/data-assets/{id}/k-anonymity"): DATA,  # the asset's editors
+    ("POST", "/api/v1/data-assets/{id}/k-anonymity"): DATA,
     ("POST", "/api/v1/data-assets/{id}/profile"): DATA,
     ("GET", "/api/v1/initiatives/{id}/plan"): ALL,
     ("PUT", "/api/v1/initiatives/{id}/plan"): EDIT,

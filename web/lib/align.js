@@ -17,6 +17,10 @@ export async function loadNames() {
   };
 }
 
+// The purposes data may serve (purpose limitation): an initiative's purpose,
+// a data asset's purposes; the server's list (domain/alignment.c azPurpose).
+export const PURPOSES = ['service_delivery', 'customer_support', 'credit_assessment', 'fraud_prevention', 'risk_management', 'marketing', 'personalisation', 'product_improvement', 'operations', 'hr', 'legal_compliance', 'security', 'research'];
+
 export const personOptions = (names) => names.people.map((p) => ({ value: p.id, label: p.name }));
 export const unitOptions = (names) => names.units.map((u) => ({ value: u.id, label: u.name }));
 

@@ -9,6 +9,7 @@ import { t, tv, tServer, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
 import { get, post, patch, postCsv, listAll } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
+import { PURPOSES } from '../lib/align.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, progress, facts, notice } from '../components/ui.js';
 
@@ -24,6 +25,9 @@ function assetFields(a, people, inits) {
     { name: 'labelling_status', type: 'select', label: t('assets.labelling'), required: true, value: a.labelling_status || 'none', options: LABELLING.map((x) => ({ value: x, label: tv('labelling', x) })) },
     { name: 'personal_data', type: 'checkbox', label: t('assets.personal_data'), value: a.personal_data },
     { name: 'consent_basis', type: 'select', label: t('assets.consent_basis'), value: a.consent_basis, help: t('assets.consent_help'), options: CONSENT.map((x) => ({ value: x, label: tv('consent', x) })) },
+    { name: 'purposes', type: 'checks', label: t('assets.purposes'), wide: true, value: a.purposes || [], help: t('assets.purposes_help'),
+      options: PURPOSES.map((x) => ({ value: x, label: tv('purpose', x) })) },
+    { name: 'quasi_identifiers', label: t('assets.quasi_identifiers'), maxlength: 2000, value: a.quasi_identifiers, help: t('assets.quasi_help'), wide: true },
     { name: 'description', type: 'textarea', label: t('field.description'), maxlength: 8000, value: a.description, wide: true },
     { name: 'initiative_ids', type: 'checks', label: t('assets.serves'), wide: true, value: (a.initiatives || []).map((i) => String(i.initiative_id)),
       options: inits.map((i) => ({ value: String(i.id), label: i.title })) },
@@ -97,6 +101,12 @@ function deduction(r) {
 
 const tone = (s) => (s === null || s === undefined ? null : s >= 80 ? 'on_track' : s >= 50 ? 'at_risk' : 'off_track');
 
+// A link outside the asset's purposes (purpose limitation).
+function purposeWarning(w) {
+  return notice(t('assets.purpose_outside', { initiative: w.initiative, purpose: w.purpose ? tv('purpose', w.purpose) : t('assets.no_purpose'),
+    purposes: (w.purposes || []).map((x) => tv('purpose', x)).join(t('assets.pii_sep')) }), 'warn');
+}
+
 // The undeclared-personal-data warning: the columns and what they hold.
 function piiWarning(w) {
   const cols = (w.columns || []).map((c) => t('assets.pii_column', { name: c.name, kind: tv('pii', c.kind) || c.kind, share: fmtPercent(c.share, 0) }));
@@ -113,6 +123,7 @@ function assetCard(ctx, a, profile, warnings, load) {
         : [h('span', { class: 'score' }, t('assets.score', { score: fmtNumber(a.readiness_score, { maximumFractionDigits: 0 }) })),
           progress(a.readiness_score / 100, fmtNumber(a.readiness_score, { maximumFractionDigits: 0 }) + ' / 100', tone(a.readiness_score))]),
     (warnings || []).filter((w) => w.code === 'undeclared_personal_data').map(piiWarning),
+    (warnings || []).filter((w) => w.code === 'purpose_outside').map(purposeWarning),
     profile && (profile.reasons || []).length ? [h('h3', {}, t('assets.reasons')),
       h('ul', { class: 'plain-list reasons' }, profile.reasons.map((r) => h('li', {},
         h('strong', {}, t('assets.points', { n: fmtNumber(r.points, { maximumFractionDigits: 1 }) })), ' ', deduction(r))))]
@@ -121,6 +132,7 @@ function assetCard(ctx, a, profile, warnings, load) {
       [t('assets.source'), a.source_system || '–'],
       [t('assets.personal'), a.personal_data ? t('assets.personal_yes', { basis: a.consent_basis ? tv('consent', a.consent_basis) : t('assets.no_basis') }) : t('common.no')],
       [t('assets.labelling'), tv('labelling', a.labelling_status) || '–'],
+      [t('assets.purposes'), (a.purposes || []).length ? a.purposes.map((x) => tv('purpose', x)).join(t('assets.pii_sep')) : t('assets.purposes_none')],
       profile ? [t('assets.profiled'), t('assets.profiled_at', { rows: fmtNumber(profile.n_rows), cols: fmtNumber(profile.n_columns), when: fmtDate(profile.created_at) })] : null,
       [t('assets.serves'), (a.initiatives || []).length ? h('span', {}, a.initiatives.map((i, k) => [k ? t('list.sep') : '', h('a', { href: link('/alignment/initiatives/' + i.initiative_id) }, i.title)])) : t('common.none')],
     ]),
@@ -139,7 +151,7 @@ export async function render(ctx) {
     const [people, inits] = await load();
     create.append(assetForm(ctx, {}, people, inits));
   });
-  const profiled = assets.filter((a) => a.readiness_score !== null && a.readiness_score !== undefined);
+  const profiled = assets.filter((a) => (a.readiness_score !== null && a.readiness_score !== undefined) || (a.initiatives || []).length);
   const details = await Promise.all(profiled.map((a) => get('/data-assets/' + a.id).catch(() => null)));
   const prof = new Map(profiled.map((a, i) => [a.id, details[i] && details[i].profile]));
   const warn = new Map(profiled.map((a, i) => [a.id, details[i] && details[i].warnings]));

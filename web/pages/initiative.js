@@ -220,6 +220,7 @@ export async function render(ctx) {
       panel(t('initiative.facts'), facts([
         [t('initiatives.aligned'), badge('aligned', it.aligned ? 'yes' : 'no')],
         [t('field.unit_id'), names.unit.get(it.unit_id) || '–'],
+        [t('field.purpose'), tv('purpose', it.purpose) || '–'],
         [t('field.expected_value'), fmtMoney(it.expected_value)],
         [t('field.cost_estimate'), fmtMoney(it.cost_estimate)],
         [t('initiative.dates'), it.start_date || it.end_date ? `${fmtDate(it.start_date)} – ${fmtDate(it.end_date)}` : '–'],
