@@ -57,6 +57,7 @@ static const Command aCommand[] = {
     {"review", cli_review, "the quarterly review of a quarter: assembled from the data, or as held"},
     {"radar", cli_radar, "the technology radar: rings, quadrants, fit per unit, this quarter's moves"},
     {"calendar", cli_calendar, "compliance deadlines of every AI system, overdue ones first"},
+    {"export", cli_export, "regulatory exports to edit and file: register, EU data, SoA, China"},
     {"obligations", cli_obligations, "the rule packs' obligations of an AI system and why"},
     {"rules", cli_rules, "check a directory of compliance rule packs"},
     {"jobs", cli_jobs, "the scheduler's jobs: list, run one now"},

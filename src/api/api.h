@@ -285,6 +285,8 @@ int api_system_obligations_preview(Req *req, Resp *resp);
 int api_system_compliance_events_add(Req *req, Resp *resp);
 int api_compliance_soa(Req *req, Resp *resp);
 int api_compliance_soa_put(Req *req, Resp *resp);
+int api_compliance_exports(Req *req, Resp *resp);
+int api_compliance_export(Req *req, Resp *resp);
 
 /* notifications (api_notifications.c) */
 int api_inbox_get(Req *req, Resp *resp);

@@ -5,6 +5,8 @@
  * Thin: parse, call domain/compliance, render. */
 #include "api/api.h"
 #include "domain/compliance.h"
+#include "domain/export.h"
+#include "report/export_doc.h"
 #include "util/json.h"
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +101,35 @@ int api_compliance_soa_put(Req *req, Resp *resp) {
     int rc = compliance_soa_put(req->db, &req->who, zC, in, &req->err);
     if (rc) return rc;
     return api_compliance_soa(req, resp);
+}
+
+int api_compliance_exports(Req *req, Resp *resp) {
+    json_t *o = NULL;
+    int rc = export_kinds(req->db, &o, &req->err);
+    return answer(req, resp, rc, o);
+}
+
+/* A regulatory export as a download (?system=&format=&lang=); HTML is
+ * served with the board pack's policy: inline styles, nothing else. */
+int api_compliance_export(Req *req, Resp *resp) {
+    static const char *const az[] = {"system", "format", "lang", NULL};
+    int rc = api_query_only(req, az);
+    if (rc) return rc;
+    char zKind[ROUTE_KEY_MAX + 1], zFile[104];
+    const char *zType = NULL;
+    Buf b;
+    buf_init(&b, 64 * 1024 * 1024);
+    rc = report_export(req->db, &req->who, path_system(req, zKind, sizeof zKind),
+                       req_query(req, "system"), req_query(req, "format"), req_query(req, "lang"),
+                       &b, &zType, zFile, sizeof zFile, &req->err);
+    if (rc) {
+        buf_reset(&b);
+        return rc;
+    }
+    snprintf(resp->zDisposition, sizeof resp->zDisposition, "attachment; filename=\"%.100s\"",
+             zFile);
+    if (strncmp(zType, "text/html", 9) == 0)
+        resp->zCsp = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+    resp_buf(resp, 200, zType, &b);
+    return 0;
 }

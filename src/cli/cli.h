@@ -18,6 +18,9 @@ int cli_exit_for(int rc);
 /* Read a whole file (or "-" for stdin) into memory; caller frees *pz.
  * Returns 0, or KEEL_EIO with a message already printed. */
 int cli_read_file(const char *zPath, char **pz, size_t *pn);
+/* Write n bytes to zPath through a temporary file renamed into place, so
+ * that a failure never leaves half a file; 0 or an exit code (printed). */
+int cli_write_file(const char *zPath, const char *z, size_t n);
 /* Map a file read-only (falls back to reading for pipes). Unmap with
  * cli_unmap_file(z, n, mapped). */
 int cli_map_file(const char *zPath, const char **pz, size_t *pn, int *pMapped);
@@ -67,6 +70,7 @@ int cli_call_as(const char *zDb, const char *zAs, const char *zMethod, const cha
 /* Command entry points, one per family. */
 int cli_init(int argc, char **argv);
 int cli_calendar(int argc, char **argv);
+int cli_export(int argc, char **argv);
 int cli_obligations(int argc, char **argv);
 int cli_rules(int argc, char **argv);
 int cli_serve(int argc, char **argv);

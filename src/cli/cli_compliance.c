@@ -7,6 +7,8 @@
 #include "cli/cli.h"
 #include "domain/auth.h"
 #include "domain/compliance.h"
+#include "report/export_doc.h"
+#include "store/db.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,4 +162,59 @@ int cli_rules(int argc, char **argv) {
     printf("all packs are valid\n");
     json_decref(sum);
     return 0;
+}
+
+int cli_export(int argc, char **argv) {
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"system", 0, "NAME", "the AI system (the per-system exports)", NULL},
+        {"format", 0, "FMT", "md, html, csv or json (default: the export's own)", NULL},
+        {"lang", 0, "LANG", "en or zh-CN (default: the export's own)", NULL},
+        {"out", 0, "FILE", "write to FILE (-o FILE); default: standard output", NULL},
+        {"rules-dir", 0, "DIR", "rule packs that replace the built-in ones", NULL},
+        {"as", 0, "EMAIL", "export as this account (default: the first admin)", NULL},
+    };
+    /* -o FILE is --out FILE */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-o") == 0) argv[i] = "--out";
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc =
+        cli_parse(argc, argv, a, n,
+                  "usage: keel export KIND --db DB [--system S] [--format md|html|csv|json]\n"
+                  "                   [--lang en|zh-CN] [-o FILE]\n\n"
+                  "A regulatory document from what keel holds, to edit and file, each\n"
+                  "value keel lacks marked and listed at the end. KIND: register (the AI\n"
+                  "system register), eu-registration (EU database data, Annex VIII), soa\n"
+                  "(ISO/IEC 42001 Statement of Applicability), algorithm-self-assessment\n"
+                  "(算法自评估报告), algorithm-disclosure (拟公示内容), pipl-pia (个人信息保护\n"
+                  "影响评估记录). The last four and eu-registration need --system.",
+                  &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (nPos != 1) return cli_usage_error("name one export: keel export KIND --db DB (see --help)");
+    KeelError e = {0};
+    if (compliance_init(cli_opt(a, n, "rules-dir"), &e))
+        return cli_usage_error("the rule packs are refused: %s", e.zMsg);
+    Db *db = NULL;
+    Principal who;
+    if ((rc = cli_open_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), &db, &who))) return rc;
+    Buf b;
+    buf_init(&b, 64 * 1024 * 1024);
+    const char *zType = NULL;
+    char zFile[160];
+    rc = report_export(db, &who, argv[1], cli_opt(a, n, "system"), cli_opt(a, n, "format"),
+                       cli_opt(a, n, "lang"), &b, &zType, zFile, sizeof zFile, &e);
+    db_close(db);
+    if (rc) {
+        buf_reset(&b);
+        fprintf(stderr, "keel export: %s%s%s\n", e.zField[0] ? e.zField : "",
+                e.zField[0] ? ": " : "", e.zMsg[0] ? e.zMsg : err_code_name(rc));
+        return cli_exit_for(rc);
+    }
+    const char *zOut = cli_opt(a, n, "out");
+    if (zOut)
+        rc = cli_write_file(zOut, b.z, b.n);
+    else if (fwrite(b.z, 1, b.n, stdout) != b.n)
+        rc = cli_fail("cannot write the export");
+    buf_reset(&b);
+    return rc;
 }

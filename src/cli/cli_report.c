@@ -19,26 +19,6 @@ static ReportFormat format_of(const char *zPath) {
     return 0;
 }
 
-/* Write n bytes to zPath through a temporary file renamed into place, so
- * that a failure never leaves half a report. */
-static int write_file(const char *zPath, const char *z, size_t n) {
-    size_t nPath = strlen(zPath) + 16;
-    char *zTmp = malloc(nPath);
-    if (!zTmp) return cli_fail("out of memory");
-    snprintf(zTmp, nPath, "%s.tmp%ld", zPath, (long)getpid());
-    FILE *f = fopen(zTmp, "wb");
-    int ok = f && fwrite(z, 1, n, f) == n;
-    if (f && fclose(f) != 0) ok = 0;
-    if (ok && rename(zTmp, zPath) != 0) ok = 0;
-    if (!ok) {
-        unlink(zTmp);
-        free(zTmp);
-        return cli_fail("cannot write %s: %m", zPath);
-    }
-    free(zTmp);
-    return 0;
-}
-
 static int report_board_main(int argc, char **argv) {
     CliOpt a[] = {
         {"db", 0, "FILE", "database file", NULL},
@@ -84,11 +64,11 @@ static int report_board_main(int argc, char **argv) {
                 e.zField[0] ? ": " : "", e.zMsg);
         return cli_exit_for(rc);
     }
-    rc = write_file(zOut, out.z, out.n);
+    rc = cli_write_file(zOut, out.z, out.n);
     buf_reset(&out);
     if (rc == 0 && marks) {
         char *z = json_dumps(marks, JSON_SORT_KEYS);
-        rc = z ? write_file(cli_opt(a, n, "marks"), z, strlen(z)) : cli_fail("out of memory");
+        rc = z ? cli_write_file(cli_opt(a, n, "marks"), z, strlen(z)) : cli_fail("out of memory");
         free(z);
     }
     json_decref(marks);

@@ -340,3 +340,23 @@ int cli_call(Db *db, const Principal *who, const char *zMethod, const char *zUrl
     *ppOut = j;
     return 0;
 }
+
+/* Write n bytes to zPath through a temporary file renamed into place, so
+ * that a failure never leaves half a report. */
+int cli_write_file(const char *zPath, const char *z, size_t n) {
+    size_t nPath = strlen(zPath) + 16;
+    char *zTmp = malloc(nPath);
+    if (!zTmp) return cli_fail("out of memory");
+    snprintf(zTmp, nPath, "%s.tmp%ld", zPath, (long)getpid());
+    FILE *f = fopen(zTmp, "wb");
+    int ok = f && fwrite(z, 1, n, f) == n;
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok && rename(zTmp, zPath) != 0) ok = 0;
+    if (!ok) {
+        unlink(zTmp);
+        free(zTmp);
+        return cli_fail("cannot write %s: %m", zPath);
+    }
+    free(zTmp);
+    return 0;
+}

@@ -80,20 +80,13 @@ const ResourceDef resource_kpi_value = RESOURCE("kpi_value", "kpi_value", aKpiVa
 
 /* The purposes data may serve (purpose limitation, GDPR art. 5(1)(b),
  * PIPL art. 6): an initiative has one, a data asset the set it may serve. */
-const char *const azPurpose[] = {"service_delivery",
-                                 "customer_support",
-                                 "credit_assessment",
-                                 "fraud_prevention",
-                                 "risk_management",
-                                 "marketing",
-                                 "personalisation",
-                                 "product_improvement",
-                                 "operations",
-                                 "hr",
-                                 "legal_compliance",
-                                 "security",
-                                 "research",
-                                 NULL};
+const char *const azPurpose[] = {"service_delivery",  "customer_support",
+                                 "credit_assessment", "fraud_prevention",
+                                 "risk_management",   "marketing",
+                                 "personalisation",   "product_improvement",
+                                 "operations",        "hr",
+                                 "legal_compliance",  "security",
+                                 "research",          NULL};
 
 static const FieldDef aInitiativeField[] = {
     ID_FIELD,

@@ -116,34 +116,16 @@ static int take_links(Db *db, json_t *in, json_t **ppIds, KeelError *e) {
  * allow zPurpose: no purposes declared allows anything; declared ones
  * allow only themselves, and an initiative without a purpose is outside. */
 static int purpose_allowed(const json_t *purposes, const char *zPurpose) {
-    if (json_is_string(purposes)) {
-        const char *z = json_string_value(purposes);
-        if (strspn(z, ",") == strlen(z)) return 1;
-        if (!zPurpose) return 0;
-        size_t n = strlen(zPurpose);
-        for (const char *p = strstr(z, zPurpose); p; p = strstr(p + 1, zPurpose))
-            if (p > z && p[-1] == ',' && p[n] == ',') return 1;
-        return 0;
-    }
-    if (json_array_size(purposes) == 0) return 1;
+    json_t *own = json_is_string(purposes) ? json_set_parse(json_string_value(purposes)) : NULL;
+    const json_t *set = own ? own : purposes;
+    int ok = json_array_size(set) == 0;
     size_t i;
     json_t *v;
-    json_array_foreach(purposes, i, v) if (zPurpose && json_is_string(v) &&
-                                           strcmp(json_string_value(v), zPurpose) == 0) return 1;
-    return 0;
-}
-
-/* The asset's declared purposes as a JSON array (new reference) from the
- * stored text ",a,b,". */
-static json_t *purposes_array(const char *z) {
-    json_t *a = json_array();
-    while (z && *z) {
-        const char *p = strchr(z, ',');
-        size_t n = p ? (size_t)(p - z) : strlen(z);
-        if (n) json_array_append_new(a, json_stringn(z, n));
-        z = p ? p + 1 : NULL;
+    json_array_foreach(set, i, v) {
+        if (zPurpose && json_is_string(v) && strcmp(json_string_value(v), zPurpose) == 0) ok = 1;
     }
-    return a;
+    json_decref(own);
+    return ok;
 }
 
 /* Purpose limitation when links are made: each initiative in ids that the
@@ -162,7 +144,8 @@ static int check_purposes(Db *db, const json_t *row, const json_t *ids, const js
         if (bKept) continue;
         json_t *init = NULL;
         int rc = store_crud_get(db, &resource_initiative, id, &init);
-        if (rc) return rc == KEEL_ENOTFOUND ? err_no_id(e, rc, "initiative_ids", "initiative", id) : rc;
+        if (rc)
+            return rc == KEEL_ENOTFOUND ? err_no_id(e, rc, "initiative_ids", "initiative", id) : rc;
         const char *zPurpose = json_get_str(init, "purpose");
         if (!purpose_allowed(purposes, zPurpose)) {
             char *zList = json_dumps(purposes, JSON_COMPACT);
@@ -207,16 +190,15 @@ int alloc_purpose_findings(Db *db, int64_t assetId, json_t **ppOut) {
                  json_get_str(r, "asset"), json_get_str(r, "initiative"),
                  zPurpose ? "whose purpose is " : "which has no purpose", zPurpose ? zPurpose : "");
         json_array_append_new(
-            out, json_pack("{ss sI sO sI sO sO so so ss}", "code", "purpose_outside", "asset_id",
-                           (json_int_t)json_get_id(r, "asset_id"), "asset",
-                           json_object_get(r, "asset"), "initiative_id",
-                           (json_int_t)json_get_id(r, "initiative_id"), "initiative",
-                           json_object_get(r, "initiative"), "purpose",
-                           json_object_get(r, "purpose"), "purposes",
-                           purposes_array(json_get_str(r, "purposes")), "personal_data",
-                           json_boolean(json_integer_value(json_object_get(r, "personal_data")) ||
-                                        json_is_true(json_object_get(r, "personal_data"))),
-                           "message", zMsg));
+            out,
+            json_pack("{ss sI sO sI sO sO so so ss}", "code", "purpose_outside", "asset_id",
+                      (json_int_t)json_get_id(r, "asset_id"), "asset", json_object_get(r, "asset"),
+                      "initiative_id", (json_int_t)json_get_id(r, "initiative_id"), "initiative",
+                      json_object_get(r, "initiative"), "purpose", json_object_get(r, "purpose"),
+                      "purposes", json_set_parse(json_get_str(r, "purposes")), "personal_data",
+                      json_boolean(json_integer_value(json_object_get(r, "personal_data")) ||
+                                   json_is_true(json_object_get(r, "personal_data"))),
+                      "message", zMsg));
     }
     json_decref(rows);
     *ppOut = out;
@@ -482,9 +464,11 @@ static int split_columns(const char *zList, char *z, size_t nz, const char **az,
     for (char *p = z; p;) {
         char *q = strchr(p, ',');
         if (q) *q = 0;
-        while (*p == ' ') p++;
+        while (*p == ' ')
+            p++;
         size_t l = strlen(p);
-        while (l && p[l - 1] == ' ') p[--l] = 0;
+        while (l && p[l - 1] == ' ')
+            p[--l] = 0;
         if (l == 0)
             return err_set(e, KEEL_EINVAL, "columns",
                            "columns is a comma-separated list of column names, e.g. "
@@ -537,7 +521,8 @@ int alloc_asset_kanon(Db *db, const Principal *who, int64_t assetId, const char 
         return rc;
     }
     CsvTypeOverride aOver[KANON_MAX_COLUMNS];
-    for (size_t i = 0; i < nName; i++) aOver[i] = (CsvTypeOverride){az[i], CSV_CATEGORICAL};
+    for (size_t i = 0; i < nName; i++)
+        aOver[i] = (CsvTypeOverride){az[i], CSV_CATEGORICAL};
     CsvOptions opt = {.nThread = 1, .aOverride = aOver, .nOverride = nName};
     CsvTable *t = NULL;
     EngineError pe;
@@ -559,12 +544,12 @@ int alloc_asset_kanon(Db *db, const Principal *who, int64_t assetId, const char 
             kanon_cell(t, r.aCol[i], r.iRarest, zCell, sizeof zCell);
             json_object_set_new(rare, az[i], json_string(zCell));
         }
-        *ppOut = json_pack(
-            "{sI so ss sI sI sI sI sI sI s{so sI}}", "asset_id", (json_int_t)assetId, "columns",
-            cols, "source", sample ? "kept_sample" : "upload", "rows", (json_int_t)r.nRow,
-            "classes", (json_int_t)r.nClass, "k", (json_int_t)r.k, "threshold",
-            (json_int_t)threshold, "classes_below", (json_int_t)r.nBelow, "rows_below",
-            (json_int_t)r.nRowBelow, "rarest", "values", rare, "size", (json_int_t)r.k);
+        *ppOut = json_pack("{sI so ss sI sI sI sI sI sI s{so sI}}", "asset_id", (json_int_t)assetId,
+                           "columns", cols, "source", sample ? "kept_sample" : "upload", "rows",
+                           (json_int_t)r.nRow, "classes", (json_int_t)r.nClass, "k",
+                           (json_int_t)r.k, "threshold", (json_int_t)threshold, "classes_below",
+                           (json_int_t)r.nBelow, "rows_below", (json_int_t)r.nRowBelow, "rarest",
+                           "values", rare, "size", (json_int_t)r.k);
         if (sample)
             json_object_set(*ppOut, "sample_created_at", json_object_get(sample, "created_at"));
     }

@@ -44,13 +44,14 @@ int kanon_compute(const CsvTable *t, const char *const *azName, size_t nName, si
                   KanonResult *r, EngineError *pErr) {
     memset(r, 0, sizeof *r);
     if (nName == 0 || nName > KANON_MAX_COLUMNS)
-        return engine_fail(pErr, KEEL_EINVAL, "columns",
-                           "name 1 to %d quasi-identifier columns", KANON_MAX_COLUMNS);
+        return engine_fail(pErr, KEEL_EINVAL, "columns", "name 1 to %d quasi-identifier columns",
+                           KANON_MAX_COLUMNS);
     if (threshold < 2)
         return engine_fail(pErr, KEEL_EINVAL, "threshold", "the threshold k is at least 2");
     for (size_t a = 0; a < nName; a++) {
         size_t c = 0;
-        while (c < t->nCol && strcmp(t->aCol[c].zName, azName[a])) c++;
+        while (c < t->nCol && strcmp(t->aCol[c].zName, azName[a]))
+            c++;
         if (c == t->nCol)
             return engine_fail(pErr, KEEL_EINVAL, "columns",
                                "the sample has no column '%.80s' (its header names the columns)",
@@ -64,7 +65,8 @@ int kanon_compute(const CsvTable *t, const char *const *azName, size_t nName, si
     r->nCol = nName;
     size_t n = t->nRow;
     r->nRow = n;
-    if (n == 0) return engine_fail(pErr, KEEL_EINVAL, "data", "the sample has a header but no rows");
+    if (n == 0)
+        return engine_fail(pErr, KEEL_EINVAL, "data", "the sample has a header but no rows");
     KeyRow *aKey = mem_alloc(n, sizeof *aKey, 1);
     size_t *aClass = mem_zalloc(n, sizeof *aClass, 1);
     size_t *aCount = mem_zalloc(n, sizeof *aCount, 1);
@@ -88,9 +90,8 @@ int kanon_compute(const CsvTable *t, const char *const *azName, size_t nName, si
                     uint64_t u;
                     double d = c->aNum[i];
                     memcpy(&u, &d, sizeof u);
-                    aKey[i] = (KeyRow){((uint64_t)aClass[i] << 32) |
-                                           (half ? u >> 32 : u & 0xffffffffu),
-                                       i};
+                    aKey[i] = (KeyRow){
+                        ((uint64_t)aClass[i] << 32) | (half ? u >> 32 : u & 0xffffffffu), i};
                 }
                 m = renumber(aKey, n, aClass);
             }

@@ -12,13 +12,13 @@
 #define KANON_MAX_COLUMNS 32
 
 typedef struct KanonResult {
-    size_t nRow;      /* rows of the table */
-    size_t nClass;    /* equivalence classes */
-    size_t k;         /* size of the smallest class */
-    size_t nBelow;    /* classes smaller than the threshold */
-    size_t nRowBelow; /* rows in those classes */
-    size_t iRarest;   /* a row of the rarest class: of the classes of size
-                       * k, the one whose first row comes first */
+    size_t nRow;                    /* rows of the table */
+    size_t nClass;                  /* equivalence classes */
+    size_t k;                       /* size of the smallest class */
+    size_t nBelow;                  /* classes smaller than the threshold */
+    size_t nRowBelow;               /* rows in those classes */
+    size_t iRarest;                 /* a row of the rarest class: of the classes of size
+                                     * k, the one whose first row comes first */
     size_t aCol[KANON_MAX_COLUMNS]; /* the columns' indexes in the table */
     size_t nCol;
 } KanonResult;

@@ -110,6 +110,12 @@ const Route aRoute[] = {
      BODY_JSON, "make a member the chair (or not) {chair}", &resource_committee_member},
     {"GET", "/api/v1/compliance/calendar", api_compliance_calendar, ANY, 0, BODY_NONE,
      "every open compliance deadline, overdue ones included (?days=N: due within N days)", NULL},
+    {"GET", "/api/v1/compliance/exports", api_compliance_exports, ANY, 0, BODY_NONE,
+     "the regulatory exports: kinds, formats, languages and the systems each applies to", NULL},
+    {"GET", "/api/v1/compliance/exports/{kind}", api_compliance_export, RISKREG, 0, BODY_NONE,
+     "a regulatory export as a file to edit (?system=&format=md|html|csv|json&lang=en|zh-CN), "
+     "listing what is still missing; owners: their own systems",
+     NULL},
     {"GET", "/api/v1/compliance/overview", api_compliance_overview, ANY, 0, BODY_NONE,
      "systems x rule packs: met, open, overdue; deadlines within 7 days; the SoA's counts", NULL},
     {"GET", "/api/v1/compliance/packs", api_compliance_packs, ANY, 0, BODY_NONE,

@@ -216,11 +216,12 @@ int store_alloc_team(Db *db, int64_t initiativeId, json_t **ppRows) {
 }
 
 int store_alloc_asset_links(Db *db, int64_t assetId, json_t **ppRows) {
-    return db_select_json(db, ppRows,
-                          "SELECT l.asset_id, l.initiative_id, i.title, i.stage, i.purpose "
-                          "FROM data_asset_link l JOIN initiative i ON i.id = l.initiative_id WHERE (? "
-                          "= 0 OR l.asset_id = ?) ORDER BY l.asset_id, l.initiative_id",
-                          "ii", assetId, assetId);
+    return db_select_json(
+        db, ppRows,
+        "SELECT l.asset_id, l.initiative_id, i.title, i.stage, i.purpose "
+        "FROM data_asset_link l JOIN initiative i ON i.id = l.initiative_id WHERE (? "
+        "= 0 OR l.asset_id = ?) ORDER BY l.asset_id, l.initiative_id",
+        "ii", assetId, assetId);
 }
 
 int store_alloc_link_purposes(Db *db, int64_t assetId, json_t **ppRows) {

@@ -49,3 +49,17 @@ int store_soa_id(Db *db, const char *zControl, int64_t *pId) {
 int store_compliance_assets(Db *db, json_t **ppRows) {
     return db_select_json(db, ppRows, "SELECT * FROM data_asset ORDER BY name", "");
 }
+
+int store_compliance_risks(Db *db, int64_t systemId, int64_t initiativeId, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT r.*, p.name AS owner_name FROM risk r LEFT JOIN person p ON p.id "
+                          "= r.owner_id WHERE r.system_id = ? OR r.initiative_id = ? ORDER BY r.id",
+                          "ii", systemId, initiativeId);
+}
+
+int store_compliance_events(Db *db, int64_t systemId, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT kind, occurred_on, description FROM compliance_event WHERE "
+                          "system_id = ? ORDER BY occurred_on, id",
+                          "i", systemId);
+}

@@ -24,5 +24,10 @@ int store_soa_all(Db *db, json_t **ppRows);
 int store_soa_id(Db *db, const char *zControl, int64_t *pId);
 /* Every data asset row (as stored), by name. */
 int store_compliance_assets(Db *db, json_t **ppRows);
+/* The risks of a system or of its initiative, with the owner's name. */
+int store_compliance_risks(Db *db, int64_t systemId, int64_t initiativeId, json_t **ppRows);
+/* The change and incident events of a system {kind, occurred_on,
+ * description}, oldest first. */
+int store_compliance_events(Db *db, int64_t systemId, json_t **ppRows);
 
 #endif

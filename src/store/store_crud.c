@@ -3,6 +3,7 @@
  * store_crud.h. */
 #include "store/store_crud.h"
 #include "util/buf.h"
+#include "util/json.h"
 #include "util/timeutil.h"
 #include <inttypes.h>
 #include <stdarg.h>
@@ -57,21 +58,7 @@ static json_t *crud_column_json(DbStmt *s, int i, const FieldDef *f) {
     case FT_REF: return json_integer(db_column_int(s, i));
     case FT_REAL: return json_real(db_column_real(s, i));
     case FT_BOOL: return json_boolean(db_column_int(s, i) != 0);
-    case FT_SET: {
-        json_t *a = json_array();
-        const char *z = db_column_text(s, i);
-        while (z && *z) {
-            if (*z == ',') {
-                z++;
-                continue;
-            }
-            const char *e = strchr(z, ',');
-            size_t n = e ? (size_t)(e - z) : strlen(z);
-            json_array_append_new(a, json_stringn(z, n));
-            z += n;
-        }
-        return a;
-    }
+    case FT_SET: return json_set_parse(db_column_text(s, i));
     default: return json_string(db_column_text(s, i));
     }
 }

@@ -72,6 +72,21 @@ const json_t *json_find_str(const json_t *a, const char *zKey, const char *zValu
     return NULL;
 }
 
+json_t *json_set_parse(const char *z) {
+    json_t *a = json_array();
+    while (z && *z) {
+        if (*z == ',') {
+            z++;
+            continue;
+        }
+        const char *e = strchr(z, ',');
+        size_t n = e ? (size_t)(e - z) : strlen(z);
+        json_array_append_new(a, json_stringn(z, n));
+        z += n;
+    }
+    return a;
+}
+
 int utf8_valid(const char *z, size_t n) {
     const unsigned char *p = (const unsigned char *)z, *e = p + n;
     while (p < e) {

@@ -32,6 +32,10 @@ int64_t json_get_id(const json_t *o, const char *zKey);
  * (borrowed), or NULL. */
 const json_t *json_find_str(const json_t *a, const char *zKey, const char *zValue);
 
+/* A set as the stores keep it (",a,b,": FT_SET) as a JSON array of its
+ * values (new reference; NULL or "" gives []). */
+json_t *json_set_parse(const char *z);
+
 /* True when z is valid UTF-8 (n bytes). */
 int utf8_valid(const char *z, size_t n);
 

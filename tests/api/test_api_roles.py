@@ -210,6 +210,8 @@ EXPECTED = {
     ("GET", "/api/v1/inbox"): ALL,
     ("GET", "/api/v1/calendar.ics"): ALL,
     ("GET", "/api/v1/compliance/calendar"): ALL,
+    ("GET", "/api/v1/compliance/exports"): ALL,
+    ("GET", "/api/v1/compliance/exports/{kind}"): RISKREG,  # owners: their own systems
     ("GET", "/api/v1/compliance/overview"): ALL,
     ("GET", "/api/v1/compliance/packs"): ALL,
     ("GET", "/api/v1/compliance/soa"): ALL,
@@ -274,7 +276,7 @@ for (method, pattern), want in sorted(EXPECTED.items()):
     # no such row: allowed callers get 404, not 2xx
     path = pattern.replace("{id}", "987654").replace("{system}", "no-such-system") \
                   .replace("{stage}", "launch").replace("{period}", "2099q1") \
-                  .replace("{key}", "no-such-tech")
+                  .replace("{key}", "no-such-tech").replace("{kind}", "no-such-kind")
     body = {} if method in ("POST", "PATCH", "PUT") else None
     for who in ROLES + [None]:
         n += 1

@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         p = q ? q + 1 : NULL;
     }
     CsvTypeOverride aOver[KANON_MAX_COLUMNS + 1];
-    for (size_t i = 0; i < nName; i++) aOver[i] = (CsvTypeOverride){az[i], CSV_CATEGORICAL};
+    for (size_t i = 0; i < nName; i++)
+        aOver[i] = (CsvTypeOverride){az[i], CSV_CATEGORICAL};
     /* every other column numeric or not as inferred; the named ones text */
     CsvOptions opt = {.nThread = 1, .aOverride = aOver, .nOverride = nName};
     size_t nBody = size - nHead - 1;
@@ -68,10 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 size_t nClass = 0, k = n + 1, nBelow = 0, rarest = 0;
                 for (size_t i = 0; i < n; i++) {
                     size_t j = 0;
-                    while (j < i && !same_row(t, &r, i, j)) j++;
+                    while (j < i && !same_row(t, &r, i, j))
+                        j++;
                     if (j < i) continue; /* not the first of its class */
                     size_t m = 0;
-                    for (size_t l = i; l < n; l++) m += same_row(t, &r, i, l);
+                    for (size_t l = i; l < n; l++)
+                        m += same_row(t, &r, i, l);
                     nClass++;
                     if (m < threshold) nBelow++;
                     if (m < k) k = m, rarest = i;
