@@ -4,6 +4,7 @@
 // keeps them in step). Vocabularies (role.*, stage.*, ...) translate the
 // server's fixed values.
 import collab from './collab-en.js';
+import compliance from './compliance-en.js';
 
 export default {
   'locale.en': 'English',
@@ -1328,6 +1329,7 @@ export default {
   'qr.plan_dropped': 'Dropped:',
   'qr.plan_moved': 'Moved:',
   ...collab, // path 4 (organisational collaboration)
+  ...compliance, // issue 25: the compliance pages
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': 'Production',
   'page.production': 'Production overview',

@@ -2,6 +2,7 @@
 // Simplified Chinese messages: the same keys as en.js (an e2e check keeps
 // them in step).
 import collab from './collab-zh-CN.js';
+import compliance from './compliance-zh-CN.js';
 
 export default {
   'locale.en': 'English',
@@ -1326,6 +1327,7 @@ export default {
   'qr.plan_dropped': '取消：',
   'qr.plan_moved': '调整启动：',
   ...collab, // path 4 (organisational collaboration)
+  ...compliance, // issue 25: the compliance pages
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': '生产',
   'page.production': '生产概览',
