@@ -36,5 +36,7 @@ int production_demo_load(Db *db, const char *zEventsDir, uint64_t seed, KeelErro
 int iteration_demo_load(Db *db, const json_t *doc, KeelError *e);
 /* The demo's path 4 section ("collaboration"): see collab_demo.c. */
 int collab_demo_load(Db *db, const json_t *doc, KeelError *e);
+/* The shared definitions section (domain/definition_demo.c). */
+int definition_demo_load(Db *db, const json_t *doc, KeelError *e);
 
 #endif

@@ -11,6 +11,7 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/compliance.h"
+#include "domain/definition.h"
 #include "domain/quarterly.h"
 #include "domain/radar.h"
 #include "domain/committee.h"
@@ -150,6 +151,33 @@ const Route aRoute[] = {
      &resource_decision},
     {"GET", "/api/v1/decisions/{id}", api_decisions_get, ANY, 0, BODY_NONE,
      "one decision with its votes", &resource_decision},
+    {"GET", "/api/v1/definitions", api_definitions_list, ANY, 0, BODY_NONE,
+     "shared definitions with their agreement status and the findings of links to unagreed "
+     "ones (?status=agreed|unagreed|disputed&kind=)",
+     &resource_definition},
+    {"POST", "/api/v1/definitions", api_definitions_create, EDIT, 64 * KB, BODY_JSON,
+     "define a term {name, kind, body, note?, owner_id?, departments: [unit ids]}",
+     &resource_definition},
+    {"GET", "/api/v1/definitions/{id}", api_definitions_get, ANY, 0, BODY_NONE,
+     "one definition: current text, status, departments' stances, links, versions",
+     &resource_definition},
+    {"PATCH", "/api/v1/definitions/{id}", api_definitions_update, EDIT, 8 * KB, BODY_JSON,
+     "change {name, kind, owner_id, departments} (owners: their own)", &resource_definition},
+    {"GET", "/api/v1/definitions/{id}/diff", api_definition_diff, ANY, 0, BODY_NONE,
+     "what changed between two versions (?from=&to=&by=word|line)", &resource_definition_version},
+    {"POST", "/api/v1/definitions/{id}/links", api_definition_links_create, EDIT, 4 * KB,
+     BODY_JSON, "link a KPI, initiative or data asset {entity, entity_id}",
+     &resource_definition_link},
+    {"DELETE", "/api/v1/definitions/{id}/links/{id}", api_definition_links_delete, EDIT, 0,
+     BODY_NONE, "unlink", &resource_definition_link},
+    {"POST", "/api/v1/definitions/{id}/signatures", api_definition_signatures_create, SIGN,
+     4 * KB, BODY_JSON,
+     "sign or dispute the current version {stance: signed|disputed, reason?, version?} "
+     "(department heads of the departments that use it)",
+     &resource_definition_signature},
+    {"POST", "/api/v1/definitions/{id}/versions", api_definition_versions_create, EDIT, 64 * KB,
+     BODY_JSON, "a new version {body, note?}: the signatures start again",
+     &resource_definition_version},
     {"GET", "/api/v1/ethics-reviews", api_reviews_schedule, ANY, 0, BODY_NONE,
      "every system's ethics review schedule, overdue reviews and suspensions as findings", NULL},
     {"PUT", "/api/v1/ethics-reviews/intervals", api_reviews_intervals, ADMIN, 4 * KB, BODY_JSON,
