@@ -9,20 +9,11 @@
 #include "domain/demo.h"
 #include "domain/alignment.h"
 #include "domain/definition.h"
-#include "store/store_account.h"
 #include "store/store_crud.h"
 #include "util/json.h"
 #include "util/timeutil.h"
 #include <stdio.h>
 #include <string.h>
-
-static int as(Db *db, const char *zEmail, Principal *p, KeelError *e) {
-    AccountRow a;
-    int rc = zEmail ? store_account_by_email(db, zEmail, &a) : KEEL_ENOTFOUND;
-    if (rc) return err_set(e, rc, "by", "demo: no account %.100s", zEmail ? zEmail : "(none)");
-    auth_principal_from_account(&a, AUTH_COOKIE, p);
-    return 0;
-}
 
 static void at(const json_t *o) {
     time_shift(-json_integer_value(json_object_get(o, "days_ago")) * 86400);
@@ -47,7 +38,7 @@ static int stances(Db *db, int64_t id, const json_t *ver, KeelError *e) {
     json_t *s;
     json_array_foreach(json_object_get(ver, "stances"), i, s) {
         Principal by;
-        int rc = as(db, json_get_str(s, "by"), &by, e);
+        int rc = demo_as(db, json_get_str(s, "by"), &by, e);
         if (rc) return rc;
         at(s);
         json_t *in = json_pack("{sO sO*}", "stance", json_object_get(s, "stance"), "reason",
@@ -79,7 +70,7 @@ static int links(Db *db, const Principal *sys, int64_t id, const json_t *d, Keel
 
 static int one(Db *db, const Principal *sys, const json_t *d, KeelError *e) {
     Principal by;
-    int rc = as(db, json_get_str(d, "by"), &by, e);
+    int rc = demo_as(db, json_get_str(d, "by"), &by, e);
     if (rc) return rc;
     json_t *depts = json_array(), *x;
     size_t i;
@@ -116,7 +107,7 @@ int definition_demo_load(Db *db, const json_t *doc, KeelError *e) {
     const json_t *sec = json_object_get(doc, "definitions");
     if (!sec) return 0;
     Principal sys;
-    int rc = as(db, json_get_str(sec, "admin"), &sys, e);
+    int rc = demo_as(db, json_get_str(sec, "admin"), &sys, e);
     if (rc == 0) rc = heads(db, &sys, sec, e);
     size_t i;
     json_t *d;
@@ -126,10 +117,5 @@ int definition_demo_load(Db *db, const json_t *doc, KeelError *e) {
     }
     if (rc == 0) rc = definition_escalate(db, NULL, e);
     time_shift(0);
-    if (rc && !strstr(e->zMsg, "demo")) {
-        char z[sizeof e->zMsg];
-        snprintf(z, sizeof z, "demo definitions: %.290s", e->zMsg);
-        snprintf(e->zMsg, sizeof e->zMsg, "%s", z);
-    }
-    return rc;
+    return demo_section_error(rc, e, "definitions");
 }
