@@ -49,6 +49,7 @@ import * as committee from './pages/committee.js';
 import * as proposal from './pages/proposal.js';
 import * as decisions from './pages/decisions.js';
 import * as definitions from './pages/definitions.js';
+import * as slipsPage from './pages/slips.js';
 import * as notfound from './pages/notfound.js';
 
 const ROUTES = [
@@ -84,6 +85,7 @@ const ROUTES = [
   { path: '/organisation/decisions', page: decisions, title: 'page.decisions' },
   { path: '/organisation/definitions', page: definitions, title: 'page.definitions' },
   { path: '/organisation/definitions/:id', page: definitions, title: 'page.definitions' },
+  { path: '/organisation/slips', page: slipsPage, title: 'page.slips' },
   { path: '/iteration', redirect: '/iteration/reviews' },
   { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
   { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },

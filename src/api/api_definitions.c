@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Path 4: shared definitions, their versions, diffs, signatures and
- * links (domain/definition.c has the rules). */
+ * links (domain/definition.c has the rules), and schedule slips
+ * (domain/slip.c). */
 #include "api/api.h"
 #include "domain/definition.h"
+#include "domain/slip.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +94,29 @@ int api_definition_diff(Req *req, Resp *resp) {
     if ((rc = definition_diff(req->db, req->aParam[0], vFrom, vTo, req_query(req, "by"), &o,
                               &req->err)))
         return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+/* ---- schedule slips ---- */
+
+int api_schedule_get(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = slip_schedule_get(req->db, req->aParam[0], &o, &req->err);
+    if (rc) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
+int api_schedule_put(Req *req, Resp *resp) {
+    int rc = slip_schedule_put(req->db, &req->who, req->aParam[0], req->pJson, &req->err);
+    return rc ? rc : api_schedule_get(req, resp);
+}
+
+int api_slips_list(Req *req, Resp *resp) {
+    json_t *o;
+    int rc = slip_list(req->db, &o, &req->err);
+    if (rc) return rc;
     resp_json(resp, 200, o);
     return 0;
 }

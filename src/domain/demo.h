@@ -44,5 +44,7 @@ int demo_as(Db *db, const char *zEmail, struct Principal *p, KeelError *e);
 int demo_section_error(int rc, KeelError *e, const char *zSection);
 /* The shared definitions section (domain/definition_demo.c). */
 int definition_demo_load(Db *db, const json_t *doc, KeelError *e);
+/* The schedules section (domain/slip_demo.c). */
+int slip_demo_load(Db *db, const json_t *doc, KeelError *e);
 
 #endif

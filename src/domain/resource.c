@@ -16,6 +16,7 @@
 #include "domain/radar.h"
 #include "domain/review.h"
 #include "domain/risk.h"
+#include "domain/slip.h"
 #include "domain/system.h"
 #include "store/store_crud.h"
 #include "util/json.h"
@@ -146,6 +147,8 @@ const ResourceDef *const resource_all[] = {
     &resource_definition_department,
     &resource_definition_signature,
     &resource_definition_link,
+    &resource_stage_plan,
+    &resource_deadline,
     NULL,
 };
 

@@ -19,6 +19,7 @@
 #include "domain/pilot.h"
 #include "domain/review.h"
 #include "domain/risk.h"
+#include "domain/slip.h"
 #include "domain/system.h"
 #include "domain/org.h"
 #include "http/static.h"
@@ -241,6 +242,14 @@ const Route aRoute[] = {
     {"PATCH", "/api/v1/initiatives/{id}/rollouts/{id}", api_rollouts_update, EDIT, 8 * KB,
      BODY_JSON, "change a rollout (status: in_progress, live, halted; dates; note)",
      &resource_rollout},
+    {"GET", "/api/v1/initiatives/{id}/schedule", api_schedule_get, ANY, 0, BODY_NONE,
+     "planned against actual dates of stages, deadlines, pilot and rollouts; slips with what "
+     "blocks the next move",
+     &resource_stage_plan},
+    {"PUT", "/api/v1/initiatives/{id}/schedule", api_schedule_put, EDIT, 16 * KB, BODY_JSON,
+     "plan {plan?: [{stage, planned_on}], deadlines?: [{name, due_on, stage}]} (each list given "
+     "replaces its rows; owners: their own)",
+     &resource_stage_plan},
     {"GET", "/api/v1/initiatives/{id}/scores", api_scores_get, ANY, 0, BODY_NONE,
      "scores with who scored", NULL},
     {"PUT", "/api/v1/initiatives/{id}/scores", api_scores_put, SCORE, 8 * KB, BODY_JSON,
@@ -451,6 +460,8 @@ const Route aRoute[] = {
      "change organisation settings", &resource_settings},
     {"POST", "/api/v1/settings/smtp-test", api_settings_smtp_test, ADMIN, 4 * KB, BODY_JSON,
      "send a test e-mail {to?} and see the SMTP conversation", NULL},
+    {"GET", "/api/v1/slips", api_slips_list, ANY, 0, BODY_NONE,
+     "every schedule slip of the programme with its blocking causes", NULL},
     {"GET", "/api/v1/strategy", api_strategy, ANY, 0, BODY_NONE,
      "the strategy over time: KPIs per objective quarter by quarter, the plan's versions and what "
      "changed between them (?quarters=8)", NULL},

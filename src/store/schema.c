@@ -1040,6 +1040,26 @@ static const char *const azMigration[] = {
     "  created_at TEXT NOT NULL,"
     "  UNIQUE(definition_id, entity, entity_id));"
     "CREATE INDEX definition_link_entity ON definition_link(entity, entity_id);",
+    /* 20: path 4's schedule slips (issue 21, item 5): the dates by which an
+     * initiative should reach its stages, and the business deadlines it
+     * names (a sales season) with the stage needed by then */
+    "CREATE TABLE stage_plan("
+    "  id INTEGER PRIMARY KEY,"
+    "  initiative_id INTEGER NOT NULL REFERENCES initiative(id),"
+    "  stage TEXT NOT NULL,"
+    "  planned_on TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE(initiative_id, stage));"
+    "CREATE TABLE initiative_deadline("
+    "  id INTEGER PRIMARY KEY,"
+    "  initiative_id INTEGER NOT NULL REFERENCES initiative(id),"
+    "  name TEXT NOT NULL,"
+    "  due_on TEXT NOT NULL,"
+    "  stage TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX initiative_deadline_initiative ON initiative_deadline(initiative_id);",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

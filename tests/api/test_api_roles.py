@@ -113,6 +113,10 @@ EXPECTED = {
     ("DELETE", "/api/v1/definitions/{id}/links/{id}"): EDIT,
     ("POST", "/api/v1/definitions/{id}/signatures"): NOVIEW,
     ("POST", "/api/v1/definitions/{id}/versions"): EDIT,
+    # path 4: schedule slips
+    ("GET", "/api/v1/initiatives/{id}/schedule"): ALL,
+    ("PUT", "/api/v1/initiatives/{id}/schedule"): EDIT,
+    ("GET", "/api/v1/slips"): ALL,
     ("GET", "/api/v1/meetings"): ALL,
     ("POST", "/api/v1/meetings"): GOVERN,
     ("GET", "/api/v1/meetings/{id}"): ALL,

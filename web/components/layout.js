@@ -41,6 +41,7 @@ export function sections() {
       { key: 'committee', href: '/organisation/committee' },
       { key: 'decisions', href: '/organisation/decisions' },
       { key: 'definitions', href: '/organisation/definitions' },
+      { key: 'slips', href: '/organisation/slips' },
     ] },
     { key: 'iteration', href: '/iteration/reviews', pages: [
       { key: 'qreviews', href: '/iteration/reviews' },
