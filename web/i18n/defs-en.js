@@ -3,6 +3,8 @@
 // merged into en.js; defs-zh-CN.js has exactly the same keys.
 export default {
   'field.department_head': 'Department head',
+  'field.definition_dispute_days': 'Days a definition may stay disputed',
+  'field.definition_dispute_days_hint': 'After this many days a department’s dispute of a shared definition goes to the AI committee as a proposal.',
   'page.definitions': 'Shared definitions',
   'def.lead': 'What words mean where departments meet. A definition is agreed only when every department that uses it has signed its current version.',
   'def.findings': 'What relies on a definition not agreed',

@@ -2,6 +2,8 @@
 // 路径 4 共享定义与进度延误的中文文本，合并入 zh-CN.js；键与 defs-en.js 完全相同。
 export default {
   'field.department_head': '部门负责人',
+  'field.definition_dispute_days': '定义异议的最长天数',
+  'field.definition_dispute_days_hint': '部门对共享定义的异议超过此天数后，将作为提案提交 AI 委员会。',
   'page.definitions': '共享定义',
   'def.lead': '部门之间共用的词语含义。只有使用该定义的每个部门都签署了当前版本，定义才算达成一致。',
   'def.findings': '依赖未达成一致定义的事项',
