@@ -51,6 +51,10 @@ await run('e2e definitions', async (t, cleanup) => {
     const esc = await pg.textContent('.definition-page');
     t.ok(`defs-${n}.3 the dispute and its proposal`, esc.includes(TX.escalated) && (await pg.locator('[data-testid=escalation]').count()) === 1, esc.slice(0, 300));
     await shot(pg, `definition-disputed-${lang}`);
+    await pg.click('[data-testid=escalation]');
+    await pg.waitForSelector('.proposal-page');
+    const act = await pg.textContent('[data-testid=action]');
+    t.ok(`defs-${n}.3b the committee's proposal names the definition`, act.includes(zh ? '裁决有异议的定义' : 'Resolve a disputed definition') && (await pg.locator(`[data-testid=action] a[href$="/organisation/definitions/${hv.id}"]`).count()) === 1, act);
 
     // a definition of the demo the AI Center has not yet signed: Kenji signs it on its page
     const target = n === 1 ? fcr : api('POST', '/definitions', { name: 'churned customer', kind: 'customer_segment', body: 'No purchase in 180 days.', departments: [fcr.departments.find((d) => d.name === 'AI Center of Excellence').unit_id] });

@@ -46,6 +46,7 @@ export default {
   'def.entity': 'What',
   'def.entity_id': 'Its id',
   'def.no_links': 'Nothing links to this definition yet.',
+  'def.open': 'definition {id}',
   'def.created': 'Created',
   'defstatus.agreed': 'Agreed',
   'defstatus.unagreed': 'Not agreed',

@@ -45,6 +45,7 @@ export default {
   'def.entity': '对象',
   'def.entity_id': '编号',
   'def.no_links': '尚无事项关联此定义。',
+  'def.open': '定义 {id}',
   'def.created': '创建于',
   'defstatus.agreed': '已达成一致',
   'defstatus.unagreed': '未达成一致',
