@@ -47,6 +47,8 @@ export default {
   'def.entity_id': 'Its id',
   'def.no_links': 'Nothing links to this definition yet.',
   'def.open': 'definition {id}',
+  'def.disputes_days': '{who} disputes it ({n} days)',
+  'def.no_departments': 'no department named',
   'def.created': 'Created',
   'defstatus.agreed': 'Agreed',
   'defstatus.unagreed': 'Not agreed',

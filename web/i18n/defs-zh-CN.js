@@ -46,6 +46,8 @@ export default {
   'def.entity_id': '编号',
   'def.no_links': '尚无事项关联此定义。',
   'def.open': '定义 {id}',
+  'def.disputes_days': '{who} 提出异议（{n} 天）',
+  'def.no_departments': '未指定部门',
   'def.created': '创建于',
   'defstatus.agreed': '已达成一致',
   'defstatus.unagreed': '未达成一致',

@@ -32,6 +32,14 @@ function deptList(d) {
     x.state === 'disputed' ? [' ', h('span', { class: 'muted' }, t('def.days', { n: x.days })), h('blockquote', {}, x.reason)] : null)));
 }
 
+// A finding with the definition it names and who holds it up.
+function findingDetail(f, titles) {
+  const li = findingItem(f, titles);
+  const who = [...(f.disputed_by || []).map((x) => t('def.disputes_days', { who: x.name, n: x.days })), ...(f.missing || [])];
+  li.append(' — ', h('a', { href: link('/organisation/definitions/' + f.definition_id) }, f.definition), ': ', who.join(', ') || t('def.no_departments'));
+  return li;
+}
+
 async function renderList(ctx) {
   const [res, units] = await Promise.all([get('/definitions'), listAll('/units')]);
   const c = res.counts;
@@ -56,7 +64,7 @@ async function renderList(ctx) {
       stat(String(c.unagreed), tv('defstatus', 'unagreed'), c.unagreed ? 'warn' : 'good'),
       stat(String(c.disputed), tv('defstatus', 'disputed'), c.disputed ? 'bad' : 'good')),
     panel(t('def.findings'), res.findings.length
-      ? h('ul', { class: 'findings', 'data-testid': 'definition-findings' }, res.findings.map((f) => findingItem(f, titles)))
+      ? h('ul', { class: 'findings', 'data-testid': 'definition-findings' }, res.findings.map((f) => findingDetail(f, titles)))
       : h('p', { class: 'muted' }, t('def.no_findings'))),
     table({ testid: 'definitions', rows: res.items, initialSort: 'name', empty: t('def.none'),
       filters: [{ key: 'status', label: t('def.status'), options: ['agreed', 'unagreed', 'disputed'].map((s) => ({ value: s, label: tv('defstatus', s) })) }],
