@@ -5,6 +5,7 @@
 // server's fixed values.
 import collab from './collab-en.js';
 import compliance from './compliance-en.js';
+import defs from './defs-en.js';
 
 export default {
   'locale.en': 'English',
@@ -1330,6 +1331,7 @@ export default {
   'qr.plan_moved': 'Moved:',
   ...collab, // path 4 (organisational collaboration)
   ...compliance, // issue 25: the compliance pages
+  ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': 'Production',
   'page.production': 'Production overview',

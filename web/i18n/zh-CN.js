@@ -3,6 +3,7 @@
 // them in step).
 import collab from './collab-zh-CN.js';
 import compliance from './compliance-zh-CN.js';
+import defs from './defs-zh-CN.js';
 
 export default {
   'locale.en': 'English',
@@ -1328,6 +1329,7 @@ export default {
   'qr.plan_moved': '调整启动：',
   ...collab, // path 4 (organisational collaboration)
   ...compliance, // issue 25: the compliance pages
+  ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': '生产',
   'page.production': '生产概览',

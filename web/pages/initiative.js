@@ -17,6 +17,7 @@ import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
 import { initiativeFields } from './initiatives.js';
 import { systemsPanel } from '../lib/risk.js';
+import { schedulePanel } from '../lib/slips.js';
 
 const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead', 'ai_lead_id']];
 
@@ -227,6 +228,7 @@ export async function render(ctx) {
         [t('initiative.charter_version'), fmtNumber(it.charter_version)],
       ]))),
     linksPanel(ctx, it, kpiList),
+    await schedulePanel(ctx, it, mayEdit),
     h('div', { class: 'grid2' },
       signoffPanel(ctx, it, names),
       panel(t('initiative.charter'), facts([
