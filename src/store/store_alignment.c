@@ -221,8 +221,11 @@ int store_stage_change_add(Db *db, const Actor *actor, int64_t initiativeId, con
 
 int store_stage_history(Db *db, int64_t initiativeId, json_t **ppRows) {
     return db_select_json(db, ppRows,
-                          "SELECT id, from_stage, to_stage, reason, actor, created_at FROM "
-                          "stage_change WHERE initiative_id = ? ORDER BY id",
+                          "SELECT c.id, c.from_stage, c.to_stage, c.reason, c.actor, c.account_id, "
+                          "COALESCE(p.name, a.name, c.actor) AS actor_name, c.created_at "
+                          "FROM stage_change c LEFT JOIN account a ON a.id = c.account_id "
+                          "LEFT JOIN person p ON p.id = a.person_id "
+                          "WHERE c.initiative_id = ? ORDER BY c.id",
                           "i", initiativeId);
 }
 
