@@ -4,7 +4,7 @@
 // e-mail only on hover); a team member's share of time is changed in place
 // under the API's rules (1.5 FTE at most, said at the field before
 // sending); "From the catalogue" gives the entry's translated title, not
-// its key.
+// its key. The analyses kept for it say who ran them by name.
 import { setUp, pageAs, go, settle, shot, run, USERS } from './harness.mjs';
 
 await run('e2e initiative words', async (t, cleanup) => {
@@ -22,6 +22,9 @@ await run('e2e initiative words', async (t, cleanup) => {
   const helena = hist.find((x) => x.text === 'Helena Marsh');
   t.ok('iw-1.3 the chair by name, e-mail on hover', helena && helena.title === USERS.committee, hist);
   t.ok("iw-1.4 keel's own moves said in words", hist.some((x) => x.text === 'the system') && hist.every((x) => x.text !== 'system'), hist);
+
+  const ana = await en.$$eval('[data-testid=initiative-analyses] .actor', (xs) => xs.map((x) => ({ text: x.textContent, title: x.title })));
+  t.ok('iw-1.5 the analyses by who ran them, by name', ana.length >= 1 && ana.every((x) => !x.text.includes('@') && x.title.includes('@')), ana);
 
   // iw-2: "From the catalogue" is the entry's title, linked to the catalogue
   const from = await en.textContent('[data-testid=from-catalogue]').catch(() => null);

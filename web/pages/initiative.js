@@ -11,7 +11,7 @@ import { get, post, put, patch, del, listAll, ApiError } from '../lib/api.js';
 import { can, getRole } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { session } from '../lib/session.js';
-import { loadNames, criterionName } from '../lib/align.js';
+import { loadNames, criterionName, actorSpan } from '../lib/align.js';
 import { table } from '../components/table.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
@@ -204,14 +204,14 @@ function memberEdit(ctx, it, m) {
 
 // The analyses kept as evidence for this initiative, as far as the role
 // reads them (business owners: of their own initiatives), else why not.
-async function analysesPanel(it) {
+async function analysesPanel(it, names) {
   const title = t('initiative.analyses');
   if (!can('GET', '/analyses')) return panel(title, h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.analyses_role', { role: tv('role', getRole()) })));
   if (getRole() === 'owner' && !(it.you && it.you.may_edit)) return panel(title, h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.analyses_not_yours')));
   const list = await listAll('/analyses?initiative_id=' + it.id);
   return panel(title, list.length ? h('ul', { class: 'plain-list', 'data-testid': 'initiative-analyses' }, list.map((a) => h('li', {},
     h('a', { href: link('/risk/analyses/' + a.id) }, a.title || t('analyses.untitled', { id: a.id })), ' · ', tv('akind', a.kind), ' · ',
-    a.verdict ? badge('verdict', a.verdict) : h('span', { class: 'muted' }, t('analyses.no_verdict')), ' · ', fmtDate(a.created_at), ' · ', a.created_by)))
+    a.verdict ? badge('verdict', a.verdict) : h('span', { class: 'muted' }, t('analyses.no_verdict')), ' · ', fmtDate(a.created_at), ' · ', actorSpan(names, a.created_by))))
     : h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.no_analyses')));
 }
 
@@ -264,7 +264,7 @@ export async function render(ctx) {
     await systemsPanel(ctx, it),
     await teamPanel(ctx, it),
     await scoresPanel(ctx, it),
-    await analysesPanel(it),
+    await analysesPanel(it, names),
     panel(t('initiative.history'), history.length ? h('ul', { class: 'history' }, history.map((x) => h('li', {},
       fmtDate(x.created_at, true), ' · ', badge('stage', x.from_stage), ' → ', badge('stage', x.to_stage), ' · ',
       // the person's name; the account's e-mail on hover
