@@ -187,14 +187,14 @@ int store_signoffs_void(Db *db, const Actor *actor, int64_t initiativeId, int64_
                             "ii", initiativeId, version);
     if (rc) return rc;
     if (json_array_size(before) > 0) {
-        rc = db_run(db, "DELETE FROM signoff WHERE initiative_id = ? AND charter_version = ?",
-                    "ii", initiativeId, version);
+        rc = db_run(db, "DELETE FROM signoff WHERE initiative_id = ? AND charter_version = ?", "ii",
+                    initiativeId, version);
         if (rc == 0) {
             *pn = (int)json_array_size(before);
-            json_t *b = json_pack("{sI sO}", "charter_version", (json_int_t)version, "signoffs",
-                                  before);
-            rc = store_audit_append(db, actor, "void_signoffs", "initiative", initiativeId, b,
-                                    NULL);
+            json_t *b =
+                json_pack("{sI sO}", "charter_version", (json_int_t)version, "signoffs", before);
+            rc =
+                store_audit_append(db, actor, "void_signoffs", "initiative", initiativeId, b, NULL);
             json_decref(b);
         }
     }
