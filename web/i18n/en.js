@@ -4,6 +4,7 @@
 // keeps them in step). Vocabularies (role.*, stage.*, ...) translate the
 // server's fixed values.
 import collab from './collab-en.js';
+import defs from './defs-en.js';
 
 export default {
   'locale.en': 'English',
@@ -1331,6 +1332,7 @@ export default {
   'qr.plan_dropped': 'Dropped:',
   'qr.plan_moved': 'Moved:',
   ...collab, // path 4 (organisational collaboration)
+  ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': 'Production',
   'page.production': 'Production overview',

@@ -2,6 +2,7 @@
 // Simplified Chinese messages: the same keys as en.js (an e2e check keeps
 // them in step).
 import collab from './collab-zh-CN.js';
+import defs from './defs-zh-CN.js';
 
 export default {
   'locale.en': 'English',
@@ -1329,6 +1330,7 @@ export default {
   'qr.plan_dropped': '取消：',
   'qr.plan_moved': '调整启动：',
   ...collab, // path 4 (organisational collaboration)
+  ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': '生产',
   'page.production': '生产概览',

@@ -18,6 +18,7 @@ import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from
 import { initiativeFields } from './initiatives.js';
 import { systemsPanel } from '../lib/risk.js';
 import { localised } from './catalogue.js';
+import { schedulePanel } from '../lib/slips.js';
 
 const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead', 'ai_lead_id']];
 
@@ -253,6 +254,7 @@ export async function render(ctx) {
         [t('initiative.charter_version'), fmtNumber(it.charter_version)],
       ]))),
     linksPanel(ctx, it, kpiList),
+    await schedulePanel(ctx, it, mayEdit),
     h('div', { class: 'grid2' },
       signoffPanel(ctx, it, names),
       panel(t('initiative.charter'), facts([
