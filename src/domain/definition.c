@@ -707,7 +707,7 @@ int definition_of_entity(Db *db, const char *zEntity, int64_t id, json_t **ppRow
     size_t i;
     json_t *l;
     json_array_foreach(links, i, l) {
-        json_t *d;
+        json_t *d = NULL;
         if (rc) break;
         rc = store_crud_get(db, &resource_definition, json_get_id(l, "definition_id"), &d);
         if (rc == 0) rc = evaluate(db, d);
@@ -719,7 +719,7 @@ int definition_of_entity(Db *db, const char *zEntity, int64_t id, json_t **ppRow
                                json_object_get(d, "missing"), "disputed_by",
                                json_object_get(d, "disputed_by"), "proposal_id",
                                json_object_get(d, "escalated_proposal_id")));
-        if (rc == 0) json_decref(d);
+        json_decref(d);
     }
     json_decref(links);
     if (rc) {
