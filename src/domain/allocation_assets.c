@@ -148,22 +148,26 @@ static int check_purposes(Db *db, const json_t *row, const json_t *ids, const js
             return rc == KEEL_ENOTFOUND ? err_no_id(e, rc, "initiative_ids", "initiative", id) : rc;
         const char *zPurpose = json_get_str(init, "purpose");
         if (!purpose_allowed(purposes, zPurpose)) {
-            char *zList = json_dumps(purposes, JSON_COMPACT);
+            char zList[640] = "";
+            size_t k, off = 0;
+            json_t *pv;
+            json_array_foreach(purposes, k, pv) {
+                off += (size_t)snprintf(zList + off, off < sizeof zList ? sizeof zList - off : 0,
+                                        "%s%s", k ? ", " : "", json_string_value(pv));
+            }
             if (zPurpose)
                 err_set_code(e, KEEL_ERULE, "purpose_outside", "initiative_ids",
                              "initiative_ids[%zu]: initiative %" PRId64
                              " (%.120s) is for %s, which is not among the purposes this asset "
-                             "may serve %s (purpose limitation): add %s to the asset's purposes "
+                             "may serve (%s; purpose limitation): add %s to the asset's purposes "
                              "if its legal basis covers it, or do not link it",
-                             i, id, json_get_str(init, "title"), zPurpose, zList ? zList : "",
-                             zPurpose);
+                             i, id, json_get_str(init, "title"), zPurpose, zList, zPurpose);
             else
                 err_set_code(e, KEEL_ERULE, "purpose_outside", "initiative_ids",
                              "initiative_ids[%zu]: initiative %" PRId64
                              " (%.120s) has no purpose, and this asset may serve only %s "
                              "(purpose limitation): set the initiative's purpose first",
-                             i, id, json_get_str(init, "title"), zList ? zList : "");
-            free(zList);
+                             i, id, json_get_str(init, "title"), zList);
             json_decref(init);
             return KEEL_ERULE;
         }

@@ -14,12 +14,20 @@ export async function loadNames() {
     people, units,
     person: new Map(people.map((p) => [p.id, p.name])),
     unit: new Map(units.map((u) => [u.id, u.name])),
+    byEmail: new Map(people.filter((p) => p.email).map((p) => [p.email.toLowerCase(), p.name])),
   };
 }
 
 // The purposes data may serve (purpose limitation): an initiative's purpose,
 // a data asset's purposes; the server's list (domain/alignment.c azPurpose).
 export const PURPOSES = ['service_delivery', 'customer_support', 'credit_assessment', 'fraud_prevention', 'risk_management', 'marketing', 'personalisation', 'product_improvement', 'operations', 'hr', 'legal_compliance', 'security', 'research'];
+
+// Who did something, named by the account's e-mail: the person's name from
+// the register, the e-mail on hover (the e-mail itself when nobody has it).
+export function actorSpan(names, email) {
+  const name = email && names.byEmail.get(String(email).toLowerCase());
+  return h('span', { class: 'actor', title: name ? email : null }, name || email || '–');
+}
 
 export const personOptions = (names) => names.people.map((p) => ({ value: p.id, label: p.name }));
 export const unitOptions = (names) => names.units.map((u) => ({ value: u.id, label: u.name }));
