@@ -788,7 +788,7 @@ void monitor_stats(Monitor *m, MonStats *st) {
     st->lastSeq = ls.lastSeq;
     st->appliedSeq = m->appliedSeq;
     st->dedupHorizonDays = (int)(dedup_horizon_s(&m->dedup, mon_now_ms() / 1000) / 86400);
-    st->nDedupSlots = m->dedup.nSlot;
+    st->nDedupSlots = m->dedup.nSlot + m->dedup.nOld; /* both while growing */
     pthread_mutex_unlock(&m->mu);
     st->nSegments = ls.nSegments;
     st->nSegmentBytes = ls.nBytesOnDisk;
