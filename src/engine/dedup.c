@@ -8,8 +8,8 @@
  *
  * Nothing is rebuilt at once. Growing (live entries past 40% of the
  * table, below the cap's size): a table twice the size takes the inserts
- * while the old one's live entries move over, 4 old slots per insert
- * reserved; a look-up reads the new table, then the old. Dead entries
+ * while the old one's live entries move over, 16 old slots per insert
+ * reserved (so the reads of both tables last a short while); a look-up reads the new table, then the old. Dead entries
  * (generations past the horizon or dropped for the cap) are deleted by a
  * sweep, 8 slots per insert reserved, with backward-shift deletion (no
  * tombstones), so a table at the cap's size stays that size. A
@@ -30,7 +30,7 @@
 #define DEDUP_FP_BITS 48
 #define DEDUP_FP_MASK ((UINT64_C(1) << DEDUP_FP_BITS) - 1)
 #define DEDUP_GEN_MASK (DEDUP_GENERATIONS - 1)
-#define DEDUP_MOVE_STEP 4   /* old slots moved per insert reserved */
+#define DEDUP_MOVE_STEP 16  /* old slots moved per insert reserved */
 #define DEDUP_SWEEP_STEP 8  /* slots swept per insert reserved */
 #define DEDUP_MIN_SLOTS 65536
 
@@ -326,6 +326,7 @@ int dedup_insert(DedupIndex *d, uint64_t h, int64_t nowS, size_t *pSlot, uint64_
 
 void dedup_prefetch(const DedupIndex *d, uint64_t h) {
     __builtin_prefetch(&d->aSlot[dedup_home(dedup_fp(h), d->nSlot)], 1);
+    if (d->aOld) __builtin_prefetch(&d->aOld[dedup_home(dedup_fp(h), d->nOld)], 0);
 }
 
 void dedup_undo(DedupIndex *d, size_t iSlot, uint64_t old) {
