@@ -598,6 +598,7 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
         goto end;
     }
     int bShape = 1; /* every key so far was the shape's */
+    int bCache = 1; /* every key so far is in the shape */
     for (uint32_t k = 0;; k++) {
         if (p >= e || *p != '"')
             return evscan_fail(err, iLine, "", 0, "expected a field name in quotes at column %zu",
@@ -635,13 +636,15 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
                 return evscan_fail(err, iLine, zKey, nKey, "appears twice in the line");
             }
             /* this line's keys become the shape (a key with escapes, in
-             * the scratch, ends it) */
-            s->nShape = k;
-            if (k < EVSCAN_MAX_COLUMNS && zKey >= s->z && zKey < s->z + s->n) {
+             * the scratch, ends it for the rest of the line) */
+            if (bCache && k < EVSCAN_MAX_COLUMNS && zKey >= s->z && zKey < s->z + s->n) {
                 s->aShape[k].z = zKey;
                 s->aShape[k].n = (uint32_t)nKey;
                 s->aShape[k].f = f;
                 s->nShape = k + 1;
+            } else {
+                if (s->nShape > k) s->nShape = k;
+                bCache = 0;
             }
         }
         seen |= 1u << f;
