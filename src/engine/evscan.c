@@ -395,8 +395,9 @@ static int evscan_unknown(const EvScan *s, const char *zKey, size_t nKey, uint32
 
 /* ---- NDJSON -------------------------------------------------------------- */
 
-/* Skip JSON whitespace. */
-static const char *evscan_ws(const char *p, const char *e) {
+/* Skip JSON whitespace (mostly there is none). */
+static inline const char *evscan_ws(const char *p, const char *e) {
+    if (__builtin_expect(p < e && (unsigned char)*p > ' ', 1)) return p;
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
         p++;
     return p;
@@ -961,7 +962,7 @@ int evscan_csv_same(const EvCsvShape *sh, const EvEvent *ev) {
     if (ev->bEscaped || ev->mask != sh->mask || ev->nFeat != sh->nFeat) return 0;
     for (uint32_t i = 0; i < ev->nFeat; i++) {
         EvStr a = sh->aName[i], b = ev->aFeat[i].name;
-        if (a.n != b.n || (a.z != b.z && !mem_eq_short(a.z, b.z, a.n))) return 0;
+        if (a.n != b.n || (a.z != b.z && !evscan_key_eq(a.z, b.z, a.n))) return 0;
     }
     return 1;
 }
