@@ -203,12 +203,27 @@ double ddsketch_quantile(const DDSketch *s, double q) {
 /* ---- text form ----------------------------------------------------------- */
 
 /* Append one store's non-empty buckets as k:c pairs. */
+/* Put the decimal digits of v before end (backwards); returns the first. */
+static char *store_digits(char *end, uint64_t v) {
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
 static void store_write(const DDStore *st, Buf *b) {
     int first = 1;
     for (uint32_t i = 0; i < st->nAlloc; i++) {
         if (!st->aCount[i]) continue;
-        buf_printf(b, "%s%ld:%llu", first ? "" : ",", (long)st->iMin + (long)i,
-                   (unsigned long long)st->aCount[i]);
+        /* ",<key>:<count>" by hand: a flush writes thousands of buckets */
+        char z[48], *e = z + sizeof z, *p = store_digits(e, st->aCount[i]);
+        *--p = ':';
+        int64_t k = (int64_t)st->iMin + (int64_t)i;
+        p = store_digits(p, (uint64_t)(k < 0 ? -k : k));
+        if (k < 0) *--p = '-';
+        if (!first) *--p = ',';
+        buf_append(b, p, (size_t)(e - p));
         first = 0;
     }
 }
