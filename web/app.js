@@ -48,6 +48,8 @@ import * as preferences from './pages/preferences.js';
 import * as committee from './pages/committee.js';
 import * as proposal from './pages/proposal.js';
 import * as decisions from './pages/decisions.js';
+import * as definitions from './pages/definitions.js';
+import * as slipsPage from './pages/slips.js';
 import * as notfound from './pages/notfound.js';
 
 const ROUTES = [
@@ -81,6 +83,9 @@ const ROUTES = [
   { path: '/organisation/committee', page: committee, title: 'page.committee' },
   { path: '/organisation/proposals/:id', page: proposal, title: 'page.proposal' },
   { path: '/organisation/decisions', page: decisions, title: 'page.decisions' },
+  { path: '/organisation/definitions', page: definitions, title: 'page.definitions' },
+  { path: '/organisation/definitions/:id', page: definitions, title: 'page.definitions' },
+  { path: '/organisation/slips', page: slipsPage, title: 'page.slips' },
   { path: '/iteration', redirect: '/iteration/reviews' },
   { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
   { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },

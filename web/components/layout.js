@@ -40,6 +40,8 @@ export function sections() {
       { key: 'people', href: '/organisation/people' },
       { key: 'committee', href: '/organisation/committee' },
       { key: 'decisions', href: '/organisation/decisions' },
+      { key: 'definitions', href: '/organisation/definitions' },
+      { key: 'slips', href: '/organisation/slips' },
     ] },
     { key: 'iteration', href: '/iteration/reviews', pages: [
       { key: 'qreviews', href: '/iteration/reviews' },
