@@ -320,6 +320,28 @@ typedef struct Field {
     size_t iNext;  /* offset after the delimiter or line end */
 } Field;
 
+/* Whether offset j of z[0..n) ends a field (the end of the input, a comma,
+ * LF or CRLF); if so, say in *f whether it ended the record and where the
+ * next field starts. */
+static inline int field_end(Field *f, const char *z, size_t n, size_t j) {
+    if (j >= n) {
+        f->last = 1;
+        f->iNext = n;
+    } else if (z[j] == ',') {
+        f->last = 0;
+        f->iNext = j + 1;
+    } else if (z[j] == '\n') {
+        f->last = 1;
+        f->iNext = j + 1;
+    } else if (z[j] == '\r' && j + 1 < n && z[j + 1] == '\n') {
+        f->last = 1;
+        f->iNext = j + 2;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* Scan the field at offset i of the input (the start of a field) into *f,
  * unescaping a quoted field into sc when it holds doubled quotes. iField is
  * the 1-based field number for messages. Returns 0, or KEEL_EINVAL with
@@ -371,25 +393,11 @@ static int field_scan(Chunk *c, Scratch *sc, size_t i, size_t iField, Field *f) 
                 break;
             }
         }
-        if (j >= n) {
-            f->last = 1;
-            f->iNext = n;
-        } else if (z[j] == ',') {
-            f->last = 0;
-            f->iNext = j + 1;
-        } else if (z[j] == '\n') {
-            f->last = 1;
-            f->iNext = j + 1;
-        } else if (z[j] == '\r' && j + 1 < n && z[j + 1] == '\n') {
-            f->last = 1;
-            f->iNext = j + 2;
-        } else {
-            chunk_error(c, j, iField,
-                        "unexpected character after a closing quote; a quoted field must end "
-                        "at the quote");
-            return KEEL_EINVAL;
-        }
-        return 0;
+        if (field_end(f, z, n, j)) return 0;
+        chunk_error(c, j, iField,
+                    "unexpected character after a closing quote; a quoted field must end "
+                    "at the quote");
+        return KEEL_EINVAL;
     }
     size_t j = i;
     while (j < n && !aSpecial[(unsigned char)z[j]])
@@ -401,32 +409,16 @@ static int field_scan(Chunk *c, Scratch *sc, size_t i, size_t iField, Field *f) 
                     "field is over the size cap of %zu bytes; shorten it or raise the cap", nMax);
         return KEEL_EINVAL;
     }
-    if (j >= n) {
-        f->last = 1;
-        f->iNext = n;
-    } else if (z[j] == ',') {
-        f->last = 0;
-        f->iNext = j + 1;
-    } else if (z[j] == '\n') {
-        f->last = 1;
-        f->iNext = j + 1;
-    } else if (z[j] == '\r') {
-        if (j + 1 < n && z[j + 1] == '\n') {
-            f->last = 1;
-            f->iNext = j + 2;
-        } else {
-            chunk_error(c, j, iField,
-                        "carriage return not followed by a line feed outside quotes; quote "
-                        "the field or use LF or CRLF line ends");
-            return KEEL_EINVAL;
-        }
-    } else {
+    if (field_end(f, z, n, j)) return 0;
+    if (z[j] == '\r')
+        chunk_error(c, j, iField,
+                    "carriage return not followed by a line feed outside quotes; quote "
+                    "the field or use LF or CRLF line ends");
+    else
         chunk_error(c, j, iField,
                     "quote inside an unquoted field; quote the whole field and double the "
                     "quotes inside it");
-        return KEEL_EINVAL;
-    }
-    return 0;
+    return KEEL_EINVAL;
 }
 
 /* Check a field's bytes for UTF-8; on failure record the error (iPos is
