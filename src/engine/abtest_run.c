@@ -91,6 +91,14 @@ static int ab_arm_find(const AbInput *in, const char *z) {
     return -1;
 }
 
+/* Add an arm named z (weight 1) to the ones the data found; its index, or
+ * KEEL_ENOMEM. The caller checks that there is room. */
+static int ab_arm_add(AbInput *in, const char *z) {
+    if (!(in->azArm[in->nArm] = strdup(z))) return KEEL_ENOMEM;
+    in->aWeight[in->nArm] = 1;
+    return (int)in->nArm++;
+}
+
 /* Index of the metric named z, or -1. */
 static int ab_metric_find(const AbInput *in, const char *z) {
     for (size_t i = 0; i < in->nMetric; i++)
@@ -624,13 +632,9 @@ static int ab_scan(AbInput *in, const char *zCsv, size_t nCsv, const CsvOptions 
     if (in->nArm + nNew > AB_MAX_ARMS) goto done;
     for (size_t l = 0; l < ac->nLevel; l++) {
         int k = ab_arm_find(in, ac->azLevel[l]);
-        if (k < 0) {
-            if (!(in->azArm[in->nArm] = strdup(ac->azLevel[l]))) {
-                rc = KEEL_ENOMEM;
-                goto done;
-            }
-            in->aWeight[in->nArm] = 1;
-            k = (int)in->nArm++;
+        if (k < 0 && (k = ab_arm_add(in, ac->azLevel[l])) < 0) {
+            rc = k;
+            goto done;
         }
         aMap[l] = k;
     }
@@ -776,12 +780,10 @@ static int ab_read_csv(AbInput *in, const json_t *spec, const char *zCsv, size_t
                 rc = jspec_fail(pErr, zArm, "more than %d arms", AB_MAX_ARMS);
                 goto done;
             }
-            if (!(in->azArm[in->nArm] = strdup(ac->azLevel[l]))) {
-                rc = KEEL_ENOMEM;
+            if ((k = ab_arm_add(in, ac->azLevel[l])) < 0) {
+                rc = k;
                 goto done;
             }
-            in->aWeight[in->nArm] = 1;
-            k = (int)in->nArm++;
         }
         aMap[l] = k;
     }
