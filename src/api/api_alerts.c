@@ -10,14 +10,7 @@
 #include <string.h>
 
 int api_system_alert_rules_create(Req *req, Resp *resp) {
-    char zName[ROUTE_KEY_MAX + 1];
-    int64_t id = 0;
-    int rc = api_path_system(req, zName, sizeof zName, &id);
-    if (rc) return rc;
-    json_t *o;
-    if ((rc = alert_rule_create(req->db, &req->who, zName, req->pJson, &o, &req->err))) return rc;
-    resp_json(resp, 201, o);
-    return 0;
+    return api_system_write(req, resp, alert_rule_create, 201, NULL);
 }
 
 int api_system_alert_rules_delete(Req *req, Resp *resp) {
