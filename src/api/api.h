@@ -262,10 +262,9 @@ int api_path_system(Req *req, char *z, size_t n, int64_t *pId);
  * nStatus with out itself (zKey NULL) or {"system": name, zKey: out}. */
 typedef int (*ApiSystemWrite)(Db *, const Principal *, const char *, const json_t *, json_t **,
                               KeelError *);
-int api_system_read(Req *req, Resp *resp, int (*fnRead)(Db *, int64_t, json_t **),
-                    const char *zKey, const char *zWhat);
-int api_system_write(Req *req, Resp *resp, ApiSystemWrite fnWrite, int nStatus,
-                     const char *zKey);
+int api_system_read(Req *req, Resp *resp, int (*fnRead)(Db *, int64_t, json_t **), const char *zKey,
+                    const char *zWhat);
+int api_system_write(Req *req, Resp *resp, ApiSystemWrite fnWrite, int nStatus, const char *zKey);
 int api_system_baselines_list(Req *req, Resp *resp);
 int api_system_baselines_freeze(Req *req, Resp *resp);
 int api_system_findings(Req *req, Resp *resp);

@@ -21,8 +21,8 @@ int api_path_system(Req *req, char *z, size_t n, int64_t *pId) {
     return 0;
 }
 
-int api_system_read(Req *req, Resp *resp, int (*fnRead)(Db *, int64_t, json_t **),
-                    const char *zKey, const char *zWhat) {
+int api_system_read(Req *req, Resp *resp, int (*fnRead)(Db *, int64_t, json_t **), const char *zKey,
+                    const char *zWhat) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
     int rc = api_path_system(req, zName, sizeof zName, &id);
@@ -34,8 +34,7 @@ int api_system_read(Req *req, Resp *resp, int (*fnRead)(Db *, int64_t, json_t **
     return 0;
 }
 
-int api_system_write(Req *req, Resp *resp, ApiSystemWrite fnWrite, int nStatus,
-                     const char *zKey) {
+int api_system_write(Req *req, Resp *resp, ApiSystemWrite fnWrite, int nStatus, const char *zKey) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
     int rc = api_path_system(req, zName, sizeof zName, &id);

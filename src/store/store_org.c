@@ -9,7 +9,8 @@ static int parent_row(DbStmt *s, void *pv) {
 }
 
 int store_unit_parent(Db *db, int64_t id, int64_t *pParent) {
-    return db_query_row(db, parent_row, pParent, "SELECT parent_id FROM unit WHERE id = ?", "i", id);
+    return db_query_row(db, parent_row, pParent, "SELECT parent_id FROM unit WHERE id = ?", "i",
+                        id);
 }
 
 int store_org_fiscal_start(Db *db) {
