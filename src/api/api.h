@@ -22,6 +22,9 @@ int api_page(Req *req, int64_t *pLimit, int64_t *pOffset);
  * zBase ("/api/v1/units"), or 200 when zBase is NULL. */
 int api_respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int status,
                     const char *zBase);
+/* The end of a handler that reads: rc when the call failed, else 200 with
+ * o (taken). `return api_answer(resp, fn(req->db, &o), o);` */
+int api_answer(Resp *resp, int rc, json_t *o);
 /* Set req->err to "no <zWhat> with id <id>" (404) and return its code. */
 int api_not_found(Req *req, const char *zWhat, int64_t id);
 /* Answer 400 with the envelope of req->err plus "rows": every bad row of an

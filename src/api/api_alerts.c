@@ -93,9 +93,7 @@ static int trip_decide(Req *req, Resp *resp, int bRevert) {
     json_t *in = req->pJson ? req->pJson : json_object();
     int rc = alert_trip_decide(req->db, &req->who, req->aParam[0], bRevert, in, &o, &req->err);
     if (!req->pJson) json_decref(in);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_switch_trips_confirm(Req *req, Resp *resp) { return trip_decide(req, resp, 0); }
