@@ -134,13 +134,19 @@ int db_one_row(DbStmt *s, DbRowFn fn, void *ctx) {
     return rc;
 }
 
-int db_query_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zFmt, ...) {
+static int db_vquery_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zFmt,
+                         va_list ap) {
     DbStmt *s;
+    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    return rc ? rc : db_one_row(s, fn, ctx);
+}
+
+int db_query_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);
-    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    int rc = db_vquery_row(db, fn, ctx, zSql, zFmt, ap);
     va_end(ap);
-    return rc ? rc : db_one_row(s, fn, ctx);
+    return rc;
 }
 
 static int read_int(DbStmt *s, void *pv) {
@@ -149,12 +155,11 @@ static int read_int(DbStmt *s, void *pv) {
 }
 
 int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
-    DbStmt *s;
     va_list ap;
     va_start(ap, zFmt);
-    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    int rc = db_vquery_row(db, read_int, pv, zSql, zFmt, ap);
     va_end(ap);
-    return rc ? rc : db_one_row(s, read_int, pv);
+    return rc;
 }
 
 int db_exec(Db *db, const char *zSql) {
