@@ -404,6 +404,8 @@ int action_raise_for_findings(Db *db, int64_t systemId, const json_t *findings, 
                  json_get_str(f, "version") ? json_get_str(f, "version") : "",
                  json_get_str(f, "metric") ? json_get_str(f, "metric") : "", zKind,
                  json_get_str(f, "segment") ? json_get_str(f, "segment") : "*");
+        utf8_repair(zKey); /* a segment's name cut by %.64s */
+        utf8_repair(zTitle);
         json_t *in =
             json_pack("{ss ss ss ss sI sI ss sb}", "title", zTitle, "kind", "retraining", "source",
                       "finding", "source_key", zKey, "system_id", (json_int_t)systemId, "owner_id",
@@ -470,6 +472,8 @@ int action_raise_for_gate(Db *db, const Principal *who, const char *zSystem, int
                  "Meet the gate into %s of %.120s: %zu of %zu requirements not met", zStage,
                  ini ? json_get_str(ini, "title") : "the initiative", nOpen, json_array_size(reqs));
     json_decref(ini);
+    utf8_repair(zTitle); /* %.Ns may have cut a character */
+    utf8_repair(zDesc);
     char zDue[32];
     time_iso(time_now() + ACTION_FINDING_DAYS * 86400, zDue, sizeof zDue);
     zDue[10] = 0;

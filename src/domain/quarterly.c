@@ -2,6 +2,7 @@
 /* Quarterly reviews and realised value; see quarterly.h. */
 #include "domain/quarterly.h"
 #include "domain/action.h"
+#include "domain/allocation.h"
 #include "domain/alignment.h"
 #include "domain/decay.h"
 #include "domain/pilot.h"
@@ -10,6 +11,7 @@
 #include "domain/risk.h"
 #include "engine/realised.h"
 #include "store/store_alignment.h"
+#include "store/store_allocation.h"
 #include "store/store_crud.h"
 #include "store/store_iteration.h"
 #include "store/store_system.h"
@@ -246,6 +248,7 @@ static void finding(json_t *arr, const char *zCode, const char *zSeverity, int64
     va_start(ap, zFmt);
     vsnprintf(z, sizeof z, zFmt, ap);
     va_end(ap);
+    utf8_repair(z); /* a long title may have been cut inside a character */
     json_array_append_new(arr, json_pack("{ss ss sI ss}", "code", zCode, "severity", zSeverity,
                                          "initiative_id", (json_int_t)ini, "message", z));
 }
@@ -358,6 +361,68 @@ static json_t *monitoring_findings(Db *db, const Period *pp, json_t *counts) {
     return out;
 }
 
+/* The start quarters {initiative id: quarter} of the latest plan (a solve
+ * or a replan) made before zBefore, and its id (0 and NULL: none). */
+static int plan_starts(Db *db, const char *zBefore, json_t **ppStarts, int64_t *pPlan) {
+    *ppStarts = NULL;
+    *pPlan = 0;
+    json_t *rows;
+    int64_t total;
+    int rc = store_alloc_plans(db, 50, 0, &rows, &total);
+    if (rc) return rc;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        const char *zKind = json_get_str(row, "kind"), *zAt = json_get_str(row, "created_at");
+        if (!zKind || (strcmp(zKind, "solve") && strcmp(zKind, "replan")) || !zAt ||
+            strcmp(zAt, zBefore) >= 0)
+            continue;
+        json_t *p;
+        if ((rc = alloc_plan_get(db, json_get_id(row, "id"), &p)) == 0) {
+            json_t *st = json_object_get(json_object_get(p, "result"), "starts");
+            *ppStarts = json_is_object(st) ? json_incref(st) : NULL;
+            *pPlan = json_get_id(row, "id");
+            json_decref(p);
+        }
+        break;
+    }
+    json_decref(rows);
+    return rc;
+}
+
+/* A slip: the plan started initiative ini in a quarter that has ended (by
+ * today, and by the review's end) and it had not gone live by then; it is
+ * the review's finding until the initiative goes live, and in the review
+ * of the quarter it went live in. */
+static void slip_finding(json_t *findings, const json_t *ini, const json_t *starts, int64_t plan,
+                         int fs, const Period *pp) {
+    char zId[24];
+    snprintf(zId, sizeof zId, "%" PRId64, json_get_id(ini, "id"));
+    const char *zStart = json_string_value(json_object_get(starts, zId));
+    Period ps;
+    if (!zStart || period_parse(zStart, fs, &ps) || ps.kind != PERIOD_QUARTER) return;
+    int startLast = ps.firstMonth + 2, reviewLast = pp->firstMonth + 2;
+    char zNow[32];
+    time_iso(time_now(), zNow, sizeof zNow);
+    int nowMonth = month_of(zNow);
+    if (startLast > reviewLast || startLast >= nowMonth) return; /* not ended yet */
+    int live = month_of(json_get_str(ini, "live_since"));
+    if (live >= 0 && live <= startLast) return;                            /* on time */
+    if (live >= 0 && (live < pp->firstMonth || live > reviewLast)) return; /* late, not now */
+    int64_t id = json_get_id(ini, "id");
+    if (live < 0)
+        finding(findings, "slip", "warning", id,
+                "%s was planned to start in %s (plan %" PRId64 ") and has not gone live",
+                json_get_str(ini, "title"), zStart, plan);
+    else
+        finding(findings, "slip", "info", id,
+                "%s was planned to start in %s (plan %" PRId64 ") and went live on %.10s",
+                json_get_str(ini, "title"), zStart, plan, json_get_str(ini, "live_since"));
+    json_t *f = json_array_get(findings, json_array_size(findings) - 1);
+    json_object_set_new(f, "planned_start", json_string(zStart));
+    json_object_set_new(f, "plan_id", json_integer(plan));
+}
+
 static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOut) {
     json_t *inis = NULL, *acts = NULL, *heat = NULL, *sched = NULL, *systems = NULL,
            *decisions = NULL, *feedback = NULL, *pools = NULL;
@@ -380,6 +445,13 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
     /* overdue mitigations and ethics reviews, keyed to initiatives */
     json_t *riskF = json_array(), *ethicsF = json_array(), *monCounts = json_object();
     json_t *monF = rc == 0 ? monitoring_findings(db, pp, monCounts) : json_array();
+    json_t *starts = NULL;
+    int64_t planId = 0;
+    int fs = align_fiscal_start(db);
+    char zEnd[32];
+    snprintf(zEnd, sizeof zEnd, "%04d-%02d-01", (pp->firstMonth + 3) / 12,
+             (pp->firstMonth + 3) % 12 + 1);
+    if (rc == 0) rc = plan_starts(db, zEnd, &starts, &planId);
     json_array_foreach(json_object_get(heat, "findings"), k, x) {
         json_t *r, *f = json_deep_copy(x);
         json_array_foreach(json_object_get(heat, "risks"), i, r) {
@@ -470,6 +542,7 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
         copy_findings(findings, riskF, id);
         copy_findings(findings, ethicsF, id);
         copy_findings(findings, monF, id);
+        if (starts) slip_finding(findings, ini, starts, planId, fs, pp);
         json_t *mine = json_array(), *sys = json_array();
         json_array_foreach(json_object_get(acts, "items"), k, x) {
             if (json_get_id(x, "initiative_id") != id) continue;
@@ -547,6 +620,7 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
     json_decref(riskF);
     json_decref(ethicsF);
     json_decref(monF);
+    json_decref(starts);
     return rc;
 }
 

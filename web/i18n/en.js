@@ -1268,6 +1268,7 @@ export default {
   'qfinding.mitigation_overdue': 'Overdue mitigation',
   'qfinding.review_overdue': 'Overdue ethics review',
   'qfinding.suspended': 'Suspended',
+  'qfinding.slip': 'Start slipped',
   'qr.vs_units': 'against the units not yet rolled out',
   'qr.vs_pre': 'against the period before go-live',
   'qfinding.monitoring_decay': 'Model decay',

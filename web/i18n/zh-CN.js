@@ -1266,6 +1266,7 @@ export default {
   'qfinding.mitigation_overdue': '缓解措施逾期',
   'qfinding.review_overdue': '伦理审查逾期',
   'qfinding.suspended': '已暂停',
+  'qfinding.slip': '启动延误',
   'qr.vs_units': '对照尚未推广的单位',
   'qr.vs_pre': '对照上线前的时期',
   'qfinding.monitoring_decay': '模型衰减',
