@@ -100,6 +100,8 @@ int cli_jobs(int argc, char **argv);
 int cli_actions(int argc, char **argv);
 int cli_review(int argc, char **argv);
 int cli_radar(int argc, char **argv);
+int cli_definitions(int argc, char **argv);
+int cli_slips(int argc, char **argv);
 
 /* A command's options for cli_parse(). */
 typedef struct CliOpt {

@@ -552,6 +552,15 @@ static int signoff_locked(Db *db, const Principal *who, int64_t initiativeId, co
 /* The checks (stage, sign-offs, charter version) and the change run in one
  * write transaction, so that they hold when the change commits, even with
  * several servers on one PostgreSQL (the inner db_begin calls nest). */
+int initiative_move_blocker(Db *db, int64_t id, const char *zTo, KeelError *e) {
+    json_t *init;
+    int rc = store_crud_get(db, &resource_initiative, id, &init);
+    if (rc) return rc;
+    rc = move_data_rules(db, init, json_string_value(json_object_get(init, "stage")), zTo, e);
+    json_decref(init);
+    return rc;
+}
+
 int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
                           KeelError *e) {
     int rc = db_begin(db);

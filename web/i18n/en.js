@@ -4,6 +4,8 @@
 // keeps them in step). Vocabularies (role.*, stage.*, ...) translate the
 // server's fixed values.
 import collab from './collab-en.js';
+import compliance from './compliance-en.js';
+import defs from './defs-en.js';
 
 export default {
   'locale.en': 'English',
@@ -442,6 +444,9 @@ export default {
   'initiative.team_fte': 'Share of their time (FTE)',
   'initiative.team_fte_help': 'From 0.01 to 1.5; the role must be one of the person\'s skills.',
   'initiative.team_note': 'Note',
+  'initiative.team_change': 'Change',
+  'initiative.team_change_title': '{name} as {role}',
+  'initiative.by_system': 'the system',
   'initiative.team_remove': 'Remove',
   'initiative.team_remove_confirm': 'Remove {name} from the team?',
   'initiative.move_to': 'Move to {stage}',
@@ -679,7 +684,7 @@ export default {
   'planstatus.infeasible': 'Infeasible: mandatory work does not fit',
   'planstatus.time_limit': 'Time limit reached',
   'teams.lead': 'Every initiative past the idea stage needs a business expert, an ML engineer and a product manager; nobody should be committed beyond their capacity.',
-  'teams.edit_hint': 'To change a team, open its initiative: members are added and removed in its Team panel.',
+  'teams.edit_hint': 'To change a team, open its initiative: members are added, changed (their share of time) and removed in its Team panel.',
   'teams.attention': 'Needs attention',
   'teams.all_clear': 'Every live initiative has a complete team and nobody is over-committed.',
   'teams.incomplete': '({stage}) has no {missing}.',
@@ -1348,6 +1353,8 @@ export default {
   'qr.plan_dropped': 'Dropped:',
   'qr.plan_moved': 'Moved:',
   ...collab, // path 4 (organisational collaboration)
+  ...compliance, // issue 25: the compliance pages
+  ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': 'Production',
   'page.production': 'Production overview',

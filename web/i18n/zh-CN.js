@@ -2,6 +2,8 @@
 // Simplified Chinese messages: the same keys as en.js (an e2e check keeps
 // them in step).
 import collab from './collab-zh-CN.js';
+import compliance from './compliance-zh-CN.js';
+import defs from './defs-zh-CN.js';
 
 export default {
   'locale.en': 'English',
@@ -440,6 +442,9 @@ export default {
   'initiative.team_fte': '投入时间（FTE）',
   'initiative.team_fte_help': '0.01 到 1.5；角色必须是此人的技能之一。',
   'initiative.team_note': '备注',
+  'initiative.team_change': '修改',
+  'initiative.team_change_title': '{name}（{role}）',
+  'initiative.by_system': '系统',
   'initiative.team_remove': '移除',
   'initiative.team_remove_confirm': '要把 {name} 移出团队吗？',
   'initiative.move_to': '转入{stage}',
@@ -677,7 +682,7 @@ export default {
   'planstatus.infeasible': '不可行：强制工作无法容纳',
   'planstatus.time_limit': '已达时间上限',
   'teams.lead': '每个处于构想阶段之后的项目都需要业务专家、算法工程师和产品经理；任何人的投入都不应超过其可用工作时间。',
-  'teams.edit_hint': '要修改团队，请打开对应的项目：在其“团队”面板中添加或移除成员。',
+  'teams.edit_hint': '要修改团队，请打开对应的项目：在其“团队”面板中添加、修改（投入时间）或移除成员。',
   'teams.attention': '需要关注',
   'teams.all_clear': '所有进行中的项目团队完整，且无人超负荷投入。',
   'teams.incomplete': '（{stage}）缺少{missing}。',
@@ -1346,6 +1351,8 @@ export default {
   'qr.plan_dropped': '取消：',
   'qr.plan_moved': '调整启动：',
   ...collab, // path 4 (organisational collaboration)
+  ...compliance, // issue 25: the compliance pages
+  ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': '生产',
   'page.production': '生产概览',
