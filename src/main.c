@@ -56,6 +56,8 @@ static const Command aCommand[] = {
     {"actions", cli_actions, "actions: owner, due date, status, what raised them; overdue ones"},
     {"review", cli_review, "the quarterly review of a quarter: assembled from the data, or as held"},
     {"radar", cli_radar, "the technology radar: rings, quadrants, fit per unit, this quarter's moves"},
+    {"definitions", cli_definitions, "shared definitions: status, who has not signed, findings"},
+    {"slips", cli_slips, "schedule slips of the programme and what blocks them"},
     {"calendar", cli_calendar, "compliance deadlines of every AI system, overdue ones first"},
     {"obligations", cli_obligations, "the rule packs' obligations of an AI system and why"},
     {"rules", cli_rules, "check a directory of compliance rule packs"},

@@ -228,6 +228,20 @@ int api_proposal_conflicts_create(Req *req, Resp *resp);
 int api_proposals_close(Req *req, Resp *resp);
 int api_decisions_list(Req *req, Resp *resp);
 int api_decisions_get(Req *req, Resp *resp);
+/* path 4: shared definitions (api_definitions.c) */
+int api_definitions_list(Req *req, Resp *resp);
+int api_definitions_create(Req *req, Resp *resp);
+int api_definitions_get(Req *req, Resp *resp);
+int api_definitions_update(Req *req, Resp *resp);
+int api_definition_diff(Req *req, Resp *resp);
+int api_definition_links_create(Req *req, Resp *resp);
+int api_definition_links_delete(Req *req, Resp *resp);
+int api_definition_signatures_create(Req *req, Resp *resp);
+int api_definition_versions_create(Req *req, Resp *resp);
+/* path 4: schedule slips (api_definitions.c) */
+int api_schedule_get(Req *req, Resp *resp);
+int api_schedule_put(Req *req, Resp *resp);
+int api_slips_list(Req *req, Resp *resp);
 int api_committee_agenda(Req *req, Resp *resp);
 int api_meetings_list(Req *req, Resp *resp);
 int api_meetings_create(Req *req, Resp *resp);

@@ -2,6 +2,7 @@
 /* /api/v1/initiatives: links, transitions, charter, sign-offs, scores.
  * Thin: parse, call domain/, render. */
 #include "api/api.h"
+#include "domain/action.h"
 #include "domain/allocation.h"
 #include "domain/catalogue.h"
 #include "domain/gate.h"
@@ -47,6 +48,11 @@ int api_initiatives_transition(Req *req, Resp *resp) {
             gate_initiative(req->db, req->aParam[0], json_get_str(init, "stage"),
                             json_get_str(req->pJson, "to"), &gate) == 0 &&
             gate) {
+            int64_t aid = 0;
+            if (action_gate_open(req->db, NULL, req->aParam[0], json_get_str(req->pJson, "to"),
+                                 &aid) == 0 &&
+                aid)
+                json_object_set_new(gate, "action_id", json_integer(aid));
             json_decref(init);
             json_decref(before);
             return api_respond_gate(req, resp, gate);

@@ -303,6 +303,44 @@ int rulepack_applies(const json_t *applies, const json_t *flags, json_t *why) {
     return 1;
 }
 
+/* A condition that does not hold, in words: the flag's actual state. */
+static void cond_fails(const json_t *c, const json_t *flags, char *z, size_t n) {
+    const char *zFlag = json_string_value(json_object_get(c, "flag"));
+    const json_t *v = json_object_get(flags, zFlag ? zFlag : "");
+    json_t *op;
+    if ((op = json_object_get(c, "is"))) {
+        snprintf(z, n, "%s is %s", zFlag, json_is_true(v) ? "true" : "false");
+    } else if ((op = json_object_get(c, "set"))) {
+        snprintf(z, n, flag_set(v) ? "%s is set" : "%s is not set", zFlag);
+    } else if ((op = json_object_get(c, "has"))) {
+        snprintf(z, n, "%s do not include %s", zFlag, json_string_value(op));
+    } else {
+        size_t i, k = 0;
+        json_t *x;
+        k += (size_t)snprintf(z, n, "%s is not one of ", zFlag);
+        json_array_foreach(json_object_get(c, "in"), i, x) if (k < n) k += (size_t)snprintf(
+            z + k, n - k, "%s%s", i ? ", " : "", json_string_value(x));
+    }
+}
+
+void rulepack_why_not(const json_t *applies, const json_t *flags, json_t *whyNot) {
+    char z[300];
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(applies, "all"), i, c) {
+        if (cond_holds(c, flags, z, sizeof z)) continue;
+        cond_fails(c, flags, z, sizeof z);
+        json_array_append_new(whyNot, json_string(z));
+    }
+    json_t *any = json_object_get(applies, "any");
+    if (json_array_size(any) == 0) return;
+    json_array_foreach(any, i, c) if (cond_holds(c, flags, z, sizeof z)) return;
+    json_array_foreach(any, i, c) {
+        cond_fails(c, flags, z, sizeof z);
+        json_array_append_new(whyNot, json_string(z));
+    }
+}
+
 /* ---- dates and working days ------------------------------------------------- */
 
 static long days_from_civil(int y, int m, int d) {

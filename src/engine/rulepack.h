@@ -35,6 +35,11 @@ int rulepack_check(const json_t *pack, EngineError *e);
  * each condition that made it hold are appended ("risk_tier is high"). */
 int rulepack_applies(const json_t *applies, const json_t *flags, json_t *why);
 
+/* When applies does not hold for flags, the words of each condition that
+ * keeps it from holding, appended to whyNot ("personal_data is false",
+ * "risk_tier is not one of high", "none of: ..."). */
+void rulepack_why_not(const json_t *applies, const json_t *flags, json_t *whyNot);
+
 /* Check a working-day calendar (as rulepack_check). */
 int workdays_check(const json_t *cal, EngineError *e);
 

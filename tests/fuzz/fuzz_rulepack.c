@@ -24,6 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             int r = rulepack_applies(json_object_get(o, "applies"), flags, why);
             if (r != 0 && r != 1) abort();
             if (!r && json_array_size(why)) abort(); /* no reasons for what does not apply */
+            /* and a reason not to exactly when it does not apply */
+            json_t *whyNot = json_array();
+            rulepack_why_not(json_object_get(o, "applies"), flags, whyNot);
+            if (r != (json_array_size(whyNot) == 0)) abort();
+            json_decref(whyNot);
             json_decref(why);
         }
         json_decref(flags);

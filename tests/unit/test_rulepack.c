@@ -127,14 +127,28 @@ static void test_applies(void **state) {
     assert_int_equal(json_array_size(why), 2);
     assert_string_equal(json_string_value(json_array_get(why, 0)), "risk_tier is high");
     assert_string_equal(json_string_value(json_array_get(why, 1)), "eu_role is provider");
-    /* Art. 26: deployers only */
+    /* Art. 26: deployers only; why not, in the flag's words */
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art26"), "applies"), hp, NULL), 0);
+    json_t *whyNot = json_array();
+    rulepack_why_not(json_object_get(ob(eu, "eu.art26"), "applies"), hp, whyNot);
+    assert_int_equal(json_array_size(whyNot), 1);
+    assert_string_equal(json_string_value(json_array_get(whyNot, 0)),
+                        "eu_role is not one of deployer, both");
+    /* what applies has no reason not to */
+    json_array_clear(whyNot);
+    rulepack_why_not(json_object_get(ob(eu, "eu.art9"), "applies"), hp, whyNot);
+    assert_int_equal(json_array_size(whyNot), 0);
     /* Art. 49: needs an Annex III area */
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art49"), "applies"), hp, NULL), 0);
     json_object_set_new(hp, "annex_iii_area", json_string("credit"));
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art49"), "applies"), hp, NULL), 1);
-    /* Art. 50: any of public facing or generative */
+    /* Art. 50: any of public facing or generative; neither holds, both said */
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art50"), "applies"), hp, NULL), 0);
+    rulepack_why_not(json_object_get(ob(eu, "eu.art50"), "applies"), hp, whyNot);
+    assert_int_equal(json_array_size(whyNot), 2);
+    assert_string_equal(json_string_value(json_array_get(whyNot, 0)), "public_facing is false");
+    assert_string_equal(json_string_value(json_array_get(whyNot, 1)), "generative is false");
+    json_decref(whyNot);
     json_object_set_new(hp, "generative", json_true());
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art50"), "applies"), hp, NULL), 1);
     /* algorithm filing: public, opinion capacity and an algorithm type, all three */
