@@ -51,6 +51,10 @@ import * as decisions from './pages/decisions.js';
 import * as definitions from './pages/definitions.js';
 import * as slipsPage from './pages/slips.js';
 import * as notfound from './pages/notfound.js';
+import * as obligations from './pages/obligations.js';
+import * as compliance from './pages/compliance.js';
+import * as calendar from './pages/calendar.js';
+import * as soa from './pages/soa.js';
 
 const ROUTES = [
   { path: '/', page: home, title: 'page.home' },
@@ -77,6 +81,10 @@ const ROUTES = [
   { path: '/risk/switches', page: switches, title: 'page.switches' },
   { path: '/risk/analyses', page: analyses, title: 'page.analyses' },
   { path: '/risk/analyses/:id', page: analysis, title: 'page.analysis' },
+  { path: '/risk/systems/:name/obligations', page: obligations, title: 'page.obligations' },
+  { path: '/risk/compliance', page: compliance, title: 'page.compliance' },
+  { path: '/risk/calendar', page: calendar, title: 'page.calendar' },
+  { path: '/risk/soa', page: soa, title: 'page.soa' },
   { path: '/organisation', redirect: '/organisation/units' },
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },

@@ -34,6 +34,9 @@ export function sections() {
       { key: 'reviews', href: '/risk/reviews' },
       { key: 'switches', href: '/risk/switches' },
       { key: 'analyses', href: '/risk/analyses' },
+      { key: 'compliance', href: '/risk/compliance' },
+      { key: 'calendar', href: '/risk/calendar' },
+      { key: 'soa', href: '/risk/soa' },
     ] },
     { key: 'organisation', href: '/organisation/units', pages: [
       { key: 'units', href: '/organisation/units' },

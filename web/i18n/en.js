@@ -4,6 +4,7 @@
 // keeps them in step). Vocabularies (role.*, stage.*, ...) translate the
 // server's fixed values.
 import collab from './collab-en.js';
+import compliance from './compliance-en.js';
 import defs from './defs-en.js';
 
 export default {
@@ -1272,6 +1273,14 @@ export default {
   'qfinding.mitigation_overdue': 'Overdue mitigation',
   'qfinding.review_overdue': 'Overdue ethics review',
   'qfinding.suspended': 'Suspended',
+  'qfinding.slip': 'Start slipped',
+  'qr.vs_units': 'against the units not yet rolled out',
+  'qr.vs_pre': 'against the period before go-live',
+  'qfinding.monitoring_decay': 'Model decay',
+  'qfinding.monitoring_drift': 'Input drift',
+  'qfinding.monitoring_no_data': 'No monitoring data',
+  'qfinding.alert_fired': 'Alert fired',
+  'qfinding.switch_flip': 'Switch flipped',
   'act.lead': 'Actions with an owner and a due date, raised by a review, a monitoring finding, a risk or a gate refusal. Closing needs a note and, where asked, evidence.',
   'act.show_overdue': 'Only overdue actions',
   'act.show_all': 'All actions',
@@ -1291,6 +1300,18 @@ export default {
   'act.chain.version': 'Retrained version',
   'act.chain.abtest': 'A/B test against the old version',
   'act.chain.production': 'In production',
+  'act.start': 'Start',
+  'act.close': 'Close',
+  'act.close_title': 'Close action {id}: {title}',
+  'act.outcome': 'Outcome',
+  'act.close_note': 'What was done',
+  'act.close_note_help': 'Say what was done, or why it is cancelled. A closed action does not change.',
+  'act.evidence': 'Evidence (a stored analysis)',
+  'act.evidence_help': 'This action is done only with the analysis that shows it (e.g. the A/B test of the retrained version).',
+  'act.closed_with': 'Closed: {note}',
+  'error.evidence_required': 'This action is done only with its evidence: choose the stored analysis that shows it.',
+  'error.version_required': 'A retraining action is done with the retrained version: choose it.',
+  'error.closed': 'This action is closed and does not change; raise a new one.',
   'actstatus.open': 'Open',
   'actstatus.in_progress': 'In progress',
   'actstatus.done': 'Done',
@@ -1332,6 +1353,7 @@ export default {
   'qr.plan_dropped': 'Dropped:',
   'qr.plan_moved': 'Moved:',
   ...collab, // path 4 (organisational collaboration)
+  ...compliance, // issue 25: the compliance pages
   ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': 'Production',

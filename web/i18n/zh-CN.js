@@ -2,6 +2,7 @@
 // Simplified Chinese messages: the same keys as en.js (an e2e check keeps
 // them in step).
 import collab from './collab-zh-CN.js';
+import compliance from './compliance-zh-CN.js';
 import defs from './defs-zh-CN.js';
 
 export default {
@@ -1270,6 +1271,14 @@ export default {
   'qfinding.mitigation_overdue': '缓解措施逾期',
   'qfinding.review_overdue': '伦理审查逾期',
   'qfinding.suspended': '已暂停',
+  'qfinding.slip': '启动延误',
+  'qr.vs_units': '对照尚未推广的单位',
+  'qr.vs_pre': '对照上线前的时期',
+  'qfinding.monitoring_decay': '模型衰减',
+  'qfinding.monitoring_drift': '输入漂移',
+  'qfinding.monitoring_no_data': '无监控数据',
+  'qfinding.alert_fired': '告警触发',
+  'qfinding.switch_flip': '开关切换',
   'act.lead': '有负责人和截止日期的行动项，来源于复盘、监控发现、风险或关卡拒绝。关闭时需要说明，并在要求时提供证据。',
   'act.show_overdue': '仅显示逾期行动项',
   'act.show_all': '全部行动项',
@@ -1289,6 +1298,18 @@ export default {
   'act.chain.version': '再训练版本',
   'act.chain.abtest': '与旧版本的 A/B 测试',
   'act.chain.production': '已投产',
+  'act.start': '开始',
+  'act.close': '关闭',
+  'act.close_title': '关闭行动项 {id}：{title}',
+  'act.outcome': '结果',
+  'act.close_note': '完成情况说明',
+  'act.close_note_help': '说明做了什么，或为何取消。行动项关闭后不再更改。',
+  'act.evidence': '证据（已存储的分析）',
+  'act.evidence_help': '此行动项须有证明其完成的分析方可关闭（例如再训练版本的 A/B 测试）。',
+  'act.closed_with': '已关闭：{note}',
+  'error.evidence_required': '此行动项须提供证据方可完成：请选择证明其完成的已存储分析。',
+  'error.version_required': '再训练行动项须注明再训练后的版本：请选择该版本。',
+  'error.closed': '此行动项已关闭，不再更改；如需继续，请新建行动项。',
   'actstatus.open': '待处理',
   'actstatus.in_progress': '进行中',
   'actstatus.done': '已完成',
@@ -1330,6 +1351,7 @@ export default {
   'qr.plan_dropped': '取消：',
   'qr.plan_moved': '调整启动：',
   ...collab, // path 4 (organisational collaboration)
+  ...compliance, // issue 25: the compliance pages
   ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': '生产',
