@@ -38,5 +38,9 @@ json_t *json_set_parse(const char *z);
 
 /* True when z is valid UTF-8 (n bytes). */
 int utf8_valid(const char *z, size_t n);
+/* Replace each byte of the NUL-terminated z that starts no valid UTF-8
+ * character by '?', e.g. a character that snprintf's %.Ns cut in two, so
+ * that the text can go into JSON. */
+void utf8_repair(char *z);
 
 #endif
