@@ -67,8 +67,8 @@ int api_system_obligations_preview(Req *req, Resp *resp) {
 int api_system_compliance_events_add(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = compliance_event_add(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson,
-                                  &id, &req->err);
+    int rc = compliance_event_add(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson, &id,
+                                  &req->err);
     if (rc) return rc;
     return api_respond_row(req, resp, &resource_compliance_event, id, 201, NULL);
 }
@@ -97,7 +97,7 @@ int api_compliance_soa_put(Req *req, Resp *resp) {
 int api_compliance_exports(Req *req, Resp *resp) {
     json_t *o = NULL;
     int rc = export_kinds(req->db, &o, &req->err);
-    return answer(req, resp, rc, o);
+    return api_answer(resp, rc, o);
 }
 
 /* A regulatory export as a download (?system=&format=&lang=); HTML is
@@ -110,7 +110,7 @@ int api_compliance_export(Req *req, Resp *resp) {
     const char *zType = NULL;
     Buf b;
     buf_init(&b, 64 * 1024 * 1024);
-    rc = report_export(req->db, &req->who, path_system(req, zKind, sizeof zKind),
+    rc = report_export(req->db, &req->who, req_key(req, 0, zKind, sizeof zKind),
                        req_query(req, "system"), req_query(req, "format"), req_query(req, "lang"),
                        &b, &zType, zFile, sizeof zFile, &req->err);
     if (rc) {
