@@ -101,4 +101,23 @@ await run('e2e initiative words', async (t, cleanup) => {
     t.ok(`iw-6.4 ${lang}: the board's history by name`, hist.includes('Grace Kim') && !hist.includes('@'), hist);
     t.clean(`iw-6.5 ${lang}: clean`, pg);
   }
+
+  // iw-7: the analyses list and page, a proposal's header and the plan say
+  // who by name (no e-mail shown)
+  await go(en, srv.base, '/risk/analyses');
+  const runs = await en.$$eval('[data-testid=analyses] .actor', (xs) => xs.map((x) => ({ text: x.textContent, title: x.title })));
+  t.ok('iw-7.1 the analyses list: run by name, e-mail on hover', runs.length >= 1 && runs.every((x) => !x.text.includes('@')) && runs.some((x) => x.title.includes('@')), runs);
+  const first = await en.getAttribute('[data-testid=analyses] a[href*="/risk/analyses/"]', 'href');
+  await go(en, srv.base, first.replace(/^.*#/, '').replace(/^\/?/, '/'));
+  const who = await en.textContent('.analysis-page .actor');
+  t.ok('iw-7.2 the analysis page: run by name', who && !who.includes('@'), who);
+  const props = await en.evaluate(async () => (await (await fetch('/api/v1/proposals?limit=5')).json()).items || []);
+  if (props.length) {
+    await go(en, srv.base, '/organisation/proposals/' + props[0].id);
+    const head = await en.textContent('.page-head .sub');
+    t.ok('iw-7.3 the proposal header: proposed by name', head && !head.includes('@'), head);
+  }
+  await go(en, srv.base, '/resources/plan');
+  t.ok('iw-7.4 the plan: no e-mail', !(await en.textContent('#main')).includes('@'));
+  t.clean('iw-7.5 clean', en);
 });
