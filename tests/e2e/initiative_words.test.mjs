@@ -91,6 +91,8 @@ await run('e2e initiative words', async (t, cleanup) => {
     t.ok(`iw-6.1 ${lang}: the switch history names Grace Kim, e-mail on hover`, flips.length >= 1 && flips.some((x) => x.text === 'Grace Kim' && x.title === 'grace.kim@meridian.example'), flips);
     const panelText = await pg.textContent('[data-testid=switch-panel]');
     t.ok(`iw-6.2 ${lang}: no e-mail on the switch panel`, !panelText.includes('@') && panelText.includes('Grace Kim'), panelText);
+    const gates = await pg.textContent('[data-testid=gate-board]').catch(() => '');
+    t.ok(`iw-6.6 ${lang}: the gate overrides by name`, gates.includes('Helena Marsh') && !gates.includes('@'), gates.slice(0, 400));
     if (lang !== 'viewer') await shot(pg, 'iw-system-' + lang);
     await go(pg, srv.base, '/risk/switches');
     const board = await pg.textContent('[data-testid=switches]');

@@ -120,7 +120,7 @@ export async function render(ctx) {
     board ? h('div', { class: 'gate-board', 'data-testid': 'gate-board' },
       h('h2', {}, t('system.board', { version: ver.version, stage: tv('sstage', ver.stage) })),
       moveBox(sys, ver, refresh),
-      board.gates.map((g) => gateView(g, { onChange: refresh })),
+      board.gates.map((g) => gateView(g, { onChange: refresh, names })),
       sys.you && sys.you.may_override ? panel(null, overrideForm('/systems/' + name + '/overrides', STAGES.slice(1), refresh)) : null,
       board.overrides.length ? panel(t('gate.overrides'), h('ul', { class: 'plain-list', 'data-testid': 'overrides' }, board.overrides.map((o) => h('li', {},
         tv('sstage', o.stage), ': ', t('gate.override', { who: actorName(names, o.created_by), until: fmtDate(o.expires_at), reason: o.reason }))))) : null) : null,
