@@ -21,9 +21,7 @@ int api_initiatives_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = initiative_get(req->db, &req->who, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "initiative", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_initiatives_create(Req *req, Resp *resp) {
@@ -68,9 +66,7 @@ int api_initiatives_transition(Req *req, Resp *resp) {
     }
     json_decref(before);
     json_decref(after);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_initiatives_from_catalogue(Req *req, Resp *resp) {
@@ -110,9 +106,7 @@ int api_charter_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = initiative_charter_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "initiative", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_signoffs_create(Req *req, Resp *resp) {
