@@ -69,7 +69,7 @@ static int load_text(const char *zName, const char *z, size_t n, json_t **ppOut,
     if (!j)
         return err_set(e, KEEL_EINVAL, "", "%s: line %d: not valid JSON: %s", zName, je.line,
                        je.text);
-    KeelError pe = {0};
+    EngineError pe = {0};
     int bCal = json_object_get(j, "calendar") != NULL;
     int rc = bCal ? workdays_check(j, &pe) : rulepack_check(j, &pe);
     if (rc) {

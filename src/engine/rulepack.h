@@ -17,6 +17,7 @@
  * [dates]}}}. */
 #ifndef KEEL_ENGINE_RULEPACK_H
 #define KEEL_ENGINE_RULEPACK_H
+#include "engine/engine_err.h"
 #include "util/err.h"
 #include <jansson.h>
 
@@ -25,9 +26,9 @@
 extern const char *const azRuleFlag[];
 extern const char *const azRuleEvent[];
 
-/* Check a pack. 0, or KEEL_EINVAL with e->zField the JSON path of the
- * fault (e.g. "obligations[3].applies.all[0].flag") and the reason. */
-int rulepack_check(const json_t *pack, KeelError *e);
+/* Check a pack. 0, or KEEL_EINVAL with e->zField (an EngineError, may be
+ * NULL) the JSON path of the fault (e.g. "obligations[3].applies.all[0].flag") and the reason. */
+int rulepack_check(const json_t *pack, EngineError *e);
 
 /* Whether applies holds for flags (a system's flags: booleans, strings,
  * arrays for sets, null). When it holds and why is an array, the words of
@@ -40,7 +41,7 @@ int rulepack_applies(const json_t *applies, const json_t *flags, json_t *why);
 void rulepack_why_not(const json_t *applies, const json_t *flags, json_t *whyNot);
 
 /* Check a working-day calendar (as rulepack_check). */
-int workdays_check(const json_t *cal, KeelError *e);
+int workdays_check(const json_t *cal, EngineError *e);
 
 /* The date n working days after zDate (YYYY-MM-DD), counted with cal: a
  * day works when it is a make-up working day, or a weekday that is not a

@@ -10,15 +10,22 @@
 // follows; an engineer reads it only); a change of scope flags previewed
 // and refused in words for an owner whose initiative it is not, accepted
 // for a risk officer; the dashboard's compliance deadlines; the pages on
-// a phone.
+// a phone; a deadline running into a year without a Chinese working-day
+// table listed without a date, with the reason, in both languages. keel's
+// clock is set to 29 December of the table's last year (KEEL_NOW), so a
+// change recorded on the 28th runs into the year without a table.
+import fs from 'node:fs';
 import path from 'node:path';
 import { setUp, pageAs, go, settle, shot, run, apiSession, USERS, SHOTS } from './harness.mjs';
 
 const fits = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 const text = (page, sel) => page.textContent(sel).then((x) => (x || '').replace(/\s+/g, ' '));
 
+const SRC = process.env.KEEL_SOURCE_DIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const lastYear = Math.max(...Object.keys(JSON.parse(fs.readFileSync(path.join(SRC, 'data/rules/cn_workdays.json'), 'utf8')).years).map(Number));
+
 await run('e2e compliance', async (t, cleanup) => {
-  const { srv, b } = await setUp(cleanup);
+  const { srv, b } = await setUp(cleanup, { env: { KEEL_NOW: `${lastYear}-12-29` } });
 
   // ---- c-1: the overview, as the committee ---------------------------------------------
   const chair = await pageAs(b, srv.base, USERS.committee, { width: 1440, height: 900 });
@@ -211,4 +218,20 @@ await run('e2e compliance', async (t, cleanup) => {
     }
     t.clean('c-11 clean ' + tag, ph);
   }
+
+  // ---- c-12: a deadline keel cannot date: listed, with the reason, never guessed ---------
+  const admin = await apiSession(srv.base, USERS.admin);
+  const ev = await admin.fetch('POST', '/systems/product-recs/compliance-events',
+    { kind: 'change', occurred_on: `${lastYear}-12-28`, description: 'ranking model changed' });
+  t.eq('c-12.1 a change recorded', ev.status, 201);
+  await go(chair, srv.base, '/risk/calendar');
+  const und = await text(chair, '[data-bucket=undated]');
+  t.ok('c-12.2 no date, and why', und.includes('No date yet (1)') && und.includes('product-recs') && und.includes(`no Chinese working-day table for ${lastYear + 1}`), und);
+  t.ok('c-12.3 last in the list', (await chair.$$eval('[data-bucket]', (s) => s.map((x) => x.dataset.bucket))).pop() === 'undated');
+  await go(zh, srv.base, '/risk/calendar');
+  const zund = await text(zh, '[data-bucket=undated]');
+  t.ok('c-12.4 in Chinese', zund.includes('暂无日期（1）') && zund.includes(`尚无 ${lastYear + 1} 年的中国节假日及调休工作日表`), zund);
+  await shot(zh, 'c-calendar-undated-zh');
+  t.clean('c-12.5 clean', chair);
+  t.clean('c-12.6 clean', zh);
 });

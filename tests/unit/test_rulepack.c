@@ -37,13 +37,13 @@ static void test_shipped_packs_valid(void **state) {
              {rules_iso42001_json, &rules_iso42001_json_len}};
     for (size_t i = 0; i < 4; i++) {
         json_t *p = load(a[i].z, *a[i].n);
-        KeelError e = {0};
+        EngineError e = {0};
         int rc = rulepack_check(p, &e);
         if (rc) fail_msg("pack %zu refused: %s", i, e.zMsg);
         json_decref(p);
     }
     json_t *cal = load(rules_cn_workdays_json, rules_cn_workdays_json_len);
-    KeelError e = {0};
+    EngineError e = {0};
     assert_int_equal(workdays_check(cal, &e), 0);
     assert_non_null(json_object_get(json_object_get(cal, "years"), "2025"));
     assert_non_null(json_object_get(json_object_get(cal, "years"), "2026"));
@@ -93,7 +93,7 @@ static void test_broken_packs(void **state) {
         } else {
             json_object_update(bOb ? json_array_get(obs, 0) : p, patch);
         }
-        KeelError e = {0};
+        EngineError e = {0};
         int rc = rulepack_check(p, &e);
         if (rc != KEEL_EINVAL || strcmp(e.zField, aCase[i].zPath) != 0)
             fail_msg("case %zu: rc %d field '%s' (want '%s'): %s", i, rc, e.zField, aCase[i].zPath,
