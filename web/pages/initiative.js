@@ -264,7 +264,7 @@ export async function render(ctx) {
         [t('field.risks'), it.risks || '–'],
         [t('field.data_needed'), it.data_needed || '–'],
       ]))),
-    await systemsPanel(ctx, it),
+    await systemsPanel(ctx, it, names),
     await teamPanel(ctx, it),
     await scoresPanel(ctx, it),
     await analysesPanel(it, names),
