@@ -13,7 +13,6 @@ import { errorBox, loading } from './components/ui.js';
 import { disposeCharts } from './components/chart.js';
 import * as signin from './pages/signin.js';
 import * as home from './pages/home.js';
-import * as unbuilt from './pages/unbuilt.js';
 import * as units from './pages/units.js';
 import * as people from './pages/people.js';
 import * as accounts from './pages/accounts.js';

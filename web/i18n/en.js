@@ -205,12 +205,6 @@ export default {
   'finding.unaligned': 'moves no KPI (unaligned)',
   'finding.no_initiative': 'no initiative works on it',
 
-  'unbuilt.notice': 'This path is not built yet. Nothing here is live; the list below says what it will do.',
-  'unbuilt.will': 'What this path will do',
-  'unbuilt.organisation.lead': 'Breaking the department walls.',
-  'unbuilt.organisation.items': 'An AI committee with proposals, votes, comments and a decision log|Pilot, then scale: exit criteria and rollouts unit by unit|Shared, versioned KPI and segment definitions co-signed by departments|Training programmes and completion by department',
-  'unbuilt.iteration.lead': 'The strategy stays alive.',
-  'unbuilt.iteration.items': 'Quarterly reviews per initiative built from the data, with action items|Decay detection against baseline and trend, opening retraining actions|Drift analysis per input and segment|A technology radar: adopt, trial, assess, hold',
 
   'notfound.text': 'There is no page at this address.',
   'notfound.home': 'Go to the home page',
