@@ -16,6 +16,7 @@
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
+#include "domain/training.h"
 #include "store/store_crud.h"
 #include "util/json.h"
 #include "util/period.h"
@@ -136,6 +137,9 @@ const ResourceDef *const resource_all[] = {
     &resource_kpi_unit_value,
     &resource_pilot,
     &resource_rollout,
+    &resource_training_programme,
+    &resource_training_session,
+    &resource_training_completion,
     NULL,
 };
 
