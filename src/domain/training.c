@@ -31,6 +31,8 @@ static const FieldDef aProgrammeField[] = {
      "required where an initiative has an AI system of these tiers: high, limited, minimal"},
     {"system_id", FT_REF, F_NULLABLE | F_FILTER, 1, 9e15, NULL, "ai_system",
      "the AI system a tool training is for (required of its initiative)"},
+    {"audience_unit_id", FT_REF, F_NULLABLE | F_FILTER, 1, 9e15, NULL, "unit",
+     "the unit (with its sub-units) whose people it is for; null: everyone"},
     TIMES,
 };
 const ResourceDef resource_training_programme =
@@ -66,10 +68,16 @@ const ResourceDef resource_training_completion =
 /* ---- programmes, sessions, completions ---- */
 
 static int check_system(Db *db, const json_t *in, KeelError *e) {
-    json_t *s = json_object_get(in, "system_id");
-    if (!s || json_is_null(s)) return 0;
-    int rc = store_crud_exists(db, &resource_system, json_get_id(in, "system_id"));
-    if (rc == 0) return err_set(e, KEEL_EINVAL, "system_id", "no AI system with that id");
+    json_t *s = json_object_get(in, "system_id"), *u = json_object_get(in, "audience_unit_id");
+    int rc = 1;
+    if (s && !json_is_null(s)) {
+        rc = store_crud_exists(db, &resource_system, json_get_id(in, "system_id"));
+        if (rc == 0) return err_set(e, KEEL_EINVAL, "system_id", "no AI system with that id");
+    }
+    if (rc > 0 && u && !json_is_null(u)) {
+        rc = store_crud_exists(db, &resource_unit, json_get_id(in, "audience_unit_id"));
+        if (rc == 0) return err_set(e, KEEL_EINVAL, "audience_unit_id", "no unit with that id");
+    }
     return rc < 0 ? rc : 0;
 }
 
@@ -227,6 +235,12 @@ static int in_unit(const json_t *units, int64_t u, int64_t root) {
     return 0;
 }
 
+/* Is unit u within programme p's audience? */
+static int for_unit(const Data *d, const json_t *p, int64_t u) {
+    int64_t aud = json_get_id(p, "audience_unit_id");
+    return !aud || in_unit(d->units, u, aud);
+}
+
 static int completed(const Data *d, int64_t programmeId, int64_t personId) {
     size_t i;
     json_t *c;
@@ -302,6 +316,7 @@ static json_t *unit_rows(const Data *d, const json_t *programmes, json_t *below)
             int n, done;
             coverage_of(d, uid, json_get_id(p, "id"), &n, &done);
             nPeople = n;
+            if (!for_unit(d, p, uid)) continue;
             double v = pct(done, n), target = json_number_value(json_object_get(p, "target_pct"));
             int bBelow = n > 0 && v < target;
             json_array_append_new(cov, json_pack("{sI si so sf sb}", "programme_id",
@@ -323,7 +338,7 @@ static json_t *unit_rows(const Data *d, const json_t *programmes, json_t *below)
                 nPeople += in_unit(d->units, json_get_id(x, "unit_id"), uid);
             }
         }
-        if (nPeople == 0) {
+        if (nPeople == 0 || (json_array_size(programmes) && !json_array_size(cov))) {
             json_decref(cov);
             continue;
         }
@@ -416,7 +431,7 @@ int training_rollout_check(Db *db, int64_t initiativeId, int64_t unitId, KeelErr
         if (json_get_id(p, "id") == unitId) zUnit = json_get_str(p, "name");
     }
     json_array_foreach(d.programmes, i, p) {
-        if (!requires(&d, p, initiativeId)) continue;
+        if (!requires(&d, p, initiativeId) || !for_unit(&d, p, unitId)) continue;
         int n, done;
         coverage_of(&d, unitId, json_get_id(p, "id"), &n, &done);
         double target = json_number_value(json_object_get(p, "target_pct"));

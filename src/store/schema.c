@@ -1003,6 +1003,7 @@ static const char *const azMigration[] = {
     "  required_for_all INTEGER NOT NULL DEFAULT 0,"
     "  required_tiers TEXT NOT NULL DEFAULT '',"
     "  system_id INTEGER REFERENCES ai_system(id),"
+    "  audience_unit_id INTEGER REFERENCES unit(id),"
     "  created_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL);"
     "CREATE TABLE training_session("

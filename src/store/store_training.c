@@ -5,7 +5,7 @@
 int store_training_programmes(Db *db, json_t **ppRows) {
     return db_select_json(db, ppRows,
                           "SELECT p.id, p.name, p.kind, p.description, p.target_pct, "
-                          "p.required_for_all, p.required_tiers, p.system_id, s.name AS "
+                          "p.required_for_all, p.required_tiers, p.system_id, p.audience_unit_id, s.name AS "
                           "system_name, s.initiative_id AS system_initiative_id FROM "
                           "training_programme p LEFT JOIN ai_system s ON s.id = p.system_id "
                           "ORDER BY p.name, p.id",
