@@ -17,7 +17,7 @@
  * quarters the initiatives it runs (those under way and those it starts,
  * for their duration) need a business expert, an ML engineer and a
  * product manager (the "translator"): as much of each as the team has
- * now, or TRAINING_ROLE_NORM FTE where the team has nobody in that role.
+ * now, and at least TRAINING_ROLE_NORM FTE.
  * The people available are the register's FTE of that skill (a person's
  * capacity shared equally among their skills); a quarter where the need
  * exceeds it is short, and the roles and quarters short are named. */
@@ -28,7 +28,8 @@
 #include "store/db.h"
 #include <jansson.h>
 
-#define TRAINING_ROLE_NORM 0.5 /* FTE of a role an unstaffed team needs */
+/* FTE of each role a running initiative needs at least (two days a week) */
+#define TRAINING_ROLE_NORM 0.4
 
 extern const ResourceDef resource_training_programme;
 extern const ResourceDef resource_training_session;

@@ -210,7 +210,7 @@ starts = r.json["starts"]
 periods = ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]
 # people available: Pat has product_manager and business_expert (1.0 FTE shared: 0.5 each), Olga
 # business_expert (1.0), Lee ml_engineer (1.0). Need: each initiative running in a quarter needs
-# max(its team's FTE in the role, 0.5): F1 0.9 product manager, the others 0.5.
+# max(its team's FTE in the role, 0.4): F1 0.9 product manager, the others 0.4.
 team_pm = {str(fc[0]): 0.9}
 team_ml = {}
 team_be = {}
@@ -219,7 +219,7 @@ def need(team, q):
     for i, s in starts.items():
         k = periods.index(s)
         if k <= q < k + 2:
-            total += max(team.get(i, 0), 0.5)
+            total += max(team.get(i, 0), 0.4)
     return round(total, 3)
 r = pat.get("/api/v1/training/forecast")
 roles = {x["skill"]: x for x in r.json["roles"]}
