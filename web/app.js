@@ -47,6 +47,7 @@ import * as preferences from './pages/preferences.js';
 import * as committee from './pages/committee.js';
 import * as proposal from './pages/proposal.js';
 import * as decisions from './pages/decisions.js';
+import * as training from './pages/training.js';
 import * as notfound from './pages/notfound.js';
 
 const ROUTES = [
@@ -80,6 +81,7 @@ const ROUTES = [
   { path: '/organisation/committee', page: committee, title: 'page.committee' },
   { path: '/organisation/proposals/:id', page: proposal, title: 'page.proposal' },
   { path: '/organisation/decisions', page: decisions, title: 'page.decisions' },
+  { path: '/organisation/training', page: training, title: 'page.training' },
   { path: '/iteration', redirect: '/iteration/reviews' },
   { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
   { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },

@@ -40,6 +40,7 @@ export function sections() {
       { key: 'people', href: '/organisation/people' },
       { key: 'committee', href: '/organisation/committee' },
       { key: 'decisions', href: '/organisation/decisions' },
+      { key: 'training', href: '/organisation/training' },
     ] },
     { key: 'iteration', href: '/iteration/reviews', pages: [
       { key: 'qreviews', href: '/iteration/reviews' },

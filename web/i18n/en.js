@@ -4,6 +4,7 @@
 // keeps them in step). Vocabularies (role.*, stage.*, ...) translate the
 // server's fixed values.
 import collab from './collab-en.js';
+import train from './train-en.js';
 
 export default {
   'locale.en': 'English',
@@ -1322,6 +1323,7 @@ export default {
   'qr.plan_dropped': 'Dropped:',
   'qr.plan_moved': 'Moved:',
   ...collab, // path 4 (organisational collaboration)
+  ...train, // path 4: pilot panel, fourth signatory, training (issue 21)
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': 'Production',
   'page.production': 'Production overview',

@@ -2,6 +2,7 @@
 // Simplified Chinese messages: the same keys as en.js (an e2e check keeps
 // them in step).
 import collab from './collab-zh-CN.js';
+import train from './train-zh-CN.js';
 
 export default {
   'locale.en': 'English',
@@ -1320,6 +1321,7 @@ export default {
   'qr.plan_dropped': '取消：',
   'qr.plan_moved': '调整启动：',
   ...collab, // path 4 (organisational collaboration)
+  ...train, // path 4: pilot panel, fourth signatory, training (issue 21)
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': '生产',
   'page.production': '生产概览',
