@@ -56,7 +56,7 @@ static const Command aCommand[] = {
     {"actions", cli_actions, "actions: owner, due date, status, what raised them; overdue ones"},
     {"review", cli_review, "the quarterly review of a quarter: assembled from the data, or as held"},
     {"radar", cli_radar, "the technology radar: rings, quadrants, fit per unit, this quarter's moves"},
-    {"proposals", cli_proposals, "proposals to the AI committee with their count, the open ones first"},
+    {"proposals", cli_proposals, "proposals to the AI committee with their count"},
     {"decisions", cli_decisions, "the committee's decision log, newest first"},
     {"training", cli_training, "training coverage, units below target, roles short per quarter"},
     {"calendar", cli_calendar, "compliance deadlines of every AI system, overdue ones first"},

@@ -28,8 +28,7 @@ int api_training_forecast(Req *req, Resp *resp) {
 }
 
 int api_training_programmes_list(Req *req, Resp *resp) {
-    return api_list_decorated(req, resp, &resource_training_programme,
-                              training_programme_decorate);
+    return api_list_decorated(req, resp, &resource_training_programme, training_programme_decorate);
 }
 
 int api_training_programmes_get(Req *req, Resp *resp) {

@@ -46,8 +46,9 @@ int cli_proposals(int argc, char **argv) {
     if (rc) return rc < 0 ? 0 : rc;
     json_t *j = NULL;
     if ((rc = read_as(a, n,
-                      cli_opt(a, n, "all") ? "/api/v1/proposals?sort=-id&limit=1000"
-                                           : "/api/v1/proposals?status=open&sort=due_date&limit=1000",
+                      cli_opt(a, n, "all")
+                          ? "/api/v1/proposals?sort=-id&limit=1000"
+                          : "/api/v1/proposals?status=open&sort=due_date&limit=1000",
                       &j)))
         return rc;
     if (cli_opt(a, n, "json")) {
@@ -59,8 +60,8 @@ int cli_proposals(int argc, char **argv) {
     if (json_array_size(json_object_get(j, "items")) == 0)
         printf("no %sproposals\n", cli_opt(a, n, "all") ? "" : "open ");
     else
-        printf("%-5s %-9s %-10s %-18s %-9s %-9s %s\n", "id", "status", "due", "action",
-               "f·a·abs", "present", "title");
+        printf("%-5s %-9s %-10s %-18s %-9s %-9s %s\n", "id", "status", "due", "action", "f·a·abs",
+               "present", "title");
     json_array_foreach(json_object_get(j, "items"), i, o) {
         const json_t *t = json_object_get(o, "tally");
         printf("%-5lld %-9s %-10s %-18.18s ", i_(o, "id"), s_(o, "status"), s_(o, "due_date"),
@@ -105,8 +106,8 @@ int cli_decisions(int argc, char **argv) {
     }
     char zPath[128];
     if (ini)
-        snprintf(zPath, sizeof zPath, "/api/v1/decisions?sort=-id&limit=%ld&initiative_id=%ld",
-                 lim, ini);
+        snprintf(zPath, sizeof zPath, "/api/v1/decisions?sort=-id&limit=%ld&initiative_id=%ld", lim,
+                 ini);
     else
         snprintf(zPath, sizeof zPath, "/api/v1/decisions?sort=-id&limit=%ld", lim);
     json_t *j = NULL;

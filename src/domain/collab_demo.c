@@ -129,11 +129,10 @@ static int training(Db *db, const Principal *sys, const json_t *sec, KeelError *
         json_array_foreach(json_object_get(x, "completed"), k, y) {
             if (rc) break;
             size_t n = (size_t)json_integer_value(json_object_get(y, "session"));
-            json_t *c = json_pack(
-                "{sI sO sO}", "person_id",
-                (json_int_t)id_by(db, &resource_person, "email", y, "person"), "session_id",
-                json_array_get(sessions, n), "completed_on",
-                json_object_get(json_array_get(dates, n), "held_on"));
+            json_t *c = json_pack("{sI sO sO}", "person_id",
+                                  (json_int_t)id_by(db, &resource_person, "email", y, "person"),
+                                  "session_id", json_array_get(sessions, n), "completed_on",
+                                  json_object_get(json_array_get(dates, n), "held_on"));
             int64_t cid;
             rc = training_completion_add(db, sys, pid, c, &cid, e);
             json_decref(c);

@@ -413,8 +413,8 @@ static int compare_kpi(Db *db, int64_t kpiId, int64_t pilotUnit, const json_t *r
         else
             b[nb++] = ch;
         json_array_append_new(units, json_pack("{sI sb sf sf sf}", "org_unit_id", (json_int_t)u,
-                                               "rolled_out", bRolled, "change_pct", ch,
-                                               "baseline", v0, "value", v1));
+                                               "rolled_out", bRolled, "change_pct", ch, "baseline",
+                                               v0, "value", v1));
     }
     json_decref(seen);
     json_decref(rows);

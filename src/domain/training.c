@@ -15,7 +15,8 @@
 static const char *const azKind[] = {"ai_literacy", "tool", "ethics", NULL};
 static const char *const azTier[] = {"high", "limited", "minimal", NULL};
 /* The roles the forecast counts: the translator is the product manager. */
-static const char *const azForecastRole[] = {"business_expert", "ml_engineer", "product_manager", NULL};
+static const char *const azForecastRole[] = {"business_expert", "ml_engineer", "product_manager",
+                                             NULL};
 
 static const FieldDef aProgrammeField[] = {
     ID_FIELD,
@@ -214,9 +215,7 @@ static int data_load(Db *db, Data *d) {
     }
     size_t i;
     json_t *p;
-    json_array_foreach(d->programmes, i, p) {
-        programme_view(p);
-    }
+    json_array_foreach(d->programmes, i, p) { programme_view(p); }
     return 0;
 }
 
@@ -292,9 +291,7 @@ int training_programme_decorate(Db *db, json_t *p) {
     int done = 0;
     size_t i;
     json_t *x;
-    json_array_foreach(d.people, i, x) {
-        done += completed(&d, id, json_get_id(x, "id"));
-    }
+    json_array_foreach(d.people, i, x) { done += completed(&d, id, json_get_id(x, "id")); }
     int n = (int)json_array_size(d.people);
     json_object_set_new(p, "completed", json_integer(done));
     json_object_set_new(p, "people", json_integer(n));
@@ -319,10 +316,10 @@ static json_t *unit_rows(const Data *d, const json_t *programmes, json_t *below)
             if (!for_unit(d, p, uid)) continue;
             double v = pct(done, n), target = json_number_value(json_object_get(p, "target_pct"));
             int bBelow = n > 0 && v < target;
-            json_array_append_new(cov, json_pack("{sI si so sf sb}", "programme_id",
-                                                 (json_int_t)json_get_id(p, "id"), "completed",
-                                                 done, "pct", num(v), "target_pct", target,
-                                                 "below", bBelow));
+            json_array_append_new(cov,
+                                  json_pack("{sI si so sf sb}", "programme_id",
+                                            (json_int_t)json_get_id(p, "id"), "completed", done,
+                                            "pct", num(v), "target_pct", target, "below", bBelow));
             if (bBelow && below)
                 json_array_append_new(
                     below, json_pack("{sI sO sI sO si si sf sf}", "unit_id", (json_int_t)uid,
@@ -371,12 +368,12 @@ static json_t *flagged(const Data *d) {
             json_decref(missing);
             continue;
         }
-        json_array_append_new(out, json_pack("{sI sO sO sI sO sO so}", "initiative_id",
-                                             (json_int_t)iid, "title", json_object_get(t, "title"),
-                                             "stage", json_object_get(t, "stage"), "person_id",
-                                             (json_int_t)pid, "person_name",
-                                             json_object_get(t, "person_name"), "skill",
-                                             json_object_get(t, "skill"), "missing", missing));
+        json_array_append_new(out,
+                              json_pack("{sI sO sO sI sO sO so}", "initiative_id", (json_int_t)iid,
+                                        "title", json_object_get(t, "title"), "stage",
+                                        json_object_get(t, "stage"), "person_id", (json_int_t)pid,
+                                        "person_name", json_object_get(t, "person_name"), "skill",
+                                        json_object_get(t, "skill"), "missing", missing));
     }
     return out;
 }
@@ -449,24 +446,6 @@ int training_rollout_check(Db *db, int64_t initiativeId, int64_t unitId, KeelErr
 
 /* ---- the forecast ---- */
 
-/* The register's FTE of a skill: capacity shared among a person's skills. */
-static double register_fte(const json_t *people, const char *zSkill) {
-    double sum = 0;
-    char zNeedle[48];
-    snprintf(zNeedle, sizeof zNeedle, ",%s,", zSkill);
-    size_t i;
-    json_t *p;
-    json_array_foreach(people, i, p) {
-        const char *z = json_get_str(p, "skills");
-        if (!z || !strstr(z, zNeedle)) continue;
-        int nSkill = -1;
-        for (const char *c = z; *c; c++)
-            nSkill += *c == ',';
-        sum += json_number_value(json_object_get(p, "capacity_fte")) / (nSkill < 1 ? 1 : nSkill);
-    }
-    return sum;
-}
-
 /* What initiative iid needs of a role: at least the norm, more where its
  * team already commits more to it. */
 static double role_need(const json_t *teams, int64_t iid, const char *zSkill) {
@@ -505,8 +484,8 @@ int training_forecast(Db *db, json_t **ppOut) {
     json_array_foreach(json_object_get(in, "initiatives"), i, x) {
         const char *zId = json_get_str(x, "id");
         json_t *uw = json_object_get(json_object_get(res, "under_way"), zId ? zId : "");
-        const char *zStart = json_string_value(json_object_get(json_object_get(res, "starts"),
-                                                               zId ? zId : ""));
+        const char *zStart =
+            json_string_value(json_object_get(json_object_get(res, "starts"), zId ? zId : ""));
         long start;
         if (json_is_integer(uw)) {
             start = (long)json_integer_value(uw);
@@ -525,7 +504,7 @@ int training_forecast(Db *db, json_t **ppOut) {
     }
     json_t *roles = json_array(), *shortList = json_array();
     for (int r = 0; azForecastRole[r]; r++) {
-        double avail = round3(register_fte(d.people, azForecastRole[r]));
+        double avail = round3(alloc_register_fte(d.people, azForecastRole[r]));
         json_t *quarters = json_array();
         for (q = 0; q < nq; q++) {
             double need = 0;
@@ -544,13 +523,12 @@ int training_forecast(Db *db, json_t **ppOut) {
                                   json_pack("{sO sf sf sf so}", "period", period, "need", need,
                                             "available", avail, "short", sh, "initiatives", who));
             if (sh > 0)
-                json_array_append_new(shortList,
-                                      json_pack("{sO ss sf sf sf}", "period", period, "skill",
-                                                azForecastRole[r], "need", need, "available", avail,
-                                                "short", sh));
+                json_array_append_new(shortList, json_pack("{sO ss sf sf sf}", "period", period,
+                                                           "skill", azForecastRole[r], "need", need,
+                                                           "available", avail, "short", sh));
         }
-        json_array_append_new(roles, json_pack("{ss sf so}", "skill", azForecastRole[r], "available",
-                                               avail, "quarters", quarters));
+        json_array_append_new(roles, json_pack("{ss sf so}", "skill", azForecastRole[r],
+                                               "available", avail, "quarters", quarters));
     }
     *ppOut = json_pack("{sO sO* sO so so sf}", "plan_id", json_object_get(plan, "id"),
                        "plan_created_at", json_object_get(plan, "created_at"), "periods", periods,

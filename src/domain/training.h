@@ -36,8 +36,7 @@ extern const ResourceDef resource_training_session;
 extern const ResourceDef resource_training_completion;
 
 /* Programmes (admins): validated, the system named must exist. */
-int training_programme_create(Db *db, const Principal *who, json_t *in, int64_t *pId,
-                              KeelError *e);
+int training_programme_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
 int training_programme_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 /* Each listed programme gains {completed, people, coverage_pct}. */
 int training_programme_decorate(Db *db, json_t *p);

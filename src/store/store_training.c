@@ -3,19 +3,19 @@
 #include "store/store_training.h"
 
 int store_training_programmes(Db *db, json_t **ppRows) {
-    return db_select_json(db, ppRows,
-                          "SELECT p.id, p.name, p.kind, p.description, p.target_pct, "
-                          "p.required_for_all, p.required_tiers, p.system_id, p.audience_unit_id, s.name AS "
-                          "system_name, s.initiative_id AS system_initiative_id FROM "
-                          "training_programme p LEFT JOIN ai_system s ON s.id = p.system_id "
-                          "ORDER BY p.name, p.id",
-                          NULL);
+    return db_select_json(
+        db, ppRows,
+        "SELECT p.id, p.name, p.kind, p.description, p.target_pct, "
+        "p.required_for_all, p.required_tiers, p.system_id, p.audience_unit_id, s.name AS "
+        "system_name, s.initiative_id AS system_initiative_id FROM "
+        "training_programme p LEFT JOIN ai_system s ON s.id = p.system_id "
+        "ORDER BY p.name, p.id",
+        NULL);
 }
 
 int store_training_people(Db *db, json_t **ppRows) {
-    return db_select_json(db, ppRows,
-                          "SELECT id, name, unit_id, skills, capacity_fte FROM person ORDER BY id",
-                          NULL);
+    return db_select_json(
+        db, ppRows, "SELECT id, name, unit_id, skills, capacity_fte FROM person ORDER BY id", NULL);
 }
 
 int store_training_units(Db *db, json_t **ppRows) {
@@ -51,7 +51,6 @@ int store_training_teams(Db *db, json_t **ppRows) {
 }
 
 int store_training_systems(Db *db, json_t **ppRows) {
-    return db_select_json(db, ppRows,
-                          "SELECT id, name, initiative_id, risk_tier FROM ai_system ORDER BY id",
-                          NULL);
+    return db_select_json(
+        db, ppRows, "SELECT id, name, initiative_id, risk_tier FROM ai_system ORDER BY id", NULL);
 }
