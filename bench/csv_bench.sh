@@ -20,10 +20,10 @@ FLAGS="-O2 -D_GNU_SOURCE -pthread"
 (cd "$TOP" && git archive "$REV" src/engine src/util) | tar -x -C "$DIR/csv_old"
 # shellcheck disable=SC2086
 $CC $FLAGS -I "$DIR/csv_old/src" -o "$DIR/csv_bench_old" "$HERE/csv_bench.c" \
-    "$DIR/csv_old/src/engine/csv.c" "$DIR/csv_old/src/engine/csv_fast.c" -lm
+    "$DIR"/csv_old/src/engine/csv*.c $(ls "$DIR"/csv_old/src/engine/par.c 2>/dev/null) -lm
 # shellcheck disable=SC2086
 $CC $FLAGS -I "$TOP/src" -o "$DIR/csv_bench_new" "$HERE/csv_bench.c" \
-    "$TOP/src/engine/csv.c" "$TOP/src/engine/csv_fast.c" -lm
+    "$TOP"/src/engine/csv*.c "$TOP"/src/engine/par.c -lm
 for s in "0 - clean" "0.02 nan nan2" "0.02 NaN NaN2"; do
     # shellcheck disable=SC2086
     set -- $s

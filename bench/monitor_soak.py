@@ -13,7 +13,7 @@ acknowledged.
 
 The server's memory grows while the event_id index (8 bytes a slot, for
 the dedup horizon) fills and is flat once the index is at its cap (2^24
-events by default, the table then at most 2^26 slots: docs/monitoring.md);
+events by default, the table then at most 2^25 slots: docs/monitoring.md);
 --dedup-entries N (keel serve's option) sets a smaller cap, so that a
 10-minute run shows the flat part.
 

@@ -59,6 +59,8 @@ static const Command aCommand[] = {
     {"proposals", cli_proposals, "proposals to the AI committee with their count"},
     {"decisions", cli_decisions, "the committee's decision log, newest first"},
     {"training", cli_training, "training coverage, units below target, roles short per quarter"},
+    {"definitions", cli_definitions, "shared definitions: status, who has not signed, findings"},
+    {"slips", cli_slips, "schedule slips of the programme and what blocks them"},
     {"calendar", cli_calendar, "compliance deadlines of every AI system, overdue ones first"},
     {"obligations", cli_obligations, "the rule packs' obligations of an AI system and why"},
     {"rules", cli_rules, "check a directory of compliance rule packs"},

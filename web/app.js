@@ -48,7 +48,13 @@ import * as committee from './pages/committee.js';
 import * as proposal from './pages/proposal.js';
 import * as decisions from './pages/decisions.js';
 import * as training from './pages/training.js';
+import * as definitions from './pages/definitions.js';
+import * as slipsPage from './pages/slips.js';
 import * as notfound from './pages/notfound.js';
+import * as obligations from './pages/obligations.js';
+import * as compliance from './pages/compliance.js';
+import * as calendar from './pages/calendar.js';
+import * as soa from './pages/soa.js';
 
 const ROUTES = [
   { path: '/', page: home, title: 'page.home' },
@@ -75,6 +81,10 @@ const ROUTES = [
   { path: '/risk/switches', page: switches, title: 'page.switches' },
   { path: '/risk/analyses', page: analyses, title: 'page.analyses' },
   { path: '/risk/analyses/:id', page: analysis, title: 'page.analysis' },
+  { path: '/risk/systems/:name/obligations', page: obligations, title: 'page.obligations' },
+  { path: '/risk/compliance', page: compliance, title: 'page.compliance' },
+  { path: '/risk/calendar', page: calendar, title: 'page.calendar' },
+  { path: '/risk/soa', page: soa, title: 'page.soa' },
   { path: '/organisation', redirect: '/organisation/units' },
   { path: '/organisation/units', page: units, title: 'page.units' },
   { path: '/organisation/people', page: people, title: 'page.people' },
@@ -82,6 +92,9 @@ const ROUTES = [
   { path: '/organisation/proposals/:id', page: proposal, title: 'page.proposal' },
   { path: '/organisation/decisions', page: decisions, title: 'page.decisions' },
   { path: '/organisation/training', page: training, title: 'page.training' },
+  { path: '/organisation/definitions', page: definitions, title: 'page.definitions' },
+  { path: '/organisation/definitions/:id', page: definitions, title: 'page.definitions' },
+  { path: '/organisation/slips', page: slipsPage, title: 'page.slips' },
   { path: '/iteration', redirect: '/iteration/reviews' },
   { path: '/iteration/reviews', page: qreview, title: 'page.qreviews' },
   { path: '/iteration/actions', page: actionsPage, title: 'page.actions' },

@@ -22,6 +22,9 @@ int api_page(Req *req, int64_t *pLimit, int64_t *pOffset);
  * zBase ("/api/v1/units"), or 200 when zBase is NULL. */
 int api_respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int status,
                     const char *zBase);
+/* The end of a handler that reads: rc when the call failed, else 200 with
+ * o (taken). `return api_answer(resp, fn(req->db, &o), o);` */
+int api_answer(Resp *resp, int rc, json_t *o);
 /* Set req->err to "no <zWhat> with id <id>" (404) and return its code. */
 int api_not_found(Req *req, const char *zWhat, int64_t id);
 /* Answer 400 with the envelope of req->err plus "rows": every bad row of an
@@ -225,6 +228,20 @@ int api_proposal_conflicts_create(Req *req, Resp *resp);
 int api_proposals_close(Req *req, Resp *resp);
 int api_decisions_list(Req *req, Resp *resp);
 int api_decisions_get(Req *req, Resp *resp);
+/* path 4: shared definitions (api_definitions.c) */
+int api_definitions_list(Req *req, Resp *resp);
+int api_definitions_create(Req *req, Resp *resp);
+int api_definitions_get(Req *req, Resp *resp);
+int api_definitions_update(Req *req, Resp *resp);
+int api_definition_diff(Req *req, Resp *resp);
+int api_definition_links_create(Req *req, Resp *resp);
+int api_definition_links_delete(Req *req, Resp *resp);
+int api_definition_signatures_create(Req *req, Resp *resp);
+int api_definition_versions_create(Req *req, Resp *resp);
+/* path 4: schedule slips (api_definitions.c) */
+int api_schedule_get(Req *req, Resp *resp);
+int api_schedule_put(Req *req, Resp *resp);
+int api_slips_list(Req *req, Resp *resp);
 int api_committee_agenda(Req *req, Resp *resp);
 int api_meetings_list(Req *req, Resp *resp);
 int api_meetings_create(Req *req, Resp *resp);
@@ -264,6 +281,16 @@ int api_system_monitor(Req *req, Resp *resp);
  * the system named in the path, its name into z and id into *pId (404
  * with the name when there is none). */
 int api_path_system(Req *req, char *z, size_t n, int64_t *pId);
+/* The two shapes of a handler on the system in the path. api_system_read:
+ * fnRead(db, system id) answers 200 {"system": name, zKey: rows} (zWhat
+ * names the rows in an error: "the baselines"). api_system_write: a
+ * domain change fnWrite(db, who, system name, body, &out, err) answers
+ * nStatus with out itself (zKey NULL) or {"system": name, zKey: out}. */
+typedef int (*ApiSystemWrite)(Db *, const Principal *, const char *, const json_t *, json_t **,
+                              KeelError *);
+int api_system_read(Req *req, Resp *resp, int (*fnRead)(Db *, int64_t, json_t **), const char *zKey,
+                    const char *zWhat);
+int api_system_write(Req *req, Resp *resp, ApiSystemWrite fnWrite, int nStatus, const char *zKey);
 int api_system_baselines_list(Req *req, Resp *resp);
 int api_system_baselines_freeze(Req *req, Resp *resp);
 int api_system_findings(Req *req, Resp *resp);

@@ -10,14 +10,7 @@
 #include <string.h>
 
 int api_system_alert_rules_create(Req *req, Resp *resp) {
-    char zName[ROUTE_KEY_MAX + 1];
-    int64_t id = 0;
-    int rc = api_path_system(req, zName, sizeof zName, &id);
-    if (rc) return rc;
-    json_t *o;
-    if ((rc = alert_rule_create(req->db, &req->who, zName, req->pJson, &o, &req->err))) return rc;
-    resp_json(resp, 201, o);
-    return 0;
+    return api_system_write(req, resp, alert_rule_create, 201, NULL);
 }
 
 int api_system_alert_rules_delete(Req *req, Resp *resp) {
@@ -100,9 +93,7 @@ static int trip_decide(Req *req, Resp *resp, int bRevert) {
     json_t *in = req->pJson ? req->pJson : json_object();
     int rc = alert_trip_decide(req->db, &req->who, req->aParam[0], bRevert, in, &o, &req->err);
     if (!req->pJson) json_decref(in);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_switch_trips_confirm(Req *req, Resp *resp) { return trip_decide(req, resp, 0); }

@@ -72,9 +72,7 @@ int api_pools_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_pool_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return api_not_found(req, "pool", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_pools_update(Req *req, Resp *resp) {
@@ -160,9 +158,7 @@ int api_pools_preview(Req *req, Resp *resp) {
     if (rc == 0) rc = query_threshold(req, &threshold);
     json_t *o;
     if (rc == 0) rc = alloc_pool_preview(req->db, id, req->pJson, threshold, &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_pools_report(Req *req, Resp *resp) {
@@ -189,9 +185,7 @@ int api_initiative_plan_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_attrs_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return api_not_found(req, "initiative", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_initiative_plan_put(Req *req, Resp *resp) {
@@ -223,9 +217,7 @@ int api_team_delete(Req *req, Resp *resp) {
 int api_teams(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_teams_report(req->db, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 /* ---- data assets ---- */
@@ -239,9 +231,7 @@ int api_assets_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_asset_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return api_not_found(req, "data asset", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_assets_create(Req *req, Resp *resp) {
@@ -293,9 +283,7 @@ int api_scenarios_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_scenario_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return api_not_found(req, "scenario", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_scenarios_create(Req *req, Resp *resp) {

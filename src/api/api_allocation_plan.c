@@ -38,9 +38,7 @@ int api_plan_input(Req *req, Resp *resp) {
     int rc = alloc_horizon(req->db, req_query(req, "from"), n, &h, &req->err);
     if (rc == 0) rc = alloc_plan_input(req->db, &h, scenario, &input, NULL, &req->err);
     json_decref(scenario);
-    if (rc) return rc;
-    resp_json(resp, 200, input);
-    return 0;
+    return api_answer(resp, rc, input);
 }
 
 /* Run x and answer 201 with the stored plan's Location. */
@@ -61,9 +59,7 @@ int api_plan_solve(Req *req, Resp *resp) { return plan_post(req, resp, alloc_pla
 int api_plan_compare(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_plan_compare(req->db, &req->who, req->pJson, &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 int api_plan_frontier(Req *req, Resp *resp) { return plan_post(req, resp, alloc_plan_frontier); }
 
@@ -81,7 +77,5 @@ int api_plans_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = alloc_plan_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "plan", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }

@@ -23,9 +23,7 @@ int api_analyses_get(Req *req, Resp *resp) {
     int rc = analysis_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "analysis", req->aParam[0]);
     if (rc == 0 && (rc = analysis_may_read(req->db, &req->who, o, &req->err))) json_decref(o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 /* Parse a positive id from z into *pv (0 when z is NULL). */

@@ -15,9 +15,7 @@
 int api_committee_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = committee_get(req->db, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_committee_update(Req *req, Resp *resp) {
@@ -52,9 +50,7 @@ int api_proposals_list(Req *req, Resp *resp) {
 int api_proposals_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = proposal_get(req->db, &req->who, req->aParam[0], &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_proposals_create(Req *req, Resp *resp) {
@@ -108,9 +104,7 @@ int api_decisions_get(Req *req, Resp *resp) {
 int api_committee_agenda(Req *req, Resp *resp) {
     json_t *o;
     int rc = committee_agenda(req->db, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_meetings_list(Req *req, Resp *resp) { return api_crud_list(req, resp, &resource_meeting); }
@@ -118,9 +112,7 @@ int api_meetings_list(Req *req, Resp *resp) { return api_crud_list(req, resp, &r
 int api_meetings_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = meeting_get(req->db, req->aParam[0], &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_meetings_create(Req *req, Resp *resp) {
@@ -165,9 +157,7 @@ int api_meetings_document(Req *req, Resp *resp) {
 int api_pilot_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = pilot_get(req->db, req->aParam[0], &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_pilot_put(Req *req, Resp *resp) {

@@ -146,9 +146,7 @@ int api_crud_get(Req *req, Resp *resp, const ResourceDef *r) {
     json_t *o;
     int rc = store_crud_get(req->db, r, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", r->zName, req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int status,
@@ -158,6 +156,12 @@ int api_respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int 
     if (rc) return rc;
     if (zBase) snprintf(resp->zLocation, sizeof resp->zLocation, "%s/%lld", zBase, (long long)id);
     resp_json(resp, status, o);
+    return 0;
+}
+
+int api_answer(Resp *resp, int rc, json_t *o) {
+    if (rc) return rc;
+    resp_json(resp, 200, o);
     return 0;
 }
 

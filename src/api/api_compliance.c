@@ -9,24 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *path_system(Req *req, char *z, size_t n) {
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n)) z[0] = 0;
-    return z;
-}
-
-static int answer(Req *req, Resp *resp, int rc, json_t *o) {
+int api_compliance_packs(Req *req, Resp *resp) {
     (void)req;
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, 0, compliance_packs());
 }
-
-int api_compliance_packs(Req *req, Resp *resp) { return answer(req, resp, 0, compliance_packs()); }
 
 int api_compliance_overview(Req *req, Resp *resp) {
     json_t *o = NULL;
     int rc = compliance_overview(req->db, &o, &req->err);
-    return answer(req, resp, rc, o);
+    return api_answer(resp, rc, o);
 }
 
 int api_compliance_calendar(Req *req, Resp *resp) {
@@ -41,7 +32,7 @@ int api_compliance_calendar(Req *req, Resp *resp) {
     }
     json_t *o = NULL;
     int rc = compliance_calendar(req->db, (int)days, &o, &req->err);
-    return answer(req, resp, rc, o);
+    return api_answer(resp, rc, o);
 }
 
 int api_calendar_ics(Req *req, Resp *resp) {
@@ -60,21 +51,21 @@ int api_calendar_ics(Req *req, Resp *resp) {
 int api_system_obligations(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     json_t *o = NULL;
-    int rc = compliance_system(req->db, path_system(req, z, sizeof z), &o, &req->err);
-    return answer(req, resp, rc, o);
+    int rc = compliance_system(req->db, req_key(req, 0, z, sizeof z), &o, &req->err);
+    return api_answer(resp, rc, o);
 }
 
 int api_system_obligations_preview(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     json_t *o = NULL;
-    int rc = compliance_preview(req->db, path_system(req, z, sizeof z), req->pJson, &o, &req->err);
-    return answer(req, resp, rc, o);
+    int rc = compliance_preview(req->db, req_key(req, 0, z, sizeof z), req->pJson, &o, &req->err);
+    return api_answer(resp, rc, o);
 }
 
 int api_system_compliance_events_add(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
-    int rc = compliance_event_add(req->db, &req->who, path_system(req, z, sizeof z), req->pJson,
+    int rc = compliance_event_add(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson,
                                   &id, &req->err);
     if (rc) return rc;
     return api_respond_row(req, resp, &resource_compliance_event, id, 201, NULL);
@@ -83,7 +74,7 @@ int api_system_compliance_events_add(Req *req, Resp *resp) {
 int api_compliance_soa(Req *req, Resp *resp) {
     json_t *o = NULL;
     int rc = compliance_soa(req->db, &o, &req->err);
-    return answer(req, resp, rc, o);
+    return api_answer(resp, rc, o);
 }
 
 int api_compliance_soa_put(Req *req, Resp *resp) {

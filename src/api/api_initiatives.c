@@ -2,6 +2,7 @@
 /* /api/v1/initiatives: links, transitions, charter, sign-offs, scores.
  * Thin: parse, call domain/, render. */
 #include "api/api.h"
+#include "domain/action.h"
 #include "domain/allocation.h"
 #include "domain/catalogue.h"
 #include "domain/gate.h"
@@ -20,9 +21,7 @@ int api_initiatives_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = initiative_get(req->db, &req->who, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "initiative", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_initiatives_create(Req *req, Resp *resp) {
@@ -49,6 +48,11 @@ int api_initiatives_transition(Req *req, Resp *resp) {
             gate_initiative(req->db, req->aParam[0], json_get_str(init, "stage"),
                             json_get_str(req->pJson, "to"), &gate) == 0 &&
             gate) {
+            int64_t aid = 0;
+            if (action_gate_open(req->db, NULL, req->aParam[0], json_get_str(req->pJson, "to"),
+                                 &aid) == 0 &&
+                aid)
+                json_object_set_new(gate, "action_id", json_integer(aid));
             json_decref(init);
             json_decref(before);
             return api_respond_gate(req, resp, gate);
@@ -62,9 +66,7 @@ int api_initiatives_transition(Req *req, Resp *resp) {
     }
     json_decref(before);
     json_decref(after);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_initiatives_from_catalogue(Req *req, Resp *resp) {
@@ -104,9 +106,7 @@ int api_charter_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = initiative_charter_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "initiative", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_signoffs_create(Req *req, Resp *resp) {

@@ -56,9 +56,7 @@ int api_actions_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = action_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return api_not_found(req, "action", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_actions_create(Req *req, Resp *resp) {
@@ -79,32 +77,23 @@ int api_actions_update(Req *req, Resp *resp) {
 
 /* ---- quarterly reviews and value ---- */
 
-static const char *period_key(Req *req, char *z, size_t n) {
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n)) z[0] = 0;
-    return z;
-}
-
 int api_reviews_list(Req *req, Resp *resp) {
     json_t *o;
     int rc = quarterly_list(req->db, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_reviews_get(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     json_t *o;
-    int rc = quarterly_review(req->db, period_key(req, z, sizeof z), &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    int rc = quarterly_review(req->db, req_key(req, 0, z, sizeof z), &o, &req->err);
+    return api_answer(resp, rc, o);
 }
 
 int api_reviews_feedback(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     int64_t id;
-    int rc = quarterly_feedback_add(req->db, &req->who, period_key(req, z, sizeof z), req->pJson,
+    int rc = quarterly_feedback_add(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson,
                                     &id, &req->err);
     return rc ? rc : api_respond_row(req, resp, &resource_review_feedback, id, 201, NULL);
 }
@@ -112,7 +101,7 @@ int api_reviews_feedback(Req *req, Resp *resp) {
 int api_reviews_hold(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     int rc =
-        quarterly_hold(req->db, &req->who, period_key(req, z, sizeof z), req->pJson, &req->err);
+        quarterly_hold(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson, &req->err);
     if (rc) return rc;
     rc = api_reviews_get(req, resp);
     resp->status = 201;
@@ -135,11 +124,6 @@ int api_value(Req *req, Resp *resp) {
 
 /* ---- the technology radar ---- */
 
-static const char *tech_key(Req *req, char *z, size_t n) {
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n)) z[0] = 0;
-    return z;
-}
-
 int api_radar(Req *req, Resp *resp) {
     static const char *const az[] = {"quarter", NULL};
     int rc = api_query_only(req, az);
@@ -160,18 +144,14 @@ int api_radar(Req *req, Resp *resp) {
     if (rc == KEEL_EINVAL)
         return err_set(&req->err, KEEL_EINVAL, "quarter",
                        "quarter is a fiscal quarter, e.g. 2026Q4");
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_radar_get(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
     json_t *o;
-    int rc = radar_get_one(req->db, tech_key(req, z, sizeof z), &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    int rc = radar_get_one(req->db, req_key(req, 0, z, sizeof z), &o, &req->err);
+    return api_answer(resp, rc, o);
 }
 
 int api_radar_create(Req *req, Resp *resp) {
@@ -190,13 +170,13 @@ int api_radar_create(Req *req, Resp *resp) {
 
 int api_radar_update(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
-    int rc = radar_update(req->db, &req->who, tech_key(req, z, sizeof z), req->pJson, &req->err);
+    int rc = radar_update(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson, &req->err);
     return rc ? rc : api_radar_get(req, resp);
 }
 
 int api_radar_move(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
-    int rc = radar_move(req->db, &req->who, tech_key(req, z, sizeof z), req->pJson, &req->err);
+    int rc = radar_move(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson, &req->err);
     if (rc) return rc;
     rc = api_radar_get(req, resp);
     resp->status = 201;
@@ -205,7 +185,7 @@ int api_radar_move(Req *req, Resp *resp) {
 
 int api_radar_fit(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
-    int rc = radar_fit(req->db, &req->who, tech_key(req, z, sizeof z), req->pJson, &req->err);
+    int rc = radar_fit(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson, &req->err);
     return rc ? rc : api_radar_get(req, resp);
 }
 

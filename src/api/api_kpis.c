@@ -15,9 +15,7 @@ int api_kpis_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = align_kpi_get(req->db, req->aParam[0], &o);
     if (rc == KEEL_ENOTFOUND) return err_no_id(&req->err, rc, "id", "kpi", req->aParam[0]);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_kpis_create(Req *req, Resp *resp) {

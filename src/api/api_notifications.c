@@ -8,9 +8,7 @@
 int api_inbox_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = notif_inbox(req->db, &req->who, &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_inbox_read(Req *req, Resp *resp) {
@@ -22,9 +20,7 @@ int api_inbox_read(Req *req, Resp *resp) {
 int api_me_preferences_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = notif_prefs_get(req->db, &req->who, &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_me_preferences_update(Req *req, Resp *resp) {
@@ -46,7 +42,5 @@ int api_notifications_log(Req *req, Resp *resp) {
 int api_settings_smtp_test(Req *req, Resp *resp) {
     json_t *o;
     int rc = notif_test_send(req->db, &req->who, req->pJson, &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }

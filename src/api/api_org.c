@@ -7,9 +7,7 @@
 int api_settings_get(Req *req, Resp *resp) {
     json_t *o;
     int rc = org_settings_get(req->db, &req->who, &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_settings_update(Req *req, Resp *resp) {

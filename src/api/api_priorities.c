@@ -55,17 +55,13 @@ int api_priorities(Req *req, Resp *resp) {
     }
     json_t *o;
     int rc = align_priorities(req->db, zStage, unit, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_alignment(Req *req, Resp *resp) {
     json_t *o;
     int rc = align_alignment(req->db, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_catalogue(Req *req, Resp *resp) {

@@ -21,40 +21,40 @@ int api_path_system(Req *req, char *z, size_t n, int64_t *pId) {
     return 0;
 }
 
-int api_system_baselines_list(Req *req, Resp *resp) {
+int api_system_read(Req *req, Resp *resp, int (*fnRead)(Db *, int64_t, json_t **), const char *zKey,
+                    const char *zWhat) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id = 0;
     int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
     json_t *rows;
-    if ((rc = store_baseline_list(req->db, id, &rows)))
-        return err_set(&req->err, rc, "", "cannot read the baselines");
-    resp_json(resp, 200, json_pack("{s:s,s:o}", "system", zName, "items", rows));
+    if ((rc = fnRead(req->db, id, &rows)))
+        return err_set(&req->err, rc, "", "cannot read %s", zWhat);
+    resp_json(resp, 200, json_pack("{s:s,s:o}", "system", zName, zKey, rows));
     return 0;
+}
+
+int api_system_write(Req *req, Resp *resp, ApiSystemWrite fnWrite, int nStatus, const char *zKey) {
+    char zName[ROUTE_KEY_MAX + 1];
+    int64_t id = 0;
+    int rc = api_path_system(req, zName, sizeof zName, &id);
+    if (rc) return rc;
+    json_t *o;
+    if ((rc = fnWrite(req->db, &req->who, zName, req->pJson, &o, &req->err))) return rc;
+    resp_json(resp, nStatus, zKey ? json_pack("{s:s,s:o}", "system", zName, zKey, o) : o);
+    return 0;
+}
+
+int api_system_baselines_list(Req *req, Resp *resp) {
+    return api_system_read(req, resp, store_baseline_list, "items", "the baselines");
 }
 
 int api_system_baselines_freeze(Req *req, Resp *resp) {
-    char zName[ROUTE_KEY_MAX + 1];
-    int64_t id = 0;
-    int rc = api_path_system(req, zName, sizeof zName, &id);
-    if (rc) return rc;
-    json_t *rows;
-    if ((rc = baseline_freeze_api(req->db, &req->who, zName, req->pJson, &rows, &req->err)))
-        return rc;
-    resp_json(resp, 201, json_pack("{s:s,s:o}", "system", zName, "items", rows));
-    return 0;
+    return api_system_write(req, resp, baseline_freeze_api, 201, "items");
 }
 
 int api_system_findings(Req *req, Resp *resp) {
-    char zName[ROUTE_KEY_MAX + 1];
-    int64_t id = 0;
-    int rc = api_path_system(req, zName, sizeof zName, &id);
-    if (rc) return rc;
-    json_t *rows;
-    if ((rc = decay_findings(req->db, id, &rows)))
-        return err_set(&req->err, rc, "", "cannot read the findings");
-    resp_json(resp, 200, json_pack("{s:s,s:o}", "system", zName, "findings", rows));
-    return 0;
+    return api_system_read(req, resp, decay_findings, "findings", "the findings");
 }
 
 int api_system_decay_run(Req *req, Resp *resp) {

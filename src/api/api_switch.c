@@ -11,15 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *path_name(Req *req, char *z, size_t n) {
-    if (router_key(req->pRoute->zPattern, req->zPath, 0, z, n)) z[0] = 0;
-    return z;
-}
-
 int api_switch_get(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1], zEtag[48];
     double age;
-    path_name(req, zName, sizeof zName);
+    req_key(req, 0, zName, sizeof zName);
     /* without the server's poller (keel api) the cache is brought up to
      * date here; with it, only a name the cache lacks (just registered)
      * costs a query */
@@ -53,7 +48,7 @@ int api_switch_get(Req *req, Resp *resp) {
 int api_switch_put(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     json_t *o;
-    int rc = switch_set(req->db, &req->who, path_name(req, zName, sizeof zName), req->pJson, &o,
+    int rc = switch_set(req->db, &req->who, req_key(req, 0, zName, sizeof zName), req->pJson, &o,
                         &req->err);
     if (rc) return rc;
     snprintf(resp->zEtag, sizeof resp->zEtag, "\"%s\"", json_get_str(o, "etag"));
@@ -71,7 +66,7 @@ int api_switch_history(Req *req, Resp *resp) {
         return err_set(&req->err, KEEL_EINVAL, "limit", "limit must be an integer from 1 to 1000");
     char zName[ROUTE_KEY_MAX + 1];
     json_t *o;
-    if ((rc = switch_history(req->db, path_name(req, zName, sizeof zName), limit, &o, &req->err)))
+    if ((rc = switch_history(req->db, req_key(req, 0, zName, sizeof zName), limit, &o, &req->err)))
         return rc;
     resp_json(resp, 200, o);
     return 0;
@@ -80,24 +75,20 @@ int api_switch_history(Req *req, Resp *resp) {
 int api_switch_board(Req *req, Resp *resp) {
     json_t *o;
     int rc = switch_board(req->db, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_switch_tests_list(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     json_t *o;
-    int rc = switch_tests(req->db, path_name(req, zName, sizeof zName), &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    int rc = switch_tests(req->db, req_key(req, 0, zName, sizeof zName), &o, &req->err);
+    return api_answer(resp, rc, o);
 }
 
 int api_switch_tests_create(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id;
-    int rc = switch_test_add(req->db, &req->who, path_name(req, zName, sizeof zName), req->pJson,
+    int rc = switch_test_add(req->db, &req->who, req_key(req, 0, zName, sizeof zName), req->pJson,
                              &id, &req->err);
     if (rc) return rc;
     json_t *o;

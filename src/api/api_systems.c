@@ -17,18 +17,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The {system} (key 0) of the path into z. */
-static const char *path_key(Req *req, int i, char *z, size_t n) {
-    if (router_key(req->pRoute->zPattern, req->zPath, i, z, n)) z[0] = 0;
-    return z;
-}
-
 int api_respond_gate(Req *req, Resp *resp, json_t *gate) {
     json_t *o = json_pack("{ss ss ss so ss}", "code", "gate_refused", "message", req->err.zMsg,
                           "field", req->err.zField, "requirements",
                           json_incref(json_object_get(gate, "requirements")), "request_id",
                           req->zRequestId);
     json_object_set(o, "gate", gate);
+    /* the action the refusal raised (path 5) */
+    if (json_object_get(gate, "action_id"))
+        json_object_set(o, "action_id", json_object_get(gate, "action_id"));
     json_decref(gate);
     resp_json(resp, 409, json_pack("{so}", "error", o));
     return 0;
@@ -71,10 +68,8 @@ int api_systems_list(Req *req, Resp *resp) {
 int api_systems_get(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     json_t *o;
-    int rc = system_get(req->db, &req->who, path_key(req, 0, zName, sizeof zName), &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    int rc = system_get(req->db, &req->who, req_key(req, 0, zName, sizeof zName), &o, &req->err);
+    return api_answer(resp, rc, o);
 }
 
 int api_systems_create(Req *req, Resp *resp) {
@@ -92,7 +87,7 @@ int api_systems_create(Req *req, Resp *resp) {
 
 int api_systems_update(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
-    int rc = system_update(req->db, &req->who, path_key(req, 0, zName, sizeof zName), req->pJson,
+    int rc = system_update(req->db, &req->who, req_key(req, 0, zName, sizeof zName), req->pJson,
                            &req->err);
     return rc ? rc : api_systems_get(req, resp);
 }
@@ -100,7 +95,7 @@ int api_systems_update(Req *req, Resp *resp) {
 int api_system_versions_create(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id;
-    int rc = system_version_create(req->db, &req->who, path_key(req, 0, zName, sizeof zName),
+    int rc = system_version_create(req->db, &req->who, req_key(req, 0, zName, sizeof zName),
                                    req->pJson, &id, &req->err);
     return rc ? rc : api_respond_row(req, resp, &resource_system_version, id, 201, NULL);
 }
@@ -108,7 +103,7 @@ int api_system_versions_create(Req *req, Resp *resp) {
 int api_system_evidence_create(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id;
-    int rc = system_evidence_add(req->db, &req->who, path_key(req, 0, zName, sizeof zName),
+    int rc = system_evidence_add(req->db, &req->who, req_key(req, 0, zName, sizeof zName),
                                  req->pJson, &id, &req->err);
     return rc ? rc : api_respond_row(req, resp, &resource_evidence, id, 201, NULL);
 }
@@ -126,11 +121,9 @@ int api_system_gates(Req *req, Resp *resp) {
     if (rc) return rc;
     char zName[ROUTE_KEY_MAX + 1];
     json_t *o;
-    rc = gate_board(req->db, path_key(req, 0, zName, sizeof zName), req_query(req, "version"), &o,
+    rc = gate_board(req->db, req_key(req, 0, zName, sizeof zName), req_query(req, "version"), &o,
                     &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_system_gate(Req *req, Resp *resp) {
@@ -138,19 +131,17 @@ int api_system_gate(Req *req, Resp *resp) {
     int rc = api_query_only(req, az);
     if (rc) return rc;
     char zName[ROUTE_KEY_MAX + 1], zStage[ROUTE_KEY_MAX + 1];
-    path_key(req, 0, zName, sizeof zName);
-    path_key(req, 1, zStage, sizeof zStage);
+    req_key(req, 0, zName, sizeof zName);
+    req_key(req, 1, zStage, sizeof zStage);
     json_t *o;
     rc = gate_evaluate(req->db, zName, req_query(req, "version"), zStage, &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_system_transition(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     json_t *gate = NULL;
-    int rc = gate_system_transition(req->db, &req->who, path_key(req, 0, zName, sizeof zName),
+    int rc = gate_system_transition(req->db, &req->who, req_key(req, 0, zName, sizeof zName),
                                     req->pJson, &gate, &req->err);
     if (rc == KEEL_ECONFLICT && gate && strcmp(req->err.zCode, "gate_refused") == 0)
         return api_respond_gate(req, resp, gate);
@@ -161,7 +152,7 @@ int api_system_transition(Req *req, Resp *resp) {
 int api_system_overrides_create(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id;
-    int rc = gate_override_add(req->db, &req->who, path_key(req, 0, zName, sizeof zName), 0,
+    int rc = gate_override_add(req->db, &req->who, req_key(req, 0, zName, sizeof zName), 0,
                                req->pJson, &id, &req->err);
     return rc ? rc : api_system_gates(req, resp);
 }
@@ -184,16 +175,14 @@ int api_gates_list(Req *req, Resp *resp) {
 int api_gates_get(Req *req, Resp *resp) {
     char zStage[ROUTE_KEY_MAX + 1];
     json_t *o;
-    int rc = gate_def_get(req->db, path_key(req, 0, zStage, sizeof zStage), &o, &req->err);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    int rc = gate_def_get(req->db, req_key(req, 0, zStage, sizeof zStage), &o, &req->err);
+    return api_answer(resp, rc, o);
 }
 
 int api_gates_put(Req *req, Resp *resp) {
     char zStage[ROUTE_KEY_MAX + 1];
     int64_t v;
-    int rc = gate_def_put(req->db, &req->who, path_key(req, 0, zStage, sizeof zStage), req->pJson,
+    int rc = gate_def_put(req->db, &req->who, req_key(req, 0, zStage, sizeof zStage), req->pJson,
                           &v, &req->err);
     return rc ? rc : api_gates_get(req, resp);
 }
@@ -287,9 +276,7 @@ int api_risks_update(Req *req, Resp *resp) {
 int api_risks_heatmap(Req *req, Resp *resp) {
     json_t *o;
     int rc = risk_heatmap(req->db, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 /* ---- ethics reviews ---- */
@@ -297,9 +284,7 @@ int api_risks_heatmap(Req *req, Resp *resp) {
 int api_reviews_schedule(Req *req, Resp *resp) {
     json_t *o;
     int rc = review_schedule(req->db, &o);
-    if (rc) return rc;
-    resp_json(resp, 200, o);
-    return 0;
+    return api_answer(resp, rc, o);
 }
 
 int api_reviews_intervals(Req *req, Resp *resp) {
@@ -310,7 +295,7 @@ int api_reviews_intervals(Req *req, Resp *resp) {
 int api_system_reviews_list(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     json_t *sys, *rows, *st;
-    int rc = system_get_row(req->db, path_key(req, 0, zName, sizeof zName), &sys, &req->err);
+    int rc = system_get_row(req->db, req_key(req, 0, zName, sizeof zName), &sys, &req->err);
     if (rc) return rc;
     rc = store_reviews_of(req->db, json_get_id(sys, "id"), &rows);
     if (rc == 0) rc = review_status(req->db, sys, time_now(), &st);
@@ -323,7 +308,7 @@ int api_system_reviews_list(Req *req, Resp *resp) {
 int api_system_reviews_create(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];
     int64_t id;
-    int rc = review_create(req->db, &req->who, path_key(req, 0, zName, sizeof zName), req->pJson,
+    int rc = review_create(req->db, &req->who, req_key(req, 0, zName, sizeof zName), req->pJson,
                            &id, &req->err);
     return rc ? rc : api_respond_row(req, resp, &resource_ethics_review, id, 201, NULL);
 }

@@ -59,6 +59,9 @@ void cli_operator(struct Principal *p);
  * failure (the CLI reports are built on it). */
 int cli_call(struct Db *db, const struct Principal *who, const char *zMethod, const char *zUrl,
              json_t **ppOut);
+/* cli_call with a JSON body (NULL: none), e.g. a PATCH. */
+int cli_call_body(struct Db *db, const struct Principal *who, const char *zMethod, const char *zUrl,
+                  const json_t *body, json_t **ppOut);
 /* cli_open_as, cli_call and db_close: one GET (or other body-less call)
  * of a report command. */
 int cli_call_as(const char *zDb, const char *zAs, const char *zMethod, const char *zUrl,
@@ -100,6 +103,8 @@ int cli_jobs(int argc, char **argv);
 int cli_actions(int argc, char **argv);
 int cli_review(int argc, char **argv);
 int cli_radar(int argc, char **argv);
+int cli_definitions(int argc, char **argv);
+int cli_slips(int argc, char **argv);
 
 /* A command's options for cli_parse(). */
 typedef struct CliOpt {

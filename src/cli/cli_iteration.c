@@ -4,6 +4,7 @@
  * /api/v1/radar) so they show exactly what the server answers. */
 #include "cli/cli.h"
 #include "domain/auth.h"
+#include "store/db.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,81 @@ static void print_findings(const json_t *j) {
         printf("  %-8s %s\n", s_(o, "severity"), s_(o, "message"));
 }
 
+/* A whole positive number (an id), else 0. */
+static long long cli_id(const char *z) {
+    if (!z || !*z || strlen(z) > 15 || strspn(z, "0123456789") != strlen(z)) return 0;
+    return strtoll(z, NULL, 10);
+}
+
+/* keel actions close ID --note TEXT [--evidence ANALYSIS] [--version
+ * VERSION] [--cancel]: PATCH /api/v1/actions/{id} as --as, so the rules
+ * (a note, the evidence an action asks for, the owner or the committee)
+ * are the server's. */
+static int actions_close(int argc, char **argv) {
+    static const char zUsage[] =
+        "usage: keel actions close ID --db DB --note TEXT [--evidence ANALYSIS_ID]\n"
+        "                          [--version VERSION_ID] [--cancel] [--as EMAIL] [--json]\n\n"
+        "Close action ID as done (or, with --cancel, as cancelled) with a note saying what\n"
+        "was done or why not. An action that needs evidence is done only with a stored\n"
+        "analysis (--evidence, its id); a retraining action also with the retrained\n"
+        "version (--version, its id). Only the action's owner, the committee and admins\n"
+        "close it (--as, default the first admin); a closed action does not change.\n"
+        "Exit 2 when refused.\n"
+        "  keel actions close 7 --db keel.db --note \"relabelled 1200 failures\" --as "
+        "jonas@example.com";
+    CliOpt a[] = {
+        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        {"as", 0, "EMAIL", "the account that closes it (default: the first admin)", NULL},
+        {"note", 0, "TEXT", "what was done, or why not (required)", NULL},
+        {"evidence", 0, "ANALYSIS_ID", "the stored analysis that shows it is done", NULL},
+        {"version", 0, "VERSION_ID", "retraining: the retrained version", NULL},
+        {"cancel", 1, "", "close it as cancelled rather than done", NULL},
+        {"json", 1, "", "print the closed action as JSON", NULL},
+    };
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n, zUsage, &nPos);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (nPos != 1) return cli_usage_error("close takes one action id, e.g. keel actions close 7");
+    long long id = cli_id(argv[1]);
+    if (!id) return cli_usage_error("'%s' is not an action id (a whole number)", argv[1]);
+    const char *zNote = cli_opt(a, n, "note");
+    if (!zNote || !*zNote) return cli_usage_error("close needs --note: say what was done");
+    if (!cli_opt(a, n, "db")) return cli_usage_error("--db DB is required");
+    json_t *body = json_pack("{ss ss}", "status", cli_opt(a, n, "cancel") ? "cancelled" : "done",
+                             "close_note", zNote);
+    static const char *const azRef[][2] = {{"evidence", "evidence_analysis_id"},
+                                           {"version", "version_id"}};
+    for (int i = 0; i < 2; i++) {
+        const char *z = cli_opt(a, n, azRef[i][0]);
+        if (!z) continue;
+        if (!cli_id(z)) {
+            json_decref(body);
+            return cli_usage_error("--%s must be an id (a whole number), not '%s'", azRef[i][0], z);
+        }
+        json_object_set_new(body, azRef[i][1], json_integer(cli_id(z)));
+    }
+    char zPath[64];
+    snprintf(zPath, sizeof zPath, "/api/v1/actions/%lld", id);
+    Db *db;
+    Principal who;
+    json_t *j = NULL;
+    if ((rc = cli_open_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), &db, &who)) == 0) {
+        rc = cli_call_body(db, &who, "PATCH", zPath, body, &j);
+        db_close(db);
+    }
+    json_decref(body);
+    if (rc) return rc;
+    if (cli_opt(a, n, "json")) {
+        cli_print_json(j);
+        return 0;
+    }
+    printf("action %lld %s: %s\n", id, s_(j, "status"), s_(j, "close_note"));
+    json_decref(j);
+    return 0;
+}
+
 int cli_actions(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "close") == 0) return actions_close(argc - 1, argv + 1);
     CliOpt a[] = {
         {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
         {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
@@ -43,12 +118,15 @@ int cli_actions(int argc, char **argv) {
         {"json", 1, "", "print the answer as JSON", NULL},
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
-    int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel actions --db DB [--overdue] [--all] [--json]\n\n"
-                       "Actions with their owner, due date, status and what raised them (a\n"
-                       "review, a monitoring finding, a risk, a gate refusal); overdue ones are\n"
-                       "findings. Exit 0 whatever they show.",
-                       &nPos);
+    int rc =
+        cli_parse(argc, argv, a, n,
+                  "usage: keel actions --db DB [--overdue] [--all] [--json]\n"
+                  "       keel actions close ID --db DB --note TEXT [--evidence ANALYSIS_ID]\n"
+                  "                          [--version VERSION_ID] [--cancel] [--as EMAIL]\n\n"
+                  "Actions with their owner, due date, status and what raised them (a\n"
+                  "review, a monitoring finding, a risk, a gate refusal); overdue ones are\n"
+                  "findings. Exit 0 whatever they show.",
+                  &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     char zPath[128];
     snprintf(zPath, sizeof zPath, "/api/v1/actions%s%s",

@@ -325,8 +325,16 @@ void cli_operator(Principal *p) {
 /* Call a route and parse its JSON answer into *ppOut; prints the error
  * envelope and returns an exit code on failure. */
 int cli_call(Db *db, const Principal *who, const char *zMethod, const char *zUrl, json_t **ppOut) {
+    return cli_call_body(db, who, zMethod, zUrl, NULL, ppOut);
+}
+
+int cli_call_body(Db *db, const Principal *who, const char *zMethod, const char *zUrl,
+                  const json_t *body, json_t **ppOut) {
+    char *zBody = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    if (body && !zBody) return CLI_EXIT_FAIL;
     Resp r;
-    http_local(db, who, zMethod, zUrl, NULL, 0, 0, 0, &r);
+    http_local(db, who, zMethod, zUrl, zBody, zBody ? strlen(zBody) : 0, 0, 0, &r);
+    free(zBody);
     json_t *j = r.nBody ? json_loadb(r.zBody, r.nBody, 0, NULL) : NULL;
     int status = r.status;
     resp_free(&r);

@@ -404,6 +404,8 @@ int action_raise_for_findings(Db *db, int64_t systemId, const json_t *findings, 
                  json_get_str(f, "version") ? json_get_str(f, "version") : "",
                  json_get_str(f, "metric") ? json_get_str(f, "metric") : "", zKind,
                  json_get_str(f, "segment") ? json_get_str(f, "segment") : "*");
+        utf8_repair(zKey); /* a segment's name cut by %.64s */
+        utf8_repair(zTitle);
         json_t *in =
             json_pack("{ss ss ss ss sI sI ss sb}", "title", zTitle, "kind", "retraining", "source",
                       "finding", "source_key", zKey, "system_id", (json_int_t)systemId, "owner_id",
@@ -418,5 +420,97 @@ int action_raise_for_findings(Db *db, int64_t systemId, const json_t *findings, 
     json_decref(sys);
     json_decref(vers);
     json_decref(ini);
+    return rc;
+}
+
+/* The key of a gate's refusal: gate:credit-scoring-v2:launch, or
+ * gate:initiative-12:pilot for an initiative's move. */
+static void gate_key(char *z, size_t n, const char *zSystem, int64_t initiativeId,
+                     const char *zStage) {
+    if (zSystem)
+        snprintf(z, n, "gate:%.64s:%.40s", zSystem, zStage);
+    else
+        snprintf(z, n, "gate:initiative-%" PRId64 ":%.40s", initiativeId, zStage);
+}
+
+int action_raise_for_gate(Db *db, const Principal *who, const char *zSystem, int64_t systemId,
+                          int64_t initiativeId, int64_t ownerId, const char *zStage,
+                          const json_t *gate, int64_t *pId) {
+    *pId = 0;
+    json_t *ini = NULL;
+    if (initiativeId && store_crud_get(db, &resource_initiative, initiativeId, &ini)) ini = NULL;
+    if (!ownerId) ownerId = json_get_id(ini, "owner_id");
+    if (!ownerId) ownerId = who->personId;
+    if (!ownerId) { /* nobody to give it to: the refusal stays a refusal */
+        json_decref(ini);
+        return 0;
+    }
+    char zKey[200], zTitle[300], zDesc[2000];
+    gate_key(zKey, sizeof zKey, zSystem, initiativeId, zStage);
+    size_t nDesc = 0, i, nOpen = 0;
+    json_t *r, *reqs = json_object_get(gate, "requirements");
+    zDesc[0] = 0;
+    json_array_foreach(reqs, i, r) {
+        const char *zState = json_get_str(r, "state");
+        if (!zState || strcmp(zState, "met") == 0 || json_is_true(json_object_get(r, "overridden")))
+            continue;
+        nOpen++;
+        if (nDesc < sizeof zDesc - 200)
+            nDesc += (size_t)snprintf(zDesc + nDesc, sizeof zDesc - nDesc, "%s%s%s%s: %s (%.300s)",
+                                      nDesc ? "; " : "",
+                                      json_get_str(r, "system") ? json_get_str(r, "system") : "",
+                                      json_get_str(r, "system") ? " " : "",
+                                      json_get_str(r, "id") ? json_get_str(r, "id") : "?", zState,
+                                      json_get_str(r, "detail") ? json_get_str(r, "detail") : "");
+    }
+    if (zSystem)
+        snprintf(zTitle, sizeof zTitle,
+                 "Meet the %s gate of %.64s: %zu of %zu requirements not met", zStage, zSystem,
+                 nOpen, json_array_size(reqs));
+    else
+        snprintf(zTitle, sizeof zTitle,
+                 "Meet the gate into %s of %.120s: %zu of %zu requirements not met", zStage,
+                 ini ? json_get_str(ini, "title") : "the initiative", nOpen, json_array_size(reqs));
+    json_decref(ini);
+    utf8_repair(zTitle); /* %.Ns may have cut a character */
+    utf8_repair(zDesc);
+    char zDue[32];
+    time_iso(time_now() + ACTION_FINDING_DAYS * 86400, zDue, sizeof zDue);
+    zDue[10] = 0;
+    json_t *in = json_pack("{ss ss ss ss sI ss ss}", "title", zTitle, "kind", "general", "source",
+                           "gate", "source_key", zKey, "owner_id", (json_int_t)ownerId, "due_date",
+                           zDue, "description", zDesc);
+    if (systemId)
+        json_object_set_new(in, "system_id", json_integer(systemId));
+    else if (initiativeId)
+        json_object_set_new(in, "initiative_id", json_integer(initiativeId));
+    int bNew;
+    KeelError e = {0};
+    int rc = action_create(db, who, in, pId, &bNew, &e);
+    json_decref(in);
+    return rc;
+}
+
+int action_gate_open(Db *db, const char *zSystem, int64_t initiativeId, const char *zStage,
+                     int64_t *pId) {
+    char zKey[200];
+    gate_key(zKey, sizeof zKey, zSystem, initiativeId, zStage);
+    return store_action_open_by_key(db, zKey, pId);
+}
+
+int action_close_for_gate(Db *db, const Principal *who, const char *zSystem, int64_t initiativeId,
+                          const char *zStage) {
+    int64_t id;
+    int rc = action_gate_open(db, zSystem, initiativeId, zStage, &id);
+    if (rc || !id) return rc;
+    Actor a = auth_actor(who);
+    char zNow[32], zNote[200];
+    time_iso(time_now(), zNow, sizeof zNow);
+    snprintf(zNote, sizeof zNote, "the %s gate passed on %.10s: the move was made", zStage, zNow);
+    json_t *upd = json_pack("{ss ss ss ss}", "status", "done", "close_note", zNote, "closed_at",
+                            zNow, "closed_by", a.zName && a.zName[0] ? a.zName : "system");
+    KeelError e = {0};
+    rc = store_crud_update(db, &resource_action, &a, id, upd, &e);
+    json_decref(upd);
     return rc;
 }

@@ -31,6 +31,24 @@ int action_create(Db *db, const Principal *who, json_t *in, int64_t *pId, int *p
  * transaction. */
 #define ACTION_FINDING_DAYS 30
 int action_raise_for_findings(Db *db, int64_t systemId, const json_t *findings, int *pnNew);
+/* A gate refusal raises one action: the refused move of system zSystem
+ * (or, zSystem NULL, of initiative initiativeId) into zStage, keyed
+ * gate:<system>:<stage> (gate:initiative-<id>:<stage>), so that the same
+ * refusal tried again answers the open action; owned by ownerId, else the
+ * initiative's owner, else the person who tried; due in
+ * ACTION_FINDING_DAYS days; its description lists the requirements of
+ * gate (borrowed) that are not met. *pId: the action (0: nobody to own
+ * it). Its own transaction. */
+int action_raise_for_gate(Db *db, const Principal *who, const char *zSystem, int64_t systemId,
+                          int64_t initiativeId, int64_t ownerId, const char *zStage,
+                          const json_t *gate, int64_t *pId);
+/* The open action of that gate refusal (*pId 0: none). */
+int action_gate_open(Db *db, const char *zSystem, int64_t initiativeId, const char *zStage,
+                     int64_t *pId);
+/* The move passed the gate: close its open gate action (if any) as done,
+ * noting the move. Inside the caller's transaction. */
+int action_close_for_gate(Db *db, const Principal *who, const char *zSystem, int64_t initiativeId,
+                          const char *zStage);
 /* Change an action: its owner (person), admins and the committee. */
 int action_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 /* One action with owner_name, initiative_title, system_name, overdue,

@@ -105,12 +105,8 @@ static int rule_check(Db *db, const json_t *in, AlertRuleRow *r, KeelError *e) {
 int alert_rule_create(Db *db, const Principal *who, const char *zName, const json_t *in,
                       json_t **ppOut, KeelError *e) {
     *ppOut = NULL;
-    json_t *sys;
-    int rc = system_get_row(db, zName, &sys, e);
-    if (rc) return rc;
-    int64_t systemId = json_get_id(sys, "id");
-    rc = system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
-    json_decref(sys);
+    int64_t systemId = 0;
+    int rc = system_for_edit(db, who, zName, &systemId, e);
     if (rc) return rc;
     AlertRuleRow r = {.system = systemId};
     if ((rc = rule_check(db, in, &r, e))) return rc;
@@ -144,12 +140,8 @@ int alert_rule_create(Db *db, const Principal *who, const char *zName, const jso
 }
 
 int alert_rule_delete(Db *db, const Principal *who, const char *zName, int64_t id, KeelError *e) {
-    json_t *sys;
-    int rc = system_get_row(db, zName, &sys, e);
-    if (rc) return rc;
-    int64_t systemId = json_get_id(sys, "id");
-    rc = system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
-    json_decref(sys);
+    int64_t systemId = 0;
+    int rc = system_for_edit(db, who, zName, &systemId, e);
     if (rc) return rc;
     Actor a = auth_actor(who);
     rc = db_begin(db);

@@ -23,12 +23,21 @@
 #include <stdio.h>
 #include <string.h>
 
-static int as(Db *db, const char *zEmail, Principal *p, KeelError *e) {
+int demo_as(Db *db, const char *zEmail, Principal *p, KeelError *e) {
     AccountRow a;
     int rc = zEmail ? store_account_by_email(db, zEmail, &a) : KEEL_ENOTFOUND;
     if (rc) return err_set(e, rc, "by", "demo: no account %.100s", zEmail ? zEmail : "(none)");
     auth_principal_from_account(&a, AUTH_COOKIE, p);
     return 0;
+}
+
+int demo_section_error(int rc, KeelError *e, const char *zSection) {
+    if (rc && !strstr(e->zMsg, "demo")) {
+        char z[sizeof e->zMsg];
+        snprintf(z, sizeof z, "demo %s: %.290s", zSection, e->zMsg);
+        snprintf(e->zMsg, sizeof e->zMsg, "%s", z);
+    }
+    return rc;
 }
 
 static int64_t id_by(Db *db, const ResourceDef *r, const char *zField, const json_t *o,
@@ -149,7 +158,7 @@ static int pilots(Db *db, const json_t *sec, KeelError *e) {
     int rc = 0;
     json_array_foreach(json_object_get(sec, "pilots"), i, p) {
         Principal by;
-        if ((rc = as(db, json_get_str(p, "by"), &by, e))) return rc;
+        if ((rc = demo_as(db, json_get_str(p, "by"), &by, e))) return rc;
         int64_t iid = id_by(db, &resource_initiative, "title", p, "initiative");
         json_t *in = json_deep_copy(p), *crit = json_array();
         json_array_foreach(json_object_get(p, "criteria"), k, c) {
@@ -214,7 +223,7 @@ static int proposals(Db *db, const json_t *sec, KeelError *e) {
     int rc = 0;
     json_array_foreach(json_object_get(sec, "proposals"), i, p) {
         Principal by, voter;
-        if ((rc = as(db, json_get_str(p, "by"), &by, e))) return rc;
+        if ((rc = demo_as(db, json_get_str(p, "by"), &by, e))) return rc;
         at(p);
         char zDue[16];
         time_date(time_now() + 14 * 86400, zDue, sizeof zDue);
@@ -229,14 +238,14 @@ static int proposals(Db *db, const json_t *sec, KeelError *e) {
         json_decref(in);
         json_array_foreach(json_object_get(p, "conflicts"), k, v) {
             if (rc) break;
-            if ((rc = as(db, json_get_str(v, "by"), &voter, e))) break;
+            if ((rc = demo_as(db, json_get_str(v, "by"), &voter, e))) break;
             json_t *c = json_pack("{sO}", "reason", json_object_get(v, "reason"));
             rc = proposal_conflict(db, &voter, pid, c, e);
             json_decref(c);
         }
         json_array_foreach(json_object_get(p, "votes"), k, v) {
             if (rc) break;
-            if ((rc = as(db, json_get_str(v, "by"), &voter, e))) break;
+            if ((rc = demo_as(db, json_get_str(v, "by"), &voter, e))) break;
             json_t *c = json_pack("{sO sO*}", "vote", json_object_get(v, "vote"), "comment",
                                   json_object_get(v, "comment"));
             rc = proposal_vote(db, &voter, pid, c, e);
@@ -256,7 +265,7 @@ static int meetings(Db *db, const json_t *sec, KeelError *e) {
     int rc = 0;
     json_array_foreach(json_object_get(sec, "meetings"), i, m) {
         Principal by;
-        if ((rc = as(db, json_get_str(m, "by"), &by, e))) return rc;
+        if ((rc = demo_as(db, json_get_str(m, "by"), &by, e))) return rc;
         at(m);
         char zOn[16];
         time_date(time_now(), zOn, sizeof zOn);
@@ -280,7 +289,7 @@ int collab_demo_load(Db *db, const json_t *doc, KeelError *e) {
     const json_t *sec = json_object_get(doc, "collaboration");
     if (!sec) return 0;
     Principal sys;
-    int rc = as(db, json_get_str(sec, "admin"), &sys, e);
+    int rc = demo_as(db, json_get_str(sec, "admin"), &sys, e);
     if (rc == 0) rc = committee(db, &sys, sec, e);
     if (rc == 0) rc = stores(db, &sys, sec, e);
     if (rc == 0) rc = training(db, &sys, sec, e);
@@ -288,10 +297,5 @@ int collab_demo_load(Db *db, const json_t *doc, KeelError *e) {
     if (rc == 0) rc = proposals(db, sec, e);
     if (rc == 0) rc = meetings(db, sec, e);
     time_shift(0);
-    if (rc && !strstr(e->zMsg, "demo")) {
-        char z[sizeof e->zMsg];
-        snprintf(z, sizeof z, "demo collaboration: %.290s", e->zMsg);
-        snprintf(e->zMsg, sizeof e->zMsg, "%s", z);
-    }
-    return rc;
+    return demo_section_error(rc, e, "collaboration");
 }

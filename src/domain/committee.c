@@ -5,6 +5,7 @@
 #include "domain/committee.h"
 #include "domain/alignment.h"
 #include "domain/allocation.h"
+#include "domain/definition.h"
 #include "domain/gate.h"
 #include "domain/initiative.h"
 #include "domain/org.h"
@@ -22,7 +23,8 @@
 
 const char *const azActionType[] = {"approve_initiative", "move_stage",       "change_budget",
                                     "pool_capacity",      "accept_risk",      "override_gate",
-                                    "adopt_scenario",     "override_rollout", NULL};
+                                    "adopt_scenario",     "override_rollout", "resolve_definition",
+                                    NULL};
 static const char *const azProposalStatus[] = {"open", "passed", "rejected", "lapsed", NULL};
 static const char *const azDecisionKind[] = {"vote", "direct", NULL};
 static const char *const azOutcome[] = {"passed", "rejected", "no_quorum", "direct", NULL};
@@ -56,7 +58,7 @@ static const FieldDef aProposalField[] = {
     {"title", FT_TEXT, F_REQUIRED | F_SORT, 1, 300, NULL, NULL, "what the committee decides"},
     {"action_type", FT_ENUM, F_REQUIRED | F_FILTER, 0, 0, azActionType, NULL,
      "approve_initiative, move_stage, change_budget, pool_capacity, accept_risk, override_gate, "
-     "adopt_scenario or override_rollout"},
+     "adopt_scenario, override_rollout or resolve_definition"},
     {"action", FT_TEXT, F_READONLY, 0, 0, NULL, NULL, "the action's parameters (an object)"},
     {"initiative_id", FT_REF, F_READONLY | F_NULLABLE | F_FILTER, 1, 9e15, NULL, "initiative",
      "the initiative it concerns"},
@@ -119,21 +121,6 @@ static const FieldDef aDecisionField[] = {
 const ResourceDef resource_decision = RESOURCE("decision", "decision", aDecisionField);
 
 /* ---- helpers ---- */
-
-static int only_keys(const json_t *in, const char *const *az, KeelError *e) {
-    const char *zKey;
-    json_t *v;
-    json_object_foreach((json_t *)in, zKey, v) {
-        if (resource_enum_index(az, zKey) < 0) {
-            char zList[200] = "";
-            size_t k = 0;
-            for (int i = 0; az[i]; i++)
-                k += (size_t)snprintf(zList + k, sizeof zList - k, "%s%s", i ? ", " : "", az[i]);
-            return err_set(e, KEEL_EINVAL, zKey, "unknown field '%.40s'; send %s", zKey, zList);
-        }
-    }
-    return 0;
-}
 
 static void today(char z[16]) { time_date(time_now(), z, 16); }
 
@@ -314,6 +301,7 @@ static int action_check(Db *db, const Principal *who, const char *zType, const j
         {"initiative_id", "system", "stage", "expires_at"},
         {"scenario_id", NULL},
         {"rollout_id", NULL},
+        {"definition_id", NULL},
     };
     int t = resource_enum_index(azActionType, zType);
     *pInitiative = 0;
@@ -410,6 +398,11 @@ static int action_check(Db *db, const Principal *who, const char *zType, const j
         json_decref(r);
         break;
     }
+    case 8:
+        rc = store_crud_exists(db, &resource_definition, json_get_id(act, "definition_id"));
+        if (rc == 0)
+            return err_set(e, KEEL_EINVAL, "action", "action.definition_id names no definition");
+        break;
     }
     if (rc < 0) return rc;
     if (iid > 0 && (t <= 2 || t == 5 || t == 7)) {
@@ -488,7 +481,7 @@ static int evidence_check(const json_t *ev, KeelError *e) {
     static const char *const azKey[] = {"kind", "ref", "note", NULL};
     json_array_foreach(ev, i, x) {
         KeelError e2 = {0};
-        if (!json_is_object(x) || only_keys(x, azKey, &e2) ||
+        if (!json_is_object(x) || resource_only_keys(x, azKey, &e2) ||
             resource_enum_index(azProposalEvidence, json_get_str(x, "kind")) < 0 ||
             (json_object_get(x, "ref") && !json_is_string(json_object_get(x, "ref")) &&
              !json_is_integer(json_object_get(x, "ref"))) ||
@@ -505,7 +498,7 @@ static int evidence_check(const json_t *ev, KeelError *e) {
 int proposal_create(Db *db, const Principal *who, const json_t *in, int64_t *pId, KeelError *e) {
     static const char *const azKey[] = {"title",    "action_type", "action", "due_date",
                                         "evidence", "note",        NULL};
-    int rc = only_keys(in, azKey, e);
+    int rc = resource_only_keys(in, azKey, e);
     if (rc) return rc;
     json_t *row = json_pack("{sO* sO* sO* sO*}", "title", json_object_get(in, "title"),
                             "action_type", json_object_get(in, "action_type"), "due_date",
@@ -644,7 +637,8 @@ static int execute(Db *db, const Principal *who, int64_t id, const json_t *p, in
     } else if (strcmp(zType, "override_rollout") == 0) {
         rc = rollout_override(db, &x, json_get_id(act, "rollout_id"), id, e);
     } else {
-        /* adopt_scenario: the decision is the adoption; nothing else runs */
+        /* adopt_scenario, resolve_definition: the decision is the ruling;
+         * nothing else runs (a new version of the definition carries it) */
         *pRecorded = 1;
     }
     json_decref(act);
@@ -787,7 +781,7 @@ static int vote_change(Db *db, const Principal *who, const json_t *p, const json
 
 int proposal_vote(Db *db, const Principal *who, int64_t id, const json_t *in, KeelError *e) {
     static const char *const azKey[] = {"vote", "comment", NULL};
-    int rc = only_keys(in, azKey, e);
+    int rc = resource_only_keys(in, azKey, e);
     if (rc) return rc;
     json_t *row = json_deep_copy(in);
     rc = resource_validate(&resource_proposal_vote, row, 1, e);
@@ -833,7 +827,7 @@ static int conflict_change(Db *db, const Principal *who, const json_t *p, const 
 
 int proposal_conflict(Db *db, const Principal *who, int64_t id, const json_t *in, KeelError *e) {
     static const char *const azKey[] = {"reason", "person_id", NULL};
-    int rc = only_keys(in, azKey, e);
+    int rc = resource_only_keys(in, azKey, e);
     if (rc) return rc;
     json_t *row = json_deep_copy(in);
     rc = resource_validate(&resource_proposal_conflict, row, 1, e);

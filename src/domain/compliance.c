@@ -69,7 +69,7 @@ static int load_text(const char *zName, const char *z, size_t n, json_t **ppOut,
     if (!j)
         return err_set(e, KEEL_EINVAL, "", "%s: line %d: not valid JSON: %s", zName, je.line,
                        je.text);
-    KeelError pe = {0};
+    EngineError pe = {0};
     int bCal = json_object_get(j, "calendar") != NULL;
     int rc = bCal ? workdays_check(j, &pe) : rulepack_check(j, &pe);
     if (rc) {
@@ -347,6 +347,44 @@ static json_t *applicable(const json_t *packs, const json_t *f) {
     return out;
 }
 
+/* Every obligation that does not apply to flags f, with why not (the
+ * pack's jurisdiction, or the conditions that do not hold); packs decided
+ * organisation-wide (the SoA) are left out. */
+static json_t *not_applicable(const json_t *packs, const json_t *f) {
+    json_t *out = json_array();
+    size_t i, j;
+    json_t *p, *o;
+    char zSrc[300];
+    json_array_foreach(packs, i, p) {
+        if (json_get_str(p, "scope") && strcmp(json_get_str(p, "scope"), "organisation") == 0)
+            continue;
+        json_t *base = json_array();
+        int concerns = pack_concerns(p, f, base);
+        json_decref(base);
+        json_array_foreach(json_object_get(p, "obligations"), j, o) {
+            json_t *whyNot = json_array();
+            if (!concerns) {
+                char z[80];
+                snprintf(z, sizeof z, "jurisdictions do not include %s",
+                         json_get_str(p, "jurisdiction"));
+                json_array_append_new(whyNot, json_string(z));
+            } else if (!rulepack_applies(json_object_get(o, "applies"), f, NULL)) {
+                rulepack_why_not(json_object_get(o, "applies"), f, whyNot);
+            }
+            if (json_array_size(whyNot) == 0) {
+                json_decref(whyNot);
+                continue;
+            }
+            json_array_append_new(
+                out, json_pack("{sO sO sO ss sO so}", "pack", json_object_get(p, "pack"), "id",
+                               json_object_get(o, "id"), "article", json_object_get(o, "article"),
+                               "source", source_of(p, o, zSrc, sizeof zSrc), "title",
+                               json_object_get(o, "title"), "why_not", whyNot));
+        }
+    }
+    return out;
+}
+
 static json_t *requirement_of(const json_t *p, const json_t *o) {
     char zSrc[300];
     const json_t *ev = json_object_get(o, "evidence");
@@ -571,9 +609,10 @@ int compliance_system(Db *db, const char *zName, json_t **ppOut, KeelError *e) {
     time_date(time_now(), zToday, sizeof zToday);
     if (rc == 0) rc = obligations_of(db, &s, packs, cal, zToday, &obs);
     if (rc == 0)
-        *ppOut = json_pack("{sO sO sO so so}", "system", json_object_get(s.sys, "name"),
+        *ppOut = json_pack("{sO sO sO so so so}", "system", json_object_get(s.sys, "name"),
                            "jurisdictions", json_object_get(s.f, "jurisdictions"), "flags", s.f,
-                           "counts", counts_of(obs), "obligations", obs);
+                           "counts", counts_of(obs), "obligations", obs, "not_applicable",
+                           not_applicable(packs, s.f));
     else if (!e->zMsg[0])
         rc = err_set(e, rc, "", "cannot evaluate the obligations: %s", db_errmsg(db));
     sysctx_free(&s);

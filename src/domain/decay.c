@@ -169,12 +169,8 @@ int baseline_freeze_api(Db *db, const Principal *who, const char *zName, const j
             return err_set(e, KEEL_EINVAL, zKey,
                            "unknown field '%.40s'; send version, from, to, reason", zKey);
     }
-    json_t *sys;
-    int rc = system_get_row(db, zName, &sys, e);
-    if (rc) return rc;
-    int64_t systemId = json_get_id(sys, "id");
-    rc = system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
-    json_decref(sys);
+    int64_t systemId = 0;
+    int rc = system_for_edit(db, who, zName, &systemId, e);
     if (rc) return rc;
     char zVersion[80];
     int64_t lastMs;

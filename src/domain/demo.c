@@ -536,6 +536,9 @@ int demo_load(Db *db, const Actor *actor, const json_t *doc0, const char *zPassw
     time_shift(0);
     if (rc == 0) rc = collab_demo_load(db, doc, e);
     time_shift(0);
+    if (rc == 0) rc = definition_demo_load(db, doc, e);
+    time_shift(0);
+    if (rc == 0) rc = slip_demo_load(db, doc, e);
     if (rc == 0) rc = compliance_demo_load(db, doc, e);
     json_decref(doc);
     return db_end(db, rc);

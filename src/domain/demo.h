@@ -36,5 +36,15 @@ int production_demo_load(Db *db, const char *zEventsDir, uint64_t seed, KeelErro
 int iteration_demo_load(Db *db, const json_t *doc, KeelError *e);
 /* The demo's path 4 section ("collaboration"): see collab_demo.c. */
 int collab_demo_load(Db *db, const json_t *doc, KeelError *e);
+/* The principal of the demo account zEmail (KEEL_ENOTFOUND naming it). */
+struct Principal;
+int demo_as(Db *db, const char *zEmail, struct Principal *p, KeelError *e);
+/* rc, with e's message prefixed "demo SECTION: " when it does not say
+ * demo yet. */
+int demo_section_error(int rc, KeelError *e, const char *zSection);
+/* The shared definitions section (domain/definition_demo.c). */
+int definition_demo_load(Db *db, const json_t *doc, KeelError *e);
+/* The schedules section (domain/slip_demo.c). */
+int slip_demo_load(Db *db, const json_t *doc, KeelError *e);
 
 #endif

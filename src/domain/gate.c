@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Lifecycle gates as data and their evaluation; see gate.h. */
 #include "domain/gate.h"
+#include "domain/action.h"
 #include "domain/compliance.h"
 #include "domain/decay.h"
 #include "domain/alignment.h"
@@ -891,6 +892,13 @@ int gate_system_transition(Db *db, const Principal *who, const char *zName, cons
                                   "not met; see requirements",
                                   zTo, zName, json_get_str(ver, "version"), nOpen,
                                   json_array_size(json_object_get(*ppGate, "requirements")));
+                /* the refusal raises one action (path 5), tried again: the same one */
+                int64_t aid = 0;
+                if (action_raise_for_gate(db, who, zName, json_get_id(sys, "id"),
+                                          json_get_id(sys, "initiative_id"),
+                                          json_get_id(ver, "owner_id"), zTo, *ppGate, &aid) == 0 &&
+                    aid)
+                    json_object_set_new(*ppGate, "action_id", json_integer(aid));
             } else if (strcmp(zVerdict, "overridden") == 0) {
                 overrideId = json_get_id(json_object_get(*ppGate, "override"), "id");
             }
@@ -902,6 +910,7 @@ int gate_system_transition(Db *db, const Principal *who, const char *zName, cons
         if (rc == 0)
             rc = store_version_stage(db, &a, json_get_id(sys, "id"), json_get_id(ver, "id"), zFrom,
                                      zTo, zReason, zVerdict, overrideId);
+        if (rc == 0 && iTo == iFrom + 1) rc = action_close_for_gate(db, who, zName, 0, zTo);
         rc = db_end(db, rc);
         /* the launch gate passed: the version's baseline is what it has
          * shown so far (when it has windows; else the monitor.decay job

@@ -2,6 +2,7 @@
 /* Initiatives: creation and change with charter versioning, KPI links,
  * sign-offs, stage transitions; see initiative.h. */
 #include "domain/initiative.h"
+#include "domain/action.h"
 #include "domain/committee.h"
 #include "domain/gate.h"
 #include "store/store_alignment.h"
@@ -419,6 +420,8 @@ static int transition_locked(Db *db, const Principal *who, int64_t id, const jso
         rc = committee_direct_record(db, who, zAction, act, id, zReason);
         json_decref(act);
     }
+    /* a gate this move passed closes the action its refusal raised */
+    if (rc == 0) rc = action_close_for_gate(db, who, NULL, id, zTo);
     return db_end(db, rc);
 }
 
@@ -587,10 +590,33 @@ static int signoff_locked(Db *db, const Principal *who, int64_t initiativeId, co
 /* The checks (stage, sign-offs, charter version) and the change run in one
  * write transaction, so that they hold when the change commits, even with
  * several servers on one PostgreSQL (the inner db_begin calls nest). */
+int initiative_move_blocker(Db *db, int64_t id, const char *zTo, KeelError *e) {
+    json_t *init;
+    int rc = store_crud_get(db, &resource_initiative, id, &init);
+    if (rc) return rc;
+    rc = move_data_rules(db, init, json_string_value(json_object_get(init, "stage")), zTo, e);
+    json_decref(init);
+    return rc;
+}
+
 int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in,
                           KeelError *e) {
     int rc = db_begin(db);
-    return rc ? rc : db_end(db, transition_locked(db, who, id, in, e));
+    if (rc) return rc;
+    rc = db_end(db, transition_locked(db, who, id, in, e));
+    if (rc == KEEL_ECONFLICT && strcmp(e->zCode, "gate_refused") == 0) {
+        /* the refusal raises one action (path 5), after the refused move
+         * was rolled back; tried again, it answers the same action */
+        json_t *init = NULL, *gate = NULL;
+        const char *zTo = json_get_str(in, "to");
+        int64_t aid;
+        if (store_crud_get(db, &resource_initiative, id, &init) == 0 &&
+            gate_initiative(db, id, json_get_str(init, "stage"), zTo, &gate) == 0 && gate)
+            action_raise_for_gate(db, who, NULL, 0, id, 0, zTo, gate, &aid);
+        json_decref(gate);
+        json_decref(init);
+    }
+    return rc;
 }
 
 int initiative_signoff(Db *db, const Principal *who, int64_t initiativeId, const json_t *in,

@@ -20,6 +20,11 @@ int initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
  * transitions, may_sign). */
 int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut);
 int initiative_transition(Db *db, const Principal *who, int64_t id, const json_t *in, KeelError *e);
+/* The refusal a data rule would give now to moving initiative id to zTo
+ * (KEEL_ECONFLICT with e's code unaligned, signoffs_missing or
+ * gate_refused), 0 when none refuses it. Neither the stage machine nor
+ * the caller's rights are checked. */
+int initiative_move_blocker(Db *db, int64_t id, const char *zTo, KeelError *e);
 int initiative_link_create(Db *db, const Principal *who, int64_t initiativeId, json_t *in,
                            int64_t *pId, KeelError *e);
 int initiative_link_update(Db *db, const Principal *who, int64_t initiativeId, int64_t linkId,

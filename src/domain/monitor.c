@@ -485,8 +485,13 @@ static int mon_batch_commit(Monitor *m, MonBatch *b, int bWindows) {
         MonWin *w = mon_win(m, b->apWin[i]->iKey, b->apWin[i]->minute);
         rc = w ? evagg_merge(&w->agg, &b->apWin[i]->agg) : KEEL_ENOMEM;
     }
-    for (size_t i = 0; i < b->nStage; i++)
+    for (size_t i = 0; i < b->nStage; i++) {
+        if (i + 8 < b->nStage) { /* the slots of a later event, fetched meanwhile */
+            __builtin_prefetch(mon_recent_slot(m, b->aStage[i + 8].h, 0), 1);
+            __builtin_prefetch(mon_recent_slot(m, b->aStage[i + 8].h, 1), 1);
+        }
         mon_recent_put(m, &b->aStage[i]);
+    }
     for (size_t i = 0; i < b->nMark; i++)
         b->apMark[i]->labelled = 1;
     mon_batch_clear(b);
@@ -788,7 +793,7 @@ void monitor_stats(Monitor *m, MonStats *st) {
     st->lastSeq = ls.lastSeq;
     st->appliedSeq = m->appliedSeq;
     st->dedupHorizonDays = (int)(dedup_horizon_s(&m->dedup, mon_now_ms() / 1000) / 86400);
-    st->nDedupSlots = m->dedup.nSlot;
+    st->nDedupSlots = m->dedup.nSlot + m->dedup.nOld; /* both while growing */
     pthread_mutex_unlock(&m->mu);
     st->nSegments = ls.nSegments;
     st->nSegmentBytes = ls.nBytesOnDisk;

@@ -74,6 +74,24 @@ static json_t *words(const char *zEn, const char *zZh) {
     return json_pack("{ss ss}", "en", zEn, "zh-CN", zZh);
 }
 
+/* The accounts of person personId, else (no such account) those with role
+ * zRole. */
+static json_t *owner_else(Ctx *c, int64_t personId, const char *zRole) {
+    json_t *rcpt = json_array();
+    add_person(c, rcpt, personId);
+    if (json_array_size(rcpt) == 0) add_role(c, rcpt, zRole);
+    return rcpt;
+}
+
+/* An item past its due date zDue (the detail says so). Takes rcpt. */
+static void add_overdue(Ctx *c, const char *zKind, const char *zKey, const char *zLink,
+                        const char *zDue, json_t *rcpt, const char *zEn, const char *zZh) {
+    char zDe[120], zDz[120];
+    snprintf(zDe, sizeof zDe, "it was due on %s", zDue);
+    snprintf(zDz, sizeof zDz, "应于 %s 完成", zDue);
+    add_item(c, zKind, zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
+}
+
 static const char *role_words(const char *zRole, int zh) {
     if (strcmp(zRole, "sponsor") == 0) return zh ? "执行发起人" : "executive sponsor";
     if (strcmp(zRole, "owner") == 0) return zh ? "业务负责人" : "business owner";
@@ -109,10 +127,18 @@ static int collect_signoffs(Ctx *c) {
     return 0;
 }
 
-/* Owner of the initiative a system serves, by system name. */
-static int64_t system_owner(json_t *owners, const char *zName) {
-    const json_t *o = json_find_str(owners, "name", zName);
-    return o ? json_get_id(o, "owner_id") : 0;
+/* Who is told of system zSys: the owner of the initiative it serves
+ * (owners: store_notif_system_owners) and the risk officers; zLink gets
+ * the system's page. */
+#define SYSTEM_LINK 120
+static json_t *system_people(Ctx *c, const json_t *owners, const char *zSys,
+                             char zLink[SYSTEM_LINK]) {
+    const json_t *o = json_find_str(owners, "name", zSys);
+    json_t *rcpt = json_array();
+    add_person(c, rcpt, o ? json_get_id(o, "owner_id") : 0);
+    add_role(c, rcpt, "risk");
+    snprintf(zLink, SYSTEM_LINK, "#/risk/systems/%s", zSys);
+    return rcpt;
 }
 
 /* An ethics review past due, a system suspended by one: the system's
@@ -125,21 +151,14 @@ static int collect_reviews(Ctx *c) {
     json_t *f;
     json_array_foreach(rc ? NULL : json_object_get(sched, "findings"), i, f) {
         const char *zCode = json_get_str(f, "code"), *zSys = json_get_str(f, "system");
-        char zKey[160], zLink[120], zEn[400], zZh[400];
-        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
-        json_t *rcpt = json_array();
-        add_person(c, rcpt, system_owner(owners, zSys));
-        add_role(c, rcpt, "risk");
+        char zKey[160], zLink[SYSTEM_LINK], zEn[400], zZh[400];
+        json_t *rcpt = system_people(c, owners, zSys, zLink);
         if (strcmp(zCode, "review_overdue") == 0) {
             const char *zDue = json_get_str(f, "due_on");
             snprintf(zKey, sizeof zKey, "system:%s:review:%s", zSys, zDue);
             snprintf(zEn, sizeof zEn, "The ethics review of %s is overdue", zSys);
             snprintf(zZh, sizeof zZh, "%s 的伦理审查已逾期", zSys);
-            char zDe[200], zDz[200];
-            snprintf(zDe, sizeof zDe, "it was due on %s", zDue);
-            snprintf(zDz, sizeof zDz, "应于 %s 完成", zDue);
-            add_item(c, "ethics_review_overdue", zKey, zLink, zDue, rcpt, words(zEn, zZh),
-                     words(zDe, zDz));
+            add_overdue(c, "ethics_review_overdue", zKey, zLink, zDue, rcpt, zEn, zZh);
         } else if (strcmp(zCode, "suspended") == 0) {
             add_role(c, rcpt, "committee");
             snprintf(zKey, sizeof zKey, "system:%s:suspended", zSys);
@@ -166,7 +185,7 @@ static int collect_risks(Ctx *c) {
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) {
-        char zKey[96], zLink[64], zEn[400], zZh[400], zDe[120], zDz[120];
+        char zKey[96], zLink[64], zEn[400], zZh[400];
         int64_t id = json_get_id(r, "id");
         const char *zDue = json_get_str(r, "due_date");
         snprintf(zKey, sizeof zKey, "risk:%" PRId64 ":%s", id, zDue);
@@ -174,12 +193,8 @@ static int collect_risks(Ctx *c) {
         snprintf(zEn, sizeof zEn, "The mitigation of risk \"%s\" is overdue",
                  json_get_str(r, "title"));
         snprintf(zZh, sizeof zZh, "风险「%s」的缓解措施已逾期", json_get_str(r, "title"));
-        snprintf(zDe, sizeof zDe, "it was due on %s", zDue);
-        snprintf(zDz, sizeof zDz, "应于 %s 完成", zDue);
-        json_t *rcpt = json_array();
-        add_person(c, rcpt, json_get_id(r, "owner_id"));
-        if (json_array_size(rcpt) == 0) add_role(c, rcpt, "risk");
-        add_item(c, "risk_overdue", zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
+        add_overdue(c, "risk_overdue", zKey, zLink, zDue,
+                    owner_else(c, json_get_id(r, "owner_id"), "risk"), zEn, zZh);
     }
     json_decref(rows);
     return 0;
@@ -195,7 +210,7 @@ static int collect_actions(Ctx *c) {
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(out, "items"), i, r) {
-        char zKey[96], zLink[64], zEn[400], zZh[400], zDe[120], zDz[120];
+        char zKey[96], zLink[64], zEn[400], zZh[400];
         int64_t id = json_get_id(r, "id");
         const char *zDue = json_get_str(r, "due_date");
         if (!zDue) continue;
@@ -203,12 +218,8 @@ static int collect_actions(Ctx *c) {
         snprintf(zLink, sizeof zLink, "#/iteration/actions?action=%" PRId64, id);
         snprintf(zEn, sizeof zEn, "The action \"%s\" is overdue", json_get_str(r, "title"));
         snprintf(zZh, sizeof zZh, "行动项「%s」已逾期", json_get_str(r, "title"));
-        snprintf(zDe, sizeof zDe, "it was due on %s", zDue);
-        snprintf(zDz, sizeof zDz, "应于 %s 完成", zDue);
-        json_t *rcpt = json_array();
-        add_person(c, rcpt, json_get_id(r, "owner_id"));
-        if (json_array_size(rcpt) == 0) add_role(c, rcpt, "committee");
-        add_item(c, "action_overdue", zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
+        add_overdue(c, "action_overdue", zKey, zLink, zDue,
+                    owner_else(c, json_get_id(r, "owner_id"), "committee"), zEn, zZh);
     }
     json_decref(out);
     return 0;
@@ -226,9 +237,9 @@ static int collect_compliance(Ctx *c) {
     json_array_foreach(rc ? NULL : json_object_get(cal, "items"), i, it) {
         const char *zDue = json_get_str(it, "due"), *zSys = json_get_str(it, "system");
         if (!zDue) continue;
-        char zKey[240], zLink[120], zEn[500], zZh[500], zDe[600], zDz[300];
+        char zKey[240], zLink[SYSTEM_LINK], zEn[500], zZh[500], zDe[600], zDz[300];
         snprintf(zKey, sizeof zKey, "compliance:%s:%s", json_get_str(it, "id"), zDue);
-        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
+        json_t *rcpt = system_people(c, owners, zSys, zLink);
         int bOver = json_is_true(json_object_get(it, "overdue"));
         const json_t *t = json_object_get(it, "title");
         snprintf(zEn, sizeof zEn, "%s: %s (%s %s)", zSys, json_get_str(t, "en"),
@@ -238,9 +249,6 @@ static int collect_compliance(Ctx *c) {
         snprintf(zDe, sizeof zDe, "%s; %s", json_get_str(it, "source"),
                  json_get_str(it, "reason") ? json_get_str(it, "reason") : "");
         snprintf(zDz, sizeof zDz, "%s", json_get_str(it, "source"));
-        json_t *rcpt = json_array();
-        add_person(c, rcpt, system_owner(owners, zSys));
-        add_role(c, rcpt, "risk");
         add_item(c, "compliance_due", zKey, zLink, zDue, rcpt, words(zEn, zZh), words(zDe, zDz));
     }
     json_decref(cal);
@@ -261,31 +269,25 @@ static int collect_alerts(Ctx *c) {
     json_array_foreach(rc ? NULL : rules, i, r) {
         if (strcmp(json_get_str(r, "state"), "firing") != 0) continue;
         const char *zSys = json_get_str(r, "system");
-        char zKey[200], zLink[120], zEn[600], zZh[600], zDe[120], zDz[120];
+        char zKey[200], zLink[SYSTEM_LINK], zEn[600], zZh[600], zDe[120], zDz[120];
         snprintf(zKey, sizeof zKey, "alert:%" PRId64 ":%" PRId64, json_get_id(r, "id"),
                  json_get_id(r, "pending_since"));
-        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
+        json_t *rcpt = system_people(c, owners, zSys, zLink);
         snprintf(zEn, sizeof zEn, "Alert \"%s\" is firing on %s", json_get_str(r, "name"), zSys);
         snprintf(zZh, sizeof zZh, "%s 的告警「%s」正在触发", zSys, json_get_str(r, "name"));
         snprintf(zDe, sizeof zDe, "severity %s", json_get_str(r, "severity"));
         snprintf(zDz, sizeof zDz, "严重程度 %s", json_get_str(r, "severity"));
-        json_t *rcpt = json_array();
-        add_person(c, rcpt, system_owner(owners, zSys));
-        add_role(c, rcpt, "risk");
         add_item(c, "alert_firing", zKey, zLink, NULL, rcpt, words(zEn, zZh), words(zDe, zDz));
     }
     json_array_foreach(rc ? NULL : json_object_get(prod, "awaiting_trips"), i, r) {
         const char *zSys = json_get_str(r, "system");
-        char zKey[80], zLink[120], zEn[600], zZh[600];
+        char zKey[80], zLink[SYSTEM_LINK], zEn[600], zZh[600];
         snprintf(zKey, sizeof zKey, "trip:%" PRId64, json_get_id(r, "id"));
-        snprintf(zLink, sizeof zLink, "#/risk/systems/%s", zSys);
+        json_t *rcpt = system_people(c, owners, zSys, zLink);
         snprintf(zEn, sizeof zEn, "Confirm or revert: alert \"%s\" switched %s off",
                  json_get_str(r, "rule"), zSys);
         snprintf(zZh, sizeof zZh, "请确认或撤销：告警「%s」已关闭 %s", json_get_str(r, "rule"),
                  zSys);
-        json_t *rcpt = json_array();
-        add_person(c, rcpt, system_owner(owners, zSys));
-        add_role(c, rcpt, "risk");
         add_role(c, rcpt, "committee");
         add_item(c, "switch_trip_awaiting", zKey, zLink, NULL, rcpt, words(zEn, zZh),
                  words(json_get_str(r, "message"), json_get_str(r, "message")));

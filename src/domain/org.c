@@ -34,6 +34,9 @@ static const FieldDef aSettingsField[] = {
     {"committee_direct_moves", FT_BOOL, 0, 0, 0, NULL, NULL,
      "the committee role may still move an initiative or override a gate in one request "
      "(logged as a decision of one); off: such a request needs a passed proposal"},
+    {"definition_dispute_days", FT_INT, 0, 1, 365, NULL, NULL,
+     "days a department's dispute of a shared definition may last before it goes to the "
+     "committee as a proposal (default 30)"},
     {"updated_at", FT_TIME, F_READONLY, 0, 0, NULL, NULL, "when it last changed"},
 };
 const ResourceDef resource_settings = RESOURCE("settings", "org_settings", aSettingsField);

@@ -382,7 +382,7 @@ int rollout_override(Db *db, const Principal *who, int64_t rolloutId, int64_t pr
 
 /* The staggered comparison of one KPI at period zAt. */
 static int compare_kpi(Db *db, int64_t kpiId, int64_t pilotUnit, const json_t *rollouts,
-                       const char *zBase, const char *zAt, json_t **ppOut) {
+                       const char *zBase, const char *zAt, double level, json_t **ppOut) {
     json_t *rows;
     int rc = store_unit_values(db, kpiId, &rows);
     if (rc) return rc;
@@ -420,14 +420,14 @@ static int compare_kpi(Db *db, int64_t kpiId, int64_t pilotUnit, const json_t *r
     json_decref(rows);
     if (rc == 0) {
         StaggerResult s;
-        stagger_compare(a, na, b, nb, 0.95, &s);
+        stagger_compare(a, na, b, nb, level, &s);
         *ppOut = json_pack("{sI ss ss si si so so so so so so so}", "kpi_id", (json_int_t)kpiId,
                            "baseline_period", zBase, "period", zAt, "rolled_out", (int)na,
                            "waiting", (int)nb, "mean_change_rolled_out", num(s.meanRolled),
                            "mean_change_waiting", num(s.meanWaiting), "difference",
                            num(na && nb ? s.diff : NAN), "interval_low", num(s.lo), "interval_high",
                            num(s.hi), "df", num(s.df), "units", units);
-        json_object_set_new(*ppOut, "level", json_real(0.95));
+        json_object_set_new(*ppOut, "level", json_real(level));
     } else {
         json_decref(units);
     }
@@ -454,7 +454,7 @@ int rollout_list(Db *db, int64_t initiativeId, const char *zAt, json_t **ppOut, 
         json_array_foreach(json_object_get(p, "criteria"), i, c) {
             json_t *o = NULL;
             if ((rc = compare_kpi(db, json_get_id(c, "kpi_id"), json_get_id(p, "org_unit_id"),
-                                  rollouts, zBase, zPeriod, &o)))
+                                  rollouts, zBase, zPeriod, 0.95, &o)))
                 break;
             json_array_append_new(cmp, o);
         }
@@ -491,4 +491,54 @@ int rollout_list(Db *db, int64_t initiativeId, const char *zAt, json_t **ppOut, 
                        "pilot", json_incref(json_object_get(pg, "pilot")));
     json_decref(pg);
     return 0;
+}
+
+int pilot_compare_latest(Db *db, int64_t initiativeId, int64_t kpiId, const char *zUntil,
+                         double level, json_t **ppOut) {
+    *ppOut = NULL;
+    int64_t pid = 0;
+    int rc = store_pilot_of(db, initiativeId, &pid);
+    if (rc || !pid) return rc;
+    json_t *p = NULL, *rollouts = NULL, *rows = NULL;
+    if ((rc = store_crud_get(db, &resource_pilot, pid, &p)) == 0 &&
+        (rc = store_rollouts_of(db, initiativeId, &rollouts)) == 0)
+        rc = store_unit_values(db, kpiId, &rows);
+    int fs = align_fiscal_start(db);
+    Period pb, pu, pp;
+    const char *zBase = json_get_str(p, "baseline_period");
+    int untilLast = 1 << 30;
+    if (zUntil && period_parse(zUntil, fs, &pu) == 0)
+        untilLast = pu.firstMonth + (pu.kind == PERIOD_QUARTER ? 2 : 0);
+    if (rc == 0 && zBase && period_parse(zBase, fs, &pb) == 0) {
+        /* the latest period after the baseline, up to zUntil, in which the
+         * comparison has an interval */
+        int bestLast = -1;
+        size_t i;
+        json_t *r;
+        json_array_foreach(rows, i, r) {
+            const char *z = json_get_str(r, "period");
+            if (period_parse(z, fs, &pp)) continue;
+            int last = pp.firstMonth + (pp.kind == PERIOD_QUARTER ? 2 : 0);
+            if (pp.firstMonth <= pb.firstMonth || last > untilLast || last <= bestLast) continue;
+            json_t *o = NULL;
+            if ((rc = compare_kpi(db, kpiId, json_get_id(p, "org_unit_id"), rollouts, zBase, z,
+                                  level, &o)))
+                break;
+            if (json_is_number(json_object_get(o, "interval_low"))) {
+                bestLast = last;
+                json_decref(*ppOut);
+                *ppOut = o;
+            } else {
+                json_decref(o);
+            }
+        }
+    }
+    json_decref(p);
+    json_decref(rollouts);
+    json_decref(rows);
+    if (rc) {
+        json_decref(*ppOut);
+        *ppOut = NULL;
+    }
+    return rc;
 }

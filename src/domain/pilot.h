@@ -48,4 +48,12 @@ int rollout_override(Db *db, const Principal *who, int64_t rolloutId, int64_t pr
  * zAt (NULL: the pilot's measure period). */
 int rollout_list(Db *db, int64_t initiativeId, const char *zAt, json_t **ppOut, KeelError *e);
 
+/* Realised value (path 5): the staggered comparison of KPI kpiId for
+ * initiative initiativeId at level, in the latest period after the
+ * pilot's baseline period and up to zUntil (NULL: any) where it has an
+ * interval (two units or more on each side); *ppOut NULL when there is
+ * none (no pilot, too few units). */
+int pilot_compare_latest(Db *db, int64_t initiativeId, int64_t kpiId, const char *zUntil,
+                         double level, json_t **ppOut);
+
 #endif

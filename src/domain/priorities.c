@@ -3,6 +3,8 @@
  * findings. Ranking and trends are computed by engine/ on every read, so a
  * changed weight or a new value re-ranks at once. */
 #include "domain/alignment.h"
+#include "domain/definition.h"
+#include "domain/slip.h"
 #include "engine/prioritise.h"
 #include "store/store_alignment.h"
 #include "store/store_crud.h"
@@ -327,6 +329,12 @@ int align_alignment(Db *db, json_t **ppOut) {
                     " sign-offs on charter version %" PRId64,
                     zTitle, json_get_id(in, "n_signoffs"), json_get_id(in, "n_signatories"),
                     json_get_id(in, "charter_version"));
+    }
+    /* links to shared definitions not agreed, schedule slips (path 4) */
+    if ((rc = definition_findings(db, findings)) || (rc = slip_findings(db, findings))) {
+        json_decref(findings);
+        json_decref(unaligned);
+        goto done;
     }
     json_t *counts = json_object();
     json_array_foreach(findings, i, o) {

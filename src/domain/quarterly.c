@@ -2,12 +2,16 @@
 /* Quarterly reviews and realised value; see quarterly.h. */
 #include "domain/quarterly.h"
 #include "domain/action.h"
+#include "domain/allocation.h"
 #include "domain/alignment.h"
+#include "domain/decay.h"
+#include "domain/pilot.h"
 #include "domain/radar.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "engine/realised.h"
 #include "store/store_alignment.h"
+#include "store/store_allocation.h"
 #include "store/store_crud.h"
 #include "store/store_iteration.h"
 #include "store/store_system.h"
@@ -77,10 +81,47 @@ static json_t *num_or_null(double x) { return isfinite(x) ? json_real(x) : json_
 
 /* ---- realised value ---- */
 
-static int link_realised(Db *db, int fs, const json_t *link, int liveMonth, int untilMonth,
+/* The realised share of one link measured against the units not yet
+ * rolled out (path 4's staggered comparison of per-unit readings): the
+ * rolled-out units' mean change from the pilot's baseline period, in
+ * percent, less the waiting units'; the promise in percent is the
+ * expected impact against the KPI's baseline. 0 with *ppOut NULL when
+ * there is no such comparison. */
+static int link_by_units(Db *db, int64_t iniId, const json_t *link, const char *zUntil,
                          json_t **ppOut) {
+    *ppOut = NULL;
+    double exp = json_number_value(json_object_get(link, "expected_impact"));
+    double base = json_number_value(json_object_get(link, "baseline"));
+    if (!json_is_number(json_object_get(link, "baseline")) || base == 0 || exp == 0) return 0;
+    json_t *cmp;
+    int rc = pilot_compare_latest(db, iniId, json_get_id(link, "id"), zUntil, QR_LEVEL, &cmp);
+    if (rc || !cmp) return rc;
+    double expPct = exp / fabs(base) * 100.0;
+    double d = json_number_value(json_object_get(cmp, "difference"));
+    double lo = json_number_value(json_object_get(cmp, "interval_low")) / expPct,
+           hi = json_number_value(json_object_get(cmp, "interval_high")) / expPct;
+    json_t *o = json_pack(
+        "{sO sO sO sO sb ss sO sO sO sO sf sf s[ff] sf s[ff] sO}", "kpi_id",
+        json_object_get(link, "id"), "kpi", json_object_get(link, "name"), "unit",
+        json_object_get(link, "unit"), "expected_impact", json_object_get(link, "expected_impact"),
+        "tested", 1, "comparison", "units_not_rolled_out", "baseline_period",
+        json_object_get(cmp, "baseline_period"), "period", json_object_get(cmp, "period"),
+        "n_rolled_out", json_object_get(cmp, "rolled_out"), "n_waiting",
+        json_object_get(cmp, "waiting"), "expected_change_pct", expPct, "change_pct", d,
+        "interval_pct", json_number_value(json_object_get(cmp, "interval_low")),
+        json_number_value(json_object_get(cmp, "interval_high")), "share", d / expPct,
+        "share_interval", fmin(lo, hi), fmax(lo, hi), "units", json_object_get(cmp, "units"));
+    json_decref(cmp);
+    *ppOut = o;
+    return 0;
+}
+
+static int link_realised(Db *db, int fs, int64_t iniId, const json_t *link, int liveMonth,
+                         int untilMonth, const char *zUntil, json_t **ppOut) {
+    int rc = link_by_units(db, iniId, link, zUntil, ppOut);
+    if (rc || *ppOut) return rc;
     json_t *values;
-    int rc = store_kpi_values(db, json_get_id(link, "id"), &values);
+    rc = store_kpi_values(db, json_get_id(link, "id"), &values);
     if (rc) return rc;
     double a[512], b[512];
     int nA = 0, nB = 0;
@@ -104,10 +145,11 @@ static int link_realised(Db *db, int fs, const json_t *link, int liveMonth, int 
     double share = r.tested && exp != 0 ? r.change / exp : NAN;
     double s1 = r.tested && exp != 0 ? r.lo / exp : NAN,
            s2 = r.tested && exp != 0 ? r.hi / exp : NAN;
-    json_t *o = json_pack("{sO sO sO sO sb si si}", "kpi_id", json_object_get(link, "id"), "kpi",
-                          json_object_get(link, "name"), "unit", json_object_get(link, "unit"),
-                          "expected_impact", json_object_get(link, "expected_impact"), "tested",
-                          r.tested, "n_before", r.nBefore, "n_after", r.nAfter);
+    json_t *o =
+        json_pack("{sO sO sO sO sb ss si si}", "kpi_id", json_object_get(link, "id"), "kpi",
+                  json_object_get(link, "name"), "unit", json_object_get(link, "unit"),
+                  "expected_impact", json_object_get(link, "expected_impact"), "tested", r.tested,
+                  "comparison", "pre_period", "n_before", r.nBefore, "n_after", r.nAfter);
     json_object_set_new(o, "before", num_or_null(r.before));
     json_object_set_new(o, "after", num_or_null(r.after));
     json_object_set_new(o, "change", num_or_null(r.change));
@@ -146,7 +188,9 @@ int quarterly_realised(Db *db, const json_t *ini, const char *zUntil, json_t **p
         json_t *l;
         json_array_foreach(rows, i, l) {
             json_t *r;
-            if ((rc = link_realised(db, fs, l, liveMonth, untilMonth, &r))) break;
+            if ((rc = link_realised(db, fs, json_get_id(ini, "id"), l, liveMonth, untilMonth,
+                                    zUntil, &r)))
+                break;
             double s = json_number_value(json_object_get(r, "share"));
             json_t *si = json_object_get(r, "share_interval");
             if (json_is_true(json_object_get(r, "tested")) && json_is_array(si)) {
@@ -204,6 +248,7 @@ static void finding(json_t *arr, const char *zCode, const char *zSeverity, int64
     va_start(ap, zFmt);
     vsnprintf(z, sizeof z, zFmt, ap);
     va_end(ap);
+    utf8_repair(z); /* a long title may have been cut inside a character */
     json_array_append_new(arr, json_pack("{ss ss sI ss}", "code", zCode, "severity", zSeverity,
                                          "initiative_id", (json_int_t)ini, "message", z));
 }
@@ -214,6 +259,168 @@ static void copy_findings(json_t *dst, const json_t *src, int64_t iniId) {
     json_t *f;
     json_array_foreach(src, i, f) if (json_get_id(f, "initiative_id") == iniId)
         json_array_append(dst, f);
+}
+
+/* What monitoring found in the quarter, as findings keyed to initiatives:
+ * decay, segment, drift and no-data findings of the latest detection
+ * (when it ran in the quarter), alerts that fired and switch flips. */
+static json_t *monitoring_findings(Db *db, const Period *pp, json_t *counts) {
+    char zFrom[32], zTo[32];
+    int m0 = pp->firstMonth, m1 = pp->firstMonth + 3;
+    snprintf(zFrom, sizeof zFrom, "%04d-%02d-01", m0 / 12, m0 % 12 + 1);
+    snprintf(zTo, sizeof zTo, "%04d-%02d-01", m1 / 12, m1 % 12 + 1);
+    json_t *out = json_array(), *found = NULL, *alerts = NULL, *flips = NULL, *systems = NULL, *x;
+    size_t i, k;
+    int nFound = 0, nAlert = 0, nFlip = 0;
+    if (decay_findings(db, 0, &found)) found = NULL;
+    if (store_systems_list(db, 0, &systems)) systems = NULL;
+    json_array_foreach(found, i, x) {
+        const char *zAt = json_get_str(x, "found_at");
+        if (!zAt || strcmp(zAt, zFrom) < 0 || strcmp(zAt, zTo) >= 0) continue;
+        int64_t ini = 0;
+        json_t *s;
+        json_array_foreach(systems, k,
+                           s) if (strcmp(json_get_str(s, "name"), json_get_str(x, "system")) == 0)
+            ini = json_get_id(s, "initiative_id");
+        const char *zKind = json_get_str(x, "kind");
+        double far = json_number_value(json_object_get(x, "false_alarm_rate"));
+        char zRate[64] = "";
+        if (json_is_number(json_object_get(x, "false_alarm_rate")))
+            snprintf(zRate, sizeof zRate, " (false-alarm rate %.2g%%)", far * 100);
+        const char *zSys = json_get_str(x, "system"), *zSeg = json_get_str(x, "segment");
+        const char *zVer = json_get_str(x, "version") ? json_get_str(x, "version") : "";
+        zSeg = zSeg ? zSeg : "*";
+        if (strcmp(zKind, "drift") == 0)
+            finding(out, "monitoring_drift", "warning", ini,
+                    "%s %s: its inputs drifted (largest PSI %.2f), found %.10s%s", zSys, zVer,
+                    json_number_value(json_object_get(x, "current")), zAt, zRate);
+        else if (strcmp(zKind, "no_data") == 0)
+            finding(out, "monitoring_no_data", "warning", ini,
+                    "%s %s: no events for %lld minutes, found %.10s", zSys, zVer,
+                    (long long)json_integer_value(json_object_get(x, "minutes")), zAt);
+        else
+            finding(out, "monitoring_decay", "warning", ini,
+                    "%s %s: %s %s on %s%s: %.3g against %.3g at the baseline (%s), found "
+                    "%.10s%s",
+                    zSys, zVer, json_get_str(x, "metric") ? json_get_str(x, "metric") : "-",
+                    strcmp(json_get_str(x, "metric") ? json_get_str(x, "metric") : "",
+                           "error_rate") == 0
+                        ? "rose"
+                        : "fell",
+                    strcmp(zSeg, "*") == 0 ? "all segments" : "segment ",
+                    strcmp(zSeg, "*") == 0 ? "" : zSeg,
+                    json_number_value(json_object_get(x, "current")),
+                    json_number_value(json_object_get(x, "baseline")),
+                    strcmp(zKind, "decay") == 0 ? "decay" : "a segment that fails", zAt, zRate);
+        json_t *f = json_array_get(out, json_array_size(out) - 1);
+        json_object_set(f, "system", json_object_get(x, "system"));
+        json_object_set(f, "kind", json_object_get(x, "kind"));
+        json_object_set(f, "segment", json_object_get(x, "segment"));
+        if (json_is_number(json_object_get(x, "false_alarm_rate")))
+            json_object_set(f, "false_alarm_rate", json_object_get(x, "false_alarm_rate"));
+        nFound++;
+    }
+    if (store_review_alerts(db, zFrom, zTo, &alerts)) alerts = NULL;
+    json_array_foreach(alerts, i, x) {
+        finding(out, "alert_fired",
+                strcmp(json_get_str(x, "severity") ? json_get_str(x, "severity") : "", "critical")
+                    ? "warning"
+                    : "critical",
+                json_get_id(x, "initiative_id"), "%s: alert '%s' fired on %.10s: %s",
+                json_get_str(x, "system"), json_get_str(x, "rule"), json_get_str(x, "created_at"),
+                json_get_str(x, "message") ? json_get_str(x, "message") : "");
+        json_object_set(json_array_get(out, json_array_size(out) - 1), "system",
+                        json_object_get(x, "system"));
+        nAlert++;
+    }
+    if (store_review_flips(db, zFrom, zTo, &flips)) flips = NULL;
+    json_array_foreach(flips, i, x) {
+        const char *zState = json_get_str(x, "state");
+        char zPct[24] = "";
+        if (strcmp(zState, "percent") == 0)
+            snprintf(zPct, sizeof zPct, " %lld%%",
+                     (long long)json_integer_value(json_object_get(x, "percent")));
+        finding(out, "switch_flip", strcmp(zState, "off") == 0 ? "warning" : "info",
+                json_get_id(x, "initiative_id"),
+                "%s: the switch was set to %s%s on %.10s by %s: %s", json_get_str(x, "system"),
+                zState, zPct, json_get_str(x, "created_at"),
+                json_get_str(x, "actor") ? json_get_str(x, "actor") : "-",
+                json_get_str(x, "reason") ? json_get_str(x, "reason") : "");
+        json_t *f = json_array_get(out, json_array_size(out) - 1);
+        json_object_set(f, "system", json_object_get(x, "system"));
+        json_object_set(f, "state", json_object_get(x, "state"));
+        nFlip++;
+    }
+    json_object_set_new(counts, "findings", json_integer(nFound));
+    json_object_set_new(counts, "alerts_fired", json_integer(nAlert));
+    json_object_set_new(counts, "switch_flips", json_integer(nFlip));
+    json_decref(found);
+    json_decref(alerts);
+    json_decref(flips);
+    json_decref(systems);
+    return out;
+}
+
+/* The start quarters {initiative id: quarter} of the latest plan (a solve
+ * or a replan) made before zBefore, and its id (0 and NULL: none). */
+static int plan_starts(Db *db, const char *zBefore, json_t **ppStarts, int64_t *pPlan) {
+    *ppStarts = NULL;
+    *pPlan = 0;
+    json_t *rows;
+    int64_t total;
+    int rc = store_alloc_plans(db, 50, 0, &rows, &total);
+    if (rc) return rc;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        const char *zKind = json_get_str(row, "kind"), *zAt = json_get_str(row, "created_at");
+        if (!zKind || (strcmp(zKind, "solve") && strcmp(zKind, "replan")) || !zAt ||
+            strcmp(zAt, zBefore) >= 0)
+            continue;
+        json_t *p;
+        if ((rc = alloc_plan_get(db, json_get_id(row, "id"), &p)) == 0) {
+            json_t *st = json_object_get(json_object_get(p, "result"), "starts");
+            *ppStarts = json_is_object(st) ? json_incref(st) : NULL;
+            *pPlan = json_get_id(row, "id");
+            json_decref(p);
+        }
+        break;
+    }
+    json_decref(rows);
+    return rc;
+}
+
+/* A slip: the plan started initiative ini in a quarter that has ended (by
+ * today, and by the review's end) and it had not gone live by then; it is
+ * the review's finding until the initiative goes live, and in the review
+ * of the quarter it went live in. */
+static void slip_finding(json_t *findings, const json_t *ini, const json_t *starts, int64_t plan,
+                         int fs, const Period *pp) {
+    char zId[24];
+    snprintf(zId, sizeof zId, "%" PRId64, json_get_id(ini, "id"));
+    const char *zStart = json_string_value(json_object_get(starts, zId));
+    Period ps;
+    if (!zStart || period_parse(zStart, fs, &ps) || ps.kind != PERIOD_QUARTER) return;
+    int startLast = ps.firstMonth + 2, reviewLast = pp->firstMonth + 2;
+    char zNow[32];
+    time_iso(time_now(), zNow, sizeof zNow);
+    int nowMonth = month_of(zNow);
+    if (startLast > reviewLast || startLast >= nowMonth) return; /* not ended yet */
+    int live = month_of(json_get_str(ini, "live_since"));
+    if (live >= 0 && live <= startLast) return;                            /* on time */
+    if (live >= 0 && (live < pp->firstMonth || live > reviewLast)) return; /* late, not now */
+    int64_t id = json_get_id(ini, "id");
+    if (live < 0)
+        finding(findings, "slip", "warning", id,
+                "%s was planned to start in %s (plan %" PRId64 ") and has not gone live",
+                json_get_str(ini, "title"), zStart, plan);
+    else
+        finding(findings, "slip", "info", id,
+                "%s was planned to start in %s (plan %" PRId64 ") and went live on %.10s",
+                json_get_str(ini, "title"), zStart, plan, json_get_str(ini, "live_since"));
+    json_t *f = json_array_get(findings, json_array_size(findings) - 1);
+    json_object_set_new(f, "planned_start", json_string(zStart));
+    json_object_set_new(f, "plan_id", json_integer(plan));
 }
 
 static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOut) {
@@ -236,7 +443,15 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
     size_t i, k;
     json_t *ini, *x;
     /* overdue mitigations and ethics reviews, keyed to initiatives */
-    json_t *riskF = json_array(), *ethicsF = json_array();
+    json_t *riskF = json_array(), *ethicsF = json_array(), *monCounts = json_object();
+    json_t *monF = rc == 0 ? monitoring_findings(db, pp, monCounts) : json_array();
+    json_t *starts = NULL;
+    int64_t planId = 0;
+    int fs = align_fiscal_start(db);
+    char zEnd[32];
+    snprintf(zEnd, sizeof zEnd, "%04d-%02d-01", (pp->firstMonth + 3) / 12,
+             (pp->firstMonth + 3) % 12 + 1);
+    if (rc == 0) rc = plan_starts(db, zEnd, &starts, &planId);
     json_array_foreach(json_object_get(heat, "findings"), k, x) {
         json_t *r, *f = json_deep_copy(x);
         json_array_foreach(json_object_get(heat, "risks"), i, r) {
@@ -326,6 +541,8 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
         copy_findings(findings, json_object_get(acts, "findings"), id);
         copy_findings(findings, riskF, id);
         copy_findings(findings, ethicsF, id);
+        copy_findings(findings, monF, id);
+        if (starts) slip_finding(findings, ini, starts, planId, fs, pp);
         json_t *mine = json_array(), *sys = json_array();
         json_array_foreach(json_object_get(acts, "items"), k, x) {
             if (json_get_id(x, "initiative_id") != id) continue;
@@ -377,6 +594,7 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
                   pools ? pools : json_null(), "feedback", feedback ? feedback : json_null());
     json_object_set(prog, "ethics_overdue", json_object_get(sched, "findings"));
     json_object_set_new(prog, "radar_moves", radar ? radar : json_array());
+    json_object_set_new(prog, "monitoring", monCounts);
     json_object_set_new(prog, "risks_open",
                         json_integer(json_integer_value(json_object_get(heat, "total"))));
     json_t *dates =
@@ -401,6 +619,8 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
     json_decref(pools);
     json_decref(riskF);
     json_decref(ethicsF);
+    json_decref(monF);
+    json_decref(starts);
     return rc;
 }
 

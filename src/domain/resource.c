@@ -7,6 +7,7 @@
 #include "domain/analysis.h"
 #include "domain/auth.h"
 #include "domain/compliance.h"
+#include "domain/definition.h"
 #include "domain/committee.h"
 #include "domain/meeting.h"
 #include "domain/pilot.h"
@@ -15,6 +16,7 @@
 #include "domain/radar.h"
 #include "domain/review.h"
 #include "domain/risk.h"
+#include "domain/slip.h"
 #include "domain/system.h"
 #include "domain/training.h"
 #include "store/store_crud.h"
@@ -23,6 +25,7 @@
 #include "util/timeutil.h"
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const azRole[] = {"admin", "committee", "owner", "engineer", "risk", "viewer", NULL};
@@ -45,6 +48,7 @@ static const FieldDef aUnitField[] = {
 static const RefBy aUnitRefBy[] = {
     {"unit", "parent_id", "sub-units"},
     {"person", "unit_id", "people"},
+    {"definition_department", "unit_id", "shared definitions"},
 };
 const ResourceDef resource_unit = RESOURCE_REFBY("unit", "unit", aUnitField, aUnitRefBy);
 
@@ -57,6 +61,8 @@ static const FieldDef aPersonField[] = {
     {"skills", FT_SET, F_FILTER, 0, 0, azSkill, NULL,
      "skills: business_expert, ml_engineer, data_engineer, product_manager, risk_officer"},
     {"capacity_fte", FT_REAL, F_SORT, 0, 1.5, NULL, NULL, "capacity in FTE (0 to 1.5)"},
+    {"department_head", FT_BOOL, F_FILTER, 0, 0, NULL, NULL,
+     "heads their unit (the department): co-signs shared definitions for it"},
     TIMES,
 };
 static const RefBy aPersonRefBy[] = {
@@ -140,6 +146,13 @@ const ResourceDef *const resource_all[] = {
     &resource_training_programme,
     &resource_training_session,
     &resource_training_completion,
+    &resource_definition,
+    &resource_definition_version,
+    &resource_definition_department,
+    &resource_definition_signature,
+    &resource_definition_link,
+    &resource_stage_plan,
+    &resource_deadline,
     NULL,
 };
 
@@ -321,4 +334,19 @@ int resource_update(Db *db, const Principal *who, const ResourceDef *r, int64_t 
 int resource_delete(Db *db, const Principal *who, const ResourceDef *r, int64_t id, KeelError *e) {
     Actor a = auth_actor(who);
     return store_crud_delete(db, r, &a, id, e);
+}
+
+int resource_only_keys(const json_t *in, const char *const *az, KeelError *e) {
+    const char *zKey;
+    json_t *v;
+    json_object_foreach((json_t *)in, zKey, v) {
+        if (resource_enum_index(az, zKey) < 0) {
+            char zList[200] = "";
+            size_t k = 0;
+            for (int i = 0; az[i] && k < sizeof zList; i++)
+                k += (size_t)snprintf(zList + k, sizeof zList - k, "%s%s", i ? ", " : "", az[i]);
+            return err_set(e, KEEL_EINVAL, zKey, "unknown field '%.40s'; send %s", zKey, zList);
+        }
+    }
+    return 0;
 }

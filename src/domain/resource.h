@@ -43,5 +43,8 @@ int resource_delete(Db *db, const struct Principal *who, const ResourceDef *r, i
  * only). Normalises in place (emails lower-cased, sets de-duplicated).
  * Returns 0 or KEEL_EINVAL with e naming the field. */
 int resource_validate(const ResourceDef *r, json_t *in, int bCreate, KeelError *e);
+/* KEEL_EINVAL naming the first member of object in that is not in the
+ * NULL-terminated list az (the message lists az), else 0. */
+int resource_only_keys(const json_t *in, const char *const *az, KeelError *e);
 
 #endif

@@ -4,6 +4,7 @@
  * runs, is recorded, and gets its next run; a lease lasts five minutes
  * (a server that dies mid-run frees its job after that). */
 #include "domain/scheduler.h"
+#include "domain/definition.h"
 #include "domain/alert.h"
 #include "domain/decay.h"
 #include "domain/notification.h"
@@ -45,6 +46,7 @@ static const JobDef aJob[] = {
     {"alerts.evaluate", 60, alert_job},
     {"webhooks.deliver", 10, alert_deliver_job},
     {"notifications", 300, notif_job}, /* domain/notification.h */
+    {"definitions.escalate", 3600, definition_escalate_job}, /* domain/definition.h */
 };
 #define N_JOB ((int)(sizeof aJob / sizeof aJob[0]))
 

@@ -13,7 +13,8 @@
  * dictionary (levels in order of first appearance), and frees each block as
  * it goes so peak memory stays near the size of the result. Plain stretches
  * of records go through the fast loop in csv_fast.c first; this file's
- * general loop (csv_chunk_record) takes whatever that loop hands it. */
+ * general loop (csv_chunk_record) takes whatever that loop hands it. The
+ * merge and what a caller does with a table are csv_table.c. */
 #include "engine/csv.h"
 #include "engine/csv_int.h"
 #include "engine/par.h"
@@ -31,19 +32,9 @@
 #define CSV_DEFAULT_MAX_FIELD (1 << 20) /* default field size cap */
 #define CSV_MIN_CHUNK (1 << 20)         /* smallest region worth a thread */
 
-/* The table as allocated: the public part first, then what frees it. */
-typedef struct CsvTableImpl {
-    CsvTable t;
-    Arena arena;      /* column names and level strings */
-    size_t nRegion;   /* csv_scan: regions the input was cut into */
-    uint32_t **aaMap; /* csv_scan: per column, NULL or every region's
-                       * local -> table codes, one region after another */
-    size_t *aMapOff;  /* csv_scan: nCol * nRegion offsets into aaMap[k] */
-} CsvTableImpl;
-
 const char *const csv_azMissing[CSV_N_MISSING] = {
-    "",     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A",  "NA",       "NULL", "NaN",    "None",     "n/a",  "nan",  "null"};
+    "",     "#N/A", "#N/A N/A", "#NA",  "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A",  "NA",       "NULL", "NaN",     "None",     "n/a",  "nan",  "null"};
 
 /* Bytes that end an unquoted field or are not allowed in one. */
 static const unsigned char aSpecial[256] = {['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1};
@@ -52,7 +43,7 @@ static const unsigned char aSpecial[256] = {['\n'] = 1, ['\r'] = 1, [','] = 1, [
 
 /* Copy n bytes of z into the arena as a NUL-terminated string; NULL when
  * out of memory. The arena owns the result. */
-static char *arena_strndup(Arena *a, const char *z, size_t n) {
+char *csv_arena_strndup(Arena *a, const char *z, size_t n) {
     ArenaBlock *b = a->pHead;
     if (!b || b->nAlloc - b->nUsed < n + 1) {
         size_t nAlloc = n + 1 > 65536 ? n + 1 : 65536;
@@ -71,7 +62,7 @@ static char *arena_strndup(Arena *a, const char *z, size_t n) {
 }
 
 /* Free every block of the arena. */
-static void arena_free(Arena *a) {
+void csv_arena_free(Arena *a) {
     ArenaBlock *b = a->pHead;
     while (b) {
         ArenaBlock *pNext = b->pNext;
@@ -91,13 +82,13 @@ static void *csv_map(size_t n) {
 }
 
 /* Free memory from csv_map (NULL is fine). */
-static void csv_unmap(void *p, size_t n) {
+void csv_unmap(void *p, size_t n) {
     if (p) munmap(p, n ? n : 1);
 }
 
 /* Grow (or shrink) a to exactly nByte bytes, keeping its content; 0 or
  * KEEL_ENOMEM (a unchanged). */
-static int maparr_resize(MapArr *a, size_t nByte) {
+int csv_maparr_resize(MapArr *a, size_t nByte) {
     if (nByte == 0) nByte = 1;
     if (!a->p) {
         a->p = csv_map(nByte);
@@ -112,7 +103,7 @@ static int maparr_resize(MapArr *a, size_t nByte) {
 }
 
 /* Free a's memory. */
-static void maparr_free(MapArr *a) {
+void csv_maparr_free(MapArr *a) {
     csv_unmap(a->p, a->nByte);
     a->p = NULL;
     a->nByte = 0;
@@ -320,6 +311,28 @@ typedef struct Field {
     size_t iNext;  /* offset after the delimiter or line end */
 } Field;
 
+/* Whether offset j of z[0..n) ends a field (the end of the input, a comma,
+ * LF or CRLF); if so, say in *f whether it ended the record and where the
+ * next field starts. */
+static inline int field_end(Field *f, const char *z, size_t n, size_t j) {
+    if (j >= n) {
+        f->last = 1;
+        f->iNext = n;
+    } else if (z[j] == ',') {
+        f->last = 0;
+        f->iNext = j + 1;
+    } else if (z[j] == '\n') {
+        f->last = 1;
+        f->iNext = j + 1;
+    } else if (z[j] == '\r' && j + 1 < n && z[j + 1] == '\n') {
+        f->last = 1;
+        f->iNext = j + 2;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* Scan the field at offset i of the input (the start of a field) into *f,
  * unescaping a quoted field into sc when it holds doubled quotes. iField is
  * the 1-based field number for messages. Returns 0, or KEEL_EINVAL with
@@ -371,25 +384,11 @@ static int field_scan(Chunk *c, Scratch *sc, size_t i, size_t iField, Field *f) 
                 break;
             }
         }
-        if (j >= n) {
-            f->last = 1;
-            f->iNext = n;
-        } else if (z[j] == ',') {
-            f->last = 0;
-            f->iNext = j + 1;
-        } else if (z[j] == '\n') {
-            f->last = 1;
-            f->iNext = j + 1;
-        } else if (z[j] == '\r' && j + 1 < n && z[j + 1] == '\n') {
-            f->last = 1;
-            f->iNext = j + 2;
-        } else {
-            chunk_error(c, j, iField,
-                        "unexpected character after a closing quote; a quoted field must end "
-                        "at the quote");
-            return KEEL_EINVAL;
-        }
-        return 0;
+        if (field_end(f, z, n, j)) return 0;
+        chunk_error(c, j, iField,
+                    "unexpected character after a closing quote; a quoted field must end "
+                    "at the quote");
+        return KEEL_EINVAL;
     }
     size_t j = i;
     while (j < n && !aSpecial[(unsigned char)z[j]])
@@ -401,32 +400,16 @@ static int field_scan(Chunk *c, Scratch *sc, size_t i, size_t iField, Field *f) 
                     "field is over the size cap of %zu bytes; shorten it or raise the cap", nMax);
         return KEEL_EINVAL;
     }
-    if (j >= n) {
-        f->last = 1;
-        f->iNext = n;
-    } else if (z[j] == ',') {
-        f->last = 0;
-        f->iNext = j + 1;
-    } else if (z[j] == '\n') {
-        f->last = 1;
-        f->iNext = j + 1;
-    } else if (z[j] == '\r') {
-        if (j + 1 < n && z[j + 1] == '\n') {
-            f->last = 1;
-            f->iNext = j + 2;
-        } else {
-            chunk_error(c, j, iField,
-                        "carriage return not followed by a line feed outside quotes; quote "
-                        "the field or use LF or CRLF line ends");
-            return KEEL_EINVAL;
-        }
-    } else {
+    if (field_end(f, z, n, j)) return 0;
+    if (z[j] == '\r')
+        chunk_error(c, j, iField,
+                    "carriage return not followed by a line feed outside quotes; quote "
+                    "the field or use LF or CRLF line ends");
+    else
         chunk_error(c, j, iField,
                     "quote inside an unquoted field; quote the whole field and double the "
                     "quotes inside it");
-        return KEEL_EINVAL;
-    }
-    return 0;
+    return KEEL_EINVAL;
 }
 
 /* Check a field's bytes for UTF-8; on failure record the error (iPos is
@@ -522,7 +505,7 @@ void csv_dict_truncate(CsvDict *d, size_t nLevel) {
 }
 
 /* Free a dictionary's arrays (not the strings). */
-static void dict_free(CsvDict *d) {
+void csv_dict_free(CsvDict *d) {
     free(d->aLevel);
     free(d->aSlot);
     memset(d, 0, sizeof *d);
@@ -546,7 +529,7 @@ static int chunk_put_text(Chunk *c, ChunkCol *col, const Field *f, size_t iPos, 
             return KEEL_EINVAL;
         }
         if (f->inScratch) {
-            char *zCopy = arena_strndup(&c->arena, f->z, f->n);
+            char *zCopy = csv_arena_strndup(&c->arena, f->z, f->n);
             if (!zCopy) return KEEL_ENOMEM;
             col->dict.aLevel[code].z = zCopy;
         }
@@ -570,11 +553,11 @@ static int chunk_refield(Chunk *c, size_t iRec, size_t iField, Field *f) {
 
 /* Turn selected column iSel of this region from numbers into category
  * codes for its first nRow rows, re-reading each value from the input. */
-static int chunk_col_to_text(Chunk *c, size_t iSel, size_t nRow) {
+int csv_chunk_col_to_text(Chunk *c, size_t iSel, size_t nRow) {
     ChunkCol *col = &c->aCol[iSel];
     size_t iField = c->s->aSelField[iSel];
     MapArr codes = {0};
-    if (maparr_resize(&codes, (c->nCap ? c->nCap : 1) * sizeof(uint32_t))) return KEEL_ENOMEM;
+    if (csv_maparr_resize(&codes, (c->nCap ? c->nCap : 1) * sizeof(uint32_t))) return KEEL_ENOMEM;
     const double *aNum = col->data.p;
     uint32_t *aCode = codes.p;
     const size_t *aStart = c->starts.p;
@@ -587,11 +570,11 @@ static int chunk_col_to_text(Chunk *c, size_t iSel, size_t nRow) {
         int rc = chunk_refield(c, aStart[r], iField, &f);
         if (!rc) rc = chunk_put_text(c, col, &f, aStart[r], iField + 1, &aCode[r]);
         if (rc) {
-            maparr_free(&codes);
+            csv_maparr_free(&codes);
             return rc;
         }
     }
-    maparr_free(&col->data);
+    csv_maparr_free(&col->data);
     col->data = codes;
     col->isCat = 1;
     return 0;
@@ -622,7 +605,7 @@ static int chunk_put(Chunk *c, size_t iSel, const Field *f, size_t iPos, size_t 
                         "read the column as categorical");
             return KEEL_EINVAL;
         }
-        int rc = chunk_col_to_text(c, iSel, iRow);
+        int rc = csv_chunk_col_to_text(c, iSel, iRow);
         if (rc) return rc;
     }
     col->sawText = 1;
@@ -635,9 +618,9 @@ int csv_chunk_grow(Chunk *c) {
     for (size_t k = 0; k < c->s->nSel; k++) {
         ChunkCol *col = &c->aCol[k];
         size_t elt = col->isCat ? sizeof(uint32_t) : sizeof(double);
-        if (maparr_resize(&col->data, nCap * elt)) return KEEL_ENOMEM;
+        if (csv_maparr_resize(&col->data, nCap * elt)) return KEEL_ENOMEM;
     }
-    if (maparr_resize(&c->starts, nCap * sizeof(size_t))) return KEEL_ENOMEM;
+    if (csv_maparr_resize(&c->starts, nCap * sizeof(size_t))) return KEEL_ENOMEM;
     c->nCap = nCap;
     return 0;
 }
@@ -866,16 +849,16 @@ static void chunk_run(Chunk *c) {
 static void chunk_clear(Chunk *c) {
     if (c->aCol)
         for (size_t k = 0; k < c->s->nSel; k++) {
-            dict_free(&c->aCol[k].dict);
-            maparr_free(&c->aCol[k].data);
+            csv_dict_free(&c->aCol[k].dict);
+            csv_maparr_free(&c->aCol[k].data);
         }
-    maparr_free(&c->starts);
+    csv_maparr_free(&c->starts);
     free(c->aCol);
     free(c->aaNum);
     free(c->aaCode);
     c->aaNum = NULL;
     c->aaCode = NULL;
-    arena_free(&c->arena);
+    csv_arena_free(&c->arena);
     free(c->scratch.z);
     free(c->scratch2.z);
     free(c->aSep);
@@ -917,8 +900,8 @@ static int chunk_reset(Chunk *c, size_t iStart) {
         c->nCap = nMax / 2;      /* csv_chunk_grow doubles it */
         if (csv_chunk_grow(c)) { /* no such address space: grow as needed */
             for (size_t k = 0; k < c->s->nSel; k++)
-                maparr_free(&c->aCol[k].data);
-            maparr_free(&c->starts);
+                csv_maparr_free(&c->aCol[k].data);
+            csv_maparr_free(&c->starts);
             c->nCap = 0;
         }
     }
@@ -963,169 +946,6 @@ static void csv_set_error(EngineError *pErr, const char *z, size_t iPos, size_t 
         snprintf(pErr->zMsg, sizeof pErr->zMsg, "line %zu: %s", pErr->iLine, zMsg);
 }
 
-/* ---- merge ------------------------------------------------------------- */
-
-/* Free a table's memory without the column arrays' owner checks. */
-void csv_free(CsvTable *t) {
-    if (!t) return;
-    CsvTableImpl *p = (CsvTableImpl *)t;
-    for (size_t k = 0; k < t->nCol; k++) {
-        csv_unmap(t->aCol[k].aNum, (t->nRow ? t->nRow : 1) * sizeof(double));
-        csv_unmap(t->aCol[k].aCode, (t->nRow ? t->nRow : 1) * sizeof(uint32_t));
-        free(t->aCol[k].azLevel);
-    }
-    if (p->aaMap)
-        for (size_t k = 0; k < t->nCol; k++)
-            free(p->aaMap[k]);
-    free(p->aaMap);
-    free(p->aMapOff);
-    free(t->aCol);
-    arena_free(&p->arena);
-    free(p);
-}
-
-double *csv_column_take_numbers(CsvTable *t, size_t k) {
-    if (!t || k >= t->nCol || t->aCol[k].type != CSV_NUMERIC) return NULL;
-    double *a = t->aCol[k].aNum;
-    t->aCol[k].aNum = NULL;
-    return a;
-}
-
-void csv_numbers_free(double *a, size_t nRow) { csv_unmap(a, (nRow ? nRow : 1) * sizeof(double)); }
-
-/* Build the table from the parsed regions a[0..nChunk) (all valid and in
- * order). Region arrays are freed or taken over as they are copied. */
-static int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *p) {
-    CsvTable *t = &p->t;
-    int rc = 0;
-    uint32_t **aaMap = NULL; /* per column, per region: local -> global code */
-    size_t nRow = 0;
-    for (size_t j = 0; j < nChunk; j++)
-        nRow += a[j].nRowDone + a[j].nRow;
-    t->nRow = nRow;
-    /* final types, and regions that stored text columns as numbers */
-    for (size_t k = 0; k < s->nSel; k++) {
-        CsvColumn *col = &t->aCol[k];
-        int isCat = s->aForce[k] == CSV_CATEGORICAL;
-        if (s->aForce[k] == CSV_AUTO)
-            for (size_t j = 0; j < nChunk; j++)
-                isCat |= a[j].aCol[k].sawText;
-        col->type = isCat ? CSV_CATEGORICAL : CSV_NUMERIC;
-        for (size_t j = 0; j < nChunk; j++) {
-            col->nMissing += a[j].aCol[k].nMissing;
-            if (isCat && !a[j].aCol[k].isCat) {
-                rc = chunk_col_to_text(&a[j], k, a[j].nRow);
-                if (rc) {
-                    if (a[j].rc == KEEL_EINVAL) rc = KEEL_EINVAL;
-                    goto done;
-                }
-            }
-        }
-    }
-    aaMap = calloc(s->nSel ? s->nSel : 1, sizeof *aaMap);
-    if (!aaMap) {
-        rc = KEEL_ENOMEM;
-        goto done;
-    }
-    /* global dictionaries */
-    for (size_t k = 0; k < s->nSel; k++) {
-        CsvColumn *col = &t->aCol[k];
-        if (col->type == CSV_NUMERIC) continue;
-        size_t nMap = 0;
-        for (size_t j = 0; j < nChunk; j++)
-            nMap += a[j].aCol[k].dict.nLevel;
-        aaMap[k] = malloc((nMap ? nMap : 1) * sizeof(uint32_t));
-        if (!aaMap[k]) {
-            rc = KEEL_ENOMEM;
-            goto done;
-        }
-        CsvDict g = {0};
-        size_t iMap = 0;
-        for (size_t j = 0; j < nChunk && !rc; j++) {
-            const CsvDict *d = &a[j].aCol[k].dict;
-            for (size_t l = 0; l < d->nLevel; l++) {
-                int isNew;
-                rc = csv_dict_intern(&g, d->aLevel[l].z, d->aLevel[l].n, d->aLevel[l].h,
-                                     &aaMap[k][iMap++], &isNew);
-                if (rc) break;
-            }
-        }
-        if (!rc) {
-            col->azLevel = malloc((g.nLevel ? g.nLevel : 1) * sizeof(char *));
-            if (!col->azLevel) rc = KEEL_ENOMEM;
-        }
-        for (size_t l = 0; !rc && l < g.nLevel; l++) {
-            col->azLevel[l] = arena_strndup(&p->arena, g.aLevel[l].z, g.aLevel[l].n);
-            if (!col->azLevel[l]) rc = KEEL_ENOMEM;
-        }
-        col->nLevel = rc ? 0 : g.nLevel;
-        dict_free(&g);
-        if (rc) goto done;
-    }
-    if (s->xBlock) { /* csv_scan: the maps are the result, not arrays */
-        p->aMapOff = malloc((s->nSel ? s->nSel : 1) * nChunk * sizeof *p->aMapOff);
-        if (!p->aMapOff) {
-            rc = KEEL_ENOMEM;
-            goto done;
-        }
-        for (size_t k = 0; k < s->nSel; k++) {
-            size_t off = 0;
-            for (size_t j = 0; j < nChunk; j++) {
-                p->aMapOff[k * nChunk + j] = off;
-                off += a[j].aCol[k].dict.nLevel;
-            }
-        }
-        p->nRegion = nChunk;
-        p->aaMap = aaMap;
-        aaMap = NULL;
-        goto done;
-    }
-    /* each column's array: the first region's, grown in place, then the
-     * other regions' rows appended (codes mapped to the table's), each
-     * region's array freed as soon as it is copied */
-    for (size_t k = 0; k < s->nSel; k++) {
-        CsvColumn *col = &t->aCol[k];
-        int isNum = col->type == CSV_NUMERIC;
-        size_t elt = isNum ? sizeof(double) : sizeof(uint32_t);
-        MapArr fin = a[0].aCol[k].data;
-        a[0].aCol[k].data = (MapArr){0};
-        if (maparr_resize(&fin, (nRow ? nRow : 1) * elt)) {
-            maparr_free(&fin);
-            rc = KEEL_ENOMEM;
-            goto done;
-        }
-        size_t iRow = 0, off = 0;
-        for (size_t j = 0; j < nChunk; j++) {
-            Chunk *c = &a[j];
-            const void *src = j ? c->aCol[k].data.p : fin.p;
-            if (isNum) {
-                if (j && c->nRow) memcpy((double *)fin.p + iRow, src, c->nRow * sizeof(double));
-            } else {
-                const uint32_t *map = aaMap[k] + off, *in = src;
-                uint32_t *dst = (uint32_t *)fin.p + iRow;
-                for (size_t r = 0; r < c->nRow; r++)
-                    dst[r] = in[r] == CSV_MISSING_CODE ? CSV_MISSING_CODE : map[in[r]];
-                off += c->aCol[k].dict.nLevel;
-            }
-            iRow += c->nRow;
-            if (j) maparr_free(&c->aCol[k].data);
-        }
-        if (isNum)
-            col->aNum = fin.p;
-        else
-            col->aCode = fin.p;
-    }
-done:
-    if (aaMap)
-        for (size_t k = 0; k < s->nSel; k++)
-            free(aaMap[k]);
-    free(aaMap);
-    return rc;
-}
-
-/* ---- entry points ------------------------------------------------------ */
-
-/* Number of online cores (at least 1). */
 /* csv_parse and csv_parse_mapped: release says the input is a private
  * file mapping whose parsed pages may be dropped. */
 static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTable **ppTable,
@@ -1177,7 +997,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
             }
             azName = a;
         }
-        azName[nName] = arena_strndup(&nameArena, f.z, f.n);
+        azName[nName] = csv_arena_strndup(&nameArena, f.z, f.n);
         if (!azName[nName]) {
             rc = KEEL_ENOMEM;
             goto done;
@@ -1204,7 +1024,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
                 rc = KEEL_EINVAL;
             }
         }
-        dict_free(&d);
+        csv_dict_free(&d);
         if (rc) goto done;
     }
     /* selection */
@@ -1310,7 +1130,7 @@ static int csv_parse_impl(const char *z, size_t n, const CsvOptions *opt, CsvTab
     }
     for (size_t k = 0; k < s.nSel; k++) {
         const char *zName = azName[s.aSelField[k]];
-        p->t.aCol[k].zName = arena_strndup(&p->arena, zName, strlen(zName));
+        p->t.aCol[k].zName = csv_arena_strndup(&p->arena, zName, strlen(zName));
         if (!p->t.aCol[k].zName) {
             rc = KEEL_ENOMEM;
             goto done;
@@ -1339,7 +1159,7 @@ done:
     free(aChunk);
     chunk_clear(&hdr);
     free(azName);
-    arena_free(&nameArena);
+    csv_arena_free(&nameArena);
     free(s.aSel);
     free(s.aSelField);
     free(s.aForce);
@@ -1361,17 +1181,4 @@ int csv_scan(const char *z, size_t n, const CsvOptions *opt, CsvScanFn xBlock, v
              CsvTable **ppTable, EngineError *pErr) {
     if (!xBlock) return KEEL_EINTERNAL;
     return csv_parse_impl(z, n, opt, ppTable, pErr, 0, xBlock, pCtx);
-}
-
-const uint32_t *csv_scan_map(const CsvTable *t, size_t iRegion, size_t iCol) {
-    const CsvTableImpl *p = (const CsvTableImpl *)t;
-    if (!t || !p->aaMap || iRegion >= p->nRegion || iCol >= t->nCol || !p->aaMap[iCol]) return NULL;
-    return p->aaMap[iCol] + p->aMapOff[iCol * p->nRegion + iRegion];
-}
-
-int csv_column_index(const CsvTable *t, const char *zName) {
-    if (!t || !zName) return -1;
-    for (size_t k = 0; k < t->nCol; k++)
-        if (strcmp(t->aCol[k].zName, zName) == 0) return (int)k;
-    return -1;
 }

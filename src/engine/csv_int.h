@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The CSV reader's insides, shared by its two record loops: the general
- * one and the region machinery (csv.c) and the fast one (csv_fast.c). Not
- * for other modules: engines use csv.h. */
+/* The CSV reader's insides, shared by its two record loops (the general
+ * one and the region machinery in csv.c, the fast one in csv_fast.c) and
+ * the merge of the regions into a table (csv_table.c). Not for other
+ * modules: engines use csv.h. */
 #ifndef KEEL_ENGINE_CSV_INT_H
 #define KEEL_ENGINE_CSV_INT_H
 #include "engine/csv.h"
@@ -168,8 +169,7 @@ static inline int csv_is_missing(const char *z, size_t n) {
     case 4:
         return memcmp(z, "null", 4) == 0 || memcmp(z, "NULL", 4) == 0 ||
                memcmp(z, "None", 4) == 0 || memcmp(z, "<NA>", 4) == 0 ||
-               memcmp(z, "#N/A", 4) == 0 || memcmp(z, "-nan", 4) == 0 ||
-               memcmp(z, "-NaN", 4) == 0;
+               memcmp(z, "#N/A", 4) == 0 || memcmp(z, "-nan", 4) == 0 || memcmp(z, "-NaN", 4) == 0;
     case 6: return memcmp(z, "1.#IND", 6) == 0;
     case 7: return memcmp(z, "-1.#IND", 7) == 0 || memcmp(z, "1.#QNAN", 7) == 0;
     case 8: return memcmp(z, "-1.#QNAN", 8) == 0 || memcmp(z, "#N/A N/A", 8) == 0;
@@ -203,5 +203,43 @@ int csv_chunk_grow(Chunk *c);
  * the region and advance *pi, or one record with csv_chunk_record when there
  * is no fast block there (csv_fast.c). */
 int csv_chunk_fast(Chunk *c, size_t *pi);
+
+/* The table as allocated: the public part first, then what frees it. */
+typedef struct CsvTableImpl {
+    CsvTable t;
+    Arena arena;      /* column names and level strings */
+    size_t nRegion;   /* csv_scan: regions the input was cut into */
+    uint32_t **aaMap; /* csv_scan: per column, NULL or every region's
+                       * local -> table codes, one region after another */
+    size_t *aMapOff;  /* csv_scan: nCol * nRegion offsets into aaMap[k] */
+} CsvTableImpl;
+
+/* Copy n bytes of z into the arena as a NUL-terminated string; NULL when
+ * out of memory. The arena owns the result. */
+char *csv_arena_strndup(Arena *a, const char *z, size_t n);
+
+/* Free every block of the arena. */
+void csv_arena_free(Arena *a);
+
+/* Free memory from csv_map (NULL is fine). */
+void csv_unmap(void *p, size_t n);
+
+/* Grow (or shrink) a to exactly nByte bytes, keeping its content; 0 or
+ * KEEL_ENOMEM (a unchanged). */
+int csv_maparr_resize(MapArr *a, size_t nByte);
+
+/* Free a's memory. */
+void csv_maparr_free(MapArr *a);
+
+/* Free a dictionary's arrays (not the strings). */
+void csv_dict_free(CsvDict *d);
+
+/* Turn selected column iSel of this region from numbers into category
+ * codes for its first nRow rows, re-reading each value from the input. */
+int csv_chunk_col_to_text(Chunk *c, size_t iSel, size_t nRow);
+
+/* Build the table from the parsed regions a[0..nChunk) (all valid and in
+ * order). Region arrays are freed or taken over as they are copied. */
+int csv_merge(const CsvShared *s, Chunk *a, size_t nChunk, CsvTableImpl *p);
 
 #endif

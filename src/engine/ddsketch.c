@@ -107,11 +107,16 @@ static inline double ddsketch_ln(double v) {
     return e * 0.6931471805599453 + aDdLnC[j] + p;
 }
 
-int32_t ddsketch_key(const DDSketch *s, double v) {
-    if (!(v >= 2.2250738585072014e-308) || v > 1.7976931348623157e308)
+/* The key of v > 0 (ddsketch_key, inlined in ddsketch_add). */
+static inline int32_t ddsketch_key_of(const DDSketch *s, double v) {
+    if (__builtin_expect(!(v >= 2.2250738585072014e-308) || v > 1.7976931348623157e308, 0))
         return (int32_t)ceil(log(v) / s->lnGamma); /* subnormal, inf, NaN: libm */
-    return (int32_t)ceil(ddsketch_ln(v) * s->invLnGamma);
+    double x = ddsketch_ln(v) * s->invLnGamma; /* |x| < 2^16 */
+    int32_t k = (int32_t)x;                    /* toward zero: the ceiling when x <= 0 */
+    return k + (k < x);
 }
+
+int32_t ddsketch_key(const DDSketch *s, double v) { return ddsketch_key_of(s, v); }
 
 double ddsketch_value(const DDSketch *s, int32_t k) {
     double gamma = exp(s->lnGamma);
@@ -124,7 +129,10 @@ int ddsketch_add(DDSketch *s, double v, uint64_t n) {
         s->nZero += n;
     } else {
         DDStore *st = v > 0 ? &s->pos : &s->neg;
-        long i = store_slot(st, ddsketch_key(s, fabs(v)));
+        int32_t k = ddsketch_key_of(s, fabs(v));
+        long i = st->aCount && k >= st->iMin && k < st->iMin + (int64_t)st->nAlloc
+                     ? k - st->iMin /* in range: the common case, inline */
+                     : store_slot(st, k);
         if (i < 0) return KEEL_ENOMEM;
         st->aCount[i] += n;
     }
@@ -195,12 +203,27 @@ double ddsketch_quantile(const DDSketch *s, double q) {
 /* ---- text form ----------------------------------------------------------- */
 
 /* Append one store's non-empty buckets as k:c pairs. */
+/* Put the decimal digits of v before end (backwards); returns the first. */
+static char *store_digits(char *end, uint64_t v) {
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
 static void store_write(const DDStore *st, Buf *b) {
     int first = 1;
     for (uint32_t i = 0; i < st->nAlloc; i++) {
         if (!st->aCount[i]) continue;
-        buf_printf(b, "%s%ld:%llu", first ? "" : ",", (long)st->iMin + (long)i,
-                   (unsigned long long)st->aCount[i]);
+        /* ",<key>:<count>" by hand: a flush writes thousands of buckets */
+        char z[48], *e = z + sizeof z, *p = store_digits(e, st->aCount[i]);
+        *--p = ':';
+        int64_t k = (int64_t)st->iMin + (int64_t)i;
+        p = store_digits(p, (uint64_t)(k < 0 ? -k : k));
+        if (k < 0) *--p = '-';
+        if (!first) *--p = ',';
+        buf_append(b, p, (size_t)(e - p));
         first = 0;
     }
 }

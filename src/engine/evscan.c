@@ -185,6 +185,10 @@ typedef struct EvVal {
     const char *z; /* its text (a string's decoded bytes, a number's token) */
     size_t n;
     int bPlain;    /* known to be printable ASCII (no check needed) */
+    int bNum;      /* the number was read already: num (and iNum when bInt) */
+    int bInt;      /* digits only (no sign, no point): iNum holds them */
+    double num;
+    int64_t iNum;
 } EvVal;
 
 /* Exact powers of ten for the fast decimal path. */
@@ -242,6 +246,10 @@ static int evscan_number(const EvVal *v, int allowBool, double *pOut) {
             return 1;
         }
     }
+    if (v->bNum) {
+        *pOut = v->num;
+        return 1;
+    }
     if (evscan_decimal(v->z, v->n, pOut)) return 1;
     if (!csv_parse_number(v->z, v->n, pOut) || !isfinite(*pOut)) return KEEL_EINVAL;
     return 1;
@@ -276,6 +284,10 @@ static int evscan_set(EvEvent *ev, int f, const char *zKey, size_t nKey, const E
         if (v->kind == EVV_NULL || (v->kind != EVV_NUM && v->n == 0))
             return evscan_fail(e, iLine, zKey, nKey, "is missing; give an RFC 3339 time or epoch "
                                                      "milliseconds");
+        if (v->bInt) { /* epoch milliseconds, read already */
+            ev->tsMs = v->iNum;
+            return 0;
+        }
         if (v->kind == EVV_TRUE || v->kind == EVV_FALSE ||
             evscan_parse_ts(v->z, v->n, &ev->tsMs))
             return evscan_fail(e, iLine, zKey, nKey,
@@ -383,8 +395,9 @@ static int evscan_unknown(const EvScan *s, const char *zKey, size_t nKey, uint32
 
 /* ---- NDJSON -------------------------------------------------------------- */
 
-/* Skip JSON whitespace. */
-static const char *evscan_ws(const char *p, const char *e) {
+/* Skip JSON whitespace (mostly there is none). */
+static inline const char *evscan_ws(const char *p, const char *e) {
+    if (__builtin_expect(p < e && (unsigned char)*p > ' ', 1)) return p;
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
         p++;
     return p;
@@ -513,6 +526,65 @@ static int evscan_json_str(EvScan *s, const char **pp, const char *e, const char
     return 0;
 }
 
+/* Whether a[0..n) equals b[0..n), by words (reads nothing outside). */
+static inline int evscan_key_eq(const char *a, const char *b, size_t n) {
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t u, v, u2, v2;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&u2, a + n - 4, 4);
+        memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
+    }
+    return mem_eq_short(a, b, n);
+}
+
+/* A plain decimal value at p (what evscan_decimal takes, ending where a
+ * JSON value ends) read while it is delimited: fills v (kind, text,
+ * number) and returns 1; else 0 (the caller takes the general path). */
+static inline int evscan_json_num(const char *p, const char *e, EvVal *v) {
+    const char *q = p;
+    int neg = *q == '-';
+    q += neg;
+    const char *qMax = e - q > 16 ? q + 16 : e;
+    uint64_t m = 0;
+    unsigned nDigit = 0, nFrac = 0, bDot = 0;
+    for (; q < qMax; q++) {
+        unsigned d = (unsigned)(*q - '0');
+        if (d <= 9) {
+            m = m * 10 + d;
+            nDigit++;
+            nFrac += bDot;
+        } else if (*q == '.' && !bDot && nDigit) {
+            bDot = 1;
+        } else {
+            break;
+        }
+    }
+    if (!nDigit || nDigit > 15 || (bDot && !nFrac)) return 0;
+    if (q < e && *q != ',' && *q != '}' && *q != ' ' && *q != '\t' && *q != '\r') return 0;
+    double x = (double)m / aEvPow10[nFrac];
+    v->kind = EVV_NUM;
+    v->z = p;
+    v->n = (size_t)(q - p);
+    v->bNum = 1;
+    v->num = neg ? -x : x;
+    v->bInt = !neg && !bDot;
+    v->iNum = (int64_t)m;
+    return 1;
+}
+
 /* Read one NDJSON object from line [p, e) into ev. */
 static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev,
                             EngineError *err) {
@@ -526,40 +598,66 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
         p++;
         goto end;
     }
-    for (;;) {
+    int bShape = 1; /* every key so far was the shape's */
+    int bCache = 1; /* every key so far is in the shape */
+    for (uint32_t k = 0;; k++) {
         if (p >= e || *p != '"')
             return evscan_fail(err, iLine, "", 0, "expected a field name in quotes at column %zu",
                                (size_t)(p - ev->zLine) + 1);
         p++;
         const char *zKey;
         size_t nKey;
-        int bPlain;
-        int rc = evscan_json_str(s, &p, e, &zKey, &nKey, &bPlain);
-        if (rc)
-            return evscan_fail(err, iLine, "", 0,
-                               rc == -2 ? "has too many escaped characters"
-                                        : "has a field name that does not end or a bad escape");
-        int f = evscan_field(zKey, nKey);
-        if (!evscan_allowed(s, f)) return evscan_unknown(s, zKey, nKey, iLine, err);
-        if (f == EVF_FEATURE) {
-            if (evscan_feature_name(zKey, nKey, bPlain, iLine, err)) return KEEL_EINVAL;
-            for (uint32_t i = 0; i < ev->nFeat; i++)
-                if (ev->aFeat[i].name.n == nKey - 2 &&
-                    memcmp(ev->aFeat[i].name.z, zKey + 2, nKey - 2) == 0)
-                    return evscan_fail(err, iLine, zKey, nKey, "appears twice in the line");
-        } else if (seen & (1u << f)) {
-            return evscan_fail(err, iLine, zKey, nKey, "appears twice in the line");
+        int f;
+        if (bShape && k < s->nShape && (size_t)(e - p) > s->aShape[k].n + 1 &&
+            p[s->aShape[k].n] == '"' && p[s->aShape[k].n + 1] == ':' &&
+            evscan_key_eq(p, s->aShape[k].z, s->aShape[k].n)) {
+            /* the shape's next key: allowed and not seen (the keys before
+             * it were the shape's, which are distinct) */
+            zKey = p;
+            nKey = s->aShape[k].n;
+            f = s->aShape[k].f;
+            p += nKey + 1;
+        } else {
+            bShape = 0;
+            int bPlain;
+            int rc = evscan_json_str(s, &p, e, &zKey, &nKey, &bPlain);
+            if (rc)
+                return evscan_fail(err, iLine, "", 0,
+                                   rc == -2 ? "has too many escaped characters"
+                                            : "has a field name that does not end or a bad escape");
+            f = evscan_field(zKey, nKey);
+            if (!evscan_allowed(s, f)) return evscan_unknown(s, zKey, nKey, iLine, err);
+            if (f == EVF_FEATURE) {
+                if (evscan_feature_name(zKey, nKey, bPlain, iLine, err)) return KEEL_EINVAL;
+                for (uint32_t i = 0; i < ev->nFeat; i++)
+                    if (ev->aFeat[i].name.n == nKey - 2 &&
+                        memcmp(ev->aFeat[i].name.z, zKey + 2, nKey - 2) == 0)
+                        return evscan_fail(err, iLine, zKey, nKey, "appears twice in the line");
+            } else if (seen & (1u << f)) {
+                return evscan_fail(err, iLine, zKey, nKey, "appears twice in the line");
+            }
+            /* this line's keys become the shape (a key with escapes, in
+             * the scratch, ends it for the rest of the line) */
+            if (bCache && k < EVSCAN_MAX_COLUMNS && zKey >= s->z && zKey < s->z + s->n) {
+                s->aShape[k].z = zKey;
+                s->aShape[k].n = (uint32_t)nKey;
+                s->aShape[k].f = f;
+                s->nShape = k + 1;
+            } else {
+                if (s->nShape > k) s->nShape = k;
+                bCache = 0;
+            }
         }
         seen |= 1u << f;
         p = evscan_ws(p, e);
         if (p >= e || *p != ':')
             return evscan_fail(err, iLine, zKey, nKey, "expected ':' after the field name");
         p = evscan_ws(p + 1, e);
-        EvVal v = {EVV_NULL, p, 0, 0};
+        EvVal v = {.kind = EVV_NULL, .z = p};
         if (p >= e) return evscan_fail(err, iLine, zKey, nKey, "has no value");
         if (*p == '"') {
             p++;
-            rc = evscan_json_str(s, &p, e, &v.z, &v.n, &v.bPlain);
+            int rc = evscan_json_str(s, &p, e, &v.z, &v.n, &v.bPlain);
             if (rc)
                 return evscan_fail(err, iLine, zKey, nKey,
                                    rc == -2 ? "has too many escaped characters"
@@ -568,6 +666,8 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
         } else if (*p == '{' || *p == '[') {
             return evscan_fail(err, iLine, zKey, nKey,
                                "is nested; values are strings, numbers, true, false or null");
+        } else if (evscan_json_num(p, e, &v)) {
+            p += v.n;
         } else {
             const char *q = p;
             while (q < e && *q != ',' && *q != '}' && *q != ' ' && *q != '\t' && *q != '\r')
@@ -619,7 +719,7 @@ end:
 static int evscan_csv_field(EvScan *s, const char *p, const char *e, EvVal *v,
                             const char **pEnd, uint32_t *pLines) {
     v->kind = EVV_RAW;
-    v->bPlain = 0;
+    v->bPlain = v->bNum = v->bInt = 0;
     if (p < e && *p == '"') {
         const char *q = ++p;
         int esc = 0;
@@ -862,7 +962,7 @@ int evscan_csv_same(const EvCsvShape *sh, const EvEvent *ev) {
     if (ev->bEscaped || ev->mask != sh->mask || ev->nFeat != sh->nFeat) return 0;
     for (uint32_t i = 0; i < ev->nFeat; i++) {
         EvStr a = sh->aName[i], b = ev->aFeat[i].name;
-        if (a.n != b.n || (a.z != b.z && !mem_eq_short(a.z, b.z, a.n))) return 0;
+        if (a.n != b.n || (a.z != b.z && !evscan_key_eq(a.z, b.z, a.n))) return 0;
     }
     return 1;
 }
@@ -897,13 +997,11 @@ static char *evscan_csv_value(char *d, EvStr x, int bString) {
 
 void evscan_csv_put_row(const EvEvent *ev, Buf *b) {
     /* every value came out of the line with its key and quotes around it,
-     * so the row (plus quotes and a line end) never outgrows the line */
-    char aTmp[4096], *d0 = ev->nLine + 8 <= sizeof aTmp ? aTmp : malloc(ev->nLine + 8u);
-    if (!d0) {
-        buf_append(b, NULL, SIZE_MAX); /* sets the buffer's error */
-        return;
-    }
-    char *d = d0;
+     * so the row (plus quotes and a line end) never outgrows the line:
+     * written in place at the buffer's end */
+    buf_prealloc(b, ev->nLine + 8u);
+    if (buf_err(b)) return;
+    char *d = b->z + b->n;
     int bFirst = 1;
     for (int f = EVF_ID; f <= EVF_ERROR; f++)
         if (ev->mask & (1u << f)) {
@@ -917,6 +1015,6 @@ void evscan_csv_put_row(const EvEvent *ev, Buf *b) {
         d = evscan_csv_value(d, ev->aFeat[i].raw, 0);
     }
     *d++ = '\n';
-    buf_append(b, d0, (size_t)(d - d0));
-    if (d0 != aTmp) free(d0);
+    b->n = (size_t)(d - b->z);
+    b->z[b->n] = 0;
 }

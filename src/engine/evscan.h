@@ -99,6 +99,16 @@ typedef struct EvScan {
     uint32_t nFeatCol;                    /* CSV: feature columns */
     const char *zHeader;                  /* CSV: the header line's bytes */
     uint32_t nHeader;                     /* and their length */
+    /* NDJSON: the keys of the lines read so far, in order (every producer
+     * sends one shape): a key that is the next one here is taken without
+     * reading it again. A prefix of some line's keys, all allowed and
+     * distinct; z points into the body. */
+    uint32_t nShape;
+    struct {
+        const char *z;
+        uint32_t n;
+        int f;
+    } aShape[EVSCAN_MAX_COLUMNS];
     size_t nScratch;                      /* bytes of aScratch in use */
     char aScratch[8192];                  /* unescaped strings of the current record */
 } EvScan;

@@ -1,21 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Realised change with a Welch interval; see realised.h. */
+/* Realised change with a Welch interval; see realised.h. Welch's interval
+ * is the staggered comparison's (engine/stagger.h), the one-value case a
+ * prediction interval. */
 #include "engine/realised.h"
+#include "engine/stagger.h"
 #include "util/err.h"
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <string.h>
-
-static void mean_var(const double *a, int n, double *pMean, double *pVar) {
-    double m = 0, v = 0;
-    for (int i = 0; i < n; i++)
-        m += a[i];
-    m = n ? m / n : NAN;
-    for (int i = 0; i < n; i++)
-        v += (a[i] - m) * (a[i] - m);
-    *pMean = m;
-    *pVar = n > 1 ? v / (n - 1) : NAN;
-}
 
 int realised_change(const double *a, int nA, const double *b, int nB, double level, RvResult *r) {
     memset(r, 0, sizeof *r);
@@ -28,22 +20,31 @@ int realised_change(const double *a, int nA, const double *b, int nB, double lev
     r->nBefore = nA;
     r->nAfter = nB;
     double vA, vB;
-    mean_var(a, nA, &r->before, &vA);
-    mean_var(b, nB, &r->after, &vB);
+    stagger_mean_var(a, (size_t)nA, &r->before, &vA);
+    stagger_mean_var(b, (size_t)nB, &r->after, &vB);
     if (nA && nB) r->change = r->after - r->before;
     if (nA < 2 || nB < 1) return 0;
+    r->tested = 1;
     if (nB >= 2) {
-        double qa = vA / nA, qb = vB / nB;
-        r->se = sqrt(qa + qb);
-        r->df = r->se > 0 ? (qa + qb) * (qa + qb) / (qa * qa / (nA - 1) + qb * qb / (nB - 1))
-                          : nA + nB - 2;
-    } else {
-        r->se = sqrt(vA * (1.0 / nA + 1.0));
-        r->df = nA - 1;
+        /* after against before: the staggered comparison's Welch interval */
+        StaggerResult s;
+        stagger_compare(b, (size_t)nB, a, (size_t)nA, level, &s);
+        if (s.bInterval) {
+            r->se = s.se;
+            r->df = s.df;
+            r->lo = s.lo;
+            r->hi = s.hi;
+        } else { /* no scatter on either side: the change is exact */
+            r->se = 0;
+            r->df = nA + nB - 2;
+            r->lo = r->hi = r->change;
+        }
+        return 0;
     }
+    r->se = sqrt(vA * (1.0 / nA + 1.0));
+    r->df = nA - 1;
     double t = gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, r->df);
     r->lo = r->change - t * r->se;
     r->hi = r->change + t * r->se;
-    r->tested = 1;
     return 0;
 }

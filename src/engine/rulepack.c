@@ -31,12 +31,12 @@ static int in_list(const char *const *az, const char *z) {
     return 0;
 }
 
-static int bad(KeelError *e, const char *zPath, const char *zWhy) {
-    return err_set(e, KEEL_EINVAL, zPath, "%s: %s", zPath, zWhy);
+static int bad(EngineError *e, const char *zPath, const char *zWhy) {
+    return engine_fail(e, KEEL_EINVAL, zPath, "%s: %s", zPath, zWhy);
 }
 
 /* A {en, zh-CN} pair of non-empty strings. */
-static int check_words(const json_t *o, const char *zPath, KeelError *e) {
+static int check_words(const json_t *o, const char *zPath, EngineError *e) {
     if (!json_is_object(o) || !json_is_string(json_object_get(o, "en")) ||
         !json_is_string(json_object_get(o, "zh-CN")) ||
         !*json_string_value(json_object_get(o, "en")) ||
@@ -52,7 +52,7 @@ static int is_date(const char *z) {
            m <= 12 && d >= 1 && d <= 31 && z[4] == '-' && z[7] == '-';
 }
 
-static int check_cond(const json_t *c, const char *zPath, KeelError *e) {
+static int check_cond(const json_t *c, const char *zPath, EngineError *e) {
     char z[200];
     if (!json_is_object(c))
         return bad(e, zPath, "a condition must be an object {flag, is|in|has|set}");
@@ -90,7 +90,7 @@ static int check_cond(const json_t *c, const char *zPath, KeelError *e) {
     return 0;
 }
 
-static int check_applies(const json_t *a, const char *zPath, KeelError *e) {
+static int check_applies(const json_t *a, const char *zPath, EngineError *e) {
     char z[200];
     if (!json_is_object(a)) return bad(e, zPath, "must be an object {all?: [...], any?: [...]}");
     const char *zKey;
@@ -111,7 +111,7 @@ static int check_applies(const json_t *a, const char *zPath, KeelError *e) {
     return 0;
 }
 
-static int check_due(const json_t *d, const char *zPath, KeelError *e) {
+static int check_due(const json_t *d, const char *zPath, EngineError *e) {
     char z[200];
     if (json_is_null(d)) return 0;
     if (!json_is_object(d)) return bad(e, zPath, "must be null or an object");
@@ -138,7 +138,7 @@ static int check_due(const json_t *d, const char *zPath, KeelError *e) {
     return 0;
 }
 
-int rulepack_check(const json_t *pack, KeelError *e) {
+int rulepack_check(const json_t *pack, EngineError *e) {
     char z[200];
     if (!json_is_object(pack)) return bad(e, "$", "a pack must be a JSON object");
     const char *zId = json_string_value(json_object_get(pack, "pack"));
@@ -303,6 +303,44 @@ int rulepack_applies(const json_t *applies, const json_t *flags, json_t *why) {
     return 1;
 }
 
+/* A condition that does not hold, in words: the flag's actual state. */
+static void cond_fails(const json_t *c, const json_t *flags, char *z, size_t n) {
+    const char *zFlag = json_string_value(json_object_get(c, "flag"));
+    const json_t *v = json_object_get(flags, zFlag ? zFlag : "");
+    json_t *op;
+    if ((op = json_object_get(c, "is"))) {
+        snprintf(z, n, "%s is %s", zFlag, json_is_true(v) ? "true" : "false");
+    } else if ((op = json_object_get(c, "set"))) {
+        snprintf(z, n, flag_set(v) ? "%s is set" : "%s is not set", zFlag);
+    } else if ((op = json_object_get(c, "has"))) {
+        snprintf(z, n, "%s do not include %s", zFlag, json_string_value(op));
+    } else {
+        size_t i, k = 0;
+        json_t *x;
+        k += (size_t)snprintf(z, n, "%s is not one of ", zFlag);
+        json_array_foreach(json_object_get(c, "in"), i, x) if (k < n) k += (size_t)snprintf(
+            z + k, n - k, "%s%s", i ? ", " : "", json_string_value(x));
+    }
+}
+
+void rulepack_why_not(const json_t *applies, const json_t *flags, json_t *whyNot) {
+    char z[300];
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(applies, "all"), i, c) {
+        if (cond_holds(c, flags, z, sizeof z)) continue;
+        cond_fails(c, flags, z, sizeof z);
+        json_array_append_new(whyNot, json_string(z));
+    }
+    json_t *any = json_object_get(applies, "any");
+    if (json_array_size(any) == 0) return;
+    json_array_foreach(any, i, c) if (cond_holds(c, flags, z, sizeof z)) return;
+    json_array_foreach(any, i, c) {
+        cond_fails(c, flags, z, sizeof z);
+        json_array_append_new(whyNot, json_string(z));
+    }
+}
+
 /* ---- dates and working days ------------------------------------------------- */
 
 static long days_from_civil(int y, int m, int d) {
@@ -366,7 +404,7 @@ int date_add_months(const char *zDate, int n, char *zOut, size_t nOut) {
     return 0;
 }
 
-int workdays_check(const json_t *cal, KeelError *e) {
+int workdays_check(const json_t *cal, EngineError *e) {
     char z[200];
     if (!json_is_object(cal)) return bad(e, "$", "a calendar must be a JSON object");
     json_t *years = json_object_get(cal, "years");

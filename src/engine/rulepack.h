@@ -17,6 +17,7 @@
  * [dates]}}}. */
 #ifndef KEEL_ENGINE_RULEPACK_H
 #define KEEL_ENGINE_RULEPACK_H
+#include "engine/engine_err.h"
 #include "util/err.h"
 #include <jansson.h>
 
@@ -25,17 +26,22 @@
 extern const char *const azRuleFlag[];
 extern const char *const azRuleEvent[];
 
-/* Check a pack. 0, or KEEL_EINVAL with e->zField the JSON path of the
- * fault (e.g. "obligations[3].applies.all[0].flag") and the reason. */
-int rulepack_check(const json_t *pack, KeelError *e);
+/* Check a pack. 0, or KEEL_EINVAL with e->zField (an EngineError, may be
+ * NULL) the JSON path of the fault (e.g. "obligations[3].applies.all[0].flag") and the reason. */
+int rulepack_check(const json_t *pack, EngineError *e);
 
 /* Whether applies holds for flags (a system's flags: booleans, strings,
  * arrays for sets, null). When it holds and why is an array, the words of
  * each condition that made it hold are appended ("risk_tier is high"). */
 int rulepack_applies(const json_t *applies, const json_t *flags, json_t *why);
 
+/* When applies does not hold for flags, the words of each condition that
+ * keeps it from holding, appended to whyNot ("personal_data is false",
+ * "risk_tier is not one of high", "none of: ..."). */
+void rulepack_why_not(const json_t *applies, const json_t *flags, json_t *whyNot);
+
 /* Check a working-day calendar (as rulepack_check). */
-int workdays_check(const json_t *cal, KeelError *e);
+int workdays_check(const json_t *cal, EngineError *e);
 
 /* The date n working days after zDate (YYYY-MM-DD), counted with cal: a
  * day works when it is a make-up working day, or a weekday that is not a

@@ -4,7 +4,7 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
-static void mean_var(const double *a, size_t n, double *pMean, double *pVar) {
+void stagger_mean_var(const double *a, size_t n, double *pMean, double *pVar) {
     double m = 0;
     for (size_t i = 0; i < n; i++)
         m += a[i];
@@ -21,10 +21,10 @@ void stagger_compare(const double *a, size_t na, const double *b, size_t nb, dou
     double va, vb;
     r->nRolled = na;
     r->nWaiting = nb;
-    mean_var(a, na, &r->meanRolled, &va);
-    mean_var(b, nb, &r->meanWaiting, &vb);
+    stagger_mean_var(a, na, &r->meanRolled, &va);
+    stagger_mean_var(b, nb, &r->meanWaiting, &vb);
     r->diff = r->meanRolled - r->meanWaiting;
-    r->lo = r->hi = r->df = NAN;
+    r->lo = r->hi = r->df = r->se = NAN;
     r->bInterval = 0;
     if (na < 2 || nb < 2) return;
     double sa = va / (double)na, sb = vb / (double)nb, se2 = sa + sb;
@@ -32,6 +32,7 @@ void stagger_compare(const double *a, size_t na, const double *b, size_t nb, dou
     r->df = se2 * se2 / (sa * sa / (double)(na - 1) + sb * sb / (double)(nb - 1));
     double tq = gsl_cdf_tdist_Pinv(0.5 + level / 2, r->df);
     double se = sqrt(se2);
+    r->se = se;
     r->lo = r->diff - tq * se;
     r->hi = r->diff + tq * se;
     r->bInterval = 1;

@@ -16,8 +16,13 @@ typedef struct StaggerResult {
     double diff;                    /* meanRolled - meanWaiting */
     double lo, hi;                  /* the interval (NaN when it cannot be computed) */
     double df;                      /* Welch-Satterthwaite degrees of freedom */
+    double se;                      /* the difference's standard error (NaN: none) */
     int bInterval;                  /* 1 when lo and hi are numbers (two units a side, spread) */
 } StaggerResult;
+
+/* The mean and the sample variance (n - 1; NaN below two values) of
+ * a[0..n). */
+void stagger_mean_var(const double *a, size_t n, double *pMean, double *pVar);
 
 /* a[0..na) the rolled-out units' changes, b[0..nb) the waiting units'. */
 void stagger_compare(const double *a, size_t na, const double *b, size_t nb, double level,

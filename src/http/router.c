@@ -318,6 +318,11 @@ const char *req_header(Req *req, const char *zName) {
     return req->pConn ? MHD_lookup_connection_value(req->pConn, MHD_HEADER_KIND, zName) : NULL;
 }
 
+const char *req_key(const Req *req, int iKey, char *z, size_t n) {
+    if (router_key(req->pRoute->zPattern, req->zPath, iKey, z, n)) z[0] = 0;
+    return z;
+}
+
 typedef struct QueryCb {
     int (*x)(void *, const char *, const char *);
     void *ctx;

@@ -149,6 +149,9 @@ void resp_free(Resp *r);
 const char *req_query(Req *req, const char *zName);
 /* A request header, or NULL. */
 const char *req_header(Req *req, const char *zName);
+/* The iKey-th key segment of the request's path (see router_key) into z,
+ * "" when there is none; returns z. */
+const char *req_key(const Req *req, int iKey, char *z, size_t n);
 /* Call x(ctx, name, value) for each query argument until it returns 0. */
 void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), void *ctx);
 /* The first query parameter of req its handler never consulted (through

@@ -11,6 +11,7 @@
 #include "domain/allocation.h"
 #include "domain/analysis.h"
 #include "domain/compliance.h"
+#include "domain/definition.h"
 #include "domain/quarterly.h"
 #include "domain/radar.h"
 #include "domain/committee.h"
@@ -19,6 +20,7 @@
 #include "domain/training.h"
 #include "domain/review.h"
 #include "domain/risk.h"
+#include "domain/slip.h"
 #include "domain/system.h"
 #include "domain/org.h"
 #include "http/static.h"
@@ -151,6 +153,33 @@ const Route aRoute[] = {
      &resource_decision},
     {"GET", "/api/v1/decisions/{id}", api_decisions_get, ANY, 0, BODY_NONE,
      "one decision with its votes", &resource_decision},
+    {"GET", "/api/v1/definitions", api_definitions_list, ANY, 0, BODY_NONE,
+     "shared definitions with their agreement status and the findings of links to unagreed "
+     "ones (?status=agreed|unagreed|disputed&kind=)",
+     &resource_definition},
+    {"POST", "/api/v1/definitions", api_definitions_create, EDIT, 64 * KB, BODY_JSON,
+     "define a term {name, kind, body, note?, owner_id?, departments: [unit ids]}",
+     &resource_definition},
+    {"GET", "/api/v1/definitions/{id}", api_definitions_get, ANY, 0, BODY_NONE,
+     "one definition: current text, status, departments' stances, links, versions",
+     &resource_definition},
+    {"PATCH", "/api/v1/definitions/{id}", api_definitions_update, EDIT, 8 * KB, BODY_JSON,
+     "change {name, kind, owner_id, departments} (owners: their own)", &resource_definition},
+    {"GET", "/api/v1/definitions/{id}/diff", api_definition_diff, ANY, 0, BODY_NONE,
+     "what changed between two versions (?from=&to=&by=word|line)", &resource_definition_version},
+    {"POST", "/api/v1/definitions/{id}/links", api_definition_links_create, EDIT, 4 * KB,
+     BODY_JSON, "link a KPI, initiative or data asset {entity, entity_id}",
+     &resource_definition_link},
+    {"DELETE", "/api/v1/definitions/{id}/links/{id}", api_definition_links_delete, EDIT, 0,
+     BODY_NONE, "unlink", &resource_definition_link},
+    {"POST", "/api/v1/definitions/{id}/signatures", api_definition_signatures_create, SIGN,
+     4 * KB, BODY_JSON,
+     "sign or dispute the current version {stance: signed|disputed, reason?, version?} "
+     "(department heads of the departments that use it)",
+     &resource_definition_signature},
+    {"POST", "/api/v1/definitions/{id}/versions", api_definition_versions_create, EDIT, 64 * KB,
+     BODY_JSON, "a new version {body, note?}: the signatures start again",
+     &resource_definition_version},
     {"GET", "/api/v1/ethics-reviews", api_reviews_schedule, ANY, 0, BODY_NONE,
      "every system's ethics review schedule, overdue reviews and suspensions as findings", NULL},
     {"PUT", "/api/v1/ethics-reviews/intervals", api_reviews_intervals, ADMIN, 4 * KB, BODY_JSON,
@@ -214,6 +243,14 @@ const Route aRoute[] = {
     {"PATCH", "/api/v1/initiatives/{id}/rollouts/{id}", api_rollouts_update, EDIT, 8 * KB,
      BODY_JSON, "change a rollout (status: in_progress, live, halted; dates; note)",
      &resource_rollout},
+    {"GET", "/api/v1/initiatives/{id}/schedule", api_schedule_get, ANY, 0, BODY_NONE,
+     "planned against actual dates of stages, deadlines, pilot and rollouts; slips with what "
+     "blocks the next move",
+     &resource_stage_plan},
+    {"PUT", "/api/v1/initiatives/{id}/schedule", api_schedule_put, EDIT, 16 * KB, BODY_JSON,
+     "plan {plan?: [{stage, planned_on}], deadlines?: [{name, due_on, stage}]} (each list given "
+     "replaces its rows; owners: their own)",
+     &resource_stage_plan},
     {"GET", "/api/v1/initiatives/{id}/scores", api_scores_get, ANY, 0, BODY_NONE,
      "scores with who scored", NULL},
     {"PUT", "/api/v1/initiatives/{id}/scores", api_scores_put, SCORE, 8 * KB, BODY_JSON,
@@ -424,6 +461,8 @@ const Route aRoute[] = {
      "change organisation settings", &resource_settings},
     {"POST", "/api/v1/settings/smtp-test", api_settings_smtp_test, ADMIN, 4 * KB, BODY_JSON,
      "send a test e-mail {to?} and see the SMTP conversation", NULL},
+    {"GET", "/api/v1/slips", api_slips_list, ANY, 0, BODY_NONE,
+     "every schedule slip of the programme with its blocking causes", NULL},
     {"GET", "/api/v1/strategy", api_strategy, ANY, 0, BODY_NONE,
      "the strategy over time: KPIs per objective quarter by quarter, the plan's versions and what "
      "changed between them (?quarters=8)", NULL},

@@ -93,37 +93,27 @@ int report_html(const json_t *doc, Buf *b, json_t *marks) {
     char zFamily[160];
     snprintf(zFamily, sizeof zFamily,
              "'%s','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif", zFont);
-    buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
-    html_escape(b, json_get_str(doc, "lang"));
-    buf_puts(b, "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                "content=\"width=device-width,initial-scale=1\"><title>");
-    html_escape(b, json_get_str(doc, "title"));
-    buf_puts(b, " · ");
-    html_escape(b, json_get_str(doc, "subtitle"));
-    buf_puts(b, "</title><style>");
+    html_put(b,
+             "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><meta "
+             "name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>%s · "
+             "%s</title><style>",
+             json_get_str(doc, "lang"), json_get_str(doc, "title"), json_get_str(doc, "subtitle"));
     const char *zAt = strstr(zStyle, "FONT");
     buf_append(b, zStyle, (size_t)(zAt - zStyle));
     buf_puts(b, zFamily);
     buf_puts(b, zAt + 4);
-    buf_puts(b, "</style></head><body><header><h1>");
-    html_escape(b, json_get_str(doc, "title"));
-    buf_puts(b, "</h1><p class=\"sub\">");
-    html_escape(b, json_get_str(doc, "subtitle"));
-    buf_puts(b, "</p><p class=\"muted\">");
-    html_escape(b, json_get_str(doc, "generated"));
-    buf_puts(b, "</p></header><nav><h3>");
-    html_escape(b, json_get_str(doc, "contents"));
-    buf_puts(b, "</h3><ol>");
+    html_put(b,
+             "</style></head><body><header><h1>%s</h1><p class=\"sub\">%s</p><p "
+             "class=\"muted\">%s</p></header><nav><h3>%s</h3><ol>",
+             json_get_str(doc, "title"), json_get_str(doc, "subtitle"),
+             json_get_str(doc, "generated"), json_get_str(doc, "contents"));
     size_t i;
     json_t *x;
     const json_t *blocks = json_object_get(doc, "blocks");
     json_array_foreach(blocks, i, x) {
         if (strcmp(json_get_str(x, "k"), "section")) continue;
-        buf_puts(b, "<li><a href=\"#sec-");
-        html_escape(b, json_get_str(x, "id"));
-        buf_puts(b, "\">");
-        html_escape(b, json_get_str(x, "text"));
-        buf_puts(b, "</a></li>");
+        html_put(b, "<li><a href=\"#sec-%s\">%s</a></li>", json_get_str(x, "id"),
+                 json_get_str(x, "text"));
     }
     buf_puts(b, "</ol></nav>");
     int bOpen = 0, n = 0;

@@ -70,23 +70,14 @@ static void agenda(Buf *b, const json_t *ag, const char *zLang) {
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it) {
-        buf_puts(b, "<li><span class=\"kind\">");
-        html_escape(b, wv(zLang, "kind", json_get_str(it, "kind")));
-        buf_puts(b, "</span>: <strong>");
-        html_escape(b, json_get_str(it, "title"));
-        buf_puts(b, "</strong>");
-        if (json_get_str(it, "detail") && *json_get_str(it, "detail")) {
-            buf_puts(b, " — ");
-            html_escape(b, json_get_str(it, "detail"));
-        }
-        if (json_get_str(it, "due")) {
-            buf_puts(b, " (");
-            html_escape(b,
-                        w(zLang, json_is_true(json_object_get(it, "overdue")) ? "overdue" : "due"));
-            buf_puts(b, " ");
-            html_escape(b, json_get_str(it, "due"));
-            buf_puts(b, ")");
-        }
+        html_put(b, "<li><span class=\"kind\">%s</span>: <strong>%s</strong>",
+                 wv(zLang, "kind", json_get_str(it, "kind")), json_get_str(it, "title"));
+        if (json_get_str(it, "detail") && *json_get_str(it, "detail"))
+            html_put(b, " — %s", json_get_str(it, "detail"));
+        if (json_get_str(it, "due"))
+            html_put(b, " (%s %s)",
+                     w(zLang, json_is_true(json_object_get(it, "overdue")) ? "overdue" : "due"),
+                     json_get_str(it, "due"));
         buf_puts(b, "</li>\n");
     }
     buf_puts(b, "</ol>\n");
@@ -94,23 +85,13 @@ static void agenda(Buf *b, const json_t *ag, const char *zLang) {
 
 static void decision(Buf *b, const json_t *d, const char *zLang) {
     const json_t *t = json_object_get(d, "tally");
-    buf_puts(b, "<li class=\"decision\"><strong>");
-    html_escape(b, json_get_str(d, "reason"));
-    buf_puts(b, "</strong> — ");
-    html_escape(b, wv(zLang, "outcome", json_get_str(d, "outcome")));
-    buf_puts(b, ", ");
-    html_escape(b, wv(zLang, "execution", json_get_str(d, "execution")));
-    if (json_get_str(d, "execution_message")) {
-        buf_puts(b, ": ");
-        html_escape(b, json_get_str(d, "execution_message"));
-    }
-    buf_puts(b, " <span class=\"muted\">");
-    html_escape(b, json_get_str(d, "created_at"));
-    buf_puts(b, ", ");
-    html_escape(b, w(zLang, "by"));
-    buf_puts(b, " ");
-    html_escape(b, json_get_str(d, "actor"));
-    buf_puts(b, "</span>");
+    html_put(b, "<li class=\"decision\"><strong>%s</strong> — %s, %s", json_get_str(d, "reason"),
+             wv(zLang, "outcome", json_get_str(d, "outcome")),
+             wv(zLang, "execution", json_get_str(d, "execution")));
+    if (json_get_str(d, "execution_message"))
+        html_put(b, ": %s", json_get_str(d, "execution_message"));
+    html_put(b, " <span class=\"muted\">%s, %s %s</span>", json_get_str(d, "created_at"),
+             w(zLang, "by"), json_get_str(d, "actor"));
     if (json_object_get(t, "votes")) {
         char z[160];
         snprintf(z, sizeof z, w(zLang, "count"), (int)json_get_id(t, "for"),
@@ -120,24 +101,14 @@ static void decision(Buf *b, const json_t *d, const char *zLang) {
         size_t i;
         json_t *v;
         json_array_foreach(json_object_get(t, "votes"), i, v) {
-            buf_puts(b, "<li>");
-            html_escape(b, json_get_str(v, "name"));
-            buf_puts(b, ": ");
-            html_escape(b, wv(zLang, "vote", json_get_str(v, "vote")));
-            if (json_get_str(v, "comment")) {
-                buf_puts(b, " — ");
-                html_escape(b, json_get_str(v, "comment"));
-            }
+            html_put(b, "<li>%s: %s", json_get_str(v, "name"),
+                     wv(zLang, "vote", json_get_str(v, "vote")));
+            if (json_get_str(v, "comment")) html_put(b, " — %s", json_get_str(v, "comment"));
             buf_puts(b, "</li>\n");
         }
         json_array_foreach(json_object_get(t, "conflicts"), i, v) {
-            buf_puts(b, "<li>");
-            html_escape(b, json_get_str(v, "name"));
-            buf_puts(b, ": ");
-            html_escape(b, w(zLang, "conflicted"));
-            buf_puts(b, " — ");
-            html_escape(b, json_get_str(v, "reason"));
-            buf_puts(b, "</li>\n");
+            html_put(b, "<li>%s: %s — %s</li>\n", json_get_str(v, "name"), w(zLang, "conflicted"),
+                     json_get_str(v, "reason"));
         }
         buf_puts(b, "</ul>\n");
     }

@@ -124,21 +124,41 @@ int db_run(Db *db, const char *zSql, const char *zFmt, ...) {
     return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
 }
 
-int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
+int db_one_row(DbStmt *s, DbRowFn fn, void *ctx) {
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        rc = fn(s, ctx);
+    else if (rc == DB_DONE)
+        rc = KEEL_ENOTFOUND;
+    db_finalize(s);
+    return rc;
+}
+
+static int db_vquery_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zFmt,
+                         va_list ap) {
     DbStmt *s;
+    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    return rc ? rc : db_one_row(s, fn, ctx);
+}
+
+int db_query_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);
-    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    int rc = db_vquery_row(db, fn, ctx, zSql, zFmt, ap);
     va_end(ap);
-    if (rc) return rc;
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        *pv = db_column_int(s, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = KEEL_ENOTFOUND;
-    }
-    db_finalize(s);
+    return rc;
+}
+
+static int read_int(DbStmt *s, void *pv) {
+    *(int64_t *)pv = db_column_int(s, 0);
+    return 0;
+}
+
+int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vquery_row(db, read_int, pv, zSql, zFmt, ap);
+    va_end(ap);
     return rc;
 }
 

@@ -99,6 +99,13 @@ const char *db_column_text(DbStmt *s, int i);
 
 /* Run a statement that returns no rows; same binding as db_prepare. */
 int db_run(Db *db, const char *zSql, const char *zFmt, ...);
+/* Reads the current row of s into ctx; returns 0 or an error. */
+typedef int (*DbRowFn)(DbStmt *s, void *ctx);
+/* Step s once and finalize it: a row gives fn(s, ctx)'s answer, no row
+ * KEEL_ENOTFOUND, a failing step its error. The one-row read of the store. */
+int db_one_row(DbStmt *s, DbRowFn fn, void *ctx);
+/* db_prepare (same binding) and db_one_row. */
+int db_query_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zFmt, ...);
 /* Run a query returning one integer (first column of the first row) into
  * *pv; KEEL_ENOTFOUND when no row. */
 int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...);

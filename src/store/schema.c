@@ -989,7 +989,78 @@ static const char *const azMigration[] = {
     "  from_id INTEGER NOT NULL,"
     "  last_id INTEGER NOT NULL,"
     "  mac TEXT NOT NULL);",
-    /* 19: path 4 (issue 21): the risk officer, a fourth signatory of a
+    /* 19: path 4's shared definitions (issue 21, item 4): a glossary of
+     * versioned definitions, the departments that use each, their heads'
+     * signatures (or disputes) of a version, and the KPIs, initiatives and
+     * data assets that rely on one; people marked as their department's
+     * head; the days a dispute may last before the committee gets it */
+    "ALTER TABLE person ADD COLUMN department_head INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE org_settings ADD COLUMN definition_dispute_days INTEGER NOT NULL DEFAULT 30;"
+    "CREATE TABLE definition("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL,"
+    "  owner_id INTEGER REFERENCES person(id),"
+    "  version INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE TABLE definition_version("
+    "  id INTEGER PRIMARY KEY,"
+    "  definition_id INTEGER NOT NULL REFERENCES definition(id),"
+    "  version INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  note TEXT,"
+    "  actor TEXT NOT NULL,"
+    "  escalated_proposal_id INTEGER REFERENCES proposal(id),"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE(definition_id, version));"
+    "CREATE TABLE definition_department("
+    "  id INTEGER PRIMARY KEY,"
+    "  definition_id INTEGER NOT NULL REFERENCES definition(id),"
+    "  unit_id INTEGER NOT NULL REFERENCES unit(id),"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE(definition_id, unit_id));"
+    "CREATE TABLE definition_signature("
+    "  id INTEGER PRIMARY KEY,"
+    "  definition_id INTEGER NOT NULL REFERENCES definition(id),"
+    "  version INTEGER NOT NULL,"
+    "  unit_id INTEGER NOT NULL REFERENCES unit(id),"
+    "  person_id INTEGER NOT NULL REFERENCES person(id),"
+    "  stance TEXT NOT NULL CHECK (stance IN ('signed','disputed')),"
+    "  reason TEXT,"
+    "  actor TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE(definition_id, version, unit_id));"
+    "CREATE TABLE definition_link("
+    "  id INTEGER PRIMARY KEY,"
+    "  definition_id INTEGER NOT NULL REFERENCES definition(id),"
+    "  entity TEXT NOT NULL CHECK (entity IN ('kpi','initiative','data_asset')),"
+    "  entity_id INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE(definition_id, entity, entity_id));"
+    "CREATE INDEX definition_link_entity ON definition_link(entity, entity_id);",
+    /* 20: path 4's schedule slips (issue 21, item 5): the dates by which an
+     * initiative should reach its stages, and the business deadlines it
+     * names (a sales season) with the stage needed by then */
+    "CREATE TABLE stage_plan("
+    "  id INTEGER PRIMARY KEY,"
+    "  initiative_id INTEGER NOT NULL REFERENCES initiative(id),"
+    "  stage TEXT NOT NULL,"
+    "  planned_on TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE(initiative_id, stage));"
+    "CREATE TABLE initiative_deadline("
+    "  id INTEGER PRIMARY KEY,"
+    "  initiative_id INTEGER NOT NULL REFERENCES initiative(id),"
+    "  name TEXT NOT NULL,"
+    "  due_on TEXT NOT NULL,"
+    "  stage TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX initiative_deadline_initiative ON initiative_deadline(initiative_id);",
+    /* 21: path 4 (issue 21): the risk officer, a fourth signatory of a
      * charter whose systems are of the high tier; training programmes
      * (AI literacy, tool training, ethics) with their sessions and who
      * completed them */

@@ -11,6 +11,19 @@ static void copy_text(char *z, size_t n, const char *zSrc) {
     snprintf(z, n, "%s", zSrc ? zSrc : "");
 }
 
+static int account_row(DbStmt *s, void *pv) {
+    AccountRow *p = pv;
+    memset(p, 0, sizeof *p);
+    p->id = db_column_int(s, 0);
+    copy_text(p->zEmail, sizeof p->zEmail, db_column_text(s, 1));
+    copy_text(p->zName, sizeof p->zName, db_column_text(s, 2));
+    copy_text(p->zRole, sizeof p->zRole, db_column_text(s, 3));
+    copy_text(p->zPwHash, sizeof p->zPwHash, db_column_text(s, 4));
+    p->personId = db_column_int(s, 5);
+    p->disabled = (int)db_column_int(s, 6);
+    return 0;
+}
+
 static int account_fetch(Db *db, AccountRow *p, const char *zWhere, const char *zFmt,
                          const void *pArg) {
     char zSql[256];
@@ -21,23 +34,7 @@ static int account_fetch(Db *db, AccountRow *p, const char *zWhere, const char *
     DbStmt *s;
     int rc = zFmt[0] == 't' ? db_prepare(db, &s, zSql, "t", (const char *)pArg)
                             : db_prepare(db, &s, zSql, "i", *(const int64_t *)pArg);
-    if (rc) return rc;
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        memset(p, 0, sizeof *p);
-        p->id = db_column_int(s, 0);
-        copy_text(p->zEmail, sizeof p->zEmail, db_column_text(s, 1));
-        copy_text(p->zName, sizeof p->zName, db_column_text(s, 2));
-        copy_text(p->zRole, sizeof p->zRole, db_column_text(s, 3));
-        copy_text(p->zPwHash, sizeof p->zPwHash, db_column_text(s, 4));
-        p->personId = db_column_int(s, 5);
-        p->disabled = (int)db_column_int(s, 6);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = KEEL_ENOTFOUND;
-    }
-    db_finalize(s);
-    return rc;
+    return rc ? rc : db_one_row(s, account_row, p);
 }
 
 int store_account_by_email(Db *db, const char *zEmail, AccountRow *p) {
@@ -93,26 +90,21 @@ int store_session_create(Db *db, int64_t accountId, const char *zTokenHash, cons
                   "titii", zTokenHash, accountId, zCsrf, now, now);
 }
 
+static int session_row(DbStmt *s, void *pv) {
+    SessionRow *p = pv;
+    p->id = db_column_int(s, 0);
+    p->accountId = db_column_int(s, 1);
+    copy_text(p->zCsrf, sizeof p->zCsrf, db_column_text(s, 2));
+    p->createdAt = db_column_int(s, 3);
+    p->lastSeen = db_column_int(s, 4);
+    return 0;
+}
+
 int store_session_by_hash(Db *db, const char *zTokenHash, SessionRow *p) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
+    return db_query_row(db, session_row, p,
                         "SELECT id, account_id, csrf_token, created_at, last_seen FROM session "
                         "WHERE token_hash = ?",
                         "t", zTokenHash);
-    if (rc) return rc;
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        p->id = db_column_int(s, 0);
-        p->accountId = db_column_int(s, 1);
-        copy_text(p->zCsrf, sizeof p->zCsrf, db_column_text(s, 2));
-        p->createdAt = db_column_int(s, 3);
-        p->lastSeen = db_column_int(s, 4);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = KEEL_ENOTFOUND;
-    }
-    db_finalize(s);
-    return rc;
 }
 
 int store_session_touch(Db *db, int64_t id, int64_t now) {
@@ -128,26 +120,21 @@ int store_session_expire(Db *db, int64_t idleBefore, int64_t createdBefore) {
                   createdBefore);
 }
 
+static int token_row(DbStmt *s, void *pv) {
+    TokenRow *p = pv;
+    p->id = db_column_int(s, 0);
+    p->accountId = db_column_int(s, 1);
+    copy_text(p->zScope, sizeof p->zScope, db_column_text(s, 2));
+    copy_text(p->zExpires, sizeof p->zExpires, db_column_text(s, 3));
+    p->revoked = db_column_type(s, 4) != DB_NULL;
+    return 0;
+}
+
 int store_token_by_hash(Db *db, const char *zTokenHash, TokenRow *p) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
+    return db_query_row(db, token_row, p,
                         "SELECT id, account_id, scope, expires_at, revoked_at FROM api_token "
                         "WHERE token_hash = ?",
                         "t", zTokenHash);
-    if (rc) return rc;
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        p->id = db_column_int(s, 0);
-        p->accountId = db_column_int(s, 1);
-        copy_text(p->zScope, sizeof p->zScope, db_column_text(s, 2));
-        copy_text(p->zExpires, sizeof p->zExpires, db_column_text(s, 3));
-        p->revoked = db_column_type(s, 4) != DB_NULL;
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = KEEL_ENOTFOUND;
-    }
-    db_finalize(s);
-    return rc;
 }
 
 int store_token_mark_used(Db *db, int64_t id, const char *zNow) {

@@ -199,14 +199,14 @@ int store_signoffs_void(Db *db, const Actor *actor, int64_t initiativeId, int64_
                             "ii", initiativeId, version);
     if (rc) return rc;
     if (json_array_size(before) > 0) {
-        rc = db_run(db, "DELETE FROM signoff WHERE initiative_id = ? AND charter_version = ?",
-                    "ii", initiativeId, version);
+        rc = db_run(db, "DELETE FROM signoff WHERE initiative_id = ? AND charter_version = ?", "ii",
+                    initiativeId, version);
         if (rc == 0) {
             *pn = (int)json_array_size(before);
-            json_t *b = json_pack("{sI sO}", "charter_version", (json_int_t)version, "signoffs",
-                                  before);
-            rc = store_audit_append(db, actor, "void_signoffs", "initiative", initiativeId, b,
-                                    NULL);
+            json_t *b =
+                json_pack("{sI sO}", "charter_version", (json_int_t)version, "signoffs", before);
+            rc =
+                store_audit_append(db, actor, "void_signoffs", "initiative", initiativeId, b, NULL);
             json_decref(b);
         }
     }
@@ -233,8 +233,11 @@ int store_stage_change_add(Db *db, const Actor *actor, int64_t initiativeId, con
 
 int store_stage_history(Db *db, int64_t initiativeId, json_t **ppRows) {
     return db_select_json(db, ppRows,
-                          "SELECT id, from_stage, to_stage, reason, actor, created_at FROM "
-                          "stage_change WHERE initiative_id = ? ORDER BY id",
+                          "SELECT c.id, c.from_stage, c.to_stage, c.reason, c.actor, c.account_id, "
+                          "COALESCE(p.name, a.name, c.actor) AS actor_name, c.created_at "
+                          "FROM stage_change c LEFT JOIN account a ON a.id = c.account_id "
+                          "LEFT JOIN person p ON p.id = a.person_id "
+                          "WHERE c.initiative_id = ? ORDER BY c.id",
                           "i", initiativeId);
 }
 

@@ -124,36 +124,52 @@ int store_alloc_demands(Db *db, int64_t initiativeId, json_t **ppRows) {
                           "ii", initiativeId, initiativeId);
 }
 
-int store_alloc_demands_replace(Db *db, const Actor *actor, int64_t initiativeId,
-                                const json_t *demands) {
+/* Inserts the link row of ownerId for item (ctx: the caller's). */
+typedef int (*LinkInsert)(Db *db, int64_t ownerId, const json_t *item, const char *zNow,
+                          const void *ctx);
+
+/* The end of replacing the link rows of ownerId, after the DELETE (rc its
+ * answer): each of items through fnInsert, then one "update" audit entry
+ * of zEntity from before (taken) to items. */
+static int links_insert(Db *db, const Actor *actor, const char *zEntity, int64_t ownerId,
+                        json_t *before, int rc, const json_t *items, LinkInsert fnInsert,
+                        const void *ctx) {
     char zNow[32];
     now_iso(zNow, sizeof zNow);
-    json_t *before;
-    int rc = store_alloc_demands(db, initiativeId, &before);
-    if (rc) return rc;
-    rc = db_run(db, "DELETE FROM initiative_demand WHERE initiative_id = ?", "i", initiativeId);
     size_t i;
-    json_t *d;
-    json_array_foreach(demands, i, d) {
+    json_t *x;
+    json_array_foreach(items, i, x) {
         if (rc) break;
-        char *zAmounts = json_dumps(json_object_get(d, "amounts"), JSON_COMPACT | JSON_ENCODE_ANY);
-        if (!zAmounts) {
-            rc = KEEL_ENOMEM;
-            break;
-        }
-        rc = db_run(db,
+        rc = fnInsert(db, ownerId, x, zNow, ctx);
+    }
+    if (rc == 0) rc = store_audit_append(db, actor, "update", zEntity, ownerId, before, items);
+    json_decref(before);
+    return rc;
+}
+
+static int demand_insert(Db *db, int64_t initiativeId, const json_t *d, const char *zNow,
+                         const void *ctx) {
+    (void)ctx;
+    char *zAmounts = json_dumps(json_object_get(d, "amounts"), JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!zAmounts) return KEEL_ENOMEM;
+    int rc = db_run(db,
                     "INSERT INTO initiative_demand(initiative_id, pool_id, amounts, created_at, "
                     "updated_at) VALUES(?,?,?,?,?)",
                     "iittt", initiativeId,
                     (int64_t)json_integer_value(json_object_get(d, "pool_id")), zAmounts, zNow,
                     zNow);
-        free(zAmounts);
-    }
-    if (rc == 0)
-        rc = store_audit_append(db, actor, "update", "initiative_demand", initiativeId, before,
-                                demands);
-    json_decref(before);
+    free(zAmounts);
     return rc;
+}
+
+int store_alloc_demands_replace(Db *db, const Actor *actor, int64_t initiativeId,
+                                const json_t *demands) {
+    json_t *before;
+    int rc = store_alloc_demands(db, initiativeId, &before);
+    if (rc) return rc;
+    rc = db_run(db, "DELETE FROM initiative_demand WHERE initiative_id = ?", "i", initiativeId);
+    return links_insert(db, actor, "initiative_demand", initiativeId, before, rc, demands,
+                        demand_insert, NULL);
 }
 
 /* The table and second column of each EdgeKind. */
@@ -169,12 +185,26 @@ int store_alloc_edges(Db *db, EdgeKind kind, json_t **ppRows) {
     return db_select_json(db, ppRows, zSql, NULL);
 }
 
+/* The INSERT of an edge; a pair (an exclusion) is stored once, lower id
+ * first. */
+typedef struct {
+    const char *zSql;
+    int bPair;
+} EdgeInsert;
+
+static int edge_insert(Db *db, int64_t initiativeId, const json_t *v, const char *zNow,
+                       const void *ctx) {
+    const EdgeInsert *p = ctx;
+    int64_t a = initiativeId, b = (int64_t)json_integer_value(v);
+    if (p->bPair && b < a) a = b, b = initiativeId;
+    return db_run(db, p->zSql, "iit", a, b, zNow);
+}
+
 int store_alloc_edges_replace(Db *db, const Actor *actor, EdgeKind kind, int64_t initiativeId,
                               const json_t *ids) {
     const char *zTable = aEdge[kind].zTable, *zCol = aEdge[kind].zCol;
     int bPair = kind == EDGE_EXCLUSION;
-    char zNow[32], zSql[200];
-    now_iso(zNow, sizeof zNow);
+    char zSql[200];
     json_t *before;
     snprintf(zSql, sizeof zSql,
              "SELECT initiative_id, %s AS other_id FROM %s WHERE initiative_id = ? %s ORDER BY 1, "
@@ -187,17 +217,8 @@ int store_alloc_edges_replace(Db *db, const Actor *actor, EdgeKind kind, int64_t
     rc = db_run(db, zSql, "ii", initiativeId, initiativeId);
     snprintf(zSql, sizeof zSql, "INSERT INTO %s(initiative_id, %s, created_at) VALUES(?,?,?)",
              zTable, zCol);
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v) {
-        if (rc) break;
-        int64_t a = initiativeId, b = (int64_t)json_integer_value(v);
-        if (bPair && b < a) a = b, b = initiativeId;
-        rc = db_run(db, zSql, "iit", a, b, zNow);
-    }
-    if (rc == 0) rc = store_audit_append(db, actor, "update", zTable, initiativeId, before, ids);
-    json_decref(before);
-    return rc;
+    EdgeInsert ins = {zSql, bPair};
+    return links_insert(db, actor, zTable, initiativeId, before, rc, ids, edge_insert, &ins);
 }
 
 int store_alloc_people(Db *db, json_t **ppRows) {
@@ -223,27 +244,23 @@ int store_alloc_asset_links(Db *db, int64_t assetId, json_t **ppRows) {
                           "ii", assetId, assetId);
 }
 
+static int asset_link_insert(Db *db, int64_t assetId, const json_t *v, const char *zNow,
+                             const void *ctx) {
+    (void)ctx;
+    return db_run(db,
+                  "INSERT INTO data_asset_link(asset_id, initiative_id, created_at) "
+                  "VALUES(?,?,?)",
+                  "iit", assetId, (int64_t)json_integer_value(v), zNow);
+}
+
 int store_alloc_asset_links_replace(Db *db, const Actor *actor, int64_t assetId,
                                     const json_t *ids) {
-    char zNow[32];
-    now_iso(zNow, sizeof zNow);
     json_t *before;
     int rc = store_alloc_asset_links(db, assetId, &before);
     if (rc) return rc;
     rc = db_run(db, "DELETE FROM data_asset_link WHERE asset_id = ?", "i", assetId);
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v) {
-        if (rc) break;
-        rc = db_run(db,
-                    "INSERT INTO data_asset_link(asset_id, initiative_id, created_at) "
-                    "VALUES(?,?,?)",
-                    "iit", assetId, (int64_t)json_integer_value(v), zNow);
-    }
-    if (rc == 0)
-        rc = store_audit_append(db, actor, "update", "data_asset_link", assetId, before, ids);
-    json_decref(before);
-    return rc;
+    return links_insert(db, actor, "data_asset_link", assetId, before, rc, ids,
+                        asset_link_insert, NULL);
 }
 
 int store_alloc_profile_add(Db *db, const Actor *actor, int64_t assetId, double score,

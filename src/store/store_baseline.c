@@ -66,24 +66,26 @@ int store_monitor_window_aggs(Db *db, int64_t system, const char *zVersion, cons
                           "itti", system, zVersion, zGrain, sinceMs);
 }
 
+typedef struct {
+    char *zVersion;
+    size_t nVersion;
+    int64_t *pLastMs;
+} LatestVersion;
+
+static int latest_row(DbStmt *s, void *pv) {
+    LatestVersion *p = pv;
+    snprintf(p->zVersion, p->nVersion, "%s", db_column_text(s, 0) ? db_column_text(s, 0) : "");
+    *p->pLastMs = db_column_int(s, 1);
+    return 0;
+}
+
 int store_monitor_latest_version(Db *db, int64_t system, char *zVersion, size_t nVersion,
                                  int64_t *pLastMs) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
+    LatestVersion lv = {zVersion, nVersion, pLastMs};
+    return db_query_row(db, latest_row, &lv,
                         "SELECT version, window_start FROM monitor_window WHERE system_id = ? "
                         "AND grain = 'minute' ORDER BY window_start DESC, version LIMIT 1",
                         "i", system);
-    if (rc) return rc;
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        snprintf(zVersion, nVersion, "%s", db_column_text(s, 0) ? db_column_text(s, 0) : "");
-        *pLastMs = db_column_int(s, 1);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = KEEL_ENOTFOUND;
-    }
-    db_finalize(s);
-    return rc;
 }
 
 int store_monitor_day_range(Db *db, int64_t system, const char *zVersion, int64_t *pFirst,

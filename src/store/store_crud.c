@@ -98,6 +98,17 @@ static json_t *crud_row_json(DbStmt *s, const ResourceDef *r) {
     return o;
 }
 
+typedef struct {
+    const ResourceDef *r;
+    json_t **ppOut;
+} CrudRow;
+
+static int crud_row(DbStmt *s, void *pv) {
+    CrudRow *p = pv;
+    *p->ppOut = crud_row_json(s, p->r);
+    return 0;
+}
+
 int store_crud_get(Db *db, const ResourceDef *r, int64_t id, json_t **ppOut) {
     *ppOut = NULL;
     Buf b;
@@ -113,15 +124,8 @@ int store_crud_get(Db *db, const ResourceDef *r, int64_t id, json_t **ppOut) {
     int rc = db_prepare(db, &s, b.z, "i", id);
     buf_reset(&b);
     if (rc) return rc;
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        *ppOut = crud_row_json(s, r);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = KEEL_ENOTFOUND;
-    }
-    db_finalize(s);
-    return rc;
+    CrudRow row = {r, ppOut};
+    return db_one_row(s, crud_row, &row);
 }
 
 /* Append " WHERE ..." for the filters, collecting binds. */

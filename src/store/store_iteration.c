@@ -197,3 +197,22 @@ int store_technology_fit_put(Db *db, const Actor *actor, int64_t technologyId, i
     return audit_new(db, actor, "fit", "technology", technologyId,
                      json_pack("{sI ss}", "unit_id", (json_int_t)unitId, "fit", zFit));
 }
+
+int store_review_alerts(Db *db, const char *zFrom, const char *zTo, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT s.name AS system, e.system_id, s.initiative_id, r.name AS rule, "
+                          "r.severity, e.message, e.created_at FROM alert_event e JOIN alert_rule "
+                          "r ON r.id = e.rule_id JOIN ai_system s ON s.id = e.system_id WHERE "
+                          "e.state = 'firing' AND e.created_at >= ? AND e.created_at < ? ORDER "
+                          "BY e.id",
+                          "tt", zFrom, zTo);
+}
+
+int store_review_flips(Db *db, const char *zFrom, const char *zTo, json_t **ppRows) {
+    return db_select_json(db, ppRows,
+                          "SELECT s.name AS system, f.system_id, s.initiative_id, f.state, "
+                          "f.percent, f.fallback, f.reason, f.cause, f.actor, f.created_at FROM "
+                          "switch_flip f JOIN ai_system s ON s.id = f.system_id WHERE "
+                          "f.created_at >= ? AND f.created_at < ? ORDER BY f.id",
+                          "tt", zFrom, zTo);
+}

@@ -40,6 +40,13 @@ int store_initiative_links(Db *db, int64_t initiativeId, json_t **ppRows);
  * quarter strings, as stored), summed. */
 int store_pool_use(Db *db, int firstIndex, int lastIndex, json_t **ppRows);
 
+/* Monitoring in [zFrom, zTo) (ISO dates): the alerts that fired {system,
+ * system_id, initiative_id, rule, severity, message, created_at} and the
+ * switch flips {system, system_id, initiative_id, state, percent,
+ * fallback, reason, cause, actor, created_at}, oldest first. */
+int store_review_alerts(Db *db, const char *zFrom, const char *zTo, json_t **ppRows);
+int store_review_flips(Db *db, const char *zFrom, const char *zTo, json_t **ppRows);
+
 /* The radar: technologies with owner_name; moves (newest first) and fit
  * per unit (with unit_name). */
 int store_technologies(Db *db, json_t **ppRows);

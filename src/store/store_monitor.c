@@ -9,24 +9,19 @@
 
 /* ---- windows ---------------------------------------------------------- */
 
+static int agg_row(DbStmt *s, void *pv) {
+    const char *z = db_column_text(s, 0);
+    char **pzAgg = pv;
+    *pzAgg = strdup(z ? z : "");
+    return *pzAgg ? 0 : KEEL_ENOMEM;
+}
+
 int store_monitor_window_agg(Db *db, int64_t system, const char *zVersion, const char *zSegment,
                              const char *zGrain, int64_t startMs, char **pzAgg) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
+    return db_query_row(db, agg_row, pzAgg,
                         "SELECT agg FROM monitor_window WHERE system_id = ? AND version = ? AND "
                         "segment = ? AND grain = ? AND window_start = ?",
                         "ittti", system, zVersion, zSegment, zGrain, startMs);
-    if (rc) return rc;
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        const char *z = db_column_text(s, 0);
-        *pzAgg = strdup(z ? z : "");
-        rc = *pzAgg ? 0 : KEEL_ENOMEM;
-    } else if (rc == DB_DONE) {
-        rc = KEEL_ENOTFOUND;
-    }
-    db_finalize(s);
-    return rc;
 }
 
 /* Bind x at i, NULL when NaN. */

@@ -3,19 +3,14 @@
 #include "store/store_org.h"
 #include "util/err.h"
 
+static int parent_row(DbStmt *s, void *pv) {
+    *(int64_t *)pv = db_column_type(s, 0) == DB_NULL ? 0 : db_column_int(s, 0);
+    return 0;
+}
+
 int store_unit_parent(Db *db, int64_t id, int64_t *pParent) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s, "SELECT parent_id FROM unit WHERE id = ?", "i", id);
-    if (rc) return rc;
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        *pParent = db_column_type(s, 0) == DB_NULL ? 0 : db_column_int(s, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = KEEL_ENOTFOUND;
-    }
-    db_finalize(s);
-    return rc;
+    return db_query_row(db, parent_row, pParent, "SELECT parent_id FROM unit WHERE id = ?", "i",
+                        id);
 }
 
 int store_org_fiscal_start(Db *db) {

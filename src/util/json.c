@@ -100,3 +100,19 @@ int utf8_valid(const char *z, size_t n) {
     }
     return 1;
 }
+
+void utf8_repair(char *z) {
+    unsigned char *p = (unsigned char *)z;
+    while (*p) {
+        int len = *p < 0x80             ? 1
+                  : (*p & 0xE0) == 0xC0 ? 2
+                  : (*p & 0xF0) == 0xE0 ? 3
+                  : (*p & 0xF8) == 0xF0 ? 4
+                                        : 0;
+        if (len && strnlen((const char *)p, 4) >= (size_t)len &&
+            utf8_valid((const char *)p, (size_t)len))
+            p += len;
+        else
+            *p++ = '?';
+    }
+}

@@ -34,5 +34,9 @@ const json_t *json_find_str(const json_t *a, const char *zKey, const char *zValu
 
 /* True when z is valid UTF-8 (n bytes). */
 int utf8_valid(const char *z, size_t n);
+/* Replace each byte of the NUL-terminated z that starts no valid UTF-8
+ * character by '?', e.g. a character that snprintf's %.Ns cut in two, so
+ * that the text can go into JSON. */
+void utf8_repair(char *z);
 
 #endif

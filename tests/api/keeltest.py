@@ -183,6 +183,19 @@ class Server:
             out.update({t: [tuple(v for _, v in row) for row in rows] for t, rows in data})
         return out
 
+    def only_actions_added(self, before, n=1):
+        """A refusal that raises an action (a gate refusal, path 5) changes
+        nothing but that: n new action_item rows and their audit entries."""
+        after = self.snapshot()
+        changed = sorted(t for t in set(before) | set(after) if before.get(t) != after.get(t))
+        if changed != ["action_item", "audit"]:
+            return False, changed
+        added = [r for r in after["audit"] if r not in before["audit"]]
+        ok = (len(after["action_item"]) == len(before["action_item"]) + n
+              and all(r in after["action_item"] for r in before["action_item"])
+              and len(added) == n and all(r[5] == "action" for r in added))
+        return ok, (changed, added)
+
 
 def run(args, env=None, check=True, input=None):
     p = subprocess.run(args, env=env, capture_output=True, text=True, input=input)

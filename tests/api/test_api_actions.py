@@ -153,6 +153,30 @@ if not srv.db.startswith("postgres"):
             and "Retrain" not in p.stdout, p.stdout + p.stderr)
     p = subprocess.run([KEEL, "actions", "--db", srv.db, "--bogus"], capture_output=True, text=True)
     t.check("act-5.3", p.returncode == 2, p.returncode)
+    # closing from the command line: the server's rules, refusals change nothing
+    again = [x["id"] for x in vic.get("/api/v1/actions?status=active&kind=retraining").json["items"]][0]
+    close = lambda *args: subprocess.run([KEEL, "actions", "close"] + [str(x) for x in args] + ["--db", srv.db],
+                                         capture_output=True, text=True)
+    before = srv.snapshot()
+    for n, (args, words) in enumerate([((late["id"],), "--note"),
+                                       ((late["id"], "--note", ""), "--note"),
+                                       (("seven", "--note", "x"), "not an action id"),
+                                       ((late["id"], "--note", "x", "--evidence", "ab"), "--evidence"),
+                                       ((late["id"], "--note", "relabelled", "--as", "otto@a.example"), "owner"),
+                                       ((again, "--note", "retrained"), "evidence"),
+                                       ((99999, "--note", "x"), "99999"),
+                                       ((manual, "--note", "again"), "closed")], 4):
+        p = close(*args)
+        t.check("act-5.%d" % n, p.returncode == 2 and words in p.stderr, (args, p.returncode, p.stderr))
+    t.check("act-5.12", srv.snapshot() == before, "a refused close changed the database")
+    p = close(late["id"], "--note", "relabelled the March failures", "--as", "lea@a.example")
+    got = vic.get("/api/v1/actions/%d" % late["id"]).json
+    t.check("act-5.13", p.returncode == 0 and "done" in p.stdout and got["status"] == "done"
+            and got["close_note"] == "relabelled the March failures" and got["closed_by"] == "cli:lea@a.example",
+            (p.stdout, p.stderr, got))
+    p = close(again, "--note", "superseded by the new press model", "--cancel", "--json")
+    j = json.loads(p.stdout) if p.returncode == 0 else {}
+    t.check("act-5.14", j.get("status") == "cancelled" and j.get("id") == again, p.stdout[:300] + p.stderr)
 
 srv.stop()
 t.done()

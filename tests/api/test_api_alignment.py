@@ -156,6 +156,7 @@ t.status("align-3.34", olga.post("/api/v1/initiatives/%d/transition" % ini, {"to
 r = ceo.post("/api/v1/initiatives/%d/transition" % ini, {"to": "approved", "reason": "strong case, signed"})
 t.status("align-3.35", r, 200)
 t.check("align-3.36", r.json["stage"] == "approved" and r.json["history"][-1]["actor"] == "ceo@x.example"
+        and r.json["history"][-1]["actor_name"] == "Ceo Chair"
         and r.json["history"][-1]["reason"] == "strong case, signed", r.body)
 t.status("align-3.37", ceo.post("/api/v1/initiatives/%d/signoffs" % ini, {"role": "sponsor"}), 409, "stage")
 audit = a.get("/api/v1/audit?entity=initiative&entity_id=%d" % ini).json["items"]

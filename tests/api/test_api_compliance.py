@@ -60,6 +60,13 @@ t.check("comp-1.4", ob["cn.pipl55"]["why"] == ["jurisdictions include cn", "auto
 t.check("comp-1.5", ob["eu.art9"]["status"] == "missing" and "version" in ob["eu.art9"]["detail"], ob["eu.art9"])
 t.check("comp-1.6", ob["eu.art9"]["title"]["zh-CN"] and ob["cn.algo24" if "cn.algo24" in ob else "cn.pipl13"]["verified"] in (True, False))
 
+# what does not apply, and why not: the condition that fails, in the flag's words
+na = {x["id"]: x for x in vic.get("/api/v1/systems/credit/obligations").json["not_applicable"]}
+t.check("comp-1.7", na["eu.art26"]["why_not"] == ["eu_role is not one of deployer, both"]
+        and na["eu.art26"]["source"] == "EU AI Act Art. 26" and "cn.pipl29" in na and "eu.art9" not in na, str(na)[:600])
+t.check("comp-1.8", "sensitive_data is false" in na["cn.pipl29"]["why_not"]
+        and not any(k.startswith("iso.") for k in na), str(na.get("cn.pipl29")))
+
 # ---- comp-2: a change of flags, previewed, changes nothing ------------------------------
 before = srv.snapshot()
 r = olga.post("/api/v1/systems/credit/obligations/preview", {"eu_role": "deployer"})

@@ -38,5 +38,23 @@ t.check("itdemo-7", ch["in_production"] and ch["steps_done"] == 5 and ch["versio
 rad = a.get("/api/v1/radar").json
 t.check("itdemo-8", len(rad["technologies"]) >= 8 and len(rad["moves_this_quarter"]) >= 1
         and {q for x in rad["technologies"] for q in [x["quadrant"]]} == set(rad["quadrants"]), rad["moves_this_quarter"])
+# monitoring in the current review: decay and drift findings, fired alerts and switch
+# flips, each decay, segment or drift finding with one retraining action
+codes = {}
+for x in now["initiatives"]:
+    for f in x["findings"]:
+        codes.setdefault(f["code"], set()).add(x["title"])
+t.check("itdemo-9", "Product recommendations" in codes.get("monitoring_decay", set())
+        and "Predictive maintenance for presses" in codes.get("monitoring_drift", set())
+        and codes.get("alert_fired") and "Customer service chatbot" in codes.get("switch_flip", set())
+        and now["programme"]["monitoring"]["findings"] >= 3, codes)
+mon = [f for x in now["initiatives"] for f in x["findings"] if f["code"] in ("monitoring_decay", "monitoring_drift")]
+keys = [x["source_key"] for x in a.get("/api/v1/actions?source=finding&status=active").json["items"]]
+t.check("itdemo-10", len(keys) == len(set(keys)) == len(mon)
+        and all(any(k.split(":")[1] == f["system"] for k in keys) for f in mon), (keys, mon))
+# a gate the demo's moves were refused at raised one action each
+g = a.get("/api/v1/actions?source=gate").json["items"]
+t.check("itdemo-11", len(g) >= 1 and all(x["source_key"].startswith("gate:") and x["status"] == "open" for x in g)
+        and len({x["source_key"] for x in g}) == len(g), g)
 srv.stop()
 t.done()

@@ -45,7 +45,7 @@ t.check("mon-1.2", (r.header("Content-Type") or "").startswith("text/plain; vers
 if parse_error:
     t.check("mon-1.3", False, "parser: %s" % parse_error)
 for name in ["keel_http_requests", "keel_http_request_duration_seconds", "keel_ingest_events",
-             "keel_segment_files", "keel_monitor_pending_windows", "keel_job_runs"]:
+             "keel_segment_files", "keel_dedup_slots", "keel_monitor_pending_windows", "keel_job_runs"]:
     t.check("mon-1.4 " + name, name in fams, sorted(fams))
 req = fams.get("keel_http_requests")
 units = [s for s in (req.samples if req else []) if s.labels.get("route") == "GET /api/v1/units"]

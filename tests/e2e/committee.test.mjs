@@ -21,7 +21,8 @@ await run('e2e committee', async (t, cleanup) => {
   // the demo's committee: Helena Marsh (chair), Wei Zhang, Kenji Sato, Grace Kim, Sofia Alvarez
   const CFO = 'wei.zhang@meridian.example';
   t.eq('com-0.1 the demo has its committee', api('GET', '/committee').members.length, 5);
-  const pending = api('GET', '/proposals?status=open').items;
+  // (the other open proposal is the dispute over "high-value customer", sent by keel)
+  const pending = api('GET', '/proposals?status=open').items.filter((p) => p.action_type !== 'resolve_definition');
   t.ok('com-0.2 a pending proposal with two votes and one member conflicted out',
     pending.length === 1 && pending[0].tally.present === 2 && pending[0].tally.conflicted === 1, JSON.stringify(pending).slice(0, 300));
   const ideas = api('GET', '/initiatives?stage=idea&sort=id').items;
@@ -35,7 +36,7 @@ await run('e2e committee', async (t, cleanup) => {
   const members = await chair.textContent('[data-testid=members]');
   t.ok('com-1.1 the members and the chair', members.includes('Helena Marsh') && members.includes('Chair') && members.includes('Kenji Sato'), members);
   const log0 = await chair.locator('[data-testid=proposals] tbody tr').count();
-  t.eq('com-1.1b the demo\'s proposals listed', log0, 3);
+  t.eq('com-1.1b the demo\'s proposals listed (with the escalated dispute)', log0, 4);
   t.ok('com-1.1c the agenda names the pending proposal', (await chair.textContent('[data-testid=agenda]')).includes('Fund a camera pilot for shelf monitoring'));
   const mt = await chair.textContent('[data-testid=meetings]');
   t.ok('com-1.1d the held meeting with its documents', mt.includes('AI committee, quarterly meeting') && mt.includes('Held'), mt);

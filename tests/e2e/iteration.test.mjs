@@ -4,7 +4,8 @@
 // optimisation), the current quarter's open review and the value chart,
 // holds it with a decision per initiative, and it is frozen; the actions
 // page marks the overdue action and shows the retraining chain 82% -> 95%;
-// the radar draws every technology and lists this quarter's moves; a
+// an action is closed with a note, and one that needs evidence is refused
+// without it; the radar draws every technology and lists this quarter's moves; a
 // viewer may read but not hold; all in English and Chinese.
 import { startServer, launch, signIn, go, shot, run, USERS } from './harness.mjs';
 
@@ -58,6 +59,30 @@ await run('e2e iteration', async (t, cleanup) => {
   t.ok('it-2.4 five steps done', (await chair.locator('.chain', { hasText: 'servo presses' }).locator('li[data-done="1"]').count()) === 5);
   await shot(chair, 'iteration-2-actions');
 
+  // closing an action: a note always, the evidence where the action asks for it
+  const rowOf = (page, text) => page.locator('[data-testid=actions] tbody tr', { hasText: text });
+  await rowOf(chair, 'Plan back-hauls from the northern depots').locator('button[data-testid^=close-]').click();
+  await chair.waitForSelector('form.close-action');
+  await chair.click('form.close-action button[type=submit]');
+  t.ok('it-2.5 the note is required', (await chair.textContent('form.close-action')).includes('Required'));
+  await chair.fill('form.close-action textarea', 'Back-hauls planned from Hamburg and Bremen');
+  await chair.click('form.close-action button[type=submit]');
+  await chair.waitForSelector('[data-testid^=close-note-]:has-text("Back-hauls planned")');
+  const closed = await rowOf(chair, 'Plan back-hauls from the northern depots').textContent();
+  t.ok('it-2.6 closed as done with its note, no more to close', closed.includes('Done') && closed.includes('Back-hauls planned from Hamburg')
+    && (await rowOf(chair, 'Plan back-hauls from the northern depots').locator('button').count()) === 0, closed);
+  await rowOf(chair, 'Retrain product-recs 5.0: accuracy decay on segment web').locator('button[data-testid^=close-]').click();
+  await chair.waitForSelector('form.close-action [name=evidence_analysis_id]');
+  await chair.fill('form.close-action textarea', 'retrained, trust me');
+  await chair.click('form.close-action button[type=submit]');
+  await chair.waitForSelector('form.close-action .field-error:not(:empty)');
+  const refusal = await chair.textContent('form.close-action');
+  t.ok('it-2.7 no evidence, not done', refusal.includes('only with its evidence'), refusal);
+  t.ok('it-2.8 the retraining action stays open', (await rowOf(chair, 'Retrain product-recs 5.0: accuracy decay on segment web').textContent()).includes('Open'));
+  await shot(chair, 'iteration-2b-close-refused');
+  await chair.click('form.close-action button:text("Cancel")');
+  t.clean('it-2.9 clean', chair);
+
   // the radar
   await go(chair, srv.base, '/iteration/radar');
   await chair.waitForSelector('[data-testid=radar-chart][data-ready="1"]');
@@ -78,6 +103,22 @@ await run('e2e iteration', async (t, cleanup) => {
   await chair.waitForSelector('[data-testid=actions]');
   const za = await chair.textContent('#main');
   t.ok('it-4.2 actions in Chinese', za.includes('再训练闭环') && za.includes('已投产') && !za.includes('act.'), za.slice(0, 300));
+  await rowOf(chair, 'Hand the conversation history to the agent').locator('button[data-testid^=close-]').click();
+  await chair.waitForSelector('form.close-action');
+  const zf = await chair.textContent('form.close-action');
+  t.ok('it-4.2b the close dialog in Chinese', zf.includes('完成情况说明') && zf.includes('结果') && !zf.includes('act.'), zf);
+  await chair.fill('form.close-action textarea', '已在交接时附上完整对话记录');
+  await chair.click('form.close-action button[type=submit]');
+  await chair.waitForSelector('[data-testid^=close-note-]:has-text("已在交接时")');
+  t.ok('it-4.2c closed in Chinese', (await rowOf(chair, 'Hand the conversation history to the agent').textContent()).includes('已完成'));
+  await rowOf(chair, 'Retrain product-recs 5.0: accuracy decay on segment app').locator('button[data-testid^=close-]').click();
+  await chair.waitForSelector('form.close-action [name=evidence_analysis_id]');
+  await chair.fill('form.close-action textarea', '已重新训练');
+  await chair.click('form.close-action button[type=submit]');
+  await chair.waitForSelector('form.close-action .field-error:not(:empty)');
+  const zr2 = await chair.textContent('form.close-action');
+  t.ok('it-4.2d the evidence refusal in Chinese', zr2.includes('须提供证据'), zr2);
+  await shot(chair, 'iteration-4b-close-zh');
   await go(chair, srv.base, '/iteration/reviews');
   await chair.locator('nav.period-pick a').nth(1).click();
   await chair.waitForSelector('[data-testid=review-status]:has-text("已召开")');

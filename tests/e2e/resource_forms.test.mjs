@@ -86,7 +86,7 @@ await run('e2e resource forms', async (t, cleanup) => {
   await settle(chair);
   t.ok('rf-4.3 added; nothing missing now', !(await chair.textContent('[data-testid=team]')).includes('Still missing'));
   await shot(chair, '99-team-en');
-  await chair.click('[data-testid=team] li:has-text("Priya Nair") button');
+  await chair.click('[data-testid=team] li:has-text("Priya Nair") > button.danger');
   const gone = await chair.waitForFunction(() => { const x = document.querySelector('[data-testid=team] ul'); return x && !x.textContent.includes('Priya Nair'); }, null, { timeout: 10000 }).then(() => true, () => false);
   t.ok('rf-4.4 removed', gone, gone || await chair.textContent('[data-testid=team]'));
   t.clean('rf-4.5 clean', chair);

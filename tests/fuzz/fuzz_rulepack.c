@@ -12,7 +12,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     json_t *j = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
     if (!j) return 0;
-    KeelError e = {0};
+    EngineError e = {0};
     if (rulepack_check(j, &e) == 0) {
         json_t *flags = json_pack("{ss sb sb s[ss] s[s] sn}", "risk_tier", "high", "personal_data",
                                   1, "generative", 0, "jurisdictions", "eu", "cn",
@@ -24,13 +24,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             int r = rulepack_applies(json_object_get(o, "applies"), flags, why);
             if (r != 0 && r != 1) abort();
             if (!r && json_array_size(why)) abort(); /* no reasons for what does not apply */
+            /* and a reason not to exactly when it does not apply */
+            json_t *whyNot = json_array();
+            rulepack_why_not(json_object_get(o, "applies"), flags, whyNot);
+            if (r != (json_array_size(whyNot) == 0)) abort();
+            json_decref(whyNot);
             json_decref(why);
         }
         json_decref(flags);
     } else if (!e.zMsg[0]) {
         abort(); /* a refusal always says why */
     }
-    KeelError ce = {0};
+    EngineError ce = {0};
     if (workdays_check(j, &ce) == 0) {
         const char *zYear;
         json_t *y;

@@ -305,6 +305,47 @@ static void test_numbers(void **state) {
     }
 }
 
+/* evscan-9: lines that start with the keys of the lines before (the
+ * scanner takes those keys by their shape) still refuse a key given twice,
+ * and a line in another order, with spaces or escaped keys reads the same */
+static void test_shape(void **state) {
+    (void)state;
+    const char *z =
+        "{\"event_id\":\"a\",\"ts\":1796650000000,\"version\":\"v\",\"latency_ms\":1.5,\"f.x\":1,\"f.y\":2}\n"
+        "{\"event_id\":\"b\",\"ts\":1796650000001,\"version\":\"v\",\"latency_ms\":2,\"f.x\":3,\"f.y\":null}\n"
+        "{\"event_id\":\"c\",\"ts\":1,\"version\":\"v\",\"latency_ms\":1,\"f.x\":1,\"f.x\":2}\n"
+        "{\"event_id\":\"d\",\"ts\":1,\"version\":\"v\",\"latency_ms\":1,\"f.x\":1,\"f.y\":2,\"f.x\":3}\n"
+        "{\"event_id\":\"e\",\"ts\":2,\"version\":\"v\",\"latency_ms\":1,\"ts\":3}\n"
+        "{\"event_id\" : \"f\", \"version\":\"w\",\"ts\":-5,\"latency_ms\":0007}\n"
+        "{\"event_id\":\"g\",\"t\\u0073\":42,\"version\":\"v\",\"latency_ms\":1,\"f.y\":9}\n"
+        "{\"event_id\":\"j\",\"version\":\"v\",\"version\":\"w\",\"ts\":1,\"latency_ms\":1}\n"
+        "{\"event_id\":\"h\",\"ts\":43,\"version\":\"v\",\"latency_ms\":1,\"f.y\":8,\"f.y\":7}\n"
+        "{\"event_id\":\"i\",\"ts\":1796650000000.5,\"version\":\"v\",\"latency_ms\":1}\n";
+    EvEvent ev[8];
+    EngineError er[4];
+    int nErr;
+    assert_int_equal(scan_all(z, EVSCAN_NDJSON, EVSCAN_EVENTS, ev, 8, er, 4, &nErr), 4);
+    assert_int_equal(nErr, 6);
+    static const struct {
+        size_t iLine;
+        const char *zField, *zWords;
+    } aWant[] = {{3, "f.x", "twice"}, {4, "f.x", "twice"}, {5, "ts", "twice"}, {8, "version", "twice"}};
+    for (int i = 0; i < 4; i++)
+        if (er[i].iLine != aWant[i].iLine || strcmp(er[i].zField, aWant[i].zField) != 0 ||
+            !strstr(er[i].zMsg, aWant[i].zWords))
+            fail_msg("case evscan-9.%d: line %zu field '%s': %s", i + 1, er[i].iLine,
+                     er[i].zField, er[i].zMsg);
+    assert_true(str_is(ev[0].id, "a") && ev[0].tsMs == INT64_C(1796650000000) &&
+                ev[0].latencyMs == 1.5 && ev[0].nFeat == 2 && ev[0].aFeat[1].v == 2);
+    assert_true(str_is(ev[1].id, "b") && ev[1].tsMs == INT64_C(1796650000001) &&
+                ev[1].aFeat[0].v == 3 && isnan(ev[1].aFeat[1].v));
+    assert_true(str_is(ev[1].aFeat[1].name, "y"));
+    assert_true(str_is(ev[2].id, "f") && str_is(ev[2].version, "w") && ev[2].tsMs == -5 &&
+                ev[2].latencyMs == 7 && ev[2].nFeat == 0);
+    assert_true(str_is(ev[3].id, "g") && ev[3].tsMs == 42 && ev[3].nFeat == 1 &&
+                str_is(ev[3].aFeat[0].name, "y") && ev[3].aFeat[0].v == 9);
+}
+
 /* The same event, field by field (strings by content). */
 static void assert_same_event(const EvEvent *a, const EvEvent *b) {
     assert_true(a->id.n == b->id.n && memcmp(a->id.z, b->id.z, a->id.n) == 0);
@@ -378,7 +419,7 @@ int main(void) {
         cmocka_unit_test(test_escapes),       cmocka_unit_test(test_ts),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_labels),        cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_csv_reencode),
+        cmocka_unit_test(test_csv_reencode),  cmocka_unit_test(test_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,11 +53,26 @@ static void test_utf8(void **state) {
     assert_false(utf8_valid("\x80", 1));
 }
 
+/* json-4: utf8_repair: a character cut by %.Ns becomes '?', whole ones stay */
+static void test_utf8_repair(void **state) {
+    (void)state;
+    char a[16], b[] = "ab\xe4\xb8\xad\xe6\x96", c[] = "\x80x\xf0\x9f\x98\x80";
+    snprintf(a, sizeof a, "%.4s", "\xe4\xb8\xad\xe6\x96\x87"); /* 中 and a byte of 文 */
+    utf8_repair(a);
+    assert_string_equal(a, "\xe4\xb8\xad?");
+    utf8_repair(b);
+    assert_string_equal(b, "ab\xe4\xb8\xad??");
+    utf8_repair(c);
+    assert_string_equal(c, "?x\xf0\x9f\x98\x80");
+    assert_true(utf8_valid(a, strlen(a)) && utf8_valid(c, strlen(c)));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_message),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_utf8_repair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

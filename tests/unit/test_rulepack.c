@@ -37,13 +37,13 @@ static void test_shipped_packs_valid(void **state) {
              {rules_iso42001_json, &rules_iso42001_json_len}};
     for (size_t i = 0; i < 4; i++) {
         json_t *p = load(a[i].z, *a[i].n);
-        KeelError e = {0};
+        EngineError e = {0};
         int rc = rulepack_check(p, &e);
         if (rc) fail_msg("pack %zu refused: %s", i, e.zMsg);
         json_decref(p);
     }
     json_t *cal = load(rules_cn_workdays_json, rules_cn_workdays_json_len);
-    KeelError e = {0};
+    EngineError e = {0};
     assert_int_equal(workdays_check(cal, &e), 0);
     assert_non_null(json_object_get(json_object_get(cal, "years"), "2025"));
     assert_non_null(json_object_get(json_object_get(cal, "years"), "2026"));
@@ -93,7 +93,7 @@ static void test_broken_packs(void **state) {
         } else {
             json_object_update(bOb ? json_array_get(obs, 0) : p, patch);
         }
-        KeelError e = {0};
+        EngineError e = {0};
         int rc = rulepack_check(p, &e);
         if (rc != KEEL_EINVAL || strcmp(e.zField, aCase[i].zPath) != 0)
             fail_msg("case %zu: rc %d field '%s' (want '%s'): %s", i, rc, e.zField, aCase[i].zPath,
@@ -127,14 +127,28 @@ static void test_applies(void **state) {
     assert_int_equal(json_array_size(why), 2);
     assert_string_equal(json_string_value(json_array_get(why, 0)), "risk_tier is high");
     assert_string_equal(json_string_value(json_array_get(why, 1)), "eu_role is provider");
-    /* Art. 26: deployers only */
+    /* Art. 26: deployers only; why not, in the flag's words */
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art26"), "applies"), hp, NULL), 0);
+    json_t *whyNot = json_array();
+    rulepack_why_not(json_object_get(ob(eu, "eu.art26"), "applies"), hp, whyNot);
+    assert_int_equal(json_array_size(whyNot), 1);
+    assert_string_equal(json_string_value(json_array_get(whyNot, 0)),
+                        "eu_role is not one of deployer, both");
+    /* what applies has no reason not to */
+    json_array_clear(whyNot);
+    rulepack_why_not(json_object_get(ob(eu, "eu.art9"), "applies"), hp, whyNot);
+    assert_int_equal(json_array_size(whyNot), 0);
     /* Art. 49: needs an Annex III area */
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art49"), "applies"), hp, NULL), 0);
     json_object_set_new(hp, "annex_iii_area", json_string("credit"));
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art49"), "applies"), hp, NULL), 1);
-    /* Art. 50: any of public facing or generative */
+    /* Art. 50: any of public facing or generative; neither holds, both said */
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art50"), "applies"), hp, NULL), 0);
+    rulepack_why_not(json_object_get(ob(eu, "eu.art50"), "applies"), hp, whyNot);
+    assert_int_equal(json_array_size(whyNot), 2);
+    assert_string_equal(json_string_value(json_array_get(whyNot, 0)), "public_facing is false");
+    assert_string_equal(json_string_value(json_array_get(whyNot, 1)), "generative is false");
+    json_decref(whyNot);
     json_object_set_new(hp, "generative", json_true());
     assert_int_equal(rulepack_applies(json_object_get(ob(eu, "eu.art50"), "applies"), hp, NULL), 1);
     /* algorithm filing: public, opinion capacity and an algorithm type, all three */

@@ -34,6 +34,9 @@ export function sections() {
       { key: 'reviews', href: '/risk/reviews' },
       { key: 'switches', href: '/risk/switches' },
       { key: 'analyses', href: '/risk/analyses' },
+      { key: 'compliance', href: '/risk/compliance' },
+      { key: 'calendar', href: '/risk/calendar' },
+      { key: 'soa', href: '/risk/soa' },
     ] },
     { key: 'organisation', href: '/organisation/units', pages: [
       { key: 'units', href: '/organisation/units' },
@@ -41,6 +44,8 @@ export function sections() {
       { key: 'committee', href: '/organisation/committee' },
       { key: 'decisions', href: '/organisation/decisions' },
       { key: 'training', href: '/organisation/training' },
+      { key: 'definitions', href: '/organisation/definitions' },
+      { key: 'slips', href: '/organisation/slips' },
     ] },
     { key: 'iteration', href: '/iteration/reviews', pages: [
       { key: 'qreviews', href: '/iteration/reviews' },

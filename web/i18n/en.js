@@ -5,6 +5,8 @@
 // server's fixed values.
 import collab from './collab-en.js';
 import train from './train-en.js';
+import compliance from './compliance-en.js';
+import defs from './defs-en.js';
 
 export default {
   'locale.en': 'English',
@@ -437,6 +439,9 @@ export default {
   'initiative.team_fte': 'Share of their time (FTE)',
   'initiative.team_fte_help': 'From 0.01 to 1.5; the role must be one of the person\'s skills.',
   'initiative.team_note': 'Note',
+  'initiative.team_change': 'Change',
+  'initiative.team_change_title': '{name} as {role}',
+  'initiative.by_system': 'the system',
   'initiative.team_remove': 'Remove',
   'initiative.team_remove_confirm': 'Remove {name} from the team?',
   'initiative.move_to': 'Move to {stage}',
@@ -674,7 +679,7 @@ export default {
   'planstatus.infeasible': 'Infeasible: mandatory work does not fit',
   'planstatus.time_limit': 'Time limit reached',
   'teams.lead': 'Every initiative past the idea stage needs a business expert, an ML engineer and a product manager; nobody should be committed beyond their capacity.',
-  'teams.edit_hint': 'To change a team, open its initiative: members are added and removed in its Team panel.',
+  'teams.edit_hint': 'To change a team, open its initiative: members are added, changed (their share of time) and removed in its Team panel.',
   'teams.attention': 'Needs attention',
   'teams.all_clear': 'Every live initiative has a complete team and nobody is over-committed.',
   'teams.incomplete': '({stage}) has no {missing}.',
@@ -1263,6 +1268,14 @@ export default {
   'qfinding.mitigation_overdue': 'Overdue mitigation',
   'qfinding.review_overdue': 'Overdue ethics review',
   'qfinding.suspended': 'Suspended',
+  'qfinding.slip': 'Start slipped',
+  'qr.vs_units': 'against the units not yet rolled out',
+  'qr.vs_pre': 'against the period before go-live',
+  'qfinding.monitoring_decay': 'Model decay',
+  'qfinding.monitoring_drift': 'Input drift',
+  'qfinding.monitoring_no_data': 'No monitoring data',
+  'qfinding.alert_fired': 'Alert fired',
+  'qfinding.switch_flip': 'Switch flipped',
   'act.lead': 'Actions with an owner and a due date, raised by a review, a monitoring finding, a risk or a gate refusal. Closing needs a note and, where asked, evidence.',
   'act.show_overdue': 'Only overdue actions',
   'act.show_all': 'All actions',
@@ -1282,6 +1295,18 @@ export default {
   'act.chain.version': 'Retrained version',
   'act.chain.abtest': 'A/B test against the old version',
   'act.chain.production': 'In production',
+  'act.start': 'Start',
+  'act.close': 'Close',
+  'act.close_title': 'Close action {id}: {title}',
+  'act.outcome': 'Outcome',
+  'act.close_note': 'What was done',
+  'act.close_note_help': 'Say what was done, or why it is cancelled. A closed action does not change.',
+  'act.evidence': 'Evidence (a stored analysis)',
+  'act.evidence_help': 'This action is done only with the analysis that shows it (e.g. the A/B test of the retrained version).',
+  'act.closed_with': 'Closed: {note}',
+  'error.evidence_required': 'This action is done only with its evidence: choose the stored analysis that shows it.',
+  'error.version_required': 'A retraining action is done with the retrained version: choose it.',
+  'error.closed': 'This action is closed and does not change; raise a new one.',
   'actstatus.open': 'Open',
   'actstatus.in_progress': 'In progress',
   'actstatus.done': 'Done',
@@ -1324,6 +1349,8 @@ export default {
   'qr.plan_moved': 'Moved:',
   ...collab, // path 4 (organisational collaboration)
   ...train, // path 4: pilot panel, fourth signatory, training (issue 21)
+  ...compliance, // issue 25: the compliance pages
+  ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': 'Production',
   'page.production': 'Production overview',

@@ -3,6 +3,8 @@
 // them in step).
 import collab from './collab-zh-CN.js';
 import train from './train-zh-CN.js';
+import compliance from './compliance-zh-CN.js';
+import defs from './defs-zh-CN.js';
 
 export default {
   'locale.en': 'English',
@@ -435,6 +437,9 @@ export default {
   'initiative.team_fte': '投入时间（FTE）',
   'initiative.team_fte_help': '0.01 到 1.5；角色必须是此人的技能之一。',
   'initiative.team_note': '备注',
+  'initiative.team_change': '修改',
+  'initiative.team_change_title': '{name}（{role}）',
+  'initiative.by_system': '系统',
   'initiative.team_remove': '移除',
   'initiative.team_remove_confirm': '要把 {name} 移出团队吗？',
   'initiative.move_to': '转入{stage}',
@@ -672,7 +677,7 @@ export default {
   'planstatus.infeasible': '不可行：强制工作无法容纳',
   'planstatus.time_limit': '已达时间上限',
   'teams.lead': '每个处于构想阶段之后的项目都需要业务专家、算法工程师和产品经理；任何人的投入都不应超过其可用工作时间。',
-  'teams.edit_hint': '要修改团队，请打开对应的项目：在其“团队”面板中添加或移除成员。',
+  'teams.edit_hint': '要修改团队，请打开对应的项目：在其“团队”面板中添加、修改（投入时间）或移除成员。',
   'teams.attention': '需要关注',
   'teams.all_clear': '所有进行中的项目团队完整，且无人超负荷投入。',
   'teams.incomplete': '（{stage}）缺少{missing}。',
@@ -1261,6 +1266,14 @@ export default {
   'qfinding.mitigation_overdue': '缓解措施逾期',
   'qfinding.review_overdue': '伦理审查逾期',
   'qfinding.suspended': '已暂停',
+  'qfinding.slip': '启动延误',
+  'qr.vs_units': '对照尚未推广的单位',
+  'qr.vs_pre': '对照上线前的时期',
+  'qfinding.monitoring_decay': '模型衰减',
+  'qfinding.monitoring_drift': '输入漂移',
+  'qfinding.monitoring_no_data': '无监控数据',
+  'qfinding.alert_fired': '告警触发',
+  'qfinding.switch_flip': '开关切换',
   'act.lead': '有负责人和截止日期的行动项，来源于复盘、监控发现、风险或关卡拒绝。关闭时需要说明，并在要求时提供证据。',
   'act.show_overdue': '仅显示逾期行动项',
   'act.show_all': '全部行动项',
@@ -1280,6 +1293,18 @@ export default {
   'act.chain.version': '再训练版本',
   'act.chain.abtest': '与旧版本的 A/B 测试',
   'act.chain.production': '已投产',
+  'act.start': '开始',
+  'act.close': '关闭',
+  'act.close_title': '关闭行动项 {id}：{title}',
+  'act.outcome': '结果',
+  'act.close_note': '完成情况说明',
+  'act.close_note_help': '说明做了什么，或为何取消。行动项关闭后不再更改。',
+  'act.evidence': '证据（已存储的分析）',
+  'act.evidence_help': '此行动项须有证明其完成的分析方可关闭（例如再训练版本的 A/B 测试）。',
+  'act.closed_with': '已关闭：{note}',
+  'error.evidence_required': '此行动项须提供证据方可完成：请选择证明其完成的已存储分析。',
+  'error.version_required': '再训练行动项须注明再训练后的版本：请选择该版本。',
+  'error.closed': '此行动项已关闭，不再更改；如需继续，请新建行动项。',
   'actstatus.open': '待处理',
   'actstatus.in_progress': '进行中',
   'actstatus.done': '已完成',
@@ -1322,6 +1347,8 @@ export default {
   'qr.plan_moved': '调整启动：',
   ...collab, // path 4 (organisational collaboration)
   ...train, // path 4: pilot panel, fourth signatory, training (issue 21)
+  ...compliance, // issue 25: the compliance pages
+  ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)
   'nav.production': '生产',
   'page.production': '生产概览',

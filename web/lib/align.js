@@ -14,7 +14,15 @@ export async function loadNames() {
     people, units,
     person: new Map(people.map((p) => [p.id, p.name])),
     unit: new Map(units.map((u) => [u.id, u.name])),
+    byEmail: new Map(people.filter((p) => p.email).map((p) => [p.email.toLowerCase(), p.name])),
   };
+}
+
+// Who did something, named by the account's e-mail: the person's name from
+// the register, the e-mail on hover (the e-mail itself when nobody has it).
+export function actorSpan(names, email) {
+  const name = email && names.byEmail.get(String(email).toLowerCase());
+  return h('span', { class: 'actor', title: name ? email : null }, name || email || '–');
 }
 
 export const personOptions = (names) => names.people.map((p) => ({ value: p.id, label: p.name }));

@@ -13,6 +13,7 @@ import { chart } from '../components/chart.js';
 import { pageHeader, panel, stat, notice } from '../components/ui.js';
 import { poolsReport, shiftQuarter } from '../lib/resources.js';
 import { tripList } from './sysprod.js';
+import { compliancePanel } from '../lib/compliance.js';
 
 // Path 2 at a glance: idle and over-committed pools, incomplete teams.
 async function resourcesPanel() {
@@ -114,6 +115,7 @@ export async function render(ctx) {
   }
   if (has('/pools/report', 'GET') && has('/teams', 'GET')) parts.push(await resourcesPanel());
   if (has('/risks/heatmap', 'GET') && has('/ethics-reviews', 'GET')) parts.push(await riskPanel());
+  if (has('/compliance/calendar', 'GET')) parts.push(await compliancePanel());
   if (can('GET', '/reports/board')) parts.push(await boardPanel());
   parts.push(panel(t('home.organisation'), h('div', { class: 'stats small' },
     stat(fmtNumber(units.length), t('home.units'), null, link('/organisation/units')),

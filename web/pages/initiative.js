@@ -11,13 +11,15 @@ import { get, post, put, patch, del, listAll, ApiError } from '../lib/api.js';
 import { can, getRole } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { session } from '../lib/session.js';
-import { loadNames, criterionName } from '../lib/align.js';
+import { loadNames, criterionName, actorSpan } from '../lib/align.js';
 import { table } from '../components/table.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
 import { initiativeFields } from './initiatives.js';
 import { systemsPanel } from '../lib/risk.js';
 import { pilotPanel } from '../lib/pilot.js';
+import { localised } from './catalogue.js';
+import { schedulePanel } from '../lib/slips.js';
 
 // the risk officer signs too where one of the initiative's systems is of
 // the high tier (the server says so: signoffs.risk_officer.required)
@@ -170,6 +172,7 @@ async function teamPanel(ctx, it) {
     h('h2', {}, t('initiative.team')),
     members.length ? h('ul', { class: 'plain-list' }, members.map((m) => h('li', { dataset: { member: m.id } },
       m.person, h('span', { class: 'muted' }, ' — ', t('initiative.team_member', { role: tv('skill', m.skill), fte: t('unit.fte', { n: fmtNumber(m.fte) }) })), m.note ? ` (${m.note})` : '', ' ',
+      may && can('PATCH', '/initiatives/{id}/team/{id}') ? memberEdit(ctx, it, m) : null, ' ',
       may && can('DELETE', '/initiatives/{id}/team/{id}') ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
         if (!confirmAction(t('initiative.team_remove_confirm', { name: m.person }))) return;
         try { await del(`/initiatives/${it.id}/team/${m.id}`); ctx.refresh(); } catch (err) { if (!(err instanceof ApiError)) throw err; out.replaceChildren(errorBox(err)); }
@@ -189,22 +192,46 @@ async function teamPanel(ctx, it) {
     })) : null);
 }
 
+// A member's share of time and note changed in place, under the API's
+// rules (0.01 to 1.5 FTE, checked in the browser first; the server's
+// refusal shown at the field).
+function memberEdit(ctx, it, m) {
+  return h('details', { class: 'member-edit', 'data-testid': 'team-edit' }, h('summary', {}, t('initiative.team_change')), form({
+    title: t('initiative.team_change_title', { name: m.person, role: tv('skill', m.skill) }),
+    fields: [
+      { name: 'fte', type: 'number', required: true, label: t('initiative.team_fte'), min: 0.01, max: 1.5, step: 'any', value: m.fte, help: t('initiative.team_fte_help') },
+      { name: 'note', label: t('initiative.team_note'), maxlength: 1000, value: m.note || '' },
+    ],
+    onSubmit: async (v) => { await patch(`/initiatives/${it.id}/team/${m.id}`, v); ctx.refresh(); },
+  }));
+}
+
 // The analyses kept as evidence for this initiative, as far as the role
 // reads them (business owners: of their own initiatives), else why not.
-async function analysesPanel(it) {
+async function analysesPanel(it, names) {
   const title = t('initiative.analyses');
   if (!can('GET', '/analyses')) return panel(title, h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.analyses_role', { role: tv('role', getRole()) })));
   if (getRole() === 'owner' && !(it.you && it.you.may_edit)) return panel(title, h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.analyses_not_yours')));
   const list = await listAll('/analyses?initiative_id=' + it.id);
   return panel(title, list.length ? h('ul', { class: 'plain-list', 'data-testid': 'initiative-analyses' }, list.map((a) => h('li', {},
     h('a', { href: link('/risk/analyses/' + a.id) }, a.title || t('analyses.untitled', { id: a.id })), ' · ', tv('akind', a.kind), ' · ',
-    a.verdict ? badge('verdict', a.verdict) : h('span', { class: 'muted' }, t('analyses.no_verdict')), ' · ', fmtDate(a.created_at), ' · ', a.created_by)))
+    a.verdict ? badge('verdict', a.verdict) : h('span', { class: 'muted' }, t('analyses.no_verdict')), ' · ', fmtDate(a.created_at), ' · ', actorSpan(names, a.created_by))))
     : h('p', { class: 'muted', 'data-testid': 'initiative-analyses' }, t('initiative.no_analyses')));
+}
+
+// The catalogue entry an initiative was made from, by its title in the
+// reader's language, linked to the catalogue (the key when it is gone).
+function catalogueEntry(key, items) {
+  const entry = items.find((c) => c.key === key);
+  if (!entry) return key;
+  const c = localised(entry);
+  return h('a', { href: link('/alignment/catalogue'), 'data-testid': 'from-catalogue', title: key }, c.title);
 }
 
 export async function render(ctx) {
   const id = Number(ctx.params.id);
   const [it, names, kpis, objectives] = await Promise.all([get('/initiatives/' + id), loadNames(), listAll('/kpis'), listAll('/objectives')]);
+  const catalogue = it.catalogue_key ? (await get('/catalogue')).items || [] : [];
   const objTitle = new Map(objectives.map((o) => [o.id, o.title]));
   const openObjectives = new Set(objectives.filter((o) => o.status !== 'closed').map((o) => o.id));
   const kpiList = kpis.filter((k) => openObjectives.has(k.objective_id)).map((k) => ({ ...k, objective_title: objTitle.get(k.objective_id) || '' }));
@@ -226,10 +253,11 @@ export async function render(ctx) {
         [t('field.expected_value'), fmtMoney(it.expected_value)],
         [t('field.cost_estimate'), fmtMoney(it.cost_estimate)],
         [t('initiative.dates'), it.start_date || it.end_date ? `${fmtDate(it.start_date)} – ${fmtDate(it.end_date)}` : '–'],
-        it.catalogue_key ? [t('initiative.from_catalogue'), it.catalogue_key] : null,
+        it.catalogue_key ? [t('initiative.from_catalogue'), catalogueEntry(it.catalogue_key, catalogue)] : null,
         [t('initiative.charter_version'), fmtNumber(it.charter_version)],
       ]))),
     linksPanel(ctx, it, kpiList),
+    await schedulePanel(ctx, it, mayEdit),
     h('div', { class: 'grid2' },
       signoffPanel(ctx, it, names),
       panel(t('initiative.charter'), facts([
@@ -242,7 +270,11 @@ export async function render(ctx) {
     ['approved', 'pilot', 'scaling', 'operating'].includes(it.stage) ? await pilotPanel(ctx, it, kpis, names) : null,
     await teamPanel(ctx, it),
     await scoresPanel(ctx, it),
-    await analysesPanel(it),
+    await analysesPanel(it, names),
     panel(t('initiative.history'), history.length ? h('ul', { class: 'history' }, history.map((x) => h('li', {},
-      fmtDate(x.created_at, true), ' · ', badge('stage', x.from_stage), ' → ', badge('stage', x.to_stage), ' · ', x.actor, x.reason ? ` — ${x.reason}` : ''))) : h('p', { class: 'muted' }, t('initiative.no_history'))));
+      fmtDate(x.created_at, true), ' · ', badge('stage', x.from_stage), ' → ', badge('stage', x.to_stage), ' · ',
+      // the person's name; the account's e-mail on hover
+      h('span', { class: 'actor', title: x.actor_name && x.actor_name !== x.actor ? x.actor : null },
+        x.actor === 'system' && !x.account_id ? t('initiative.by_system') : x.actor_name || x.actor),
+      x.reason ? ` — ${x.reason}` : ''))) : h('p', { class: 'muted' }, t('initiative.no_history'))));
 }

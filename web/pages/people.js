@@ -19,6 +19,7 @@ function fields(units, p) {
       options: enumOf('person', 'skills').map((s) => ({ value: s, label: tv('skill', s) })) },
     { name: 'capacity_fte', type: 'number', label: t('field.capacity_fte'), min: 0, max: 1.5, step: 0.1,
       value: p ? p.capacity_fte : 1 },
+    { name: 'department_head', type: 'checkbox', label: t('field.department_head'), value: p ? p.department_head : false },
   ];
 }
 
@@ -43,6 +44,7 @@ export async function render(ctx) {
     { key: 'skills', label: t('field.skills'), value: (p) => (p.skills || []).map((s) => tv('skill', s)).join(t('list.sep')),
       render: (p) => h('span', { class: 'chips' }, (p.skills || []).map((s) => h('span', { class: 'chip' }, tv('skill', s)))) },
     { key: 'capacity_fte', label: t('field.capacity_fte'), numeric: true, render: (p) => fmtNumber(p.capacity_fte) },
+    { key: 'department_head', label: t('field.department_head'), value: (p) => (p.department_head ? t('field.department_head') : ''), render: (p) => (p.department_head ? '✓' : '') },
     { key: 'email', label: t('field.email') },
   ];
   if (admin) cols.push({ key: 'actions', label: t('common.actions'), sort: false, value: () => '', render: (p) => h('span', { class: 'row-actions' },

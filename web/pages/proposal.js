@@ -18,6 +18,7 @@ function actionText(p, title) {
   if (a.cost_estimate !== undefined) parts.push(': ', fmtMoney(a.cost_estimate));
   if (a.capacity !== undefined) parts.push(': ', String(a.capacity));
   if (a.stage) parts.push(' (', a.stage, a.system ? ', ' + a.system : '', ')');
+  if (a.definition_id) parts.push(': ', h('a', { href: link('/organisation/definitions/' + a.definition_id) }, t('def.open', { id: a.definition_id })));
   return [parts, p.initiative_id ? [' · ', h('a', { href: link('/alignment/initiatives/' + p.initiative_id) }, title || '#' + p.initiative_id)] : null];
 }
 

@@ -23,15 +23,19 @@ export function findingText(f, title) {
   const head = t('qfinding.' + f.code) !== 'qfinding.' + f.code ? t('qfinding.' + f.code) : tv('finding', f.code);
   if (f.code === 'value_shortfall' && f.share !== undefined)
     return t('qr.shortfall', { title, share: Math.round(f.share * 100) });
-  return title ? `${head}: ${title}` : head;
+  // monitoring's findings name the system (and the segment, or the switch's state)
+  const what = f.system ? ` (${[f.system, f.segment && f.segment !== '*' ? f.segment : null, f.state ? tv('swstate', f.state) : null].filter(Boolean).join(', ')})` : '';
+  return (title ? `${head}: ${title}` : head) + what;
 }
 
 function valueCell(it) {
   const r = it.realised || {};
   if (it.realised_value === null || it.realised_value === undefined) return h('span', { class: 'muted' }, tv('qr.reason', r.reason || 'none'));
   const vi = r.value_interval;
+  const byUnits = (r.links || []).some((l) => l.tested && l.comparison === 'units_not_rolled_out');
   return h('span', { class: r.shortfall ? 'overdue' : '' }, fmtMoney(it.realised_value),
-    vi ? h('span', { class: 'muted' }, ` (${fmtMoney(vi[0])} – ${fmtMoney(vi[1])})`) : null);
+    vi ? h('span', { class: 'muted' }, ` (${fmtMoney(vi[0])} – ${fmtMoney(vi[1])})`) : null,
+    h('div', { class: 'muted', 'data-comparison': byUnits ? 'units' : 'pre_period' }, t(byUnits ? 'qr.vs_units' : 'qr.vs_pre')));
 }
 
 function holdForm(rv, ctx) {

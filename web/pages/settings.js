@@ -27,6 +27,8 @@ export async function render() {
           value: s.fiscal_year_start_month, options: months },
         { name: 'default_locale', type: 'select', required: true, label: t('field.default_locale'), value: s.default_locale,
           options: enumOf('settings', 'default_locale').map((l) => ({ value: l, label: t('locale.' + l) })) },
+        { name: 'definition_dispute_days', type: 'number', required: true, min: 1, max: 365, step: 1,
+          label: t('field.definition_dispute_days'), help: t('field.definition_dispute_days_hint'), value: s.definition_dispute_days },
       ],
       onSubmit: async (v) => {
         const r = await patch('/settings', v);

@@ -113,6 +113,7 @@ export async function render(ctx) {
       [t('systems.tier'), h('span', {}, badge('tier', sys.risk_tier), ' ', sys.tier_reason)],
       [t('systems.scope'), scopeBadges(sys)],
       [t('switch.title'), badge('swstate', sw.switch.state)],
+      [t('obl.short'), h('a', { href: link('/risk/systems/' + sys.name + '/obligations'), 'data-testid': 'obligations-link' }, t('obl.open_link'))],
     ])),
     panel(t('system.versions'), sys.versions.length ? versionsTable(sys) : h('p', { class: 'muted' }, t('system.no_versions'))),
     board ? h('div', { class: 'gate-board', 'data-testid': 'gate-board' },

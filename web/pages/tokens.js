@@ -35,8 +35,8 @@ export async function render(ctx) {
     panel(t('tokens.new'), form({
       fields: [
         { name: 'name', label: t('field.name'), required: true, maxlength: 100 },
-        { name: 'scope', type: 'select', label: t('tokens.scope'), required: true, value: 'read',
-          options: ['read', 'write'].map((s) => ({ value: s, label: tv('scope', s) })) },
+        { name: 'scope', type: 'select', label: t('tokens.scope'), required: true, value: ctx.query.get('scope') === 'calendar:read' ? 'calendar:read' : 'read',
+          options: ['read', 'write', 'calendar:read'].map((s) => ({ value: s, label: tv('scope', s) })) },
         { name: 'expires_at', type: 'date', label: t('field.expires_at') },
       ],
       submitLabel: t('common.create'),
@@ -44,7 +44,9 @@ export async function render(ctx) {
         const r = await post('/tokens', compact(v));
         out.replaceChildren(notice(t('tokens.shown_once'), 'warn'),
           h('div', { class: 'secret' }, h('code', { id: 'new-token' }, r.token),
-            h('button', { type: 'button', onclick: () => navigator.clipboard && navigator.clipboard.writeText(r.token) }, t('tokens.copy'))));
+            h('button', { type: 'button', onclick: () => navigator.clipboard && navigator.clipboard.writeText(r.token) }, t('tokens.copy'))),
+          // a calendar token's use: the feed's address, with this (new, own) token
+          r.scope === 'calendar:read' ? h('p', {}, t('tokens.feed'), ' ', h('code', { id: 'feed-url' }, location.origin + '/api/v1/calendar.ics?token=' + r.token)) : null);
         const rows = await listAll('/tokens');
         tokens.splice(0, tokens.length, ...rows);
         return t('tokens.created');
