@@ -8,6 +8,7 @@
 #include "domain/pilot.h"
 #include "domain/radar.h"
 #include "domain/review.h"
+#include "domain/slip.h"
 #include "domain/risk.h"
 #include "engine/realised.h"
 #include "store/store_alignment.h"
@@ -411,11 +412,11 @@ static void slip_finding(json_t *findings, const json_t *ini, const json_t *star
     if (live >= 0 && (live < pp->firstMonth || live > reviewLast)) return; /* late, not now */
     int64_t id = json_get_id(ini, "id");
     if (live < 0)
-        finding(findings, "slip", "warning", id,
+        finding(findings, "plan_slip", "warning", id,
                 "%s was planned to start in %s (plan %" PRId64 ") and has not gone live",
                 json_get_str(ini, "title"), zStart, plan);
     else
-        finding(findings, "slip", "info", id,
+        finding(findings, "plan_slip", "info", id,
                 "%s was planned to start in %s (plan %" PRId64 ") and went live on %.10s",
                 json_get_str(ini, "title"), zStart, plan, json_get_str(ini, "live_since"));
     json_t *f = json_array_get(findings, json_array_size(findings) - 1);
@@ -444,6 +445,18 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
     json_t *ini, *x;
     /* overdue mitigations and ethics reviews, keyed to initiatives */
     json_t *riskF = json_array(), *ethicsF = json_array(), *monCounts = json_object();
+    /* path 4's schedule slips (stages, deadlines, pilot, rollouts) as of now */
+    json_t *slipF = json_array(), *sl = json_array();
+    if (rc == 0 && slip_findings(db, sl) == 0) json_array_foreach(sl, k, x) {
+            if (strcmp(json_get_str(x, "entity") ? json_get_str(x, "entity") : "", "initiative"))
+                continue;
+            json_array_append_new(slipF,
+                                  json_pack("{sO sO sO sO}", "code", json_object_get(x, "kind"),
+                                            "severity", json_object_get(x, "severity"),
+                                            "initiative_id", json_object_get(x, "id"), "message",
+                                            json_object_get(x, "message")));
+        }
+    json_decref(sl);
     json_t *monF = rc == 0 ? monitoring_findings(db, pp, monCounts) : json_array();
     json_t *starts = NULL;
     int64_t planId = 0;
@@ -542,6 +555,7 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
         copy_findings(findings, riskF, id);
         copy_findings(findings, ethicsF, id);
         copy_findings(findings, monF, id);
+        copy_findings(findings, slipF, id);
         if (starts) slip_finding(findings, ini, starts, planId, fs, pp);
         json_t *mine = json_array(), *sys = json_array();
         json_array_foreach(json_object_get(acts, "items"), k, x) {
@@ -620,6 +634,7 @@ static int assemble(Db *db, const char *zPeriod, const Period *pp, json_t **ppOu
     json_decref(riskF);
     json_decref(ethicsF);
     json_decref(monF);
+    json_decref(slipF);
     json_decref(starts);
     return rc;
 }

@@ -153,5 +153,18 @@ prev = a.get("/api/v1/reviews/%s" % QP.lower()).json
 t.check("rvu-3.3", not [x for x in prev["findings"] if x["code"] == "switch_flip"]
         and prev["programme"]["monitoring"]["switch_flips"] == 0, prev["programme"]["monitoring"])
 
+# ---- rvu-4: slips: the plan's start quarter ended and the initiative is not live ----
+late = a.post("/api/v1/initiatives", {"title": "Late starter", "owner_id": p, "expected_value": 200000}).json["id"]
+srv.write_sql("UPDATE initiative SET stage = 'approved' WHERE id = ?", (late,))
+srv.write_sql("INSERT INTO plan(kind, actor, created_at, input_hash, first_period, n_periods, time_limit, status, "
+              "input_json, result_json) VALUES('solve', 'test', ?, 'x', ?, 4, 1, 'optimal', '{}', ?)",
+              (month(-12) + "-01T09:00:00Z", quarter(-4),
+               '{"starts": {"%d": "%s", "%d": "%s"}}' % (late, QP, ini, QB)))
+rv = a.get("/api/v1/reviews/%s" % Q.lower()).json
+sl = {x["id"]: [f for f in x["findings"] if f["code"] == "plan_slip"] for x in rv["initiatives"]}
+t.check("rvu-4.1", len(sl[late]) == 1 and sl[late][0]["planned_start"] == QP and sl[late][0]["severity"] == "warning"
+        and "has not gone live" in sl[late][0]["message"] and sl[ini] == [], sl)
+rv = a.get("/api/v1/reviews/%s" % QM.lower()).json
+t.check("rvu-4.2", not [f for f in rv["findings"] if f["code"] == "plan_slip"], rv["findings"])
 srv.stop()
 t.done()

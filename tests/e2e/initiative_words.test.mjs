@@ -4,7 +4,8 @@
 // e-mail only on hover); a team member's share of time is changed in place
 // under the API's rules (1.5 FTE at most, said at the field before
 // sending); "From the catalogue" gives the entry's translated title, not
-// its key. The analyses kept for it say who ran them by name.
+// its key. The analyses kept for it say who ran them by name. The system
+// page and the switches board say who flipped a switch by name too.
 import { setUp, pageAs, go, settle, shot, run, USERS } from './harness.mjs';
 
 await run('e2e initiative words', async (t, cleanup) => {
@@ -81,4 +82,44 @@ await run('e2e initiative words', async (t, cleanup) => {
   const team2 = (await zh.evaluate(async (id) => (await (await fetch(`/api/v1/initiatives/${id}/team`)).json()).items, ps.id));
   t.eq('iw-5.5 saved from the Chinese page: 0.4 FTE', team2.find((x) => x.id === m.id).fte, 0.4);
   t.clean('iw-5.6 clean', zh);
+
+  // iw-6: the system page and the switches board say who flipped by name
+  // (the e-mail on hover), in English and Chinese, for a viewer too
+  for (const [pg, lang] of [[en, 'en'], [zh, 'zh'], [viewer, 'viewer']]) {
+    await go(pg, srv.base, '/risk/systems/service-chatbot');
+    const flips = await pg.$$eval('[data-testid=switch-history] .actor', (xs) => xs.map((x) => ({ text: x.textContent, title: x.title })));
+    t.ok(`iw-6.1 ${lang}: the switch history names Grace Kim, e-mail on hover`, flips.length >= 1 && flips.some((x) => x.text === 'Grace Kim' && x.title === 'grace.kim@meridian.example'), flips);
+    const panelText = await pg.textContent('[data-testid=switch-panel]');
+    t.ok(`iw-6.2 ${lang}: no e-mail on the switch panel`, !panelText.includes('@') && panelText.includes('Grace Kim'), panelText);
+    const gates = await pg.textContent('[data-testid=gate-board]').catch(() => '');
+    t.ok(`iw-6.6 ${lang}: the gate overrides by name`, gates.includes('Helena Marsh') && !gates.includes('@'), gates.slice(0, 400));
+    if (lang !== 'viewer') await shot(pg, 'iw-system-' + lang);
+    await go(pg, srv.base, '/risk/switches');
+    const board = await pg.textContent('[data-testid=switches]');
+    t.ok(`iw-6.3 ${lang}: the switches board names who changed, no e-mail`, board.includes('Grace Kim') && !board.includes('@'), board);
+    await pg.click('[data-testid=switch-open][data-system=service-chatbot]');
+    await pg.waitForSelector('[data-testid=switch-history]');
+    const hist = await pg.textContent('[data-testid=switch-history]');
+    t.ok(`iw-6.4 ${lang}: the board's history by name`, hist.includes('Grace Kim') && !hist.includes('@'), hist);
+    t.clean(`iw-6.5 ${lang}: clean`, pg);
+  }
+
+  // iw-7: the analyses list and page, a proposal's header and the plan say
+  // who by name (no e-mail shown)
+  await go(en, srv.base, '/risk/analyses');
+  const runs = await en.$$eval('[data-testid=analyses] .actor', (xs) => xs.map((x) => ({ text: x.textContent, title: x.title })));
+  t.ok('iw-7.1 the analyses list: run by name, e-mail on hover', runs.length >= 1 && runs.every((x) => !x.text.includes('@')) && runs.some((x) => x.title.includes('@')), runs);
+  const first = await en.getAttribute('[data-testid=analyses] a[href*="/risk/analyses/"]', 'href');
+  await go(en, srv.base, first.replace(/^.*#/, '').replace(/^\/?/, '/'));
+  const who = await en.textContent('.analysis-page .actor');
+  t.ok('iw-7.2 the analysis page: run by name', who && !who.includes('@'), who);
+  const props = await en.evaluate(async () => (await (await fetch('/api/v1/proposals?limit=5')).json()).items || []);
+  if (props.length) {
+    await go(en, srv.base, '/organisation/proposals/' + props[0].id);
+    const head = await en.textContent('.page-head .sub');
+    t.ok('iw-7.3 the proposal header: proposed by name', head && !head.includes('@'), head);
+  }
+  await go(en, srv.base, '/resources/plan');
+  t.ok('iw-7.4 the plan: no e-mail', !(await en.textContent('#main')).includes('@'));
+  t.clean('iw-7.5 clean', en);
 });

@@ -18,11 +18,26 @@ export async function loadNames() {
   };
 }
 
-// Who did something, named by the account's e-mail: the person's name from
-// the register, the e-mail on hover (the e-mail itself when nobody has it).
+// Only the people, by e-mail, for pages that name who did something
+// (everyone may read the register).
+export async function loadActors() {
+  const people = await listAll('/people?sort=name');
+  return { people, byEmail: new Map(people.filter((p) => p.email).map((p) => [p.email.toLowerCase(), p.name])) };
+}
+
+// Who did something, named by the account's e-mail, as text: the person's
+// name from the register, "the system" for keel's own moves, else the
+// e-mail itself (nobody in the register has it).
+export function actorName(names, email) {
+  if (email === 'system') return t('initiative.by_system');
+  const name = email && names && names.byEmail.get(String(email).toLowerCase());
+  return name || email || '–';
+}
+
+// The same as a span: the name, the e-mail on hover.
 export function actorSpan(names, email) {
-  const name = email && names.byEmail.get(String(email).toLowerCase());
-  return h('span', { class: 'actor', title: name ? email : null }, name || email || '–');
+  const name = actorName(names, email);
+  return h('span', { class: 'actor', title: name !== email && email !== 'system' && email ? email : null }, name);
 }
 
 export const personOptions = (names) => names.people.map((p) => ({ value: p.id, label: p.name }));

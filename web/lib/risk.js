@@ -9,6 +9,7 @@ import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { badge, panel } from '../components/ui.js';
 import { form } from '../components/form.js';
+import { actorName } from './align.js';
 
 // The analyses keel can run from an uploaded CSV for a requirement.
 const RUNNABLE = { fairness: 'fairness', abtest: 'abtest', drift: 'drift' };
@@ -60,7 +61,8 @@ function runForm(kind, system, version, onDone) {
 }
 
 // One gate: verdict, override, and the requirement table.
-export function gateView(g, { onChange, runnable = true, title } = {}) {
+// names: the people by e-mail (align.js loadActors) to say who overrode.
+export function gateView(g, { onChange, runnable = true, title, names } = {}) {
   const rows = (g.requirements || []).map((r) => {
     const ev = r.analysis_id && can('GET', '/analyses/{id}')
       ? h('a', { href: link('/risk/analyses/' + r.analysis_id) }, t('gate.evidence_link', { id: r.analysis_id })) : null;
@@ -77,7 +79,7 @@ export function gateView(g, { onChange, runnable = true, title } = {}) {
   return h('section', { class: 'panel gate', 'data-testid': 'gate-' + g.stage, dataset: { verdict: g.verdict } },
     h('h2', {}, title || t('gate.title', { stage: tv('sstage', g.stage) }), ' ', badge('gateverdict', g.verdict)),
     ov ? h('p', { class: ['override', ov.expired ? 'muted' : ''], 'data-testid': 'override' },
-      t(ov.expired ? 'gate.override_expired' : 'gate.override', { who: ov.created_by, until: fmtDate(ov.expires_at), reason: ov.reason })) : null,
+      t(ov.expired ? 'gate.override_expired' : 'gate.override', { who: actorName(names, ov.created_by), until: fmtDate(ov.expires_at), reason: ov.reason })) : null,
     rows.length ? h('table', { class: 'table reqs' },
       h('thead', {}, h('tr', {}, h('th', {}, t('gate.state')), h('th', {}, t('gate.requirement')), h('th', {}, t('gate.detail')))),
       h('tbody', {}, rows)) : h('p', { class: 'muted' }, t('gate.no_requirements')));
@@ -101,7 +103,7 @@ export function overrideForm(path, stages, onDone, group = 'sstage') {
 // verdict for their latest version, their evidence, and the gate of the
 // initiative's next move with its requirements (and the committee's
 // waiver form).
-export async function systemsPanel(ctx, it) {
+export async function systemsPanel(ctx, it, names) {
   const s = await get('/initiatives/' + it.id + '/systems');
   const STAGES = ['training', 'pre_launch', 'launch', 'operating', 'retired'];
   const rows = s.systems.map((x) => {
@@ -120,7 +122,7 @@ export async function systemsPanel(ctx, it) {
       h('thead', {}, h('tr', {}, [t('systems.name'), t('systems.tier'), t('systems.version'), t('system.board_short'), t('system.evidence')].map((c) => h('th', {}, c)))),
       h('tbody', {}, rows)) : h('p', { class: 'muted' }, t('initiative.no_systems')),
     next ? h('div', { 'data-testid': 'next-gate' },
-      gateView({ ...next, stage: next.stage, system: null }, { runnable: false, title: t('initiative.next_gate', { stage: tv('stage', next.stage) }) }),
+      gateView({ ...next, stage: next.stage, system: null }, { runnable: false, names, title: t('initiative.next_gate', { stage: tv('stage', next.stage) }) }),
       can('POST', '/initiatives/{id}/overrides') && next.verdict === 'refuse'
         ? overrideForm('/initiatives/' + it.id + '/overrides', [next.stage], ctx.refresh, 'stage') : null) : null);
 }

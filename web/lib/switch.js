@@ -9,6 +9,7 @@ import { t, tv, fmtDate, errorText } from './i18n.js';
 import { put, ApiError } from './api.js';
 import { can, getRole } from './perm.js';
 import { badge } from '../components/ui.js';
+import { actorSpan } from './align.js';
 
 export const SWITCH_STATES = ['on', 'off', 'shadow', 'percent'];
 export const FALLBACKS = ['rules', 'human_review', 'previous_version'];
@@ -32,11 +33,12 @@ function causeText(x) {
   return x.cause && x.cause.startsWith('ethics_review:') ? t('switch.cause_review') : null;
 }
 
-export function historyList(items) {
+// names: the people by e-mail (align.js loadActors) to say who flipped.
+export function historyList(items, names) {
   if (!items.length) return h('p', { class: 'muted' }, t('switch.no_flips'));
   return h('ol', { class: 'plain-list switch-history', 'data-testid': 'switch-history' }, items.map((x) => h('li', { dataset: { version: x.version } },
     fmtDate(x.created_at, true), ' · v', String(x.version), ' · ', badge('swstate', x.state),
-    x.state === 'percent' ? ' ' + t('switch.percent_of', { percent: x.percent }) : '', ' · ', tv('fallback', x.fallback), ' · ', x.actor,
+    x.state === 'percent' ? ' ' + t('switch.percent_of', { percent: x.percent }) : '', ' · ', tv('fallback', x.fallback), ' · ', actorSpan(names, x.actor),
     h('div', { class: 'muted' }, x.reason, causeText(x) ? ' (' + causeText(x) + ')' : ''))));
 }
 

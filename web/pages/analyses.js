@@ -9,6 +9,7 @@ import { can, rolesFor, getRole } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
+import { loadActors, actorName, actorSpan } from '../lib/align.js';
 import { pageHeader, panel, notice, badge } from '../components/ui.js';
 import { runPanel } from './analysisrun.js';
 
@@ -27,7 +28,7 @@ export async function render() {
   const head = pageHeader(t('page.analyses'), t('analyses.lead'));
   if (!can('GET', '/analyses')) return h('div', { class: 'analyses-page' }, head, notAllowed(), restNotBuilt());
   const owner = getRole() === 'owner';
-  const [items, inits] = await Promise.all([listAll('/analyses'), listAll('/initiatives')]);
+  const [items, inits, names] = await Promise.all([listAll('/analyses'), listAll('/initiatives'), loadActors()]);
   const titles = new Map(inits.map((i) => [i.id, i.title]));
   return h('div', { class: 'analyses-page' }, head,
     owner ? notice(t('analyses.owner_note'), 'info') : null,
@@ -44,7 +45,7 @@ export async function render() {
         { key: 'initiative', label: t('analyses.initiative'), value: (a) => (a.initiative_id ? titles.get(a.initiative_id) || '#' + a.initiative_id : ''),
           render: (a) => (a.initiative_id ? h('a', { href: link('/alignment/initiatives/' + a.initiative_id) }, titles.get(a.initiative_id) || '#' + a.initiative_id) : '–') },
         { key: 'verdict', label: t('analyses.verdict'), value: (a) => tv('verdict', a.verdict), render: (a) => (a.verdict ? badge('verdict', a.verdict) : h('span', { class: 'muted' }, t('analyses.no_verdict'))) },
-        { key: 'created_by', label: t('analyses.who') },
+        { key: 'created_by', label: t('analyses.who'), value: (a) => actorName(names, a.created_by), render: (a) => actorSpan(names, a.created_by) },
         { key: 'created_at', label: t('analyses.when'), render: (a) => fmtDate(a.created_at, true) },
         { key: 'input_hash', label: t('analyses.hash'), render: (a) => h('code', { title: a.input_hash }, shortHash(a.input_hash)) },
       ] }),

@@ -11,6 +11,7 @@ import { notAllowed } from './analyses.js';
 import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
+import { loadActors, actorSpan } from '../lib/align.js';
 import { pageHeader, panel, notice, badge, facts } from '../components/ui.js';
 
 const num = (x, d = 3) => fmtNumber(x, { maximumFractionDigits: d });
@@ -133,7 +134,7 @@ function drift(r) {
 export async function render(ctx) {
   if (!can('GET', '/analyses/{id}')) return h('div', {}, pageHeader(t('page.analysis')), notAllowed());
   const a = await get('/analyses/' + encodeURIComponent(ctx.params.id));
-  const init = a.initiative_id ? await get('/initiatives/' + a.initiative_id).catch(() => null) : null;
+  const [init, names] = await Promise.all([a.initiative_id ? get('/initiatives/' + a.initiative_id).catch(() => null) : null, loadActors()]);
   const r = a.result || {};
   const v = r.verdict || {};
   const reasons = v.reasons || [];
@@ -146,7 +147,7 @@ export async function render(ctx) {
       reasonList(reasons, v.reason_codes, 'reasons', r),
       facts([
         [t('analyses.initiative'), a.initiative_id ? h('a', { href: link('/alignment/initiatives/' + a.initiative_id) }, init ? init.title : '#' + a.initiative_id) : '–'],
-        [t('analyses.who'), a.created_by],
+        [t('analyses.who'), actorSpan(names, a.created_by)],
         [t('analyses.when'), fmtDate(a.created_at, true)],
         [t('analysis.engine'), a.engine_version],
         [t('analyses.hash'), h('code', { title: a.input_hash }, shortHash(a.input_hash))],

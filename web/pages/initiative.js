@@ -266,7 +266,7 @@ export async function render(ctx) {
         [t('field.risks'), it.risks || '–'],
         [t('field.data_needed'), it.data_needed || '–'],
       ]))),
-    await systemsPanel(ctx, it),
+    await systemsPanel(ctx, it, names),
     ['approved', 'pilot', 'scaling', 'operating'].includes(it.stage) ? await pilotPanel(ctx, it, kpis, names) : null,
     await teamPanel(ctx, it),
     await scoresPanel(ctx, it),

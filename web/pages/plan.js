@@ -12,6 +12,7 @@ import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
 import { pageHeader, panel, notice, facts, errorBox, stat } from '../components/ui.js';
 import { chart, STAGE_COLORS, STAGES } from '../components/chart.js';
+import { loadActors, actorName } from '../lib/align.js';
 
 function solveButton(ctx) {
   if (!can('POST', '/plan/solve')) return null;
@@ -102,22 +103,22 @@ export async function render(ctx) {
   const latest = solves[0];
   const head = pageHeader(t('page.plan'), t('plan.lead'), solveButton(ctx));
   if (!latest) return h('div', {}, head, notice(t('plan.none'), 'info'));
-  const [plan, inits, pools] = await Promise.all([get('/plans/' + latest.id), listAll('/initiatives'), listAll('/pools')]);
+  const [plan, inits, pools, actors] = await Promise.all([get('/plans/' + latest.id), listAll('/initiatives'), listAll('/pools'), loadActors()]);
   const names = new Map(inits.map((i) => [String(i.id), i]));
   const title = (id) => (names.get(String(id)) ? names.get(String(id)).title : '#' + id);
   const poolNames = new Map(pools.map((p) => [p.key, p.name]));
   const poolName = (k) => poolNames.get(k) || k;
   const status = plan.status || (plan.result || {}).status;
-  if (status !== 'infeasible') return h('div', { class: 'plan-page' }, head, planView(plan, names, title, poolName));
+  if (status !== 'infeasible') return h('div', { class: 'plan-page' }, head, planView(plan, names, title, poolName, actors));
   // infeasible: the conflicts, then the last plan that fit, marked stale
   const good = solves.find((p) => p.status === 'optimal' || p.status === 'feasible');
   const last = good ? await get('/plans/' + good.id) : null;
   return h('div', { class: 'plan-page infeasible' }, head,
-    notice(t('plan.infeasible', { when: fmtDate(plan.created_at, true), who: plan.actor || '–' }), 'error'),
+    notice(t('plan.infeasible', { when: fmtDate(plan.created_at, true), who: actorName(actors, plan.actor) }), 'error'),
     conflictsPanel(plan.result || {}, title, poolName),
     last ? h('div', { class: 'stale-plan', 'data-testid': 'stale-plan' },
       notice(t('plan.stale', { when: fmtDate(last.created_at, true) }), 'warn'),
-      planView(last, names, title, poolName)) : notice(t('plan.no_good'), 'info'));
+      planView(last, names, title, poolName, actors)) : notice(t('plan.no_good'), 'info'));
 }
 
 // The roadmap of a plan: quarters across, a bar per funded initiative from
@@ -154,7 +155,7 @@ function roadmap(plan, funded, names, title) {
 
 // One plan that fits: value against bound, what is funded and when, what
 // is not and why, what binds, the shadow prices.
-function planView(plan, names, title, poolName) {
+function planView(plan, names, title, poolName, actors) {
   const res = plan.result || {};
   const initLink = (id) => h('a', { href: link('/alignment/initiatives/' + id) }, title(id));
   const periods = res.periods || [];
@@ -171,7 +172,7 @@ function planView(plan, names, title, poolName) {
   const about = facts([
     [t('plan.status'), tv('planstatus', plan.status || res.status)],
     [t('plan.horizon'), periods.length ? t('pools.range', { from: fmtPeriod(periods[0]), to: fmtPeriod(periods[periods.length - 1]) }) : '–'],
-    [t('plan.solved'), t('plan.by', { when: fmtDate(plan.created_at, true), who: plan.actor || '–' })],
+    [t('plan.solved'), t('plan.by', { when: fmtDate(plan.created_at, true), who: actorName(actors, plan.actor) })],
     [t('plan.input_hash'), h('code', { title: plan.input_hash }, shortHash(plan.input_hash))],
     plan.scenario_id ? [t('plan.scenario'), '#' + plan.scenario_id] : null,
   ]);

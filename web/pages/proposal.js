@@ -9,6 +9,7 @@ import { t, tv, fmtDate, fmtMoney } from '../lib/i18n.js';
 import { get, post, api } from '../lib/api.js';
 import { link } from '../lib/router.js';
 import { form } from '../components/form.js';
+import { loadActors, actorName } from '../lib/align.js';
 import { pageHeader, panel, badge, facts, notice, confirmAction } from '../components/ui.js';
 
 function actionText(p, title) {
@@ -42,7 +43,7 @@ function decisionPanel(d) {
 }
 
 export async function render(ctx) {
-  const p = await get('/proposals/' + ctx.params.id);
+  const [p, names] = await Promise.all([get('/proposals/' + ctx.params.id), loadActors()]);
   let title = null;
   if (p.initiative_id) { try { title = (await get('/initiatives/' + p.initiative_id)).title; } catch { title = null; } }
   const you = p.you || {};
@@ -67,7 +68,7 @@ export async function render(ctx) {
     ctx.refresh();
   } }, t('com.close')) : null;
   return h('div', { class: 'proposal-page', dataset: { status: p.status } },
-    pageHeader(p.title, t('com.proposed_by', { who: p.created_by, when: fmtDate(p.created_at) }), badge('pstatus', p.status), close),
+    pageHeader(p.title, t('com.proposed_by', { who: actorName(names, p.created_by), when: fmtDate(p.created_at) }), badge('pstatus', p.status), close),
     panel(t('com.action'), facts([
       [t('com.action'), h('span', { 'data-testid': 'action' }, actionText(p, title))],
       [t('com.due'), [fmtDate(p.due_date), p.overdue ? [' ', t('com.overdue')] : null]],

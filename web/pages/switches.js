@@ -12,16 +12,17 @@ import { link } from '../lib/router.js';
 import { table } from '../components/table.js';
 import { pageHeader, panel, stat } from '../components/ui.js';
 import { stateBadge, flipControls, historyList } from '../lib/switch.js';
+import { loadActors, actorSpan } from '../lib/align.js';
 
 export async function render(ctx) {
-  const { items } = await get('/switch');
+  const [{ items }, names] = await Promise.all([get('/switch'), loadActors()]);
   const mayFlipAll = can('PUT', '/switch/{system}') && getRole() !== 'owner';
   const detail = h('div', { 'data-testid': 'switch-detail' });
   const open = async (x) => {
     const hist = await get('/switch/' + encodeURIComponent(x.system) + '/history?limit=50');
     replace(detail, panel(t('switch.history_of', { system: x.system }),
       mayFlipAll ? flipControls(x.system, hist.switch, ctx.refresh) : null,
-      historyList(hist.items)));
+      historyList(hist.items, names)));
     detail.scrollIntoView({ block: 'nearest' });
   };
   const count = (s) => items.filter((x) => x.state === s).length;
@@ -34,7 +35,7 @@ export async function render(ctx) {
         { key: 'system', label: t('systems.name'), render: (x) => h('a', { href: link('/risk/systems/' + x.system) }, h('code', {}, x.system)) },
         { key: 'state', label: t('switch.state'), value: (x) => tv('swstate', x.state), render: stateBadge },
         { key: 'fallback', label: t('switch.fallback'), value: (x) => tv('fallback', x.fallback), render: (x) => tv('fallback', x.fallback) },
-        { key: 'changed_at', label: t('switch.changed'), render: (x) => (x.changed_at ? [fmtDate(x.changed_at, true), h('div', { class: 'muted' }, x.actor)] : '–') },
+        { key: 'changed_at', label: t('switch.changed'), render: (x) => (x.changed_at ? [fmtDate(x.changed_at, true), h('div', { class: 'muted' }, actorSpan(names, x.actor))] : '–') },
         { key: 'reason', label: t('switch.reason'), wide: true, render: (x) => (x.reason ? [x.reason, x.cause && x.cause.startsWith('ethics_review:') ? h('div', { class: 'muted' }, t('switch.cause_review')) : null] : h('span', { class: 'muted' }, t('switch.never_flipped'))) },
         { key: 'version', label: t('switch.version'), render: (x) => h('button', { type: 'button', 'data-testid': 'switch-open', dataset: { system: x.system }, onclick: () => open(x) }, mayFlipAll ? t('switch.history_flip', { version: x.version }) : t('switch.history_n', { version: x.version })) },
       ] }),

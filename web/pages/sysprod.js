@@ -10,11 +10,13 @@ import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { chart } from '../components/chart.js';
 import { pageHeader, panel, badge, notice } from '../components/ui.js';
+import { loadActors, actorSpan } from '../lib/align.js';
 
 const DAY = 86400000;
 
 // Trips awaiting a decision, each with confirm and revert.
-export function tripList(trips, refresh) {
+// names: the people by e-mail (align.js loadActors) to say who decided.
+export function tripList(trips, refresh, names) {
   const may = can('POST', '/switch-trips/{id}/confirm');
   return h('ul', { class: 'plain-list', 'data-testid': 'trips' }, trips.map((x) => {
     const out = h('span', { class: 'trip-result' });
@@ -28,7 +30,7 @@ export function tripList(trips, refresh) {
       badge('severity', x.severity), ' ', t('prod.trip', { system: x.system, rule: x.rule, when: fmtDate(x.created_at, true), prior: tv('swstate', x.prior_state) }),
       x.status === 'awaiting' && may ? [' ', h('button', { type: 'button', class: 'primary', 'data-testid': 'trip-confirm', onclick: act('confirm') }, t('prod.confirm')),
         ' ', h('button', { type: 'button', 'data-testid': 'trip-revert', onclick: act('revert') }, t('prod.revert'))]
-        : [' ', badge('tripstatus', x.status), x.decided_by ? ' · ' + x.decided_by : ''], out);
+        : [' ', badge('tripstatus', x.status), x.decided_by ? [' · ', actorSpan(names, x.decided_by)] : ''], out);
   }));
 }
 
@@ -74,8 +76,8 @@ function findingItem(f) {
 
 export async function render(ctx) {
   const name = ctx.params.name;
-  const [mon, base, al] = await Promise.all([get('/systems/' + name + '/monitor?grain=day&limit=5000'),
-    get('/systems/' + name + '/baselines'), get('/systems/' + name + '/alerts')]);
+  const [mon, base, al, names] = await Promise.all([get('/systems/' + name + '/monitor?grain=day&limit=5000'),
+    get('/systems/' + name + '/baselines'), get('/systems/' + name + '/alerts'), loadActors()]);
   const days = mon.windows.slice().sort((a, b) => a.window_start - b.window_start);
   const ver = days.length ? days[days.length - 1].version : null;
   const vbase = base.items.filter((b) => b.version === ver);
@@ -86,7 +88,7 @@ export async function render(ctx) {
       vbase.length ? h('p', { class: 'muted', 'data-testid': 'baseline' }, t('prod.baseline_from', { from: fmtDate(new Date(vbase[0].window_from).toISOString()), to: fmtDate(new Date(vbase[0].window_to - 1).toISOString()), reason: vbase[0].reason })) : h('p', { class: 'muted' }, t('prod.no_baseline'))) : null,
     days.length ? panel(t('prod.latency'), latencyChart(days.filter((w) => w.version === ver))) : null,
     panel(t('prod.findings'), mon.findings.length ? h('ul', { class: 'plain-list findings', 'data-testid': 'findings' }, mon.findings.map(findingItem)) : h('p', { class: 'muted' }, t('prod.no_findings'))),
-    al.trips.length ? panel(t('prod.trips'), tripList(al.trips, ctx.refresh)) : null,
+    al.trips.length ? panel(t('prod.trips'), tripList(al.trips, ctx.refresh, names)) : null,
     panel(t('prod.rules'), al.rules.length ? h('table', { class: 'table', 'data-testid': 'rules' },
       h('thead', {}, h('tr', {}, [t('prod.rule'), t('prod.condition'), t('prod.severity'), t('prod.state'), t('prod.action')].map((x) => h('th', {}, x)))),
       h('tbody', {}, al.rules.map((r) => h('tr', { dataset: { rule: r.name, state: r.state } },

@@ -16,6 +16,7 @@ import { form } from '../components/form.js';
 import { pageHeader, panel, facts, badge, notice } from '../components/ui.js';
 import { scopeBadges } from './systems.js';
 import { stateBadge, mayFlip, flipControls, historyList } from '../lib/switch.js';
+import { loadActors, actorName, actorSpan } from '../lib/align.js';
 
 const STAGES = ['data_collection', 'training', 'pre_launch', 'launch', 'operating', 'retired'];
 
@@ -60,7 +61,7 @@ function versionsTable(sys) {
 
 // The switch: state, fallback, the last flip (who, when, why), the flip
 // controls for the roles that may, and the history.
-function switchPanel(sys, sw, refresh) {
+function switchPanel(sys, sw, refresh, names) {
   const cur = sw.switch;
   const last = sw.items[0];
   return h('section', { class: 'panel switch-panel', 'aria-label': t('switch.title'), 'data-testid': 'switch-panel' },
@@ -69,12 +70,12 @@ function switchPanel(sys, sw, refresh) {
       [t('switch.state'), stateBadge(cur)],
       [t('switch.fallback'), tv('fallback', cur.fallback)],
       [t('switch.version'), String(cur.version)],
-      last ? [t('switch.last_flip'), t('switch.flipped_by', { who: last.actor, when: fmtDate(last.created_at, true) })] : null,
+      last ? [t('switch.last_flip'), t('switch.flipped_by', { who: actorName(names, last.actor), when: fmtDate(last.created_at, true) })] : null,
       last ? [t('switch.reason'), h('span', { 'data-testid': 'switch-reason' }, last.reason)] : null,
     ]),
     mayFlip(sys) ? flipControls(sys.name, cur, refresh) : null,
     h('h3', {}, t('switch.history')),
-    historyList(sw.items));
+    historyList(sw.items, names));
 }
 
 function reviewsPanel(sys, reviews, refresh) {
@@ -101,8 +102,8 @@ function reviewsPanel(sys, reviews, refresh) {
 export async function render(ctx) {
   const name = ctx.params.name;
   const version = ctx.query.get('version');
-  const [sys, reviews, sw] = await Promise.all([get('/systems/' + name), get('/systems/' + name + '/ethics-reviews'),
-    get('/switch/' + encodeURIComponent(name) + '/history?limit=20')]);
+  const [sys, reviews, sw, names] = await Promise.all([get('/systems/' + name), get('/systems/' + name + '/ethics-reviews'),
+    get('/switch/' + encodeURIComponent(name) + '/history?limit=20'), loadActors()]);
   const ver = version ? sys.versions.find((v) => v.version === version) : sys.versions[sys.versions.length - 1];
   const board = ver ? await get('/systems/' + name + '/gates?version=' + encodeURIComponent(ver.version)) : null;
   const refresh = ctx.refresh;
@@ -119,12 +120,12 @@ export async function render(ctx) {
     board ? h('div', { class: 'gate-board', 'data-testid': 'gate-board' },
       h('h2', {}, t('system.board', { version: ver.version, stage: tv('sstage', ver.stage) })),
       moveBox(sys, ver, refresh),
-      board.gates.map((g) => gateView(g, { onChange: refresh })),
+      board.gates.map((g) => gateView(g, { onChange: refresh, names })),
       sys.you && sys.you.may_override ? panel(null, overrideForm('/systems/' + name + '/overrides', STAGES.slice(1), refresh)) : null,
       board.overrides.length ? panel(t('gate.overrides'), h('ul', { class: 'plain-list', 'data-testid': 'overrides' }, board.overrides.map((o) => h('li', {},
-        tv('sstage', o.stage), ': ', t('gate.override', { who: o.created_by, until: fmtDate(o.expires_at), reason: o.reason }))))) : null) : null,
-    switchPanel(sys, sw, refresh),
+        tv('sstage', o.stage), ': ', t('gate.override', { who: actorName(names, o.created_by), until: fmtDate(o.expires_at), reason: o.reason }))))) : null) : null,
+    switchPanel(sys, sw, refresh, names),
     reviewsPanel(sys, reviews, refresh),
     sys.history.length ? panel(t('system.history'), h('ul', { class: 'plain-list' }, sys.history.map((x) => h('li', {},
-      fmtDate(x.created_at, true), ' · ', x.version, ': ', tv('sstage', x.from_stage), ' → ', tv('sstage', x.to_stage), ' (', tv('gateverdict', x.verdict), ') · ', x.actor, ' · ', x.reason)))) : null);
+      fmtDate(x.created_at, true), ' · ', x.version, ': ', tv('sstage', x.from_stage), ' → ', tv('sstage', x.to_stage), ' (', tv('gateverdict', x.verdict), ') · ', actorSpan(names, x.actor), ' · ', x.reason)))) : null);
 }
