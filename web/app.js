@@ -13,7 +13,6 @@ import { errorBox, loading } from './components/ui.js';
 import { disposeCharts } from './components/chart.js';
 import * as signin from './pages/signin.js';
 import * as home from './pages/home.js';
-import * as unbuilt from './pages/unbuilt.js';
 import * as units from './pages/units.js';
 import * as people from './pages/people.js';
 import * as accounts from './pages/accounts.js';
@@ -48,6 +47,7 @@ import * as preferences from './pages/preferences.js';
 import * as committee from './pages/committee.js';
 import * as proposal from './pages/proposal.js';
 import * as decisions from './pages/decisions.js';
+import * as training from './pages/training.js';
 import * as definitions from './pages/definitions.js';
 import * as slipsPage from './pages/slips.js';
 import * as notfound from './pages/notfound.js';
@@ -91,6 +91,7 @@ const ROUTES = [
   { path: '/organisation/committee', page: committee, title: 'page.committee' },
   { path: '/organisation/proposals/:id', page: proposal, title: 'page.proposal' },
   { path: '/organisation/decisions', page: decisions, title: 'page.decisions' },
+  { path: '/organisation/training', page: training, title: 'page.training' },
   { path: '/organisation/definitions', page: definitions, title: 'page.definitions' },
   { path: '/organisation/definitions/:id', page: definitions, title: 'page.definitions' },
   { path: '/organisation/slips', page: slipsPage, title: 'page.slips' },

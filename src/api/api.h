@@ -256,6 +256,15 @@ int api_rollouts_create(Req *req, Resp *resp);
 int api_rollouts_update(Req *req, Resp *resp);
 int api_kpi_unit_values_list(Req *req, Resp *resp);
 int api_kpi_unit_values_import(Req *req, Resp *resp);
+/* training and the translator gap (api_training.c) */
+int api_training_coverage(Req *req, Resp *resp);
+int api_training_forecast(Req *req, Resp *resp);
+int api_training_programmes_list(Req *req, Resp *resp);
+int api_training_programmes_create(Req *req, Resp *resp);
+int api_training_programmes_get(Req *req, Resp *resp);
+int api_training_programmes_update(Req *req, Resp *resp);
+int api_training_completions_create(Req *req, Resp *resp);
+int api_training_sessions_create(Req *req, Resp *resp);
 /* the human-override switch (api_switch.c) */
 int api_switch_board(Req *req, Resp *resp);
 int api_switch_get(Req *req, Resp *resp);

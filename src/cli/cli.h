@@ -74,6 +74,9 @@ int cli_call_as(const char *zDb, const char *zAs, const char *zMethod, const cha
 int cli_init(int argc, char **argv);
 int cli_calendar(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_proposals(int argc, char **argv);
+int cli_decisions(int argc, char **argv);
+int cli_training(int argc, char **argv);
 int cli_obligations(int argc, char **argv);
 int cli_rules(int argc, char **argv);
 int cli_serve(int argc, char **argv);

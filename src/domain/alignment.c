@@ -99,6 +99,8 @@ static const FieldDef aInitiativeField[] = {
     REF("sponsor_id", "person", F_NULLABLE | F_FILTER, "executive sponsor"),
     REF("owner_id", "person", F_NULLABLE | F_FILTER, "business owner"),
     REF("ai_lead_id", "person", F_NULLABLE | F_FILTER, "AI lead"),
+    REF("risk_officer_id", "person", F_NULLABLE | F_FILTER,
+        "risk officer: a fourth signatory when one of its AI systems is of the high tier"),
     {"stage", FT_ENUM, F_READONLY | F_FILTER | F_SORT, 0, 0, azStage, NULL,
      "idea, assessed, approved, pilot, scaling, operating, retired or rejected (change it "
      "with POST .../transition)"},

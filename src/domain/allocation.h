@@ -63,6 +63,10 @@ enum { ALLOC_REPORT_BACK = 2 };
 void alloc_report_default_from(Db *db, char z[12]);
 
 /* ---- pools (allocation_pools.c) ---- */
+/* FTE of a skill in the people register (rows with skills ",a,b," and
+ * capacity_fte): a person's capacity is shared equally among their
+ * skills. */
+double alloc_register_fte(const json_t *people, const char *zSkill);
 int alloc_pool_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
 int alloc_pool_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 /* A pool with its capacity and usage rows and, for compute, break-even. */

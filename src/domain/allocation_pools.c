@@ -202,9 +202,7 @@ int alloc_period_import(Db *db, const Principal *who, int64_t poolId, PoolSeries
     return rc;
 }
 
-/* FTE per skill from the people register: a person's capacity_fte is
- * shared equally among their skills. */
-static double register_fte(const json_t *people, const char *zSkill) {
+double alloc_register_fte(const json_t *people, const char *zSkill) {
     double sum = 0;
     size_t i;
     json_t *p;
@@ -238,7 +236,8 @@ int alloc_capacities(Db *db, const AllocHorizon *h, json_t **ppCap, json_t **ppP
             dflt = json_number_value(c);
         else if (json_is_string(json_object_get(p, "skill")))
             dflt =
-                round(register_fte(people, json_string_value(json_object_get(p, "skill"))) * 1000) /
+                round(alloc_register_fte(people, json_string_value(json_object_get(p, "skill"))) *
+                      1000) /
                 1000;
         json_t *a = json_array();
         for (int t = 0; t < h->n; t++) {
@@ -548,7 +547,7 @@ static int preview_capacity(Db *db, int64_t id, const json_t *row, const AllocHo
         json_t *c = json_object_get(row, "capacity");
         const char *zSkill = json_string_value(json_object_get(row, "skill"));
         double dflt = json_is_number(c) ? json_number_value(c)
-                      : zSkill          ? round(register_fte(people, zSkill) * 1000) / 1000
+                      : zSkill          ? round(alloc_register_fte(people, zSkill) * 1000) / 1000
                                         : 0;
         for (int t = 0; t < h->n; t++) {
             size_t j;

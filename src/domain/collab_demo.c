@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The demo's path 4 section ("collaboration" in data/demo.json): the AI
  * committee with its chair, stores as units with KPI readings per store,
- * a pilot that met its exit criteria and its rollouts store by store, and
+ * the stores' staff with their training (one store below its AI literacy
+ * target, so that its rollout waits), programmes with sessions and
+ * completions, a pilot that met its exit criteria and its rollouts store
+ * by store, and
  * proposals voted at the dates the section gives (days before the load
  * day): decided ones for the decision log (one of them refused by the
  * rules), a pending one with votes cast and a member conflicted out, and
@@ -12,6 +15,7 @@
 #include "domain/committee.h"
 #include "domain/meeting.h"
 #include "domain/pilot.h"
+#include "domain/training.h"
 #include "store/store_account.h"
 #include "store/store_crud.h"
 #include "util/json.h"
@@ -89,6 +93,60 @@ static int stores(Db *db, const Principal *sys, const json_t *sec, KeelError *e)
         rc = pilot_unit_values_import(db, sys, id_by(db, &resource_kpi, "name", u, "kpi"), rows, &n,
                                       e);
         json_decref(rows);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* The stores' staff, the training programmes with their sessions and who
+ * completed them (at a session's date). */
+static int training(Db *db, const Principal *sys, const json_t *sec, KeelError *e) {
+    const json_t *tr = json_object_get(sec, "training");
+    size_t i, k;
+    json_t *x, *y;
+    int rc = 0;
+    json_array_foreach(json_object_get(tr, "people"), i, x) {
+        int64_t id;
+        json_t *in = json_pack("{sO sO sI sO sO}", "name", json_object_get(x, "name"), "email",
+                               json_object_get(x, "email"), "unit_id",
+                               (json_int_t)id_by(db, &resource_unit, "name", x, "unit"), "skills",
+                               json_object_get(x, "skills"), "capacity_fte",
+                               json_object_get(x, "capacity_fte"));
+        rc = resource_create(db, sys, &resource_person, in, &id, e);
+        json_decref(in);
+        if (rc) return rc;
+    }
+    json_array_foreach(json_object_get(tr, "programmes"), i, x) {
+        json_t *in = json_deep_copy(x);
+        json_object_del(in, "sessions");
+        json_object_del(in, "completed");
+        json_object_del(in, "audience");
+        if (json_get_str(x, "audience"))
+            json_object_set_new(in, "audience_unit_id",
+                                json_integer(id_by(db, &resource_unit, "name", x, "audience")));
+        int64_t pid, sid;
+        rc = training_programme_create(db, sys, in, &pid, e);
+        json_decref(in);
+        json_t *sessions = json_array(), *dates = json_object_get(x, "sessions");
+        json_array_foreach(dates, k, y) {
+            if (rc) break;
+            json_t *s = json_deep_copy(y);
+            rc = training_session_add(db, sys, pid, s, &sid, e);
+            json_decref(s);
+            json_array_append_new(sessions, json_integer(sid));
+        }
+        json_array_foreach(json_object_get(x, "completed"), k, y) {
+            if (rc) break;
+            size_t n = (size_t)json_integer_value(json_object_get(y, "session"));
+            json_t *c = json_pack("{sI sO sO}", "person_id",
+                                  (json_int_t)id_by(db, &resource_person, "email", y, "person"),
+                                  "session_id", json_array_get(sessions, n), "completed_on",
+                                  json_object_get(json_array_get(dates, n), "held_on"));
+            int64_t cid;
+            rc = training_completion_add(db, sys, pid, c, &cid, e);
+            json_decref(c);
+        }
+        json_decref(sessions);
         if (rc) return rc;
     }
     return 0;
@@ -234,6 +292,7 @@ int collab_demo_load(Db *db, const json_t *doc, KeelError *e) {
     int rc = demo_as(db, json_get_str(sec, "admin"), &sys, e);
     if (rc == 0) rc = committee(db, &sys, sec, e);
     if (rc == 0) rc = stores(db, &sys, sec, e);
+    if (rc == 0) rc = training(db, &sys, sec, e);
     if (rc == 0) rc = pilots(db, sec, e);
     if (rc == 0) rc = proposals(db, sec, e);
     if (rc == 0) rc = meetings(db, sec, e);

@@ -14,15 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The three signatories of a charter: role name and initiative field. */
+/* The signatories of a charter: role name and initiative field. The first
+ * three always sign; the risk officer is a fourth where one of the
+ * initiative's AI systems is of the high risk tier (path 4, issue 21). */
 static const struct {
     const char *zRole, *zField, *zLabel;
 } aSignatory[] = {
     {"sponsor", "sponsor_id", "executive sponsor"},
     {"owner", "owner_id", "business owner"},
     {"ai_lead", "ai_lead_id", "AI lead"},
+    {"risk_officer", "risk_officer_id", "risk officer"},
 };
-#define N_SIGNATORY 3
+#define N_SIGNATORY 4 /* every signatory that may be named */
+#define N_ALWAYS 3    /* those every charter needs */
+
+/* How many signatories the charter of initiative id needs: 4 when one of
+ * its systems is of the high tier, else 3. */
+static int signatories_required(Db *db, int64_t id, int *pn) {
+    int64_t nHigh = 0;
+    int rc = store_high_tier_systems(db, id, &nHigh);
+    *pn = nHigh > 0 ? N_SIGNATORY : N_ALWAYS;
+    return rc;
+}
 
 static const char *const azCharterText[] = {"problem",     "scope",          "risks",
                                             "data_needed", "expected_value", NULL};
@@ -100,8 +113,9 @@ static int check_signatories(const json_t *row, const json_t *in, KeelError *e) 
                                                                            : aSignatory[i].zField;
             return err_set_code(e, KEEL_ECONFLICT, "signatories_distinct", zField,
                                 "the %s and the %s must be different people (person %" PRId64
-                                " is named as both): sponsor, business owner and AI lead are "
-                                "always three people, so that no one signs a charter twice",
+                                " is named as both): sponsor, business owner, AI lead and risk "
+                                "officer are different people, so that no one signs a charter "
+                                "twice",
                                 aSignatory[i].zLabel, aSignatory[j].zLabel, a);
         }
     return 0;
@@ -180,18 +194,23 @@ int initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
     return db_end(db, rc);
 }
 
-/* Sign-off status of the current version: {sponsor: {...}, owner, ai_lead}
- * and the number signed. */
-static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned) {
+/* Sign-off status of the current version: {sponsor: {...}, owner, ai_lead,
+ * risk_officer (required: whether this charter needs it)}, the number of
+ * required signatures given and the number required. */
+static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned,
+                          int *pnRequired) {
     json_t *all;
-    int rc = store_signoffs(db, json_get_id(init, "id"), &all);
+    int nRequired = N_ALWAYS;
+    int rc = signatories_required(db, json_get_id(init, "id"), &nRequired);
+    if (rc == 0) rc = store_signoffs(db, json_get_id(init, "id"), &all);
     if (rc) return rc;
     int64_t version = json_get_id(init, "charter_version");
     json_t *st = json_object();
     int nSigned = 0;
     for (int k = 0; k < N_SIGNATORY; k++) {
         json_t *who = json_object_get(init, aSignatory[k].zField);
-        json_t *s = json_pack("{sO sb}", "person_id", who ? who : json_null(), "signed", 0);
+        json_t *s = json_pack("{sO sb sb}", "person_id", who ? who : json_null(), "signed", 0,
+                              "required", k < nRequired);
         size_t i;
         json_t *x;
         json_array_foreach(all, i, x) {
@@ -200,7 +219,7 @@ static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned
                 json_object_set_new(s, "signed", json_true());
                 json_object_set(s, "signed_at", json_object_get(x, "created_at"));
                 json_object_set(s, "signed_by", json_object_get(x, "person_name"));
-                nSigned++;
+                if (k < nRequired) nSigned++;
             }
         }
         json_object_set_new(st, aSignatory[k].zRole, s);
@@ -208,6 +227,7 @@ static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned
     json_decref(all);
     *pp = st;
     *pnSigned = nSigned;
+    *pnRequired = nRequired;
     return 0;
 }
 
@@ -221,7 +241,7 @@ static int move_data_rules(Db *db, const json_t *init, const char *zFrom, const 
     int64_t id = json_get_id(init, "id");
     if (strcmp(zTo, "approved") == 0) {
         json_t *links, *st = NULL;
-        int nSigned = 0;
+        int nSigned = 0, nRequired = N_ALWAYS;
         rc = store_links_of_initiative(db, id, &links);
         if (rc == 0 && json_array_size(links) == 0)
             rc = err_set_code(e, KEEL_ECONFLICT, "unaligned", "to",
@@ -229,19 +249,24 @@ static int move_data_rules(Db *db, const json_t *init, const char *zFrom, const 
                               "unaligned initiative cannot be approved; link it to the KPIs it "
                               "moves first");
         json_decref(links);
-        if (rc == 0) rc = signoff_status(db, init, &st, &nSigned);
-        if (rc == 0 && nSigned < N_SIGNATORY) {
-            char zMissing[128] = "";
+        if (rc == 0) rc = signoff_status(db, init, &st, &nSigned, &nRequired);
+        if (rc == 0 && nSigned < nRequired) {
+            char zMissing[160] = "";
             size_t k = 0;
-            for (int s = 0; s < N_SIGNATORY; s++)
+            for (int s = 0; s < nRequired; s++)
                 if (!json_is_true(
                         json_object_get(json_object_get(st, aSignatory[s].zRole), "signed")))
                     k += (size_t)snprintf(zMissing + k, sizeof zMissing - k, "%s%s", k ? ", " : "",
                                           aSignatory[s].zLabel);
             rc = err_set_code(e, KEEL_ECONFLICT, "signoffs_missing", "to",
                               "approval needs the sign-offs of charter version %" PRId64
-                              " by the sponsor, the business owner and the AI lead; missing: %s",
-                              json_get_id(init, "charter_version"), zMissing);
+                              " by the sponsor, the business owner and the AI lead%s; "
+                              "missing: %s",
+                              json_get_id(init, "charter_version"),
+                              nRequired > N_ALWAYS ? ", and by the risk officer because one of "
+                                                     "its AI systems is of the high risk tier"
+                                                   : "",
+                              zMissing);
         }
         json_decref(st);
     }
@@ -262,7 +287,8 @@ static int move_data_rules(Db *db, const json_t *init, const char *zFrom, const 
 /* What the caller may do with this initiative now, so that clients offer
  * exactly that: {may_edit, transitions, may_sign}. The server still checks
  * every call; the stage and sign-off rules are reported on refusal. */
-static json_t *caller_rights(const Principal *who, const json_t *init, const char *zStage) {
+static json_t *caller_rights(const Principal *who, const json_t *init, const char *zStage,
+                             int nRequired) {
     KeelError e;
     int bEdit = who->role != ROLE_VIEWER && may_edit(who, init, &e) == 0;
     json_t *moves = json_array(), *all = align_transitions_from(zStage), *sign = json_array();
@@ -276,7 +302,7 @@ static json_t *caller_rights(const Principal *who, const json_t *init, const cha
     }
     json_decref(all);
     int bOpen = strcmp(zStage, "idea") == 0 || strcmp(zStage, "assessed") == 0;
-    for (int k = 0; k < N_SIGNATORY && bOpen && who->role != ROLE_VIEWER; k++)
+    for (int k = 0; k < nRequired && bOpen && who->role != ROLE_VIEWER; k++)
         if (who->personId && who->personId == json_get_id(init, aSignatory[k].zField))
             json_array_append_new(sign, json_string(aSignatory[k].zRole));
     return json_pack("{sb so so}", "may_edit", bEdit, "transitions", moves, "may_sign", sign);
@@ -286,9 +312,9 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
     json_t *init, *links = NULL, *signoffs = NULL, *history = NULL, *scores = NULL;
     int rc = store_crud_get(db, &resource_initiative, id, &init);
     if (rc) return rc;
-    int nSigned = 0;
+    int nSigned = 0, nRequired = N_ALWAYS;
     rc = store_links_of_initiative(db, id, &links);
-    if (rc == 0) rc = signoff_status(db, init, &signoffs, &nSigned);
+    if (rc == 0) rc = signoff_status(db, init, &signoffs, &nSigned, &nRequired);
     if (rc == 0) rc = store_stage_history(db, id, &history);
     if (rc == 0) rc = store_scores_of(db, id, &scores);
     if (rc) {
@@ -302,14 +328,15 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
     json_object_set_new(init, "aligned", json_boolean(json_array_size(links) > 0));
     json_object_set_new(init, "links", links);
     json_object_set_new(init, "signoffs", signoffs);
-    json_object_set_new(init, "signoffs_complete", json_boolean(nSigned == N_SIGNATORY));
+    json_object_set_new(init, "signoffs_complete", json_boolean(nSigned == nRequired));
+    json_object_set_new(init, "signoffs_required", json_integer(nRequired));
     json_object_set_new(init, "transitions", align_transitions_from(zStage));
     json_object_set_new(init, "history", history);
     json_object_set_new(init, "scores", scores);
     if (who) {
         /* the moves offered that a data rule refuses now, with the refusal,
          * so that clients show them disabled with the reason */
-        json_t *you = caller_rights(who, init, zStage), *blocked = json_object(), *x;
+        json_t *you = caller_rights(who, init, zStage, nRequired), *blocked = json_object(), *x;
         size_t i;
         json_array_foreach(json_object_get(you, "transitions"), i, x) {
             KeelError be;
@@ -471,11 +498,11 @@ int initiative_link_delete(Db *db, const Principal *who, int64_t initiativeId, i
 
 int initiative_charter_get(Db *db, int64_t initiativeId, json_t **ppOut) {
     json_t *init, *versions, *st;
-    int nSigned;
+    int nSigned, nRequired;
     int rc = store_crud_get(db, &resource_initiative, initiativeId, &init);
     if (rc) return rc;
     rc = store_charter_versions(db, initiativeId, &versions);
-    if (rc == 0) rc = signoff_status(db, init, &st, &nSigned);
+    if (rc == 0) rc = signoff_status(db, init, &st, &nSigned, &nRequired);
     if (rc) {
         json_decref(init);
         json_decref(versions);
@@ -486,7 +513,8 @@ int initiative_charter_get(Db *db, int64_t initiativeId, json_t **ppOut) {
                             "title", json_object_get(init, "title"), "version",
                             json_object_get(init, "charter_version"), "content",
                             cur ? json_incref(cur) : json_null(), "signoffs_complete",
-                            nSigned == N_SIGNATORY, "signoffs", st);
+                            nSigned == nRequired, "signoffs", st);
+    json_object_set_new(out, "signoffs_required", json_integer(nRequired));
     json_object_set_new(out, "versions", versions);
     json_decref(init);
     *ppOut = out;
@@ -509,7 +537,8 @@ static int signoff_locked(Db *db, const Principal *who, int64_t initiativeId, co
     for (k = 0; k < N_SIGNATORY; k++)
         if (zRole && strcmp(zRole, aSignatory[k].zRole) == 0) break;
     if (k == N_SIGNATORY)
-        return err_set(e, KEEL_EINVAL, "role", "role must be sponsor, owner or ai_lead");
+        return err_set(e, KEEL_EINVAL, "role",
+                       "role must be sponsor, owner, ai_lead or risk_officer");
     if (json_object_get(in, "comment") && (!zComment || strlen(zComment) > 2000))
         return err_set(e, KEEL_EINVAL, "comment",
                        "comment must be a string of at most 2000 characters");
@@ -520,10 +549,19 @@ static int signoff_locked(Db *db, const Principal *who, int64_t initiativeId, co
     if (rc) return rc;
     int64_t signatory = json_get_id(init, aSignatory[k].zField);
     int64_t version = json_get_id(init, "charter_version");
+    int nRequired = N_ALWAYS;
     const char *zStage = json_string_value(json_object_get(init, "stage"));
+    if ((rc = signatories_required(db, initiativeId, &nRequired))) {
+        json_decref(init);
+        return rc;
+    }
     if (strcmp(zStage, "idea") && strcmp(zStage, "assessed"))
         rc = err_set_code(e, KEEL_ECONFLICT, "stage", "role",
                           "charters are signed before approval; this initiative is %s", zStage);
+    else if (k >= nRequired)
+        rc = err_set_code(e, KEEL_ECONFLICT, "not_required", "role",
+                          "this charter needs no risk officer's signature: none of the "
+                          "initiative's AI systems is of the high risk tier");
     else if (!signatory)
         rc = err_set_code(e, KEEL_ECONFLICT, "no_signatory", aSignatory[k].zField,
                           "the initiative names no %s; set %s first", aSignatory[k].zLabel,

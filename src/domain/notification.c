@@ -95,6 +95,7 @@ static void add_overdue(Ctx *c, const char *zKind, const char *zKey, const char 
 static const char *role_words(const char *zRole, int zh) {
     if (strcmp(zRole, "sponsor") == 0) return zh ? "执行发起人" : "executive sponsor";
     if (strcmp(zRole, "owner") == 0) return zh ? "业务负责人" : "business owner";
+    if (strcmp(zRole, "risk_officer") == 0) return zh ? "风险官" : "risk officer";
     return zh ? "AI 负责人" : "AI lead";
 }
 

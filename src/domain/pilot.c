@@ -3,6 +3,7 @@
 #include "domain/pilot.h"
 #include "domain/alignment.h"
 #include "domain/org.h"
+#include "domain/training.h"
 #include "engine/stagger.h"
 #include "store/store_committee.h"
 #include "store/store_crud.h"
@@ -272,8 +273,10 @@ int pilot_get(Db *db, int64_t initiativeId, json_t **ppOut, KeelError *e) {
 
 /* ---- rollouts ---- */
 
-/* 0 when a rollout may start: the pilot met its criteria, or a passed
- * proposal overrode the rule for it; else 409 pilot_criteria_unmet. */
+/* 0 when a rollout may start: the pilot met its criteria and the unit's
+ * people reached the training targets of the programmes the initiative
+ * requires, or a passed proposal overrode the rules for it; else 409
+ * pilot_criteria_unmet or training_below_target. */
 static int may_start(Db *db, int64_t initiativeId, const json_t *ro, KeelError *e) {
     if (json_get_id(ro, "override_proposal_id")) return 0;
     json_t *pg;
@@ -285,7 +288,7 @@ static int may_start(Db *db, int64_t initiativeId, const json_t *ro, KeelError *
     char z[40];
     snprintf(z, sizeof z, "%s", zStatus);
     json_decref(pg);
-    if (bMet) return 0;
+    if (bMet) return training_rollout_check(db, initiativeId, json_get_id(ro, "org_unit_id"), e);
     return err_set_code(e, KEEL_ECONFLICT, "pilot_criteria_unmet", "status",
                         "a rollout cannot start before the pilot meets its exit criteria (the "
                         "pilot's status is %s); the committee may override this by proposal "
@@ -409,8 +412,9 @@ static int compare_kpi(Db *db, int64_t kpiId, int64_t pilotUnit, const json_t *r
             a[na++] = ch;
         else
             b[nb++] = ch;
-        json_array_append_new(units, json_pack("{sI sb sf}", "org_unit_id", (json_int_t)u,
-                                               "rolled_out", bRolled, "change_pct", ch));
+        json_array_append_new(units, json_pack("{sI sb sf sf sf}", "org_unit_id", (json_int_t)u,
+                                               "rolled_out", bRolled, "change_pct", ch, "baseline",
+                                               v0, "value", v1));
     }
     json_decref(seen);
     json_decref(rows);
@@ -454,6 +458,27 @@ int rollout_list(Db *db, int64_t initiativeId, const char *zAt, json_t **ppOut, 
                 break;
             json_array_append_new(cmp, o);
         }
+    }
+    if (rc) {
+        json_decref(cmp);
+        json_decref(rollouts);
+        json_decref(pg);
+        return rc;
+    }
+    /* what would refuse a start now, for the rollouts not yet started (or
+     * halted), so that clients show it before anyone asks */
+    size_t k;
+    json_t *ro;
+    json_array_foreach(rollouts, k, ro) {
+        const char *zS = json_get_str(ro, "status");
+        if (rc || (strcmp(zS, "planned") && strcmp(zS, "halted"))) continue;
+        KeelError be = {0};
+        int r = may_start(db, initiativeId, ro, &be);
+        if (r == KEEL_ECONFLICT)
+            json_object_set_new(ro, "blocked",
+                                json_pack("{ss ss}", "code", be.zCode, "message", be.zMsg));
+        else if (r)
+            rc = r;
     }
     if (rc) {
         json_decref(cmp);

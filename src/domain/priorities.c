@@ -320,12 +320,15 @@ int align_alignment(Db *db, json_t **ppOut) {
                     zTitle, zStage);
         }
         if ((strcmp(zStage, "idea") == 0 || strcmp(zStage, "assessed") == 0) &&
-            json_get_id(in, "n_signoffs") < 3 && json_get_id(in, "n_links") > 0)
+            json_get_id(in, "n_signoffs") < json_get_id(in, "n_signatories") &&
+            json_get_id(in, "n_links") > 0)
             finding(findings, "signoffs_missing",
                     strcmp(zStage, "assessed") == 0 ? "warning" : "info", "initiative",
                     json_get_id(in, "id"), zTitle,
-                    "initiative '%s' has %" PRId64 " of 3 sign-offs on charter version %" PRId64,
-                    zTitle, json_get_id(in, "n_signoffs"), json_get_id(in, "charter_version"));
+                    "initiative '%s' has %" PRId64 " of %" PRId64
+                    " sign-offs on charter version %" PRId64,
+                    zTitle, json_get_id(in, "n_signoffs"), json_get_id(in, "n_signatories"),
+                    json_get_id(in, "charter_version"));
     }
     /* links to shared definitions not agreed, schedule slips (path 4) */
     if ((rc = definition_findings(db, findings)) || (rc = slip_findings(db, findings))) {

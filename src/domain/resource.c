@@ -18,6 +18,7 @@
 #include "domain/risk.h"
 #include "domain/slip.h"
 #include "domain/system.h"
+#include "domain/training.h"
 #include "store/store_crud.h"
 #include "util/json.h"
 #include "util/period.h"
@@ -142,6 +143,9 @@ const ResourceDef *const resource_all[] = {
     &resource_kpi_unit_value,
     &resource_pilot,
     &resource_rollout,
+    &resource_training_programme,
+    &resource_training_session,
+    &resource_training_completion,
     &resource_definition,
     &resource_definition_version,
     &resource_definition_department,

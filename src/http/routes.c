@@ -17,6 +17,7 @@
 #include "domain/committee.h"
 #include "domain/meeting.h"
 #include "domain/pilot.h"
+#include "domain/training.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/slip.h"
@@ -570,6 +571,30 @@ const Route aRoute[] = {
      "create an API token {name, scope, expires_at}; the token is shown once", &resource_api_token},
     {"DELETE", "/api/v1/tokens/{id}", api_tokens_revoke, ANY, 0, BODY_NONE,
      "revoke a token (its owner or an admin)", &resource_api_token},
+    {"GET", "/api/v1/training/coverage", api_training_coverage, ANY, 0, BODY_NONE,
+     "training coverage per unit and programme against its target, units below target, team "
+     "members lacking a required programme", NULL},
+    {"GET", "/api/v1/training/forecast", api_training_forecast, ANY, 0, BODY_NONE,
+     "the roles the latest plan needs per quarter (business expert, ML engineer, product manager) "
+     "against the people available, and the quarters short", NULL},
+    {"GET", "/api/v1/training/programmes", api_training_programmes_list, ANY, 0, BODY_NONE,
+     "training programmes with their overall coverage (?kind=)", &resource_training_programme},
+    {"POST", "/api/v1/training/programmes", api_training_programmes_create, ADMIN, 8 * KB,
+     BODY_JSON,
+     "create a programme {name, kind, description?, target_pct?, required_for_all?, "
+     "required_tiers?, system_id?}",
+     &resource_training_programme},
+    {"GET", "/api/v1/training/programmes/{id}", api_training_programmes_get, ANY, 0, BODY_NONE,
+     "a programme with its sessions, completions and coverage per unit",
+     &resource_training_programme},
+    {"PATCH", "/api/v1/training/programmes/{id}", api_training_programmes_update, ADMIN, 8 * KB,
+     BODY_JSON, "change a programme", &resource_training_programme},
+    {"POST", "/api/v1/training/programmes/{id}/completions", api_training_completions_create,
+     ADMIN, 4 * KB, BODY_JSON, "record a completion {person_id, completed_on, session_id?, note?}",
+     &resource_training_completion},
+    {"POST", "/api/v1/training/programmes/{id}/sessions", api_training_sessions_create, ADMIN,
+     4 * KB, BODY_JSON, "add a session {held_on, trainer?, location?, note?}",
+     &resource_training_session},
     {"GET", "/api/v1/units", api_units_list, ANY, 0, BODY_NONE, "list business units",
      &resource_unit},
     {"POST", "/api/v1/units", api_units_create, ADMIN, 16 * KB, BODY_JSON, "create a business unit",

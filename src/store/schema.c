@@ -1060,7 +1060,44 @@ static const char *const azMigration[] = {
     "  created_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL);"
     "CREATE INDEX initiative_deadline_initiative ON initiative_deadline(initiative_id);",
-    /* 21: purpose limitation (issue 25): the purposes a data asset may
+    /* 21: path 4 (issue 21): the risk officer, a fourth signatory of a
+     * charter whose systems are of the high tier; training programmes
+     * (AI literacy, tool training, ethics) with their sessions and who
+     * completed them */
+    "ALTER TABLE initiative ADD COLUMN risk_officer_id INTEGER REFERENCES person(id);"
+    "CREATE TABLE training_programme("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('ai_literacy','tool','ethics')),"
+    "  description TEXT,"
+    "  target_pct REAL NOT NULL DEFAULT 80,"
+    "  required_for_all INTEGER NOT NULL DEFAULT 0,"
+    "  required_tiers TEXT NOT NULL DEFAULT '',"
+    "  system_id INTEGER REFERENCES ai_system(id),"
+    "  audience_unit_id INTEGER REFERENCES unit(id),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE TABLE training_session("
+    "  id INTEGER PRIMARY KEY,"
+    "  programme_id INTEGER NOT NULL REFERENCES training_programme(id),"
+    "  held_on TEXT NOT NULL,"
+    "  trainer TEXT,"
+    "  location TEXT,"
+    "  note TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE TABLE training_completion("
+    "  id INTEGER PRIMARY KEY,"
+    "  programme_id INTEGER NOT NULL REFERENCES training_programme(id),"
+    "  person_id INTEGER NOT NULL REFERENCES person(id),"
+    "  session_id INTEGER REFERENCES training_session(id),"
+    "  completed_on TEXT NOT NULL,"
+    "  note TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE(programme_id, person_id));"
+    "CREATE INDEX training_completion_person ON training_completion(person_id);",
+    /* 22: purpose limitation (issue 25): the purposes a data asset may
      * serve (a set, stored ",a,b,"), its declared quasi-identifier
      * columns, and the purpose of an initiative */
     "ALTER TABLE data_asset ADD COLUMN purposes TEXT NOT NULL DEFAULT '';"

@@ -75,8 +75,13 @@ int store_initiatives_coverage(Db *db, json_t **ppRows) {
                           "i.expected_value, i.charter_version, (SELECT count(*) FROM "
                           "initiative_link l WHERE l.initiative_id = i.id) AS n_links, (SELECT "
                           "count(DISTINCT s.role) FROM signoff s WHERE s.initiative_id = i.id "
-                          "AND s.charter_version = i.charter_version) AS n_signoffs FROM "
-                          "initiative i ORDER BY i.id",
+                          "AND s.charter_version = i.charter_version AND (s.role <> "
+                          "'risk_officer' OR EXISTS (SELECT 1 FROM ai_system y WHERE "
+                          "y.initiative_id = i.id AND "
+                          "y.risk_tier = 'high'))) AS n_signoffs, CASE WHEN EXISTS (SELECT 1 "
+                          "FROM ai_system y WHERE y.initiative_id = i.id AND y.risk_tier = "
+                          "'high') THEN 4 ELSE 3 END AS n_signatories FROM initiative i ORDER BY "
+                          "i.id",
                           NULL);
 }
 
@@ -93,6 +98,13 @@ int store_kpis_by_template(Db *db, const char *zTemplate, json_t **ppRows) {
                           "objective_title FROM kpi k JOIN objective o ON o.id = "
                           "k.objective_id WHERE k.template = ? ORDER BY k.id",
                           "t", zTemplate);
+}
+
+int store_high_tier_systems(Db *db, int64_t initiativeId, int64_t *pn) {
+    return db_query_int(db, pn,
+                        "SELECT count(*) FROM ai_system WHERE initiative_id = ? AND risk_tier = "
+                        "'high'",
+                        "i", initiativeId);
 }
 
 int store_link_count(Db *db, int64_t initiativeId, int64_t *pn) {

@@ -27,6 +27,8 @@ int store_kpi_objective(Db *db, int64_t kpiId, json_t **ppRows);
 int store_kpis_by_template(Db *db, const char *zTemplate, json_t **ppRows);
 /* Number of KPI links of an initiative. */
 int store_link_count(Db *db, int64_t initiativeId, int64_t *pn);
+/* How many of the initiative's AI systems are of the high risk tier. */
+int store_high_tier_systems(Db *db, int64_t initiativeId, int64_t *pn);
 /* Every link with its initiative's title and stage (for the chain). */
 int store_links_all(Db *db, json_t **ppRows);
 /* Record a new charter version (content borrowed) and set the

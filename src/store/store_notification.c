@@ -183,6 +183,12 @@ int store_notif_signoffs_missing(Db *db, json_t **ppRows) {
         "WHERE i.stage IN ('idea','assessed') AND i.ai_lead_id IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM signoff s WHERE s.initiative_id = i.id AND "
         "s.charter_version = i.charter_version AND s.role = 'ai_lead') "
+        "UNION ALL "
+        "SELECT i.id, i.title, i.charter_version, 'risk_officer', i.risk_officer_id FROM "
+        "initiative i WHERE i.stage IN ('idea','assessed') AND i.risk_officer_id IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM ai_system y WHERE y.initiative_id = i.id AND y.risk_tier = "
+        "'high') AND NOT EXISTS (SELECT 1 FROM signoff s WHERE s.initiative_id = i.id AND "
+        "s.charter_version = i.charter_version AND s.role = 'risk_officer') "
         "ORDER BY 1, 4",
         "");
 }

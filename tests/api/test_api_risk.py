@@ -336,7 +336,9 @@ obj = a.post("/api/v1/objectives", {"title": "Lower credit losses", "pain_point"
 kpi = a.post("/api/v1/kpis", {"objective_id": obj, "name": "Default rate", "unit": "%", "direction": "down",
                               "baseline": 3, "target": 2, "target_period": "2027Q4"}).json
 a.post("/api/v1/initiatives/%d/links" % ini, {"kpi_id": kpi["id"], "expected_impact": -0.5, "impact_period": "2027Q4"})
-for who, role in [(ceo, "sponsor"), (olga, "owner"), (lea, "ai_lead")]:
+# its credit model is of the high tier: the risk officer signs the charter too (issue 21)
+a.patch("/api/v1/initiatives/%d" % ini, {"risk_officer_id": ids["rita@r.example"]})
+for who, role in [(ceo, "sponsor"), (olga, "owner"), (lea, "ai_lead"), (rita, "risk_officer")]:
     who.post("/api/v1/initiatives/%d/signoffs" % ini, {"role": role})
 olga.post("/api/v1/initiatives/%d/transition" % ini, {"to": "assessed", "reason": "case made"})
 t.status("risk-10.1", ceo.post("/api/v1/initiatives/%d/transition" % ini, {"to": "approved", "reason": "go"}), 200)

@@ -43,6 +43,7 @@ export function sections() {
       { key: 'people', href: '/organisation/people' },
       { key: 'committee', href: '/organisation/committee' },
       { key: 'decisions', href: '/organisation/decisions' },
+      { key: 'training', href: '/organisation/training' },
       { key: 'definitions', href: '/organisation/definitions' },
       { key: 'slips', href: '/organisation/slips' },
     ] },

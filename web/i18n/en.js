@@ -4,6 +4,7 @@
 // keeps them in step). Vocabularies (role.*, stage.*, ...) translate the
 // server's fixed values.
 import collab from './collab-en.js';
+import train from './train-en.js';
 import compliance from './compliance-en.js';
 import defs from './defs-en.js';
 
@@ -207,12 +208,6 @@ export default {
   'finding.unaligned': 'moves no KPI (unaligned)',
   'finding.no_initiative': 'no initiative works on it',
 
-  'unbuilt.notice': 'This path is not built yet. Nothing here is live; the list below says what it will do.',
-  'unbuilt.will': 'What this path will do',
-  'unbuilt.organisation.lead': 'Breaking the department walls.',
-  'unbuilt.organisation.items': 'An AI committee with proposals, votes, comments and a decision log|Pilot, then scale: exit criteria and rollouts unit by unit|Shared, versioned KPI and segment definitions co-signed by departments|Training programmes and completion by department',
-  'unbuilt.iteration.lead': 'The strategy stays alive.',
-  'unbuilt.iteration.items': 'Quarterly reviews per initiative built from the data, with action items|Decay detection against baseline and trend, opening retraining actions|Drift analysis per input and segment|A technology radar: adopt, trial, assess, hold',
 
   'notfound.text': 'There is no page at this address.',
   'notfound.home': 'Go to the home page',
@@ -1378,6 +1373,7 @@ export default {
   'qr.plan_dropped': 'Dropped:',
   'qr.plan_moved': 'Moved:',
   ...collab, // path 4 (organisational collaboration)
+  ...train, // path 4: pilot panel, fourth signatory, training (issue 21)
   ...compliance, // issue 25: the compliance pages
   ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)

@@ -2,6 +2,7 @@
 // Simplified Chinese messages: the same keys as en.js (an e2e check keeps
 // them in step).
 import collab from './collab-zh-CN.js';
+import train from './train-zh-CN.js';
 import compliance from './compliance-zh-CN.js';
 import defs from './defs-zh-CN.js';
 
@@ -205,12 +206,6 @@ export default {
   'finding.unaligned': '未推动任何 KPI（未对齐）',
   'finding.no_initiative': '没有项目支撑',
 
-  'unbuilt.notice': '此路径尚未建成，这里没有任何在用功能；下面列出它将提供的内容。',
-  'unbuilt.will': '此路径将提供',
-  'unbuilt.organisation.lead': '打破部门壁垒。',
-  'unbuilt.organisation.items': 'AI 委员会：提案、投票、评论与决策记录|先试点再推广：退出标准与逐单元推广|各部门共同签署、带版本的 KPI 与客群定义|培训计划及各部门完成情况',
-  'unbuilt.iteration.lead': '让战略保持活力。',
-  'unbuilt.iteration.items': '基于数据的项目季度复盘与行动项|对照基线与趋势检测性能衰减，并发起再训练|按输入特征和客群分析数据漂移|技术雷达：采用、试用、评估、暂缓',
 
   'notfound.text': '此地址没有页面。',
   'notfound.home': '返回首页',
@@ -1376,6 +1371,7 @@ export default {
   'qr.plan_dropped': '取消：',
   'qr.plan_moved': '调整启动：',
   ...collab, // path 4 (organisational collaboration)
+  ...train, // path 4: pilot panel, fourth signatory, training (issue 21)
   ...compliance, // issue 25: the compliance pages
   ...defs, // path 4: shared definitions and schedule slips
   // issue 20: production monitoring (baselines, decay, alerts, webhooks)

@@ -17,10 +17,13 @@ import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts, errorBox, notice, confirmAction } from '../components/ui.js';
 import { initiativeFields } from './initiatives.js';
 import { systemsPanel } from '../lib/risk.js';
+import { pilotPanel } from '../lib/pilot.js';
 import { localised } from './catalogue.js';
 import { schedulePanel } from '../lib/slips.js';
 
-const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead', 'ai_lead_id']];
+// the risk officer signs too where one of the initiative's systems is of
+// the high tier (the server says so: signoffs.risk_officer.required)
+const SIGNATORIES = [['sponsor', 'sponsor_id'], ['owner', 'owner_id'], ['ai_lead', 'ai_lead_id'], ['risk_officer', 'risk_officer_id']];
 
 function stagePanel(ctx, it) {
   const out = h('div', { class: 'transition-result', 'aria-live': 'polite' });
@@ -109,7 +112,7 @@ function linksPanel(ctx, it, kpis) {
 function signoffPanel(ctx, it, names) {
   const out = h('div', { 'aria-live': 'polite' });
   const me = session.who && session.who.person_id;
-  const items = SIGNATORIES.map(([role, field]) => {
+  const items = SIGNATORIES.filter(([role]) => role !== 'risk_officer' || (it.signoffs && it.signoffs.risk_officer && it.signoffs.risk_officer.required)).map(([role, field]) => {
     const s = (it.signoffs && it.signoffs[role]) || {};
     const pid = s.person_id ?? it[field];
     const mine = me && pid === me && !s.signed && can('POST', '/initiatives/{id}/signoffs') &&
@@ -123,7 +126,7 @@ function signoffPanel(ctx, it, names) {
       } }, t('initiative.sign_as', { role: tv('signatory', role) })) : null);
   });
   return panel(t('initiative.signoffs'),
-    h('p', { class: 'muted' }, t('initiative.signoffs_lead', { version: it.charter_version })),
+    h('p', { class: 'muted' }, t(it.signoffs_required === 4 ? 'initiative.signoffs_lead4' : 'initiative.signoffs_lead', { version: it.charter_version })),
     h('ul', { class: 'signoffs' }, items), out);
 }
 
@@ -265,6 +268,7 @@ export async function render(ctx) {
         [t('field.data_needed'), it.data_needed || '–'],
       ]))),
     await systemsPanel(ctx, it, names),
+    ['approved', 'pilot', 'scaling', 'operating'].includes(it.stage) ? await pilotPanel(ctx, it, kpis, names) : null,
     await teamPanel(ctx, it),
     await scoresPanel(ctx, it),
     await analysesPanel(it, names),

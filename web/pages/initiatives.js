@@ -19,6 +19,7 @@ export function initiativeFields(names, i) {
     { name: 'sponsor_id', type: 'select', numeric: true, label: t('field.sponsor_id'), value: i && i.sponsor_id, options: personOptions(names) },
     { name: 'owner_id', type: 'select', numeric: true, label: t('field.owner_id'), value: i && i.owner_id, options: personOptions(names) },
     { name: 'ai_lead_id', type: 'select', numeric: true, label: t('field.ai_lead_id'), value: i && i.ai_lead_id, options: personOptions(names) },
+    { name: 'risk_officer_id', type: 'select', numeric: true, label: t('field.risk_officer_id'), value: i && i.risk_officer_id, options: personOptions(names), help: t('help.risk_officer') },
     { name: 'purpose', type: 'select', label: t('field.purpose'), value: i && i.purpose, help: t('help.purpose'), options: PURPOSES.map((x) => ({ value: x, label: tv('purpose', x) })) },
     { name: 'expected_value', type: 'number', label: t('field.expected_value'), min: 0, step: 'any', value: i && i.expected_value },
     { name: 'cost_estimate', type: 'number', label: t('field.cost_estimate'), min: 0, step: 'any', value: i && i.cost_estimate },
