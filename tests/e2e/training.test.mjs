@@ -6,7 +6,8 @@
 // people are below the AI literacy target — with the override by proposal
 // that the committee then passes, after which Milan starts; the Training
 // page with the coverage per unit and the translator short in two
-// quarters; both in English and in Chinese.
+// quarters; the risk officer as the fourth signatory of a charter whose
+// system is of the high tier; in English and in Chinese.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startServer, launch, signIn, go, shot, run, USERS } from './harness.mjs';
@@ -104,4 +105,25 @@ await run('e2e training', async (t, cleanup) => {
   await shot(owner, 'training-4-pilot-zh');
   t.clean('trn-e-3.4 clean', owner);
   t.clean('trn-e-3.5 clean', viewer);
+
+  // the risk officer: a fourth signatory once a system of the high tier is registered
+  const idea = api('GET', '/initiatives?stage=idea&sort=id').items[0];
+  const grace = api('GET', '/people?email=grace.kim%40meridian.example').items[0];
+  api('POST', '/systems', { name: 'e2e-high-tier', title: 'E2E high-tier model', initiative_id: idea.id, risk_tier: 'high', tier_reason: 'decides on credit', model_source: 'own' });
+  api('PATCH', '/initiatives/' + idea.id, { risk_officer_id: grace.id });
+  const risk = await b.page();
+  await signIn(risk, srv.base, USERS.risk);
+  await go(risk, srv.base, '/alignment/initiatives/' + idea.id);
+  await risk.waitForSelector('ul.signoffs li[data-role=risk_officer]');
+  const so = await risk.textContent('ul.signoffs');
+  t.ok('trn-e-4.1 the fourth signatory shown', so.includes('Risk officer') && so.includes('Grace Kim'), so);
+  t.ok('trn-e-4.2 the lead says why', (await risk.textContent('#main')).includes('because one of its AI systems is of the high risk tier'));
+  await risk.click('button[data-sign=risk_officer]');
+  await risk.waitForSelector('ul.signoffs li[data-role=risk_officer] .ok');
+  t.eq('trn-e-4.3 signed', api('GET', '/initiatives/' + idea.id).signoffs.risk_officer.signed, true);
+  await shot(risk, 'training-5-risk-officer');
+  await risk.selectOption('header select.locale', 'zh-CN');
+  await risk.waitForSelector('nav.mainnav a:text("资源")');
+  t.ok('trn-e-4.4 in Chinese', (await risk.textContent('ul.signoffs')).includes('风险官'));
+  t.clean('trn-e-4.5 clean', risk);
 });
