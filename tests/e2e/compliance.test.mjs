@@ -10,7 +10,9 @@
 // follows; an engineer reads it only); a change of scope flags previewed
 // and refused in words for an owner whose initiative it is not, accepted
 // for a risk officer; the dashboard's compliance deadlines; the pages on
-// a phone; a deadline running into a year without a Chinese working-day
+// a phone; the regulatory exports downloaded from the overview (the
+// system chosen, both languages; an engineer told who may draw them); a
+// deadline running into a year without a Chinese working-day
 // table listed without a date, with the reason, in both languages. keel's
 // clock is set to 29 December of the table's last year (KEEL_NOW), so a
 // change recorded on the 28th runs into the year without a table.
@@ -234,4 +236,31 @@ await run('e2e compliance', async (t, cleanup) => {
   await shot(zh, 'c-calendar-undated-zh');
   t.clean('c-12.5 clean', chair);
   t.clean('c-12.6 clean', zh);
+  // ---- c-13: the regulatory exports, downloaded from the overview ---------------------------
+  await go(chair, srv.base, '/risk/compliance');
+  const kinds = await chair.$$eval('[data-testid=ov-exports] tbody tr', (trs) => trs.map((r) => r.dataset.kind));
+  t.ok('c-13.1 the six kinds', ['register', 'eu-registration', 'soa', 'algorithm-self-assessment', 'algorithm-disclosure', 'pipl-pia'].every((k) => kinds.includes(k)), kinds.join());
+  const dl = (page, sel) => page.$eval(sel, async (a) => {
+    const r = await fetch(a.href, { credentials: 'same-origin' });
+    return { href: a.href, status: r.status, cd: r.headers.get('content-disposition') || '', type: r.headers.get('content-type') || '', body: await r.text() };
+  });
+  const reg = await dl(chair, 'tr[data-kind=register] a[data-format=csv][data-lang=en]');
+  t.ok('c-13.2 the register as CSV', reg.status === 200 && reg.cd.includes('attachment') && reg.type.startsWith('text/csv') && reg.body.includes('credit-scoring-v2'), `${reg.status} ${reg.cd} ${reg.type}`);
+  const sysSel = 'tr[data-kind=eu-registration] select';
+  const opts = await chair.$$eval(sysSel + ' option', (o) => o.map((x) => x.value));
+  await chair.selectOption(sysSel, opts[opts.length - 1]);
+  const eu = await dl(chair, 'tr[data-kind=eu-registration] a[data-format=md][data-lang=en]');
+  t.ok('c-13.3 per system: the system chosen is the one drawn', eu.status === 200 && eu.href.includes('system=' + opts[opts.length - 1]) && eu.body.includes(opts[opts.length - 1]), `${eu.status} ${eu.href}`);
+  const pia = await dl(chair, 'tr[data-kind=pipl-pia] a[data-format=md][data-lang=zh-CN]');
+  t.ok('c-13.4 the PIPL record in Chinese', pia.status === 200 && pia.body.includes('个人信息保护影响评估'), `${pia.status} ${pia.body.slice(0, 120)}`);
+  await shot(chair, 'c-exports-en');
+  await go(zh, srv.base, '/risk/compliance');
+  const zex = await text(zh, '[data-testid=ov-exports]');
+  t.ok('c-13.5 the exports in Chinese', zex.includes('算法自评估报告') && zex.includes('下载') && zex.includes('中文'), zex.slice(0, 300));
+  const eng2 = await pageAs(b, srv.base, USERS.engineer, { width: 1440, height: 900 });
+  await go(eng2, srv.base, '/risk/compliance');
+  t.ok('c-13.6 an engineer gets no download links, and is told who may', (await eng2.$$('[data-testid=ov-exports] a.ex-link')).length === 0 &&
+    (await text(eng2, '[data-testid=ex-readonly]')).includes('Risk & compliance'), await text(eng2, '[data-testid=ov-exports]'));
+  t.clean('c-13.7 clean', chair);
+  t.clean('c-13.8 clean', eng2);
 });

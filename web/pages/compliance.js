@@ -3,10 +3,11 @@
 // packs (EU AI Act, ISO/IEC 42001, NIST AI RMF, China), each cell the
 // obligations met, open and overdue and a link to the system's
 // obligations; deadlines overdue or due within 7 days; the Statement of
-// Applicability's progress.
+// Applicability's progress; the regulatory exports as downloads.
 import { h } from '../lib/dom.js';
-import { t, fmtDate, fmtNumber } from '../lib/i18n.js';
+import { t, tv, fmtDate, fmtNumber } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
+import { can, rolesFor } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { pageHeader, panel, badge, stat, progress } from '../components/ui.js';
 import { loc, dueReasonText } from '../lib/compliance.js';
@@ -25,8 +26,43 @@ function cell(sys, p, soa) {
       c.overdue ? h('span', { class: 'cell-overdue' }, t('ov.overdue', { n: fmtNumber(c.overdue) })) : null));
 }
 
+// One export kind: its title, the system it is drawn for (when it is per
+// system) and a download link per format, in the reader's language and the
+// other one. The files come from GET /compliance/exports/{kind}.
+function exportRow(k, mayExport) {
+  const sel = k.per_system ? h('select', { 'aria-label': t('ex.system_for', { kind: loc(k.title) }), dataset: { testid: 'ex-system' } },
+    (k.systems || []).map((s) => h('option', { value: s }, s))) : null;
+  const href = (fmt, lang) => {
+    const q = new URLSearchParams({ format: fmt, lang });
+    if (sel && sel.value) q.set('system', sel.value);
+    return '/api/v1/compliance/exports/' + encodeURIComponent(k.kind) + '?' + q.toString();
+  };
+  const noSystem = k.per_system && !(k.systems || []).length;
+  const anchors = [];
+  const links = (lang) => h('span', { class: 'ex-links' }, h('span', { class: 'muted small' }, t('ex.lang.' + lang), ' '),
+    k.formats.map((f) => {
+      const a = h('a', { class: 'ex-link', download: '', dataset: { format: f, lang }, href: href(f, lang) }, f.toUpperCase());
+      anchors.push([a, f, lang]);
+      return [a, ' '];
+    }));
+  if (sel) sel.addEventListener('change', () => anchors.forEach(([a, f, lang]) => { a.href = href(f, lang); }));
+  return h('tr', { dataset: { kind: k.kind } },
+    h('th', { scope: 'row' }, loc(k.title), h('div', { class: 'muted small' }, h('code', {}, k.kind))),
+    h('td', {}, k.per_system ? (noSystem ? h('span', { class: 'muted' }, t('ex.no_system')) : sel) : h('span', { class: 'muted' }, t('ex.whole'))),
+    h('td', {}, !mayExport ? h('span', { class: 'muted' }, '–') : noSystem ? null : [links('en'), h('br'), links('zh-CN')]));
+}
+
+function exportsPanel(ex) {
+  const mayExport = can('GET', '/compliance/exports/{kind}');
+  return panel(t('ex.title'), h('p', { class: 'muted' }, t('ex.lead')),
+    h('div', { class: 'scroll' }, h('table', { class: 'data', 'data-testid': 'ov-exports' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('ex.kind')), h('th', { scope: 'col' }, t('ex.for')), h('th', { scope: 'col' }, t('ex.download')))),
+      h('tbody', {}, ex.kinds.map((k) => exportRow(k, mayExport))))),
+    mayExport ? null : h('p', { class: 'muted', 'data-testid': 'ex-readonly' }, t('ex.who', { roles: rolesFor('GET', '/compliance/exports/{kind}').map((r) => tv('role', r)).join(t('why.list_sep')) })));
+}
+
 export async function render() {
-  const ov = await get('/compliance/overview');
+  const [ov, ex] = await Promise.all([get('/compliance/overview'), get('/compliance/exports')]);
   const tot = ov.systems.reduce((a, s) => ({ open: a.open + s.counts.open, overdue: a.overdue + s.counts.overdue, met: a.met + s.counts.met }), { open: 0, overdue: 0, met: 0 });
   return h('div', { class: 'compliance-page' },
     pageHeader(t('page.compliance'), t('ov.lead')),
@@ -48,5 +84,5 @@ export async function render() {
       : h('p', { class: 'muted' }, t('cal.none')), h('p', {}, h('a', { href: link('/risk/calendar') }, t('ov.to_calendar')))),
     panel(t('page.soa'), progress(ov.soa.controls ? ov.soa.decided / ov.soa.controls : 0, t('soa.progress', { n: ov.soa.decided, total: ov.soa.controls })),
       h('p', {}, t('ov.soa_gaps', { n: ov.soa.with_gaps }), ' ', h('a', { href: link('/risk/soa') }, t('ov.to_soa')))),
-    null);
+    exportsPanel(ex));
 }
