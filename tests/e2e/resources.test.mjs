@@ -39,7 +39,7 @@ await run('e2e resources', async (t, cleanup) => {
   await chair.click('[data-testid=solve]');
   await chair.waitForFunction((b4) => { const f = document.querySelector('.plan-page .facts'); return f && f.textContent !== b4; }, before, { timeout: 20000 });
   await settle(chair);
-  t.ok('res-2.4 solved again by the committee', (await chair.textContent('.plan-page .facts')).includes('helena.marsh'));
+  t.ok('res-2.4 solved again by the committee', (await chair.textContent('.plan-page .facts')).includes('Helena Marsh'), await chair.textContent('.plan-page .facts'));
   await shot(chair, '41-plan');
   // a busy server (503) and a refusal (422) are shown in words
   const fake = (status, code, message) => chair.route('**/api/v1/plan/solve', (r) => r.fulfill({ status, contentType: 'application/json',
