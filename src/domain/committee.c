@@ -21,10 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const azActionType[] = {"approve_initiative", "move_stage",       "change_budget",
-                                    "pool_capacity",      "accept_risk",      "override_gate",
-                                    "adopt_scenario",     "override_rollout", "resolve_definition",
-                                    NULL};
+const char *const azActionType[] = {
+    "approve_initiative", "move_stage",     "change_budget",    "pool_capacity",      "accept_risk",
+    "override_gate",      "adopt_scenario", "override_rollout", "resolve_definition", NULL};
 static const char *const azProposalStatus[] = {"open", "passed", "rejected", "lapsed", NULL};
 static const char *const azDecisionKind[] = {"vote", "direct", NULL};
 static const char *const azOutcome[] = {"passed", "rejected", "no_quorum", "direct", NULL};

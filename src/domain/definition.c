@@ -204,7 +204,8 @@ static int evaluate(Db *db, json_t *def) {
     json_array_foreach(stances, i, x) {
         aSt[i].unitId = json_get_id(x, "unit_id");
         aSt[i].version = (int)json_get_id(x, "version");
-        aSt[i].stance = strcmp(json_get_str(x, "stance"), "signed") == 0 ? DEF_SIGNED : DEF_DISPUTED;
+        aSt[i].stance =
+            strcmp(json_get_str(x, "stance"), "signed") == 0 ? DEF_SIGNED : DEF_DISPUTED;
     }
     int status = definition_agreement(aDept, (int)nDept, (int)version, aSt, (int)nSt, aState);
     json_t *aOut = json_array(), *missing = json_array(), *disputed = json_array();
@@ -243,14 +244,15 @@ done:
 /* ---- changes ---- */
 
 int definition_create(Db *db, const Principal *who, const json_t *in, int64_t *pId, KeelError *e) {
-    static const char *const azKey[] = {"name", "kind", "body", "note", "owner_id", "departments",
-                                        NULL};
+    static const char *const azKey[] = {"name",     "kind",        "body", "note",
+                                        "owner_id", "departments", NULL};
     int rc = resource_only_keys(in, azKey, e);
     if (rc) return rc;
-    json_t *row = json_pack("{sO* sO* sO*}", "name", json_object_get(in, "name"), "kind",
-                            json_object_get(in, "kind"), "owner_id", json_object_get(in, "owner_id"));
-    json_t *ver =
-        json_pack("{sO* sO*}", "body", json_object_get(in, "body"), "note", json_object_get(in, "note"));
+    json_t *row =
+        json_pack("{sO* sO* sO*}", "name", json_object_get(in, "name"), "kind",
+                  json_object_get(in, "kind"), "owner_id", json_object_get(in, "owner_id"));
+    json_t *ver = json_pack("{sO* sO*}", "body", json_object_get(in, "body"), "note",
+                            json_object_get(in, "note"));
     if (!json_object_get(in, "owner_id")) json_object_del(row, "owner_id");
     if (!json_object_get(in, "note")) json_object_del(ver, "note");
     rc = resource_validate(&resource_definition, row, 1, e);
@@ -295,8 +297,9 @@ int definition_update(Db *db, const Principal *who, int64_t id, const json_t *in
     json_object_del(row, "departments");
     if (json_object_size(row)) rc = resource_validate(&resource_definition, row, 0, e);
     if (rc == 0 && json_object_size(in) == 0)
-        rc = err_set(e, KEEL_EINVAL, "", "send name, kind, owner_id or departments to change; a new "
-                                         "text is a new version (POST …/versions)");
+        rc = err_set(e, KEEL_EINVAL, "",
+                     "send name, kind, owner_id or departments to change; a new "
+                     "text is a new version (POST …/versions)");
     if (rc == 0) rc = db_begin(db);
     if (rc) {
         json_decref(row);
@@ -490,7 +493,8 @@ int definition_link_add(Db *db, const Principal *who, int64_t id, const json_t *
     if (rc == 0) rc = may_link(db, who, def, zEntity, entityId, e);
     if (rc == 0) {
         int r = store_definition_entity_exists(db, zEntity, entityId);
-        if (r < 0) rc = r;
+        if (r < 0)
+            rc = r;
         else if (r == 0)
             rc = err_set(e, KEEL_EINVAL, "entity_id", "no %s with id %" PRId64, zEntity, entityId);
     }
@@ -509,8 +513,7 @@ int definition_link_add(Db *db, const Principal *who, int64_t id, const json_t *
     return db_end(db, rc);
 }
 
-int definition_link_remove(Db *db, const Principal *who, int64_t id, int64_t linkId,
-                           KeelError *e) {
+int definition_link_remove(Db *db, const Principal *who, int64_t id, int64_t linkId, KeelError *e) {
     json_t *def = NULL, *link = NULL;
     int rc = db_begin(db);
     if (rc) return rc;
@@ -521,7 +524,8 @@ int definition_link_remove(Db *db, const Principal *who, int64_t id, int64_t lin
         if (rc == KEEL_ENOTFOUND) rc = err_no_id(e, rc, "id", "link of this definition", linkId);
     }
     if (rc == 0)
-        rc = may_link(db, who, def, json_get_str(link, "entity"), json_get_id(link, "entity_id"), e);
+        rc =
+            may_link(db, who, def, json_get_str(link, "entity"), json_get_id(link, "entity_id"), e);
     Actor a = auth_actor(who);
     if (rc == 0) rc = store_crud_delete(db, &resource_definition_link, &a, linkId, e);
     json_decref(def);
@@ -599,7 +603,10 @@ static void name_list(const json_t *arr, const char *zKey, char *z, size_t n) {
     json_array_foreach(arr, i, x) {
         const char *zName = zKey ? json_get_str(x, zKey) : json_string_value(x);
         if (k < n)
-            k += (size_t)snprintf(z + k, n - k, "%s%s", i == 0 ? "" : i + 1 == m ? " and " : ", ",
+            k += (size_t)snprintf(z + k, n - k, "%s%s",
+                                  i == 0       ? ""
+                                  : i + 1 == m ? " and "
+                                               : ", ",
                                   zName ? zName : "?");
     }
 }
@@ -617,11 +624,13 @@ static int definition_findings_from(const json_t *defs, const json_t *links, jso
         const char *zWhat = strcmp(zEntity, "kpi") == 0          ? "KPI"
                             : strcmp(zEntity, "initiative") == 0 ? "initiative"
                                                                  : "data asset";
-        json_t *missing = json_object_get(d, "missing"), *disputed = json_object_get(d, "disputed_by");
+        json_t *missing = json_object_get(d, "missing"),
+               *disputed = json_object_get(d, "disputed_by");
         char zMissing[400], zMsg[900];
         name_list(missing, NULL, zMissing, sizeof zMissing);
         int bDispute = strcmp(zStatus, "disputed") == 0;
-        int k = snprintf(zMsg, sizeof zMsg, "%s '%s' relies on the definition '%s' (version %" PRId64
+        int k = snprintf(zMsg, sizeof zMsg,
+                         "%s '%s' relies on the definition '%s' (version %" PRId64
                          "), which is not agreed",
                          zWhat, zName, json_get_str(d, "name"), json_get_id(d, "version"));
         if (bDispute) {
@@ -636,17 +645,18 @@ static int definition_findings_from(const json_t *defs, const json_t *links, jso
         }
         if (json_array_size(missing))
             snprintf(zMsg + k, sizeof zMsg - (size_t)k, "%s%s %s not signed it",
-                     bDispute ? "; " : ": ", zMissing, json_array_size(missing) > 1 ? "have" : "has");
+                     bDispute ? "; " : ": ", zMissing,
+                     json_array_size(missing) > 1 ? "have" : "has");
         else if (!json_array_size(json_object_get(d, "departments")))
             snprintf(zMsg + k, sizeof zMsg - (size_t)k, ": it names no department to sign it");
-        json_t *f = json_pack("{ss ss sO sO sO ss sO sO sO sO sO*}", "kind",
-                              bDispute ? "definition_disputed" : "definition_unagreed", "severity",
-                              bDispute ? "critical" : "warning", "entity", json_object_get(l, "entity"),
-                              "id", json_object_get(l, "entity_id"), "name", json_object_get(l, "name"),
-                              "message", zMsg, "definition_id", json_object_get(d, "id"),
-                              "definition", json_object_get(d, "name"), "missing", missing,
-                              "disputed_by", disputed, "proposal_id",
-                              json_object_get(d, "escalated_proposal_id"));
+        json_t *f =
+            json_pack("{ss ss sO sO sO ss sO sO sO sO sO*}", "kind",
+                      bDispute ? "definition_disputed" : "definition_unagreed", "severity",
+                      bDispute ? "critical" : "warning", "entity", json_object_get(l, "entity"),
+                      "id", json_object_get(l, "entity_id"), "name", json_object_get(l, "name"),
+                      "message", zMsg, "definition_id", json_object_get(d, "id"), "definition",
+                      json_object_get(d, "name"), "missing", missing, "disputed_by", disputed,
+                      "proposal_id", json_object_get(d, "escalated_proposal_id"));
         if (!f) continue;
         json_array_append_new(findings, f);
     }
@@ -668,7 +678,8 @@ int definition_list(Db *db, const char *zStatus, const char *zKind, json_t **ppO
     if (zStatus && resource_enum_index(azStatus, zStatus) < 0)
         return err_set(e, KEEL_EINVAL, "status", "status is agreed, unagreed or disputed");
     if (zKind && resource_enum_index(azDefKind, zKind) < 0)
-        return err_set(e, KEEL_EINVAL, "kind", "kind is kpi_formula, customer_segment, label or term");
+        return err_set(e, KEEL_EINVAL, "kind",
+                       "kind is kpi_formula, customer_segment, label or term");
     json_t *defs = NULL, *links = NULL;
     int rc = all_evaluated(db, &defs);
     if (rc == 0) rc = store_definition_links(db, 0, &links);
@@ -751,10 +762,10 @@ int definition_diff(Db *db, int64_t id, int vFrom, int vTo, const char *zBy, jso
     rc = store_definition_version(db, id, vTo, &b);
     if (rc) {
         json_decref(a);
-        return rc == KEEL_ENOTFOUND ? err_set(e, KEEL_EINVAL, "to",
-                                               "no version %d: versions run from 1 to %" PRId64,
-                                               vTo, cur)
-                                    : rc;
+        return rc == KEEL_ENOTFOUND
+                   ? err_set(e, KEEL_EINVAL, "to", "no version %d: versions run from 1 to %" PRId64,
+                             vTo, cur)
+                   : rc;
     }
     const char *za = json_get_str(a, "body"), *zb = json_get_str(b, "body");
     TextDiff d;
@@ -768,14 +779,14 @@ int definition_diff(Db *db, int64_t id, int vFrom, int vTo, const char *zBy, jso
     for (size_t i = 0; i < d.nChunk; i++) {
         const TextDiffChunk *c = &d.aChunk[i];
         const char *z = c->op == TEXTDIFF_ADD ? zb : za;
-        json_array_append_new(chunks, json_pack("{ss ss#}", "op", azOp[c->op], "text", z + c->off,
-                                                (int)c->len));
+        json_array_append_new(
+            chunks, json_pack("{ss ss#}", "op", azOp[c->op], "text", z + c->off, (int)c->len));
     }
-    *ppOut = json_pack("{si si ss sb sI sI so sO* sO*}", "from", vFrom, "to", vTo, "by",
-                       mode == TEXTDIFF_WORD ? "word" : "line", "coarse", d.bCoarse, "deleted",
-                       (json_int_t)d.nDel, "added", (json_int_t)d.nAdd, "chunks", chunks,
-                       "from_note", json_object_get(a, "note"), "to_note",
-                       json_object_get(b, "note"));
+    *ppOut =
+        json_pack("{si si ss sb sI sI so sO* sO*}", "from", vFrom, "to", vTo, "by",
+                  mode == TEXTDIFF_WORD ? "word" : "line", "coarse", d.bCoarse, "deleted",
+                  (json_int_t)d.nDel, "added", (json_int_t)d.nAdd, "chunks", chunks, "from_note",
+                  json_object_get(a, "note"), "to_note", json_object_get(b, "note"));
     textdiff_free(&d);
     json_decref(a);
     json_decref(b);

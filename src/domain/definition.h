@@ -73,8 +73,7 @@ int definition_sign(Db *db, const Principal *who, int64_t id, const json_t *in, 
 /* Link {entity: kpi|initiative|data_asset, entity_id} / unlink. */
 int definition_link_add(Db *db, const Principal *who, int64_t id, const json_t *in, int64_t *pId,
                         KeelError *e);
-int definition_link_remove(Db *db, const Principal *who, int64_t id, int64_t linkId,
-                           KeelError *e);
+int definition_link_remove(Db *db, const Principal *who, int64_t id, int64_t linkId, KeelError *e);
 
 /* ---- reading ---- */
 

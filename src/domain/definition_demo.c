@@ -25,8 +25,9 @@ static int heads(Db *db, const Principal *sys, const json_t *sec, KeelError *e) 
     json_array_foreach(json_object_get(sec, "heads"), i, x) {
         int64_t id = store_crud_id_by(db, &resource_person, "email", json_string_value(x));
         json_t *upd = json_pack("{sb}", "department_head", 1);
-        int rc = id ? resource_update(db, sys, &resource_person, id, upd, e)
-                    : err_set(e, KEEL_EINVAL, "heads", "demo: no person %.100s", json_string_value(x));
+        int rc =
+            id ? resource_update(db, sys, &resource_person, id, upd, e)
+               : err_set(e, KEEL_EINVAL, "heads", "demo: no person %.100s", json_string_value(x));
         json_decref(upd);
         if (rc) return rc;
     }
@@ -56,8 +57,9 @@ static int links(Db *db, const Principal *sys, int64_t id, const json_t *d, Keel
     json_t *l;
     json_array_foreach(json_object_get(d, "links"), i, l) {
         const char *zKpi = json_get_str(l, "kpi"), *zInit = json_get_str(l, "initiative");
-        int64_t eid = zKpi ? store_crud_id_by(db, &resource_kpi, "name", zKpi)
-                           : store_crud_id_by(db, &resource_initiative, "title", zInit ? zInit : "");
+        int64_t eid = zKpi
+                          ? store_crud_id_by(db, &resource_kpi, "name", zKpi)
+                          : store_crud_id_by(db, &resource_initiative, "title", zInit ? zInit : "");
         json_t *in = json_pack("{ss sI}", "entity", zKpi ? "kpi" : "initiative", "entity_id",
                                (json_int_t)eid);
         int64_t lid;

@@ -197,8 +197,7 @@ int initiative_update(Db *db, const Principal *who, int64_t id, json_t *in, Keel
 /* Sign-off status of the current version: {sponsor: {...}, owner, ai_lead,
  * risk_officer (required: whether this charter needs it)}, the number of
  * required signatures given and the number required. */
-static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned,
-                          int *pnRequired) {
+static int signoff_status(Db *db, const json_t *init, json_t **pp, int *pnSigned, int *pnRequired) {
     json_t *all;
     int nRequired = N_ALWAYS;
     int rc = signatories_required(db, json_get_id(init, "id"), &nRequired);

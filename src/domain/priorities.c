@@ -86,7 +86,6 @@ static int weights_not_all_zero(const json_t *crit, int64_t id, double w, KeelEr
                         "keep at least one weight above 0");
 }
 
-
 int align_criterion_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     int rc = resource_validate(&resource_criterion, in, 1, e);
     if (rc) return rc;

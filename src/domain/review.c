@@ -150,15 +150,15 @@ int review_schedule(Db *db, json_t **ppOut) {
                      json_get_str(x, "name"), json_get_str(x, "risk_tier"),
                      (long long)json_integer_value(json_object_get(st, "interval_months")),
                      json_get_str(st, "due_on"));
-            json_array_append_new(findings,
-                                  json_pack("{ss ss sO sO ss}", "code", "review_overdue",
-                                            "severity", "warning", "system",
-                                            json_object_get(x, "name"), "due_on",
-                                            json_object_get(st, "due_on"), "message", z));
+            json_array_append_new(findings, json_pack("{ss ss sO sO ss}", "code", "review_overdue",
+                                                      "severity", "warning", "system",
+                                                      json_object_get(x, "name"), "due_on",
+                                                      json_object_get(st, "due_on"), "message", z));
         }
         if (json_is_true(json_object_get(st, "suspended"))) {
-            snprintf(z, sizeof z, "%s is suspended by the ethics review of %s: every gate is "
-                                  "blocked until a later review lifts it",
+            snprintf(z, sizeof z,
+                     "%s is suspended by the ethics review of %s: every gate is "
+                     "blocked until a later review lifts it",
                      json_get_str(x, "name"), json_get_str(x, "held_on"));
             json_array_append_new(findings, json_pack("{ss ss sO ss}", "code", "suspended",
                                                       "severity", "critical", "system",

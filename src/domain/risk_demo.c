@@ -51,8 +51,8 @@ static int risk_demo_assets(Db *db, const Principal *by, const json_t *sec, Keel
         for (int d = 0; d < 4; d++)
             json_object_del(o, azDrop[d]);
         json_array_foreach(json_object_get(x, "initiatives"), k, t) json_array_append_new(
-            ids, json_integer(store_crud_id_by(db, &resource_initiative, "title",
-                                               json_string_value(t))));
+            ids, json_integer(
+                     store_crud_id_by(db, &resource_initiative, "title", json_string_value(t))));
         json_object_set_new(o, "initiative_ids", ids);
         json_object_set_new(o, "owner_id", json_integer(person(db, x, "owner")));
         int64_t id;
@@ -77,12 +77,14 @@ static int risk_demo_version(Db *db, const Principal *by, const Principal *revie
     json_t *o = json_pack("{sO}", "version", json_object_get(v, "version"));
     static const char *const azCopy[] = {"algorithm", "purpose", "deployment", "callers", NULL};
     for (int k = 0; azCopy[k]; k++)
-        if (json_object_get(v, azCopy[k])) json_object_set(o, azCopy[k], json_object_get(v, azCopy[k]));
+        if (json_object_get(v, azCopy[k]))
+            json_object_set(o, azCopy[k], json_object_get(v, azCopy[k]));
     if (json_get_str(v, "training_asset"))
         json_object_set_new(o, "training_asset_id",
                             json_integer(store_crud_id_by(db, &resource_data_asset, "name",
                                                           json_get_str(v, "training_asset"))));
-    if (person(db, v, "owner")) json_object_set_new(o, "owner_id", json_integer(person(db, v, "owner")));
+    if (person(db, v, "owner"))
+        json_object_set_new(o, "owner_id", json_integer(person(db, v, "owner")));
     size_t n = 0;
     const char *zEval = demo_file(json_get_str(v, "evaluation_file"), &n);
     if (zEval) {
@@ -99,9 +101,11 @@ static int risk_demo_version(Db *db, const Principal *by, const Principal *revie
         if (rc) break;
         json_t *ev;
         if (json_get_str(x, "analysis")) {
-            int64_t aid = store_crud_id_by(db, &resource_analysis, "title", json_get_str(x, "analysis"));
-            if (!aid) return err_set(e, KEEL_EINVAL, "analysis", "demo: no analysis titled %.100s",
-                                     json_get_str(x, "analysis"));
+            int64_t aid =
+                store_crud_id_by(db, &resource_analysis, "title", json_get_str(x, "analysis"));
+            if (!aid)
+                return err_set(e, KEEL_EINVAL, "analysis", "demo: no analysis titled %.100s",
+                               json_get_str(x, "analysis"));
             ev = json_pack("{sO sI}", "version", json_object_get(v, "version"), "analysis_id",
                            (json_int_t)aid);
         } else {
@@ -133,8 +137,9 @@ static int risk_demo_version(Db *db, const Principal *by, const Principal *revie
     }
     json_array_foreach(json_object_get(v, "moves"), i, x) {
         if (rc) break;
-        json_t *in = json_pack("{sO sO ss}", "to", json_object_get(x, "to"), "version",
-                               json_object_get(v, "version"), "reason", "the gate's evidence is in");
+        json_t *in =
+            json_pack("{sO sO ss}", "to", json_object_get(x, "to"), "version",
+                      json_object_get(v, "version"), "reason", "the gate's evidence is in");
         json_t *gate = NULL;
         days_ago(x);
         rc = gate_system_transition(db, by, zName, in, &gate, e);
@@ -144,8 +149,8 @@ static int risk_demo_version(Db *db, const Principal *by, const Principal *revie
     }
     const char *zBlocked = json_get_str(v, "blocked_at");
     if (rc == 0 && zBlocked) {
-        json_t *in = json_pack("{ss sO ss}", "to", zBlocked, "version", json_object_get(v, "version"),
-                               "reason", "try the gate");
+        json_t *in = json_pack("{ss sO ss}", "to", zBlocked, "version",
+                               json_object_get(v, "version"), "reason", "try the gate");
         json_t *gate = NULL;
         KeelError e2;
         int rc2 = gate_system_transition(db, by, zName, in, &gate, &e2);
@@ -236,12 +241,14 @@ int risk_demo_load(Db *db, const json_t *doc, KeelError *e) {
         json_object_del(o, "system");
         json_object_del(o, "owner");
         json_object_del(o, "due_in_days");
-        json_object_set_new(o, "system_id", json_integer(system_id_by_name(db, json_get_str(x, "system"))));
-        if (person(db, x, "owner")) json_object_set_new(o, "owner_id", json_integer(person(db, x, "owner")));
+        json_object_set_new(o, "system_id",
+                            json_integer(system_id_by_name(db, json_get_str(x, "system"))));
+        if (person(db, x, "owner"))
+            json_object_set_new(o, "owner_id", json_integer(person(db, x, "owner")));
         if (json_object_get(x, "due_in_days")) {
             char zDay[32];
-            time_iso(time_now() + json_integer_value(json_object_get(x, "due_in_days")) * 86400, zDay,
-                     sizeof zDay);
+            time_iso(time_now() + json_integer_value(json_object_get(x, "due_in_days")) * 86400,
+                     zDay, sizeof zDay);
             zDay[10] = 0;
             json_object_set_new(o, "due_date", json_string(zDay));
         }

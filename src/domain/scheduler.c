@@ -45,7 +45,7 @@ static const JobDef aJob[] = {
     {"monitor.decay", 3600, decay_job},
     {"alerts.evaluate", 60, alert_job},
     {"webhooks.deliver", 10, alert_deliver_job},
-    {"notifications", 300, notif_job}, /* domain/notification.h */
+    {"notifications", 300, notif_job},                       /* domain/notification.h */
     {"definitions.escalate", 3600, definition_escalate_job}, /* domain/definition.h */
 };
 #define N_JOB ((int)(sizeof aJob / sizeof aJob[0]))
@@ -67,7 +67,8 @@ static int64_t sched_now_ms(void) {
 int scheduler_init_jobs(Db *db, KeelError *e) {
     for (int i = 0; i < N_JOB; i++) {
         int rc = store_job_ensure(db, aJob[i].zName, aJob[i].periodS, 0);
-        if (rc) return err_set(e, rc, "", "cannot register job %s: %s", aJob[i].zName, db_errmsg(db));
+        if (rc)
+            return err_set(e, rc, "", "cannot register job %s: %s", aJob[i].zName, db_errmsg(db));
     }
     return 0;
 }
@@ -99,7 +100,8 @@ static void sched_jobs_due(Db *db, const char *zOwner) {
         if (store_job_lease(db, aJob[i].zName, zOwner, now, now + SCHED_LEASE_MS, 1, &got) || !got)
             continue;
         KeelError e = {0};
-        if (sched_run(db, &aJob[i], zOwner, &e)) log_error("job %s failed: %s", aJob[i].zName, e.zMsg);
+        if (sched_run(db, &aJob[i], zOwner, &e))
+            log_error("job %s failed: %s", aJob[i].zName, e.zMsg);
     }
 }
 
@@ -171,8 +173,10 @@ int scheduler_run_now(Db *db, const char *zName, const char *zOwner, KeelError *
         if (!rc) rc = store_job_lease(db, zName, zOwner, now, now + SCHED_LEASE_MS, 0, &got);
         if (rc) return err_set(e, rc, "", "cannot take the lease of %s: %s", zName, db_errmsg(db));
         if (!got)
-            return err_set(e, KEEL_ECONFLICT, "", "job %s is running on another server (its lease "
-                                                  "is taken); try again later", zName);
+            return err_set(e, KEEL_ECONFLICT, "",
+                           "job %s is running on another server (its lease "
+                           "is taken); try again later",
+                           zName);
         return sched_run(db, &aJob[i], zOwner, e);
     }
     return err_set(e, KEEL_ENOTFOUND, "", "no job is called '%s'; `keel jobs list` shows them",

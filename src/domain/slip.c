@@ -19,15 +19,14 @@
 
 /* the stages an initiative moves through, in order (retired and rejected
  * end it and have no plan) */
-static const char *const azLine[] = {"idea",    "assessed", "approved", "pilot",
+static const char *const azLine[] = {"idea",    "assessed",  "approved", "pilot",
                                      "scaling", "operating", NULL};
-static const char *const azPlanned[] = {"assessed", "approved", "pilot", "scaling", "operating",
-                                        NULL};
+static const char *const azPlanned[] = {"assessed", "approved",  "pilot",
+                                        "scaling",  "operating", NULL};
 
 static const FieldDef aPlanField[] = {
     ID_FIELD,
-    {"initiative_id", FT_REF, F_READONLY | F_FILTER, 1, 9e15, NULL, "initiative",
-     "the initiative"},
+    {"initiative_id", FT_REF, F_READONLY | F_FILTER, 1, 9e15, NULL, "initiative", "the initiative"},
     {"stage", FT_ENUM, F_REQUIRED, 0, 0, azPlanned, NULL,
      "the stage to reach: assessed, approved, pilot, scaling or operating"},
     {"planned_on", FT_DATE, F_REQUIRED, 0, 0, NULL, NULL, "the day it should be reached by"},
@@ -37,8 +36,7 @@ const ResourceDef resource_stage_plan = RESOURCE("stage_plan", "stage_plan", aPl
 
 static const FieldDef aDeadlineField[] = {
     ID_FIELD,
-    {"initiative_id", FT_REF, F_READONLY | F_FILTER, 1, 9e15, NULL, "initiative",
-     "the initiative"},
+    {"initiative_id", FT_REF, F_READONLY | F_FILTER, 1, 9e15, NULL, "initiative", "the initiative"},
     {"name", FT_TEXT, F_REQUIRED, 1, 200, NULL, NULL, "the business event (\"the sales season\")"},
     {"due_on", FT_DATE, F_REQUIRED, 0, 0, NULL, NULL, "its date"},
     {"stage", FT_ENUM, F_REQUIRED, 0, 0, azPlanned, NULL, "the stage needed by then"},
@@ -175,9 +173,9 @@ static int plan_part(Db *db, const json_t *init, const char *zToday, json_t *out
         }
         put_eval(x, "", &ev, zState);
         if (zState && bLive)
-            json_object_set(add_slip(slips, "deadline", json_get_str(x, "name"), zDue, zState,
-                                     ev.days),
-                            "stage_needed", json_object_get(x, "stage"));
+            json_object_set(
+                add_slip(slips, "deadline", json_get_str(x, "name"), zDue, zState, ev.days),
+                "stage_needed", json_object_get(x, "stage"));
     }
     if (rc == 0) {
         json_object_set(out, "plan", plan);
@@ -190,8 +188,8 @@ static int plan_part(Db *db, const json_t *init, const char *zToday, json_t *out
 }
 
 /* The pilot's end and the rollouts' planned dates against what happened. */
-static int delivery_part(Db *db, const json_t *init, const char *zToday, json_t *out,
-                         json_t *slips, int *pbPilotUnmet) {
+static int delivery_part(Db *db, const json_t *init, const char *zToday, json_t *out, json_t *slips,
+                         int *pbPilotUnmet) {
     int64_t id = json_get_id(init, "id");
     const char *zStage = json_get_str(init, "stage");
     json_t *pg = NULL, *ros = NULL;
@@ -205,8 +203,8 @@ static int delivery_part(Db *db, const json_t *init, const char *zToday, json_t 
     json_t *p = json_object_get(pg, "pilot");
     *pbPilotUnmet = json_is_object(p) && strcmp(json_get_str(pg, "status"), "met") != 0;
     SlipEval ev;
-    if (json_is_object(p) && slip_eval(json_get_str(p, "ends_on"), NULL, rank(zStage) > 3, zToday,
-                                       &ev) == 0) {
+    if (json_is_object(p) &&
+        slip_eval(json_get_str(p, "ends_on"), NULL, rank(zStage) > 3, zToday, &ev) == 0) {
         json_t *o = json_pack("{sO sO}", "ends_on", json_object_get(p, "ends_on"), "criteria",
                               json_object_get(pg, "status"));
         put_eval(o, "", &ev, NULL);
@@ -214,8 +212,9 @@ static int delivery_part(Db *db, const json_t *init, const char *zToday, json_t 
         int bScaling = 0;
         size_t k;
         json_t *r;
-        json_array_foreach(ros, k, r) bScaling |= strcmp(json_get_str(r, "status"), "in_progress") == 0 ||
-                                                 strcmp(json_get_str(r, "status"), "live") == 0;
+        json_array_foreach(ros, k, r) bScaling |=
+            strcmp(json_get_str(r, "status"), "in_progress") == 0 ||
+            strcmp(json_get_str(r, "status"), "live") == 0;
         if (ev.state == SLIP_OVERDUE && strcmp(zStage, "pilot") == 0 && !bScaling)
             add_slip(slips, "pilot", "pilot", json_get_str(p, "ends_on"), "overdue", ev.days);
         json_object_set_new(out, "pilot", o);
@@ -227,13 +226,12 @@ static int delivery_part(Db *db, const json_t *init, const char *zToday, json_t 
     json_array_foreach(ros, i, r) {
         const char *zSt = json_get_str(r, "status");
         int bHalted = strcmp(zSt, "halted") == 0;
-        json_t *o = json_pack("{sO sO sO sO* sO* sO* sO*}", "id", json_object_get(r, "id"),
-                              "unit_name", json_object_get(r, "unit_name"), "status",
-                              json_object_get(r, "status"), "planned_start",
-                              json_object_get(r, "planned_start"), "started_on",
-                              json_object_get(r, "started_on"), "planned_live",
-                              json_object_get(r, "planned_live"), "live_on",
-                              json_object_get(r, "live_on"));
+        json_t *o =
+            json_pack("{sO sO sO sO* sO* sO* sO*}", "id", json_object_get(r, "id"), "unit_name",
+                      json_object_get(r, "unit_name"), "status", json_object_get(r, "status"),
+                      "planned_start", json_object_get(r, "planned_start"), "started_on",
+                      json_object_get(r, "started_on"), "planned_live",
+                      json_object_get(r, "planned_live"), "live_on", json_object_get(r, "live_on"));
         static const struct {
             const char *zPlan, *zActual, *zPrefix, *zKind;
         } aStep[] = {{"planned_start", "started_on", "start_", "rollout_start"},
@@ -299,8 +297,8 @@ static int causes_of(Db *db, const json_t *init, const char *zNext, int bPilotUn
                              json_string_value(m));
         if (d)
             add_cause(causes, "definition",
-                      "it relies on the definition '%s', disputed by %s since %.10s", json_get_str(x, "name"),
-                      json_get_str(d, "name"), json_get_str(d, "since"));
+                      "it relies on the definition '%s', disputed by %s since %.10s",
+                      json_get_str(x, "name"), json_get_str(d, "name"), json_get_str(d, "since"));
         else
             add_cause(causes, "definition", "it relies on the definition '%s', not signed by %s",
                       json_get_str(x, "name"), k ? zMissing : "any department");
@@ -403,8 +401,9 @@ int slip_schedule_put(Db *db, const Principal *who, int64_t initiativeId, const 
     if (rc) return rc;
     const json_t *plan = json_object_get(in, "plan"), *dl = json_object_get(in, "deadlines");
     if (!plan && !dl)
-        return err_set(e, KEEL_EINVAL, "", "send plan: [{stage, planned_on}] and/or deadlines: "
-                                           "[{name, due_on, stage}]");
+        return err_set(e, KEEL_EINVAL, "",
+                       "send plan: [{stage, planned_on}] and/or deadlines: "
+                       "[{name, due_on, stage}]");
     json_t *p2 = plan ? json_deep_copy(plan) : NULL, *d2 = dl ? json_deep_copy(dl) : NULL;
     if (p2) rc = check_rows(&resource_stage_plan, p2, "plan", e);
     if (rc == 0 && d2) rc = check_rows(&resource_deadline, d2, "deadlines", e);
@@ -545,19 +544,19 @@ int slip_findings(Db *db, json_t *findings) {
                              json_get_str(x, "planned_on"));
             json_t *causes = json_object_get(x, "causes");
             json_array_foreach(causes, k, c) if (n > 0 && (size_t)n < sizeof zMsg) n +=
-                snprintf(zMsg + n, sizeof zMsg - (size_t)n, "%s%s", k ? "; " : "; blocked: ",
-                         json_get_str(c, "message"));
-            const char *zFKind = strcmp(zKind, "deadline") == 0
-                                     ? (strcmp(zState, "missed") == 0 ? "deadline_missed"
-                                                                      : "deadline_at_risk")
-                                     : "schedule_slip";
+                snprintf(zMsg + n, sizeof zMsg - (size_t)n, "%s%s",
+                         k ? "; " : "; blocked: ", json_get_str(c, "message"));
+            const char *zFKind =
+                strcmp(zKind, "deadline") == 0
+                    ? (strcmp(zState, "missed") == 0 ? "deadline_missed" : "deadline_at_risk")
+                    : "schedule_slip";
             json_array_append_new(
                 findings,
                 json_pack("{ss ss ss sO ss ss sO sO sO}", "kind", zFKind, "severity",
-                          strcmp(zFKind, "deadline_missed") == 0 ? "critical" : "warning",
-                          "entity", "initiative", "id", json_object_get(s, "initiative_id"),
-                          "name", zTitle, "message", zMsg, "slip", x, "days",
-                          json_object_get(x, "days"), "causes", causes));
+                          strcmp(zFKind, "deadline_missed") == 0 ? "critical" : "warning", "entity",
+                          "initiative", "id", json_object_get(s, "initiative_id"), "name", zTitle,
+                          "message", zMsg, "slip", x, "days", json_object_get(x, "days"), "causes",
+                          causes));
         }
     }
     json_decref(all);
