@@ -197,6 +197,16 @@ const char *cli_opt(const CliOpt *aOpt, int nOpt, const char *zName) {
     return NULL;
 }
 
+int cli_get(const CliOpt *aOpt, int nOpt, const char *zPath, json_t **ppOut) {
+    return cli_call_as(cli_opt(aOpt, nOpt, "db"), cli_opt(aOpt, nOpt, "as"), "GET", zPath, ppOut);
+}
+
+int cli_json_done(const CliOpt *aOpt, int nOpt, json_t *j) {
+    if (!cli_opt(aOpt, nOpt, "json")) return 0;
+    cli_print_json(j);
+    return 1;
+}
+
 static int read_line(FILE *f, char *z, size_t n) {
     if (!fgets(z, (int)n, f)) return -1;
     size_t k = strlen(z);
