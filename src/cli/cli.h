@@ -33,6 +33,16 @@ int cli_progress_enabled(void);
 /* Print number zKey of object o with the printf format zFmt (one double),
  * or zMissing when it is absent or not a number (null). */
 void cli_print_num(const json_t *o, const char *zKey, const char *zFmt, const char *zMissing);
+/* One labelled number of a line: zBefore, then number zKey of o printed
+ * with zFmt, or "-" when it is absent or null. */
+typedef struct CliNum {
+    const char *zBefore;
+    const json_t *o;
+    const char *zKey;
+    const char *zFmt;
+} CliNum;
+/* Print the n numbers of a in turn (no newline). */
+void cli_print_nums(const CliNum *a, size_t n);
 /* Print j as indented JSON on stdout and release it (steals j). */
 void cli_print_json(json_t *j);
 

@@ -263,6 +263,13 @@ void cli_print_num(const json_t *o, const char *zKey, const char *zFmt, const ch
         fputs(zMissing, stdout);
 }
 
+void cli_print_nums(const CliNum *a, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        fputs(a[i].zBefore, stdout);
+        cli_print_num(a[i].o, a[i].zKey, a[i].zFmt, "-");
+    }
+}
+
 void cli_print_json(json_t *j) {
     if (!j) return;
     json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY);
