@@ -55,15 +55,15 @@ static void print_kanon(const json_t *j, const char *zAsset) {
 
 int cli_kanon(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"asset", 0, "ID", "the data asset's id (keel api GET /api/v1/data-assets)", NULL},
         {"file", 0, "FILE.csv",
          "count over this CSV (- for stdin) instead of the sample kept; nothing is kept", NULL},
         {"columns", 0, "A,B",
          "the quasi-identifier columns (default: the asset's declared quasi_identifiers)", NULL},
         {"threshold", 0, "N", "the smallest group size wanted, 2 or more (default 5)", NULL},
-        {"as", 0, "EMAIL", "act as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print the API's answer as JSON", NULL},
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print the API's answer as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(
