@@ -14,48 +14,23 @@
 const char *const azSystemStage[] = {"data_collection", "training", "pre_launch", "launch",
                                      "operating",       "retired",  NULL};
 const char *const azRiskTier[] = {"prohibited", "high", "limited", "minimal", NULL};
-const char *const azAnalysisEvidence[] = {"fairness", "explain", "abtest", "drift", NULL};
-const char *const azDocumentEvidence[] = {"consent_record",
-                                          "impact_assessment",
-                                          "filing",
-                                          "red_team",
-                                          "monitoring",
-                                          "switch_test",
-                                          "ab_exemption",
-                                          "technical_documentation",
-                                          "eu_registration",
-                                          "fria",
-                                          "pia",
-                                          "label_check",
-                                          "security_assessment",
-                                          "incident_report",
-                                          NULL};
+/* The evidence kinds, written once: the lists below are made of these
+ * (the documents in two parts only to keep the order the API lists). */
+#define EVIDENCE_ANALYSES "fairness", "explain", "abtest", "drift"
+#define EVIDENCE_DOCUMENTS_1                                                                       \
+    "consent_record", "impact_assessment", "filing", "red_team", "monitoring", "switch_test",      \
+        "ab_exemption"
+#define EVIDENCE_DOCUMENTS_2                                                                       \
+    "technical_documentation", "eu_registration", "fria", "pia", "label_check",                    \
+        "security_assessment", "incident_report"
+const char *const azAnalysisEvidence[] = {EVIDENCE_ANALYSES, NULL};
+const char *const azDocumentEvidence[] = {EVIDENCE_DOCUMENTS_1, EVIDENCE_DOCUMENTS_2, NULL};
 /* Every kind a gate requirement may name: analyses, documents, and what
  * keel reads from elsewhere (data readiness and consent of the version's
  * data assets, the initiative's team, the system's ethics review). */
-const char *const azEvidenceKind[] = {"fairness",
-                                      "explain",
-                                      "abtest",
-                                      "drift",
-                                      "consent_record",
-                                      "impact_assessment",
-                                      "filing",
-                                      "red_team",
-                                      "monitoring",
-                                      "switch_test",
-                                      "ab_exemption",
-                                      "readiness",
-                                      "consent",
-                                      "team",
-                                      "ethics_review",
-                                      "technical_documentation",
-                                      "eu_registration",
-                                      "fria",
-                                      "pia",
-                                      "label_check",
-                                      "security_assessment",
-                                      "incident_report",
-                                      NULL};
+const char *const azEvidenceKind[] = {
+    EVIDENCE_ANALYSES, EVIDENCE_DOCUMENTS_1, "readiness", "consent", "team",
+    "ethics_review",   EVIDENCE_DOCUMENTS_2, NULL};
 static const char *const azModelSource[] = {"own", "fine_tuned", "third_party", NULL};
 static const char *const azEthicsDomain[] = {"credit", "hiring", "health", "minors", NULL};
 
