@@ -181,10 +181,8 @@ int system_may_edit(Db *db, const Principal *who, int64_t initiativeId, KeelErro
         return err_set(e, KEEL_EFORBIDDEN, "", "viewers may not change the register");
     if (who->role != ROLE_OWNER) return 0;
     json_t *init;
-    int rc = store_crud_get(db, &resource_initiative, initiativeId, &init);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, KEEL_EINVAL, "initiative_id", "initiative %" PRId64 " does not exist",
-                       initiativeId);
+    int rc = resource_get_ref(db, &resource_initiative, initiativeId, "initiative_id", "initiative",
+                              &init, e);
     if (rc) return rc;
     int64_t owner = json_get_id(init, "owner_id");
     json_decref(init);
@@ -332,9 +330,7 @@ static int evidence_analysis(Db *db, int64_t systemId, const char *zName, json_t
                              KeelError *e) {
     int64_t aid = json_get_id(in, "analysis_id");
     json_t *an;
-    int rc = store_crud_get(db, &resource_analysis, aid, &an);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, KEEL_EINVAL, "analysis_id", "analysis %" PRId64 " does not exist", aid);
+    int rc = resource_get_ref(db, &resource_analysis, aid, "analysis_id", "analysis", &an, e);
     if (rc) return rc;
     const char *zKind = json_string_value(json_object_get(an, "kind"));
     const char *zHash = json_string_value(json_object_get(in, "input_hash"));
@@ -374,9 +370,7 @@ static int evidence_document(Db *db, json_t *in, KeelError *e) {
         return err_set(e, KEEL_EINVAL, "reviewer_id",
                        "reviewer_id is required: the risk officer's account that attests it");
     json_t *acc;
-    int rc = store_crud_get(db, &resource_account, rid, &acc);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, KEEL_EINVAL, "reviewer_id", "account %" PRId64 " does not exist", rid);
+    int rc = resource_get_ref(db, &resource_account, rid, "reviewer_id", "account", &acc, e);
     if (rc) return rc;
     const char *zRole = json_string_value(json_object_get(acc, "role"));
     if (!zRole || strcmp(zRole, "risk") != 0)
