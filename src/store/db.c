@@ -5,6 +5,7 @@
 #include "util/err.h"
 #include "util/fault.h"
 #include "util/log.h"
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -45,6 +46,16 @@ static int db_vbind(DbStmt *s, const char *zFmt, va_list ap) {
         case 't': {
             const char *z = va_arg(ap, const char *);
             rc = z ? d->xBindText(s->pStmt, i, z) : d->xBindNull(s->pStmt, i);
+            break;
+        }
+        case 'k': {
+            int64_t v = va_arg(ap, int64_t);
+            rc = v > 0 ? d->xBindInt(s->pStmt, i, v) : d->xBindNull(s->pStmt, i);
+            break;
+        }
+        case 'r': {
+            double v = va_arg(ap, double);
+            rc = isnan(v) ? d->xBindNull(s->pStmt, i) : d->xBindReal(s->pStmt, i, v);
             break;
         }
         case 'n': rc = d->xBindNull(s->pStmt, i); break;
@@ -99,6 +110,12 @@ int db_step(DbStmt *s) {
     return rc ? rc : s->db->pDriver->xStep(s->pStmt);
 }
 
+int db_step_done(DbStmt *s) {
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+}
+
 void db_finalize(DbStmt *s) {
     if (!s) return;
     s->db->pDriver->xFinalize(s->pStmt);
@@ -118,10 +135,7 @@ int db_run(Db *db, const char *zSql, const char *zFmt, ...) {
     va_start(ap, zFmt);
     int rc = db_vprepare(db, &s, zSql, zFmt, ap);
     va_end(ap);
-    if (rc) return rc;
-    rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+    return rc ? rc : db_step_done(s);
 }
 
 int db_one_row(DbStmt *s, DbRowFn fn, void *ctx) {

@@ -77,6 +77,8 @@ void db_close(Db *db);
 
 /* Prepare zSql and bind arguments described by zFmt, one letter per `?`:
  *   i  int64_t        d  double         t  const char * (NULL binds NULL)
+ *   k  int64_t, NULL when 0 or less (an optional id or code)
+ *   r  double, NULL when NaN (a measurement that may be missing)
  *   n  NULL (no argument consumed)
  * Returns 0 or an error (statement freed). */
 int db_prepare(Db *db, DbStmt **ppStmt, const char *zSql, const char *zFmt, ...);
@@ -88,6 +90,9 @@ int db_bind_real(DbStmt *s, int i, double v);
 int db_bind_text(DbStmt *s, int i, const char *z);
 /* Step: DB_ROW, DB_DONE or a negative error. */
 int db_step(DbStmt *s);
+/* Step a statement that returns no rows (INSERT, UPDATE, DELETE) once and
+ * finalize it: 0 or the step's error. */
+int db_step_done(DbStmt *s);
 void db_finalize(DbStmt *s);
 int db_column_count(DbStmt *s);
 const char *db_column_name(DbStmt *s, int i);

@@ -3,27 +3,20 @@
  * trips; see store_alert.h. */
 #include "store/store_alert.h"
 #include "util/err.h"
-#include <math.h>
 #include <string.h>
 
 /* ---- rules ----------------------------------------------------------------- */
 
 int store_alert_rule_add(Db *db, const AlertRuleRow *r, const char *zNow, int64_t *pId) {
-    DbStmt *s;
-    int rc =
-        db_prepare(db, &s,
-                   "INSERT INTO alert_rule(system_id, name, kind, metric, segment, op, value, "
-                   "for_s, severity, trip_switch, created_by, created_at, updated_at, "
-                   "webhook_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   "itttttdititttn", r->system, r->zName, r->zKind, r->zMetric, r->zSegment, r->zOp,
-                   r->value, r->forS, r->zSeverity, (int64_t)r->bTrip, r->zCreatedBy, zNow, zNow);
-    if (rc) return rc;
-    rc = r->webhookId ? db_bind_int(s, 14, r->webhookId) : db_bind_null(s, 14);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    if (rc != DB_DONE) return rc ? rc : KEEL_EINTERNAL;
-    *pId = db_last_insert_id(db);
-    return 0;
+    int rc = db_run(db,
+                    "INSERT INTO alert_rule(system_id, name, kind, metric, segment, op, value, "
+                    "for_s, severity, trip_switch, created_by, created_at, updated_at, "
+                    "webhook_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "itttttdititttk", r->system, r->zName, r->zKind, r->zMetric, r->zSegment,
+                    r->zOp, r->value, r->forS, r->zSeverity, (int64_t)r->bTrip, r->zCreatedBy,
+                    zNow, zNow, r->webhookId);
+    if (!rc) *pId = db_last_insert_id(db);
+    return rc;
 }
 
 int store_alert_rule_list(Db *db, int64_t system, json_t **ppRows) {
@@ -53,35 +46,23 @@ int store_alert_rule_delete(Db *db, int64_t system, int64_t id) {
 
 int store_alert_rule_state(Db *db, int64_t id, const char *zState, int64_t pendingSince,
                            double lastValue, const char *zNow) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "UPDATE alert_rule SET state = ?, updated_at = ?, pending_since = ?, "
-                        "last_value = ? WHERE id = ?",
-                        "ttnni", zState, zNow, id);
-    if (rc) return rc;
-    rc = pendingSince < 0 ? db_bind_null(s, 3) : db_bind_int(s, 3, pendingSince);
-    if (!rc) rc = isnan(lastValue) ? db_bind_null(s, 4) : db_bind_real(s, 4, lastValue);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    /* pending_since: a time in ms, -1 for none (no rule is pending since 1970) */
+    return db_run(db,
+                  "UPDATE alert_rule SET state = ?, updated_at = ?, pending_since = ?, "
+                  "last_value = ? WHERE id = ?",
+                  "ttkri", zState, zNow, pendingSince, lastValue, id);
 }
 
 /* ---- history ----------------------------------------------------------------- */
 
 int store_alert_event_add(Db *db, int64_t ruleId, int64_t system, const char *zState, double value,
                           const char *zMessage, const char *zNow, int64_t *pId) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "INSERT INTO alert_event(rule_id, system_id, state, message, created_at, "
-                        "value) VALUES (?, ?, ?, ?, ?, ?)",
-                        "iittt", ruleId, system, zState, zMessage, zNow);
-    if (rc) return rc;
-    rc = isnan(value) ? db_bind_null(s, 6) : db_bind_real(s, 6, value);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    if (rc != DB_DONE) return rc ? rc : KEEL_EINTERNAL;
-    *pId = db_last_insert_id(db);
-    return 0;
+    int rc = db_run(db,
+                    "INSERT INTO alert_event(rule_id, system_id, state, message, created_at, "
+                    "value) VALUES (?, ?, ?, ?, ?, ?)",
+                    "iittr", ruleId, system, zState, zMessage, zNow, value);
+    if (!rc) *pId = db_last_insert_id(db);
+    return rc;
 }
 
 int store_alert_event_list(Db *db, int64_t system, int64_t limit, json_t **ppRows) {
@@ -148,16 +129,10 @@ int store_delivery_due(Db *db, int64_t nowMs, json_t **ppRows) {
 int store_delivery_update(Db *db, int64_t id, int64_t attempts, const char *zStatus,
                           int64_t httpStatus, const char *zError, int64_t nextMs,
                           const char *zNow) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "UPDATE webhook_delivery SET attempts = ?, status = ?, error = ?, "
-                        "next_attempt = ?, updated_at = ?, http_status = ? WHERE id = ?",
-                        "ittitni", attempts, zStatus, zError, nextMs, zNow, id);
-    if (rc) return rc;
-    rc = httpStatus > 0 ? db_bind_int(s, 6, httpStatus) : db_bind_null(s, 6);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    return db_run(db,
+                  "UPDATE webhook_delivery SET attempts = ?, status = ?, error = ?, "
+                  "next_attempt = ?, updated_at = ?, http_status = ? WHERE id = ?",
+                  "ittitki", attempts, zStatus, zError, nextMs, zNow, httpStatus, id);
 }
 
 int store_delivery_list(Db *db, int64_t webhookId, int64_t system, int64_t limit, json_t **ppRows) {

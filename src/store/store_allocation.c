@@ -418,32 +418,16 @@ int store_alloc_criterion_id(Db *db, const char *zKey, int64_t *pId) {
 int store_alloc_plan_add(Db *db, const Actor *actor, const PlanRow *p, int64_t *pId) {
     char zNow[32];
     now_iso(zNow, sizeof zNow);
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "INSERT INTO plan(kind, scenario_id, account_id, actor, created_at, "
-                        "input_hash, first_period, n_periods, time_limit, status, value, bound, "
-                        "gap, input_json, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        "t", p->zKind);
-    if (rc) return rc;
-    rc = p->scenarioId ? db_bind_int(s, 2, p->scenarioId) : db_bind_null(s, 2);
-    if (rc == 0) rc = actor->id ? db_bind_int(s, 3, actor->id) : db_bind_null(s, 3);
-    if (rc == 0) rc = db_bind_text(s, 4, actor->zName);
-    if (rc == 0) rc = db_bind_text(s, 5, zNow);
-    if (rc == 0) rc = db_bind_text(s, 6, p->zHash);
-    if (rc == 0) rc = db_bind_text(s, 7, p->zFirst);
-    if (rc == 0) rc = db_bind_int(s, 8, p->nPeriods);
-    if (rc == 0) rc = db_bind_real(s, 9, p->timeLimit);
-    if (rc == 0) rc = db_bind_text(s, 10, p->zStatus);
-    const double aNum[3] = {p->value, p->bound, p->gap};
-    for (int k = 0; k < 3 && rc == 0; k++)
-        rc = isfinite(aNum[k]) ? db_bind_real(s, 11 + k, aNum[k]) : db_bind_null(s, 11 + k);
-    if (rc == 0) rc = db_bind_text(s, 14, p->zInput);
-    if (rc == 0) rc = db_bind_text(s, 15, p->zResult);
-    if (rc == 0) {
-        int st = db_step(s);
-        rc = st == DB_DONE ? 0 : st < 0 ? st : KEEL_EINTERNAL;
-    }
-    db_finalize(s);
+    /* an infinite bound or gap is stored as none, like NaN */
+    const double aNum[3] = {isfinite(p->value) ? p->value : NAN,
+                            isfinite(p->bound) ? p->bound : NAN, isfinite(p->gap) ? p->gap : NAN};
+    int rc = db_run(db,
+                    "INSERT INTO plan(kind, scenario_id, account_id, actor, created_at, "
+                    "input_hash, first_period, n_periods, time_limit, status, value, bound, "
+                    "gap, input_json, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "tkktttt" "idt" "rrr" "tt", p->zKind, p->scenarioId, actor->id, actor->zName,
+                    zNow, p->zHash, p->zFirst, p->nPeriods, p->timeLimit, p->zStatus, aNum[0],
+                    aNum[1], aNum[2], p->zInput, p->zResult);
     if (rc) return rc;
     *pId = db_last_insert_id(db);
     json_t *after = json_pack("{sI ss ss ss so}", "id", (json_int_t)*pId, "kind", p->zKind,

@@ -24,15 +24,9 @@ int store_monitor_window_agg(Db *db, int64_t system, const char *zVersion, const
                         "ittti", system, zVersion, zSegment, zGrain, startMs);
 }
 
-/* Bind x at i, NULL when NaN. */
-static int bind_real(DbStmt *s, int i, double x) {
-    return isnan(x) ? db_bind_null(s, i) : db_bind_real(s, i, x);
-}
-
 int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
-    DbStmt *s;
-    int rc = db_prepare(
-        db, &s,
+    int rc = db_run(
+        db,
         "INSERT INTO monitor_window(system_id, version, segment, grain, window_start, n, n_error, "
         "n_labeled, error_rate, p50, p90, p99, mean_score, accuracy, precision_, recall, auc, "
         "ece, agg, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -42,18 +36,9 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
         "p99 = excluded.p99, mean_score = excluded.mean_score, accuracy = excluded.accuracy, "
         "precision_ = excluded.precision_, recall = excluded.recall, auc = excluded.auc, "
         "ece = excluded.ece, agg = excluded.agg, updated_at = excluded.updated_at",
-        "itttiiii", r->system, r->zVersion, r->zSegment, r->zGrain, r->startMs, r->n, r->nError,
-        r->nLabeled);
-    if (rc) return rc;
-    const double aReal[] = {r->errorRate, r->p50,       r->p90,    r->p99, r->meanScore,
-                            r->accuracy,  r->precision, r->recall, r->auc, r->ece};
-    for (int i = 0; i < 10 && !rc; i++)
-        rc = bind_real(s, 9 + i, aReal[i]);
-    if (!rc) rc = db_bind_text(s, 19, r->zAgg);
-    if (!rc) rc = db_bind_text(s, 20, zNow);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    rc = rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+        "itttiiii" "rrrrrrrrrr" "tt", r->system, r->zVersion, r->zSegment, r->zGrain, r->startMs,
+        r->n, r->nError, r->nLabeled, r->errorRate, r->p50, r->p90, r->p99, r->meanScore,
+        r->accuracy, r->precision, r->recall, r->auc, r->ece, r->zAgg, zNow);
     if (!rc && strcmp(r->zGrain, "minute") == 0) /* the latest minute of each key, for /metrics */
         rc = db_run(db,
                     "INSERT INTO monitor_latest(system_id, version, segment, window_start) VALUES "
