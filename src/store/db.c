@@ -129,13 +129,27 @@ int64_t db_column_int(DbStmt *s, int i) { return s->db->pDriver->xColumnInt(s->p
 double db_column_real(DbStmt *s, int i) { return s->db->pDriver->xColumnReal(s->pStmt, i); }
 const char *db_column_text(DbStmt *s, int i) { return s->db->pDriver->xColumnText(s->pStmt, i); }
 
-int db_run(Db *db, const char *zSql, const char *zFmt, ...) {
+static int db_vrun(Db *db, const char *zSql, const char *zFmt, va_list ap) {
     DbStmt *s;
+    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    return rc ? rc : db_step_done(s);
+}
+
+int db_run(Db *db, const char *zSql, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);
-    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    int rc = db_vrun(db, zSql, zFmt, ap);
     va_end(ap);
-    return rc ? rc : db_step_done(s);
+    return rc;
+}
+
+int db_insert(Db *db, int64_t *pId, const char *zSql, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vrun(db, zSql, zFmt, ap);
+    va_end(ap);
+    if (rc == 0) *pId = db_last_insert_id(db);
+    return rc;
 }
 
 int db_one_row(DbStmt *s, DbRowFn fn, void *ctx) {
@@ -174,6 +188,15 @@ int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
     int rc = db_vquery_row(db, read_int, pv, zSql, zFmt, ap);
     va_end(ap);
     return rc;
+}
+
+int db_query_int_or0(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
+    *pv = 0;
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vquery_row(db, read_int, pv, zSql, zFmt, ap);
+    va_end(ap);
+    return rc == KEEL_ENOTFOUND ? 0 : rc;
 }
 
 int db_exec(Db *db, const char *zSql) {
@@ -337,13 +360,11 @@ void db_scrub_password(char *zUrl) {
     }
 }
 
-int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...) {
+static int db_vselect_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt,
+                           va_list ap) {
     *ppRows = NULL;
     DbStmt *s;
-    va_list ap;
-    va_start(ap, zFmt);
     int rc = db_vprepare(db, &s, zSql, zFmt, ap);
-    va_end(ap);
     if (rc) return rc;
     json_t *a = json_array();
     int nCol = db_column_count(s);
@@ -368,4 +389,25 @@ int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, 
     }
     *ppRows = a;
     return 0;
+}
+
+int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vselect_json(db, ppRows, zSql, zFmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int db_select_json_row(Db *db, json_t **ppRow, const char *zSql, const char *zFmt, ...) {
+    json_t *rows;
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vselect_json(db, &rows, zSql, zFmt, ap);
+    va_end(ap);
+    *ppRow = NULL;
+    if (rc) return rc;
+    *ppRow = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return *ppRow ? 0 : KEEL_ENOTFOUND;
 }

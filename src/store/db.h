@@ -104,6 +104,8 @@ const char *db_column_text(DbStmt *s, int i);
 
 /* Run a statement that returns no rows; same binding as db_prepare. */
 int db_run(Db *db, const char *zSql, const char *zFmt, ...);
+/* db_run an INSERT and put the new row's id into *pId. */
+int db_insert(Db *db, int64_t *pId, const char *zSql, const char *zFmt, ...);
 /* Reads the current row of s into ctx; returns 0 or an error. */
 typedef int (*DbRowFn)(DbStmt *s, void *ctx);
 /* Step s once and finalize it: a row gives fn(s, ctx)'s answer, no row
@@ -114,9 +116,15 @@ int db_query_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zF
 /* Run a query returning one integer (first column of the first row) into
  * *pv; KEEL_ENOTFOUND when no row. */
 int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...);
+/* db_query_int where no row is an answer too: *pv = 0 and 0 returned (the
+ * id of a row that may not exist, a setting not set yet). */
+int db_query_int_or0(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...);
 /* Run a query and return its rows as a new JSON array of objects keyed by
  * column name (integers, reals, text, null as stored). */
 int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...);
+/* The first row db_select_json would give, as a new object in *ppRow; no
+ * row: *ppRow NULL and KEEL_ENOTFOUND. */
+int db_select_json_row(Db *db, json_t **ppRow, const char *zSql, const char *zFmt, ...);
 /* Execute one or more statements without parameters (schema, pragmas). */
 int db_exec(Db *db, const char *zSql);
 int64_t db_last_insert_id(Db *db);

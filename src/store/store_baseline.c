@@ -16,7 +16,7 @@ int store_baseline_put(Db *db, const BaselineRow *r, const char *zNow) {
         "reason = excluded.reason, actor = excluded.actor, frozen_at = excluded.frozen_at, "
         "accuracy = excluded.accuracy, error_rate = excluded.error_rate, mean_score = "
         "excluded.mean_score, auc = excluded.auc, p50 = excluded.p50, p99 = excluded.p99",
-        "ittiiiitttt" "rrrrrr", r->system, r->zVersion, r->zSegment, r->fromMs, r->toMs, r->n,
+        "ittiiiittttrrrrrr", r->system, r->zVersion, r->zSegment, r->fromMs, r->toMs, r->n,
         r->nLabeled, r->zAgg, r->zReason, r->zActor, zNow, r->accuracy, r->errorRate, r->meanScore,
         r->auc, r->p50, r->p99);
 }
@@ -109,7 +109,7 @@ int store_finding_add(Db *db, const FindingRow *r, const char *zNow) {
                   "INSERT INTO monitor_finding(system_id, version, kind, metric, segment, "
                   "detail, found_at, baseline, current_, ci_lo, ci_hi) VALUES (?, ?, ?, ?, "
                   "?, ?, ?, ?, ?, ?, ?)",
-                  "itttttt" "rrrr", r->system, r->zVersion, r->zKind, r->zMetric, r->zSegment,
+                  "ittttttrrrr", r->system, r->zVersion, r->zKind, r->zMetric, r->zSegment,
                   r->zDetail, zNow, r->baseline, r->current, r->ciLo, r->ciHi);
 }
 

@@ -27,9 +27,8 @@ int store_notify(Db *db, const char *zChannel) {
 }
 
 int store_change_count(Db *db, const char *zChannel, int64_t *pn) {
-    *pn = 0;
-    int rc = db_query_int(db, pn, "SELECT n FROM change_counter WHERE channel = ?", "t", zChannel);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pn, "SELECT n FROM change_counter WHERE channel = ?", "t",
+                            zChannel);
 }
 
 static int64_t now_ms(void) {

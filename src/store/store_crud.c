@@ -294,8 +294,8 @@ static int crud_conflict(Db *db, const ResourceDef *r, int64_t id, const json_t 
 
 /* Run zSql, the INSERT (id 0) or UPDATE (of row id) of in, with the
  * collected values; a unique column's refusal is explained (crud_conflict). */
-static int crud_write(Db *db, const ResourceDef *r, int64_t id, const json_t *in,
-                      const char *zSql, const Binds *b, KeelError *e) {
+static int crud_write(Db *db, const ResourceDef *r, int64_t id, const json_t *in, const char *zSql,
+                      const Binds *b, KeelError *e) {
     DbStmt *s;
     int rc = crud_prepare(db, &s, zSql, b);
     if (rc == 0) rc = db_step_done(s);

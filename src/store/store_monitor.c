@@ -36,9 +36,9 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
         "p99 = excluded.p99, mean_score = excluded.mean_score, accuracy = excluded.accuracy, "
         "precision_ = excluded.precision_, recall = excluded.recall, auc = excluded.auc, "
         "ece = excluded.ece, agg = excluded.agg, updated_at = excluded.updated_at",
-        "itttiiii" "rrrrrrrrrr" "tt", r->system, r->zVersion, r->zSegment, r->zGrain, r->startMs,
-        r->n, r->nError, r->nLabeled, r->errorRate, r->p50, r->p90, r->p99, r->meanScore,
-        r->accuracy, r->precision, r->recall, r->auc, r->ece, r->zAgg, zNow);
+        "itttiiiirrrrrrrrrrtt", r->system, r->zVersion, r->zSegment, r->zGrain, r->startMs, r->n,
+        r->nError, r->nLabeled, r->errorRate, r->p50, r->p90, r->p99, r->meanScore, r->accuracy,
+        r->precision, r->recall, r->auc, r->ece, r->zAgg, zNow);
     if (!rc && strcmp(r->zGrain, "minute") == 0) /* the latest minute of each key, for /metrics */
         rc = db_run(db,
                     "INSERT INTO monitor_latest(system_id, version, segment, window_start) VALUES "
@@ -114,12 +114,7 @@ int store_monitor_latest_each(Db *db,
 }
 
 int store_monitor_state_get(Db *db, const char *zName, int64_t *pv) {
-    int rc = db_query_int(db, pv, "SELECT value FROM monitor_state WHERE name = ?", "t", zName);
-    if (rc == KEEL_ENOTFOUND) {
-        *pv = 0;
-        rc = 0;
-    }
-    return rc;
+    return db_query_int_or0(db, pv, "SELECT value FROM monitor_state WHERE name = ?", "t", zName);
 }
 
 int store_monitor_state_set(Db *db, const char *zName, int64_t v) {
@@ -159,12 +154,10 @@ int store_job_release(Db *db, const char *zName, const char *zOwner, int64_t nex
 
 int store_job_run_start(Db *db, const char *zName, const char *zServer, const char *zStarted,
                         int64_t *pId) {
-    int rc = db_run(db,
-                    "INSERT INTO job_run(job, server, started_at, outcome) VALUES (?, ?, ?, "
-                    "'running')",
-                    "ttt", zName, zServer, zStarted);
-    if (rc == 0) *pId = db_last_insert_id(db);
-    return rc;
+    return db_insert(db, pId,
+                     "INSERT INTO job_run(job, server, started_at, outcome) VALUES (?, ?, ?, "
+                     "'running')",
+                     "ttt", zName, zServer, zStarted);
 }
 
 int store_job_run_finish(Db *db, int64_t id, const char *zFinished, const char *zOutcome,
