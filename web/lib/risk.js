@@ -10,6 +10,7 @@ import { link } from '../lib/router.js';
 import { badge, panel } from '../components/ui.js';
 import { form } from '../components/form.js';
 import { actorName } from './align.js';
+import { reqDetail } from './sentence.js';
 
 // The analyses keel can run from an uploaded CSV for a requirement.
 const RUNNABLE = { fairness: 'fairness', abtest: 'abtest', drift: 'drift' };
@@ -73,7 +74,7 @@ export function gateView(g, { onChange, runnable = true, title, names } = {}) {
     return h('tr', { dataset: { req: r.id, state: r.state } },
       h('td', {}, badge('reqstate', r.state)),
       h('td', {}, reqLabel(r), r.system ? h('div', { class: 'muted' }, r.system) : null),
-      h('td', {}, h('span', { class: 'detail' }, r.detail), ev ? [' ', ev] : null, runBtn ? h('div', {}, runBtn) : null, slot));
+      h('td', {}, h('span', { class: 'detail' }, reqDetail(r)), ev ? [' ', ev] : null, runBtn ? h('div', {}, runBtn) : null, slot));
   });
   const ov = g.override;
   return h('section', { class: 'panel gate', 'data-testid': 'gate-' + g.stage, dataset: { verdict: g.verdict } },
