@@ -57,5 +57,16 @@ await run('e2e purposes', async (t, cleanup) => {
   const zcard = await zh.textContent(CARD);
   t.ok('pu-3.1 the warning in Chinese', zcard.includes('超出了该资产可用于的用途') && zcard.includes('产品改进'), zcard.slice(0, 600));
   await shot(zh, '97-purposes-zh');
-  t.clean('pu-3.2 clean', zh);
+  // the refusal (422 purpose_outside) carries its values (params): worded
+  // whole in Chinese, not the server's English sentence
+  await zh.click(`${CARD} [data-testid=asset-edit] summary`);
+  await zh.waitForSelector(`${CARD} [data-testid=asset-edit] input[name=initiative_ids]`);
+  await zh.check(`${CARD} [data-testid=asset-edit] label.check:has-text("Credit scoring v2") input`);
+  await zh.click(`${CARD} [data-testid=asset-edit] button[type=submit]`);
+  await zh.waitForSelector(`${CARD} [data-testid=asset-edit] .field-error:not(:empty), ${CARD} [data-testid=asset-edit] .form-error:not([hidden])`);
+  const zerr = await zh.textContent(`${CARD} [data-testid=asset-edit] form`);
+  t.ok('pu-3.2 the refusal in Chinese', zerr.includes('项目“Credit scoring v2”（用途：信用评估）超出了该资产可用于的用途') && zerr.includes('反欺诈')
+    && !/purpose limitation|not among the purposes/.test(zerr), zerr.slice(0, 600));
+  await shot(zh, '97-purposes-refused-zh');
+  t.clean('pu-3.3 clean', zh);
 });

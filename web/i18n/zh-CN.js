@@ -1105,7 +1105,7 @@ export default {
   'gate.say.readiness_ok': '就绪度 {score}',
   'gate.say.no_data_asset': '版本 {version} 未指定数据资产',
   'gate.say.team_lacks': '团队缺少：{roles}',
-  'gate.say.team_complete': '已指定业务专家、机器学习工程师和产品经理',
+  'gate.say.team_complete': '已指定业务专家、算法工程师和产品经理',
   'gate.say.no_review_yet': '尚未举行伦理审查（应于 {due} 前完成）',
   'gate.say.review_overdue': '上次审查（{last}）已于 {due} 逾期',
   'gate.say.reviewed': '{date} 由 {board} 审查：{decision}；下次应于 {due} 前审查',
