@@ -372,14 +372,35 @@ static json_t *eval_switch_test(GateCtx *c, const json_t *r) {
     return o;
 }
 
-/* The first reason sentence of an analysis's result, for failing detail. */
-static void analysis_reason(Db *db, int64_t analysisId, char *z, size_t n) {
+/* The reason sentences of an analysis's result, for failing detail; into
+ * params (when not NULL) its reason_codes and, for a fairness audit, each
+ * attribute's groups with their TPR and FPR (the numbers the codes name). */
+static void analysis_reason(Db *db, int64_t analysisId, char *z, size_t n, json_t *params) {
     json_t *spec = NULL, *res = NULL;
     z[0] = 0;
     if (store_analysis_payload(db, analysisId, &spec, &res) == 0) {
         json_t *v = json_object_get(res, "verdict");
         json_t *reasons = json_object_get(v, "reasons");
         if (!reasons) reasons = json_object_get(res, "reasons");
+        json_t *codes = json_object_get(v, "reason_codes");
+        if (!codes) codes = json_object_get(res, "reason_codes");
+        if (params && json_is_array(codes)) {
+            json_object_set(params, "reason_codes", codes);
+            json_t *attrs = json_array(), *a, *g;
+            size_t ia, ig;
+            json_array_foreach(json_object_get(res, "attributes"), ia, a) {
+                json_t *groups = json_array();
+                json_array_foreach(json_object_get(a, "groups"), ig, g)
+                    json_array_append_new(groups, json_pack("{sO* sO* sO*}", "group",
+                                                            json_object_get(g, "group"), "tpr",
+                                                            json_object_get(g, "tpr"), "fpr",
+                                                            json_object_get(g, "fpr")));
+                json_array_append_new(attrs, json_pack("{sO* so}", "attribute",
+                                                       json_object_get(a, "attribute"), "groups",
+                                                       groups));
+            }
+            json_object_set_new(params, "attributes", attrs);
+        }
         size_t i, k = 0;
         json_t *x;
         json_array_foreach(reasons, i, x) {
@@ -439,17 +460,16 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
         } else if (bAnalysis && zWant &&
                    (!json_get_str(ev, "verdict") || strcmp(json_get_str(ev, "verdict"), zWant))) {
             char zWhy[560];
-            analysis_reason(c->db, json_get_id(ev, "analysis_id"), zWhy, sizeof zWhy);
+            json_t *params = json_pack("{sI sO* ss}", "analysis_id",
+                                       (json_int_t)json_get_id(ev, "analysis_id"), "verdict",
+                                       json_object_get(ev, "verdict"), "want", zWant);
+            analysis_reason(c->db, json_get_id(ev, "analysis_id"), zWhy, sizeof zWhy, params);
+            json_object_set_new(params, "reasons", json_string(zWhy));
             snprintf(zDetail, sizeof zDetail, "analysis %" PRId64 " says %s, not %s%s%s",
                      json_get_id(ev, "analysis_id"),
                      json_get_str(ev, "verdict") ? json_get_str(ev, "verdict") : "nothing", zWant,
                      zWhy[0] ? ": " : "", zWhy);
-            o = req_result(
-                r, "failing", zDetail,
-                say("analysis_verdict",
-                    json_pack("{sI sO* ss ss}", "analysis_id",
-                              (json_int_t)json_get_id(ev, "analysis_id"), "verdict",
-                              json_object_get(ev, "verdict"), "want", zWant, "reasons", zWhy)));
+            o = req_result(r, "failing", zDetail, say("analysis_verdict", params));
         } else {
             if (bAnalysis)
                 snprintf(zDetail, sizeof zDetail, "analysis %" PRId64 " (%s) by %s on %.10s",

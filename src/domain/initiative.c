@@ -351,9 +351,11 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
             KeelError be;
             memset(&be, 0, sizeof be);
             int r = move_data_rules(db, init, zStage, json_string_value(x), &be);
-            if (r == KEEL_ECONFLICT)
-                json_object_set_new(blocked, json_string_value(x),
-                                    json_pack("{ss ss}", "code", be.zCode, "message", be.zMsg));
+            if (r == KEEL_ECONFLICT) {
+                json_t *o = json_pack("{ss ss}", "code", be.zCode, "message", be.zMsg);
+                json_err_put_params(o, &be);
+                json_object_set_new(blocked, json_string_value(x), o);
+            }
             else if (r && rc == 0)
                 rc = r;
         }

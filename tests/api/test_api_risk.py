@@ -415,6 +415,10 @@ t.check("risk-11.11", h["total"] == 2 and h["inherent"][3][4]["count"] == 1 and 
         and h["inherent"][1][3]["count"] == 1 and h["residual"][1][3]["count"] == 2
         and sum(c["count"] for row in h["inherent"] for c in row) == 2, json.dumps(h)[:600])
 t.check("risk-11.12", [f["risk_id"] for f in h["findings"]] == [r1.json["id"]] and h["findings"][0]["severity"] == "critical")
+mc = h["findings"][0]["message_code"]
+t.check("risk-11.12.1", mc == {"code": "mitigation_overdue", "params": {"risk_id": r1.json["id"], "title": R["title"], "due": "2025-01-31",
+                                                                        "owner": mc["params"].get("owner")}}
+        and mc["params"]["owner"] and mc["params"]["owner"] in h["findings"][0]["message"], h["findings"])
 t.status("risk-11.13", rita.patch("/api/v1/risks/%d" % r1.json["id"], {"residual_likelihood": 5}), 400, "invalid", "residual_likelihood")
 t.status("risk-11.14", rita.patch("/api/v1/risks/%d" % r1.json["id"], {"status": "closed"}), 200)
 t.check("risk-11.15", vic.get("/api/v1/risks/heatmap").json["findings"] == [])

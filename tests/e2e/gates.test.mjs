@@ -135,7 +135,9 @@ await run('e2e gates', async (t, cleanup) => {
   // the requirements' details are sentences the server writes in English
   // (detail) and as a code with values (detail_code): worded in Chinese
   t.ok('risk-6.1.1 the details in Chinese', !/attested by|no \w+ on record|consent basis|readiness \d/.test(board)
-    && board.includes('确认') && board.includes('合法依据：合同'), board.slice(0, 600));
+    && board.includes('确认') && board.includes('合法依据：合同')
+    // the failing audit's reasons too, from the analysis's reason codes
+    && board.includes('而要求为“通过”') && board.includes('假阳性率的差距'), board.slice(0, 600));
   // a gate that asks for a complete team, on a system whose initiative has none
   const opg = await call(admin, 'GET', '/gates/operating');
   await call(admin, 'PUT', '/gates/operating', { requirements: [...opg.requirements, { id: 'team', evidence_kind: 'team' }], note: 'e2e: a team' });

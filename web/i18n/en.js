@@ -1152,6 +1152,7 @@ export default {
   'risks.likelihood_n': 'Likelihood {n}',
   'risks.findings': 'Overdue mitigations',
   'risks.overdue': 'The mitigation of risk #{id} was due {due}.',
+  'risks.say.mitigation_overdue': "the mitigation of risk {risk_id} '{title}' was due {due} (owner {owner})",
   'risks.inherent': 'Before mitigation',
   'risks.residual': 'After mitigation (residual)',
   'risks.inherent_caption': 'Open risks by likelihood and impact',

@@ -1150,6 +1150,7 @@ export default {
   'risks.likelihood_n': '可能性 {n}',
   'risks.findings': '逾期的缓解措施',
   'risks.overdue': '风险 #{id} 的缓解措施应于 {due} 完成。',
+  'risks.say.mitigation_overdue': '风险 {risk_id}“{title}”的缓解措施应于 {due} 完成（负责人：{owner}）',
   'risks.inherent': '缓解前',
   'risks.residual': '缓解后（剩余风险）',
   'risks.inherent_caption': '未关闭风险：按可能性与影响',

@@ -3,7 +3,7 @@
 // the initiative page: a gate's requirement list with each state, linked
 // to its evidence, and the form that runs a missing analysis from a CSV.
 import { h, replace } from '../lib/dom.js';
-import { t, tv, fmtDate } from '../lib/i18n.js';
+import { t, tv, fmtDate, errorText } from '../lib/i18n.js';
 import { get, post } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -53,7 +53,9 @@ function runForm(kind, system, version, onDone) {
       replace(out, t('gate.ran', { id: r.id, verdict: tv('verdict', r.verdict) || '–' }));
       onDone();
     } catch (err) {
-      replace(out, err && err.message ? err.message : String(err));
+      // the server's refusal in the reader's language (a bug: its text)
+      const e = err && err.code ? errorText(err) : { text: String(err), detail: '' };
+      replace(out, e.detail ? `${e.text} ${e.detail}` : e.text);
     } finally {
       go.disabled = false;
     }

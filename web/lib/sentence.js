@@ -9,6 +9,7 @@
 // names, stages, purposes, evidence kinds and verdicts through their
 // vocabularies, dates and numbers through Intl.
 import { t, tv, tServer, fmtDate, fmtNumber } from './i18n.js';
+import { reasonText } from './reasons.js';
 
 const list = (xs, f) => (Array.isArray(xs) ? xs.map(f).join(t('list.sep')) : '');
 const num = (x) => fmtNumber(x, { maximumFractionDigits: 0 });
@@ -44,9 +45,19 @@ export function vars(params, prefix) {
     else if (v === null || v === undefined) out[k] = '';
     else out[k] = FMT[k] ? FMT[k](v) : Array.isArray(v) ? v.join(t('list.sep')) : String(v);
   }
+  // an analysis's reasons: worded from their codes when the catalogue
+  // knows every one, else the server's sentences
+  const rc = params && params.reason_codes;
+  if (Array.isArray(rc) && rc.length) {
+    const ws = rc.map((c) => reasonText('', c, { attributes: params.attributes }));
+    if (ws.every(Boolean)) out.reasons = t('say.reasons', { reasons: ws.join(t('say.sep')) });
+  }
+  delete out.reason_codes;
+  delete out.attributes;
   // what a missing title or reviewer reads as
   if (params && 'title' in params && !params.title) out.title = tv('ekind', params.kind);
   if (params && 'reviewer' in params && !params.reviewer) out.reviewer = t('say.its_reviewer');
+  if (params && 'owner' in params && !params.owner) out.owner = t('common.none');
   return out;
 }
 
