@@ -61,7 +61,7 @@ int cli_demo(int argc, char **argv) {
         {"seed", 0, "N", "seed of the generated actuals and scores (default 1)", NULL},
         {"listen", 0, "HOST:PORT",
          "where it will be served, for the printed URL (default 127.0.0.1:8080)", NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,

@@ -197,6 +197,16 @@ const char *cli_opt(const CliOpt *aOpt, int nOpt, const char *zName) {
     return NULL;
 }
 
+int cli_get(const CliOpt *aOpt, int nOpt, const char *zPath, json_t **ppOut) {
+    return cli_call_as(cli_opt(aOpt, nOpt, "db"), cli_opt(aOpt, nOpt, "as"), "GET", zPath, ppOut);
+}
+
+int cli_json_done(const CliOpt *aOpt, int nOpt, json_t *j) {
+    if (!cli_opt(aOpt, nOpt, "json")) return 0;
+    cli_print_json(j);
+    return 1;
+}
+
 static int read_line(FILE *f, char *z, size_t n) {
     if (!fgets(z, (int)n, f)) return -1;
     size_t k = strlen(z);
@@ -251,6 +261,13 @@ void cli_print_num(const json_t *o, const char *zKey, const char *zFmt, const ch
         printf(zFmt, json_number_value(v));
     else
         fputs(zMissing, stdout);
+}
+
+void cli_print_nums(const CliNum *a, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        fputs(a[i].zBefore, stdout);
+        cli_print_num(a[i].o, a[i].zKey, a[i].zFmt, "-");
+    }
 }
 
 void cli_print_json(json_t *j) {

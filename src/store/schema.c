@@ -1103,6 +1103,24 @@ static const char *const azMigration[] = {
     "ALTER TABLE data_asset ADD COLUMN purposes TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE data_asset ADD COLUMN quasi_identifiers TEXT;"
     "ALTER TABLE initiative ADD COLUMN purpose TEXT;",
+    /* 23: /metrics reads the latest minute of each key from monitor_latest
+     * alone: a copy of the gauges it lists, kept by the same upsert, so a
+     * scrape reads a few small pages, not one window row (with its
+     * aggregate text) per key */
+    "ALTER TABLE monitor_latest ADD COLUMN n BIGINT;"
+    "ALTER TABLE monitor_latest ADD COLUMN error_rate REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN p50 REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN p90 REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN p99 REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN mean_score REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN accuracy REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN auc REAL;"
+    "UPDATE monitor_latest SET n = w.n, error_rate = w.error_rate, p50 = w.p50, p90 = w.p90, "
+    "p99 = w.p99, mean_score = w.mean_score, accuracy = w.accuracy, auc = w.auc FROM "
+    "monitor_window w WHERE w.system_id = monitor_latest.system_id AND w.version = "
+    "monitor_latest.version AND w.segment = monitor_latest.segment AND w.grain = 'minute' AND "
+    "w.window_start = monitor_latest.window_start;"
+    "DELETE FROM monitor_latest WHERE n IS NULL;",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))

@@ -54,14 +54,26 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
     if (!rc) rc = db_step(s);
     db_finalize(s);
     rc = rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
-    if (!rc && strcmp(r->zGrain, "minute") == 0) /* the latest minute of each key, for /metrics */
-        rc = db_run(db,
-                    "INSERT INTO monitor_latest(system_id, version, segment, window_start) VALUES "
-                    "(?, ?, ?, ?) ON CONFLICT(system_id, version, segment) DO UPDATE SET "
-                    "window_start = excluded.window_start WHERE excluded.window_start > "
-                    "monitor_latest.window_start",
-                    "itti", r->system, r->zVersion, r->zSegment, r->startMs);
-    return rc;
+    if (rc || strcmp(r->zGrain, "minute") != 0) return rc;
+    /* the latest minute of each key and its gauges, for /metrics: a later
+     * minute replaces it, the same minute again (late labels) refreshes it */
+    rc = db_prepare(db, &s,
+                    "INSERT INTO monitor_latest(system_id, version, segment, window_start, n, "
+                    "error_rate, p50, p90, p99, mean_score, accuracy, auc) VALUES (?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?, ?) ON CONFLICT(system_id, version, segment) DO UPDATE SET "
+                    "window_start = excluded.window_start, n = excluded.n, error_rate = "
+                    "excluded.error_rate, p50 = excluded.p50, p90 = excluded.p90, p99 = "
+                    "excluded.p99, mean_score = excluded.mean_score, accuracy = excluded.accuracy, "
+                    "auc = excluded.auc WHERE excluded.window_start >= monitor_latest.window_start",
+                    "ittii", r->system, r->zVersion, r->zSegment, r->startMs, r->n);
+    if (rc) return rc;
+    const double aLatest[] = {r->errorRate, r->p50,      r->p90,
+                              r->p99,       r->meanScore, r->accuracy, r->auc};
+    for (int i = 0; i < 7 && !rc; i++)
+        rc = bind_real(s, 6 + i, aLatest[i]);
+    if (!rc) rc = db_step(s);
+    db_finalize(s);
+    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
 }
 
 /* The columns a window list answers (no aggregate text). */
@@ -107,13 +119,10 @@ int store_monitor_latest_each(Db *db,
                               void *ctx) {
     DbStmt *s;
     int rc = db_prepare(db, &s,
-                        "SELECT s.name, w.version, w.segment, w.n, w.error_rate, w.p50, w.p90, "
-                        "w.p99, w.mean_score, w.accuracy, w.auc, w.window_start FROM "
-                        "monitor_latest l CROSS JOIN monitor_window w LEFT JOIN ai_system s ON "
-                        "s.id = w.system_id WHERE w.system_id = l.system_id AND w.version = "
-                        "l.version AND w.segment = l.segment AND w.grain = 'minute' AND "
-                        "w.window_start = l.window_start ORDER BY l.system_id, l.version, "
-                        "l.segment",
+                        "SELECT s.name, l.version, l.segment, l.n, l.error_rate, l.p50, l.p90, "
+                        "l.p99, l.mean_score, l.accuracy, l.auc, l.window_start FROM "
+                        "monitor_latest l LEFT JOIN ai_system s ON s.id = l.system_id ORDER BY "
+                        "l.system_id, l.version, l.segment",
                         "");
     if (rc) return rc;
     while ((rc = db_step(s)) == DB_ROW) {
@@ -150,6 +159,8 @@ int store_monitor_compact(Db *db, int64_t minuteCutMs, int64_t hourCutMs) {
     if (!rc)
         rc = db_run(db, "DELETE FROM monitor_window WHERE grain = 'hour' AND window_start < ?",
                     "i", hourCutMs);
+    if (!rc) /* a key whose latest minute is gone leaves /metrics, as it leaves the windows */
+        rc = db_run(db, "DELETE FROM monitor_latest WHERE window_start < ?", "i", minuteCutMs);
     return rc;
 }
 
