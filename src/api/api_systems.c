@@ -58,6 +58,7 @@ int api_systems_list(Req *req, Resp *resp) {
     int64_t n = 0;
     json_array_foreach(rows, i, x) {
         if (zTier && strcmp(json_get_str(x, "risk_tier"), zTier) != 0) continue;
+        resource_row_bools(&resource_system, x); /* true/false, as GET /systems/{name} */
         if (n >= offset && n < offset + limit) json_array_append(items, x);
         n++;
     }

@@ -692,6 +692,30 @@ int compliance_preview(Db *db, const char *zName, const json_t *changes, json_t 
     return 0;
 }
 
+/* Each registered system with its obligations as of zToday: x(ctx, the
+ * system's row, the loaded system, its obligations (borrowed)) for each in
+ * the store's order, until a load or x fails (that code is returned). */
+typedef int (*ObligationVisit)(void *ctx, const json_t *sys, const SysCtx *s, const json_t *obs);
+static int each_system_obligations(Db *db, const json_t *packs, const json_t *cal,
+                                   const char *zToday, ObligationVisit x, void *ctx, KeelError *e) {
+    json_t *systems, *sys;
+    size_t i;
+    int rc = store_compliance_systems(db, &systems);
+    if (rc) return err_set(e, rc, "", "cannot read the systems: %s", db_errmsg(db));
+    json_array_foreach(systems, i, sys) {
+        SysCtx s;
+        json_t *obs = NULL;
+        rc = sysctx_load(db, sys, &s, e);
+        if (rc == 0) rc = obligations_of(db, &s, packs, cal, zToday, &obs);
+        if (rc == 0) rc = x(ctx, sys, &s, obs);
+        json_decref(obs);
+        sysctx_free(&s);
+        if (rc) break;
+    }
+    json_decref(systems);
+    return rc;
+}
+
 /* ---- the calendar -----------------------------------------------------------------------------
  */
 
@@ -704,51 +728,55 @@ static int cmp_due(const void *pa, const void *pb) {
     return strcmp(za, zb);
 }
 
+/* The calendar's rows: each obligation of a system with an event date,
+ * due by zLimit (all when days < 0). */
+typedef struct CalCtx {
+    int days;
+    const char *zLimit;
+    json_t *items;
+} CalCtx;
+
+static int calendar_rows(void *ctx, const json_t *sys, const SysCtx *s, const json_t *obs) {
+    CalCtx *c = ctx;
+    size_t j;
+    json_t *r;
+    (void)s;
+    json_array_foreach(obs, j, r) {
+        if (!json_object_get(r, "event_on")) continue;
+        const char *zDue = json_get_str(r, "due");
+        if (c->days >= 0 && zDue && strcmp(zDue, c->zLimit) > 0) continue;
+        char zId[200];
+        snprintf(zId, sizeof zId, "%s:%s:%s", json_get_str(sys, "name"), json_get_str(r, "id"),
+                 json_get_str(r, "event_on"));
+        json_array_append_new(
+            c->items,
+            json_pack("{ss sO sO sO sO sO sO sO sO sO sO}", "id", zId, "system",
+                      json_object_get(sys, "name"), "obligation", json_object_get(r, "id"), "pack",
+                      json_object_get(r, "pack"), "source", json_object_get(r, "source"), "title",
+                      json_object_get(r, "title"), "due", json_object_get(r, "due"), "overdue",
+                      json_object_get(r, "overdue"), "reason", json_object_get(r, "due_reason"),
+                      "event", json_object_get(r, "event"), "event_on",
+                      json_object_get(r, "event_on")));
+    }
+    return 0;
+}
+
 int compliance_calendar(Db *db, int days, json_t **ppOut, KeelError *e) {
-    json_t *systems;
-    int rc = store_compliance_systems(db, &systems);
-    if (rc) return err_set(e, rc, "", "cannot read the systems: %s", db_errmsg(db));
     json_t *packs, *cal;
     current(&packs, &cal);
     char zToday[16], zLimit[16];
     time_date(time_now(), zToday, sizeof zToday);
     date_add_days(zToday, days < 0 ? 0 : days, zLimit, sizeof zLimit);
     json_t *items = json_array();
-    size_t i, j;
-    json_t *sys, *r;
-    json_array_foreach(systems, i, sys) {
-        SysCtx s;
-        json_t *obs = NULL;
-        rc = sysctx_load(db, sys, &s, e);
-        if (rc == 0) rc = obligations_of(db, &s, packs, cal, zToday, &obs);
-        json_array_foreach(rc ? NULL : obs, j, r) {
-            if (!json_object_get(r, "event_on")) continue;
-            const char *zDue = json_get_str(r, "due");
-            if (days >= 0 && zDue && strcmp(zDue, zLimit) > 0) continue;
-            char zId[200];
-            snprintf(zId, sizeof zId, "%s:%s:%s", json_get_str(sys, "name"), json_get_str(r, "id"),
-                     json_get_str(r, "event_on"));
-            json_array_append_new(
-                items,
-                json_pack("{ss sO sO sO sO sO sO sO sO sO sO}", "id", zId, "system",
-                          json_object_get(sys, "name"), "obligation", json_object_get(r, "id"),
-                          "pack", json_object_get(r, "pack"), "source",
-                          json_object_get(r, "source"), "title", json_object_get(r, "title"), "due",
-                          json_object_get(r, "due"), "overdue", json_object_get(r, "overdue"),
-                          "reason", json_object_get(r, "due_reason"), "event",
-                          json_object_get(r, "event"), "event_on", json_object_get(r, "event_on")));
-        }
-        json_decref(obs);
-        sysctx_free(&s);
-        if (rc) break;
-    }
-    json_decref(systems);
+    CalCtx c = {days, zLimit, items};
+    int rc = each_system_obligations(db, packs, cal, zToday, calendar_rows, &c, e);
     json_decref(packs);
     json_decref(cal);
     if (rc) {
         json_decref(items);
         return rc;
     }
+    size_t i;
     size_t n = json_array_size(items);
     json_t **a = n ? malloc(n * sizeof *a) : NULL;
     if (n && !a) {
@@ -995,50 +1023,41 @@ int compliance_data_findings(Db *db, json_t **ppOut, KeelError *e) {
     return 0;
 }
 
+/* The overview's row of a system: its obligations counted per pack and in
+ * all (ctx: the rows). */
+static int overview_row(void *ctx, const json_t *sys, const SysCtx *s, const json_t *obs) {
+    json_t *per = json_object();
+    size_t j;
+    json_t *r;
+    json_array_foreach(obs, j, r) {
+        const char *zPack = json_get_str(r, "pack");
+        json_t *c = json_object_get(per, zPack);
+        if (!c)
+            json_object_set_new(
+                per, zPack,
+                c = json_pack("{si si si si}", "total", 0, "met", 0, "open", 0, "overdue", 0));
+#define BUMP(k)                                                                                    \
+    json_object_set_new(c, k, json_integer(json_integer_value(json_object_get(c, k)) + 1))
+        BUMP("total");
+        BUMP(strcmp(json_get_str(r, "status"), "met") == 0 ? "met" : "open");
+        if (json_is_true(json_object_get(r, "overdue"))) BUMP("overdue");
+#undef BUMP
+    }
+    json_array_append_new(ctx, json_pack("{sO sO sO so so}", "system", json_object_get(sys, "name"),
+                                         "title", json_object_get(sys, "title"), "jurisdictions",
+                                         json_object_get(s->f, "jurisdictions"), "packs", per,
+                                         "counts", counts_of(obs)));
+    return 0;
+}
+
 int compliance_overview(Db *db, json_t **ppOut, KeelError *e) {
-    json_t *systems;
-    int rc = store_compliance_systems(db, &systems);
-    if (rc) return err_set(e, rc, "", "cannot read the systems: %s", db_errmsg(db));
     json_t *packs, *cal;
     current(&packs, &cal);
     char zToday[16];
     time_date(time_now(), zToday, sizeof zToday);
     json_t *rows = json_array();
-    size_t i, j;
-    json_t *sys, *r;
-    json_array_foreach(systems, i, sys) {
-        SysCtx s;
-        json_t *obs = NULL;
-        rc = sysctx_load(db, sys, &s, e);
-        if (rc == 0) rc = obligations_of(db, &s, packs, cal, zToday, &obs);
-        if (rc) {
-            sysctx_free(&s);
-            break;
-        }
-        json_t *per = json_object();
-        json_array_foreach(obs, j, r) {
-            const char *zPack = json_get_str(r, "pack");
-            json_t *c = json_object_get(per, zPack);
-            if (!c)
-                json_object_set_new(
-                    per, zPack,
-                    c = json_pack("{si si si si}", "total", 0, "met", 0, "open", 0, "overdue", 0));
-#define BUMP(k)                                                                                    \
-    json_object_set_new(c, k, json_integer(json_integer_value(json_object_get(c, k)) + 1))
-            BUMP("total");
-            BUMP(strcmp(json_get_str(r, "status"), "met") == 0 ? "met" : "open");
-            if (json_is_true(json_object_get(r, "overdue"))) BUMP("overdue");
-#undef BUMP
-        }
-        json_array_append_new(rows,
-                              json_pack("{sO sO sO so so}", "system", json_object_get(sys, "name"),
-                                        "title", json_object_get(sys, "title"), "jurisdictions",
-                                        json_object_get(s.f, "jurisdictions"), "packs", per,
-                                        "counts", counts_of(obs)));
-        json_decref(obs);
-        sysctx_free(&s);
-    }
-    json_decref(systems);
+    int rc = each_system_obligations(db, packs, cal, zToday, overview_row, rows, e);
+    size_t i;
     json_t *calItems = NULL, *soa = NULL, *findings = NULL;
     if (rc == 0) rc = compliance_calendar(db, 7, &calItems, e);
     if (rc == 0) rc = compliance_soa(db, &soa, e);

@@ -47,16 +47,6 @@ const ResourceDef resource_deadline =
 
 /* ---- dates (pure) ---- */
 
-/* Days from the civil date y-m-d to 1970-01-01 (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int slip_day(const char *z, int64_t *pDays) {
     if (!z || strlen(z) < 10) return -1;
     for (int i = 0; i < 10; i++)
@@ -65,7 +55,7 @@ int slip_day(const char *z, int64_t *pDays) {
     static const int aDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m < 1 || m > 12 || d < 1 || d > aDays[m - 1]) return -1;
     if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return -1;
-    *pDays = days_from_civil(y, m, d);
+    *pDays = time_days_from_civil(y, (unsigned)m, (unsigned)d);
     return 0;
 }
 

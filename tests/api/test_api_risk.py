@@ -79,6 +79,12 @@ t.status("risk-1.17", otto.patch("/api/v1/systems/credit-scoring-v2", {"title": 
 r = vic.get("/api/v1/systems?risk_tier=high")
 t.check("risk-1.18", r.status == 200 and [x["name"] for x in r.json["items"]] == ["credit-scoring-v2"], r.body[:300])
 t.status("risk-1.19", vic.get("/api/v1/systems?risk_tier=severe"), 400, "invalid", "risk_tier")
+# the list gives the scope flags as JSON booleans, as the single read does
+one = vic.get("/api/v1/systems/credit-scoring-v2").json
+listed = r.json["items"][0]
+flags = ("personal_data", "sensitive_data", "automated_decisions", "public_facing", "generative")
+t.check("risk-1.20", all(listed[f] is one[f] and isinstance(one[f], bool) for f in flags)
+        and listed["personal_data"] is True, {f: (listed[f], one[f]) for f in flags})
 
 # data: a clean training asset and the evaluation file
 rnd = random.Random(17)
