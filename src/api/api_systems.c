@@ -23,6 +23,7 @@ int api_respond_gate(Req *req, Resp *resp, json_t *gate) {
                           json_incref(json_object_get(gate, "requirements")), "request_id",
                           req->zRequestId);
     json_object_set(o, "gate", gate);
+    json_err_put_params(o, &req->err);
     /* the action the refusal raised (path 5) */
     if (json_object_get(gate, "action_id"))
         json_object_set(o, "action_id", json_object_get(gate, "action_id"));

@@ -58,6 +58,8 @@ t.check("comp-1.3", ob["eu.art9"]["why"] == ["jurisdictions include eu", "risk_t
 t.check("comp-1.4", ob["cn.pipl55"]["why"] == ["jurisdictions include cn", "automated_decisions is true"],
         ob["cn.pipl55"]["why"])
 t.check("comp-1.5", ob["eu.art9"]["status"] == "missing" and "version" in ob["eu.art9"]["detail"], ob["eu.art9"])
+# the detail also as a code with its values (docs/api.md#sentences)
+t.check("comp-1.5.1", ob["eu.art9"]["detail_code"] == {"code": "no_version_yet", "params": {}}, ob["eu.art9"])
 t.check("comp-1.6", ob["eu.art9"]["title"]["zh-CN"] and ob["cn.algo24" if "cn.algo24" in ob else "cn.pipl13"]["verified"] in (True, False))
 
 # what does not apply, and why not: the condition that fails, in the flag's words
