@@ -398,6 +398,26 @@ CSV_V3 static size_t csv_decimal_run(const char *b, const uint32_t *pEnd, size_t
 }
 #endif
 
+/* The bytes of the field ending at pEnd[0] (the previous field's end at
+ * pEnd[-1]) into *pp, *pLen: without the line's CR when stripCr, without
+ * its quotes when quoted. 0 when it is half quoted (csv_chunk_record
+ * must read it). */
+static inline __attribute__((always_inline)) int fast_field(const char *b, const uint32_t *pEnd,
+                                                            int stripCr, int quoted,
+                                                            const char **pp, size_t *pLen) {
+    size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
+    const char *p = b + st;
+    if (stripCr && len && p[len - 1] == '\r') len--;
+    if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
+        if (len < 2 || *p != '"' || p[len - 1] != '"') return 0;
+        p++;
+        len -= 2;
+    }
+    *pp = p;
+    *pLen = len;
+    return 1;
+}
+
 /* Read rows [0, nRow) of the fast block (field ends aEnd, row r's field k
  * ending at aEnd[r * nField + k], the entry before the first being -1)
  * into selected column iSel (field k) at row c->nRow + r. Returns the
@@ -429,14 +449,9 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
                 if (r >= nRow) break;
             }
 #endif
-            size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
-            const char *p = b + st;
-            if (stripCr && len && p[len - 1] == '\r') len--;
-            if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
-                if (len < 2 || *p != '"' || p[len - 1] != '"') break; /* half quoted */
-                p++;
-                len -= 2;
-            }
+            const char *p;
+            size_t len;
+            if (!fast_field(b, pEnd, stripCr, quoted, &p, &len)) break;
             uint64_t m;
             unsigned nFrac;
             double v;
@@ -458,14 +473,9 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
     uint32_t *aOut = (uint32_t *)col->data.p + c->nRow;
     const char *e = s->z + s->n;
     for (; r < nRow; r++, pEnd += nField) {
-        size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
-        const char *p = b + st;
-        if (stripCr && len && p[len - 1] == '\r') len--;
-        if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
-            if (len < 2 || *p != '"' || p[len - 1] != '"') break; /* half quoted */
-            p++;
-            len -= 2;
-        }
+        const char *p;
+        size_t len;
+        if (!fast_field(b, pEnd, stripCr, quoted, &p, &len)) break;
         uint64_t key = 0;
         unsigned iSmall = 0;
         int small = csv_small_key(p, e, len, &key, &iSmall);
