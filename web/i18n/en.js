@@ -1088,6 +1088,7 @@ export default {
   'gate.req.explanation': 'Explanation report',
   'gate.req.fairness': 'Passing fairness audit',
   'gate.req.impact_assessment': 'Impact assessment',
+  'gate.req.red_team': 'Red-team report',
   'gate.req.ab_test': 'A/B verdict ship, or an exemption',
   'gate.req.monitoring': 'Monitoring configured',
   'gate.req.switch_test': 'Switch test within 30 days',

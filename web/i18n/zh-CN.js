@@ -1086,6 +1086,7 @@ export default {
   'gate.req.explanation': '可解释性报告',
   'gate.req.fairness': '通过的公平性审计',
   'gate.req.impact_assessment': '影响评估',
+  'gate.req.red_team': '红队测试报告',
   'gate.req.ab_test': 'A/B 结论为上线，或有豁免',
   'gate.req.monitoring': '已配置监控',
   'gate.req.switch_test': '30 天内的开关测试',
