@@ -389,9 +389,10 @@ static json_t *not_applicable(const json_t *packs, const json_t *f) {
 static json_t *requirement_of(const json_t *p, const json_t *o) {
     char zSrc[300];
     const json_t *ev = json_object_get(o, "evidence");
-    json_t *r = json_pack("{sO ss sO ss}", "id", json_object_get(o, "id"), "evidence_kind",
+    json_t *r = json_pack("{sO ss sO sO* ss}", "id", json_object_get(o, "id"), "evidence_kind",
                           json_get_str(ev, "kind"), "label",
-                          json_object_get(json_object_get(o, "title"), "en"), "source",
+                          json_object_get(json_object_get(o, "title"), "en"), "title",
+                          json_object_get(o, "title"), "source",
                           source_of(p, o, zSrc, sizeof zSrc));
     json_t *age = json_object_get(ev, "max_age_days");
     if (age) json_object_set(r, "max_age_days", age);
@@ -521,6 +522,7 @@ static int obligations_of(Db *db, SysCtx *s, const json_t *packs, const json_t *
         const json_t *ev = json_object_get(o, "evidence");
         char zSrc[300], zDue[16], zEvent[24], zOn[16], zReason[400];
         const char *zStatus = "met", *zDetail = "recorded in the register";
+        const char *zSay = "in_register"; /* zDetail's code (docs/api.md#sentences) */
         json_t *st = NULL;
         if (json_is_object(ev)) {
             st = states ? json_array_get(states, k) : NULL;
@@ -528,12 +530,15 @@ static int obligations_of(Db *db, SysCtx *s, const json_t *packs, const json_t *
             if (!s->ver) {
                 zStatus = "missing";
                 zDetail = "no version of the system is registered yet";
+                zSay = "no_version_yet";
             } else if (!json_is_object(st)) {
                 zStatus = "not_evidenced";
                 zDetail = "nothing to check yet";
+                zSay = "nothing_to_check";
             } else {
                 zStatus = json_get_str(st, "state");
                 zDetail = json_get_str(st, "detail");
+                zSay = NULL; /* the gate's own detail_code */
             }
         }
         due_of(o, cal, s->dates, s->review, zDue, sizeof zDue, zEvent, sizeof zEvent, zOn,
@@ -554,6 +559,9 @@ static int obligations_of(Db *db, SysCtx *s, const json_t *packs, const json_t *
             json_object_get(a, "why"), "evidence_kind", json_get_str(ev, "kind"), "gate",
             json_object_get(o, "gate"), "status", zStatus, "detail", zDetail, "verified",
             json_object_get(o, "verified"));
+        json_t *dc = zSay ? json_pack("{ss so}", "code", zSay, "params", json_object())
+                          : json_incref(json_object_get(st, "detail_code"));
+        json_object_set_new(row, "detail_code", dc ? dc : json_null());
         if (json_object_get(o, "note")) json_object_set(row, "note", json_object_get(o, "note"));
         if (zEvent[0] && zOn[0] && !bDone) {
             json_object_set_new(row, "due", zDue[0] ? json_string(zDue) : json_null());

@@ -364,3 +364,12 @@ int resource_only_keys(const json_t *in, const char *const *az, KeelError *e) {
     }
     return 0;
 }
+
+void resource_row_bools(const ResourceDef *r, json_t *row) {
+    for (int i = 0; i < r->nField; i++) {
+        const FieldDef *f = &r->aField[i];
+        json_t *v = json_object_get(row, f->zName);
+        if (f->type == FT_BOOL && json_is_integer(v))
+            json_object_set_new(row, f->zName, json_boolean(json_integer_value(v) != 0));
+    }
+}

@@ -51,5 +51,8 @@ int resource_get_ref(Db *db, const ResourceDef *r, int64_t id, const char *zFiel
 /* KEEL_EINVAL naming the first member of object in that is not in the
  * NULL-terminated list az (the message lists az), else 0. */
 int resource_only_keys(const json_t *in, const char *const *az, KeelError *e);
+/* Turn row's FT_BOOL fields of r that a plain SELECT gave as 0/1 into
+ * JSON booleans in place (as store_crud answers them). */
+void resource_row_bools(const ResourceDef *r, json_t *row);
 
 #endif
