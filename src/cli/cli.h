@@ -33,6 +33,16 @@ int cli_progress_enabled(void);
 /* Print number zKey of object o with the printf format zFmt (one double),
  * or zMissing when it is absent or not a number (null). */
 void cli_print_num(const json_t *o, const char *zKey, const char *zFmt, const char *zMissing);
+/* One labelled number of a line: zBefore, then number zKey of o printed
+ * with zFmt, or "-" when it is absent or null. */
+typedef struct CliNum {
+    const char *zBefore;
+    const json_t *o;
+    const char *zKey;
+    const char *zFmt;
+} CliNum;
+/* Print the n numbers of a in turn (no newline). */
+void cli_print_nums(const CliNum *a, size_t n);
 /* Print j as indented JSON on stdout and release it (steals j). */
 void cli_print_json(json_t *j);
 
@@ -65,6 +75,12 @@ int cli_call(struct Db *db, const struct Principal *who, const char *zMethod, co
 /* cli_call with a JSON body (NULL: none), e.g. a PATCH. */
 int cli_call_body(struct Db *db, const struct Principal *who, const char *zMethod, const char *zUrl,
                   const json_t *body, json_t **ppOut);
+/* cli_call with a body of nBody bytes: CSV when bCsv, else JSON. */
+int cli_call_raw(struct Db *db, const struct Principal *who, const char *zMethod,
+                 const char *zUrl, const char *zBody, size_t nBody, int bCsv, json_t **ppOut);
+struct Buf;
+/* Percent-encode z into b, for a value in a URL's query. */
+void cli_url_escape(struct Buf *b, const char *z);
 /* cli_open_as, cli_call and db_close: one GET (or other body-less call)
  * of a report command. */
 int cli_call_as(const char *zDb, const char *zAs, const char *zMethod, const char *zUrl,
@@ -109,6 +125,7 @@ int cli_review(int argc, char **argv);
 int cli_radar(int argc, char **argv);
 int cli_definitions(int argc, char **argv);
 int cli_slips(int argc, char **argv);
+int cli_kanon(int argc, char **argv);
 
 /* A command's options for cli_parse(). */
 typedef struct CliOpt {
@@ -126,6 +143,21 @@ typedef struct CliOpt {
 int cli_parse(int argc, char **argv, CliOpt *aOpt, int nOpt, const char *zUsage, int *pnPos);
 /* The value of option zName (NULL if not given). */
 const char *cli_opt(const CliOpt *aOpt, int nOpt, const char *zName);
+
+/* The options most commands share, spelled once (the help text is part of
+ * the CLI's output: change it here for every command). */
+/* clang-format off */
+#define CLI_OPT_DB {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL}
+#define CLI_OPT_DB_FILE {"db", 0, "FILE", "database file", NULL}
+#define CLI_OPT_AS {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL}
+#define CLI_OPT_JSON(zHelp) {"json", 1, "", zHelp, NULL}
+/* clang-format on */
+/* GET zPath in-process from the database of --db as the account of --as
+ * (the first admin when absent): cli_call_as with a command's options. */
+int cli_get(const CliOpt *aOpt, int nOpt, const char *zPath, json_t **ppOut);
+/* With --json given: print j as indented JSON, release it and return 1;
+ * else return 0 and leave j to the caller. */
+int cli_json_done(const CliOpt *aOpt, int nOpt, json_t *j);
 /* Read a password: from the file named by zFile ("-" for stdin; first line)
  * or, when zFile is NULL and stdin is a terminal, by prompting twice with
  * echo off. Returns 0 or CLI_EXIT_USAGE (message printed). */

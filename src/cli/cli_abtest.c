@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "engine/abtest.h"
 #include "util/err.h"
+#include "util/mem.h"
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -116,20 +117,16 @@ static void abtest_print_text(const json_t *r) {
                        json_number_value(json_array_get(ci, 1)));
             else
                 printf("-]");
-            printf(", relative ");
-            cli_print_num(c, "relative_lift", "%+.4f", "-");
-            printf(", p ");
-            cli_print_num(c, "p_value", "%.4g", "-");
-            printf(" (Holm ");
-            cli_print_num(c, "p_value_holm", "%.4g", "-");
-            printf(")\n    always-valid p ");
-            cli_print_num(seq, "p_value", "%.4g", "-");
-            printf(", P(beat control) ");
-            cli_print_num(bay, "chance_to_beat_control", "%.4f", "-");
-            printf(", power ");
-            cli_print_num(c, "power", "%.3f", "-");
-            printf(", needed per arm ");
-            cli_print_num(c, "required_units_per_arm", "%.0f", "-");
+            const CliNum aNum[] = {
+                {", relative ", c, "relative_lift", "%+.4f"},
+                {", p ", c, "p_value", "%.4g"},
+                {" (Holm ", c, "p_value_holm", "%.4g"},
+                {")\n    always-valid p ", seq, "p_value", "%.4g"},
+                {", P(beat control) ", bay, "chance_to_beat_control", "%.4f"},
+                {", power ", c, "power", "%.3f"},
+                {", needed per arm ", c, "required_units_per_arm", "%.0f"},
+            };
+            cli_print_nums(aNum, ARRAY_SIZE(aNum));
             printf("\n");
         }
     }

@@ -8,9 +8,9 @@
 
 int cli_alignment(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print the whole chain as JSON", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print the whole chain as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -21,13 +21,8 @@ int cli_alignment(int argc, char **argv) {
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     json_t *j = NULL;
-    if ((rc =
-             cli_call_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), "GET", "/api/v1/alignment", &j)))
-        return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if ((rc = cli_get(a, n, "/api/v1/alignment", &j))) return rc;
+    if (cli_json_done(a, n, j)) return 0;
     size_t i, k, m;
     json_t *o, *kp, *in;
     json_array_foreach(json_object_get(j, "objectives"), i, o) {

@@ -9,7 +9,7 @@
 
 int cli_api(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"as", 0, "EMAIL", "act as this account (default: the first admin)", NULL},
         {"data", 0, "JSON", "request body", NULL},
         {"data-file", 0, "FILE", "request body from a file (- for stdin)", NULL},

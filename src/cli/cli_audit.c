@@ -8,9 +8,9 @@
 
 int cli_audit(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"head", 0, "HASH", "verify: also require the log to reach this head hash", NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,

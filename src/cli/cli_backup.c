@@ -9,7 +9,7 @@ int cli_backup(int argc, char **argv) {
     CliOpt a[] = {
         {"db", 0, "FILE", "database to copy", NULL},
         {"to", 0, "FILE", "where to write the copy (must not exist)", NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,

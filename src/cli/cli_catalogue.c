@@ -9,7 +9,7 @@ int cli_catalogue(int argc, char **argv) {
         {"pain", 0, "PAIN", "cost, efficiency, experience, revenue or risk", NULL},
         {"industry", 0, "NAME",
          "manufacturing, retail, logistics, finance, services, e-commerce or healthcare", NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -22,10 +22,7 @@ int cli_catalogue(int argc, char **argv) {
     KeelError e = {0};
     rc = catalogue_find(cli_opt(a, n, "pain"), cli_opt(a, n, "industry"), &entries, &e);
     if (rc) return cli_usage_error("%s", e.zMsg);
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(entries);
-        return 0;
-    }
+    if (cli_json_done(a, n, entries)) return 0;
     size_t i, k;
     json_t *x, *t;
     json_array_foreach(entries, i, x) {

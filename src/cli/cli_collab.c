@@ -17,15 +17,15 @@ static const char *str(const json_t *o, const char *k) {
 static int read_report(int argc, char **argv, const char *zUsage, const char *zPath, int *pbJson,
                        json_t **pj) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print the API's answer as JSON", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print the API's answer as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n, zUsage, &nPos);
     if (rc) return rc < 0 ? -1 : rc;
     *pbJson = cli_opt(a, n, "json") != NULL;
-    return cli_call_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), "GET", zPath, pj);
+    return cli_get(a, n, zPath, pj);
 }
 
 int cli_definitions(int argc, char **argv) {

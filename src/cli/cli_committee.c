@@ -19,10 +19,6 @@ static long long i_(const json_t *o, const char *k) {
     return (long long)json_integer_value(json_object_get(o, k));
 }
 
-static int read_as(const CliOpt *a, int n, const char *zPath, json_t **pj) {
-    return cli_call_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), "GET", zPath, pj);
-}
-
 /* "for · against · abstain" and who was present of how many needed. */
 static void print_count(const json_t *t) {
     printf("%lld·%lld·%lld", i_(t, "for"), i_(t, "against"), i_(t, "abstain"));
@@ -30,10 +26,10 @@ static void print_count(const json_t *t) {
 
 int cli_proposals(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_AS,
         {"all", 1, "", "decided proposals too (default: the open ones)", NULL},
-        {"json", 1, "", "print {\"items\": [...]} as JSON", NULL},
+        CLI_OPT_JSON("print {\"items\": [...]} as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -45,16 +41,13 @@ int cli_proposals(int argc, char **argv) {
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     json_t *j = NULL;
-    if ((rc = read_as(a, n,
+    if ((rc = cli_get(a, n,
                       cli_opt(a, n, "all")
                           ? "/api/v1/proposals?sort=-id&limit=1000"
                           : "/api/v1/proposals?status=open&sort=due_date&limit=1000",
                       &j)))
         return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if (cli_json_done(a, n, j)) return 0;
     size_t i;
     json_t *o;
     if (json_array_size(json_object_get(j, "items")) == 0)
@@ -78,11 +71,11 @@ int cli_proposals(int argc, char **argv) {
 
 int cli_decisions(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_AS,
         {"initiative", 0, "ID", "only the decisions about this initiative", NULL},
         {"limit", 0, "N", "at most N decisions (default 50)", NULL},
-        {"json", 1, "", "print {\"items\": [...]} as JSON", NULL},
+        CLI_OPT_JSON("print {\"items\": [...]} as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -111,11 +104,8 @@ int cli_decisions(int argc, char **argv) {
     else
         snprintf(zPath, sizeof zPath, "/api/v1/decisions?sort=-id&limit=%ld", lim);
     json_t *j = NULL;
-    if ((rc = read_as(a, n, zPath, &j))) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if ((rc = cli_get(a, n, zPath, &j))) return rc;
+    if (cli_json_done(a, n, j)) return 0;
     size_t i;
     json_t *o;
     if (json_array_size(json_object_get(j, "items")) == 0) printf("no decisions\n");
@@ -137,9 +127,9 @@ int cli_decisions(int argc, char **argv) {
 
 int cli_training(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print {programmes, below, flagged, forecast} as JSON", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print {programmes, below, flagged, forecast} as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -151,9 +141,9 @@ int cli_training(int argc, char **argv) {
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     json_t *p = NULL, *c = NULL, *f = NULL;
-    rc = read_as(a, n, "/api/v1/training/programmes?limit=1000", &p);
-    if (rc == 0) rc = read_as(a, n, "/api/v1/training/coverage", &c);
-    if (rc == 0) rc = read_as(a, n, "/api/v1/training/forecast", &f);
+    rc = cli_get(a, n, "/api/v1/training/programmes?limit=1000", &p);
+    if (rc == 0) rc = cli_get(a, n, "/api/v1/training/coverage", &c);
+    if (rc == 0) rc = cli_get(a, n, "/api/v1/training/forecast", &f);
     if (rc) {
         json_decref(p);
         json_decref(c);

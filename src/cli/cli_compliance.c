@@ -23,16 +23,16 @@ static int read_as(const CliOpt *a, int n, const char *zPath, json_t **pj) {
     KeelError e = {0};
     if (compliance_init(cli_opt(a, n, "rules-dir"), &e))
         return cli_usage_error("the rule packs are refused: %s", e.zMsg);
-    return cli_call_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), "GET", zPath, pj);
+    return cli_get(a, n, zPath, pj);
 }
 
 int cli_calendar(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"days", 0, "N", "only what is due within N days (overdue items always show)", NULL},
         {"rules-dir", 0, "DIR", "rule packs that replace the built-in ones", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print {\"items\": [...]} as JSON", NULL},
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print {\"items\": [...]} as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -79,11 +79,11 @@ int cli_calendar(int argc, char **argv) {
 
 int cli_obligations(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"system", 0, "NAME", "the AI system", NULL},
         {"rules-dir", 0, "DIR", "rule packs that replace the built-in ones", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print the answer as JSON", NULL},
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print the answer as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -99,10 +99,7 @@ int cli_obligations(int argc, char **argv) {
     snprintf(zPath, sizeof zPath, "/api/v1/systems/%.64s/obligations", zSys);
     json_t *j = NULL;
     if ((rc = read_as(a, n, zPath, &j))) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if (cli_json_done(a, n, j)) return 0;
     size_t i;
     json_t *o;
     json_array_foreach(json_object_get(j, "obligations"), i, o) {
@@ -131,7 +128,7 @@ int cli_obligations(int argc, char **argv) {
 
 int cli_rules(int argc, char **argv) {
     CliOpt a[] = {
-        {"json", 1, "", "print the summary as JSON", NULL},
+        CLI_OPT_JSON("print the summary as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -150,10 +147,7 @@ int cli_rules(int argc, char **argv) {
         fprintf(stderr, "keel rules: %s\n", e.zMsg);
         return 2;
     }
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(sum);
-        return 0;
-    }
+    if (cli_json_done(a, n, sum)) return 0;
     size_t i;
     json_t *p;
     json_array_foreach(json_object_get(sum, "packs"), i, p)
@@ -166,7 +160,7 @@ int cli_rules(int argc, char **argv) {
 
 int cli_export(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"system", 0, "NAME", "the AI system (the per-system exports)", NULL},
         {"format", 0, "FMT", "md, html, csv or json (default: the export's own)", NULL},
         {"lang", 0, "LANG", "en or zh-CN (default: the export's own)", NULL},

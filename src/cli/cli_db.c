@@ -12,8 +12,8 @@
 
 int cli_migrate(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -63,7 +63,7 @@ int cli_copy(int argc, char **argv) {
     CliOpt a[] = {
         {"from", 0, "DB", "the database to copy (SQLite file or postgresql:// URL)", NULL},
         {"to", 0, "DB", "an empty database: a new SQLite file or an empty PostgreSQL schema", NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,

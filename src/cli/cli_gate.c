@@ -122,13 +122,13 @@ static void gate_print(const json_t *g) {
 
 static int gate_check(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        CLI_OPT_DB_FILE,
         {"url", 0, "URL", "a running keel instead of the file, e.g. http://127.0.0.1:8080", NULL},
         {"token-file", 0, "FILE", "with --url: a file holding an API token", NULL},
         {"system", 0, "NAME", "the system's name (its key)", NULL},
         {"stage", 0, "STAGE", "the gate: training, pre_launch, launch, operating, retired", NULL},
         {"version", 0, "V", "the version label (default: the latest)", NULL},
-        {"json", 1, "", "print {system, version, stage, verdict, requirements}", NULL},
+        CLI_OPT_JSON("print {system, version, stage, verdict, requirements}"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n, zGateUsage, &nPos);

@@ -16,7 +16,7 @@ int cli_init(int argc, char **argv) {
          "read the admin password from FILE (- for stdin); "
          "else prompt",
          NULL},
-        {"json", 1, "", "print the result as JSON", NULL},
+        CLI_OPT_JSON("print the result as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,

@@ -14,18 +14,6 @@ static const char *s_(const json_t *o, const char *k) {
     return z ? z : "-";
 }
 
-/* Open --db, read zPath as --as (or the first admin) into *pj. */
-static int cli_read(const CliOpt *a, int n, const char *zPath, json_t **pj) {
-    Db *db;
-    int rc = cli_open_db(cli_opt(a, n, "db"), 0, &db);
-    if (rc) return rc;
-    Principal who;
-    if ((rc = cli_principal(db, cli_opt(a, n, "as"), &who)) == 0)
-        rc = cli_call(db, &who, "GET", zPath, pj);
-    db_close(db);
-    return rc;
-}
-
 static void print_findings(const json_t *j) {
     size_t i;
     json_t *o;
@@ -58,13 +46,13 @@ static int actions_close(int argc, char **argv) {
         "  keel actions close 7 --db keel.db --note \"relabelled 1200 failures\" --as "
         "jonas@example.com";
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"as", 0, "EMAIL", "the account that closes it (default: the first admin)", NULL},
         {"note", 0, "TEXT", "what was done, or why not (required)", NULL},
         {"evidence", 0, "ANALYSIS_ID", "the stored analysis that shows it is done", NULL},
         {"version", 0, "VERSION_ID", "retraining: the retrained version", NULL},
         {"cancel", 1, "", "close it as cancelled rather than done", NULL},
-        {"json", 1, "", "print the closed action as JSON", NULL},
+        CLI_OPT_JSON("print the closed action as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n, zUsage, &nPos);
@@ -99,10 +87,7 @@ static int actions_close(int argc, char **argv) {
     }
     json_decref(body);
     if (rc) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if (cli_json_done(a, n, j)) return 0;
     printf("action %lld %s: %s\n", id, s_(j, "status"), s_(j, "close_note"));
     json_decref(j);
     return 0;
@@ -111,11 +96,11 @@ static int actions_close(int argc, char **argv) {
 int cli_actions(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "close") == 0) return actions_close(argc - 1, argv + 1);
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_AS,
         {"overdue", 1, "", "only overdue actions", NULL},
         {"all", 1, "", "closed actions too (default: open and in progress)", NULL},
-        {"json", 1, "", "print the answer as JSON", NULL},
+        CLI_OPT_JSON("print the answer as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc =
@@ -134,11 +119,8 @@ int cli_actions(int argc, char **argv) {
                                       : (cli_opt(a, n, "all") ? "" : "?status=active"),
              "");
     json_t *j = NULL;
-    if ((rc = cli_read(a, n, zPath, &j))) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if ((rc = cli_get(a, n, zPath, &j))) return rc;
+    if (cli_json_done(a, n, j)) return 0;
     size_t i;
     json_t *o;
     printf("%-5s %-11s %-10s %-20s %-9s %s\n", "id", "status", "due", "owner", "source", "title");
@@ -162,10 +144,10 @@ static void print_money(const char *zLabel, const json_t *v) {
 
 int cli_review(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_AS,
         {"period", 0, "QUARTER", "the fiscal quarter, e.g. 2026Q4", NULL},
-        {"json", 1, "", "print the review as JSON", NULL},
+        CLI_OPT_JSON("print the review as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -193,11 +175,8 @@ int cli_review(int argc, char **argv) {
         }
     snprintf(zPath, sizeof zPath, "/api/v1/reviews/%s", zLow);
     json_t *j = NULL;
-    if ((rc = cli_read(a, n, zPath, &j))) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if ((rc = cli_get(a, n, zPath, &j))) return rc;
+    if (cli_json_done(a, n, j)) return 0;
     printf("Quarterly review %s (%s)\n", s_(j, "period"), s_(j, "status"));
     size_t i, m;
     json_t *o, *x;
@@ -227,9 +206,9 @@ int cli_review(int argc, char **argv) {
 
 int cli_radar(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print the radar as JSON", NULL},
+        CLI_OPT_DB,
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print the radar as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -240,11 +219,8 @@ int cli_radar(int argc, char **argv) {
                        &nPos);
     if (rc) return rc < 0 ? 0 : rc;
     json_t *j = NULL;
-    if ((rc = cli_read(a, n, "/api/v1/radar", &j))) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if ((rc = cli_get(a, n, "/api/v1/radar", &j))) return rc;
+    if (cli_json_done(a, n, j)) return 0;
     size_t i, k, m;
     json_t *q, *r, *o, *x;
     json_array_foreach(json_object_get(j, "quadrants"), i, q) {

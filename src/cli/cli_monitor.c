@@ -156,7 +156,7 @@ int cli_ingest(int argc, char **argv) {
         {"partial", 1, "", "store the good lines of a batch with bad ones (else refused whole)",
          NULL},
         {"batch", 0, "N", "events per batch (default 5000)", NULL},
-        {"json", 1, "", "print the summary as JSON", NULL},
+        CLI_OPT_JSON("print the summary as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -292,12 +292,12 @@ static int monitor_first(Db *db, const Principal *who, const char *zSystem, int 
 
 int cli_monitor(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        CLI_OPT_DB_FILE,
         {"system", 0, "NAME", "the AI system", NULL},
         {"grain", 0, "minute|hour|day", "window size (default minute)", NULL},
         {"limit", 0, "N", "windows shown (default 20)", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print the windows and findings as JSON", NULL},
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print the windows and findings as JSON"),
         {"freeze-baseline", 1, "", "first freeze the version's baseline (the last 7 days)", NULL},
         {"version", 0, "V", "with --freeze-baseline: the version (default: the newest)", NULL},
         {"detect", 1, "", "first run decay detection (as the monitor.decay job does)", NULL},
@@ -335,10 +335,7 @@ int cli_monitor(int argc, char **argv) {
     }
     db_close(db);
     if (rc) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if (cli_json_done(a, n, j)) return 0;
     printf("%-20s %-12s %-10s %9s %6s %9s %9s %9s %6s %6s\n", "window (UTC)", "version", "segment",
            "events", "err%", "p50 ms", "p90 ms", "p99 ms", "acc", "auc");
     size_t i;
@@ -394,8 +391,8 @@ int cli_monitor(int argc, char **argv) {
 
 int cli_jobs(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
-        {"json", 1, "", "print as JSON", NULL},
+        CLI_OPT_DB_FILE,
+        CLI_OPT_JSON("print as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -425,10 +422,7 @@ int cli_jobs(int argc, char **argv) {
         rc = cli_fail("%s", e.zMsg);
     db_close(db);
     if (rc || !rows) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(rows);
-        return 0;
-    }
+    if (cli_json_done(a, n, rows)) return 0;
     printf("%-20s %8s %-24s %-8s %s\n", "job", "every s", "last run", "outcome", "error");
     size_t i;
     json_t *r;

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "engine/portfolio.h"
 #include "util/err.h"
+#include "util/mem.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,12 +68,13 @@ static void plan_print_text(const json_t *r) {
     const char *zKey;
     json_t *v;
     size_t i;
-    printf("status   %s\nvalue    ", json_string_value(json_object_get(r, "status")));
-    cli_print_num(r, "value", "%.6g", "-");
-    printf("\nbound    ");
-    cli_print_num(r, "bound", "%.6g", "-");
-    printf("\ngap      ");
-    cli_print_num(r, "gap", "%.4g", "-");
+    const CliNum aNum[] = {
+        {"\nvalue    ", r, "value", "%.6g"},
+        {"\nbound    ", r, "bound", "%.6g"},
+        {"\ngap      ", r, "gap", "%.4g"},
+    };
+    printf("status   %s", json_string_value(json_object_get(r, "status")));
+    cli_print_nums(aNum, ARRAY_SIZE(aNum));
     printf("\nfunded   %lld\n", (long long)json_integer_value(json_object_get(r, "funded")));
     if (json_object_get(r, "changes")) {
         printf("objective ");
@@ -263,13 +265,13 @@ int cli_plan(int argc, char **argv) {
                "funded");
         json_array_foreach(json_object_get(out, "points"), i, pt) {
             printf("%5.0f%% ", 100 * json_number_value(json_object_get(pt, "scale")));
-            cli_print_num(pt, "budget", "%14.6g", "-");
-            printf(" ");
-            cli_print_num(pt, "value", "%14.6g", "-");
-            printf(" ");
-            cli_print_num(pt, "bound", "%14.6g", "-");
-            printf(" ");
-            cli_print_num(pt, "gap", "%8.4f", "-");
+            const CliNum aNum[] = {
+                {"", pt, "budget", "%14.6g"},
+                {" ", pt, "value", "%14.6g"},
+                {" ", pt, "bound", "%14.6g"},
+                {" ", pt, "gap", "%8.4f"},
+            };
+            cli_print_nums(aNum, ARRAY_SIZE(aNum));
             printf(" %7lld\n", (long long)json_integer_value(json_object_get(pt, "funded")));
         }
         json_decref(out);

@@ -10,10 +10,10 @@
 
 int cli_pool_usage(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"pool", 0, "ID", "the pool's id", NULL},
         {"as", 0, "EMAIL", "act as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print the answer as JSON", NULL},
+        CLI_OPT_JSON("print the answer as JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,

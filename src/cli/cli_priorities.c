@@ -8,10 +8,10 @@
 
 int cli_priorities(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"stage", 0, "STAGE", "only initiatives in this stage", NULL},
-        {"as", 0, "EMAIL", "read as this account (default: the first admin)", NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_AS,
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n,
@@ -29,11 +29,8 @@ int cli_priorities(int argc, char **argv) {
         snprintf(zUrl, sizeof zUrl, "/api/v1/priorities?stage=%.40s", z);
     }
     json_t *j = NULL;
-    if ((rc = cli_call_as(cli_opt(a, n, "db"), cli_opt(a, n, "as"), "GET", zUrl, &j))) return rc;
-    if (cli_opt(a, n, "json")) {
-        cli_print_json(j);
-        return 0;
-    }
+    if ((rc = cli_get(a, n, zUrl, &j))) return rc;
+    if (cli_json_done(a, n, j)) return 0;
     printf("%-4s %-5s %-10s %-9s %s\n", "RANK", "SCORE", "QUADRANT", "STAGE", "INITIATIVE");
     size_t i;
     json_t *x;

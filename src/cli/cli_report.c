@@ -21,7 +21,7 @@ static ReportFormat format_of(const char *zPath) {
 
 static int report_board_main(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        CLI_OPT_DB_FILE,
         {"period", 0, "QUARTER", "the fiscal quarter reported on, e.g. 2026Q4", NULL},
         {"lang", 0, "LANG", "en (default) or zh-CN", NULL},
         {"out", 0, "FILE", "the file to write: FILE.pdf or FILE.html", NULL},

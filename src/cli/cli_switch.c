@@ -72,7 +72,7 @@ int cli_switch(int argc, char **argv) {
     if (strcmp(zCmd, "get") && strcmp(zCmd, "set") && strcmp(zCmd, "history"))
         return cli_usage_error("unknown switch command '%s'; try keel switch --help", zCmd);
     CliOpt a[] = {
-        {"db", 0, "FILE", "database file", NULL},
+        CLI_OPT_DB_FILE,
         {"system", 0, "NAME", "the system's name (its key)", NULL},
         {"state", 0, "STATE", "set: on, off, shadow or percent", NULL},
         {"percent", 0, "N", "set: with --state percent, 0 to 100", NULL},
@@ -80,7 +80,7 @@ int cli_switch(int argc, char **argv) {
         {"reason", 0, "TEXT", "set: why (required; kept with who and when)", NULL},
         {"as", 0, "EMAIL", "set: the account that flips (default: the first admin)", NULL},
         {"limit", 0, "N", "history: at most N flips (default 100)", NULL},
-        {"json", 1, "", "print the API's JSON", NULL},
+        CLI_OPT_JSON("print the API's JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc - 1, argv + 1, a, n, zSwitchUsage, &nPos);

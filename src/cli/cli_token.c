@@ -20,14 +20,14 @@ static const char *zTokenUsage =
 
 int cli_token(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"email", 0, "EMAIL", "the account that owns the token", NULL},
         {"name", 0, "NAME", "what the token is for", NULL},
         {"scope", 0, "SCOPE",
          "read, write (default), switch:read, ingest, metrics:read, calendar:read", NULL},
         {"expires", 0, "DATE", "expiry, e.g. 2027-01-01 or 2027-01-01T00:00:00Z", NULL},
         {"id", 0, "N", "token id (revoke)", NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n, zTokenUsage, &nPos);

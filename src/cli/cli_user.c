@@ -58,14 +58,14 @@ static int user_list(Db *db, int bJson) {
 
 int cli_user(int argc, char **argv) {
     CliOpt a[] = {
-        {"db", 0, "DB", "SQLite file or postgresql:// URL", NULL},
+        CLI_OPT_DB,
         {"email", 0, "EMAIL", "login e-mail of the account", NULL},
         {"name", 0, "NAME", "display name", NULL},
         {"role", 0, "ROLE", "admin, committee, owner, engineer, risk or viewer", NULL},
         {"person", 0, "ID", "link to person ID of the register", NULL},
         {"password-file", 0, "FILE", "read the password from FILE (- for stdin); else prompt",
          NULL},
-        {"json", 1, "", "print JSON", NULL},
+        CLI_OPT_JSON("print JSON"),
     };
     int n = sizeof a / sizeof a[0], nPos = 0;
     int rc = cli_parse(argc, argv, a, n, zUserUsage, &nPos);

@@ -677,8 +677,7 @@ int monitor_flush(Monitor *m, Db *db, KeelError *e) {
         evagg_free(&hour);
         evagg_free(&day);
         if (!rc) rc = store_monitor_state_set(db, "applied_seq", (int64_t)seq);
-        if (!rc) rc = db_commit(db);
-        if (rc) db_rollback(db);
+        rc = db_end(db, rc);
     }
     pthread_mutex_lock(&m->mu);
     if (rc) {

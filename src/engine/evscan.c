@@ -12,6 +12,7 @@
 #include "engine/csv_int.h"
 #include "util/err.h"
 #include "util/mem.h"
+#include "util/timeutil.h"
 #include <math.h>
 #include <stdarg.h>
 #ifdef __SSE2__
@@ -107,16 +108,6 @@ static int evscan_text_ok(const char *z, size_t n) {
 
 /* ---- timestamps ---------------------------------------------------------- */
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's). */
-static int64_t evscan_days(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 /* n digits at z as an unsigned number, or -1. */
 static int evscan_digits(const char *z, size_t n) {
     int v = 0;
@@ -172,7 +163,8 @@ int evscan_parse_ts(const char *z, size_t n, int64_t *pMs) {
         k += 6;
     }
     if (k != n) return KEEL_EINVAL;
-    int64_t secs = evscan_days(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - off;
+    int64_t secs =
+        time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - off;
     *pMs = secs * 1000 + ms;
     return 0;
 }

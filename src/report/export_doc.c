@@ -32,98 +32,167 @@ static void md_text(Buf *b, const char *z) {
     }
 }
 
-static void md_missing(Buf *b, const json_t *doc, const char *zWhat) {
-    buf_printf(b, "**[%s", missing_word(doc));
+/* The markup of one output format: what is written around each part of
+ * the document (open, close). The document is walked once, by doc_write. */
+typedef struct Markup {
+    void (*xText)(Buf *, const char *); /* text, escaped for the format */
+    const char *azMissing[2];           /* a missing value's marker */
+    const char *azTitle[2], *azPara[2], *azNote[2], *azHeading[2];
+    const char *zSectionEnd;
+    const char *azFieldsHead[2]; /* the fields' table head, en and zh */
+    const char *azField[4];      /* before the ref, label, value; after the value */
+    const char *zFieldsEnd;
+    const char *azTable[2], *azRow[2], *azTh[2], *azTd[2];
+    const char *zRule;            /* written per column below a table's head, or NULL */
+    const char *azMissingHead[2]; /* the closing "still missing" list: head, en and zh */
+    const char *azNothing[2];     /* its one line when nothing is missing, en and zh */
+    const char *azItem[2];
+    const char *zEnd;
+} Markup;
+
+static const Markup s_md = {
+    .xText = md_text,
+    .azMissing = {"**[", "]**"},
+    .azTitle = {"# ", "\n\n"},
+    .azPara = {"", "\n\n"},
+    .azNote = {"> ", "\n\n"},
+    .azHeading = {"## ", "\n\n"},
+    .zSectionEnd = "",
+    .azFieldsHead = {"| Ref. | Item | Content |\n|---|---|---|\n",
+                     "| 编号 | 项目 | 内容 |\n|---|---|---|\n"},
+    .azField = {"| ", " | ", " | ", " |\n"},
+    .zFieldsEnd = "\n",
+    .azTable = {"", "\n"},
+    .azRow = {"|", "\n"},
+    .azTh = {" ", " |"},
+    .azTd = {" ", " |"},
+    .zRule = "---|",
+    .azMissingHead = {"## Still missing\n\n", "## 尚缺内容\n\n"},
+    .azNothing = {"Nothing.\n", "无。\n"},
+    .azItem = {"- ", "\n"},
+    .zEnd = "",
+};
+
+static const Markup s_html = {
+    .xText = html_escape,
+    .azMissing = {"<mark>[", "]</mark>"},
+    .azTitle = {"<h1>", "</h1>\n"},
+    .azPara = {"<p>", "</p>\n"},
+    .azNote = {"<blockquote>", "</blockquote>\n"},
+    .azHeading = {"<section><h2>", "</h2>\n"},
+    .zSectionEnd = "</section>\n",
+    .azFieldsHead = {"<table><tr><th>Ref.</th><th>Item</th><th>Content</th></tr>\n",
+                     "<table><tr><th>编号</th><th>项目</th><th>内容</th></tr>\n"},
+    .azField = {"<tr><td>", "</td><th>", "</th><td>", "</td></tr>\n"},
+    .zFieldsEnd = "</table>\n",
+    .azTable = {"<table>", "</table>\n"},
+    .azRow = {"<tr>", "</tr>\n"},
+    .azTh = {"<th>", "</th>"},
+    .azTd = {"<td>", "</td>"},
+    .zRule = NULL,
+    .azMissingHead = {"<section><h2>Still missing</h2>\n<ul>\n",
+                      "<section><h2>尚缺内容</h2>\n<ul>\n"},
+    .azNothing = {"<li>Nothing.</li>\n", "<li>无。</li>\n"},
+    .azItem = {"<li>", "</li>\n"},
+    .zEnd = "</ul></section>\n</body></html>\n",
+};
+
+/* az[0], the text z escaped, az[1]. */
+static void put_in(Buf *b, const Markup *m, const char *const az[2], const char *z) {
+    buf_puts(b, az[0]);
+    m->xText(b, z);
+    buf_puts(b, az[1]);
+}
+
+/* The marker of a missing value, with what is missing when known. */
+static void put_missing(Buf *b, const Markup *m, const json_t *doc, const char *zWhat) {
+    buf_puts(b, m->azMissing[0]);
+    buf_puts(b, missing_word(doc));
     if (zWhat) {
         buf_puts(b, is_zh(doc) ? "：" : ": ");
-        md_text(b, zWhat);
+        m->xText(b, zWhat);
     }
-    buf_puts(b, "]**");
+    buf_puts(b, m->azMissing[1]);
 }
 
-static void md_table(Buf *b, const json_t *doc, const json_t *cols, const json_t *rows) {
+/* A value: the text when v is a string, else the missing marker. */
+static void put_value(Buf *b, const Markup *m, const json_t *doc, const json_t *v,
+                      const char *zMissing) {
+    if (json_is_string(v))
+        m->xText(b, json_string_value(v));
+    else
+        put_missing(b, m, doc, zMissing);
+}
+
+static void put_table(Buf *b, const Markup *m, const json_t *doc, const json_t *t) {
     size_t i, j;
     json_t *c, *r, *v;
-    buf_puts(b, "|");
-    json_array_foreach(cols, i, c) {
-        buf_putc(b, ' ');
-        md_text(b, json_string_value(c));
-        buf_puts(b, " |");
+    const json_t *cols = json_object_get(t, "columns");
+    buf_puts(b, m->azTable[0]);
+    buf_puts(b, m->azRow[0]);
+    json_array_foreach(cols, i, c) put_in(b, m, m->azTh, json_string_value(c));
+    buf_puts(b, m->azRow[1]);
+    if (m->zRule) {
+        buf_puts(b, m->azRow[0]);
+        json_array_foreach(cols, i, c) buf_puts(b, m->zRule);
+        buf_puts(b, m->azRow[1]);
     }
-    buf_puts(b, "\n|");
-    json_array_foreach(cols, i, c) buf_puts(b, "---|");
-    buf_putc(b, '\n');
-    json_array_foreach(rows, i, r) {
-        buf_puts(b, "|");
+    json_array_foreach(json_object_get(t, "rows"), i, r) {
+        buf_puts(b, m->azRow[0]);
         json_array_foreach(r, j, v) {
-            buf_putc(b, ' ');
-            if (json_is_string(v))
-                md_text(b, json_string_value(v));
-            else
-                md_missing(b, doc, NULL);
-            buf_puts(b, " |");
+            buf_puts(b, m->azTd[0]);
+            put_value(b, m, doc, v, NULL);
+            buf_puts(b, m->azTd[1]);
         }
-        buf_putc(b, '\n');
+        buf_puts(b, m->azRow[1]);
     }
-    buf_putc(b, '\n');
+    buf_puts(b, m->azTable[1]);
 }
 
-void export_doc_md(const json_t *doc, Buf *b) {
+/* The document from its title down, in the markup m. */
+static void doc_write(const json_t *doc, Buf *b, const Markup *m) {
     int zh = is_zh(doc);
-    buf_puts(b, "# ");
-    md_text(b, json_get_str(doc, "title"));
-    buf_puts(b, "\n\n");
-    if (json_get_str(doc, "subtitle")) {
-        md_text(b, json_get_str(doc, "subtitle"));
-        buf_puts(b, "\n\n");
-    }
-    if (json_get_str(doc, "note")) {
-        buf_puts(b, "> ");
-        md_text(b, json_get_str(doc, "note"));
-        buf_puts(b, "\n\n");
-    }
+    put_in(b, m, m->azTitle, json_get_str(doc, "title"));
+    if (json_get_str(doc, "subtitle")) put_in(b, m, m->azPara, json_get_str(doc, "subtitle"));
+    if (json_get_str(doc, "note")) put_in(b, m, m->azNote, json_get_str(doc, "note"));
     size_t i, j;
     json_t *s, *f, *p;
     json_array_foreach(json_object_get(doc, "sections"), i, s) {
-        buf_puts(b, "## ");
-        md_text(b, json_get_str(s, "heading"));
-        buf_puts(b, "\n\n");
-        json_array_foreach(json_object_get(s, "text"), j, p) {
-            md_text(b, json_string_value(p));
-            buf_puts(b, "\n\n");
-        }
+        put_in(b, m, m->azHeading, json_get_str(s, "heading"));
+        json_array_foreach(json_object_get(s, "text"), j, p)
+            put_in(b, m, m->azPara, json_string_value(p));
         const json_t *fields = json_object_get(s, "fields");
         if (json_array_size(fields)) {
-            buf_puts(b, zh ? "| 编号 | 项目 | 内容 |\n|---|---|---|\n"
-                           : "| Ref. | Item | Content |\n|---|---|---|\n");
+            buf_puts(b, m->azFieldsHead[zh]);
             json_array_foreach(fields, j, f) {
-                buf_puts(b, "| ");
-                md_text(b, json_get_str(f, "ref"));
-                buf_puts(b, " | ");
-                md_text(b, json_get_str(f, "label"));
-                buf_puts(b, " | ");
-                if (json_get_str(f, "value"))
-                    md_text(b, json_get_str(f, "value"));
-                else
-                    md_missing(b, doc, json_get_str(f, "missing"));
-                buf_puts(b, " |\n");
+                buf_puts(b, m->azField[0]);
+                m->xText(b, json_get_str(f, "ref"));
+                buf_puts(b, m->azField[1]);
+                m->xText(b, json_get_str(f, "label"));
+                buf_puts(b, m->azField[2]);
+                put_value(b, m, doc, json_object_get(f, "value"), json_get_str(f, "missing"));
+                buf_puts(b, m->azField[3]);
             }
-            buf_putc(b, '\n');
+            buf_puts(b, m->zFieldsEnd);
         }
         const json_t *t = json_object_get(s, "table");
-        if (t) md_table(b, doc, json_object_get(t, "columns"), json_object_get(t, "rows"));
+        if (t) put_table(b, m, doc, t);
+        buf_puts(b, m->zSectionEnd);
     }
-    buf_puts(b, zh ? "## 尚缺内容\n\n" : "## Still missing\n\n");
+    buf_puts(b, m->azMissingHead[zh]);
     const json_t *miss = json_object_get(doc, "missing");
-    if (json_array_size(miss) == 0) buf_puts(b, zh ? "无。\n" : "Nothing.\n");
+    if (json_array_size(miss) == 0) buf_puts(b, m->azNothing[zh]);
     json_array_foreach(miss, i, f) {
-        buf_puts(b, "- ");
-        md_text(b, json_get_str(f, "section"));
+        buf_puts(b, m->azItem[0]);
+        m->xText(b, json_get_str(f, "section"));
         buf_puts(b, zh ? "：" : ": ");
-        md_text(b, json_get_str(f, "item"));
-        buf_putc(b, '\n');
+        m->xText(b, json_get_str(f, "item"));
+        buf_puts(b, m->azItem[1]);
     }
+    buf_puts(b, m->zEnd);
 }
+
+void export_doc_md(const json_t *doc, Buf *b) { doc_write(doc, b, &s_md); }
 
 static const char zStyle[] =
     "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;color:#222;"
@@ -134,98 +203,12 @@ static const char zStyle[] =
     "vertical-align:top}mark{background:#fff1c2;font-weight:bold}"
     "blockquote{margin:0;padding:.5em 1em;background:#f6f6f6;border-left:3px solid #b06a00}";
 
-static void html_missing(Buf *b, const json_t *doc, const char *zWhat) {
-    buf_printf(b, "<mark>[%s", missing_word(doc));
-    if (zWhat) {
-        buf_puts(b, is_zh(doc) ? "：" : ": ");
-        html_escape(b, zWhat);
-    }
-    buf_puts(b, "]</mark>");
-}
-
-static void html_cell(Buf *b, const json_t *doc, const json_t *v, const char *zMissing) {
-    buf_puts(b, "<td>");
-    if (json_is_string(v))
-        html_escape(b, json_string_value(v));
-    else
-        html_missing(b, doc, zMissing);
-    buf_puts(b, "</td>");
-}
-
 void export_doc_html(const json_t *doc, Buf *b) {
-    int zh = is_zh(doc);
     buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
-               zh ? "zh-CN" : "en");
+               is_zh(doc) ? "zh-CN" : "en");
     html_escape(b, json_get_str(doc, "title"));
-    buf_printf(b, "</title><style>%s</style></head><body>\n<h1>", zStyle);
-    html_escape(b, json_get_str(doc, "title"));
-    buf_puts(b, "</h1>\n");
-    if (json_get_str(doc, "subtitle")) {
-        buf_puts(b, "<p>");
-        html_escape(b, json_get_str(doc, "subtitle"));
-        buf_puts(b, "</p>\n");
-    }
-    if (json_get_str(doc, "note")) {
-        buf_puts(b, "<blockquote>");
-        html_escape(b, json_get_str(doc, "note"));
-        buf_puts(b, "</blockquote>\n");
-    }
-    size_t i, j, k;
-    json_t *s, *f, *p, *c, *r, *v;
-    json_array_foreach(json_object_get(doc, "sections"), i, s) {
-        buf_puts(b, "<section><h2>");
-        html_escape(b, json_get_str(s, "heading"));
-        buf_puts(b, "</h2>\n");
-        json_array_foreach(json_object_get(s, "text"), j, p) {
-            buf_puts(b, "<p>");
-            html_escape(b, json_string_value(p));
-            buf_puts(b, "</p>\n");
-        }
-        const json_t *fields = json_object_get(s, "fields");
-        if (json_array_size(fields)) {
-            buf_puts(b, zh ? "<table><tr><th>编号</th><th>项目</th><th>内容</th></tr>\n"
-                           : "<table><tr><th>Ref.</th><th>Item</th><th>Content</th></tr>\n");
-            json_array_foreach(fields, j, f) {
-                buf_puts(b, "<tr><td>");
-                html_escape(b, json_get_str(f, "ref"));
-                buf_puts(b, "</td><th>");
-                html_escape(b, json_get_str(f, "label"));
-                buf_puts(b, "</th>");
-                html_cell(b, doc, json_object_get(f, "value"), json_get_str(f, "missing"));
-                buf_puts(b, "</tr>\n");
-            }
-            buf_puts(b, "</table>\n");
-        }
-        const json_t *t = json_object_get(s, "table");
-        if (t) {
-            buf_puts(b, "<table><tr>");
-            json_array_foreach(json_object_get(t, "columns"), j, c) {
-                buf_puts(b, "<th>");
-                html_escape(b, json_string_value(c));
-                buf_puts(b, "</th>");
-            }
-            buf_puts(b, "</tr>\n");
-            json_array_foreach(json_object_get(t, "rows"), j, r) {
-                buf_puts(b, "<tr>");
-                json_array_foreach(r, k, v) html_cell(b, doc, v, NULL);
-                buf_puts(b, "</tr>\n");
-            }
-            buf_puts(b, "</table>\n");
-        }
-        buf_puts(b, "</section>\n");
-    }
-    buf_puts(b,
-             zh ? "<section><h2>尚缺内容</h2>\n<ul>\n" : "<section><h2>Still missing</h2>\n<ul>\n");
-    const json_t *miss = json_object_get(doc, "missing");
-    if (json_array_size(miss) == 0) buf_puts(b, zh ? "<li>无。</li>\n" : "<li>Nothing.</li>\n");
-    json_array_foreach(miss, i, f) {
-        buf_puts(b, "<li>");
-        html_escape(b, json_get_str(f, "section"));
-        buf_puts(b, zh ? "：" : ": ");
-        html_escape(b, json_get_str(f, "item"));
-        buf_puts(b, "</li>\n");
-    }
-    buf_puts(b, "</ul></section>\n</body></html>\n");
+    buf_printf(b, "</title><style>%s</style></head><body>\n", zStyle);
+    doc_write(doc, b, &s_html);
 }
 
 static void csv_row(Buf *b, const char *const *az, size_t n) {

@@ -1103,6 +1103,24 @@ static const char *const azMigration[] = {
     "ALTER TABLE data_asset ADD COLUMN purposes TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE data_asset ADD COLUMN quasi_identifiers TEXT;"
     "ALTER TABLE initiative ADD COLUMN purpose TEXT;",
+    /* 23: /metrics reads the latest minute of each key from monitor_latest
+     * alone: a copy of the gauges it lists, kept by the same upsert, so a
+     * scrape reads a few small pages, not one window row (with its
+     * aggregate text) per key */
+    "ALTER TABLE monitor_latest ADD COLUMN n BIGINT;"
+    "ALTER TABLE monitor_latest ADD COLUMN error_rate REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN p50 REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN p90 REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN p99 REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN mean_score REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN accuracy REAL;"
+    "ALTER TABLE monitor_latest ADD COLUMN auc REAL;"
+    "UPDATE monitor_latest SET n = w.n, error_rate = w.error_rate, p50 = w.p50, p90 = w.p90, "
+    "p99 = w.p99, mean_score = w.mean_score, accuracy = w.accuracy, auc = w.auc FROM "
+    "monitor_window w WHERE w.system_id = monitor_latest.system_id AND w.version = "
+    "monitor_latest.version AND w.segment = monitor_latest.segment AND w.grain = 'minute' AND "
+    "w.window_start = monitor_latest.window_start;"
+    "DELETE FROM monitor_latest WHERE n IS NULL;",
 };
 
 #define N_MIGRATION ((int)(sizeof azMigration / sizeof azMigration[0]))
@@ -1179,23 +1197,16 @@ int schema_migrate(Db *db, char *zErr, size_t nErr) {
     while (version < target) {
         rc = db_begin(db);
         if (rc == 0) rc = schema_identify(db, &version, zErr, nErr);
-        if (rc == KEEL_EVERSION) {
-            db_rollback(db);
-            return rc;
-        }
-        if (rc == 0 && version >= target) {
-            rc = db_commit(db);
-            break;
-        }
-        if (rc == 0) rc = db_exec_ddl(db, migration_sql(db, version + 1));
-        if (rc == 0) rc = db_set_version(db, version + 1, SCHEMA_APP_ID);
-        if (rc == 0) rc = db_commit(db);
+        int bStep = rc == 0 && version < target; /* another process may have done it */
+        if (bStep) rc = db_exec_ddl(db, migration_sql(db, version + 1));
+        if (bStep && rc == 0) rc = db_set_version(db, version + 1, SCHEMA_APP_ID);
+        rc = db_end(db, rc);
+        if (rc == KEEL_EVERSION) return rc;
         if (rc) {
             snprintf(zErr, nErr, "migration %d failed: %s", version + 1, db_errmsg(db));
-            db_rollback(db);
             return rc;
         }
-        version++;
+        if (bStep) version++;
     }
     return rc;
 }

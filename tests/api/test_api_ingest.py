@@ -70,6 +70,36 @@ def stored(sql_where="1=1"):
     return last
 
 
+def gauges():
+    """{(version, segment): {metric: value}} of churn-scorer in /metrics."""
+    out = {}
+    for f in text_string_to_metric_families(a.get("/metrics").body):
+        if f.name.startswith("keel_window_"):
+            for s in f.samples:
+                if s.labels.get("system") == "churn-scorer":
+                    out.setdefault((s.labels["version"], s.labels["segment"]), {})[s.name] = s.value
+    return out
+
+
+def latest_minutes():
+    """The latest minute window of each (version, segment), from the windows API."""
+    r = lea.get("/api/v1/systems/churn-scorer/monitor?grain=minute&limit=1000")
+    best = {}
+    for w in r.json["windows"]:
+        k = (w["version"], w["segment"] or "")
+        if k not in best or w["window_start"] > best[k]["window_start"]:
+            best[k] = w
+    return best
+
+
+def same(g, w):
+    pairs = [("keel_window_events", w["n"]), ("keel_window_start_seconds", w["window_start"] / 1000),
+             ("keel_window_latency_p50_ms", w["p50"]), ("keel_window_mean_score", w["mean_score"]),
+             ("keel_window_accuracy", w["accuracy"]), ("keel_window_auc", w["auc"])]
+    return all((v is None and m not in g) or (v is not None and abs(g.get(m, float("nan")) - v) <= 1e-9 * max(1, abs(v)))
+               for m, v in pairs)
+
+
 # ---- ing-1: batches, duplicates, CSV, labels -------------------------------------
 r = lea.request("POST", URL, raw=ndjson([ev(i) for i in range(100)]), ctype=NDJ)
 t.status("ing-1.1", r, 200)
@@ -151,6 +181,20 @@ stored()
 w = {x["version"]: x["registered"] for x in lea.get("/api/v1/systems/churn-scorer/monitor?grain=day").json["windows"]
      if x["version"] in ("v-reg", "v-new")}
 t.check("ing-10.4", w == {"v-reg": True, "v-new": False}, str(w))
+# a late label refreshes the gauges of the latest minute it falls in (same window again)
+k = ("v-reg", "")
+before = gauges().get(k, {})
+r = lea.request("POST", "/api/v1/systems/churn-scorer/labels", raw=b"event_id,label\ne-900100,1\n", ctype="text/csv")
+t.check("ing-10.5", r.status == 200 and r.json["accepted"] == 1, r.body[:300])
+stored()
+for _ in range(20):
+    g, lw = gauges(), latest_minutes()
+    if "keel_window_accuracy" in g.get(k, {}):
+        break
+    time.sleep(0.5)
+t.check("ing-10.6", "keel_window_accuracy" not in before and g[k].get("keel_window_accuracy") is not None
+        and same(g[k], lw[k]) and g[k]["keel_window_start_seconds"] == before.get("keel_window_start_seconds"),
+        "%s -> %s / %s" % (before, g.get(k), lw.get(k)))
 
 # ---- ing-6: /metrics per system ---------------------------------------------------------
 fams = {f.name: f for f in text_string_to_metric_families(a.get("/metrics").body)}
@@ -162,6 +206,12 @@ t.check("ing-6.3", all({"system", "version", "segment"} <= set(s.labels) for s i
 st = [s.value for s in fams["keel_window_start_seconds"].samples
       if s.labels.get("system") == "churn-scorer"]
 t.check("ing-6.4", st and all(1e9 < v < 1e11 and v == int(v) for v in st), str(st)[:300])  # seconds
+
+
+# the gauges are each key's latest minute window, as the windows API reads it
+g, lw = gauges(), latest_minutes()
+t.check("ing-6.5", g and set(g) == set(lw) and all(same(g[k], lw[k]) for k in g),
+        "%s\n%s" % (str(g)[:600], str(lw)[:600]))
 
 # ---- ing-8: keel ingest (--url) and keel monitor ---------------------------------------
 import os
