@@ -35,6 +35,9 @@ const FMT = {
   score: num, min: num, initiative_id: num, open: num, total: num, index: (v) => String(v),
 };
 
+// Params whose absence has a name ("computed", "not set").
+const NAMED_NULL = new Set(['verdict', 'purpose']);
+
 // The values of params for the catalogue's message, nested sentences
 // (an exemption's detail, each data asset's reason) worded with prefix.
 export function vars(params, prefix) {
@@ -42,7 +45,7 @@ export function vars(params, prefix) {
   for (const [k, v] of Object.entries(params || {})) {
     if (k === 'detail' && v && v.code) out.detail = words('', v, prefix);
     else if (k === 'assets') out.assets = (v || []).filter(Boolean).map((a) => t('say.asset', { asset: a.asset, why: words('', a, prefix) })).join(t('say.sep'));
-    else if (v === null || v === undefined) out[k] = '';
+    else if ((v === null || v === undefined) && !NAMED_NULL.has(k)) out[k] = '';
     else out[k] = FMT[k] ? FMT[k](v) : Array.isArray(v) ? v.join(t('list.sep')) : String(v);
   }
   // an analysis's reasons: worded from their codes when the catalogue
