@@ -64,6 +64,7 @@ static const Command aCommand[] = {
     {"calendar", cli_calendar, "compliance deadlines of every AI system, overdue ones first"},
     {"export", cli_export, "regulatory exports to edit and file: register, EU data, SoA, China"},
     {"obligations", cli_obligations, "the rule packs' obligations of an AI system and why"},
+    {"kanon", cli_kanon, "k-anonymity of a data asset's quasi-identifiers (who stands out)"},
     {"rules", cli_rules, "check a directory of compliance rule packs"},
     {"jobs", cli_jobs, "the scheduler's jobs: list, run one now"},
     {"version", cli_version, "print the version"},

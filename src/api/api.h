@@ -25,6 +25,9 @@ int api_respond_row(Req *req, Resp *resp, const ResourceDef *r, int64_t id, int 
 /* The end of a handler that reads: rc when the call failed, else 200 with
  * o (taken). `return api_answer(resp, fn(req->db, &o), o);` */
 int api_answer(Resp *resp, int rc, json_t *o);
+/* A handler that reads the row named by the path's first key:
+ * fnRead(db, key, &o, err) answered as api_answer does. */
+int api_key_read(Req *req, Resp *resp, int (*fnRead)(Db *, const char *, json_t **, KeelError *));
 /* Set req->err to "no <zWhat> with id <id>" (404) and return its code. */
 int api_not_found(Req *req, const char *zWhat, int64_t id);
 /* Answer 400 with the envelope of req->err plus "rows": every bad row of an

@@ -165,6 +165,13 @@ int api_answer(Resp *resp, int rc, json_t *o) {
     return 0;
 }
 
+int api_key_read(Req *req, Resp *resp, int (*fnRead)(Db *, const char *, json_t **, KeelError *)) {
+    char z[ROUTE_KEY_MAX + 1];
+    json_t *o = NULL;
+    int rc = fnRead(req->db, req_key(req, 0, z, sizeof z), &o, &req->err);
+    return api_answer(resp, rc, o);
+}
+
 int api_not_found(Req *req, const char *zWhat, int64_t id) {
     return err_no_id(&req->err, KEEL_ENOTFOUND, "id", zWhat, id);
 }

@@ -51,10 +51,7 @@ int api_calendar_ics(Req *req, Resp *resp) {
 }
 
 int api_system_obligations(Req *req, Resp *resp) {
-    char z[ROUTE_KEY_MAX + 1];
-    json_t *o = NULL;
-    int rc = compliance_system(req->db, req_key(req, 0, z, sizeof z), &o, &req->err);
-    return api_answer(resp, rc, o);
+    return api_key_read(req, resp, compliance_system);
 }
 
 int api_system_obligations_preview(Req *req, Resp *resp) {

@@ -26,6 +26,22 @@ static int query_id(Req *req, const char *zName, int64_t *pId) {
     return 0;
 }
 
+/* A read over the last ?quarters= quarters (1 to 16, default 8): fn(db,
+ * n, &out) answers 200 with out. */
+static int answer_quarters(Req *req, Resp *resp, int (*fn)(Db *, int, json_t **)) {
+    static const char *const az[] = {"quarters", NULL};
+    int rc = api_query_only(req, az);
+    if (rc) return rc;
+    const char *zQ = req_query(req, "quarters");
+    int n = zQ ? atoi(zQ) : 8;
+    if (zQ && (n < 1 || n > 16))
+        return err_set(&req->err, KEEL_EINVAL, "quarters", "quarters is 1 to 16");
+    json_t *o;
+    if ((rc = fn(req->db, n, &o))) return rc;
+    resp_json(resp, 200, o);
+    return 0;
+}
+
 /* ---- actions ---- */
 
 int api_actions_list(Req *req, Resp *resp) {
@@ -83,12 +99,7 @@ int api_reviews_list(Req *req, Resp *resp) {
     return api_answer(resp, rc, o);
 }
 
-int api_reviews_get(Req *req, Resp *resp) {
-    char z[ROUTE_KEY_MAX + 1];
-    json_t *o;
-    int rc = quarterly_review(req->db, req_key(req, 0, z, sizeof z), &o, &req->err);
-    return api_answer(resp, rc, o);
-}
+int api_reviews_get(Req *req, Resp *resp) { return api_key_read(req, resp, quarterly_review); }
 
 int api_reviews_feedback(Req *req, Resp *resp) {
     char z[ROUTE_KEY_MAX + 1];
@@ -108,19 +119,7 @@ int api_reviews_hold(Req *req, Resp *resp) {
     return rc;
 }
 
-int api_value(Req *req, Resp *resp) {
-    static const char *const az[] = {"quarters", NULL};
-    int rc = api_query_only(req, az);
-    if (rc) return rc;
-    const char *zQ = req_query(req, "quarters");
-    int n = zQ ? atoi(zQ) : 8;
-    if (zQ && (n < 1 || n > 16))
-        return err_set(&req->err, KEEL_EINVAL, "quarters", "quarters is 1 to 16");
-    json_t *o;
-    if ((rc = quarterly_value(req->db, n, &o))) return rc;
-    resp_json(resp, 200, o);
-    return 0;
-}
+int api_value(Req *req, Resp *resp) { return answer_quarters(req, resp, quarterly_value); }
 
 /* ---- the technology radar ---- */
 
@@ -147,12 +146,7 @@ int api_radar(Req *req, Resp *resp) {
     return api_answer(resp, rc, o);
 }
 
-int api_radar_get(Req *req, Resp *resp) {
-    char z[ROUTE_KEY_MAX + 1];
-    json_t *o;
-    int rc = radar_get_one(req->db, req_key(req, 0, z, sizeof z), &o, &req->err);
-    return api_answer(resp, rc, o);
-}
+int api_radar_get(Req *req, Resp *resp) { return api_key_read(req, resp, radar_get_one); }
 
 int api_radar_create(Req *req, Resp *resp) {
     int64_t id;
@@ -191,16 +185,4 @@ int api_radar_fit(Req *req, Resp *resp) {
 
 /* ---- the strategy over time ---- */
 
-int api_strategy(Req *req, Resp *resp) {
-    static const char *const az[] = {"quarters", NULL};
-    int rc = api_query_only(req, az);
-    if (rc) return rc;
-    const char *zQ = req_query(req, "quarters");
-    int n = zQ ? atoi(zQ) : 8;
-    if (zQ && (n < 1 || n > 16))
-        return err_set(&req->err, KEEL_EINVAL, "quarters", "quarters is 1 to 16");
-    json_t *o;
-    if ((rc = strategy_over_time(req->db, n, &o))) return rc;
-    resp_json(resp, 200, o);
-    return 0;
-}
+int api_strategy(Req *req, Resp *resp) { return answer_quarters(req, resp, strategy_over_time); }

@@ -23,6 +23,7 @@ int api_respond_gate(Req *req, Resp *resp, json_t *gate) {
                           json_incref(json_object_get(gate, "requirements")), "request_id",
                           req->zRequestId);
     json_object_set(o, "gate", gate);
+    json_err_put_params(o, &req->err);
     /* the action the refusal raised (path 5) */
     if (json_object_get(gate, "action_id"))
         json_object_set(o, "action_id", json_object_get(gate, "action_id"));
@@ -57,6 +58,7 @@ int api_systems_list(Req *req, Resp *resp) {
     int64_t n = 0;
     json_array_foreach(rows, i, x) {
         if (zTier && strcmp(json_get_str(x, "risk_tier"), zTier) != 0) continue;
+        resource_row_bools(&resource_system, x); /* true/false, as GET /systems/{name} */
         if (n >= offset && n < offset + limit) json_array_append(items, x);
         n++;
     }

@@ -75,6 +75,12 @@ int cli_call(struct Db *db, const struct Principal *who, const char *zMethod, co
 /* cli_call with a JSON body (NULL: none), e.g. a PATCH. */
 int cli_call_body(struct Db *db, const struct Principal *who, const char *zMethod, const char *zUrl,
                   const json_t *body, json_t **ppOut);
+/* cli_call with a body of nBody bytes: CSV when bCsv, else JSON. */
+int cli_call_raw(struct Db *db, const struct Principal *who, const char *zMethod,
+                 const char *zUrl, const char *zBody, size_t nBody, int bCsv, json_t **ppOut);
+struct Buf;
+/* Percent-encode z into b, for a value in a URL's query. */
+void cli_url_escape(struct Buf *b, const char *z);
 /* cli_open_as, cli_call and db_close: one GET (or other body-less call)
  * of a report command. */
 int cli_call_as(const char *zDb, const char *zAs, const char *zMethod, const char *zUrl,
@@ -119,6 +125,7 @@ int cli_review(int argc, char **argv);
 int cli_radar(int argc, char **argv);
 int cli_definitions(int argc, char **argv);
 int cli_slips(int argc, char **argv);
+int cli_kanon(int argc, char **argv);
 
 /* A command's options for cli_parse(). */
 typedef struct CliOpt {

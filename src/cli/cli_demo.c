@@ -31,6 +31,33 @@ static void demo_password(char *z, size_t n) {
     snprintf(z, n, "demo-%.4s-%.4s-%.4s", r, r + 4, r + 8);
 }
 
+/* The size of array zPath ("a/b/c") of doc (0 when absent). */
+static size_t demo_count(const json_t *doc, const char *zA, const char *zB, const char *zC) {
+    const json_t *x = json_object_get(doc, zA);
+    if (zB) x = json_object_get(x, zB);
+    if (zC) x = json_object_get(x, zC);
+    return json_array_size(x);
+}
+
+/* The help text, its numbers counted from the embedded demo so that they
+ * never drift from what it loads (test_cli_kanon checks them against the
+ * loaded database). */
+static void demo_usage(const json_t *doc, char *z, size_t n) {
+    snprintf(z, n,
+             "usage: keel demo --db DB [--password-file F] [--seed N]\n\n"
+             "Create DB (if needed) and load the demo enterprise, Meridian Group: %zu\n"
+             "business units, %zu people, accounts for every role, %zu objectives, %zu\n"
+             "KPIs with their quarterly actuals, %zu initiatives across every stage, %zu\n"
+             "AI systems with months of production monitoring, and the findings of\n"
+             "every path firing (docs/demo.md). For demonstrations only.",
+             demo_count(doc, "units", NULL, NULL) + demo_count(doc, "collaboration", "units", NULL),
+             demo_count(doc, "people", NULL, NULL) +
+                 demo_count(doc, "collaboration", "training", "people"),
+             demo_count(doc, "objectives", NULL, NULL), demo_count(doc, "kpis", NULL, NULL),
+             demo_count(doc, "initiatives", NULL, NULL),
+             demo_count(doc, "risk", "systems", NULL));
+}
+
 /* The demo's production events go through the intake into a scratch
  * event log, removed after (the windows keep them). */
 static int demo_production(Db *db, uint64_t seed, KeelError *e) {
@@ -53,6 +80,25 @@ static int demo_production(Db *db, uint64_t seed, KeelError *e) {
     return rc;
 }
 
+/* The options after parsing: the seed and the password (given or made). */
+static int demo_options(CliOpt *a, int n, int nPos, char **argv, uint64_t *pSeed, char *zPw,
+                        size_t nPw) {
+    if (nPos) return cli_usage_error("unexpected argument '%s'", argv[1]);
+    if (cli_opt(a, n, "seed")) {
+        char *end;
+        const char *z = cli_opt(a, n, "seed");
+        unsigned long long v = strtoull(z, &end, 10);
+        if (!*z || *end || z[0] == '-')
+            return cli_usage_error("--seed must be a non-negative integer");
+        *pSeed = v;
+    }
+    if (crypto_init()) return cli_fail("libsodium failed to initialise");
+    if (cli_opt(a, n, "password-file"))
+        return cli_read_password(cli_opt(a, n, "password-file"), "password", zPw, nPw);
+    demo_password(zPw, nPw);
+    return 0;
+}
+
 int cli_demo(int argc, char **argv) {
     CliOpt a[] = {
         {"db", 0, "FILE", "database to create and fill (must hold no organisation yet)", NULL},
@@ -63,37 +109,21 @@ int cli_demo(int argc, char **argv) {
          "where it will be served, for the printed URL (default 127.0.0.1:8080)", NULL},
         CLI_OPT_JSON("print JSON"),
     };
-    int n = sizeof a / sizeof a[0], nPos = 0;
-    int rc = cli_parse(argc, argv, a, n,
-                       "usage: keel demo --db DB [--password-file F] [--seed N]\n\n"
-                       "Create FILE (if needed) and load the demo enterprise, Meridian Group:\n"
-                       "business units, 30 people, accounts for every role, 8 objectives, 20 KPIs\n"
-                       "with 8 quarters of actuals, 25 initiatives in every stage, and every\n"
-                       "alignment finding firing. For demonstrations only.",
-                       &nPos);
-    if (rc) return rc < 0 ? 0 : rc;
-    if (nPos) return cli_usage_error("unexpected argument '%s'", argv[1]);
-    uint64_t seed = 1;
-    if (cli_opt(a, n, "seed")) {
-        char *end;
-        const char *z = cli_opt(a, n, "seed");
-        unsigned long long v = strtoull(z, &end, 10);
-        if (!*z || *end || z[0] == '-')
-            return cli_usage_error("--seed must be a non-negative integer");
-        seed = v;
-    }
-    if (crypto_init()) return cli_fail("libsodium failed to initialise");
-    char zPw[1100];
-    if (cli_opt(a, n, "password-file")) {
-        if ((rc = cli_read_password(cli_opt(a, n, "password-file"), "password", zPw, sizeof zPw)))
-            return rc;
-    } else {
-        demo_password(zPw, sizeof zPw);
-    }
     json_error_t je;
     json_t *doc = json_loadb((const char *)demo_enterprise_json, demo_enterprise_json_len,
                              JSON_REJECT_DUPLICATES, &je);
     if (!doc) return cli_fail("the embedded demo is malformed: %s (line %d)", je.text, je.line);
+    char zUsage[1024];
+    demo_usage(doc, zUsage, sizeof zUsage);
+    int n = sizeof a / sizeof a[0], nPos = 0;
+    int rc = cli_parse(argc, argv, a, n, zUsage, &nPos);
+    uint64_t seed = 1;
+    char zPw[1100];
+    if (rc == 0) rc = demo_options(a, n, nPos, argv, &seed, zPw, sizeof zPw);
+    if (rc) {
+        json_decref(doc);
+        return rc < 0 ? 0 : rc;
+    }
     Db *db;
     Principal op;
     if ((rc = cli_open_operator(cli_opt(a, n, "db"), 1, &db, &op))) {

@@ -6,6 +6,7 @@
 #include "store/schema.h"
 #include "store/store_account.h"
 #include "util/crypto.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -349,9 +350,15 @@ int cli_call_body(Db *db, const Principal *who, const char *zMethod, const char 
                   const json_t *body, json_t **ppOut) {
     char *zBody = body ? json_dumps(body, JSON_COMPACT) : NULL;
     if (body && !zBody) return CLI_EXIT_FAIL;
-    Resp r;
-    http_local(db, who, zMethod, zUrl, zBody, zBody ? strlen(zBody) : 0, 0, 0, &r);
+    int rc = cli_call_raw(db, who, zMethod, zUrl, zBody, zBody ? strlen(zBody) : 0, 0, ppOut);
     free(zBody);
+    return rc;
+}
+
+int cli_call_raw(Db *db, const Principal *who, const char *zMethod, const char *zUrl,
+                 const char *zBody, size_t nBody, int bCsv, json_t **ppOut) {
+    Resp r;
+    http_local(db, who, zMethod, zUrl, zBody, nBody, bCsv, 0, &r);
     json_t *j = r.nBody ? json_loadb(r.zBody, r.nBody, 0, NULL) : NULL;
     int status = r.status;
     resp_free(&r);
@@ -384,4 +391,17 @@ int cli_write_file(const char *zPath, const char *z, size_t n) {
     }
     free(zTmp);
     return 0;
+}
+
+/* Percent-encode z (a query value) into b: RFC 3986 unreserved bytes as
+ * they are, every other byte as %XX. */
+void cli_url_escape(Buf *b, const char *z) {
+    static const char azHex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)z; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~')
+            buf_putc(b, (char)*p);
+        else
+            buf_printf(b, "%%%c%c", azHex[*p >> 4], azHex[*p & 15]);
+    }
 }

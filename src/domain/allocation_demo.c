@@ -6,7 +6,8 @@
  * samples come from a seeded generator, so a seed gives the same scores:
  * "shipments" has over a third of its rows duplicated, a redundant, a
  * constant and an empty column, weights missing and almost no labels;
- * "sales" is clean. */
+ * "sales" is clean; "loyalty" holds resident ID numbers, and its sample
+ * is kept (retain_days) so that k-anonymity can be checked over it. */
 #include "domain/alignment.h"
 #include "domain/allocation.h"
 #include "engine/pii.h"
@@ -55,15 +56,20 @@ static void demo_sample(const char *zKind, uint64_t *s, Buf *b) {
         /* loyalty members with their resident ID numbers (valid check
          * digits): the asset is wrongly marked as not personal */
         static const char *const azCity[] = {"310104", "440305", "320505", "110105", "510107"};
-        buf_puts(b, "member_no,id_number,city_code,points,tier\n");
+        buf_puts(b, "member_no,id_number,city_code,birth_decade,gender,points,tier\n");
         for (int i = 0; i < 200; i++) {
             char zId[64];
             const char *zCity = azCity[uniform(s, 5)];
-            snprintf(zId, sizeof zId, "%s%04d%02d%02d%03d", zCity, 1960 + uniform(s, 45),
-                     1 + uniform(s, 12), 1 + uniform(s, 28), uniform(s, 1000));
+            int year = 1960 + uniform(s, 45);
+            snprintf(zId, sizeof zId, "%s%04d%02d%02d%03d", zCity, year, 1 + uniform(s, 12),
+                     1 + uniform(s, 28), uniform(s, 1000));
             zId[17] = pii_cn_id_check(zId);
             zId[18] = 0;
-            buf_printf(b, "M%05d,%s,%s,%d,%s\n", 20000 + i, zId, zCity, uniform(s, 5000),
+            /* the decade of birth and the sex the ID number carries (its
+             * 17th digit: odd for men): with the city, quasi-identifiers
+             * under which some members stand alone (k-anonymity: k = 1) */
+            buf_printf(b, "M%05d,%s,%s,%ds,%s,%d,%s\n", 20000 + i, zId, zCity, year / 10 * 10,
+                       (zId[16] - '0') % 2 ? "M" : "F", uniform(s, 5000),
                        uniform(s, 4) ? "silver" : "gold");
         }
     } else {
@@ -189,7 +195,9 @@ int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t se
     json_array_foreach(json_object_get(al, "data_assets"), i, x) {
         json_t *o = json_deep_copy(x);
         const char *zSample = json_get_str(x, "sample");
+        int retain = (int)json_integer_value(json_object_get(x, "retain_days"));
         json_object_del(o, "sample");
+        json_object_del(o, "retain_days");
         json_object_set_new(o, "initiative_ids", title_ids(db, json_object_get(o, "initiatives")));
         json_object_del(o, "initiatives");
         /* purposes declared after the links were made, as happens: a
@@ -214,7 +222,7 @@ int alloc_demo_load(Db *db, const Principal *sys, const json_t *doc, uint64_t se
             if (rc == 0)
                 rc = alloc_asset_profile(db, sys, id, b.z, b.n,
                                          strcmp(zSample, "shipments") == 0 ? "delay_reason" : NULL,
-                                         0, &out, e);
+                                         retain, &out, e);
             json_decref(out);
             buf_reset(&b);
         }

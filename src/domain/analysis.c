@@ -188,13 +188,9 @@ int analysis_run(Db *db, const Principal *who, const AnalysisInput *in, int64_t 
     if (in->zTitle && (strlen(in->zTitle) > 200 || !utf8_valid(in->zTitle, strlen(in->zTitle))))
         return err_set(e, KEEL_EINVAL, "title", "title must be valid UTF-8 of at most 200 bytes");
     if (in->initiativeId) {
-        json_t *ini = NULL;
-        int rc = store_crud_get(db, &resource_initiative, in->initiativeId, &ini);
-        json_decref(ini);
-        if (rc && rc != KEEL_ENOTFOUND) return rc;
-        if (rc == KEEL_ENOTFOUND)
-            return err_set(e, KEEL_EINVAL, "initiative_id", "initiative %lld does not exist",
-                           (long long)in->initiativeId);
+        int rc = resource_get_ref(db, &resource_initiative, in->initiativeId, "initiative_id",
+                                  "initiative", NULL, e);
+        if (rc) return rc;
     }
     json_t *result = NULL;
     const char *zVerdict = NULL;

@@ -389,9 +389,10 @@ static json_t *not_applicable(const json_t *packs, const json_t *f) {
 static json_t *requirement_of(const json_t *p, const json_t *o) {
     char zSrc[300];
     const json_t *ev = json_object_get(o, "evidence");
-    json_t *r = json_pack("{sO ss sO ss}", "id", json_object_get(o, "id"), "evidence_kind",
+    json_t *r = json_pack("{sO ss sO sO* ss}", "id", json_object_get(o, "id"), "evidence_kind",
                           json_get_str(ev, "kind"), "label",
-                          json_object_get(json_object_get(o, "title"), "en"), "source",
+                          json_object_get(json_object_get(o, "title"), "en"), "title",
+                          json_object_get(o, "title"), "source",
                           source_of(p, o, zSrc, sizeof zSrc));
     json_t *age = json_object_get(ev, "max_age_days");
     if (age) json_object_set(r, "max_age_days", age);
@@ -521,6 +522,7 @@ static int obligations_of(Db *db, SysCtx *s, const json_t *packs, const json_t *
         const json_t *ev = json_object_get(o, "evidence");
         char zSrc[300], zDue[16], zEvent[24], zOn[16], zReason[400];
         const char *zStatus = "met", *zDetail = "recorded in the register";
+        const char *zSay = "in_register"; /* zDetail's code (docs/api.md#sentences) */
         json_t *st = NULL;
         if (json_is_object(ev)) {
             st = states ? json_array_get(states, k) : NULL;
@@ -528,12 +530,15 @@ static int obligations_of(Db *db, SysCtx *s, const json_t *packs, const json_t *
             if (!s->ver) {
                 zStatus = "missing";
                 zDetail = "no version of the system is registered yet";
+                zSay = "no_version_yet";
             } else if (!json_is_object(st)) {
                 zStatus = "not_evidenced";
                 zDetail = "nothing to check yet";
+                zSay = "nothing_to_check";
             } else {
                 zStatus = json_get_str(st, "state");
                 zDetail = json_get_str(st, "detail");
+                zSay = NULL; /* the gate's own detail_code */
             }
         }
         due_of(o, cal, s->dates, s->review, zDue, sizeof zDue, zEvent, sizeof zEvent, zOn,
@@ -554,6 +559,9 @@ static int obligations_of(Db *db, SysCtx *s, const json_t *packs, const json_t *
             json_object_get(a, "why"), "evidence_kind", json_get_str(ev, "kind"), "gate",
             json_object_get(o, "gate"), "status", zStatus, "detail", zDetail, "verified",
             json_object_get(o, "verified"));
+        json_t *dc = zSay ? json_pack("{ss so}", "code", zSay, "params", json_object())
+                          : json_incref(json_object_get(st, "detail_code"));
+        json_object_set_new(row, "detail_code", dc ? dc : json_null());
         if (json_object_get(o, "note")) json_object_set(row, "note", json_object_get(o, "note"));
         if (zEvent[0] && zOn[0] && !bDone) {
             json_object_set_new(row, "due", zDue[0] ? json_string(zDue) : json_null());
@@ -685,6 +693,30 @@ int compliance_preview(Db *db, const char *zName, const json_t *changes, json_t 
     return 0;
 }
 
+/* Each registered system with its obligations as of zToday: x(ctx, the
+ * system's row, the loaded system, its obligations (borrowed)) for each in
+ * the store's order, until a load or x fails (that code is returned). */
+typedef int (*ObligationVisit)(void *ctx, const json_t *sys, const SysCtx *s, const json_t *obs);
+static int each_system_obligations(Db *db, const json_t *packs, const json_t *cal,
+                                   const char *zToday, ObligationVisit x, void *ctx, KeelError *e) {
+    json_t *systems, *sys;
+    size_t i;
+    int rc = store_compliance_systems(db, &systems);
+    if (rc) return err_set(e, rc, "", "cannot read the systems: %s", db_errmsg(db));
+    json_array_foreach(systems, i, sys) {
+        SysCtx s;
+        json_t *obs = NULL;
+        rc = sysctx_load(db, sys, &s, e);
+        if (rc == 0) rc = obligations_of(db, &s, packs, cal, zToday, &obs);
+        if (rc == 0) rc = x(ctx, sys, &s, obs);
+        json_decref(obs);
+        sysctx_free(&s);
+        if (rc) break;
+    }
+    json_decref(systems);
+    return rc;
+}
+
 /* ---- the calendar -----------------------------------------------------------------------------
  */
 
@@ -697,51 +729,55 @@ static int cmp_due(const void *pa, const void *pb) {
     return strcmp(za, zb);
 }
 
+/* The calendar's rows: each obligation of a system with an event date,
+ * due by zLimit (all when days < 0). */
+typedef struct CalCtx {
+    int days;
+    const char *zLimit;
+    json_t *items;
+} CalCtx;
+
+static int calendar_rows(void *ctx, const json_t *sys, const SysCtx *s, const json_t *obs) {
+    CalCtx *c = ctx;
+    size_t j;
+    json_t *r;
+    (void)s;
+    json_array_foreach(obs, j, r) {
+        if (!json_object_get(r, "event_on")) continue;
+        const char *zDue = json_get_str(r, "due");
+        if (c->days >= 0 && zDue && strcmp(zDue, c->zLimit) > 0) continue;
+        char zId[200];
+        snprintf(zId, sizeof zId, "%s:%s:%s", json_get_str(sys, "name"), json_get_str(r, "id"),
+                 json_get_str(r, "event_on"));
+        json_array_append_new(
+            c->items,
+            json_pack("{ss sO sO sO sO sO sO sO sO sO sO}", "id", zId, "system",
+                      json_object_get(sys, "name"), "obligation", json_object_get(r, "id"), "pack",
+                      json_object_get(r, "pack"), "source", json_object_get(r, "source"), "title",
+                      json_object_get(r, "title"), "due", json_object_get(r, "due"), "overdue",
+                      json_object_get(r, "overdue"), "reason", json_object_get(r, "due_reason"),
+                      "event", json_object_get(r, "event"), "event_on",
+                      json_object_get(r, "event_on")));
+    }
+    return 0;
+}
+
 int compliance_calendar(Db *db, int days, json_t **ppOut, KeelError *e) {
-    json_t *systems;
-    int rc = store_compliance_systems(db, &systems);
-    if (rc) return err_set(e, rc, "", "cannot read the systems: %s", db_errmsg(db));
     json_t *packs, *cal;
     current(&packs, &cal);
     char zToday[16], zLimit[16];
     time_date(time_now(), zToday, sizeof zToday);
     date_add_days(zToday, days < 0 ? 0 : days, zLimit, sizeof zLimit);
     json_t *items = json_array();
-    size_t i, j;
-    json_t *sys, *r;
-    json_array_foreach(systems, i, sys) {
-        SysCtx s;
-        json_t *obs = NULL;
-        rc = sysctx_load(db, sys, &s, e);
-        if (rc == 0) rc = obligations_of(db, &s, packs, cal, zToday, &obs);
-        json_array_foreach(rc ? NULL : obs, j, r) {
-            if (!json_object_get(r, "event_on")) continue;
-            const char *zDue = json_get_str(r, "due");
-            if (days >= 0 && zDue && strcmp(zDue, zLimit) > 0) continue;
-            char zId[200];
-            snprintf(zId, sizeof zId, "%s:%s:%s", json_get_str(sys, "name"), json_get_str(r, "id"),
-                     json_get_str(r, "event_on"));
-            json_array_append_new(
-                items,
-                json_pack("{ss sO sO sO sO sO sO sO sO sO sO}", "id", zId, "system",
-                          json_object_get(sys, "name"), "obligation", json_object_get(r, "id"),
-                          "pack", json_object_get(r, "pack"), "source",
-                          json_object_get(r, "source"), "title", json_object_get(r, "title"), "due",
-                          json_object_get(r, "due"), "overdue", json_object_get(r, "overdue"),
-                          "reason", json_object_get(r, "due_reason"), "event",
-                          json_object_get(r, "event"), "event_on", json_object_get(r, "event_on")));
-        }
-        json_decref(obs);
-        sysctx_free(&s);
-        if (rc) break;
-    }
-    json_decref(systems);
+    CalCtx c = {days, zLimit, items};
+    int rc = each_system_obligations(db, packs, cal, zToday, calendar_rows, &c, e);
     json_decref(packs);
     json_decref(cal);
     if (rc) {
         json_decref(items);
         return rc;
     }
+    size_t i;
     size_t n = json_array_size(items);
     json_t **a = n ? malloc(n * sizeof *a) : NULL;
     if (n && !a) {
@@ -988,50 +1024,41 @@ int compliance_data_findings(Db *db, json_t **ppOut, KeelError *e) {
     return 0;
 }
 
+/* The overview's row of a system: its obligations counted per pack and in
+ * all (ctx: the rows). */
+static int overview_row(void *ctx, const json_t *sys, const SysCtx *s, const json_t *obs) {
+    json_t *per = json_object();
+    size_t j;
+    json_t *r;
+    json_array_foreach(obs, j, r) {
+        const char *zPack = json_get_str(r, "pack");
+        json_t *c = json_object_get(per, zPack);
+        if (!c)
+            json_object_set_new(
+                per, zPack,
+                c = json_pack("{si si si si}", "total", 0, "met", 0, "open", 0, "overdue", 0));
+#define BUMP(k)                                                                                    \
+    json_object_set_new(c, k, json_integer(json_integer_value(json_object_get(c, k)) + 1))
+        BUMP("total");
+        BUMP(strcmp(json_get_str(r, "status"), "met") == 0 ? "met" : "open");
+        if (json_is_true(json_object_get(r, "overdue"))) BUMP("overdue");
+#undef BUMP
+    }
+    json_array_append_new(ctx, json_pack("{sO sO sO so so}", "system", json_object_get(sys, "name"),
+                                         "title", json_object_get(sys, "title"), "jurisdictions",
+                                         json_object_get(s->f, "jurisdictions"), "packs", per,
+                                         "counts", counts_of(obs)));
+    return 0;
+}
+
 int compliance_overview(Db *db, json_t **ppOut, KeelError *e) {
-    json_t *systems;
-    int rc = store_compliance_systems(db, &systems);
-    if (rc) return err_set(e, rc, "", "cannot read the systems: %s", db_errmsg(db));
     json_t *packs, *cal;
     current(&packs, &cal);
     char zToday[16];
     time_date(time_now(), zToday, sizeof zToday);
     json_t *rows = json_array();
-    size_t i, j;
-    json_t *sys, *r;
-    json_array_foreach(systems, i, sys) {
-        SysCtx s;
-        json_t *obs = NULL;
-        rc = sysctx_load(db, sys, &s, e);
-        if (rc == 0) rc = obligations_of(db, &s, packs, cal, zToday, &obs);
-        if (rc) {
-            sysctx_free(&s);
-            break;
-        }
-        json_t *per = json_object();
-        json_array_foreach(obs, j, r) {
-            const char *zPack = json_get_str(r, "pack");
-            json_t *c = json_object_get(per, zPack);
-            if (!c)
-                json_object_set_new(
-                    per, zPack,
-                    c = json_pack("{si si si si}", "total", 0, "met", 0, "open", 0, "overdue", 0));
-#define BUMP(k)                                                                                    \
-    json_object_set_new(c, k, json_integer(json_integer_value(json_object_get(c, k)) + 1))
-            BUMP("total");
-            BUMP(strcmp(json_get_str(r, "status"), "met") == 0 ? "met" : "open");
-            if (json_is_true(json_object_get(r, "overdue"))) BUMP("overdue");
-#undef BUMP
-        }
-        json_array_append_new(rows,
-                              json_pack("{sO sO sO so so}", "system", json_object_get(sys, "name"),
-                                        "title", json_object_get(sys, "title"), "jurisdictions",
-                                        json_object_get(s.f, "jurisdictions"), "packs", per,
-                                        "counts", counts_of(obs)));
-        json_decref(obs);
-        sysctx_free(&s);
-    }
-    json_decref(systems);
+    int rc = each_system_obligations(db, packs, cal, zToday, overview_row, rows, e);
+    size_t i;
     json_t *calItems = NULL, *soa = NULL, *findings = NULL;
     if (rc == 0) rc = compliance_calendar(db, 7, &calItems, e);
     if (rc == 0) rc = compliance_soa(db, &soa, e);

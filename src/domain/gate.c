@@ -315,13 +315,29 @@ static double age_days(const char *zIso, int64_t now) {
     return (double)(now - t) / 86400.0;
 }
 
-/* A requirement's result object. */
-static json_t *req_result(const json_t *r, const char *zState, const char *zDetail) {
-    json_t *o = json_pack("{sO sO ss ss}", "id", json_object_get(r, "id"), "evidence_kind",
+/* A sentence as a code and its values (params, stolen; NULL: none), for
+ * clients that word it in their own language (docs/api.md#sentences). */
+static json_t *say(const char *zCode, json_t *params) {
+    return json_pack("{ss so}", "code", zCode, "params", params ? params : json_object());
+}
+
+/* The date part of an ISO time as a new JSON string (null when none). */
+static json_t *day_of(const char *zIso) {
+    return zIso ? json_stringn(zIso, strnlen(zIso, 10)) : json_null();
+}
+
+/* A requirement's result object: detail is the sentence in English,
+ * detail_code (stolen) the same as a code with its values. */
+static json_t *req_result(const json_t *r, const char *zState, const char *zDetail,
+                          json_t *code) {
+    json_t *o = json_pack("{sO sO ss ss so}", "id", json_object_get(r, "id"), "evidence_kind",
                           json_object_get(r, "evidence_kind"), "state", zState, "detail",
-                          zDetail ? zDetail : "");
+                          zDetail ? zDetail : "", "detail_code", code ? code : json_null());
     json_t *label = json_object_get(r, "label");
     if (label) json_object_set(o, "label", label);
+    /* an obligation's title in each language ({en, zh-CN}) */
+    if (json_is_object(json_object_get(r, "title")))
+        json_object_set(o, "title", json_object_get(r, "title"));
     return o;
 }
 
@@ -346,7 +362,12 @@ static json_t *eval_switch_test(GateCtx *c, const json_t *r) {
                  json_get_id(x, "id"), json_get_str(x, "created_at"), json_get_str(x, "actor"),
                  days > (double)maxDays ? ", too long ago" : "");
         json_decref(o);
-        o = req_result(r, days > (double)maxDays ? "stale" : "met", zDetail);
+        o = req_result(r, days > (double)maxDays ? "stale" : "met", zDetail,
+                       say(days > (double)maxDays ? "switch_test_too_old" : "switch_test_passed",
+                           json_pack("{sO so sO sI}", "switch_test_id", json_object_get(x, "id"),
+                                     "date", day_of(json_get_str(x, "created_at")), "actor",
+                                     json_object_get(x, "actor"), "max_days",
+                                     (json_int_t)maxDays)));
         json_object_set(o, "switch_test_id", json_object_get(x, "id"));
         break;
     }
@@ -354,14 +375,35 @@ static json_t *eval_switch_test(GateCtx *c, const json_t *r) {
     return o;
 }
 
-/* The first reason sentence of an analysis's result, for failing detail. */
-static void analysis_reason(Db *db, int64_t analysisId, char *z, size_t n) {
+/* The reason sentences of an analysis's result, for failing detail; into
+ * params (when not NULL) its reason_codes and, for a fairness audit, each
+ * attribute's groups with their TPR and FPR (the numbers the codes name). */
+static void analysis_reason(Db *db, int64_t analysisId, char *z, size_t n, json_t *params) {
     json_t *spec = NULL, *res = NULL;
     z[0] = 0;
     if (store_analysis_payload(db, analysisId, &spec, &res) == 0) {
         json_t *v = json_object_get(res, "verdict");
         json_t *reasons = json_object_get(v, "reasons");
         if (!reasons) reasons = json_object_get(res, "reasons");
+        json_t *codes = json_object_get(v, "reason_codes");
+        if (!codes) codes = json_object_get(res, "reason_codes");
+        if (params && json_is_array(codes)) {
+            json_object_set(params, "reason_codes", codes);
+            json_t *attrs = json_array(), *a, *g;
+            size_t ia, ig;
+            json_array_foreach(json_object_get(res, "attributes"), ia, a) {
+                json_t *groups = json_array();
+                json_array_foreach(json_object_get(a, "groups"), ig, g)
+                    json_array_append_new(groups, json_pack("{sO* sO* sO*}", "group",
+                                                            json_object_get(g, "group"), "tpr",
+                                                            json_object_get(g, "tpr"), "fpr",
+                                                            json_object_get(g, "fpr")));
+                json_array_append_new(attrs, json_pack("{sO* so}", "attribute",
+                                                       json_object_get(a, "attribute"), "groups",
+                                                       groups));
+            }
+            json_object_set_new(params, "attributes", attrs);
+        }
         size_t i, k = 0;
         json_t *x;
         json_array_foreach(reasons, i, x) {
@@ -412,16 +454,25 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
                      "the newest %s (evidence %" PRId64 ") is %.0f days old; at most %" PRId64
                      " allowed",
                      zKind, json_get_id(ev, "id"), floor(days), (int64_t)json_integer_value(age));
-            o = req_result(r, "stale", zDetail);
+            o = req_result(r, "stale", zDetail,
+                           say("evidence_too_old",
+                               json_pack("{ss sI sI sI}", "kind", zKind, "evidence_id",
+                                         (json_int_t)json_get_id(ev, "id"), "days",
+                                         (json_int_t)floor(days), "max_days",
+                                         (json_int_t)json_integer_value(age))));
         } else if (bAnalysis && zWant &&
                    (!json_get_str(ev, "verdict") || strcmp(json_get_str(ev, "verdict"), zWant))) {
             char zWhy[560];
-            analysis_reason(c->db, json_get_id(ev, "analysis_id"), zWhy, sizeof zWhy);
+            json_t *params = json_pack("{sI sO* ss}", "analysis_id",
+                                       (json_int_t)json_get_id(ev, "analysis_id"), "verdict",
+                                       json_object_get(ev, "verdict"), "want", zWant);
+            analysis_reason(c->db, json_get_id(ev, "analysis_id"), zWhy, sizeof zWhy, params);
+            json_object_set_new(params, "reasons", json_string(zWhy));
             snprintf(zDetail, sizeof zDetail, "analysis %" PRId64 " says %s, not %s%s%s",
                      json_get_id(ev, "analysis_id"),
                      json_get_str(ev, "verdict") ? json_get_str(ev, "verdict") : "nothing", zWant,
                      zWhy[0] ? ": " : "", zWhy);
-            o = req_result(r, "failing", zDetail);
+            o = req_result(r, "failing", zDetail, say("analysis_verdict", params));
         } else {
             if (bAnalysis)
                 snprintf(zDetail, sizeof zDetail, "analysis %" PRId64 " (%s) by %s on %.10s",
@@ -434,7 +485,19 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
                          json_get_str(ev, "reference") ? " " : "",
                          json_get_str(ev, "reference") ? json_get_str(ev, "reference") : "",
                          json_get_str(ev, "reviewer_name"), zAt);
-            o = req_result(r, "met", zDetail);
+            o = req_result(
+                r, "met", zDetail,
+                bAnalysis
+                    ? say("analysis_done",
+                          json_pack("{sI sO* sO* so}", "analysis_id",
+                                    (json_int_t)json_get_id(ev, "analysis_id"), "verdict",
+                                    json_object_get(ev, "verdict"), "by",
+                                    json_object_get(ev, "analysis_by"), "date", day_of(zAt)))
+                    : say("attested",
+                          json_pack("{sO* ss sO* sO* so}", "title", json_object_get(ev, "title"),
+                                    "kind", zKind, "reference", json_object_get(ev, "reference"),
+                                    "reviewer", json_object_get(ev, "reviewer_name"), "date",
+                                    day_of(zAt))));
         }
         json_object_set_new(o, "evidence_id", json_integer(json_get_id(ev, "id")));
         if (bAnalysis)
@@ -449,24 +512,38 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
                  "version %s declares (%.12s...)",
                  json_get_id(foreignData, "analysis_id"), zData ? zData : "(unrecorded)", zVersion,
                  zEval);
-        o = req_result(r, "foreign", zDetail);
+        o = req_result(r, "foreign", zDetail,
+                       say("analysis_other_data",
+                           json_pack("{sI sO* ss ss*}", "analysis_id",
+                                     (json_int_t)json_get_id(foreignData, "analysis_id"), "data",
+                                     json_object_get(foreignData, "data_sha256"), "version",
+                                     zVersion, "expected", zEval)));
         json_object_set_new(o, "evidence_id", json_integer(json_get_id(foreignData, "id")));
     } else if (pending) {
         snprintf(zDetail, sizeof zDetail, "%s awaits attestation by %s",
                  json_get_str(pending, "title") ? json_get_str(pending, "title") : zKind,
                  json_get_str(pending, "reviewer_name") ? json_get_str(pending, "reviewer_name")
                                                         : "its reviewer");
-        o = req_result(r, "missing", zDetail);
+        o = req_result(r, "missing", zDetail,
+                       say("awaits_attestation",
+                           json_pack("{sO* ss sO*}", "title", json_object_get(pending, "title"),
+                                     "kind", zKind, "reviewer",
+                                     json_object_get(pending, "reviewer_name"))));
         json_object_set_new(o, "evidence_id", json_integer(json_get_id(pending, "id")));
     } else if (other) {
         snprintf(zDetail, sizeof zDetail,
                  "the %s on record (evidence %" PRId64 ") is of version %s, not %s", zKind,
                  json_get_id(other, "id"), json_get_str(other, "version"), zVersion);
-        o = req_result(r, "foreign", zDetail);
+        o = req_result(r, "foreign", zDetail,
+                       say("evidence_other_version",
+                           json_pack("{ss sI sO ss}", "kind", zKind, "evidence_id",
+                                     (json_int_t)json_get_id(other, "id"), "of_version",
+                                     json_object_get(other, "version"), "version", zVersion)));
         json_object_set_new(o, "evidence_id", json_integer(json_get_id(other, "id")));
     } else {
         snprintf(zDetail, sizeof zDetail, "no %s on record for version %s", zKind, zVersion);
-        o = req_result(r, "missing", zDetail);
+        o = req_result(r, "missing", zDetail,
+                       say("no_evidence", json_pack("{ss ss}", "kind", zKind, "version", zVersion)));
     }
     return o;
 }
@@ -485,6 +562,9 @@ static json_t *eval_with_exemption(GateCtx *c, const json_t *r) {
         snprintf(zDetail, sizeof zDetail, "exempt: %s", json_get_str(x, "detail"));
         json_object_set_new(o, "state", json_string("met"));
         json_object_set_new(o, "detail", json_string(zDetail));
+        json_object_set_new(o, "detail_code",
+                            say("exempt", json_pack("{sO}", "detail",
+                                                    json_object_get(x, "detail_code"))));
         json_object_set(o, "evidence_id", json_object_get(x, "evidence_id"));
     }
     json_decref(x);
@@ -498,6 +578,7 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
     size_t k = 0;
     const char *zState = "met";
     int nAsset = 0;
+    json_t *aWhy = json_array(); /* each asset's reason as a code and values */
     double minScore = json_number_value(json_object_get(r, "min_score"));
     json_t *age = json_object_get(r, "max_age_days");
     for (int i = 0; i < 2; i++) {
@@ -505,40 +586,54 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
         if (!aid || (i == 1 && aid == json_get_id(c->ver, azAsset[0]))) continue;
         json_t *a;
         int rc = store_crud_get(c->db, &resource_data_asset, aid, &a);
-        if (rc) return rc;
+        if (rc) {
+            json_decref(aWhy);
+            return rc;
+        }
         nAsset++;
         const char *zName = json_get_str(a, "name");
         const char *zBad = NULL;
         char zWhy[200] = "";
+        json_t *why = NULL; /* zWhy as a code and values */
         if (bConsent) {
             if (json_is_true(json_object_get(a, "personal_data")) &&
                 !json_is_string(json_object_get(a, "consent_basis")))
                 zBad = "failing",
-                snprintf(zWhy, sizeof zWhy, "holds personal data with no consent basis");
+                snprintf(zWhy, sizeof zWhy, "holds personal data with no consent basis"),
+                why = say("no_consent_basis", NULL);
+            else if (json_is_true(json_object_get(a, "personal_data")))
+                snprintf(zWhy, sizeof zWhy, "consent basis %s", json_get_str(a, "consent_basis")),
+                    why = say("consent_basis",
+                              json_pack("{sO}", "basis", json_object_get(a, "consent_basis")));
             else
-                snprintf(zWhy, sizeof zWhy, "%s%s",
-                         json_is_true(json_object_get(a, "personal_data")) ? "consent basis "
-                                                                           : "no personal data",
-                         json_is_true(json_object_get(a, "personal_data"))
-                             ? json_get_str(a, "consent_basis")
-                             : "");
+                snprintf(zWhy, sizeof zWhy, "no personal data"),
+                    why = say("no_personal_data", NULL);
         } else {
             json_t *score = json_object_get(a, "readiness_score");
             if (!json_is_number(score)) {
                 zBad = "missing";
                 snprintf(zWhy, sizeof zWhy, "never profiled");
+                why = say("never_profiled", NULL);
             } else if (json_number_value(score) < minScore) {
                 zBad = "failing";
                 snprintf(zWhy, sizeof zWhy, "readiness %.0f, below %.0f", json_number_value(score),
                          minScore);
+                why = say("readiness_below", json_pack("{sf sf}", "score", json_number_value(score),
+                                                       "min", minScore));
             } else if (age && age_days(json_get_str(a, "profiled_at"), c->now) >
                                   (double)json_integer_value(age)) {
                 zBad = "stale";
                 snprintf(zWhy, sizeof zWhy, "profiled %.0f days ago (at most %lld)",
                          floor(age_days(json_get_str(a, "profiled_at"), c->now)),
                          (long long)json_integer_value(age));
+                why = say("profiled_too_long_ago",
+                          json_pack("{sI sI}", "days",
+                                    (json_int_t)floor(
+                                        age_days(json_get_str(a, "profiled_at"), c->now)),
+                                    "max_days", (json_int_t)json_integer_value(age)));
             } else {
                 snprintf(zWhy, sizeof zWhy, "readiness %.0f", json_number_value(score));
+                why = say("readiness_ok", json_pack("{sf}", "score", json_number_value(score)));
             }
         }
         /* the worst state wins: failing > stale > missing > met */
@@ -548,6 +643,8 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
         if (k < sizeof zDetail)
             k += (size_t)snprintf(zDetail + k, sizeof zDetail - k, "%s'%s': %s", k ? "; " : "",
                                   zName, zWhy);
+        if (why) json_object_set_new(why, "asset", json_string(zName ? zName : ""));
+        json_array_append_new(aWhy, why ? why : json_null());
         json_decref(a);
     }
     if (nAsset == 0) {
@@ -558,7 +655,12 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
         snprintf(zDetail, sizeof zDetail, "version %s names no data asset (training_asset_id)",
                  json_get_str(c->ver, "version"));
     }
-    *ppOut = req_result(r, zState, zDetail);
+    *ppOut = req_result(r, zState, zDetail,
+                        nAsset ? say("assets", json_pack("{so}", "assets", aWhy))
+                               : (json_decref(aWhy),
+                                  say("no_data_asset",
+                                      json_pack("{sO}", "version",
+                                                json_object_get(c->ver, "version")))));
     return 0;
 }
 
@@ -571,6 +673,7 @@ static int eval_team(Db *db, int64_t initiativeId, const json_t *r, json_t **ppO
     if (rc) return rc;
     char zMissing[200] = "";
     size_t k = 0;
+    json_t *lacks = json_array();
     for (int i = 0; i < 3; i++) {
         int bHas = 0;
         size_t j;
@@ -578,9 +681,11 @@ static int eval_team(Db *db, int64_t initiativeId, const json_t *r, json_t **ppO
         json_array_foreach(rows, j, x) {
             if (strcmp(json_get_str(x, "skill"), azNeed[i]) == 0) bHas = 1;
         }
-        if (!bHas)
+        if (!bHas) {
             k += (size_t)snprintf(zMissing + k, sizeof zMissing - k, "%s%s", k ? ", " : "",
                                   azNeed[i]);
+            json_array_append_new(lacks, json_string(azNeed[i]));
+        }
     }
     json_decref(rows);
     char zDetail[300];
@@ -588,7 +693,9 @@ static int eval_team(Db *db, int64_t initiativeId, const json_t *r, json_t **ppO
         snprintf(zDetail, sizeof zDetail, "the team lacks: %s", zMissing);
     else
         snprintf(zDetail, sizeof zDetail, "business expert, ML engineer and product manager named");
-    *ppOut = req_result(r, k ? "missing" : "met", zDetail);
+    *ppOut = req_result(r, k ? "missing" : "met", zDetail,
+                        k ? say("team_lacks", json_pack("{so}", "roles", lacks))
+                          : (json_decref(lacks), say("team_complete", NULL)));
     return 0;
 }
 
@@ -600,17 +707,24 @@ static json_t *eval_review(GateCtx *c, const json_t *r) {
         snprintf(zDetail, sizeof zDetail, "no ethics review held yet (due %s)",
                  json_get_str(st, "due_on"));
         return req_result(r, json_is_true(json_object_get(st, "overdue")) ? "stale" : "missing",
-                          zDetail);
+                          zDetail,
+                          say("no_review_yet", json_pack("{sO}", "due", json_object_get(st, "due_on"))));
     }
     if (json_is_true(json_object_get(st, "overdue"))) {
         snprintf(zDetail, sizeof zDetail, "the last review (%s) is overdue since %s", zLast,
                  json_get_str(st, "due_on"));
-        return req_result(r, "stale", zDetail);
+        return req_result(r, "stale", zDetail,
+                          say("review_overdue", json_pack("{ss sO}", "last", zLast, "due",
+                                                          json_object_get(st, "due_on"))));
     }
     snprintf(zDetail, sizeof zDetail, "reviewed %s by %s: %s; next due %s", zLast,
              json_get_str(st, "board"), json_get_str(st, "last_decision"),
              json_get_str(st, "due_on"));
-    return req_result(r, "met", zDetail);
+    return req_result(r, "met", zDetail,
+                      say("reviewed", json_pack("{ss sO sO sO}", "date", zLast, "board",
+                                                json_object_get(st, "board"), "decision",
+                                                json_object_get(st, "last_decision"), "due",
+                                                json_object_get(st, "due_on"))));
 }
 
 /* The active (unexpired) override of a gate, or the newest expired one
@@ -712,8 +826,11 @@ static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const 
                  "the system's risk tier is prohibited (%s): it passes no gate past "
                  "data_collection",
                  json_get_str(sys, "tier_reason"));
-        json_t *o = json_pack("{ss ss ss ss sb}", "id", "risk_tier", "evidence_kind", "risk_tier",
-                              "state", "failing", "detail", z, "overridable", 0);
+        json_t *o = json_pack("{ss ss ss ss so sb}", "id", "risk_tier", "evidence_kind",
+                              "risk_tier", "state", "failing", "detail", z, "detail_code",
+                              say("tier_prohibited",
+                                  json_pack("{sO*}", "reason", json_object_get(sys, "tier_reason"))),
+                              "overridable", 0);
         json_array_append_new(reqs, o);
     }
     if (rc == 0 && json_is_true(json_object_get(c.review, "suspended"))) {
@@ -722,9 +839,14 @@ static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const 
                  "suspended by the ethics review of %s (%s); a later review must "
                  "lift it",
                  json_get_str(c.review, "last_held_on"), json_get_str(c.review, "board"));
-        json_array_append_new(reqs, json_pack("{ss ss ss ss sb}", "id", "ethics_suspension",
-                                              "evidence_kind", "ethics_review", "state", "failing",
-                                              "detail", z, "overridable", 0));
+        json_array_append_new(
+            reqs, json_pack("{ss ss ss ss so sb}", "id", "ethics_suspension", "evidence_kind",
+                            "ethics_review", "state", "failing", "detail", z, "detail_code",
+                            say("ethics_suspended",
+                                json_pack("{sO* sO*}", "date",
+                                          json_object_get(c.review, "last_held_on"), "board",
+                                          json_object_get(c.review, "board"))),
+                            "overridable", 0));
     }
     size_t i;
     json_t *r;
@@ -892,6 +1014,11 @@ int gate_system_transition(Db *db, const Principal *who, const char *zName, cons
                                   "not met; see requirements",
                                   zTo, zName, json_get_str(ver, "version"), nOpen,
                                   json_array_size(json_object_get(*ppGate, "requirements")));
+                json_err_params(
+                    e, json_pack("{ss ss sO si sI}", "system_stage", zTo, "system", zName,
+                                 "version", json_object_get(ver, "version"), "open", nOpen,
+                                 "total", (json_int_t)json_array_size(
+                                     json_object_get(*ppGate, "requirements"))));
                 /* the refusal raises one action (path 5), tried again: the same one */
                 int64_t aid = 0;
                 if (action_raise_for_gate(db, who, zName, json_get_id(sys, "id"),
@@ -1027,7 +1154,8 @@ int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char 
         else
             o = req_result(r, "missing",
                            "only team requirements apply to an initiative's move; "
-                           "evidence belongs to its systems");
+                           "evidence belongs to its systems",
+                           say("team_only", NULL));
         if (o) json_array_append_new(reqs, o);
     }
     json_t *gates = json_array();
@@ -1044,9 +1172,12 @@ int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char 
             char z[200];
             snprintf(z, sizeof z, "%s has no registered version", json_get_str(sys, "name"));
             json_array_append_new(reqs,
-                                  json_pack("{ss ss ss ss sO}", "id", "version", "evidence_kind",
-                                            "version", "state", "missing", "detail", z, "system",
-                                            json_object_get(sys, "name")));
+                                  json_pack("{ss ss ss ss so sO}", "id", "version",
+                                            "evidence_kind", "version", "state", "missing",
+                                            "detail", z, "detail_code",
+                                            say("no_version", json_pack("{sO}", "system",
+                                                                        json_object_get(sys, "name"))),
+                                            "system", json_object_get(sys, "name")));
         } else if (rc == 0) {
             rc = evaluate_version(db, sys, ver, azMove[k][2], now, &g);
             json_decref(ver);

@@ -247,16 +247,20 @@ static int move_data_rules(Db *db, const json_t *init, const char *zFrom, const 
                               "the initiative is unaligned: it is linked to no KPI, and an "
                               "unaligned initiative cannot be approved; link it to the KPIs it "
                               "moves first");
+        if (rc) json_err_params(e, json_object());
         json_decref(links);
         if (rc == 0) rc = signoff_status(db, init, &st, &nSigned, &nRequired);
         if (rc == 0 && nSigned < nRequired) {
             char zMissing[160] = "";
             size_t k = 0;
+            json_t *missing = json_array();
             for (int s = 0; s < nRequired; s++)
                 if (!json_is_true(
-                        json_object_get(json_object_get(st, aSignatory[s].zRole), "signed")))
+                        json_object_get(json_object_get(st, aSignatory[s].zRole), "signed"))) {
                     k += (size_t)snprintf(zMissing + k, sizeof zMissing - k, "%s%s", k ? ", " : "",
                                           aSignatory[s].zLabel);
+                    json_array_append_new(missing, json_string(aSignatory[s].zRole));
+                }
             rc = err_set_code(e, KEEL_ECONFLICT, "signoffs_missing", "to",
                               "approval needs the sign-offs of charter version %" PRId64
                               " by the sponsor, the business owner and the AI lead%s; "
@@ -266,6 +270,10 @@ static int move_data_rules(Db *db, const json_t *init, const char *zFrom, const 
                                                      "its AI systems is of the high risk tier"
                                                    : "",
                               zMissing);
+            json_err_params(e, json_pack("{sI so sb}", "version",
+                                         (json_int_t)json_get_id(init, "charter_version"),
+                                         "missing", missing, "risk_officer",
+                                         nRequired > N_ALWAYS));
         }
         json_decref(st);
     }
@@ -278,6 +286,8 @@ static int move_data_rules(Db *db, const json_t *init, const char *zFrom, const 
                               "the gate of the move %s -> %s refuses: its team or its AI systems "
                               "lack evidence; see requirements",
                               zFrom, zTo);
+        if (rc == KEEL_ECONFLICT)
+            json_err_params(e, json_pack("{ss ss}", "from", zFrom, "to", zTo));
         json_decref(g);
     }
     return rc;
@@ -341,9 +351,11 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
             KeelError be;
             memset(&be, 0, sizeof be);
             int r = move_data_rules(db, init, zStage, json_string_value(x), &be);
-            if (r == KEEL_ECONFLICT)
-                json_object_set_new(blocked, json_string_value(x),
-                                    json_pack("{ss ss}", "code", be.zCode, "message", be.zMsg));
+            if (r == KEEL_ECONFLICT) {
+                json_t *o = json_pack("{ss ss}", "code", be.zCode, "message", be.zMsg);
+                json_err_put_params(o, &be);
+                json_object_set_new(blocked, json_string_value(x), o);
+            }
             else if (r && rc == 0)
                 rc = r;
         }

@@ -113,6 +113,8 @@ int committee_agenda(Db *db, json_t **ppOut) {
                 json_get_str(f, "message"), json_get_str(f, "code"));
             json_object_set(json_array_get(items, json_array_size(items) - 1), "due",
                             json_object_get(f, "due_date"));
+            json_object_set(json_array_get(items, json_array_size(items) - 1), "title_code",
+                            json_object_get(f, "message_code"));
         }
     }
     json_decref(sched);

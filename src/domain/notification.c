@@ -176,26 +176,41 @@ static int collect_reviews(Ctx *c) {
     return rc;
 }
 
-/* A risk's mitigation past its due date: the risk's owner, else the risk
- * officers. */
-static int collect_risks(Ctx *c) {
-    json_t *rows;
-    int rc = store_notif_risks_overdue(c->db, c->zToday, &rows);
-    if (rc) return rc;
+/* A register whose rows (id, title, due_date, owner_id) fall overdue: the
+ * item's kind, its key "<zWhat>:<id>:<due>", its link zLink + id, its
+ * title zEn "<title>" is overdue and zZhPre「<title>」zZhPost已逾期, told to
+ * the row's owner, else the accounts with role zRole. */
+typedef struct OverdueRows {
+    const char *zKind, *zWhat, *zLink, *zEn, *zZhPre, *zZhPost, *zRole;
+} OverdueRows;
+
+static void add_rows_overdue(Ctx *c, const json_t *rows, const OverdueRows *k) {
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) {
         char zKey[96], zLink[64], zEn[400], zZh[400];
         int64_t id = json_get_id(r, "id");
-        const char *zDue = json_get_str(r, "due_date");
-        snprintf(zKey, sizeof zKey, "risk:%" PRId64 ":%s", id, zDue);
-        snprintf(zLink, sizeof zLink, "#/risk/register?risk=%" PRId64, id);
-        snprintf(zEn, sizeof zEn, "The mitigation of risk \"%s\" is overdue",
-                 json_get_str(r, "title"));
-        snprintf(zZh, sizeof zZh, "风险「%s」的缓解措施已逾期", json_get_str(r, "title"));
-        add_overdue(c, "risk_overdue", zKey, zLink, zDue,
-                    owner_else(c, json_get_id(r, "owner_id"), "risk"), zEn, zZh);
+        const char *zDue = json_get_str(r, "due_date"), *zTitle = json_get_str(r, "title");
+        if (!zDue) continue;
+        snprintf(zKey, sizeof zKey, "%s:%" PRId64 ":%s", k->zWhat, id, zDue);
+        snprintf(zLink, sizeof zLink, "%s%" PRId64, k->zLink, id);
+        snprintf(zEn, sizeof zEn, "%s \"%s\" is overdue", k->zEn, zTitle);
+        snprintf(zZh, sizeof zZh, "%s「%s」%s已逾期", k->zZhPre, zTitle, k->zZhPost);
+        add_overdue(c, k->zKind, zKey, zLink, zDue,
+                    owner_else(c, json_get_id(r, "owner_id"), k->zRole), zEn, zZh);
     }
+}
+
+/* A risk's mitigation past its due date: the risk's owner, else the risk
+ * officers. */
+static int collect_risks(Ctx *c) {
+    static const OverdueRows k = {
+        "risk_overdue", "risk", "#/risk/register?risk=", "The mitigation of risk", "风险",
+        "的缓解措施",   "risk"};
+    json_t *rows;
+    int rc = store_notif_risks_overdue(c->db, c->zToday, &rows);
+    if (rc) return rc;
+    add_rows_overdue(c, rows, &k);
     json_decref(rows);
     return 0;
 }
@@ -203,24 +218,14 @@ static int collect_risks(Ctx *c) {
 /* An action past its due date, still open or in progress: its owner, else
  * the committee. */
 static int collect_actions(Ctx *c) {
+    static const OverdueRows k = {
+        "action_overdue", "action", "#/iteration/actions?action=", "The action", "行动项", "",
+        "committee"};
     ActionFilter f = {.zStatus = "active", .bOverdue = 1};
     json_t *out = NULL;
     int rc = action_list(c->db, &f, &out);
     if (rc) return rc;
-    size_t i;
-    json_t *r;
-    json_array_foreach(json_object_get(out, "items"), i, r) {
-        char zKey[96], zLink[64], zEn[400], zZh[400];
-        int64_t id = json_get_id(r, "id");
-        const char *zDue = json_get_str(r, "due_date");
-        if (!zDue) continue;
-        snprintf(zKey, sizeof zKey, "action:%" PRId64 ":%s", id, zDue);
-        snprintf(zLink, sizeof zLink, "#/iteration/actions?action=%" PRId64, id);
-        snprintf(zEn, sizeof zEn, "The action \"%s\" is overdue", json_get_str(r, "title"));
-        snprintf(zZh, sizeof zZh, "行动项「%s」已逾期", json_get_str(r, "title"));
-        add_overdue(c, "action_overdue", zKey, zLink, zDue,
-                    owner_else(c, json_get_id(r, "owner_id"), "committee"), zEn, zZh);
-    }
+    add_rows_overdue(c, json_object_get(out, "items"), &k);
     json_decref(out);
     return 0;
 }

@@ -336,6 +336,20 @@ int resource_delete(Db *db, const Principal *who, const ResourceDef *r, int64_t 
     return store_crud_delete(db, r, &a, id, e);
 }
 
+int resource_get_ref(Db *db, const ResourceDef *r, int64_t id, const char *zField,
+                     const char *zWhat, json_t **ppRow, KeelError *e) {
+    json_t *row = NULL;
+    int rc = store_crud_get(db, r, id, &row);
+    if (rc == KEEL_ENOTFOUND)
+        return err_set(e, KEEL_EINVAL, zField, "%s %lld does not exist", zWhat, (long long)id);
+    if (rc) return rc;
+    if (ppRow)
+        *ppRow = row;
+    else
+        json_decref(row);
+    return 0;
+}
+
 int resource_only_keys(const json_t *in, const char *const *az, KeelError *e) {
     const char *zKey;
     json_t *v;
@@ -349,4 +363,13 @@ int resource_only_keys(const json_t *in, const char *const *az, KeelError *e) {
         }
     }
     return 0;
+}
+
+void resource_row_bools(const ResourceDef *r, json_t *row) {
+    for (int i = 0; i < r->nField; i++) {
+        const FieldDef *f = &r->aField[i];
+        json_t *v = json_object_get(row, f->zName);
+        if (f->type == FT_BOOL && json_is_integer(v))
+            json_object_set_new(row, f->zName, json_boolean(json_integer_value(v) != 0));
+    }
 }

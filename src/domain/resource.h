@@ -43,8 +43,16 @@ int resource_delete(Db *db, const struct Principal *who, const ResourceDef *r, i
  * only). Normalises in place (emails lower-cased, sets de-duplicated).
  * Returns 0 or KEEL_EINVAL with e naming the field. */
 int resource_validate(const ResourceDef *r, json_t *in, int bCreate, KeelError *e);
+/* Row id of r, which a body refers to by field zField, into *ppRow (the
+ * caller releases it; ppRow NULL: only check that it exists). A missing
+ * row is the body's error: KEEL_EINVAL "<zWhat> <id> does not exist". */
+int resource_get_ref(Db *db, const ResourceDef *r, int64_t id, const char *zField,
+                     const char *zWhat, json_t **ppRow, KeelError *e);
 /* KEEL_EINVAL naming the first member of object in that is not in the
  * NULL-terminated list az (the message lists az), else 0. */
 int resource_only_keys(const json_t *in, const char *const *az, KeelError *e);
+/* Turn row's FT_BOOL fields of r that a plain SELECT gave as 0/1 into
+ * JSON booleans in place (as store_crud answers them). */
+void resource_row_bools(const ResourceDef *r, json_t *row);
 
 #endif

@@ -159,6 +159,13 @@ int risk_heatmap(Db *db, json_t **ppOut) {
                                                                                       : "warning",
                                             "risk_id", (json_int_t)id, "due_date",
                                             json_object_get(r, "due_date"), "message", z));
+            /* the message as a code with its values (docs/api.md#sentences) */
+            json_object_set_new(
+                json_array_get(findings, json_array_size(findings) - 1), "message_code",
+                json_pack("{ss s{sI sO sO sO*}}", "code", "mitigation_overdue", "params", "risk_id",
+                          (json_int_t)id, "title", json_object_get(r, "title"), "due",
+                          json_object_get(r, "due_date"), "owner",
+                          json_object_get(r, "owner_name")));
         }
     }
     *ppOut = json_pack("{so so so so sI}", "inherent", inh, "residual", res, "risks", rows,

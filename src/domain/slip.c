@@ -47,16 +47,6 @@ const ResourceDef resource_deadline =
 
 /* ---- dates (pure) ---- */
 
-/* Days from the civil date y-m-d to 1970-01-01 (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int slip_day(const char *z, int64_t *pDays) {
     if (!z || strlen(z) < 10) return -1;
     for (int i = 0; i < 10; i++)
@@ -65,7 +55,7 @@ int slip_day(const char *z, int64_t *pDays) {
     static const int aDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m < 1 || m > 12 || d < 1 || d > aDays[m - 1]) return -1;
     if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return -1;
-    *pDays = days_from_civil(y, m, d);
+    *pDays = time_days_from_civil(y, (unsigned)m, (unsigned)d);
     return 0;
 }
 
@@ -253,15 +243,20 @@ static int delivery_part(Db *db, const json_t *init, const char *zToday, json_t 
     return 0;
 }
 
-static void add_cause(json_t *causes, const char *zCode, const char *zFmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void add_cause(json_t *causes, const char *zCode, const char *zFmt, ...) {
+/* A cause: its kind (zCode), the message in English, and the same as a
+ * code with its values (zSay, params: stolen; docs/api.md#sentences). */
+static void add_cause(json_t *causes, const char *zCode, const char *zSay, json_t *params,
+                      const char *zFmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_cause(json_t *causes, const char *zCode, const char *zSay, json_t *params,
+                      const char *zFmt, ...) {
     char z[600];
     va_list ap;
     va_start(ap, zFmt);
     vsnprintf(z, sizeof z, zFmt, ap);
     va_end(ap);
-    json_array_append_new(causes, json_pack("{ss ss}", "code", zCode, "message", z));
+    json_array_append_new(causes, json_pack("{ss ss s{ss so}}", "code", zCode, "message", z,
+                                            "message_code", "code", zSay, "params",
+                                            params ? params : json_object()));
 }
 
 /* What blocks the initiative's move to zNext (NULL: none planned). */
@@ -276,7 +271,8 @@ static int causes_of(Db *db, const json_t *init, const char *zNext, int bPilotUn
             const char *zCode = strcmp(be.zCode, "signoffs_missing") == 0 ? "missing_signoff"
                                 : strcmp(be.zCode, "gate_refused") == 0   ? "gate"
                                                                           : be.zCode;
-            add_cause(causes, zCode, "%s", be.zMsg);
+            json_t *params = be.zParams[0] ? json_loads(be.zParams, 0, NULL) : NULL;
+            add_cause(causes, zCode, be.zCode, params, "%s", be.zMsg);
         } else if (r) {
             return r;
         }
@@ -295,23 +291,31 @@ static int causes_of(Db *db, const json_t *init, const char *zNext, int bPilotUn
         json_array_foreach(json_object_get(x, "missing"), j, m) if (k < sizeof zMissing) k +=
             (size_t)snprintf(zMissing + k, sizeof zMissing - k, "%s%s", j ? ", " : "",
                              json_string_value(m));
+        const char *zSince = d && json_get_str(d, "since") ? json_get_str(d, "since") : "";
         if (d)
-            add_cause(causes, "definition",
+            add_cause(causes, "definition", "definition_disputed",
+                      json_pack("{sO sO ss#}", "definition", json_object_get(x, "name"), "by",
+                                json_object_get(d, "name"), "since", zSince,
+                                (int)strnlen(zSince, 10)),
                       "it relies on the definition '%s', disputed by %s since %.10s",
                       json_get_str(x, "name"), json_get_str(d, "name"), json_get_str(d, "since"));
         else
-            add_cause(causes, "definition", "it relies on the definition '%s', not signed by %s",
+            add_cause(causes, "definition", "definition_unsigned",
+                      json_pack("{sO sO}", "definition", json_object_get(x, "name"), "departments",
+                                json_object_get(x, "missing")),
+                      "it relies on the definition '%s', not signed by %s",
                       json_get_str(x, "name"), k ? zMissing : "any department");
     }
     json_array_foreach(rc ? NULL : deps, i, x) {
         const char *zS = json_get_str(x, "stage");
         if (zNext && rank(zS) >= 0 && rank(zS) >= rank(zNext)) continue;
         if (!zNext && rank(zS) >= 0) continue;
-        add_cause(causes, "dependency", "it depends on '%s', which is %s", json_get_str(x, "title"),
-                  zS);
+        add_cause(causes, "dependency", "dependency",
+                  json_pack("{sO ss}", "initiative", json_object_get(x, "title"), "stage", zS),
+                  "it depends on '%s', which is %s", json_get_str(x, "title"), zS);
     }
     if (rc == 0 && bPilotUnmet && ((zNext && strcmp(zNext, "scaling") == 0) || bRolloutSlip))
-        add_cause(causes, "pilot_criteria",
+        add_cause(causes, "pilot_criteria", "pilot_criteria", NULL,
                   "the pilot has not met its exit criteria, and no rollout may start before it "
                   "does (unless the committee overrides it)");
     json_decref(defs);

@@ -14,48 +14,23 @@
 const char *const azSystemStage[] = {"data_collection", "training", "pre_launch", "launch",
                                      "operating",       "retired",  NULL};
 const char *const azRiskTier[] = {"prohibited", "high", "limited", "minimal", NULL};
-const char *const azAnalysisEvidence[] = {"fairness", "explain", "abtest", "drift", NULL};
-const char *const azDocumentEvidence[] = {"consent_record",
-                                          "impact_assessment",
-                                          "filing",
-                                          "red_team",
-                                          "monitoring",
-                                          "switch_test",
-                                          "ab_exemption",
-                                          "technical_documentation",
-                                          "eu_registration",
-                                          "fria",
-                                          "pia",
-                                          "label_check",
-                                          "security_assessment",
-                                          "incident_report",
-                                          NULL};
+/* The evidence kinds, written once: the lists below are made of these
+ * (the documents in two parts only to keep the order the API lists). */
+#define EVIDENCE_ANALYSES "fairness", "explain", "abtest", "drift"
+#define EVIDENCE_DOCUMENTS_1                                                                       \
+    "consent_record", "impact_assessment", "filing", "red_team", "monitoring", "switch_test",      \
+        "ab_exemption"
+#define EVIDENCE_DOCUMENTS_2                                                                       \
+    "technical_documentation", "eu_registration", "fria", "pia", "label_check",                    \
+        "security_assessment", "incident_report"
+const char *const azAnalysisEvidence[] = {EVIDENCE_ANALYSES, NULL};
+const char *const azDocumentEvidence[] = {EVIDENCE_DOCUMENTS_1, EVIDENCE_DOCUMENTS_2, NULL};
 /* Every kind a gate requirement may name: analyses, documents, and what
  * keel reads from elsewhere (data readiness and consent of the version's
  * data assets, the initiative's team, the system's ethics review). */
-const char *const azEvidenceKind[] = {"fairness",
-                                      "explain",
-                                      "abtest",
-                                      "drift",
-                                      "consent_record",
-                                      "impact_assessment",
-                                      "filing",
-                                      "red_team",
-                                      "monitoring",
-                                      "switch_test",
-                                      "ab_exemption",
-                                      "readiness",
-                                      "consent",
-                                      "team",
-                                      "ethics_review",
-                                      "technical_documentation",
-                                      "eu_registration",
-                                      "fria",
-                                      "pia",
-                                      "label_check",
-                                      "security_assessment",
-                                      "incident_report",
-                                      NULL};
+const char *const azEvidenceKind[] = {
+    EVIDENCE_ANALYSES, EVIDENCE_DOCUMENTS_1, "readiness", "consent", "team",
+    "ethics_review",   EVIDENCE_DOCUMENTS_2, NULL};
 static const char *const azModelSource[] = {"own", "fine_tuned", "third_party", NULL};
 static const char *const azEthicsDomain[] = {"credit", "hiring", "health", "minors", NULL};
 
@@ -206,10 +181,8 @@ int system_may_edit(Db *db, const Principal *who, int64_t initiativeId, KeelErro
         return err_set(e, KEEL_EFORBIDDEN, "", "viewers may not change the register");
     if (who->role != ROLE_OWNER) return 0;
     json_t *init;
-    int rc = store_crud_get(db, &resource_initiative, initiativeId, &init);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, KEEL_EINVAL, "initiative_id", "initiative %" PRId64 " does not exist",
-                       initiativeId);
+    int rc = resource_get_ref(db, &resource_initiative, initiativeId, "initiative_id", "initiative",
+                              &init, e);
     if (rc) return rc;
     int64_t owner = json_get_id(init, "owner_id");
     json_decref(init);
@@ -357,9 +330,7 @@ static int evidence_analysis(Db *db, int64_t systemId, const char *zName, json_t
                              KeelError *e) {
     int64_t aid = json_get_id(in, "analysis_id");
     json_t *an;
-    int rc = store_crud_get(db, &resource_analysis, aid, &an);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, KEEL_EINVAL, "analysis_id", "analysis %" PRId64 " does not exist", aid);
+    int rc = resource_get_ref(db, &resource_analysis, aid, "analysis_id", "analysis", &an, e);
     if (rc) return rc;
     const char *zKind = json_string_value(json_object_get(an, "kind"));
     const char *zHash = json_string_value(json_object_get(in, "input_hash"));
@@ -399,9 +370,7 @@ static int evidence_document(Db *db, json_t *in, KeelError *e) {
         return err_set(e, KEEL_EINVAL, "reviewer_id",
                        "reviewer_id is required: the risk officer's account that attests it");
     json_t *acc;
-    int rc = store_crud_get(db, &resource_account, rid, &acc);
-    if (rc == KEEL_ENOTFOUND)
-        return err_set(e, KEEL_EINVAL, "reviewer_id", "account %" PRId64 " does not exist", rid);
+    int rc = resource_get_ref(db, &resource_account, rid, "reviewer_id", "account", &acc, e);
     if (rc) return rc;
     const char *zRole = json_string_value(json_object_get(acc, "role"));
     if (!zRole || strcmp(zRole, "risk") != 0)

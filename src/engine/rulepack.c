@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Rule packs and working days; see rulepack.h. */
 #include "engine/rulepack.h"
+#include "util/timeutil.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,15 +344,6 @@ void rulepack_why_not(const json_t *applies, const json_t *flags, json_t *whyNot
 
 /* ---- dates and working days ------------------------------------------------- */
 
-static long days_from_civil(int y, int m, int d) {
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static void civil_from_days(long z, int *py, int *pm, int *pd) {
     z += 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -371,7 +363,7 @@ static int parse_date(const char *z, long *pDays) {
     static const int aDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > aDays[m - 1] + (m == 2 && leap)) return KEEL_EINVAL;
-    *pDays = days_from_civil(y, m, d);
+    *pDays = (long)time_days_from_civil(y, (unsigned)m, (unsigned)d);
     return 0;
 }
 

@@ -273,6 +273,7 @@ void resp_error(Resp *r, const char *zRequestId, int rc, const KeelError *e) {
     const char *zCode = e && e->rc == rc && e->zCode[0] ? e->zCode : err_code_name(rc);
     json_t *o = json_pack("{ss ss}", "code", zCode, "message", zMsg);
     if (e && e->rc == rc && e->zField[0]) json_object_set_new(o, "field", json_string(e->zField));
+    if (e && e->rc == rc) json_err_put_params(o, e);
     json_object_set_new(o, "request_id", json_string(zRequestId ? zRequestId : ""));
     resp_json(r, err_http_status(rc), json_pack("{so}", "error", o));
 }

@@ -5,6 +5,7 @@
 #include "util/err.h"
 #include "util/fault.h"
 #include "util/log.h"
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -45,6 +46,16 @@ static int db_vbind(DbStmt *s, const char *zFmt, va_list ap) {
         case 't': {
             const char *z = va_arg(ap, const char *);
             rc = z ? d->xBindText(s->pStmt, i, z) : d->xBindNull(s->pStmt, i);
+            break;
+        }
+        case 'k': {
+            int64_t v = va_arg(ap, int64_t);
+            rc = v > 0 ? d->xBindInt(s->pStmt, i, v) : d->xBindNull(s->pStmt, i);
+            break;
+        }
+        case 'r': {
+            double v = va_arg(ap, double);
+            rc = isnan(v) ? d->xBindNull(s->pStmt, i) : d->xBindReal(s->pStmt, i, v);
             break;
         }
         case 'n': rc = d->xBindNull(s->pStmt, i); break;
@@ -99,6 +110,12 @@ int db_step(DbStmt *s) {
     return rc ? rc : s->db->pDriver->xStep(s->pStmt);
 }
 
+int db_step_done(DbStmt *s) {
+    int rc = db_step(s);
+    db_finalize(s);
+    return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+}
+
 void db_finalize(DbStmt *s) {
     if (!s) return;
     s->db->pDriver->xFinalize(s->pStmt);
@@ -112,16 +129,27 @@ int64_t db_column_int(DbStmt *s, int i) { return s->db->pDriver->xColumnInt(s->p
 double db_column_real(DbStmt *s, int i) { return s->db->pDriver->xColumnReal(s->pStmt, i); }
 const char *db_column_text(DbStmt *s, int i) { return s->db->pDriver->xColumnText(s->pStmt, i); }
 
-int db_run(Db *db, const char *zSql, const char *zFmt, ...) {
+static int db_vrun(Db *db, const char *zSql, const char *zFmt, va_list ap) {
     DbStmt *s;
+    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    return rc ? rc : db_step_done(s);
+}
+
+int db_run(Db *db, const char *zSql, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);
-    int rc = db_vprepare(db, &s, zSql, zFmt, ap);
+    int rc = db_vrun(db, zSql, zFmt, ap);
     va_end(ap);
-    if (rc) return rc;
-    rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+    return rc;
+}
+
+int db_insert(Db *db, int64_t *pId, const char *zSql, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vrun(db, zSql, zFmt, ap);
+    va_end(ap);
+    if (rc == 0) *pId = db_last_insert_id(db);
+    return rc;
 }
 
 int db_one_row(DbStmt *s, DbRowFn fn, void *ctx) {
@@ -160,6 +188,15 @@ int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
     int rc = db_vquery_row(db, read_int, pv, zSql, zFmt, ap);
     va_end(ap);
     return rc;
+}
+
+int db_query_int_or0(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...) {
+    *pv = 0;
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vquery_row(db, read_int, pv, zSql, zFmt, ap);
+    va_end(ap);
+    return rc == KEEL_ENOTFOUND ? 0 : rc;
 }
 
 int db_exec(Db *db, const char *zSql) {
@@ -323,13 +360,11 @@ void db_scrub_password(char *zUrl) {
     }
 }
 
-int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...) {
+static int db_vselect_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt,
+                           va_list ap) {
     *ppRows = NULL;
     DbStmt *s;
-    va_list ap;
-    va_start(ap, zFmt);
     int rc = db_vprepare(db, &s, zSql, zFmt, ap);
-    va_end(ap);
     if (rc) return rc;
     json_t *a = json_array();
     int nCol = db_column_count(s);
@@ -354,4 +389,25 @@ int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, 
     }
     *ppRows = a;
     return 0;
+}
+
+int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vselect_json(db, ppRows, zSql, zFmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int db_select_json_row(Db *db, json_t **ppRow, const char *zSql, const char *zFmt, ...) {
+    json_t *rows;
+    va_list ap;
+    va_start(ap, zFmt);
+    int rc = db_vselect_json(db, &rows, zSql, zFmt, ap);
+    va_end(ap);
+    *ppRow = NULL;
+    if (rc) return rc;
+    *ppRow = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return *ppRow ? 0 : KEEL_ENOTFOUND;
 }

@@ -77,6 +77,8 @@ void db_close(Db *db);
 
 /* Prepare zSql and bind arguments described by zFmt, one letter per `?`:
  *   i  int64_t        d  double         t  const char * (NULL binds NULL)
+ *   k  int64_t, NULL when 0 or less (an optional id or code)
+ *   r  double, NULL when NaN (a measurement that may be missing)
  *   n  NULL (no argument consumed)
  * Returns 0 or an error (statement freed). */
 int db_prepare(Db *db, DbStmt **ppStmt, const char *zSql, const char *zFmt, ...);
@@ -88,6 +90,9 @@ int db_bind_real(DbStmt *s, int i, double v);
 int db_bind_text(DbStmt *s, int i, const char *z);
 /* Step: DB_ROW, DB_DONE or a negative error. */
 int db_step(DbStmt *s);
+/* Step a statement that returns no rows (INSERT, UPDATE, DELETE) once and
+ * finalize it: 0 or the step's error. */
+int db_step_done(DbStmt *s);
 void db_finalize(DbStmt *s);
 int db_column_count(DbStmt *s);
 const char *db_column_name(DbStmt *s, int i);
@@ -99,6 +104,8 @@ const char *db_column_text(DbStmt *s, int i);
 
 /* Run a statement that returns no rows; same binding as db_prepare. */
 int db_run(Db *db, const char *zSql, const char *zFmt, ...);
+/* db_run an INSERT and put the new row's id into *pId. */
+int db_insert(Db *db, int64_t *pId, const char *zSql, const char *zFmt, ...);
 /* Reads the current row of s into ctx; returns 0 or an error. */
 typedef int (*DbRowFn)(DbStmt *s, void *ctx);
 /* Step s once and finalize it: a row gives fn(s, ctx)'s answer, no row
@@ -109,9 +116,15 @@ int db_query_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zF
 /* Run a query returning one integer (first column of the first row) into
  * *pv; KEEL_ENOTFOUND when no row. */
 int db_query_int(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...);
+/* db_query_int where no row is an answer too: *pv = 0 and 0 returned (the
+ * id of a row that may not exist, a setting not set yet). */
+int db_query_int_or0(Db *db, int64_t *pv, const char *zSql, const char *zFmt, ...);
 /* Run a query and return its rows as a new JSON array of objects keyed by
  * column name (integers, reals, text, null as stored). */
 int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...);
+/* The first row db_select_json would give, as a new object in *ppRow; no
+ * row: *ppRow NULL and KEEL_ENOTFOUND. */
+int db_select_json_row(Db *db, json_t **ppRow, const char *zSql, const char *zFmt, ...);
 /* Execute one or more statements without parameters (schema, pragmas). */
 int db_exec(Db *db, const char *zSql);
 int64_t db_last_insert_id(Db *db);

@@ -159,6 +159,16 @@ static const char *skip_quoted(const char *z) {
     return z;
 }
 
+/* Copy the quoted string at *pc (as skip_quoted finds its end) to o
+ * unchanged; advance *pc past it and return the end of the copy. */
+static char *copy_quoted(char *o, const char **pc) {
+    const char *e = skip_quoted(*pc);
+    memcpy(o, *pc, (size_t)(e - *pc));
+    o += e - *pc;
+    *pc = e;
+    return o;
+}
+
 static int starts_word(const char *z, const char *zWord) {
     while (isspace((unsigned char)*z)) z++;
     size_t n = strlen(zWord);
@@ -199,10 +209,7 @@ static int pg_prepare(void *pv, const char *zSql, void **pp) {
     char *o = s->zSql;
     for (const char *c = zSql; *c;) {
         if (*c == '\'' || *c == '"') {
-            const char *e = skip_quoted(c);
-            memcpy(o, c, (size_t)(e - c));
-            o += e - c;
-            c = e;
+            o = copy_quoted(o, &c);
         } else if (*c == '?') {
             o += sprintf(o, "$%d", ++s->nParam);
             c++;
@@ -507,10 +514,7 @@ static char *pg_ddl(const char *zSql) {
     if (!zOut) return NULL;
     for (const char *c = zSql; *c;) {
         if (*c == '\'' || *c == '"') {
-            const char *e = skip_quoted(c);
-            memcpy(o, c, (size_t)(e - c));
-            o += e - c;
-            c = e;
+            o = copy_quoted(o, &c);
             continue;
         }
         if (isalpha((unsigned char)*c) && (c == zSql || !(isalnum((unsigned char)c[-1]) ||

@@ -1197,23 +1197,16 @@ int schema_migrate(Db *db, char *zErr, size_t nErr) {
     while (version < target) {
         rc = db_begin(db);
         if (rc == 0) rc = schema_identify(db, &version, zErr, nErr);
-        if (rc == KEEL_EVERSION) {
-            db_rollback(db);
-            return rc;
-        }
-        if (rc == 0 && version >= target) {
-            rc = db_commit(db);
-            break;
-        }
-        if (rc == 0) rc = db_exec_ddl(db, migration_sql(db, version + 1));
-        if (rc == 0) rc = db_set_version(db, version + 1, SCHEMA_APP_ID);
-        if (rc == 0) rc = db_commit(db);
+        int bStep = rc == 0 && version < target; /* another process may have done it */
+        if (bStep) rc = db_exec_ddl(db, migration_sql(db, version + 1));
+        if (bStep && rc == 0) rc = db_set_version(db, version + 1, SCHEMA_APP_ID);
+        rc = db_end(db, rc);
+        if (rc == KEEL_EVERSION) return rc;
         if (rc) {
             snprintf(zErr, nErr, "migration %d failed: %s", version + 1, db_errmsg(db));
-            db_rollback(db);
             return rc;
         }
-        version++;
+        if (bStep) version++;
     }
     return rc;
 }

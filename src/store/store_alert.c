@@ -3,27 +3,18 @@
  * trips; see store_alert.h. */
 #include "store/store_alert.h"
 #include "util/err.h"
-#include <math.h>
 #include <string.h>
 
 /* ---- rules ----------------------------------------------------------------- */
 
 int store_alert_rule_add(Db *db, const AlertRuleRow *r, const char *zNow, int64_t *pId) {
-    DbStmt *s;
-    int rc =
-        db_prepare(db, &s,
-                   "INSERT INTO alert_rule(system_id, name, kind, metric, segment, op, value, "
-                   "for_s, severity, trip_switch, created_by, created_at, updated_at, "
-                   "webhook_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   "itttttdititttn", r->system, r->zName, r->zKind, r->zMetric, r->zSegment, r->zOp,
-                   r->value, r->forS, r->zSeverity, (int64_t)r->bTrip, r->zCreatedBy, zNow, zNow);
-    if (rc) return rc;
-    rc = r->webhookId ? db_bind_int(s, 14, r->webhookId) : db_bind_null(s, 14);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    if (rc != DB_DONE) return rc ? rc : KEEL_EINTERNAL;
-    *pId = db_last_insert_id(db);
-    return 0;
+    return db_insert(db, pId,
+                     "INSERT INTO alert_rule(system_id, name, kind, metric, segment, op, value, "
+                     "for_s, severity, trip_switch, created_by, created_at, updated_at, "
+                     "webhook_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "itttttdititttk", r->system, r->zName, r->zKind, r->zMetric, r->zSegment,
+                     r->zOp, r->value, r->forS, r->zSeverity, (int64_t)r->bTrip, r->zCreatedBy,
+                     zNow, zNow, r->webhookId);
 }
 
 int store_alert_rule_list(Db *db, int64_t system, json_t **ppRows) {
@@ -53,35 +44,21 @@ int store_alert_rule_delete(Db *db, int64_t system, int64_t id) {
 
 int store_alert_rule_state(Db *db, int64_t id, const char *zState, int64_t pendingSince,
                            double lastValue, const char *zNow) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "UPDATE alert_rule SET state = ?, updated_at = ?, pending_since = ?, "
-                        "last_value = ? WHERE id = ?",
-                        "ttnni", zState, zNow, id);
-    if (rc) return rc;
-    rc = pendingSince < 0 ? db_bind_null(s, 3) : db_bind_int(s, 3, pendingSince);
-    if (!rc) rc = isnan(lastValue) ? db_bind_null(s, 4) : db_bind_real(s, 4, lastValue);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    /* pending_since: a time in ms, -1 for none (no rule is pending since 1970) */
+    return db_run(db,
+                  "UPDATE alert_rule SET state = ?, updated_at = ?, pending_since = ?, "
+                  "last_value = ? WHERE id = ?",
+                  "ttkri", zState, zNow, pendingSince, lastValue, id);
 }
 
 /* ---- history ----------------------------------------------------------------- */
 
 int store_alert_event_add(Db *db, int64_t ruleId, int64_t system, const char *zState, double value,
                           const char *zMessage, const char *zNow, int64_t *pId) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "INSERT INTO alert_event(rule_id, system_id, state, message, created_at, "
-                        "value) VALUES (?, ?, ?, ?, ?, ?)",
-                        "iittt", ruleId, system, zState, zMessage, zNow);
-    if (rc) return rc;
-    rc = isnan(value) ? db_bind_null(s, 6) : db_bind_real(s, 6, value);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    if (rc != DB_DONE) return rc ? rc : KEEL_EINTERNAL;
-    *pId = db_last_insert_id(db);
-    return 0;
+    return db_insert(db, pId,
+                     "INSERT INTO alert_event(rule_id, system_id, state, message, created_at, "
+                     "value) VALUES (?, ?, ?, ?, ?, ?)",
+                     "iitttr", ruleId, system, zState, zMessage, zNow, value);
 }
 
 int store_alert_event_list(Db *db, int64_t system, int64_t limit, json_t **ppRows) {
@@ -97,12 +74,10 @@ int store_alert_event_list(Db *db, int64_t system, int64_t limit, json_t **ppRow
 
 int store_webhook_add(Db *db, const char *zName, const char *zUrl, const char *zSecret,
                       const char *zBy, const char *zNow, int64_t *pId) {
-    int rc = db_run(db,
-                    "INSERT INTO webhook(name, url, secret, created_by, created_at) VALUES (?, ?, "
-                    "?, ?, ?)",
-                    "ttttt", zName, zUrl, zSecret, zBy, zNow);
-    if (!rc) *pId = db_last_insert_id(db);
-    return rc;
+    return db_insert(db, pId,
+                     "INSERT INTO webhook(name, url, secret, created_by, created_at) VALUES (?, ?, "
+                     "?, ?, ?)",
+                     "ttttt", zName, zUrl, zSecret, zBy, zNow);
 }
 
 int store_webhook_list(Db *db, json_t **ppRows) {
@@ -129,12 +104,10 @@ int store_webhook_delete(Db *db, int64_t id) {
 
 int store_delivery_add(Db *db, int64_t webhookId, int64_t eventId, const char *zPayload,
                        int64_t nextMs, const char *zNow, int64_t *pId) {
-    int rc = db_run(db,
-                    "INSERT INTO webhook_delivery(webhook_id, alert_event_id, payload, status, "
-                    "next_attempt, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)",
-                    "iititt", webhookId, eventId, zPayload, nextMs, zNow, zNow);
-    if (!rc) *pId = db_last_insert_id(db);
-    return rc;
+    return db_insert(db, pId,
+                     "INSERT INTO webhook_delivery(webhook_id, alert_event_id, payload, status, "
+                     "next_attempt, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+                     "iititt", webhookId, eventId, zPayload, nextMs, zNow, zNow);
 }
 
 int store_delivery_due(Db *db, int64_t nowMs, json_t **ppRows) {
@@ -148,16 +121,10 @@ int store_delivery_due(Db *db, int64_t nowMs, json_t **ppRows) {
 int store_delivery_update(Db *db, int64_t id, int64_t attempts, const char *zStatus,
                           int64_t httpStatus, const char *zError, int64_t nextMs,
                           const char *zNow) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "UPDATE webhook_delivery SET attempts = ?, status = ?, error = ?, "
-                        "next_attempt = ?, updated_at = ?, http_status = ? WHERE id = ?",
-                        "ittitni", attempts, zStatus, zError, nextMs, zNow, id);
-    if (rc) return rc;
-    rc = httpStatus > 0 ? db_bind_int(s, 6, httpStatus) : db_bind_null(s, 6);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    return db_run(db,
+                  "UPDATE webhook_delivery SET attempts = ?, status = ?, error = ?, "
+                  "next_attempt = ?, updated_at = ?, http_status = ? WHERE id = ?",
+                  "ittitki", attempts, zStatus, zError, nextMs, zNow, httpStatus, id);
 }
 
 int store_delivery_list(Db *db, int64_t webhookId, int64_t system, int64_t limit, json_t **ppRows) {
@@ -176,12 +143,10 @@ int store_delivery_list(Db *db, int64_t webhookId, int64_t system, int64_t limit
 
 int store_trip_add(Db *db, int64_t system, int64_t ruleId, int64_t eventId, const char *zPriorState,
                    int64_t priorPercent, const char *zNow, int64_t *pId) {
-    int rc = db_run(db,
-                    "INSERT INTO switch_trip(system_id, rule_id, alert_event_id, prior_state, "
-                    "prior_percent, status, created_at) VALUES (?, ?, ?, ?, ?, 'awaiting', ?)",
-                    "iiitit", system, ruleId, eventId, zPriorState, priorPercent, zNow);
-    if (!rc) *pId = db_last_insert_id(db);
-    return rc;
+    return db_insert(db, pId,
+                     "INSERT INTO switch_trip(system_id, rule_id, alert_event_id, prior_state, "
+                     "prior_percent, status, created_at) VALUES (?, ?, ?, ?, ?, 'awaiting', ?)",
+                     "iiitit", system, ruleId, eventId, zPriorState, priorPercent, zNow);
 }
 
 #define TRIP_SELECT                                                                                \
@@ -198,12 +163,7 @@ int store_trip_list(Db *db, int64_t system, const char *zStatus, json_t **ppRows
 }
 
 int store_trip_get(Db *db, int64_t id, json_t **ppRow) {
-    json_t *rows;
-    int rc = db_select_json(db, &rows, TRIP_SELECT "WHERE t.id = ?", "i", id);
-    if (rc) return rc;
-    *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return *ppRow ? 0 : KEEL_ENOTFOUND;
+    return db_select_json_row(db, ppRow, TRIP_SELECT "WHERE t.id = ?", "i", id);
 }
 
 int store_trip_decide(Db *db, int64_t id, const char *zStatus, const char *zBy, const char *zNow) {

@@ -75,16 +75,11 @@ int store_alloc_initiatives(Db *db, json_t **ppRows) {
 }
 
 int store_alloc_attrs(Db *db, int64_t initiativeId, json_t **ppRow) {
-    json_t *rows;
-    *ppRow = NULL;
-    int rc = db_select_json(db, &rows,
-                            "SELECT initiative_id, duration, mandatory, started_period, "
-                            "updated_at FROM initiative_plan WHERE initiative_id = ?",
-                            "i", initiativeId);
-    if (rc) return rc;
-    if (json_array_size(rows)) *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return 0;
+    int rc = db_select_json_row(db, ppRow,
+                                "SELECT initiative_id, duration, mandatory, started_period, "
+                                "updated_at FROM initiative_plan WHERE initiative_id = ?",
+                                "i", initiativeId);
+    return rc == KEEL_ENOTFOUND ? 0 : rc;
 }
 
 int store_alloc_attrs_put(Db *db, const Actor *actor, int64_t initiativeId, int64_t duration,
@@ -279,13 +274,12 @@ int store_alloc_profile_add(Db *db, const Actor *actor, int64_t assetId, double 
                             const char *zSummary, int64_t *pId) {
     char zNow[32];
     now_iso(zNow, sizeof zNow);
-    int rc = db_run(db,
-                    "INSERT INTO data_asset_profile(asset_id, score, n_rows, n_columns, reasons, "
-                    "summary, account_id, actor, created_at) VALUES(?,?,?,?,?,?,?,?,?)",
-                    "idiittitt", assetId, score, nRows, nCols, zReasons, zSummary, actor->id,
-                    actor->zName, zNow);
+    int rc = db_insert(db, pId,
+                       "INSERT INTO data_asset_profile(asset_id, score, n_rows, n_columns, "
+                       "reasons, summary, account_id, actor, created_at) VALUES(?,?,?,?,?,?,?,?,?)",
+                       "idiittitt", assetId, score, nRows, nCols, zReasons, zSummary, actor->id,
+                       actor->zName, zNow);
     if (rc) return rc;
-    *pId = db_last_insert_id(db);
     rc = db_run(db, "UPDATE data_asset SET readiness_score = ?, profiled_at = ? WHERE id = ?",
                 "dti", score, zNow, assetId);
     if (rc) return rc;
@@ -297,19 +291,14 @@ int store_alloc_profile_add(Db *db, const Actor *actor, int64_t assetId, double 
 }
 
 int store_alloc_profile_latest(Db *db, int64_t assetId, json_t **ppRow) {
-    json_t *rows;
-    *ppRow = NULL;
-    int rc = db_select_json(
-        db, &rows,
+    int rc = db_select_json_row(
+        db, ppRow,
         "SELECT f.id, f.score, f.n_rows, f.n_columns, f.reasons, f.summary, f.actor, "
         "f.created_at, (SELECT max(s.retain_until) FROM data_asset_sample s WHERE s.profile_id = "
         "f.id) AS sample_retained_until FROM data_asset_profile f WHERE f.asset_id = ? ORDER BY "
         "f.id DESC LIMIT 1",
         "i", assetId);
-    if (rc) return rc;
-    if (json_array_size(rows)) *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return 0;
+    return rc == KEEL_ENOTFOUND ? 0 : rc;
 }
 
 int store_alloc_sample_add(Db *db, const Actor *actor, int64_t assetId, int64_t profileId,
@@ -357,17 +346,17 @@ int store_alloc_samples_purge(Db *db, const Actor *actor, const char *zNow, int6
 }
 
 int store_alloc_asset_min_score(Db *db, int64_t initiativeId, double *pScore, int *pbFound) {
-    json_t *rows;
-    int rc = db_select_json(db, &rows,
-                            "SELECT min(a.readiness_score) AS s FROM data_asset a JOIN "
-                            "data_asset_link l ON l.asset_id = a.id WHERE l.initiative_id = ? AND "
-                            "a.readiness_score IS NOT NULL",
-                            "i", initiativeId);
-    if (rc) return rc;
-    json_t *s = json_object_get(json_array_get(rows, 0), "s");
+    json_t *row;
+    int rc = db_select_json_row(db, &row,
+                                "SELECT min(a.readiness_score) AS s FROM data_asset a JOIN "
+                                "data_asset_link l ON l.asset_id = a.id WHERE l.initiative_id = ? "
+                                "AND a.readiness_score IS NOT NULL",
+                                "i", initiativeId);
+    if (rc && rc != KEEL_ENOTFOUND) return rc;
+    json_t *s = json_object_get(row, "s");
     *pbFound = json_is_number(s);
     *pScore = *pbFound ? json_number_value(s) : NAN;
-    json_decref(rows);
+    json_decref(row);
     return 0;
 }
 
@@ -382,12 +371,11 @@ int store_alloc_system_account(Db *db, const Actor *actor, int64_t *pId) {
     char zNow[32];
     now_iso(zNow, sizeof zNow);
     /* "!" is no argon2id hash: no password ever matches; and it is disabled */
-    rc = db_run(db,
-                "INSERT INTO account(email, name, role, password_hash, disabled, created_at, "
-                "updated_at) VALUES(?, 'keel: measured data readiness', 'viewer', '!', 1, ?, ?)",
-                "ttt", SYSTEM_SCORER_EMAIL, zNow, zNow);
+    rc = db_insert(db, pId,
+                   "INSERT INTO account(email, name, role, password_hash, disabled, created_at, "
+                   "updated_at) VALUES(?, 'keel: measured data readiness', 'viewer', '!', 1, ?, ?)",
+                   "ttt", SYSTEM_SCORER_EMAIL, zNow, zNow);
     if (rc) return rc;
-    *pId = db_last_insert_id(db);
     json_t *after = json_pack("{sI ss ss sb}", "id", (json_int_t)*pId, "email", SYSTEM_SCORER_EMAIL,
                               "role", "viewer", "disabled", 1);
     rc = store_audit_append(db, actor, "create", "account", *pId, NULL, after);
@@ -410,42 +398,23 @@ int store_alloc_score_clear(Db *db, const Actor *actor, int64_t initiativeId, in
 }
 
 int store_alloc_criterion_id(Db *db, const char *zKey, int64_t *pId) {
-    *pId = 0;
-    int rc = db_query_int(db, pId, "SELECT id FROM criterion WHERE key = ?", "t", zKey);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pId, "SELECT id FROM criterion WHERE key = ?", "t", zKey);
 }
 
 int store_alloc_plan_add(Db *db, const Actor *actor, const PlanRow *p, int64_t *pId) {
     char zNow[32];
     now_iso(zNow, sizeof zNow);
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "INSERT INTO plan(kind, scenario_id, account_id, actor, created_at, "
-                        "input_hash, first_period, n_periods, time_limit, status, value, bound, "
-                        "gap, input_json, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        "t", p->zKind);
+    /* an infinite bound or gap is stored as none, like NaN */
+    const double aNum[3] = {isfinite(p->value) ? p->value : NAN,
+                            isfinite(p->bound) ? p->bound : NAN, isfinite(p->gap) ? p->gap : NAN};
+    int rc = db_insert(db, pId,
+                       "INSERT INTO plan(kind, scenario_id, account_id, actor, created_at, "
+                       "input_hash, first_period, n_periods, time_limit, status, value, bound, "
+                       "gap, input_json, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       "tkkttttidtrrrtt", p->zKind, p->scenarioId, actor->id, actor->zName, zNow,
+                       p->zHash, p->zFirst, p->nPeriods, p->timeLimit, p->zStatus, aNum[0], aNum[1],
+                       aNum[2], p->zInput, p->zResult);
     if (rc) return rc;
-    rc = p->scenarioId ? db_bind_int(s, 2, p->scenarioId) : db_bind_null(s, 2);
-    if (rc == 0) rc = actor->id ? db_bind_int(s, 3, actor->id) : db_bind_null(s, 3);
-    if (rc == 0) rc = db_bind_text(s, 4, actor->zName);
-    if (rc == 0) rc = db_bind_text(s, 5, zNow);
-    if (rc == 0) rc = db_bind_text(s, 6, p->zHash);
-    if (rc == 0) rc = db_bind_text(s, 7, p->zFirst);
-    if (rc == 0) rc = db_bind_int(s, 8, p->nPeriods);
-    if (rc == 0) rc = db_bind_real(s, 9, p->timeLimit);
-    if (rc == 0) rc = db_bind_text(s, 10, p->zStatus);
-    const double aNum[3] = {p->value, p->bound, p->gap};
-    for (int k = 0; k < 3 && rc == 0; k++)
-        rc = isfinite(aNum[k]) ? db_bind_real(s, 11 + k, aNum[k]) : db_bind_null(s, 11 + k);
-    if (rc == 0) rc = db_bind_text(s, 14, p->zInput);
-    if (rc == 0) rc = db_bind_text(s, 15, p->zResult);
-    if (rc == 0) {
-        int st = db_step(s);
-        rc = st == DB_DONE ? 0 : st < 0 ? st : KEEL_EINTERNAL;
-    }
-    db_finalize(s);
-    if (rc) return rc;
-    *pId = db_last_insert_id(db);
     json_t *after = json_pack("{sI ss ss ss so}", "id", (json_int_t)*pId, "kind", p->zKind,
                               "status", p->zStatus, "input_hash", p->zHash, "value",
                               isnan(p->value) ? json_null() : json_real(p->value));
@@ -465,22 +434,13 @@ int store_alloc_plans(Db *db, int64_t limit, int64_t offset, json_t **ppRows, in
 }
 
 int store_alloc_plan(Db *db, int64_t id, json_t **ppRow) {
-    json_t *rows;
-    *ppRow = NULL;
-    int rc = db_select_json(
-        db, &rows,
+    return db_select_json_row(
+        db, ppRow,
         "SELECT id, kind, scenario_id, actor, created_at, input_hash, first_period, n_periods, "
         "time_limit, status, value, bound, gap, input_json, result_json FROM plan WHERE (? > 0 "
         "AND id = ?) OR (? = 0 AND id = (SELECT max(id) FROM plan WHERE kind IN ('solve', "
         "'replan')))",
         "iii", id, id, id);
-    if (rc) return rc;
-    if (json_array_size(rows) == 0)
-        rc = KEEL_ENOTFOUND;
-    else
-        *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return rc;
 }
 
 int store_alloc_pools(Db *db, json_t **ppRows) {
@@ -498,14 +458,10 @@ int store_alloc_samples_due(Db *db, const char *zNow, int64_t *pn) {
 }
 
 int store_alloc_sample_latest(Db *db, int64_t assetId, const char *zNow, json_t **ppRow) {
-    json_t *rows;
-    int rc = db_select_json(db, &rows,
-                            "SELECT id, profile_id, content, retain_until, created_at FROM "
-                            "data_asset_sample WHERE asset_id = ? AND retain_until >= ? ORDER BY "
-                            "id DESC LIMIT 1",
-                            "it", assetId, zNow);
-    if (rc) return rc;
-    *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return 0;
+    int rc = db_select_json_row(db, ppRow,
+                                "SELECT id, profile_id, content, retain_until, created_at FROM "
+                                "data_asset_sample WHERE asset_id = ? AND retain_until >= ? "
+                                "ORDER BY id DESC LIMIT 1",
+                                "it", assetId, zNow);
+    return rc == KEEL_ENOTFOUND ? 0 : rc;
 }

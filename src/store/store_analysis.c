@@ -4,16 +4,11 @@
 #include "util/err.h"
 
 int store_analysis_payload(Db *db, int64_t id, json_t **ppSpec, json_t **ppResult) {
-    json_t *rows;
-    int rc = db_select_json(db, &rows, "SELECT spec, result FROM analysis WHERE id = ?", "i", id);
+    json_t *r;
+    int rc = db_select_json_row(db, &r, "SELECT spec, result FROM analysis WHERE id = ?", "i", id);
     if (rc) return rc;
-    json_t *r = json_array_get(rows, 0);
-    if (!r) {
-        json_decref(rows);
-        return KEEL_ENOTFOUND;
-    }
     *ppSpec = json_loads(json_string_value(json_object_get(r, "spec")), 0, NULL);
     *ppResult = json_loads(json_string_value(json_object_get(r, "result")), 0, NULL);
-    json_decref(rows);
+    json_decref(r);
     return 0;
 }

@@ -2,22 +2,12 @@
 /* SQL for baselines and findings; see store_baseline.h. */
 #include "store/store_baseline.h"
 #include "util/err.h"
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Bind doubles a[0..n) from parameter i on, NULL for NaN. */
-static int bind_reals(DbStmt *s, int i, const double *a, int n) {
-    int rc = 0;
-    for (int k = 0; k < n && !rc; k++)
-        rc = isnan(a[k]) ? db_bind_null(s, i + k) : db_bind_real(s, i + k, a[k]);
-    return rc;
-}
-
 int store_baseline_put(Db *db, const BaselineRow *r, const char *zNow) {
-    DbStmt *s;
-    int rc = db_prepare(
-        db, &s,
+    return db_run(
+        db,
         "INSERT INTO monitor_baseline(system_id, version, segment, window_from, window_to, n, "
         "n_labeled, agg, reason, actor, frozen_at, accuracy, error_rate, mean_score, auc, p50, "
         "p99) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(system_id, "
@@ -26,14 +16,9 @@ int store_baseline_put(Db *db, const BaselineRow *r, const char *zNow) {
         "reason = excluded.reason, actor = excluded.actor, frozen_at = excluded.frozen_at, "
         "accuracy = excluded.accuracy, error_rate = excluded.error_rate, mean_score = "
         "excluded.mean_score, auc = excluded.auc, p50 = excluded.p50, p99 = excluded.p99",
-        "ittiiiitttt", r->system, r->zVersion, r->zSegment, r->fromMs, r->toMs, r->n, r->nLabeled,
-        r->zAgg, r->zReason, r->zActor, zNow);
-    if (rc) return rc;
-    const double a[] = {r->accuracy, r->errorRate, r->meanScore, r->auc, r->p50, r->p99};
-    rc = bind_reals(s, 12, a, 6);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+        "ittiiiittttrrrrrr", r->system, r->zVersion, r->zSegment, r->fromMs, r->toMs, r->n,
+        r->nLabeled, r->zAgg, r->zReason, r->zActor, zNow, r->accuracy, r->errorRate, r->meanScore,
+        r->auc, r->p50, r->p99);
 }
 
 int store_baseline_clear(Db *db, int64_t system, const char *zVersion) {
@@ -120,19 +105,12 @@ int store_finding_clear(Db *db, int64_t system) {
 }
 
 int store_finding_add(Db *db, const FindingRow *r, const char *zNow) {
-    DbStmt *s;
-    int rc = db_prepare(db, &s,
-                        "INSERT INTO monitor_finding(system_id, version, kind, metric, segment, "
-                        "detail, found_at, baseline, current_, ci_lo, ci_hi) VALUES (?, ?, ?, ?, "
-                        "?, ?, ?, ?, ?, ?, ?)",
-                        "itttttt", r->system, r->zVersion, r->zKind, r->zMetric, r->zSegment,
-                        r->zDetail, zNow);
-    if (rc) return rc;
-    const double a[] = {r->baseline, r->current, r->ciLo, r->ciHi};
-    rc = bind_reals(s, 8, a, 4);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    return db_run(db,
+                  "INSERT INTO monitor_finding(system_id, version, kind, metric, segment, "
+                  "detail, found_at, baseline, current_, ci_lo, ci_hi) VALUES (?, ?, ?, ?, "
+                  "?, ?, ?, ?, ?, ?, ?)",
+                  "ittttttrrrr", r->system, r->zVersion, r->zKind, r->zMetric, r->zSegment,
+                  r->zDetail, zNow, r->baseline, r->current, r->ciLo, r->ciHi);
 }
 
 int store_finding_list(Db *db, int64_t system, json_t **ppRows) {

@@ -27,9 +27,8 @@ int store_notify(Db *db, const char *zChannel) {
 }
 
 int store_change_count(Db *db, const char *zChannel, int64_t *pn) {
-    *pn = 0;
-    int rc = db_query_int(db, pn, "SELECT n FROM change_counter WHERE channel = ?", "t", zChannel);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pn, "SELECT n FROM change_counter WHERE channel = ?", "t",
+                            zChannel);
 }
 
 static int64_t now_ms(void) {
@@ -93,10 +92,8 @@ int store_lease_acquire(Db *db, const char *zName, const char *zHolder, int64_t 
     *pGot = 0;
     int rc = db_begin(db);
     if (rc) return rc;
-    rc = lease_take(db, zName, zHolder, time_now(), ttlSec, pGot);
-    if (rc == 0) return db_commit(db);
-    *pGot = 0;
-    db_rollback(db);
+    rc = db_end(db, lease_take(db, zName, zHolder, time_now(), ttlSec, pGot));
+    if (rc) *pGot = 0;
     return rc;
 }
 
@@ -109,9 +106,8 @@ int store_lease_acquire_job(Db *db, const char *zName, const char *zHolder, int6
     rc = db_query_int(db, &next, "SELECT next_run FROM job WHERE name = ?", "t", zName);
     if (rc == 0 && (!bDueOnly || next <= nowMs))
         rc = lease_take(db, zName, zHolder, nowMs / 1000, ttlSec, pGot);
-    if (rc == 0) return db_commit(db);
-    *pGot = 0;
-    db_rollback(db);
+    rc = db_end(db, rc);
+    if (rc) *pGot = 0;
     return rc;
 }
 
@@ -127,7 +123,5 @@ int store_lease_release_job(Db *db, const char *zName, const char *zHolder, int6
                 "WHERE l.name = ? AND l.holder = ?)",
                 "ittt", nextRunMs, zName, zName, zHolder);
     if (rc == 0) rc = store_lease_release(db, zName, zHolder);
-    if (rc == 0) return db_commit(db);
-    db_rollback(db);
-    return rc;
+    return db_end(db, rc);
 }

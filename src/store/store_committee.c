@@ -39,14 +39,13 @@ int store_proposal_conflicts(Db *db, int64_t proposalId, json_t **ppRows) {
 
 int store_proposal_entry(Db *db, int64_t proposalId, int64_t personId, int bConflict,
                          int64_t *pId) {
-    *pId = 0;
-    int rc = db_query_int(db, pId,
-                          bConflict ? "SELECT id FROM proposal_conflict WHERE proposal_id = ? AND "
-                                      "person_id = ?"
-                                    : "SELECT id FROM proposal_vote WHERE proposal_id = ? AND "
-                                      "person_id = ?",
-                          "ii", proposalId, personId);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pId,
+                            bConflict
+                                ? "SELECT id FROM proposal_conflict WHERE proposal_id = ? AND "
+                                  "person_id = ?"
+                                : "SELECT id FROM proposal_vote WHERE proposal_id = ? AND "
+                                  "person_id = ?",
+                            "ii", proposalId, personId);
 }
 
 int store_decisions_of_initiative(Db *db, int64_t initiativeId, json_t **ppRows) {
@@ -58,10 +57,8 @@ int store_decisions_of_initiative(Db *db, int64_t initiativeId, json_t **ppRows)
 }
 
 int store_decision_of_proposal(Db *db, int64_t proposalId, int64_t *pId) {
-    *pId = 0;
-    int rc = db_query_int(db, pId, "SELECT max(id) FROM decision WHERE proposal_id = ?", "i",
-                          proposalId);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pId, "SELECT max(id) FROM decision WHERE proposal_id = ?", "i",
+                            proposalId);
 }
 
 /* ---- agenda and meetings ---- */
@@ -81,15 +78,15 @@ int store_initiatives_in_gated_stages(Db *db, json_t **ppRows) {
 }
 
 int store_meeting_previous(Db *db, int64_t id, const char *zHeldOn, char *z, size_t n) {
-    json_t *rows;
-    int rc = db_select_json(db, &rows,
-                            "SELECT held_on FROM meeting WHERE held_on < ? AND id <> ? ORDER BY "
-                            "held_on DESC LIMIT 1",
-                            "ti", zHeldOn, id);
-    if (rc) return rc;
-    const char *zPrev = json_string_value(json_object_get(json_array_get(rows, 0), "held_on"));
+    json_t *row;
+    int rc = db_select_json_row(db, &row,
+                                "SELECT held_on FROM meeting WHERE held_on < ? AND id <> ? ORDER "
+                                "BY held_on DESC LIMIT 1",
+                                "ti", zHeldOn, id);
+    if (rc && rc != KEEL_ENOTFOUND) return rc;
+    const char *zPrev = json_string_value(json_object_get(row, "held_on"));
     snprintf(z, n, "%s", zPrev ? zPrev : "");
-    json_decref(rows);
+    json_decref(row);
     return 0;
 }
 
@@ -121,12 +118,11 @@ int store_unit_value_put(Db *db, const Actor *actor, int64_t kpiId, int64_t unit
             db_run(db, "UPDATE kpi_unit_value SET value = ?, note = ?, updated_at = ? WHERE id = ?",
                    "dtti", value, zNote, zNow, id);
     else
-        rc = db_run(db,
-                    "INSERT INTO kpi_unit_value(kpi_id, org_unit_id, period, value, note, "
-                    "created_at, updated_at) VALUES(?,?,?,?,?,?,?)",
-                    "iitdttt", kpiId, unitId, zPeriod, value, zNote, zNow, zNow);
+        rc = db_insert(db, &id,
+                       "INSERT INTO kpi_unit_value(kpi_id, org_unit_id, period, value, note, "
+                       "created_at, updated_at) VALUES(?,?,?,?,?,?,?)",
+                       "iitdttt", kpiId, unitId, zPeriod, value, zNote, zNow, zNow);
     if (rc) return rc;
-    if (!id) id = db_last_insert_id(db);
     json_t *after = json_pack("{sI sI ss sf}", "kpi_id", (json_int_t)kpiId, "org_unit_id",
                               (json_int_t)unitId, "period", zPeriod, "value", value);
     rc = store_audit_append(db, actor, "put", "kpi_unit_value", id, NULL, after);
@@ -143,10 +139,8 @@ int store_unit_values(Db *db, int64_t kpiId, json_t **ppRows) {
 }
 
 int store_pilot_of(Db *db, int64_t initiativeId, int64_t *pId) {
-    *pId = 0;
-    int rc =
-        db_query_int(db, pId, "SELECT id FROM pilot WHERE initiative_id = ?", "i", initiativeId);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pId, "SELECT id FROM pilot WHERE initiative_id = ?", "i",
+                            initiativeId);
 }
 
 int store_rollouts_of(Db *db, int64_t initiativeId, json_t **ppRows) {

@@ -4,9 +4,8 @@
 #include "util/err.h"
 
 int store_compliance_dates(Db *db, int64_t systemId, json_t **ppRow) {
-    json_t *rows;
-    int rc = db_select_json(
-        db, &rows,
+    return db_select_json_row(
+        db, ppRow,
         "SELECT (SELECT substr(min(created_at), 1, 10) FROM system_stage_change WHERE system_id = "
         "? "
         "AND to_stage = 'launch') AS launch_on, "
@@ -17,10 +16,6 @@ int store_compliance_dates(Db *db, int64_t systemId, json_t **ppRow) {
         "(SELECT max(occurred_on) FROM compliance_event WHERE system_id = ? AND kind = "
         "'incident') AS incident_on",
         "iiii", systemId, systemId, systemId, systemId);
-    if (rc) return rc;
-    *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return *ppRow ? 0 : KEEL_ENOTFOUND;
 }
 
 int store_compliance_evidence_since(Db *db, int64_t systemId, const char *zKind, const char *zSince,

@@ -173,13 +173,10 @@ int store_copy(Db *src, Db *dst, CopyProgress xProgress, void *pArg, CopyReport 
                  pOut->zHead, pOut->nAudit, zHeadDst, nAuditDst);
         rc = KEEL_ECONFLICT;
     }
-    if (rc == 0) {
-        rc = db_commit(dst);
-        if (rc) snprintf(zErr, nErr, "cannot commit the copy: %s", db_errmsg(dst));
-    } else {
-        if (!zErr[0]) snprintf(zErr, nErr, "copy failed: %s", db_errmsg(dst));
-        db_rollback(dst);
-    }
+    if (rc && !zErr[0]) snprintf(zErr, nErr, "copy failed: %s", db_errmsg(dst));
+    int rcWork = rc;
+    rc = db_end(dst, rc);
+    if (rc && !rcWork) snprintf(zErr, nErr, "cannot commit the copy: %s", db_errmsg(dst));
     db_rollback(src); /* read only */
     if (rc == 0) {
         pOut->nTable = (int)json_array_size(aTable);

@@ -292,6 +292,16 @@ static int crud_conflict(Db *db, const ResourceDef *r, int64_t id, const json_t 
     return err_set(e, KEEL_ECONFLICT, "", "the change conflicts with an existing %s", r->zName);
 }
 
+/* Run zSql, the INSERT (id 0) or UPDATE (of row id) of in, with the
+ * collected values; a unique column's refusal is explained (crud_conflict). */
+static int crud_write(Db *db, const ResourceDef *r, int64_t id, const json_t *in, const char *zSql,
+                      const Binds *b, KeelError *e) {
+    DbStmt *s;
+    int rc = crud_prepare(db, &s, zSql, b);
+    if (rc == 0) rc = db_step_done(s);
+    return rc == KEEL_ECONFLICT ? crud_conflict(db, r, id, in, e) : rc;
+}
+
 int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const json_t *in,
                       int64_t *pId, KeelError *e) {
     Buf cols, vals;
@@ -327,17 +337,8 @@ int store_crud_create(Db *db, const ResourceDef *r, const Actor *actor, const js
         goto done;
     }
     rc = crud_check_refs(db, r, in, e);
-    DbStmt *s = NULL;
-    if (rc == 0) rc = crud_prepare(db, &s, sql.z, &bind);
+    if (rc == 0) rc = crud_write(db, r, 0, in, sql.z, &bind, e);
     buf_reset(&sql);
-    if (rc == 0) {
-        rc = db_step(s);
-        db_finalize(s);
-        if (rc == DB_DONE)
-            rc = 0;
-        else if (rc == KEEL_ECONFLICT)
-            rc = crud_conflict(db, r, 0, in, e);
-    }
     json_t *after = NULL;
     if (rc == 0) {
         *pId = db_last_insert_id(db);
@@ -386,18 +387,7 @@ int store_crud_update(Db *db, const ResourceDef *r, const Actor *actor, int64_t 
     rc = store_crud_get(db, r, id, &before);
     if (rc == KEEL_ENOTFOUND) err_no_id(e, rc, "id", r->zName, id);
     if (rc == 0) rc = crud_check_refs(db, r, in, e);
-    if (rc == 0) {
-        DbStmt *s;
-        rc = crud_prepare(db, &s, sql.z, &bind);
-        if (rc == 0) {
-            rc = db_step(s);
-            db_finalize(s);
-            if (rc == DB_DONE)
-                rc = 0;
-            else if (rc == KEEL_ECONFLICT)
-                rc = crud_conflict(db, r, id, in, e);
-        }
-    }
+    if (rc == 0) rc = crud_write(db, r, id, in, sql.z, &bind, e);
     if (rc == 0) rc = store_crud_get(db, r, id, &after);
     if (rc == 0) rc = store_audit_append(db, actor, "update", r->zName, id, before, after);
     rc = db_end(db, rc);

@@ -22,12 +22,10 @@ int store_definition_stances(Db *db, int64_t id, int64_t version, json_t **ppRow
 }
 
 int store_definition_stance_of(Db *db, int64_t id, int64_t version, int64_t unitId, int64_t *pId) {
-    *pId = 0;
-    int rc = db_query_int(db, pId,
-                          "SELECT id FROM definition_signature WHERE definition_id = ? AND "
-                          "version = ? AND unit_id = ?",
-                          "iii", id, version, unitId);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pId,
+                            "SELECT id FROM definition_signature WHERE definition_id = ? AND "
+                            "version = ? AND unit_id = ?",
+                            "iii", id, version, unitId);
 }
 
 int store_definition_versions(Db *db, int64_t id, json_t **ppRows) {
@@ -38,20 +36,11 @@ int store_definition_versions(Db *db, int64_t id, json_t **ppRows) {
 }
 
 int store_definition_version(Db *db, int64_t id, int64_t version, json_t **ppRow) {
-    json_t *rows;
-    int rc = db_select_json(db, &rows,
-                            "SELECT id, version, body, note, actor, escalated_proposal_id, "
-                            "created_at FROM definition_version WHERE definition_id = ? AND "
-                            "version = ?",
-                            "ii", id, version);
-    if (rc) return rc;
-    if (json_array_size(rows) == 0) {
-        json_decref(rows);
-        return KEEL_ENOTFOUND;
-    }
-    *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return 0;
+    return db_select_json_row(db, ppRow,
+                              "SELECT id, version, body, note, actor, escalated_proposal_id, "
+                              "created_at FROM definition_version WHERE definition_id = ? AND "
+                              "version = ?",
+                              "ii", id, version);
 }
 
 int store_definition_links(Db *db, int64_t id, json_t **ppRows) {
@@ -67,12 +56,10 @@ int store_definition_links(Db *db, int64_t id, json_t **ppRows) {
 
 int store_definition_link_of(Db *db, int64_t id, const char *zEntity, int64_t entityId,
                              int64_t *pId) {
-    *pId = 0;
-    int rc = db_query_int(db, pId,
-                          "SELECT id FROM definition_link WHERE definition_id = ? AND entity = ? "
-                          "AND entity_id = ?",
-                          "iti", id, zEntity, entityId);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pId,
+                            "SELECT id FROM definition_link WHERE definition_id = ? AND entity = ? "
+                            "AND entity_id = ?",
+                            "iti", id, zEntity, entityId);
 }
 
 int store_definition_links_to(Db *db, const char *zEntity, int64_t entityId, json_t **ppRows) {

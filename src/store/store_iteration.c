@@ -25,28 +25,17 @@ int store_actions(Db *db, json_t **ppRows) {
 }
 
 int store_action_open_by_key(Db *db, const char *zKey, int64_t *pId) {
-    *pId = 0;
-    int rc = db_query_int(db, pId,
-                          "SELECT id FROM action_item WHERE source_key = ? AND status IN "
-                          "('open', 'in_progress') ORDER BY id",
-                          "t", zKey);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pId,
+                            "SELECT id FROM action_item WHERE source_key = ? AND status IN "
+                            "('open', 'in_progress') ORDER BY id",
+                            "t", zKey);
 }
 
 int store_review_held(Db *db, const char *zPeriod, json_t **ppRow) {
-    json_t *rows;
-    int rc = db_select_json(db, &rows,
-                            "SELECT id, period, held_on, summary, snapshot, created_by, created_at "
-                            "FROM quarterly_review WHERE period = ?",
-                            "t", zPeriod);
-    if (rc) return rc;
-    if (!json_array_size(rows)) {
-        json_decref(rows);
-        return KEEL_ENOTFOUND;
-    }
-    *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return 0;
+    return db_select_json_row(db, ppRow,
+                              "SELECT id, period, held_on, summary, snapshot, created_by, "
+                              "created_at FROM quarterly_review WHERE period = ?",
+                              "t", zPeriod);
 }
 
 int store_reviews_held(Db *db, json_t **ppRows) {
@@ -60,13 +49,12 @@ int store_review_hold(Db *db, const Actor *actor, const char *zPeriod, const cha
                       const char *zSummary, const char *zSnapshot, int64_t *pId) {
     char zNow[32];
     now_iso(zNow, sizeof zNow);
-    int rc = db_run(db,
-                    "INSERT INTO quarterly_review(period, held_on, summary, snapshot, account_id, "
-                    "created_by, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)",
-                    "ttttittt", zPeriod, zHeldOn, zSummary, zSnapshot, actor->id, actor->zName,
-                    zNow, zNow);
+    int rc = db_insert(db, pId,
+                       "INSERT INTO quarterly_review(period, held_on, summary, snapshot, "
+                       "account_id, created_by, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)",
+                       "ttttittt", zPeriod, zHeldOn, zSummary, zSnapshot, actor->id, actor->zName,
+                       zNow, zNow);
     if (rc) return rc;
-    *pId = db_last_insert_id(db);
     return audit_new(db, actor, "hold", "quarterly_review", *pId,
                      json_pack("{ss ss}", "period", zPeriod, "held_on", zHeldOn));
 }

@@ -24,15 +24,9 @@ int store_monitor_window_agg(Db *db, int64_t system, const char *zVersion, const
                         "ittti", system, zVersion, zSegment, zGrain, startMs);
 }
 
-/* Bind x at i, NULL when NaN. */
-static int bind_real(DbStmt *s, int i, double x) {
-    return isnan(x) ? db_bind_null(s, i) : db_bind_real(s, i, x);
-}
-
 int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
-    DbStmt *s;
-    int rc = db_prepare(
-        db, &s,
+    int rc = db_run(
+        db,
         "INSERT INTO monitor_window(system_id, version, segment, grain, window_start, n, n_error, "
         "n_labeled, error_rate, p50, p90, p99, mean_score, accuracy, precision_, recall, auc, "
         "ece, agg, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -42,38 +36,22 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
         "p99 = excluded.p99, mean_score = excluded.mean_score, accuracy = excluded.accuracy, "
         "precision_ = excluded.precision_, recall = excluded.recall, auc = excluded.auc, "
         "ece = excluded.ece, agg = excluded.agg, updated_at = excluded.updated_at",
-        "itttiiii", r->system, r->zVersion, r->zSegment, r->zGrain, r->startMs, r->n, r->nError,
-        r->nLabeled);
-    if (rc) return rc;
-    const double aReal[] = {r->errorRate, r->p50,       r->p90,    r->p99, r->meanScore,
-                            r->accuracy,  r->precision, r->recall, r->auc, r->ece};
-    for (int i = 0; i < 10 && !rc; i++)
-        rc = bind_real(s, 9 + i, aReal[i]);
-    if (!rc) rc = db_bind_text(s, 19, r->zAgg);
-    if (!rc) rc = db_bind_text(s, 20, zNow);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    rc = rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+        "itttiiiirrrrrrrrrrtt", r->system, r->zVersion, r->zSegment, r->zGrain, r->startMs, r->n,
+        r->nError, r->nLabeled, r->errorRate, r->p50, r->p90, r->p99, r->meanScore, r->accuracy,
+        r->precision, r->recall, r->auc, r->ece, r->zAgg, zNow);
     if (rc || strcmp(r->zGrain, "minute") != 0) return rc;
     /* the latest minute of each key and its gauges, for /metrics: a later
      * minute replaces it, the same minute again (late labels) refreshes it */
-    rc = db_prepare(db, &s,
-                    "INSERT INTO monitor_latest(system_id, version, segment, window_start, n, "
-                    "error_rate, p50, p90, p99, mean_score, accuracy, auc) VALUES (?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?) ON CONFLICT(system_id, version, segment) DO UPDATE SET "
-                    "window_start = excluded.window_start, n = excluded.n, error_rate = "
-                    "excluded.error_rate, p50 = excluded.p50, p90 = excluded.p90, p99 = "
-                    "excluded.p99, mean_score = excluded.mean_score, accuracy = excluded.accuracy, "
-                    "auc = excluded.auc WHERE excluded.window_start >= monitor_latest.window_start",
-                    "ittii", r->system, r->zVersion, r->zSegment, r->startMs, r->n);
-    if (rc) return rc;
-    const double aLatest[] = {r->errorRate, r->p50,      r->p90,
-                              r->p99,       r->meanScore, r->accuracy, r->auc};
-    for (int i = 0; i < 7 && !rc; i++)
-        rc = bind_real(s, 6 + i, aLatest[i]);
-    if (!rc) rc = db_step(s);
-    db_finalize(s);
-    return rc == DB_DONE ? 0 : rc ? rc : KEEL_EINTERNAL;
+    return db_run(db,
+                  "INSERT INTO monitor_latest(system_id, version, segment, window_start, n, "
+                  "error_rate, p50, p90, p99, mean_score, accuracy, auc) VALUES (?, ?, ?, ?, ?, "
+                  "?, ?, ?, ?, ?, ?, ?) ON CONFLICT(system_id, version, segment) DO UPDATE SET "
+                  "window_start = excluded.window_start, n = excluded.n, error_rate = "
+                  "excluded.error_rate, p50 = excluded.p50, p90 = excluded.p90, p99 = "
+                  "excluded.p99, mean_score = excluded.mean_score, accuracy = excluded.accuracy, "
+                  "auc = excluded.auc WHERE excluded.window_start >= monitor_latest.window_start",
+                  "ittiirrrrrrr", r->system, r->zVersion, r->zSegment, r->startMs, r->n,
+                  r->errorRate, r->p50, r->p90, r->p99, r->meanScore, r->accuracy, r->auc);
 }
 
 /* The columns a window list answers (no aggregate text). */
@@ -138,12 +116,7 @@ int store_monitor_latest_each(Db *db,
 }
 
 int store_monitor_state_get(Db *db, const char *zName, int64_t *pv) {
-    int rc = db_query_int(db, pv, "SELECT value FROM monitor_state WHERE name = ?", "t", zName);
-    if (rc == KEEL_ENOTFOUND) {
-        *pv = 0;
-        rc = 0;
-    }
-    return rc;
+    return db_query_int_or0(db, pv, "SELECT value FROM monitor_state WHERE name = ?", "t", zName);
 }
 
 int store_monitor_state_set(Db *db, const char *zName, int64_t v) {
@@ -185,12 +158,10 @@ int store_job_release(Db *db, const char *zName, const char *zOwner, int64_t nex
 
 int store_job_run_start(Db *db, const char *zName, const char *zServer, const char *zStarted,
                         int64_t *pId) {
-    int rc = db_run(db,
-                    "INSERT INTO job_run(job, server, started_at, outcome) VALUES (?, ?, ?, "
-                    "'running')",
-                    "ttt", zName, zServer, zStarted);
-    if (rc == 0) *pId = db_last_insert_id(db);
-    return rc;
+    return db_insert(db, pId,
+                     "INSERT INTO job_run(job, server, started_at, outcome) VALUES (?, ?, ?, "
+                     "'running')",
+                     "ttt", zName, zServer, zStarted);
 }
 
 int store_job_run_finish(Db *db, int64_t id, const char *zFinished, const char *zOutcome,

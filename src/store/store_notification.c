@@ -12,17 +12,11 @@ int store_notif_accounts(Db *db, json_t **ppRows) {
 }
 
 int store_notif_settings(Db *db, json_t **ppRow) {
-    json_t *rows;
-    int rc =
-        db_select_json(db, &rows,
-                       "SELECT name, default_locale, digest_hour, public_url, smtp_url, smtp_from, "
-                       "smtp_user, smtp_password_file, smtp_tls FROM org_settings "
-                       "WHERE id = 1",
-                       "");
-    if (rc) return rc;
-    *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return *ppRow ? 0 : KEEL_ENOTFOUND;
+    return db_select_json_row(db, ppRow,
+                              "SELECT name, default_locale, digest_hour, public_url, smtp_url, "
+                              "smtp_from, smtp_user, smtp_password_file, smtp_tls FROM "
+                              "org_settings WHERE id = 1",
+                              "");
 }
 
 int store_notif_prefs(Db *db, int64_t accountId, json_t **ppRows) {
@@ -41,15 +35,14 @@ int store_notif_pref_set(Db *db, const Actor *actor, int64_t accountId, const ch
                          const char *zMode) {
     char zNow[32];
     time_iso(time_now(), zNow, sizeof zNow);
-    json_t *before = NULL, *rows = NULL;
-    int rc = db_select_json(db, &rows,
-                            "SELECT mode FROM notification_pref WHERE account_id = ? AND kind = ?",
-                            "it", accountId, zKind);
-    if (rc) return rc;
-    if (json_array_size(rows))
-        before = json_pack("{ss sO}", "kind", zKind, "mode",
-                           json_object_get(json_array_get(rows, 0), "mode"));
-    json_decref(rows);
+    json_t *before = NULL, *row = NULL;
+    int rc = db_select_json_row(db, &row,
+                                "SELECT mode FROM notification_pref WHERE account_id = ? AND "
+                                "kind = ?",
+                                "it", accountId, zKind);
+    if (rc && rc != KEEL_ENOTFOUND) return rc;
+    if (row) before = json_pack("{ss sO}", "kind", zKind, "mode", json_object_get(row, "mode"));
+    json_decref(row);
     rc = db_run(db,
                 "INSERT INTO notification_pref(account_id, kind, mode, updated_at) "
                 "VALUES(?,?,?,?) ON CONFLICT(account_id, kind) DO UPDATE SET "
@@ -66,16 +59,12 @@ int store_notif_pref_set(Db *db, const Actor *actor, int64_t accountId, const ch
 }
 
 int store_notif_locale_set(Db *db, const Actor *actor, int64_t accountId, const char *zLocale) {
-    json_t *rows = NULL;
-    int rc = db_select_json(db, &rows, "SELECT locale FROM account WHERE id = ?", "i", accountId);
+    json_t *row;
+    int rc =
+        db_select_json_row(db, &row, "SELECT locale FROM account WHERE id = ?", "i", accountId);
     if (rc) return rc;
-    json_t *row = json_array_get(rows, 0);
-    if (!row) {
-        json_decref(rows);
-        return KEEL_ENOTFOUND;
-    }
     json_t *before = json_pack("{sO}", "locale", json_object_get(row, "locale"));
-    json_decref(rows);
+    json_decref(row);
     char zNow[32];
     time_iso(time_now(), zNow, sizeof zNow);
     rc = db_run(db, "UPDATE account SET locale = ?, updated_at = ? WHERE id = ?", "tti", zLocale,

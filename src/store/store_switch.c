@@ -21,15 +21,11 @@ int store_switch_all(Db *db, json_t **ppRows) {
 }
 
 int store_switch_latest(Db *db, int64_t systemId, json_t **ppRow) {
-    json_t *rows;
-    int rc = db_select_json(db, &rows,
-                            "SELECT * FROM switch_flip WHERE system_id = ? ORDER BY id DESC "
-                            "LIMIT 1",
-                            "i", systemId);
-    if (rc) return rc;
-    *ppRow = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return 0;
+    int rc = db_select_json_row(db, ppRow,
+                                "SELECT * FROM switch_flip WHERE system_id = ? ORDER BY id DESC "
+                                "LIMIT 1",
+                                "i", systemId);
+    return rc == KEEL_ENOTFOUND ? 0 : rc;
 }
 
 int store_switch_flip(Db *db, const Actor *actor, int64_t systemId, int64_t version,
@@ -37,13 +33,12 @@ int store_switch_flip(Db *db, const Actor *actor, int64_t systemId, int64_t vers
                       const char *zReason, const char *zCause, int64_t *pId) {
     char zNow[32];
     time_iso(time_now(), zNow, sizeof zNow);
-    int rc = db_run(db,
-                    "INSERT INTO switch_flip(system_id, version, state, percent, fallback, reason, "
-                    "cause, account_id, actor, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                    "iititttitt", systemId, version, zState, percent, zFallback, zReason, zCause,
-                    actor->id, actor->zName, zNow);
+    int rc = db_insert(db, pId,
+                       "INSERT INTO switch_flip(system_id, version, state, percent, fallback, "
+                       "reason, cause, account_id, actor, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                       "iititttitt", systemId, version, zState, percent, zFallback, zReason, zCause,
+                       actor->id, actor->zName, zNow);
     if (rc) return rc;
-    *pId = db_last_insert_id(db);
     if ((rc = store_notify(db, SWITCH_CHANNEL))) return rc;
     json_t *after = json_pack("{sI sI ss sI ss ss s?}", "system_id", (json_int_t)systemId,
                               "version", (json_int_t)version, "state", zState, "percent",
@@ -68,12 +63,12 @@ int store_switch_test_add(Db *db, const Actor *actor, int64_t systemId, const ch
     time_iso(time_now(), zNow, sizeof zNow);
     int rc = db_begin(db);
     if (rc) return rc;
-    rc = db_run(db,
-                "INSERT INTO switch_test(system_id, result, environment, note, account_id, actor, "
-                "created_at) VALUES(?,?,?,?,?,?,?)",
-                "itttitt", systemId, zResult, zEnvironment, zNote, actor->id, actor->zName, zNow);
+    rc =
+        db_insert(db, pId,
+                  "INSERT INTO switch_test(system_id, result, environment, note, account_id, "
+                  "actor, created_at) VALUES(?,?,?,?,?,?,?)",
+                  "itttitt", systemId, zResult, zEnvironment, zNote, actor->id, actor->zName, zNow);
     if (rc == 0) {
-        *pId = db_last_insert_id(db);
         json_t *after = json_pack("{sI ss s?}", "system_id", (json_int_t)systemId, "result",
                                   zResult, "environment", zEnvironment);
         rc = store_audit_append(db, actor, "create", "switch_test", *pId, NULL, after);

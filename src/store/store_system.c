@@ -33,11 +33,9 @@ int store_system_evidence(Db *db, int64_t systemId, json_t **ppRows) {
 }
 
 int store_analysis_system(Db *db, int64_t analysisId, int64_t *pSystemId) {
-    *pSystemId = 0;
-    int rc = db_query_int(db, pSystemId,
-                          "SELECT system_id FROM evidence WHERE analysis_id = ? ORDER BY id", "i",
-                          analysisId);
-    return rc == KEEL_ENOTFOUND ? 0 : rc;
+    return db_query_int_or0(db, pSystemId,
+                            "SELECT system_id FROM evidence WHERE analysis_id = ? ORDER BY id", "i",
+                            analysisId);
 }
 
 static const char zSystemSelect[] =
@@ -119,12 +117,12 @@ int store_gate_def_add(Db *db, const Actor *actor, const char *zStage, const cha
     if (rc) return rc;
     char zNow[32];
     now_iso(zNow, sizeof zNow);
-    rc = db_run(db,
-                "INSERT INTO gate_def(stage, version, requirements, note, created_by, created_at) "
-                "VALUES(?,?,?,?,?,?)",
-                "titttt", zStage, v + 1, zRequirements, zNote, actor->zName, zNow);
+    int64_t id = 0;
+    rc = db_insert(db, &id,
+                   "INSERT INTO gate_def(stage, version, requirements, note, created_by, "
+                   "created_at) VALUES(?,?,?,?,?,?)",
+                   "titttt", zStage, v + 1, zRequirements, zNote, actor->zName, zNow);
     if (rc) return rc;
-    int64_t id = db_last_insert_id(db);
     json_t *req = json_loads(zRequirements, 0, NULL);
     json_t *after = json_pack("{ss sI so}", "stage", zStage, "version", (json_int_t)(v + 1),
                               "requirements", req ? req : json_null());
@@ -154,15 +152,15 @@ int store_override_add(Db *db, const Actor *actor, int64_t systemId, int64_t ini
                        int64_t *pId) {
     char zNow[32];
     now_iso(zNow, sizeof zNow);
-    int rc = db_run(db,
-                    systemId ? "INSERT INTO gate_override(system_id, stage, reason, expires_at, "
-                               "account_id, created_by, created_at) VALUES(?,?,?,?,?,?,?)"
-                             : "INSERT INTO gate_override(initiative_id, stage, reason, expires_at, "
-                               "account_id, created_by, created_at) VALUES(?,?,?,?,?,?,?)",
-                    "itttitt", systemId ? systemId : initiativeId, zStage, zReason, zExpires,
-                    actor->id, actor->zName, zNow);
+    int rc = db_insert(db, pId,
+                       systemId ? "INSERT INTO gate_override(system_id, stage, reason, expires_at, "
+                                  "account_id, created_by, created_at) VALUES(?,?,?,?,?,?,?)"
+                                : "INSERT INTO gate_override(initiative_id, stage, reason, "
+                                  "expires_at, account_id, created_by, created_at) "
+                                  "VALUES(?,?,?,?,?,?,?)",
+                       "itttitt", systemId ? systemId : initiativeId, zStage, zReason, zExpires,
+                       actor->id, actor->zName, zNow);
     if (rc) return rc;
-    *pId = db_last_insert_id(db);
     json_t *after = json_pack("{ss ss ss}", "stage", zStage, "reason", zReason, "expires_at",
                               zExpires);
     if (systemId) json_object_set_new(after, "system_id", json_integer(systemId));

@@ -3,6 +3,7 @@
 #include "util/err.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *err_code_name(int rc) {
     switch (rc) {
@@ -55,6 +56,7 @@ static int err_vset(KeelError *e, int rc, const char *zCode, const char *zField,
     if (!e) return rc;
     e->rc = rc;
     snprintf(e->zCode, sizeof e->zCode, "%s", zCode ? zCode : "");
+    e->zParams[0] = 0;
     snprintf(e->zField, sizeof e->zField, "%s", zField ? zField : "");
     vsnprintf(e->zMsg, sizeof e->zMsg, zFmt, ap);
     return rc;
@@ -75,6 +77,12 @@ int err_set_code(KeelError *e, int rc, const char *zCode, const char *zField, co
     err_vset(e, rc, zCode, zField, zFmt, ap);
     va_end(ap);
     return rc;
+}
+
+void err_set_params(KeelError *e, const char *zJson) {
+    if (!e) return;
+    e->zParams[0] = 0;
+    if (zJson && strlen(zJson) < sizeof e->zParams) snprintf(e->zParams, sizeof e->zParams, "%s", zJson);
 }
 
 int err_no_id(KeelError *e, int rc, const char *zField, const char *zWhat, long long id) {

@@ -44,6 +44,8 @@ typedef struct KeelError {
     char zField[64]; /* the input field at fault, or "" */
     char zMsg[320];  /* one or two sentences for a person */
     char zCode[32];  /* a specific wire code ("unaligned", ...), or "" for err_code_name(rc) */
+    char zParams[512]; /* the message's values as a JSON object (clients word the code
+                        * with them, docs/api.md#sentences), or "" */
 } KeelError;
 
 /* Fill e (may be NULL) and return rc. The wire code is err_code_name(rc). */
@@ -56,5 +58,8 @@ int err_no_id(KeelError *e, int rc, const char *zField, const char *zWhat, long 
  * e.g. "illegal_transition"). */
 int err_set_code(KeelError *e, int rc, const char *zCode, const char *zField, const char *zFmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Attach the values of e's message as JSON object text (zJson; too long or
+ * NULL: none), for the envelope's params. */
+void err_set_params(KeelError *e, const char *zJson);
 
 #endif

@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int json_parse_object(const char *z, size_t n, json_t **pOut, char *zErr, size_t nErr) {
@@ -130,4 +131,20 @@ void utf8_repair(char *z) {
         else
             *p++ = '?';
     }
+}
+
+int json_err_params(struct KeelError *e, json_t *params) {
+    char *z = params ? json_dumps(params, JSON_COMPACT) : NULL;
+    err_set_params(e, z);
+    free(z);
+    json_decref(params);
+    return e ? e->rc : 0;
+}
+
+void json_err_put_params(json_t *envelope, const struct KeelError *e) {
+    json_t *params = e && e->zParams[0] ? json_loads(e->zParams, 0, NULL) : NULL;
+    if (json_is_object(params))
+        json_object_set_new(envelope, "params", params);
+    else
+        json_decref(params);
 }

@@ -36,6 +36,13 @@ const json_t *json_find_str(const json_t *a, const char *zKey, const char *zValu
  * values (new reference; NULL or "" gives []). */
 json_t *json_set_parse(const char *z);
 
+/* Attach params (an object; steals) to the error e as the values of its
+ * message (the envelope's params, docs/api.md#sentences); returns e->rc. */
+struct KeelError;
+int json_err_params(struct KeelError *e, json_t *params);
+/* Set envelope's member params from e's (nothing when e has none). */
+void json_err_put_params(json_t *envelope, const struct KeelError *e);
+
 /* True when z is valid UTF-8 (n bytes). */
 int utf8_valid(const char *z, size_t n);
 /* Replace each byte of the NUL-terminated z that starts no valid UTF-8

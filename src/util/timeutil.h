@@ -26,5 +26,15 @@ void time_date(int64_t t, char *z, size_t n);
 void time_iso_now(char *z, size_t n);
 /* Parse "YYYY-MM-DD" or a full ISO 8601 UTC timestamp; 0 ok, KEEL_EINVAL. */
 int time_parse_iso(const char *z, int64_t *pt);
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1 to 12,
+ * d 1 to 31; H. Hinnant's days_from_civil). Pure: engines use it. */
+static inline int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
 
 #endif

@@ -46,13 +46,20 @@ t.check("allocdemo-3.2", "duplicate rows" in reasons and "unlabelled rows" in re
 ws = [x for x in ship["initiatives"] if x["title"] == "Warehouse slotting"][0]["initiative_id"]
 sc = [x for x in a.get("/api/v1/initiatives/%d/scores" % ws).json["items"] if x["criterion"] == "data_readiness"]
 t.check("allocdemo-3.3", [x["value"] for x in sc if x["scorer"].startswith("keel")] == [2], sc)
-t.check("allocdemo-3.4", srv.sql("SELECT count(*) FROM data_asset_sample")[0][0] == 0)
+# only the loyalty members' sample is kept (for its k-anonymity check)
+t.check("allocdemo-3.4", srv.sql("SELECT asset_id FROM data_asset_sample") == [(assets["Loyalty members (China)"]["id"],)],
+        srv.sql("SELECT asset_id FROM data_asset_sample"))
 # an asset marked not personal whose sample holds resident ID numbers is flagged
 loy = a.get("/api/v1/data-assets/%d" % assets["Loyalty members (China)"]["id"]).json
 w = loy.get("warnings") or []
 t.check("allocdemo-3.5", loy["personal_data"] is False and [x["code"] for x in w] == ["undeclared_personal_data"]
         and {"name": "id_number", "kind": "cn_resident_id", "share": 1} in w[0]["columns"], w)
 t.check("allocdemo-3.6", full.get("warnings") == [], full.get("warnings"))
+# its declared quasi-identifiers single members out: a k-anonymity finding (k below the threshold)
+r = a.get("/api/v1/data-assets/%d/k-anonymity" % loy["id"]).json
+t.check("allocdemo-3.7", r["columns"] == ["city_code", "birth_decade", "gender"] and r["source"] == "kept_sample"
+        and r["rows"] == 200 and r["k"] < r["threshold"] == 5 and 0 < r["classes_below"] < r["classes"]
+        and r["rarest"]["size"] == r["k"], r)
 
 plans = a.get("/api/v1/plans").json
 t.check("allocdemo-4.1", plans["total"] == 1 and plans["items"][0]["status"] in ("optimal", "feasible"), plans)

@@ -21,6 +21,8 @@ for n, (title, to, code) in enumerate(cases, 1):
     r = a.post("/api/v1/initiatives/%d/transition" % ids[title], {"to": to, "reason": "try"})
     t.status("blocked-%d.2" % n, r, 409, code)
     t.check("blocked-%d.3" % n, r.error()["message"] == b[to]["message"], (r.error(), b[to]))
+    # the values of the refusal too, the same as the move's (docs/api.md#sentences)
+    t.check("blocked-%d.4" % n, "params" in b[to] and b[to]["params"] == r.error().get("params"), (r.error(), b[to]))
 # a move no rule refuses is not listed; a free move is made
 it = a.get("/api/v1/initiatives/%d" % ids["Agent assist"]).json
 t.check("blocked-4.1", it["you"]["blocked"] == {} and "pilot" in it["you"]["transitions"], it["you"])

@@ -56,9 +56,14 @@ t.status("purp-2.1", r, 422, "purpose_outside", "initiative_ids")
 msg = r.error().get("message", "")
 t.check("purp-2.2", "initiative_ids[1]" in msg and "Campaigns" in msg and "marketing" in msg
         and "customer_support" in msg and "add marketing to the asset's purposes" in msg, msg)
+# the same refusal as values, for clients that word it (docs/api.md#sentences)
+t.check("purp-2.2.1", r.error().get("params") == {"index": 1, "initiative_id": marketing, "initiative": "Campaigns",
+                                                  "purpose": "marketing", "purposes": ["service_delivery", "customer_support"]}, r.body)
 r = olga.patch("/api/v1/data-assets/%d" % asset, {"initiative_ids": [nopurpose], "description": "changed"})
 t.status("purp-2.3", r, 422, "purpose_outside", "initiative_ids")
 t.check("purp-2.4", "has no purpose" in r.error().get("message", ""), r.body)
+t.check("purp-2.4.1", r.error().get("params", {}).get("purpose", "absent") is None
+        and r.error()["params"]["initiative_id"] == nopurpose and r.error()["params"]["index"] == 0, r.body)
 t.status("purp-2.5", olga.post("/api/v1/data-assets", {"name": "Other", "labelling_status": "none",
                                                       "purposes": ["operations"], "initiative_ids": [support]}),
          422, "purpose_outside", "initiative_ids")

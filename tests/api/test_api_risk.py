@@ -79,6 +79,12 @@ t.status("risk-1.17", otto.patch("/api/v1/systems/credit-scoring-v2", {"title": 
 r = vic.get("/api/v1/systems?risk_tier=high")
 t.check("risk-1.18", r.status == 200 and [x["name"] for x in r.json["items"]] == ["credit-scoring-v2"], r.body[:300])
 t.status("risk-1.19", vic.get("/api/v1/systems?risk_tier=severe"), 400, "invalid", "risk_tier")
+# the list gives the scope flags as JSON booleans, as the single read does
+one = vic.get("/api/v1/systems/credit-scoring-v2").json
+listed = r.json["items"][0]
+flags = ("personal_data", "sensitive_data", "automated_decisions", "public_facing", "generative")
+t.check("risk-1.20", all(listed[f] is one[f] and isinstance(one[f], bool) for f in flags)
+        and listed["personal_data"] is True, {f: (listed[f], one[f]) for f in flags})
 
 # data: a clean training asset and the evaluation file
 rnd = random.Random(17)
@@ -145,6 +151,17 @@ t.status("risk-3.1", r, 409, "gate_refused")
 reqs = {x["id"]: x for x in r.error().get("requirements", [])}
 t.check("risk-3.2", reqs.get("readiness", {}).get("state") == "failing" and "Loan applications" in reqs["readiness"]["detail"]
         and reqs.get("consent", {}).get("state") == "met", r.body[:600])
+# each sentence also comes as a code with its values (docs/api.md#sentences)
+dc = reqs.get("readiness", {}).get("detail_code") or {}
+a0 = (dc.get("params", {}).get("assets") or [{}])[0]
+t.check("risk-3.3", dc.get("code") == "assets" and a0.get("asset") == "Loan applications"
+        and a0.get("code") in ("readiness_below", "never_profiled", "profiled_too_long_ago")
+        and ("'Loan applications': " in reqs["readiness"]["detail"]), json.dumps(reqs.get("readiness")))
+t.check("risk-3.4", reqs.get("consent", {}).get("detail_code", {}).get("code") == "assets", json.dumps(reqs.get("consent")))
+ep = r.error().get("params") or {}
+t.check("risk-3.5", ep.get("system_stage") == "training" and ep.get("system") == "credit-scoring-v2"
+        and ep.get("total") == len(reqs) and ep.get("open") == sum(1 for x in reqs.values() if x["state"] != "met")
+        and ("%d of %d requirements" % (ep.get("open", -1), ep.get("total", -1))) in r.error()["message"], r.body[:600])
 # the refusal changes nothing but the one action it raises (path 5): tried
 # again, it answers that action
 ok, why = srv.only_actions_added(before)
@@ -193,6 +210,9 @@ g = gate("launch")
 fx = [x for x in g["requirements"] if x["id"] == "fairness"][0]
 t.check("risk-4.4", fx["state"] == "failing" and "'B'" in fx["detail"] and "FPR" in fx["detail"]
         and fx["analysis_id"] == failed_audit["id"], json.dumps(fx))
+fp = fx.get("detail_code", {}).get("params", {})
+t.check("risk-4.4.1", fx.get("detail_code", {}).get("code") == "analysis_verdict" and fp.get("analysis_id") == failed_audit["id"]
+        and fp.get("verdict") == "fail" and fp.get("want") == "pass" and "FPR" in fp.get("reasons", ""), json.dumps(fx))
 # a passing audit on other data than the version declares does not count
 r = rita.post("/api/v1/analyses/fairness", {"spec": fspec, "data": fair, "system": "credit-scoring-v2"})
 t.status("risk-4.5", r, 201)
@@ -201,6 +221,9 @@ t.check("risk-4.6", state(g, "fairness") == "failing", "the newest on the declar
 write_sql("DELETE FROM evidence WHERE analysis_id = ?", (failed_audit["id"],))
 g = gate("launch")
 t.check("risk-4.7", state(g, "fairness") == "foreign", json.dumps(g)[:400])
+fx = [x for x in g["requirements"] if x["id"] == "fairness"][0]
+t.check("risk-4.7.1", fx["detail_code"]["code"] == "analysis_other_data" and fx["detail_code"]["params"]["expected"] == eval_sha
+        and fx["detail_code"]["params"]["version"] == "2.0", json.dumps(fx))
 # version 2.1 declares the fair file: the audit of 2.0 is foreign to it
 lea.post(V + "/versions", {"version": "2.1", "evaluation_sha256": fair_sha, "training_asset_id": asset})
 t.check("risk-4.8", state(gate("launch", "2.1"), "fairness") == "foreign")
@@ -211,6 +234,9 @@ write_sql("UPDATE analysis SET created_at = ? WHERE id = ?",
           ((datetime.now(timezone.utc) - timedelta(days=100)).strftime("%Y-%m-%dT%H:%M:%SZ"), fair_audit["id"]))
 g = gate("launch", "2.1")
 t.check("risk-4.10", state(g, "fairness") == "stale" and "100 days" in [x for x in g["requirements"] if x["id"] == "fairness"][0]["detail"], json.dumps(g)[:400])
+fx = [x for x in g["requirements"] if x["id"] == "fairness"][0]
+t.check("risk-4.10.1", fx["detail_code"] == {"code": "evidence_too_old", "params": {"kind": "fairness", "evidence_id": fx["evidence_id"],
+                                                                                 "days": 100, "max_days": 90}}, json.dumps(fx))
 # evidence of another system never counts; a stale input hash is refused
 other = a.post("/api/v1/systems", {"name": "other-model", "title": "Other", "initiative_id": other_ini,
                                    "risk_tier": "minimal", "tier_reason": "internal"}).json
@@ -246,6 +272,10 @@ r = lea.post(V + "/evidence", dict(D, kind="ab_exemption", title="No A/B: regula
 rita.post("/api/v1/evidence/%d/attest" % r.json["id"])
 g = gate("launch", "2.1")
 t.check("risk-5.11", state(g, "ab_test") == "met" and [x for x in g["requirements"] if x["id"] == "ab_test"][0]["detail"].startswith("exempt"), json.dumps(g)[:300])
+ab = [x for x in g["requirements"] if x["id"] == "ab_test"][0]["detail_code"]
+t.check("risk-5.11.1", ab["code"] == "exempt" and ab["params"]["detail"]["code"] == "attested"
+        and ab["params"]["detail"]["params"]["reference"] == "EX-1" and ab["params"]["detail"]["params"]["kind"] == "ab_exemption"
+        and ab["params"]["detail"]["params"]["reviewer"] == "Rita Risk", json.dumps(ab))
 # the switch test must be at most 30 days old
 r = lea.post(V + "/evidence", dict(D, kind="switch_test", title="Switch flipped to fallback in staging"))
 rita.post("/api/v1/evidence/%d/attest" % r.json["id"])
@@ -348,6 +378,11 @@ t.status("risk-10.2", r, 409, "gate_refused")
 rq = {(x.get("system"), x["id"]): x for x in r.error().get("requirements", [])}
 t.check("risk-10.3", rq.get((None, "team"), {}).get("state") == "missing" and "product_manager" in rq[(None, "team")]["detail"]
         and rq.get(("credit-scoring-v2", "impact_assessment"), {}).get("state") == "foreign", r.body[:800])
+team = rq.get((None, "team"), {})
+lacks = team.get("detail_code", {}).get("params", {}).get("roles", [])
+t.check("risk-10.3.1", team.get("detail_code", {}).get("code") == "team_lacks" and "product_manager" in lacks
+        and team["detail"] == "the team lacks: " + ", ".join(lacks), json.dumps(team))
+t.check("risk-10.3.2", r.error().get("params") == {"from": "approved", "to": "pilot"}, r.body[:300])
 ok, why = srv.only_actions_added(before)
 t.check("risk-10.4", ok and r.error().get("action_id"), (why, r.body[:300]))
 for email, skill in [("olga@r.example", "business_expert"), ("lea@r.example", "ml_engineer"), ("pat@r.example", "product_manager")]:
@@ -386,6 +421,10 @@ t.check("risk-11.11", h["total"] == 2 and h["inherent"][3][4]["count"] == 1 and 
         and h["inherent"][1][3]["count"] == 1 and h["residual"][1][3]["count"] == 2
         and sum(c["count"] for row in h["inherent"] for c in row) == 2, json.dumps(h)[:600])
 t.check("risk-11.12", [f["risk_id"] for f in h["findings"]] == [r1.json["id"]] and h["findings"][0]["severity"] == "critical")
+mc = h["findings"][0]["message_code"]
+t.check("risk-11.12.1", mc == {"code": "mitigation_overdue", "params": {"risk_id": r1.json["id"], "title": R["title"], "due": "2025-01-31",
+                                                                        "owner": mc["params"].get("owner")}}
+        and mc["params"]["owner"] and mc["params"]["owner"] in h["findings"][0]["message"], h["findings"])
 t.status("risk-11.13", rita.patch("/api/v1/risks/%d" % r1.json["id"], {"residual_likelihood": 5}), 400, "invalid", "residual_likelihood")
 t.status("risk-11.14", rita.patch("/api/v1/risks/%d" % r1.json["id"], {"status": "closed"}), 200)
 t.check("risk-11.15", vic.get("/api/v1/risks/heatmap").json["findings"] == [])

@@ -76,6 +76,10 @@ codes = [x["code"] for x in s["causes"]]
 t.check("slip-2.1", codes == ["definition", "dependency"], s["causes"])
 t.check("slip-2.2", "active shopper" in s["causes"][0]["message"] and "Sales" in s["causes"][0]["message"]
         and "Customer data platform" in s["causes"][1]["message"] and "idea" in s["causes"][1]["message"], s["causes"])
+# each cause also as a code with its values (docs/api.md#sentences)
+t.check("slip-2.2.1", s["causes"][0]["message_code"] == {"code": "definition_unsigned", "params": {"definition": "active shopper", "departments": ["Sales"]}}
+        and s["causes"][1]["message_code"]["code"] == "dependency"
+        and s["causes"][1]["message_code"]["params"] == {"initiative": "Customer data platform", "stage": "idea"}, s["causes"])
 t.check("slip-2.3", all(x["causes"] == s["causes"] for x in s["slips"]), s["slips"])
 
 # ---- slip-3: the move made late; a deadline missed; the rules' refusals as causes ----
@@ -93,6 +97,10 @@ t.check("slip-3.5", [x["code"] for x in s["causes"]] == ["unaligned", "definitio
 a.post("/api/v1/initiatives/%d/links" % ini, {"kpi_id": kpi, "expected_impact": 0.2, "impact_period": "2027Q4"})
 s = vic.get(S).json
 t.check("slip-3.6", [x["code"] for x in s["causes"]] == ["missing_signoff", "definition", "dependency"], s["causes"])
+mc = s["causes"][0]["message_code"]
+t.check("slip-3.6.1", mc["code"] == "signoffs_missing" and mc["params"]["risk_officer"] is False
+        and set(mc["params"]["missing"]) <= {"sponsor", "owner", "ai_lead"} and mc["params"]["missing"]
+        and isinstance(mc["params"]["version"], int), s["causes"])
 f = [x for x in a.get("/api/v1/alignment").json["findings"] if x["kind"] in ("deadline_missed", "schedule_slip", "deadline_at_risk")]
 t.check("slip-3.7", len(f) == 1 and f[0]["kind"] == "deadline_missed" and f[0]["severity"] == "critical"
         and f[0]["id"] == ini and "missed 'Spring sales season'" in f[0]["message"]

@@ -132,6 +132,30 @@ await run('e2e gates', async (t, cleanup) => {
   await go(zh, srv.base, '/risk/systems/e2e-credit');
   const board = await zh.textContent('[data-testid=gate-board]');
   t.ok('risk-6.1 the board in Chinese', board.includes('关卡') && board.includes('已豁免') && board.includes('未通过'), board.slice(0, 300));
+  // the requirements' details are sentences the server writes in English
+  // (detail) and as a code with values (detail_code): worded in Chinese
+  t.ok('risk-6.1.1 the details in Chinese', !/attested by|no \w+ on record|consent basis|readiness \d/.test(board)
+    && board.includes('确认') && board.includes('合法依据：合同')
+    // the failing audit's reasons too, from the analysis's reason codes
+    && board.includes('而要求为“通过”') && board.includes('假阳性率的差距'), board.slice(0, 600));
+  // a gate that asks for a complete team, on a system whose initiative has none
+  const opg = await call(admin, 'GET', '/gates/operating');
+  await call(admin, 'PUT', '/gates/operating', { requirements: [...opg.requirements, { id: 'team', evidence_kind: 'team' }], note: 'e2e: a team' });
+  const lone = await call(admin, 'POST', '/initiatives', { title: 'E2E initiative with no team' });
+  await call(eng, 'POST', '/systems', { name: 'e2e-teamless', title: 'E2E teamless model', initiative_id: lone.id, risk_tier: 'minimal', tier_reason: 'internal' });
+  await call(eng, 'POST', '/systems/e2e-teamless/versions', { version: '1' });
+  const apiTeam = (await call(admin, 'GET', '/systems/e2e-teamless/gates/operating')).requirements.find((r) => r.id === 'team');
+  t.ok('risk-6.1.2 the API says which roles the team lacks', apiTeam.detail === 'the team lacks: business_expert, ml_engineer, product_manager'
+    && JSON.stringify(apiTeam.detail_code) === JSON.stringify({ code: 'team_lacks', params: { roles: ['business_expert', 'ml_engineer', 'product_manager'] } }), apiTeam);
+  await go(zh, srv.base, '/risk/systems/e2e-teamless');
+  const teamZh = await zh.textContent('[data-testid=gate-operating] tr[data-req=team] .detail');
+  t.eq('risk-6.1.3 "the team lacks" in Chinese, with the roles named in Chinese', teamZh, '团队缺少：业务专家、算法工程师、产品经理');
+  await shot(zh, '64b-team-lacks-zh');
+  const en = await pageAs(b, srv.base, USERS.committee);
+  await go(en, srv.base, '/risk/systems/e2e-teamless');
+  t.eq('risk-6.1.4 and in English the server\'s sentence', await en.textContent('[data-testid=gate-operating] tr[data-req=team] .detail'),
+    'the team lacks: business_expert, ml_engineer, product_manager');
+  t.clean('risk-6.1.5 clean', en);
   await go(zh, srv.base, '/risk/register');
   t.ok('risk-6.2 the heatmap in Chinese', (await zh.textContent('[data-testid=heatmap-inherent]')).includes('可能性'));
   await shot(zh, '64-gate-board-zh');

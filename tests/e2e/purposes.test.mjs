@@ -10,6 +10,17 @@ import { startServer, launch, signIn, go, settle, shot, run, USERS } from './har
 const CARD = 'section.asset[aria-label="Customer service transcripts"]';
 const LOYAL = 'section.asset[aria-label="Loyalty members (China)"]';
 
+// Tick the initiative titled title in the card's edit form, save, and
+// answer the form's text once it shows the refusal.
+async function linkRefused(page, title) {
+  await page.click(`${CARD} [data-testid=asset-edit] summary`);
+  await page.waitForSelector(`${CARD} [data-testid=asset-edit] input[name=initiative_ids]`);
+  await page.check(`${CARD} [data-testid=asset-edit] label.check:has-text("${title}") input`);
+  await page.click(`${CARD} [data-testid=asset-edit] button[type=submit]`);
+  await page.waitForSelector(`${CARD} [data-testid=asset-edit] .field-error:not(:empty), ${CARD} [data-testid=asset-edit] .form-error:not([hidden])`);
+  return page.textContent(`${CARD} [data-testid=asset-edit] form`);
+}
+
 await run('e2e purposes', async (t, cleanup) => {
   const srv = await startServer();
   cleanup.push(() => srv.stop());
@@ -31,12 +42,7 @@ await run('e2e purposes', async (t, cleanup) => {
 
   // pu-2: linking an initiative outside the purposes is refused at its field
   const before = await chair.evaluate(async () => (await (await fetch('/api/v1/data-assets?limit=100')).json()).items.find((a) => a.name === 'Customer service transcripts'));
-  await chair.click(`${CARD} [data-testid=asset-edit] summary`);
-  await chair.waitForSelector(`${CARD} [data-testid=asset-edit] input[name=initiative_ids]`);
-  await chair.check(`${CARD} [data-testid=asset-edit] label.check:has-text("Card fraud scoring") input`);
-  await chair.click(`${CARD} [data-testid=asset-edit] button[type=submit]`);
-  await chair.waitForSelector(`${CARD} [data-testid=asset-edit] .field-error:not(:empty), ${CARD} [data-testid=asset-edit] .form-error:not([hidden])`);
-  const err = await chair.textContent(`${CARD} [data-testid=asset-edit] form`);
+  const err = await linkRefused(chair, 'Card fraud scoring');
   t.ok('pu-2.1 refused in words', err.includes('Card fraud scoring') && err.includes('fraud_prevention') && err.includes('purpose'), err.slice(0, 400));
   const after = await chair.evaluate(async () => (await (await fetch('/api/v1/data-assets?limit=100')).json()).items.find((a) => a.name === 'Customer service transcripts'));
   t.eq('pu-2.2 nothing changed', JSON.stringify(after), JSON.stringify(before));
@@ -57,5 +63,11 @@ await run('e2e purposes', async (t, cleanup) => {
   const zcard = await zh.textContent(CARD);
   t.ok('pu-3.1 the warning in Chinese', zcard.includes('超出了该资产可用于的用途') && zcard.includes('产品改进'), zcard.slice(0, 600));
   await shot(zh, '97-purposes-zh');
-  t.clean('pu-3.2 clean', zh);
+  // the refusal (422 purpose_outside) carries its values (params): worded
+  // whole in Chinese, not the server's English sentence
+  const zerr = await linkRefused(zh, 'Credit scoring v2');
+  t.ok('pu-3.2 the refusal in Chinese', zerr.includes('项目“Credit scoring v2”（用途：信用评估）超出了该资产可用于的用途') && zerr.includes('反欺诈')
+    && !/purpose limitation|not among the purposes/.test(zerr), zerr.slice(0, 600));
+  await shot(zh, '97-purposes-refused-zh');
+  t.clean('pu-3.3 clean', zh);
 });

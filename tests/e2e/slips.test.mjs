@@ -33,6 +33,11 @@ await run('e2e slips', async (t, cleanup) => {
     t.ok(`slips-${n}.2 the initiative page: the missed deadline`, sl.includes(TX.campaign) && sl.includes(TX.missed), sl);
     const causes = await pg.locator('[data-testid=causes] li').evaluateAll((x) => x.map((e) => e.dataset.code));
     t.ok(`slips-${n}.3 with its causes`, JSON.stringify(causes) === JSON.stringify(['unaligned', 'definition']) && (await pg.textContent('[data-testid=causes]')).includes(TX.def), causes);
+    // the causes are sentences the server writes in English (message) and as
+    // a code with values (message_code): worded in the reader's language
+    const ct = await pg.textContent('[data-testid=causes]');
+    t.ok(`slips-${n}.3.1 the causes in words`, zh ? ct.includes('该项目未对齐：未关联任何 KPI') && ct.includes('依赖的定义“high-value customer”') && ct.includes('遭到Marketing的异议') && !/unaligned|relies on|disputed by/.test(ct)
+      : ct.includes('the initiative is unaligned: it is linked to no KPI') && ct.includes("it relies on the definition 'high-value customer', disputed by Marketing since"), ct);
     await shot(pg, `slips-initiative-${lang}`);
     await pg.close();
 

@@ -67,8 +67,37 @@ static void test_utf8_repair(void **state) {
     assert_true(utf8_valid(a, strlen(a)) && utf8_valid(c, strlen(c)));
 }
 
+/* json-5: an error's params: kept with the error, cleared by the next
+ * error, put into an envelope; too long for the error: none */
+static void test_err_params(void **state) {
+    (void)state;
+    KeelError e = {0};
+    err_set_code(&e, KEEL_ERULE, "purpose_outside", "initiative_ids", "outside");
+    assert_int_equal(json_err_params(&e, json_pack("{ss si}", "purpose", "marketing", "index", 1)),
+                     KEEL_ERULE);
+    json_t *env = json_object();
+    json_err_put_params(env, &e);
+    json_t *want = json_pack("{s{ss si}}", "params", "purpose", "marketing", "index", 1);
+    assert_true(json_equal(env, want));
+    json_decref(want);
+    json_decref(env);
+    err_set(&e, KEEL_EINVAL, "x", "another error");
+    assert_string_equal(e.zParams, "");
+    env = json_object();
+    json_err_put_params(env, &e);
+    assert_int_equal(json_object_size(env), 0);
+    char big[600];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    json_err_params(&e, json_pack("{ss}", "long", big));
+    assert_string_equal(e.zParams, "");
+    json_err_params(NULL, json_object()); /* no error to fill: nothing leaks */
+    json_decref(env);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_err_params),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_message),
         cmocka_unit_test(test_utf8),

@@ -76,10 +76,29 @@ static void test_normalise(void **state) {
     json_decref(j);
 }
 
+/* resource-3: a plain SELECT's 0/1 in FT_BOOL fields become JSON booleans;
+ * other fields, nulls and booleans already there are left alone */
+static void test_row_bools(void **state) {
+    (void)state;
+    json_t *j = json_pack("{sI sI ss sn}", "department_head", (json_int_t)1, "id", (json_int_t)7,
+                          "name", "Ann", "email");
+    resource_row_bools(&resource_person, j);
+    assert_true(json_is_true(json_object_get(j, "department_head")));
+    assert_true(json_is_integer(json_object_get(j, "id")));
+    assert_true(json_is_null(json_object_get(j, "email")));
+    json_object_set_new(j, "department_head", json_integer(0));
+    resource_row_bools(&resource_person, j);
+    assert_true(json_is_false(json_object_get(j, "department_head")));
+    resource_row_bools(&resource_person, j);
+    assert_true(json_is_false(json_object_get(j, "department_head")));
+    json_decref(j);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_normalise),
+        cmocka_unit_test(test_row_bools),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 // a polite status line for "saved" messages.
 import { h, replace } from '../lib/dom.js';
 import { t, tv, errorText } from '../lib/i18n.js';
+import { reqDetail } from '../lib/sentence.js';
 
 export function pageHeader(title, subtitle, ...actions) {
   return h('div', { class: 'page-head' },
@@ -51,7 +52,7 @@ export function errorBox(err) {
     detail ? h('div', { class: 'detail' }, detail) : null,
     // a refused gate: each requirement not met, with its state and why
     reqs.length ? h('ul', { class: 'plain-list refused' }, reqs.map((r) => h('li', { dataset: { req: r.id } },
-      badge('reqstate', r.state), ' ', r.system ? r.system + ': ' : '', tv('gate.req', r.id), ' — ', r.detail))) : null);
+      badge('reqstate', r.state), ' ', r.system ? r.system + ': ' : '', tv('gate.req', r.id), ' — ', reqDetail(r)))) : null);
 }
 
 export function loading() {

@@ -14,6 +14,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code || (status === 0 ? 'network' : 'internal');
     this.field = e.field || '';
+    this.params = e.params && typeof e.params === 'object' ? e.params : null; /* the message's values */
     this.requestId = e.request_id || '';
     this.retryAfter = retryAfter || 0;
     this.rows = Array.isArray(e.rows) ? e.rows : []; /* bad rows of an import: {row, field, message} */

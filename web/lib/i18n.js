@@ -7,6 +7,7 @@
 // the locale; server errors are shown translated by their code.
 import en from '../i18n/en.js';
 import zhCN from '../i18n/zh-CN.js';
+import { vars as sayVars } from './sentence.js';
 
 export const LOCALES = { en, 'zh-CN': zhCN };
 const STORE_KEY = 'keel.locale';
@@ -113,14 +114,21 @@ export function fmtPeriod(p) {
 // A server error for people: in English the server's own message (it says
 // what is wrong and how to fix it); in other locales the translation of
 // its code, with the field's label (unless shown at the field itself),
-// and the server's words as detail.
+// and the server's words as detail; a refusal that carries its values
+// (params, docs/api.md#sentences) worded whole from the catalogue.
 export function errorText(err, fieldLabel, atField) {
   const code = err && err.code ? err.code : 'internal';
   const fk = err && err.field ? 'field.' + err.field : '';
   const label = fieldLabel || (fk && t(fk) !== fk ? t(fk) : '');
   if (code === 'rate_limited' && err.retryAfter) return { text: t('error.rate_limited_wait', { seconds: err.retryAfter }), detail: '' };
   if (locale === 'en' && err && err.message && code !== 'network') return { text: err.message.charAt(0).toUpperCase() + err.message.slice(1), detail: '' };
-  const base = t('error.' + code) === 'error.' + code ? t('error.internal') : t('error.' + code);
+  // a refusal with its values (params) is worded whole by the catalogue:
+  // error.say.<code> with them, else error.<code>
+  const sayKey = ['error.say.' + code, 'error.' + code].find((k) => LOCALES[locale][k] !== undefined);
+  if (err && err.params && sayKey) return { text: t(sayKey, sayVars(err.params, 'error.say')), detail: '' };
+  // a code the catalogue lacks reads as its status's generic refusal
+  const byStatus = { 400: 'invalid', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 422: 'rule_violation' }[err && err.status];
+  const base = t('error.' + code) !== 'error.' + code ? t('error.' + code) : t('error.' + (byStatus || 'internal'));
   // generic codes say which field; specific ones (unaligned, ...) say it all
   const generic = ['invalid', 'conflict', 'not_found', 'forbidden', 'too_large', 'rule_violation'].includes(code);
   const text = label && generic && !atField ? t('error.with_field', { field: label, error: base }) : base;

@@ -3,13 +3,14 @@
 // the initiative page: a gate's requirement list with each state, linked
 // to its evidence, and the form that runs a missing analysis from a CSV.
 import { h, replace } from '../lib/dom.js';
-import { t, tv, fmtDate } from '../lib/i18n.js';
+import { t, tv, fmtDate, errorText, getLocale } from '../lib/i18n.js';
 import { get, post } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { badge, panel } from '../components/ui.js';
 import { form } from '../components/form.js';
 import { actorName } from './align.js';
+import { reqDetail } from './sentence.js';
 
 // The analyses keel can run from an uploaded CSV for a requirement.
 const RUNNABLE = { fairness: 'fairness', abtest: 'abtest', drift: 'drift' };
@@ -19,7 +20,9 @@ const RUNNABLE = { fairness: 'fairness', abtest: 'abtest', drift: 'drift' };
 export function reqLabel(r) {
   const k = 'gate.req.' + r.id;
   const s = t(k);
-  return s !== k ? s : r.label || r.id;
+  if (s !== k) return s;
+  // an obligation a rule pack adds has its title in each language
+  return (r.title && typeof r.title === 'object' && (r.title[getLocale()] || r.title.en)) || r.label || r.id;
 }
 
 // The form that runs a fairness audit / A/B analysis / drift report from
@@ -52,7 +55,9 @@ function runForm(kind, system, version, onDone) {
       replace(out, t('gate.ran', { id: r.id, verdict: tv('verdict', r.verdict) || '–' }));
       onDone();
     } catch (err) {
-      replace(out, err && err.message ? err.message : String(err));
+      // the server's refusal in the reader's language (a bug: its text)
+      const e = err && err.code ? errorText(err) : { text: String(err), detail: '' };
+      replace(out, e.detail ? `${e.text} ${e.detail}` : e.text);
     } finally {
       go.disabled = false;
     }
@@ -73,7 +78,7 @@ export function gateView(g, { onChange, runnable = true, title, names } = {}) {
     return h('tr', { dataset: { req: r.id, state: r.state } },
       h('td', {}, badge('reqstate', r.state)),
       h('td', {}, reqLabel(r), r.system ? h('div', { class: 'muted' }, r.system) : null),
-      h('td', {}, h('span', { class: 'detail' }, r.detail), ev ? [' ', ev] : null, runBtn ? h('div', {}, runBtn) : null, slot));
+      h('td', {}, h('span', { class: 'detail' }, reqDetail(r)), ev ? [' ', ev] : null, runBtn ? h('div', {}, runBtn) : null, slot));
   });
   const ov = g.override;
   return h('section', { class: 'panel gate', 'data-testid': 'gate-' + g.stage, dataset: { verdict: g.verdict } },

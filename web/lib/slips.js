@@ -8,6 +8,7 @@ import { t, tv, fmtDate } from './i18n.js';
 import { get, put } from './api.js';
 import { form } from '../components/form.js';
 import { panel, badge } from '../components/ui.js';
+import { words } from './sentence.js';
 
 const STAGES = ['assessed', 'approved', 'pilot', 'scaling', 'operating'];
 
@@ -25,7 +26,7 @@ export function slipText(s) {
 export function causeList(causes) {
   if (!causes || !causes.length) return h('p', { class: 'muted' }, t('slip.no_cause'));
   return h('ul', { class: 'plain-list causes', 'data-testid': 'causes' }, causes.map((c) => h('li', { dataset: { code: c.code } },
-    badge('cause', c.code), ' ', c.message)));
+    badge('cause', c.code), ' ', words(c.message, c.message_code, 'cause.say'))));
 }
 
 function planForm(ctx, sc) {

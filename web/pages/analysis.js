@@ -4,7 +4,8 @@
 // for a fairness audit the rates per group and the metrics that failed;
 // for an explanation the features ranked by their average effect.
 import { h } from '../lib/dom.js';
-import { t, tv, tServer, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
+import { t, tv, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
+import { reasonText } from '../lib/reasons.js';
 import { get } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { notAllowed } from './analyses.js';
@@ -19,37 +20,6 @@ const pct = (x) => fmtPercent(x, 1);
 const ci = (c, f) => (Array.isArray(c) && c.length === 2 && c[0] !== null && c[1] !== null ? `${f(c[0])} … ${f(c[1])}` : '–');
 const pval = (p) => (p === null || p === undefined ? '–' : p < 0.0001 ? '< 0.0001' : num(p, 4));
 const signed = (x, f) => (x === null || x === undefined ? '–' : (x > 0 ? '+' : '') + f(x));
-
-// The numbers of a reason code (see docs/abtest.md and docs/fairness.md,
-// reason_codes) as the words of the catalogue's reason.* messages.
-function reasonVars(c, res) {
-  // a fairness gap names its two groups' rates (tpr or fpr)
-  const attr = ((res && res.attributes) || []).find((a) => a.attribute === c.attribute);
-  const rate = (g) => { const x = attr && (attr.groups || []).find((y) => y.group === g); return x && c.gap ? pct(x[c.gap]) : '–'; };
-  const [g0, g1] = c.groups || [];
-  return {
-    g0, g1, r0: rate(g0), r1: rate(g1),
-    metric: c.metric, arm: c.arm, attr: c.attribute,
-    effect: c.relative === null || c.relative === undefined ? signed(c.diff, (x) => num(x, 4))
-      : `${signed(c.diff, (x) => num(x, 4))} (${signed(c.relative, (x) => fmtPercent(x, 2))})`,
-    pkind: t('reason.pkind.' + (c.p_kind || 'p')),
-    p: c.p === null || c.p === undefined ? '= –' : c.p < 0.0001 ? '< 0.0001' : '= ' + num(c.p, 4),
-    units: fmtNumber(c.units), min_units: fmtNumber(c.min_units),
-    mde: c.mde_relative ? fmtPercent(c.mde, 2) : num(c.mde, 4),
-    n: fmtNumber(c.units_per_arm, { maximumFractionDigits: 0 }),
-    more: fmtNumber(c.more_units_per_arm, { maximumFractionDigits: 0 }), power: pct(c.power),
-    fmetric: tv('fmetric', c.metric), value: num(c.value), threshold: num(c.threshold),
-    groups: (c.groups || []).join(t('list.sep')),
-  };
-}
-
-// A reason in the reader's language: in English the server's sentence;
-// otherwise worded from its code and numbers when the catalogue has the
-// code (reason.<code>[.<next>]), else the server's sentence.
-function reasonText(text, code, res) {
-  const key = code && code.code ? 'reason.' + code.code + (code.next ? '.' + code.next : code.gap ? '.' + code.gap : '') : null;
-  return tServer(text, key, () => reasonVars(code, res));
-}
 
 function reasonList(reasons, codes, testid, res) {
   return reasons.length ? h('ul', { class: 'plain-list', 'data-testid': testid },

@@ -12,6 +12,7 @@ import { link, navigate } from '../lib/router.js';
 import { table } from '../components/table.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, facts } from '../components/ui.js';
+import { words } from '../lib/sentence.js';
 
 const STAGES = ['idea', 'assessed', 'approved', 'pilot', 'scaling', 'operating', 'retired', 'rejected'];
 const UI_ACTIONS = ['approve_initiative', 'move_stage', 'change_budget'];
@@ -100,7 +101,7 @@ export async function render(ctx) {
       panel(t('com.agenda'), agenda.items.length ? h('ol', { class: 'plain-list', 'data-testid': 'agenda' }, agenda.items.map((x) => h('li', { dataset: { kind: x.kind } },
         h('strong', {}, tv('agendakind', x.kind)), ': ',
         x.kind === 'proposal' ? h('a', { href: link('/organisation/proposals/' + x.ref) }, x.title)
-          : x.initiative_id ? h('a', { href: link('/alignment/initiatives/' + x.initiative_id) }, x.title) : x.title,
+          : x.initiative_id ? h('a', { href: link('/alignment/initiatives/' + x.initiative_id) }, x.title) : words(x.title, x.title_code, 'risks.say'),
         x.due ? [' · ', h('span', { class: x.overdue ? 'overdue' : '' }, fmtDate(x.due))] : null))) : h('p', { class: 'muted' }, t('com.agenda_empty'))),
       panel(t('com.meetings'), meetings.length ? h('ul', { class: 'plain-list', 'data-testid': 'meetings' }, meetings.map((m) => h('li', {},
         h('strong', {}, m.title), ' · ', fmtDate(m.held_on), ' ', badge('mstatus', m.status), ' · ',

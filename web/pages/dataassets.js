@@ -3,7 +3,8 @@
 // reasons it lost points and how to fix them, personal data and its
 // consent basis, labelling, and the initiatives it serves. Roles that may
 // register an asset get a form; an asset's owner (and the committee,
-// admins) change it and upload a CSV sample to profile it.
+// admins) change it, upload a CSV sample to profile it and check the
+// k-anonymity of its quasi-identifiers (lib/kanon.js).
 import { h } from '../lib/dom.js';
 import { t, tv, tServer, fmtNumber, fmtPercent, fmtDate } from '../lib/i18n.js';
 import { get, post, patch, postCsv, listAll } from '../lib/api.js';
@@ -12,6 +13,7 @@ import { link } from '../lib/router.js';
 import { PURPOSES } from '../lib/align.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, progress, facts, notice } from '../components/ui.js';
+import { kanonPanel } from '../lib/kanon.js';
 
 const CONSENT = ['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'];
 const LABELLING = ['none', 'partial', 'complete', 'not_needed'];
@@ -136,6 +138,7 @@ function assetCard(ctx, a, profile, warnings, load) {
       profile ? [t('assets.profiled'), t('assets.profiled_at', { rows: fmtNumber(profile.n_rows), cols: fmtNumber(profile.n_columns), when: fmtDate(profile.created_at) })] : null,
       [t('assets.serves'), (a.initiatives || []).length ? h('span', {}, a.initiatives.map((i, k) => [k ? t('list.sep') : '', h('a', { href: link('/alignment/initiatives/' + i.initiative_id) }, i.title)])) : t('common.none')],
     ]),
+    kanonPanel(ctx.who, a),
     assetTools(ctx, a, load));
 }
 

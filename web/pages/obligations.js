@@ -14,6 +14,7 @@ import { link } from '../lib/router.js';
 import { form } from '../components/form.js';
 import { pageHeader, panel, badge, stat, notice } from '../components/ui.js';
 import { loc, whyText, statusBadges, dueCell } from '../lib/compliance.js';
+import { oblDetail } from '../lib/sentence.js';
 
 const BOOLS = ['personal_data', 'sensitive_data', 'automated_decisions', 'public_facing', 'generative', 'public_opinion', 'transfer_abroad'];
 
@@ -24,7 +25,7 @@ function obligationRow(o, ob) {
       h('div', {}, h('code', {}, o.source)), o.verified === false ? h('span', { class: 'pill pill-off', title: t('obl.unverified_help') }, t('obl.unverified')) : null,
       o.note ? h('div', { class: 'muted small' }, loc(o.note)) : null),
     h('td', { 'data-label': t('obl.why') }, h('ul', { class: 'plain-list why' }, o.why.map((w) => h('li', {}, whyText(w))))),
-    h('td', { 'data-label': t('field.status') }, statusBadges(o), o.detail ? h('div', { class: 'muted small' }, o.detail) : null),
+    h('td', { 'data-label': t('field.status') }, statusBadges(o), o.detail ? h('div', { class: 'muted small' }, oblDetail(o)) : null),
     h('td', { 'data-label': t('obl.evidence') }, o.evidence_kind ? [tv('ekind', o.evidence_kind),
       ev && ev.max_age_days ? h('div', { class: 'muted small' }, t('obl.fresh', { days: fmtNumber(ev.max_age_days) })) : null] : h('span', { class: 'muted' }, t('obl.register'))),
     h('td', { 'data-label': t('obl.due') }, o.due || o.due_reason ? dueCell(o) : '–'),

@@ -10,6 +10,7 @@ import { link } from '../lib/router.js';
 import { table } from '../components/table.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, badge, notice } from '../components/ui.js';
+import { words } from '../lib/sentence.js';
 
 const CATS = ['privacy', 'bias_ethics', 'technical_failure', 'security', 'compliance', 'third_party'];
 
@@ -52,7 +53,7 @@ export async function render(ctx) {
   return h('div', { class: 'risks-page' },
     pageHeader(t('page.riskmap'), t('risks.lead', { n: map.total })),
     map.findings.length ? panel(t('risks.findings'), h('ul', { class: 'plain-list findings', 'data-testid': 'risk-findings' }, map.findings.map((f) => h('li', {},
-      badge('severity', f.severity), ' ', t('risks.overdue', { id: f.risk_id, due: fmtDate(f.due_date) }), ' ', h('span', { class: 'muted' }, f.message))))) : null,
+      badge('severity', f.severity), ' ', t('risks.overdue', { id: f.risk_id, due: fmtDate(f.due_date) }), ' ', h('span', { class: 'muted' }, words(f.message, f.message_code, 'risks.say')))))) : null,
     h('div', { class: 'grid2' },
       panel(t('risks.inherent'), heatmap(map.inherent, t('risks.inherent_caption'), 'heatmap-inherent')),
       panel(t('risks.residual'), heatmap(map.residual, t('risks.residual_caption'), 'heatmap-residual'))),

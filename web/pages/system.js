@@ -12,6 +12,7 @@ import { get, post, ApiError } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { gateView, overrideForm, reqLabel } from '../lib/risk.js';
+import { reqDetail } from '../lib/sentence.js';
 import { form } from '../components/form.js';
 import { pageHeader, panel, facts, badge, notice } from '../components/ui.js';
 import { scopeBadges } from './systems.js';
@@ -38,7 +39,7 @@ function moveBox(sys, ver, refresh) {
       const { text, detail } = errorText(err);
       const reqs = err.requirements;
       replace(out, h('div', { class: 'notice notice-error', role: 'alert' }, h('strong', {}, text), detail ? h('div', { class: 'detail' }, detail) : null,
-        h('ul', { class: 'plain-list refused' }, reqs.filter((r) => r.state !== 'met').map((r) => h('li', { dataset: { req: r.id } }, badge('reqstate', r.state), ' ', reqLabel(r), ': ', r.detail)))));
+        h('ul', { class: 'plain-list refused' }, reqs.filter((r) => r.state !== 'met').map((r) => h('li', { dataset: { req: r.id } }, badge('reqstate', r.state), ' ', reqLabel(r), ': ', reqDetail(r))))));
     }
   };
   return h('div', { class: 'move' }, reason, ' ', btn, out);
