@@ -335,6 +335,9 @@ static json_t *req_result(const json_t *r, const char *zState, const char *zDeta
                           zDetail ? zDetail : "", "detail_code", code ? code : json_null());
     json_t *label = json_object_get(r, "label");
     if (label) json_object_set(o, "label", label);
+    /* an obligation's title in each language ({en, zh-CN}) */
+    if (json_is_object(json_object_get(r, "title")))
+        json_object_set(o, "title", json_object_get(r, "title"));
     return o;
 }
 

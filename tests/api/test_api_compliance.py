@@ -91,6 +91,12 @@ r = vic.get("/api/v1/systems/credit/gates/launch")
 reqs = {x["id"]: x for x in r.json["requirements"]}
 t.check("comp-3.2", "eu.art11" in reqs and reqs["eu.art11"]["state"] == "missing"
         and reqs["eu.art11"]["source"] == "EU AI Act Art. 11, Annex IV" and "eu.art49" in reqs, list(reqs))
+# the obligation's title in each language next to the English label, and the
+# detail as a code with its values (docs/api.md#sentences)
+a11 = reqs.get("eu.art11", {})
+t.check("comp-3.2.1", a11.get("title", {}).get("en") == a11.get("label") and a11["title"].get("zh-CN")
+        and a11.get("detail_code") == {"code": "no_evidence", "params": {"kind": a11["evidence_kind"], "version": "1.0"}}
+        and a11["detail"] == "no %s on record for version 1.0" % a11["evidence_kind"], a11)
 fair = reqs.get("fairness") or {}
 t.check("comp-3.3", "eu.art10" in fair.get("obligations", []) and "cn.pipl24" in fair.get("obligations", []),
         str(fair)[:300])

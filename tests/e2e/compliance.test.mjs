@@ -188,6 +188,13 @@ await run('e2e compliance', async (t, cleanup) => {
   const zobl = await text(zh, '#main');
   t.ok('c-10.3.1 status details in Chinese', zobl.includes('已记入登记册') && zobl.includes('版本 5.0 尚无人工干预开关测试记录')
     && !/on record for version|recorded in the register|reviewed \d/.test(zobl), zobl.slice(0, 600));
+  // a gate requirement a rule pack adds is named by the obligation's title
+  // in the reader's language; the built-in red-team one by the catalogue
+  await go(zh, srv.base, '/risk/systems/service-chatbot');
+  const zgate = await text(zh, '[data-testid=gate-board]');
+  t.ok('c-10.3.2 gate requirements named in Chinese', zgate.includes('透明度：告知用户正在与人工智能交互') && zgate.includes('红队测试报告')
+    && !/Transparency: people told|a red-team report|no \w+ on record/.test(zgate), zgate.slice(0, 600));
+  await go(zh, srv.base, '/risk/systems/product-recs/obligations');
   await zh.click('[data-testid=not-applicable] summary');
   t.ok('c-10.4 why not, in Chinese', (await text(zh, '[data-testid=not-applicable]')).includes('生成式：否'));
   await shot(zh, 'c-obligations-zh');

@@ -47,4 +47,24 @@ for (const f of walk(web)) {
 }
 const missing = [...used].filter((k) => !k.endsWith('.') && !(k in en));
 t.ok('i18n-4', missing.length === 0, 'keys used but not in the catalogue: ' + missing.join(', '));
+
+// the server's words: every specific refusal code (err_set_code) has its
+// message, and every code of a sentence (say(), add_cause(), the risk
+// finding: docs/api.md#sentences) its <prefix>.say.<code>, in both
+// catalogues, so that no Chinese page falls back to English
+const csrc = (f) => fs.readFileSync(path.join(SRC, 'src/domain', f), 'utf8');
+const allC = fs.readdirSync(path.join(SRC, 'src'), { recursive: true }).filter((f) => f.endsWith('.c'))
+  .map((f) => fs.readFileSync(path.join(SRC, 'src', f), 'utf8')).join('\n');
+const errCodes = new Set([...allC.matchAll(/err_set_code\(\s*[^,]+,\s*\w+,\s*"(\w+)"/g)].map((m) => m[1]));
+const noMsg = [...errCodes].filter((c) => !(('error.' + c) in en && ('error.' + c) in zh));
+t.ok('i18n-5.1 refusal codes have messages', errCodes.size > 40 && noMsg.length === 0, 'no error.<code> for: ' + noMsg.join(', '));
+const sayCodes = [...csrc('gate.c').matchAll(/say\(\s*"(\w+)"/g), ...csrc('gate.c').matchAll(/\? "(\w+)"\s*: "(\w+)",\s*\n\s*json_pack/g)]
+  .flatMap((m) => m.slice(1)).filter(Boolean).map((c) => 'gate.say.' + c);
+const causeCodes = [...csrc('slip.c').matchAll(/add_cause\(causes, "\w+", "(\w+)"/g)].map((m) => 'cause.say.' + m[1]);
+const oblCodes = [...csrc('compliance.c').matchAll(/zSay = "(\w+)"/g)].map((m) => 'obl.say.' + m[1]);
+const blockers = ['unaligned', 'signoffs_missing', 'gate_refused'].map((c) => 'cause.say.' + c);
+const keys = [...sayCodes, ...causeCodes, ...oblCodes, ...blockers, 'risks.say.mitigation_overdue'];
+const noSay = keys.filter((k) => !(k in en && k in zh));
+t.ok('i18n-5.2 sentence codes have messages', sayCodes.length > 20 && causeCodes.length >= 4 && oblCodes.length === 3 && noSay.length === 0,
+  `${sayCodes.length} gate, ${causeCodes.length} cause, ${oblCodes.length} obligation codes; no message for: ${noSay.join(', ')}`);
 t.done();

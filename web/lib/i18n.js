@@ -126,7 +126,9 @@ export function errorText(err, fieldLabel, atField) {
   // error.say.<code> with them, else error.<code>
   const sayKey = ['error.say.' + code, 'error.' + code].find((k) => LOCALES[locale][k] !== undefined);
   if (err && err.params && sayKey) return { text: t(sayKey, sayVars(err.params, 'error.say')), detail: '' };
-  const base = t('error.' + code) === 'error.' + code ? t('error.internal') : t('error.' + code);
+  // a code the catalogue lacks reads as its status's generic refusal
+  const byStatus = { 400: 'invalid', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 422: 'rule_violation' }[err && err.status];
+  const base = t('error.' + code) !== 'error.' + code ? t('error.' + code) : t('error.' + (byStatus || 'internal'));
   // generic codes say which field; specific ones (unaligned, ...) say it all
   const generic = ['invalid', 'conflict', 'not_found', 'forbidden', 'too_large', 'rule_violation'].includes(code);
   const text = label && generic && !atField ? t('error.with_field', { field: label, error: base }) : base;

@@ -3,7 +3,7 @@
 // the initiative page: a gate's requirement list with each state, linked
 // to its evidence, and the form that runs a missing analysis from a CSV.
 import { h, replace } from '../lib/dom.js';
-import { t, tv, fmtDate, errorText } from '../lib/i18n.js';
+import { t, tv, fmtDate, errorText, getLocale } from '../lib/i18n.js';
 import { get, post } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
@@ -20,7 +20,9 @@ const RUNNABLE = { fairness: 'fairness', abtest: 'abtest', drift: 'drift' };
 export function reqLabel(r) {
   const k = 'gate.req.' + r.id;
   const s = t(k);
-  return s !== k ? s : r.label || r.id;
+  if (s !== k) return s;
+  // an obligation a rule pack adds has its title in each language
+  return (r.title && typeof r.title === 'object' && (r.title[getLocale()] || r.title.en)) || r.label || r.id;
 }
 
 // The form that runs a fairness audit / A/B analysis / drift report from
