@@ -237,6 +237,26 @@ static size_t chunk_fast_window(Chunk *c, size_t i) {
     return nl ? (size_t)(nl - z) + 1 : i;
 }
 
+/* The bytes of the field ending at pEnd[0] (the previous field's end at
+ * pEnd[-1]) into *pp, *pLen: without the line's CR when stripCr, without
+ * its quotes when quoted. 0 when it is half quoted (csv_chunk_record
+ * must read it). */
+static inline __attribute__((always_inline)) int fast_field(const char *b, const uint32_t *pEnd,
+                                                            int stripCr, int quoted,
+                                                            const char **pp, size_t *pLen) {
+    size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
+    const char *p = b + st;
+    if (stripCr && len && p[len - 1] == '\r') len--;
+    if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
+        if (len < 2 || *p != '"' || p[len - 1] != '"') return 0;
+        p++;
+        len -= 2;
+    }
+    *pp = p;
+    *pLen = len;
+    return 1;
+}
+
 #ifdef CSV_AVX2
 /* RN(10^-k) for k = 0..7 (computed, so correctly rounded). */
 static const double aPow10Inv[] = {1 / 1e0, 1 / 1e1, 1 / 1e2, 1 / 1e3,
@@ -263,21 +283,13 @@ CSV_V3 static inline __m256i csv_lanes4(const long long a[4]) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
 }
 
-/* Whether the field ending at pEnd[0] of block b (starting after
- * pEnd[-1]) is a missing-value spelling, once a CR before the line end
- * (stripCr) and the quotes around it are taken off; a half-quoted field
- * is not. */
+/* Whether the field ending at pEnd[0] of block b is a missing-value
+ * spelling (fast_field's bytes); a half-quoted field is not. */
 static inline int csv_lane_missing(const char *b, const uint32_t *pEnd, int stripCr,
                                    int quoted) {
-    size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
-    const char *p = b + st;
-    if (stripCr && len && p[len - 1] == '\r') len--;
-    if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
-        if (len < 2 || *p != '"' || p[len - 1] != '"') return 0;
-        p++;
-        len -= 2;
-    }
-    return csv_is_missing(p, len);
+    const char *p;
+    size_t len;
+    return fast_field(b, pEnd, stripCr, quoted, &p, &len) && csv_is_missing(p, len);
 }
 
 /* The numbers of a column of a fast block, four rows at once while all
@@ -429,14 +441,9 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
                 if (r >= nRow) break;
             }
 #endif
-            size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
-            const char *p = b + st;
-            if (stripCr && len && p[len - 1] == '\r') len--;
-            if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
-                if (len < 2 || *p != '"' || p[len - 1] != '"') break; /* half quoted */
-                p++;
-                len -= 2;
-            }
+            const char *p;
+            size_t len;
+            if (!fast_field(b, pEnd, stripCr, quoted, &p, &len)) break;
             uint64_t m;
             unsigned nFrac;
             double v;
@@ -458,14 +465,9 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
     uint32_t *aOut = (uint32_t *)col->data.p + c->nRow;
     const char *e = s->z + s->n;
     for (; r < nRow; r++, pEnd += nField) {
-        size_t st = (uint32_t)(pEnd[-1] + 1), len = pEnd[0] - st;
-        const char *p = b + st;
-        if (stripCr && len && p[len - 1] == '\r') len--;
-        if (quoted && len && (*p == '"' || p[len - 1] == '"')) {
-            if (len < 2 || *p != '"' || p[len - 1] != '"') break; /* half quoted */
-            p++;
-            len -= 2;
-        }
+        const char *p;
+        size_t len;
+        if (!fast_field(b, pEnd, stripCr, quoted, &p, &len)) break;
         uint64_t key = 0;
         unsigned iSmall = 0;
         int small = csv_small_key(p, e, len, &key, &iSmall);

@@ -742,24 +742,28 @@ int drift_ref_compare_consume(const DriftRef *ref, CsvTable *cur, const DriftOpt
 
 /* ---- one-call forms ------------------------------------------------------ */
 
-int drift_compare(const CsvTable *ref, const CsvTable *cur, const DriftOptions *opt,
-                  DriftResult **ppResult, EngineError *pErr) {
-    DriftRef *r = NULL;
+/* The end of a one-call form: cur compared with r, which the caller's
+ * rc-returning call made (rc != 0: that failure, *ppResult NULL); frees r. */
+static int compare_once(int rc, DriftRef *r, const CsvTable *cur, const DriftOptions *opt,
+                        DriftResult **ppResult, EngineError *pErr) {
     *ppResult = NULL;
-    int rc = drift_ref_from_table(ref, opt, &r, pErr);
     if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, pErr);
     drift_ref_free(r);
     return rc;
 }
 
+int drift_compare(const CsvTable *ref, const CsvTable *cur, const DriftOptions *opt,
+                  DriftResult **ppResult, EngineError *pErr) {
+    DriftRef *r = NULL;
+    int rc = drift_ref_from_table(ref, opt, &r, pErr);
+    return compare_once(rc, r, cur, opt, ppResult, pErr);
+}
+
 int drift_compare_baseline(const char *z, size_t n, const CsvTable *cur, const DriftOptions *opt,
                            DriftResult **ppResult, EngineError *pErr) {
     DriftRef *r = NULL;
-    *ppResult = NULL;
     int rc = drift_ref_from_baseline(z, n, &r, pErr);
-    if (!rc) rc = drift_ref_compare(r, cur, opt, ppResult, pErr);
-    drift_ref_free(r);
-    return rc;
+    return compare_once(rc, r, cur, opt, ppResult, pErr);
 }
 
 int drift_baseline_types(const char *z, size_t n, CsvTypeOverride **paOv, size_t *pnOv,

@@ -36,29 +36,29 @@ static const char *jspec_path(char *z, size_t n, const char *zPath, const char *
     return z;
 }
 
-/* A number with a range check; see jspec.h. */
-/* Number zKey of o into *pX: 1 when present, 0 (*pX = def) when absent
- * or null, KEEL_EINVAL when not a number. zF (128 bytes) gets the path. */
+/* Number zKey of o: 1 with the value in *pGot when present, 0 with
+ * *pX = def when absent or null, KEEL_EINVAL (*pX untouched) when not a
+ * number. zF (128 bytes) gets the path. */
 static int jspec_num(const json_t *o, const char *zKey, const char *zPath, double def, char *zF,
-                     double *pX, EngineError *pErr) {
+                     double *pX, double *pGot, EngineError *pErr) {
     jspec_path(zF, 128, zPath, zKey);
     json_t *v = o ? json_object_get(o, zKey) : NULL;
-    *pX = def;
-    if (!v || json_is_null(v)) return 0;
+    if (!v || json_is_null(v)) {
+        *pX = def;
+        return 0;
+    }
     if (!json_is_number(v)) return jspec_fail(pErr, zF, "must be a number");
-    *pX = json_number_value(v);
+    *pGot = json_number_value(v);
     return 1;
 }
 
+/* A number with a range check; see jspec.h. */
 int jspec_number(const json_t *o, const char *zKey, const char *zPath, double def, double lo,
                  double hi, int openLo, int openHi, double *pX, EngineError *pErr) {
     char zF[128];
     double x;
-    int rc = jspec_num(o, zKey, zPath, def, zF, &x, pErr);
-    if (rc <= 0) {
-        if (rc == 0) *pX = def;
-        return rc;
-    }
+    int rc = jspec_num(o, zKey, zPath, def, zF, pX, &x, pErr);
+    if (rc <= 0) return rc;
     if (!isfinite(x) || x < lo || x > hi || (openLo && x == lo) || (openHi && x == hi))
         return jspec_fail(pErr, zF, "must be in %s%g, %g%s (got %g)", openLo ? "(" : "[", lo, hi,
                           openHi ? ")" : "]", x);
@@ -71,11 +71,8 @@ int jspec_count(const json_t *o, const char *zKey, const char *zPath, double def
                 EngineError *pErr) {
     char zF[128];
     double x;
-    int rc = jspec_num(o, zKey, zPath, def, zF, &x, pErr);
-    if (rc <= 0) {
-        if (rc == 0) *pX = def;
-        return rc;
-    }
+    int rc = jspec_num(o, zKey, zPath, def, zF, pX, &x, pErr);
+    if (rc <= 0) return rc;
     if (!isfinite(x) || x < 0) return jspec_fail(pErr, zF, "must not be negative (got %g)", x);
     if (x != floor(x) || x > 9007199254740992.0)
         return jspec_fail(pErr, zF, "must be a whole number (got %g)", x);

@@ -173,13 +173,26 @@ glp_prob *solver_build(Solver *S, const char *aUse, const char *aMust, const int
     return lp;
 }
 
+int solver_ms_left(const Solver *S) {
+    double left = S->deadline - portfolio_now_ms();
+    return left < 1 ? 1 : (left > 1e9 ? 1000000000 : (int)left);
+}
+
+void solver_iocp(Solver *S, glp_iocp *io) {
+    glp_init_iocp(io);
+    io->msg_lev = GLP_MSG_OFF;
+    io->presolve = GLP_OFF;
+    io->cb_func = solver_cb;
+    io->cb_info = S;
+    io->tm_lim = solver_ms_left(S);
+}
+
 /* Simplex on S->lp (warm start, quiet, time-limited); returns glp status. */
 int solver_simplex(Solver *S, glp_prob *lp) {
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
-    double left = S->deadline - portfolio_now_ms();
-    sm.tm_lim = left < 1 ? 1 : (left > 1e9 ? 1000000000 : (int)left);
+    sm.tm_lim = solver_ms_left(S);
     int rc = glp_simplex(lp, &sm);
     if (rc != 0 && rc != GLP_ETMLIM) {
         glp_std_basis(lp);
@@ -368,14 +381,8 @@ int solver_submip(Solver *S, const char *aSel, int bAll, int *aPlan, int *pbClos
         goto done;
     }
     glp_iocp io;
-    glp_init_iocp(&io);
-    io.msg_lev = GLP_MSG_OFF;
-    io.presolve = GLP_OFF;
-    io.cb_func = solver_cb;
-    io.cb_info = S;
+    solver_iocp(S, &io);
     if (bAll) io.mir_cuts = io.cov_cuts = io.clq_cuts = GLP_ON;
-    double left = S->deadline - portfolio_now_ms();
-    io.tm_lim = left < 1 ? 1 : (left > 1e9 ? 1000000000 : (int)left);
     solver_plan_to_cols(S, lp, aCol, aLo, nItemCol, S->aBest, aX);
     S->aHeur = aX;
     S->bHeurGiven = 0;

@@ -61,8 +61,7 @@ static int solver_elastic(Solver *S, PortfolioRun *r) {
     glp_init_iocp(&io);
     io.msg_lev = GLP_MSG_OFF;
     io.presolve = GLP_ON;
-    double left = S->deadline - portfolio_now_ms();
-    io.tm_lim = left < 1 ? 1 : (left > 1e9 ? 1000000000 : (int)left);
+    io.tm_lim = solver_ms_left(S);
     int rc = glp_intopt(S->el, &io), st = glp_mip_status(S->el);
     if (rc != 0 && rc != GLP_ETMLIM) goto done;
     if (st != GLP_OPT && st != GLP_FEAS) goto done;
@@ -223,13 +222,7 @@ static int solver_glpk_work(Solver *S, PortfolioRun *r, int *aOrder, double *aKe
     if (S->opt->method == PORTFOLIO_GLPK) {
         /* GLPK's own branch and bound alone, no incumbent from us. */
         glp_iocp io;
-        glp_init_iocp(&io);
-        io.msg_lev = GLP_MSG_OFF;
-        io.presolve = GLP_OFF;
-        io.cb_func = solver_cb;
-        io.cb_info = S;
-        double left = S->deadline - portfolio_now_ms();
-        io.tm_lim = left < 1 ? 1 : (int)left;
+        solver_iocp(S, &io);
         S->nodeLimit = 0;
         if (st == GLP_OPT) {
             int irc = glp_intopt(S->lp, &io), ist = glp_mip_status(S->lp);

@@ -129,6 +129,12 @@ int solver_simplex(Solver *S, glp_prob *lp);
  * limit, the deadline or cancel. */
 void solver_cb(glp_tree *tree, void *info);
 
+/* Milliseconds left until S's deadline as a GLPK time limit (1 to 1e9). */
+int solver_ms_left(const Solver *S);
+/* GLPK branch-and-bound options for S: quiet, no presolve, solver_cb with
+ * S, the time left until S's deadline as limit. */
+void solver_iocp(Solver *S, glp_iocp *io);
+
 /* Read a solution of model lp into plan aPlan (items with columns). */
 void solver_cols_to_plan(Solver *S, glp_prob *lp, const int *aCol, const int *aLo, const int *aHi,
                          int *aPlan, int bMip);
