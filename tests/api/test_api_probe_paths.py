@@ -3,7 +3,7 @@
 notifications, the board pack and compliance, on the demo: object-level
 authorisation (an owner of A acting on B, signing, voting, closing, inboxes,
 the calendar token), injection and escaping in every output format, bad
-input, sessions and caching. Sections probe-1..3 each fail without their
+input, sessions and caching. Sections probe-1..3 and probe-9 each fail without their
 fix (docs/security.md, "The probe of the newer routes"); the rest guard
 behaviour that held."""
 import datetime
@@ -109,6 +109,31 @@ t.status("probe-4.1 preview on another owner's system",
 t.check("probe-4.2 nothing saved", snap() == before)
 t.status("probe-4.3 viewers never", viewer.post("/api/v1/systems/%s/obligations/preview" % own_sys, flags), 403)
 t.status("probe-4.4 no such system", jonas.post("/api/v1/systems/no-such/obligations/preview", flags), 404)
+
+# ---- probe-9: a data asset's profile names no person: every role reads it, and it outlives
+# its sample (before: a viewer read the e-mails and names of a personal-data sample's top values)
+rows = ["name,email,region"] + ["Person %d,p%d@example.cn,%s" % (i, i, "NESW"[i % 4]) for i in range(40)]
+asset = admin.post("/api/v1/data-assets", {"name": "probe customers", "personal_data": True,
+                                           "consent_basis": "contract"}).json["id"]
+r = admin.request("POST", "/api/v1/data-assets/%d/profile" % asset, raw=("\n".join(rows) + "\n").encode(), ctype="text/csv")
+t.status("probe-9.1 profiled", r, 201)
+for who, c in (("admin", admin), ("viewer", viewer)):
+    r = c.get("/api/v1/data-assets/%d" % asset)
+    cols = {x["name"]: x for x in r.json["profile"]["summary"]["columns"]}
+    t.check("probe-9.2 %s: no e-mail address" % who, "example.cn" not in r.body and cols["email"]["top"] is None
+            and cols["email"]["top_withheld"] == 5 and cols["email"]["pii"]["kind"] == "email", cols["email"])
+    t.check("probe-9.3 %s: no value seen in fewer than 5 rows" % who, "Person 1" not in r.body and cols["name"]["top"] == []
+            and cols["name"]["top_withheld"] == 5, cols["name"])
+    t.check("probe-9.4 %s: common values stay" % who, [x["value"] for x in cols["region"]["top"]] == list("ENSW")
+            and "top_withheld" not in cols["region"], cols["region"])
+stored = srv.sql("SELECT summary FROM data_asset_profile WHERE asset_id = %d" % asset)
+t.check("probe-9.5 nor in the database", stored and "example.cn" not in str(stored) and "Person 1" not in str(stored))
+plain = admin.post("/api/v1/data-assets", {"name": "probe stock", "personal_data": False}).json["id"]
+admin.request("POST", "/api/v1/data-assets/%d/profile" % plain, raw=b"item,store\n" + b"".join(b"i%d,s%d\n" % (i, i % 3) for i in range(20)),
+              ctype="text/csv")
+cols = {x["name"]: x for x in viewer.get("/api/v1/data-assets/%d" % plain).json["profile"]["summary"]["columns"]}
+t.check("probe-9.6 an asset without personal data keeps its rare values", len(cols["item"]["top"]) == 5
+        and "top_withheld" not in cols["item"], cols["item"])
 
 # ---- probe-5 (held): object-level checks on the newer routes
 S = "/api/v1/systems/" + other_sys
