@@ -3,7 +3,7 @@
 notifications, the board pack and compliance, on the demo: object-level
 authorisation (an owner of A acting on B, signing, voting, closing, inboxes,
 the calendar token), injection and escaping in every output format, bad
-input, sessions and caching. Sections probe-1..3 and probe-9 each fail without their
+input, sessions and caching. Sections probe-1..3, probe-9 and probe-10 each fail without their
 fix (docs/security.md, "The probe of the newer routes"); the rest guard
 behaviour that held."""
 import datetime
@@ -134,6 +134,21 @@ admin.request("POST", "/api/v1/data-assets/%d/profile" % plain, raw=b"item,store
 cols = {x["name"]: x for x in viewer.get("/api/v1/data-assets/%d" % plain).json["profile"]["summary"]["columns"]}
 t.check("probe-9.6 an asset without personal data keeps its rare values", len(cols["item"]["top"]) == 5
         and "top_withheld" not in cols["item"], cols["item"])
+
+# ---- probe-10: a definition's owner cannot silence a dispute by dropping the disputing
+# department (before: the owner's PATCH of departments turned "disputed" into "agreed")
+d = next(x for x in admin.get("/api/v1/definitions").json["items"] if x["status"] == "disputed")
+owner = as_(next(e for e, p in people.items() if p["id"] == d["owner_id"] and e in accounts))
+DD = "/api/v1/definitions/%d" % d["id"]
+keep = [x["unit_id"] for x in d["departments"] if x["state"] != "disputed"]
+before = snap()
+t.status("probe-10.1 the owner drops the disputing department", owner.patch(DD, {"departments": keep}),
+         403, "committee_only", "departments")
+t.check("probe-10.2 still disputed, nothing changed", admin.get(DD).json["status"] == "disputed" and snap() == before)
+more = [x["unit_id"] for x in d["departments"]] + [unit]
+t.status("probe-10.3 adding a department is the owner's", owner.patch(DD, {"departments": more}), 200)
+r = as_("helena.marsh@meridian.example").patch(DD, {"departments": keep})
+t.check("probe-10.4 the committee may drop it", r.status == 200 and r.json["status"] != "disputed", r.body[:300])
 
 # ---- probe-5 (held): object-level checks on the newer routes
 S = "/api/v1/systems/" + other_sys
