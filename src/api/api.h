@@ -28,6 +28,15 @@ int api_answer(Resp *resp, int rc, json_t *o);
 /* A handler that reads the row named by the path's first key:
  * fnRead(db, key, &o, err) answered as api_answer does. */
 int api_key_read(Req *req, Resp *resp, int (*fnRead)(Db *, const char *, json_t **, KeelError *));
+/* A handler that reads one thing: fnRead(db, &o) answered as api_answer
+ * does. */
+int api_read(Req *req, Resp *resp, int (*fnRead)(Db *, json_t **));
+/* A handler that adds a row of r under the path's first key (a system's
+ * versions): fnCreate(db, who, key, body, &id, err), answered 201 with
+ * the stored row. */
+typedef int (*ApiKeyCreate)(Db *, const Principal *, const char *, json_t *, int64_t *,
+                            KeelError *);
+int api_key_create(Req *req, Resp *resp, ApiKeyCreate fnCreate, const ResourceDef *r);
 /* Set req->err to "no <zWhat> with id <id>" (404) and return its code. */
 int api_not_found(Req *req, const char *zWhat, int64_t id);
 /* Answer 400 with the envelope of req->err plus "rows": every bad row of an

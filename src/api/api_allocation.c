@@ -214,11 +214,7 @@ int api_team_delete(Req *req, Resp *resp) {
     return alloc_team_delete(req->db, &req->who, req->aParam[0], req->aParam[1], &req->err);
 }
 
-int api_teams(Req *req, Resp *resp) {
-    json_t *o;
-    int rc = alloc_teams_report(req->db, &o);
-    return api_answer(resp, rc, o);
-}
+int api_teams(Req *req, Resp *resp) { return api_read(req, resp, alloc_teams_report); }
 
 /* ---- data assets ---- */
 int api_assets_list(Req *req, Resp *resp) {

@@ -12,11 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int api_committee_get(Req *req, Resp *resp) {
-    json_t *o;
-    int rc = committee_get(req->db, &o);
-    return api_answer(resp, rc, o);
-}
+int api_committee_get(Req *req, Resp *resp) { return api_read(req, resp, committee_get); }
 
 int api_committee_update(Req *req, Resp *resp) {
     int rc = committee_rule_set(req->db, &req->who, req->pJson, &req->err);
@@ -101,11 +97,7 @@ int api_decisions_get(Req *req, Resp *resp) {
 
 /* ---- agenda and meetings ---- */
 
-int api_committee_agenda(Req *req, Resp *resp) {
-    json_t *o;
-    int rc = committee_agenda(req->db, &o);
-    return api_answer(resp, rc, o);
-}
+int api_committee_agenda(Req *req, Resp *resp) { return api_read(req, resp, committee_agenda); }
 
 int api_meetings_list(Req *req, Resp *resp) { return api_crud_list(req, resp, &resource_meeting); }
 

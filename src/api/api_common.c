@@ -172,6 +172,19 @@ int api_key_read(Req *req, Resp *resp, int (*fnRead)(Db *, const char *, json_t 
     return api_answer(resp, rc, o);
 }
 
+int api_read(Req *req, Resp *resp, int (*fnRead)(Db *, json_t **)) {
+    json_t *o = NULL;
+    int rc = fnRead(req->db, &o);
+    return api_answer(resp, rc, o);
+}
+
+int api_key_create(Req *req, Resp *resp, ApiKeyCreate fnCreate, const ResourceDef *r) {
+    char z[ROUTE_KEY_MAX + 1];
+    int64_t id = 0;
+    int rc = fnCreate(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson, &id, &req->err);
+    return rc ? rc : api_respond_row(req, resp, r, id, 201, NULL);
+}
+
 int api_not_found(Req *req, const char *zWhat, int64_t id) {
     return err_no_id(&req->err, KEEL_ENOTFOUND, "id", zWhat, id);
 }

@@ -62,12 +62,7 @@ int api_system_obligations_preview(Req *req, Resp *resp) {
 }
 
 int api_system_compliance_events_add(Req *req, Resp *resp) {
-    char z[ROUTE_KEY_MAX + 1];
-    int64_t id = 0;
-    int rc = compliance_event_add(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson, &id,
-                                  &req->err);
-    if (rc) return rc;
-    return api_respond_row(req, resp, &resource_compliance_event, id, 201, NULL);
+    return api_key_create(req, resp, compliance_event_add, &resource_compliance_event);
 }
 
 int api_compliance_soa(Req *req, Resp *resp) {

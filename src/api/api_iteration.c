@@ -93,20 +93,12 @@ int api_actions_update(Req *req, Resp *resp) {
 
 /* ---- quarterly reviews and value ---- */
 
-int api_reviews_list(Req *req, Resp *resp) {
-    json_t *o;
-    int rc = quarterly_list(req->db, &o);
-    return api_answer(resp, rc, o);
-}
+int api_reviews_list(Req *req, Resp *resp) { return api_read(req, resp, quarterly_list); }
 
 int api_reviews_get(Req *req, Resp *resp) { return api_key_read(req, resp, quarterly_review); }
 
 int api_reviews_feedback(Req *req, Resp *resp) {
-    char z[ROUTE_KEY_MAX + 1];
-    int64_t id;
-    int rc = quarterly_feedback_add(req->db, &req->who, req_key(req, 0, z, sizeof z), req->pJson,
-                                    &id, &req->err);
-    return rc ? rc : api_respond_row(req, resp, &resource_review_feedback, id, 201, NULL);
+    return api_key_create(req, resp, quarterly_feedback_add, &resource_review_feedback);
 }
 
 int api_reviews_hold(Req *req, Resp *resp) {

@@ -173,6 +173,11 @@ static void prom_line(Buf *b, const char *zName, const char *zLabels, double v) 
         buf_printf(b, " %.17g\n", v);
 }
 
+/* Append a metric's "# HELP" and "# TYPE" lines. */
+static void prom_head(Buf *b, const char *zName, const char *zHelp, const char *zType) {
+    buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", zName, zHelp, zName, zType);
+}
+
 /* Append a label value escaped for the exposition format. */
 static void prom_escape(Buf *b, const char *z) {
     for (; z && *z; z++) {
@@ -222,8 +227,8 @@ static void metrics_monitor(Buf *b) {
     for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
         uint64_t v;
         memcpy(&v, (const char *)&st + a[i].off, sizeof v);
-        buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", a[i].zName, a[i].zHelp, a[i].zName,
-                   a[i].zType, a[i].zName, (unsigned long long)v);
+        prom_head(b, a[i].zName, a[i].zHelp, a[i].zType);
+        buf_printf(b, "%s %llu\n", a[i].zName, (unsigned long long)v);
     }
     buf_printf(b,
                "# HELP keel_monitor_lag_frames Event frames not yet in the stored windows.\n"
@@ -245,7 +250,7 @@ typedef struct PromMetric {
 static void prom_rows(Buf *b, json_t *rows, const PromMetric *a, size_t n, const char *zType,
                       const char *const *azLabel) {
     for (size_t k = 0; k < n; k++) {
-        buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", a[k].zName, a[k].zHelp, a[k].zName, zType);
+        prom_head(b, a[k].zName, a[k].zHelp, zType);
         size_t i;
         json_t *r;
         json_array_foreach(rows, i, r) {
@@ -322,8 +327,7 @@ static int metrics_windows(Req *req, Buf *b) {
     for (int k = 0; k < MON_LATEST_NVAL; k++) {
         if (!rc) rc = buf_err(&ab[k]);
         if (!rc) {
-            buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", aWinMetric[k].zName,
-                       aWinMetric[k].zHelp, aWinMetric[k].zName);
+            prom_head(b, aWinMetric[k].zName, aWinMetric[k].zHelp, "gauge");
             buf_append(b, ab[k].z, ab[k].n);
         }
     }

@@ -58,11 +58,7 @@ int api_priorities(Req *req, Resp *resp) {
     return api_answer(resp, rc, o);
 }
 
-int api_alignment(Req *req, Resp *resp) {
-    json_t *o;
-    int rc = align_alignment(req->db, &o);
-    return api_answer(resp, rc, o);
-}
+int api_alignment(Req *req, Resp *resp) { return api_read(req, resp, align_alignment); }
 
 int api_catalogue(Req *req, Resp *resp) {
     json_t *o;

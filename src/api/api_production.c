@@ -62,6 +62,8 @@ int api_system_decay_run(Req *req, Resp *resp) {
     int64_t id = 0;
     int rc = api_path_system(req, zName, sizeof zName, &id);
     if (rc) return rc;
+    /* a run writes findings and raises actions: owners run it on their own systems */
+    if ((rc = system_for_edit(req->db, &req->who, zName, &id, &req->err))) return rc;
     int n;
     if ((rc = decay_detect(req->db, id, &n, &req->err))) return rc;
     return api_system_findings(req, resp);

@@ -72,18 +72,9 @@ int api_switch_history(Req *req, Resp *resp) {
     return 0;
 }
 
-int api_switch_board(Req *req, Resp *resp) {
-    json_t *o;
-    int rc = switch_board(req->db, &o);
-    return api_answer(resp, rc, o);
-}
+int api_switch_board(Req *req, Resp *resp) { return api_read(req, resp, switch_board); }
 
-int api_switch_tests_list(Req *req, Resp *resp) {
-    char zName[ROUTE_KEY_MAX + 1];
-    json_t *o;
-    int rc = switch_tests(req->db, req_key(req, 0, zName, sizeof zName), &o, &req->err);
-    return api_answer(resp, rc, o);
-}
+int api_switch_tests_list(Req *req, Resp *resp) { return api_key_read(req, resp, switch_tests); }
 
 int api_switch_tests_create(Req *req, Resp *resp) {
     char zName[ROUTE_KEY_MAX + 1];

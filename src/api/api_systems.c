@@ -95,19 +95,11 @@ int api_systems_update(Req *req, Resp *resp) {
 }
 
 int api_system_versions_create(Req *req, Resp *resp) {
-    char zName[ROUTE_KEY_MAX + 1];
-    int64_t id;
-    int rc = system_version_create(req->db, &req->who, req_key(req, 0, zName, sizeof zName),
-                                   req->pJson, &id, &req->err);
-    return rc ? rc : api_respond_row(req, resp, &resource_system_version, id, 201, NULL);
+    return api_key_create(req, resp, system_version_create, &resource_system_version);
 }
 
 int api_system_evidence_create(Req *req, Resp *resp) {
-    char zName[ROUTE_KEY_MAX + 1];
-    int64_t id;
-    int rc = system_evidence_add(req->db, &req->who, req_key(req, 0, zName, sizeof zName),
-                                 req->pJson, &id, &req->err);
-    return rc ? rc : api_respond_row(req, resp, &resource_evidence, id, 201, NULL);
+    return api_key_create(req, resp, system_evidence_add, &resource_evidence);
 }
 
 int api_evidence_attest(Req *req, Resp *resp) {
@@ -174,12 +166,7 @@ int api_gates_list(Req *req, Resp *resp) {
     return 0;
 }
 
-int api_gates_get(Req *req, Resp *resp) {
-    char zStage[ROUTE_KEY_MAX + 1];
-    json_t *o;
-    int rc = gate_def_get(req->db, req_key(req, 0, zStage, sizeof zStage), &o, &req->err);
-    return api_answer(resp, rc, o);
-}
+int api_gates_get(Req *req, Resp *resp) { return api_key_read(req, resp, gate_def_get); }
 
 int api_gates_put(Req *req, Resp *resp) {
     char zStage[ROUTE_KEY_MAX + 1];
@@ -275,19 +262,11 @@ int api_risks_update(Req *req, Resp *resp) {
     return rc ? rc : api_risks_get(req, resp);
 }
 
-int api_risks_heatmap(Req *req, Resp *resp) {
-    json_t *o;
-    int rc = risk_heatmap(req->db, &o);
-    return api_answer(resp, rc, o);
-}
+int api_risks_heatmap(Req *req, Resp *resp) { return api_read(req, resp, risk_heatmap); }
 
 /* ---- ethics reviews ---- */
 
-int api_reviews_schedule(Req *req, Resp *resp) {
-    json_t *o;
-    int rc = review_schedule(req->db, &o);
-    return api_answer(resp, rc, o);
-}
+int api_reviews_schedule(Req *req, Resp *resp) { return api_read(req, resp, review_schedule); }
 
 int api_reviews_intervals(Req *req, Resp *resp) {
     int rc = review_intervals_set(req->db, &req->who, req->pJson, &req->err);
@@ -308,9 +287,5 @@ int api_system_reviews_list(Req *req, Resp *resp) {
 }
 
 int api_system_reviews_create(Req *req, Resp *resp) {
-    char zName[ROUTE_KEY_MAX + 1];
-    int64_t id;
-    int rc = review_create(req->db, &req->who, req_key(req, 0, zName, sizeof zName), req->pJson,
-                           &id, &req->err);
-    return rc ? rc : api_respond_row(req, resp, &resource_ethics_review, id, 201, NULL);
+    return api_key_create(req, resp, review_create, &resource_ethics_review);
 }

@@ -285,6 +285,17 @@ static int may_edit_objective(Db *db, const Principal *who, int64_t objectiveId,
     return rc;
 }
 
+/* Who may record a KPI's values (also per business unit, pilot.c): the
+ * owner of its objective, the committee, an admin. */
+int align_kpi_may_edit(Db *db, const Principal *who, int64_t kpiId, KeelError *e) {
+    json_t *kpi;
+    int rc = get_row(db, &resource_kpi, kpiId, &kpi, e);
+    if (rc) return rc;
+    rc = may_edit_objective(db, who, json_get_id(kpi, "objective_id"), e);
+    json_decref(kpi);
+    return rc;
+}
+
 int align_kpi_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e) {
     int rc = resource_validate(&resource_kpi, in, 1, e);
     if (rc == 0) rc = align_kpi_check(NULL, in, e);

@@ -47,6 +47,8 @@ int align_objective_update(Db *db, const Principal *who, int64_t id, json_t *in,
 int align_kpi_create(Db *db, const Principal *who, json_t *in, int64_t *pId, KeelError *e);
 int align_kpi_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError *e);
 /* A KPI with its values and assessment (progress, trend, status). */
+/* 0 when who may record KPI kpiId's values; 403 not_owner, 404 otherwise. */
+int align_kpi_may_edit(Db *db, const Principal *who, int64_t kpiId, KeelError *e);
 int align_kpi_get(Db *db, int64_t id, json_t **ppOut);
 /* Add the assessment fields to a KPI object (borrowed). */
 int align_kpi_decorate(Db *db, json_t *kpi);

@@ -331,6 +331,38 @@ static json_t *asset_warnings(const json_t *a, const json_t *summary) {
     return w;
 }
 
+/* A profile is read by every role and kept after its sample is purged, so
+ * it names no person: a column the personal-data detectors flagged shows
+ * no values at all, and in an asset marked personal_data a value seen in
+ * fewer than ALLOC_TOP_MIN rows is left out of a column's top values
+ * (k-anonymity's rule: a rarer value can single a person out).
+ * "top_withheld" counts the values left out. Changes summary in place. */
+#define ALLOC_TOP_MIN 5
+static void withhold_identifying(json_t *summary, int bPersonal) {
+    size_t i, j;
+    json_t *c, *v;
+    json_array_foreach(json_object_get(summary, "columns"), i, c) {
+        json_t *top = json_object_get(c, "top");
+        if (!json_is_array(top)) continue;
+        size_t nOut = 0;
+        if (json_object_get(c, "pii")) {
+            nOut = json_array_size(top);
+            json_object_set_new(c, "top", json_null());
+        } else if (bPersonal) {
+            json_t *keep = json_array();
+            json_array_foreach(top, j, v) {
+                json_int_t k = json_integer_value(json_object_get(v, "count"));
+                if (k >= ALLOC_TOP_MIN)
+                    json_array_append(keep, v);
+                else
+                    nOut++;
+            }
+            json_object_set_new(c, "top", keep);
+        }
+        if (nOut) json_object_set_new(c, "top_withheld", json_integer((json_int_t)nOut));
+    }
+}
+
 int alloc_asset_get(Db *db, int64_t id, json_t **ppOut) {
     json_t *a, *prof = NULL;
     int64_t n;
@@ -347,6 +379,7 @@ int alloc_asset_get(Db *db, int64_t id, json_t **ppOut) {
         json_t *r = json_loads(json_string_value(json_object_get(prof, "reasons")), 0, NULL);
         json_t *s = json_loads(json_string_value(json_object_get(prof, "summary")), 0, NULL);
         json_object_set_new(prof, "reasons", r ? r : json_array());
+        if (s) withhold_identifying(s, json_is_true(json_object_get(a, "personal_data")));
         json_object_set_new(prof, "summary", s ? s : json_null());
     }
     json_t *w = asset_warnings(a, prof ? json_object_get(prof, "summary") : NULL), *pf = NULL;
@@ -412,6 +445,7 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
     if (rc == KEEL_ENOTFOUND) return err_no_id(e, rc, "id", "data asset", assetId);
     if (rc) return rc;
     rc = may_edit_asset(who, json_get_id(asset, "owner_id"), e);
+    int bPersonal = json_is_true(json_object_get(asset, "personal_data"));
     json_decref(asset);
     if (rc) return rc;
     int64_t nPurged;
@@ -437,17 +471,25 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
     Buf b;
     buf_init(&b, 0);
     char *zReasons = NULL;
+    char *zSummary = NULL;
     if (rc == 0) {
         profile_result_json(pr, t, &b);
         zReasons = reasons_json(pr);
         rc = buf_err(&b) ? buf_err(&b) : zReasons ? 0 : KEEL_ENOMEM;
+    }
+    if (rc == 0) { /* stored without what names a person (withhold_identifying) */
+        json_t *sj = json_loadb(b.z, b.n, 0, NULL);
+        if (sj) withhold_identifying(sj, bPersonal);
+        zSummary = sj ? json_dump_compact(sj) : NULL;
+        json_decref(sj);
+        if (!zSummary) rc = KEEL_ENOMEM;
     }
     int64_t profileId = 0;
     Actor a = auth_actor(who);
     if (rc == 0) rc = db_begin(db);
     if (rc == 0) {
         rc = store_alloc_profile_add(db, &a, assetId, pr->score, (int64_t)pr->nRow,
-                                     (int64_t)pr->nCol, zReasons, b.z, &profileId);
+                                     (int64_t)pr->nCol, zReasons, zSummary, &profileId);
         char zUntil[32] = "";
         if (rc == 0 && retainDays > 0) {
             time_iso(time_now() + (int64_t)retainDays * 86400, zUntil, sizeof zUntil);
@@ -460,6 +502,7 @@ int alloc_asset_profile(Db *db, const Principal *who, int64_t assetId, const cha
         rc = db_end(db, rc);
     }
     free(zReasons);
+    free(zSummary);
     buf_reset(&b);
     profile_result_free(pr);
     csv_free(t);

@@ -132,7 +132,27 @@ static int64_t days_since(const char *zIso) {
 
 /* Replace the departments of definition id by the unit ids of arr (an
  * array, checked here), inside the caller's transaction. */
-static int set_departments(Db *db, const Actor *a, int64_t id, const json_t *arr, KeelError *e) {
+/* *pb: whether the head of unitId disputes version `version` of
+ * definition id. */
+static int department_disputes(Db *db, int64_t id, int64_t version, int64_t unitId, int *pb) {
+    json_t *st;
+    *pb = 0;
+    int rc = store_definition_stances(db, id, version, &st);
+    if (rc) return rc;
+    size_t i;
+    json_t *x;
+    json_array_foreach(st, i, x) *pb |= json_get_id(x, "unit_id") == unitId &&
+                                        strcmp(json_get_str(x, "stance"), "disputed") == 0;
+    json_decref(st);
+    return 0;
+}
+
+/* The departments of definition id become arr. With def (an owner's
+ * change: the row, for its version), a department whose head disputes
+ * the current version stays: dropping it would silence the dispute, which
+ * the committee resolves (escalation, resolve_definition). */
+static int set_departments(Db *db, const Actor *a, int64_t id, const json_t *arr, const json_t *def,
+                           KeelError *e) {
     if (!json_is_array(arr) || json_array_size(arr) > 50)
         return err_set(e, KEEL_EINVAL, "departments",
                        "departments is a list of at most 50 unit ids: the departments that use "
@@ -161,6 +181,18 @@ static int set_departments(Db *db, const Actor *a, int64_t id, const json_t *arr
     json_array_foreach(cur, i, y) { /* drop those no longer named */
         int bKeep = 0;
         json_array_foreach(arr, j, x) bKeep |= json_integer_value(x) == json_get_id(y, "unit_id");
+        if (!bKeep && def) {
+            int bDispute;
+            rc = department_disputes(db, id, json_get_id(def, "version"), json_get_id(y, "unit_id"),
+                                     &bDispute);
+            if (rc == 0 && bDispute)
+                rc = err_set_code(e, KEEL_EFORBIDDEN, "committee_only", "departments",
+                                  "the head of %s disputes this version: only the committee or an "
+                                  "admin removes that department (escalate the dispute, or send a "
+                                  "new version for it to sign)",
+                                  json_get_str(y, "name") ? json_get_str(y, "name") : "a department");
+            if (rc) break;
+        }
         if (!bKeep && (rc = store_crud_delete(db, &resource_definition_department, a,
                                               json_get_id(y, "id"), e)))
             break;
@@ -282,7 +314,7 @@ int definition_create(Db *db, const Principal *who, const json_t *in, int64_t *p
             rc = store_crud_create(db, &resource_definition_version, &a, ver, &vid, e);
         }
         if (rc == 0 && json_object_get(in, "departments"))
-            rc = set_departments(db, &a, *pId, json_object_get(in, "departments"), e);
+            rc = set_departments(db, &a, *pId, json_object_get(in, "departments"), NULL, e);
         rc = db_end(db, rc);
     }
     json_decref(row);
@@ -312,7 +344,8 @@ int definition_update(Db *db, const Principal *who, int64_t id, const json_t *in
     if (rc == 0 && json_object_size(row))
         rc = store_crud_update(db, &resource_definition, &a, id, row, e);
     if (rc == 0 && json_object_get(in, "departments"))
-        rc = set_departments(db, &a, id, json_object_get(in, "departments"), e);
+        rc = set_departments(db, &a, id, json_object_get(in, "departments"),
+                             auth_is_governor(who) ? NULL : def, e);
     json_decref(row);
     json_decref(def);
     return db_end(db, rc);

@@ -26,6 +26,9 @@
 
 #define MON_RECENT_SLOTS (1u << 20) /* events a label can still find */
 #define MON_MINUTE_MS 60000
+/* A frame's format byte: an EvFormat (the lines as sent, or CSV rows),
+ * or NDJSON events re-encoded as CSV columns (evscan_cols_*) */
+#define MON_FRAME_COLUMNS 3
 
 /* A (system, version, segment) seen by this process; interned. */
 typedef struct MonKey {
@@ -66,7 +69,8 @@ struct Monitor {
     size_t nWinSlot, nWin;
     MonRecent *aRecent;   /* MON_RECENT_SLOTS */
     Buf frame;            /* the batch being framed */
-    EvFormat frameFormat; /* its format */
+    EvColumns cols;       /* its columns while NDJSON events keep one shape */
+    int frameFormat;      /* its format (EvFormat or MON_FRAME_COLUMNS) */
     MonBatch *pBatch;     /* the batch being applied */
     uint64_t lastSeq;     /* last frame applied to the pending windows */
     uint64_t appliedSeq;  /* last frame in the store */
@@ -336,7 +340,7 @@ static void mon_frame_json(MonTake *t, const EvEvent *ev) {
     b->aLine[b->nLine++] = (EvStr){ev->zLine, ev->nLine};
     if (t->csv == 0) {
         t->csv = evscan_csv_shape(ev, &t->shape) == 0 ? 1 : 2;
-        if (t->csv == 1) evscan_csv_put_header(&t->shape, &m->frame);
+        if (t->csv == 1) evscan_cols_start(&m->cols, &t->shape);
     } else if (t->csv == 1 && !evscan_csv_same(&t->shape, ev)) {
         t->csv = 2;
         m->frame.n = 0;
@@ -346,7 +350,7 @@ static void mon_frame_json(MonTake *t, const EvEvent *ev) {
         }
     }
     if (t->csv == 1) {
-        evscan_csv_put_row(ev, &m->frame);
+        evscan_cols_put(&m->cols, ev);
     } else {
         buf_append(&m->frame, ev->zLine, ev->nLine);
         buf_putc(&m->frame, '\n');
@@ -461,8 +465,9 @@ static int mon_batch_run(Monitor *m, MonBatch *b, int64_t system, const char *z,
         }
     }
     int err = t.err;
+    if (bFrame && t.csv == 1) evscan_cols_end(&m->cols, &t.shape, &m->frame);
     if (!err && bFrame) err = buf_err(&m->frame);
-    m->frameFormat = t.csv == 1 ? EVSCAN_CSV : fmt;
+    m->frameFormat = t.csv == 1 ? MON_FRAME_COLUMNS : (int)fmt;
     if (bRefused || err) { /* undo: the batch leaves no trace */
         for (size_t i = b->nUndo; i-- > 0;)
             dedup_undo(&m->dedup, b->aSlot[i], b->aOld[i]);
@@ -708,10 +713,22 @@ static int mon_replay_frame(void *ctx, const SegFrameInfo *fi, const char *z, si
     Monitor *m = ctx;
     MonIngestResult *res = calloc(1, sizeof *res);
     if (!res) return KEEL_ENOMEM;
-    int rc = mon_batch_run(m, m->pBatch, fi->system, z, n, (EvFormat)fi->format, (EvKind)fi->kind,
-                           1, fi->arrivalMs, 0, res);
+    EvFormat fmt = (EvFormat)fi->format;
+    Buf rows;
+    buf_init(&rows, 0);
+    int rc = 0;
+    if (fi->format == MON_FRAME_COLUMNS) { /* back into CSV rows for the scanner */
+        rc = evscan_cols_to_csv(z, n, fi->nEvents, &rows);
+        z = rows.z;
+        n = rows.n;
+        fmt = EVSCAN_CSV;
+    }
+    if (!rc)
+        rc = mon_batch_run(m, m->pBatch, fi->system, z, n, fmt, (EvKind)fi->kind, 1,
+                           fi->arrivalMs, 0, res);
     if (!rc) rc = mon_batch_commit(m, m->pBatch, fi->seq > m->appliedSeq);
     m->lastSeq = fi->seq;
+    buf_reset(&rows);
     free(res);
     return rc == KEEL_EINVAL ? 0 : rc;
 }
@@ -723,6 +740,7 @@ int monitor_open(Monitor **ppMon, const MonitorConfig *c, Db *db, KeelError *e) 
     m->cfg = *c;
     pthread_mutex_init(&m->mu, NULL);
     buf_init(&m->frame, 0);
+    evscan_cols_init(&m->cols);
     uint8_t key[16];
     randombytes_buf(key, sizeof key);
     int rc = dedup_init(&m->dedup, c->dedupDays, c->dedupEntries, key);
@@ -774,6 +792,7 @@ void monitor_close(Monitor *m) {
     }
     dedup_free(&m->dedup);
     buf_reset(&m->frame);
+    evscan_cols_free(&m->cols);
     seglog_close(m->log);
     pthread_mutex_destroy(&m->mu);
     free(m);

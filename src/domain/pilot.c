@@ -88,10 +88,36 @@ static int may_edit(Db *db, const Principal *who, int64_t initiativeId, KeelErro
 
 /* ---- unit readings ---- */
 
+/* Who records a KPI's readings per unit: whoever records its values (the
+ * objective's owner, the committee, an admin), and the owner of an
+ * initiative that moves the KPI (an initiative link: the pilot's owner). */
+static int may_record(Db *db, const Principal *who, int64_t kpiId, KeelError *e) {
+    int rc = align_kpi_may_edit(db, who, kpiId, e);
+    if (rc != KEEL_EFORBIDDEN || who->role != ROLE_OWNER || !who->personId) return rc;
+    char zKpi[24];
+    snprintf(zKpi, sizeof zKpi, "%" PRId64, kpiId);
+    ListQuery q = {.limit = 1, .nFilter = 1, .initiativeOwner = who->personId};
+    q.aFilter[0].f = resource_field(&resource_link, "kpi_id");
+    q.aFilter[0].zValue = zKpi;
+    json_t *items = NULL;
+    int64_t n = 0;
+    KeelError e2 = {0};
+    int rc2 = store_crud_list(db, &resource_link, &q, &items, &n, &e2);
+    json_decref(items);
+    if (rc2) return err_set(e, rc2, "", "cannot read the KPI's initiative links");
+    if (n == 0)
+        return err_set_code(e, KEEL_EFORBIDDEN, "not_owner", "id",
+                            "owners record unit readings of the KPIs of their objectives, or of "
+                            "KPIs an initiative of theirs moves (its links); the committee and "
+                            "admins of any");
+    if (e) memset(e, 0, sizeof *e);
+    return 0;
+}
+
 int pilot_unit_values_import(Db *db, const Principal *who, int64_t kpiId, const json_t *rows,
                              int *pn, KeelError *e) {
-    int rc = store_crud_exists(db, &resource_kpi, kpiId);
-    if (rc <= 0) return rc < 0 ? rc : err_no_id(e, KEEL_ENOTFOUND, "id", "kpi", kpiId);
+    int rc = may_record(db, who, kpiId, e);
+    if (rc) return rc;
     if (!json_is_array(rows) || json_array_size(rows) == 0 || json_array_size(rows) > 10000)
         return err_set(e, KEEL_EINVAL, "rows",
                        "rows is required: 1 to 10000 readings {org_unit_id, period, value, note?}");

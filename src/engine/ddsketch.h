@@ -35,7 +35,11 @@ typedef struct DDSketch {
     double sum;       /* their sum */
     double min, max;  /* exact extremes (meaningless when n == 0) */
     DDStore pos, neg; /* buckets of positive values and of magnitudes of negatives */
+    const int32_t *aIntKey; /* keys of the integers 0..DDSKETCH_INT_KEYS-1 (for the
+                             * common accuracies; NULL otherwise), see ddsketch.c */
 } DDSketch;
+
+#define DDSKETCH_INT_KEYS 1024 /* small integers whose keys are looked up */
 
 /* An empty sketch with relative accuracy alpha (0 < alpha < 1). */
 void ddsketch_init(DDSketch *s, double alpha);

@@ -212,7 +212,7 @@ static inline int evscan_decimal(const char *z, size_t n, double *pOut) {
         }
     }
     if (!nDigit || nDigit > 15 || (iDot && !nFrac)) return 0;
-    double v = (double)m / aEvPow10[nFrac];
+    double v = nFrac ? (double)m / aEvPow10[nFrac] : (double)m;
     *pOut = neg ? -v : v;
     return 1;
 }
@@ -566,7 +566,8 @@ static inline int evscan_json_num(const char *p, const char *e, EvVal *v) {
     }
     if (!nDigit || nDigit > 15 || (bDot && !nFrac)) return 0;
     if (q < e && *q != ',' && *q != '}' && *q != ' ' && *q != '\t' && *q != '\r') return 0;
-    double x = (double)m / aEvPow10[nFrac];
+    /* an integer needs no division (below 2^53 it converts exactly) */
+    double x = nFrac ? (double)m / aEvPow10[nFrac] : (double)m;
     v->kind = EVV_NUM;
     v->z = p;
     v->n = (size_t)(q - p);
@@ -668,7 +669,9 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
             if (v.n == 4 && memcmp(p, "true", 4) == 0) v.kind = EVV_TRUE;
             else if (v.n == 5 && memcmp(p, "false", 5) == 0) v.kind = EVV_FALSE;
             else if (v.n == 4 && memcmp(p, "null", 4) == 0) v.kind = EVV_NULL;
-            else if (v.n > 0 && (*p == '-' || (unsigned)(*p - '0') <= 9)) v.kind = EVV_NUM;
+            else if (v.n > 0 && (*p == '-' || (unsigned)(*p - '0') <= 9) &&
+                     csv_parse_number(p, v.n, &v.num)) /* a number (strtod's), not -m" */
+                v.kind = EVV_NUM;
             else
                 return evscan_fail(err, iLine, zKey, nKey,
                                    "has a value that is not JSON (a string needs quotes)");
@@ -976,15 +979,61 @@ void evscan_csv_put_header(const EvCsvShape *sh, Buf *b) {
     buf_putc(b, '\n');
 }
 
+/* Whether the 8 bytes of w hold a comma (the zero-byte test on w ^ ','s). */
+static inline int evscan_word_comma(uint64_t w) {
+    uint64_t x = w ^ UINT64_C(0x2c2c2c2c2c2c2c2c);
+    return ((x - UINT64_C(0x0101010101010101)) & ~x & UINT64_C(0x8080808080808080)) != 0;
+}
+
+/* Copy a value of n bytes to d, reading nothing outside z[0..n): a value
+ * is a few bytes, so two overlapping words rather than a call to memcpy.
+ * *pComma gets whether it holds a comma (bString only). */
+static inline __attribute__((always_inline)) void evscan_copy_value(char *d, const char *z,
+                                                                    uint32_t n, int bString,
+                                                                    int *pComma) {
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, z, 8);
+        memcpy(&b, z + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+        *pComma = bString && (evscan_word_comma(a) || evscan_word_comma(b));
+        return;
+    }
+    if (n > 16) {
+        memcpy(d, z, n);
+        *pComma = bString && memchr(z, ',', n) != NULL;
+        return;
+    }
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, z, 4);
+        memcpy(&b, z + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+        uint64_t w = (uint64_t)a << 32 | b;
+        *pComma = bString && evscan_word_comma(w);
+        return;
+    }
+    int c = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        d[i] = z[i];
+        c |= z[i] == ',';
+    }
+    *pComma = bString && c;
+}
+
 /* Put one value at d: quoted when it holds a comma (a JSON string without
  * escapes holds no quote, CR or LF). Returns the end. */
-static char *evscan_csv_value(char *d, EvStr x, int bString) {
-    int q = bString && x.n && memchr(x.z, ',', x.n) != NULL;
-    if (q) *d++ = '"';
-    memcpy(d, x.z, x.n);
-    d += x.n;
-    if (q) *d++ = '"';
-    return d;
+static inline __attribute__((always_inline)) char *evscan_csv_value(char *d, EvStr x,
+                                                                    int bString) {
+    int q;
+    evscan_copy_value(d, x.z, x.n, bString, &q);
+    if (!q) return d + x.n;
+    memmove(d + 1, d, x.n); /* rare: a label with a comma */
+    d[0] = '"';
+    d[x.n + 1] = '"';
+    return d + x.n + 2;
 }
 
 void evscan_csv_put_row(const EvEvent *ev, Buf *b) {
@@ -1009,4 +1058,99 @@ void evscan_csv_put_row(const EvEvent *ev, Buf *b) {
     *d++ = '\n';
     b->n = (size_t)(d - b->z);
     b->z[b->n] = 0;
+}
+
+/* ---- NDJSON events re-encoded as CSV columns -------------------------------- */
+
+void evscan_cols_init(EvColumns *c) {
+    c->nCol = c->nRow = 0;
+    for (uint32_t i = 0; i < EVSCAN_MAX_COLUMNS; i++)
+        buf_init(&c->aCol[i], 0);
+}
+
+void evscan_cols_free(EvColumns *c) {
+    for (uint32_t i = 0; i < EVSCAN_MAX_COLUMNS; i++)
+        buf_reset(&c->aCol[i]);
+    c->nCol = c->nRow = 0;
+}
+
+void evscan_cols_start(EvColumns *c, const EvCsvShape *sh) {
+    c->nCol = (uint32_t)__builtin_popcount(sh->mask) + sh->nFeat;
+    c->nRow = 0;
+    for (uint32_t i = 0; i < c->nCol; i++) {
+        c->aCol[i].n = 0;
+        c->aCol[i].err = 0;
+    }
+}
+
+/* Put one value and its line feed at the end of column b. */
+static inline void evscan_col_value(Buf *b, EvStr x, int bString) {
+    if (__builtin_expect(b->nAlloc - b->n < x.n + 4u, 0)) {
+        buf_prealloc(b, x.n + 4u + (b->n >> 1) + 4096);
+        if (buf_err(b)) return;
+    }
+    char *d = evscan_csv_value(b->z + b->n, x, bString);
+    *d++ = '\n';
+    *d = 0;
+    b->n = (size_t)(d - b->z);
+}
+
+void evscan_cols_put(EvColumns *c, const EvEvent *ev) {
+    uint32_t k = 0;
+    for (int f = EVF_ID; f <= EVF_ERROR; f++)
+        if (ev->mask & (1u << f)) evscan_col_value(&c->aCol[k++], ev->aRaw[f], f <= EVF_SEGMENT);
+    for (uint32_t i = 0; i < ev->nFeat; i++)
+        evscan_col_value(&c->aCol[k++], ev->aFeat[i].raw, 0);
+    c->nRow++;
+}
+
+void evscan_cols_end(EvColumns *c, const EvCsvShape *sh, Buf *b) {
+    evscan_csv_put_header(sh, b);
+    size_t nAll = 0;
+    for (uint32_t i = 0; i < c->nCol; i++) {
+        if (buf_err(&c->aCol[i])) {
+            if (!b->err) b->err = buf_err(&c->aCol[i]); /* the column's failure becomes b's */
+            return;
+        }
+        nAll += c->aCol[i].n;
+    }
+    buf_prealloc(b, nAll);
+    for (uint32_t i = 0; i < c->nCol; i++)
+        buf_append(b, c->aCol[i].z, c->aCol[i].n);
+}
+
+int evscan_cols_to_csv(const char *z, size_t n, uint32_t nRow, Buf *out) {
+    const char *e = z + n, *nl = memchr(z, '\n', n);
+    if (!nl) return KEEL_EINVAL;
+    /* the header: plain names (no quotes), so its commas count the columns */
+    uint32_t nCol = 1;
+    for (const char *p = z; p < nl; p++) {
+        if (*p == '"') return KEEL_EINVAL;
+        nCol += *p == ',';
+    }
+    if (nCol > EVSCAN_MAX_COLUMNS) return KEEL_EINVAL;
+    /* where each column starts: after nRow lines of the one before */
+    const char *aPos[EVSCAN_MAX_COLUMNS];
+    const char *p = nl + 1;
+    for (uint32_t c = 0; c < nCol; c++) {
+        aPos[c] = p;
+        for (uint32_t r = 0; r < nRow; r++) {
+            const char *q = memchr(p, '\n', (size_t)(e - p));
+            if (!q) return KEEL_EINVAL;
+            p = q + 1;
+        }
+    }
+    if (p != e) return KEEL_EINVAL;
+    buf_prealloc(out, n);
+    buf_append(out, z, (size_t)(nl - z) + 1);
+    for (uint32_t r = 0; r < nRow; r++) {
+        for (uint32_t c = 0; c < nCol; c++) {
+            const char *q = memchr(aPos[c], '\n', (size_t)(e - aPos[c]));
+            if (c) buf_putc(out, ',');
+            buf_append(out, aPos[c], (size_t)(q - aPos[c]));
+            aPos[c] = q + 1;
+        }
+        buf_putc(out, '\n');
+    }
+    return buf_err(out);
 }

@@ -56,7 +56,7 @@ static int jspec_num(const json_t *o, const char *zKey, const char *zPath, doubl
 int jspec_number(const json_t *o, const char *zKey, const char *zPath, double def, double lo,
                  double hi, int openLo, int openHi, double *pX, EngineError *pErr) {
     char zF[128];
-    double x;
+    double x = 0;
     int rc = jspec_num(o, zKey, zPath, def, zF, pX, &x, pErr);
     if (rc <= 0) return rc;
     if (!isfinite(x) || x < lo || x > hi || (openLo && x == lo) || (openHi && x == hi))
@@ -70,7 +70,7 @@ int jspec_number(const json_t *o, const char *zKey, const char *zPath, double de
 int jspec_count(const json_t *o, const char *zKey, const char *zPath, double def, double *pX,
                 EngineError *pErr) {
     char zF[128];
-    double x;
+    double x = 0;
     int rc = jspec_num(o, zKey, zPath, def, zF, pX, &x, pErr);
     if (rc <= 0) return rc;
     if (!isfinite(x) || x < 0) return jspec_fail(pErr, zF, "must not be negative (got %g)", x);

@@ -35,6 +35,15 @@ int http_auth_check(Req *req, const Route *r, const AuthPolicy *pol, KeelError *
         rc = strlen(zQueryToken) > 200 ? KEEL_EAUTH : auth_bearer(req->db, zQueryToken, &req->who);
         if (rc && rc != KEEL_EAUTH) return rc;
         if (rc) return err_set(e, KEEL_EAUTH, "token", "the token is unknown, revoked or expired");
+        /* a URL ends up in calendar services, proxies and browser history:
+         * only a calendar:read token, which reads the calendar and nothing
+         * else, may travel in one */
+        if (req->who.scope != SCOPE_CALENDAR_READ) {
+            memset(&req->who, 0, sizeof req->who);
+            return err_set(e, KEEL_EFORBIDDEN, "token",
+                           "only a calendar:read token may be sent as ?token=; send other tokens "
+                           "in the Authorization header (Bearer), or make a calendar:read token");
+        }
     }
     if (rc) memset(&req->who, 0, sizeof req->who); /* no valid credentials */
     int bWrite = strcmp(req->zMethod, "GET") != 0 && strcmp(req->zMethod, "HEAD") != 0;

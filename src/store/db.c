@@ -162,6 +162,37 @@ int db_one_row(DbStmt *s, DbRowFn fn, void *ctx) {
     return rc;
 }
 
+int db_each_row(DbStmt *s, DbRowFn fn, void *ctx) {
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW)
+        if ((rc = fn(s, ctx))) break;
+    db_finalize(s);
+    return rc == DB_DONE ? 0 : rc;
+}
+
+typedef struct {
+    json_t *a;
+    DbJsonFn fn;
+    const void *ctx;
+} RowsJson;
+
+static int rows_json_add(DbStmt *s, void *pv) {
+    RowsJson *p = pv;
+    return json_array_append_new(p->a, p->fn(s, p->ctx)) ? KEEL_ENOMEM : 0;
+}
+
+int db_rows_json(DbStmt *s, DbJsonFn fn, const void *ctx, json_t **ppRows) {
+    RowsJson r = {json_array(), fn, ctx};
+    *ppRows = NULL;
+    int rc = r.a ? db_each_row(s, rows_json_add, &r) : KEEL_ENOMEM;
+    if (!r.a) db_finalize(s);
+    if (rc)
+        json_decref(r.a);
+    else
+        *ppRows = r.a;
+    return rc;
+}
+
 static int db_vquery_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zFmt,
                          va_list ap) {
     DbStmt *s;
@@ -360,35 +391,30 @@ void db_scrub_password(char *zUrl) {
     }
 }
 
+/* A row as an object keyed by column name, values as stored. */
+static json_t *row_object(DbStmt *s, const void *ctx) {
+    (void)ctx;
+    json_t *o = json_object();
+    int nCol = db_column_count(s);
+    for (int i = 0; o && i < nCol; i++) {
+        json_t *v;
+        switch (db_column_type(s, i)) {
+        case DB_INT: v = json_integer(db_column_int(s, i)); break;
+        case DB_REAL: v = json_real(db_column_real(s, i)); break;
+        case DB_TEXT: v = json_string(db_column_text(s, i)); break;
+        default: v = json_null();
+        }
+        json_object_set_new(o, db_column_name(s, i), v ? v : json_null());
+    }
+    return o;
+}
+
 static int db_vselect_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt,
                            va_list ap) {
     *ppRows = NULL;
     DbStmt *s;
     int rc = db_vprepare(db, &s, zSql, zFmt, ap);
-    if (rc) return rc;
-    json_t *a = json_array();
-    int nCol = db_column_count(s);
-    while ((rc = db_step(s)) == DB_ROW) {
-        json_t *o = json_object();
-        for (int i = 0; i < nCol; i++) {
-            json_t *v;
-            switch (db_column_type(s, i)) {
-            case DB_INT: v = json_integer(db_column_int(s, i)); break;
-            case DB_REAL: v = json_real(db_column_real(s, i)); break;
-            case DB_TEXT: v = json_string(db_column_text(s, i)); break;
-            default: v = json_null();
-            }
-            json_object_set_new(o, db_column_name(s, i), v ? v : json_null());
-        }
-        json_array_append_new(a, o);
-    }
-    db_finalize(s);
-    if (rc != DB_DONE) {
-        json_decref(a);
-        return rc;
-    }
-    *ppRows = a;
-    return 0;
+    return rc ? rc : db_rows_json(s, row_object, NULL, ppRows);
 }
 
 int db_select_json(Db *db, json_t **ppRows, const char *zSql, const char *zFmt, ...) {

@@ -111,6 +111,14 @@ typedef int (*DbRowFn)(DbStmt *s, void *ctx);
 /* Step s once and finalize it: a row gives fn(s, ctx)'s answer, no row
  * KEEL_ENOTFOUND, a failing step its error. The one-row read of the store. */
 int db_one_row(DbStmt *s, DbRowFn fn, void *ctx);
+/* Step s to its end and finalize it, calling fn(s, ctx) on each row; the
+ * first error (fn's or a step's) stops it and is the answer. */
+int db_each_row(DbStmt *s, DbRowFn fn, void *ctx);
+/* Maps the current row of s to a new JSON value (NULL: out of memory). */
+typedef json_t *(*DbJsonFn)(DbStmt *s, const void *ctx);
+/* db_each_row collecting fn(s, ctx) of every row into a new array in
+ * *ppRows (NULL on error). The list read of the store. */
+int db_rows_json(DbStmt *s, DbJsonFn fn, const void *ctx, json_t **ppRows);
 /* db_prepare (same binding) and db_one_row. */
 int db_query_row(Db *db, DbRowFn fn, void *ctx, const char *zSql, const char *zFmt, ...);
 /* Run a query returning one integer (first column of the first row) into

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SQL for strategic alignment; see store_alignment.h. */
 #include "store/store_alignment.h"
+#include "store/store_period.h"
 #include "util/err.h"
 #include "util/timeutil.h"
 #include <stdlib.h>
@@ -16,38 +17,8 @@ int store_kpi_values(Db *db, int64_t kpiId, json_t **ppRows) {
 
 int store_kpi_value_put(Db *db, const Actor *actor, int64_t kpiId, const char *zPeriod,
                         int64_t periodIndex, double value, const char *zNote) {
-    char zNow[32];
-    now_iso(zNow, sizeof zNow);
-    json_t *before = NULL;
-    int rc = db_select_json(db, &before,
-                            "SELECT id, period, value, note FROM kpi_value WHERE kpi_id = ? AND "
-                            "period = ?",
-                            "it", kpiId, zPeriod);
-    if (rc) return rc;
-    json_t *old = json_array_size(before) ? json_array_get(before, 0) : NULL;
-    int64_t id = 0;
-    if (old) {
-        id = json_integer_value(json_object_get(old, "id"));
-        rc = db_run(db,
-                    "UPDATE kpi_value SET value = ?, note = ?, period_index = ?, updated_at = ? "
-                    "WHERE id = ?",
-                    "dtiti", value, zNote, periodIndex, zNow, id);
-    } else {
-        rc = db_run(db,
-                    "INSERT INTO kpi_value(kpi_id, period, period_index, value, note, created_at, "
-                    "updated_at) VALUES(?,?,?,?,?,?,?)",
-                    "itidttt", kpiId, zPeriod, periodIndex, value, zNote, zNow, zNow);
-        id = db_last_insert_id(db);
-    }
-    if (rc == 0) {
-        json_t *after = json_pack("{sI sI ss sf so}", "id", (json_int_t)id, "kpi_id",
-                                  (json_int_t)kpiId, "period", zPeriod, "value", value, "note",
-                                  zNote ? json_string(zNote) : json_null());
-        rc = store_audit_append(db, actor, old ? "update" : "create", "kpi_value", id, old, after);
-        json_decref(after);
-    }
-    json_decref(before);
-    return rc;
+    static const PeriodTable t = {"kpi_value", "kpi_id", "value"};
+    return store_period_value_put(db, actor, &t, kpiId, zPeriod, periodIndex, value, zNote);
 }
 
 int store_links_of_initiative(Db *db, int64_t initiativeId, json_t **ppRows) {

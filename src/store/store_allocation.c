@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SQL for resource allocation; see store_allocation.h. */
 #include "store/store_allocation.h"
+#include "store/store_period.h"
 #include "util/err.h"
 #include "util/timeutil.h"
 #include <math.h>
@@ -10,13 +11,12 @@
 
 static void now_iso(char *z, size_t n) { time_iso(time_now(), z, n); }
 
-/* The table and value column of each PoolSeries. */
-static const struct {
-    const char *zTable, *zCol;
-} aSeries[] = {{"pool_capacity", "capacity"}, {"pool_usage", "amount"}};
+/* The table of each PoolSeries. */
+static const PeriodTable aSeries[] = {{"pool_capacity", "pool_id", "capacity"},
+                                      {"pool_usage", "pool_id", "amount"}};
 
 int store_alloc_period_rows(Db *db, PoolSeries series, int64_t poolId, json_t **ppRows) {
-    const char *zTable = aSeries[series].zTable, *zCol = aSeries[series].zCol;
+    const char *zTable = aSeries[series].zTable, *zCol = aSeries[series].zValue;
     char zSql[256];
     snprintf(zSql, sizeof zSql,
              "SELECT id, pool_id, period, period_index, %s, note FROM %s WHERE (? = 0 OR pool_id "
@@ -28,40 +28,8 @@ int store_alloc_period_rows(Db *db, PoolSeries series, int64_t poolId, json_t **
 int store_alloc_period_put(Db *db, const Actor *actor, PoolSeries series, int64_t poolId,
                            const char *zPeriod, int64_t periodIndex, double value,
                            const char *zNote) {
-    const char *zTable = aSeries[series].zTable, *zCol = aSeries[series].zCol;
-    char zNow[32], zSql[256];
-    now_iso(zNow, sizeof zNow);
-    json_t *before = NULL;
-    snprintf(zSql, sizeof zSql,
-             "SELECT id, pool_id, period, %s, note FROM %s WHERE pool_id = ? AND period = ?", zCol,
-             zTable);
-    int rc = db_select_json(db, &before, zSql, "it", poolId, zPeriod);
-    if (rc) return rc;
-    json_t *old = json_array_size(before) ? json_array_get(before, 0) : NULL;
-    int64_t id = 0;
-    if (old) {
-        id = json_integer_value(json_object_get(old, "id"));
-        snprintf(zSql, sizeof zSql,
-                 "UPDATE %s SET %s = ?, note = ?, period_index = ?, updated_at = ? WHERE id = ?",
-                 zTable, zCol);
-        rc = db_run(db, zSql, "dtiti", value, zNote, periodIndex, zNow, id);
-    } else {
-        snprintf(zSql, sizeof zSql,
-                 "INSERT INTO %s(pool_id, period, period_index, %s, note, created_at, updated_at) "
-                 "VALUES(?,?,?,?,?,?,?)",
-                 zTable, zCol);
-        rc = db_run(db, zSql, "itidttt", poolId, zPeriod, periodIndex, value, zNote, zNow, zNow);
-        id = db_last_insert_id(db);
-    }
-    if (rc == 0) {
-        json_t *after = json_pack("{sI sI ss sf so}", "id", (json_int_t)id, "pool_id",
-                                  (json_int_t)poolId, "period", zPeriod, zCol, value, "note",
-                                  zNote ? json_string(zNote) : json_null());
-        rc = store_audit_append(db, actor, old ? "update" : "create", zTable, id, old, after);
-        json_decref(after);
-    }
-    json_decref(before);
-    return rc;
+    return store_period_value_put(db, actor, &aSeries[series], poolId, zPeriod, periodIndex, value,
+                                  zNote);
 }
 
 int store_alloc_initiatives(Db *db, json_t **ppRows) {

@@ -297,6 +297,20 @@ int store_audit_verify(Db *db, const char *zHead, AuditVerify *pOut) {
     (q)->zEntity, (q)->zEntity, (q)->entityId, (q)->entityId, (q)->zActor, (q)->zActor,            \
         (q)->zAction, (q)->zAction, (q)->zFrom, (q)->zFrom, (q)->zBefore, (q)->zBefore
 
+/* An audit row of store_audit_list as its JSON entry. */
+static json_t *audit_row_json(DbStmt *s, const void *ctx) {
+    (void)ctx;
+    json_t *before = NULL, *after = NULL;
+    if (db_column_text(s, 7)) before = json_loads(db_column_text(s, 7), 0, NULL);
+    if (db_column_text(s, 8)) after = json_loads(db_column_text(s, 8), 0, NULL);
+    return json_pack("{sI ss sI ss ss ss sI so so ss}", "id", (json_int_t)db_column_int(s, 0), "at",
+                     db_column_text(s, 1), "actor_id", (json_int_t)db_column_int(s, 2), "actor",
+                     db_column_text(s, 3), "action", db_column_text(s, 4), "entity",
+                     db_column_text(s, 5), "entity_id", (json_int_t)db_column_int(s, 6), "before",
+                     before ? before : json_null(), "after", after ? after : json_null(), "hash",
+                     db_column_text(s, 9));
+}
+
 int store_audit_list(Db *db, const AuditQuery *q, int64_t limit, int64_t offset, json_t **ppItems,
                      int64_t *pTotal) {
     *ppItems = NULL;
@@ -313,24 +327,5 @@ int store_audit_list(Db *db, const AuditQuery *q, int64_t limit, int64_t offset,
                     "ii",
                     AUDIT_ARGS(q), limit, offset);
     if (rc) return rc;
-    json_t *a = json_array();
-    while ((rc = db_step(s)) == DB_ROW) {
-        json_t *before = NULL, *after = NULL;
-        if (db_column_text(s, 7)) before = json_loads(db_column_text(s, 7), 0, NULL);
-        if (db_column_text(s, 8)) after = json_loads(db_column_text(s, 8), 0, NULL);
-        json_array_append_new(
-            a, json_pack("{sI ss sI ss ss ss sI so so ss}", "id", (json_int_t)db_column_int(s, 0),
-                         "at", db_column_text(s, 1), "actor_id", (json_int_t)db_column_int(s, 2),
-                         "actor", db_column_text(s, 3), "action", db_column_text(s, 4), "entity",
-                         db_column_text(s, 5), "entity_id", (json_int_t)db_column_int(s, 6),
-                         "before", before ? before : json_null(), "after",
-                         after ? after : json_null(), "hash", db_column_text(s, 9)));
-    }
-    db_finalize(s);
-    if (rc != DB_DONE) {
-        json_decref(a);
-        return rc;
-    }
-    *ppItems = a;
-    return 0;
+    return db_rows_json(s, audit_row_json, NULL, ppItems);
 }

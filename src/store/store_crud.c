@@ -75,7 +75,9 @@ static void crud_select_list(Buf *b, const ResourceDef *r) {
     buf_printf(b, " FROM %s", r->zTable);
 }
 
-static json_t *crud_row_json(DbStmt *s, const ResourceDef *r) {
+/* The row as an object of the definition's fields (ctx: the ResourceDef). */
+static json_t *crud_row_json(DbStmt *s, const void *ctx) {
+    const ResourceDef *r = ctx;
     json_t *o = json_object();
     int k = 0;
     for (int i = 0; i < r->nField; i++) {
@@ -211,17 +213,7 @@ int store_crud_list(Db *db, const ResourceDef *r, const ListQuery *q, json_t **p
     binds_add(&bind, 'i', q->offset, 0, NULL);
     if ((rc = buf_err(&sql))) goto done;
     rc = crud_prepare(db, &s, sql.z, &bind);
-    if (rc) goto done;
-    json_t *a = json_array();
-    while ((rc = db_step(s)) == DB_ROW)
-        json_array_append_new(a, crud_row_json(s, r));
-    db_finalize(s);
-    if (rc != DB_DONE) {
-        json_decref(a);
-        goto done;
-    }
-    rc = 0;
-    *ppItems = a;
+    if (rc == 0) rc = db_rows_json(s, crud_row_json, r, ppItems);
 done:
     buf_reset(&where);
     buf_reset(&sql);

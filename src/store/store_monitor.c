@@ -91,6 +91,21 @@ int store_monitor_window_latest(Db *db, json_t **ppRows) {
                           "");
 }
 
+typedef struct {
+    int (*xRow)(void *ctx, const char *zSystem, const char *zVersion, const char *zSegment,
+                const double *aV);
+    void *ctx;
+} LatestEach;
+
+static int latest_each_row(DbStmt *s, void *pv) {
+    const LatestEach *p = pv;
+    double aV[MON_LATEST_NVAL];
+    for (int i = 0; i < MON_LATEST_NVAL; i++)
+        aV[i] = db_column_type(s, 3 + i) == DB_NULL ? NAN : db_column_real(s, 3 + i);
+    const char *zSys = db_column_text(s, 0);
+    return p->xRow(p->ctx, zSys ? zSys : "", db_column_text(s, 1), db_column_text(s, 2), aV);
+}
+
 int store_monitor_latest_each(Db *db,
                               int (*xRow)(void *ctx, const char *zSystem, const char *zVersion,
                                           const char *zSegment, const double *aV),
@@ -102,17 +117,8 @@ int store_monitor_latest_each(Db *db,
                         "monitor_latest l LEFT JOIN ai_system s ON s.id = l.system_id ORDER BY "
                         "l.system_id, l.version, l.segment",
                         "");
-    if (rc) return rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        double aV[MON_LATEST_NVAL];
-        for (int i = 0; i < MON_LATEST_NVAL; i++)
-            aV[i] = db_column_type(s, 3 + i) == DB_NULL ? NAN : db_column_real(s, 3 + i);
-        const char *zSys = db_column_text(s, 0);
-        rc = xRow(ctx, zSys ? zSys : "", db_column_text(s, 1), db_column_text(s, 2), aV);
-        if (rc) break;
-    }
-    db_finalize(s);
-    return rc == DB_DONE ? 0 : rc;
+    LatestEach each = {xRow, ctx};
+    return rc ? rc : db_each_row(s, latest_each_row, &each);
 }
 
 int store_monitor_state_get(Db *db, const char *zName, int64_t *pv) {

@@ -40,6 +40,10 @@ ini = a.post("/api/v1/initiatives", {"title": "Predictive maintenance", "owner_i
 PIL = "/api/v1/initiatives/%d/pilot" % ini
 RO = "/api/v1/initiatives/%d/rollouts" % ini
 UV = "/api/v1/kpis/%d/unit-values" % kpi
+# the initiative moves the KPI: its owner records the KPI's readings per unit
+# (an owner with no such link is refused: test_api_probe_paths, probe-1)
+r = a.post("/api/v1/initiatives/%d/links" % ini, {"kpi_id": kpi, "expected_impact": -10, "impact_period": "2027Q2"})
+assert r.status == 201, r.body
 
 # ---- pil-1: readings per unit ----
 before = srv.snapshot()

@@ -56,6 +56,8 @@ await run('e2e production', async (t, cleanup) => {
   await go(chair, srv.base, '/risk/systems/maintenance-model/production');
   await chair.waitForSelector('[data-testid=findings]');
   const zf = await chair.textContent('[data-testid=findings]');
+  const zal = await chair.textContent('[data-testid=history]');
+  t.ok('prod-4.2.1 the alert history in Chinese', zal.includes('（分段：servo-transfer）') && zal.includes('满足 > 0') && !/holding|decay findings of/.test(zal), zal);
   t.ok('prod-4.2 the finding in Chinese', zf.includes('分段失效') && zf.includes('vibration_rms') && !zf.includes('Segment failing'), zf);
   await shot(chair, 'prod-3-maintenance-zh');
   t.clean('prod-4.3 clean', chair);

@@ -98,6 +98,16 @@ await run('e2e switch', async (t, cleanup) => {
   t.ok('sw-e2e-3.6 ... the switch unchanged', cs.state === 'off' && cs.fallback === 'human_review', cs);
   await shot(risk, 'switch-4-refused-zh');
   await risk.click('[data-testid=flip-cancel]');
+  // the flips keel made itself (an ethics review's suspension, an alert
+  // rule's trip): their reasons and actor in Chinese, not as stored
+  await go(risk, srv.base, '/risk/switches');
+  const zb = await risk.textContent('#main');
+  t.ok('sw-e2e-3.6.1 a suspension\'s reason in Chinese', zb.includes('被 AI ethics board 于') && zb.includes('举行的伦理审查暂停')
+    && !/suspended by the ethics review/.test(zb), zb.slice(0, 800));
+  await go(risk, srv.base, '/risk/systems/maintenance-model');
+  const zhist = await risk.textContent('[data-testid=switch-history]');
+  t.ok('sw-e2e-3.6.2 an alert rule\'s trip in Chinese', zhist.includes('告警规则“new equipment failing”触发：maintenance-model（分段：servo-transfer）')
+    && zhist.includes('满足 > 0') && !/fired:|holding/.test(zhist), zhist);
   t.clean('sw-e2e-3.7 clean', risk);
 
   // ---- a viewer: sees, does not flip ----

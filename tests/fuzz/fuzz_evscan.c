@@ -8,7 +8,8 @@
  * the format (NDJSON or CSV) and the kind (events or labels). Every event
  * also goes through the aggregates (evagg_add_event), as the intake does,
  * and every NDJSON event that can be re-encoded as CSV (the event log's
- * frames) reads back from its CSV as the same event. */
+ * frames) reads back from its CSV as the same event, and its columns
+ * frame reads back into the same CSV. */
 #include "engine/evagg.h"
 #include "engine/evscan.h"
 #include "util/buf.h"
@@ -64,6 +65,24 @@ static void fuzz_reencode(const EvEvent *ev, EvKind kind) {
         fuzz_same_num(ev->aFeat[i].v, ev2.aFeat[i].v);
     }
     if (evscan_next(&s2, &ev2, &e) != 0) abort();
+    /* the columns frame of the same event reads back into the same CSV */
+    static EvColumns cols;
+    static int bCols;
+    if (!bCols) {
+        evscan_cols_init(&cols);
+        bCols = 1;
+    }
+    Buf f, back;
+    buf_init(&f, 0);
+    buf_init(&back, 0);
+    evscan_cols_start(&cols, &sh);
+    evscan_cols_put(&cols, ev);
+    evscan_cols_end(&cols, &sh, &f);
+    if (buf_err(&f) || evscan_cols_to_csv(f.z, f.n, 1, &back) || back.n != b.n ||
+        memcmp(back.z, b.z, b.n) != 0)
+        abort();
+    buf_reset(&f);
+    buf_reset(&back);
     buf_reset(&b);
 }
 

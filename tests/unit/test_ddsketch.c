@@ -195,11 +195,39 @@ static void test_key(void **state) {
     assert_true(nNear < 250000);
 }
 
+/* A small integer, whose key comes from a table for the accuracies
+ * keel uses, lands in the bucket ddsketch_key names, as any other value
+ * does (and as it does at an accuracy without a table); so do its
+ * neighbours that are not integers, and negative integers. */
+static void test_int_keys(void **state) {
+    (void)state;
+    const double aAlpha[] = {0.01, 0.05, 0.02};
+    for (int a = 0; a < 3; a++) {
+        for (int v = 1; v < DDSKETCH_INT_KEYS + 3; v++) {
+            const double aV[] = {v, -v, nextafter(v, 0), nextafter(v, INFINITY)};
+            for (int j = 0; j < 4; j++) {
+                DDSketch s;
+                ddsketch_init(&s, aAlpha[a]);
+                assert_int_equal(ddsketch_add(&s, aV[j], 1), 0);
+                const DDStore *st = aV[j] > 0 ? &s.pos : &s.neg;
+                long iHit = -1;
+                for (uint32_t i = 0; i < st->nAlloc; i++)
+                    if (st->aCount[i]) iHit = st->iMin + (long)i;
+                if (iHit != ddsketch_key(&s, fabs(aV[j])))
+                    fail_msg("alpha %g v=%.17g: bucket %ld, key %d", aAlpha[a], aV[j], iHit,
+                             ddsketch_key(&s, fabs(aV[j])));
+                ddsketch_free(&s);
+            }
+        }
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lognormal), cmocka_unit_test(test_signs),
         cmocka_unit_test(test_merge),     cmocka_unit_test(test_cap),
         cmocka_unit_test(test_text),      cmocka_unit_test(test_key),
+        cmocka_unit_test(test_int_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

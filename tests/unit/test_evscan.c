@@ -195,6 +195,10 @@ static void test_errors(void **state) {
          "true, false"},
         {"{\"event_id\":\"x\",\"ts\":0,\"version\":\"v\",\"latency_ms\":1,\"label\":abc}", "label",
          "not JSON"},
+        /* a bare token that is not a number (its quote would break the
+         * event log's CSV: the event would not replay) */
+        {"{\"event_id\":-m\",\"ts\":9,\"version\":\"v\",\"latency_ms\":1}", "event_id",
+         "not JSON"},
         {"[1,2]", "", "not a JSON object"},
         {"{\"event_id\":\"x", "event_id", "does not end"},
     };
@@ -410,6 +414,36 @@ static void test_csv_reencode(void **state) {
     assert_int_equal(nErr, 0);
     assert_same_event(&a[0], &b[0]);
     assert_same_event(&a[1], &b[1]);
+    /* the same rows framed column by column, and read back into the rows */
+    static EvColumns cols;
+    evscan_cols_init(&cols);
+    evscan_cols_start(&cols, &sh);
+    evscan_cols_put(&cols, &a[0]);
+    evscan_cols_put(&cols, &a[1]);
+    Buf frame, back;
+    buf_init(&frame, 0);
+    buf_init(&back, 0);
+    evscan_cols_end(&cols, &sh, &frame);
+    assert_int_equal(buf_err(&frame), 0);
+    assert_string_equal(frame.z,
+                        "event_id,ts,version,segment,latency_ms,score,prediction,label,error,"
+                        "f.x,f.y\n"
+                        "\"a,1\"\nb\n2026-12-07T18:37:06.5+01:00\n1796665026123\n\"v,1\"\nv2\n\neu\n"
+                        "3\n0.25\n\n-1e-3\ntrue\n0\nfalse\n1\n1\nfalse\n1.5e2\n-2\n\n7\n");
+    assert_int_equal(evscan_cols_to_csv(frame.z, frame.n, 2, &back), 0);
+    assert_string_equal(back.z, out.z);
+    /* a frame that is not one: a row short, a row over, quotes in the header */
+    buf_reset(&back);
+    assert_int_equal(evscan_cols_to_csv(frame.z, frame.n, 3, &back), KEEL_EINVAL);
+    assert_int_equal(evscan_cols_to_csv(frame.z, frame.n, 1, &back), KEEL_EINVAL);
+    assert_int_equal(evscan_cols_to_csv(frame.z, frame.n - 2, 2, &back), KEEL_EINVAL);
+    assert_int_equal(evscan_cols_to_csv("\"a\",b\n1\n2\n", 11, 1, &back), KEEL_EINVAL);
+    assert_int_equal(evscan_cols_to_csv("a,b", 3, 0, &back), KEEL_EINVAL);
+    assert_int_equal(evscan_cols_to_csv("a,b\n", 4, 0, &back), 0);
+    assert_string_equal(back.z, "a,b\n");
+    buf_reset(&back);
+    buf_reset(&frame);
+    evscan_cols_free(&cols);
     buf_reset(&out);
 }
 

@@ -27,7 +27,7 @@ export function sections() {
       { key: 'teams', href: '/resources/teams' },
       { key: 'assets', href: '/resources/data' },
     ] },
-    { key: 'risk', href: '/risk/systems', partial: true, pages: [
+    { key: 'risk', href: '/risk/systems', pages: [
       { key: 'systems', href: '/risk/systems' },
       { key: 'production', href: '/risk/production' },
       { key: 'riskmap', href: '/risk/register' },

@@ -34,6 +34,9 @@ export async function loadActors() {
 // e-mail itself (nobody in the register has it).
 export function actorName(names, email) {
   if (email === 'system') return t('initiative.by_system');
+  // keel's own actor when an alert rule flips a switch (src/domain/alert.c)
+  const m = /^alert rule (.+)$/.exec(email || '');
+  if (m) return t('actor.alert_rule', { rule: m[1] });
   const name = email && names && names.byEmail.get(String(email).toLowerCase());
   return name || email || '–';
 }

@@ -8,7 +8,7 @@
 // catalogue has no such code. A value is shown by its param's name: role
 // names, stages, purposes, evidence kinds and verdicts through their
 // vocabularies, dates and numbers through Intl.
-import { t, tv, tServer, fmtDate, fmtNumber } from './i18n.js';
+import { t, tv, tServer, fmtDate, fmtNumber, getLocale } from './i18n.js';
 import { reasonText } from './reasons.js';
 
 const list = (xs, f) => (Array.isArray(xs) ? xs.map(f).join(t('list.sep')) : '');
@@ -35,6 +35,9 @@ const FMT = {
   score: num, min: num, initiative_id: num, open: num, total: num, index: (v) => String(v),
 };
 
+// Params whose absence has a name ("computed", "not set").
+const NAMED_NULL = new Set(['verdict', 'purpose']);
+
 // The values of params for the catalogue's message, nested sentences
 // (an exemption's detail, each data asset's reason) worded with prefix.
 export function vars(params, prefix) {
@@ -42,7 +45,7 @@ export function vars(params, prefix) {
   for (const [k, v] of Object.entries(params || {})) {
     if (k === 'detail' && v && v.code) out.detail = words('', v, prefix);
     else if (k === 'assets') out.assets = (v || []).filter(Boolean).map((a) => t('say.asset', { asset: a.asset, why: words('', a, prefix) })).join(t('say.sep'));
-    else if (v === null || v === undefined) out[k] = '';
+    else if ((v === null || v === undefined) && !NAMED_NULL.has(k)) out[k] = '';
     else out[k] = FMT[k] ? FMT[k](v) : Array.isArray(v) ? v.join(t('list.sep')) : String(v);
   }
   // an analysis's reasons: worded from their codes when the catalogue
@@ -76,3 +79,29 @@ export const reqDetail = (r) => words(r.detail, r.detail_code, 'gate.say');
 // An obligation's status detail: its own codes (obl.say), else a gate
 // requirement's.
 export const oblDetail = (o) => words(o.detail, o.detail_code, ['obl.say', 'gate.say']);
+
+// Sentences keel stored as records before they had codes: an alert
+// event's message and the reason of a flip keel made (an alert rule that
+// trips the switch, an ethics review's suspension). Worded from their fixed
+// grammar (src/domain/alert.c, review.c) in the reader's language; in
+// English, or when a sentence does not parse, as stored.
+const ALERT = /^(\w+) (\S+) of (\S+) \(segment (.+)\) is (\S+), (holding|no longer) (\S+) (\S+)( for the rule's duration)?( \(resolved\))?$/;
+
+export function alertText(s) {
+  const m = getLocale() === 'en' ? null : ALERT.exec(s || '');
+  if (!m) return s || '';
+  return t(m[6] === 'holding' ? 'say.alert_firing' : 'say.alert_resolved', {
+    kind: tv('rkind', m[1]), metric: tv('metric', m[2]), system: m[3], segment: m[4] === '*' ? t('say.all_segments') : m[4],
+    value: m[5], op: m[7], threshold: m[8], duration: m[9] ? t('say.for_duration') : '',
+  });
+}
+
+// x: a flip {reason, cause}.
+export function flipReason(x) {
+  const r = x.reason || '';
+  if (getLocale() === 'en' || !x.cause) return r;
+  let m;
+  if (x.cause.startsWith('ethics_review:') && (m = /^suspended by the ethics review of (.+) held on (\d{4}-\d{2}-\d{2})$/.exec(r))) return t('say.flip_ethics', { board: m[1], date: fmtDate(m[2]) });
+  if (x.cause.startsWith('alert_rule:') && (m = /^alert rule '(.+)' fired: (.+)$/.exec(r))) return t('say.flip_alert', { rule: m[1], what: alertText(m[2]) });
+  return r;
+}

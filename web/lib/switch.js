@@ -10,6 +10,7 @@ import { put, ApiError } from './api.js';
 import { can, getRole } from './perm.js';
 import { badge } from '../components/ui.js';
 import { actorSpan } from './align.js';
+import { flipReason } from './sentence.js';
 
 export const SWITCH_STATES = ['on', 'off', 'shadow', 'percent'];
 export const FALLBACKS = ['rules', 'human_review', 'previous_version'];
@@ -39,7 +40,7 @@ export function historyList(items, names) {
   return h('ol', { class: 'plain-list switch-history', 'data-testid': 'switch-history' }, items.map((x) => h('li', { dataset: { version: x.version } },
     fmtDate(x.created_at, true), ' · v', String(x.version), ' · ', badge('swstate', x.state),
     x.state === 'percent' ? ' ' + t('switch.percent_of', { percent: x.percent }) : '', ' · ', tv('fallback', x.fallback), ' · ', actorSpan(names, x.actor),
-    h('div', { class: 'muted' }, x.reason, causeText(x) ? ' (' + causeText(x) + ')' : ''))));
+    h('div', { class: 'muted' }, flipReason(x), causeText(x) ? ' (' + causeText(x) + ')' : ''))));
 }
 
 // The confirmation: what changes, a reason (required), confirm or cancel.

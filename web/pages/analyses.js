@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Analyses (path 3, partly built): the A/B analyses, fairness audits and
-// explanations run through the API, with their verdicts, for the roles
-// that may read them; the rest of the path is not built yet and says so.
+// Analyses (path 3): the A/B analyses, fairness audits and explanations
+// run through the API, with their verdicts, for the roles that may read
+// them.
 import { h } from '../lib/dom.js';
 import { t, tv, fmtDate } from '../lib/i18n.js';
 import { listAll } from '../lib/api.js';
@@ -10,13 +10,9 @@ import { link } from '../lib/router.js';
 import { shortHash } from '../lib/resources.js';
 import { table } from '../components/table.js';
 import { loadActors, actorName, actorSpan } from '../lib/align.js';
-import { pageHeader, panel, notice, badge } from '../components/ui.js';
+import { pageHeader, notice, badge } from '../components/ui.js';
 import { runPanel } from './analysisrun.js';
 
-export function restNotBuilt() {
-  return panel(t('analyses.rest'), notice(t('analyses.rest_notice'), 'info'),
-    h('ul', { class: 'plain-list' }, t('analyses.rest_items').split('|').map((x) => h('li', {}, x))));
-}
 
 // Why this role reads no analyses, and who does (from the route's roles).
 export function notAllowed() {
@@ -26,7 +22,7 @@ export function notAllowed() {
 
 export async function render() {
   const head = pageHeader(t('page.analyses'), t('analyses.lead'));
-  if (!can('GET', '/analyses')) return h('div', { class: 'analyses-page' }, head, notAllowed(), restNotBuilt());
+  if (!can('GET', '/analyses')) return h('div', { class: 'analyses-page' }, head, notAllowed());
   const owner = getRole() === 'owner';
   const [items, inits, names] = await Promise.all([listAll('/analyses'), listAll('/initiatives'), loadActors()]);
   const titles = new Map(inits.map((i) => [i.id, i.title]));
@@ -49,6 +45,5 @@ export async function render() {
         { key: 'created_at', label: t('analyses.when'), render: (a) => fmtDate(a.created_at, true) },
         { key: 'input_hash', label: t('analyses.hash'), render: (a) => h('code', { title: a.input_hash }, shortHash(a.input_hash)) },
       ] }),
-    runPanel(inits),
-    restNotBuilt());
+    runPanel(inits));
 }

@@ -137,7 +137,8 @@ async function scoresPanel(ctx, it) {
   const critName = new Map(criteria.map((c) => [c.key, criterionName(c)]));
   const scorers = [...new Set(items.map((s) => s.scorer))];
   // columns headed by the scorer's name (the person, else the account)
-  const scorerName = new Map(items.map((s) => [s.scorer, s.scorer_name || s.scorer]));
+  // (keel's own scorer of measured data readiness in the reader's language)
+  const scorerName = new Map(items.map((s) => [s.scorer, s.scorer_name === 'keel: measured data readiness' ? t('actor.readiness') : s.scorer_name || s.scorer]));
   const rows = criteria.map((c) => {
     const r = { id: c.key, name: criterionName(c) };
     for (const s of items.filter((x) => x.criterion === c.key)) r[s.scorer] = s.value;

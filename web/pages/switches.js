@@ -13,6 +13,7 @@ import { table } from '../components/table.js';
 import { pageHeader, panel, stat } from '../components/ui.js';
 import { stateBadge, flipControls, historyList } from '../lib/switch.js';
 import { loadActors, actorSpan } from '../lib/align.js';
+import { flipReason } from '../lib/sentence.js';
 
 export async function render(ctx) {
   const [{ items }, names] = await Promise.all([get('/switch'), loadActors()]);
@@ -36,7 +37,7 @@ export async function render(ctx) {
         { key: 'state', label: t('switch.state'), value: (x) => tv('swstate', x.state), render: stateBadge },
         { key: 'fallback', label: t('switch.fallback'), value: (x) => tv('fallback', x.fallback), render: (x) => tv('fallback', x.fallback) },
         { key: 'changed_at', label: t('switch.changed'), render: (x) => (x.changed_at ? [fmtDate(x.changed_at, true), h('div', { class: 'muted' }, actorSpan(names, x.actor))] : '–') },
-        { key: 'reason', label: t('switch.reason'), wide: true, render: (x) => (x.reason ? [x.reason, x.cause && x.cause.startsWith('ethics_review:') ? h('div', { class: 'muted' }, t('switch.cause_review')) : null] : h('span', { class: 'muted' }, t('switch.never_flipped'))) },
+        { key: 'reason', label: t('switch.reason'), wide: true, render: (x) => (x.reason ? [flipReason(x), x.cause && x.cause.startsWith('ethics_review:') ? h('div', { class: 'muted' }, t('switch.cause_review')) : null] : h('span', { class: 'muted' }, t('switch.never_flipped'))) },
         { key: 'version', label: t('switch.version'), render: (x) => h('button', { type: 'button', 'data-testid': 'switch-open', dataset: { system: x.system }, onclick: () => open(x) }, mayFlipAll ? t('switch.history_flip', { version: x.version }) : t('switch.history_n', { version: x.version })) },
       ] }),
     detail);

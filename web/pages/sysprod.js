@@ -11,6 +11,7 @@ import { link } from '../lib/router.js';
 import { chart } from '../components/chart.js';
 import { pageHeader, panel, badge, notice } from '../components/ui.js';
 import { loadActors, actorSpan } from '../lib/align.js';
+import { alertText } from '../lib/sentence.js';
 
 const DAY = 86400000;
 
@@ -95,7 +96,7 @@ export async function render(ctx) {
         h('td', {}, r.name), h('td', {}, tv('rkind', r.kind), ' · ', tv('metric', r.metric), ' ', r.op, ' ', String(r.value), r.for_s ? ' ' + t('prod.for', { s: r.for_s }) : '', r.segment !== '*' ? ' · ' + r.segment : ''),
         h('td', {}, badge('severity', r.severity)), h('td', {}, badge('astate', r.state)),
         h('td', {}, [r.webhook ? t('prod.to_webhook', { name: r.webhook }) : null, r.trip_switch ? t('prod.trips_switch') : null].filter(Boolean).join(' · ') || '–'))))) : h('p', { class: 'muted' }, t('prod.no_rules')),
-    al.history.length ? h('ul', { class: 'plain-list', 'data-testid': 'history' }, al.history.map((x) => h('li', {}, fmtDate(x.created_at, true), ' · ', badge('astate', x.state), ' ', x.rule, ' · ', x.message))) : null),
+    al.history.length ? h('ul', { class: 'plain-list', 'data-testid': 'history' }, al.history.map((x) => h('li', {}, fmtDate(x.created_at, true), ' · ', badge('astate', x.state), ' ', x.rule, ' · ', alertText(x.message)))) : null),
     panel(t('prod.deliveries'), al.deliveries.length ? h('table', { class: 'table', 'data-testid': 'deliveries' },
       h('thead', {}, h('tr', {}, [t('prod.when'), t('prod.webhook'), t('prod.rule'), t('prod.dstatus'), t('prod.attempts'), t('prod.http')].map((x) => h('th', {}, x)))),
       h('tbody', {}, al.deliveries.map((d) => h('tr', {}, h('td', {}, fmtDate(d.created_at, true)), h('td', {}, d.webhook), h('td', {}, d.rule || '–', d.alert_state ? ' (' + tv('astate', d.alert_state) + ')' : ''),

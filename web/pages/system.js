@@ -12,7 +12,7 @@ import { get, post, ApiError } from '../lib/api.js';
 import { can } from '../lib/perm.js';
 import { link } from '../lib/router.js';
 import { gateView, overrideForm, reqLabel } from '../lib/risk.js';
-import { reqDetail } from '../lib/sentence.js';
+import { reqDetail, flipReason } from '../lib/sentence.js';
 import { form } from '../components/form.js';
 import { pageHeader, panel, facts, badge, notice } from '../components/ui.js';
 import { scopeBadges } from './systems.js';
@@ -72,7 +72,7 @@ function switchPanel(sys, sw, refresh, names) {
       [t('switch.fallback'), tv('fallback', cur.fallback)],
       [t('switch.version'), String(cur.version)],
       last ? [t('switch.last_flip'), t('switch.flipped_by', { who: actorName(names, last.actor), when: fmtDate(last.created_at, true) })] : null,
-      last ? [t('switch.reason'), h('span', { 'data-testid': 'switch-reason' }, last.reason)] : null,
+      last ? [t('switch.reason'), h('span', { 'data-testid': 'switch-reason' }, flipReason(last))] : null,
     ]),
     mayFlip(sys) ? flipControls(sys.name, cur, refresh) : null,
     h('h3', {}, t('switch.history')),
