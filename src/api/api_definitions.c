@@ -9,12 +9,12 @@
 #include <string.h>
 
 int api_definitions_list(Req *req, Resp *resp) {
-    static const char *const az[] = {"status", "kind", NULL};
+    static const char *const az[] = {"status", "kind", "q", NULL};
     int rc = api_query_only(req, az);
     if (rc) return rc;
     json_t *o;
-    if ((rc = definition_list(req->db, req_query(req, "status"), req_query(req, "kind"), &o,
-                              &req->err)))
+    if ((rc = definition_list(req->db, req_query(req, "status"), req_query(req, "kind"),
+                              req_query(req, "q"), &o, &req->err)))
         return rc;
     resp_json(resp, 200, o);
     return 0;

@@ -494,6 +494,29 @@ static int evidence_check(const json_t *ev, KeelError *e) {
     return 0;
 }
 
+/* A proposal about an initiative whose owner sits on the committee: keel
+ * records the owner's conflict of interest itself, so that the owner
+ * cannot vote on their own budget, stage or rollout even if they forget
+ * to declare it (docs/paths/collaboration.md). */
+static int owner_conflict(Db *db, int64_t proposalId, int64_t iid, KeelError *e) {
+    json_t *init, *m = NULL;
+    int rc = store_crud_get(db, &resource_initiative, iid, &init);
+    if (rc) return rc == KEEL_ENOTFOUND ? 0 : rc;
+    int64_t owner = json_get_id(init, "owner_id");
+    json_decref(init);
+    if (!owner || (rc = member_of(db, owner, &m)) || !m) return rc;
+    json_decref(m);
+    Actor a = {0, "system"};
+    json_t *row = json_pack("{sI sI ss ss}", "proposal_id", (json_int_t)proposalId, "person_id",
+                            (json_int_t)owner, "reason",
+                            "owns the initiative this proposal concerns (recorded by keel)",
+                            "actor", a.zName);
+    int64_t cid;
+    rc = store_crud_create(db, &resource_proposal_conflict, &a, row, &cid, e);
+    json_decref(row);
+    return rc;
+}
+
 int proposal_create(Db *db, const Principal *who, const json_t *in, int64_t *pId, KeelError *e) {
     static const char *const azKey[] = {"title",    "action_type", "action", "due_date",
                                         "evidence", "note",        NULL};
@@ -534,9 +557,14 @@ int proposal_create(Db *db, const Principal *who, const json_t *in, int64_t *pId
     json_object_set_new(row, "created_by", json_string(auth_actor(who).zName));
     if (iid) json_object_set_new(row, "initiative_id", json_integer(iid));
     Actor a = auth_actor(who);
+    if ((rc = db_begin(db))) {
+        json_decref(row);
+        return rc;
+    }
     rc = store_crud_create(db, &resource_proposal, &a, row, pId, e);
     json_decref(row);
-    return rc;
+    if (rc == 0 && iid) rc = owner_conflict(db, *pId, iid, e);
+    return db_end(db, rc);
 }
 
 /* ---- counting ---- */

@@ -12,6 +12,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/timeutil.h"
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -706,13 +707,30 @@ int definition_findings(Db *db, json_t *findings) {
     return rc;
 }
 
-int definition_list(Db *db, const char *zStatus, const char *zKind, json_t **ppOut, KeelError *e) {
+/* Whether zHay holds zNeedle, ASCII letters compared without case; other
+ * bytes (Chinese and every other UTF-8 sequence) compared as they are, so
+ * a substring of whole characters matches. */
+static int contains_nocase(const char *zHay, const char *zNeedle) {
+    size_t n = strlen(zNeedle);
+    for (const char *p = zHay; *p; p++) {
+        size_t k = 0;
+        while (k < n && p[k] && tolower((unsigned char)p[k]) == tolower((unsigned char)zNeedle[k]))
+            k++;
+        if (k == n) return 1;
+    }
+    return n == 0;
+}
+
+int definition_list(Db *db, const char *zStatus, const char *zKind, const char *zQ,
+                    json_t **ppOut, KeelError *e) {
     static const char *const azStatus[] = {"agreed", "unagreed", "disputed", NULL};
     if (zStatus && resource_enum_index(azStatus, zStatus) < 0)
         return err_set(e, KEEL_EINVAL, "status", "status is agreed, unagreed or disputed");
     if (zKind && resource_enum_index(azDefKind, zKind) < 0)
         return err_set(e, KEEL_EINVAL, "kind",
                        "kind is kpi_formula, customer_segment, label or term");
+    if (zQ && strlen(zQ) > 200)
+        return err_set(e, KEEL_EINVAL, "q", "q is at most 200 bytes: search by a part of the term");
     json_t *defs = NULL, *links = NULL;
     int rc = all_evaluated(db, &defs);
     if (rc == 0) rc = store_definition_links(db, 0, &links);
@@ -729,7 +747,8 @@ int definition_list(Db *db, const char *zStatus, const char *zKind, json_t **ppO
     json_array_foreach(defs, i, d) {
         const char *zS = json_get_str(d, "status");
         json_object_set_new(counts, zS, json_integer(json_get_id(counts, zS) + 1));
-        if ((zStatus && strcmp(zS, zStatus)) || (zKind && strcmp(json_get_str(d, "kind"), zKind)))
+        if ((zStatus && strcmp(zS, zStatus)) || (zKind && strcmp(json_get_str(d, "kind"), zKind)) ||
+            (zQ && !contains_nocase(json_get_str(d, "name"), zQ)))
             continue;
         json_t *mine = json_array();
         json_array_foreach(links, j, l) if (json_get_id(l, "definition_id") == json_get_id(d, "id"))

@@ -14,7 +14,26 @@
 struct DbStmt {
     Db *db;
     void *pStmt;
+    int nParam;       /* the statement's parameters */
+    uint64_t bound;   /* bit i-1: parameter i bound (the first 64) */
 };
+
+/* Note parameter i as bound. */
+static void db_mark(DbStmt *s, int i) {
+    if (i >= 1 && i <= 64) s->bound |= (uint64_t)1 << (i - 1);
+}
+
+/* Every parameter bound before a statement runs: the drivers read an
+ * unbound one as NULL, which would store a wrong row without a word (a
+ * format of five letters for six `?` once put a time in the wrong column). */
+static int db_check_bound(DbStmt *s) {
+    int n = s->nParam < 64 ? s->nParam : 64;
+    uint64_t want = n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
+    if ((s->bound & want) == want) return 0;
+    log_error("db: %d parameters, not all bound (mask %llx) [%s]", s->nParam,
+              (unsigned long long)s->bound, s->db->pDriver->xSql(s->pStmt));
+    return KEEL_EINTERNAL;
+}
 
 int db_open(const char *zPath, int bCreate, Db **ppDb, char *zErr, size_t nErr) {
     *ppDb = NULL;
@@ -61,6 +80,7 @@ static int db_vbind(DbStmt *s, const char *zFmt, va_list ap) {
         case 'n': rc = d->xBindNull(s->pStmt, i); break;
         default: rc = KEEL_EINTERNAL;
         }
+        if (!rc) db_mark(s, i);
     }
     return rc;
 }
@@ -81,6 +101,7 @@ static int db_vprepare(Db *db, DbStmt **ppStmt, const char *zSql, const char *zF
         free(s);
         return rc;
     }
+    s->nParam = db->pDriver->xParamCount(s->pStmt);
     rc = db_vbind(s, zFmt, ap);
     if (rc) {
         db_finalize(s);
@@ -98,15 +119,27 @@ int db_prepare(Db *db, DbStmt **ppStmt, const char *zSql, const char *zFmt, ...)
     return rc;
 }
 
-int db_bind_null(DbStmt *s, int i) { return s->db->pDriver->xBindNull(s->pStmt, i); }
-int db_bind_int(DbStmt *s, int i, int64_t v) { return s->db->pDriver->xBindInt(s->pStmt, i, v); }
-int db_bind_real(DbStmt *s, int i, double v) { return s->db->pDriver->xBindReal(s->pStmt, i, v); }
+int db_bind_null(DbStmt *s, int i) {
+    db_mark(s, i);
+    return s->db->pDriver->xBindNull(s->pStmt, i);
+}
+int db_bind_int(DbStmt *s, int i, int64_t v) {
+    db_mark(s, i);
+    return s->db->pDriver->xBindInt(s->pStmt, i, v);
+}
+int db_bind_real(DbStmt *s, int i, double v) {
+    db_mark(s, i);
+    return s->db->pDriver->xBindReal(s->pStmt, i, v);
+}
 int db_bind_text(DbStmt *s, int i, const char *z) {
+    db_mark(s, i);
     return s->db->pDriver->xBindText(s->pStmt, i, z);
 }
 
 int db_step(DbStmt *s) {
-    int rc = fault_db();
+    int rc = db_check_bound(s);
+    if (rc) return rc;
+    rc = fault_db();
     return rc ? rc : s->db->pDriver->xStep(s->pStmt);
 }
 

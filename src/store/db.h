@@ -29,6 +29,9 @@ typedef struct DbDriver {
     int (*xBindInt)(void *pStmt, int i, int64_t v);
     int (*xBindReal)(void *pStmt, int i, double v);
     int (*xBindText)(void *pStmt, int i, const char *z);
+    /* How many parameters the statement has (the largest index). */
+    int (*xParamCount)(void *pStmt);
+    const char *(*xSql)(void *pStmt); /* the statement's text, for messages */
     int (*xStep)(void *pStmt);
     void (*xFinalize)(void *pStmt);
     int (*xColumnCount)(void *pStmt);

@@ -190,6 +190,9 @@ static int has_word(const char *z, const char *zWord) {
     return 0;
 }
 
+static int pg_param_count(void *pv) { return ((PgStmt *)pv)->nParam; }
+static const char *pg_sql(void *pv) { return ((PgStmt *)pv)->zSql; }
+
 static int pg_prepare(void *pv, const char *zSql, void **pp) {
     PgConn *p = pv;
     *pp = NULL;
@@ -681,6 +684,8 @@ const DbDriver db_pg_driver = {
     .xOpen = pg_open,
     .xClose = pg_close,
     .xPrepare = pg_prepare,
+    .xParamCount = pg_param_count,
+    .xSql = pg_sql,
     .xBindNull = pg_bind_null,
     .xBindInt = pg_bind_int,
     .xBindReal = pg_bind_real,

@@ -55,6 +55,9 @@ static int sq_open(const char *zPath, int bCreate, void **ppConn, char *zErr, si
 
 static void sq_close(void *p) { sqlite3_close_v2(p); }
 
+static int sq_param_count(void *p) { return sqlite3_bind_parameter_count(p); }
+static const char *sq_sql(void *p) { return sqlite3_sql(p); }
+
 static int sq_prepare(void *p, const char *zSql, void **pp) {
     sqlite3_stmt *s = NULL;
     int rc = sqlite3_prepare_v2(p, zSql, -1, &s, NULL);
@@ -176,6 +179,8 @@ const DbDriver db_sqlite_driver = {
     .xBindInt = sq_bind_int,
     .xBindReal = sq_bind_real,
     .xBindText = sq_bind_text,
+    .xParamCount = sq_param_count,
+    .xSql = sq_sql,
     .xStep = sq_step,
     .xFinalize = sq_finalize,
     .xColumnCount = sq_column_count,

@@ -172,12 +172,13 @@ int store_alloc_edges_replace(Db *db, const Actor *actor, EdgeKind kind, int64_t
     snprintf(zSql, sizeof zSql,
              "SELECT initiative_id, %s AS other_id FROM %s WHERE initiative_id = ? %s ORDER BY 1, "
              "2",
-             zCol, zTable, bPair ? "OR other_id = ?" : "AND ? = ?");
-    int rc = db_select_json(db, &before, zSql, "ii", initiativeId, initiativeId);
+             zCol, zTable, bPair ? "OR other_id = ?" : "");
+    const char *zFmt = bPair ? "ii" : "i"; /* an exclusion pair: the id on either side */
+    int rc = db_select_json(db, &before, zSql, zFmt, initiativeId, initiativeId);
     if (rc) return rc;
     snprintf(zSql, sizeof zSql, "DELETE FROM %s WHERE initiative_id = ? %s", zTable,
-             bPair ? "OR other_id = ?" : "AND ? = ?");
-    rc = db_run(db, zSql, "ii", initiativeId, initiativeId);
+             bPair ? "OR other_id = ?" : "");
+    rc = db_run(db, zSql, zFmt, initiativeId, initiativeId);
     snprintf(zSql, sizeof zSql, "INSERT INTO %s(initiative_id, %s, created_at) VALUES(?,?,?)",
              zTable, zCol);
     EdgeInsert ins = {zSql, bPair};

@@ -130,6 +130,14 @@ t.status("alloc-3.16", cora.request("PUT", "/api/v1/initiatives/%d/plan" % ic, {
                                                                                  "demands": [{"pool": "budget", "amounts": 500}]}), 200)
 r = owen.get("/api/v1/initiatives/%d/plan" % ib)
 t.check("alloc-3.17", r.json["depends_on"] == [ia] and r.json["exclusive_with"] == [ic], r.body)
+# a new list replaces the old one: emptied, then set again (once, not twice)
+t.status("alloc-3.18", owen.request("PUT", "/api/v1/initiatives/%d/plan" % ib, {"depends_on": []}), 200)
+r = owen.get("/api/v1/initiatives/%d/plan" % ib)
+t.check("alloc-3.19", r.json["depends_on"] == [] and r.json["exclusive_with"] == [ic], r.body)
+t.status("alloc-3.20", owen.request("PUT", "/api/v1/initiatives/%d/plan" % ib, {"depends_on": [ia]}), 200)
+t.status("alloc-3.21", owen.request("PUT", "/api/v1/initiatives/%d/plan" % ib, {"depends_on": [ia]}), 200)
+r = owen.get("/api/v1/initiatives/%d/plan" % ib)
+t.check("alloc-3.22", r.json["depends_on"] == [ia], r.body)
 
 # ---- alloc-4: the planning input, a solve, plans ----
 r = pia.get("/api/v1/plan/input?from=2027Q1&periods=4")

@@ -260,6 +260,21 @@ ov = a.get("/api/v1/initiatives/%d/systems" % ini)
 t.check("com-7.11", ov.status == 200, ov.body[:300])
 a.patch("/api/v1/settings", {"committee_direct_moves": True})
 
+# ---- com-7b: a member who owns the initiative is conflicted out by keel ----
+fays = a.post("/api/v1/initiatives", {"title": "Fay's forecasting", "owner_id": P("cfo@c.example")}).json["id"]
+r = ceo.post("/api/v1/proposals", dict(base, title="Approve Fay's forecasting", action={"initiative_id": fays}))
+t.status("com-7.20", r, 201)
+pf = r.json["id"]
+t.check("com-7.21", r.json["tally"]["conflicted"] == 1 and r.json["tally"]["eligible"] == 4
+        and [(x["person_id"], x["actor"]) for x in r.json["conflicts"]] == [(P("cfo@c.example"), "system")],
+        r.body[:800])
+before = srv.snapshot()
+t.status("com-7.22", cfo.post("/api/v1/proposals/%d/votes" % pf, {"vote": "for"}), 409, "conflicted")
+t.status("com-7.23", cfo.post("/api/v1/proposals/%d/conflicts" % pf, {"reason": "I own it, as keel said"}), 409, "duplicate")
+t.check("com-7.24", srv.snapshot() == before, "a refused vote changed the database")
+r = ceo.post("/api/v1/proposals", dict(base, title="Approve the churn model again"))  # Olga is no member
+t.check("com-7.25", r.status == 201 and r.json["tally"]["conflicted"] == 0, r.body[:400])
+
 # ---- com-8: role rows ----
 for who, name in [(a, "admin"), (ceo, "committee"), (olga, "owner"), (cto, "engineer"),
                   (rita, "risk"), (vic, "viewer")]:

@@ -207,5 +207,38 @@ t.check("def-6.12", vic.get(D + "?status=unagreed").json["items"][0]["id"] == di
 t.status("def-6.13", vic.get(D + "?status=nope"), 400, "invalid", "status")
 t.check("def-6.14", vic.get(DD).json["you"] == {"may_edit": False, "may_sign": False, "department": None}, vic.get(DD).json["you"])
 t.check("def-6.15", emma.get(DD).json["you"]["may_sign"] is True, emma.get(DD).json["you"])
+
+# ---- def-7: search by a part of the term (?q=), the pickers' source ----
+from urllib.parse import quote
+zh = olga.post(D, {"name": "高价值客户（月度）", "kind": "customer_segment", "body": "近十二个月消费不少于五千元的客户。",
+                   "departments": [units["Marketing"]]})
+t.check("def-7.1", zh.status == 201, zh.body[:300])
+olga.post(D, {"name": "Churn rate", "kind": "kpi_formula", "body": "Customers lost / customers at start.", "departments": []})
+
+
+def names(q):
+    r = vic.get(D + "?q=" + quote(q))
+    assert r.status == 200, r.body
+    return [x["name"] for x in r.json["items"]]
+
+
+# (case, query, names expected in the glossary's order by name)
+for case, q, want in [
+        ("def-7.2", "HIGH-value", ["high-value customer"]),   # case-insensitive
+        ("def-7.3", "value", ["high-value customer"]),
+        ("def-7.4", "价值", ["高价值客户（月度）"]),              # Chinese, inside the term
+        ("def-7.5", "客户（月", ["高价值客户（月度）"]),
+        ("def-7.6", "c", ["Churn rate", "high-value customer"]),
+        ("def-7.7", "%", []),                                 # no wildcard: % is a character
+        ("def-7.8", "_", []),
+        ("def-7.9", "spend", []),                             # the term, not the body
+        ("def-7.10", "", ["Churn rate", "high-value customer", "高价值客户（月度）"])]:
+    got = names(q)
+    t.check(case, got == want, "q=%r gave %r, want %r" % (q, got, want))
+r = vic.get(D + "?q=" + quote("价值") + "&status=unagreed")
+t.check("def-7.11", [x["name"] for x in r.json["items"]] == ["高价值客户（月度）"] and r.json["counts"]["unagreed"] == 3
+        and r.json["items"][0]["missing"] == ["Marketing"], r.body[:400])
+t.status("def-7.12", vic.get(D + "?q=" + "x" * 201), 400, "invalid", "q")
+t.status("def-7.13", vic.get(D + "?query=x"), 400, "invalid")
 srv.stop()
 t.done()

@@ -14,6 +14,7 @@ import { PURPOSES } from '../lib/align.js';
 import { form, compact } from '../components/form.js';
 import { pageHeader, panel, progress, facts, notice } from '../components/ui.js';
 import { kanonPanel } from '../lib/kanon.js';
+import { definitionsBlock } from '../components/defpicker.js';
 
 const CONSENT = ['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'];
 const LABELLING = ['none', 'partial', 'complete', 'not_needed'];
@@ -115,7 +116,7 @@ function piiWarning(w) {
   return notice(t('assets.pii_undeclared', { columns: cols.join(t('assets.pii_sep')) }), 'warn');
 }
 
-function assetCard(ctx, a, profile, warnings, load) {
+function assetCard(ctx, a, profile, warnings, load, defs) {
   return h('section', { class: 'panel asset', 'aria-label': a.name, dataset: { asset: a.id } },
     h('h2', {}, a.name),
     a.description ? h('p', { class: 'muted' }, a.description) : null,
@@ -138,12 +139,13 @@ function assetCard(ctx, a, profile, warnings, load) {
       profile ? [t('assets.profiled'), t('assets.profiled_at', { rows: fmtNumber(profile.n_rows), cols: fmtNumber(profile.n_columns), when: fmtDate(profile.created_at) })] : null,
       [t('assets.serves'), (a.initiatives || []).length ? h('span', {}, a.initiatives.map((i, k) => [k ? t('list.sep') : '', h('a', { href: link('/alignment/initiatives/' + i.initiative_id) }, i.title)])) : t('common.none')],
     ]),
+    definitionsBlock({ defs, entity: 'data_asset', id: a.id }),
     kanonPanel(ctx.who, a),
     assetTools(ctx, a, load));
 }
 
 export async function render(ctx) {
-  const assets = await listAll('/data-assets');
+  const [assets, defs] = await Promise.all([listAll('/data-assets'), get('/definitions')]);
   // people and initiatives for the forms, fetched once when a form opens
   let lists = null;
   const load = () => (lists = lists || Promise.all([listAll('/people'), listAll('/initiatives')]));
@@ -162,6 +164,6 @@ export async function render(ctx) {
   return h('div', { class: 'assets-page' },
     pageHeader(t('page.assets'), t('assets.lead')),
     create,
-    assets.length ? h('div', { class: 'grid2 assets', 'data-testid': 'assets' }, assets.map((a) => assetCard(ctx, a, prof.get(a.id), warn.get(a.id), load)))
+    assets.length ? h('div', { class: 'grid2 assets', 'data-testid': 'assets' }, assets.map((a) => assetCard(ctx, a, prof.get(a.id), warn.get(a.id), load, defs)))
       : notice(t('assets.none'), 'info'));
 }

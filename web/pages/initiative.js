@@ -20,6 +20,7 @@ import { systemsPanel } from '../lib/risk.js';
 import { pilotPanel } from '../lib/pilot.js';
 import { localised } from './catalogue.js';
 import { schedulePanel } from '../lib/slips.js';
+import { definitionsBlock } from '../components/defpicker.js';
 
 // the risk officer signs too where one of the initiative's systems is of
 // the high tier (the server says so: signoffs.risk_officer.required)
@@ -231,7 +232,7 @@ function catalogueEntry(key, items) {
 
 export async function render(ctx) {
   const id = Number(ctx.params.id);
-  const [it, names, kpis, objectives] = await Promise.all([get('/initiatives/' + id), loadNames(), listAll('/kpis'), listAll('/objectives')]);
+  const [it, names, kpis, objectives, defs] = await Promise.all([get('/initiatives/' + id), loadNames(), listAll('/kpis'), listAll('/objectives'), get('/definitions')]);
   const catalogue = it.catalogue_key ? (await get('/catalogue')).items || [] : [];
   const objTitle = new Map(objectives.map((o) => [o.id, o.title]));
   const openObjectives = new Set(objectives.filter((o) => o.status !== 'closed').map((o) => o.id));
@@ -257,7 +258,7 @@ export async function render(ctx) {
         [t('initiative.dates'), it.start_date || it.end_date ? `${fmtDate(it.start_date)} – ${fmtDate(it.end_date)}` : '–'],
         it.catalogue_key ? [t('initiative.from_catalogue'), catalogueEntry(it.catalogue_key, catalogue)] : null,
         [t('initiative.charter_version'), fmtNumber(it.charter_version)],
-      ]))),
+      ]), definitionsBlock({ defs, entity: 'initiative', id }))),
     linksPanel(ctx, it, kpiList),
     await schedulePanel(ctx, it, mayEdit),
     h('div', { class: 'grid2' },

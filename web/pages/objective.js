@@ -13,6 +13,7 @@ import { form, compact } from '../components/form.js';
 import { csvImport } from '../components/csvimport.js';
 import { chart } from '../components/chart.js';
 import { pageHeader, panel, badge, progress, facts, errorBox, confirmAction } from '../components/ui.js';
+import { definitionsBlock } from '../components/defpicker.js';
 import { objectiveFields } from './objectives.js';
 
 // A round axis bound beyond x (dir -1: below, 1: above), rounded to the
@@ -53,7 +54,7 @@ function kpiImport(ctx, k) {
 export async function render(ctx) {
   const id = Number(ctx.params.id);
   const [o, list, names, map] = await Promise.all([get('/objectives/' + id), get('/kpis?objective_id=' + id + '&limit=1000'), loadNames(), get('/alignment')]);
-  const kpis = await Promise.all((list.items || []).map((k) => get('/kpis/' + k.id)));
+  const [kpis, defs] = await Promise.all([Promise.all((list.items || []).map((k) => get('/kpis/' + k.id))), get('/definitions')]);
   const mo = (map.objectives || []).find((x) => x.id === id) || { kpis: [] };
   const initiativesOf = new Map(mo.kpis.map((k) => [k.id, k.initiatives || []]));
   const mayEdit = can('PATCH', '/objectives/{id}');
@@ -80,7 +81,8 @@ export async function render(ctx) {
             k.recent_drop && k.recent_drop.flagged ? [t('kpi.recent_drop'), t('kpi.recent_drop_detail', { latest: fmtNumber(k.recent_drop.latest), expected: fmtNumber(k.recent_drop.expected), change: fmtNumber(k.recent_drop.change_pct) })] : null,
             k.definition ? [t('field.definition'), k.definition] : null,
             [t('kpi.moved_by'), inits.length ? h('span', { class: 'chips' }, inits.map((i) => h('a', { class: 'chip', href: link('/alignment/initiatives/' + i.initiative_id) }, i.title))) : h('span', { class: 'missing' }, t('kpi.no_initiative'))],
-          ])),
+          ]),
+          definitionsBlock({ defs, entity: 'kpi', id: k.id })),
         kpiChart(k)),
       mayValues ? h('details', { class: 'add-values' }, h('summary', {}, t('kpi.record_value')), form({
         fields: [
