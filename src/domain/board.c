@@ -11,12 +11,16 @@
 #include "domain/board.h"
 #include "domain/alignment.h"
 #include "domain/action.h"
+#include "domain/alert.h"
 #include "domain/allocation.h"
 #include "domain/committee.h"
+#include "domain/decay.h"
 #include "domain/gate.h"
 #include "domain/org.h"
 #include "domain/review.h"
 #include "domain/risk.h"
+#include "domain/system.h"
+#include "store/store_alert.h"
 #include "store/store_crud.h"
 #include "util/json.h"
 #include "util/period.h"
@@ -453,6 +457,59 @@ static int board_decisions(Db *db, const char *zPeriod, json_t **ppOut) {
     return *ppOut ? 0 : KEEL_ENOMEM;
 }
 
+/* ---- production ------------------------------------------------------------------ */
+
+/* Every system that has served (the production overview's status is not
+ * not_in_production): {system, status, switch, fallback, findings (decay
+ * findings as monitoring states them, each with its false-alarm rate),
+ * alerts (the firing events of zPeriod, newest first)}; how many switch
+ * trips await a decision. */
+static int board_production(Db *db, const char *zPeriod, json_t **ppOut) {
+    json_t *prod;
+    int rc = alert_production(db, &prod);
+    if (rc) return rc;
+    Period p;
+    period_parse(zPeriod, align_fiscal_start(db), &p);
+    json_t *systems = json_array(), *x;
+    size_t i;
+    json_array_foreach(json_object_get(prod, "items"), i, x) {
+        if (is("not_in_production", json_get_str(x, "status"))) continue;
+        int64_t id = system_id_by_name(db, json_get_str(x, "system"));
+        json_t *find = NULL, *hist = NULL, *alerts = json_array(), *ev;
+        if (id <= 0) continue;
+        if ((rc = decay_findings(db, id, &find)) == 0)
+            rc = store_alert_event_list(db, id, 1000, &hist);
+        size_t k;
+        json_array_foreach(hist, k, ev) {
+            if (is("firing", json_get_str(ev, "state")) &&
+                in_quarter(json_get_str(ev, "created_at"), &p))
+                json_array_append_new(
+                    alerts, json_pack("{sO* sO* sO* sO*}", "rule", json_object_get(ev, "rule"),
+                                      "severity", json_object_get(ev, "severity"), "message",
+                                      json_object_get(ev, "message"), "at",
+                                      json_object_get(ev, "created_at")));
+        }
+        json_decref(hist);
+        if (rc) {
+            json_decref(find);
+            json_decref(alerts);
+            break;
+        }
+        json_array_append_new(
+            systems, json_pack("{sO* sO* sO* sO* so so}", "system", json_object_get(x, "system"),
+                               "status", json_object_get(x, "status"), "switch",
+                               json_object_get(x, "switch"), "fallback",
+                               json_object_get(x, "fallback"), "findings", find, "alerts",
+                               alerts));
+    }
+    if (rc == 0)
+        *ppOut = json_pack("{sb sO sI}", "built", 1, "systems", systems, "awaiting_trips",
+                           (json_int_t)json_array_size(json_object_get(prod, "awaiting_trips")));
+    json_decref(systems);
+    json_decref(prod);
+    return rc ? rc : *ppOut ? 0 : KEEL_ENOMEM;
+}
+
 /* ---- the pack ------------------------------------------------------------------ */
 
 static json_t *not_built(const char *zPath) {
@@ -463,7 +520,7 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     int rc = board_check_period(db, zPeriod, e);
     if (rc) return rc;
     json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL, *risk = NULL,
-           *acts = NULL, *decs = NULL;
+           *acts = NULL, *decs = NULL, *prod = NULL;
     if ((rc = store_crud_get(db, &resource_settings, 1, &settings))) goto done;
     if ((rc = board_scorecard(db, zPeriod, &score))) goto done;
     if ((rc = board_portfolio(db, &port))) goto done;
@@ -471,6 +528,7 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     if ((rc = board_risk(db, &risk))) goto done;
     if ((rc = board_actions(db, zPeriod, &acts))) goto done;
     if ((rc = board_decisions(db, zPeriod, &decs))) goto done;
+    if ((rc = board_production(db, zPeriod, &prod))) goto done;
     char zCur[12], zNow[32];
     alloc_current_quarter(db, zCur);
     time_iso_now(zNow, sizeof zNow);
@@ -478,9 +536,9 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
                        "current_period", zCur, "organisation", json_object_get(settings, "name"),
                        "currency", json_object_get(settings, "currency"), "generated_at", zNow,
                        "scorecard", score, "portfolio", port, "resources", res, "value",
-                       not_built("value"), "risk", risk, "production", not_built("production"),
+                       not_built("value"), "risk", risk, "production", prod,
                        "decisions", decs, "actions", acts);
-    score = port = res = risk = acts = decs = NULL;
+    score = port = res = risk = acts = decs = prod = NULL;
     if (!*ppOut) rc = KEEL_ENOMEM;
 done:
     json_decref(settings);
@@ -490,5 +548,6 @@ done:
     json_decref(risk);
     json_decref(acts);
     json_decref(decs);
+    json_decref(prod);
     return rc;
 }

@@ -138,6 +138,8 @@ static json_t *toned(const char *zText, const char *zTone) {
     return zTone ? json_pack("{ss ss}", "text", zText, "tone", zTone) : json_string(zText);
 }
 
+static int is_str(const char *z, const char *zWant) { return z && strcmp(z, zWant) == 0; }
+
 /* The tone of a KPI status, a pool state or a severity. */
 static const char *tone_of(const char *z) {
     if (!z) return NULL;
@@ -456,6 +458,93 @@ static void sec_risk(DocCtx *c, const json_t *r) {
     findings_table(c, json_object_get(r, "findings"));
 }
 
+/* The production section: every system that has served with its status
+ * and switch, its monitoring findings (each with the false-alarm rate its
+ * test states) and the alerts that fired in the quarter. */
+static void sec_production(DocCtx *c, const json_t *pr, const char *zPeriod) {
+    section(c, "production", 1);
+    const json_t *systems = json_object_get(pr, "systems");
+    int nFind = 0, nAlert = 0;
+    size_t i, k;
+    json_t *x, *f;
+    json_array_foreach(systems, i, x) {
+        nFind += (int)json_array_size(json_object_get(x, "findings"));
+        nAlert += (int)json_array_size(json_object_get(x, "alerts"));
+    }
+    para(c, 0, W(c, "prod.summary"), (int)json_array_size(systems), nFind, zPeriod, nAlert,
+         (int)json_integer_value(json_object_get(pr, "awaiting_trips")));
+    if (json_array_size(systems) == 0) return;
+    static const double aW[] = {0.28, 0.16, 0.26, 0.14, 0.16};
+    static const int aR[] = {0, 0, 0, 1, 1};
+    const char *azH[] = {W(c, "col.system"), W(c, "col.status"), W(c, "col.switch"),
+                         W(c, "col.findings"), W(c, "col.alerts")};
+    json_t *t = table(c, 5, aW, aR, azH);
+    json_array_foreach(systems, i, x) {
+        const char *zSt = json_get_str(x, "status");
+        char zSw[160], zF[16], zA[16];
+        snprintf(zSw, sizeof zSw, W(c, "prod.switch"),
+                 words_of(c->zLang, "swstate", json_get_str(x, "switch")),
+                 words_of(c->zLang, "fallback", json_get_str(x, "fallback")));
+        snprintf(zF, sizeof zF, "%d", (int)json_array_size(json_object_get(x, "findings")));
+        snprintf(zA, sizeof zA, "%d", (int)json_array_size(json_object_get(x, "alerts")));
+        row_add(t, json_pack("[s* o s s s]", json_get_str(x, "system"),
+                             toned(words_of(c->zLang, "prodstatus", zSt),
+                                   is_str(zSt, "healthy")          ? "good"
+                                   : is_str(zSt, "degraded")       ? "warn"
+                                   : is_str(zSt, "decaying")       ? "bad"
+                                   : is_str(zSt, "switched_off")   ? "warn"
+                                                                   : NULL),
+                             zSw, zF, zA));
+    }
+    h2(c, W(c, "prod.findings"));
+    if (!nFind) {
+        para(c, 1, "%s", W(c, "none"));
+    } else {
+        static const double aW2[] = {0.22, 0.40, 0.22, 0.16};
+        static const int aR2[] = {0, 0, 1, 1};
+        const char *azH2[] = {W(c, "col.system"), W(c, "col.finding"), W(c, "col.change"),
+                              W(c, "col.false_alarm")};
+        t = table(c, 4, aW2, aR2, azH2);
+        json_array_foreach(systems, i, x) json_array_foreach(json_object_get(x, "findings"), k, f) {
+            char zWhat[300], zChg[96] = "-", zB[40], zC[40], zFa[24] = "-";
+            const char *zSeg = json_get_str(f, "segment");
+            snprintf(zWhat, sizeof zWhat, W(c, "prod.finding"),
+                     words_of(c->zLang, "fkind", json_get_str(f, "kind")),
+                     words_of(c->zLang, "metric", json_get_str(f, "metric")),
+                     !zSeg || !strcmp(zSeg, "*") ? W(c, "prod.all") : zSeg,
+                     json_get_str(f, "version") ? json_get_str(f, "version") : "-",
+                     words_of(c->zLang, "ftest", json_get_str(f, "test")));
+            if (!isnan(num(f, "baseline")) && !isnan(num(f, "current"))) {
+                fmt_num(num(f, "baseline"), zB, sizeof zB);
+                fmt_num(num(f, "current"), zC, sizeof zC);
+                snprintf(zChg, sizeof zChg, "%s \u2192 %s", zB, zC);
+            }
+            if (!isnan(num(f, "false_alarm_rate")))
+                snprintf(zFa, sizeof zFa, "%g%%", num(f, "false_alarm_rate") * 100);
+            row_add(t, json_pack("[s* s s s]", json_get_str(x, "system"), zWhat, zChg, zFa));
+        }
+        para(c, 1, "%s", W(c, "prod.fa_note"));
+    }
+    h2(c, W(c, "prod.alerts"));
+    if (!nAlert) {
+        para(c, 1, "%s", W(c, "none"));
+        return;
+    }
+    static const double aW3[] = {0.22, 0.30, 0.14, 0.34};
+    static const int aR3[] = {0, 0, 0, 0};
+    const char *azH3[] = {W(c, "col.system"), W(c, "col.rule"), W(c, "col.severity"),
+                          W(c, "col.fired")};
+    t = table(c, 4, aW3, aR3, azH3);
+    json_array_foreach(systems, i, x) json_array_foreach(json_object_get(x, "alerts"), k, f) {
+        char zAt[24];
+        snprintf(zAt, sizeof zAt, "%.16s", json_get_str(f, "at") ? json_get_str(f, "at") : "-");
+        if (strlen(zAt) > 10) zAt[10] = ' ';
+        const char *zSev = json_get_str(f, "severity");
+        row_add(t, json_pack("[s* s* o s]", json_get_str(x, "system"), json_get_str(f, "rule"),
+                             toned(words_of(c->zLang, "severity", zSev), tone_of(zSev)), zAt));
+    }
+}
+
 /* The decisions section: the committee's decisions taken in the quarter
  * (proposal, outcome, votes, date) and the proposals awaiting its vote. */
 static void sec_decisions(DocCtx *c, const json_t *d, const char *zPeriod) {
@@ -593,7 +682,11 @@ json_t *report_board_document(const json_t *pack, const char *zLang) {
         sec_risk(&c, risk);
     else
         sec_not_built(&c, "risk");
-    sec_not_built(&c, "production");
+    const json_t *prod = json_object_get(pack, "production");
+    if (json_is_true(json_object_get(prod, "built")))
+        sec_production(&c, prod, zPeriod);
+    else
+        sec_not_built(&c, "production");
     const json_t *decs = json_object_get(pack, "decisions");
     if (json_is_true(json_object_get(decs, "built")))
         sec_decisions(&c, decs, zPeriod);

@@ -119,7 +119,19 @@ SAY = {
               % (n_open, len(overdue), period, done, cancelled),
               "%s 委员会共作出 %d 项决定；%d 项提案待表决。" % (period, n_taken, len(pending))],
 }
-NOT_BUILT = 2  # value and production
+served = [x for x in a.get("/api/v1/production").json["items"] if x["status"] != "not_in_production"]
+n_trips = len(a.get("/api/v1/production").json["awaiting_trips"])
+prod_find = {x["system"]: a.get("/api/v1/systems/%s/findings" % x["system"]).json["findings"]
+             for x in served}
+n_fired = sum(1 for x in served for e in a.get("/api/v1/systems/%s/alerts" % x["system"]).json["history"]
+              if e["state"] == "firing" and in_period(e["created_at"]))
+n_find = sum(len(v) for v in prod_find.values())
+t.check("board-0.5", served and n_find > 0 and n_fired > 0, (served, n_find, n_fired))
+SAY["en"].append("%d systems have served users; monitoring holds %d findings about them; in %s %d "
+                 "alerts fired; %d switch trips await a decision." % (len(served), n_find, period, n_fired, n_trips))
+SAY["zh-CN"].append("已上线服务的系统 %d 个；监控对其记录的发现 %d 项；%s 触发告警 %d 次；%d 次开关跳闸待决定。"
+                    % (len(served), n_find, period, n_fired, n_trips))
+NOT_BUILT = 1  # value
 t.check("board-0.2", len(expected) >= 20 and expected["roadmap"] > 0 and expected["matrix"] > 0
         and expected["utilisation"] > 0, expected)
 
@@ -210,6 +222,9 @@ for lang in ("en", "zh-CN"):
     t.check("board-2.10-%s" % lang, all(0 <= pos(o) < pos(x) for o in overdue for x in later),
             [(o["title"], pos(o)) for o in overdue])
     t.check("board-2.11-%s" % lang, all(p["title"] in flat for p in pending), pending)
+    # each finding of a system in production with the false-alarm rate its test states
+    fa = [("%g%%" % (f["false_alarm_rate"] * 100), f["segment"]) for v in prod_find.values() for f in v]
+    t.check("board-2.12-%s" % lang, all(r in flat and (g == "*" or g in flat) for r, g in fa), fa)
     if risk_built:
         # the counts written in the heatmaps' squares, row by row from impact 5
         # down and likelihood 1 across, are the API's heatmap's
