@@ -4,20 +4,25 @@
  * (ranking, the latest plan: funded with its roadmap, unfunded with the
  * reason), resource use (pools over four quarters, idle and over-committed
  * pools, break-even, team gaps), risk (the register's heatmaps, each AI
- * system's gate board, overdue mitigations and ethics reviews), and a
+ * system's gate board, overdue mitigations and ethics reviews), the open
+ * actions (overdue first) and those closed in the quarter, and a
  * {"built": false} placeholder for each path keel does not have yet. Everything is read through the
  * domain functions of those paths. */
 #include "domain/board.h"
 #include "domain/alignment.h"
+#include "domain/action.h"
 #include "domain/allocation.h"
+#include "domain/committee.h"
 #include "domain/gate.h"
 #include "domain/org.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "store/store_crud.h"
 #include "util/json.h"
+#include "util/period.h"
 #include "util/timeutil.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int board_check_period(Db *db, const char *zPeriod, KeelError *e) {
@@ -297,6 +302,157 @@ static int board_risk(Db *db, json_t **ppOut) {
     json_decref(sched);
     return rc;
 }
+/* ---- actions ---------------------------------------------------------------------- */
+
+/* Whether the ISO date or timestamp z falls in the fiscal quarter p. */
+static int in_quarter(const char *z, const Period *p) {
+    int y, m;
+    if (!z || sscanf(z, "%4d-%2d", &y, &m) != 2) return 0;
+    int k = y * 12 + m - 1;
+    return k >= p->firstMonth && k < p->firstMonth + 3;
+}
+
+static int is(const char *zWant, const char *z) { return z && strcmp(zWant, z) == 0; }
+
+/* Overdue ones first (most days overdue first), then by due date (none
+ * last), then by id. */
+static int action_cmp(const void *a, const void *b) {
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int ox = json_is_true(json_object_get(x, "overdue")),
+        oy = json_is_true(json_object_get(y, "overdue"));
+    if (ox != oy) return oy - ox;
+    const char *dx = json_get_str(x, "due_date"), *dy = json_get_str(y, "due_date");
+    if (!dx != !dy) return dx ? -1 : 1;
+    int c = dx ? strcmp(dx, dy) : 0;
+    if (c) return c;
+    return json_get_id(x, "id") < json_get_id(y, "id") ? -1 : 1;
+}
+
+/* The open actions (open or in progress) as {owner, title, due_date,
+ * overdue, days_overdue, status, source, initiative, system}, overdue ones
+ * first then by due date; how many are overdue; how many were closed (done
+ * or cancelled) in zPeriod. */
+static int board_actions(Db *db, const char *zPeriod, json_t **ppOut) {
+    json_t *all;
+    ActionFilter f = {NULL, NULL, NULL, NULL, 0, 0, 0};
+    int rc = action_list(db, &f, &all);
+    if (rc) return rc;
+    Period p;
+    period_parse(zPeriod, align_fiscal_start(db), &p);
+    size_t i, n = 0;
+    json_t *x, **ap = calloc(json_array_size(json_object_get(all, "items")) + 1, sizeof *ap);
+    int nDone = 0, nCancelled = 0, nOverdue = 0;
+    json_array_foreach(json_object_get(all, "items"), i, x) {
+        const char *zSt = json_get_str(x, "status");
+        if (is("open", zSt) || is("in_progress", zSt)) {
+            ap[n++] = x;
+            nOverdue += json_is_true(json_object_get(x, "overdue"));
+        } else if (in_quarter(json_get_str(x, "closed_at"), &p)) {
+            if (is("done", zSt)) nDone++;
+            else nCancelled++;
+        }
+    }
+    qsort(ap, n, sizeof *ap, action_cmp);
+    json_t *open = json_array();
+    for (i = 0; i < n; i++)
+        json_array_append_new(
+            open, json_pack("{sO sO* sO* sO* sO* sO* sO* sO* sO* sO*}", "id",
+                            json_object_get(ap[i], "id"), "title",
+                            json_object_get(ap[i], "title"), "owner",
+                            json_object_get(ap[i], "owner_name"), "due_date",
+                            json_object_get(ap[i], "due_date"), "status",
+                            json_object_get(ap[i], "status"), "source",
+                            json_object_get(ap[i], "source"), "overdue",
+                            json_object_get(ap[i], "overdue"), "days_overdue",
+                            json_object_get(ap[i], "days_overdue"), "initiative",
+                            json_object_get(ap[i], "initiative_title"), "system",
+                            json_object_get(ap[i], "system_name")));
+    free(ap);
+    json_decref(all);
+    *ppOut = json_pack("{sb so si si si si}", "built", 1, "open", open, "open_count", (int)n,
+                       "overdue_count", nOverdue, "closed_done", nDone, "closed_cancelled",
+                       nCancelled);
+    return *ppOut ? 0 : KEEL_ENOMEM;
+}
+
+/* ---- decisions ------------------------------------------------------------------ */
+
+/* All rows of r (at most 1000), newest first, decorated. */
+static int list_all(Db *db, const ResourceDef *r, int (*decorate)(Db *, json_t *),
+                    json_t **ppItems) {
+    ListQuery q = {.limit = 1000, .zSort = "-id"};
+    int64_t n;
+    KeelError e = {0};
+    int rc = store_crud_list(db, r, &q, ppItems, &n, &e);
+    size_t i;
+    json_t *x;
+    if (rc == 0) json_array_foreach(*ppItems, i, x) decorate(db, x);
+    return rc;
+}
+
+/* The committee's decisions taken in zPeriod, newest first: {id, title
+ * (the proposal's, else the action type), action_type, kind, outcome,
+ * execution, for, against, abstain, date}; the proposals still open with
+ * their due date and the votes cast so far. */
+static int board_decisions(Db *db, const char *zPeriod, json_t **ppOut) {
+    json_t *decs = NULL, *props = NULL;
+    int rc = list_all(db, &resource_decision, decision_decorate, &decs);
+    if (rc == 0) rc = list_all(db, &resource_proposal, proposal_decorate, &props);
+    if (rc) {
+        json_decref(decs);
+        return rc;
+    }
+    Period p;
+    period_parse(zPeriod, align_fiscal_start(db), &p);
+    json_t *taken = json_array(), *pending = json_array(), *x;
+    size_t i;
+    json_array_foreach(decs, i, x) {
+        const char *zAt = json_get_str(x, "created_at");
+        if (!in_quarter(zAt, &p)) continue;
+        const json_t *pr = NULL, *y;
+        size_t k;
+        json_array_foreach(props, k, y) if (json_get_id(y, "id") == json_get_id(x, "proposal_id")) pr = y;
+        const json_t *tl = json_object_get(x, "tally");
+        if (!json_get_id(x, "proposal_id")) pr = NULL;
+        char zDate[11];
+        snprintf(zDate, sizeof zDate, "%s", zAt);
+        json_t *ini = NULL;
+        if (json_get_id(x, "initiative_id") &&
+            store_crud_get(db, &resource_initiative, json_get_id(x, "initiative_id"), &ini))
+            ini = NULL;
+        json_array_append_new(
+            taken, json_pack("{sO sO* sO* sO* sO* sO* sI sI sI ss}", "id", json_object_get(x, "id"),
+                             "title", pr ? json_object_get(pr, "title") : NULL, "action_type",
+                             json_object_get(x, "action_type"), "kind", json_object_get(x, "kind"),
+                             "outcome", json_object_get(x, "outcome"), "execution",
+                             json_object_get(x, "execution"), "for",
+                             (json_int_t)json_get_id(tl, "for"), "against",
+                             (json_int_t)json_get_id(tl, "against"), "abstain",
+                             (json_int_t)json_get_id(tl, "abstain"), "date", zDate));
+        json_object_set(json_array_get(taken, json_array_size(taken) - 1), "initiative",
+                        ini ? json_object_get(ini, "title") : json_null());
+        json_decref(ini);
+    }
+    json_array_foreach(props, i, x) {
+        if (!is("open", json_get_str(x, "status"))) continue;
+        const json_t *tl = json_object_get(x, "tally");
+        json_array_append_new(
+            pending, json_pack("{sO sO* sO* sO* sO* sI sI sI sI}", "id", json_object_get(x, "id"),
+                               "title", json_object_get(x, "title"), "action_type",
+                               json_object_get(x, "action_type"), "due_date",
+                               json_object_get(x, "due_date"), "overdue",
+                               json_object_get(x, "overdue"), "for",
+                               (json_int_t)json_get_id(tl, "for"), "against",
+                               (json_int_t)json_get_id(tl, "against"), "abstain",
+                               (json_int_t)json_get_id(tl, "abstain"), "eligible",
+                               (json_int_t)json_get_id(tl, "eligible")));
+    }
+    json_decref(decs);
+    json_decref(props);
+    *ppOut = json_pack("{sb so so}", "built", 1, "taken", taken, "pending", pending);
+    return *ppOut ? 0 : KEEL_ENOMEM;
+}
+
 /* ---- the pack ------------------------------------------------------------------ */
 
 static json_t *not_built(const char *zPath) {
@@ -306,12 +462,15 @@ static json_t *not_built(const char *zPath) {
 int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     int rc = board_check_period(db, zPeriod, e);
     if (rc) return rc;
-    json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL, *risk = NULL;
+    json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL, *risk = NULL,
+           *acts = NULL, *decs = NULL;
     if ((rc = store_crud_get(db, &resource_settings, 1, &settings))) goto done;
     if ((rc = board_scorecard(db, zPeriod, &score))) goto done;
     if ((rc = board_portfolio(db, &port))) goto done;
     if ((rc = board_resources(db, zPeriod, &res, e))) goto done;
     if ((rc = board_risk(db, &risk))) goto done;
+    if ((rc = board_actions(db, zPeriod, &acts))) goto done;
+    if ((rc = board_decisions(db, zPeriod, &decs))) goto done;
     char zCur[12], zNow[32];
     alloc_current_quarter(db, zCur);
     time_iso_now(zNow, sizeof zNow);
@@ -320,8 +479,8 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
                        "currency", json_object_get(settings, "currency"), "generated_at", zNow,
                        "scorecard", score, "portfolio", port, "resources", res, "value",
                        not_built("value"), "risk", risk, "production", not_built("production"),
-                       "decisions", not_built("decisions"), "actions", not_built("actions"));
-    score = port = res = risk = NULL;
+                       "decisions", decs, "actions", acts);
+    score = port = res = risk = acts = decs = NULL;
     if (!*ppOut) rc = KEEL_ENOMEM;
 done:
     json_decref(settings);
@@ -329,5 +488,7 @@ done:
     json_decref(port);
     json_decref(res);
     json_decref(risk);
+    json_decref(acts);
+    json_decref(decs);
     return rc;
 }

@@ -456,6 +456,113 @@ static void sec_risk(DocCtx *c, const json_t *r) {
     findings_table(c, json_object_get(r, "findings"));
 }
 
+/* The decisions section: the committee's decisions taken in the quarter
+ * (proposal, outcome, votes, date) and the proposals awaiting its vote. */
+static void sec_decisions(DocCtx *c, const json_t *d, const char *zPeriod) {
+    section(c, "decisions", 1);
+    const json_t *taken = json_object_get(d, "taken"), *pending = json_object_get(d, "pending");
+    para(c, 0, W(c, "dec.summary"), zPeriod, (int)json_array_size(taken),
+         (int)json_array_size(pending));
+    h2(c, W(c, "dec.taken"));
+    size_t i;
+    json_t *x;
+    if (json_array_size(taken) == 0) {
+        para(c, 1, "%s", W(c, "none"));
+    } else {
+        static const double aW[] = {0.40, 0.18, 0.16, 0.12, 0.14};
+        static const int aR[] = {0, 0, 0, 1, 0};
+        const char *azH[] = {W(c, "col.proposal"), W(c, "col.outcome"), W(c, "col.execution"),
+                             W(c, "col.votes"), W(c, "col.date")};
+        json_t *t = table(c, 5, aW, aR, azH);
+        json_array_foreach(taken, i, x) {
+            char zV[48] = "-";
+            const char *zOut = json_get_str(x, "outcome");
+            if (!json_is_string(json_object_get(x, "kind")) || strcmp(json_get_str(x, "kind"), "direct"))
+                snprintf(zV, sizeof zV, "%lld / %lld / %lld", (long long)json_get_id(x, "for"),
+                         (long long)json_get_id(x, "against"), (long long)json_get_id(x, "abstain"));
+            char zTitle[400];
+            if (json_get_str(x, "title"))
+                snprintf(zTitle, sizeof zTitle, "%s", json_get_str(x, "title"));
+            else
+                snprintf(zTitle, sizeof zTitle, "%s%s%s",
+                         words_of(c->zLang, "actiontype", json_get_str(x, "action_type")),
+                         json_get_str(x, "initiative") ? W(c, "colon") : "",
+                         json_get_str(x, "initiative") ? json_get_str(x, "initiative") : "");
+            row_add(t, json_pack("[s o s s s*]", zTitle,
+                                 toned(words_of(c->zLang, "outcome", zOut),
+                                       !zOut                           ? NULL
+                                       : strcmp(zOut, "passed") == 0   ? "good"
+                                       : strcmp(zOut, "rejected") == 0 ? "bad"
+                                       : strcmp(zOut, "no_quorum") == 0 ? "warn"
+                                                                        : NULL),
+                                 words_of(c->zLang, "execution", json_get_str(x, "execution")), zV,
+                                 json_get_str(x, "date")));
+        }
+        para(c, 1, "%s", W(c, "dec.votes_note"));
+    }
+    h2(c, W(c, "dec.pending"));
+    if (json_array_size(pending) == 0) {
+        para(c, 1, "%s", W(c, "none"));
+        return;
+    }
+    static const double aW2[] = {0.40, 0.22, 0.16, 0.22};
+    static const int aR2[] = {0, 0, 0, 1};
+    const char *azH2[] = {W(c, "col.proposal"), W(c, "col.action_type"), W(c, "col.due"),
+                          W(c, "col.votes_so_far")};
+    json_t *t = table(c, 4, aW2, aR2, azH2);
+    json_array_foreach(pending, i, x) {
+        char zV[64];
+        snprintf(zV, sizeof zV, "%lld / %lld / %lld (%lld)", (long long)json_get_id(x, "for"),
+                 (long long)json_get_id(x, "against"), (long long)json_get_id(x, "abstain"),
+                 (long long)json_get_id(x, "eligible"));
+        int bOver = json_is_true(json_object_get(x, "overdue"));
+        row_add(t, json_pack("[s* s o s]", json_get_str(x, "title"),
+                             words_of(c->zLang, "actiontype", json_get_str(x, "action_type")),
+                             toned(json_get_str(x, "due_date") ? json_get_str(x, "due_date") : "-",
+                                   bOver ? "bad" : NULL),
+                             zV));
+    }
+}
+
+/* The actions section: open actions by owner and due date, overdue ones
+ * first, and how many were closed in the quarter. */
+static void sec_actions(DocCtx *c, const json_t *a, const char *zPeriod) {
+    section(c, "actions", 1);
+    para(c, 0, W(c, "act.summary"), (int)json_integer_value(json_object_get(a, "open_count")),
+         (int)json_integer_value(json_object_get(a, "overdue_count")), zPeriod,
+         (int)json_integer_value(json_object_get(a, "closed_done")),
+         (int)json_integer_value(json_object_get(a, "closed_cancelled")));
+    h2(c, W(c, "act.open"));
+    const json_t *open = json_object_get(a, "open");
+    if (json_array_size(open) == 0) {
+        para(c, 1, "%s", W(c, "none"));
+        return;
+    }
+    static const double aW[] = {0.36, 0.18, 0.13, 0.15, 0.18};
+    static const int aR[] = {0, 0, 0, 0, 0};
+    const char *azH[] = {W(c, "col.action"), W(c, "col.owner"), W(c, "col.due"),
+                         W(c, "col.status"), W(c, "col.about")};
+    json_t *t = table(c, 5, aW, aR, azH);
+    size_t i;
+    json_t *x;
+    json_array_foreach(open, i, x) {
+        char zSt[96];
+        int bOver = json_is_true(json_object_get(x, "overdue"));
+        if (bOver)
+            snprintf(zSt, sizeof zSt, W(c, "act.overdue_days"),
+                     (int)json_integer_value(json_object_get(x, "days_overdue")));
+        else
+            snprintf(zSt, sizeof zSt, "%s", words_of(c->zLang, "actstatus", json_get_str(x, "status")));
+        const char *zAbout = json_get_str(x, "system") ? json_get_str(x, "system")
+                             : json_get_str(x, "initiative") ? json_get_str(x, "initiative")
+                                                              : "-";
+        row_add(t, json_pack("[s* s s* o s]", json_get_str(x, "title"),
+                             json_get_str(x, "owner") ? json_get_str(x, "owner") : "-",
+                             json_get_str(x, "due_date"), toned(zSt, bOver ? "bad" : NULL),
+                             zAbout));
+    }
+}
+
 /* A section whose path keel does not have yet: its title and one line. */
 static void sec_not_built(DocCtx *c, const char *zId) {
     section(c, zId, 0);
@@ -487,8 +594,16 @@ json_t *report_board_document(const json_t *pack, const char *zLang) {
     else
         sec_not_built(&c, "risk");
     sec_not_built(&c, "production");
-    sec_not_built(&c, "decisions");
-    sec_not_built(&c, "actions");
+    const json_t *decs = json_object_get(pack, "decisions");
+    if (json_is_true(json_object_get(decs, "built")))
+        sec_decisions(&c, decs, zPeriod);
+    else
+        sec_not_built(&c, "decisions");
+    const json_t *acts = json_object_get(pack, "actions");
+    if (json_is_true(json_object_get(acts, "built")))
+        sec_actions(&c, acts, zPeriod);
+    else
+        sec_not_built(&c, "actions");
     return doc;
 }
 

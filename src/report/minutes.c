@@ -2,6 +2,7 @@
 /* The meeting document; see minutes.h. */
 #include "report/minutes.h"
 #include "report/html.h"
+#include "report/words.h"
 #include "util/json.h"
 #include <string.h>
 
@@ -23,14 +24,6 @@ static const Word aWord[] = {
     {"kind.finding", "Critical finding", "严重问题"},
     {"overdue", "overdue", "已逾期"},
     {"due", "due", "截止"},
-    {"outcome.passed", "passed", "通过"},
-    {"outcome.rejected", "rejected", "否决"},
-    {"outcome.no_quorum", "no quorum", "未达法定人数"},
-    {"outcome.direct", "decision of one", "单人决策"},
-    {"execution.executed", "executed", "已执行"},
-    {"execution.refused", "refused by the rules", "被规则拒绝"},
-    {"execution.recorded", "recorded", "已记录"},
-    {"execution.none", "not executed", "未执行"},
     {"vote.for", "for", "赞成"},
     {"vote.against", "against", "反对"},
     {"vote.abstain", "abstain", "弃权"},
@@ -43,7 +36,7 @@ static const char *w(const char *zLang, const char *zKey) {
     int bZh = zLang && strcmp(zLang, "zh-CN") == 0;
     for (size_t i = 0; i < sizeof aWord / sizeof aWord[0]; i++)
         if (strcmp(aWord[i].zKey, zKey) == 0) return bZh ? aWord[i].zZh : aWord[i].zEn;
-    return zKey;
+    return words_get(zLang, zKey); /* the board pack's: outcomes, executions */
 }
 
 static const char *wv(const char *zLang, const char *zGroup, const char *zValue) {
