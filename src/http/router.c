@@ -366,6 +366,30 @@ static int unread_arg(void *cls, const char *zKey, const char *zValue) {
     return 0;
 }
 
+typedef struct TwiceCtx {
+    const char *azKey[32];
+    int n;
+    const char *zFound;
+} TwiceCtx;
+
+static int twice_arg(void *cls, const char *zKey, const char *zValue) {
+    (void)zValue;
+    TwiceCtx *c = cls;
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->azKey[i], zKey) == 0) {
+            c->zFound = zKey;
+            return 0;
+        }
+    if (c->n < (int)(sizeof c->azKey / sizeof *c->azKey)) c->azKey[c->n++] = zKey;
+    return 1;
+}
+
+const char *req_query_repeated(Req *req) {
+    TwiceCtx c = {{0}, 0, NULL};
+    query_walk(req, twice_arg, &c);
+    return c.zFound;
+}
+
 const char *req_query_unread(Req *req) {
     if (req->bQueryAll) return NULL;
     UnreadCtx c = {req, NULL};

@@ -158,6 +158,9 @@ void req_query_foreach(Req *req, int (*x)(void *, const char *, const char *), v
  * req_query or req_query_foreach), or NULL. http_handle refuses a GET
  * with one, so that a typo is never silently ignored. */
 const char *req_query_unread(Req *req);
+/* A query parameter given more than once (no route reads a list from
+ * repeats: the first would win and the rest be ignored), or NULL. */
+const char *req_query_repeated(Req *req);
 
 /* Run the matched route's handler on a request whose body is complete
  * (server.c): body size, JSON parsing, the handler, the error envelope. */

@@ -286,6 +286,14 @@ void http_handle(Req *req, Resp *resp, int bBodyTooBig) {
         resp_error(resp, req->zRequestId, KEEL_EINVAL, &e);
         return;
     }
+    const char *zTwice = req_query_repeated(req);
+    if (zTwice) {
+        KeelError e;
+        err_set(&e, KEEL_EINVAL, zTwice,
+                "query parameter '%.40s' is given more than once; give it once", zTwice);
+        resp_error(resp, req->zRequestId, KEEL_EINVAL, &e);
+        return;
+    }
     memset(&req->err, 0, sizeof req->err);
     int rc = req->pRoute->xHandler(req, resp);
     if (req->db && req->db->nTxn) db_rollback(req->db); /* a handler left a transaction open */

@@ -321,5 +321,16 @@ for p in ("/api/v1/inbox", "/api/v1/me/preferences", "/api/v1/tokens", "/api/v1/
     r = admin.get(p)
     t.check("probe-8.4 %s not stored by caches" % p, r.status == 200 and r.header("Cache-Control") == "no-store",
             r.header("Cache-Control"))
+# a query parameter given twice is refused (the first would win and the second be ignored without a word)
+for pth in ("/api/v1/proposals?limit=1&limit=2", "/api/v1/initiatives?stage=idea&stage=pilot",
+            "/api/v1/inbox?limit=5&limit=5"):
+    r = admin.get(pth)
+    key = pth.split("?")[1].split("=")[0]
+    t.status("probe-8.5 %s refused" % pth, r, 400, "invalid", key)
+t.status("probe-8.6 once is fine", admin.get("/api/v1/proposals?limit=1"), 200)
+n_before = len(admin.get("/api/v1/initiatives?limit=200").json["items"])
+r = admin.request("POST", "/api/v1/initiatives?x=1&x=1", {"title": "Given twice"})
+t.status("probe-8.7 a write with a repeated parameter refused", r, 400, "invalid", "x")
+t.check("probe-8.8 and nothing stored", len(admin.get("/api/v1/initiatives?limit=200").json["items"]) == n_before)
 srv.stop()
 t.done()
