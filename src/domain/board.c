@@ -4,10 +4,12 @@
  * (ranking, the latest plan: funded with its roadmap, unfunded with the
  * reason), resource use (pools over four quarters, idle and over-committed
  * pools, break-even, team gaps), risk (the register's heatmaps, each AI
- * system's gate board, overdue mitigations and ethics reviews), the open
- * actions (overdue first) and those closed in the quarter, and a
- * {"built": false} placeholder for each path keel does not have yet. Everything is read through the
- * domain functions of those paths. */
+ * system's gate board, overdue mitigations and ethics reviews), realised
+ * against promised value (the quarterly review), production health
+ * (systems, switches, monitoring findings, alerts), the committee's
+ * decisions and open proposals, and the open actions (overdue first) with
+ * those closed in the quarter. Everything is read through the domain
+ * functions of those paths. */
 #include "domain/board.h"
 #include "domain/alignment.h"
 #include "domain/action.h"
@@ -17,6 +19,7 @@
 #include "domain/decay.h"
 #include "domain/gate.h"
 #include "domain/org.h"
+#include "domain/quarterly.h"
 #include "domain/review.h"
 #include "domain/risk.h"
 #include "domain/system.h"
@@ -510,17 +513,57 @@ static int board_production(Db *db, const char *zPeriod, json_t **ppOut) {
     return rc ? rc : *ppOut ? 0 : KEEL_ENOMEM;
 }
 
-/* ---- the pack ------------------------------------------------------------------ */
+/* ---- realised vs promised value ------------------------------------------------- */
 
-static json_t *not_built(const char *zPath) {
-    return json_pack("{sb ss}", "built", 0, "path", zPath);
+/* The quarterly review's realised against promised value of zPeriod (held:
+ * as held; else assembled now through quarterly_realised, the same rule and
+ * interval): {level, promised, realised (the programme's), initiatives:
+ * [{title, stage, promised, realised, share, share_interval,
+ * value_interval, tested, shortfall, not_live, method}]} where method is
+ * the comparison of the tested links (pre_period, units_not_rolled_out,
+ * or mixed). */
+static int board_value(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
+    json_t *rv;
+    int rc = quarterly_review(db, zPeriod, &rv, e);
+    if (rc) return rc;
+    json_t *items = json_array(), *x, *l;
+    size_t i, k;
+    json_array_foreach(json_object_get(rv, "initiatives"), i, x) {
+        const json_t *r = json_object_get(x, "realised");
+        const char *zMethod = NULL;
+        json_array_foreach(json_object_get(r, "links"), k, l) {
+            const char *z = json_get_str(l, "comparison");
+            if (!json_is_true(json_object_get(l, "tested")) || !z) continue;
+            zMethod = !zMethod || !strcmp(zMethod, z) ? z : "mixed";
+        }
+        json_array_append_new(
+            items,
+            json_pack("{sO* sO* sO* sO* sO* sO* sO* sb sb sb ss*}", "title",
+                      json_object_get(x, "title"), "stage", json_object_get(x, "stage"),
+                      "promised", json_object_get(x, "promised_value"), "realised",
+                      json_object_get(x, "realised_value"), "share", json_object_get(r, "share"),
+                      "share_interval", json_object_get(r, "share_interval"), "value_interval",
+                      json_object_get(r, "value_interval"), "tested",
+                      json_is_true(json_object_get(r, "tested")), "shortfall",
+                      json_is_true(json_object_get(r, "shortfall")), "not_live",
+                      !json_is_string(json_object_get(r, "live_since")), "method", zMethod));
+    }
+    const json_t *prog = json_object_get(rv, "programme");
+    *ppOut = json_pack("{sb sO* sf sO* sO* so}", "built", 1, "status", json_object_get(rv, "status"),
+                       "level", QR_LEVEL * 100, "promised",
+                       json_object_get(prog, "promised_value"), "realised",
+                       json_object_get(prog, "realised_value"), "initiatives", items);
+    json_decref(rv);
+    return *ppOut ? 0 : KEEL_ENOMEM;
 }
+
+/* ---- the pack ------------------------------------------------------------------ */
 
 int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     int rc = board_check_period(db, zPeriod, e);
     if (rc) return rc;
     json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL, *risk = NULL,
-           *acts = NULL, *decs = NULL, *prod = NULL;
+           *acts = NULL, *decs = NULL, *prod = NULL, *val = NULL;
     if ((rc = store_crud_get(db, &resource_settings, 1, &settings))) goto done;
     if ((rc = board_scorecard(db, zPeriod, &score))) goto done;
     if ((rc = board_portfolio(db, &port))) goto done;
@@ -529,6 +572,7 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     if ((rc = board_actions(db, zPeriod, &acts))) goto done;
     if ((rc = board_decisions(db, zPeriod, &decs))) goto done;
     if ((rc = board_production(db, zPeriod, &prod))) goto done;
+    if ((rc = board_value(db, zPeriod, &val, e))) goto done;
     char zCur[12], zNow[32];
     alloc_current_quarter(db, zCur);
     time_iso_now(zNow, sizeof zNow);
@@ -536,9 +580,9 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
                        "current_period", zCur, "organisation", json_object_get(settings, "name"),
                        "currency", json_object_get(settings, "currency"), "generated_at", zNow,
                        "scorecard", score, "portfolio", port, "resources", res, "value",
-                       not_built("value"), "risk", risk, "production", prod,
+                       val, "risk", risk, "production", prod,
                        "decisions", decs, "actions", acts);
-    score = port = res = risk = acts = decs = prod = NULL;
+    score = port = res = risk = acts = decs = prod = val = NULL;
     if (!*ppOut) rc = KEEL_ENOMEM;
 done:
     json_decref(settings);
@@ -549,5 +593,6 @@ done:
     json_decref(acts);
     json_decref(decs);
     json_decref(prod);
+    json_decref(val);
     return rc;
 }

@@ -9,8 +9,11 @@
  *  - resource use covers the period and the three quarters before it
  *    (actual use is known for past quarters);
  *  - risk is the register and the gates as they stand now (they have no
- *    history by quarter yet);
- *  - a path that keel does not have yet is present as {"built": false}.
+ *    history by quarter yet); production the systems, findings and switches
+ *    as they stand now, with the alerts fired in the period;
+ *  - value is the period's quarterly review (held or assembled now);
+ *    decisions are those taken in the period and the proposals open now;
+ *    actions the open ones now and those closed in the period.
  * See docs/report.md for every field. */
 #ifndef KEEL_DOMAIN_BOARD_H
 #define KEEL_DOMAIN_BOARD_H

@@ -12,6 +12,7 @@
 #include "report/board.h"
 #include "domain/allocation.h"
 #include "domain/board.h"
+#include "domain/quarterly.h"
 #include "report/words.h"
 #include "util/json.h"
 #include <math.h>
@@ -458,6 +459,62 @@ static void sec_risk(DocCtx *c, const json_t *r) {
     findings_table(c, json_object_get(r, "findings"));
 }
 
+/* The value section: realised against promised value per initiative for
+ * the quarter, as the quarterly review states it (the same rule and
+ * interval), flagged when below the promise. */
+static void sec_value(DocCtx *c, const json_t *v, const char *zPeriod) {
+    section(c, "value", 1);
+    char zP[40], zR[40];
+    fmt_money(c, num(v, "promised"), zP, sizeof zP);
+    fmt_money(c, num(v, "realised"), zR, sizeof zR);
+    const json_t *items = json_object_get(v, "initiatives");
+    int nTested = 0, nBelow = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(items, i, x) {
+        nTested += json_is_true(json_object_get(x, "tested"));
+        nBelow += json_is_true(json_object_get(x, "tested")) && num(x, "share") < 1;
+    }
+    para(c, 0, W(c, "val.summary"), zPeriod, zP, zR, nTested, (int)json_array_size(items), nBelow);
+    para(c, 1, W(c, "val.method"), num(v, "level"), QR_SHORTFALL * 100);
+    if (json_array_size(items) == 0) return;
+    static const double aW[] = {0.27, 0.10, 0.11, 0.11, 0.17, 0.24};
+    static const int aR[] = {0, 0, 1, 1, 1, 0};
+    const char *azH[] = {W(c, "col.initiative"), W(c, "col.stage"),  W(c, "col.promised"),
+                         W(c, "col.realised"),   W(c, "col.share"), W(c, "col.verdict")};
+    json_t *t = table(c, 6, aW, aR, azH);
+    json_array_foreach(items, i, x) {
+        char zPr[40], zRe[40] = "-", zSh[96] = "-", zV[200];
+        const char *zTone = NULL;
+        fmt_money(c, num(x, "promised"), zPr, sizeof zPr);
+        if (json_is_true(json_object_get(x, "tested"))) {
+            const json_t *si = json_object_get(x, "share_interval");
+            fmt_money(c, num(x, "realised"), zRe, sizeof zRe);
+            snprintf(zSh, sizeof zSh, "%.0f%% (%.0f%%\u2013%.0f%%)", num(x, "share") * 100,
+                     json_number_value(json_array_get(si, 0)) * 100,
+                     json_number_value(json_array_get(si, 1)) * 100);
+            const char *zM = words_of(c->zLang, "valmethod", json_get_str(x, "method"));
+            if (json_is_true(json_object_get(x, "shortfall"))) {
+                snprintf(zV, sizeof zV, W(c, "val.shortfall"), zM);
+                zTone = "bad";
+            } else if (num(x, "share") < 1) {
+                snprintf(zV, sizeof zV, W(c, "val.below"), zM);
+                zTone = "warn";
+            } else {
+                snprintf(zV, sizeof zV, W(c, "val.kept"), zM);
+                zTone = "good";
+            }
+        } else {
+            snprintf(zV, sizeof zV, "%s",
+                     W(c, json_is_true(json_object_get(x, "not_live")) ? "val.not_live"
+                                                                     : "val.too_few"));
+        }
+        row_add(t, json_pack("[s* s s s s o]", json_get_str(x, "title"),
+                             words_of(c->zLang, "stage", json_get_str(x, "stage")), zPr, zRe, zSh,
+                             toned(zV, zTone)));
+    }
+}
+
 /* The production section: every system that has served with its status
  * and switch, its monitoring findings (each with the false-alarm rate its
  * test states) and the alerts that fired in the quarter. */
@@ -652,12 +709,6 @@ static void sec_actions(DocCtx *c, const json_t *a, const char *zPeriod) {
     }
 }
 
-/* A section whose path keel does not have yet: its title and one line. */
-static void sec_not_built(DocCtx *c, const char *zId) {
-    section(c, zId, 0);
-    para(c, 1, "%s", W(c, "not_built"));
-}
-
 json_t *report_board_document(const json_t *pack, const char *zLang) {
     json_t *doc = json_pack("{ss ss s[]}", "lang", zLang, "font", REPORT_FONT, "blocks");
     DocCtx c = {zLang, json_object_get(doc, "blocks"), json_get_str(pack, "currency")};
@@ -675,28 +726,12 @@ json_t *report_board_document(const json_t *pack, const char *zLang) {
     const char *zPeriod = json_get_str(pack, "period");
     sec_scorecard(&c, json_object_get(pack, "scorecard"));
     sec_portfolio(&c, json_object_get(pack, "portfolio"));
-    sec_not_built(&c, "value");
+    sec_value(&c, json_object_get(pack, "value"), zPeriod);
     sec_resources(&c, json_object_get(pack, "resources"), zPeriod);
-    const json_t *risk = json_object_get(pack, "risk");
-    if (json_is_true(json_object_get(risk, "built")))
-        sec_risk(&c, risk);
-    else
-        sec_not_built(&c, "risk");
-    const json_t *prod = json_object_get(pack, "production");
-    if (json_is_true(json_object_get(prod, "built")))
-        sec_production(&c, prod, zPeriod);
-    else
-        sec_not_built(&c, "production");
-    const json_t *decs = json_object_get(pack, "decisions");
-    if (json_is_true(json_object_get(decs, "built")))
-        sec_decisions(&c, decs, zPeriod);
-    else
-        sec_not_built(&c, "decisions");
-    const json_t *acts = json_object_get(pack, "actions");
-    if (json_is_true(json_object_get(acts, "built")))
-        sec_actions(&c, acts, zPeriod);
-    else
-        sec_not_built(&c, "actions");
+    sec_risk(&c, json_object_get(pack, "risk"));
+    sec_production(&c, json_object_get(pack, "production"), zPeriod);
+    sec_decisions(&c, json_object_get(pack, "decisions"), zPeriod);
+    sec_actions(&c, json_object_get(pack, "actions"), zPeriod);
     return doc;
 }
 

@@ -17,8 +17,6 @@ static const Word aWord[] = {
     {"generated", "Generated", "生成时间"},
     {"contents", "Contents", "目录"},
     {"page_fmt", "Page %d of %d", "第 %d 页，共 %d 页"},
-    {"not_built", "Not in keel yet: this section fills in when the path that records it is built.",
-     "keel 尚未提供：记录这部分数据的功能上线后，本节将自动填充。"},
     {"none", "None.", "无。"},
     {"colon", ": ", "："},
     /* sections */
@@ -251,6 +249,32 @@ static const Word aWord[] = {
     {"metric.psi", "input drift (PSI)", "输入漂移（PSI）"},
     {"metric.events", "events", "事件数"},
     {"metric.minutes", "minutes without events", "无事件分钟数"},
+    {"val.summary",
+     "%s: promised %s, realised %s so far; %d of %d initiatives could be measured, %d of them "
+     "below their promise.",
+     "%s：承诺价值 %s，目前已实现 %s；%d / %d 个项目可以衡量，其中 %d 个低于承诺。"},
+    {"val.method",
+     "As the quarterly review states it: for each KPI an initiative moves, its mean after "
+     "go-live against its mean before (or against the units not yet rolled out), with a %.0f%% "
+     "interval; the share of the expected impact realised. An operating initiative under %.0f%% "
+     "of its promise with the whole interval below 100%% is a shortfall (one that keeps its "
+     "promise is flagged at most 5%% of the time).",
+     "口径与季度复盘一致：对项目推动的每个 KPI，比较上线后与上线前的均值（或与尚未推广的单位比较），"
+     "给出 %.0f%% 区间；已实现的预期影响占比。处于运营阶段、低于承诺 %.0f%% 且整个区间低于 100%% "
+     "的项目为价值缺口（兑现承诺的项目被误标的概率不超过 5%%）。"},
+    {"val.shortfall", "shortfall (%s)", "价值缺口（%s）"},
+    {"val.below", "below promise (%s)", "低于承诺（%s）"},
+    {"val.kept", "promise kept (%s)", "达到承诺（%s）"},
+    {"val.not_live", "not live yet", "尚未上线"},
+    {"val.too_few", "too few KPI values before or after go-live",
+     "上线前后 KPI 数据太少，无法衡量"},
+    {"valmethod.pre_period", "before vs after go-live", "上线前后对比"},
+    {"valmethod.units_not_rolled_out", "vs units not rolled out", "与未推广单位对比"},
+    {"valmethod.mixed", "both comparisons", "两种对比"},
+    {"col.promised", "Promised", "承诺价值"},
+    {"col.realised", "Realised", "已实现"},
+    {"col.share", "Share (interval)", "占比（区间）"},
+    {"col.verdict", "Verdict", "结论"},
 };
 
 int words_lang_known(const char *zLang) {
