@@ -168,6 +168,80 @@ static const char *worded(DocCtx *c, const char *zPrefix, const char *zKind, con
     return z;
 }
 
+/* The causes of a slip [{code, message, message_code: {code, params}}]
+ * appended to z as "; blocked: ..." in the reader's language (a cause
+ * without words stays as keel wrote it). */
+static void slip_causes(DocCtx *c, const json_t *causes, char *z, size_t n) {
+    if (json_array_size(causes) == 0) return;
+    size_t len = strlen(z), i;
+    snprintf(z + len, n - len, "%s", W(c, "slip.blocked"));
+    json_t *x;
+    json_array_foreach(causes, i, x) {
+        const json_t *mc = json_object_get(x, "message_code"), *pa = json_object_get(mc, "params");
+        char zKey[64], zC[400];
+        snprintf(zKey, sizeof zKey, "cause.%s", json_get_str(mc, "code") ? json_get_str(mc, "code") : "");
+        const char *zT = W(c, zKey);
+        if (zT == zKey || !*zT)
+            snprintf(zC, sizeof zC, "%s", json_get_str(x, "message") ? json_get_str(x, "message") : "");
+        else if (!strcmp(zKey, "cause.gate_refused"))
+            snprintf(zC, sizeof zC, zT, words_of(c->zLang, "stage", json_get_str(pa, "from")),
+                     words_of(c->zLang, "stage", json_get_str(pa, "to")));
+        else if (!strcmp(zKey, "cause.definition_disputed"))
+            snprintf(zC, sizeof zC, zT, json_get_str(pa, "definition"), json_get_str(pa, "by"),
+                     json_get_str(pa, "since"));
+        else
+            snprintf(zC, sizeof zC, "%s", zT);
+        len = strlen(z);
+        snprintf(z + len, n - len, "%s%s", i ? W(c, "slip.and") : "", zC);
+    }
+}
+
+/* The names of the units in a [{name}] list, joined. */
+static void join_names(DocCtx *c, const json_t *a, char *z, size_t n) {
+    size_t i, len;
+    json_t *x;
+    z[0] = 0;
+    json_array_foreach(a, i, x) {
+        len = strlen(z);
+        snprintf(z + len, n - len, "%s%s", i ? W(c, "list.sep") : "",
+                 json_is_string(x) ? json_string_value(x) : json_get_str(x, "name"));
+    }
+}
+
+/* The definition and schedule findings (disputed or unagreed
+ * definitions, schedule slips, missed deadlines, with what blocks them)
+ * worded from their fields in the reader's language; NULL when the
+ * language keeps keel's own sentence. */
+static const char *worded_rich(DocCtx *c, const json_t *f, char *z, size_t n) {
+    const char *zKind = json_get_str(f, "kind"), *zName = json_get_str(f, "name");
+    if (!zKind || !zName) return NULL;
+    char zKey[96], zL[256];
+    snprintf(zKey, sizeof zKey, "finding.%s", zKind);
+    const char *zT = W(c, zKey);
+    if (zT == zKey || !*zT) return NULL;
+    const json_t *sl = json_object_get(f, "slip");
+    if (!strcmp(zKind, "definition_disputed")) {
+        join_names(c, json_object_get(f, "disputed_by"), zL, sizeof zL);
+        snprintf(z, n, zT, zName, json_get_str(f, "definition"), zL);
+    } else if (!strcmp(zKind, "definition_unagreed")) {
+        join_names(c, json_object_get(f, "missing"), zL, sizeof zL);
+        snprintf(z, n, zT, zName, json_get_str(f, "definition"), zL);
+    } else if (!strcmp(zKind, "schedule_slip") && sl) {
+        snprintf(z, n, zT, zName, (int)json_integer_value(json_object_get(sl, "days")),
+                 words_of(c->zLang, "stage", json_get_str(sl, "what")),
+                 json_get_str(sl, "planned_on"));
+        slip_causes(c, json_object_get(sl, "causes"), z, n);
+    } else if (!strcmp(zKind, "deadline_missed") && sl) {
+        snprintf(z, n, zT, zName, json_get_str(sl, "what"), json_get_str(sl, "planned_on"),
+                 (int)json_integer_value(json_object_get(sl, "days")),
+                 words_of(c->zLang, "stage", json_get_str(sl, "stage_needed")));
+        slip_causes(c, json_object_get(sl, "causes"), z, n);
+    } else {
+        return NULL;
+    }
+    return z;
+}
+
 /* Findings [{severity, kind, name, message}] as a two-column table, or
  * "None." */
 static void findings_table(DocCtx *c, const json_t *findings) {
@@ -182,11 +256,14 @@ static void findings_table(DocCtx *c, const json_t *findings) {
     size_t i;
     json_t *f;
     json_array_foreach(findings, i, f) {
-        char z[512];
+        char z[1024];
         const char *zSev = json_get_str(f, "severity");
+        const char *zText = worded_rich(c, f, z, sizeof z);
+        if (!zText)
+            zText = worded(c, "finding", json_get_str(f, "kind"), json_get_str(f, "name"),
+                           json_get_str(f, "message"), z, sizeof z);
         row_add(t, json_pack("[o s*]", toned(words_of(c->zLang, "severity", zSev), tone_of(zSev)),
-                             worded(c, "finding", json_get_str(f, "kind"), json_get_str(f, "name"),
-                                    json_get_str(f, "message"), z, sizeof z)));
+                             zText));
     }
 }
 

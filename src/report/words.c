@@ -275,6 +275,16 @@ static const Word aWord[] = {
     {"col.realised", "Realised", "已实现"},
     {"col.share", "Share (interval)", "占比（区间）"},
     {"col.verdict", "Verdict", "结论"},
+    {"finding.definition_disputed", "", "%s 依赖的定义“%s”尚未达成一致：%s 提出异议"},
+    {"finding.definition_unagreed", "", "%s 依赖的定义“%s”尚未达成一致：%s 尚未签署"},
+    {"finding.schedule_slip", "", "%s 比计划晚 %d 天进入“%s”阶段（计划 %s）"},
+    {"finding.deadline_missed", "", "%s 错过了“%s”（%s）%d 天：届时需处于“%s”阶段"},
+    {"slip.blocked", "; blocked: ", "；受阻原因："},
+    {"slip.and", "; ", "；"},
+    {"list.sep", ", ", "、"},
+    {"cause.unaligned", "", "项目未对齐：未关联任何 KPI，未对齐的项目不能获批"},
+    {"cause.gate_refused", "", "从“%s”到“%s”的关口拒绝通过：团队或 AI 系统缺少证据"},
+    {"cause.definition_disputed", "", "依赖的定义“%s”被 %s 提出异议（自 %s 起）"},
 };
 
 int words_lang_known(const char *zLang) {

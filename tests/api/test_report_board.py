@@ -244,6 +244,14 @@ for lang in ("en", "zh-CN"):
         return VERDICT[lang][0 if r["shortfall"] else 1 if r["share"] < 1 else 2]
     t.check("board-2.13-%s" % lang, all(share(x) in value_row(x) and verdict(x) in value_row(x)
                                         for x in tested), [value_row(x) for x in tested])
+    if lang == "zh-CN":
+        # the definition and schedule findings worded in Chinese from their fields
+        fs = [f for f in align["findings"] if f["kind"] in ("definition_disputed", "schedule_slip")]
+        want = [("%s 依赖的定义“%s”尚未达成一致" % (f["name"], f["definition"])) if f["kind"] == "definition_disputed"
+                else "%s 比计划晚 %d 天进入" % (f["name"], f["slip"]["days"]) for f in fs]
+        t.check("board-2.14", fs and all(w in flat for w in want)
+                and "relies on the definition" not in flat and "past its plan" not in flat,
+                [w for w in want if w not in flat])
     # each finding of a system in production with the false-alarm rate its test states
     fa = [("%g%%" % (f["false_alarm_rate"] * 100), f["segment"]) for v in prod_find.values() for f in v]
     t.check("board-2.12-%s" % lang, all(r in flat and (g == "*" or g in flat) for r, g in fa), fa)
