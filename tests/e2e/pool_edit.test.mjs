@@ -20,6 +20,10 @@ async function fillCluster(page, key, name) {
   await page.fill(`${NEW} input[name=price_per_hour]`, '9');
   await page.fill(`${NEW} input[name=capital_cost]`, '1200000');
   await page.waitForSelector(`${NEW} [data-testid=pool-preview] [data-advice=idle]`, { timeout: 10000 });
+  // the preview is asked again as each field changes: wait for the one that
+  // knows the prices (on a loaded machine an earlier answer can show first)
+  await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent || '').includes('Break-even utilisation'),
+    `${NEW} [data-testid=preview-breakeven]`, { timeout: 10000 }).catch(() => {});
 }
 
 await run('e2e pool editing', async (t, cleanup) => {
