@@ -76,8 +76,8 @@ int cli_call(struct Db *db, const struct Principal *who, const char *zMethod, co
 int cli_call_body(struct Db *db, const struct Principal *who, const char *zMethod, const char *zUrl,
                   const json_t *body, json_t **ppOut);
 /* cli_call with a body of nBody bytes: CSV when bCsv, else JSON. */
-int cli_call_raw(struct Db *db, const struct Principal *who, const char *zMethod,
-                 const char *zUrl, const char *zBody, size_t nBody, int bCsv, json_t **ppOut);
+int cli_call_raw(struct Db *db, const struct Principal *who, const char *zMethod, const char *zUrl,
+                 const char *zBody, size_t nBody, int bCsv, json_t **ppOut);
 struct Buf;
 /* Percent-encode z into b, for a value in a URL's query. */
 void cli_url_escape(struct Buf *b, const char *z);

@@ -54,8 +54,7 @@ static void demo_usage(const json_t *doc, char *z, size_t n) {
              demo_count(doc, "people", NULL, NULL) +
                  demo_count(doc, "collaboration", "training", "people"),
              demo_count(doc, "objectives", NULL, NULL), demo_count(doc, "kpis", NULL, NULL),
-             demo_count(doc, "initiatives", NULL, NULL),
-             demo_count(doc, "risk", "systems", NULL));
+             demo_count(doc, "initiatives", NULL, NULL), demo_count(doc, "risk", "systems", NULL));
 }
 
 /* The demo's production events go through the intake into a scratch

@@ -86,7 +86,8 @@ int cli_kanon(int argc, char **argv) {
     char *end;
     long long asset = zAsset ? strtoll(zAsset, &end, 10) : 0;
     if (!zAsset || !*zAsset || *end || asset < 1)
-        return cli_usage_error("--asset takes the data asset's id (keel api GET /api/v1/data-assets)");
+        return cli_usage_error(
+            "--asset takes the data asset's id (keel api GET /api/v1/data-assets)");
     long thr = zThr ? strtol(zThr, &end, 10) : 5;
     if (zThr && (!*zThr || *end || thr < 2 || thr > 1000000))
         return cli_usage_error("--threshold must be a whole number from 2 to 1000000");

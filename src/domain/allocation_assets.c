@@ -169,12 +169,12 @@ static int check_purposes(Db *db, const json_t *row, const json_t *ids, const js
                              "(purpose limitation): set the initiative's purpose first",
                              i, id, json_get_str(init, "title"), zList);
             /* the same as values, for clients that word it (docs/api.md#sentences) */
-            json_t *p = json_pack("{sI sI sO sO* so}", "index", (json_int_t)i, "initiative_id",
-                                  (json_int_t)id, "initiative", json_object_get(init, "title"),
-                                  "purpose", json_object_get(init, "purpose"), "purposes",
-                                  json_is_string(purposes)
-                                      ? json_set_parse(json_string_value(purposes))
-                                      : json_incref((json_t *)purposes));
+            json_t *p =
+                json_pack("{sI sI sO sO* so}", "index", (json_int_t)i, "initiative_id",
+                          (json_int_t)id, "initiative", json_object_get(init, "title"), "purpose",
+                          json_object_get(init, "purpose"), "purposes",
+                          json_is_string(purposes) ? json_set_parse(json_string_value(purposes))
+                                                   : json_incref((json_t *)purposes));
             json_err_params(e, p);
             json_decref(init);
             return KEEL_ERULE;

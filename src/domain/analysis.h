@@ -22,8 +22,8 @@ typedef struct AnalysisInput {
     size_t nData;
     const char *zModel; /* explain: the model JSON text */
     size_t nModel;
-    int bRows;            /* explain: keep per-row contributions in the result */
-    const char *zRef;     /* drift: the reference CSV (zData is the current one) */
+    int bRows;        /* explain: keep per-row contributions in the result */
+    const char *zRef; /* drift: the reference CSV (zData is the current one) */
     size_t nRef;
     int64_t initiativeId; /* 0: none */
     const char *zTitle;   /* may be NULL */

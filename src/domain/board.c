@@ -355,30 +355,31 @@ static int board_actions(Db *db, const char *zPeriod, json_t **ppOut) {
             ap[n++] = x;
             nOverdue += json_is_true(json_object_get(x, "overdue"));
         } else if (in_quarter(json_get_str(x, "closed_at"), &p)) {
-            if (is("done", zSt)) nDone++;
-            else nCancelled++;
+            if (is("done", zSt))
+                nDone++;
+            else
+                nCancelled++;
         }
     }
     qsort(ap, n, sizeof *ap, action_cmp);
     json_t *open = json_array();
     for (i = 0; i < n; i++)
-        json_array_append_new(
-            open, json_pack("{sO sO* sO* sO* sO* sO* sO* sO* sO* sO*}", "id",
-                            json_object_get(ap[i], "id"), "title",
-                            json_object_get(ap[i], "title"), "owner",
-                            json_object_get(ap[i], "owner_name"), "due_date",
-                            json_object_get(ap[i], "due_date"), "status",
-                            json_object_get(ap[i], "status"), "source",
-                            json_object_get(ap[i], "source"), "overdue",
-                            json_object_get(ap[i], "overdue"), "days_overdue",
-                            json_object_get(ap[i], "days_overdue"), "initiative",
-                            json_object_get(ap[i], "initiative_title"), "system",
-                            json_object_get(ap[i], "system_name")));
+        json_array_append_new(open, json_pack("{sO sO* sO* sO* sO* sO* sO* sO* sO* sO*}", "id",
+                                              json_object_get(ap[i], "id"), "title",
+                                              json_object_get(ap[i], "title"), "owner",
+                                              json_object_get(ap[i], "owner_name"), "due_date",
+                                              json_object_get(ap[i], "due_date"), "status",
+                                              json_object_get(ap[i], "status"), "source",
+                                              json_object_get(ap[i], "source"), "overdue",
+                                              json_object_get(ap[i], "overdue"), "days_overdue",
+                                              json_object_get(ap[i], "days_overdue"), "initiative",
+                                              json_object_get(ap[i], "initiative_title"), "system",
+                                              json_object_get(ap[i], "system_name")));
     free(ap);
     json_decref(all);
-    *ppOut = json_pack("{sb so si si si si}", "built", 1, "open", open, "open_count", (int)n,
-                       "overdue_count", nOverdue, "closed_done", nDone, "closed_cancelled",
-                       nCancelled);
+    *ppOut =
+        json_pack("{sb so si si si si}", "built", 1, "open", open, "open_count", (int)n,
+                  "overdue_count", nOverdue, "closed_done", nDone, "closed_cancelled", nCancelled);
     return *ppOut ? 0 : KEEL_ENOMEM;
 }
 
@@ -418,7 +419,8 @@ static int board_decisions(Db *db, const char *zPeriod, json_t **ppOut) {
         if (!in_quarter(zAt, &p)) continue;
         const json_t *pr = NULL, *y;
         size_t k;
-        json_array_foreach(props, k, y) if (json_get_id(y, "id") == json_get_id(x, "proposal_id")) pr = y;
+        json_array_foreach(props, k, y) if (json_get_id(y, "id") == json_get_id(x, "proposal_id"))
+            pr = y;
         const json_t *tl = json_object_get(x, "tally");
         if (!json_get_id(x, "proposal_id")) pr = NULL;
         char zDate[11];
@@ -428,14 +430,14 @@ static int board_decisions(Db *db, const char *zPeriod, json_t **ppOut) {
             store_crud_get(db, &resource_initiative, json_get_id(x, "initiative_id"), &ini))
             ini = NULL;
         json_array_append_new(
-            taken, json_pack("{sO sO* sO* sO* sO* sO* sI sI sI ss}", "id", json_object_get(x, "id"),
-                             "title", pr ? json_object_get(pr, "title") : NULL, "action_type",
-                             json_object_get(x, "action_type"), "kind", json_object_get(x, "kind"),
-                             "outcome", json_object_get(x, "outcome"), "execution",
-                             json_object_get(x, "execution"), "for",
-                             (json_int_t)json_get_id(tl, "for"), "against",
-                             (json_int_t)json_get_id(tl, "against"), "abstain",
-                             (json_int_t)json_get_id(tl, "abstain"), "date", zDate));
+            taken,
+            json_pack("{sO sO* sO* sO* sO* sO* sI sI sI ss}", "id", json_object_get(x, "id"),
+                      "title", pr ? json_object_get(pr, "title") : NULL, "action_type",
+                      json_object_get(x, "action_type"), "kind", json_object_get(x, "kind"),
+                      "outcome", json_object_get(x, "outcome"), "execution",
+                      json_object_get(x, "execution"), "for", (json_int_t)json_get_id(tl, "for"),
+                      "against", (json_int_t)json_get_id(tl, "against"), "abstain",
+                      (json_int_t)json_get_id(tl, "abstain"), "date", zDate));
         json_object_set(json_array_get(taken, json_array_size(taken) - 1), "initiative",
                         ini ? json_object_get(ini, "title") : json_null());
         json_decref(ini);
@@ -444,15 +446,14 @@ static int board_decisions(Db *db, const char *zPeriod, json_t **ppOut) {
         if (!is("open", json_get_str(x, "status"))) continue;
         const json_t *tl = json_object_get(x, "tally");
         json_array_append_new(
-            pending, json_pack("{sO sO* sO* sO* sO* sI sI sI sI}", "id", json_object_get(x, "id"),
-                               "title", json_object_get(x, "title"), "action_type",
-                               json_object_get(x, "action_type"), "due_date",
-                               json_object_get(x, "due_date"), "overdue",
-                               json_object_get(x, "overdue"), "for",
-                               (json_int_t)json_get_id(tl, "for"), "against",
-                               (json_int_t)json_get_id(tl, "against"), "abstain",
-                               (json_int_t)json_get_id(tl, "abstain"), "eligible",
-                               (json_int_t)json_get_id(tl, "eligible")));
+            pending,
+            json_pack("{sO sO* sO* sO* sO* sI sI sI sI}", "id", json_object_get(x, "id"), "title",
+                      json_object_get(x, "title"), "action_type", json_object_get(x, "action_type"),
+                      "due_date", json_object_get(x, "due_date"), "overdue",
+                      json_object_get(x, "overdue"), "for", (json_int_t)json_get_id(tl, "for"),
+                      "against", (json_int_t)json_get_id(tl, "against"), "abstain",
+                      (json_int_t)json_get_id(tl, "abstain"), "eligible",
+                      (json_int_t)json_get_id(tl, "eligible")));
     }
     json_decref(decs);
     json_decref(props);
@@ -486,11 +487,11 @@ static int board_production(Db *db, const char *zPeriod, json_t **ppOut) {
         json_array_foreach(hist, k, ev) {
             if (is("firing", json_get_str(ev, "state")) &&
                 in_quarter(json_get_str(ev, "created_at"), &p))
-                json_array_append_new(
-                    alerts, json_pack("{sO* sO* sO* sO*}", "rule", json_object_get(ev, "rule"),
-                                      "severity", json_object_get(ev, "severity"), "message",
-                                      json_object_get(ev, "message"), "at",
-                                      json_object_get(ev, "created_at")));
+                json_array_append_new(alerts, json_pack("{sO* sO* sO* sO*}", "rule",
+                                                        json_object_get(ev, "rule"), "severity",
+                                                        json_object_get(ev, "severity"), "message",
+                                                        json_object_get(ev, "message"), "at",
+                                                        json_object_get(ev, "created_at")));
         }
         json_decref(hist);
         if (rc) {
@@ -502,8 +503,7 @@ static int board_production(Db *db, const char *zPeriod, json_t **ppOut) {
             systems, json_pack("{sO* sO* sO* sO* so so}", "system", json_object_get(x, "system"),
                                "status", json_object_get(x, "status"), "switch",
                                json_object_get(x, "switch"), "fallback",
-                               json_object_get(x, "fallback"), "findings", find, "alerts",
-                               alerts));
+                               json_object_get(x, "fallback"), "findings", find, "alerts", alerts));
     }
     if (rc == 0)
         *ppOut = json_pack("{sb sO sI}", "built", 1, "systems", systems, "awaiting_trips",
@@ -539,8 +539,8 @@ static int board_value(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e
         json_array_append_new(
             items,
             json_pack("{sO* sO* sO* sO* sO* sO* sO* sb sb sb ss*}", "title",
-                      json_object_get(x, "title"), "stage", json_object_get(x, "stage"),
-                      "promised", json_object_get(x, "promised_value"), "realised",
+                      json_object_get(x, "title"), "stage", json_object_get(x, "stage"), "promised",
+                      json_object_get(x, "promised_value"), "realised",
                       json_object_get(x, "realised_value"), "share", json_object_get(r, "share"),
                       "share_interval", json_object_get(r, "share_interval"), "value_interval",
                       json_object_get(r, "value_interval"), "tested",
@@ -549,10 +549,10 @@ static int board_value(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e
                       !json_is_string(json_object_get(r, "live_since")), "method", zMethod));
     }
     const json_t *prog = json_object_get(rv, "programme");
-    *ppOut = json_pack("{sb sO* sf sO* sO* so}", "built", 1, "status", json_object_get(rv, "status"),
-                       "level", QR_LEVEL * 100, "promised",
-                       json_object_get(prog, "promised_value"), "realised",
-                       json_object_get(prog, "realised_value"), "initiatives", items);
+    *ppOut =
+        json_pack("{sb sO* sf sO* sO* so}", "built", 1, "status", json_object_get(rv, "status"),
+                  "level", QR_LEVEL * 100, "promised", json_object_get(prog, "promised_value"),
+                  "realised", json_object_get(prog, "realised_value"), "initiatives", items);
     json_decref(rv);
     return *ppOut ? 0 : KEEL_ENOMEM;
 }
@@ -562,8 +562,8 @@ static int board_value(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e
 int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     int rc = board_check_period(db, zPeriod, e);
     if (rc) return rc;
-    json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL, *risk = NULL,
-           *acts = NULL, *decs = NULL, *prod = NULL, *val = NULL;
+    json_t *settings = NULL, *score = NULL, *port = NULL, *res = NULL, *risk = NULL, *acts = NULL,
+           *decs = NULL, *prod = NULL, *val = NULL;
     if ((rc = store_crud_get(db, &resource_settings, 1, &settings))) goto done;
     if ((rc = board_scorecard(db, zPeriod, &score))) goto done;
     if ((rc = board_portfolio(db, &port))) goto done;
@@ -579,9 +579,8 @@ int board_collect(Db *db, const char *zPeriod, json_t **ppOut, KeelError *e) {
     *ppOut = json_pack("{ss ss sO* sO* ss so so so so so so so so}", "period", zPeriod,
                        "current_period", zCur, "organisation", json_object_get(settings, "name"),
                        "currency", json_object_get(settings, "currency"), "generated_at", zNow,
-                       "scorecard", score, "portfolio", port, "resources", res, "value",
-                       val, "risk", risk, "production", prod,
-                       "decisions", decs, "actions", acts);
+                       "scorecard", score, "portfolio", port, "resources", res, "value", val,
+                       "risk", risk, "production", prod, "decisions", decs, "actions", acts);
     score = port = res = risk = acts = decs = prod = val = NULL;
     if (!*ppOut) rc = KEEL_ENOMEM;
 done:

@@ -389,11 +389,10 @@ static json_t *not_applicable(const json_t *packs, const json_t *f) {
 static json_t *requirement_of(const json_t *p, const json_t *o) {
     char zSrc[300];
     const json_t *ev = json_object_get(o, "evidence");
-    json_t *r = json_pack("{sO ss sO sO* ss}", "id", json_object_get(o, "id"), "evidence_kind",
-                          json_get_str(ev, "kind"), "label",
-                          json_object_get(json_object_get(o, "title"), "en"), "title",
-                          json_object_get(o, "title"), "source",
-                          source_of(p, o, zSrc, sizeof zSrc));
+    json_t *r = json_pack(
+        "{sO ss sO sO* ss}", "id", json_object_get(o, "id"), "evidence_kind",
+        json_get_str(ev, "kind"), "label", json_object_get(json_object_get(o, "title"), "en"),
+        "title", json_object_get(o, "title"), "source", source_of(p, o, zSrc, sizeof zSrc));
     json_t *age = json_object_get(ev, "max_age_days");
     if (age) json_object_set(r, "max_age_days", age);
     return r;

@@ -141,8 +141,8 @@ static int department_disputes(Db *db, int64_t id, int64_t version, int64_t unit
     if (rc) return rc;
     size_t i;
     json_t *x;
-    json_array_foreach(st, i, x) *pb |= json_get_id(x, "unit_id") == unitId &&
-                                        strcmp(json_get_str(x, "stance"), "disputed") == 0;
+    json_array_foreach(st, i, x) *pb |=
+        json_get_id(x, "unit_id") == unitId && strcmp(json_get_str(x, "stance"), "disputed") == 0;
     json_decref(st);
     return 0;
 }
@@ -190,7 +190,8 @@ static int set_departments(Db *db, const Actor *a, int64_t id, const json_t *arr
                                   "the head of %s disputes this version: only the committee or an "
                                   "admin removes that department (escalate the dispute, or send a "
                                   "new version for it to sign)",
-                                  json_get_str(y, "name") ? json_get_str(y, "name") : "a department");
+                                  json_get_str(y, "name") ? json_get_str(y, "name")
+                                                          : "a department");
             if (rc) break;
         }
         if (!bKeep && (rc = store_crud_delete(db, &resource_definition_department, a,
@@ -721,8 +722,8 @@ static int contains_nocase(const char *zHay, const char *zNeedle) {
     return n == 0;
 }
 
-int definition_list(Db *db, const char *zStatus, const char *zKind, const char *zQ,
-                    json_t **ppOut, KeelError *e) {
+int definition_list(Db *db, const char *zStatus, const char *zKind, const char *zQ, json_t **ppOut,
+                    KeelError *e) {
     static const char *const azStatus[] = {"agreed", "unagreed", "disputed", NULL};
     if (zStatus && resource_enum_index(azStatus, zStatus) < 0)
         return err_set(e, KEEL_EINVAL, "status", "status is agreed, unagreed or disputed");

@@ -83,8 +83,8 @@ int definition_link_remove(Db *db, const Principal *who, int64_t id, int64_t lin
 int definition_get(Db *db, const Principal *who, int64_t id, json_t **ppOut, KeelError *e);
 /* {items (zStatus / zKind filter when not NULL; zQ: a part of the term,
  * ASCII letters in any case), findings, counts}. */
-int definition_list(Db *db, const char *zStatus, const char *zKind, const char *zQ,
-                    json_t **ppOut, KeelError *e);
+int definition_list(Db *db, const char *zStatus, const char *zKind, const char *zQ, json_t **ppOut,
+                    KeelError *e);
 /* The diff between versions vFrom and vTo by zBy ("word" or "line"):
  * {from, to, by, coarse, deleted, added, chunks: [{op: same|del|add, text}]}. */
 int definition_diff(Db *db, int64_t id, int vFrom, int vTo, const char *zBy, json_t **ppOut,

@@ -328,8 +328,7 @@ static json_t *day_of(const char *zIso) {
 
 /* A requirement's result object: detail is the sentence in English,
  * detail_code (stolen) the same as a code with its values. */
-static json_t *req_result(const json_t *r, const char *zState, const char *zDetail,
-                          json_t *code) {
+static json_t *req_result(const json_t *r, const char *zState, const char *zDetail, json_t *code) {
     json_t *o = json_pack("{sO sO ss ss so}", "id", json_object_get(r, "id"), "evidence_kind",
                           json_object_get(r, "evidence_kind"), "state", zState, "detail",
                           zDetail ? zDetail : "", "detail_code", code ? code : json_null());
@@ -362,12 +361,12 @@ static json_t *eval_switch_test(GateCtx *c, const json_t *r) {
                  json_get_id(x, "id"), json_get_str(x, "created_at"), json_get_str(x, "actor"),
                  days > (double)maxDays ? ", too long ago" : "");
         json_decref(o);
-        o = req_result(r, days > (double)maxDays ? "stale" : "met", zDetail,
-                       say(days > (double)maxDays ? "switch_test_too_old" : "switch_test_passed",
-                           json_pack("{sO so sO sI}", "switch_test_id", json_object_get(x, "id"),
-                                     "date", day_of(json_get_str(x, "created_at")), "actor",
-                                     json_object_get(x, "actor"), "max_days",
-                                     (json_int_t)maxDays)));
+        o = req_result(
+            r, days > (double)maxDays ? "stale" : "met", zDetail,
+            say(days > (double)maxDays ? "switch_test_too_old" : "switch_test_passed",
+                json_pack("{sO so sO sI}", "switch_test_id", json_object_get(x, "id"), "date",
+                          day_of(json_get_str(x, "created_at")), "actor",
+                          json_object_get(x, "actor"), "max_days", (json_int_t)maxDays)));
         json_object_set(o, "switch_test_id", json_object_get(x, "id"));
         break;
     }
@@ -393,14 +392,12 @@ static void analysis_reason(Db *db, int64_t analysisId, char *z, size_t n, json_
             size_t ia, ig;
             json_array_foreach(json_object_get(res, "attributes"), ia, a) {
                 json_t *groups = json_array();
-                json_array_foreach(json_object_get(a, "groups"), ig, g)
-                    json_array_append_new(groups, json_pack("{sO* sO* sO*}", "group",
-                                                            json_object_get(g, "group"), "tpr",
-                                                            json_object_get(g, "tpr"), "fpr",
-                                                            json_object_get(g, "fpr")));
-                json_array_append_new(attrs, json_pack("{sO* so}", "attribute",
-                                                       json_object_get(a, "attribute"), "groups",
-                                                       groups));
+                json_array_foreach(json_object_get(a, "groups"), ig, g) json_array_append_new(
+                    groups, json_pack("{sO* sO* sO*}", "group", json_object_get(g, "group"), "tpr",
+                                      json_object_get(g, "tpr"), "fpr", json_object_get(g, "fpr")));
+                json_array_append_new(attrs,
+                                      json_pack("{sO* so}", "attribute",
+                                                json_object_get(a, "attribute"), "groups", groups));
             }
             json_object_set_new(params, "attributes", attrs);
         }
@@ -454,18 +451,18 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
                      "the newest %s (evidence %" PRId64 ") is %.0f days old; at most %" PRId64
                      " allowed",
                      zKind, json_get_id(ev, "id"), floor(days), (int64_t)json_integer_value(age));
-            o = req_result(r, "stale", zDetail,
-                           say("evidence_too_old",
-                               json_pack("{ss sI sI sI}", "kind", zKind, "evidence_id",
-                                         (json_int_t)json_get_id(ev, "id"), "days",
-                                         (json_int_t)floor(days), "max_days",
-                                         (json_int_t)json_integer_value(age))));
+            o = req_result(
+                r, "stale", zDetail,
+                say("evidence_too_old",
+                    json_pack("{ss sI sI sI}", "kind", zKind, "evidence_id",
+                              (json_int_t)json_get_id(ev, "id"), "days", (json_int_t)floor(days),
+                              "max_days", (json_int_t)json_integer_value(age))));
         } else if (bAnalysis && zWant &&
                    (!json_get_str(ev, "verdict") || strcmp(json_get_str(ev, "verdict"), zWant))) {
             char zWhy[560];
-            json_t *params = json_pack("{sI sO* ss}", "analysis_id",
-                                       (json_int_t)json_get_id(ev, "analysis_id"), "verdict",
-                                       json_object_get(ev, "verdict"), "want", zWant);
+            json_t *params =
+                json_pack("{sI sO* ss}", "analysis_id", (json_int_t)json_get_id(ev, "analysis_id"),
+                          "verdict", json_object_get(ev, "verdict"), "want", zWant);
             analysis_reason(c->db, json_get_id(ev, "analysis_id"), zWhy, sizeof zWhy, params);
             json_object_set_new(params, "reasons", json_string(zWhy));
             snprintf(zDetail, sizeof zDetail, "analysis %" PRId64 " says %s, not %s%s%s",
@@ -524,11 +521,11 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
                  json_get_str(pending, "title") ? json_get_str(pending, "title") : zKind,
                  json_get_str(pending, "reviewer_name") ? json_get_str(pending, "reviewer_name")
                                                         : "its reviewer");
-        o = req_result(r, "missing", zDetail,
-                       say("awaits_attestation",
-                           json_pack("{sO* ss sO*}", "title", json_object_get(pending, "title"),
-                                     "kind", zKind, "reviewer",
-                                     json_object_get(pending, "reviewer_name"))));
+        o = req_result(
+            r, "missing", zDetail,
+            say("awaits_attestation",
+                json_pack("{sO* ss sO*}", "title", json_object_get(pending, "title"), "kind", zKind,
+                          "reviewer", json_object_get(pending, "reviewer_name"))));
         json_object_set_new(o, "evidence_id", json_integer(json_get_id(pending, "id")));
     } else if (other) {
         snprintf(zDetail, sizeof zDetail,
@@ -542,8 +539,9 @@ static json_t *eval_evidence(GateCtx *c, const json_t *r, const char *zKind) {
         json_object_set_new(o, "evidence_id", json_integer(json_get_id(other, "id")));
     } else {
         snprintf(zDetail, sizeof zDetail, "no %s on record for version %s", zKind, zVersion);
-        o = req_result(r, "missing", zDetail,
-                       say("no_evidence", json_pack("{ss ss}", "kind", zKind, "version", zVersion)));
+        o = req_result(
+            r, "missing", zDetail,
+            say("no_evidence", json_pack("{ss ss}", "kind", zKind, "version", zVersion)));
     }
     return o;
 }
@@ -562,9 +560,9 @@ static json_t *eval_with_exemption(GateCtx *c, const json_t *r) {
         snprintf(zDetail, sizeof zDetail, "exempt: %s", json_get_str(x, "detail"));
         json_object_set_new(o, "state", json_string("met"));
         json_object_set_new(o, "detail", json_string(zDetail));
-        json_object_set_new(o, "detail_code",
-                            say("exempt", json_pack("{sO}", "detail",
-                                                    json_object_get(x, "detail_code"))));
+        json_object_set_new(
+            o, "detail_code",
+            say("exempt", json_pack("{sO}", "detail", json_object_get(x, "detail_code"))));
         json_object_set(o, "evidence_id", json_object_get(x, "evidence_id"));
     }
     json_decref(x);
@@ -618,19 +616,19 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
                 zBad = "failing";
                 snprintf(zWhy, sizeof zWhy, "readiness %.0f, below %.0f", json_number_value(score),
                          minScore);
-                why = say("readiness_below", json_pack("{sf sf}", "score", json_number_value(score),
-                                                       "min", minScore));
+                why = say("readiness_below",
+                          json_pack("{sf sf}", "score", json_number_value(score), "min", minScore));
             } else if (age && age_days(json_get_str(a, "profiled_at"), c->now) >
                                   (double)json_integer_value(age)) {
                 zBad = "stale";
                 snprintf(zWhy, sizeof zWhy, "profiled %.0f days ago (at most %lld)",
                          floor(age_days(json_get_str(a, "profiled_at"), c->now)),
                          (long long)json_integer_value(age));
-                why = say("profiled_too_long_ago",
-                          json_pack("{sI sI}", "days",
-                                    (json_int_t)floor(
-                                        age_days(json_get_str(a, "profiled_at"), c->now)),
-                                    "max_days", (json_int_t)json_integer_value(age)));
+                why = say(
+                    "profiled_too_long_ago",
+                    json_pack("{sI sI}", "days",
+                              (json_int_t)floor(age_days(json_get_str(a, "profiled_at"), c->now)),
+                              "max_days", (json_int_t)json_integer_value(age)));
             } else {
                 snprintf(zWhy, sizeof zWhy, "readiness %.0f", json_number_value(score));
                 why = say("readiness_ok", json_pack("{sf}", "score", json_number_value(score)));
@@ -655,12 +653,12 @@ static int eval_assets(GateCtx *c, const json_t *r, int bConsent, json_t **ppOut
         snprintf(zDetail, sizeof zDetail, "version %s names no data asset (training_asset_id)",
                  json_get_str(c->ver, "version"));
     }
-    *ppOut = req_result(r, zState, zDetail,
-                        nAsset ? say("assets", json_pack("{so}", "assets", aWhy))
-                               : (json_decref(aWhy),
-                                  say("no_data_asset",
-                                      json_pack("{sO}", "version",
-                                                json_object_get(c->ver, "version")))));
+    *ppOut =
+        req_result(r, zState, zDetail,
+                   nAsset ? say("assets", json_pack("{so}", "assets", aWhy))
+                          : (json_decref(aWhy),
+                             say("no_data_asset", json_pack("{sO}", "version",
+                                                            json_object_get(c->ver, "version")))));
     return 0;
 }
 
@@ -706,9 +704,9 @@ static json_t *eval_review(GateCtx *c, const json_t *r) {
     if (!zLast) {
         snprintf(zDetail, sizeof zDetail, "no ethics review held yet (due %s)",
                  json_get_str(st, "due_on"));
-        return req_result(r, json_is_true(json_object_get(st, "overdue")) ? "stale" : "missing",
-                          zDetail,
-                          say("no_review_yet", json_pack("{sO}", "due", json_object_get(st, "due_on"))));
+        return req_result(
+            r, json_is_true(json_object_get(st, "overdue")) ? "stale" : "missing", zDetail,
+            say("no_review_yet", json_pack("{sO}", "due", json_object_get(st, "due_on"))));
     }
     if (json_is_true(json_object_get(st, "overdue"))) {
         snprintf(zDetail, sizeof zDetail, "the last review (%s) is overdue since %s", zLast,
@@ -826,11 +824,12 @@ static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const 
                  "the system's risk tier is prohibited (%s): it passes no gate past "
                  "data_collection",
                  json_get_str(sys, "tier_reason"));
-        json_t *o = json_pack("{ss ss ss ss so sb}", "id", "risk_tier", "evidence_kind",
-                              "risk_tier", "state", "failing", "detail", z, "detail_code",
-                              say("tier_prohibited",
-                                  json_pack("{sO*}", "reason", json_object_get(sys, "tier_reason"))),
-                              "overridable", 0);
+        json_t *o =
+            json_pack("{ss ss ss ss so sb}", "id", "risk_tier", "evidence_kind", "risk_tier",
+                      "state", "failing", "detail", z, "detail_code",
+                      say("tier_prohibited",
+                          json_pack("{sO*}", "reason", json_object_get(sys, "tier_reason"))),
+                      "overridable", 0);
         json_array_append_new(reqs, o);
     }
     if (rc == 0 && json_is_true(json_object_get(c.review, "suspended"))) {
@@ -840,13 +839,13 @@ static int evaluate_version(Db *db, const json_t *sys, const json_t *ver, const 
                  "lift it",
                  json_get_str(c.review, "last_held_on"), json_get_str(c.review, "board"));
         json_array_append_new(
-            reqs, json_pack("{ss ss ss ss so sb}", "id", "ethics_suspension", "evidence_kind",
-                            "ethics_review", "state", "failing", "detail", z, "detail_code",
-                            say("ethics_suspended",
-                                json_pack("{sO* sO*}", "date",
-                                          json_object_get(c.review, "last_held_on"), "board",
-                                          json_object_get(c.review, "board"))),
-                            "overridable", 0));
+            reqs,
+            json_pack("{ss ss ss ss so sb}", "id", "ethics_suspension", "evidence_kind",
+                      "ethics_review", "state", "failing", "detail", z, "detail_code",
+                      say("ethics_suspended",
+                          json_pack("{sO* sO*}", "date", json_object_get(c.review, "last_held_on"),
+                                    "board", json_object_get(c.review, "board"))),
+                      "overridable", 0));
     }
     size_t i;
     json_t *r;
@@ -1015,10 +1014,10 @@ int gate_system_transition(Db *db, const Principal *who, const char *zName, cons
                                   zTo, zName, json_get_str(ver, "version"), nOpen,
                                   json_array_size(json_object_get(*ppGate, "requirements")));
                 json_err_params(
-                    e, json_pack("{ss ss sO si sI}", "system_stage", zTo, "system", zName,
-                                 "version", json_object_get(ver, "version"), "open", nOpen,
-                                 "total", (json_int_t)json_array_size(
-                                     json_object_get(*ppGate, "requirements"))));
+                    e, json_pack(
+                           "{ss ss sO si sI}", "system_stage", zTo, "system", zName, "version",
+                           json_object_get(ver, "version"), "open", nOpen, "total",
+                           (json_int_t)json_array_size(json_object_get(*ppGate, "requirements"))));
                 /* the refusal raises one action (path 5), tried again: the same one */
                 int64_t aid = 0;
                 if (action_raise_for_gate(db, who, zName, json_get_id(sys, "id"),
@@ -1171,13 +1170,12 @@ int gate_initiative(Db *db, int64_t initiativeId, const char *zFrom, const char 
             rc = 0;
             char z[200];
             snprintf(z, sizeof z, "%s has no registered version", json_get_str(sys, "name"));
-            json_array_append_new(reqs,
-                                  json_pack("{ss ss ss ss so sO}", "id", "version",
-                                            "evidence_kind", "version", "state", "missing",
-                                            "detail", z, "detail_code",
-                                            say("no_version", json_pack("{sO}", "system",
-                                                                        json_object_get(sys, "name"))),
-                                            "system", json_object_get(sys, "name")));
+            json_array_append_new(
+                reqs, json_pack("{ss ss ss ss so sO}", "id", "version", "evidence_kind", "version",
+                                "state", "missing", "detail", z, "detail_code",
+                                say("no_version",
+                                    json_pack("{sO}", "system", json_object_get(sys, "name"))),
+                                "system", json_object_get(sys, "name")));
         } else if (rc == 0) {
             rc = evaluate_version(db, sys, ver, azMove[k][2], now, &g);
             json_decref(ver);

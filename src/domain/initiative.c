@@ -272,8 +272,7 @@ static int move_data_rules(Db *db, const json_t *init, const char *zFrom, const 
                               zMissing);
             json_err_params(e, json_pack("{sI so sb}", "version",
                                          (json_int_t)json_get_id(init, "charter_version"),
-                                         "missing", missing, "risk_officer",
-                                         nRequired > N_ALWAYS));
+                                         "missing", missing, "risk_officer", nRequired > N_ALWAYS));
         }
         json_decref(st);
     }
@@ -355,8 +354,7 @@ int initiative_get(Db *db, const Principal *who, int64_t id, json_t **ppOut) {
                 json_t *o = json_pack("{ss ss}", "code", be.zCode, "message", be.zMsg);
                 json_err_put_params(o, &be);
                 json_object_set_new(blocked, json_string_value(x), o);
-            }
-            else if (r && rc == 0)
+            } else if (r && rc == 0)
                 rc = r;
         }
         json_object_set_new(you, "blocked", blocked);

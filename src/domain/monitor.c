@@ -67,14 +67,14 @@ struct Monitor {
     uint32_t nKey, nKeyAlloc;
     MonWin **apWin; /* open addressing by (iKey, minute); NULL = empty */
     size_t nWinSlot, nWin;
-    MonRecent *aRecent;   /* MON_RECENT_SLOTS */
-    Buf frame;            /* the batch being framed */
-    EvColumns cols;       /* its columns while NDJSON events keep one shape */
-    int frameFormat;      /* its format (EvFormat or MON_FRAME_COLUMNS) */
-    MonBatch *pBatch;     /* the batch being applied */
-    uint64_t lastSeq;     /* last frame applied to the pending windows */
-    uint64_t appliedSeq;  /* last frame in the store */
-    uint64_t batchNo;     /* batches run (stamps the keys a batch uses) */
+    MonRecent *aRecent;  /* MON_RECENT_SLOTS */
+    Buf frame;           /* the batch being framed */
+    EvColumns cols;      /* its columns while NDJSON events keep one shape */
+    int frameFormat;     /* its format (EvFormat or MON_FRAME_COLUMNS) */
+    MonBatch *pBatch;    /* the batch being applied */
+    uint64_t lastSeq;    /* last frame applied to the pending windows */
+    uint64_t appliedSeq; /* last frame in the store */
+    uint64_t batchNo;    /* batches run (stamps the keys a batch uses) */
     MonStats st;
 };
 
@@ -724,8 +724,8 @@ static int mon_replay_frame(void *ctx, const SegFrameInfo *fi, const char *z, si
         fmt = EVSCAN_CSV;
     }
     if (!rc)
-        rc = mon_batch_run(m, m->pBatch, fi->system, z, n, fmt, (EvKind)fi->kind, 1,
-                           fi->arrivalMs, 0, res);
+        rc = mon_batch_run(m, m->pBatch, fi->system, z, n, fmt, (EvKind)fi->kind, 1, fi->arrivalMs,
+                           0, res);
     if (!rc) rc = mon_batch_commit(m, m->pBatch, fi->seq > m->appliedSeq);
     m->lastSeq = fi->seq;
     buf_reset(&rows);

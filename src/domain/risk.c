@@ -11,9 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const azCategory[] = {"privacy",    "bias_ethics", "technical_failure",
-                                         "security",   "compliance",  "third_party",
-                                         NULL};
+static const char *const azCategory[] = {
+    "privacy", "bias_ethics", "technical_failure", "security", "compliance", "third_party", NULL};
 static const char *const azRiskStatus[] = {"open", "mitigating", "accepted", "closed", NULL};
 
 static const FieldDef aRiskField[] = {
@@ -58,7 +57,8 @@ static int risk_check(Db *db, const Principal *who, const json_t *r, KeelError *
         return err_set(e, KEEL_EINVAL, "initiative_id",
                        "a risk belongs to an initiative or a system: give initiative_id or "
                        "system_id");
-    json_t *rl = json_object_get(r, "residual_likelihood"), *ri = json_object_get(r, "residual_impact");
+    json_t *rl = json_object_get(r, "residual_likelihood"),
+           *ri = json_object_get(r, "residual_impact");
     if (json_is_integer(rl) &&
         json_integer_value(rl) > json_integer_value(json_object_get(r, "likelihood")))
         return err_set(e, KEEL_EINVAL, "residual_likelihood",
@@ -102,7 +102,8 @@ int risk_update(Db *db, const Principal *who, int64_t id, json_t *in, KeelError 
 
 void risk_decorate(json_t *r, const char *zToday) {
     int64_t l = json_get_id(r, "likelihood"), i = json_get_id(r, "impact");
-    json_t *rl = json_object_get(r, "residual_likelihood"), *ri = json_object_get(r, "residual_impact");
+    json_t *rl = json_object_get(r, "residual_likelihood"),
+           *ri = json_object_get(r, "residual_impact");
     int64_t l2 = json_is_integer(rl) ? json_integer_value(rl) : l;
     int64_t i2 = json_is_integer(ri) ? json_integer_value(ri) : i;
     json_object_set_new(r, "score", json_integer(l * i));
@@ -150,15 +151,15 @@ int risk_heatmap(Db *db, json_t **ppOut) {
                  json_is_integer(ri) ? json_integer_value(ri) : json_get_id(r, "impact"), id);
         if (json_is_true(json_object_get(r, "overdue"))) {
             char z[400];
-            snprintf(z, sizeof z, "the mitigation of risk %" PRId64 " '%.200s' was due %s (owner %s)",
-                     id, json_get_str(r, "title"), json_get_str(r, "due_date"),
+            snprintf(z, sizeof z,
+                     "the mitigation of risk %" PRId64 " '%.200s' was due %s (owner %s)", id,
+                     json_get_str(r, "title"), json_get_str(r, "due_date"),
                      json_get_str(r, "owner_name") ? json_get_str(r, "owner_name") : "none");
-            json_array_append_new(findings,
-                                  json_pack("{ss ss sI sO ss}", "code", "mitigation_overdue",
-                                            "severity", json_get_id(r, "score") >= 15 ? "critical"
-                                                                                      : "warning",
-                                            "risk_id", (json_int_t)id, "due_date",
-                                            json_object_get(r, "due_date"), "message", z));
+            json_array_append_new(
+                findings, json_pack("{ss ss sI sO ss}", "code", "mitigation_overdue", "severity",
+                                    json_get_id(r, "score") >= 15 ? "critical" : "warning",
+                                    "risk_id", (json_int_t)id, "due_date",
+                                    json_object_get(r, "due_date"), "message", z));
             /* the message as a code with its values (docs/api.md#sentences) */
             json_object_set_new(
                 json_array_get(findings, json_array_size(findings) - 1), "message_code",

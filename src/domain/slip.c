@@ -254,9 +254,9 @@ static void add_cause(json_t *causes, const char *zCode, const char *zSay, json_
     va_start(ap, zFmt);
     vsnprintf(z, sizeof z, zFmt, ap);
     va_end(ap);
-    json_array_append_new(causes, json_pack("{ss ss s{ss so}}", "code", zCode, "message", z,
-                                            "message_code", "code", zSay, "params",
-                                            params ? params : json_object()));
+    json_array_append_new(causes,
+                          json_pack("{ss ss s{ss so}}", "code", zCode, "message", z, "message_code",
+                                    "code", zSay, "params", params ? params : json_object()));
 }
 
 /* What blocks the initiative's move to zNext (NULL: none planned). */
@@ -303,8 +303,8 @@ static int causes_of(Db *db, const json_t *init, const char *zNext, int bPilotUn
             add_cause(causes, "definition", "definition_unsigned",
                       json_pack("{sO sO}", "definition", json_object_get(x, "name"), "departments",
                                 json_object_get(x, "missing")),
-                      "it relies on the definition '%s', not signed by %s",
-                      json_get_str(x, "name"), k ? zMissing : "any department");
+                      "it relies on the definition '%s', not signed by %s", json_get_str(x, "name"),
+                      k ? zMissing : "any department");
     }
     json_array_foreach(rc ? NULL : deps, i, x) {
         const char *zS = json_get_str(x, "stage");

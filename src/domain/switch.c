@@ -159,8 +159,7 @@ int switch_cache_put(const json_t *answer) {
     return rc;
 }
 
-int switch_cache_read(const char *zName, char **pzBody, size_t *pnBody, char *zEtag,
-                      size_t nEtag) {
+int switch_cache_read(const char *zName, char **pzBody, size_t *pnBody, char *zEtag, size_t nEtag) {
     int rc = KEEL_ENOTFOUND;
     pthread_rwlock_rdlock(&gLock);
     SwitchEntry *p = entry_find(aEntry, nEntry, zName);
@@ -205,7 +204,8 @@ static void *poll_main(void *p) {
         }
         if (!bWarned)
             log_error("switch: cannot refresh from the database (answering from the last known "
-                      "state): %s", db ? db_errmsg(db) : "cannot open it");
+                      "state): %s",
+                      db ? db_errmsg(db) : "cannot open it");
         bWarned = 1;
         db_close(db);
         db = NULL;
@@ -266,9 +266,9 @@ int switch_get(Db *db, const char *zName, json_t **ppOut, KeelError *e) {
 /* May who flip the switch of sys? Risk officers, the committee, admins;
  * owners for systems under their initiatives. */
 static int may_flip(Db *db, const Principal *who, const json_t *sys, KeelError *e) {
-    if (who->role == ROLE_RISK || who->role == ROLE_COMMITTEE || who->role == ROLE_ADMIN)
-        return 0;
-    if (who->role == ROLE_OWNER) return system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
+    if (who->role == ROLE_RISK || who->role == ROLE_COMMITTEE || who->role == ROLE_ADMIN) return 0;
+    if (who->role == ROLE_OWNER)
+        return system_may_edit(db, who, json_get_id(sys, "initiative_id"), e);
     return err_set(e, KEEL_EFORBIDDEN, "",
                    "only risk officers, the committee and the system's owner flip its switch");
 }
@@ -311,17 +311,15 @@ static int may_leave_off(Db *db, const json_t *sys, const char *zName, KeelError
 }
 
 /* Validate a flip body into its parts. */
-static int flip_parse(const json_t *in, const json_t *cur, const char **pzState,
-                      int64_t *pPercent, const char **pzFallback, const char **pzReason,
-                      KeelError *e) {
+static int flip_parse(const json_t *in, const json_t *cur, const char **pzState, int64_t *pPercent,
+                      const char **pzFallback, const char **pzReason, KeelError *e) {
     const char *zKey;
     json_t *v;
     json_object_foreach((json_t *)in, zKey, v) {
         if (strcmp(zKey, "state") && strcmp(zKey, "percent") && strcmp(zKey, "fallback") &&
             strcmp(zKey, "reason"))
             return err_set(e, KEEL_EINVAL, zKey,
-                           "unknown field '%.40s': send state, percent, fallback and reason",
-                           zKey);
+                           "unknown field '%.40s': send state, percent, fallback and reason", zKey);
     }
     const char *zState = json_get_str(in, "state");
     if (!zState || resource_enum_index(azSwitchState, zState) < 0)
@@ -341,7 +339,8 @@ static int flip_parse(const json_t *in, const json_t *cur, const char **pzState,
     }
     json_t *f = json_object_get(in, "fallback");
     const char *zFallback = json_string_value(f);
-    if (f && !json_is_null(f) && (!zFallback || resource_enum_index(azSwitchFallback, zFallback) < 0))
+    if (f && !json_is_null(f) &&
+        (!zFallback || resource_enum_index(azSwitchFallback, zFallback) < 0))
         return err_set(e, KEEL_EINVAL, "fallback",
                        "fallback must be rules, human_review or previous_version");
     if (!zFallback) zFallback = json_get_str(cur, "fallback");
@@ -385,8 +384,8 @@ static int flip_append(Db *db, const Principal *who, int64_t systemId, const cha
     return rc;
 }
 
-int switch_set(Db *db, const Principal *who, const char *zName, const json_t *in,
-               json_t **ppOut, KeelError *e) {
+int switch_set(Db *db, const Principal *who, const char *zName, const json_t *in, json_t **ppOut,
+               KeelError *e) {
     /* the checks and the flip in one write transaction: writers run one at
      * a time (BEGIN IMMEDIATE, PostgreSQL's advisory lock), so the version
      * read is the latest and no suspension slips in between check and flip */
@@ -468,8 +467,8 @@ int switch_board(Db *db, json_t **ppOut) {
 
 /* ---- switch tests ---- */
 
-int switch_test_add(Db *db, const Principal *who, const char *zName, const json_t *in,
-                    int64_t *pId, KeelError *e) {
+int switch_test_add(Db *db, const Principal *who, const char *zName, const json_t *in, int64_t *pId,
+                    KeelError *e) {
     json_t *sys;
     int rc = system_get_row(db, zName, &sys, e);
     if (rc) return rc;

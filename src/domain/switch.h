@@ -34,8 +34,7 @@ int switch_cache_refresh(Db *db);
 /* The cached answer for system zName: a malloc'd copy of the JSON body
  * (*pzBody, *pnBody) and its ETag (quoted) into zEtag. KEEL_ENOTFOUND when
  * the cache has no such system. */
-int switch_cache_read(const char *zName, char **pzBody, size_t *pnBody, char *zEtag,
-                      size_t nEtag);
+int switch_cache_read(const char *zName, char **pzBody, size_t *pnBody, char *zEtag, size_t nEtag);
 
 /* Put a flip's answer (as switch_set answers) into the cache, unless the
  * cache already holds a later version of that switch. */
@@ -56,8 +55,8 @@ int switch_get(Db *db, const char *zName, json_t **ppOut, KeelError *e);
 
 /* Flip the switch of system zName {state, percent?, fallback?, reason}.
  * *ppOut gets the new state. */
-int switch_set(Db *db, const Principal *who, const char *zName, const json_t *in,
-               json_t **ppOut, KeelError *e);
+int switch_set(Db *db, const Principal *who, const char *zName, const json_t *in, json_t **ppOut,
+               KeelError *e);
 
 /* Flip system systemId (called zName) off with zReason (an ethics review's
  * suspend; zCause says which), inside the caller's transaction, so the
@@ -75,8 +74,8 @@ int switch_board(Db *db, json_t **ppOut);
 
 /* Record a switch test of system zName {result: pass|fail, environment?,
  * note?} (the roles that flip). */
-int switch_test_add(Db *db, const Principal *who, const char *zName, const json_t *in,
-                    int64_t *pId, KeelError *e);
+int switch_test_add(Db *db, const Principal *who, const char *zName, const json_t *in, int64_t *pId,
+                    KeelError *e);
 /* The tests of system zName, newest first, with `evidence`: the last
  * passing test within SWITCH_TEST_DAYS or null. */
 int switch_tests(Db *db, const char *zName, json_t **ppOut, KeelError *e);

@@ -22,9 +22,9 @@ extern const ResourceDef resource_system;
 extern const ResourceDef resource_system_version;
 extern const ResourceDef resource_evidence;
 
-extern const char *const azSystemStage[]; /* data_collection .. retired, in order */
-extern const char *const azRiskTier[];    /* prohibited, high, limited, minimal */
-extern const char *const azEvidenceKind[];  /* every kind a gate may ask for */
+extern const char *const azSystemStage[];      /* data_collection .. retired, in order */
+extern const char *const azRiskTier[];         /* prohibited, high, limited, minimal */
+extern const char *const azEvidenceKind[];     /* every kind a gate may ask for */
 extern const char *const azAnalysisEvidence[]; /* kinds computed by keel (stored analyses) */
 extern const char *const azDocumentEvidence[]; /* kinds attested by a reviewer */
 extern const char *const azJurisdiction[];     /* eu, cn, us, uk */
@@ -54,8 +54,8 @@ int system_update(Db *db, const Principal *who, const char *zName, json_t *in, K
 /* Add a version {version, training_asset_id, evaluation_asset_id,
  * evaluation_sha256, algorithm, owner_id, purpose, deployment, callers};
  * it starts in stage data_collection. */
-int system_version_create(Db *db, const Principal *who, const char *zName, json_t *in,
-                          int64_t *pId, KeelError *e);
+int system_version_create(Db *db, const Principal *who, const char *zName, json_t *in, int64_t *pId,
+                          KeelError *e);
 
 /* The version row of system systemId labelled zVersion, or the latest
  * version when zVersion is NULL (new reference); KEEL_ENOTFOUND in e. */

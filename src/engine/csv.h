@@ -11,8 +11,8 @@
  * exactly, quoted or not; in every column, so a numeric column with any of
  * them stays numeric. inf, -inf and Infinity are not numbers here (text).
  * A column is numeric when every non-missing value parses as a number (the
- * same double strtod gives), else categorical; CsvOptions may force a column's type. Parsing may use several
- * threads (CsvOptions.nThread). */
+ * same double strtod gives), else categorical; CsvOptions may force a column's type. Parsing may
+ * use several threads (CsvOptions.nThread). */
 #ifndef KEEL_ENGINE_CSV_H
 #define KEEL_ENGINE_CSV_H
 #include "engine/engine_err.h"

@@ -285,8 +285,7 @@ CSV_V3 static inline __m256i csv_lanes4(const long long a[4]) {
 
 /* Whether the field ending at pEnd[0] of block b is a missing-value
  * spelling (fast_field's bytes); a half-quoted field is not. */
-static inline int csv_lane_missing(const char *b, const uint32_t *pEnd, int stripCr,
-                                   int quoted) {
+static inline int csv_lane_missing(const char *b, const uint32_t *pEnd, int stripCr, int quoted) {
     const char *p;
     size_t len;
     return fast_field(b, pEnd, stripCr, quoted, &p, &len) && csv_is_missing(p, len);
@@ -433,8 +432,8 @@ CSV_HOT static size_t chunk_fast_col(Chunk *c, const char *b, const uint32_t *aE
         for (; r < nRow; r++, pEnd += nField) {
 #ifdef CSV_AVX2
             if (simd && r >= rFast) {
-                size_t nDone = csv_decimal_run(b, pEnd, nField, nRow - r, stripCr, quoted,
-                                               aOut + r, &nMiss);
+                size_t nDone =
+                    csv_decimal_run(b, pEnd, nField, nRow - r, stripCr, quoted, aOut + r, &nMiss);
                 r += nDone;
                 pEnd += nDone * nField;
                 rFast = r + 4; /* this group of four goes one by one */

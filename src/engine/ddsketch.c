@@ -114,8 +114,8 @@ static inline double ddsketch_ln(double v) {
 static inline int32_t ddsketch_key_of(const DDSketch *s, double v) {
     if (__builtin_expect(!(v >= 2.2250738585072014e-308) || v > 1.7976931348623157e308, 0))
         return (int32_t)ceil(log(v) / s->lnGamma); /* subnormal, inf, NaN: libm */
-    double x = ddsketch_ln(v) * s->invLnGamma; /* |x| < 2^16 */
-    int32_t k = (int32_t)x;                    /* toward zero: the ceiling when x <= 0 */
+    double x = ddsketch_ln(v) * s->invLnGamma;     /* |x| < 2^16 */
+    int32_t k = (int32_t)x;                        /* toward zero: the ceiling when x <= 0 */
     return k + (k < x);
 }
 
@@ -263,8 +263,8 @@ static void store_write(const DDStore *st, Buf *b) {
 
 void ddsketch_write(const DDSketch *s, Buf *b) {
     buf_printf(b, "a=%.17g;n=%llu;z=%llu;s=%.17g;lo=%.17g;hi=%.17g;p=", s->alpha,
-               (unsigned long long)s->n, (unsigned long long)s->nZero, s->sum,
-               s->n ? s->min : 0.0, s->n ? s->max : 0.0);
+               (unsigned long long)s->n, (unsigned long long)s->nZero, s->sum, s->n ? s->min : 0.0,
+               s->n ? s->max : 0.0);
     store_write(&s->pos, b);
     buf_puts(b, ";m=");
     store_write(&s->neg, b);

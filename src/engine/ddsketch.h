@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DDSKETCH_MAX_BINS 4096    /* buckets per store (sign) */
-#define DDSKETCH_MIN_VALUE 1e-9   /* magnitudes below this count as 0 */
+#define DDSKETCH_MAX_BINS 4096  /* buckets per store (sign) */
+#define DDSKETCH_MIN_VALUE 1e-9 /* magnitudes below this count as 0 */
 
 /* One sign's buckets: aCount[i] counts bucket key iMin + i. */
 typedef struct DDStore {
@@ -27,14 +27,14 @@ typedef struct DDStore {
 } DDStore;
 
 typedef struct DDSketch {
-    double alpha;     /* relative accuracy, e.g. 0.01 */
-    double lnGamma;   /* log((1 + alpha) / (1 - alpha)) */
-    double invLnGamma; /* 1 / lnGamma (a multiply instead of a divide per key) */
-    uint64_t n;       /* values added */
-    uint64_t nZero;   /* values with |v| < DDSKETCH_MIN_VALUE */
-    double sum;       /* their sum */
-    double min, max;  /* exact extremes (meaningless when n == 0) */
-    DDStore pos, neg; /* buckets of positive values and of magnitudes of negatives */
+    double alpha;           /* relative accuracy, e.g. 0.01 */
+    double lnGamma;         /* log((1 + alpha) / (1 - alpha)) */
+    double invLnGamma;      /* 1 / lnGamma (a multiply instead of a divide per key) */
+    uint64_t n;             /* values added */
+    uint64_t nZero;         /* values with |v| < DDSKETCH_MIN_VALUE */
+    double sum;             /* their sum */
+    double min, max;        /* exact extremes (meaningless when n == 0) */
+    DDStore pos, neg;       /* buckets of positive values and of magnitudes of negatives */
     const int32_t *aIntKey; /* keys of the integers 0..DDSKETCH_INT_KEYS-1 (for the
                              * common accuracies; NULL otherwise), see ddsketch.c */
 } DDSketch;

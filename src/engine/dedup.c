@@ -9,8 +9,8 @@
  * Nothing is rebuilt at once. Growing (live entries past 40% of the
  * table, below the cap's size): a table twice the size takes the inserts
  * while the old one's live entries move over, 16 old slots per insert
- * reserved (so the reads of both tables last a short while); a look-up reads the new table, then the old. Dead entries
- * (generations past the horizon or dropped for the cap) are deleted by a
+ * reserved (so the reads of both tables last a short while); a look-up reads the new table, then
+ * the old. Dead entries (generations past the horizon or dropped for the cap) are deleted by a
  * sweep, 8 slots per insert reserved, with backward-shift deletion (no
  * tombstones), so a table at the cap's size stays that size. A
  * generation id comes round again after DEDUP_GENERATIONS generations;
@@ -30,8 +30,8 @@
 #define DEDUP_FP_BITS 48
 #define DEDUP_FP_MASK ((UINT64_C(1) << DEDUP_FP_BITS) - 1)
 #define DEDUP_GEN_MASK (DEDUP_GENERATIONS - 1)
-#define DEDUP_MOVE_STEP 16  /* old slots moved per insert reserved */
-#define DEDUP_SWEEP_STEP 8  /* slots swept per insert reserved */
+#define DEDUP_MOVE_STEP 16 /* old slots moved per insert reserved */
+#define DEDUP_SWEEP_STEP 8 /* slots swept per insert reserved */
 #define DEDUP_MIN_SLOTS 65536
 
 /* 64x64 -> 128 multiply folded to 64 bits. */
@@ -114,8 +114,7 @@ static inline size_t dedup_home(uint64_t fp, size_t n) {
 static inline size_t dedup_next(size_t j, size_t n) { return j + 1 == n ? 0 : j + 1; }
 
 /* Whether a table of n slots holds fp live. */
-static int dedup_find(const DedupIndex *d, const uint64_t *a, size_t n, uint64_t fp,
-                      int64_t nowS) {
+static int dedup_find(const DedupIndex *d, const uint64_t *a, size_t n, uint64_t fp, int64_t nowS) {
     for (size_t j = dedup_home(fp, n);; j = dedup_next(j, n)) {
         uint64_t e = a[j];
         if (!e) return 0;
@@ -261,9 +260,8 @@ static void dedup_advance(DedupIndex *d, size_t n, int64_t nowS) {
 
 int dedup_reserve(DedupIndex *d, size_t n, int64_t nowS) {
     dedup_advance(d, n, nowS);
-    while (d->genOldest < d->gen &&
-           (d->aGenStart[dedup_id(d->genOldest)] <= nowS - d->horizonS ||
-            d->nLive + n > d->nMaxEntries)) {
+    while (d->genOldest < d->gen && (d->aGenStart[dedup_id(d->genOldest)] <= nowS - d->horizonS ||
+                                     d->nLive + n > d->nMaxEntries)) {
         if (d->aGenStart[dedup_id(d->genOldest)] > nowS - d->horizonS) d->bCapped = 1;
         dedup_drop_oldest(d);
     }
@@ -296,8 +294,8 @@ int dedup_insert(DedupIndex *d, uint64_t h, int64_t nowS, size_t *pSlot, uint64_
     if (d->nRoom) {
         d->nRoom--; /* dedup_reserve made room */
     } else if (d->aGenStart[id] == INT64_MIN || nowS - d->aGenStart[id] >= DEDUP_GEN_SECONDS ||
-        d->aGenCount[id] >= dedup_gen_max(d) || d->nLive >= d->nMaxEntries ||
-        (d->nUsed + 1) * 4 >= d->nSlot * 3) {
+               d->aGenCount[id] >= dedup_gen_max(d) || d->nLive >= d->nMaxEntries ||
+               (d->nUsed + 1) * 4 >= d->nSlot * 3) {
         int rc = dedup_reserve(d, 1, nowS);
         if (rc) return rc;
         id = dedup_id(d->gen);
@@ -314,8 +312,10 @@ int dedup_insert(DedupIndex *d, uint64_t h, int64_t nowS, size_t *pSlot, uint64_
         }
     }
     if (d->aOld && dedup_find(d, d->aOld, d->nOld, fp, nowS)) return 0;
-    if (jFree != SIZE_MAX) j = jFree;
-    else d->nUsed++;
+    if (jFree != SIZE_MAX)
+        j = jFree;
+    else
+        d->nUsed++;
     if (pSlot) *pSlot = j;
     if (pOld) *pOld = d->aSlot[j];
     d->aSlot[j] = ((uint64_t)id << DEDUP_FP_BITS) | fp;

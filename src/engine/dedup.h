@@ -29,27 +29,27 @@
 #define DEDUP_GEN_SECONDS 3600  /* a generation starts at least every hour */
 
 typedef struct DedupIndex {
-    uint64_t *aSlot;      /* nSlot entries, 0 = empty; inserts go here */
-    size_t nSlot;         /* any size (slots are found by multiply-shift) */
-    size_t nUsed;         /* entries in aSlot (live or dead) */
-    uint64_t *aOld;       /* while growing: the previous table, else NULL */
-    size_t nOld;          /* its size */
-    size_t iMove;         /* its entries before iMove are in aSlot */
-    size_t nSlotMax;      /* the table's size at the cap */
-    size_t iSweep;        /* the next slot the sweep looks at */
-    uint64_t seqSweep;    /* genOldest when the sweep's pass (or the move) began */
-    uint64_t seqClean;    /* generations before this one are gone from the table */
-    size_t nLive;         /* live entries */
-    size_t nRoom;         /* inserts left of the last dedup_reserve */
-    uint64_t nCatchUps;   /* times the work was done at once (no reserve, or a huge batch) */
-    size_t nMaxEntries;   /* cap on live entries */
-    int64_t horizonS;     /* configured horizon in seconds */
-    uint64_t gen;         /* current generation (a count; its id is gen % DEDUP_GENERATIONS) */
-    uint64_t genOldest;   /* oldest generation still held */
-    int bCapped;          /* a generation was dropped for room (the horizon is shorter) */
-    int64_t *aGenStart;   /* DEDUP_GENERATIONS start times (s), by id */
-    uint64_t *aGenCount;  /* DEDUP_GENERATIONS live entries inserted, by id */
-    uint64_t aKey[2];     /* hash key (random per process) */
+    uint64_t *aSlot;     /* nSlot entries, 0 = empty; inserts go here */
+    size_t nSlot;        /* any size (slots are found by multiply-shift) */
+    size_t nUsed;        /* entries in aSlot (live or dead) */
+    uint64_t *aOld;      /* while growing: the previous table, else NULL */
+    size_t nOld;         /* its size */
+    size_t iMove;        /* its entries before iMove are in aSlot */
+    size_t nSlotMax;     /* the table's size at the cap */
+    size_t iSweep;       /* the next slot the sweep looks at */
+    uint64_t seqSweep;   /* genOldest when the sweep's pass (or the move) began */
+    uint64_t seqClean;   /* generations before this one are gone from the table */
+    size_t nLive;        /* live entries */
+    size_t nRoom;        /* inserts left of the last dedup_reserve */
+    uint64_t nCatchUps;  /* times the work was done at once (no reserve, or a huge batch) */
+    size_t nMaxEntries;  /* cap on live entries */
+    int64_t horizonS;    /* configured horizon in seconds */
+    uint64_t gen;        /* current generation (a count; its id is gen % DEDUP_GENERATIONS) */
+    uint64_t genOldest;  /* oldest generation still held */
+    int bCapped;         /* a generation was dropped for room (the horizon is shorter) */
+    int64_t *aGenStart;  /* DEDUP_GENERATIONS start times (s), by id */
+    uint64_t *aGenCount; /* DEDUP_GENERATIONS live entries inserted, by id */
+    uint64_t aKey[2];    /* hash key (random per process) */
 } DedupIndex;
 
 /* Set up an empty index for a horizon of nHorizonDays (>= 1) holding at

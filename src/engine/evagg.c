@@ -81,8 +81,7 @@ static EvFeatAgg *evagg_feature(EvAgg *a, const char *z, size_t n, uint32_t hint
     if (hint < a->nFeat && a->aFeat[hint].zName[n] == 0 && mem_eq_short(a->aFeat[hint].zName, z, n))
         return &a->aFeat[hint];
     for (uint32_t i = 0; i < a->nFeat; i++)
-        if (memcmp(a->aFeat[i].zName, z, n) == 0 && a->aFeat[i].zName[n] == 0)
-            return &a->aFeat[i];
+        if (memcmp(a->aFeat[i].zName, z, n) == 0 && a->aFeat[i].zName[n] == 0) return &a->aFeat[i];
     if (a->nFeat == a->nFeatAlloc) {
         uint32_t nNew = a->nFeatAlloc ? a->nFeatAlloc * 2 : 8;
         EvFeatAgg *p = realloc(a->aFeat, nNew * sizeof *p);
@@ -104,8 +103,10 @@ int evagg_add_event(EvAgg *a, const EvEvent *ev) {
         const EvFeature *ft = &ev->aFeat[i];
         EvFeatAgg *f = evagg_feature(a, ft->name.z, ft->name.n, i);
         if (!f) return KEEL_ENOMEM;
-        if (isnan(ft->v)) f->nMissing++;
-        else if (ddsketch_add(&f->sk, ft->v, 1)) return KEEL_ENOMEM;
+        if (isnan(ft->v))
+            f->nMissing++;
+        else if (ddsketch_add(&f->sk, ft->v, 1))
+            return KEEL_ENOMEM;
     }
     a->n++;
     a->nError += ev->isError != 0;
@@ -153,9 +154,7 @@ int evagg_merge(EvAgg *into, const EvAgg *from) {
 }
 
 /* num / den, NaN when den is 0. */
-static double evagg_ratio(double num, double den) {
-    return den > 0 ? num / den : NAN;
-}
+static double evagg_ratio(double num, double den) { return den > 0 ? num / den : NAN; }
 
 void evagg_metrics(const EvAgg *a, EvMetrics *m) {
     m->n = a->n;
@@ -201,10 +200,10 @@ void evagg_write(const EvAgg *a, Buf *b) {
     ddsketch_write(&a->latency, b);
     buf_printf(b, "\nscore %llu %.17g ", (unsigned long long)a->nScore, a->sumScore);
     evagg_write_bins(b, a->aScore, EVAGG_SCORE_BINS + 2);
-    buf_printf(b, "\nlab %llu %llu %llu %llu %llu %llu %llu\npos ",
-               (unsigned long long)a->nLabeled, (unsigned long long)a->nPredLabeled,
-               (unsigned long long)a->nCorrect, (unsigned long long)a->tp,
-               (unsigned long long)a->fp, (unsigned long long)a->fn, (unsigned long long)a->tn);
+    buf_printf(b, "\nlab %llu %llu %llu %llu %llu %llu %llu\npos ", (unsigned long long)a->nLabeled,
+               (unsigned long long)a->nPredLabeled, (unsigned long long)a->nCorrect,
+               (unsigned long long)a->tp, (unsigned long long)a->fp, (unsigned long long)a->fn,
+               (unsigned long long)a->tn);
     evagg_write_bins(b, a->aPos, EVAGG_SCORE_BINS + 2);
     buf_puts(b, "\nneg ");
     evagg_write_bins(b, a->aNeg, EVAGG_SCORE_BINS + 2);
@@ -212,9 +211,8 @@ void evagg_write(const EvAgg *a, Buf *b) {
     int first = 1;
     for (int c = 0; c < EVAGG_CAL_BINS; c++) {
         if (!a->aCalN[c]) continue;
-        buf_printf(b, "%s%d:%llu:%llu:%.17g", first ? "" : ",", c,
-                   (unsigned long long)a->aCalN[c], (unsigned long long)a->aCalPos[c],
-                   a->aCalScore[c]);
+        buf_printf(b, "%s%d:%llu:%llu:%.17g", first ? "" : ",", c, (unsigned long long)a->aCalN[c],
+                   (unsigned long long)a->aCalPos[c], a->aCalScore[c]);
         first = 0;
     }
     if (first) buf_putc(b, '-');
@@ -238,8 +236,10 @@ static int evagg_read_bins(const char *z, uint64_t *a, int n) {
         if (*p < '0' || *p > '9') return KEEL_EINVAL;
         a[i] = strtoull(p, &end, 10);
         p = end;
-        if (*p == ',') p++;
-        else if (*p) return KEEL_EINVAL;
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return KEEL_EINVAL;
     }
     return 0;
 }
@@ -280,8 +280,10 @@ static int evagg_read_line(EvAgg *a, char *z) {
                 return KEEL_EINVAL;
             a->aCalN[c] = x[0], a->aCalPos[c] = x[1], a->aCalScore[c] = d;
             p += nc;
-            if (*p == ',') p++;
-            else if (*p) return KEEL_EINVAL;
+            if (*p == ',')
+                p++;
+            else if (*p)
+                return KEEL_EINVAL;
         }
     } else if (strncmp(z, "f ", 2) == 0) {
         char *p = z + 2, *end;

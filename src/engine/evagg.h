@@ -18,10 +18,10 @@
 #include "util/buf.h"
 #include <stdint.h>
 
-#define EVAGG_SCORE_BINS 100      /* equal score bins on [0, 1] */
-#define EVAGG_CAL_BINS 10         /* calibration bins on [0, 1] */
-#define EVAGG_LATENCY_ALPHA 0.01  /* latency sketch relative accuracy */
-#define EVAGG_FEATURE_ALPHA 0.05  /* feature sketch relative accuracy */
+#define EVAGG_SCORE_BINS 100     /* equal score bins on [0, 1] */
+#define EVAGG_CAL_BINS 10        /* calibration bins on [0, 1] */
+#define EVAGG_LATENCY_ALPHA 0.01 /* latency sketch relative accuracy */
+#define EVAGG_FEATURE_ALPHA 0.05 /* feature sketch relative accuracy */
 
 /* One feature's aggregate. */
 typedef struct EvFeatAgg {
@@ -33,23 +33,23 @@ typedef struct EvFeatAgg {
 /* The aggregate of one window. Score histograms: index 0 below 0, 1 ..
  * EVAGG_SCORE_BINS the bins, EVAGG_SCORE_BINS + 1 above 1. */
 typedef struct EvAgg {
-    uint64_t n;                                  /* events */
-    uint64_t nError;                             /* events with error: true */
-    DDSketch latency;                            /* latency_ms */
-    uint64_t nScore;                             /* events with a score */
-    double sumScore;                             /* their sum */
-    uint64_t aScore[EVAGG_SCORE_BINS + 2];       /* score histogram */
-    uint64_t nLabeled;                           /* events with a label */
-    uint64_t nPredLabeled;                       /* ... and a prediction */
-    uint64_t nCorrect;                           /* ... equal to the label */
-    uint64_t tp, fp, fn, tn;                     /* binary (0/1) label and prediction */
-    uint64_t aPos[EVAGG_SCORE_BINS + 2];         /* score histogram, label 1 */
-    uint64_t aNeg[EVAGG_SCORE_BINS + 2];         /* score histogram, label 0 */
-    uint64_t aCalN[EVAGG_CAL_BINS];              /* binary label, score in [0, 1] */
-    uint64_t aCalPos[EVAGG_CAL_BINS];            /* ... of which label 1 */
-    double aCalScore[EVAGG_CAL_BINS];            /* ... sum of scores */
-    uint32_t nFeat, nFeatAlloc;                  /* features seen */
-    EvFeatAgg *aFeat;                            /* in order of first appearance */
+    uint64_t n;                            /* events */
+    uint64_t nError;                       /* events with error: true */
+    DDSketch latency;                      /* latency_ms */
+    uint64_t nScore;                       /* events with a score */
+    double sumScore;                       /* their sum */
+    uint64_t aScore[EVAGG_SCORE_BINS + 2]; /* score histogram */
+    uint64_t nLabeled;                     /* events with a label */
+    uint64_t nPredLabeled;                 /* ... and a prediction */
+    uint64_t nCorrect;                     /* ... equal to the label */
+    uint64_t tp, fp, fn, tn;               /* binary (0/1) label and prediction */
+    uint64_t aPos[EVAGG_SCORE_BINS + 2];   /* score histogram, label 1 */
+    uint64_t aNeg[EVAGG_SCORE_BINS + 2];   /* score histogram, label 0 */
+    uint64_t aCalN[EVAGG_CAL_BINS];        /* binary label, score in [0, 1] */
+    uint64_t aCalPos[EVAGG_CAL_BINS];      /* ... of which label 1 */
+    double aCalScore[EVAGG_CAL_BINS];      /* ... sum of scores */
+    uint32_t nFeat, nFeatAlloc;            /* features seen */
+    EvFeatAgg *aFeat;                      /* in order of first appearance */
 } EvAgg;
 
 /* What a window says, derived from an EvAgg; NaN where undefined (no
@@ -57,13 +57,13 @@ typedef struct EvAgg {
 typedef struct EvMetrics {
     uint64_t n, nLabeled;
     double errorRate;
-    double p50, p90, p99;  /* latency_ms quantiles */
+    double p50, p90, p99; /* latency_ms quantiles */
     double meanScore;
-    double accuracy;       /* share of labelled events with prediction == label */
-    double precision;      /* tp / (tp + fp) */
-    double recall;         /* tp / (tp + fn) */
-    double auc;            /* ROC AUC from the class score histograms */
-    double ece;            /* expected calibration error, EVAGG_CAL_BINS bins */
+    double accuracy;  /* share of labelled events with prediction == label */
+    double precision; /* tp / (tp + fp) */
+    double recall;    /* tp / (tp + fn) */
+    double auc;       /* ROC AUC from the class score histograms */
+    double ece;       /* expected calibration error, EVAGG_CAL_BINS bins */
 } EvMetrics;
 
 /* An empty aggregate. */

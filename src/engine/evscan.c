@@ -43,9 +43,9 @@ enum {
 enum { EVV_STR, EVV_NUM, EVV_TRUE, EVV_FALSE, EVV_NULL, EVV_RAW };
 
 /* Wire name of a fixed field (for messages). */
-static const char *const azEvField[] = {"",      "event_id",   "ts",    "version",
+static const char *const azEvField[] = {"",        "event_id",   "ts",    "version",
                                         "segment", "latency_ms", "score", "prediction",
-                                        "label", "error",      ""};
+                                        "label",   "error",      ""};
 
 /* Which field the key z[0..n) names (EVF_FEATURE for "f.<name>"). */
 static int evscan_field(const char *z, size_t n) {
@@ -176,9 +176,9 @@ typedef struct EvVal {
     int kind;      /* EVV_* */
     const char *z; /* its text (a string's decoded bytes, a number's token) */
     size_t n;
-    int bPlain;    /* known to be printable ASCII (no check needed) */
-    int bNum;      /* the number was read already: num (and iNum when bInt) */
-    int bInt;      /* digits only (no sign, no point): iNum holds them */
+    int bPlain; /* known to be printable ASCII (no check needed) */
+    int bNum;   /* the number was read already: num (and iNum when bInt) */
+    int bInt;   /* digits only (no sign, no point): iNum holds them */
     double num;
     int64_t iNum;
 } EvVal;
@@ -262,8 +262,8 @@ static int evscan_set(EvEvent *ev, int f, const char *zKey, size_t nKey, const E
         if (v->kind != EVV_STR && v->kind != EVV_NUM && v->kind != EVV_RAW)
             return evscan_fail(e, iLine, zKey, nKey, "must be a string");
         if ((v->n == 0 && f != EVF_SEGMENT) || v->n > nMax)
-            return evscan_fail(e, iLine, zKey, nKey, "must be 1 to %zu bytes long (got %zu)",
-                               nMax, v->n);
+            return evscan_fail(e, iLine, zKey, nKey, "must be 1 to %zu bytes long (got %zu)", nMax,
+                               v->n);
         if (!v->bPlain && !evscan_text_ok(v->z, v->n))
             return evscan_fail(e, iLine, zKey, nKey,
                                "holds a control character or invalid UTF-8; send plain UTF-8 text");
@@ -274,14 +274,14 @@ static int evscan_set(EvEvent *ev, int f, const char *zKey, size_t nKey, const E
     }
     case EVF_TS:
         if (v->kind == EVV_NULL || (v->kind != EVV_NUM && v->n == 0))
-            return evscan_fail(e, iLine, zKey, nKey, "is missing; give an RFC 3339 time or epoch "
-                                                     "milliseconds");
+            return evscan_fail(e, iLine, zKey, nKey,
+                               "is missing; give an RFC 3339 time or epoch "
+                               "milliseconds");
         if (v->bInt) { /* epoch milliseconds, read already */
             ev->tsMs = v->iNum;
             return 0;
         }
-        if (v->kind == EVV_TRUE || v->kind == EVV_FALSE ||
-            evscan_parse_ts(v->z, v->n, &ev->tsMs))
+        if (v->kind == EVV_TRUE || v->kind == EVV_FALSE || evscan_parse_ts(v->z, v->n, &ev->tsMs))
             return evscan_fail(e, iLine, zKey, nKey,
                                "is not a time; give RFC 3339 (2026-12-07T17:37:06.123Z) or epoch "
                                "milliseconds");
@@ -400,10 +400,14 @@ static long evscan_hex4(const char *p) {
     long v = 0;
     for (int i = 0; i < 4; i++) {
         int c = (unsigned char)p[i], d;
-        if (c >= '0' && c <= '9') d = c - '0';
-        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-        else return -1;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
         v = v * 16 + d;
     }
     return v;
@@ -413,8 +417,8 @@ static long evscan_hex4(const char *p) {
  * e): sets *pz and *pn to its decoded bytes (into the body, or the scratch
  * when it has escapes) and *pp past the closing quote. 0, or -1 for a
  * string that does not end or has a bad escape, -2 for a full scratch. */
-static int evscan_json_str(EvScan *s, const char **pp, const char *e, const char **pz,
-                           size_t *pn, int *pPlain) {
+static int evscan_json_str(EvScan *s, const char **pp, const char *e, const char **pz, size_t *pn,
+                           int *pPlain) {
     const char *p = *pp, *p0 = p;
     unsigned odd = 0; /* bytes below 0x20 or above 0x7e seen */
 #ifdef __SSE2__
@@ -666,9 +670,12 @@ static int evscan_json_line(EvScan *s, const char *p, const char *e, EvEvent *ev
             while (q < e && *q != ',' && *q != '}' && *q != ' ' && *q != '\t' && *q != '\r')
                 q++;
             v.n = (size_t)(q - p);
-            if (v.n == 4 && memcmp(p, "true", 4) == 0) v.kind = EVV_TRUE;
-            else if (v.n == 5 && memcmp(p, "false", 5) == 0) v.kind = EVV_FALSE;
-            else if (v.n == 4 && memcmp(p, "null", 4) == 0) v.kind = EVV_NULL;
+            if (v.n == 4 && memcmp(p, "true", 4) == 0)
+                v.kind = EVV_TRUE;
+            else if (v.n == 5 && memcmp(p, "false", 5) == 0)
+                v.kind = EVV_FALSE;
+            else if (v.n == 4 && memcmp(p, "null", 4) == 0)
+                v.kind = EVV_NULL;
             else if (v.n > 0 && (*p == '-' || (unsigned)(*p - '0') <= 9) &&
                      csv_parse_number(p, v.n, &v.num)) /* a number (strtod's), not -m" */
                 v.kind = EVV_NUM;
@@ -711,8 +718,8 @@ end:
  * the byte after it (a comma, a line end or the body's end). *pLines gets
  * the line feeds crossed inside quotes. 0, or -1 for an unterminated or
  * malformed quoted field, -2 for a full scratch. */
-static int evscan_csv_field(EvScan *s, const char *p, const char *e, EvVal *v,
-                            const char **pEnd, uint32_t *pLines) {
+static int evscan_csv_field(EvScan *s, const char *p, const char *e, EvVal *v, const char **pEnd,
+                            uint32_t *pLines) {
     v->kind = EVV_RAW;
     v->bPlain = v->bNum = v->bInt = 0;
     if (p < e && *p == '"') {
@@ -791,11 +798,13 @@ static int evscan_csv_header(EvScan *s, EngineError *err) {
                 return evscan_fail(err, 1, v.z, v.n, "is one feature too many; at most %d",
                                    EVSCAN_MAX_FEATURES);
             for (uint32_t i = 0; i < s->nFeatCol; i++)
-                if (s->aFeatName[i].n == v.n - 2 && memcmp(s->aFeatName[i].z, v.z + 2, v.n - 2) == 0)
+                if (s->aFeatName[i].n == v.n - 2 &&
+                    memcmp(s->aFeatName[i].z, v.z + 2, v.n - 2) == 0)
                     return evscan_fail(err, 1, v.z, v.n, "appears twice in the header");
             if (v.z < s->z || v.z >= e) /* an escaped name lives in the scratch: keep it */
-                return evscan_fail(err, 1, v.z, v.n, "feature names in the header may not hold "
-                                                     "quotes");
+                return evscan_fail(err, 1, v.z, v.n,
+                                   "feature names in the header may not hold "
+                                   "quotes");
             s->aColFeat[s->nCol] = (uint8_t)s->nFeatCol;
             s->aFeatName[s->nFeatCol].z = v.z + 2;
             s->aFeatName[s->nFeatCol].n = (uint32_t)(v.n - 2);
@@ -836,7 +845,8 @@ static int evscan_csv_record(EvScan *s, EvEvent *ev, EngineError *err) {
         if (frc) {
             rc = evscan_fail(err, ev->iLine, "", 0,
                              frc == -2 ? "has too many escaped quotes"
-                                       : "has a malformed quoted field (field %u)", k + 1);
+                                       : "has a malformed quoted field (field %u)",
+                             k + 1);
             s->iPos = evscan_skip_line(s, (size_t)(p - s->z));
             s->iLine += 1 + nLines;
             return rc;
@@ -988,9 +998,8 @@ static inline int evscan_word_comma(uint64_t w) {
 /* Copy a value of n bytes to d, reading nothing outside z[0..n): a value
  * is a few bytes, so two overlapping words rather than a call to memcpy.
  * *pComma gets whether it holds a comma (bString only). */
-static inline __attribute__((always_inline)) void evscan_copy_value(char *d, const char *z,
-                                                                    uint32_t n, int bString,
-                                                                    int *pComma) {
+static inline __attribute__((always_inline)) void
+evscan_copy_value(char *d, const char *z, uint32_t n, int bString, int *pComma) {
     if (n >= 8 && n <= 16) {
         uint64_t a, b;
         memcpy(&a, z, 8);
@@ -1025,8 +1034,7 @@ static inline __attribute__((always_inline)) void evscan_copy_value(char *d, con
 
 /* Put one value at d: quoted when it holds a comma (a JSON string without
  * escapes holds no quote, CR or LF). Returns the end. */
-static inline __attribute__((always_inline)) char *evscan_csv_value(char *d, EvStr x,
-                                                                    int bString) {
+static inline __attribute__((always_inline)) char *evscan_csv_value(char *d, EvStr x, int bString) {
     int q;
     evscan_copy_value(d, x.z, x.n, bString, &q);
     if (!q) return d + x.n;

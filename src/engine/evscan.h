@@ -109,8 +109,8 @@ typedef struct EvScan {
         uint32_t n;
         int f;
     } aShape[EVSCAN_MAX_COLUMNS];
-    size_t nScratch;                      /* bytes of aScratch in use */
-    char aScratch[8192];                  /* unescaped strings of the current record */
+    size_t nScratch;     /* bytes of aScratch in use */
+    char aScratch[8192]; /* unescaped strings of the current record */
 } EvScan;
 
 /* Start scanning z[0..n) (the caller keeps it alive). For CSV reads the

@@ -10,22 +10,14 @@ static const char *const azKind[PII_NKIND] = {
     NULL, "email", "phone", "cn_resident_id", "bank_card", "ip", "person_name",
 };
 
-const char *pii_kind_name(PiiKind k) {
-    return k > PII_NONE && k < PII_NKIND ? azKind[k] : NULL;
-}
+const char *pii_kind_name(PiiKind k) { return k > PII_NONE && k < PII_NKIND ? azKind[k] : NULL; }
 
-static int pii_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+static int pii_digit(char c) { return c >= '0' && c <= '9'; }
 
-static int pii_alpha(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+static int pii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 /* Leap year in the Gregorian calendar. */
-static int pii_leap(int y) {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+static int pii_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 /* Value of the nd decimal digits at z (all digits, checked by the caller). */
 static int pii_num(const char *z, int nd) {
@@ -48,9 +40,9 @@ char pii_cn_id_check(const char *z) {
 
 int pii_cn_resident_id(const char *z, size_t n) {
     /* the first digits of the province codes of GB/T 2260 */
-    static const int aProv[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41,
-                                42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71,
-                                81, 82, 83, 91};
+    static const int aProv[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
+                                35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+                                53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91};
     if (n != 18) return 0;
     char c = z[17] == 'x' ? 'X' : z[17], check = pii_cn_id_check(z);
     if (!check || c != check) return 0;
@@ -190,12 +182,12 @@ PiiKind pii_classify(const char *z, size_t n) {
 
 int pii_name_column(const char *zName) {
     static const char *const azName[] = {
-        "name",         "fullname",    "firstname",  "lastname",     "surname",
-        "givenname",    "familyname",  "middlename", "customername", "personname",
-        "patientname",  "employeename", "contactname", "clientname", "holdername",
-        "cardholder",   "cardholdername", "realname", "姓名",         "名字",
-        "真实姓名",     "客户姓名",    "联系人",     "联系人姓名",   "持卡人",
-        "员工姓名",     "患者姓名",    "用户姓名",   "姓",           "名",
+        "name",        "fullname",       "firstname",   "lastname",     "surname",
+        "givenname",   "familyname",     "middlename",  "customername", "personname",
+        "patientname", "employeename",   "contactname", "clientname",   "holdername",
+        "cardholder",  "cardholdername", "realname",    "姓名",         "名字",
+        "真实姓名",    "客户姓名",       "联系人",      "联系人姓名",   "持卡人",
+        "员工姓名",    "患者姓名",       "用户姓名",    "姓",           "名",
     };
     char z[64];
     size_t n = 0;

@@ -779,8 +779,8 @@ static int profile_pii_candidate(const CsvColumn *col, size_t nRow) {
 /* Run the personal-data detectors on the original text of r's numeric
  * candidate columns: parse z again, those columns only, as categorical.
  * Files without such columns are not read again. */
-static int profile_pii_numeric(const char *z, size_t n, int mapped, int nThread,
-                               const CsvTable *t, ProfileResult *r) {
+static int profile_pii_numeric(const char *z, size_t n, int mapped, int nThread, const CsvTable *t,
+                               ProfileResult *r) {
     const char **azOnly = malloc((t->nCol + 1) * sizeof *azOnly);
     CsvTypeOverride *aOv = malloc((t->nCol + 1) * sizeof *aOv);
     int rc = 0;
@@ -795,8 +795,8 @@ static int profile_pii_numeric(const char *z, size_t n, int mapped, int nThread,
             aOv[nOnly++] = (CsvTypeOverride){t->aCol[k].zName, CSV_CATEGORICAL};
         }
     if (nOnly == 0) goto out;
-    CsvOptions co = {.nThread = nThread, .aOverride = aOv, .nOverride = nOnly,
-                     .azOnly = azOnly, .nOnly = nOnly};
+    CsvOptions co = {
+        .nThread = nThread, .aOverride = aOv, .nOverride = nOnly, .azOnly = azOnly, .nOnly = nOnly};
     EngineError e;
     CsvTable *tt = NULL;
     rc = mapped ? csv_parse_mapped(z, n, &co, &tt, &e) : csv_parse(z, n, &co, &tt, &e);

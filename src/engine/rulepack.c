@@ -319,8 +319,8 @@ static void cond_fails(const json_t *c, const json_t *flags, char *z, size_t n) 
         size_t i, k = 0;
         json_t *x;
         k += (size_t)snprintf(z, n, "%s is not one of ", zFlag);
-        json_array_foreach(json_object_get(c, "in"), i, x) if (k < n) k += (size_t)snprintf(
-            z + k, n - k, "%s%s", i ? ", " : "", json_string_value(x));
+        json_array_foreach(json_object_get(c, "in"), i, x) if (k < n) k +=
+            (size_t)snprintf(z + k, n - k, "%s%s", i ? ", " : "", json_string_value(x));
     }
 }
 

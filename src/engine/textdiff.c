@@ -122,17 +122,18 @@ typedef struct Side {
 
 static int tok_eq(const Side *A, size_t i, const Side *B, size_t j) {
     const Tok *x = &A->a[i], *y = &B->a[j];
-    return x->hash == y->hash && x->len == y->len && memcmp(A->z + x->off, B->z + y->off, x->len) == 0;
+    return x->hash == y->hash && x->len == y->len &&
+           memcmp(A->z + x->off, B->z + y->off, x->len) == 0;
 }
 
 /* One step of the path read back: from the point (x, y) on diagonal k at
  * edit d, the edit that reached it (a step right: delete A[x0]; down:
  * insert B[y0]) and the diagonal snake after it. Recorded forward. */
 typedef struct Step {
-    int64_t x0, y0;  /* where the edit starts */
-    int bDown;       /* 1: insert B[y0]; 0: delete A[x0] */
-    int64_t xs, ys;  /* where the snake starts (after the edit) */
-    int64_t x1;      /* where the snake ends (x) */
+    int64_t x0, y0; /* where the edit starts */
+    int bDown;      /* 1: insert B[y0]; 0: delete A[x0] */
+    int64_t xs, ys; /* where the snake starts (after the edit) */
+    int64_t x1;     /* where the snake ends (x) */
 } Step;
 
 /* V rows: row d holds x for diagonals k = -d..d (index k + d). */
@@ -155,7 +156,8 @@ static int myers(const Side *A, const Side *B, Out *o) {
             int64_t x;
             if (d == 0)
                 x = 0;
-            else if (k == -d || (k != d && row_get(aRow, d - 1, k - 1) < row_get(aRow, d - 1, k + 1)))
+            else if (k == -d ||
+                     (k != d && row_get(aRow, d - 1, k - 1) < row_get(aRow, d - 1, k + 1)))
                 x = row_get(aRow, d - 1, k + 1);
             else
                 x = row_get(aRow, d - 1, k - 1) + 1;
@@ -181,7 +183,8 @@ static int myers(const Side *A, const Side *B, Out *o) {
             int64_t x = n, y = m;
             for (int64_t d = dEnd; d > 0; d--) {
                 int64_t k = x - y;
-                int bDown = k == -d || (k != d && row_get(aRow, d - 1, k - 1) < row_get(aRow, d - 1, k + 1));
+                int bDown = k == -d ||
+                            (k != d && row_get(aRow, d - 1, k - 1) < row_get(aRow, d - 1, k + 1));
                 int64_t kPrev = bDown ? k + 1 : k - 1;
                 int64_t x0 = row_get(aRow, d - 1, kPrev), y0 = x0 - kPrev;
                 Step *s = &aStep[d];

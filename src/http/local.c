@@ -68,10 +68,11 @@ void http_local(Db *db, const Principal *who, const char *zMethod, const char *z
     req->pRoute = route_find(zMethod, zPath, req->aParam, &req->nParam, resp->zAllow,
                              sizeof resp->zAllow, &e);
     const char *zType = bCsv ? "text/csv"
-                        : req->pRoute && req->pRoute->bodyType == BODY_EVENTS ? "application/x-ndjson"
-                                                                              : "application/json";
-    int rc = req->pRoute ? route_admit(req->pRoute, who, zMethod, zType, (long long)nBody, &e)
-                         : e.rc;
+                        : req->pRoute && req->pRoute->bodyType == BODY_EVENTS
+                            ? "application/x-ndjson"
+                            : "application/json";
+    int rc =
+        req->pRoute ? route_admit(req->pRoute, who, zMethod, zType, (long long)nBody, &e) : e.rc;
     if (rc) {
         resp_error(resp, req->zRequestId, rc, &e);
     } else {

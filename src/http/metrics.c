@@ -11,7 +11,7 @@
 
 /* Bucket upper bounds in seconds (Prometheus's defaults plus finer ones). */
 static const double aLe[HM_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                        0.05,   0.1,   0.25,   0.5,   1,    2.5};
+                                       0.05,   0.1,   0.25,   0.5,   1,    2.5};
 static const char *const azClass[5] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
 static atomic_ullong aCount[HM_MAX_ROUTES + 1][5];
@@ -32,8 +32,10 @@ void http_metrics_observe(int iRoute, int status, double ms) {
 
 /* The label value naming row i ("GET /api/v1/units" or "unmatched"). */
 static void hm_route_label(Buf *b, int i) {
-    if (i == HM_MAX_ROUTES) buf_puts(b, "unmatched");
-    else buf_printf(b, "%s %s", aRoute[i].zMethod, aRoute[i].zPattern);
+    if (i == HM_MAX_ROUTES)
+        buf_puts(b, "unmatched");
+    else
+        buf_printf(b, "%s %s", aRoute[i].zMethod, aRoute[i].zPattern);
 }
 
 void http_metrics_render(Buf *b) {
@@ -62,8 +64,10 @@ void http_metrics_render(Buf *b) {
             cum += atomic_load_explicit(&aBucket[i][j], memory_order_relaxed);
             buf_puts(b, "keel_http_request_duration_seconds_bucket{route=\"");
             hm_route_label(b, i);
-            if (j < HM_BUCKETS) buf_printf(b, "\",le=\"%g\"} %llu\n", aLe[j], cum);
-            else buf_printf(b, "\",le=\"+Inf\"} %llu\n", cum);
+            if (j < HM_BUCKETS)
+                buf_printf(b, "\",le=\"%g\"} %llu\n", aLe[j], cum);
+            else
+                buf_printf(b, "\",le=\"+Inf\"} %llu\n", cum);
         }
         buf_puts(b, "keel_http_request_duration_seconds_sum{route=\"");
         hm_route_label(b, i);

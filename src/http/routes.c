@@ -40,7 +40,7 @@
 #define USAGE (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER)
 #define ANALYST (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_ENGINEER | ROLE_RISK)
 #define INGEST (ROLE_ADMIN | ROLE_ENGINEER | ROLE_OWNER) /* owners: their own systems */
-#define REGISTER (ROLE_ALL & ~ROLE_VIEWER) /* owners: under their own initiatives */
+#define REGISTER (ROLE_ALL & ~ROLE_VIEWER)               /* owners: under their own initiatives */
 #define RISKREG (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_OWNER | ROLE_RISK) /* owners: their own */
 #define REVIEW (ROLE_ADMIN | ROLE_COMMITTEE | ROLE_RISK)
 #define ACT (ROLE_ALL & ~ROLE_VIEWER) /* changes: the action's owner, committee, admins */
@@ -60,10 +60,12 @@ const Route aRoute[] = {
      "change an account (name, role, person_id, disabled, password)", &resource_account},
     {"GET", "/api/v1/actions", api_actions_list, ANY, 0, BODY_NONE,
      "actions with overdue ones as findings (?status=&source=&kind=&review_period=&initiative_id="
-     "&system=&overdue=1)", &resource_action},
+     "&system=&overdue=1)",
+     &resource_action},
     {"POST", "/api/v1/actions", api_actions_create, ACT, 16 * KB, BODY_JSON,
      "raise an action {title, owner_id, due_date, source, source_key, ...}; a finding's open "
-     "action is returned (200) instead of a second one", &resource_action},
+     "action is returned (200) instead of a second one",
+     &resource_action},
     {"GET", "/api/v1/actions/{id}", api_actions_get, ANY, 0, BODY_NONE,
      "one action; a retraining action with its chain", &resource_action},
     {"PATCH", "/api/v1/actions/{id}", api_actions_update, ACT, 16 * KB, BODY_JSON,
@@ -107,8 +109,8 @@ const Route aRoute[] = {
      NULL},
     {"POST", "/api/v1/committee/members", api_committee_members_create, ADMIN, 4 * KB, BODY_JSON,
      "add a member {person_id, chair?}", &resource_committee_member},
-    {"DELETE", "/api/v1/committee/members/{id}", api_committee_members_delete, ADMIN, 0,
-     BODY_NONE, "remove a member", &resource_committee_member},
+    {"DELETE", "/api/v1/committee/members/{id}", api_committee_members_delete, ADMIN, 0, BODY_NONE,
+     "remove a member", &resource_committee_member},
     {"PATCH", "/api/v1/committee/members/{id}", api_committee_members_update, ADMIN, 4 * KB,
      BODY_JSON, "make a member the chair (or not) {chair}", &resource_committee_member},
     {"GET", "/api/v1/compliance/calendar", api_compliance_calendar, ANY, 0, BODY_NONE,
@@ -164,8 +166,7 @@ const Route aRoute[] = {
      "retain_days is given",
      NULL},
     {"GET", "/api/v1/decisions", api_decisions_list, ANY, 0, BODY_NONE,
-     "the decision log (?initiative_id=&kind=&outcome=&action_type=&sort=-id)",
-     &resource_decision},
+     "the decision log (?initiative_id=&kind=&outcome=&action_type=&sort=-id)", &resource_decision},
     {"GET", "/api/v1/decisions/{id}", api_decisions_get, ANY, 0, BODY_NONE,
      "one decision with its votes", &resource_decision},
     {"GET", "/api/v1/definitions", api_definitions_list, ANY, 0, BODY_NONE,
@@ -182,13 +183,12 @@ const Route aRoute[] = {
      "change {name, kind, owner_id, departments} (owners: their own)", &resource_definition},
     {"GET", "/api/v1/definitions/{id}/diff", api_definition_diff, ANY, 0, BODY_NONE,
      "what changed between two versions (?from=&to=&by=word|line)", &resource_definition_version},
-    {"POST", "/api/v1/definitions/{id}/links", api_definition_links_create, EDIT, 4 * KB,
-     BODY_JSON, "link a KPI, initiative or data asset {entity, entity_id}",
-     &resource_definition_link},
+    {"POST", "/api/v1/definitions/{id}/links", api_definition_links_create, EDIT, 4 * KB, BODY_JSON,
+     "link a KPI, initiative or data asset {entity, entity_id}", &resource_definition_link},
     {"DELETE", "/api/v1/definitions/{id}/links/{id}", api_definition_links_delete, EDIT, 0,
      BODY_NONE, "unlink", &resource_definition_link},
-    {"POST", "/api/v1/definitions/{id}/signatures", api_definition_signatures_create, SIGN,
-     4 * KB, BODY_JSON,
+    {"POST", "/api/v1/definitions/{id}/signatures", api_definition_signatures_create, SIGN, 4 * KB,
+     BODY_JSON,
      "sign or dispute the current version {stance: signed|disputed, reason?, version?} "
      "(department heads of the departments that use it)",
      &resource_definition_signature},
@@ -202,8 +202,7 @@ const Route aRoute[] = {
     {"POST", "/api/v1/evidence/{id}/attest", api_evidence_attest, ROLE_RISK, 0, BODY_NONE,
      "the named reviewer attests a document (through their own account)", &resource_evidence},
     {"GET", "/api/v1/findings", api_findings_list, ANY, 0, BODY_NONE,
-     "every system's decay, segment, drift and no-data findings (the production overview)",
-     NULL},
+     "every system's decay, segment, drift and no-data findings (the production overview)", NULL},
     {"GET", "/api/v1/gates", api_gates_list, ANY, 0, BODY_NONE,
      "the gate definitions in force, per stage (requirements as data)", NULL},
     {"GET", "/api/v1/gates/{stage}", api_gates_get, ANY, 0, BODY_NONE,
@@ -237,8 +236,10 @@ const Route aRoute[] = {
     {"PATCH", "/api/v1/initiatives/{id}/links/{id}", api_links_update, EDIT, 16 * KB, BODY_JSON,
      "change a link", &resource_link},
     {"POST", "/api/v1/initiatives/{id}/overrides", api_initiative_overrides_create, GOVERN, 8 * KB,
-     BODY_JSON, "the committee waives a move's gate {stage: pilot|scaling|operating, reason, "
-     "expires_at}", NULL},
+     BODY_JSON,
+     "the committee waives a move's gate {stage: pilot|scaling|operating, reason, "
+     "expires_at}",
+     NULL},
     {"GET", "/api/v1/initiatives/{id}/pilot", api_pilot_get, ANY, 0, BODY_NONE,
      "the pilot with its exit criteria computed from the pilot unit's readings", &resource_pilot},
     {"PUT", "/api/v1/initiatives/{id}/pilot", api_pilot_put, EDIT, 16 * KB, BODY_JSON,
@@ -398,7 +399,8 @@ const Route aRoute[] = {
      "ranked initiatives with weighted scores and quadrants (?stage=&unit_id=)", NULL},
     {"GET", "/api/v1/production", api_production, ANY, 0, BODY_NONE,
      "the production overview: every system healthy, degraded, decaying or switched off, and "
-     "the switch trips awaiting a decision", NULL},
+     "the switch trips awaiting a decision",
+     NULL},
     {"GET", "/api/v1/proposals", api_proposals_list, ANY, 0, BODY_NONE,
      "proposals to the committee with their counts (?status=&initiative_id=&action_type=)",
      &resource_proposal},
@@ -419,10 +421,12 @@ const Route aRoute[] = {
      "vote {vote: for|against|abstain, comment?} (members)", &resource_proposal_vote},
     {"GET", "/api/v1/radar", api_radar, ANY, 0, BODY_NONE,
      "the technology radar: technologies with ring, quadrant, fit per unit and moves; this "
-     "quarter's moves (?quarter=)", &resource_technology},
+     "quarter's moves (?quarter=)",
+     &resource_technology},
     {"POST", "/api/v1/radar", api_radar_create, RADAR, 16 * KB, BODY_JSON,
      "put a technology on the radar {key, name, quadrant, ring, rationale, owner_id?, moved_on?, "
-     "reason?}", &resource_technology},
+     "reason?}",
+     &resource_technology},
     {"GET", "/api/v1/radar/{key}", api_radar_get, ANY, 0, BODY_NONE,
      "one technology with its fit per unit and every move", &resource_technology},
     {"PATCH", "/api/v1/radar/{key}", api_radar_update, RADAR, 16 * KB, BODY_JSON,
@@ -432,8 +436,7 @@ const Route aRoute[] = {
     {"POST", "/api/v1/radar/{key}/moves", api_radar_move, RADAR, 4 * KB, BODY_JSON,
      "move it to another ring {ring, reason, moved_on?}", &resource_technology},
     {"GET", "/api/v1/reports/board", api_reports_board, GOVERN, 0, BODY_NONE,
-     "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)",
-     NULL},
+     "the board pack as PDF or self-contained HTML (?period=&lang=en|zh-CN&format=pdf|html)", NULL},
     {"GET", "/api/v1/reviews", api_reviews_list, ANY, 0, BODY_NONE,
      "held quarterly reviews and the current and previous quarters' status", NULL},
     {"GET", "/api/v1/reviews/{period}", api_reviews_get, ANY, 0, BODY_NONE,
@@ -443,7 +446,8 @@ const Route aRoute[] = {
      &resource_review_feedback},
     {"POST", "/api/v1/reviews/{period}/hold", api_reviews_hold, GOVERN, 256 * KB, BODY_JSON,
      "hold the review {held_on?, summary?, decisions: [{initiative_id, decision, rationale?}], "
-     "actions?: [...]}: frozen from then on", NULL},
+     "actions?: [...]}: frozen from then on",
+     NULL},
     {"GET", "/api/v1/risks", api_risks_list, ANY, 0, BODY_NONE,
      "the risk register (?category=&status=&initiative_id=&system_id=)", &resource_risk},
     {"POST", "/api/v1/risks", api_risks_create, RISKREG, 16 * KB, BODY_JSON,
@@ -480,7 +484,8 @@ const Route aRoute[] = {
      "every schedule slip of the programme with its blocking causes", NULL},
     {"GET", "/api/v1/strategy", api_strategy, ANY, 0, BODY_NONE,
      "the strategy over time: KPIs per objective quarter by quarter, the plan's versions and what "
-     "changed between them (?quarters=8)", NULL},
+     "changed between them (?quarters=8)",
+     NULL},
     {"GET", "/api/v1/switch", api_switch_board, ANY, 0, BODY_NONE,
      "the production board: every system's switch with its latest flip (who, when, why)", NULL},
     {"GET", "/api/v1/switch-trips", api_switch_trips_list, ANY, 0, BODY_NONE,
@@ -492,7 +497,8 @@ const Route aRoute[] = {
      BODY_JSON, "revert a switch trip {reason?}: the switch goes back to its state before", NULL},
     {"GET", "/api/v1/switch/{system}", api_switch_get, ANY, 0, BODY_NONE,
      "a system's switch {system, state, percent, fallback, version, etag} from memory; "
-     "If-None-Match -> 304; tokens switch:read reach it", NULL, SCOPE_SWITCH_READ},
+     "If-None-Match -> 304; tokens switch:read reach it",
+     NULL, SCOPE_SWITCH_READ},
     {"PUT", "/api/v1/switch/{system}", api_switch_put, SWITCHER, 4 * KB, BODY_JSON,
      "flip a switch {state: on|off|shadow|percent, percent?, fallback?, reason}", NULL},
     {"GET", "/api/v1/switch/{system}/history", api_switch_history, ANY, 0, BODY_NONE,
@@ -507,10 +513,12 @@ const Route aRoute[] = {
     {"PATCH", "/api/v1/systems/{system}", api_systems_update, REGISTER, 16 * KB, BODY_JSON,
      "change a system's title, tier or scope flags", &resource_system},
     {"POST", "/api/v1/systems/{system}/alert-rules", api_system_alert_rules_create, REGISTER,
-     8 * KB, BODY_JSON, "an alert rule {name, kind, metric?, segment?, op, value, for?, "
-     "severity?, webhook?, trip_switch?}", NULL},
-    {"DELETE", "/api/v1/systems/{system}/alert-rules/{id}", api_system_alert_rules_delete,
-     REGISTER, 0, BODY_NONE, "delete an alert rule and its history", NULL},
+     8 * KB, BODY_JSON,
+     "an alert rule {name, kind, metric?, segment?, op, value, for?, "
+     "severity?, webhook?, trip_switch?}",
+     NULL},
+    {"DELETE", "/api/v1/systems/{system}/alert-rules/{id}", api_system_alert_rules_delete, REGISTER,
+     0, BODY_NONE, "delete an alert rule and its history", NULL},
     {"GET", "/api/v1/systems/{system}/alerts", api_system_alerts, ANY, 0, BODY_NONE,
      "a system's alert rules with their state, firing history, webhook deliveries, switch trips",
      NULL},
@@ -527,14 +535,18 @@ const Route aRoute[] = {
     {"GET", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_list, ANY, 0, BODY_NONE,
      "a system's ethics reviews and its schedule", &resource_ethics_review},
     {"POST", "/api/v1/systems/{system}/ethics-reviews", api_system_reviews_create, REVIEW, 16 * KB,
-     BODY_JSON, "record an ethics review {board, held_on, findings, decision, conditions, "
-     "follow_ups}", &resource_ethics_review},
+     BODY_JSON,
+     "record an ethics review {board, held_on, findings, decision, conditions, "
+     "follow_ups}",
+     &resource_ethics_review},
     {"POST", "/api/v1/systems/{system}/events", api_system_events, INGEST, 16 * 1024 * KB,
      BODY_EVENTS, "prediction events (NDJSON or CSV, ?partial=1), stored durably", NULL,
      SCOPE_INGEST},
     {"POST", "/api/v1/systems/{system}/evidence", api_system_evidence_create, REGISTER, 8 * KB,
-     BODY_JSON, "attach evidence {version, analysis_id, input_hash?} or a document {version, "
-     "kind, title, reference, reviewer_id}", &resource_evidence},
+     BODY_JSON,
+     "attach evidence {version, analysis_id, input_hash?} or a document {version, "
+     "kind, title, reference, reviewer_id}",
+     &resource_evidence},
     {"GET", "/api/v1/systems/{system}/findings", api_system_findings, ANY, 0, BODY_NONE,
      "a system's findings: decay, segment_failure, drift, no_data", NULL},
     {"GET", "/api/v1/systems/{system}/gates", api_system_gates, ANY, 0, BODY_NONE,
@@ -557,10 +569,13 @@ const Route aRoute[] = {
     {"POST", "/api/v1/systems/{system}/switch-tests", api_switch_tests_create, SWITCHER, 4 * KB,
      BODY_JSON, "record a switch test {result: pass|fail, environment?, note?}", NULL},
     {"POST", "/api/v1/systems/{system}/transition", api_system_transition, REGISTER, 8 * KB,
-     BODY_JSON, "move a version to another stage {to, reason, version?}: 409 gate_refused with "
-     "requirements", NULL},
+     BODY_JSON,
+     "move a version to another stage {to, reason, version?}: 409 gate_refused with "
+     "requirements",
+     NULL},
     {"POST", "/api/v1/systems/{system}/versions", api_system_versions_create, REGISTER, 16 * KB,
-     BODY_JSON, "register a version {version, training_asset_id, evaluation_asset_id, "
+     BODY_JSON,
+     "register a version {version, training_asset_id, evaluation_asset_id, "
      "evaluation_sha256, algorithm, owner_id, purpose, deployment, callers}",
      &resource_system_version},
     {"GET", "/api/v1/teams", api_teams, ANY, 0, BODY_NONE,
@@ -573,10 +588,12 @@ const Route aRoute[] = {
      "revoke a token (its owner or an admin)", &resource_api_token},
     {"GET", "/api/v1/training/coverage", api_training_coverage, ANY, 0, BODY_NONE,
      "training coverage per unit and programme against its target, units below target, team "
-     "members lacking a required programme", NULL},
+     "members lacking a required programme",
+     NULL},
     {"GET", "/api/v1/training/forecast", api_training_forecast, ANY, 0, BODY_NONE,
      "the roles the latest plan needs per quarter (business expert, ML engineer, product manager) "
-     "against the people available, and the quarters short", NULL},
+     "against the people available, and the quarters short",
+     NULL},
     {"GET", "/api/v1/training/programmes", api_training_programmes_list, ANY, 0, BODY_NONE,
      "training programmes with their overall coverage (?kind=)", &resource_training_programme},
     {"POST", "/api/v1/training/programmes", api_training_programmes_create, ADMIN, 8 * KB,
@@ -589,8 +606,8 @@ const Route aRoute[] = {
      &resource_training_programme},
     {"PATCH", "/api/v1/training/programmes/{id}", api_training_programmes_update, ADMIN, 8 * KB,
      BODY_JSON, "change a programme", &resource_training_programme},
-    {"POST", "/api/v1/training/programmes/{id}/completions", api_training_completions_create,
-     ADMIN, 4 * KB, BODY_JSON, "record a completion {person_id, completed_on, session_id?, note?}",
+    {"POST", "/api/v1/training/programmes/{id}/completions", api_training_completions_create, ADMIN,
+     4 * KB, BODY_JSON, "record a completion {person_id, completed_on, session_id?, note?}",
      &resource_training_completion},
     {"POST", "/api/v1/training/programmes/{id}/sessions", api_training_sessions_create, ADMIN,
      4 * KB, BODY_JSON, "add a session {held_on, trainer?, location?, note?}",

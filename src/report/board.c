@@ -179,10 +179,12 @@ static void slip_causes(DocCtx *c, const json_t *causes, char *z, size_t n) {
     json_array_foreach(causes, i, x) {
         const json_t *mc = json_object_get(x, "message_code"), *pa = json_object_get(mc, "params");
         char zKey[64], zC[400];
-        snprintf(zKey, sizeof zKey, "cause.%s", json_get_str(mc, "code") ? json_get_str(mc, "code") : "");
+        snprintf(zKey, sizeof zKey, "cause.%s",
+                 json_get_str(mc, "code") ? json_get_str(mc, "code") : "");
         const char *zT = W(c, zKey);
         if (zT == zKey || !*zT)
-            snprintf(zC, sizeof zC, "%s", json_get_str(x, "message") ? json_get_str(x, "message") : "");
+            snprintf(zC, sizeof zC, "%s",
+                     json_get_str(x, "message") ? json_get_str(x, "message") : "");
         else if (!strcmp(zKey, "cause.gate_refused"))
             snprintf(zC, sizeof zC, zT, words_of(c->zLang, "stage", json_get_str(pa, "from")),
                      words_of(c->zLang, "stage", json_get_str(pa, "to")));
@@ -557,7 +559,7 @@ static void sec_value(DocCtx *c, const json_t *v, const char *zPeriod) {
     if (json_array_size(items) == 0) return;
     static const double aW[] = {0.27, 0.10, 0.11, 0.11, 0.17, 0.24};
     static const int aR[] = {0, 0, 1, 1, 1, 0};
-    const char *azH[] = {W(c, "col.initiative"), W(c, "col.stage"),  W(c, "col.promised"),
+    const char *azH[] = {W(c, "col.initiative"), W(c, "col.stage"), W(c, "col.promised"),
                          W(c, "col.realised"),   W(c, "col.share"), W(c, "col.verdict")};
     json_t *t = table(c, 6, aW, aR, azH);
     json_array_foreach(items, i, x) {
@@ -584,7 +586,7 @@ static void sec_value(DocCtx *c, const json_t *v, const char *zPeriod) {
         } else {
             snprintf(zV, sizeof zV, "%s",
                      W(c, json_is_true(json_object_get(x, "not_live")) ? "val.not_live"
-                                                                     : "val.too_few"));
+                                                                       : "val.too_few"));
         }
         row_add(t, json_pack("[s* s s s s o]", json_get_str(x, "title"),
                              words_of(c->zLang, "stage", json_get_str(x, "stage")), zPr, zRe, zSh,
@@ -623,11 +625,11 @@ static void sec_production(DocCtx *c, const json_t *pr, const char *zPeriod) {
         snprintf(zA, sizeof zA, "%d", (int)json_array_size(json_object_get(x, "alerts")));
         row_add(t, json_pack("[s* o s s s]", json_get_str(x, "system"),
                              toned(words_of(c->zLang, "prodstatus", zSt),
-                                   is_str(zSt, "healthy")          ? "good"
-                                   : is_str(zSt, "degraded")       ? "warn"
-                                   : is_str(zSt, "decaying")       ? "bad"
-                                   : is_str(zSt, "switched_off")   ? "warn"
-                                                                   : NULL),
+                                   is_str(zSt, "healthy")        ? "good"
+                                   : is_str(zSt, "degraded")     ? "warn"
+                                   : is_str(zSt, "decaying")     ? "bad"
+                                   : is_str(zSt, "switched_off") ? "warn"
+                                                                 : NULL),
                              zSw, zF, zA));
     }
     h2(c, W(c, "prod.findings"));
@@ -700,9 +702,11 @@ static void sec_decisions(DocCtx *c, const json_t *d, const char *zPeriod) {
         json_array_foreach(taken, i, x) {
             char zV[48] = "-";
             const char *zOut = json_get_str(x, "outcome");
-            if (!json_is_string(json_object_get(x, "kind")) || strcmp(json_get_str(x, "kind"), "direct"))
+            if (!json_is_string(json_object_get(x, "kind")) ||
+                strcmp(json_get_str(x, "kind"), "direct"))
                 snprintf(zV, sizeof zV, "%lld / %lld / %lld", (long long)json_get_id(x, "for"),
-                         (long long)json_get_id(x, "against"), (long long)json_get_id(x, "abstain"));
+                         (long long)json_get_id(x, "against"),
+                         (long long)json_get_id(x, "abstain"));
             char zTitle[400];
             if (json_get_str(x, "title"))
                 snprintf(zTitle, sizeof zTitle, "%s", json_get_str(x, "title"));
@@ -713,9 +717,9 @@ static void sec_decisions(DocCtx *c, const json_t *d, const char *zPeriod) {
                          json_get_str(x, "initiative") ? json_get_str(x, "initiative") : "");
             row_add(t, json_pack("[s o s s s*]", zTitle,
                                  toned(words_of(c->zLang, "outcome", zOut),
-                                       !zOut                           ? NULL
-                                       : strcmp(zOut, "passed") == 0   ? "good"
-                                       : strcmp(zOut, "rejected") == 0 ? "bad"
+                                       !zOut                            ? NULL
+                                       : strcmp(zOut, "passed") == 0    ? "good"
+                                       : strcmp(zOut, "rejected") == 0  ? "bad"
                                        : strcmp(zOut, "no_quorum") == 0 ? "warn"
                                                                         : NULL),
                                  words_of(c->zLang, "execution", json_get_str(x, "execution")), zV,
@@ -763,8 +767,8 @@ static void sec_actions(DocCtx *c, const json_t *a, const char *zPeriod) {
     }
     static const double aW[] = {0.36, 0.18, 0.13, 0.15, 0.18};
     static const int aR[] = {0, 0, 0, 0, 0};
-    const char *azH[] = {W(c, "col.action"), W(c, "col.owner"), W(c, "col.due"),
-                         W(c, "col.status"), W(c, "col.about")};
+    const char *azH[] = {W(c, "col.action"), W(c, "col.owner"), W(c, "col.due"), W(c, "col.status"),
+                         W(c, "col.about")};
     json_t *t = table(c, 5, aW, aR, azH);
     size_t i;
     json_t *x;
@@ -775,14 +779,15 @@ static void sec_actions(DocCtx *c, const json_t *a, const char *zPeriod) {
             snprintf(zSt, sizeof zSt, W(c, "act.overdue_days"),
                      (int)json_integer_value(json_object_get(x, "days_overdue")));
         else
-            snprintf(zSt, sizeof zSt, "%s", words_of(c->zLang, "actstatus", json_get_str(x, "status")));
-        const char *zAbout = json_get_str(x, "system") ? json_get_str(x, "system")
+            snprintf(zSt, sizeof zSt, "%s",
+                     words_of(c->zLang, "actstatus", json_get_str(x, "status")));
+        const char *zAbout = json_get_str(x, "system")       ? json_get_str(x, "system")
                              : json_get_str(x, "initiative") ? json_get_str(x, "initiative")
-                                                              : "-";
-        row_add(t, json_pack("[s* s s* o s]", json_get_str(x, "title"),
-                             json_get_str(x, "owner") ? json_get_str(x, "owner") : "-",
-                             json_get_str(x, "due_date"), toned(zSt, bOver ? "bad" : NULL),
-                             zAbout));
+                                                             : "-";
+        row_add(t,
+                json_pack("[s* s s* o s]", json_get_str(x, "title"),
+                          json_get_str(x, "owner") ? json_get_str(x, "owner") : "-",
+                          json_get_str(x, "due_date"), toned(zSt, bOver ? "bad" : NULL), zAbout));
     }
 }
 

@@ -259,7 +259,8 @@ static const Word aWord[] = {
      "interval; the share of the expected impact realised. An operating initiative under %.0f%% "
      "of its promise with the whole interval below 100%% is a shortfall (one that keeps its "
      "promise is flagged at most 5%% of the time).",
-     "口径与季度复盘一致：对项目推动的每个 KPI，比较上线后与上线前的均值（或与尚未推广的单位比较），"
+     "口径与季度复盘一致：对项目推动的每个 "
+     "KPI，比较上线后与上线前的均值（或与尚未推广的单位比较），"
      "给出 %.0f%% 区间；已实现的预期影响占比。处于运营阶段、低于承诺 %.0f%% 且整个区间低于 100%% "
      "的项目为价值缺口（兑现承诺的项目被误标的概率不超过 5%%）。"},
     {"val.shortfall", "shortfall (%s)", "价值缺口（%s）"},

@@ -14,8 +14,8 @@
 struct DbStmt {
     Db *db;
     void *pStmt;
-    int nParam;       /* the statement's parameters */
-    uint64_t bound;   /* bit i-1: parameter i bound (the first 64) */
+    int nParam;     /* the statement's parameters */
+    uint64_t bound; /* bit i-1: parameter i bound (the first 64) */
 };
 
 /* Note parameter i as bound. */

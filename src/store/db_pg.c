@@ -61,14 +61,14 @@ static void pg_cache_clear(PgConn *p) {
 
 typedef struct PgStmt {
     PgConn *conn;
-    char *zSql;      /* translated */
-    int nParam;      /* number of $n */
-    char **azVal;    /* text of each parameter (NULL = SQL NULL) */
-    char *aKind;     /* 'i', 'd', 't', 'n' per parameter */
-    PGresult *res;   /* after the first step */
-    int iRow;        /* current row, -1 before the first */
-    int bInsertId;   /* an INSERT: db_last_insert_id may follow */
-    int bWrite;      /* INSERT/UPDATE/DELETE */
+    char *zSql;    /* translated */
+    int nParam;    /* number of $n */
+    char **azVal;  /* text of each parameter (NULL = SQL NULL) */
+    char *aKind;   /* 'i', 'd', 't', 'n' per parameter */
+    PGresult *res; /* after the first step */
+    int iRow;      /* current row, -1 before the first */
+    int bInsertId; /* an INSERT: db_last_insert_id may follow */
+    int bWrite;    /* INSERT/UPDATE/DELETE */
 } PgStmt;
 
 static void pg_set_err(PgConn *p, const char *z) {
@@ -76,7 +76,8 @@ static void pg_set_err(PgConn *p, const char *z) {
     if (n >= sizeof p->zErr) n = sizeof p->zErr - 1;
     if (z && z != p->zErr) memmove(p->zErr, z, n); /* may be called with p->zErr itself */
     p->zErr[n] = 0;
-    while (n && (p->zErr[n - 1] == '\n' || p->zErr[n - 1] == ' ')) p->zErr[--n] = 0;
+    while (n && (p->zErr[n - 1] == '\n' || p->zErr[n - 1] == ' '))
+        p->zErr[--n] = 0;
 }
 
 /* Map a failed result to a KEEL_E* code, keeping the message. */
@@ -115,7 +116,8 @@ static int pg_open(const char *zUrl, int bCreate, void **ppConn, char *zErr, siz
         snprintf(zErr, nErr, "cannot connect to PostgreSQL at %s: %s", zShown,
                  p->c ? PQerrorMessage(p->c) : "out of memory");
         size_t n = strlen(zErr);
-        while (n && zErr[n - 1] == '\n') zErr[--n] = 0;
+        while (n && zErr[n - 1] == '\n')
+            zErr[--n] = 0;
         PQfinish(p->c);
         free(p);
         return KEEL_EIO;
@@ -170,7 +172,8 @@ static char *copy_quoted(char *o, const char **pc) {
 }
 
 static int starts_word(const char *z, const char *zWord) {
-    while (isspace((unsigned char)*z)) z++;
+    while (isspace((unsigned char)*z))
+        z++;
     size_t n = strlen(zWord);
     return strncasecmp(z, zWord, n) == 0 && !isalnum((unsigned char)z[n]) && z[n] != '_';
 }
@@ -221,9 +224,10 @@ static int pg_prepare(void *pv, const char *zSql, void **pp) {
         }
     }
     *o = 0;
-    while (o > s->zSql && (isspace((unsigned char)o[-1]) || o[-1] == ';')) *--o = 0;
-    s->bWrite = starts_word(zSql, "INSERT") || starts_word(zSql, "UPDATE") ||
-                starts_word(zSql, "DELETE");
+    while (o > s->zSql && (isspace((unsigned char)o[-1]) || o[-1] == ';'))
+        *--o = 0;
+    s->bWrite =
+        starts_word(zSql, "INSERT") || starts_word(zSql, "UPDATE") || starts_word(zSql, "DELETE");
     s->bInsertId = starts_word(zSql, "INSERT") && !has_word(zSql, "RETURNING");
     if (s->nParam) {
         s->azVal = calloc((size_t)s->nParam, sizeof *s->azVal);
@@ -327,8 +331,8 @@ static PGresult *pg_exec_params(PgStmt *s, int bTyped) {
             }
         }
     }
-    return PQexecParams(s->conn->c, s->zSql, s->nParam, aType, (const char *const *)s->azVal,
-                        NULL, NULL, 0);
+    return PQexecParams(s->conn->c, s->zSql, s->nParam, aType, (const char *const *)s->azVal, NULL,
+                        NULL, 0);
 }
 
 static int pg_alive(PgConn *p);
@@ -447,7 +451,8 @@ static void pg_finalize(void *pv) {
     PgStmt *s = pv;
     if (!s) return;
     PQclear(s->res);
-    for (int i = 0; i < s->nParam; i++) free(s->azVal[i]);
+    for (int i = 0; i < s->nParam; i++)
+        free(s->azVal[i]);
     free(s->azVal);
     free(s->aKind);
     free(s->zSql);
@@ -464,8 +469,7 @@ static int pg_column_count(void *pv) {
 static const char *pg_column_name(void *pv, int i) { return PQfname(((PgStmt *)pv)->res, i); }
 
 static int in_row(PgStmt *s, int i) {
-    return s->res && s->iRow >= 0 && s->iRow < PQntuples(s->res) && i >= 0 &&
-           i < PQnfields(s->res);
+    return s->res && s->iRow >= 0 && s->iRow < PQntuples(s->res) && i >= 0 && i < PQnfields(s->res);
 }
 
 static int pg_column_type(void *pv, int i) {
@@ -520,10 +524,11 @@ static char *pg_ddl(const char *zSql) {
             o = copy_quoted(o, &c);
             continue;
         }
-        if (isalpha((unsigned char)*c) && (c == zSql || !(isalnum((unsigned char)c[-1]) ||
-                                                          c[-1] == '_'))) {
+        if (isalpha((unsigned char)*c) &&
+            (c == zSql || !(isalnum((unsigned char)c[-1]) || c[-1] == '_'))) {
             const char *e = c;
-            while (isalnum((unsigned char)*e) || *e == '_') e++;
+            while (isalnum((unsigned char)*e) || *e == '_')
+                e++;
             size_t w = (size_t)(e - c);
             if (w == 7 && strncasecmp(c, "INTEGER", 7) == 0) {
                 if (starts_word(e, "PRIMARY")) {

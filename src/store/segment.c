@@ -33,21 +33,21 @@
 #define SEG_CTX_POOL 16
 
 struct SegLog {
-    char *zDir;              /* directory of the segments */
-    int level;               /* zstd level */
-    pthread_mutex_t mu;      /* guards everything below */
-    pthread_cond_t cv;       /* a sync finished */
-    int fd;                  /* the open segment */
-    int fdLock;              /* LOCK in the directory, flock'ed: one process at a time */
-    uint64_t segFirst;       /* its first seq */
-    uint64_t segBytes;       /* its size */
-    uint64_t seq;            /* last seq written */
-    uint64_t syncedSeq;      /* every frame <= this is on disk */
-    int syncing;             /* a thread is in fdatasync */
-    int failed;              /* an fdatasync failed: refuse appends */
+    char *zDir;                     /* directory of the segments */
+    int level;                      /* zstd level */
+    pthread_mutex_t mu;             /* guards everything below */
+    pthread_cond_t cv;              /* a sync finished */
+    int fd;                         /* the open segment */
+    int fdLock;                     /* LOCK in the directory, flock'ed: one process at a time */
+    uint64_t segFirst;              /* its first seq */
+    uint64_t segBytes;              /* its size */
+    uint64_t seq;                   /* last seq written */
+    uint64_t syncedSeq;             /* every frame <= this is on disk */
+    int syncing;                    /* a thread is in fdatasync */
+    int failed;                     /* an fdatasync failed: refuse appends */
     ZSTD_CCtx *apCtx[SEG_CTX_POOL]; /* idle compression contexts */
     int nCtx;
-    uint64_t nSegMax;        /* close a segment past this size */
+    uint64_t nSegMax; /* close a segment past this size */
     SegLogStats st;
 };
 
@@ -55,8 +55,16 @@ struct SegLog {
 
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static uint32_t get32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static uint64_t get64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
 
 /* FNV-1a over header bytes 8..48: the header's own check. */
 static uint32_t seg_header_check(const uint8_t *h) {
@@ -142,7 +150,8 @@ static int seg_list(const SegLog *log, uint64_t **pa, size_t *pn) {
     while ((de = readdir(d)) != NULL) {
         uint64_t first;
         char tail[8];
-        if (strlen(de->d_name) != 25 || sscanf(de->d_name, "seg-%16" SCNx64 "%5s", &first, tail) != 2 ||
+        if (strlen(de->d_name) != 25 ||
+            sscanf(de->d_name, "seg-%16" SCNx64 "%5s", &first, tail) != 2 ||
             strcmp(tail, ".kseg") != 0)
             continue;
         if (n == nAlloc) {
@@ -327,7 +336,8 @@ int seglog_open(SegLog **ppLog, const char *zDir, int level, KeelError *e) {
     if (log->fdLock < 0 || flock(log->fdLock, LOCK_EX | LOCK_NB) != 0)
         rc = err_set(e, KEEL_EBUSY, "",
                      "the event log %s is in use by another keel process (a running keel serve?); "
-                     "send events to that server with --url instead", zDir);
+                     "send events to that server with --url instead",
+                     zDir);
     if (!rc && (rc = seg_list(log, &a, &n)))
         rc = err_set(e, rc, "", "cannot list the event directory %s", zDir);
     if (!rc) rc = n == 0 ? seg_start(log, 1, e) : seg_open_last(log, a[n - 1], e);
@@ -430,7 +440,8 @@ int seglog_write(SegLog *log, SegFrameInfo *info, const void *raw, size_t nRaw, 
         free(frame);
         return err_set(e, KEEL_ENOMEM, "", "out of memory");
     }
-    size_t nComp = ZSTD_compress2(c, frame + SEG_FRAME_HEADER, nBound - SEG_FRAME_HEADER, raw, nRaw);
+    size_t nComp =
+        ZSTD_compress2(c, frame + SEG_FRAME_HEADER, nBound - SEG_FRAME_HEADER, raw, nRaw);
     seg_ctx_put(log, c);
     if (ZSTD_isError(nComp)) {
         free(frame);
@@ -489,8 +500,10 @@ int seglog_sync(SegLog *log, uint64_t seq, KeelError *e) {
         pthread_mutex_lock(&log->mu);
         log->syncing = 0;
         log->st.nSyncs++;
-        if (src != 0) log->failed = 1;
-        else if (target > log->syncedSeq) log->syncedSeq = target;
+        if (src != 0)
+            log->failed = 1;
+        else if (target > log->syncedSeq)
+            log->syncedSeq = target;
         pthread_cond_broadcast(&log->cv);
     }
     pthread_mutex_unlock(&log->mu);
@@ -519,7 +532,8 @@ int seglog_replay(SegLog *log, uint64_t afterSeq, SegFrameFn xFrame, void *ctx, 
         rc = zPath ? seg_read_file(zPath, &z, &nz) : KEEL_ENOMEM;
         if (!rc) rc = seg_walk(z, nz, afterSeq, xFrame, ctx, &out, &nOut, &good, &last);
         if (rc == 1) {
-            if (a[k] == log->segFirst && good >= log->segBytes) rc = 0; /* appended since: fine */
+            if (a[k] == log->segFirst && good >= log->segBytes)
+                rc = 0; /* appended since: fine */
             else
                 rc = err_set(e, KEEL_EIO, "", "the event segment %s is damaged at byte %zu", zPath,
                              good);

@@ -19,12 +19,12 @@
 
 /* What a frame carries besides its bytes. */
 typedef struct SegFrameInfo {
-    uint64_t seq;       /* frame number, 1, 2, ... across segments (set by seglog_append) */
-    int64_t system;     /* the AI system's id */
-    int64_t arrivalMs;  /* when the batch was taken (epoch ms) */
-    uint32_t nEvents;   /* records in the frame */
-    uint8_t kind;       /* EVSCAN_EVENTS or EVSCAN_LABELS */
-    uint8_t format;     /* EVSCAN_NDJSON or EVSCAN_CSV (a CSV frame starts with its header) */
+    uint64_t seq;      /* frame number, 1, 2, ... across segments (set by seglog_append) */
+    int64_t system;    /* the AI system's id */
+    int64_t arrivalMs; /* when the batch was taken (epoch ms) */
+    uint32_t nEvents;  /* records in the frame */
+    uint8_t kind;      /* EVSCAN_EVENTS or EVSCAN_LABELS */
+    uint8_t format;    /* EVSCAN_NDJSON or EVSCAN_CSV (a CSV frame starts with its header) */
 } SegFrameInfo;
 
 /* Counters for /metrics (read with seglog_stats). */

@@ -44,8 +44,7 @@ int store_signoff_add(Db *db, const Actor *actor, int64_t initiativeId, int64_t 
                       const char *zRole, int64_t personId, const char *zComment);
 /* Void (delete) the sign-offs of one charter version, audited with the
  * rows voided; runs inside the caller's transaction. *pn = rows voided. */
-int store_signoffs_void(Db *db, const Actor *actor, int64_t initiativeId, int64_t version,
-                        int *pn);
+int store_signoffs_void(Db *db, const Actor *actor, int64_t initiativeId, int64_t version, int *pn);
 /* Record a stage change (the stage itself is updated through CRUD). */
 int store_stage_change_add(Db *db, const Actor *actor, int64_t initiativeId, const char *zFrom,
                            const char *zTo, const char *zReason);

@@ -115,12 +115,12 @@ static int demand_insert(Db *db, int64_t initiativeId, const json_t *d, const ch
     (void)ctx;
     char *zAmounts = json_dumps(json_object_get(d, "amounts"), JSON_COMPACT | JSON_ENCODE_ANY);
     if (!zAmounts) return KEEL_ENOMEM;
-    int rc = db_run(db,
-                    "INSERT INTO initiative_demand(initiative_id, pool_id, amounts, created_at, "
-                    "updated_at) VALUES(?,?,?,?,?)",
-                    "iittt", initiativeId,
-                    (int64_t)json_integer_value(json_object_get(d, "pool_id")), zAmounts, zNow,
-                    zNow);
+    int rc =
+        db_run(db,
+               "INSERT INTO initiative_demand(initiative_id, pool_id, amounts, created_at, "
+               "updated_at) VALUES(?,?,?,?,?)",
+               "iittt", initiativeId, (int64_t)json_integer_value(json_object_get(d, "pool_id")),
+               zAmounts, zNow, zNow);
     free(zAmounts);
     return rc;
 }
@@ -234,8 +234,8 @@ int store_alloc_asset_links_replace(Db *db, const Actor *actor, int64_t assetId,
     int rc = store_alloc_asset_links(db, assetId, &before);
     if (rc) return rc;
     rc = db_run(db, "DELETE FROM data_asset_link WHERE asset_id = ?", "i", assetId);
-    return links_insert(db, actor, "data_asset_link", assetId, before, rc, ids,
-                        asset_link_insert, NULL);
+    return links_insert(db, actor, "data_asset_link", assetId, before, rc, ids, asset_link_insert,
+                        NULL);
 }
 
 int store_alloc_profile_add(Db *db, const Actor *actor, int64_t assetId, double score,

@@ -60,8 +60,10 @@ static int copy_table(Db *src, Db *dst, const char *zTable, int64_t *pnDone, int
         if (xProgress && (*pnDone % 256 == 0 || *pnDone == nTotal))
             xProgress(pArg, *pnDone, nTotal, zTable);
     }
-    if (rc == DB_DONE) rc = 0;
-    else if (rc && !zErr[0]) snprintf(zErr, nErr, "cannot read %s: %s", zTable, db_errmsg(src));
+    if (rc == DB_DONE)
+        rc = 0;
+    else if (rc && !zErr[0])
+        snprintf(zErr, nErr, "cannot read %s: %s", zTable, db_errmsg(src));
     db_finalize(s);
     buf_reset(&b);
     if (rc == 0 && bId && db_is_pg(dst)) {
@@ -89,15 +91,17 @@ int store_copy(Db *src, Db *dst, CopyProgress xProgress, void *pArg, CopyReport 
     json_t *aTable = NULL, *aDst = NULL;
     int rc = schema_check(src);
     if (rc) {
-        snprintf(zErr, nErr, "the source is not a keel database at schema %d (run `keel migrate` "
-                             "on it first)",
+        snprintf(zErr, nErr,
+                 "the source is not a keel database at schema %d (run `keel migrate` "
+                 "on it first)",
                  schema_version());
         return KEEL_EVERSION;
     }
     rc = db_tables(dst, &aDst);
     if (rc == 0 && json_array_size(aDst) > 0) {
-        snprintf(zErr, nErr, "the target already holds %zu tables; copy only into an empty "
-                             "database (a new SQLite file, an empty PostgreSQL schema)",
+        snprintf(zErr, nErr,
+                 "the target already holds %zu tables; copy only into an empty "
+                 "database (a new SQLite file, an empty PostgreSQL schema)",
                  json_array_size(aDst));
         rc = KEEL_ECONFLICT;
     }
@@ -118,8 +122,9 @@ int store_copy(Db *src, Db *dst, CopyProgress xProgress, void *pArg, CopyReport 
     }
     /* the schema, in the same transaction (migrations nest in it) */
     rc = schema_migrate(dst, zErr, nErr);
-    if (rc == 0) rc = db_exec(dst, db_is_pg(dst) ? "SET CONSTRAINTS ALL DEFERRED"
-                                                 : "PRAGMA defer_foreign_keys = ON");
+    if (rc == 0)
+        rc = db_exec(dst, db_is_pg(dst) ? "SET CONSTRAINTS ALL DEFERRED"
+                                        : "PRAGMA defer_foreign_keys = ON");
     if (rc == 0) rc = db_tables(src, &aTable);
     int64_t nTotal = 0, nDone = 0;
     size_t i;
@@ -155,8 +160,9 @@ int store_copy(Db *src, Db *dst, CopyProgress xProgress, void *pArg, CopyReport 
             rc = count_rows(src, z, &a);
             if (rc == 0) rc = count_rows(dst, z, &b);
             if (rc == 0 && a != b) {
-                snprintf(zErr, nErr, "table %s has %" PRId64 " rows in the source but %" PRId64
-                                     " in the target",
+                snprintf(zErr, nErr,
+                         "table %s has %" PRId64 " rows in the source but %" PRId64
+                         " in the target",
                          z, a, b);
                 rc = KEEL_ECONFLICT;
             }
@@ -168,8 +174,8 @@ int store_copy(Db *src, Db *dst, CopyProgress xProgress, void *pArg, CopyReport 
     if (rc == 0) rc = store_audit_head(src, pOut->zHead, &pOut->nAudit);
     if (rc == 0) rc = store_audit_head(dst, zHeadDst, &nAuditDst);
     if (rc == 0 && (strcmp(pOut->zHead, zHeadDst) != 0 || pOut->nAudit != nAuditDst)) {
-        snprintf(zErr, nErr, "the audit head differs after the copy (%s %" PRId64 " vs %s %" PRId64
-                             ")",
+        snprintf(zErr, nErr,
+                 "the audit head differs after the copy (%s %" PRId64 " vs %s %" PRId64 ")",
                  pOut->zHead, pOut->nAudit, zHeadDst, nAuditDst);
         rc = KEEL_ECONFLICT;
     }

@@ -58,7 +58,8 @@ int store_monitor_window_put(Db *db, const MonWindowRow *r, const char *zNow) {
 #define MON_COLUMNS                                                                                \
     "w.system_id AS system, w.version, w.segment, w.grain, w.window_start, w.n, w.n_error, "       \
     "w.n_labeled, w.error_rate, w.p50, w.p90, w.p99, w.mean_score, w.accuracy, w.precision_ AS "   \
-    "precision, w.recall, w.auc, w.ece, w.updated_at, CASE WHEN EXISTS (SELECT 1 FROM system_version sv WHERE sv.system_id = "   \
+    "precision, w.recall, w.auc, w.ece, w.updated_at, CASE WHEN EXISTS (SELECT 1 FROM "            \
+    "system_version sv WHERE sv.system_id = "                                                      \
     "w.system_id AND sv.version = w.version) THEN 1 ELSE 0 END AS registered"
 
 int store_monitor_version_known(Db *db, int64_t system, const char *zVersion) {
@@ -136,8 +137,8 @@ int store_monitor_compact(Db *db, int64_t minuteCutMs, int64_t hourCutMs) {
     int rc = db_run(db, "DELETE FROM monitor_window WHERE grain = 'minute' AND window_start < ?",
                     "i", minuteCutMs);
     if (!rc)
-        rc = db_run(db, "DELETE FROM monitor_window WHERE grain = 'hour' AND window_start < ?",
-                    "i", hourCutMs);
+        rc = db_run(db, "DELETE FROM monitor_window WHERE grain = 'hour' AND window_start < ?", "i",
+                    hourCutMs);
     if (!rc) /* a key whose latest minute is gone leaves /metrics, as it leaves the windows */
         rc = db_run(db, "DELETE FROM monitor_latest WHERE window_start < ?", "i", minuteCutMs);
     return rc;

@@ -20,7 +20,7 @@ typedef struct MonWindowRow {
     int64_t startMs;    /* window start, epoch ms */
     int64_t n, nError, nLabeled;
     double errorRate, p50, p90, p99, meanScore, accuracy, precision, recall, auc, ece;
-    const char *zAgg;   /* the aggregate's text form */
+    const char *zAgg; /* the aggregate's text form */
 } MonWindowRow;
 
 /* 1 when the register has version zVersion of system, 0 when not (events

@@ -40,10 +40,10 @@ int store_switch_flip(Db *db, const Actor *actor, int64_t systemId, int64_t vers
                        actor->id, actor->zName, zNow);
     if (rc) return rc;
     if ((rc = store_notify(db, SWITCH_CHANNEL))) return rc;
-    json_t *after = json_pack("{sI sI ss sI ss ss s?}", "system_id", (json_int_t)systemId,
-                              "version", (json_int_t)version, "state", zState, "percent",
-                              (json_int_t)percent, "fallback", zFallback, "reason", zReason,
-                              "cause", zCause);
+    json_t *after =
+        json_pack("{sI sI ss sI ss ss s?}", "system_id", (json_int_t)systemId, "version",
+                  (json_int_t)version, "state", zState, "percent", (json_int_t)percent, "fallback",
+                  zFallback, "reason", zReason, "cause", zCause);
     rc = store_audit_append(db, actor, "switch", "switch_flip", *pId, NULL, after);
     json_decref(after);
     return rc;

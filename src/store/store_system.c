@@ -142,9 +142,9 @@ int store_overrides(Db *db, int64_t systemId, int64_t initiativeId, const char *
                              "ORDER BY id DESC"
                            : "SELECT * FROM gate_override WHERE initiative_id = ? ORDER BY id "
                              "DESC");
-    return zStage ? db_select_json(db, ppRows, zSql, "it", systemId ? systemId : initiativeId,
-                                   zStage)
-                  : db_select_json(db, ppRows, zSql, "i", systemId ? systemId : initiativeId);
+    return zStage
+               ? db_select_json(db, ppRows, zSql, "it", systemId ? systemId : initiativeId, zStage)
+               : db_select_json(db, ppRows, zSql, "i", systemId ? systemId : initiativeId);
 }
 
 int store_override_add(Db *db, const Actor *actor, int64_t systemId, int64_t initiativeId,
@@ -161,8 +161,8 @@ int store_override_add(Db *db, const Actor *actor, int64_t systemId, int64_t ini
                        "itttitt", systemId ? systemId : initiativeId, zStage, zReason, zExpires,
                        actor->id, actor->zName, zNow);
     if (rc) return rc;
-    json_t *after = json_pack("{ss ss ss}", "stage", zStage, "reason", zReason, "expires_at",
-                              zExpires);
+    json_t *after =
+        json_pack("{ss ss ss}", "stage", zStage, "reason", zReason, "expires_at", zExpires);
     if (systemId) json_object_set_new(after, "system_id", json_integer(systemId));
     if (initiativeId) json_object_set_new(after, "initiative_id", json_integer(initiativeId));
     rc = store_audit_append(db, actor, "create", "gate_override", *pId, NULL, after);
@@ -209,8 +209,8 @@ int store_review_interval_set(Db *db, const Actor *actor, const char *zTier, int
     if (rc == 0)
         rc = db_query_int(db, &old, "SELECT months FROM review_interval WHERE id = ?", "i", id);
     if (rc == 0)
-        rc = db_run(db, "UPDATE review_interval SET months = ?, updated_at = ? WHERE id = ?",
-                    "iti", months, zNow, id);
+        rc = db_run(db, "UPDATE review_interval SET months = ?, updated_at = ? WHERE id = ?", "iti",
+                    months, zNow, id);
     if (rc) return rc;
     json_t *before = json_pack("{ss sI}", "tier", zTier, "months", (json_int_t)old);
     json_t *after = json_pack("{ss sI}", "tier", zTier, "months", (json_int_t)months);

@@ -44,8 +44,7 @@ int store_overrides(Db *db, int64_t systemId, int64_t initiativeId, const char *
                     json_t **ppRows);
 /* Record an override (audited). */
 int store_override_add(Db *db, const Actor *actor, int64_t systemId, int64_t initiativeId,
-                       const char *zStage, const char *zReason, const char *zExpires,
-                       int64_t *pId);
+                       const char *zStage, const char *zReason, const char *zExpires, int64_t *pId);
 
 /* The latest ethics review of each system (system_id, held_on, decision,
  * board) and, for suspensions, whether a later review lifted it. */

@@ -82,7 +82,8 @@ int err_set_code(KeelError *e, int rc, const char *zCode, const char *zField, co
 void err_set_params(KeelError *e, const char *zJson) {
     if (!e) return;
     e->zParams[0] = 0;
-    if (zJson && strlen(zJson) < sizeof e->zParams) snprintf(e->zParams, sizeof e->zParams, "%s", zJson);
+    if (zJson && strlen(zJson) < sizeof e->zParams)
+        snprintf(e->zParams, sizeof e->zParams, "%s", zJson);
 }
 
 int err_no_id(KeelError *e, int rc, const char *zField, const char *zWhat, long long id) {

@@ -40,10 +40,10 @@ int err_http_status(int rc);
  * the field it concerns (may be empty) and a message saying what is wrong
  * and how to fix it. Filled by err_set(); rc is also returned. */
 typedef struct KeelError {
-    int rc;          /* KEEL_E* */
-    char zField[64]; /* the input field at fault, or "" */
-    char zMsg[320];  /* one or two sentences for a person */
-    char zCode[32];  /* a specific wire code ("unaligned", ...), or "" for err_code_name(rc) */
+    int rc;            /* KEEL_E* */
+    char zField[64];   /* the input field at fault, or "" */
+    char zMsg[320];    /* one or two sentences for a person */
+    char zCode[32];    /* a specific wire code ("unaligned", ...), or "" for err_code_name(rc) */
     char zParams[512]; /* the message's values as a JSON object (clients word the code
                         * with them, docs/api.md#sentences), or "" */
 } KeelError;

@@ -36,9 +36,7 @@ static inline int fault_alloc(void) {
 }
 /* Hook of store calls: 0, or the KEEL_E* error to return instead. */
 int fault_db_slow(void);
-static inline int fault_db(void) {
-    return fault_kind_armed > FAULT_ALLOC ? fault_db_slow() : 0;
-}
+static inline int fault_db(void) { return fault_kind_armed > FAULT_ALLOC ? fault_db_slow() : 0; }
 #else
 static inline int fault_alloc(void) { return 0; }
 static inline int fault_db(void) { return 0; }

@@ -18,8 +18,11 @@ size_t log_escape(const char *z, char *zOut, size_t nOut) {
     if (nOut == 0) return 0;
     while (*p && k + 5 < nOut) {
         unsigned c = *p;
-        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                  : (c & 0xF8) == 0xF0 ? 4 : 0;
+        size_t len = c < 0x80             ? 1
+                     : (c & 0xE0) == 0xC0 ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 0;
         if (c >= 0x20 && c != 0x7f && c != '\\' && len == 1) {
             zOut[k++] = (char)c;
             p++;
